@@ -1,0 +1,47 @@
+/**
+ * argv → command → exit code. The one place errors are caught: a TokorError
+ * prints one line and sets its exit code; anything else is a bug and shows
+ * its stack. `--debug` shows the stack for every error.
+ */
+import { CommanderError } from 'commander';
+import { EXIT, TokorError } from '../errors.js';
+import { buildProgram } from './program.js';
+
+export async function main(argv: string[]): Promise<number> {
+  const debug = argv.includes('--debug');
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+  } catch (err) {
+    return reportError(err, debug);
+  }
+}
+
+export function reportError(err: unknown, debug: boolean): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its message (help, version or a usage error).
+    return err.exitCode === 0 ? EXIT.ok : EXIT.input;
+  }
+  if (err instanceof TokorError) {
+    process.stderr.write(`tokor: ${err.message}\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    return err.exitCode;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (isBrokenPipe(e)) return EXIT.ok;
+  process.stderr.write(`tokor: internal error: ${e.message}\n${e.stack ?? ''}\n`);
+  return EXIT.runtime;
+}
+
+function isBrokenPipe(e: Error): boolean {
+  return (e as NodeJS.ErrnoException).code === 'EPIPE';
+}
+
+/** Entry point used by bin/tokor.js. */
+export async function run(argv: string[]): Promise<void> {
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  process.exitCode = await main(argv);
+}

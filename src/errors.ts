@@ -1,0 +1,52 @@
+/**
+ * One small error taxonomy. `main.ts` catches everything: a TokorError prints
+ * one line and exits with its code; anything else is a bug and keeps its stack.
+ */
+
+export const EXIT = {
+  ok: 0,
+  /** A quality bar or gate failed. */
+  qualityFailed: 1,
+  /** Usage, config or input error. */
+  input: 2,
+  /** Provider or runtime error. */
+  runtime: 3,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+export class TokorError extends Error {
+  readonly exitCode: ExitCode;
+  constructor(message: string, exitCode: ExitCode, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+  }
+}
+
+/** Bad flags or arguments. */
+export class UsageError extends TokorError {
+  constructor(message: string) {
+    super(message, EXIT.input);
+  }
+}
+
+/** Bad input data or config; `where` is "file:line" or "file" or a key path. */
+export class InputError extends TokorError {
+  readonly where: string | undefined;
+  constructor(message: string, where?: string, options?: { cause?: unknown }) {
+    super(where ? `${where}: ${message}` : message, EXIT.input, options);
+    this.where = where;
+  }
+}
+
+/** A provider, network or runtime failure that is not the user's input. */
+export class RuntimeFailure extends TokorError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, EXIT.runtime, options);
+  }
+}
+
+/** Formats "file:line". */
+export function at(file: string, line?: number): string {
+  return line === undefined ? file : `${file}:${line}`;
+}

@@ -1,0 +1,78 @@
+/**
+ * The nouns of tokor. Modules own their detailed types; the ones every layer
+ * passes to another live here.
+ */
+
+export const DIFFICULTIES = ['easy', 'moderate', 'hard'] as const;
+export type Difficulty = (typeof DIFFICULTIES)[number];
+
+export const LOG_FORMATS = ['bedrock', 'csv', 'openai'] as const;
+export type LogFormat = (typeof LOG_FORMATS)[number];
+
+export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Where a record came from, for error messages ("file:line"). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+}
+
+/** Token counts of one request. `input` is uncached input only (as Bedrock logs it). */
+export interface TokenCounts {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/**
+ * One logged model call, whatever the log format. Readers fill what the log
+ * has; everything optional may be missing in real logs.
+ */
+export interface TrafficRecord {
+  source: SourceLocation;
+  requestId?: string;
+  /** ISO-8601 when the log's timestamp parsed; otherwise undefined and `problems` says so. */
+  timestamp?: string;
+  operation?: string;
+  /** The model ID exactly as logged (bare ID, profile ID, or ARN). */
+  modelId: string;
+  region?: string;
+  identityArn?: string;
+  /** requestMetadata (Bedrock) or metadata/tags (gateways). */
+  tags: Record<string, string>;
+  tokens: TokenCounts;
+  /** Cache write TTL when the log says so; 5m otherwise. */
+  cacheWriteTtl?: '5m' | '1h';
+  /** Batch inference records are priced at batch rates. */
+  batch?: boolean;
+  /** Failed call: zero cost, counted apart. */
+  errorCode?: string;
+  /** The user-facing prompt text (last user turn), for labeling. Bodies may be absent. */
+  prompt?: string;
+  /** System prompt text, if any. */
+  system?: string;
+  /** Number of messages in the conversation (1 for a single prompt). */
+  turns?: number;
+  /** Requested max output tokens, if logged. */
+  maxTokens?: number;
+  /** The answer text, when the log has it. */
+  outputText?: string;
+  /** Non-fatal problems with this record (e.g. "timestamp unparseable"). */
+  problems?: string[];
+}
+
+/** A record the reader could not use, with the reason. */
+export interface SkippedRecord {
+  source: SourceLocation;
+  reason: string;
+}
+
+export type TrafficEvent = { kind: 'record'; record: TrafficRecord } | { kind: 'skipped'; skipped: SkippedRecord };
+
+/** A difficulty label with its score in [0,1] (0 = trivially easy, 1 = hardest). */
+export interface DifficultyLabel {
+  label: Difficulty;
+  score: number;
+}
