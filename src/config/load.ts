@@ -27,21 +27,60 @@ export async function loadConfig(explicit?: string, cwd = process.cwd()): Promis
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read config: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'config file not found' : `cannot read config: ${code ?? (e as Error).message}`, file);
   }
   return { config: parseConfigText(text, file), file, baseDir: path.dirname(path.resolve(file)) };
 }
 
-/** Parses and validates config text; `file` is only used in messages. */
+/** One problem in a config file, located. */
+export interface ConfigProblem {
+  /** "file:line:col" (or "file" when the key is absent). */
+  where: string;
+  /** "scopes[0].floor", or "(top level)". */
+  keyPath: string;
+  message: string;
+}
+
+/** Parses and validates config text; `file` is only used in messages. Throws the first problem. */
 export function parseConfigText(text: string, file: string): TokorConfig {
+  const { config, problems } = checkConfigText(text, file);
+  if (config) return config;
+  const first = problems[0]!;
+  const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+  throw new InputError(`${first.keyPath}: ${first.message}${more}`, first.where);
+}
+
+/**
+ * Validates config text and returns every problem (for `tokor config check`).
+ * Malformed YAML still throws an InputError with line and column.
+ */
+export function checkConfigText(text: string, file: string): { config?: TokorConfig; problems: ConfigProblem[] } {
   const { doc, lineCounter } = parseYaml(text, file);
   const { config, issues } = validateConfig(doc.toJS());
-  if (config) return config;
-  const first = issues[0]!;
-  const where = locate(doc, lineCounter, first.path, file);
-  const keyPath = first.path.length ? first.path.join('.') : '(top level)';
-  const more = issues.length > 1 ? ` (and ${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
-  throw new InputError(`${keyPath}: ${first.message}${more}`, where);
+  if (config) return { config, problems: [] };
+  const problems = issues.map((issue) => {
+    const got = valueAt(doc, issue.path);
+    const shown = got === undefined || typeof got === 'object' || issue.message.startsWith('unknown key') || issue.message.includes(JSON.stringify(got)) ? '' : ` (got ${JSON.stringify(got)})`;
+    const message = issue.path.length === 0 && /expected object/.test(issue.message) ? 'expected a mapping of config keys (key: value)' : issue.message;
+    return { where: locate(doc, lineCounter, issue.path, file), keyPath: formatKeyPath(issue.path), message: `${message}${shown}` };
+  });
+  return { problems };
+}
+
+/** ["scopes", 0, "floor"] → "scopes[0].floor". */
+export function formatKeyPath(keyPath: (string | number)[]): string {
+  if (!keyPath.length) return '(top level)';
+  return keyPath.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+}
+
+function valueAt(doc: Document, keyPath: (string | number)[]): unknown {
+  try {
+    const v = doc.getIn(keyPath);
+    return v && typeof v === 'object' && 'toJSON' in v ? (v as { toJSON(): unknown }).toJSON() : v;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Parses YAML (JSON is YAML) with line/column errors. */
@@ -50,7 +89,7 @@ export function parseYaml(text: string, file: string): { doc: Document; lineCoun
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const err = doc.errors[0];
   if (err) {
-    const pos = err.linePos?.[0];
+    const pos = err.linePos?.[0] ?? (err.pos ? lineCounter.linePos(err.pos[0]) : undefined);
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
     throw new InputError(`invalid YAML: ${err.message.split('\n')[0]}`, where);
   }
@@ -76,4 +115,40 @@ export function locate(doc: Document, lc: LineCounter, keyPath: (string | number
   if (offset === undefined) return file;
   const { line, col } = lc.linePos(offset);
   return `${file}:${line}:${col}`;
+}
+
+/**
+ * `tokor config check`: every problem of a config file, including files it
+ * refers to that do not exist (catalog, routing.policyFile, routing.routerModel).
+ */
+export async function checkConfigFile(explicit?: string, cwd = process.cwd()): Promise<{ file: string; config?: TokorConfig; problems: ConfigProblem[] }> {
+  const file = explicit ?? CONFIG_FILE_NAMES.find((n) => existsSync(path.join(cwd, n)));
+  if (!file) throw new InputError(`no ${CONFIG_FILE_NAMES[0]} in ${cwd}: create one with \`tokor init\` or name the file`);
+  return { file, ...(await checkConfigAt(path.resolve(cwd, file), file)) };
+}
+
+async function checkConfigAt(absolute: string, file: string): Promise<{ config?: TokorConfig; problems: ConfigProblem[] }> {
+  let text: string;
+  try {
+    text = await readFile(absolute, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? 'config file not found (create one with `tokor init`)' : `cannot read config: ${code ?? (e as Error).message}`, file);
+  }
+  const checked = checkConfigText(text, file);
+  if (!checked.config) return checked;
+  const { doc, lineCounter } = parseYaml(text, file);
+  const baseDir = path.dirname(absolute);
+  const refs: [(string | number)[], string | undefined][] = [
+    [['catalog'], checked.config.catalog],
+    [['routing', 'policyFile'], checked.config.routing?.policyFile],
+    [['routing', 'routerModel'], checked.config.routing?.routerModel],
+  ];
+  const problems: ConfigProblem[] = [];
+  for (const [keyPath, ref] of refs) {
+    if (ref && !existsSync(path.resolve(baseDir, ref))) {
+      problems.push({ where: locate(doc, lineCounter, keyPath, file), keyPath: formatKeyPath(keyPath), message: `file not found: ${ref} (paths are relative to the config file)` });
+    }
+  }
+  return problems.length ? { problems } : checked;
 }

@@ -1,4 +1,66 @@
-import type { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { LOG_FORMATS } from '../../types.js';
+import { list, nonNegativeInt, positiveInt, fraction } from '../flags.js';
 
-/** Not built yet: see the open issue for `tokor analyze`. */
-export function defineAnalyze(_program: Command): void {}
+export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
+
+export function defineAnalyze(program: Command): void {
+  program
+    .command('analyze')
+    .description('price and label traffic logs: difficulty mix, all-frontier counterfactual, savings ceiling')
+    .argument('[paths...]', 'log files or directories (walked recursively, .gz ok); - for stdin; default: the bundled sample')
+    .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMATS))
+    .option('--map <spec>', 'CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens,tag.team=team')
+    .option('--tiers <spec>', 'tier ladder, cheapest first: cheap=MODEL,mid=MODEL,frontier=MODEL')
+    .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
+    .option('--catalog <file>', 'extra price catalog (JSON or YAML) that extends or overrides the built-in one')
+    .option('--labels <file>', 'measured labels (CSV or JSONL of request id → easy|moderate|hard), e.g. from tokor label')
+    .option('--classifier <file>', 'router model from tokor calibrate --out-router (default: the heuristic labeler)')
+    .option('--group-by <dims>', 'breakdowns: team, app, role, model, day, region or any requestMetadata key (comma-separated)', list)
+    .option('--sample <n>', 'analyze a seeded uniform sample of n records', positiveInt)
+    .option('--seed <n>', 'seed for --sample', nonNegativeInt, 1)
+    .option('--confidence <level>', 'confidence level for intervals', fraction, 0.95)
+    .option('--cost-explorer <file|live>', 'reconcile with billed spend: a saved GetCostAndUsage response, or "live"')
+    .option('--profile <name>', 'AWS profile for --cost-explorer live')
+    .option('--endpoint-url <url>', 'Cost Explorer endpoint for --cost-explorer live')
+    .option('--strict', 'stop at the first bad record (exit 2)')
+    .option('--workers <n>', 'worker threads (default: one per core for large inputs; 0 = none)', nonNegativeInt)
+    .addOption(new Option('--format <format>', 'output format').choices(ANALYZE_FORMATS).default('table'))
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tokor analyze                                   # the bundled sample (synthetic Bedrock logs)
+  $ tokor analyze ./AWSLogs --group-by team,app     # an S3 export of Bedrock invocation logs
+  $ aws s3 cp s3://bucket/AWSLogs/ - --recursive | tokor analyze -
+  $ tokor analyze usage.csv --map model=model_id,input=prompt_tokens,output=completion_tokens
+  $ tokor analyze logs/ --labels labels.jsonl --format json --out analyze.json
+  $ tokor analyze logs/ --cost-explorer ce.json     # reconcile with the Cost Explorer bill`,
+    )
+    .action(async (paths: string[], opts: AnalyzeFlags) => {
+      const { analyzeCommand } = await import('./analyzeAction.js');
+      process.exitCode = await analyzeCommand(paths, opts);
+    });
+}
+
+export interface AnalyzeFlags {
+  logFormat?: (typeof LOG_FORMATS)[number];
+  map?: string;
+  tiers?: string;
+  config?: string;
+  catalog?: string;
+  labels?: string;
+  classifier?: string;
+  groupBy?: string[];
+  sample?: number;
+  seed: number;
+  confidence: number;
+  costExplorer?: string;
+  profile?: string;
+  endpointUrl?: string;
+  strict?: boolean;
+  workers?: number;
+  format: (typeof ANALYZE_FORMATS)[number];
+  out?: string;
+}

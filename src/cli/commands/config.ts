@@ -1,4 +1,39 @@
-import type { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { GATEWAYS, type Gateway } from '../../gate/types.js';
 
-/** Not built yet: see the open issue for `tokor config`. */
-export function defineConfig(_program: Command): void {}
+/** `tokor config check [file]` and `tokor init`. */
+export function defineConfig(program: Command): void {
+  const config = program.command('config').description('work with tokor.config.yaml');
+  config
+    .command('check')
+    .description('validate a config file: one OK line, or every problem with file:line:col (exit 2)')
+    .argument('[file]', 'the config file (default: ./tokor.config.yaml)')
+    .addHelpText('after', '\nExamples:\n  $ tokor config check\n  $ tokor config check policies/prod.tokor.config.yaml')
+    .exitOverride()
+    .action(async (file: string | undefined) => {
+      const { checkConfigFile } = await import('../../config/load.js');
+      const { describeConfig } = await import('../../config/schema.js');
+      const { note, emit } = await import('../output.js');
+      const checked = await checkConfigFile(file);
+      if (!checked.config) {
+        for (const p of checked.problems) note(`tokor: ${p.where}: ${p.keyPath}: ${p.message}`);
+        process.exitCode = 2;
+        return;
+      }
+      await emit(`${checked.file}: OK — ${describeConfig(checked.config)}`);
+    });
+
+  program
+    .command('init')
+    .description('write a commented starter tokor.config.yaml for your gateway')
+    .addOption(new Option('--gateway <gateway>', 'where your models are served').choices(GATEWAYS).default('bedrock'))
+    .option('--out <file>', 'where to write it', 'tokor.config.yaml')
+    .option('--force', 'overwrite an existing file')
+    .addHelpText('after', '\nExamples:\n  $ tokor init\n  $ tokor init --gateway litellm\n  $ tokor init --gateway openai --out ci/tokor.config.yaml --force')
+    .action(async (opts: { gateway: Gateway; out: string; force?: boolean }) => {
+      const { writeStarterConfig } = await import('../../gate/starterConfig.js');
+      const { emit } = await import('../output.js');
+      await writeStarterConfig(opts.out, opts.gateway, Boolean(opts.force));
+      await emit(`wrote ${opts.out} (${opts.gateway}); next: \`tokor config check ${opts.out}\`, then \`tokor eval\` and \`tokor calibrate\``);
+    });
+}

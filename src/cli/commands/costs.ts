@@ -1,4 +1,66 @@
-import type { Command } from 'commander';
+import { type Command, Option } from 'commander';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
+import { GRANULARITIES, type Granularity } from '../../costs/dates.js';
 
-/** Not built yet: see the open issue for `tokor costs`. */
-export function defineCosts(_program: Command): void {}
+interface CostsFlags {
+  start?: string;
+  end?: string;
+  granularity?: Granularity;
+  profile?: string;
+  endpointUrl?: string;
+  amortized?: boolean;
+  fromFile?: string[];
+  format: OutputFormat;
+  out?: string;
+}
+
+export function defineCosts(program: Command): void {
+  program
+    .command('costs')
+    .description('billed Bedrock spend from AWS Cost Explorer, by model, token kind and period')
+    .option('--start <date>', 'first day, YYYY-MM-DD (inclusive)')
+    .option('--end <date>', 'end day, YYYY-MM-DD (exclusive, as Cost Explorer uses it: --end 2025-12-01 includes Nov 30)')
+    .addOption(new Option('--granularity <g>', 'period size (default: DAILY live, inferred from --from-file)').choices(GRANULARITIES))
+    .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
+    .option('--endpoint-url <url>', 'Cost Explorer endpoint (default: https://ce.us-east-1.amazonaws.com)')
+    .option('--amortized', 'report AmortizedCost (Savings Plans/RIs spread over usage) instead of UnblendedCost')
+    .option('--from-file <files...>', 'saved `aws ce get-cost-and-usage` JSON response(s) or pages: offline, no AWS call')
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('--out <file>', 'write the report to a file instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Dates: --end is exclusive. DAILY reaches back to the 1st of the month 13 months ago; MONTHLY up to 38 months
+with Cost Explorer multi-year data enabled. Cost Explorer charges $0.01 per request page.
+
+Examples:
+  $ tokor costs --start 2025-11-01 --end 2025-12-01              # November, by day, live
+  $ tokor costs --start 2025-01-01 --end 2025-12-01 --granularity MONTHLY --profile billing
+  $ aws ce get-cost-and-usage --time-period Start=2025-11-01,End=2025-12-01 --granularity DAILY \\
+      --metrics UnblendedCost UsageQuantity --filter '{"Dimensions":{"Key":"RECORD_TYPE","Values":["Usage"]}}' \\
+      --group-by Type=DIMENSION,Key=SERVICE Type=DIMENSION,Key=USAGE_TYPE > ce.json
+  $ tokor costs --from-file ce.json --format json --out costs.json`,
+    )
+    .action(async (flags: CostsFlags) => {
+      const { loadCostsReport } = await import('../../costs/index.js');
+      const { renderCosts } = await import('../../costs/render.js');
+      const { emit, note, startProgress } = await import('../output.js');
+      // The SDK warns on every run that its 2027 releases need Node 22: not actionable for tokor users.
+      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      const progress = flags.fromFile ? undefined : await startProgress('querying Cost Explorer…', flags.format);
+      let report;
+      try {
+        report = await loadCostsReport({
+          ...flags,
+          files: flags.fromFile,
+          endpoint: flags.endpointUrl,
+          onProgress: (p) => progress?.update(`Cost Explorer: page ${p.page} (${p.groups} groups)${p.more ? ', more to come…' : ''}`),
+        });
+      } finally {
+        progress?.stop();
+      }
+      await emit(renderCosts(report, flags.format), flags.out);
+      if (flags.format === 'json' || flags.format === 'csv') for (const n of report.notes) note(`tokor: ${n}`);
+      process.exitCode = 0;
+    });
+}

@@ -1,4 +1,81 @@
-import type { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { PROVIDERS } from '../../config/schema.js';
+import { nonNegativeInt, positiveInt } from '../flags.js';
+import type { EvaluateOptions } from '../../eval/runner.js';
 
-/** Not built yet: see the open issue for `tokor eval`. */
-export function defineEval(_program: Command): void {}
+const FORMATS = ['table', 'json', 'markdown'] as const;
+const collect = (v: string, prev: string[]) => [...prev, v];
+const num = (lo: number, hi: number, what: string) => (v: string) => {
+  const n = Number(v);
+  if (!(n > lo && n <= hi)) throw new InvalidArgumentError(`expected ${what}`);
+  return n;
+};
+
+export function defineEval(program: Command): void {
+  program
+    .command('eval')
+    .description('run golden datasets against each tier, grade every answer, write every result')
+    .option('--tier <name|all>', 'tier(s) of the ladder to evaluate (comma-separated or all)', 'all')
+    .option('--dataset <file>', 'golden dataset JSONL (repeatable; default: the bundled datasets on their recordings)', collect, [])
+    .addOption(new Option('--provider <name>', 'provider for the selected tiers, or with --model an ad-hoc tier').choices(PROVIDERS))
+    .option('--model <id>', 'model ID for an ad-hoc tier (no config needed)')
+    .option('--region <region>', 'AWS region (bedrock)')
+    .option('--profile <name>', 'AWS shared-config profile (bedrock)')
+    .option('--endpoint-url <url>', 'endpoint override: a gateway, proxy or local stand-in (HTTP/1.1 ok)')
+    .option('--concurrency <n>', 'requests in flight at most (backs off while throttled)', positiveInt, 8)
+    .option('--timeout <seconds>', 'per-request timeout', num(0, 86_400, 'a number of seconds > 0'), 120)
+    .option('--retries <n>', 'retries on throttling, 5xx and timeouts', nonNegativeInt, 6)
+    .option('--out <file>', 'results JSONL, appended per item as it arrives')
+    .option('--resume', 'continue --out: skip finished items, retry errored ones')
+    .option('--no-cache', 'bypass the response cache (.tokor-cache/ or config cacheDir)')
+    .option('--cache-dir <dir>', 'response cache directory')
+    .option('--record <dir>', 'write live answers as recordings: DIR/<dataset>/recordings/<tier>.jsonl')
+    .option('--recordings <dir>', 'replay from DIR/<dataset>/recordings/<tier>.jsonl instead of beside the dataset')
+    .option('--grader <name>', 'grader for items that declare none (default normalized-exact)')
+    .option('--judge-tier <name>', 'tier that runs llm-judge graders (default: the frontier tier)')
+    .option('--max-tokens <n>', 'maxTokens for every request', positiveInt)
+    .option('--temperature <t>', 'temperature for every request', num(-1e-9, 2, 'a number from 0 to 2'))
+    .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tokor eval                                      # bundled datasets, recorded responses, every tier
+  $ tokor eval --tier all --dataset my.jsonl --out results.jsonl
+  $ tokor eval --provider bedrock --model us.amazon.nova-pro-v1:0 --dataset my.jsonl --region us-west-2
+  $ tokor eval --provider openai --model gpt-4o-mini --endpoint-url http://localhost:4000/v1 --dataset my.jsonl
+  $ tokor eval --dataset my.jsonl --out results.jsonl --resume   # after Ctrl-C
+
+Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3 items could not be run, 130 interrupted.`,
+    )
+    .action(async (f: EvalFlags) => {
+      const [{ evaluate, evalExitCode }, { renderSummary, progressText }, out] = await Promise.all([import('../../eval/runner.js'), import('../../eval/summary.js'), import('../output.js')]);
+      const stop = new AbortController();
+      const abort = new AbortController();
+      const onSigint = () => {
+        if (stop.signal.aborted) return abort.abort();
+        out.note('tokor: stopping; requests in flight may finish (Ctrl-C again to abort them)');
+        stop.abort();
+      };
+      process.on('SIGINT', onSigint);
+      const progress = await out.startProgress('eval: starting', f.format);
+      try {
+        const o: EvaluateOptions = { ...f, datasets: f.dataset, timeoutMs: f.timeout * 1000, env: process.env };
+        const { summary, notes, stats } = await evaluate(o, {
+          stopSignal: stop.signal,
+          abortSignal: abort.signal,
+          onProgress: (p) => progress.update(progressText('eval', p)),
+        });
+        progress.stop();
+        for (const n of notes) out.note(`tokor: ${n}`);
+        await out.emit(renderSummary(summary, f.format));
+        process.exitCode = evalExitCode({ stats });
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
+
+type EvalFlags = Omit<EvaluateOptions, 'datasets' | 'timeoutMs' | 'env' | 'cwd'> & { dataset: string[]; timeout: number; format: (typeof FORMATS)[number] };

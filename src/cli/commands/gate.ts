@@ -1,4 +1,70 @@
-import type { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { GATE_FORMATS, type GateFormat } from '../../gate/types.js';
 
-/** Not built yet: see the open issue for `tokor gate`. */
-export function defineGate(_program: Command): void {}
+function number(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
+  return n;
+}
+
+interface GateFlags {
+  policy?: string;
+  results?: string[];
+  dataset?: string[];
+  base?: string;
+  floor?: number;
+  confidence?: number;
+  maxSavingsDrop?: number;
+  minSavings?: number;
+  junit?: string;
+  markdown?: string;
+  format: GateFormat;
+}
+
+export function defineGate(program: Command): void {
+  program
+    .command('gate')
+    .description('fail CI when a routing policy would break a quality floor: re-simulates it on golden results, per scope')
+    .option('--policy <file>', 'tokor.config.yaml or a `tokor calibrate --out` policy.json (default: the bundled default policy)')
+    .option('--results <files...>', 'eval results JSONL (default: the bundled golden datasets, graded from their recordings)')
+    .option('--dataset <files...>', 'the golden dataset(s) the results are for (prompts, tags); results of another dataset are an error')
+    .option('--base <file>', "the target branch's policy: show before → after, and for --max-savings-drop")
+    .option('--floor <x>', 'override every floor for this run (0–1)', number)
+    .option('--confidence <c>', 'override every confidence level for this run (e.g. 0.95)', number)
+    .option('--max-savings-drop <pct>', 'fail when savings drop by more than this many points against --base', number)
+    .option('--min-savings <pct>', 'fail when savings against all-frontier fall below this percentage', number)
+    .option('--junit <file>', 'also write JUnit XML (one test case per scope and check)')
+    .option('--markdown <file>', 'also write a Markdown summary for a pull-request comment')
+    .addOption(new Option('--format <format>', 'stdout format').choices(GATE_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tokor gate                                            # bundled default policy on the bundled golden datasets
+  $ tokor gate --policy tokor.config.yaml --results results.jsonl --markdown gate.md --junit gate.xml
+  $ tokor gate --policy policy.json --results r.jsonl --dataset golden.jsonl --floor 0.97
+  $ tokor gate --policy tokor.config.yaml --base base.tokor.config.yaml --results r.jsonl --max-savings-drop 5
+
+Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.`,
+    )
+    .action(async (flags: GateFlags) => {
+      const { runGate } = await import('../../gate/run.js');
+      const { renderGate, renderGateJunit, renderGateMarkdown } = await import('../../gate/render.js');
+      const { exitCodeOf } = await import('../../gate/verdict.js');
+      const { emit, note, startProgress } = await import('../output.js');
+      const progress = await startProgress('reading the policy and results…', flags.format);
+      let run;
+      try {
+        run = await runGate({ ...flags, onProgress: (m) => progress.update(m) });
+      } finally {
+        progress.stop();
+      }
+      const v = run.verdict;
+      for (const n of run.notes) note(`note: ${n}`);
+      if (flags.format !== 'table') for (const w of v.warnings) note(`warning: ${w}`);
+      if (flags.junit) await emit(renderGateJunit(v), flags.junit);
+      if (flags.markdown) await emit(renderGateMarkdown(v), flags.markdown);
+      await emit(renderGate(v, flags.format));
+      process.exitCode = exitCodeOf(v);
+    });
+}

@@ -1,4 +1,59 @@
-import type { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { PROVIDERS } from '../../config/schema.js';
+import { LOG_FORMATS } from '../../types.js';
+import { nonNegativeInt, positiveInt } from '../flags.js';
+import type { LabelOptions } from '../../eval/label.js';
 
-/** Not built yet: see the open issue for `tokor label`. */
-export function defineLabel(_program: Command): void {}
+export function defineLabel(program: Command): void {
+  program
+    .command('label')
+    .description('measure request difficulty: replay sampled traffic on the cheaper tiers and grade against the logged answers')
+    .argument('<paths...>', 'sampled traffic logs (files or directories, .gz ok; - for stdin) with prompt and answer bodies')
+    .requiredOption('--out <file>', 'labels JSONL ({requestId, label, tiers}) for tokor analyze --labels')
+    .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMATS))
+    .option('--tier <names>', 'cheaper tiers to replay on, cheapest first, comma-separated (default: all but the frontier)')
+    .option('--grader <name>', 'grader comparing each answer with the logged one (default llm-judge)')
+    .option('--judge-tier <name>', 'tier that runs the llm-judge (default: the frontier tier)')
+    .addOption(new Option('--provider <name>', 'provider for the replayed tiers and the judge').choices(PROVIDERS))
+    .option('--region <region>', 'AWS region (bedrock)')
+    .option('--profile <name>', 'AWS shared-config profile (bedrock)')
+    .option('--endpoint-url <url>', 'endpoint override (HTTP/1.1 ok)')
+    .option('--concurrency <n>', 'requests in flight at most', positiveInt, 8)
+    .option('--timeout <seconds>', 'per-request timeout in seconds', positiveInt, 120)
+    .option('--retries <n>', 'retries on throttling, 5xx and timeouts', nonNegativeInt, 6)
+    .option('--max-tokens <n>', 'maxTokens for replayed requests', positiveInt)
+    .option('--no-cache', 'bypass the response cache')
+    .option('--cache-dir <dir>', 'response cache directory')
+    .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tokor label sample.jsonl.gz --out labels.jsonl              # llm-judge on the frontier tier
+  $ tokor label logs/ --grader token-f1 --out labels.jsonl
+  $ tokor analyze logs/ --labels labels.jsonl
+
+Records without a prompt body or a logged answer are skipped and counted. Format: docs/labels.md.`,
+    )
+    .action(async (paths: string[], f: LabelFlags) => {
+      const [{ labelTraffic, labelExitCode }, { progressText }, out] = await Promise.all([import('../../eval/label.js'), import('../../eval/summary.js'), import('../output.js')]);
+      const stop = new AbortController();
+      const abort = new AbortController();
+      const onSigint = () => (stop.signal.aborted ? abort.abort() : stop.abort());
+      process.on('SIGINT', onSigint);
+      const progress = await out.startProgress('label: starting');
+      try {
+        const outcome = await labelTraffic(paths, { ...f, timeoutMs: f.timeout * 1000, env: process.env }, { stopSignal: stop.signal, abortSignal: abort.signal, onProgress: (p) => progress.update(progressText('label', p)) });
+        progress.stop();
+        for (const n of outcome.notes) out.note(`tokor: ${n}`);
+        const { easy, moderate, hard } = outcome.counts;
+        out.note(`tokor: ${outcome.labeled} request(s) labeled (easy ${easy}, moderate ${moderate}, hard ${hard}) → ${f.out}`);
+        process.exitCode = labelExitCode(outcome);
+      } finally {
+        progress.stop();
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
+
+type LabelFlags = Omit<LabelOptions, 'timeoutMs' | 'env' | 'cwd'> & { timeout: number };

@@ -1,4 +1,59 @@
-import type { Command } from 'commander';
+import { Command, Option } from 'commander';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
 
-/** Not built yet: see the open issue for `tokor prices`. */
-export function definePrices(_program: Command): void {}
+interface PricesFlags {
+  model?: string;
+  region?: string;
+  provider?: string;
+  catalog: string[];
+  config?: string;
+  format: OutputFormat;
+  out?: string;
+}
+
+const collect = (v: string, acc: string[]) => [...acc, v];
+
+export function definePrices(program: Command): void {
+  program
+    .command('prices')
+    .description('list the model prices tokor knows (USD per 1M tokens), or show how one model ID is priced')
+    .option('--model <id>', 'a model ID, profile ID or ARN: show how it resolves (exit 2 if it has no price)')
+    .option('--region <region>', 'AWS region to price in (e.g. eu-central-1)')
+    .option('--provider <name>', 'only this provider: bedrock, azure-openai, vertex, or one from --catalog')
+    .option('--catalog <file>', 'extra price catalog (JSON or YAML) that extends or overrides the built-in one; repeatable', collect, [])
+    .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .option('--out <file>', 'write to a file instead of stdout')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tokor prices                                        # every built-in price, with sources
+  $ tokor prices --provider bedrock --region eu-central-1
+  $ tokor prices --model us.anthropic.claude-sonnet-4-5-20250929-v1:0 --region us-west-2
+  $ tokor prices --model arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123
+  $ tokor prices --catalog my-prices.yaml --format json  # your negotiated rates merged in`,
+    )
+    .action(async (opts: PricesFlags) => {
+      const [{ loadConfig }, pricing, { emit }, { InputError }, path] = await Promise.all([
+        import('../../config/load.js'),
+        import('../../pricing/index.js'),
+        import('../output.js'),
+        import('../../errors.js'),
+        import('node:path'),
+      ]);
+      const { config, baseDir } = await loadConfig(opts.config);
+      const extra = [...(config.catalog ? [path.resolve(baseDir, config.catalog)] : []), ...opts.catalog];
+      const catalog = await pricing.loadCatalog({ extra, modelMap: config.modelMap });
+      if (opts.model === undefined) {
+        const rows = pricing.listPrices(catalog, { region: opts.region, provider: opts.provider });
+        return emit(pricing.renderPrices(rows, opts.format), opts.out);
+      }
+      const r = pricing.explainResolution(catalog, opts.model, opts.region);
+      if (!r.resolved) {
+        const near = r.nearMatches.length ? `; near matches: ${r.nearMatches.join(', ')}` : '';
+        throw new InputError(`no price for ${opts.model} (canonical key ${r.canonicalKey})${near}${r.hint ? `; ${r.hint}` : ''}`);
+      }
+      await emit(pricing.renderResolutionAs(r, opts.format), opts.out);
+    });
+}

@@ -1,4 +1,62 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { InputError, UsageError } from '../../errors.js';
+import { emit, note } from '../output.js';
 
-/** Not built yet: see the open issue for `tokor report`. */
-export function defineReport(_program: Command): void {}
+const FORMATS = ['html'] as const;
+
+async function readInput(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+  }
+}
+
+interface ReportFlags {
+  analyze?: string;
+  eval?: string[];
+  calibrate?: string;
+  costs?: string;
+  out?: string;
+  title?: string;
+}
+
+/** `tokor report`: one self-contained HTML page from the JSON of analyze, eval, calibrate and costs. */
+export function defineReport(program: Command): void {
+  program
+    .command('report')
+    .description('Build one self-contained HTML report (no scripts, no network) from tokor JSON outputs')
+    .option('--analyze <file>', 'tokor analyze --format json output')
+    .option('--eval <files...>', 'tokor eval summary JSON (--format json) or results JSONL (--out); several allowed')
+    .option('--calibrate <file>', 'tokor calibrate --format json output')
+    .option('--costs <file>', 'tokor costs --format json output')
+    .option('--title <text>', 'page title', 'tokor report')
+    .addOption(new Option('--format <format>', 'output format').choices(FORMATS).default('html'))
+    .option('--out <file>', 'write the page here (default: stdout)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tokor analyze --format json --out analyze.json
+  $ tokor report --analyze analyze.json --out report.html
+  $ tokor report --analyze analyze.json --eval cheap.jsonl mid.jsonl frontier.jsonl \\
+      --calibrate calibrate.json --costs costs.json --out report.html`,
+    )
+    .action(async (flags: ReportFlags) => {
+      const html = await import('../../report/html/index.js');
+      const files = [flags.analyze, ...(flags.eval ?? []), flags.calibrate, flags.costs].filter((f): f is string => Boolean(f));
+      if (files.length === 0) throw new UsageError('nothing to report: give --analyze, --eval, --calibrate and/or --costs');
+      const page = await html.renderReportHtml(
+        {
+          analyze: flags.analyze ? html.parseAnalyzeInput(await readInput(flags.analyze), flags.analyze) : undefined,
+          eval: flags.eval ? html.parseEvalInputs(await Promise.all(flags.eval.map(async (file) => ({ file, text: await readInput(file) })))) : undefined,
+          calibrate: flags.calibrate ? html.parseCalibrateInput(await readInput(flags.calibrate), flags.calibrate) : undefined,
+          costs: flags.costs ? html.parseCostsInput(await readInput(flags.costs), flags.costs) : undefined,
+        },
+        { title: flags.title, generatedAt: new Date().toISOString(), inputFiles: files, onWarning: (w) => note(`tokor: chart warning: ${w}`) },
+      );
+      await emit(page, flags.out);
+      process.exitCode = 0;
+    });
+}

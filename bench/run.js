@@ -1,0 +1,27 @@
+#!/usr/bin/env node
+// npm run bench: every benchmark in one command, each in its own process so
+// that one's memory does not colour another's. Figures are ratios against a
+// baseline measured in the same run, never absolute targets in tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const passThrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const benches = ['analyze', 'eval', 'calibrate'].filter((b) => only.length === 0 || only.includes(b));
+
+let failed = 0;
+for (const name of benches) {
+  const file = path.join(here, `${name}.mjs`);
+  if (!existsSync(file)) {
+    console.log(`\n## ${name}: no benchmark (bench/${name}.mjs missing)`);
+    failed++;
+    continue;
+  }
+  console.log(`\n## ${name}`);
+  const r = spawnSync(process.execPath, [file, ...passThrough], { stdio: 'inherit' });
+  if (r.status !== 0) failed++;
+}
+process.exitCode = failed ? 1 : 0;

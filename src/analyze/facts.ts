@@ -1,0 +1,81 @@
+/**
+ * One TrafficRecord → the facts analyze keeps (RecordFacts), and group values
+ * for --group-by. Pure.
+ */
+import type { Difficulty, TrafficRecord } from '../types.js';
+import type { Labeler } from '../classify/types.js';
+import type { RecordFacts } from './accumulate.js';
+
+/** Built-in group dimensions; any other name is read from the record's tags (requestMetadata). */
+export const GROUP_DIMENSIONS = ['team', 'app', 'role', 'model', 'day', 'region'] as const;
+
+export const UNTAGGED = '(untagged)';
+
+export interface FactsContext {
+  labeler: Labeler;
+  groupBy: string[];
+  /** Measured labels by request ID (--labels). */
+  measured?: Map<string, Difficulty>;
+}
+
+export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
+  const t = r.tokens;
+  const measured = r.requestId !== undefined ? ctx.measured?.get(r.requestId) : undefined;
+  let label: Difficulty;
+  let score: number;
+  if (measured) {
+    label = measured;
+    score = measured === 'easy' ? 0 : measured === 'moderate' ? 0.5 : 1;
+  } else {
+    const l = ctx.labeler.label({
+      prompt: r.prompt,
+      system: r.system,
+      turns: r.turns,
+      maxTokens: r.maxTokens,
+      inputTokens: t.input + t.cacheRead + t.cacheWrite,
+    });
+    label = l.label;
+    score = l.score;
+  }
+  const groups = ctx.groupBy.length ? ctx.groupBy.map((d) => groupValue(r, d)) : [];
+  return {
+    modelId: r.modelId,
+    region: r.region ?? '',
+    label,
+    score,
+    measured: measured !== undefined,
+    batch: r.batch === true,
+    ttl: r.cacheWriteTtl ?? '5m',
+    input: t.input,
+    output: t.output,
+    cacheRead: t.cacheRead,
+    cacheWrite: t.cacheWrite,
+    groups,
+    timestamp: r.timestamp,
+  };
+}
+
+export function groupValue(r: TrafficRecord, dim: string): string {
+  switch (dim) {
+    case 'model':
+      return r.modelId;
+    case 'day':
+      return r.timestamp ? r.timestamp.slice(0, 10) : '(unknown day)';
+    case 'region':
+      return r.region ?? '(unknown region)';
+    case 'role':
+      return roleOf(r.identityArn);
+    default:
+      return r.tags[dim] ?? UNTAGGED;
+  }
+}
+
+/** arn:aws:sts::1:assumed-role/NAME/session → NAME; arn:aws:iam::1:user/NAME → user/NAME. */
+export function roleOf(arn: string | undefined): string {
+  if (!arn) return '(unknown identity)';
+  const resource = arn.split(':').slice(5).join(':');
+  if (!resource) return arn;
+  const [kind, name] = resource.split('/');
+  if (kind === 'assumed-role' || kind === 'role') return name ?? resource;
+  return name ? `${kind}/${name}` : resource;
+}

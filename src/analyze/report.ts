@@ -1,0 +1,366 @@
+/**
+ * Accumulator → AnalyzeReport: prices every bucket on the model that served
+ * it, on the frontier tier (the all-frontier counterfactual) and on its
+ * label's tier (the routed ceiling). Pure; money is exact (bigint
+ * picodollars) until it is turned into USD for the report.
+ */
+import { DIFFICULTIES, type Difficulty, type TokenCounts } from '../types.js';
+import type { TierConfig } from '../config/schema.js';
+import { InputError } from '../errors.js';
+import { wilson } from '../stats/interval.js';
+import { costOf, moneyToUsd, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
+import { parseBucketKey, parseGroupKey, type Accumulator, type TokenBucket } from './accumulate.js';
+
+export const ANALYZE_SCHEMA_VERSION = 1;
+
+export const QUALITY_NOTE = 'Quality is unproven until `tokor eval` runs: these are savings if each tier answers its label’s requests as well as the frontier.';
+
+/** The `tokor analyze --format json` contract (schemaVersion 1). */
+export interface AnalyzeReport {
+  schemaVersion: number;
+  kind: 'tokor-analyze';
+  sources: { files: number; paths: string[]; formats: Record<string, number>; bytesRead: number };
+  catalogVersion: string;
+  labeler: string;
+  tiers: TierSummary[];
+  /** Which tier each label is priced on for the routed ceiling. */
+  labelTiers: Record<Difficulty, string>;
+  period: { start: string; end: string } | null;
+  sample?: { size: number; of: number; seed: number };
+  records: { read: number; valid: number; priced: number; unpriced: number; failed: number; invalid: number };
+  invalid: { reasons: { reason: string; count: number }[]; examples: { file: string; line: number; reason: string }[] };
+  problems: { problem: string; count: number }[];
+  failedByCode: { code: string; count: number }[];
+  tokens: TokenCounts;
+  distribution: Record<Difficulty, { count: number; share: number; ci95: [number, number] }>;
+  /** 'measured' when the shares come from a --labels file (then n = measured.count). */
+  distributionSource: 'labeler' | 'measured';
+  measured?: { count: number; ofValid: number };
+  cost: { actual: number; frontierCounterfactual: number; routedCeiling: number };
+  savings: {
+    /** Σ share(label) × (1 − rate(tier)/rate(frontier)), with blended rates. */
+    formulaPct: number;
+    /** 1 − routed ceiling / frontier counterfactual, each request priced on its label's tier. */
+    ceilingPct: number;
+    /** 1 − actual / frontier counterfactual: what today's model mix already saves (negative: it costs more). */
+    actualVsFrontierPct: number;
+    /** 1 − routed ceiling / actual: the ceiling against what was actually paid. */
+    ceilingVsActualPct: number;
+  };
+  formula: { label: Difficulty; tier: string; share: number; rateRatio: number; contributionPct: number }[];
+  qualityNote: string;
+  byModel: ModelRow[];
+  byGroup: GroupRow[];
+  topWaste: WasteRow[];
+  unpricedModels: { model: string; requests: number; tokens: TokenCounts }[];
+  priceNotes: string[];
+}
+
+export interface TierSummary {
+  name: string;
+  model: string;
+  modelKey: string;
+  rates: { input: string; output: string; cacheRead?: string; cacheWrite5m?: string };
+  /** All priced traffic on this tier, USD. */
+  costIfAllUsd: number;
+  /** costIfAll per 1M tokens of that traffic (input + output + cache). */
+  blendedRatePerMTok: number;
+}
+
+export interface ModelRow {
+  model: string;
+  modelKey: string | null;
+  region: string;
+  requests: number;
+  tokens: TokenCounts;
+  costUsd: number | null;
+  shareOfCost: number;
+  labels: Record<Difficulty, number>;
+  frontierCounterfactualUsd: number | null;
+  routedCeilingUsd: number | null;
+}
+
+export interface GroupRow {
+  groupBy: string;
+  group: string;
+  requests: number;
+  labels: Record<Difficulty, number>;
+  costUsd: number;
+  frontierCounterfactualUsd: number;
+  routedCeilingUsd: number;
+  savingsPct: number;
+}
+
+export interface WasteRow {
+  model: string;
+  region: string;
+  easyRequests: number;
+  costUsd: number;
+  cheapTierCostUsd: number;
+  wasteUsd: number;
+}
+
+export interface BuildOptions {
+  catalog: Catalog;
+  tiers: TierConfig[];
+  labeler: string;
+  files: string[];
+  formats: Record<string, number>;
+  bytesRead: number;
+  sample?: { size: number; of: number; seed: number };
+  confidence?: number;
+}
+
+/** Which tier prices each label: easy → cheapest, hard → frontier, moderate → the middle tier. */
+export function labelTierIndex(label: Difficulty, nTiers: number): number {
+  if (label === 'easy') return 0;
+  if (label === 'hard') return nTiers - 1;
+  return nTiers >= 3 ? Math.floor((nTiers - 1) / 2) : nTiers - 1;
+}
+
+export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): AnalyzeReport {
+  const { catalog, tiers } = opts;
+  const notes = new Set<string>();
+  const priceOf = memoPrice(catalog, notes);
+  const frontier = tiers[tiers.length - 1]!;
+  const tierPrice = (tierIndex: number, region: string): ModelPrice => {
+    const t = tiers[tierIndex]!;
+    const p = priceOf(t.priceAs ?? t.model, region);
+    if (!p) throw new InputError(`tier "${t.name}" model ${t.model} has no price in the catalog; add it with --catalog or set priceAs`, 'tiers');
+    return p;
+  };
+
+  const tierTotals = tiers.map(() => 0n);
+  let actual = 0n;
+  let counterfactual = 0n;
+  let routed = 0n;
+  const tokens: TokenCounts = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  let priced = 0;
+  let unpriced = 0;
+  const models = new Map<string, ModelRow & { _cost: Money; _cf: Money; _routed: Money }>();
+  const unpricedModels = new Map<string, { model: string; requests: number; tokens: TokenCounts }>();
+  const waste = new Map<string, WasteRow & { _cost: Money; _cheap: Money }>();
+  const bucketPrices = new Map<string, BucketPrices | null>();
+
+  for (const [key, b] of Object.entries(acc.buckets)) {
+    const k = parseBucketKey(key);
+    addTokens(tokens, b);
+    const price = priceOf(k.modelId, k.region);
+    const mk = `${k.modelId}\u0001${k.region}`;
+    let row = models.get(mk);
+    if (!row) {
+      row = {
+        model: k.modelId,
+        modelKey: price?.key ?? null,
+        region: k.region,
+        requests: 0,
+        tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+        costUsd: null,
+        shareOfCost: 0,
+        labels: { easy: 0, moderate: 0, hard: 0 },
+        frontierCounterfactualUsd: null,
+        routedCeilingUsd: null,
+        _cost: 0n,
+        _cf: 0n,
+        _routed: 0n,
+      };
+      models.set(mk, row);
+    }
+    row.requests += b.requests;
+    row.labels[k.label] += b.requests;
+    addTokens(row.tokens, b);
+    if (!price) {
+      unpriced += b.requests;
+      const u = unpricedModels.get(k.modelId) ?? { model: k.modelId, requests: 0, tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } };
+      u.requests += b.requests;
+      addTokens(u.tokens, b);
+      unpricedModels.set(k.modelId, u);
+      bucketPrices.set(key, null);
+      continue;
+    }
+    priced += b.requests;
+    const t = toTokens(b);
+    const o = { batch: k.batch, cacheWriteTtl: k.ttl };
+    const prices: BucketPrices = { actual: price, cf: tierPrice(tiers.length - 1, k.region), routed: tierPrice(labelTierIndex(k.label, tiers.length), k.region), opts: o };
+    bucketPrices.set(key, prices);
+    const a = costOf(t, prices.actual, o);
+    const cf = costOf(t, prices.cf, o);
+    const r = costOf(t, prices.routed, o);
+    tiers.forEach((_, i) => (tierTotals[i]! += costOf(t, tierPrice(i, k.region), o)));
+    actual += a;
+    counterfactual += cf;
+    routed += r;
+    row._cost += a;
+    row._cf += cf;
+    row._routed += r;
+    if (k.label === 'easy') {
+      const cheap = costOf(t, tierPrice(0, k.region), o);
+      if (a > cheap) {
+        const w = waste.get(mk) ?? { model: k.modelId, region: k.region, easyRequests: 0, costUsd: 0, cheapTierCostUsd: 0, wasteUsd: 0, _cost: 0n, _cheap: 0n };
+        w.easyRequests += b.requests;
+        w._cost += a;
+        w._cheap += cheap;
+        waste.set(mk, w);
+      }
+    }
+  }
+
+  const cfTotal = counterfactual;
+  const dist = distributionOf(acc, opts.confidence ?? 0.95);
+  const frontierAll = tierTotals[tiers.length - 1]!;
+  const formula = DIFFICULTIES.map((label) => {
+    const ti = labelTierIndex(label, tiers.length);
+    const rateRatio = frontierAll > 0n ? ratio(tierTotals[ti]!, frontierAll) : 1;
+    const share = dist.distribution[label].share;
+    return { label, tier: tiers[ti]!.name, share, rateRatio, contributionPct: pct(share * (1 - rateRatio)) };
+  });
+  const totalTokensAll = tokens.input + tokens.output + tokens.cacheRead + tokens.cacheWrite;
+
+  const byModel = [...models.values()]
+    .map(({ _cost, _cf, _routed, ...row }) => ({
+      ...row,
+      costUsd: row.modelKey ? usd(_cost) : null,
+      shareOfCost: actual > 0n && row.modelKey ? ratio(_cost, actual) : 0,
+      frontierCounterfactualUsd: row.modelKey ? usd(_cf) : null,
+      routedCeilingUsd: row.modelKey ? usd(_routed) : null,
+    }))
+    .sort((x, y) => (y.costUsd ?? -1) - (x.costUsd ?? -1) || y.requests - x.requests);
+
+  return {
+    schemaVersion: ANALYZE_SCHEMA_VERSION,
+    kind: 'tokor-analyze',
+    sources: { files: opts.files.length, paths: opts.files.slice(0, 20), formats: opts.formats, bytesRead: opts.bytesRead },
+    catalogVersion: catalog.version,
+    labeler: opts.labeler,
+    tiers: tiers.map((t, i) => {
+      const p = tierPrice(i, 'us-east-1');
+      return {
+        name: t.name,
+        model: t.model,
+        modelKey: p.key,
+        rates: { input: p.input, output: p.output, cacheRead: p.cacheRead, cacheWrite5m: p.cacheWrite5m },
+        costIfAllUsd: usd(tierTotals[i]!),
+        blendedRatePerMTok: totalTokensAll > 0 ? round((moneyToUsd(tierTotals[i]!) / totalTokensAll) * 1e6, 6) : 0,
+      };
+    }),
+    labelTiers: { easy: tiers[labelTierIndex('easy', tiers.length)]!.name, moderate: tiers[labelTierIndex('moderate', tiers.length)]!.name, hard: frontier.name },
+    period: acc.firstTimestamp && acc.lastTimestamp ? { start: acc.firstTimestamp, end: acc.lastTimestamp } : null,
+    ...(opts.sample ? { sample: opts.sample } : {}),
+    records: { read: acc.read, valid: acc.valid, priced, unpriced, failed: acc.failed, invalid: acc.invalid },
+    invalid: { reasons: countsDesc(acc.invalidReasons, 'reason'), examples: acc.invalidExamples },
+    problems: countsDesc(acc.problems, 'problem'),
+    failedByCode: countsDesc(acc.failedByCode, 'code'),
+    tokens,
+    distribution: dist.distribution,
+    distributionSource: dist.source,
+    ...(dist.source === 'measured' ? { measured: { count: dist.n, ofValid: acc.valid } } : {}),
+    cost: { actual: usd(actual), frontierCounterfactual: usd(cfTotal), routedCeiling: usd(routed) },
+    savings: {
+      formulaPct: round(formula.reduce((s, f) => s + f.contributionPct, 0), 4),
+      ceilingPct: cfTotal > 0n ? pct(1 - ratio(routed, cfTotal)) : 0,
+      actualVsFrontierPct: cfTotal > 0n ? pct(1 - ratio(actual, cfTotal)) : 0,
+      ceilingVsActualPct: actual > 0n ? pct(1 - ratio(routed, actual)) : 0,
+    },
+    formula,
+    qualityNote: QUALITY_NOTE,
+    byModel,
+    byGroup: groupRows(acc, bucketPrices),
+    topWaste: [...waste.values()]
+      .map(({ _cost, _cheap, ...w }) => ({ ...w, costUsd: usd(_cost), cheapTierCostUsd: usd(_cheap), wasteUsd: usd(_cost - _cheap) }))
+      .sort((a, b) => b.wasteUsd - a.wasteUsd)
+      .slice(0, 10),
+    unpricedModels: [...unpricedModels.values()].sort((a, b) => b.requests - a.requests),
+    priceNotes: [...notes].sort(),
+  };
+}
+
+interface BucketPrices {
+  actual: ModelPrice;
+  cf: ModelPrice;
+  routed: ModelPrice;
+  opts: { batch: boolean; cacheWriteTtl: '5m' | '1h' };
+}
+
+function groupRows(acc: Accumulator, bucketPrices: Map<string, BucketPrices | null>): GroupRow[] {
+  const rows = new Map<string, GroupRow & { _a: Money; _cf: Money; _r: Money }>();
+  for (const [key, b] of Object.entries(acc.groupBuckets)) {
+    const g = parseGroupKey(key);
+    const id = `${g.dim}\u0001${g.value}`;
+    let row = rows.get(id);
+    if (!row) {
+      const groupBy = acc.groupBy[g.dim] ?? String(g.dim);
+      row = { groupBy, group: g.value, requests: 0, labels: { easy: 0, moderate: 0, hard: 0 }, costUsd: 0, frontierCounterfactualUsd: 0, routedCeilingUsd: 0, savingsPct: 0, _a: 0n, _cf: 0n, _r: 0n };
+      rows.set(id, row);
+    }
+    row.requests += b.requests;
+    row.labels[parseBucketKey(g.bucket).label] += b.requests;
+    const p = bucketPrices.get(g.bucket);
+    if (!p) continue;
+    const t = toTokens(b);
+    row._a += costOf(t, p.actual, p.opts);
+    row._cf += costOf(t, p.cf, p.opts);
+    row._r += costOf(t, p.routed, p.opts);
+  }
+  return [...rows.values()]
+    .map(({ _a, _cf, _r, ...r }) => ({ ...r, costUsd: usd(_a), frontierCounterfactualUsd: usd(_cf), routedCeilingUsd: usd(_r), savingsPct: _cf > 0n ? pct(1 - ratio(_r, _cf)) : 0 }))
+    .sort((a, b) => a.groupBy.localeCompare(b.groupBy) || b.costUsd - a.costUsd);
+}
+
+function distributionOf(acc: Accumulator, confidence: number): { distribution: AnalyzeReport['distribution']; source: 'labeler' | 'measured'; n: number } {
+  const measuredN = acc.measuredLabels.easy + acc.measuredLabels.moderate + acc.measuredLabels.hard;
+  const source = measuredN > 0 ? 'measured' : 'labeler';
+  const counts = source === 'measured' ? acc.measuredLabels : acc.labels;
+  const n = counts.easy + counts.moderate + counts.hard;
+  const distribution = Object.fromEntries(
+    DIFFICULTIES.map((d) => [d, { count: counts[d], share: n ? round(counts[d] / n, 6) : 0, ci95: wilson(counts[d], n, confidence).map((x) => round(x, 6)) as [number, number] }]),
+  ) as AnalyzeReport['distribution'];
+  return { distribution, source, n };
+}
+
+function memoPrice(catalog: Catalog, notes: Set<string>): (modelId: string, region: string) => ModelPrice | undefined {
+  const memo = new Map<string, ModelPrice | undefined>();
+  return (modelId, region) => {
+    const k = `${modelId}\u0001${region}`;
+    if (memo.has(k)) return memo.get(k);
+    const hit = resolvePrice(catalog, modelId, region || undefined);
+    if (hit?.note) notes.add(`${modelId}: ${hit.note}`);
+    memo.set(k, hit?.price);
+    return hit?.price;
+  };
+}
+
+function toTokens(b: TokenBucket): TokenCounts {
+  return { input: b.input, output: b.output, cacheRead: b.cacheRead, cacheWrite: b.cacheWrite };
+}
+
+function addTokens(into: TokenCounts, b: TokenCounts | TokenBucket): void {
+  into.input += b.input;
+  into.output += b.output;
+  into.cacheRead += b.cacheRead;
+  into.cacheWrite += b.cacheWrite;
+}
+
+function countsDesc<K extends string>(m: Record<string, number>, name: K): ({ count: number } & Record<K, string>)[] {
+  return Object.entries(m)
+    .sort((a, b) => b[1] - a[1])
+    .map(([k, count]) => ({ [name]: k, count }) as { count: number } & Record<K, string>);
+}
+
+/** a / b for bigints as a float, without losing precision on large values. */
+function ratio(a: Money, b: Money): number {
+  if (b === 0n) return 0;
+  return Number((a * 1_000_000_000_000n) / b) / 1e12;
+}
+
+function usd(m: Money): number {
+  return round(moneyToUsd(m), 6);
+}
+
+function pct(x: number): number {
+  return round(x * 100, 4);
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

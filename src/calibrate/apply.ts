@@ -1,0 +1,231 @@
+/**
+ * Evaluates a routing policy on results without re-choosing anything: route
+ * every item by the policy's rule, then report quality (with confidence
+ * bounds), cost, savings against all-frontier and tier shares. Calibration
+ * reports its pick with the same functions, so a policy file re-applied to
+ * the same signals reproduces the calibrated figures exactly.
+ */
+import { InputError } from '../errors.js';
+import type { RoutingPattern } from '../config/schema.js';
+import { TrainedRouterLabeler } from '../classify/trained.js';
+import { Z95, oneSidedZ, parityInterval, wilsonLowerZ, wilsonUpperZ } from './bounds.js';
+import type { RoutingPolicyFile } from './policy.js';
+import type { ResultsTable } from './results.js';
+import type { OutcomeMatrix } from './sweep.js';
+
+export interface PolicyEvaluation {
+  n: number;
+  /** Pass rate of the routed answers. */
+  quality: number;
+  /** Two-sided 95% Wilson interval of quality. */
+  qualityCi95: [number, number];
+  /** One-sided Wilson lower bound at the policy's (or the given) confidence. */
+  qualityLower: number;
+  costUsd: number;
+  /** (1 − cost / all-frontier cost) × 100. */
+  savingsPct: number;
+  /** Share of items ending on each tier. */
+  tierShares: Record<string, number>;
+  /** Share of items that did not stay on the cheapest tier. */
+  escalationRate: number;
+  frontier: { quality: number; costUsd: number };
+  /** quality / frontier quality. */
+  parity: number;
+  /** One-sided lower bound of parity at the confidence (Fieller, paired by item). */
+  parityLower: number;
+  /** Two-sided 95% interval of parity (Fieller, paired by item). */
+  parityCi95: [number, number];
+  /** Whether the policy's bar holds at the confidence: parityLower ≥ bar (relative) or qualityLower ≥ bar (absolute). */
+  meetsBar: boolean;
+}
+
+/** Pass/fail and cost of a table's items on the named tiers (in that order). */
+export function matrixOf(table: ResultsTable, tiers: readonly string[]): OutcomeMatrix {
+  const n = table.items.length;
+  const k = tiers.length;
+  const pass = new Uint8Array(n * k);
+  const cost = new Float64Array(n * k);
+  table.items.forEach((item, i) => {
+    tiers.forEach((t, j) => {
+      const o = item.byTier[t];
+      if (!o) throw new InputError(`item "${item.itemId}" has no result for tier "${t}"`);
+      pass[i * k + j] = o.pass ? 1 : 0;
+      cost[i * k + j] = o.costUsd;
+    });
+  });
+  return { n, k, pass, cost };
+}
+
+/** Cost of item i when it ends on tier t: the tier's cost plus the router's (classifier), or every tier touched (sequential). */
+export function routedCosts(m: OutcomeMatrix, pattern: RoutingPattern, routerCostUsd = 0): Float64Array {
+  const { n, k, cost } = m;
+  if (pattern === 'classifier') return routerCostUsd ? cost.map((c) => c + routerCostUsd) : cost;
+  const out = new Float64Array(n * k);
+  for (let i = 0; i < n; i++) {
+    let acc = 0;
+    for (let t = 0; t < k; t++) {
+      acc += cost[i * k + t]!;
+      out[i * k + t] = acc;
+    }
+  }
+  return out;
+}
+
+/**
+ * Each item's final tier under a policy rule. `signal`: classifier → boundary
+ * scores (n × (k−1)); cascade/confidence → per-tier signal (n × k).
+ */
+export function routeTiers(pattern: RoutingPattern, thresholds: readonly number[], signal: Float64Array, n: number, k: number): Uint8Array {
+  const tiers = new Uint8Array(n);
+  const B = k - 1;
+  for (let i = 0; i < n; i++) {
+    let t = 0;
+    if (pattern === 'classifier') {
+      while (t < B && signal[i * B + t]! >= thresholds[t]!) t++;
+    } else {
+      while (t < B && signal[i * k + t]! < thresholds[t]!) t++;
+    }
+    tiers[i] = t;
+  }
+  return tiers;
+}
+
+/** Quality, bounds, cost, savings and shares of a route. */
+export function evaluateRoute(
+  m: OutcomeMatrix,
+  route: Uint8Array,
+  routedCost: Float64Array,
+  tierNames: readonly string[],
+  bar: { bar: number; barMode: 'relative' | 'absolute'; confidence: number },
+): PolicyEvaluation {
+  const { n, k, pass, cost } = m;
+  if (n === 0) throw new InputError('no items to evaluate');
+  const counts = new Array<number>(k).fill(0);
+  let sr = 0;
+  let srf = 0;
+  let sf = 0;
+  let c = 0;
+  let cf = 0;
+  for (let i = 0; i < n; i++) {
+    const t = route[i]!;
+    const r = pass[i * k + t]!;
+    const f = pass[i * k + k - 1]!;
+    sr += r;
+    sf += f;
+    srf += r * f;
+    c += routedCost[i * k + t]!;
+    cf += cost[i * k + k - 1]!;
+    counts[t]!++;
+  }
+  const z = oneSidedZ(bar.confidence);
+  const sums = { n, sr, srf, sf };
+  const parityCi95 = parityInterval(sums, Z95);
+  const parityLower = parityInterval(sums, z)[0];
+  const qualityLower = wilsonLowerZ(sr, n, z);
+  return {
+    n,
+    quality: sr / n,
+    qualityCi95: [wilsonLowerZ(sr, n, Z95), wilsonUpperZ(sr, n, Z95)],
+    qualityLower,
+    costUsd: c,
+    savingsPct: cf > 0 ? (1 - c / cf) * 100 : 0,
+    tierShares: Object.fromEntries(tierNames.map((t, j) => [t, counts[j]! / n])),
+    escalationRate: 1 - counts[0]! / n,
+    frontier: { quality: sf / n, costUsd: cf },
+    parity: sf > 0 ? sr / sf : 0,
+    parityLower,
+    parityCi95,
+    meetsBar: bar.barMode === 'relative' ? parityLower >= bar.bar - 1e-12 : qualityLower >= bar.bar - 1e-12,
+  };
+}
+
+/** The gate grader's score per (item, tier); items without that grader count as passing it (nothing to check). */
+export function gateSignal(table: ResultsTable, tiers: readonly string[], gate: string): { values: Float64Array; coverage: number } {
+  const n = table.items.length;
+  const k = tiers.length;
+  const values = new Float64Array(n * k);
+  let found = 0;
+  table.items.forEach((item, i) => {
+    let any = false;
+    tiers.forEach((t, j) => {
+      const g = item.byTier[t]?.graders.find((x) => x.grader === gate);
+      if (g) any = true;
+      values[i * k + j] = g ? (Number.isFinite(g.score) ? g.score : g.pass ? 1 : 0) : 1;
+    });
+    if (any) found++;
+  });
+  return { values, coverage: n ? found / n : 0 };
+}
+
+/** The confidence signal per (item, tier); a missing value counts as 0 (not confident: escalate at any threshold > 0). */
+export function confidenceSignal(table: ResultsTable, tiers: readonly string[]): { values: Float64Array; coverage: number } {
+  const n = table.items.length;
+  const k = tiers.length;
+  const values = new Float64Array(n * k);
+  let found = 0;
+  table.items.forEach((item, i) => {
+    let any = false;
+    tiers.forEach((t, j) => {
+      const c = item.byTier[t]?.confidence;
+      if (c !== undefined && j < k - 1) any = true;
+      values[i * k + j] = c ?? 0;
+    });
+    if (any) found++;
+  });
+  return { values, coverage: n ? found / n : 0 };
+}
+
+/** Boundary scores of every item from a router (n × (k−1)). */
+export function routerSignal(router: TrainedRouterLabeler, table: ResultsTable): Float64Array {
+  const B = router.model.classes.length - 1;
+  const out = new Float64Array(table.items.length * B);
+  table.items.forEach((item, i) => {
+    const input: Parameters<TrainedRouterLabeler['boundaryScores']>[0] = {};
+    if (item.prompt !== undefined) input.prompt = item.prompt;
+    if (item.system !== undefined) input.system = item.system;
+    if (item.turns !== undefined) input.turns = item.turns;
+    if (item.task !== undefined) input.task = item.task;
+    if (item.category !== undefined) input.category = item.category;
+    out.set(router.boundaryScores(input), i * B);
+  });
+  return out;
+}
+
+/**
+ * Evaluates a saved policy on a results table: routes each item by the
+ * policy (its embedded router for classifier), never re-choosing thresholds.
+ */
+export function applyPolicy(policy: RoutingPolicyFile, table: ResultsTable, opts: { confidence?: number } = {}): PolicyEvaluation {
+  const names = policy.tiers.map((t) => t.name);
+  const missing = names.filter((t) => !table.tiers.includes(t));
+  if (missing.length) {
+    throw new InputError(`the policy routes to tier${missing.length > 1 ? 's' : ''} ${missing.map((t) => `"${t}"`).join(', ')} but the results have none (results tiers: ${table.tiers.join(', ')})`);
+  }
+  const m = matrixOf(table, names);
+  const signal = policySignal(policy, table, names);
+  const route = routeTiers(policy.pattern, policy.thresholds, signal, m.n, m.k);
+  return evaluateRoute(m, route, routedCosts(m, policy.pattern, policy.routerCostUsd), names, {
+    bar: policy.bar,
+    barMode: policy.barMode,
+    confidence: opts.confidence ?? policy.confidence,
+  });
+}
+
+function policySignal(policy: RoutingPolicyFile, table: ResultsTable, names: string[]): Float64Array {
+  if (policy.pattern === 'classifier') {
+    if (!policy.router) throw new InputError('the classifier policy has no router model to score items with');
+    if (!table.items.some((i) => i.prompt !== undefined || i.task !== undefined || i.category !== undefined)) {
+      throw new InputError('the results carry no prompts (nor task/category) for the router to score: pass --dataset with the items’ prompts');
+    }
+    return routerSignal(new TrainedRouterLabeler(policy.router), table);
+  }
+  if (policy.pattern === 'cascade') {
+    const gate = policy.gate!;
+    const s = gateSignal(table, names, gate);
+    if (s.coverage === 0) throw new InputError(`no result has a "${gate}" grader result: the cascade gate cannot run on these results`);
+    return s.values;
+  }
+  const s = confidenceSignal(table, names);
+  if (s.coverage === 0) throw new InputError(`no result has a confidence value (field "${policy.confidenceField ?? 'confidence'}")`);
+  return s.values;
+}

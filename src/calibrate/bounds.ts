@@ -1,0 +1,137 @@
+/**
+ * The statistics behind "the bar holds at 95% confidence", all O(1) from
+ * running sums over items so a sweep can test every threshold. Quality is a
+ * pass rate; r_i = routed pass, f_i = frontier pass (0/1), paired by item.
+ *
+ * - relative bar (parity): the one-sided normal (CLT) lower bound of the mean
+ *   paired difference d_i = r_i − bar·f_i must be ≥ 0; equivalently the
+ *   Fieller lower bound of parity = mean(r)/mean(f) is ≥ bar.
+ * - absolute bar: the one-sided Wilson lower bound of the routed pass rate
+ *   must be ≥ bar.
+ */
+import { normalQuantile } from '../stats/interval.js';
+import type { BarMode } from '../config/schema.js';
+
+/** One-sided standard-normal quantile: 0.95 → 1.645. */
+export function oneSidedZ(confidence: number): number {
+  if (!(confidence > 0.5 && confidence < 1)) throw new RangeError(`confidence must be in (0.5, 1), got ${confidence}`);
+  return normalQuantile(confidence);
+}
+
+/** Two-sided z for a 95% interval. */
+export const Z95 = normalQuantile(0.975);
+
+/** Sums over n items: Σr, Σ r·f, Σf (passes are 0/1 so Σr² = Σr). */
+export interface PairedSums {
+  n: number;
+  sr: number;
+  srf: number;
+  sf: number;
+}
+
+/** How a bar is tested: the margin is ≥ 0 exactly when the bound meets the bar. */
+export interface Criterion {
+  mode: BarMode;
+  bar: number;
+  /** One-sided z of the confidence level. */
+  z: number;
+  n: number;
+  /** Σ frontier passes (constant over a sweep). */
+  sf: number;
+}
+
+/** Lower bound − 0 (relative) or lower bound − bar (absolute): ≥ 0 means the bar holds. */
+export function margin(c: Criterion, sr: number, srf: number): number {
+  return c.mode === 'relative' ? pairedLower(c.n, sr, srf, c.sf, c.bar, c.z) : wilsonLowerZ(sr, c.n, c.z) - c.bar;
+}
+
+/** One-sided lower bound of mean(r − bar·f), normal approximation with the sample variance. */
+export function pairedLower(n: number, sr: number, srf: number, sf: number, bar: number, z: number): number {
+  const mean = (sr - bar * sf) / n;
+  if (n < 2) return mean;
+  const ss = sr - 2 * bar * srf + bar * bar * sf;
+  const variance = Math.max(0, (ss - n * mean * mean) / (n - 1));
+  return mean - z * Math.sqrt(variance / n);
+}
+
+/** Wilson score lower bound of k/n with a given z (one-sided when z is one-sided). */
+export function wilsonLowerZ(k: number, n: number, z: number): number {
+  if (n <= 0) return 0;
+  const p = k / n;
+  const z2 = z * z;
+  const denom = 1 + z2 / n;
+  const centre = (p + z2 / (2 * n)) / denom;
+  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denom;
+  return Math.max(0, centre - half);
+}
+
+/** Wilson score upper bound. */
+export function wilsonUpperZ(k: number, n: number, z: number): number {
+  if (n <= 0) return 1;
+  return 1 - wilsonLowerZ(n - k, n, z);
+}
+
+/**
+ * Fieller's interval for parity = mean(r)/mean(f) on paired items: the set
+ * of ratios b with |mean(r − b·f)| ≤ z·sd(r − b·f)/√n. Its lower end is the
+ * largest bar the paired bound certifies (consistent with pairedLower).
+ * Falls back to the delta method when the set is unbounded (frontier mean ≈ 0).
+ */
+export function parityInterval(s: PairedSums, z: number): [number, number] {
+  const { n, sr, srf, sf } = s;
+  if (n < 2 || sf === 0) return [0, sf === 0 ? 0 : sr / sf];
+  const mr = sr / n;
+  const mf = sf / n;
+  const vrr = Math.max(0, (sr - n * mr * mr) / (n - 1));
+  const vff = Math.max(0, (sf - n * mf * mf) / (n - 1));
+  const vrf = (srf - n * mr * mf) / (n - 1);
+  const k = (z * z) / n;
+  const a = mf * mf - k * vff;
+  const b = mr * mf - k * vrf;
+  const c = mr * mr - k * vrr;
+  const disc = b * b - a * c;
+  if (a > 0 && disc >= 0) {
+    const root = Math.sqrt(disc);
+    return [Math.max(0, (b - root) / a), (b + root) / a];
+  }
+  const ratio = mr / mf;
+  const se = Math.sqrt(Math.max(0, vrr - 2 * ratio * vrf + ratio * ratio * vff) / n) / mf;
+  return [Math.max(0, ratio - z * se), ratio + z * se];
+}
+
+/**
+ * Items needed before the paired bound of a route whose per-item mean
+ * difference and deviation stay as observed would meet the bar:
+ * n ≥ (z·sd / mean)². Undefined (Infinity) when the mean is ≤ 0.
+ */
+export function itemsNeededPaired(s: PairedSums, bar: number, z: number): number {
+  const { n, sr, srf, sf } = s;
+  const mean = (sr - bar * sf) / n;
+  if (!(mean > 0)) return Infinity;
+  const ss = sr - 2 * bar * srf + bar * bar * sf;
+  const variance = Math.max(0, (ss - n * mean * mean) / Math.max(1, n - 1));
+  return Math.ceil(((z * Math.sqrt(variance)) / mean) ** 2);
+}
+
+/** Items needed before a pass rate p, as observed, has a Wilson lower bound ≥ bar (normal approximation). */
+export function itemsNeededAbsolute(p: number, bar: number, z: number): number {
+  if (!(p > bar)) return Infinity;
+  if (p >= 1) return itemsForPerfectAbsolute(bar, z);
+  return Math.ceil((z * z * p * (1 - p)) / (p - bar) ** 2);
+}
+
+/** Fewest items for which n/n passing has a Wilson lower bound ≥ bar: n/(n+z²) ≥ bar. */
+export function itemsForPerfectAbsolute(bar: number, z: number): number {
+  if (bar >= 1) return Infinity;
+  return Math.ceil((bar * z * z) / (1 - bar));
+}
+
+/**
+ * Fewest items for which a route that passes exactly where the frontier does
+ * (a perfect router at parity) meets a relative bar < 1: the paired bound of
+ * d = (1−bar)·f needs mean(f) ≥ z·sd(f)/√n, i.e. n ≥ z²(1−q)/q.
+ */
+export function itemsForPerfectRelative(frontierRate: number, z: number): number {
+  if (!(frontierRate > 0)) return Infinity;
+  return Math.ceil((z * z * (1 - frontierRate)) / frontierRate);
+}

@@ -1,0 +1,375 @@
+/**
+ * Calibration: from a results table, simulate each routing pattern over all
+ * its thresholds, and pick the one that saves the most while the quality bar
+ * holds at the asked confidence. Pure (no I/O); the router is trained here
+ * and its out-of-fold scores — never in-sample — drive the classifier sweep.
+ */
+import { InputError } from '../errors.js';
+import type { BarMode, RoutingPattern } from '../config/schema.js';
+import { boundaryScoresOf, trainRouter, type RouterModel, type RouterSample, type TrainOptions } from '../classify/trained.js';
+import type { LabelInput } from '../classify/types.js';
+import { seededRandom, shuffled } from '../stats/random.js';
+import { confidenceSignal, evaluateRoute, gateSignal, matrixOf, routeTiers, routedCosts, type PolicyEvaluation } from './apply.js';
+import { baselinesOf, type Baseline, type Baselines } from './baselines.js';
+import { itemsForPerfectAbsolute, itemsForPerfectRelative, itemsNeededAbsolute, itemsNeededPaired, oneSidedZ, parityInterval, wilsonLowerZ, type Criterion } from './bounds.js';
+import { subsetTable, type ResultsTable } from './results.js';
+import { classifierFamily, costSteps, sequentialFamily, sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
+
+export const CALIBRATION_SCHEMA_VERSION = 1;
+
+/** Graders that check an answer without the expected answer, so a live cascade can run them. Preferred in this order. */
+export const REFERENCE_FREE_GATES = ['json-schema', 'valid-json', 'regex'] as const;
+
+export interface CalibrateOptions {
+  bar: number;
+  barMode: BarMode;
+  confidence: number;
+  patterns: readonly RoutingPattern[];
+  /** cascade: the grader that gates escalation (default: the first reference-free grader present). */
+  gate?: string;
+  /** confidence: the results field the signal came from (for output; the table already holds the values). */
+  confidenceField?: string;
+  /** classifier: the router's own cost per request (USD). */
+  routerCostUsd?: number;
+  train?: TrainOptions;
+  /** Curve points kept per pattern (default 400). */
+  maxCurve?: number;
+  onProgress?: (message: string) => void;
+}
+
+/** A route summarized for output. */
+export interface RouteSummary {
+  pattern: RoutingPattern;
+  thresholds: number[];
+  quality: number;
+  parity: number;
+  /** The bound the bar is tested on: parity's lower bound (relative) or quality's (absolute). */
+  lowerBound: number;
+  costUsd: number;
+  savingsPct: number;
+  tierShares: Record<string, number>;
+  escalationRate: number;
+}
+
+export interface CurvePoint extends RouteSummary {
+  meetsBar: boolean;
+}
+
+export interface PatternOutcome {
+  pattern: RoutingPattern;
+  status: 'ok' | 'skipped';
+  /** Why it was skipped. */
+  reason?: string;
+  /** What the thresholds mean. */
+  parameter?: string;
+  candidates?: number;
+  /** RouteLLM's APGR of this pattern's cost–quality curve. */
+  apgr?: number | null;
+  gate?: string;
+  /** Share of items where the gate grader (cascade) or the confidence field (confidence) exists. */
+  signalCoverage?: number;
+  router?: { oofAuc: number | null; oofLogLoss: number; folds: number; items: number };
+  /** Cheapest route whose bound meets the bar. */
+  best?: RouteSummary;
+  /** Cheapest route whose measured quality meets the bar, and the items its bound would need. */
+  bestPoint?: RouteSummary & { itemsNeeded: number | null };
+  /** The route with the highest bound. */
+  bestBound?: RouteSummary;
+  curve: CurvePoint[];
+}
+
+export interface CalibrationPick extends PolicyEvaluation {
+  pattern: RoutingPattern;
+  thresholds: number[];
+  gate?: string;
+  confidenceField?: string;
+  routerCostUsd: number;
+  apgr: number | null;
+  /** Pick savings / oracle savings × 100. */
+  oracleCapturedPct: number | null;
+}
+
+export interface Calibration {
+  schemaVersion: 1;
+  datasetId: string;
+  n: number;
+  tiers: { name: string; model?: string; quality: number; costUsd: number; costPerItemUsd: number }[];
+  bar: number;
+  barMode: BarMode;
+  confidence: number;
+  /** The quality the point estimate must reach: bar × frontier quality, or the bar. */
+  target: number;
+  /** Which bound decides, in words. */
+  bound: string;
+  pick: CalibrationPick | null;
+  baselines: { frontier: Baseline; cheapest: Baseline; random: Baseline | null; oracle: Baseline & { meetsTarget: boolean }; oracleMaxQuality: Baseline };
+  patterns: PatternOutcome[];
+  headline: string;
+  /** When nothing meets the bar: the best bound any route reaches. */
+  bestAchievable?: RouteSummary;
+  notes: string[];
+}
+
+/** What calibration hands to the policy writer beyond the report. */
+export interface CalibrationResult {
+  report: Calibration;
+  /** The router refit on every item (classifier pattern ran). */
+  router?: RouterModel;
+}
+
+/** The cheapest tier that passes, else the top tier ("none passes" folds into the top). */
+export function groundTruthTier(m: OutcomeMatrix, i: number): number {
+  for (let t = 0; t < m.k; t++) if (m.pass[i * m.k + t]) return t;
+  return m.k - 1;
+}
+
+function labelInput(item: ResultsTable['items'][number]): LabelInput {
+  const input: LabelInput = {};
+  if (item.prompt !== undefined) input.prompt = item.prompt;
+  if (item.system !== undefined) input.system = item.system;
+  if (item.turns !== undefined) input.turns = item.turns;
+  if (item.task !== undefined) input.task = item.task;
+  if (item.category !== undefined) input.category = item.category;
+  return input;
+}
+
+function pct(x: number, digits = 1): string {
+  return `${(x * 100).toFixed(digits)}%`;
+}
+
+/** Runs the sweeps and chooses. Throws InputError when the data cannot support the confidence asked. */
+export function calibrate(table: ResultsTable, opts: CalibrateOptions): CalibrationResult {
+  const tiers = table.tiers;
+  const k = tiers.length;
+  const n = table.items.length;
+  if (k < 2) throw new InputError('calibrate needs at least two tiers');
+  if (!(opts.bar >= 0 && opts.bar <= 1)) throw new InputError(`--bar must be in [0, 1], got ${opts.bar}`);
+  const m = matrixOf(table, tiers);
+  const z = oneSidedZ(opts.confidence);
+  let sf = 0;
+  for (let i = 0; i < n; i++) sf += m.pass[i * k + k - 1]!;
+  const qF = n ? sf / n : 0;
+  const confPct = `${Math.round(opts.confidence * 1000) / 10}%`;
+
+  if (opts.barMode === 'relative' && sf === 0) {
+    throw new InputError(`the frontier tier "${tiers[k - 1]}" passes no item, so parity is undefined; use --bar-mode absolute`);
+  }
+  // Too few items: not even a perfect router could be certified.
+  const perfectNeeds = opts.barMode === 'relative' ? itemsForPerfectRelative(qF, z) : itemsForPerfectAbsolute(opts.bar, z);
+  if (n < perfectNeeds && (opts.barMode === 'relative' || qF >= opts.bar)) {
+    throw new InputError(
+      `too few items for ${confPct} confidence: ${n} item(s); even a perfect router needs at least ${perfectNeeds} for its bound to meet a${opts.barMode === 'absolute' ? 'n absolute' : ' relative'} bar of ${opts.bar}. Add items or lower --confidence`,
+    );
+  }
+
+  const target = opts.barMode === 'relative' ? opts.bar * qF : opts.bar;
+  const crit: Criterion = { mode: opts.barMode, bar: opts.bar, z, n, sf };
+  const barSpec = { bar: opts.bar, barMode: opts.barMode, confidence: opts.confidence };
+  const notes = [...(table.notes ?? [])];
+  const routerCostUsd = opts.routerCostUsd ?? 0;
+  const frontierCost = (() => {
+    let c = 0;
+    for (let i = 0; i < n; i++) c += m.cost[i * k + k - 1]!;
+    return c;
+  })();
+
+  const summarize = (pattern: RoutingPattern, p: SweepPoint): RouteSummary => {
+    const sums = { n, sr: p.passes, srf: p.pairedPasses, sf };
+    return {
+      pattern,
+      thresholds: p.thresholds.map((x) => round(x, 6)),
+      quality: p.passes / n,
+      parity: sf ? p.passes / sf : 0,
+      lowerBound: opts.barMode === 'relative' ? parityInterval(sums, z)[0] : wilsonLowerZ(p.passes, n, z),
+      costUsd: p.costUsd,
+      savingsPct: frontierCost > 0 ? (1 - p.costUsd / frontierCost) * 100 : 0,
+      tierShares: Object.fromEntries(tiers.map((t, j) => [t, p.tierCounts[j]! / n])),
+      escalationRate: 1 - p.tierCounts[0]! / n,
+    };
+  };
+
+  const outcomes: PatternOutcome[] = [];
+  const signals = new Map<RoutingPattern, { signal: Float64Array; routedCost: Float64Array; sweep: SweepResult; gate?: string }>();
+  let router: RouterModel | undefined;
+
+  const runSweep = (fam: RouteFamily, extra: Partial<PatternOutcome>, signal: Float64Array, gate?: string): void => {
+    opts.onProgress?.(`sweeping ${fam.pattern} thresholds over ${n} items`);
+    const sw = sweepFamily(m, fam, crit, { target, maxCurve: opts.maxCurve ?? 400 });
+    signals.set(fam.pattern, { signal, routedCost: fam.routedCost, sweep: sw, ...(gate ? { gate } : {}) });
+    const outcome: PatternOutcome = {
+      pattern: fam.pattern,
+      status: 'ok',
+      parameter: fam.describe,
+      candidates: sw.candidates,
+      apgr: sw.apgr,
+      ...extra,
+      curve: sw.curve.map((p) => ({ ...summarize(fam.pattern, p), meetsBar: p.margin >= 0 })),
+      bestBound: summarize(fam.pattern, sw.bestMargin),
+    };
+    if (sw.best) outcome.best = summarize(fam.pattern, sw.best);
+    if (sw.bestPoint) {
+      const bp = sw.bestPoint;
+      const needed =
+        opts.barMode === 'relative' ? itemsNeededPaired({ n, sr: bp.passes, srf: bp.pairedPasses, sf }, opts.bar, z) : itemsNeededAbsolute(bp.passes / n, opts.bar, z);
+      outcome.bestPoint = { ...summarize(fam.pattern, bp), itemsNeeded: Number.isFinite(needed) ? needed : null };
+    }
+    outcomes.push(outcome);
+  };
+
+  for (const pattern of opts.patterns) {
+    if (pattern === 'classifier') {
+      const usable = table.items.filter((i) => i.prompt !== undefined || i.task !== undefined || i.category !== undefined).length;
+      if (usable === 0) {
+        outcomes.push({ pattern, status: 'skipped', reason: 'no prompts (nor task/category) to train the router on: pass --dataset (or --prompt-column for a CSV)', curve: [] });
+        continue;
+      }
+      const samples: RouterSample[] = table.items.map((item, i) => ({ input: labelInput(item), label: groundTruthTier(m, i) }));
+      const trained = trainRouter(samples, tiers, { ...opts.train, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
+      router = trained.model;
+      const B = k - 1;
+      const scores = new Float64Array(n * B);
+      for (let i = 0; i < n; i++) scores.set(boundaryScoresOf(trained.oof.subarray(i * k, i * k + k)), i * B);
+      const rc = routedCosts(m, 'classifier', routerCostUsd);
+      const t = trained.model.training;
+      runSweep(classifierFamily(m, scores, costSteps(m), rc), { router: { oofAuc: t.oofAuc, oofLogLoss: t.oofLogLoss, folds: t.folds, items: t.items } }, scores);
+    } else if (pattern === 'cascade') {
+      const available = new Set<string>();
+      for (const item of table.items) for (const t of tiers.slice(0, -1)) for (const g of item.byTier[t]!.graders) available.add(g.grader);
+      const gate = opts.gate ?? REFERENCE_FREE_GATES.find((g) => available.has(g));
+      if (!gate) {
+        const list = available.size ? `graders in the results: ${[...available].sort().join(', ')}` : 'the results have no per-grader results';
+        outcomes.push({ pattern, status: 'skipped', reason: `no deterministic gate grader (${REFERENCE_FREE_GATES.join(', ')}) in the results (${list}); choose one with --gate`, curve: [] });
+        continue;
+      }
+      const s = gateSignal(table, tiers, gate);
+      if (s.coverage === 0) {
+        outcomes.push({ pattern, status: 'skipped', reason: `no result has a "${gate}" grader result`, gate, curve: [] });
+        continue;
+      }
+      if (!(REFERENCE_FREE_GATES as readonly string[]).includes(gate)) {
+        notes.push(`cascade gate "${gate}" may compare answers with the expected answer, which a live cascade cannot do: the simulated cascade is optimistic`);
+      }
+      runSweep(sequentialFamily(m, s.values, 'cascade', routedCosts(m, 'cascade')), { gate, signalCoverage: s.coverage }, s.values, gate);
+    } else {
+      const s = confidenceSignal(table, tiers);
+      if (s.coverage === 0) {
+        outcomes.push({ pattern, status: 'skipped', reason: `no result below the top tier has a confidence value (field "${opts.confidenceField ?? 'confidence'}")`, curve: [] });
+        continue;
+      }
+      runSweep(sequentialFamily(m, s.values, 'confidence', routedCosts(m, 'confidence')), { signalCoverage: s.coverage }, s.values);
+    }
+  }
+
+  // The pick: the largest saving among the patterns' certified routes; it must save something.
+  let pickOutcome: PatternOutcome | undefined;
+  for (const o of outcomes) {
+    if (!o.best || !(o.best.savingsPct > 1e-9)) continue;
+    if (!pickOutcome || o.best.savingsPct > pickOutcome.best!.savingsPct + 1e-12 || (Math.abs(o.best.savingsPct - pickOutcome.best!.savingsPct) <= 1e-12 && o.best.quality > pickOutcome.best!.quality)) pickOutcome = o;
+  }
+  let pick: CalibrationPick | null = null;
+  if (pickOutcome) {
+    const s = signals.get(pickOutcome.pattern)!;
+    const thresholds = s.sweep.best!.thresholds;
+    const route = routeTiers(pickOutcome.pattern, thresholds, s.signal, n, k);
+    const ev = evaluateRoute(m, route, s.routedCost, tiers, barSpec);
+    pick = {
+      pattern: pickOutcome.pattern,
+      thresholds,
+      ...ev,
+      routerCostUsd: pickOutcome.pattern === 'classifier' ? routerCostUsd : 0,
+      apgr: pickOutcome.apgr ?? null,
+      oracleCapturedPct: null,
+    };
+    if (s.gate) pick.gate = s.gate;
+    if (pickOutcome.pattern === 'confidence') pick.confidenceField = opts.confidenceField ?? 'confidence';
+    if (!ev.meetsBar) notes.push('rounding: the re-evaluated pick sits exactly on the bar');
+  }
+
+  const b: Baselines = baselinesOf(m, tiers, target, pick?.tierShares);
+  if (pick) pick.oracleCapturedPct = b.oracle.savingsPct > 0 ? (pick.savingsPct / b.oracle.savingsPct) * 100 : null;
+
+  const ok = outcomes.filter((o) => o.status === 'ok');
+  let bestAchievable: RouteSummary | undefined;
+  let headline: string;
+  const boundName = opts.barMode === 'relative' ? 'parity' : 'quality';
+  if (pick) {
+    const ci = opts.barMode === 'relative' ? pick.parityCi95 : pick.qualityCi95;
+    const value = opts.barMode === 'relative' ? pick.parity : pick.quality;
+    headline = `${pick.savingsPct.toFixed(1)}% cheaper at ${pct(value)} ${boundName} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
+  } else {
+    for (const o of ok) if (o.bestBound && (!bestAchievable || o.bestBound.lowerBound > bestAchievable.lowerBound)) bestAchievable = o.bestBound;
+    if (ok.length === 0) {
+      headline = 'no routing pattern could be simulated on these results';
+    } else {
+      const best = bestAchievable!;
+      const barText = opts.barMode === 'relative' ? `${pct(opts.bar)} parity` : `${pct(opts.bar)} quality`;
+      headline = `no routing saves money while keeping ${barText} at ${confPct} confidence; best achievable ${boundName} bound ${pct(best.lowerBound)} (${best.pattern}, ${pct(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings)`;
+      const withPoint = ok.filter((o) => o.bestPoint && o.bestPoint.savingsPct > 0).sort((x, y) => y.bestPoint!.savingsPct - x.bestPoint!.savingsPct)[0];
+      if (withPoint?.bestPoint) {
+        const bp = withPoint.bestPoint;
+        const need = bp.itemsNeeded;
+        notes.push(
+          `too few items for ${confPct} confidence: the cheapest route whose measured quality meets the bar (${bp.pattern}, ${bp.savingsPct.toFixed(1)}% cheaper at ${pct(opts.barMode === 'relative' ? bp.parity : bp.quality)} ${boundName}) ${need ? `would need about ${need} items for its bound to hold; there are ${n}` : 'cannot be certified at any size'}`,
+        );
+      }
+    }
+  }
+  for (const o of outcomes) if (o.status === 'skipped') notes.push(`${o.pattern}: skipped — ${o.reason}`);
+
+  const report: Calibration = {
+    schemaVersion: CALIBRATION_SCHEMA_VERSION,
+    datasetId: table.datasetId,
+    n,
+    tiers: tiers.map((t, j) => {
+      let passes = 0;
+      let c = 0;
+      for (let i = 0; i < n; i++) {
+        passes += m.pass[i * k + j]!;
+        c += m.cost[i * k + j]!;
+      }
+      const row: Calibration['tiers'][number] = { name: t, quality: passes / n, costUsd: c, costPerItemUsd: c / n };
+      const model = table.models?.[t];
+      if (model) row.model = model;
+      return row;
+    }),
+    bar: opts.bar,
+    barMode: opts.barMode,
+    confidence: opts.confidence,
+    target,
+    bound: describeBound(opts),
+    pick,
+    baselines: { frontier: b.frontier, cheapest: b.cheapest, random: b.random ?? null, oracle: b.oracle, oracleMaxQuality: b.oracleMaxQuality },
+    patterns: outcomes,
+    headline,
+    notes,
+  };
+  if (bestAchievable) report.bestAchievable = bestAchievable;
+  return router ? { report, router } : { report };
+}
+
+/** The bound used to choose, in words. */
+export function describeBound(o: { bar: number; barMode: BarMode; confidence: number }): string {
+  const c = `${Math.round(o.confidence * 1000) / 10}%`;
+  return o.barMode === 'relative'
+    ? `one-sided ${c} normal (CLT) lower bound of the per-item paired difference routed − ${o.bar} × frontier must be ≥ 0 (equivalently, Fieller's ${c} lower bound of parity ≥ ${o.bar})`
+    : `one-sided ${c} Wilson lower bound of the routed pass rate must be ≥ ${o.bar}`;
+}
+
+/** Splits a table's items: a seeded shuffle, `fraction` of them held out. */
+export function splitHoldout(table: ResultsTable, fraction: number, seed = 1): { calibration: ResultsTable; holdout: ResultsTable } {
+  if (!(fraction > 0 && fraction < 1)) throw new InputError(`--holdout must be between 0 and 1, got ${fraction}`);
+  const n = table.items.length;
+  const order = shuffled(
+    Array.from({ length: n }, (_, i) => i),
+    seededRandom(seed ^ 0x5eed),
+  );
+  const h = Math.round(n * fraction);
+  if (h < 1 || n - h < 2) throw new InputError(`--holdout ${fraction} leaves too few items on one side (${n} items)`);
+  const held = order.slice(0, h).sort((a, b) => a - b);
+  const cal = order.slice(h).sort((a, b) => a - b);
+  return { calibration: subsetTable(table, cal), holdout: subsetTable(table, held) };
+}
+
+function round(x: number, digits: number): number {
+  return Number(x.toPrecision(digits));
+}

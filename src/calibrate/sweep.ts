@@ -1,0 +1,354 @@
+/**
+ * Threshold sweeps over a one-parameter family of routes, in O(n log n):
+ * every item's tier only moves up as the parameter grows, at most once per
+ * tier boundary, so the route at every parameter value is the previous one
+ * plus a few moves. Events are sorted once (radix argsort) and applied in
+ * order while running sums (passes, paired passes, cost, tier counts) give
+ * each candidate's quality, cost and confidence bound in O(1).
+ *
+ * Families (all start with every item on the cheapest tier):
+ * - classifier: boundary scores s_b = P(needs a tier above b) from the router.
+ *   Parameter λ (value of one pass, in USD); thresholds θ_b = Δc_b / λ where
+ *   Δc_b is the mean cost step from tier b to b+1: escalate past boundary b
+ *   while s_b ≥ θ_b. Cost-aware: a dear step needs a likelier failure.
+ * - cascade / confidence: a signal per (item, tier) — the gate grader's score,
+ *   or the confidence field. One threshold θ for every boundary: accept the
+ *   first tier whose signal is ≥ θ, else escalate (the top tier always accepts).
+ *   Cost = every tier touched.
+ */
+import type { RoutingPattern } from '../config/schema.js';
+import { margin, type Criterion } from './bounds.js';
+
+/** Outcomes of n items × k tiers, row-major (i*k + t). */
+export interface OutcomeMatrix {
+  n: number;
+  k: number;
+  pass: Uint8Array;
+  cost: Float64Array;
+}
+
+export interface RouteFamily {
+  pattern: RoutingPattern;
+  /** Cost of item i when it ends on tier t (n × k): router cost added, or every tier touched. */
+  routedCost: Float64Array;
+  /** Event e: when the parameter passes keys[e], item items[e] moves to tier toTier[e]. Per item, keys never decrease. */
+  keys: Float64Array;
+  items: Uint32Array;
+  toTier: Uint8Array;
+  /** Thresholds (one per boundary) of a parameter value. */
+  thresholdsAt(param: number): number[];
+  /** A parameter value before every key, between two consecutive distinct keys, after every key. */
+  before(first: number): number;
+  between(a: number, b: number): number;
+  after(last: number): number;
+  /** Human description of the parameter, for output. */
+  describe: string;
+}
+
+/** One candidate route of a sweep. */
+export interface SweepPoint {
+  param: number;
+  thresholds: number[];
+  /** Passes under the route (quality = passes / n). */
+  passes: number;
+  /** Σ routed pass × frontier pass (for the paired bound). */
+  pairedPasses: number;
+  costUsd: number;
+  /** Items per tier. */
+  tierCounts: number[];
+  /** Bound margin: ≥ 0 when the bar holds at the asked confidence. */
+  margin: number;
+}
+
+export interface SweepResult {
+  pattern: RoutingPattern;
+  /** Candidates evaluated (distinct parameter groups + 1). */
+  candidates: number;
+  /** The cheapest candidate whose bound meets the bar (ties: more passes). */
+  best?: SweepPoint;
+  /** The cheapest candidate whose point estimate meets the bar (for "more items would unlock …"). */
+  bestPoint?: SweepPoint;
+  /** The candidate with the largest margin (for "the best achievable" when nothing meets the bar). */
+  bestMargin: SweepPoint;
+  /** Down-sampled cost–quality curve in parameter order (always includes the first and last candidates). */
+  curve: SweepPoint[];
+  /** RouteLLM's APGR of the curve (null when cheapest and frontier quality are equal). */
+  apgr: number | null;
+}
+
+export interface SweepOptions {
+  /** Most curve points kept (default 400). */
+  maxCurve?: number;
+  /** Quality target of the point estimate (bar × frontier quality, or the absolute bar). */
+  target: number;
+}
+
+/**
+ * Sweeps a family. `crit` tests each candidate's bound; the frontier column
+ * is the matrix's last tier.
+ */
+export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion, opts: SweepOptions): SweepResult {
+  const { n, k, pass } = m;
+  const rc = fam.routedCost;
+  const tier = new Uint8Array(n);
+  const counts = new Array<number>(k).fill(0);
+  counts[0] = n;
+  let sr = 0;
+  let srf = 0;
+  let cost = 0;
+  for (let i = 0; i < n; i++) {
+    const p = pass[i * k]!;
+    sr += p;
+    srf += p * pass[i * k + k - 1]!;
+    cost += rc[i * k]!;
+  }
+  const order = argsortFloat64(fam.keys);
+  const E = order.length;
+
+  // Group boundaries: candidate j is the route after applying groups 0..j-1.
+  let groups = 0;
+  for (let e = 0; e < E; e++) if (e === 0 || fam.keys[order[e]!] !== fam.keys[order[e - 1]!]) groups++;
+  const candidates = groups + 1;
+  const maxCurve = Math.max(2, opts.maxCurve ?? 400);
+  const stride = Math.max(1, Math.ceil(candidates / maxCurve));
+
+  // APGR: x = frontier share (2 tiers, as RouteLLM) or normalized cost, y = performance gap recovered.
+  let c0 = 0;
+  let cF = 0;
+  let p0 = 0;
+  let pF = 0;
+  for (let i = 0; i < n; i++) {
+    c0 += m.cost[i * k]!;
+    cF += m.cost[i * k + k - 1]!;
+    p0 += pass[i * k]!;
+    pF += pass[i * k + k - 1]!;
+  }
+  const xs = new Float64Array(candidates);
+  const ys = new Float64Array(candidates);
+  const xOf = (): number => (k === 2 ? counts[1]! / n : cF === c0 ? 0 : (cost - c0) / (cF - c0));
+
+  const snapshot = (param: number, mg: number): SweepPoint => ({
+    param,
+    thresholds: fam.thresholdsAt(param),
+    passes: sr,
+    pairedPasses: srf,
+    costUsd: cost,
+    tierCounts: [...counts],
+    margin: mg,
+  });
+
+  const curve: SweepPoint[] = [];
+  let best: SweepPoint | undefined;
+  let bestPoint: SweepPoint | undefined;
+  let bestMargin: SweepPoint | undefined;
+  let bestMarginValue = -Infinity;
+  const targetPasses = opts.target * n - 1e-9;
+
+  const consider = (j: number, param: () => number): void => {
+    const mg = margin(crit, sr, srf);
+    xs[j] = xOf();
+    ys[j] = sr;
+    if (mg >= 0 && (!best || cost < best.costUsd || (cost === best.costUsd && sr > best.passes))) best = snapshot(param(), mg);
+    if (sr >= targetPasses && (!bestPoint || cost < bestPoint.costUsd || (cost === bestPoint.costUsd && sr > bestPoint.passes))) bestPoint = snapshot(param(), mg);
+    if (mg > bestMarginValue) {
+      bestMarginValue = mg;
+      bestMargin = snapshot(param(), mg);
+    }
+    if (j % stride === 0 || j === candidates - 1) curve.push(snapshot(param(), mg));
+  };
+
+  const firstKey = E ? fam.keys[order[0]!]! : 0;
+  consider(0, () => fam.before(firstKey));
+  let j = 0;
+  for (let e = 0; e < E; ) {
+    const key = fam.keys[order[e]!]!;
+    // Apply every event with this key.
+    while (e < E && fam.keys[order[e]!] === key) {
+      const ev = order[e]!;
+      const i = fam.items[ev]!;
+      const from = tier[i]!;
+      const to = fam.toTier[ev]!;
+      if (to > from) {
+        const pf = pass[i * k + k - 1]!;
+        const dp = pass[i * k + to]! - pass[i * k + from]!;
+        sr += dp;
+        srf += dp * pf;
+        cost += rc[i * k + to]! - rc[i * k + from]!;
+        counts[from]!--;
+        counts[to]!++;
+        tier[i] = to;
+      }
+      e++;
+    }
+    j++;
+    const next = e < E ? fam.keys[order[e]!]! : undefined;
+    consider(j, () => (next === undefined ? fam.after(key) : fam.between(key, next)));
+  }
+  const pgr = pF === p0 ? null : { xs, ys, p0, pF };
+  return {
+    pattern: fam.pattern,
+    candidates,
+    ...(best ? { best } : {}),
+    ...(bestPoint ? { bestPoint } : {}),
+    bestMargin: bestMargin!,
+    curve,
+    apgr: pgr ? apgrOf(pgr.xs, pgr.ys, pgr.p0, pgr.pF) : null,
+  };
+}
+
+/**
+ * RouteLLM's APGR: the area under the performance-gap-recovered curve
+ * PGR = (passes − cheapest passes)/(frontier passes − cheapest passes) over
+ * x ∈ [0, 1] (trapezoids, points sorted by x; the curve is held flat past its ends).
+ */
+export function apgrOf(xs: Float64Array, ys: Float64Array, p0: number, pF: number): number {
+  const order = argsortFloat64(xs);
+  const gap = pF - p0;
+  let area = 0;
+  let px = 0;
+  let py = order.length ? (ys[order[0]!]! - p0) / gap : 0;
+  for (const o of order) {
+    const x = Math.min(1, Math.max(0, xs[o]!));
+    const y = (ys[o]! - p0) / gap;
+    if (x > px) area += ((x - px) * (py + y)) / 2;
+    px = x;
+    py = y;
+    if (xs[o]! >= 1) break;
+  }
+  if (px < 1) area += (1 - px) * py;
+  return area;
+}
+
+/** Shared builders of the families. */
+
+/** Mean cost per tier step, floored at a tiny positive value so thresholds stay finite. */
+export function costSteps(m: OutcomeMatrix): number[] {
+  const { n, k, cost } = m;
+  const means = new Array<number>(k).fill(0);
+  for (let i = 0; i < n; i++) for (let t = 0; t < k; t++) means[t]! += cost[i * k + t]! / n;
+  const scale = Math.max(...means.map(Math.abs), 1e-12);
+  return means.slice(1).map((c, b) => Math.max(c - means[b]!, scale * 1e-9));
+}
+
+/**
+ * The classifier family from boundary scores (n × (k−1), each in (0,1)).
+ * Item i passes boundary b when λ ≥ max_{b' ≤ b} Δc_{b'}/s_{i,b'}.
+ * `routedCost`: see routedCosts (apply.ts).
+ */
+export function classifierFamily(m: OutcomeMatrix, scores: Float64Array, steps: number[], routedCost: Float64Array): RouteFamily {
+  const { n, k } = m;
+  const B = k - 1;
+  const keys = new Float64Array(n * B);
+  const items = new Uint32Array(n * B);
+  const toTier = new Uint8Array(n * B);
+  for (let i = 0; i < n; i++) {
+    let run = 0;
+    for (let b = 0; b < B; b++) {
+      const s = Math.min(1 - 1e-9, Math.max(1e-9, scores[i * B + b]!));
+      run = Math.max(run, steps[b]! / s);
+      keys[i * B + b] = run;
+      items[i * B + b] = i;
+      toTier[i * B + b] = b + 1;
+    }
+  }
+  return {
+    pattern: 'classifier',
+    routedCost,
+    keys,
+    items,
+    toTier,
+    thresholdsAt: (lambda) => steps.map((d) => (lambda > 0 ? Math.min(1, d / lambda) : 1)),
+    before: (first) => first / 2,
+    between: (a, b) => (a + b) / 2,
+    after: (last) => last * 2,
+    describe: 'router score thresholds per boundary (escalate while P(needs a higher tier) ≥ threshold)',
+  };
+}
+
+/**
+ * The cascade / confidence family from a signal per (item, tier) (n × k; the
+ * top tier's is unused). Item i passes boundary b when θ > max_{b' ≤ b} signal.
+ */
+export function sequentialFamily(m: OutcomeMatrix, signal: Float64Array, pattern: 'cascade' | 'confidence', routedCost: Float64Array): RouteFamily {
+  const { n, k } = m;
+  const B = k - 1;
+  const keys = new Float64Array(n * B);
+  const items = new Uint32Array(n * B);
+  const toTier = new Uint8Array(n * B);
+  for (let i = 0; i < n; i++) {
+    let run = -Infinity;
+    for (let b = 0; b < B; b++) {
+      run = Math.max(run, signal[i * k + b]!);
+      keys[i * B + b] = run;
+      items[i * B + b] = i;
+      toTier[i * B + b] = b + 1;
+    }
+  }
+  return {
+    pattern,
+    routedCost,
+    keys,
+    items,
+    toTier,
+    thresholdsAt: (theta) => new Array<number>(B).fill(theta),
+    before: (first) => Math.min(0, first),
+    between: (a, b) => (a + b) / 2,
+    after: (last) => (last < 1 ? 1 : last + 1),
+    describe: pattern === 'cascade' ? 'gate score threshold (escalate while the gate scores below it)' : 'confidence threshold (escalate while confidence is below it)',
+  };
+}
+
+/**
+ * Indexes that sort float keys ascending; stable (equal keys keep index
+ * order). LSD radix sort on the IEEE-754 bits: O(n), no comparator calls.
+ */
+export function argsortFloat64(keys: Float64Array): Uint32Array {
+  const n = keys.length;
+  if (n === 0) return new Uint32Array(0);
+  const bits = new Uint32Array(keys.buffer.slice(keys.byteOffset, keys.byteOffset + n * 8));
+  const lo = new Uint32Array(n);
+  const hi = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    let l = bits[2 * i]!;
+    let h = bits[2 * i + 1]!;
+    // Order-preserving map: flip all bits of negatives, only the sign bit of positives.
+    if (h & 0x80000000) {
+      h = ~h >>> 0;
+      l = ~l >>> 0;
+    } else h = (h | 0x80000000) >>> 0;
+    if (keys[i] === 0) {
+      // -0 and +0 compare equal: give both the +0 code.
+      h = 0x80000000;
+      l = 0;
+    }
+    lo[i] = l;
+    hi[i] = h;
+  }
+  let idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  let tmp = new Uint32Array(n);
+  const count = new Uint32Array(65536);
+  for (const [words, shift] of [
+    [lo, 0],
+    [lo, 16],
+    [hi, 0],
+    [hi, 16],
+  ] as const) {
+    count.fill(0);
+    for (let i = 0; i < n; i++) count[(words[idx[i]!]! >>> shift) & 0xffff]!++;
+    // Skip a pass where every key has the same digit.
+    if (count[(words[idx[0] ?? 0]! >>> shift) & 0xffff] === n) continue;
+    let sum = 0;
+    for (let d = 0; d < 65536; d++) {
+      const c = count[d]!;
+      count[d] = sum;
+      sum += c;
+    }
+    for (let i = 0; i < n; i++) {
+      const id = idx[i]!;
+      tmp[count[(words[id]! >>> shift) & 0xffff]!++] = id;
+    }
+    [idx, tmp] = [tmp, idx];
+  }
+  return idx;
+}

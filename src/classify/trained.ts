@@ -1,0 +1,487 @@
+/**
+ * The trained difficulty router: multinomial logistic regression over hashed
+ * prompt features (src/classify/features.ts), predicting the cheapest tier whose
+ * answer passes ("none passes" folds into the top tier). Pure TypeScript,
+ * deterministic (seeded fold split and sample order), offline.
+ *
+ * Training returns k-fold out-of-fold probabilities — each item scored by a
+ * model that never saw it — which are what calibration must use; the saved
+ * model is then refit on every item. Probabilities are calibrated by one
+ * temperature fitted on the out-of-fold logits.
+ */
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors.js';
+import { seededRandom, shuffled } from '../stats/random.js';
+import type { Difficulty, DifficultyLabel } from '../types.js';
+import { DEFAULT_FEATURE_SPEC, DENSE_FEATURES, extractFeatures, featureDim, type FeatureSpec, type SparseVector } from './features.js';
+import type { LabelInput, Labeler } from './types.js';
+
+export const ROUTER_MODEL_VERSION = 1;
+
+/** The saved router (`tokor calibrate --out-router router.json`). */
+export interface RouterModel {
+  kind: 'tokor-router';
+  schemaVersion: 1;
+  /** Ground-truth classes: tier names, cheapest first. Class t = "tier t is the cheapest that passes". */
+  classes: string[];
+  features: FeatureSpec;
+  /** Means and deviations that standardize the dense features. */
+  dense: { names: string[]; mean: number[]; std: number[] };
+  /** Logits are divided by this before the softmax (fitted on out-of-fold logits). */
+  temperature: number;
+  bias: number[];
+  /** Non-zero weight rows: indices[j] has classes.length values at values[j*K .. j*K+K-1]. */
+  weights: { indices: number[]; values: number[] };
+  training: TrainingSummary;
+}
+
+export interface TrainingSummary {
+  items: number;
+  folds: number;
+  seed: number;
+  epochs: number;
+  learningRate: number;
+  l2: number;
+  classCounts: number[];
+  /** Out-of-fold ROC AUC of P(needs more than the cheapest tier); null with one class. */
+  oofAuc: number | null;
+  /** Out-of-fold mean log loss after temperature scaling. */
+  oofLogLoss: number;
+}
+
+export interface TrainOptions {
+  /** k of k-fold cross-validation for the out-of-fold scores (default 5). */
+  folds?: number;
+  seed?: number;
+  epochs?: number;
+  learningRate?: number;
+  l2?: number;
+  features?: FeatureSpec;
+  onProgress?: (message: string) => void;
+}
+
+export const DEFAULT_TRAIN = { folds: 5, seed: 1, epochs: 3, learningRate: 0.05, l2: 1e-5 } as const;
+
+export interface TrainedRouter {
+  model: RouterModel;
+  /** Out-of-fold probabilities, n × K row-major (temperature-scaled). */
+  oof: Float64Array;
+}
+
+/** One training example: the request and its class (index into classes). */
+export interface RouterSample {
+  input: LabelInput;
+  label: number;
+}
+
+/**
+ * Trains the router with k-fold out-of-fold scoring, then refits on all items.
+ * Throws InputError when there are too few items for the folds.
+ */
+export function trainRouter(samples: readonly RouterSample[], classes: readonly string[], opts: TrainOptions = {}): TrainedRouter {
+  const K = classes.length;
+  if (K < 2) throw new InputError('the router needs at least two tiers');
+  const spec = opts.features ?? DEFAULT_FEATURE_SPEC;
+  const o = { ...DEFAULT_TRAIN, ...definedOnly(opts) };
+  const n = samples.length;
+  const folds = Math.min(o.folds, n);
+  if (n < 4 || folds < 2) throw new InputError(`too few items to train the router: ${n} (need at least 4 for 2-fold cross-validation)`);
+  for (const s of samples) if (!(s.label >= 0 && s.label < K)) throw new RangeError(`label ${s.label} outside 0..${K - 1}`);
+
+  const vectors = samples.map((s) => extractFeatures(s.input, spec));
+  const labels = Int32Array.from(samples, (s) => s.label);
+  const dim = featureDim(spec);
+  const base = 1 << spec.hashBits;
+
+  // Seeded fold assignment: shuffle, then deal round-robin.
+  const rand = seededRandom(o.seed);
+  const order = shuffled(
+    Array.from({ length: n }, (_, i) => i),
+    rand,
+  );
+  const fold = new Int32Array(n);
+  order.forEach((item, j) => {
+    fold[item] = j % folds;
+  });
+
+  const oofLogits = new Float64Array(n * K);
+  for (let f = 0; f < folds; f++) {
+    opts.onProgress?.(`training router: fold ${f + 1}/${folds}`);
+    const train: number[] = [];
+    const test: number[] = [];
+    for (let i = 0; i < n; i++) (fold[i] === f ? test : train).push(i);
+    const fit = fitSoftmax(vectors, labels, train, K, dim, base, o, o.seed + 101 * (f + 1));
+    for (const i of test) {
+      const z = logits(fit, vectors[i]!, K, base);
+      oofLogits.set(z, i * K);
+    }
+  }
+  opts.onProgress?.('training router: final fit on all items');
+  const temperature = fitTemperature(oofLogits, labels, K);
+  const oof = new Float64Array(n * K);
+  let logLoss = 0;
+  for (let i = 0; i < n; i++) {
+    const p = softmax(oofLogits.subarray(i * K, i * K + K), temperature);
+    oof.set(p, i * K);
+    logLoss -= Math.log(Math.max(p[labels[i]!]!, 1e-15));
+  }
+  const all = Array.from({ length: n }, (_, i) => i);
+  const fit = fitSoftmax(vectors, labels, all, K, dim, base, o, o.seed);
+  const classCounts = new Array<number>(K).fill(0);
+  for (const l of labels) classCounts[l]!++;
+  const needsMore = Array.from(labels, (l) => (l > 0 ? 1 : 0));
+  const scores = Array.from({ length: n }, (_, i) => 1 - oof[i * K]!);
+  const model: RouterModel = {
+    kind: 'tokor-router',
+    schemaVersion: 1,
+    classes: [...classes],
+    features: { ...spec },
+    dense: { names: [...DENSE_FEATURES], mean: fit.mean.map(round), std: fit.std.map(round) },
+    temperature: round(temperature),
+    bias: Array.from(fit.bias, round),
+    weights: packWeights(fit.w, K, dim),
+    training: {
+      items: n,
+      folds,
+      seed: o.seed,
+      epochs: o.epochs,
+      learningRate: o.learningRate,
+      l2: o.l2,
+      classCounts,
+      oofAuc: rocAuc(scores, needsMore),
+      oofLogLoss: round(logLoss / n),
+    },
+  };
+  return { model, oof };
+}
+
+interface Fit {
+  w: Float64Array;
+  bias: Float64Array;
+  mean: number[];
+  std: number[];
+}
+
+/** AdaGrad SGD on the multinomial log loss with L2, over the given rows, in a seeded order. */
+function fitSoftmax(
+  vectors: readonly SparseVector[],
+  labels: Int32Array,
+  rows: number[],
+  K: number,
+  dim: number,
+  base: number,
+  o: { epochs: number; learningRate: number; l2: number },
+  seed: number,
+): Fit {
+  const nd = dim - base;
+  const mean = new Array<number>(nd).fill(0);
+  const sq = new Array<number>(nd).fill(0);
+  for (const r of rows) {
+    const v = vectors[r]!;
+    for (let j = v.idx.length - nd; j < v.idx.length; j++) {
+      const d = v.idx[j]! - base;
+      mean[d]! += v.val[j]!;
+      sq[d]! += v.val[j]! * v.val[j]!;
+    }
+  }
+  const std = mean.map((s, d) => {
+    const m = s / rows.length;
+    const varr = sq[d]! / rows.length - m * m;
+    return varr > 1e-12 ? Math.sqrt(varr) : 1;
+  });
+  for (let d = 0; d < nd; d++) mean[d] = mean[d]! / rows.length;
+  // Class 0 is the reference (logit 0): K−1 free weight columns, a third to a half less work.
+  const fit: Fit = { w: new Float64Array(dim * K), bias: new Float64Array(K), mean, std };
+  const g2 = new Float64Array(dim * K);
+  const b2 = new Float64Array(K);
+  const rand = seededRandom(seed);
+  const p = new Float64Array(K);
+  let xs = new Float64Array(4096);
+  // Locals, not property loads, in the hot loop.
+  const w = fit.w;
+  const bias = fit.bias;
+  const lr = o.learningRate;
+  const l2 = o.l2;
+  const meanArr = Float64Array.from(mean);
+  const stdArr = Float64Array.from(std);
+  for (let e = 0; e < o.epochs; e++) {
+    const order = shuffled(rows, rand);
+    for (const r of order) {
+      const v = vectors[r]!;
+      const idx = v.idx;
+      const val = v.val;
+      const m = idx.length;
+      if (m > xs.length) xs = new Float64Array(m * 2);
+      for (let j = 0; j < m; j++) {
+        const id = idx[j]!;
+        xs[j] = id >= base ? (val[j]! - meanArr[id - base]!) / stdArr[id - base]! : val[j]!;
+      }
+      // Logits; class 0 is the reference (0).
+      let max = 0;
+      p[0] = 0;
+      for (let c = 1; c < K; c++) {
+        let z = bias[c]!;
+        for (let j = 0; j < m; j++) z += xs[j]! * w[idx[j]! * K + c]!;
+        p[c] = z;
+        if (z > max) max = z;
+      }
+      let sum = 0;
+      for (let c = 0; c < K; c++) {
+        p[c] = Math.exp(p[c]! - max);
+        sum += p[c]!;
+      }
+      const y = labels[r]!;
+      for (let c = 1; c < K; c++) {
+        const g = p[c]! / sum - (c === y ? 1 : 0);
+        b2[c]! += g * g;
+        bias[c]! -= (lr * g) / Math.sqrt(b2[c]! + 1e-8);
+        for (let j = 0; j < m; j++) {
+          const k = idx[j]! * K + c;
+          const wk = w[k]!;
+          const gw = g * xs[j]! + l2 * wk;
+          const acc = g2[k]! + gw * gw;
+          g2[k] = acc;
+          w[k] = wk - (lr * gw) / Math.sqrt(acc + 1e-8);
+        }
+      }
+    }
+  }
+  return fit;
+}
+
+function logits(fit: Fit, v: SparseVector, K: number, base: number): Float64Array {
+  const z = Float64Array.from(fit.bias);
+  for (let j = 0; j < v.idx.length; j++) {
+    const id = v.idx[j]!;
+    const x = id >= base ? (v.val[j]! - fit.mean[id - base]!) / fit.std[id - base]! : v.val[j]!;
+    for (let c = 0; c < K; c++) z[c]! += x * fit.w[id * K + c]!;
+  }
+  return z;
+}
+
+function softmax(z: ArrayLike<number>, temperature: number): Float64Array {
+  const K = z.length;
+  const p = new Float64Array(K);
+  let max = -Infinity;
+  for (let c = 0; c < K; c++) max = Math.max(max, z[c]! / temperature);
+  let sum = 0;
+  for (let c = 0; c < K; c++) {
+    p[c] = Math.exp(z[c]! / temperature - max);
+    sum += p[c]!;
+  }
+  for (let c = 0; c < K; c++) p[c] = p[c]! / sum;
+  return p;
+}
+
+/** Temperature in [e^-3, e^3] minimizing the mean log loss (golden-section search on log T). */
+function fitTemperature(z: Float64Array, labels: Int32Array, K: number): number {
+  const n = labels.length;
+  const loss = (logT: number): number => {
+    const t = Math.exp(logT);
+    let s = 0;
+    for (let i = 0; i < n; i++) {
+      let max = -Infinity;
+      for (let c = 0; c < K; c++) max = Math.max(max, z[i * K + c]! / t);
+      let sum = 0;
+      for (let c = 0; c < K; c++) sum += Math.exp(z[i * K + c]! / t - max);
+      s += Math.log(sum) + max - z[i * K + labels[i]!]! / t;
+    }
+    return s;
+  };
+  let a = -3;
+  let b = 3;
+  const g = (Math.sqrt(5) - 1) / 2;
+  let c = b - g * (b - a);
+  let d = a + g * (b - a);
+  let fc = loss(c);
+  let fd = loss(d);
+  for (let it = 0; it < 40; it++) {
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = loss(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = loss(d);
+    }
+  }
+  return Math.exp((a + b) / 2);
+}
+
+function packWeights(w: Float64Array, K: number, dim: number): RouterModel['weights'] {
+  const indices: number[] = [];
+  const values: number[] = [];
+  for (let j = 0; j < dim; j++) {
+    let any = false;
+    for (let c = 0; c < K; c++) if (Math.abs(w[j * K + c]!) >= 1e-7) any = true;
+    if (!any) continue;
+    indices.push(j);
+    for (let c = 0; c < K; c++) values.push(round(w[j * K + c]!));
+  }
+  return { indices, values };
+}
+
+/** 6 significant digits: small JSON, scores stable to ~1e-6. */
+function round(x: number): number {
+  return x === 0 ? 0 : Number(x.toPrecision(6));
+}
+
+function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+/** ROC AUC (probability a random positive outscores a random negative; ties count half). Null without both classes. */
+export function rocAuc(scores: readonly number[], positives: readonly number[]): number | null {
+  const n = scores.length;
+  const idx = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
+  let pos = 0;
+  let rankSum = 0;
+  for (let i = 0; i < n; ) {
+    let j = i;
+    while (j + 1 < n && scores[idx[j + 1]!] === scores[idx[i]!]) j++;
+    const avgRank = (i + j + 2) / 2;
+    for (let t = i; t <= j; t++) if (positives[idx[t]!]) {
+      pos++;
+      rankSum += avgRank;
+    }
+    i = j + 1;
+  }
+  const neg = n - pos;
+  if (pos === 0 || neg === 0) return null;
+  return (rankSum - (pos * (pos + 1)) / 2) / (pos * neg);
+}
+
+/** Difficulty of a ground-truth class among K tiers. */
+export function difficultyOf(cls: number, K: number): Difficulty {
+  if (cls <= 0) return 'easy';
+  if (cls >= K - 1) return 'hard';
+  return 'moderate';
+}
+
+/** A loaded router: a Labeler plus the full tier distribution for routing. */
+export class TrainedRouterLabeler implements Labeler {
+  readonly name = 'trained';
+  private readonly w: Float64Array;
+  private readonly rowOf: Map<number, number>;
+  constructor(readonly model: RouterModel) {
+    this.w = Float64Array.from(model.weights.values);
+    this.rowOf = new Map(model.weights.indices.map((ix, j) => [ix, j]));
+  }
+
+  /** P(tier t is the cheapest that passes), t over model.classes. */
+  probabilities(input: LabelInput): Float64Array {
+    const m = this.model;
+    const K = m.classes.length;
+    const base = 1 << m.features.hashBits;
+    const v = extractFeatures(input, m.features);
+    const z = Float64Array.from(m.bias);
+    for (let j = 0; j < v.idx.length; j++) {
+      const id = v.idx[j]!;
+      const row = this.rowOf.get(id);
+      if (row === undefined) continue;
+      const x = id >= base ? (v.val[j]! - m.dense.mean[id - base]!) / m.dense.std[id - base]! : v.val[j]!;
+      for (let c = 0; c < K; c++) z[c]! += x * this.w[row * K + c]!;
+    }
+    return softmax(z, m.temperature);
+  }
+
+  /** Per boundary b (K−1 of them): P(needs a tier above b) = Σ_{t>b} p_t. boundaryScores[0] is the label score. */
+  boundaryScores(input: LabelInput): number[] {
+    return boundaryScoresOf(this.probabilities(input));
+  }
+
+  label(input: LabelInput): DifficultyLabel {
+    const p = this.probabilities(input);
+    let best = 0;
+    for (let c = 1; c < p.length; c++) if (p[c]! > p[best]!) best = c;
+    return { label: difficultyOf(best, p.length), score: clampUnit(1 - p[0]!) };
+  }
+}
+
+/** Tail sums of a class distribution: s[b] = Σ_{t>b} p[t], clamped into [1e-9, 1 − 1e-9]. */
+export function boundaryScoresOf(p: ArrayLike<number>): number[] {
+  const K = p.length;
+  const s = new Array<number>(K - 1);
+  let tail = 0;
+  for (let b = K - 2; b >= 0; b--) {
+    tail += p[b + 1]!;
+    s[b] = clampUnit(tail);
+  }
+  return s;
+}
+
+function clampUnit(x: number): number {
+  return Math.min(1 - 1e-9, Math.max(1e-9, x));
+}
+
+/** Validates a parsed router JSON and returns it as a Labeler. Throws InputError on a bad shape. */
+export function routerFromJson(obj: unknown, where = 'router model'): TrainedRouterLabeler {
+  return new TrainedRouterLabeler(validateRouterModel(obj, where));
+}
+
+/** Reads a router model saved by `tokor calibrate --out-router` (or embedded in a policy file). */
+export async function loadRouterModel(file: string): Promise<TrainedRouterLabeler> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new InputError(`cannot read router model: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+  }
+  let obj: unknown;
+  try {
+    obj = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`not JSON: ${(e as Error).message}`, file);
+  }
+  // A policy file with an embedded router works too.
+  if (isRecord(obj) && obj.kind === 'tokor-policy') {
+    if (!isRecord(obj.router)) throw new InputError('this policy file has no embedded router model (its pattern is not classifier)', file);
+    obj = obj.router;
+  }
+  return routerFromJson(obj, file);
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** Shape checks for a router model; messages name the bad key. */
+export function validateRouterModel(obj: unknown, where: string): RouterModel {
+  const bad = (msg: string): never => {
+    throw new InputError(`invalid router model: ${msg}`, where);
+  };
+  if (!isRecord(obj)) return bad('not a JSON object');
+  if (obj.kind !== 'tokor-router') return bad(`kind must be "tokor-router", got ${JSON.stringify(obj.kind)}`);
+  if (obj.schemaVersion !== ROUTER_MODEL_VERSION) return bad(`schemaVersion ${String(obj.schemaVersion)} is not supported (this tokor reads ${ROUTER_MODEL_VERSION})`);
+  const classes = obj.classes;
+  if (!Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === 'string')) return bad('classes must list at least two tier names');
+  const K = classes.length;
+  const f = obj.features;
+  if (!isRecord(f) || !isInt(f.hashBits, 4, 24) || !isInt(f.wordNgrams, 0, 5) || !isInt(f.charNgram, 0, 8) || !isInt(f.maxChars, 1, 1e9)) return bad('features must have hashBits (4..24), wordNgrams, charNgram and maxChars');
+  const d = obj.dense;
+  const nd = DENSE_FEATURES.length;
+  if (!isRecord(d) || !numArray(d.mean, nd) || !numArray(d.std, nd)) return bad(`dense.mean and dense.std must hold ${nd} numbers`);
+  if (!Array.isArray(d.names) || d.names.join(',') !== DENSE_FEATURES.join(',')) return bad('dense.names differ from this tokor version’s features');
+  if (typeof obj.temperature !== 'number' || !(obj.temperature > 0)) return bad('temperature must be a positive number');
+  if (!numArray(obj.bias, K)) return bad(`bias must hold ${K} numbers`);
+  const w = obj.weights;
+  if (!isRecord(w) || !Array.isArray(w.indices) || !Array.isArray(w.values)) return bad('weights must have indices and values');
+  const dim = featureDim(f as unknown as FeatureSpec);
+  if (!w.indices.every((i) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < dim)) return bad(`weights.indices must be integers in [0, ${dim})`);
+  if (!numArray(w.values, w.indices.length * K)) return bad(`weights.values must hold ${K} numbers per index`);
+  if (!isRecord(obj.training)) return bad('training summary missing');
+  return obj as unknown as RouterModel;
+}
+
+function isInt(x: unknown, lo: number, hi: number): boolean {
+  return Number.isInteger(x) && (x as number) >= lo && (x as number) <= hi;
+}
+
+function numArray(x: unknown, len: number): boolean {
+  return Array.isArray(x) && x.length === len && x.every((v) => typeof v === 'number' && Number.isFinite(v));
+}

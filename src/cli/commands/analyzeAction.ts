@@ -1,0 +1,58 @@
+/** The body of `tokor analyze`, loaded only when the command runs. */
+import path from 'node:path';
+import { loadConfig } from '../../config/load.js';
+import { tiersOf } from '../../config/schema.js';
+import { EXIT } from '../../errors.js';
+import { runAnalyze } from '../../analyze/index.js';
+import { loadCatalog } from '../../pricing/index.js';
+import { renderAnalyze } from '../../report/analyze.js';
+import { SAMPLE_LOGS } from '../../paths.js';
+import { parseCsvMap } from '../../ingest/index.js';
+import { emit, note, startProgress } from '../output.js';
+import { parseTiersFlag } from '../flags.js';
+import type { AnalyzeFlags } from './analyze.js';
+
+export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Promise<number> {
+  const { config, baseDir } = await loadConfig(flags.config);
+  const extra = [config.catalog && path.resolve(baseDir, config.catalog), flags.catalog].filter((x): x is string => Boolean(x));
+  const catalog = await loadCatalog({ extra, modelMap: config.modelMap });
+  const tiers = flags.tiers ? parseTiersFlag(flags.tiers) : tiersOf(config);
+  const inputs = paths.length ? paths : [SAMPLE_LOGS];
+  const progress = await startProgress('reading logs…', flags.format);
+  const started = Date.now();
+  let report;
+  try {
+    report = await runAnalyze({
+      paths: inputs,
+      catalog,
+      tiers,
+      format: flags.logFormat,
+      csvMap: flags.map ? parseCsvMap(flags.map) : undefined,
+      strict: flags.strict,
+      groupBy: flags.groupBy ?? (config.groupBy ? [config.groupBy] : ['team']),
+      labelsFile: flags.labels,
+      classifierFile: flags.classifier,
+      sample: flags.sample ? { size: flags.sample, seed: flags.seed } : undefined,
+      workers: flags.workers,
+      confidence: flags.confidence,
+      onProgress: (p) => {
+        const s = (Date.now() - started) / 1000;
+        progress.update(`${p.file}: ${p.lines.toLocaleString('en-US')} lines, ${(p.bytes / 1e6 / Math.max(s, 0.001)).toFixed(0)} MB/s`);
+      },
+    });
+  } finally {
+    progress.stop();
+  }
+  if (flags.costExplorer) {
+    const { attachReconciliation } = await import('./analyzeCosts.js');
+    await attachReconciliation(report, flags);
+  }
+  if (flags.format === 'html') {
+    const { renderAnalyzeHtml } = await import('../../report/html/index.js');
+    await emit(await renderAnalyzeHtml(report), flags.out);
+  } else {
+    await emit(renderAnalyze(report, flags.format), flags.out);
+  }
+  if (report.records.invalid && flags.format !== 'json') note(`tokor: skipped ${report.records.invalid} invalid record(s); see the report for reasons`);
+  return EXIT.ok;
+}

@@ -1,0 +1,46 @@
+/** Parsers for flag values shared by several commands. Errors are UsageErrors (exit 2). */
+import { InvalidArgumentError } from 'commander';
+import type { TierConfig } from '../config/schema.js';
+import { UsageError } from '../errors.js';
+
+/** "cheap=us.amazon.nova-lite-v1:0,frontier=us.anthropic…" → a ladder, cheapest first. */
+export function parseTiersFlag(spec: string): TierConfig[] {
+  const tiers = spec.split(',').map((part) => {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, eq).trim();
+    const model = part.slice(eq + 1).trim();
+    if (eq <= 0 || !name || !model) throw new UsageError(`--tiers: expected name=model pairs separated by commas, cheapest first; got "${part}"`);
+    return { name, provider: 'bedrock' as const, model };
+  });
+  if (tiers.length < 2) throw new UsageError('--tiers: a ladder needs at least two tiers (cheapest first, frontier last)');
+  return tiers;
+}
+
+/** commander argParser for positive integers. */
+export function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+/** commander argParser for non-negative integers. */
+export function nonNegativeInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+}
+
+/** commander argParser for a fraction in (0,1). */
+export function fraction(value: string): number {
+  const n = Number(value);
+  if (!(n > 0 && n < 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+}
+
+/** "a,b , c" → ["a","b","c"]. */
+export function list(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}

@@ -1,0 +1,447 @@
+/**
+ * Billed Bedrock spend (Cost Explorer) against the cost the traffic logs
+ * explain (tokor analyze), for the same period. Pure.
+ *
+ * Definitions (docs/costs.md):
+ *  - logged cost of a model = its log-derived cost ÷ sampleRate;
+ *  - explained = Σ over models of min(billed, logged): logs cannot explain more
+ *    of a model's bill than it has, nor another model's bill;
+ *  - coverage = explained ÷ billed Bedrock spend (including spend no model owns);
+ *  - delta = billed − logged, per model and per token kind.
+ */
+import { UsageError } from '../errors.js';
+import { type Fixed, fixedToNumber, parseFixed } from './decimal.js';
+import { daysBetween } from './dates.js';
+import type { CostRow, CostsReport, Period } from './report.js';
+import { TOKEN_KINDS, type TokenKind } from './usageTypes.js';
+
+export interface ExplainedModel {
+  /** Canonical model key (contracts.md). Keys with a provider prefix (azure-openai/…) are not Bedrock and are ignored. */
+  modelKey: string;
+  /** Log-derived cost of this model's logged records, USD. */
+  costUsd: number;
+  byTokenKind?: Partial<Record<TokenKind, number>>;
+  /** Logged token counts by kind, when known: enables the per-token rate check. */
+  tokens?: Partial<Record<TokenKind, number>>;
+}
+
+export interface ExplainedSpend {
+  /** The logs' period, end exclusive: dates (YYYY-MM-DD) or ISO timestamps. */
+  period: { start: string; end: string };
+  byModel: ExplainedModel[];
+  /** Share of traffic the logs hold, in (0, 1]; logged costs are divided by it. Default 1. */
+  sampleRate?: number;
+}
+
+export interface ReconcileOptions {
+  /** On-demand catalog rates, USD per 1M tokens, by canonical model key: a second reference for the rate check. */
+  catalogRates?: Record<string, Partial<Record<TokenKind, number>>>;
+  /** Compare only billed periods that overlap the logs' period (default true). */
+  alignPeriods?: boolean;
+  /** Relative difference of implied per-token rates reported as a price change (default 0.05). */
+  priceTolerance?: number;
+}
+
+export interface ModelReconciliation {
+  modelKey: string;
+  modelName?: string;
+  billedUsd: number;
+  loggedUsd: number;
+  /** billed − logged. */
+  deltaUsd: number;
+  /** Share of this model's bill the logs explain; null when nothing was billed. */
+  coverage: number | null;
+  provisionedUsd: number;
+  likelyCauses: string[];
+}
+
+export interface TokenKindReconciliation {
+  tokenKind: TokenKind;
+  billedUsd: number;
+  loggedUsd: number;
+  deltaUsd: number;
+}
+
+export interface Reconciliation {
+  /** The billed period compared (end exclusive). */
+  period: Period;
+  billedPeriod: Period;
+  logPeriod: Period;
+  sampleRate: number;
+  /** Share of billed Bedrock spend the logs explain, in [0, 1]; null when nothing was billed. */
+  coverage: number | null;
+  billedUsd: number;
+  /** Σ min(billed, logged) over models. */
+  explainedUsd: number;
+  /** Σ logged (after sampling) over Bedrock models. */
+  loggedUsd: number;
+  unexplainedUsd: number;
+  /** Σ max(0, logged − billed): logged cost the bill does not show. */
+  overExplainedUsd: number;
+  /** Billed Bedrock spend no model owns (unrecognized usage types). */
+  unattributedUsd: number;
+  byModel: ModelReconciliation[];
+  byTokenKind: TokenKindReconciliation[];
+  notes: string[];
+}
+
+interface BilledModel {
+  name?: string;
+  known: boolean;
+  total: Fixed;
+  provisioned: Fixed;
+  batch: Fixed;
+  byKind: Map<TokenKind, Fixed>;
+  /** On-demand/global rows only, for implied rates. */
+  rateCost: Map<TokenKind, Fixed>;
+  rateTokens: Map<TokenKind, number>;
+}
+
+const usd = (n: number): string => `$${n.toFixed(Math.abs(n) < 1 ? 4 : 2)}`;
+const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+
+function dayOf(s: string, roundUp: boolean): string {
+  const day = s.slice(0, 10);
+  if (!roundUp || s.length <= 10) return day;
+  const t = Date.parse(s);
+  const midnight = Date.parse(`${day}T00:00:00Z`);
+  if (Number.isNaN(t) || t === midnight) return day;
+  return new Date(midnight + 86_400_000).toISOString().slice(0, 10);
+}
+
+function fixedOf(row: CostRow): Fixed {
+  return parseFixed(row.costUsd) ?? 0n;
+}
+
+function add<K>(m: Map<K, Fixed>, k: K, v: Fixed): void {
+  m.set(k, (m.get(k) ?? 0n) + v);
+}
+
+/** Compares billed spend with the log-derived cost of the same period. */
+export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: ReconcileOptions = {}): Reconciliation {
+  const sampleRate = explained.sampleRate ?? 1;
+  if (!(sampleRate > 0 && sampleRate <= 1)) throw new UsageError(`sampleRate must be in (0, 1], got ${sampleRate}`);
+  const tolerance = opts.priceTolerance ?? 0.05;
+  const notes: string[] = [];
+  const logPeriod: Period = { start: dayOf(explained.period.start, false), end: dayOf(explained.period.end, true) };
+
+  // 1. Which billed periods to compare.
+  const periods = billed.bedrock.byPeriod;
+  let selected = periods;
+  if (opts.alignPeriods !== false) {
+    const overlapping = periods.filter((p) => p.start < logPeriod.end && p.end > logPeriod.start);
+    if (overlapping.length === 0 && periods.length > 0) {
+      notes.push(`the logs (${logPeriod.start}..${logPeriod.end}) do not overlap the bill (${billed.period.start}..${billed.period.end}): compared the whole bill`);
+    } else {
+      selected = overlapping;
+      const partial = overlapping.filter((p) => p.start < logPeriod.start || p.end > logPeriod.end);
+      if (partial.length) {
+        notes.push(`${partial.length} billed period(s) only partly covered by the logs (use DAILY granularity to align): their whole amounts are compared`);
+      }
+      if (overlapping.length < periods.length) notes.push(`compared ${overlapping.length} of ${periods.length} billed periods: those the logs cover`);
+    }
+  }
+  const keep = new Set(selected.map((p) => `${p.start}/${p.end}`));
+  const rows = billed.rows.filter((r) => keep.has(`${r.period.start}/${r.period.end}`));
+  const period: Period = selected.length
+    ? { start: selected.reduce((m, p) => (p.start < m ? p.start : m), selected[0]!.start), end: selected.reduce((m, p) => (p.end > m ? p.end : m), selected[0]!.end) }
+    : billed.period;
+  const comparedDays = period.start && period.end ? daysBetween(period.start, period.end) : 0;
+  const loggedDays = comparedDays > 0
+    ? Math.max(0, daysBetween(logPeriod.start > period.start ? logPeriod.start : period.start, logPeriod.end < period.end ? logPeriod.end : period.end))
+    : 0;
+  const periodGap = comparedDays > 0 && loggedDays < comparedDays ? `the logs cover ${loggedDays} of the ${comparedDays} billed days` : undefined;
+  if (periodGap) notes.push(periodGap);
+  if (selected.some((p) => p.estimated)) notes.push('some compared periods are estimated by Cost Explorer: the bill may still change');
+
+  // 2. Billed, per model, from the rows of those periods.
+  const models = new Map<string, BilledModel>();
+  const billedByKind = new Map<TokenKind, Fixed>();
+  let billedTotal = 0n;
+  let unattributed = 0n;
+  const unattributedTypes = new Map<string, Fixed>();
+  for (const r of rows) {
+    const cost = fixedOf(r);
+    billedTotal += cost;
+    if (r.model === undefined || r.category === 'unrecognized') {
+      unattributed += cost;
+      add(unattributedTypes, r.usageType, cost);
+      continue;
+    }
+    const m = models.get(r.model) ?? {
+      ...(r.modelName ? { name: r.modelName } : {}),
+      known: billed.bedrock.byModel.find((b) => b.model === r.model)?.known ?? true,
+      total: 0n,
+      provisioned: 0n,
+      batch: 0n,
+      byKind: new Map(),
+      rateCost: new Map(),
+      rateTokens: new Map(),
+    };
+    models.set(r.model, m);
+    m.total += cost;
+    if (r.category === 'provisioned') {
+      m.provisioned += cost;
+      continue;
+    }
+    const kind = r.tokenKind!;
+    add(m.byKind, kind, cost);
+    add(billedByKind, kind, cost);
+    if (r.tier === 'batch') m.batch += cost;
+    if ((r.tier === 'on-demand' || r.tier === 'global') && r.tokens !== undefined && !r.longContext) {
+      add(m.rateCost, kind, cost);
+      m.rateTokens.set(kind, (m.rateTokens.get(kind) ?? 0) + r.tokens);
+    }
+  }
+
+  // 3. Logged, per model, after sampling.
+  const logged = new Map<string, ExplainedModel>();
+  const ignored: string[] = [];
+  for (const e of explained.byModel) {
+    if (e.modelKey.includes('/')) {
+      ignored.push(e.modelKey);
+      continue;
+    }
+    const prev = logged.get(e.modelKey);
+    logged.set(e.modelKey, prev ? mergeExplained(prev, e) : e);
+  }
+  if (ignored.length) notes.push(`not Bedrock, left out: ${[...new Set(ignored)].sort().join(', ')}`);
+  if (sampleRate < 1) notes.push(`the logs are a ${pct(sampleRate)} sample: logged costs divided by ${sampleRate}`);
+  const scaled = (n: number): number => n / sampleRate;
+
+  // 4. Models seen by either side.
+  const keys = [...new Set([...models.keys(), ...logged.keys()])];
+  const ratios: number[] = [];
+  for (const k of keys) {
+    const b = fixedToNumber(models.get(k)?.total ?? 0n);
+    const l = scaled(logged.get(k)?.costUsd ?? 0);
+    if (b > 0 && l > 0) ratios.push(l / b);
+  }
+  const uniformRatio = uniformShare(ratios);
+
+  const byModel: ModelReconciliation[] = keys.map((k) => {
+    const bm = models.get(k);
+    const lm = logged.get(k);
+    const b = fixedToNumber(bm?.total ?? 0n);
+    const l = scaled(lm?.costUsd ?? 0);
+    const delta = b - l;
+    const provisioned = fixedToNumber(bm?.provisioned ?? 0n);
+    const causes: string[] = [];
+    const significant = Math.abs(delta) > Math.max(0.01, 0.02 * Math.max(b, l));
+    if (provisioned > 0) causes.push(`provisioned throughput billed ${usd(provisioned)} (model-unit hours, not per token): per-token logs do not explain it`);
+    if (bm && !lm) {
+      if (bm.known === false) causes.push(`billed under an unmapped name (${k}): map it to a model key to compare it with the logs`);
+      else if (bm.batch > 0n && bm.batch === bm.total - bm.provisioned) causes.push('batch inference only: batch jobs are not in model invocation logs');
+      else causes.push('missing from the logs: invocation logging off for this model, region or account, or calls from Agents/Knowledge Bases/batch jobs');
+    } else if (lm && !bm) {
+      causes.push('in the logs but not billed in this period: logs from another account or payer, or from outside the billed period');
+    } else if (significant && bm && lm) {
+      if (sampleRate === 1 && uniformRatio !== undefined && b > l) {
+        causes.push(`every model's logged cost is about ${pct(uniformRatio)} of its bill: the logs look sampled (pass sampleRate ≈ ${uniformRatio.toFixed(2)})`);
+      }
+      if (b > l && bm.batch > 0n) causes.push(`batch inference billed ${usd(fixedToNumber(bm.batch))}: batch jobs are not in model invocation logs`);
+      causes.push(...rateCauses(k, bm, lm, sampleRate, opts.catalogRates?.[k], tolerance));
+      if (periodGap && b > l) causes.push(`period: ${periodGap}`);
+      if (causes.length === (provisioned > 0 ? 1 : 0)) {
+        causes.push(
+          b > l
+            ? `the logs explain ${pct(l / b)}: invocation logging missing in some regions/accounts, or traffic outside the logged path`
+            : `the logs cost ${pct(l / b - 1)} more than billed: catalog prices above the billed rates, or logs from another account`,
+        );
+      }
+    }
+    return {
+      modelKey: k,
+      ...(bm?.name ? { modelName: bm.name } : {}),
+      billedUsd: b,
+      loggedUsd: l,
+      deltaUsd: delta,
+      coverage: b > 0 ? Math.min(l, b) / b : null,
+      provisionedUsd: provisioned,
+      likelyCauses: causes,
+    };
+  });
+  byModel.sort((x, y) => Math.abs(y.deltaUsd) - Math.abs(x.deltaUsd) || x.modelKey.localeCompare(y.modelKey));
+
+  // 5. Per token kind.
+  const loggedByKind = new Map<TokenKind, number>();
+  let missingSplit = 0;
+  for (const e of logged.values()) {
+    if (!e.byTokenKind) {
+      if (e.costUsd > 0) missingSplit++;
+      continue;
+    }
+    for (const k of TOKEN_KINDS) loggedByKind.set(k, (loggedByKind.get(k) ?? 0) + scaled(e.byTokenKind[k] ?? 0));
+  }
+  if (missingSplit) notes.push(`${missingSplit} logged model(s) have no per-token-kind split: byTokenKind undercounts the logged side`);
+  const byTokenKind: TokenKindReconciliation[] = TOKEN_KINDS.map((k) => {
+    const b = fixedToNumber(billedByKind.get(k) ?? 0n);
+    const l = loggedByKind.get(k) ?? 0;
+    return { tokenKind: k, billedUsd: b, loggedUsd: l, deltaUsd: b - l };
+  });
+
+  // 6. Totals.
+  const billedUsd = fixedToNumber(billedTotal);
+  const explainedUsd = byModel.reduce((s, m) => s + Math.min(m.billedUsd, m.loggedUsd), 0);
+  const loggedUsd = byModel.reduce((s, m) => s + m.loggedUsd, 0);
+  const overExplainedUsd = byModel.reduce((s, m) => s + Math.max(0, m.loggedUsd - m.billedUsd), 0);
+  const unattributedUsd = fixedToNumber(unattributed);
+  if (unattributed > 0n) {
+    const top = [...unattributedTypes.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0)).slice(0, 3);
+    notes.push(`${usd(unattributedUsd)} of Bedrock spend has no model (${top.map(([t, v]) => `${t} ${usd(fixedToNumber(v))}`).join(', ')}): never explained by logs`);
+  }
+  if (rows.some((r) => r.tokens !== undefined) && byModel.some((m) => m.likelyCauses.some((c) => c.startsWith('implied ')))) {
+    notes.push('implied billed rates assume the UsageQuantity scale in docs/costs.md');
+  }
+
+  return {
+    period,
+    billedPeriod: billed.period,
+    logPeriod,
+    sampleRate,
+    coverage: billedUsd > 0 ? Math.min(1, explainedUsd / billedUsd) : null,
+    billedUsd,
+    explainedUsd,
+    loggedUsd,
+    unexplainedUsd: Math.max(0, billedUsd - explainedUsd),
+    overExplainedUsd,
+    unattributedUsd,
+    byModel,
+    byTokenKind,
+    notes,
+  };
+}
+
+function mergeExplained(a: ExplainedModel, b: ExplainedModel): ExplainedModel {
+  const sum = (x?: Partial<Record<TokenKind, number>>, y?: Partial<Record<TokenKind, number>>) => {
+    if (!x && !y) return undefined;
+    const out: Partial<Record<TokenKind, number>> = {};
+    for (const k of TOKEN_KINDS) if (x?.[k] !== undefined || y?.[k] !== undefined) out[k] = (x?.[k] ?? 0) + (y?.[k] ?? 0);
+    return out;
+  };
+  const byTokenKind = sum(a.byTokenKind, b.byTokenKind);
+  const tokens = sum(a.tokens, b.tokens);
+  return { modelKey: a.modelKey, costUsd: a.costUsd + b.costUsd, ...(byTokenKind ? { byTokenKind } : {}), ...(tokens ? { tokens } : {}) };
+}
+
+/** The common logged/billed ratio when at least two models share it (±15% of the median) and it is below 0.9. */
+function uniformShare(ratios: number[]): number | undefined {
+  if (ratios.length < 2) return undefined;
+  const sorted = [...ratios].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  if (median >= 0.9) return undefined;
+  return sorted.every((r) => Math.abs(r - median) <= 0.15 * median) ? median : undefined;
+}
+
+/** Implied billed per-token rates against the logs' implied rates and the catalog. */
+function rateCauses(
+  key: string,
+  bm: BilledModel,
+  lm: ExplainedModel,
+  sampleRate: number,
+  catalog: Partial<Record<TokenKind, number>> | undefined,
+  tolerance: number,
+): string[] {
+  const causes: string[] = [];
+  for (const kind of TOKEN_KINDS) {
+    const billedTokens = bm.rateTokens.get(kind) ?? 0;
+    const billedCost = fixedToNumber(bm.rateCost.get(kind) ?? 0n);
+    if (billedTokens <= 0 || billedCost <= 0) continue;
+    const billedRate = (billedCost / billedTokens) * 1e6;
+    const refs: { rate: number; from: string }[] = [];
+    const lt = lm.tokens?.[kind];
+    const lc = lm.byTokenKind?.[kind];
+    if (lt !== undefined && lt > 0 && lc !== undefined && lc > 0) refs.push({ rate: ((lc / sampleRate) / (lt / sampleRate)) * 1e6, from: 'in the logs' });
+    const cr = catalog?.[kind];
+    if (cr !== undefined && cr > 0) refs.push({ rate: cr, from: 'in the catalog' });
+    for (const ref of refs) {
+      const ratio = billedRate / ref.rate;
+      if (Math.abs(ratio - 1) <= tolerance) continue;
+      if ((ratio > 900 && ratio < 1100) || (ratio > 1 / 1100 && ratio < 1 / 900)) {
+        causes.push(`implied ${kind} rate is ~1000× off ${ref.from}: UsageQuantity for ${key} is on another scale than assumed (docs/costs.md)`);
+      } else {
+        causes.push(
+          `implied ${kind} rate ${rate(billedRate)}/1M billed vs ${rate(ref.rate)}/1M ${ref.from} (${ratio > 1 ? '+' : ''}${((ratio - 1) * 100).toFixed(0)}%): price change, regional or cross-region price difference, or another tier`,
+        );
+      }
+      break;
+    }
+  }
+  return causes;
+}
+
+const rate = (n: number): string => `$${Number(n.toPrecision(4))}`;
+
+// ---------------------------------------------------------------------------
+
+export interface AnalyzeTotals {
+  /** Log-derived cost of the traffic as it ran, USD. */
+  actual: number;
+  /** Log-derived cost if everything had gone to the frontier tier, USD. */
+  frontierCounterfactual: number;
+  /** Log-derived cost at the routed ceiling (the most savings the evals allow), USD. */
+  routedCeiling: number;
+}
+
+export interface BilledSavings {
+  /** Billed dollars per logged dollar, over models present in both; null when none is. */
+  factor: number | null;
+  /** Billed spend of the models the factor is based on. */
+  basisBilledUsd: number;
+  /** The whole compared Bedrock bill. */
+  billedUsd: number;
+  actualUsd: number | null;
+  frontierCounterfactualUsd: number | null;
+  routedCeilingUsd: number | null;
+  /** (actual − routedCeiling) in billed dollars. */
+  savingsCeilingUsd: number | null;
+  /** savingsCeilingUsd ÷ the whole Bedrock bill. */
+  savingsCeilingShareOfBill: number | null;
+  notes: string[];
+}
+
+/**
+ * States analyze's figures in billed dollars: each is multiplied by the
+ * billed ÷ logged ratio of the models both sides have (raw log dollars, before
+ * sampling). Spend no logged model explains (provisioned throughput, other
+ * models, unrecognized usage) is not addressable and stays out of the savings.
+ */
+export function scaleToBill(analyze: AnalyzeTotals, rec: Reconciliation): BilledSavings {
+  const notes: string[] = [];
+  const both = rec.byModel.filter((m) => m.billedUsd > 0 && m.loggedUsd > 0);
+  const basisBilled = both.reduce((s, m) => s + m.billedUsd - m.provisionedUsd, 0);
+  const basisLoggedRaw = both.reduce((s, m) => s + m.loggedUsd * rec.sampleRate, 0);
+  const rawLoggedAll = rec.byModel.reduce((s, m) => s + m.loggedUsd * rec.sampleRate, 0);
+  if (rawLoggedAll > 0 && Math.abs(analyze.actual - rawLoggedAll) > Math.max(0.01, 0.01 * rawLoggedAll)) {
+    notes.push(`analyze's actual (${usd(analyze.actual)}) differs from the reconciled logged cost (${usd(rawLoggedAll)}): the figures may cover other records`);
+  }
+  if (both.length === 0 || basisLoggedRaw <= 0) {
+    notes.push('no model is both billed and logged: savings cannot be stated in billed dollars');
+    return {
+      factor: null,
+      basisBilledUsd: 0,
+      billedUsd: rec.billedUsd,
+      actualUsd: null,
+      frontierCounterfactualUsd: null,
+      routedCeilingUsd: null,
+      savingsCeilingUsd: null,
+      savingsCeilingShareOfBill: null,
+      notes,
+    };
+  }
+  const factor = basisBilled / basisLoggedRaw;
+  const onlyLogged = rec.byModel.filter((m) => m.billedUsd === 0 && m.loggedUsd > 0);
+  if (onlyLogged.length) notes.push(`logged but not billed, scaled at the same ratio: ${onlyLogged.map((m) => m.modelKey).join(', ')}`);
+  const savings = (analyze.actual - analyze.routedCeiling) * factor;
+  return {
+    factor,
+    basisBilledUsd: basisBilled,
+    billedUsd: rec.billedUsd,
+    actualUsd: analyze.actual * factor,
+    frontierCounterfactualUsd: analyze.frontierCounterfactual * factor,
+    routedCeilingUsd: analyze.routedCeiling * factor,
+    savingsCeilingUsd: savings,
+    savingsCeilingShareOfBill: rec.billedUsd > 0 ? savings / rec.billedUsd : null,
+    notes,
+  };
+}

@@ -1,0 +1,349 @@
+/**
+ * Billed Bedrock spend from Cost Explorer groups: by model, token kind, tier,
+ * region and period. Pure. Sums are exact (bigint picodollars) and become JS
+ * numbers only in the report.
+ */
+import { type Fixed, fixedToNumber, formatFixed } from './decimal.js';
+import type { Granularity } from './dates.js';
+import type { CostGroup, CostMetric, CostPages, Period, PeriodInfo } from './response.js';
+import { type ModelMap, type TokenKind, type UsageCategory, type UsageTier, TOKEN_KINDS, parseUsageType } from './usageTypes.js';
+
+export const COSTS_SCHEMA_VERSION = 1;
+
+/** One Bedrock (period, usage type) line of the bill, parsed. */
+export interface CostRow {
+  period: Period;
+  estimated: boolean;
+  service: string;
+  usageType: string;
+  category: UsageCategory;
+  model?: string;
+  modelName?: string;
+  region?: string;
+  tokenKind?: TokenKind;
+  tier?: UsageTier;
+  global?: boolean;
+  longContext?: boolean;
+  modality?: string;
+  /** Exact decimal string, as billed. */
+  costUsd: string;
+  /** Exact decimal string, as Cost Explorer reports UsageQuantity (its scale is not tokens; see tokens). */
+  quantity?: string;
+  unit: string;
+  /** quantity × the assumed tokens per unit (docs/costs.md); absent when unknown. */
+  tokens?: number;
+  reason?: string;
+}
+
+export interface ModelCost {
+  /** Canonical model key when known, else the service/usage-type token. */
+  model: string;
+  modelName: string;
+  /** Whether `model` is a canonical key. */
+  known: boolean;
+  costUsd: number;
+  /** Per-token spend (excludes provisioned throughput). */
+  tokenUsd: number;
+  provisionedUsd: number;
+  byTokenKind: Partial<Record<TokenKind, number>>;
+  /** Billed tokens by kind (see CostRow.tokens). */
+  tokens: Partial<Record<TokenKind, number>>;
+  byTier: Partial<Record<UsageTier, number>>;
+  regions: string[];
+  services: string[];
+}
+
+export interface PeriodCost extends Period {
+  estimated: boolean;
+  totalUsd: number;
+  byModel: Record<string, number>;
+}
+
+export interface UnrecognizedUsageType {
+  service: string;
+  usageType: string;
+  costUsd: number;
+  quantity?: number;
+  unit: string;
+  reason?: string;
+}
+
+export interface OtherService {
+  service: string;
+  costUsd: number;
+}
+
+export interface CostsSource {
+  kind: 'live' | 'file';
+  files?: string[];
+  endpoint?: string;
+  pages: number;
+}
+
+/** `tokor costs --format json`: a typed, exported contract. */
+export interface CostsReport {
+  schemaVersion: typeof COSTS_SCHEMA_VERSION;
+  kind: 'tokor-costs';
+  source: CostsSource;
+  /** End exclusive, as Cost Explorer uses it. */
+  period: Period;
+  granularity: Granularity;
+  metric: CostMetric;
+  bedrock: {
+    totalUsd: number;
+    tokenUsd: number;
+    provisionedUsd: number;
+    unrecognizedUsd: number;
+    byModel: ModelCost[];
+    byTokenKind: Record<TokenKind, number>;
+    byTier: Partial<Record<UsageTier, number>>;
+    byRegion: Record<string, number>;
+    byPeriod: PeriodCost[];
+  };
+  unrecognizedUsageTypes: UnrecognizedUsageType[];
+  otherServices: OtherService[];
+  otherServicesUsd: number;
+  /** True when any period is still an estimate (the bill may change). */
+  estimated: boolean;
+  estimatedPeriods: string[];
+  notes: string[];
+  /** The Bedrock lines of the bill, parsed (other services are only totalled). */
+  rows: CostRow[];
+}
+
+export interface BuildOptions {
+  source: CostsSource;
+  metric: CostMetric;
+  /** The requested range; derived from the data when absent. */
+  period?: Period;
+  granularity?: Granularity;
+  modelMap?: ModelMap;
+}
+
+function add<K extends string>(map: Map<K, Fixed>, key: K, v: Fixed): void {
+  map.set(key, (map.get(key) ?? 0n) + v);
+}
+
+function toRecord<K extends string>(map: Map<K, Fixed>): Record<K, number> {
+  const out = {} as Record<K, number>;
+  for (const [k, v] of [...map.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0])))) {
+    out[k] = fixedToNumber(v);
+  }
+  return out;
+}
+
+/** Exact quantity × tokens-per-unit as a number (token counts are integers in practice). */
+function tokensOf(quantity: Fixed | undefined, perUnit: number | undefined): number | undefined {
+  if (quantity === undefined || perUnit === undefined) return undefined;
+  return fixedToNumber(quantity * BigInt(perUnit));
+}
+
+interface ModelAcc {
+  model: string;
+  modelName: string;
+  known: boolean;
+  total: Fixed;
+  tokenCost: Fixed;
+  provisioned: Fixed;
+  byKind: Map<TokenKind, Fixed>;
+  tokens: Map<TokenKind, Fixed>;
+  tokensKnown: boolean;
+  byTier: Map<UsageTier, Fixed>;
+  regions: Set<string>;
+  services: Set<string>;
+}
+
+/** Infers DAILY or MONTHLY from the periods (any period longer than a day → MONTHLY). */
+export function inferGranularity(periods: Period[]): Granularity {
+  return periods.some((p) => Date.parse(p.end) - Date.parse(p.start) > 86_400_000) ? 'MONTHLY' : 'DAILY';
+}
+
+/** Builds the report from validated pages. */
+export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsReport {
+  const notes = [...pages.notes];
+  const periodsInRange = opts.period ? pages.periods.filter((p) => within(p, opts.period!)) : pages.periods;
+  if (opts.period && periodsInRange.length < pages.periods.length) {
+    const out = pages.periods.length - periodsInRange.length;
+    notes.push(`${out} period(s) outside ${opts.period.start}..${opts.period.end} (end exclusive) left out`);
+  }
+  const keep = new Set(periodsInRange.map((p) => `${p.start}/${p.end}`));
+  const groups = pages.groups.filter((g) => keep.has(`${g.period.start}/${g.period.end}`));
+
+  const rows: CostRow[] = [];
+  const models = new Map<string, ModelAcc>();
+  const byKind = new Map<TokenKind, Fixed>(TOKEN_KINDS.map((k) => [k, 0n]));
+  const byTier = new Map<UsageTier, Fixed>();
+  const byRegion = new Map<string, Fixed>();
+  const byPeriod = new Map<string, { info: PeriodInfo; total: Fixed; byModel: Map<string, Fixed> }>();
+  for (const p of periodsInRange) byPeriod.set(`${p.start}/${p.end}`, { info: p, total: 0n, byModel: new Map() });
+  const unrecognized = new Map<string, { service: string; usageType: string; cost: Fixed; quantity?: Fixed; unit: string; reason?: string }>();
+  const others = new Map<string, Fixed>();
+  let total = 0n;
+  let tokenTotal = 0n;
+  let provisionedTotal = 0n;
+  let unrecognizedTotal = 0n;
+  const unknownPrefixes = new Set<string>();
+
+  for (const g of groups) {
+    const parsed = parseUsageType(g.service, g.usageType, opts.modelMap);
+    if (!parsed) {
+      add(others, g.service, g.cost);
+      continue;
+    }
+    total += g.cost;
+    const period = byPeriod.get(`${g.period.start}/${g.period.end}`)!;
+    period.total += g.cost;
+    if (parsed.regionPrefix && !parsed.region) unknownPrefixes.add(parsed.regionPrefix);
+    const tokens = parsed.category === 'tokens' ? tokensOf(g.quantity, parsed.tokensPerUnit) : undefined;
+    rows.push({
+      period: g.period,
+      estimated: g.estimated,
+      service: g.service,
+      usageType: g.usageType,
+      category: parsed.category,
+      ...(parsed.model !== undefined ? { model: parsed.model } : {}),
+      ...(parsed.modelName !== undefined ? { modelName: parsed.modelName } : {}),
+      ...(parsed.region ? { region: parsed.region } : {}),
+      ...(parsed.tokenKind ? { tokenKind: parsed.tokenKind } : {}),
+      ...(parsed.tier ? { tier: parsed.tier } : {}),
+      ...(parsed.category === 'tokens' ? { global: parsed.global, longContext: parsed.longContext } : {}),
+      ...(parsed.modality ? { modality: parsed.modality } : {}),
+      costUsd: formatFixed(g.cost),
+      ...(g.quantity !== undefined ? { quantity: formatFixed(g.quantity) } : {}),
+      unit: g.unit,
+      ...(tokens !== undefined ? { tokens } : {}),
+      ...(parsed.reason ? { reason: parsed.reason } : {}),
+    });
+    if (parsed.region) add(byRegion, parsed.region, g.cost);
+    else add(byRegion, parsed.regionPrefix ? `unknown (${parsed.regionPrefix})` : 'unknown', g.cost);
+
+    if (parsed.category === 'unrecognized' || parsed.model === undefined) {
+      unrecognizedTotal += g.cost;
+      const key = `${g.service}\u0000${g.usageType}`;
+      const u = unrecognized.get(key) ?? { service: g.service, usageType: g.usageType, cost: 0n, unit: g.unit, ...(parsed.reason ? { reason: parsed.reason } : {}) };
+      u.cost += g.cost;
+      if (g.quantity !== undefined) u.quantity = (u.quantity ?? 0n) + g.quantity;
+      unrecognized.set(key, u);
+      continue;
+    }
+    const acc = models.get(parsed.model) ?? {
+      model: parsed.model,
+      modelName: parsed.modelName ?? parsed.model,
+      known: parsed.modelKnown,
+      total: 0n,
+      tokenCost: 0n,
+      provisioned: 0n,
+      byKind: new Map(),
+      tokens: new Map(),
+      tokensKnown: true,
+      byTier: new Map(),
+      regions: new Set(),
+      services: new Set(),
+    };
+    models.set(parsed.model, acc);
+    acc.total += g.cost;
+    acc.services.add(g.service);
+    if (parsed.region) acc.regions.add(parsed.region);
+    add(period.byModel, parsed.model, g.cost);
+    if (parsed.category === 'provisioned') {
+      acc.provisioned += g.cost;
+      provisionedTotal += g.cost;
+      continue;
+    }
+    tokenTotal += g.cost;
+    acc.tokenCost += g.cost;
+    const kind = parsed.tokenKind!;
+    add(acc.byKind, kind, g.cost);
+    add(byKind, kind, g.cost);
+    const tier = parsed.tier ?? 'on-demand';
+    add(acc.byTier, tier, g.cost);
+    add(byTier, tier, g.cost);
+    if (g.quantity !== undefined && parsed.tokensPerUnit !== undefined) add(acc.tokens, kind, g.quantity * BigInt(parsed.tokensPerUnit));
+    else acc.tokensKnown = false;
+  }
+
+  if (unknownPrefixes.size) notes.push(`unknown region prefix(es) ${[...unknownPrefixes].sort().join(', ')}: region left unknown`);
+  if (unrecognized.size) {
+    notes.push(`${unrecognized.size} Bedrock usage type(s) not attributed to a model token kind: see unrecognizedUsageTypes`);
+  }
+  if (rows.some((r) => r.tokens !== undefined)) {
+    notes.push('token counts assume UsageQuantity is in millions of tokens for Marketplace models and thousands for Amazon Bedrock (unverified; see docs/costs.md)');
+  }
+  const estimatedPeriods = periodsInRange.filter((p) => p.estimated).map((p) => p.start);
+  if (estimatedPeriods.length) notes.push(`${estimatedPeriods.length} period(s) are estimated: the bill for them may still change`);
+  const granularity = opts.granularity ?? inferGranularity(periodsInRange);
+  const period = opts.period ?? derivePeriod(periodsInRange);
+
+  const byModel: ModelCost[] = [...models.values()]
+    .sort((a, b) => (b.total > a.total ? 1 : b.total < a.total ? -1 : a.model.localeCompare(b.model)))
+    .map((m) => ({
+      model: m.model,
+      modelName: m.modelName,
+      known: m.known,
+      costUsd: fixedToNumber(m.total),
+      tokenUsd: fixedToNumber(m.tokenCost),
+      provisionedUsd: fixedToNumber(m.provisioned),
+      byTokenKind: toRecord(m.byKind),
+      tokens: m.tokensKnown ? toRecord(m.tokens) : {},
+      byTier: toRecord(m.byTier),
+      regions: [...m.regions].sort(),
+      services: [...m.services].sort(),
+    }));
+
+  return {
+    schemaVersion: COSTS_SCHEMA_VERSION,
+    kind: 'tokor-costs',
+    source: opts.source,
+    period,
+    granularity,
+    metric: opts.metric,
+    bedrock: {
+      totalUsd: fixedToNumber(total),
+      tokenUsd: fixedToNumber(tokenTotal),
+      provisionedUsd: fixedToNumber(provisionedTotal),
+      unrecognizedUsd: fixedToNumber(unrecognizedTotal),
+      byModel,
+      byTokenKind: Object.fromEntries(TOKEN_KINDS.map((k) => [k, fixedToNumber(byKind.get(k) ?? 0n)])) as Record<TokenKind, number>,
+      byTier: toRecord(byTier),
+      byRegion: toRecord(byRegion),
+      byPeriod: [...byPeriod.values()].map((p) => ({
+        start: p.info.start,
+        end: p.info.end,
+        estimated: p.info.estimated,
+        totalUsd: fixedToNumber(p.total),
+        byModel: toRecord(p.byModel),
+      })),
+    },
+    unrecognizedUsageTypes: [...unrecognized.values()]
+      .sort((a, b) => (b.cost > a.cost ? 1 : b.cost < a.cost ? -1 : a.usageType.localeCompare(b.usageType)))
+      .map((u) => ({
+        service: u.service,
+        usageType: u.usageType,
+        costUsd: fixedToNumber(u.cost),
+        ...(u.quantity !== undefined ? { quantity: fixedToNumber(u.quantity) } : {}),
+        unit: u.unit,
+        ...(u.reason ? { reason: u.reason } : {}),
+      })),
+    otherServices: Object.entries(toRecord(others)).map(([service, costUsd]) => ({ service, costUsd })),
+    otherServicesUsd: fixedToNumber([...others.values()].reduce((a, b) => a + b, 0n)),
+    estimated: estimatedPeriods.length > 0,
+    estimatedPeriods,
+    notes,
+    rows,
+  };
+}
+
+function within(p: Period, range: Period): boolean {
+  return p.start >= range.start && p.end <= range.end;
+}
+
+function derivePeriod(periods: Period[]): Period {
+  if (periods.length === 0) return { start: '', end: '' };
+  return {
+    start: periods.reduce((m, p) => (p.start < m ? p.start : m), periods[0]!.start),
+    end: periods.reduce((m, p) => (p.end > m ? p.end : m), periods[0]!.end),
+  };
+}
+
+/** Re-exported for callers that only import the report module. */
+export type { CostGroup, CostMetric, Period };

@@ -1,0 +1,134 @@
+/**
+ * The grader registry and per-item grading. Every grader returns
+ * {pass, score, reason}; an item passes when all its required graders pass,
+ * and its score is the weighted mean of their scores (weight 1 each unless a
+ * spec sets `weight`). `not-<type>` negates any grader. See docs/graders.md.
+ */
+import { InputError } from '../../errors.js';
+import type { GoldenCase, GraderSpec, NamedGradeResult } from '../types.js';
+import { jsonGraders } from './json.js';
+import { judgeGraders } from './llmJudge.js';
+import { labelGraders } from './label.js';
+import { numericGraders } from './numeric.js';
+import { similarityGraders } from './similarity.js';
+import { textGraders } from './text.js';
+import { failed, gradeError, passed, type GradeContext, type GraderDef, type GraderOutcome } from './types.js';
+
+export type { GradeContext, GraderDef, GraderOutcome } from './types.js';
+export { extractJson } from './json.js';
+export { extractFinalNumber } from './numeric.js';
+export { pickLabel } from './label.js';
+export { buildJudgePrompt, parseJudgeReply, JUDGE_PROMPT } from './llmJudge.js';
+export { normalizeText } from './normalize.js';
+
+const REGISTRY = new Map<string, GraderDef>(
+  [...textGraders, ...jsonGraders, ...numericGraders, ...labelGraders, ...similarityGraders, ...judgeGraders].map((g) => [g.name, g]),
+);
+
+/** Base grader types; any of them may be prefixed with `not-`. */
+export const GRADER_NAMES: readonly string[] = Object.freeze([...REGISTRY.keys()]);
+
+/** The grader used for items that declare none (unless ctx.defaultGrader says otherwise). */
+export const DEFAULT_GRADER = 'normalized-exact';
+
+export const NEGATION_PREFIX = 'not-';
+
+/** Summaries by name, for help text and docs. */
+export function graderSummaries(): { name: string; summary: string }[] {
+  return [...REGISTRY.values()].map((g) => ({ name: g.name, summary: g.summary }));
+}
+
+function unknownGrader(type: string, where?: string): InputError {
+  return new InputError(`unknown grader "${type}" (graders: ${GRADER_NAMES.join(', ')}; prefix any with ${NEGATION_PREFIX} to negate)`, where);
+}
+
+/** Splits `not-not-contains` into the base grader and how many negations. */
+function resolve(type: string): { def: GraderDef; negations: number } | undefined {
+  let negations = 0;
+  let name = type;
+  while (!REGISTRY.has(name) && name.startsWith(NEGATION_PREFIX)) {
+    name = name.slice(NEGATION_PREFIX.length);
+    negations++;
+  }
+  const def = REGISTRY.get(name);
+  return def ? { def, negations } : undefined;
+}
+
+/** Whether a grader type (with or without not-) exists. */
+export function isGraderType(type: string): boolean {
+  return resolve(type) !== undefined;
+}
+
+/**
+ * Checks one grader spec against its case (load time). Throws InputError for
+ * an unknown type; returns a problem message for bad parameters, else undefined.
+ */
+export function checkGraderSpec(spec: GraderSpec, c: GoldenCase, where?: string): string | undefined {
+  if (typeof spec !== 'object' || spec === null || typeof spec.type !== 'string' || spec.type === '') return 'a grader needs a `type`';
+  const r = resolve(spec.type);
+  if (!r) throw unknownGrader(spec.type, where);
+  if (spec.weight !== undefined && (typeof spec.weight !== 'number' || !(spec.weight >= 0))) return `${spec.type}: \`weight\` must be a number ≥ 0`;
+  if (spec.required !== undefined && typeof spec.required !== 'boolean') return `${spec.type}: \`required\` must be true or false`;
+  const problem = r.def.check?.(spec, c);
+  return problem ? `${spec.type}: ${problem}` : undefined;
+}
+
+async function runOne(spec: GraderSpec, c: GoldenCase, output: string, ctx: GradeContext): Promise<GraderOutcome> {
+  const r = resolve(spec.type);
+  if (!r) throw unknownGrader(spec.type);
+  let out: GraderOutcome;
+  try {
+    // A misconfigured item (e.g. no expected answer) is a grader error, never a verdict on the answer.
+    const problem = r.def.check?.(spec, c);
+    out = problem ? gradeError(`${r.def.name}: ${problem}`) : await r.def.grade(output, spec, c, ctx);
+  } catch (e) {
+    // Graders are pure and should not throw; a throw is reported as a grader error, not a crash of the run.
+    out = gradeError(`${r.def.name} threw: ${(e as Error).message}`);
+  }
+  for (let i = 0; i < r.negations; i++) {
+    if (out.error) break;
+    out = out.pass ? failed(`not: ${out.reason}`, 1 - out.score) : passed(`not: ${out.reason}`, 1 - out.score);
+  }
+  return { ...out, score: Math.min(1, Math.max(0, out.score)) };
+}
+
+/** Runs one grader on an answer. Throws InputError for an unknown type. */
+export async function runGrader(spec: GraderSpec, c: GoldenCase, output: string, ctx: GradeContext = {}): Promise<NamedGradeResult> {
+  const out = await runOne(spec, c, output, ctx);
+  return { grader: spec.type, pass: out.pass, score: out.score, reason: out.reason };
+}
+
+/** The graders that apply to a case: its own, else ctx.defaultGrader, else normalized-exact. */
+export function gradersFor(c: GoldenCase, ctx: GradeContext = {}): GraderSpec[] {
+  if (c.graders && c.graders.length > 0) return c.graders;
+  const type = ctx.defaultGrader ?? DEFAULT_GRADER;
+  if (!resolve(type)) throw unknownGrader(type, '--grader');
+  return [{ type }];
+}
+
+/**
+ * Grades one answer with all of the case's graders. pass = every grader with
+ * `required` ≠ false passes (a grader error always fails the item);
+ * score = weighted mean of the grader scores.
+ */
+export async function gradeCase(
+  c: GoldenCase,
+  output: string,
+  ctx: GradeContext = {},
+): Promise<{ pass: boolean; score: number; graders: NamedGradeResult[] }> {
+  const specs = gradersFor(c, ctx);
+  const results: NamedGradeResult[] = [];
+  let pass = true;
+  let weighted = 0;
+  let weights = 0;
+  for (const spec of specs) {
+    const out = await runOne(spec, c, output, ctx);
+    results.push({ grader: spec.type, pass: out.pass, score: out.score, reason: out.reason });
+    if (!out.pass && (spec.required !== false || out.error)) pass = false;
+    const w = typeof spec.weight === 'number' && spec.weight >= 0 ? spec.weight : 1;
+    weighted += w * out.score;
+    weights += w;
+  }
+  const score = weights > 0 ? weighted / weights : pass ? 1 : 0;
+  return { pass, score, graders: results };
+}

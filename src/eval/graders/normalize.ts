@@ -1,0 +1,47 @@
+/** Text helpers shared by the grader families. Pure. */
+
+/**
+ * Normalized form for loose comparisons: Unicode NFKC, lower case, curly
+ * quotes straightened, punctuation and symbols removed (letters, digits and
+ * spaces kept; `-`, `_` and `/` become spaces), whitespace collapsed.
+ */
+export function normalizeText(s: string): string {
+  return s
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[‘’ʼ]/g, "'")
+    .replace(/[-_/]/g, ' ')
+    .replace(/[^\p{L}\p{N}\s]/gu, '')
+    .replace(/\s+/g, ' ')
+    .trim();
+}
+
+/** Whitespace-only normalization (exact grader with `trim`). */
+export function collapseSpace(s: string): string {
+  return s.replace(/\s+/g, ' ').trim();
+}
+
+/** The text form of an expected value: strings as-is, numbers/booleans via String, objects as JSON. */
+export function textOf(v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return String(v);
+  if (v === null || v === undefined) return '';
+  return JSON.stringify(v);
+}
+
+/** An expected value that may be one answer or a list of acceptable answers. */
+export function answersOf(v: unknown): string[] {
+  return Array.isArray(v) ? v.map(textOf) : [textOf(v)];
+}
+
+/** Short quoted form for reasons. */
+export function show(s: string, max = 60): string {
+  const one = s.replace(/\s+/g, ' ').trim();
+  return JSON.stringify(one.length > max ? `${one.slice(0, max - 1)}…` : one);
+}
+
+/** Word tokens for overlap metrics (normalized, articles kept unless asked). */
+export function tokensOf(s: string, dropArticles = false): string[] {
+  const t = normalizeText(s).split(' ').filter(Boolean);
+  return dropArticles ? t.filter((w) => w !== 'a' && w !== 'an' && w !== 'the') : t;
+}

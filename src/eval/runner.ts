@@ -1,0 +1,871 @@
+/**
+ * The eval runner: sends every (item, tier) to its model with bounded,
+ * adaptive concurrency, retries what is worth retrying, grades the answer and
+ * hands each EvalResult to `onResult` as it arrives. Pure of process and
+ * console: progress goes through `onProgress`; time, sleep and randomness are
+ * injectable so tests are deterministic.
+ *
+ * Retry policy (the only one in force: providers disable SDK retries):
+ * - retried: ThrottledError (429 ThrottlingException), TransientError (5xx,
+ *   ModelNotReady, timeouts, dropped connections, malformed bodies);
+ * - never retried: ValidationError (4xx), a missing recording;
+ * - delay before retry k (0-based) = random() × min(maxMs, baseMs × 2^k)
+ *   ("full jitter"), at most `retries` retries.
+ * Adaptive concurrency (AIMD): attempts in flight are capped by a limit that
+ * starts at `concurrency`, halves on a throttle (once per round of requests:
+ * throttles of requests started before the last cut do not cut again) and
+ * grows back by one after `limit` successes in a row.
+ */
+import path from 'node:path';
+import { loadConfig } from '../config/load.js';
+import { tiersOf, type ProviderName, type TierConfig } from '../config/schema.js';
+import { InputError, UsageError } from '../errors.js';
+import type { Catalog, PriceLookup } from '../pricing/index.js';
+import { createClient } from '../providers/index.js';
+import { RecordingWriter } from '../providers/replay.js';
+import { ProviderError, ThrottledError, TransientError, type InvokeResult, type ModelClient, type Usage } from '../providers/types.js';
+import { cacheKey, toCached, ResponseCache, DEFAULT_CACHE_DIR, type ResponseStore } from './cache.js';
+import { bundledDatasets, loadDataset } from './dataset.js';
+import { gradeCase, isGraderType, type GradeContext } from './graders/index.js';
+import { openResults, resultKey, type ResultsWriter } from './results.js';
+import { summarize, type EvalSummary, type RunCounts, type SummaryInput } from './summary.js';
+import { RESULTS_SCHEMA_VERSION, type EvalResult, type GoldenCase, type GoldenDataset, type NamedGradeResult } from './types.js';
+
+/** A tier as the runner uses it: a client plus inference parameters. */
+export interface TierRun {
+  name: string;
+  /** The configured model ID (results record the model that answered when a provider says so). */
+  model: string;
+  client: ModelClient;
+  /** For pricing: the tier's region and its priceAs model. */
+  region?: string;
+  priceAs?: string;
+  maxTokens?: number;
+  temperature?: number;
+  stopSequences?: string[];
+}
+
+/** One unit of work: an item of a dataset on a tier. */
+export interface RunItem {
+  datasetId: string;
+  datasetFile?: string;
+  case: GoldenCase;
+  tier: TierRun;
+}
+
+export type ItemGrader = (c: GoldenCase, output: string) => Promise<{ pass: boolean; score: number; graders: NamedGradeResult[] }>;
+
+/** Cost in USD of one answer, or null when the model has no price (never a silent 0). */
+export type ItemPricer = (tier: TierRun, answeringModel: string, usage: Usage) => number | null;
+
+export interface RunProgress {
+  total: number | undefined;
+  done: number;
+  errors: number;
+  /** Attempts in flight and the adaptive limit on them. */
+  running: number;
+  limit: number;
+  /** USD priced on all finished items (replayed and cached included). */
+  costUsd: number;
+  /** USD paid in this run (live calls only). */
+  spentUsd: number;
+  retries: number;
+  throttled: number;
+  elapsedMs: number;
+  /** Estimated time left; undefined until an item finished or without a total. */
+  etaMs: number | undefined;
+}
+
+export interface RunStats {
+  total: number | undefined;
+  /** Items with a result line (errors included). */
+  done: number;
+  errors: number;
+  live: number;
+  cached: number;
+  replayed: number;
+  /** Items whose model has no price: their costUsd is null. */
+  unpriced: number;
+  retries: number;
+  throttled: number;
+  costUsd: number;
+  spentUsd: number;
+  /** Items not finished because the run was stopped or aborted (no result line: resume runs them). */
+  cancelled: number;
+  /** The run was stopped before every item was scheduled. */
+  stopped: boolean;
+  /** Lowest adaptive limit reached. */
+  minLimit: number;
+}
+
+export interface RunOptions {
+  /** Most items in progress and the starting (and highest) limit on attempts in flight. */
+  concurrency: number;
+  /** Per-attempt timeout in ms. */
+  timeoutMs: number;
+  /** Retries after the first attempt (default 6). */
+  retries?: number;
+  backoff?: { baseMs: number; maxMs: number };
+  /** Adaptive concurrency on throttling (default on). */
+  adaptive?: boolean;
+  /** Response cache; undefined = no cache. Never used for replay. */
+  cache?: ResponseStore;
+  grade: ItemGrader;
+  price: ItemPricer;
+  /** Called once per finished item, in completion order. A throw stops the run and is rethrown. */
+  onResult: (r: EvalResult, item: RunItem) => void;
+  /** Called with every live answer (used by --record). */
+  onLiveResponse?: (item: RunItem, res: InvokeResult) => void;
+  onProgress?: (p: RunProgress) => void;
+  total?: number;
+  /** Stop scheduling new items and retries; attempts in flight may finish. */
+  stopSignal?: AbortSignal;
+  /** Abort attempts in flight too. */
+  abortSignal?: AbortSignal;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+export const DEFAULT_RETRIES = 6;
+export const DEFAULT_BACKOFF = { baseMs: 500, maxMs: 20_000 };
+
+/** An item given up because the run was stopped or aborted. */
+class Cancelled extends Error {}
+
+/** setTimeout as a promise that an AbortSignal cuts short (resolves early, never rejects). */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** A promise that rejects when the signal aborts (never settles otherwise). */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    const fail = () => reject(new TransientError(`${(signal.reason as Error | undefined)?.name ?? 'Aborted'}: request aborted`, { code: 'Aborted', cause: signal.reason }));
+    if (signal.aborted) fail();
+    else signal.addEventListener('abort', fail, { once: true });
+  });
+}
+
+/** Full-jitter exponential backoff: random() × min(max, base × 2^attempt). */
+export function backoffDelay(attempt: number, random: () => number, b = DEFAULT_BACKOFF): number {
+  return Math.floor(random() * Math.min(b.maxMs, b.baseMs * 2 ** attempt));
+}
+
+/**
+ * AIMD limit on attempts in flight, granted FIFO. Halves on throttling (once
+ * per round: a throttle only counts if its attempt started after the last
+ * cut), grows by one after `limit` successes.
+ */
+export class AdaptiveLimiter {
+  limit: number;
+  minLimit: number;
+  inFlight = 0;
+  private credit = 0;
+  private seq = 0;
+  private cutSeq = 0;
+  private readonly waiters: { grant: (seq: number) => void; fail: (e: Error) => void }[] = [];
+
+  constructor(
+    readonly max: number,
+    private readonly adaptive = true,
+  ) {
+    this.limit = max;
+    this.minLimit = max;
+  }
+
+  /** Waits for a permit; resolves with the attempt's sequence number. */
+  acquire(signal?: AbortSignal): Promise<number> {
+    if (signal?.aborted) return Promise.reject(new Cancelled());
+    if (this.inFlight < this.limit && this.waiters.length === 0) {
+      this.inFlight++;
+      return Promise.resolve(this.seq++);
+    }
+    return new Promise((resolve, reject) => {
+      const w = {
+        grant: (s: number) => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(s);
+        },
+        fail: reject,
+      };
+      const onAbort = () => {
+        const i = this.waiters.indexOf(w);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new Cancelled());
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(w);
+    });
+  }
+
+  release(): void {
+    this.inFlight--;
+    this.drain();
+  }
+
+  onThrottle(seq: number): void {
+    if (!this.adaptive || seq < this.cutSeq) return;
+    this.limit = Math.max(1, Math.floor(this.limit / 2));
+    this.minLimit = Math.min(this.minLimit, this.limit);
+    this.credit = 0;
+    this.cutSeq = this.seq;
+  }
+
+  onSuccess(): void {
+    if (!this.adaptive || this.limit >= this.max) return;
+    this.credit += 1 / this.limit;
+    if (this.credit >= 1) {
+      this.credit -= 1;
+      this.limit++;
+      this.drain();
+    }
+  }
+
+  private drain(): void {
+    while (this.waiters.length > 0 && this.inFlight < this.limit) {
+      this.inFlight++;
+      this.waiters.shift()!.grant(this.seq++);
+    }
+  }
+}
+
+/** Runs every item; resolves when all finished or the run was stopped. Throws only on a fatal onResult failure. */
+export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>, opts: RunOptions): Promise<RunStats> {
+  const now = opts.now ?? (() => performance.now());
+  const sleep = opts.sleep ?? abortableSleep;
+  const random = opts.random ?? Math.random;
+  const retries = opts.retries ?? DEFAULT_RETRIES;
+  const backoff = opts.backoff ?? DEFAULT_BACKOFF;
+  const concurrency = Math.max(1, Math.floor(opts.concurrency));
+  const limiter = new AdaptiveLimiter(concurrency, opts.adaptive ?? true);
+  const started = now();
+  // Stopping stops retries and scheduling; aborting also cuts attempts in flight.
+  const stop = new AbortController();
+  const abort = new AbortController();
+  const onStop = () => stop.abort();
+  const onAbort = () => {
+    stop.abort();
+    abort.abort();
+  };
+  opts.stopSignal?.addEventListener('abort', onStop, { once: true });
+  opts.abortSignal?.addEventListener('abort', onAbort, { once: true });
+  if (opts.stopSignal?.aborted) onStop();
+  if (opts.abortSignal?.aborted) onAbort();
+
+  const stats: RunStats = {
+    total: opts.total,
+    done: 0,
+    errors: 0,
+    live: 0,
+    cached: 0,
+    replayed: 0,
+    unpriced: 0,
+    retries: 0,
+    throttled: 0,
+    costUsd: 0,
+    spentUsd: 0,
+    cancelled: 0,
+    stopped: false,
+    minLimit: concurrency,
+  };
+  let fatal: unknown;
+
+  const progress = () => {
+    if (!opts.onProgress) return;
+    const elapsedMs = now() - started;
+    const left = opts.total !== undefined ? Math.max(0, opts.total - stats.done) : undefined;
+    opts.onProgress({
+      total: opts.total,
+      done: stats.done,
+      errors: stats.errors,
+      running: limiter.inFlight,
+      limit: limiter.limit,
+      costUsd: stats.costUsd,
+      spentUsd: stats.spentUsd,
+      retries: stats.retries,
+      throttled: stats.throttled,
+      elapsedMs,
+      etaMs: left !== undefined && stats.done > 0 ? (elapsedMs / stats.done) * left : undefined,
+    });
+  };
+
+  /** One attempt under a permit, with its own timeout. */
+  const attempt = async (item: RunItem): Promise<{ res?: InvokeResult; err?: ProviderError; seq: number }> => {
+    const seq = await limiter.acquire(abort.signal);
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort(new DOMException(`no response within ${opts.timeoutMs} ms`, 'TimeoutError'));
+    }, opts.timeoutMs);
+    const cut = () => ac.abort(new DOMException('run aborted', 'AbortError'));
+    abort.signal.addEventListener('abort', cut, { once: true });
+    try {
+      const call = item.tier.client.invoke({
+        input: item.case.input,
+        signal: ac.signal,
+        ref: { datasetId: item.datasetId, itemId: item.case.id, ...(item.datasetFile ? { datasetFile: item.datasetFile } : {}) },
+        ...(item.tier.maxTokens !== undefined ? { maxTokens: item.tier.maxTokens } : {}),
+        ...(item.tier.temperature !== undefined ? { temperature: item.tier.temperature } : {}),
+        ...(item.tier.stopSequences ? { stopSequences: item.tier.stopSequences } : {}),
+      });
+      // The timeout holds even if a client does not honour its signal.
+      const res = await Promise.race([call, rejectOnAbort(ac.signal)]);
+      return { res, seq };
+    } catch (e) {
+      if (abort.signal.aborted) throw new Cancelled();
+      if (timedOut) return { err: new TransientError(`TimeoutError: no response within ${opts.timeoutMs} ms`, { code: 'TimeoutError', cause: e }), seq };
+      if (e instanceof ProviderError) return { err: e, seq };
+      // Not a provider error: a bug or an unexpected failure. Reported on the item, not retried.
+      return { err: new ProviderError(`${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`, { retryable: false, code: 'Error' }), seq };
+    } finally {
+      clearTimeout(timer);
+      abort.signal.removeEventListener('abort', cut);
+      limiter.release();
+    }
+  };
+
+  const invokeWithRetry = async (item: RunItem): Promise<InvokeResult> => {
+    for (let k = 0; ; k++) {
+      const { res, err, seq } = await attempt(item);
+      if (res) {
+        limiter.onSuccess();
+        return res;
+      }
+      const e = err!;
+      if (e instanceof ThrottledError) {
+        stats.throttled++;
+        limiter.onThrottle(seq);
+        stats.minLimit = limiter.minLimit;
+      }
+      if (!e.retryable || k >= retries) {
+        throw k > 0 && e.retryable ? new ProviderError(`${e.message} (gave up after ${k + 1} attempts)`, { retryable: false, code: e.code, ...(e.status !== undefined ? { status: e.status } : {}) }) : e;
+      }
+      if (stop.signal.aborted) throw new Cancelled();
+      stats.retries++;
+      progress();
+      await sleep(backoffDelay(k, random, backoff), stop.signal);
+      if (stop.signal.aborted) throw new Cancelled();
+    }
+  };
+
+  const runOne = async (item: RunItem): Promise<void> => {
+    const { tier } = item;
+    const base = {
+      schemaVersion: RESULTS_SCHEMA_VERSION,
+      datasetId: item.datasetId,
+      itemId: item.case.id,
+      tier: tier.name,
+    };
+    const labels = {
+      ...(item.case.task !== undefined ? { task: item.case.task } : {}),
+      ...(item.case.category !== undefined ? { category: item.case.category } : {}),
+    };
+    let result: EvalResult;
+    try {
+      let res: InvokeResult | undefined;
+      let source: EvalResult['source'] = tier.client.provider === 'replay' ? 'replay' : 'live';
+      const key =
+        opts.cache && tier.client.provider !== 'replay'
+          ? cacheKey({
+              provider: tier.client.provider,
+              model: tier.client.model,
+              ...(tier.client.endpoint ? { endpoint: tier.client.endpoint } : {}),
+              ...(tier.maxTokens !== undefined ? { maxTokens: tier.maxTokens } : {}),
+              ...(tier.temperature !== undefined ? { temperature: tier.temperature } : {}),
+              ...(tier.stopSequences ? { stopSequences: tier.stopSequences } : {}),
+              input: item.case.input,
+            })
+          : undefined;
+      if (key) {
+        res = await opts.cache!.get(key);
+        if (res) source = 'cache';
+      }
+      if (!res) {
+        res = await invokeWithRetry(item);
+        if (source === 'live') {
+          // Persist first: a run killed while grading does not pay for this answer again.
+          if (key) await opts.cache!.set(key, toCached(res));
+          opts.onLiveResponse?.(item, res);
+        }
+      }
+      const answering = res.invokedModel ?? res.model ?? tier.model;
+      const graded = await opts.grade(item.case, res.output);
+      const costUsd = opts.price(tier, answering, res.usage);
+      result = {
+        ...base,
+        model: res.model ?? tier.model,
+        pass: graded.pass,
+        score: graded.score,
+        inputTokens: res.usage.inputTokens,
+        outputTokens: res.usage.outputTokens,
+        cacheReadTokens: res.usage.cacheReadTokens,
+        cacheWriteTokens: res.usage.cacheWriteTokens,
+        costUsd,
+        latencyMs: res.latencyMs,
+        output: res.output,
+        graders: graded.graders,
+        ...(res.confidence !== undefined ? { confidence: res.confidence } : {}),
+        ...(res.invokedModel && res.invokedModel !== tier.model ? { invokedModel: res.invokedModel } : {}),
+        ...labels,
+        source,
+      };
+      if (costUsd === null) stats.unpriced++;
+      else {
+        stats.costUsd += costUsd;
+        if (source === 'live') stats.spentUsd += costUsd;
+      }
+      if (source === 'live') stats.live++;
+      else if (source === 'cache') stats.cached++;
+      else stats.replayed++;
+    } catch (e) {
+      if (e instanceof Cancelled) {
+        stats.cancelled++;
+        return;
+      }
+      const message = e instanceof ProviderError ? e.message : `grading failed: ${(e as Error)?.message ?? String(e)}`;
+      result = {
+        ...base,
+        model: tier.model,
+        pass: false,
+        score: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        costUsd: 0,
+        latencyMs: 0,
+        output: '',
+        graders: [],
+        error: message,
+        ...labels,
+        source: tier.client.provider === 'replay' ? 'replay' : 'live',
+      };
+      stats.errors++;
+    }
+    try {
+      opts.onResult(result, item);
+    } catch (e) {
+      fatal ??= e;
+      onAbort();
+      return;
+    }
+    stats.done++;
+    progress();
+  };
+
+  // Scheduling: at most `concurrency` items in progress; attempts are further capped by the limiter.
+  let inProgress = 0;
+  let wake: (() => void) | undefined;
+  const slotFreed = () => {
+    const w = wake;
+    wake = undefined;
+    w?.();
+  };
+  stop.signal.addEventListener('abort', slotFreed);
+  const pending = new Set<Promise<void>>();
+  try {
+    for await (const item of items) {
+      while (inProgress >= concurrency && !stop.signal.aborted) await new Promise<void>((r) => (wake = r));
+      if (stop.signal.aborted) {
+        stats.stopped = true;
+        break;
+      }
+      inProgress++;
+      const p: Promise<void> = runOne(item).finally(() => {
+        inProgress--;
+        pending.delete(p);
+        slotFreed();
+      });
+      pending.add(p);
+    }
+  } finally {
+    await Promise.all(pending);
+    opts.stopSignal?.removeEventListener('abort', onStop);
+    opts.abortSignal?.removeEventListener('abort', onAbort);
+  }
+  if (stop.signal.aborted && (opts.total === undefined || stats.done + stats.cancelled < opts.total)) stats.stopped = true;
+  stats.minLimit = limiter.minLimit;
+  if (fatal) throw fatal;
+  return stats;
+}
+
+// ------------------------------------------------------------------ evaluate
+// The whole `tokor eval`: config → tiers → datasets → clients → run → summary.
+// File I/O (datasets, results, cache, recordings) but still no process/console.
+
+export const DEFAULT_CONCURRENCY = 8;
+export const DEFAULT_TIMEOUT_MS = 120_000;
+/** maxTokens for judge calls. */
+const JUDGE_MAX_TOKENS = 512;
+
+/** Flags of `tokor eval` (and the parts `tokor label` shares). */
+export interface EvaluateOptions {
+  config?: string;
+  /** Dataset files; none → the bundled golden datasets, replayed unless --provider says otherwise. */
+  datasets?: string[];
+  /** A tier name, a comma-separated list, or "all" (default). */
+  tier?: string;
+  provider?: ProviderName;
+  model?: string;
+  region?: string;
+  profile?: string;
+  endpointUrl?: string;
+  concurrency?: number;
+  timeoutMs?: number;
+  retries?: number;
+  out?: string;
+  resume?: boolean;
+  /** false = --no-cache. */
+  cache?: boolean;
+  cacheDir?: string;
+  /** --record DIR: write live answers as recordings. */
+  record?: string;
+  /** replay: read recordings from DIR/<datasetId>/recordings/<tier>.jsonl. */
+  recordings?: string;
+  /** Grader for items that declare none. */
+  grader?: string;
+  /** Tier that runs llm-judge graders (default: the ladder's last tier). */
+  judgeTier?: string;
+  maxTokens?: number;
+  temperature?: number;
+  env?: Record<string, string | undefined>;
+  cwd?: string;
+}
+
+export interface EvaluateHooks {
+  onStart?: (info: { total: number; resumed: number; tiers: string[]; datasets: string[] }) => void;
+  onProgress?: (p: RunProgress) => void;
+  stopSignal?: AbortSignal;
+  abortSignal?: AbortSignal;
+  sleep?: RunOptions['sleep'];
+  random?: () => number;
+}
+
+export interface EvaluateOutcome {
+  summary: EvalSummary;
+  stats: RunStats;
+  /** Things the user should know (stderr): resume counts, unpriced models, sample data. */
+  notes: string[];
+}
+
+/** 0 when every item ran, 3 when some could not, 130 when stopped by the user. */
+export function evalExitCode(o: { stats: RunStats }): 0 | 3 | 130 {
+  if (o.stats.stopped || o.stats.cancelled > 0) return 130;
+  return o.stats.errors > 0 ? 3 : 0;
+}
+
+/**
+ * The tiers a run uses: the ladder's (all, one, or a comma list), or one
+ * ad-hoc tier from --model; then --provider/--region/--profile/--endpoint-url
+ * override each. `replayDefault` turns the provider to replay when no
+ * --provider was given (bundled datasets with no --dataset).
+ */
+export function resolveTiers(ladder: TierConfig[], o: Pick<EvaluateOptions, 'tier' | 'provider' | 'model' | 'region' | 'profile' | 'endpointUrl' | 'maxTokens' | 'temperature'>, replayDefault = false): TierConfig[] {
+  if (o.endpointUrl !== undefined) {
+    try {
+      new URL(o.endpointUrl);
+    } catch {
+      throw new UsageError(`--endpoint-url must be a URL, got "${o.endpointUrl}"`);
+    }
+  }
+  const names = ladder.map((t) => t.name);
+  let selected: TierConfig[];
+  if (o.model !== undefined) {
+    const name = o.tier && o.tier !== 'all' ? o.tier : 'adhoc';
+    const base = ladder.find((t) => t.name === name);
+    selected = [{ ...(base ?? { name, provider: o.provider ?? 'bedrock' }), model: o.model }];
+  } else if (o.tier === undefined || o.tier === 'all') {
+    selected = ladder;
+  } else {
+    selected = o.tier.split(',').map((n) => {
+      const t = ladder.find((x) => x.name === n.trim());
+      if (!t) throw new UsageError(`unknown tier "${n.trim()}" (tiers: ${names.join(', ')}, all); use --provider and --model for an ad-hoc tier`);
+      return t;
+    });
+  }
+  const provider = o.provider ?? (replayDefault ? 'replay' : undefined);
+  return selected.map((t) => ({
+    ...t,
+    ...(provider ? { provider } : {}),
+    ...(o.region !== undefined ? { region: o.region } : {}),
+    ...(o.profile !== undefined ? { profile: o.profile } : {}),
+    ...(o.endpointUrl !== undefined ? { endpointUrl: o.endpointUrl, ...((provider ?? t.provider) === 'openai' ? { baseUrl: o.endpointUrl } : {}) } : {}),
+    ...(o.maxTokens !== undefined ? { maxTokens: o.maxTokens } : {}),
+    ...(o.temperature !== undefined ? { temperature: o.temperature } : {}),
+  }));
+}
+
+/** The parts of src/pricing the runner uses (imported lazily: the CLI only loads catalogs when it prices). */
+export type PricingApi = Pick<typeof import('../pricing/index.js'), 'resolvePrice' | 'costOf' | 'moneyToUsd'>;
+
+/** Prices answers from the catalog: priceAs, else the model that answered, else the tier's model. Null when none has a price. */
+export function makePricer(pricing: PricingApi, catalog: Catalog, onUnpriced?: (model: string) => void): ItemPricer & { lookup(model: string, region?: string): PriceLookup | undefined } {
+  const { resolvePrice, costOf, moneyToUsd } = pricing;
+  const memo = new Map<string, PriceLookup | undefined>();
+  const lookup = (model: string, region?: string) => {
+    const k = `${model}\u0000${region ?? ''}`;
+    if (!memo.has(k)) memo.set(k, resolvePrice(catalog, model, region));
+    return memo.get(k);
+  };
+  const reported = new Set<string>();
+  const pricer = (tier: TierRun, answering: string, usage: Usage): number | null => {
+    const candidates = [tier.priceAs, answering, tier.model].filter((m): m is string => Boolean(m));
+    for (const m of candidates) {
+      const hit = lookup(m, tier.region);
+      if (hit) {
+        const money = costOf({ input: usage.inputTokens, output: usage.outputTokens, cacheRead: usage.cacheReadTokens, cacheWrite: usage.cacheWriteTokens }, hit.price);
+        return moneyToUsd(money);
+      }
+    }
+    const name = candidates[0] ?? answering;
+    if (!reported.has(name)) {
+      reported.add(name);
+      onUnpriced?.(name);
+    }
+    return null;
+  };
+  return Object.assign(pricer, { lookup });
+}
+
+/** Runs `tokor eval`. Throws UsageError/InputError for bad flags or inputs; item failures land in the results. */
+export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): Promise<EvaluateOutcome> {
+  const cwd = o.cwd ?? process.cwd();
+  const env = o.env ?? {};
+  const notes: string[] = [];
+  const { config, baseDir } = await loadConfig(o.config, cwd);
+  const ladder = tiersOf(config);
+  if (o.grader !== undefined && !isGraderType(o.grader)) throw new UsageError(`unknown grader "${o.grader}" for --grader`);
+  if (o.resume && !o.out) throw new UsageError('--resume needs --out FILE (the results file to continue)');
+  const concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got ${concurrency}`);
+  const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!(timeoutMs > 0)) throw new UsageError(`--timeout must be positive, got ${timeoutMs}`);
+
+  const bundled = !o.datasets || o.datasets.length === 0;
+  const files = bundled ? await bundledDatasets() : o.datasets!.map((f) => path.resolve(cwd, f));
+  if (files.length === 0) throw new InputError('no bundled golden datasets found; pass --dataset FILE');
+  const datasets: GoldenDataset[] = [];
+  for (const f of files) datasets.push(await loadDataset(f));
+  const ids = new Set<string>();
+  for (const d of datasets) {
+    if (ids.has(d.id)) throw new InputError(`two datasets have the id "${d.id}"; give one a "datasetId" header`, d.file);
+    ids.add(d.id);
+  }
+  const tiers = resolveTiers(ladder, o, bundled);
+  if (tiers.some((t) => t.provider === 'replay') && bundled) notes.push('replaying the bundled recordings: they are sample data, not measurements of the models');
+
+  const pricing = await import('../pricing/index.js');
+  const catalog = await pricing.loadCatalog({
+    ...(config.catalog ? { extra: [path.resolve(baseDir, config.catalog)] } : {}),
+    ...(config.modelMap ? { modelMap: config.modelMap } : {}),
+  });
+  const pricer = makePricer(pricing, catalog, (m) => notes.push(`no price for ${m}: its items have costUsd null (add it to a catalog file or modelMap)`));
+  const clientOpts = { concurrency, env, ...(o.recordings ? { recordingsDir: path.resolve(cwd, o.recordings) } : {}) };
+  const runs: TierRun[] = tiers.map((t) => tierRun(t, createClient(t, clientOpts)));
+  const cache = o.cache === false ? undefined : new ResponseCache(path.resolve(o.cacheDir ? cwd : baseDir, o.cacheDir ?? config.cacheDir ?? DEFAULT_CACHE_DIR));
+
+  // The judge for llm-judge graders: --judge-tier, else the frontier tier, with the same overrides; none on replay.
+  const usesJudge = o.grader?.replace(/^(not-)+/, '') === 'llm-judge' || datasets.some((d) => d.cases.some((c) => c.graders?.some((g) => g.type.replace(/^(not-)+/, '') === 'llm-judge')));
+  const judgeStats = { calls: 0, spentUsd: 0 };
+  const closers: (() => void)[] = runs.map((r) => () => r.client.close?.());
+  let judge: GradeContext['judge'];
+  if (usesJudge) {
+    const judgeTier = resolveJudgeTier(ladder, o, bundled);
+    if (judgeTier.provider !== 'replay') {
+      const existing = runs.find((r) => r.name === judgeTier.name && r.client.provider === judgeTier.provider && r.model === judgeTier.model);
+      const client = existing?.client ?? createClient(judgeTier, clientOpts);
+      if (!existing) closers.push(() => client.close?.());
+      const jr = tierRun({ ...judgeTier, maxTokens: JUDGE_MAX_TOKENS, temperature: 0 }, client);
+      judge = makeJudge(jr, { cache, timeoutMs, retries: o.retries, sleep: hooks.sleep, random: hooks.random, signal: hooks.abortSignal, pricer, stats: judgeStats });
+    } else {
+      notes.push('llm-judge graders need a live judge tier (--judge-tier with a bedrock or openai provider): on replay they fail as grader errors');
+    }
+  }
+  const gradeCtx: GradeContext = { ...(judge ? { judge } : {}), ...(o.grader ? { defaultGrader: o.grader } : {}) };
+
+  let writer: ResultsWriter | undefined;
+  let finished = new Map<string, EvalResult>();
+  if (o.out) {
+    const opened = await openResults(path.resolve(cwd, o.out), { resume: Boolean(o.resume) });
+    writer = opened.writer;
+    finished = opened.finished;
+    if (o.resume) notes.push(`resume: ${opened.finished.size} finished result(s) kept${opened.dropped ? `, ${opened.dropped} line(s) dropped (errored, cut or unreadable) and re-run` : ''}`);
+  }
+  const recorder = o.record ? new RecordingWriter(path.resolve(cwd, o.record)) : undefined;
+
+  const collected: SummaryInput[] = [];
+  let total = 0;
+  for (const d of datasets) {
+    for (const c of d.cases) {
+      for (const t of runs) {
+        const prior = finished.get(resultKey({ datasetId: d.id, itemId: c.id, tier: t.name }));
+        if (prior) collected.push(compactResult(prior));
+        else total++;
+      }
+    }
+  }
+  const resumed = collected.length;
+  hooks.onStart?.({ total, resumed, tiers: runs.map((r) => r.name), datasets: datasets.map((d) => d.id) });
+
+  function* plan(): Generator<RunItem> {
+    for (const d of datasets) {
+      for (const c of d.cases) {
+        for (const t of runs) {
+          if (finished.has(resultKey({ datasetId: d.id, itemId: c.id, tier: t.name }))) continue;
+          yield { datasetId: d.id, datasetFile: d.file, case: c, tier: t };
+        }
+      }
+    }
+  }
+
+  let stats: RunStats;
+  try {
+    stats = await runItems(plan(), {
+      concurrency,
+      timeoutMs,
+      ...(o.retries !== undefined ? { retries: o.retries } : {}),
+      ...(cache ? { cache } : {}),
+      grade: (c, output) => gradeCase(c, output, gradeCtx),
+      price: pricer,
+      onResult: (r) => {
+        writer?.write(r);
+        collected.push(compactResult(r));
+      },
+      ...(recorder ? { onLiveResponse: (item: RunItem, res: InvokeResult) => recorder.record({ datasetId: item.datasetId, itemId: item.case.id }, item.tier.name, item.tier.model, res) } : {}),
+      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      total,
+      ...(hooks.stopSignal ? { stopSignal: hooks.stopSignal } : {}),
+      ...(hooks.abortSignal ? { abortSignal: hooks.abortSignal } : {}),
+      ...(hooks.sleep ? { sleep: hooks.sleep } : {}),
+      ...(hooks.random ? { random: hooks.random } : {}),
+    });
+  } finally {
+    writer?.close();
+    recorder?.close();
+    for (const close of closers) close();
+  }
+  if (judgeStats.calls) notes.push(`llm-judge: ${judgeStats.calls} judge call(s), ${judgeStats.spentUsd.toFixed(4)} USD (not in item costs)`);
+  const run: RunCounts = {
+    total: total + resumed,
+    done: stats.done,
+    errors: stats.errors,
+    live: stats.live,
+    cached: stats.cached,
+    replayed: stats.replayed,
+    resumed,
+    unpriced: stats.unpriced,
+    retries: stats.retries,
+    throttled: stats.throttled,
+    spentUsd: stats.spentUsd + judgeStats.spentUsd,
+    cancelled: stats.cancelled + (stats.stopped ? total - stats.done - stats.cancelled : 0),
+    stopped: stats.stopped,
+  };
+  const summary = summarize(collected, {
+    tierOrder: tiersInLadderOrder(ladder, runs),
+    models: Object.fromEntries(runs.map((r) => [r.name, r.model])),
+    bar: config.quality?.bar ?? 0.95,
+    barMode: config.quality?.barMode ?? 'relative',
+    datasets: datasets.map((d) => ({ id: d.id, file: d.file, items: d.cases.length })),
+    run,
+    ...(o.out ? { resultsFile: o.out } : {}),
+  });
+  if (stats.errors) notes.push(`${stats.errors} item run(s) could not be run: see "error" in ${o.out ?? 'the results (use --out FILE to keep them)'}`);
+  return { summary, stats, notes };
+}
+
+/** A tier config and its client as the runner uses them. */
+export function tierRun(t: TierConfig, client: ModelClient): TierRun {
+  return {
+    name: t.name,
+    model: t.model,
+    client,
+    ...(t.region ? { region: t.region } : {}),
+    ...(t.priceAs ? { priceAs: t.priceAs } : {}),
+    ...(t.maxTokens !== undefined ? { maxTokens: t.maxTokens } : {}),
+    ...(t.temperature !== undefined ? { temperature: t.temperature } : {}),
+  };
+}
+
+function tiersInLadderOrder(ladder: TierConfig[], runs: TierRun[]): string[] {
+  const names = ladder.map((t) => t.name);
+  return runs.map((r) => r.name).sort((a, b) => (names.indexOf(a) === -1 ? 1e9 : names.indexOf(a)) - (names.indexOf(b) === -1 ? 1e9 : names.indexOf(b)));
+}
+
+function resolveJudgeTier(ladder: TierConfig[], o: EvaluateOptions, bundled: boolean): TierConfig {
+  const name = o.judgeTier ?? ladder[ladder.length - 1]!.name;
+  const t = ladder.find((x) => x.name === name);
+  if (!t) throw new UsageError(`unknown judge tier "${name}" (tiers: ${ladder.map((x) => x.name).join(', ')})`);
+  // The judge follows the run's endpoint/region/profile; on a replayed bundled run it stays live only if --provider says so.
+  return resolveTiers([t], { tier: t.name, provider: o.provider, region: o.region, profile: o.profile, endpointUrl: o.endpointUrl }, bundled)[0]!;
+}
+
+/** A judge function: one prompt → the judge's text, cached and retried like items. */
+export function makeJudge(
+  jr: TierRun,
+  o: { cache?: ResponseStore | undefined; timeoutMs: number; retries?: number | undefined; sleep?: RunOptions['sleep'] | undefined; random?: (() => number) | undefined; signal?: AbortSignal | undefined; pricer: ItemPricer; stats: { calls: number; spentUsd: number } },
+): (prompt: string) => Promise<string> {
+  const sleep = o.sleep ?? abortableSleep;
+  const random = o.random ?? Math.random;
+  const retries = o.retries ?? DEFAULT_RETRIES;
+  return async (prompt) => {
+    const input = { messages: [{ role: 'user' as const, content: prompt }] };
+    const key = o.cache
+      ? cacheKey({ provider: jr.client.provider, model: jr.client.model, ...(jr.client.endpoint ? { endpoint: jr.client.endpoint } : {}), maxTokens: JUDGE_MAX_TOKENS, temperature: 0, input })
+      : undefined;
+    const hit = key ? await o.cache!.get(key) : undefined;
+    if (hit) return hit.output;
+    for (let k = 0; ; k++) {
+      const ac = new AbortController();
+      const timer = setTimeout(() => ac.abort(new DOMException(`no response within ${o.timeoutMs} ms`, 'TimeoutError')), o.timeoutMs);
+      const cut = () => ac.abort(new DOMException('run aborted', 'AbortError'));
+      o.signal?.addEventListener('abort', cut, { once: true });
+      try {
+        const res = await jr.client.invoke({ input, maxTokens: JUDGE_MAX_TOKENS, temperature: 0, signal: ac.signal });
+        o.stats.calls++;
+        o.stats.spentUsd += o.pricer(jr, res.invokedModel ?? res.model ?? jr.model, res.usage) ?? 0;
+        if (key) await o.cache!.set(key, toCached(res));
+        return res.output;
+      } catch (e) {
+        const retryable = e instanceof ProviderError && e.retryable && !o.signal?.aborted;
+        if (!retryable || k >= retries) throw e;
+      } finally {
+        clearTimeout(timer);
+        o.signal?.removeEventListener('abort', cut);
+      }
+      await sleep(backoffDelay(k, random), o.signal);
+    }
+  };
+}
+
+/** A result without its output text and grader details: what the summary needs. */
+function compactResult(r: EvalResult): SummaryInput {
+  return {
+    datasetId: r.datasetId,
+    itemId: r.itemId,
+    tier: r.tier,
+    model: r.model,
+    pass: r.pass,
+    score: r.score,
+    inputTokens: r.inputTokens,
+    outputTokens: r.outputTokens,
+    cacheReadTokens: r.cacheReadTokens,
+    cacheWriteTokens: r.cacheWriteTokens,
+    costUsd: r.costUsd,
+    latencyMs: r.latencyMs,
+    ...(r.error !== undefined ? { error: r.error } : {}),
+    ...(r.task !== undefined ? { task: r.task } : {}),
+    ...(r.category !== undefined ? { category: r.category } : {}),
+  };
+}
+

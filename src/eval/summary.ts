@@ -1,0 +1,319 @@
+/**
+ * What `tokor eval` prints: per tier pass rate with a 95% Wilson interval,
+ * mean score, cost, cost per item, latency p50/p95 and tokens; the same per
+ * task and per category; and per task the cheapest tier that clears the
+ * quality bar. Pure: results in, an EvalSummary (the --format json contract)
+ * or a rendered string out.
+ *
+ * Conventions:
+ * - Items that could not be run (`error` set) are counted in `errors`, not in
+ *   `items`, pass rates or costs.
+ * - costUsd sums the priced items; items whose model has no price are counted
+ *   in `unpriced` and never priced at $0. costUsd is null when none is priced;
+ *   costPerItemUsd = costUsd / priced items.
+ * - The quality bar: relative (default) → a tier clears when its pass rate is
+ *   ≥ bar × the reference tier's pass rate, the reference being the last
+ *   (frontier) tier of the ladder that was run; absolute → pass rate ≥ bar.
+ *   "Cheapest" is by cost per item; tiers without a price rank by ladder order
+ *   after the priced ones.
+ */
+import { quantile } from '../stats/quantile.js';
+import { wilson } from '../stats/interval.js';
+import type { BarMode } from '../config/schema.js';
+import type { EvalResult } from './types.js';
+import { ci, compact, mdTable, pctOf, table, usd } from '../report/format.js';
+
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+export interface TokenTotals {
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/** One tier over a set of results (all, one task or one category). */
+export interface TierStats {
+  tier: string;
+  model: string;
+  /** Items that ran (errors excluded). */
+  items: number;
+  passed: number;
+  passRate: number;
+  ci95: [number, number];
+  meanScore: number;
+  costUsd: number | null;
+  costPerItemUsd: number | null;
+  latencyP50Ms: number | null;
+  latencyP95Ms: number | null;
+  tokens: TokenTotals;
+  errors: number;
+  unpriced: number;
+  /** Whether the pass rate clears the bar of its group. */
+  clearsBar: boolean;
+}
+
+export interface GroupSummary {
+  /** The task (or category) name. */
+  name: string;
+  tiers: TierStats[];
+  /** The pass rate a tier must reach in this group. */
+  threshold: number;
+  /** The tier the relative bar is measured against. */
+  referenceTier: string | undefined;
+  /** The cheapest tier whose pass rate clears the bar, or null when none does. */
+  cheapestPassing: string | null;
+}
+
+export interface EvalSummary {
+  schemaVersion: number;
+  kind: 'tokor-eval-summary';
+  bar: { value: number; mode: BarMode; referenceTier: string | undefined; threshold: number };
+  datasets: { id: string; file?: string; items: number }[];
+  tiers: TierStats[];
+  cheapestPassing: string | null;
+  byTask: GroupSummary[];
+  byCategory: GroupSummary[];
+  run?: RunCounts;
+  resultsFile?: string;
+}
+
+/** Counts of the run that produced the results (from the runner). */
+export interface RunCounts {
+  total: number;
+  done: number;
+  errors: number;
+  live: number;
+  cached: number;
+  replayed: number;
+  /** Items already finished in the results file (resume). */
+  resumed: number;
+  unpriced: number;
+  retries: number;
+  throttled: number;
+  spentUsd: number;
+  cancelled: number;
+  stopped: boolean;
+}
+
+export interface SummaryOptions {
+  /** Tier names cheapest first (ladder order); tiers not listed follow in order of appearance. */
+  tierOrder: string[];
+  /** Configured model per tier (used when a tier has no result with a model). */
+  models?: Record<string, string>;
+  bar?: number;
+  barMode?: BarMode;
+  datasets?: { id: string; file?: string; items: number }[];
+  run?: RunCounts;
+  resultsFile?: string;
+}
+
+/** The fields of a result the summary needs (so callers can drop outputs to save memory). */
+export type SummaryInput = Pick<
+  EvalResult,
+  'datasetId' | 'itemId' | 'tier' | 'model' | 'pass' | 'score' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'costUsd' | 'latencyMs' | 'error' | 'task' | 'category'
+>;
+
+export function summarize(results: readonly SummaryInput[], opts: SummaryOptions): EvalSummary {
+  const barValue = opts.bar ?? 0.95;
+  const mode = opts.barMode ?? 'relative';
+  const order = tierOrderOf(results, opts.tierOrder);
+  const overall = group('all', results, order, opts.models ?? {}, barValue, mode);
+  const byKey = (key: (r: SummaryInput) => string | undefined): GroupSummary[] => {
+    const groups = new Map<string, SummaryInput[]>();
+    for (const r of results) {
+      const k = key(r);
+      if (k === undefined) continue;
+      let g = groups.get(k);
+      if (!g) groups.set(k, (g = []));
+      g.push(r);
+    }
+    return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, rs]) => group(name, rs, order, opts.models ?? {}, barValue, mode));
+  };
+  return {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    kind: 'tokor-eval-summary',
+    bar: { value: barValue, mode, referenceTier: overall.referenceTier, threshold: overall.threshold },
+    datasets: opts.datasets ?? datasetsOf(results),
+    tiers: overall.tiers,
+    cheapestPassing: overall.cheapestPassing,
+    byTask: byKey((r) => r.task ?? r.datasetId),
+    byCategory: byKey((r) => r.category),
+    ...(opts.run ? { run: opts.run } : {}),
+    ...(opts.resultsFile ? { resultsFile: opts.resultsFile } : {}),
+  };
+}
+
+function tierOrderOf(results: readonly SummaryInput[], given: string[]): string[] {
+  const seen = new Set(given);
+  const order = [...given];
+  for (const r of results) if (!seen.has(r.tier)) seen.add(r.tier), order.push(r.tier);
+  return order;
+}
+
+function datasetsOf(results: readonly SummaryInput[]): { id: string; items: number }[] {
+  const items = new Map<string, Set<string>>();
+  for (const r of results) {
+    let s = items.get(r.datasetId);
+    if (!s) items.set(r.datasetId, (s = new Set()));
+    s.add(r.itemId);
+  }
+  return [...items].map(([id, s]) => ({ id, items: s.size }));
+}
+
+function group(name: string, results: readonly SummaryInput[], order: string[], models: Record<string, string>, barValue: number, mode: BarMode): GroupSummary {
+  const byTier = new Map<string, SummaryInput[]>();
+  for (const r of results) {
+    let g = byTier.get(r.tier);
+    if (!g) byTier.set(r.tier, (g = []));
+    g.push(r);
+  }
+  const tiers = order.filter((t) => byTier.has(t)).map((t) => tierStats(t, byTier.get(t)!, models[t]));
+  const withItems = tiers.filter((t) => t.items > 0);
+  const reference = withItems[withItems.length - 1];
+  const threshold = mode === 'absolute' ? barValue : barValue * (reference?.passRate ?? 0);
+  for (const t of tiers) t.clearsBar = t.items > 0 && t.passRate >= threshold - 1e-12;
+  const rank = (t: TierStats) => order.indexOf(t.tier);
+  const clearing = tiers
+    .filter((t) => t.clearsBar)
+    .sort((a, b) => {
+      if (a.costPerItemUsd !== null && b.costPerItemUsd !== null && a.costPerItemUsd !== b.costPerItemUsd) return a.costPerItemUsd - b.costPerItemUsd;
+      if ((a.costPerItemUsd === null) !== (b.costPerItemUsd === null)) return a.costPerItemUsd === null ? 1 : -1;
+      return rank(a) - rank(b);
+    });
+  return { name, tiers, threshold, referenceTier: mode === 'relative' ? reference?.tier : undefined, cheapestPassing: clearing[0]?.tier ?? null };
+}
+
+/** Drops float noise from sums of per-item costs (0.000025199999999999996 → 0.0000252). */
+function roundUsd(x: number): number {
+  return Number(x.toPrecision(12));
+}
+
+/** Stats of one tier over its results. */
+export function tierStats(tier: string, rs: readonly SummaryInput[], configuredModel?: string): TierStats {
+  const ran = rs.filter((r) => !r.error);
+  const passed = ran.filter((r) => r.pass).length;
+  const priced = ran.filter((r) => typeof r.costUsd === 'number');
+  const costUsd = priced.length ? roundUsd(priced.reduce((s, r) => s + (r.costUsd as number), 0)) : null;
+  const latencies = ran.map((r) => r.latencyMs).filter((x) => typeof x === 'number' && Number.isFinite(x));
+  const models = new Map<string, number>();
+  for (const r of ran.length ? ran : rs) if (r.model) models.set(r.model, (models.get(r.model) ?? 0) + 1);
+  const model = [...models].sort((a, b) => b[1] - a[1])[0]?.[0] ?? configuredModel ?? '';
+  const tokens: TokenTotals = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  for (const r of ran) {
+    tokens.input += r.inputTokens ?? 0;
+    tokens.output += r.outputTokens ?? 0;
+    tokens.cacheRead += r.cacheReadTokens ?? 0;
+    tokens.cacheWrite += r.cacheWriteTokens ?? 0;
+  }
+  return {
+    tier,
+    model,
+    items: ran.length,
+    passed,
+    passRate: ran.length ? passed / ran.length : 0,
+    ci95: wilson(passed, ran.length, 0.95),
+    meanScore: ran.length ? ran.reduce((s, r) => s + (typeof r.score === 'number' ? r.score : r.pass ? 1 : 0), 0) / ran.length : 0,
+    costUsd,
+    costPerItemUsd: costUsd !== null ? roundUsd(costUsd / priced.length) : null,
+    latencyP50Ms: latencies.length ? quantile(latencies, 0.5) : null,
+    latencyP95Ms: latencies.length ? quantile(latencies, 0.95) : null,
+    tokens,
+    errors: rs.length - ran.length,
+    unpriced: ran.length - priced.length,
+    clearsBar: false,
+  };
+}
+
+// ---------------------------------------------------------------- rendering
+
+export const SUMMARY_FORMATS = ['table', 'json', 'markdown'] as const;
+export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
+
+export function renderSummary(s: EvalSummary, format: SummaryFormat): string {
+  if (format === 'json') return JSON.stringify(s, null, 2);
+  return format === 'markdown' ? renderMarkdown(s) : renderTable(s);
+}
+
+const ms = (x: number | null) => (x === null ? '—' : `${Math.round(x)} ms`);
+const rate = (t: TierStats) => (t.items ? `${pctOf(t.passRate)} (${ci(t.ci95[0], t.ci95[1])})` : '—');
+const barText = (s: EvalSummary) =>
+  s.bar.mode === 'relative'
+    ? `bar ${pctOf(s.bar.value, 0)} of ${s.bar.referenceTier ?? 'the frontier'}'s pass rate`
+    : `bar ${pctOf(s.bar.value, 0)} pass rate (absolute)`;
+
+function tierRows(s: EvalSummary): string[][] {
+  return s.tiers.map((t) => [
+    t.tier,
+    t.model,
+    String(t.items),
+    rate(t),
+    t.items ? t.meanScore.toFixed(3) : '—',
+    usd(t.costUsd) + (t.unpriced ? ` (+${t.unpriced} unpriced)` : ''),
+    usd(t.costPerItemUsd, 6),
+    ms(t.latencyP50Ms),
+    ms(t.latencyP95Ms),
+    `${compact(t.tokens.input)} / ${compact(t.tokens.output)}` + (t.tokens.cacheRead || t.tokens.cacheWrite ? ` (cache ${compact(t.tokens.cacheRead)}r/${compact(t.tokens.cacheWrite)}w)` : ''),
+    t.errors ? String(t.errors) : '',
+  ]);
+}
+const TIER_HEAD = ['tier', 'model', 'items', 'pass rate (95% CI)', 'score', 'cost', 'per item', 'p50', 'p95', 'tokens in/out', 'errors'];
+const TIER_RIGHT = [2, 4, 5, 6, 7, 8, 10];
+
+function groupRows(groups: GroupSummary[], tiers: string[]): string[][] {
+  return groups.map((g) => [
+    g.name,
+    ...tiers.map((name) => {
+      const t = g.tiers.find((x) => x.tier === name);
+      return t && t.items ? `${pctOf(t.passRate)}${t.clearsBar ? '' : ' ✗'} (n=${t.items})` : '—';
+    }),
+    g.cheapestPassing ?? 'none',
+  ]);
+}
+
+function runLine(s: EvalSummary): string | undefined {
+  const r = s.run;
+  if (!r) return undefined;
+  const parts = [`${r.done + r.resumed} of ${r.total} item runs`];
+  const how = [r.live && `${r.live} live`, r.cached && `${r.cached} cached`, r.replayed && `${r.replayed} replayed`, r.resumed && `${r.resumed} from the results file`].filter(Boolean);
+  if (how.length) parts.push(how.join(', '));
+  if (r.errors) parts.push(`${r.errors} could not be run`);
+  if (r.retries) parts.push(`${r.retries} retries (${r.throttled} throttled)`);
+  if (r.unpriced) parts.push(`${r.unpriced} unpriced`);
+  parts.push(`spent ${usd(r.spentUsd)}`);
+  if (r.stopped) parts.push(`stopped early: ${r.cancelled} unfinished`);
+  return parts.join('; ');
+}
+
+function renderTable(s: EvalSummary): string {
+  const tiers = s.tiers.map((t) => t.tier);
+  const out: string[] = [];
+  out.push(`Datasets: ${s.datasets.map((d) => `${d.id} (${d.items})`).join(', ')}`);
+  out.push('', table(TIER_HEAD, tierRows(s), TIER_RIGHT));
+  out.push('', `Cheapest tier that clears the ${barText(s)}: ${s.cheapestPassing ?? 'none'}`);
+  if (s.byTask.length) out.push('', 'By task (✗ = below the bar)', table(['task', ...tiers, 'cheapest ≥ bar'], groupRows(s.byTask, tiers)));
+  if (s.byCategory.length) out.push('', 'By category', table(['category', ...tiers, 'cheapest ≥ bar'], groupRows(s.byCategory, tiers)));
+  const line = runLine(s);
+  if (line) out.push('', line);
+  if (s.resultsFile) out.push(`Results: ${s.resultsFile}`);
+  return out.join('\n');
+}
+
+function renderMarkdown(s: EvalSummary): string {
+  const tiers = s.tiers.map((t) => t.tier);
+  const out: string[] = ['## tokor eval', ''];
+  out.push(`Datasets: ${s.datasets.map((d) => `\`${d.id}\` (${d.items})`).join(', ')}`, '');
+  out.push(mdTable(TIER_HEAD, tierRows(s), TIER_RIGHT), '');
+  out.push(`Cheapest tier that clears the ${barText(s)}: **${s.cheapestPassing ?? 'none'}**`);
+  if (s.byTask.length) out.push('', '### By task', '', mdTable(['task', ...tiers, 'cheapest ≥ bar'], groupRows(s.byTask, tiers)));
+  if (s.byCategory.length) out.push('', '### By category', '', mdTable(['category', ...tiers, 'cheapest ≥ bar'], groupRows(s.byCategory, tiers)));
+  const line = runLine(s);
+  if (line) out.push('', line);
+  return out.join('\n');
+}
+
+/** One progress line for the spinner: done/total, running cost, ETA, in flight. */
+export function progressText(verb: string, p: { done: number; total: number | undefined; costUsd: number; etaMs: number | undefined; running: number; throttled: number }): string {
+  const eta = p.etaMs === undefined ? '' : ` · ETA ${p.etaMs >= 90_000 ? `${Math.ceil(p.etaMs / 60_000)}m` : `${Math.ceil(p.etaMs / 1000)}s`}`;
+  return `${verb} ${p.done}/${p.total ?? '?'} · ${usd(p.costUsd, p.costUsd < 1 ? 4 : 2)}${eta} · ${p.running} in flight${p.throttled ? ` · ${p.throttled} throttled` : ''}`;
+}

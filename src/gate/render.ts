@@ -1,0 +1,257 @@
+/**
+ * The gate's outputs: a terminal table, a pull-request comment in Markdown,
+ * JUnit XML for CI test panels, and the JSON contract. Pure: strings in, strings out.
+ */
+import Table from 'cli-table3';
+import { GATE_SCHEMA_VERSION, type GateFormat, type GateJson, type GateVerdict, type ScopeVerdict, type Snapshot } from './types.js';
+import { formatPoints } from './verdict.js';
+
+export function renderGate(v: GateVerdict, format: GateFormat): string {
+  if (format === 'json') return JSON.stringify(gateJson(v), null, 2);
+  if (format === 'markdown') return renderGateMarkdown(v);
+  return renderGateTable(v);
+}
+
+/** The quality measure in force and its lower bound, as the JSON reports them. */
+function measured(s: ScopeVerdict): { quality: number | null; qualityLower: number | null } {
+  return s.status === 'empty' ? { quality: null, qualityLower: null } : { quality: s.value, qualityLower: s.lower };
+}
+
+function baseMeasured(s: ScopeVerdict, b: Snapshot): { quality: number; qualityLower: number } {
+  return s.measure === 'parity' ? { quality: b.parity, qualityLower: b.parityLower } : { quality: b.passRate, qualityLower: b.passRateLower };
+}
+
+export function gateJson(v: GateVerdict): GateJson {
+  const global = v.scopes[0]!;
+  const p = global.proposed;
+  const out: GateJson = {
+    schemaVersion: GATE_SCHEMA_VERSION,
+    pass: v.pass,
+    policy: v.policy,
+    datasets: v.datasets,
+    pattern: v.pattern,
+    thresholds: v.thresholds,
+    scopes: v.scopes.map((s) => {
+      const row: GateJson['scopes'][number] = {
+        scope: s.scope,
+        n: s.n,
+        measure: s.measure,
+        ...measured(s),
+        floor: s.floor,
+        confidence: s.confidence,
+        pass: s.status !== 'fail',
+        margin: s.status === 'empty' ? null : s.margin,
+        status: s.status,
+        passRate: s.proposed?.passRate ?? null,
+        parity: s.proposed?.parity ?? null,
+        costUsd: s.proposed?.costUsd ?? null,
+        savingsPct: s.proposed?.savingsPct ?? null,
+        tierShares: s.proposed?.tierShares ?? {},
+      };
+      if (s.base) row.base = { ...baseMeasured(s, s.base), savingsPct: s.base.savingsPct, tierShares: s.base.tierShares };
+      return row;
+    }),
+    savings: { pct: p?.savingsPct ?? 0, costUsd: p?.costUsd ?? 0, frontierCostUsd: p?.frontierCostUsd ?? 0, checks: v.checks },
+    warnings: v.warnings,
+  };
+  if (v.base && global.base) {
+    out.base = { policy: v.base, ...baseMeasured(global, global.base), savingsPct: global.base.savingsPct, costUsd: global.base.costUsd, tierShares: global.base.tierShares };
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------- terminal
+
+export function renderGateTable(v: GateVerdict): string {
+  const lines: string[] = [headline(v), contextLine(v)];
+  const t = new Table({
+    head: ['scope', 'n', 'measure', 'value', 'lower bound', 'floor', 'margin', 'savings', 'result'],
+    style: { head: [], border: [] },
+  });
+  for (const s of v.scopes) {
+    t.push([s.scope, String(s.n), s.measure, num(s.value), num(s.lower), String(s.floor), s.status === 'empty' ? '—' : formatPoints(s.margin), s.proposed ? pctText(s.proposed.savingsPct) : '—', resultWord(s)]);
+  }
+  lines.push(t.toString());
+  const g = v.scopes[0]!;
+  if (g.proposed) lines.push(savingsLine(g));
+  if (g.base && g.proposed) {
+    lines.push(`against ${v.base}: ${changeLines(g).join(' · ')}`);
+  }
+  for (const c of v.checks) lines.push(`${c.pass ? 'ok  ' : 'FAIL'} ${c.message}`);
+  for (const s of v.scopes.filter((x) => x.status === 'fail')) lines.push(`FAIL ${s.message}`);
+  for (const w of v.warnings) lines.push(`warning: ${w}`);
+  return lines.join('\n');
+}
+
+function headline(v: GateVerdict): string {
+  const failing = v.scopes.filter((s) => s.status === 'fail').length + v.checks.filter((c) => !c.pass).length;
+  return v.pass ? `tokor gate: PASS — ${v.policy} holds every floor` : `tokor gate: FAIL — ${failing} check${failing === 1 ? '' : 's'} failed for ${v.policy}`;
+}
+
+function contextLine(v: GateVerdict): string {
+  const thresholds = v.thresholds.length ? ` thresholds ${v.thresholds.join(', ')}` : '';
+  const overrides = [v.overrides.floor !== undefined ? `--floor ${v.overrides.floor}` : '', v.overrides.confidence !== undefined ? `--confidence ${v.overrides.confidence}` : ''].filter(Boolean);
+  return `datasets ${v.datasets.join(', ')} · tiers ${v.tiers.join(' → ')} · ${v.pattern}${thresholds}${overrides.length ? ` · overridden: ${overrides.join(' ')}` : ''}`;
+}
+
+function savingsLine(g: ScopeVerdict): string {
+  const p = g.proposed!;
+  return `savings ${pctText(p.savingsPct)} against all-frontier (${usdText(p.frontierCostUsd)} → ${usdText(p.costUsd)}) · tiers ${sharesText(p.tierShares)}`;
+}
+
+function changeLines(g: ScopeVerdict): string[] {
+  const b = g.base!;
+  const p = g.proposed!;
+  return [
+    `pass rate ${num(b.passRate)} → ${num(p.passRate)}`,
+    `parity ${num(b.parity)} → ${num(p.parity)}`,
+    `savings ${pctText(b.savingsPct)} → ${pctText(p.savingsPct)}`,
+    `tiers ${sharesText(b.tierShares)} → ${sharesText(p.tierShares)}`,
+  ];
+}
+
+function resultWord(s: ScopeVerdict): string {
+  return s.status === 'empty' ? 'no items' : s.status === 'pass' ? 'pass' : 'FAIL';
+}
+
+// ---------------------------------------------------------------- markdown
+
+/** A pull-request comment: verdict first, then the numbers, then what changed. */
+export function renderGateMarkdown(v: GateVerdict): string {
+  const out: string[] = [];
+  out.push(`### ${v.pass ? '✅ tokor gate passed' : '❌ tokor gate failed'}`, '');
+  out.push(
+    `Policy \`${mdCode(v.policy)}\`${v.base ? ` against base \`${mdCode(v.base)}\`` : ''} · datasets ${v.datasets.map((d) => `\`${mdCode(d)}\``).join(', ')} · ${mdText(v.pattern)} routing over ${v.tiers.map(mdText).join(' → ')}${v.thresholds.length ? ` (thresholds ${v.thresholds.join(', ')})` : ''}`,
+    '',
+  );
+  const failures = [...v.scopes.filter((s) => s.status === 'fail').map((s) => s.message), ...v.checks.filter((c) => !c.pass).map((c) => c.message)];
+  if (failures.length) {
+    out.push('**Failing:**', '', ...failures.map((f) => `- ${mdText(f)}`), '');
+  }
+  out.push('| Scope | n | Measure | Lower bound | Floor | Margin | Savings | Result |', '|---|---:|---|---:|---:|---:|---:|---|');
+  for (const s of v.scopes) {
+    const conf = `${Math.round(s.confidence * 1000) / 10}%`;
+    out.push(
+      `| ${mdText(s.scope)} | ${s.n} | ${s.measure} | ${s.status === 'empty' ? '—' : `${num(s.lower)} (${conf})`} | ${s.floor} | ${s.status === 'empty' ? '—' : formatPoints(s.margin)} | ${s.proposed ? pctText(s.proposed.savingsPct) : '—'} | ${s.status === 'empty' ? '⚠️ no items' : s.status === 'pass' ? '✅' : '❌'} |`,
+    );
+  }
+  out.push('');
+  const g = v.scopes[0]!;
+  if (g.proposed) {
+    const p = g.proposed;
+    if (g.base) {
+      const b = g.base;
+      out.push('| Whole population | Before (base) | After (this change) | Change |', '|---|---:|---:|---:|');
+      out.push(`| Pass rate | ${num(b.passRate)} | ${num(p.passRate)} | ${formatPoints(p.passRate - b.passRate)} |`);
+      out.push(`| Parity to frontier | ${num(b.parity)} | ${num(p.parity)} | ${formatPoints(p.parity - b.parity)} |`);
+      out.push(`| Savings vs all-frontier | ${pctText(b.savingsPct)} | ${pctText(p.savingsPct)} | ${signedPts(p.savingsPct - b.savingsPct)} |`);
+      out.push(`| Cost on the golden set | ${usdText(b.costUsd)} | ${usdText(p.costUsd)} | ${usdText(p.costUsd - b.costUsd, true)} |`);
+      for (const tier of v.tiers) {
+        const before = b.tierShares[tier] ?? 0;
+        const after = p.tierShares[tier] ?? 0;
+        out.push(`| Share on ${mdText(tier)} | ${pctText(before * 100)} | ${pctText(after * 100)} | ${formatPoints(after - before)} |`);
+      }
+      out.push('');
+    } else {
+      out.push(`**Savings** ${pctText(p.savingsPct)} against all-frontier (${usdText(p.frontierCostUsd)} → ${usdText(p.costUsd)} on the golden set) · pass rate ${num(p.passRate)} · parity ${num(p.parity)} · tiers ${mdText(sharesText(p.tierShares))}`, '');
+    }
+  }
+  for (const c of v.checks.filter((x) => x.pass)) out.push(`- ✅ ${mdText(c.message)}`);
+  for (const w of v.warnings) out.push(`- ⚠️ ${mdText(w)}`);
+  if (v.checks.some((c) => c.pass) || v.warnings.length) out.push('');
+  out.push('<sub>Lower bounds are one-sided at the confidence shown; the parity measure is routed quality over all-frontier quality on the same items. Generated by `tokor gate`.</sub>');
+  return out.join('\n');
+}
+
+/** Text safe in a Markdown table cell or list item: no pipes, no HTML, no line breaks. */
+function mdText(s: string): string {
+  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\r\n]+/g, ' ');
+}
+function mdCode(s: string): string {
+  return s.replace(/`/g, "'").replace(/[\r\n]+/g, ' ');
+}
+
+// ---------------------------------------------------------------- junit
+
+/** JUnit XML: one <testcase> per scope (its floor) and per savings check; empty scopes are <skipped>. */
+export function renderGateJunit(v: GateVerdict): string {
+  const cases: string[] = [];
+  let failures = 0;
+  let skipped = 0;
+  for (const s of v.scopes) {
+    const name = `${s.measure} lower bound ≥ floor ${s.floor}`;
+    const open = `    <testcase classname="${xmlAttr(`tokor.gate.${s.scope}`)}" name="${xmlAttr(name)}"`;
+    if (s.status === 'empty') {
+      skipped++;
+      cases.push(`${open}>\n      <skipped message="${xmlAttr(s.message)}"/>\n    </testcase>`);
+    } else if (s.status === 'fail') {
+      failures++;
+      cases.push(`${open}>\n      <failure message="${xmlAttr(s.message)}" type="QualityFloor">${xmlText(scopeDetail(s))}</failure>\n    </testcase>`);
+    } else {
+      cases.push(`${open}>\n      <system-out>${xmlText(scopeDetail(s))}</system-out>\n    </testcase>`);
+    }
+  }
+  for (const c of v.checks) {
+    const open = `    <testcase classname="tokor.gate.savings" name="${xmlAttr(c.check)}"`;
+    if (c.pass) cases.push(`${open}>\n      <system-out>${xmlText(c.message)}</system-out>\n    </testcase>`);
+    else {
+      failures++;
+      cases.push(`${open}>\n      <failure message="${xmlAttr(c.message)}" type="Savings">${xmlText(c.message)}</failure>\n    </testcase>`);
+    }
+  }
+  const total = cases.length;
+  const suite = xmlAttr(`tokor gate: ${v.policy}`);
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="tokor gate" tests="${total}" failures="${failures}" errors="0" skipped="${skipped}">`,
+    `  <testsuite name="${suite}" tests="${total}" failures="${failures}" errors="0" skipped="${skipped}">`,
+    ...cases,
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function scopeDetail(s: ScopeVerdict): string {
+  const p = s.proposed;
+  const parts = [s.message];
+  if (p) parts.push(`pass rate ${num(p.passRate)} (lower ${num(p.passRateLower)}), parity ${num(p.parity)} (lower ${num(p.parityLower)}), savings ${pctText(p.savingsPct)}, tiers ${sharesText(p.tierShares)}`);
+  if (s.base) parts.push(`base: pass rate ${num(s.base.passRate)}, parity ${num(s.base.parity)}, savings ${pctText(s.base.savingsPct)}`);
+  return parts.join('\n');
+}
+
+/** XML 1.0 forbids most control characters even escaped: drop them. */
+function xmlClean(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
+}
+export function xmlText(s: string): string {
+  return xmlClean(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+export function xmlAttr(s: string): string {
+  return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
+}
+
+// ---------------------------------------------------------------- numbers
+
+function num(x: number): string {
+  return Number.isFinite(x) ? x.toFixed(3) : '—';
+}
+function pctText(percent: number): string {
+  return `${percent.toFixed(1)}%`;
+}
+function signedPts(points: number): string {
+  const r = Math.round(points * 10) / 10;
+  return r === 0 ? '±0.0 pts' : `${r < 0 ? '−' : '+'}${Math.abs(r).toFixed(1)} pts`;
+}
+function usdText(x: number, signed = false): string {
+  const digits = Math.abs(x) >= 1 ? 2 : 4;
+  const s = `$${Math.abs(x).toFixed(digits)}`;
+  if (x < 0) return `−${s}`;
+  return signed && x > 0 ? `+${s}` : s;
+}
+function sharesText(shares: Record<string, number>): string {
+  return Object.entries(shares)
+    .map(([t, f]) => `${t} ${Math.round(f * 100)}%`)
+    .join(' / ');
+}

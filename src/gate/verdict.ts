@@ -1,0 +1,233 @@
+/**
+ * The gate's verdict: re-simulate the proposed routing on golden results and
+ * hold every scope's quality lower bound to its floor. Pure: the simulation
+ * (calibrate's applyPolicy) is passed in.
+ */
+import type { PolicyEvaluation } from '../calibrate/apply.js';
+import type { ResultsTable } from '../calibrate/results.js';
+import { allowedTiersByItem, restrictTiers, selectItems, servedShares, subTable, type ItemContext, type RestrictedTable } from './scopes.js';
+import type { RouteItems } from './route.js';
+import type { ApplyPolicy, GateOptions, GatePolicy, GateVerdict, QualityMeasure, SavingsCheck, ScopeRule, ScopeVerdict, Snapshot } from './types.js';
+
+/** Floats that print equal compare equal: 0.95 computed as 0.9499999999999 passes a 0.95 floor. */
+const EPSILON = 1e-9;
+
+/**
+ * Below this many items a scope's bound (normal approximation) is weak; with
+ * no item where routing and the frontier disagree it even collapses to the
+ * point estimate. The verdict stands, with a warning.
+ */
+export const MIN_SCOPE_ITEMS = 30;
+
+export interface GateInput {
+  policy: GatePolicy;
+  table: ResultsTable;
+  /** The target branch's policy, shown before → after and used by --max-savings-drop. */
+  base?: GatePolicy;
+  /** The datasets the table merges (default: its datasetId). */
+  datasets?: string[];
+  /** Dataset and tags per item ID, for scopes matched on them. */
+  context?: (itemId: string) => ItemContext | undefined;
+}
+
+/** The rules in force for a run: the policy's, with --floor / --confidence applied to every scope. */
+export function rulesOf(policy: GatePolicy, opts: GateOptions): ScopeRule[] {
+  return [policy.global, ...policy.scopes].map((r) => ({
+    ...r,
+    ...(opts.floor !== undefined ? { floor: opts.floor, floorFrom: 'flag' as const } : {}),
+    ...(opts.confidence !== undefined ? { confidence: opts.confidence } : {}),
+  }));
+}
+
+/**
+ * `apply` simulates (calibrate's applyPolicy); `route` gives each item's final
+ * slot so tier shares name the tier that serves it after allowedTiers (without
+ * it, shares are by slot).
+ */
+export function evaluateGate(input: GateInput, opts: GateOptions, apply: ApplyPolicy, route?: RouteItems): GateVerdict {
+  const { policy, table, base } = input;
+  const rules = rulesOf(policy, opts);
+  const members = rules.map((r, i) => (i === 0 ? table.items.map((_, j) => j) : selectItems(table, r.match, input.context)));
+  const proposedTable = restrictTiers(table, allowedTiersByItem(table, rules.map((r, i) => ({ allowedTiers: r.allowedTiers, members: members[i]! }))), policy.routing.pattern);
+  const baseTable = base ? baseView(base, table, input.context) : undefined;
+
+  const warnings: string[] = [];
+  const scopes = rules.map((rule, i): ScopeVerdict => {
+    const m = members[i]!;
+    if (m.length === 0) {
+      const v = emptyVerdict(rule);
+      warnings.push(v.message);
+      return v;
+    }
+    const evaluation = simulate(apply, route, policy, rule, restrictedSub(proposedTable, m));
+    const verdict = judgeScope(rule, evaluation);
+    if (m.length < MIN_SCOPE_ITEMS) {
+      warnings.push(`scope ${rule.name} has only ${m.length} golden item${m.length === 1 ? '' : 's'}: its lower bound is a weak approximation below ${MIN_SCOPE_ITEMS}; add items for it`);
+    }
+    if (base && baseTable) verdict.base = snapshot(simulate(apply, route, base, rule, restrictedSub(baseTable, m)));
+    return verdict;
+  });
+
+  const checks = savingsChecks(scopes[0]!, {
+    minSavings: opts.minSavings ?? policy.minSavings,
+    maxSavingsDrop: opts.maxSavingsDrop ?? policy.maxSavingsDrop,
+  });
+  const verdict: GateVerdict = {
+    pass: scopes.every((s) => s.status !== 'fail') && checks.every((c) => c.pass),
+    policy: policy.source,
+    datasets: input.datasets ?? [table.datasetId],
+    pattern: policy.routing.pattern,
+    thresholds: policy.routing.thresholds,
+    tiers: table.tiers,
+    scopes,
+    checks,
+    warnings,
+    overrides: {
+      ...(opts.floor !== undefined ? { floor: opts.floor } : {}),
+      ...(opts.confidence !== undefined ? { confidence: opts.confidence } : {}),
+    },
+  };
+  if (base) verdict.base = base.source;
+  return verdict;
+}
+
+/** The table as the base policy routes it: its own scopes' allowedTiers. */
+function baseView(base: GatePolicy, table: ResultsTable, context: GateInput['context']): RestrictedTable {
+  const view = { ...table, tiers: base.routing.tiers.map((t) => t.name) };
+  const constrained = base.scopes.filter((s) => s.allowedTiers).map((s) => ({ allowedTiers: s.allowedTiers, members: selectItems(view, s.match, context) }));
+  return restrictTiers(view, allowedTiersByItem(view, constrained), base.routing.pattern);
+}
+
+function restrictedSub(table: RestrictedTable, members: readonly number[]): RestrictedTable {
+  return { ...subTable(table, members), substitutions: table.substitutions };
+}
+
+function simulate(apply: ApplyPolicy, route: RouteItems | undefined, policy: GatePolicy, rule: ScopeRule, table: RestrictedTable): PolicyEvaluation {
+  const routing = { ...policy.routing, bar: rule.floor, barMode: rule.barMode, confidence: rule.confidence };
+  const e = apply(routing, table, { confidence: rule.confidence });
+  if (!route || !table.items.some((i) => table.substitutions.has(i.itemId))) return e;
+  return { ...e, tierShares: servedShares(routing.tiers.map((t) => t.name), table.items, route(routing, table), table.substitutions) };
+}
+
+export function measureOf(rule: Pick<ScopeRule, 'barMode'>): QualityMeasure {
+  return rule.barMode === 'relative' ? 'parity' : 'pass-rate';
+}
+
+export function snapshot(e: PolicyEvaluation): Snapshot {
+  return {
+    n: e.n,
+    passRate: e.quality,
+    passRateLower: e.qualityLower,
+    parity: e.parity,
+    parityLower: e.parityLower,
+    costUsd: e.costUsd,
+    frontierCostUsd: e.frontier.costUsd,
+    savingsPct: e.savingsPct,
+    tierShares: e.tierShares,
+    escalationRate: e.escalationRate,
+  };
+}
+
+/** Holds one scope's simulated quality to its floor. */
+export function judgeScope(rule: ScopeRule, e: PolicyEvaluation): ScopeVerdict {
+  const measure = measureOf(rule);
+  const value = measure === 'parity' ? e.parity : e.quality;
+  const lower = measure === 'parity' ? e.parityLower : e.qualityLower;
+  const margin = lower - rule.floor;
+  const pass = margin >= -EPSILON;
+  const label = measure === 'parity' ? 'parity' : 'pass-rate';
+  const message = `scope ${rule.name}: ${label} lower bound ${fmt3(lower)} ${pass ? '≥' : '<'} floor ${fmtFloor(rule.floor)} (${formatPoints(margin)}, n=${e.n}, ${pct(rule.confidence)} confidence)`;
+  const verdict: ScopeVerdict = {
+    scope: rule.name,
+    n: e.n,
+    status: pass ? 'pass' : 'fail',
+    measure,
+    barMode: rule.barMode,
+    confidence: rule.confidence,
+    floor: rule.floor,
+    floorFrom: rule.floorFrom,
+    value,
+    lower,
+    margin,
+    proposed: snapshot(e),
+    message,
+  };
+  if (rule.allowedTiers) verdict.allowedTiers = rule.allowedTiers;
+  return verdict;
+}
+
+function emptyVerdict(rule: ScopeRule): ScopeVerdict {
+  const keys = Object.entries(rule.match)
+    .map(([k, v]) => `${k}=${([] as string[]).concat(v).join('|')}`)
+    .join(', ');
+  const verdict: ScopeVerdict = {
+    scope: rule.name,
+    n: 0,
+    status: 'empty',
+    measure: measureOf(rule),
+    barMode: rule.barMode,
+    confidence: rule.confidence,
+    floor: rule.floor,
+    floorFrom: rule.floorFrom,
+    value: Number.NaN,
+    lower: Number.NaN,
+    margin: Number.NaN,
+    message: `scope ${rule.name} matched no golden item (${keys}): not gated; golden items match on category, task, dataset and key:value tags`,
+  };
+  if (rule.allowedTiers) verdict.allowedTiers = rule.allowedTiers;
+  return verdict;
+}
+
+/** --min-savings and --max-savings-drop, on the whole population. */
+export function savingsChecks(global: ScopeVerdict, limits: { minSavings?: number; maxSavingsDrop?: number }): SavingsCheck[] {
+  const checks: SavingsCheck[] = [];
+  const now = global.proposed?.savingsPct;
+  if (limits.minSavings !== undefined && now !== undefined) {
+    const pass = now >= limits.minSavings - EPSILON;
+    checks.push({
+      check: 'min-savings',
+      pass,
+      limit: limits.minSavings,
+      actual: now,
+      message: `savings ${fmtPct(now)} ${pass ? '≥' : '<'} minimum ${fmtPct(limits.minSavings)}`,
+    });
+  }
+  const before = global.base?.savingsPct;
+  if (limits.maxSavingsDrop !== undefined && now !== undefined && before !== undefined) {
+    const drop = before - now;
+    const pass = drop <= limits.maxSavingsDrop + EPSILON;
+    checks.push({
+      check: 'max-savings-drop',
+      pass,
+      limit: limits.maxSavingsDrop,
+      actual: drop,
+      message: `savings ${fmtPct(before)} → ${fmtPct(now)}: ${drop > 0 ? `drop of ${drop.toFixed(1)} pts` : 'no drop'} ${pass ? '≤' : '>'} allowed ${limits.maxSavingsDrop} pts`,
+    });
+  }
+  return checks;
+}
+
+/** Exit code of a verdict: 0 pass, 1 fail. */
+export function exitCodeOf(v: GateVerdict): 0 | 1 {
+  return v.pass ? 0 : 1;
+}
+
+/** A margin in percentage points with its sign: "−3.8 pts", "+1.2 pts". */
+export function formatPoints(margin: number): string {
+  const pts = Math.round(margin * 1000) / 10;
+  if (pts === 0) return '±0.0 pts';
+  return `${pts < 0 ? '−' : '+'}${Math.abs(pts).toFixed(1)} pts`;
+}
+
+function fmt3(x: number): string {
+  return x.toFixed(3);
+}
+function fmtFloor(x: number): string {
+  return String(Math.round(x * 1e6) / 1e6);
+}
+function pct(x: number): string {
+  return `${Math.round(x * 1000) / 10}%`;
+}
+function fmtPct(x: number): string {
+  return `${x.toFixed(1)}%`;
+}

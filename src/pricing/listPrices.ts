@@ -1,0 +1,215 @@
+/**
+ * What `tokor prices` shows: filtered rows of the catalog, how one model ID
+ * resolves, and the renderers (pure: they return strings).
+ */
+import Table from 'cli-table3';
+import { parseModelId } from './modelId.js';
+import { nearMatches, resolvePrice } from './resolve.js';
+import type { Catalog, ModelPrice } from './types.js';
+
+export interface PriceFilter {
+  /** Substring of the key or name, or a model ID (then rows of its canonical key). */
+  model?: string;
+  region?: string;
+  provider?: string;
+}
+
+/** Catalog rows matching the filter, sorted by provider, key and region ('global' first). */
+export function listPrices(catalog: Catalog, filter: PriceFilter = {}): ModelPrice[] {
+  const model = filter.model?.trim().toLowerCase();
+  const canonical = model ? parseModelId(model).key.toLowerCase() : undefined;
+  return catalog.prices
+    .filter((p) => !filter.provider || p.provider.toLowerCase() === filter.provider.toLowerCase())
+    .filter((p) => !filter.region || p.region === filter.region || p.region === '*')
+    .filter((p) => !model || p.key.toLowerCase().includes(model) || p.name.toLowerCase().includes(model) || p.key.toLowerCase() === canonical)
+    .sort(comparePrices);
+}
+
+function regionRank(r: string): string {
+  return r === 'global' ? '0' : r === '*' ? '1' : `2${r}`;
+}
+
+export function comparePrices(a: ModelPrice, b: ModelPrice): number {
+  return a.provider.localeCompare(b.provider) || a.key.localeCompare(b.key) || regionRank(a.region).localeCompare(regionRank(b.region));
+}
+
+/** How one model ID resolves (for `tokor prices --model`). */
+export interface Resolution {
+  modelId: string;
+  canonicalKey: string;
+  region?: string;
+  resolved: boolean;
+  price?: ModelPrice;
+  note?: string;
+  /** Catalog keys close to the ID when it did not resolve. */
+  nearMatches: string[];
+  /** What to do about an ID that cannot resolve by itself (application profile, prompt router …). */
+  hint?: string;
+}
+
+export function explainResolution(catalog: Catalog, modelId: string, region?: string): Resolution {
+  const lookup = resolvePrice(catalog, modelId, region);
+  const parsed = parseModelId(modelId);
+  const r: Resolution = {
+    modelId,
+    canonicalKey: parsed.key,
+    ...(region ? { region } : {}),
+    resolved: lookup !== undefined,
+    nearMatches: lookup ? [] : nearMatches(catalog, modelId),
+  };
+  if (!lookup && parsed.needsMapping) {
+    r.hint = `a ${parsed.arnResource} ARN names no model: map it to a model ID under modelMap in tokor.config.yaml`;
+  }
+  if (lookup) {
+    r.price = lookup.price;
+    if (lookup.note) r.note = lookup.note;
+  }
+  return r;
+}
+
+// ---------- renderers ----------
+
+const FIELDS = [
+  'key', 'name', 'provider', 'region', 'input', 'output', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h',
+  'batchInput', 'batchOutput', 'supportsBatch', 'source', 'effectiveDate', 'notes', 'aliases',
+] as const;
+
+/** A price row with a stable key order (the JSON contract of `tokor prices --format json`). */
+export function priceToJson(p: ModelPrice): Record<string, unknown> {
+  const o: Record<string, unknown> = {};
+  for (const f of FIELDS) if (p[f] !== undefined) o[f] = p[f];
+  return o;
+}
+
+export function renderPricesJson(rows: ModelPrice[]): string {
+  return JSON.stringify(rows.map(priceToJson), null, 2);
+}
+
+const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases');
+
+function csvCell(v: unknown): string {
+  const s = v === undefined ? '' : String(v);
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+export function renderPricesCsv(rows: ModelPrice[]): string {
+  const lines = [CSV_FIELDS.join(',')];
+  for (const p of rows) lines.push(CSV_FIELDS.map((f) => csvCell(p[f])).join(','));
+  return lines.join('\n');
+}
+
+function batchCell(p: ModelPrice): string {
+  if (p.batchInput !== undefined && p.batchOutput !== undefined) return `${p.batchInput}/${p.batchOutput}`;
+  return p.supportsBatch ? '50%' : '-';
+}
+
+/** A source URL shortened for a terminal: no scheme, commit hashes cut to 7 characters. */
+export function abbreviateSource(src: string): string {
+  return src.replace(/^https?:\/\//, '').replace(/\/blob\/([0-9a-f]{7})[0-9a-f]{33}\//, '/blob/$1/');
+}
+
+/** Short labels for sources, numbered in order of first use. */
+function sourceRefs(rows: ModelPrice[]): Map<string, string> {
+  const refs = new Map<string, string>();
+  for (const p of rows) if (!refs.has(p.source)) refs.set(p.source, `[${refs.size + 1}]`);
+  return refs;
+}
+
+const HEAD = ['model (key / name)', 'region', 'input', 'output', 'cache rd', 'cw 5m', 'cw 1h', 'batch in/out', 'src', 'effective'];
+
+export function renderPricesMarkdown(rows: ModelPrice[]): string {
+  const refs = sourceRefs(rows);
+  const esc = (s: string) => s.replace(/\|/g, '\\|');
+  const lines = [
+    '| key | name | region | input | output | cache read | cache write 5m | cache write 1h | batch in/out | source | effective |',
+    '|---|---|---|--:|--:|--:|--:|--:|--:|---|---|',
+  ];
+  for (const p of rows) {
+    lines.push(
+      `| ${esc(p.key)} | ${esc(p.name)} | ${p.region} | ${p.input} | ${p.output} | ${p.cacheRead ?? '-'} | ${p.cacheWrite5m ?? '-'} | ${p.cacheWrite1h ?? '-'} | ${batchCell(p)} | ${refs.get(p.source)} | ${p.effectiveDate} |`,
+    );
+  }
+  lines.push('', 'USD per 1M tokens. "50%": batch at half the on-demand rate (derived). "-": not listed (cache tokens then cost the input rate).', '');
+  for (const [src, ref] of refs) lines.push(`${ref} ${src}  `);
+  return lines.join('\n');
+}
+
+/** A table that fits 120 columns: key and name share a cell; sources are numbered below it. */
+export function renderPricesTable(rows: ModelPrice[], opts: { maxRows?: number } = {}): string {
+  const max = opts.maxRows ?? 500;
+  const shown = rows.slice(0, max);
+  const refs = sourceRefs(shown);
+  const table = new Table({
+    head: HEAD,
+    colWidths: [35, 13, 8, 8, 9, 7, 6, 13, 5, 11],
+    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    wordWrap: true,
+    wrapOnWordBoundary: false,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 1 },
+    chars: {
+      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
+      'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
+    },
+  });
+  for (const p of shown) {
+    table.push([
+      `${p.key}\n${p.name}`,
+      p.region,
+      p.input,
+      p.output,
+      p.cacheRead ?? '-',
+      p.cacheWrite5m ?? '-',
+      p.cacheWrite1h ?? '-',
+      batchCell(p),
+      refs.get(p.source) ?? '',
+      p.effectiveDate,
+    ]);
+  }
+  const lines = [table.toString()];
+  if (rows.length > shown.length) lines.push(`(${rows.length - shown.length} more rows hidden; filter with --model, --region or --provider)`);
+  lines.push('', 'USD per 1M tokens. batch 50% = half of on-demand (derived); - = not listed (cache tokens then cost the input rate).');
+  lines.push('Sources (full URLs and per-entry notes: --format json):');
+  for (const [src, ref] of refs) lines.push(`${ref} ${abbreviateSource(src)}`);
+  return lines.join('\n');
+}
+
+/** `tokor prices --model X` as text. */
+export function renderResolution(r: Resolution, format: 'table' | 'markdown'): string {
+  const p = r.price;
+  const rows: [string, string][] = [
+    ['model ID', r.modelId],
+    ['canonical key', r.canonicalKey],
+  ];
+  if (r.region) rows.push(['region asked', r.region]);
+  if (p) {
+    rows.push(
+      ['priced as', `${p.key} (${p.name}), region ${p.region}`],
+      ['input / output', `${p.input} / ${p.output} USD per 1M tokens`],
+      ['cache read', p.cacheRead ?? '- (input rate)'],
+      ['cache write 5m / 1h', `${p.cacheWrite5m ?? '- (input rate)'} / ${p.cacheWrite1h ?? '- (5m rate)'}`],
+      ['batch in / out', batchCell(p)],
+      ['source', p.source],
+      ['effective', p.effectiveDate],
+    );
+    if (r.note) rows.push(['note', r.note]);
+    if (p.notes) rows.push(['entry notes', p.notes]);
+  }
+  if (format === 'markdown') return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)].join('\n');
+  const width = Math.max(...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+}
+
+/** `tokor prices` output in one of the output formats. */
+export function renderPrices(rows: ModelPrice[], format: 'table' | 'json' | 'csv' | 'markdown'): string {
+  if (format === 'json') return renderPricesJson(rows);
+  if (format === 'csv') return renderPricesCsv(rows);
+  if (format === 'markdown') return renderPricesMarkdown(rows);
+  return rows.length ? renderPricesTable(rows) : 'No prices match these filters.';
+}
+
+/** `tokor prices --model X` output in one of the output formats (r must be resolved). */
+export function renderResolutionAs(r: Resolution, format: 'table' | 'json' | 'csv' | 'markdown'): string {
+  if (format === 'json') return JSON.stringify({ ...r, price: r.price ? priceToJson(r.price) : undefined }, null, 2);
+  if (format === 'csv') return renderPricesCsv(r.price ? [r.price] : []);
+  return renderResolution(r, format);
+}

@@ -1,0 +1,93 @@
+/**
+ * The nouns of pricing. Rates are USD per 1M tokens written as decimal strings
+ * ("3.30", "0.00875") so that they stay exact; `rateToPico` turns them into
+ * integer picodollars per token.
+ */
+
+/** Money in picodollars (1e-12 USD). Integer arithmetic only: sums never drift. */
+export type Money = bigint;
+
+/**
+ * One price row: a model (canonical key) in one region. USD per 1M tokens.
+ *
+ * Rules the cost math applies (see cost.ts):
+ * - a missing `cacheRead` / `cacheWrite5m` rate prices those tokens at the input rate;
+ * - `cacheWrite1h` falls back to `cacheWrite5m` (then input) for 1-hour cache writes;
+ * - batch uses `batchInput` / `batchOutput`; without them, 50% of on-demand when
+ *   `supportsBatch` is true, else on-demand with a note.
+ */
+export interface ModelPrice {
+  /** Canonical model key (see canonicalModelKey), e.g. "anthropic.claude-sonnet-4-5", "azure-openai/gpt-4o". */
+  key: string;
+  /** Display name, e.g. "Claude Sonnet 4.5" (Cost Explorer's Marketplace service name without " (Amazon Bedrock Edition)"). */
+  name: string;
+  /** 'bedrock' | 'azure-openai' | 'vertex' | a user-defined provider. */
+  provider: string;
+  /** AWS region ('us-east-1' …); 'global' for global-profile or provider-wide list prices; '*' (user catalogs) for every region. */
+  region: string;
+  input: string;
+  output: string;
+  cacheRead?: string;
+  cacheWrite5m?: string;
+  cacheWrite1h?: string;
+  batchInput?: string;
+  batchOutput?: string;
+  /** The model supports batch inference; without batch rates, batch = 50% of on-demand. */
+  supportsBatch?: boolean;
+  /** Where the numbers were read (URL or document). */
+  source: string;
+  /** YYYY-MM-DD: the date of the source snapshot or of the announced price change. */
+  effectiveDate: string;
+  /** Caveats: secondary sources, derived values, unverified regional differences. */
+  notes?: string;
+  /** Other names that resolve to this key: model IDs as gateways log them, billing names. */
+  aliases?: string[];
+}
+
+/** A header of one catalog file (built-in or user). */
+export interface CatalogSource {
+  file: string;
+  version: string;
+  source?: string;
+  effectiveDate?: string;
+  notes?: string;
+  entries: number;
+}
+
+/**
+ * The price catalog. Treat it as immutable: resolvePrice builds its indexes and
+ * a per-(modelId, region) cache lazily on first use.
+ */
+export interface Catalog {
+  /** Identifies the prices used (built-in data version plus user files), for provenance. */
+  version: string;
+  prices: ModelPrice[];
+  /** Model IDs the catalog cannot know (application inference profiles, prompt routers) → a priced model ID. */
+  modelMap?: Record<string, string>;
+  /** The files the prices came from. */
+  sources?: CatalogSource[];
+}
+
+/** How a model ID resolved. */
+export interface PriceLookup {
+  price: ModelPrice;
+  modelKey: string;
+  /** Set when the price is an approximation, e.g. "us-east-1 price used: no eu-west-3 price". */
+  note?: string;
+}
+
+/** Per-part cost of one request, with the rules that were applied. */
+export interface CostBreakdown {
+  input: Money;
+  output: Money;
+  cacheRead: Money;
+  cacheWrite: Money;
+  total: Money;
+  /** Fallbacks applied (e.g. "no cache-read rate: input rate used"). */
+  notes: string[];
+}
+
+export interface CostOptions {
+  batch?: boolean;
+  cacheWriteTtl?: '5m' | '1h';
+}

@@ -1,0 +1,106 @@
+/**
+ * The one interface every model provider implements. Providers are the only
+ * code that talks to models; the runner sees only ModelClient and the typed
+ * errors below, which carry the retry decision.
+ */
+import type { ProviderName, TierConfig } from '../config/schema.js';
+import type { CaseInput } from '../eval/types.js';
+
+/** Token usage as the provider reported it. `inputTokens` excludes cache reads and writes. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+/** Which dataset item a request is for: replay looks its recording up by it. */
+export interface ItemRef {
+  datasetId: string;
+  /** The dataset file; recordings live next to it in recordings/<tier>.jsonl. */
+  datasetFile?: string;
+  itemId: string;
+}
+
+export interface InvokeRequest {
+  input: CaseInput;
+  maxTokens?: number;
+  temperature?: number;
+  stopSequences?: string[];
+  /** Aborts the request (per-request timeout or the user's Ctrl-C). */
+  signal: AbortSignal;
+  /** Required by replay; ignored by live providers. */
+  ref?: ItemRef;
+}
+
+export interface InvokeResult {
+  output: string;
+  usage: Usage;
+  /** Wall time of the call as measured by the client (or recorded). */
+  latencyMs: number;
+  /** The model that answered when the provider says so (a recording's model). */
+  model?: string;
+  /** The model a prompt router actually invoked (Bedrock trace.promptRouter.invokedModelId). */
+  invokedModel?: string;
+  /** Confidence signal, when a recording carries one. */
+  confidence?: number;
+  /** The provider's response, for debugging; never persisted. */
+  raw?: unknown;
+}
+
+export interface ModelClient {
+  readonly provider: ProviderName;
+  readonly model: string;
+  /** Part of the response-cache key: two endpoints never share cached answers. */
+  readonly endpoint?: string;
+  invoke(req: InvokeRequest): Promise<InvokeResult>;
+  /** Releases sockets. */
+  close?(): void;
+}
+
+/** A provider failure with the retry decision attached. `code` is the wire error type (ThrottlingException …). */
+export class ProviderError extends Error {
+  readonly retryable: boolean;
+  readonly code: string;
+  readonly status: number | undefined;
+  constructor(message: string, opts: { retryable: boolean; code: string; status?: number; cause?: unknown }) {
+    super(message, { cause: opts.cause });
+    this.name = new.target.name;
+    this.retryable = opts.retryable;
+    this.code = opts.code;
+    this.status = opts.status;
+  }
+}
+
+/** 429 ThrottlingException or an equivalent: retried with backoff, and the runner lowers its concurrency. */
+export class ThrottledError extends ProviderError {
+  constructor(message: string, opts: { code?: string; status?: number; cause?: unknown } = {}) {
+    super(message, { retryable: true, code: opts.code ?? 'ThrottlingException', status: opts.status ?? 429, cause: opts.cause });
+  }
+}
+
+/** 5xx, timeouts, ModelNotReady, dropped connections, cut-off bodies: retried with backoff. */
+export class TransientError extends ProviderError {
+  constructor(message: string, opts: { code?: string; status?: number; cause?: unknown } = {}) {
+    super(message, { retryable: true, code: opts.code ?? 'TransientError', status: opts.status, cause: opts.cause });
+  }
+}
+
+/** 4xx other than throttling (bad request, access denied, unknown model), or a missing recording: never retried. */
+export class ValidationError extends ProviderError {
+  constructor(message: string, opts: { code?: string; status?: number; cause?: unknown } = {}) {
+    super(message, { retryable: false, code: opts.code ?? 'ValidationException', status: opts.status ?? 400, cause: opts.cause });
+  }
+}
+
+/** What a provider factory gets besides the tier. */
+export interface ClientOptions {
+  /** Sizes the connection pool: the most requests in flight at once. */
+  concurrency: number;
+  /** Environment for keys and base URLs (process.env by default in the CLI). */
+  env?: Record<string, string | undefined>;
+  /** replay: read recordings from <dir>/<datasetId>/recordings/<tier>.jsonl instead of next to the dataset. */
+  recordingsDir?: string;
+}
+
+export type ClientFactory = (tier: TierConfig, opts: ClientOptions) => ModelClient;

@@ -1,0 +1,307 @@
+/** The traffic section, from `tokor analyze --format json`. Pure (charts rendered in memory). */
+import { COLORS, distributionSpec, spendBarsSpec, waterfallSpec, type WaterfallStep } from '../charts.js';
+import { fmtCount, fmtPct, fmtShare, fmtShareInterval, fmtUsd, toInterval } from '../format.js';
+import { readCeiling } from '../headline.js';
+import { html, type SafeHtml } from '../html.js';
+import { callout, figure, kpis, section, table, type Cell } from '../page.js';
+import { arr, firstNum, firstStr, namedRows, num, obj, str, type Obj } from '../read.js';
+import { humanize, objectTable, topWithRest, uniqueNames } from './common.js';
+import type { RenderContext } from './context.js';
+
+const LABEL_ORDER = ['easy', 'moderate', 'hard'];
+const LABEL_COLOR: Record<string, string> = { easy: COLORS.easy, moderate: COLORS.moderate, hard: COLORS.hard };
+const TOP_BARS = 12;
+
+export interface DistributionRow {
+  label: string;
+  count: number | undefined;
+  share: number | undefined;
+  ci95: [number, number] | undefined;
+}
+
+export function readDistribution(a: Obj): DistributionRow[] {
+  const d = obj(a.distribution) ?? {};
+  const labels = [...LABEL_ORDER.filter((l) => l in d), ...Object.keys(d).filter((l) => !LABEL_ORDER.includes(l))];
+  const rows = labels.map((label) => {
+    const e = obj(d[label]);
+    return { label, count: num(e?.count), share: num(e?.share), ci95: toInterval(e?.ci95) };
+  });
+  const total = rows.reduce((s, r) => s + (r.count ?? 0), 0);
+  for (const r of rows) if (r.share === undefined && r.count !== undefined && total > 0) r.share = r.count / total;
+  return rows;
+}
+
+export function distributionReading(rows: DistributionRow[], a: Obj): string {
+  const parts = rows.filter((r) => r.share !== undefined);
+  if (parts.length === 0) return 'No difficulty distribution in the input.';
+  const [first, ...rest] = parts;
+  let s = `${fmtShare(first!.share, 0)} of requests are ${first!.label}${first!.ci95 ? ` (95% CI ${fmtShareInterval(first!.ci95, 0)})` : ''}`;
+  if (rest.length) s += `, ${rest.map((r) => `${fmtShare(r.share, 0)} ${r.label}`).join(' and ')}`;
+  const c = readCeiling(a);
+  if (c) s += `; routing each to its tier would cut this period's spend by up to ${fmtPct(c.cutPct, 0)}`;
+  return `${s}.`;
+}
+
+async function distributionFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml> {
+  const rows = readDistribution(a);
+  const measured = str(a.distributionSource) === 'measured';
+  const bars = rows
+    .filter((r) => r.share !== undefined)
+    .map((r, i) => ({
+      label: r.label,
+      share: r.share!,
+      lo: r.ci95?.[0] ?? null,
+      hi: r.ci95?.[1] ?? null,
+      order: i,
+      color: LABEL_COLOR[r.label] ?? COLORS.bar,
+      text: fmtShare(r.share, 0),
+    }));
+  const chart = bars.length ? await ctx.chart('distribution', distributionSpec(bars)) : undefined;
+  return figure({
+    id: 'fig-distribution',
+    title: 'Difficulty mix',
+    reading: distributionReading(rows, a),
+    chart,
+    table: table(
+      [{ label: 'Difficulty' }, { label: 'Requests', num: true }, { label: 'Share', num: true }, { label: '95% CI', num: true }],
+      rows.map((r) => [r.label, fmtCount(r.count), fmtShare(r.share), fmtShareInterval(r.ci95)]),
+    ),
+    notes: [
+      measured
+        ? 'Shares estimated from measured labels (a replayed sample graded against cheaper tiers); intervals are 95% Wilson intervals.'
+        : 'Labels come from the heuristic labeler, not measured: intervals cover sampling only, not labeling error. Measure with `tokor label`.',
+    ],
+  });
+}
+
+export function waterfallSteps(a: Obj): WaterfallStep[] {
+  const cost = obj(a.cost);
+  const actual = num(cost?.actual);
+  const frontier = num(cost?.frontierCounterfactual);
+  const routed = num(cost?.routedCeiling);
+  if (actual === undefined) return [];
+  const steps: WaterfallStep[] = [];
+  const delta = (from: number, to: number, step: string) =>
+    steps.push({ step, start: from, end: to, kind: to <= from ? 'decrease' : 'increase', order: steps.length, text: `${to <= from ? '−' : '+'}${fmtUsd(Math.abs(to - from))}` });
+  const total = (v: number, step: string) => steps.push({ step, start: 0, end: v, kind: 'total', order: steps.length, text: fmtUsd(v) });
+  if (frontier !== undefined) {
+    total(frontier, 'All on|frontier');
+    delta(frontier, actual, 'Today’s|model mix');
+  }
+  total(actual, 'Actual|spend');
+  if (routed !== undefined) {
+    delta(actual, routed, 'Route by|difficulty');
+    total(routed, 'Routed|ceiling');
+  }
+  return steps;
+}
+
+async function waterfallFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | undefined> {
+  const steps = waterfallSteps(a);
+  if (steps.length === 0) return undefined;
+  const cost = obj(a.cost)!;
+  const actual = num(cost.actual)!;
+  const frontier = num(cost.frontierCounterfactual);
+  const routed = num(cost.routedCeiling);
+  const parts: string[] = [];
+  if (frontier !== undefined) parts.push(`With every request on the frontier tier these requests would have cost ${fmtUsd(frontier)}; they cost ${fmtUsd(actual)}`);
+  else parts.push(`These requests cost ${fmtUsd(actual)}`);
+  if (routed !== undefined) parts.push(`routing each request to its difficulty's tier could bring that to ${fmtUsd(routed)} (${fmtPct(((actual - routed) / actual) * 100, 0)} less than actual spend)`);
+  const vs = (v: number | undefined) => (v === undefined || actual === 0 ? '—' : fmtPct((v / actual) * 100, 0));
+  const rows: Cell[][] = [
+    ['All-frontier counterfactual', fmtUsd(frontier), vs(frontier)],
+    ['Actual spend', fmtUsd(actual), vs(actual)],
+    ['Routed ceiling', fmtUsd(routed), vs(routed)],
+  ];
+  const savings = obj(a.savings);
+  const SAVINGS_LABELS: Record<string, string> = {
+    formulaPct: 'Savings, Σ share × (1 − tier rate ÷ frontier rate)',
+    ceilingPct: 'Savings ceiling vs all-frontier, per request',
+    actualVsFrontierPct: 'Actual vs all-frontier (today’s mix already saves)',
+    ceilingVsActualPct: 'Routed ceiling vs actual spend',
+  };
+  const savingsRows: Cell[][] = savings
+    ? Object.entries(savings).flatMap(([k, v]) => (num(v) === undefined ? [] : [[SAVINGS_LABELS[k] ?? humanize(k), fmtPct(num(v))] as Cell[]]))
+    : [];
+  const tiers = arr(a.tiers).map(obj).filter((t): t is Obj => t !== undefined);
+  const notes = [
+    'The counterfactual prices the same requests on the frontier tier (cache tokens at its cache rates); the ceiling prices each request on the tier of its difficulty label.',
+  ];
+  if (!ctx.qualityProven) notes.push('Quality unproven: these savings assume the cheaper tiers answer as well, which only `tokor eval` and `tokor calibrate` can show.');
+  return figure({
+    id: 'fig-waterfall',
+    title: 'Actual spend vs all-frontier vs routed ceiling',
+    reading: `${parts.join('; ')}.`,
+    chart: await ctx.chart('waterfall', waterfallSpec(steps)),
+    table: html`${table([{ label: 'Scenario' }, { label: 'USD', num: true }, { label: 'of actual', num: true }], rows)}${
+      savingsRows.length ? table([{ label: 'Savings figure' }, { label: 'Value', num: true }], savingsRows) : ''
+    }${
+      tiers.length
+        ? table(
+            [{ label: 'Tier' }, { label: 'Model' }, { label: 'Blended $/1M tokens', num: true }],
+            tiers.map((t) => [firstStr(t, ['name', 'tier']) ?? '—', firstStr(t, ['model']) ?? '—', fmtUsd(firstNum(t, ['ratePerMTokBlended', 'blendedRatePerMTok']))]),
+            { caption: 'Tier ladder' },
+          )
+        : ''
+    }`,
+    notes,
+  });
+}
+
+const MODEL_KEYS = ['model', 'modelId', 'modelKey', 'name'];
+
+async function byModelFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | undefined> {
+  const rows = namedRows(a.byModel, MODEL_KEYS);
+  if (rows.length === 0) return undefined;
+  const totalUsd = rows.reduce((s, r) => s + (r.usd ?? 0), 0);
+  const totalReq = rows.reduce((s, r) => s + (firstNum(r.row, ['requests', 'count']) ?? 0), 0);
+  const sorted = [...rows].sort((x, y) => (y.usd ?? 0) - (x.usd ?? 0));
+  const top = sorted[0]!;
+  const topReq = firstNum(top.row, ['requests', 'count']);
+  const reading =
+    totalUsd > 0
+      ? `${top.name} takes ${fmtShare((top.usd ?? 0) / totalUsd, 0)} of spend (${fmtUsd(top.usd)})${topReq !== undefined && totalReq > 0 ? ` for ${fmtShare(topReq / totalReq, 0)} of requests` : ''}; ${rows.length} model${rows.length === 1 ? '' : 's'} in all.`
+      : `${rows.length} model${rows.length === 1 ? '' : 's'}; no priced spend.`;
+  const bars = uniqueNames(topWithRest(rows.filter((r) => r.usd !== undefined) as { name: string; usd: number }[], TOP_BARS, (n) => `${n} other models`));
+  return figure({
+    id: 'fig-by-model',
+    title: 'Spend by model',
+    reading,
+    chart: bars.length ? await ctx.chart('by-model', spendBarsSpec(bars.map((b, i) => ({ name: b.name, value: b.usd, order: i, text: fmtUsd(b.usd) })), 'Spend (USD)')) : undefined,
+    table: objectTable(
+      sorted.map((r) => ('shareOfCost' in r.row ? r.row : { ...r.row, shareOfSpend: totalUsd > 0 && r.usd !== undefined ? r.usd / totalUsd : null })),
+      { prefer: ['model', 'region', 'requests', 'costUsd', 'shareOfCost', 'shareOfSpend', 'labels'], maxColumns: 7 },
+    ),
+    wide: true,
+  });
+}
+
+/**
+ * byGroup rows are {groupBy: 'team', group: 'payments'} (analyze's JSON) or
+ * {group: 'team', key: 'payments'} (the older contract): both are read.
+ */
+export function readGroups(a: Obj): Map<string, { name: string; usd: number | undefined; row: Obj }[]> {
+  const groups = new Map<string, { name: string; usd: number | undefined; row: Obj }[]>();
+  for (const g of arr(a.byGroup)) {
+    const o = obj(g);
+    if (!o) continue;
+    const hasGroupBy = str(o.groupBy) !== undefined;
+    const dimension = (hasGroupBy ? str(o.groupBy) : firstStr(o, ['group', 'dimension'])) ?? 'group';
+    const value = (hasGroupBy ? str(o.group) : firstStr(o, ['key', 'value', 'name'])) ?? '(none)';
+    const { groupBy: _d, group: _g, key: _k, ...rest } = o;
+    if (!groups.has(dimension)) groups.set(dimension, []);
+    groups.get(dimension)!.push({ name: value, usd: firstNum(o, ['costUsd', 'usd']), row: { [dimension]: value, ...rest } });
+  }
+  return groups;
+}
+
+async function byGroupFigures(a: Obj, ctx: RenderContext): Promise<SafeHtml[]> {
+  const out: SafeHtml[] = [];
+  let i = 0;
+  for (const [group, rows] of readGroups(a)) {
+    const total = rows.reduce((s, r) => s + (r.usd ?? 0), 0);
+    const sorted = [...rows].sort((x, y) => (y.usd ?? 0) - (x.usd ?? 0));
+    const top = sorted[0]!;
+    const bars = uniqueNames(topWithRest(rows.filter((r) => r.usd !== undefined) as { name: string; usd: number }[], TOP_BARS, (n) => `${n} others`));
+    const id = i++;
+    out.push(
+      figure({
+        id: `fig-by-group-${id}`,
+        title: `Spend by ${group}`,
+        reading: total > 0 ? `${group} “${top.name}” spends the most: ${fmtUsd(top.usd)}, ${fmtShare((top.usd ?? 0) / total, 0)} of spend across ${rows.length} value${rows.length === 1 ? '' : 's'}.` : `${rows.length} values; no priced spend.`,
+        chart: bars.length ? await ctx.chart(`by-group-${id}`, spendBarsSpec(bars.map((b, j) => ({ name: b.name, value: b.usd, order: j, text: fmtUsd(b.usd) })), 'Spend (USD)', '#5b8e7d')) : undefined,
+        table: objectTable(
+          sorted.map((r) => ({ ...r.row, shareOfSpend: total > 0 && r.usd !== undefined ? r.usd / total : null })),
+          { prefer: [group, 'requests', 'costUsd', 'shareOfSpend', 'routedCeilingUsd', 'savingsPct', 'labels'], maxColumns: 7 },
+        ),
+        wide: true,
+      }),
+    );
+  }
+  return out;
+}
+
+function topWasteFigure(a: Obj): SafeHtml | undefined {
+  const rows = arr(a.topWaste).filter((r) => obj(r));
+  if (rows.length === 0) return undefined;
+  const first = obj(rows[0])!;
+  const wasteKey = Object.keys(first).find((k) => /(waste|saving|excess|avoidable).*usd$/i.test(k));
+  const total = wasteKey ? rows.reduce<number>((s, r) => s + (num(obj(r)![wasteKey]) ?? 0), 0) : undefined;
+  const who = firstStr(first, ['model', 'key', 'name']);
+  return figure({
+    id: 'fig-top-waste',
+    title: 'Top waste: premium models serving easy traffic',
+    reading:
+      total !== undefined
+        ? `The ${rows.length} largest entries account for ${fmtUsd(total)} that cheaper tiers could serve${who ? `; the largest is ${who}` : ''}.`
+        : `${rows.length} entries, largest first${who ? `; the largest is ${who}` : ''}.`,
+    table: objectTable(rows, { prefer: ['model', 'group', 'key', 'label', 'requests', 'costUsd'], maxRows: 15 }),
+  });
+}
+
+function recordsFigure(a: Obj): SafeHtml {
+  const r = obj(a.records) ?? {};
+  const t = obj(a.tokens) ?? {};
+  const read = num(r.read);
+  const rows: Cell[][] = ['read', 'priced', 'unpriced', 'failed', 'invalid'].map((k) => [humanize(k), fmtCount(r[k])]);
+  const tokenRows: Cell[][] = ['input', 'output', 'cacheRead', 'cacheWrite'].map((k) => [humanize(k), fmtCount(t[k])]);
+  const unpriced = arr(a.unpricedModels).map((u) => (typeof u === 'string' ? { model: u } : obj(u))).filter((u): u is Obj => u !== undefined);
+  return figure({
+    id: 'fig-records',
+    title: 'Records and tokens',
+    reading: `${fmtCount(r.priced)} of ${fmtCount(read)} records priced; ${fmtCount(r.unpriced)} unpriced, ${fmtCount(r.failed)} failed calls (zero cost, counted apart), ${fmtCount(r.invalid)} invalid.`,
+    table: html`<div class="pair">${table([{ label: 'Records' }, { label: 'Count', num: true }], rows)}${table([{ label: 'Tokens' }, { label: 'Count', num: true }], tokenRows)}</div>${
+      unpriced.length
+        ? html`${callout(`${unpriced.length} model${unpriced.length === 1 ? ' has' : 's have'} no price: their requests are left out of every cost above (never priced at $0). Add them with --catalog.`)}${objectTable(unpriced, { prefer: ['model', 'requests'], caption: 'Unpriced models' })}`
+        : ''
+    }`,
+    notes: recordNotes(a),
+    wide: true,
+  });
+}
+
+function recordNotes(a: Obj): string[] {
+  const notes: string[] = [];
+  const invalid = obj(a.invalid);
+  for (const r of arr(invalid?.reasons).slice(0, 5)) {
+    const o = obj(r);
+    if (o) notes.push(`Invalid: ${firstStr(o, ['reason']) ?? '?'} (${fmtCount(o.count)})`);
+  }
+  for (const e of arr(invalid?.examples).slice(0, 3)) {
+    const o = obj(e);
+    if (o) notes.push(`e.g. ${firstStr(o, ['file']) ?? '?'}:${firstStr(o, ['line']) ?? '?'}: ${firstStr(o, ['reason']) ?? ''}`);
+  }
+  for (const p of arr(a.problems).slice(0, 5)) {
+    const o = obj(p);
+    if (o) notes.push(`Kept, with a problem: ${firstStr(o, ['problem']) ?? '?'} (${fmtCount(o.count)})`);
+  }
+  const failed = arr(a.failedByCode).map(obj).filter((o): o is Obj => o !== undefined);
+  if (failed.length) notes.push(`Failed calls by error code: ${failed.map((o) => `${firstStr(o, ['code']) ?? '?'} ${fmtCount(o.count)}`).join(', ')}.`);
+  for (const n of arr(a.priceNotes).slice(0, 5)) if (str(n)) notes.push(`Pricing: ${str(n)}`);
+  const sample = obj(a.sample);
+  if (sample) notes.push(`Sampled: ${fmtCount(sample.size)} of ${fmtCount(sample.of)} records (seed ${str(sample.seed) ?? '?'}); estimates carry their intervals.`);
+  return notes;
+}
+
+export function analyzeKpis(a: Obj): SafeHtml {
+  const cost = obj(a.cost) ?? {};
+  return kpis([
+    ['Actual spend', fmtUsd(cost.actual)],
+    ['All-frontier counterfactual', fmtUsd(cost.frontierCounterfactual)],
+    ['Routed ceiling', fmtUsd(cost.routedCeiling)],
+    ['Requests read', fmtCount(obj(a.records)?.read)],
+  ]);
+}
+
+export async function analyzeSection(a: Obj, ctx: RenderContext): Promise<SafeHtml> {
+  const parts: SafeHtml[] = [analyzeKpis(a), await distributionFigure(a, ctx)];
+  const w = await waterfallFigure(a, ctx);
+  if (w) parts.push(w);
+  const m = await byModelFigure(a, ctx);
+  if (m) parts.push(m);
+  parts.push(...(await byGroupFigures(a, ctx)));
+  const tw = topWasteFigure(a);
+  if (tw) parts.push(tw);
+  parts.push(recordsFigure(a));
+  return section('traffic', 'Traffic: where the money goes', 'Priced, labeled traffic from the logs (tokor analyze).', parts);
+}

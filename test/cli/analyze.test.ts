@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { runCli } from '../helpers/cli.js';
+
+const TIERS = 'cheap=amazon.nova-micro-v1:0,frontier=amazon.nova-pro-v1:0';
+const MIXED = 'fixtures/analyze/mixed/invocations.jsonl';
+
+describe('tokor analyze (built CLI)', () => {
+  it('runs on the bundled sample with no arguments', async () => {
+    const r = await runCli(['analyze']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Difficulty/);
+    expect(r.stdout).toMatch(/all-frontier counterfactual/);
+    expect(r.stdout).toMatch(/Quality is unproven/);
+  });
+
+  it('prices, labels and counts a mixed file exactly (JSON contract)', async () => {
+    const r = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.schemaVersion).toBe(1);
+    expect(j.records).toEqual({ read: 6, valid: 3, priced: 2, unpriced: 1, failed: 1, invalid: 2 });
+    expect(j.tokens).toEqual({ input: 2_001_000, output: 1_000_100, cacheRead: 0, cacheWrite: 0 });
+    // Nova Lite $0.06/$0.24 per 1M: 2 × (1M in + 0.5M out) = 2 × $0.18.
+    expect(j.cost.actual).toBe(0.36);
+    // Frontier Nova Pro $0.80/$3.20: 2 × $2.40.
+    expect(j.cost.frontierCounterfactual).toBe(4.8);
+    // Both priced requests are easy → Nova Micro $0.035/$0.14: 2 × $0.105.
+    expect(j.cost.routedCeiling).toBe(0.21);
+    expect(j.savings.ceilingPct).toBeCloseTo(95.625, 6);
+    expect(j.savings.actualVsFrontierPct).toBeCloseTo(92.5, 6);
+    expect(j.unpricedModels).toEqual([{ model: 'acme.mystery-model-v1:0', requests: 1, tokens: { input: 1000, output: 100, cacheRead: 0, cacheWrite: 0 } }]);
+    expect(j.invalid.examples.map((e: { line: number }) => e.line)).toEqual([3, 4]);
+    expect(j.failedByCode).toEqual([{ code: 'ThrottlingException', count: 1 }]);
+    expect(Object.keys(j.distribution)).toEqual(['easy', 'moderate', 'hard']);
+    for (const k of ['formulaPct', 'ceilingPct', 'actualVsFrontierPct']) expect(typeof j.savings[k]).toBe('number');
+    expect(j.byGroup.map((g: { group: string }) => g.group).sort()).toEqual(['growth', 'payments', 'support']);
+    expect(j.period).toEqual({ start: '2025-11-03T10:00:00.000Z', end: '2025-11-04T09:00:00.000Z' });
+  });
+
+  it('--strict stops at the first bad record with file:line and exit 2', async () => {
+    const r = await runCli(['analyze', MIXED, '--tiers', TIERS, '--strict']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/invocations\.jsonl:3/);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('reads stdin', async () => {
+    const r = await runCli(['analyze', '-', '--tiers', TIERS, '--format', 'json'], { input: readFileSync(MIXED) });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).records.priced).toBe(2);
+  });
+
+  it('reads a gateway CSV with default column guesses', async () => {
+    const r = await runCli(['analyze', 'fixtures/analyze/csv/usage.csv', '--tiers', TIERS, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).cost.actual).toBe(0.36);
+  });
+
+  it.each([
+    [['fixtures/analyze/truncated.json.gz'], /truncated\.json\.gz/],
+    [['fixtures/analyze/empty.jsonl'], /empty/],
+    [['fixtures/analyze/no-logs'], /no-logs/],
+    [['fixtures/analyze/csv/missing-column.csv', '--map', 'model=model_id,input=prompt_tokens,output=completion_tokens'], /missing-column\.csv.*prompt_tokens/],
+    [['fixtures/analyze/does-not-exist.jsonl'], /does-not-exist/],
+    [[MIXED, '--log-format', 'parquet'], /parquet/],
+  ])('bad input %j: one line, exit 2, no stack', async (args, pattern) => {
+    const r = await runCli(['analyze', ...args, '--tiers', TIERS]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(pattern);
+    expect(r.stderr.trim().split('\n').length).toBeLessThanOrEqual(2);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stdout).toBe('');
+  });
+
+  it('markdown and csv outputs carry the same totals', async () => {
+    const md = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'markdown']);
+    expect(md.stdout).toMatch(/\| all-frontier counterfactual \| \$4\.80 \|/);
+    const csv = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'csv']);
+    expect(csv.stdout.split('\n')[1]).toMatch(/^total,,,3,.*,0\.36,4\.8,0\.21$/);
+  });
+
+  it('--help has examples', async () => {
+    const r = await runCli(['analyze', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Examples:/);
+  });
+});

@@ -1,0 +1,182 @@
+/** `tokor costs` through the built bin (npm run build first). */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { afterEach, describe, expect, it } from 'vitest';
+import { monthStartBefore, utcDate } from '../../src/costs/dates.js';
+import { runCli } from '../helpers/cli.js';
+import { type CostExplorerServer, GROUP_DEFINITIONS, type Responder, resultByTime, startCostExplorerServer } from '../helpers/cost-explorer-server.js';
+
+const EXAMPLE = '../shared/datasets/aws-formats/cost-explorer-example.json';
+const ACCESS_KEY = 'AKIATOKORCLITEST0002';
+const SECRET_KEY = 'cli-secret-must-never-appear-9876543210';
+const TOKEN = 'cli-session-token-must-never-appear';
+const AWS_ENV = {
+  AWS_ACCESS_KEY_ID: ACCESS_KEY,
+  AWS_SECRET_ACCESS_KEY: SECRET_KEY,
+  AWS_SESSION_TOKEN: TOKEN,
+  AWS_PROFILE: '',
+  AWS_CONFIG_FILE: '/nonexistent/tokor-config',
+  AWS_SHARED_CREDENTIALS_FILE: '/nonexistent/tokor-credentials',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
+
+function expectNoSecrets(out: { stdout: string; stderr: string }): void {
+  for (const s of [SECRET_KEY, TOKEN, ACCESS_KEY]) {
+    expect(out.stdout).not.toContain(s);
+    expect(out.stderr).not.toContain(s);
+  }
+}
+
+/** A stderr of exactly one `tokor:` line: no stack, no SDK noise. */
+function expectOneLine(stderr: string, pattern: RegExp): void {
+  const lines = stderr.trimEnd().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^tokor: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(stderr).not.toMatch(/\bat .*\.js:\d+/);
+}
+
+let server: CostExplorerServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+async function serve(responder: Responder): Promise<CostExplorerServer> {
+  server = await startCostExplorerServer(responder);
+  return server;
+}
+
+// Live dates must lie inside Cost Explorer's window as of today: use last month.
+const today = utcDate(new Date());
+const start = monthStartBefore(today, 1);
+const end = monthStartBefore(today, 0);
+
+describe('tokor costs --from-file', () => {
+  it('reports the example as JSON with the contract keys', async () => {
+    const r = await runCli(['costs', '--from-file', EXAMPLE, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.schemaVersion).toBe(1);
+    expect(j.period).toEqual({ start: '2025-11-03', end: '2025-11-05' });
+    expect(j.bedrock.totalUsd).toBe(137.16);
+    expect(j.bedrock.byModel.map((m: { model: string }) => m.model)).toEqual(['anthropic.claude-sonnet-4-5', 'anthropic.claude-haiku-4-5', 'amazon.nova-lite']);
+    expect(j.bedrock.byTokenKind).toEqual({ input: 78.7, output: 38.66, cacheRead: 12.3, cacheWrite5m: 7.5, cacheWrite1h: 0 });
+    expect(j.bedrock.byPeriod.map((p: { totalUsd: number }) => p.totalUsd)).toEqual([87.75, 49.41]);
+    expect(j.unrecognizedUsageTypes).toEqual([]);
+    expect(j.otherServices).toEqual([]);
+    expect(j.estimated).toBe(true);
+    // Notes go to stderr in JSON mode, stdout stays pure JSON.
+    expect(r.stderr).toMatch(/^tokor: .*estimated/m);
+  });
+
+  it('prints a table by default and writes --out', async () => {
+    const dir = await mkdtemp(`${tmpdir()}/tokor-costs-cli-`);
+    const r = await runCli(['costs', '--from-file', EXAMPLE, '--out', `${dir}/c.md`, '--format', 'markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    const t = await runCli(['costs', '--from-file', EXAMPLE]);
+    expect(t.code).toBe(0);
+    expect(t.stderr).toBe('');
+    expect(t.stdout).toMatch(/^Billed Bedrock spend 2025-11-03 → 2025-11-05 \(end exclusive\), DAILY, UnblendedCost/);
+    expect(t.stdout).toMatch(/amazon\.nova-lite\s+\$5\.40\s+\$2\.16\s+\$0\.30\s+\$7\.86/);
+  });
+
+  it.each([
+    [['costs', '--from-file', 'package.json'], /package\.json: not a GetCostAndUsage response/],
+    [['costs', '--from-file', 'nope.json'], /nope\.json: cannot read the file \(ENOENT\)/],
+    [['costs', '--from-file', EXAMPLE, '--start', '2025-11-05', '--end', '2025-11-03'], /--end 2025-11-03 must be after --start 2025-11-05/],
+    [['costs', '--start', '2025-13-01', '--end', '2025-12-01'], /--start "2025-13-01" is not a date: use YYYY-MM-DD/],
+    [['costs', '--start', '2020-01-01', '--end', '2020-02-01', '--granularity', 'MONTHLY'], /too far back: Cost Explorer keeps at most 38 months/],
+    [['costs', '--start', start, '--end', end, '--endpoint-url', 'not a url'], /--endpoint-url "not a url" is not an http\(s\) URL/],
+  ])('bad input %j exits 2 with one line', async (args, pattern) => {
+    const r = await runCli(args, { env: AWS_ENV });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expectOneLine(r.stderr, pattern);
+  });
+
+  it('a non-numeric amount exits 2 naming the file and the JSON path', async () => {
+    const dir = await mkdtemp(`${tmpdir()}/tokor-costs-cli-`);
+    const file = `${dir}/ce.json`;
+    await writeFile(file, JSON.stringify({ GroupDefinitions: GROUP_DEFINITIONS, ResultsByTime: [resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', '1,50', '1']])] }));
+    const r = await runCli(['costs', '--from-file', file]);
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, new RegExp(`${file}: ResultsByTime\\[0\\]\\.Groups\\[0\\]\\.Metrics\\.UnblendedCost\\.Amount is not a number: "1,50"`));
+  });
+
+  it('an unknown --profile exits 2 with one line, before any request', async () => {
+    const s = await serve(() => ({ body: {} }));
+    const env = { ...AWS_ENV, AWS_ACCESS_KEY_ID: '', AWS_SECRET_ACCESS_KEY: '', AWS_SESSION_TOKEN: '' };
+    const r = await runCli(['costs', '--start', start, '--end', end, '--profile', 'tokor-no-such-profile', '--endpoint-url', s.url], { env });
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, /no AWS credentials for profile "tokor-no-such-profile"/);
+    expect(s.requests).toHaveLength(0);
+  });
+
+  it('rejects an unknown granularity through commander', async () => {
+    const r = await runCli(['costs', '--from-file', EXAMPLE, '--granularity', 'HOURLY']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Allowed choices are DAILY, MONTHLY/);
+  });
+});
+
+describe('tokor costs live, against a local Cost Explorer', () => {
+  const day2 = `${start.slice(0, 8)}02`;
+  const body = (token?: string) => ({
+    GroupDefinitions: GROUP_DEFINITIONS,
+    ResultsByTime: [
+      resultByTime(start, day2, [
+        ['Claude Sonnet 4.5 (Amazon Bedrock Edition)', 'USE1-MP:USE1_InputTokenCount_Global-Units', token ? '3' : '0.3', '1'],
+        ['AWS Lambda', 'USE1-Request', '0.2', '1000000'],
+      ]),
+    ],
+    ...(token ? { NextPageToken: token } : {}),
+  });
+
+  it('queries every page with the env credentials and never prints them', async () => {
+    const second = {
+      GroupDefinitions: GROUP_DEFINITIONS,
+      ResultsByTime: [resultByTime(start, day2, [['Claude Sonnet 4.5 (Amazon Bedrock Edition)', 'USE1-MP:USE1_OutputTokenCount_Global-Units', '1.5', '0.1']], true)],
+    };
+    const s = await serve((_req, n) => ({ body: n === 0 ? body('page-2') : second }));
+    const r = await runCli(['costs', '--start', start, '--end', end, '--endpoint-url', s.url, '--format', 'json'], { env: AWS_ENV });
+    expect(r.code).toBe(0);
+    expectNoSecrets(r);
+    expect(s.requests).toHaveLength(2);
+    expect(s.requests[0]!.authorization).toContain(`Credential=${ACCESS_KEY}/`);
+    expect(s.requests[0]!.body).toMatchObject({ TimePeriod: { Start: start, End: end }, Granularity: 'DAILY' });
+    expect(s.requests[0]!.body.NextPageToken).toBeUndefined();
+    expect(s.requests[1]!.body.NextPageToken).toBe('page-2');
+    const j = JSON.parse(r.stdout);
+    expect(j.source.pages).toBe(2);
+    expect(j.bedrock.totalUsd).toBe(4.5);
+    expect(j.bedrock.byTokenKind).toMatchObject({ input: 3, output: 1.5 });
+    expect(j.estimated).toBe(true);
+  });
+
+  it('reports billed spend, keeps other services apart and exits 0', async () => {
+    const s = await serve(() => ({ body: body() }));
+    const r = await runCli(['costs', '--start', start, '--end', end, '--endpoint-url', s.url, '--format', 'json'], { env: AWS_ENV });
+    expect(r.code).toBe(0);
+    expectNoSecrets(r);
+    const j = JSON.parse(r.stdout);
+    expect(j.source).toEqual({ kind: 'live', endpoint: s.url, pages: 1 });
+    expect(j.period).toEqual({ start, end });
+    expect(j.bedrock.totalUsd).toBe(0.3);
+    expect(j.otherServices).toEqual([{ service: 'AWS Lambda', costUsd: 0.2 }]);
+    expect(s.requests[0]!.body.Filter).toEqual({ Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } });
+  });
+
+  it.each([
+    ['AccessDeniedException', 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ce:GetCostAndUsage', 3, /Cost Explorer denied access/],
+    ['DataUnavailableException', 'Data is not available.', 3, /Cost Explorer has no data for this request/],
+    ['ValidationException', 'Start date is invalid', 2, /Cost Explorer rejected the request: Start date is invalid/],
+  ])('%s → exit %i, one line, no credentials', async (type, message, code, pattern) => {
+    const s = await serve(() => ({ error: type, message }));
+    const r = await runCli(['costs', '--start', start, '--end', end, '--endpoint-url', s.url], { env: AWS_ENV });
+    expect(r.code).toBe(code);
+    expect(r.stdout).toBe('');
+    expectOneLine(r.stderr, pattern);
+    expectNoSecrets(r);
+  });
+});

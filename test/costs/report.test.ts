@@ -1,0 +1,156 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { loadCostsReport, readCostFiles } from '../../src/costs/index.js';
+import { buildCostsReport } from '../../src/costs/report.js';
+import { readCostPages } from '../../src/costs/response.js';
+import { renderCosts } from '../../src/costs/render.js';
+import { InputError, UsageError } from '../../src/errors.js';
+import { GROUP_DEFINITIONS, resultByTime } from '../helpers/cost-explorer-server.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../../shared/datasets/aws-formats/cost-explorer-example.json', import.meta.url));
+const example = (): Record<string, unknown> => JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
+
+describe('the real-shaped Cost Explorer example, parsed exactly', () => {
+  it('totals billed Bedrock spend by model, token kind, tier and period', async () => {
+    const r = await loadCostsReport({ files: [EXAMPLE] });
+    expect(r.schemaVersion).toBe(1);
+    expect(r.period).toEqual({ start: '2025-11-03', end: '2025-11-05' });
+    expect(r.granularity).toBe('DAILY');
+    expect(r.metric).toBe('UnblendedCost');
+    expect(r.bedrock.totalUsd).toBe(137.16);
+    expect(r.bedrock.tokenUsd).toBe(137.16);
+    expect(r.bedrock.provisionedUsd).toBe(0);
+    expect(r.bedrock.byTokenKind).toEqual({ input: 78.7, output: 38.66, cacheRead: 12.3, cacheWrite5m: 7.5, cacheWrite1h: 0 });
+    expect(r.bedrock.byTier).toEqual({ global: 121.05, batch: 8.25, 'on-demand': 7.86 });
+    expect(r.bedrock.byRegion).toEqual({ 'us-east-1': 137.16 });
+    expect(r.bedrock.byModel.map((m) => [m.model, m.costUsd])).toEqual([
+      ['anthropic.claude-sonnet-4-5', 121.05],
+      ['anthropic.claude-haiku-4-5', 8.25],
+      ['amazon.nova-lite', 7.86],
+    ]);
+    const [sonnet, haiku, nova] = r.bedrock.byModel;
+    expect(sonnet!.byTokenKind).toEqual({ input: 67.8, output: 33.75, cacheRead: 12, cacheWrite5m: 7.5 });
+    expect(sonnet!.tokens).toEqual({ input: 22_600_000, output: 2_250_000, cacheRead: 40_000_000, cacheWrite5m: 2_000_000 });
+    expect(sonnet!.modelName).toBe('Claude Sonnet 4.5');
+    expect(haiku!.byTier).toEqual({ batch: 8.25 });
+    expect(nova!.byTokenKind).toEqual({ input: 5.4, output: 2.16, cacheRead: 0.3 });
+    expect(nova!.tokens).toEqual({ input: 90_000_000, output: 9_000_000, cacheRead: 20_000_000 });
+    expect(r.bedrock.byPeriod).toEqual([
+      { start: '2025-11-03', end: '2025-11-04', estimated: false, totalUsd: 87.75, byModel: { 'anthropic.claude-sonnet-4-5': 75, 'anthropic.claude-haiku-4-5': 8.25, 'amazon.nova-lite': 4.5 } },
+      { start: '2025-11-04', end: '2025-11-05', estimated: true, totalUsd: 49.41, byModel: { 'anthropic.claude-sonnet-4-5': 46.05, 'amazon.nova-lite': 3.36 } },
+    ]);
+    expect(r.estimated).toBe(true);
+    expect(r.estimatedPeriods).toEqual(['2025-11-04']);
+    expect(r.unrecognizedUsageTypes).toEqual([]);
+    expect(r.otherServices).toEqual([]);
+    expect(r.rows).toHaveLength(13);
+    expect(r.rows[0]).toMatchObject({ costUsd: '37.5', quantity: '12.5', unit: 'N/A', tokens: 12_500_000, tokenKind: 'input', tier: 'global' });
+    expect(r.notes.join('\n')).toMatch(/1 period\(s\) are estimated/);
+  });
+
+  it('renders every format from the same report', async () => {
+    const r = await loadCostsReport({ files: [EXAMPLE] });
+    const json = JSON.parse(renderCosts(r, 'json')) as typeof r;
+    expect(Object.keys(json)).toEqual(expect.arrayContaining(['schemaVersion', 'period', 'bedrock', 'unrecognizedUsageTypes', 'otherServices', 'estimated']));
+    expect(Object.keys(json.bedrock)).toEqual(expect.arrayContaining(['totalUsd', 'byModel', 'byTokenKind', 'byPeriod']));
+    const csv = renderCosts(r, 'csv').split('\n');
+    expect(csv).toHaveLength(14);
+    expect(csv[0]).toMatch(/^period_start,period_end,estimated,service,usage_type/);
+    expect(csv[1]).toBe(
+      '2025-11-03,2025-11-04,false,Claude Sonnet 4.5 (Amazon Bedrock Edition),USE1-MP:USE1_InputTokenCount_Global-Units,tokens,anthropic.claude-sonnet-4-5,Claude Sonnet 4.5,us-east-1,input,global,true,37.5,12.5,N/A,12500000,',
+    );
+    const table = renderCosts(r, 'table');
+    expect(table).toMatch(/Total \$137\.16/);
+    expect(table).toMatch(/anthropic\.claude-sonnet-4-5\s+\$67\.80\s+\$33\.75\s+\$12\.00\s+\$7\.50\s+\$121\.05/);
+    expect(renderCosts(r, 'markdown')).toMatch(/\| anthropic\.claude-haiku-4-5 \| \$5\.50 \| \$2\.75 \|/);
+  });
+});
+
+const page = (results: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({ GroupDefinitions: GROUP_DEFINITIONS, ResultsByTime: results, ...extra });
+
+describe('several pages and files', () => {
+  it('merges pages of the same period, sums exactly and lists other services apart', () => {
+    const p1 = page([resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', '0.1', '1666.6666666667']])], { NextPageToken: 'abc' });
+    const p2 = page([
+      resultByTime('2025-11-01', '2025-11-02', [
+        ['Amazon Bedrock', 'USE1-NovaLite-output-tokens', '0.2', '833.3333333333'],
+        ['Amazon Simple Storage Service', 'USE1-TimedStorage-ByteHrs', '1.0000000001', '12'],
+        ['Amazon Bedrock', 'USE1-Guardrail-TextUnitsConsumed', '0.0000000003', '3'],
+      ]),
+    ]);
+    const read = readCostPages([{ source: 'a.json', body: p1 }, { source: 'b.json', body: p2 }], 'UnblendedCost');
+    const r = buildCostsReport(read, { source: { kind: 'file', files: ['a.json', 'b.json'], pages: 2 }, metric: 'UnblendedCost' });
+    expect(r.bedrock.totalUsd).toBe(0.3000000003);
+    expect(r.bedrock.tokenUsd).toBe(0.3);
+    expect(r.bedrock.unrecognizedUsd).toBe(0.0000000003);
+    expect(r.unrecognizedUsageTypes).toEqual([
+      { service: 'Amazon Bedrock', usageType: 'USE1-Guardrail-TextUnitsConsumed', costUsd: 3e-10, quantity: 3, unit: 'N/A', reason: 'guardrails' },
+    ]);
+    expect(r.otherServices).toEqual([{ service: 'Amazon Simple Storage Service', costUsd: 1.0000000001 }]);
+    expect(r.bedrock.byPeriod).toHaveLength(1);
+    expect(r.notes.join('\n')).toMatch(/a\.json has a NextPageToken/);
+  });
+
+  it('reads a file holding an array of pages, filters to --start/--end and reports AmortizedCost on request', async () => {
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/tokor-costs-`);
+    const amortized = (cost: string, am: string) => ({
+      TimePeriod: { Start: '2025-10-01', End: '2025-11-01' },
+      Groups: [{ Keys: ['Amazon Bedrock', 'USE1-NovaPro-input-tokens'], Metrics: { UnblendedCost: { Amount: cost, Unit: 'USD' }, AmortizedCost: { Amount: am, Unit: 'USD' }, UsageQuantity: { Amount: '10', Unit: 'N/A' } } }],
+      Estimated: false,
+    });
+    const file = `${dir}/pages.json`;
+    await writeFile(file, JSON.stringify([page([amortized('8', '6')]), page([{ ...amortized('1', '1'), TimePeriod: { Start: '2025-11-01', End: '2025-12-01' } }])]));
+    const r = await loadCostsReport({ files: [file], amortized: true, start: '2025-10-01', end: '2025-11-01' });
+    expect(r.metric).toBe('AmortizedCost');
+    expect(r.granularity).toBe('MONTHLY');
+    expect(r.bedrock.totalUsd).toBe(6);
+    expect(r.notes.join('\n')).toMatch(/1 period\(s\) outside 2025-10-01\.\.2025-11-01/);
+    expect(r.source.pages).toBe(2);
+  });
+});
+
+describe('bad saved responses are input errors naming the file', () => {
+  const cases: [string, unknown, RegExp][] = [
+    ['not an object', [1, 2], /x\.json \[0\]: not a GetCostAndUsage response/],
+    ['no ResultsByTime', { Foo: 1 }, /x\.json: not a GetCostAndUsage response: no ResultsByTime array/],
+    ['grouped by service only', { GroupDefinitions: [{ Type: 'DIMENSION', Key: 'SERVICE' }], ResultsByTime: [] }, /grouped by SERVICE: tokor needs/],
+    ['ungrouped totals', { ResultsByTime: [{ TimePeriod: { Start: '2025-11-01', End: '2025-11-02' }, Total: { UnblendedCost: { Amount: '1', Unit: 'USD' } } }] }, /has totals but no Groups/],
+    ['amount not a number', page([resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', 'abc', '1']])]), /ResultsByTime\[0\]\.Groups\[0\]\.Metrics\.UnblendedCost\.Amount is not a number: "abc"/],
+    ['quantity not a number', page([resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', '1', '']])]), /UsageQuantity\.Amount is not a number/],
+    ['bad date', page([resultByTime('2025-13-01', '2025-11-02', [])]), /is not YYYY-MM-DD/],
+    ['hourly', page([resultByTime('2025-11-01T00:00:00Z', '2025-11-01T01:00:00Z', [])]), /hourly/],
+    ['duplicate group', page([resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'U', '1', '1'], ['Amazon Bedrock', 'U', '1', '1']])]), /appears twice/],
+    ['wrong currency', page([{ TimePeriod: { Start: '2025-11-01', End: '2025-11-02' }, Groups: [{ Keys: ['Amazon Bedrock', 'U'], Metrics: { UnblendedCost: { Amount: '1', Unit: 'CNY' } } }] }]), /in CNY: tokor reports USD/],
+    ['missing metric', page([{ TimePeriod: { Start: '2025-11-01', End: '2025-11-02' }, Groups: [{ Keys: ['Amazon Bedrock', 'U'], Metrics: { AmortizedCost: { Amount: '1', Unit: 'USD' } } }] }]), /has no UnblendedCost metric \(it has: AmortizedCost\); run with --amortized/],
+  ];
+  it.each(cases)('%s', (_name, body, message) => {
+    const pages = Array.isArray(body) ? body.map((b, i) => ({ source: `x.json [${i}]`, body: b })) : [{ source: 'x.json', body }];
+    let err: unknown;
+    try {
+      readCostPages(pages, 'UnblendedCost');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as InputError).exitCode).toBe(2);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it('unreadable and non-JSON files', async () => {
+    await expect(readCostFiles(['/nonexistent/ce.json'])).rejects.toThrow(/\/nonexistent\/ce\.json: cannot read the file \(ENOENT\)/);
+    const { mkdtemp, writeFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(`${tmpdir()}/tokor-costs-`);
+    await writeFile(`${dir}/bad.json`, '{"ResultsByTime": [');
+    await expect(readCostFiles([`${dir}/bad.json`])).rejects.toThrow(/bad\.json: not JSON/);
+  });
+
+  it('needs both dates and a real range', async () => {
+    await expect(loadCostsReport({ files: [EXAMPLE], start: '2025-11-03' })).rejects.toThrow(UsageError);
+    await expect(loadCostsReport({ files: [EXAMPLE], start: '2025-11-05', end: '2025-11-03' })).rejects.toThrow(/must be after/);
+    await expect(loadCostsReport({})).rejects.toThrow(/give --start and --end/);
+  });
+});

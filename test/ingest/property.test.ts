@@ -1,0 +1,169 @@
+/**
+ * Property tests: random and mutated records never make the readers throw,
+ * and whatever they keep has sane counts (whole numbers ≥ 0, never NaN).
+ */
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { TrafficEvent } from '../../src/types.js';
+import { RecordError, csvRowToRecord, parseJsonLine, resolveCsvColumns } from '../../src/ingest/index.js';
+import { AWS_EXAMPLES, fixture } from './helpers.js';
+
+const SEED = 20251103;
+const loc = { file: 'prop.jsonl', line: 1 };
+
+const jsonLines = (file: string): unknown[] =>
+  readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as unknown);
+const BEDROCK = [...jsonLines(AWS_EXAMPLES), ...jsonLines(fixture('bedrock-bodies.jsonl'))];
+const OPENAI = [...jsonLines(fixture('litellm.jsonl')), ...jsonLines(fixture('gateway.jsonl'))];
+
+function checkEvent(ev: TrafficEvent): void {
+  if (ev.kind === 'skipped') {
+    expect(typeof ev.skipped.reason).toBe('string');
+    expect(ev.skipped.reason.length).toBeGreaterThan(0);
+    expect(ev.skipped.reason.length).toBeLessThanOrEqual(201);
+    return;
+  }
+  const r = ev.record;
+  for (const v of Object.values(r.tokens)) {
+    expect(Number.isInteger(v)).toBe(true);
+    expect(v).toBeGreaterThanOrEqual(0);
+  }
+  expect(typeof r.modelId).toBe('string');
+  expect(r.modelId.length).toBeGreaterThan(0);
+  for (const v of Object.values(r.tags)) expect(typeof v).toBe('string');
+  if (r.timestamp !== undefined) expect(Number.isNaN(Date.parse(r.timestamp))).toBe(false);
+  for (const t of [r.prompt, r.system, r.outputText]) {
+    if (t !== undefined) {
+      expect(typeof t).toBe('string');
+      expect(t.length).toBeLessThanOrEqual(8000);
+    }
+  }
+  if (r.maxTokens !== undefined) expect(Number.isInteger(r.maxTokens) && r.maxTokens > 0).toBe(true);
+}
+
+/** All [container, key] pairs of a JSON value, depth-first. */
+function slots(v: unknown, out: [Record<string, unknown> | unknown[], string | number][] = []): typeof out {
+  if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), slots(x, out)));
+  else if (typeof v === 'object' && v !== null) {
+    for (const k of Object.keys(v)) {
+      out.push([v as Record<string, unknown>, k]);
+      slots((v as Record<string, unknown>)[k], out);
+    }
+  }
+  return out;
+}
+
+const nasty = fc.oneof(
+  fc.jsonValue(),
+  fc.integer({ min: -1_000_000, max: -1 }),
+  fc.constantFrom('NaN', 'Infinity', '-1', '1e309', '', ' ', '12abc', '2025-02-30T00:00:00Z', 'xxxxxxxxxxxx', null, true, [], {}),
+  fc.double(),
+  fc.string(),
+);
+const mutation = fc.record({ at: fc.nat(), kind: fc.constantFrom('drop', 'set', 'wrap'), value: nasty });
+
+function mutate(base: unknown, muts: { at: number; kind: string; value: unknown }[]): unknown {
+  const obj = structuredClone(base);
+  for (const m of muts) {
+    const all = slots(obj);
+    if (all.length === 0) break;
+    const [container, key] = all[m.at % all.length]!;
+    const c = container as Record<string | number, unknown>;
+    if (m.kind === 'drop') {
+      if (Array.isArray(container)) container.splice(key as number, 1);
+      else delete c[key];
+    } else if (m.kind === 'set') c[key] = m.value;
+    else c[key] = [c[key]];
+  }
+  return obj;
+}
+
+describe('readers never throw on bad data', () => {
+  it('random JSON values, both formats', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.constantFrom('bedrock' as const, 'openai' as const), (v, format) => {
+        checkEvent(parseJsonLine(format, JSON.stringify(v) ?? 'null', loc));
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('random strings, both formats', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 200 }), fc.constantFrom('bedrock' as const, 'openai' as const), (s, format) => {
+        checkEvent(parseJsonLine(format, s, loc));
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('mutated real Bedrock records (dropped keys, wrong types, negative counts)', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...BEDROCK), fc.array(mutation, { minLength: 1, maxLength: 6 }), (base, muts) => {
+        checkEvent(parseJsonLine('bedrock', JSON.stringify(mutate(base, muts)), loc));
+      }),
+      { seed: SEED, numRuns: 600 },
+    );
+  });
+
+  it('mutated OpenAI-style records', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...OPENAI), fc.array(mutation, { minLength: 1, maxLength: 6 }), (base, muts) => {
+        checkEvent(parseJsonLine('openai', JSON.stringify(mutate(base, muts)), loc));
+      }),
+      { seed: SEED, numRuns: 400 },
+    );
+  });
+
+  it('truncated lines are skipped as malformed JSON', () => {
+    fc.assert(
+      fc.property(fc.constantFrom(...BEDROCK), fc.double({ min: 0, max: 0.999, noNaN: true }), (base, frac) => {
+        const line = JSON.stringify(base);
+        const cut = line.slice(0, Math.floor(line.length * frac));
+        const ev = parseJsonLine('bedrock', cut, loc);
+        checkEvent(ev);
+        expect(ev.kind).toBe('skipped');
+        if (ev.kind === 'skipped') expect(ev.skipped.reason).toMatch(/^malformed JSON: /);
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('negative counts anywhere in the token fields are never kept', () => {
+    const fields = [
+      ['input', 'inputTokenCount'],
+      ['input', 'cacheReadInputTokenCount'],
+      ['input', 'cacheWriteInputTokenCount'],
+      ['output', 'outputTokenCount'],
+    ] as const;
+    fc.assert(
+      fc.property(fc.constantFrom(...fields), fc.integer({ min: -1e9, max: -1 }), ([part, key], n) => {
+        const rec = structuredClone(BEDROCK[0]) as Record<string, Record<string, unknown>>;
+        rec[part]![key] = n;
+        const ev = parseJsonLine('bedrock', JSON.stringify(rec), loc);
+        expect(ev.kind).toBe('skipped');
+        if (ev.kind === 'skipped') expect(ev.skipped.reason).toBe(`${part}.${key} is negative (${n})`);
+      }),
+      { seed: SEED, numRuns: 100 },
+    );
+  });
+
+  it('CSV rows with random cells give a record or a RecordError, nothing else', () => {
+    const header = ['model', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'timestamp', 'team'];
+    const cols = resolveCsvColumns(header, { fields: {}, tags: {} }, 'prop.csv');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.string(), fc.integer().map(String), fc.constant('')), { minLength: 6, maxLength: 6 }), (row) => {
+        try {
+          checkEvent({ kind: 'record', record: csvRowToRecord(row, cols, loc) });
+        } catch (e) {
+          expect(e).toBeInstanceOf(RecordError);
+        }
+      }),
+      { seed: SEED, numRuns: 300 },
+    );
+  });
+});

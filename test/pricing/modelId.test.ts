@@ -1,0 +1,123 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalModelKey, parseModelId } from '../../src/pricing/index.js';
+
+// Real IDs as Bedrock invocation logs, gateways and the AWS docs spell them.
+const TABLE: [string, string][] = [
+  // contract examples
+  ['anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-sonnet-4-5'],
+  ['us.amazon.nova-lite-v1:0', 'amazon.nova-lite'],
+  ['anthropic.claude-3-haiku-20240307-v1:0', 'anthropic.claude-3-haiku'],
+  ['meta.llama3-1-70b-instruct-v1:0', 'meta.llama3-1-70b-instruct'],
+  ['mistral.mistral-large-2407-v1:0', 'mistral.mistral-large-2407'],
+  // bare IDs with version suffixes and date stamps
+  ['anthropic.claude-3-5-sonnet-20240620-v1:0', 'anthropic.claude-3-5-sonnet'],
+  ['anthropic.claude-3-5-sonnet-20241022-v2:0', 'anthropic.claude-3-5-sonnet'],
+  ['anthropic.claude-3-5-haiku-20241022-v1:0', 'anthropic.claude-3-5-haiku'],
+  ['anthropic.claude-3-7-sonnet-20250219-v1:0', 'anthropic.claude-3-7-sonnet'],
+  ['anthropic.claude-sonnet-4-20250514-v1:0', 'anthropic.claude-sonnet-4'],
+  ['anthropic.claude-opus-4-20250514-v1:0', 'anthropic.claude-opus-4'],
+  ['anthropic.claude-opus-4-1-20250805-v1:0', 'anthropic.claude-opus-4-1'],
+  ['anthropic.claude-haiku-4-5-20251001-v1:0', 'anthropic.claude-haiku-4-5'],
+  ['anthropic.claude-opus-4-5-20251101-v1:0', 'anthropic.claude-opus-4-5'],
+  ['anthropic.claude-3-haiku-20240307-v1:0:200k', 'anthropic.claude-3-haiku'],
+  ['anthropic.claude-3-sonnet-20240229-v1:0:28k', 'anthropic.claude-3-sonnet'],
+  ['amazon.nova-pro-v1:0:300k', 'amazon.nova-pro'],
+  ['amazon.nova-micro-v1:0', 'amazon.nova-micro'],
+  ['amazon.nova-premier-v1:0', 'amazon.nova-premier'],
+  ['amazon.titan-text-express-v1', 'amazon.titan-text-express'],
+  ['meta.llama3-1-8b-instruct-v1:0', 'meta.llama3-1-8b-instruct'],
+  ['meta.llama3-3-70b-instruct-v1:0', 'meta.llama3-3-70b-instruct'],
+  ['meta.llama4-scout-17b-instruct-v1:0', 'meta.llama4-scout-17b-instruct'],
+  ['meta.llama4-maverick-17b-instruct-v1:0', 'meta.llama4-maverick-17b-instruct'],
+  ['mistral.mistral-7b-instruct-v0:2', 'mistral.mistral-7b-instruct'],
+  ['mistral.mixtral-8x7b-instruct-v0:1', 'mistral.mixtral-8x7b-instruct'],
+  ['mistral.mistral-large-2402-v1:0', 'mistral.mistral-large-2402'],
+  ['mistral.mistral-small-2402-v1:0', 'mistral.mistral-small-2402'],
+  ['mistral.pixtral-large-2502-v1:0', 'mistral.pixtral-large-2502'],
+  ['openai.gpt-oss-120b-1:0', 'openai.gpt-oss-120b'],
+  ['cohere.command-r-plus-v1:0', 'cohere.command-r-plus'],
+  // cross-region inference profile IDs
+  ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-sonnet-4-5'],
+  ['eu.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-sonnet-4-5'],
+  ['apac.anthropic.claude-3-5-sonnet-20241022-v2:0', 'anthropic.claude-3-5-sonnet'],
+  ['jp.anthropic.claude-haiku-4-5-20251001-v1:0', 'anthropic.claude-haiku-4-5'],
+  ['au.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-sonnet-4-5'],
+  ['us-gov.anthropic.claude-3-haiku-20240307-v1:0', 'anthropic.claude-3-haiku'],
+  ['global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-sonnet-4-5'],
+  ['global.anthropic.claude-opus-4-5-20251101-v1:0', 'anthropic.claude-opus-4-5'],
+  ['apac.amazon.nova-micro-v1:0', 'amazon.nova-micro'],
+  ['eu.mistral.pixtral-large-2502-v1:0', 'mistral.pixtral-large-2502'],
+  ['us.meta.llama4-maverick-17b-instruct-v1:0', 'meta.llama4-maverick-17b-instruct'],
+  ['US.Anthropic.Claude-3-Haiku-20240307-V1:0', 'anthropic.claude-3-haiku'],
+  // ARNs
+  ['arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0', 'anthropic.claude-3-haiku'],
+  ['arn:aws:bedrock:eu-central-1::foundation-model/amazon.nova-lite-v1:0', 'amazon.nova-lite'],
+  ['arn:aws:bedrock:us-east-1:111122223333:inference-profile/us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'anthropic.claude-sonnet-4-5'],
+  ['arn:aws:bedrock:eu-west-1:111122223333:inference-profile/global.anthropic.claude-haiku-4-5-20251001-v1:0', 'anthropic.claude-haiku-4-5'],
+  ['arn:aws-us-gov:bedrock:us-gov-west-1::foundation-model/anthropic.claude-3-5-sonnet-20240620-v1:0', 'anthropic.claude-3-5-sonnet'],
+  // gateways (LiteLLM, Azure, Vertex)
+  ['bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0', 'anthropic.claude-3-5-sonnet'],
+  ['bedrock/converse/amazon.nova-lite-v1:0', 'amazon.nova-lite'],
+  ['bedrock/us-east-1/mistral.mixtral-8x7b-instruct-v0:1', 'mistral.mixtral-8x7b-instruct'],
+  ['gpt-4o', 'openai/gpt-4o'],
+  ['gpt-4o-2024-08-06', 'openai/gpt-4o'],
+  ['gpt-4o-mini-2024-07-18', 'openai/gpt-4o-mini'],
+  ['openai/gpt-4.1-mini-2025-04-14', 'openai/gpt-4.1-mini'],
+  ['o3-2025-04-16', 'openai/o3'],
+  ['o4-mini', 'openai/o4-mini'],
+  ['azure/gpt-4o', 'azure-openai/gpt-4o'],
+  ['azure-openai/gpt-4.1', 'azure-openai/gpt-4.1'],
+  ['azure_openai/gpt-4o-mini', 'azure-openai/gpt-4o-mini'],
+  ['gemini-2.5-flash', 'vertex/gemini-2.5-flash'],
+  ['gemini-2.0-flash-001', 'vertex/gemini-2.0-flash'],
+  ['gemini-2.0-flash-lite-001', 'vertex/gemini-2.0-flash-lite'],
+  ['vertex_ai/gemini-2.5-pro', 'vertex/gemini-2.5-pro'],
+  ['google/gemini-2.5-flash-lite', 'vertex/gemini-2.5-flash-lite'],
+  ['models/gemini-2.5-flash', 'vertex/gemini-2.5-flash'],
+  ['projects/p1/locations/us-central1/publishers/google/models/gemini-2.0-flash-001', 'vertex/gemini-2.0-flash'],
+];
+
+describe('canonicalModelKey', () => {
+  it.each(TABLE)('%s → %s', (id, key) => {
+    expect(canonicalModelKey(id)).toBe(key);
+  });
+
+  it('keeps ARNs that name no model as they are, flagged for the modelMap', () => {
+    const arns = [
+      'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6',
+      'arn:aws:bedrock:us-east-1:111122223333:prompt-router/abcdefgh1234',
+      'arn:aws:bedrock:us-east-1:111122223333:default-prompt-router/anthropic.claude:1',
+      'arn:aws:bedrock:us-west-2:111122223333:provisioned-model/xyz123',
+    ];
+    for (const arn of arns) {
+      const p = parseModelId(arn);
+      expect(p.key).toBe(arn);
+      expect(p.needsMapping).toBe(true);
+      expect(p.region).toMatch(/^us-(east-1|west-2)$/);
+    }
+  });
+});
+
+describe('parseModelId', () => {
+  it('keeps the profile prefix, the ARN region and the dated key', () => {
+    const p = parseModelId('arn:aws:bedrock:eu-west-3:111122223333:inference-profile/eu.anthropic.claude-3-5-sonnet-20240620-v1:0');
+    expect(p).toMatchObject({
+      key: 'anthropic.claude-3-5-sonnet',
+      datedKey: 'anthropic.claude-3-5-sonnet-20240620',
+      profile: 'eu',
+      region: 'eu-west-3',
+      provider: 'bedrock',
+      arnResource: 'inference-profile',
+      needsMapping: false,
+    });
+    expect(parseModelId('global.amazon.nova-2-lite-v1:0').profile).toBe('global');
+    expect(parseModelId('anthropic.claude-3-haiku-20240307-v1:0').profile).toBeUndefined();
+    expect(parseModelId('gpt-4o-2024-05-13').datedKey).toBe('openai/gpt-4o-2024-05-13');
+  });
+
+  it('does not mistake a foundation model for a profile', () => {
+    // "us" would only be a prefix with at least two more dot-separated parts
+    expect(parseModelId('amazon.nova-lite-v1:0').profile).toBeUndefined();
+    expect(canonicalModelKey('unknown-model')).toBe('unknown-model');
+  });
+});

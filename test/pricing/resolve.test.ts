@@ -1,0 +1,155 @@
+import { describe, expect, it } from 'vitest';
+import { builtinCatalog, keyForName, loadCatalog, nearMatches, resolvePrice, type Catalog } from '../../src/pricing/index.js';
+
+const cat = builtinCatalog();
+const rates = (c: Catalog, id: string, region?: string) => {
+  const r = resolvePrice(c, id, region);
+  return r && { key: r.modelKey, region: r.price.region, input: r.price.input, output: r.price.output, note: r.note };
+};
+
+describe('resolvePrice: regions', () => {
+  it('prices a geo profile at the record region, exact match first', () => {
+    expect(rates(cat, 'eu.amazon.nova-lite-v1:0', 'eu-central-1')).toEqual({
+      key: 'amazon.nova-lite', region: 'eu-central-1', input: '0.078', output: '0.312', note: undefined,
+    });
+    expect(rates(cat, 'us.amazon.nova-lite-v1:0', 'us-west-2')).toMatchObject({ region: 'us-west-2', input: '0.06', note: undefined });
+  });
+
+  it('falls back to us-east-1 with a note when the region has no price', () => {
+    expect(rates(cat, 'eu.amazon.nova-lite-v1:0', 'eu-west-3')).toMatchObject({
+      region: 'us-east-1', input: '0.06', note: 'us-east-1 price used: no eu-west-3 price',
+    });
+    expect(rates(cat, 'meta.llama3-3-70b-instruct-v1:0', 'eu-central-1')?.note).toBe('us-east-1 price used: no eu-central-1 price');
+    // offered in one region only: that region, with a note
+    expect(rates(cat, 'mistral.mistral-large-2407-v1:0', 'us-east-1')).toMatchObject({
+      region: 'us-west-2', note: 'us-west-2 price used: no us-east-1 price',
+    });
+  });
+
+  it('takes the region from an ARN, and a geo profile without any region from its home region', () => {
+    expect(rates(cat, 'arn:aws:bedrock:eu-central-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0')).toMatchObject({
+      region: 'eu-central-1', note: undefined,
+    });
+    expect(rates(cat, 'arn:aws:bedrock:eu-central-1:111122223333:inference-profile/eu.anthropic.claude-sonnet-4-5-20250929-v1:0')).toMatchObject({
+      region: 'eu-central-1', input: '3.3',
+    });
+    expect(rates(cat, 'eu.anthropic.claude-haiku-4-5-20251001-v1:0')).toMatchObject({
+      region: 'eu-central-1', note: 'eu. profile without a region: eu-central-1 price used',
+    });
+    expect(rates(cat, 'anthropic.claude-3-haiku-20240307-v1:0')?.note).toBe('us-east-1 price used: no region in record');
+    // an explicit region beats the ARN's
+    expect(rates(cat, 'arn:aws:bedrock:eu-central-1::foundation-model/amazon.nova-pro-v1:0', 'us-east-1')).toMatchObject({ region: 'us-east-1' });
+  });
+});
+
+describe('resolvePrice: global vs geo profiles (Claude 4.5: regional = global + 10%)', () => {
+  it.each([
+    ['anthropic.claude-sonnet-4-5-20250929-v1:0', '3', '15', '3.3', '16.5'],
+    ['anthropic.claude-haiku-4-5-20251001-v1:0', '1', '5', '1.1', '5.5'],
+    ['anthropic.claude-opus-4-5-20251101-v1:0', '5', '25', '5.5', '27.5'],
+  ])('%s', (id, gi, go, ri, ro) => {
+    for (const region of ['us-east-1', 'us-west-2', 'eu-central-1', 'ap-northeast-1']) {
+      expect(rates(cat, `global.${id}`, region)).toMatchObject({ region: 'global', input: gi, output: go, note: undefined });
+    }
+    for (const [prefix, region] of [['us.', 'us-east-1'], ['us.', 'us-west-2'], ['eu.', 'eu-central-1'], ['', 'us-east-1']] as const) {
+      expect(rates(cat, `${prefix}${id}`, region)).toMatchObject({ region, input: ri, output: ro });
+    }
+    // exactly +10% on every listed rate
+    const g = resolvePrice(cat, `global.${id}`)!.price;
+    const r = resolvePrice(cat, `us.${id}`, 'us-east-1')!.price;
+    for (const f of ['input', 'output', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h'] as const) {
+      expect(Math.round(Number(g[f]) * 1.1 * 1e6) / 1e6, f).toBe(Number(r[f]));
+    }
+  });
+
+  it('a global profile of a model without a global price takes the regional price, with a note', () => {
+    expect(rates(cat, 'global.anthropic.claude-3-haiku-20240307-v1:0', 'us-west-2')).toMatchObject({
+      region: 'us-west-2', note: 'no global-profile price for anthropic.claude-3-haiku: us-west-2 price used',
+    });
+    // Sonnet 4 has a global row at the regional price: no note
+    expect(rates(cat, 'global.anthropic.claude-sonnet-4-20250514-v1:0', 'us-east-1')).toMatchObject({ region: 'global', input: '3', note: undefined });
+  });
+});
+
+describe('resolvePrice: the anchors', () => {
+  it('Sonnet 4.5 global $3/$15, cache read $0.30, cache write $3.75; Haiku 4.5 regional batch $0.55; Nova Lite $0.06/$0.24, cache read $0.015', () => {
+    const s = resolvePrice(cat, 'global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us-east-1')!.price;
+    expect([s.input, s.output, s.cacheRead, s.cacheWrite5m]).toEqual(['3', '15', '0.3', '3.75']);
+    const h = resolvePrice(cat, 'us.anthropic.claude-haiku-4-5-20251001-v1:0', 'us-east-1')!.price;
+    expect([h.input, h.batchInput, h.batchOutput]).toEqual(['1.1', '0.55', '2.75']);
+    const n = resolvePrice(cat, 'us.amazon.nova-lite-v1:0', 'us-east-1')!.price;
+    expect([n.input, n.output, n.cacheRead]).toEqual(['0.06', '0.24', '0.015']);
+  });
+
+  it('the default ladder (DEFAULT_TIERS) is priced', () => {
+    for (const id of ['us.amazon.nova-lite-v1:0', 'us.anthropic.claude-haiku-4-5-20251001-v1:0', 'us.anthropic.claude-sonnet-4-5-20250929-v1:0']) {
+      expect(resolvePrice(cat, id, 'us-east-1'), id).toBeDefined();
+    }
+  });
+});
+
+describe('resolvePrice: other providers', () => {
+  it('prices Azure and Vertex keys at their global list price, whatever the region', () => {
+    expect(rates(cat, 'azure-openai/gpt-4o', 'westeurope')).toMatchObject({ key: 'azure-openai/gpt-4o', input: '2.5', note: undefined });
+    expect(rates(cat, 'gemini-2.5-flash', 'us-central1')).toMatchObject({ key: 'vertex/gemini-2.5-flash', input: '0.3', output: '2.5' });
+    expect(rates(cat, 'projects/p/locations/europe-west4/publishers/google/models/gemini-2.0-flash-001')).toMatchObject({ input: '0.15' });
+  });
+
+  it('prices plain OpenAI names at the Azure Global Standard rate, with a note; a dated entry wins', () => {
+    expect(rates(cat, 'gpt-4o-mini-2024-07-18')).toMatchObject({
+      key: 'azure-openai/gpt-4o-mini', input: '0.15', note: 'openai/gpt-4o-mini priced at the Azure OpenAI Global Standard rate',
+    });
+    expect(rates(cat, 'openai/gpt-4o-2024-05-13')).toMatchObject({ key: 'azure-openai/gpt-4o-2024-05-13', input: '5' });
+    expect(rates(cat, 'azure/gpt-4o-2024-11-20')).toMatchObject({ key: 'azure-openai/gpt-4o', input: '2.5' });
+  });
+});
+
+describe('resolvePrice: unknown models and the modelMap', () => {
+  const profile = 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2c3d4e5f6';
+  const router = 'arn:aws:bedrock:us-east-1:111122223333:prompt-router/r0uter';
+
+  it('never prices an unknown model: undefined, so the caller counts it as unpriced', () => {
+    for (const id of ['acme.unknown-model-v1:0', 'my-gpt4o-deployment', profile, router, '']) {
+      expect(resolvePrice(cat, id, 'us-east-1'), id).toBeUndefined();
+    }
+  });
+
+  it('resolves application-inference-profile and prompt-router ARNs through the modelMap, keeping the ARN region', async () => {
+    const c = await loadCatalog({
+      modelMap: {
+        [profile]: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0',
+        r0uter: 'anthropic.claude-3-haiku-20240307-v1:0', // the resource id alone also works
+        'my-gpt4o-deployment': 'azure-openai/gpt-4o',
+      },
+    });
+    expect(rates(c, profile)).toMatchObject({
+      key: 'anthropic.claude-sonnet-4-5', region: 'us-east-1', input: '3.3',
+      note: `${profile} priced as us.anthropic.claude-sonnet-4-5-20250929-v1:0 (modelMap)`,
+    });
+    expect(rates(c, router, 'eu-central-1')).toMatchObject({ key: 'anthropic.claude-3-haiku', region: 'eu-central-1' });
+    expect(rates(c, 'my-gpt4o-deployment')).toMatchObject({ key: 'azure-openai/gpt-4o' });
+    expect(resolvePrice(c, 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/other')).toBeUndefined();
+  });
+
+  it('caches per (modelId, region): same object back, different regions kept apart', () => {
+    const a = resolvePrice(cat, 'us.amazon.nova-pro-v1:0', 'us-east-1');
+    expect(resolvePrice(cat, 'us.amazon.nova-pro-v1:0', 'us-east-1')).toBe(a);
+    expect(resolvePrice(cat, 'us.amazon.nova-pro-v1:0', 'eu-central-1')!.price.region).toBe('eu-central-1');
+    expect(resolvePrice(cat, 'nope.model', 'us-east-1')).toBeUndefined();
+    expect(resolvePrice(cat, 'nope.model', 'us-east-1')).toBeUndefined();
+  });
+
+  it('suggests near matches', () => {
+    expect(nearMatches(cat, 'anthropic.claude-sonet-4-5')[0]).toBe('anthropic.claude-sonnet-4-5');
+    expect(nearMatches(cat, 'us.amazon.nova-lyte-v1:0')).toContain('amazon.nova-lite');
+    expect(nearMatches(cat, 'zzzzzzzzzzzzzzzzzzzzzzzzzzzz')).toEqual([]);
+  });
+
+  it('maps Cost Explorer service names and usage-type model names to keys', () => {
+    expect(keyForName(cat, 'Claude Sonnet 4.5 (Amazon Bedrock Edition)')).toBe('anthropic.claude-sonnet-4-5');
+    expect(keyForName(cat, 'Claude Haiku 4.5 (Amazon Bedrock Edition)')).toBe('anthropic.claude-haiku-4-5');
+    expect(keyForName(cat, 'Claude 3.5 Sonnet v2 (Amazon Bedrock Edition)')).toBe('anthropic.claude-3-5-sonnet');
+    expect(keyForName(cat, 'NovaLite')).toBe('amazon.nova-lite');
+    expect(keyForName(cat, 'Claude 9 (Amazon Bedrock Edition)')).toBeUndefined();
+  });
+});

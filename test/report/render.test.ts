@@ -1,0 +1,311 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { wilson } from '../../src/stats/interval.js';
+import {
+  CSP,
+  buildHeadline,
+  detectKind,
+  escapeHtml,
+  parseAnalyzeInput,
+  parseCalibrateInput,
+  parseCostsInput,
+  parseEvalInputs,
+  renderAnalyzeHtml,
+  renderCalibrateHtml,
+  renderCostsHtml,
+  renderEvalHtml,
+  renderReportHtml,
+  summarizeEvalResults,
+} from '../../src/report/html/index.js';
+import { html, trusted } from '../../src/report/html/html.js';
+import { fmtByKey, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../../src/report/html/format.js';
+import { PAYLOADS, disallowedMarkup, fixture, fixtureText } from './helpers.js';
+
+/** Text of the element with this id: tags dropped, entities of the escaper decoded. */
+function section(page: string, id: string): string {
+  const start = page.indexOf(`id="${id}"`);
+  expect(start, `element #${id}`).toBeGreaterThan(0);
+  const end = page.indexOf('</figure>', start);
+  return page
+    .slice(start, end)
+    .replace(/<svg[\s\S]*?<\/svg>/g, '')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&')
+    .replace(/\s+/g, ' ');
+}
+
+describe('escaping', () => {
+  it('escapes markup, quotes and backticks and drops control characters', () => {
+    expect(escapeHtml(`<a href="x" title='y'>\`&\u0000</a>`)).toBe('&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&#96;&amp;&lt;/a&gt;');
+    expect(escapeHtml(undefined)).toBe('');
+    expect(escapeHtml(12)).toBe('12');
+  });
+
+  it('the html tag escapes interpolations unless they are trusted, arrays included', () => {
+    const bad = '<script>alert(1)</script>';
+    expect(html`<p title="${bad}">${bad}</p>`.html).toBe('<p title="&lt;script&gt;alert(1)&lt;/script&gt;">&lt;script&gt;alert(1)&lt;/script&gt;</p>');
+    expect(html`<ul>${['<b>', html`<li>${'&'}</li>`]}</ul>`.html).toBe('<ul>&lt;b&gt;<li>&amp;</li></ul>');
+    expect(html`${trusted('<b>ok</b>')}`.html).toBe('<b>ok</b>');
+  });
+});
+
+describe('formatting', () => {
+  it('follows the key conventions: Usd dollars, Pct points, shares fractions', () => {
+    expect(fmtUsd(1842.37)).toBe('$1,842.37');
+    expect(fmtUsd(0.00011)).toBe('$0.000110');
+    expect(fmtUsd(-3)).toBe('−$3.00');
+    expect(fmtUsd('12.5')).toBe('$12.50');
+    expect(fmtUsd(undefined)).toBe('—');
+    expect(fmtPct(58.0898)).toBe('58.1%');
+    expect(fmtShare(0.718067)).toBe('71.8%');
+    expect(fmtShareInterval([0.705, 0.7311])).toBe('70.5–73.1%');
+    expect(fmtByKey('costUsd', 3)).toBe('$3.00');
+    expect(fmtByKey('savingsPct', 71.47)).toBe('71.5%');
+    expect(fmtByKey('shareOfCost', 0.2)).toBe('20.0%');
+    expect(fmtByKey('passRate', 0.5)).toBe('50.0%');
+    expect(fmtByKey('items', 50)).toBe('50');
+    expect(fmtByKey('latencyP50Ms', 1234.4)).toBe('1,234 ms');
+    expect(fmtByKey('ci95', [0.1, 0.2])).toBe('10.0–20.0%');
+  });
+});
+
+describe('inputs', () => {
+  it('recognises each JSON by its keys', () => {
+    expect(detectKind(fixture('analyze.json'))).toBe('analyze');
+    expect(detectKind(fixture('analyze-minimal.json'))).toBe('analyze');
+    expect(detectKind(fixture('eval-summary.json'))).toBe('eval-summary');
+    expect(detectKind(fixture('calibrate.json'))).toBe('calibrate');
+    expect(detectKind(fixture('calibrate-nopick.json'))).toBe('calibrate');
+    expect(detectKind(fixture('costs.json'))).toBe('costs');
+    expect(detectKind({ kind: 'tokor-policy' })).toBe('policy');
+    expect(detectKind({ hello: 1 })).toBeUndefined();
+  });
+
+  it('names the file and what it looks like when a file is not what its flag says', () => {
+    expect(() => parseAnalyzeInput(fixtureText('costs.json'), 'costs.json')).toThrow(/^costs\.json: not a tokor analyze JSON \(it looks like a tokor costs JSON\)/);
+    expect(() => parseCostsInput(fixtureText('analyze.json'), 'a.json')).toThrow(InputError);
+    expect(() => parseCalibrateInput('{"x": 1}', 'c.json')).toThrow(/^c\.json: not a tokor calibrate JSON;/);
+    expect(() => parseAnalyzeInput('', 'empty.json')).toThrow(/^empty\.json: empty file/);
+    expect(() => parseAnalyzeInput('{\n"a": 1,\n}', 'broken.json')).toThrow(/^broken\.json:3: not valid JSON/);
+  });
+
+  it('reads --eval files as summaries or results JSONL and reports bad lines as file:line', () => {
+    const [fromResults, summary] = parseEvalInputs([
+      { file: 'r.jsonl', text: fixtureText('eval-results.jsonl') },
+      { file: 's.json', text: fixtureText('eval-summary.json') },
+    ]);
+    expect(fromResults!.computedFrom).toBe('results');
+    expect(summary!.label).toBe('s.json');
+    expect(() => parseEvalInputs([{ file: 'bad.jsonl', text: fixtureText('eval-results-bad.jsonl') }])).toThrow(/^bad\.jsonl:3: not valid JSON/);
+    expect(() => parseEvalInputs([{ file: 'costs.json', text: fixtureText('costs.json') }])).toThrow(/^costs\.json: not a tokor eval summary JSON \(it looks like a tokor costs JSON\)/);
+    expect(() => parseEvalInputs([{ file: 'x.jsonl', text: '{"tier":"a","itemId":"1","pass":true}\n{"tier":"a"}\n' }])).toThrow(/^x\.jsonl:2: not a tokor eval result/);
+  });
+});
+
+describe('summarizeEvalResults', () => {
+  const line = (tier: string, itemId: string, pass: boolean, extra: Record<string, unknown> = {}) => ({ schemaVersion: 1, datasetId: 'd', itemId, tier, model: `m-${tier}`, pass, score: pass ? 1 : 0, costUsd: 0.01, latencyMs: 100, ...extra });
+
+  it('computes pass rates with Wilson intervals, errors apart, the last line of a repeated item winning', () => {
+    const rows = [
+      line('frontier', '1', true),
+      line('frontier', '2', true),
+      line('cheap', '1', false),
+      line('cheap', '1', true), // resumed: this line wins
+      line('cheap', '2', false),
+      line('cheap', '3', false, { error: 'ThrottlingException', costUsd: null }),
+      line('cheap', '4', true, { costUsd: null }),
+    ];
+    const s = summarizeEvalResults(rows);
+    const tiers = s.tiers as Record<string, unknown>[];
+    expect(tiers.map((t) => t.tier)).toEqual(['cheap', 'frontier']);
+    const cheap = tiers[0]!;
+    expect(cheap).toMatchObject({ items: 3, passed: 2, errors: 1, unpriced: 1, model: 'm-cheap', costUsd: 0.02, costPerItemUsd: 0.01 });
+    expect(cheap.passRate).toBeCloseTo(2 / 3, 12);
+    expect(cheap.ci95).toEqual(wilson(2, 3));
+    expect(tiers[1]!.ci95).toEqual(wilson(2, 2));
+  });
+
+  it('orders unknown tier names by cost per item, cheapest first', () => {
+    const s = summarizeEvalResults([line('big', '1', true, { costUsd: 1 }), line('small', '1', true, { costUsd: 0.1 })]);
+    expect((s.tiers as { tier: string }[]).map((t) => t.tier)).toEqual(['small', 'big']);
+  });
+});
+
+describe('headline', () => {
+  const analyze = fixture('analyze.json');
+  it('states savings at quality parity with its interval when a calibrated pick exists', () => {
+    const h = buildHeadline({ analyze, calibrate: fixture('calibrate.json') });
+    const pick = fixture('calibrate.json').pick as { quality: number; qualityCi95: [number, number]; savingsPct: number };
+    const fq = ((fixture('calibrate.json').baselines as Record<string, { quality: number }>).frontier!).quality;
+    expect(h.kind).toBe('proven');
+    expect(h.claim).toBe(`${fmtPct(pick.savingsPct, 0)} cheaper at ${fmtShare(pick.quality / fq)} quality parity (95% CI ${fmtShareInterval([pick.qualityCi95[0] / fq, pick.qualityCi95[1] / fq])})`);
+    expect(h.detail).toContain('58%');
+  });
+
+  it('prefers the parity interval the calibrate JSON gives', () => {
+    const c = fixture('calibrate.json');
+    (c.pick as Record<string, unknown>).parity = 0.97;
+    (c.pick as Record<string, unknown>).parityCi95 = [0.95, 0.99];
+    expect(buildHeadline({ calibrate: c }).claim).toMatch(/at 97\.0% quality parity \(95% CI 95\.0–99\.0%\)$/);
+  });
+
+  it('says quality is unproven when only the traffic analysis is given', () => {
+    const h = buildHeadline({ analyze });
+    expect(h.kind).toBe('unproven');
+    expect(h.claim).toBe('Up to 58% cheaper — quality unproven');
+    expect(h.detail).toMatch(/quality is unproven until `tokor eval`/);
+  });
+
+  it('does not claim parity from eval results alone, nor when no threshold met the bar', () => {
+    expect(buildHeadline({ analyze, evals: [fixture('eval-summary.json')] }).kind).toBe('eval-only');
+    expect(buildHeadline({ analyze, evals: [fixture('eval-summary.json')] }).claim).toMatch(/not yet shown/);
+    const h = buildHeadline({ analyze, calibrate: fixture('calibrate-nopick.json') });
+    expect(h.kind).toBe('bar-not-met');
+    expect(h.claim).toBe('No routing threshold met the quality bar');
+    expect(buildHeadline({ costs: fixture('costs.json') }).claim).toBe('Quality unproven');
+  });
+});
+
+describe('renderReportHtml', () => {
+  let full: string;
+  let hostile: string;
+  let warnings: string[];
+  beforeAll(async () => {
+    warnings = [];
+    const evals = parseEvalInputs([
+      { file: 'eval-results.jsonl', text: fixtureText('eval-results.jsonl') },
+      { file: 'eval-summary.json', text: fixtureText('eval-summary.json') },
+    ]);
+    full = await renderReportHtml(
+      { analyze: fixture('analyze.json'), eval: evals, calibrate: fixture('calibrate.json'), costs: fixture('costs.json') },
+      { generatedAt: '2025-11-01T09:00:00Z', inputFiles: ['analyze.json'], onWarning: (w) => warnings.push(w) },
+    );
+    hostile = await renderReportHtml(
+      {
+        analyze: fixture('hostile/analyze.json'),
+        eval: parseEvalInputs([{ file: '<b>x</b>.jsonl', text: fixtureText('hostile/eval-results.jsonl') }]),
+        calibrate: fixture('hostile/calibrate.json'),
+        costs: fixture('hostile/costs.json'),
+      },
+      { inputFiles: ['"><script>alert(9)</script>.json'], title: '</title><script>alert(8)</script>', onWarning: (w) => warnings.push(w) },
+    );
+  }, 120_000);
+
+  it('is one self-contained page: CSP, no scripts, no external URLs, no vega warnings', () => {
+    for (const page of [full, hostile]) {
+      expect(page.startsWith('<!DOCTYPE html>')).toBe(true);
+      expect(page).toContain(`<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CSP)}">`);
+      expect(page).not.toMatch(/<script/i);
+      const urls = [...page.matchAll(/(?:https?|ftp):\/\/[^\s"'<>)]+/g)].map((m) => m[0]);
+      // Only XML namespaces; the hostile fixture's evil.example URL appears escaped inside text, never as an attribute.
+      expect(urls.filter((u) => !u.startsWith('http://www.w3.org/') && !u.startsWith('https://evil.example/'))).toEqual([]);
+      expect(page).not.toMatch(/(src|href)\s*=\s*["']?https?:/i);
+    }
+    expect(warnings).toEqual([]);
+    expect(CSP).toMatch(/default-src 'none'; style-src 'unsafe-inline'; img-src data:/);
+  });
+
+  it('draws every chart as inline SVG', () => {
+    const charts = [...full.matchAll(/data-chart="([^"]+)"><svg[^>]*width="(\d+(?:\.\d+)?)"[^>]*height="(\d+(?:\.\d+)?)"/g)];
+    expect(charts.map((m) => m[1])).toEqual([
+      'fig-distribution',
+      'fig-waterfall',
+      'fig-by-model',
+      'fig-by-group-0',
+      'fig-by-group-1',
+      'fig-eval-0',
+      'fig-eval-1',
+      'fig-curve',
+      'fig-reconciliation',
+      'fig-costs-model',
+      'fig-costs-kind',
+      'fig-costs-period',
+    ]);
+    for (const m of charts) {
+      expect(Number(m[2])).toBeGreaterThan(100);
+      expect(Number(m[3])).toBeGreaterThan(50);
+    }
+  });
+
+  it('puts the numbers of each chart in its table and reads them in one line', () => {
+    const dist = section(full, 'fig-distribution');
+    expect(dist).toContain('72% of requests are easy (95% CI 71–73%), 19% moderate and 9% hard; routing each to its tier would cut this period\'s spend by up to 58%.');
+    expect(dist).toMatch(/easy 3,418 71\.8% 70\.5–73\.1%/);
+    expect(dist).toMatch(/hard 440 9\.2% 8\.5–10\.1%/);
+    const waterfall = section(full, 'fig-waterfall');
+    expect(waterfall).toContain('All-frontier counterfactual $2,410.62 131%');
+    expect(waterfall).toContain('Routed ceiling $772.15 42%');
+    expect(waterfall).toContain('Routed ceiling vs actual spend 58.1%');
+    expect(waterfall).toMatch(/frontier us\.anthropic\.claude-sonnet-4-5-20250929-v1:0 \$4\.21/);
+    const byModel = section(full, 'fig-by-model');
+    expect(byModel).toContain('us.anthropic.claude-sonnet-4-5-20250929-v1:0 takes 72% of spend ($1,321.84) for 37% of requests; 6 models in all.');
+    expect(byModel).toMatch(/1,796 \$1,321\.84 71\.7%/);
+    expect(section(full, 'fig-by-group-0')).toContain('team “payments” spends the most: $812.40, 44% of spend across 4 values.');
+    expect(section(full, 'fig-by-group-1')).toMatch(/^ ?fig-by-group-1" class="fig"|Spend by app/);
+    const evalFromResults = section(full, 'fig-eval-0');
+    const summary = parseEvalInputs([{ file: 'r', text: fixtureText('eval-results.jsonl') }])[0]!;
+    const cheap = (summary.tiers as { passRate: number; ci95: [number, number] }[])[0]!;
+    expect(evalFromResults).toContain(`cheap passes ${fmtShare(cheap.passRate)} (95% CI ${fmtShareInterval(cheap.ci95)})`);
+    expect(section(full, 'fig-eval-1')).toContain('The cheapest tier that clears the bar (≥ 95% of frontier) is mid.');
+    expect(section(full, 'fig-eval-1')).toMatch(/frontier us\.anthropic\.claude-sonnet-4-5-20250929-v1:0 490 94\.1% 91\.6–95\.8%/);
+    const curve = section(full, 'fig-curve');
+    expect(curve).toMatch(/The pick \(classifier, threshold 0\.35, 0\.7\) keeps 90\.2% quality \(all-frontier 94\.1%\) at 71% lower cost; the oracle would save 80%, so the pick captures 88% of the achievable savings\./);
+    expect(curve).toMatch(/Oracle 96\.5% 94\.5–97\.8% \$0\.6113 80\.5%/);
+    const rec = section(full, 'fig-reconciliation');
+    expect(rec).toContain('The logs explain 87% of billed Bedrock spend ($1,842.37 of $2,118.40); $276.03 is unexplained; in billed dollars, the routing ceiling is worth up to $1,230.54 (58% of the bill).');
+    expect(section(full, 'fig-costs-model')).toContain('Claude Sonnet 4.5 is 70% of billed Bedrock spend ($1,490.22 of $2,118.40).');
+    expect(section(full, 'fig-costs-period')).toContain('31 periods; the largest is');
+  });
+
+  it('shows the header: period, sources, catalog and the headline', () => {
+    expect(full).toMatch(/<dt>Period<\/dt><dd>logs 2025-10-01T00:00:03Z → 2025-10-31T23:58:41Z; bill 2025-10-01 → 2025-11-01<\/dd>/);
+    expect(full).toMatch(/<dt>Price catalog<\/dt><dd>builtin-2025-10-15<\/dd>/);
+    expect(full).toMatch(/<dt>Data sources<\/dt><dd>traffic logs: 96 files \(bedrock 96\)/);
+    expect(full).toMatch(/<p class="claim">71% cheaper at 95\.9% quality parity \(95% CI 92\.7–98\.4%\)<\/p>/);
+    expect(full).toContain('<dt>Generated</dt><dd>2025-11-01T09:00:00Z by tokor');
+  });
+
+  it('shows hostile text as text: no markup, no handlers, every payload present escaped', () => {
+    expect(disallowedMarkup(hostile)).toEqual([]);
+    expect(disallowedMarkup(full)).toEqual([]);
+    for (const p of PAYLOADS) {
+      expect(hostile, p).not.toContain(p);
+      expect(hostile, p).toContain(escapeHtml(p));
+    }
+    // Vega drew the hostile model IDs inside the SVG, escaped by vega itself.
+    const svgs = hostile.match(/<svg[\s\S]*?<\/svg>/g)!.join('');
+    expect(svgs).toContain('&lt;/svg&gt;&lt;svg onload=');
+    expect(svgs).not.toContain('<svg onload');
+    expect(hostile).toContain('<title>&lt;/title&gt;&lt;script&gt;alert(8)&lt;/script&gt;</title>');
+  });
+
+  it('tolerates the minimal contract (sources list, ratePerMTokBlended, byGroup group/key, measured labels)', async () => {
+    const page = await renderAnalyzeHtml(fixture('analyze-minimal.json'));
+    expect(page).toContain('traffic logs: 1 file — s3://acme-bedrock-logs/AWSLogs/111122223333/BedrockModelInvocationLogs/');
+    expect(section(page, 'fig-by-group-0')).toContain('team “search” spends the most: $31.10');
+    expect(section(page, 'fig-distribution')).toContain('Shares estimated from measured labels');
+    expect(section(page, 'fig-waterfall')).toMatch(/cheap us\.amazon\.nova-lite-v1:0 \$0\.0900/);
+    expect(page).toMatch(/data-headline="unproven"><p class="claim">Up to 63% cheaper — quality unproven/);
+    expect(page).not.toContain('id="fig-reconciliation"');
+  }, 60_000);
+
+  it('renders each command alone and refuses a JSON of another command', async () => {
+    expect(await renderEvalHtml(fixture('eval-summary.json'))).toContain('<title>tokor eval</title>');
+    const cal = await renderCalibrateHtml(fixture('calibrate-nopick.json'));
+    expect(cal).toContain('data-headline="bar-not-met"');
+    expect(cal).toContain('No threshold kept the quality bar of 95.0%');
+    expect(await renderCostsHtml(fixture('costs.json'))).toContain('1 Bedrock usage type was not recognised');
+    await expect(renderAnalyzeHtml(fixture('costs.json'))).rejects.toThrow(/not a tokor analyze JSON \(it looks like a costs JSON\)/);
+    await expect(renderReportHtml({})).rejects.toThrow(/nothing to report/);
+  }, 60_000);
+
+  it('is reproducible: the same inputs give the same page', async () => {
+    const a = await renderCostsHtml(fixture('costs.json'));
+    const b = await renderCostsHtml(fixture('costs.json'));
+    expect(a).toBe(b);
+  }, 60_000);
+});
