@@ -395,9 +395,9 @@ const T = {
   ],
   account: [
     { d: 'easy', t: (v) => ['Change email address', `How do I change the email address on my account to ${v.email}? The old one is a work address I'm about to lose.`] },
-    { d: 'easy', t: () => ['Delete my account', `Please delete my account and all of the data associated with it.`], alt: ['cancellation'] },
+    { d: 'easy', t: () => ['Delete my account', `Please delete my account and all of the data associated with it.{| I won't be using it again.| Confirm by email please.}`], alt: ['cancellation'] },
     { d: 'easy', t: () => ['Locked out', `I'm locked out after too many password attempts. How long until I can try again?`], alt: ['technical'] },
-    { d: 'easy', t: () => ['Two-factor authentication', `How do I turn on two-factor authentication for my login?`] },
+    { d: 'easy', t: () => ['Two-factor authentication', `How do I turn on two-factor authentication for my login? {I'd like an authenticator app rather than SMS.|}`] },
     { d: 'easy', t: () => ['Name change', `I got married and my profile still shows my old surname. How do I change the name on it?`] },
     { d: 'moderate', t: (v) => ['Two accounts', `I have two accounts by accident, one with my work email and one with ${v.email}. Can you merge them so my history is in one place?`] },
     { d: 'moderate', t: () => ['Old phone number', `My old phone number is attached for verification and I don't have that number anymore. How do I get back in?`], alt: ['technical', 'fraud'] },
@@ -411,10 +411,10 @@ const T = {
   ],
   cancellation: [
     { d: 'easy', t: (v) => ['Cancel subscription', `Please cancel my ${v.sub}. I don't need it anymore.`] },
-    { d: 'easy', t: () => ['Auto-renewal', `How do I turn off auto-renewal?`], alt: ['account', 'billing'] },
+    { d: 'easy', t: () => ['Auto-renewal', `How do I turn off auto-renewal{| on my plan| for my subscription}? {I can't find it in the settings.|}`], alt: ['account', 'billing'] },
     { d: 'easy', t: (v) => [`Cancel order ${v.order}`, `Please cancel order ${v.order}, I ordered the wrong {size|colour|model}. It hasn't shipped yet.`], kinds: ['store'] },
     { d: 'easy', t: () => ['End subscription', `I'd like to end my subscription at the end of this billing period.`] },
-    { d: 'easy', t: () => ['Cancel membership', `Cancel my membership please.`], kinds: ['store'] },
+    { d: 'easy', t: () => ['Cancel membership', `{Cancel my membership please.|Please cancel my membership, effective immediately.|I want to cancel my membership.}`], kinds: ['store'] },
     { d: 'moderate', t: (v) => ['Closing the business', `We're closing the business at the end of the month, so we won't need ${v.co.name} after that. What do I need to do on my end?`], alt: ['account'] },
     { d: 'moderate', t: () => ['Moving abroad', `I'm moving abroad to a country where your service isn't available. I'd like to stop everything before the next renewal.`], alt: ['account'] },
     { d: 'moderate', t: (v) => ['Don\'t send it', `I found the same ${v.product} cheaper in a local shop, so I won't need the one I ordered this morning. Can you stop it before it goes out?`], kinds: ['store'], alt: ['shipping', 'refund'] },
@@ -498,21 +498,27 @@ function buildTriage() {
   const r = new Rand('support-triage');
   const built = [];
   const perLabel = { easy: 9, moderate: 9, hard: 7 };
-  let seq = 0;
+  const seen = new Set();
   for (const label of LABELS) {
     for (const d of DIFFS) {
       const pool = T[label].filter((t) => t.d === d);
       const order = r.shuffle(pool);
       for (let i = 0; i < perLabel[d]; i++) {
         const tpl = order[i % order.length];
-        const cos = COMPANIES.filter((c) => !tpl.kinds || tpl.kinds.includes(c.kind));
+        // physical deliveries only happen at the store
+        const kinds = tpl.kinds ?? (label === 'shipping' ? ['store'] : undefined);
+        const cos = COMPANIES.filter((c) => !kinds || kinds.includes(c.kind));
         const co = r.pick(cos);
         const v = ctxFor(r, co);
-        const [subject, body] = tpl.t(v, r);
-        const prompt = renderTicket(r, v, vary(r, subject), vary(r, body));
+        // re-render until the ticket text is new (a template may come up twice)
+        let prompt;
+        for (let tries = 0; tries < 20 && (prompt === undefined || seen.has(prompt)); tries++) {
+          const [subject, body] = tpl.t(v, r);
+          prompt = renderTicket(r, v, vary(r, subject), vary(r, body));
+        }
+        seen.add(prompt);
         const alts = (tpl.alt ?? NEIGHBORS[label]).filter((l) => l !== label);
         built.push({ label, d, prompt, alts, co: co.name });
-        seq++;
       }
     }
   }
@@ -738,7 +744,7 @@ function buildInvoice(r, difficulty) {
     } else if (balance?.kind === 'deposit') {
       doc.push(`Less deposit received: -${sym}${moneyComma(balance.amount)}`, `Balance due: ${sym}${moneyComma(round2(total - balance.amount))}`);
     }
-    doc.push('', r.pick(['Thank you for your business!', 'Please include the invoice number with your payment.', `Questions? Contact accounts@${v.name.toLowerCase().replace(/[^a-z]/g, '').slice(0, 14)}.com`]));
+    doc.push('', r.pick(['Thank you for your business!', 'Please include the invoice number with your payment.', `Questions? Contact accounts@${v.name.split(/\s+/).slice(0, 2).join('').toLowerCase().replace(/[^a-z]/g, '')}.com`]));
   }
   if (balance && (v.loc === 'DE' || v.loc === 'FR')) {
     const f = v.loc === 'DE' ? fmtDe : fmtFr;
@@ -870,7 +876,8 @@ function buildShipping(r, difficulty) {
   }
   const recipient = personName(r);
   const shop = r.pick(SHOPS);
-  const orderNumber = r.pick([`${r.int(100000000, 999999999)}`, `W${r.digits(9)}`, `KH-${r.digits(6)}`, `${r.int(10, 99)}-${r.digits(5)}-${r.digits(5)}`]);
+  const initials = shop.split(/\s+/).filter((w) => /^[A-Z]/.test(w)).map((w) => w[0]).join('').slice(0, 3);
+  const orderNumber = r.pick([`${r.int(100000000, 999999999)}`, `W${r.digits(9)}`, `${initials}-${r.digits(6)}`, `${r.int(10, 99)}-${r.digits(5)}-${r.digits(5)}`]);
   const tracking = carrier.track(r);
   const shipDate = randomDate(r);
   const eta = addDays(shipDate, r.int(2, 6));
@@ -1863,17 +1870,18 @@ ${REGEN}
 const REASONING_README = (s) => `# multistep-reasoning
 
 Word problems that need 2 to 6 arithmetic steps, with numeric answers. Written by us for tokor from twelve problem
-families (\`category\`): ${FAMILIES.map((f) => `\`${f.name}\``).join(', ')}; each family has easy, moderate and
-hard variants with different names, quantities and wording, and some hard variants carry an irrelevant detail.
+families (\`category\`):
+${FAMILIES.map((f) => `\`${f.name}\``).join(', ')}.
+Each family has easy, moderate and hard variants with different names, quantities and wording, and some hard variants carry an irrelevant detail.
 
-${diffLine(s)} The number of steps of the reference solution is in the tag \`steps:<n>\`: easy = 2, moderate = 3–4,
-hard = 5–6.
+${diffLine(s)}
+The number of steps of the reference solution is in the tag \`steps:<n>\`: easy = 2, moderate = 3–4, hard = 5–6.
 
 ## Format and grading
 
 Each item: \`id\` (mr-001…), \`prompt\` (the problem and the instruction to end with "Answer: <number>"),
 \`expected\` (the number; money rounded to the cent), \`graders\`: \`{"type": "numeric", "tolerance": 0.01}\` — the final
-number of the answer (after "####", a \\\\boxed{}, the last "Answer:" cue, or else the last number; "$1,234.50" and "3/4"
+number of the answer (after "####", a \`\\boxed{}\`, the last "Answer:" cue, or else the last number; "$1,234.50" and "3/4"
 are read) must be within 0.01 of \`expected\`.
 
 ${SAMPLE_NOTE}

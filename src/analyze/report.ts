@@ -8,7 +8,7 @@ import { DIFFICULTIES, type Difficulty, type TokenCounts } from '../types.js';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { wilson } from '../stats/interval.js';
-import { costOf, moneyToUsd, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
+import { costOf, moneyToUsd, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
 import { parseBucketKey, parseGroupKey, type Accumulator, type TokenBucket } from './accumulate.js';
 
 export const ANALYZE_SCHEMA_VERSION = 1;
@@ -54,6 +54,8 @@ export interface AnalyzeReport {
   topWaste: WasteRow[];
   unpricedModels: { model: string; requests: number; tokens: TokenCounts }[];
   priceNotes: string[];
+  /** With --cost-explorer: billed spend reconciled with what the logs explain. */
+  reconciliation?: unknown;
 }
 
 export interface TierSummary {
@@ -78,6 +80,8 @@ export interface ModelRow {
   labels: Record<Difficulty, number>;
   frontierCounterfactualUsd: number | null;
   routedCeilingUsd: number | null;
+  /** What was paid, by token kind (cache writes by TTL), USD; null when unpriced. */
+  costByTokenKind: { input: number; output: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number } | null;
 }
 
 export interface GroupRow {
@@ -137,7 +141,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   const tokens: TokenCounts = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   let priced = 0;
   let unpriced = 0;
-  const models = new Map<string, ModelRow & { _cost: Money; _cf: Money; _routed: Money }>();
+  const models = new Map<string, ModelRow & { _cost: Money; _cf: Money; _routed: Money; _kinds: Record<'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h', Money> }>();
   const unpricedModels = new Map<string, { model: string; requests: number; tokens: TokenCounts }>();
   const waste = new Map<string, WasteRow & { _cost: Money; _cheap: Money }>();
   const bucketPrices = new Map<string, BucketPrices | null>();
@@ -160,6 +164,8 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
         labels: { easy: 0, moderate: 0, hard: 0 },
         frontierCounterfactualUsd: null,
         routedCeilingUsd: null,
+        costByTokenKind: null,
+        _kinds: { input: 0n, output: 0n, cacheRead: 0n, cacheWrite5m: 0n, cacheWrite1h: 0n },
         _cost: 0n,
         _cf: 0n,
         _routed: 0n,
@@ -183,7 +189,12 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     const o = { batch: k.batch, cacheWriteTtl: k.ttl };
     const prices: BucketPrices = { actual: price, cf: tierPrice(tiers.length - 1, k.region), routed: tierPrice(labelTierIndex(k.label, tiers.length), k.region), opts: o };
     bucketPrices.set(key, prices);
-    const a = costOf(t, prices.actual, o);
+    const paid = priceTokens(t, prices.actual, o);
+    const a = paid.total;
+    row._kinds.input += paid.input;
+    row._kinds.output += paid.output;
+    row._kinds.cacheRead += paid.cacheRead;
+    row._kinds[k.ttl === '1h' ? 'cacheWrite1h' : 'cacheWrite5m'] += paid.cacheWrite;
     const cf = costOf(t, prices.cf, o);
     const r = costOf(t, prices.routed, o);
     tiers.forEach((_, i) => (tierTotals[i]! += costOf(t, tierPrice(i, k.region), o)));
@@ -217,8 +228,9 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   const totalTokensAll = tokens.input + tokens.output + tokens.cacheRead + tokens.cacheWrite;
 
   const byModel = [...models.values()]
-    .map(({ _cost, _cf, _routed, ...row }) => ({
+    .map(({ _cost, _cf, _routed, _kinds, ...row }) => ({
       ...row,
+      costByTokenKind: row.modelKey ? { input: usd(_kinds.input), output: usd(_kinds.output), cacheRead: usd(_kinds.cacheRead), cacheWrite5m: usd(_kinds.cacheWrite5m), cacheWrite1h: usd(_kinds.cacheWrite1h) } : null,
       costUsd: row.modelKey ? usd(_cost) : null,
       shareOfCost: actual > 0n && row.modelKey ? ratio(_cost, actual) : 0,
       frontierCounterfactualUsd: row.modelKey ? usd(_cf) : null,

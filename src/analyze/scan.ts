@@ -8,8 +8,9 @@ import { existsSync, statSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { detectFormat, listInputs, openInput, readTraffic, type CsvColumnMap, type InputSource } from '../ingest/index.js';
-import { InputError, RuntimeFailure } from '../errors.js';
+import { Readable } from 'node:stream';
+import { detectFormat, listInputs, openInput, readCsvEvents, readLinesFrom, type CsvColumnMap, type InputSource } from '../ingest/index.js';
+import { InputError, RuntimeFailure, TokorError } from '../errors.js';
 import type { Difficulty, LogFormat } from '../types.js';
 import { addInvalid, mergeAccumulators, newAccumulator, type Accumulator } from './accumulate.js';
 import { accumulateSample, addRecord, processChunk, type ChunkContext, type SampledItem } from './chunk.js';
@@ -122,16 +123,21 @@ async function scanFile(input: InputSource, opts: ScanOptions, ctx: ChunkContext
     else processChunk(decoder.decode(head), input.display, startLine, fmt, ctx);
     opts.onProgress?.(progress);
   };
+  const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   try {
-    for await (const raw of stream as AsyncIterable<Buffer | string>) {
-      const chunk = typeof raw === 'string' ? Buffer.from(raw) : raw;
+    for (;;) {
+      const next = await chunks.next();
+      if (next.done) break;
+      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       progress.bytes += chunk.length;
-      if (format === undefined) {
-        format = detectFormat(chunk.subarray(0, 65536).toString('utf8'), input.display);
-      }
+      if (format === undefined) format = detectFormat(chunk.subarray(0, 65536).toString('utf8'), input.display);
       if (format === 'csv') {
-        (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
-        await scanCsv(input, opts, ctx);
+        // CSV quotes may span lines: csv-parse reads it whole, from the chunk already taken onwards.
+        const rest = Readable.from((async function* () {
+          yield chunk;
+          for (let n = await chunks.next(); !n.done; n = await chunks.next()) yield n.value;
+        })());
+        await scanCsv(rest, input.display, opts, ctx);
         return 'csv';
       }
       pending.push(chunk);
@@ -140,21 +146,29 @@ async function scanFile(input: InputSource, opts: ScanOptions, ctx: ChunkContext
     }
     await flush(true);
   } catch (e) {
-    if (e instanceof InputError || e instanceof RuntimeFailure) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header/i.test((e as Error).message)) {
-      throw new InputError(`truncated or corrupt gzip after line ${line - 1}`, input.display);
+    if (!isCorruptGzip(e)) {
+      if (e instanceof TokorError) throw e;
+      throw new InputError(`cannot read: ${(e as Error).message}`, input.display);
     }
-    throw new InputError(`cannot read: ${(e as Error).message}`, input.display);
+    // Keep every whole line before the break; the break itself is one counted skip.
+    if (opts.strict) throw new InputError(`truncated or corrupt gzip after line ${line - 1 + countNewlines(Buffer.concat(pending))}`, input.display);
+    await flush(false);
+    addInvalid(ctx.acc, input.display, line, 'truncated or corrupt gzip: the rest of the file is unreadable');
   }
   return format;
 }
 
-async function scanCsv(input: InputSource, opts: ScanOptions, ctx: ChunkContext): Promise<void> {
-  for await (const ev of readTraffic([input.path], { format: 'csv', csvMap: opts.csvMap, strict: opts.strict })) {
+async function scanCsv(stream: NodeJS.ReadableStream, display: string, opts: ScanOptions, ctx: ChunkContext): Promise<void> {
+  for await (const ev of readCsvEvents(readLinesFrom(stream), display, { csvMap: opts.csvMap, strict: opts.strict })) {
     if (ev.kind === 'skipped') addInvalid(ctx.acc, ev.skipped.source.file, ev.skipped.source.line, ev.skipped.reason);
     else addRecord(ev.record, ctx);
   }
+}
+
+function isCorruptGzip(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException).code;
+  const text = `${(e as Error).message} ${String((e as { cause?: { message?: string } }).cause?.message ?? '')}`;
+  return code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header|truncated or corrupt gzip/i.test(text);
 }
 
 function countNewlines(buf: Uint8Array): number {
@@ -212,7 +226,7 @@ class WorkerPool {
       sampleSize: opts.sample?.size,
       seed: opts.sample?.seed,
     };
-    this.workers = Array.from({ length: n }, () => new Worker(workerFile()!, { workerData: init }));
+    this.workers = Array.from({ length: n }, () => new Worker(workerFile()!, { workerData: init, execArgv: [] }));
     this.inflight = this.workers.map(() => 0);
     this.workers.forEach((w, i) => {
       w.on('message', (m: WorkerReply) => {

@@ -81,7 +81,8 @@ export function routeTiers(pattern: RoutingPattern, thresholds: readonly number[
   for (let i = 0; i < n; i++) {
     let t = 0;
     if (pattern === 'classifier') {
-      while (t < B && signal[i * B + t]! >= thresholds[t]!) t++;
+      // Scores are probabilities kept inside (0, 1), as the sweep keeps them.
+      while (t < B && Math.min(1 - 1e-9, Math.max(1e-9, signal[i * B + t]!)) >= thresholds[t]!) t++;
     } else {
       while (t < B && signal[i * k + t]! < thresholds[t]!) t++;
     }

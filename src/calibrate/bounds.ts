@@ -74,8 +74,10 @@ export function wilsonUpperZ(k: number, n: number, z: number): number {
 /**
  * Fieller's interval for parity = mean(r)/mean(f) on paired items: the set
  * of ratios b with |mean(r − b·f)| ≤ z·sd(r − b·f)/√n. Its lower end is the
- * largest bar the paired bound certifies (consistent with pairedLower).
- * Falls back to the delta method when the set is unbounded (frontier mean ≈ 0).
+ * largest bar the paired bound certifies — exactly consistent with
+ * pairedLower (found by bisection when the quadratic is degenerate). The
+ * upper end falls back to the delta method when Fieller's set is unbounded
+ * (frontier pass rate near 0).
  */
 export function parityInterval(s: PairedSums, z: number): [number, number] {
   const { n, sr, srf, sf } = s;
@@ -90,13 +92,31 @@ export function parityInterval(s: PairedSums, z: number): [number, number] {
   const b = mr * mf - k * vrf;
   const c = mr * mr - k * vrr;
   const disc = b * b - a * c;
+  const ratio = mr / mf;
+  let lo: number;
+  let hi: number;
   if (a > 0 && disc >= 0) {
     const root = Math.sqrt(disc);
-    return [Math.max(0, (b - root) / a), (b + root) / a];
+    lo = (b - root) / a;
+    hi = (b + root) / a;
+  } else {
+    // f(x) = mean(r − x·f) − z·sd/√n is concave with f(ratio) ≤ 0: bisect for its last zero in [0, ratio].
+    const f = (x: number): number => pairedLower(n, sr, srf, sf, x, z);
+    if (f(0) < 0) lo = 0;
+    else {
+      let l = 0;
+      let h = ratio;
+      for (let i = 0; i < 200 && h - l > 1e-13; i++) {
+        const mid = (l + h) / 2;
+        if (f(mid) >= 0) l = mid;
+        else h = mid;
+      }
+      lo = l;
+    }
+    const se = Math.sqrt(Math.max(0, vrr - 2 * ratio * vrf + ratio * ratio * vff) / n) / mf;
+    hi = ratio + z * se;
   }
-  const ratio = mr / mf;
-  const se = Math.sqrt(Math.max(0, vrr - 2 * ratio * vrf + ratio * ratio * vff) / n) / mf;
-  return [Math.max(0, ratio - z * se), ratio + z * se];
+  return [Math.max(0, lo), hi];
 }
 
 /**

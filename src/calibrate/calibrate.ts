@@ -101,6 +101,8 @@ export interface Calibration {
   target: number;
   /** Which bound decides, in words. */
   bound: string;
+  /** The confidence each pattern's bound is taken at (the asked confidence, split across patterns). */
+  boundConfidence: number;
   pick: CalibrationPick | null;
   baselines: { frontier: Baseline; cheapest: Baseline; random: Baseline | null; oracle: Baseline & { meetsTarget: boolean }; oracleMaxQuality: Baseline };
   patterns: PatternOutcome[];
@@ -163,8 +165,6 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   }
 
   const target = opts.barMode === 'relative' ? opts.bar * qF : opts.bar;
-  const crit: Criterion = { mode: opts.barMode, bar: opts.bar, z, n, sf };
-  const barSpec = { bar: opts.bar, barMode: opts.barMode, confidence: opts.confidence };
   const notes = [...(table.notes ?? [])];
   const routerCostUsd = opts.routerCostUsd ?? 0;
   const frontierCost = (() => {
@@ -173,49 +173,10 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     return c;
   })();
 
-  const summarize = (pattern: RoutingPattern, p: SweepPoint): RouteSummary => {
-    const sums = { n, sr: p.passes, srf: p.pairedPasses, sf };
-    return {
-      pattern,
-      thresholds: p.thresholds.map((x) => round(x, 6)),
-      quality: p.passes / n,
-      parity: sf ? p.passes / sf : 0,
-      lowerBound: opts.barMode === 'relative' ? parityInterval(sums, z)[0] : wilsonLowerZ(p.passes, n, z),
-      costUsd: p.costUsd,
-      savingsPct: frontierCost > 0 ? (1 - p.costUsd / frontierCost) * 100 : 0,
-      tierShares: Object.fromEntries(tiers.map((t, j) => [t, p.tierCounts[j]! / n])),
-      escalationRate: 1 - p.tierCounts[0]! / n,
-    };
-  };
-
+  // Prepare each pattern's family (training the router for classifier); skipped ones say why.
   const outcomes: PatternOutcome[] = [];
-  const signals = new Map<RoutingPattern, { signal: Float64Array; routedCost: Float64Array; sweep: SweepResult; gate?: string }>();
+  const prepared: { fam: RouteFamily; extra: Partial<PatternOutcome>; signal: Float64Array; gate?: string }[] = [];
   let router: RouterModel | undefined;
-
-  const runSweep = (fam: RouteFamily, extra: Partial<PatternOutcome>, signal: Float64Array, gate?: string): void => {
-    opts.onProgress?.(`sweeping ${fam.pattern} thresholds over ${n} items`);
-    const sw = sweepFamily(m, fam, crit, { target, maxCurve: opts.maxCurve ?? 400 });
-    signals.set(fam.pattern, { signal, routedCost: fam.routedCost, sweep: sw, ...(gate ? { gate } : {}) });
-    const outcome: PatternOutcome = {
-      pattern: fam.pattern,
-      status: 'ok',
-      parameter: fam.describe,
-      candidates: sw.candidates,
-      apgr: sw.apgr,
-      ...extra,
-      curve: sw.curve.map((p) => ({ ...summarize(fam.pattern, p), meetsBar: p.margin >= 0 })),
-      bestBound: summarize(fam.pattern, sw.bestMargin),
-    };
-    if (sw.best) outcome.best = summarize(fam.pattern, sw.best);
-    if (sw.bestPoint) {
-      const bp = sw.bestPoint;
-      const needed =
-        opts.barMode === 'relative' ? itemsNeededPaired({ n, sr: bp.passes, srf: bp.pairedPasses, sf }, opts.bar, z) : itemsNeededAbsolute(bp.passes / n, opts.bar, z);
-      outcome.bestPoint = { ...summarize(fam.pattern, bp), itemsNeeded: Number.isFinite(needed) ? needed : null };
-    }
-    outcomes.push(outcome);
-  };
-
   for (const pattern of opts.patterns) {
     if (pattern === 'classifier') {
       const usable = table.items.filter((i) => i.prompt !== undefined || i.task !== undefined || i.category !== undefined).length;
@@ -229,9 +190,12 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
       const B = k - 1;
       const scores = new Float64Array(n * B);
       for (let i = 0; i < n; i++) scores.set(boundaryScoresOf(trained.oof.subarray(i * k, i * k + k)), i * B);
-      const rc = routedCosts(m, 'classifier', routerCostUsd);
       const t = trained.model.training;
-      runSweep(classifierFamily(m, scores, costSteps(m), rc), { router: { oofAuc: t.oofAuc, oofLogLoss: t.oofLogLoss, folds: t.folds, items: t.items } }, scores);
+      prepared.push({
+        fam: classifierFamily(m, scores, costSteps(m), routedCosts(m, 'classifier', routerCostUsd)),
+        extra: { router: { oofAuc: t.oofAuc, oofLogLoss: t.oofLogLoss, folds: t.folds, items: t.items } },
+        signal: scores,
+      });
     } else if (pattern === 'cascade') {
       const available = new Set<string>();
       for (const item of table.items) for (const t of tiers.slice(0, -1)) for (const g of item.byTier[t]!.graders) available.add(g.grader);
@@ -249,16 +213,64 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
       if (!(REFERENCE_FREE_GATES as readonly string[]).includes(gate)) {
         notes.push(`cascade gate "${gate}" may compare answers with the expected answer, which a live cascade cannot do: the simulated cascade is optimistic`);
       }
-      runSweep(sequentialFamily(m, s.values, 'cascade', routedCosts(m, 'cascade')), { gate, signalCoverage: s.coverage }, s.values, gate);
+      prepared.push({ fam: sequentialFamily(m, s.values, 'cascade', routedCosts(m, 'cascade')), extra: { gate, signalCoverage: s.coverage }, signal: s.values, gate });
     } else {
       const s = confidenceSignal(table, tiers);
       if (s.coverage === 0) {
         outcomes.push({ pattern, status: 'skipped', reason: `no result below the top tier has a confidence value (field "${opts.confidenceField ?? 'confidence'}")`, curve: [] });
         continue;
       }
-      runSweep(sequentialFamily(m, s.values, 'confidence', routedCosts(m, 'confidence')), { signalCoverage: s.coverage }, s.values);
+      prepared.push({ fam: sequentialFamily(m, s.values, 'confidence', routedCosts(m, 'confidence')), extra: { signalCoverage: s.coverage }, signal: s.values });
     }
   }
+
+  // Each pattern's search is one fixed-sequence test; across patterns the risk is split (Bonferroni).
+  const patternConfidence = prepared.length > 1 ? 1 - (1 - opts.confidence) / prepared.length : opts.confidence;
+  const zp = oneSidedZ(patternConfidence);
+  const crit: Criterion = { mode: opts.barMode, bar: opts.bar, z: zp, n, sf };
+  const barSpec = { bar: opts.bar, barMode: opts.barMode, confidence: patternConfidence };
+  if (prepared.length > 1) notes.push(`${prepared.length} patterns searched: each bound is taken at ${pct(patternConfidence, 2)} so that the pick holds at ${confPct} overall (Bonferroni)`);
+
+  const summarize = (pattern: RoutingPattern, p: SweepPoint): RouteSummary => {
+    const sums = { n, sr: p.passes, srf: p.pairedPasses, sf };
+    return {
+      pattern,
+      thresholds: p.thresholds.map((x) => round(x, 6)),
+      quality: p.passes / n,
+      parity: sf ? p.passes / sf : 0,
+      lowerBound: opts.barMode === 'relative' ? parityInterval(sums, zp)[0] : wilsonLowerZ(p.passes, n, zp),
+      costUsd: p.costUsd,
+      savingsPct: frontierCost > 0 ? (1 - p.costUsd / frontierCost) * 100 : 0,
+      tierShares: Object.fromEntries(tiers.map((t, j) => [t, p.tierCounts[j]! / n])),
+      escalationRate: 1 - p.tierCounts[0]! / n,
+    };
+  };
+
+  const signals = new Map<RoutingPattern, { signal: Float64Array; routedCost: Float64Array; sweep: SweepResult; gate?: string }>();
+  for (const { fam, extra, signal, gate } of prepared) {
+    opts.onProgress?.(`sweeping ${fam.pattern} thresholds over ${n} items`);
+    const sw = sweepFamily(m, fam, crit, { target, maxCurve: opts.maxCurve ?? 400 });
+    signals.set(fam.pattern, { signal, routedCost: fam.routedCost, sweep: sw, ...(gate ? { gate } : {}) });
+    const outcome: PatternOutcome = {
+      pattern: fam.pattern,
+      status: 'ok',
+      parameter: fam.describe,
+      candidates: sw.candidates,
+      apgr: sw.apgr,
+      ...extra,
+      curve: sw.curve.map((p) => ({ ...summarize(fam.pattern, p), meetsBar: p.margin >= 0 })),
+      bestBound: summarize(fam.pattern, sw.bestMargin),
+    };
+    if (sw.best) outcome.best = summarize(fam.pattern, sw.best);
+    if (sw.bestPoint) {
+      const bp = sw.bestPoint;
+      const needed =
+        opts.barMode === 'relative' ? itemsNeededPaired({ n, sr: bp.passes, srf: bp.pairedPasses, sf }, opts.bar, zp) : itemsNeededAbsolute(bp.passes / n, opts.bar, zp);
+      outcome.bestPoint = { ...summarize(fam.pattern, bp), itemsNeeded: Number.isFinite(needed) ? needed : null };
+    }
+    outcomes.push(outcome);
+  }
+  outcomes.sort((a, b) => opts.patterns.indexOf(a.pattern) - opts.patterns.indexOf(b.pattern));
 
   // The pick: the largest saving among the patterns' certified routes; it must save something.
   let pickOutcome: PatternOutcome | undefined;
@@ -285,11 +297,11 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     if (!ev.meetsBar) notes.push('rounding: the re-evaluated pick sits exactly on the bar');
   }
 
-  const b: Baselines = baselinesOf(m, tiers, target, pick?.tierShares);
-  if (pick) pick.oracleCapturedPct = b.oracle.savingsPct > 0 ? (pick.savingsPct / b.oracle.savingsPct) * 100 : null;
-
   const ok = outcomes.filter((o) => o.status === 'ok');
   let bestAchievable: RouteSummary | undefined;
+  if (!pick) for (const o of ok) if (o.bestBound && (!bestAchievable || o.bestBound.lowerBound > bestAchievable.lowerBound)) bestAchievable = o.bestBound;
+  const b: Baselines = baselinesOf(m, tiers, target, pick?.tierShares ?? bestAchievable?.tierShares);
+  if (pick) pick.oracleCapturedPct = b.oracle.savingsPct > 0 ? (pick.savingsPct / b.oracle.savingsPct) * 100 : null;
   let headline: string;
   const boundName = opts.barMode === 'relative' ? 'parity' : 'quality';
   if (pick) {
@@ -297,7 +309,6 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     const value = opts.barMode === 'relative' ? pick.parity : pick.quality;
     headline = `${pick.savingsPct.toFixed(1)}% cheaper at ${pct(value)} ${boundName} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
   } else {
-    for (const o of ok) if (o.bestBound && (!bestAchievable || o.bestBound.lowerBound > bestAchievable.lowerBound)) bestAchievable = o.bestBound;
     if (ok.length === 0) {
       headline = 'no routing pattern could be simulated on these results';
     } else {
@@ -314,7 +325,6 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
       }
     }
   }
-  for (const o of outcomes) if (o.status === 'skipped') notes.push(`${o.pattern}: skipped — ${o.reason}`);
 
   const report: Calibration = {
     schemaVersion: CALIBRATION_SCHEMA_VERSION,
@@ -336,7 +346,8 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     barMode: opts.barMode,
     confidence: opts.confidence,
     target,
-    bound: describeBound(opts),
+    bound: describeBound({ ...opts, patterns: prepared.length }),
+    boundConfidence: patternConfidence,
     pick,
     baselines: { frontier: b.frontier, cheapest: b.cheapest, random: b.random ?? null, oracle: b.oracle, oracleMaxQuality: b.oracleMaxQuality },
     patterns: outcomes,
@@ -348,11 +359,14 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
 }
 
 /** The bound used to choose, in words. */
-export function describeBound(o: { bar: number; barMode: BarMode; confidence: number }): string {
+export function describeBound(o: { bar: number; barMode: BarMode; confidence: number; patterns?: number }): string {
   const c = `${Math.round(o.confidence * 1000) / 10}%`;
-  return o.barMode === 'relative'
-    ? `one-sided ${c} normal (CLT) lower bound of the per-item paired difference routed − ${o.bar} × frontier must be ≥ 0 (equivalently, Fieller's ${c} lower bound of parity ≥ ${o.bar})`
-    : `one-sided ${c} Wilson lower bound of the routed pass rate must be ≥ ${o.bar}`;
+  const bound =
+    o.barMode === 'relative'
+      ? `one-sided ${c} normal (CLT) lower bound of the per-item paired difference routed − ${o.bar} × frontier must be ≥ 0 (equivalently, Fieller's lower bound of parity ≥ ${o.bar})`
+      : `one-sided ${c} Wilson lower bound of the routed pass rate must be ≥ ${o.bar}`;
+  const search = `; thresholds are tested in fixed sequence from the all-escalated end (Learn-then-Test), so the search itself does not spend confidence${(o.patterns ?? 1) > 1 ? `, and the ${o.patterns} patterns split it (Bonferroni)` : ''}`;
+  return bound + search;
 }
 
 /** Splits a table's items: a seeded shuffle, `fraction` of them held out. */

@@ -73,7 +73,7 @@ export function renderChart(r: Calibration, opts: ChartOptions = {}): string {
   lines.push(`${yTitle} vs savings`);
   for (let i = 0; i < height; i++) {
     const yv = yMax - ((yMax - yMin) * i) / (height - 1);
-    const tick = i === 0 || i === height - 1 || i === barRow || i % 4 === 0 ? `${(yv * 100).toFixed(1)}%` : '';
+    const tick = i === barRow ? `${(barY * 100).toFixed(1)}%` : i === 0 || i === height - 1 || (i % 4 === 0 && Math.abs(i - barRow) > 1) ? `${(yv * 100).toFixed(1)}%` : '';
     lines.push(`${tick.padStart(label - 1)} |${grid[i]!.join('').trimEnd()}`);
   }
   lines.push(`${' '.repeat(label - 1)} +${'-'.repeat(plotW)}`);

@@ -64,7 +64,10 @@ export interface SweepResult {
   pattern: RoutingPattern;
   /** Candidates evaluated (distinct parameter groups + 1). */
   candidates: number;
-  /** The cheapest candidate whose bound meets the bar (ties: more passes). */
+  /**
+   * The cheapest candidate whose bound meets the bar among those after the
+   * last candidate that fails it, in the order of the family (ties: more passes).
+   */
   best?: SweepPoint;
   /** The cheapest candidate whose point estimate meets the bar (for "more items would unlock …"). */
   bestPoint?: SweepPoint;
@@ -148,7 +151,11 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
     const mg = margin(crit, sr, srf);
     xs[j] = xOf();
     ys[j] = sr;
-    if (mg >= 0 && (!best || cost < best.costUsd || (cost === best.costUsd && sr > best.passes))) best = snapshot(param(), mg);
+    // Fixed-sequence testing from the all-escalated end (Learn-then-Test): a failing
+    // candidate voids every cheaper one before it, so the pick is the cheapest
+    // candidate after the last failure and the search over thresholds costs no confidence.
+    if (mg < 0) best = undefined;
+    else if (!best || cost < best.costUsd || (cost === best.costUsd && sr > best.passes)) best = snapshot(param(), mg);
     if (sr >= targetPasses && (!bestPoint || cost < bestPoint.costUsd || (cost === bestPoint.costUsd && sr > bestPoint.passes))) bestPoint = snapshot(param(), mg);
     if (mg > bestMarginValue) {
       bestMarginValue = mg;

@@ -40,6 +40,8 @@ function isBrokenPipe(e: Error): boolean {
 
 /** Entry point used by bin/tokor.js. */
 export async function run(argv: string[]): Promise<void> {
+  // The AWS SDK warns on every Node 20 process; tokor supports Node 20, and stderr stays clean.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });

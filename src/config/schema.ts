@@ -348,7 +348,9 @@ export function describeConfig(config: TokorConfig): string {
   const tiers = tiersOf(config);
   const q = qualityOf(config);
   const scopes = config.scopes ?? [];
-  const from = config.quality?.bar !== undefined ? '' : ` (${config.aggressiveness ?? DEFAULT_AGGRESSIVENESS})`;
+  const name = config.aggressiveness ?? DEFAULT_AGGRESSIVENESS;
+  const preset = AGGRESSIVENESS_PRESETS[name];
+  const from = q.bar === preset.bar && q.confidence === preset.confidence ? ` (${name})` : config.aggressiveness ? ` (${name}, overridden by quality)` : '';
   const r = config.routing;
   const routing = r?.policyFile ? `routing from ${r.policyFile}` : r?.thresholds ? `routing ${r.pattern} at ${r.thresholds.join(', ')}` : r?.pattern === 'cascade' && r.gate ? `routing cascade gated by ${r.gate}` : 'no routing yet';
   return [

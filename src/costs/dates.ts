@@ -78,3 +78,20 @@ export function checkLiveRange(range: DateRange, granularity: Granularity, today
   }
   return [];
 }
+
+/**
+ * The Cost Explorer range (whole days, end exclusive) that covers a period
+ * given as dates or ISO timestamps, e.g. analyze's log period
+ * 2025-11-03T10:00:00Z .. 2025-11-04T09:00:00Z → 2025-11-03 .. 2025-11-05.
+ */
+export function billingRangeFor(period: { start: string; end: string }): DateRange {
+  const start = period.start.slice(0, 10);
+  const endDay = period.end.slice(0, 10);
+  const t = Date.parse(period.end);
+  const midnight = Date.parse(`${endDay}T00:00:00Z`);
+  // A bare date is already exclusive; a timestamp past midnight needs its whole day.
+  const end = period.end.length <= 10 || t === midnight ? endDay : new Date(midnight + 86_400_000).toISOString().slice(0, 10);
+  const range = { start, end: end > start ? end : new Date(Date.parse(`${start}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10) };
+  if (!isIsoDate(range.start) || !isIsoDate(range.end)) throw new UsageError(`cannot turn ${period.start}..${period.end} into Cost Explorer dates`);
+  return range;
+}

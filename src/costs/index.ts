@@ -113,4 +113,8 @@ export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> 
 }
 
 export { reconcile, scaleToBill } from './reconcile.js';
-export type { CostsReport } from './report.js';
+export type { AnalyzeTotals, BilledSavings, ExplainedModel, ExplainedSpend, ReconcileOptions, Reconciliation } from './reconcile.js';
+export { billingRangeFor, type DateRange, type Granularity } from './dates.js';
+export { renderCosts } from './render.js';
+export type { CostsReport, CostRow, ModelCost } from './report.js';
+export { TOKEN_KINDS, type TokenKind } from './usageTypes.js';

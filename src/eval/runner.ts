@@ -16,6 +16,7 @@
  * throttles of requests started before the last cut do not cut again) and
  * grows back by one after `limit` successes in a row.
  */
+import { setMaxListeners } from 'node:events';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { tiersOf, type ProviderName, type TierConfig } from '../config/schema.js';
@@ -147,15 +148,6 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   });
 }
 
-/** A promise that rejects when the signal aborts (never settles otherwise). */
-function rejectOnAbort(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    const fail = () => reject(new TransientError(`${(signal.reason as Error | undefined)?.name ?? 'Aborted'}: request aborted`, { code: 'Aborted', cause: signal.reason }));
-    if (signal.aborted) fail();
-    else signal.addEventListener('abort', fail, { once: true });
-  });
-}
-
 /** Full-jitter exponential backoff: random() × min(max, base × 2^attempt). */
 export function backoffDelay(attempt: number, random: () => number, b = DEFAULT_BACKOFF): number {
   return Math.floor(random() * Math.min(b.maxMs, b.baseMs * 2 ** attempt));
@@ -239,6 +231,16 @@ export class AdaptiveLimiter {
   }
 }
 
+type ResultBody = Omit<EvalResult, 'schemaVersion' | 'datasetId' | 'itemId' | 'tier' | 'task' | 'category' | 'confidence' | 'invokedModel' | 'source'>;
+
+/** A results line for an item: identity, the body, then the item's task and category. */
+function resultLine(item: RunItem, body: ResultBody): EvalResult {
+  const r: EvalResult = { schemaVersion: RESULTS_SCHEMA_VERSION, datasetId: item.datasetId, itemId: item.case.id, tier: item.tier.name, ...body };
+  if (item.case.task !== undefined) r.task = item.case.task;
+  if (item.case.category !== undefined) r.category = item.case.category;
+  return r;
+}
+
 /** Runs every item; resolves when all finished or the run was stopped. Throws only on a fatal onResult failure. */
 export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>, opts: RunOptions): Promise<RunStats> {
   const now = opts.now ?? (() => performance.now());
@@ -252,11 +254,17 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
   // Stopping stops retries and scheduling; aborting also cuts attempts in flight.
   const stop = new AbortController();
   const abort = new AbortController();
+  // Attempts in flight, by their stop function: aborting the run stops each directly.
+  const inflight = new Set<(reason: DOMException) => void>();
+
   const onStop = () => stop.abort();
   const onAbort = () => {
     stop.abort();
     abort.abort();
+    for (const stopAttempt of [...inflight]) stopAttempt(new DOMException('run aborted', 'AbortError'));
   };
+  // Many waiters (permits, backoff sleeps) listen on these at once.
+  setMaxListeners(0, stop.signal, abort.signal);
   opts.stopSignal?.addEventListener('abort', onStop, { once: true });
   opts.abortSignal?.addEventListener('abort', onAbort, { once: true });
   if (opts.stopSignal?.aborted) onStop();
@@ -304,23 +312,29 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
     const seq = await limiter.acquire(abort.signal);
     const ac = new AbortController();
     let timedOut = false;
+    let fail!: (e: unknown) => void;
+    // Settles the attempt on timeout or abort even if a client does not honour its signal.
+    const guard = new Promise<never>((_, reject) => (fail = reject));
+    const stopAttempt = (reason: DOMException) => {
+      ac.abort(reason);
+      fail(new TransientError(`${reason.name}: ${reason.message}`, { code: reason.name, cause: reason }));
+    };
     const timer = setTimeout(() => {
       timedOut = true;
-      ac.abort(new DOMException(`no response within ${opts.timeoutMs} ms`, 'TimeoutError'));
+      stopAttempt(new DOMException(`no response within ${opts.timeoutMs} ms`, 'TimeoutError'));
     }, opts.timeoutMs);
-    const cut = () => ac.abort(new DOMException('run aborted', 'AbortError'));
-    abort.signal.addEventListener('abort', cut, { once: true });
+    inflight.add(stopAttempt);
     try {
-      const call = item.tier.client.invoke({
+      const { tier } = item;
+      const call = tier.client.invoke({
         input: item.case.input,
         signal: ac.signal,
-        ref: { datasetId: item.datasetId, itemId: item.case.id, ...(item.datasetFile ? { datasetFile: item.datasetFile } : {}) },
-        ...(item.tier.maxTokens !== undefined ? { maxTokens: item.tier.maxTokens } : {}),
-        ...(item.tier.temperature !== undefined ? { temperature: item.tier.temperature } : {}),
-        ...(item.tier.stopSequences ? { stopSequences: item.tier.stopSequences } : {}),
+        ref: { datasetId: item.datasetId, itemId: item.case.id, datasetFile: item.datasetFile },
+        maxTokens: tier.maxTokens,
+        temperature: tier.temperature,
+        stopSequences: tier.stopSequences,
       });
-      // The timeout holds even if a client does not honour its signal.
-      const res = await Promise.race([call, rejectOnAbort(ac.signal)]);
+      const res = await Promise.race([call, guard]);
       return { res, seq };
     } catch (e) {
       if (abort.signal.aborted) throw new Cancelled();
@@ -330,7 +344,7 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
       return { err: new ProviderError(`${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`, { retryable: false, code: 'Error' }), seq };
     } finally {
       clearTimeout(timer);
-      abort.signal.removeEventListener('abort', cut);
+      inflight.delete(stopAttempt);
       limiter.release();
     }
   };
@@ -361,29 +375,20 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
 
   const runOne = async (item: RunItem): Promise<void> => {
     const { tier } = item;
-    const base = {
-      schemaVersion: RESULTS_SCHEMA_VERSION,
-      datasetId: item.datasetId,
-      itemId: item.case.id,
-      tier: tier.name,
-    };
-    const labels = {
-      ...(item.case.task !== undefined ? { task: item.case.task } : {}),
-      ...(item.case.category !== undefined ? { category: item.case.category } : {}),
-    };
+    const replay = tier.client.provider === 'replay';
     let result: EvalResult;
     try {
       let res: InvokeResult | undefined;
-      let source: EvalResult['source'] = tier.client.provider === 'replay' ? 'replay' : 'live';
+      let source: EvalResult['source'] = replay ? 'replay' : 'live';
       const key =
-        opts.cache && tier.client.provider !== 'replay'
+        opts.cache && !replay
           ? cacheKey({
               provider: tier.client.provider,
               model: tier.client.model,
-              ...(tier.client.endpoint ? { endpoint: tier.client.endpoint } : {}),
-              ...(tier.maxTokens !== undefined ? { maxTokens: tier.maxTokens } : {}),
-              ...(tier.temperature !== undefined ? { temperature: tier.temperature } : {}),
-              ...(tier.stopSequences ? { stopSequences: tier.stopSequences } : {}),
+              endpoint: tier.client.endpoint,
+              maxTokens: tier.maxTokens,
+              temperature: tier.temperature,
+              stopSequences: tier.stopSequences,
               input: item.case.input,
             })
           : undefined;
@@ -395,15 +400,14 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
         res = await invokeWithRetry(item);
         if (source === 'live') {
           // Persist first: a run killed while grading does not pay for this answer again.
-          if (key) await opts.cache!.set(key, toCached(res));
+          // The cache is best effort: a full disk must not fail the item.
+          if (key) await opts.cache!.set(key, toCached(res)).catch(() => undefined);
           opts.onLiveResponse?.(item, res);
         }
       }
-      const answering = res.invokedModel ?? res.model ?? tier.model;
       const graded = await opts.grade(item.case, res.output);
-      const costUsd = opts.price(tier, answering, res.usage);
-      result = {
-        ...base,
+      const costUsd = opts.price(tier, res.invokedModel ?? res.model ?? tier.model, res.usage);
+      result = resultLine(item, {
         model: res.model ?? tier.model,
         pass: graded.pass,
         score: graded.score,
@@ -415,11 +419,10 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
         latencyMs: res.latencyMs,
         output: res.output,
         graders: graded.graders,
-        ...(res.confidence !== undefined ? { confidence: res.confidence } : {}),
-        ...(res.invokedModel && res.invokedModel !== tier.model ? { invokedModel: res.invokedModel } : {}),
-        ...labels,
-        source,
-      };
+      });
+      if (res.confidence !== undefined) result.confidence = res.confidence;
+      if (res.invokedModel && res.invokedModel !== tier.model) result.invokedModel = res.invokedModel;
+      result.source = source;
       if (costUsd === null) stats.unpriced++;
       else {
         stats.costUsd += costUsd;
@@ -433,9 +436,7 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
         stats.cancelled++;
         return;
       }
-      const message = e instanceof ProviderError ? e.message : `grading failed: ${(e as Error)?.message ?? String(e)}`;
-      result = {
-        ...base,
+      result = resultLine(item, {
         model: tier.model,
         pass: false,
         score: 0,
@@ -447,10 +448,9 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
         latencyMs: 0,
         output: '',
         graders: [],
-        error: message,
-        ...labels,
-        source: tier.client.provider === 'replay' ? 'replay' : 'live',
-      };
+        error: e instanceof ProviderError ? e.message : `grading failed: ${(e as Error)?.message ?? String(e)}`,
+      });
+      result.source = replay ? 'replay' : 'live';
       stats.errors++;
     }
     try {

@@ -10,7 +10,7 @@ import { parseConfigText } from '../config/load.js';
 import { GLOBAL_SCOPE, qualityOf, scopesOf, tiersOf, type TierConfig, type TokorConfig } from '../config/schema.js';
 import { PACKAGE_ROOT } from '../paths.js';
 import { readPolicyFile, POLICY_SCHEMA_VERSION, type RoutingPolicyFile } from '../calibrate/policy.js';
-import { loadResults, mergeResultsTables, type ResultsTable } from '../calibrate/results.js';
+import { loadResultsByDataset, type ResultsTable } from '../calibrate/results.js';
 import { loadDataset, bundledDatasets } from '../eval/dataset.js';
 import type { GoldenDataset } from '../eval/types.js';
 import { validateRouterModel } from '../classify/trained.js';
@@ -101,46 +101,54 @@ export interface GateResults {
 }
 
 /**
- * Loads results files, grouped by dataset. With `datasetFiles`, every result
- * must be for one of them. Otherwise datasets are looked up among the bundled
- * ones by ID (for prompts and tags); results of several datasets are merged
- * into one table whose item IDs are prefixed "<dataset>/".
+ * Loads results files (any mix of datasets and tiers per file), grouped by
+ * dataset line by line. With `datasetFiles`, every result must be for one of
+ * them; otherwise datasets are looked up among the bundled ones by ID (for
+ * prompts and tags). Several datasets are merged into one table whose item
+ * IDs are "<dataset>/<item>". Every tier of the policy must have results.
  */
 export async function loadGateResults(files: string[], opts: { tiers: TierConfig[]; catalog: Catalog; datasetFiles?: string[]; confidenceField?: string }): Promise<GateResults> {
   if (files.length === 0) throw new UsageError('--results: give at least one results JSONL file (from `tokor eval --out`)');
-  const byDataset = new Map<string, string[]>();
-  for (const f of files) {
-    const id = await datasetIdOfResults(f);
-    byDataset.set(id, [...(byDataset.get(id) ?? []), f]);
-  }
   const explicit = opts.datasetFiles?.length ? await Promise.all(opts.datasetFiles.map((f) => loadDataset(f))) : undefined;
-  if (explicit) {
-    for (const [id, fs] of byDataset) {
-      if (!explicit.some((d) => d.id === id)) {
-        throw new InputError(`results are for dataset "${id}", not ${explicit.map((d) => `"${d.id}"`).join(' or ')} (--dataset ${opts.datasetFiles!.join(' ')})`, fs[0]);
-      }
+  let known: GoldenDataset[] | undefined = explicit;
+  const used = new Map<string, GoldenDataset | undefined>();
+  const datasetFor = async (id: string): Promise<GoldenDataset | undefined> => {
+    known ??= await bundled();
+    const d = known.find((x) => x.id === id);
+    if (explicit && !d) {
+      throw new InputError(`results are for dataset "${id}", not ${explicit.map((x) => `"${x.id}"`).join(' or ')} (--dataset ${opts.datasetFiles!.join(' ')})`);
     }
+    used.set(id, d);
+    return d;
+  };
+  const table = await loadResultsByDataset(files, {
+    tiers: opts.tiers,
+    catalog: opts.catalog,
+    datasetFor,
+    ...(opts.confidenceField ? { confidenceField: opts.confidenceField } : {}),
+  });
+  const names = opts.tiers.map((t) => t.name);
+  const missing = names.filter((n) => !table.tiers.includes(n));
+  if (missing.length) {
+    throw new InputError(
+      `the policy routes to tier${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} but the results of dataset "${table.datasetId}" have none (results tiers: ${table.tiers.join(', ')})`,
+    );
   }
-  const known = explicit ?? (await bundled());
-  const tables: { table: ResultsTable; dataset?: GoldenDataset }[] = [];
-  for (const [id, fs] of byDataset) {
-    const dataset = known.find((d) => d.id === id);
-    const table = await loadResults(fs, { tiers: opts.tiers, catalog: opts.catalog, ...(dataset ? { dataset } : {}), ...(opts.confidenceField ? { confidenceField: opts.confidenceField } : {}) });
-    tables.push(dataset ? { table, dataset } : { table });
+  const datasets = [...used.keys()];
+  const multi = datasets.length > 1;
+  const tags = new Map<string, ItemContext>();
+  for (const [id, d] of used) {
+    for (const c of d?.cases ?? []) tags.set(multi ? `${id}/${c.id}` : c.id, { dataset: id, tags: c.tags ?? [] });
   }
-  return mergeTables(tables, opts.tiers);
-}
-
-/** The datasetId of a results file's first readable line. */
-async function datasetIdOfResults(file: string): Promise<string> {
-  const text = await readText(file, 'results');
-  for (const [i, line] of text.split('\n').entries()) {
-    if (!line.trim()) continue;
-    const obj = tryJson(line) as { datasetId?: unknown } | undefined;
-    if (obj && typeof obj.datasetId === 'string') return obj.datasetId;
-    throw new InputError('not a results line: expected JSON with datasetId, itemId, tier, pass (`tokor eval --out`)', `${file}:${i + 1}`);
-  }
-  throw new InputError('results file is empty', file);
+  const only = datasets[0];
+  const context = (itemId: string): ItemContext | undefined => {
+    const hit = tags.get(itemId);
+    if (hit) return hit;
+    if (!multi) return only === undefined ? undefined : { dataset: only };
+    const slash = itemId.indexOf('/');
+    return slash > 0 ? { dataset: itemId.slice(0, slash) } : undefined;
+  };
+  return { table: { ...table, tiers: names }, datasets, context };
 }
 
 /** The bundled golden datasets (prompts and tags for results that name them). */
@@ -148,35 +156,6 @@ async function bundled(): Promise<GoldenDataset[]> {
   const out: GoldenDataset[] = [];
   for (const file of await bundledDatasets()) out.push(await loadDataset(file));
   return out;
-}
-
-/**
- * Several datasets' tables as one (item IDs "<dataset>/<item>" when more than
- * one), restricted to the policy's tiers: every tier the policy routes to must
- * have results.
- */
-export function mergeTables(tables: { table: ResultsTable; dataset?: GoldenDataset }[], tiers: TierConfig[]): GateResults {
-  const names = tiers.map((t) => t.name);
-  for (const { table } of tables) {
-    const missing = names.filter((n) => !table.tiers.includes(n));
-    if (missing.length) {
-      throw new InputError(
-        `the policy routes to tier${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} but the results of dataset "${table.datasetId}" have none (results tiers: ${table.tiers.join(', ')})`,
-      );
-    }
-  }
-  const restricted = tables.map(({ table }) => ({ ...table, tiers: names }));
-  const table = mergeResultsTables(restricted);
-  const multi = tables.length > 1;
-  const context = new Map<string, ItemContext>();
-  for (const { table: t, dataset } of tables) {
-    const tags = new Map(dataset?.cases.map((c) => [c.id, c.tags ?? []]) ?? []);
-    for (const item of t.items) {
-      const tagList = tags.get(item.itemId);
-      context.set(multi ? `${t.datasetId}/${item.itemId}` : item.itemId, tagList ? { dataset: t.datasetId, tags: tagList } : { dataset: t.datasetId });
-    }
-  }
-  return { table, datasets: tables.map((t) => t.table.datasetId), context: (id) => context.get(id) };
 }
 
 /**

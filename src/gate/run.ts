@@ -45,17 +45,17 @@ export function checkGateOptions(o: GateRunOptions): void {
 
 export async function runGate(o: GateRunOptions): Promise<GateRun> {
   checkGateOptions(o);
-  const cwd = o.cwd ?? process.cwd();
   const notes: string[] = [];
-  const policyFile = o.policy ? path.resolve(cwd, o.policy) : DEFAULT_POLICY_FILE;
-  const policy = await loadGatePolicy(policyFile, o.policy ?? 'bundled default policy');
-  const base = o.base ? await loadGatePolicy(path.resolve(cwd, o.base), o.base) : undefined;
+  // Paths stay as the user wrote them (for messages) unless a cwd was given.
+  const at = (f: string) => (o.cwd ? path.resolve(o.cwd, f) : f);
+  const policy = o.policy ? await loadGatePolicy(at(o.policy), o.policy) : await loadGatePolicy(DEFAULT_POLICY_FILE, 'bundled default policy');
+  const base = o.base ? await loadGatePolicy(at(o.base), o.base) : undefined;
   const catalog = await loadCatalog({
     ...(policy.catalogFiles ? { extra: policy.catalogFiles } : {}),
     ...(policy.modelMap ? { modelMap: policy.modelMap } : {}),
   });
 
-  let files = o.results?.map((f) => path.resolve(cwd, f));
+  let files = o.results?.map(at);
   let scratch: string | undefined;
   if (!files?.length) {
     if (o.dataset?.length) throw new UsageError('--dataset needs --results (the results of that dataset, from `tokor eval --dataset D --out results.jsonl`)');
@@ -72,7 +72,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRun> {
     const results = await loadGateResults(files, {
       tiers: policy.tiers,
       catalog,
-      ...(o.dataset?.length ? { datasetFiles: o.dataset.map((d) => path.resolve(cwd, d)) } : {}),
+      ...(o.dataset?.length ? { datasetFiles: o.dataset.map(at) } : {}),
       ...(confidenceField ? { confidenceField } : {}),
     });
     checkProvenance(policy, results.datasets);

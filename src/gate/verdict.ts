@@ -136,7 +136,7 @@ export function judgeScope(rule: ScopeRule, e: PolicyEvaluation): ScopeVerdict {
   const margin = lower - rule.floor;
   const pass = margin >= -EPSILON;
   const label = measure === 'parity' ? 'parity' : 'pass-rate';
-  const message = `scope ${rule.name}: ${label} lower bound ${fmt3(lower)} ${pass ? '≥' : '<'} floor ${fmtFloor(rule.floor)} (${formatPoints(margin)}, n=${e.n}, ${pct(rule.confidence)} confidence)`;
+  const message = `scope ${rule.name}: ${label} lower bound ${formatBound(lower, rule.floor, pass)} ${pass ? '≥' : '<'} floor ${fmtFloor(rule.floor)} (${formatPoints(margin)}, n=${e.n}, ${pct(rule.confidence)} confidence)`;
   const verdict: ScopeVerdict = {
     scope: rule.name,
     n: e.n,
@@ -212,16 +212,25 @@ export function exitCodeOf(v: GateVerdict): 0 | 1 {
   return v.pass ? 0 : 1;
 }
 
-/** A margin in percentage points with its sign: "−3.8 pts", "+1.2 pts". */
+/** A margin in percentage points with its sign: "−3.8 pts", "+1.2 pts"; finer when it would print as zero. */
 export function formatPoints(margin: number): string {
-  const pts = Math.round(margin * 1000) / 10;
+  const pts = margin * 100;
   if (pts === 0) return '±0.0 pts';
-  return `${pts < 0 ? '−' : '+'}${Math.abs(pts).toFixed(1)} pts`;
+  const digits = Math.abs(pts) >= 0.05 ? 1 : Math.abs(pts) >= 0.005 ? 2 : 3;
+  const shown = Math.abs(pts).toFixed(digits);
+  if (Number(shown) === 0) return `${pts < 0 ? '−' : '+'}<0.001 pts`;
+  return `${pts < 0 ? '−' : '+'}${shown} pts`;
 }
 
-function fmt3(x: number): string {
-  return x.toFixed(3);
+/** The bound with 3 decimals, or as many more as it takes not to look equal to a floor it misses (0.8996 vs 0.9). */
+export function formatBound(lower: number, floor: number, pass: boolean): string {
+  for (let d = 3; d <= 6; d++) {
+    const s = lower.toFixed(d);
+    if (pass ? Number(s) >= floor - EPSILON : Number(s) < floor) return s;
+  }
+  return lower.toFixed(6);
 }
+
 function fmtFloor(x: number): string {
   return String(Math.round(x * 1e6) / 1e6);
 }

@@ -5,6 +5,7 @@
 import { LOG_FORMATS, type LogFormat } from '../types.js';
 import { UsageError } from '../errors.js';
 import { isObject } from './fields.js';
+import { jsonStart } from './parseJsonLine.js';
 
 /** Checks a user-given format name (e.g. `--log-format`). */
 export function checkLogFormat(name: string): LogFormat {
@@ -50,6 +51,7 @@ export function detectFormat(sample: string, fileName: string): LogFormat {
     const t = raw.trim();
     if (t !== '') {
       first = t.charCodeAt(0) === 0xfeff ? t.slice(1).trimStart() : t;
+      first = first.slice(jsonStart(first));
       break;
     }
   }

@@ -116,6 +116,15 @@ function readFailure(e: unknown, display: string): InputReadError {
 
 async function* decompressed(raw: NodeJS.ReadableStream, display: string): AsyncGenerator<Buffer> {
   const it = (raw as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  try {
+    yield* decompressedFrom(it, display);
+  } finally {
+    // Closes the file when the consumer stops early.
+    await it.return?.();
+  }
+}
+
+async function* decompressedFrom(it: AsyncIterator<Buffer | string>, display: string): AsyncGenerator<Buffer> {
   const head: Buffer[] = [];
   let headLen = 0;
   let done = false;

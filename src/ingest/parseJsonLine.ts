@@ -23,10 +23,24 @@ function cap(reason: string): string {
   return reason.length > REASON_CAP ? `${reason.slice(0, REASON_CAP)}…` : reason;
 }
 
+/**
+ * Where the JSON starts: 0; 1 after a byte-order mark; or after the
+ * "<timestamp> " prefix that CloudWatch Logs export tasks put before each
+ * message ("2025-03-11T00:38:03.123Z {...}").
+ */
+export function jsonStart(line: string): number {
+  const c = line.charCodeAt(0);
+  if (c === 0xfeff) return 1;
+  if (c < 48 || c > 57) return 0;
+  const brace = line.indexOf(' {');
+  return brace > 0 && brace < 64 ? brace + 1 : 0;
+}
+
 export function parseJsonLine(format: JsonLineFormat, line: string, loc: SourceLocation): TrafficEvent {
   let obj: unknown;
   try {
-    obj = JSON.parse(line);
+    const start = jsonStart(line);
+    obj = JSON.parse(start === 0 ? line : line.slice(start));
   } catch (e) {
     const t = line.trim();
     const hint = t === '{' || t === '[' ? ' (pretty-printed JSON? logs must have one record per line)' : '';

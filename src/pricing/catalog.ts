@@ -23,9 +23,10 @@ export const BUILTIN_FILES: Record<string, unknown> = {
   'vertex.json': vertexData,
 };
 
-let builtin: { prices: ModelPrice[]; sources: CatalogSource[]; version: string } | undefined;
+let builtin: Catalog | undefined;
 
-function loadBuiltin(): NonNullable<typeof builtin> {
+/** The bundled catalog, validated once and shared (frozen: treat catalogs as immutable). Synchronous: no I/O beyond the bundled data. */
+export function builtinCatalog(): Catalog {
   if (builtin) return builtin;
   const prices: ModelPrice[] = [];
   const sources: CatalogSource[] = [];
@@ -43,14 +44,8 @@ function loadBuiltin(): NonNullable<typeof builtin> {
     versions.push(`${file.replace(/\.json$/, '')}@${version}`);
     sources.push(dropUndefined({ file: `builtin:${file}`, version, source: header.source, effectiveDate: header.effectiveDate, notes: header.notes, entries: entries.length }));
   }
-  builtin = { prices, sources, version: `builtin(${versions.join(',')})` };
+  builtin = Object.freeze({ version: `builtin(${versions.join(',')})`, prices: Object.freeze(prices) as ModelPrice[], sources: Object.freeze(sources) as CatalogSource[] });
   return builtin;
-}
-
-/** The bundled catalog. Synchronous: no I/O beyond the bundled data. */
-export function builtinCatalog(): Catalog {
-  const b = loadBuiltin();
-  return { version: b.version, prices: [...b.prices], sources: [...b.sources] };
 }
 
 /**
@@ -59,7 +54,7 @@ export function builtinCatalog(): Catalog {
  */
 export async function loadCatalog(opts: { extra?: string[]; modelMap?: Record<string, string> } = {}): Promise<Catalog> {
   const base = builtinCatalog();
-  let prices = base.prices;
+  let prices = [...base.prices];
   const builtinSet = new Set(prices);
   const sources = [...(base.sources ?? [])];
   let version = base.version;

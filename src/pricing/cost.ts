@@ -21,6 +21,8 @@ interface PicoRates {
   cacheWrite1h?: Money;
   batchInput?: Money;
   batchOutput?: Money;
+  /** The same rates as numbers (exact: every rate is far below 2^53 picodollars per token). */
+  num: { input: number; output: number; cacheRead?: number; cacheWrite5m?: number; cacheWrite1h?: number; batchInput?: number; batchOutput?: number };
 }
 
 // Rates are parsed once per ModelPrice: costOf runs per record on large logs.
@@ -29,12 +31,17 @@ const picoCache = new WeakMap<ModelPrice, PicoRates>();
 function picoRates(p: ModelPrice): PicoRates {
   let r = picoCache.get(p);
   if (!r) {
-    r = { input: rateToPico(p.input), output: rateToPico(p.output) };
-    if (p.cacheRead !== undefined) r.cacheRead = rateToPico(p.cacheRead);
-    if (p.cacheWrite5m !== undefined) r.cacheWrite5m = rateToPico(p.cacheWrite5m);
-    if (p.cacheWrite1h !== undefined) r.cacheWrite1h = rateToPico(p.cacheWrite1h);
-    if (p.batchInput !== undefined) r.batchInput = rateToPico(p.batchInput);
-    if (p.batchOutput !== undefined) r.batchOutput = rateToPico(p.batchOutput);
+    const input = rateToPico(p.input);
+    const output = rateToPico(p.output);
+    r = { input, output, num: { input: Number(input), output: Number(output) } };
+    for (const f of ['cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'batchInput', 'batchOutput'] as const) {
+      const v = p[f];
+      if (v !== undefined) {
+        const pico = rateToPico(v);
+        r[f] = pico;
+        r.num[f] = Number(pico);
+      }
+    }
     picoCache.set(p, r);
   }
   return r;
@@ -53,8 +60,48 @@ function times(tokens: bigint, rate: Money, halve: boolean): Money {
 
 /** The cost of one request, part by part, with the fallbacks that applied. */
 export function priceTokens(tokens: TokenCounts, price: ModelPrice, opts: CostOptions = {}): CostBreakdown {
+  const out: CostBreakdown = { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n, total: 0n, notes: [] };
+  out.total = compute(tokens, price, opts, out);
+  return out;
+}
+
+/** The cost of one request in picodollars (see priceTokens for the rules and notes). Runs per record: no allocation. */
+export function costOf(tokens: TokenCounts, price: ModelPrice, opts?: CostOptions): Money {
+  const fast = computeNumber(tokens, price, opts ?? {});
+  return fast === undefined ? compute(tokens, price, opts ?? {}, undefined) : BigInt(fast);
+}
+
+/**
+ * The same rules in double arithmetic, which is exact while every product and the
+ * sum stay below 2^53 (about $9,007 per request); undefined past that or for bad
+ * counts, and compute() answers instead.
+ */
+function computeNumber(t: TokenCounts, price: ModelPrice, opts: CostOptions): number | undefined {
+  const { input, output, cacheRead, cacheWrite } = t;
+  if (!(Number.isSafeInteger(input) && Number.isSafeInteger(output) && Number.isSafeInteger(cacheRead) && Number.isSafeInteger(cacheWrite))) return undefined;
+  if (input < 0 || output < 0 || cacheRead < 0 || cacheWrite < 0) return undefined;
+  const r = picoRates(price).num;
+  let inRate = r.input;
+  let outRate = r.output;
+  let halve = false;
+  if (opts.batch) {
+    if (r.batchInput !== undefined && r.batchOutput !== undefined) {
+      inRate = r.batchInput;
+      outRate = r.batchOutput;
+    } else if (price.supportsBatch) halve = true;
+  }
+  const half = (v: number) => (halve ? Math.floor((v + 1) / 2) : v);
+  let sum = half(input * inRate) + half(output * outRate);
+  if (cacheRead > 0) sum += r.cacheRead !== undefined ? cacheRead * r.cacheRead : half(cacheRead * inRate);
+  if (cacheWrite > 0) {
+    const rate = opts.cacheWriteTtl === '1h' ? (r.cacheWrite1h ?? r.cacheWrite5m) : r.cacheWrite5m;
+    sum += rate !== undefined ? cacheWrite * rate : half(cacheWrite * inRate);
+  }
+  return sum <= Number.MAX_SAFE_INTEGER ? sum : undefined;
+}
+
+function compute(tokens: TokenCounts, price: ModelPrice, opts: CostOptions, out: CostBreakdown | undefined): Money {
   const r = picoRates(price);
-  const notes: string[] = [];
   const inTok = count(tokens.input, 'input');
   const outTok = count(tokens.output, 'output');
   const readTok = count(tokens.cacheRead, 'cache-read');
@@ -69,9 +116,9 @@ export function priceTokens(tokens: TokenCounts, price: ModelPrice, opts: CostOp
       outRate = r.batchOutput;
     } else if (price.supportsBatch) {
       halve = true;
-      notes.push(`${price.key}: no batch rate listed, 50% of on-demand used`);
+      out?.notes.push(`${price.key}: no batch rate listed, 50% of on-demand used`);
     } else {
-      notes.push(`${price.key} (${price.region}): no batch price known, on-demand price used`);
+      out?.notes.push(`${price.key} (${price.region}): no batch price known, on-demand price used`);
     }
   }
   const input = times(inTok, inRate, halve);
@@ -82,7 +129,7 @@ export function priceTokens(tokens: TokenCounts, price: ModelPrice, opts: CostOp
     if (r.cacheRead !== undefined) cacheRead = readTok * r.cacheRead;
     else {
       cacheRead = times(readTok, inRate, halve);
-      notes.push(`${price.key}: no cache-read rate, input rate used`);
+      out?.notes.push(`${price.key}: no cache-read rate, input rate used`);
     }
   }
   let cacheWrite = 0n;
@@ -90,18 +137,19 @@ export function priceTokens(tokens: TokenCounts, price: ModelPrice, opts: CostOp
     const oneHour = opts.cacheWriteTtl === '1h';
     const rate = oneHour ? (r.cacheWrite1h ?? r.cacheWrite5m) : r.cacheWrite5m;
     if (oneHour && r.cacheWrite1h === undefined && r.cacheWrite5m !== undefined) {
-      notes.push(`${price.key}: no 1h cache-write rate, 5m rate used`);
+      out?.notes.push(`${price.key}: no 1h cache-write rate, 5m rate used`);
     }
     if (rate !== undefined) cacheWrite = writeTok * rate;
     else {
       cacheWrite = times(writeTok, inRate, halve);
-      notes.push(`${price.key}: no cache-write rate, input rate used`);
+      out?.notes.push(`${price.key}: no cache-write rate, input rate used`);
     }
   }
-  return { input, output, cacheRead, cacheWrite, total: input + output + cacheRead + cacheWrite, notes };
-}
-
-/** The cost of one request in picodollars (see priceTokens for the rules and notes). */
-export function costOf(tokens: TokenCounts, price: ModelPrice, opts?: CostOptions): Money {
-  return priceTokens(tokens, price, opts).total;
+  if (out) {
+    out.input = input;
+    out.output = output;
+    out.cacheRead = cacheRead;
+    out.cacheWrite = cacheWrite;
+  }
+  return input + output + cacheRead + cacheWrite;
 }

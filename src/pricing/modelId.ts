@@ -136,12 +136,25 @@ function parseBedrockId(id: string): { key: string; datedKey: string; profile?: 
     profile = first;
     rest = rest.slice(dot + 1);
   }
-  const dated = rest
-    .replace(/:(\d+k|mm)$/, '') // context-window variants
-    .replace(/(?:-v?\d+)?(?::\d+)+$/, '') // -v1:0, :0, -1:0
-    .replace(/-v\d+$/, ''); // -v1
+  const dated = stripVersion(rest);
   const key = dated.replace(/-\d{8}$/, '');
   return profile ? { key, datedKey: dated, profile } : { key, datedKey: dated };
+}
+
+/**
+ * Drops the context suffix (:200k, :mm) and the version suffix: "-v1:0", "-v0:2", ":0", "-v1",
+ * and "-1:0" after a named segment (openai.gpt-oss-120b-1:0) but not after a number
+ * (a hypothetical claude-sonnet-4-6:0 keeps its "-6").
+ */
+function stripVersion(id: string): string {
+  let s = id.replace(/:(\d+k|mm)$/, '');
+  const colon = /(?::\d+)+$/.exec(s);
+  if (colon) {
+    s = s.slice(0, colon.index);
+    if (/-v\d+$/.test(s)) return s.replace(/-v\d+$/, '');
+    return s.replace(/(-[a-z0-9]*[a-z][a-z0-9]*)-\d{1,2}$/, '$1');
+  }
+  return s.replace(/-v\d+$/, '');
 }
 
 function normalizeOpenAI(name: string): { key: string; dated: string } {

@@ -32,7 +32,8 @@ interface Index {
   byKey: Map<string, ModelPrice[]>;
   aliases: Map<string, string>;
   modelMap: Map<string, string>;
-  cache: Map<string, PriceLookup | null>;
+  /** region ('' when none) → model ID as logged → lookup (null: no price). */
+  cache: Map<string, Map<string, PriceLookup | null>>;
 }
 
 const indexes = new WeakMap<Catalog, Index>();
@@ -62,12 +63,14 @@ function indexOf(catalog: Catalog): Index {
 /** How `modelId` (as logged) is priced in `region`, or undefined when the catalog cannot price it. Cached per (modelId, region). */
 export function resolvePrice(catalog: Catalog, modelId: string, region?: string): PriceLookup | undefined {
   const idx = indexOf(catalog);
-  const cacheKey = `${modelId}\u0000${region ?? ''}`;
-  const hit = idx.cache.get(cacheKey);
+  const r = region ?? '';
+  let perRegion = idx.cache.get(r);
+  if (!perRegion) idx.cache.set(r, (perRegion = new Map()));
+  const hit = perRegion.get(modelId);
   if (hit !== undefined) return hit ?? undefined;
   const found = resolveUncached(idx, modelId, region);
-  if (idx.cache.size >= MAX_CACHE) idx.cache.clear();
-  idx.cache.set(cacheKey, found ?? null);
+  if (perRegion.size >= MAX_CACHE) perRegion.clear();
+  perRegion.set(modelId, found ?? null);
   return found;
 }
 

@@ -1,6 +1,7 @@
 /** Renders an AnalyzeReport as a terminal table, Markdown, CSV or JSON. Pure. */
 import { DIFFICULTIES } from '../types.js';
 import type { AnalyzeReport } from '../analyze/report.js';
+import type { AnalyzeReconciliation } from '../cli/commands/analyzeCosts.js';
 import { capRows, ci, compact, csv, ellipsize, int, mdTable, pct, pctOf, table, usd } from './format.js';
 
 const MAX_ROWS = 10;
@@ -113,9 +114,32 @@ function renderTable(r: AnalyzeReport): string {
     );
     if (g.hidden) out.push(`(${g.hidden} more: --format json for all)`);
   }
+  out.push(...reconciliationLines(r));
   out.push(...problemLines(r));
   out.push('', `⚠ ${r.qualityNote}`);
   return out.join('\n');
+}
+
+function reconciliationLines(r: AnalyzeReport): string[] {
+  const x = r.reconciliation as AnalyzeReconciliation | undefined;
+  if (!x) return [];
+  const rec = x.reconciliation;
+  const b = x.billed;
+  const out = [
+    '',
+    `Billed vs logged (${x.source}; billed period ${rec.period.start} → ${rec.period.end}, end exclusive)`,
+    `  billed Bedrock ${usd(rec.billedUsd)} · logs explain ${usd(rec.explainedUsd)} (coverage ${rec.coverage === null ? '—' : pctOf(rec.coverage)}) · unexplained ${usd(rec.unexplainedUsd)}`,
+    table(
+      ['model', 'billed', 'logged', 'delta', 'likely causes'],
+      rec.byModel.slice(0, MAX_ROWS).map((m) => [ellipsize(m.modelKey, 36), usd(m.billedUsd), usd(m.loggedUsd), usd(m.deltaUsd), ellipsize(m.likelyCauses.join('; ') || '—', 60)]),
+      [1, 2, 3],
+    ),
+  ];
+  out.push(
+    `  In billed dollars: routing could save up to ${usd(b.savingsCeilingUsd)} of this ${usd(b.billedUsd)} Bedrock bill (${pctOf(b.shareOfBill)}), from the ${usd(b.coveredBilledUsd)} billed on models the logs cover; quality unproven`,
+  );
+  for (const n of rec.notes.slice(0, 6)) out.push(`  note: ${n}`);
+  return out;
 }
 
 function problemLines(r: AnalyzeReport): string[] {

@@ -47,6 +47,21 @@ describe('tokor analyze (built CLI)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('keeps the whole lines of a truncated gzip and counts the break as one skip', async () => {
+    const r = await runCli(['analyze', 'fixtures/analyze/truncated.json.gz', '--tiers', TIERS, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.records.valid).toBe(58);
+    expect(j.records.invalid).toBe(1);
+    expect(j.invalid.examples[0]).toEqual({ file: 'fixtures/analyze/truncated.json.gz', line: 59, reason: 'truncated or corrupt gzip: the rest of the file is unreadable' });
+  });
+
+  it('reads a CSV from stdin without losing its header', async () => {
+    const r = await runCli(['analyze', '-', '--tiers', TIERS, '--format', 'json'], { input: readFileSync('fixtures/analyze/csv/usage.csv') });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).cost.actual).toBe(0.36);
+  });
+
   it('reads stdin', async () => {
     const r = await runCli(['analyze', '-', '--tiers', TIERS, '--format', 'json'], { input: readFileSync(MIXED) });
     expect(r.code).toBe(0);
@@ -60,7 +75,8 @@ describe('tokor analyze (built CLI)', () => {
   });
 
   it.each([
-    [['fixtures/analyze/truncated.json.gz'], /truncated\.json\.gz/],
+    [['fixtures/analyze/truncated-early.json.gz'], /truncated-early\.json\.gz.*truncated or corrupt gzip/],
+    [['fixtures/analyze/truncated.json.gz', '--strict'], /truncated\.json\.gz: truncated or corrupt gzip after line 58/],
     [['fixtures/analyze/empty.jsonl'], /empty/],
     [['fixtures/analyze/no-logs'], /no-logs/],
     [['fixtures/analyze/csv/missing-column.csv', '--map', 'model=model_id,input=prompt_tokens,output=completion_tokens'], /missing-column\.csv.*prompt_tokens/],
@@ -80,6 +96,21 @@ describe('tokor analyze (built CLI)', () => {
     expect(md.stdout).toMatch(/\| all-frontier counterfactual \| \$4\.80 \|/);
     const csv = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'csv']);
     expect(csv.stdout.split('\n')[1]).toMatch(/^total,,,3,.*,0\.36,4\.8,0\.21$/);
+  });
+
+  it('--cost-explorer reconciles billed spend with the logs and states the ceiling in billed dollars', async () => {
+    const r = await runCli(['analyze', '--cost-explorer', '../shared/datasets/aws-formats/cost-explorer-example.json', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const { reconciliation: x } = JSON.parse(r.stdout);
+    expect(x.reconciliation.billedUsd).toBeCloseTo(137.16, 6);
+    expect(x.reconciliation.coverage).toBeGreaterThan(0);
+    expect(x.reconciliation.coverage).toBeLessThanOrEqual(1);
+    // The billed ceiling is bounded by the bill it is taken from.
+    expect(x.billed.savingsCeilingUsd).toBeGreaterThan(0);
+    expect(x.billed.savingsCeilingUsd).toBeLessThanOrEqual(x.billed.coveredBilledUsd);
+    const sonnet = x.billed.byModel.find((m: { modelKey: string }) => m.modelKey === 'anthropic.claude-sonnet-4-5');
+    expect(sonnet.billedUsd).toBeCloseTo(121.05, 6);
+    expect(sonnet.savingsUsd).toBeCloseTo((sonnet.billedUsd * sonnet.ceilingPct) / 100, 9);
   });
 
   it('--help has examples', async () => {

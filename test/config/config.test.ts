@@ -162,6 +162,19 @@ describe('checkConfigFile', () => {
   });
 });
 
+describe('tokor.config.example.yaml', () => {
+  it('validates and uses every top-level section', () => {
+    const text = readFileSync(new URL('../../tokor.config.example.yaml', import.meta.url), 'utf8');
+    const c = parseConfigText(text, 'tokor.config.example.yaml');
+    expect(Object.keys(c).sort()).toEqual(['aggressiveness', 'cacheDir', 'gate', 'groupBy', 'modelMap', 'quality', 'routing', 'scopes', 'tiers']);
+    expect(scopesOf(c).map((s) => [s.name, s.floor, s.barMode, s.confidence])).toEqual([
+      ['payments', 0.97, 'relative', 0.95],
+      ['internal-tools', 0.9, 'relative', 0.9],
+      ['contracts', 0.85, 'absolute', 0.95],
+    ]);
+  });
+});
+
 describe('docs/config.md', () => {
   it('documents every config key and every preset', () => {
     const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkLiveRange, checkRangeShape, isIsoDate, monthStartBefore } from '../../src/costs/dates.js';
+import { billingRangeFor, checkLiveRange, checkRangeShape, isIsoDate, monthStartBefore } from '../../src/costs/dates.js';
 import { UsageError } from '../../src/errors.js';
 
 const today = '2025-11-21';
@@ -33,5 +33,15 @@ describe('date ranges', () => {
     expect(() => checkLiveRange({ start: '2025-11-22', end: '2025-11-23' }, 'DAILY', today)).toThrow(/in the future/);
     // The end may lie after today (the current month so far).
     expect(checkLiveRange({ start: '2025-11-01', end: '2025-12-01' }, 'DAILY', today)).toEqual([]);
+  });
+});
+
+describe('billingRangeFor', () => {
+  it('turns a log period into whole Cost Explorer days, end exclusive', () => {
+    expect(billingRangeFor({ start: '2025-11-03T10:00:00Z', end: '2025-11-04T09:00:00Z' })).toEqual({ start: '2025-11-03', end: '2025-11-05' });
+    expect(billingRangeFor({ start: '2025-11-03T00:00:00Z', end: '2025-11-05T00:00:00Z' })).toEqual({ start: '2025-11-03', end: '2025-11-05' });
+    expect(billingRangeFor({ start: '2025-11-03', end: '2025-11-05' })).toEqual({ start: '2025-11-03', end: '2025-11-05' });
+    expect(billingRangeFor({ start: '2025-11-30T23:00:00Z', end: '2025-11-30T23:30:00Z' })).toEqual({ start: '2025-11-30', end: '2025-12-01' });
+    expect(() => billingRangeFor({ start: 'garbage', end: 'x' })).toThrow(UsageError);
   });
 });

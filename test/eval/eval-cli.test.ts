@@ -90,10 +90,12 @@ describe('tokor eval (built CLI)', () => {
 
   it('--tier picks one tier; markdown and table render', async () => {
     const md = await tokor(['eval', '--tier', 'mid', '--format', 'markdown']);
+    expect(md.stdout).toContain('`support-triage`');
     expect(md.code).toBe(0);
     expect(md.stdout).toContain('| mid | us.anthropic.claude-haiku-4-5-20251001-v1:0 |');
     expect(md.stdout).not.toContain('| cheap |');
-    const table = await tokor(['eval', '--tier', 'cheap,frontier']);
+    const triage = path.join(repo, 'golden-datasets', 'support-triage', 'dataset.jsonl');
+    const table = await tokor(['eval', '--tier', 'cheap,frontier', '--dataset', triage, '--provider', 'replay']);
     expect(table.code).toBe(0);
     expect(table.stdout).toMatch(/Cheapest tier that clears the bar 95% of frontier's pass rate: (cheap|frontier|none)/);
   }, 60_000);

@@ -1,8 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import {
   buildJudgePrompt,
   extractFinalNumber,
+  JUDGE_PROMPT,
   extractJson,
   gradeCase,
   GRADER_NAMES,
@@ -242,5 +244,15 @@ describe('combining graders', () => {
     expect([...GRADER_NAMES].sort()).toEqual(
       ['contains', 'contains-all', 'contains-any', 'exact', 'icontains', 'icontains-all', 'icontains-any', 'json-field-match', 'json-schema', 'label', 'llm-judge', 'normalized-exact', 'numeric', 'regex', 'rouge-l', 'token-f1', 'valid-json'].sort(),
     );
+  });
+});
+
+describe('docs/graders.md', () => {
+  const doc = readFileSync(new URL('../../docs/graders.md', import.meta.url), 'utf8');
+  it('quotes the judge prompt exactly', () => {
+    expect(doc).toContain(`\`\`\`text\n${JUDGE_PROMPT}\n\`\`\``);
+  });
+  it('documents every grader', () => {
+    for (const name of GRADER_NAMES) expect(doc).toContain(`\`${name}\``);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluateGate, formatPoints, judgeScope, rulesOf, savingsChecks } from '../../src/gate/verdict.js';
+import { evaluateGate, formatBound, formatPoints, judgeScope, rulesOf, savingsChecks } from '../../src/gate/verdict.js';
 import { allowedTiersByItem, restrictTiers, selectItems, servedShares, substituteTiers } from '../../src/gate/scopes.js';
 import { evaluation, gatePolicy, item, routeAllTo, routeAllToItems, routing, rule, table } from './builders.js';
 
@@ -33,7 +33,16 @@ describe('formatPoints', () => {
   it('signs margins in percentage points', () => {
     expect(formatPoints(-0.038)).toBe('−3.8 pts');
     expect(formatPoints(0.0123)).toBe('+1.2 pts');
-    expect(formatPoints(0.00001)).toBe('±0.0 pts');
+    expect(formatPoints(0)).toBe('±0.0 pts');
+    expect(formatPoints(-0.0004)).toBe('−0.04 pts');
+    expect(formatPoints(0.000001)).toBe('+<0.001 pts');
+  });
+
+  it('never prints a failing bound as equal to its floor', () => {
+    expect(formatBound(0.8996, 0.9, false)).toBe('0.8996');
+    expect(formatBound(0.91234, 0.9, true)).toBe('0.912');
+    const v = judgeScope(rule('payments', { floor: 0.9 }), evaluation({ parityLower: 0.89996 }));
+    expect(v.message).toContain('scope payments: parity lower bound 0.89996 < floor 0.9 (−0.004 pts,');
   });
 });
 

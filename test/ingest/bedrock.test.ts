@@ -284,13 +284,15 @@ describe('parseBedrockRecord on unusable and edge-case records', () => {
     expect(parseBedrockRecord(base(), loc(1)).batch).toBeUndefined();
   });
 
-  it('parseJsonLine turns malformed JSON into a skip with the reason', () => {
+  it('parseJsonLine: malformed JSON is a skip with the reason; a leading BOM is fine', () => {
     const ev = parseJsonLine('bedrock', '{"modelId": "x", ', loc(7));
     expect(ev.kind).toBe('skipped');
     if (ev.kind === 'skipped') {
       expect(ev.skipped.source).toEqual(loc(7));
       expect(ev.skipped.reason).toMatch(/^malformed JSON: /);
     }
+    const bom = parseJsonLine('bedrock', `\uFEFF${lines[1]!}`, loc(1));
+    expect(bom.kind === 'record' && bom.record.modelId).toBe('apac.amazon.nova-micro-v1:0');
     const pretty = parseJsonLine('bedrock', '{', loc(1));
     expect(pretty.kind === 'skipped' && pretty.skipped.reason).toMatch(/pretty-printed JSON/);
   });

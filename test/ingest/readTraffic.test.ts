@@ -1,6 +1,7 @@
-import { copyFile, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { LogFormat } from '../../src/types.js';
@@ -26,6 +27,7 @@ describe('detectFormat', () => {
     ['a sample cut mid-record (Bedrock)', '{"schemaType":"ModelInvocationLog","modelId":"amaz', 'x.jsonl', 'bedrock'],
     ['a sample cut mid-record (OpenAI)', '{"id":"1","choices":[{"mess', 'x.jsonl', 'openai'],
     ['a CSV header', 'timestamp,model_id,input_tokens', 'export.txt', 'csv'],
+    ['a CloudWatch Logs export line', `2025-03-11T00:38:03.123Z ${bedrockLine}`, '000000.gz', 'bedrock'],
     ['a .csv.gz name', 'anything', 'usage.csv.gz', 'csv'],
     ['blank lines, then a BOM and a Bedrock record', `\n\n\uFEFF${bedrockLine}`, 'x', 'bedrock'],
     ['nothing at all', '', 'x.jsonl', 'bedrock'],
@@ -86,6 +88,16 @@ describe('readTraffic', () => {
     expect(perFile).toEqual({ [files[0]!]: 4, [files[1]!]: 11, [files[2]!]: 3 });
   });
 
+  it('reads CloudWatch Logs export lines ("<timestamp> <record>")', async () => {
+    const f = join(dir, 'cloudwatch-export.log');
+    const { writeFile } = await import('node:fs/promises');
+    const lines = (await readFile(AWS_EXAMPLES, 'utf8')).trimEnd().split('\n');
+    await writeFile(f, lines.map((l) => `2025-03-11T00:38:03.123Z ${l}`).join('\n') + '\n');
+    const evs = await collect(readTraffic([f]));
+    expect(skipsOf(evs)).toEqual([]);
+    expect(recordsOf(evs).map((r) => r.modelId)).toEqual(recordsOf(await collect(readTraffic([AWS_EXAMPLES]))).map((r) => r.modelId));
+  });
+
   it('a forced format applies to every file; a wrong one yields counted skips', async () => {
     const evs = await collect(readTraffic([fixture('litellm.jsonl')], { format: 'bedrock' }));
     expect(recordsOf(evs)).toEqual([]);
@@ -97,6 +109,28 @@ describe('readTraffic', () => {
     await expect(collect(readTraffic([AWS_EXAMPLES], { format: 'parquet' as LogFormat }))).rejects.toThrow(
       'unknown log format "parquet": use one of bedrock, csv, openai',
     );
+  });
+
+  it('reads stdin ("-"), gzip detected by magic bytes, named <stdin> in locations', async () => {
+    const gz = await readFile(fixture('bodies-gzip-no-extension.jsonl'));
+    const original = Object.getOwnPropertyDescriptor(process, 'stdin')!;
+    Object.defineProperty(process, 'stdin', { value: Readable.from([gz.subarray(0, 100), gz.subarray(100)]), configurable: true });
+    try {
+      const files: string[] = [];
+      const recs = recordsOf(await collect(readTraffic(['-'], { onFile: (f) => files.push(f) })));
+      expect(files).toEqual(['<stdin>']);
+      expect(recs).toHaveLength(11);
+      expect(recs[10]!.source).toEqual({ file: '<stdin>', line: 11 });
+    } finally {
+      Object.defineProperty(process, 'stdin', original);
+    }
+  });
+
+  it('stopping early is fine', async () => {
+    for await (const ev of readTraffic([repoPath('fixtures/sample')])) {
+      expect(ev.kind).toBe('record');
+      break;
+    }
   });
 
   it('empty input gives zero events', async () => {

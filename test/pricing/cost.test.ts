@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { builtinCatalog, costOf, moneyToDecimal, priceTokens, resolvePrice, type ModelPrice } from '../../src/pricing/index.js';
 import type { TokenCounts } from '../../src/types.js';
@@ -74,5 +75,34 @@ describe('costOf', () => {
     // Nova Lite: 50M input → $3
     const nova = resolvePrice(cat, 'amazon.nova-lite-v1:0', 'us-east-1')!.price;
     expect(moneyToDecimal(costOf(tokens({ input: 50_000_000, cacheRead: 1_000_000 }), nova))).toBe('3.015');
+  });
+});
+
+describe('costOf fast path', () => {
+  const cat = builtinCatalog();
+
+  it('property: costOf equals the exact part-by-part bigint breakdown, for every built-in price and option', () => {
+    const count = fc.nat({ max: 5_000_000 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...cat.prices),
+        fc.record({ input: count, output: count, cacheRead: count, cacheWrite: count }),
+        fc.boolean(),
+        fc.constantFrom<'5m' | '1h'>('5m', '1h'),
+        (price, t, batch, ttl) => {
+          const opts = { batch, cacheWriteTtl: ttl };
+          const b = priceTokens(t, price, opts);
+          expect(costOf(t, price, opts)).toBe(b.total);
+          expect(b.total).toBe(b.input + b.output + b.cacheRead + b.cacheWrite);
+        },
+      ),
+      { seed: 11, numRuns: 500 },
+    );
+  });
+
+  it('stays exact past 2^53 picodollars (falls back to bigint)', () => {
+    const opus = resolvePrice(cat, 'anthropic.claude-opus-4-1-20250805-v1:0', 'us-east-1')!.price;
+    const t = tokens({ output: 200_000_000, input: 123_456_789 }); // $15,000 + $1,851.851835
+    expect(moneyToDecimal(costOf(t, opus))).toBe('16851.851835');
   });
 });

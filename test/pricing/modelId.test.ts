@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalModelKey, parseModelId } from '../../src/pricing/index.js';
 
@@ -119,5 +120,43 @@ describe('parseModelId', () => {
     // "us" would only be a prefix with at least two more dot-separated parts
     expect(parseModelId('amazon.nova-lite-v1:0').profile).toBeUndefined();
     expect(canonicalModelKey('unknown-model')).toBe('unknown-model');
+  });
+});
+
+describe('canonicalModelKey properties', () => {
+  const vendor = fc.constantFrom('anthropic', 'amazon', 'meta', 'mistral', 'cohere');
+  const name = fc.stringMatching(/^[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,5}){0,3}$/).filter((n) => !/-v\d+$|-\d{8}$|-\d+$/.test(n));
+  const date = fc.option(fc.integer({ min: 20230101, max: 20291231 }).map((d) => `-${d}`), { nil: '' });
+  const version = fc.constantFrom('', '-v1', '-v1:0', '-v2:0', '-v1:0:200k', ':0', '-v0:2');
+  const prefix = fc.constantFrom('', 'us.', 'eu.', 'apac.', 'jp.', 'au.', 'us-gov.', 'global.');
+
+  it('every spelling of a model — bare, profile, foundation-model ARN, inference-profile ARN — has the same idempotent key', () => {
+    fc.assert(
+      fc.property(vendor, name, date, version, prefix, (v, n, d, ver, pre) => {
+        const id = `${v}.${n}${d}${ver}`;
+        const key = `${v}.${n}`;
+        expect(canonicalModelKey(id)).toBe(key);
+        expect(canonicalModelKey(`${pre}${id}`)).toBe(key);
+        expect(canonicalModelKey(`arn:aws:bedrock:us-west-2::foundation-model/${id}`)).toBe(key);
+        expect(canonicalModelKey(`arn:aws:bedrock:us-west-2:111122223333:inference-profile/${pre}${id}`)).toBe(key);
+        expect(canonicalModelKey(key)).toBe(key);
+      }),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+});
+
+describe('version suffixes next to numbers', () => {
+  it('strips "-1:0" after a named segment only', () => {
+    expect(canonicalModelKey('openai.gpt-oss-20b-1:0')).toBe('openai.gpt-oss-20b');
+    expect(canonicalModelKey('anthropic.claude-sonnet-4-6:0')).toBe('anthropic.claude-sonnet-4-6');
+    expect(canonicalModelKey('anthropic.claude-sonnet-4-6')).toBe('anthropic.claude-sonnet-4-6');
+    expect(parseModelId('anthropic.claude-3-haiku-20240307-v1:0').datedKey).toBe('anthropic.claude-3-haiku-20240307');
+  });
+});
+
+describe('numeric name segments', () => {
+  it('keeps a 4-digit release in the name even with a bare ":0" suffix', () => {
+    expect(canonicalModelKey('mistral.mistral-large-2407:0')).toBe('mistral.mistral-large-2407');
   });
 });

@@ -1,8 +1,70 @@
-/** `tokor analyze --cost-explorer`: wired once src/costs lands. */
+/**
+ * `tokor analyze --cost-explorer <file|live>`: the bill beside the logs.
+ * Billed spend per model is reconciled with the log-derived cost, and the
+ * savings ceiling is restated in billed dollars.
+ */
 import type { AnalyzeReport } from '../../analyze/report.js';
-import { UsageError } from '../../errors.js';
+import { InputError } from '../../errors.js';
 import type { AnalyzeFlags } from './analyze.js';
 
-export async function attachReconciliation(_report: AnalyzeReport, _flags: AnalyzeFlags): Promise<void> {
-  throw new UsageError('--cost-explorer is not available in this build yet');
+export interface AnalyzeReconciliation {
+  source: string;
+  reconciliation: import('../../costs/reconcile.js').Reconciliation;
+  billed: BilledCeiling;
+}
+
+/**
+ * The ceiling in billed dollars: for each model both the bill and the logs
+ * have, its billed spend × (1 − routed ceiling ÷ actual) of its logged
+ * traffic. Billed spend the logs do not explain is not extrapolated.
+ */
+export interface BilledCeiling {
+  /** Billed spend of the models the logs cover. */
+  coveredBilledUsd: number;
+  billedUsd: number;
+  savingsCeilingUsd: number;
+  /** savingsCeilingUsd ÷ the whole billed Bedrock spend. */
+  shareOfBill: number;
+  byModel: { modelKey: string; billedUsd: number; ceilingPct: number; savingsUsd: number }[];
+}
+
+export async function attachReconciliation(report: AnalyzeReport, flags: AnalyzeFlags): Promise<void> {
+  const { loadCostsReport, reconcile, billingRangeFor } = await import('../../costs/index.js');
+  const live = flags.costExplorer === 'live';
+  if (!report.period) throw new InputError('the logs have no parseable timestamps, so their period cannot be matched to the bill', '--cost-explorer');
+  const costs = live
+    ? await loadCostsReport({ ...billingRangeFor(report.period), profile: flags.profile, endpoint: flags.endpointUrl })
+    : await loadCostsReport({ files: [flags.costExplorer!] });
+  const byKey = new Map<string, { modelKey: string; costUsd: number; routedUsd: number; byTokenKind: Record<string, number>; tokens: Record<string, number> }>();
+  for (const m of report.byModel) {
+    if (!m.modelKey || m.costUsd === null || !m.costByTokenKind) continue;
+    const e = byKey.get(m.modelKey) ?? { modelKey: m.modelKey, costUsd: 0, routedUsd: 0, byTokenKind: {}, tokens: {} };
+    e.costUsd += m.costUsd;
+    e.routedUsd += m.routedCeilingUsd ?? 0;
+    for (const [k, v] of Object.entries(m.costByTokenKind)) e.byTokenKind[k] = (e.byTokenKind[k] ?? 0) + v;
+    // Cache writes are not split by TTL in token counts: only the kinds that map one to one.
+    for (const k of ['input', 'output', 'cacheRead'] as const) e.tokens[k] = (e.tokens[k] ?? 0) + m.tokens[k];
+    byKey.set(m.modelKey, e);
+  }
+  const reconciliation = reconcile(costs, {
+    period: report.period,
+    byModel: [...byKey.values()].map(({ routedUsd: _r, ...m }) => m),
+    sampleRate: report.sample ? report.sample.size / report.sample.of : undefined,
+  });
+  const byModel = reconciliation.byModel
+    .filter((m) => m.billedUsd > 0 && byKey.get(m.modelKey)?.costUsd)
+    .map((m) => {
+      const e = byKey.get(m.modelKey)!;
+      const ceiling = Math.max(0, 1 - e.routedUsd / e.costUsd);
+      return { modelKey: m.modelKey, billedUsd: m.billedUsd, ceilingPct: ceiling * 100, savingsUsd: m.billedUsd * ceiling };
+    });
+  const savingsCeilingUsd = byModel.reduce((s, m) => s + m.savingsUsd, 0);
+  const billed: BilledCeiling = {
+    coveredBilledUsd: byModel.reduce((s, m) => s + m.billedUsd, 0),
+    billedUsd: reconciliation.billedUsd,
+    savingsCeilingUsd,
+    shareOfBill: reconciliation.billedUsd > 0 ? savingsCeilingUsd / reconciliation.billedUsd : 0,
+    byModel,
+  };
+  report.reconciliation = { source: live ? 'Cost Explorer (live)' : flags.costExplorer!, reconciliation, billed } satisfies AnalyzeReconciliation;
 }

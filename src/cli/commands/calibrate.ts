@@ -1,4 +1,79 @@
-import type { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { BAR_MODES, ROUTING_PATTERNS } from '../../config/schema.js';
+import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
+import { fraction, nonNegativeInt, positiveInt } from '../flags.js';
+import type { CalibrateCommandOptions } from '../../calibrate/run.js';
 
-/** Not built yet: see the open issue for `tokor calibrate`. */
-export function defineCalibrate(_program: Command): void {}
+const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
+const unit = (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
+  return n;
+};
+const usd = (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= 0)) throw new InvalidArgumentError('expected a cost in USD ≥ 0');
+  return n;
+};
+
+export function defineCalibrate(program: Command): void {
+  program
+    .command('calibrate')
+    .description('choose routing thresholds that keep the quality bar at a stated confidence, from eval results of ≥ 2 tiers')
+    .option('--results <files...>', 'results JSONL from `tokor eval --out` (default: the bundled golden datasets’ recordings)')
+    .option('--dataset <file>', 'the golden dataset the results are for (prompts for the router)')
+    .option('--results-csv <file>', 'per-item pass/fail CSV instead of results JSONL (e.g. RouteLLM’s)')
+    .option('--tier-column <tier=column>', 'CSV: a tier and its True/False column (repeat per tier)', collect)
+    .option('--tier-cost <tier=usd,...>', 'CSV: cost of one call per tier (no tokens in a CSV)', collect)
+    .option('--prompt-column <col>', 'CSV: prompt text column (for the router)')
+    .option('--id-column <col>', 'CSV: item id column (default: row number)')
+    .option('--category-column <col>', 'CSV: category column (a router feature)')
+    .option('--task-column <col>', 'CSV: task column (a router feature)')
+    .option('--exclude-prompts <file>', 'CSV: JSONL of prompts to drop (RouteLLM contaminated_prompts.jsonl)')
+    .option('--bar <x>', 'quality bar, 0–1 (default from config; 0.95)', unit)
+    .addOption(new Option('--bar-mode <mode>', 'bar relative to frontier quality (parity) or absolute pass rate').choices(BAR_MODES))
+    .option('--confidence <c>', 'confidence the bar must hold at (default 0.95)', fraction)
+    .addOption(new Option('--pattern <pattern>', 'routing pattern(s) to simulate').choices([...ROUTING_PATTERNS, 'all']).default('all'))
+    .option('--gate <grader>', 'cascade: the grader that decides escalation (default: json-schema, valid-json or regex when present)')
+    .option('--confidence-field <field>', 'confidence: the results field with the signal (default confidence)')
+    .option('--router-cost <usd>', 'classifier: the router’s own cost per request', usd)
+    .option('--folds <k>', 'router cross-validation folds (default 5)', positiveInt)
+    .option('--seed <n>', 'seed for folds, training and --holdout (default 1)', nonNegativeInt)
+    .option('--holdout <fraction>', 'hold this share of items out, report the pick on it', fraction)
+    .option('--out <file>', 'write the policy file (what `tokor gate` reads)')
+    .option('--out-router <file>', 'write the router model (for `tokor analyze --classifier`)')
+    .option('--curve-csv <file>', 'write the cost–quality curve as CSV')
+    .option('--apply <policy>', 'evaluate a saved policy on these results instead of choosing')
+    .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
+    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ tokor calibrate                                        # bundled golden datasets (sample recordings)
+  $ tokor calibrate --results results.jsonl --dataset golden.jsonl --out policy.json --out-router router.json
+  $ tokor calibrate --results r.jsonl --bar 0.9 --bar-mode absolute --pattern cascade --gate valid-json
+  $ tokor calibrate --results r.jsonl --holdout 0.3 --curve-csv curve.csv
+  $ tokor calibrate --apply policy.json --dataset fresh.jsonl --results fresh-results.jsonl
+  $ tokor calibrate --results-csv gsm8k_responses.csv --prompt-column prompt \\
+      --tier-column cheap=mistralai/Mixtral-8x7B-Instruct-v0.1 --tier-column frontier=gpt-4-1106-preview \\
+      --tier-cost cheap=0.24,frontier=24.7
+
+Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar), 1 none does, 2 bad input.`,
+    )
+    .action(async (flags: CalibrateCommandOptions & { format: OutputFormat }) => {
+      const { runCalibrate } = await import('../../calibrate/run.js');
+      const { renderCalibrateRun } = await import('../../calibrate/render.js');
+      const { emit, startProgress } = await import('../output.js');
+      const progress = await startProgress('calibrating…', flags.format);
+      let run;
+      try {
+        run = await runCalibrate(flags, { onProgress: (m) => progress.update(m) });
+      } finally {
+        progress.stop();
+      }
+      for (const o of run.outputs) await emit(o.text, o.file);
+      await emit(renderCalibrateRun(run, flags.format));
+      process.exitCode = run.exitCode;
+    });
+}

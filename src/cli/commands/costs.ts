@@ -42,23 +42,17 @@ Examples:
   $ tokor costs --from-file ce.json --format json --out costs.json`,
     )
     .action(async (flags: CostsFlags) => {
-      const { loadCostsReport } = await import('../../costs/index.js');
-      const { renderCosts } = await import('../../costs/render.js');
+      const { loadCostsReport, renderCosts } = await import('../../costs/index.js');
       const { emit, note, startProgress } = await import('../output.js');
       // The SDK warns on every run that its 2027 releases need Node 22: not actionable for tokor users.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const progress = flags.fromFile ? undefined : await startProgress('querying Cost Explorer…', flags.format);
-      let report;
-      try {
-        report = await loadCostsReport({
-          ...flags,
-          files: flags.fromFile,
-          endpoint: flags.endpointUrl,
-          onProgress: (p) => progress?.update(`Cost Explorer: page ${p.page} (${p.groups} groups)${p.more ? ', more to come…' : ''}`),
-        });
-      } finally {
-        progress?.stop();
-      }
+      const report = await loadCostsReport({
+        ...flags,
+        files: flags.fromFile,
+        endpoint: flags.endpointUrl,
+        onProgress: (p) => progress?.update(`Cost Explorer: page ${p.page} (${p.groups} groups)${p.more ? ', more to come…' : ''}`),
+      }).finally(() => progress?.stop());
       await emit(renderCosts(report, flags.format), flags.out);
       if (flags.format === 'json' || flags.format === 'csv') for (const n of report.notes) note(`tokor: ${n}`);
       process.exitCode = 0;

@@ -26,7 +26,7 @@ export function pickLabel(output: string, candidates: readonly string[], scan: b
   const byNorm = new Map(candidates.map((l) => [normalizeText(l), l] as const));
   const whole = byNorm.get(normalizeText(output));
   if (whole !== undefined) return whole;
-  const firstLine = output.split(/\r?\n/).map((l) => l.replace(/[*_`#>]/g, '').trim()).find((l) => l !== '');
+  const firstLine = output.split(/\r?\n/).map((l) => l.replace(/[*`#>]/g, '').trim()).find((l) => l !== '');
   if (firstLine !== undefined) {
     const stripped = byNorm.get(normalizeText(firstLine.replace(PREFIX_RE, '')));
     if (stripped !== undefined) return stripped;

@@ -60,8 +60,10 @@ const CONFIG = {
 
 export class ChartLoadRefused extends Error {}
 
+const REFUSED = 'tokor report charts use inline data only; refused to load';
+
 function refuse(what: string): Promise<never> {
-  return Promise.reject(new ChartLoadRefused(`tokor report charts use inline data only; refused to load ${what}`));
+  return Promise.reject(new ChartLoadRefused(`${REFUSED} ${what}`));
 }
 
 /** A vega loader that never fetches or reads anything. */
@@ -156,6 +158,8 @@ export async function renderChart(spec: TopLevelSpec): Promise<RenderedChart> {
   const view = new vega.View(vega.parse(compiled.spec), { renderer: 'none', loader: NO_LOADER, logger: logger as never, logLevel: vega.Warn });
   try {
     const svg = await view.toSVG();
+    const refused = warnings.find((w) => w.includes(REFUSED));
+    if (refused) throw new ChartLoadRefused(refused);
     const m = /<svg[^>]*\swidth="([\d.]+)"[^>]*\sheight="([\d.]+)"/.exec(svg);
     return { svg, width: Number(m?.[1] ?? 0), height: Number(m?.[2] ?? 0), warnings };
   } finally {
@@ -272,7 +276,8 @@ export function passRateSpec(rows: PassRateBar[]): TopLevelSpec {
 
 export interface CurvePoint {
   pattern: string;
-  threshold: number;
+  /** Thresholds as shown, e.g. "0.35, 0.7". */
+  thresholds: string;
   quality: number;
   costUsd: number;
 }
@@ -285,23 +290,24 @@ export interface MarkedPoint {
 }
 
 /**
- * The cost–quality curve per routing pattern, the baselines as labelled
- * points, the random-routing line between the cheapest tier and the frontier,
- * and the pick.
+ * The cost–quality curve: every candidate threshold as a faint point, the
+ * best quality reachable at each cost (the Pareto front) as a line per
+ * pattern, the baselines as labelled points, the random-routing line between
+ * the cheapest tier and the frontier, and the pick.
  */
-export function curveSpec(curve: CurvePoint[], points: MarkedPoint[], randomLine: { costUsd: number; quality: number }[]): TopLevelSpec {
+export function curveSpec(candidates: CurvePoint[], front: CurvePoint[], points: MarkedPoint[], randomLine: { costUsd: number; quality: number }[]): TopLevelSpec {
   const x = { field: 'costUsd', type: 'quantitative' as const, title: 'Cost on the golden dataset (USD)', axis: { format: '$,.3~f', tickCount: 6, labelOverlap: true } };
   const y = { field: 'quality', type: 'quantitative' as const, title: 'Quality (pass rate)', axis: PCT_AXIS, scale: { zero: false } };
+  const color = { field: 'pattern', type: 'nominal' as const, title: 'Pattern', scale: { scheme: 'tableau10' } };
   const layer: unknown[] = [];
   if (randomLine.length === 2) {
-    layer.push({ data: { values: randomLine }, mark: { type: 'line', strokeDash: [4, 4], color: COLORS.muted, strokeWidth: 1 }, encoding: { x, y } });
+    layer.push({ data: { values: randomLine }, mark: { type: 'line', strokeDash: [4, 4], color: COLORS.muted, strokeWidth: 1, aria: false }, encoding: { x, y } });
   }
-  if (curve.length > 0) {
-    layer.push({
-      data: { values: curve },
-      mark: { type: 'line', point: { size: 14 }, strokeWidth: 1.5 },
-      encoding: { x, y, order: { field: 'threshold', type: 'quantitative' }, color: { field: 'pattern', type: 'nominal', title: 'Pattern', scale: { scheme: 'tableau10' } } },
-    });
+  if (candidates.length > 0) {
+    layer.push({ data: { values: candidates }, mark: { type: 'circle', size: 9, opacity: 0.3, aria: false }, encoding: { x, y, color } });
+  }
+  if (front.length > 0) {
+    layer.push({ data: { values: front }, mark: { type: 'line', point: { size: 16 }, strokeWidth: 1.6, interpolate: 'step-after', aria: false }, encoding: { x, y, order: { field: 'costUsd', type: 'quantitative' }, color } });
   }
   const baselines = points.filter((p) => p.kind === 'baseline');
   const picks = points.filter((p) => p.kind === 'pick');

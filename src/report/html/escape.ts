@@ -20,7 +20,6 @@ const ENTITIES: Record<string, string> = {
  */
 export function escapeHtml(value: unknown): string {
   const s = value === null || value === undefined ? '' : String(value);
-  // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(/[&<>"'`]/g, (c) => ENTITIES[c]!);
 }
 

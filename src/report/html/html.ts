@@ -36,3 +36,8 @@ export function trusted(markup: string): SafeHtml {
 export function join(parts: readonly SafeHtml[], sep = ''): SafeHtml {
   return new SafeHtml(parts.map((p) => p.html).join(sep));
 }
+
+/** Escaped text in which `backticked` spans become <code>, for our own sentences that name commands. */
+export function prose(text: string): SafeHtml {
+  return new SafeHtml(escapeHtml(text).replace(/&#96;(.*?)&#96;/g, '<code>$1</code>'));
+}

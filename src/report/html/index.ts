@@ -6,7 +6,7 @@
 import { InputError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { buildHeadline, type Headline } from './headline.js';
-import { html, join, type SafeHtml } from './html.js';
+import { html, join, prose, type SafeHtml } from './html.js';
 import { detectKind, type InputKind } from './inputs.js';
 import { page } from './page.js';
 import { arr, firstStr, num, obj, str, type Obj } from './read.js';
@@ -20,10 +20,6 @@ export { detectKind, parseAnalyzeInput, parseCalibrateInput, parseCostsInput, pa
 export { buildHeadline, type Headline } from './headline.js';
 export { escapeHtml } from './escape.js';
 export { CSP } from './page.js';
-
-/** Output formats of `tokor report`. */
-export const REPORT_FORMATS = ['html'] as const;
-export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
 export interface ReportInputs {
   /** `tokor analyze --format json`. */
@@ -102,7 +98,7 @@ function headerMeta(a: Obj | undefined, costs: Obj | undefined, evals: Obj[], ca
 
 function headlineHtml(h: Headline): SafeHtml {
   const cls = h.kind === 'proven' ? 'headline' : 'headline unproven';
-  return html`<div class="${cls}" data-headline="${h.kind}"><p class="claim">${h.claim}</p><p class="detail">${h.detail}</p></div>`;
+  return html`<div class="${cls}" data-headline="${h.kind}"><p class="claim">${h.claim}</p><p class="detail">${prose(h.detail)}</p></div>`;
 }
 
 function footer(opts: RenderOptions, qualityProven: boolean): SafeHtml {

@@ -4,7 +4,7 @@
  */
 import type { RenderedChart } from './charts.js';
 import { FONT } from './charts.js';
-import { html, join, trusted, type SafeHtml } from './html.js';
+import { html, join, prose, trusted, type SafeHtml } from './html.js';
 
 /**
  * Nothing may load or run: no scripts at all, styles only inline, images only
@@ -47,9 +47,10 @@ figure.fig p.reading { margin: 0 0 10px; font-size: 14px; }
 table.data { border-collapse: collapse; width: 100%; margin-bottom: 10px; font-size: 13px; font-variant-numeric: tabular-nums; }
 table.data caption { text-align: left; font-size: 12px; color: var(--muted); padding-bottom: 4px; }
 table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-table.data td:not(.num) { min-width: 6.5em; }
-table.data th { font-weight: 600; background: var(--panel); }
-table.data td.num, table.data th.num { text-align: right; white-space: nowrap; }
+table.data td:not(.num) { min-width: 5.5em; }
+table.data th { font-weight: 600; background: var(--panel); overflow-wrap: normal; }
+table.data td.num, table.data th.num { text-align: right; }
+table.data td.num { white-space: nowrap; }
 table.data tr.more td { color: var(--muted); font-style: italic; }
 table.data tr.em td { font-weight: 700; }
 .warn { color: var(--warn); }
@@ -61,6 +62,8 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 @page { margin: 14mm 12mm; }
 @media print {
   body { font-size: 10pt; }
+  table.data { font-size: 8.5pt; }
+  table.data th, table.data td { padding: 3px 5px; }
   main { max-width: none; padding: 0; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .fig-body { grid-template-columns: minmax(0, 1fr); gap: 8px; }
@@ -131,7 +134,7 @@ export function figure(f: FigureParts): SafeHtml {
   const chart = f.chart
     ? html`<div class="chart" role="img" aria-label="${f.title}" data-chart="${f.id}">${trusted(f.chart.svg)}</div>`
     : '';
-  const notes = f.notes?.length ? html`<ul class="notes">${f.notes.map((n) => html`<li>${n}</li>`)}</ul>` : '';
+  const notes = f.notes?.length ? html`<ul class="notes">${f.notes.map((n) => html`<li>${prose(n)}</li>`)}</ul>` : '';
   return html`<figure class="fig" id="${f.id}"><h3>${f.title}</h3><p class="reading">${f.reading}</p><div class="fig-body${f.wide || !f.chart ? ' wide' : ''}">${chart}<div class="table-wrap">${f.table}</div></div>${notes}</figure>`;
 }
 
@@ -164,5 +167,5 @@ export function kpis(items: [string, string][]): SafeHtml {
 }
 
 export function callout(text: string): SafeHtml {
-  return html`<p class="callout">${text}</p>`;
+  return html`<p class="callout">${prose(text)}</p>`;
 }

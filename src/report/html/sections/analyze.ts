@@ -82,7 +82,7 @@ export function waterfallSteps(a: Obj): WaterfallStep[] {
   if (actual === undefined) return [];
   const steps: WaterfallStep[] = [];
   const delta = (from: number, to: number, step: string) =>
-    steps.push({ step, start: from, end: to, kind: to <= from ? 'decrease' : 'increase', order: steps.length, text: `${to <= from ? '−' : '+'}${fmtUsd(Math.abs(to - from))}` });
+    steps.push({ step, start: from, end: to, kind: to <= from ? 'decrease' : 'increase', order: steps.length, text: to === from ? fmtUsd(0) : `${to < from ? '−' : '+'}${fmtUsd(Math.abs(to - from))}` });
   const total = (v: number, step: string) => steps.push({ step, start: 0, end: v, kind: 'total', order: steps.length, text: fmtUsd(v) });
   if (frontier !== undefined) {
     total(frontier, 'All on|frontier');

@@ -14,31 +14,60 @@ const BASELINES: [string, string][] = [
   ['oracle', 'Oracle'],
 ];
 
-/** Most points a curve keeps per pattern in the chart (evenly thinned beyond that). */
-const MAX_CURVE_POINTS = 300;
+/** Most candidate points a pattern keeps in the chart (evenly thinned by cost beyond that). */
+const MAX_CANDIDATES = 250;
 
+function thresholdsText(o: Obj): string {
+  if (Array.isArray(o.thresholds)) return o.thresholds.map((t) => str(t) ?? '?').join(', ');
+  return str(o.threshold) ?? '';
+}
+
+/** Curve points from `curve` (the documented contract) or from `patterns[].curve` (per pattern). */
 export function readCurve(c: Obj): CurvePoint[] {
-  return arr(c.curve).flatMap((p) => {
-    const o = obj(p);
+  const rows: { pattern?: string; point: unknown }[] = [
+    ...arr(c.curve).map((point) => ({ point })),
+    ...arr(c.patterns).flatMap((p) => arr(obj(p)?.curve).map((point) => ({ pattern: str(obj(p)?.pattern), point }))),
+  ];
+  return rows.flatMap(({ pattern, point }) => {
+    const o = obj(point);
     const quality = num(o?.quality);
     const costUsd = num(o?.costUsd);
     if (!o || quality === undefined || costUsd === undefined) return [];
-    const thresholds = Array.isArray(o.thresholds) ? o.thresholds.map(num) : [];
-    return [{ pattern: str(o.pattern) ?? 'routing', threshold: num(o.threshold) ?? thresholds[0] ?? 0, quality, costUsd }];
+    return [{ pattern: str(o.pattern) ?? pattern ?? 'routing', thresholds: thresholdsText(o), quality, costUsd }];
+  });
+}
+
+function byPattern(points: CurvePoint[]): Map<string, CurvePoint[]> {
+  const m = new Map<string, CurvePoint[]>();
+  for (const p of points) {
+    if (!m.has(p.pattern)) m.set(p.pattern, []);
+    m.get(p.pattern)!.push(p);
+  }
+  return m;
+}
+
+/** Per pattern, the points no cheaper point beats on quality: the best quality reachable at each cost. */
+export function paretoFront(points: CurvePoint[]): CurvePoint[] {
+  return [...byPattern(points).values()].flatMap((ps) => {
+    const sorted = [...ps].sort((a, b) => a.costUsd - b.costUsd || b.quality - a.quality);
+    const front: CurvePoint[] = [];
+    for (const p of sorted) if (front.length === 0 || p.quality > front[front.length - 1]!.quality) front.push(p);
+    return front;
   });
 }
 
 function thin(points: CurvePoint[]): CurvePoint[] {
-  const byPattern = new Map<string, CurvePoint[]>();
-  for (const p of points) {
-    if (!byPattern.has(p.pattern)) byPattern.set(p.pattern, []);
-    byPattern.get(p.pattern)!.push(p);
-  }
-  return [...byPattern.values()].flatMap((ps) => {
-    if (ps.length <= MAX_CURVE_POINTS) return ps;
-    const step = (ps.length - 1) / (MAX_CURVE_POINTS - 1);
-    return Array.from({ length: MAX_CURVE_POINTS }, (_, i) => ps[Math.round(i * step)]!);
+  return [...byPattern(points).values()].flatMap((ps) => {
+    if (ps.length <= MAX_CANDIDATES) return ps;
+    const sorted = [...ps].sort((a, b) => a.costUsd - b.costUsd);
+    const step = (sorted.length - 1) / (MAX_CANDIDATES - 1);
+    return Array.from({ length: MAX_CANDIDATES }, (_, i) => sorted[Math.round(i * step)]!);
   });
+}
+
+function evenly<T>(xs: T[], n: number): T[] {
+  if (xs.length <= n) return xs;
+  return Array.from({ length: n }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
 }
 
 export function calibrateReading(c: Obj): string {
@@ -85,14 +114,17 @@ async function curveFigure(c: Obj, ctx: RenderContext): Promise<SafeHtml> {
         ]
       : [];
   const curve = readCurve(c);
+  const front = paretoFront(curve);
   const shown = thin(curve);
   const notes: string[] = [];
+  notes.push('Faint points: every threshold tried; line: the best quality reachable at each cost, per pattern.');
   if (randomLine.length) notes.push('Dashed line: random routing between the cheapest tier and the frontier at every frontier share.');
   const bound = str(c.bound) ?? str(c.boundUsed) ?? str(obj(c.pick)?.bound);
   if (bound) notes.push(`Bound used for the bar: ${bound}.`);
-  if (shown.length < curve.length) notes.push(`Chart thinned to ${shown.length} of ${curve.length} curve points.`);
-  const sample = curve.length > 15 ? Array.from({ length: 15 }, (_, i) => curve[Math.round((i * (curve.length - 1)) / 14)]!) : curve;
-  const chart = points.length || shown.length ? await ctx.chart('curve', curveSpec(shown, points, randomLine)) : undefined;
+  for (const n of arr(c.notes).slice(0, 5)) if (str(n)) notes.push(str(n)!);
+  if (shown.length < curve.length) notes.push(`Chart thinned to ${shown.length} of ${curve.length} candidate points (the front is drawn in full).`);
+  const sample = evenly(front, 15);
+  const chart = points.length || curve.length ? await ctx.chart('curve', curveSpec(shown, front, points, randomLine)) : undefined;
   return figure({
     id: 'fig-curve',
     title: 'Cost–quality curve',
@@ -105,9 +137,9 @@ async function curveFigure(c: Obj, ctx: RenderContext): Promise<SafeHtml> {
     }${
       sample.length
         ? table(
-            [{ label: 'Pattern' }, { label: 'Threshold', num: true }, { label: 'Quality', num: true }, { label: 'Cost', num: true }],
-            sample.map((p) => [p.pattern, String(p.threshold), fmtShare(p.quality), fmtUsd(p.costUsd)]),
-            { caption: curve.length > sample.length ? `Curve: ${sample.length} of ${curve.length} points, evenly spaced` : 'Curve' },
+            [{ label: 'Pattern' }, { label: 'Thresholds', num: true }, { label: 'Quality', num: true }, { label: 'Cost', num: true }],
+            sample.map((p) => [p.pattern, p.thresholds, fmtShare(p.quality), fmtUsd(p.costUsd)]),
+            { caption: front.length > sample.length ? `Best quality per cost: ${sample.length} of ${front.length} points on the front (${curve.length} thresholds tried)` : `Best quality per cost (${curve.length} thresholds tried)` },
           )
         : ''
     }`,

@@ -1,0 +1,291 @@
+/**
+ * Renderers for `tokor calibrate`: table (terminal), json (the typed
+ * contract), markdown and csv (the cost–quality curve). Pure: strings in,
+ * strings out.
+ */
+import type { OutputFormat } from '../types.js';
+import type { PolicyEvaluation } from './apply.js';
+import type { Baseline } from './baselines.js';
+import type { Calibration, CurvePoint, RouteSummary } from './calibrate.js';
+import { renderChart } from './chart.js';
+import type { CalibrateRun } from './run.js';
+
+const pct = (x: number, d = 1): string => `${(x * 100).toFixed(d)}%`;
+
+/** USD with sensible precision for both per-item cents and dataset totals. */
+export function usd(x: number): string {
+  const a = Math.abs(x);
+  if (a >= 1000) return `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  if (a >= 1) return `$${x.toFixed(2)}`;
+  if (a >= 0.01) return `$${x.toFixed(4)}`;
+  if (a === 0) return '$0';
+  return `$${x.toPrecision(3)}`;
+}
+
+function fmtThresholds(t: readonly number[]): string {
+  return t.map((x) => String(Number(x.toPrecision(4)))).join(', ');
+}
+
+function shares(s: Record<string, number>, tiers: readonly string[]): string {
+  return `${tiers.map((t) => Math.round((s[t] ?? 0) * 100)).join('/')}%`;
+}
+
+function pad(s: string, w: number, right = false): string {
+  return right ? s.padStart(w) : s.padEnd(w);
+}
+
+/** The JSON contract of a run. */
+export function calibrateJson(run: CalibrateRun): unknown {
+  if (run.kind === 'apply') {
+    const p = run.policy;
+    return {
+      schemaVersion: 1,
+      kind: 'apply',
+      policy: { file: run.policyFile, pattern: p.pattern, thresholds: p.thresholds, tiers: p.tiers, bar: p.bar, barMode: p.barMode, confidence: p.confidence, provenance: p.provenance },
+      datasetId: run.datasetId,
+      ...run.evaluation,
+      notes: run.notes,
+    };
+  }
+  return {
+    kind: 'calibrate',
+    ...run.report,
+    ...(run.holdout ? { holdout: run.holdout } : {}),
+    outputs: run.outputs.map((o) => ({ what: o.what, file: o.file })),
+  };
+}
+
+export function renderCalibrateRun(run: CalibrateRun, format: OutputFormat): string {
+  if (format === 'json') return `${JSON.stringify(calibrateJson(run), null, 2)}\n`;
+  if (run.kind === 'apply') {
+    if (format === 'csv') return applyCsv(run.evaluation, run.policy.tiers.map((t) => t.name));
+    return renderApply(run, format === 'markdown');
+  }
+  if (format === 'csv') return curveCsv(run.report);
+  return format === 'markdown' ? renderMarkdown(run) : renderTable(run);
+}
+
+function barText(r: { bar: number; barMode: string; confidence: number }): string {
+  return `${pct(r.bar, r.bar * 100 === Math.round(r.bar * 100) ? 0 : 1)} ${r.barMode === 'relative' ? 'parity' : 'quality'} at ${pct(r.confidence, r.confidence * 100 === Math.round(r.confidence * 100) ? 0 : 1)} confidence`;
+}
+
+interface Row {
+  label: string;
+  quality: number;
+  parity: number;
+  costUsd: number;
+  savingsPct: number;
+  tierShares: Record<string, number>;
+}
+
+function rows(r: Calibration): Row[] {
+  const fq = r.baselines.frontier.quality;
+  const b = (label: string, x: Baseline): Row => ({ label, quality: x.quality, parity: fq ? x.quality / fq : 0, costUsd: x.costUsd, savingsPct: x.savingsPct, tierShares: x.tierShares });
+  const out: Row[] = [];
+  if (r.pick) out.push({ label: `pick (${r.pick.pattern})`, quality: r.pick.quality, parity: r.pick.parity, costUsd: r.pick.costUsd, savingsPct: r.pick.savingsPct, tierShares: r.pick.tierShares });
+  out.push(b('all frontier', r.baselines.frontier), b('all cheapest', r.baselines.cheapest));
+  if (r.baselines.random) out.push(b(r.pick ? 'random, same shares' : 'random, best shares', r.baselines.random));
+  out.push(b(r.baselines.oracle.meetsTarget ? 'oracle at the bar' : 'oracle (below bar)', r.baselines.oracle), b('oracle, max quality', r.baselines.oracleMaxQuality));
+  return out;
+}
+
+function patternLine(p: Calibration['patterns'][number], r: Calibration): string {
+  if (p.status === 'skipped') return `skipped: ${p.reason}`;
+  const parts = [`${p.candidates} candidates`];
+  if (p.best && p.best.savingsPct > 0) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pct(p.best.lowerBound)})`);
+  else if (p.best) parts.push('no saving route meets the bar');
+  else parts.push(`nothing meets the bar (best bound ${pct(p.bestBound?.lowerBound ?? 0)})`);
+  if (p.apgr !== undefined && p.apgr !== null) parts.push(`APGR ${p.apgr.toFixed(3)}`);
+  if (p.router) parts.push(`router OOF AUC ${p.router.oofAuc === null ? 'n/a' : p.router.oofAuc.toFixed(3)} (${p.router.folds}-fold)`);
+  if (p.gate) parts.push(`gate ${p.gate} on ${pct(p.signalCoverage ?? 0, 0)} of items`);
+  if (p.pattern === 'confidence' && p.signalCoverage !== undefined) parts.push(`confidence on ${pct(p.signalCoverage, 0)} of items`);
+  void r;
+  return parts.join(' · ');
+}
+
+function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>): string {
+  const r = run.report;
+  const L: string[] = [];
+  L.push(...wrapText(`Calibrated ${r.datasetId}: ${r.n} items · tiers ${r.tiers.map((t) => t.name).join(' → ')} · bar ${barText(r)}`, 80, '', '  '));
+  L.push('');
+  L.push(`  ${r.headline}`);
+  L.push('');
+  if (r.pick) {
+    L.push(`Pick: ${r.pick.pattern} · thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? ` · gate ${r.pick.gate}` : ''} · escalation ${pct(r.pick.escalationRate)}`);
+    const lb = r.barMode === 'relative' ? `parity lower bound ${pct(r.pick.parityLower)}` : `quality lower bound ${pct(r.pick.qualityLower)}`;
+    L.push(`  ${lb} ≥ ${pct(r.bar)}; quality ${pct(r.pick.quality)} (95% CI ${pct(r.pick.qualityCi95[0])}–${pct(r.pick.qualityCi95[1])})`);
+  }
+  L.push(...wrapText(`Bound: ${r.bound}`, 80, '  '));
+  L.push('');
+  const tierHead = r.tiers.map((t) => t.name).join('/');
+  L.push(`${pad('', 21)}${pad('quality', 8, true)}${pad('parity', 8, true)}${pad('cost', 13, true)}${pad('savings', 9, true)}  ${tierHead.length > 18 ? 'shares' : tierHead}`);
+  for (const row of rows(r)) {
+    L.push(`${pad(row.label, 21)}${pad(pct(row.quality), 8, true)}${pad(pct(row.parity), 8, true)}${pad(usd(row.costUsd), 13, true)}${pad(`${row.savingsPct.toFixed(1)}%`, 9, true)}  ${shares(row.tierShares, r.tiers.map((t) => t.name))}`);
+  }
+  if (r.pick) {
+    const parts = [];
+    if (r.pick.apgr !== null) parts.push(`APGR ${r.pick.apgr.toFixed(3)} (random routing: 0.5)`);
+    if (r.pick.oracleCapturedPct !== null) parts.push(`the pick captures ${r.pick.oracleCapturedPct.toFixed(1)}% of the oracle's savings`);
+    if (parts.length) L.push(parts.join(' · '));
+  }
+  if (run.holdout) {
+    L.push('');
+    L.push(holdoutLine(run.holdout, r));
+  }
+  L.push('');
+  L.push('Patterns');
+  for (const p of r.patterns) L.push(...wrapText(`${pad(p.pattern, 11)} ${patternLine(p, r)}`, 80, '  ', '              '));
+  if (r.patterns.some((p) => p.curve.length)) {
+    L.push('');
+    L.push(renderChart(r));
+  }
+  if (r.notes.length) {
+    L.push('');
+    L.push('Notes');
+    for (const n of r.notes) L.push(...wrapText(`- ${n}`, 80, '  ', '    '));
+  }
+  if (run.outputs.length) {
+    L.push('');
+    for (const o of run.outputs) L.push(`wrote ${o.what}: ${o.file}`);
+  }
+  return `${L.join('\n')}\n`;
+}
+
+function holdoutLine(h: NonNullable<Extract<CalibrateRun, { kind: 'calibrate' }>['holdout']>, r: Calibration): string {
+  const e = h.evaluation;
+  const value = r.barMode === 'relative' ? e.parity : e.quality;
+  const ci = r.barMode === 'relative' ? e.parityCi95 : e.qualityCi95;
+  const lb = r.barMode === 'relative' ? e.parityLower : e.qualityLower;
+  return `Held out (${pct(h.fraction, 0)}, ${h.holdoutItems} items): ${e.savingsPct.toFixed(1)}% cheaper at ${pct(value)} ${r.barMode === 'relative' ? 'parity' : 'quality'} (95% CI ${pct(ci[0])}–${pct(ci[1])}); lower bound ${pct(lb)} ${e.meetsBar ? 'meets' : 'is below'} the bar`;
+}
+
+function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): string {
+  const r = run.report;
+  const L: string[] = [];
+  L.push(`# tokor calibrate: ${r.datasetId}`);
+  L.push('');
+  L.push(`**${r.headline}**`);
+  L.push('');
+  L.push(`${r.n} items · tiers ${r.tiers.map((t) => `\`${t.name}\``).join(' → ')} · bar ${barText(r)}`);
+  L.push('');
+  if (r.pick) {
+    L.push(`Pick: **${r.pick.pattern}**, thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? `, gate \`${r.pick.gate}\`` : ''}; escalation ${pct(r.pick.escalationRate)}.`);
+    L.push('');
+  }
+  L.push(`Bound: ${r.bound}.`);
+  L.push('');
+  const tiers = r.tiers.map((t) => t.name);
+  L.push(`| route | quality | parity | cost | savings | ${tiers.join(' / ')} |`);
+  L.push('|---|---:|---:|---:|---:|---:|');
+  for (const row of rows(r)) L.push(`| ${row.label} | ${pct(row.quality)} | ${pct(row.parity)} | ${usd(row.costUsd)} | ${row.savingsPct.toFixed(1)}% | ${shares(row.tierShares, tiers)} |`);
+  if (r.pick) {
+    L.push('');
+    L.push(`APGR ${r.pick.apgr === null ? 'n/a' : r.pick.apgr.toFixed(3)}; the pick captures ${r.pick.oracleCapturedPct === null ? 'n/a' : `${r.pick.oracleCapturedPct.toFixed(1)}%`} of the oracle's savings.`);
+  }
+  if (run.holdout) {
+    L.push('');
+    L.push(holdoutLine(run.holdout, r));
+  }
+  L.push('');
+  L.push('| pattern | result |');
+  L.push('|---|---|');
+  for (const p of r.patterns) L.push(`| ${p.pattern} | ${patternLine(p, r).replace(/\|/g, '\\|')} |`);
+  if (r.patterns.some((p) => p.curve.length)) {
+    L.push('');
+    L.push('```text');
+    L.push(renderChart(r));
+    L.push('```');
+  }
+  if (r.notes.length) {
+    L.push('');
+    for (const n of r.notes) L.push(`- ${n}`);
+  }
+  return `${L.join('\n')}\n`;
+}
+
+function renderApply(run: Extract<CalibrateRun, { kind: 'apply' }>, markdown: boolean): string {
+  const e = run.evaluation;
+  const p = run.policy;
+  const rel = p.barMode === 'relative';
+  const value = rel ? e.parity : e.quality;
+  const ci = rel ? e.parityCi95 : e.qualityCi95;
+  const lb = rel ? e.parityLower : e.qualityLower;
+  const tiers = p.tiers.map((t) => t.name);
+  const L: string[] = [];
+  const head = `Applied ${run.policyFile} (${p.pattern}, thresholds ${fmtThresholds(p.thresholds)}) to ${run.datasetId}: ${e.n} items`;
+  L.push(markdown ? `# ${head}` : head);
+  L.push('');
+  const line = `${e.savingsPct.toFixed(1)}% cheaper at ${pct(value)} ${rel ? 'parity' : 'quality'} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
+  L.push(markdown ? `**${line}**` : `  ${line}`);
+  L.push('');
+  L.push(`${markdown ? '' : '  '}bar ${barText(p)}: lower bound ${pct(lb)} — ${e.meetsBar ? 'meets the bar' : 'BELOW the bar'}`);
+  L.push(`${markdown ? '' : '  '}quality ${pct(e.quality)} (95% CI ${pct(e.qualityCi95[0])}–${pct(e.qualityCi95[1])}) · frontier ${pct(e.frontier.quality)}`);
+  L.push(`${markdown ? '' : '  '}cost ${usd(e.costUsd)} vs ${usd(e.frontier.costUsd)} all-frontier · shares ${tiers.join('/')} ${shares(e.tierShares, tiers)} · escalation ${pct(e.escalationRate)}`);
+  if (run.notes.length) {
+    L.push('');
+    for (const n of run.notes) L.push(...(markdown ? [`- ${n}`] : wrapText(`- ${n}`, 80, '  ', '    ')));
+  }
+  return `${L.join('\n')}\n`;
+}
+
+function csvCell(v: string | number | boolean): string {
+  const s = String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** The cost–quality curve of every pattern, plus the baselines, as CSV. */
+export function curveCsv(r: Calibration): string {
+  const tiers = r.tiers.map((t) => t.name);
+  const head = ['pattern', 'thresholds', 'quality', 'parity', 'lower_bound', 'cost_usd', 'savings_pct', 'escalation_rate', 'meets_bar', ...tiers.map((t) => `share_${t}`)];
+  const lines = [head.join(',')];
+  const fq = r.baselines.frontier.quality;
+  const add = (pattern: string, p: Omit<RouteSummary, 'pattern'> & { meetsBar?: boolean }): void => {
+    lines.push(
+      [
+        pattern,
+        p.thresholds.join(';'),
+        p.quality.toFixed(6),
+        p.parity.toFixed(6),
+        Number.isFinite(p.lowerBound) ? p.lowerBound.toFixed(6) : '',
+        p.costUsd.toFixed(6),
+        p.savingsPct.toFixed(4),
+        p.escalationRate.toFixed(6),
+        p.meetsBar === undefined ? '' : String(p.meetsBar),
+        ...tiers.map((t) => (p.tierShares[t] ?? 0).toFixed(6)),
+      ]
+        .map(csvCell)
+        .join(','),
+    );
+  };
+  for (const p of r.patterns) for (const c of p.curve as CurvePoint[]) add(p.pattern, c);
+  const base = (name: string, b: Baseline): void =>
+    add(`baseline:${name}`, { thresholds: [], quality: b.quality, parity: fq ? b.quality / fq : 0, lowerBound: Number.NaN, costUsd: b.costUsd, savingsPct: b.savingsPct, tierShares: b.tierShares, escalationRate: 1 - (b.tierShares[tiers[0]!] ?? 0) });
+  base('frontier', r.baselines.frontier);
+  base('cheapest', r.baselines.cheapest);
+  if (r.baselines.random) base('random', r.baselines.random);
+  base('oracle', r.baselines.oracle);
+  base('oracle-max-quality', r.baselines.oracleMaxQuality);
+  return `${lines.join('\n')}\n`;
+}
+
+function applyCsv(e: PolicyEvaluation, tiers: string[]): string {
+  const head = ['n', 'quality', 'quality_ci95_lo', 'quality_ci95_hi', 'quality_lower', 'parity', 'parity_lower', 'cost_usd', 'frontier_cost_usd', 'savings_pct', 'escalation_rate', 'meets_bar', ...tiers.map((t) => `share_${t}`)];
+  const row = [e.n, e.quality, e.qualityCi95[0], e.qualityCi95[1], e.qualityLower, e.parity, e.parityLower, e.costUsd, e.frontier.costUsd, e.savingsPct, e.escalationRate, e.meetsBar, ...tiers.map((t) => e.tierShares[t] ?? 0)];
+  return `${head.join(',')}\n${row.map((v) => csvCell(typeof v === 'number' ? Number(v.toPrecision(8)) : v)).join(',')}\n`;
+}
+
+function wrapText(text: string, width: number, indent = '', hanging = indent): string[] {
+  const words = text.split(' ');
+  const out: string[] = [];
+  let line = indent;
+  let fresh = true;
+  for (const w of words) {
+    if (!fresh && line.length + 1 + w.length > width) {
+      out.push(line);
+      line = hanging + w;
+    } else line = fresh ? line + w : `${line} ${w}`;
+    fresh = false;
+  }
+  out.push(line);
+  return out;
+}

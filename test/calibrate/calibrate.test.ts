@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest';
+import { calibrate, groundTruthTier, splitHoldout } from '../../src/calibrate/calibrate.js';
+import { applyPolicy, matrixOf, routedCosts, routerSignal } from '../../src/calibrate/apply.js';
+import { baselinesOf } from '../../src/calibrate/baselines.js';
+import { classifierFamily, costSteps, sweepFamily } from '../../src/calibrate/sweep.js';
+import { oneSidedZ } from '../../src/calibrate/bounds.js';
+import { InputError } from '../../src/errors.js';
+import { seededRandom } from '../../src/stats/random.js';
+import { routerFromJson } from '../../src/classify/trained.js';
+import type { RoutingPolicyFile } from '../../src/calibrate/policy.js';
+import { matrix, table, type ItemSpec } from './helpers.js';
+
+const TIERS3 = ['cheap', 'mid', 'frontier'];
+const COSTS3 = [0.001, 0.004, 0.02];
+const base = { bar: 0.95, barMode: 'relative' as const, confidence: 0.95 };
+
+/** A three-tier workload whose difficulty shows in the prompt; cheap answers carry a JSON gate and a confidence. */
+function workload(n: number, seed: number): ItemSpec[] {
+  const r = seededRandom(seed);
+  const words = 'invoice refund shipping login password order account billing'.split(' ');
+  return Array.from({ length: n }, (_, i) => {
+    const level = r() < 0.55 ? 0 : r() < 0.6 ? 1 : 2;
+    const topic = words[Math.floor(r() * words.length)]!;
+    const prompt = level === 0 ? `Classify this ticket about ${topic}.` : level === 1 ? `Summarize the ${topic} dispute and list the refund steps in order.` : `Prove the ${topic} reconciliation invariant holds across every ledger shard, step by step.`;
+    const pCheap = [0.95, 0.35, 0.1][level]!;
+    const pMid = [0.97, 0.9, 0.4][level]!;
+    const cheap = r() < pCheap;
+    const mid = cheap || r() < pMid;
+    const frontier = r() < 0.97;
+    return {
+      id: `t${i}`,
+      pass: `${cheap ? 1 : 0}${mid ? 1 : 0}${frontier ? 1 : 0}`,
+      prompt,
+      gate: [cheap || r() < 0.03 ? 1 : 0, mid || r() < 0.03 ? 1 : 0, 1],
+      confidence: [cheap ? 0.6 + 0.4 * r() : 0.7 * r(), mid ? 0.6 + 0.4 * r() : 0.7 * r(), 0.9],
+    };
+  });
+}
+
+describe('calibrate', () => {
+  const t = table(workload(600, 1), TIERS3, COSTS3);
+
+  it('picks a route whose bound meets the bar, beats random and stays under the oracle', () => {
+    const { report, router } = calibrate(t, { ...base, patterns: ['classifier', 'cascade', 'confidence'] });
+    expect(report.pick).not.toBeNull();
+    const pick = report.pick!;
+    expect(pick.parityLower).toBeGreaterThanOrEqual(0.95 - 1e-9);
+    expect(pick.meetsBar).toBe(true);
+    expect(pick.savingsPct).toBeGreaterThan(0);
+    expect(pick.savingsPct).toBeLessThanOrEqual(report.baselines.oracle.savingsPct);
+    expect(pick.quality).toBeGreaterThanOrEqual(report.baselines.random!.quality);
+    expect(pick.thresholds).toHaveLength(2);
+    expect(report.patterns.map((p) => p.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(report.boundConfidence).toBeCloseTo(1 - 0.05 / 3, 12);
+    expect(report.headline).toMatch(/^\d+\.\d% cheaper at \d+\.\d% parity \(95% CI \d+\.\d%–\d+\.\d%\)$/);
+    expect(router?.classes).toEqual(TIERS3);
+    // Shares add up; the cascade gate was found automatically.
+    expect(Object.values(pick.tierShares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(report.patterns.find((p) => p.pattern === 'cascade')?.gate).toBe('valid-json');
+  });
+
+  it('re-applying a cascade pick as a policy reproduces it exactly', () => {
+    const { report } = calibrate(t, { ...base, patterns: ['cascade'] });
+    const pick = report.pick!;
+    expect(pick.pattern).toBe('cascade');
+    const policy: RoutingPolicyFile = {
+      schemaVersion: 1,
+      kind: 'tokor-policy',
+      pattern: 'cascade',
+      thresholds: pick.thresholds,
+      gate: pick.gate!,
+      tiers: TIERS3.map((name) => ({ name, model: `${name}-model` })),
+      ...base,
+      routerCostUsd: 0,
+      provenance: { datasetId: 'ds', resultsSha256: [], catalogVersion: 'x', createdAt: '2025-01-01T00:00:00Z' },
+    };
+    const ev = applyPolicy(policy, t);
+    expect(ev.quality).toBe(pick.quality);
+    expect(ev.costUsd).toBeCloseTo(pick.costUsd, 12);
+    expect(ev.tierShares).toEqual(pick.tierShares);
+  });
+
+  it('too few items for the confidence: says how many are needed', () => {
+    const small = table([{ pass: '011', gate: [0, 1, 1] }, { pass: '111', gate: [1, 1, 1] }, { pass: '001', gate: [0, 0, 1] }], TIERS3, COSTS3);
+    expect(() => calibrate(small, { ...base, barMode: 'absolute', bar: 0.9, patterns: ['cascade'] })).toThrow(InputError);
+    expect(() => calibrate(small, { ...base, barMode: 'absolute', bar: 0.9, patterns: ['cascade'] })).toThrow(/3 item\(s\); even a perfect router needs at least 25/);
+  });
+
+  it('no route saves money at the bar: no pick, the best achievable bound, and why', () => {
+    // Cheap fails everything the frontier passes: any saving loses quality.
+    const specs: ItemSpec[] = Array.from({ length: 200 }, (_, i) => ({ pass: i < 190 ? '01' : '00', gate: [0, 1], prompt: `q ${i}` }));
+    const { report } = calibrate(table(specs, ['cheap', 'frontier'], [1, 10]), { ...base, patterns: ['cascade'] });
+    expect(report.pick).toBeNull();
+    expect(report.headline).toMatch(/^no routing saves money while keeping 95\.0% parity at 95% confidence; best achievable parity bound/);
+    expect(report.bestAchievable).toBeDefined();
+  });
+
+  it('oracle baseline by hand', () => {
+    // Cheapest passing tier: a→cheap, b→mid, c→frontier, d→none (cheap). Costs 1, 3, 10.
+    const m = matrix(['111', '011', '001', '000'], [1, 3, 10]);
+    const b = baselinesOf(m, TIERS3, 0, { cheap: 0.5, mid: 0.25, frontier: 0.25 });
+    expect(b.oracleMaxQuality).toMatchObject({ quality: 0.75, costUsd: 1 + 3 + 10 + 1 });
+    // Target 0.5 quality: give up the pass that saves most (c: 10 − 1).
+    const held = baselinesOf(m, TIERS3, 0.5);
+    expect(held.oracle).toMatchObject({ quality: 0.5, costUsd: 1 + 3 + 1 + 1, meetsTarget: true });
+    expect(b.frontier).toMatchObject({ quality: 0.75, costUsd: 40, savingsPct: 0 });
+    expect(b.cheapest.quality).toBe(0.25);
+    // Random at shares ½, ¼, ¼: quality ½·¼ + ¼·½ + ¼·¾; cost ½·4 + ¼·12 + ¼·40.
+    expect(b.random!.quality).toBeCloseTo(0.125 + 0.125 + 0.1875, 12);
+    expect(b.random!.costUsd).toBeCloseTo(2 + 3 + 10, 12);
+  });
+
+  it('uses out-of-fold router scores: noise labels certify no more than random routing could', () => {
+    // Frontier always passes; cheap passes at random (50%), unrelated to the prompt.
+    const r = seededRandom(99);
+    const vocab = 'alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu'.split(' ');
+    const specs: ItemSpec[] = Array.from({ length: 500 }, () => ({
+      pass: `${r() < 0.5 ? 1 : 0}1`,
+      prompt: Array.from({ length: 8 }, () => vocab[Math.floor(r() * vocab.length)]).join(' '),
+    }));
+    const noisy = table(specs, ['cheap', 'frontier'], [1, 10]);
+    const { report, router } = calibrate(noisy, { ...base, patterns: ['classifier'] });
+    // Random routing keeps 95% parity only with ≤ 10% of items on cheap: ≤ 9% savings.
+    const savings = report.pick?.savingsPct ?? 0;
+    expect(savings).toBeLessThan(9);
+    // The same sweep on in-sample scores (the refit router scoring its own training items) would certify far more.
+    const m = matrixOf(noisy, noisy.tiers);
+    const inSample = routerSignal(routerFromJson(router), noisy);
+    const sw = sweepFamily(m, classifierFamily(m, inSample, costSteps(m), routedCosts(m, 'classifier')), { mode: 'relative', bar: 0.95, z: oneSidedZ(0.95), n: m.n, sf: m.n }, { target: 0.95 });
+    expect((1 - sw.best!.costUsd / (10 * m.n)) * 100).toBeGreaterThan(9);
+  });
+
+  it('ground truth is the cheapest passing tier, none folding into the top', () => {
+    const m = matrix(['011', '000', '100'], [1, 2, 3]);
+    expect([0, 1, 2].map((i) => groundTruthTier(m, i))).toEqual([1, 2, 0]);
+  });
+
+  it('splits a seeded holdout', () => {
+    const a = splitHoldout(t, 0.3, 5);
+    const b = splitHoldout(t, 0.3, 5);
+    expect(a.holdout.items.length).toBe(180);
+    expect(a.calibration.items.length).toBe(420);
+    expect(a.holdout.items.map((i) => i.itemId)).toEqual(b.holdout.items.map((i) => i.itemId));
+    const ids = new Set(a.calibration.items.map((i) => i.itemId));
+    expect(a.holdout.items.some((i) => ids.has(i.itemId))).toBe(false);
+  });
+
+  it('charges the router cost per request to the classifier pattern', () => {
+    const cheapRouter = calibrate(t, { ...base, patterns: ['classifier'] });
+    const dearRouter = calibrate(t, { ...base, patterns: ['classifier'], routerCostUsd: 0.002 });
+    const p0 = cheapRouter.report.pick!;
+    const p1 = dearRouter.report.pick;
+    expect(p1 === null || p1.savingsPct < p0.savingsPct).toBe(true);
+    const curve = dearRouter.report.patterns[0]!.curve;
+    // All-frontier plus a router costs more than all-frontier: negative savings at the end of the curve.
+    expect(curve[curve.length - 1]!.savingsPct).toBeCloseTo(-10, 6);
+  });
+});

@@ -1,0 +1,111 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors.js';
+import { seededRandom } from '../../src/stats/random.js';
+import { boundaryScoresOf, loadRouterModel, rocAuc, routerFromJson, trainRouter, type RouterSample } from '../../src/classify/trained.js';
+import { extractFeatures, DEFAULT_FEATURE_SPEC, featureDim } from '../../src/classify/features.js';
+
+const VOCAB = 'apple river stone cloud music paper light table green window orbit silver garden number castle winter basket engine forest pencil'.split(' ');
+
+/** Random word prompts; label from `labelOf` (or noise). */
+function samples(n: number, seed: number, labelOf?: (words: string[], r: () => number) => number): RouterSample[] {
+  const r = seededRandom(seed);
+  return Array.from({ length: n }, () => {
+    const words = Array.from({ length: 6 + Math.floor(r() * 10) }, () => VOCAB[Math.floor(r() * VOCAB.length)]!);
+    const label = labelOf ? labelOf(words, r) : r() < 0.5 ? 1 : 0;
+    return { input: { prompt: words.join(' ') }, label };
+  });
+}
+
+describe('features', () => {
+  it('are deterministic, sorted and inside the dimension', () => {
+    const a = extractFeatures({ prompt: 'Extract the JSON fields: total, tax.\n```json\n{}\n```', task: 'extraction', turns: 2 });
+    const b = extractFeatures({ prompt: 'Extract the JSON fields: total, tax.\n```json\n{}\n```', task: 'extraction', turns: 2 });
+    expect(Array.from(a.idx)).toEqual(Array.from(b.idx));
+    expect(Array.from(a.val)).toEqual(Array.from(b.val));
+    const dim = featureDim(DEFAULT_FEATURE_SPEC);
+    for (let j = 1; j < a.idx.length; j++) expect(a.idx[j]!).toBeGreaterThan(a.idx[j - 1]!);
+    expect(a.idx[a.idx.length - 1]!).toBeLessThan(dim);
+    expect(extractFeatures({ prompt: 'other words entirely' }).idx).not.toEqual(a.idx);
+  });
+});
+
+describe('trained router', () => {
+  it('is deterministic for a seed', () => {
+    const data = samples(120, 5, (w) => (w.includes('castle') ? 1 : 0));
+    const a = trainRouter(data, ['cheap', 'frontier'], { seed: 3 });
+    const b = trainRouter(data, ['cheap', 'frontier'], { seed: 3 });
+    expect(JSON.stringify(a.model)).toBe(JSON.stringify(b.model));
+    expect(Array.from(a.oof)).toEqual(Array.from(b.oof));
+    const c = trainRouter(data, ['cheap', 'frontier'], { seed: 4 });
+    expect(Array.from(c.oof)).not.toEqual(Array.from(a.oof));
+  });
+
+  it('learns a real signal out of fold', () => {
+    const data = samples(400, 11, (w, r) => (w.includes('castle') || w.includes('winter') ? (r() < 0.9 ? 1 : 0) : r() < 0.1 ? 1 : 0));
+    const { model, oof } = trainRouter(data, ['cheap', 'frontier']);
+    const auc = rocAuc(
+      data.map((_, i) => oof[i * 2 + 1]!),
+      data.map((s) => s.label),
+    );
+    expect(auc).toBeGreaterThan(0.8);
+    expect(model.training.oofAuc).toBeCloseTo(auc!, 10);
+  });
+
+  it('scores out of fold: noise labels give chance AUC, though the refit model memorizes them', () => {
+    const data = samples(400, 23);
+    const { model, oof } = trainRouter(data, ['cheap', 'frontier']);
+    const labels = data.map((s) => s.label);
+    const oofAuc = rocAuc(
+      data.map((_, i) => oof[i * 2 + 1]!),
+      labels,
+    )!;
+    expect(Math.abs(oofAuc - 0.5)).toBeLessThan(0.1);
+    // In-sample scores of the same data would look informative: the test above would catch their use.
+    const router = routerFromJson(model);
+    const inSample = rocAuc(
+      data.map((s) => router.label(s.input).score),
+      labels,
+    )!;
+    expect(inSample).toBeGreaterThan(0.7);
+  });
+
+  it('round-trips through JSON and labels with a score in [0, 1]', () => {
+    const data = samples(150, 9, (w) => (w.includes('engine') ? 2 : w.includes('paper') ? 1 : 0));
+    const { model } = trainRouter(data, ['cheap', 'mid', 'frontier']);
+    const router = routerFromJson(JSON.parse(JSON.stringify(model)));
+    const p = router.probabilities({ prompt: 'engine engine forest' });
+    expect(p.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 12);
+    const l = router.label({ prompt: 'engine engine forest' });
+    expect(l.label).toBe('hard');
+    expect(l.score).toBeCloseTo(1 - p[0]!, 9);
+    expect(router.label({ prompt: 'apple river' }).label).toBe('easy');
+    const s = router.boundaryScores({ prompt: 'paper paper' });
+    expect(s).toHaveLength(2);
+    expect(s[0]!).toBeGreaterThanOrEqual(s[1]!);
+  });
+
+  it('loads from a file or a policy with an embedded router, and names bad keys', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-router-'));
+    const { model } = trainRouter(samples(40, 2), ['cheap', 'frontier'], { folds: 2 });
+    const file = path.join(dir, 'router.json');
+    writeFileSync(file, JSON.stringify(model));
+    const a = await loadRouterModel(file);
+    expect(a.name).toBe('trained');
+    const policy = path.join(dir, 'policy.json');
+    writeFileSync(policy, JSON.stringify({ kind: 'tokor-policy', router: model }));
+    expect((await loadRouterModel(policy)).model.classes).toEqual(['cheap', 'frontier']);
+    writeFileSync(file, JSON.stringify({ ...model, bias: [1] }));
+    await expect(loadRouterModel(file)).rejects.toThrow(/bias must hold 2 numbers/);
+    await expect(loadRouterModel(path.join(dir, 'missing.json'))).rejects.toBeInstanceOf(InputError);
+    expect(() => routerFromJson({ kind: 'nope' })).toThrow(/kind must be "tokor-router"/);
+  });
+
+  it('boundary scores are tail sums', () => {
+    const s = boundaryScoresOf([0.5, 0.3, 0.2]);
+    expect(s[0]).toBeCloseTo(0.5, 12);
+    expect(s[1]).toBeCloseTo(0.2, 12);
+  });
+});

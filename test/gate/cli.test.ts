@@ -1,0 +1,141 @@
+/**
+ * The built CLI (`npm run build` first) on fixtures/gate: exit codes, what
+ * stdout and stderr say, and the files --junit / --markdown write.
+ */
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+const F = (f: string) => `fixtures/gate/${f}`;
+const RESULTS = ['--results', F('results.jsonl'), '--dataset', F('support/dataset.jsonl')];
+
+/** One line on stderr, prefixed "tokor:", with no stack trace. */
+function oneLineError(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at /);
+  expect(lines[0]).toMatch(/^tokor: /);
+  return lines[0]!;
+}
+
+describe('tokor gate (built CLI)', () => {
+  it('exits 0 for a policy that holds every floor', async () => {
+    const r = await runCli(['gate', '--policy', F('pass.tokor.config.yaml'), ...RESULTS]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^tokor gate: PASS/);
+  });
+
+  it('exits 1 when a threshold breaks a scope floor, names the scope and writes JUnit and Markdown', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-gate-cli-'));
+    const junit = path.join(dir, 'gate.xml');
+    const md = path.join(dir, 'gate.md');
+    const r = await runCli(['gate', '--policy', F('break.tokor.config.yaml'), ...RESULTS, '--junit', junit, '--markdown', md]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL scope payments: parity lower bound 0\.\d{3} < floor 0\.9 \(−\d+\.\d pts/);
+    expect(r.stderr).toBe('');
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/^<\?xml version="1\.0" encoding="UTF-8"\?>\n<testsuites name="tokor gate" tests="3" failures="1"/);
+    expect(xml).toMatch(/<testcase classname="tokor\.gate\.payments" name="parity lower bound ≥ floor 0\.9">\n\s+<failure message="scope payments: parity lower bound/);
+    expect(readFileSync(md, 'utf8')).toMatch(/^### ❌ tokor gate failed\n/);
+  });
+
+  it('--format json prints the JSON contract only', async () => {
+    const r = await runCli(['gate', '--policy', F('allowed.tokor.config.yaml'), ...RESULTS, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j).toMatchObject({ schemaVersion: 1, pass: true, datasets: ['gate-fixture'] });
+    expect(j.scopes.map((s: { scope: string }) => s.scope)).toEqual(['global', 'payments', 'logistics', 'search']);
+    for (const s of j.scopes) expect(Object.keys(s)).toEqual(expect.arrayContaining(['scope', 'n', 'quality', 'qualityLower', 'floor', 'pass', 'margin']));
+    expect(j.savings.pct).toBeGreaterThan(0);
+    // the empty scope's warning goes to stderr too, outside the JSON
+    expect(r.stderr).toMatch(/^warning: scope search matched no golden item/);
+  });
+
+  it('with --base shows before → after in the Markdown summary', async () => {
+    const r = await runCli(['gate', '--policy', F('allowed.tokor.config.yaml'), '--base', F('pass.tokor.config.yaml'), ...RESULTS, '--format', 'markdown']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('against base `fixtures/gate/pass.tokor.config.yaml`');
+    expect(r.stdout).toMatch(/\| Savings vs all-frontier \| \d+\.\d% \| \d+\.\d% \| \+\d+\.\d pts \|/);
+  });
+
+  it.each([
+    ['a tier missing from the results', ['gate', '--policy', F('missing-tier.tokor.config.yaml'), '--results', F('results.jsonl')], /routes to tier "premium" but the results of dataset "gate-fixture" have none/],
+    ['results for another dataset', ['gate', '--policy', F('pass.tokor.config.yaml'), '--results', F('other-results.jsonl'), '--dataset', F('support/dataset.jsonl')], /results are for dataset "another-dataset", not "gate-fixture"/],
+    ['a floor above 1 in the config', ['gate', '--policy', F('floor-above-1.tokor.config.yaml'), '--results', F('results.jsonl')], /^tokor: fixtures\/gate\/floor-above-1\.tokor\.config\.yaml:8:5: scopes\[0\]\.floor: must be between 0 and 1 \(got 95\)$/],
+    ['a floor above 1 on the command line', ['gate', '--policy', F('pass.tokor.config.yaml'), '--results', F('results.jsonl'), '--floor', '1.2'], /--floor must be between 0 and 1/],
+    ['malformed YAML', ['gate', '--policy', F('malformed.tokor.config.yaml'), '--results', F('results.jsonl')], /^tokor: fixtures\/gate\/malformed\.tokor\.config\.yaml:\d+:\d+: invalid YAML: /],
+    ['a missing policy file', ['gate', '--policy', F('nope.yaml'), '--results', F('results.jsonl')], /^tokor: fixtures\/gate\/nope\.yaml: policy file not found$/],
+  ])('exits 2 with one line for %s', async (_name, args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(oneLineError(r.stderr)).toMatch(message);
+  });
+});
+
+describe('the project gates itself: bundled default policy on the bundled golden datasets', () => {
+  it('tokor gate with no arguments passes', async () => {
+    const r = await runCli(['gate', '--format', 'json']);
+    expect(r.stderr).toMatch(/^note: gating on the bundled golden datasets/);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.pass).toBe(true);
+    expect(j.policy).toBe('bundled default policy');
+    expect(j.datasets.length).toBeGreaterThanOrEqual(3);
+    expect(j.scopes.every((s: { n: number }) => s.n > 0)).toBe(true);
+    expect(j.savings.pct).toBeGreaterThan(0);
+  });
+
+  it('the same policy with its thresholds lowered fails and names the scopes it breaks', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-gate-self-'));
+    const text = readFileSync('policies/default.tokor.config.yaml', 'utf8');
+    const lowered = text.replace(/thresholds: \[[^\]]*\]/, 'thresholds: [0.6, 0.6]');
+    expect(lowered).not.toBe(text);
+    const file = path.join(dir, 'lowered.tokor.config.yaml');
+    writeFileSync(file, lowered);
+    const r = await runCli(['gate', '--policy', file]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^tokor gate: FAIL/);
+    expect(r.stdout).toMatch(/^FAIL scope global: parity lower bound 0\.\d+ < floor 0\.95 \(−\d+\.\d+ pts/m);
+  });
+});
+
+describe('tokor config check and tokor init (built CLI)', () => {
+  it('prints one OK line for a valid file, every problem for a bad one (exit 2)', async () => {
+    const ok = await runCli(['config', 'check', F('allowed.tokor.config.yaml')]);
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toBe('fixtures/gate/allowed.tokor.config.yaml: OK — 3 tiers (cheap → mid → frontier) [default ladder], 3 scopes (payments, logistics, search), bar 0.95 relative at 95% confidence (balanced), routing confidence at 0.8, 0.8\n');
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-check-cli-'));
+    const bad = path.join(dir, 'tokor.config.yaml');
+    writeFileSync(bad, 'quality:\n  bar: 1.5\n  confidense: 0.9\nscopes:\n  - { name: p, match: { team: p }, allowedTiers: [cheap] }\n');
+    const r = await runCli(['config', 'check'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([
+      'tokor: tokor.config.yaml:2:3: quality.bar: must be between 0 and 1 (got 1.5)',
+      'tokor: tokor.config.yaml:3:3: quality.confidense: unknown key "confidense" (expected one of: bar, barMode, confidence)',
+    ]);
+  });
+
+  it('init writes a starter that checks OK and refuses to overwrite without --force', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-init-cli-'));
+    const first = await runCli(['init', '--gateway', 'litellm'], { cwd: dir });
+    expect(first.code).toBe(0);
+    expect(existsSync(path.join(dir, 'tokor.config.yaml'))).toBe(true);
+    const check = await runCli(['config', 'check'], { cwd: dir });
+    expect(check.code).toBe(0);
+    expect(check.stdout).toMatch(/^tokor\.config\.yaml: OK — 3 tiers \(cheap → mid → frontier\), 0 scopes/);
+    const again = await runCli(['init'], { cwd: dir });
+    expect(again.code).toBe(2);
+    expect(oneLineError(again.stderr)).toBe('tokor: tokor.config.yaml: already exists: not overwritten (use --force to replace it)');
+    expect(readFileSync(path.join(dir, 'tokor.config.yaml'), 'utf8')).toContain('provider: openai');
+    const forced = await runCli(['init', '--force'], { cwd: dir });
+    expect(forced.code).toBe(0);
+    expect(readFileSync(path.join(dir, 'tokor.config.yaml'), 'utf8')).toContain('provider: bedrock');
+    const wrong = await runCli(['init', '--gateway', 'azure'], { cwd: dir });
+    expect(wrong.code).toBe(2);
+  });
+});

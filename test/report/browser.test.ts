@@ -1,0 +1,209 @@
+/**
+ * The generated report in a real browser: headless Chromium (Debian's
+ * `chromium` package) driven by playwright-core. Screenshots and PDFs go to
+ * test-artifacts/report/ (gitignored). Without Chromium these tests FAIL and
+ * say how to install it: they are not optional.
+ */
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseEvalInputs, renderAnalyzeHtml, renderReportHtml } from '../../src/report/html/index.js';
+import { trusted } from '../../src/report/html/html.js';
+import { page as pageShell } from '../../src/report/html/page.js';
+import { PAYLOADS, ROOT, fixture, fixtureText } from './helpers.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let ctx: BrowserContext | undefined;
+let userDataDir: string | undefined;
+const files: Record<string, string> = {};
+
+interface Opened {
+  page: Page;
+  problems: string[];
+  dialogs: string[];
+  requests: string[];
+}
+
+async function open(name: string, viewport = { width: 1366, height: 900 }): Promise<Opened> {
+  requireChromium();
+  const page = await ctx!.newPage();
+  await page.setViewportSize(viewport);
+  const opened: Opened = { page, problems: [], dialogs: [], requests: [] };
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') opened.problems.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on('pageerror', (e) => opened.problems.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => {
+    opened.dialogs.push(d.message());
+    void d.dismiss();
+  });
+  page.on('request', (r) => opened.requests.push(r.url()));
+  await page.goto(pathToFileURL(files[name]!).href, { waitUntil: 'load' });
+  return opened;
+}
+
+async function chartBoxes(page: Page): Promise<{ id: string; width: number; height: number }[]> {
+  const charts = page.locator('[data-chart] > svg');
+  const n = await charts.count();
+  const out: { id: string; width: number; height: number }[] = [];
+  for (let i = 0; i < n; i++) {
+    const svg = charts.nth(i);
+    const box = await svg.boundingBox();
+    const id = await svg.evaluate((el) => el.parentElement!.getAttribute('data-chart')!);
+    out.push({ id, width: box?.width ?? 0, height: box?.height ?? 0 });
+  }
+  return out;
+}
+
+const MISSING = `Chromium is not installed (${CHROMIUM} is missing) and the report's browser tests need it. Install it with: command -v chromium || (apt-get update && apt-get install -y chromium)`;
+
+/** Each test fails (not skips) with the install hint when Chromium is missing. */
+function requireChromium(): void {
+  if (!existsSync(CHROMIUM)) throw new Error(MISSING);
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) return;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const evals = parseEvalInputs([
+    { file: 'eval-results.jsonl', text: fixtureText('eval-results.jsonl') },
+    { file: 'eval-summary.json', text: fixtureText('eval-summary.json') },
+  ]);
+  const pages: Record<string, string> = {
+    full: await renderReportHtml(
+      { analyze: fixture('analyze.json'), eval: evals, calibrate: fixture('calibrate.json'), costs: fixture('costs.json') },
+      { generatedAt: '2025-11-01T09:00:00Z', inputFiles: ['fixtures/report/analyze.json', 'fixtures/report/eval-results.jsonl', 'fixtures/report/eval-summary.json', 'fixtures/report/calibrate.json', 'fixtures/report/costs.json'] },
+    ),
+    hostile: await renderReportHtml(
+      {
+        analyze: fixture('hostile/analyze.json'),
+        eval: parseEvalInputs([{ file: '"><img src=x onerror=alert(7)>.jsonl', text: fixtureText('hostile/eval-results.jsonl') }]),
+        calibrate: fixture('hostile/calibrate.json'),
+        costs: fixture('hostile/costs.json'),
+      },
+      { title: '</title><script>window.__tokorPwned=8</script>', inputFiles: ['<script>window.__tokorPwned=9</script>.json'] },
+    ),
+    analyzeOnly: await renderAnalyzeHtml(fixture('analyze-minimal.json')),
+    // What an escaping bug would look like: raw script and handlers in the page. The CSP alone must stop them.
+    cspCanary: pageShell(
+      { title: 'csp canary', meta: [], generator: 'test' },
+      trusted(
+        '<p id="canary">canary</p><script>window.__tokorPwned = 1; alert(1)</script><img src="https://evil.example/x.png" onerror="window.__tokorPwned = 2"><svg onload="window.__tokorPwned = 3"></svg>',
+      ),
+      trusted(''),
+    ),
+  };
+  for (const [name, htmlText] of Object.entries(pages)) {
+    files[name] = path.join(ARTIFACTS, `${name}.html`);
+    writeFileSync(files[name]!, htmlText);
+  }
+  userDataDir = mkdtempSync(path.join(tmpdir(), 'tokor-chromium-'));
+  ctx = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+}, 180_000);
+
+afterAll(async () => {
+  await ctx?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+describe('report in headless Chromium', () => {
+  it('opens from disk with no console errors, no requests, and every chart drawn', async () => {
+    const { page, problems, dialogs, requests } = await open('full');
+    expect(problems).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(files.full!).href]);
+    const boxes = await chartBoxes(page);
+    expect(boxes.map((b) => b.id)).toEqual([
+      'fig-distribution',
+      'fig-waterfall',
+      'fig-by-model',
+      'fig-by-group-0',
+      'fig-by-group-1',
+      'fig-eval-0',
+      'fig-eval-1',
+      'fig-curve',
+      'fig-reconciliation',
+      'fig-costs-model',
+      'fig-costs-kind',
+      'fig-costs-period',
+    ]);
+    for (const b of boxes) {
+      expect(b.width, b.id).toBeGreaterThan(150);
+      expect(b.height, b.id).toBeGreaterThan(80);
+    }
+    await expect(page.locator('.headline .claim').innerText()).resolves.toMatch(/^\d+% cheaper at \d+\.\d% quality parity \(95% CI [\d.]+–[\d.]+%\)$/);
+    // Reads on a laptop: nothing wider than the window.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'full.png'), fullPage: true });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'full-top.png') });
+    await page.close();
+  });
+
+  it('shows the hostile fixture as text and runs none of it', async () => {
+    const { page, problems, dialogs, requests } = await open('hostile');
+    expect(problems).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(requests).toEqual([pathToFileURL(files.hostile!).href]);
+    expect(await page.evaluate(() => (window as unknown as { __tokorPwned?: unknown }).__tokorPwned)).toBeUndefined();
+    const injected = await page.evaluate(() => ({
+      elements: document.querySelectorAll('script, iframe, img, object, embed, a[href], form, input, foreignObject').length,
+      handlers: [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${el.tagName}@${a.name}`)),
+    }));
+    expect(injected).toEqual({ elements: 0, handlers: [] });
+    const text = await page.evaluate(() => document.body.innerText);
+    for (const p of PAYLOADS) expect(text, p).toContain(p);
+    expect(await page.title()).toBe('</title><script>window.__tokorPwned=8</script>');
+    for (const b of await chartBoxes(page)) expect(b.width * b.height, b.id).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'hostile.png'), fullPage: true });
+    await page.close();
+  });
+
+  it("the page's Content-Security-Policy alone stops injected script, handlers and loads", async () => {
+    const finished: string[] = [];
+    const { page, dialogs, problems } = await open('cspCanary');
+    page.on('requestfinished', (r) => finished.push(r.url()));
+    await page.reload({ waitUntil: 'load' });
+    await expect(page.locator('#canary').innerText()).resolves.toBe('canary');
+    expect(await page.evaluate(() => (window as unknown as { __tokorPwned?: unknown }).__tokorPwned)).toBeUndefined();
+    expect(dialogs).toEqual([]);
+    expect(finished).toEqual([pathToFileURL(files.cspCanary!).href]);
+    // Chromium reports each blocked script, handler and image as a CSP violation.
+    expect(problems.filter((p) => /Content Security Policy/i.test(p)).length).toBeGreaterThanOrEqual(3);
+    await page.close();
+  });
+
+  it('states plainly that quality is unproven when only the traffic analysis is given', async () => {
+    const { page, problems } = await open('analyzeOnly');
+    expect(problems).toEqual([]);
+    await expect(page.locator('.headline .claim').innerText()).resolves.toMatch(/quality unproven$/);
+    for (const b of await chartBoxes(page)) expect(b.width * b.height, b.id).toBeGreaterThan(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'analyze-only.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('prints on A4 and Letter: one column, a page break before each later section, nothing wider than the page', async () => {
+    // 190 mm of A4 printable width at 96 dpi.
+    const { page } = await open('full', { width: 718, height: 1000 });
+    await page.emulateMedia({ media: 'print' });
+    const layout = await page.evaluate(() => ({
+      breaks: [...document.querySelectorAll('section.part')].map((s) => getComputedStyle(s).breakBefore),
+      columns: getComputedStyle(document.querySelector('.fig-body')!).gridTemplateColumns.split(' ').length,
+      overflow: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    }));
+    expect(layout).toEqual({ breaks: ['auto', 'page', 'page', 'page'], columns: 1, overflow: 0 });
+    await page.screenshot({ path: path.join(ARTIFACTS, 'full-print.png'), fullPage: true });
+    for (const format of ['A4', 'Letter'] as const) {
+      const file = path.join(ARTIFACTS, `full-${format}.pdf`);
+      await page.pdf({ path: file, format, printBackground: true });
+      const pages = (readFileSync(file, 'latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length;
+      expect(pages, format).toBeGreaterThanOrEqual(4);
+    }
+    await page.close();
+  });
+});
