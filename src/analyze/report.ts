@@ -191,6 +191,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     bucketPrices.set(key, prices);
     const paid = priceTokens(t, prices.actual, o);
     const a = paid.total;
+    for (const n of paid.notes) notes.add(`${k.modelId}: ${n}`);
     row._kinds.input += paid.input;
     row._kinds.output += paid.output;
     row._kinds.cacheRead += paid.cacheRead;

@@ -126,7 +126,7 @@ function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>): string 
     const parts = [];
     if (r.pick.apgr !== null) parts.push(`APGR ${r.pick.apgr.toFixed(3)} (random routing: 0.5)`);
     if (r.pick.oracleCapturedPct !== null) parts.push(`the pick captures ${r.pick.oracleCapturedPct.toFixed(1)}% of the oracle's savings`);
-    if (parts.length) L.push(parts.join(' · '));
+    if (parts.length) L.push(...wrapText(parts.join(' · '), 80, '', '  '));
   }
   if (run.holdout) {
     L.push('');

@@ -85,7 +85,11 @@ export interface Quality {
 
 export const RoutingSchema = z.strictObject({
   pattern: z.enum(ROUTING_PATTERNS, { error: `expected one of ${ROUTING_PATTERNS.join(', ')}` }).default('classifier'),
-  /** One threshold per tier boundary (n tiers → n−1), on the router's score. */
+  /**
+   * One threshold per tier boundary (n tiers → n−1). classifier: escalate past
+   * a boundary while the router's score is ≥ it; cascade / confidence: escalate
+   * from a tier while its gate score / confidence is < it.
+   */
   thresholds: z.array(unit).optional(),
   /** A `tokor calibrate --out` policy file to take pattern and thresholds from. */
   policyFile: z.string().optional(),
@@ -259,6 +263,12 @@ function crossCheck(c: z.output<typeof ConfigSchema>): ConfigIssue[] {
   if (c.routing?.thresholds && c.routing.policyFile) {
     issues.push({ path: ['routing', 'policyFile'], message: 'set routing.thresholds or routing.policyFile, not both' });
   }
+  if (c.routing?.thresholds && c.routing.pattern === 'classifier' && !c.routing.routerModel) {
+    issues.push({ path: ['routing', 'routerModel'], message: 'classifier thresholds need the router that scores prompts: set routing.routerModel (a `tokor calibrate --out-router` file)' });
+  }
+  if (c.routing?.thresholds && c.routing.pattern === 'cascade' && !c.routing.gate) {
+    issues.push({ path: ['routing', 'gate'], message: 'a cascade needs the grader that decides escalation: set routing.gate (e.g. valid-json)' });
+  }
   const scopeNames = new Set<string>();
   (c.scopes ?? []).forEach((s, i) => {
     if (s.name === GLOBAL_SCOPE) issues.push({ path: ['scopes', i, 'name'], message: `"${GLOBAL_SCOPE}" is reserved for the whole population: pick another name` });
@@ -352,7 +362,7 @@ export function describeConfig(config: TokorConfig): string {
   const preset = AGGRESSIVENESS_PRESETS[name];
   const from = q.bar === preset.bar && q.confidence === preset.confidence ? ` (${name})` : config.aggressiveness ? ` (${name}, overridden by quality)` : '';
   const r = config.routing;
-  const routing = r?.policyFile ? `routing from ${r.policyFile}` : r?.thresholds ? `routing ${r.pattern} at ${r.thresholds.join(', ')}` : r?.pattern === 'cascade' && r.gate ? `routing cascade gated by ${r.gate}` : 'no routing yet';
+  const routing = r?.policyFile ? `routing from ${r.policyFile}` : r?.thresholds ? `routing ${r.pattern} at ${r.thresholds.join(', ')}` : 'no routing yet';
   return [
     `${tiers.length} tiers (${tiers.map((t) => t.name).join(' → ')})${config.tiers ? '' : ' [default ladder]'}`,
     `${scopes.length} scope${scopes.length === 1 ? '' : 's'}${scopes.length ? ` (${scopes.map((s) => s.name).join(', ')})` : ''}`,

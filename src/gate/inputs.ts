@@ -58,12 +58,12 @@ export async function policyFromConfig(config: TokorConfig, baseDir: string, sou
     if (missing.length) {
       throw new InputError(`routing.policyFile refers to tier${missing.length > 1 ? 's' : ''} ${missing.map((t) => `"${t.name}"`).join(', ')} that the config's ladder does not have (tiers: ${names.join(', ')})`, source);
     }
-  } else if (r?.thresholds || (r?.pattern === 'cascade' && r.gate)) {
+  } else if (r?.thresholds) {
     routing = {
       schemaVersion: POLICY_SCHEMA_VERSION,
       kind: 'tokor-policy',
       pattern: r.pattern,
-      thresholds: r.thresholds ?? [],
+      thresholds: r.thresholds,
       tiers: tiers.map((t) => ({ name: t.name, model: t.model })),
       bar: quality.bar,
       barMode: quality.barMode,
@@ -73,7 +73,13 @@ export async function policyFromConfig(config: TokorConfig, baseDir: string, sou
     };
     if (r.gate) routing.gate = r.gate;
     if (r.confidenceField) routing.confidenceField = r.confidenceField;
-    if (r.routerModel) routing.router = await readRouterModel(path.resolve(baseDir, r.routerModel));
+    if (r.routerModel) {
+      routing.router = await readRouterModel(path.resolve(baseDir, r.routerModel));
+      const names = tiers.map((t) => t.name);
+      if (routing.router.classes.join('\u0000') !== names.join('\u0000')) {
+        throw new InputError(`routing.routerModel was trained for tiers ${routing.router.classes.join(', ')}, not this ladder (${names.join(', ')})`, source);
+      }
+    }
   } else {
     throw new InputError('no routing to gate: set routing.thresholds (with routing.pattern) or routing.policyFile (a `tokor calibrate --out` file)', source);
   }

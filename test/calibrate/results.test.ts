@@ -1,7 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { builtinCatalog } from '../../src/pricing/index.js';
@@ -10,6 +10,7 @@ import { parseResultsCsv } from '../../src/calibrate/csv.js';
 import type { GoldenDataset } from '../../src/eval/types.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tokor-cal-results-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const catalog = builtinCatalog();
 const opts = { tiers: DEFAULT_TIERS, catalog };
 

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +101,7 @@ describe('trained router', () => {
     await expect(loadRouterModel(file)).rejects.toThrow(/bias must hold 2 numbers/);
     await expect(loadRouterModel(path.join(dir, 'missing.json'))).rejects.toBeInstanceOf(InputError);
     expect(() => routerFromJson({ kind: 'nope' })).toThrow(/kind must be "tokor-router"/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('boundary scores are tail sums', () => {

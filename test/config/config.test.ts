@@ -65,6 +65,8 @@ describe('config validation errors', () => {
     expect(errorOf('scopes:\n  - name: p\n    match: { team: 3 }\n')).toMatch(/scopes\[0\]\.match\.team: expected a string or a list of strings/);
     expect(errorOf('routing:\n  thresholds: [0.5]\n')).toMatch(/^tokor\.config\.yaml:2:3: routing\.thresholds: expected 2 thresholds for 3 tiers, got 1/);
     expect(errorOf('routing:\n  thresholds: [0.5, 0.7]\n  policyFile: p.json\n')).toMatch(/routing\.policyFile: set routing\.thresholds or routing\.policyFile, not both/);
+    expect(errorOf('routing:\n  thresholds: [0.5, 0.7]\n')).toMatch(/^tokor\.config\.yaml:1:1: routing\.routerModel: classifier thresholds need the router/);
+    expect(errorOf('routing:\n  pattern: cascade\n  thresholds: [1, 1]\n')).toMatch(/routing\.gate: a cascade needs the grader that decides escalation/);
     expect(errorOf('- a\n- b\n')).toBe('tokor.config.yaml:1:1: (top level): expected a mapping of config keys (key: value)');
   });
 });

@@ -2,6 +2,8 @@
  * `tokor gate` through its core (runGate) with the real simulation
  * (calibrate's applyPolicy) on fixtures/gate.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -124,6 +126,15 @@ describe('runGate bad input (exit 2)', () => {
   it('malformed YAML with line and column', async () => {
     const e = await failure(runGate({ policy: F('malformed.tokor.config.yaml'), results }));
     expect(e.message).toMatch(new RegExp(`^${F('malformed.tokor.config.yaml').replace(/[.]/g, '\\.')}:\\d+:\\d+: invalid YAML: `));
+  });
+
+  it('a config whose policyFile routes to a tier its ladder does not have', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-gate-pf-'));
+    const file = path.join(dir, 'tokor.config.yaml');
+    writeFileSync(file, `tiers:\n  - { name: cheap, model: us.amazon.nova-lite-v1:0 }\n  - { name: frontier, model: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }\nrouting:\n  policyFile: ${F('policy.json')}\n`);
+    const e = await failure(runGate({ policy: file, results }));
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe(`${file}: routing.policyFile refers to tier "mid" that the config's ladder does not have (tiers: cheap, frontier)`);
   });
 
   it('--max-savings-drop without --base, and a missing results file', async () => {

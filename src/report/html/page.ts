@@ -63,7 +63,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 @media print {
   body { font-size: 10pt; }
   table.data { font-size: 8.5pt; }
-  table.data th, table.data td { padding: 3px 5px; }
+  table.data th, table.data td { padding: 3px 5px; overflow-wrap: break-word; }
   main { max-width: none; padding: 0; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .fig-body { grid-template-columns: minmax(0, 1fr); gap: 8px; }
