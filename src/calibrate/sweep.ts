@@ -107,10 +107,20 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
   }
   const order = argsortFloat64(fam.keys);
   const E = order.length;
+  // Events in sorted order, laid out contiguously (sequential reads in the hot loop).
+  const keys = new Float64Array(E);
+  const evItem = new Uint32Array(E);
+  const evTo = new Uint8Array(E);
+  for (let e = 0; e < E; e++) {
+    const o = order[e]!;
+    keys[e] = fam.keys[o]!;
+    evItem[e] = fam.items[o]!;
+    evTo[e] = fam.toTier[o]!;
+  }
 
   // Group boundaries: candidate j is the route after applying groups 0..j-1.
   let groups = 0;
-  for (let e = 0; e < E; e++) if (e === 0 || fam.keys[order[e]!] !== fam.keys[order[e - 1]!]) groups++;
+  for (let e = 0; e < E; e++) if (e === 0 || keys[e] !== keys[e - 1]) groups++;
   const candidates = groups + 1;
   const maxCurve = Math.max(2, opts.maxCurve ?? 400);
   const stride = Math.max(1, Math.ceil(candidates / maxCurve));
@@ -139,42 +149,50 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
     tierCounts: [...counts],
     margin: mg,
   });
+  // The running bests are kept in preallocated slots (no allocation per candidate) and materialized at the end.
+  const slot = (): Slot => ({ set: false, param: 0, passes: 0, paired: 0, cost: 0, counts: new Float64Array(k), margin: 0 });
+  const fill = (s: Slot, param: number, mg: number): void => {
+    s.set = true;
+    s.param = param;
+    s.passes = sr;
+    s.paired = srf;
+    s.cost = cost;
+    s.margin = mg;
+    for (let t = 0; t < k; t++) s.counts[t] = counts[t]!;
+  };
+  const materialize = (s: Slot): SweepPoint | undefined =>
+    s.set ? { param: s.param, thresholds: fam.thresholdsAt(s.param), passes: s.passes, pairedPasses: s.paired, costUsd: s.cost, tierCounts: Array.from(s.counts), margin: s.margin } : undefined;
 
   const curve: SweepPoint[] = [];
-  let best: SweepPoint | undefined;
-  let bestPoint: SweepPoint | undefined;
-  let bestMargin: SweepPoint | undefined;
-  let bestMarginValue = -Infinity;
+  const best = slot();
+  const bestPoint = slot();
+  const bestMargin = slot();
+  bestMargin.margin = -Infinity;
   const targetPasses = opts.target * n - 1e-9;
 
-  const consider = (j: number, param: () => number): void => {
+  const consider = (j: number, param: number): void => {
     const mg = margin(crit, sr, srf);
     xs[j] = xOf();
     ys[j] = sr;
     // Fixed-sequence testing from the all-escalated end (Learn-then-Test): a failing
     // candidate voids every cheaper one before it, so the pick is the cheapest
     // candidate after the last failure and the search over thresholds costs no confidence.
-    if (mg < 0) best = undefined;
-    else if (!best || cost < best.costUsd || (cost === best.costUsd && sr > best.passes)) best = snapshot(param(), mg);
-    if (sr >= targetPasses && (!bestPoint || cost < bestPoint.costUsd || (cost === bestPoint.costUsd && sr > bestPoint.passes))) bestPoint = snapshot(param(), mg);
-    if (mg > bestMarginValue) {
-      bestMarginValue = mg;
-      bestMargin = snapshot(param(), mg);
-    }
-    if (j % stride === 0 || j === candidates - 1) curve.push(snapshot(param(), mg));
+    if (mg < 0) best.set = false;
+    else if (!best.set || cost < best.cost || (cost === best.cost && sr > best.passes)) fill(best, param, mg);
+    if (sr >= targetPasses && (!bestPoint.set || cost < bestPoint.cost || (cost === bestPoint.cost && sr > bestPoint.passes))) fill(bestPoint, param, mg);
+    if (mg > bestMargin.margin || !bestMargin.set) fill(bestMargin, param, mg);
+    if (j % stride === 0 || j === candidates - 1) curve.push(snapshot(param, mg));
   };
 
-  const firstKey = E ? fam.keys[order[0]!]! : 0;
-  consider(0, () => fam.before(firstKey));
+  consider(0, fam.before(E ? keys[0]! : 0));
   let j = 0;
   for (let e = 0; e < E; ) {
-    const key = fam.keys[order[e]!]!;
+    const key = keys[e]!;
     // Apply every event with this key.
-    while (e < E && fam.keys[order[e]!] === key) {
-      const ev = order[e]!;
-      const i = fam.items[ev]!;
+    for (; e < E && keys[e] === key; e++) {
+      const i = evItem[e]!;
       const from = tier[i]!;
-      const to = fam.toTier[ev]!;
+      const to = evTo[e]!;
       if (to > from) {
         const pf = pass[i * k + k - 1]!;
         const dp = pass[i * k + to]! - pass[i * k + from]!;
@@ -185,22 +203,32 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
         counts[to]!++;
         tier[i] = to;
       }
-      e++;
     }
     j++;
-    const next = e < E ? fam.keys[order[e]!]! : undefined;
-    consider(j, () => (next === undefined ? fam.after(key) : fam.between(key, next)));
+    consider(j, e < E ? fam.between(key, keys[e]!) : fam.after(key));
   }
   const pgr = pF === p0 ? null : { xs, ys, p0, pF };
+  const b = materialize(best);
+  const bp = materialize(bestPoint);
   return {
     pattern: fam.pattern,
     candidates,
-    ...(best ? { best } : {}),
-    ...(bestPoint ? { bestPoint } : {}),
-    bestMargin: bestMargin!,
+    ...(b ? { best: b } : {}),
+    ...(bp ? { bestPoint: bp } : {}),
+    bestMargin: materialize(bestMargin)!,
     curve,
     apgr: pgr ? apgrOf(pgr.xs, pgr.ys, pgr.p0, pgr.pF) : null,
   };
+}
+
+interface Slot {
+  set: boolean;
+  param: number;
+  passes: number;
+  paired: number;
+  cost: number;
+  counts: Float64Array;
+  margin: number;
 }
 
 /**

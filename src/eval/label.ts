@@ -101,9 +101,10 @@ export function labelExitCode(o: LabelOutcome): 0 | 3 | 130 {
 }
 
 export async function labelTraffic(paths: string[], o: LabelOptions, hooks: LabelHooks = {}): Promise<LabelOutcome> {
-  const cwd = o.cwd ?? process.cwd();
+  // Relative paths resolve against cwd; the CLI passes none and they resolve against the working directory.
+  const cwd = path.resolve(o.cwd ?? '.');
   const notes: string[] = [];
-  const { config, baseDir } = await loadConfig(o.config, cwd);
+  const { config, baseDir } = await loadConfig(o.config ? path.resolve(cwd, o.config) : undefined, cwd);
   const ladder = tiersOf(config);
   const grader = o.grader ?? 'llm-judge';
   if (!isGraderType(grader)) throw new UsageError(`unknown grader "${grader}" for --grader`);

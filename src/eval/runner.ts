@@ -640,10 +640,11 @@ export function makePricer(pricing: PricingApi, catalog: Catalog, onUnpriced?: (
 
 /** Runs `tokor eval`. Throws UsageError/InputError for bad flags or inputs; item failures land in the results. */
 export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): Promise<EvaluateOutcome> {
-  const cwd = o.cwd ?? process.cwd();
+  // Relative paths resolve against cwd; the CLI passes none and they resolve against the working directory.
+  const cwd = path.resolve(o.cwd ?? '.');
   const env = o.env ?? {};
   const notes: string[] = [];
-  const { config, baseDir } = await loadConfig(o.config, cwd);
+  const { config, baseDir } = await loadConfig(o.config ? path.resolve(cwd, o.config) : undefined, cwd);
   const ladder = tiersOf(config);
   if (o.grader !== undefined && !isGraderType(o.grader)) throw new UsageError(`unknown grader "${o.grader}" for --grader`);
   if (o.resume && !o.out) throw new UsageError('--resume needs --out FILE (the results file to continue)');

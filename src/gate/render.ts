@@ -128,12 +128,27 @@ export function renderGateMarkdown(v: GateVerdict): string {
   if (failures.length) {
     out.push('**Failing:**', '', ...failures.map((f) => `- ${mdText(f)}`), '');
   }
-  out.push('| Scope | n | Measure | Lower bound | Floor | Margin | Savings | Result |', '|---|---:|---|---:|---:|---:|---:|---|');
+  const withBase = Boolean(v.base);
+  out.push(
+    `| Scope | n | Measure |${withBase ? ' Lower bound before |' : ''} Lower bound | Floor | Margin |${withBase ? ' Savings before |' : ''} Savings | Result |`,
+    `|---|---:|---|${withBase ? '---:|' : ''}---:|---:|---:|${withBase ? '---:|' : ''}---:|---|`,
+  );
   for (const s of v.scopes) {
     const conf = `${Math.round(s.confidence * 1000) / 10}%`;
-    out.push(
-      `| ${mdText(s.scope)} | ${s.n} | ${s.measure} | ${s.status === 'empty' ? '—' : `${num(s.lower)} (${conf})`} | ${s.floor} | ${s.status === 'empty' ? '—' : formatPoints(s.margin)} | ${s.proposed ? pctText(s.proposed.savingsPct) : '—'} | ${s.status === 'empty' ? '⚠️ no items' : s.status === 'pass' ? '✅' : '❌'} |`,
-    );
+    const before = s.base ? baseMeasured(s, s.base) : undefined;
+    const cells = [
+      mdText(s.scope),
+      String(s.n),
+      s.measure,
+      ...(withBase ? [before ? num(before.qualityLower) : '—'] : []),
+      s.status === 'empty' ? '—' : `${num(s.lower)} (${conf})`,
+      String(s.floor),
+      s.status === 'empty' ? '—' : formatPoints(s.margin),
+      ...(withBase ? [s.base ? pctText(s.base.savingsPct) : '—'] : []),
+      s.proposed ? pctText(s.proposed.savingsPct) : '—',
+      s.status === 'empty' ? '⚠️ no items' : s.status === 'pass' ? '✅' : '❌',
+    ];
+    out.push(`| ${cells.join(' | ')} |`);
   }
   out.push('');
   const g = v.scopes[0]!;

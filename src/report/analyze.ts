@@ -121,10 +121,10 @@ function renderTable(r: AnalyzeReport): string {
 }
 
 function reconciliationLines(r: AnalyzeReport): string[] {
-  const x = r.reconciliation as AnalyzeReconciliation | undefined;
-  if (!x) return [];
-  const rec = x.reconciliation;
-  const b = x.billed;
+  const rec = r.reconciliation as AnalyzeReconciliation | undefined;
+  if (!rec) return [];
+  const x = rec;
+  const b = rec.billedCeiling;
   const out = [
     '',
     `Billed vs logged (${x.source}; billed period ${rec.period.start} → ${rec.period.end}, end exclusive)`,

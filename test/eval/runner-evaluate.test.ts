@@ -10,7 +10,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { evalExitCode, evaluate, resolveTiers } from '../../src/eval/runner.js';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
 import { UsageError } from '../../src/errors.js';
-import { converseOk, startBedrockServer, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';
+import { chatOk, startOpenAIServer } from '../helpers/openai-server.js';
+import { awsError, converseOk, startBedrockServer, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';
 
 let server: BedrockServer;
 let dir: string;
@@ -103,6 +104,51 @@ describe('evaluate', () => {
     expect(judged[0]!.text).toContain('the moon pulls the sea');
     expect(o.notes.some((n) => n.startsWith('llm-judge: 1 judge call'))).toBe(true);
     server.setBehaviour((req) => converseOk(`answer:${req.text}`));
+  });
+
+  it('--resume retries only the items that errored', async () => {
+    const out = path.join(dir, 'results.jsonl');
+    server.setBehaviour((req) => (req.text === 'two' ? awsError(400, 'ValidationException', 'too long') : converseOk(`answer:${req.text}`)));
+    const first = await evaluate({ ...live(), tier: 'cheap', out, cache: false });
+    expect(first.stats.errors).toBe(1);
+    expect(evalExitCode(first)).toBe(3);
+    server.setBehaviour((req) => converseOk(`answer:${req.text}`));
+    server.requests.length = 0;
+    const second = await evaluate({ ...live(), tier: 'cheap', out, cache: false, resume: true });
+    expect(server.requests.map((r) => r.text)).toEqual(['two']);
+    expect(evalExitCode(second)).toBe(0);
+    expect(second.summary.tiers[0]).toMatchObject({ items: 3, passed: 2, errors: 0 });
+    expect(second.summary.run).toMatchObject({ resumed: 2, live: 1 });
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { itemId: string; error?: string });
+    expect(lines.map((l) => l.itemId).sort()).toEqual(['a', 'b', 'c']);
+    expect(lines.some((l) => l.error)).toBe(false);
+  });
+
+  it('takes the ladder, providers and the quality bar from tokor.config.yaml', async () => {
+    const gw = await startOpenAIServer((req) => chatOk(req.text === 'three' ? 'nope' : 'wrong'));
+    try {
+      writeFileSync(
+        path.join(dir, 'tokor.config.yaml'),
+        [
+          'tiers:',
+          '  - { name: small, provider: bedrock, model: us.amazon.nova-lite-v1:0, region: us-east-1, endpointUrl: "' + server.url + '" }',
+          '  - { name: big, provider: openai, model: gpt-4o, baseUrl: "' + gw.baseUrl + '", apiKeyEnv: GW_KEY, priceAs: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }',
+          'quality: { bar: 0.6, barMode: absolute }',
+        ].join('\n') + '\n',
+      );
+      const o = await evaluate({ datasets: [path.join(dir, 'ds', 'dataset.jsonl')], config: 'tokor.config.yaml', cwd: dir, env: { GW_KEY: 'k' }, cache: false });
+      expect(o.summary.tiers.map((t) => [t.tier, t.model, t.passed])).toEqual([
+        ['small', 'us.amazon.nova-lite-v1:0', 2],
+        ['big', 'gpt-4o', 1],
+      ]);
+      // priceAs prices the gateway model; the absolute bar 0.6 is cleared by small (2/3) only.
+      expect(o.summary.tiers[1]!.unpriced).toBe(0);
+      expect(o.summary.bar).toMatchObject({ value: 0.6, mode: 'absolute' });
+      expect(o.summary.cheapestPassing).toBe('small');
+      expect(gw.requests.every((r) => r.authorization === 'Bearer k')).toBe(true);
+    } finally {
+      await gw.close();
+    }
   });
 
   it('refuses --resume without --out and an unknown --grader', async () => {

@@ -129,6 +129,9 @@ describe('renderGateMarkdown', () => {
     expect(md).toContain('| Savings vs all-frontier | 0.0% | 80.0% | +80.0 pts |');
     expect(md).toContain('| Share on mid | 0.0% | 100.0% | +100.0 pts |');
     expect(md).toContain('| Pass rate | 1.000 | 0.800 | −20.0 pts |');
+    // the scope table gains the base's bound and savings
+    expect(md).toContain('| Scope | n | Measure | Lower bound before | Lower bound | Floor | Margin | Savings before | Savings | Result |');
+    expect(md).toMatch(/\| global \| 100 \| parity \| 0\.\d{3} \| 0\.\d{3} \(95%\) \| 0\.95 \| −\d+\.\d pts \| 0\.0% \| 80\.0% \| ❌ \|/);
   });
 });
 

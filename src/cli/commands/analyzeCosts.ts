@@ -7,11 +7,11 @@ import type { AnalyzeReport } from '../../analyze/report.js';
 import { InputError } from '../../errors.js';
 import type { AnalyzeFlags } from './analyze.js';
 
-export interface AnalyzeReconciliation {
+/** `reconciliation` in analyze's JSON: the costs module's Reconciliation, its source, and the billed ceiling. */
+export type AnalyzeReconciliation = import('../../costs/reconcile.js').Reconciliation & {
   source: string;
-  reconciliation: import('../../costs/reconcile.js').Reconciliation;
-  billed: BilledCeiling;
-}
+  billedCeiling: BilledCeiling;
+};
 
 /**
  * The ceiling in billed dollars: for each model both the bill and the logs
@@ -66,5 +66,5 @@ export async function attachReconciliation(report: AnalyzeReport, flags: Analyze
     shareOfBill: reconciliation.billedUsd > 0 ? savingsCeilingUsd / reconciliation.billedUsd : 0,
     byModel,
   };
-  report.reconciliation = { source: live ? 'Cost Explorer (live)' : flags.costExplorer!, reconciliation, billed } satisfies AnalyzeReconciliation;
+  report.reconciliation = { source: live ? 'Cost Explorer (live)' : flags.costExplorer!, ...reconciliation, billedCeiling: billed } satisfies AnalyzeReconciliation;
 }

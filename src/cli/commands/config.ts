@@ -3,7 +3,10 @@ import { GATEWAYS, type Gateway } from '../../gate/types.js';
 
 /** `tokor config check [file]` and `tokor init`. */
 export function defineConfig(program: Command): void {
-  const config = program.command('config').description('work with tokor.config.yaml');
+  const config = program
+    .command('config')
+    .description('work with tokor.config.yaml')
+    .addHelpText('after', '\nExamples:\n  $ tokor config check\n  $ tokor init --gateway bedrock   # a commented starter file');
   config
     .command('check')
     .description('validate a config file: one OK line, or every problem with file:line:col (exit 2)')

@@ -16,7 +16,7 @@ export function defineEval(program: Command): void {
     .command('eval')
     .description('run golden datasets against each tier, grade every answer, write every result')
     .option('--tier <name|all>', 'tier(s) of the ladder to evaluate (comma-separated or all)', 'all')
-    .option('--dataset <file>', 'golden dataset JSONL (repeatable; default: the bundled datasets on their recordings)', collect, [])
+    .addOption(new Option('--dataset <file>', 'golden dataset JSONL (repeatable)').argParser(collect).default([], 'the bundled datasets, on their recordings'))
     .addOption(new Option('--provider <name>', 'provider for the selected tiers, or with --model an ad-hoc tier').choices(PROVIDERS))
     .option('--model <id>', 'model ID for an ad-hoc tier (no config needed)')
     .option('--region <region>', 'AWS region (bedrock)')
