@@ -59,6 +59,8 @@ const target = (0.95 * sf) / N;
 console.log(`${N.toLocaleString('en-US')} items × ${K} tiers generated in ${Math.round(performance.now() - t0)} ms (frontier pass rate ${(sf / N).toFixed(3)})`);
 
 const tiers = ['cheap', 'mid', 'frontier'];
+let frontierCost = 0;
+for (let i = 0; i < N; i++) frontierCost += cost[i * K + K - 1];
 const patterns = [
   ['classifier', () => classifierFamily(m, scores, costSteps(m), routedCosts(m, 'classifier')), scores],
   ['cascade', () => sequentialFamily(m, gate, 'cascade', routedCosts(m, 'cascade')), gate],
@@ -82,17 +84,12 @@ for (const [name, build, signal] of patterns) {
     evalMs = performance.now() - t1;
     times.push(t1 - t0);
   }
-  const pick = res.best ? `pick ${((1 - res.best.costUsd / (PRICE[2] * 0 + sumFrontier())) * 100).toFixed(1)}% cheaper` : 'no pick';
+  const pick = res.best ? `pick ${((1 - res.best.costUsd / frontierCost) * 100).toFixed(1)}% cheaper` : 'no pick';
   console.log(
     `${name.padEnd(10)} sweep ${median(times).toFixed(0).padStart(5)} ms median of ${ROUNDS} (${res.candidates.toLocaleString('en-US')} candidates) · pick evaluation + baselines ${evalMs.toFixed(0)} ms · ${pick}`,
   );
 }
 
-function sumFrontier() {
-  let c = 0;
-  for (let i = 0; i < N; i++) c += cost[i * K + K - 1];
-  return c;
-}
 
 // Router training throughput (features + 5-fold OOF + refit) on synthetic prompts.
 const words = 'invoice refund login order shipping account billing password warranty ledger audit schema contract integral theorem'.split(' ');

@@ -44,7 +44,7 @@ if (process.argv.includes('--serve')) {
 async function main() {
   const items = Number(arg('--items', '5000'));
   const concurrency = Number(arg('--concurrency', '64'));
-  const rounds = Number(arg('--rounds', '3'));
+  const rounds = Number(arg('--rounds', items >= 50_000 ? '1' : '3'));
   const here = path.dirname(fileURLToPath(import.meta.url));
   const dist = path.resolve(here, '..', 'dist');
   const imp = (p) => import(new URL(`file://${path.join(dist, p)}`).href);
@@ -123,8 +123,8 @@ async function main() {
       },
       total: n,
     });
+    await writer.close();
     const m = measure(n, t0, c0);
-    writer.close();
     if (stats.errors) throw new Error(`${stats.errors} harness items failed`);
     return m;
   }

@@ -224,6 +224,11 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     }
   }
 
+  if (prepared.length === 0) {
+    const why = outcomes.map((o) => `${o.pattern}: ${o.reason}`).join('; ');
+    throw new InputError(`no routing pattern can be simulated on these results — ${why}`);
+  }
+
   // Each pattern's search is one fixed-sequence test; across patterns the risk is split (Bonferroni).
   const patternConfidence = prepared.length > 1 ? 1 - (1 - opts.confidence) / prepared.length : opts.confidence;
   const zp = oneSidedZ(patternConfidence);
@@ -309,20 +314,16 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     const value = opts.barMode === 'relative' ? pick.parity : pick.quality;
     headline = `${pick.savingsPct.toFixed(1)}% cheaper at ${pct(value)} ${boundName} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
   } else {
-    if (ok.length === 0) {
-      headline = 'no routing pattern could be simulated on these results';
-    } else {
-      const best = bestAchievable!;
-      const barText = opts.barMode === 'relative' ? `${pct(opts.bar)} parity` : `${pct(opts.bar)} quality`;
-      headline = `no routing saves money while keeping ${barText} at ${confPct} confidence; best achievable ${boundName} bound ${pct(best.lowerBound)} (${best.pattern}, ${pct(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings)`;
-      const withPoint = ok.filter((o) => o.bestPoint && o.bestPoint.savingsPct > 0).sort((x, y) => y.bestPoint!.savingsPct - x.bestPoint!.savingsPct)[0];
-      if (withPoint?.bestPoint) {
-        const bp = withPoint.bestPoint;
-        const need = bp.itemsNeeded;
-        notes.push(
-          `too few items for ${confPct} confidence: the cheapest route whose measured quality meets the bar (${bp.pattern}, ${bp.savingsPct.toFixed(1)}% cheaper at ${pct(opts.barMode === 'relative' ? bp.parity : bp.quality)} ${boundName}) ${need ? `would need about ${need} items for its bound to hold; there are ${n}` : 'cannot be certified at any size'}`,
-        );
-      }
+    const best = bestAchievable!;
+    const barText = opts.barMode === 'relative' ? `${pct(opts.bar)} parity` : `${pct(opts.bar)} quality`;
+    headline = `no routing saves money while keeping ${barText} at ${confPct} confidence; best achievable ${boundName} bound ${pct(best.lowerBound)} (${best.pattern}, ${pct(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings)`;
+    const withPoint = ok.filter((o) => o.bestPoint && o.bestPoint.savingsPct > 0).sort((x, y) => y.bestPoint!.savingsPct - x.bestPoint!.savingsPct)[0];
+    if (withPoint?.bestPoint) {
+      const bp = withPoint.bestPoint;
+      const need = bp.itemsNeeded;
+      notes.push(
+        `too few items for ${confPct} confidence: the cheapest route whose measured quality meets the bar (${bp.pattern}, ${bp.savingsPct.toFixed(1)}% cheaper at ${pct(opts.barMode === 'relative' ? bp.parity : bp.quality)} ${boundName}) ${need ? `would need about ${need} items for its bound to hold; there are ${n}` : 'cannot be certified at any size'}`,
+      );
     }
   }
 

@@ -106,7 +106,8 @@ function patternLine(p: Calibration['patterns'][number], r: Calibration): string
 function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>): string {
   const r = run.report;
   const L: string[] = [];
-  L.push(...wrapText(`Calibrated ${r.datasetId}: ${r.n} items · tiers ${r.tiers.map((t) => t.name).join(' → ')} · bar ${barText(r)}`, 80, '', '  '));
+  const held = run.holdout ? ` (+${run.holdout.holdoutItems} held out)` : '';
+  L.push(...wrapText(`Calibrated ${r.datasetId}: ${r.n} items${held} · tiers ${r.tiers.map((t) => t.name).join(' → ')} · bar ${barText(r)}`, 80, '', '  '));
   L.push('');
   L.push(`  ${r.headline}`);
   L.push('');

@@ -105,6 +105,15 @@ export async function loadResultsByDataset(
     if (!g) groups.set(r.datasetId, (g = []));
     g.push(r);
   }
+  if (groups.size > 1) {
+    // Several datasets merge only when each has the same tiers; otherwise they are a mix-up.
+    const tierSets = [...groups].map(([id, g]) => [id, [...new Set(g.map((r) => r.tier))].sort()] as const);
+    const first = tierSets[0]![1].join(',');
+    if (tierSets.some(([, t]) => t.length < 2 || t.join(',') !== first)) {
+      const list = tierSets.map(([id, t]) => `"${id}" has tier${t.length > 1 ? 's' : ''} ${t.join(', ')}`).join('; ');
+      throw new InputError(`results are for different datasets: ${list}. Every tier must be evaluated on the same dataset`);
+    }
+  }
   const tables: ResultsTable[] = [];
   for (const [id, group] of groups) {
     const dataset = await opts.datasetFor?.(id);
@@ -305,8 +314,11 @@ export function joinResults(
     const rs = [...byTier.get(t)!.values()].filter((r) => !r.error);
     return rs.reduce((s, r) => s + r.outcome.costUsd, 0) / Math.max(1, rs.length);
   };
-  if (tiers.every((t) => ladder.includes(t))) tiers.sort((a, b) => ladder.indexOf(a) - ladder.indexOf(b));
-  else {
+  if (tiers.every((t) => ladder.includes(t))) {
+    tiers.sort((a, b) => ladder.indexOf(a) - ladder.indexOf(b));
+    const absent = ladder.filter((t) => !tiers.includes(t));
+    if (absent.length) notes.push(`ladder tier(s) ${absent.map((t) => `"${t}"`).join(', ')} have no results: routing over ${tiers.join(' → ')} (the last is the reference frontier)`);
+  } else {
     const costs = new Map(tiers.map((t) => [t, meanCost(t)]));
     tiers.sort((a, b) => costs.get(a)! - costs.get(b)! || a.localeCompare(b));
     notes.push(`tiers ${tiers.map((t) => `"${t}"`).join(', ')} are not all in the ladder: ordered by mean cost per item`);

@@ -3,9 +3,9 @@
  * appended as items finish, each line whole in one write call so a killed
  * run leaves a valid file (at worst a cut last line, which --resume drops).
  */
-import { closeSync, fsyncSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, write as fsWrite } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { InputError, RuntimeFailure } from '../errors.js';
 import { RESULTS_SCHEMA_VERSION, type EvalResult } from './types.js';
 
 /** The identity of a result: one line per (dataset, item, tier). */
@@ -80,9 +80,22 @@ export function latestByKey(results: Iterable<EvalResult>): Map<string, EvalResu
   return m;
 }
 
-/** Appends result lines: one write call per line. */
+/**
+ * Appends result lines as results arrive. Lines are group-committed: while one
+ * write is in flight, the lines that arrive queue up and go out together in the
+ * next write call, so a busy run does not pay a system call per item on the
+ * main thread. A line is never split across write calls (short writes aside),
+ * so a killed run leaves whole lines plus at worst one cut last line, which
+ * --resume drops; lines still queued at a SIGKILL are simply run again
+ * (the response cache makes that free).
+ */
 export class ResultsWriter {
   private fd: number | undefined;
+  private queue: string[] = [];
+  private writing = false;
+  private failure: Error | undefined;
+  private idle: (() => void)[] = [];
+
   constructor(readonly file: string) {
     try {
       this.fd = openSync(file, 'a');
@@ -91,20 +104,53 @@ export class ResultsWriter {
     }
   }
 
+  /** Queues one result line; throws if an earlier write failed (e.g. a full disk). */
   write(r: EvalResult): void {
+    if (this.failure) throw this.failure;
     if (this.fd === undefined) throw new Error('results writer is closed');
-    writeSync(this.fd, `${JSON.stringify(r)}\n`);
+    this.queue.push(`${JSON.stringify(r)}\n`);
+    if (!this.writing) this.pump();
   }
 
-  close(): void {
+  private pump(): void {
+    const fd = this.fd!;
+    let buf = Buffer.from(this.queue.join(''));
+    this.queue = [];
+    this.writing = true;
+    const done = (err: NodeJS.ErrnoException | null, written: number): void => {
+      if (err) {
+        this.failure = new RuntimeFailure(`cannot write results to ${this.file}: ${err.message}`);
+      } else if (written < buf.length) {
+        buf = buf.subarray(written);
+        fsWrite(fd, buf, 0, buf.length, null, done);
+        return;
+      }
+      if (!this.failure && this.queue.length > 0) return this.pump();
+      this.writing = false;
+      for (const resolve of this.idle.splice(0)) resolve();
+    };
+    fsWrite(fd, buf, 0, buf.length, null, done);
+  }
+
+  /** Resolves when every queued line is in the file. */
+  async flush(): Promise<void> {
+    if (this.writing) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
     if (this.fd === undefined) return;
     try {
-      fsyncSync(this.fd);
-    } catch {
-      /* fsync is best effort (e.g. /dev/stdout) */
+      await this.flush();
+    } finally {
+      try {
+        fsyncSync(this.fd);
+      } catch {
+        /* fsync is best effort (e.g. /dev/stdout) */
+      }
+      closeSync(this.fd);
+      this.fd = undefined;
     }
-    closeSync(this.fd);
-    this.fd = undefined;
   }
 }
 

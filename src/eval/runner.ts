@@ -752,9 +752,9 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
       ...(hooks.random ? { random: hooks.random } : {}),
     });
   } finally {
-    writer?.close();
     recorder?.close();
     for (const close of closers) close();
+    await writer?.close();
   }
   if (judgeStats.calls) notes.push(`llm-judge: ${judgeStats.calls} judge call(s), ${judgeStats.spentUsd.toFixed(4)} USD (not in item costs)`);
   const run: RunCounts = {

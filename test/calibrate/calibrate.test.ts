@@ -95,6 +95,20 @@ describe('calibrate', () => {
     expect(report.bestAchievable).toBeDefined();
   });
 
+  it('says how many items a route that meets the bar by point estimate would need', () => {
+    // 40 items, frontier always right; cheap fails 4, and the gate misses one of those: quality 39/40.
+    // Paired d = 0.05 (39 items) or −0.95 (1): mean 0.025, sd ≈ 0.158 → n ≈ (1.645 · 0.158 / 0.025)² ≈ 108.
+    const specs: ItemSpec[] = Array.from({ length: 40 }, (_, i) => ({ pass: i < 36 ? '11' : '01', gate: [i < 36 || i === 36 ? 1 : 0, 1] }));
+    const { report } = calibrate(table(specs, ['cheap', 'frontier'], [1, 10]), { ...base, patterns: ['cascade'] });
+    expect(report.pick).toBeNull();
+    const bp = report.patterns[0]!.bestPoint!;
+    expect(bp.quality).toBe(39 / 40);
+    const d = [...new Array<number>(39).fill(0.05), -0.95];
+    const sd = Math.sqrt(d.reduce((a, x) => a + (x - 0.025) ** 2, 0) / 39);
+    expect(bp.itemsNeeded).toBe(Math.ceil(((oneSidedZ(0.95) * sd) / 0.025) ** 2));
+    expect(report.notes.join(' ')).toMatch(new RegExp(`would need about ${bp.itemsNeeded} items for its bound to hold; there are 40`));
+  });
+
   it('oracle baseline by hand', () => {
     // Cheapest passing tier: a→cheap, b→mid, c→frontier, d→none (cheap). Costs 1, 3, 10.
     const m = matrix(['111', '011', '001', '000'], [1, 3, 10]);

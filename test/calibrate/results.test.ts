@@ -133,6 +133,12 @@ describe('loadResults', () => {
     expect(t.items.map((i) => i.itemId)).toEqual(['p/1', 'p/2', 'q/1', 'q/2']);
   });
 
+  it('refuses datasets mixed up across tiers, even when merging', async () => {
+    const a = file('mix-a.jsonl', [line({ itemId: 'x', tier: 'cheap', pass: true })]);
+    const b = file('mix-b.jsonl', [line({ itemId: 'x', tier: 'frontier', pass: true, datasetId: 'other' })]);
+    expect(await inputError(loadResultsByDataset([a, b], opts))).toMatch(/different datasets: "ds" has tier cheap; "other" has tier frontier/);
+  });
+
   it('reads the confidence field named in the options', async () => {
     const ids = ['a'];
     const t = await loadResults([tierFile('cheap', ids, () => ({ selfScore: 0.4 })), tierFile('frontier', ids)], { ...opts, confidenceField: 'selfScore' });

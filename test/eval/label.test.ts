@@ -123,3 +123,28 @@ describe('labelTraffic', () => {
     await expect(labelTraffic([path.join(dir, 'nobodies.jsonl')], { ...base(), grader: 'normalized-exact' })).rejects.toThrow('no request could be labeled: 1 without a prompt body');
   });
 });
+
+describe('tokor label (built CLI)', () => {
+  it('writes the labels file, counts skipped records on stderr, exits 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const { fileURLToPath } = await import('node:url');
+    const repo = fileURLToPath(new URL('../../', import.meta.url));
+    const out = path.join(dir, 'cli-labels.jsonl');
+    const args = ['label', path.join(dir, 'traffic.jsonl'), '--out', out, '--grader', 'normalized-exact', '--provider', 'bedrock', '--endpoint-url', server.url, '--region', 'us-east-1', '--no-cache'];
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.join(repo, 'bin', 'tokor.js'), ...args], {
+        cwd: dir,
+        env: { PATH: process.env.PATH, CI: '1', NO_COLOR: '1', AWS_ACCESS_KEY_ID: 'AKIDTOKORTEST', AWS_SECRET_ACCESS_KEY: 'tokor-test-secret', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('1 record(s) without a prompt body skipped');
+    expect(r.stderr).toContain('3 request(s) labeled (easy 1, moderate 1, hard 1)');
+    expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
+    expect(r.stderr).not.toContain('tokor-test-secret');
+  }, 30_000);
+});

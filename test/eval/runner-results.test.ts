@@ -28,12 +28,12 @@ const res = (itemId: string, over: Partial<EvalResult> = {}): EvalResult => ({
 });
 
 describe('results file', () => {
-  it('writes one whole line per result', () => {
+  it('writes one whole line per result', async () => {
     const file = path.join(tmp(), 'r.jsonl');
     const w = new ResultsWriter(file);
     w.write(res('a'));
     w.write(res('b', { output: 'multi\nline' }));
-    w.close();
+    await w.close();
     const lines = readFileSync(file, 'utf8').split('\n');
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
@@ -48,7 +48,7 @@ describe('results file', () => {
     expect([...opened.finished.values()].map((r) => r.itemId)).toEqual(['a', 'c']);
     expect(opened.dropped).toBe(3);
     opened.writer.write(res('b'));
-    opened.writer.close();
+    await opened.writer.close();
     const back = await readResultsFile(file);
     expect(back.problems).toEqual([]);
     expect(back.results.map((r) => r.itemId)).toEqual(['a', 'c', 'b']);
@@ -58,7 +58,7 @@ describe('results file', () => {
     const file = path.join(tmp(), 'r.jsonl');
     writeFileSync(file, JSON.stringify(res('old')) + '\n');
     const opened = await openResults(file, { resume: false });
-    opened.writer.close();
+    await opened.writer.close();
     expect(readFileSync(file, 'utf8')).toBe('');
   });
 

@@ -53,7 +53,9 @@ Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3
       const [{ evaluate, evalExitCode }, { renderSummary, progressText }, out] = await Promise.all([import('../../eval/runner.js'), import('../../eval/summary.js'), import('../output.js')]);
       const stop = new AbortController();
       const abort = new AbortController();
+      // 1st Ctrl-C: stop scheduling; 2nd: abort requests in flight; 3rd: exit now (finished lines are already whole).
       const onSigint = () => {
+        if (abort.signal.aborted) process.exit(130);
         if (stop.signal.aborted) return abort.abort();
         out.note('tokor: stopping; requests in flight may finish (Ctrl-C again to abort them)');
         stop.abort();
@@ -65,6 +67,7 @@ Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3
         const { summary, notes, stats } = await evaluate(o, {
           stopSignal: stop.signal,
           abortSignal: abort.signal,
+          onStart: ({ total, resumed }) => progress.update(`eval 0/${total}${resumed ? ` (${resumed} done before)` : ''}`),
           onProgress: (p) => progress.update(progressText('eval', p)),
         });
         progress.stop();

@@ -26,7 +26,7 @@ interface ReportFlags {
 export function defineReport(program: Command): void {
   program
     .command('report')
-    .description('Build one self-contained HTML report (no scripts, no network) from tokor JSON outputs')
+    .description('build one self-contained HTML report (no scripts, no network) from tokor JSON outputs')
     .option('--analyze <file>', 'tokor analyze --format json output')
     .option('--eval <files...>', 'tokor eval summary JSON (--format json) or results JSONL (--out); several allowed')
     .option('--calibrate <file>', 'tokor calibrate --format json output')

@@ -1,0 +1,100 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { calibrate } from '../../src/calibrate/calibrate.js';
+import { applyPolicy } from '../../src/calibrate/apply.js';
+import { policyToJson, readPolicyFile, validatePolicy, type RoutingPolicyFile } from '../../src/calibrate/policy.js';
+import { InputError } from '../../src/errors.js';
+import { routerFromJson } from '../../src/classify/trained.js';
+import { seededRandom } from '../../src/stats/random.js';
+import { table, type ItemSpec } from './helpers.js';
+
+const dir = mkdtempSync(path.join(tmpdir(), 'tokor-cal-policy-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Two tiers; items mentioning "ledger" are hard for the cheap tier. */
+function specs(n: number, seed: number): ItemSpec[] {
+  const r = seededRandom(seed);
+  return Array.from({ length: n }, (_, i) => {
+    const hard = r() < 0.4;
+    const cheap = hard ? r() < 0.2 : r() < 0.95;
+    return { id: `i${i}`, pass: `${cheap ? 1 : 0}${r() < 0.95 ? 1 : 0}`, prompt: hard ? `Audit the ledger entry ${i % 7}` : `Reset my password ${i % 5}` };
+  });
+}
+
+describe('policy file', () => {
+  const cal = table(specs(400, 1), ['cheap', 'frontier'], [0.001, 0.02]);
+  const { report, router } = calibrate(cal, { bar: 0.95, barMode: 'relative', confidence: 0.95, patterns: ['classifier'] });
+  const pick = report.pick!;
+  const policy: RoutingPolicyFile = {
+    schemaVersion: 1,
+    kind: 'tokor-policy',
+    pattern: 'classifier',
+    thresholds: pick.thresholds,
+    tiers: [
+      { name: 'cheap', model: 'cheap-model' },
+      { name: 'frontier', model: 'frontier-model' },
+    ],
+    bar: 0.95,
+    barMode: 'relative',
+    confidence: 0.95,
+    router: router!,
+    routerCostUsd: 0,
+    provenance: { datasetId: 'ds', resultsSha256: ['a'.repeat(64)], catalogVersion: 'builtin', createdAt: '2025-01-01T00:00:00.000Z' },
+  };
+
+  it('round-trips through the file and keeps its router working', async () => {
+    const file = path.join(dir, 'policy.json');
+    writeFileSync(file, policyToJson(policy));
+    const back = await readPolicyFile(file);
+    expect(back).toEqual(JSON.parse(JSON.stringify(policy)));
+    // Applying the read-back policy gives what the in-memory one gives.
+    const fresh = table(specs(300, 2), ['cheap', 'frontier'], [0.001, 0.02]);
+    expect(applyPolicy(back, fresh)).toEqual(applyPolicy(policy, fresh));
+  });
+
+  it('--apply routes new items with the embedded router and its thresholds, not re-chosen ones', () => {
+    const fresh = table(specs(300, 3), ['cheap', 'frontier'], [0.001, 0.02]);
+    const ev = applyPolicy(policy, fresh);
+    const labeler = routerFromJson(router);
+    let passes = 0;
+    let frontierCount = 0;
+    for (const item of fresh.items) {
+      const s = labeler.boundaryScores({ prompt: item.prompt! });
+      const tier = s[0]! >= policy.thresholds[0]! ? 'frontier' : 'cheap';
+      if (tier === 'frontier') frontierCount++;
+      if (item.byTier[tier]!.pass) passes++;
+    }
+    expect(ev.n).toBe(300);
+    expect(ev.quality).toBe(passes / 300);
+    expect(ev.tierShares.frontier).toBe(frontierCount / 300);
+    expect(ev.qualityCi95[0]).toBeLessThanOrEqual(ev.quality);
+    expect(ev.qualityCi95[1]).toBeGreaterThanOrEqual(ev.quality);
+    expect(ev.frontier.costUsd).toBeCloseTo(300 * 0.02, 12);
+    expect(ev.savingsPct).toBeCloseTo((1 - ev.costUsd / ev.frontier.costUsd) * 100, 12);
+  });
+
+  it('rejects malformed policies with the key at fault', () => {
+    const bad = (over: Record<string, unknown>): string => {
+      try {
+        validatePolicy({ ...JSON.parse(JSON.stringify(policy)), ...over }, 'p.json');
+      } catch (e) {
+        expect(e).toBeInstanceOf(InputError);
+        return (e as Error).message;
+      }
+      throw new Error('expected an InputError');
+    };
+    expect(bad({ schemaVersion: 2 })).toMatch(/^p\.json: invalid policy file: schemaVersion 2 is not supported/);
+    expect(bad({ thresholds: [0.1, 0.2] })).toMatch(/expected 1 thresholds for 2 tiers, got 2/);
+    expect(bad({ router: undefined })).toMatch(/classifier policy needs its router/);
+    expect(bad({ tiers: [{ name: 'a', model: 'x' }, { name: 'b', model: 'y' }] })).toMatch(/router classes \(cheap, frontier\) differ from the tiers \(a, b\)/);
+    expect(bad({ pattern: 'cascade', gate: undefined })).toMatch(/cascade policy needs "gate"/);
+    expect(bad({ kind: 'other' })).toMatch(/kind must be "tokor-policy"/);
+  });
+
+  it('refuses to apply a policy to results missing its tiers', () => {
+    const two = table(specs(10, 4), ['cheap', 'mid'], [0.001, 0.004]);
+    expect(() => applyPolicy(policy, two)).toThrow(/routes to tier "frontier" but the results have none/);
+  });
+});
