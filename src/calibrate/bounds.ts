@@ -47,6 +47,21 @@ export function margin(c: Criterion, sr: number, srf: number): number {
 
 /** One-sided lower bound of mean(r − bar·f), normal approximation with the sample variance. */
 export function pairedLower(n: number, sr: number, srf: number, sf: number, bar: number, z: number): number {
+  const c = withPseudoItem({ n, sr, srf, sf });
+  return pairedLowerRaw(c.n, c.sr, c.srf, c.sf, bar, z);
+}
+
+/**
+ * Continuity correction used by every paired bound: one pseudo-item that the
+ * route fails and the frontier passes. Without it, a route that agrees with
+ * the frontier on every item (say, all pass) has zero variance and would be
+ * certified at parity from any n, even 5 items. Its weight fades as n grows.
+ */
+export function withPseudoItem(s: PairedSums): PairedSums {
+  return { n: s.n + 1, sr: s.sr, srf: s.srf, sf: s.sf + 1 };
+}
+
+function pairedLowerRaw(n: number, sr: number, srf: number, sf: number, bar: number, z: number): number {
   const mean = (sr - bar * sf) / n;
   if (n < 2) return mean;
   const ss = sr - 2 * bar * srf + bar * bar * sf;
@@ -79,8 +94,8 @@ export function wilsonUpperZ(k: number, n: number, z: number): number {
  * upper end falls back to the delta method when Fieller's set is unbounded
  * (frontier pass rate near 0).
  */
-export function parityInterval(s: PairedSums, z: number): [number, number] {
-  const { n, sr, srf, sf } = s;
+export function parityInterval(observed: PairedSums, z: number): [number, number] {
+  const { n, sr, srf, sf } = withPseudoItem(observed);
   if (n < 2 || sf === 0) return [0, sf === 0 ? 0 : sr / sf];
   const mr = sr / n;
   const mf = sf / n;
@@ -101,7 +116,7 @@ export function parityInterval(s: PairedSums, z: number): [number, number] {
     hi = (b + root) / a;
   } else {
     // f(x) = mean(r − x·f) − z·sd/√n is concave with f(ratio) ≤ 0: bisect for its last zero in [0, ratio].
-    const f = (x: number): number => pairedLower(n, sr, srf, sf, x, z);
+    const f = (x: number): number => pairedLowerRaw(n, sr, srf, sf, x, z);
     if (f(0) < 0) lo = 0;
     else {
       let l = 0;
@@ -130,7 +145,23 @@ export function itemsNeededPaired(s: PairedSums, bar: number, z: number): number
   if (!(mean > 0)) return Infinity;
   const ss = sr - 2 * bar * srf + bar * bar * sf;
   const variance = Math.max(0, (ss - n * mean * mean) / Math.max(1, n - 1));
-  return Math.ceil(((z * Math.sqrt(variance)) / mean) ** 2);
+  // The projection without the pseudo-item, then the smallest m ≥ it at which the
+  // corrected bound (pseudo-item included) holds with the observed rates.
+  const holds = (m: number) => pairedLower(m, (sr * m) / n, (srf * m) / n, (sf * m) / n, bar, z) >= 0;
+  let lo = Math.max(n, Math.ceil(((z * Math.sqrt(variance)) / mean) ** 2));
+  if (holds(lo)) return lo;
+  let hi = lo * 2;
+  while (!holds(hi)) {
+    if (hi > 1e12) return Infinity;
+    lo = hi;
+    hi *= 2;
+  }
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (holds(mid)) hi = mid;
+    else lo = mid;
+  }
+  return hi;
 }
 
 /** Items needed before a pass rate p, as observed, has a Wilson lower bound ≥ bar (normal approximation). */

@@ -33,13 +33,20 @@ describe('bounds', () => {
   });
 
   it('paired lower bound by hand', () => {
-    // r = f = (1,1,1,0), bar 0.95: d = (0.05, 0.05, 0.05, 0); mean 0.0375; sample sd 0.025.
-    expect(pairedLower(4, 3, 3, 3, 0.95, 1.645)).toBeCloseTo(0.0375 - 1.645 * 0.0125, 12);
-    // r = (1,0,1,0), f = (1,1,1,0): d = (0.05, −0.95, 0.05, 0): mean −0.2125.
-    const mean = -0.2125;
-    const d = [0.05, -0.95, 0.05, 0];
-    const sd = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / 3);
-    expect(pairedLower(4, 2, 2, 3, 0.95, 1.645)).toBeCloseTo(mean - (1.645 * sd) / 2, 12);
+    // Every paired bound adds one pseudo-item (route fails, frontier passes): d = −0.95.
+    const byHand = (d: number[]) => {
+      const mean = d.reduce((s, x) => s + x, 0) / d.length;
+      const sd = Math.sqrt(d.reduce((s, x) => s + (x - mean) ** 2, 0) / (d.length - 1));
+      return mean - (1.645 * sd) / Math.sqrt(d.length);
+    };
+    // r = f = (1,1,1,0), bar 0.95: d = (0.05, 0.05, 0.05, 0) + pseudo −0.95.
+    expect(pairedLower(4, 3, 3, 3, 0.95, 1.645)).toBeCloseTo(byHand([0.05, 0.05, 0.05, 0, -0.95]), 12);
+    // r = (1,0,1,0), f = (1,1,1,0): d = (0.05, −0.95, 0.05, 0) + pseudo.
+    expect(pairedLower(4, 2, 2, 3, 0.95, 1.645)).toBeCloseTo(byHand([0.05, -0.95, 0.05, 0, -0.95]), 12);
+    // A route that agrees with the frontier on every item is not certified from a handful of items…
+    expect(pairedLower(5, 5, 5, 5, 0.95, 1.645)).toBeLessThan(0);
+    // …but is from enough of them.
+    expect(pairedLower(400, 400, 400, 400, 0.95, 1.645)).toBeGreaterThan(0);
   });
 
   it('Fieller parity bound ≥ bar exactly when the paired bound is ≥ 0', () => {
@@ -85,8 +92,10 @@ describe('bounds', () => {
     const s = { n: 100, sr: 80, srf: 78, sf: 82 };
     const need = itemsNeededPaired(s, 0.95, z);
     expect(need).toBeGreaterThan(100);
-    const scale = need / 100;
-    expect(pairedLower(need, s.sr * scale, s.srf * scale, s.sf * scale, 0.95, z)).toBeGreaterThan(-1e-6);
+    // The smallest n at which the corrected bound holds with the observed rates.
+    const at = (m: number) => pairedLower(m, (s.sr * m) / 100, (s.srf * m) / 100, (s.sf * m) / 100, 0.95, z);
+    expect(at(need)).toBeGreaterThanOrEqual(0);
+    expect(at(need - 1)).toBeLessThan(0);
     expect(itemsNeededPaired({ n: 100, sr: 70, srf: 70, sf: 82 }, 0.95, z)).toBe(Infinity);
   });
 });

@@ -3,7 +3,7 @@ import { calibrate, groundTruthTier, splitHoldout } from '../../src/calibrate/ca
 import { applyPolicy, matrixOf, routedCosts, routerSignal } from '../../src/calibrate/apply.js';
 import { baselinesOf } from '../../src/calibrate/baselines.js';
 import { classifierFamily, costSteps, sweepFamily } from '../../src/calibrate/sweep.js';
-import { oneSidedZ } from '../../src/calibrate/bounds.js';
+import { pairedLower, oneSidedZ } from '../../src/calibrate/bounds.js';
 import { InputError } from '../../src/errors.js';
 import { seededRandom } from '../../src/stats/random.js';
 import { routerFromJson } from '../../src/classify/trained.js';
@@ -97,15 +97,17 @@ describe('calibrate', () => {
 
   it('says how many items a route that meets the bar by point estimate would need', () => {
     // 40 items, frontier always right; cheap fails 4, and the gate misses one of those: quality 39/40.
-    // Paired d = 0.05 (39 items) or −0.95 (1): mean 0.025, sd ≈ 0.158 → n ≈ (1.645 · 0.158 / 0.025)² ≈ 108.
+    // Paired d = 0.05 (39 items) or −0.95 (1): a positive mean whose bound needs more items.
     const specs: ItemSpec[] = Array.from({ length: 40 }, (_, i) => ({ pass: i < 36 ? '11' : '01', gate: [i < 36 || i === 36 ? 1 : 0, 1] }));
     const { report } = calibrate(table(specs, ['cheap', 'frontier'], [1, 10]), { ...base, patterns: ['cascade'] });
     expect(report.pick).toBeNull();
     const bp = report.patterns[0]!.bestPoint!;
     expect(bp.quality).toBe(39 / 40);
-    const d = [...new Array<number>(39).fill(0.05), -0.95];
-    const sd = Math.sqrt(d.reduce((a, x) => a + (x - 0.025) ** 2, 0) / 39);
-    expect(bp.itemsNeeded).toBe(Math.ceil(((oneSidedZ(0.95) * sd) / 0.025) ** 2));
+    // The smallest n whose corrected paired bound holds at the observed rates (39/40 vs 40/40).
+    const at = (m: number) => pairedLower(m, (39 * m) / 40, (39 * m) / 40, m, 0.95, oneSidedZ(0.95));
+    expect(bp.itemsNeeded).toBeGreaterThan(40);
+    expect(at(bp.itemsNeeded!)).toBeGreaterThanOrEqual(0);
+    expect(at(bp.itemsNeeded! - 1)).toBeLessThan(0);
     expect(report.notes.join(' ')).toMatch(new RegExp(`would need about ${bp.itemsNeeded} items for its bound to hold; there are 40`));
   });
 

@@ -1,3 +1,4 @@
+import { pairedLower } from '../../src/calibrate/bounds.js';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { evaluateRoute, routeTiers, routedCosts } from '../../src/calibrate/apply.js';
@@ -44,18 +45,19 @@ describe('classifier sweep, hand-computed', () => {
     ]);
   });
 
-  it('picks the cheapest candidate whose bound holds, with a threshold that reproduces it', () => {
-    // Candidate 1 routes exactly as the frontier passes: d = 0.05·f, mean 0.0375, sd 0.025 → bound 0.0375 − 1.645·0.0125 > 0.
-    expect(res.best?.costUsd).toBe(13);
-    expect(res.best?.passes).toBe(3);
-    expect(res.best?.margin).toBeCloseTo(0.0375 - z95 * 0.0125, 10);
+  it('certifies nothing from 4 items, and each candidate carries its bound and a threshold that reproduces it', () => {
+    // Candidate 1 routes exactly as the frontier passes, but 4 items (+ the pseudo-item of the
+    // continuity correction) cannot certify parity: its bound is the hand-checked pairedLower.
+    expect(res.best).toBeUndefined();
+    expect(res.curve[1]!.margin).toBeCloseTo(pairedLower(4, 3, 3, 3, 0.95, z95), 10);
+    expect(res.curve[1]!.margin).toBeLessThan(0);
     // λ = (10 + 15) / 2 → θ = 9 / 12.5 = 0.72: only i1 (0.9) escalates.
-    expect(res.best?.thresholds[0]).toBeCloseTo(0.72, 12);
-    const route = routeTiers('classifier', res.best!.thresholds, scores, 4, 2);
+    expect(res.curve[1]!.thresholds[0]).toBeCloseTo(0.72, 12);
+    const route = routeTiers('classifier', res.curve[1]!.thresholds, scores, 4, 2);
     expect(Array.from(route)).toEqual([0, 1, 0, 0]);
-    // All-cheap fails the bar: mean(r − 0.95 f) = −0.2125.
-    expect(res.curve[0]!.margin).toBeLessThan(0);
+    expect(res.curve[0]!.margin).toBeLessThan(res.curve[1]!.margin);
   });
+
 
   it('computes RouteLLM APGR over the frontier share', () => {
     // PGR = 0 at share 0, then 1 from share 0.25 on: area = 0.125 + 0.75.
