@@ -59,6 +59,12 @@ export type WorkerReply =
   | { type: 'error'; message: string; stack?: string };
 
 const CHUNK_BYTES = 1 << 20;
+/**
+ * A small young generation per worker keeps peak RSS flat (each isolate would
+ * otherwise grow semi-spaces of tens of MB for JSON.parse garbage that dies
+ * young anyway); measured in `npm run bench`.
+ */
+const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 /** Below this much input, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
 
@@ -226,7 +232,7 @@ class WorkerPool {
       sampleSize: opts.sample?.size,
       seed: opts.sample?.seed,
     };
-    this.workers = Array.from({ length: n }, () => new Worker(workerFile()!, { workerData: init, execArgv: [] }));
+    this.workers = Array.from({ length: n }, () => new Worker(workerFile()!, { workerData: init, execArgv: [], resourceLimits: WORKER_LIMITS }));
     this.inflight = this.workers.map(() => 0);
     this.workers.forEach((w, i) => {
       w.on('message', (m: WorkerReply) => {

@@ -30,8 +30,8 @@ const CODE_CUES = String.raw`def \w|function|class \w|import \w|const \w+ =|sele
 const CUES = new RegExp(String.raw`\b(?:(${REASONING_CUES})|(${ROUTINE_CUES})|(${LONG_OUTPUT_CUES})|(${CODE_CUES}))\b|(\x60\x60\x60|=>|#include)`, 'g');
 
 /** How much of the prompt the cue scan reads: instructions sit at the start and the end. */
-const HEAD_CHARS = 2000;
-const TAIL_CHARS = 500;
+const HEAD_CHARS = 1200;
+const TAIL_CHARS = 300;
 
 export interface HeuristicFeatures {
   length: number;

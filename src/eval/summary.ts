@@ -289,7 +289,12 @@ function renderTable(s: EvalSummary): string {
   const tiers = s.tiers.map((t) => t.tier);
   const out: string[] = [];
   out.push(`Datasets: ${s.datasets.map((d) => `${d.id} (${d.items})`).join(', ')}`);
-  out.push('', table(TIER_HEAD, tierRows(s), TIER_RIGHT));
+  // The terminal table leaves the (long) model IDs to their own lines so that it fits ~100 columns.
+  out.push(...s.tiers.map((t) => `  ${t.tier.padEnd(10)} ${t.model}`));
+  const anyErrors = s.tiers.some((t) => t.errors);
+  const cols = TIER_HEAD.map((_, i) => i).filter((i) => i !== 1 && (anyErrors || i !== TIER_HEAD.length - 1));
+  const pickCols = (rows: string[][]) => rows.map((r) => cols.map((i) => r[i]!));
+  out.push('', table(cols.map((i) => TIER_HEAD[i]!), pickCols(tierRows(s)), TIER_RIGHT.map((i) => cols.indexOf(i)).filter((i) => i >= 0)));
   out.push('', `Cheapest tier that clears the ${barText(s)}: ${s.cheapestPassing ?? 'none'}`);
   if (s.byTask.length) out.push('', 'By task (✗ = below the bar)', table(['task', ...tiers, 'cheapest ≥ bar'], groupRows(s.byTask, tiers)));
   if (s.byCategory.length) out.push('', 'By category', table(['category', ...tiers, 'cheapest ≥ bar'], groupRows(s.byCategory, tiers)));
