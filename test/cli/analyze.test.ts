@@ -113,6 +113,39 @@ describe('tokor analyze (built CLI)', () => {
     expect(sonnet.savingsUsd).toBeCloseTo((sonnet.billedUsd * sonnet.ceilingPct) / 100, 9);
   });
 
+  it('--labels: measured labels drive the distribution (with its n) and the routed ceiling', async () => {
+    const r = await runCli(['analyze', MIXED, '--tiers', TIERS, '--labels', 'fixtures/analyze/labels.jsonl', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.distributionSource).toBe('measured');
+    expect(j.measured).toEqual({ count: 2, ofValid: 3 });
+    expect(j.distribution.hard.count).toBe(1);
+    expect(j.distribution.easy.count).toBe(1);
+    // r1 (hard) stays on Nova Pro: $2.40; r2 (easy) moves to Nova Micro: $0.105.
+    expect(j.cost.routedCeiling).toBe(2.505);
+    const md = await runCli(['analyze', MIXED, '--tiers', TIERS, '--labels', 'fixtures/analyze/labels.jsonl']);
+    expect(md.stdout).toMatch(/measured labels on 2 of 3 requests/);
+  });
+
+  it('--labels with a bad label: exit 2 naming file:line', async () => {
+    const r = await runCli(['analyze', MIXED, '--tiers', TIERS, '--labels', 'fixtures/analyze/labels-bad.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/labels-bad\.csv:3: label must be one of easy, moderate, hard/);
+  });
+
+  it('--sample: a seeded uniform sample, reproducible, with its size stated', async () => {
+    const run = (seed: string) => runCli(['analyze', '--sample', '800', '--seed', seed, '--format', 'json']).then((r) => JSON.parse(r.stdout));
+    const [a, b, c] = await Promise.all([run('7'), run('7'), run('8')]);
+    expect(a.sample).toEqual({ size: 800, of: 5000, seed: 7 });
+    expect(a.records.read).toBe(800);
+    expect(a).toEqual(b);
+    expect(c.distribution).not.toEqual(a.distribution);
+    // A sample's intervals are wider than the full run's.
+    const full = JSON.parse((await runCli(['analyze', '--format', 'json'])).stdout);
+    const width = (x: { ci95: number[] }) => x.ci95[1]! - x.ci95[0]!;
+    expect(width(a.distribution.easy)).toBeGreaterThan(width(full.distribution.easy));
+  });
+
   it('--help has examples', async () => {
     const r = await runCli(['analyze', '--help']);
     expect(r.code).toBe(0);

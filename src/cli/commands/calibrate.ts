@@ -45,7 +45,7 @@ export function defineCalibrate(program: Command): void {
     .option('--curve-csv <file>', 'write the cost–quality curve as CSV')
     .option('--apply <policy>', 'evaluate a saved policy on these results instead of choosing')
     .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .addOption(new Option('--format <format>', 'output format (html: one self-contained page)').choices([...OUTPUT_FORMATS, 'html']).default('table'))
     .addHelpText(
       'after',
       `
@@ -61,7 +61,7 @@ Examples:
 
 Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar), 1 none does, 2 bad input.`,
     )
-    .action(async (flags: CalibrateCommandOptions & { format: OutputFormat }) => {
+    .action(async (flags: CalibrateCommandOptions & { format: OutputFormat | 'html' }) => {
       const { runCalibrate } = await import('../../calibrate/run.js');
       const { renderCalibrateRun } = await import('../../calibrate/render.js');
       const { emit, startProgress } = await import('../output.js');
@@ -73,7 +73,10 @@ Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar), 1 
         progress.stop();
       }
       for (const o of run.outputs) await emit(o.text, o.file);
-      await emit(renderCalibrateRun(run, flags.format));
+      if (flags.format === 'html') {
+        const { renderCalibrateHtml } = await import('../../report/html/index.js');
+        await emit(await renderCalibrateHtml(JSON.parse(renderCalibrateRun(run, 'json'))));
+      } else await emit(renderCalibrateRun(run, flags.format));
       process.exitCode = run.exitCode;
     });
 }

@@ -10,7 +10,7 @@ interface CostsFlags {
   endpointUrl?: string;
   amortized?: boolean;
   fromFile?: string[];
-  format: OutputFormat;
+  format: OutputFormat | 'html';
   out?: string;
 }
 
@@ -25,7 +25,7 @@ export function defineCosts(program: Command): void {
     .option('--endpoint-url <url>', 'Cost Explorer endpoint (default: https://ce.us-east-1.amazonaws.com)')
     .option('--amortized', 'report AmortizedCost (Savings Plans/RIs spread over usage) instead of UnblendedCost')
     .option('--from-file <files...>', 'saved `aws ce get-cost-and-usage` JSON response(s) or pages: offline, no AWS call')
-    .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
+    .addOption(new Option('--format <format>', 'output format (html: one self-contained page)').choices([...OUTPUT_FORMATS, 'html']).default('table'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .addHelpText(
       'after',
@@ -53,7 +53,10 @@ Examples:
         endpoint: flags.endpointUrl,
         onProgress: (p) => progress?.update(`Cost Explorer: page ${p.page} (${p.groups} groups)${p.more ? ', more to come…' : ''}`),
       }).finally(() => progress?.stop());
-      await emit(renderCosts(report, flags.format), flags.out);
+      if (flags.format === 'html') {
+        const { renderCostsHtml } = await import('../../report/html/index.js');
+        await emit(await renderCostsHtml(JSON.parse(renderCosts(report, 'json'))), flags.out);
+      } else await emit(renderCosts(report, flags.format), flags.out);
       if (flags.format === 'json' || flags.format === 'csv') for (const n of report.notes) note(`tokor: ${n}`);
       process.exitCode = 0;
     });

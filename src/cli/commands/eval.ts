@@ -3,7 +3,7 @@ import { PROVIDERS } from '../../config/schema.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
 import type { EvaluateOptions } from '../../eval/runner.js';
 
-const FORMATS = ['table', 'json', 'markdown'] as const;
+const FORMATS = ['table', 'json', 'markdown', 'html'] as const;
 const collect = (v: string, prev: string[]) => [...prev, v];
 const num = (lo: number, hi: number, what: string) => (v: string) => {
   const n = Number(v);
@@ -72,7 +72,10 @@ Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3
         });
         progress.stop();
         for (const n of notes) out.note(`tokor: ${n}`);
-        await out.emit(renderSummary(summary, f.format));
+        if (f.format === 'html') {
+          const { renderEvalHtml } = await import('../../report/html/index.js');
+          await out.emit(await renderEvalHtml(summary));
+        } else await out.emit(renderSummary(summary, f.format));
         process.exitCode = evalExitCode({ stats });
       } finally {
         progress.stop();
