@@ -2,7 +2,7 @@
 import { DIFFICULTIES } from '../types.js';
 import type { AnalyzeReport } from '../analyze/report.js';
 import type { AnalyzeReconciliation } from '../cli/commands/analyzeCosts.js';
-import { capRows, ci, compact, csv, ellipsize, int, mdTable, pct, pctOf, table, usd } from './format.js';
+import { capRows, ci, compact, csv, ellipsize, int, mdTable, pct, pctOf, table, usd, wrap } from './format.js';
 
 const MAX_ROWS = 10;
 
@@ -67,13 +67,16 @@ function renderTable(r: AnalyzeReport): string {
   out.push(`tokor analyze — ${int(r.sources.files)} file${r.sources.files === 1 ? '' : 's'} (${Object.keys(r.sources.formats).join(', ') || 'no logs'}), ${periodText(r)}`);
   out.push(`Records  ${recordsLine(r)}`);
   out.push(`Tokens   ${tokensLine(r)}`);
-  out.push(`Catalog  ${r.catalogVersion}   Ladder  ${r.tiers.map((t) => `${t.name}=${t.model}`).join(' → ')}`);
+  out.push(`Catalog  ${r.catalogVersion}`);
+  out.push(`Ladder   ${r.tiers.map((t) => `${t.name} ${t.model}`).join('\n         → ')}`);
   out.push('', distributionTitle(r), table(['label', 'requests', 'share', '95% CI', 'priced on'], distributionRows(r), [1, 2, 3]));
-  out.push('', 'Cost (priced requests)', table(['', 'USD', ''], costRows(r), [1]));
+  out.push('', 'Cost (priced requests)', table(['', 'USD'], costRows(r).map((row) => row.slice(0, 2)), [1]));
   out.push(
     '',
-    `Savings ceiling  ${pct(r.savings.ceilingPct)} vs all-frontier (per request) · ${pct(r.savings.ceilingVsActualPct)} vs actual paid · today's mix already ${r.savings.actualVsFrontierPct >= 0 ? 'saves' : 'costs'} ${pct(Math.abs(r.savings.actualVsFrontierPct))} ${r.savings.actualVsFrontierPct >= 0 ? 'vs' : 'more than'} all-frontier`,
-    `Formula          Σ share × (1 − rate(tier)/rate(frontier)) = ${pct(r.savings.formulaPct)}, blended rates ${r.tiers.map((t) => `${t.name} $${t.blendedRatePerMTok.toFixed(3)}/M`).join(', ')}`,
+    `Savings ceiling  ${pct(r.savings.ceilingPct)} vs all-frontier, each request on its label's tier`,
+    `                 ${pct(r.savings.ceilingVsActualPct)} vs actual paid; today's mix already ${r.savings.actualVsFrontierPct >= 0 ? 'saves' : 'costs'} ${pct(Math.abs(r.savings.actualVsFrontierPct))} ${r.savings.actualVsFrontierPct >= 0 ? 'vs' : 'more than'} all-frontier`,
+    `Formula          Σ share × (1 − rate(tier)/rate(frontier)) = ${pct(r.savings.formulaPct)}`,
+    `                 blended rates ${r.tiers.map((t) => `${t.name} $${t.blendedRatePerMTok.toFixed(3)}/M`).join(', ')}`,
     ...formulaLines(r),
   );
   const models = capRows(r.byModel, MAX_ROWS);
@@ -115,8 +118,8 @@ function renderTable(r: AnalyzeReport): string {
     if (g.hidden) out.push(`(${g.hidden} more: --format json for all)`);
   }
   out.push(...reconciliationLines(r));
-  out.push(...problemLines(r));
-  out.push('', `⚠ ${r.qualityNote}`);
+  out.push(...problemLines(r).map((l) => wrap(l)));
+  out.push('', wrap(`⚠ ${r.qualityNote}`));
   return out.join('\n');
 }
 

@@ -79,3 +79,20 @@ export function csv(rows: (string | number | null | undefined)[][]): string {
     )
     .join('\n');
 }
+
+/** Word-wraps one line of prose to `width` columns, continuation lines indented by `indent`. */
+export function wrap(text: string, width = 100, indent = '  '): string {
+  const lead = /^ */.exec(text)![0];
+  const words = text.slice(lead.length).split(' ');
+  const lines: string[] = [];
+  let line = lead;
+  indent = lead + indent;
+  for (const w of words) {
+    if (line.trim() && line.length + 1 + w.length > width) {
+      lines.push(line);
+      line = indent + w;
+    } else line = line.trim() ? `${line} ${w}` : line + w;
+  }
+  if (line) lines.push(line);
+  return lines.join('\n');
+}

@@ -37,7 +37,7 @@ export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Prom
       confidence: flags.confidence,
       onProgress: (p) => {
         const s = (Date.now() - started) / 1000;
-        progress.update(`${p.file}: ${p.lines.toLocaleString('en-US')} lines, ${(p.bytes / 1e6 / Math.max(s, 0.001)).toFixed(0)} MB/s`);
+        progress.update(`${p.file}: ${p.lines.toLocaleString('en-US')} records, ${Math.round(p.lines / Math.max(s, 0.001)).toLocaleString('en-US')} records/s, ${(p.bytes / 1e6 / Math.max(s, 0.001)).toFixed(0)} MB/s`);
       },
     });
   } finally {
