@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CaseInput } from './types.js';
-import type { InvokeResult, Usage } from '../providers/types.js';
+import type { InvokeResult } from '../providers/types.js';
 
 export const DEFAULT_CACHE_DIR = '.tokor-cache';
 const CACHE_VERSION = 1;
@@ -24,14 +24,8 @@ export interface CacheKeyParts {
   input: CaseInput;
 }
 
-export interface CachedResponse {
-  output: string;
-  usage: Usage;
-  latencyMs: number;
-  model?: string;
-  invokedModel?: string;
-  confidence?: number;
-}
+/** What the cache keeps of a provider's answer: everything but the raw response. */
+export type CachedResponse = Omit<InvokeResult, 'raw'>;
 
 /** sha256 (hex) of the request's identity. Field order is fixed so the key is stable. */
 export function cacheKey(p: CacheKeyParts): string {

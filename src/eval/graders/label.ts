@@ -7,7 +7,7 @@
  * Without `labels` only 1 and 2 apply, against the expected label(s).
  * Labels compare normalized: case, punctuation, `-`/`_` vs spaces ignored.
  */
-import type { GoldenCase, GraderSpec } from '../types.js';
+import type { GraderSpec } from '../types.js';
 import { answersOf, normalizeText, show } from './normalize.js';
 import { failed, gradeError, passed, type GraderDef } from './types.js';
 
