@@ -146,6 +146,21 @@ describe('tokor analyze (built CLI)', () => {
     expect(width(a.distribution.easy)).toBeGreaterThan(width(full.distribution.easy));
   });
 
+  it('worker threads give exactly the in-process report, sampled or not', async () => {
+    const json = (args: string[]) => runCli(['analyze', '--group-by', 'team,day', '--format', 'json', ...args]).then((r) => JSON.parse(r.stdout));
+    const [inProc, threads, sInProc, sThreads] = await Promise.all([
+      json(['--workers', '0']),
+      json(['--workers', '2']),
+      json(['--workers', '0', '--sample', '700', '--seed', '3']),
+      json(['--workers', '2', '--sample', '700', '--seed', '3']),
+    ]);
+    const order = (r: { byGroup: { groupBy: string; group: string }[] }) => r.byGroup.sort((a, b) => `${a.groupBy}/${a.group}`.localeCompare(`${b.groupBy}/${b.group}`));
+    for (const r of [inProc, threads, sInProc, sThreads]) order(r);
+    expect(threads).toEqual(inProc);
+    expect(sThreads).toEqual(sInProc);
+    expect(sInProc.records.read).toBe(700);
+  });
+
   it('--help has examples', async () => {
     const r = await runCli(['analyze', '--help']);
     expect(r.code).toBe(0);
