@@ -63,14 +63,25 @@ export class BedrockClient implements ModelClient {
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
+    const { signal } = req;
+    if (signal.aborted) throw abortedError(signal);
     const command = new ConverseCommand(converseInput(this.model, req));
+    // The SDK gets a plain { aborted, reason, onabort } signal (its AbortSignal
+    // interface) mirroring req.signal through one listener. Handing it the
+    // EventTarget signal itself costs an add/removeEventListener pair in the
+    // retry middleware and another in the HTTP handler on every request.
+    const sdkSignal = new SdkAbortSignal();
+    const onAbort = () => sdkSignal.abort(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
     const start = performance.now();
     let res: ConverseCommandOutput;
     try {
-      res = await this.sdk.send(command, { abortSignal: req.signal });
+      res = await this.sdk.send(command, { abortSignal: sdkSignal });
     } catch (e) {
-      if (req.signal.aborted) throw abortedError(req.signal);
+      if (signal.aborted) throw abortedError(signal);
       throw fromSdkError(e);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
     const latencyMs = Math.round(performance.now() - start);
     return fromConverseOutput(res, latencyMs);
@@ -78,6 +89,24 @@ export class BedrockClient implements ModelClient {
 
   close(): void {
     this.sdk.destroy();
+  }
+}
+
+/**
+ * An abort signal in the SDK's own shape (@smithy/types AbortSignal: `aborted`
+ * and an `onabort` handler, plus `reason` for the abort error). The SDK's retry
+ * middleware and NodeHttpHandler set `onabort` when there is no addEventListener.
+ */
+class SdkAbortSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  onabort: ((this: SdkAbortSignal, ev?: unknown) => unknown) | null = null;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.onabort?.call(this);
   }
 }
 
