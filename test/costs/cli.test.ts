@@ -172,7 +172,7 @@ describe('tokor costs live, against a local Cost Explorer', () => {
     ['AccessDeniedException', 'User: arn:aws:iam::123456789012:user/dev is not authorized to perform: ce:GetCostAndUsage', 3, /Cost Explorer denied access/],
     ['DataUnavailableException', 'Data is not available.', 3, /Cost Explorer has no data for this request/],
     ['ValidationException', 'Start date is invalid', 2, /Cost Explorer rejected the request: Start date is invalid/],
-  ])('%s → exit %i, one line, no credentials', async (type, message, code, pattern) => {
+  ])('%s (%s) → exit %d, one line, no credentials', async (type, message, code, pattern) => {
     const s = await serve(() => ({ error: type, message }));
     const r = await runCli(['costs', '--start', start, '--end', end, '--endpoint-url', s.url], { env: AWS_ENV });
     expect(r.code).toBe(code);
