@@ -38,7 +38,13 @@ export interface TrafficRecord {
   operation?: string;
   /** The model ID exactly as logged (bare ID, profile ID, or ARN). */
   modelId: string;
+  /** Where the request ran: `inferenceRegion` when the log has it, else `region`. */
   region?: string;
+  /**
+   * The Region the request was made from, when it differs from `region`
+   * (cross-Region inference). AWS prices a request by its source Region.
+   */
+  sourceRegion?: string;
   identityArn?: string;
   /** requestMetadata (Bedrock) or metadata/tags (gateways). */
   tags: Record<string, string>;

@@ -40,7 +40,8 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
   const groups = ctx.groupBy.length ? ctx.groupBy.map((d) => groupValue(r, d)) : [];
   return {
     modelId: r.modelId,
-    region: r.region ?? '',
+    // Prices follow the source Region (cross-Region inference is billed where the call was made).
+    region: r.sourceRegion ?? r.region ?? '',
     label,
     score,
     measured: measured !== undefined,

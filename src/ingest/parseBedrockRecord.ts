@@ -92,6 +92,9 @@ export function parseBedrockRecord(obj: unknown, loc: SourceLocation): TrafficRe
 
   const region = str(obj.inferenceRegion) ?? str(obj.region);
   if (region !== undefined) record.region = region;
+  // Cross-Region inference is billed at the source Region's price.
+  const source = str(obj.region);
+  if (source !== undefined && source !== region) record.sourceRegion = source;
   if (isObject(obj.identity)) {
     const arn = str(obj.identity.arn);
     if (arn !== undefined) record.identityArn = arn;
