@@ -17,6 +17,13 @@ export interface CsvResultsOptions {
   tierColumns: { tier: string; column: string }[];
   /** Tier name → cost per call in USD (or any unit: savings are relative). */
   tierCosts: Record<string, number>;
+  /** Tier name → column holding each item's own cost (overrides the tier's flat cost). */
+  costColumns?: Record<string, string>;
+  /**
+   * Numeric outcome columns (scores rather than True/False) pass when ≥ this
+   * value; the score kept is the number when it lies in [0, 1]. Default 0.5.
+   */
+  passThreshold?: number;
   promptColumn?: string;
   idColumn?: string;
   categoryColumn?: string;
@@ -45,6 +52,7 @@ export function parseResultsCsv(bytes: Buffer | string, file: string, opts: CsvR
   if (opts.tierColumns.length < 2) throw new UsageError('--tier-column: give at least two tiers, e.g. --tier-column cheap=COL --tier-column frontier=COL');
   for (const { tier } of opts.tierColumns) {
     const c = opts.tierCosts[tier];
+    if (opts.costColumns?.[tier] !== undefined) continue;
     if (c === undefined) throw new UsageError(`--tier-cost: no cost for tier "${tier}" (a CSV has no tokens: give a per-call cost, e.g. --tier-cost ${opts.tierColumns.map((t) => `${t.tier}=…`).join(',')})`);
     if (!(c >= 0)) throw new UsageError(`--tier-cost: cost of "${tier}" must be ≥ 0`);
   }
@@ -57,11 +65,15 @@ export function parseResultsCsv(bytes: Buffer | string, file: string, opts: CsvR
   }
   if (records.length === 0) throw new InputError('the CSV has no rows', file);
   const header = Object.keys(records[0]!.record);
-  const need = [...opts.tierColumns.map((t) => t.column), opts.promptColumn, opts.idColumn, opts.categoryColumn, opts.taskColumn].filter((c): c is string => Boolean(c));
+  const need = [...opts.tierColumns.map((t) => t.column), ...Object.values(opts.costColumns ?? {}), opts.promptColumn, opts.idColumn, opts.categoryColumn, opts.taskColumn].filter((c): c is string => Boolean(c));
+  for (const tier of Object.keys(opts.costColumns ?? {})) {
+    if (!opts.tierColumns.some((t) => t.tier === tier)) throw new UsageError(`--cost-column: "${tier}" is not a tier of --tier-column`);
+  }
+  const threshold = opts.passThreshold ?? 0.5;
   for (const c of need) {
     if (!header.includes(c)) throw new InputError(`no column "${c}" (columns: ${header.join(', ')})`, file);
   }
-  const tiers = [...opts.tierColumns].sort((a, b) => opts.tierCosts[a.tier]! - opts.tierCosts[b.tier]!).map((t) => t.tier);
+  const costSums: Record<string, number> = {};
   const items: ItemOutcomes[] = [];
   const ids = new Set<string>();
   let excluded = 0;
@@ -78,16 +90,31 @@ export function parseResultsCsv(bytes: Buffer | string, file: string, opts: CsvR
     const item: ItemOutcomes = { itemId, byTier: {} };
     for (const { tier, column } of opts.tierColumns) {
       const raw = (record[column] ?? '').trim().toLowerCase();
-      const pass = TRUE.has(raw) ? true : FALSE.has(raw) ? false : undefined;
-      if (pass === undefined) throw new InputError(`column "${column}" must be True or False, got "${record[column]}"`, where);
-      item.byTier[tier] = { pass, score: pass ? 1 : 0, costUsd: opts.tierCosts[tier]!, graders: [] };
+      const num = raw === '' ? Number.NaN : Number(raw);
+      let pass: boolean | undefined = TRUE.has(raw) ? true : FALSE.has(raw) ? false : undefined;
+      let score = pass ? 1 : 0;
+      if (pass === undefined && Number.isFinite(num)) {
+        pass = num >= threshold;
+        score = num >= 0 && num <= 1 ? num : pass ? 1 : 0;
+      }
+      if (pass === undefined) throw new InputError(`column "${column}" must be True/False or a number, got "${record[column]}"`, where);
+      const costColumn = opts.costColumns?.[tier];
+      const costUsd = costColumn === undefined ? opts.tierCosts[tier]! : Number(record[costColumn]);
+      if (!(costUsd >= 0)) throw new InputError(`column "${costColumn}" must be a cost ≥ 0, got "${record[costColumn!]}"`, where);
+      costSums[tier] = (costSums[tier] ?? 0) + costUsd;
+      item.byTier[tier] = { pass, score, costUsd, graders: [] };
     }
     if (prompt !== undefined) item.prompt = prompt;
     if (opts.categoryColumn && record[opts.categoryColumn]) item.category = record[opts.categoryColumn]!;
     if (opts.taskColumn && record[opts.taskColumn]) item.task = record[opts.taskColumn]!;
     items.push(item);
   });
-  const notes = [`per-item costs are flat per-call prices (${tiers.map((t) => `${t} ${opts.tierCosts[t]}`).join(', ')}): the CSV has no token counts`];
+  // Cheapest first, by mean cost per item.
+  const tiers = opts.tierColumns.map((t) => t.tier).sort((a, b) => (costSums[a] ?? 0) - (costSums[b] ?? 0));
+  const flat = tiers.filter((t) => opts.costColumns?.[t] === undefined);
+  const notes = flat.length
+    ? [`per-item costs of ${flat.join(', ')} are flat per-call prices (${flat.map((t) => `${t} ${opts.tierCosts[t]}`).join(', ')}): the CSV has no token counts`]
+    : [`per-item costs from ${tiers.map((t) => `${t}: ${opts.costColumns![t]}`).join(', ')}`];
   if (excluded) notes.push(`${excluded} row(s) excluded by --exclude-prompts`);
   if (items.length === 0) throw new InputError('every row was excluded', file);
   return {

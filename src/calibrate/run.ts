@@ -33,6 +33,10 @@ export interface CalibrateCommandOptions {
   tierColumn?: string[];
   /** CSV: "tier=usd" pairs, comma-separated and/or repeated: the cost of one call. */
   tierCost?: string[];
+  /** CSV: "tier=column" of each item's own cost (repeatable). */
+  costColumn?: string[];
+  /** CSV: numeric outcome columns pass at ≥ this value (default 0.5). */
+  passThreshold?: number;
   promptColumn?: string;
   idColumn?: string;
   categoryColumn?: string;
@@ -222,15 +226,17 @@ async function loadTable(
     const table = await loadResultsCsv(resolve(o.resultsCsv), {
       tierColumns,
       tierCosts: parsePairs(o.tierCost, '--tier-cost', true),
+      ...(o.costColumn?.length ? { costColumns: Object.fromEntries(parsePairs(o.costColumn, '--cost-column', false)) } : {}),
+      ...(o.passThreshold !== undefined ? { passThreshold: o.passThreshold } : {}),
       ...(o.promptColumn ? { promptColumn: o.promptColumn } : {}),
       ...(o.idColumn ? { idColumn: o.idColumn } : {}),
       ...(o.categoryColumn ? { categoryColumn: o.categoryColumn } : {}),
       ...(o.taskColumn ? { taskColumn: o.taskColumn } : {}),
       ...(o.excludePrompts ? { excludePrompts: await readExcludedPrompts(resolve(o.excludePrompts)) } : {}),
     });
-    return { table, catalogVersion: 'none (flat per-call costs from --tier-cost)', notes: [] };
+    return { table, catalogVersion: o.costColumn?.length ? 'none (per-item costs from the CSV)' : 'none (flat per-call costs from --tier-cost)', notes: [] };
   }
-  if (o.tierColumn?.length || o.tierCost?.length) throw new UsageError('--tier-column and --tier-cost go with --results-csv');
+  if (o.tierColumn?.length || o.tierCost?.length || o.costColumn?.length) throw new UsageError('--tier-column, --tier-cost and --cost-column go with --results-csv');
   const { loadCatalog } = await import('../pricing/index.js');
   const catalog = await loadCatalog({
     ...(ctx.config.catalog ? { extra: [path.resolve(ctx.baseDir, ctx.config.catalog)] } : {}),

@@ -44,3 +44,10 @@ export function list(value: string): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/** commander argParser for any finite number. */
+export function finiteNumber(value: string): number {
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
+  return n;
+}

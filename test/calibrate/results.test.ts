@@ -164,6 +164,6 @@ describe('results CSV adapter', () => {
     expect(parseResultsCsv(csv, 'x.csv', { ...base, excludePrompts: new Set(['Q2']) }).items.map((i) => i.prompt)).toEqual(['Q1, with comma', 'Q3']);
     expect(() => parseResultsCsv(csv, 'x.csv', { ...base, tierCosts: { cheap: 1 } })).toThrow(UsageError);
     expect(() => parseResultsCsv(csv, 'x.csv', { ...base, promptColumn: 'question' })).toThrow(/no column "question"/);
-    expect(() => parseResultsCsv('prompt,weak,strong\nQ,maybe,True\n', 'y.csv', { ...base, categoryColumn: undefined })).toThrow(/y\.csv:2: column "weak" must be True or False/);
+    expect(() => parseResultsCsv('prompt,weak,strong\nQ,maybe,True\n', 'y.csv', { ...base, categoryColumn: undefined })).toThrow(/y\.csv:2: column "weak" must be True\/False or a number, got "maybe"/);
   });
 });

@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BAR_MODES, ROUTING_PATTERNS } from '../../config/schema.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
-import { fraction, nonNegativeInt, positiveInt } from '../flags.js';
+import { finiteNumber, fraction, nonNegativeInt, positiveInt } from '../flags.js';
 import type { CalibrateCommandOptions } from '../../calibrate/run.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -25,6 +25,8 @@ export function defineCalibrate(program: Command): void {
     .option('--results-csv <file>', 'per-item pass/fail CSV instead of results JSONL (e.g. RouteLLM’s)')
     .option('--tier-column <tier=column>', 'CSV: a tier and its True/False column (repeat per tier)', collect)
     .option('--tier-cost <tier=usd,...>', 'CSV: cost of one call per tier (no tokens in a CSV)', collect)
+    .option('--cost-column <tier=column>', 'CSV: a column with each item\'s own cost for that tier (repeat per tier)', collect)
+    .option('--pass-threshold <x>', 'CSV: numeric outcome columns (scores) pass at ≥ x (default 0.5)', finiteNumber)
     .option('--prompt-column <col>', 'CSV: prompt text column (for the router)')
     .option('--id-column <col>', 'CSV: item id column (default: row number)')
     .option('--category-column <col>', 'CSV: category column (a router feature)')
