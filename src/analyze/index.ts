@@ -31,7 +31,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
   const measured = opts.labelsFile ? await readLabelsFile(opts.labelsFile) : undefined;
   const groupBy = opts.groupBy ?? [];
   const scan = await scanTraffic({ ...opts, groupBy, measured });
-  const where = opts.paths.join(', ');
+  const where = opts.paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
   if (scan.acc.read === 0) throw new InputError('no records found: the input is empty', where);
   if (scan.acc.valid === 0 && scan.acc.failed === 0) {
     const ex = scan.acc.invalidExamples[0];
