@@ -112,7 +112,7 @@ export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> 
   return report;
 }
 
-export { reconcile, scaleToBill } from './reconcile.js';
+export { reconcile, scaleToBill, billedCeiling, type BilledCeiling } from './reconcile.js';
 export type { AnalyzeTotals, BilledSavings, ExplainedModel, ExplainedSpend, ReconcileOptions, Reconciliation } from './reconcile.js';
 export { billingRangeFor, type DateRange, type Granularity } from './dates.js';
 export { renderCosts } from './render.js';

@@ -445,3 +445,39 @@ export function scaleToBill(analyze: AnalyzeTotals, rec: Reconciliation): Billed
     notes,
   };
 }
+
+/**
+ * The savings ceiling in billed dollars, model by model: for each model both
+ * the bill and the logs have, its billed spend × (1 − routed ceiling ÷ actual)
+ * of its logged traffic. Billed spend the logs do not explain is not
+ * extrapolated, so the result never exceeds the bill. (`scaleToBill` instead
+ * scales every figure by one global billed ÷ logged factor.)
+ */
+export interface BilledCeiling {
+  /** Billed spend of the models the logs cover. */
+  coveredBilledUsd: number;
+  billedUsd: number;
+  savingsCeilingUsd: number;
+  /** savingsCeilingUsd ÷ the whole billed Bedrock spend (0 when nothing was billed). */
+  shareOfBill: number;
+  byModel: { modelKey: string; billedUsd: number; ceilingPct: number; savingsUsd: number }[];
+}
+
+export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; actualUsd: number; routedCeilingUsd: number }[]): BilledCeiling {
+  const byKey = new Map(logged.map((m) => [m.modelKey, m]));
+  const byModel = rec.byModel
+    .filter((m) => m.billedUsd > 0 && (byKey.get(m.modelKey)?.actualUsd ?? 0) > 0)
+    .map((m) => {
+      const l = byKey.get(m.modelKey)!;
+      const ceiling = Math.max(0, 1 - l.routedCeilingUsd / l.actualUsd);
+      return { modelKey: m.modelKey, billedUsd: m.billedUsd, ceilingPct: ceiling * 100, savingsUsd: m.billedUsd * ceiling };
+    });
+  const savingsCeilingUsd = byModel.reduce((s, m) => s + m.savingsUsd, 0);
+  return {
+    coveredBilledUsd: byModel.reduce((s, m) => s + m.billedUsd, 0),
+    billedUsd: rec.billedUsd,
+    savingsCeilingUsd,
+    shareOfBill: rec.billedUsd > 0 ? savingsCeilingUsd / rec.billedUsd : 0,
+    byModel,
+  };
+}

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadCostsReport } from '../../src/costs/index.js';
-import { type ExplainedModel, type ExplainedSpend, reconcile, scaleToBill } from '../../src/costs/reconcile.js';
+import { type ExplainedModel, type ExplainedSpend, billedCeiling, reconcile, scaleToBill } from '../../src/costs/reconcile.js';
 import { buildCostsReport, type CostsReport } from '../../src/costs/report.js';
 import { readCostPages } from '../../src/costs/response.js';
 import { GROUP_DEFINITIONS, resultByTime } from '../helpers/cost-explorer-server.js';
@@ -177,5 +177,23 @@ describe('scaleToBill', () => {
     expect(out.savingsCeilingUsd).toBeNull();
     expect(out.notes.join('\n')).toMatch(/no model is both billed and logged/);
     expect(out.notes.join('\n')).toMatch(/analyze's actual \(\$5\.00\) differs/);
+  });
+});
+
+describe('billedCeiling', () => {
+  it('applies each model’s own logged ceiling to its billed spend and never extrapolates', () => {
+    // Sonnet and Nova are billed and logged; Llama is only logged (no billed spend to save from).
+    const rec = reconcile(billed, { period: PERIOD, byModel: [scale(SONNET, 0.5), scale(NOVA, 0.5), { modelKey: 'meta.llama3-3-70b-instruct', costUsd: 50 }] });
+    const out = billedCeiling(rec, [
+      { modelKey: 'anthropic.claude-sonnet-4-5', actualUsd: 60, routedCeilingUsd: 15 },
+      { modelKey: 'amazon.nova-lite', actualUsd: 4, routedCeilingUsd: 4 },
+      { modelKey: 'meta.llama3-3-70b-instruct', actualUsd: 50, routedCeilingUsd: 1 },
+    ]);
+    expect(out.byModel.map((m) => m.modelKey).sort()).toEqual(['amazon.nova-lite', 'anthropic.claude-sonnet-4-5']);
+    // Sonnet: 75% of its $121.05 bill; Nova Lite: nothing to save.
+    expect(out.savingsCeilingUsd).toBeCloseTo(121.05 * 0.75, 9);
+    expect(out.coveredBilledUsd).toBeCloseTo(121.05 + 7.86, 9);
+    expect(out.shareOfBill).toBeCloseTo((121.05 * 0.75) / 137.16, 12);
+    expect(out.savingsCeilingUsd).toBeLessThanOrEqual(out.coveredBilledUsd);
   });
 });

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEvalInputs, renderAnalyzeHtml, renderReportHtml } from '../../src/report/html/index.js';
 import { trusted } from '../../src/report/html/html.js';
 import { page as pageShell } from '../../src/report/html/page.js';
-import { PAYLOADS, ROOT, fixture, fixtureText } from './helpers.js';
+import { FULL_REPORT_CHARTS, PAYLOADS, ROOT, fixture, fixtureText } from './helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
@@ -119,20 +119,7 @@ describe('report in headless Chromium', () => {
     expect(dialogs).toEqual([]);
     expect(requests).toEqual([pathToFileURL(files.full!).href]);
     const boxes = await chartBoxes(page);
-    expect(boxes.map((b) => b.id)).toEqual([
-      'fig-distribution',
-      'fig-waterfall',
-      'fig-by-model',
-      'fig-by-group-0',
-      'fig-by-group-1',
-      'fig-eval-0',
-      'fig-eval-1',
-      'fig-curve',
-      'fig-reconciliation',
-      'fig-costs-model',
-      'fig-costs-kind',
-      'fig-costs-period',
-    ]);
+    expect(boxes.map((b) => b.id)).toEqual(FULL_REPORT_CHARTS);
     for (const b of boxes) {
       expect(b.width, b.id).toBeGreaterThan(150);
       expect(b.height, b.id).toBeGreaterThan(80);

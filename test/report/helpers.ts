@@ -81,3 +81,19 @@ export function disallowedMarkup(html: string): string[] {
   const { tags, attributes } = scanTags(html);
   return [...tags.filter((t) => !ALLOWED_TAGS.has(t)).map((t) => `<${t}>`), ...attributes.filter((a) => a.startsWith('on') || a === 'src' || a === 'srcdoc' || a === 'formaction').map((a) => `@${a}`)];
 }
+
+/** The charts of the full-report fixture, in page order. */
+export const FULL_REPORT_CHARTS = [
+  'fig-distribution',
+  'fig-waterfall',
+  'fig-by-model',
+  'fig-by-group-0',
+  'fig-by-group-1',
+  'fig-eval-0',
+  'fig-eval-1',
+  'fig-curve',
+  'fig-reconciliation',
+  'fig-costs-model',
+  'fig-costs-kind',
+  'fig-costs-period',
+];

@@ -21,7 +21,7 @@ import { html, prose, trusted } from '../../src/report/html/html.js';
 import { paretoFront, readCurve } from '../../src/report/html/sections/calibrate.js';
 import { readReconciliation } from '../../src/report/html/sections/costs.js';
 import { fmtByKey, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../../src/report/html/format.js';
-import { PAYLOADS, disallowedMarkup, fixture, fixtureText } from './helpers.js';
+import { FULL_REPORT_CHARTS, PAYLOADS, disallowedMarkup, fixture, fixtureText } from './helpers.js';
 
 /** Text of the element with this id: tags dropped, entities of the escaper decoded. */
 function section(page: string, id: string): string {
@@ -252,20 +252,7 @@ describe('renderReportHtml', () => {
 
   it('draws every chart as inline SVG', () => {
     const charts = [...full.matchAll(/data-chart="([^"]+)"><svg[^>]*width="(\d+(?:\.\d+)?)"[^>]*height="(\d+(?:\.\d+)?)"/g)];
-    expect(charts.map((m) => m[1])).toEqual([
-      'fig-distribution',
-      'fig-waterfall',
-      'fig-by-model',
-      'fig-by-group-0',
-      'fig-by-group-1',
-      'fig-eval-0',
-      'fig-eval-1',
-      'fig-curve',
-      'fig-reconciliation',
-      'fig-costs-model',
-      'fig-costs-kind',
-      'fig-costs-period',
-    ]);
+    expect(charts.map((m) => m[1])).toEqual(FULL_REPORT_CHARTS);
     for (const m of charts) {
       expect(Number(m[2])).toBeGreaterThan(100);
       expect(Number(m[3])).toBeGreaterThan(50);

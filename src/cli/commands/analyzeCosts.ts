@@ -10,26 +10,11 @@ import type { AnalyzeFlags } from './analyze.js';
 /** `reconciliation` in analyze's JSON: the costs module's Reconciliation, its source, and the billed ceiling. */
 export type AnalyzeReconciliation = import('../../costs/reconcile.js').Reconciliation & {
   source: string;
-  billedCeiling: BilledCeiling;
+  billedCeiling: import('../../costs/reconcile.js').BilledCeiling;
 };
 
-/**
- * The ceiling in billed dollars: for each model both the bill and the logs
- * have, its billed spend × (1 − routed ceiling ÷ actual) of its logged
- * traffic. Billed spend the logs do not explain is not extrapolated.
- */
-export interface BilledCeiling {
-  /** Billed spend of the models the logs cover. */
-  coveredBilledUsd: number;
-  billedUsd: number;
-  savingsCeilingUsd: number;
-  /** savingsCeilingUsd ÷ the whole billed Bedrock spend. */
-  shareOfBill: number;
-  byModel: { modelKey: string; billedUsd: number; ceilingPct: number; savingsUsd: number }[];
-}
-
 export async function attachReconciliation(report: AnalyzeReport, flags: AnalyzeFlags): Promise<void> {
-  const { loadCostsReport, reconcile, billingRangeFor } = await import('../../costs/index.js');
+  const { loadCostsReport, reconcile, billingRangeFor, billedCeiling } = await import('../../costs/index.js');
   const live = flags.costExplorer === 'live';
   if (!report.period) throw new InputError('the logs have no parseable timestamps, so their period cannot be matched to the bill', '--cost-explorer');
   const costs = live
@@ -51,20 +36,9 @@ export async function attachReconciliation(report: AnalyzeReport, flags: Analyze
     byModel: [...byKey.values()].map(({ routedUsd: _r, ...m }) => m),
     sampleRate: report.sample ? report.sample.size / report.sample.of : undefined,
   });
-  const byModel = reconciliation.byModel
-    .filter((m) => m.billedUsd > 0 && byKey.get(m.modelKey)?.costUsd)
-    .map((m) => {
-      const e = byKey.get(m.modelKey)!;
-      const ceiling = Math.max(0, 1 - e.routedUsd / e.costUsd);
-      return { modelKey: m.modelKey, billedUsd: m.billedUsd, ceilingPct: ceiling * 100, savingsUsd: m.billedUsd * ceiling };
-    });
-  const savingsCeilingUsd = byModel.reduce((s, m) => s + m.savingsUsd, 0);
-  const billed: BilledCeiling = {
-    coveredBilledUsd: byModel.reduce((s, m) => s + m.billedUsd, 0),
-    billedUsd: reconciliation.billedUsd,
-    savingsCeilingUsd,
-    shareOfBill: reconciliation.billedUsd > 0 ? savingsCeilingUsd / reconciliation.billedUsd : 0,
-    byModel,
-  };
+  const billed = billedCeiling(
+    reconciliation,
+    [...byKey.values()].map((m) => ({ modelKey: m.modelKey, actualUsd: m.costUsd, routedCeilingUsd: m.routedUsd })),
+  );
   report.reconciliation = { source: live ? 'Cost Explorer (live)' : flags.costExplorer!, ...reconciliation, billedCeiling: billed } satisfies AnalyzeReconciliation;
 }
