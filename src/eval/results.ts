@@ -81,18 +81,20 @@ export function latestByKey(results: Iterable<EvalResult>): Map<string, EvalResu
 }
 
 /**
- * Appends result lines as results arrive. Lines are group-committed: while one
- * write is in flight, the lines that arrive queue up and go out together in the
- * next write call, so a busy run does not pay a system call per item on the
+ * Appends result lines as results arrive. Lines are group-committed: the lines
+ * of one turn of the event loop go out together in one write call right after
+ * it (setImmediate), and while a write is in flight the next lines queue up
+ * for the one after, so a busy run does not pay a system call per item on the
  * main thread. A line is never split across write calls (short writes aside),
  * so a killed run leaves whole lines plus at worst one cut last line, which
  * --resume drops; lines still queued at a SIGKILL are simply run again
- * (the response cache makes that free).
+ * (the response cache, written before the line, makes that free).
  */
 export class ResultsWriter {
   private fd: number | undefined;
   private queue: string[] = [];
   private writing = false;
+  private scheduled = false;
   private failure: Error | undefined;
   private idle: (() => void)[] = [];
 
@@ -109,8 +111,17 @@ export class ResultsWriter {
     if (this.failure) throw this.failure;
     if (this.fd === undefined) throw new Error('results writer is closed');
     this.queue.push(`${JSON.stringify(r)}\n`);
-    if (!this.writing) this.pump();
+    if (!this.writing && !this.scheduled) {
+      // Lines that arrive in the same turn of the event loop go out in one write.
+      this.scheduled = true;
+      setImmediate(this.kick);
+    }
   }
+
+  private readonly kick = (): void => {
+    this.scheduled = false;
+    if (!this.writing && this.queue.length > 0 && this.fd !== undefined) this.pump();
+  };
 
   private pump(): void {
     const fd = this.fd!;
@@ -134,6 +145,7 @@ export class ResultsWriter {
 
   /** Resolves when every queued line is in the file. */
   async flush(): Promise<void> {
+    if (!this.writing && this.queue.length > 0 && !this.failure) this.pump();
     if (this.writing) await new Promise<void>((resolve) => this.idle.push(resolve));
     if (this.failure) throw this.failure;
   }

@@ -24,13 +24,13 @@ import { InputError, UsageError } from '../errors.js';
 import type { Catalog, PriceLookup } from '../pricing/index.js';
 import { createClient } from '../providers/index.js';
 import { RecordingWriter } from '../providers/replay.js';
-import { ProviderError, ThrottledError, TransientError, type InvokeResult, type ModelClient, type Usage } from '../providers/types.js';
+import { AttemptSignal, ProviderError, ThrottledError, TransientError, type InvokeResult, type ModelClient, type Usage } from '../providers/types.js';
 import { cacheKey, toCached, ResponseCache, DEFAULT_CACHE_DIR, type ResponseStore } from './cache.js';
 import { bundledDatasets, loadDataset } from './dataset.js';
-import { gradeCase, isGraderType, type GradeContext } from './graders/index.js';
+import { gradeCaseNow, isGraderType, type CaseGrade, type GradeContext } from './graders/index.js';
 import { openResults, resultKey, type ResultsWriter } from './results.js';
 import { summarize, type EvalSummary, type RunCounts, type SummaryInput } from './summary.js';
-import { RESULTS_SCHEMA_VERSION, type EvalResult, type GoldenCase, type GoldenDataset, type NamedGradeResult } from './types.js';
+import { RESULTS_SCHEMA_VERSION, type EvalResult, type GoldenCase, type GoldenDataset } from './types.js';
 
 /** A tier as the runner uses it: a client plus inference parameters. */
 export interface TierRun {
@@ -54,7 +54,8 @@ export interface RunItem {
   tier: TierRun;
 }
 
-export type ItemGrader = (c: GoldenCase, output: string) => Promise<{ pass: boolean; score: number; graders: NamedGradeResult[] }>;
+/** Grades an answer; may answer at once (synchronous graders) or with a promise (llm-judge). */
+export type ItemGrader = (c: GoldenCase, output: string) => CaseGrade | Promise<CaseGrade>;
 
 /** Cost in USD of one answer, or null when the model has no price (never a silent 0). */
 export type ItemPricer = (tier: TierRun, answeringModel: string, usage: Usage) => number | null;
@@ -134,6 +135,16 @@ export const DEFAULT_BACKOFF = { baseMs: 500, maxMs: 20_000 };
 /** An item given up because the run was stopped or aborted. */
 class Cancelled extends Error {}
 
+/** How one attempt ended. */
+interface Attempted {
+  res?: InvokeResult;
+  err?: ProviderError;
+  /** The run was aborted while the attempt was in flight. */
+  cancelled?: boolean;
+  /** The limiter's sequence number of the attempt (for once-per-round throttle cuts). */
+  seq: number;
+}
+
 /** setTimeout as a promise that an AbortSignal cuts short (resolves early, never rejects). */
 export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
@@ -173,6 +184,15 @@ export class AdaptiveLimiter {
   ) {
     this.limit = max;
     this.minLimit = max;
+  }
+
+  /** A permit at once if one is free (and nobody waits): the attempt's sequence number, else undefined. */
+  tryAcquire(): number | undefined {
+    if (this.inFlight < this.limit && this.waiters.length === 0) {
+      this.inFlight++;
+      return this.seq++;
+    }
+    return undefined;
   }
 
   /** Waits for a permit; resolves with the attempt's sequence number. */
@@ -233,9 +253,30 @@ export class AdaptiveLimiter {
 
 type ResultBody = Omit<EvalResult, 'schemaVersion' | 'datasetId' | 'itemId' | 'tier' | 'task' | 'category' | 'confidence' | 'invokedModel' | 'source'>;
 
-/** A results line for an item: identity, the body, then the item's task and category. */
-function resultLine(item: RunItem, body: ResultBody): EvalResult {
-  const r: EvalResult = { schemaVersion: RESULTS_SCHEMA_VERSION, datasetId: item.datasetId, itemId: item.case.id, tier: item.tier.name, ...body };
+/**
+ * A results line for an item: identity, the body, then the item's task and
+ * category. Built as one literal in a fixed key order (not a spread) so every
+ * line has the same shape, which keeps JSON.stringify on its fast path.
+ */
+function resultLine(item: RunItem, b: ResultBody): EvalResult {
+  const r: EvalResult = {
+    schemaVersion: RESULTS_SCHEMA_VERSION,
+    datasetId: item.datasetId,
+    itemId: item.case.id,
+    tier: item.tier.name,
+    model: b.model,
+    pass: b.pass,
+    score: b.score,
+    inputTokens: b.inputTokens,
+    outputTokens: b.outputTokens,
+    cacheReadTokens: b.cacheReadTokens,
+    cacheWriteTokens: b.cacheWriteTokens,
+    costUsd: b.costUsd,
+    latencyMs: b.latencyMs,
+    output: b.output,
+    graders: b.graders,
+  };
+  if (b.error !== undefined) r.error = b.error;
   if (item.case.task !== undefined) r.task = item.case.task;
   if (item.case.category !== undefined) r.category = item.case.category;
   return r;
@@ -307,51 +348,66 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
     });
   };
 
-  /** One attempt under a permit, with its own timeout. */
-  const attempt = async (item: RunItem): Promise<{ res?: InvokeResult; err?: ProviderError; seq: number }> => {
-    const seq = await limiter.acquire(abort.signal);
-    const ac = new AbortController();
-    let timedOut = false;
-    let fail!: (e: unknown) => void;
-    // Settles the attempt on timeout or abort even if a client does not honour its signal.
-    const guard = new Promise<never>((_, reject) => (fail = reject));
-    const stopAttempt = (reason: DOMException) => {
-      ac.abort(reason);
-      fail(new TransientError(`${reason.name}: ${reason.message}`, { code: reason.name, cause: reason }));
-    };
-    const timer = setTimeout(() => {
-      timedOut = true;
-      stopAttempt(new DOMException(`no response within ${opts.timeoutMs} ms`, 'TimeoutError'));
-    }, opts.timeoutMs);
-    inflight.add(stopAttempt);
-    try {
-      const { tier } = item;
-      const call = tier.client.invoke({
-        input: item.case.input,
-        signal: ac.signal,
-        ref: { datasetId: item.datasetId, itemId: item.case.id, datasetFile: item.datasetFile },
-        maxTokens: tier.maxTokens,
-        temperature: tier.temperature,
-        stopSequences: tier.stopSequences,
-      });
-      const res = await Promise.race([call, guard]);
-      return { res, seq };
-    } catch (e) {
-      if (abort.signal.aborted) throw new Cancelled();
-      if (timedOut) return { err: new TransientError(`TimeoutError: no response within ${opts.timeoutMs} ms`, { code: 'TimeoutError', cause: e }), seq };
-      if (e instanceof ProviderError) return { err: e, seq };
-      // Not a provider error: a bug or an unexpected failure. Reported on the item, not retried.
-      return { err: new ProviderError(`${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`, { retryable: false, code: 'Error' }), seq };
-    } finally {
-      clearTimeout(timer);
-      inflight.delete(stopAttempt);
-      limiter.release();
-    }
+  /**
+   * One attempt under a permit, with its own timeout. Settles exactly once:
+   * with the answer, with the provider's error, with a timeout, or cancelled
+   * when the run is aborted, even if a client does not honour its signal.
+   */
+  const attempt = (item: RunItem): Promise<Attempted> => {
+    if (abort.signal.aborted) return Promise.resolve({ cancelled: true, seq: -1 });
+    const seq = limiter.tryAcquire();
+    if (seq === undefined) return limiter.acquire(abort.signal).then((s) => start(item, s));
+    return start(item, seq);
   };
+
+  const start = (item: RunItem, seq: number): Promise<Attempted> =>
+    new Promise<Attempted>((resolve) => {
+      const signal = new AttemptSignal();
+      let settled = false;
+      const finish = (outcome: Attempted): void => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        inflight.delete(stopAttempt);
+        limiter.release();
+        resolve(outcome);
+      };
+      const stopAttempt = (reason: DOMException): void => {
+        signal.abort(reason);
+        if (abort.signal.aborted) finish({ cancelled: true, seq });
+        else finish({ err: new TransientError(`TimeoutError: no response within ${opts.timeoutMs} ms`, { code: 'TimeoutError', cause: reason }), seq });
+      };
+      const timer = setTimeout(() => stopAttempt(new DOMException(`no response within ${opts.timeoutMs} ms`, 'TimeoutError')), opts.timeoutMs);
+      inflight.add(stopAttempt);
+      const { tier } = item;
+      let call: Promise<InvokeResult>;
+      try {
+        call = tier.client.invoke({
+          input: item.case.input,
+          signal,
+          ref: { datasetId: item.datasetId, itemId: item.case.id, datasetFile: item.datasetFile },
+          maxTokens: tier.maxTokens,
+          temperature: tier.temperature,
+          stopSequences: tier.stopSequences,
+        });
+      } catch (e) {
+        call = Promise.reject(e);
+      }
+      call.then(
+        (res) => finish({ res, seq }),
+        (e: unknown) => {
+          if (abort.signal.aborted) return finish({ cancelled: true, seq });
+          if (e instanceof ProviderError) return finish({ err: e, seq });
+          // Not a provider error: a bug or an unexpected failure. Reported on the item, not retried.
+          finish({ err: new ProviderError(`${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`, { retryable: false, code: 'Error' }), seq });
+        },
+      );
+    });
 
   const invokeWithRetry = async (item: RunItem): Promise<InvokeResult> => {
     for (let k = 0; ; k++) {
-      const { res, err, seq } = await attempt(item);
+      const { res, err, seq, cancelled } = await attempt(item);
+      if (cancelled) throw new Cancelled();
       if (res) {
         limiter.onSuccess();
         return res;
@@ -405,7 +461,8 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
           opts.onLiveResponse?.(item, res);
         }
       }
-      const graded = await opts.grade(item.case, res.output);
+      const g = opts.grade(item.case, res.output);
+      const graded = g instanceof Promise ? await g : g;
       const costUsd = opts.price(tier, res.invokedModel ?? res.model ?? tier.model, res.usage);
       result = resultLine(item, {
         model: res.model ?? tier.model,
@@ -464,36 +521,49 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
     progress();
   };
 
-  // Scheduling: at most `concurrency` items in progress; attempts are further capped by the limiter.
-  let inProgress = 0;
-  let wake: (() => void) | undefined;
-  const slotFreed = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  stop.signal.addEventListener('abort', slotFreed);
-  const pending = new Set<Promise<void>>();
-  try {
-    for await (const item of items) {
-      while (inProgress >= concurrency && !stop.signal.aborted) await new Promise<void>((r) => (wake = r));
-      if (stop.signal.aborted) {
-        stats.stopped = true;
-        break;
+  // Scheduling: `concurrency` lanes, each taking the next item from the plan
+  // when its last one is done, so at most `concurrency` items are in progress
+  // (attempts are further capped by the limiter). A sync plan is read without
+  // a promise per item.
+  const sync = Symbol.iterator in items;
+  const iterator = sync ? (items as Iterable<RunItem>)[Symbol.iterator]() : (items as AsyncIterable<RunItem>)[Symbol.asyncIterator]();
+  let planError: { error: unknown } | undefined;
+  let exhausted = false;
+  const lane = async (): Promise<void> => {
+    for (;;) {
+      if (exhausted || planError) return;
+      let next: IteratorResult<RunItem>;
+      try {
+        next = sync ? (iterator as Iterator<RunItem>).next() : await iterator.next();
+      } catch (e) {
+        planError ??= { error: e };
+        return;
       }
-      inProgress++;
-      const p: Promise<void> = runOne(item).finally(() => {
-        inProgress--;
-        pending.delete(p);
-        slotFreed();
-      });
-      pending.add(p);
+      if (next.done) {
+        exhausted = true;
+        return;
+      }
+      if (stop.signal.aborted) {
+        // An item taken but not run: the run stopped before every item was scheduled.
+        stats.stopped = true;
+        return;
+      }
+      try {
+        await runOne(next.value);
+      } catch (e) {
+        // runOne catches item failures; this is a failing hook (onProgress).
+        fatal ??= e;
+        onAbort();
+      }
     }
+  };
+  try {
+    await Promise.all(Array.from({ length: concurrency }, lane));
   } finally {
-    await Promise.all(pending);
     opts.stopSignal?.removeEventListener('abort', onStop);
     opts.abortSignal?.removeEventListener('abort', onAbort);
   }
+  if (planError) throw planError.error;
   if (stop.signal.aborted && (opts.total === undefined || stats.done + stats.cancelled < opts.total)) stats.stopped = true;
   stats.minLimit = limiter.minLimit;
   if (fatal) throw fatal;
@@ -619,21 +689,28 @@ export function makePricer(pricing: PricingApi, catalog: Catalog, onUnpriced?: (
     return memo.get(k);
   };
   const reported = new Set<string>();
-  const pricer = (tier: TierRun, answering: string, usage: Usage): number | null => {
+  // The price an answer is billed at, per tier and answering model: resolved once.
+  const resolved = new WeakMap<TierRun, Map<string, PriceLookup | undefined>>();
+  const resolve = (tier: TierRun, answering: string): PriceLookup | undefined => {
     const candidates = [tier.priceAs, answering, tier.model].filter((m): m is string => Boolean(m));
     for (const m of candidates) {
       const hit = lookup(m, tier.region);
-      if (hit) {
-        const money = costOf({ input: usage.inputTokens, output: usage.outputTokens, cacheRead: usage.cacheReadTokens, cacheWrite: usage.cacheWriteTokens }, hit.price);
-        return moneyToUsd(money);
-      }
+      if (hit) return hit;
     }
     const name = candidates[0] ?? answering;
     if (!reported.has(name)) {
       reported.add(name);
       onUnpriced?.(name);
     }
-    return null;
+    return undefined;
+  };
+  const pricer = (tier: TierRun, answering: string, usage: Usage): number | null => {
+    let byModel = resolved.get(tier);
+    if (!byModel) resolved.set(tier, (byModel = new Map()));
+    let hit = byModel.get(answering);
+    if (hit === undefined && !byModel.has(answering)) byModel.set(answering, (hit = resolve(tier, answering)));
+    if (!hit) return null;
+    return moneyToUsd(costOf({ input: usage.inputTokens, output: usage.outputTokens, cacheRead: usage.cacheReadTokens, cacheWrite: usage.cacheWriteTokens }, hit.price));
   };
   return Object.assign(pricer, { lookup });
 }
@@ -737,7 +814,7 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
       timeoutMs,
       ...(o.retries !== undefined ? { retries: o.retries } : {}),
       ...(cache ? { cache } : {}),
-      grade: (c, output) => gradeCase(c, output, gradeCtx),
+      grade: (c, output) => gradeCaseNow(c, output, gradeCtx),
       price: pricer,
       onResult: (r) => {
         writer?.write(r);

@@ -2,7 +2,7 @@
  * One mapping from "what the wire said" to the retry decision, shared by the
  * Bedrock and OpenAI-compatible providers so they retry the same things.
  */
-import { ProviderError, ThrottledError, TransientError, ValidationError } from './types.js';
+import { ProviderError, ThrottledError, TransientError, ValidationError, type RequestSignal } from './types.js';
 
 /** Error types that are retryable whatever their status (Bedrock's ModelNotReady is a 429). */
 const TRANSIENT_CODES = new Set([
@@ -35,7 +35,7 @@ export function networkError(e: unknown): ProviderError {
 }
 
 /** The error for a request the caller aborted (timeout or Ctrl-C): the runner knows which. */
-export function abortedError(signal: AbortSignal): ProviderError {
+export function abortedError(signal: RequestSignal): ProviderError {
   const reason = signal.reason as { name?: string; message?: string } | undefined;
   const code = reason?.name === 'TimeoutError' ? 'TimeoutError' : 'Aborted';
   return new TransientError(`${code}: ${reason?.message ?? 'request aborted'}`, { code, cause: signal.reason });

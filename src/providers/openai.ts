@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { abortedError, errorFromResponse, networkError } from './classify.js';
-import { TransientError, type ClientOptions, type InvokeRequest, type InvokeResult, type ModelClient } from './types.js';
+import { platformSignal, TransientError, type ClientOptions, type InvokeRequest, type InvokeResult, type ModelClient } from './types.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
@@ -45,11 +45,13 @@ export class OpenAIClient implements ModelClient {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(this.url, { method: 'POST', headers: this.headers, body: JSON.stringify(chatRequest(this.model, req)), signal: req.signal });
+      res = await fetch(this.url, { method: 'POST', headers: this.headers, body: JSON.stringify(chatRequest(this.model, req)), signal: platformSignal(req.signal) });
       text = await res.text();
     } catch (e) {
       if (req.signal.aborted) throw abortedError(req.signal);
       throw networkError(e);
+    } finally {
+      if (!(req.signal instanceof AbortSignal)) req.signal.onabort = null;
     }
     const latencyMs = Math.round(performance.now() - start);
     let body: unknown;

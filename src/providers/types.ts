@@ -28,9 +28,50 @@ export interface InvokeRequest {
   temperature?: number;
   stopSequences?: string[];
   /** Aborts the request (per-request timeout or the user's Ctrl-C). */
-  signal: AbortSignal;
+  signal: RequestSignal;
   /** Required by replay; ignored by live providers. */
   ref?: ItemRef;
+}
+
+/**
+ * What aborts a request: a platform AbortSignal, or the runner's lighter
+ * AttemptSignal. Both have `aborted`, `reason` and an `onabort` handler slot,
+ * which is also the AWS SDK's own abort-signal shape.
+ */
+export interface RequestSignal {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  // `any`: the DOM and SDK types disagree on the handler's `this` and event.
+  onabort: ((this: any, ev: any) => any) | null;
+}
+
+/**
+ * One attempt's abort signal: `abort(reason)` sets `aborted` and `reason` and
+ * calls the one `onabort` handler (its consumer: the SDK's HTTP handler, or a
+ * provider's link to an AbortController). No EventTarget, no listeners: the
+ * runner makes one per attempt, and a platform AbortSignal costs an
+ * AbortController plus listener pairs on every request.
+ */
+export class AttemptSignal implements RequestSignal {
+  aborted = false;
+  reason: unknown = undefined;
+  onabort: ((this: any, ev: any) => any) | null = null;
+
+  abort(reason: unknown): void {
+    if (this.aborted) return;
+    this.aborted = true;
+    this.reason = reason;
+    this.onabort?.call(this, undefined);
+  }
+}
+
+/** A platform AbortSignal for APIs that need one (fetch): the signal itself, or one linked to it. */
+export function platformSignal(signal: RequestSignal): AbortSignal {
+  if (signal instanceof AbortSignal) return signal;
+  const ac = new AbortController();
+  if (signal.aborted) ac.abort(signal.reason);
+  else signal.onabort = () => ac.abort(signal.reason);
+  return ac.signal;
 }
 
 export interface InvokeResult {

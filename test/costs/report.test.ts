@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { loadCostsReport, readCostFiles } from '../../src/costs/index.js';
@@ -9,7 +8,6 @@ import { InputError, UsageError } from '../../src/errors.js';
 import { GROUP_DEFINITIONS, resultByTime } from '../helpers/cost-explorer-server.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../../shared/datasets/aws-formats/cost-explorer-example.json', import.meta.url));
-const example = (): Record<string, unknown> => JSON.parse(readFileSync(EXAMPLE, 'utf8')) as Record<string, unknown>;
 
 describe('the real-shaped Cost Explorer example, parsed exactly', () => {
   it('totals billed Bedrock spend by model, token kind, tier and period', async () => {

@@ -7,6 +7,7 @@ import {
   JUDGE_PROMPT,
   extractJson,
   gradeCase,
+  gradeCaseNow,
   GRADER_NAMES,
   parseJudgeReply,
   runGrader,
@@ -238,6 +239,27 @@ describe('combining graders', () => {
   it('an unknown grader type is an InputError that lists GRADER_NAMES', async () => {
     await expect(gradeCase(kase('a', { graders: [{ type: 'fuzzy-match' }] }), 'a')).rejects.toThrow(InputError);
     await expect(gradeCase(kase('a'), 'a', { defaultGrader: 'nope' })).rejects.toThrow(`unknown grader "nope" (graders: ${GRADER_NAMES.join(', ')}`);
+  });
+
+  it('gradeCaseNow answers at once for synchronous graders and with a promise once a judge is involved', async () => {
+    const sync = gradeCaseNow(kase('Paris', { graders: [{ type: 'icontains', value: 'paris' }, { type: 'not-contains', value: 'Lyon' }] }), 'Paris.');
+    expect(sync).not.toBeInstanceOf(Promise);
+    expect(sync).toMatchObject({ pass: true, score: 1, graders: [{ grader: 'icontains', pass: true }, { grader: 'not-contains', pass: true }] });
+
+    const judge = async () => '{"score": 4, "reason": "thin"}';
+    const c = kase('Paris', { reference: 'Paris', graders: [{ type: 'icontains', value: 'paris' }, { type: 'llm-judge', required: false }, { type: 'exact', value: 'Paris' }] });
+    const mixed = gradeCaseNow(c, 'Paris', { judge });
+    expect(mixed).toBeInstanceOf(Promise);
+    const r = await mixed;
+    // Same verdict as gradeCase, graders in declaration order.
+    expect(r).toEqual(await gradeCase(c, 'Paris', { judge }));
+    expect(r.graders.map((g) => [g.grader, g.pass])).toEqual([['icontains', true], ['llm-judge', false], ['exact', true]]);
+    expect(r.pass).toBe(true);
+    expect(r.score).toBeCloseTo((1 + 0.4 + 1) / 3, 6);
+    // A judge that rejects is a grader error on that grader, not a crash.
+    const failing = await gradeCaseNow(c, 'Paris', { judge: () => Promise.reject(new Error('throttled')) });
+    expect(failing.pass).toBe(false);
+    expect(failing.graders[1]!.reason).toBe('grader error: the judge failed: throttled');
   });
 
   it('registers every family of the issue', () => {

@@ -27,6 +27,14 @@ const res = (itemId: string, over: Partial<EvalResult> = {}): EvalResult => ({
   ...over,
 });
 
+async function waitFor(cond: () => boolean, ms = 2_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
 describe('results file', () => {
   it('writes one whole line per result', async () => {
     const file = path.join(tmp(), 'r.jsonl');
@@ -38,6 +46,21 @@ describe('results file', () => {
     expect(lines).toHaveLength(3);
     expect(lines[2]).toBe('');
     expect(JSON.parse(lines[1]!).output).toBe('multi\nline');
+  });
+
+  it('appends as results arrive: lines of one turn go out together, later ones follow without a close', async () => {
+    const file = path.join(tmp(), 'r.jsonl');
+    const w = new ResultsWriter(file);
+    w.write(res('a'));
+    w.write(res('b'));
+    // Nothing is written inside the turn that queued the lines…
+    expect(readFileSync(file, 'utf8')).toBe('');
+    // …and both are in the file once it is over, before any flush or close.
+    await waitFor(() => readFileSync(file, 'utf8').split('\n').length === 3);
+    w.write(res('c'));
+    await w.flush();
+    expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).itemId)).toEqual(['a', 'b', 'c']);
+    await w.close();
   });
 
   it('resume keeps finished lines, drops errored, cut and unreadable ones, then appends', async () => {

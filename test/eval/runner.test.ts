@@ -119,7 +119,7 @@ describe('runItems', () => {
   it('times out a hung attempt through the AbortSignal and retries it', async () => {
     const client = new FakeClient('m', (t, n, req) => {
       if (n > 1) return ok(t);
-      return new Promise((_, reject) => req.signal.addEventListener('abort', () => reject(new TransientError('Aborted', { code: 'Aborted' }))));
+      return new Promise((_, reject) => (req.signal.onabort = () => reject(new TransientError('Aborted', { code: 'Aborted' }))));
     });
     const o = options({ timeoutMs: 20 });
     const stats = await runItems(items(1, { name: 't', model: 'm', client }), o);
@@ -231,7 +231,7 @@ describe('runItems', () => {
     const abort = new AbortController();
     const client = new FakeClient('m', (t, _n, req) => {
       if (t === 'q0') return ok(t);
-      return new Promise((_, reject) => req.signal.addEventListener('abort', () => reject(new TransientError('Aborted'))));
+      return new Promise((_, reject) => (req.signal.onabort = () => reject(new TransientError('Aborted'))));
     });
     const o = options({ concurrency: 3, abortSignal: abort.signal });
     o.onResult = (r) => {
@@ -243,6 +243,26 @@ describe('runItems', () => {
     // q1, q2 and q3 (scheduled when q0 finished) were in flight.
     expect(stats.cancelled).toBe(3);
     expect(stats.stopped).toBe(true);
+  });
+
+  it('a plan that throws stops scheduling; items already taken finish, then the error surfaces', async () => {
+    const client = new FakeClient('m', (t) => ok(t));
+    const all = items(3, { name: 't', model: 'm', client });
+    function* plan() {
+      yield* all;
+      throw new Error('dataset read failed');
+    }
+    const o = options({ concurrency: 2 });
+    await expect(runItems(plan(), o)).rejects.toThrow('dataset read failed');
+    expect(o.results.map((r) => r.itemId).sort()).toEqual(['q0', 'q1', 'q2']);
+    // The same through an async plan.
+    async function* asyncPlan() {
+      yield* all;
+      throw new Error('stream cut');
+    }
+    const o2 = options({ concurrency: 2 });
+    await expect(runItems(asyncPlan(), o2)).rejects.toThrow('stream cut');
+    expect(o2.results).toHaveLength(3);
   });
 
   it('a grader crash is an item error; a failing onResult stops the run', async () => {

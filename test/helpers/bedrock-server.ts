@@ -26,6 +26,8 @@ export interface LoggedRequest {
   accessKeyId?: string;
   /** Status the server answered with; undefined while pending or when the socket was dropped. */
   status?: number;
+  /** The client closed the connection before an answer (a `hang` reply cut by the client's abort). */
+  cancelled?: boolean;
 }
 
 export interface Reply {
@@ -144,6 +146,7 @@ export async function startBedrockServer(behaviour: Behaviour = echo): Promise<B
         if (reply.delayMs) await new Promise((r) => setTimeout(r, reply.delayMs));
         if (reply.hang) {
           await new Promise<void>((r) => res.on('close', () => r()));
+          entry.cancelled = !res.writableFinished;
           inFlight--;
           return;
         }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BedrockClient } from '../../src/providers/bedrock.js';
-import { ThrottledError, TransientError, ValidationError } from '../../src/providers/types.js';
+import { AttemptSignal, ThrottledError, TransientError, ValidationError, type RequestSignal } from '../../src/providers/types.js';
 import { awsError, converseOk, startBedrockServer, throttled, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';
 
 let server: BedrockServer;
@@ -16,7 +16,15 @@ beforeEach(() => {
 const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const client = () => new BedrockClient({ model: MODEL, region: 'us-east-1', endpoint: server.url, concurrency: 4 });
 const input = { system: 'be brief', messages: [{ role: 'user' as const, content: 'What is 2+2?' }] };
-const call = (c: BedrockClient, signal = new AbortController().signal) => c.invoke({ input, maxTokens: 64, temperature: 0, stopSequences: ['END'], signal });
+const call = (c: BedrockClient, signal: RequestSignal = new AbortController().signal) => c.invoke({ input, maxTokens: 64, temperature: 0, stopSequences: ['END'], signal });
+
+async function waitUntil(cond: () => boolean, ms = 5_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
 
 describe('BedrockClient against a local Converse endpoint', () => {
   it('sends the Converse request and reads text, usage with cache tokens', async () => {
@@ -108,6 +116,28 @@ describe('BedrockClient against a local Converse endpoint', () => {
     const e = await p;
     expect(e).toBeInstanceOf(TransientError);
     expect((e as TransientError).code).toBe('TimeoutError');
+    c.close();
+  });
+
+  it("cuts the HTTP request on the runner's AttemptSignal and drops the SDK's handler after each call", async () => {
+    const c = client();
+    server.setBehaviour(() => converseOk('fine'));
+    const done = new AttemptSignal();
+    expect((await call(c, done)).output).toBe('fine');
+    // The SDK set its abort handler for the call; it is gone once the call is over.
+    expect(done.onabort).toBeNull();
+
+    server.setBehaviour(() => ({ hang: true }));
+    const before = server.requests.length;
+    const signal = new AttemptSignal();
+    const p = call(c, signal).catch((x: unknown) => x);
+    await waitUntil(() => server.requests.length > before);
+    signal.abort(new DOMException('no response within 50 ms', 'TimeoutError'));
+    const e = await p;
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as TransientError).code).toBe('TimeoutError');
+    // The server saw the connection closed: the request was cut, not just given up on.
+    await waitUntil(() => server.requests[before]!.cancelled === true);
     c.close();
   });
 

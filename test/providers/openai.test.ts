@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAIClient, OpenAIClient } from '../../src/providers/openai.js';
-import { ThrottledError, TransientError, ValidationError } from '../../src/providers/types.js';
+import { AttemptSignal, ThrottledError, TransientError, ValidationError, type RequestSignal } from '../../src/providers/types.js';
 import { chatError, chatOk, startOpenAIServer, type OpenAIServer } from '../helpers/openai-server.js';
 import { InputError } from '../../src/errors.js';
 
@@ -14,7 +14,7 @@ beforeEach(() => {
 });
 
 const input = { system: 'sys', messages: [{ role: 'user' as const, content: 'hello' }] };
-const call = (c: OpenAIClient, signal = new AbortController().signal) => c.invoke({ input, maxTokens: 32, temperature: 0.2, stopSequences: ['\n\n'], signal });
+const call = (c: OpenAIClient, signal: RequestSignal = new AbortController().signal) => c.invoke({ input, maxTokens: 32, temperature: 0.2, stopSequences: ['\n\n'], signal });
 
 describe('OpenAIClient against a local chat completions endpoint', () => {
   it('sends system + messages and reads usage with cached tokens (input excludes cached)', async () => {
@@ -75,6 +75,22 @@ describe('OpenAIClient against a local chat completions endpoint', () => {
     const p = call(c, ac.signal).catch((x: unknown) => x);
     await new Promise((r) => setTimeout(r, 30));
     ac.abort(new DOMException('timed out', 'TimeoutError'));
+    const e = await p;
+    expect(e).toBeInstanceOf(TransientError);
+    expect((e as TransientError).code).toBe('TimeoutError');
+  });
+
+  it("aborts on the runner's AttemptSignal (linked to fetch's AbortSignal) and unlinks it after the call", async () => {
+    const c = new OpenAIClient({ model: 'm', baseUrl: server.baseUrl });
+    server.setBehaviour(() => chatOk('ok'));
+    const done = new AttemptSignal();
+    expect((await call(c, done)).output).toBe('ok');
+    expect(done.onabort).toBeNull();
+    server.setBehaviour(() => ({ hang: true }));
+    const signal = new AttemptSignal();
+    const p = call(c, signal).catch((x: unknown) => x);
+    await new Promise((r) => setTimeout(r, 30));
+    signal.abort(new DOMException('timed out', 'TimeoutError'));
     const e = await p;
     expect(e).toBeInstanceOf(TransientError);
     expect((e as TransientError).code).toBe('TimeoutError');

@@ -42,8 +42,9 @@ function unknownGrader(type: string, where?: string): InputError {
   return new InputError(`unknown grader "${type}" (graders: ${GRADER_NAMES.join(', ')}; prefix any with ${NEGATION_PREFIX} to negate)`, where);
 }
 
-/** Splits `not-not-contains` into the base grader and how many negations. */
+/** Splits `not-not-contains` into the base grader and how many negations (memoized: types repeat on every item). */
 function resolve(type: string): { def: GraderDef; negations: number } | undefined {
+  if (RESOLVED.has(type)) return RESOLVED.get(type);
   let negations = 0;
   let name = type;
   while (!REGISTRY.has(name) && name.startsWith(NEGATION_PREFIX)) {
@@ -51,8 +52,12 @@ function resolve(type: string): { def: GraderDef; negations: number } | undefine
     negations++;
   }
   const def = REGISTRY.get(name);
-  return def ? { def, negations } : undefined;
+  const r = def ? { def, negations } : undefined;
+  if (RESOLVED.size < 1000) RESOLVED.set(type, r);
+  return r;
 }
+
+const RESOLVED = new Map<string, { def: GraderDef; negations: number } | undefined>();
 
 /** Whether a grader type (with or without not-) exists. */
 export function isGraderType(type: string): boolean {
@@ -73,23 +78,43 @@ export function checkGraderSpec(spec: GraderSpec, c: GoldenCase, where?: string)
   return problem ? `${spec.type}: ${problem}` : undefined;
 }
 
-async function runOne(spec: GraderSpec, c: GoldenCase, output: string, ctx: GradeContext): Promise<GraderOutcome> {
+/**
+ * One grader on an answer: its outcome, or a promise of it for an
+ * asynchronous grader (llm-judge). A throw or rejection is a grader error.
+ */
+function runOne(spec: GraderSpec, c: GoldenCase, output: string, ctx: GradeContext): GraderOutcome | Promise<GraderOutcome> {
   const r = resolve(spec.type);
   if (!r) throw unknownGrader(spec.type);
-  let out: GraderOutcome;
+  let out: GraderOutcome | Promise<GraderOutcome>;
   try {
     // A misconfigured item (e.g. no expected answer) is a grader error, never a verdict on the answer.
     const problem = r.def.check?.(spec, c);
-    out = problem ? gradeError(`${r.def.name}: ${problem}`) : await r.def.grade(output, spec, c, ctx);
+    out = problem ? gradeError(`${r.def.name}: ${problem}`) : r.def.grade(output, spec, c, ctx);
   } catch (e) {
-    // Graders are pure and should not throw; a throw is reported as a grader error, not a crash of the run.
-    out = gradeError(`${r.def.name} threw: ${(e as Error).message}`);
+    out = threw(r.def, e);
   }
-  for (let i = 0; i < r.negations; i++) {
+  if (out instanceof Promise) {
+    return out.then(
+      (o) => settle(o, r.negations),
+      (e: unknown) => settle(threw(r.def, e), r.negations),
+    );
+  }
+  return settle(out, r.negations);
+}
+
+/** Graders are pure and should not throw; a throw is reported as a grader error, not a crash of the run. */
+function threw(def: GraderDef, e: unknown): GraderOutcome {
+  return gradeError(`${def.name} threw: ${(e as Error)?.message ?? String(e)}`);
+}
+
+/** Applies `not-` prefixes and clamps the score to [0, 1]. */
+function settle(out: GraderOutcome, negations: number): GraderOutcome {
+  for (let i = 0; i < negations; i++) {
     if (out.error) break;
     out = out.pass ? failed(`not: ${out.reason}`, 1 - out.score) : passed(`not: ${out.reason}`, 1 - out.score);
   }
-  return { ...out, score: Math.min(1, Math.max(0, out.score)) };
+  const score = Math.min(1, Math.max(0, out.score));
+  return out.error ? { pass: out.pass, score, reason: out.reason, error: true } : { pass: out.pass, score, reason: out.reason };
 }
 
 /** Runs one grader on an answer. Throws InputError for an unknown type. */
@@ -106,29 +131,56 @@ export function gradersFor(c: GoldenCase, ctx: GradeContext = {}): GraderSpec[] 
   return [{ type }];
 }
 
+export interface CaseGrade {
+  pass: boolean;
+  score: number;
+  graders: NamedGradeResult[];
+}
+
 /**
  * Grades one answer with all of the case's graders. pass = every grader with
  * `required` ≠ false passes (a grader error always fails the item);
  * score = weighted mean of the grader scores.
  */
-export async function gradeCase(
-  c: GoldenCase,
-  output: string,
-  ctx: GradeContext = {},
-): Promise<{ pass: boolean; score: number; graders: NamedGradeResult[] }> {
+export async function gradeCase(c: GoldenCase, output: string, ctx: GradeContext = {}): Promise<CaseGrade> {
+  return gradeCaseNow(c, output, ctx);
+}
+
+/**
+ * gradeCase without a promise when every grader of the case is synchronous
+ * (all but llm-judge): the eval runner's per-item path.
+ */
+export function gradeCaseNow(c: GoldenCase, output: string, ctx: GradeContext = {}): CaseGrade | Promise<CaseGrade> {
   const specs = gradersFor(c, ctx);
-  const results: NamedGradeResult[] = [];
+  const outs: GraderOutcome[] = [];
+  for (let i = 0; i < specs.length; i++) {
+    const out = runOne(specs[i]!, c, output, ctx);
+    if (out instanceof Promise) return gradeRest(specs, i, out, outs, c, output, ctx);
+    outs.push(out);
+  }
+  return combine(specs, outs);
+}
+
+async function gradeRest(specs: GraderSpec[], i: number, pending: Promise<GraderOutcome>, outs: GraderOutcome[], c: GoldenCase, output: string, ctx: GradeContext): Promise<CaseGrade> {
+  outs.push(await pending);
+  for (let j = i + 1; j < specs.length; j++) outs.push(await runOne(specs[j]!, c, output, ctx));
+  return combine(specs, outs);
+}
+
+function combine(specs: GraderSpec[], outs: GraderOutcome[]): CaseGrade {
+  const graders: NamedGradeResult[] = [];
   let pass = true;
   let weighted = 0;
   let weights = 0;
-  for (const spec of specs) {
-    const out = await runOne(spec, c, output, ctx);
-    results.push({ grader: spec.type, pass: out.pass, score: out.score, reason: out.reason });
+  for (let i = 0; i < specs.length; i++) {
+    const spec = specs[i]!;
+    const out = outs[i]!;
+    graders.push({ grader: spec.type, pass: out.pass, score: out.score, reason: out.reason });
     if (!out.pass && (spec.required !== false || out.error)) pass = false;
     const w = typeof spec.weight === 'number' && spec.weight >= 0 ? spec.weight : 1;
     weighted += w * out.score;
     weights += w;
   }
   const score = weights > 0 ? weighted / weights : pass ? 1 : 0;
-  return { pass, score, graders: results };
+  return { pass, score, graders };
 }
