@@ -80,6 +80,107 @@ export function latestByKey(results: Iterable<EvalResult>): Map<string, EvalResu
   return m;
 }
 
+const q = JSON.stringify as (s: string) => string;
+
+/** A JSON number as JSON.stringify writes it (null when not finite). */
+function num(x: number): string {
+  return Number.isFinite(x) ? `${x}` : 'null';
+}
+
+/**
+ * A result line as JSON: the same text as JSON.stringify(r) for the runner's
+ * results (its keys in its order), written field by field. JSON.stringify
+ * walks each object's layout and escapes every key on every line; this writes
+ * the known keys as literals and was the largest single cost of the harness
+ * per item (bench/eval.mjs). Anything unexpected — a missing or mistyped
+ * field, an extra key — takes JSON.stringify itself, so the output is always
+ * exactly JSON.stringify's.
+ */
+export function resultJson(r: EvalResult): string {
+  const keys = orderedKeys(r, RUNNER_ORDER);
+  if (
+    keys < 0 ||
+    typeof r.schemaVersion !== 'number' ||
+    typeof r.datasetId !== 'string' ||
+    typeof r.itemId !== 'string' ||
+    typeof r.tier !== 'string' ||
+    typeof r.model !== 'string' ||
+    typeof r.pass !== 'boolean' ||
+    typeof r.score !== 'number' ||
+    typeof r.inputTokens !== 'number' ||
+    typeof r.outputTokens !== 'number' ||
+    typeof r.cacheReadTokens !== 'number' ||
+    typeof r.cacheWriteTokens !== 'number' ||
+    (r.costUsd !== null && typeof r.costUsd !== 'number') ||
+    typeof r.latencyMs !== 'number' ||
+    typeof r.output !== 'string' ||
+    !Array.isArray(r.graders)
+  ) {
+    return JSON.stringify(r);
+  }
+  let graders = '';
+  for (const g of r.graders) {
+    if (orderedKeys(g, GRADER_ORDER) !== 4 || typeof g.grader !== 'string' || typeof g.pass !== 'boolean' || typeof g.score !== 'number' || typeof g.reason !== 'string') return JSON.stringify(r);
+    graders += `${graders ? ',' : ''}{"grader":${q(g.grader)},"pass":${g.pass},"score":${num(g.score)},"reason":${q(g.reason)}}`;
+  }
+  let line =
+    `{"schemaVersion":${num(r.schemaVersion)},"datasetId":${q(r.datasetId)},"itemId":${q(r.itemId)},"tier":${q(r.tier)},"model":${q(r.model)},` +
+    `"pass":${r.pass},"score":${num(r.score)},"inputTokens":${num(r.inputTokens)},"outputTokens":${num(r.outputTokens)},` +
+    `"cacheReadTokens":${num(r.cacheReadTokens)},"cacheWriteTokens":${num(r.cacheWriteTokens)},"costUsd":${r.costUsd === null ? 'null' : num(r.costUsd)},` +
+    `"latencyMs":${num(r.latencyMs)},"output":${q(r.output)},"graders":[${graders}]`;
+  let seen = 15;
+  // The optional keys, in the order the runner adds them.
+  if (r.error !== undefined) {
+    if (typeof r.error !== 'string') return JSON.stringify(r);
+    line += `,"error":${q(r.error)}`;
+    seen++;
+  }
+  if (r.task !== undefined) {
+    if (typeof r.task !== 'string') return JSON.stringify(r);
+    line += `,"task":${q(r.task)}`;
+    seen++;
+  }
+  if (r.category !== undefined) {
+    if (typeof r.category !== 'string') return JSON.stringify(r);
+    line += `,"category":${q(r.category)}`;
+    seen++;
+  }
+  if (r.confidence !== undefined) {
+    if (typeof r.confidence !== 'number') return JSON.stringify(r);
+    line += `,"confidence":${num(r.confidence)}`;
+    seen++;
+  }
+  if (r.invokedModel !== undefined) {
+    if (typeof r.invokedModel !== 'string') return JSON.stringify(r);
+    line += `,"invokedModel":${q(r.invokedModel)}`;
+    seen++;
+  }
+  if (r.source !== undefined) {
+    if (typeof r.source !== 'string') return JSON.stringify(r);
+    line += `,"source":${q(r.source)}`;
+    seen++;
+  }
+  // A key present but undefined (which JSON.stringify leaves out): it decides.
+  if (seen !== keys) return JSON.stringify(r);
+  return `${line}}`;
+}
+
+const RUNNER_ORDER: readonly string[] = ['schemaVersion', 'datasetId', 'itemId', 'tier', 'model', 'pass', 'score', 'inputTokens', 'outputTokens', 'cacheReadTokens', 'cacheWriteTokens', 'costUsd', 'latencyMs', 'output', 'graders', 'error', 'task', 'category', 'confidence', 'invokedModel', 'source'];
+const GRADER_ORDER: readonly string[] = ['grader', 'pass', 'score', 'reason'];
+
+/** How many own enumerable keys `o` has if they all appear in `order`, in that order; else -1. */
+function orderedKeys(o: object, order: readonly string[]): number {
+  let i = 0;
+  let n = 0;
+  for (const k in o) {
+    while (i < order.length && order[i] !== k) i++;
+    if (i === order.length) return -1;
+    i++;
+    n++;
+  }
+  return n;
+}
+
 /**
  * Appends result lines as results arrive. Lines are group-committed: the lines
  * of one turn of the event loop go out together in one write call right after
@@ -110,7 +211,7 @@ export class ResultsWriter {
   write(r: EvalResult): void {
     if (this.failure) throw this.failure;
     if (this.fd === undefined) throw new Error('results writer is closed');
-    this.queue.push(`${JSON.stringify(r)}\n`);
+    this.queue.push(`${resultJson(r)}\n`);
     if (!this.writing && !this.scheduled) {
       // Lines that arrive in the same turn of the event loop go out in one write.
       this.scheduled = true;

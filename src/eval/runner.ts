@@ -255,8 +255,8 @@ type ResultBody = Omit<EvalResult, 'schemaVersion' | 'datasetId' | 'itemId' | 't
 
 /**
  * A results line for an item: identity, the body, then the item's task and
- * category. Built as one literal in a fixed key order (not a spread) so every
- * line has the same shape, which keeps JSON.stringify on its fast path.
+ * category. Built as one literal in a fixed key order (not a spread): every
+ * line has the same keys in the same order, and the same object shape.
  */
 function resultLine(item: RunItem, b: ResultBody): EvalResult {
   const r: EvalResult = {
@@ -282,7 +282,7 @@ function resultLine(item: RunItem, b: ResultBody): EvalResult {
   return r;
 }
 
-/** Runs every item; resolves when all finished or the run was stopped. Throws only on a fatal onResult failure. */
+/** Runs every item; resolves when all finished or the run was stopped. Throws only when onResult or onProgress fails, or the plan itself throws (after the items in progress finish). */
 export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>, opts: RunOptions): Promise<RunStats> {
   const now = opts.now ?? (() => performance.now());
   const sleep = opts.sleep ?? abortableSleep;
