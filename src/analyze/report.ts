@@ -237,7 +237,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
       frontierCounterfactualUsd: row.modelKey ? usd(_cf) : null,
       routedCeilingUsd: row.modelKey ? usd(_routed) : null,
     }))
-    .sort((x, y) => (y.costUsd ?? -1) - (x.costUsd ?? -1) || y.requests - x.requests);
+    .sort((x, y) => (y.costUsd ?? -1) - (x.costUsd ?? -1) || y.requests - x.requests || byText(x.model, y.model) || byText(x.region, y.region));
 
   return {
     schemaVersion: ANALYZE_SCHEMA_VERSION,
@@ -280,9 +280,9 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     byGroup: groupRows(acc, bucketPrices),
     topWaste: [...waste.values()]
       .map(({ _cost, _cheap, ...w }) => ({ ...w, costUsd: usd(_cost), cheapTierCostUsd: usd(_cheap), wasteUsd: usd(_cost - _cheap) }))
-      .sort((a, b) => b.wasteUsd - a.wasteUsd)
+      .sort((a, b) => b.wasteUsd - a.wasteUsd || byText(a.model, b.model) || byText(a.region, b.region))
       .slice(0, 10),
-    unpricedModels: [...unpricedModels.values()].sort((a, b) => b.requests - a.requests),
+    unpricedModels: [...unpricedModels.values()].sort((a, b) => b.requests - a.requests || byText(a.model, b.model)),
     priceNotes: [...notes].sort(),
   };
 }
@@ -316,7 +316,7 @@ function groupRows(acc: Accumulator, bucketPrices: Map<string, BucketPrices | nu
   }
   return [...rows.values()]
     .map(({ _a, _cf, _r, ...r }) => ({ ...r, costUsd: usd(_a), frontierCounterfactualUsd: usd(_cf), routedCeilingUsd: usd(_r), savingsPct: _cf > 0n ? pct(1 - ratio(_r, _cf)) : 0 }))
-    .sort((a, b) => a.groupBy.localeCompare(b.groupBy) || b.costUsd - a.costUsd);
+    .sort((a, b) => a.groupBy.localeCompare(b.groupBy) || b.costUsd - a.costUsd || byText(a.group, b.group));
 }
 
 function distributionOf(acc: Accumulator, confidence: number): { distribution: AnalyzeReport['distribution']; source: 'labeler' | 'measured'; n: number } {
@@ -353,9 +353,15 @@ function addTokens(into: TokenCounts, b: TokenCounts | TokenBucket): void {
   into.cacheWrite += b.cacheWrite;
 }
 
+/** Code-unit order: a tie-break that does not depend on which records (or worker) came first, nor on the locale. */
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Counts, most first; ties by key. */
 function countsDesc<K extends string>(m: Record<string, number>, name: K): ({ count: number } & Record<K, string>)[] {
   return Object.entries(m)
-    .sort((a, b) => b[1] - a[1])
+    .sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))
     .map(([k, count]) => ({ [name]: k, count }) as { count: number } & Record<K, string>);
 }
 

@@ -287,7 +287,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const overExplainedUsd = byModel.reduce((s, m) => s + Math.max(0, m.loggedUsd - m.billedUsd), 0);
   const unattributedUsd = fixedToNumber(unattributed);
   if (unattributed > 0n) {
-    const top = [...unattributedTypes.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : 0)).slice(0, 3);
+    const top = [...unattributedTypes.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0]))).slice(0, 3);
     notes.push(`${usd(unattributedUsd)} of Bedrock spend has no model (${top.map(([t, v]) => `${t} ${usd(fixedToNumber(v))}`).join(', ')}): never explained by logs`);
   }
   if (rows.some((r) => r.tokens !== undefined) && byModel.some((m) => m.likelyCauses.some((c) => c.startsWith('implied ')))) {

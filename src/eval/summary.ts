@@ -198,7 +198,7 @@ export function tierStats(tier: string, rs: readonly SummaryInput[], configuredM
   const latencies = ran.map((r) => r.latencyMs).filter((x) => typeof x === 'number' && Number.isFinite(x));
   const models = new Map<string, number>();
   for (const r of ran.length ? ran : rs) if (r.model) models.set(r.model, (models.get(r.model) ?? 0) + 1);
-  const model = [...models].sort((a, b) => b[1] - a[1])[0]?.[0] ?? configuredModel ?? '';
+  const model = [...models].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? configuredModel ?? '';
   const tokens: TokenTotals = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   for (const r of ran) {
     tokens.input += r.inputTokens ?? 0;
