@@ -18,7 +18,7 @@ import { readTraffic } from '../ingest/index.js';
 import { createClient } from '../providers/index.js';
 import type { Difficulty, LogFormat, TrafficRecord } from '../types.js';
 import { DEFAULT_CACHE_DIR, ResponseCache } from './cache.js';
-import { gradeCase, isGraderType, type GradeContext } from './graders/index.js';
+import { gradeCaseNow, isGraderType, type GradeContext } from './graders/index.js';
 import {
   DEFAULT_CONCURRENCY,
   DEFAULT_TIMEOUT_MS,
@@ -185,7 +185,7 @@ export async function labelTraffic(paths: string[], o: LabelOptions, hooks: Labe
       timeoutMs,
       ...(o.retries !== undefined ? { retries: o.retries } : {}),
       ...(cache ? { cache } : {}),
-      grade: (c, output) => gradeCase(c, output, ctx),
+      grade: (c, output) => gradeCaseNow(c, output, ctx),
       price: pricer,
       onResult: (res) => {
         const p = pending.get(res.itemId);
