@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openResults, parseResultsText, readResultsFile, ResultsWriter } from '../../src/eval/results.js';
+import { waitFor } from '../helpers/wait.js';
 import { cacheKey, ResponseCache } from '../../src/eval/cache.js';
 import { InputError } from '../../src/errors.js';
 import type { EvalResult } from '../../src/eval/types.js';
@@ -27,14 +28,6 @@ const res = (itemId: string, over: Partial<EvalResult> = {}): EvalResult => ({
   ...over,
 });
 
-async function waitFor(cond: () => boolean, ms = 2_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
-
 describe('results file', () => {
   it('writes one whole line per result', async () => {
     const file = path.join(tmp(), 'r.jsonl');
@@ -56,7 +49,7 @@ describe('results file', () => {
     // Nothing is written inside the turn that queued the lines…
     expect(readFileSync(file, 'utf8')).toBe('');
     // …and both are in the file once it is over, before any flush or close.
-    await waitFor(() => readFileSync(file, 'utf8').split('\n').length === 3);
+    await waitFor(() => readFileSync(file, 'utf8').split('\n').length === 3, 'both lines in the file', 2_000, 2);
     w.write(res('c'));
     await w.flush();
     expect(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l).itemId)).toEqual(['a', 'b', 'c']);

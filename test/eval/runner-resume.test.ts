@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converseOk, startBedrockServer, type BedrockServer, type Reply } from '../helpers/bedrock-server.js';
+import { waitFor } from '../helpers/wait.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = path.join(repo, 'bin', 'tokor.js');
@@ -48,14 +49,6 @@ function runCli(args: string[]): { child: ChildProcess; stderr: () => string; st
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   return { child, stderr: () => err, stdout: () => out, exit };
-}
-
-async function waitFor(cond: () => boolean, what: string, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** Answers the first `k` requests, then holds every later one until release() is called. */

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BedrockClient } from '../../src/providers/bedrock.js';
 import { AttemptSignal, ThrottledError, TransientError, ValidationError, type RequestSignal } from '../../src/providers/types.js';
 import { awsError, converseOk, startBedrockServer, throttled, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';
+import { waitFor } from '../helpers/wait.js';
 
 let server: BedrockServer;
 beforeAll(async () => {
@@ -17,14 +18,6 @@ const MODEL = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
 const client = () => new BedrockClient({ model: MODEL, region: 'us-east-1', endpoint: server.url, concurrency: 4 });
 const input = { system: 'be brief', messages: [{ role: 'user' as const, content: 'What is 2+2?' }] };
 const call = (c: BedrockClient, signal: RequestSignal = new AbortController().signal) => c.invoke({ input, maxTokens: 64, temperature: 0, stopSequences: ['END'], signal });
-
-async function waitUntil(cond: () => boolean, ms = 5_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 describe('BedrockClient against a local Converse endpoint', () => {
   it('sends the Converse request and reads text, usage with cache tokens', async () => {
@@ -131,13 +124,13 @@ describe('BedrockClient against a local Converse endpoint', () => {
     const before = server.requests.length;
     const signal = new AttemptSignal();
     const p = call(c, signal).catch((x: unknown) => x);
-    await waitUntil(() => server.requests.length > before);
+    await waitFor(() => server.requests.length > before, 'the request to arrive', 5_000);
     signal.abort(new DOMException('no response within 50 ms', 'TimeoutError'));
     const e = await p;
     expect(e).toBeInstanceOf(TransientError);
     expect((e as TransientError).code).toBe('TimeoutError');
     // The server saw the connection closed: the request was cut, not just given up on.
-    await waitUntil(() => server.requests[before]!.cancelled === true);
+    await waitFor(() => server.requests[before]!.cancelled === true, 'the server to see the connection closed', 5_000);
     c.close();
   });
 
