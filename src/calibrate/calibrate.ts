@@ -115,7 +115,7 @@ export interface Calibration {
 /** What calibration hands to the policy writer beyond the report. */
 export interface CalibrationResult {
   report: Calibration;
-  /** The router refit on every item (classifier pattern ran). */
+  /** The router: its k fold models, as certified (classifier pattern ran). */
   router?: RouterModel;
 }
 

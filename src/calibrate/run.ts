@@ -111,7 +111,7 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
     if (policyForApply.provenance.datasetId && policyForApply.provenance.datasetId !== table.datasetId) {
       applyNotes.push(`the policy was calibrated on "${policyForApply.provenance.datasetId}"; these results are for "${table.datasetId}"`);
     } else if (policyForApply.provenance.resultsSha256.length && policyForApply.provenance.resultsSha256.join() === table.sha256.join()) {
-      applyNotes.push('these are the results the policy was calibrated on: the figures are in-sample (optimistic); apply it to held-out results');
+      applyNotes.push('these are the results the policy was calibrated on: the figures reproduce the calibration (its thresholds were chosen on these items); apply it to held-out results for a test');
     }
     return { kind: 'apply', policyFile: o.apply!, policy: policyForApply, datasetId: table.datasetId, evaluation, notes: applyNotes, outputs: [], exitCode: evaluation.meetsBar ? 0 : 1 };
   }

@@ -5,41 +5,71 @@
  * deterministic (seeded fold split and sample order), offline.
  *
  * Training returns k-fold out-of-fold probabilities — each item scored by a
- * model that never saw it — which are what calibration must use; the saved
- * model is then refit on every item. Probabilities are calibrated by one
- * temperature fitted on the out-of-fold logits.
+ * model that never saw it — which are what calibration certifies thresholds
+ * on. The saved router is those k fold models, not a refit: a request is
+ * scored by the fold model chosen by a stable hash of the request
+ * (`foldOf`), the same hash that put each training item in its fold. So a
+ * calibration item is re-scored exactly as it was certified (its own
+ * out-of-fold score), and a new request gets a score from the very
+ * distribution the thresholds were certified on. A model refit on every item
+ * would not: its scores sit elsewhere (it fits tighter and was never
+ * calibrated), and thresholds certified on out-of-fold scores do not transfer
+ * to it. Probabilities are calibrated by one temperature fitted on the
+ * out-of-fold logits. Each fold model is trained to convergence.
  */
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
 import { seededRandom, shuffled } from '../stats/random.js';
 import type { Difficulty, DifficultyLabel } from '../types.js';
-import { DEFAULT_FEATURE_SPEC, DENSE_FEATURES, extractFeatures, featureDim, type FeatureSpec, type SparseVector } from './features.js';
+import { DEFAULT_FEATURE_SPEC, DENSE_FEATURES, extractFeatures, featureDim, fnv1a, type FeatureSpec, type SparseVector } from './features.js';
 import type { LabelInput, Labeler } from './types.js';
 
-export const ROUTER_MODEL_VERSION = 1;
+/** Version 2 saves the k fold models (scored by hash); version 1 (one refit model) still loads. */
+export const ROUTER_MODEL_VERSION = 2;
+export const ROUTER_MODEL_VERSIONS = [1, 2] as const;
+
+/** One logistic-regression model: bias, dense standardization and sparse weights. */
+export interface RouterWeights {
+  /** Means and deviations that standardize the dense features. */
+  dense: { mean: number[]; std: number[] };
+  bias: number[];
+  /** Non-zero weight rows: indices[j] has classes.length values at values[j*K .. j*K+K-1]. */
+  weights: { indices: number[]; values: number[] };
+}
 
 /** The saved router (`tokor calibrate --out-router router.json`). */
 export interface RouterModel {
   kind: 'tokor-router';
-  schemaVersion: 1;
+  schemaVersion: 1 | 2;
   /** Ground-truth classes: tier names, cheapest first. Class t = "tier t is the cheapest that passes". */
   classes: string[];
   features: FeatureSpec;
-  /** Means and deviations that standardize the dense features. */
-  dense: { names: string[]; mean: number[]; std: number[] };
+  /** Dense feature names; version 1 also holds the one model's mean and std here. */
+  dense: { names: string[]; mean?: number[]; std?: number[] };
   /** Logits are divided by this before the softmax (fitted on out-of-fold logits). */
   temperature: number;
-  bias: number[];
-  /** Non-zero weight rows: indices[j] has classes.length values at values[j*K .. j*K+K-1]. */
-  weights: { indices: number[]; values: number[] };
+  /** Version 1: the one (refit) model's bias and weights. */
+  bias?: number[];
+  weights?: { indices: number[]; values: number[] };
+  /** Version 2: the k fold models; a request is scored by models[foldOf(request, k)]. */
+  models?: RouterWeights[];
+  /** Version 2: how a request picks its fold model. */
+  assignment?: typeof FOLD_ASSIGNMENT;
   training: TrainingSummary;
 }
+
+/** The stable hash that assigns requests to folds, in words (saved with the model). */
+export const FOLD_ASSIGNMENT = 'fnv1a-32(system, prompt, task, category, turns) mod folds';
 
 export interface TrainingSummary {
   items: number;
   folds: number;
   seed: number;
+  /** The most epochs a fold model may take (it stops earlier once converged). */
   epochs: number;
+  /** Epochs each fold model took, and whether its objective had converged by then. */
+  epochsRun?: number[];
+  converged?: boolean;
   learningRate: number;
   l2: number;
   classCounts: number[];
@@ -53,14 +83,17 @@ export interface TrainOptions {
   /** k of k-fold cross-validation for the out-of-fold scores (default 5). */
   folds?: number;
   seed?: number;
+  /** Most epochs per fold model; training stops earlier when the objective has converged. */
   epochs?: number;
+  /** Converged: an epoch lowered the regularized training loss by less than this share. */
+  tolerance?: number;
   learningRate?: number;
   l2?: number;
   features?: FeatureSpec;
   onProgress?: (message: string) => void;
 }
 
-export const DEFAULT_TRAIN = { folds: 5, seed: 1, epochs: 3, learningRate: 0.05, l2: 1e-5 } as const;
+export const DEFAULT_TRAIN = { folds: 5, seed: 1, epochs: 3, tolerance: 1e-3, learningRate: 0.05, l2: 1e-5 } as const;
 
 export interface TrainedRouter {
   model: RouterModel;
@@ -75,7 +108,7 @@ export interface RouterSample {
 }
 
 /**
- * Trains the router with k-fold out-of-fold scoring, then refits on all items.
+ * Trains the router with k-fold out-of-fold scoring; the fold models are the saved router.
  * Throws InputError when there are too few items for the folds.
  */
 export function trainRouter(samples: readonly RouterSample[], classes: readonly string[], opts: TrainOptions = {}): TrainedRouter {
@@ -93,30 +126,27 @@ export function trainRouter(samples: readonly RouterSample[], classes: readonly 
   const dim = featureDim(spec);
   const base = 1 << spec.hashBits;
 
-  // Seeded fold assignment: shuffle, then deal round-robin.
-  const rand = seededRandom(o.seed);
-  const order = shuffled(
-    Array.from({ length: n }, (_, i) => i),
-    rand,
-  );
-  const fold = new Int32Array(n);
-  order.forEach((item, j) => {
-    fold[item] = j % folds;
-  });
+  // Fold assignment by a stable hash of the request (the seed salts it), so that the saved
+  // fold models can later score any request — a calibration item lands on the model that never saw it.
+  const fold = Int32Array.from(samples, (s) => foldOf(s.input, folds, o.seed));
+  const sizes = new Array<number>(folds).fill(0);
+  for (const f of fold) sizes[f]!++;
+  if (sizes.some((c) => c === n)) throw new InputError(`too few distinct prompts to train the router: all ${n} items hash to one fold`);
 
   const oofLogits = new Float64Array(n * K);
+  const fits: Fit[] = [];
   for (let f = 0; f < folds; f++) {
     opts.onProgress?.(`training router: fold ${f + 1}/${folds}`);
     const train: number[] = [];
     const test: number[] = [];
     for (let i = 0; i < n; i++) (fold[i] === f ? test : train).push(i);
     const fit = fitSoftmax(vectors, labels, train, K, dim, base, o, o.seed + 101 * (f + 1));
+    fits.push(fit);
     for (const i of test) {
       const z = logits(fit, vectors[i]!, K, base);
       oofLogits.set(z, i * K);
     }
   }
-  opts.onProgress?.('training router: final fit on all items');
   const temperature = fitTemperature(oofLogits, labels, K);
   const oof = new Float64Array(n * K);
   let logLoss = 0;
@@ -125,26 +155,26 @@ export function trainRouter(samples: readonly RouterSample[], classes: readonly 
     oof.set(p, i * K);
     logLoss -= Math.log(Math.max(p[labels[i]!]!, 1e-15));
   }
-  const all = Array.from({ length: n }, (_, i) => i);
-  const fit = fitSoftmax(vectors, labels, all, K, dim, base, o, o.seed);
   const classCounts = new Array<number>(K).fill(0);
   for (const l of labels) classCounts[l]!++;
   const needsMore = Array.from(labels, (l) => (l > 0 ? 1 : 0));
   const scores = Array.from({ length: n }, (_, i) => 1 - oof[i * K]!);
   const model: RouterModel = {
     kind: 'tokor-router',
-    schemaVersion: 1,
+    schemaVersion: ROUTER_MODEL_VERSION,
     classes: [...classes],
     features: { ...spec },
-    dense: { names: [...DENSE_FEATURES], mean: fit.mean.map(round), std: fit.std.map(round) },
+    dense: { names: [...DENSE_FEATURES] },
     temperature: round(temperature),
-    bias: Array.from(fit.bias, round),
-    weights: packWeights(fit.w, K, dim),
+    models: fits.map((fit) => ({ dense: { mean: fit.mean.map(round), std: fit.std.map(round) }, bias: Array.from(fit.bias, round), weights: packWeights(fit.w, K, dim) })),
+    assignment: FOLD_ASSIGNMENT,
     training: {
       items: n,
       folds,
       seed: o.seed,
       epochs: o.epochs,
+      epochsRun: fits.map((f) => f.epochs),
+      converged: fits.every((f) => f.converged),
       learningRate: o.learningRate,
       l2: o.l2,
       classCounts,
@@ -160,6 +190,17 @@ interface Fit {
   bias: Float64Array;
   mean: number[];
   std: number[];
+  epochs: number;
+  converged: boolean;
+}
+
+/**
+ * The fold a request belongs to: a stable hash of what the router reads, so the same
+ * request always lands on the same fold model, in training and whenever it is scored.
+ */
+export function foldOf(input: LabelInput, folds: number, seed: number): number {
+  const key = `${input.system ?? ''}\u0000${input.prompt ?? ''}\u0000${input.task ?? ''}\u0000${input.category ?? ''}\u0000${input.turns ?? ''}`;
+  return fnv1a(key, (0x9e3779b9 ^ Math.imul(seed, 0x85ebca6b)) >>> 0) % folds;
 }
 
 /** AdaGrad SGD on the multinomial log loss with L2, over the given rows, in a seeded order. */
@@ -170,7 +211,7 @@ function fitSoftmax(
   K: number,
   dim: number,
   base: number,
-  o: { epochs: number; learningRate: number; l2: number },
+  o: { epochs: number; tolerance: number; learningRate: number; l2: number },
   seed: number,
 ): Fit {
   const nd = dim - base;
@@ -191,7 +232,7 @@ function fitSoftmax(
   });
   for (let d = 0; d < nd; d++) mean[d] = mean[d]! / rows.length;
   // Class 0 is the reference (logit 0): K−1 free weight columns, a third to a half less work.
-  const fit: Fit = { w: new Float64Array(dim * K), bias: new Float64Array(K), mean, std };
+  const fit: Fit = { w: new Float64Array(dim * K), bias: new Float64Array(K), mean, std, epochs: 0, converged: false };
   const g2 = new Float64Array(dim * K);
   const b2 = new Float64Array(K);
   const rand = seededRandom(seed);
@@ -204,8 +245,10 @@ function fitSoftmax(
   const l2 = o.l2;
   const meanArr = Float64Array.from(mean);
   const stdArr = Float64Array.from(std);
+  let previous = Infinity;
   for (let e = 0; e < o.epochs; e++) {
     const order = shuffled(rows, rand);
+    let loss = 0;
     for (const r of order) {
       const v = vectors[r]!;
       const idx = v.idx;
@@ -231,6 +274,7 @@ function fitSoftmax(
         sum += p[c]!;
       }
       const y = labels[r]!;
+      loss += Math.log(sum / Math.max(p[y]!, 1e-300));
       for (let c = 1; c < K; c++) {
         const g = p[c]! / sum - (c === y ? 1 : 0);
         b2[c]! += g * g;
@@ -245,6 +289,13 @@ function fitSoftmax(
         }
       }
     }
+    fit.epochs = e + 1;
+    // Progressive (before-update) loss of this epoch against the last: a small relative change means converged.
+    if (previous - loss < o.tolerance * previous) {
+      fit.converged = true;
+      break;
+    }
+    previous = loss;
   }
   return fit;
 }
@@ -313,7 +364,7 @@ function fitTemperature(z: Float64Array, labels: Int32Array, K: number): number 
   return Math.exp((a + b) / 2);
 }
 
-function packWeights(w: Float64Array, K: number, dim: number): RouterModel['weights'] {
+function packWeights(w: Float64Array, K: number, dim: number): RouterWeights['weights'] {
   const indices: number[] = [];
   const values: number[] = [];
   for (let j = 0; j < dim; j++) {
@@ -366,26 +417,32 @@ export function difficultyOf(cls: number, K: number): Difficulty {
 /** A loaded router: a Labeler plus the full tier distribution for routing. */
 export class TrainedRouterLabeler implements Labeler {
   readonly name = 'trained';
-  private readonly w: Float64Array;
-  private readonly rowOf: Map<number, number>;
+  private readonly models: { w: Float64Array; rowOf: Map<number, number>; bias: number[]; mean: number[]; std: number[] }[];
   constructor(readonly model: RouterModel) {
-    this.w = Float64Array.from(model.weights.values);
-    this.rowOf = new Map(model.weights.indices.map((ix, j) => [ix, j]));
+    const ws: RouterWeights[] = model.models ?? [{ dense: { mean: model.dense.mean!, std: model.dense.std! }, bias: model.bias!, weights: model.weights! }];
+    this.models = ws.map((m) => ({
+      w: Float64Array.from(m.weights.values),
+      rowOf: new Map(m.weights.indices.map((ix, j) => [ix, j])),
+      bias: m.bias,
+      mean: m.dense.mean,
+      std: m.dense.std,
+    }));
   }
 
-  /** P(tier t is the cheapest that passes), t over model.classes. */
+  /** P(tier t is the cheapest that passes), t over model.classes, from the request's fold model. */
   probabilities(input: LabelInput): Float64Array {
     const m = this.model;
     const K = m.classes.length;
     const base = 1 << m.features.hashBits;
+    const fm = this.models.length === 1 ? this.models[0]! : this.models[foldOf(input, this.models.length, m.training.seed)]!;
     const v = extractFeatures(input, m.features);
-    const z = Float64Array.from(m.bias);
+    const z = Float64Array.from(fm.bias);
     for (let j = 0; j < v.idx.length; j++) {
       const id = v.idx[j]!;
-      const row = this.rowOf.get(id);
+      const row = fm.rowOf.get(id);
       if (row === undefined) continue;
-      const x = id >= base ? (v.val[j]! - m.dense.mean[id - base]!) / m.dense.std[id - base]! : v.val[j]!;
-      for (let c = 0; c < K; c++) z[c]! += x * this.w[row * K + c]!;
+      const x = id >= base ? (v.val[j]! - fm.mean[id - base]!) / fm.std[id - base]! : v.val[j]!;
+      for (let c = 0; c < K; c++) z[c]! += x * fm.w[row * K + c]!;
     }
     return softmax(z, m.temperature);
   }
@@ -457,7 +514,9 @@ export function validateRouterModel(obj: unknown, where: string): RouterModel {
   };
   if (!isRecord(obj)) return bad('not a JSON object');
   if (obj.kind !== 'tokor-router') return bad(`kind must be "tokor-router", got ${JSON.stringify(obj.kind)}`);
-  if (obj.schemaVersion !== ROUTER_MODEL_VERSION) return bad(`schemaVersion ${String(obj.schemaVersion)} is not supported (this tokor reads ${ROUTER_MODEL_VERSION})`);
+  if (!(ROUTER_MODEL_VERSIONS as readonly unknown[]).includes(obj.schemaVersion)) {
+    return bad(`schemaVersion ${String(obj.schemaVersion)} is not supported (this tokor reads ${ROUTER_MODEL_VERSIONS.join(' and ')}${typeof obj.schemaVersion === 'number' && obj.schemaVersion > ROUTER_MODEL_VERSION ? '; it was written by a newer tokor' : ''})`);
+  }
   const classes = obj.classes;
   if (!Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === 'string')) return bad('classes must list at least two tier names');
   const K = classes.length;
@@ -465,15 +524,27 @@ export function validateRouterModel(obj: unknown, where: string): RouterModel {
   if (!isRecord(f) || !isInt(f.hashBits, 4, 24) || !isInt(f.wordNgrams, 0, 5) || !isInt(f.charNgram, 0, 8) || !isInt(f.maxChars, 1, 1e9)) return bad('features must have hashBits (4..24), wordNgrams, charNgram and maxChars');
   const d = obj.dense;
   const nd = DENSE_FEATURES.length;
-  if (!isRecord(d) || !numArray(d.mean, nd) || !numArray(d.std, nd)) return bad(`dense.mean and dense.std must hold ${nd} numbers`);
-  if (!Array.isArray(d.names) || d.names.join(',') !== DENSE_FEATURES.join(',')) return bad('dense.names differ from this tokor version’s features');
+  if (!isRecord(d) || !Array.isArray(d.names) || d.names.join(',') !== DENSE_FEATURES.join(',')) return bad('dense.names differ from this tokor version’s features');
   if (typeof obj.temperature !== 'number' || !(obj.temperature > 0)) return bad('temperature must be a positive number');
-  if (!numArray(obj.bias, K)) return bad(`bias must hold ${K} numbers`);
-  const w = obj.weights;
-  if (!isRecord(w) || !Array.isArray(w.indices) || !Array.isArray(w.values)) return bad('weights must have indices and values');
   const dim = featureDim(f as unknown as FeatureSpec);
-  if (!w.indices.every((i) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < dim)) return bad(`weights.indices must be integers in [0, ${dim})`);
-  if (!numArray(w.values, w.indices.length * K)) return bad(`weights.values must hold ${K} numbers per index`);
+  const checkWeights = (m: Record<string, unknown>, dense: unknown, path: string): void => {
+    if (!isRecord(dense) || !numArray(dense.mean, nd) || !numArray(dense.std, nd)) bad(`${path}dense.mean and ${path}dense.std must hold ${nd} numbers`);
+    if (!numArray(m.bias, K)) bad(`${path}bias must hold ${K} numbers`);
+    const w = m.weights;
+    if (!isRecord(w) || !Array.isArray(w.indices) || !Array.isArray(w.values)) bad(`${path}weights must have indices and values`);
+    const ww = w as { indices: unknown[]; values: unknown[] };
+    if (!ww.indices.every((i) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < dim)) bad(`${path}weights.indices must be integers in [0, ${dim})`);
+    if (!numArray(ww.values, ww.indices.length * K)) bad(`${path}weights.values must hold ${K} numbers per index`);
+  };
+  if (obj.schemaVersion === 1) checkWeights(obj, d, '');
+  else {
+    if (!Array.isArray(obj.models) || obj.models.length < 1) return bad('models must hold the fold models');
+    obj.models.forEach((m, j) => {
+      if (!isRecord(m)) bad(`models[${j}] must be an object`);
+      checkWeights(m as Record<string, unknown>, (m as Record<string, unknown>).dense, `models[${j}].`);
+    });
+    if (!isRecord(obj.training) || !Number.isInteger(obj.training.seed)) return bad('training.seed must be an integer (it salts the fold hash)');
+  }
   if (!isRecord(obj.training)) return bad('training summary missing');
   return obj as unknown as RouterModel;
 }

@@ -54,6 +54,14 @@ describe('policy file', () => {
     expect(applyPolicy(back, fresh)).toEqual(applyPolicy(policy, fresh));
   });
 
+  it('re-applied to the items it was calibrated on, reproduces the certified pick (fold models, not a refit)', () => {
+    const ev = applyPolicy(JSON.parse(policyToJson(policy)) as RoutingPolicyFile, cal);
+    expect(ev.tierShares).toEqual(pick.tierShares);
+    expect(ev.savingsPct).toBeCloseTo(pick.savingsPct, 9);
+    expect(ev.parity).toBe(pick.parity);
+    expect(ev.meetsBar).toBe(true);
+  });
+
   it('--apply routes new items with the embedded router and its thresholds, not re-chosen ones', () => {
     const fresh = table(specs(300, 3), ['cheap', 'frontier'], [0.001, 0.02]);
     const ev = applyPolicy(policy, fresh);

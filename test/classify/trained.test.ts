@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { seededRandom } from '../../src/stats/random.js';
-import { boundaryScoresOf, loadRouterModel, rocAuc, routerFromJson, trainRouter, type RouterSample } from '../../src/classify/trained.js';
+import { boundaryScoresOf, foldOf, loadRouterModel, rocAuc, routerFromJson, trainRouter, type RouterSample } from '../../src/classify/trained.js';
 import { extractFeatures, DEFAULT_FEATURE_SPEC, featureDim } from '../../src/classify/features.js';
 
 const VOCAB = 'apple river stone cloud music paper light table green window orbit silver garden number castle winter basket engine forest pencil'.split(' ');
@@ -54,7 +54,7 @@ describe('trained router', () => {
     expect(model.training.oofAuc).toBeCloseTo(auc!, 10);
   });
 
-  it('scores out of fold: noise labels give chance AUC, though the refit model memorizes them', () => {
+  it('scores out of fold, and the saved router re-scores each training item with its own out-of-fold score', () => {
     const data = samples(400, 23);
     const { model, oof } = trainRouter(data, ['cheap', 'frontier']);
     const labels = data.map((s) => s.label);
@@ -63,13 +63,37 @@ describe('trained router', () => {
       labels,
     )!;
     expect(Math.abs(oofAuc - 0.5)).toBeLessThan(0.1);
-    // In-sample scores of the same data would look informative: the test above would catch their use.
-    const router = routerFromJson(model);
-    const inSample = rocAuc(
+    // The saved router is the fold models, each request scored by the model of its hashed fold: applied to its
+    // own training items it gives back their out-of-fold scores (up to the 6 saved digits), never in-sample ones.
+    const router = routerFromJson(JSON.parse(JSON.stringify(model)));
+    data.forEach((s, i) => expect(router.probabilities(s.input)[1]!).toBeCloseTo(oof[i * 2 + 1]!, 4));
+    const applied = rocAuc(
       data.map((s) => router.label(s.input).score),
       labels,
     )!;
-    expect(inSample).toBeGreaterThan(0.7);
+    expect(Math.abs(applied - 0.5)).toBeLessThan(0.1);
+    expect(model.models).toHaveLength(5);
+    expect(model.training.epochsRun).toEqual([3, 3, 3, 3, 3]);
+  });
+
+  it('assigns folds by a stable hash of the request, salted by the seed', () => {
+    const input = { prompt: 'castle winter engine', category: 'x' };
+    expect(foldOf(input, 5, 1)).toBe(foldOf({ ...input }, 5, 1));
+    const counts = new Array<number>(5).fill(0);
+    for (const s of samples(2000, 4)) counts[foldOf(s.input, 5, 1)]!++;
+    for (const c of counts) expect(c).toBeGreaterThan(300);
+    const moved = samples(200, 8).filter((s) => foldOf(s.input, 5, 1) !== foldOf(s.input, 5, 2)).length;
+    expect(moved).toBeGreaterThan(100);
+  });
+
+  it('still loads a version-1 router (one refit model)', () => {
+    const { model } = trainRouter(samples(60, 3), ['cheap', 'frontier'], { folds: 2 });
+    const m0 = model.models![0]!;
+    const v1 = { ...model, schemaVersion: 1, dense: { ...model.dense, mean: m0.dense.mean, std: m0.dense.std }, bias: m0.bias, weights: m0.weights, models: undefined };
+    const router = routerFromJson(JSON.parse(JSON.stringify(v1)));
+    const p = router.probabilities({ prompt: 'apple river' });
+    expect(p[0]! + p[1]!).toBeCloseTo(1, 12);
+    expect(() => routerFromJson({ ...model, schemaVersion: 3 })).toThrow(/written by a newer tokor/);
   });
 
   it('round-trips through JSON and labels with a score in [0, 1]', () => {
@@ -80,7 +104,7 @@ describe('trained router', () => {
     expect(p.reduce((s, x) => s + x, 0)).toBeCloseTo(1, 12);
     const l = router.label({ prompt: 'engine engine forest' });
     expect(l.label).toBe('hard');
-    expect(l.score).toBeCloseTo(1 - p[0]!, 9);
+    expect(l.score).toBeCloseTo(Math.min(1 - 1e-9, 1 - p[0]!), 9);
     expect(router.label({ prompt: 'apple river' }).label).toBe('easy');
     const s = router.boundaryScores({ prompt: 'paper paper' });
     expect(s).toHaveLength(2);
@@ -97,8 +121,8 @@ describe('trained router', () => {
     const policy = path.join(dir, 'policy.json');
     writeFileSync(policy, JSON.stringify({ kind: 'tokor-policy', router: model }));
     expect((await loadRouterModel(policy)).model.classes).toEqual(['cheap', 'frontier']);
-    writeFileSync(file, JSON.stringify({ ...model, bias: [1] }));
-    await expect(loadRouterModel(file)).rejects.toThrow(/bias must hold 2 numbers/);
+    writeFileSync(file, JSON.stringify({ ...model, models: [{ ...model.models![0]!, bias: [1] }] }));
+    await expect(loadRouterModel(file)).rejects.toThrow(/models\[0\]\.bias must hold 2 numbers/);
     await expect(loadRouterModel(path.join(dir, 'missing.json'))).rejects.toBeInstanceOf(InputError);
     expect(() => routerFromJson({ kind: 'nope' })).toThrow(/kind must be "tokor-router"/);
     rmSync(dir, { recursive: true, force: true });
