@@ -89,6 +89,23 @@ export interface CalibrationPick extends PolicyEvaluation {
   oracleCapturedPct: number | null;
 }
 
+/**
+ * Random routing at the pick's tier shares, on the same items: what the shares alone buy. The pick's
+ * margin over it is tested per item (paired): item i's routed pass against its expected pass under a
+ * random draw of its tier at the pick's shares.
+ */
+export interface RandomAtShares {
+  savingsPct: number;
+  quality: number;
+  parity: number;
+  /** Pick parity − random parity, in points. */
+  marginPts: number;
+  /** One-sided 95% lower bound of that margin, in parity points. */
+  marginLowerPts: number;
+  /** Whether the margin's lower bound is above 0: the router beats chance at these shares. */
+  routerBeatsRandom: boolean;
+}
+
 export interface Calibration {
   schemaVersion: 1;
   datasetId: string;
@@ -104,6 +121,8 @@ export interface Calibration {
   /** The confidence each pattern's bound is taken at (the asked confidence, split across patterns). */
   boundConfidence: number;
   pick: CalibrationPick | null;
+  /** The pick against random routing at its own tier shares (null without a pick). */
+  randomAtShares: RandomAtShares | null;
   baselines: { frontier: Baseline; cheapest: Baseline; random: Baseline | null; oracle: Baseline & { meetsTarget: boolean }; oracleMaxQuality: Baseline };
   patterns: PatternOutcome[];
   headline: string;
@@ -302,11 +321,24 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     if (!ev.meetsBar) notes.push('rounding: the re-evaluated pick sits exactly on the bar');
   }
 
+  let randomAtShares: RandomAtShares | null = null;
+  if (pick && pickOutcome) {
+    const s = signals.get(pickOutcome.pattern)!;
+    const route = routeTiers(pickOutcome.pattern, pick.thresholds, s.signal, n, k);
+    randomAtShares = randomAtSharesOf(m, route, tiers.map((t) => pick!.tierShares[t] ?? 0), pick, qF);
+    if (!randomAtShares.routerBeatsRandom) {
+      notes.push(
+        `the ${pick.pattern} pick is not measurably better than random routing at the same tier shares (margin ${randomAtShares.marginPts.toFixed(1)} parity points, 95% lower bound ${randomAtShares.marginLowerPts.toFixed(1)}): its savings come from the shares alone, so prefer a simpler policy (a static tier per scope) over the router`,
+      );
+    }
+  }
+
   const ok = outcomes.filter((o) => o.status === 'ok');
   let bestAchievable: RouteSummary | undefined;
   if (!pick) for (const o of ok) if (o.bestBound && (!bestAchievable || o.bestBound.lowerBound > bestAchievable.lowerBound)) bestAchievable = o.bestBound;
   const b: Baselines = baselinesOf(m, tiers, target, pick?.tierShares ?? bestAchievable?.tierShares);
   if (pick) pick.oracleCapturedPct = b.oracle.savingsPct > 0 ? (pick.savingsPct / b.oracle.savingsPct) * 100 : null;
+  if (randomAtShares && b.random) randomAtShares.savingsPct = b.random.savingsPct;
   let headline: string;
   const boundName = opts.barMode === 'relative' ? 'parity' : 'quality';
   if (pick) {
@@ -350,6 +382,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     bound: describeBound({ ...opts, patterns: prepared.length }),
     boundConfidence: patternConfidence,
     pick,
+    randomAtShares,
     baselines: { frontier: b.frontier, cheapest: b.cheapest, random: b.random ?? null, oracle: b.oracle, oracleMaxQuality: b.oracleMaxQuality },
     patterns: outcomes,
     headline,
@@ -357,6 +390,35 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   };
   if (bestAchievable) report.bestAchievable = bestAchievable;
   return router ? { report, router } : { report };
+}
+
+/** The pick against random routing at its shares, paired by item (see RandomAtShares). */
+export function randomAtSharesOf(m: OutcomeMatrix, route: Uint8Array, shares: readonly number[], pick: PolicyEvaluation, qF: number): RandomAtShares {
+  const { n, k, pass } = m;
+  let sd = 0;
+  let sd2 = 0;
+  let expected = 0;
+  for (let i = 0; i < n; i++) {
+    let e = 0;
+    for (let t = 0; t < k; t++) e += shares[t]! * pass[i * k + t]!;
+    const d = pass[i * k + route[i]!]! - e;
+    expected += e;
+    sd += d;
+    sd2 += d * d;
+  }
+  const meanD = sd / n;
+  const se = n > 1 ? Math.sqrt(Math.max(0, (sd2 - n * meanD * meanD) / (n - 1)) / n) : Infinity;
+  const quality = expected / n;
+  const parity = qF > 0 ? quality / qF : 0;
+  const lower = qF > 0 ? ((meanD - oneSidedZ(0.95) * se) / qF) * 100 : -Infinity;
+  return {
+    savingsPct: pick.savingsPct,
+    quality,
+    parity,
+    marginPts: (pick.parity - parity) * 100,
+    marginLowerPts: lower,
+    routerBeatsRandom: lower > 0,
+  };
 }
 
 /** The bound used to choose, in words. */

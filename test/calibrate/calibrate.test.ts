@@ -147,6 +147,27 @@ describe('calibrate', () => {
     expect(sw.best ? (1 - sw.best.costUsd / (10 * m.n)) * 100 : 0).toBeLessThan(9);
   });
 
+  it('compares the pick with random routing at its own shares, paired by item', () => {
+    const { report } = calibrate(t, { ...base, patterns: ['classifier'] });
+    const r = report.randomAtShares!;
+    expect(r.parity).toBeCloseTo(report.baselines.random!.quality / report.baselines.frontier.quality, 12);
+    expect(r.savingsPct).toBeCloseTo(report.baselines.random!.savingsPct, 12);
+    expect(r.marginPts).toBeCloseTo((report.pick!.parity - r.parity) * 100, 9);
+    // The prompts carry the difficulty: the router beats chance at its shares.
+    expect(r.routerBeatsRandom).toBe(true);
+    expect(r.marginLowerPts).toBeGreaterThan(0);
+  });
+
+  it('says when the router adds nothing over random routing at the same shares', () => {
+    // Cheap passes 96% of items at random, whatever the prompt: any split certifies, none beats chance.
+    const r = seededRandom(5);
+    const specs: ItemSpec[] = Array.from({ length: 3000 }, (_, i) => ({ id: `n${i}`, pass: `${r() < 0.96 ? 1 : 0}1`, prompt: `ticket ${Math.floor(r() * 1e6)} about ${['a', 'b', 'c'][i % 3]}` }));
+    const { report } = calibrate(table(specs, ['cheap', 'frontier'], [1, 10]), { ...base, patterns: ['classifier'] });
+    expect(report.pick).not.toBeNull();
+    expect(report.randomAtShares!.routerBeatsRandom).toBe(false);
+    expect(report.notes.join('\n')).toMatch(/not measurably better than random routing at the same tier shares/);
+  });
+
   it('ground truth is the cheapest passing tier, none folding into the top', () => {
     const m = matrix(['011', '000', '100'], [1, 2, 3]);
     expect([0, 1, 2].map((i) => groundTruthTier(m, i))).toEqual([1, 2, 0]);
