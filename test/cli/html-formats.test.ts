@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
-const CE = '../shared/datasets/aws-formats/cost-explorer-example.json';
+const CE = 'fixtures/costs/cost-explorer.json';
 
 describe('--format html on each command (built CLI)', () => {
   it.each([

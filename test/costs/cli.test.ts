@@ -6,7 +6,7 @@ import { monthStartBefore, utcDate } from '../../src/costs/dates.js';
 import { runCli } from '../helpers/cli.js';
 import { type CostExplorerServer, GROUP_DEFINITIONS, type Responder, resultByTime, startCostExplorerServer } from '../helpers/cost-explorer-server.js';
 
-const EXAMPLE = '../shared/datasets/aws-formats/cost-explorer-example.json';
+const FIXTURE = 'fixtures/costs/cost-explorer.json';
 // A made-up key in the AWS shape, assembled so that no key-shaped literal is tracked.
 const ACCESS_KEY = ['AKIA', 'TOKORCLITEST0002'].join('');
 const SECRET_KEY = 'cli-secret-must-never-appear-9876543210';
@@ -53,16 +53,16 @@ const start = monthStartBefore(today, 1);
 const end = monthStartBefore(today, 0);
 
 describe('tokor costs --from-file', () => {
-  it('reports the example as JSON with the contract keys', async () => {
-    const r = await runCli(['costs', '--from-file', EXAMPLE, '--format', 'json']);
+  it('reports a saved response as JSON with the contract keys', async () => {
+    const r = await runCli(['costs', '--from-file', FIXTURE, '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.schemaVersion).toBe(1);
     expect(j.period).toEqual({ start: '2025-11-03', end: '2025-11-05' });
-    expect(j.bedrock.totalUsd).toBe(137.16);
+    expect(j.bedrock.totalUsd).toBe(103.21);
     expect(j.bedrock.byModel.map((m: { model: string }) => m.model)).toEqual(['anthropic.claude-sonnet-4-5', 'anthropic.claude-haiku-4-5', 'amazon.nova-lite']);
-    expect(j.bedrock.byTokenKind).toEqual({ input: 78.7, output: 38.66, cacheRead: 12.3, cacheWrite5m: 7.5, cacheWrite1h: 0 });
-    expect(j.bedrock.byPeriod.map((p: { totalUsd: number }) => p.totalUsd)).toEqual([87.75, 49.41]);
+    expect(j.bedrock.byTokenKind).toEqual({ input: 54.6, output: 33.46, cacheRead: 12.15, cacheWrite5m: 3, cacheWrite1h: 0 });
+    expect(j.bedrock.byPeriod.map((p: { totalUsd: number }) => p.totalUsd)).toEqual([67.36, 35.85]);
     expect(j.unrecognizedUsageTypes).toEqual([]);
     expect(j.otherServices).toEqual([]);
     expect(j.estimated).toBe(true);
@@ -72,20 +72,20 @@ describe('tokor costs --from-file', () => {
 
   it('prints a table by default and writes --out', async () => {
     const dir = await mkdtemp(`${tmpdir()}/tokor-costs-cli-`);
-    const r = await runCli(['costs', '--from-file', EXAMPLE, '--out', `${dir}/c.md`, '--format', 'markdown']);
+    const r = await runCli(['costs', '--from-file', FIXTURE, '--out', `${dir}/c.md`, '--format', 'markdown']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    const t = await runCli(['costs', '--from-file', EXAMPLE]);
+    const t = await runCli(['costs', '--from-file', FIXTURE]);
     expect(t.code).toBe(0);
     expect(t.stderr).toBe('');
     expect(t.stdout).toMatch(/^Billed Bedrock spend 2025-11-03 → 2025-11-05 \(end exclusive\), DAILY, UnblendedCost/);
-    expect(t.stdout).toMatch(/amazon\.nova-lite\s+\$5\.40\s+\$2\.16\s+\$0\.30\s+\$7\.86/);
+    expect(t.stdout).toMatch(/amazon\.nova-lite\s+\$3\.60\s+\$0\.96\s+\$0\.15\s+\$4\.71/);
   });
 
   it.each([
     [['costs', '--from-file', 'package.json'], /package\.json: not a GetCostAndUsage response/],
     [['costs', '--from-file', 'nope.json'], /nope\.json: cannot read the file \(ENOENT\)/],
-    [['costs', '--from-file', EXAMPLE, '--start', '2025-11-05', '--end', '2025-11-03'], /--end 2025-11-03 must be after --start 2025-11-05/],
+    [['costs', '--from-file', FIXTURE, '--start', '2025-11-05', '--end', '2025-11-03'], /--end 2025-11-03 must be after --start 2025-11-05/],
     [['costs', '--start', '2025-13-01', '--end', '2025-12-01'], /--start "2025-13-01" is not a date: use YYYY-MM-DD/],
     [['costs', '--start', '2020-01-01', '--end', '2020-02-01', '--granularity', 'MONTHLY'], /too far back: Cost Explorer keeps at most 38 months/],
     [['costs', '--start', start, '--end', end, '--endpoint-url', 'not a url'], /--endpoint-url "not a url" is not an http\(s\) URL/],
@@ -115,7 +115,7 @@ describe('tokor costs --from-file', () => {
   });
 
   it('rejects an unknown granularity through commander', async () => {
-    const r = await runCli(['costs', '--from-file', EXAMPLE, '--granularity', 'HOURLY']);
+    const r = await runCli(['costs', '--from-file', FIXTURE, '--granularity', 'HOURLY']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/Allowed choices are DAILY, MONTHLY/);
   });

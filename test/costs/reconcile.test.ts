@@ -6,23 +6,24 @@ import { buildCostsReport, type CostsReport } from '../../src/costs/report.js';
 import { readCostPages } from '../../src/costs/response.js';
 import { GROUP_DEFINITIONS, resultByTime } from '../helpers/cost-explorer-server.js';
 
-const EXAMPLE = fileURLToPath(new URL('../../../shared/datasets/aws-formats/cost-explorer-example.json', import.meta.url));
+const FIXTURE = fileURLToPath(new URL('../../fixtures/costs/cost-explorer.json', import.meta.url));
 const PERIOD = { start: '2025-11-03', end: '2025-11-05' };
 
-// What the logs of cost-explorer-example.json's traffic would say if they held every call, priced at list price.
+// What the logs of fixtures/costs/cost-explorer.json's traffic would say if they held every call, priced at list price.
 const SONNET: ExplainedModel = {
   modelKey: 'anthropic.claude-sonnet-4-5',
-  costUsd: 121.05,
-  byTokenKind: { input: 67.8, output: 33.75, cacheRead: 12, cacheWrite5m: 7.5 },
-  tokens: { input: 22_600_000, output: 2_250_000, cacheRead: 40_000_000, cacheWrite5m: 2_000_000 },
+  costUsd: 93,
+  byTokenKind: { input: 48, output: 30, cacheRead: 12, cacheWrite5m: 3 },
+  tokens: { input: 16_000_000, output: 2_000_000, cacheRead: 40_000_000, cacheWrite5m: 800_000 },
 };
-const HAIKU: ExplainedModel = { modelKey: 'anthropic.claude-haiku-4-5', costUsd: 8.25, byTokenKind: { input: 5.5, output: 2.75 } };
+const HAIKU: ExplainedModel = { modelKey: 'anthropic.claude-haiku-4-5', costUsd: 5.5, byTokenKind: { input: 3, output: 2.5 } };
 const NOVA: ExplainedModel = {
   modelKey: 'amazon.nova-lite',
-  costUsd: 7.86,
-  byTokenKind: { input: 5.4, output: 2.16, cacheRead: 0.3 },
-  tokens: { input: 90_000_000, output: 9_000_000, cacheRead: 20_000_000 },
+  costUsd: 4.71,
+  byTokenKind: { input: 3.6, output: 0.96, cacheRead: 0.15 },
+  tokens: { input: 60_000_000, output: 4_000_000, cacheRead: 10_000_000 },
 };
+const BILL = 103.21;
 const scale = (m: ExplainedModel, f: number): ExplainedModel => ({
   ...m,
   costUsd: m.costUsd * f,
@@ -32,7 +33,7 @@ const scale = (m: ExplainedModel, f: number): ExplainedModel => ({
 
 let billed: CostsReport;
 beforeAll(async () => {
-  billed = await loadCostsReport({ files: [EXAMPLE] });
+  billed = await loadCostsReport({ files: [FIXTURE] });
 });
 
 const model = (rec: ReturnType<typeof reconcile>, key: string) => rec.byModel.find((m) => m.modelKey === key)!;
@@ -40,7 +41,7 @@ const model = (rec: ReturnType<typeof reconcile>, key: string) => rec.byModel.fi
 describe('reconcile', () => {
   it('explains the whole bill when the logs hold every call at the billed prices', () => {
     const rec = reconcile(billed, { period: PERIOD, byModel: [SONNET, HAIKU, NOVA] });
-    expect(rec.billedUsd).toBe(137.16);
+    expect(rec.billedUsd).toBe(BILL);
     expect(rec.coverage).toBeCloseTo(1, 12);
     expect(rec.unexplainedUsd).toBeCloseTo(0, 9);
     expect(rec.overExplainedUsd).toBeCloseTo(0, 9);
@@ -48,8 +49,8 @@ describe('reconcile', () => {
       expect(m.deltaUsd).toBeCloseTo(0, 9);
       expect(m.likelyCauses).toEqual([]);
     }
-    expect(rec.byTokenKind.find((k) => k.tokenKind === 'input')).toMatchObject({ billedUsd: 78.7 });
-    expect(rec.byTokenKind.find((k) => k.tokenKind === 'input')!.loggedUsd).toBeCloseTo(78.7, 9);
+    expect(rec.byTokenKind.find((k) => k.tokenKind === 'input')).toMatchObject({ billedUsd: 54.6 });
+    expect(rec.byTokenKind.find((k) => k.tokenKind === 'input')!.loggedUsd).toBeCloseTo(54.6, 9);
     expect(rec.period).toEqual(PERIOD);
     expect(rec.notes.join('\n')).toMatch(/estimated/);
   });
@@ -62,8 +63,8 @@ describe('reconcile', () => {
 
     const without = reconcile(billed, sampled);
     expect(without.coverage).toBeCloseTo(0.1, 9);
-    expect(without.unexplainedUsd).toBeCloseTo(137.16 * 0.9, 9);
-    expect(model(without, 'anthropic.claude-sonnet-4-5').deltaUsd).toBeCloseTo(121.05 * 0.9, 9);
+    expect(without.unexplainedUsd).toBeCloseTo(BILL * 0.9, 9);
+    expect(model(without, 'anthropic.claude-sonnet-4-5').deltaUsd).toBeCloseTo(93 * 0.9, 9);
     expect(model(without, 'anthropic.claude-sonnet-4-5').likelyCauses[0]).toMatch(/about 10% of its bill: the logs look sampled \(pass sampleRate ≈ 0\.10\)/);
   });
 
@@ -78,19 +79,19 @@ describe('reconcile', () => {
     expect(model(rec, 'meta.llama3-3-70b-instruct').likelyCauses[0]).toMatch(/in the logs but not billed/);
     expect(rec.byModel.some((m) => m.modelKey.startsWith('azure'))).toBe(false);
     expect(rec.notes.join('\n')).toMatch(/not Bedrock, left out: azure-openai\/gpt-4o/);
-    expect(rec.explainedUsd).toBeCloseTo(121.05, 9);
-    expect(rec.coverage).toBeCloseTo(121.05 / 137.16, 9);
+    expect(rec.explainedUsd).toBeCloseTo(93, 9);
+    expect(rec.coverage).toBeCloseTo(93 / BILL, 9);
     expect(rec.overExplainedUsd).toBeCloseTo(2, 9);
     // Largest gaps first.
     expect(rec.byModel[0]!.modelKey).toBe('anthropic.claude-haiku-4-5');
   });
 
   it('flags a price change when the implied billed rate differs from the logged one', () => {
-    // The logs priced Sonnet input at $3.30/1M (a geo profile rate); the bill implies $3.00/1M.
-    const geo = { ...SONNET, costUsd: SONNET.costUsd + 6.78, byTokenKind: { ...SONNET.byTokenKind, input: 74.58 } };
+    // The logs priced Sonnet's 16M input tokens at $3.30/1M (a geo profile rate); the bill implies $3.00/1M.
+    const geo = { ...SONNET, costUsd: SONNET.costUsd + 4.8, byTokenKind: { ...SONNET.byTokenKind, input: 52.8 } };
     const rec = reconcile(billed, { period: PERIOD, byModel: [geo, HAIKU, NOVA] });
     const s = model(rec, 'anthropic.claude-sonnet-4-5');
-    expect(s.deltaUsd).toBeCloseTo(-6.78, 9);
+    expect(s.deltaUsd).toBeCloseTo(-4.8, 9);
     expect(s.likelyCauses).toEqual([
       'implied input rate $3/1M billed vs $3.3/1M in the logs (-9%): price change, regional or cross-region price difference, or another tier',
     ]);
@@ -101,24 +102,24 @@ describe('reconcile', () => {
     const rec = reconcile(billed, { period: PERIOD, byModel: [SONNET, HAIKU, low] }, { catalogRates: { 'amazon.nova-lite': { input: 0.05, output: 0.24 } } });
     expect(model(rec, 'amazon.nova-lite').likelyCauses[0]).toMatch(/^implied input rate \$0\.06\/1M billed vs \$0\.05\/1M in the catalog \(\+20%\)/);
 
-    const scaleOff = { ...NOVA, costUsd: 7, tokens: { input: 90_000 } };
+    const scaleOff = { ...NOVA, costUsd: 7, tokens: { input: 60_000 } };
     const rec2 = reconcile(billed, { period: PERIOD, byModel: [SONNET, HAIKU, scaleOff] });
     expect(model(rec2, 'amazon.nova-lite').likelyCauses[0]).toMatch(/~1000× off in the logs: UsageQuantity for amazon\.nova-lite is on another scale/);
   });
 
   it('compares only the billed days the logs cover', () => {
-    const day1 = { period: { start: '2025-11-03T00:00:00Z', end: '2025-11-04T00:00:00Z' }, byModel: [scale(SONNET, 75 / 121.05), HAIKU, scale(NOVA, 4.5 / 7.86)] };
+    const day1 = { period: { start: '2025-11-03T00:00:00Z', end: '2025-11-04T00:00:00Z' }, byModel: [scale(SONNET, 58.5 / 93), HAIKU, scale(NOVA, 3.36 / 4.71)] };
     const rec = reconcile(billed, day1);
     expect(rec.period).toEqual({ start: '2025-11-03', end: '2025-11-04' });
-    expect(rec.billedUsd).toBe(87.75);
+    expect(rec.billedUsd).toBe(67.36);
     expect(rec.coverage).toBeCloseTo(1, 9);
     expect(rec.notes.join('\n')).toMatch(/compared 1 of 2 billed periods/);
 
     // A timestamp inside a day counts the whole day.
-    expect(reconcile(billed, { ...day1, period: { start: '2025-11-03T08:00:00Z', end: '2025-11-04T08:00:00Z' } }).billedUsd).toBe(137.16);
+    expect(reconcile(billed, { ...day1, period: { start: '2025-11-03T08:00:00Z', end: '2025-11-04T08:00:00Z' } }).billedUsd).toBe(BILL);
 
     const whole = reconcile(billed, day1, { alignPeriods: false });
-    expect(whole.billedUsd).toBe(137.16);
+    expect(whole.billedUsd).toBe(BILL);
     expect(whole.notes.join('\n')).toMatch(/the logs cover 1 of the 2 billed days/);
     expect(model(whole, 'anthropic.claude-sonnet-4-5').likelyCauses).toContain('period: the logs cover 1 of the 2 billed days');
   });
@@ -157,16 +158,16 @@ describe('scaleToBill', () => {
     // Logs are a 50% sample; analyze priced the raw logs: actual = half of the bill of the logged models.
     const logged = [scale(SONNET, 0.5), scale(NOVA, 0.5)];
     const rec = reconcile(billed, { period: PERIOD, byModel: logged, sampleRate: 0.5 });
-    const actual = (121.05 + 7.86) / 2;
+    const actual = (93 + 4.71) / 2;
     const out = scaleToBill({ actual, frontierCounterfactual: actual * 1.5, routedCeiling: actual * 0.4 }, rec);
     expect(out.factor).toBeCloseTo(2, 12);
-    expect(out.basisBilledUsd).toBeCloseTo(128.91, 9);
-    expect(out.billedUsd).toBe(137.16);
-    expect(out.actualUsd).toBeCloseTo(128.91, 9);
-    expect(out.frontierCounterfactualUsd).toBeCloseTo(128.91 * 1.5, 9);
-    expect(out.routedCeilingUsd).toBeCloseTo(128.91 * 0.4, 9);
-    expect(out.savingsCeilingUsd).toBeCloseTo(128.91 * 0.6, 9);
-    expect(out.savingsCeilingShareOfBill).toBeCloseTo((128.91 * 0.6) / 137.16, 12);
+    expect(out.basisBilledUsd).toBeCloseTo(97.71, 9);
+    expect(out.billedUsd).toBe(BILL);
+    expect(out.actualUsd).toBeCloseTo(97.71, 9);
+    expect(out.frontierCounterfactualUsd).toBeCloseTo(97.71 * 1.5, 9);
+    expect(out.routedCeilingUsd).toBeCloseTo(97.71 * 0.4, 9);
+    expect(out.savingsCeilingUsd).toBeCloseTo(97.71 * 0.6, 9);
+    expect(out.savingsCeilingShareOfBill).toBeCloseTo((97.71 * 0.6) / BILL, 12);
     expect(out.notes).toEqual([]);
   });
 
@@ -190,10 +191,10 @@ describe('billedCeiling', () => {
       { modelKey: 'meta.llama3-3-70b-instruct', actualUsd: 50, routedCeilingUsd: 1 },
     ]);
     expect(out.byModel.map((m) => m.modelKey).sort()).toEqual(['amazon.nova-lite', 'anthropic.claude-sonnet-4-5']);
-    // Sonnet: 75% of its $121.05 bill; Nova Lite: nothing to save.
-    expect(out.savingsCeilingUsd).toBeCloseTo(121.05 * 0.75, 9);
-    expect(out.coveredBilledUsd).toBeCloseTo(121.05 + 7.86, 9);
-    expect(out.shareOfBill).toBeCloseTo((121.05 * 0.75) / 137.16, 12);
+    // Sonnet: 75% of its $93 bill; Nova Lite: nothing to save.
+    expect(out.savingsCeilingUsd).toBeCloseTo(93 * 0.75, 9);
+    expect(out.coveredBilledUsd).toBeCloseTo(93 + 4.71, 9);
+    expect(out.shareOfBill).toBeCloseTo((93 * 0.75) / BILL, 12);
     expect(out.savingsCeilingUsd).toBeLessThanOrEqual(out.coveredBilledUsd);
   });
 });

@@ -8,36 +8,21 @@ import {
   parseUsageType,
   splitRegionPrefix,
 } from '../../src/costs/usageTypes.js';
+import { BILL_USAGE_TYPES, usageTypePairs } from './usage-types.js';
 
-const EXAMPLE = new URL('../../../shared/datasets/aws-formats/cost-explorer-example.json', import.meta.url);
+const FIXTURE = new URL('../../fixtures/costs/cost-explorer.json', import.meta.url);
 
 type Row = [service: string, usageType: string, expected: Record<string, unknown>];
 
 const SONNET = 'Claude Sonnet 4.5 (Amazon Bedrock Edition)';
-const HAIKU = 'Claude Haiku 4.5 (Amazon Bedrock Edition)';
 const BEDROCK = 'Amazon Bedrock';
 
-describe('parseUsageType on the real-shaped example', () => {
-  // Every (SERVICE, USAGE_TYPE) pair of cost-explorer-example.json and what it means.
-  const expected: Row[] = [
-    [SONNET, 'USE1-MP:USE1_InputTokenCount_Global-Units', { model: 'anthropic.claude-sonnet-4-5', tokenKind: 'input', tier: 'global', global: true }],
-    [SONNET, 'USE1-MP:USE1_OutputTokenCount_Global-Units', { model: 'anthropic.claude-sonnet-4-5', tokenKind: 'output', tier: 'global' }],
-    [SONNET, 'USE1-MP:USE1_CacheReadInputTokenCount_Global-Units', { tokenKind: 'cacheRead', tier: 'global' }],
-    [SONNET, 'USE1-MP:USE1_CacheWriteInputTokenCount_Global-Units', { tokenKind: 'cacheWrite5m', tier: 'global' }],
-    [HAIKU, 'USE1-MP:USE1_InputTokenCount_Batch-Units', { model: 'anthropic.claude-haiku-4-5', tokenKind: 'input', tier: 'batch', global: false }],
-    [HAIKU, 'USE1-MP:USE1_OutputTokenCount_Batch-Units', { tokenKind: 'output', tier: 'batch' }],
-    [BEDROCK, 'USE1-NovaLite-input-tokens', { model: 'amazon.nova-lite', modelName: 'Nova Lite', tokenKind: 'input', tier: 'on-demand' }],
-    [BEDROCK, 'USE1-NovaLite-output-tokens', { model: 'amazon.nova-lite', tokenKind: 'output', tier: 'on-demand' }],
-    [BEDROCK, 'USE1-NovaLite-cache-read-input-token-count', { model: 'amazon.nova-lite', tokenKind: 'cacheRead', tier: 'on-demand' }],
-  ];
-
-  it('covers exactly the pairs in the file', () => {
-    const body = JSON.parse(readFileSync(EXAMPLE, 'utf8')) as { ResultsByTime: { Groups: { Keys: string[] }[] }[] };
-    const pairs = new Set(body.ResultsByTime.flatMap((r) => r.Groups.map((g) => g.Keys.join('|'))));
-    expect([...pairs].sort()).toEqual(expected.map(([s, u]) => `${s}|${u}`).sort());
+describe('parseUsageType on the usage types of a daily Bedrock bill', () => {
+  it('covers exactly the pairs in fixtures/costs/cost-explorer.json', () => {
+    expect(usageTypePairs(readFileSync(FIXTURE, 'utf8'))).toEqual(BILL_USAGE_TYPES.map(([s, u]) => `${s}|${u}`).sort());
   });
 
-  it.each(expected)('%s / %s', (service, usageType, want) => {
+  it.each(BILL_USAGE_TYPES)('%s / %s', (service, usageType, want) => {
     const p = parseUsageType(service, usageType)!;
     expect(p.category).toBe('tokens');
     expect(p.region).toBe('us-east-1');

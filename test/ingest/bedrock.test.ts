@@ -1,114 +1,112 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { RecordError, parseBedrockRecord, parseJsonLine, readTraffic } from '../../src/ingest/index.js';
-import { AWS_EXAMPLES, byRequestId, collect, fixture, recordsOf, skipsOf } from './helpers.js';
+import { byRequestId, collect, fixture, recordsOf, skipsOf } from './helpers.js';
 
-const lines = readFileSync(AWS_EXAMPLES, 'utf8').split('\n').filter((l) => l.trim() !== '');
-const loc = (line: number) => ({ file: 'examples.jsonl', line });
+// Hand-written twins of the published records' edge cases (the real ones: test/data/bedrock-log-examples.test.ts).
+const EDGES = fixture('bedrock-edge-cases.jsonl');
+const lines = readFileSync(EDGES, 'utf8').split('\n').filter((l) => l.trim() !== '');
+const loc = (line: number) => ({ file: 'edges.jsonl', line });
 const parseLine = (i: number) => parseBedrockRecord(JSON.parse(lines[i]!), loc(i + 1));
+const SAMPLE = { sample: 'tokor-synthetic' };
 
-describe('real Bedrock invocation log records (shared/datasets/aws-formats)', () => {
-  it('has the five published records', () => {
-    expect(lines).toHaveLength(5);
-  });
-
-  it('line 1: ConverseStream on Nova Lite, logged as an aggregated Converse body', () => {
+describe('edge cases of the published log shapes (fixtures/ingest/bedrock-edge-cases.jsonl)', () => {
+  it('line 1: ConverseStream logged as one aggregated Converse body', () => {
     expect(parseLine(0)).toEqual({
       source: loc(1),
-      requestId: 'ff4b6c63-5561-4431-93b8-06a817275900',
+      requestId: 'fx-edge-stream-aggregated',
       operation: 'ConverseStream',
-      timestamp: '2025-03-11T00:38:02.000Z',
-      modelId: 'amazon.nova-lite-v1:0',
+      timestamp: '2025-11-04T09:15:27.000Z',
+      modelId: 'amazon.nova-micro-v1:0',
       region: 'us-east-1',
-      identityArn: 'arn:aws:iam::XXXXXXXXXXXX:user/dheeraj',
-      tags: {},
-      tokens: { input: 4, output: 38, cacheRead: 0, cacheWrite: 0 },
-      prompt: 'hello how are you',
+      identityArn: 'arn:aws:iam::123456789012:user/fixture-dev',
+      tags: SAMPLE,
+      tokens: { input: 9, output: 10, cacheRead: 0, cacheWrite: 0 },
+      prompt: 'Name a prime number above 10.',
       turns: 1,
-      maxTokens: 512,
-      outputText:
-        "Hello! I'm doing well, thank you for asking. How can I assist you today? If you have any questions or need help with something, feel free to let me know.",
+      maxTokens: 64,
+      outputText: '11 is a prime number above 10.',
     });
   });
 
   it('line 2: text delivery off — counts, no bodies, schemaType last', () => {
     expect(parseLine(1)).toEqual({
       source: loc(2),
-      requestId: '00000000-0000-0000-0000-000000000000',
+      requestId: 'fx-edge-no-bodies',
       operation: 'Converse',
-      timestamp: '2026-09-08T12:10:33.000Z',
-      modelId: 'apac.amazon.nova-micro-v1:0',
-      region: 'ap-northeast-1',
-      identityArn: 'arn:aws:sts::111111111111:assumed-role/...',
-      tags: {},
-      tokens: { input: 1, output: 8, cacheRead: 0, cacheWrite: 0 },
+      timestamp: '2025-11-04T09:16:00.000Z',
+      modelId: 'eu.amazon.nova-lite-v1:0',
+      region: 'eu-west-1',
+      identityArn: 'arn:aws:sts::123456789012:assumed-role/fixture-role/session',
+      tags: SAMPLE,
+      tokens: { input: 3, output: 5, cacheRead: 0, cacheWrite: 0 },
     });
   });
 
-  it('line 3: Titan stream chunks with invocation metrics; redacted timestamp kept as a problem', () => {
+  it('line 3: Titan stream chunks with invocation metrics; a redacted timestamp kept as a problem', () => {
     expect(parseLine(2)).toEqual({
       source: loc(3),
-      requestId: 'xxxxxxxxxxxx',
+      requestId: 'fx-edge-redacted',
       operation: 'InvokeModelWithResponseStream',
-      modelId: 'amazon.titan-text-express-v1',
-      region: 'ap-northeast-1',
-      identityArn: 'xxxxxxxxxxxx',
-      tags: {},
-      tokens: { input: 7, output: 11, cacheRead: 0, cacheWrite: 0 },
-      prompt: 'Hello',
+      modelId: 'amazon.titan-text-lite-v1',
+      region: 'us-west-2',
+      identityArn: '<redacted>',
+      tags: SAMPLE,
+      tokens: { input: 8, output: 2, cacheRead: 0, cacheWrite: 0 },
+      prompt: 'Spell cat backwards',
       turns: 1,
-      maxTokens: 2048,
-      outputText: ' Hello! How can I assist you today?',
+      maxTokens: 32,
+      outputText: ' tac',
       problems: ['timestamp unparseable'],
     });
   });
 
-  it('line 4: Anthropic Messages body with a guardrail trace, Panther timestamp, no token counts', () => {
+  it('line 4: Anthropic Messages body blocked by a guardrail, Panther timestamp, no token counts', () => {
     expect(parseLine(3)).toEqual({
       source: loc(4),
-      requestId: 'ba78ac1f-5ea4-4e2a-a936-92f7e13c96c4',
+      requestId: 'fx-edge-guardrail-invoke',
       operation: 'InvokeModel',
-      timestamp: '2025-05-15T14:14:49.000Z',
+      timestamp: '2025-11-04T10:02:03.000Z',
       modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
       region: 'us-west-2',
-      identityArn: 'arn:aws:sts::111111111111:assumed-role/role_details/suspicious.user',
-      tags: {},
+      identityArn: 'arn:aws:sts::123456789012:assumed-role/fixture-role/blocked',
+      tags: SAMPLE,
       tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-      prompt: 'I have a very suspicious question.',
-      system: 'You are a helpful assistant.',
+      prompt: 'Tell me something the policy forbids.',
+      system: 'You follow the policy.',
       turns: 1,
-      maxTokens: 100,
-      outputText: "You shouldn't ask this question",
+      maxTokens: 50,
+      outputText: 'Sorry, I cannot help with that.',
       problems: ['token counts missing'],
     });
   });
 
-  it('line 5: Converse with guardrail_intervened and zero counts', () => {
+  it('line 5: Converse stopped by a guardrail, zero counts', () => {
     expect(parseLine(4)).toEqual({
       source: loc(5),
-      requestId: 'bb98d9a8-bd9a-47ca-976b-f165ef1f8b67',
+      requestId: 'fx-edge-guardrail-converse',
       operation: 'Converse',
-      timestamp: '2025-05-15T14:17:22.000Z',
+      timestamp: '2025-11-04T10:05:00.000Z',
       modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
       region: 'us-west-2',
-      identityArn: 'arn:aws:sts::111111111111:assumed-role/role_details/suspicious.user',
-      tags: {},
+      identityArn: 'arn:aws:sts::123456789012:assumed-role/fixture-role/blocked',
+      tags: SAMPLE,
       tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
-      prompt: 'I have a very suspicious question.',
+      prompt: 'Tell me something the policy forbids.',
       turns: 1,
-      outputText: "You shouldn't ask this question",
+      outputText: 'Sorry, I cannot help with that.',
     });
   });
 
   it('reads the file through readTraffic with format detection: 5 records, no skips', async () => {
-    const evs = await collect(readTraffic([AWS_EXAMPLES]));
+    const evs = await collect(readTraffic([EDGES]));
     expect(skipsOf(evs)).toEqual([]);
-    expect(recordsOf(evs).map((r) => [r.source.line, r.modelId])).toEqual([
-      [1, 'amazon.nova-lite-v1:0'],
-      [2, 'apac.amazon.nova-micro-v1:0'],
-      [3, 'amazon.titan-text-express-v1'],
-      [4, 'anthropic.claude-3-haiku-20240307-v1:0'],
-      [5, 'anthropic.claude-3-haiku-20240307-v1:0'],
+    expect(recordsOf(evs).map((r) => [r.source.line, r.requestId])).toEqual([
+      [1, 'fx-edge-stream-aggregated'],
+      [2, 'fx-edge-no-bodies'],
+      [3, 'fx-edge-redacted'],
+      [4, 'fx-edge-guardrail-invoke'],
+      [5, 'fx-edge-guardrail-converse'],
     ]);
   });
 });
@@ -292,7 +290,7 @@ describe('parseBedrockRecord on unusable and edge-case records', () => {
       expect(ev.skipped.reason).toMatch(/^malformed JSON: /);
     }
     const bom = parseJsonLine('bedrock', `\uFEFF${lines[1]!}`, loc(1));
-    expect(bom.kind === 'record' && bom.record.modelId).toBe('apac.amazon.nova-micro-v1:0');
+    expect(bom.kind === 'record' && bom.record.modelId).toBe('eu.amazon.nova-lite-v1:0');
     const pretty = parseJsonLine('bedrock', '{', loc(1));
     expect(pretty.kind === 'skipped' && pretty.skipped.reason).toMatch(/pretty-printed JSON/);
   });

@@ -5,9 +5,6 @@ import type { TrafficEvent, TrafficRecord, SkippedRecord } from '../../src/types
 export const repoPath = (p: string): string => fileURLToPath(new URL(`../../${p}`, import.meta.url));
 export const fixture = (name: string): string => repoPath(`fixtures/ingest/${name}`);
 
-/** The real published Bedrock records (shared, read-only; never copied into the repo). */
-export const AWS_EXAMPLES = fileURLToPath(new URL('../../../shared/datasets/aws-formats/bedrock-invocation-log-examples.jsonl', import.meta.url));
-
 export async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   const out: T[] = [];
   for await (const x of it) out.push(x);

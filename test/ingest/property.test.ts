@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrafficEvent } from '../../src/types.js';
 import { RecordError, csvRowToRecord, parseJsonLine, resolveCsvColumns } from '../../src/ingest/index.js';
-import { AWS_EXAMPLES, fixture } from './helpers.js';
+import { fixture } from './helpers.js';
 
 const SEED = 20251103;
 const loc = { file: 'prop.jsonl', line: 1 };
@@ -17,7 +17,7 @@ const jsonLines = (file: string): unknown[] =>
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => JSON.parse(l) as unknown);
-const BEDROCK = [...jsonLines(AWS_EXAMPLES), ...jsonLines(fixture('bedrock-bodies.jsonl'))];
+const BEDROCK = [...jsonLines(fixture('bedrock-edge-cases.jsonl')), ...jsonLines(fixture('bedrock-bodies.jsonl'))];
 const OPENAI = [...jsonLines(fixture('litellm.jsonl')), ...jsonLines(fixture('gateway.jsonl'))];
 
 function checkEvent(ev: TrafficEvent): void {
@@ -101,7 +101,7 @@ describe('readers never throw on bad data', () => {
     );
   });
 
-  it('mutated real Bedrock records (dropped keys, wrong types, negative counts)', () => {
+  it('mutated Bedrock records of every shape in the fixtures (dropped keys, wrong types, negative counts)', () => {
     fc.assert(
       fc.property(fc.constantFrom(...BEDROCK), fc.array(mutation, { minLength: 1, maxLength: 6 }), (base, muts) => {
         checkEvent(parseJsonLine('bedrock', JSON.stringify(mutate(base, muts)), loc));

@@ -6,7 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { LogFormat } from '../../src/types.js';
 import { detectFormat, readTraffic } from '../../src/ingest/index.js';
-import { AWS_EXAMPLES, collect, fixture, recordsOf, repoPath, skipsOf } from './helpers.js';
+import { collect, fixture, recordsOf, repoPath, skipsOf } from './helpers.js';
+
+const EDGES = fixture('bedrock-edge-cases.jsonl');
 
 let dir: string;
 beforeAll(async () => {
@@ -91,11 +93,11 @@ describe('readTraffic', () => {
   it('reads CloudWatch Logs export lines ("<timestamp> <record>")', async () => {
     const f = join(dir, 'cloudwatch-export.log');
     const { writeFile } = await import('node:fs/promises');
-    const lines = (await readFile(AWS_EXAMPLES, 'utf8')).trimEnd().split('\n');
+    const lines = (await readFile(EDGES, 'utf8')).trimEnd().split('\n');
     await writeFile(f, lines.map((l) => `2025-03-11T00:38:03.123Z ${l}`).join('\n') + '\n');
     const evs = await collect(readTraffic([f]));
     expect(skipsOf(evs)).toEqual([]);
-    expect(recordsOf(evs).map((r) => r.modelId)).toEqual(recordsOf(await collect(readTraffic([AWS_EXAMPLES]))).map((r) => r.modelId));
+    expect(recordsOf(evs).map((r) => r.modelId)).toEqual(recordsOf(await collect(readTraffic([EDGES]))).map((r) => r.modelId));
   });
 
   it('a forced format applies to every file; a wrong one yields counted skips', async () => {
@@ -105,8 +107,8 @@ describe('readTraffic', () => {
   });
 
   it('an unknown format is a UsageError', async () => {
-    await expect(collect(readTraffic([AWS_EXAMPLES], { format: 'parquet' as LogFormat }))).rejects.toThrow(UsageError);
-    await expect(collect(readTraffic([AWS_EXAMPLES], { format: 'parquet' as LogFormat }))).rejects.toThrow(
+    await expect(collect(readTraffic([EDGES], { format: 'parquet' as LogFormat }))).rejects.toThrow(UsageError);
+    await expect(collect(readTraffic([EDGES], { format: 'parquet' as LogFormat }))).rejects.toThrow(
       'unknown log format "parquet": use one of bedrock, csv, openai',
     );
   });

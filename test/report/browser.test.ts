@@ -1,26 +1,24 @@
 /**
- * The generated report in a real browser: headless Chromium (Debian's
- * `chromium` package) driven by playwright-core. Screenshots and PDFs go to
- * test-artifacts/report/ (gitignored). Without Chromium these tests FAIL and
- * say how to install it: they are not optional.
+ * The generated report in a real browser: headless Chromium from the npm
+ * registry (`@sparticuz/chromium`, see test/helpers/chromium.ts) driven by
+ * playwright-core. Screenshots and PDFs go to test-artifacts/report/
+ * (gitignored). These tests are not optional: nothing here is skipped.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseEvalInputs, renderAnalyzeHtml, renderReportHtml } from '../../src/report/html/index.js';
 import { trusted } from '../../src/report/html/html.js';
 import { page as pageShell } from '../../src/report/html/page.js';
+import { launchChromium, type LaunchedChromium } from '../helpers/chromium.js';
 import { FULL_REPORT_CHARTS, PAYLOADS, ROOT, fixture, fixtureText } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
+let browser: LaunchedChromium | undefined;
 let ctx: BrowserContext | undefined;
-let userDataDir: string | undefined;
 const files: Record<string, string> = {};
 
 interface Opened {
@@ -31,7 +29,6 @@ interface Opened {
 }
 
 async function open(name: string, viewport = { width: 1366, height: 900 }): Promise<Opened> {
-  requireChromium();
   const page = await ctx!.newPage();
   await page.setViewportSize(viewport);
   const opened: Opened = { page, problems: [], dialogs: [], requests: [] };
@@ -61,15 +58,7 @@ async function chartBoxes(page: Page): Promise<{ id: string; width: number; heig
   return out;
 }
 
-const MISSING = `Chromium is not installed (${CHROMIUM} is missing) and the report's browser tests need it. Install it with: command -v chromium || (apt-get update && apt-get install -y chromium)`;
-
-/** Each test fails (not skips) with the install hint when Chromium is missing. */
-function requireChromium(): void {
-  if (!existsSync(CHROMIUM)) throw new Error(MISSING);
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   const evals = parseEvalInputs([
     { file: 'eval-results.jsonl', text: fixtureText('eval-results.jsonl') },
@@ -103,13 +92,12 @@ beforeAll(async () => {
     files[name] = path.join(ARTIFACTS, `${name}.html`);
     writeFileSync(files[name]!, htmlText);
   }
-  userDataDir = mkdtempSync(path.join(tmpdir(), 'tokor-chromium-'));
-  ctx = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, headless: true, args: ARGS });
+  browser = await launchChromium();
+  ctx = browser.context;
 }, 180_000);
 
 afterAll(async () => {
-  await ctx?.close();
-  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+  await browser?.close();
 });
 
 describe('report in headless Chromium', () => {

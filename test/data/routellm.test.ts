@@ -5,15 +5,14 @@
  * 95% of GPT-4 quality at 35% (GSM8K) / 45% (MMLU) lower cost. We assert
  * properties, not numbers: the measured figures are in docs/calibrate.md.
  */
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/calibrate/calibrate.js';
 import { loadResultsCsv } from '../../src/calibrate/csv.js';
 import { runCalibrate } from '../../src/calibrate/run.js';
+import { dataset } from './datasets.js';
 
-const data = (p: string): string => fileURLToPath(new URL(`../../../shared/datasets/${p}`, import.meta.url));
-const GSM8K = data('routellm_gsm8k/gsm8k_responses.csv');
-const MMLU = data('routellm_mmlu/mmlu_responses_all_subjects.csv');
+const GSM8K = dataset('routellm_gsm8k/gsm8k_responses.csv');
+const MMLU = dataset('routellm_mmlu/mmlu_responses_all_subjects.csv');
 const COSTS = { cheap: 0.24, frontier: 24.7 };
 
 const cases = [

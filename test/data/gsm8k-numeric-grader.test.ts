@@ -1,11 +1,11 @@
 /** The numeric grader on real GSM8K solutions (../shared/datasets/gsm8k, MIT, read in place). */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
 import { extractFinalNumber, runGrader } from '../../src/eval/graders/index.js';
 import type { GoldenCase } from '../../src/eval/types.js';
+import { dataset } from './datasets.js';
 
-const file = fileURLToPath(new URL('../../../shared/datasets/gsm8k/test.jsonl', import.meta.url));
+const file = dataset('gsm8k/test.jsonl');
 const rows = readFileSync(file, 'utf8')
   .split('\n')
   .slice(0, 40)
