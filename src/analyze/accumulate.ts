@@ -24,6 +24,8 @@ export interface RecordFacts {
   /** Group values, aligned with the accumulator's groupBy dimensions. */
   groups: string[];
   timestamp?: string;
+  /** The record's tag keys, set only when one of its --group-by tags is missing. */
+  untaggedTagKeys?: string[];
 }
 
 export interface TokenBucket {
@@ -56,7 +58,11 @@ export interface Accumulator {
   groupBuckets: Record<string, TokenBucket>;
   /** Label scores in 20 bins, for the report's histogram. */
   scoreBins: number[];
+  /** Tag keys of records that miss a --group-by tag (distinct, at most MAX_TAG_KEYS): what a typo should have been. */
+  untaggedTagKeys: string[];
 }
+
+export const MAX_TAG_KEYS = 50;
 
 export const MAX_INVALID_EXAMPLES = 5;
 const SEP = '\u0001';
@@ -77,6 +83,7 @@ export function newAccumulator(groupBy: string[]): Accumulator {
     buckets: {},
     groupBuckets: {},
     scoreBins: new Array<number>(20).fill(0),
+    untaggedTagKeys: [],
   };
 }
 
@@ -142,6 +149,11 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   const key = bucketKey(f.modelId, f.region, f.label, f.batch, f.ttl);
   addTo(acc.buckets, key, f);
   for (let d = 0; d < f.groups.length; d++) addTo(acc.groupBuckets, `${d}${SEP}${f.groups[d]}${SEP}${key}`, f);
+  if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
+}
+
+function addTagKeys(into: string[], keys: readonly string[]): void {
+  for (const k of keys) if (into.length < MAX_TAG_KEYS && !into.includes(k)) into.push(k);
 }
 
 function addTo(map: Record<string, TokenBucket>, key: string, f: RecordFacts): void {
@@ -174,6 +186,7 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   mergeBuckets(into.buckets, from.buckets);
   mergeBuckets(into.groupBuckets, from.groupBuckets);
   from.scoreBins.forEach((v, i) => (into.scoreBins[i]! += v));
+  addTagKeys(into.untaggedTagKeys, from.untaggedTagKeys);
   return into;
 }
 

@@ -38,7 +38,7 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     score = l.score;
   }
   const groups = ctx.groupBy.length ? ctx.groupBy.map((d) => groupValue(r, d)) : [];
-  return {
+  const facts: RecordFacts = {
     modelId: r.modelId,
     // Prices follow the source Region (cross-Region inference is billed where the call was made).
     region: r.sourceRegion ?? r.region ?? '',
@@ -54,6 +54,9 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     groups,
     timestamp: r.timestamp,
   };
+  // The tag keys a record does have, when a --group-by tag is missing from it: a typo shows up as keys seen.
+  if (groups.includes(UNTAGGED)) facts.untaggedTagKeys = Object.keys(r.tags);
+  return facts;
 }
 
 export function groupValue(r: TrafficRecord, dim: string): string {

@@ -7,7 +7,8 @@ import { InputError } from '../errors.js';
 import type { Catalog } from '../pricing/index.js';
 import type { LogFormat } from '../types.js';
 import type { CsvColumnMap } from '../ingest/index.js';
-import { readLabelsFile } from './labelsFile.js';
+import { readLabels } from '../artifacts/labels.js';
+import { GROUP_DIMENSIONS, UNTAGGED } from './facts.js';
 import { buildAnalyzeReport, type AnalyzeReport } from './report.js';
 import { scanTraffic, type ScanProgress } from './scan.js';
 
@@ -25,10 +26,15 @@ export interface AnalyzeOptions {
   workers?: number;
   confidence?: number;
   onProgress?: (p: ScanProgress) => void;
+  /**
+   * Called for each --group-by tag that no record carries (every record
+   * "(untagged)": often a typo), with the tag keys the records do have.
+   */
+  onUntaggedGroup?: (dim: string, keysSeen: string[]) => void;
 }
 
 export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
-  const measured = opts.labelsFile ? await readLabelsFile(opts.labelsFile) : undefined;
+  const measured = opts.labelsFile ? await readLabels(opts.labelsFile) : undefined;
   const groupBy = opts.groupBy ?? [];
   const scan = await scanTraffic({ ...opts, groupBy, measured });
   const where = opts.paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
@@ -37,7 +43,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     const ex = scan.acc.invalidExamples[0];
     throw new InputError(`no usable records: all ${scan.acc.invalid} were invalid${ex ? ` (first: ${ex.file}:${ex.line}: ${ex.reason})` : ''}`, where);
   }
-  return buildAnalyzeReport(scan.acc, {
+  const report = buildAnalyzeReport(scan.acc, {
     catalog: opts.catalog,
     tiers: opts.tiers,
     labeler: opts.classifierFile ? `classifier ${opts.classifierFile}` : 'heuristic',
@@ -47,6 +53,12 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     sample: scan.sample,
     confidence: opts.confidence,
   });
+  for (const dim of groupBy) {
+    if ((GROUP_DIMENSIONS as readonly string[]).includes(dim)) continue;
+    const rows = report.byGroup.filter((g) => g.groupBy === dim);
+    if (rows.length > 0 && rows.every((g) => g.group === UNTAGGED)) opts.onUntaggedGroup?.(dim, [...scan.acc.untaggedTagKeys].sort());
+  }
+  return report;
 }
 
 export type { AnalyzeReport } from './report.js';

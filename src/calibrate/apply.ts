@@ -9,7 +9,7 @@ import { InputError } from '../errors.js';
 import type { RoutingPattern } from '../config/schema.js';
 import { TrainedRouterLabeler } from '../classify/trained.js';
 import { Z95, oneSidedZ, parityInterval, wilsonLowerZ, wilsonUpperZ } from './bounds.js';
-import type { RoutingPolicyFile } from './policy.js';
+import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from './results.js';
 import type { OutcomeMatrix } from './sweep.js';
 

@@ -6,7 +6,8 @@
  */
 import { InputError } from '../errors.js';
 import type { BarMode, RoutingPattern } from '../config/schema.js';
-import { boundaryScoresOf, trainRouter, type RouterModel, type RouterSample, type TrainOptions } from '../classify/trained.js';
+import { boundaryScoresOf, trainRouter, type RouterSample, type TrainOptions } from '../classify/trained.js';
+import type { RouterModel } from '../artifacts/router.js';
 import type { LabelInput } from '../classify/types.js';
 import { seededRandom, shuffled } from '../stats/random.js';
 import { confidenceSignal, evaluateRoute, gateSignal, matrixOf, routeTiers, routedCosts, type PolicyEvaluation } from './apply.js';

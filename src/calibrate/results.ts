@@ -5,12 +5,10 @@
  * tokens with the catalog (never silently $0 for an unknown model).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { InputError, at } from '../errors.js';
 import type { TierConfig } from '../config/schema.js';
 import type { GoldenCase, GoldenDataset, NamedGradeResult } from '../eval/types.js';
-import { RESULTS_SCHEMA_VERSION } from '../eval/types.js';
+import { streamResultLines, type ResultLine } from '../artifacts/results.js';
 import { costOf, moneyToUsd, resolvePrice, type Catalog } from '../pricing/index.js';
 
 /** One tier's outcome on one item. */
@@ -123,7 +121,7 @@ export async function loadResultsByDataset(
   return { ...merged, sha256, notes: [...notes, ...(merged.notes ?? [])] };
 }
 
-/** Every result line of the files, validated and costed; a later line for the same (dataset, tier, item) wins. */
+/** Every result line of the files, checked with the results schema and costed; a later line for the same (dataset, tier, item) wins. */
 async function readResultRaws(files: string[], opts: LoadResultsOptions | Omit<LoadResultsOptions, 'dataset'>): Promise<{ raws: RawResult[]; sha256: string[]; notes: string[] }> {
   if (files.length === 0) throw new InputError('no results files given');
   const field = opts.confidenceField ?? 'confidence';
@@ -133,18 +131,10 @@ async function readResultRaws(files: string[], opts: LoadResultsOptions | Omit<L
   let duplicates = 0;
   const seen = new Map<string, number>();
   for (const file of files) {
-    const { lines, hash } = await readLines(file);
-    sha256.push(hash);
     let count = 0;
-    for (const [lineNo, text] of lines) {
-      const where = at(file, lineNo);
-      let obj: unknown;
-      try {
-        obj = JSON.parse(text);
-      } catch {
-        throw new InputError('not JSON (a results line is one JSON object: `tokor eval --out`)', where);
-      }
-      const r = parseResultLine(obj, where, field, pricer);
+    for await (const read of streamResultLines(file, { confidenceField: field, onHash: (h) => sha256.push(h) })) {
+      if ('problem' in read) throw new InputError(read.problem, at(file, read.line));
+      const r = rawResult(read.result, at(file, read.line), field, pricer);
       count++;
       const key = `${r.datasetId}\u0000${r.tier}\u0000${r.itemId}`;
       const prev = seen.get(key);
@@ -157,35 +147,27 @@ async function readResultRaws(files: string[], opts: LoadResultsOptions | Omit<L
         raws.push(r);
       }
     }
-    if (count === 0) throw new InputError('results file has no results', file);
+    if (count === 0) throw new InputError('the results file has no results (expected one `tokor eval --out` result per line)', file);
   }
   const notes: string[] = [];
   if (duplicates) notes.push(`${duplicates} duplicate result line(s) (same item and tier): the later line was used`);
   return { raws, sha256, notes };
 }
 
-type CostResolver = (o: Record<string, unknown>, tier: string, where: string) => number;
+type CostResolver = (r: ResultLine, where: string) => number;
 
 /** costUsd when present, else tokens × the catalog price of the tier's priceAs / the result's model / the tier's model. */
 function makeCostResolver(opts: Pick<LoadResultsOptions, 'tiers' | 'catalog'>): CostResolver {
   const byName = new Map(opts.tiers.map((t) => [t.name, t]));
   const memo = new Map<string, ReturnType<typeof resolvePrice>>();
-  return (o, tier, where) => {
-    if (typeof o.costUsd === 'number') {
-      if (!Number.isFinite(o.costUsd) || o.costUsd < 0) throw new InputError(`costUsd must be a number ≥ 0, got ${o.costUsd}`, where);
-      return o.costUsd;
+  return (r, where) => {
+    if (typeof r.costUsd === 'number') return r.costUsd;
+    const t = byName.get(r.tier);
+    const candidates = [t?.priceAs, r.model, t?.model].filter((m): m is string => Boolean(m));
+    if (r.inputTokens === undefined && r.outputTokens === undefined) {
+      throw new InputError('costUsd: missing, and no token counts to price the result with; give costUsd (USD) or inputTokens and outputTokens', where);
     }
-    const t = byName.get(tier);
-    const candidates = [t?.priceAs, typeof o.model === 'string' ? o.model : undefined, t?.model].filter((m): m is string => Boolean(m));
-    const tokens = {
-      input: num(o.inputTokens),
-      output: num(o.outputTokens),
-      cacheRead: num(o.cacheReadTokens),
-      cacheWrite: num(o.cacheWriteTokens),
-    };
-    if ([o.inputTokens, o.outputTokens].every((v) => typeof v !== 'number')) {
-      throw new InputError('no costUsd and no token counts: cannot cost this result', where);
-    }
+    const tokens = { input: r.inputTokens ?? 0, output: r.outputTokens ?? 0, cacheRead: r.cacheReadTokens ?? 0, cacheWrite: r.cacheWriteTokens ?? 0 };
     for (const m of candidates) {
       const k = `${m}\u0000${t?.region ?? ''}`;
       if (!memo.has(k)) memo.set(k, resolvePrice(opts.catalog, m, t?.region));
@@ -193,64 +175,29 @@ function makeCostResolver(opts: Pick<LoadResultsOptions, 'tiers' | 'catalog'>): 
       if (hit) return moneyToUsd(costOf(tokens, hit.price));
     }
     throw new InputError(
-      `costUsd is null and model "${candidates[0] ?? '(none)'}" has no price in the catalog: add it to a catalog file (config \`catalog\`) or map it (\`modelMap\`)`,
+      `costUsd: ${r.costUsd === null ? 'null' : 'missing'} and model "${candidates[0] ?? '(none)'}" has no price in the catalog; add it to a catalog file (config \`catalog\`) or map it (\`modelMap\`)`,
       where,
     );
   };
 }
 
-function num(v: unknown): number {
-  return typeof v === 'number' && Number.isFinite(v) && v > 0 ? v : 0;
-}
-
-function parseResultLine(obj: unknown, where: string, field: string, cost: CostResolver): RawResult {
-  if (!obj || typeof obj !== 'object' || Array.isArray(obj)) throw new InputError('a results line must be a JSON object', where);
-  const o = obj as Record<string, unknown>;
-  if (typeof o.schemaVersion !== 'number') throw new InputError('schemaVersion missing (not a tokor results line?)', where);
-  if (o.schemaVersion > RESULTS_SCHEMA_VERSION) {
-    throw new InputError(`results schemaVersion ${o.schemaVersion} is newer than this tokor understands (${RESULTS_SCHEMA_VERSION}); upgrade tokor`, where);
-  }
-  for (const k of ['datasetId', 'itemId', 'tier'] as const) {
-    if (typeof o[k] !== 'string' || !(o[k] as string)) throw new InputError(`${k} must be a non-empty string`, where);
-  }
-  if (typeof o.pass !== 'boolean') throw new InputError('pass must be true or false', where);
-  const tier = o.tier as string;
-  const error = typeof o.error === 'string' && o.error ? o.error : undefined;
-  const graders = Array.isArray(o.graders) ? (o.graders.filter((g) => g && typeof g === 'object' && typeof (g as { grader?: unknown }).grader === 'string') as NamedGradeResult[]) : [];
+/** A checked results line as the join needs it. */
+function rawResult(o: ResultLine, where: string, field: string, cost: CostResolver): RawResult {
+  const error = o.error ? o.error : undefined;
   const outcome: TierOutcome = {
     pass: o.pass && !error,
-    score: typeof o.score === 'number' && Number.isFinite(o.score) ? o.score : o.pass ? 1 : 0,
-    costUsd: error ? 0 : cost(o, tier, where),
-    graders,
+    score: o.score ?? (o.pass ? 1 : 0),
+    costUsd: error ? 0 : cost(o, where),
+    graders: (o.graders ?? []).map((g) => ({ grader: g.grader, pass: g.pass, score: g.score, reason: g.reason ?? '' })),
   };
   const conf = o[field];
-  if (typeof conf === 'number' && Number.isFinite(conf)) outcome.confidence = conf;
-  const r: RawResult = { itemId: o.itemId as string, tier, datasetId: o.datasetId as string, outcome, where };
-  if (typeof o.model === 'string') r.model = o.model;
+  if (typeof conf === 'number') outcome.confidence = conf;
+  const r: RawResult = { itemId: o.itemId, tier: o.tier, datasetId: o.datasetId, outcome, where };
+  if (o.model !== undefined) r.model = o.model;
   if (error) r.error = error;
-  if (typeof o.task === 'string') r.task = o.task;
-  if (typeof o.category === 'string') r.category = o.category;
+  if (o.task !== undefined) r.task = o.task;
+  if (o.category !== undefined) r.category = o.category;
   return r;
-}
-
-/** Non-empty lines with their numbers, and the file's sha256. */
-async function readLines(file: string): Promise<{ lines: [number, string][]; hash: string }> {
-  const hash = createHash('sha256');
-  const lines: [number, string][] = [];
-  try {
-    const stream = createReadStream(file);
-    stream.on('data', (chunk) => hash.update(chunk));
-    const rl = createInterface({ input: stream, crlfDelay: Infinity });
-    let n = 0;
-    for await (const line of rl) {
-      n++;
-      if (line.trim()) lines.push([n, line]);
-    }
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'results file not found' : `cannot read results (${code ?? (e as Error).message})`, file);
-  }
-  return { lines, hash: hash.digest('hex') };
 }
 
 /** A few examples for messages: "a, b, c (and 9 more)". */

@@ -14,10 +14,10 @@ import { VERSION } from '../version.js';
 import { applyPolicy, type PolicyEvaluation } from './apply.js';
 import { calibrate, splitHoldout, type Calibration } from './calibrate.js';
 import { loadResultsCsv, readExcludedPrompts } from './csv.js';
-import { compactJson, policyToJson, readPolicyFile, type RoutingPolicyFile } from './policy.js';
+import { policyToJson, readPolicy, type RoutingPolicyFile } from '../artifacts/policy.js';
+import { routerModelToJson, type RouterModel } from '../artifacts/router.js';
 import { curveCsv } from './render.js';
 import { loadResultsByDataset, type ResultsTable } from './results.js';
-import type { RouterModel } from '../classify/trained.js';
 
 export const PATTERN_CHOICES = [...ROUTING_PATTERNS, 'all'] as const;
 export type PatternChoice = (typeof PATTERN_CHOICES)[number];
@@ -100,7 +100,7 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
   if (!(bar >= 0 && bar <= 1)) throw new UsageError(`--bar must be between 0 and 1, got ${bar}`);
   if (!(confidence > 0.5 && confidence < 1)) throw new UsageError(`--confidence must be between 0.5 and 1 (e.g. 0.95), got ${confidence}`);
 
-  const policyForApply = o.apply ? await readPolicyFile(resolve(o.apply)) : undefined;
+  const policyForApply = o.apply ? await readPolicy(resolve(o.apply)) : undefined;
   const confidenceField = o.confidenceField ?? policyForApply?.confidenceField ?? config.routing?.confidenceField ?? 'confidence';
   hooks.onProgress?.('reading results');
   const { table, catalogVersion, notes } = await loadTable(o, { cwd, baseDir, ladder, config, confidenceField, ...(o.config ? { configFile: resolve(o.config) } : {}) });
@@ -155,7 +155,7 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
     else report.notes.push(`no policy written to ${o.out}: no route meets the bar`);
   }
   if (o.outRouter) {
-    if (router) outputs.push({ file: resolve(o.outRouter), text: compactJson(router), what: 'router model' });
+    if (router) outputs.push({ file: resolve(o.outRouter), text: routerModelToJson(router), what: 'router model' });
     else report.notes.push(`no router written to ${o.outRouter}: the classifier pattern did not run`);
   }
   if (o.curveCsv) outputs.push({ file: resolve(o.curveCsv), text: curveCsv(report), what: 'curve CSV' });

@@ -17,67 +17,15 @@
  * to it. Probabilities are calibrated by one temperature fitted on the
  * out-of-fold logits. Each fold model is trained to convergence.
  */
-import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors.js';
+import { parseRouterModel, readRouterModel, ROUTER_MODEL_VERSION, type RouterModel, type RouterWeights } from '../artifacts/router.js';
 import { seededRandom, shuffled } from '../stats/random.js';
 import type { Difficulty, DifficultyLabel } from '../types.js';
 import { DEFAULT_FEATURE_SPEC, DENSE_FEATURES, extractFeatures, featureDim, fnv1a, type FeatureSpec, type SparseVector } from './features.js';
 import type { LabelInput, Labeler } from './types.js';
 
-/** Version 2 saves the k fold models (scored by hash); version 1 (one refit model) still loads. */
-export const ROUTER_MODEL_VERSION = 2;
-export const ROUTER_MODEL_VERSIONS = [1, 2] as const;
-
-/** One logistic-regression model: bias, dense standardization and sparse weights. */
-export interface RouterWeights {
-  /** Means and deviations that standardize the dense features. */
-  dense: { mean: number[]; std: number[] };
-  bias: number[];
-  /** Non-zero weight rows: indices[j] has classes.length values at values[j*K .. j*K+K-1]. */
-  weights: { indices: number[]; values: number[] };
-}
-
-/** The saved router (`tokor calibrate --out-router router.json`). */
-export interface RouterModel {
-  kind: 'tokor-router';
-  schemaVersion: 1 | 2;
-  /** Ground-truth classes: tier names, cheapest first. Class t = "tier t is the cheapest that passes". */
-  classes: string[];
-  features: FeatureSpec;
-  /** Dense feature names; version 1 also holds the one model's mean and std here. */
-  dense: { names: string[]; mean?: number[]; std?: number[] };
-  /** Logits are divided by this before the softmax (fitted on out-of-fold logits). */
-  temperature: number;
-  /** Version 1: the one (refit) model's bias and weights. */
-  bias?: number[];
-  weights?: { indices: number[]; values: number[] };
-  /** Version 2: the k fold models; a request is scored by models[foldOf(request, k)]. */
-  models?: RouterWeights[];
-  /** Version 2: how a request picks its fold model. */
-  assignment?: typeof FOLD_ASSIGNMENT;
-  training: TrainingSummary;
-}
-
 /** The stable hash that assigns requests to folds, in words (saved with the model). */
 export const FOLD_ASSIGNMENT = 'fnv1a-32(system, prompt, task, category, turns) mod folds';
-
-export interface TrainingSummary {
-  items: number;
-  folds: number;
-  seed: number;
-  /** The most epochs a fold model may take (it stops earlier once converged). */
-  epochs: number;
-  /** Epochs each fold model took, and whether its objective had converged by then. */
-  epochsRun?: number[];
-  converged?: boolean;
-  learningRate: number;
-  l2: number;
-  classCounts: number[];
-  /** Out-of-fold ROC AUC of P(needs more than the cheapest tier); null with one class. */
-  oofAuc: number | null;
-  /** Out-of-fold mean log loss after temperature scaling. */
-  oofLogLoss: number;
-}
 
 export interface TrainOptions {
   /** k of k-fold cross-validation for the out-of-fold scores (default 5). */
@@ -476,83 +424,12 @@ function clampUnit(x: number): number {
   return Math.min(1 - 1e-9, Math.max(1e-9, x));
 }
 
-/** Validates a parsed router JSON and returns it as a Labeler. Throws InputError on a bad shape. */
+/** A checked router JSON value as a Labeler; InputError on a bad shape. */
 export function routerFromJson(obj: unknown, where = 'router model'): TrainedRouterLabeler {
-  return new TrainedRouterLabeler(validateRouterModel(obj, where));
+  return new TrainedRouterLabeler(parseRouterModel(obj, { file: where }));
 }
 
 /** Reads a router model saved by `tokor calibrate --out-router` (or embedded in a policy file). */
 export async function loadRouterModel(file: string): Promise<TrainedRouterLabeler> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw new InputError(`cannot read router model: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
-  }
-  let obj: unknown;
-  try {
-    obj = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`not JSON: ${(e as Error).message}`, file);
-  }
-  // A policy file with an embedded router works too.
-  if (isRecord(obj) && obj.kind === 'tokor-policy') {
-    if (!isRecord(obj.router)) throw new InputError('this policy file has no embedded router model (its pattern is not classifier)', file);
-    obj = obj.router;
-  }
-  return routerFromJson(obj, file);
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-/** Shape checks for a router model; messages name the bad key. */
-export function validateRouterModel(obj: unknown, where: string): RouterModel {
-  const bad = (msg: string): never => {
-    throw new InputError(`invalid router model: ${msg}`, where);
-  };
-  if (!isRecord(obj)) return bad('not a JSON object');
-  if (obj.kind !== 'tokor-router') return bad(`kind must be "tokor-router", got ${JSON.stringify(obj.kind)}`);
-  if (!(ROUTER_MODEL_VERSIONS as readonly unknown[]).includes(obj.schemaVersion)) {
-    return bad(`schemaVersion ${String(obj.schemaVersion)} is not supported (this tokor reads ${ROUTER_MODEL_VERSIONS.join(' and ')}${typeof obj.schemaVersion === 'number' && obj.schemaVersion > ROUTER_MODEL_VERSION ? '; it was written by a newer tokor' : ''})`);
-  }
-  const classes = obj.classes;
-  if (!Array.isArray(classes) || classes.length < 2 || !classes.every((c) => typeof c === 'string')) return bad('classes must list at least two tier names');
-  const K = classes.length;
-  const f = obj.features;
-  if (!isRecord(f) || !isInt(f.hashBits, 4, 24) || !isInt(f.wordNgrams, 0, 5) || !isInt(f.charNgram, 0, 8) || !isInt(f.maxChars, 1, 1e9)) return bad('features must have hashBits (4..24), wordNgrams, charNgram and maxChars');
-  const d = obj.dense;
-  const nd = DENSE_FEATURES.length;
-  if (!isRecord(d) || !Array.isArray(d.names) || d.names.join(',') !== DENSE_FEATURES.join(',')) return bad('dense.names differ from this tokor version’s features');
-  if (typeof obj.temperature !== 'number' || !(obj.temperature > 0)) return bad('temperature must be a positive number');
-  const dim = featureDim(f as unknown as FeatureSpec);
-  const checkWeights = (m: Record<string, unknown>, dense: unknown, path: string): void => {
-    if (!isRecord(dense) || !numArray(dense.mean, nd) || !numArray(dense.std, nd)) bad(`${path}dense.mean and ${path}dense.std must hold ${nd} numbers`);
-    if (!numArray(m.bias, K)) bad(`${path}bias must hold ${K} numbers`);
-    const w = m.weights;
-    if (!isRecord(w) || !Array.isArray(w.indices) || !Array.isArray(w.values)) bad(`${path}weights must have indices and values`);
-    const ww = w as { indices: unknown[]; values: unknown[] };
-    if (!ww.indices.every((i) => Number.isInteger(i) && (i as number) >= 0 && (i as number) < dim)) bad(`${path}weights.indices must be integers in [0, ${dim})`);
-    if (!numArray(ww.values, ww.indices.length * K)) bad(`${path}weights.values must hold ${K} numbers per index`);
-  };
-  if (obj.schemaVersion === 1) checkWeights(obj, d, '');
-  else {
-    if (!Array.isArray(obj.models) || obj.models.length < 1) return bad('models must hold the fold models');
-    obj.models.forEach((m, j) => {
-      if (!isRecord(m)) bad(`models[${j}] must be an object`);
-      checkWeights(m as Record<string, unknown>, (m as Record<string, unknown>).dense, `models[${j}].`);
-    });
-    if (!isRecord(obj.training) || !Number.isInteger(obj.training.seed)) return bad('training.seed must be an integer (it salts the fold hash)');
-  }
-  if (!isRecord(obj.training)) return bad('training summary missing');
-  return obj as unknown as RouterModel;
-}
-
-function isInt(x: unknown, lo: number, hi: number): boolean {
-  return Number.isInteger(x) && (x as number) >= lo && (x as number) <= hi;
-}
-
-function numArray(x: unknown, len: number): boolean {
-  return Array.isArray(x) && x.length === len && x.every((v) => typeof v === 'number' && Number.isFinite(v));
+  return new TrainedRouterLabeler(await readRouterModel(file));
 }

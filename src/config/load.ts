@@ -116,39 +116,3 @@ export function locate(doc: Document, lc: LineCounter, keyPath: (string | number
   const { line, col } = lc.linePos(offset);
   return `${file}:${line}:${col}`;
 }
-
-/**
- * `tokor config check`: every problem of a config file, including files it
- * refers to that do not exist (catalog, routing.policyFile, routing.routerModel).
- */
-export async function checkConfigFile(explicit?: string, cwd = process.cwd()): Promise<{ file: string; config?: TokorConfig; problems: ConfigProblem[] }> {
-  const file = explicit ?? CONFIG_FILE_NAMES.find((n) => existsSync(path.join(cwd, n)));
-  if (!file) throw new InputError(`no ${CONFIG_FILE_NAMES[0]} in ${cwd}: create one with \`tokor init\` or name the file`);
-  return { file, ...(await checkConfigAt(path.resolve(cwd, file), file)) };
-}
-
-async function checkConfigAt(absolute: string, file: string): Promise<{ config?: TokorConfig; problems: ConfigProblem[] }> {
-  let text: string;
-  try {
-    text = await readFile(absolute, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'config file not found (create one with `tokor init`)' : `cannot read config: ${code ?? (e as Error).message}`, file);
-  }
-  const checked = checkConfigText(text, file);
-  if (!checked.config) return checked;
-  const { doc, lineCounter } = parseYaml(text, file);
-  const baseDir = path.dirname(absolute);
-  const refs: [(string | number)[], string | undefined][] = [
-    [['catalog'], checked.config.catalog],
-    [['routing', 'policyFile'], checked.config.routing?.policyFile],
-    [['routing', 'routerModel'], checked.config.routing?.routerModel],
-  ];
-  const problems: ConfigProblem[] = [];
-  for (const [keyPath, ref] of refs) {
-    if (ref && !existsSync(path.resolve(baseDir, ref))) {
-      problems.push({ where: locate(doc, lineCounter, keyPath, file), keyPath: formatKeyPath(keyPath), message: `file not found: ${ref} (paths are relative to the config file)` });
-    }
-  }
-  return problems.length ? { problems } : checked;
-}

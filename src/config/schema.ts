@@ -10,6 +10,20 @@ export type ProviderName = (typeof PROVIDERS)[number];
 export const ROUTING_PATTERNS = ['classifier', 'cascade', 'confidence'] as const;
 export type RoutingPattern = (typeof ROUTING_PATTERNS)[number];
 
+/**
+ * The thresholds a pattern can mean, for config `routing.thresholds` and
+ * policy files alike. classifier: probabilities in [0, 1]. cascade /
+ * confidence: gate scores and confidences lie in [0, 1] and an item escalates
+ * while its signal is below the threshold, so a threshold above 1 escalates
+ * every item; calibrate writes 2 for that ("always escalate", when some
+ * signal is exactly 1). Anything above 2 means nothing more and is refused.
+ */
+export function thresholdRange(pattern: RoutingPattern): { min: number; max: number; meaning: string } {
+  return pattern === 'classifier'
+    ? { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' }
+    : { min: 0, max: 2, meaning: `${pattern === 'cascade' ? 'gate scores' : 'confidences'} lie in [0, 1]; above 1 escalates every item` };
+}
+
 export const BAR_MODES = ['relative', 'absolute'] as const;
 export type BarMode = (typeof BAR_MODES)[number];
 
@@ -90,7 +104,7 @@ export const RoutingSchema = z.strictObject({
    * a boundary while the router's score is ≥ it; cascade / confidence: escalate
    * from a tier while its gate score / confidence is < it.
    */
-  thresholds: z.array(unit).optional(),
+  thresholds: z.array(z.number({ error: 'expected a number' })).optional(),
   /** A `tokor calibrate --out` policy file to take pattern and thresholds from. */
   policyFile: z.string().optional(),
   /** A `tokor calibrate --out-router` model. */
@@ -259,6 +273,12 @@ function crossCheck(c: z.output<typeof ConfigSchema>): ConfigIssue[] {
   });
   if (c.routing?.thresholds && c.routing.thresholds.length !== names.length - 1) {
     issues.push({ path: ['routing', 'thresholds'], message: `expected ${names.length - 1} thresholds for ${names.length} tiers, got ${c.routing.thresholds.length}` });
+  }
+  if (c.routing?.thresholds) {
+    const range = thresholdRange(c.routing.pattern);
+    c.routing.thresholds.forEach((t, i) => {
+      if (t < range.min || t > range.max) issues.push({ path: ['routing', 'thresholds', i], message: `a ${c.routing!.pattern} threshold must be between ${range.min} and ${range.max} (${range.meaning})` });
+    });
   }
   if (c.routing?.thresholds && c.routing.policyFile) {
     issues.push({ path: ['routing', 'policyFile'], message: 'set routing.thresholds or routing.policyFile, not both' });

@@ -3,12 +3,12 @@
  * (offline) or from Cost Explorer (live). No console, no process: progress goes
  * through onProgress.
  */
-import { readFile } from 'node:fs/promises';
-import { InputError, UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
+import { readCostExplorerFiles } from '../artifacts/costExplorer.js';
 import { type DateRange, type Granularity, checkLiveRange, checkRangeShape, utcDate } from './dates.js';
 import { type PageProgress, fetchCostAndUsage } from './explorer.js';
 import { type CostsReport, buildCostsReport } from './report.js';
-import { type CostMetric, type CostPage, readCostPages } from './response.js';
+import { type CostMetric, readCostPages } from './response.js';
 import type { ModelMap } from './usageTypes.js';
 
 export interface CostsOptions {
@@ -25,33 +25,6 @@ export interface CostsOptions {
   now?: Date;
   onProgress?: (p: PageProgress) => void;
   sleep?: (ms: number) => Promise<void>;
-}
-
-/** Reads saved GetCostAndUsage responses. InputError names the file. */
-export async function readCostFiles(files: string[]): Promise<CostPage[]> {
-  const pages: CostPage[] = [];
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw new InputError(`cannot read the file${code ? ` (${code})` : ''}`, file);
-    }
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (e) {
-      throw new InputError(`not JSON (${(e as Error).message.split('\n')[0]}): expected a saved GetCostAndUsage response`, file);
-    }
-    if (Array.isArray(body)) {
-      if (body.length === 0) throw new InputError('an empty array: expected GetCostAndUsage response pages', file);
-      body.forEach((b, i) => pages.push({ source: `${file} [${i}]`, body: b }));
-    } else {
-      pages.push({ source: file, body });
-    }
-  }
-  return pages;
 }
 
 function validEndpoint(url: string): string {
@@ -75,7 +48,7 @@ export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> 
 
   if (opts.files && opts.files.length > 0) {
     if (range) checkRangeShape(range);
-    const pages = await readCostFiles(opts.files);
+    const pages = await readCostExplorerFiles(opts.files);
     const read = readCostPages(pages, metric);
     return buildCostsReport(read, {
       source: { kind: 'file', files: opts.files, pages: pages.length },

@@ -33,21 +33,9 @@ import {
   type TierRun,
 } from './runner.js';
 import type { EvalResult, GoldenCase } from './types.js';
+import { LABELS_SCHEMA_VERSION, labelLineJson, type LabelLine } from '../artifacts/labels.js';
 
-export const LABELS_SCHEMA_VERSION = 1;
-
-/** One line of labels.jsonl. */
-export interface LabelLine {
-  schemaVersion: number;
-  requestId: string;
-  label: Difficulty;
-  /** Per replayed tier: did its answer hold against the logged one? */
-  tiers: Record<string, { model: string; pass: boolean; score: number; costUsd: number | null; reason?: string }>;
-  /** The model that served the logged request. */
-  servedBy: string;
-  /** file:line of the record in the traffic log. */
-  source: string;
-}
+export { LABELS_SCHEMA_VERSION, type LabelLine } from '../artifacts/labels.js';
 
 export interface LabelOptions {
   out: string;
@@ -213,7 +201,7 @@ export async function labelTraffic(paths: string[], o: LabelOptions, hooks: Labe
           servedBy: p.record.modelId,
           source: `${p.record.source.file}:${p.record.source.line}`,
         };
-        writeSync(fd, `${JSON.stringify(line)}\n`);
+        writeSync(fd, labelLineJson(line));
       },
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       ...(hooks.stopSignal ? { stopSignal: hooks.stopSignal } : {}),

@@ -6,7 +6,8 @@
 import { closeSync, fsyncSync, openSync, write as fsWrite } from 'node:fs';
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import { InputError, RuntimeFailure } from '../errors.js';
-import { RESULTS_SCHEMA_VERSION, type EvalResult } from './types.js';
+import { readResultLines } from '../artifacts/results.js';
+import type { EvalResult } from './types.js';
 
 /** The identity of a result: one line per (dataset, item, tier). */
 export function resultKey(r: { datasetId: string; itemId: string; tier: string }): string {
@@ -34,43 +35,25 @@ export async function readResultsFile(file: string): Promise<ResultsFileContents
   return parseResultsText(text, file);
 }
 
+/**
+ * The lines of a results text, each checked with the results schema
+ * (src/artifacts/results.ts), the same check calibrate, gate and report make:
+ * a line they would refuse is a problem here (its item is run again).
+ */
 export function parseResultsText(text: string, file: string): ResultsFileContents {
   const results: EvalResult[] = [];
   const problems: string[] = [];
-  const lines = text.split('\n');
   let truncatedTail = false;
-  lines.forEach((raw, i) => {
-    if (!raw.trim()) return;
-    const isLast = i === lines.length - 1; // no newline after it: possibly cut
-    let obj: unknown;
-    try {
-      obj = JSON.parse(raw);
-    } catch {
-      if (isLast) truncatedTail = true;
-      problems.push(`${file}:${i + 1}: ${isLast ? 'cut-off last line' : 'not JSON'}`);
-      return;
+  for (const r of readResultLines(text, file)) {
+    if ('problem' in r) {
+      if (r.cut) truncatedTail = true;
+      problems.push(`${file}:${r.line}: ${r.problem}`);
+    } else {
+      // Finished lines are written back as they were read (resume rewrites the file).
+      results.push(r.result as EvalResult);
     }
-    const why = checkResult(obj);
-    if (why) {
-      problems.push(`${file}:${i + 1}: ${why}`);
-      return;
-    }
-    const r = obj as EvalResult;
-    if (r.schemaVersion > RESULTS_SCHEMA_VERSION) {
-      throw new InputError(`results schemaVersion ${r.schemaVersion} is newer than this tokor understands (${RESULTS_SCHEMA_VERSION}); upgrade tokor`, `${file}:${i + 1}`);
-    }
-    results.push(r);
-  });
+  }
   return { results, problems, truncatedTail };
-}
-
-function checkResult(o: unknown): string | undefined {
-  if (!o || typeof o !== 'object') return 'not an object';
-  const r = o as Record<string, unknown>;
-  if (typeof r.schemaVersion !== 'number') return 'schemaVersion missing';
-  for (const k of ['datasetId', 'itemId', 'tier'] as const) if (typeof r[k] !== 'string') return `${k} must be a string`;
-  if (typeof r.pass !== 'boolean') return 'pass must be true or false';
-  return undefined;
 }
 
 /** The last line per (dataset, item, tier): later lines supersede earlier ones. */

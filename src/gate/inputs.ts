@@ -3,17 +3,17 @@
  * policy.json) and the golden results. All input errors are InputErrors
  * (exit 2) naming the file and what is wrong.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { parseConfigText } from '../config/load.js';
 import { GLOBAL_SCOPE, qualityOf, scopesOf, tiersOf, type TierConfig, type TokorConfig } from '../config/schema.js';
 import { PACKAGE_ROOT } from '../paths.js';
-import { readPolicyFile, POLICY_SCHEMA_VERSION, type RoutingPolicyFile } from '../calibrate/policy.js';
+import { parsePolicyText, readPolicy, POLICY_SCHEMA_VERSION, type RoutingPolicyFile } from '../artifacts/policy.js';
+import { readArtifactText } from '../artifacts/read.js';
+import { readRouterModel } from '../artifacts/router.js';
 import { loadResultsByDataset, type ResultsTable } from '../calibrate/results.js';
 import { loadDataset, bundledDatasets } from '../eval/dataset.js';
 import type { GoldenDataset } from '../eval/types.js';
-import { validateRouterModel } from '../classify/trained.js';
 import type { Catalog } from '../pricing/index.js';
 import type { ItemContext } from './scopes.js';
 import type { GatePolicy, ScopeRule } from './types.js';
@@ -21,15 +21,36 @@ import type { GatePolicy, ScopeRule } from './types.js';
 /** The policy `tokor gate` checks when given no --policy. */
 export const DEFAULT_POLICY_FILE = path.join(PACKAGE_ROOT, 'policies', 'default.tokor.config.yaml');
 
-/** Loads a policy: a calibrate policy file (JSON with kind "tokor-policy") or a tokor config. */
+/**
+ * Loads a policy: a calibrate policy file or a tokor config. A JSON text that
+ * declares `kind` or `schemaVersion` (a config has neither), or a `.json`
+ * file that is not valid JSON, is a policy file and is read with the policy
+ * schema, as `calibrate --apply` reads it; anything else is a config.
+ */
 export async function loadGatePolicy(file: string, label = file): Promise<GatePolicy> {
-  const text = await readText(file, 'policy');
-  const json = tryJson(text);
-  if (json && typeof json === 'object' && (json as { kind?: unknown }).kind === 'tokor-policy') {
-    return policyFromFile(await readPolicyFile(file), label);
+  const text = await readArtifactText(file, 'policy');
+  if (text.trim() === '') {
+    throw new InputError('empty file; expected a tokor config (tokor.config.yaml) or a `tokor calibrate --out` policy file', file);
+  }
+  if (looksLikePolicyJson(text, file)) {
+    return policyFromFile(parsePolicyText(text, file), label);
   }
   const config = parseConfigText(text, file);
   return policyFromConfig(config, path.dirname(path.resolve(file)), label);
+}
+
+/** Whether a policy argument is meant as a calibrate policy file rather than a config. */
+function looksLikePolicyJson(text: string, file: string): boolean {
+  const t = text.trimStart();
+  if (!t.startsWith('{')) return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Not JSON: a policy file cut or hand-edited (NaN, a trailing comma), unless it is a YAML flow mapping.
+    return /\.json$/i.test(file) || /"(kind|schemaVersion)"\s*:/.test(text);
+  }
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && ('kind' in value || 'schemaVersion' in value);
 }
 
 /** A calibrate policy file on its own: one floor (its bar), the default ladder names from the file. */
@@ -52,7 +73,7 @@ export async function policyFromConfig(config: TokorConfig, baseDir: string, sou
   let routing: RoutingPolicyFile;
   if (r?.policyFile) {
     const file = path.resolve(baseDir, r.policyFile);
-    routing = await readPolicyFile(file);
+    routing = await readPolicy(file);
     const names = tiers.map((t) => t.name);
     const missing = routing.tiers.filter((t) => !names.includes(t.name));
     if (missing.length) {
@@ -90,13 +111,6 @@ export async function policyFromConfig(config: TokorConfig, baseDir: string, sou
   if (config.gate?.minSavings !== undefined) policy.minSavings = config.gate.minSavings;
   if (config.gate?.maxSavingsDrop !== undefined) policy.maxSavingsDrop = config.gate.maxSavingsDrop;
   return policy;
-}
-
-async function readRouterModel(file: string): Promise<NonNullable<RoutingPolicyFile['router']>> {
-  const text = await readText(file, 'router model');
-  const json = tryJson(text);
-  if (json === undefined) throw new InputError('router model is not JSON (expected a `tokor calibrate --out-router` file)', file);
-  return validateRouterModel(json, file);
 }
 
 /** What the gate runs on: one table (several datasets merged), with per-item context for scopes. */
@@ -179,22 +193,5 @@ export function checkProvenance(policy: GatePolicy, datasets: string[]): void {
       `results are for dataset ${other.map((d) => `"${d}"`).join(', ')} but the policy was calibrated on "${calibratedOn}": gate it on that dataset's results, or recalibrate`,
       policy.source,
     );
-  }
-}
-
-async function readText(file: string, what: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${what} file not found` : `cannot read ${what} file (${code ?? (e as Error).message})`, file);
-  }
-}
-
-function tryJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }

@@ -5,7 +5,7 @@
  * own signal and routing functions, so the route is the one it simulates.
  */
 import { confidenceSignal, gateSignal, routeTiers, routerSignal } from '../calibrate/apply.js';
-import type { RoutingPolicyFile } from '../calibrate/policy.js';
+import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from '../calibrate/results.js';
 import { TrainedRouterLabeler } from '../classify/trained.js';
 

@@ -4,7 +4,7 @@
  */
 import type { BarMode, ResolvedScope, TierConfig } from '../config/schema.js';
 import type { PolicyEvaluation } from '../calibrate/apply.js';
-import type { RoutingPolicyFile } from '../calibrate/policy.js';
+import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from '../calibrate/results.js';
 
 export const GATE_SCHEMA_VERSION = 1;

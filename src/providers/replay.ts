@@ -7,30 +7,12 @@
  * (DIR/<datasetId>/recordings/<tier>.jsonl).
  */
 import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { checkRecordingLine, readRecordings, recordingLineJson, type LoadedRecordings, type RecordingLine } from '../artifacts/recordings.js';
 import path from 'node:path';
 import type { TierConfig } from '../config/schema.js';
-import { ValidationError, type ClientOptions, type InvokeRequest, type InvokeResult, type ItemRef, type ModelClient, type Usage } from './types.js';
+import { ValidationError, type ClientOptions, type InvokeRequest, type InvokeResult, type ItemRef, type ModelClient } from './types.js';
 
-export interface RecordingLine {
-  itemId: string;
-  tier: string;
-  model: string;
-  output: string;
-  usage: Usage;
-  latencyMs: number;
-  confidence?: number;
-  /** true for the bundled, illustrative recordings; false for a real run recorded with --record. */
-  sampleData?: boolean;
-}
-
-interface LoadedRecordings {
-  file: string;
-  byItem: Map<string, RecordingLine>;
-  /** "file:line: reason" of the lines that could not be used. */
-  problems: string[];
-  missingFile?: string;
-}
+export type { RecordingLine };
 
 export class ReplayClient implements ModelClient {
   readonly provider = 'replay' as const;
@@ -78,53 +60,11 @@ export class ReplayClient implements ModelClient {
   }
 }
 
-/** Reads a recordings file; lines that do not fit are reported, not fatal. The last line for an item wins. */
-export async function loadRecordings(file: string): Promise<LoadedRecordings> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    return { file, byItem: new Map(), problems: [], missingFile: code === 'ENOENT' ? file : `${file} (${code ?? (e as Error).message})` };
-  }
-  const byItem = new Map<string, RecordingLine>();
-  const problems: string[] = [];
-  text.split('\n').forEach((raw, i) => {
-    if (!raw.trim()) return;
-    const where = `${file}:${i + 1}`;
-    let obj: unknown;
-    try {
-      obj = JSON.parse(raw);
-    } catch {
-      problems.push(`${where}: not JSON`);
-      return;
-    }
-    const line = parseRecordingLine(obj);
-    if (typeof line === 'string') problems.push(`${where}: ${line}`);
-    else byItem.set(line.itemId, line);
-  });
-  return { file, byItem, problems };
-}
+/** Reads a recordings file with the recordings schema (src/artifacts/recordings.ts). */
+export const loadRecordings = readRecordings;
 
 /** Validates one recording line; returns the reason when it does not fit. */
-export function parseRecordingLine(obj: unknown): RecordingLine | string {
-  if (!obj || typeof obj !== 'object') return 'not an object';
-  const o = obj as Record<string, unknown>;
-  if (typeof o.itemId !== 'string' || !o.itemId) return 'itemId must be a non-empty string';
-  if (typeof o.output !== 'string') return 'output must be a string';
-  const u = (o.usage ?? {}) as Record<string, unknown>;
-  const n = (v: unknown): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0);
-  return {
-    itemId: o.itemId,
-    tier: typeof o.tier === 'string' ? o.tier : '',
-    model: typeof o.model === 'string' ? o.model : '',
-    output: o.output,
-    usage: { inputTokens: n(u.inputTokens), outputTokens: n(u.outputTokens), cacheReadTokens: n(u.cacheReadTokens), cacheWriteTokens: n(u.cacheWriteTokens) },
-    latencyMs: n(o.latencyMs),
-    ...(typeof o.confidence === 'number' ? { confidence: o.confidence } : {}),
-    ...(typeof o.sampleData === 'boolean' ? { sampleData: o.sampleData } : {}),
-  };
-}
+export const parseRecordingLine = checkRecordingLine;
 
 /**
  * Writes live responses as recordings (`--record DIR`): one whole line per
@@ -152,7 +92,7 @@ export class RecordingWriter {
       ...(res.confidence !== undefined ? { confidence: res.confidence } : {}),
       sampleData: false,
     };
-    writeSync(fd, `${JSON.stringify(line)}\n`);
+    writeSync(fd, recordingLineJson(line));
   }
 
   close(): void {

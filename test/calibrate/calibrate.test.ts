@@ -7,7 +7,7 @@ import { pairedLower, oneSidedZ } from '../../src/calibrate/bounds.js';
 import { InputError } from '../../src/errors.js';
 import { seededRandom } from '../../src/stats/random.js';
 import { routerFromJson } from '../../src/classify/trained.js';
-import type { RoutingPolicyFile } from '../../src/calibrate/policy.js';
+import type { RoutingPolicyFile } from '../../src/artifacts/policy.js';
 import { matrix, table, type ItemSpec } from './helpers.js';
 
 const TIERS3 = ['cheap', 'mid', 'frontier'];

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/calibrate/calibrate.js';
 import { applyPolicy } from '../../src/calibrate/apply.js';
-import { policyToJson, readPolicyFile, validatePolicy, type RoutingPolicyFile } from '../../src/calibrate/policy.js';
+import { parsePolicy, policyToJson, readPolicy as readPolicyFile, type RoutingPolicyFile } from '../../src/artifacts/policy.js';
 import { InputError } from '../../src/errors.js';
 import { routerFromJson } from '../../src/classify/trained.js';
 import { seededRandom } from '../../src/stats/random.js';
@@ -86,19 +86,20 @@ describe('policy file', () => {
   it('rejects malformed policies with the key at fault', () => {
     const bad = (over: Record<string, unknown>): string => {
       try {
-        validatePolicy({ ...JSON.parse(JSON.stringify(policy)), ...over }, 'p.json');
+        parsePolicy({ ...JSON.parse(JSON.stringify(policy)), ...over }, { file: 'p.json' });
       } catch (e) {
         expect(e).toBeInstanceOf(InputError);
         return (e as Error).message;
       }
       throw new Error('expected an InputError');
     };
-    expect(bad({ schemaVersion: 2 })).toMatch(/^p\.json: invalid policy file: schemaVersion 2 is not supported/);
-    expect(bad({ thresholds: [0.1, 0.2] })).toMatch(/expected 1 thresholds for 2 tiers, got 2/);
-    expect(bad({ router: undefined })).toMatch(/classifier policy needs its router/);
-    expect(bad({ tiers: [{ name: 'a', model: 'x' }, { name: 'b', model: 'y' }] })).toMatch(/router classes \(cheap, frontier\) differ from the tiers \(a, b\)/);
-    expect(bad({ pattern: 'cascade', gate: undefined })).toMatch(/cascade policy needs "gate"/);
-    expect(bad({ kind: 'other' })).toMatch(/kind must be "tokor-policy"/);
+    expect(bad({ schemaVersion: 2 })).toMatch(/^p\.json: schemaVersion: 2 was written by a newer tokor \(this one reads 1\); upgrade tokor$/);
+    expect(bad({ schemaVersion: 0 })).toMatch(/^p\.json: schemaVersion: expected 1 \(got 0\); write it with `tokor calibrate --out`/);
+    expect(bad({ thresholds: [0.1, 0.2] })).toMatch(/^p\.json: thresholds: expected 1 threshold\(s\) for 2 tiers, got 2; /);
+    expect(bad({ router: undefined })).toMatch(/^p\.json: router: a classifier policy needs its router model; /);
+    expect(bad({ tiers: [{ name: 'a', model: 'x' }, { name: 'b', model: 'y' }] })).toMatch(/router\.classes: the router's classes \(cheap, frontier\) differ from the tiers \(a, b\)/);
+    expect(bad({ pattern: 'cascade', gate: undefined })).toMatch(/^p\.json: gate: a cascade policy needs the grader that decides escalation/);
+    expect(bad({ kind: 'other' })).toMatch(/^p\.json: kind: expected "tokor-policy" \(a `tokor calibrate --out` file\) \(got "other"\)/);
   });
 
   it('refuses to apply a policy to results missing its tiers', () => {

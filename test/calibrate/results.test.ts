@@ -102,7 +102,7 @@ describe('loadResults', () => {
 
   it('names the file and line of a bad line, and rejects empty files', async () => {
     const f = file('bad.jsonl', [line({ itemId: 'a', tier: 'cheap', pass: true }), '{"schemaVersion":1,"datasetId":"ds","itemId":"b","tier":"cheap","pass":"yes"}']);
-    expect(await inputError(loadResults([f, tierFile('frontier', ['a', 'b'])], opts))).toMatch(/bad\.jsonl:2: pass must be true or false/);
+    expect(await inputError(loadResults([f, tierFile('frontier', ['a', 'b'])], opts))).toMatch(/bad\.jsonl:2: pass: expected true or false \(got "yes"\); each line is one `tokor eval --out` result/);
     const empty = file('empty.jsonl', []);
     expect(await inputError(loadResults([empty], opts))).toMatch(/no results/);
   });

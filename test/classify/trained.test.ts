@@ -122,9 +122,9 @@ describe('trained router', () => {
     writeFileSync(policy, JSON.stringify({ kind: 'tokor-policy', router: model }));
     expect((await loadRouterModel(policy)).model.classes).toEqual(['cheap', 'frontier']);
     writeFileSync(file, JSON.stringify({ ...model, models: [{ ...model.models![0]!, bias: [1] }] }));
-    await expect(loadRouterModel(file)).rejects.toThrow(/models\[0\]\.bias must hold 2 numbers/);
+    await expect(loadRouterModel(file)).rejects.toThrow(/router\.json:1: models\[0\]\.bias: must hold 2 numbers \(one per class\); write it with `tokor calibrate --out-router`/);
     await expect(loadRouterModel(path.join(dir, 'missing.json'))).rejects.toBeInstanceOf(InputError);
-    expect(() => routerFromJson({ kind: 'nope' })).toThrow(/kind must be "tokor-router"/);
+    expect(() => routerFromJson({ kind: 'nope' })).toThrow(/kind: expected "tokor-router"/);
     rmSync(dir, { recursive: true, force: true });
   });
 

@@ -130,7 +130,7 @@ describe('tokor analyze (built CLI)', () => {
   it('--labels with a bad label: exit 2 naming file:line', async () => {
     const r = await runCli(['analyze', MIXED, '--tiers', TIERS, '--labels', 'fixtures/analyze/labels-bad.csv']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/labels-bad\.csv:3: label must be one of easy, moderate, hard/);
+    expect(r.stderr).toMatch(/labels-bad\.csv:3: label: expected one of easy, moderate, hard \(got "impossible"\); a labels file has/);
   });
 
   it('--sample: a seeded uniform sample, reproducible, with its size stated', async () => {

@@ -83,8 +83,8 @@ describe('tokor costs --from-file', () => {
   });
 
   it.each([
-    [['costs', '--from-file', 'package.json'], /package\.json: not a GetCostAndUsage response/],
-    [['costs', '--from-file', 'nope.json'], /nope\.json: cannot read the file \(ENOENT\)/],
+    [['costs', '--from-file', 'package.json'], /package\.json:1: ResultsByTime: missing \(not a GetCostAndUsage response\)/],
+    [['costs', '--from-file', 'nope.json'], /nope\.json: cannot read the Cost Explorer response: no such file/],
     [['costs', '--from-file', FIXTURE, '--start', '2025-11-05', '--end', '2025-11-03'], /--end 2025-11-03 must be after --start 2025-11-05/],
     [['costs', '--start', '2025-13-01', '--end', '2025-12-01'], /--start "2025-13-01" is not a date: use YYYY-MM-DD/],
     [['costs', '--start', '2020-01-01', '--end', '2020-02-01', '--granularity', 'MONTHLY'], /too far back: Cost Explorer keeps at most 38 months/],
@@ -96,13 +96,27 @@ describe('tokor costs --from-file', () => {
     expectOneLine(r.stderr, pattern);
   });
 
-  it('a non-numeric amount exits 2 naming the file and the JSON path', async () => {
+  it('a non-numeric amount exits 2 naming the file, the line and the JSON path', async () => {
     const dir = await mkdtemp(`${tmpdir()}/tokor-costs-cli-`);
     const file = `${dir}/ce.json`;
-    await writeFile(file, JSON.stringify({ GroupDefinitions: GROUP_DEFINITIONS, ResultsByTime: [resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', '1,50', '1']])] }));
+    const text = JSON.stringify({ GroupDefinitions: GROUP_DEFINITIONS, ResultsByTime: [resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', '1,50', '1']])] }, null, 2);
+    await writeFile(file, text);
+    const line = text.split('\n').findIndex((l) => l.includes('"1,50"')) + 1;
     const r = await runCli(['costs', '--from-file', file]);
     expect(r.code).toBe(2);
-    expectOneLine(r.stderr, new RegExp(`${file}: ResultsByTime\\[0\\]\\.Groups\\[0\\]\\.Metrics\\.UnblendedCost\\.Amount is not a number: "1,50"`));
+    expectOneLine(r.stderr, new RegExp(`${file}:${line}: ResultsByTime\\[0\\]\\.Groups\\[0\\]\\.Metrics\\.UnblendedCost\\.Amount: is not a decimal amount such as "12\\.34" \\(got "1,50"\\); save the output`));
+  });
+
+  it('an amount beyond any real bill ("1e400") exits 2 instead of printing $∞', async () => {
+    const dir = await mkdtemp(`${tmpdir()}/tokor-costs-cli-`);
+    const file = `${dir}/ce.json`;
+    const text = JSON.stringify({ GroupDefinitions: GROUP_DEFINITIONS, ResultsByTime: [resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', '1e400', '1']])] }, null, 2);
+    await writeFile(file, text);
+    const line = text.split('\n').findIndex((l) => l.includes('"1e400"')) + 1;
+    const r = await runCli(['costs', '--from-file', file]);
+    expect(r.stdout).not.toContain('∞');
+    expect(r.code).toBe(2);
+    expectOneLine(r.stderr, new RegExp(`${file}:${line}: ResultsByTime\\[0\\]\\.Groups\\[0\\]\\.Metrics\\.UnblendedCost\\.Amount: "1e400" is out of range`));
   });
 
   it('an unknown --profile exits 2 with one line, before any request', async () => {

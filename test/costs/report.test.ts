@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadCostsReport, readCostFiles } from '../../src/costs/index.js';
+import { loadCostsReport } from '../../src/costs/index.js';
+import { readCostExplorerFiles as readCostFiles } from '../../src/artifacts/costExplorer.js';
 import { buildCostsReport } from '../../src/costs/report.js';
 import { readCostPages } from '../../src/costs/response.js';
 import { renderCosts } from '../../src/costs/render.js';
@@ -113,15 +114,15 @@ describe('several pages and files', () => {
 describe('bad saved responses are input errors naming the file', () => {
   const cases: [string, unknown, RegExp][] = [
     ['not an object', [1, 2], /x\.json \[0\]: not a GetCostAndUsage response/],
-    ['no ResultsByTime', { Foo: 1 }, /x\.json: not a GetCostAndUsage response: no ResultsByTime array/],
+    ['no ResultsByTime', { Foo: 1 }, /^x\.json: ResultsByTime: missing \(not a GetCostAndUsage response\); save the output of `aws ce get-cost-and-usage --output json`/],
     ['grouped by service only', { GroupDefinitions: [{ Type: 'DIMENSION', Key: 'SERVICE' }], ResultsByTime: [] }, /grouped by SERVICE: tokor needs/],
     ['ungrouped totals', { ResultsByTime: [{ TimePeriod: { Start: '2025-11-01', End: '2025-11-02' }, Total: { UnblendedCost: { Amount: '1', Unit: 'USD' } } }] }, /has totals but no Groups/],
-    ['amount not a number', page([resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', 'abc', '1']])]), /ResultsByTime\[0\]\.Groups\[0\]\.Metrics\.UnblendedCost\.Amount is not a number: "abc"/],
-    ['quantity not a number', page([resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', '1', '']])]), /UsageQuantity\.Amount is not a number/],
+    ['amount not a number', page([resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', 'abc', '1']])]), /^x\.json: ResultsByTime\[0\]\.Groups\[0\]\.Metrics\.UnblendedCost\.Amount: is not a decimal amount such as "12\.34" \(got "abc"\); save/],
+    ['quantity not a number', page([resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'USE1-NovaLite-input-tokens', '1', '']])]), /UsageQuantity\.Amount: is not a decimal amount/],
     ['bad date', page([resultByTime('2025-13-01', '2025-11-02', [])]), /is not YYYY-MM-DD/],
     ['hourly', page([resultByTime('2025-11-01T00:00:00Z', '2025-11-01T01:00:00Z', [])]), /hourly/],
     ['duplicate group', page([resultByTime('2025-11-01', '2025-11-02', [['Amazon Bedrock', 'U', '1', '1'], ['Amazon Bedrock', 'U', '1', '1']])]), /appears twice/],
-    ['wrong currency', page([{ TimePeriod: { Start: '2025-11-01', End: '2025-11-02' }, Groups: [{ Keys: ['Amazon Bedrock', 'U'], Metrics: { UnblendedCost: { Amount: '1', Unit: 'CNY' } } }] }]), /in CNY: tokor reports USD/],
+    ['wrong currency', page([{ TimePeriod: { Start: '2025-11-01', End: '2025-11-02' }, Groups: [{ Keys: ['Amazon Bedrock', 'U'], Metrics: { UnblendedCost: { Amount: '1', Unit: 'CNY' } } }] }]), /UnblendedCost\.Unit: is CNY: tokor reports USD/],
     ['missing metric', page([{ TimePeriod: { Start: '2025-11-01', End: '2025-11-02' }, Groups: [{ Keys: ['Amazon Bedrock', 'U'], Metrics: { AmortizedCost: { Amount: '1', Unit: 'USD' } } }] }]), /has no UnblendedCost metric \(it has: AmortizedCost\); run with --amortized/],
   ];
   it.each(cases)('%s', (_name, body, message) => {
@@ -138,12 +139,12 @@ describe('bad saved responses are input errors naming the file', () => {
   });
 
   it('unreadable and non-JSON files', async () => {
-    await expect(readCostFiles(['/nonexistent/ce.json'])).rejects.toThrow(/\/nonexistent\/ce\.json: cannot read the file \(ENOENT\)/);
+    await expect(readCostFiles(['/nonexistent/ce.json'])).rejects.toThrow(/^\/nonexistent\/ce\.json: cannot read the Cost Explorer response: no such file$/);
     const { mkdtemp, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(`${tmpdir()}/tokor-costs-`);
     await writeFile(`${dir}/bad.json`, '{"ResultsByTime": [');
-    await expect(readCostFiles([`${dir}/bad.json`])).rejects.toThrow(/bad\.json: not JSON/);
+    await expect(readCostFiles([`${dir}/bad.json`])).rejects.toThrow(/bad\.json(:\d+)?: not valid JSON/);
   });
 
   it('needs both dates and a real range', async () => {

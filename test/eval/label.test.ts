@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { labelExitCode, labelFor, labelTraffic, type LabelLine } from '../../src/eval/label.js';
-import { readLabelsFile } from '../../src/analyze/labelsFile.js';
+import { readLabels as readLabelsFile } from '../../src/artifacts/labels.js';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
 import { awsError, converseOk, startBedrockServer, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';
 

@@ -4,7 +4,7 @@
  * verdict's composition can be checked by hand.
  */
 import type { PolicyEvaluation } from '../../src/calibrate/apply.js';
-import type { RoutingPolicyFile } from '../../src/calibrate/policy.js';
+import type { RoutingPolicyFile } from '../../src/artifacts/policy.js';
 import type { ItemOutcomes, ResultsTable } from '../../src/calibrate/results.js';
 import { wilsonLower } from '../../src/stats/interval.js';
 import type { GatePolicy, ScopeRule } from '../../src/gate/types.js';

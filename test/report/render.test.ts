@@ -111,7 +111,8 @@ describe('inputs', () => {
     expect(summary!.label).toBe('s.json');
     expect(() => parseEvalInputs([{ file: 'bad.jsonl', text: fixtureText('eval-results-bad.jsonl') }])).toThrow(/^bad\.jsonl:3: not valid JSON/);
     expect(() => parseEvalInputs([{ file: 'costs.json', text: fixtureText('costs.json') }])).toThrow(/^costs\.json: not a tokor eval summary JSON \(it looks like a tokor costs JSON\)/);
-    expect(() => parseEvalInputs([{ file: 'x.jsonl', text: '{"tier":"a","itemId":"1","pass":true}\n{"tier":"a"}\n' }])).toThrow(/^x\.jsonl:2: not a tokor eval result/);
+    expect(() => parseEvalInputs([{ file: 'x.jsonl', text: '{"schemaVersion":1,"datasetId":"d","tier":"a","itemId":"1","pass":true}\n{"tier":"a"}\n' }])).toThrow(/^x\.jsonl:2: schemaVersion: missing/);
+    expect(() => parseEvalInputs([{ file: 'x.jsonl', text: '{"schemaVersion":1,"datasetId":"d","tier":"a","itemId":"1","pass":true}\n{"kind":"tokor-costs"}\n' }])).toThrow(/^x\.jsonl:2: not a tokor eval result \(it looks like a tokor costs JSON\)/);
   });
 });
 

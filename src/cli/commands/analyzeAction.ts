@@ -8,6 +8,7 @@ import { loadCatalog } from '../../pricing/index.js';
 import { renderAnalyze } from '../../report/analyze.js';
 import { SAMPLE_LOGS } from '../../paths.js';
 import { parseCsvMap } from '../../ingest/index.js';
+import { UNTAGGED } from '../../analyze/facts.js';
 import { emit, note, startProgress } from '../output.js';
 import { parseTiersFlag } from '../flags.js';
 import type { AnalyzeFlags } from './analyze.js';
@@ -30,6 +31,12 @@ export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Prom
       csvMap: flags.map ? parseCsvMap(flags.map) : undefined,
       strict: flags.strict,
       groupBy: flags.groupBy ?? (config.groupBy ? [config.groupBy] : ['team']),
+      // A tag no record has is usually a typo; for the default (team) only say so when the logs have other tags.
+      onUntaggedGroup: (dim, keys) => {
+        if (!flags.groupBy && !config.groupBy && keys.length === 0) return;
+        const seen = keys.length ? `tag keys seen: ${keys.join(', ')}` : 'the records carry no tags (requestMetadata)';
+        note(`tokor: warning: --group-by ${dim}: no record has a "${dim}" tag, so every record is ${UNTAGGED}; ${seen}`);
+      },
       labelsFile: flags.labels,
       classifierFile: flags.classifier,
       sample: flags.sample ? { size: flags.sample, seed: flags.seed } : undefined,

@@ -14,7 +14,7 @@ export function defineConfig(program: Command): void {
     .addHelpText('after', '\nExamples:\n  $ tokor config check\n  $ tokor config check policies/prod.tokor.config.yaml')
     .exitOverride()
     .action(async (file: string | undefined) => {
-      const { checkConfigFile } = await import('../../config/load.js');
+      const { checkConfigFile } = await import('../../config/check.js');
       const { describeConfig } = await import('../../config/schema.js');
       const { note, emit } = await import('../output.js');
       const checked = await checkConfigFile(file);

@@ -8,6 +8,8 @@ import { InputError, at } from '../../errors.js';
 import { wilson } from '../../stats/interval.js';
 import { quantile } from '../../stats/quantile.js';
 import { arr, firstStr, num, obj, str, type Obj } from './read.js';
+import { jsonLines, parseJsonLine } from '../../artifacts/read.js';
+import { checkResultLine } from '../../artifacts/results.js';
 
 export type InputKind = 'analyze' | 'eval-summary' | 'eval-result' | 'calibrate' | 'calibrate-apply' | 'costs' | 'policy';
 
@@ -61,8 +63,15 @@ function parseJson(text: string, file: string): unknown {
   }
 }
 
+/** The --format json outputs the report reads are at schemaVersion 1. */
+const KNOWN_VERSION = 1;
+
 function expectKind(v: unknown, file: string, want: InputKind[], flag: string, hint: string): Obj {
   const kind = detectKind(v);
+  const version = obj(v)?.schemaVersion;
+  if (typeof version === 'number' && version > KNOWN_VERSION) {
+    throw new InputError(`schemaVersion: ${version} was written by a newer tokor (this one reads ${KNOWN_VERSION}); upgrade tokor`, file);
+  }
   if (kind && want.includes(kind)) return v as Obj;
   const looks = kind ? ` (it looks like a ${KIND_NAMES[kind]})` : '';
   throw new InputError(`not a ${KIND_NAMES[want[0]!]}${looks}; ${flag} expects ${hint}`, file);
@@ -105,22 +114,17 @@ export function parseEvalInputs(files: { file: string; text: string }[]): Obj[] 
       continue;
     }
     resultFiles.push(file);
-    const lines = text.split('\n');
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i]!.trim();
-      if (line === '') continue;
-      let v: unknown;
-      try {
-        v = JSON.parse(line);
-      } catch (e) {
-        throw new InputError(`not valid JSON (${(e as Error).message}); --eval expects an eval summary JSON or a results JSONL`, at(file, i + 1));
-      }
+    for (const [line, raw] of jsonLines(text)) {
+      const where = at(file, line);
+      const v = parseJsonLine(raw, { file, line }, '--eval expects an eval summary JSON or a results JSONL');
       const k = detectKind(v);
-      if (k !== 'eval-result') {
-        const looks = k ? ` (it looks like a ${KIND_NAMES[k]})` : '';
-        throw new InputError(`not a tokor eval result${looks}: each line needs itemId, tier and pass`, at(file, i + 1));
+      if (k !== undefined && k !== 'eval-result') {
+        throw new InputError(`not a tokor eval result (it looks like a ${KIND_NAMES[k]}); --eval expects an eval summary JSON or a results JSONL`, where);
       }
-      results.push(v as Obj);
+      // The results schema every reader uses (src/artifacts/results.ts).
+      const r = checkResultLine(v);
+      if (!r.ok) throw new InputError(r.problem.message, where);
+      results.push(r.value as Obj);
     }
   }
   if (results.length > 0) summaries.unshift(summarizeEvalResults(results, resultFiles.join(', ')));

@@ -1,0 +1,99 @@
+/**
+ * A GetCostAndUsage response (`aws ce get-cost-and-usage --output json`, read
+ * by `tokor costs --from-file`, and every page the live query returns): the
+ * shape tokor relies on, with amounts parsed exactly. AWS's format, so not
+ * versioned by tokor; unknown keys are ignored.
+ */
+import { z } from 'zod';
+import { InputError, at } from '../errors.js';
+import { type Fixed, parseFixed } from '../costs/decimal.js';
+import { checkArtifact, lineOfPath, parseJsonFile, readArtifactText, type ArtifactSpec } from './read.js';
+
+/**
+ * The largest amount (USD, or units for UsageQuantity) read as real: 10^15.
+ * Beyond it a value is a corrupt file, not a bill ("1e400" would print as $∞).
+ */
+export const MAX_AMOUNT = 1e15;
+const MAX_FIXED = parseFixed(String(MAX_AMOUNT))!;
+
+export const AmountSchema = z.union([z.string(), z.number()], { error: 'expected a decimal amount such as "12.34"' }).transform((raw, ctx): Fixed => {
+  const value = parseFixed(String(raw));
+  if (value === undefined) {
+    ctx.addIssue({ code: 'custom', message: `is not a decimal amount such as "12.34" (got ${JSON.stringify(raw)})` });
+    return z.NEVER;
+  }
+  if (value > MAX_FIXED || value < -MAX_FIXED) {
+    ctx.addIssue({ code: 'custom', message: `${JSON.stringify(raw)} is out of range (beyond ±10^15): not a real amount` });
+    return z.NEVER;
+  }
+  return value;
+});
+
+export const MetricValueSchema = z.looseObject({ Amount: AmountSchema, Unit: z.string().optional() });
+
+export const CostGroupSchema = z.looseObject({
+  Keys: z.array(z.string(), { error: 'expected the SERVICE and USAGE_TYPE values (a list of strings)' }),
+  Metrics: z.record(z.string(), MetricValueSchema, { error: 'expected the metrics of the group' }),
+});
+
+export const ResultByTimeSchema = z.looseObject({
+  TimePeriod: z.looseObject({ Start: z.string({ error: 'expected a date (YYYY-MM-DD)' }), End: z.string({ error: 'expected a date (YYYY-MM-DD)' }) }, { error: 'expected {Start, End}' }),
+  Estimated: z.boolean().optional(),
+  Groups: z.array(CostGroupSchema, { error: 'expected a list of groups' }).optional(),
+  Total: z.record(z.string(), z.unknown()).optional(),
+});
+
+export const CostExplorerPageSchema = z.looseObject({
+  ResultsByTime: z.array(ResultByTimeSchema, { error: 'not a GetCostAndUsage response' }),
+  GroupDefinitions: z.array(z.looseObject({ Type: z.string().optional(), Key: z.string().optional() }), { error: 'expected a list of {Type, Key}' }).optional(),
+  NextPageToken: z.string().nullable().optional(),
+});
+
+export type CostExplorerPage = z.output<typeof CostExplorerPageSchema>;
+
+export const COST_EXPLORER_SPEC: ArtifactSpec<CostExplorerPage> = {
+  name: 'Cost Explorer response',
+  schema: CostExplorerPageSchema,
+  hint: 'save the output of `aws ce get-cost-and-usage --output json` (docs/costs.md)',
+};
+
+/** One response page and where it came from: a file (with its text, to name lines), or "Cost Explorer page 3". */
+export interface CostPage {
+  source: string;
+  body: unknown;
+  /** The file and its text, and the page's index when the file holds an array of pages. */
+  file?: { path: string; text: string; index?: number };
+}
+
+/** "file:line" (or the source) of a key path inside a page. */
+export function pageWhere(page: CostPage, path: readonly PropertyKey[]): string {
+  if (!page.file) return page.source;
+  const full = page.file.index === undefined ? path : [page.file.index, ...path];
+  return at(page.file.path, lineOfPath(page.file.text, full));
+}
+
+/** A page checked against the schema; InputError `file:line: ResultsByTime[0]…Amount: what; what to do`. */
+export function parseCostPage(page: CostPage): CostExplorerPage {
+  if (page.body === null || typeof page.body !== 'object' || Array.isArray(page.body)) {
+    throw new InputError(`not a GetCostAndUsage response (expected a JSON object); ${COST_EXPLORER_SPEC.hint}`, page.source);
+  }
+  const r = checkArtifact(COST_EXPLORER_SPEC, page.body);
+  if (r.ok) return r.value;
+  throw new InputError(r.problem.message, pageWhere(page, r.problem.path));
+}
+
+/** Reads saved responses: each file holds one response or a JSON array of pages. */
+export async function readCostExplorerFiles(files: string[]): Promise<CostPage[]> {
+  const pages: CostPage[] = [];
+  for (const file of files) {
+    const text = await readArtifactText(file, 'Cost Explorer response');
+    const body = parseJsonFile(text, file, `a saved GetCostAndUsage response; ${COST_EXPLORER_SPEC.hint}`);
+    if (Array.isArray(body)) {
+      if (body.length === 0) throw new InputError(`an empty list: expected GetCostAndUsage response pages; ${COST_EXPLORER_SPEC.hint}`, file);
+      body.forEach((b, i) => pages.push({ source: `${file} [${i}]`, body: b, file: { path: file, text, index: i } }));
+    } else {
+      pages.push({ source: file, body, file: { path: file, text } });
+    }
+  }
+  return pages;
+}

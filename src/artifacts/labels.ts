@@ -1,0 +1,110 @@
+/**
+ * The labels file (`tokor label --out`, `tokor analyze --labels`, docs/labels.md):
+ * measured difficulty per request, as JSON Lines, or a CSV with a request ID
+ * and a label column. `tokor label` writes every key; hand-made files need only
+ * the request ID and the label (schemaVersion may then be left out). Aliases
+ * `request_id`/`id` and `difficulty` are read as `requestId` and `label`.
+ */
+import { parse } from 'csv-parse/sync';
+import { z } from 'zod';
+import { InputError, at } from '../errors.js';
+import { DIFFICULTIES, type Difficulty } from '../types.js';
+import { checkArtifact, jsonLines, parseJsonLine, readArtifactText, type ArtifactSpec } from './read.js';
+import { unitInterval, usdAmount } from './results.js';
+
+export const LABELS_SCHEMA_VERSION = 1;
+
+export const LabelTierSchema = z.looseObject({
+  model: z.string({ error: 'expected the model ID (a string)' }),
+  pass: z.boolean({ error: 'expected true or false' }),
+  score: unitInterval,
+  /** null when the model has no price. */
+  costUsd: usdAmount.nullable(),
+  reason: z.string().optional(),
+});
+
+export const LabelLineSchema = z.looseObject({
+  schemaVersion: z.literal(LABELS_SCHEMA_VERSION, { error: `expected ${LABELS_SCHEMA_VERSION}` }).optional(),
+  /** The log's request ID; file:line of the record when the log has none. */
+  requestId: z.union([z.string().min(1), z.number()], { error: 'expected the request ID (a string)' }).transform(String),
+  label: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(DIFFICULTIES, { error: `expected one of ${DIFFICULTIES.join(', ')}` })),
+  /** Per replayed tier: did its answer hold against the logged one? */
+  tiers: z.record(z.string(), LabelTierSchema, { error: 'expected an object of tiers' }).optional(),
+  /** The model that served the logged request. */
+  servedBy: z.string().optional(),
+  /** file:line of the record in the traffic log. */
+  source: z.string().optional(),
+});
+
+export type LabelLine = z.input<typeof LabelLineSchema> & { requestId: string; label: Difficulty };
+export type ReadLabel = z.output<typeof LabelLineSchema>;
+
+export const LABELS_SPEC: ArtifactSpec<ReadLabel> = {
+  name: 'labels line',
+  schema: LabelLineSchema,
+  version: LABELS_SCHEMA_VERSION,
+  hint: 'a labels file has a request ID and a label (easy, moderate, hard) per line, as `tokor label --out` writes (docs/labels.md)',
+};
+
+const ID_KEYS = ['requestId', 'request_id', 'id'] as const;
+const LABEL_KEYS = ['label', 'difficulty'] as const;
+
+/** The row with alias keys renamed to requestId and label. */
+function canonical(o: unknown): unknown {
+  if (o === null || typeof o !== 'object' || Array.isArray(o)) return o;
+  const r = o as Record<string, unknown>;
+  const id = ID_KEYS.find((k) => r[k] !== undefined && r[k] !== '');
+  const label = LABEL_KEYS.find((k) => r[k] !== undefined && r[k] !== '');
+  if ((id === undefined || id === 'requestId') && (label === undefined || label === 'label')) return o;
+  const out: Record<string, unknown> = { ...r };
+  if (id && id !== 'requestId') out.requestId = r[id];
+  if (label && label !== 'label') out.label = r[label];
+  return out;
+}
+
+/** One labels line or CSV row, checked; InputError at file:line. */
+export function parseLabelLine(value: unknown, file: string, line: number): ReadLabel {
+  const r = checkArtifact(LABELS_SPEC, canonical(value));
+  if (r.ok) return r.value;
+  throw new InputError(r.problem.message, at(file, line));
+}
+
+/**
+ * Reads a labels file (JSONL, or CSV when the first character is not `{`):
+ * request ID → label. Later lines for the same request win.
+ */
+export async function readLabels(file: string): Promise<Map<string, Difficulty>> {
+  const text = (await readArtifactText(file, 'labels file')).replace(/^\uFEFF/, '');
+  const labels = new Map<string, Difficulty>();
+  if (text.trimStart().startsWith('{')) {
+    for (const [line, raw] of jsonLines(text)) {
+      const l = parseLabelLine(parseJsonLine(raw, { file, line }, LABELS_SPEC.hint), file, line);
+      labels.set(l.requestId, l.label);
+    }
+  } else {
+    let rows: { record: Record<string, string>; info: { lines: number } }[];
+    try {
+      rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true }) as typeof rows;
+    } catch (e) {
+      const err = e as Error & { lines?: number };
+      throw new InputError(`not valid CSV (${err.message.split('\n')[0]}); ${LABELS_SPEC.hint}`, at(file, err.lines));
+    }
+    const cols = Object.keys(rows[0]?.record ?? {});
+    if (!ID_KEYS.some((k) => cols.includes(k)) || !LABEL_KEYS.some((k) => cols.includes(k))) {
+      throw new InputError(`needs a request ID column (${ID_KEYS.join('|')}) and a label column (${LABEL_KEYS.join('|')}), found ${cols.join(', ') || 'none'}; ${LABELS_SPEC.hint}`, file);
+    }
+    for (const { record, info } of rows) {
+      const l = parseLabelLine(record, file, info.lines);
+      labels.set(l.requestId, l.label);
+    }
+  }
+  if (labels.size === 0) throw new InputError(`no labels found; ${LABELS_SPEC.hint}`, file);
+  return labels;
+}
+
+/** One line as `tokor label` writes it (checked first, so a bad score never reaches the file). */
+export function labelLineJson(l: LabelLine): string {
+  const r = checkArtifact(LABELS_SPEC, l);
+  if (!r.ok) throw new Error(`a label line does not fit its schema: ${r.problem.message}`);
+  return `${JSON.stringify(l)}\n`;
+}

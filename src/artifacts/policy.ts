@@ -1,0 +1,115 @@
+/**
+ * The routing policy file (`tokor calibrate --out policy.json`), versioned:
+ * what `tokor gate --policy`, config `routing.policyFile` and
+ * `tokor calibrate --apply` read, all through this schema. It carries the
+ * pattern and thresholds, the bar they were chosen for, the tier models, the
+ * embedded router (classifier pattern) and where it all came from.
+ */
+import { z } from 'zod';
+import { BAR_MODES, ROUTING_PATTERNS, thresholdRange } from '../config/schema.js';
+import { parseArtifact, parseJsonArtifact, readJsonArtifact, type ArtifactSpec, type Origin } from './read.js';
+import { compactJson, RouterModelSchema, writeJsonText } from './router.js';
+
+export const POLICY_SCHEMA_VERSION = 1;
+
+const nonEmpty = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, `expected ${what}, got an empty string`);
+
+export const ProvenanceSchema = z.object({
+  datasetId: z.string({ error: 'expected the dataset id (a string)' }),
+  datasetSha256: z.string().optional(),
+  resultsSha256: z.array(z.string(), { error: 'expected a list of sha256 strings' }),
+  catalogVersion: z.string({ error: 'expected the price catalog version (a string)' }),
+  /** ISO-8601. */
+  createdAt: z.string({ error: 'expected an ISO-8601 time (a string)' }),
+  /** The tokor version that wrote it. */
+  tokorVersion: z.string().optional(),
+  /** What calibration measured at the pick (informational). */
+  calibration: z
+    .object({ n: z.number(), quality: z.number(), parity: z.number(), parityLower: z.number(), savingsPct: z.number(), bound: z.string() })
+    .optional(),
+});
+
+export const RoutingPolicySchema = z
+  .object({
+    schemaVersion: z.literal(POLICY_SCHEMA_VERSION, { error: `expected ${POLICY_SCHEMA_VERSION}` }),
+    kind: z.literal('tokor-policy', { error: 'expected "tokor-policy" (a `tokor calibrate --out` file)' }),
+    pattern: z.enum(ROUTING_PATTERNS, { error: `expected one of ${ROUTING_PATTERNS.join(', ')}` }),
+    /**
+     * One per tier boundary (tiers − 1). classifier: escalate past boundary b
+     * while the router's P(needs a tier above b) ≥ thresholds[b]. cascade /
+     * confidence: escalate from tier b while its gate score / confidence < thresholds[b].
+     */
+    thresholds: z.array(z.number({ error: 'expected a number' }), { error: 'expected a list of numbers' }),
+    /** The ladder the policy routes over, cheapest first. */
+    tiers: z
+      .array(z.object({ name: nonEmpty('the tier name'), model: nonEmpty('the model ID') }), { error: 'expected a list of {name, model}' })
+      .min(2, 'must list at least two tiers {name, model}'),
+    bar: z.number({ error: 'expected a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
+    barMode: z.enum(BAR_MODES, { error: `expected one of ${BAR_MODES.join(', ')}` }),
+    confidence: z.number({ error: 'expected a confidence level such as 0.95' }).gt(0.5, 'must be above 0.5 (e.g. 0.95)').lt(1, 'must be below 1 (e.g. 0.95)'),
+    /** The router (classifier pattern). */
+    router: RouterModelSchema.optional(),
+    /** cascade: the grader whose result decides escalation. */
+    gate: nonEmpty('the gate grader').optional(),
+    /** confidence: the results field holding the signal. */
+    confidenceField: nonEmpty('the confidence field').optional(),
+    /** The router's own cost per request, charged on every request (classifier). */
+    routerCostUsd: z.number({ error: 'expected an amount in USD (a number ≥ 0)' }).min(0, 'must be ≥ 0 (a cost cannot be negative)'),
+    provenance: ProvenanceSchema,
+  })
+  .superRefine((p, ctx) => {
+    const names = p.tiers.map((t) => t.name);
+    names.forEach((n, i) => {
+      if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'name'], message: `duplicate tier name "${n}"` });
+    });
+    if (p.thresholds.length !== names.length - 1) {
+      ctx.addIssue({ code: 'custom', path: ['thresholds'], message: `expected ${names.length - 1} threshold(s) for ${names.length} tiers, got ${p.thresholds.length}` });
+    }
+    const range = thresholdRange(p.pattern);
+    p.thresholds.forEach((t, i) => {
+      if (t < range.min || t > range.max) {
+        ctx.addIssue({ code: 'custom', path: ['thresholds', i], message: `a ${p.pattern} threshold must be between ${range.min} and ${range.max} (${range.meaning}), got ${t}` });
+      }
+    });
+    if (p.pattern === 'classifier') {
+      if (!p.router) ctx.addIssue({ code: 'custom', path: ['router'], message: 'a classifier policy needs its router model' });
+      else if (p.router.classes.join('\u0000') !== names.join('\u0000')) {
+        ctx.addIssue({ code: 'custom', path: ['router', 'classes'], message: `the router's classes (${p.router.classes.join(', ')}) differ from the tiers (${names.join(', ')})` });
+      }
+    }
+    if (p.pattern === 'cascade' && !p.gate) ctx.addIssue({ code: 'custom', path: ['gate'], message: 'a cascade policy needs the grader that decides escalation' });
+  });
+
+export type RoutingPolicyFile = z.infer<typeof RoutingPolicySchema>;
+
+export const POLICY_SPEC: ArtifactSpec<RoutingPolicyFile> = {
+  name: 'policy file',
+  schema: RoutingPolicySchema,
+  version: POLICY_SCHEMA_VERSION,
+  hint: 'write it with `tokor calibrate --out` (docs/calibrate.md)',
+};
+
+/** A parsed policy JSON value, checked; InputError at the line of the bad key. */
+export function parsePolicy(value: unknown, origin: Origin): RoutingPolicyFile {
+  return parseArtifact(POLICY_SPEC, value, origin);
+}
+
+/** A policy file's text, parsed and checked. */
+export function parsePolicyText(text: string, file: string): RoutingPolicyFile {
+  return parseJsonArtifact(POLICY_SPEC, text, file);
+}
+
+/** Reads and checks a policy file. */
+export async function readPolicy(file: string): Promise<RoutingPolicyFile> {
+  return readJsonArtifact(POLICY_SPEC, file);
+}
+
+/** The policy as written to disk (checked first): 2-space JSON with number lists kept on one line. */
+export function policyToJson(p: RoutingPolicyFile): string {
+  parseArtifact(POLICY_SPEC, p, { file: 'policy' });
+  return compactJson(p);
+}
+
+export async function writePolicy(file: string, p: RoutingPolicyFile): Promise<void> {
+  await writeJsonText(file, policyToJson(p), 'policy file');
+}

@@ -1,0 +1,167 @@
+/**
+ * The results JSONL contract (`tokor eval --out`, docs/results.md): one
+ * result per line. Every reader — calibrate, gate, report, eval --resume —
+ * checks lines with this schema, so a line is valid or invalid the same way
+ * everywhere. Other tools may write results: only schemaVersion, datasetId,
+ * itemId, tier and pass are required; unknown keys are kept (a custom
+ * confidence field is one).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { z } from 'zod';
+import { InputError, at } from '../errors.js';
+import { RESULTS_SCHEMA_VERSION } from '../eval/types.js';
+import { checkArtifact, fsReason, jsonLines, jsonSyntaxError, keyPath, shown, type ArtifactSpec, type Problem } from './read.js';
+
+export { RESULTS_SCHEMA_VERSION };
+
+const text = (what: string) => z.string({ error: `expected ${what} (a string)` });
+const nonEmpty = (what: string) => text(what).min(1, `expected ${what}, got an empty string`);
+/** Scores, grader scores and confidences are fractions. */
+export const unitInterval = z
+  .number({ error: 'expected a number between 0 and 1' })
+  .min(0, 'must be between 0 and 1')
+  .max(1, 'must be between 0 and 1');
+const tokens = z.number({ error: 'expected a token count' }).int('expected a whole number of tokens').min(0, 'must be ≥ 0');
+/** USD amounts are finite and never negative. */
+export const usdAmount = z.number({ error: 'expected an amount in USD (a number ≥ 0)' }).min(0, 'must be ≥ 0 (a cost cannot be negative)');
+
+export const GraderResultSchema = z.looseObject({
+  grader: nonEmpty('the grader name'),
+  pass: z.boolean({ error: 'expected true or false' }),
+  score: unitInterval,
+  reason: text('the grader’s reason').optional(),
+});
+
+export const ResultLineSchema = z.looseObject({
+  schemaVersion: z.literal(RESULTS_SCHEMA_VERSION, { error: `expected ${RESULTS_SCHEMA_VERSION}` }),
+  datasetId: nonEmpty('the dataset id'),
+  itemId: nonEmpty('the item id'),
+  tier: nonEmpty('the tier name'),
+  pass: z.boolean({ error: 'expected true or false' }),
+  model: text('the model ID').optional(),
+  score: unitInterval.optional(),
+  inputTokens: tokens.optional(),
+  outputTokens: tokens.optional(),
+  cacheReadTokens: tokens.optional(),
+  cacheWriteTokens: tokens.optional(),
+  costUsd: usdAmount.nullable().optional(),
+  latencyMs: z.number({ error: 'expected milliseconds' }).min(0, 'must be ≥ 0').optional(),
+  output: text('the answer text').optional(),
+  graders: z.array(GraderResultSchema, { error: 'expected a list of {grader, pass, score, reason}' }).optional(),
+  error: text('the error').optional(),
+  task: text('the task').optional(),
+  category: text('the category').optional(),
+  confidence: unitInterval.optional(),
+  invokedModel: text('the invoked model ID').optional(),
+  source: z.enum(['live', 'cache', 'replay'], { error: 'expected live, cache or replay' }).optional(),
+});
+
+/** One results line as read: the required keys, the optional ones when present, unknown keys kept. */
+export type ResultLine = z.infer<typeof ResultLineSchema>;
+
+export const RESULTS_SPEC: ArtifactSpec<ResultLine> = {
+  name: 'results line',
+  schema: ResultLineSchema,
+  version: RESULTS_SCHEMA_VERSION,
+  hint: 'each line is one `tokor eval --out` result (docs/results.md)',
+};
+
+export interface ResultLineOptions {
+  /** A results field other than `confidence` that holds the confidence signal: checked like `confidence`. */
+  confidenceField?: string;
+}
+
+/** Checks one parsed line; the problem names the key path. */
+export function checkResultLine(value: unknown, opts: ResultLineOptions = {}): { ok: true; value: ResultLine } | { ok: false; problem: Problem } {
+  const r = checkArtifact(RESULTS_SPEC, value);
+  if (!r.ok) return r;
+  const field = opts.confidenceField;
+  if (field && field !== 'confidence') {
+    const v = r.value[field];
+    if (v !== undefined) {
+      const c = unitInterval.safeParse(v);
+      if (!c.success) {
+        return { ok: false, problem: { path: [field], message: `${keyPath([field])}: the confidence signal ${c.error.issues[0]!.message} (got ${shown(v)}); ${RESULTS_SPEC.hint}` } };
+      }
+    }
+  }
+  return r;
+}
+
+/** One line of a results file: valid, or the reason (with its key path) it is not. */
+export type ResultLineRead = { line: number; result: ResultLine } | { line: number; problem: string; cut?: boolean };
+
+/**
+ * Every non-empty line of a results text, checked. A newer schemaVersion is an
+ * InputError (nothing in such a file can be trusted); other bad lines come
+ * back as problems so that each reader decides: calibrate and gate stop at the
+ * first, eval --resume runs those items again. `cut` marks a last line without
+ * a newline that is not JSON (a run killed mid-write).
+ */
+export function* readResultLines(text: string, file: string, opts: ResultLineOptions = {}): Generator<ResultLineRead> {
+  const unterminated = !text.endsWith('\n');
+  let last: [number, string] | undefined;
+  for (const entry of jsonLines(text)) {
+    if (last) yield checkRawLine(last[1], last[0], file, opts, false);
+    last = entry;
+  }
+  if (last) yield checkRawLine(last[1], last[0], file, opts, unterminated);
+}
+
+/**
+ * The same, streamed from a file (results files can hold millions of lines),
+ * with the sha256 of the bytes read. InputError when the file cannot be read.
+ */
+export async function* streamResultLines(file: string, opts: ResultLineOptions & { onHash?: (sha256: string) => void } = {}): AsyncGenerator<ResultLineRead> {
+  const hash = createHash('sha256');
+  let endsWithNewline = true;
+  let last: [number, string] | undefined;
+  try {
+    const stream = createReadStream(file);
+    stream.on('data', (chunk) => {
+      hash.update(chunk);
+      if (chunk.length) endsWithNewline = chunk[chunk.length - 1] === 10;
+    });
+    const rl = createInterface({ input: stream, crlfDelay: Infinity });
+    let n = 0;
+    for await (const raw of rl) {
+      n++;
+      if (!raw.trim()) continue;
+      if (last) yield checkRawLine(last[1], last[0], file, opts, false);
+      last = [n, raw];
+    }
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError(`cannot read the results: ${fsReason(e)}`, file, { cause: e });
+  }
+  if (last) yield checkRawLine(last[1], last[0], file, opts, !endsWithNewline);
+  opts.onHash?.(hash.digest('hex'));
+}
+
+function checkRawLine(raw: string, line: number, file: string, opts: ResultLineOptions, unterminated: boolean): ResultLineRead {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    if (unterminated) return { line, problem: 'cut-off last line (a run stopped mid-write)', cut: true };
+    return { line, problem: `not valid JSON (${jsonSyntaxError(raw).reason}); ${RESULTS_SPEC.hint}` };
+  }
+  const r = checkResultLine(value, opts);
+  if (r.ok) return { line, result: r.value };
+  if (r.problem.path[0] === 'schemaVersion' && NEWER.test(r.problem.message)) throw new InputError(r.problem.message, at(file, line));
+  return { line, problem: r.problem.message };
+}
+
+const NEWER = /written by a newer tokor/;
+
+/** The text of a results file, every line checked; the first bad line is an InputError at file:line. */
+export function parseResultsStrict(text: string, file: string, opts: ResultLineOptions = {}): { line: number; result: ResultLine }[] {
+  const out: { line: number; result: ResultLine }[] = [];
+  for (const r of readResultLines(text, file, opts)) {
+    if ('problem' in r) throw new InputError(r.problem, at(file, r.line));
+    out.push(r);
+  }
+  return out;
+}
