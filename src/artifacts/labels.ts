@@ -26,7 +26,7 @@ export const LabelTierSchema = z.looseObject({
 export const LabelLineSchema = z.looseObject({
   schemaVersion: z.literal(LABELS_SCHEMA_VERSION, { error: `expected ${LABELS_SCHEMA_VERSION}` }).optional(),
   /** The log's request ID; file:line of the record when the log has none. */
-  requestId: z.union([z.string().min(1), z.number()], { error: 'expected the request ID (a string)' }).transform(String),
+  requestId: z.union([z.string().min(1, 'expected the request ID, got an empty string'), z.number()], { error: 'expected the request ID (a string)' }).transform(String),
   label: z.preprocess((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v), z.enum(DIFFICULTIES, { error: `expected one of ${DIFFICULTIES.join(', ')}` })),
   /** Per replayed tier: did its answer hold against the logged one? */
   tiers: z.record(z.string(), LabelTierSchema, { error: 'expected an object of tiers' }).optional(),
