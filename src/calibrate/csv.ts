@@ -100,7 +100,7 @@ export function parseResultsCsv(bytes: Buffer | string, file: string, opts: CsvR
       if (pass === undefined) throw new InputError(`column "${column}" must be True/False or a number, got "${record[column]}"`, where);
       const costColumn = opts.costColumns?.[tier];
       const costUsd = costColumn === undefined ? opts.tierCosts[tier]! : Number(record[costColumn]);
-      if (!(costUsd >= 0)) throw new InputError(`column "${costColumn}" must be a cost ≥ 0, got "${record[costColumn!]}"`, where);
+      if (!(Number.isFinite(costUsd) && costUsd >= 0)) throw new InputError(`column "${costColumn}": must be a finite cost ≥ 0, got "${record[costColumn!]}"; fix the row or name another --cost-column`, where);
       costSums[tier] = (costSums[tier] ?? 0) + costUsd;
       item.byTier[tier] = { pass, score, costUsd, graders: [] };
     }

@@ -142,12 +142,17 @@ describe('router model', () => {
     await expect(readRouterModel(policyFile)).rejects.toThrow(/with-router\.json:\d+: router\.temperature: must be a positive number/);
   });
 
+  const m0 = (over: Record<string, unknown>) => ({ models: [{ ...(plain.models as Record<string, unknown>[])[0], ...over }] });
   it.each([
-    [{ bias: [1] }, /^r\.json: bias: must hold 2 numbers \(one per class\); write it with `tokor calibrate --out-router`/],
+    [m0({ bias: [1] }), /^r\.json: models\[0\]\.bias: must hold 2 numbers \(one per class\); write it with `tokor calibrate --out-router`/],
+    [m0({ weights: { indices: [1 << 30], values: [0, 0] } }), /^r\.json: models\[0\]\.weights\.indices\[0\]: must be below \d+/],
+    [m0({ dense: { mean: [1], std: [1] } }), /^r\.json: models\[0\]\.dense\.mean: must hold \d+ numbers/],
+    [{ models: undefined }, /^r\.json: models: a version 2 router needs its fold models/],
     [{ temperature: 0 }, /^r\.json: temperature: must be a positive number/],
-    [{ weights: { indices: [1 << 30], values: [0, 0] } }, /^r\.json: weights\.indices\[0\]: must be below \d+/],
     [{ classes: ['only'] }, /^r\.json: classes: must list at least two tier names/],
-    [{ schemaVersion: 2 }, /^r\.json: schemaVersion: 2 was written by a newer tokor/],
+    [{ schemaVersion: 3 }, /^r\.json: schemaVersion: 3 was written by a newer tokor/],
+    [{ schemaVersion: 0 }, /^r\.json: schemaVersion: expected 1 or 2/],
+    [{ schemaVersion: 1 }, /^r\.json: dense\.mean: a version 1 router needs dense\.mean/],
     [{ kind: 'tokor-policy' }, /^r\.json: kind: expected "tokor-router"/],
   ])('refuses %j with its key path', (over, expected) => {
     expect(bad(over)).toMatch(expected);
