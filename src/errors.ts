@@ -11,6 +11,8 @@ export const EXIT = {
   input: 2,
   /** Provider or runtime error. */
   runtime: 3,
+  /** Stopped by the user (Ctrl-C). */
+  interrupted: 130,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
@@ -43,6 +45,13 @@ export class InputError extends TokorError {
 export class RuntimeFailure extends TokorError {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, EXIT.runtime, options);
+  }
+}
+
+/** The user stopped the command (Ctrl-C) before it finished. */
+export class Interrupted extends TokorError {
+  constructor(message: string) {
+    super(message, EXIT.interrupted);
   }
 }
 

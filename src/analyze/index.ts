@@ -31,6 +31,8 @@ export interface AnalyzeOptions {
    * "(untagged)": often a typo), with the tag keys the records do have.
    */
   onUntaggedGroup?: (dim: string, keysSeen: string[]) => void;
+  /** Stops reading (Ctrl-C). */
+  signal?: AbortSignal;
 }
 
 export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Readable } from 'node:stream';
 import { detectFormat, listInputs, openInput, readCsvEvents, readLinesFrom, type CsvColumnMap, type InputSource } from '../ingest/index.js';
-import { InputError, RuntimeFailure, TokorError } from '../errors.js';
+import { InputError, Interrupted, RuntimeFailure, TokorError } from '../errors.js';
+import { fsFailure } from '../io/fsErrors.js';
 import type { Difficulty, LogFormat } from '../types.js';
 import { addInvalid, mergeAccumulators, newAccumulator, type Accumulator } from './accumulate.js';
 import { accumulateSample, addRecord, processChunk, type ChunkContext, type SampledItem } from './chunk.js';
@@ -29,6 +30,8 @@ export interface ScanOptions {
   /** Worker threads; default: one per core when the input is large, 0 = in-process. */
   workers?: number;
   onProgress?: (p: ScanProgress) => void;
+  /** Stops reading (Ctrl-C): the scan throws Interrupted at the next chunk. */
+  signal?: AbortSignal;
 }
 
 export interface ScanProgress {
@@ -132,8 +135,10 @@ async function scanFile(input: InputSource, opts: ScanOptions, ctx: ChunkContext
   const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
   try {
     for (;;) {
-      const next = await chunks.next();
+      // Ctrl-C stops a read that waits for data too (a slow pipe, stdin).
+      const next = await (opts.signal ? orInterrupted(chunks.next(), opts.signal, progress) : chunks.next());
       if (next.done) break;
+      if (opts.signal?.aborted) throw interrupted(progress);
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       progress.bytes += chunk.length;
       if (format === undefined) format = detectFormat(chunk.subarray(0, 65536).toString('utf8'), input.display);
@@ -154,7 +159,7 @@ async function scanFile(input: InputSource, opts: ScanOptions, ctx: ChunkContext
   } catch (e) {
     if (!isCorruptGzip(e)) {
       if (e instanceof TokorError) throw e;
-      throw new InputError(`cannot read: ${(e as Error).message}`, input.display);
+      throw fsFailure(e, input.display, 'read');
     }
     // Keep every whole line before the break; the break itself is one counted skip.
     if (opts.strict) throw new InputError(`truncated or corrupt gzip after line ${line - 1 + countNewlines(Buffer.concat(pending))}`, input.display);
@@ -166,9 +171,32 @@ async function scanFile(input: InputSource, opts: ScanOptions, ctx: ChunkContext
 
 async function scanCsv(stream: NodeJS.ReadableStream, display: string, opts: ScanOptions, ctx: ChunkContext): Promise<void> {
   for await (const ev of readCsvEvents(readLinesFrom(stream), display, { csvMap: opts.csvMap, strict: opts.strict })) {
+    if (opts.signal?.aborted) throw interrupted({ file: display, lines: ctx.acc.read, bytes: 0 });
     if (ev.kind === 'skipped') addInvalid(ctx.acc, ev.skipped.source.file, ev.skipped.source.line, ev.skipped.reason);
     else addRecord(ev.record, ctx);
   }
+}
+
+function orInterrupted<T>(p: Promise<T>, signal: AbortSignal, progress: ScanProgress): Promise<T> {
+  if (signal.aborted) return Promise.reject(interrupted(progress));
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(interrupted(progress));
+    signal.addEventListener('abort', stop, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', stop);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', stop);
+        reject(e);
+      },
+    );
+  });
+}
+
+function interrupted(p: ScanProgress): Interrupted {
+  return new Interrupted(`interrupted while reading ${p.file} (after ${p.lines.toLocaleString('en-US')} lines): nothing was written`);
 }
 
 function isCorruptGzip(e: unknown): boolean {

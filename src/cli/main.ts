@@ -6,6 +6,7 @@
 import { CommanderError } from 'commander';
 import { EXIT, TokorError } from '../errors.js';
 import { buildProgram } from './program.js';
+import { redactSecrets } from '../redact.js';
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
@@ -24,13 +25,13 @@ export function reportError(err: unknown, debug: boolean): number {
     return err.exitCode === 0 ? EXIT.ok : EXIT.input;
   }
   if (err instanceof TokorError) {
-    process.stderr.write(`tokor: ${err.message}\n`);
-    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    process.stderr.write(redactSecrets(`tokor: ${err.message}\n`));
+    if (debug && err.stack) process.stderr.write(redactSecrets(`${err.stack}\n`));
     return err.exitCode;
   }
   const e = err instanceof Error ? err : new Error(String(err));
   if (isBrokenPipe(e)) return EXIT.ok;
-  process.stderr.write(`tokor: internal error: ${e.message}\n${e.stack ?? ''}\n`);
+  process.stderr.write(redactSecrets(`tokor: internal error: ${e.message}\n${e.stack ?? ''}\n`));
   return EXIT.runtime;
 }
 
@@ -45,5 +46,8 @@ export async function run(argv: string[]): Promise<void> {
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
     if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
   });
-  process.exitCode = await main(argv);
+  const code = await main(argv);
+  process.exitCode = code;
+  // An interrupted command ends now: a read it abandoned (stdin, a pipe) must not keep it alive.
+  if (code === EXIT.interrupted) process.exit(code);
 }

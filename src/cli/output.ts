@@ -2,36 +2,37 @@
  * The CLI's only writer: reports to stdout (or --out), progress to stderr.
  * Spinners appear only on a terminal, never in --format json or in CI.
  */
-import { writeFile } from 'node:fs/promises';
-import { RuntimeFailure } from '../errors.js';
+import { writeOutput } from '../io/outputs.js';
+import { redactSecrets } from '../redact.js';
 
-/** Writes a rendered report to `out` (a file) or stdout. */
+export { checkOutputs } from '../io/outputs.js';
+
+/**
+ * Writes a rendered report to `out` (a file, replaced atomically: a temporary
+ * file beside it, then a rename) or stdout. Commands check their output paths
+ * with checkOutputs before they start working.
+ */
 export async function emit(text: string, out?: string): Promise<void> {
   const body = text.endsWith('\n') ? text : `${text}\n`;
-  if (out && out !== '-') {
-    try {
-      await writeFile(out, body);
-    } catch (e) {
-      throw new RuntimeFailure(`cannot write ${out}: ${(e as Error).message}`);
-    }
-    return;
-  }
+  if (out && out !== '-') return writeOutput(out, body);
   await new Promise<void>((resolve, reject) => process.stdout.write(body, (err) => (err ? reject(err) : resolve())));
 }
 
-/** One line to stderr: warnings and notes that are not the report. */
+/** One line to stderr: warnings and notes that are not the report. Credentials a server echoed are redacted. */
 export function note(message: string): void {
-  process.stderr.write(`${message}\n`);
+  process.stderr.write(`${redactSecrets(message)}\n`);
 }
 
 export interface Progress {
   update(text: string): void;
+  /** A line to stderr above the spinner (which is redrawn below it). */
+  note(line: string): void;
   succeed(text?: string): void;
   fail(text?: string): void;
   stop(): void;
 }
 
-const silent: Progress = { update() {}, succeed() {}, fail() {}, stop() {} };
+const silent: Progress = { update() {}, note, succeed() {}, fail() {}, stop() {} };
 
 /** Whether a spinner may be shown: stderr is a TTY, not JSON, not CI. */
 export function spinnerAllowed(format?: string): boolean {
@@ -42,10 +43,18 @@ export function spinnerAllowed(format?: string): boolean {
 export async function startProgress(text: string, format?: string): Promise<Progress> {
   if (!spinnerAllowed(format)) return silent;
   const { default: ora } = await import('ora');
-  const spinner = ora({ text, stream: process.stderr }).start();
+  // discardStdin off: ora's stdin discarder sets the terminal to raw mode (so
+  // Ctrl-C is no longer SIGINT) and then never reads stdin: Ctrl-C was lost.
+  const spinner = ora({ text, stream: process.stderr, discardStdin: false }).start();
   return {
     update: (t) => {
       spinner.text = t;
+    },
+    note: (line) => {
+      const spinning = spinner.isSpinning;
+      if (spinning) spinner.clear();
+      note(line);
+      if (spinning) spinner.render();
     },
     succeed: (t) => void spinner.succeed(t),
     fail: (t) => void spinner.fail(t),

@@ -15,6 +15,8 @@ import {
 } from '@aws-sdk/client-cost-explorer';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { RuntimeFailure, UsageError, type TokorError } from '../errors.js';
+import { adviceFor, classifyError, noAwsCredentialsAdvice } from '../errorAdvice.js';
+import { redactSecrets } from '../redact.js';
 import type { DateRange, Granularity } from './dates.js';
 import { type CostMetric, type CostPage, USAGE_METRIC } from './response.js';
 
@@ -141,14 +143,10 @@ function errorName(e: unknown): string {
   return String(err.name ?? err.code ?? err.Code ?? '');
 }
 
-/** The service's message, one line, short, with anything key-like removed. */
+/** The service's message, one line, short, with credentials removed (the one redaction, src/redact.ts). */
 function serviceMessage(e: unknown): string {
   const raw = typeof e === 'object' && e !== null ? String((e as { message?: unknown }).message ?? '') : String(e);
-  return raw
-    .replace(/\s+/g, ' ')
-    .replace(/\b(?:AKIA|ASIA)[A-Z0-9]{12,}\b/g, '[access key]')
-    .trim()
-    .slice(0, 240);
+  return redactSecrets(raw.replace(/\s+/g, ' ')).trim().slice(0, 240);
 }
 
 /** Maps an SDK/network error to a one-line TokorError (exit 2 or 3). */
@@ -156,19 +154,22 @@ export function toTokorError(e: unknown, retriesDone = 0, profile?: string): Tok
   const name = errorName(e);
   const msg = serviceMessage(e);
   const detail = msg && msg !== name && msg !== 'UnknownError' ? `: ${msg}` : '';
+  // Credentials and access: the classification and advice eval and label use too (src/errorAdvice.ts).
+  const kind = classifyError(name, undefined, msg);
+  const ctx = { service: 'cost-explorer' as const, profile };
+  switch (kind) {
+    case 'access-denied':
+      return new RuntimeFailure(`Cost Explorer denied access${detail} (${adviceFor(kind, ctx)})`);
+    case 'rejected-credentials':
+    case 'expired-credentials':
+      return new RuntimeFailure(`Cost Explorer rejected the credentials (${name}): ${adviceFor(kind, ctx)}`);
+    case 'no-credentials':
+      if (name === 'CredentialsProviderError') return new UsageError(noAwsCredentialsAdvice(profile));
+      break;
+    default:
+      break;
+  }
   switch (name) {
-    case 'AccessDeniedException':
-    case 'AccessDenied':
-    case 'UnauthorizedOperation':
-      return new RuntimeFailure(
-        `Cost Explorer denied access${detail} (the credentials need ce:GetCostAndUsage, and Cost Explorer must be enabled for the account)`,
-      );
-    case 'UnrecognizedClientException':
-    case 'InvalidClientTokenId':
-    case 'InvalidSignatureException':
-    case 'SignatureDoesNotMatch':
-    case 'ExpiredTokenException':
-      return new RuntimeFailure(`Cost Explorer rejected the credentials (${name}): check the profile or refresh the session`);
     case 'DataUnavailableException':
       return new RuntimeFailure(
         `Cost Explorer has no data for this request${detail} (just enabled? data appears within 24 hours; multi-year or hourly data must be enabled first)`,
@@ -182,12 +183,6 @@ export function toTokorError(e: unknown, retriesDone = 0, profile?: string): Tok
     case 'RequestChangedException':
     case 'InvalidNextTokenException':
       return new RuntimeFailure(`Cost Explorer: the data changed while paging (${name}): run the command again`);
-    case 'CredentialsProviderError':
-      return new UsageError(
-        profile
-          ? `no AWS credentials for profile ${JSON.stringify(profile)}: check ~/.aws/config (or run \`aws sso login --profile ${profile}\`)`
-          : 'no AWS credentials found: set --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`',
-      );
     default: {
       const code = typeof e === 'object' && e !== null ? (e as { code?: unknown }).code : undefined;
       if (typeof code === 'string' && /^E[A-Z]+/.test(code)) {

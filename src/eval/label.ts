@@ -10,7 +10,11 @@
  * adaptive back-off, response cache); pure of process and console.
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { fsCode, fsFailure } from '../io/fsErrors.js';
+import { checkOutputs, lockOutput, writeOutput } from '../io/outputs.js';
+import { CallEngine, errorGroupLines } from './engine.js';
 import { loadConfig } from '../config/load.js';
 import { tiersOf, type ProviderName } from '../config/schema.js';
 import { InputError, UsageError } from '../errors.js';
@@ -33,12 +37,16 @@ import {
   type TierRun,
 } from './runner.js';
 import type { EvalResult, GoldenCase } from './types.js';
-import { LABELS_SCHEMA_VERSION, labelLineJson, type LabelLine } from '../artifacts/labels.js';
+import { LABELS_SCHEMA_VERSION, labelLineJson, parseLabelLine, type LabelLine } from '../artifacts/labels.js';
 
 export { LABELS_SCHEMA_VERSION, type LabelLine } from '../artifacts/labels.js';
 
 export interface LabelOptions {
   out: string;
+  /** Continue --out: keep its labels, label only the requests it does not have. */
+  resume?: boolean;
+  /** Replace an --out file that already holds labels (without it, such a file is refused). */
+  overwrite?: boolean;
   config?: string;
   logFormat?: LogFormat;
   /** Cheaper tiers to replay on, comma-separated (default: every tier but the last). */
@@ -62,6 +70,8 @@ export interface LabelOptions {
 
 export interface LabelOutcome {
   labeled: number;
+  /** Labels kept from the file by --resume. */
+  resumed: number;
   counts: Record<Difficulty, number>;
   skipped: { noPrompt: number; noAnswer: number; unreadable: number; failed: number };
   stats: RunStats;
@@ -91,6 +101,47 @@ export function labelExitCode(o: LabelOutcome): 0 | 3 | 130 {
 export async function labelTraffic(paths: string[], o: LabelOptions, hooks: LabelHooks = {}): Promise<LabelOutcome> {
   // Relative paths resolve against cwd; the CLI passes none and they resolve against the working directory.
   const cwd = path.resolve(o.cwd ?? '.');
+  if (o.resume && o.overwrite) throw new UsageError('--resume and --overwrite contradict each other: continue the labels file, or replace it');
+  const outFile = path.resolve(cwd, o.out);
+  // Before any work: --out can be written, no other run writes it, and it is not someone's labels.
+  await checkOutputs([{ file: outFile, flag: '--out' }]);
+  if (!o.resume && !o.overwrite && (await stat(outFile).then((x) => x.size, () => 0)) > 0) {
+    throw new UsageError(`${o.out} already holds labels: add --resume to continue that run, or --overwrite to replace it`);
+  }
+  const lock = lockOutput(outFile, '--out');
+  try {
+    return await labelLocked(paths, o, hooks, cwd, outFile);
+  } finally {
+    lock.release();
+  }
+}
+
+/** The requests an existing labels file already has (for --resume), and its good lines when a cut line must be dropped. */
+async function readDone(outFile: string): Promise<{ done: Set<string>; keep: string[]; dropped: number }> {
+  let text: string;
+  try {
+    text = await readFile(outFile, 'utf8');
+  } catch (e) {
+    if (fsCode(e) === 'ENOENT') return { done: new Set(), keep: [], dropped: 0 };
+    throw fsFailure(e, outFile, 'read');
+  }
+  const done = new Set<string>();
+  const keep: string[] = [];
+  let dropped = 0;
+  text.split('\n').forEach((raw, i) => {
+    if (!raw.trim()) return;
+    try {
+      done.add(parseLabelLine(JSON.parse(raw), outFile, i + 1).requestId);
+      keep.push(raw);
+    } catch {
+      // A line cut by a killed run (or not a label line): dropped, its request labeled again.
+      dropped++;
+    }
+  });
+  return { done, keep, dropped };
+}
+
+async function labelLocked(paths: string[], o: LabelOptions, hooks: LabelHooks, cwd: string, outFile: string): Promise<LabelOutcome> {
   const notes: string[] = [];
   const { config, baseDir } = await loadConfig(o.config ? path.resolve(cwd, o.config) : undefined, cwd);
   const ladder = tiersOf(config);
@@ -114,6 +165,9 @@ export async function labelTraffic(paths: string[], o: LabelOptions, hooks: Labe
   const cache = o.cache === false ? undefined : new ResponseCache(path.resolve(o.cacheDir ? cwd : baseDir, o.cacheDir ?? config.cacheDir ?? DEFAULT_CACHE_DIR));
 
   const judgeStats = { calls: 0, spentUsd: 0 };
+  // One engine for answers and judge calls: one limiter, one retry policy, one stop signal.
+  const engine = new CallEngine({ concurrency, timeoutMs, retries: o.retries, stopSignal: hooks.stopSignal, abortSignal: hooks.abortSignal, sleep: hooks.sleep, random: hooks.random });
+  closers.push(() => engine.dispose());
   const ctx: GradeContext = {};
   if (grader.replace(/^(not-)+/, '') === 'llm-judge') {
     const name = o.judgeTier ?? ladder[ladder.length - 1]!.name;
@@ -122,7 +176,7 @@ export async function labelTraffic(paths: string[], o: LabelOptions, hooks: Labe
     const jt = resolveTiers([base], { tier: name, provider: o.provider, region: o.region, profile: o.profile, endpointUrl: o.endpointUrl })[0]!;
     const client = createClient(jt, clientOpts);
     closers.push(() => client.close?.());
-    ctx.judge = makeJudge(tierRun(jt, client), { cache, timeoutMs, retries: o.retries, sleep: hooks.sleep, random: hooks.random, signal: hooks.abortSignal, pricer, stats: judgeStats });
+    ctx.judge = makeJudge(tierRun(jt, client), { cache, engine, pricer, stats: judgeStats });
   }
 
   const skipped = { noPrompt: 0, noAnswer: 0, unreadable: 0, failed: 0 };
@@ -138,6 +192,10 @@ export async function labelTraffic(paths: string[], o: LabelOptions, hooks: Labe
         continue;
       }
       const r = ev.record;
+      if (prior.done.has(r.requestId ?? `${r.source.file}:${r.source.line}`)) {
+        resumed++;
+        continue;
+      }
       if (!r.prompt) {
         skipped.noPrompt++;
         continue;
@@ -159,19 +217,22 @@ export async function labelTraffic(paths: string[], o: LabelOptions, hooks: Labe
     }
   }
 
-  const outFile = path.resolve(cwd, o.out);
+  const prior = o.resume ? await readDone(outFile) : { done: new Set<string>(), keep: [], dropped: 0 };
+  let resumed = 0;
+  // A cut last line is dropped before appending (the file is replaced atomically).
+  if (prior.dropped) await writeOutput(outFile, prior.keep.map((l) => `${l}\n`).join(''));
   let fd: number;
   try {
-    fd = openSync(outFile, 'w');
+    fd = openSync(outFile, o.resume ? 'a' : 'w');
   } catch (e) {
-    throw new InputError(`cannot write labels: ${(e as Error).message}`, o.out);
+    throw fsFailure(e, o.out, 'write', 'labels');
   }
   let stats: RunStats;
   try {
     stats = await runItems(plan(), {
       concurrency,
       timeoutMs,
-      ...(o.retries !== undefined ? { retries: o.retries } : {}),
+      engine,
       ...(cache ? { cache } : {}),
       grade: (c, output) => gradeCaseNow(c, output, ctx),
       price: pricer,
@@ -182,8 +243,10 @@ export async function labelTraffic(paths: string[], o: LabelOptions, hooks: Labe
         if (p.results.size < runs.length) return;
         pending.delete(res.itemId);
         const ordered = runs.map((t) => p.results.get(t.name)!);
-        const firstPass = ordered.findIndex((x) => !x.error && x.pass);
-        const firstError = ordered.findIndex((x) => x.error);
+        // A tier whose answer could not be judged (the judge failed) is as undecided as one that did not answer.
+        const undecided = (x: EvalResult) => Boolean(x.error) || x.graders.some((g) => g.reason.startsWith('grader error:'));
+        const firstPass = ordered.findIndex((x) => !undecided(x) && x.pass);
+        const firstError = ordered.findIndex(undecided);
         // Undecidable when a tier cheaper than the first pass (or any, when none passed) could not run.
         if (firstError >= 0 && (firstPass < 0 || firstError < firstPass)) {
           skipped.failed++;
@@ -201,20 +264,21 @@ export async function labelTraffic(paths: string[], o: LabelOptions, hooks: Labe
           servedBy: p.record.modelId,
           source: `${p.record.source.file}:${p.record.source.line}`,
         };
-        writeSync(fd, labelLineJson(line));
+        try {
+          writeSync(fd, labelLineJson(line));
+        } catch (e) {
+          throw fsFailure(e, o.out, 'write', 'labels');
+        }
       },
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
-      ...(hooks.stopSignal ? { stopSignal: hooks.stopSignal } : {}),
-      ...(hooks.abortSignal ? { abortSignal: hooks.abortSignal } : {}),
-      ...(hooks.sleep ? { sleep: hooks.sleep } : {}),
-      ...(hooks.random ? { random: hooks.random } : {}),
     });
   } finally {
     closeSync(fd);
     for (const close of closers) close();
   }
   const labeled = counts.easy + counts.moderate + counts.hard;
-  if (labeled === 0 && skipped.failed === 0 && !stats.stopped) {
+  if (resumed) notes.unshift(`resume: ${resumed} request(s) already labeled in ${o.out} kept${prior.dropped ? `, ${prior.dropped} cut line(s) dropped` : ''}`);
+  if (labeled === 0 && skipped.failed === 0 && !stats.stopped && resumed === 0) {
     throw new InputError(
       `no request could be labeled: ${skipped.noPrompt} without a prompt body, ${skipped.noAnswer} without a logged answer, ${skipped.unreadable} unreadable (enable model invocation logging with text bodies)`,
       paths.join(', '),
@@ -223,7 +287,8 @@ export async function labelTraffic(paths: string[], o: LabelOptions, hooks: Labe
   if (skipped.noPrompt) notes.push(`${skipped.noPrompt} record(s) without a prompt body skipped`);
   if (skipped.noAnswer) notes.push(`${skipped.noAnswer} record(s) without a logged answer skipped`);
   if (skipped.unreadable) notes.push(`${skipped.unreadable} unreadable record(s) skipped`);
-  if (skipped.failed) notes.push(`${skipped.failed} request(s) could not be labeled: a tier failed to answer (see provider errors)`);
+  if (skipped.failed) notes.push(`${skipped.failed} request(s) could not be labeled: a tier failed to answer, or the judge failed${stats.errorGroups.length ? ':' : ''}`);
+  if (stats.errorGroups.length) notes.push(...errorGroupLines(stats.errorGroups));
   if (judgeStats.calls) notes.push(`llm-judge: ${judgeStats.calls} judge call(s), ${judgeStats.spentUsd.toFixed(4)} USD`);
-  return { labeled, counts, skipped, stats, notes };
+  return { labeled, resumed, counts, skipped, stats, notes };
 }

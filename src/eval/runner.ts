@@ -3,28 +3,22 @@
  * adaptive concurrency, retries what is worth retrying, grades the answer and
  * hands each EvalResult to `onResult` as it arrives. Pure of process and
  * console: progress goes through `onProgress`; time, sleep and randomness are
- * injectable so tests are deterministic.
- *
- * Retry policy (the only one in force: providers disable SDK retries):
- * - retried: ThrottledError (429 ThrottlingException), TransientError (5xx,
- *   ModelNotReady, timeouts, dropped connections, malformed bodies);
- * - never retried: ValidationError (4xx), a missing recording;
- * - delay before retry k (0-based) = random() × min(maxMs, baseMs × 2^k)
- *   ("full jitter"), at most `retries` retries.
- * Adaptive concurrency (AIMD): attempts in flight are capped by a limit that
- * starts at `concurrency`, halves on a throttle (once per round of requests:
- * throttles of requests started before the last cut do not cut again) and
- * grows back by one after `limit` successes in a row.
+ * injectable so tests are deterministic. Every model call — answers and
+ * llm-judge verdicts — goes through one CallEngine (engine.ts: limiter,
+ * attempt, retry policy with Retry-After, stop and abort signals).
  */
-import { setMaxListeners } from 'node:events';
+import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
-import { tiersOf, type ProviderName, type TierConfig } from '../config/schema.js';
+import { DEFAULT_TIERS, tiersOf, type ProviderName, type TierConfig, type TokorConfig } from '../config/schema.js';
+import { checkOutputs, lockOutput } from '../io/outputs.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Catalog, PriceLookup } from '../pricing/index.js';
 import { createClient } from '../providers/index.js';
 import { RecordingWriter } from '../providers/replay.js';
-import { AttemptSignal, ProviderError, ThrottledError, TransientError, type InvokeResult, type ModelClient, type Usage } from '../providers/types.js';
+import { ProviderError, type InvokeResult, type ModelClient, type Usage } from '../providers/types.js';
+import { redactSecrets } from '../redact.js';
+import { Cancelled, CallEngine, errorGroupLines, type ErrorGroup } from './engine.js';
 import { cacheKey, toCached, ResponseCache, DEFAULT_CACHE_DIR, type ResponseStore } from './cache.js';
 import { bundledDatasets, loadDataset } from './dataset.js';
 import { gradeCaseNow, isGraderType, type CaseGrade, type GradeContext } from './graders/index.js';
@@ -38,8 +32,10 @@ export interface TierRun {
   /** The configured model ID (results record the model that answered when a provider says so). */
   model: string;
   client: ModelClient;
-  /** For pricing: the tier's region and its priceAs model. */
+  /** For pricing (and error advice): the tier's region and its priceAs model. */
   region?: string;
+  /** The AWS profile (error advice). */
+  profile?: string;
   priceAs?: string;
   maxTokens?: number;
   temperature?: number;
@@ -98,6 +94,8 @@ export interface RunStats {
   stopped: boolean;
   /** Lowest adaptive limit reached. */
   minLimit: number;
+  /** Calls that failed for good (items and judge), grouped by cause, most frequent first. */
+  errorGroups: ErrorGroup[];
 }
 
 export interface RunOptions {
@@ -127,129 +125,14 @@ export interface RunOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   now?: () => number;
+  /**
+   * The run's call engine when it is shared (with the llm judge); else one is
+   * made from the options above. Its signals, limiter and retry policy rule.
+   */
+  engine?: CallEngine;
 }
 
-export const DEFAULT_RETRIES = 6;
-export const DEFAULT_BACKOFF = { baseMs: 500, maxMs: 20_000 };
-
-/** An item given up because the run was stopped or aborted. */
-class Cancelled extends Error {}
-
-/** How one attempt ended. */
-interface Attempted {
-  res?: InvokeResult;
-  err?: ProviderError;
-  /** The run was aborted while the attempt was in flight. */
-  cancelled?: boolean;
-  /** The limiter's sequence number of the attempt (for once-per-round throttle cuts). */
-  seq: number;
-}
-
-/** setTimeout as a promise that an AbortSignal cuts short (resolves early, never rejects). */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
-    const done = () => {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const t = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
-
-/** Full-jitter exponential backoff: random() × min(max, base × 2^attempt). */
-export function backoffDelay(attempt: number, random: () => number, b = DEFAULT_BACKOFF): number {
-  return Math.floor(random() * Math.min(b.maxMs, b.baseMs * 2 ** attempt));
-}
-
-/**
- * AIMD limit on attempts in flight, granted FIFO. Halves on throttling (once
- * per round: a throttle only counts if its attempt started after the last
- * cut), grows by one after `limit` successes.
- */
-export class AdaptiveLimiter {
-  limit: number;
-  minLimit: number;
-  inFlight = 0;
-  private credit = 0;
-  private seq = 0;
-  private cutSeq = 0;
-  private readonly waiters: { grant: (seq: number) => void; fail: (e: Error) => void }[] = [];
-
-  constructor(
-    readonly max: number,
-    private readonly adaptive = true,
-  ) {
-    this.limit = max;
-    this.minLimit = max;
-  }
-
-  /** A permit at once if one is free (and nobody waits): the attempt's sequence number, else undefined. */
-  tryAcquire(): number | undefined {
-    if (this.inFlight < this.limit && this.waiters.length === 0) {
-      this.inFlight++;
-      return this.seq++;
-    }
-    return undefined;
-  }
-
-  /** Waits for a permit; resolves with the attempt's sequence number. */
-  acquire(signal?: AbortSignal): Promise<number> {
-    if (signal?.aborted) return Promise.reject(new Cancelled());
-    if (this.inFlight < this.limit && this.waiters.length === 0) {
-      this.inFlight++;
-      return Promise.resolve(this.seq++);
-    }
-    return new Promise((resolve, reject) => {
-      const w = {
-        grant: (s: number) => {
-          signal?.removeEventListener('abort', onAbort);
-          resolve(s);
-        },
-        fail: reject,
-      };
-      const onAbort = () => {
-        const i = this.waiters.indexOf(w);
-        if (i >= 0) this.waiters.splice(i, 1);
-        reject(new Cancelled());
-      };
-      signal?.addEventListener('abort', onAbort, { once: true });
-      this.waiters.push(w);
-    });
-  }
-
-  release(): void {
-    this.inFlight--;
-    this.drain();
-  }
-
-  onThrottle(seq: number): void {
-    if (!this.adaptive || seq < this.cutSeq) return;
-    this.limit = Math.max(1, Math.floor(this.limit / 2));
-    this.minLimit = Math.min(this.minLimit, this.limit);
-    this.credit = 0;
-    this.cutSeq = this.seq;
-  }
-
-  onSuccess(): void {
-    if (!this.adaptive || this.limit >= this.max) return;
-    this.credit += 1 / this.limit;
-    if (this.credit >= 1) {
-      this.credit -= 1;
-      this.limit++;
-      this.drain();
-    }
-  }
-
-  private drain(): void {
-    while (this.waiters.length > 0 && this.inFlight < this.limit) {
-      this.inFlight++;
-      this.waiters.shift()!.grant(this.seq++);
-    }
-  }
-}
+export { AdaptiveLimiter, abortableSleep, backoffDelay, retryDelay, Cancelled, CallEngine, DEFAULT_BACKOFF, DEFAULT_RETRIES, type ErrorGroup } from './engine.js';
 
 type ResultBody = Omit<EvalResult, 'schemaVersion' | 'datasetId' | 'itemId' | 'tier' | 'task' | 'category' | 'confidence' | 'invokedModel' | 'source'>;
 
@@ -285,31 +168,24 @@ function resultLine(item: RunItem, b: ResultBody): EvalResult {
 /** Runs every item; resolves when all finished or the run was stopped. Throws only when onResult or onProgress fails, or the plan itself throws (after the items in progress finish). */
 export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>, opts: RunOptions): Promise<RunStats> {
   const now = opts.now ?? (() => performance.now());
-  const sleep = opts.sleep ?? abortableSleep;
-  const random = opts.random ?? Math.random;
-  const retries = opts.retries ?? DEFAULT_RETRIES;
-  const backoff = opts.backoff ?? DEFAULT_BACKOFF;
   const concurrency = Math.max(1, Math.floor(opts.concurrency));
-  const limiter = new AdaptiveLimiter(concurrency, opts.adaptive ?? true);
+  const own = !opts.engine;
+  const engine =
+    opts.engine ??
+    new CallEngine({
+      concurrency,
+      timeoutMs: opts.timeoutMs,
+      retries: opts.retries,
+      backoff: opts.backoff,
+      adaptive: opts.adaptive,
+      stopSignal: opts.stopSignal,
+      abortSignal: opts.abortSignal,
+      sleep: opts.sleep,
+      random: opts.random,
+    });
+  const { limiter } = engine;
+  const stop = engine.stop;
   const started = now();
-  // Stopping stops retries and scheduling; aborting also cuts attempts in flight.
-  const stop = new AbortController();
-  const abort = new AbortController();
-  // Attempts in flight, by their stop function: aborting the run stops each directly.
-  const inflight = new Set<(reason: DOMException) => void>();
-
-  const onStop = () => stop.abort();
-  const onAbort = () => {
-    stop.abort();
-    abort.abort();
-    for (const stopAttempt of [...inflight]) stopAttempt(new DOMException('run aborted', 'AbortError'));
-  };
-  // Many waiters (permits, backoff sleeps) listen on these at once.
-  setMaxListeners(0, stop.signal, abort.signal);
-  opts.stopSignal?.addEventListener('abort', onStop, { once: true });
-  opts.abortSignal?.addEventListener('abort', onAbort, { once: true });
-  if (opts.stopSignal?.aborted) onStop();
-  if (opts.abortSignal?.aborted) onAbort();
 
   const stats: RunStats = {
     total: opts.total,
@@ -326,6 +202,7 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
     cancelled: 0,
     stopped: false,
     minLimit: concurrency,
+    errorGroups: [],
   };
   let fatal: unknown;
 
@@ -341,92 +218,30 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
       limit: limiter.limit,
       costUsd: stats.costUsd,
       spentUsd: stats.spentUsd,
-      retries: stats.retries,
-      throttled: stats.throttled,
+      retries: engine.stats.retries,
+      throttled: engine.stats.throttled,
       elapsedMs,
       etaMs: left !== undefined && stats.done > 0 ? (elapsedMs / stats.done) * left : undefined,
     });
   };
-
-  /**
-   * One attempt under a permit, with its own timeout. Settles exactly once:
-   * with the answer, with the provider's error, with a timeout, or cancelled
-   * when the run is aborted, even if a client does not honour its signal.
-   */
-  const attempt = (item: RunItem): Promise<Attempted> => {
-    if (abort.signal.aborted) return Promise.resolve({ cancelled: true, seq: -1 });
-    const seq = limiter.tryAcquire();
-    if (seq === undefined) return limiter.acquire(abort.signal).then((s) => start(item, s));
-    return start(item, seq);
+  engine.onRetry = () => {
+    try {
+      progress();
+    } catch (e) {
+      fatal ??= e;
+      engine.abortAll();
+    }
   };
 
-  const start = (item: RunItem, seq: number): Promise<Attempted> =>
-    new Promise<Attempted>((resolve) => {
-      const signal = new AttemptSignal();
-      let settled = false;
-      const finish = (outcome: Attempted): void => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        inflight.delete(stopAttempt);
-        limiter.release();
-        resolve(outcome);
-      };
-      const stopAttempt = (reason: DOMException): void => {
-        signal.abort(reason);
-        if (abort.signal.aborted) finish({ cancelled: true, seq });
-        else finish({ err: new TransientError(`TimeoutError: no response within ${opts.timeoutMs} ms`, { code: 'TimeoutError', cause: reason }), seq });
-      };
-      const timer = setTimeout(() => stopAttempt(new DOMException(`no response within ${opts.timeoutMs} ms`, 'TimeoutError')), opts.timeoutMs);
-      inflight.add(stopAttempt);
-      const { tier } = item;
-      let call: Promise<InvokeResult>;
-      try {
-        call = tier.client.invoke({
-          input: item.case.input,
-          signal,
-          ref: { datasetId: item.datasetId, itemId: item.case.id, datasetFile: item.datasetFile },
-          maxTokens: tier.maxTokens,
-          temperature: tier.temperature,
-          stopSequences: tier.stopSequences,
-        });
-      } catch (e) {
-        call = Promise.reject(e);
-      }
-      call.then(
-        (res) => finish({ res, seq }),
-        (e: unknown) => {
-          if (abort.signal.aborted) return finish({ cancelled: true, seq });
-          if (e instanceof ProviderError) return finish({ err: e, seq });
-          // Not a provider error: a bug or an unexpected failure. Reported on the item, not retried.
-          finish({ err: new ProviderError(`${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? String(e)}`, { retryable: false, code: 'Error' }), seq });
-        },
-      );
+  const invoke = (item: RunItem): Promise<InvokeResult> => {
+    const { tier } = item;
+    return engine.call(tier, {
+      input: item.case.input,
+      ref: { datasetId: item.datasetId, itemId: item.case.id, datasetFile: item.datasetFile },
+      maxTokens: tier.maxTokens,
+      temperature: tier.temperature,
+      stopSequences: tier.stopSequences,
     });
-
-  const invokeWithRetry = async (item: RunItem): Promise<InvokeResult> => {
-    for (let k = 0; ; k++) {
-      const { res, err, seq, cancelled } = await attempt(item);
-      if (cancelled) throw new Cancelled();
-      if (res) {
-        limiter.onSuccess();
-        return res;
-      }
-      const e = err!;
-      if (e instanceof ThrottledError) {
-        stats.throttled++;
-        limiter.onThrottle(seq);
-        stats.minLimit = limiter.minLimit;
-      }
-      if (!e.retryable || k >= retries) {
-        throw k > 0 && e.retryable ? new ProviderError(`${e.message} (gave up after ${k + 1} attempts)`, { retryable: false, code: e.code, ...(e.status !== undefined ? { status: e.status } : {}) }) : e;
-      }
-      if (stop.signal.aborted) throw new Cancelled();
-      stats.retries++;
-      progress();
-      await sleep(backoffDelay(k, random, backoff), stop.signal);
-      if (stop.signal.aborted) throw new Cancelled();
-    }
   };
 
   const runOne = async (item: RunItem): Promise<void> => {
@@ -453,7 +268,7 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
         if (res) source = 'cache';
       }
       if (!res) {
-        res = await invokeWithRetry(item);
+        res = await invoke(item);
         if (source === 'live') {
           // Persist first: a run killed while grading does not pay for this answer again.
           // The cache is best effort: a full disk must not fail the item.
@@ -505,7 +320,7 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
         latencyMs: 0,
         output: '',
         graders: [],
-        error: e instanceof ProviderError ? e.message : `grading failed: ${(e as Error)?.message ?? String(e)}`,
+        error: e instanceof ProviderError ? e.message : redactSecrets(`grading failed: ${(e as Error)?.message ?? String(e)}`),
       });
       result.source = replay ? 'replay' : 'live';
       stats.errors++;
@@ -514,7 +329,7 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
       opts.onResult(result, item);
     } catch (e) {
       fatal ??= e;
-      onAbort();
+      engine.abortAll();
       return;
     }
     stats.done++;
@@ -553,19 +368,21 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
       } catch (e) {
         // runOne catches item failures; this is a failing hook (onProgress).
         fatal ??= e;
-        onAbort();
+        engine.abortAll();
       }
     }
   };
   try {
     await Promise.all(Array.from({ length: concurrency }, lane));
   } finally {
-    opts.stopSignal?.removeEventListener('abort', onStop);
-    opts.abortSignal?.removeEventListener('abort', onAbort);
+    if (own) engine.dispose();
   }
   if (planError) throw planError.error;
   if (stop.signal.aborted && (opts.total === undefined || stats.done + stats.cancelled < opts.total)) stats.stopped = true;
   stats.minLimit = limiter.minLimit;
+  stats.retries = engine.stats.retries;
+  stats.throttled = engine.stats.throttled;
+  stats.errorGroups = engine.errors.top();
   if (fatal) throw fatal;
   return stats;
 }
@@ -596,6 +413,8 @@ export interface EvaluateOptions {
   retries?: number;
   out?: string;
   resume?: boolean;
+  /** Replace an --out file that already holds results (without it, such a file is refused). */
+  overwrite?: boolean;
   /** false = --no-cache. */
   cache?: boolean;
   cacheDir?: string;
@@ -729,7 +548,40 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError(`--concurrency must be a positive integer, got ${concurrency}`);
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!(timeoutMs > 0)) throw new UsageError(`--timeout must be positive, got ${timeoutMs}`);
+  if (o.resume && o.overwrite) throw new UsageError('--resume and --overwrite contradict each other: continue the results file, or replace it');
+  // Before any work: the results file can be written, no other run writes it, and it is not someone's results.
+  const outFile = o.out ? path.resolve(cwd, o.out) : undefined;
+  if (outFile) await prepareResultsFile(outFile, o.out!, o);
+  const lock = outFile ? lockOutput(outFile, '--out') : undefined;
+  try {
+    return await evaluateLocked(o, hooks, { cwd, env, notes, config, baseDir, ladder, concurrency, timeoutMs, outFile });
+  } finally {
+    lock?.release();
+  }
+}
 
+/** Refuses a results file that already holds results unless --resume or --overwrite says what to do with them; checks it can be written. */
+async function prepareResultsFile(file: string, shown: string, o: EvaluateOptions): Promise<void> {
+  await checkOutputs([{ file, flag: '--out' }]);
+  if (o.resume || o.overwrite) return;
+  const size = await stat(file).then((s) => s.size, () => 0);
+  if (size > 0) throw new UsageError(`${shown} already holds results: add --resume to continue that run, or --overwrite to replace it`);
+}
+
+interface EvaluateContext {
+  cwd: string;
+  env: Record<string, string | undefined>;
+  notes: string[];
+  config: TokorConfig;
+  baseDir: string;
+  ladder: TierConfig[];
+  concurrency: number;
+  timeoutMs: number;
+  outFile: string | undefined;
+}
+
+async function evaluateLocked(o: EvaluateOptions, hooks: EvaluateHooks, ctx: EvaluateContext): Promise<EvaluateOutcome> {
+  const { cwd, env, notes, config, baseDir, ladder, concurrency, timeoutMs, outFile } = ctx;
   const bundled = !o.datasets || o.datasets.length === 0;
   const files = bundled ? await bundledDatasets() : o.datasets!.map((f) => path.resolve(cwd, f));
   if (files.length === 0) throw new InputError('no bundled golden datasets found; pass --dataset FILE');
@@ -741,6 +593,7 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
     ids.add(d.id);
   }
   const tiers = resolveTiers(ladder, o, bundled);
+  if (bundled && o.provider === undefined) checkBundledLadder(tiers);
   if (tiers.some((t) => t.provider === 'replay') && bundled) notes.push('replaying the bundled recordings: they are sample data, not measurements of the models');
 
   const pricing = await import('../pricing/index.js');
@@ -757,6 +610,9 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
   const usesJudge = o.grader?.replace(/^(not-)+/, '') === 'llm-judge' || datasets.some((d) => d.cases.some((c) => c.graders?.some((g) => g.type.replace(/^(not-)+/, '') === 'llm-judge')));
   const judgeStats = { calls: 0, spentUsd: 0 };
   const closers: (() => void)[] = runs.map((r) => () => r.client.close?.());
+  // One engine for answers and judge calls: one limiter, one retry policy, one stop signal.
+  const engine = new CallEngine({ concurrency, timeoutMs, retries: o.retries, stopSignal: hooks.stopSignal, abortSignal: hooks.abortSignal, sleep: hooks.sleep, random: hooks.random });
+  closers.push(() => engine.dispose());
   let judge: GradeContext['judge'];
   if (usesJudge) {
     const judgeTier = resolveJudgeTier(ladder, o, bundled);
@@ -765,7 +621,7 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
       const client = existing?.client ?? createClient(judgeTier, clientOpts);
       if (!existing) closers.push(() => client.close?.());
       const jr = tierRun({ ...judgeTier, maxTokens: JUDGE_MAX_TOKENS, temperature: 0 }, client);
-      judge = makeJudge(jr, { cache, timeoutMs, retries: o.retries, sleep: hooks.sleep, random: hooks.random, signal: hooks.abortSignal, pricer, stats: judgeStats });
+      judge = makeJudge(jr, { cache, engine, pricer, stats: judgeStats });
     } else {
       notes.push('llm-judge graders need a live judge tier (--judge-tier with a bedrock or openai provider): on replay they fail as grader errors');
     }
@@ -774,8 +630,8 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
 
   let writer: ResultsWriter | undefined;
   let finished = new Map<string, EvalResult>();
-  if (o.out) {
-    const opened = await openResults(path.resolve(cwd, o.out), { resume: Boolean(o.resume) });
+  if (outFile) {
+    const opened = await openResults(outFile, { resume: Boolean(o.resume) });
     writer = opened.writer;
     finished = opened.finished;
     if (o.resume) notes.push(`resume: ${opened.finished.size} finished result(s) kept${opened.dropped ? `, ${opened.dropped} line(s) dropped (errored, cut or unreadable) and re-run` : ''}`);
@@ -812,7 +668,7 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
     stats = await runItems(plan(), {
       concurrency,
       timeoutMs,
-      ...(o.retries !== undefined ? { retries: o.retries } : {}),
+      engine,
       ...(cache ? { cache } : {}),
       grade: (c, output) => gradeCaseNow(c, output, gradeCtx),
       price: pricer,
@@ -823,10 +679,6 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
       ...(recorder ? { onLiveResponse: (item: RunItem, res: InvokeResult) => recorder.record({ datasetId: item.datasetId, itemId: item.case.id }, item.tier.name, item.tier.model, res) } : {}),
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       total,
-      ...(hooks.stopSignal ? { stopSignal: hooks.stopSignal } : {}),
-      ...(hooks.abortSignal ? { abortSignal: hooks.abortSignal } : {}),
-      ...(hooks.sleep ? { sleep: hooks.sleep } : {}),
-      ...(hooks.random ? { random: hooks.random } : {}),
     });
   } finally {
     recorder?.close();
@@ -858,8 +710,24 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
     run,
     ...(o.out ? { resultsFile: o.out } : {}),
   });
-  if (stats.errors) notes.push(`${stats.errors} item run(s) could not be run: see "error" in ${o.out ?? 'the results (use --out FILE to keep them)'}`);
+  if (stats.errors) notes.push(`${stats.errors} item run(s) could not be run (the error of each is in ${o.out ?? 'the results: use --out FILE to keep them'}):`);
+  const judgeFailures = stats.errorGroups.filter((g) => g.purpose === 'judge').reduce((n, g) => n + g.count, 0);
+  if (judgeFailures) notes.push(`${judgeFailures} llm-judge call(s) failed (their items are graded as grader errors):`);
+  if (stats.errorGroups.length) notes.push(...errorGroupLines(stats.errorGroups));
   return { summary, stats, notes };
+}
+
+/**
+ * The bundled recordings are answers of the default ladder's models: replaying
+ * them for tiers configured with other models would report the wrong models.
+ */
+function checkBundledLadder(tiers: TierConfig[]): void {
+  const differs = tiers.filter((t) => DEFAULT_TIERS.find((d) => d.name === t.name)?.model !== t.model);
+  if (!differs.length) return;
+  const yours = differs.map((t) => `${t.name}: ${t.model}`).join(', ');
+  throw new UsageError(
+    `your tiers (${yours}) are not the models of the bundled sample recordings: add --dataset FILE to evaluate them (or --provider replay to replay the sample recordings anyway)`,
+  );
 }
 
 /** A tier config and its client as the runner uses them. */
@@ -869,6 +737,7 @@ export function tierRun(t: TierConfig, client: ModelClient): TierRun {
     model: t.model,
     client,
     ...(t.region ? { region: t.region } : {}),
+    ...(t.profile ? { profile: t.profile } : {}),
     ...(t.priceAs ? { priceAs: t.priceAs } : {}),
     ...(t.maxTokens !== undefined ? { maxTokens: t.maxTokens } : {}),
     ...(t.temperature !== undefined ? { temperature: t.temperature } : {}),
@@ -888,14 +757,13 @@ function resolveJudgeTier(ladder: TierConfig[], o: EvaluateOptions, bundled: boo
   return resolveTiers([t], { tier: t.name, provider: o.provider, region: o.region, profile: o.profile, endpointUrl: o.endpointUrl }, bundled)[0]!;
 }
 
-/** A judge function: one prompt → the judge's text, cached and retried like items. */
-export function makeJudge(
-  jr: TierRun,
-  o: { cache?: ResponseStore | undefined; timeoutMs: number; retries?: number | undefined; sleep?: RunOptions['sleep'] | undefined; random?: (() => number) | undefined; signal?: AbortSignal | undefined; pricer: ItemPricer; stats: { calls: number; spentUsd: number } },
-): (prompt: string) => Promise<string> {
-  const sleep = o.sleep ?? abortableSleep;
-  const random = o.random ?? Math.random;
-  const retries = o.retries ?? DEFAULT_RETRIES;
+/**
+ * A judge function: one prompt → the judge's text, cached, and called through
+ * the run's engine like items (same limiter, retries, Retry-After and stop
+ * signal). A stopped run rejects with Cancelled, which the grader passes on so
+ * the item is left for --resume rather than graded as a failure.
+ */
+export function makeJudge(jr: TierRun, o: { cache?: ResponseStore | undefined; engine: CallEngine; pricer: ItemPricer; stats: { calls: number; spentUsd: number } }): (prompt: string) => Promise<string> {
   return async (prompt) => {
     const input = { messages: [{ role: 'user' as const, content: prompt }] };
     const key = o.cache
@@ -903,26 +771,11 @@ export function makeJudge(
       : undefined;
     const hit = key ? await o.cache!.get(key) : undefined;
     if (hit) return hit.output;
-    for (let k = 0; ; k++) {
-      const ac = new AbortController();
-      const timer = setTimeout(() => ac.abort(new DOMException(`no response within ${o.timeoutMs} ms`, 'TimeoutError')), o.timeoutMs);
-      const cut = () => ac.abort(new DOMException('run aborted', 'AbortError'));
-      o.signal?.addEventListener('abort', cut, { once: true });
-      try {
-        const res = await jr.client.invoke({ input, maxTokens: JUDGE_MAX_TOKENS, temperature: 0, signal: ac.signal });
-        o.stats.calls++;
-        o.stats.spentUsd += o.pricer(jr, res.invokedModel ?? res.model ?? jr.model, res.usage) ?? 0;
-        if (key) await o.cache!.set(key, toCached(res));
-        return res.output;
-      } catch (e) {
-        const retryable = e instanceof ProviderError && e.retryable && !o.signal?.aborted;
-        if (!retryable || k >= retries) throw e;
-      } finally {
-        clearTimeout(timer);
-        o.signal?.removeEventListener('abort', cut);
-      }
-      await sleep(backoffDelay(k, random), o.signal);
-    }
+    const res = await o.engine.call(jr, { input, maxTokens: JUDGE_MAX_TOKENS, temperature: 0 }, 'judge');
+    o.stats.calls++;
+    o.stats.spentUsd += o.pricer(jr, res.invokedModel ?? res.model ?? jr.model, res.usage) ?? 0;
+    if (key) await o.cache!.set(key, toCached(res)).catch(() => undefined);
+    return res.output;
   };
 }
 

@@ -20,8 +20,8 @@ import { performance } from 'node:perf_hooks';
 import { BedrockRuntimeClient, ConverseCommand, type ConverseCommandInput, type ConverseCommandOutput } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { TierConfig } from '../config/schema.js';
-import { abortedError, errorFromResponse, networkError, oneLine } from './classify.js';
-import { ProviderError, TransientError, type ClientOptions, type InvokeRequest, type InvokeResult, type ModelClient } from './types.js';
+import { abortedError, errorFromResponse, networkError, oneLine, retryAfterMs } from './classify.js';
+import { ProviderError, ThrottledError, TransientError, ValidationError, type ClientOptions, type InvokeRequest, type InvokeResult, type ModelClient } from './types.js';
 
 export interface BedrockClientOptions {
   model: string;
@@ -35,13 +35,15 @@ export interface BedrockClientOptions {
 export class BedrockClient implements ModelClient {
   readonly provider = 'bedrock' as const;
   readonly model: string;
-  readonly endpoint: string | undefined;
+  readonly endpoint: string;
   private readonly sdk: BedrockRuntimeClient;
   private readonly handler: NodeHttpHandler;
 
   constructor(opts: BedrockClientOptions) {
     this.model = opts.model;
-    this.endpoint = opts.endpoint;
+    // Part of the response-cache key: the endpoint, else the regional endpoint the SDK will use,
+    // so two regions never share cached answers.
+    this.endpoint = opts.endpoint ?? (opts.region ? `https://bedrock-runtime.${opts.region}.amazonaws.com` : `bedrock-runtime (the region of AWS profile ${opts.profile ?? 'default'})`);
     const maxSockets = Math.max(1, opts.concurrency);
     this.handler = new NodeHttpHandler({
       httpAgent: new http.Agent({ keepAlive: true, maxSockets }),
@@ -134,7 +136,9 @@ interface SdkErrorShape {
   code?: string;
   $fault?: 'client' | 'server';
   $metadata?: { httpStatusCode?: number };
-  $response?: { statusCode?: number };
+  $response?: { statusCode?: number; headers?: Record<string, string> };
+  /** The SDK's own retry hint: `{ throttling: true }` on throttling exceptions. */
+  $retryable?: { throttling?: boolean };
 }
 
 /** SDK exception → typed provider error. Deserialization failures (cut-off or non-JSON bodies) are transient. */
@@ -148,7 +152,7 @@ export function fromSdkError(e: unknown): ProviderError {
     }
     if (err.name === 'CredentialsProviderError' || /credential|region is missing/i.test(err.message ?? '')) {
       // Not retryable: configuration. The message names the missing piece, not the secret.
-      return errorFromResponse(400, err.name ?? 'ConfigError', err.message ?? 'credentials or region missing', e);
+      return new ValidationError(`${err.name && err.name !== 'Error' ? err.name : 'ConfigError'}: ${oneLine(err.message ?? 'credentials or region missing')}`, { code: err.name ?? 'ConfigError', status: undefined, cause: e });
     }
     return networkError(e);
   }
@@ -156,7 +160,10 @@ export function fromSdkError(e: unknown): ProviderError {
   if (status >= 200 && status < 300) {
     return new TransientError(`MalformedResponse (${status}): ${oneLine(err.message ?? 'unparseable response body')}`, { code: 'MalformedResponse', status, cause: e });
   }
-  return errorFromResponse(status, code, err.message ?? '', e);
+  const wait = retryAfterMs(err.$response?.headers);
+  // The SDK marks throttling exceptions (whatever their name) with $retryable.throttling.
+  if (err.$retryable?.throttling && status !== 429) return new ThrottledError(`${code ?? 'Throttling'} (${status}): ${oneLine(err.message ?? '') || 'no message'}`, { code: code ?? 'Throttling', status, cause: e, retryAfterMs: wait });
+  return errorFromResponse(status, code, err.message ?? '', e, wait);
 }
 
 export function createBedrockClient(tier: TierConfig, opts: ClientOptions): BedrockClient {

@@ -16,15 +16,45 @@ const TRANSIENT_CODES = new Set([
 ]);
 const THROTTLE_CODES = new Set(['ThrottlingException', 'TooManyRequestsException', 'rate_limit_exceeded', 'Throttling']);
 
-/** Maps an HTTP status and error type to ThrottledError / TransientError / ValidationError. */
-export function errorFromResponse(status: number | undefined, code: string | undefined, message: string, cause?: unknown): ProviderError {
+/**
+ * Maps an HTTP status and error type to ThrottledError / TransientError /
+ * ValidationError. `retryAfterMs` is the server's Retry-After, when it sent one.
+ */
+export function errorFromResponse(status: number | undefined, code: string | undefined, message: string, cause?: unknown, retryAfterMs?: number): ProviderError {
   const type = code || (status === undefined ? 'NetworkError' : `HTTP${status}`);
   const text = `${type}${status !== undefined ? ` (${status})` : ''}: ${oneLine(message) || 'no message'}`;
-  if (THROTTLE_CODES.has(type)) return new ThrottledError(text, { code: type, status, cause });
-  if (TRANSIENT_CODES.has(type)) return new TransientError(text, { code: type, status, cause });
-  if (status === 429) return new ThrottledError(text, { code: type, status, cause });
-  if (status === undefined || status >= 500 || status === 408) return new TransientError(text, { code: type, status, cause });
+  const o = { code: type, status, cause, retryAfterMs };
+  if (THROTTLE_CODES.has(type)) return new ThrottledError(text, o);
+  if (TRANSIENT_CODES.has(type)) return new TransientError(text, o);
+  if (status === 429) return new ThrottledError(text, o);
+  if (status === undefined || status >= 500 || status === 408) return new TransientError(text, o);
   return new ValidationError(text, { code: type, status, cause });
+}
+
+/** Reads one header from a fetch Headers or a plain (lower- or mixed-case) header record. */
+type HeaderSource = Headers | Record<string, string | string[] | undefined> | undefined;
+function header(h: HeaderSource, name: string): string | undefined {
+  if (!h) return undefined;
+  if (typeof (h as Headers).get === 'function') return (h as Headers).get(name) ?? undefined;
+  for (const [k, v] of Object.entries(h as Record<string, string | string[] | undefined>)) {
+    if (k.toLowerCase() === name) return Array.isArray(v) ? v[0] : v;
+  }
+  return undefined;
+}
+
+/**
+ * How long the server asked us to wait, in ms: `retry-after-ms` (OpenAI),
+ * `x-amz-retry-after` (ms, AWS), or `Retry-After` as seconds or an HTTP date.
+ * Undefined when none is present or readable; never negative.
+ */
+export function retryAfterMs(h: HeaderSource, now: number = Date.now()): number | undefined {
+  const ms = header(h, 'retry-after-ms') ?? header(h, 'x-amz-retry-after');
+  if (ms !== undefined && /^\s*\d+(\.\d+)?\s*$/.test(ms)) return Math.max(0, Math.ceil(Number(ms)));
+  const ra = header(h, 'retry-after')?.trim();
+  if (!ra) return undefined;
+  if (/^\d+(\.\d+)?$/.test(ra)) return Math.max(0, Math.ceil(Number(ra) * 1000));
+  const at = Date.parse(ra);
+  return Number.isFinite(at) ? Math.max(0, at - now) : undefined;
 }
 
 /** Network-level failures (connection reset/refused, socket hang up, DNS) are transient. */

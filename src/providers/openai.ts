@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
-import { abortedError, errorFromResponse, networkError } from './classify.js';
+import { abortedError, errorFromResponse, networkError, retryAfterMs } from './classify.js';
 import { platformSignal, TransientError, type ClientOptions, type InvokeRequest, type InvokeResult, type ModelClient } from './types.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
@@ -36,7 +36,7 @@ export class OpenAIClient implements ModelClient {
   constructor(opts: OpenAIClientOptions) {
     this.model = opts.model;
     this.endpoint = opts.baseUrl.replace(/\/+$/, '');
-    this.url = `${this.endpoint}/chat/completions`;
+    this.url = chatCompletionsUrl(opts.baseUrl);
     this.headers = { 'content-type': 'application/json', ...(opts.apiKey ? { authorization: `Bearer ${opts.apiKey}` } : {}) };
   }
 
@@ -63,10 +63,25 @@ export class OpenAIClient implements ModelClient {
     if (!res.ok) {
       const err = (body as { error?: { type?: string; code?: string | number; message?: string } } | undefined)?.error;
       const code = typeof err?.code === 'string' ? err.code : err?.type;
-      throw errorFromResponse(res.status, code, err?.message ?? text.slice(0, 200));
+      throw errorFromResponse(res.status, code, err?.message ?? text.slice(0, 200), undefined, retryAfterMs(res.headers));
     }
     return fromChatCompletion(body as ChatCompletion | undefined, latencyMs, res.status);
   }
+}
+
+/**
+ * The chat completions URL under a base URL, built with the URL API: the path
+ * gets /chat/completions, the query stays (Azure's `?api-version=…`).
+ */
+export function chatCompletionsUrl(baseUrl: string): string {
+  let u: URL;
+  try {
+    u = new URL(baseUrl);
+  } catch {
+    throw new InputError(`not a URL: "${baseUrl}" (expected e.g. https://api.openai.com/v1)`, 'baseUrl');
+  }
+  u.pathname = `${u.pathname.replace(/\/+$/, '')}/chat/completions`;
+  return u.toString();
 }
 
 /** The chat completions request: system first, then the messages as they are. */

@@ -5,6 +5,7 @@
  */
 import type { ProviderName, TierConfig } from '../config/schema.js';
 import type { CaseInput } from '../eval/types.js';
+import { redactSecrets } from '../redact.js';
 
 /** Token usage as the provider reported it. `inputTokens` excludes cache reads and writes. */
 export interface Usage {
@@ -104,26 +105,30 @@ export class ProviderError extends Error {
   readonly retryable: boolean;
   readonly code: string;
   readonly status: number | undefined;
-  constructor(message: string, opts: { retryable: boolean; code: string; status?: number; cause?: unknown }) {
-    super(message, { cause: opts.cause });
+  /** How long the server asked us to wait before trying again (Retry-After, retry-after-ms), when it said so. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, opts: { retryable: boolean; code: string; status?: number | undefined; cause?: unknown; retryAfterMs?: number }) {
+    // Servers echo request headers in error bodies: never keep a credential in a message.
+    super(redactSecrets(message), { cause: opts.cause });
     this.name = new.target.name;
     this.retryable = opts.retryable;
     this.code = opts.code;
     this.status = opts.status;
+    this.retryAfterMs = opts.retryAfterMs;
   }
 }
 
 /** 429 ThrottlingException or an equivalent: retried with backoff, and the runner lowers its concurrency. */
 export class ThrottledError extends ProviderError {
-  constructor(message: string, opts: { code?: string; status?: number; cause?: unknown } = {}) {
-    super(message, { retryable: true, code: opts.code ?? 'ThrottlingException', status: opts.status ?? 429, cause: opts.cause });
+  constructor(message: string, opts: { code?: string; status?: number; cause?: unknown; retryAfterMs?: number | undefined } = {}) {
+    super(message, { retryable: true, code: opts.code ?? 'ThrottlingException', status: opts.status ?? 429, cause: opts.cause, ...(opts.retryAfterMs !== undefined ? { retryAfterMs: opts.retryAfterMs } : {}) });
   }
 }
 
 /** 5xx, timeouts, ModelNotReady, dropped connections, cut-off bodies: retried with backoff. */
 export class TransientError extends ProviderError {
-  constructor(message: string, opts: { code?: string; status?: number; cause?: unknown } = {}) {
-    super(message, { retryable: true, code: opts.code ?? 'TransientError', status: opts.status, cause: opts.cause });
+  constructor(message: string, opts: { code?: string; status?: number | undefined; cause?: unknown; retryAfterMs?: number | undefined } = {}) {
+    super(message, { retryable: true, code: opts.code ?? 'TransientError', status: opts.status, cause: opts.cause, ...(opts.retryAfterMs !== undefined ? { retryAfterMs: opts.retryAfterMs } : {}) });
   }
 }
 

@@ -70,7 +70,7 @@ describe('evaluate', () => {
     expect(first.summary.tiers[0]!.costUsd).toBeGreaterThan(0);
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
     expect(lines.map((l) => l.source)).toEqual(['live', 'live', 'live']);
-    const again = await evaluate({ ...live(), tier: 'cheap', out, cacheDir: path.join(dir, 'cache') });
+    const again = await evaluate({ ...live(), tier: 'cheap', out, overwrite: true, cacheDir: path.join(dir, 'cache') });
     expect(server.requests).toHaveLength(3);
     expect(again.stats).toMatchObject({ cached: 3, live: 0, spentUsd: 0 });
     const noCache = await evaluate({ ...live(), tier: 'cheap', cache: false });

@@ -9,7 +9,8 @@ import { renderAnalyze } from '../../report/analyze.js';
 import { SAMPLE_LOGS } from '../../paths.js';
 import { parseCsvMap } from '../../ingest/index.js';
 import { UNTAGGED } from '../../analyze/facts.js';
-import { emit, note, startProgress } from '../output.js';
+import { checkOutputs, emit, note, startProgress } from '../output.js';
+import { trapInterrupt } from '../interrupt.js';
 import { parseTiersFlag } from '../flags.js';
 import type { AnalyzeFlags } from './analyze.js';
 
@@ -19,7 +20,10 @@ export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Prom
   const catalog = await loadCatalog({ extra, modelMap: config.modelMap });
   const tiers = flags.tiers ? parseTiersFlag(flags.tiers) : tiersOf(config);
   const inputs = paths.length ? paths : [SAMPLE_LOGS];
+  await checkOutputs([{ file: flags.out, flag: '--out' }]);
   const progress = await startProgress('reading logs…', flags.format);
+  // Ctrl-C stops reading; the scan throws Interrupted (exit 130). A second Ctrl-C exits at once.
+  const interrupt = trapInterrupt({ stopping: 'stopping: no more reading', say: (line) => progress.note(line) });
   const started = Date.now();
   let report;
   try {
@@ -42,6 +46,7 @@ export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Prom
       sample: flags.sample ? { size: flags.sample, seed: flags.seed } : undefined,
       workers: flags.workers,
       confidence: flags.confidence,
+      signal: interrupt.signal,
       onProgress: (p) => {
         const s = (Date.now() - started) / 1000;
         progress.update(`${p.file}: ${p.lines.toLocaleString('en-US')} records, ${Math.round(p.lines / Math.max(s, 0.001)).toLocaleString('en-US')} records/s, ${(p.bytes / 1e6 / Math.max(s, 0.001)).toFixed(0)} MB/s`);
@@ -49,6 +54,7 @@ export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Prom
     });
   } finally {
     progress.stop();
+    interrupt.dispose();
   }
   if (flags.costExplorer) {
     const { attachReconciliation } = await import('./analyzeCosts.js');

@@ -27,6 +27,7 @@ export function defineEval(program: Command): void {
     .option('--retries <n>', 'retries on throttling, 5xx and timeouts', nonNegativeInt, 6)
     .option('--out <file>', 'results JSONL, appended per item as it arrives')
     .option('--resume', 'continue --out: skip finished items, retry errored ones')
+    .option('--overwrite', 'replace an --out file that already holds results (else refused)')
     .option('--no-cache', 'bypass the response cache (.tokor-cache/ or config cacheDir)')
     .option('--cache-dir <dir>', 'response cache directory')
     .option('--record <dir>', 'write live answers as recordings: DIR/<dataset>/recordings/<tier>.jsonl')
@@ -50,23 +51,23 @@ Examples:
 Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3 items could not be run, 130 interrupted.`,
     )
     .action(async (f: EvalFlags) => {
-      const [{ evaluate, evalExitCode }, { renderSummary, progressText }, out] = await Promise.all([import('../../eval/runner.js'), import('../../eval/summary.js'), import('../output.js')]);
-      const stop = new AbortController();
-      const abort = new AbortController();
-      // 1st Ctrl-C: stop scheduling; 2nd: abort requests in flight; 3rd: exit now (finished lines are already whole).
-      const onSigint = () => {
-        if (abort.signal.aborted) process.exit(130);
-        if (stop.signal.aborted) return abort.abort();
-        out.note('tokor: stopping; requests in flight may finish (Ctrl-C again to abort them)');
-        stop.abort();
-      };
-      process.on('SIGINT', onSigint);
+      const [{ evaluate, evalExitCode }, { renderSummary, progressText }, out, { trapInterrupt, resumeCommand, commandArgs }] = await Promise.all([
+        import('../../eval/runner.js'),
+        import('../../eval/summary.js'),
+        import('../output.js'),
+        import('../interrupt.js'),
+      ]);
       const progress = await out.startProgress('eval: starting', f.format);
+      // 1st Ctrl-C: no new requests, those in flight finish and are written; 2nd: exit at once.
+      const interrupt = trapInterrupt({
+        stopping: 'stopping: no new requests; answers in flight are kept',
+        resumeHint: () => (f.out ? resumeCommand('eval', commandArgs('eval'), ['--overwrite']) : 'add --out FILE to keep results, and --resume to continue them'),
+        say: (line) => progress.note(line),
+      });
       try {
         const o: EvaluateOptions = { ...f, datasets: f.dataset, timeoutMs: f.timeout * 1000, env: process.env };
         const { summary, notes, stats } = await evaluate(o, {
-          stopSignal: stop.signal,
-          abortSignal: abort.signal,
+          stopSignal: interrupt.signal,
           onStart: ({ total, resumed }) => progress.update(`eval 0/${total}${resumed ? ` (${resumed} done before)` : ''}`),
           onProgress: (p) => progress.update(progressText('eval', p)),
         });
@@ -76,10 +77,11 @@ Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3
           const { renderEvalHtml } = await import('../../report/html/index.js');
           await out.emit(await renderEvalHtml(summary));
         } else await out.emit(renderSummary(summary, f.format));
-        process.exitCode = evalExitCode({ stats });
+        for (const line of interrupt.closing()) out.note(line);
+        process.exitCode = interrupt.interrupted ? 130 : evalExitCode({ stats });
       } finally {
         progress.stop();
-        process.off('SIGINT', onSigint);
+        interrupt.dispose();
       }
     });
 }

@@ -10,6 +10,8 @@ export function defineLabel(program: Command): void {
     .description('measure request difficulty: replay sampled traffic on the cheaper tiers and grade against the logged answers')
     .argument('<paths...>', 'sampled traffic logs (files or directories, .gz ok; - for stdin) with prompt and answer bodies')
     .requiredOption('--out <file>', 'labels JSONL ({requestId, label, tiers}) for tokor analyze --labels')
+    .option('--resume', 'continue --out: keep its labels, label only the requests it lacks')
+    .option('--overwrite', 'replace an --out file that already holds labels (else refused)')
     .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMATS))
     .option('--tier <names>', 'cheaper tiers to replay on, cheapest first, comma-separated (default: all but the frontier)')
     .option('--grader <name>', 'grader comparing each answer with the logged one (default llm-judge)')
@@ -36,22 +38,30 @@ Examples:
 Records without a prompt body or a logged answer are skipped and counted. Format: docs/labels.md.`,
     )
     .action(async (paths: string[], f: LabelFlags) => {
-      const [{ labelTraffic, labelExitCode }, { progressText }, out] = await Promise.all([import('../../eval/label.js'), import('../../eval/summary.js'), import('../output.js')]);
-      const stop = new AbortController();
-      const abort = new AbortController();
-      const onSigint = () => (stop.signal.aborted ? abort.abort() : stop.abort());
-      process.on('SIGINT', onSigint);
+      const [{ labelTraffic, labelExitCode }, { progressText }, out, { trapInterrupt, resumeCommand, commandArgs }] = await Promise.all([
+        import('../../eval/label.js'),
+        import('../../eval/summary.js'),
+        import('../output.js'),
+        import('../interrupt.js'),
+      ]);
       const progress = await out.startProgress('label: starting');
+      // 1st Ctrl-C: no new requests, labels of answers in flight are written; 2nd: exit at once.
+      const interrupt = trapInterrupt({
+        stopping: 'stopping: no new requests; answers in flight are kept',
+        resumeHint: () => resumeCommand('label', commandArgs('label'), ['--overwrite']),
+        say: (line) => progress.note(line),
+      });
       try {
-        const outcome = await labelTraffic(paths, { ...f, timeoutMs: f.timeout * 1000, env: process.env }, { stopSignal: stop.signal, abortSignal: abort.signal, onProgress: (p) => progress.update(progressText('label', p)) });
+        const outcome = await labelTraffic(paths, { ...f, timeoutMs: f.timeout * 1000, env: process.env }, { stopSignal: interrupt.signal, onProgress: (p) => progress.update(progressText('label', p)) });
         progress.stop();
         for (const n of outcome.notes) out.note(`tokor: ${n}`);
         const { easy, moderate, hard } = outcome.counts;
         out.note(`tokor: ${outcome.labeled} request(s) labeled (easy ${easy}, moderate ${moderate}, hard ${hard}) → ${f.out}`);
-        process.exitCode = labelExitCode(outcome);
+        for (const line of interrupt.closing()) out.note(line);
+        process.exitCode = interrupt.interrupted ? 130 : labelExitCode(outcome);
       } finally {
         progress.stop();
-        process.off('SIGINT', onSigint);
+        interrupt.dispose();
       }
     });
 }

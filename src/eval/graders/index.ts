@@ -8,6 +8,7 @@ import { InputError } from '../../errors.js';
 import type { GoldenCase, GraderSpec, NamedGradeResult } from '../types.js';
 import { jsonGraders } from './json.js';
 import { judgeGraders } from './llmJudge.js';
+import { Cancelled } from '../engine.js';
 import { labelGraders } from './label.js';
 import { numericGraders } from './numeric.js';
 import { similarityGraders } from './similarity.js';
@@ -96,7 +97,11 @@ function runOne(spec: GraderSpec, c: GoldenCase, output: string, ctx: GradeConte
   if (out instanceof Promise) {
     return out.then(
       (o) => settle(o, r.negations),
-      (e: unknown) => settle(threw(r.def, e), r.negations),
+      (e: unknown) => {
+        // The run was stopped while the judge was asked: no verdict, the item is left for --resume.
+        if (e instanceof Cancelled) throw e;
+        return settle(threw(r.def, e), r.negations);
+      },
     );
   }
   return settle(out, r.negations);

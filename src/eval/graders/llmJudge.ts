@@ -6,6 +6,7 @@
  * configured, a judge failure or an unreadable reply is a grader error (fail),
  * never a pass.
  */
+import { Cancelled } from '../engine.js';
 import type { GoldenCase, GraderSpec } from '../types.js';
 import { extractJson } from './json.js';
 import { textOf } from './normalize.js';
@@ -94,6 +95,8 @@ const llmJudge: GraderDef = {
     try {
       reply = await ctx.judge(buildJudgePrompt(c, output, spec));
     } catch (e) {
+      // A stopped run is not a verdict: the item is left for --resume.
+      if (e instanceof Cancelled) throw e;
       return gradeError(`the judge failed: ${(e as Error).message}`);
     }
     const parsed = parseJudgeReply(reply);
