@@ -10,6 +10,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError, UsageError, at } from '../errors.js';
+import { fsFailure } from '../io/fsErrors.js';
 import type { ItemOutcomes, ResultsTable } from './results.js';
 
 export interface CsvResultsOptions {
@@ -43,7 +44,7 @@ export async function loadResultsCsv(file: string, opts: CsvResultsOptions): Pro
     bytes = await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'results CSV not found' : `cannot read results CSV (${code ?? (e as Error).message})`, file);
+    throw code === 'ENOENT' ? new InputError('results CSV not found', file) : fsFailure(e, file, 'read', 'results CSV');
   }
   return parseResultsCsv(bytes, file, opts);
 }
@@ -134,7 +135,7 @@ export async function readExcludedPrompts(file: string): Promise<Set<string>> {
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, file);
+    throw fsFailure(e, file, 'read');
   }
   const out = new Set<string>();
   text.split('\n').forEach((line, i) => {

@@ -8,6 +8,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { at, InputError } from '../errors.js';
+import { fsFailure } from '../io/fsErrors.js';
 import type { SourceLocation } from '../types.js';
 import { checkGraderSpec } from './graders/index.js';
 import type { CaseInput, ChatMessage, GoldenCase, GoldenDataset, GraderSpec } from './types.js';
@@ -286,7 +287,7 @@ export async function loadDataset(file: string): Promise<GoldenDataset> {
     bytes = await readFile(file);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'dataset file not found' : `cannot read the dataset (${code ?? (e as Error).message})`, file, { cause: e });
+    throw code === 'ENOENT' ? new InputError('dataset file not found', file, { cause: e }) : fsFailure(e, file, 'read', 'the dataset');
   }
   const { header, cases } = parseDataset(bytes.toString('utf8'), file);
   return {

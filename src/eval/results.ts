@@ -4,9 +4,11 @@
  * run leaves a valid file (at worst a cut last line, which --resume drops).
  */
 import { closeSync, fsyncSync, openSync, write as fsWrite } from 'node:fs';
-import { readFile, rename, writeFile } from 'node:fs/promises';
-import { InputError, RuntimeFailure } from '../errors.js';
+import { readFile, writeFile } from 'node:fs/promises';
+import { InputError } from '../errors.js';
 import { readResultLines } from '../artifacts/results.js';
+import { fsCode, fsFailure } from '../io/fsErrors.js';
+import { writeOutput } from '../io/outputs.js';
 import type { EvalResult } from './types.js';
 
 /** The identity of a result: one line per (dataset, item, tier). */
@@ -29,8 +31,8 @@ export async function readResultsFile(file: string): Promise<ResultsFileContents
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return { results: [], problems: [], truncatedTail: false };
-    throw new InputError(`cannot read results: ${(e as Error).message}`, file);
+    if (fsCode(e) === 'ENOENT') return { results: [], problems: [], truncatedTail: false };
+    throw fsFailure(e, file, 'read', 'results');
   }
   return parseResultsText(text, file);
 }
@@ -186,7 +188,7 @@ export class ResultsWriter {
     try {
       this.fd = openSync(file, 'a');
     } catch (e) {
-      throw new InputError(`cannot open results for writing: ${(e as Error).message}`, file);
+      throw fsFailure(e, file, 'write', 'results');
     }
   }
 
@@ -214,7 +216,7 @@ export class ResultsWriter {
     this.writing = true;
     const done = (err: NodeJS.ErrnoException | null, written: number): void => {
       if (err) {
-        this.failure = new RuntimeFailure(`cannot write results to ${this.file}: ${err.message}`);
+        this.failure = fsFailure(err, this.file, 'write', 'results');
       } else if (written < buf.length) {
         buf = buf.subarray(written);
         fsWrite(fd, buf, 0, buf.length, null, done);
@@ -266,8 +268,8 @@ export interface OpenedResults {
  */
 export async function openResults(file: string, opts: { resume: boolean }): Promise<OpenedResults> {
   if (!opts.resume) {
-    await writeFile(file, '').catch((e: Error) => {
-      throw new InputError(`cannot write results: ${e.message}`, file);
+    await writeFile(file, '').catch((e: unknown) => {
+      throw fsFailure(e, file, 'write', 'results');
     });
     return { writer: new ResultsWriter(file), finished: new Map(), dropped: 0, problems: [] };
   }
@@ -275,10 +277,7 @@ export async function openResults(file: string, opts: { resume: boolean }): Prom
   const latest = latestByKey(results);
   const finished = new Map([...latest].filter(([, r]) => !r.error));
   const dropped = results.length + problems.length - finished.size;
-  if (dropped > 0) {
-    const tmp = `${file}.resume.tmp`;
-    await writeFile(tmp, [...finished.values()].map((r) => `${JSON.stringify(r)}\n`).join(''));
-    await rename(tmp, file);
-  }
+  // Dropped lines go by replacing the file (a temporary file beside it, then a rename): a kill keeps one whole version.
+  if (dropped > 0) await writeOutput(file, [...finished.values()].map((r) => `${JSON.stringify(r)}\n`).join(''));
   return { writer: new ResultsWriter(file), finished, dropped, problems };
 }

@@ -7,10 +7,11 @@
  * llm-judge verdicts — goes through one CallEngine (engine.ts: limiter,
  * attempt, retry policy with Retry-After, stop and abort signals).
  */
-import { stat } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../config/load.js';
 import { DEFAULT_TIERS, tiersOf, type ProviderName, type TierConfig, type TokorConfig } from '../config/schema.js';
+import { fsFailure } from '../io/fsErrors.js';
 import { checkOutputs, lockOutput } from '../io/outputs.js';
 import { InputError, UsageError } from '../errors.js';
 import type { Catalog, PriceLookup } from '../pricing/index.js';
@@ -540,7 +541,7 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
   const cwd = path.resolve(o.cwd ?? '.');
   const env = o.env ?? {};
   const notes: string[] = [];
-  const { config, baseDir } = await loadConfig(o.config ? path.resolve(cwd, o.config) : undefined, cwd);
+  const { config, baseDir, file: configFile } = await loadConfig(o.config ? path.resolve(cwd, o.config) : undefined, cwd);
   const ladder = tiersOf(config);
   if (o.grader !== undefined && !isGraderType(o.grader)) throw new UsageError(`unknown grader "${o.grader}" for --grader`);
   if (o.resume && !o.out) throw new UsageError('--resume needs --out FILE (the results file to continue)');
@@ -554,7 +555,7 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
   if (outFile) await prepareResultsFile(outFile, o.out!, o);
   const lock = outFile ? lockOutput(outFile, '--out') : undefined;
   try {
-    return await evaluateLocked(o, hooks, { cwd, env, notes, config, baseDir, ladder, concurrency, timeoutMs, outFile });
+    return await evaluateLocked(o, hooks, { cwd, env, notes, config, configFile, baseDir, ladder, concurrency, timeoutMs, outFile });
   } finally {
     lock?.release();
   }
@@ -573,6 +574,7 @@ interface EvaluateContext {
   env: Record<string, string | undefined>;
   notes: string[];
   config: TokorConfig;
+  configFile: string | undefined;
   baseDir: string;
   ladder: TierConfig[];
   concurrency: number;
@@ -581,7 +583,7 @@ interface EvaluateContext {
 }
 
 async function evaluateLocked(o: EvaluateOptions, hooks: EvaluateHooks, ctx: EvaluateContext): Promise<EvaluateOutcome> {
-  const { cwd, env, notes, config, baseDir, ladder, concurrency, timeoutMs, outFile } = ctx;
+  const { cwd, env, notes, config, configFile, baseDir, ladder, concurrency, timeoutMs, outFile } = ctx;
   const bundled = !o.datasets || o.datasets.length === 0;
   const files = bundled ? await bundledDatasets() : o.datasets!.map((f) => path.resolve(cwd, f));
   if (files.length === 0) throw new InputError('no bundled golden datasets found; pass --dataset FILE');
@@ -593,7 +595,7 @@ async function evaluateLocked(o: EvaluateOptions, hooks: EvaluateHooks, ctx: Eva
     ids.add(d.id);
   }
   const tiers = resolveTiers(ladder, o, bundled);
-  if (bundled && o.provider === undefined) checkBundledLadder(tiers);
+  if (bundled && o.provider === undefined) checkBundledLadder(tiers, configFile ? path.relative(cwd, configFile) || configFile : undefined);
   if (tiers.some((t) => t.provider === 'replay') && bundled) notes.push('replaying the bundled recordings: they are sample data, not measurements of the models');
 
   const pricing = await import('../pricing/index.js');
@@ -636,7 +638,9 @@ async function evaluateLocked(o: EvaluateOptions, hooks: EvaluateHooks, ctx: Eva
     finished = opened.finished;
     if (o.resume) notes.push(`resume: ${opened.finished.size} finished result(s) kept${opened.dropped ? `, ${opened.dropped} line(s) dropped (errored, cut or unreadable) and re-run` : ''}`);
   }
-  const recorder = o.record ? new RecordingWriter(path.resolve(cwd, o.record)) : undefined;
+  const recordDir = o.record ? path.resolve(cwd, o.record) : undefined;
+  if (recordDir) await mkdir(recordDir, { recursive: true }).catch((e: unknown) => Promise.reject(fsFailure(e, o.record!, 'write', 'recordings')));
+  const recorder = recordDir ? new RecordingWriter(recordDir) : undefined;
 
   const collected: SummaryInput[] = [];
   let total = 0;
@@ -721,12 +725,12 @@ async function evaluateLocked(o: EvaluateOptions, hooks: EvaluateHooks, ctx: Eva
  * The bundled recordings are answers of the default ladder's models: replaying
  * them for tiers configured with other models would report the wrong models.
  */
-function checkBundledLadder(tiers: TierConfig[]): void {
+function checkBundledLadder(tiers: TierConfig[], configFile: string | undefined): void {
   const differs = tiers.filter((t) => DEFAULT_TIERS.find((d) => d.name === t.name)?.model !== t.model);
   if (!differs.length) return;
   const yours = differs.map((t) => `${t.name}: ${t.model}`).join(', ');
   throw new UsageError(
-    `your tiers (${yours}) are not the models of the bundled sample recordings: add --dataset FILE to evaluate them (or --provider replay to replay the sample recordings anyway)`,
+    `${configFile ? `${configFile} sets tiers` : 'the tiers'} (${yours}) that the bundled sample recordings do not cover: add --dataset FILE to evaluate them (or --provider replay to replay the sample recordings anyway)`,
   );
 }
 

@@ -260,6 +260,15 @@ function tierRows(s: EvalSummary): string[][] {
 const TIER_HEAD = ['tier', 'model', 'items', 'pass rate (95% CI)', 'score', 'cost', 'per item', 'p50', 'p95', 'tokens in/out', 'errors'];
 const TIER_RIGHT = [2, 4, 5, 6, 7, 8, 10];
 
+/** With one tier there is no "cheapest tier" to pick: the line and column would only repeat its name. */
+function picksTier(tiers: string[]): boolean {
+  return tiers.length > 1;
+}
+
+function groupHead(first: string, tiers: string[]): string[] {
+  return [first, ...tiers, ...(picksTier(tiers) ? ['cheapest ≥ bar'] : [])];
+}
+
 function groupRows(groups: GroupSummary[], tiers: string[]): string[][] {
   return groups.map((g) => [
     g.name,
@@ -267,7 +276,7 @@ function groupRows(groups: GroupSummary[], tiers: string[]): string[][] {
       const t = g.tiers.find((x) => x.tier === name);
       return t && t.items ? `${pctOf(t.passRate)}${t.clearsBar ? '' : ' ✗'} (n=${t.items})` : '—';
     }),
-    g.cheapestPassing ?? 'none',
+    ...(picksTier(tiers) ? [g.cheapestPassing ?? 'none'] : []),
   ]);
 }
 
@@ -295,9 +304,9 @@ function renderTable(s: EvalSummary): string {
   const cols = TIER_HEAD.map((_, i) => i).filter((i) => i !== 1 && (anyErrors || i !== TIER_HEAD.length - 1));
   const pickCols = (rows: string[][]) => rows.map((r) => cols.map((i) => r[i]!));
   out.push('', table(cols.map((i) => TIER_HEAD[i]!), pickCols(tierRows(s)), TIER_RIGHT.map((i) => cols.indexOf(i)).filter((i) => i >= 0)));
-  out.push('', `Cheapest tier that clears the ${barText(s)}: ${s.cheapestPassing ?? 'none'}`);
-  if (s.byTask.length) out.push('', 'By task (✗ = below the bar)', table(['task', ...tiers, 'cheapest ≥ bar'], groupRows(s.byTask, tiers)));
-  if (s.byCategory.length) out.push('', 'By category', table(['category', ...tiers, 'cheapest ≥ bar'], groupRows(s.byCategory, tiers)));
+  if (picksTier(tiers)) out.push('', `Cheapest tier that clears the ${barText(s)}: ${s.cheapestPassing ?? 'none'}`);
+  if (s.byTask.length) out.push('', 'By task (✗ = below the bar)', table(groupHead('task', tiers), groupRows(s.byTask, tiers)));
+  if (s.byCategory.length) out.push('', 'By category', table(groupHead('category', tiers), groupRows(s.byCategory, tiers)));
   const line = runLine(s);
   if (line) out.push('', line);
   if (s.resultsFile) out.push(`Results: ${s.resultsFile}`);
@@ -309,9 +318,9 @@ function renderMarkdown(s: EvalSummary): string {
   const out: string[] = ['## tokor eval', ''];
   out.push(`Datasets: ${s.datasets.map((d) => `\`${d.id}\` (${d.items})`).join(', ')}`, '');
   out.push(mdTable(TIER_HEAD, tierRows(s), TIER_RIGHT), '');
-  out.push(`Cheapest tier that clears the ${barText(s)}: **${s.cheapestPassing ?? 'none'}**`);
-  if (s.byTask.length) out.push('', '### By task', '', mdTable(['task', ...tiers, 'cheapest ≥ bar'], groupRows(s.byTask, tiers)));
-  if (s.byCategory.length) out.push('', '### By category', '', mdTable(['category', ...tiers, 'cheapest ≥ bar'], groupRows(s.byCategory, tiers)));
+  if (picksTier(tiers)) out.push(`Cheapest tier that clears the ${barText(s)}: **${s.cheapestPassing ?? 'none'}**`);
+  if (s.byTask.length) out.push('', '### By task', '', mdTable(groupHead('task', tiers), groupRows(s.byTask, tiers)));
+  if (s.byCategory.length) out.push('', '### By category', '', mdTable(groupHead('category', tiers), groupRows(s.byCategory, tiers)));
   const line = runLine(s);
   if (line) out.push('', line);
   return out.join('\n');

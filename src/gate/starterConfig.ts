@@ -4,7 +4,8 @@
  * can be added, with the values `tokor config check` expects.
  */
 import { open } from 'node:fs/promises';
-import { InputError, RuntimeFailure } from '../errors.js';
+import { InputError } from '../errors.js';
+import { fsFailure } from '../io/fsErrors.js';
 import { AGGRESSIVENESS_PRESETS } from '../config/schema.js';
 import type { Gateway } from './types.js';
 
@@ -146,7 +147,7 @@ export async function writeStarterConfig(file: string, gateway: Gateway, force =
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') throw new InputError('already exists: not overwritten (use --force to replace it)', file);
-    throw new RuntimeFailure(`cannot write ${file}: ${code ?? (e as Error).message}`);
+    throw fsFailure(e, file, 'write');
   }
   try {
     await handle.writeFile(starterConfig(gateway));

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import { InputError } from '../errors.js';
+import { fsFailure, fsReason } from '../io/fsErrors.js';
 
 export interface InputSource {
   /** File path, or '-' for stdin. */
@@ -55,7 +56,7 @@ export async function listInputs(paths: string[]): Promise<InputSource[]> {
       st = await stat(p);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      throw new InputError(code === 'ENOENT' ? 'no such file or directory' : `cannot read (${code ?? (e as Error).message})`, p);
+      throw code === 'ENOENT' ? new InputError('no such file or directory', p) : fsFailure(e, p, 'read');
     }
     if (st.isDirectory()) {
       const found: InputSource[] = [];
@@ -110,7 +111,7 @@ function readFailure(e: unknown, display: string): InputReadError {
       ? 'no such file or directory'
       : err.code === 'EISDIR'
         ? 'is a directory'
-        : `cannot read (${err.code ?? err.message})`;
+        : `cannot read (${fsReason(e)})`;
   return new InputReadError(reason, display, { cause: e });
 }
 

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
+import { fsFailure } from '../io/fsErrors.js';
 import { locate, parseYaml } from '../config/load.js';
 import { toModelPrice, validateCatalogData, type CatalogIssue } from './schema.js';
 import type { Catalog, CatalogSource, ModelPrice } from './types.js';
@@ -81,7 +82,7 @@ export async function readCatalogFile(file: string): Promise<{ entries: ModelPri
   try {
     text = await readFile(file, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read price catalog: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+    throw fsFailure(e, file, 'read', 'price catalog');
   }
   return parseCatalogText(text, file);
 }

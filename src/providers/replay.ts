@@ -10,6 +10,8 @@ import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
 import { checkRecordingLine, readRecordings, recordingLineJson, type LoadedRecordings, type RecordingLine } from '../artifacts/recordings.js';
 import path from 'node:path';
 import type { TierConfig } from '../config/schema.js';
+import { fsFailure } from '../io/fsErrors.js';
+import { pathWithin } from '../io/safePath.js';
 import { ValidationError, type ClientOptions, type InvokeRequest, type InvokeResult, type ItemRef, type ModelClient } from './types.js';
 
 export type { RecordingLine };
@@ -29,9 +31,9 @@ export class ReplayClient implements ModelClient {
 
   /** Where the recordings of this tier for a dataset live. */
   recordingsFile(ref: ItemRef): string {
-    if (this.recordingsDir) return path.join(this.recordingsDir, ref.datasetId, 'recordings', `${this.tier}.jsonl`);
+    if (this.recordingsDir) return recordingsPath(this.recordingsDir, ref.datasetId, this.tier);
     if (!ref.datasetFile) throw new ValidationError('replay needs the dataset file to find its recordings', { code: 'RecordingMissing' });
-    return path.join(path.dirname(ref.datasetFile), 'recordings', `${this.tier}.jsonl`);
+    return pathWithin(path.join(path.dirname(ref.datasetFile), 'recordings'), `${this.tier}.jsonl`);
   }
 
   async invoke(req: InvokeRequest): Promise<InvokeResult> {
@@ -75,11 +77,15 @@ export class RecordingWriter {
   constructor(private readonly dir: string) {}
 
   record(ref: ItemRef, tier: string, model: string, res: InvokeResult): void {
-    const file = path.join(this.dir, ref.datasetId, 'recordings', `${tier}.jsonl`);
+    const file = recordingsPath(this.dir, ref.datasetId, tier);
     let fd = this.fds.get(file);
     if (fd === undefined) {
-      mkdirSync(path.dirname(file), { recursive: true });
-      fd = openSync(file, 'a');
+      try {
+        mkdirSync(path.dirname(file), { recursive: true });
+        fd = openSync(file, 'a');
+      } catch (e) {
+        throw fsFailure(e, file, 'write', 'recordings');
+      }
       this.fds.set(file, fd);
     }
     const line: RecordingLine = {
@@ -99,6 +105,14 @@ export class RecordingWriter {
     for (const fd of this.fds.values()) closeSync(fd);
     this.fds.clear();
   }
+}
+
+/**
+ * DIR/<datasetId>/recordings/<tier>.jsonl, with the dataset ID and tier name
+ * (data) made safe as path segments: a dataset ID of "../../x" stays inside DIR.
+ */
+export function recordingsPath(dir: string, datasetId: string, tier: string): string {
+  return pathWithin(dir, datasetId, 'recordings', `${tier}.jsonl`);
 }
 
 export function createReplayClient(tier: TierConfig, opts: ClientOptions): ReplayClient {

@@ -9,7 +9,10 @@ import type { AddressInfo } from 'node:net';
 
 export interface LoggedChat {
   n: number;
+  /** The request path with its query string. */
   path: string;
+  /** When the request arrived (Date.now()). */
+  at: number;
   body: any;
   text: string;
   authorization?: string;
@@ -18,6 +21,8 @@ export interface LoggedChat {
 
 export interface ChatReply {
   status?: number;
+  /** Extra response headers (Retry-After …). */
+  headers?: Record<string, string>;
   json?: unknown;
   raw?: string;
   delayMs?: number;
@@ -69,7 +74,7 @@ export async function startOpenAIServer(behaviour: ChatBehaviour = (r) => chatOk
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       void (async () => {
-        const entry: LoggedChat = { n: requests.length + 1, path: req.url ?? '', body: undefined, text: '' };
+        const entry: LoggedChat = { n: requests.length + 1, path: req.url ?? '', at: Date.now(), body: undefined, text: '' };
         if (req.headers.authorization) entry.authorization = req.headers.authorization;
         requests.push(entry);
         let reply: ChatReply;
@@ -78,7 +83,7 @@ export async function startOpenAIServer(behaviour: ChatBehaviour = (r) => chatOk
         } catch {
           entry.body = undefined;
         }
-        if (req.method !== 'POST' || req.url !== '/v1/chat/completions') reply = chatError(404, 'invalid_request_error', 'not found');
+        if (req.method !== 'POST' || new URL(req.url ?? '/', 'http://x').pathname !== '/v1/chat/completions') reply = chatError(404, 'invalid_request_error', 'not found');
         else if (!entry.body) reply = chatError(400, 'invalid_request_error', 'body is not JSON');
         else {
           const msgs = (entry.body.messages ?? []) as { role: string; content: string }[];
@@ -95,7 +100,7 @@ export async function startOpenAIServer(behaviour: ChatBehaviour = (r) => chatOk
         if (res.destroyed) return;
         const body = reply.raw ?? JSON.stringify(reply.json ?? {});
         entry.status = reply.status ?? 200;
-        res.writeHead(entry.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+        res.writeHead(entry.status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...reply.headers });
         res.end(body);
       })();
     });

@@ -66,7 +66,13 @@ Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar), 1 
     .action(async (flags: CalibrateCommandOptions & { format: OutputFormat | 'html' }) => {
       const { runCalibrate } = await import('../../calibrate/run.js');
       const { renderCalibrateRun } = await import('../../calibrate/render.js');
-      const { emit, startProgress } = await import('../output.js');
+      const { checkOutputs, emit, startProgress } = await import('../output.js');
+      // Every file the run will write is checked before it starts: no policy written and then a failed router.
+      await checkOutputs([
+        { file: flags.out, flag: '--out' },
+        { file: flags.outRouter, flag: '--out-router' },
+        { file: flags.curveCsv, flag: '--curve-csv' },
+      ]);
       const progress = await startProgress('calibrating…', flags.format);
       let run;
       try {

@@ -43,7 +43,8 @@ Examples:
     )
     .action(async (flags: CostsFlags) => {
       const { loadCostsReport, renderCosts } = await import('../../costs/index.js');
-      const { emit, note, startProgress } = await import('../output.js');
+      const { checkOutputs, emit, note, startProgress } = await import('../output.js');
+      await checkOutputs([{ file: flags.out, flag: '--out' }]);
       // The SDK warns on every run that its 2027 releases need Node 22: not actionable for tokor users.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
       const progress = flags.fromFile ? undefined : await startProgress('querying Cost Explorer…', flags.format);

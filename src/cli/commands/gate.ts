@@ -51,7 +51,11 @@ Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.
       const { runGate } = await import('../../gate/run.js');
       const { renderGate, renderGateJunit, renderGateMarkdown } = await import('../../gate/render.js');
       const { exitCodeOf } = await import('../../gate/verdict.js');
-      const { emit, note, startProgress } = await import('../output.js');
+      const { checkOutputs, emit, note, startProgress } = await import('../output.js');
+      await checkOutputs([
+        { file: flags.junit, flag: '--junit' },
+        { file: flags.markdown, flag: '--markdown' },
+      ]);
       const progress = await startProgress('reading the policy and results…', flags.format);
       let run;
       try {

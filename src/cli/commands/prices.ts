@@ -35,13 +35,14 @@ Examples:
   $ tokor prices --catalog my-prices.yaml --format json  # your negotiated rates merged in`,
     )
     .action(async (opts: PricesFlags) => {
-      const [{ loadConfig }, pricing, { emit }, { InputError }, path] = await Promise.all([
+      const [{ loadConfig }, pricing, { checkOutputs, emit }, { InputError }, path] = await Promise.all([
         import('../../config/load.js'),
         import('../../pricing/index.js'),
         import('../output.js'),
         import('../../errors.js'),
         import('node:path'),
       ]);
+      await checkOutputs([{ file: opts.out, flag: '--out' }]);
       const { config, baseDir } = await loadConfig(opts.config);
       const extra = [...(config.catalog ? [path.resolve(baseDir, config.catalog)] : []), ...opts.catalog];
       const catalog = await pricing.loadCatalog({ extra, modelMap: config.modelMap });

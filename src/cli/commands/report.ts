@@ -1,7 +1,8 @@
 import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { InputError, UsageError } from '../../errors.js';
-import { emit, note } from '../output.js';
+import { UsageError } from '../../errors.js';
+import { fsFailure } from '../../io/fsErrors.js';
+import { checkOutputs, emit, note } from '../output.js';
 
 const FORMATS = ['html'] as const;
 
@@ -9,7 +10,7 @@ async function readInput(file: string): Promise<string> {
   try {
     return await readFile(file, 'utf8');
   } catch (e) {
-    throw new InputError(`cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, file);
+    throw fsFailure(e, file, 'read');
   }
 }
 
@@ -47,6 +48,7 @@ Examples:
       const html = await import('../../report/html/index.js');
       const files = [flags.analyze, ...(flags.eval ?? []), flags.calibrate, flags.costs].filter((f): f is string => Boolean(f));
       if (files.length === 0) throw new UsageError('nothing to report: give --analyze, --eval, --calibrate and/or --costs');
+      await checkOutputs([{ file: flags.out, flag: '--out' }]);
       const page = await html.renderReportHtml(
         {
           analyze: flags.analyze ? html.parseAnalyzeInput(await readInput(flags.analyze), flags.analyze) : undefined,
