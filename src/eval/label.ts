@@ -104,11 +104,11 @@ export async function labelTraffic(paths: string[], o: LabelOptions, hooks: Labe
   if (o.resume && o.overwrite) throw new UsageError('--resume and --overwrite contradict each other: continue the labels file, or replace it');
   const outFile = path.resolve(cwd, o.out);
   // Before any work: --out can be written, no other run writes it, and it is not someone's labels.
-  await checkOutputs([{ file: outFile, flag: '--out' }]);
+  await checkOutputs([{ file: outFile, flag: '--out', display: o.out }]);
   if (!o.resume && !o.overwrite && (await stat(outFile).then((x) => x.size, () => 0)) > 0) {
     throw new UsageError(`${o.out} already holds labels: add --resume to continue that run, or --overwrite to replace it`);
   }
-  const lock = lockOutput(outFile, '--out');
+  const lock = lockOutput(outFile, '--out', o.out);
   try {
     return await labelLocked(paths, o, hooks, cwd, outFile);
   } finally {

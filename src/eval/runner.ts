@@ -274,7 +274,14 @@ export async function runItems(items: Iterable<RunItem> | AsyncIterable<RunItem>
           // Persist first: a run killed while grading does not pay for this answer again.
           // The cache is best effort: a full disk must not fail the item.
           if (key) await opts.cache!.set(key, toCached(res)).catch(() => undefined);
-          opts.onLiveResponse?.(item, res);
+          try {
+            opts.onLiveResponse?.(item, res);
+          } catch (e) {
+            // --record cannot write: the run stops (it is not this item's failure).
+            fatal ??= e;
+            engine.abortAll();
+            throw new Cancelled();
+          }
         }
       }
       const g = opts.grade(item.case, res.output);
@@ -553,7 +560,7 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
   // Before any work: the results file can be written, no other run writes it, and it is not someone's results.
   const outFile = o.out ? path.resolve(cwd, o.out) : undefined;
   if (outFile) await prepareResultsFile(outFile, o.out!, o);
-  const lock = outFile ? lockOutput(outFile, '--out') : undefined;
+  const lock = outFile ? lockOutput(outFile, '--out', o.out) : undefined;
   try {
     return await evaluateLocked(o, hooks, { cwd, env, notes, config, configFile, baseDir, ladder, concurrency, timeoutMs, outFile });
   } finally {
@@ -563,7 +570,7 @@ export async function evaluate(o: EvaluateOptions, hooks: EvaluateHooks = {}): P
 
 /** Refuses a results file that already holds results unless --resume or --overwrite says what to do with them; checks it can be written. */
 async function prepareResultsFile(file: string, shown: string, o: EvaluateOptions): Promise<void> {
-  await checkOutputs([{ file, flag: '--out' }]);
+  await checkOutputs([{ file, flag: '--out', display: shown }]);
   if (o.resume || o.overwrite) return;
   const size = await stat(file).then((s) => s.size, () => 0);
   if (size > 0) throw new UsageError(`${shown} already holds results: add --resume to continue that run, or --overwrite to replace it`);

@@ -18,6 +18,8 @@ import { fsCode, fsFailure } from './fsErrors.js';
 export interface OutputPath {
   file: string | undefined;
   flag: string;
+  /** The path as the user wrote it, for messages (default: file). */
+  display?: string | undefined;
 }
 
 /**
@@ -28,27 +30,28 @@ export interface OutputPath {
  */
 export async function checkOutputs(outputs: readonly OutputPath[]): Promise<void> {
   const seen = new Map<string, string>();
-  for (const { file, flag } of outputs) {
+  for (const { file, flag, display } of outputs) {
     if (file === undefined || file === '-') continue;
     const abs = path.resolve(file);
+    const shown = display ?? file;
     const other = seen.get(abs);
-    if (other) throw new UsageError(`${other} and ${flag} both name ${file}: give each its own file`);
+    if (other) throw new UsageError(`${other} and ${flag} both name ${shown}: give each its own file`);
     seen.set(abs, flag);
-    await checkOutput(file);
+    await checkOutput(file, shown);
   }
 }
 
-async function checkOutput(file: string): Promise<void> {
-  const s = await stat(file).catch((e: unknown) => (fsCode(e) === 'ENOENT' ? undefined : Promise.reject(fsFailure(e, file, 'write'))));
-  if (s?.isDirectory()) throw fsFailure(Object.assign(new Error('is a directory'), { code: 'EISDIR' }), file, 'write');
-  if (s) await access(file, constants.W_OK).catch((e: unknown) => Promise.reject(fsFailure(e, file, 'write')));
+async function checkOutput(file: string, shown: string): Promise<void> {
+  const s = await stat(file).catch((e: unknown) => (fsCode(e) === 'ENOENT' ? undefined : Promise.reject(fsFailure(e, shown, 'write'))));
+  if (s?.isDirectory()) throw fsFailure(Object.assign(new Error('is a directory'), { code: 'EISDIR' }), shown, 'write');
+  if (s) await access(file, constants.W_OK).catch((e: unknown) => Promise.reject(fsFailure(e, shown, 'write')));
   // The temporary file goes beside the target: probe that a new file can be made there.
   const probe = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.probe`);
   let handle;
   try {
     handle = await open(probe, 'wx');
   } catch (e) {
-    if (fsCode(e) !== 'EEXIST') throw fsFailure(e, file, 'write');
+    if (fsCode(e) !== 'EEXIST') throw fsFailure(e, shown, 'write');
   }
   await handle?.close();
   await unlink(probe).catch(() => undefined);
@@ -75,7 +78,7 @@ export interface OutputLock {
  * lock left by a run that died on this host (its pid is gone) is taken over.
  * A lock from another host cannot be checked: the message says how to clear it.
  */
-export function lockOutput(file: string, flag: string): OutputLock {
+export function lockOutput(file: string, flag: string, display = file): OutputLock {
   const lockFile = `${file}.lock`;
   const host = hostname();
   // The lock appears whole or not at all: written to a file of our own, then hard-linked into place.
@@ -96,7 +99,7 @@ export function lockOutput(file: string, flag: string): OutputLock {
       const holder = readHolder(lockFile);
       if (holder && (holder.host !== host || isAlive(holder.pid))) {
         const who = holder.host === host ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.host}`;
-        throw new UsageError(`${file} is being written by another tokor run (${who}): wait for it to finish, give ${flag} another file, or delete ${lockFile} if no run is active`);
+        throw new UsageError(`${display} is being written by another tokor run (${who}): wait for it to finish, give ${flag} another file, or delete ${display}.lock if no run is active`);
       }
       // Left by a run that is gone (killed), or unreadable: take it over.
       try {

@@ -9,15 +9,17 @@ import { InputError } from '../errors.js';
 
 /**
  * One file-name-safe segment for a name from data: letters, digits, `.`, `_`,
- * `-` stay as they are (so ordinary IDs keep their names), every other byte is
- * %XX; "", "." and ".." are encoded whole. Distinct names stay distinct.
+ * `-` stay as they are (so ordinary IDs keep their names), every other byte —
+ * and a leading dot — is %XX; "", "." and ".." are encoded whole. Distinct
+ * names stay distinct.
  */
 export function pathSegment(name: string): string {
   if (name === '' || name === '.' || name === '..') return [...Buffer.from(name || '\0')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('');
   let out = '';
   for (const b of Buffer.from(name, 'utf8')) {
     const c = String.fromCharCode(b);
-    out += /[A-Za-z0-9._-]/.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
+    // A leading dot is encoded too: data never makes a hidden file (or "..").
+    out += /[A-Za-z0-9_-]/.test(c) || (c === '.' && out !== '') ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
   }
   return out;
 }
@@ -27,6 +29,6 @@ export function pathWithin(dir: string, ...names: string[]): string {
   const root = path.resolve(dir);
   const full = path.join(root, ...names.map(pathSegment));
   const rel = path.relative(root, full);
-  if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) throw new InputError(`refusing to write outside ${dir}: ${names.join('/')}`, dir);
+  if (rel === '' || rel === '..' || rel.startsWith(`..${path.sep}`) || path.isAbsolute(rel)) throw new InputError(`refusing to write outside ${dir}: ${names.join('/')}`, dir);
   return full;
 }
