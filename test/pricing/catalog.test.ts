@@ -148,7 +148,7 @@ prices:
       expect((e as Error).message.startsWith(file), text).toBe(true);
     }
     const missing = path.join(dir, 'missing.yaml');
-    await expect(loadCatalog({ extra: [missing] })).rejects.toThrow(`${missing}: cannot read price catalog: ENOENT`);
+    await expect(loadCatalog({ extra: [missing] })).rejects.toThrow(`${missing}: cannot read price catalog (no such file or directory); check the path`);
   });
 
   it('parseCatalogText accepts numbers for rates and fills defaults', () => {

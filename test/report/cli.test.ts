@@ -48,7 +48,7 @@ describe('tokor report (built CLI)', () => {
     expect(bad.stderr).toMatch(new RegExp(`^tokor: ${F}/eval-results-bad\\.jsonl:3: not valid JSON`));
     const missing = await runCli(['report', '--costs', path.join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toBe(`tokor: ${path.join(dir, 'nope.json')}: cannot read: ENOENT\n`);
+    expect(missing.stderr).toBe(`tokor: ${path.join(dir, 'nope.json')}: cannot read (no such file or directory); check the path\n`);
     const none = await runCli(['report']);
     expect(none.code).toBe(2);
     expect(none.stderr).toMatch(/nothing to report/);

@@ -37,6 +37,8 @@ export function defineConfig(program: Command): void {
       const { writeStarterConfig } = await import('../../gate/starterConfig.js');
       const { emit } = await import('../output.js');
       await writeStarterConfig(opts.out, opts.gateway, Boolean(opts.force));
-      await emit(`wrote ${opts.out} (${opts.gateway}); next: \`tokor config check ${opts.out}\`, then \`tokor eval\` and \`tokor calibrate\``);
+      // The bundled sample recordings are of the Bedrock ladder: other gateways evaluate their own dataset.
+      const evalStep = opts.gateway === 'bedrock' ? '`tokor eval`' : '`tokor eval --dataset your-golden.jsonl --out results.jsonl`';
+      await emit(`wrote ${opts.out} (${opts.gateway}); next: \`tokor config check ${opts.out}\`, then ${evalStep} and \`tokor calibrate\``);
     });
 }
