@@ -3,9 +3,9 @@
  * Every template validates as it is (tested); the commented keys show what
  * can be added, with the values `tokor config check` expects.
  */
-import { open } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import { InputError } from '../errors.js';
-import { fsFailure } from '../io/fsErrors.js';
+import { checkOutputs, writeOutput } from '../io/outputs.js';
 import { AGGRESSIVENESS_PRESETS } from '../config/schema.js';
 import type { Gateway } from './types.js';
 
@@ -139,19 +139,9 @@ aggressiveness: balanced
 `;
 }
 
-/** Writes the starter config; refuses to overwrite an existing file unless `force`. */
+/** Writes the starter config (atomically: a temporary file beside it, then a rename); refuses to overwrite an existing file unless `force`. */
 export async function writeStarterConfig(file: string, gateway: Gateway, force = false): Promise<void> {
-  let handle;
-  try {
-    handle = await open(file, force ? 'w' : 'wx');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new InputError('already exists: not overwritten (use --force to replace it)', file);
-    throw fsFailure(e, file, 'write');
-  }
-  try {
-    await handle.writeFile(starterConfig(gateway));
-  } finally {
-    await handle.close();
-  }
+  if (!force && existsSync(file)) throw new InputError('already exists: not overwritten (use --force to replace it)', file);
+  await checkOutputs([{ file, flag: '--out' }]);
+  await writeOutput(file, starterConfig(gateway));
 }
