@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { findNodeAtLocation, parse as parseLenient, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { InputError, at } from '../errors.js';
+import { fsFailure } from '../io/fsErrors.js';
 
 /** One artifact kind: its schema, the versions it reads and what to tell a user whose file does not fit. */
 export interface ArtifactSpec<T> {
@@ -27,28 +28,15 @@ export interface Origin {
   text?: string;
 }
 
-/** Why a file cannot be read, in words ("no such file", "permission denied"). */
-export function fsReason(e: unknown): string {
-  const code = (e as NodeJS.ErrnoException).code;
-  switch (code) {
-    case 'ENOENT':
-      return 'no such file';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'EISDIR':
-      return 'is a directory, not a file';
-    default:
-      return code ?? (e as Error).message;
-  }
-}
+/** Why a file cannot be read, in words ("no such file or directory", "permission denied"): the one wording, src/io/fsErrors.ts. */
+export { fsReason } from '../io/fsErrors.js';
 
-/** A file's bytes; InputError "file: cannot read the <what>: no such file" otherwise. */
+/** A file's bytes; otherwise one line: "file: cannot read the <what> (no such file or directory); check the path". */
 export async function readArtifactBytes(file: string, what: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (e) {
-    throw new InputError(`cannot read the ${what}: ${fsReason(e)}`, file, { cause: e });
+    throw fsFailure(e, file, 'read', `the ${what}`);
   }
 }
 

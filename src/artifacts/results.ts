@@ -12,7 +12,8 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { InputError, at } from '../errors.js';
 import { RESULTS_SCHEMA_VERSION } from '../eval/types.js';
-import { checkArtifact, fsReason, jsonLines, jsonSyntaxError, keyPath, shown, type ArtifactSpec, type Problem } from './read.js';
+import { fsFailure } from '../io/fsErrors.js';
+import { checkArtifact, jsonLines, jsonSyntaxError, keyPath, shown, type ArtifactSpec, type Problem } from './read.js';
 
 export { RESULTS_SCHEMA_VERSION };
 
@@ -134,7 +135,7 @@ export async function* streamResultLines(file: string, opts: ResultLineOptions &
     }
   } catch (e) {
     if (e instanceof InputError) throw e;
-    throw new InputError(`cannot read the results: ${fsReason(e)}`, file, { cause: e });
+    throw fsFailure(e, file, 'read', 'the results');
   }
   if (last) yield checkRawLine(last[1], last[0], file, opts, !endsWithNewline);
   opts.onHash?.(hash.digest('hex'));

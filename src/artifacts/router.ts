@@ -4,11 +4,11 @@
  * `tokor analyze --classifier`, `tokor gate` (config routing.routerModel) and
  * with its policy.
  */
-import { writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
+import { writeOutput } from '../io/outputs.js';
 import { DENSE_FEATURES, featureDim } from '../classify/features.js';
-import { fsReason, parseArtifact, parseJsonFile, readArtifactText, type ArtifactSpec, type Origin } from './read.js';
+import { parseArtifact, parseJsonFile, readArtifactText, type ArtifactSpec, type Origin } from './read.js';
 
 /** Version 2 saves the k fold models (scored by hash); version 1 (one refit model) still loads. */
 export const ROUTER_MODEL_VERSION = 2;
@@ -155,11 +155,7 @@ export function compactJson(x: unknown): string {
   return `${text}\n`;
 }
 
-/** Writes an artifact's text; an unwritable path is an InputError naming it. */
-export async function writeJsonText(file: string, text: string, what: string): Promise<void> {
-  try {
-    await writeFile(file, text);
-  } catch (e) {
-    throw new InputError(`cannot write the ${what}: ${fsReason(e)}`, file, { cause: e });
-  }
+/** Writes an artifact's text atomically (a temporary file beside it, then a rename); one-line errors naming the path and what to do. */
+export async function writeJsonText(file: string, text: string, _what: string): Promise<void> {
+  await writeOutput(file, text);
 }

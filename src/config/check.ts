@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
-import { fsReason } from '../artifacts/read.js';
+import { fsFailure } from '../io/fsErrors.js';
 import { loadCatalog, nearMatches, parseModelId, resolvePrice, type Catalog } from '../pricing/index.js';
 import { CONFIG_FILE_NAMES, checkConfigText, formatKeyPath, locate, parseYaml, type ConfigProblem } from './load.js';
 import type { TokorConfig } from './schema.js';
@@ -24,7 +24,7 @@ async function checkConfigAt(absolute: string, file: string): Promise<{ config?:
     text = await readFile(absolute, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'config file not found (create one with `tokor init`)' : `cannot read config: ${fsReason(e)}`, file);
+    throw code === 'ENOENT' ? new InputError('config file not found (create one with `tokor init`)', file) : fsFailure(e, file, 'read', 'config');
   }
   const checked = checkConfigText(text, file);
   if (!checked.config) return checked;

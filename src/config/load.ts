@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
 import { InputError } from '../errors.js';
+import { fsFailure } from '../io/fsErrors.js';
 import { validateConfig, type TokorConfig } from './schema.js';
 
 export const CONFIG_FILE_NAMES = ['tokor.config.yaml', 'tokor.config.yml', 'tokor.config.json'];
@@ -28,7 +29,7 @@ export async function loadConfig(explicit?: string, cwd = process.cwd()): Promis
     text = await readFile(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'config file not found' : `cannot read config: ${code ?? (e as Error).message}`, file);
+    throw code === 'ENOENT' ? new InputError('config file not found', file) : fsFailure(e, file, 'read', 'config');
   }
   return { config: parseConfigText(text, file), file, baseDir: path.dirname(path.resolve(file)) };
 }

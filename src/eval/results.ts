@@ -5,7 +5,6 @@
  */
 import { closeSync, fsyncSync, openSync, write as fsWrite } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
 import { readResultLines } from '../artifacts/results.js';
 import { fsCode, fsFailure } from '../io/fsErrors.js';
 import { writeOutput } from '../io/outputs.js';

@@ -139,7 +139,7 @@ describe('bad saved responses are input errors naming the file', () => {
   });
 
   it('unreadable and non-JSON files', async () => {
-    await expect(readCostFiles(['/nonexistent/ce.json'])).rejects.toThrow(/^\/nonexistent\/ce\.json: cannot read the Cost Explorer response: no such file$/);
+    await expect(readCostFiles(['/nonexistent/ce.json'])).rejects.toThrow(/^\/nonexistent\/ce\.json: cannot read the Cost Explorer response \(no such file or directory\); check the path$/);
     const { mkdtemp, writeFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');
     const dir = await mkdtemp(`${tmpdir()}/tokor-costs-`);

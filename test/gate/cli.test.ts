@@ -67,7 +67,7 @@ describe('tokor gate (built CLI)', () => {
     ['a floor above 1 in the config', ['gate', '--policy', F('floor-above-1.tokor.config.yaml'), '--results', F('results.jsonl')], /^tokor: fixtures\/gate\/floor-above-1\.tokor\.config\.yaml:8:5: scopes\[0\]\.floor: must be between 0 and 1 \(got 95\)$/],
     ['a floor above 1 on the command line', ['gate', '--policy', F('pass.tokor.config.yaml'), '--results', F('results.jsonl'), '--floor', '1.2'], /--floor must be between 0 and 1/],
     ['malformed YAML', ['gate', '--policy', F('malformed.tokor.config.yaml'), '--results', F('results.jsonl')], /^tokor: fixtures\/gate\/malformed\.tokor\.config\.yaml:\d+:\d+: invalid YAML: /],
-    ['a missing policy file', ['gate', '--policy', F('nope.yaml'), '--results', F('results.jsonl')], /^tokor: fixtures\/gate\/nope\.yaml: cannot read the policy: no such file$/],
+    ['a missing policy file', ['gate', '--policy', F('nope.yaml'), '--results', F('results.jsonl')], /^tokor: fixtures\/gate\/nope\.yaml: cannot read the policy \(no such file or directory\); check the path$/],
   ])('exits 2 with one line for %s', async (_name, args, message) => {
     const r = await runCli(args);
     expect(r.code).toBe(2);

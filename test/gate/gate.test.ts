@@ -139,6 +139,6 @@ describe('runGate bad input (exit 2)', () => {
 
   it('--max-savings-drop without --base, and a missing results file', async () => {
     expect((await failure(runGate({ policy: F('pass.tokor.config.yaml'), results, maxSavingsDrop: 5 }))).message).toMatch(/--max-savings-drop compares against the target branch: give --base/);
-    expect((await failure(runGate({ policy: F('pass.tokor.config.yaml'), results: [F('nope.jsonl')] }))).message).toMatch(/nope\.jsonl: cannot read the results: no such file/);
+    expect((await failure(runGate({ policy: F('pass.tokor.config.yaml'), results: [F('nope.jsonl')] }))).message).toMatch(/nope\.jsonl: cannot read the results \(no such file or directory\); check the path/);
   });
 });
