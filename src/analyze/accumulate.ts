@@ -2,8 +2,13 @@
  * The analyze accumulator: integer token sums per bucket, mergeable across
  * worker threads. Prices are applied once per bucket at the end (cost is
  * linear in tokens), so the hot path is a Map lookup and a few additions, and
- * money stays exact. Plain data only: it crosses worker boundaries by
- * structured clone.
+ * money stays exact. Plain data and Maps only: it crosses worker boundaries
+ * by structured clone.
+ *
+ * Everything keyed by log data (model IDs, regions, tags, error codes,
+ * reasons) lives in a Map under an injective key (`structuredKey`): no value
+ * can collide with another, with a separator, or with Object.prototype
+ * (`constructor`, `__proto__`).
  */
 import type { Difficulty, TrafficRecord } from '../types.js';
 
@@ -28,44 +33,83 @@ export interface RecordFacts {
   untaggedTagKeys?: string[];
 }
 
+export type TokenKind = 'input' | 'output' | 'cacheRead' | 'cacheWrite';
+
+/**
+ * Token sums. The number fields are exact while they stay safe integers; what
+ * would overflow 2^53 moves to `big` (bigint), so a total is `field + big.field`.
+ */
 export interface TokenBucket {
   requests: number;
   input: number;
   output: number;
   cacheRead: number;
   cacheWrite: number;
+  big?: Record<TokenKind, bigint>;
+}
+
+/** A bucket of requests with the same model, region, label, batch flag and cache-write TTL. */
+export interface Bucket extends TokenBucket {
+  modelId: string;
+  region: string;
+  label: Difficulty;
+  batch: boolean;
+  ttl: '5m' | '1h';
+}
+
+/** A bucket restricted to one value of one --group-by dimension. */
+export interface GroupBucket extends TokenBucket {
+  /** Index into groupBy. */
+  dim: number;
+  value: string;
+  /** The key of the Bucket in `buckets` these requests belong to. */
+  bucket: string;
+  label: Difficulty;
+}
+
+export type FileIssueKind = 'truncated' | 'corrupt' | 'trailing-garbage' | 'not-gzip' | 'repeated-path' | 'mixed-formats';
+
+/** Something about a whole input file (not one line): said once, at file level. */
+export interface FileIssue {
+  file: string;
+  kind: FileIssueKind;
+  /** The line it concerns (for a break: the first line not read). */
+  line?: number;
+  message: string;
 }
 
 export interface Accumulator {
   groupBy: string[];
-  /** Lines or rows read (records + invalid). */
+  /** Lines or rows read: valid + failed + invalid + duplicates. */
   read: number;
   valid: number;
   failed: number;
   invalid: number;
-  invalidReasons: Record<string, number>;
+  /** Records dropped because an earlier one had the same request ID (and model and token counts). */
+  duplicates: number;
+  invalidReasons: Map<string, number>;
   invalidExamples: { file: string; line: number; reason: string }[];
-  problems: Record<string, number>;
-  failedByCode: Record<string, number>;
+  problems: Map<string, number>;
+  failedByCode: Map<string, number>;
   /** Timestamps, ISO strings compare in order. */
   firstTimestamp?: string;
   lastTimestamp?: string;
   labels: Record<Difficulty, number>;
   measuredLabels: Record<Difficulty, number>;
   /** key = bucketKey(modelId, region, label, batch, ttl) */
-  buckets: Record<string, TokenBucket>;
-  /** key = dimIndex \u0001 value \u0001 bucketKey */
-  groupBuckets: Record<string, TokenBucket>;
+  buckets: Map<string, Bucket>;
+  /** key = groupKey(dim, value, bucketKey) */
+  groupBuckets: Map<string, GroupBucket>;
   /** Label scores in 20 bins, for the report's histogram. */
   scoreBins: number[];
   /** Tag keys of records that miss a --group-by tag (distinct, at most MAX_TAG_KEYS): what a typo should have been. */
   untaggedTagKeys: string[];
+  fileIssues: FileIssue[];
 }
 
 export const MAX_TAG_KEYS = 50;
 
 export const MAX_INVALID_EXAMPLES = 5;
-const SEP = '\u0001';
 
 export function newAccumulator(groupBy: string[]): Accumulator {
   return {
@@ -74,40 +118,56 @@ export function newAccumulator(groupBy: string[]): Accumulator {
     valid: 0,
     failed: 0,
     invalid: 0,
-    invalidReasons: {},
+    duplicates: 0,
+    invalidReasons: new Map(),
     invalidExamples: [],
-    problems: {},
-    failedByCode: {},
+    problems: new Map(),
+    failedByCode: new Map(),
     labels: { easy: 0, moderate: 0, hard: 0 },
     measuredLabels: { easy: 0, moderate: 0, hard: 0 },
-    buckets: {},
-    groupBuckets: {},
+    buckets: new Map(),
+    groupBuckets: new Map(),
     scoreBins: new Array<number>(20).fill(0),
     untaggedTagKeys: [],
+    fileIssues: [],
   };
 }
 
+/** An injective key over strings: each part is prefixed by its length, so no content can shift a boundary. */
+export function structuredKey(...parts: string[]): string {
+  let k = '';
+  for (const p of parts) k += `${p.length}:${p}`;
+  return k;
+}
+
 export function bucketKey(modelId: string, region: string, label: Difficulty, batch: boolean, ttl: '5m' | '1h'): string {
-  return `${modelId}${SEP}${region}${SEP}${label}${SEP}${batch ? 'b' : ''}${SEP}${ttl}`;
+  // label, batch and ttl come from fixed sets, so they need no length prefix.
+  return `${modelId.length}:${modelId}${region.length}:${region}${label}${batch ? 'b' : '-'}${ttl}`;
 }
 
-export function parseBucketKey(key: string): { modelId: string; region: string; label: Difficulty; batch: boolean; ttl: '5m' | '1h' } {
-  const [modelId, region, label, batch, ttl] = key.split(SEP) as [string, string, Difficulty, string, '5m' | '1h'];
-  return { modelId, region, label, batch: batch === 'b', ttl };
+export function groupKey(dim: number, value: string, bucket: string): string {
+  return `${dim}:${value.length}:${value}${bucket}`;
 }
 
-export function parseGroupKey(key: string): { dim: number; value: string; bucket: string } {
-  const i = key.indexOf(SEP);
-  const j = key.indexOf(SEP, i + 1);
-  return { dim: Number(key.slice(0, i)), value: key.slice(i + 1, j), bucket: key.slice(j + 1) };
+function bump(m: Map<string, number>, key: string, by = 1): void {
+  m.set(key, (m.get(key) ?? 0) + by);
 }
 
 export function addInvalid(acc: Accumulator, file: string, line: number, reason: string): void {
   acc.read++;
   acc.invalid++;
-  const key = reasonKey(reason);
-  acc.invalidReasons[key] = (acc.invalidReasons[key] ?? 0) + 1;
+  bump(acc.invalidReasons, reasonKey(reason));
   if (acc.invalidExamples.length < MAX_INVALID_EXAMPLES) acc.invalidExamples.push({ file, line, reason });
+}
+
+/** Counts a record dropped as a duplicate of an earlier one. */
+export function addDuplicate(acc: Accumulator): void {
+  acc.read++;
+  acc.duplicates++;
+}
+
+export function addFileIssue(acc: Accumulator, issue: FileIssue): void {
+  acc.fileIssues.push(issue);
 }
 
 /**
@@ -119,21 +179,21 @@ export function reasonKey(reason: string): string {
   return reason
     .replace(/ (?:at|in JSON at) position \d+.*$/, '')
     .replace(/\(-?\d+(?:\.\d+)?\)/g, '(…)')
+    .replace(/\d{1,3}(?:,\d{3})+ bytes/g, '… bytes')
     .replace(/"[^"]{0,80}"/g, '"…"');
 }
 
 /** Counts a failed call (errorCode): zero cost, counted apart, not labeled. */
-export function addFailed(acc: Accumulator, record: TrafficRecord): void {
+export function addFailed(acc: Accumulator, record: Pick<TrafficRecord, 'errorCode' | 'problems'>): void {
   acc.read++;
   acc.failed++;
-  const code = record.errorCode ?? 'unknown';
-  acc.failedByCode[code] = (acc.failedByCode[code] ?? 0) + 1;
+  bump(acc.failedByCode, record.errorCode ?? 'unknown');
   noteProblems(acc, record);
 }
 
-export function noteProblems(acc: Accumulator, record: TrafficRecord): void {
+export function noteProblems(acc: Accumulator, record: Pick<TrafficRecord, 'problems'>): void {
   if (!record.problems) return;
-  for (const p of record.problems) acc.problems[p] = (acc.problems[p] ?? 0) + 1;
+  for (const p of record.problems) bump(acc.problems, p);
 }
 
 export function addFacts(acc: Accumulator, f: RecordFacts): void {
@@ -141,14 +201,29 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   acc.valid++;
   acc.labels[f.label]++;
   if (f.measured) acc.measuredLabels[f.label]++;
-  acc.scoreBins[Math.min(19, Math.floor(f.score * 20))]!++;
+  const bin = Math.floor(f.score * 20);
+  acc.scoreBins[bin >= 19 ? 19 : bin > 0 ? bin : 0]!++;
   if (f.timestamp) {
     if (acc.firstTimestamp === undefined || f.timestamp < acc.firstTimestamp) acc.firstTimestamp = f.timestamp;
     if (acc.lastTimestamp === undefined || f.timestamp > acc.lastTimestamp) acc.lastTimestamp = f.timestamp;
   }
   const key = bucketKey(f.modelId, f.region, f.label, f.batch, f.ttl);
-  addTo(acc.buckets, key, f);
-  for (let d = 0; d < f.groups.length; d++) addTo(acc.groupBuckets, `${d}${SEP}${f.groups[d]}${SEP}${key}`, f);
+  let b = acc.buckets.get(key);
+  if (!b) {
+    b = { modelId: f.modelId, region: f.region, label: f.label, batch: f.batch, ttl: f.ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    acc.buckets.set(key, b);
+  }
+  addTokens(b, 1, f.input, f.output, f.cacheRead, f.cacheWrite);
+  for (let d = 0; d < f.groups.length; d++) {
+    const value = f.groups[d]!;
+    const gk = groupKey(d, value, key);
+    let g = acc.groupBuckets.get(gk);
+    if (!g) {
+      g = { dim: d, value, bucket: key, label: f.label, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+      acc.groupBuckets.set(gk, g);
+    }
+    addTokens(g, 1, f.input, f.output, f.cacheRead, f.cacheWrite);
+  }
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
 }
 
@@ -156,17 +231,38 @@ function addTagKeys(into: string[], keys: readonly string[]): void {
   for (const k of keys) if (into.length < MAX_TAG_KEYS && !into.includes(k)) into.push(k);
 }
 
-function addTo(map: Record<string, TokenBucket>, key: string, f: RecordFacts): void {
-  let b = map[key];
-  if (!b) {
-    b = { requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-    map[key] = b;
-  }
-  b.requests++;
-  b.input += f.input;
-  b.output += f.output;
-  b.cacheRead += f.cacheRead;
-  b.cacheWrite += f.cacheWrite;
+function addTokens(b: TokenBucket, requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+  b.requests += requests;
+  // A sum that is still ≤ 2^53 − 1 as a double is exact; past it, the field moves to bigint.
+  const i = b.input + input;
+  if (i <= Number.MAX_SAFE_INTEGER) b.input = i;
+  else spill(b, 'input', input);
+  const o = b.output + output;
+  if (o <= Number.MAX_SAFE_INTEGER) b.output = o;
+  else spill(b, 'output', output);
+  const r = b.cacheRead + cacheRead;
+  if (r <= Number.MAX_SAFE_INTEGER) b.cacheRead = r;
+  else spill(b, 'cacheRead', cacheRead);
+  const w = b.cacheWrite + cacheWrite;
+  if (w <= Number.MAX_SAFE_INTEGER) b.cacheWrite = w;
+  else spill(b, 'cacheWrite', cacheWrite);
+}
+
+function spill(b: TokenBucket, kind: TokenKind, add: number): void {
+  b.big ??= { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n };
+  b.big[kind] += BigInt(b[kind]) + BigInt(add);
+  b[kind] = 0;
+}
+
+/** A bucket's exact token totals. */
+export function bucketTokens(b: TokenBucket): Record<TokenKind, bigint> {
+  const big = b.big;
+  return {
+    input: BigInt(b.input) + (big?.input ?? 0n),
+    output: BigInt(b.output) + (big?.output ?? 0n),
+    cacheRead: BigInt(b.cacheRead) + (big?.cacheRead ?? 0n),
+    cacheWrite: BigInt(b.cacheWrite) + (big?.cacheWrite ?? 0n),
+  };
 }
 
 /** Merges `from` into `into` (same groupBy). */
@@ -175,35 +271,41 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   into.valid += from.valid;
   into.failed += from.failed;
   into.invalid += from.invalid;
+  into.duplicates += from.duplicates;
   mergeCounts(into.invalidReasons, from.invalidReasons);
   for (const ex of from.invalidExamples) if (into.invalidExamples.length < MAX_INVALID_EXAMPLES) into.invalidExamples.push(ex);
   mergeCounts(into.problems, from.problems);
   mergeCounts(into.failedByCode, from.failedByCode);
   if (from.firstTimestamp && (!into.firstTimestamp || from.firstTimestamp < into.firstTimestamp)) into.firstTimestamp = from.firstTimestamp;
   if (from.lastTimestamp && (!into.lastTimestamp || from.lastTimestamp > into.lastTimestamp)) into.lastTimestamp = from.lastTimestamp;
-  mergeCounts(into.labels, from.labels);
-  mergeCounts(into.measuredLabels, from.measuredLabels);
+  for (const d of ['easy', 'moderate', 'hard'] as const) {
+    into.labels[d] += from.labels[d];
+    into.measuredLabels[d] += from.measuredLabels[d];
+  }
   mergeBuckets(into.buckets, from.buckets);
   mergeBuckets(into.groupBuckets, from.groupBuckets);
   from.scoreBins.forEach((v, i) => (into.scoreBins[i]! += v));
   addTagKeys(into.untaggedTagKeys, from.untaggedTagKeys);
+  into.fileIssues.push(...from.fileIssues);
   return into;
 }
 
-function mergeCounts<K extends string>(into: Record<K, number>, from: Record<K, number>): void {
-  for (const k of Object.keys(from) as K[]) into[k] = (into[k] ?? 0) + from[k];
+function mergeCounts(into: Map<string, number>, from: Map<string, number>): void {
+  for (const [k, v] of from) bump(into, k, v);
 }
 
-function mergeBuckets(into: Record<string, TokenBucket>, from: Record<string, TokenBucket>): void {
-  for (const [k, b] of Object.entries(from)) {
-    const t = into[k];
-    if (!t) into[k] = { ...b };
-    else {
-      t.requests += b.requests;
-      t.input += b.input;
-      t.output += b.output;
-      t.cacheRead += b.cacheRead;
-      t.cacheWrite += b.cacheWrite;
+function mergeBuckets<B extends TokenBucket>(into: Map<string, B>, from: Map<string, B>): void {
+  for (const [k, b] of from) {
+    let t = into.get(k);
+    if (!t) {
+      t = { ...b, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+      delete t.big;
+      into.set(k, t);
+    }
+    addTokens(t, b.requests, b.input, b.output, b.cacheRead, b.cacheWrite);
+    if (b.big) {
+      t.big ??= { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n };
+      for (const kind of ['input', 'output', 'cacheRead', 'cacheWrite'] as const) t.big[kind] += b.big[kind];
     }
   }
 }

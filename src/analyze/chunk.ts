@@ -1,14 +1,29 @@
 /**
  * Processes a chunk of JSON-lines text: parse, label, accumulate. The same
  * code runs in worker threads and in-process. Pure of process/console.
+ *
+ * De-duplication: a record with a request ID counts once; a later record with
+ * the same request ID, model and token counts is dropped as a duplicate. In
+ * process the context's `seen` set decides at once. In a worker the records
+ * of a chunk that carry an ID wait (parsed and labeled) in a `DeferredChunk`
+ * while the main thread, which sees every chunk's keys in input order, says
+ * which are duplicates; so both modes keep the same first occurrence.
  */
-import { parseJsonLine } from '../ingest/index.js';
+import { parseJsonLine, type JsonLineFormat } from '../ingest/index.js';
 import type { TrafficRecord } from '../types.js';
 import { InputError } from '../errors.js';
-import { addFacts, addFailed, addInvalid, noteProblems, type Accumulator, type RecordFacts } from './accumulate.js';
+import { addDuplicate, addFacts, addFailed, addInvalid, noteProblems, structuredKey, type Accumulator, type RecordFacts } from './accumulate.js';
 import { recordFacts, type FactsContext } from './facts.js';
 import type { BottomK } from './sample.js';
 import { sampleKey, fileHash } from './sample.js';
+
+/** One skipped line for `--skipped`: an invalid line, a dropped duplicate, or a file-level break. */
+export interface SkipEntry {
+  file: string;
+  line: number;
+  kind: 'invalid' | 'duplicate' | 'file';
+  reason: string;
+}
 
 export interface ChunkContext extends FactsContext {
   acc: Accumulator;
@@ -17,12 +32,45 @@ export interface ChunkContext extends FactsContext {
   seed?: number;
   /** --strict: the first bad record is an InputError naming file:line. */
   strict?: boolean;
+  /** De-duplication keys seen so far (in-process; absent in worker threads, where the main thread decides). */
+  seen?: Set<string>;
+  /** Receives every skipped line as it is skipped (--skipped). */
+  onSkip?: (s: SkipEntry) => void;
 }
 
-export type SampledItem = { kind: 'facts'; facts: RecordFacts } | { kind: 'failed'; record: Pick<TrafficRecord, 'errorCode' | 'problems'> } | { kind: 'invalid'; file: string; line: number; reason: string };
+/** A record's outcome, kept until its duplicate verdict (worker threads) or sampled. */
+export type PendingRecord = { kind: 'facts'; facts: RecordFacts; problems?: string[] } | { kind: 'failed'; errorCode: string; problems?: string[] };
 
-/** Handles one text chunk that ends at a line boundary; `startLine` is the 1-based number of its first line. */
-export function processChunk(text: string, file: string, startLine: number, format: 'bedrock' | 'openai', ctx: ChunkContext): void {
+export type SampledItem = { file: string; fileIndex: number; line: number; dedupe?: string } & (PendingRecord | { kind: 'invalid'; reason: string });
+
+/** Records of one chunk that wait for the main thread's duplicate verdict. */
+export interface DeferredChunk {
+  keys: string[];
+  lines: number[];
+  ids: string[];
+  items: PendingRecord[];
+}
+
+export type ChunkFormat = JsonLineFormat | 'auto';
+
+/** The key a duplicate shares with its original: request ID, model, token counts. Undefined without a request ID. */
+export function dedupeKey(r: TrafficRecord): string | undefined {
+  if (r.requestId === undefined) return undefined;
+  const t = r.tokens;
+  return `${structuredKey(r.requestId, r.modelId)}${t.input},${t.output},${t.cacheRead},${t.cacheWrite}`;
+}
+
+export function duplicateReason(requestId: string): string {
+  const id = requestId.length > 80 ? `${requestId.slice(0, 80)}…` : requestId;
+  return `duplicate: request ID ${JSON.stringify(id)} with the same model and tokens was already counted`;
+}
+
+/**
+ * Handles one text chunk that ends at a line boundary; `startLine` is the
+ * 1-based number of its first line. With `deferred`, records that carry a
+ * request ID are parsed and labeled but wait there for applyVerdict.
+ */
+export function processChunk(text: string, file: string, fileIndex: number, startLine: number, format: ChunkFormat, ctx: ChunkContext, deferred?: DeferredChunk): void {
   const fh = ctx.sample ? fileHash(file, ctx.seed ?? 0) : 0;
   let lineNo = startLine;
   let pos = 0;
@@ -40,49 +88,119 @@ export function processChunk(text: string, file: string, startLine: number, form
       const key = sampleKey(fh, thisLine);
       ctx.sample.seen++;
       if (!ctx.sample.wants(key)) continue;
-      ctx.sample.push(key, toSampled(line, file, thisLine, format, ctx));
+      ctx.sample.push(key, toSampled(line, file, fileIndex, thisLine, format, ctx));
       continue;
     }
-    handleLine(line, file, thisLine, format, ctx);
+    const ev = parseJsonLine(format, line, { file, line: thisLine });
+    if (ev.kind === 'record') addRecord(ev.record, ctx, deferred);
+    else skipLine(ctx, file, thisLine, ev.skipped.reason);
   }
 }
 
-function handleLine(line: string, file: string, lineNo: number, format: 'bedrock' | 'openai', ctx: ChunkContext): void {
-  const ev = parseJsonLine(format, line, { file, line: lineNo });
-  if (ev.kind === 'record') addRecord(ev.record, ctx);
-  else if (ctx.strict) throw new InputError(ev.skipped.reason, `${file}:${lineNo}`);
-  else addInvalid(ctx.acc, file, lineNo, ev.skipped.reason);
+/** Counts an invalid line (or throws, with --strict). */
+export function skipLine(ctx: ChunkContext, file: string, line: number, reason: string): void {
+  if (ctx.strict) throw new InputError(reason, `${file}:${line}`);
+  addInvalid(ctx.acc, file, line, reason);
+  ctx.onSkip?.({ file, line, kind: 'invalid', reason });
 }
 
-/** Adds one parsed record (failed calls are counted apart). */
-export function addRecord(r: TrafficRecord, ctx: ChunkContext): void {
-  if (r.errorCode) {
-    addFailed(ctx.acc, r);
+function pendingOf(r: TrafficRecord, ctx: ChunkContext): PendingRecord {
+  if (r.errorCode) return { kind: 'failed', errorCode: r.errorCode, ...(r.problems ? { problems: r.problems } : {}) };
+  return { kind: 'facts', facts: recordFacts(r, ctx), ...(r.problems ? { problems: r.problems } : {}) };
+}
+
+function addPending(acc: Accumulator, p: PendingRecord): void {
+  if (p.kind === 'failed') {
+    addFailed(acc, p);
     return;
   }
-  noteProblems(ctx.acc, r);
-  addFacts(ctx.acc, recordFacts(r, ctx));
+  noteProblems(acc, p);
+  addFacts(acc, p.facts);
 }
 
-function toSampled(line: string, file: string, lineNo: number, format: 'bedrock' | 'openai', ctx: ChunkContext): SampledItem {
-  const ev = parseJsonLine(format, line, { file, line: lineNo });
-  if (ev.kind === 'skipped') return { kind: 'invalid', file, line: lineNo, reason: ev.skipped.reason };
-  const r = ev.record;
-  if (r.errorCode) return { kind: 'failed', record: { errorCode: r.errorCode, problems: r.problems } };
-  const facts = recordFacts(r, ctx);
-  if (r.problems) (facts as RecordFacts & { problems?: string[] }).problems = r.problems;
-  return { kind: 'facts', facts };
-}
-
-/** Replays sampled items into an accumulator. */
-export function accumulateSample(acc: Accumulator, items: SampledItem[]): void {
-  for (const it of items) {
-    if (it.kind === 'invalid') addInvalid(acc, it.file, it.line, it.reason);
-    else if (it.kind === 'failed') addFailed(acc, { ...it.record, source: { file: '', line: 0 }, modelId: '', tags: {}, tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } });
-    else {
-      const p = (it.facts as RecordFacts & { problems?: string[] }).problems;
-      if (p) for (const x of p) acc.problems[x] = (acc.problems[x] ?? 0) + 1;
-      addFacts(acc, it.facts);
+/** Adds one parsed record (failed calls are counted apart; duplicates dropped, or deferred to the main thread's verdict). */
+export function addRecord(r: TrafficRecord, ctx: ChunkContext, deferred?: DeferredChunk): void {
+  const key = dedupeKey(r);
+  if (key !== undefined) {
+    if (deferred) {
+      deferred.keys.push(key);
+      deferred.lines.push(r.source.line);
+      deferred.ids.push(r.requestId!);
+      deferred.items.push(pendingOf(r, ctx));
+      return;
     }
+    if (ctx.seen) {
+      if (ctx.seen.has(key)) {
+        addDuplicate(ctx.acc);
+        ctx.onSkip?.({ file: r.source.file, line: r.source.line, kind: 'duplicate', reason: duplicateReason(r.requestId!) });
+        return;
+      }
+      ctx.seen.add(key);
+    }
+  }
+  addPending(ctx.acc, pendingOf(r, ctx));
+}
+
+/** Accumulates a deferred chunk's records, except the duplicates the main thread found (their indexes). */
+export function applyVerdict(acc: Accumulator, d: DeferredChunk, duplicates: number[]): void {
+  let next = 0;
+  d.items.forEach((p, i) => {
+    if (duplicates[next] === i) {
+      next++;
+      addDuplicate(acc);
+    } else addPending(acc, p);
+  });
+}
+
+/**
+ * The main thread's side of the verdict: which of a chunk's keys were seen
+ * before (indexes, ascending), marking the others seen.
+ */
+export function findDuplicates(seen: Set<string>, keys: string[]): number[] {
+  const dups: number[] = [];
+  keys.forEach((k, i) => {
+    if (seen.has(k)) dups.push(i);
+    else seen.add(k);
+  });
+  return dups;
+}
+
+function toSampled(line: string, file: string, fileIndex: number, lineNo: number, format: ChunkFormat, ctx: ChunkContext): SampledItem {
+  const ev = parseJsonLine(format, line, { file, line: lineNo });
+  if (ev.kind === 'skipped') return { kind: 'invalid', file, fileIndex, line: lineNo, reason: ev.skipped.reason };
+  const dedupe = dedupeKey(ev.record);
+  return { ...pendingOf(ev.record, ctx), file, fileIndex, line: lineNo, ...(dedupe !== undefined ? { dedupe } : {}) };
+}
+
+/** An overlong or otherwise unreadable line as a sample candidate (sampled like any other line). */
+export function sampleInvalid(ctx: ChunkContext, file: string, fileIndex: number, line: number, reason: string): void {
+  const s = ctx.sample!;
+  const key = sampleKey(fileHash(file, ctx.seed ?? 0), line);
+  s.seen++;
+  if (s.wants(key)) s.push(key, { kind: 'invalid', file, fileIndex, line, reason });
+}
+
+/**
+ * Replays sampled items into an accumulator in input order, dropping
+ * duplicates among them (the first occurrence stays), and reports skips.
+ */
+export function accumulateSample(acc: Accumulator, items: SampledItem[], onSkip?: (s: SkipEntry) => void): void {
+  const ordered = [...items].sort((a, b) => a.fileIndex - b.fileIndex || a.line - b.line);
+  const seen = new Set<string>();
+  for (const it of ordered) {
+    if (it.kind === 'invalid') {
+      addInvalid(acc, it.file, it.line, it.reason);
+      onSkip?.({ file: it.file, line: it.line, kind: 'invalid', reason: it.reason });
+      continue;
+    }
+    if (it.dedupe !== undefined) {
+      if (seen.has(it.dedupe)) {
+        addDuplicate(acc);
+        onSkip?.({ file: it.file, line: it.line, kind: 'duplicate', reason: 'duplicate: the same request ID, model and tokens were already counted' });
+        continue;
+      }
+      seen.add(it.dedupe);
+    }
+    addPending(acc, it);
   }
 }

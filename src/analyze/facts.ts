@@ -70,7 +70,7 @@ export function groupValue(r: TrafficRecord, dim: string): string {
     case 'role':
       return roleOf(r.identityArn);
     default:
-      return r.tags[dim] ?? UNTAGGED;
+      return Object.hasOwn(r.tags, dim) ? (r.tags[dim] ?? UNTAGGED) : UNTAGGED;
   }
 }
 

@@ -11,6 +11,7 @@ import { readLabels } from '../artifacts/labels.js';
 import { GROUP_DIMENSIONS, UNTAGGED } from './facts.js';
 import { buildAnalyzeReport, type AnalyzeReport } from './report.js';
 import { scanTraffic, type ScanProgress } from './scan.js';
+import type { SkipEntry } from './chunk.js';
 
 export interface AnalyzeOptions {
   paths: string[];
@@ -31,6 +32,10 @@ export interface AnalyzeOptions {
    * "(untagged)": often a typo), with the tag keys the records do have.
    */
   onUntaggedGroup?: (dim: string, keysSeen: string[]) => void;
+  /** Every skipped line (invalid, duplicate, file-level break), in input order: `--skipped FILE`. */
+  onSkip?: (s: SkipEntry) => void;
+  /** Lines longer than this many bytes are skipped unread (default MAX_LINE_BYTES, 32 MiB). */
+  maxLineBytes?: number;
   /** Stops reading (Ctrl-C). */
   signal?: AbortSignal;
 }
@@ -40,7 +45,10 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
   const groupBy = opts.groupBy ?? [];
   const scan = await scanTraffic({ ...opts, groupBy, measured });
   const where = opts.paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
-  if (scan.acc.read === 0) throw new InputError('no records found: the input is empty', where);
+  if (scan.acc.read === 0) {
+    const issue = scan.acc.fileIssues.find((f) => f.kind !== 'repeated-path');
+    throw new InputError(`no records found: ${issue ? issue.message : 'the input is empty'}`, where);
+  }
   if (scan.acc.valid === 0 && scan.acc.failed === 0) {
     const ex = scan.acc.invalidExamples[0];
     throw new InputError(`no usable records: all ${scan.acc.invalid} were invalid${ex ? ` (first: ${ex.file}:${ex.line}: ${ex.reason})` : ''}`, where);
@@ -64,3 +72,5 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
 }
 
 export type { AnalyzeReport } from './report.js';
+export type { ScanProgress } from './scan.js';
+export type { SkipEntry } from './chunk.js';

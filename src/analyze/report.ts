@@ -9,7 +9,7 @@ import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { wilson } from '../stats/interval.js';
 import { costOf, moneyToUsd, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
-import { parseBucketKey, parseGroupKey, type Accumulator, type TokenBucket } from './accumulate.js';
+import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
 
 export const ANALYZE_SCHEMA_VERSION = 1;
 
@@ -27,7 +27,10 @@ export interface AnalyzeReport {
   labelTiers: Record<Difficulty, string>;
   period: { start: string; end: string } | null;
   sample?: { size: number; of: number; seed: number };
-  records: { read: number; valid: number; priced: number; unpriced: number; failed: number; invalid: number };
+  /** read = valid + failed + invalid + duplicates. */
+  records: { read: number; valid: number; priced: number; unpriced: number; failed: number; invalid: number; duplicates: number };
+  /** Whole-file problems: truncated or corrupt gzip, trailing garbage, not gzip, a file given twice, mixed formats. */
+  fileIssues: FileIssue[];
   invalid: { reasons: { reason: string; count: number }[]; examples: { file: string; line: number; reason: string }[] };
   problems: { problem: string; count: number }[];
   failedByCode: { code: string; count: number }[];
@@ -138,19 +141,19 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   let actual = 0n;
   let counterfactual = 0n;
   let routed = 0n;
-  const tokens: TokenCounts = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  const tokens = zeroTokens();
   let priced = 0;
   let unpriced = 0;
-  const models = new Map<string, ModelRow & { _cost: Money; _cf: Money; _routed: Money; _kinds: Record<'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h', Money> }>();
-  const unpricedModels = new Map<string, { model: string; requests: number; tokens: TokenCounts }>();
+  const models = new Map<string, ModelRow & { _tokens: BigTokens; _cost: Money; _cf: Money; _routed: Money; _kinds: Record<'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h', Money> }>();
+  const unpricedModels = new Map<string, { model: string; requests: number; tokens: BigTokens }>();
   const waste = new Map<string, WasteRow & { _cost: Money; _cheap: Money }>();
   const bucketPrices = new Map<string, BucketPrices | null>();
 
-  for (const [key, b] of Object.entries(acc.buckets)) {
-    const k = parseBucketKey(key);
-    addTokens(tokens, b);
+  for (const [key, k] of acc.buckets) {
+    const t = bucketTokens(k);
+    addTokens(tokens, t);
     const price = priceOf(k.modelId, k.region);
-    const mk = `${k.modelId}\u0001${k.region}`;
+    const mk = structuredKey(k.modelId, k.region);
     let row = models.get(mk);
     if (!row) {
       row = {
@@ -159,6 +162,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
         region: k.region,
         requests: 0,
         tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
+        _tokens: zeroTokens(),
         costUsd: null,
         shareOfCost: 0,
         labels: { easy: 0, moderate: 0, hard: 0 },
@@ -172,20 +176,19 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
       };
       models.set(mk, row);
     }
-    row.requests += b.requests;
-    row.labels[k.label] += b.requests;
-    addTokens(row.tokens, b);
+    row.requests += k.requests;
+    row.labels[k.label] += k.requests;
+    addTokens(row._tokens, t);
     if (!price) {
-      unpriced += b.requests;
-      const u = unpricedModels.get(k.modelId) ?? { model: k.modelId, requests: 0, tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 } };
-      u.requests += b.requests;
-      addTokens(u.tokens, b);
+      unpriced += k.requests;
+      const u = unpricedModels.get(k.modelId) ?? { model: k.modelId, requests: 0, tokens: zeroTokens() };
+      u.requests += k.requests;
+      addTokens(u.tokens, t);
       unpricedModels.set(k.modelId, u);
       bucketPrices.set(key, null);
       continue;
     }
-    priced += b.requests;
-    const t = toTokens(b);
+    priced += k.requests;
     const o = { batch: k.batch, cacheWriteTtl: k.ttl };
     const prices: BucketPrices = { actual: price, cf: tierPrice(tiers.length - 1, k.region), routed: tierPrice(labelTierIndex(k.label, tiers.length), k.region), opts: o };
     bucketPrices.set(key, prices);
@@ -209,7 +212,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
       const cheap = costOf(t, tierPrice(0, k.region), o);
       if (a > cheap) {
         const w = waste.get(mk) ?? { model: k.modelId, region: k.region, easyRequests: 0, costUsd: 0, cheapTierCostUsd: 0, wasteUsd: 0, _cost: 0n, _cheap: 0n };
-        w.easyRequests += b.requests;
+        w.easyRequests += k.requests;
         w._cost += a;
         w._cheap += cheap;
         waste.set(mk, w);
@@ -226,11 +229,12 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     const share = dist.distribution[label].share;
     return { label, tier: tiers[ti]!.name, share, rateRatio, contributionPct: pct(share * (1 - rateRatio)) };
   });
-  const totalTokensAll = tokens.input + tokens.output + tokens.cacheRead + tokens.cacheWrite;
+  const totalTokensAll = Number(tokens.input + tokens.output + tokens.cacheRead + tokens.cacheWrite);
 
   const byModel = [...models.values()]
-    .map(({ _cost, _cf, _routed, _kinds, ...row }) => ({
+    .map(({ _tokens, _cost, _cf, _routed, _kinds, ...row }) => ({
       ...row,
+      tokens: toCounts(_tokens),
       costByTokenKind: row.modelKey ? { input: usd(_kinds.input), output: usd(_kinds.output), cacheRead: usd(_kinds.cacheRead), cacheWrite5m: usd(_kinds.cacheWrite5m), cacheWrite1h: usd(_kinds.cacheWrite1h) } : null,
       costUsd: row.modelKey ? usd(_cost) : null,
       shareOfCost: actual > 0n && row.modelKey ? ratio(_cost, actual) : 0,
@@ -259,11 +263,12 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     labelTiers: { easy: tiers[labelTierIndex('easy', tiers.length)]!.name, moderate: tiers[labelTierIndex('moderate', tiers.length)]!.name, hard: frontier.name },
     period: acc.firstTimestamp && acc.lastTimestamp ? { start: acc.firstTimestamp, end: acc.lastTimestamp } : null,
     ...(opts.sample ? { sample: opts.sample } : {}),
-    records: { read: acc.read, valid: acc.valid, priced, unpriced, failed: acc.failed, invalid: acc.invalid },
+    records: { read: acc.read, valid: acc.valid, priced, unpriced, failed: acc.failed, invalid: acc.invalid, duplicates: acc.duplicates },
+    fileIssues: acc.fileIssues,
     invalid: { reasons: countsDesc(acc.invalidReasons, 'reason'), examples: acc.invalidExamples },
     problems: countsDesc(acc.problems, 'problem'),
     failedByCode: countsDesc(acc.failedByCode, 'code'),
-    tokens,
+    tokens: toCounts(tokens),
     distribution: dist.distribution,
     distributionSource: dist.source,
     ...(dist.source === 'measured' ? { measured: { count: dist.n, ofValid: acc.valid } } : {}),
@@ -282,7 +287,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
       .map(({ _cost, _cheap, ...w }) => ({ ...w, costUsd: usd(_cost), cheapTierCostUsd: usd(_cheap), wasteUsd: usd(_cost - _cheap) }))
       .sort((a, b) => b.wasteUsd - a.wasteUsd || byText(a.model, b.model) || byText(a.region, b.region))
       .slice(0, 10),
-    unpricedModels: [...unpricedModels.values()].sort((a, b) => b.requests - a.requests || byText(a.model, b.model)),
+    unpricedModels: [...unpricedModels.values()].map((u) => ({ ...u, tokens: toCounts(u.tokens) })).sort((a, b) => b.requests - a.requests || byText(a.model, b.model)),
     priceNotes: [...notes].sort(),
   };
 }
@@ -296,20 +301,19 @@ interface BucketPrices {
 
 function groupRows(acc: Accumulator, bucketPrices: Map<string, BucketPrices | null>): GroupRow[] {
   const rows = new Map<string, GroupRow & { _a: Money; _cf: Money; _r: Money }>();
-  for (const [key, b] of Object.entries(acc.groupBuckets)) {
-    const g = parseGroupKey(key);
-    const id = `${g.dim}\u0001${g.value}`;
+  for (const g of acc.groupBuckets.values()) {
+    const id = structuredKey(String(g.dim), g.value);
     let row = rows.get(id);
     if (!row) {
       const groupBy = acc.groupBy[g.dim] ?? String(g.dim);
       row = { groupBy, group: g.value, requests: 0, labels: { easy: 0, moderate: 0, hard: 0 }, costUsd: 0, frontierCounterfactualUsd: 0, routedCeilingUsd: 0, savingsPct: 0, _a: 0n, _cf: 0n, _r: 0n };
       rows.set(id, row);
     }
-    row.requests += b.requests;
-    row.labels[parseBucketKey(g.bucket).label] += b.requests;
+    row.requests += g.requests;
+    row.labels[g.label] += g.requests;
     const p = bucketPrices.get(g.bucket);
     if (!p) continue;
-    const t = toTokens(b);
+    const t = bucketTokens(g);
     row._a += costOf(t, p.actual, p.opts);
     row._cf += costOf(t, p.cf, p.opts);
     row._r += costOf(t, p.routed, p.opts);
@@ -333,7 +337,7 @@ function distributionOf(acc: Accumulator, confidence: number): { distribution: A
 function memoPrice(catalog: Catalog, notes: Set<string>): (modelId: string, region: string) => ModelPrice | undefined {
   const memo = new Map<string, ModelPrice | undefined>();
   return (modelId, region) => {
-    const k = `${modelId}\u0001${region}`;
+    const k = structuredKey(modelId, region);
     if (memo.has(k)) return memo.get(k);
     const hit = resolvePrice(catalog, modelId, region || undefined);
     if (hit?.note) notes.add(`${modelId}: ${hit.note}`);
@@ -342,15 +346,22 @@ function memoPrice(catalog: Catalog, notes: Set<string>): (modelId: string, regi
   };
 }
 
-function toTokens(b: TokenBucket): TokenCounts {
-  return { input: b.input, output: b.output, cacheRead: b.cacheRead, cacheWrite: b.cacheWrite };
+/** Exact token totals (they may pass 2^53); numbers only in the finished report. */
+type BigTokens = Record<TokenKind, bigint>;
+
+function zeroTokens(): BigTokens {
+  return { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n };
 }
 
-function addTokens(into: TokenCounts, b: TokenCounts | TokenBucket): void {
-  into.input += b.input;
-  into.output += b.output;
-  into.cacheRead += b.cacheRead;
-  into.cacheWrite += b.cacheWrite;
+function addTokens(into: BigTokens, t: BigTokens): void {
+  into.input += t.input;
+  into.output += t.output;
+  into.cacheRead += t.cacheRead;
+  into.cacheWrite += t.cacheWrite;
+}
+
+function toCounts(t: BigTokens): TokenCounts {
+  return { input: Number(t.input), output: Number(t.output), cacheRead: Number(t.cacheRead), cacheWrite: Number(t.cacheWrite) };
 }
 
 /** Code-unit order: a tie-break that does not depend on which records (or worker) came first, nor on the locale. */
@@ -359,8 +370,8 @@ function byText(a: string, b: string): number {
 }
 
 /** Counts, most first; ties by key. */
-function countsDesc<K extends string>(m: Record<string, number>, name: K): ({ count: number } & Record<K, string>)[] {
-  return Object.entries(m)
+function countsDesc<K extends string>(m: Map<string, number>, name: K): ({ count: number } & Record<K, string>)[] {
+  return [...m]
     .sort((a, b) => b[1] - a[1] || byText(a[0], b[0]))
     .map(([k, count]) => ({ [name]: k, count }) as { count: number } & Record<K, string>);
 }

@@ -1,20 +1,48 @@
 /**
  * Reads traffic logs into an Accumulator. JSON-lines files are cut into
- * ~1 MB chunks at line boundaries and handed to worker threads (one per core);
- * small inputs, CSV, --strict and sources run under vitest stay in-process,
- * through the very same chunk code.
+ * ~1 MB blocks of whole lines (in linear time, lines over the line limit
+ * skipped unread) and handed to worker threads (one per core); small inputs,
+ * CSV, --strict and sources run under vitest stay in-process, through the
+ * very same chunk code. Whatever the mode, de-duplication keeps the first
+ * occurrence in input order and skipped lines are reported in input order,
+ * so both modes give the same report.
  */
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { Readable } from 'node:stream';
-import { detectFormat, listInputs, openInput, readCsvEvents, readLinesFrom, type CsvColumnMap, type InputSource } from '../ingest/index.js';
-import { InputError, Interrupted, RuntimeFailure, TokorError } from '../errors.js';
-import { fsFailure } from '../io/fsErrors.js';
+import {
+  InputReadError,
+  LineChunker,
+  MAX_LINE_BYTES,
+  describeReadFailure,
+  guessFormat,
+  inputBytes,
+  listInputs,
+  overlongReason,
+  readCsvEvents,
+  readLinesFrom,
+  type CsvColumnMap,
+  type InputSource,
+  type LineBlock,
+  type RepeatedInput,
+} from '../ingest/index.js';
+import { InputError, Interrupted, RuntimeFailure } from '../errors.js';
 import type { Difficulty, LogFormat } from '../types.js';
-import { addInvalid, mergeAccumulators, newAccumulator, type Accumulator } from './accumulate.js';
-import { accumulateSample, addRecord, processChunk, type ChunkContext, type SampledItem } from './chunk.js';
+import { addFileIssue, mergeAccumulators, newAccumulator, type Accumulator, type FileIssue } from './accumulate.js';
+import {
+  accumulateSample,
+  addRecord,
+  duplicateReason,
+  findDuplicates,
+  processChunk,
+  sampleInvalid,
+  skipLine,
+  type ChunkContext,
+  type ChunkFormat,
+  type SampledItem,
+  type SkipEntry,
+} from './chunk.js';
 import { BottomK } from './sample.js';
 import { labelerFor } from './labelerFor.js';
 
@@ -30,14 +58,23 @@ export interface ScanOptions {
   /** Worker threads; default: one per core when the input is large, 0 = in-process. */
   workers?: number;
   onProgress?: (p: ScanProgress) => void;
+  /** Receives every skipped line (invalid, duplicate, file-level break) in input order: `--skipped`. */
+  onSkip?: (s: SkipEntry) => void;
+  /** Lines longer than this many bytes are skipped unread (default MAX_LINE_BYTES). */
+  maxLineBytes?: number;
   /** Stops reading (Ctrl-C): the scan throws Interrupted at the next chunk. */
   signal?: AbortSignal;
 }
 
 export interface ScanProgress {
+  /** Decompressed bytes read. */
   bytes: number;
   lines: number;
   file: string;
+  /** Bytes read from the inputs as stored (compressed when gzip). */
+  inputBytes: number;
+  /** The inputs' total size as stored, when known (not for stdin): progress = inputBytes / totalBytes. */
+  totalBytes?: number;
 }
 
 export interface ScanResult {
@@ -54,14 +91,22 @@ export interface WorkerInit {
   measured?: [string, Difficulty][];
   sampleSize?: number;
   seed?: number;
+  /** Send skipped lines back with each chunk (for --skipped). */
+  collectSkips?: boolean;
 }
-export type WorkerRequest = { type: 'chunk'; id: number; file: string; startLine: number; format: 'bedrock' | 'openai'; bytes: Uint8Array } | { type: 'finish' };
+export type WorkerRequest =
+  | { type: 'chunk'; seq: number; file: string; fileIndex: number; startLine: number; format: ChunkFormat; bytes: Uint8Array }
+  | { type: 'verdict'; seq: number; duplicates: number[] }
+  | { type: 'finish' };
 export type WorkerReply =
-  | { type: 'done'; id: number }
+  | { type: 'parsed'; seq: number; file: string; keys: string[]; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean }
+  | { type: 'done'; seq: number }
   | { type: 'result'; acc: Accumulator; sample?: { keys: number[]; items: SampledItem[]; seen: number } }
   | { type: 'error'; message: string; stack?: string };
 
 const CHUNK_BYTES = 1 << 20;
+/** The first bytes of a file that its format is detected from (up to FORMAT_SAMPLE_RECORDS records). */
+const SAMPLE_BYTES = 1 << 20;
 /**
  * A small young generation per worker keeps peak RSS flat (each isolate would
  * otherwise grow semi-spaces of tens of MB for JSON.parse garbage that dies
@@ -72,7 +117,8 @@ const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 const WORKER_MIN_BYTES = 16 << 20;
 
 export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
-  const inputs = await listInputs(opts.paths);
+  const repeated: RepeatedInput[] = [];
+  const inputs = await listInputs(opts.paths, repeated);
   const ctx: ChunkContext = {
     acc: newAccumulator(opts.groupBy),
     labeler: await labelerFor(opts.classifierFile),
@@ -81,25 +127,33 @@ export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
     sample: opts.sample ? new BottomK<SampledItem>(opts.sample.size) : undefined,
     seed: opts.sample?.seed,
     strict: opts.strict,
+    seen: new Set(),
+    onSkip: opts.onSkip,
   };
-  const pool = shouldUseWorkers(opts, inputs) ? new WorkerPool(workerCount(opts), opts, ctx) : undefined;
+  for (const r of repeated) {
+    const message = r.file === r.sameAs ? `${r.file} is given more than once: read once` : `${r.file} is the same file as ${r.sameAs}: read once`;
+    addFileIssue(ctx.acc, { file: r.file, kind: 'repeated-path', message });
+  }
+  const sink: BlockSink = shouldUseWorkers(opts, inputs) ? new WorkerPool(workerCount(opts), opts, ctx) : new InProcess(ctx);
   const formats: Partial<Record<LogFormat, number>> = {};
-  const progress = { bytes: 0, lines: 0, file: '' };
+  const sizes = inputs.map((i) => i.size);
+  const progress: ScanProgress = { bytes: 0, lines: 0, file: '', inputBytes: 0 };
+  if (sizes.every((s) => s !== undefined)) progress.totalBytes = sizes.reduce<number>((a, b) => a + b!, 0);
   try {
-    for (const input of inputs) {
+    for (const [index, input] of inputs.entries()) {
       progress.file = input.display;
-      const format = await scanFile(input, opts, ctx, pool, progress);
+      const format = await scanFile(input, index, opts, ctx, sink, progress);
       if (format) formats[format] = (formats[format] ?? 0) + 1;
     }
-    if (pool) await pool.finish();
+    await sink.finish();
   } finally {
-    pool?.terminate();
+    sink.terminate();
   }
   let acc = ctx.acc;
   let sample: ScanResult['sample'];
   if (ctx.sample && opts.sample) {
     const sampled = newAccumulator(opts.groupBy);
-    accumulateSample(sampled, ctx.sample.items);
+    accumulateSample(sampled, ctx.sample.items, opts.onSkip);
     sample = { size: ctx.sample.items.length, of: ctx.sample.seen + acc.read, seed: opts.sample.seed };
     // CSV rows are not bottom-k sampled (they are read whole): fold them in.
     acc = mergeAccumulators(sampled, acc);
@@ -107,74 +161,129 @@ export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
   return { acc, files: inputs.map((i) => i.display), formats, bytesRead: progress.bytes, sample };
 }
 
-async function scanFile(input: InputSource, opts: ScanOptions, ctx: ChunkContext, pool: WorkerPool | undefined, progress: ScanProgress): Promise<LogFormat | undefined> {
-  const stream = openInput(input);
-  let format: LogFormat | undefined = opts.format;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  let line = 1;
-  const decoder = new TextDecoder();
-  const flush = async (final: boolean): Promise<void> => {
-    if (pendingBytes === 0) return;
-    const buf = pending.length === 1 ? pending[0]! : Buffer.concat(pending, pendingBytes);
-    const cut = final ? buf.length : buf.lastIndexOf(10) + 1;
-    if (cut <= 0) return;
-    const head = buf.subarray(0, cut);
-    const rest = buf.subarray(cut);
-    pending = rest.length ? [Buffer.from(rest)] : [];
-    pendingBytes = rest.length;
-    const lines = countNewlines(head) + (final && head[head.length - 1] !== 10 ? 1 : 0);
-    const startLine = line;
-    line += lines;
-    progress.lines += lines;
-    const fmt = format as 'bedrock' | 'openai';
-    if (pool) await pool.send(input.display, startLine, fmt, head);
-    else processChunk(decoder.decode(head), input.display, startLine, fmt, ctx);
-    opts.onProgress?.(progress);
-  };
-  const chunks = (stream as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
-  try {
-    for (;;) {
+async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions, ctx: ChunkContext, sink: BlockSink, progress: ScanProgress): Promise<LogFormat | undefined> {
+  const maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
+  let garbage: number | undefined;
+  const bytes = inputBytes(input, {
+    onRawBytes: (n) => (progress.inputBytes += n),
+    onTrailingGarbage: (n) => (garbage = n),
+  });
+  let failure: InputReadError | undefined;
+  /** The next decompressed chunk; a break in the input (truncated, corrupt, not gzip) ends it and is kept in `failure`. */
+  const pull = async (): Promise<Buffer | undefined> => {
+    try {
       // Ctrl-C stops a read that waits for data too (a slow pipe, stdin).
-      const next = await (opts.signal ? orInterrupted(chunks.next(), opts.signal, progress) : chunks.next());
-      if (next.done) break;
+      const r = await (opts.signal ? orInterrupted(bytes.next(), opts.signal, progress) : bytes.next());
       if (opts.signal?.aborted) throw interrupted(progress);
-      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
-      progress.bytes += chunk.length;
-      if (format === undefined) format = detectFormat(chunk.subarray(0, 65536).toString('utf8'), input.display);
-      if (format === 'csv') {
-        // CSV quotes may span lines: csv-parse reads it whole, from the chunk already taken onwards.
-        const rest = Readable.from((async function* () {
-          yield chunk;
-          for (let n = await chunks.next(); !n.done; n = await chunks.next()) yield n.value;
-        })());
-        await scanCsv(rest, input.display, opts, ctx);
-        return 'csv';
+      if (r.done) return undefined;
+      progress.bytes += r.value.length;
+      return r.value;
+    } catch (e) {
+      if (e instanceof InputReadError && (e.kind === 'truncated' || e.kind === 'corrupt' || e.kind === 'not-gzip')) {
+        failure = e;
+        return undefined;
       }
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      if (pendingBytes >= CHUNK_BYTES) await flush(false);
+      throw e;
     }
-    await flush(true);
-  } catch (e) {
-    if (!isCorruptGzip(e)) {
-      if (e instanceof TokorError) throw e;
-      throw fsFailure(e, input.display, 'read');
+  };
+  const head: Buffer[] = [];
+  let format = opts.format;
+  let mixed = false;
+  if (format === undefined) {
+    let headBytes = 0;
+    while (headBytes < SAMPLE_BYTES) {
+      const b = await pull();
+      if (b === undefined) break;
+      head.push(b);
+      headBytes += b.length;
     }
-    // Keep every whole line before the break; the break itself is one counted skip.
-    if (opts.strict) throw new InputError(`truncated or corrupt gzip after line ${line - 1 + countNewlines(Buffer.concat(pending))}`, input.display);
-    await flush(false);
-    addInvalid(ctx.acc, input.display, line, 'truncated or corrupt gzip: the rest of the file is unreadable');
+    const all = Buffer.concat(head);
+    const guess = guessFormat(all.toString('utf8', 0, Math.min(all.length, SAMPLE_BYTES)), input.display);
+    format = guess.format;
+    mixed = guess.mixed;
+    if (mixed) {
+      const v = guess.votes;
+      fileIssue(ctx, sink, {
+        file: input.display,
+        kind: 'mixed-formats',
+        message: `${input.display} mixes Bedrock (${v.bedrock}) and OpenAI-style (${v.openai}) records in its first lines: each line is read in its own format`,
+      });
+    }
+  }
+  const rest = async function* (): AsyncGenerator<Buffer> {
+    yield* head;
+    for (let b = await pull(); b !== undefined; b = await pull()) yield b;
+  };
+  let linesRead: number;
+  if (format === 'csv') {
+    linesRead = await scanCsv(rest(), input.display, opts, ctx, sink, maxLineBytes);
+  } else {
+    const jf: ChunkFormat = mixed ? 'auto' : format;
+    const chunker = new LineChunker(CHUNK_BYTES, maxLineBytes);
+    const blocks: LineBlock[] = [];
+    const handle = async (): Promise<void> => {
+      for (const b of blocks) {
+        if (b.kind === 'overlong') {
+          const reason = overlongReason(b.bytes, maxLineBytes);
+          sink.local(() => (ctx.sample ? sampleInvalid(ctx, input.display, fileIndex, b.line, reason) : skipLine(ctx, input.display, b.line, reason)));
+          continue;
+        }
+        progress.lines += b.lines;
+        await sink.block(input.display, fileIndex, b.startLine, jf, b.bytes);
+        opts.onProgress?.(progress);
+      }
+      blocks.length = 0;
+    };
+    for await (const b of rest()) {
+      chunker.push(b, blocks);
+      await handle();
+    }
+    if (failure) chunker.endAtBreak(blocks);
+    else chunker.end(blocks);
+    await handle();
+    linesRead = chunker.nextLine - 1;
+  }
+  opts.onProgress?.(progress);
+  if (failure) {
+    const message = describeReadFailure(failure, input.display, linesRead);
+    if (opts.strict) throw new InputError(message);
+    const kind = failure.kind === 'not-gzip' ? 'not-gzip' : failure.kind === 'truncated' ? 'truncated' : 'corrupt';
+    fileIssue(ctx, sink, { file: input.display, kind, ...(kind === 'not-gzip' ? {} : { line: linesRead + 1 }), message });
+  }
+  if (garbage !== undefined) {
+    fileIssue(ctx, sink, {
+      file: input.display,
+      kind: 'trailing-garbage',
+      message: `${input.display} has ${garbage.toLocaleString('en-US')} byte${garbage === 1 ? '' : 's'} of trailing garbage after its gzip data: ignored, as gzip -d does`,
+    });
   }
   return format;
 }
 
-async function scanCsv(stream: NodeJS.ReadableStream, display: string, opts: ScanOptions, ctx: ChunkContext): Promise<void> {
-  for await (const ev of readCsvEvents(readLinesFrom(stream), display, { csvMap: opts.csvMap, strict: opts.strict })) {
-    if (opts.signal?.aborted) throw interrupted({ file: display, lines: ctx.acc.read, bytes: 0 });
-    if (ev.kind === 'skipped') addInvalid(ctx.acc, ev.skipped.source.file, ev.skipped.source.line, ev.skipped.reason);
+function fileIssue(ctx: ChunkContext, sink: BlockSink, issue: FileIssue): void {
+  sink.local(() => {
+    addFileIssue(ctx.acc, issue);
+    ctx.onSkip?.({ file: issue.file, line: issue.line ?? 0, kind: 'file', reason: issue.message });
+  });
+}
+
+/** Reads a CSV on this thread (its records may span lines); returns the number of physical lines read. */
+async function scanCsv(bytes: AsyncIterable<Buffer>, display: string, opts: ScanOptions, ctx: ChunkContext, sink: BlockSink, maxLineBytes: number): Promise<number> {
+  // Records of earlier files decide which of these rows are duplicates: let the workers catch up.
+  await sink.idle();
+  let last = 0;
+  const lines = (async function* () {
+    for await (const l of readLinesFrom(bytes, { maxLineBytes })) {
+      last = l.lineNo;
+      yield l;
+    }
+  })();
+  for await (const ev of readCsvEvents(lines, display, { csvMap: opts.csvMap, strict: opts.strict, maxLineBytes })) {
+    if (opts.signal?.aborted) throw interrupted({ file: display, lines: ctx.acc.read, bytes: 0, inputBytes: 0 });
+    if (ev.kind === 'skipped') skipLine(ctx, ev.skipped.source.file, ev.skipped.source.line, ev.skipped.reason);
     else addRecord(ev.record, ctx);
   }
+  return last;
 }
 
 function orInterrupted<T>(p: Promise<T>, signal: AbortSignal, progress: ScanProgress): Promise<T> {
@@ -199,20 +308,6 @@ function interrupted(p: ScanProgress): Interrupted {
   return new Interrupted(`interrupted while reading ${p.file} (after ${p.lines.toLocaleString('en-US')} lines): nothing was written`);
 }
 
-function isCorruptGzip(e: unknown): boolean {
-  const code = (e as NodeJS.ErrnoException).code;
-  const text = `${(e as Error).message} ${String((e as { cause?: { message?: string } }).cause?.message ?? '')}`;
-  return code === 'Z_BUF_ERROR' || code === 'Z_DATA_ERROR' || /unexpected end of file|incorrect header|truncated or corrupt gzip/i.test(text);
-}
-
-function countNewlines(buf: Uint8Array): number {
-  let n = 0;
-  let i = -1;
-  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
-  while ((i = b.indexOf(10, i + 1)) !== -1) n++;
-  return n;
-}
-
 function workerFile(): string | undefined {
   // Workers need the compiled .js; under vitest the sources are .ts and run in-process.
   const url = new URL('./worker.js', import.meta.url);
@@ -225,12 +320,8 @@ function shouldUseWorkers(opts: ScanOptions, inputs: InputSource[]): boolean {
   if (opts.workers !== undefined) return opts.workers > 0;
   let bytes = 0;
   for (const i of inputs) {
-    if (i.path === '-') return true;
-    try {
-      bytes += statSync(i.path).size;
-    } catch {
-      /* listInputs already checked it exists */
-    }
+    if (i.size === undefined) return true;
+    bytes += i.size;
   }
   return bytes >= WORKER_MIN_BYTES && os.availableParallelism() > 1;
 }
@@ -239,14 +330,54 @@ function workerCount(opts: ScanOptions): number {
   return opts.workers && opts.workers > 0 ? opts.workers : Math.max(1, os.availableParallelism());
 }
 
-/** Round-robin pool with at most two chunks in flight per worker. */
-class WorkerPool {
+/** Where blocks of lines go: processed here, or by worker threads. */
+interface BlockSink {
+  block(file: string, fileIndex: number, startLine: number, format: ChunkFormat, bytes: Buffer): Promise<void>;
+  /** Runs `fn` on this thread after every block handed over before it was accounted (input order). */
+  local(fn: () => void): void;
+  /** Resolves when every block handed over so far is accounted. */
+  idle(): Promise<void>;
+  /** Accounts everything and merges it into the context's accumulator. */
+  finish(): Promise<void>;
+  terminate(): void;
+}
+
+class InProcess implements BlockSink {
+  private readonly decoder = new TextDecoder();
+  constructor(private readonly ctx: ChunkContext) {}
+  block(file: string, fileIndex: number, startLine: number, format: ChunkFormat, bytes: Buffer): Promise<void> {
+    processChunk(this.decoder.decode(bytes), file, fileIndex, startLine, format, this.ctx);
+    return Promise.resolve();
+  }
+  local(fn: () => void): void {
+    fn();
+  }
+  idle(): Promise<void> {
+    return Promise.resolve();
+  }
+  finish(): Promise<void> {
+    return Promise.resolve();
+  }
+  terminate(): void {}
+}
+
+/**
+ * Round-robin pool with at most two chunks in flight per worker. Chunks and
+ * local steps get sequence numbers; the main thread handles each chunk's
+ * de-duplication keys and skipped lines strictly in that order (whatever
+ * order the workers finish in), so the first occurrence of a request wins and
+ * skips are reported in input order, as in-process.
+ */
+class WorkerPool implements BlockSink {
   private readonly workers: Worker[];
   private readonly inflight: number[];
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
   private next = 0;
-  private id = 0;
+  private seq = 0;
+  /** Sequence number of the next step to run, and the steps that wait for their turn. */
+  private turn = 0;
+  private readonly ready = new Map<number, () => void>();
 
   constructor(
     n: number,
@@ -259,37 +390,53 @@ class WorkerPool {
       measured: opts.measured ? [...opts.measured] : undefined,
       sampleSize: opts.sample?.size,
       seed: opts.sample?.seed,
+      collectSkips: opts.onSkip !== undefined && opts.sample === undefined,
     };
     this.workers = Array.from({ length: n }, () => new Worker(workerFile()!, { workerData: init, execArgv: [], resourceLimits: WORKER_LIMITS }));
     this.inflight = this.workers.map(() => 0);
     this.workers.forEach((w, i) => {
       w.on('message', (m: WorkerReply) => {
-        if (m.type === 'done') {
-          this.inflight[i]!--;
-          this.wake();
-        } else if (m.type === 'error') this.fail(new RuntimeFailure(`analyze worker failed: ${m.message}`));
+        if (m.type === 'parsed') {
+          if (!m.needsVerdict) this.release(i);
+          this.step(m.seq, () => this.onParsed(i, m));
+        } else if (m.type === 'done') this.release(i);
+        else if (m.type === 'error') this.fail(new RuntimeFailure(`analyze worker failed: ${m.message}`));
       });
       w.on('error', (e) => this.fail(new RuntimeFailure(`analyze worker failed: ${e.message}`)));
     });
   }
 
-  async send(file: string, startLine: number, format: 'bedrock' | 'openai', bytes: Buffer): Promise<void> {
+  async block(file: string, fileIndex: number, startLine: number, format: ChunkFormat, bytes: Buffer): Promise<void> {
     for (;;) {
       if (this.failure) throw this.failure;
       const i = this.pick();
       if (i >= 0) {
         this.inflight[i]!++;
+        const seq = this.seq++;
         // Copy into a transferable buffer of our own: the source may be a pooled slab.
         const own = new Uint8Array(bytes.length);
         own.set(bytes);
-        this.workers[i]!.postMessage({ type: 'chunk', id: this.id++, file, startLine, format, bytes: own } satisfies WorkerRequest, [own.buffer]);
+        this.workers[i]!.postMessage({ type: 'chunk', seq, file, fileIndex, startLine, format, bytes: own } satisfies WorkerRequest, [own.buffer]);
         return;
       }
-      await new Promise<void>((r) => this.waiters.push(r));
+      await this.wait();
     }
   }
 
+  local(fn: () => void): void {
+    this.step(this.seq++, fn);
+  }
+
+  async idle(): Promise<void> {
+    while (!(this.turn === this.seq && this.inflight.every((n) => n === 0))) {
+      if (this.failure) throw this.failure;
+      await this.wait();
+    }
+    if (this.failure) throw this.failure;
+  }
+
   async finish(): Promise<void> {
+    await this.idle();
     const results = await Promise.all(
       this.workers.map(
         (w) =>
@@ -310,6 +457,42 @@ class WorkerPool {
 
   terminate(): void {
     for (const w of this.workers) void w.terminate();
+  }
+
+  /** A chunk's keys and skips, in turn: mark keys seen, send the verdict, report skips (duplicates among them) in line order. */
+  private onParsed(worker: number, m: Extract<WorkerReply, { type: 'parsed' }>): void {
+    const duplicates = m.needsVerdict ? findDuplicates(this.ctx.seen!, m.keys) : [];
+    if (m.needsVerdict) this.workers[worker]!.postMessage({ type: 'verdict', seq: m.seq, duplicates } satisfies WorkerRequest);
+    const onSkip = this.ctx.onSkip;
+    if (!onSkip) return;
+    const entries = m.skips.concat(duplicates.map((i) => ({ file: m.file, line: m.lines[i]!, kind: 'duplicate' as const, reason: duplicateReason(m.ids[i]!) })));
+    if (duplicates.length > 0) entries.sort((a, b) => a.line - b.line);
+    for (const e of entries) onSkip(e);
+  }
+
+  /** Runs step `seq` when all steps before it have run. */
+  private step(seq: number, fn: () => void): void {
+    this.ready.set(seq, fn);
+    while (this.ready.has(this.turn)) {
+      const f = this.ready.get(this.turn)!;
+      this.ready.delete(this.turn);
+      this.turn++;
+      try {
+        f();
+      } catch (e) {
+        this.fail(e as Error);
+      }
+    }
+    this.wake();
+  }
+
+  private release(i: number): void {
+    this.inflight[i]!--;
+    this.wake();
+  }
+
+  private wait(): Promise<void> {
+    return new Promise<void>((r) => this.waiters.push(r));
   }
 
   private pick(): number {

@@ -1,11 +1,13 @@
 /**
  * Worker thread for `tokor analyze`: receives chunks of JSON-lines text
- * (transferred, not copied), accumulates, and returns its accumulator (and
- * its part of the sample) when asked to finish.
+ * (transferred, not copied), parses and labels them, and replies with the
+ * de-duplication keys and skipped lines of each; once the main thread's
+ * verdict on the keys arrives, accumulates the chunk. Returns its
+ * accumulator (and its part of the sample) when asked to finish.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { newAccumulator } from './accumulate.js';
-import { processChunk, type ChunkContext, type SampledItem } from './chunk.js';
+import { applyVerdict, processChunk, type ChunkContext, type DeferredChunk, type SampledItem, type SkipEntry } from './chunk.js';
 import { BottomK } from './sample.js';
 import { labelerFor } from './labelerFor.js';
 import type { WorkerInit, WorkerRequest, WorkerReply } from './scan.js';
@@ -13,6 +15,8 @@ import type { WorkerInit, WorkerRequest, WorkerReply } from './scan.js';
 const init = workerData as WorkerInit;
 const port = parentPort!;
 const decoder = new TextDecoder();
+const waiting = new Map<number, DeferredChunk>();
+let skips: SkipEntry[] = [];
 
 const ready = (async (): Promise<ChunkContext> => ({
   acc: newAccumulator(init.groupBy),
@@ -21,14 +25,24 @@ const ready = (async (): Promise<ChunkContext> => ({
   measured: init.measured ? new Map(init.measured) : undefined,
   sample: init.sampleSize ? new BottomK<SampledItem>(init.sampleSize) : undefined,
   seed: init.seed,
+  onSkip: init.collectSkips ? (s) => skips.push(s) : undefined,
 }))();
 
 port.on('message', (msg: WorkerRequest) => {
   void ready.then((ctx) => {
     try {
       if (msg.type === 'chunk') {
-        processChunk(decoder.decode(msg.bytes), msg.file, msg.startLine, msg.format, ctx);
-        port.postMessage({ type: 'done', id: msg.id } satisfies WorkerReply);
+        const deferred: DeferredChunk = { keys: [], lines: [], ids: [], items: [] };
+        skips = [];
+        processChunk(decoder.decode(msg.bytes), msg.file, msg.fileIndex, msg.startLine, msg.format, ctx, deferred);
+        const needsVerdict = deferred.keys.length > 0;
+        if (needsVerdict) waiting.set(msg.seq, deferred);
+        port.postMessage({ type: 'parsed', seq: msg.seq, file: msg.file, keys: deferred.keys, lines: deferred.lines, ids: deferred.ids, skips, needsVerdict } satisfies WorkerReply);
+      } else if (msg.type === 'verdict') {
+        const deferred = waiting.get(msg.seq)!;
+        waiting.delete(msg.seq);
+        applyVerdict(ctx.acc, deferred, msg.duplicates);
+        port.postMessage({ type: 'done', seq: msg.seq } satisfies WorkerReply);
       } else {
         const sample = ctx.sample ? { keys: ctx.sample.keys, items: ctx.sample.items, seen: ctx.sample.seen } : undefined;
         port.postMessage({ type: 'result', acc: ctx.acc, sample } satisfies WorkerReply);

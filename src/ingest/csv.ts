@@ -9,11 +9,12 @@
  * `prompt_tokens` follows OpenAI's convention (cached tokens included), so the
  * cache-read column is subtracted from it.
  */
-import { parse } from 'csv-parse';
-import { Readable } from 'node:stream';
+import { parse as parseCsv } from 'csv-parse/sync';
 import type { SourceLocation, TrafficEvent, TrafficRecord } from '../types.js';
 import { InputError, UsageError, at } from '../errors.js';
-import { RecordError, normalizeTimestamp, tokenCount } from './fields.js';
+import { RecordError, checkTokens, newTags, normalizeTimestamp, tokenCount } from './fields.js';
+import { overlongReason, type InputLine } from './inputs.js';
+import { MAX_LINE_BYTES } from './lineChunker.js';
 
 export const CSV_FIELDS = [
   'model',
@@ -204,9 +205,10 @@ export function csvRowToRecord(row: string[], cols: ResolvedColumns, loc: Source
   const record: TrafficRecord = {
     source: loc,
     modelId,
-    tags: {},
+    tags: newTags(),
     tokens: { input, output: count('output'), cacheRead, cacheWrite: count('cacheWrite') },
   };
+  checkTokens(record.tokens);
   const requestId = cell('requestId');
   if (requestId !== undefined) record.requestId = requestId;
   const region = cell('region');
@@ -233,71 +235,149 @@ export function csvRowToRecord(row: string[], cols: ResolvedColumns, loc: Source
   return record;
 }
 
-function csvReason(e: unknown): { reason: string; line?: number } {
-  const err = e as { message?: string; lines?: unknown };
-  const reason = (err.message ?? String(e)).replace(/\s+(on|at) line \d+$/, '');
-  return typeof err.lines === 'number' ? { reason, line: err.lines } : { reason };
+/** A record whose quoted field stays open longer than this many lines is taken as a broken quote. */
+export const MAX_RECORD_LINES = 1000;
+
+const PARSE_OPTIONS = { trim: true, relax_column_count: true, record_delimiter: '\n', skip_empty_lines: true } as const;
+
+function csvReason(e: unknown): string {
+  const err = e as { message?: string };
+  return (err.message ?? String(e)).replace(/\s+(on|at) line \d+/, '');
+}
+
+function countQuotes(s: string): number {
+  let n = 0;
+  for (let i = s.indexOf('"'); i >= 0; i = s.indexOf('"', i + 1)) n++;
+  return n;
+}
+
+/** The fields of one record's text (which may span lines inside quotes); a reason string when it is not one CSV record. */
+function splitRecord(text: string): string[] | string {
+  if (!text.includes('"')) {
+    const cells = text.split(',');
+    for (let i = 0; i < cells.length; i++) cells[i] = cells[i]!.trim();
+    return cells;
+  }
+  let rows: string[][];
+  try {
+    rows = parseCsv(text, PARSE_OPTIONS) as string[][];
+  } catch (e) {
+    return csvReason(e);
+  }
+  if (rows.length !== 1) return rows.length === 0 ? 'empty row' : `one line holds ${rows.length} CSV records`;
+  return rows[0]!;
 }
 
 /**
- * Events from the lines of a CSV file. Row errors (wrong column count, bad
- * numbers) are skipped with file:line, or thrown as InputError when `strict`.
+ * Events from the lines of a CSV file. Records are assembled from physical
+ * lines here, so one broken row never costs the rows after it: a quoted field
+ * may span lines, but when a line after an unclosed quote is a complete,
+ * usable row on its own (or the field stays open for MAX_RECORD_LINES lines,
+ * or to the end of the file), the quote is taken as broken — the opening line
+ * is skipped with its number and a reason, and reading resumes at the line
+ * after it. Each record is numbered by its first physical line; a carriage
+ * return inside a quoted field is part of the field, not a line break. Row
+ * errors (wrong column count, bad numbers) are skipped with file:line, or
+ * thrown as InputError when `strict`.
  */
 export async function* readCsvEvents(
-  lines: AsyncIterable<{ line: string; lineNo: number }>,
+  lines: AsyncIterable<InputLine>,
   display: string,
-  opts: { csvMap?: CsvColumnMap | undefined; strict?: boolean | undefined },
+  opts: { csvMap?: CsvColumnMap | undefined; strict?: boolean | undefined; maxLineBytes?: number | undefined },
 ): AsyncGenerator<TrafficEvent> {
   const strict = opts.strict === true;
   const map = opts.csvMap ?? { fields: {}, tags: {} };
-  const pending: TrafficEvent[] = [];
-  const parser = parse({
-    relax_column_count: false,
-    skip_empty_lines: true,
-    trim: true,
-    info: true,
-    skip_records_with_error: !strict,
-    on_skip: (err) => {
-      const { reason, line } = csvReason(err);
-      pending.push({ kind: 'skipped', skipped: { source: { file: display, line: line ?? 0 }, reason } });
-      return undefined;
-    },
-  });
-  const text = async function* (): AsyncGenerator<string> {
-    for await (const { line } of lines) yield `${line}\n`;
-  };
-  const source = Readable.from(text(), { objectMode: false });
-  source.on('error', (e) => parser.destroy(e));
-  source.pipe(parser);
-
+  const maxBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
   let cols: ResolvedColumns | undefined;
-  try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
-      if (cols === undefined) {
-        cols = resolveCsvColumns(
-          item.record.map((h) => h.trim()),
-          map,
-          display,
-        );
-        continue;
-      }
-      while (pending.length > 0) yield pending.shift()!;
-      const loc = { file: display, line: item.info.lines };
-      try {
-        yield { kind: 'record', record: csvRowToRecord(item.record, cols, loc) };
-      } catch (e) {
-        if (!(e instanceof RecordError)) throw e;
-        if (strict) throw new InputError(e.reason, at(display, loc.line));
-        yield { kind: 'skipped', skipped: { source: loc, reason: e.reason } };
-      }
-    }
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const { reason, line } = csvReason(e);
+  /** The lines of a record whose quote is still open. */
+  let open: { lines: InputLine[]; quotes: number; bytes: number } | undefined;
+  const queue: InputLine[] = [];
+  const out: TrafficEvent[] = [];
+
+  const skip = (line: number, reason: string): void => {
     if (strict) throw new InputError(reason, at(display, line));
-    pending.push({ kind: 'skipped', skipped: { source: { file: display, line: line ?? 0 }, reason } });
-  } finally {
-    source.destroy();
+    out.push({ kind: 'skipped', skipped: { source: { file: display, line }, reason } });
+  };
+  /** A complete record → its event (or the header). */
+  const take = (text: string, line: number): void => {
+    const fields = splitRecord(text);
+    if (typeof fields === 'string') return skip(line, fields);
+    if (cols === undefined) {
+      cols = resolveCsvColumns(fields, map, display);
+      return;
+    }
+    if (fields.length !== cols.header.length) return skip(line, `row has ${fields.length} column${fields.length === 1 ? '' : 's'}; the header has ${cols.header.length}`);
+    try {
+      out.push({ kind: 'record', record: csvRowToRecord(fields, cols, { file: display, line }) });
+    } catch (e) {
+      if (!(e instanceof RecordError)) throw e;
+      skip(line, e.reason);
+    }
+  };
+  /** Whether a line is a usable row on its own: then an open quote before it is broken, not a field spanning lines. */
+  const standsAlone = (text: string): boolean => {
+    if (cols === undefined || countQuotes(text) % 2 !== 0) return false;
+    const fields = splitRecord(text);
+    if (typeof fields === 'string' || fields.length !== cols.header.length) return false;
+    try {
+      csvRowToRecord(fields, cols, { file: display, line: 0 });
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  /** The open record was a broken quote: skip its first line, read the lines after it again. */
+  const breakOpen = (why: string): void => {
+    const o = open!;
+    open = undefined;
+    const first = o.lines[0]!;
+    // The line's own error says more ("Invalid Opening Quote … value is "a"") unless it is only that the quote stays open.
+    const alone = splitRecord(first.line);
+    skip(first.lineNo, typeof alone === 'string' && !alone.startsWith('Quote Not Closed') ? alone : `unclosed quote: ${why}`);
+    queue.unshift(...o.lines.slice(1));
+  };
+  const feed = (l: InputLine): void => {
+    if (l.overlong !== undefined) {
+      if (open) {
+        queue.unshift(l);
+        return breakOpen('a line after it is too long to read');
+      }
+      return skip(l.lineNo, overlongReason(l.overlong, maxBytes));
+    }
+    const q = countQuotes(l.line);
+    if (open === undefined) {
+      if (l.line.trim() === '') return;
+      if (q % 2 === 0) return take(l.line, l.lineNo);
+      open = { lines: [l], quotes: q, bytes: l.line.length };
+      return;
+    }
+    if (standsAlone(l.line)) {
+      queue.unshift(l);
+      return breakOpen(`line ${l.lineNo} is a complete row of its own, so the quote does not span lines`);
+    }
+    open.lines.push(l);
+    open.quotes += q;
+    open.bytes += l.line.length + 1;
+    if (open.quotes % 2 === 0) {
+      const o = open;
+      open = undefined;
+      return take(o.lines.map((x) => x.line).join('\n'), o.lines[0]!.lineNo);
+    }
+    if (open.lines.length >= MAX_RECORD_LINES || open.bytes > maxBytes) breakOpen(`still open ${open.lines.length} lines later`);
+  };
+  const drain = function* (): Generator<TrafficEvent> {
+    while (queue.length > 0) feed(queue.shift()!);
+    yield* out;
+    out.length = 0;
+  };
+
+  for await (const l of lines) {
+    feed(l);
+    yield* drain();
   }
-  while (pending.length > 0) yield pending.shift()!;
+  while (open !== undefined) {
+    breakOpen('the file ends before it is closed');
+    yield* drain();
+  }
+  yield* out;
 }

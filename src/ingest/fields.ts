@@ -62,6 +62,16 @@ export function tokenCount(v: unknown, field: string): number | undefined {
   return n;
 }
 
+/**
+ * Each count of a record must stay a safe integer after the parser combined
+ * fields (cache creation by TTL, cached tokens taken out of prompt tokens…),
+ * so sums over records can be exact. Throws RecordError otherwise.
+ */
+export function checkTokens(t: { input: number; output: number; cacheRead: number; cacheWrite: number }): void {
+  if (Number.isSafeInteger(t.input) && Number.isSafeInteger(t.output) && Number.isSafeInteger(t.cacheRead) && Number.isSafeInteger(t.cacheWrite)) return;
+  throw new RecordError(`token counts are too large (over ${Number.MAX_SAFE_INTEGER} in one record)`);
+}
+
 /** A positive whole number (max tokens, etc.), or undefined; never throws. */
 export function positiveInt(v: unknown): number | undefined {
   return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
@@ -159,10 +169,18 @@ export function capText(s: string | undefined): string | undefined {
   return s.length > TEXT_CAP ? s.slice(0, TEXT_CAP) : s;
 }
 
+/**
+ * An empty tag map. Tags are keyed by log data, so it has no prototype: a tag
+ * named `__proto__` or `constructor` is a tag like any other.
+ */
+export function newTags(): Record<string, string> {
+  return Object.create(null) as Record<string, string>;
+}
+
 /** Copies scalar values of a metadata object into string tags. */
 export function copyTags(into: Record<string, string>, meta: unknown): void {
   if (!isObject(meta)) return;
-  for (const k in meta) {
+  for (const k of Object.keys(meta)) {
     const v = meta[k];
     if (typeof v === 'string') into[k] = v;
     else if (typeof v === 'number' || typeof v === 'boolean') into[k] = String(v);

@@ -2,11 +2,31 @@
  * Traffic log readers: Bedrock model-invocation logs, OpenAI-style gateway
  * JSONL and CSV → a stream of TrafficEvents (records or counted skips).
  */
-export { type InputSource, listInputs, openInput, readLines, readLinesFrom, decompressStream, isLogFileName, LOG_EXTENSIONS, STDIN_DISPLAY, InputReadError } from './inputs.js';
-export { detectFormat, checkLogFormat } from './detectFormat.js';
-export { RecordError, TEXT_CAP, normalizeTimestamp } from './fields.js';
+export {
+  type InputSource,
+  type InputLine,
+  type InputReadKind,
+  type OpenInputHooks,
+  type RepeatedInput,
+  listInputs,
+  openInput,
+  inputBytes,
+  readLines,
+  readLinesFrom,
+  decompressStream,
+  describeReadFailure,
+  overlongReason,
+  isLogFileName,
+  LOG_EXTENSIONS,
+  STDIN_DISPLAY,
+  InputReadError,
+} from './inputs.js';
+export { LineChunker, MAX_LINE_BYTES, countNewlines, type LineBlock } from './lineChunker.js';
+export { gunzipMembers, GzipError, type GzipFailure } from './gunzip.js';
+export { detectFormat, guessFormat, checkLogFormat, FORMAT_SAMPLE_RECORDS, type FormatGuess } from './detectFormat.js';
+export { RecordError, TEXT_CAP, normalizeTimestamp, newTags } from './fields.js';
 export { parseBedrockRecord } from './parseBedrockRecord.js';
 export { parseOpenAIRecord } from './parseOpenAIRecord.js';
-export { parseJsonLine, jsonStart, JSON_RECORD_PARSERS, type JsonLineFormat } from './parseJsonLine.js';
-export { parseCsvMap, resolveCsvColumns, csvRowToRecord, readCsvEvents, type CsvColumnMap, type CsvField, CSV_FIELDS, DEFAULT_COLUMNS, DEFAULT_TAG_COLUMNS } from './csv.js';
+export { parseJsonLine, jsonStart, jsonKind, JSON_RECORD_PARSERS, type JsonLineFormat } from './parseJsonLine.js';
+export { parseCsvMap, resolveCsvColumns, csvRowToRecord, readCsvEvents, MAX_RECORD_LINES, type CsvColumnMap, type CsvField, CSV_FIELDS, DEFAULT_COLUMNS, DEFAULT_TAG_COLUMNS } from './csv.js';
 export { readTraffic, FORMAT_READERS, type ReadTrafficOptions } from './readTraffic.js';

@@ -28,6 +28,7 @@ import {
   positiveInt,
   str,
   systemText,
+  newTags,
   tokenCount,
   type JsonObject,
 } from './fields.js';
@@ -72,7 +73,7 @@ export function parseBedrockRecord(obj: unknown, loc: SourceLocation): TrafficRe
   const record: TrafficRecord = {
     source: loc,
     modelId,
-    tags: {},
+    tags: newTags(),
     tokens: { input: inTok ?? 0, output: outTok ?? 0, cacheRead: cacheRead ?? 0, cacheWrite: cacheWrite ?? 0 },
   };
   let problems: string[] | undefined;

@@ -5,11 +5,32 @@
  * threads), so it does one JSON.parse and one walk of the record.
  */
 import type { SourceLocation, TrafficEvent, TrafficRecord } from '../types.js';
-import { RecordError } from './fields.js';
+import { RecordError, checkTokens, isObject } from './fields.js';
 import { parseBedrockRecord } from './parseBedrockRecord.js';
 import { parseOpenAIRecord } from './parseOpenAIRecord.js';
 
 export type JsonLineFormat = 'bedrock' | 'openai';
+
+/**
+ * The JSON-lines format of one parsed record by its keys: Bedrock's
+ * (schemaType/modelId) or chat-completion ones (model, messages, choices,
+ * usage, request, LiteLLM's prompt_tokens/call_type); undefined for neither.
+ */
+export function jsonKind(obj: Record<string, unknown>): JsonLineFormat | undefined {
+  if (obj.schemaType === 'ModelInvocationLog' || typeof obj.modelId === 'string') return 'bedrock';
+  if (
+    Object.hasOwn(obj, 'model') ||
+    Object.hasOwn(obj, 'messages') ||
+    Object.hasOwn(obj, 'choices') ||
+    Object.hasOwn(obj, 'usage') ||
+    Object.hasOwn(obj, 'request') ||
+    Object.hasOwn(obj, 'prompt_tokens') ||
+    Object.hasOwn(obj, 'call_type')
+  ) {
+    return 'openai';
+  }
+  return undefined;
+}
 
 /** Registry of JSON-lines record parsers by log format. */
 export const JSON_RECORD_PARSERS: Record<JsonLineFormat, (obj: unknown, loc: SourceLocation) => TrafficRecord> = {
@@ -36,7 +57,11 @@ export function jsonStart(line: string): number {
   return brace > 0 && brace < 64 ? brace + 1 : 0;
 }
 
-export function parseJsonLine(format: JsonLineFormat, line: string, loc: SourceLocation): TrafficEvent {
+/**
+ * One line → one event. `format` 'auto' (files whose sample mixes formats)
+ * picks the parser per record by its keys, Bedrock when they say nothing.
+ */
+export function parseJsonLine(format: JsonLineFormat | 'auto', line: string, loc: SourceLocation): TrafficEvent {
   let obj: unknown;
   try {
     const start = jsonStart(line);
@@ -46,10 +71,13 @@ export function parseJsonLine(format: JsonLineFormat, line: string, loc: SourceL
     const hint = t === '{' || t === '[' ? ' (pretty-printed JSON? logs must have one record per line)' : '';
     return { kind: 'skipped', skipped: { source: loc, reason: cap(`malformed JSON: ${(e as Error).message}${hint}`) } };
   }
-  const parse = JSON_RECORD_PARSERS[format];
+  const kind = format === 'auto' ? (isObject(obj) ? jsonKind(obj) : undefined) ?? 'bedrock' : format;
+  const parse = Object.hasOwn(JSON_RECORD_PARSERS, kind) ? JSON_RECORD_PARSERS[kind] : undefined;
   if (parse === undefined) return { kind: 'skipped', skipped: { source: loc, reason: `unknown log format "${String(format)}"` } };
   try {
-    return { kind: 'record', record: parse(obj, loc) };
+    const record = parse(obj, loc);
+    checkTokens(record.tokens);
+    return { kind: 'record', record };
   } catch (e) {
     const reason = e instanceof RecordError ? e.reason : `unusable record: ${e instanceof Error ? e.message : String(e)}`;
     return { kind: 'skipped', skipped: { source: loc, reason: cap(reason) } };

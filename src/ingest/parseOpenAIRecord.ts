@@ -30,6 +30,7 @@ import {
   positiveInt,
   str,
   systemText,
+  newTags,
   tokenCount,
   type JsonObject,
 } from './fields.js';
@@ -54,7 +55,7 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
         ? metadata.usage_object
         : undefined;
 
-  const record: TrafficRecord = { source: loc, modelId: model, tags: {}, tokens: readTokens(obj, usage) };
+  const record: TrafficRecord = { source: loc, modelId: model, tags: newTags(), tokens: readTokens(obj, usage) };
   let problems: string[] | undefined;
   if (record.tokens.input < 0) {
     record.tokens.input = 0;

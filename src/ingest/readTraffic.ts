@@ -8,8 +8,9 @@
 import type { LogFormat, TrafficEvent } from '../types.js';
 import { InputError, at } from '../errors.js';
 import { type CsvColumnMap, readCsvEvents } from './csv.js';
-import { checkLogFormat, detectFormat } from './detectFormat.js';
-import { InputReadError, type InputSource, listInputs, readLines } from './inputs.js';
+import { FORMAT_SAMPLE_RECORDS, checkLogFormat, guessFormat } from './detectFormat.js';
+import { InputReadError, describeReadFailure, type InputLine, type InputSource, listInputs, overlongReason, readLines } from './inputs.js';
+import { MAX_LINE_BYTES } from './lineChunker.js';
 import { parseJsonLine } from './parseJsonLine.js';
 
 export interface ReadTrafficOptions {
@@ -20,23 +21,31 @@ export interface ReadTrafficOptions {
   strict?: boolean;
   /** Called as each file starts (progress). */
   onFile?: (file: string) => void;
+  /** Lines longer than this are skipped with a reason (default MAX_LINE_BYTES). */
+  maxLineBytes?: number;
 }
 
-type Line = { line: string; lineNo: number };
+type Line = InputLine;
 
 interface ReaderContext {
   display: string;
   strict: boolean;
   csvMap: CsvColumnMap | undefined;
+  /** JSON-lines files whose sample mixes formats are read per line ('auto'). */
+  mixed: boolean;
+  maxLineBytes: number;
 }
 
 type FormatReader = (lines: AsyncIterable<Line>, ctx: ReaderContext) => AsyncIterable<TrafficEvent>;
 
 function jsonLinesReader(format: 'bedrock' | 'openai'): FormatReader {
   return async function* (lines, ctx) {
-    for await (const { line, lineNo } of lines) {
-      if (isBlank(line)) continue;
-      const ev = parseJsonLine(format, line, { file: ctx.display, line: lineNo });
+    for await (const { line, lineNo, overlong } of lines) {
+      const loc = { file: ctx.display, line: lineNo };
+      let ev: TrafficEvent;
+      if (overlong !== undefined) ev = { kind: 'skipped', skipped: { source: loc, reason: overlongReason(overlong, ctx.maxLineBytes) } };
+      else if (isBlank(line)) continue;
+      else ev = parseJsonLine(ctx.mixed ? 'auto' : format, line, loc);
       if (ctx.strict && ev.kind === 'skipped') throw new InputError(ev.skipped.reason, at(ctx.display, lineNo));
       yield ev;
     }
@@ -47,7 +56,7 @@ function jsonLinesReader(format: 'bedrock' | 'openai'): FormatReader {
 export const FORMAT_READERS: Record<LogFormat, FormatReader> = {
   bedrock: jsonLinesReader('bedrock'),
   openai: jsonLinesReader('openai'),
-  csv: (lines, ctx) => readCsvEvents(lines, ctx.display, { csvMap: ctx.csvMap, strict: ctx.strict }),
+  csv: (lines, ctx) => readCsvEvents(lines, ctx.display, { csvMap: ctx.csvMap, strict: ctx.strict, maxLineBytes: ctx.maxLineBytes }),
 };
 
 function isBlank(line: string): boolean {
@@ -64,8 +73,8 @@ class GuardedLines {
   lastLine = 0;
   private readonly it: AsyncIterator<Line>;
   private readonly head: Line[] = [];
-  constructor(src: InputSource) {
-    this.it = readLines(src)[Symbol.asyncIterator]();
+  constructor(src: InputSource, maxLineBytes: number) {
+    this.it = readLines(src, { maxLineBytes })[Symbol.asyncIterator]();
   }
   private async next(): Promise<Line | undefined> {
     if (this.failure !== undefined) return undefined;
@@ -82,14 +91,19 @@ class GuardedLines {
       throw e;
     }
   }
-  /** Reads ahead to the first non-blank line; returns it (or '' at end of input). */
+  /** Reads ahead up to the first FORMAT_SAMPLE_RECORDS non-blank lines (or SAMPLE_BYTES); returns their text. */
   async sample(): Promise<string> {
-    for (;;) {
+    const texts: string[] = [];
+    let bytes = 0;
+    while (texts.length < FORMAT_SAMPLE_RECORDS && bytes < SAMPLE_BYTES) {
       const l = await this.next();
-      if (l === undefined) return '';
+      if (l === undefined) break;
       this.head.push(l);
-      if (!isBlank(l.line)) return l.line;
+      if (l.overlong !== undefined || isBlank(l.line)) continue;
+      texts.push(l.line);
+      bytes += l.line.length;
     }
+    return texts.join('\n');
   }
   async *lines(): AsyncGenerator<Line> {
     while (this.head.length > 0) yield this.head.shift()!;
@@ -97,25 +111,26 @@ class GuardedLines {
   }
 }
 
+/** Sampled text for format detection, at most (whole lines). */
+const SAMPLE_BYTES = 1 << 20;
+
 /** TrafficEvents from every input, in order. Empty input → zero events (the caller decides). */
 export async function* readTraffic(paths: string[], opts: ReadTrafficOptions = {}): AsyncIterable<TrafficEvent> {
   const forced = opts.format === undefined ? undefined : checkLogFormat(opts.format);
   const inputs = await listInputs(paths);
   const strict = opts.strict === true;
+  const maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
   for (const src of inputs) {
     opts.onFile?.(src.display);
-    const guarded = new GuardedLines(src);
-    const sample = await guarded.sample();
-    const format = forced ?? detectFormat(sample, src.path === '-' ? '' : src.path);
-    yield* FORMAT_READERS[format](guarded.lines(), { display: src.display, strict, csvMap: opts.csvMap });
+    const guarded = new GuardedLines(src, maxLineBytes);
+    const guess = forced === undefined ? guessFormat(await guarded.sample(), src.path === '-' ? '' : src.path) : undefined;
+    const format = forced ?? guess!.format;
+    yield* FORMAT_READERS[format](guarded.lines(), { display: src.display, strict, csvMap: opts.csvMap, mixed: guess?.mixed === true, maxLineBytes });
     if (guarded.failure !== undefined) {
       if (strict) throw guarded.failure;
       yield {
         kind: 'skipped',
-        skipped: {
-          source: { file: src.display, line: guarded.lastLine + 1 },
-          reason: `${guarded.failure.reason}; ${guarded.lastLine} line(s) read before it`,
-        },
+        skipped: { source: { file: src.display, line: guarded.lastLine + 1 }, reason: describeReadFailure(guarded.failure, src.display, guarded.lastLine) },
       };
     }
   }

@@ -47,7 +47,17 @@ function picoRates(p: ModelPrice): PicoRates {
   return r;
 }
 
-function count(n: number, what: string): bigint {
+/**
+ * Token counts to price: numbers, or bigints for totals past 2^53 (sums over
+ * many requests stay exact; see analyze's accumulator).
+ */
+export type TokenAmounts = { [K in keyof TokenCounts]: number | bigint };
+
+function count(n: number | bigint, what: string): bigint {
+  if (typeof n === 'bigint') {
+    if (n < 0n) throw new RangeError(`${what} token count must be a non-negative integer, got ${n}`);
+    return n;
+  }
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`${what} token count must be a non-negative integer, got ${n}`);
   return BigInt(n);
 }
@@ -59,14 +69,14 @@ function times(tokens: bigint, rate: Money, halve: boolean): Money {
 }
 
 /** The cost of one request, part by part, with the fallbacks that applied. */
-export function priceTokens(tokens: TokenCounts, price: ModelPrice, opts: CostOptions = {}): CostBreakdown {
+export function priceTokens(tokens: TokenAmounts, price: ModelPrice, opts: CostOptions = {}): CostBreakdown {
   const out: CostBreakdown = { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n, total: 0n, notes: [] };
   out.total = compute(tokens, price, opts, out);
   return out;
 }
 
 /** The cost of one request in picodollars (see priceTokens for the rules and notes). Runs per record: no allocation. */
-export function costOf(tokens: TokenCounts, price: ModelPrice, opts?: CostOptions): Money {
+export function costOf(tokens: TokenAmounts, price: ModelPrice, opts?: CostOptions): Money {
   const fast = computeNumber(tokens, price, opts ?? {});
   return fast === undefined ? compute(tokens, price, opts ?? {}, undefined) : BigInt(fast);
 }
@@ -76,8 +86,9 @@ export function costOf(tokens: TokenCounts, price: ModelPrice, opts?: CostOption
  * sum stay below 2^53 (about $9,007 per request); undefined past that or for bad
  * counts, and compute() answers instead.
  */
-function computeNumber(t: TokenCounts, price: ModelPrice, opts: CostOptions): number | undefined {
+function computeNumber(t: TokenAmounts, price: ModelPrice, opts: CostOptions): number | undefined {
   const { input, output, cacheRead, cacheWrite } = t;
+  if (typeof input !== 'number' || typeof output !== 'number' || typeof cacheRead !== 'number' || typeof cacheWrite !== 'number') return undefined;
   if (!(Number.isSafeInteger(input) && Number.isSafeInteger(output) && Number.isSafeInteger(cacheRead) && Number.isSafeInteger(cacheWrite))) return undefined;
   if (input < 0 || output < 0 || cacheRead < 0 || cacheWrite < 0) return undefined;
   const r = picoRates(price).num;
@@ -100,7 +111,7 @@ function computeNumber(t: TokenCounts, price: ModelPrice, opts: CostOptions): nu
   return sum <= Number.MAX_SAFE_INTEGER ? sum : undefined;
 }
 
-function compute(tokens: TokenCounts, price: ModelPrice, opts: CostOptions, out: CostBreakdown | undefined): Money {
+function compute(tokens: TokenAmounts, price: ModelPrice, opts: CostOptions, out: CostBreakdown | undefined): Money {
   const r = picoRates(price);
   const inTok = count(tokens.input, 'input');
   const outTok = count(tokens.output, 'output');

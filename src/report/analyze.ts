@@ -30,7 +30,7 @@ function periodText(r: AnalyzeReport): string {
 
 function recordsLine(r: AnalyzeReport): string {
   const x = r.records;
-  return `read ${int(x.read)} · priced ${int(x.priced)} · unpriced ${int(x.unpriced)} · failed ${int(x.failed)} · invalid ${int(x.invalid)}`;
+  return `read ${int(x.read)} · priced ${int(x.priced)} · unpriced ${int(x.unpriced)} · failed ${int(x.failed)} · invalid ${int(x.invalid)}${x.duplicates ? ` · duplicates dropped ${int(x.duplicates)}` : ''}`;
 }
 
 function tokensLine(r: AnalyzeReport): string {
@@ -150,10 +150,16 @@ function problemLines(r: AnalyzeReport): string[] {
   if (r.unpricedModels.length) {
     out.push('', `Unpriced models (not in any cost figure; add them with --catalog): ${r.unpricedModels.map((u) => `${u.model} (${int(u.requests)})`).join(', ')}`);
   }
+  if (r.fileIssues.length) {
+    out.push('', 'Files:');
+    for (const f of r.fileIssues) out.push(`  ${f.message}`);
+  }
   if (r.records.invalid) {
     out.push('', `Skipped ${int(r.records.invalid)} invalid record${r.records.invalid === 1 ? '' : 's'}: ${r.invalid.reasons.map((x) => `${x.reason} (${int(x.count)})`).join('; ')}`);
+    if (r.records.invalid > r.invalid.examples.length) out.push(`  the first ${r.invalid.examples.length} with file:line (--skipped FILE lists every one):`);
     for (const e of r.invalid.examples) out.push(`  ${e.file}:${e.line}: ${e.reason}`);
   }
+  if (r.records.duplicates) out.push('', `Dropped ${int(r.records.duplicates)} duplicate record${r.records.duplicates === 1 ? '' : 's'} (the same request ID, model and tokens as one already counted)`);
   if (r.records.failed) out.push('', `Failed calls (zero cost, counted apart): ${r.failedByCode.map((f) => `${f.code} ${int(f.count)}`).join(', ')}`);
   if (r.problems.length) out.push('', `Kept with problems: ${r.problems.map((p) => `${p.problem} (${int(p.count)})`).join(', ')}`);
   if (r.priceNotes.length) out.push('', 'Price notes:', ...r.priceNotes.slice(0, 5).map((n) => `  ${n}`));

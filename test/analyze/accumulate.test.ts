@@ -44,7 +44,7 @@ describe('accumulator', () => {
     const acc = newAccumulator([]);
     addInvalid(acc, 'f', 1, 'malformed JSON: Unexpected token } in JSON at position 82');
     addInvalid(acc, 'f', 2, 'malformed JSON: Unexpected token } in JSON at position 7');
-    expect(Object.values(acc.invalidReasons)).toEqual([2]);
+    expect([...acc.invalidReasons.values()]).toEqual([2]);
     expect(acc.invalidExamples[1]!.reason).toMatch(/position 7/);
     expect(reasonKey('input.inputTokenCount is negative (-5)')).toBe('input.inputTokenCount is negative (…)');
   });

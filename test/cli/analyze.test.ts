@@ -20,7 +20,8 @@ describe('tokor analyze (built CLI)', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.schemaVersion).toBe(1);
-    expect(j.records).toEqual({ read: 6, valid: 3, priced: 2, unpriced: 1, failed: 1, invalid: 2 });
+    expect(j.records).toEqual({ read: 6, valid: 3, priced: 2, unpriced: 1, failed: 1, invalid: 2, duplicates: 0 });
+    expect(j.fileIssues).toEqual([]);
     expect(j.tokens).toEqual({ input: 2_001_000, output: 1_000_100, cacheRead: 0, cacheWrite: 0 });
     // Nova Lite $0.06/$0.24 per 1M: 2 × (1M in + 0.5M out) = 2 × $0.18.
     expect(j.cost.actual).toBe(0.36);
@@ -47,13 +48,17 @@ describe('tokor analyze (built CLI)', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('keeps the whole lines of a truncated gzip and counts the break as one skip', async () => {
+  it('keeps the whole lines of a truncated gzip and says at file level where it breaks off', async () => {
     const r = await runCli(['analyze', 'fixtures/analyze/truncated.json.gz', '--tiers', TIERS, '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.records.valid).toBe(58);
-    expect(j.records.invalid).toBe(1);
-    expect(j.invalid.examples[0]).toEqual({ file: 'fixtures/analyze/truncated.json.gz', line: 59, reason: 'truncated or corrupt gzip: the rest of the file is unreadable' });
+    expect(j.records.invalid).toBe(0);
+    const message = 'fixtures/analyze/truncated.json.gz is truncated after line 58; the rest of the file was not read';
+    expect(j.fileIssues).toEqual([{ file: 'fixtures/analyze/truncated.json.gz', kind: 'truncated', line: 59, message }]);
+    const table = await runCli(['analyze', 'fixtures/analyze/truncated.json.gz', '--tiers', TIERS]);
+    expect(table.stdout).toContain(message);
+    expect(table.stdout).not.toMatch(/Skipped 1 invalid/);
   });
 
   it('reads a CSV from stdin without losing its header', async () => {
@@ -75,8 +80,8 @@ describe('tokor analyze (built CLI)', () => {
   });
 
   it.each([
-    [['fixtures/analyze/truncated-early.json.gz'], /truncated-early\.json\.gz.*truncated or corrupt gzip/],
-    [['fixtures/analyze/truncated.json.gz', '--strict'], /truncated\.json\.gz: truncated or corrupt gzip after line 58/],
+    [['fixtures/analyze/truncated-early.json.gz'], /no records found: fixtures\/analyze\/truncated-early\.json\.gz is truncated before the end of its first line; nothing of it could be read/],
+    [['fixtures/analyze/truncated.json.gz', '--strict'], /^tokor: fixtures\/analyze\/truncated\.json\.gz is truncated after line 58; the rest of the file was not read$/m],
     [['fixtures/analyze/empty.jsonl'], /empty/],
     [['fixtures/analyze/no-logs'], /no-logs/],
     [['fixtures/analyze/csv/missing-column.csv', '--map', 'model=model_id,input=prompt_tokens,output=completion_tokens'], /missing-column\.csv.*prompt_tokens/],

@@ -89,7 +89,7 @@ describe('CSV traffic', () => {
       [7, 7],
     ]);
     expect(skipsOf(evs).map((s) => [s.source.line, s.reason])).toEqual([
-      [3, 'Invalid Record Length: expect 3, got 2'],
+      [3, 'row has 2 columns; the header has 3'],
       [4, 'column "input_tokens" is not a number ("abc")'],
       [5, 'column "input_tokens" is negative (-5)'],
       [6, 'column "model" (model) is empty'],
@@ -98,7 +98,7 @@ describe('CSV traffic', () => {
 
   it('strict mode stops at the first bad row with file:line', async () => {
     const file = fixture('bad-rows.csv');
-    await expect(collect(readTraffic([file], { strict: true }))).rejects.toThrow(`${file}:3: Invalid Record Length: expect 3, got 2`);
+    await expect(collect(readTraffic([file], { strict: true }))).rejects.toThrow(`${file}:3: row has 2 columns; the header has 3`);
     const f2 = join(dir, 'neg.csv');
     await writeFile(f2, 'model,input_tokens,output_tokens\nm,1,1\nm,-1,1\n');
     await expect(collect(readTraffic([f2], { strict: true }))).rejects.toThrow(`${f2}:3: column "input_tokens" is negative (-1)`);
@@ -109,7 +109,7 @@ describe('CSV traffic', () => {
     await writeFile(f, 'model,input_tokens,output_tokens\nm,1,1\n"m,2,2\n');
     const evs = await collect(readTraffic([f]));
     expect(recordsOf(evs)).toHaveLength(1);
-    expect(skipsOf(evs)).toEqual([{ source: { file: f, line: 3 }, reason: 'Quote Not Closed: the parsing is finished with an opening quote' }]);
+    expect(skipsOf(evs)).toEqual([{ source: { file: f, line: 3 }, reason: 'unclosed quote: the file ends before it is closed' }]);
   });
 
   it('header only, or an empty CSV, gives zero events; unparseable timestamps are kept as problems', async () => {

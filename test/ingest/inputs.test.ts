@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { decompressStream, isLogFileName, listInputs, openInput, readLines, readLinesFrom } from '../../src/ingest/index.js';
+import { InputReadError, decompressStream, isLogFileName, listInputs, openInput, readLines, readLinesFrom } from '../../src/ingest/index.js';
 import { collect, fixture } from './helpers.js';
 
 let dir: string;
@@ -50,7 +50,7 @@ describe('listInputs', () => {
     const f = join(dir, 'traffic.txt');
     await writeFile(f, '{}\n');
     expect(await listInputs([f, '-'])).toEqual([
-      { path: f, display: f },
+      { path: f, display: f, size: 3 },
       { path: '-', display: '<stdin>' },
     ]);
   });
@@ -84,13 +84,16 @@ describe('listInputs', () => {
 });
 
 describe('openInput and readLines', () => {
-  it('detects gzip by magic bytes, not by name', async () => {
+  it('detects gzip by magic bytes, not by name; a file named .gz that is not gzip is not read', async () => {
     const plain = await text(openInput({ path: fixture('bedrock-bodies.jsonl'), display: 'plain' }));
     const gz = await text(openInput({ path: fixture('bodies-gzip-no-extension.jsonl'), display: 'gz' }));
     expect(gz).toBe(plain);
     const notGz = join(dir, 'plain.json.gz');
     await writeFile(notGz, '{"a":1}\n');
-    expect(await text(openInput({ path: notGz, display: notGz }))).toBe('{"a":1}\n');
+    const err = await text(openInput({ path: notGz, display: notGz })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputReadError);
+    expect((err as InputReadError).kind).toBe('not-gzip');
+    expect((err as Error).message).toBe(`${notGz}: not gzip (it does not start with the gzip signature 1f 8b): the file was not read; decompress it or fix its name`);
   });
 
   it('a truncated gzip is an InputError naming the file', async () => {
@@ -98,7 +101,7 @@ describe('openInput and readLines', () => {
     const read = collect(readLines({ path: f, display: 'logs/truncated.jsonl.gz' }));
     await expect(read).rejects.toThrow(InputError);
     await expect(collect(readLines({ path: f, display: 'logs/truncated.jsonl.gz' }))).rejects.toThrow(
-      /^logs\/truncated\.jsonl\.gz: truncated or corrupt gzip \(unexpected end of file\)$/,
+      /^logs\/truncated\.jsonl\.gz: truncated gzip \(unexpected end of file\)$/,
     );
   });
 
@@ -107,7 +110,7 @@ describe('openInput and readLines', () => {
     const bad = Buffer.from(gzipSync('{"a":1}\n'.repeat(100)));
     bad.writeUInt32LE((bad.readUInt32LE(bad.length - 8) ^ 0xffffffff) >>> 0, bad.length - 8); // wrong CRC32
     await writeFile(f, bad);
-    await expect(collect(readLines({ path: f, display: f }))).rejects.toThrow(/truncated or corrupt gzip/);
+    await expect(collect(readLines({ path: f, display: f }))).rejects.toThrow(`${f}: corrupt gzip (CRC-32 mismatch)`);
   });
 
   it('a file that disappears is an InputError naming it', async () => {

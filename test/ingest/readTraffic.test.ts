@@ -72,8 +72,8 @@ describe('readTraffic', () => {
     expect(recs.length).toBeLessThan(11);
     expect(skips).toHaveLength(1);
     expect(skips[0]!.source).toEqual({ file, line: recs.length + 1 });
-    expect(skips[0]!.reason).toBe(`truncated or corrupt gzip (unexpected end of file); ${recs.length} line(s) read before it`);
-    await expect(collect(readTraffic([file], { strict: true }))).rejects.toThrow(`${file}: truncated or corrupt gzip (unexpected end of file)`);
+    expect(skips[0]!.reason).toBe(`${file} is truncated after line ${recs.length}; the rest of the file was not read`);
+    await expect(collect(readTraffic([file], { strict: true }))).rejects.toThrow(`${file}: truncated gzip (unexpected end of file)`);
   });
 
   it('detects the format per file in a mixed directory, and reports each file as it starts', async () => {

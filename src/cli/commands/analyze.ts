@@ -24,6 +24,7 @@ export function defineAnalyze(program: Command): void {
     .option('--profile <name>', 'AWS profile for --cost-explorer live')
     .option('--endpoint-url <url>', 'Cost Explorer endpoint for --cost-explorer live')
     .option('--strict', 'stop at the first bad record (exit 2)')
+    .option('--skipped <file>', 'write every skipped line (file, line, kind, reason) to FILE: JSON lines, or CSV when FILE ends in .csv')
     .option('--workers <n>', 'worker threads (default: one per core for large inputs; 0 = none)', nonNegativeInt)
     .addOption(new Option('--format <format>', 'output format').choices(ANALYZE_FORMATS).default('table'))
     .option('--out <file>', 'write the report to a file instead of stdout')
@@ -60,6 +61,7 @@ export interface AnalyzeFlags {
   profile?: string;
   endpointUrl?: string;
   strict?: boolean;
+  skipped?: string;
   workers?: number;
   format: (typeof ANALYZE_FORMATS)[number];
   out?: string;

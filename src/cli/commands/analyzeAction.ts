@@ -12,6 +12,8 @@ import { UNTAGGED } from '../../analyze/facts.js';
 import { checkOutputs, emit, note, startProgress } from '../output.js';
 import { trapInterrupt } from '../interrupt.js';
 import { parseTiersFlag } from '../flags.js';
+import { analyzeProgressText } from '../progress.js';
+import { openSkippedFile } from '../../artifacts/skipped.js';
 import type { AnalyzeFlags } from './analyze.js';
 
 export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Promise<number> {
@@ -21,6 +23,7 @@ export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Prom
   const tiers = flags.tiers ? parseTiersFlag(flags.tiers) : tiersOf(config);
   const inputs = paths.length ? paths : [SAMPLE_LOGS];
   await checkOutputs([{ file: flags.out, flag: '--out' }]);
+  const skipped = flags.skipped ? await openSkippedFile(flags.skipped) : undefined;
   const progress = await startProgress('reading logs…', flags.format);
   // Ctrl-C stops reading; the scan throws Interrupted (exit 130). A second Ctrl-C exits at once.
   const interrupt = trapInterrupt({ stopping: 'stopping: no more reading', say: (line) => progress.note(line) });
@@ -47,14 +50,13 @@ export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Prom
       workers: flags.workers,
       confidence: flags.confidence,
       signal: interrupt.signal,
-      onProgress: (p) => {
-        const s = (Date.now() - started) / 1000;
-        progress.update(`${p.file}: ${p.lines.toLocaleString('en-US')} records, ${Math.round(p.lines / Math.max(s, 0.001)).toLocaleString('en-US')} records/s, ${(p.bytes / 1e6 / Math.max(s, 0.001)).toFixed(0)} MB/s`);
-      },
+      onProgress: (p) => progress.update(analyzeProgressText(p, Date.now() - started)),
+      onSkip: skipped?.write,
     });
   } finally {
     progress.stop();
     interrupt.dispose();
+    await skipped?.close();
   }
   if (flags.costExplorer) {
     const { attachReconciliation } = await import('./analyzeCosts.js');

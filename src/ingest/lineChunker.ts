@@ -1,0 +1,138 @@
+/**
+ * Cuts a byte stream into blocks of whole lines in linear time and bounded
+ * memory. Every byte is scanned for newlines once (each chunk when it
+ * arrives, never the pending buffer again) and copied at most once more (when
+ * a block is joined), so a line without a newline costs what its bytes cost.
+ * A line longer than `maxLineBytes` is never held whole: its bytes are dropped
+ * as they arrive and it comes out as an `overlong` event with its number and
+ * length, so the reader can report it as a skipped line.
+ */
+
+/** Lines longer than this many bytes are skipped with a reason (see docs/analyze.md). */
+export const MAX_LINE_BYTES = 32 * 1024 * 1024;
+
+export type LineBlock =
+  /** Whole lines `startLine`…; ends with a newline except the last block of a stream. */
+  | { kind: 'lines'; bytes: Buffer; startLine: number; lines: number }
+  /** Line `line` had `bytes` bytes (at least; counted up to its newline or the end). */
+  | { kind: 'overlong'; line: number; bytes: number };
+
+export function countNewlines(buf: Uint8Array): number {
+  let n = 0;
+  let i = -1;
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+  while ((i = b.indexOf(10, i + 1)) !== -1) n++;
+  return n;
+}
+
+export class LineChunker {
+  /** The number of the next line to come out. */
+  nextLine = 1;
+  private parts: Buffer[] = [];
+  private size = 0;
+  /** Offset in the pending bytes just after their last newline (0: none). */
+  private cut = 0;
+  /** While dropping an overlong line: its number and the bytes seen so far. */
+  private skipping: { line: number; bytes: number } | undefined;
+  private atStart = true;
+
+  /**
+   * @param minBlock whole lines are held back until at least this many bytes are pending (0: every chunk's whole lines at once)
+   */
+  constructor(
+    private readonly minBlock: number,
+    readonly maxLineBytes: number = MAX_LINE_BYTES,
+  ) {}
+
+  /** The pending bytes of an unfinished line (and of lines held back for a fuller block). */
+  get pendingBytes(): number {
+    return this.size;
+  }
+
+  push(chunk: Buffer, out: LineBlock[] = []): LineBlock[] {
+    if (this.atStart && chunk.length > 0) {
+      this.atStart = false;
+      // A UTF-8 byte-order mark is not part of the first line.
+      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
+    }
+    while (chunk.length > 0) {
+      if (this.skipping) {
+        const nl = chunk.indexOf(10);
+        if (nl < 0) {
+          this.skipping.bytes += chunk.length;
+          return out;
+        }
+        this.skipping.bytes += nl;
+        out.push({ kind: 'overlong', line: this.skipping.line, bytes: this.skipping.bytes });
+        this.skipping = undefined;
+        this.nextLine++;
+        chunk = chunk.subarray(nl + 1);
+        continue;
+      }
+      const partial = this.size - this.cut;
+      if (partial + chunk.length > this.maxLineBytes) {
+        // Rare: walk this chunk line by line so no line longer than the limit is kept.
+        const nl = chunk.indexOf(10);
+        if (nl >= 0 && partial + nl <= this.maxLineBytes) {
+          this.append(chunk.subarray(0, nl + 1), nl);
+          chunk = chunk.subarray(nl + 1);
+          continue;
+        }
+        if (this.cut > 0) out.push(this.take(this.cut));
+        this.skipping = { line: this.nextLine, bytes: this.size };
+        this.parts = [];
+        this.size = 0;
+        continue;
+      }
+      this.append(chunk, chunk.lastIndexOf(10));
+      chunk = chunk.subarray(chunk.length);
+      if (this.cut > 0 && this.size >= this.minBlock) out.push(this.take(this.cut));
+    }
+    return out;
+  }
+
+  /** The rest at the end of the stream: the last line (without a newline) or the overlong line being dropped. */
+  end(out: LineBlock[] = []): LineBlock[] {
+    if (this.skipping) {
+      out.push({ kind: 'overlong', line: this.skipping.line, bytes: this.skipping.bytes });
+      this.skipping = undefined;
+      this.nextLine++;
+    } else if (this.size > 0) {
+      out.push(this.take(this.size));
+    }
+    return out;
+  }
+
+  /**
+   * The whole lines pending when the stream breaks off (a truncated gzip): the
+   * unfinished line after them is dropped, and its number is `nextLine` after.
+   */
+  endAtBreak(out: LineBlock[] = []): LineBlock[] {
+    if (!this.skipping && this.cut > 0) out.push(this.take(this.cut));
+    this.parts = [];
+    this.size = 0;
+    this.cut = 0;
+    this.skipping = undefined;
+    return out;
+  }
+
+  private append(b: Buffer, lastNl: number): void {
+    if (lastNl >= 0) this.cut = this.size + lastNl + 1;
+    this.parts.push(b);
+    this.size += b.length;
+  }
+
+  private take(n: number): LineBlock {
+    const all = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
+    const bytes = all.subarray(0, n);
+    const rest = all.subarray(n);
+    this.parts = rest.length > 0 ? [rest] : [];
+    this.size = rest.length;
+    this.cut = 0;
+    const nl = countNewlines(bytes);
+    const lines = nl + (bytes[bytes.length - 1] === 10 ? 0 : 1);
+    const block: LineBlock = { kind: 'lines', bytes, startLine: this.nextLine, lines };
+    this.nextLine += lines;
+    return block;
+  }
+}
