@@ -378,6 +378,8 @@ class WorkerPool implements BlockSink {
   /** Sequence number of the next step to run, and the steps that wait for their turn. */
   private turn = 0;
   private readonly ready = new Map<number, () => void>();
+  /** Chunks whose records wait in a worker for their duplicate verdict. */
+  private awaiting = 0;
 
   constructor(
     n: number,
@@ -397,9 +399,14 @@ class WorkerPool implements BlockSink {
     this.workers.forEach((w, i) => {
       w.on('message', (m: WorkerReply) => {
         if (m.type === 'parsed') {
-          if (!m.needsVerdict) this.release(i);
+          // The worker is free for the next chunk; this one's records wait there for the verdict.
+          this.release(i);
+          if (m.needsVerdict) this.awaiting++;
           this.step(m.seq, () => this.onParsed(i, m));
-        } else if (m.type === 'done') this.release(i);
+        } else if (m.type === 'done') {
+          this.awaiting--;
+          this.wake();
+        }
         else if (m.type === 'error') this.fail(new RuntimeFailure(`analyze worker failed: ${m.message}`));
       });
       w.on('error', (e) => this.fail(new RuntimeFailure(`analyze worker failed: ${e.message}`)));
@@ -428,7 +435,7 @@ class WorkerPool implements BlockSink {
   }
 
   async idle(): Promise<void> {
-    while (!(this.turn === this.seq && this.inflight.every((n) => n === 0))) {
+    while (!(this.turn === this.seq && this.awaiting === 0 && this.inflight.every((n) => n === 0))) {
       if (this.failure) throw this.failure;
       await this.wait();
     }
@@ -496,6 +503,8 @@ class WorkerPool implements BlockSink {
   }
 
   private pick(): number {
+    // Chunks parsed but not yet accounted hold their records: bound them too.
+    if (this.awaiting >= 4 * this.workers.length) return -1;
     for (let k = 0; k < this.workers.length; k++) {
       const i = (this.next + k) % this.workers.length;
       if (this.inflight[i]! < 2) {
