@@ -260,7 +260,8 @@ function* linesOf(blocks: LineBlock[]): Generator<InputLine> {
     }
     const text = b.bytes.toString('utf8');
     let lineNo = b.startLine;
-    let start = 0;
+    // A byte-order mark is not part of the first line.
+    let start = lineNo === 1 && text.charCodeAt(0) === 0xfeff ? 1 : 0;
     for (;;) {
       const nl = text.indexOf('\n', start);
       if (nl < 0) {

@@ -34,7 +34,6 @@ export class LineChunker {
   private cut = 0;
   /** While dropping an overlong line: its number and the bytes seen so far. */
   private skipping: { line: number; bytes: number } | undefined;
-  private atStart = true;
 
   /**
    * @param minBlock whole lines are held back until at least this many bytes are pending (0: every chunk's whole lines at once)
@@ -50,11 +49,6 @@ export class LineChunker {
   }
 
   push(chunk: Buffer, out: LineBlock[] = []): LineBlock[] {
-    if (this.atStart && chunk.length > 0) {
-      this.atStart = false;
-      // A UTF-8 byte-order mark is not part of the first line.
-      if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) chunk = chunk.subarray(3);
-    }
     while (chunk.length > 0) {
       if (this.skipping) {
         const nl = chunk.indexOf(10);

@@ -1,5 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addFacts, addInvalid, mergeAccumulators, newAccumulator, reasonKey, type RecordFacts } from '../../src/analyze/accumulate.js';
+import { addFacts, addFailed, addInvalid, bucketKey, bucketTokens, mergeAccumulators, newAccumulator, reasonKey, structuredKey, type RecordFacts } from '../../src/analyze/accumulate.js';
+import { dedupeKey } from '../../src/analyze/chunk.js';
+import { newTags } from '../../src/ingest/index.js';
 import { groupValue, roleOf } from '../../src/analyze/facts.js';
 import type { TrafficRecord } from '../../src/types.js';
 
@@ -50,6 +53,64 @@ describe('accumulator', () => {
   });
 });
 
+describe('keys over log data', () => {
+  it('never collide: separators, control characters and prototype names are plain text', () => {
+    const parts = fc.array(fc.oneof(fc.string(), fc.constantFrom('\u0001', ':', '1:', '__proto__', 'constructor', '')), { minLength: 2, maxLength: 2 });
+    fc.assert(
+      fc.property(parts, parts, (a, b) => {
+        expect(structuredKey(...a) === structuredKey(...b)).toBe(a[0] === b[0] && a[1] === b[1]);
+        expect(bucketKey(a[0]!, a[1]!, 'easy', false, '5m') === bucketKey(b[0]!, b[1]!, 'easy', false, '5m')).toBe(a[0] === b[0] && a[1] === b[1]);
+      }),
+      { seed: 7, numRuns: 2000 },
+    );
+  });
+
+  it('counts failed codes and groups named after Object.prototype members', () => {
+    const acc = newAccumulator(['team']);
+    for (const code of ['constructor', '__proto__', 'toString', 'constructor']) addFailed(acc, { errorCode: code });
+    addFacts(acc, facts({ groups: ['__proto__'] }));
+    expect([...acc.failedByCode]).toEqual([
+      ['constructor', 2],
+      ['__proto__', 1],
+      ['toString', 1],
+    ]);
+    expect([...acc.groupBuckets.values()].map((g) => g.value)).toEqual(['__proto__']);
+  });
+
+  it('a model ID with U+0001 is its own bucket, not another model in another region', () => {
+    const acc = newAccumulator([]);
+    addFacts(acc, facts({ modelId: 'm\u0001eu-west-1', region: 'us-east-1' }));
+    addFacts(acc, facts({ modelId: 'm', region: 'eu-west-1\u0001us-east-1' }));
+    expect([...acc.buckets.values()].map((b) => [b.modelId, b.region])).toEqual([
+      ['m\u0001eu-west-1', 'us-east-1'],
+      ['m', 'eu-west-1\u0001us-east-1'],
+    ]);
+  });
+});
+
+describe('token sums', () => {
+  it('stay exact past 2^53 (bigint spill), also when merged', () => {
+    const max = Number.MAX_SAFE_INTEGER;
+    const a = newAccumulator([]);
+    const b = newAccumulator([]);
+    for (let i = 0; i < 3; i++) addFacts(a, facts({ input: max, output: 1, cacheRead: 0, cacheWrite: 0, groups: [] }));
+    addFacts(b, facts({ input: max, output: 1, cacheRead: 0, cacheWrite: 0, groups: [] }));
+    const [bucket] = [...mergeAccumulators(a, b).buckets.values()];
+    expect(bucketTokens(bucket!)).toEqual({ input: 4n * BigInt(max), output: 4n, cacheRead: 0n, cacheWrite: 0n });
+    expect(bucket!.requests).toBe(4);
+  });
+});
+
+describe('dedupeKey', () => {
+  const rec = (over: Partial<TrafficRecord>): TrafficRecord => ({ source: { file: 'f', line: 1 }, modelId: 'm', requestId: 'r1', tags: newTags(), tokens: { input: 1, output: 2, cacheRead: 0, cacheWrite: 0 }, ...over });
+  it('is the same for the same request, model and tokens, different otherwise, and absent without a request ID', () => {
+    expect(dedupeKey(rec({ source: { file: 'other', line: 9 } }))).toBe(dedupeKey(rec({})));
+    const variants = [rec({ requestId: 'r2' }), rec({ modelId: 'm2' }), rec({ tokens: { input: 2, output: 2, cacheRead: 0, cacheWrite: 0 } }), rec({ tokens: { input: 1, output: 2, cacheRead: 0, cacheWrite: 2 ** 40 } })];
+    expect(new Set([dedupeKey(rec({})), ...variants.map(dedupeKey)]).size).toBe(5);
+    expect(dedupeKey(rec({ requestId: undefined }))).toBeUndefined();
+  });
+});
+
 describe('group values', () => {
   const rec = (over: Partial<TrafficRecord>): TrafficRecord => ({ source: { file: 'f', line: 1 }, modelId: 'm', tags: {}, tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }, ...over });
   it('reads tags, days, roles', () => {
@@ -59,5 +120,12 @@ describe('group values', () => {
     expect(roleOf('arn:aws:sts::123456789012:assumed-role/app-role/session')).toBe('app-role');
     expect(roleOf('arn:aws:iam::123456789012:user/dheeraj')).toBe('user/dheeraj');
     expect(roleOf(undefined)).toBe('(unknown identity)');
+  });
+  it('a dimension named after an Object.prototype member is a tag like any other', () => {
+    const tags = newTags();
+    tags.__proto__ = 'p';
+    expect(groupValue(rec({ tags }), '__proto__')).toBe('p');
+    expect(groupValue(rec({}), 'constructor')).toBe('(untagged)');
+    expect(groupValue(rec({ tags: {} }), 'toString')).toBe('(untagged)');
   });
 });

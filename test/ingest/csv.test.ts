@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
-import { parseCsvMap, readTraffic } from '../../src/ingest/index.js';
+import { MAX_RECORD_LINES, parseCsvMap, readTraffic } from '../../src/ingest/index.js';
 import { collect, fixture, recordsOf, skipsOf } from './helpers.js';
 
 let dir: string;
@@ -110,6 +110,27 @@ describe('CSV traffic', () => {
     const evs = await collect(readTraffic([f]));
     expect(recordsOf(evs)).toHaveLength(1);
     expect(skipsOf(evs)).toEqual([{ source: { file: f, line: 3 }, reason: 'unclosed quote: the file ends before it is closed' }]);
+  });
+
+  it('a quoted field may span lines (a prompt with newlines and commas): one record, numbered by its first line', async () => {
+    const f = join(dir, 'multiline.csv');
+    await writeFile(f, 'model,input_tokens,output_tokens,prompt\nm,1,1,"first line,\nsecond, line\nthird ""quoted"" line"\nm,2,2,plain\n');
+    const recs = recordsOf(await collect(readTraffic([f])));
+    expect(recs.map((r) => [r.source.line, r.prompt])).toEqual([
+      [2, 'first line,\nsecond, line\nthird "quoted" line'],
+      [5, 'plain'],
+    ]);
+  });
+
+  it('a quote that stays open for MAX_RECORD_LINES lines costs only its own line', async () => {
+    const f = join(dir, 'open-long.csv');
+    const body = Array.from({ length: MAX_RECORD_LINES + 5 }, (_, i) => `continuation ${i}`);
+    await writeFile(f, ['model,input_tokens,output_tokens,prompt', 'm,1,1,"never closed', ...body, 'm,2,2,ok'].join('\n') + '\n');
+    const evs = await collect(readTraffic([f]));
+    expect(skipsOf(evs)[0]).toEqual({ source: { file: f, line: 2 }, reason: `unclosed quote: still open ${MAX_RECORD_LINES} lines later` });
+    // The lines after it are read again as rows: plain text lines are rows with the wrong column count.
+    expect(recordsOf(evs).map((r) => r.source.line)).toEqual([MAX_RECORD_LINES + 8]);
+    expect(skipsOf(evs)).toHaveLength(1 + MAX_RECORD_LINES + 5);
   });
 
   it('header only, or an empty CSV, gives zero events; unparseable timestamps are kept as problems', async () => {

@@ -5,7 +5,7 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { LogFormat } from '../../src/types.js';
-import { detectFormat, readTraffic } from '../../src/ingest/index.js';
+import { FORMAT_SAMPLE_RECORDS, detectFormat, guessFormat, readTraffic } from '../../src/ingest/index.js';
 import { collect, fixture, recordsOf, repoPath, skipsOf } from './helpers.js';
 
 const EDGES = fixture('bedrock-edge-cases.jsonl');
@@ -35,6 +35,22 @@ describe('detectFormat', () => {
     ['nothing at all', '', 'x.jsonl', 'bedrock'],
   ])('%s', (_name, sample, file, expected) => {
     expect(detectFormat(sample, file)).toBe(expected);
+  });
+});
+
+describe('guessFormat', () => {
+  const oa = (i: number) => JSON.stringify({ id: `c${i}`, model: 'gpt-4o', usage: { prompt_tokens: 1, completion_tokens: 1 } });
+  const br = (i: number) => JSON.stringify({ schemaType: 'ModelInvocationLog', requestId: `r${i}`, modelId: 'm', input: {}, output: {} });
+  it('votes over the sampled records: a truncated or odd first line does not decide', () => {
+    const lines = Array.from({ length: 10 }, (_, i) => oa(i));
+    expect(guessFormat([lines[0]!.slice(0, 20), ...lines.slice(1)].join('\n'), 'x.jsonl')).toEqual({ format: 'openai', votes: { bedrock: 0, openai: 9 }, mixed: false });
+    // A first line cut at its start (no opening brace, commas in it) is not a CSV header when JSON lines follow.
+    expect(guessFormat([lines[0]!.slice(12), ...lines.slice(1)].join('\n'), 'x.log').format).toBe('openai');
+    expect(guessFormat([br(0), oa(1), oa(2)].join('\n'), 'x.jsonl')).toEqual({ format: 'openai', votes: { bedrock: 1, openai: 2 }, mixed: true });
+  });
+  it('looks at no more than FORMAT_SAMPLE_RECORDS parseable records', () => {
+    const lines = [...Array.from({ length: FORMAT_SAMPLE_RECORDS }, (_, i) => br(i)), ...Array.from({ length: 100 }, (_, i) => oa(i))];
+    expect(guessFormat(lines.join('\n'), 'x.jsonl')).toEqual({ format: 'bedrock', votes: { bedrock: FORMAT_SAMPLE_RECORDS, openai: 0 }, mixed: false });
   });
 });
 

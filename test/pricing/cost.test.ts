@@ -57,6 +57,16 @@ describe('costOf', () => {
     expect(costOf(tokens({ input: 1 }), { ...base, input: '0.000001', supportsBatch: true }, { batch: true })).toBe(1n);
   });
 
+  it('prices bigint token totals past 2^53 exactly, the same as numbers below it', () => {
+    const p: ModelPrice = { ...base, cacheRead: '0.2', supportsBatch: true };
+    const big = 2n ** 60n + 1n;
+    // $2 per 1M input = 2,000,000 picodollars per token; $10 output; $0.2 cache read; batch halves (rounded half up).
+    expect(costOf({ input: big, output: 3n, cacheRead: big, cacheWrite: 0 }, p)).toBe(big * 2_000_000n + 3n * 10_000_000n + big * 200_000n);
+    expect(costOf({ input: big, output: 0, cacheRead: 0, cacheWrite: 0 }, p, { batch: true })).toBe((big * 2_000_000n + 1n) / 2n);
+    expect(costOf({ input: 123n, output: 4n, cacheRead: 0n, cacheWrite: 0n }, p)).toBe(costOf(tokens({ input: 123, output: 4 }), p));
+    expect(() => costOf({ input: -1n, output: 0, cacheRead: 0, cacheWrite: 0 }, p)).toThrow(RangeError);
+  });
+
   it('rejects impossible token counts', () => {
     expect(() => costOf(tokens({ input: -1 }), base)).toThrow(RangeError);
     expect(() => costOf(tokens({ output: 1.5 }), base)).toThrow(/non-negative integer/);

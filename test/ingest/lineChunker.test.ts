@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+import { Readable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { LineChunker, readLinesFrom, type LineBlock } from '../../src/ingest/index.js';
+import { collect } from './helpers.js';
+
+/** Lines (or overlong markers) out of a chunker fed `chunks`. */
+function run(chunks: Buffer[], minBlock: number, max: number): (string | { overlong: number; line: number })[] {
+  const c = new LineChunker(minBlock, max);
+  const blocks: LineBlock[] = [];
+  for (const ch of chunks) c.push(ch, blocks);
+  c.end(blocks);
+  const out: (string | { overlong: number; line: number })[] = [];
+  let expectLine = 1;
+  for (const b of blocks) {
+    if (b.kind === 'overlong') {
+      expect(b.line).toBe(expectLine++);
+      out.push({ overlong: b.bytes, line: b.line });
+      continue;
+    }
+    expect(b.startLine).toBe(expectLine);
+    const text = b.bytes.toString('utf8');
+    const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
+    expect(lines).toHaveLength(b.lines);
+    expectLine += b.lines;
+    out.push(...lines);
+  }
+  return out;
+}
+
+/** The same by a plain split, with lines over `max` bytes replaced by markers. */
+function reference(text: string, max: number): (string | { overlong: number; line: number })[] {
+  if (text === '') return [];
+  const lines = (text.endsWith('\n') ? text.slice(0, -1) : text).split('\n');
+  return lines.map((l, i) => (Buffer.byteLength(l) > max ? { overlong: Buffer.byteLength(l), line: i + 1 } : l));
+}
+
+function splitAt(buf: Buffer, cuts: number[]): Buffer[] {
+  const points = [...new Set(cuts.map((c) => c % (buf.length + 1)))].sort((a, b) => a - b);
+  const out: Buffer[] = [];
+  let prev = 0;
+  for (const p of [...points, buf.length]) {
+    if (p > prev) out.push(buf.subarray(prev, p));
+    prev = p;
+  }
+  return out;
+}
+
+describe('LineChunker', () => {
+  it('any split of the bytes gives the same lines (a BOM split across chunks too), overlong ones replaced by their number and length', () => {
+    const line = fc.oneof(fc.string({ maxLength: 12 }), fc.constant(''), fc.string({ minLength: 20, maxLength: 40 }), fc.constant('é✓\r'));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 12 }), fc.boolean(), fc.boolean(), fc.array(fc.nat(), { maxLength: 8 }), fc.nat({ max: 40 }), (lines, bom, trailing, cuts, minBlock) => {
+        const text = (bom ? '\uFEFF' : '') + lines.map((l) => l.replace(/\n/g, ' ')).join('\n') + (trailing && lines.length ? '\n' : '');
+        const buf = Buffer.from(text);
+        expect(run(splitAt(buf, cuts), minBlock, 16)).toEqual(reference(text, 16));
+      }),
+      { seed: 20251206, numRuns: 500 },
+    );
+  });
+
+  it('a newline-free stream keeps nothing past the limit, however it is chunked', () => {
+    const c = new LineChunker(1 << 20, 1000);
+    const blocks: LineBlock[] = [];
+    for (let i = 0; i < 10_000; i++) {
+      c.push(Buffer.alloc(1000, 0x41), blocks);
+      expect(c.pendingBytes).toBeLessThanOrEqual(1000);
+    }
+    c.push(Buffer.from('\n{"ok":1}\n'), blocks);
+    c.end(blocks);
+    expect(blocks).toEqual([{ kind: 'overlong', line: 1, bytes: 10_000_000 }, expect.objectContaining({ kind: 'lines', startLine: 2, lines: 1 })]);
+  });
+
+  it('at a break, the whole lines are kept and the unfinished one dropped', () => {
+    const c = new LineChunker(0, 100);
+    const blocks: LineBlock[] = [];
+    c.push(Buffer.from('a\nb\nunfinish'), blocks);
+    c.endAtBreak(blocks);
+    expect(blocks.map((b) => (b.kind === 'lines' ? b.bytes.toString() : b))).toEqual(['a\nb\n']);
+    expect(c.nextLine).toBe(3);
+  });
+});
+
+describe('readLinesFrom', () => {
+  it('strips a byte-order mark even when it arrives one byte at a time', async () => {
+    const bytes = Buffer.from('\uFEFFa,b\nc,d\n');
+    expect(await collect(readLinesFrom(Readable.from([...bytes].map((x) => Buffer.from([x])))))).toEqual([
+      { line: 'a,b', lineNo: 1 },
+      { line: 'c,d', lineNo: 2 },
+    ]);
+  });
+
+  it('reports an overlong line by number and length, and goes on', async () => {
+    const got = await collect(readLinesFrom(Readable.from([Buffer.from('short\n'), Buffer.alloc(50, 0x78), Buffer.from('x\nafter\n')]), { maxLineBytes: 20 }));
+    expect(got).toEqual([
+      { line: 'short', lineNo: 1 },
+      { line: '', lineNo: 2, overlong: 51 },
+      { line: 'after', lineNo: 3 },
+    ]);
+  });
+});
