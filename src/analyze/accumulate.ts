@@ -88,7 +88,8 @@ export interface Accumulator {
   /** Records dropped because an earlier one had the same request ID (and model and token counts). */
   duplicates: number;
   invalidReasons: Map<string, number>;
-  invalidExamples: { file: string; line: number; reason: string }[];
+  /** The first MAX_INVALID_EXAMPLES skipped lines in input order (`at`), whatever order they were met in. */
+  invalidExamples: InvalidExample[];
   problems: Map<string, number>;
   failedByCode: Map<string, number>;
   /** Timestamps, ISO strings compare in order. */
@@ -110,6 +111,19 @@ export interface Accumulator {
 export const MAX_TAG_KEYS = 50;
 
 export const MAX_INVALID_EXAMPLES = 5;
+
+export interface InvalidExample {
+  file: string;
+  line: number;
+  reason: string;
+  /** Position in the input: file index × 2^32 + line. */
+  at: number;
+}
+
+/** A line's position in the whole input, for ordering across files and worker threads. */
+export function positionOf(fileIndex: number, line: number): number {
+  return fileIndex * 4294967296 + line;
+}
 
 export function newAccumulator(groupBy: string[]): Accumulator {
   return {
@@ -153,11 +167,20 @@ function bump(m: Map<string, number>, key: string, by = 1): void {
   m.set(key, (m.get(key) ?? 0) + by);
 }
 
-export function addInvalid(acc: Accumulator, file: string, line: number, reason: string): void {
+export function addInvalid(acc: Accumulator, file: string, line: number, reason: string, fileIndex = 0): void {
   acc.read++;
   acc.invalid++;
   bump(acc.invalidReasons, reasonKey(reason));
-  if (acc.invalidExamples.length < MAX_INVALID_EXAMPLES) acc.invalidExamples.push({ file, line, reason });
+  const ex = acc.invalidExamples;
+  const at = positionOf(fileIndex, line);
+  if (ex.length < MAX_INVALID_EXAMPLES || at < ex[ex.length - 1]!.at) keepExamples(ex, [{ file, line, reason, at }]);
+}
+
+/** Adds examples, keeping the MAX_INVALID_EXAMPLES first in input order. */
+function keepExamples(into: InvalidExample[], add: InvalidExample[]): void {
+  into.push(...add);
+  into.sort((a, b) => a.at - b.at);
+  into.length = Math.min(into.length, MAX_INVALID_EXAMPLES);
 }
 
 /** Counts a record dropped as a duplicate of an earlier one. */
@@ -273,7 +296,7 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   into.invalid += from.invalid;
   into.duplicates += from.duplicates;
   mergeCounts(into.invalidReasons, from.invalidReasons);
-  for (const ex of from.invalidExamples) if (into.invalidExamples.length < MAX_INVALID_EXAMPLES) into.invalidExamples.push(ex);
+  keepExamples(into.invalidExamples, from.invalidExamples);
   mergeCounts(into.problems, from.problems);
   mergeCounts(into.failedByCode, from.failedByCode);
   if (from.firstTimestamp && (!into.firstTimestamp || from.firstTimestamp < into.firstTimestamp)) into.firstTimestamp = from.firstTimestamp;

@@ -131,14 +131,14 @@ export function processChunk(text: string, file: string, fileIndex: number, star
     }
     const ev = parseJsonLine(format, line, { file, line: thisLine });
     if (ev.kind === 'record') addRecord(ev.record, ctx, deferred);
-    else skipLine(ctx, file, thisLine, ev.skipped.reason);
+    else skipLine(ctx, file, fileIndex, thisLine, ev.skipped.reason);
   }
 }
 
 /** Counts an invalid line (or throws, with --strict). */
-export function skipLine(ctx: ChunkContext, file: string, line: number, reason: string): void {
+export function skipLine(ctx: ChunkContext, file: string, fileIndex: number, line: number, reason: string): void {
   if (ctx.strict) throw new InputError(reason, `${file}:${line}`);
-  addInvalid(ctx.acc, file, line, reason);
+  addInvalid(ctx.acc, file, line, reason, fileIndex);
   ctx.onSkip?.({ file, line, kind: 'invalid', reason });
 }
 
@@ -227,7 +227,7 @@ export function accumulateSample(acc: Accumulator, items: SampledItem[], onSkip?
   const seen = new Set<string>();
   for (const it of ordered) {
     if (it.kind === 'invalid') {
-      addInvalid(acc, it.file, it.line, it.reason);
+      addInvalid(acc, it.file, it.line, it.reason, it.fileIndex);
       onSkip?.({ file: it.file, line: it.line, kind: 'invalid', reason: it.reason });
       continue;
     }

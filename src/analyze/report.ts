@@ -265,7 +265,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     ...(opts.sample ? { sample: opts.sample } : {}),
     records: { read: acc.read, valid: acc.valid, priced, unpriced, failed: acc.failed, invalid: acc.invalid, duplicates: acc.duplicates },
     fileIssues: acc.fileIssues,
-    invalid: { reasons: countsDesc(acc.invalidReasons, 'reason'), examples: acc.invalidExamples },
+    invalid: { reasons: countsDesc(acc.invalidReasons, 'reason'), examples: acc.invalidExamples.map(({ file, line, reason }) => ({ file, line, reason })) },
     problems: countsDesc(acc.problems, 'problem'),
     failedByCode: countsDesc(acc.failedByCode, 'code'),
     tokens: toCounts(tokens),

@@ -216,7 +216,7 @@ async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions
   };
   let linesRead: number;
   if (format === 'csv') {
-    linesRead = await scanCsv(rest(), input.display, opts, ctx, sink, maxLineBytes);
+    linesRead = await scanCsv(rest(), () => failure === undefined, input.display, fileIndex, opts, ctx, sink, maxLineBytes);
   } else {
     const jf: ChunkFormat = mixed ? 'auto' : format;
     const chunker = new LineChunker(CHUNK_BYTES, maxLineBytes);
@@ -225,7 +225,7 @@ async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions
       for (const b of blocks) {
         if (b.kind === 'overlong') {
           const reason = overlongReason(b.bytes, maxLineBytes);
-          sink.local(() => (ctx.sample ? sampleInvalid(ctx, input.display, fileIndex, b.line, reason) : skipLine(ctx, input.display, b.line, reason)));
+          sink.local(() => (ctx.sample ? sampleInvalid(ctx, input.display, fileIndex, b.line, reason) : skipLine(ctx, input.display, fileIndex, b.line, reason)));
           continue;
         }
         progress.lines += b.lines;
@@ -268,19 +268,19 @@ function fileIssue(ctx: ChunkContext, sink: BlockSink, issue: FileIssue): void {
 }
 
 /** Reads a CSV on this thread (its records may span lines); returns the number of physical lines read. */
-async function scanCsv(bytes: AsyncIterable<Buffer>, display: string, opts: ScanOptions, ctx: ChunkContext, sink: BlockSink, maxLineBytes: number): Promise<number> {
+async function scanCsv(bytes: AsyncIterable<Buffer>, complete: () => boolean, display: string, fileIndex: number, opts: ScanOptions, ctx: ChunkContext, sink: BlockSink, maxLineBytes: number): Promise<number> {
   // Records of earlier files decide which of these rows are duplicates: let the workers catch up.
   await sink.idle();
   let last = 0;
   const lines = (async function* () {
-    for await (const l of readLinesFrom(bytes, { maxLineBytes })) {
+    for await (const l of readLinesFrom(bytes, { maxLineBytes, complete })) {
       last = l.lineNo;
       yield l;
     }
   })();
   for await (const ev of readCsvEvents(lines, display, { csvMap: opts.csvMap, strict: opts.strict, maxLineBytes })) {
     if (opts.signal?.aborted) throw interrupted({ file: display, lines: ctx.acc.read, bytes: 0, inputBytes: 0 });
-    if (ev.kind === 'skipped') skipLine(ctx, ev.skipped.source.file, ev.skipped.source.line, ev.skipped.reason);
+    if (ev.kind === 'skipped') skipLine(ctx, ev.skipped.source.file, fileIndex, ev.skipped.source.line, ev.skipped.reason);
     else addRecord(ev.record, ctx);
   }
   return last;

@@ -241,14 +241,22 @@ export async function* readLines(src: InputSource, opts: { maxLineBytes?: number
  * longer than `maxLineBytes` (default MAX_LINE_BYTES) comes out as
  * `{ line: '', overlong: bytes }` without ever being held whole.
  */
-export async function* readLinesFrom(stream: NodeJS.ReadableStream | AsyncIterable<Buffer | string>, opts: { maxLineBytes?: number } = {}): AsyncGenerator<InputLine> {
+export async function* readLinesFrom(
+  stream: NodeJS.ReadableStream | AsyncIterable<Buffer | string>,
+  opts: {
+    maxLineBytes?: number;
+    /** Asked at the end: false when the stream broke off (a truncated gzip), so its unfinished last line is not a line. */
+    complete?: () => boolean;
+  } = {},
+): AsyncGenerator<InputLine> {
   const chunker = new LineChunker(0, opts.maxLineBytes ?? MAX_LINE_BYTES);
   const blocks: LineBlock[] = [];
   for await (const chunk of stream as AsyncIterable<Buffer | string>) {
     chunker.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, blocks);
     yield* linesOf(blocks);
   }
-  chunker.end(blocks);
+  if (opts.complete?.() === false) chunker.endAtBreak(blocks);
+  else chunker.end(blocks);
   yield* linesOf(blocks);
 }
 

@@ -7,7 +7,7 @@
 import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { gzipSync } from 'node:zlib';
+import { constants, gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -227,6 +227,22 @@ describe('#12.10 and #11.9 gzip junk, truncation, and files that are not gzip', 
     expect(kept).toBeLessThan(2000);
     expect(j.records.invalid).toBe(0);
     expect(j.fileIssues).toEqual([{ file: p('half.json.gz'), kind: 'truncated', line: kept + 1, message: `${p('half.json.gz')} is truncated after line ${kept}; the rest of the file was not read` }]);
+  });
+
+  it('a CSV gzip cut inside a row: the rows before it count, the cut row is not read as a (short) row', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) => `amazon.nova-lite-v1:0,${1000 + i},${100 + i},t${i % 3}`);
+    const gz = gzipSync(['model,input_tokens,output_tokens,team', ...rows].join('\n') + '\n');
+    const cut = gz.subarray(0, Math.floor(gz.length * 0.6));
+    await writeFile(p('cut.csv.gz'), cut);
+    // What zlib can inflate of it: whole lines, then a piece of the line the cut falls in.
+    const readable = gunzipSync(cut, { finishFlush: constants.Z_SYNC_FLUSH }).toString();
+    const whole = readable.split('\n').length - 1;
+    expect(readable.endsWith('\n')).toBe(false);
+    const { code, j } = await analyzeJson([p('cut.csv.gz')]);
+    expect(code).toBe(0);
+    expect(j.fileIssues).toEqual([{ file: p('cut.csv.gz'), kind: 'truncated', line: whole + 1, message: `${p('cut.csv.gz')} is truncated after line ${whole}; the rest of the file was not read` }]);
+    // Every whole data line before the break is a row; the piece of the one it cuts is not.
+    expect(records(j)).toMatchObject({ read: whole - 1, valid: whole - 1, invalid: 0 });
   });
 
   it('a text file named .gz is "not gzip", not a pile of malformed JSON', async () => {

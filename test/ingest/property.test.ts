@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { TrafficEvent } from '../../src/types.js';
-import { RecordError, csvRowToRecord, parseJsonLine, resolveCsvColumns } from '../../src/ingest/index.js';
+import { RecordError, csvRowToRecord, parseJsonLine, readCsvEvents, resolveCsvColumns, type InputLine } from '../../src/ingest/index.js';
 import { fixture } from './helpers.js';
 
 const SEED = 20251103;
@@ -164,6 +164,45 @@ describe('readers never throw on bad data', () => {
         }
       }),
       { seed: SEED, numRuns: 300 },
+    );
+  });
+
+  it('CSV: every physical row is counted once, a broken row costs only itself, line numbers hold', async () => {
+    const kind = fc.constantFrom('clean', 'clean', 'clean', 'quoted', 'unclosed', 'midquote', 'nbsp', 'columns', 'garbage', 'blank', 'cr');
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(kind, fc.nat(1000)), { minLength: 1, maxLength: 40 }), async (spec) => {
+        // Two broken rows in a row may legitimately read as one record spanning two lines: keep them apart.
+        const kinds = spec.map(([k]) => k);
+        const broken = (k: string | undefined): boolean => k === 'unclosed' || k === 'midquote';
+        for (let i = 1; i < kinds.length; i++) if (broken(kinds[i - 1]) && kinds[i] !== 'blank') kinds[i] = 'clean';
+        for (let i = 1; i < kinds.length; i++) if (broken(kinds[i - 1]) && kinds[i] === 'blank') kinds[i] = 'clean';
+        const rows = kinds.map((k, i) => {
+          const n = spec[i]![1];
+          const ok = `m${n % 3},${n},${n % 7},t${n % 2}`;
+          switch (k) {
+            case 'quoted': return `"m${n % 3}",${n},${n % 7},"t, ""${n}"""`;
+            case 'unclosed': return `"m${n % 3},${n},${n % 7},t`;
+            case 'midquote': return `m${n % 3},${n},${n % 7},a"b`;
+            case 'nbsp': return `"m${n % 3}"\u00a0,${n},${n % 7},t`;
+            case 'columns': return `m${n % 3},${n}`;
+            case 'garbage': return `@@${n}`;
+            case 'blank': return '';
+            case 'cr': return `m${n % 3},${n},${n % 7},"a\rb"`;
+            default: return ok;
+          }
+        });
+        const lines: InputLine[] = ['model,input_tokens,output_tokens,team', ...rows].map((line, i) => ({ line, lineNo: i + 1 }));
+        const evs: TrafficEvent[] = [];
+        for await (const ev of readCsvEvents((async function* () { yield* lines; })(), 'p.csv', {})) evs.push(ev);
+        const counted = evs.map((e) => (e.kind === 'record' ? e.record.source.line : e.skipped.source.line)).sort((a, b) => a - b);
+        const expected = kinds.map((k, i) => (k === 'blank' ? 0 : i + 2)).filter((x) => x > 0);
+        expect(counted).toEqual(expected);
+        for (const e of evs) {
+          const k = kinds[(e.kind === 'record' ? e.record.source.line : e.skipped.source.line) - 2];
+          expect(e.kind).toBe(k === 'clean' || k === 'quoted' || k === 'cr' ? 'record' : 'skipped');
+        }
+      }),
+      { seed: SEED, numRuns: 1500 },
     );
   });
 });
