@@ -380,6 +380,10 @@ class WorkerPool implements BlockSink {
   private readonly ready = new Map<number, () => void>();
   /** Chunks whose records wait in a worker for their duplicate verdict. */
   private awaiting = 0;
+  private stopping = false;
+  private rejectFailed: (e: Error) => void = () => undefined;
+  /** Rejects with the first failure: what finish() races its replies against. */
+  private readonly failed = new Promise<never>((_, reject) => (this.rejectFailed = reject));
 
   constructor(
     n: number,
@@ -410,7 +414,12 @@ class WorkerPool implements BlockSink {
         else if (m.type === 'error') this.fail(new RuntimeFailure(`analyze worker failed: ${m.message}`));
       });
       w.on('error', (e) => this.fail(new RuntimeFailure(`analyze worker failed: ${e.message}`)));
+      // A worker that dies (out of memory, killed) must fail the run, not leave it waiting for its reply.
+      w.on('exit', (code) => {
+        if (!this.stopping) this.fail(new RuntimeFailure(`analyze worker stopped unexpectedly (exit code ${code})`));
+      });
     });
+    this.failed.catch(() => undefined);
   }
 
   async block(file: string, fileIndex: number, startLine: number, format: ChunkFormat, bytes: Buffer): Promise<void> {
@@ -444,18 +453,21 @@ class WorkerPool implements BlockSink {
 
   async finish(): Promise<void> {
     await this.idle();
-    const results = await Promise.all(
-      this.workers.map(
-        (w) =>
-          new Promise<Extract<WorkerReply, { type: 'result' }>>((resolve, reject) => {
-            w.on('message', (m: WorkerReply) => {
-              if (m.type === 'result') resolve(m);
-              else if (m.type === 'error') reject(new RuntimeFailure(`analyze worker failed: ${m.message}`));
-            });
-            w.postMessage({ type: 'finish' } satisfies WorkerRequest);
-          }),
+    const results = await Promise.race([
+      this.failed,
+      Promise.all(
+        this.workers.map(
+          (w) =>
+            new Promise<Extract<WorkerReply, { type: 'result' }>>((resolve, reject) => {
+              w.on('message', (m: WorkerReply) => {
+                if (m.type === 'result') resolve(m);
+                else if (m.type === 'error') reject(new RuntimeFailure(`analyze worker failed: ${m.message}`));
+              });
+              w.postMessage({ type: 'finish' } satisfies WorkerRequest);
+            }),
+        ),
       ),
-    );
+    ]);
     for (const r of results) {
       mergeAccumulators(this.ctx.acc, r.acc);
       if (r.sample && this.ctx.sample) this.ctx.sample.merge(r.sample);
@@ -463,6 +475,7 @@ class WorkerPool implements BlockSink {
   }
 
   terminate(): void {
+    this.stopping = true;
     for (const w of this.workers) void w.terminate();
   }
 
@@ -522,6 +535,7 @@ class WorkerPool implements BlockSink {
   }
 
   private fail(e: Error): void {
+    if (this.failure === undefined) this.rejectFailed(e);
     this.failure ??= e;
     this.wake();
   }
