@@ -82,3 +82,19 @@ export interface DifficultyLabel {
   label: Difficulty;
   score: number;
 }
+
+/**
+ * Where a report's figures come from, carried in every JSON contract as
+ * `provenance` so that a report built from saved JSON still knows:
+ * `synthetic` when any figure rests on bundled sample data (the synthetic
+ * Bedrock logs in fixtures/sample, the golden datasets' recorded responses);
+ * `what` then names it.
+ */
+export interface Provenance {
+  synthetic: boolean;
+  what?: string;
+}
+
+/** How the bundled sample data is named next to a figure. */
+export const SAMPLE_LOGS_WHAT = 'the bundled synthetic Bedrock invocation logs (fixtures/sample), written by tokor';
+export const SAMPLE_RECORDINGS_WHAT = "the bundled golden datasets' synthetic recorded responses";

@@ -9,7 +9,10 @@ import type { LogFormat } from '../types.js';
 import type { CsvColumnMap } from '../ingest/index.js';
 import { readLabels } from '../artifacts/labels.js';
 import { GROUP_DIMENSIONS, UNTAGGED } from './facts.js';
+import path from 'node:path';
+import { SAMPLE_LOGS } from '../paths.js';
 import { buildAnalyzeReport, type AnalyzeReport } from './report.js';
+import { SAMPLE_LOGS_WHAT, type Provenance } from '../types.js';
 import { scanTraffic, type ScanProgress } from './scan.js';
 import type { SkipEntry } from './chunk.js';
 
@@ -62,6 +65,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     bytesRead: scan.bytesRead,
     sample: scan.sample,
     confidence: opts.confidence,
+    provenance: provenanceOf(scan.files),
   });
   for (const dim of groupBy) {
     if ((GROUP_DIMENSIONS as readonly string[]).includes(dim)) continue;
@@ -69,6 +73,15 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     if (rows.length > 0 && rows.every((g) => g.group === UNTAGGED)) opts.onUntaggedGroup?.(dim, [...scan.acc.untaggedTagKeys].sort());
   }
   return report;
+}
+
+/** Synthetic when any file read is inside the bundled sample (fixtures/sample). */
+export function provenanceOf(files: readonly string[], sampleDir: string = SAMPLE_LOGS): Provenance {
+  const root = path.resolve(sampleDir) + path.sep;
+  const inside = files.filter((f) => path.resolve(f).startsWith(root)).length;
+  if (inside === 0) return { synthetic: false };
+  const what = SAMPLE_LOGS_WHAT;
+  return { synthetic: true, what: inside === files.length ? what : `${inside} of ${files.length} files are ${what}` };
 }
 
 export type { AnalyzeReport } from './report.js';

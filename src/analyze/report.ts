@@ -4,7 +4,8 @@
  * label's tier (the routed ceiling). Pure; money is exact (bigint
  * picodollars) until it is turned into USD for the report.
  */
-import { DIFFICULTIES, type Difficulty, type TokenCounts } from '../types.js';
+import { DIFFICULTIES, type Difficulty, type Provenance, type TokenCounts } from '../types.js';
+export type { Provenance } from '../types.js';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { wilson } from '../stats/interval.js';
@@ -15,10 +16,31 @@ export const ANALYZE_SCHEMA_VERSION = 1;
 
 export const QUALITY_NOTE = 'Quality is unproven until `tokor eval` runs: these are savings if each tier answers its label’s requests as well as the frontier.';
 
+/**
+ * When requests without a price carry more than this share of all tokens, the
+ * headline of every format says so: their cost is in no figure.
+ */
+export const UNPRICED_TOKEN_SHARE_WARN = 0.05;
+
+
+/** The report's one headline: the savings ceiling against all-frontier, with what every reader must know beside it. */
+export interface AnalyzeHeadline {
+  /** The headline figure: savings.ceilingPct (percent), or null when nothing could be priced. */
+  savingsPct: number | null;
+  /** The baseline the figure is measured against. */
+  baseline: 'all-frontier';
+  /** The sentence every format prints first. */
+  text: string;
+  /** Said beside the headline in every format: bundled sample data, spend without a price. */
+  caveats: string[];
+}
+
 /** The `tokor analyze --format json` contract (schemaVersion 1). */
 export interface AnalyzeReport {
   schemaVersion: number;
   kind: 'tokor-analyze';
+  headline: AnalyzeHeadline;
+  provenance: Provenance;
   sources: { files: number; paths: string[]; formats: Record<string, number>; bytesRead: number };
   catalogVersion: string;
   labeler: string;
@@ -31,6 +53,8 @@ export interface AnalyzeReport {
   records: { read: number; valid: number; priced: number; unpriced: number; failed: number; invalid: number; duplicates: number };
   /** Whole-file problems: truncated or corrupt gzip, trailing garbage, not gzip, a file given twice, mixed formats. */
   fileIssues: FileIssue[];
+  /** Tokens of requests without a price ÷ tokens of all valid requests (0–1). */
+  unpricedTokenShare: number;
   invalid: { reasons: { reason: string; count: number }[]; examples: { file: string; line: number; reason: string }[] };
   problems: { problem: string; count: number }[];
   failedByCode: { code: string; count: number }[];
@@ -116,6 +140,8 @@ export interface BuildOptions {
   bytesRead: number;
   sample?: { size: number; of: number; seed: number };
   confidence?: number;
+  /** Set when the input is bundled sample data (the app layer knows where the files came from). */
+  provenance?: Provenance;
 }
 
 /** Which tier prices each label: easy → cheapest, hard → frontier, moderate → the middle tier. */
@@ -243,9 +269,31 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     }))
     .sort((x, y) => (y.costUsd ?? -1) - (x.costUsd ?? -1) || y.requests - x.requests || byText(x.model, y.model) || byText(x.region, y.region));
 
+  const unpricedTokens = Number([...unpricedModels.values()].reduce((n, u) => n + u.tokens.input + u.tokens.output + u.tokens.cacheRead + u.tokens.cacheWrite, 0n));
+  const unpricedTokenShare = totalTokensAll > 0 ? round(unpricedTokens / totalTokensAll, 6) : 0;
+  const savings = {
+    formulaPct: round(formula.reduce((s, f) => s + f.contributionPct, 0), 4),
+    ceilingPct: cfTotal > 0n ? pct(1 - ratio(routed, cfTotal)) : 0,
+    actualVsFrontierPct: cfTotal > 0n ? pct(1 - ratio(actual, cfTotal)) : 0,
+    ceilingVsActualPct: actual > 0n ? pct(1 - ratio(routed, actual)) : 0,
+  };
+  const provenance = opts.provenance ?? { synthetic: false };
+  const headline = buildHeadline({
+    priced,
+    valid: acc.valid,
+    unpriced,
+    unpricedModels: unpricedModels.size,
+    unpricedTokenShare,
+    ceilingPct: savings.ceilingPct,
+    frontierUsd: usd(cfTotal),
+    routedUsd: usd(routed),
+    provenance,
+  });
   return {
     schemaVersion: ANALYZE_SCHEMA_VERSION,
     kind: 'tokor-analyze',
+    headline,
+    provenance,
     sources: { files: opts.files.length, paths: opts.files.slice(0, 20), formats: opts.formats, bytesRead: opts.bytesRead },
     catalogVersion: catalog.version,
     labeler: opts.labeler,
@@ -265,6 +313,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     ...(opts.sample ? { sample: opts.sample } : {}),
     records: { read: acc.read, valid: acc.valid, priced, unpriced, failed: acc.failed, invalid: acc.invalid, duplicates: acc.duplicates },
     fileIssues: acc.fileIssues,
+    unpricedTokenShare,
     invalid: { reasons: countsDesc(acc.invalidReasons, 'reason'), examples: acc.invalidExamples.map(({ file, line, reason }) => ({ file, line, reason })) },
     problems: countsDesc(acc.problems, 'problem'),
     failedByCode: countsDesc(acc.failedByCode, 'code'),
@@ -273,12 +322,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     distributionSource: dist.source,
     ...(dist.source === 'measured' ? { measured: { count: dist.n, ofValid: acc.valid } } : {}),
     cost: { actual: usd(actual), frontierCounterfactual: usd(cfTotal), routedCeiling: usd(routed) },
-    savings: {
-      formulaPct: round(formula.reduce((s, f) => s + f.contributionPct, 0), 4),
-      ceilingPct: cfTotal > 0n ? pct(1 - ratio(routed, cfTotal)) : 0,
-      actualVsFrontierPct: cfTotal > 0n ? pct(1 - ratio(actual, cfTotal)) : 0,
-      ceilingVsActualPct: actual > 0n ? pct(1 - ratio(routed, actual)) : 0,
-    },
+    savings,
     formula,
     qualityNote: QUALITY_NOTE,
     byModel,
@@ -289,6 +333,45 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
       .slice(0, 10),
     unpricedModels: [...unpricedModels.values()].map((u) => ({ ...u, tokens: toCounts(u.tokens) })).sort((a, b) => b.requests - a.requests || byText(a.model, b.model)),
     priceNotes: [...notes].sort(),
+  };
+}
+
+/**
+ * The headline: the savings ceiling against all-frontier (each request priced
+ * on its label's tier, against the same requests all on the frontier tier).
+ * The other figures (vs actual paid, the formula) are explained where they
+ * are shown, never in its place.
+ */
+export function buildHeadline(x: {
+  priced: number;
+  valid: number;
+  unpriced: number;
+  unpricedModels: number;
+  unpricedTokenShare: number;
+  ceilingPct: number;
+  frontierUsd: number;
+  routedUsd: number;
+  provenance: Provenance;
+}): AnalyzeHeadline {
+  const caveats: string[] = [];
+  if (x.provenance.synthetic) caveats.push(`Sample data: ${x.provenance.what ?? 'bundled synthetic data'} — not real traffic.`);
+  const models = `${x.unpricedModels} model${x.unpricedModels === 1 ? '' : 's'}`;
+  if (x.valid > 0 && x.priced === 0) {
+    caveats.push(`Nothing could be priced: all ${x.unpriced.toLocaleString('en-US')} requests are on ${models} without a price; add them with --catalog or modelMap.`);
+    return { savingsPct: null, baseline: 'all-frontier', text: 'No cost or savings figure: no request could be priced.', caveats };
+  }
+  if (x.unpricedTokenShare > UNPRICED_TOKEN_SHARE_WARN) {
+    caveats.push(
+      `${(x.unpricedTokenShare * 100).toFixed(1)}% of tokens (${x.unpriced.toLocaleString('en-US')} requests on ${models}) have no price and are in no figure: the savings cover the priced ${(100 - x.unpricedTokenShare * 100).toFixed(1)}% only; add prices with --catalog or modelMap.`,
+    );
+  }
+  const sample = x.provenance.synthetic ? ' — synthetic sample data, not real traffic;' : ' —';
+  const money = (v: number) => `$${v.toLocaleString('en-US', { minimumFractionDigits: v >= 1 || v === 0 ? 2 : 4, maximumFractionDigits: v >= 1 || v === 0 ? 2 : 4 })}`;
+  return {
+    savingsPct: x.ceilingPct,
+    baseline: 'all-frontier',
+    text: `Routing by difficulty could cut this traffic's cost by up to ${x.ceilingPct.toFixed(1)}% against all-frontier (${money(x.frontierUsd)} → ${money(x.routedUsd)})${sample} quality unproven until \`tokor eval\` runs.`,
+    caveats,
   };
 }
 

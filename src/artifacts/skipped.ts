@@ -8,7 +8,7 @@
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { csv } from '../report/format.js';
+import { csv } from '../report/escape.js';
 
 export const SKIPPED_KINDS = ['invalid', 'duplicate', 'file'] as const;
 

@@ -7,6 +7,7 @@ import { CommanderError } from 'commander';
 import { EXIT, TokorError } from '../errors.js';
 import { buildProgram } from './program.js';
 import { redactSecrets } from '../redact.js';
+import { termSafeText } from '../report/escape.js';
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
@@ -25,13 +26,13 @@ export function reportError(err: unknown, debug: boolean): number {
     return err.exitCode === 0 ? EXIT.ok : EXIT.input;
   }
   if (err instanceof TokorError) {
-    process.stderr.write(redactSecrets(`tokor: ${err.message}\n`));
-    if (debug && err.stack) process.stderr.write(redactSecrets(`${err.stack}\n`));
+    process.stderr.write(termSafeText(redactSecrets(`tokor: ${err.message}\n`)));
+    if (debug && err.stack) process.stderr.write(termSafeText(redactSecrets(`${err.stack}\n`)));
     return err.exitCode;
   }
   const e = err instanceof Error ? err : new Error(String(err));
   if (isBrokenPipe(e)) return EXIT.ok;
-  process.stderr.write(redactSecrets(`tokor: internal error: ${e.message}\n${e.stack ?? ''}\n`));
+  process.stderr.write(termSafeText(redactSecrets(`tokor: internal error: ${e.message}\n${e.stack ?? ''}\n`)));
   return EXIT.runtime;
 }
 

@@ -4,6 +4,8 @@
  */
 import { writeOutput } from '../io/outputs.js';
 import { redactSecrets } from '../redact.js';
+import { termSafeText } from '../report/escape.js';
+import { resolveWidth } from '../report/table.js';
 
 export { checkOutputs } from '../io/outputs.js';
 
@@ -18,9 +20,9 @@ export async function emit(text: string, out?: string): Promise<void> {
   await new Promise<void>((resolve, reject) => process.stdout.write(body, (err) => (err ? reject(err) : resolve())));
 }
 
-/** One line to stderr: warnings and notes that are not the report. Credentials a server echoed are redacted. */
+/** One line to stderr: warnings and notes that are not the report. Credentials a server echoed are redacted; control characters from data are shown as escapes. */
 export function note(message: string): void {
-  process.stderr.write(`${redactSecrets(message)}\n`);
+  process.stderr.write(`${termSafeText(redactSecrets(message))}\n`);
 }
 
 export interface Progress {
@@ -62,7 +64,7 @@ export async function startProgress(text: string, format?: string): Promise<Prog
   };
 }
 
-/** Terminal width for tables, with a sane default when not a TTY. */
+/** Width tables and prose fit: $COLUMNS, else the terminal's, else 100 (see resolveWidth). */
 export function terminalWidth(): number {
-  return process.stdout.columns && process.stdout.columns > 40 ? process.stdout.columns : 120;
+  return resolveWidth(process.env.COLUMNS, process.stdout.isTTY ? process.stdout.columns : undefined);
 }

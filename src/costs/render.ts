@@ -3,7 +3,9 @@
  * markdown. Pure: return strings.
  */
 import type { OutputFormat } from '../types.js';
-import { capRows, compact, csv, mdTable, table, usd } from '../report/format.js';
+import { csv, termSafe } from '../report/escape.js';
+import { capRows, compact, mdTable, usd } from '../report/format.js';
+import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
 import type { CostsReport, ModelCost } from './report.js';
 import { TOKEN_KINDS, type TokenKind } from './usageTypes.js';
 
@@ -24,7 +26,7 @@ const MAX_MODELS = 25;
 const MAX_PERIODS = 40;
 const MAX_UNRECOGNIZED = 15;
 
-export function renderCosts(report: CostsReport, format: OutputFormat): string {
+export function renderCosts(report: CostsReport, format: OutputFormat, opts: { width?: number } = {}): string {
   switch (format) {
     case 'json':
       return JSON.stringify(report, null, 2);
@@ -33,7 +35,7 @@ export function renderCosts(report: CostsReport, format: OutputFormat): string {
     case 'markdown':
       return renderMarkdown(report);
     case 'table':
-      return renderTable(report);
+      return renderTable(report, opts.width ?? DEFAULT_WIDTH);
   }
 }
 
@@ -93,30 +95,37 @@ function tokensLine(models: ModelCost[]): string[] {
   return lines.length ? ['Billed tokens (assumed UsageQuantity scale, see notes):', ...lines] : [];
 }
 
-function renderTable(report: CostsReport): string {
-  const out: string[] = [...headline(report), ''];
+function modelColumns(report: CostsReport): Column[] {
+  return modelHead(report).map((head, i) => (i === 0 ? { head, fit: 'model', min: 14 } : { head, align: 'right' }));
+}
+
+function renderTable(report: CostsReport, width: number): string {
+  const para = (text: string, hanging = '  ') => wrapText(termSafe(text), width, hanging);
+  const out: string[] = [...headline(report).flatMap((l) => para(l)), ''];
   const models = capRows(report.bedrock.byModel, MAX_MODELS);
   if (models.shown.length) {
-    const kinds = kindColumns(report).length;
-    const right = Array.from({ length: kinds + 2 }, (_, i) => i + 1);
-    out.push(table(modelHead(report), modelRows(report, models.shown), right));
+    out.push(fitTable(modelColumns(report), modelRows(report, models.shown), { width }));
     if (models.hidden) out.push(`… ${models.hidden} more model(s) (use --format json or csv)`);
   } else {
     out.push('No Bedrock model spend in this period.');
   }
   const periods = capRows(periodRows(report), MAX_PERIODS);
   if (periods.shown.length > 1) {
-    out.push('', table(['Period', 'Bedrock', 'Estimated', 'Top models'], periods.shown, [1]));
+    out.push('', fitTable([{ head: 'Period' }, { head: 'Bedrock', align: 'right' }, { head: 'Estimated' }, { head: 'Top models', fit: 'wrap', min: 24 }], periods.shown, { width }));
     if (periods.hidden) out.push(`… ${periods.hidden} more period(s)`);
   }
   const tokens = tokensLine(models.shown);
-  if (tokens.length) out.push('', ...tokens);
+  if (tokens.length) out.push('', ...tokens.flatMap((l) => para(l, '      ')));
   const unrec = capRows(unrecognizedRows(report), MAX_UNRECOGNIZED);
   if (unrec.shown.length) {
-    out.push('', 'Bedrock usage types not attributed to a model:', table(['Service', 'Usage type', 'Cost', 'What it looks like'], unrec.shown, [2]));
+    out.push(
+      '',
+      'Bedrock usage types not attributed to a model:',
+      fitTable([{ head: 'Service', fit: 'ellipsis' }, { head: 'Usage type', fit: 'wrap', min: 16 }, { head: 'Cost', align: 'right' }, { head: 'What it looks like', fit: 'wrap', min: 20 }], unrec.shown, { width }),
+    );
     if (unrec.hidden) out.push(`… ${unrec.hidden} more`);
   }
-  if (report.notes.length) out.push('', 'Notes:', ...report.notes.map((n) => `  - ${n}`));
+  if (report.notes.length) out.push('', 'Notes:', ...report.notes.flatMap((n) => para(`  - ${n}`, '    ')));
   return out.join('\n');
 }
 

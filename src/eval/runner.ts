@@ -26,6 +26,7 @@ import { gradeCaseNow, isGraderType, type CaseGrade, type GradeContext } from '.
 import { openResults, resultKey, type ResultsWriter } from './results.js';
 import { summarize, type EvalSummary, type RunCounts, type SummaryInput } from './summary.js';
 import { RESULTS_SCHEMA_VERSION, type EvalResult, type GoldenCase, type GoldenDataset } from './types.js';
+import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
 
 /** A tier as the runner uses it: a client plus inference parameters. */
 export interface TierRun {
@@ -604,6 +605,7 @@ async function evaluateLocked(o: EvaluateOptions, hooks: EvaluateHooks, ctx: Eva
   const tiers = resolveTiers(ladder, o, bundled);
   if (bundled && o.provider === undefined) checkBundledLadder(tiers, configFile ? path.relative(cwd, configFile) || configFile : undefined);
   if (tiers.some((t) => t.provider === 'replay') && bundled) notes.push('replaying the bundled recordings: they are sample data, not measurements of the models');
+  const provenance: Provenance = tiers.some((t) => t.provider === 'replay') && bundled && !o.recordings ? { synthetic: true, what: SAMPLE_RECORDINGS_WHAT } : { synthetic: false };
 
   const pricing = await import('../pricing/index.js');
   const catalog = await pricing.loadCatalog({
@@ -720,6 +722,7 @@ async function evaluateLocked(o: EvaluateOptions, hooks: EvaluateHooks, ctx: Eva
     datasets: datasets.map((d) => ({ id: d.id, file: d.file, items: d.cases.length })),
     run,
     ...(o.out ? { resultsFile: o.out } : {}),
+    provenance,
   });
   if (stats.errors) notes.push(`${stats.errors} item run(s) could not be run (the error of each is in ${o.out ?? 'the results: use --out FILE to keep them'}):`);
   const judgeFailures = stats.errorGroups.filter((g) => g.purpose === 'judge').reduce((n, g) => n + g.count, 0);

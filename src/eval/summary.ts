@@ -21,7 +21,10 @@ import { quantile } from '../stats/quantile.js';
 import { wilson } from '../stats/interval.js';
 import type { BarMode } from '../config/schema.js';
 import type { EvalResult } from './types.js';
-import { ci, compact, mdTable, pctOf, table, usd } from '../report/format.js';
+import { ci, compact, mdTable, pctOf, usd } from '../report/format.js';
+import { mdCode, mdText, termSafe } from '../report/escape.js';
+import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
+import type { Provenance } from '../types.js';
 
 export const SUMMARY_SCHEMA_VERSION = 1;
 
@@ -76,6 +79,8 @@ export interface EvalSummary {
   byCategory: GroupSummary[];
   run?: RunCounts;
   resultsFile?: string;
+  /** synthetic: the results are graded from bundled sample recordings, not measurements of the models. */
+  provenance: Provenance;
 }
 
 /** Counts of the run that produced the results (from the runner). */
@@ -106,6 +111,8 @@ export interface SummaryOptions {
   datasets?: { id: string; file?: string; items: number }[];
   run?: RunCounts;
   resultsFile?: string;
+  /** Set when the results replay the bundled sample recordings. */
+  provenance?: Provenance;
 }
 
 /** The fields of a result the summary needs (so callers can drop outputs to save memory). */
@@ -141,6 +148,7 @@ export function summarize(results: readonly SummaryInput[], opts: SummaryOptions
     byCategory: byKey((r) => r.category),
     ...(opts.run ? { run: opts.run } : {}),
     ...(opts.resultsFile ? { resultsFile: opts.resultsFile } : {}),
+    provenance: opts.provenance ?? { synthetic: false },
   };
 }
 
@@ -230,9 +238,16 @@ export function tierStats(tier: string, rs: readonly SummaryInput[], configuredM
 export const SUMMARY_FORMATS = ['table', 'json', 'markdown'] as const;
 export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
 
-export function renderSummary(s: EvalSummary, format: SummaryFormat): string {
+export function renderSummary(s: EvalSummary, format: SummaryFormat, opts: { width?: number } = {}): string {
   if (format === 'json') return JSON.stringify(s, null, 2);
-  return format === 'markdown' ? renderMarkdown(s) : renderTable(s);
+  return format === 'markdown' ? renderMarkdown(s) : renderTable(s, opts.width ?? DEFAULT_WIDTH);
+}
+
+/** Said first, next to every figure, when the results are graded from bundled sample recordings. */
+export function sampleNote(s: Pick<EvalSummary, 'provenance'>): string | undefined {
+  const p = s.provenance;
+  if (!p?.synthetic) return undefined;
+  return `Sample data: every pass rate, cost and latency below is graded from ${p.what ?? 'bundled synthetic recordings'} — not measurements of the models.`;
 }
 
 const ms = (x: number | null) => (x === null ? '—' : `${Math.round(x)} ms`);
@@ -259,25 +274,53 @@ function tierRows(s: EvalSummary): string[][] {
 }
 const TIER_HEAD = ['tier', 'model', 'items', 'pass rate (95% CI)', 'score', 'cost', 'per item', 'p50', 'p95', 'tokens in/out', 'errors'];
 const TIER_RIGHT = [2, 4, 5, 6, 7, 8, 10];
+/** Terminal columns of the tier table: which give way first when it is too wide (model IDs have their own lines above it). */
+const TIER_COLUMNS: Column[] = [
+  { head: 'tier', fit: 'ellipsis', min: 8 },
+  { head: 'model', fit: 'model' },
+  { head: 'items', align: 'right' },
+  { head: 'pass rate (95% CI)', align: 'right' },
+  { head: 'score', align: 'right', drop: 3 },
+  { head: 'cost', align: 'right' },
+  { head: 'per item', align: 'right', drop: 4 },
+  { head: 'p50', align: 'right', drop: 2 },
+  { head: 'p95', align: 'right', drop: 5 },
+  { head: 'tokens in/out', align: 'right', drop: 1 },
+  { head: 'errors', align: 'right' },
+];
 
 /** With one tier there is no "cheapest tier" to pick: the line and column would only repeat its name. */
 function picksTier(tiers: string[]): boolean {
   return tiers.length > 1;
 }
 
-function groupHead(first: string, tiers: string[]): string[] {
-  return [first, ...tiers, ...(picksTier(tiers) ? ['cheapest ≥ bar'] : [])];
+/** Per group: its item count once, then each tier's pass rate (✗ below the bar; n only where a tier ran fewer items). */
+function groupRows(groups: GroupSummary[], tiers: string[]): string[][] {
+  return groups.map((g) => {
+    const n = Math.max(0, ...g.tiers.map((t) => t.items));
+    return [
+      g.name,
+      String(n),
+      ...tiers.map((name) => {
+        const t = g.tiers.find((x) => x.tier === name);
+        return t && t.items ? `${pctOf(t.passRate)}${t.clearsBar ? '' : ' ✗'}${t.items !== n ? ` (n=${t.items})` : ''}` : '—';
+      }),
+      ...(picksTier(tiers) ? [g.cheapestPassing ?? 'none'] : []),
+    ];
+  });
 }
 
-function groupRows(groups: GroupSummary[], tiers: string[]): string[][] {
-  return groups.map((g) => [
-    g.name,
-    ...tiers.map((name) => {
-      const t = g.tiers.find((x) => x.tier === name);
-      return t && t.items ? `${pctOf(t.passRate)}${t.clearsBar ? '' : ' ✗'} (n=${t.items})` : '—';
-    }),
-    ...(picksTier(tiers) ? [g.cheapestPassing ?? 'none'] : []),
-  ]);
+function groupHead(first: string, tiers: string[]): string[] {
+  return [first, 'n', ...tiers, ...(picksTier(tiers) ? ['cheapest ≥ bar'] : [])];
+}
+
+function groupColumns(first: string, tiers: string[]): Column[] {
+  return [
+    { head: first, fit: 'ellipsis', min: 14 },
+    { head: 'n', align: 'right' },
+    ...tiers.map((t): Column => ({ head: t, align: 'right' })),
+    ...(picksTier(tiers) ? [{ head: 'cheapest ≥ bar', fit: 'ellipsis', min: 8 } as Column] : []),
+  ];
 }
 
 function runLine(s: EvalSummary): string | undefined {
@@ -294,35 +337,46 @@ function runLine(s: EvalSummary): string | undefined {
   return parts.join('; ');
 }
 
-function renderTable(s: EvalSummary): string {
+function renderTable(s: EvalSummary, width: number): string {
   const tiers = s.tiers.map((t) => t.tier);
   const out: string[] = [];
-  out.push(`Datasets: ${s.datasets.map((d) => `${d.id} (${d.items})`).join(', ')}`);
-  // The terminal table leaves the (long) model IDs to their own lines so that it fits ~100 columns.
-  out.push(...s.tiers.map((t) => `  ${t.tier.padEnd(10)} ${t.model}`));
+  const para = (text: string, hanging = '  ') => out.push(...wrapText(termSafe(text), width, hanging));
+  const sample = sampleNote(s);
+  if (sample) para(`⚠ ${sample}`);
+  para(`Datasets: ${s.datasets.map((d) => `${d.id} (${d.items})`).join(', ')}`);
+  // The terminal table leaves the (long) model IDs to their own lines.
+  for (const t of s.tiers) para(`  ${t.tier.padEnd(10)} ${t.model}`, '             ');
   const anyErrors = s.tiers.some((t) => t.errors);
   const cols = TIER_HEAD.map((_, i) => i).filter((i) => i !== 1 && (anyErrors || i !== TIER_HEAD.length - 1));
   const pickCols = (rows: string[][]) => rows.map((r) => cols.map((i) => r[i]!));
-  out.push('', table(cols.map((i) => TIER_HEAD[i]!), pickCols(tierRows(s)), TIER_RIGHT.map((i) => cols.indexOf(i)).filter((i) => i >= 0)));
-  if (picksTier(tiers)) out.push('', `Cheapest tier that clears the ${barText(s)}: ${s.cheapestPassing ?? 'none'}`);
-  if (s.byTask.length) out.push('', 'By task (✗ = below the bar)', table(groupHead('task', tiers), groupRows(s.byTask, tiers)));
-  if (s.byCategory.length) out.push('', 'By category', table(groupHead('category', tiers), groupRows(s.byCategory, tiers)));
+  out.push('', fitTable(cols.map((i) => TIER_COLUMNS[i]!), pickCols(tierRows(s)), { width }));
+  if (picksTier(tiers)) {
+    out.push('');
+    para(`Cheapest tier that clears the ${barText(s)}: ${s.cheapestPassing ?? 'none'}`);
+  }
+  if (s.byTask.length) out.push('', 'By task (✗ = below the bar)', fitTable(groupColumns('task', tiers), groupRows(s.byTask, tiers), { width }));
+  if (s.byCategory.length) out.push('', 'By category', fitTable(groupColumns('category', tiers), groupRows(s.byCategory, tiers), { width }));
   const line = runLine(s);
-  if (line) out.push('', line);
-  if (s.resultsFile) out.push(`Results: ${s.resultsFile}`);
+  if (line) {
+    out.push('');
+    para(line);
+  }
+  if (s.resultsFile) para(`Results: ${s.resultsFile}`);
   return out.join('\n');
 }
 
 function renderMarkdown(s: EvalSummary): string {
   const tiers = s.tiers.map((t) => t.tier);
   const out: string[] = ['## tokor eval', ''];
-  out.push(`Datasets: ${s.datasets.map((d) => `\`${d.id}\` (${d.items})`).join(', ')}`, '');
+  const sample = sampleNote(s);
+  if (sample) out.push(`> ⚠️ **${sample}**`, '');
+  out.push(`Datasets: ${s.datasets.map((d) => mdCode(d.id)).map((id, i) => `${id} (${s.datasets[i]!.items})`).join(', ')}`, '');
   out.push(mdTable(TIER_HEAD, tierRows(s), TIER_RIGHT), '');
-  if (picksTier(tiers)) out.push(`Cheapest tier that clears the ${barText(s)}: **${s.cheapestPassing ?? 'none'}**`);
-  if (s.byTask.length) out.push('', '### By task', '', mdTable(groupHead('task', tiers), groupRows(s.byTask, tiers)));
-  if (s.byCategory.length) out.push('', '### By category', '', mdTable(groupHead('category', tiers), groupRows(s.byCategory, tiers)));
+  if (picksTier(tiers)) out.push(`Cheapest tier that clears the ${mdText(barText(s))}: **${mdText(s.cheapestPassing ?? 'none')}**`);
+  if (s.byTask.length) out.push('', '### By task', '', mdTable(groupHead('task', tiers), groupRows(s.byTask, tiers), [1]));
+  if (s.byCategory.length) out.push('', '### By category', '', mdTable(groupHead('category', tiers), groupRows(s.byCategory, tiers), [1]));
   const line = runLine(s);
-  if (line) out.push('', line);
+  if (line) out.push('', mdText(line));
   return out.join('\n');
 }
 

@@ -1,12 +1,26 @@
-/** Renders an AnalyzeReport as a terminal table, Markdown, CSV or JSON. Pure. */
+/**
+ * Renders an AnalyzeReport as a terminal table, Markdown, CSV or JSON. Pure.
+ *
+ * Every format opens with the same headline (report.headline): the savings
+ * ceiling against all-frontier, and beside it what must not be missed —
+ * bundled sample data, spend without a price. The other savings figures
+ * (against actual paid, the formula) are explained where they are shown.
+ */
 import { DIFFICULTIES } from '../types.js';
 import type { AnalyzeReport } from '../analyze/report.js';
 import type { AnalyzeReconciliation } from '../cli/commands/analyzeCosts.js';
-import { capRows, ci, compact, csv, ellipsize, int, mdTable, pct, pctOf, table, usd, wrap } from './format.js';
+import { csv, mdCode, mdText, termSafe } from './escape.js';
+import { capRows, ci, compact, int, md, mdTable, pct, pctOf, usd } from './format.js';
+import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from './table.js';
 
 const MAX_ROWS = 10;
 
-export function renderAnalyze(r: AnalyzeReport, format: 'table' | 'json' | 'csv' | 'markdown'): string {
+export interface RenderOptions {
+  /** Terminal width to fit (table format). */
+  width?: number;
+}
+
+export function renderAnalyze(r: AnalyzeReport, format: 'table' | 'json' | 'csv' | 'markdown', opts: RenderOptions = {}): string {
   switch (format) {
     case 'json':
       return JSON.stringify(r, null, 2);
@@ -15,13 +29,13 @@ export function renderAnalyze(r: AnalyzeReport, format: 'table' | 'json' | 'csv'
     case 'markdown':
       return renderMarkdown(r);
     default:
-      return renderTable(r);
+      return renderTable(r, opts.width ?? DEFAULT_WIDTH);
   }
 }
 
-/** The one-line headline; never a savings figure without its quality caveat. */
+/** The one-line headline; never a savings figure without its baseline and quality caveat. */
 export function headline(r: AnalyzeReport): string {
-  return `Routing by difficulty could cut this traffic's cost by up to ${pct(r.savings.ceilingPct)} against all-frontier (${usd(r.cost.frontierCounterfactual)} → ${usd(r.cost.routedCeiling)}) — quality unproven until \`tokor eval\` runs.`;
+  return r.headline.text;
 }
 
 function periodText(r: AnalyzeReport): string {
@@ -62,31 +76,73 @@ function costRows(r: AnalyzeReport): string[][] {
   ];
 }
 
-function renderTable(r: AnalyzeReport): string {
+/** The headline figure, then the other two savings figures and why they differ. */
+function savingsLines(r: AnalyzeReport): { label: string; text: string }[] {
+  const s = r.savings;
+  const mix = s.actualVsFrontierPct >= 0 ? `already saves ${pct(s.actualVsFrontierPct)} against` : `costs ${pct(-s.actualVsFrontierPct)} more than`;
+  return [
+    {
+      label: 'Savings ceiling',
+      text: `${pct(s.ceilingPct)} against all-frontier (the headline): every request priced on its label's tier (${usd(r.cost.routedCeiling)}) against the same requests all on the frontier tier (${usd(r.cost.frontierCounterfactual)}).`,
+    },
+    {
+      label: 'Against paid',
+      text: `${pct(s.ceilingVsActualPct)} against what was actually paid (${usd(r.cost.actual)} → ${usd(r.cost.routedCeiling)}): the same ceiling, measured from today's model mix, which ${mix} all-frontier.`,
+    },
+    {
+      label: 'Formula',
+      text: `${pct(s.formulaPct)} = Σ share × (1 − rate(tier)/rate(frontier)), a cross-check with blended rates (${r.tiers.map((t) => `${t.name} $${t.blendedRatePerMTok.toFixed(3)}/M`).join(', ')}); it weighs each label by its share of requests, not of cost, so it differs from the ceiling when easy and hard requests differ in length.`,
+    },
+  ];
+}
+
+function renderTable(r: AnalyzeReport, width: number): string {
   const out: string[] = [];
-  out.push(`tokor analyze — ${int(r.sources.files)} file${r.sources.files === 1 ? '' : 's'} (${Object.keys(r.sources.formats).join(', ') || 'no logs'}), ${periodText(r)}`);
-  out.push(`Records  ${recordsLine(r)}`);
-  out.push(`Tokens   ${tokensLine(r)}`);
-  out.push(`Catalog  ${r.catalogVersion}`);
-  out.push(`Ladder   ${r.tiers.map((t) => `${t.name} ${t.model}`).join('\n         → ')}`);
-  out.push('', distributionTitle(r), table(['label', 'requests', 'share', '95% CI', 'priced on'], distributionRows(r), [1, 2, 3]));
-  out.push('', 'Cost (priced requests)', table(['', 'USD'], costRows(r).map((row) => row.slice(0, 2)), [1]));
+  const para = (text: string, hanging = '  ') => out.push(...wrapText(termSafe(text), width, hanging));
+  const labelled = (label: string, text: string, col = 9) => out.push(...wrapText(termSafe(`${label.padEnd(col - 1)} ${text}`), width, ' '.repeat(col)));
+  para(`tokor analyze — ${int(r.sources.files)} file${r.sources.files === 1 ? '' : 's'} (${Object.keys(r.sources.formats).join(', ') || 'no logs'}), ${periodText(r)}`);
+  para(r.headline.text);
+  for (const c of r.headline.caveats) para(`  ⚠ ${c}`);
+  out.push('');
+  labelled('Records', recordsLine(r));
+  labelled('Tokens', tokensLine(r));
+  labelled('Catalog', r.catalogVersion);
+  r.tiers.forEach((t, i) => labelled(i === 0 ? 'Ladder' : '', `${i === 0 ? '' : '→ '}${t.name} ${t.model}`));
+  const fit = (columns: Column[], rows: (string | number)[][]) => fitTable(columns, rows, { width });
   out.push(
     '',
-    `Savings ceiling  ${pct(r.savings.ceilingPct)} vs all-frontier, each request on its label's tier`,
-    `                 ${pct(r.savings.ceilingVsActualPct)} vs actual paid; today's mix already ${r.savings.actualVsFrontierPct >= 0 ? 'saves' : 'costs'} ${pct(Math.abs(r.savings.actualVsFrontierPct))} ${r.savings.actualVsFrontierPct >= 0 ? 'vs' : 'more than'} all-frontier`,
-    `Formula          Σ share × (1 − rate(tier)/rate(frontier)) = ${pct(r.savings.formulaPct)}`,
-    `                 blended rates ${r.tiers.map((t) => `${t.name} $${t.blendedRatePerMTok.toFixed(3)}/M`).join(', ')}`,
-    ...formulaLines(r),
+    distributionTitle(r),
+    fit(
+      [{ head: 'label' }, { head: 'requests', align: 'right' }, { head: 'share', align: 'right' }, { head: '95% CI', align: 'right' }, { head: 'priced on', fit: 'ellipsis' }],
+      distributionRows(r),
+    ),
   );
+  out.push(
+    '',
+    'Cost (priced requests)',
+    fit(
+      [{ head: '' }, { head: 'USD', align: 'right' }],
+      costRows(r).map((row) => row.slice(0, 2)),
+    ),
+  );
+  out.push('');
+  for (const l of savingsLines(r)) labelled(l.label, l.text, 17);
+  out.push(...formulaLines(r).flatMap((l) => wrapText(l, width, '      ')));
   const models = capRows(r.byModel, MAX_ROWS);
   out.push(
     '',
     'By model',
-    table(
-      ['model', 'region', 'requests', 'easy', 'cost', 'share', 'if routed'],
-      models.shown.map((m) => [ellipsize(m.model, 48), m.region || '—', int(m.requests), pctOf(m.requests ? m.labels.easy / m.requests : 0, 0), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pctOf(m.shareOfCost), usd(m.routedCeilingUsd)]),
-      [2, 3, 4, 5, 6],
+    fit(
+      [
+        { head: 'model', fit: 'model', min: 14 },
+        { head: 'region' },
+        { head: 'requests', align: 'right' },
+        { head: 'easy', align: 'right', drop: 2 },
+        { head: 'cost', align: 'right' },
+        { head: 'share', align: 'right', drop: 1 },
+        { head: 'if routed', align: 'right' },
+      ],
+      models.shown.map((m) => [m.model, m.region || '—', int(m.requests), pctOf(m.requests ? m.labels.easy / m.requests : 0, 0), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pctOf(m.shareOfCost), usd(m.routedCeilingUsd)]),
     ),
   );
   if (models.hidden) out.push(`(${models.hidden} more models: --format json for all)`);
@@ -94,10 +150,16 @@ function renderTable(r: AnalyzeReport): string {
     out.push(
       '',
       'Top waste: premium models serving easy requests',
-      table(
-        ['model', 'region', 'easy reqs', 'paid', `on ${r.tiers[0]!.name}`, 'waste'],
-        r.topWaste.slice(0, 5).map((w) => [ellipsize(w.model, 48), w.region || '—', int(w.easyRequests), usd(w.costUsd), usd(w.cheapTierCostUsd), usd(w.wasteUsd)]),
-        [2, 3, 4, 5],
+      fit(
+        [
+          { head: 'model', fit: 'model', min: 14 },
+          { head: 'region' },
+          { head: 'easy reqs', align: 'right' },
+          { head: 'paid', align: 'right' },
+          { head: `on ${r.tiers[0]!.name}`, align: 'right' },
+          { head: 'waste', align: 'right' },
+        ],
+        r.topWaste.slice(0, 5).map((w) => [w.model, w.region || '—', int(w.easyRequests), usd(w.costUsd), usd(w.cheapTierCostUsd), usd(w.wasteUsd)]),
       ),
     );
   }
@@ -108,43 +170,59 @@ function renderTable(r: AnalyzeReport): string {
     );
     out.push(
       '',
-      `By ${dim}`,
-      table(
-        [dim, 'requests', 'easy', 'cost', 'all-frontier', 'ceiling', 'savings'],
-        g.shown.map((x) => [ellipsize(x.group, 32), int(x.requests), pctOf(x.requests ? x.labels.easy / x.requests : 0, 0), usd(x.costUsd), usd(x.frontierCounterfactualUsd), usd(x.routedCeilingUsd), pct(x.savingsPct)]),
-        [1, 2, 3, 4, 5, 6],
+      ...wrapText(`By ${termSafe(dim)} (savings: routed ceiling against all-frontier, as the headline)`, width),
+      fit(
+        [
+          { head: dim, fit: 'ellipsis' },
+          { head: 'requests', align: 'right' },
+          { head: 'easy', align: 'right', drop: 1 },
+          { head: 'cost', align: 'right' },
+          { head: 'all-frontier', align: 'right' },
+          { head: 'ceiling', align: 'right' },
+          { head: 'savings', align: 'right' },
+        ],
+        g.shown.map((x) => [x.group, int(x.requests), pctOf(x.requests ? x.labels.easy / x.requests : 0, 0), usd(x.costUsd), usd(x.frontierCounterfactualUsd), usd(x.routedCeilingUsd), pct(x.savingsPct)]),
       ),
     );
     if (g.hidden) out.push(`(${g.hidden} more: --format json for all)`);
   }
-  out.push(...reconciliationLines(r));
-  out.push(...problemLines(r).map((l) => wrap(l)));
-  out.push('', wrap(`⚠ ${r.qualityNote}`));
+  out.push(...reconciliationLines(r, width));
+  for (const l of problemLines(r)) out.push(...(l === '' ? [''] : wrapText(termSafe(l), width, l.startsWith('  ') ? '      ' : '  ')));
+  out.push('', ...wrapText(`⚠ ${r.qualityNote}`, width));
   return out.join('\n');
 }
 
-function reconciliationLines(r: AnalyzeReport): string[] {
+function reconciliationLines(r: AnalyzeReport, width: number): string[] {
   const rec = r.reconciliation as AnalyzeReconciliation | undefined;
   if (!rec) return [];
-  const x = rec;
   const b = rec.billedCeiling;
+  const para = (text: string) => wrapText(termSafe(text), width, '    ');
   const out = [
     '',
-    `Billed vs logged (${x.source}; billed period ${rec.period.start} → ${rec.period.end}, end exclusive)`,
-    `  billed Bedrock ${usd(rec.billedUsd)} · logs explain ${usd(rec.explainedUsd)} (coverage ${rec.coverage === null ? '—' : pctOf(rec.coverage)}) · unexplained ${usd(rec.unexplainedUsd)}`,
-    table(
-      ['model', 'billed', 'logged', 'delta', 'likely causes'],
-      rec.byModel.slice(0, MAX_ROWS).map((m) => [ellipsize(m.modelKey, 36), usd(m.billedUsd), usd(m.loggedUsd), usd(m.deltaUsd), ellipsize(m.likelyCauses.join('; ') || '—', 60)]),
-      [1, 2, 3],
+    ...para(`Billed vs logged (${rec.source}; billed period ${rec.period.start} → ${rec.period.end}, end exclusive)`),
+    ...para(`  billed Bedrock ${usd(rec.billedUsd)} · logs explain ${usd(rec.explainedUsd)} (coverage ${rec.coverage === null ? '—' : pctOf(rec.coverage)}) · unexplained ${usd(rec.unexplainedUsd)}`),
+    fitTable(
+      [
+        { head: 'model', fit: 'model', min: 14 },
+        { head: 'billed', align: 'right' },
+        { head: 'logged', align: 'right' },
+        { head: 'delta', align: 'right' },
+        { head: 'likely causes', fit: 'wrap', min: 24 },
+      ],
+      rec.byModel.slice(0, MAX_ROWS).map((m) => [m.modelKey, usd(m.billedUsd), usd(m.loggedUsd), usd(m.deltaUsd), m.likelyCauses.join('; ') || '—']),
+      { width },
     ),
   ];
   out.push(
-    `  In billed dollars: routing could save up to ${usd(b.savingsCeilingUsd)} of this ${usd(b.billedUsd)} Bedrock bill (${pctOf(b.shareOfBill)}), from the ${usd(b.coveredBilledUsd)} billed on models the logs cover; quality unproven`,
+    ...para(
+      `  In billed dollars: routing could save up to ${usd(b.savingsCeilingUsd)} of this ${usd(b.billedUsd)} Bedrock bill (${pctOf(b.shareOfBill)}), from the ${usd(b.coveredBilledUsd)} billed on models the logs cover; quality unproven`,
+    ),
   );
-  for (const n of rec.notes.slice(0, 6)) out.push(`  note: ${n}`);
+  for (const n of rec.notes.slice(0, 6)) out.push(...para(`  note: ${n}`));
   return out;
 }
 
+/** Lines about what was left out or needs a look; '' separates blocks, '  ' starts a detail line. */
 function problemLines(r: AnalyzeReport): string[] {
   const out: string[] = [];
   if (r.unpricedModels.length) {
@@ -168,13 +246,21 @@ function problemLines(r: AnalyzeReport): string[] {
 
 function renderMarkdown(r: AnalyzeReport): string {
   const out: string[] = [];
-  out.push(`# tokor analyze`, '', `**${headline(r)}**`, '');
-  out.push(`- Period: ${periodText(r)}`, `- Records: ${recordsLine(r)}`, `- Tokens: ${tokensLine(r)}`, `- Catalog: ${r.catalogVersion}; ladder: ${r.tiers.map((t) => `${t.name} \`${t.model}\``).join(' → ')}`, '');
-  out.push(`## ${distributionTitle(r)}`, '', mdTable(['label', 'requests', 'share', '95% CI', 'priced on'], distributionRows(r), [1, 2, 3]), '');
-  out.push('## Cost', '', mdTable(['', 'USD', 'note'], costRows(r), [1]), '');
+  // The headline, its caveats and the quality note are tokor's own sentences (numbers, no log data).
+  out.push(`# tokor analyze`, '', `**${r.headline.text}**`, '');
+  if (r.headline.caveats.length) out.push(...r.headline.caveats.map((c) => `> ⚠️ ${c}`), '');
   out.push(
-    `Savings ceiling: **${pct(r.savings.ceilingPct)}** vs all-frontier (per request), ${pct(r.savings.ceilingVsActualPct)} vs actual paid. Formula Σ share × (1 − rate(tier)/rate(frontier)) = ${pct(r.savings.formulaPct)}:`,
+    `- Period: ${periodText(r)}`,
+    `- Records: ${recordsLine(r)}`,
+    `- Tokens: ${tokensLine(r)}`,
+    `- Catalog: ${mdText(r.catalogVersion)}; ladder: ${r.tiers.map((t) => `${mdText(t.name)} ${mdCode(t.model)}`).join(' → ')}`,
     '',
+  );
+  out.push(`## ${distributionTitle(r)}`, '', mdTable(['label', 'requests', 'share', '95% CI', 'priced on'], distributionRows(r), [1, 2, 3]), '');
+  out.push('## Cost', '', mdTable(['', 'USD', 'note'], costRows(r).map(([a, b, c]) => [a!, b!, c ? md(mdText(c)) : '']), [1]), '');
+  const [ceiling, paid, formula] = savingsLines(r);
+  out.push(`- **Savings ceiling: ${mdText(ceiling!.text)}**`, `- ${mdText(paid!.text)}`, `- Formula: ${mdText(formula!.text)}`, '');
+  out.push(
     mdTable(
       ['label', 'share', 'tier', 'rate ratio', 'points'],
       r.formula.map((f) => [f.label, pctOf(f.share), f.tier, f.rateRatio.toFixed(3), f.contributionPct.toFixed(1)]),
@@ -187,34 +273,50 @@ function renderMarkdown(r: AnalyzeReport): string {
     '',
     mdTable(
       ['model', 'region', 'requests', 'cost', 'share', 'if routed'],
-      r.byModel.map((m) => [`\`${m.model}\``, m.region, int(m.requests), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pctOf(m.shareOfCost), usd(m.routedCeilingUsd)]),
+      r.byModel.map((m) => [md(mdCode(m.model, { inTable: true })), m.region, int(m.requests), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pctOf(m.shareOfCost), usd(m.routedCeilingUsd)]),
       [2, 3, 4, 5],
     ),
     '',
   );
   if (r.topWaste.length) {
-    out.push('## Top waste: premium models serving easy requests', '', mdTable(['model', 'easy requests', 'paid', 'on cheap tier', 'waste'], r.topWaste.map((w) => [`\`${w.model}\``, int(w.easyRequests), usd(w.costUsd), usd(w.cheapTierCostUsd), usd(w.wasteUsd)]), [1, 2, 3, 4]), '');
+    out.push(
+      '## Top waste: premium models serving easy requests',
+      '',
+      mdTable(
+        ['model', 'region', 'easy requests', 'paid', 'on cheap tier', 'waste'],
+        r.topWaste.map((w) => [md(mdCode(w.model, { inTable: true })), w.region, int(w.easyRequests), usd(w.costUsd), usd(w.cheapTierCostUsd), usd(w.wasteUsd)]),
+        [2, 3, 4, 5],
+      ),
+      '',
+    );
   }
   for (const dim of [...new Set(r.byGroup.map((g) => g.groupBy))]) {
     out.push(
-      `## By ${dim}`,
+      `## By ${mdText(dim)}`,
+      '',
+      'Savings: the routed ceiling against all-frontier, as in the headline.',
       '',
       mdTable(
-        [dim, 'requests', 'cost', 'all-frontier', 'ceiling', 'savings'],
+        [dim, 'requests', 'cost', 'all-frontier', 'ceiling', 'savings vs all-frontier'],
         r.byGroup.filter((x) => x.groupBy === dim).map((x) => [x.group, int(x.requests), usd(x.costUsd), usd(x.frontierCounterfactualUsd), usd(x.routedCeilingUsd), pct(x.savingsPct)]),
         [1, 2, 3, 4, 5],
       ),
       '',
     );
   }
-  out.push(...problemLines(r).map((l) => l.replace(/^ {2}/, '- ')));
+  for (const l of problemLines(r)) out.push(l === '' ? '' : l.startsWith('  ') ? `- ${mdText(l.trim())}` : mdText(l));
   out.push('', `> ${r.qualityNote}`);
   return out.join('\n');
 }
 
-/** CSV: one row per model (and per group), with the report-wide totals first. */
+/**
+ * CSV: the headline and its caveats first (section "headline" / "caveat", the
+ * text in `key`), then the report-wide totals, one row per model and per group.
+ */
 function renderCsv(r: AnalyzeReport): string {
   const rows: (string | number | null)[][] = [['section', 'key', 'group', 'requests', 'easy', 'moderate', 'hard', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'cost_usd', 'frontier_counterfactual_usd', 'routed_ceiling_usd']];
+  rows.push(['headline', r.headline.text]);
+  for (const c of r.headline.caveats) rows.push(['caveat', c]);
   const t = r.tokens;
   const d = r.distribution;
   rows.push(['total', '', '', r.records.valid, d.easy.count, d.moderate.count, d.hard.count, t.input, t.output, t.cacheRead, t.cacheWrite, r.cost.actual, r.cost.frontierCounterfactual, r.cost.routedCeiling]);

@@ -1,5 +1,5 @@
-/** Number and table formatting shared by the renderers. Pure. */
-import Table from 'cli-table3';
+/** Number formatting shared by the renderers, and Markdown tables. Pure. Terminal tables: table.ts; escaping: escape.ts. */
+import { mdText } from './escape.js';
 
 export function usd(x: number | null | undefined, digits?: number): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';
@@ -35,64 +35,27 @@ export function ci(lo: number, hi: number, digits = 1): string {
   return `${(lo * 100).toFixed(digits)}–${(hi * 100).toFixed(digits)}%`;
 }
 
-/** Shortens a string in the middle to `max` characters. */
-export function ellipsize(s: string, max: number): string {
-  if (s.length <= max) return s;
-  const head = Math.ceil((max - 1) / 2);
-  return `${s.slice(0, head)}…${s.slice(s.length - (max - 1 - head))}`;
-}
-
-/** A borderless cli-table3 table rendered to a string; right-aligns columns listed in `right`. */
-export function table(head: string[], rows: (string | number)[][], right: number[] = []): string {
-  const t = new Table({
-    head,
-    style: { head: [], border: [], compact: true, 'padding-left': 0, 'padding-right': 2 },
-    chars: { top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '', left: '', 'left-mid': '', mid: '─', 'mid-mid': '─', right: '', 'right-mid': '', middle: '' },
-    colAligns: head.map((_, i) => (right.includes(i) ? 'right' : 'left')),
-  });
-  for (const r of rows) t.push(r.map(String));
-  return t.toString();
-}
-
 /** Caps rows and says how many were hidden. */
 export function capRows<T>(rows: T[], max: number): { shown: T[]; hidden: number } {
   return rows.length > max ? { shown: rows.slice(0, max), hidden: rows.length - max } : { shown: rows, hidden: 0 };
 }
 
-/** Markdown table. Cells are escaped for pipes and newlines. */
-export function mdTable(head: string[], rows: (string | number)[][], right: number[] = []): string {
-  const esc = (c: string | number) => String(c).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
-  const align = head.map((_, i) => (right.includes(i) ? '---:' : '---'));
-  return [`| ${head.map(esc).join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((r) => `| ${r.map(esc).join(' | ')} |`)].join('\n');
-}
-
-/** RFC 4180 CSV. */
-export function csv(rows: (string | number | null | undefined)[][]): string {
-  return rows
-    .map((r) =>
-      r
-        .map((c) => {
-          const s = c === null || c === undefined ? '' : String(c);
-          return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-        })
-        .join(','),
-    )
-    .join('\n');
-}
-
-/** Word-wraps one line of prose to `width` columns, continuation lines indented by `indent`. */
-export function wrap(text: string, width = 100, indent = '  '): string {
-  const lead = /^ */.exec(text)![0];
-  const words = text.slice(lead.length).split(' ');
-  const lines: string[] = [];
-  let line = lead;
-  indent = lead + indent;
-  for (const w of words) {
-    if (line.trim() && line.length + 1 + w.length > width) {
-      lines.push(line);
-      line = indent + w;
-    } else line = line.trim() ? `${line} ${w}` : line + w;
+/** Markdown the caller has already escaped (mdText, mdCode): mdTable takes it as it is. */
+export class Md {
+  constructor(readonly markdown: string) {}
+  toString(): string {
+    return this.markdown;
   }
-  if (line) lines.push(line);
-  return lines.join('\n');
+}
+
+/** Marks escaped Markdown (built with mdText / mdCode) for mdTable. */
+export function md(markdown: string): Md {
+  return new Md(markdown);
+}
+
+/** A Markdown table. Text cells are escaped (mdText); Md cells are taken as they are. */
+export function mdTable(head: string[], rows: readonly (readonly (string | number | Md)[])[], right: number[] = []): string {
+  const cell = (c: string | number | Md) => (c instanceof Md ? c.markdown.replace(/\r?\n/g, ' ') : mdText(String(c)));
+  const align = head.map((_, i) => (right.includes(i) ? '---:' : '---'));
+  return [`| ${head.map(cell).join(' | ')} |`, `| ${align.join(' | ')} |`, ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`)].join('\n');
 }

@@ -100,7 +100,9 @@ describe('tokor analyze (built CLI)', () => {
     const md = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'markdown']);
     expect(md.stdout).toMatch(/\| all-frontier counterfactual \| \$4\.80 \|/);
     const csv = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'csv']);
-    expect(csv.stdout.split('\n')[1]).toMatch(/^total,,,3,.*,0\.36,4\.8,0\.21$/);
+    // The headline (and its caveats) come first, then the totals.
+    expect(csv.stdout.split('\n')[1]).toMatch(/^headline,Routing by difficulty could cut/);
+    expect(csv.stdout.split('\n').find((l) => l.startsWith('total,'))).toMatch(/^total,,,3,.*,0\.36,4\.8,0\.21$/);
   });
 
   it('--cost-explorer reconciles billed spend with the logs and states the ceiling in billed dollars', async () => {

@@ -2,14 +2,14 @@
 import path from 'node:path';
 import { loadConfig } from '../../config/load.js';
 import { tiersOf } from '../../config/schema.js';
-import { EXIT } from '../../errors.js';
+import { EXIT, InputError } from '../../errors.js';
 import { runAnalyze } from '../../analyze/index.js';
 import { loadCatalog } from '../../pricing/index.js';
 import { renderAnalyze } from '../../report/analyze.js';
 import { SAMPLE_LOGS } from '../../paths.js';
 import { parseCsvMap } from '../../ingest/index.js';
 import { UNTAGGED } from '../../analyze/facts.js';
-import { checkOutputs, emit, note, startProgress } from '../output.js';
+import { checkOutputs, emit, note, startProgress, terminalWidth } from '../output.js';
 import { trapInterrupt } from '../interrupt.js';
 import { parseTiersFlag } from '../flags.js';
 import { analyzeProgressText } from '../progress.js';
@@ -66,8 +66,18 @@ export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Prom
     const { renderAnalyzeHtml } = await import('../../report/html/index.js');
     await emit(await renderAnalyzeHtml(report), flags.out);
   } else {
-    await emit(renderAnalyze(report, flags.format), flags.out);
+    await emit(renderAnalyze(report, flags.format, { width: terminalWidth() }), flags.out);
   }
   if (report.records.invalid && flags.format !== 'json') note(`tokor: skipped ${report.records.invalid} invalid record(s); see the report for reasons`);
+  const unpriced = nothingPriced(report);
+  if (unpriced) throw new InputError(unpriced, inputs.map((p) => (p === '-' ? '<stdin>' : p)).join(', '));
   return EXIT.ok;
+}
+
+/** The reason to exit 2 after the report: valid requests, none of them priced (so every figure is $0). */
+export function nothingPriced(report: { records: { valid: number; priced: number }; unpricedModels: { model: string; requests: number }[] }): string | undefined {
+  if (report.records.valid === 0 || report.records.priced > 0) return undefined;
+  const names = report.unpricedModels.slice(0, 3).map((u) => u.model);
+  const more = report.unpricedModels.length > 3 ? ` and ${report.unpricedModels.length - 3} more` : '';
+  return `nothing could be priced: no price for ${names.join(', ')}${more}; add them with --catalog FILE or modelMap in tokor.config.yaml (\`tokor prices --model ID\` shows how an ID resolves)`;
 }

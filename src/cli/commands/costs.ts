@@ -43,7 +43,7 @@ Examples:
     )
     .action(async (flags: CostsFlags) => {
       const { loadCostsReport, renderCosts } = await import('../../costs/index.js');
-      const { checkOutputs, emit, note, startProgress } = await import('../output.js');
+      const { checkOutputs, emit, note, startProgress, terminalWidth } = await import('../output.js');
       await checkOutputs([{ file: flags.out, flag: '--out' }]);
       // The SDK warns on every run that its 2027 releases need Node 22: not actionable for tokor users.
       process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -57,7 +57,7 @@ Examples:
       if (flags.format === 'html') {
         const { renderCostsHtml } = await import('../../report/html/index.js');
         await emit(await renderCostsHtml(JSON.parse(renderCosts(report, 'json'))), flags.out);
-      } else await emit(renderCosts(report, flags.format), flags.out);
+      } else await emit(renderCosts(report, flags.format, { width: terminalWidth() }), flags.out);
       if (flags.format === 'json' || flags.format === 'csv') for (const n of report.notes) note(`tokor: ${n}`);
       process.exitCode = 0;
     });

@@ -76,7 +76,7 @@ Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3
         if (f.format === 'html') {
           const { renderEvalHtml } = await import('../../report/html/index.js');
           await out.emit(await renderEvalHtml(summary));
-        } else await out.emit(renderSummary(summary, f.format));
+        } else await out.emit(renderSummary(summary, f.format, { width: out.terminalWidth() }));
         for (const line of interrupt.closing()) out.note(line);
         process.exitCode = interrupt.interrupted ? 130 : evalExitCode({ stats });
       } finally {
