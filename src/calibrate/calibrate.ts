@@ -345,11 +345,11 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   if (pick) {
     const ci = opts.barMode === 'relative' ? pick.parityCi95 : pick.qualityCi95;
     const value = opts.barMode === 'relative' ? pick.parity : pick.quality;
-    headline = `${pick.savingsPct.toFixed(1)}% cheaper at ${pct(value)} ${boundName} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
+    headline = `${pick.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pct(value)} ${boundName} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
   } else {
     const best = bestAchievable!;
     const barText = opts.barMode === 'relative' ? `${pct(opts.bar)} parity` : `${pct(opts.bar)} quality`;
-    headline = `no routing saves money while keeping ${barText} at ${confPct} confidence; best achievable ${boundName} bound ${pct(best.lowerBound)} (${best.pattern}, ${pct(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings)`;
+    headline = `no routing saves money while keeping ${barText} at ${confPct} confidence; best achievable ${boundName} bound ${pct(best.lowerBound)} (${best.pattern}, ${pct(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings vs all-frontier)`;
     const withPoint = ok.filter((o) => o.bestPoint && o.bestPoint.savingsPct > 0).sort((x, y) => y.bestPoint!.savingsPct - x.bestPoint!.savingsPct)[0];
     if (withPoint?.bestPoint) {
       const bp = withPoint.bestPoint;

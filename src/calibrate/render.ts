@@ -9,6 +9,9 @@ import type { Baseline } from './baselines.js';
 import type { Calibration, CurvePoint, RouteSummary } from './calibrate.js';
 import { renderChart } from './chart.js';
 import type { CalibrateRun } from './run.js';
+import { csv, mdCode, mdText, termSafe } from '../report/escape.js';
+import { mdTable } from '../report/format.js';
+import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 
 const pct = (x: number, d = 1): string => `${(x * 100).toFixed(d)}%`;
 
@@ -45,6 +48,7 @@ export function calibrateJson(run: CalibrateRun): unknown {
       datasetId: run.datasetId,
       ...run.evaluation,
       notes: run.notes,
+      provenance: run.provenance,
     };
   }
   return {
@@ -52,17 +56,24 @@ export function calibrateJson(run: CalibrateRun): unknown {
     ...run.report,
     ...(run.holdout ? { holdout: run.holdout } : {}),
     outputs: run.outputs.map((o) => ({ what: o.what, file: o.file })),
+    provenance: run.provenance,
   };
 }
 
-export function renderCalibrateRun(run: CalibrateRun, format: OutputFormat): string {
+export function renderCalibrateRun(run: CalibrateRun, format: OutputFormat, opts: { width?: number } = {}): string {
+  const width = opts.width ?? DEFAULT_WIDTH;
   if (format === 'json') return `${JSON.stringify(calibrateJson(run), null, 2)}\n`;
   if (run.kind === 'apply') {
     if (format === 'csv') return applyCsv(run.evaluation, run.policy.tiers.map((t) => t.name));
-    return renderApply(run, format === 'markdown');
+    return renderApply(run, format === 'markdown', width);
   }
   if (format === 'csv') return curveCsv(run.report);
-  return format === 'markdown' ? renderMarkdown(run) : renderTable(run);
+  return format === 'markdown' ? renderMarkdown(run) : renderTable(run, width);
+}
+
+/** Said beside the headline when the results are graded from bundled sample recordings. */
+function sampleNote(run: CalibrateRun): string | undefined {
+  return run.provenance.synthetic ? `Sample data: calibrated on ${run.provenance.what ?? 'bundled synthetic recordings'} — not measurements of the models.` : undefined;
 }
 
 function barText(r: { bar: number; barMode: string; confidence: number }): string {
@@ -103,51 +114,67 @@ function patternLine(p: Calibration['patterns'][number], r: Calibration): string
   return parts.join(' · ');
 }
 
-function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>): string {
+function routeTable(r: Calibration, width: number): string {
+  const tiers = r.tiers.map((t) => t.name);
+  const tierHead = tiers.join('/');
+  return fitTable(
+    [
+      { head: 'route', fit: 'wrap', min: 19 },
+      { head: 'quality', align: 'right' },
+      { head: 'parity', align: 'right' },
+      { head: 'cost', align: 'right' },
+      { head: 'savings vs all-frontier', align: 'right' },
+      { head: tierHead.length > 18 ? 'shares' : tierHead, drop: 1 },
+    ],
+    rows(r).map((row) => [row.label, pct(row.quality), pct(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
+    { width },
+  );
+}
+
+function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>, width: number): string {
   const r = run.report;
   const L: string[] = [];
+  const para = (text: string, indent = '', hanging = '  ') => L.push(...wrapText(termSafe(indent + text), width, hanging));
   const held = run.holdout ? ` (+${run.holdout.holdoutItems} held out)` : '';
-  L.push(...wrapText(`Calibrated ${r.datasetId}: ${r.n} items${held} · tiers ${r.tiers.map((t) => t.name).join(' → ')} · bar ${barText(r)}`, 80, '', '  '));
+  para(`Calibrated ${r.datasetId}: ${r.n} items${held} · tiers ${r.tiers.map((t) => t.name).join(' → ')} · bar ${barText(r)}`);
   L.push('');
-  L.push(`  ${r.headline}`);
+  para(r.headline, '  ', '  ');
+  const sample = sampleNote(run);
+  if (sample) para(`⚠ ${sample}`, '  ', '  ');
   L.push('');
   if (r.pick) {
-    L.push(`Pick: ${r.pick.pattern} · thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? ` · gate ${r.pick.gate}` : ''} · escalation ${pct(r.pick.escalationRate)}`);
+    para(`Pick: ${r.pick.pattern} · thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? ` · gate ${r.pick.gate}` : ''} · escalation ${pct(r.pick.escalationRate)}`);
     const lb = r.barMode === 'relative' ? `parity lower bound ${pct(r.pick.parityLower)}` : `quality lower bound ${pct(r.pick.qualityLower)}`;
-    L.push(`  ${lb} ≥ ${pct(r.bar)}; quality ${pct(r.pick.quality)} (95% CI ${pct(r.pick.qualityCi95[0])}–${pct(r.pick.qualityCi95[1])})`);
+    para(`${lb} ≥ ${pct(r.bar)}; quality ${pct(r.pick.quality)} (95% CI ${pct(r.pick.qualityCi95[0])}–${pct(r.pick.qualityCi95[1])})`, '  ');
   }
-  L.push(...wrapText(`Bound: ${r.bound}`, 80, '  '));
+  para(`Bound: ${r.bound}`, '  ');
   L.push('');
-  const tierHead = r.tiers.map((t) => t.name).join('/');
-  L.push(`${pad('', 21)}${pad('quality', 8, true)}${pad('parity', 8, true)}${pad('cost', 13, true)}${pad('savings', 9, true)}  ${tierHead.length > 18 ? 'shares' : tierHead}`);
-  for (const row of rows(r)) {
-    L.push(`${pad(row.label, 21)}${pad(pct(row.quality), 8, true)}${pad(pct(row.parity), 8, true)}${pad(usd(row.costUsd), 13, true)}${pad(`${row.savingsPct.toFixed(1)}%`, 9, true)}  ${shares(row.tierShares, r.tiers.map((t) => t.name))}`);
-  }
+  L.push(routeTable(r, width));
   if (r.pick) {
     const parts = [];
     if (r.pick.apgr !== null) parts.push(`APGR ${r.pick.apgr.toFixed(3)} (random routing: 0.5)`);
     if (r.pick.oracleCapturedPct !== null) parts.push(`the pick captures ${r.pick.oracleCapturedPct.toFixed(1)}% of the oracle's savings`);
-    if (parts.length) L.push(...wrapText(parts.join(' · '), 80, '', '  '));
+    if (parts.length) para(parts.join(' · '));
   }
   if (run.holdout) {
     L.push('');
-    L.push(holdoutLine(run.holdout, r));
+    para(holdoutLine(run.holdout, r));
   }
   L.push('');
   L.push('Patterns');
-  for (const p of r.patterns) L.push(...wrapText(`${pad(p.pattern, 11)} ${patternLine(p, r)}`, 80, '  ', '              '));
+  for (const p of r.patterns) L.push(...wrapText(termSafe(`  ${pad(p.pattern, 11)} ${patternLine(p, r)}`), width, '              '));
   if (r.patterns.some((p) => p.curve.length)) {
     L.push('');
-    L.push(renderChart(r));
+    L.push(renderChart(r, { width }));
   }
   if (r.notes.length) {
     L.push('');
     L.push('Notes');
-    for (const n of r.notes) L.push(...wrapText(`- ${n}`, 80, '  ', '    '));
+    for (const n of r.notes) para(`- ${n}`, '  ', '    ');
   }
   if (run.outputs.length) {
     L.push('');
-    for (const o of run.outputs) L.push(`wrote ${o.what}: ${o.file}`);
+    for (const o of run.outputs) para(`wrote ${o.what}: ${o.file}`);
   }
   return `${L.join('\n')}\n`;
 }
@@ -157,40 +184,44 @@ function holdoutLine(h: NonNullable<Extract<CalibrateRun, { kind: 'calibrate' }>
   const value = r.barMode === 'relative' ? e.parity : e.quality;
   const ci = r.barMode === 'relative' ? e.parityCi95 : e.qualityCi95;
   const lb = r.barMode === 'relative' ? e.parityLower : e.qualityLower;
-  return `Held out (${pct(h.fraction, 0)}, ${h.holdoutItems} items): ${e.savingsPct.toFixed(1)}% cheaper at ${pct(value)} ${r.barMode === 'relative' ? 'parity' : 'quality'} (95% CI ${pct(ci[0])}–${pct(ci[1])}); lower bound ${pct(lb)} ${e.meetsBar ? 'meets' : 'is below'} the bar`;
+  return `Held out (${pct(h.fraction, 0)}, ${h.holdoutItems} items): ${e.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pct(value)} ${r.barMode === 'relative' ? 'parity' : 'quality'} (95% CI ${pct(ci[0])}–${pct(ci[1])}); lower bound ${pct(lb)} ${e.meetsBar ? 'meets' : 'is below'} the bar`;
 }
 
 function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): string {
   const r = run.report;
   const L: string[] = [];
-  L.push(`# tokor calibrate: ${r.datasetId}`);
+  L.push(`# tokor calibrate: ${mdText(r.datasetId)}`);
   L.push('');
-  L.push(`**${r.headline}**`);
+  L.push(`**${mdText(r.headline)}**`);
   L.push('');
-  L.push(`${r.n} items · tiers ${r.tiers.map((t) => `\`${t.name}\``).join(' → ')} · bar ${barText(r)}`);
+  const sample = sampleNote(run);
+  if (sample) L.push(`> ⚠️ **${sample}**`, '');
+  L.push(`${r.n} items · tiers ${r.tiers.map((t) => mdCode(t.name)).join(' → ')} · bar ${barText(r)}`);
   L.push('');
   if (r.pick) {
-    L.push(`Pick: **${r.pick.pattern}**, thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? `, gate \`${r.pick.gate}\`` : ''}; escalation ${pct(r.pick.escalationRate)}.`);
+    L.push(`Pick: **${mdText(r.pick.pattern)}**, thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? `, gate ${mdCode(r.pick.gate)}` : ''}; escalation ${pct(r.pick.escalationRate)}.`);
     L.push('');
   }
-  L.push(`Bound: ${r.bound}.`);
+  L.push(`Bound: ${mdText(r.bound)}.`);
   L.push('');
   const tiers = r.tiers.map((t) => t.name);
-  L.push(`| route | quality | parity | cost | savings | ${tiers.join(' / ')} |`);
-  L.push('|---|---:|---:|---:|---:|---:|');
-  for (const row of rows(r)) L.push(`| ${row.label} | ${pct(row.quality)} | ${pct(row.parity)} | ${usd(row.costUsd)} | ${row.savingsPct.toFixed(1)}% | ${shares(row.tierShares, tiers)} |`);
+  L.push(
+    mdTable(
+      ['route', 'quality', 'parity', 'cost', 'savings vs all-frontier', tiers.join(' / ')],
+      rows(r).map((row) => [row.label, pct(row.quality), pct(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
+      [1, 2, 3, 4, 5],
+    ),
+  );
   if (r.pick) {
     L.push('');
     L.push(`APGR ${r.pick.apgr === null ? 'n/a' : r.pick.apgr.toFixed(3)}; the pick captures ${r.pick.oracleCapturedPct === null ? 'n/a' : `${r.pick.oracleCapturedPct.toFixed(1)}%`} of the oracle's savings.`);
   }
   if (run.holdout) {
     L.push('');
-    L.push(holdoutLine(run.holdout, r));
+    L.push(mdText(holdoutLine(run.holdout, r)));
   }
   L.push('');
-  L.push('| pattern | result |');
-  L.push('|---|---|');
-  for (const p of r.patterns) L.push(`| ${p.pattern} | ${patternLine(p, r).replace(/\|/g, '\\|')} |`);
+  L.push(mdTable(['pattern', 'result'], r.patterns.map((p) => [p.pattern, patternLine(p, r)])));
   if (r.patterns.some((p) => p.curve.length)) {
     L.push('');
     L.push('```text');
@@ -199,12 +230,12 @@ function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): stri
   }
   if (r.notes.length) {
     L.push('');
-    for (const n of r.notes) L.push(`- ${n}`);
+    for (const n of r.notes) L.push(`- ${mdText(n)}`);
   }
   return `${L.join('\n')}\n`;
 }
 
-function renderApply(run: Extract<CalibrateRun, { kind: 'apply' }>, markdown: boolean): string {
+function renderApply(run: Extract<CalibrateRun, { kind: 'apply' }>, markdown: boolean, width: number): string {
   const e = run.evaluation;
   const p = run.policy;
   const rel = p.barMode === 'relative';
@@ -213,50 +244,45 @@ function renderApply(run: Extract<CalibrateRun, { kind: 'apply' }>, markdown: bo
   const lb = rel ? e.parityLower : e.qualityLower;
   const tiers = p.tiers.map((t) => t.name);
   const L: string[] = [];
+  const text = (s: string) => (markdown ? mdText(s) : s);
+  const line = (s: string, indent = '') => (markdown ? L.push(s) : L.push(...wrapText(termSafe(indent + s), width, `${indent}  `)));
   const head = `Applied ${run.policyFile} (${p.pattern}, thresholds ${fmtThresholds(p.thresholds)}) to ${run.datasetId}: ${e.n} items`;
-  L.push(markdown ? `# ${head}` : head);
+  line(markdown ? `# ${text(head)}` : head);
   L.push('');
-  const line = `${e.savingsPct.toFixed(1)}% cheaper at ${pct(value)} ${rel ? 'parity' : 'quality'} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
-  L.push(markdown ? `**${line}**` : `  ${line}`);
+  const headline = `${e.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pct(value)} ${rel ? 'parity' : 'quality'} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
+  line(markdown ? `**${headline}**` : headline, '  ');
+  const sample = sampleNote(run);
+  if (sample) line(markdown ? `> ⚠️ **${sample}**` : `⚠ ${sample}`, '  ');
   L.push('');
-  L.push(`${markdown ? '' : '  '}bar ${barText(p)}: lower bound ${pct(lb)} — ${e.meetsBar ? 'meets the bar' : 'BELOW the bar'}`);
-  L.push(`${markdown ? '' : '  '}quality ${pct(e.quality)} (95% CI ${pct(e.qualityCi95[0])}–${pct(e.qualityCi95[1])}) · frontier ${pct(e.frontier.quality)}`);
-  L.push(`${markdown ? '' : '  '}cost ${usd(e.costUsd)} vs ${usd(e.frontier.costUsd)} all-frontier · shares ${tiers.join('/')} ${shares(e.tierShares, tiers)} · escalation ${pct(e.escalationRate)}`);
+  line(`bar ${barText(p)}: lower bound ${pct(lb)} — ${e.meetsBar ? 'meets the bar' : 'BELOW the bar'}`, markdown ? '' : '  ');
+  line(`quality ${pct(e.quality)} (95% CI ${pct(e.qualityCi95[0])}–${pct(e.qualityCi95[1])}) · frontier ${pct(e.frontier.quality)}`, markdown ? '' : '  ');
+  line(text(`cost ${usd(e.costUsd)} vs ${usd(e.frontier.costUsd)} all-frontier · shares ${tiers.join('/')} ${shares(e.tierShares, tiers)} · escalation ${pct(e.escalationRate)}`), markdown ? '' : '  ');
   if (run.notes.length) {
     L.push('');
-    for (const n of run.notes) L.push(...(markdown ? [`- ${n}`] : wrapText(`- ${n}`, 80, '  ', '    ')));
+    for (const n of run.notes) line(markdown ? `- ${mdText(n)}` : `- ${n}`, markdown ? '' : '  ');
   }
   return `${L.join('\n')}\n`;
-}
-
-function csvCell(v: string | number | boolean): string {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 /** The cost–quality curve of every pattern, plus the baselines, as CSV. */
 export function curveCsv(r: Calibration): string {
   const tiers = r.tiers.map((t) => t.name);
   const head = ['pattern', 'thresholds', 'quality', 'parity', 'lower_bound', 'cost_usd', 'savings_pct', 'escalation_rate', 'meets_bar', ...tiers.map((t) => `share_${t}`)];
-  const lines = [head.join(',')];
+  const lines: (string | number | boolean)[][] = [head];
   const fq = r.baselines.frontier.quality;
   const add = (pattern: string, p: Omit<RouteSummary, 'pattern'> & { meetsBar?: boolean }): void => {
-    lines.push(
-      [
-        pattern,
-        p.thresholds.join(';'),
-        p.quality.toFixed(6),
-        p.parity.toFixed(6),
-        Number.isFinite(p.lowerBound) ? p.lowerBound.toFixed(6) : '',
-        p.costUsd.toFixed(6),
-        p.savingsPct.toFixed(4),
-        p.escalationRate.toFixed(6),
-        p.meetsBar === undefined ? '' : String(p.meetsBar),
-        ...tiers.map((t) => (p.tierShares[t] ?? 0).toFixed(6)),
-      ]
-        .map(csvCell)
-        .join(','),
-    );
+    lines.push([
+      pattern,
+      p.thresholds.join(';'),
+      p.quality.toFixed(6),
+      p.parity.toFixed(6),
+      Number.isFinite(p.lowerBound) ? p.lowerBound.toFixed(6) : '',
+      p.costUsd.toFixed(6),
+      p.savingsPct.toFixed(4),
+      p.escalationRate.toFixed(6),
+      p.meetsBar === undefined ? '' : String(p.meetsBar),
+      ...tiers.map((t) => (p.tierShares[t] ?? 0).toFixed(6)),
+    ]);
   };
   for (const p of r.patterns) for (const c of p.curve as CurvePoint[]) add(p.pattern, c);
   const base = (name: string, b: Baseline): void =>
@@ -266,27 +292,11 @@ export function curveCsv(r: Calibration): string {
   if (r.baselines.random) base('random', r.baselines.random);
   base('oracle', r.baselines.oracle);
   base('oracle-max-quality', r.baselines.oracleMaxQuality);
-  return `${lines.join('\n')}\n`;
+  return `${csv(lines)}\n`;
 }
 
 function applyCsv(e: PolicyEvaluation, tiers: string[]): string {
   const head = ['n', 'quality', 'quality_ci95_lo', 'quality_ci95_hi', 'quality_lower', 'parity', 'parity_lower', 'cost_usd', 'frontier_cost_usd', 'savings_pct', 'escalation_rate', 'meets_bar', ...tiers.map((t) => `share_${t}`)];
   const row = [e.n, e.quality, e.qualityCi95[0], e.qualityCi95[1], e.qualityLower, e.parity, e.parityLower, e.costUsd, e.frontier.costUsd, e.savingsPct, e.escalationRate, e.meetsBar, ...tiers.map((t) => e.tierShares[t] ?? 0)];
-  return `${head.join(',')}\n${row.map((v) => csvCell(typeof v === 'number' ? Number(v.toPrecision(8)) : v)).join(',')}\n`;
-}
-
-function wrapText(text: string, width: number, indent = '', hanging = indent): string[] {
-  const words = text.split(' ');
-  const out: string[] = [];
-  let line = indent;
-  let fresh = true;
-  for (const w of words) {
-    if (!fresh && line.length + 1 + w.length > width) {
-      out.push(line);
-      line = hanging + w;
-    } else line = fresh ? line + w : `${line} ${w}`;
-    fresh = false;
-  }
-  out.push(line);
-  return out;
+  return `${csv([head, row.map((v) => (typeof v === 'number' ? Number(v.toPrecision(8)) : v))])}\n`;
 }

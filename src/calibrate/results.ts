@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError, at } from '../errors.js';
+import { isSampleResult } from '../paths.js';
 import type { TierConfig } from '../config/schema.js';
 import type { GoldenCase, GoldenDataset, NamedGradeResult } from '../eval/types.js';
 import { streamResultLines, type ResultLine } from '../artifacts/results.js';
@@ -50,6 +51,8 @@ export interface ResultsTable {
   excludedErrors?: number;
   /** sha256 of the dataset file, when one was joined. */
   datasetSha256?: string;
+  /** Result lines graded from bundled sample recordings (isSampleResult): the figures are sample data. */
+  sampleResults?: number;
 }
 
 export interface LoadResultsOptions {
@@ -73,6 +76,8 @@ export interface RawResult {
   task?: string;
   category?: string;
   where: string;
+  /** Graded from bundled sample recordings. */
+  sample?: boolean;
 }
 
 /**
@@ -118,7 +123,8 @@ export async function loadResultsByDataset(
     tables.push(joinResults(group, { ...opts, ...(dataset ? { dataset } : {}), sha256: [], notes: [], files }));
   }
   const merged = mergeResultsTables(tables);
-  return { ...merged, sha256, notes: [...notes, ...(merged.notes ?? [])] };
+  const sampleResults = raws.filter((r) => r.sample).length;
+  return { ...merged, sha256, notes: [...notes, ...(merged.notes ?? [])], ...(sampleResults ? { sampleResults } : {}) };
 }
 
 /** Every result line of the files, checked with the results schema and costed; a later line for the same (dataset, tier, item) wins. */
@@ -197,6 +203,7 @@ function rawResult(o: ResultLine, where: string, field: string, cost: CostResolv
   if (error) r.error = error;
   if (o.task !== undefined) r.task = o.task;
   if (o.category !== undefined) r.category = o.category;
+  if (isSampleResult(o)) r.sample = true;
   return r;
 }
 

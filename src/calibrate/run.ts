@@ -18,6 +18,7 @@ import { policyToJson, readPolicy, type RoutingPolicyFile } from '../artifacts/p
 import { routerModelToJson, type RouterModel } from '../artifacts/router.js';
 import { curveCsv } from './render.js';
 import { loadResultsByDataset, type ResultsTable } from './results.js';
+import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
 
 export const PATTERN_CHOICES = [...ROUTING_PATTERNS, 'all'] as const;
 export type PatternChoice = (typeof PATTERN_CHOICES)[number];
@@ -75,9 +76,18 @@ export interface HoldoutReport {
   evaluation: PolicyEvaluation;
 }
 
-export type CalibrateRun =
+export type CalibrateRun = (
   | { kind: 'calibrate'; report: Calibration; holdout?: HoldoutReport; outputs: Output[]; exitCode: 0 | 1 }
-  | { kind: 'apply'; policyFile: string; policy: RoutingPolicyFile; datasetId: string; evaluation: PolicyEvaluation; notes: string[]; outputs: Output[]; exitCode: 0 | 1 };
+  | { kind: 'apply'; policyFile: string; policy: RoutingPolicyFile; datasetId: string; evaluation: PolicyEvaluation; notes: string[]; outputs: Output[]; exitCode: 0 | 1 }
+) & {
+  /** synthetic when the results are graded from bundled sample recordings. */
+  provenance: Provenance;
+};
+
+/** Sample data when any results line replays the bundled recordings. */
+function provenanceOf(table: ResultsTable): Provenance {
+  return table.sampleResults ? { synthetic: true, what: SAMPLE_RECORDINGS_WHAT } : { synthetic: false };
+}
 
 export interface CalibrateHooks {
   onProgress?: (message: string) => void;
@@ -113,7 +123,7 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
     } else if (policyForApply.provenance.resultsSha256.length && policyForApply.provenance.resultsSha256.join() === table.sha256.join()) {
       applyNotes.push('these are the results the policy was calibrated on: the figures reproduce the calibration (its thresholds were chosen on these items); apply it to held-out results for a test');
     }
-    return { kind: 'apply', policyFile: o.apply!, policy: policyForApply, datasetId: table.datasetId, evaluation, notes: applyNotes, outputs: [], exitCode: evaluation.meetsBar ? 0 : 1 };
+    return { kind: 'apply', policyFile: o.apply!, policy: policyForApply, datasetId: table.datasetId, evaluation, notes: applyNotes, outputs: [], exitCode: evaluation.meetsBar ? 0 : 1, provenance: provenanceOf(table) };
   }
 
   const patterns: RoutingPattern[] = !o.pattern || o.pattern === 'all' ? [...ROUTING_PATTERNS] : [o.pattern];
@@ -159,7 +169,7 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
     else report.notes.push(`no router written to ${o.outRouter}: the classifier pattern did not run`);
   }
   if (o.curveCsv) outputs.push({ file: resolve(o.curveCsv), text: curveCsv(report), what: 'curve CSV' });
-  const run: CalibrateRun = { kind: 'calibrate', report, outputs, exitCode: report.pick ? 0 : 1 };
+  const run: CalibrateRun = { kind: 'calibrate', report, outputs, exitCode: report.pick ? 0 : 1, provenance: provenanceOf(table) };
   if (holdout) run.holdout = holdout;
   return run;
 }

@@ -2,14 +2,20 @@
  * The gate's outputs: a terminal table, a pull-request comment in Markdown,
  * JUnit XML for CI test panels, and the JSON contract. Pure: strings in, strings out.
  */
-import Table from 'cli-table3';
+import { mdCode, mdText, termSafe } from '../report/escape.js';
+import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import { GATE_SCHEMA_VERSION, type GateFormat, type GateJson, type GateVerdict, type ScopeVerdict, type Snapshot } from './types.js';
 import { formatPoints } from './verdict.js';
 
-export function renderGate(v: GateVerdict, format: GateFormat): string {
+export function renderGate(v: GateVerdict, format: GateFormat, opts: { width?: number } = {}): string {
   if (format === 'json') return JSON.stringify(gateJson(v), null, 2);
   if (format === 'markdown') return renderGateMarkdown(v);
-  return renderGateTable(v);
+  return renderGateTable(v, opts.width ?? DEFAULT_WIDTH);
+}
+
+/** Said beside the verdict and the savings when the results are graded from bundled sample recordings. */
+export function sampleNote(v: GateVerdict): string | undefined {
+  return v.provenance?.synthetic ? `Sample data: gated on ${v.provenance.what ?? 'bundled synthetic recordings'} — not measurements of the models.` : undefined;
 }
 
 /** The quality measure in force and its lower bound, as the JSON reports them. */
@@ -53,6 +59,7 @@ export function gateJson(v: GateVerdict): GateJson {
     }),
     savings: { pct: p?.savingsPct ?? 0, costUsd: p?.costUsd ?? 0, frontierCostUsd: p?.frontierCostUsd ?? 0, checks: v.checks },
     warnings: v.warnings,
+    provenance: v.provenance ?? { synthetic: false },
   };
   if (v.base && global.base) {
     out.base = { policy: v.base, ...baseMeasured(global, global.base), savingsPct: global.base.savingsPct, costUsd: global.base.costUsd, tierShares: global.base.tierShares };
@@ -62,24 +69,36 @@ export function gateJson(v: GateVerdict): GateJson {
 
 // ---------------------------------------------------------------- terminal
 
-export function renderGateTable(v: GateVerdict): string {
-  const lines: string[] = [headline(v), contextLine(v)];
-  const t = new Table({
-    head: ['scope', 'n', 'measure', 'value', 'lower bound', 'floor', 'margin', 'savings', 'result'],
-    style: { head: [], border: [] },
-  });
-  for (const s of v.scopes) {
-    t.push([s.scope, String(s.n), s.measure, num(s.value), num(s.lower), String(s.floor), s.status === 'empty' ? '—' : formatPoints(s.margin), s.proposed ? pctText(s.proposed.savingsPct) : '—', resultWord(s)]);
-  }
-  lines.push(t.toString());
+export function renderGateTable(v: GateVerdict, width: number = DEFAULT_WIDTH): string {
+  const lines: string[] = [];
+  const para = (text: string, hanging = '  ') => lines.push(...wrapText(termSafe(text), width, hanging));
+  para(headline(v));
+  const sample = sampleNote(v);
+  if (sample) para(`⚠ ${sample}`);
+  para(contextLine(v));
+  lines.push(
+    fitTable(
+      [
+        { head: 'scope', fit: 'ellipsis', min: 16 },
+        { head: 'n', align: 'right' },
+        { head: 'measure', drop: 1 },
+        { head: 'value', align: 'right' },
+        { head: 'lower bound', align: 'right' },
+        { head: 'floor', align: 'right' },
+        { head: 'margin', align: 'right' },
+        { head: 'savings vs all-frontier', align: 'right', drop: 2 },
+        { head: 'result' },
+      ],
+      v.scopes.map((s) => [s.scope, String(s.n), s.measure, num(s.value), num(s.lower), String(s.floor), s.status === 'empty' ? '—' : formatPoints(s.margin), s.proposed ? pctText(s.proposed.savingsPct) : '—', resultWord(s)]),
+      { width },
+    ),
+  );
   const g = v.scopes[0]!;
-  if (g.proposed) lines.push(savingsLine(g));
-  if (g.base && g.proposed) {
-    lines.push(`against ${v.base}: ${changeLines(g).join(' · ')}`);
-  }
-  for (const c of v.checks) lines.push(`${c.pass ? 'ok  ' : 'FAIL'} ${c.message}`);
-  for (const s of v.scopes.filter((x) => x.status === 'fail')) lines.push(`FAIL ${s.message}`);
-  for (const w of v.warnings) lines.push(`warning: ${w}`);
+  if (g.proposed) para(savingsLine(g) + (sample ? ' (sample data)' : ''));
+  if (g.base && g.proposed) para(`against ${v.base}: ${changeLines(g).join(' · ')}`);
+  for (const c of v.checks) para(`${c.pass ? 'ok  ' : 'FAIL'} ${c.message}`, '     ');
+  for (const s of v.scopes.filter((x) => x.status === 'fail')) para(`FAIL ${s.message}`, '     ');
+  for (const w of v.warnings) para(`warning: ${w}`);
   return lines.join('\n');
 }
 
@@ -120,8 +139,10 @@ function resultWord(s: ScopeVerdict): string {
 export function renderGateMarkdown(v: GateVerdict): string {
   const out: string[] = [];
   out.push(`### ${v.pass ? '✅ tokor gate passed' : '❌ tokor gate failed'}`, '');
+  const sample = sampleNote(v);
+  if (sample) out.push(`> ⚠️ **${sample}**`, '');
   out.push(
-    `Policy \`${mdCode(v.policy)}\`${v.base ? ` against base \`${mdCode(v.base)}\`` : ''} · datasets ${v.datasets.map((d) => `\`${mdCode(d)}\``).join(', ')} · ${mdText(v.pattern)} routing over ${v.tiers.map(mdText).join(' → ')}${v.thresholds.length ? ` (thresholds ${v.thresholds.join(', ')})` : ''}`,
+    `Policy ${mdCode(v.policy)}${v.base ? ` against base ${mdCode(v.base)}` : ''} · datasets ${v.datasets.map((d) => mdCode(d)).join(', ')} · ${mdText(v.pattern)} routing over ${v.tiers.map(mdText).join(' → ')}${v.thresholds.length ? ` (thresholds ${v.thresholds.join(', ')})` : ''}`,
     '',
   );
   const failures = [...v.scopes.filter((s) => s.status === 'fail').map((s) => s.message), ...v.checks.filter((c) => !c.pass).map((c) => c.message)];
@@ -130,7 +151,7 @@ export function renderGateMarkdown(v: GateVerdict): string {
   }
   const withBase = Boolean(v.base);
   out.push(
-    `| Scope | n | Measure |${withBase ? ' Lower bound before |' : ''} Lower bound | Floor | Margin |${withBase ? ' Savings before |' : ''} Savings | Result |`,
+    `| Scope | n | Measure |${withBase ? ' Lower bound before |' : ''} Lower bound | Floor | Margin |${withBase ? ' Savings before |' : ''} Savings vs all-frontier${sample ? ' (sample data)' : ''} | Result |`,
     `|---|---:|---|${withBase ? '---:|' : ''}---:|---:|---:|${withBase ? '---:|' : ''}---:|---|`,
   );
   for (const s of v.scopes) {
@@ -156,7 +177,7 @@ export function renderGateMarkdown(v: GateVerdict): string {
     const p = g.proposed;
     if (g.base) {
       const b = g.base;
-      out.push('| Whole population | Before (base) | After (this change) | Change |', '|---|---:|---:|---:|');
+      out.push(`| Whole population${sample ? ' (sample data)' : ''} | Before (base) | After (this change) | Change |`, '|---|---:|---:|---:|');
       out.push(`| Pass rate | ${num(b.passRate)} | ${num(p.passRate)} | ${formatPoints(p.passRate - b.passRate)} |`);
       out.push(`| Parity to frontier | ${num(b.parity)} | ${num(p.parity)} | ${formatPoints(p.parity - b.parity)} |`);
       out.push(`| Savings vs all-frontier | ${pctText(b.savingsPct)} | ${pctText(p.savingsPct)} | ${signedPts(p.savingsPct - b.savingsPct)} |`);
@@ -168,7 +189,7 @@ export function renderGateMarkdown(v: GateVerdict): string {
       }
       out.push('');
     } else {
-      out.push(`**Savings** ${pctText(p.savingsPct)} against all-frontier (${usdText(p.frontierCostUsd)} → ${usdText(p.costUsd)} on the golden set) · pass rate ${num(p.passRate)} · parity ${num(p.parity)} · tiers ${mdText(sharesText(p.tierShares))}`, '');
+      out.push(`**Savings** ${pctText(p.savingsPct)} against all-frontier (${usdText(p.frontierCostUsd)} → ${usdText(p.costUsd)} on the golden set${sample ? ', sample data' : ''}) · pass rate ${num(p.passRate)} · parity ${num(p.parity)} · tiers ${mdText(sharesText(p.tierShares))}`, '');
     }
   }
   for (const c of v.checks.filter((x) => x.pass)) out.push(`- ✅ ${mdText(c.message)}`);
@@ -176,14 +197,6 @@ export function renderGateMarkdown(v: GateVerdict): string {
   if (v.checks.some((c) => c.pass) || v.warnings.length) out.push('');
   out.push('<sub>Lower bounds are one-sided at the confidence shown; the parity measure is routed quality over all-frontier quality on the same items. Generated by `tokor gate`.</sub>');
   return out.join('\n');
-}
-
-/** Text safe in a Markdown table cell or list item: no pipes, no HTML, no line breaks. */
-function mdText(s: string): string {
-  return s.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/[\r\n]+/g, ' ');
-}
-function mdCode(s: string): string {
-  return s.replace(/`/g, "'").replace(/[\r\n]+/g, ' ');
 }
 
 // ---------------------------------------------------------------- junit
@@ -201,9 +214,9 @@ export function renderGateJunit(v: GateVerdict): string {
       cases.push(`${open}>\n      <skipped message="${xmlAttr(s.message)}"/>\n    </testcase>`);
     } else if (s.status === 'fail') {
       failures++;
-      cases.push(`${open}>\n      <failure message="${xmlAttr(s.message)}" type="QualityFloor">${xmlText(scopeDetail(s))}</failure>\n    </testcase>`);
+      cases.push(`${open}>\n      <failure message="${xmlAttr(s.message)}" type="QualityFloor">${xmlText(scopeDetail(s, sampleNote(v)))}</failure>\n    </testcase>`);
     } else {
-      cases.push(`${open}>\n      <system-out>${xmlText(scopeDetail(s))}</system-out>\n    </testcase>`);
+      cases.push(`${open}>\n      <system-out>${xmlText(scopeDetail(s, sampleNote(v)))}</system-out>\n    </testcase>`);
     }
   }
   for (const c of v.checks) {
@@ -215,21 +228,25 @@ export function renderGateJunit(v: GateVerdict): string {
     }
   }
   const total = cases.length;
-  const suite = xmlAttr(`tokor gate: ${v.policy}`);
+  const sample = sampleNote(v);
+  const suite = xmlAttr(`tokor gate: ${v.policy}${sample ? ' (sample data)' : ''}`);
   return [
     '<?xml version="1.0" encoding="UTF-8"?>',
     `<testsuites name="tokor gate" tests="${total}" failures="${failures}" errors="0" skipped="${skipped}">`,
     `  <testsuite name="${suite}" tests="${total}" failures="${failures}" errors="0" skipped="${skipped}">`,
+    ...(sample ? ['    <properties>', `      <property name="sample-data" value="${xmlAttr(sample)}"/>`, '    </properties>'] : []),
     ...cases,
+    ...(sample ? [`    <system-out>${xmlText(sample)}</system-out>`] : []),
     '  </testsuite>',
     '</testsuites>',
     '',
   ].join('\n');
 }
 
-function scopeDetail(s: ScopeVerdict): string {
+function scopeDetail(s: ScopeVerdict, sample: string | undefined): string {
   const p = s.proposed;
   const parts = [s.message];
+  if (sample) parts.push(sample);
   if (p) parts.push(`pass rate ${num(p.passRate)} (lower ${num(p.passRateLower)}), parity ${num(p.parity)} (lower ${num(p.parityLower)}), savings ${pctText(p.savingsPct)}, tiers ${sharesText(p.tierShares)}`);
   if (s.base) parts.push(`base: pass rate ${num(s.base.passRate)}, parity ${num(s.base.parity)}, savings ${pctText(s.base.savingsPct)}`);
   return parts.join('\n');

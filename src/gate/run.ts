@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_TIERS } from '../config/schema.js';
+import { SAMPLE_RECORDINGS_WHAT } from '../types.js';
 import { applyPolicy } from '../calibrate/apply.js';
 import { loadCatalog } from '../pricing/index.js';
 import { checkProvenance, DEFAULT_POLICY_FILE, loadGatePolicy, loadGateResults } from './inputs.js';
@@ -80,6 +81,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRun> {
     for (const n of results.table.notes ?? []) notes.push(n);
     o.onProgress?.('simulating…');
     const verdict = evaluateGate({ policy, table: results.table, datasets: results.datasets, context: results.context, ...(base ? { base } : {}) }, o, applyPolicy, routeItems);
+    verdict.provenance = results.table.sampleResults ? { synthetic: true, what: SAMPLE_RECORDINGS_WHAT } : { synthetic: false };
     return { verdict, notes };
   } finally {
     if (scratch) await rm(scratch, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import type { BarMode, ResolvedScope, TierConfig } from '../config/schema.js';
 import type { PolicyEvaluation } from '../calibrate/apply.js';
 import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from '../calibrate/results.js';
+import type { Provenance } from '../types.js';
 
 export const GATE_SCHEMA_VERSION = 1;
 
@@ -117,6 +118,8 @@ export interface GateVerdict {
   checks: SavingsCheck[];
   warnings: string[];
   overrides: { floor?: number; confidence?: number };
+  /** synthetic when the results are graded from bundled sample recordings (every figure is sample data). */
+  provenance?: Provenance;
 }
 
 /** `tokor gate --format json`: a stable, documented contract. */
@@ -150,4 +153,5 @@ export interface GateJson {
   savings: { pct: number; costUsd: number; frontierCostUsd: number; checks: SavingsCheck[] };
   base?: { policy: string; quality: number; qualityLower: number; savingsPct: number; costUsd: number; tierShares: Record<string, number> };
   warnings: string[];
+  provenance: Provenance;
 }

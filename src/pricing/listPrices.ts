@@ -2,7 +2,9 @@
  * What `tokor prices` shows: filtered rows of the catalog, how one model ID
  * resolves, and the renderers (pure: they return strings).
  */
-import Table from 'cli-table3';
+import { csv, termSafe } from '../report/escape.js';
+import { md, mdTable } from '../report/format.js';
+import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
 import { parseModelId } from './modelId.js';
 import { nearMatches, resolvePrice } from './resolve.js';
 import type { Catalog, ModelPrice } from './types.js';
@@ -58,13 +60,18 @@ export function explainResolution(catalog: Catalog, modelId: string, region?: st
     nearMatches: lookup ? [] : nearMatches(catalog, modelId),
   };
   if (!lookup && parsed.needsMapping) {
-    r.hint = `a ${parsed.arnResource} ARN names no model: map it to a model ID under modelMap in tokor.config.yaml`;
+    r.hint = `${withArticle(parsed.arnResource ?? 'this')} ARN names no model: map it to a model ID under modelMap in tokor.config.yaml`;
   }
   if (lookup) {
     r.price = lookup.price;
     if (lookup.note) r.note = lookup.note;
   }
   return r;
+}
+
+/** "an application-inference-profile", "a prompt-router": the article goes by the first sound (a vowel letter here). */
+export function withArticle(noun: string): string {
+  return `${/^[aeiou]/i.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 
 // ---------- renderers ----------
@@ -87,15 +94,8 @@ export function renderPricesJson(rows: ModelPrice[]): string {
 
 const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases');
 
-function csvCell(v: unknown): string {
-  const s = v === undefined ? '' : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function renderPricesCsv(rows: ModelPrice[]): string {
-  const lines = [CSV_FIELDS.join(',')];
-  for (const p of rows) lines.push(CSV_FIELDS.map((f) => csvCell(p[f])).join(','));
-  return lines.join('\n');
+  return csv([[...CSV_FIELDS], ...rows.map((p) => CSV_FIELDS.map((f) => (p[f] === undefined ? '' : String(p[f]))))]);
 }
 
 function batchCell(p: ModelPrice): string {
@@ -115,66 +115,50 @@ function sourceRefs(rows: ModelPrice[]): Map<string, string> {
   return refs;
 }
 
-const HEAD = ['model (key / name)', 'region', 'input', 'output', 'cache rd', 'cw 5m', 'cw 1h', 'batch in/out', 'src', 'effective'];
+const COLUMNS: Column[] = [
+  { head: 'model (key / name)', fit: 'wrap', min: 30 },
+  { head: 'region' },
+  { head: 'input', align: 'right' },
+  { head: 'output', align: 'right' },
+  { head: 'cache rd', align: 'right' },
+  { head: 'cw 5m', align: 'right' },
+  { head: 'cw 1h', align: 'right', drop: 2 },
+  { head: 'batch in/out', align: 'right', drop: 3 },
+  { head: 'src', drop: 4 },
+  { head: 'effective', drop: 1 },
+];
 
 export function renderPricesMarkdown(rows: ModelPrice[]): string {
   const refs = sourceRefs(rows);
-  const esc = (s: string) => s.replace(/\|/g, '\\|');
   const lines = [
-    '| key | name | region | input | output | cache read | cache write 5m | cache write 1h | batch in/out | source | effective |',
-    '|---|---|---|--:|--:|--:|--:|--:|--:|---|---|',
+    mdTable(
+      ['key', 'name', 'region', 'input', 'output', 'cache read', 'cache write 5m', 'cache write 1h', 'batch in/out', 'source', 'effective'],
+      rows.map((p) => [p.key, p.name, p.region, p.input, p.output, p.cacheRead ?? '-', p.cacheWrite5m ?? '-', p.cacheWrite1h ?? '-', md(batchCell(p)), md(refs.get(p.source)!), p.effectiveDate]),
+      [3, 4, 5, 6, 7, 8],
+    ),
   ];
-  for (const p of rows) {
-    lines.push(
-      `| ${esc(p.key)} | ${esc(p.name)} | ${p.region} | ${p.input} | ${p.output} | ${p.cacheRead ?? '-'} | ${p.cacheWrite5m ?? '-'} | ${p.cacheWrite1h ?? '-'} | ${batchCell(p)} | ${refs.get(p.source)} | ${p.effectiveDate} |`,
-    );
-  }
   lines.push('', 'USD per 1M tokens. "50%": batch at half the on-demand rate (derived). "-": not listed (cache tokens then cost the input rate).', '');
   for (const [src, ref] of refs) lines.push(`${ref} ${src}  `);
   return lines.join('\n');
 }
 
-/** A table that fits 120 columns: key and name share a cell; sources are numbered below it. */
-export function renderPricesTable(rows: ModelPrice[], opts: { maxRows?: number } = {}): string {
+/** A table that fits `width`: key and name share a cell; sources are numbered below it. */
+export function renderPricesTable(rows: ModelPrice[], opts: { maxRows?: number; width?: number } = {}): string {
   const max = opts.maxRows ?? 500;
+  const width = opts.width ?? DEFAULT_WIDTH;
   const shown = rows.slice(0, max);
   const refs = sourceRefs(shown);
-  const table = new Table({
-    head: HEAD,
-    colWidths: [35, 13, 8, 8, 9, 7, 6, 13, 5, 11],
-    colAligns: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
-    wordWrap: true,
-    wrapOnWordBoundary: false,
-    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 1 },
-    chars: {
-      top: '', 'top-mid': '', 'top-left': '', 'top-right': '', bottom: '', 'bottom-mid': '', 'bottom-left': '',
-      'bottom-right': '', left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '', middle: '',
-    },
-  });
-  for (const p of shown) {
-    table.push([
-      `${p.key}\n${p.name}`,
-      p.region,
-      p.input,
-      p.output,
-      p.cacheRead ?? '-',
-      p.cacheWrite5m ?? '-',
-      p.cacheWrite1h ?? '-',
-      batchCell(p),
-      refs.get(p.source) ?? '',
-      p.effectiveDate,
-    ]);
-  }
-  const lines = [table.toString()];
+  const body = shown.map((p) => [[p.key, p.name], p.region, p.input, p.output, p.cacheRead ?? '-', p.cacheWrite5m ?? '-', p.cacheWrite1h ?? '-', batchCell(p), refs.get(p.source) ?? '', p.effectiveDate]);
+  const lines = [fitTable(COLUMNS, body, { width })];
   if (rows.length > shown.length) lines.push(`(${rows.length - shown.length} more rows hidden; filter with --model, --region or --provider)`);
-  lines.push('', 'USD per 1M tokens. batch 50% = half of on-demand (derived); - = not listed (cache tokens then cost the input rate).');
+  lines.push('', ...wrapText('USD per 1M tokens. batch 50% = half of on-demand (derived); - = not listed (cache tokens then cost the input rate).', width));
   lines.push('Sources (full URLs and per-entry notes: --format json):');
-  for (const [src, ref] of refs) lines.push(`${ref} ${abbreviateSource(src)}`);
+  for (const [src, ref] of refs) lines.push(...wrapText(`${ref} ${abbreviateSource(src)}`, width, '    '));
   return lines.join('\n');
 }
 
 /** `tokor prices --model X` as text. */
-export function renderResolution(r: Resolution, format: 'table' | 'markdown'): string {
+export function renderResolution(r: Resolution, format: 'table' | 'markdown', width: number = DEFAULT_WIDTH): string {
   const p = r.price;
   const rows: [string, string][] = [
     ['model ID', r.modelId],
@@ -194,22 +178,22 @@ export function renderResolution(r: Resolution, format: 'table' | 'markdown'): s
     if (r.note) rows.push(['note', r.note]);
     if (p.notes) rows.push(['entry notes', p.notes]);
   }
-  if (format === 'markdown') return ['| | |', '|---|---|', ...rows.map(([k, v]) => `| ${k} | ${v.replace(/\|/g, '\\|')} |`)].join('\n');
-  const width = Math.max(...rows.map(([k]) => k.length));
-  return rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n');
+  if (format === 'markdown') return mdTable(['', ''], rows);
+  const keyWidth = Math.max(...rows.map(([k]) => k.length));
+  return rows.flatMap(([k, v]) => wrapText(termSafe(`${k.padEnd(keyWidth)}  ${v}`), width, ' '.repeat(keyWidth + 2))).join('\n');
 }
 
 /** `tokor prices` output in one of the output formats. */
-export function renderPrices(rows: ModelPrice[], format: 'table' | 'json' | 'csv' | 'markdown'): string {
+export function renderPrices(rows: ModelPrice[], format: 'table' | 'json' | 'csv' | 'markdown', opts: { width?: number } = {}): string {
   if (format === 'json') return renderPricesJson(rows);
   if (format === 'csv') return renderPricesCsv(rows);
   if (format === 'markdown') return renderPricesMarkdown(rows);
-  return rows.length ? renderPricesTable(rows) : 'No prices match these filters.';
+  return rows.length ? renderPricesTable(rows, opts) : 'No prices match these filters.';
 }
 
 /** `tokor prices --model X` output in one of the output formats (r must be resolved). */
-export function renderResolutionAs(r: Resolution, format: 'table' | 'json' | 'csv' | 'markdown'): string {
+export function renderResolutionAs(r: Resolution, format: 'table' | 'json' | 'csv' | 'markdown', opts: { width?: number } = {}): string {
   if (format === 'json') return JSON.stringify({ ...r, price: r.price ? priceToJson(r.price) : undefined }, null, 2);
   if (format === 'csv') return renderPricesCsv(r.price ? [r.price] : []);
-  return renderResolution(r, format);
+  return renderResolution(r, format, opts.width);
 }

@@ -67,18 +67,24 @@ export function wrapText(text: string, width: number, hanging = '  '): string[] 
         empty = false;
         continue;
       }
-      if (!empty) {
+      // A word that fits a line of its own starts one; a longer one (a path, a URL) fills this line first.
+      const fitsFresh = displayWidth(indent + word) <= width;
+      if (!empty && (fitsFresh || width - displayWidth(prefix) < 8)) {
         out.push(line);
         line = indent;
         empty = true;
+      } else if (!empty) {
+        line = prefix;
       }
-      const room = Math.max(1, width - displayWidth(line));
-      const pieces = displayWidth(word) > room ? breakWord(word, room) : [word];
-      for (let i = 0; i < pieces.length - 1; i++) {
-        out.push(line + pieces[i]!);
+      let rest = word;
+      while (displayWidth(line + rest) > width) {
+        const room = Math.max(1, width - displayWidth(line));
+        const [piece] = breakWord(rest, room);
+        out.push(line + piece!);
+        rest = rest.slice(piece!.length);
         line = indent;
       }
-      line += pieces[pieces.length - 1]!;
+      line += rest;
       empty = false;
     }
     out.push(line);

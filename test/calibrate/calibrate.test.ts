@@ -52,7 +52,7 @@ describe('calibrate', () => {
     expect(pick.thresholds).toHaveLength(2);
     expect(report.patterns.map((p) => p.status)).toEqual(['ok', 'ok', 'ok']);
     expect(report.boundConfidence).toBeCloseTo(1 - 0.05 / 3, 12);
-    expect(report.headline).toMatch(/^\d+\.\d% cheaper at \d+\.\d% parity \(95% CI \d+\.\d%–\d+\.\d%\)$/);
+    expect(report.headline).toMatch(/^\d+\.\d% cheaper than all-frontier at \d+\.\d% parity \(95% CI \d+\.\d%–\d+\.\d%\)$/);
     expect(router?.classes).toEqual(TIERS3);
     // Shares add up; the cascade gate was found automatically.
     expect(Object.values(pick.tierShares).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);

@@ -44,7 +44,7 @@ describe.each(cases)('RouteLLM $name', (c) => {
     // A learned router's curve lies above random routing's (APGR 0.5).
     expect(pick!.apgr!).toBeGreaterThan(0.5);
     expect(report.patterns[0]!.router!.oofAuc!).toBeGreaterThan(0.5);
-    expect(report.headline).toMatch(/cheaper at .* parity \(95% CI/);
+    expect(report.headline).toMatch(/cheaper than all-frontier at .* parity \(95% CI/);
   });
 });
 

@@ -130,7 +130,7 @@ describe('renderGateMarkdown', () => {
     expect(md).toContain('| Share on mid | 0.0% | 100.0% | +100.0 pts |');
     expect(md).toContain('| Pass rate | 1.000 | 0.800 | −20.0 pts |');
     // the scope table gains the base's bound and savings
-    expect(md).toContain('| Scope | n | Measure | Lower bound before | Lower bound | Floor | Margin | Savings before | Savings | Result |');
+    expect(md).toContain('| Scope | n | Measure | Lower bound before | Lower bound | Floor | Margin | Savings before | Savings vs all-frontier | Result |');
     expect(md).toMatch(/\| global \| 100 \| parity \| 0\.\d{3} \| 0\.\d{3} \(95%\) \| 0\.95 \| −\d+\.\d pts \| 0\.0% \| 80\.0% \| ❌ \|/);
   });
 });
@@ -150,9 +150,11 @@ describe('gateJson and the table', () => {
   });
 
   it('prints a verdict line and each failing scope in the terminal table', () => {
-    const text = renderGateTable(failing);
+    const text = renderGateTable(failing, 200);
     expect(text.split('\n')[0]).toMatch(/^tokor gate: FAIL — 2 checks failed/);
-    expect(text).toContain(`FAIL scope ${nasty}: pass-rate lower bound 0.000 < floor 0.5`);
+    // The control character in the scope name is shown as an escape, never printed raw.
+    expect(text).toContain(`FAIL scope ${nasty.replace('\u0001', '\\x01')}: pass-rate lower bound 0.000 < floor 0.5`);
+    expect(text).not.toContain('\u0001');
     expect(text).toContain('warning: scope ghost matched no golden item');
   });
 });

@@ -179,7 +179,7 @@ describe('headline', () => {
     const pick = fixture('calibrate.json').pick as { quality: number; qualityCi95: [number, number]; savingsPct: number };
     const fq = ((fixture('calibrate.json').baselines as Record<string, { quality: number }>).frontier!).quality;
     expect(h.kind).toBe('proven');
-    expect(h.claim).toBe(`${fmtPct(pick.savingsPct, 0)} cheaper at ${fmtShare(pick.quality / fq)} quality parity (95% CI ${fmtShareInterval([pick.qualityCi95[0] / fq, pick.qualityCi95[1] / fq])})`);
+    expect(h.claim).toBe(`${fmtPct(pick.savingsPct, 0)} cheaper than all-frontier at ${fmtShare(pick.quality / fq)} quality parity (95% CI ${fmtShareInterval([pick.qualityCi95[0] / fq, pick.qualityCi95[1] / fq])})`);
     expect(h.detail).toContain('58%');
   });
 
@@ -192,7 +192,7 @@ describe('headline', () => {
 
   it('reads the pick of the per-pattern calibrate shape, with its own parity interval', () => {
     const c = fixture('calibrate-patterns.json') as { pick: { savingsPct: number; parity: number; parityCi95: [number, number] } };
-    expect(buildHeadline({ calibrate: c }).claim).toBe(`${fmtPct(c.pick.savingsPct, 0)} cheaper at ${fmtShare(c.pick.parity)} quality parity (95% CI ${fmtShareInterval(c.pick.parityCi95)})`);
+    expect(buildHeadline({ calibrate: c }).claim).toBe(`${fmtPct(c.pick.savingsPct, 0)} cheaper than all-frontier at ${fmtShare(c.pick.parity)} quality parity (95% CI ${fmtShareInterval(c.pick.parityCi95)})`);
   });
 
   it('says quality is unproven when only the traffic analysis is given', () => {
@@ -299,7 +299,7 @@ describe('renderReportHtml', () => {
     expect(full).toMatch(/<dt>Period<\/dt><dd>logs 2025-10-01T00:00:03Z → 2025-10-31T23:58:41Z; bill 2025-10-01 → 2025-11-01<\/dd>/);
     expect(full).toMatch(/<dt>Price catalog<\/dt><dd>builtin-2025-10-15<\/dd>/);
     expect(full).toMatch(/<dt>Data sources<\/dt><dd>traffic logs: 96 files \(bedrock 96\)/);
-    expect(full).toMatch(/<p class="claim">64% cheaper at 95\.9% quality parity \(95% CI 92\.7–98\.4%\)<\/p>/);
+    expect(full).toMatch(/<p class="claim">64% cheaper than all-frontier at 95\.9% quality parity \(95% CI 92\.7–98\.4%\)<\/p>/);
     expect(full).toContain('<dt>Generated</dt><dd>2025-11-01T09:00:00Z by tokor');
   });
 

@@ -66,7 +66,7 @@ Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar), 1 
     .action(async (flags: CalibrateCommandOptions & { format: OutputFormat | 'html' }) => {
       const { runCalibrate } = await import('../../calibrate/run.js');
       const { renderCalibrateRun } = await import('../../calibrate/render.js');
-      const { checkOutputs, emit, startProgress } = await import('../output.js');
+      const { checkOutputs, emit, startProgress, terminalWidth } = await import('../output.js');
       // Every file the run will write is checked before it starts: no policy written and then a failed router.
       await checkOutputs([
         { file: flags.out, flag: '--out' },
@@ -84,7 +84,7 @@ Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar), 1 
       if (flags.format === 'html') {
         const { renderCalibrateHtml } = await import('../../report/html/index.js');
         await emit(await renderCalibrateHtml(JSON.parse(renderCalibrateRun(run, 'json'))));
-      } else await emit(renderCalibrateRun(run, flags.format));
+      } else await emit(renderCalibrateRun(run, flags.format, { width: terminalWidth() }));
       process.exitCode = run.exitCode;
     });
 }

@@ -51,7 +51,7 @@ Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.
       const { runGate } = await import('../../gate/run.js');
       const { renderGate, renderGateJunit, renderGateMarkdown } = await import('../../gate/render.js');
       const { exitCodeOf } = await import('../../gate/verdict.js');
-      const { checkOutputs, emit, note, startProgress } = await import('../output.js');
+      const { checkOutputs, emit, note, startProgress, terminalWidth } = await import('../output.js');
       await checkOutputs([
         { file: flags.junit, flag: '--junit' },
         { file: flags.markdown, flag: '--markdown' },
@@ -68,7 +68,7 @@ Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.
       if (flags.format !== 'table') for (const w of v.warnings) note(`warning: ${w}`);
       if (flags.junit) await emit(renderGateJunit(v), flags.junit);
       if (flags.markdown) await emit(renderGateMarkdown(v), flags.markdown);
-      await emit(renderGate(v, flags.format));
+      await emit(renderGate(v, flags.format, { width: terminalWidth() }));
       process.exitCode = exitCodeOf(v);
     });
 }

@@ -35,7 +35,7 @@ Examples:
   $ tokor prices --catalog my-prices.yaml --format json  # your negotiated rates merged in`,
     )
     .action(async (opts: PricesFlags) => {
-      const [{ loadConfig }, pricing, { checkOutputs, emit }, { InputError }, path] = await Promise.all([
+      const [{ loadConfig }, pricing, { checkOutputs, emit, terminalWidth }, { InputError }, path] = await Promise.all([
         import('../../config/load.js'),
         import('../../pricing/index.js'),
         import('../output.js'),
@@ -48,13 +48,13 @@ Examples:
       const catalog = await pricing.loadCatalog({ extra, modelMap: config.modelMap });
       if (opts.model === undefined) {
         const rows = pricing.listPrices(catalog, { region: opts.region, provider: opts.provider });
-        return emit(pricing.renderPrices(rows, opts.format), opts.out);
+        return emit(pricing.renderPrices(rows, opts.format, { width: terminalWidth() }), opts.out);
       }
       const r = pricing.explainResolution(catalog, opts.model, opts.region);
       if (!r.resolved) {
         const near = r.nearMatches.length ? `; near matches: ${r.nearMatches.join(', ')}` : '';
         throw new InputError(`no price for ${opts.model} (canonical key ${r.canonicalKey})${near}${r.hint ? `; ${r.hint}` : ''}`);
       }
-      await emit(pricing.renderResolutionAs(r, opts.format), opts.out);
+      await emit(pricing.renderResolutionAs(r, opts.format, { width: terminalWidth() }), opts.out);
     });
 }

@@ -87,7 +87,7 @@ export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?:
   if (pick) {
     const parity = pick.parity !== undefined ? fmtShare(pick.parity) : fmtShare(pick.quality);
     const ci = pick.parityCi95 ?? (pick.parity === undefined ? pick.qualityCi95 : undefined);
-    const claim = `${fmtPct(pick.savingsPct, 0)} cheaper at ${parity} ${pick.parity !== undefined ? 'quality parity' : 'quality'}${ci ? ` (95% CI ${fmtShareInterval(ci)})` : ''}`;
+    const claim = `${fmtPct(pick.savingsPct, 0)} cheaper than all-frontier at ${parity} ${pick.parity !== undefined ? 'quality parity' : 'quality'}${ci ? ` (95% CI ${fmtShareInterval(ci)})` : ''}`;
     const how = [
       `Measured on the golden dataset${pick.pattern ? ` with ${pick.pattern} routing` : ''}${pick.thresholds.length ? ` at threshold${pick.thresholds.length > 1 ? 's' : ''} ${pick.thresholds.join(', ')}` : ''}`,
       pick.tierShares.length ? ` (${describeShares(pick.tierShares)})` : '',
