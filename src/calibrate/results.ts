@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { InputError, at } from '../errors.js';
-import { isSampleResult } from '../paths.js';
+import { isSampleResult } from '../types.js';
 import type { TierConfig } from '../config/schema.js';
 import type { GoldenCase, GoldenDataset, NamedGradeResult } from '../eval/types.js';
 import { streamResultLines, type ResultLine } from '../artifacts/results.js';

@@ -171,6 +171,32 @@ export async function renderChart(spec: TopLevelSpec): Promise<RenderedChart> {
 
 const PCT_AXIS = { format: '.0%' };
 
+/** The step between ticks d3 picks for [0, max] with about `count` ticks (1, 2 or 5 × a power of ten). */
+export function tickStep(max: number, count = 5): number {
+  if (!(max > 0) || !Number.isFinite(max)) return 1;
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const error = raw / power;
+  const factor = error >= Math.sqrt(50) ? 10 : error >= Math.sqrt(10) ? 5 : error >= Math.sqrt(2) ? 2 : 1;
+  return factor * power;
+}
+
+/**
+ * A USD axis that reads right at every scale: as many decimals as its tick
+ * step needs ($0.002 steps → "$0.004", $2 steps → "$4", $2,000 → "$4,000"),
+ * never SI prefixes ("$5m" would read as millions). Five ticks, so the step
+ * is the one computed here.
+ */
+export function moneyAxis(maxValue: number): { format: string; tickCount: number } {
+  const step = tickStep(Math.abs(maxValue));
+  const decimals = Math.max(0, Math.min(8, -Math.floor(Math.log10(step) + 1e-9)));
+  return { format: `$,.${decimals}f`, tickCount: 5 };
+}
+
+function maxOf(values: number[]): number {
+  return values.reduce((m, v) => (Number.isFinite(v) && Math.abs(v) > m ? Math.abs(v) : m), 0);
+}
+
 export interface DistributionBar {
   label: string;
   share: number;
@@ -218,7 +244,7 @@ export function waterfallSpec(steps: WaterfallStep[]): TopLevelSpec {
         mark: { type: 'bar', cornerRadius: 1 },
         encoding: {
           x,
-          y: { field: 'start', type: 'quantitative', title: 'USD', axis: { format: '$,.0f' } },
+          y: { field: 'start', type: 'quantitative', title: 'USD', axis: moneyAxis(maxOf(steps.flatMap((x) => [x.start, x.end]))) },
           y2: { field: 'end' },
           color: { field: 'kind', type: 'nominal', scale: { domain: ['total', 'decrease', 'increase'], range: [COLORS.total, COLORS.decrease, COLORS.increase] }, legend: null },
         },
@@ -237,13 +263,13 @@ export interface NamedBar {
 
 /** Horizontal bars of USD amounts, largest first (rows arrive sorted, `order` keeps it). */
 export function spendBarsSpec(rows: NamedBar[], axisTitle: string, color: string = COLORS.bar): TopLevelSpec {
-  const y = { field: 'name', type: 'nominal' as const, sort: { field: 'order', op: 'min' as const }, title: null, axis: { labelLimit: 200 } };
+  const y = { field: 'name', type: 'nominal' as const, sort: { field: 'order', op: 'min' as const }, title: null, axis: { labelLimit: 280 } };
   return {
     width: 300,
     height: { step: 22 },
     data: { values: rows },
     layer: [
-      { mark: { type: 'bar', color, cornerRadiusEnd: 2 }, encoding: { y, x: { field: 'value', type: 'quantitative', title: axisTitle, axis: { format: '$,.2~s' } } } },
+      { mark: { type: 'bar', color, cornerRadiusEnd: 2 }, encoding: { y, x: { field: 'value', type: 'quantitative', title: axisTitle, axis: moneyAxis(maxOf(rows.map((r) => r.value))) } } },
       { mark: { type: 'text', align: 'left', dx: 4 }, encoding: { y, x: { field: 'value', type: 'quantitative' }, text: { field: 'text' } } },
     ],
   } as TopLevelSpec;
@@ -296,7 +322,8 @@ export interface MarkedPoint {
  * the cheapest tier and the frontier, and the pick.
  */
 export function curveSpec(candidates: CurvePoint[], front: CurvePoint[], points: MarkedPoint[], randomLine: { costUsd: number; quality: number }[]): TopLevelSpec {
-  const x = { field: 'costUsd', type: 'quantitative' as const, title: 'Cost on the golden dataset (USD)', axis: { format: '$,.3~f', tickCount: 6, labelOverlap: true } };
+  const costs = [...candidates, ...front, ...points, ...randomLine].map((p) => p.costUsd);
+  const x = { field: 'costUsd', type: 'quantitative' as const, title: 'Cost on the golden dataset (USD)', axis: { ...moneyAxis(maxOf(costs)), labelOverlap: true } };
   const y = { field: 'quality', type: 'quantitative' as const, title: 'Quality (pass rate)', axis: PCT_AXIS, scale: { zero: false } };
   const color = { field: 'pattern', type: 'nominal' as const, title: 'Pattern', scale: { scheme: 'tableau10' } };
   const layer: unknown[] = [];
@@ -337,9 +364,9 @@ export function billedVsExplainedSpec(rows: PairedBar[]): TopLevelSpec {
     data: { values: rows },
     mark: { type: 'bar', cornerRadiusEnd: 2 },
     encoding: {
-      y: { field: 'name', type: 'nominal', sort: { field: 'order', op: 'min' }, title: null, axis: { labelLimit: 200 } },
+      y: { field: 'name', type: 'nominal', sort: { field: 'order', op: 'min' }, title: null, axis: { labelLimit: 280 } },
       yOffset: { field: 'series', type: 'nominal', sort: ['Billed (Cost Explorer)', 'Explained by logs'] },
-      x: { field: 'value', type: 'quantitative', title: 'USD', axis: { format: '$,.2~s' } },
+      x: { field: 'value', type: 'quantitative', title: 'USD', axis: moneyAxis(maxOf(rows.map((r) => r.value))) },
       color: {
         field: 'series',
         type: 'nominal',
@@ -366,7 +393,7 @@ export function periodSpec(rows: PeriodBar[]): TopLevelSpec {
     mark: { type: 'bar', color: COLORS.bar, cornerRadiusEnd: 2 },
     encoding: {
       x: { field: 'period', type: 'ordinal', sort: { field: 'order', op: 'min' }, title: null, axis: { labelAngle: rows.length > 8 ? -45 : 0, labelOverlap: true } },
-      y: { field: 'value', type: 'quantitative', title: 'Billed USD', axis: { format: '$,.2~s' } },
+      y: { field: 'value', type: 'quantitative', title: 'Billed USD', axis: moneyAxis(maxOf(rows.map((r) => r.value))) },
     },
   } as TopLevelSpec;
 }

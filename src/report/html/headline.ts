@@ -12,6 +12,15 @@ export interface Headline {
   kind: HeadlineKind;
   claim: string;
   detail: string;
+  /** What a reader must see beside the figure: bundled sample data, spend without a price. */
+  caveats: string[];
+  /** Some figure on the page comes from bundled sample data. */
+  sample: boolean;
+}
+
+/** A routing threshold as people read it: three significant digits (0.0985322 → 0.0985). */
+export function fmtThreshold(t: number): string {
+  return String(Number(t.toPrecision(3)));
 }
 
 export interface RoutingPick {
@@ -62,16 +71,47 @@ export function readPick(calibrate: Obj | undefined): RoutingPick | undefined {
   };
 }
 
-/** Routed ceiling vs actual spend from an analyze JSON: how much routing by difficulty could cut. */
-export function readCeiling(analyze: Obj | undefined): { actual: number; routed: number; cutPct: number } | undefined {
-  const cost = obj(analyze?.cost);
+/**
+ * The analyze headline figure: the routed ceiling against all-frontier (the
+ * same requests all on the frontier tier), with the figure against actual
+ * spend beside it. Read from `headline.savingsPct` / `savings.ceilingPct`, else
+ * computed from the costs.
+ */
+export function readCeiling(analyze: Obj | undefined): { frontier?: number; actual?: number; routed?: number; cutPct: number; vsActualPct?: number } | undefined {
+  if (!analyze) return undefined;
+  const cost = obj(analyze.cost);
+  const savings = obj(analyze.savings);
+  const frontier = num(cost?.frontierCounterfactual);
   const actual = num(cost?.actual);
   const routed = num(cost?.routedCeiling);
-  if (actual === undefined || routed === undefined || actual <= 0) {
-    const pct = num(obj(analyze?.savings)?.ceilingVsActualPct);
-    return actual !== undefined && pct !== undefined ? { actual, routed: actual * (1 - pct / 100), cutPct: pct } : undefined;
-  }
-  return { actual, routed, cutPct: ((actual - routed) / actual) * 100 };
+  const head = obj(analyze.headline);
+  if (head && head.savingsPct === null) return undefined;
+  const cutPct = num(head?.savingsPct) ?? num(savings?.ceilingPct) ?? (frontier !== undefined && routed !== undefined && frontier > 0 ? ((frontier - routed) / frontier) * 100 : undefined);
+  if (cutPct === undefined) return undefined;
+  const vsActualPct = num(savings?.ceilingVsActualPct) ?? (actual !== undefined && routed !== undefined && actual > 0 ? ((actual - routed) / actual) * 100 : undefined);
+  return { frontier, actual, routed, cutPct, vsActualPct };
+}
+
+/** Provenance of any report JSON: `provenance.synthetic`. */
+export function isSample(o: Obj | undefined): boolean {
+  return obj(o?.provenance)?.synthetic === true;
+}
+
+/** Caveats of an analyze JSON: its own headline caveats, else the unpriced share computed from the counts. */
+export function analyzeCaveats(a: Obj | undefined): string[] {
+  if (!a) return [];
+  const own = arr(obj(a.headline)?.caveats).map(str).filter((c): c is string => Boolean(c));
+  if (obj(a.headline)) return own;
+  const tokens = obj(a.tokens);
+  const all = ['input', 'output', 'cacheRead', 'cacheWrite'].reduce((n, k) => n + (num(tokens?.[k]) ?? 0), 0);
+  const unpriced = arr(a.unpricedModels).reduce<number>((n, u) => {
+    const t = obj(obj(u)?.tokens);
+    return n + ['input', 'output', 'cacheRead', 'cacheWrite'].reduce((m, k) => m + (num(t?.[k]) ?? 0), 0);
+  }, 0);
+  const share = num(a.unpricedTokenShare) ?? (all > 0 ? unpriced / all : 0);
+  const records = obj(a.records);
+  if ((num(records?.valid) ?? 0) > 0 && num(records?.priced) === 0) return ['Nothing could be priced: every figure is $0. Add the models with --catalog or modelMap.'];
+  return share > 0.05 ? [`${fmtShare(share)} of tokens have no price and are in no figure: the savings cover the priced traffic only.`] : [];
 }
 
 export function describeShares(shares: [string, number][]): string {
@@ -80,21 +120,28 @@ export function describeShares(shares: [string, number][]): string {
 
 export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?: Obj; costs?: Obj }): Headline {
   const ceiling = readCeiling(input.analyze);
+  const sources = [input.analyze, ...(input.evals ?? []), input.calibrate].filter((o): o is Obj => o !== undefined);
+  const sample = sources.some(isSample);
+  const caveats = [...(sample ? [sampleCaveat(input)] : []), ...analyzeCaveats(input.analyze).filter((c) => !/^Sample data/.test(c))];
+  const money = (from?: number, to?: number) => (from !== undefined && to !== undefined ? ` (${fmtUsd(from)} → ${fmtUsd(to)})` : '');
   const ceilingText = ceiling
-    ? `On the analysed traffic, routing each request to its difficulty's tier would cut actual spend by up to ${fmtPct(ceiling.cutPct, 0)} (${fmtUsd(ceiling.actual)} → ${fmtUsd(ceiling.routed)}).`
+    ? `On the analysed traffic, sending each request to the tier of its difficulty would cost up to ${fmtPct(ceiling.cutPct, 0)} less than sending all of it to the frontier tier${money(ceiling.frontier, ceiling.routed)}${
+        ceiling.vsActualPct !== undefined ? `; against what was actually paid${ceiling.actual !== undefined ? ` (${fmtUsd(ceiling.actual)})` : ''} that is ${fmtPct(ceiling.vsActualPct, 0)} less` : ''
+      }.`
     : '';
+  const done = (h: Omit<Headline, 'caveats' | 'sample'>): Headline => ({ ...h, caveats, sample });
   const pick = readPick(input.calibrate);
   if (pick) {
     const parity = pick.parity !== undefined ? fmtShare(pick.parity) : fmtShare(pick.quality);
     const ci = pick.parityCi95 ?? (pick.parity === undefined ? pick.qualityCi95 : undefined);
     const claim = `${fmtPct(pick.savingsPct, 0)} cheaper than all-frontier at ${parity} ${pick.parity !== undefined ? 'quality parity' : 'quality'}${ci ? ` (95% CI ${fmtShareInterval(ci)})` : ''}`;
     const how = [
-      `Measured on the golden dataset${pick.pattern ? ` with ${pick.pattern} routing` : ''}${pick.thresholds.length ? ` at threshold${pick.thresholds.length > 1 ? 's' : ''} ${pick.thresholds.join(', ')}` : ''}`,
+      `Measured on the golden dataset${pick.pattern ? ` with ${pick.pattern} routing` : ''}${pick.thresholds.length ? ` at threshold${pick.thresholds.length > 1 ? 's' : ''} ${pick.thresholds.map(fmtThreshold).join(', ')}` : ''}`,
       pick.tierShares.length ? ` (${describeShares(pick.tierShares)})` : '',
       `: pass rate ${fmtShare(pick.quality)}${pick.qualityCi95 ? ` (95% CI ${fmtShareInterval(pick.qualityCi95)})` : ''}`,
       pick.frontierQuality !== undefined ? ` vs ${fmtShare(pick.frontierQuality)} with every request on the frontier tier.` : '.',
     ].join('');
-    return { kind: 'proven', claim, detail: [how, ceilingText].filter(Boolean).join(' ') };
+    return done({ kind: 'proven', claim, detail: [how, ceilingText].filter(Boolean).join(' ') });
   }
   if (input.calibrate) {
     const best = arr(input.calibrate.curve).reduce<number | undefined>((m, p) => {
@@ -102,7 +149,7 @@ export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?:
       return q !== undefined && (m === undefined || q > m) ? q : m;
     }, undefined);
     const bar = firstNum(input.calibrate, ['bar']);
-    return {
+    return done({
       kind: 'bar-not-met',
       claim: 'No routing threshold met the quality bar',
       detail: [
@@ -112,30 +159,45 @@ export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?:
       ]
         .filter(Boolean)
         .join(' '),
-    };
+    });
   }
   if (input.evals && input.evals.length > 0) {
-    return {
+    return done({
       kind: 'eval-only',
-      claim: ceiling ? `Up to ${fmtPct(ceiling.cutPct, 0)} cheaper — quality parity not yet shown` : 'Tier quality measured — routing not yet calibrated',
+      claim: ceiling ? `Up to ${fmtPct(ceiling.cutPct, 0)} cheaper than all-frontier — quality parity not yet shown` : 'Tier quality measured — routing not yet calibrated',
       detail: [
         ceilingText,
         'Eval results below show what each tier passes, but no routing threshold has been calibrated, so no saving is proven at quality parity yet: run `tokor calibrate` on these results.',
       ]
         .filter(Boolean)
         .join(' '),
-    };
+    });
   }
   if (ceiling) {
-    return {
+    return done({
       kind: 'unproven',
-      claim: `Up to ${fmtPct(ceiling.cutPct, 0)} cheaper — quality unproven`,
+      claim: `Up to ${fmtPct(ceiling.cutPct, 0)} cheaper than all-frontier — quality unproven`,
       detail: `${ceilingText} Nothing here shows that the cheaper tiers answer well enough: quality is unproven until \`tokor eval\` runs the tiers on golden datasets and \`tokor calibrate\` picks a threshold that keeps the quality bar.`,
-    };
+    });
   }
-  return {
+  if (input.analyze) {
+    return done({
+      kind: 'empty',
+      claim: 'No cost or savings figure: nothing could be priced',
+      detail: 'None of the analysed requests has a price in the catalog, so every figure would be $0. Add the models with --catalog or modelMap and run `tokor analyze` again.',
+    });
+  }
+  return done({
     kind: 'empty',
     claim: 'Quality unproven',
     detail: 'No eval or calibration results were given, so no saving is proven at quality parity: run `tokor eval` and `tokor calibrate`.',
-  };
+  });
+}
+
+/** Which inputs are sample data, in one sentence. */
+function sampleCaveat(input: { analyze?: Obj; evals?: Obj[]; calibrate?: Obj }): string {
+  const parts: string[] = [];
+  if (isSample(input.analyze)) parts.push('the traffic figures come from the bundled synthetic Bedrock logs');
+  if ((input.evals ?? []).some(isSample) || isSample(input.calibrate)) parts.push("the quality figures come from the bundled golden datasets' synthetic recorded answers");
+  return `Sample data: ${parts.join('; ')} — not real traffic or measurements of the models.`;
 }

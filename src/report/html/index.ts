@@ -5,11 +5,12 @@
  */
 import { InputError } from '../../errors.js';
 import { VERSION } from '../../version.js';
-import { buildHeadline, type Headline } from './headline.js';
+import { buildHeadline, isSample, type Headline } from './headline.js';
 import { html, join, prose, type SafeHtml } from './html.js';
 import { detectKind, type InputKind } from './inputs.js';
 import { page } from './page.js';
 import { arr, firstStr, num, obj, str, type Obj } from './read.js';
+import { fmtCount } from './format.js';
 import { analyzeSection } from './sections/analyze.js';
 import { calibrateSection } from './sections/calibrate.js';
 import { RenderContext } from './sections/context.js';
@@ -36,7 +37,7 @@ export interface RenderOptions {
   title?: string;
   /** Shown in the header; omitted when absent so that output is reproducible. */
   generatedAt?: string;
-  /** The input files the page was built from, listed in the footer. */
+  /** The input files the page was built from, listed (folded) under Data sources. */
   inputFiles?: string[];
   /** Called with vega/vega-lite warnings (the page is still written). */
   onWarning?: (message: string) => void;
@@ -51,8 +52,10 @@ function expect(v: unknown, kinds: InputKind[], what: string): Obj {
 function period(o: Obj | undefined): string | undefined {
   const p = obj(o?.period);
   if (!p) return undefined;
-  const start = firstStr(p, ['start', 'from']);
-  const end = firstStr(p, ['end', 'to']);
+  // Timestamps read as their UTC day: a period is a range of days to a reader.
+  const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}T/.test(v) ? v.slice(0, 10) : v);
+  const start = day(firstStr(p, ['start', 'from']));
+  const end = day(firstStr(p, ['end', 'to']));
   return start || end ? `${start ?? '?'} → ${end ?? '?'}` : undefined;
 }
 
@@ -60,53 +63,71 @@ function sourceName(s: unknown): string | undefined {
   return str(s) ?? firstStr(obj(s), ['path', 'file', 'uri', 'name', 'location']);
 }
 
-/** sources is a list of paths (or objects), or analyze's {files, paths, formats, bytesRead}. */
-function describeSources(v: unknown): string {
+/** analyze's sources ({files, paths, formats}) or a list of paths: how many files of which format, and their paths. */
+function readSources(v: unknown): { files: number; formats: string; paths: string[] } {
   const o = obj(v);
   const paths = (o ? arr(o.paths) : arr(v)).map(sourceName).filter((s): s is string => Boolean(s));
   const files = num(o?.files) ?? paths.length;
   const formats = obj(o?.formats);
-  const fmt = formats ? Object.entries(formats).map(([k, n]) => `${k} ${str(n) ?? '?'}`).join(', ') : '';
-  if (files === 0 && !paths.length) return 'traffic logs (tokor analyze)';
-  return `traffic logs: ${files} file${files === 1 ? '' : 's'}${fmt ? ` (${fmt})` : ''}${paths.length ? ` — ${listCapped(paths, 3)}` : ''}`;
+  const FORMAT_NAMES: Record<string, string> = { bedrock: 'Bedrock invocation logs', openai: 'OpenAI-style gateway logs', csv: 'CSV usage exports' };
+  const fmt = formats ? Object.keys(formats).map((k) => FORMAT_NAMES[k] ?? k).join(', ') : '';
+  return { files, formats: fmt, paths };
 }
 
-function listCapped(items: string[], max: number): string {
-  if (items.length <= max) return items.join(', ');
-  return `${items.slice(0, max).join(', ')} and ${items.length - max} more`;
+/**
+ * One line saying where the figures come from, the long list (log paths,
+ * input files) folded below it.
+ */
+function dataSources(a: Obj | undefined, evals: Obj[], calibrate: Obj | undefined, costs: Obj | undefined, opts: RenderOptions): SafeHtml {
+  const parts: string[] = [];
+  let paths: string[] = [];
+  let files = 0;
+  if (a) {
+    const src = readSources(a.sources);
+    paths = src.paths;
+    files = src.files;
+    parts.push(`${isSample(a) ? 'bundled sample traffic logs (synthetic)' : 'traffic logs'}: ${fmtCount(src.files)} file${src.files === 1 ? '' : 's'}${src.formats ? ` of ${src.formats}` : ''}`);
+  }
+  if (evals.length) parts.push(`golden-dataset evals (${evals.length} result set${evals.length === 1 ? '' : 's'}${evals.some(isSample) ? ', bundled sample recordings' : ''})`);
+  if (calibrate) parts.push(`routing calibration${isSample(calibrate) ? ' (bundled sample recordings)' : ''}`);
+  if (costs) parts.push('AWS Cost Explorer bill');
+  const line = parts.length ? `${parts.join('; ')}.` : '—';
+  const inputs = opts.inputFiles ?? [];
+  if (paths.length === 0 && inputs.length === 0) return html`${line}`;
+  const listed = paths.length < files ? ` (the first ${paths.length} of ${fmtCount(files)})` : '';
+  return html`${line}<details class="sources"><summary>Show the files</summary>${
+    paths.length ? html`<p>Log files${listed}:</p><ul>${paths.map((p) => html`<li><code>${p}</code></li>`)}</ul>` : ''
+  }${inputs.length ? html`<p>This page was built from:</p><ul>${inputs.map((f) => html`<li><code>${f}</code></li>`)}</ul>` : ''}</details>`;
 }
 
-function headerMeta(a: Obj | undefined, costs: Obj | undefined, evals: Obj[], calibrate: Obj | undefined, opts: RenderOptions): [string, string][] {
-  const meta: [string, string][] = [];
+function headerMeta(a: Obj | undefined, costs: Obj | undefined, evals: Obj[], calibrate: Obj | undefined, opts: RenderOptions): [string, string | SafeHtml][] {
+  const meta: [string, string | SafeHtml][] = [];
   const traffic = period(a);
   const bill = period(costs);
   if (traffic && bill && traffic !== bill) meta.push(['Period', `logs ${traffic}; bill ${bill}`]);
   else meta.push(['Period', traffic ?? bill ?? 'not stated in the inputs']);
-  const inputs: string[] = [];
-  if (a) inputs.push(describeSources(a.sources));
-  if (evals.length) inputs.push(`golden-dataset evals (${evals.length} result set${evals.length === 1 ? '' : 's'})`);
-  if (calibrate) inputs.push('routing calibration');
-  if (costs) inputs.push('AWS Cost Explorer');
-  meta.push(['Data sources', inputs.join('; ') || '—']);
+  meta.push(['Data sources', dataSources(a, evals, calibrate, costs, opts)]);
   const catalog = str(a?.catalogVersion) ?? str(calibrate?.catalogVersion) ?? str(obj(obj(calibrate?.policy)?.provenance)?.catalogVersion) ?? str(costs?.catalogVersion);
-  meta.push(['Price catalog', catalog ?? 'not stated']);
+  meta.push(['Price list', catalog ?? 'not stated']);
   const tiers = arr(a?.tiers).map(obj).filter((t): t is Obj => t !== undefined);
-  if (tiers.length) meta.push(['Tier ladder', tiers.map((t) => `${firstStr(t, ['name', 'tier']) ?? '?'} = ${firstStr(t, ['model']) ?? '?'}`).join(' · ')]);
+  if (tiers.length) meta.push(['Model tiers', tiers.map((t) => `${firstStr(t, ['name', 'tier']) ?? '?'} = ${firstStr(t, ['model']) ?? '?'}`).join(' · ')]);
   if (opts.generatedAt) meta.push(['Generated', `${opts.generatedAt} by tokor ${VERSION}`]);
   return meta;
 }
 
 function headlineHtml(h: Headline): SafeHtml {
   const cls = h.kind === 'proven' ? 'headline' : 'headline unproven';
-  return html`<div class="${cls}" data-headline="${h.kind}"><p class="claim">${h.claim}</p><p class="detail">${prose(h.detail)}</p></div>`;
+  const badge = h.sample ? html`<span class="badge" data-sample="true">Sample data</span> ` : '';
+  const caveats = h.caveats.length ? html`<ul class="caveats">${h.caveats.map((c) => html`<li>${prose(c)}</li>`)}</ul>` : '';
+  return html`<div class="${cls}" data-headline="${h.kind}"><p class="claim">${badge}<span class="figure">${h.claim}</span></p><p class="detail">${prose(h.detail)}</p>${caveats}</div>`;
 }
 
 function footer(opts: RenderOptions, qualityProven: boolean): SafeHtml {
   return html`<ul>
-<li>Prices per 1M tokens from the price catalog named above; models without a price are listed, never priced at $0.</li>
+<li>Prices per 1M tokens from the price list named above; models without a price are listed, never priced at $0.</li>
+<li>Savings are measured against <strong>all-frontier</strong>: the same requests all sent to the most capable (frontier) tier.</li>
 <li>Intervals are 95% confidence intervals (Wilson for proportions unless the input says otherwise).</li>
 ${qualityProven ? '' : html`<li><strong>Quality unproven:</strong> no eval or calibration results were included, so savings figures are ceilings, not promises.</li>`}
-${opts.inputFiles?.length ? html`<li>Built from: ${opts.inputFiles.map((f, i) => html`${i ? ', ' : ''}<code>${f}</code>`)}.</li>` : ''}
 </ul>
 <p>Generated by tokor — a self-contained page: no scripts, no network access, charts drawn at generation time.</p>`;
 }

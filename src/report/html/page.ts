@@ -29,6 +29,12 @@ dl.meta dd { margin: 0; overflow-wrap: anywhere; }
 .headline p.detail { margin: 0; color: var(--muted); font-size: 14px; }
 .headline.unproven { border-left-color: var(--warn); }
 .headline.unproven p.claim { color: var(--warn); }
+.headline ul.caveats { margin: 8px 0 0; padding-left: 18px; color: var(--warn); font-size: 14px; font-weight: 600; }
+.badge { display: inline-block; vertical-align: middle; font-size: 13px; font-weight: 700; letter-spacing: 0.02em; text-transform: uppercase; color: #fff; background: var(--warn); border-radius: 4px; padding: 2px 8px; margin-right: 6px; }
+details.sources { margin-top: 2px; }
+details.sources summary { cursor: pointer; color: var(--accent); }
+details.sources ul { margin: 4px 0 6px; padding-left: 18px; }
+details.sources p { margin: 4px 0 0; }
 .kpis { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 10px; margin: 18px 0 4px; }
 .kpi { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 .kpi .v { font-size: 20px; font-weight: 700; font-variant-numeric: tabular-nums; }
@@ -50,7 +56,7 @@ table.data th, table.data td { border-bottom: 1px solid var(--line); padding: 4p
 table.data td:not(.num) { min-width: 5.5em; }
 table.data th { font-weight: 600; background: var(--panel); overflow-wrap: normal; }
 table.data td.num, table.data th.num { text-align: right; }
-table.data td.num { white-space: nowrap; }
+table.data td.num, table.data td.nowrap { white-space: nowrap; }
 table.data tr.more td { color: var(--muted); font-style: italic; }
 table.data tr.em td { font-weight: 700; }
 .warn { color: var(--warn); }
@@ -80,7 +86,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 export interface PageMeta {
   title: string;
   /** Label → value rows shown under the title (period, sources, catalog …). */
-  meta: [string, string][];
+  meta: [string, string | SafeHtml][];
   headline?: SafeHtml;
   generator: string;
 }
@@ -143,6 +149,8 @@ export type Cell = string | { text: string; num?: boolean };
 export interface Column {
   label: string;
   num?: boolean;
+  /** Short codes (Regions, dates): kept on one line. */
+  nowrap?: boolean;
 }
 
 /** A data table; rows beyond `maxRows` are cut and counted in a last row. */
@@ -155,7 +163,7 @@ export function table(columns: Column[], rows: Cell[][], opts: { caption?: strin
       html`<tr${opts.emphasize?.(i) ? trusted(' class="em"') : ''}>${r.map((c, j) => {
         const text = typeof c === 'string' ? c : c.text;
         const isNum = typeof c === 'string' ? columns[j]?.num : (c.num ?? columns[j]?.num);
-        return isNum ? html`<td class="num">${text}</td>` : html`<td>${text}</td>`;
+        return isNum ? html`<td class="num">${text}</td>` : columns[j]?.nowrap ? html`<td class="nowrap">${text}</td>` : html`<td>${text}</td>`;
       })}</tr>`,
   );
   const more = hidden > 0 ? html`<tr class="more"><td colspan="${columns.length}">… ${hidden.toLocaleString('en-US')} more row${hidden === 1 ? '' : 's'} not shown</td></tr>` : '';

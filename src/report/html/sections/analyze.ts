@@ -2,6 +2,7 @@
 import { COLORS, distributionSpec, spendBarsSpec, waterfallSpec, type WaterfallStep } from '../charts.js';
 import { fmtCount, fmtPct, fmtShare, fmtShareInterval, fmtUsd, toInterval } from '../format.js';
 import { readCeiling } from '../headline.js';
+import { shortenModelIds } from '../../table.js';
 import { html, type SafeHtml } from '../html.js';
 import { callout, figure, kpis, section, table, type Cell } from '../page.js';
 import { arr, firstNum, firstStr, namedRows, num, obj, str, type Obj } from '../read.js';
@@ -38,7 +39,7 @@ export function distributionReading(rows: DistributionRow[], a: Obj): string {
   let s = `${fmtShare(first!.share, 0)} of requests are ${first!.label}${first!.ci95 ? ` (95% CI ${fmtShareInterval(first!.ci95, 0)})` : ''}`;
   if (rest.length) s += `, ${rest.map((r) => `${fmtShare(r.share, 0)} ${r.label}`).join(' and ')}`;
   const c = readCeiling(a);
-  if (c) s += `; routing each to its tier would cut this period's spend by up to ${fmtPct(c.cutPct, 0)}`;
+  if (c) s += `; sending each to its tier would cost up to ${fmtPct(c.cutPct, 0)} less than all-frontier`;
   return `${s}.`;
 }
 
@@ -69,7 +70,7 @@ async function distributionFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml>
     notes: [
       measured
         ? 'Shares estimated from measured labels (a replayed sample graded against cheaper tiers); intervals are 95% Wilson intervals.'
-        : 'Labels come from the heuristic labeler, not measured: intervals cover sampling only, not labeling error. Measure with `tokor label`.',
+        : 'Difficulty is estimated by tokor’s built-in rules from each request’s shape, not measured: the intervals cover sampling only, not mislabeling. `tokor label` measures it.',
     ],
   });
 }
@@ -85,15 +86,32 @@ export function waterfallSteps(a: Obj): WaterfallStep[] {
     steps.push({ step, start: from, end: to, kind: to <= from ? 'decrease' : 'increase', order: steps.length, text: to === from ? fmtUsd(0) : `${to < from ? '−' : '+'}${fmtUsd(Math.abs(to - from))}` });
   const total = (v: number, step: string) => steps.push({ step, start: 0, end: v, kind: 'total', order: steps.length, text: fmtUsd(v) });
   if (frontier !== undefined) {
-    total(frontier, 'All on|frontier');
+    total(frontier, 'All on|frontier tier');
     delta(frontier, actual, 'Today’s|model mix');
   }
   total(actual, 'Actual|spend');
   if (routed !== undefined) {
     delta(actual, routed, 'Route by|difficulty');
-    total(routed, 'Routed|ceiling');
+    total(routed, 'Best case|with routing');
   }
   return steps;
+}
+
+/** The savings figures of an analyze JSON, the headline first, each with what it measures. */
+export function savingsRows(a: Obj): Cell[][] {
+  const savings = obj(a.savings);
+  if (!savings) return [];
+  const rows: Cell[][] = [];
+  const add = (key: string, label: string, note: string) => {
+    const v = num(savings[key]);
+    if (v !== undefined) rows.push([label, fmtPct(v), note]);
+  };
+  add('ceilingPct', 'Savings vs all-frontier (headline)', 'each request on its difficulty’s tier, against all of them on the frontier tier');
+  add('ceilingVsActualPct', 'Savings vs actual spend', 'the same best case, against what was actually paid with today’s model mix');
+  const mix = num(savings.actualVsFrontierPct);
+  if (mix !== undefined) rows.push(['Today’s mix vs all-frontier', fmtPct(mix), mix >= 0 ? 'today’s mix of models already costs this much less than all-frontier' : 'today’s mix of models costs this much more than all-frontier']);
+  add('formulaPct', 'Formula cross-check', 'Σ share × (1 − tier rate ÷ frontier rate) with average rates; weighs each label by its share of requests, not of cost, so it differs when easy and hard requests differ in length');
+  return rows;
 }
 
 async function waterfallFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | undefined> {
@@ -106,46 +124,55 @@ async function waterfallFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | u
   const parts: string[] = [];
   if (frontier !== undefined) parts.push(`With every request on the frontier tier these requests would have cost ${fmtUsd(frontier)}; they cost ${fmtUsd(actual)}`);
   else parts.push(`These requests cost ${fmtUsd(actual)}`);
-  if (routed !== undefined) parts.push(`routing each request to its difficulty's tier could bring that to ${fmtUsd(routed)} (${fmtPct(((actual - routed) / actual) * 100, 0)} less than actual spend)`);
+  if (routed !== undefined) {
+    const vsFrontier = frontier !== undefined && frontier > 0 ? `${fmtPct(((frontier - routed) / frontier) * 100, 0)} less than all-frontier` : undefined;
+    const vsActual = actual > 0 ? `${fmtPct(((actual - routed) / actual) * 100, 0)} less than actual spend` : undefined;
+    parts.push(`sending each request to the tier of its difficulty could bring that to ${fmtUsd(routed)}${vsFrontier || vsActual ? ` (${[vsFrontier, vsActual].filter(Boolean).join('; ')})` : ''}`);
+  }
   const vs = (v: number | undefined) => (v === undefined || actual === 0 ? '—' : fmtPct((v / actual) * 100, 0));
   const rows: Cell[][] = [
-    ['All-frontier counterfactual', fmtUsd(frontier), vs(frontier)],
+    ['All on the frontier tier (what-if)', fmtUsd(frontier), vs(frontier)],
     ['Actual spend', fmtUsd(actual), vs(actual)],
-    ['Routed ceiling', fmtUsd(routed), vs(routed)],
+    ['Best case with routing', fmtUsd(routed), vs(routed)],
   ];
-  const savings = obj(a.savings);
-  const SAVINGS_LABELS: Record<string, string> = {
-    formulaPct: 'Savings, Σ share × (1 − tier rate ÷ frontier rate)',
-    ceilingPct: 'Savings ceiling vs all-frontier, per request',
-    actualVsFrontierPct: 'Actual vs all-frontier (today’s mix already saves)',
-    ceilingVsActualPct: 'Routed ceiling vs actual spend',
-  };
-  const savingsRows: Cell[][] = savings
-    ? Object.entries(savings).flatMap(([k, v]) => (num(v) === undefined ? [] : [[SAVINGS_LABELS[k] ?? humanize(k), fmtPct(num(v))] as Cell[]]))
-    : [];
+  const sRows = savingsRows(a);
   const tiers = arr(a.tiers).map(obj).filter((t): t is Obj => t !== undefined);
   const notes = [
-    'The counterfactual prices the same requests on the frontier tier (cache tokens at its cache rates); the ceiling prices each request on the tier of its difficulty label.',
+    'All on the frontier tier prices the same requests on the most capable tier (cache tokens at its cache rates); the best case prices each request on the tier of its difficulty label.',
   ];
   if (!ctx.qualityProven) notes.push('Quality unproven: these savings assume the cheaper tiers answer as well, which only `tokor eval` and `tokor calibrate` can show.');
   return figure({
     id: 'fig-waterfall',
-    title: 'Actual spend vs all-frontier vs routed ceiling',
+    title: 'What was paid, what all-frontier would cost, and the best case with routing',
     reading: `${parts.join('; ')}.`,
     chart: await ctx.chart('waterfall', waterfallSpec(steps)),
     table: html`${table([{ label: 'Scenario' }, { label: 'USD', num: true }, { label: 'of actual', num: true }], rows)}${
-      savingsRows.length ? table([{ label: 'Savings figure' }, { label: 'Value', num: true }], savingsRows) : ''
+      sRows.length ? table([{ label: 'Savings figure' }, { label: 'Value', num: true }, { label: 'What it measures' }], sRows, { emphasize: (i) => i === 0 }) : ''
     }${
       tiers.length
         ? table(
-            [{ label: 'Tier' }, { label: 'Model' }, { label: 'Blended $/1M tokens', num: true }],
+            [{ label: 'Tier' }, { label: 'Model' }, { label: 'Average $ per 1M tokens', num: true }],
             tiers.map((t) => [firstStr(t, ['name', 'tier']) ?? '—', firstStr(t, ['model']) ?? '—', fmtUsd(firstNum(t, ['ratePerMTokBlended', 'blendedRatePerMTok']))]),
-            { caption: 'Tier ladder' },
+            { caption: 'Model tiers, cheapest first' },
           )
         : ''
     }`,
     notes,
+    wide: true,
   });
+}
+
+/**
+ * Chart labels for models: the shortest form of each ID that keeps its
+ * cross-Region prefix, family and version apart from the others, and the
+ * Region it ran in ("us.claude-sonnet-4-5 · us-east-1").
+ */
+export function modelLabels(rows: { model: string; region?: string }[], max = 26): string[] {
+  const short = shortenModelIds(
+    rows.map((r) => r.model),
+    max,
+  );
+  return rows.map((r, i) => (r.region ? `${short[i]} · ${r.region}` : short[i]!));
 }
 
 const MODEL_KEYS = ['model', 'modelId', 'modelKey', 'name'];
@@ -160,9 +187,11 @@ async function byModelFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | und
   const topReq = firstNum(top.row, ['requests', 'count']);
   const reading =
     totalUsd > 0
-      ? `${top.name} takes ${fmtShare((top.usd ?? 0) / totalUsd, 0)} of spend (${fmtUsd(top.usd)})${topReq !== undefined && totalReq > 0 ? ` for ${fmtShare(topReq / totalReq, 0)} of requests` : ''}; ${rows.length} model${rows.length === 1 ? '' : 's'} in all.`
+      ? `${top.name}${firstStr(top.row, ['region']) ? ` in ${firstStr(top.row, ['region'])}` : ''} takes ${fmtShare((top.usd ?? 0) / totalUsd, 0)} of spend (${fmtUsd(top.usd)})${topReq !== undefined && totalReq > 0 ? ` for ${fmtShare(topReq / totalReq, 0)} of requests` : ''}; ${rows.length} model${rows.length === 1 ? '' : 's'} in all.`
       : `${rows.length} model${rows.length === 1 ? '' : 's'}; no priced spend.`;
-  const bars = uniqueNames(topWithRest(rows.filter((r) => r.usd !== undefined) as { name: string; usd: number }[], TOP_BARS, (n) => `${n} other models`));
+  const priced = rows.filter((r) => r.usd !== undefined) as { name: string; usd: number; row: Obj }[];
+  const labels = modelLabels(priced.map((r) => ({ model: r.name, region: firstStr(r.row, ['region']) })));
+  const bars = uniqueNames(topWithRest(priced.map((r, i) => ({ name: labels[i]!, usd: r.usd })), TOP_BARS, (n) => `${n} other models`));
   return figure({
     id: 'fig-by-model',
     title: 'Spend by model',
@@ -170,7 +199,7 @@ async function byModelFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | und
     chart: bars.length ? await ctx.chart('by-model', spendBarsSpec(bars.map((b, i) => ({ name: b.name, value: b.usd, order: i, text: fmtUsd(b.usd) })), 'Spend (USD)')) : undefined,
     table: objectTable(
       sorted.map((r) => ('shareOfCost' in r.row ? r.row : { ...r.row, shareOfSpend: totalUsd > 0 && r.usd !== undefined ? r.usd / totalUsd : null })),
-      { prefer: ['model', 'region', 'requests', 'costUsd', 'shareOfCost', 'shareOfSpend', 'labels'], maxColumns: 7 },
+      { prefer: ['model', 'region', 'requests', 'costUsd', 'shareOfCost', 'shareOfSpend', 'labels'], maxColumns: 6 },
     ),
     wide: true,
   });
@@ -212,7 +241,7 @@ async function byGroupFigures(a: Obj, ctx: RenderContext): Promise<SafeHtml[]> {
         chart: bars.length ? await ctx.chart(`by-group-${id}`, spendBarsSpec(bars.map((b, j) => ({ name: b.name, value: b.usd, order: j, text: fmtUsd(b.usd) })), 'Spend (USD)', '#5b8e7d')) : undefined,
         table: objectTable(
           sorted.map((r) => ({ ...r.row, shareOfSpend: total > 0 && r.usd !== undefined ? r.usd / total : null })),
-          { prefer: [group, 'requests', 'costUsd', 'shareOfSpend', 'routedCeilingUsd', 'savingsPct', 'labels'], maxColumns: 7 },
+          { prefer: [group, 'requests', 'costUsd', 'shareOfSpend', 'routedCeilingUsd', 'savingsPct', 'labels'], maxColumns: 7, labels: { routedCeilingUsd: 'Best case with routing (USD)', savingsPct: 'Savings vs all-frontier (%)', frontierCounterfactualUsd: 'All on frontier (USD)' } },
         ),
         wide: true,
       }),
@@ -235,7 +264,7 @@ function topWasteFigure(a: Obj): SafeHtml | undefined {
       total !== undefined
         ? `The ${rows.length} largest entries account for ${fmtUsd(total)} that cheaper tiers could serve${who ? `; the largest is ${who}` : ''}.`
         : `${rows.length} entries, largest first${who ? `; the largest is ${who}` : ''}.`,
-    table: objectTable(rows, { prefer: ['model', 'group', 'key', 'label', 'requests', 'costUsd'], maxRows: 15 }),
+    table: objectTable(rows, { prefer: ['model', 'region', 'group', 'key', 'label', 'easyRequests', 'requests', 'costUsd', 'cheapTierCostUsd', 'wasteUsd'], maxRows: 15, labels: { costUsd: 'Paid (USD)', cheapTierCostUsd: 'On the cheapest tier (USD)', wasteUsd: 'Could be saved (USD)' } }),
   });
 }
 
@@ -287,8 +316,8 @@ export function analyzeKpis(a: Obj): SafeHtml {
   const cost = obj(a.cost) ?? {};
   return kpis([
     ['Actual spend', fmtUsd(cost.actual)],
-    ['All-frontier counterfactual', fmtUsd(cost.frontierCounterfactual)],
-    ['Routed ceiling', fmtUsd(cost.routedCeiling)],
+    ['All on the frontier tier (what-if)', fmtUsd(cost.frontierCounterfactual)],
+    ['Best case with routing', fmtUsd(cost.routedCeiling)],
     ['Requests read', fmtCount(obj(a.records)?.read)],
   ]);
 }

@@ -1,7 +1,7 @@
 /** The routing section, from `tokor calibrate --format json` (or `--apply`). Pure. */
 import { curveSpec, type CurvePoint, type MarkedPoint } from '../charts.js';
 import { fmtPct, fmtShare, fmtShareInterval, fmtUsd, toInterval } from '../format.js';
-import { describeShares, readPick } from '../headline.js';
+import { describeShares, fmtThreshold, isSample, readPick } from '../headline.js';
 import { html, type SafeHtml } from '../html.js';
 import { figure, section, table, type Cell } from '../page.js';
 import { arr, num, obj, str, type Obj } from '../read.js';
@@ -18,8 +18,9 @@ const BASELINES: [string, string][] = [
 const MAX_CANDIDATES = 250;
 
 function thresholdsText(o: Obj): string {
-  if (Array.isArray(o.thresholds)) return o.thresholds.map((t) => str(t) ?? '?').join(', ');
-  return str(o.threshold) ?? '';
+  const one = (t: unknown) => (num(t) !== undefined ? fmtThreshold(num(t)!) : (str(t) ?? '?'));
+  if (Array.isArray(o.thresholds)) return o.thresholds.map(one).join(', ');
+  return o.threshold === undefined ? '' : one(o.threshold);
 }
 
 /** Curve points from `curve` (the documented contract) or from `patterns[].curve` (per pattern). */
@@ -79,9 +80,9 @@ export function calibrateReading(c: Obj): string {
     const bar = num(c.bar);
     return `No threshold kept the quality bar${bar !== undefined ? ` of ${fmtShare(bar)}` : ''}; the curve shows what each threshold would give.`;
   }
-  let s = `The pick${pick.pattern ? ` (${pick.pattern}` : ''}${pick.thresholds.length ? `${pick.pattern ? ', ' : ' ('}threshold ${pick.thresholds.join(', ')})` : pick.pattern ? ')' : ''} keeps ${fmtShare(pick.quality)} quality${
+  let s = `The pick${pick.pattern ? ` (${pick.pattern}` : ''}${pick.thresholds.length ? `${pick.pattern ? ', ' : ' ('}threshold ${pick.thresholds.map(fmtThreshold).join(', ')})` : pick.pattern ? ')' : ''} keeps ${fmtShare(pick.quality)} quality${
     pick.frontierQuality !== undefined ? ` (all-frontier ${fmtShare(pick.frontierQuality)})` : ''
-  } at ${fmtPct(pick.savingsPct, 0)} lower cost`;
+  } at ${fmtPct(pick.savingsPct, 0)} lower cost than all-frontier`;
   if (oracleSavings !== undefined && oracleSavings > 0) s += `; the oracle would save ${fmtPct(oracleSavings, 0)}, so the pick captures ${fmtPct((pick.savingsPct / oracleSavings) * 100, 0)} of the achievable savings`;
   return `${s}.`;
 }
@@ -102,7 +103,7 @@ async function curveFigure(c: Obj, ctx: RenderContext): Promise<SafeHtml> {
   }
   if (pick) {
     if (pick.costUsd !== undefined) points.push({ name: 'Pick', quality: pick.quality, costUsd: pick.costUsd, kind: 'pick' });
-    rows.unshift([`Pick${pick.pattern ? `: ${pick.pattern}` : ''}${pick.thresholds.length ? ` @ ${pick.thresholds.join(', ')}` : ''}`, fmtShare(pick.quality), fmtShareInterval(pick.qualityCi95), fmtUsd(pick.costUsd), fmtPct(pick.savingsPct)]);
+    rows.unshift([`Pick${pick.pattern ? `: ${pick.pattern}` : ''}${pick.thresholds.length ? ` @ ${pick.thresholds.map(fmtThreshold).join(', ')}` : ''}`, fmtShare(pick.quality), fmtShareInterval(pick.qualityCi95), fmtUsd(pick.costUsd), fmtPct(pick.savingsPct)]);
   }
   const cheapest = obj(baselines.cheapest);
   const frontier = obj(baselines.frontier);
@@ -130,7 +131,7 @@ async function curveFigure(c: Obj, ctx: RenderContext): Promise<SafeHtml> {
     title: 'Cost–quality curve',
     reading: calibrateReading(c),
     chart,
-    table: html`${table([{ label: 'Policy' }, { label: 'Quality', num: true }, { label: '95% CI', num: true }, { label: 'Cost', num: true }, { label: 'Savings', num: true }], rows, { emphasize: (i) => Boolean(pick) && i === 0 })}${
+    table: html`${table([{ label: 'Policy' }, { label: 'Quality', num: true }, { label: '95% CI', num: true }, { label: 'Cost', num: true }, { label: 'Savings vs all-frontier', num: true }], rows, { emphasize: (i) => Boolean(pick) && i === 0 })}${
       pick && pick.tierShares.length
         ? table([{ label: 'Tier' }, { label: 'Share of requests', num: true }], pick.tierShares.map(([t, s]) => [t, fmtShare(s)]), { caption: `Pick sends ${describeShares(pick.tierShares)}` })
         : ''
@@ -148,5 +149,6 @@ async function curveFigure(c: Obj, ctx: RenderContext): Promise<SafeHtml> {
 }
 
 export async function calibrateSection(c: Obj, ctx: RenderContext): Promise<SafeHtml> {
-  return section('routing', 'Routing: the threshold that keeps the bar', 'Routing patterns simulated on golden-dataset results (tokor calibrate); costs are those of the dataset, not of the traffic.', [await curveFigure(c, ctx)]);
+  const sample = isSample(c) ? ' Sample data: the results are the bundled golden datasets’ synthetic recorded answers, not measurements of the models.' : '';
+  return section('routing', 'Routing: the threshold that keeps the bar', `Routing patterns simulated on golden-dataset results (tokor calibrate); costs are those of the dataset, not of the traffic.${sample}`, [await curveFigure(c, ctx)]);
 }

@@ -40,7 +40,7 @@ function formatCell(key: string, v: unknown): string {
  * any other displayable keys, up to `maxColumns`. Values are formatted by the
  * naming conventions of their keys.
  */
-export function objectTable(rowsIn: unknown[], opts: { prefer?: string[]; maxColumns?: number; maxRows?: number; caption?: string } = {}): SafeHtml {
+export function objectTable(rowsIn: unknown[], opts: { prefer?: string[]; maxColumns?: number; maxRows?: number; caption?: string; labels?: Record<string, string> } = {}): SafeHtml {
   const rows = rowsIn.map(obj).filter((r): r is Obj => r !== undefined);
   const keys: string[] = [];
   const add = (k: string) => {
@@ -49,8 +49,13 @@ export function objectTable(rowsIn: unknown[], opts: { prefer?: string[]; maxCol
   for (const k of opts.prefer ?? []) add(k);
   for (const r of rows) for (const k of Object.keys(r)) add(k);
   const cols = keys.slice(0, opts.maxColumns ?? 9);
-  const columns: Column[] = cols.map((k) => ({ label: humanize(k), num: isNumericKey(k, rows.find((r) => r[k] !== undefined && r[k] !== null)?.[k]) }));
   const cells: Cell[][] = rows.map((r) => cols.map((k) => (displayable(r[k], k) ? formatCell(k, r[k]) : '—')));
+  const columns: Column[] = cols.map((k, j) => ({
+    label: opts.labels?.[k] ?? humanize(k),
+    num: isNumericKey(k, rows.find((r) => r[k] !== undefined && r[k] !== null)?.[k]),
+    // Short codes without spaces (Regions, dates) stay on one line.
+    nowrap: cells.every((row) => typeof row[j] === 'string' && (row[j] as string).length <= 16 && !/\s/.test(row[j] as string)),
+  }));
   return table(columns, cells, { maxRows: opts.maxRows ?? 25, caption: opts.caption });
 }
 

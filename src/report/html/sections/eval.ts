@@ -5,6 +5,7 @@ import { html, type SafeHtml } from '../html.js';
 import { figure, section, table, type Cell } from '../page.js';
 import { arr, firstStr, num, obj, str, type Obj } from '../read.js';
 import { objectTable } from './common.js';
+import { isSample } from '../headline.js';
 import type { RenderContext } from './context.js';
 
 export interface TierRow {
@@ -152,5 +153,6 @@ async function evalFigure(e: Obj, index: number, count: number, ctx: RenderConte
 export async function evalSection(evals: Obj[], ctx: RenderContext): Promise<SafeHtml> {
   const figs: SafeHtml[] = [];
   for (let i = 0; i < evals.length; i++) figs.push(await evalFigure(evals[i]!, i, evals.length, ctx));
-  return section('quality', 'Quality: what each tier passes', 'Golden-dataset results per tier (tokor eval).', figs);
+  const sample = evals.some(isSample) ? ' Sample data: graded from the bundled golden datasets’ synthetic recorded answers, not measurements of the models.' : '';
+  return section('quality', 'Quality: what each tier passes', `Golden-dataset results per tier (tokor eval).${sample}`, figs);
 }
