@@ -26,7 +26,7 @@ describe('tokor report (built CLI)', () => {
     expect(page.match(/data-chart="/g)).toHaveLength(12);
     expect(page).toContain('Content-Security-Policy');
     expect(page).not.toMatch(/<script/i);
-    expect(page).toMatch(/<p class="claim">\d+% cheaper than all-frontier at [\d.]+% quality parity \(95% CI [\d.]+–[\d.]+%\)<\/p>/);
+    expect(page).toMatch(/<p class="claim"><span class="figure">\d+% cheaper than all-frontier at [\d.]+% quality parity \(95% CI [\d.]+–[\d.]+%\)<\/span><\/p>/);
     expect(page).toContain(`<code>${F}/calibrate.json</code>`);
   }, 60_000);
 
@@ -41,7 +41,7 @@ describe('tokor report (built CLI)', () => {
   it('exits 2 naming the file when an input is not what its flag says', async () => {
     const wrong = await runCli(['report', '--analyze', `${F}/costs.json`]);
     expect(wrong.code).toBe(2);
-    expect(wrong.stderr).toBe(`tokor: ${F}/costs.json: not a tokor analyze JSON (it looks like a tokor costs JSON); --analyze expects the output of \`tokor analyze --format json\` (keys cost, distribution, records)\n`);
+    expect(wrong.stderr).toBe(`tokor: ${F}/costs.json: not a tokor analyze JSON (it looks like a tokor costs JSON: give it to --costs); --analyze expects the output of \`tokor analyze --format json\` (keys cost, distribution, records)\n`);
     expect(wrong.stdout).toBe('');
     const bad = await runCli(['report', '--eval', `${F}/eval-results-bad.jsonl`]);
     expect(bad.code).toBe(2);

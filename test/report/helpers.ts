@@ -30,7 +30,7 @@ export const PAYLOADS = [
 
 /** Elements the report may contain: page structure, tables and vega's SVG. */
 const ALLOWED_TAGS = new Set(
-  'html head meta link title style body main header h1 h2 h3 dl dt dd div p ul li strong code section figure table caption thead tbody tr th td footer svg g path rect line text defs clippath lineargradient stop circle tspan'.split(' '),
+  'html head meta link title style body main header h1 h2 h3 dl dt dd div p ul li strong code section figure table caption thead tbody tr th td footer details summary span svg g path rect line text defs clippath lineargradient stop circle tspan'.split(' '),
 );
 
 /**

@@ -95,7 +95,7 @@ describe('inputs', () => {
   });
 
   it('names the file and what it looks like when a file is not what its flag says', () => {
-    expect(() => parseAnalyzeInput(fixtureText('costs.json'), 'costs.json')).toThrow(/^costs\.json: not a tokor analyze JSON \(it looks like a tokor costs JSON\)/);
+    expect(() => parseAnalyzeInput(fixtureText('costs.json'), 'costs.json')).toThrow(/^costs\.json: not a tokor analyze JSON \(it looks like a tokor costs JSON: give it to --costs\)/);
     expect(() => parseCostsInput(fixtureText('analyze.json'), 'a.json')).toThrow(InputError);
     expect(() => parseCalibrateInput('{"x": 1}', 'c.json')).toThrow(/^c\.json: not a tokor calibrate JSON;/);
     expect(() => parseAnalyzeInput('', 'empty.json')).toThrow(/^empty\.json: empty file/);
@@ -110,9 +110,9 @@ describe('inputs', () => {
     expect(fromResults!.computedFrom).toBe('results');
     expect(summary!.label).toBe('s.json');
     expect(() => parseEvalInputs([{ file: 'bad.jsonl', text: fixtureText('eval-results-bad.jsonl') }])).toThrow(/^bad\.jsonl:3: not valid JSON/);
-    expect(() => parseEvalInputs([{ file: 'costs.json', text: fixtureText('costs.json') }])).toThrow(/^costs\.json: not a tokor eval summary JSON \(it looks like a tokor costs JSON\)/);
+    expect(() => parseEvalInputs([{ file: 'costs.json', text: fixtureText('costs.json') }])).toThrow(/^costs\.json: not a tokor eval summary JSON \(it looks like a tokor costs JSON: give it to --costs\)/);
     expect(() => parseEvalInputs([{ file: 'x.jsonl', text: '{"schemaVersion":1,"datasetId":"d","tier":"a","itemId":"1","pass":true}\n{"tier":"a"}\n' }])).toThrow(/^x\.jsonl:2: schemaVersion: missing/);
-    expect(() => parseEvalInputs([{ file: 'x.jsonl', text: '{"schemaVersion":1,"datasetId":"d","tier":"a","itemId":"1","pass":true}\n{"kind":"tokor-costs"}\n' }])).toThrow(/^x\.jsonl:2: not a tokor eval result \(it looks like a tokor costs JSON\)/);
+    expect(() => parseEvalInputs([{ file: 'x.jsonl', text: '{"schemaVersion":1,"datasetId":"d","tier":"a","itemId":"1","pass":true}\n{"kind":"tokor-costs"}\n' }])).toThrow(/^x\.jsonl:2: not a tokor eval result \(it looks like a tokor costs JSON: give it to --costs\)/);
   });
 });
 
@@ -198,7 +198,9 @@ describe('headline', () => {
   it('says quality is unproven when only the traffic analysis is given', () => {
     const h = buildHeadline({ analyze });
     expect(h.kind).toBe('unproven');
-    expect(h.claim).toBe('Up to 58% cheaper — quality unproven');
+    // The headline figure is the ceiling against all-frontier (savings.ceilingPct); against actual spend is said beside it.
+    expect(h.claim).toBe('Up to 68% cheaper than all-frontier — quality unproven');
+    expect(h.detail).toContain('cost up to 68% less than sending all of it to the frontier tier ($2,410.62 → $772.15); against what was actually paid ($1,842.37) that is 58% less.');
     expect(h.detail).toMatch(/quality is unproven until `tokor eval`/);
   });
 
@@ -262,16 +264,19 @@ describe('renderReportHtml', () => {
 
   it('puts the numbers of each chart in its table and reads them in one line', () => {
     const dist = section(full, 'fig-distribution');
-    expect(dist).toContain('72% of requests are easy (95% CI 71–73%), 19% moderate and 9% hard; routing each to its tier would cut this period\'s spend by up to 58%.');
+    expect(dist).toContain('72% of requests are easy (95% CI 71–73%), 19% moderate and 9% hard; sending each to its tier would cost up to 68% less than all-frontier.');
     expect(dist).toMatch(/easy 3,418 71\.8% 70\.5–73\.1%/);
     expect(dist).toMatch(/hard 440 9\.2% 8\.5–10\.1%/);
     const waterfall = section(full, 'fig-waterfall');
-    expect(waterfall).toContain('All-frontier counterfactual $2,410.62 131%');
-    expect(waterfall).toContain('Routed ceiling $772.15 42%');
-    expect(waterfall).toContain('Routed ceiling vs actual spend 58.1%');
+    expect(waterfall).toContain('All on the frontier tier (what-if) $2,410.62 131%');
+    expect(waterfall).toContain('Best case with routing $772.15 42%');
+    // The headline figure first, named as such; the others each say what they measure.
+    expect(waterfall).toContain('Savings vs all-frontier (headline) 68.0% each request on its difficulty’s tier, against all of them on the frontier tier');
+    expect(waterfall).toContain('Savings vs actual spend 58.1% the same best case, against what was actually paid');
+    expect(waterfall).toContain('Formula cross-check 64.8%');
     expect(waterfall).toMatch(/frontier us\.anthropic\.claude-sonnet-4-5-20250929-v1:0 \$4\.21/);
     const byModel = section(full, 'fig-by-model');
-    expect(byModel).toContain('us.anthropic.claude-sonnet-4-5-20250929-v1:0 takes 72% of spend ($1,321.84) for 37% of requests; 6 models in all.');
+    expect(byModel).toContain('us.anthropic.claude-sonnet-4-5-20250929-v1:0 in us-east-1 takes 72% of spend ($1,321.84) for 37% of requests; 6 models in all.');
     expect(byModel).toMatch(/1,796 \$1,321\.84 71\.7%/);
     expect(section(full, 'fig-by-group-0')).toContain('team “payments” spends the most: $812.40, 44% of spend across 4 values.');
     expect(section(full, 'fig-by-group-1')).toMatch(/^ ?fig-by-group-1" class="fig"|Spend by app/);
@@ -284,10 +289,10 @@ describe('renderReportHtml', () => {
     const curve = section(full, 'fig-curve');
     const cal = fixture('calibrate.json') as { pick: { quality: number; savingsPct: number }; baselines: Record<string, { quality: number; savingsPct: number }> };
     expect(curve).toContain(
-      `The pick (classifier, threshold 0.35, 0.7) keeps ${fmtShare(cal.pick.quality)} quality (all-frontier ${fmtShare(cal.baselines.frontier!.quality)}) at ${fmtPct(cal.pick.savingsPct, 0)} lower cost; ` +
+      `The pick (classifier, threshold 0.35, 0.7) keeps ${fmtShare(cal.pick.quality)} quality (all-frontier ${fmtShare(cal.baselines.frontier!.quality)}) at ${fmtPct(cal.pick.savingsPct, 0)} lower cost than all-frontier; ` +
         `the oracle would save ${fmtPct(cal.baselines.oracle!.savingsPct, 0)}, so the pick captures ${fmtPct((cal.pick.savingsPct / cal.baselines.oracle!.savingsPct) * 100, 0)} of the achievable savings.`,
     );
-    expect(curve).toContain('keeps 90.2% quality (all-frontier 94.1%) at 64% lower cost; the oracle would save 80%, so the pick captures 79%');
+    expect(curve).toContain('keeps 90.2% quality (all-frontier 94.1%) at 64% lower cost than all-frontier; the oracle would save 80%, so the pick captures 79%');
     expect(curve).toMatch(/Oracle 96\.5% 94\.5–97\.8% \$0\.6113 80\.5%/);
     const rec = section(full, 'fig-reconciliation');
     expect(rec).toContain('The logs explain 87% of billed Bedrock spend ($1,842.37 of $2,118.40); $276.03 is unexplained; in billed dollars, the routing ceiling is worth up to $1,230.54 (58% of the bill).');
@@ -296,10 +301,11 @@ describe('renderReportHtml', () => {
   });
 
   it('shows the header: period, sources, catalog and the headline', () => {
-    expect(full).toMatch(/<dt>Period<\/dt><dd>logs 2025-10-01T00:00:03Z → 2025-10-31T23:58:41Z; bill 2025-10-01 → 2025-11-01<\/dd>/);
-    expect(full).toMatch(/<dt>Price catalog<\/dt><dd>builtin-2025-10-15<\/dd>/);
-    expect(full).toMatch(/<dt>Data sources<\/dt><dd>traffic logs: 96 files \(bedrock 96\)/);
-    expect(full).toMatch(/<p class="claim">64% cheaper than all-frontier at 95\.9% quality parity \(95% CI 92\.7–98\.4%\)<\/p>/);
+    expect(full).toMatch(/<dt>Period<\/dt><dd>logs 2025-10-01 → 2025-10-31; bill 2025-10-01 → 2025-11-01<\/dd>/);
+    expect(full).toMatch(/<dt>Price list<\/dt><dd>builtin-2025-10-15<\/dd>/);
+    // One line of sources; the files folded below it.
+    expect(full).toMatch(/<dt>Data sources<\/dt><dd>traffic logs: 96 files of Bedrock invocation logs; golden-dataset evals \(2 result sets\); routing calibration; AWS Cost Explorer bill\.<details class="sources"><summary>/);
+    expect(full).toMatch(/<p class="claim"><span class="figure">64% cheaper than all-frontier at 95\.9% quality parity \(95% CI 92\.7–98\.4%\)<\/span><\/p>/);
     expect(full).toContain('<dt>Generated</dt><dd>2025-11-01T09:00:00Z by tokor');
   });
 
@@ -320,11 +326,11 @@ describe('renderReportHtml', () => {
 
   it('tolerates the minimal contract (sources list, ratePerMTokBlended, byGroup group/key, measured labels)', async () => {
     const page = await renderAnalyzeHtml(fixture('analyze-minimal.json'));
-    expect(page).toContain('traffic logs: 1 file — s3://acme-bedrock-logs/AWSLogs/111122223333/BedrockModelInvocationLogs/');
+    expect(page).toContain('traffic logs: 1 file.<details class="sources"><summary>Show the files</summary><p>Log files:</p><ul><li><code>s3://acme-bedrock-logs/AWSLogs/111122223333/BedrockModelInvocationLogs/');
     expect(section(page, 'fig-by-group-0')).toContain('team “search” spends the most: $31.10');
     expect(section(page, 'fig-distribution')).toContain('Shares estimated from measured labels');
     expect(section(page, 'fig-waterfall')).toMatch(/cheap us\.amazon\.nova-lite-v1:0 \$0\.0900/);
-    expect(page).toMatch(/data-headline="unproven"><p class="claim">Up to 63% cheaper — quality unproven/);
+    expect(page).toMatch(/data-headline="unproven"><p class="claim"><span class="figure">Up to 63% cheaper than all-frontier — quality unproven/);
     expect(page).not.toContain('id="fig-reconciliation"');
   }, 60_000);
 
@@ -335,7 +341,7 @@ describe('renderReportHtml', () => {
     expect(cal).toContain('No threshold kept the quality bar of 95.0%');
     expect(await renderCostsHtml(fixture('costs.json'))).toContain('1 Bedrock usage type was not recognised');
     const patterns = await renderCalibrateHtml(fixture('calibrate-patterns.json'));
-    expect(section(patterns, 'fig-curve')).toMatch(/The pick \(confidence, threshold 0\.166667, 0\.266667\) keeps [\d.]+% quality \(all-frontier 92\.5%\) at 14% lower cost; the oracle would save 91%/);
+    expect(section(patterns, 'fig-curve')).toMatch(/The pick \(confidence, threshold 0\.167, 0\.267\) keeps [\d.]+% quality \(all-frontier 92\.5%\) at 14% lower cost than all-frontier; the oracle would save 91%/);
     expect(section(patterns, 'fig-curve')).toContain('(65 thresholds tried)');
     await expect(renderAnalyzeHtml(fixture('costs.json'))).rejects.toThrow(/not a tokor analyze JSON \(it looks like a costs JSON\)/);
     await expect(renderReportHtml({})).rejects.toThrow(/nothing to report/);
