@@ -112,7 +112,7 @@ describe('report in headless Chromium', () => {
       expect(b.width, b.id).toBeGreaterThan(150);
       expect(b.height, b.id).toBeGreaterThan(80);
     }
-    await expect(page.locator('.headline .claim').innerText()).resolves.toMatch(/^\d+% cheaper than all-frontier at \d+\.\d% quality parity \(95% CI [\d.]+–[\d.]+%\)$/);
+    await expect(page.locator('.headline .claim').innerText()).resolves.toMatch(/^\d+\.\d% cheaper than all-frontier at \d+\.\d% quality parity \(95% CI [\d.]+–[\d.]+%\)$/);
     // Reads on a laptop: nothing wider than the window.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'full.png'), fullPage: true });

@@ -26,7 +26,7 @@ describe('tokor report (built CLI)', () => {
     expect(page.match(/data-chart="/g)).toHaveLength(12);
     expect(page).toContain('Content-Security-Policy');
     expect(page).not.toMatch(/<script/i);
-    expect(page).toMatch(/<p class="claim"><span class="figure">\d+% cheaper than all-frontier at [\d.]+% quality parity \(95% CI [\d.]+–[\d.]+%\)<\/span><\/p>/);
+    expect(page).toMatch(/<p class="claim"><span class="figure">\d+\.\d% cheaper than all-frontier at [\d.]+% quality parity \(95% CI [\d.]+–[\d.]+%\)<\/span><\/p>/);
     expect(page).toContain(`<code>${F}/calibrate.json</code>`);
   }, 60_000);
 

@@ -179,8 +179,8 @@ describe('headline', () => {
     const pick = fixture('calibrate.json').pick as { quality: number; qualityCi95: [number, number]; savingsPct: number };
     const fq = ((fixture('calibrate.json').baselines as Record<string, { quality: number }>).frontier!).quality;
     expect(h.kind).toBe('proven');
-    expect(h.claim).toBe(`${fmtPct(pick.savingsPct, 0)} cheaper than all-frontier at ${fmtShare(pick.quality / fq)} quality parity (95% CI ${fmtShareInterval([pick.qualityCi95[0] / fq, pick.qualityCi95[1] / fq])})`);
-    expect(h.detail).toContain('58%');
+    expect(h.claim).toBe(`${fmtPct(pick.savingsPct, 1)} cheaper than all-frontier at ${fmtShare(pick.quality / fq)} quality parity (95% CI ${fmtShareInterval([pick.qualityCi95[0] / fq, pick.qualityCi95[1] / fq])})`);
+    expect(h.detail).toContain('58.1%');
   });
 
   it('prefers the parity interval the calibrate JSON gives', () => {
@@ -192,15 +192,15 @@ describe('headline', () => {
 
   it('reads the pick of the per-pattern calibrate shape, with its own parity interval', () => {
     const c = fixture('calibrate-patterns.json') as { pick: { savingsPct: number; parity: number; parityCi95: [number, number] } };
-    expect(buildHeadline({ calibrate: c }).claim).toBe(`${fmtPct(c.pick.savingsPct, 0)} cheaper than all-frontier at ${fmtShare(c.pick.parity)} quality parity (95% CI ${fmtShareInterval(c.pick.parityCi95)})`);
+    expect(buildHeadline({ calibrate: c }).claim).toBe(`${fmtPct(c.pick.savingsPct, 1)} cheaper than all-frontier at ${fmtShare(c.pick.parity)} quality parity (95% CI ${fmtShareInterval(c.pick.parityCi95)})`);
   });
 
   it('says quality is unproven when only the traffic analysis is given', () => {
     const h = buildHeadline({ analyze });
     expect(h.kind).toBe('unproven');
     // The headline figure is the ceiling against all-frontier (savings.ceilingPct); against actual spend is said beside it.
-    expect(h.claim).toBe('Up to 68% cheaper than all-frontier — quality unproven');
-    expect(h.detail).toContain('cost up to 68% less than sending all of it to the frontier tier ($2,410.62 → $772.15); against what was actually paid ($1,842.37) that is 58% less.');
+    expect(h.claim).toBe('Up to 68.0% cheaper than all-frontier — quality unproven');
+    expect(h.detail).toContain('cost up to 68.0% less than sending all of it to the frontier tier ($2,410.62 → $772.15); against what was actually paid ($1,842.37) that is 58.1% less.');
     expect(h.detail).toMatch(/quality is unproven until `tokor eval`/);
   });
 
@@ -264,7 +264,7 @@ describe('renderReportHtml', () => {
 
   it('puts the numbers of each chart in its table and reads them in one line', () => {
     const dist = section(full, 'fig-distribution');
-    expect(dist).toContain('72% of requests are easy (95% CI 71–73%), 19% moderate and 9% hard; sending each to its tier would cost up to 68% less than all-frontier.');
+    expect(dist).toContain('72% of requests are easy (95% CI 71–73%), 19% moderate and 9% hard; sending each to its tier would cost up to 68.0% less than all-frontier.');
     expect(dist).toMatch(/easy 3,418 71\.8% 70\.5–73\.1%/);
     expect(dist).toMatch(/hard 440 9\.2% 8\.5–10\.1%/);
     const waterfall = section(full, 'fig-waterfall');
@@ -289,10 +289,10 @@ describe('renderReportHtml', () => {
     const curve = section(full, 'fig-curve');
     const cal = fixture('calibrate.json') as { pick: { quality: number; savingsPct: number }; baselines: Record<string, { quality: number; savingsPct: number }> };
     expect(curve).toContain(
-      `The pick (classifier, threshold 0.35, 0.7) keeps ${fmtShare(cal.pick.quality)} quality (all-frontier ${fmtShare(cal.baselines.frontier!.quality)}) at ${fmtPct(cal.pick.savingsPct, 0)} lower cost than all-frontier; ` +
+      `The pick (classifier, threshold 0.35, 0.7) keeps ${fmtShare(cal.pick.quality)} quality (all-frontier ${fmtShare(cal.baselines.frontier!.quality)}) at ${fmtPct(cal.pick.savingsPct, 1)} lower cost than all-frontier; ` +
         `the oracle would save ${fmtPct(cal.baselines.oracle!.savingsPct, 0)}, so the pick captures ${fmtPct((cal.pick.savingsPct / cal.baselines.oracle!.savingsPct) * 100, 0)} of the achievable savings.`,
     );
-    expect(curve).toContain('keeps 90.2% quality (all-frontier 94.1%) at 64% lower cost than all-frontier; the oracle would save 80%, so the pick captures 79%');
+    expect(curve).toContain('keeps 90.2% quality (all-frontier 94.1%) at 63.7% lower cost than all-frontier; the oracle would save 80%, so the pick captures 79%');
     expect(curve).toMatch(/Oracle 96\.5% 94\.5–97\.8% \$0\.6113 80\.5%/);
     const rec = section(full, 'fig-reconciliation');
     expect(rec).toContain('The logs explain 87% of billed Bedrock spend ($1,842.37 of $2,118.40); $276.03 is unexplained; in billed dollars, the routing ceiling is worth up to $1,230.54 (58% of the bill).');
@@ -305,7 +305,7 @@ describe('renderReportHtml', () => {
     expect(full).toMatch(/<dt>Price list<\/dt><dd>builtin-2025-10-15<\/dd>/);
     // One line of sources; the files folded below it.
     expect(full).toMatch(/<dt>Data sources<\/dt><dd>traffic logs: 96 files of Bedrock invocation logs; golden-dataset evals \(2 result sets\); routing calibration; AWS Cost Explorer bill\.<details class="sources"><summary>/);
-    expect(full).toMatch(/<p class="claim"><span class="figure">64% cheaper than all-frontier at 95\.9% quality parity \(95% CI 92\.7–98\.4%\)<\/span><\/p>/);
+    expect(full).toMatch(/<p class="claim"><span class="figure">63\.7% cheaper than all-frontier at 95\.9% quality parity \(95% CI 92\.7–98\.4%\)<\/span><\/p>/);
     expect(full).toContain('<dt>Generated</dt><dd>2025-11-01T09:00:00Z by tokor');
   });
 
@@ -330,7 +330,7 @@ describe('renderReportHtml', () => {
     expect(section(page, 'fig-by-group-0')).toContain('team “search” spends the most: $31.10');
     expect(section(page, 'fig-distribution')).toContain('Shares estimated from measured labels');
     expect(section(page, 'fig-waterfall')).toMatch(/cheap us\.amazon\.nova-lite-v1:0 \$0\.0900/);
-    expect(page).toMatch(/data-headline="unproven"><p class="claim"><span class="figure">Up to 63% cheaper than all-frontier — quality unproven/);
+    expect(page).toMatch(/data-headline="unproven"><p class="claim"><span class="figure">Up to 63\.0% cheaper than all-frontier — quality unproven/);
     expect(page).not.toContain('id="fig-reconciliation"');
   }, 60_000);
 
@@ -341,7 +341,7 @@ describe('renderReportHtml', () => {
     expect(cal).toContain('No threshold kept the quality bar of 95.0%');
     expect(await renderCostsHtml(fixture('costs.json'))).toContain('1 Bedrock usage type was not recognised');
     const patterns = await renderCalibrateHtml(fixture('calibrate-patterns.json'));
-    expect(section(patterns, 'fig-curve')).toMatch(/The pick \(confidence, threshold 0\.167, 0\.267\) keeps [\d.]+% quality \(all-frontier 92\.5%\) at 14% lower cost than all-frontier; the oracle would save 91%/);
+    expect(section(patterns, 'fig-curve')).toMatch(/The pick \(confidence, threshold 0\.167, 0\.267\) keeps [\d.]+% quality \(all-frontier 92\.5%\) at 14\.3% lower cost than all-frontier; the oracle would save 91%/);
     expect(section(patterns, 'fig-curve')).toContain('(65 thresholds tried)');
     await expect(renderAnalyzeHtml(fixture('costs.json'))).rejects.toThrow(/not a tokor analyze JSON \(it looks like a costs JSON\)/);
     await expect(renderReportHtml({})).rejects.toThrow(/nothing to report/);

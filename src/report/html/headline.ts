@@ -125,8 +125,8 @@ export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?:
   const caveats = [...(sample ? [sampleCaveat(input)] : []), ...analyzeCaveats(input.analyze).filter((c) => !/^Sample data/.test(c))];
   const money = (from?: number, to?: number) => (from !== undefined && to !== undefined ? ` (${fmtUsd(from)} → ${fmtUsd(to)})` : '');
   const ceilingText = ceiling
-    ? `On the analysed traffic, sending each request to the tier of its difficulty would cost up to ${fmtPct(ceiling.cutPct, 0)} less than sending all of it to the frontier tier${money(ceiling.frontier, ceiling.routed)}${
-        ceiling.vsActualPct !== undefined ? `; against what was actually paid${ceiling.actual !== undefined ? ` (${fmtUsd(ceiling.actual)})` : ''} that is ${fmtPct(ceiling.vsActualPct, 0)} less` : ''
+    ? `On the analysed traffic, sending each request to the tier of its difficulty would cost up to ${fmtPct(ceiling.cutPct, 1)} less than sending all of it to the frontier tier${money(ceiling.frontier, ceiling.routed)}${
+        ceiling.vsActualPct !== undefined ? `; against what was actually paid${ceiling.actual !== undefined ? ` (${fmtUsd(ceiling.actual)})` : ''} that is ${fmtPct(ceiling.vsActualPct, 1)} less` : ''
       }.`
     : '';
   const done = (h: Omit<Headline, 'caveats' | 'sample'>): Headline => ({ ...h, caveats, sample });
@@ -134,7 +134,7 @@ export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?:
   if (pick) {
     const parity = pick.parity !== undefined ? fmtShare(pick.parity) : fmtShare(pick.quality);
     const ci = pick.parityCi95 ?? (pick.parity === undefined ? pick.qualityCi95 : undefined);
-    const claim = `${fmtPct(pick.savingsPct, 0)} cheaper than all-frontier at ${parity} ${pick.parity !== undefined ? 'quality parity' : 'quality'}${ci ? ` (95% CI ${fmtShareInterval(ci)})` : ''}`;
+    const claim = `${fmtPct(pick.savingsPct, 1)} cheaper than all-frontier at ${parity} ${pick.parity !== undefined ? 'quality parity' : 'quality'}${ci ? ` (95% CI ${fmtShareInterval(ci)})` : ''}`;
     const how = [
       `Measured on the golden dataset${pick.pattern ? ` with ${pick.pattern} routing` : ''}${pick.thresholds.length ? ` at threshold${pick.thresholds.length > 1 ? 's' : ''} ${pick.thresholds.map(fmtThreshold).join(', ')}` : ''}`,
       pick.tierShares.length ? ` (${describeShares(pick.tierShares)})` : '',
@@ -164,7 +164,7 @@ export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?:
   if (input.evals && input.evals.length > 0) {
     return done({
       kind: 'eval-only',
-      claim: ceiling ? `Up to ${fmtPct(ceiling.cutPct, 0)} cheaper than all-frontier — quality parity not yet shown` : 'Tier quality measured — routing not yet calibrated',
+      claim: ceiling ? `Up to ${fmtPct(ceiling.cutPct, 1)} cheaper than all-frontier — quality parity not yet shown` : 'Tier quality measured — routing not yet calibrated',
       detail: [
         ceilingText,
         'Eval results below show what each tier passes, but no routing threshold has been calibrated, so no saving is proven at quality parity yet: run `tokor calibrate` on these results.',
@@ -176,7 +176,7 @@ export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?:
   if (ceiling) {
     return done({
       kind: 'unproven',
-      claim: `Up to ${fmtPct(ceiling.cutPct, 0)} cheaper than all-frontier — quality unproven`,
+      claim: `Up to ${fmtPct(ceiling.cutPct, 1)} cheaper than all-frontier — quality unproven`,
       detail: `${ceilingText} Nothing here shows that the cheaper tiers answer well enough: quality is unproven until \`tokor eval\` runs the tiers on golden datasets and \`tokor calibrate\` picks a threshold that keeps the quality bar.`,
     });
   }

@@ -39,7 +39,7 @@ export function distributionReading(rows: DistributionRow[], a: Obj): string {
   let s = `${fmtShare(first!.share, 0)} of requests are ${first!.label}${first!.ci95 ? ` (95% CI ${fmtShareInterval(first!.ci95, 0)})` : ''}`;
   if (rest.length) s += `, ${rest.map((r) => `${fmtShare(r.share, 0)} ${r.label}`).join(' and ')}`;
   const c = readCeiling(a);
-  if (c) s += `; sending each to its tier would cost up to ${fmtPct(c.cutPct, 0)} less than all-frontier`;
+  if (c) s += `; sending each to its tier would cost up to ${fmtPct(c.cutPct, 1)} less than all-frontier`;
   return `${s}.`;
 }
 
@@ -125,8 +125,9 @@ async function waterfallFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | u
   if (frontier !== undefined) parts.push(`With every request on the frontier tier these requests would have cost ${fmtUsd(frontier)}; they cost ${fmtUsd(actual)}`);
   else parts.push(`These requests cost ${fmtUsd(actual)}`);
   if (routed !== undefined) {
-    const vsFrontier = frontier !== undefined && frontier > 0 ? `${fmtPct(((frontier - routed) / frontier) * 100, 0)} less than all-frontier` : undefined;
-    const vsActual = actual > 0 ? `${fmtPct(((actual - routed) / actual) * 100, 0)} less than actual spend` : undefined;
+    const c = readCeiling(a);
+    const vsFrontier = c ? `${fmtPct(c.cutPct, 1)} less than all-frontier` : undefined;
+    const vsActual = c?.vsActualPct !== undefined ? `${fmtPct(c.vsActualPct, 1)} less than actual spend` : undefined;
     parts.push(`sending each request to the tier of its difficulty could bring that to ${fmtUsd(routed)}${vsFrontier || vsActual ? ` (${[vsFrontier, vsActual].filter(Boolean).join('; ')})` : ''}`);
   }
   const vs = (v: number | undefined) => (v === undefined || actual === 0 ? '—' : fmtPct((v / actual) * 100, 0));

@@ -82,7 +82,7 @@ export function calibrateReading(c: Obj): string {
   }
   let s = `The pick${pick.pattern ? ` (${pick.pattern}` : ''}${pick.thresholds.length ? `${pick.pattern ? ', ' : ' ('}threshold ${pick.thresholds.map(fmtThreshold).join(', ')})` : pick.pattern ? ')' : ''} keeps ${fmtShare(pick.quality)} quality${
     pick.frontierQuality !== undefined ? ` (all-frontier ${fmtShare(pick.frontierQuality)})` : ''
-  } at ${fmtPct(pick.savingsPct, 0)} lower cost than all-frontier`;
+  } at ${fmtPct(pick.savingsPct, 1)} lower cost than all-frontier`;
   if (oracleSavings !== undefined && oracleSavings > 0) s += `; the oracle would save ${fmtPct(oracleSavings, 0)}, so the pick captures ${fmtPct((pick.savingsPct / oracleSavings) * 100, 0)} of the achievable savings`;
   return `${s}.`;
 }
