@@ -250,10 +250,13 @@ export function fitTable(columns: readonly Column[], rows: readonly (readonly Ce
   const headMin = (i: number) => Math.max(...heads[i]!.split(' ').map(displayWidth));
   const natural = (i: number) => Math.max(displayWidth(heads[i]!), valuesWidth[i]!);
   // Headers wrap at spaces first; fixed columns never go below their widest value.
+  // A model column keeps room for its shortest readable forms (up to 28 columns) before it ellipsizes.
+  const shortestForms = columns.map((c, i) => (c.fit === 'model' ? Math.max(0, ...body.map((r) => displayWidth(modelIdForms(r[i]!.join(' ')).at(-1)!))) : 0));
   const minOf = (i: number) => {
     const c = columns[i]!;
     if ((c.fit ?? 'fixed') === 'fixed') return Math.max(valuesWidth[i]!, headMin(i));
-    return Math.min(natural(i), Math.max(colMin(c), headMin(i)));
+    const floor = c.fit === 'model' ? Math.min(28, Math.max(colMin(c), shortestForms[i]!)) : colMin(c);
+    return Math.min(natural(i), Math.max(floor, headMin(i)));
   };
   const avail = () => opts.width - displayWidth(indent) - gap * (keep.length - 1);
   while (keep.reduce((s, i) => s + minOf(i), 0) > avail()) {
@@ -264,12 +267,16 @@ export function fitTable(columns: readonly Column[], rows: readonly (readonly Ce
   }
   const widths = new Map(keep.map((i) => [i, natural(i)]));
   let over = keep.reduce((s, i) => s + widths.get(i)!, 0) - avail();
-  while (over > 0) {
-    const shrinkable = keep.filter((i) => widths.get(i)! > minOf(i));
-    if (shrinkable.length === 0) break;
-    const widest = shrinkable.reduce((a, b) => (widths.get(b)! > widths.get(a)! ? b : a));
-    widths.set(widest, widths.get(widest)! - 1);
-    over--;
+  // Shrink the widest flexible column first, down to its minimum; past that (a very narrow terminal), down to a hard floor.
+  const hardMin = (i: number) => ((columns[i]!.fit ?? 'fixed') === 'fixed' ? minOf(i) : Math.min(minOf(i), Math.max(6, headMin(i))));
+  for (const floor of [minOf, hardMin]) {
+    while (over > 0) {
+      const shrinkable = keep.filter((i) => widths.get(i)! > floor(i));
+      if (shrinkable.length === 0) break;
+      const widest = shrinkable.reduce((a, b) => (widths.get(b)! > widths.get(a)! ? b : a));
+      widths.set(widest, widths.get(widest)! - 1);
+      over--;
+    }
   }
 
   // Lay out each kept column at its width.
