@@ -4,7 +4,7 @@
  */
 import { writeOutput } from '../io/outputs.js';
 import { redactSecrets } from '../redact.js';
-import { termSafeText } from '../report/escape.js';
+import { termSafe, termSafeText } from '../report/escape.js';
 import { resolveWidth } from '../report/table.js';
 
 export { checkOutputs } from '../io/outputs.js';
@@ -50,7 +50,7 @@ export async function startProgress(text: string, format?: string): Promise<Prog
   const spinner = ora({ text, stream: process.stderr, discardStdin: false }).start();
   return {
     update: (t) => {
-      spinner.text = t;
+      spinner.text = termSafe(t);
     },
     note: (line) => {
       const spinning = spinner.isSpinning;
