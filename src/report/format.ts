@@ -22,9 +22,10 @@ export function int(n: number): string {
   return n.toLocaleString('en-US');
 }
 
-/** 12_345_678 → "12.3M". */
+/** 12_345_678 → "12.3M"; past a thousand billion, the exponent ("1.80e+16") rather than a run of digits. */
 export function compact(n: number): string {
   const a = Math.abs(n);
+  if (a >= 1e12) return n.toExponential(2);
   if (a >= 1e9) return `${(n / 1e9).toFixed(2)}B`;
   if (a >= 1e6) return `${(n / 1e6).toFixed(1)}M`;
   if (a >= 1e4) return `${(n / 1e3).toFixed(1)}k`;

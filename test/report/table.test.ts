@@ -132,3 +132,14 @@ describe('escaping', () => {
     expect(mdCode('a\nb')).toBe('`a b`');
   });
 });
+
+describe('compact numbers', () => {
+  it('reads at every scale, and past a thousand billion as an exponent, not a run of digits', async () => {
+    const { compact } = await import('../../src/report/format.js');
+    expect(compact(9_999)).toBe('9,999');
+    expect(compact(12_345)).toBe('12.3k');
+    expect(compact(12_345_678)).toBe('12.3M');
+    expect(compact(2_500_000_000)).toBe('2.50B');
+    expect(compact(18_014_398_509_481_982)).toBe('1.80e+16');
+  });
+});
