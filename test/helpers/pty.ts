@@ -27,9 +27,10 @@ export function requireScript(): void {
   if (r.status !== 0) throw new Error('the pseudo-terminal tests need `script` (util-linux, Debian package bsdutils)');
 }
 
-export function runInPty(args: string[], opts: { cwd: string; env?: Record<string, string> }): PtyRun {
-  // A pty starts at 0×0; ora draws sensibly only with a size.
-  const command = `stty cols 120 rows 40 2>/dev/null; exec ${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
+export function runInPty(args: string[], opts: { cwd: string; env?: Record<string, string>; size?: 'sized' | 'unsized' }): PtyRun {
+  // A pty starts at 0×0, as `script` in a pipeline leaves it; a person's terminal has a size.
+  const stty = opts.size === 'unsized' ? '' : 'stty cols 120 rows 40 2>/dev/null; ';
+  const command = `${stty}exec ${[process.execPath, BIN, ...args].map(quote).join(' ')}`;
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== 'CI' && !k.startsWith('VITEST')) env[k] = v;
   Object.assign(env, { TERM: 'xterm', NO_COLOR: '1', SHELL: '/bin/sh', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, opts.env ?? {});
