@@ -41,6 +41,7 @@ if (!existsSync(path.join(ROOT, 'dist/index.js'))) {
   process.exit(2);
 }
 const api = await import(path.join(ROOT, 'dist/index.js'));
+const { seededRandom } = await import(path.join(ROOT, 'dist/stats/random.js'));
 
 // ---------------------------------------------------------------- data sets
 const ds = (p) => path.join(SHARED, p);
@@ -122,18 +123,8 @@ const SETS = {
 const wanted = flag('sets') ? flag('sets').split(',') : Object.keys(SETS);
 
 // ---------------------------------------------------------------- helpers
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function split(items, seed) {
-  const r = mulberry32(seed * 7919 + 17);
+  const r = seededRandom(seed * 7919 + 17);
   const order = items.map((it) => [r(), it]).sort((a, b) => a[0] - b[0]).map(([, it]) => it);
   const k = Math.round(order.length * TRAIN_SHARE);
   return { train: order.slice(0, k), test: order.slice(k) };
