@@ -179,19 +179,16 @@ async function bundled(): Promise<GoldenDataset[]> {
 }
 
 /**
- * A calibrate policy is gated on results of the dataset(s) it was calibrated
- * on ("a+b" when calibrate merged several): results for another dataset are an
- * input error, not a verdict.
+ * A calibrate policy gated on results of another dataset than the one(s) it
+ * was calibrated on ("a+b" when calibrate merged several) — a held-out or a
+ * newer set: gated all the same, with a note saying so (as `calibrate --apply`
+ * does). Returns the note, or nothing when the datasets match.
  */
-export function checkProvenance(policy: GatePolicy, datasets: string[]): void {
+export function provenanceNote(policy: GatePolicy, datasets: string[]): string | undefined {
   const calibratedOn = policy.routing.provenance?.datasetId;
-  if (!calibratedOn) return;
+  if (!calibratedOn) return undefined;
   const allowed = calibratedOn.split('+');
   const other = datasets.filter((d) => !allowed.includes(d));
-  if (other.length) {
-    throw new InputError(
-      `results are for dataset ${other.map((d) => `"${d}"`).join(', ')} but the policy was calibrated on "${calibratedOn}": gate it on that dataset's results, or recalibrate`,
-      policy.source,
-    );
-  }
+  if (!other.length) return undefined;
+  return `the policy was calibrated on "${calibratedOn}"; these results are for ${other.map((d) => `"${d}"`).join(', ')}: gated as a held-out or newer set`;
 }

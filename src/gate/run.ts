@@ -10,7 +10,7 @@ import { DEFAULT_TIERS } from '../config/schema.js';
 import { SAMPLE_RECORDINGS_WHAT } from '../types.js';
 import { applyPolicy } from '../calibrate/apply.js';
 import { loadCatalog } from '../pricing/index.js';
-import { checkProvenance, DEFAULT_POLICY_FILE, loadGatePolicy, loadGateResults } from './inputs.js';
+import { provenanceNote, DEFAULT_POLICY_FILE, loadGatePolicy, loadGateResults } from './inputs.js';
 import { evaluateGate } from './verdict.js';
 import { routeItems } from './route.js';
 import type { GateOptions, GatePolicy, GateVerdict } from './types.js';
@@ -34,14 +34,13 @@ export interface GateRun {
   notes: string[];
 }
 
-/** Flag checks that need no file: a floor above 1, a drop limit without a base. */
+/** Flag checks that need no file: a floor above 1, percentages out of range. */
 export function checkGateOptions(o: GateRunOptions): void {
   if (o.floor !== undefined && !(o.floor >= 0 && o.floor <= 1)) throw new UsageError(`--floor must be between 0 and 1 (a fraction: 0.95 = 95%), got ${o.floor}`);
   if (o.confidence !== undefined && !(o.confidence > 0.5 && o.confidence < 1)) throw new UsageError(`--confidence must be above 0.5 and below 1 (e.g. 0.95), got ${o.confidence}`);
   for (const [flag, v] of [['--min-savings', o.minSavings], ['--max-savings-drop', o.maxSavingsDrop]] as const) {
     if (v !== undefined && !(v >= 0 && v <= 100)) throw new UsageError(`${flag} is in percent (0–100), got ${v}`);
   }
-  if (o.maxSavingsDrop !== undefined && !o.base) throw new UsageError('--max-savings-drop compares against the target branch: give --base <its policy>');
 }
 
 export async function runGate(o: GateRunOptions): Promise<GateRun> {
@@ -76,11 +75,13 @@ export async function runGate(o: GateRunOptions): Promise<GateRun> {
       ...(o.dataset?.length ? { datasetFiles: o.dataset.map(at) } : {}),
       ...(confidenceField ? { confidenceField } : {}),
     });
-    checkProvenance(policy, results.datasets);
+    const other = provenanceNote(policy, results.datasets);
+    if (other) notes.push(other);
     if (base) checkBaseTiers(base, results.table.tiers);
     for (const n of results.table.notes ?? []) notes.push(n);
     o.onProgress?.('simulating…');
     const verdict = evaluateGate({ policy, table: results.table, datasets: results.datasets, context: results.context, ...(base ? { base } : {}) }, o, applyPolicy, routeItems);
+    if (other) verdict.notes = [other, ...(verdict.notes ?? [])];
     verdict.provenance = results.table.sampleResults ? { synthetic: true, what: SAMPLE_RECORDINGS_WHAT } : { synthetic: false };
     return { verdict, notes };
   } finally {

@@ -54,9 +54,16 @@ export interface GateOptions {
   confidence?: number;
   /** Fail when global savings (percent) fall below this. */
   minSavings?: number;
-  /** Fail when global savings drop by more than this many percentage points against the base policy. */
+  /**
+   * Fail when global savings drop by more than this many percentage points
+   * below the base policy's (with a base) and below the policy's certified
+   * savings (when it carries them; default DEFAULT_MAX_SAVINGS_DROP).
+   */
   maxSavingsDrop?: number;
 }
+
+/** --max-savings-drop against a policy's certified savings when neither the flag nor the config sets it. */
+export const DEFAULT_MAX_SAVINGS_DROP = 10;
 
 /** The numbers of one policy on one population, as shown before → after. */
 export interface Snapshot {
@@ -102,6 +109,8 @@ export interface SavingsCheck {
   limit: number;
   /** Savings in percent, or the drop in points. */
   actual: number;
+  /** max-savings-drop: what the savings are compared with — the base policy's or the policy's certified savings. */
+  against?: 'base' | 'certified';
   message: string;
 }
 
@@ -117,6 +126,8 @@ export interface GateVerdict {
   scopes: ScopeVerdict[];
   checks: SavingsCheck[];
   warnings: string[];
+  /** Said beside the verdict, e.g. results of another dataset than the policy was calibrated on. */
+  notes?: string[];
   overrides: { floor?: number; confidence?: number };
   /** synthetic when the results are graded from bundled sample recordings (every figure is sample data). */
   provenance?: Provenance;
@@ -153,5 +164,7 @@ export interface GateJson {
   savings: { pct: number; costUsd: number; frontierCostUsd: number; checks: SavingsCheck[] };
   base?: { policy: string; quality: number; qualityLower: number; savingsPct: number; costUsd: number; tierShares: Record<string, number> };
   warnings: string[];
+  /** Notes beside the verdict (results of another dataset than the calibration one, …). */
+  notes: string[];
   provenance: Provenance;
 }

@@ -7,7 +7,7 @@ import type { PolicyEvaluation } from '../calibrate/apply.js';
 import type { ResultsTable } from '../calibrate/results.js';
 import { allowedTiersByItem, restrictTiers, selectItems, servedShares, subTable, type ItemContext, type RestrictedTable } from './scopes.js';
 import type { RouteItems } from './route.js';
-import type { ApplyPolicy, GateOptions, GatePolicy, GateVerdict, QualityMeasure, SavingsCheck, ScopeRule, ScopeVerdict, Snapshot } from './types.js';
+import { DEFAULT_MAX_SAVINGS_DROP, type ApplyPolicy, type GateOptions, type GatePolicy, type GateVerdict, type QualityMeasure, type SavingsCheck, type ScopeRule, type ScopeVerdict, type Snapshot } from './types.js';
 
 /** Floats that print equal compare equal: 0.95 computed as 0.9499999999999 passes a 0.95 floor. */
 const EPSILON = 1e-9;
@@ -68,9 +68,11 @@ export function evaluateGate(input: GateInput, opts: GateOptions, apply: ApplyPo
     return verdict;
   });
 
+  const certified = policy.routing.provenance?.calibration?.savingsPct;
   const checks = savingsChecks(scopes[0]!, {
     minSavings: opts.minSavings ?? policy.minSavings,
     maxSavingsDrop: opts.maxSavingsDrop ?? policy.maxSavingsDrop,
+    ...(certified !== undefined ? { certifiedSavingsPct: certified } : {}),
   });
   const verdict: GateVerdict = {
     pass: scopes.every((s) => s.status !== 'fail') && checks.every((c) => c.pass),
@@ -178,8 +180,14 @@ function emptyVerdict(rule: ScopeRule): ScopeVerdict {
   return verdict;
 }
 
-/** --min-savings and --max-savings-drop, on the whole population. */
-export function savingsChecks(global: ScopeVerdict, limits: { minSavings?: number; maxSavingsDrop?: number }): SavingsCheck[] {
+/**
+ * --min-savings and --max-savings-drop, on the whole population. The drop is
+ * checked against the base policy's savings (when there is a base and a
+ * limit) and against the policy's certified savings (when it carries them:
+ * a `tokor calibrate --out` policy), the latter with DEFAULT_MAX_SAVINGS_DROP
+ * points unless a limit is given.
+ */
+export function savingsChecks(global: ScopeVerdict, limits: { minSavings?: number; maxSavingsDrop?: number; certifiedSavingsPct?: number }): SavingsCheck[] {
   const checks: SavingsCheck[] = [];
   const now = global.proposed?.savingsPct;
   if (limits.minSavings !== undefined && now !== undefined) {
@@ -201,7 +209,22 @@ export function savingsChecks(global: ScopeVerdict, limits: { minSavings?: numbe
       pass,
       limit: limits.maxSavingsDrop,
       actual: drop,
+      against: 'base',
       message: `savings ${fmtPct(before)} → ${fmtPct(now)}: ${drop > 0 ? `drop of ${drop.toFixed(1)} pts` : 'no drop'} ${pass ? '≤' : '>'} allowed ${limits.maxSavingsDrop} pts`,
+    });
+  }
+  const certified = limits.certifiedSavingsPct;
+  if (certified !== undefined && now !== undefined) {
+    const limit = limits.maxSavingsDrop ?? DEFAULT_MAX_SAVINGS_DROP;
+    const drop = certified - now;
+    const pass = drop <= limit + EPSILON;
+    checks.push({
+      check: 'max-savings-drop',
+      pass,
+      limit,
+      actual: drop,
+      against: 'certified',
+      message: `savings certified ${fmtPct(certified)} → realized ${fmtPct(now)}: ${drop > 0 ? `drop of ${drop.toFixed(1)} pts` : 'no drop'} ${pass ? '≤' : '>'} allowed ${limit} pts`,
     });
   }
   return checks;

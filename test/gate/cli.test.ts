@@ -139,3 +139,38 @@ describe('tokor config check and tokor init (built CLI)', () => {
     expect(wrong.code).toBe(2);
   });
 });
+
+describe('tokor gate: held-out sets and certified savings (built CLI)', () => {
+  it('gates results of another dataset than the calibration one with a note on stderr and in every format', async () => {
+    const args = ['gate', '--policy', F('policy.json'), '--results', F('other-results.jsonl')];
+    const note = 'the policy was calibrated on "gate-fixture"; these results are for "another-dataset": gated as a held-out or newer set';
+    const table = await runCli([...args], { env: { COLUMNS: '200' } });
+    expect(table.code).toBe(1); // a verdict (2 items cannot hold a 0.95 floor), not an input error
+    expect(table.stderr).toContain(`note: ${note}`);
+    expect(table.stdout).toContain(`note: ${note}`);
+    const json = await runCli([...args, '--format', 'json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({ datasets: ['another-dataset'], notes: [note] });
+    const md = await runCli([...args, '--format', 'markdown']);
+    expect(md.stdout).toContain(`> **Note:** the policy was calibrated on`);
+  });
+
+  it('fails a savings collapse below the certified savings (default 10 pts), named in every format', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-gate-cert-'));
+    const junit = path.join(dir, 'gate.xml');
+    const md = path.join(dir, 'gate.md');
+    const args = ['gate', '--policy', F('certified.policy.json'), '--results', F('results.jsonl')];
+    const r = await runCli([...args, '--junit', junit, '--markdown', md], { env: { COLUMNS: '200' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    expect(r.stdout).toMatch(/FAIL max-savings-drop \(certified\): savings certified 55\.0% → realized 39\.4%: drop of 15\.6 pts > allowed 10 pts/);
+    expect(readFileSync(junit, 'utf8')).toMatch(/<testcase classname="tokor\.gate\.savings" name="max-savings-drop \(certified\)">\n\s+<failure message="savings certified 55\.0%/);
+    expect(readFileSync(md, 'utf8')).toMatch(/\*\*Failing:\*\*\n\n- max-savings-drop \(certified\): savings certified 55\.0%/);
+    const j = JSON.parse((await runCli([...args, '--format', 'json'])).stdout);
+    expect(j.pass).toBe(false);
+    expect(j.savings.checks).toEqual([expect.objectContaining({ check: 'max-savings-drop', against: 'certified', pass: false, limit: 10 })]);
+    const ok = await runCli([...args, '--max-savings-drop', '16'], { env: { COLUMNS: '200' } });
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toMatch(/ok {3}max-savings-drop \(certified\): .* ≤ allowed 16 pts/);
+  });
+});

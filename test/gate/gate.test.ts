@@ -108,11 +108,9 @@ describe('runGate bad input (exit 2)', () => {
     expect(e.message).toMatch(/routes to tier "premium" but the results of dataset "gate-fixture" have none/);
   });
 
-  it('results for another dataset than --dataset, or than the policy was calibrated on', async () => {
+  it('results for another dataset than --dataset are an input error', async () => {
     const e = await failure(runGate({ policy: F('pass.tokor.config.yaml'), results: [F('other-results.jsonl')], dataset }));
     expect(e.message).toMatch(/results are for dataset "another-dataset", not "gate-fixture"/);
-    const p = await failure(runGate({ policy: F('policy.json'), results: [F('other-results.jsonl')] }));
-    expect(p.message).toMatch(/results are for dataset "another-dataset" but the policy was calibrated on "gate-fixture"/);
   });
 
   it('a floor above 1, in the config or on the command line', async () => {
@@ -137,8 +135,35 @@ describe('runGate bad input (exit 2)', () => {
     expect(e.message).toBe(`${file}: routing.policyFile refers to tier "mid" that the config's ladder does not have (tiers: cheap, frontier)`);
   });
 
-  it('--max-savings-drop without --base, and a missing results file', async () => {
-    expect((await failure(runGate({ policy: F('pass.tokor.config.yaml'), results, maxSavingsDrop: 5 }))).message).toMatch(/--max-savings-drop compares against the target branch: give --base/);
+  it('--max-savings-drop without --base on a policy with no certified savings checks nothing; a missing results file', async () => {
+    expect((await runGate({ policy: F('pass.tokor.config.yaml'), results, maxSavingsDrop: 5 })).verdict.checks).toEqual([]);
     expect((await failure(runGate({ policy: F('pass.tokor.config.yaml'), results: [F('nope.jsonl')] }))).message).toMatch(/nope\.jsonl: cannot read the results \(no such file or directory\); check the path/);
+  });
+});
+
+describe('runGate: held-out sets and certified savings', () => {
+  it('results of another dataset than the policy was calibrated on are gated, with a note', async () => {
+    const { verdict, notes } = await runGate({ policy: F('policy.json'), results: [F('other-results.jsonl')] });
+    const note = 'the policy was calibrated on "gate-fixture"; these results are for "another-dataset": gated as a held-out or newer set';
+    expect(notes).toContain(note);
+    expect(verdict.notes).toEqual([note]);
+    expect(verdict.datasets).toEqual(['another-dataset']);
+    expect(verdict.scopes[0]!.n).toBe(2);
+    const same = await runGate({ policy: F('policy.json'), results });
+    expect(same.verdict.notes).toBeUndefined();
+  });
+
+  it('fails when realized savings fall more than 10 points (default) below the certified savings', async () => {
+    const { verdict } = await runGate({ policy: F('certified.policy.json'), results });
+    expect(verdict.pass).toBe(false);
+    expect(verdict.scopes.every((s) => s.status === 'pass')).toBe(true);
+    const c = verdict.checks.find((x) => x.against === 'certified')!;
+    expect(c).toMatchObject({ check: 'max-savings-drop', pass: false, limit: 10 });
+    expect(c.actual).toBeCloseTo(55 - verdict.scopes[0]!.proposed!.savingsPct, 9);
+    const wider = await runGate({ policy: F('certified.policy.json'), results, maxSavingsDrop: 20 });
+    expect(wider.verdict.pass).toBe(true);
+    expect(wider.verdict.checks).toEqual([expect.objectContaining({ check: 'max-savings-drop', against: 'certified', pass: true, limit: 20 })]);
+    // without certified savings (policy.json, a config): no such check
+    expect((await runGate({ policy: F('policy.json'), results })).verdict.checks).toEqual([]);
   });
 });

@@ -72,8 +72,22 @@ describe('savingsChecks', () => {
     expect(c!.actual).toBeCloseTo(12.6, 9);
     expect(c!.message).toContain('41.0% → 28.4%: drop of 12.6 pts > allowed 5 pts');
     expect(savingsChecks(withBase, { maxSavingsDrop: 13 })[0]!.pass).toBe(true);
-    // no base: nothing to compare (the CLI refuses the flag without --base)
+    // no base and no certified savings: nothing to compare
     expect(savingsChecks(g, { maxSavingsDrop: 5 })).toEqual([]);
+  });
+  it('checks the drop below certified savings, 10 pts by default, and both with a base', () => {
+    const [c] = savingsChecks(g, { certifiedSavingsPct: 38.5 });
+    expect(c).toMatchObject({ check: 'max-savings-drop', against: 'certified', pass: false, limit: 10 });
+    expect(c!.actual).toBeCloseTo(10.1, 9);
+    expect(c!.message).toBe('savings certified 38.5% → realized 28.4%: drop of 10.1 pts > allowed 10 pts');
+    expect(savingsChecks(g, { certifiedSavingsPct: 38.4 })[0]!.pass).toBe(true);
+    expect(savingsChecks(g, { certifiedSavingsPct: 38.5, maxSavingsDrop: 11 })[0]!.pass).toBe(true);
+    expect(savingsChecks(g, { certifiedSavingsPct: 20 })[0]!.message).toContain('no drop ≤ allowed 10 pts');
+    const withBase = { ...g, base: { ...g.proposed!, savingsPct: 30 } };
+    expect(savingsChecks(withBase, { certifiedSavingsPct: 50, maxSavingsDrop: 5 }).map((x) => [x.against, x.pass])).toEqual([
+      ['base', true],
+      ['certified', false],
+    ]);
   });
 });
 

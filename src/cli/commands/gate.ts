@@ -27,11 +27,11 @@ export function defineGate(program: Command): void {
     .description('fail CI when a routing policy would break a quality floor: re-simulates it on golden results, per scope')
     .option('--policy <file>', 'tokor.config.yaml or a `tokor calibrate --out` policy.json (default: the bundled default policy)')
     .option('--results <files...>', 'eval results JSONL (default: the bundled golden datasets, graded from their recordings)')
-    .option('--dataset <files...>', 'the golden dataset(s) the results are for (prompts, tags); results of another dataset are an error')
-    .option('--base <file>', "the target branch's policy: show before → after, and for --max-savings-drop")
+    .option('--dataset <files...>', 'the golden dataset(s) the results are for (prompts, tags); every result must be for one of them')
+    .option('--base <file>', "the target branch's policy: show before → after; --max-savings-drop also checks against it")
     .option('--floor <x>', 'override every floor for this run (0–1)', number)
     .option('--confidence <c>', 'override every confidence level for this run (e.g. 0.95)', number)
-    .option('--max-savings-drop <pct>', 'fail when savings drop by more than this many points against --base', number)
+    .option('--max-savings-drop <pct>', 'fail when realized savings fall more than this many points below the policy\'s certified savings (a calibrate policy; default 10) and, with --base, below the base policy\'s', number)
     .option('--min-savings <pct>', 'fail when savings against all-frontier fall below this percentage', number)
     .option('--junit <file>', 'also write JUnit XML (one test case per scope and check)')
     .option('--markdown <file>', 'also write a Markdown summary for a pull-request comment')
@@ -44,6 +44,10 @@ Examples:
   $ tokor gate --policy tokor.config.yaml --results results.jsonl --markdown gate.md --junit gate.xml
   $ tokor gate --policy policy.json --results r.jsonl --dataset golden.jsonl --floor 0.97
   $ tokor gate --policy tokor.config.yaml --base base.tokor.config.yaml --results r.jsonl --max-savings-drop 5
+
+A \`tokor calibrate --out\` policy carries the savings it was certified with: the gate fails when the
+realized savings fall more than --max-savings-drop points (default 10) below them. Results of another
+dataset than the calibration one (a held-out or newer set) are gated with a note.
 
 Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.`,
     )
