@@ -2,7 +2,7 @@
 // Calibration sweep speed: 1M synthetic items × 3 tiers, each routing pattern's
 // full threshold sweep (sort once, prefix sums, O(1) bound per candidate), the
 // pick's evaluation and the baselines, timed separately. Also the router's
-// training throughput on synthetic prompts (5-fold out-of-fold + refit).
+// training throughput on synthetic prompts (5 fold models, the saved router).
 //   node bench/calibrate.mjs [--items 1000000] [--rounds 3] [--train-items 20000]
 // Target: each sweep of 1M × 3 in a few seconds. Needs `npm run build` (imports dist/).
 import path from 'node:path';
@@ -91,7 +91,7 @@ for (const [name, build, signal] of patterns) {
 }
 
 
-// Router training throughput (features + 5-fold OOF + refit) on synthetic prompts.
+// Router training throughput (features + 5 fold models) on synthetic prompts.
 const words = 'invoice refund login order shipping account billing password warranty ledger audit schema contract integral theorem'.split(' ');
 const tr = seededRandom(7);
 const samples = Array.from({ length: TRAIN }, () => {
@@ -102,4 +102,4 @@ const samples = Array.from({ length: TRAIN }, () => {
 t0 = performance.now();
 const { model } = trainRouter(samples, tiers);
 const ms = performance.now() - t0;
-console.log(`router     ${TRAIN.toLocaleString('en-US')} prompts trained (5-fold OOF + refit) in ${(ms / 1000).toFixed(1)} s = ${Math.round(TRAIN / (ms / 1000)).toLocaleString('en-US')} items/s · OOF AUC ${model.training.oofAuc?.toFixed(3)}`);
+console.log(`router     ${TRAIN.toLocaleString('en-US')} prompts trained (5 fold models) in ${(ms / 1000).toFixed(1)} s = ${Math.round(TRAIN / (ms / 1000)).toLocaleString('en-US')} items/s · OOF AUC ${model.training.oofAuc?.toFixed(3)}`);
