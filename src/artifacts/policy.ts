@@ -23,9 +23,22 @@ export const ProvenanceSchema = z.object({
   createdAt: z.string({ error: 'expected an ISO-8601 time (a string)' }),
   /** The tokor version that wrote it. */
   tokorVersion: z.string().optional(),
-  /** What calibration measured at the pick (informational). */
+  /**
+   * What calibration measured at the pick, as certified: `tokor gate` holds
+   * the realized savings to `savingsPct` (--max-savings-drop) and compares
+   * the observed tier shares with `tierShares` (fractions, on `n` items;
+   * optional: policies written before it still load).
+   */
   calibration: z
-    .object({ n: z.number(), quality: z.number(), parity: z.number(), parityLower: z.number(), savingsPct: z.number(), bound: z.string() })
+    .object({
+      n: z.number(),
+      quality: z.number(),
+      parity: z.number(),
+      parityLower: z.number(),
+      savingsPct: z.number(),
+      bound: z.string(),
+      tierShares: z.record(z.string(), z.number().min(0, 'must be a share between 0 and 1').max(1, 'must be a share between 0 and 1'), { error: 'expected {tier: share} with shares between 0 and 1' }).optional(),
+    })
     .optional(),
 });
 

@@ -37,6 +37,8 @@ export interface PolicyEvaluation {
   parityCi95: [number, number];
   /** Whether the policy's bar holds at the confidence: parityLower ≥ bar (relative) or qualityLower ≥ bar (absolute). */
   meetsBar: boolean;
+  /** `calibrate --apply`: observed tier shares next to the policy's certified ones (when it carries them). */
+  shares?: ShareDrift[];
 }
 
 /** Pass/fail and cost of a table's items on the named tiers (in that order). */
@@ -229,4 +231,46 @@ function policySignal(policy: RoutingPolicyFile, table: ResultsTable, names: str
   const s = confidenceSignal(table, names);
   if (s.coverage === 0) throw new InputError(`no result has a confidence value (field "${policy.confidenceField ?? 'confidence'}")`);
   return s.values;
+}
+
+/** One tier's share of traffic when the policy was certified and on the results at hand. */
+export interface ShareDrift {
+  tier: string;
+  /** Fractions (0–1). */
+  certified: number;
+  observed: number;
+  /** The difference is beyond sampling error: two-proportion z-test (pooled), two-sided at 95% (|z| > 1.96). */
+  flagged: boolean;
+}
+
+/**
+ * The observed tier shares next to the certified ones (`provenance.calibration`
+ * `tierShares` and `n` of a `tokor calibrate --out` policy), each tier flagged
+ * when its share moved beyond sampling error: the pooled two-proportion z-test,
+ * z = (p̂₁ − p̂₂) / √(p̄(1 − p̄)(1/n₁ + 1/n₂)), two-sided at 95%. Undefined when
+ * the policy carries no certified shares (older policies, configs).
+ */
+export function shareDrift(policy: RoutingPolicyFile, observed: { n: number; tierShares: Record<string, number> }): ShareDrift[] | undefined {
+  const cal = policy.provenance.calibration;
+  if (!cal?.tierShares || !(cal.n > 0) || !(observed.n > 0)) return undefined;
+  return policy.tiers.map(({ name }) => {
+    const certified = cal.tierShares![name] ?? 0;
+    const seen = observed.tierShares[name] ?? 0;
+    return { tier: name, certified, observed: seen, flagged: twoProportionDiffers(certified, cal.n, seen, observed.n) };
+  });
+}
+
+/** Two-sided pooled two-proportion z-test at 95%. */
+export function twoProportionDiffers(p1: number, n1: number, p2: number, n2: number): boolean {
+  const pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
+  const se = Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+  if (se === 0) return Math.abs(p1 - p2) > 1e-12;
+  return Math.abs(p1 - p2) / se > Z95;
+}
+
+/** "tier shares certified → observed: cheap 35% → 20% (⚑ beyond sampling error), mid 28% → 28%, …" */
+export function sharesNote(shares: ShareDrift[]): string {
+  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
+  const flagged = shares.filter((s) => s.flagged).length;
+  return `tier shares certified → observed: ${shares.map((s) => `${s.tier} ${pct(s.certified)} → ${pct(s.observed)}${s.flagged ? ' (⚑ beyond sampling error)' : ''}`).join(', ')}${flagged ? '' : ' (within sampling error, 95%)'}`;
 }

@@ -11,7 +11,7 @@ import { loadConfig } from '../config/load.js';
 import { qualityOf, tiersOf, type BarMode, type RoutingPattern, ROUTING_PATTERNS, type TierConfig } from '../config/schema.js';
 import type { GoldenDataset } from '../eval/types.js';
 import { VERSION } from '../version.js';
-import { applyPolicy, type PolicyEvaluation } from './apply.js';
+import { applyPolicy, shareDrift, sharesNote, type PolicyEvaluation } from './apply.js';
 import { calibrate, splitHoldout, type Calibration } from './calibrate.js';
 import { loadResultsCsv, readExcludedPrompts } from './csv.js';
 import { policyToJson, readPolicy, type RoutingPolicyFile } from '../artifacts/policy.js';
@@ -116,8 +116,11 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
   const { table, catalogVersion, notes } = await loadTable(o, { cwd, baseDir, ladder, config, confidenceField, ...(o.config ? { configFile: resolve(o.config) } : {}) });
 
   if (policyForApply) {
-    const evaluation = applyPolicy(policyForApply, table, o.confidence !== undefined ? { confidence } : {});
+    const applied = applyPolicy(policyForApply, table, o.confidence !== undefined ? { confidence } : {});
+    const shares = shareDrift(policyForApply, applied);
+    const evaluation = shares ? { ...applied, shares } : applied;
     const applyNotes = [...notes, ...(table.notes ?? [])];
+    if (shares) applyNotes.push(sharesNote(shares));
     if (policyForApply.provenance.datasetId && policyForApply.provenance.datasetId !== table.datasetId) {
       applyNotes.push(`the policy was calibrated on "${policyForApply.provenance.datasetId}"; these results are for "${table.datasetId}"`);
     } else if (policyForApply.provenance.resultsSha256.length && policyForApply.provenance.resultsSha256.join() === table.sha256.join()) {
@@ -192,7 +195,7 @@ function buildPolicy(report: Calibration, table: ResultsTable, router: RouterMod
       catalogVersion: o.catalogVersion,
       createdAt: new Date().toISOString(),
       tokorVersion: VERSION,
-      calibration: { n: report.n, quality: pick.quality, parity: pick.parity, parityLower: pick.parityLower, savingsPct: pick.savingsPct, bound: report.bound },
+      calibration: { n: report.n, quality: pick.quality, parity: pick.parity, parityLower: pick.parityLower, savingsPct: pick.savingsPct, bound: report.bound, tierShares: pick.tierShares },
     },
   };
   if (table.datasetSha256) policy.provenance.datasetSha256 = table.datasetSha256;

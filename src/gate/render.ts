@@ -6,6 +6,7 @@ import { mdCode, mdText, termSafe } from '../report/escape.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import { GATE_SCHEMA_VERSION, type GateFormat, type GateJson, type GateVerdict, type SavingsCheck, type ScopeVerdict, type Snapshot } from './types.js';
 import { formatPoints } from './verdict.js';
+import { sharesNote } from '../calibrate/apply.js';
 
 export function renderGate(v: GateVerdict, format: GateFormat, opts: { width?: number } = {}): string {
   if (format === 'json') return JSON.stringify(gateJson(v), null, 2);
@@ -60,6 +61,7 @@ export function gateJson(v: GateVerdict): GateJson {
     savings: { pct: p?.savingsPct ?? 0, costUsd: p?.costUsd ?? 0, frontierCostUsd: p?.frontierCostUsd ?? 0, checks: v.checks },
     warnings: v.warnings,
     notes: v.notes ?? [],
+    shares: v.shares ?? [],
     provenance: v.provenance ?? { synthetic: false },
   };
   if (v.base && global.base) {
@@ -97,6 +99,7 @@ export function renderGateTable(v: GateVerdict, width: number = DEFAULT_WIDTH): 
   );
   const g = v.scopes[0]!;
   if (g.proposed) para(savingsLine(g) + (sample ? ' (sample data)' : ''));
+  if (v.shares) para(sharesNote(v.shares));
   if (g.base && g.proposed) para(`against ${v.base}: ${changeLines(g).join(' · ')}`);
   for (const c of v.checks) para(`${c.pass ? 'ok  ' : 'FAIL'} ${checkName(c)}: ${c.message}`, '     ');
   for (const s of v.scopes.filter((x) => x.status === 'fail')) para(`FAIL ${s.message}`, '     ');
@@ -195,6 +198,7 @@ export function renderGateMarkdown(v: GateVerdict): string {
       out.push(`**Savings** ${pctText(p.savingsPct)} against all-frontier (${usdText(p.frontierCostUsd)} → ${usdText(p.costUsd)} on the golden set${sample ? ', sample data' : ''}) · pass rate ${num(p.passRate)} · parity ${num(p.parity)} · tiers ${mdText(sharesText(p.tierShares))}`, '');
     }
   }
+  if (v.shares) out.push(`- ${mdText(sharesNote(v.shares))}`);
   for (const c of v.checks.filter((x) => x.pass)) out.push(`- ✅ ${mdText(`${checkName(c)}: ${c.message}`)}`);
   for (const w of v.warnings) out.push(`- ⚠️ ${mdText(w)}`);
   if (v.checks.some((c) => c.pass) || v.warnings.length) out.push('');
@@ -223,11 +227,11 @@ export function renderGateJunit(v: GateVerdict): string {
     }
   }
   for (const c of v.checks) {
-    const open = `    <testcase classname="tokor.gate.savings" name="${xmlAttr(checkName(c))}"`;
+    const open = `    <testcase classname="tokor.gate.${c.check === 'max-share-drift' ? 'shares' : 'savings'}" name="${xmlAttr(checkName(c))}"`;
     if (c.pass) cases.push(`${open}>\n      <system-out>${xmlText(c.message)}</system-out>\n    </testcase>`);
     else {
       failures++;
-      cases.push(`${open}>\n      <failure message="${xmlAttr(c.message)}" type="Savings">${xmlText(c.message)}</failure>\n    </testcase>`);
+      cases.push(`${open}>\n      <failure message="${xmlAttr(c.message)}" type="${c.check === 'max-share-drift' ? 'ShareDrift' : 'Savings'}">${xmlText(c.message)}</failure>\n    </testcase>`);
     }
   }
   const total = cases.length;

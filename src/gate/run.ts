@@ -38,7 +38,7 @@ export interface GateRun {
 export function checkGateOptions(o: GateRunOptions): void {
   if (o.floor !== undefined && !(o.floor >= 0 && o.floor <= 1)) throw new UsageError(`--floor must be between 0 and 1 (a fraction: 0.95 = 95%), got ${o.floor}`);
   if (o.confidence !== undefined && !(o.confidence > 0.5 && o.confidence < 1)) throw new UsageError(`--confidence must be above 0.5 and below 1 (e.g. 0.95), got ${o.confidence}`);
-  for (const [flag, v] of [['--min-savings', o.minSavings], ['--max-savings-drop', o.maxSavingsDrop]] as const) {
+  for (const [flag, v] of [['--min-savings', o.minSavings], ['--max-savings-drop', o.maxSavingsDrop], ['--max-share-drift', o.maxShareDrift]] as const) {
     if (v !== undefined && !(v >= 0 && v <= 100)) throw new UsageError(`${flag} is in percent (0–100), got ${v}`);
   }
 }

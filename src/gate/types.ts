@@ -3,7 +3,7 @@
  * check, and the JSON contract (`--format json`, GATE_SCHEMA_VERSION).
  */
 import type { BarMode, ResolvedScope, TierConfig } from '../config/schema.js';
-import type { PolicyEvaluation } from '../calibrate/apply.js';
+import type { PolicyEvaluation, ShareDrift } from '../calibrate/apply.js';
 import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from '../calibrate/results.js';
 import type { Provenance } from '../types.js';
@@ -60,6 +60,8 @@ export interface GateOptions {
    * savings (when it carries them; default DEFAULT_MAX_SAVINGS_DROP).
    */
   maxSavingsDrop?: number;
+  /** Fail when a tier's share moved beyond sampling error and by more than this many points from the certified share. */
+  maxShareDrift?: number;
 }
 
 /** --max-savings-drop against a policy's certified savings when neither the flag nor the config sets it. */
@@ -103,7 +105,7 @@ export interface ScopeVerdict {
 }
 
 export interface SavingsCheck {
-  check: 'min-savings' | 'max-savings-drop';
+  check: 'min-savings' | 'max-savings-drop' | 'max-share-drift';
   pass: boolean;
   /** The limit in percent (min-savings) or percentage points (max-savings-drop). */
   limit: number;
@@ -128,6 +130,8 @@ export interface GateVerdict {
   warnings: string[];
   /** Said beside the verdict, e.g. results of another dataset than the policy was calibrated on. */
   notes?: string[];
+  /** Observed tier shares (whole population) next to the policy's certified ones, when it carries them. */
+  shares?: ShareDrift[];
   overrides: { floor?: number; confidence?: number };
   /** synthetic when the results are graded from bundled sample recordings (every figure is sample data). */
   provenance?: Provenance;
@@ -166,5 +170,7 @@ export interface GateJson {
   warnings: string[];
   /** Notes beside the verdict (results of another dataset than the calibration one, …). */
   notes: string[];
+  /** Observed vs certified tier shares (fractions), flagged beyond sampling error; [] when the policy carries no certified shares. */
+  shares: ShareDrift[];
   provenance: Provenance;
 }

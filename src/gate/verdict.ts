@@ -3,7 +3,7 @@
  * hold every scope's quality lower bound to its floor. Pure: the simulation
  * (calibrate's applyPolicy) is passed in.
  */
-import type { PolicyEvaluation } from '../calibrate/apply.js';
+import { shareDrift, type PolicyEvaluation, type ShareDrift } from '../calibrate/apply.js';
 import type { ResultsTable } from '../calibrate/results.js';
 import { allowedTiersByItem, restrictTiers, selectItems, servedShares, subTable, type ItemContext, type RestrictedTable } from './scopes.js';
 import type { RouteItems } from './route.js';
@@ -74,6 +74,12 @@ export function evaluateGate(input: GateInput, opts: GateOptions, apply: ApplyPo
     maxSavingsDrop: opts.maxSavingsDrop ?? policy.maxSavingsDrop,
     ...(certified !== undefined ? { certifiedSavingsPct: certified } : {}),
   });
+  const g = scopes[0]!.proposed;
+  const shares = g ? shareDrift(policy.routing, g) : undefined;
+  if (opts.maxShareDrift !== undefined) {
+    if (shares) checks.push(shareDriftCheck(shares, opts.maxShareDrift));
+    else warnings.push('--max-share-drift: the policy carries no certified tier shares (write it with `tokor calibrate --out`); not checked');
+  }
   const verdict: GateVerdict = {
     pass: scopes.every((s) => s.status !== 'fail') && checks.every((c) => c.pass),
     policy: policy.source,
@@ -90,7 +96,18 @@ export function evaluateGate(input: GateInput, opts: GateOptions, apply: ApplyPo
     },
   };
   if (base) verdict.base = base.source;
+  if (shares) verdict.shares = shares;
   return verdict;
+}
+
+/** --max-share-drift: fails when a tier flagged beyond sampling error moved by more than `limit` points from its certified share. */
+export function shareDriftCheck(shares: ShareDrift[], limit: number): SavingsCheck {
+  const moved = shares.filter((s) => s.flagged).map((s) => ({ ...s, pts: Math.abs(s.observed - s.certified) * 100 }));
+  const worst = moved.reduce<(typeof moved)[number] | undefined>((w, s) => (!w || s.pts > w.pts ? s : w), undefined);
+  const actual = worst?.pts ?? 0;
+  const pass = actual <= limit + EPSILON;
+  const what = worst ? `tier ${worst.tier} ${fmtPct(worst.certified * 100)} certified → ${fmtPct(worst.observed * 100)} observed: moved ${actual.toFixed(1)} pts (beyond sampling error)` : 'no tier share moved beyond sampling error';
+  return { check: 'max-share-drift', pass, limit, actual, message: worst ? `${what} ${pass ? '≤' : '>'} allowed ${limit} pts` : `${what} (allowed ${limit} pts)` };
 }
 
 /** The table as the base policy routes it: its own scopes' allowedTiers. */

@@ -173,4 +173,45 @@ describe('tokor gate: held-out sets and certified savings (built CLI)', () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/ok {3}max-savings-drop \(certified\): .* ≤ allowed 16 pts/);
   });
+
+  it('prints certified vs observed tier shares, flags those beyond sampling error, and --max-share-drift fails on them', async () => {
+    const args = ['gate', '--policy', F('certified.policy.json'), '--results', F('results.jsonl'), '--max-savings-drop', '20'];
+    const shown = await runCli(args, { env: { COLUMNS: '200' } });
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain('tier shares certified → observed: cheap 55% → 34.7% (⚑ beyond sampling error), mid 25% → 28.3%, frontier 20% → 37% (⚑ beyond sampling error)');
+    const fail = await runCli([...args, '--max-share-drift', '15'], { env: { COLUMNS: '200' } });
+    expect(fail.code).toBe(1);
+    expect(fail.stdout).toMatch(/FAIL max-share-drift: tier cheap 55\.0% certified → 34\.7% observed: moved 20\.3 pts \(beyond sampling error\) > allowed 15 pts/);
+    const j = JSON.parse((await runCli([...args, '--max-share-drift', '15', '--format', 'json'])).stdout);
+    expect(j.shares).toEqual([
+      { tier: 'cheap', certified: 0.55, observed: 104 / 300, flagged: true },
+      { tier: 'mid', certified: 0.25, observed: 85 / 300, flagged: false },
+      { tier: 'frontier', certified: 0.2, observed: 111 / 300, flagged: true },
+    ]);
+    expect(j.savings.checks).toContainEqual(expect.objectContaining({ check: 'max-share-drift', pass: false, limit: 15 }));
+    expect((await runCli([...args, '--max-share-drift', '21'])).code).toBe(0);
+    // a policy without certified shares: nothing to compare, said on stderr
+    const old = await runCli(['gate', '--policy', F('policy.json'), '--results', F('results.jsonl'), '--max-share-drift', '5', '--format', 'json']);
+    expect(old.code).toBe(0);
+    expect(JSON.parse(old.stdout).shares).toEqual([]);
+    expect(old.stderr).toMatch(/warning: --max-share-drift: the policy carries no certified tier shares/);
+  });
+
+  it('calibrate --out stores the certified shares and n; apply and gate compare with them', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-gate-shares-'));
+    const policy = path.join(dir, 'policy.json');
+    const cal = await runCli(['calibrate', '--out', policy]);
+    expect(cal.code).toBe(0);
+    const saved = JSON.parse(readFileSync(policy, 'utf8')).provenance.calibration;
+    expect(saved.n).toBeGreaterThan(0);
+    expect(Object.keys(saved.tierShares)).toEqual(['cheap', 'mid', 'frontier']);
+    expect(Object.values(saved.tierShares as Record<string, number>).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9);
+    const apply = JSON.parse((await runCli(['calibrate', '--apply', policy, '--format', 'json'])).stdout);
+    expect(apply.shares).toEqual(Object.entries(saved.tierShares).map(([tier, share]) => ({ tier, certified: share, observed: share, flagged: false })));
+    const gate = await runCli(['gate', '--policy', policy, '--max-share-drift', '5', '--format', 'json']);
+    expect(gate.code).toBe(0);
+    const g = JSON.parse(gate.stdout);
+    expect(g.shares.map((s: { flagged: boolean }) => s.flagged)).toEqual([false, false, false]);
+    expect(g.savings.checks).toContainEqual(expect.objectContaining({ check: 'max-share-drift', pass: true, actual: 0 }));
+  });
 });

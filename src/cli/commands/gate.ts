@@ -16,6 +16,7 @@ interface GateFlags {
   confidence?: number;
   maxSavingsDrop?: number;
   minSavings?: number;
+  maxShareDrift?: number;
   junit?: string;
   markdown?: string;
   format: GateFormat;
@@ -32,6 +33,7 @@ export function defineGate(program: Command): void {
     .option('--floor <x>', 'override every floor for this run (0–1)', number)
     .option('--confidence <c>', 'override every confidence level for this run (e.g. 0.95)', number)
     .option('--max-savings-drop <pct>', 'fail when realized savings fall more than this many points below the policy\'s certified savings (a calibrate policy; default 10) and, with --base, below the base policy\'s', number)
+    .option('--max-share-drift <pts>', "fail when a tier's share moved beyond sampling error and by more than this many points from the share the policy was certified with", number)
     .option('--min-savings <pct>', 'fail when savings against all-frontier fall below this percentage', number)
     .option('--junit <file>', 'also write JUnit XML (one test case per scope and check)')
     .option('--markdown <file>', 'also write a Markdown summary for a pull-request comment')
@@ -47,7 +49,9 @@ Examples:
 
 A \`tokor calibrate --out\` policy carries the savings it was certified with: the gate fails when the
 realized savings fall more than --max-savings-drop points (default 10) below them. Results of another
-dataset than the calibration one (a held-out or newer set) are gated with a note.
+dataset than the calibration one (a held-out or newer set) are gated with a note. Its certified tier
+shares are printed next to the observed ones; a tier whose share differs beyond sampling error
+(two-proportion z-test, 95%) is flagged, and --max-share-drift fails on it.
 
 Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.`,
     )
