@@ -12,7 +12,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { chatError, chatOk, startOpenAIServer, type OpenAIServer } from '../helpers/openai-server.js';
-import { awsError, startBedrockServer, type BedrockServer } from '../helpers/bedrock-server.js';
+import { awsError, converseOk, startBedrockServer, type BedrockServer } from '../helpers/bedrock-server.js';
 
 let dir: string;
 let openai: OpenAIServer;
@@ -62,6 +62,24 @@ afterAll(async () => {
 });
 
 const TEST_CREDS = { AWS_ACCESS_KEY_ID: 'AKIDTOKORTEST', AWS_SECRET_ACCESS_KEY: 'tokor-test-secret' };
+
+describe('the Bedrock response cache keeps Regions apart (#12.16)', () => {
+  it('with no --endpoint-url, a cached answer from us-east-1 is not served for us-west-2', async () => {
+    bedrock.setBehaviour((req) => converseOk(`answer:${req.text}`));
+    // The SDK's own endpoint variable sends the calls to the local server while tokor sees no --endpoint-url,
+    // which is the case whose cache key used to leave the Region out.
+    const env = { ...TEST_CREDS, AWS_ENDPOINT_URL_BEDROCK_RUNTIME: bedrock.url };
+    const run = (region: string, out: string) =>
+      tokor(['eval', '--provider', 'bedrock', '--model', 'us.amazon.nova-lite-v1:0', '--dataset', 'ds.jsonl', '--region', region, '--cache-dir', 'region-cache', '--out', out, '--format', 'json'], env);
+    bedrock.requests.length = 0;
+    expect((await run('us-east-1', 'east.jsonl')).code).toBe(0);
+    expect(bedrock.requests).toHaveLength(6);
+    expect((await run('us-east-1', 'east-again.jsonl')).code).toBe(0);
+    expect(bedrock.requests).toHaveLength(6);
+    expect((await run('us-west-2', 'west.jsonl')).code).toBe(0);
+    expect(bedrock.requests).toHaveLength(12);
+  }, 60_000);
+});
 
 describe('provider errors are shown with counts and what to do (#11.2)', () => {
   it('eval --provider bedrock without credentials: the error, its count and how to set credentials; exit 3', async () => {
