@@ -14,6 +14,7 @@ import { chatOk, startOpenAIServer, type ChatReply, type OpenAIServer } from '..
 import { converseOk, startBedrockServer, type BedrockServer, type Reply } from '../helpers/bedrock-server.js';
 import { requireScript, runInPty } from '../helpers/pty.js';
 import { waitFor } from '../helpers/wait.js';
+import { TEST_CREDS } from '../helpers/fake-aws.js';
 
 const N = 12;
 let dir: string;
@@ -125,7 +126,7 @@ describe('Ctrl-C in a terminal (pseudo-terminal)', () => {
     const hold = holdAfter<Reply>(2, (t) => converseOk(t.replace('question', 'answer:question')));
     bedrock.setBehaviour(hold.behaviour);
     const args = ['label', 'traffic.jsonl', '--out', 'labels.jsonl', '--tier', 'cheap', '--grader', 'normalized-exact', '--provider', 'bedrock', '--endpoint-url', bedrock.url, '--region', 'us-east-1', '--concurrency', '2', '--no-cache'];
-    const env = { AWS_ACCESS_KEY_ID: 'AKIDTOKORTEST', AWS_SECRET_ACCESS_KEY: 'tokor-test-secret', AWS_EC2_METADATA_DISABLED: 'true' };
+    const env = { ...TEST_CREDS, AWS_EC2_METADATA_DISABLED: 'true' };
     const run = runInPty(args, { cwd: dir, env });
     try {
       await waitFor(() => bedrock.requests.length >= 4 && /label \d+/.test(run.screen()), 'two answers, two requests held and the spinner');

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT } from '../helpers/cli.js';
 import { chatError, chatOk, startOpenAIServer, type OpenAIServer } from '../helpers/openai-server.js';
 import { awsError, converseOk, startBedrockServer, type BedrockServer } from '../helpers/bedrock-server.js';
+import { EXAMPLE_KEY_ID, TEST_CREDS } from '../helpers/fake-aws.js';
 
 let dir: string;
 let openai: OpenAIServer;
@@ -61,7 +62,6 @@ afterAll(async () => {
   await bedrock?.close();
 });
 
-const TEST_CREDS = { AWS_ACCESS_KEY_ID: 'AKIDTOKORTEST', AWS_SECRET_ACCESS_KEY: 'tokor-test-secret' };
 
 describe('the Bedrock response cache keeps Regions apart (#12.16)', () => {
   it('with no --endpoint-url, a cached answer from us-east-1 is not served for us-west-2', async () => {
@@ -134,14 +134,14 @@ describe('credentials a server echoes are redacted (#12.8)', () => {
   it('results.jsonl and stderr keep no bearer token, API key, access key ID, signature or session token', async () => {
     const echoed =
       'bad request; headers were Authorization: Bearer sk-proj-AbCdEfGhIjKlMnOpQrStUv1234 and ' +
-      'AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20251105/us-east-1/bedrock/aws4_request, SignedHeaders=host, ' +
+      `AWS4-HMAC-SHA256 Credential=${EXAMPLE_KEY_ID}/20251105/us-east-1/bedrock/aws4_request, SignedHeaders=host, ` +
       'Signature=0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef x-amz-security-token: IQoJb3JpZ2luX2VjEXAMPLETOKEN123';
     openai.setBehaviour(() => chatError(400, 'invalid_request_error', echoed));
     const r = await tokor(['eval', '--provider', 'openai', '--model', 'gpt-test', '--endpoint-url', openai.baseUrl, '--dataset', 'ds.jsonl', '--no-cache', '--out', 'echo.jsonl', '--format', 'json'], { OPENAI_API_KEY: 'sk-proj-AbCdEfGhIjKlMnOpQrStUv1234' });
     expect(r.code).toBe(3);
     const stored = readFileSync(path.join(dir, 'echo.jsonl'), 'utf8');
     for (const text of [stored, r.stderr, r.stdout]) {
-      for (const secret of ['sk-proj-AbCdEfGhIjKlMnOpQrStUv1234', 'AKIAIOSFODNN7EXAMPLE', '0123456789abcdef0123456789abcdef', 'IQoJb3JpZ2luX2VjEXAMPLETOKEN123']) {
+      for (const secret of ['sk-proj-AbCdEfGhIjKlMnOpQrStUv1234', EXAMPLE_KEY_ID, '0123456789abcdef0123456789abcdef', 'IQoJb3JpZ2luX2VjEXAMPLETOKEN123']) {
         expect(text).not.toContain(secret);
       }
     }

@@ -13,13 +13,14 @@ import { monthStartBefore, utcDate } from '../../src/costs/dates.js';
 import { type BedrockServer, converseOk, startBedrockServer } from '../helpers/bedrock-server.js';
 import { runCli } from '../helpers/cli.js';
 import { type CostExplorerServer, GROUP_DEFINITIONS, resultByTime, startCostExplorerServer } from '../helpers/cost-explorer-server.js';
+import { TEST_KEY_ID } from '../helpers/fake-aws.js';
 
 /** No SDK opt-out, no Node flags from the runner; fake AWS credentials that never reach AWS. */
 const ENV = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: undefined,
   NODE_OPTIONS: undefined,
   NODE_NO_WARNINGS: undefined,
-  AWS_ACCESS_KEY_ID: 'AKIDTOKORSTDERR',
+  AWS_ACCESS_KEY_ID: TEST_KEY_ID,
   AWS_SECRET_ACCESS_KEY: 'tokor-stderr-secret',
   AWS_SESSION_TOKEN: undefined,
   AWS_PROFILE: undefined,

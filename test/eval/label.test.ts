@@ -11,6 +11,7 @@ import { labelExitCode, labelFor, labelTraffic, type LabelLine } from '../../src
 import { readLabels as readLabelsFile } from '../../src/artifacts/labels.js';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
 import { awsError, converseOk, startBedrockServer, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';
+import { TEST_CREDS } from '../helpers/fake-aws.js';
 
 const [CHEAP, MID, FRONTIER] = DEFAULT_TIERS.map((t) => t.model) as [string, string, string];
 
@@ -134,7 +135,7 @@ describe('tokor label (built CLI)', () => {
     const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const child = spawn(process.execPath, [path.join(repo, 'bin', 'tokor.js'), ...args], {
         cwd: dir,
-        env: { PATH: process.env.PATH, CI: '1', NO_COLOR: '1', AWS_ACCESS_KEY_ID: 'AKIDTOKORTEST', AWS_SECRET_ACCESS_KEY: 'tokor-test-secret', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+        env: { PATH: process.env.PATH, CI: '1', NO_COLOR: '1', ...TEST_CREDS, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
         stdio: ['ignore', 'ignore', 'pipe'],
       });
       let stderr = '';

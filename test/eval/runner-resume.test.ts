@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { converseOk, startBedrockServer, type BedrockServer, type Reply } from '../helpers/bedrock-server.js';
 import { waitFor } from '../helpers/wait.js';
+import { TEST_KEY_ID } from '../helpers/fake-aws.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
 const bin = path.join(repo, 'bin', 'tokor.js');
@@ -35,7 +36,7 @@ function runCli(args: string[]): { child: ChildProcess; stderr: () => string; st
       PATH: process.env.PATH,
       NO_COLOR: '1',
       CI: '1',
-      AWS_ACCESS_KEY_ID: 'AKIDTOKORTEST',
+      AWS_ACCESS_KEY_ID: TEST_KEY_ID,
       AWS_SECRET_ACCESS_KEY: 'tokor-test-secret',
       AWS_REGION: 'us-east-1',
       AWS_EC2_METADATA_DISABLED: 'true',

@@ -12,6 +12,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
+import { TEST_KEY_ID } from './fake-aws.js';
 
 export interface LoggedRequest {
   /** 1-based order of arrival. */
@@ -193,7 +194,7 @@ export async function startBedrockServer(behaviour: Behaviour = echo): Promise<B
 
 /** Static, fake credentials in the environment for the SDK's default chain (no ini files, no metadata service). */
 export function useTestCredentials(): void {
-  process.env.AWS_ACCESS_KEY_ID = 'AKIDTOKORTEST';
+  process.env.AWS_ACCESS_KEY_ID = TEST_KEY_ID;
   process.env.AWS_SECRET_ACCESS_KEY = 'tokor-test-secret';
   process.env.AWS_REGION = 'us-east-1';
   delete process.env.AWS_SESSION_TOKEN;

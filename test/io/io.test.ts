@@ -12,6 +12,7 @@ import { retryDelay } from '../../src/eval/engine.js';
 import { resumeCommand, trapInterrupt } from '../../src/cli/interrupt.js';
 import { cacheKey } from '../../src/eval/cache.js';
 import { classifyError } from '../../src/errorAdvice.js';
+import { EXAMPLE_KEY_ID, EXAMPLE_SECRET, EXAMPLE_SESSION_KEY_ID } from '../helpers/fake-aws.js';
 
 const err = (code: string) => Object.assign(new Error(`${code}: something, open '/x'`), { code });
 
@@ -55,16 +56,16 @@ describe('redactSecrets', () => {
       'Authorization: Bearer sk-proj-AbCdEfGhIjKlMnOp123',
       'api_key=sk-ant-api03-abcdefghijklmnop',
       'x-api-key: 0123456789abcdef0123',
-      'Credential=AKIAIOSFODNN7EXAMPLE/20251105/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024',
+      `Credential=${EXAMPLE_KEY_ID}/20251105/us-east-1/bedrock/aws4_request, SignedHeaders=host;x-amz-date, Signature=fe5f80f77d5fa3beca038a248ff027d0445342fe2855ddc963176630326f1024`,
       'X-Amz-Security-Token: IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ',
       '"SessionToken": "FwoGZXIvYXdzEJr//////////wEaDEXAMPLE"',
-      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
-      'key ASIAIOSFODNN7EXAMPLE in use',
+      `aws_secret_access_key = ${EXAMPLE_SECRET}`,
+      `key ${EXAMPLE_SESSION_KEY_ID} in use`,
       'url https://x.example/v1?key=AIzaSyA-1234567890abcdefghijklmnopqrstu&x=1',
       'jwt eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0NTY3ODkwIn0.dozjgNryP4J3jVmNHl0w5N_XgL0n3I9PlFUP0THsR8U',
     ].join('\n');
     const out = redactSecrets(text);
-    for (const secret of ['AbCdEfGhIjKlMnOp123', 'abcdefghijklmnop', '0123456789abcdef0123', 'AKIAIOSFODNN7EXAMPLE', 'fe5f80f77d5fa3be', 'IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzEJr', 'wJalrXUtnFEMI', 'ASIAIOSFODNN7EXAMPLE', 'AIzaSyA-1234567890', 'eyJhbGciOiJIUzI1NiJ9']) {
+    for (const secret of ['AbCdEfGhIjKlMnOp123', 'abcdefghijklmnop', '0123456789abcdef0123', EXAMPLE_KEY_ID, 'fe5f80f77d5fa3be', 'IQoJb3JpZ2luX2Vj', 'FwoGZXIvYXdzEJr', 'wJalrXUtnFEMI', EXAMPLE_SESSION_KEY_ID, 'AIzaSyA-1234567890', 'eyJhbGciOiJIUzI1NiJ9']) {
       expect(out).not.toContain(secret);
     }
     expect(out).toContain('Authorization: Bearer [redacted]');

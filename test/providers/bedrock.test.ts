@@ -3,6 +3,7 @@ import { BedrockClient } from '../../src/providers/bedrock.js';
 import { AttemptSignal, ThrottledError, TransientError, ValidationError, type RequestSignal } from '../../src/providers/types.js';
 import { awsError, converseOk, startBedrockServer, throttled, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';
 import { waitFor } from '../helpers/wait.js';
+import { TEST_KEY_ID } from '../helpers/fake-aws.js';
 
 let server: BedrockServer;
 beforeAll(async () => {
@@ -32,7 +33,7 @@ describe('BedrockClient against a local Converse endpoint', () => {
     expect(req.method).toBe('POST');
     expect(req.path).toBe(`/model/${encodeURIComponent(MODEL)}/converse`);
     expect(req.modelId).toBe(MODEL);
-    expect(req.accessKeyId).toBe('AKIDTOKORTEST');
+    expect(req.accessKeyId).toBe(TEST_KEY_ID);
     expect(req.body).toEqual({
       messages: [{ role: 'user', content: [{ text: 'What is 2+2?' }] }],
       system: [{ text: 'be brief' }],
