@@ -42,6 +42,7 @@ if (!existsSync(path.join(ROOT, 'dist/index.js'))) {
 }
 const api = await import(path.join(ROOT, 'dist/index.js'));
 const { seededRandom } = await import(path.join(ROOT, 'dist/stats/random.js'));
+const { rocAuc } = await import(path.join(ROOT, 'dist/classify/trained.js'));
 
 // ---------------------------------------------------------------- data sets
 const ds = (p) => path.join(SHARED, p);
@@ -201,23 +202,7 @@ function randomAtShares(set, items, shares) {
 function labelerAuc(items) {
   const scores = items.map((it) => api.heuristicLabeler.label({ prompt: it.prompt }).score);
   const cheapFails = items.map((it) => (it.pass[Object.keys(it.pass)[0]] ? 0 : 1));
-  return auc(scores, cheapFails);
-}
-function auc(scores, pos) {
-  const idx = scores.map((_, i) => i).sort((a, b) => scores[a] - scores[b]);
-  let p = 0;
-  let rank = 0;
-  for (let i = 0; i < idx.length; ) {
-    let j = i;
-    while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
-    for (let t = i; t <= j; t++) if (pos[idx[t]]) {
-      p++;
-      rank += (i + j + 2) / 2;
-    }
-    i = j + 1;
-  }
-  const n = idx.length - p;
-  return p && n ? (rank - (p * (p + 1)) / 2) / (p * n) : null;
+  return rocAuc(scores, cheapFails);
 }
 
 // ---------------------------------------------------------------- run

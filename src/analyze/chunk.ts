@@ -15,7 +15,7 @@ import { InputError } from '../errors.js';
 import { addDuplicate, addFacts, addFailed, addInvalid, noteProblems, type Accumulator, type RecordFacts } from './accumulate.js';
 import { recordFacts, type FactsContext } from './facts.js';
 import type { BottomK } from './sample.js';
-import { sampleKey, fileHash } from './sample.js';
+import { fmix32, sampleKey, fileHash } from './sample.js';
 
 /** One skipped line for `--skipped`: an invalid line, a dropped duplicate, or a file-level break. */
 export interface SkipEntry {
@@ -82,21 +82,12 @@ export function dedupeKey(r: TrafficRecord): string | undefined {
     feed(n >>> 0);
     feed(Math.floor(n / 4294967296));
   }
-  a = fmix(a ^ c);
-  b = fmix(b ^ a);
-  c = fmix(c ^ b);
+  a = fmix32(a ^ c);
+  b = fmix32(b ^ a);
+  c = fmix32(c ^ b);
   return String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16, c & 0xffff, c >>> 16);
 }
 
-/** murmur3's 32-bit finalizer. */
-function fmix(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
 
 export function duplicateReason(requestId: string): string {
   const id = requestId.length > 80 ? `${requestId.slice(0, 80)}…` : requestId;

@@ -16,15 +16,19 @@ export function fileHash(file: string, seed: number): number {
   return h >>> 0;
 }
 
-/** A well-mixed 32-bit key for a line (murmur3 finalizer). */
-export function sampleKey(fileH: number, line: number): number {
-  let h = (fileH ^ Math.imul(line, 0x9e3779b1)) >>> 0;
+/** murmur3's 32-bit finalizer: mixes every input bit into every output bit. */
+export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
   h = Math.imul(h, 0xc2b2ae35);
   h ^= h >>> 16;
   return h >>> 0;
+}
+
+/** A well-mixed 32-bit key for a line (murmur3 finalizer). */
+export function sampleKey(fileH: number, line: number): number {
+  return fmix32((fileH ^ Math.imul(line, 0x9e3779b1)) >>> 0);
 }
 
 /** A bounded max-heap keeping the k smallest keys. */
