@@ -56,7 +56,7 @@ const baseline = child(`
 const run = (workers) =>
   child(`
   import { runAnalyze } from './dist/analyze/index.js';
-  import { loadCatalog } from './dist/pricing/index.js';
+  import { loadCatalog } from './dist/config/catalog.js';
   import { DEFAULT_TIERS } from './dist/config/schema.js';
   const catalog = await loadCatalog();
   const t0 = process.hrtime.bigint();

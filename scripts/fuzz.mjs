@@ -265,12 +265,12 @@ export function buildCase(spec) {
 let dist;
 async function loadDist() {
   if (!dist) {
-    const [{ runAnalyze }, { loadCatalog }, { DEFAULT_TIERS }] = await Promise.all([
+    const [{ runAnalyze }, { builtinCatalog }, { DEFAULT_TIERS }] = await Promise.all([
       import(pathToFileURL(join(ROOT, 'dist/analyze/index.js')).href),
       import(pathToFileURL(join(ROOT, 'dist/pricing/index.js')).href),
       import(pathToFileURL(join(ROOT, 'dist/config/schema.js')).href),
     ]);
-    dist = { runAnalyze, catalog: await loadCatalog(), tiers: DEFAULT_TIERS };
+    dist = { runAnalyze, catalog: builtinCatalog(), tiers: DEFAULT_TIERS };
   }
   return dist;
 }

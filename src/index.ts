@@ -10,7 +10,8 @@ export { ConfigSchema, DEFAULT_TIERS, validateConfig, tiersOf, type TokorConfig,
 
 export { readTraffic, listInputs, parseJsonLine, parseBedrockRecord, parseOpenAIRecord, parseCsvMap, detectFormat } from './ingest/index.js';
 
-export { loadCatalog, builtinCatalog, resolvePrice, canonicalModelKey, costOf, priceTokens, moneyToUsd, type Catalog, type ModelPrice, type Money } from './pricing/index.js';
+export { loadCatalog } from './config/catalog.js';
+export { builtinCatalog, resolvePrice, canonicalModelKey, costOf, priceTokens, moneyToUsd, type Catalog, type ModelPrice, type Money } from './pricing/index.js';
 
 export { heuristicLabeler } from './classify/heuristic.js';
 export type { Labeler, LabelInput } from './classify/types.js';

@@ -77,8 +77,8 @@ export interface HoldoutReport {
 }
 
 export type CalibrateRun = (
-  | { kind: 'calibrate'; report: Calibration; holdout?: HoldoutReport; outputs: Output[]; exitCode: 0 | 1 }
-  | { kind: 'apply'; policyFile: string; policy: RoutingPolicyFile; datasetId: string; evaluation: PolicyEvaluation; notes: string[]; outputs: Output[]; exitCode: 0 | 1 }
+  | { kind: 'calibrate'; report: Calibration; holdout?: HoldoutReport; outputs: Output[]; outcome: 'ok' | 'bar-failed' }
+  | { kind: 'apply'; policyFile: string; policy: RoutingPolicyFile; datasetId: string; evaluation: PolicyEvaluation; notes: string[]; outputs: Output[]; outcome: 'ok' | 'bar-failed' }
 ) & {
   /** synthetic when the results are graded from bundled sample recordings. */
   provenance: Provenance;
@@ -126,7 +126,7 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
     } else if (policyForApply.provenance.resultsSha256.length && policyForApply.provenance.resultsSha256.join() === table.sha256.join()) {
       applyNotes.push('these are the results the policy was calibrated on: the figures reproduce the calibration (its thresholds were chosen on these items); apply it to held-out results for a test');
     }
-    return { kind: 'apply', policyFile: o.apply!, policy: policyForApply, datasetId: table.datasetId, evaluation, notes: applyNotes, outputs: [], exitCode: evaluation.meetsBar ? 0 : 1, provenance: provenanceOf(table) };
+    return { kind: 'apply', policyFile: o.apply!, policy: policyForApply, datasetId: table.datasetId, evaluation, notes: applyNotes, outputs: [], outcome: evaluation.meetsBar ? 'ok' : 'bar-failed', provenance: provenanceOf(table) };
   }
 
   const patterns: RoutingPattern[] = !o.pattern || o.pattern === 'all' ? [...ROUTING_PATTERNS] : [o.pattern];
@@ -172,7 +172,7 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
     else report.notes.push(`no router written to ${o.outRouter}: the classifier pattern did not run`);
   }
   if (o.curveCsv) outputs.push({ file: resolve(o.curveCsv), text: curveCsv(report), what: 'curve CSV' });
-  const run: CalibrateRun = { kind: 'calibrate', report, outputs, exitCode: report.pick ? 0 : 1, provenance: provenanceOf(table) };
+  const run: CalibrateRun = { kind: 'calibrate', report, outputs, outcome: report.pick ? 'ok' : 'bar-failed', provenance: provenanceOf(table) };
   if (holdout) run.holdout = holdout;
   return run;
 }
@@ -250,7 +250,7 @@ async function loadTable(
     return { table, catalogVersion: o.costColumn?.length ? 'none (per-item costs from the CSV)' : 'none (flat per-call costs from --tier-cost)', notes: [] };
   }
   if (o.tierColumn?.length || o.tierCost?.length || o.costColumn?.length) throw new UsageError('--tier-column, --tier-cost and --cost-column go with --results-csv');
-  const { loadCatalog } = await import('../pricing/index.js');
+  const { loadCatalog } = await import('../config/catalog.js');
   const catalog = await loadCatalog({
     ...(ctx.config.catalog ? { extra: [path.resolve(ctx.baseDir, ctx.config.catalog)] } : {}),
     ...(ctx.config.modelMap ? { modelMap: ctx.config.modelMap } : {}),

@@ -6,15 +6,19 @@
 import { CommanderError } from 'commander';
 import { EXIT, TokorError } from '../errors.js';
 import { buildProgram } from './program.js';
+import { getExitCode, type Outcome } from './exit.js';
 import { redactSecrets } from '../redact.js';
 import { termSafeText } from '../report/escape.js';
 
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
-  const program = buildProgram();
+  let outcome: Outcome = 'ok';
+  const program = buildProgram((o) => {
+    outcome = o;
+  });
   try {
     await program.parseAsync(argv);
-    return typeof process.exitCode === 'number' ? process.exitCode : EXIT.ok;
+    return getExitCode(outcome);
   } catch (err) {
     return reportError(err, debug);
   }

@@ -13,8 +13,10 @@ import { defineConfig } from './commands/config.js';
 import { defineCosts } from './commands/costs.js';
 import { defineReport } from './commands/report.js';
 import { VERSION } from '../version.js';
+import type { Done } from './exit.js';
 
-export function buildProgram(): Command {
+/** The program; each command's action reports its outcome through `done`. */
+export function buildProgram(done: Done = () => {}): Command {
   const program = new Command('tokor')
     .description('Find the share of your LLM bill spent on over-powered models, prove it with evals, and keep the fix safe.')
     .version(VERSION)
@@ -36,7 +38,7 @@ Examples:
 Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error, 3 provider/runtime error.`,
   );
   for (const define of [defineAnalyze, definePrices, defineEval, defineLabel, defineCalibrate, defineGate, defineConfig, defineCosts, defineReport]) {
-    define(program);
+    define(program, done);
   }
   // Subcommands inherit exitOverride so that main() maps usage errors to exit 2.
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');

@@ -8,8 +8,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import { fsFailure } from '../io/fsErrors.js';
-import { loadCatalog, nearMatches, parseModelId, resolvePrice, type Catalog } from '../pricing/index.js';
-import { CONFIG_FILE_NAMES, checkConfigText, formatKeyPath, locate, parseYaml, type ConfigProblem } from './load.js';
+import { loadCatalog } from './catalog.js';
+import { nearMatches, parseModelId, resolvePrice, type Catalog } from '../pricing/index.js';
+import { CONFIG_FILE_NAMES, checkConfigText, formatKeyPath, type ConfigProblem } from './load.js';
+import { locate, parseYaml } from './yaml.js';
 import type { TokorConfig } from './schema.js';
 
 export async function checkConfigFile(explicit?: string, cwd = process.cwd()): Promise<{ file: string; config?: TokorConfig; problems: ConfigProblem[] }> {

@@ -93,9 +93,9 @@ export function labelFor(passes: boolean[]): Difficulty {
 }
 
 /** 0 when every usable record was labeled, 3 when some could not be (provider errors), 130 when stopped. */
-export function labelExitCode(o: LabelOutcome): 0 | 3 | 130 {
-  if (o.stats.stopped || o.stats.cancelled > 0) return 130;
-  return o.skipped.failed > 0 ? 3 : 0;
+export function labelOutcome(o: LabelOutcome): 'ok' | 'provider-failed' | 'interrupted' {
+  if (o.stats.stopped || o.stats.cancelled > 0) return 'interrupted';
+  return o.skipped.failed > 0 ? 'provider-failed' : 'ok';
 }
 
 export async function labelTraffic(paths: string[], o: LabelOptions, hooks: LabelHooks = {}): Promise<LabelOutcome> {
@@ -154,7 +154,7 @@ async function labelLocked(paths: string[], o: LabelOptions, hooks: LabelHooks, 
   const env = o.env ?? {};
 
   const pricing = await import('../pricing/index.js');
-  const catalog = await pricing.loadCatalog({
+  const catalog = await (await import('../config/catalog.js')).loadCatalog({
     ...(config.catalog ? { extra: [path.resolve(baseDir, config.catalog)] } : {}),
     ...(config.modelMap ? { modelMap: config.modelMap } : {}),
   });

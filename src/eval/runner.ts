@@ -458,9 +458,9 @@ export interface EvaluateOutcome {
 }
 
 /** 0 when every item ran, 3 when some could not, 130 when stopped by the user. */
-export function evalExitCode(o: { stats: RunStats }): 0 | 3 | 130 {
-  if (o.stats.stopped || o.stats.cancelled > 0) return 130;
-  return o.stats.errors > 0 ? 3 : 0;
+export function evalOutcome(o: { stats: RunStats }): 'ok' | 'provider-failed' | 'interrupted' {
+  if (o.stats.stopped || o.stats.cancelled > 0) return 'interrupted';
+  return o.stats.errors > 0 ? 'provider-failed' : 'ok';
 }
 
 /**
@@ -608,7 +608,7 @@ async function evaluateLocked(o: EvaluateOptions, hooks: EvaluateHooks, ctx: Eva
   const provenance: Provenance = tiers.some((t) => t.provider === 'replay') && bundled && !o.recordings ? { synthetic: true, what: SAMPLE_RECORDINGS_WHAT } : { synthetic: false };
 
   const pricing = await import('../pricing/index.js');
-  const catalog = await pricing.loadCatalog({
+  const catalog = await (await import('../config/catalog.js')).loadCatalog({
     ...(config.catalog ? { extra: [path.resolve(baseDir, config.catalog)] } : {}),
     ...(config.modelMap ? { modelMap: config.modelMap } : {}),
   });

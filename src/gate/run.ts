@@ -9,7 +9,7 @@ import { InputError, UsageError } from '../errors.js';
 import { DEFAULT_TIERS } from '../config/schema.js';
 import { SAMPLE_RECORDINGS_WHAT } from '../types.js';
 import { applyPolicy } from '../calibrate/apply.js';
-import { loadCatalog } from '../pricing/index.js';
+import { loadCatalog } from '../config/catalog.js';
 import { provenanceNote, DEFAULT_POLICY_FILE, loadGatePolicy, loadGateResults } from './inputs.js';
 import { evaluateGate } from './verdict.js';
 import { routeItems } from './route.js';

@@ -248,8 +248,9 @@ export function savingsChecks(global: ScopeVerdict, limits: { minSavings?: numbe
 }
 
 /** Exit code of a verdict: 0 pass, 1 fail. */
-export function exitCodeOf(v: GateVerdict): 0 | 1 {
-  return v.pass ? 0 : 1;
+/** What a verdict comes to for the exit code (src/cli/exit.ts). */
+export function outcomeOf(v: GateVerdict): 'ok' | 'bar-failed' {
+  return v.pass ? 'ok' : 'bar-failed';
 }
 
 /** A margin in percentage points with its sign: "−3.8 pts", "+1.2 pts"; finer when it would print as zero. */

@@ -7,11 +7,8 @@
  * region of its key. Later files win over earlier ones.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { InputError } from '../errors.js';
-import { fsFailure } from '../io/fsErrors.js';
-import { locate, parseYaml } from '../config/load.js';
+import { locate, parseYaml } from '../config/yaml.js';
 import { toModelPrice, validateCatalogData, type CatalogIssue } from './schema.js';
 import type { Catalog, CatalogSource, ModelPrice } from './types.js';
 import bedrockData from './catalogs/bedrock.json' with { type: 'json' };
@@ -50,19 +47,18 @@ export function builtinCatalog(): Catalog {
 }
 
 /**
- * The built-in catalog plus user catalogs (JSON or YAML), with the user's modelMap.
- * Throws InputError naming the file, line and entry for unreadable or invalid files.
+ * The built-in catalog plus user catalogs (already parsed, in order), with the
+ * user's modelMap. `name` labels each user catalog in the version string.
  */
-export async function loadCatalog(opts: { extra?: string[]; modelMap?: Record<string, string> } = {}): Promise<Catalog> {
+export function mergeCatalogs(user: { name: string; entries: ModelPrice[]; source: CatalogSource }[], modelMap?: Record<string, string>): Catalog {
   const base = builtinCatalog();
   let prices = [...base.prices];
   const builtinSet = new Set(prices);
   const sources = [...(base.sources ?? [])];
   let version = base.version;
-  for (const file of opts.extra ?? []) {
-    const { entries, source } = await readCatalogFile(file);
+  for (const { name, entries, source } of user) {
     sources.push(source);
-    version += `+${path.basename(file)}@${source.version}`;
+    version += `+${name}@${source.version}`;
     for (const e of entries) {
       const k = e.key.toLowerCase();
       prices = prices.filter(
@@ -72,19 +68,8 @@ export async function loadCatalog(opts: { extra?: string[]; modelMap?: Record<st
     }
   }
   const catalog: Catalog = { version, prices, sources };
-  if (opts.modelMap && Object.keys(opts.modelMap).length) catalog.modelMap = { ...opts.modelMap };
+  if (modelMap && Object.keys(modelMap).length) catalog.modelMap = { ...modelMap };
   return catalog;
-}
-
-/** Reads and validates one user catalog file. */
-export async function readCatalogFile(file: string): Promise<{ entries: ModelPrice[]; source: CatalogSource }> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw fsFailure(e, file, 'read', 'price catalog');
-  }
-  return parseCatalogText(text, file);
 }
 
 /** Parses catalog text (JSON is YAML); `file` names the file in errors. */

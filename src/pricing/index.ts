@@ -3,7 +3,7 @@
  * See types.ts for the rules every caller relies on.
  */
 export type { Catalog, CatalogSource, CostBreakdown, CostOptions, ModelPrice, Money, PriceLookup } from './types.js';
-export { builtinCatalog, loadCatalog, parseCatalogText, readCatalogFile } from './catalog.js';
+export { builtinCatalog, mergeCatalogs, parseCatalogText } from './catalog.js';
 export { canonicalModelKey, parseModelId, PROFILE_PREFIXES, type ParsedModelId } from './modelId.js';
 export { keyForName, nearMatches, resolvePrice } from './resolve.js';
 export { costOf, priceTokens, type TokenAmounts } from './cost.js';

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labelExitCode, labelFor, labelTraffic, type LabelLine } from '../../src/eval/label.js';
+import { labelOutcome, labelFor, labelTraffic, type LabelLine } from '../../src/eval/label.js';
 import { readLabels as readLabelsFile } from '../../src/artifacts/labels.js';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
 import { awsError, converseOk, startBedrockServer, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';
@@ -82,7 +82,7 @@ describe('labelTraffic', () => {
     const o = await labelTraffic([path.join(dir, 'traffic.jsonl')], { ...base(), grader: 'normalized-exact' });
     expect(o.counts).toEqual({ easy: 1, moderate: 1, hard: 1 });
     expect(o.skipped).toEqual({ noPrompt: 1, noAnswer: 1, unreadable: 0, failed: 0 });
-    expect(labelExitCode(o)).toBe(0);
+    expect(labelOutcome(o)).toBe('ok');
     // Two cheaper tiers × three usable records; the frontier is never called.
     expect(server.requests).toHaveLength(6);
     expect(new Set(server.requests.map((r) => r.modelId))).toEqual(new Set([CHEAP, MID]));
@@ -116,7 +116,7 @@ describe('labelTraffic', () => {
     const o = await labelTraffic([path.join(dir, 'traffic.jsonl')], { ...base(), grader: 'normalized-exact' });
     expect(o.skipped.failed).toBe(1);
     expect(o.counts).toEqual({ easy: 0, moderate: 0, hard: 2 });
-    expect(labelExitCode(o)).toBe(3);
+    expect(labelOutcome(o)).toBe('provider-failed');
   });
 
   it('a log without bodies is an input error', async () => {

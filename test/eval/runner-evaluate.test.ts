@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { evalExitCode, evaluate, resolveTiers } from '../../src/eval/runner.js';
+import { evalOutcome, evaluate, resolveTiers } from '../../src/eval/runner.js';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
 import { UsageError } from '../../src/errors.js';
 import { chatOk, startOpenAIServer } from '../helpers/openai-server.js';
@@ -64,7 +64,7 @@ describe('evaluate', () => {
   it('runs live, writes results, and a re-run is served from the cache (no requests)', async () => {
     const out = path.join(dir, 'results.jsonl');
     const first = await evaluate({ ...live(), tier: 'cheap', out, cacheDir: path.join(dir, 'cache') });
-    expect(evalExitCode(first)).toBe(0);
+    expect(evalOutcome(first)).toBe('ok');
     expect(server.requests).toHaveLength(3);
     expect(first.summary.tiers[0]).toMatchObject({ tier: 'cheap', model: 'us.amazon.nova-lite-v1:0', items: 3, passed: 2 });
     expect(first.summary.tiers[0]!.costUsd).toBeGreaterThan(0);
@@ -90,7 +90,7 @@ describe('evaluate', () => {
     const missing = await evaluate({ datasets: live().datasets, provider: 'replay', tier: 'all', recordings: rec, cwd: dir, env: {} });
     expect(missing.stats.errors).toBe(3);
     expect(missing.summary.tiers.find((t) => t.tier === 'frontier')).toMatchObject({ items: 0, errors: 3 });
-    expect(evalExitCode(missing)).toBe(3);
+    expect(evalOutcome(missing)).toBe('provider-failed');
   });
 
   it('llm-judge items are graded by the judge tier', async () => {
@@ -111,12 +111,12 @@ describe('evaluate', () => {
     server.setBehaviour((req) => (req.text === 'two' ? awsError(400, 'ValidationException', 'too long') : converseOk(`answer:${req.text}`)));
     const first = await evaluate({ ...live(), tier: 'cheap', out, cache: false });
     expect(first.stats.errors).toBe(1);
-    expect(evalExitCode(first)).toBe(3);
+    expect(evalOutcome(first)).toBe('provider-failed');
     server.setBehaviour((req) => converseOk(`answer:${req.text}`));
     server.requests.length = 0;
     const second = await evaluate({ ...live(), tier: 'cheap', out, cache: false, resume: true });
     expect(server.requests.map((r) => r.text)).toEqual(['two']);
-    expect(evalExitCode(second)).toBe(0);
+    expect(evalOutcome(second)).toBe('ok');
     expect(second.summary.tiers[0]).toMatchObject({ items: 3, passed: 2, errors: 0 });
     expect(second.summary.run).toMatchObject({ resumed: 2, live: 1 });
     const lines = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { itemId: string; error?: string });

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { builtinCatalog, listPrices, loadCatalog, parseCatalogText, rateToPico, resolvePrice } from '../../src/pricing/index.js';
+import { loadCatalog } from '../../src/config/catalog.js';
+import { builtinCatalog, listPrices, parseCatalogText, rateToPico, resolvePrice } from '../../src/pricing/index.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tokor-pricing-'));
 const write = (name: string, text: string) => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { builtinCatalog, keyForName, loadCatalog, nearMatches, resolvePrice, type Catalog } from '../../src/pricing/index.js';
+import { loadCatalog } from '../../src/config/catalog.js';
+import { builtinCatalog, keyForName, nearMatches, resolvePrice, type Catalog } from '../../src/pricing/index.js';
 
 const cat = builtinCatalog();
 const rates = (c: Catalog, id: string, region?: string) => {

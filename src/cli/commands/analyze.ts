@@ -1,10 +1,11 @@
+import type { Done } from '../exit.js';
 import { Command, Option } from 'commander';
 import { LOG_FORMATS } from '../../types.js';
 import { list, nonNegativeInt, positiveInt, fraction } from '../flags.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 
-export function defineAnalyze(program: Command): void {
+export function defineAnalyze(program: Command, done: Done): void {
   program
     .command('analyze')
     .description('price and label traffic logs: difficulty mix, all-frontier counterfactual, savings ceiling')
@@ -41,7 +42,7 @@ Examples:
     )
     .action(async (paths: string[], opts: AnalyzeFlags) => {
       const { analyzeCommand } = await import('./analyzeAction.js');
-      process.exitCode = await analyzeCommand(paths, opts);
+      done(await analyzeCommand(paths, opts));
     });
 }
 

@@ -1,10 +1,7 @@
 /** The body of `tokor analyze`, loaded only when the command runs. */
-import path from 'node:path';
-import { loadConfig } from '../../config/load.js';
-import { tiersOf } from '../../config/schema.js';
-import { EXIT, InputError } from '../../errors.js';
+import { openContext } from '../../app/context.js';
+import { InputError } from '../../errors.js';
 import { runAnalyze } from '../../analyze/index.js';
-import { loadCatalog } from '../../pricing/index.js';
 import { renderAnalyze } from '../../report/analyze.js';
 import { SAMPLE_LOGS } from '../../paths.js';
 import { parseCsvMap } from '../../ingest/index.js';
@@ -15,12 +12,13 @@ import { parseTiersFlag } from '../flags.js';
 import { analyzeProgressText } from '../progress.js';
 import { openSkippedFile } from '../../artifacts/skipped.js';
 import type { AnalyzeFlags } from './analyze.js';
+import type { Outcome } from '../exit.js';
 
-export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Promise<number> {
-  const { config, baseDir } = await loadConfig(flags.config);
-  const extra = [config.catalog && path.resolve(baseDir, config.catalog), flags.catalog].filter((x): x is string => Boolean(x));
-  const catalog = await loadCatalog({ extra, modelMap: config.modelMap });
-  const tiers = flags.tiers ? parseTiersFlag(flags.tiers) : tiersOf(config);
+export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Promise<Outcome> {
+  const ctx = await openContext({ config: flags.config, catalog: flags.catalog });
+  const { config } = ctx;
+  const catalog = await ctx.catalog();
+  const tiers = ctx.tiers(flags.tiers ? parseTiersFlag(flags.tiers) : undefined);
   const inputs = paths.length ? paths : [SAMPLE_LOGS];
   await checkOutputs([{ file: flags.out, flag: '--out' }]);
   const skipped = flags.skipped ? await openSkippedFile(flags.skipped) : undefined;
@@ -71,7 +69,7 @@ export async function analyzeCommand(paths: string[], flags: AnalyzeFlags): Prom
   if (report.records.invalid && flags.format !== 'json') note(`tokor: skipped ${report.records.invalid} invalid record(s); see the report for reasons`);
   const unpriced = nothingPriced(report);
   if (unpriced) throw new InputError(unpriced, inputs.map((p) => (p === '-' ? '<stdin>' : p)).join(', '));
-  return EXIT.ok;
+  return 'ok';
 }
 
 /** The reason to exit 2 after the report: valid requests, none of them priced (so every figure is $0). */

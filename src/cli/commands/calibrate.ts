@@ -1,3 +1,4 @@
+import type { Done } from '../exit.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { BAR_MODES, ROUTING_PATTERNS } from '../../config/schema.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
@@ -16,7 +17,7 @@ const usd = (v: string): number => {
   return n;
 };
 
-export function defineCalibrate(program: Command): void {
+export function defineCalibrate(program: Command, done: Done): void {
   program
     .command('calibrate')
     .description('choose routing thresholds that keep the quality bar at a stated confidence, from eval results of ≥ 2 tiers')
@@ -85,6 +86,6 @@ Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar), 1 
         const { renderCalibrateHtml } = await import('../../report/html/index.js');
         await emit(await renderCalibrateHtml(JSON.parse(renderCalibrateRun(run, 'json'))));
       } else await emit(renderCalibrateRun(run, flags.format, { width: terminalWidth() }));
-      process.exitCode = run.exitCode;
+      done(run.outcome);
     });
 }

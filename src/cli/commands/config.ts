@@ -1,8 +1,9 @@
+import type { Done } from '../exit.js';
 import { Command, Option } from 'commander';
 import { GATEWAYS, type Gateway } from '../../gate/types.js';
 
 /** `tokor config check [file]` and `tokor init`. */
-export function defineConfig(program: Command): void {
+export function defineConfig(program: Command, done: Done): void {
   const config = program
     .command('config')
     .description('work with tokor.config.yaml')
@@ -20,7 +21,7 @@ export function defineConfig(program: Command): void {
       const checked = await checkConfigFile(file);
       if (!checked.config) {
         for (const p of checked.problems) note(`tokor: ${p.where}: ${p.keyPath}: ${p.message}`);
-        process.exitCode = 2;
+        done('unusable-input');
         return;
       }
       await emit(`${checked.file}: OK — ${describeConfig(checked.config)}`);

@@ -1,3 +1,4 @@
+import type { Done } from '../exit.js';
 import { type Command, Option } from 'commander';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
 import { GRANULARITIES, type Granularity } from '../../costs/dates.js';
@@ -14,7 +15,7 @@ interface CostsFlags {
   out?: string;
 }
 
-export function defineCosts(program: Command): void {
+export function defineCosts(program: Command, done: Done): void {
   program
     .command('costs')
     .description('billed Bedrock spend from AWS Cost Explorer, by model, token kind and period')
@@ -59,6 +60,5 @@ Examples:
         await emit(await renderCostsHtml(JSON.parse(renderCosts(report, 'json'))), flags.out);
       } else await emit(renderCosts(report, flags.format, { width: terminalWidth() }), flags.out);
       if (flags.format === 'json' || flags.format === 'csv') for (const n of report.notes) note(`tokor: ${n}`);
-      process.exitCode = 0;
     });
 }

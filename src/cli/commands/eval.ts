@@ -1,3 +1,4 @@
+import type { Done } from '../exit.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDERS } from '../../config/schema.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
@@ -11,7 +12,7 @@ const num = (lo: number, hi: number, what: string) => (v: string) => {
   return n;
 };
 
-export function defineEval(program: Command): void {
+export function defineEval(program: Command, done: Done): void {
   program
     .command('eval')
     .description('run golden datasets against each tier, grade every answer, write every result')
@@ -51,7 +52,7 @@ Examples:
 Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3 items could not be run, 130 interrupted.`,
     )
     .action(async (f: EvalFlags) => {
-      const [{ evaluate, evalExitCode }, { renderSummary, progressText }, out, { trapInterrupt, resumeCommand, commandArgs }] = await Promise.all([
+      const [{ evaluate, evalOutcome }, { renderSummary, progressText }, out, { trapInterrupt, resumeCommand, commandArgs }] = await Promise.all([
         import('../../eval/runner.js'),
         import('../../eval/summary.js'),
         import('../output.js'),
@@ -78,7 +79,7 @@ Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3
           await out.emit(await renderEvalHtml(summary));
         } else await out.emit(renderSummary(summary, f.format, { width: out.terminalWidth() }));
         for (const line of interrupt.closing()) out.note(line);
-        process.exitCode = interrupt.interrupted ? 130 : evalExitCode({ stats });
+        done(interrupt.interrupted ? 'interrupted' : evalOutcome({ stats }));
       } finally {
         progress.stop();
         interrupt.dispose();

@@ -1,3 +1,4 @@
+import type { Done } from '../exit.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { GATE_FORMATS, type GateFormat } from '../../gate/types.js';
 
@@ -22,7 +23,7 @@ interface GateFlags {
   format: GateFormat;
 }
 
-export function defineGate(program: Command): void {
+export function defineGate(program: Command, done: Done): void {
   program
     .command('gate')
     .description('fail CI when a routing policy would break a quality floor: re-simulates it on golden results, per scope')
@@ -58,7 +59,7 @@ Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.
     .action(async (flags: GateFlags) => {
       const { runGate } = await import('../../gate/run.js');
       const { renderGate, renderGateJunit, renderGateMarkdown } = await import('../../gate/render.js');
-      const { exitCodeOf } = await import('../../gate/verdict.js');
+      const { outcomeOf } = await import('../../gate/verdict.js');
       const { checkOutputs, emit, note, startProgress, terminalWidth } = await import('../output.js');
       await checkOutputs([
         { file: flags.junit, flag: '--junit' },
@@ -77,6 +78,6 @@ Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.
       if (flags.junit) await emit(renderGateJunit(v), flags.junit);
       if (flags.markdown) await emit(renderGateMarkdown(v), flags.markdown);
       await emit(renderGate(v, flags.format, { width: terminalWidth() }));
-      process.exitCode = exitCodeOf(v);
+      done(outcomeOf(v));
     });
 }

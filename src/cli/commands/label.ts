@@ -1,10 +1,11 @@
+import type { Done } from '../exit.js';
 import { Command, Option } from 'commander';
 import { PROVIDERS } from '../../config/schema.js';
 import { LOG_FORMATS } from '../../types.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
 import type { LabelOptions } from '../../eval/label.js';
 
-export function defineLabel(program: Command): void {
+export function defineLabel(program: Command, done: Done): void {
   program
     .command('label')
     .description('measure request difficulty: replay sampled traffic on the cheaper tiers and grade against the logged answers')
@@ -38,7 +39,7 @@ Examples:
 Records without a prompt body or a logged answer are skipped and counted. Format: docs/labels.md.`,
     )
     .action(async (paths: string[], f: LabelFlags) => {
-      const [{ labelTraffic, labelExitCode }, { progressText }, out, { trapInterrupt, resumeCommand, commandArgs }] = await Promise.all([
+      const [{ labelTraffic, labelOutcome }, { progressText }, out, { trapInterrupt, resumeCommand, commandArgs }] = await Promise.all([
         import('../../eval/label.js'),
         import('../../eval/summary.js'),
         import('../output.js'),
@@ -58,7 +59,7 @@ Records without a prompt body or a logged answer are skipped and counted. Format
         const { easy, moderate, hard } = outcome.counts;
         out.note(`tokor: ${outcome.labeled} request(s) labeled (easy ${easy}, moderate ${moderate}, hard ${hard}) → ${f.out}`);
         for (const line of interrupt.closing()) out.note(line);
-        process.exitCode = interrupt.interrupted ? 130 : labelExitCode(outcome);
+        done(interrupt.interrupted ? 'interrupted' : labelOutcome(outcome));
       } finally {
         progress.stop();
         interrupt.dispose();

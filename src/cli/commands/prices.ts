@@ -1,3 +1,4 @@
+import type { Done } from '../exit.js';
 import { Command, Option } from 'commander';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
 
@@ -13,7 +14,7 @@ interface PricesFlags {
 
 const collect = (v: string, acc: string[]) => [...acc, v];
 
-export function definePrices(program: Command): void {
+export function definePrices(program: Command, done: Done): void {
   program
     .command('prices')
     .description('list the model prices tokor knows (USD per 1M tokens), or show how one model ID is priced')
@@ -35,17 +36,14 @@ Examples:
   $ tokor prices --catalog my-prices.yaml --format json  # your negotiated rates merged in`,
     )
     .action(async (opts: PricesFlags) => {
-      const [{ loadConfig }, pricing, { checkOutputs, emit, terminalWidth }, { InputError }, path] = await Promise.all([
-        import('../../config/load.js'),
+      const [{ openContext }, pricing, { checkOutputs, emit, terminalWidth }, { InputError }] = await Promise.all([
+        import('../../app/context.js'),
         import('../../pricing/index.js'),
         import('../output.js'),
         import('../../errors.js'),
-        import('node:path'),
       ]);
       await checkOutputs([{ file: opts.out, flag: '--out' }]);
-      const { config, baseDir } = await loadConfig(opts.config);
-      const extra = [...(config.catalog ? [path.resolve(baseDir, config.catalog)] : []), ...opts.catalog];
-      const catalog = await pricing.loadCatalog({ extra, modelMap: config.modelMap });
+      const catalog = await (await openContext({ config: opts.config, catalog: opts.catalog })).catalog();
       if (opts.model === undefined) {
         const rows = pricing.listPrices(catalog, { region: opts.region, provider: opts.provider });
         return emit(pricing.renderPrices(rows, opts.format, { width: terminalWidth() }), opts.out);

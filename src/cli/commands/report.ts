@@ -1,3 +1,4 @@
+import type { Done } from '../exit.js';
 import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { UsageError } from '../../errors.js';
@@ -24,7 +25,7 @@ interface ReportFlags {
 }
 
 /** `tokor report`: one self-contained HTML page from the JSON of analyze, eval, calibrate and costs. */
-export function defineReport(program: Command): void {
+export function defineReport(program: Command, done: Done): void {
   program
     .command('report')
     .description('build one self-contained HTML report (no scripts, no network) from tokor JSON outputs')
@@ -59,6 +60,5 @@ Examples:
         { title: flags.title, generatedAt: new Date().toISOString(), inputFiles: files, onWarning: (w) => note(`tokor: chart warning: ${w}`) },
       );
       await emit(page, flags.out);
-      process.exitCode = 0;
     });
 }
