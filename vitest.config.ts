@@ -4,6 +4,8 @@ import { defineConfig } from 'vitest/config';
 // live in test/data/ and run with `npm run test:data` (vitest.data.config.ts).
 export default defineConfig({
   test: {
+    // Builds dist/ first when a source file is newer (the CLI tests run the built bin).
+    globalSetup: ['test/setup/build.ts'],
     include: ['test/**/*.test.ts'],
     exclude: ['test/data/**', '**/node_modules/**'],
     testTimeout: 30_000,

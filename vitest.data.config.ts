@@ -10,6 +10,8 @@ if (problem !== undefined) {
 
 export default defineConfig({
   test: {
+    // Builds dist/ first when a source file is newer (the CLI tests run the built bin).
+    globalSetup: ['test/setup/build.ts'],
     include: ['test/data/**/*.test.ts'],
     testTimeout: 60_000,
     // In-process tests build AWS SDK clients, which warn on Node 20; the CLI opts out itself (test/cli/stderr.test.ts).

@@ -6,12 +6,12 @@
  * directory the user named, and `tokor init --gateway openai && tokor eval`
  * (#11.10, #11.12, #12.4, #12.5, #12.7, #12.16). Needs `npm run build`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { ROOT, startCli } from '../helpers/cli.js';
 import { chatOk, startOpenAIServer, type ChatReply, type OpenAIServer } from '../helpers/openai-server.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -19,18 +19,7 @@ let dir: string;
 let openai: OpenAIServer;
 
 function start(args: string[], opts: { cwd?: string; env?: Record<string, string>; prefix?: string[] } = {}) {
-  const [cmd, ...pre] = opts.prefix ?? [process.execPath];
-  const child = spawn(cmd!, [...pre, ...(opts.prefix ? [process.execPath] : []), BIN, ...args], {
-    cwd: opts.cwd ?? dir,
-    env: { PATH: process.env.PATH ?? '', HOME: dir, NO_COLOR: '1', CI: '1', ...opts.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
-  return { child, done, stderr: () => stderr };
+  return startCli(args, { cwd: opts.cwd ?? dir, env: { HOME: dir, ...opts.env }, clean: true, prefix: opts.prefix });
 }
 const tokor = (args: string[], opts: Parameters<typeof start>[1] = {}) => start(args, opts).done;
 

@@ -5,12 +5,11 @@
  * honoured by item calls and the llm judge alike (#12.14), and an endpoint
  * URL's query kept (#12.16). Needs `npm run build`.
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, ROOT } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 import { chatError, chatOk, startOpenAIServer, type OpenAIServer } from '../helpers/openai-server.js';
 import { awsError, converseOk, startBedrockServer, type BedrockServer } from '../helpers/bedrock-server.js';
 import { EXAMPLE_KEY_ID, TEST_CREDS } from '../helpers/fake-aws.js';
@@ -20,28 +19,8 @@ let openai: OpenAIServer;
 let bedrock: BedrockServer;
 
 /** The CLI with a clean environment: no AWS or OpenAI settings leak in from the developer's shell. */
-function tokor(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: dir,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        NO_COLOR: '1',
-        CI: '1',
-        AWS_CONFIG_FILE: path.join(dir, 'no-aws-config'),
-        AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'no-aws-credentials'),
-        AWS_EC2_METADATA_DISABLED: 'true',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function tokor(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { cwd: dir, env, clean: true });
 }
 
 const results = (file: string) =>

@@ -3,31 +3,19 @@
  * their recordings, exit codes, the JSON contract, and a live ad-hoc tier on an
  * OpenAI-compatible local endpoint. Needs `npm run build` (dist/).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
 import { chatOk, startOpenAIServer, type OpenAIServer } from '../helpers/openai-server.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const bin = path.join(repo, 'bin', 'tokor.js');
 let dir: string;
 
-function tokor(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: dir,
-      env: { PATH: process.env.PATH, NO_COLOR: '1', CI: '1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function tokor(args: string[], env: Record<string, string> = {}) {
+  return runCli(args, { cwd: dir, env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env }, clean: true });
 }
 
 /** Items per bundled dataset, counted from the files themselves. */

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { labelOutcome, labelFor, labelTraffic, type LabelLine } from '../../src/eval/label.js';
 import { readLabels as readLabelsFile } from '../../src/artifacts/labels.js';
+import { runCli } from '../helpers/cli.js';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
 import { awsError, converseOk, startBedrockServer, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';
 import { TEST_CREDS } from '../helpers/fake-aws.js';
@@ -127,21 +128,9 @@ describe('labelTraffic', () => {
 
 describe('tokor label (built CLI)', () => {
   it('writes the labels file, counts skipped records on stderr, exits 0', async () => {
-    const { spawn } = await import('node:child_process');
-    const { fileURLToPath } = await import('node:url');
-    const repo = fileURLToPath(new URL('../../', import.meta.url));
     const out = path.join(dir, 'cli-labels.jsonl');
     const args = ['label', path.join(dir, 'traffic.jsonl'), '--out', out, '--grader', 'normalized-exact', '--provider', 'bedrock', '--endpoint-url', server.url, '--region', 'us-east-1', '--no-cache'];
-    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [path.join(repo, 'bin', 'tokor.js'), ...args], {
-        cwd: dir,
-        env: { PATH: process.env.PATH, CI: '1', NO_COLOR: '1', ...TEST_CREDS, AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (code) => resolve({ code, stderr }));
-    });
+    const r = await runCli(args, { cwd: dir, clean: true, env: { ...TEST_CREDS, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('1 record(s) without a prompt body skipped');
     expect(r.stderr).toContain('3 request(s) labeled (easy 1, moderate 1, hard 1)');

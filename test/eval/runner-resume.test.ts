@@ -4,18 +4,17 @@
  * The server's log proves no item is answered twice and none is lost; the
  * results file stays valid JSONL. Needs `npm run build` (dist/).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCli } from '../helpers/cli.js';
 import { converseOk, startBedrockServer, type BedrockServer, type Reply } from '../helpers/bedrock-server.js';
 import { waitFor } from '../helpers/wait.js';
 import { TEST_KEY_ID } from '../helpers/fake-aws.js';
 
 const repo = fileURLToPath(new URL('../../', import.meta.url));
-const bin = path.join(repo, 'bin', 'tokor.js');
 const N = 40;
 
 let server: BedrockServer;
@@ -29,27 +28,13 @@ beforeAll(async () => {
 });
 afterAll(() => server?.close());
 
-function runCli(args: string[]): { child: ChildProcess; stderr: () => string; stdout: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [bin, ...args], {
+function runCli(args: string[]) {
+  const run = startCli(args, {
     cwd: dir,
-    env: {
-      PATH: process.env.PATH,
-      NO_COLOR: '1',
-      CI: '1',
-      AWS_ACCESS_KEY_ID: TEST_KEY_ID,
-      AWS_SECRET_ACCESS_KEY: 'tokor-test-secret',
-      AWS_REGION: 'us-east-1',
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    clean: true,
+    env: { AWS_ACCESS_KEY_ID: TEST_KEY_ID, AWS_SECRET_ACCESS_KEY: 'tokor-test-secret', AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
   });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-  const exit = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
-  return { child, stderr: () => err, stdout: () => out, exit };
+  return { child: run.child, stderr: run.stderr, stdout: run.stdout, exit: run.done.then((r) => r.code) };
 }
 
 /** Answers the first `k` requests, then holds every later one until release() is called. */
