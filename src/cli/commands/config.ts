@@ -15,16 +15,15 @@ export function defineConfig(program: Command, done: Done): void {
     .addHelpText('after', '\nExamples:\n  $ tokor config check\n  $ tokor config check policies/prod.tokor.config.yaml')
     .exitOverride()
     .action(async (file: string | undefined) => {
-      const { checkConfigFile } = await import('../../config/check.js');
-      const { describeConfig } = await import('../../config/schema.js');
+      const { checkConfig } = await import('../../app/config.js');
       const { note, emit } = await import('../output.js');
-      const checked = await checkConfigFile(file);
-      if (!checked.config) {
+      const checked = await checkConfig(file);
+      if (!checked.ok) {
         for (const p of checked.problems) note(`tokor: ${p.where}: ${p.keyPath}: ${p.message}`);
-        done('unusable-input');
-        return;
+        return done('unusable-input');
       }
-      await emit(`${checked.file}: OK — ${describeConfig(checked.config)}`);
+      await emit(`${checked.file}: OK — ${checked.summary}`);
+      done('ok');
     });
 
   program

@@ -36,23 +36,16 @@ Examples:
   $ tokor prices --catalog my-prices.yaml --format json  # your negotiated rates merged in`,
     )
     .action(async (opts: PricesFlags) => {
-      const [{ openContext }, pricing, { checkOutputs, emit, terminalWidth }, { InputError }] = await Promise.all([
+      const [{ openContext }, { prices }, { renderPrices, renderResolutionAs }, { checkOutputs, emit, terminalWidth }] = await Promise.all([
         import('../../app/context.js'),
-        import('../../pricing/index.js'),
+        import('../../app/prices.js'),
+        import('../../pricing/listPrices.js'),
         import('../output.js'),
-        import('../../errors.js'),
       ]);
       await checkOutputs([{ file: opts.out, flag: '--out' }]);
-      const catalog = await (await openContext({ config: opts.config, catalog: opts.catalog })).catalog();
-      if (opts.model === undefined) {
-        const rows = pricing.listPrices(catalog, { region: opts.region, provider: opts.provider });
-        return emit(pricing.renderPrices(rows, opts.format, { width: terminalWidth() }), opts.out);
-      }
-      const r = pricing.explainResolution(catalog, opts.model, opts.region);
-      if (!r.resolved) {
-        const near = r.nearMatches.length ? `; near matches: ${r.nearMatches.join(', ')}` : '';
-        throw new InputError(`no price for ${opts.model} (canonical key ${r.canonicalKey})${near}${r.hint ? `; ${r.hint}` : ''}`);
-      }
-      await emit(pricing.renderResolutionAs(r, opts.format, { width: terminalWidth() }), opts.out);
+      const result = await prices(await openContext({ config: opts.config, catalog: opts.catalog }), opts);
+      const width = terminalWidth();
+      await emit(result.kind === 'list' ? renderPrices(result.rows, opts.format, { width }) : renderResolutionAs(result.resolution, opts.format, { width }), opts.out);
+      done('ok');
     });
 }
