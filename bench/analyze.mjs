@@ -55,7 +55,7 @@ const baseline = child(`
 
 const run = (workers) =>
   child(`
-  import { runAnalyze } from './dist/analyze/index.js';
+  import { runAnalyze } from './dist/app/analyze.js';
   import { loadCatalog } from './dist/config/catalog.js';
   import { DEFAULT_TIERS } from './dist/config/schema.js';
   const catalog = await loadCatalog();

@@ -266,7 +266,7 @@ let dist;
 async function loadDist() {
   if (!dist) {
     const [{ runAnalyze }, { builtinCatalog }, { DEFAULT_TIERS }] = await Promise.all([
-      import(pathToFileURL(join(ROOT, 'dist/analyze/index.js')).href),
+      import(pathToFileURL(join(ROOT, 'dist/app/analyze.js')).href),
       import(pathToFileURL(join(ROOT, 'dist/pricing/index.js')).href),
       import(pathToFileURL(join(ROOT, 'dist/config/schema.js')).href),
     ]);

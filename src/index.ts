@@ -8,7 +8,8 @@ export { EXIT, TokorError, UsageError, InputError, RuntimeFailure } from './erro
 export { loadConfig, parseConfigText } from './config/load.js';
 export { ConfigSchema, DEFAULT_TIERS, validateConfig, tiersOf, type TokorConfig, type TierConfig } from './config/schema.js';
 
-export { readTraffic, listInputs, parseJsonLine, parseBedrockRecord, parseOpenAIRecord, parseCsvMap, detectFormat } from './ingest/index.js';
+export { readTraffic, listInputs } from './engines/index.js';
+export { parseJsonLine, parseBedrockRecord, parseOpenAIRecord, parseCsvMap, detectFormat } from './ingest/index.js';
 
 export { loadCatalog } from './config/catalog.js';
 export { builtinCatalog, resolvePrice, canonicalModelKey, costOf, priceTokens, moneyToUsd, type Catalog, type ModelPrice, type Money } from './pricing/index.js';
@@ -16,7 +17,7 @@ export { builtinCatalog, resolvePrice, canonicalModelKey, costOf, priceTokens, m
 export { heuristicLabeler } from './classify/heuristic.js';
 export type { Labeler, LabelInput } from './classify/types.js';
 
-export { runAnalyze, type AnalyzeOptions, type AnalyzeReport } from './analyze/index.js';
+export { analyze, runAnalyze, type AnalyzeRequest, type AnalyzeOptions, type AnalyzeReport } from './app/analyze.js';
 export { renderAnalyze } from './report/analyze.js';
 
 export * from './eval/types.js';

@@ -1,5 +1,5 @@
 /** The analyze spinner's text: where it is, how fast, and — when the input size is known — how far and how long to go. Pure. */
-import type { ScanProgress } from '../analyze/index.js';
+import type { ReadProgress as ScanProgress } from '../engines/index.js';
 
 export function formatDuration(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));

@@ -18,7 +18,7 @@ import { CallEngine, errorGroupLines } from './engine.js';
 import { loadConfig } from '../config/load.js';
 import { tiersOf, type ProviderName } from '../config/schema.js';
 import { InputError, UsageError } from '../errors.js';
-import { readTraffic } from '../ingest/index.js';
+import { readTraffic } from '../engines/index.js';
 import { createClient } from '../providers/index.js';
 import type { Difficulty, LogFormat, TrafficRecord } from '../types.js';
 import { DEFAULT_CACHE_DIR, ResponseCache } from './cache.js';

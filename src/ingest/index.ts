@@ -1,6 +1,7 @@
 /**
- * Traffic log readers: Bedrock model-invocation logs, OpenAI-style gateway
- * JSONL and CSV → a stream of TrafficEvents (records or counted skips).
+ * Traffic log parsers: Bedrock model-invocation logs, OpenAI-style gateway
+ * JSONL and CSV → TrafficEvents (records or counted skips). Pure: reading
+ * files, folders and stdin is the engines' job (src/engines/).
  */
 export {
   type InputSource,
@@ -8,12 +9,8 @@ export {
   type InputReadKind,
   type OpenInputHooks,
   type RepeatedInput,
-  listInputs,
-  openInput,
-  inputBytes,
-  readLines,
   readLinesFrom,
-  decompressStream,
+  decompressBytes,
   describeReadFailure,
   overlongReason,
   isLogFileName,
@@ -29,4 +26,3 @@ export { parseBedrockRecord } from './parseBedrockRecord.js';
 export { parseOpenAIRecord } from './parseOpenAIRecord.js';
 export { parseJsonLine, jsonStart, jsonKind, JSON_RECORD_PARSERS, type JsonLineFormat } from './parseJsonLine.js';
 export { parseCsvMap, resolveCsvColumns, csvRowToRecord, readCsvEvents, MAX_RECORD_LINES, type CsvColumnMap, type CsvField, CSV_FIELDS, DEFAULT_COLUMNS, DEFAULT_TAG_COLUMNS } from './csv.js';
-export { readTraffic, FORMAT_READERS, type ReadTrafficOptions } from './readTraffic.js';

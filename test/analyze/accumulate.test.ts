@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addFacts, addFailed, addInvalid, bucketKey, bucketTokens, mergeAccumulators, newAccumulator, reasonKey, structuredKey, type RecordFacts } from '../../src/analyze/accumulate.js';
-import { dedupeKey } from '../../src/analyze/chunk.js';
+import { dedupeKey } from '../../src/engines/inprocess/chunk.js';
 import { newTags } from '../../src/ingest/index.js';
 import { groupValue, roleOf } from '../../src/analyze/facts.js';
 import type { TrafficRecord } from '../../src/types.js';

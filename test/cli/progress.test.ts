@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analyzeProgressText, formatDuration } from '../../src/cli/progress.js';
-import { scanTraffic, type ScanProgress } from '../../src/analyze/scan.js';
+import { scanTraffic, type ScanProgress } from '../../src/engines/inprocess/scan.js';
 
 describe('analyze progress', () => {
   const p = (over: Partial<ScanProgress>): ScanProgress => ({ bytes: 50e6, lines: 10_000, file: 'logs/a.json.gz', inputBytes: 25e6, ...over });

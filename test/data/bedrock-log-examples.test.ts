@@ -5,7 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseBedrockRecord, parseJsonLine, readTraffic } from '../../src/ingest/index.js';
+import { parseBedrockRecord, parseJsonLine } from '../../src/ingest/index.js';
+import { readTraffic } from '../../src/engines/inprocess/index.js';
 import { collect, recordsOf, skipsOf } from '../ingest/helpers.js';
 import { dataset } from './datasets.js';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { RecordError, parseBedrockRecord, parseJsonLine, readTraffic } from '../../src/ingest/index.js';
+import { RecordError, parseBedrockRecord, parseJsonLine } from '../../src/ingest/index.js';
+import { readTraffic } from '../../src/engines/inprocess/index.js';
 import { byRequestId, collect, fixture, recordsOf, skipsOf } from './helpers.js';
 
 // Hand-written twins of the published records' edge cases (the real ones: test/data/bedrock-log-examples.test.ts).

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
-import { MAX_RECORD_LINES, parseCsvMap, readTraffic } from '../../src/ingest/index.js';
+import { MAX_RECORD_LINES, parseCsvMap } from '../../src/ingest/index.js';
+import { readTraffic } from '../../src/engines/inprocess/index.js';
 import { collect, fixture, recordsOf, skipsOf } from './helpers.js';
 
 let dir: string;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTraffic } from '../../src/ingest/index.js';
+import { readTraffic } from '../../src/engines/inprocess/index.js';
 import { collect, recordsOf, repoPath, skipsOf } from './helpers.js';
 
 const SCRIPT = repoPath('scripts/gen-bedrock-logs.mjs');

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { GzipError, decompressStream, gunzipMembers } from '../../src/ingest/index.js';
+import { GzipError, gunzipMembers } from '../../src/ingest/index.js';
+import { decompressStream } from '../../src/engines/inprocess/index.js';
 
 async function* chunks(buf: Buffer, size: number): AsyncGenerator<Buffer> {
   for (let i = 0; i < buf.length; i += size) yield buf.subarray(i, i + size);

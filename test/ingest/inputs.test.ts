@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { InputReadError, decompressStream, isLogFileName, listInputs, openInput, readLines, readLinesFrom } from '../../src/ingest/index.js';
+import { InputReadError, isLogFileName, readLinesFrom } from '../../src/ingest/index.js';
+import { decompressStream, listInputs, openInput, readLines } from '../../src/engines/inprocess/index.js';
 import { collect, fixture } from './helpers.js';
 
 let dir: string;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { RecordError, parseOpenAIRecord, readTraffic } from '../../src/ingest/index.js';
+import { RecordError, parseOpenAIRecord } from '../../src/ingest/index.js';
+import { readTraffic } from '../../src/engines/inprocess/index.js';
 import { byRequestId, collect, fixture, recordsOf, skipsOf } from './helpers.js';
 
 const loc = { file: 'x.jsonl', line: 1 };

@@ -5,7 +5,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
 import type { LogFormat } from '../../src/types.js';
-import { FORMAT_SAMPLE_RECORDS, detectFormat, guessFormat, readTraffic } from '../../src/ingest/index.js';
+import { FORMAT_SAMPLE_RECORDS, detectFormat, guessFormat } from '../../src/ingest/index.js';
+import { readTraffic } from '../../src/engines/inprocess/index.js';
 import { collect, fixture, recordsOf, repoPath, skipsOf } from './helpers.js';
 
 const EDGES = fixture('bedrock-edge-cases.jsonl');

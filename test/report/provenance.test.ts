@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildHeadline, UNPRICED_TOKEN_SHARE_WARN } from '../../src/analyze/report.js';
-import { provenanceOf } from '../../src/analyze/index.js';
+import { provenanceOf } from '../../src/app/analyze.js';
 import { BUNDLED_DATASET_IDS, isSampleResult, SAMPLE_LOGS_WHAT } from '../../src/types.js';
 import { moneyAxis, tickStep } from '../../src/report/html/charts.js';
 import { fmtThreshold } from '../../src/report/html/headline.js';

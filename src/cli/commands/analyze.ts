@@ -1,7 +1,8 @@
 import type { Done } from '../exit.js';
 import { Command, Option } from 'commander';
 import { LOG_FORMATS } from '../../types.js';
-import { list, nonNegativeInt, positiveInt, fraction } from '../flags.js';
+import { list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
+import { InputError } from '../../errors.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 
@@ -40,9 +41,59 @@ Examples:
   $ tokor analyze logs/ --labels labels.jsonl --format json --out analyze.json
   $ tokor analyze logs/ --cost-explorer ce.json     # reconcile with the Cost Explorer bill`,
     )
-    .action(async (paths: string[], opts: AnalyzeFlags) => {
-      const { analyzeCommand } = await import('./analyzeAction.js');
-      done(await analyzeCommand(paths, opts));
+    .action(async (paths: string[], flags: AnalyzeFlags) => {
+      const [{ openContext }, { analyze }, { renderAnalyze }, { parseCsvMap }, { emit, note, startProgress, terminalWidth }, { trapInterrupt }, { analyzeProgressText }] = await Promise.all([
+        import('../../app/context.js'),
+        import('../../app/analyze.js'),
+        import('../../report/analyze.js'),
+        import('../../ingest/index.js'),
+        import('../output.js'),
+        import('../interrupt.js'),
+        import('../progress.js'),
+      ]);
+      const ctx = await openContext({ config: flags.config, catalog: flags.catalog });
+      const progress = await startProgress('reading logs…', flags.format);
+      // Ctrl-C stops reading; the scan throws Interrupted (exit 130). A second Ctrl-C exits at once.
+      const interrupt = trapInterrupt({ stopping: 'stopping: no more reading', say: (line) => progress.note(line) });
+      const started = Date.now();
+      let run;
+      try {
+        run = await analyze(
+          ctx,
+          {
+            paths,
+            logFormat: flags.logFormat,
+            csvMap: flags.map ? parseCsvMap(flags.map) : undefined,
+            tiers: flags.tiers ? parseTiersFlag(flags.tiers) : undefined,
+            labels: flags.labels,
+            classifier: flags.classifier,
+            groupBy: flags.groupBy,
+            sample: flags.sample ? { size: flags.sample, seed: flags.seed } : undefined,
+            confidence: flags.confidence,
+            strict: flags.strict,
+            skipped: flags.skipped,
+            workers: flags.workers,
+          },
+          { signal: interrupt.signal, onProgress: (p) => progress.update(analyzeProgressText(p, Date.now() - started)), onNote: note },
+        );
+      } finally {
+        progress.stop();
+        interrupt.dispose();
+      }
+      const { report } = run;
+      if (flags.costExplorer) {
+        const { attachReconciliation } = await import('./analyzeCosts.js');
+        await attachReconciliation(report, flags);
+      }
+      if (flags.format === 'html') {
+        const { renderAnalyzeHtml } = await import('../../report/html/index.js');
+        await emit(await renderAnalyzeHtml(report), flags.out);
+      } else {
+        await emit(renderAnalyze(report, flags.format, { width: terminalWidth() }), flags.out);
+      }
+      if (report.records.invalid && flags.format !== 'json') note(`tokor: skipped ${report.records.invalid} invalid record(s); see the report for reasons`);
+      if (run.unusable) throw new InputError(run.unusable, run.where);
+      done('ok');
     });
 }
 

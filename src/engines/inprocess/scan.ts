@@ -1,6 +1,6 @@
 /**
- * Reads traffic logs into an Accumulator. JSON-lines files are cut into
- * ~1 MB blocks of whole lines (in linear time, lines over the line limit
+ * The in-process engine's scan: traffic logs → an Accumulator. The one reader
+ * (readInput.ts) cuts JSON-lines files into ~1 MB blocks of whole lines (in linear time, lines over the line limit
  * skipped unread) and handed to worker threads (one per core); small inputs,
  * CSV, --strict and sources run under vitest stay in-process, through the
  * very same chunk code. Whatever the mode, de-duplication keeps the first
@@ -11,25 +11,16 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import {
-  InputReadError,
-  LineChunker,
-  MAX_LINE_BYTES,
-  describeReadFailure,
-  guessFormat,
-  inputBytes,
-  listInputs,
-  overlongReason,
-  readCsvEvents,
-  readLinesFrom,
-  type CsvColumnMap,
-  type InputSource,
-  type LineBlock,
-  type RepeatedInput,
-} from '../ingest/index.js';
-import { InputError, Interrupted, RuntimeFailure } from '../errors.js';
-import type { Difficulty, LogFormat } from '../types.js';
-import { addFileIssue, mergeAccumulators, newAccumulator, type Accumulator, type FileIssue } from './accumulate.js';
+import { MAX_LINE_BYTES, describeReadFailure, overlongReason, type InputSource, type RepeatedInput } from '../../ingest/index.js';
+import { InputError, RuntimeFailure } from '../../errors.js';
+import type { Difficulty, LogFormat } from '../../types.js';
+import type { RouterModel } from '../../artifacts/router.js';
+import { addFileIssue, mergeAccumulators, newAccumulator, type Accumulator, type FileIssue } from '../../analyze/accumulate.js';
+import { BottomK } from '../../analyze/sample.js';
+import { labelerFor } from '../../analyze/labelerFor.js';
+import { listInputs } from './inputs.js';
+import { interrupted, readInput, type ReadProgress } from './readInput.js';
+import type { ScanRequest, ScanResult } from '../types.js';
 import {
   accumulateSample,
   addRecord,
@@ -43,51 +34,14 @@ import {
   type SampledItem,
   type SkipEntry,
 } from './chunk.js';
-import { BottomK } from './sample.js';
-import { labelerFor } from './labelerFor.js';
 
-export interface ScanOptions {
-  paths: string[];
-  format?: LogFormat;
-  csvMap?: CsvColumnMap;
-  strict?: boolean;
-  groupBy: string[];
-  measured?: Map<string, Difficulty>;
-  classifierFile?: string;
-  sample?: { size: number; seed: number };
-  /** Worker threads; default: one per core when the input is large, 0 = in-process. */
-  workers?: number;
-  onProgress?: (p: ScanProgress) => void;
-  /** Receives every skipped line (invalid, duplicate, file-level break) in input order: `--skipped`. */
-  onSkip?: (s: SkipEntry) => void;
-  /** Lines longer than this many bytes are skipped unread (default MAX_LINE_BYTES). */
-  maxLineBytes?: number;
-  /** Stops reading (Ctrl-C): the scan throws Interrupted at the next chunk. */
-  signal?: AbortSignal;
-}
-
-export interface ScanProgress {
-  /** Decompressed bytes read. */
-  bytes: number;
-  lines: number;
-  file: string;
-  /** Bytes read from the inputs as stored (compressed when gzip). */
-  inputBytes: number;
-  /** The inputs' total size as stored, when known (not for stdin): progress = inputBytes / totalBytes. */
-  totalBytes?: number;
-}
-
-export interface ScanResult {
-  acc: Accumulator;
-  files: string[];
-  formats: Partial<Record<LogFormat, number>>;
-  bytesRead: number;
-  sample?: { size: number; of: number; seed: number };
-}
+export type ScanOptions = ScanRequest;
+export type ScanProgress = ReadProgress;
+export type { ScanResult };
 
 export interface WorkerInit {
   groupBy: string[];
-  classifierFile?: string;
+  router?: RouterModel;
   measured?: [string, Difficulty][];
   sampleSize?: number;
   seed?: number;
@@ -104,9 +58,6 @@ export type WorkerReply =
   | { type: 'result'; acc: Accumulator; sample?: { keys: number[]; items: SampledItem[]; seen: number } }
   | { type: 'error'; message: string; stack?: string };
 
-const CHUNK_BYTES = 1 << 20;
-/** The first bytes of a file that its format is detected from (up to FORMAT_SAMPLE_RECORDS records). */
-const SAMPLE_BYTES = 1 << 20;
 /**
  * A small young generation per worker keeps peak RSS flat (each isolate would
  * otherwise grow semi-spaces of tens of MB for JSON.parse garbage that dies
@@ -121,7 +72,7 @@ export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
   const inputs = await listInputs(opts.paths, repeated);
   const ctx: ChunkContext = {
     acc: newAccumulator(opts.groupBy),
-    labeler: await labelerFor(opts.classifierFile),
+    labeler: labelerFor(opts.router),
     groupBy: opts.groupBy,
     measured: opts.measured,
     sample: opts.sample ? new BottomK<SampledItem>(opts.sample.size) : undefined,
@@ -161,103 +112,60 @@ export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
   return { acc, files: inputs.map((i) => i.display), formats, bytesRead: progress.bytes, sample };
 }
 
-async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions, ctx: ChunkContext, sink: BlockSink, progress: ScanProgress): Promise<LogFormat | undefined> {
+async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions, ctx: ChunkContext, sink: BlockSink, progress: ScanProgress): Promise<LogFormat> {
   const maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
-  let garbage: number | undefined;
-  const bytes = inputBytes(input, {
-    onRawBytes: (n) => (progress.inputBytes += n),
-    onTrailingGarbage: (n) => (garbage = n),
-  });
-  let failure: InputReadError | undefined;
-  /** The next decompressed chunk; a break in the input (truncated, corrupt, not gzip) ends it and is kept in `failure`. */
-  const pull = async (): Promise<Buffer | undefined> => {
-    try {
-      // Ctrl-C stops a read that waits for data too (a slow pipe, stdin).
-      const r = await (opts.signal ? orInterrupted(bytes.next(), opts.signal, progress) : bytes.next());
-      if (opts.signal?.aborted) throw interrupted(progress);
-      if (r.done) return undefined;
-      progress.bytes += r.value.length;
+  const pieces = readInput(input, { format: opts.format, csvMap: opts.csvMap, strict: opts.strict, maxLineBytes, signal: opts.signal, progress });
+  for (let r = await pieces.next(); ; r = await pieces.next()) {
+    if (r.done) {
+      opts.onProgress?.(progress);
       return r.value;
-    } catch (e) {
-      if (e instanceof InputReadError && (e.kind === 'truncated' || e.kind === 'corrupt' || e.kind === 'not-gzip')) {
-        failure = e;
-        return undefined;
-      }
-      throw e;
     }
-  };
-  const head: Buffer[] = [];
-  let format = opts.format;
-  let mixed = false;
-  if (format === undefined) {
-    let headBytes = 0;
-    while (headBytes < SAMPLE_BYTES) {
-      const b = await pull();
-      if (b === undefined) break;
-      head.push(b);
-      headBytes += b.length;
-    }
-    const all = Buffer.concat(head);
-    const guess = guessFormat(all.toString('utf8', 0, Math.min(all.length, SAMPLE_BYTES)), input.display);
-    format = guess.format;
-    mixed = guess.mixed;
-    if (mixed) {
-      const v = guess.votes;
-      fileIssue(ctx, sink, {
-        file: input.display,
-        kind: 'mixed-formats',
-        message: `${input.display} mixes Bedrock (${v.bedrock}) and OpenAI-style (${v.openai}) records in its first lines: each line is read in its own format`,
-      });
-    }
-  }
-  const rest = async function* (): AsyncGenerator<Buffer> {
-    yield* head;
-    for (let b = await pull(); b !== undefined; b = await pull()) yield b;
-  };
-  let linesRead: number;
-  if (format === 'csv') {
-    linesRead = await scanCsv(rest(), () => failure === undefined, input.display, fileIndex, opts, ctx, sink, maxLineBytes);
-  } else {
-    const jf: ChunkFormat = mixed ? 'auto' : format;
-    const chunker = new LineChunker(CHUNK_BYTES, maxLineBytes);
-    const blocks: LineBlock[] = [];
-    const handle = async (): Promise<void> => {
-      for (const b of blocks) {
-        if (b.kind === 'overlong') {
-          const reason = overlongReason(b.bytes, maxLineBytes);
-          sink.local(() => (ctx.sample ? sampleInvalid(ctx, input.display, fileIndex, b.line, reason) : skipLine(ctx, input.display, fileIndex, b.line, reason)));
-          continue;
-        }
-        progress.lines += b.lines;
-        await sink.block(input.display, fileIndex, b.startLine, jf, b.bytes);
+    const p = r.value;
+    switch (p.kind) {
+      case 'mixed':
+        fileIssue(ctx, sink, {
+          file: input.display,
+          kind: 'mixed-formats',
+          message: `${input.display} mixes Bedrock (${p.votes.bedrock}) and OpenAI-style (${p.votes.openai}) records in its first lines: each line is read in its own format`,
+        });
+        break;
+      case 'block':
+        await sink.block(input.display, fileIndex, p.startLine, p.format, p.bytes);
         opts.onProgress?.(progress);
+        break;
+      case 'overlong': {
+        const reason = overlongReason(p.bytes, maxLineBytes);
+        sink.local(() => (ctx.sample ? sampleInvalid(ctx, input.display, fileIndex, p.line, reason) : skipLine(ctx, input.display, fileIndex, p.line, reason)));
+        break;
       }
-      blocks.length = 0;
-    };
-    for await (const b of rest()) {
-      chunker.push(b, blocks);
-      await handle();
+      case 'csv':
+        // Records of earlier files decide which of these rows are duplicates: let the workers catch up.
+        await sink.idle();
+        break;
+      case 'event': {
+        // CSV rows are read on this thread.
+        if (opts.signal?.aborted) throw interrupted({ file: input.display, lines: ctx.acc.read });
+        const ev = p.event;
+        if (ev.kind === 'skipped') skipLine(ctx, ev.skipped.source.file, fileIndex, ev.skipped.source.line, ev.skipped.reason);
+        else addRecord(ev.record, ctx);
+        break;
+      }
+      case 'break': {
+        const message = describeReadFailure(p.error, input.display, p.linesRead);
+        if (opts.strict) throw new InputError(message);
+        const kind = p.error.kind === 'not-gzip' ? 'not-gzip' : p.error.kind === 'truncated' ? 'truncated' : 'corrupt';
+        fileIssue(ctx, sink, { file: input.display, kind, ...(kind === 'not-gzip' ? {} : { line: p.linesRead + 1 }), message });
+        break;
+      }
+      case 'garbage':
+        fileIssue(ctx, sink, {
+          file: input.display,
+          kind: 'trailing-garbage',
+          message: `${input.display} has ${p.bytes.toLocaleString('en-US')} byte${p.bytes === 1 ? '' : 's'} of trailing garbage after its gzip data: ignored, as gzip -d does`,
+        });
+        break;
     }
-    if (failure) chunker.endAtBreak(blocks);
-    else chunker.end(blocks);
-    await handle();
-    linesRead = chunker.nextLine - 1;
   }
-  opts.onProgress?.(progress);
-  if (failure) {
-    const message = describeReadFailure(failure, input.display, linesRead);
-    if (opts.strict) throw new InputError(message);
-    const kind = failure.kind === 'not-gzip' ? 'not-gzip' : failure.kind === 'truncated' ? 'truncated' : 'corrupt';
-    fileIssue(ctx, sink, { file: input.display, kind, ...(kind === 'not-gzip' ? {} : { line: linesRead + 1 }), message });
-  }
-  if (garbage !== undefined) {
-    fileIssue(ctx, sink, {
-      file: input.display,
-      kind: 'trailing-garbage',
-      message: `${input.display} has ${garbage.toLocaleString('en-US')} byte${garbage === 1 ? '' : 's'} of trailing garbage after its gzip data: ignored, as gzip -d does`,
-    });
-  }
-  return format;
 }
 
 function fileIssue(ctx: ChunkContext, sink: BlockSink, issue: FileIssue): void {
@@ -265,47 +173,6 @@ function fileIssue(ctx: ChunkContext, sink: BlockSink, issue: FileIssue): void {
     addFileIssue(ctx.acc, issue);
     ctx.onSkip?.({ file: issue.file, line: issue.line ?? 0, kind: 'file', reason: issue.message });
   });
-}
-
-/** Reads a CSV on this thread (its records may span lines); returns the number of physical lines read. */
-async function scanCsv(bytes: AsyncIterable<Buffer>, complete: () => boolean, display: string, fileIndex: number, opts: ScanOptions, ctx: ChunkContext, sink: BlockSink, maxLineBytes: number): Promise<number> {
-  // Records of earlier files decide which of these rows are duplicates: let the workers catch up.
-  await sink.idle();
-  let last = 0;
-  const lines = (async function* () {
-    for await (const l of readLinesFrom(bytes, { maxLineBytes, complete })) {
-      last = l.lineNo;
-      yield l;
-    }
-  })();
-  for await (const ev of readCsvEvents(lines, display, { csvMap: opts.csvMap, strict: opts.strict, maxLineBytes })) {
-    if (opts.signal?.aborted) throw interrupted({ file: display, lines: ctx.acc.read, bytes: 0, inputBytes: 0 });
-    if (ev.kind === 'skipped') skipLine(ctx, ev.skipped.source.file, fileIndex, ev.skipped.source.line, ev.skipped.reason);
-    else addRecord(ev.record, ctx);
-  }
-  return last;
-}
-
-function orInterrupted<T>(p: Promise<T>, signal: AbortSignal, progress: ScanProgress): Promise<T> {
-  if (signal.aborted) return Promise.reject(interrupted(progress));
-  return new Promise<T>((resolve, reject) => {
-    const stop = () => reject(interrupted(progress));
-    signal.addEventListener('abort', stop, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', stop);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', stop);
-        reject(e);
-      },
-    );
-  });
-}
-
-function interrupted(p: ScanProgress): Interrupted {
-  return new Interrupted(`interrupted while reading ${p.file} (after ${p.lines.toLocaleString('en-US')} lines): nothing was written`);
 }
 
 function workerFile(): string | undefined {
@@ -392,7 +259,7 @@ class WorkerPool implements BlockSink {
   ) {
     const init: WorkerInit = {
       groupBy: opts.groupBy,
-      classifierFile: opts.classifierFile,
+      router: opts.router,
       measured: opts.measured ? [...opts.measured] : undefined,
       sampleSize: opts.sample?.size,
       seed: opts.sample?.seed,

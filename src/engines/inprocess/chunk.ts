@@ -9,13 +9,13 @@
  * while the main thread, which sees every chunk's keys in input order, says
  * which are duplicates; so both modes keep the same first occurrence.
  */
-import { parseJsonLine, type JsonLineFormat } from '../ingest/index.js';
-import type { TrafficRecord } from '../types.js';
-import { InputError } from '../errors.js';
-import { addDuplicate, addFacts, addFailed, addInvalid, noteProblems, type Accumulator, type RecordFacts } from './accumulate.js';
-import { recordFacts, type FactsContext } from './facts.js';
-import type { BottomK } from './sample.js';
-import { fmix32, sampleKey, fileHash } from './sample.js';
+import { parseJsonLine, type JsonLineFormat } from '../../ingest/index.js';
+import type { TrafficRecord } from '../../types.js';
+import { InputError } from '../../errors.js';
+import { addDuplicate, addFacts, addFailed, addInvalid, noteProblems, type Accumulator, type RecordFacts } from '../../analyze/accumulate.js';
+import { recordFacts, type FactsContext } from '../../analyze/facts.js';
+import type { BottomK } from '../../analyze/sample.js';
+import { fmix32, sampleKey, fileHash } from '../../analyze/sample.js';
 
 /** One skipped line for `--skipped`: an invalid line, a dropped duplicate, or a file-level break. */
 export interface SkipEntry {

@@ -6,10 +6,10 @@
  * accumulator (and its part of the sample) when asked to finish.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { newAccumulator } from './accumulate.js';
+import { newAccumulator } from '../../analyze/accumulate.js';
+import { BottomK } from '../../analyze/sample.js';
+import { labelerFor } from '../../analyze/labelerFor.js';
 import { applyVerdict, processChunk, type ChunkContext, type DeferredChunk, type SampledItem, type SkipEntry } from './chunk.js';
-import { BottomK } from './sample.js';
-import { labelerFor } from './labelerFor.js';
 import type { WorkerInit, WorkerRequest, WorkerReply } from './scan.js';
 
 const init = workerData as WorkerInit;
@@ -20,7 +20,7 @@ let skips: SkipEntry[] = [];
 
 const ready = (async (): Promise<ChunkContext> => ({
   acc: newAccumulator(init.groupBy),
-  labeler: await labelerFor(init.classifierFile),
+  labeler: labelerFor(init.router),
   groupBy: init.groupBy,
   measured: init.measured ? new Map(init.measured) : undefined,
   sample: init.sampleSize ? new BottomK<SampledItem>(init.sampleSize) : undefined,

@@ -1,0 +1,199 @@
+/**
+ * `tokor analyze` as a function: read the labels and router files, read and
+ * aggregate the traffic through an engine, build the report. Callable from
+ * tests and the programmatic API: no printing, no exit; it returns the report.
+ */
+import path from 'node:path';
+import type { TierConfig } from '../config/schema.js';
+import { InputError } from '../errors.js';
+import type { Catalog } from '../pricing/index.js';
+import { SAMPLE_LOGS_WHAT, type LogFormat, type Provenance } from '../types.js';
+import type { CsvColumnMap } from '../ingest/index.js';
+import { SAMPLE_LOGS } from '../paths.js';
+import { readLabels } from '../artifacts/labels.js';
+import { readRouterModel } from '../artifacts/router.js';
+import { openSkippedFile } from '../artifacts/skipped.js';
+import { checkOutputs } from '../io/outputs.js';
+import { GROUP_DIMENSIONS, UNTAGGED } from '../analyze/facts.js';
+import { buildAnalyzeReport, type AnalyzeReport } from '../analyze/report.js';
+import { DEFAULT_ENGINE, ENGINES, type EngineName, type ReadProgress, type SkipEntry } from '../engines/index.js';
+import type { Context } from './context.js';
+
+/** What `tokor analyze` was asked, flags already parsed. */
+export interface AnalyzeRequest {
+  /** Log files, folders, '-' for stdin; none: the bundled sample. */
+  paths: string[];
+  logFormat?: LogFormat;
+  csvMap?: CsvColumnMap;
+  /** --tiers; the config's ladder otherwise. */
+  tiers?: TierConfig[];
+  /** --labels FILE: measured labels. */
+  labels?: string;
+  /** --classifier FILE: a router model instead of the heuristic labeler. */
+  classifier?: string;
+  /** --group-by; the config's groupBy, else team. */
+  groupBy?: string[];
+  sample?: { size: number; seed: number };
+  confidence?: number;
+  strict?: boolean;
+  /** --skipped FILE: every skipped line. */
+  skipped?: string;
+  workers?: number;
+  /** --out FILE: checked writable before any work. */
+  out?: string;
+  engine?: EngineName;
+}
+
+export interface AnalyzeHooks {
+  onProgress?: (p: ReadProgress) => void;
+  /** A warning for stderr (a --group-by tag no record has). */
+  onNote?: (line: string) => void;
+  /** Stops reading (Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+export interface AnalyzeRun {
+  report: AnalyzeReport;
+  /** The inputs as messages name them. */
+  where: string;
+  /** Why the run is unusable although a report was built (valid requests, none priced): exit 2 after the report. */
+  unusable?: string;
+}
+
+/** `tokor analyze` over a Context: config, catalog and tiers from it. */
+export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeHooks = {}): Promise<AnalyzeRun> {
+  const catalog = await ctx.catalog();
+  const tiers = ctx.tiers(req.tiers);
+  const paths = req.paths.length ? req.paths.map((p) => (p === '-' ? p : ctx.fromCwd(p))) : [SAMPLE_LOGS];
+  await checkOutputs([{ file: req.out, flag: '--out' }]);
+  const skipped = req.skipped ? await openSkippedFile(ctx.fromCwd(req.skipped)) : undefined;
+  const byDefault = req.groupBy === undefined && ctx.config.groupBy === undefined;
+  let report: AnalyzeReport;
+  try {
+    report = await runAnalyze({
+      paths,
+      catalog,
+      tiers,
+      format: req.logFormat,
+      csvMap: req.csvMap,
+      strict: req.strict,
+      groupBy: req.groupBy ?? (ctx.config.groupBy ? [ctx.config.groupBy] : ['team']),
+      // A tag no record has is usually a typo; for the default (team) only say so when the logs have other tags.
+      onUntaggedGroup: (dim, keys) => {
+        if (byDefault && keys.length === 0) return;
+        const seen = keys.length ? `tag keys seen: ${keys.join(', ')}` : 'the records carry no tags (requestMetadata)';
+        hooks.onNote?.(`tokor: warning: --group-by ${dim}: no record has a "${dim}" tag, so every record is ${UNTAGGED}; ${seen}`);
+      },
+      labelsFile: req.labels === undefined ? undefined : ctx.fromCwd(req.labels),
+      classifierFile: req.classifier === undefined ? undefined : ctx.fromCwd(req.classifier),
+      sample: req.sample,
+      workers: req.workers,
+      confidence: req.confidence,
+      signal: hooks.signal,
+      onProgress: hooks.onProgress,
+      onSkip: skipped?.write,
+      engine: req.engine,
+    });
+  } finally {
+    await skipped?.close();
+  }
+  const where = paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
+  const unusable = nothingPriced(report);
+  return { report, where, ...(unusable ? { unusable } : {}) };
+}
+
+/** The lower-level entry (programmatic API, benchmarks): catalog and tiers given, files named. */
+export interface AnalyzeOptions {
+  paths: string[];
+  catalog: Catalog;
+  tiers: TierConfig[];
+  format?: LogFormat;
+  csvMap?: CsvColumnMap;
+  strict?: boolean;
+  groupBy?: string[];
+  labelsFile?: string;
+  classifierFile?: string;
+  sample?: { size: number; seed: number };
+  workers?: number;
+  confidence?: number;
+  onProgress?: (p: ReadProgress) => void;
+  /**
+   * Called for each --group-by tag that no record carries (every record
+   * "(untagged)": often a typo), with the tag keys the records do have.
+   */
+  onUntaggedGroup?: (dim: string, keysSeen: string[]) => void;
+  /** Every skipped line (invalid, duplicate, file-level break), in input order: `--skipped FILE`. */
+  onSkip?: (s: SkipEntry) => void;
+  /** Lines longer than this many bytes are skipped unread (default MAX_LINE_BYTES, 32 MiB). */
+  maxLineBytes?: number;
+  /** Stops reading (Ctrl-C). */
+  signal?: AbortSignal;
+  engine?: EngineName;
+}
+
+export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
+  const measured = opts.labelsFile ? await readLabels(opts.labelsFile) : undefined;
+  const router = opts.classifierFile ? await readRouterModel(opts.classifierFile) : undefined;
+  const groupBy = opts.groupBy ?? [];
+  const engine = ENGINES[opts.engine ?? DEFAULT_ENGINE];
+  const scan = await engine.scan({
+    paths: opts.paths,
+    format: opts.format,
+    csvMap: opts.csvMap,
+    strict: opts.strict,
+    groupBy,
+    measured,
+    router,
+    sample: opts.sample,
+    workers: opts.workers,
+    onProgress: opts.onProgress,
+    onSkip: opts.onSkip,
+    maxLineBytes: opts.maxLineBytes,
+    signal: opts.signal,
+  });
+  const where = opts.paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
+  if (scan.acc.read === 0) {
+    const issue = scan.acc.fileIssues.find((f) => f.kind !== 'repeated-path');
+    throw new InputError(`no records found: ${issue ? issue.message : 'the input is empty'}`, where);
+  }
+  if (scan.acc.valid === 0 && scan.acc.failed === 0) {
+    const ex = scan.acc.invalidExamples[0];
+    throw new InputError(`no usable records: all ${scan.acc.invalid} were invalid${ex ? ` (first: ${ex.file}:${ex.line}: ${ex.reason})` : ''}`, where);
+  }
+  const report = buildAnalyzeReport(scan.acc, {
+    catalog: opts.catalog,
+    tiers: opts.tiers,
+    labeler: opts.classifierFile ? `classifier ${opts.classifierFile}` : 'heuristic',
+    files: scan.files,
+    formats: scan.formats,
+    bytesRead: scan.bytesRead,
+    sample: scan.sample,
+    confidence: opts.confidence,
+    provenance: provenanceOf(scan.files),
+  });
+  for (const dim of groupBy) {
+    if ((GROUP_DIMENSIONS as readonly string[]).includes(dim)) continue;
+    const rows = report.byGroup.filter((g) => g.groupBy === dim);
+    if (rows.length > 0 && rows.every((g) => g.group === UNTAGGED)) opts.onUntaggedGroup?.(dim, [...scan.acc.untaggedTagKeys].sort());
+  }
+  return report;
+}
+
+/** Synthetic when any file read is inside the bundled sample (fixtures/sample). */
+export function provenanceOf(files: readonly string[], sampleDir: string = SAMPLE_LOGS): Provenance {
+  const root = path.resolve(sampleDir) + path.sep;
+  const inside = files.filter((f) => path.resolve(f).startsWith(root)).length;
+  if (inside === 0) return { synthetic: false };
+  const what = SAMPLE_LOGS_WHAT;
+  return { synthetic: true, what: inside === files.length ? what : `${inside} of ${files.length} files are ${what}` };
+}
+
+/** The reason to exit 2 after the report: valid requests, none of them priced (so every figure is $0). */
+export function nothingPriced(report: { records: { valid: number; priced: number }; unpricedModels: { model: string; requests: number }[] }): string | undefined {
+  if (report.records.valid === 0 || report.records.priced > 0) return undefined;
+  const names = report.unpricedModels.slice(0, 3).map((u) => u.model);
+  const more = report.unpricedModels.length > 3 ? ` and ${report.unpricedModels.length - 3} more` : '';
+  return `nothing could be priced: no price for ${names.join(', ')}${more}; add them with --catalog or modelMap in tokor.config.yaml (\`tokor prices --model ID\` shows how an ID resolves)`;
+}
+
+export type { AnalyzeReport } from '../analyze/report.js';

@@ -1,0 +1,19 @@
+/**
+ * Traffic engines by name. Adding one (DuckDB, Athena) = one folder with a
+ * TrafficEngine + one line here; the compiler names every other place.
+ */
+import { inProcessEngine } from './inprocess/index.js';
+import type { EngineName, TrafficEngine } from './types.js';
+
+export const ENGINES = { inprocess: inProcessEngine } as const satisfies Record<EngineName, TrafficEngine>;
+
+export const DEFAULT_ENGINE: EngineName = 'inprocess';
+
+/**
+ * The traffic reader every command shares: paths (files, folders, '-' for
+ * stdin) → TrafficEvents in input order. `tokor label` reads through it.
+ */
+export const readTraffic: TrafficEngine['read'] = (paths, opts) => ENGINES[DEFAULT_ENGINE].read(paths, opts);
+
+export { ENGINE_NAMES, type EngineName, type TrafficEngine, type ScanRequest, type ScanResult, type ReadProgress, type ReadTrafficOptions, type SkipEntry } from './types.js';
+export { listInputs } from './inprocess/index.js';

@@ -1,0 +1,141 @@
+/**
+ * Input discovery and byte/line streams: files as given, directory trees as
+ * exported to S3 (AWSLogs/<account>/BedrockModelInvocationLogs/<region>/YYYY/MM/DD/HH/*.json.gz),
+ * stdin ('-'); gzip detected by magic bytes, whatever the file is called.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, realpath, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { InputError } from '../../errors.js';
+import { fsFailure, fsReason } from '../../io/fsErrors.js';
+import { InputReadError, LOG_EXTENSIONS, STDIN_DISPLAY, decompressBytes, isLogFileName, readLinesFrom, type InputLine, type InputSource, type OpenInputHooks, type RepeatedInput } from '../../ingest/inputs.js';
+
+/**
+ * Resolves paths to input sources: files as given, directories walked
+ * recursively in sorted order (log extensions only; dot-entries skipped),
+ * '-' for stdin. A file reached twice (the same path twice, a tree and a
+ * sub-folder of it, a symlink) is kept once, where it was first reached.
+ * Throws InputError for a missing path or a directory with no logs.
+ */
+export async function listInputs(paths: string[], repeated: RepeatedInput[] = []): Promise<InputSource[]> {
+  const out: InputSource[] = [];
+  const seen = new Map<string, string>();
+  const add = async (src: InputSource): Promise<void> => {
+    let key = src.path;
+    if (key !== '-') {
+      try {
+        key = await realpath(src.path);
+      } catch {
+        /* unreadable: reported when read */
+      }
+    }
+    const first = seen.get(key);
+    if (first !== undefined) {
+      repeated.push({ file: src.display, sameAs: first });
+      return;
+    }
+    seen.set(key, src.display);
+    out.push(src);
+  };
+  for (const p of paths) {
+    if (p === '-') {
+      await add({ path: '-', display: STDIN_DISPLAY });
+      continue;
+    }
+    let st;
+    try {
+      st = await stat(p);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw code === 'ENOENT' ? new InputError('no such file or directory', p) : fsFailure(e, p, 'read');
+    }
+    if (st.isDirectory()) {
+      const found: InputSource[] = [];
+      await walk(p, found, new Set());
+      if (found.length === 0) {
+        throw new InputError(`directory has no log files (${LOG_EXTENSIONS.map((e) => `*${e}`).join(', ')}, optionally .gz)`, p);
+      }
+      for (const f of found) await add(f);
+    } else {
+      await add({ path: p, display: p, size: st.size });
+    }
+  }
+  return out;
+}
+
+async function walk(dir: string, out: InputSource[], seen: Set<string>): Promise<void> {
+  const real = await realpath(dir);
+  if (seen.has(real)) return; // symlink loop
+  seen.add(real);
+  const entries = await readdir(dir, { withFileTypes: true });
+  const names = entries.map((e) => e.name).filter((n) => !n.startsWith('.'));
+  names.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  for (const name of names) {
+    const full = join(dir, name);
+    let st;
+    try {
+      st = await stat(full);
+    } catch {
+      continue; // dangling symlink
+    }
+    if (st.isDirectory()) await walk(full, out, seen);
+    else if (st.isFile() && isLogFileName(name)) out.push({ path: full, display: full, size: st.size });
+  }
+}
+
+/**
+ * Decompressed bytes of an input, as an async iterable of Buffers; gzip is
+ * detected by its magic bytes. Read errors, a truncated or corrupt gzip, and
+ * a file named `.gz` that is not gzip surface as InputReadError naming it
+ * (after every byte before the break was delivered).
+ */
+export function inputBytes(src: InputSource, hooks: OpenInputHooks = {}): AsyncGenerator<Buffer> {
+  const raw: NodeJS.ReadableStream = src.path === '-' ? process.stdin : createReadStream(src.path, { highWaterMark: 256 * 1024 });
+  return decompressed(raw, src.display, src.path !== '-' && /\.gz$/i.test(src.path), hooks);
+}
+
+/** The same as a byte stream. */
+export function openInput(src: InputSource, hooks: OpenInputHooks = {}): NodeJS.ReadableStream {
+  return Readable.from(inputBytes(src, hooks), { objectMode: false });
+}
+
+/** Wraps a byte stream: gunzips it when it starts with the gzip magic bytes (1f 8b). */
+export function decompressStream(raw: NodeJS.ReadableStream, display: string, hooks: OpenInputHooks = {}): NodeJS.ReadableStream {
+  return Readable.from(decompressed(raw, display, false, hooks), { objectMode: false });
+}
+
+function readFailure(e: unknown, display: string): InputReadError {
+  if (e instanceof InputReadError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === 'ENOENT') return new InputReadError('no such file or directory', display, { cause: e, kind: 'missing' });
+  const reason = err.code === 'EISDIR' ? 'is a directory' : `cannot read (${fsReason(e)})`;
+  return new InputReadError(reason, display, { cause: e });
+}
+
+async function* decompressed(raw: NodeJS.ReadableStream, display: string, gzName: boolean, hooks: OpenInputHooks): AsyncGenerator<Buffer> {
+  const it = (raw as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+  const source = async function* (): AsyncGenerator<Buffer> {
+    try {
+      for (let r = await it.next(); !r.done; r = await it.next()) {
+        const b = typeof r.value === 'string' ? Buffer.from(r.value) : r.value;
+        hooks.onRawBytes?.(b.length);
+        yield b;
+      }
+    } catch (e) {
+      throw readFailure(e, display);
+    }
+  };
+  try {
+    yield* decompressBytes(source(), display, gzName, hooks);
+  } finally {
+    // Closes the file when the consumer stops early.
+    await it.return?.();
+  }
+}
+
+/** Lines of an input (decompressed), 1-based numbers; handles \r\n; strips a leading BOM; skips nothing. */
+export async function* readLines(src: InputSource, opts: { maxLineBytes?: number } & OpenInputHooks = {}): AsyncGenerator<InputLine> {
+  yield* readLinesFrom(inputBytes(src, opts), opts);
+}
+

@@ -1,0 +1,193 @@
+/**
+ * The one traffic reader: one input (file or stdin) → the pieces of it, in
+ * input order. Every command that reads traffic goes through here — analyze
+ * (scan.ts, which hands JSON-lines blocks to worker threads) and label
+ * (readTraffic.ts, which parses them into TrafficEvents) — so format
+ * detection, gzip, line limits and read failures are decided once.
+ *
+ * JSON-lines text comes out as blocks of whole lines (about `blockBytes`;
+ * lines over the line limit as `overlong`, never held whole); CSV, whose
+ * records may span lines, comes out parsed, as TrafficEvents. A break in the
+ * input (truncated or corrupt gzip, a .gz that is not gzip) ends the file's
+ * pieces with a `break`; any other read error is thrown.
+ */
+import {
+  InputReadError,
+  LineChunker,
+  MAX_LINE_BYTES,
+  guessFormat,
+  readCsvEvents,
+  readLinesFrom,
+  type CsvColumnMap,
+  type InputSource,
+  type JsonLineFormat,
+} from '../../ingest/index.js';
+import { Interrupted } from '../../errors.js';
+import type { LogFormat, TrafficEvent } from '../../types.js';
+import { inputBytes } from './inputs.js';
+
+/** A JSON-lines file's format, or 'auto' when its first lines mix formats (each line is then read in its own). */
+export type BlockFormat = JsonLineFormat | 'auto';
+
+export type InputPiece =
+  /** The file's first lines mix Bedrock and OpenAI-style records (votes of each). */
+  | { kind: 'mixed'; votes: Record<JsonLineFormat, number> }
+  /** Whole JSON lines; `startLine` is the 1-based number of the first, `lines` how many. */
+  | { kind: 'block'; startLine: number; lines: number; bytes: Buffer; format: BlockFormat }
+  /** A JSON line longer than the line limit: skipped unread. */
+  | { kind: 'overlong'; line: number; bytes: number }
+  /** Comes once before a CSV file's rows (its records may depend on everything read before). */
+  | { kind: 'csv' }
+  /** A CSV row: a record, or a skipped row with its reason. */
+  | { kind: 'event'; event: TrafficEvent }
+  /** The input broke off (truncated, corrupt, not gzip) after `linesRead` whole lines. */
+  | { kind: 'break'; error: InputReadError; linesRead: number }
+  /** Bytes after the last gzip member that are not gzip: ignored, as gzip -d does. */
+  | { kind: 'garbage'; bytes: number };
+
+/** Where reading is; the reader updates it as it goes (what progress bars show). */
+export interface ReadProgress {
+  /** Decompressed bytes read. */
+  bytes: number;
+  /** JSON lines handed out in blocks. */
+  lines: number;
+  file: string;
+  /** Bytes read from the inputs as stored (compressed when gzip). */
+  inputBytes: number;
+  /** The inputs' total size as stored, when known (not for stdin): progress = inputBytes / totalBytes. */
+  totalBytes?: number;
+}
+
+export interface ReadInputOptions {
+  /** Forces the format (`--log-format`); detected from the first bytes otherwise. */
+  format?: LogFormat;
+  csvMap?: CsvColumnMap;
+  strict?: boolean;
+  /** Lines longer than this many bytes are skipped unread (default MAX_LINE_BYTES, 32 MiB). */
+  maxLineBytes?: number;
+  /** JSON-lines blocks hold about this many bytes of whole lines (default 1 MiB). */
+  blockBytes?: number;
+  /** Stops reading (Ctrl-C): the reader throws Interrupted, also while it waits for data. */
+  signal?: AbortSignal;
+  progress?: ReadProgress;
+}
+
+/** The first bytes of a file that its format is detected from (up to FORMAT_SAMPLE_RECORDS records). */
+const SAMPLE_BYTES = 1 << 20;
+const BLOCK_BYTES = 1 << 20;
+
+/** The pieces of one input, in order; returns the format it was read in. */
+export async function* readInput(input: InputSource, opts: ReadInputOptions = {}): AsyncGenerator<InputPiece, LogFormat> {
+  const progress = opts.progress ?? { bytes: 0, lines: 0, file: input.display, inputBytes: 0 };
+  const maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
+  const signal = opts.signal;
+  let garbage: number | undefined;
+  const bytes = inputBytes(input, {
+    onRawBytes: (n) => (progress.inputBytes += n),
+    onTrailingGarbage: (n) => (garbage = n),
+  });
+  let failure: InputReadError | undefined;
+  /** The next decompressed chunk; a break in the input ends it and is kept in `failure`. */
+  const pull = async (): Promise<Buffer | undefined> => {
+    try {
+      const r = await (signal ? orInterrupted(bytes.next(), signal, progress) : bytes.next());
+      if (signal?.aborted) throw interrupted(progress);
+      if (r.done) return undefined;
+      progress.bytes += r.value.length;
+      return r.value;
+    } catch (e) {
+      if (e instanceof InputReadError && (e.kind === 'truncated' || e.kind === 'corrupt' || e.kind === 'not-gzip')) {
+        failure = e;
+        return undefined;
+      }
+      throw e;
+    }
+  };
+  try {
+    const head: Buffer[] = [];
+    let format = opts.format;
+    let mixed = false;
+    if (format === undefined) {
+      let headBytes = 0;
+      while (headBytes < SAMPLE_BYTES) {
+        const b = await pull();
+        if (b === undefined) break;
+        head.push(b);
+        headBytes += b.length;
+      }
+      const all = Buffer.concat(head);
+      const guess = guessFormat(all.toString('utf8', 0, Math.min(all.length, SAMPLE_BYTES)), input.display);
+      format = guess.format;
+      mixed = guess.mixed;
+      if (mixed) yield { kind: 'mixed', votes: guess.votes };
+    }
+    const rest = async function* (): AsyncGenerator<Buffer> {
+      yield* head;
+      for (let b = await pull(); b !== undefined; b = await pull()) yield b;
+    };
+    let linesRead: number;
+    if (format === 'csv') {
+      yield { kind: 'csv' };
+      let last = 0;
+      const lines = (async function* () {
+        for await (const l of readLinesFrom(rest(), { maxLineBytes, complete: () => failure === undefined })) {
+          last = l.lineNo;
+          yield l;
+        }
+      })();
+      for await (const event of readCsvEvents(lines, input.display, { csvMap: opts.csvMap, strict: opts.strict, maxLineBytes })) yield { kind: 'event', event };
+      linesRead = last;
+    } else {
+      const blockFormat: BlockFormat = mixed ? 'auto' : format;
+      const chunker = new LineChunker(opts.blockBytes ?? BLOCK_BYTES, maxLineBytes);
+      const blocks: import('../../ingest/index.js').LineBlock[] = [];
+      const drain = function* (): Generator<InputPiece> {
+        for (const b of blocks) {
+          if (b.kind === 'overlong') yield { kind: 'overlong', line: b.line, bytes: b.bytes };
+          else {
+            progress.lines += b.lines;
+            yield { kind: 'block', startLine: b.startLine, lines: b.lines, bytes: b.bytes, format: blockFormat };
+          }
+        }
+        blocks.length = 0;
+      };
+      for await (const b of rest()) {
+        chunker.push(b, blocks);
+        yield* drain();
+      }
+      if (failure) chunker.endAtBreak(blocks);
+      else chunker.end(blocks);
+      yield* drain();
+      linesRead = chunker.nextLine - 1;
+    }
+    if (failure) yield { kind: 'break', error: failure, linesRead };
+    if (garbage !== undefined) yield { kind: 'garbage', bytes: garbage };
+    return format;
+  } finally {
+    // Closes the file when the consumer stops early (not awaited: after Ctrl-C a read may still wait on stdin).
+    bytes.return(undefined).catch(() => undefined);
+  }
+}
+
+/** Ctrl-C while reading: what was read is not reported. */
+export function interrupted(p: { file: string; lines: number }): Interrupted {
+  return new Interrupted(`interrupted while reading ${p.file} (after ${p.lines.toLocaleString('en-US')} lines): nothing was written`);
+}
+
+function orInterrupted<T>(p: Promise<T>, signal: AbortSignal, progress: ReadProgress): Promise<T> {
+  if (signal.aborted) return Promise.reject(interrupted(progress));
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(interrupted(progress));
+    signal.addEventListener('abort', stop, { once: true });
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', stop);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', stop);
+        reject(e);
+      },
+    );
+  });
+}

@@ -1,0 +1,59 @@
+/**
+ * A traffic engine: where the traffic is read and aggregated. The in-process
+ * engine reads files, folders and stdin on this machine (worker threads for
+ * large inputs); engines that push the same aggregation down to where the
+ * data lives (DuckDB, Athena) implement the same interface.
+ */
+import type { Accumulator } from '../analyze/accumulate.js';
+import type { RouterModel } from '../artifacts/router.js';
+import type { CsvColumnMap } from '../ingest/index.js';
+import type { Difficulty, LogFormat, TrafficEvent } from '../types.js';
+import type { SkipEntry } from './inprocess/chunk.js';
+import type { ReadProgress } from './inprocess/readInput.js';
+import type { ReadTrafficOptions } from './inprocess/readTraffic.js';
+
+export const ENGINE_NAMES = ['inprocess'] as const;
+export type EngineName = (typeof ENGINE_NAMES)[number];
+
+/** What analyze asks an engine for. */
+export interface ScanRequest {
+  paths: string[];
+  format?: LogFormat;
+  csvMap?: CsvColumnMap;
+  strict?: boolean;
+  groupBy: string[];
+  /** Measured labels by request ID (--labels). */
+  measured?: Map<string, Difficulty>;
+  /** A router model (--classifier); the heuristic labeler without one. */
+  router?: RouterModel;
+  /** --sample: a seeded uniform sample of this many records. */
+  sample?: { size: number; seed: number };
+  /** Worker threads; default: one per core when the input is large, 0 = none. */
+  workers?: number;
+  onProgress?: (p: ReadProgress) => void;
+  /** Every skipped line (invalid, duplicate, file-level break), in input order: `--skipped`. */
+  onSkip?: (s: SkipEntry) => void;
+  /** Lines longer than this many bytes are skipped unread. */
+  maxLineBytes?: number;
+  /** Stops reading (Ctrl-C): the scan throws Interrupted. */
+  signal?: AbortSignal;
+}
+
+/** The traffic aggregated for analyze's report. */
+export interface ScanResult {
+  acc: Accumulator;
+  files: string[];
+  formats: Partial<Record<LogFormat, number>>;
+  bytesRead: number;
+  sample?: { size: number; of: number; seed: number };
+}
+
+export interface TrafficEngine {
+  readonly name: EngineName;
+  /** Reads and aggregates the traffic (tokor analyze). */
+  scan(request: ScanRequest): Promise<ScanResult>;
+  /** The traffic as records and skips, in input order (tokor label). */
+  read(paths: string[], opts?: ReadTrafficOptions): AsyncIterable<TrafficEvent>;
+}
+
+export type { ReadProgress, ReadTrafficOptions, SkipEntry };
