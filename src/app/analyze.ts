@@ -193,7 +193,7 @@ export function nothingPriced(report: { records: { valid: number; priced: number
   if (report.records.valid === 0 || report.records.priced > 0) return undefined;
   const names = report.unpricedModels.slice(0, 3).map((u) => u.model);
   const more = report.unpricedModels.length > 3 ? ` and ${report.unpricedModels.length - 3} more` : '';
-  return `nothing could be priced: no price for ${names.join(', ')}${more}; add them with --catalog or modelMap in tokor.config.yaml (\`tokor prices --model ID\` shows how an ID resolves)`;
+  return `nothing could be priced: no price for ${names.join(', ')}${more}; add them with --catalog FILE or modelMap in tokor.config.yaml (\`tokor prices --model ID\` shows how an ID resolves)`;
 }
 
 export type { AnalyzeReport } from '../analyze/report.js';
