@@ -68,12 +68,13 @@ async function main() {
   const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
   const endpoint = `http://127.0.0.1:${port}`;
 
-  const [{ BedrockClient, converseInput }, { runItems, makePricer }, { gradeCaseNow }, pricing, { ResultsWriter }, { ConverseCommand }] = await Promise.all([
+  const [{ BedrockClient, converseInput }, { runItems }, { makePricer }, { gradeCaseNow }, pricing, { ResultsWriter }, { ConverseCommand }] = await Promise.all([
     imp('providers/bedrock.js'),
-    imp('eval/runner.js'),
+    imp('eval/runItems.js'),
+    imp('eval/pricer.js'),
     imp('eval/graders/index.js'),
     imp('pricing/index.js'),
-    imp('eval/results.js'),
+    imp('artifacts/results.js'),
     import('@aws-sdk/client-bedrock-runtime'),
   ]);
   const model = 'us.amazon.nova-lite-v1:0';

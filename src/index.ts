@@ -21,7 +21,7 @@ export { analyze, runAnalyze, type AnalyzeRequest, type AnalyzeOptions, type Ana
 export { renderAnalyze } from './report/analyze.js';
 
 export * from './eval/types.js';
-export { loadDataset, bundledDatasets } from './eval/dataset.js';
+export { loadDataset, bundledDatasets } from './io/goldenDatasets.js';
 export { gradeCase, GRADER_NAMES } from './eval/graders/index.js';
 
 export { wilson, wilsonLower } from './stats/interval.js';

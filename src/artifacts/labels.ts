@@ -5,10 +5,14 @@
  * the request ID and the label (schemaVersion may then be left out). Aliases
  * `request_id`/`id` and `difficulty` are read as `requestId` and `label`.
  */
+import { closeSync, openSync, writeSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
 import { InputError, at } from '../errors.js';
 import { DIFFICULTIES, type Difficulty } from '../types.js';
+import { fsCode, fsFailure } from '../io/fsErrors.js';
+import { writeOutput } from '../io/outputs.js';
 import { checkArtifact, jsonLines, parseJsonLine, readArtifactText, type ArtifactSpec } from './read.js';
 import { unitInterval, usdAmount } from './results.js';
 
@@ -34,9 +38,14 @@ export const LabelLineSchema = z.looseObject({
   servedBy: z.string().optional(),
   /** file:line of the record in the traffic log. */
   source: z.string().optional(),
+  /** The task cluster the request was sampled from (`tokor label --sample/--budget`): its template signature. */
+  cluster: z.string({ error: 'expected the cluster signature (a string)' }).optional(),
+  /** Sampling weight: the cluster's requests ÷ its sample size (how many requests this label stands for). */
+  weight: z.number({ error: 'expected a sampling weight (a number ≥ 1)' }).min(1, 'must be ≥ 1 (a cluster has at least as many requests as its sample)').optional(),
 });
 
-export type LabelLine = z.input<typeof LabelLineSchema> & { requestId: string; label: Difficulty };
+/** A line as `tokor label` writes it (labelLineJson adds the schemaVersion). */
+export type LabelLine = Omit<z.input<typeof LabelLineSchema>, 'schemaVersion'> & { requestId: string; label: Difficulty };
 export type ReadLabel = z.output<typeof LabelLineSchema>;
 
 export const LABELS_SPEC: ArtifactSpec<ReadLabel> = {
@@ -102,9 +111,76 @@ export async function readLabels(file: string): Promise<Map<string, Difficulty>>
   return labels;
 }
 
-/** One line as `tokor label` writes it (checked first, so a bad score never reaches the file). */
+/** One line as `tokor label` writes it, schemaVersion first (checked first, so a bad score never reaches the file). */
 export function labelLineJson(l: LabelLine): string {
-  const r = checkArtifact(LABELS_SPEC, l);
+  const line = { schemaVersion: LABELS_SCHEMA_VERSION, ...l };
+  const r = checkArtifact(LABELS_SPEC, line);
   if (!r.ok) throw new Error(`a label line does not fit its schema: ${r.problem.message}`);
-  return `${JSON.stringify(l)}\n`;
+  return `${JSON.stringify(line)}\n`;
+}
+
+/**
+ * The labels file of a `tokor label` run, appended one whole line per write
+ * call (a killed run leaves valid lines, at worst a cut last one). With
+ * `resume` it keeps the file's labels — a cut or unreadable line is dropped
+ * first (the file replaced atomically) and its request labeled again.
+ */
+export class LabelsFile {
+  private constructor(
+    private fd: number | undefined,
+    private readonly shown: string,
+    /** Requests the file already labels (resume). */
+    readonly done: ReadonlySet<string>,
+    /** Lines dropped on resume. */
+    readonly dropped: number,
+  ) {}
+
+  static async open(file: string, shown: string, opts: { resume: boolean }): Promise<LabelsFile> {
+    const prior = opts.resume ? await readDone(file) : { done: new Set<string>(), keep: [], dropped: 0 };
+    if (prior.dropped) await writeOutput(file, prior.keep.map((l) => `${l}\n`).join(''));
+    try {
+      return new LabelsFile(openSync(file, opts.resume ? 'a' : 'w'), shown, prior.done, prior.dropped);
+    } catch (e) {
+      throw fsFailure(e, shown, 'write', 'labels');
+    }
+  }
+
+  write(l: LabelLine): void {
+    if (this.fd === undefined) throw new Error('labels file is closed');
+    try {
+      writeSync(this.fd, labelLineJson(l));
+    } catch (e) {
+      throw fsFailure(e, this.shown, 'write', 'labels');
+    }
+  }
+
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
+}
+
+/** The requests an existing labels file already has (for --resume), and its good lines when a cut line must be dropped. */
+async function readDone(file: string): Promise<{ done: Set<string>; keep: string[]; dropped: number }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if (fsCode(e) === 'ENOENT') return { done: new Set(), keep: [], dropped: 0 };
+    throw fsFailure(e, file, 'read');
+  }
+  const done = new Set<string>();
+  const keep: string[] = [];
+  let dropped = 0;
+  text.split('\n').forEach((raw, i) => {
+    if (!raw.trim()) return;
+    try {
+      done.add(parseLabelLine(JSON.parse(raw), file, i + 1).requestId);
+      keep.push(raw);
+    } catch {
+      // A line cut by a killed run (or not a label line): dropped, its request labeled again.
+      dropped++;
+    }
+  });
+  return { done, keep, dropped };
 }

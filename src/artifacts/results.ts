@@ -7,12 +7,16 @@
  * confidence field is one).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, fsyncSync, openSync, write as fsWrite } from 'node:fs';
+import { readFile, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { InputError, at } from '../errors.js';
-import { RESULTS_SCHEMA_VERSION } from '../eval/types.js';
-import { fsFailure } from '../io/fsErrors.js';
+import { latestByKey } from '../eval/results.js';
+import { resultJson } from '../eval/resultLine.js';
+import { RESULTS_SCHEMA_VERSION, type EvalResult } from '../eval/types.js';
+import { fsCode, fsFailure } from '../io/fsErrors.js';
+import { writeOutput } from '../io/outputs.js';
 import { checkArtifact, jsonLines, jsonSyntaxError, keyPath, shown, type ArtifactSpec, type Problem } from './read.js';
 
 export { RESULTS_SCHEMA_VERSION };
@@ -165,4 +169,167 @@ export function parseResultsStrict(text: string, file: string, opts: ResultLineO
     out.push(r);
   }
   return out;
+}
+
+// ------------------------------------------------ the results file of a run
+// `tokor eval --out`: appended per item as it arrives, each line whole in one
+// write call so a killed run leaves a valid file (at worst a cut last line,
+// which --resume drops).
+
+export interface ResultsFileContents {
+  /** Parsed lines in file order (duplicates kept; see latestByKey). */
+  results: EvalResult[];
+  /** "file:line: reason" for lines that could not be read. */
+  problems: string[];
+  /** Whether the file ended in a cut line (a run killed mid-write). */
+  truncatedTail: boolean;
+}
+
+/** Reads a results file; missing file → empty. Lines from a newer schema are an error. */
+export async function readResultsFile(file: string): Promise<ResultsFileContents> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    if (fsCode(e) === 'ENOENT') return { results: [], problems: [], truncatedTail: false };
+    throw fsFailure(e, file, 'read', 'results');
+  }
+  return parseResultsText(text, file);
+}
+
+/**
+ * The lines of a results text, each checked with the results schema
+ * (src/artifacts/results.ts), the same check calibrate, gate and report make:
+ * a line they would refuse is a problem here (its item is run again).
+ */
+export function parseResultsText(text: string, file: string): ResultsFileContents {
+  const results: EvalResult[] = [];
+  const problems: string[] = [];
+  let truncatedTail = false;
+  for (const r of readResultLines(text, file)) {
+    if ('problem' in r) {
+      if (r.cut) truncatedTail = true;
+      problems.push(`${file}:${r.line}: ${r.problem}`);
+    } else {
+      // Finished lines are written back as they were read (resume rewrites the file).
+      results.push(r.result as EvalResult);
+    }
+  }
+  return { results, problems, truncatedTail };
+}
+
+/**
+ * Appends result lines as results arrive. Lines are group-committed: the lines
+ * of one turn of the event loop go out together in one write call right after
+ * it (setImmediate), and while a write is in flight the next lines queue up
+ * for the one after, so a busy run does not pay a system call per item on the
+ * main thread. A line is never split across write calls (short writes aside),
+ * so a killed run leaves whole lines plus at worst one cut last line, which
+ * --resume drops; lines still queued at a SIGKILL are simply run again
+ * (the response cache, written before the line, makes that free).
+ */
+export class ResultsWriter {
+  private fd: number | undefined;
+  private queue: string[] = [];
+  private writing = false;
+  private scheduled = false;
+  private failure: Error | undefined;
+  private idle: (() => void)[] = [];
+
+  constructor(readonly file: string) {
+    try {
+      this.fd = openSync(file, 'a');
+    } catch (e) {
+      throw fsFailure(e, file, 'write', 'results');
+    }
+  }
+
+  /** Queues one result line; throws if an earlier write failed (e.g. a full disk). */
+  write(r: EvalResult): void {
+    if (this.failure) throw this.failure;
+    if (this.fd === undefined) throw new Error('results writer is closed');
+    this.queue.push(`${resultJson(r)}\n`);
+    if (!this.writing && !this.scheduled) {
+      // Lines that arrive in the same turn of the event loop go out in one write.
+      this.scheduled = true;
+      setImmediate(this.kick);
+    }
+  }
+
+  private readonly kick = (): void => {
+    this.scheduled = false;
+    if (!this.writing && this.queue.length > 0 && this.fd !== undefined) this.pump();
+  };
+
+  private pump(): void {
+    const fd = this.fd!;
+    let buf = Buffer.from(this.queue.join(''));
+    this.queue = [];
+    this.writing = true;
+    const done = (err: NodeJS.ErrnoException | null, written: number): void => {
+      if (err) {
+        this.failure = fsFailure(err, this.file, 'write', 'results');
+      } else if (written < buf.length) {
+        buf = buf.subarray(written);
+        fsWrite(fd, buf, 0, buf.length, null, done);
+        return;
+      }
+      if (!this.failure && this.queue.length > 0) return this.pump();
+      this.writing = false;
+      for (const resolve of this.idle.splice(0)) resolve();
+    };
+    fsWrite(fd, buf, 0, buf.length, null, done);
+  }
+
+  /** Resolves when every queued line is in the file. */
+  async flush(): Promise<void> {
+    if (!this.writing && this.queue.length > 0 && !this.failure) this.pump();
+    if (this.writing) await new Promise<void>((resolve) => this.idle.push(resolve));
+    if (this.failure) throw this.failure;
+  }
+
+  async close(): Promise<void> {
+    if (this.fd === undefined) return;
+    try {
+      await this.flush();
+    } finally {
+      try {
+        fsyncSync(this.fd);
+      } catch {
+        /* fsync is best effort (e.g. /dev/stdout) */
+      }
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+}
+
+export interface OpenedResults {
+  writer: ResultsWriter;
+  /** Finished results already in the file (resume): their items are not run again. */
+  finished: Map<string, EvalResult>;
+  /** Lines dropped on resume: errored items (to retry), a cut last line, unreadable lines. */
+  dropped: number;
+  problems: string[];
+}
+
+/**
+ * Opens the results file. Without resume it starts empty. With resume it keeps
+ * the finished lines (no error), drops errored, unreadable and cut lines by
+ * rewriting the file (temp + rename) when needed, and appends from there.
+ */
+export async function openResults(file: string, opts: { resume: boolean }): Promise<OpenedResults> {
+  if (!opts.resume) {
+    await writeFile(file, '').catch((e: unknown) => {
+      throw fsFailure(e, file, 'write', 'results');
+    });
+    return { writer: new ResultsWriter(file), finished: new Map(), dropped: 0, problems: [] };
+  }
+  const { results, problems } = await readResultsFile(file);
+  const latest = latestByKey(results);
+  const finished = new Map([...latest].filter(([, r]) => !r.error));
+  const dropped = results.length + problems.length - finished.size;
+  // Dropped lines go by replacing the file (a temporary file beside it, then a rename): a kill keeps one whole version.
+  if (dropped > 0) await writeOutput(file, [...finished.values()].map((r) => `${JSON.stringify(r)}\n`).join(''));
+  return { writer: new ResultsWriter(file), finished, dropped, problems };
 }

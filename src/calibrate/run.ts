@@ -255,7 +255,7 @@ async function loadTable(
     ...(ctx.config.catalog ? { extra: [path.resolve(ctx.baseDir, ctx.config.catalog)] } : {}),
     ...(ctx.config.modelMap ? { modelMap: ctx.config.modelMap } : {}),
   });
-  const { loadDataset, bundledDatasets } = await import('../eval/dataset.js');
+  const { loadDataset, bundledDatasets } = await import('../io/goldenDatasets.js');
   const explicit = o.dataset ? await loadDataset(resolve(o.dataset)) : undefined;
   const bundledCache = new Map<string, GoldenDataset>();
   let bundledLoaded = false;
@@ -291,13 +291,13 @@ async function bundledResults(
   loadOpts: Parameters<typeof loadResultsByDataset>[1],
   catalogVersion: string,
 ): Promise<{ table: ResultsTable; catalogVersion: string; notes: string[] }> {
-  const { bundledDatasets } = await import('../eval/dataset.js');
+  const { bundledDatasets } = await import('../io/goldenDatasets.js');
   if ((await bundledDatasets()).length === 0) throw new InputError('no --results given and no bundled golden datasets found: run `tokor eval --out results.jsonl` and pass --results');
-  const { evaluate } = await import('../eval/runner.js');
+  const [{ evaluate }, { openContext }] = await Promise.all([import('../app/eval.js'), import('../app/context.js')]);
   const dir = await mkdtemp(path.join(tmpdir(), 'tokor-calibrate-'));
   const file = path.join(dir, 'results.jsonl');
   try {
-    const outcome = await evaluate({ tier: 'all', out: file, cache: false, cwd: ctx.cwd, ...(ctx.configFile ? { config: ctx.configFile } : {}) });
+    const outcome = await evaluate(await openContext({ cwd: ctx.cwd, ...(ctx.configFile ? { config: ctx.configFile } : {}) }), { tier: 'all', out: file, cache: false });
     const text = await readFile(file, 'utf8');
     if (!text.trim()) throw new InputError('replaying the bundled recordings produced no results');
     const table = await loadResultsByDataset([file], loadOpts);

@@ -65,6 +65,32 @@ export function trapInterrupt(o: InterruptOptions): Interrupt {
   };
 }
 
+/** What the first Ctrl-C says in commands that send requests (eval, label). */
+export const STOP_REQUESTS = 'stopping: no new requests; answers in flight are kept';
+
+export interface Interrupted<T> {
+  value: T;
+  /** The first Ctrl-C came during the run. */
+  interrupted: boolean;
+  /** Lines to print after the report: how to continue an interrupted run. */
+  closing: string[];
+}
+
+/**
+ * Runs `work` with Ctrl-C trapped (see trapInterrupt): `work` gets the signal
+ * the first Ctrl-C aborts, and the trap is removed when it settles. The one
+ * way eval and label (and any long command) handle Ctrl-C.
+ */
+export async function runInterruptible<T>(o: InterruptOptions, work: (signal: AbortSignal) => Promise<T>): Promise<Interrupted<T>> {
+  const trap = trapInterrupt(o);
+  try {
+    const value = await work(trap.signal);
+    return { value, interrupted: trap.interrupted, closing: trap.closing() };
+  } finally {
+    trap.dispose();
+  }
+}
+
 /**
  * The command line that continues an interrupted run: `argv` (the user's
  * arguments after the command name) with `--resume` added once, quoted for a

@@ -1,15 +1,12 @@
 /**
  * A response cache on disk, so a re-run pays nothing for what it already has.
  * Keyed by sha256 over the provider, model, endpoint, inference parameters and
- * input (system + messages), in a fixed field order. One file per entry under
- * <dir>/<first two hex>/<key>.json, written to a temp file and renamed, so a
- * killed run never leaves a half entry. Unreadable entries are misses.
+ * input (system + messages), in a fixed field order. The store on disk is
+ * src/io/responseCache.ts.
  */
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import path from 'node:path';
+import { createHash } from 'node:crypto';
 import type { CaseInput } from './types.js';
-import type { InvokeResult } from '../providers/types.js';
+import type { InvokeResult } from './provider.js';
 
 export const DEFAULT_CACHE_DIR = '.tokor-cache';
 const CACHE_VERSION = 1;
@@ -46,38 +43,6 @@ export function cacheKey(p: CacheKeyParts): string {
 export interface ResponseStore {
   get(key: string): Promise<CachedResponse | undefined>;
   set(key: string, value: CachedResponse): Promise<void>;
-}
-
-export class ResponseCache implements ResponseStore {
-  constructor(readonly dir: string) {}
-
-  private file(key: string): string {
-    return path.join(this.dir, key.slice(0, 2), `${key}.json`);
-  }
-
-  async get(key: string): Promise<CachedResponse | undefined> {
-    let text: string;
-    try {
-      text = await readFile(this.file(key), 'utf8');
-    } catch {
-      return undefined;
-    }
-    try {
-      const v = JSON.parse(text) as { key?: string; response?: CachedResponse };
-      if (v.key !== key || !v.response || typeof v.response.output !== 'string' || !v.response.usage) return undefined;
-      return v.response;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async set(key: string, value: CachedResponse): Promise<void> {
-    const file = this.file(key);
-    await mkdir(path.dirname(file), { recursive: true });
-    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, JSON.stringify({ key, savedAt: new Date().toISOString(), response: value }));
-    await rename(tmp, file);
-  }
 }
 
 /** What of a live answer is worth keeping (raw provider payloads are not). */

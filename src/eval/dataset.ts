@@ -3,15 +3,11 @@
  * in the Amazon Bedrock model-evaluation prompt-dataset format or as OpenAI
  * Evals samples. The format is documented in docs/datasets.md.
  */
-import { createHash } from 'node:crypto';
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, dirname, extname } from 'node:path';
 import { at, InputError } from '../errors.js';
-import { fsFailure } from '../io/fsErrors.js';
 import type { SourceLocation } from '../types.js';
 import { checkGraderSpec } from './graders/index.js';
-import type { CaseInput, ChatMessage, GoldenCase, GoldenDataset, GraderSpec } from './types.js';
+import type { CaseInput, ChatMessage, GoldenCase, GraderSpec } from './types.js';
 
 export const DATASET_FORMATS = ['tokor', 'bedrock', 'openai-evals'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
@@ -279,52 +275,4 @@ export function parseDataset(text: string, file: string): { header?: DatasetHead
   });
   if (cases.length === 0) throw new InputError('the dataset has no items', file);
   return header ? { header, cases } : { cases };
-}
-
-export async function loadDataset(file: string): Promise<GoldenDataset> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT' ? new InputError('dataset file not found', file, { cause: e }) : fsFailure(e, file, 'read', 'the dataset');
-  }
-  const { header, cases } = parseDataset(bytes.toString('utf8'), file);
-  return {
-    id: datasetIdOf(file, header),
-    file,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    cases,
-  };
-}
-
-/** The bundled golden-datasets folder (beside src/ and dist/). */
-export function bundledDatasetsDir(): string {
-  return fileURLToPath(new URL('../../golden-datasets/', import.meta.url));
-}
-
-/** Paths of golden-datasets/<id>/dataset.jsonl, sorted by id. */
-export async function bundledDatasets(): Promise<string[]> {
-  const root = bundledDatasetsDir();
-  let entries: string[];
-  try {
-    entries = await readdir(root);
-  } catch {
-    return [];
-  }
-  const files: string[] = [];
-  for (const name of entries.sort()) {
-    const file = join(root, name, 'dataset.jsonl');
-    try {
-      if ((await stat(file)).isFile()) files.push(file);
-    } catch {
-      // a folder without dataset.jsonl is not a dataset
-    }
-  }
-  return files;
-}
-
-/** Where a dataset's recorded responses for a tier live: <dataset folder>/recordings/<tier>.jsonl. */
-export function recordingFile(datasetFile: string, tier: string): string {
-  return join(dirname(datasetFile), 'recordings', `${tier}.jsonl`);
 }

@@ -12,7 +12,7 @@ import { parsePolicyText, readPolicy, POLICY_SCHEMA_VERSION, type RoutingPolicyF
 import { readArtifactText } from '../artifacts/read.js';
 import { readRouterModel } from '../artifacts/router.js';
 import { loadResultsByDataset, type ResultsTable } from '../calibrate/results.js';
-import { loadDataset, bundledDatasets } from '../eval/dataset.js';
+import { loadDataset, bundledDatasets } from '../io/goldenDatasets.js';
 import type { GoldenDataset } from '../eval/types.js';
 import type { Catalog } from '../pricing/index.js';
 import type { ItemContext } from './scopes.js';

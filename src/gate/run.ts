@@ -106,9 +106,9 @@ async function replayBundled(policy: GatePolicy, dir: string, onProgress?: (m: s
   if (missing.length) {
     throw new UsageError(`the bundled recordings cover tiers ${known.join(', ')} only; the policy routes to ${missing.join(', ')}: pass --results (from \`tokor eval --out\`)`);
   }
-  const { evaluate } = await import('../eval/runner.js');
+  const [{ evaluate }, { openContext }] = await Promise.all([import('../app/eval.js'), import('../app/context.js')]);
   const out = path.join(dir, 'bundled-results.jsonl');
   onProgress?.('grading the bundled recordings…');
-  await evaluate({ tier: policy.tiers.map((t) => t.name).join(','), out, cache: false, config: DEFAULT_POLICY_FILE, cwd: dir });
+  await evaluate(await openContext({ config: DEFAULT_POLICY_FILE, cwd: dir }), { tier: policy.tiers.map((t) => t.name).join(','), out, cache: false });
   return out;
 }

@@ -21,7 +21,8 @@ import { BedrockRuntimeClient, ConverseCommand, type ConverseCommandInput, type 
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { TierConfig } from '../config/schema.js';
 import { abortedError, errorFromResponse, networkError, oneLine, retryAfterMs } from './classify.js';
-import { ProviderError, ThrottledError, TransientError, ValidationError, type ClientOptions, type InvokeRequest, type InvokeResult, type ModelClient } from './types.js';
+import { ProviderError, ThrottledError, TransientError, ValidationError, type InvokeRequest, type InvokeResult, type ModelClient } from '../eval/provider.js';
+import type { ClientOptions } from './types.js';
 
 export interface BedrockClientOptions {
   model: string;

@@ -9,7 +9,8 @@ import { performance } from 'node:perf_hooks';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { abortedError, errorFromResponse, networkError, retryAfterMs } from './classify.js';
-import { platformSignal, TransientError, type ClientOptions, type InvokeRequest, type InvokeResult, type ModelClient } from './types.js';
+import { platformSignal, TransientError, type InvokeRequest, type InvokeResult, type ModelClient } from '../eval/provider.js';
+import type { ClientOptions } from './types.js';
 
 export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 

@@ -12,7 +12,8 @@ import path from 'node:path';
 import type { TierConfig } from '../config/schema.js';
 import { fsFailure } from '../io/fsErrors.js';
 import { pathWithin } from '../io/safePath.js';
-import { ValidationError, type ClientOptions, type InvokeRequest, type InvokeResult, type ItemRef, type ModelClient } from './types.js';
+import { ValidationError, type InvokeRequest, type InvokeResult, type ItemRef, type ModelClient } from '../eval/provider.js';
+import type { ClientOptions } from './types.js';
 
 export type { RecordingLine };
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
-import { bundledDatasets, datasetIdOf, loadDataset, parseDataset, parseDatasetLine, recordingFile } from '../../src/eval/dataset.js';
+import { datasetIdOf, parseDataset, parseDatasetLine } from '../../src/eval/dataset.js';
+import { bundledDatasets, loadDataset, recordingFile } from '../../src/io/goldenDatasets.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`../../fixtures/eval/datasets/${name}`, import.meta.url));
 

@@ -1,7 +1,7 @@
 /** The call engine shared by item answers and the llm judge: Retry-After, stop, the error tally. */
 import { describe, expect, it } from 'vitest';
-import { Cancelled, CallEngine, errorGroupLines } from '../../src/eval/engine.js';
-import { ThrottledError, TransientError, ValidationError, type InvokeRequest, type InvokeResult, type ModelClient } from '../../src/providers/types.js';
+import { Cancelled, CallEngine, errorGroupLines } from '../../src/eval/engine/index.js';
+import { ThrottledError, TransientError, ValidationError, type InvokeRequest, type InvokeResult, type ModelClient } from '../../src/eval/provider.js';
 
 const ok: InvokeResult = { output: 'ok', usage: { inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0 }, latencyMs: 1 };
 function client(answers: (() => Promise<InvokeResult>)[]): ModelClient & { calls: number } {

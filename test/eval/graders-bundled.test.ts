@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
-import { bundledDatasets, loadDataset, recordingFile } from '../../src/eval/dataset.js';
+import { bundledDatasets, loadDataset, recordingFile } from '../../src/io/goldenDatasets.js';
 import { gradeCase } from '../../src/eval/graders/index.js';
 import type { GoldenCase, GoldenDataset } from '../../src/eval/types.js';
 

@@ -7,7 +7,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { labelOutcome, labelFor, labelTraffic, type LabelLine } from '../../src/eval/label.js';
+import { labelOutcome, labelTraffic as labelIn, type LabelHooks, type LabelOptions } from '../../src/app/label.js';
+import { openContext } from '../../src/app/context.js';
+import { labelFor } from '../../src/eval/label.js';
+import type { LabelLine } from '../../src/artifacts/labels.js';
 import { readLabels as readLabelsFile } from '../../src/artifacts/labels.js';
 import { runCli } from '../helpers/cli.js';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
@@ -65,6 +68,12 @@ beforeEach(() => {
     return converseOk(known[req.text] ?? 'no idea');
   });
 });
+
+/** labelTraffic() in the context that its cwd opens. */
+async function labelTraffic(paths: string[], o: LabelOptions & { cwd?: string }, hooks?: LabelHooks) {
+  const { cwd, ...rest } = o;
+  return labelIn(await openContext(cwd ? { cwd } : {}), paths, rest, hooks);
+}
 
 const base = () => ({ out: path.join(dir, 'labels.jsonl'), provider: 'bedrock' as const, endpointUrl: server.url, region: 'us-east-1', cache: false, cwd: dir, env: {} });
 

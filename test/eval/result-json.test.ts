@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resultJson } from '../../src/eval/results.js';
+import { resultJson } from '../../src/eval/resultLine.js';
 
 const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\n\t', '\u2028', '\ud800', 'é😀'));
 const number = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e21, 1e-7, 8.16e-6, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER));

@@ -3,7 +3,7 @@
  * endpoint: retries, timeouts and the no-retry rule seen from the wire.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runItems, type RunItem, type RunOptions, type TierRun } from '../../src/eval/runner.js';
+import { runItems, type RunItem, type RunOptions, type TierRun } from '../../src/eval/runItems.js';
 import { BedrockClient } from '../../src/providers/bedrock.js';
 import type { EvalResult } from '../../src/eval/types.js';
 import { awsError, converseOk, startBedrockServer, throttled, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';

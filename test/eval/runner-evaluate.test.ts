@@ -7,7 +7,9 @@ import { mkdtempSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { evalOutcome, evaluate, resolveTiers } from '../../src/eval/runner.js';
+import { evalOutcome, evaluate as evaluateIn, type EvaluateHooks, type EvaluateOptions } from '../../src/app/eval.js';
+import { openContext } from '../../src/app/context.js';
+import { resolveTiers } from '../../src/eval/tiers.js';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
 import { UsageError } from '../../src/errors.js';
 import { chatOk, startOpenAIServer } from '../helpers/openai-server.js';
@@ -35,6 +37,12 @@ beforeEach(() => {
       .join('\n') + '\n',
   );
 });
+
+/** evaluate() in the context that its cwd and --config open. */
+async function evaluate(o: EvaluateOptions & { cwd?: string; config?: string }, hooks?: EvaluateHooks) {
+  const { cwd, config, ...rest } = o;
+  return evaluateIn(await openContext({ ...(cwd ? { cwd } : {}), ...(config ? { config } : {}) }), rest, hooks);
+}
 
 const live = () => ({
   datasets: [path.join(dir, 'ds', 'dataset.jsonl')],

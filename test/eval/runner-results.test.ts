@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync, appendFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { openResults, parseResultsText, readResultsFile, ResultsWriter } from '../../src/eval/results.js';
+import { openResults, parseResultsText, readResultsFile, ResultsWriter } from '../../src/artifacts/results.js';
 import { waitFor } from '../helpers/wait.js';
-import { cacheKey, ResponseCache } from '../../src/eval/cache.js';
+import { cacheKey } from '../../src/eval/cache.js';
+import { ResponseCache } from '../../src/io/responseCache.js';
 import { InputError } from '../../src/errors.js';
 import type { EvalResult } from '../../src/eval/types.js';
 

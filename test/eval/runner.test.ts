@@ -2,9 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AdaptiveLimiter, backoffDelay, runItems, type RunItem, type RunOptions, type TierRun } from '../../src/eval/runner.js';
-import { ResponseCache } from '../../src/eval/cache.js';
-import { ThrottledError, TransientError, ValidationError, type InvokeRequest, type InvokeResult, type ModelClient } from '../../src/providers/types.js';
+import { AdaptiveLimiter, backoffDelay } from '../../src/eval/engine/index.js';
+import { runItems, type RunItem, type RunOptions, type TierRun } from '../../src/eval/runItems.js';
+import { ResponseCache } from '../../src/io/responseCache.js';
+import { ThrottledError, TransientError, ValidationError, type InvokeRequest, type InvokeResult, type ModelClient } from '../../src/eval/provider.js';
 import type { EvalResult, GoldenCase } from '../../src/eval/types.js';
 import { seededRandom } from '../../src/stats/random.js';
 

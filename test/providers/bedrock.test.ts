@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BedrockClient } from '../../src/providers/bedrock.js';
-import { AttemptSignal, ThrottledError, TransientError, ValidationError, type RequestSignal } from '../../src/providers/types.js';
+import { AttemptSignal, ThrottledError, TransientError, ValidationError, type RequestSignal } from '../../src/eval/provider.js';
 import { awsError, converseOk, startBedrockServer, throttled, useTestCredentials, type BedrockServer } from '../helpers/bedrock-server.js';
 import { waitFor } from '../helpers/wait.js';
 import { TEST_KEY_ID } from '../helpers/fake-aws.js';

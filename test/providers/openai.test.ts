@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createOpenAIClient, OpenAIClient } from '../../src/providers/openai.js';
-import { AttemptSignal, ThrottledError, TransientError, ValidationError, type RequestSignal } from '../../src/providers/types.js';
+import { AttemptSignal, ThrottledError, TransientError, ValidationError, type RequestSignal } from '../../src/eval/provider.js';
 import { chatError, chatOk, startOpenAIServer, type OpenAIServer } from '../helpers/openai-server.js';
 import { InputError } from '../../src/errors.js';
 

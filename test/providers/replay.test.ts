@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingWriter, ReplayClient, loadRecordings } from '../../src/providers/replay.js';
-import { ValidationError } from '../../src/providers/types.js';
+import { ValidationError } from '../../src/eval/provider.js';
 import { createClient, PROVIDER_REGISTRY } from '../../src/providers/index.js';
 
 const signal = new AbortController().signal;

@@ -2,7 +2,7 @@ import type { Done } from '../exit.js';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDERS } from '../../config/schema.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
-import type { EvaluateOptions } from '../../eval/runner.js';
+import type { EvaluateOptions } from '../../app/eval.js';
 
 const FORMATS = ['table', 'json', 'markdown', 'html'] as const;
 const collect = (v: string, prev: string[]) => [...prev, v];
@@ -52,39 +52,45 @@ Examples:
 Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3 items could not be run, 130 interrupted.`,
     )
     .action(async (f: EvalFlags) => {
-      const [{ evaluate, evalOutcome }, { renderSummary, progressText }, out, { trapInterrupt, resumeCommand, commandArgs }] = await Promise.all([
-        import('../../eval/runner.js'),
+      const [{ openContext }, { evaluate, evalOutcome }, { renderSummary, progressText }, out, { runInterruptible, resumeCommand, commandArgs, STOP_REQUESTS }] = await Promise.all([
+        import('../../app/context.js'),
+        import('../../app/eval.js'),
         import('../../eval/summary.js'),
         import('../output.js'),
         import('../interrupt.js'),
       ]);
+      const ctx = await openContext({ config: f.config });
       const progress = await out.startProgress('eval: starting', f.format);
-      // 1st Ctrl-C: no new requests, those in flight finish and are written; 2nd: exit at once.
-      const interrupt = trapInterrupt({
-        stopping: 'stopping: no new requests; answers in flight are kept',
-        resumeHint: () => (f.out ? resumeCommand('eval', commandArgs('eval'), ['--overwrite']) : 'add --out FILE to keep results, and --resume to continue them'),
-        say: (line) => progress.note(line),
-      });
       try {
-        const o: EvaluateOptions = { ...f, datasets: f.dataset, timeoutMs: f.timeout * 1000, env: process.env };
-        const { summary, notes, stats } = await evaluate(o, {
-          stopSignal: interrupt.signal,
-          onStart: ({ total, resumed }) => progress.update(`eval 0/${total}${resumed ? ` (${resumed} done before)` : ''}`),
-          onProgress: (p) => progress.update(progressText('eval', p)),
-        });
+        const { value, interrupted, closing } = await runInterruptible(
+          {
+            stopping: STOP_REQUESTS,
+            resumeHint: () => (f.out ? resumeCommand('eval', commandArgs('eval'), ['--overwrite']) : 'add --out FILE to keep results, and --resume to continue them'),
+            say: (line) => progress.note(line),
+          },
+          (stopSignal) =>
+            evaluate(
+              ctx,
+              { ...f, datasets: f.dataset, timeoutMs: f.timeout * 1000, env: process.env },
+              {
+                stopSignal,
+                onStart: ({ total, resumed }) => progress.update(`eval 0/${total}${resumed ? ` (${resumed} done before)` : ''}`),
+                onProgress: (p) => progress.update(progressText('eval', p)),
+              },
+            ),
+        );
         progress.stop();
-        for (const n of notes) out.note(`tokor: ${n}`);
+        for (const n of value.notes) out.note(`tokor: ${n}`);
         if (f.format === 'html') {
           const { renderEvalHtml } = await import('../../report/html/index.js');
-          await out.emit(await renderEvalHtml(summary));
-        } else await out.emit(renderSummary(summary, f.format, { width: out.terminalWidth() }));
-        for (const line of interrupt.closing()) out.note(line);
-        done(interrupt.interrupted ? 'interrupted' : evalOutcome({ stats }));
+          await out.emit(await renderEvalHtml(value.summary));
+        } else await out.emit(renderSummary(value.summary, f.format, { width: out.terminalWidth() }));
+        for (const line of closing) out.note(line);
+        done(interrupted ? 'interrupted' : evalOutcome(value));
       } finally {
         progress.stop();
-        interrupt.dispose();
       }
     });
 }
 
-type EvalFlags = Omit<EvaluateOptions, 'datasets' | 'timeoutMs' | 'env' | 'cwd'> & { dataset: string[]; timeout: number; format: (typeof FORMATS)[number] };
+type EvalFlags = Omit<EvaluateOptions, 'datasets' | 'timeoutMs' | 'env'> & { dataset: string[]; timeout: number; config?: string; format: (typeof FORMATS)[number] };

@@ -3,7 +3,7 @@ import { Command, Option } from 'commander';
 import { PROVIDERS } from '../../config/schema.js';
 import { LOG_FORMATS } from '../../types.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
-import type { LabelOptions } from '../../eval/label.js';
+import type { LabelOptions } from '../../app/label.js';
 
 export function defineLabel(program: Command, done: Done): void {
   program
@@ -39,32 +39,30 @@ Examples:
 Records without a prompt body or a logged answer are skipped and counted. Format: docs/labels.md.`,
     )
     .action(async (paths: string[], f: LabelFlags) => {
-      const [{ labelTraffic, labelOutcome }, { progressText }, out, { trapInterrupt, resumeCommand, commandArgs }] = await Promise.all([
-        import('../../eval/label.js'),
+      const [{ openContext }, { labelTraffic, labelOutcome }, { progressText }, out, { runInterruptible, resumeCommand, commandArgs, STOP_REQUESTS }] = await Promise.all([
+        import('../../app/context.js'),
+        import('../../app/label.js'),
         import('../../eval/summary.js'),
         import('../output.js'),
         import('../interrupt.js'),
       ]);
+      const ctx = await openContext({ config: f.config });
       const progress = await out.startProgress('label: starting');
-      // 1st Ctrl-C: no new requests, labels of answers in flight are written; 2nd: exit at once.
-      const interrupt = trapInterrupt({
-        stopping: 'stopping: no new requests; answers in flight are kept',
-        resumeHint: () => resumeCommand('label', commandArgs('label'), ['--overwrite']),
-        say: (line) => progress.note(line),
-      });
       try {
-        const outcome = await labelTraffic(paths, { ...f, timeoutMs: f.timeout * 1000, env: process.env }, { stopSignal: interrupt.signal, onProgress: (p) => progress.update(progressText('label', p)) });
+        const { value, interrupted, closing } = await runInterruptible(
+          { stopping: STOP_REQUESTS, resumeHint: () => resumeCommand('label', commandArgs('label'), ['--overwrite']), say: (line) => progress.note(line) },
+          (stopSignal) => labelTraffic(ctx, paths, { ...f, timeoutMs: f.timeout * 1000, env: process.env }, { stopSignal, onProgress: (p) => progress.update(progressText('label', p)) }),
+        );
         progress.stop();
-        for (const n of outcome.notes) out.note(`tokor: ${n}`);
-        const { easy, moderate, hard } = outcome.counts;
-        out.note(`tokor: ${outcome.labeled} request(s) labeled (easy ${easy}, moderate ${moderate}, hard ${hard}) → ${f.out}`);
-        for (const line of interrupt.closing()) out.note(line);
-        done(interrupt.interrupted ? 'interrupted' : labelOutcome(outcome));
+        for (const n of value.notes) out.note(`tokor: ${n}`);
+        const { easy, moderate, hard } = value.counts;
+        out.note(`tokor: ${value.labeled} request(s) labeled (easy ${easy}, moderate ${moderate}, hard ${hard}) → ${f.out}`);
+        for (const line of closing) out.note(line);
+        done(interrupted ? 'interrupted' : labelOutcome(value));
       } finally {
         progress.stop();
-        interrupt.dispose();
       }
     });
 }
 
-type LabelFlags = Omit<LabelOptions, 'timeoutMs' | 'env' | 'cwd'> & { timeout: number };
+type LabelFlags = Omit<LabelOptions, 'timeoutMs' | 'env'> & { timeout: number; config?: string };

@@ -6,13 +6,13 @@
  */
 import { InputError } from '../../errors.js';
 import type { GoldenCase, GraderSpec, NamedGradeResult } from '../types.js';
-import { jsonGraders } from './json.js';
-import { judgeGraders } from './llmJudge.js';
-import { Cancelled } from '../engine.js';
-import { labelGraders } from './label.js';
-import { numericGraders } from './numeric.js';
-import { similarityGraders } from './similarity.js';
-import { textGraders } from './text.js';
+import { jsonFieldMatch, jsonSchema, validJson } from './json.js';
+import { llmJudge } from './llmJudge.js';
+import { Cancelled } from '../engine/index.js';
+import { label } from './label.js';
+import { numeric } from './numeric.js';
+import { rougeLGrader, tokenF1Grader } from './similarity.js';
+import { contains, containsAll, containsAny, exact, icontains, icontainsAll, icontainsAny, normalizedExact, regex } from './text.js';
 import { failed, gradeError, passed, type GradeContext, type GraderDef, type GraderOutcome } from './types.js';
 
 export type { GradeContext, GraderDef, GraderOutcome } from './types.js';
@@ -22,9 +22,33 @@ export { pickLabel } from './label.js';
 export { buildJudgePrompt, parseJudgeReply, JUDGE_PROMPT } from './llmJudge.js';
 export { normalizeText } from './normalize.js';
 
-const REGISTRY = new Map<string, GraderDef>(
-  [...textGraders, ...jsonGraders, ...numericGraders, ...labelGraders, ...similarityGraders, ...judgeGraders].map((g) => [g.name, g]),
-);
+/**
+ * The grader registry: a grader is one file exporting a GraderDef plus one
+ * line here (its key is its name; `not-<name>` comes free). Order: help and docs.
+ */
+export const GRADERS = {
+  exact,
+  'normalized-exact': normalizedExact,
+  contains,
+  icontains,
+  'contains-all': containsAll,
+  'contains-any': containsAny,
+  'icontains-all': icontainsAll,
+  'icontains-any': icontainsAny,
+  regex,
+  'valid-json': validJson,
+  'json-schema': jsonSchema,
+  'json-field-match': jsonFieldMatch,
+  numeric,
+  label,
+  'token-f1': tokenF1Grader,
+  'rouge-l': rougeLGrader,
+  'llm-judge': llmJudge,
+} as const satisfies Record<string, GraderDef>;
+
+export type GraderName = keyof typeof GRADERS;
+
+const REGISTRY = new Map<string, GraderDef>(Object.entries(GRADERS));
 
 /** Base grader types; any of them may be prefixed with `not-`. */
 export const GRADER_NAMES: readonly string[] = Object.freeze([...REGISTRY.keys()]);

@@ -230,4 +230,4 @@ const jsonFieldMatch: GraderDef = {
   },
 };
 
-export const jsonGraders: GraderDef[] = [validJson, jsonSchema, jsonFieldMatch];
+export { validJson, jsonSchema, jsonFieldMatch };

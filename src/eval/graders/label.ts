@@ -73,4 +73,4 @@ const label: GraderDef = {
   },
 };
 
-export const labelGraders: GraderDef[] = [label];
+export { label };

@@ -6,7 +6,7 @@
  * configured, a judge failure or an unreadable reply is a grader error (fail),
  * never a pass.
  */
-import { Cancelled } from '../engine.js';
+import { Cancelled } from '../engine/index.js';
 import type { GoldenCase, GraderSpec } from '../types.js';
 import { extractJson } from './json.js';
 import { textOf } from './normalize.js';
@@ -109,4 +109,4 @@ const llmJudge: GraderDef = {
   },
 };
 
-export const judgeGraders: GraderDef[] = [llmJudge];
+export { llmJudge };

@@ -145,4 +145,4 @@ const numeric: GraderDef = {
   },
 };
 
-export const numericGraders: GraderDef[] = [numeric];
+export { numeric };

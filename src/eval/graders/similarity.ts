@@ -79,4 +79,5 @@ function similarityGrader(name: string, label: string, metric: (a: string, b: st
   };
 }
 
-export const similarityGraders: GraderDef[] = [similarityGrader('token-f1', 'token F1', tokenF1), similarityGrader('rouge-l', 'ROUGE-L F1', rougeL)];
+export const tokenF1Grader = similarityGrader('token-f1', 'token F1', tokenF1);
+export const rougeLGrader = similarityGrader('rouge-l', 'ROUGE-L F1', rougeL);

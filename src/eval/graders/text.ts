@@ -120,14 +120,10 @@ const regex: GraderDef = {
   },
 };
 
-export const textGraders: GraderDef[] = [
-  exact,
-  normalizedExact,
-  containsGrader('contains', false),
-  containsGrader('icontains', true),
-  containsListGrader('contains-all', 'all', false),
-  containsListGrader('contains-any', 'any', false),
-  containsListGrader('icontains-all', 'all', true),
-  containsListGrader('icontains-any', 'any', true),
-  regex,
-];
+export { exact, normalizedExact, regex };
+export const contains = containsGrader('contains', false);
+export const icontains = containsGrader('icontains', true);
+export const containsAll = containsListGrader('contains-all', 'all', false);
+export const containsAny = containsListGrader('contains-any', 'any', false);
+export const icontainsAll = containsListGrader('icontains-all', 'all', true);
+export const icontainsAny = containsListGrader('icontains-any', 'any', true);

@@ -1,0 +1,16 @@
+/** The grader and provider registries: one entry per member, keyed by its name. */
+import { describe, expect, it } from 'vitest';
+import { GRADERS, GRADER_NAMES } from '../../src/eval/graders/index.js';
+import { PROVIDER_REGISTRY } from '../../src/providers/index.js';
+import { PROVIDERS } from '../../src/config/schema.js';
+
+describe('registries', () => {
+  it('each grader is registered under its own name, and the names are the registry keys', () => {
+    for (const [key, def] of Object.entries(GRADERS)) expect(def.name).toBe(key);
+    expect(GRADER_NAMES).toEqual(Object.keys(GRADERS));
+  });
+
+  it('every provider name has a client factory', () => {
+    expect(Object.keys(PROVIDER_REGISTRY).sort()).toEqual([...PROVIDERS].sort());
+  });
+});
