@@ -52,6 +52,8 @@ export interface EvaluateOptions extends TierFlags {
 
 export interface EvaluateHooks extends RunHooks {
   onStart?: (info: { total: number; resumed: number; tiers: string[]; datasets: string[] }) => void;
+  /** Every result line as it is graded (what --out writes), in completion order. */
+  onResult?: (r: EvalResult) => void;
 }
 
 export interface EvaluateOutcome {
@@ -222,6 +224,7 @@ async function evaluateRun(ctx: Context, o: EvaluateOptions, hooks: EvaluateHook
         onResult: (r) => {
           writer?.write(r);
           setup.collect?.(r);
+          hooks.onResult?.(r);
           collected.push(compactResult(r));
         },
         ...(recorder ? { onLiveResponse: (item: RunItem, res) => recorder!.record({ datasetId: item.datasetId, itemId: item.case.id }, item.tier.name, item.tier.model, res) } : {}),
