@@ -82,7 +82,9 @@ export async function openModelRun(ctx: Context, o: ModelRunOptions, hooks: RunH
     if (!existing) closers.push(() => client.close?.());
     judge = makeJudge(tierRun({ ...jt, maxTokens: JUDGE_MAX_TOKENS, temperature: 0 }, client), { cache, engine, pricer, stats: judgeStats });
   }
-  return { runs, engine, cache, pricer, judge, judgeStats, close: () => closers.forEach((close) => close()) };
+  return { runs, engine, cache, pricer, judge, judgeStats, close: () => {
+      for (const close of closers) close();
+    } };
 }
 
 const bundled = new WeakMap<Context, Promise<GoldenDataset[]>>();

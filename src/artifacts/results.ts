@@ -274,7 +274,10 @@ export class ResultsWriter {
         fsWrite(fd, buf, 0, buf.length, null, done);
         return;
       }
-      if (!this.failure && this.queue.length > 0) return this.pump();
+      if (!this.failure && this.queue.length > 0) {
+        this.pump();
+        return;
+      }
       this.writing = false;
       for (const resolve of this.idle.splice(0)) resolve();
     };

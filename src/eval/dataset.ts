@@ -40,7 +40,7 @@ type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Which format an item line is in, from its keys. */
-export function detectFormat(o: Obj): DatasetFormat {
+export function detectDatasetFormat(o: Obj): DatasetFormat {
   if ('referenceResponse' in o || 'modelResponses' in o) return 'bedrock';
   if (('input' in o || 'ideal' in o) && !('prompt' in o) && !('messages' in o)) return 'openai-evals';
   return 'tokor';
@@ -134,7 +134,7 @@ function parseGraders(raw: unknown, where: string): GraderSpec[] | undefined {
 export function parseDatasetLine(obj: unknown, loc: SourceLocation, opts: ParseOptions = {}): GoldenCase {
   const where = at(loc.file, loc.line);
   if (!isObject(obj)) throw new InputError('each line must be a JSON object', where);
-  const format = detectFormat(obj);
+  const format = detectDatasetFormat(obj);
   // Bedrock and OpenAI Evals files carry no ids and may hold prompt-only lines (judge datasets).
   const idOptional = format !== 'tokor' || (opts.format !== undefined && opts.format !== 'tokor');
 
@@ -264,7 +264,7 @@ export function parseDataset(text: string, file: string): { header?: DatasetHead
         return;
       }
     }
-    if (format === undefined && isObject(obj)) format = detectFormat(obj);
+    if (format === undefined && isObject(obj)) format = detectDatasetFormat(obj);
     const opts: ParseOptions = format === undefined ? {} : { format };
     if (header) opts.header = header;
     const c = parseDatasetLine(obj, { file, line }, opts);

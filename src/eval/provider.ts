@@ -43,7 +43,7 @@ export interface InvokeRequest {
 export interface RequestSignal {
   readonly aborted: boolean;
   readonly reason?: unknown;
-  // `any`: the DOM and SDK types disagree on the handler's `this` and event.
+  // biome-ignore lint/suspicious/noExplicitAny: the DOM and SDK types disagree on the handler's `this` and event.
   onabort: ((this: any, ev: any) => any) | null;
 }
 
@@ -57,6 +57,7 @@ export interface RequestSignal {
 export class AttemptSignal implements RequestSignal {
   aborted = false;
   reason: unknown = undefined;
+  // biome-ignore lint/suspicious/noExplicitAny: as RequestSignal's.
   onabort: ((this: any, ev: any) => any) | null = null;
 
   abort(reason: unknown): void {

@@ -155,7 +155,11 @@ export function summarize(results: readonly SummaryInput[], opts: SummaryOptions
 function tierOrderOf(results: readonly SummaryInput[], given: string[]): string[] {
   const seen = new Set(given);
   const order = [...given];
-  for (const r of results) if (!seen.has(r.tier)) seen.add(r.tier), order.push(r.tier);
+  for (const r of results) {
+    if (seen.has(r.tier)) continue;
+    seen.add(r.tier);
+    order.push(r.tier);
+  }
   return order;
 }
 
@@ -303,7 +307,7 @@ function groupRows(groups: GroupSummary[], tiers: string[]): string[][] {
       String(n),
       ...tiers.map((name) => {
         const t = g.tiers.find((x) => x.tier === name);
-        return t && t.items ? `${pctOf(t.passRate)}${t.clearsBar ? '' : ' ✗'}${t.items !== n ? ` (n=${t.items})` : ''}` : '—';
+        return t?.items ? `${pctOf(t.passRate)}${t.clearsBar ? '' : ' ✗'}${t.items !== n ? ` (n=${t.items})` : ''}` : '—';
       }),
       ...(picksTier(tiers) ? [g.cheapestPassing ?? 'none'] : []),
     ];

@@ -2,7 +2,7 @@
  * One mapping from "what the wire said" to the retry decision, shared by the
  * Bedrock and OpenAI-compatible providers so they retry the same things.
  */
-import { ProviderError, ThrottledError, TransientError, ValidationError, type RequestSignal } from '../eval/provider.js';
+import { type ProviderError, ThrottledError, TransientError, ValidationError, type RequestSignal } from '../eval/provider.js';
 
 /** Error types that are retryable whatever their status (Bedrock's ModelNotReady is a 429). */
 const TRANSIENT_CODES = new Set([

@@ -1,5 +1,5 @@
 import type { Done } from '../exit.js';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDERS } from '../../config/schema.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
 import type { EvaluateOptions } from '../../app/eval.js';

@@ -1,5 +1,5 @@
 import type { Done } from '../exit.js';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { PROVIDERS } from '../../config/schema.js';
 import { LOG_FORMATS } from '../../types.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
