@@ -14,6 +14,11 @@ import { InputError, UsageError } from '../errors.js';
 import { errorGroupLines } from '../eval/engine/index.js';
 import { gradeCaseNow, isGraderType, type GradeContext } from '../eval/graders/index.js';
 import { decideLabel, labelLine, requestKey, trafficCase, unlabelable, type SampleInfo } from '../eval/label.js';
+import { allocate, clusterCosts, clustersOf, drawSample, expectedCost, sampleSizeForBudget, sampleUnit, type CostedTier, type SampleUnit } from '../eval/labelSample.js';
+import { makePricer } from '../eval/pricer.js';
+import type { TierConfig } from '../config/schema.js';
+import type { LabelPlan } from '../report/labelPlan.js';
+import { usd } from '../report/format.js';
 import { runItems, type RunItem, type RunStats } from '../eval/runItems.js';
 import { resolveJudgeTier, resolveTiers } from '../eval/tiers.js';
 import type { EvalResult } from '../eval/types.js';
@@ -24,7 +29,8 @@ import type { Context } from './context.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, openModelRun, type RunHooks } from './models.js';
 
 export interface LabelOptions {
-  out: string;
+  /** The labels file (required unless planning with --dry-run). */
+  out?: string;
   /** Continue --out: keep its labels, label only the requests it does not have. */
   resume?: boolean;
   /** Replace an --out file that already holds labels (without it, such a file is refused). */
@@ -46,7 +52,14 @@ export interface LabelOptions {
   cacheDir?: string;
   maxTokens?: number;
   env?: Record<string, string | undefined>;
+  /** Measure a stratified sample of this many requests over the task clusters. */
+  sample?: number;
+  /** Measure the largest stratified sample whose expected cost stays within this many USD. */
+  budget?: number;
 }
+
+/** `tokor label --dry-run`: the clusters, the sample and its expected cost; nothing is sent. */
+export type PlanOptions = Omit<LabelOptions, 'out' | 'resume' | 'overwrite'>;
 
 export interface LabelOutcome {
   labeled: number;
@@ -67,6 +80,8 @@ export function labelOutcome(o: LabelOutcome): 'ok' | 'provider-failed' | 'inter
 }
 
 export async function labelTraffic(ctx: Context, paths: string[], o: LabelOptions, hooks: LabelHooks = {}): Promise<LabelOutcome> {
+  checkSampleFlags(o);
+  if (!o.out) throw new UsageError('--out FILE is required: the labels file to write (or --dry-run to see the sample and its cost first)');
   if (o.resume && o.overwrite) throw new UsageError('--resume and --overwrite contradict each other: continue the labels file, or replace it');
   const outFile = path.resolve(ctx.cwd, o.out);
   // Before any work: --out can be written, no other run writes it, and it is not someone's labels.
@@ -76,7 +91,7 @@ export async function labelTraffic(ctx: Context, paths: string[], o: LabelOption
   }
   const lock = lockOutput(outFile, '--out', o.out);
   try {
-    return await labelLocked(ctx, paths, o, hooks, outFile);
+    return await labelLocked(ctx, paths, { ...o, out: o.out }, hooks, outFile);
   } finally {
     lock.release();
   }
@@ -89,17 +104,17 @@ interface Pending {
   results: Map<string, EvalResult>;
 }
 
-async function labelLocked(ctx: Context, paths: string[], o: LabelOptions, hooks: LabelHooks, outFile: string): Promise<LabelOutcome> {
+async function labelLocked(ctx: Context, paths: string[], o: LabelOptions & { out: string }, hooks: LabelHooks, outFile: string): Promise<LabelOutcome> {
   const notes: string[] = [];
-  const ladder = ctx.tiers();
   const grader = o.grader ?? 'llm-judge';
   if (!isGraderType(grader)) throw new UsageError(`unknown grader "${grader}" for --grader`);
-  const flags = { provider: o.provider, region: o.region, profile: o.profile, endpointUrl: o.endpointUrl };
-  const cheaper = resolveTiers(ladder, { ...flags, tier: o.tier ?? ladder.slice(0, -1).map((t) => t.name).join(','), maxTokens: o.maxTokens });
-  if (cheaper.some((t) => t.provider === 'replay')) throw new UsageError('tokor label replays live requests: use a bedrock or openai provider');
+  const { cheaper, judgeTier } = labelTiers(ctx, o, grader);
   const concurrency = o.concurrency ?? DEFAULT_CONCURRENCY;
   const timeoutMs = o.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const judgeTier = grader.replace(/^(not-)+/, '') === 'llm-judge' ? resolveJudgeTier(ladder, { ...flags, judgeTier: o.judgeTier }, false) : undefined;
+  const sampling = o.sample !== undefined || o.budget !== undefined;
+  // A sampled run reads the traffic first (the clusters need all of it), then draws its sample.
+  const drawn = sampling ? await drawLabelSample(ctx, paths, o, grader) : undefined;
+  if (drawn) notes.push(`sample: ${drawn.plan.sampleSize} of ${drawn.plan.requests} request(s) in ${drawn.plan.clusters.length} task cluster(s) (${drawn.plan.sizedBy}), expected cost ${usd(drawn.plan.totalUsd)}`);
   const models = await openModelRun(
     ctx,
     { tiers: cheaper, judgeTier, concurrency, timeoutMs, retries: o.retries, cache: o.cache, cacheDir: o.cacheDir, env: o.env, onUnpriced: (m) => notes.push(`no price for ${m}: costUsd null`) },
@@ -122,7 +137,13 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions, hooks
     throw e;
   }
 
-  async function* plan(): AsyncGenerator<RunItem> {
+  const schedule = (r: TrafficRecord, sample: SampleInfo): RunItem[] => {
+    const key = String(seq++);
+    pending.set(key, { record: r, sample, results: new Map() });
+    const c = trafficCase(key, r, grader);
+    return runs.map((t) => ({ datasetId: 'traffic', case: c, tier: t }));
+  };
+  async function* streamed(): AsyncGenerator<RunItem> {
     for await (const ev of readTraffic(paths, o.logFormat ? { format: o.logFormat } : {})) {
       if (ev.kind === 'skipped') {
         skipped.unreadable++;
@@ -138,16 +159,25 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions, hooks
         skipped[why]++;
         continue;
       }
-      const key = String(seq++);
-      pending.set(key, { record: r, results: new Map() });
-      const c = trafficCase(key, r, grader);
-      for (const t of runs) yield { datasetId: 'traffic', case: c, tier: t };
+      // Every request is measured: each label stands for itself.
+      yield* schedule(r, { cluster: sampleUnit(r).cluster, weight: 1 });
     }
   }
+  function* sampled(d: DrawnSample): Generator<RunItem> {
+    for (const { record, sample } of d.chosen) {
+      if (file.done.has(requestKey(record))) {
+        resumed++;
+        continue;
+      }
+      yield* schedule(record, sample);
+    }
+  }
+  if (drawn) Object.assign(skipped, drawn.plan.skipped);
+  const plan = drawn ? sampled(drawn) : streamed();
 
   let stats: RunStats;
   try {
-    stats = await runItems(plan(), {
+    stats = await runItems(plan, {
       concurrency,
       timeoutMs,
       engine: models.engine,
@@ -170,6 +200,7 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions, hooks
         file.write(labelLine(p.record, ordered, label, p.sample));
       },
       ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+      ...(drawn ? { total: drawn.chosen.filter((c) => !file.done.has(requestKey(c.record))).length * runs.length } : {}),
     });
   } finally {
     file.close();
@@ -191,4 +222,108 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions, hooks
   const { judgeStats } = models;
   if (judgeStats.calls) notes.push(`llm-judge: ${judgeStats.calls} judge call(s), ${judgeStats.spentUsd.toFixed(4)} USD`);
   return { labeled, resumed, counts, skipped, stats, notes };
+}
+
+/** --sample and --budget take positive numbers. */
+function checkSampleFlags(o: Pick<LabelOptions, 'sample' | 'budget'>): void {
+  if (o.sample !== undefined && !(Number.isInteger(o.sample) && o.sample > 0)) throw new UsageError(`--sample must be a positive whole number of requests, got ${o.sample}`);
+  if (o.budget !== undefined && !(Number.isFinite(o.budget) && o.budget > 0)) throw new UsageError(`--budget must be an amount in USD above 0, got ${o.budget}`);
+}
+
+/** The cheaper tiers that replay requests, and the judge tier when the grader is llm-judge. */
+function labelTiers(ctx: Context, o: PlanOptions, grader: string): { cheaper: TierConfig[]; judgeTier: TierConfig | undefined } {
+  const ladder = ctx.tiers();
+  const flags = { provider: o.provider, region: o.region, profile: o.profile, endpointUrl: o.endpointUrl };
+  const cheaper = resolveTiers(ladder, { ...flags, tier: o.tier ?? ladder.slice(0, -1).map((t) => t.name).join(','), maxTokens: o.maxTokens });
+  if (cheaper.some((t) => t.provider === 'replay')) throw new UsageError('tokor label replays live requests: use a bedrock or openai provider');
+  const judgeTier = grader.replace(/^(not-)+/, '') === 'llm-judge' ? resolveJudgeTier(ladder, { ...flags, judgeTier: o.judgeTier }, false) : undefined;
+  return { cheaper, judgeTier };
+}
+
+/** The drawn sample: the plan (what --dry-run shows) and the chosen requests, in traffic order, with their cluster and weight. */
+interface DrawnSample {
+  plan: LabelPlan;
+  chosen: { record: TrafficRecord; sample: SampleInfo }[];
+}
+
+/**
+ * `tokor label --dry-run`: reads the traffic, groups it into task clusters,
+ * sizes and draws the sample (every request without --sample/--budget) and
+ * prices measuring it per tier from the logged tokens. Sends nothing.
+ */
+export async function planLabel(ctx: Context, paths: string[], o: PlanOptions): Promise<LabelPlan> {
+  checkSampleFlags(o);
+  const grader = o.grader ?? 'llm-judge';
+  if (!isGraderType(grader)) throw new UsageError(`unknown grader "${grader}" for --grader`);
+  return (await drawLabelSample(ctx, paths, o, grader)).plan;
+}
+
+async function drawLabelSample(ctx: Context, paths: string[], o: PlanOptions, grader: string): Promise<DrawnSample> {
+  const { cheaper, judgeTier } = labelTiers(ctx, o, grader);
+  const skipped = { noPrompt: 0, noAnswer: 0, unreadable: 0 };
+  const records: TrafficRecord[] = [];
+  const units: (SampleUnit & { tokens: TrafficRecord['tokens'] })[] = [];
+  const seen = new Set<string>();
+  for await (const ev of readTraffic(paths, o.logFormat ? { format: o.logFormat } : {})) {
+    if (ev.kind === 'skipped') {
+      skipped.unreadable++;
+      continue;
+    }
+    const r = ev.record;
+    const why = unlabelable(r);
+    if (why) {
+      skipped[why]++;
+      continue;
+    }
+    const unit = sampleUnit(r);
+    // One label per request ID: a request logged twice is one unit.
+    if (seen.has(unit.key)) continue;
+    seen.add(unit.key);
+    records.push(r);
+    units.push({ ...unit, tokens: r.tokens });
+  }
+  if (units.length === 0) {
+    throw new InputError(
+      `no request could be labeled: ${skipped.noPrompt} without a prompt body, ${skipped.noAnswer} without a logged answer, ${skipped.unreadable} unreadable (enable model invocation logging with text bodies)`,
+      paths.join(', '),
+    );
+  }
+  // What measuring costs per tier, priced from each request's logged tokens.
+  const pricing = await import('../pricing/index.js');
+  const pricer = makePricer(pricing, await ctx.catalog());
+  const costed: CostedTier[] = [
+    ...cheaper.map((t) => ({ tier: t.name, model: t.model, role: 'replay' as const, price: pricer.lookup(t.priceAs ?? t.model, t.region)?.price })),
+    ...(judgeTier ? [{ tier: judgeTier.name, model: judgeTier.model, role: 'judge' as const, price: pricer.lookup(judgeTier.priceAs ?? judgeTier.model, judgeTier.region)?.price }] : []),
+  ];
+  const costs = clusterCosts(units, costed);
+  const costOfSizes = (sizes: ReadonlyMap<string, number>) => expectedCost(costs, sizes, costed.length).total;
+  let n = units.length;
+  const sizedBy: string[] = [];
+  if (o.sample !== undefined) {
+    n = Math.min(n, o.sample);
+    sizedBy.push(`--sample ${o.sample}`);
+  }
+  if (o.budget !== undefined) {
+    const unpriced = costed.filter((t) => !t.price);
+    if (unpriced.length) throw new UsageError(`--budget needs a price for every tier it pays for; no price for ${unpriced.map((t) => t.model).join(', ')} (add it to a catalog file or modelMap, or use --sample N)`);
+    n = Math.min(n, sampleSizeForBudget(units, pricing.usdToMoney(o.budget), costOfSizes));
+    sizedBy.push(`--budget ${usd(o.budget)}`);
+  }
+  const sizes = allocate(units, n);
+  const chosenKeys = drawSample(units, sizes);
+  const clusters = clustersOf(units, sizes);
+  const weights = new Map(clusters.map((c) => [c.signature, c.weight]));
+  const chosen = units.flatMap((u, i) => (chosenKeys.has(u.key) ? [{ record: records[i]!, sample: { cluster: u.cluster, weight: weights.get(u.cluster)! } }] : []));
+  const expected = expectedCost(costs, sizes, costed.length);
+  const plan: LabelPlan = {
+    kind: 'tokor-label-plan',
+    requests: units.length,
+    sampleSize: chosen.length,
+    sizedBy: sizedBy.length ? sizedBy.join(', ') : 'every request',
+    clusters,
+    costs: costed.map((t, i) => ({ tier: t.tier, model: t.model, role: t.role, usd: t.price ? pricing.moneyToUsd(expected.byTier[i]!) : null })),
+    totalUsd: pricing.moneyToUsd(expected.total),
+    skipped,
+  };
+  return { plan, chosen };
 }

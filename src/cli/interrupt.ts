@@ -99,6 +99,11 @@ export async function runInterruptible<T>(o: InterruptOptions, work: (signal: Ab
 export function resumeCommand(command: string, argv: readonly string[], drop: readonly string[] = []): string {
   const args = argv.filter((a) => !drop.includes(a));
   if (!args.includes('--resume')) args.push('--resume');
+  return shellCommand(command, args);
+}
+
+/** `tokor <command> <args…>` quoted for a POSIX shell where needed. */
+export function shellCommand(command: string, args: readonly string[]): string {
   return ['tokor', command, ...args].map(shellQuote).join(' ');
 }
 

@@ -1,16 +1,21 @@
 import type { Done } from '../exit.js';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDERS } from '../../config/schema.js';
 import { LOG_FORMATS } from '../../types.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
 import type { LabelOptions } from '../../app/label.js';
+import { shellCommand } from '../interrupt.js';
 
 export function defineLabel(program: Command, done: Done): void {
   program
     .command('label')
     .description('measure request difficulty: replay sampled traffic on the cheaper tiers and grade against the logged answers')
     .argument('<paths...>', 'sampled traffic logs (files or directories, .gz ok; - for stdin) with prompt and answer bodies')
-    .requiredOption('--out <file>', 'labels JSONL ({requestId, label, tiers}) for tokor analyze --labels')
+    .option('--out <file>', 'labels JSONL ({requestId, label, tiers, cluster, weight}) for tokor analyze --labels')
+    .option('--sample <n>', 'measure a stratified sample of N requests over the task clusters', positiveInt)
+    .option('--budget <usd>', 'measure the largest stratified sample whose expected cost stays within USD', positiveUsd)
+    .option('--dry-run', 'print the task clusters, the sample per cluster and the expected cost per tier; send nothing')
+    .addOption(new Option('--format <format>', 'output format of --dry-run').choices(PLAN_FORMATS).default('table'))
     .option('--resume', 'continue --out: keep its labels, label only the requests it lacks')
     .option('--overwrite', 'replace an --out file that already holds labels (else refused)')
     .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMATS))
@@ -32,14 +37,17 @@ export function defineLabel(program: Command, done: Done): void {
       'after',
       `
 Examples:
-  $ tokor label sample.jsonl.gz --out labels.jsonl              # llm-judge on the frontier tier
+  $ tokor label logs/ --sample 400 --dry-run                    # clusters, sample sizes, expected cost; nothing sent
+  $ tokor label logs/ --sample 400 --out labels.jsonl           # a stratified sample of 400 requests
+  $ tokor label logs/ --budget 5 --out labels.jsonl             # as many as $5 of measurement buys
+  $ tokor label sample.jsonl.gz --out labels.jsonl              # every request; llm-judge on the frontier tier
   $ tokor label logs/ --grader token-f1 --out labels.jsonl
   $ tokor analyze logs/ --labels labels.jsonl
 
 Records without a prompt body or a logged answer are skipped and counted. Format: docs/labels.md.`,
     )
     .action(async (paths: string[], f: LabelFlags) => {
-      const [{ openContext }, { labelTraffic, labelOutcome }, { progressText }, out, { runInterruptible, resumeCommand, commandArgs, STOP_REQUESTS }] = await Promise.all([
+      const [{ openContext }, { labelTraffic, labelOutcome, planLabel }, { progressText }, out, { runInterruptible, resumeCommand, commandArgs, STOP_REQUESTS }] = await Promise.all([
         import('../../app/context.js'),
         import('../../app/label.js'),
         import('../../eval/summary.js'),
@@ -47,6 +55,14 @@ Records without a prompt body or a logged answer are skipped and counted. Format
         import('../interrupt.js'),
       ]);
       const ctx = await openContext({ config: f.config });
+      if (f.dryRun) {
+        const { renderLabelPlan } = await import('../../report/labelPlan.js');
+        const plan = await planLabel(ctx, paths, { ...f, timeoutMs: f.timeout * 1000 });
+        await out.emit(renderLabelPlan(plan, f.format, { width: out.terminalWidth() }));
+        out.note(`tokor: nothing was sent. To measure: ${measureCommand(commandArgs('label'))}`);
+        done('ok');
+        return;
+      }
       const progress = await out.startProgress('label: starting');
       try {
         const { value, interrupted, closing } = await runInterruptible(
@@ -65,4 +81,28 @@ Records without a prompt body or a logged answer are skipped and counted. Format
     });
 }
 
-type LabelFlags = Omit<LabelOptions, 'timeoutMs' | 'env'> & { timeout: number; config?: string };
+type LabelFlags = Omit<LabelOptions, 'timeoutMs' | 'env'> & { timeout: number; config?: string; dryRun?: boolean; format: (typeof PLAN_FORMATS)[number] };
+
+const PLAN_FORMATS = ['table', 'json'] as const;
+
+function positiveUsd(v: string): number {
+  const n = Number(v);
+  if (!(Number.isFinite(n) && n > 0)) throw new InvalidArgumentError('expected an amount in USD above 0');
+  return n;
+}
+
+/** The dry run's command line without --dry-run (and its --format), with --out when it had none. */
+function measureCommand(argv: readonly string[]): string {
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--dry-run') continue;
+    if (argv[i] === '--format') {
+      i++;
+      continue;
+    }
+    if (argv[i]!.startsWith('--format=')) continue;
+    args.push(argv[i]!);
+  }
+  if (!args.some((a) => a === '--out' || a.startsWith('--out='))) args.push('--out', 'labels.jsonl');
+  return shellCommand('label', args);
+}
