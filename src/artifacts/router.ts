@@ -31,12 +31,20 @@ export const TrainingSummarySchema = z.object({
   folds: z.number(),
   /** Salts the fold hash (version 2). */
   seed: z.number({ error: 'expected the training seed' }).int('expected a whole number (it salts the fold hash)'),
-  /** The most epochs a fold model may take (it stops earlier once converged). */
-  epochs: z.number(),
-  /** Epochs each fold model took, and whether its objective had converged by then. */
+  /** How the fold models were fitted: "lbfgs" (full batch, to a gradient tolerance); absent in older files (AdaGrad SGD epochs). */
+  optimizer: z.literal('lbfgs').optional(),
+  /** L-BFGS: converged when ‖∇‖₂ ≤ tolerance · max(1, ‖∇‖₂ at the start), within maxIterations. */
+  tolerance: z.number().optional(),
+  maxIterations: z.number().optional(),
+  /** L-BFGS iterations each fold model took, and its final gradient norm ‖∇‖₂. */
+  iterations: z.array(z.number()).optional(),
+  gradientNorms: z.array(z.number()).optional(),
+  /** Older files (AdaGrad SGD): the most epochs, the epochs each fold model took, the learning rate. */
+  epochs: z.number().optional(),
   epochsRun: z.array(z.number()).optional(),
+  learningRate: z.number().optional(),
+  /** Whether every fold model's objective converged. */
   converged: z.boolean().optional(),
-  learningRate: z.number(),
   l2: z.number(),
   classCounts: z.array(z.number()),
   /** Out-of-fold ROC AUC of P(needs more than the cheapest tier); null with one class. */

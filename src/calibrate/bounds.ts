@@ -8,6 +8,24 @@
  *   Fieller lower bound of parity = mean(r)/mean(f) is ≥ bar.
  * - absolute bar: the one-sided Wilson lower bound of the routed pass rate
  *   must be ≥ bar.
+ *
+ * The certification rule (what `margin` tests) asks more than "the true
+ * parity is ≥ bar": the bar must hold for the POINT ESTIMATE a new sample
+ * will show. A route whose true parity sits just above the bar shows a
+ * held-out parity below it about half the time (the new sample's own
+ * noise), and the sweep's pick sits at the edge by construction. So the
+ * bound is tested against the bar plus the new sample's one-sided sampling
+ * margin: lower(true parity) ≥ bar + z·sd/√m, i.e. in paired-difference
+ * units mean(d) − z·sd·(1/√n + 1/√m) ≥ 0, where m is the size of the new
+ * sample (default: as many items as the calibration set, m = n, which makes
+ * the rule's z exactly twice the confidence's). Adding the margins (not
+ * their root-sum-square, as a prediction interval for a fresh estimate
+ * would) keeps the rule valid for the selected route: the fixed-sequence
+ * search keeps the first term honest for the pick; the train point estimate
+ * of the pick is biased upward by the search, so it cannot be pooled with
+ * the new sample as if independent. Per run the held-out point estimate
+ * falls below the bar only when the true parity is below bar + margin
+ * (≤ 1 − confidence) and the new sample falls a further z·sd/√m short.
  */
 import { normalQuantile } from '../stats/interval.js';
 import type { BarMode } from '../config/schema.js';
@@ -38,11 +56,31 @@ export interface Criterion {
   n: number;
   /** Σ frontier passes (constant over a sweep). */
   sf: number;
+  /**
+   * Size of the new sample whose point estimate must meet the bar (the holdout margin);
+   * default n, the calibration set's size.
+   */
+  newItems?: number;
 }
 
-/** Lower bound − 0 (relative) or lower bound − bar (absolute): ≥ 0 means the bar holds. */
+/**
+ * The z the certification rule applies to the calibration sample's standard error: the
+ * confidence's z for the true value plus the new sample's margin, z·(1 + √(n/m)); 2z when m = n.
+ */
+export function certifyingZ(z: number, n: number, newItems: number = n): number {
+  if (!(newItems > 0)) throw new RangeError(`the new sample needs at least one item, got ${newItems}`);
+  return z * (1 + Math.sqrt(n / newItems));
+}
+
+/**
+ * Lower bound − holdout margin (relative: in paired-difference units; absolute: in pass-rate units):
+ * ≥ 0 means the bar holds for the true value and for a new sample's point estimate (module comment).
+ */
 export function margin(c: Criterion, sr: number, srf: number): number {
-  return c.mode === 'relative' ? pairedLower(c.n, sr, srf, c.sf, c.bar, c.z) : wilsonLowerZ(sr, c.n, c.z) - c.bar;
+  if (c.mode === 'relative') return pairedLower(c.n, sr, srf, c.sf, c.bar, certifyingZ(c.z, c.n, c.newItems));
+  const m = c.newItems ?? c.n;
+  const p = c.n > 0 ? sr / c.n : 0;
+  return wilsonLowerZ(sr, c.n, c.z) - c.bar - c.z * Math.sqrt((p * (1 - p)) / m);
 }
 
 /** One-sided lower bound of mean(r − bar·f), normal approximation with the sample variance. */
@@ -135,11 +173,13 @@ export function parityInterval(observed: PairedSums, z: number): [number, number
 }
 
 /**
- * Items needed before the paired bound of a route whose per-item mean
- * difference and deviation stay as observed would meet the bar:
- * n ≥ (z·sd / mean)². Undefined (Infinity) when the mean is ≤ 0.
+ * Items needed before a route whose per-item mean difference and deviation
+ * stay as observed would be certified (the rule of `margin`, with a new
+ * sample as large as the calibration set): n ≥ (2z·sd / mean)². Undefined
+ * (Infinity) when the mean is ≤ 0. z is the confidence's one-sided z.
  */
-export function itemsNeededPaired(s: PairedSums, bar: number, z: number): number {
+export function itemsNeededPaired(s: PairedSums, bar: number, confidenceZ: number): number {
+  const z = certifyingZ(confidenceZ, 1);
   const { n, sr, srf, sf } = s;
   const mean = (sr - bar * sf) / n;
   if (!(mean > 0)) return Infinity;
@@ -164,14 +204,18 @@ export function itemsNeededPaired(s: PairedSums, bar: number, z: number): number
   return hi;
 }
 
-/** Items needed before a pass rate p, as observed, has a Wilson lower bound ≥ bar (normal approximation). */
+/**
+ * Items needed before a pass rate p, as observed, is certified against an absolute bar (Wilson lower
+ * bound minus the holdout margin of a new sample as large, normal approximation: n ≥ (2z)²·p(1−p)/(p − bar)²).
+ */
 export function itemsNeededAbsolute(p: number, bar: number, z: number): number {
   if (!(p > bar)) return Infinity;
   if (p >= 1) return itemsForPerfectAbsolute(bar, z);
-  return Math.ceil((z * z * p * (1 - p)) / (p - bar) ** 2);
+  const zc = certifyingZ(z, 1);
+  return Math.ceil((zc * zc * p * (1 - p)) / (p - bar) ** 2);
 }
 
-/** Fewest items for which n/n passing has a Wilson lower bound ≥ bar: n/(n+z²) ≥ bar. */
+/** Fewest items for which n/n passing has a Wilson lower bound ≥ bar: n/(n+z²) ≥ bar (a perfect pass rate has no holdout margin). */
 export function itemsForPerfectAbsolute(bar: number, z: number): number {
   if (bar >= 1) return Infinity;
   return Math.ceil((bar * z * z) / (1 - bar));
@@ -179,10 +223,12 @@ export function itemsForPerfectAbsolute(bar: number, z: number): number {
 
 /**
  * Fewest items for which a route that passes exactly where the frontier does
- * (a perfect router at parity) meets a relative bar < 1: the paired bound of
- * d = (1−bar)·f needs mean(f) ≥ z·sd(f)/√n, i.e. n ≥ z²(1−q)/q.
+ * (a perfect router at parity) is certified at a relative bar < 1: the paired
+ * bound of d = (1−bar)·f with the rule's z (2z, `margin`) needs
+ * mean(f) ≥ 2z·sd(f)/√n, i.e. n ≥ (2z)²(1−q)/q.
  */
 export function itemsForPerfectRelative(frontierRate: number, z: number): number {
   if (!(frontierRate > 0)) return Infinity;
-  return Math.ceil((z * z * (1 - frontierRate)) / frontierRate);
+  const zc = certifyingZ(z, 1);
+  return Math.ceil((zc * zc * (1 - frontierRate)) / frontierRate);
 }

@@ -19,9 +19,9 @@
  */
 import { InputError } from '../errors.js';
 import { parseRouterModel, readRouterModel, ROUTER_MODEL_VERSION, type RouterModel, type RouterWeights } from '../artifacts/router.js';
-import { seededRandom, shuffled } from '../stats/random.js';
 import type { Difficulty, DifficultyLabel } from '../types.js';
 import { DEFAULT_FEATURE_SPEC, DENSE_FEATURES, extractFeatures, featureDim, fnv1a, type FeatureSpec, type SparseVector } from './features.js';
+import { minimizeLbfgs } from './lbfgs.js';
 import type { LabelInput, Labeler } from './types.js';
 
 /** The stable hash that assigns requests to folds, in words (saved with the model). */
@@ -30,18 +30,19 @@ export const FOLD_ASSIGNMENT = 'fnv1a-32(system, prompt, task, category, turns) 
 export interface TrainOptions {
   /** k of k-fold cross-validation for the out-of-fold scores (default 5). */
   folds?: number;
+  /** Salts the fold hash. */
   seed?: number;
-  /** Most epochs per fold model; training stops earlier when the objective has converged. */
-  epochs?: number;
-  /** Converged: an epoch lowered the regularized training loss by less than this share. */
+  /** Most L-BFGS iterations per fold model. */
+  maxIterations?: number;
+  /** Converged: ‖∇‖₂ of the regularized objective ≤ tolerance · max(1, ‖∇‖₂ at the start). */
   tolerance?: number;
-  learningRate?: number;
+  /** L2 penalty (l2/2)·‖w‖² added to the mean log loss. */
   l2?: number;
   features?: FeatureSpec;
   onProgress?: (message: string) => void;
 }
 
-export const DEFAULT_TRAIN = { folds: 5, seed: 1, epochs: 3, tolerance: 1e-3, learningRate: 0.05, l2: 1e-5 } as const;
+export const DEFAULT_TRAIN = { folds: 5, seed: 1, maxIterations: 1000, tolerance: 1e-4, l2: 3e-3 } as const;
 
 export interface TrainedRouter {
   model: RouterModel;
@@ -88,7 +89,7 @@ export function trainRouter(samples: readonly RouterSample[], classes: readonly 
     const train: number[] = [];
     const test: number[] = [];
     for (let i = 0; i < n; i++) (fold[i] === f ? test : train).push(i);
-    const fit = fitSoftmax(vectors, labels, train, K, dim, base, o, o.seed + 101 * (f + 1));
+    const fit = fitSoftmax(vectors, labels, train, K, dim, base, o);
     fits.push(fit);
     for (const i of test) {
       const z = logits(fit, vectors[i]!, K, base);
@@ -120,10 +121,12 @@ export function trainRouter(samples: readonly RouterSample[], classes: readonly 
       items: n,
       folds,
       seed: o.seed,
-      epochs: o.epochs,
-      epochsRun: fits.map((f) => f.epochs),
+      optimizer: 'lbfgs',
+      tolerance: o.tolerance,
+      maxIterations: o.maxIterations,
+      iterations: fits.map((f) => f.iterations),
+      gradientNorms: fits.map((f) => round(f.gradientNorm)),
       converged: fits.every((f) => f.converged),
-      learningRate: o.learningRate,
       l2: o.l2,
       classCounts,
       oofAuc: rocAuc(scores, needsMore),
@@ -138,7 +141,8 @@ interface Fit {
   bias: Float64Array;
   mean: number[];
   std: number[];
-  epochs: number;
+  iterations: number;
+  gradientNorm: number;
   converged: boolean;
 }
 
@@ -151,7 +155,11 @@ export function foldOf(input: LabelInput, folds: number, seed: number): number {
   return fnv1a(key, (0x9e3779b9 ^ Math.imul(seed, 0x85ebca6b)) >>> 0) % folds;
 }
 
-/** AdaGrad SGD on the multinomial log loss with L2, over the given rows, in a seeded order. */
+/**
+ * Full-batch L-BFGS on the mean multinomial log loss plus (l2/2)·‖w‖² (bias unpenalized), over
+ * the given rows, to ‖∇‖₂ ≤ tolerance·max(1, ‖∇₀‖₂). Only features present in the rows get a
+ * parameter (the others have zero gradient and stay 0 under L2). Deterministic: no sampling.
+ */
 function fitSoftmax(
   vectors: readonly SparseVector[],
   labels: Int32Array,
@@ -159,10 +167,10 @@ function fitSoftmax(
   K: number,
   dim: number,
   base: number,
-  o: { epochs: number; tolerance: number; learningRate: number; l2: number },
-  seed: number,
+  o: { maxIterations: number; tolerance: number; l2: number },
 ): Fit {
   const nd = dim - base;
+  const N = rows.length;
   const mean = new Array<number>(nd).fill(0);
   const sq = new Array<number>(nd).fill(0);
   for (const r of rows) {
@@ -174,78 +182,92 @@ function fitSoftmax(
     }
   }
   const std = mean.map((s, d) => {
-    const m = s / rows.length;
-    const varr = sq[d]! / rows.length - m * m;
+    const m = s / N;
+    const varr = sq[d]! / N - m * m;
     return varr > 1e-12 ? Math.sqrt(varr) : 1;
   });
-  for (let d = 0; d < nd; d++) mean[d] = mean[d]! / rows.length;
-  // Class 0 is the reference (logit 0): K−1 free weight columns, a third to a half less work.
-  const fit: Fit = { w: new Float64Array(dim * K), bias: new Float64Array(K), mean, std, epochs: 0, converged: false };
-  const g2 = new Float64Array(dim * K);
-  const b2 = new Float64Array(K);
-  const rand = seededRandom(seed);
-  const p = new Float64Array(K);
-  let xs = new Float64Array(4096);
-  // Locals, not property loads, in the hot loop.
-  const w = fit.w;
-  const bias = fit.bias;
-  const lr = o.learningRate;
+  for (let d = 0; d < nd; d++) mean[d] = mean[d]! / N;
+
+  // Compact the rows: active feature columns, standardized values, CSR layout.
+  const colOf = new Int32Array(dim).fill(-1);
+  const active: number[] = [];
+  const start = new Int32Array(N + 1);
+  let nnz = 0;
+  for (let r = 0; r < N; r++) nnz += vectors[rows[r]!]!.idx.length;
+  const cols = new Int32Array(nnz);
+  const vals = new Float64Array(nnz);
+  const ys = new Int32Array(N);
+  let at = 0;
+  for (let r = 0; r < N; r++) {
+    const v = vectors[rows[r]!]!;
+    ys[r] = labels[rows[r]!]!;
+    for (let j = 0; j < v.idx.length; j++) {
+      const id = v.idx[j]!;
+      if (colOf[id] === -1) {
+        colOf[id] = active.length;
+        active.push(id);
+      }
+      cols[at] = colOf[id]!;
+      vals[at] = id >= base ? (v.val[j]! - mean[id - base]!) / std[id - base]! : v.val[j]!;
+      at++;
+    }
+    start[r + 1] = at;
+  }
+  // Class 0 is the reference (logit 0): K−1 free columns per active feature, then K−1 biases.
+  const C = K - 1;
+  const A = active.length;
+  const P = (A + 1) * C;
   const l2 = o.l2;
-  const meanArr = Float64Array.from(mean);
-  const stdArr = Float64Array.from(std);
-  let previous = Infinity;
-  for (let e = 0; e < o.epochs; e++) {
-    const order = shuffled(rows, rand);
+  const z = new Float64Array(K);
+  const gr = new Float64Array(C);
+  const objective = (theta: Float64Array, grad: Float64Array): number => {
+    grad.fill(0);
     let loss = 0;
-    for (const r of order) {
-      const v = vectors[r]!;
-      const idx = v.idx;
-      const val = v.val;
-      const m = idx.length;
-      if (m > xs.length) xs = new Float64Array(m * 2);
-      for (let j = 0; j < m; j++) {
-        const id = idx[j]!;
-        xs[j] = id >= base ? (val[j]! - meanArr[id - base]!) / stdArr[id - base]! : val[j]!;
+    for (let r = 0; r < N; r++) {
+      const lo = start[r]!;
+      const hi = start[r + 1]!;
+      z[0] = 0;
+      for (let c = 0; c < C; c++) z[c + 1] = theta[A * C + c]!;
+      // One pass over the row's features for every class (the hot loop).
+      for (let j = lo; j < hi; j++) {
+        const x = vals[j]!;
+        const o = cols[j]! * C;
+        for (let c = 0; c < C; c++) z[c + 1]! += x * theta[o + c]!;
       }
-      // Logits; class 0 is the reference (0).
       let max = 0;
-      p[0] = 0;
-      for (let c = 1; c < K; c++) {
-        let z = bias[c]!;
-        for (let j = 0; j < m; j++) z += xs[j]! * w[idx[j]! * K + c]!;
-        p[c] = z;
-        if (z > max) max = z;
-      }
+      for (let c = 1; c < K; c++) if (z[c]! > max) max = z[c]!;
       let sum = 0;
       for (let c = 0; c < K; c++) {
-        p[c] = Math.exp(p[c]! - max);
-        sum += p[c]!;
+        z[c] = Math.exp(z[c]! - max);
+        sum += z[c]!;
       }
-      const y = labels[r]!;
-      loss += Math.log(sum / Math.max(p[y]!, 1e-300));
-      for (let c = 1; c < K; c++) {
-        const g = p[c]! / sum - (c === y ? 1 : 0);
-        b2[c]! += g * g;
-        bias[c]! -= (lr * g) / Math.sqrt(b2[c]! + 1e-8);
-        for (let j = 0; j < m; j++) {
-          const k = idx[j]! * K + c;
-          const wk = w[k]!;
-          const gw = g * xs[j]! + l2 * wk;
-          const acc = g2[k]! + gw * gw;
-          g2[k] = acc;
-          w[k] = wk - (lr * gw) / Math.sqrt(acc + 1e-8);
-        }
+      const y = ys[r]!;
+      loss += Math.log(sum) - Math.log(Math.max(z[y]!, 1e-300));
+      for (let c = 0; c < C; c++) {
+        const g = z[c + 1]! / sum - (c + 1 === y ? 1 : 0);
+        gr[c] = g;
+        grad[A * C + c]! += g;
+      }
+      for (let j = lo; j < hi; j++) {
+        const x = vals[j]!;
+        const o = cols[j]! * C;
+        for (let c = 0; c < C; c++) grad[o + c]! += gr[c]! * x;
       }
     }
-    fit.epochs = e + 1;
-    // Progressive (before-update) loss of this epoch against the last: a small relative change means converged.
-    if (previous - loss < o.tolerance * previous) {
-      fit.converged = true;
-      break;
+    let pen = 0;
+    for (let i = 0; i < A * C; i++) {
+      pen += theta[i]! * theta[i]!;
+      grad[i] = grad[i]! / N + l2 * theta[i]!;
     }
-    previous = loss;
-  }
-  return fit;
+    for (let c = 0; c < C; c++) grad[A * C + c] = grad[A * C + c]! / N;
+    return loss / N + 0.5 * l2 * pen;
+  };
+  const res = minimizeLbfgs(objective, new Float64Array(P), { tolerance: o.tolerance, maxIterations: o.maxIterations });
+  const w = new Float64Array(dim * K);
+  for (let a = 0; a < A; a++) for (let c = 0; c < C; c++) w[active[a]! * K + c + 1] = res.x[a * C + c]!;
+  const bias = new Float64Array(K);
+  for (let c = 0; c < C; c++) bias[c + 1] = res.x[A * C + c]!;
+  return { w, bias, mean, std, iterations: res.iterations, gradientNorm: res.gradientNorm, converged: res.converged };
 }
 
 function logits(fit: Fit, v: SparseVector, K: number, base: number): Float64Array {

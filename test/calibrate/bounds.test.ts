@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  certifyingZ,
   itemsForPerfectAbsolute,
   itemsForPerfectRelative,
   itemsNeededPaired,
+  margin,
   oneSidedZ,
   pairedLower,
   parityInterval,
   wilsonLowerZ,
   wilsonUpperZ,
+  type Criterion,
 } from '../../src/calibrate/bounds.js';
 import { wilson, wilsonLower } from '../../src/stats/interval.js';
 
@@ -87,15 +90,38 @@ describe('bounds', () => {
     expect(nAbs / (nAbs + z * z)).toBeGreaterThanOrEqual(0.95);
     expect((nAbs - 1) / (nAbs - 1 + z * z)).toBeLessThan(0.95);
     expect(wilsonLowerZ(nAbs, nAbs, z)).toBeGreaterThanOrEqual(0.95 - 1e-12);
-    expect(itemsForPerfectRelative(0.5, z)).toBe(Math.ceil(z * z));
+    // The rule's z is twice the confidence's (a new sample as large as the calibration set).
+    expect(itemsForPerfectRelative(0.5, z)).toBe(Math.ceil(4 * z * z));
     // A route whose bound fails at n but whose mean is positive needs more items; with that many it passes.
     const s = { n: 100, sr: 80, srf: 78, sf: 82 };
     const need = itemsNeededPaired(s, 0.95, z);
     expect(need).toBeGreaterThan(100);
     // The smallest n at which the corrected bound holds with the observed rates.
-    const at = (m: number) => pairedLower(m, (s.sr * m) / 100, (s.srf * m) / 100, (s.sf * m) / 100, 0.95, z);
+    const at = (m: number) => pairedLower(m, (s.sr * m) / 100, (s.srf * m) / 100, (s.sf * m) / 100, 0.95, 2 * z);
     expect(at(need)).toBeGreaterThanOrEqual(0);
     expect(at(need - 1)).toBeLessThan(0);
     expect(itemsNeededPaired({ n: 100, sr: 70, srf: 70, sf: 82 }, 0.95, z)).toBe(Infinity);
+  });
+
+  it('certifies against the bar plus the sampling margin of a new sample, not the bar alone', () => {
+    const z = oneSidedZ(0.95);
+    expect(certifyingZ(z, 400)).toBeCloseTo(2 * z, 12);
+    expect(certifyingZ(z, 400, 100)).toBeCloseTo(3 * z, 12);
+    expect(() => certifyingZ(z, 400, 0)).toThrow(RangeError);
+    // 400 items, frontier passes 300; the route passes 292 of them and nothing else (parity 97.3%).
+    const crit: Criterion = { mode: 'relative', bar: 0.95, z, n: 400, sf: 300 };
+    // Its confidence bound meets 0.95 (the true parity is likely ≥ the bar) ...
+    expect(pairedLower(400, 292, 292, 300, 0.95, z)).toBeGreaterThan(0);
+    // ... but a new sample of 400 would show a point estimate below the bar too often: not certified.
+    expect(margin(crit, 292, 292)).toBeLessThan(0);
+    expect(margin(crit, 292, 292)).toBeCloseTo(pairedLower(400, 292, 292, 300, 0.95, 2 * z), 12);
+    // 297 of 300 is certified for a new sample as large, not for one of 40.
+    expect(margin(crit, 297, 297)).toBeGreaterThanOrEqual(0);
+    expect(margin({ ...crit, newItems: 40 }, 297, 297)).toBeLessThan(0);
+    // Absolute bar: the Wilson bound less z·sd/√m.
+    const abs: Criterion = { mode: 'absolute', bar: 0.8, z, n: 400, sf: 300 };
+    const p = 350 / 400;
+    expect(margin(abs, 350, 0)).toBeCloseTo(wilsonLowerZ(350, 400, z) - 0.8 - z * Math.sqrt((p * (1 - p)) / 400), 12);
+    expect(wilsonLowerZ(350, 400, z) - 0.8).toBeGreaterThan(0);
   });
 });

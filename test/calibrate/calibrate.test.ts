@@ -3,7 +3,7 @@ import { calibrate, groundTruthTier, splitHoldout } from '../../src/calibrate/ca
 import { applyPolicy, matrixOf, routedCosts, routerSignal } from '../../src/calibrate/apply.js';
 import { baselinesOf } from '../../src/calibrate/baselines.js';
 import { classifierFamily, costSteps, sweepFamily } from '../../src/calibrate/sweep.js';
-import { pairedLower, oneSidedZ } from '../../src/calibrate/bounds.js';
+import { certifyingZ, pairedLower, oneSidedZ } from '../../src/calibrate/bounds.js';
 import { InputError } from '../../src/errors.js';
 import { seededRandom } from '../../src/stats/random.js';
 import { routerFromJson } from '../../src/classify/trained.js';
@@ -103,8 +103,9 @@ describe('calibrate', () => {
     expect(report.pick).toBeNull();
     const bp = report.patterns[0]!.bestPoint!;
     expect(bp.quality).toBe(39 / 40);
-    // The smallest n whose corrected paired bound holds at the observed rates (39/40 vs 40/40).
-    const at = (m: number) => pairedLower(m, (39 * m) / 40, (39 * m) / 40, m, 0.95, oneSidedZ(0.95));
+    // The smallest n whose corrected paired bound holds at the observed rates (39/40 vs 40/40), under the
+    // certification rule (bar plus the margin of a new sample as large: the rule's z is certifyingZ).
+    const at = (m: number) => pairedLower(m, (39 * m) / 40, (39 * m) / 40, m, 0.95, certifyingZ(oneSidedZ(0.95), m));
     expect(bp.itemsNeeded).toBeGreaterThan(40);
     expect(at(bp.itemsNeeded!)).toBeGreaterThanOrEqual(0);
     expect(at(bp.itemsNeeded! - 1)).toBeLessThan(0);

@@ -73,7 +73,24 @@ describe('trained router', () => {
     )!;
     expect(Math.abs(applied - 0.5)).toBeLessThan(0.1);
     expect(model.models).toHaveLength(5);
-    expect(model.training.epochsRun).toEqual([3, 3, 3, 3, 3]);
+  });
+
+  it('trains each fold model to convergence (full-batch L-BFGS to a gradient tolerance) and records it', () => {
+    const data = samples(300, 17, (w, r) => (w.includes('castle') ? (r() < 0.8 ? 1 : 0) : r() < 0.3 ? 1 : 0));
+    const { model, oof } = trainRouter(data, ['cheap', 'frontier']);
+    const t = model.training;
+    expect(t.optimizer).toBe('lbfgs');
+    expect(t.converged).toBe(true);
+    expect(t.iterations).toHaveLength(5);
+    expect(t.gradientNorms).toHaveLength(5);
+    for (const g of t.gradientNorms!) expect(g).toBeLessThanOrEqual(t.tolerance!);
+    // Converged means more iterations change little: a 10⁵ times tighter tolerance moves no score by 5e-4.
+    const tighter = trainRouter(data, ['cheap', 'frontier'], { tolerance: 1e-9 });
+    for (let i = 0; i < data.length; i++) expect(tighter.oof[i * 2 + 1]!).toBeCloseTo(oof[i * 2 + 1]!, 3);
+    // Cut short, it says so.
+    const cut = trainRouter(data, ['cheap', 'frontier'], { maxIterations: 2 });
+    expect(cut.model.training.converged).toBe(false);
+    expect(cut.model.training.iterations).toEqual([2, 2, 2, 2, 2]);
   });
 
   it('assigns folds by a stable hash of the request, salted by the seed', () => {
