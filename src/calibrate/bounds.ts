@@ -72,6 +72,14 @@ export function certifyingZ(z: number, n: number, newItems: number = n): number 
   return z * (1 + Math.sqrt(n / newItems));
 }
 
+/** The certification rule of `margin`, in words (a new sample as large as the calibration set). */
+export function describeCertification(o: { bar: number; barMode: BarMode; confidence: number }): string {
+  const c = `${Math.round(o.confidence * 1000) / 10}%`;
+  return o.barMode === 'relative'
+    ? `one-sided ${c} normal (CLT) lower bound of the per-item paired difference routed − ${o.bar} × frontier, less the ${c} sampling margin of a new sample as large, must be ≥ 0 (so a new sample's parity point estimate meets ${o.bar}, not only the true parity)`
+    : `one-sided ${c} Wilson lower bound of the routed pass rate, less the ${c} sampling margin of a new sample as large, must be ≥ ${o.bar}`;
+}
+
 /**
  * Lower bound − holdout margin (relative: in paired-difference units; absolute: in pass-rate units):
  * ≥ 0 means the bar holds for the true value and for a new sample's point estimate (module comment).

@@ -12,7 +12,7 @@ import type { LabelInput } from '../classify/types.js';
 import { seededRandom, shuffled } from '../stats/random.js';
 import { confidenceSignal, evaluateRoute, gateSignal, matrixOf, routeTiers, routedCosts, type PolicyEvaluation } from './apply.js';
 import { baselinesOf, type Baseline, type Baselines } from './baselines.js';
-import { itemsForPerfectAbsolute, itemsForPerfectRelative, itemsNeededAbsolute, itemsNeededPaired, oneSidedZ, parityInterval, wilsonLowerZ, type Criterion } from './bounds.js';
+import { describeCertification, itemsForPerfectAbsolute, itemsForPerfectRelative, itemsNeededAbsolute, itemsNeededPaired, oneSidedZ, parityInterval, wilsonLowerZ, type Criterion } from './bounds.js';
 import { subsetTable, type ResultsTable } from './results.js';
 import { classifierFamily, costSteps, sequentialFamily, sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
 
@@ -424,11 +424,7 @@ export function randomAtSharesOf(m: OutcomeMatrix, route: Uint8Array, shares: re
 
 /** The bound used to choose, in words. */
 export function describeBound(o: { bar: number; barMode: BarMode; confidence: number; patterns?: number }): string {
-  const c = `${Math.round(o.confidence * 1000) / 10}%`;
-  const bound =
-    o.barMode === 'relative'
-      ? `one-sided ${c} normal (CLT) lower bound of the per-item paired difference routed − ${o.bar} × frontier must be ≥ 0 (equivalently, Fieller's lower bound of parity ≥ ${o.bar})`
-      : `one-sided ${c} Wilson lower bound of the routed pass rate must be ≥ ${o.bar}`;
+  const bound = describeCertification(o);
   const search = `; thresholds are tested in fixed sequence from the all-escalated end (Learn-then-Test), so the search itself does not spend confidence${(o.patterns ?? 1) > 1 ? `, and the ${o.patterns} patterns split it (Bonferroni)` : ''}`;
   return bound + search;
 }
