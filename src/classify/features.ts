@@ -165,7 +165,7 @@ function hashRange(text: string, from: number, to: number, seed: number): number
  * L2-normalized as a block (log term frequencies), so prompt length is
  * carried by the dense features only.
  */
-function hashedBlock(input: LabelInput, spec: FeatureSpec, acc: Accumulator): void {
+function hashedBlock(input: LabelInput, spec: FeatureSpec, acc: HashedCells): void {
   const text = (input.prompt ?? '').slice(0, spec.maxChars);
   const tokens = tokenize(text);
   const words: number[] = [];
@@ -194,7 +194,7 @@ function hashedBlock(input: LabelInput, spec: FeatureSpec, acc: Accumulator): vo
 }
 
 /** Log term frequencies of a block of gram hashes, L2-normalized, added to the accumulator. */
-function addBlock(acc: Accumulator, hashes: number[]): void {
+function addBlock(acc: HashedCells, hashes: number[]): void {
   if (hashes.length === 0) return;
   const sorted = Uint32Array.from(hashes).sort();
   let norm = 0;
@@ -214,7 +214,7 @@ function addBlock(acc: Accumulator, hashes: number[]): void {
 }
 
 /** Sums signed hashed values into a reusable dense scratch row, remembering which cells it touched. */
-class Accumulator {
+class HashedCells {
   private readonly cells: Float64Array;
   private touched: Int32Array;
   private count = 0;
@@ -256,7 +256,7 @@ class Accumulator {
   }
 }
 
-const scratch = new Map<number, Accumulator>();
+const scratch = new Map<number, HashedCells>();
 
 /**
  * The full sparse vector of an input: hashed block then raw dense features
@@ -264,7 +264,7 @@ const scratch = new Map<number, Accumulator>();
  */
 export function extractFeatures(input: LabelInput, spec: FeatureSpec = DEFAULT_FEATURE_SPEC): SparseVector {
   let acc = scratch.get(spec.hashBits);
-  if (!acc) scratch.set(spec.hashBits, (acc = new Accumulator(spec.hashBits)));
+  if (!acc) scratch.set(spec.hashBits, (acc = new HashedCells(spec.hashBits)));
   hashedBlock(input, spec, acc);
   const hashed = acc.drain();
   const base = 1 << spec.hashBits;
