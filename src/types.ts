@@ -6,8 +6,7 @@
 export const DIFFICULTIES = ['easy', 'moderate', 'hard'] as const;
 export type Difficulty = (typeof DIFFICULTIES)[number];
 
-export const LOG_FORMATS = ['bedrock', 'csv', 'openai'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+export { LOG_FORMAT_NAMES, type LogFormatName as LogFormat } from './ingest/formats/names.js';
 
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -24,6 +23,12 @@ export interface TokenCounts {
   output: number;
   cacheRead: number;
   cacheWrite: number;
+  /**
+   * Of `cacheWrite`, the tokens written with a 1-hour TTL (priced at the 1h
+   * rate); the rest are 5-minute writes. Undefined when the log does not split
+   * writes by TTL (then `TrafficRecord.cacheWriteTtl` says which, 5m by default).
+   */
+  cacheWrite1h?: number;
 }
 
 /**

@@ -26,6 +26,8 @@ export interface RecordFacts {
   output: number;
   cacheRead: number;
   cacheWrite: number;
+  /** Of cacheWrite, the 1-hour writes when the record splits them by TTL (the rest are 5-minute writes). */
+  cacheWrite1h?: number;
   /** Group values, aligned with the accumulator's groupBy dimensions. */
   groups: string[];
   timestamp?: string;
@@ -230,13 +232,26 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
     if (acc.firstTimestamp === undefined || f.timestamp < acc.firstTimestamp) acc.firstTimestamp = f.timestamp;
     if (acc.lastTimestamp === undefined || f.timestamp > acc.lastTimestamp) acc.lastTimestamp = f.timestamp;
   }
-  const key = bucketKey(f.modelId, f.region, f.label, f.batch, f.ttl);
+  // A record that splits its cache writes by TTL: the request and its 5-minute writes go to
+  // the 5m bucket, its 1-hour writes (tokens only, no request) to the 1h bucket, so each is priced at its rate.
+  const h1 = f.cacheWrite1h ?? 0;
+  if (h1 > 0 && h1 < f.cacheWrite) {
+    addToBuckets(acc, f, '5m', 1, f.input, f.output, f.cacheRead, f.cacheWrite - h1);
+    addToBuckets(acc, f, '1h', 0, 0, 0, 0, h1);
+  } else {
+    addToBuckets(acc, f, h1 > 0 ? '1h' : f.ttl, 1, f.input, f.output, f.cacheRead, f.cacheWrite);
+  }
+  if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
+}
+
+function addToBuckets(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+  const key = bucketKey(f.modelId, f.region, f.label, f.batch, ttl);
   let b = acc.buckets.get(key);
   if (!b) {
-    b = { modelId: f.modelId, region: f.region, label: f.label, batch: f.batch, ttl: f.ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    b = { modelId: f.modelId, region: f.region, label: f.label, batch: f.batch, ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     acc.buckets.set(key, b);
   }
-  addTokens(b, 1, f.input, f.output, f.cacheRead, f.cacheWrite);
+  addTokens(b, requests, input, output, cacheRead, cacheWrite);
   for (let d = 0; d < f.groups.length; d++) {
     const value = f.groups[d]!;
     const gk = groupKey(d, value, key);
@@ -245,9 +260,8 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
       g = { dim: d, value, bucket: key, label: f.label, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
       acc.groupBuckets.set(gk, g);
     }
-    addTokens(g, 1, f.input, f.output, f.cacheRead, f.cacheWrite);
+    addTokens(g, requests, input, output, cacheRead, cacheWrite);
   }
-  if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
 }
 
 function addTagKeys(into: string[], keys: readonly string[]): void {

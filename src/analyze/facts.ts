@@ -54,6 +54,7 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     groups,
     timestamp: r.timestamp,
   };
+  if (t.cacheWrite1h !== undefined && t.cacheWrite1h > 0) facts.cacheWrite1h = t.cacheWrite1h;
   // The tag keys a record does have, when a --group-by tag is missing from it: a typo shows up as keys seen.
   if (groups.includes(UNTAGGED)) facts.untaggedTagKeys = Object.keys(r.tags);
   return facts;

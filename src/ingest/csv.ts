@@ -15,6 +15,28 @@ import { InputError, UsageError, at } from '../errors.js';
 import { RecordError, checkTokens, newTags, normalizeTimestamp, tokenCount } from './fields.js';
 import { overlongReason, type InputLine } from './inputs.js';
 import { MAX_LINE_BYTES } from './lineChunker.js';
+import { LOG_FORMATS } from './formats/index.js';
+import { JSON_FORMATS, readJsonValue, type JsonLineFormat } from './parseJsonLine.js';
+
+/**
+ * The format whose CSV export a header is (Logs Insights `@message`, LiteLLM
+ * SpendLogs, API Management LLM logs), or undefined for a plain usage CSV.
+ */
+export function csvRowFormat(header: readonly string[]): JsonLineFormat | undefined {
+  const lower = header.map((h) => h.trim().toLowerCase());
+  for (const f of JSON_FORMATS) if (LOG_FORMATS[f].csvHeader?.(lower) === true) return f;
+  return undefined;
+}
+
+/** A row of a format's CSV export → the object its parser reads (column → cell; empty cells left out). */
+function rowObject(header: readonly string[], fields: readonly string[]): Record<string, unknown> {
+  const o: Record<string, unknown> = Object.create(null) as Record<string, unknown>;
+  header.forEach((h, i) => {
+    const v = fields[i];
+    if (v !== undefined && v !== '') o[h.trim()] = v;
+  });
+  return o;
+}
 
 export const CSV_FIELDS = [
   'model',
@@ -289,6 +311,10 @@ export async function* readCsvEvents(
   const map = opts.csvMap ?? { fields: {}, tags: {} };
   const maxBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
   let cols: ResolvedColumns | undefined;
+  /** Rows of another format's CSV export (see csvRowFormat) go to that format's parser. */
+  let rowFormat: JsonLineFormat | undefined;
+  let rowHeader: string[] | undefined;
+  const mapped = Object.keys(map.fields).length > 0 || Object.keys(map.tags).length > 0;
   /** The lines of a record whose quote is still open. */
   let open: { lines: InputLine[]; quotes: number; bytes: number } | undefined;
   const queue: InputLine[] = [];
@@ -302,10 +328,21 @@ export async function* readCsvEvents(
   const take = (text: string, line: number): void => {
     const fields = splitRecord(text);
     if (typeof fields === 'string') return skip(line, fields);
-    if (cols === undefined) {
-      cols = resolveCsvColumns(fields, map, display);
+    if (cols === undefined && rowHeader === undefined) {
+      rowFormat = mapped ? undefined : csvRowFormat(fields);
+      if (rowFormat !== undefined) rowHeader = fields;
+      else cols = resolveCsvColumns(fields, map, display);
       return;
     }
+    if (rowHeader !== undefined) {
+      if (fields.length !== rowHeader.length) return skip(line, `row has ${fields.length} column${fields.length === 1 ? '' : 's'}; the header has ${rowHeader.length}`);
+      readJsonValue(rowFormat!, rowObject(rowHeader, fields), { file: display, line }, undefined, (ev) => {
+        if (ev.kind === 'skipped') skip(ev.skipped.source.line, ev.skipped.reason);
+        else out.push(ev);
+      });
+      return;
+    }
+    if (cols === undefined) return;
     if (fields.length !== cols.header.length) return skip(line, `row has ${fields.length} column${fields.length === 1 ? '' : 's'}; the header has ${cols.header.length}`);
     try {
       out.push({ kind: 'record', record: csvRowToRecord(fields, cols, { file: display, line }) });
@@ -316,6 +353,11 @@ export async function* readCsvEvents(
   };
   /** Whether a line is a usable row on its own: then an open quote before it is broken, not a field spanning lines. */
   const standsAlone = (text: string): boolean => {
+    if (rowHeader !== undefined) {
+      if (countQuotes(text) % 2 !== 0) return false;
+      const f = splitRecord(text);
+      return typeof f !== 'string' && f.length === rowHeader.length;
+    }
     if (cols === undefined || countQuotes(text) % 2 !== 0) return false;
     const fields = splitRecord(text);
     if (typeof fields === 'string' || fields.length !== cols.header.length) return false;

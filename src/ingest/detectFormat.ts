@@ -2,10 +2,11 @@
  * Log format detection per file, from a sample of its first lines (up to
  * FORMAT_SAMPLE_RECORDS parseable records) and its name. `--log-format` skips this.
  */
-import { LOG_FORMATS, type LogFormat } from '../types.js';
+import { LOG_FORMAT_NAMES, type LogFormat } from '../types.js';
 import { UsageError } from '../errors.js';
 import { isObject } from './fields.js';
-import { jsonKind, jsonStart, type JsonLineFormat } from './parseJsonLine.js';
+import { LOG_FORMATS } from './formats/index.js';
+import { JSON_FORMATS, bestKind, jsonStart, type JsonLineFormat } from './parseJsonLine.js';
 
 /** How many parseable records decide a file's format. */
 export const FORMAT_SAMPLE_RECORDS = 50;
@@ -14,8 +15,8 @@ const SAMPLE_LINES = 1000;
 
 /** Checks a user-given format name (e.g. `--log-format`). */
 export function checkLogFormat(name: string): LogFormat {
-  if ((LOG_FORMATS as readonly string[]).includes(name)) return name as LogFormat;
-  throw new UsageError(`unknown log format "${name}": use one of ${LOG_FORMATS.join(', ')}`);
+  if ((LOG_FORMAT_NAMES as readonly string[]).includes(name)) return name as LogFormat;
+  throw new UsageError(`unknown log format "${name}": use one of ${LOG_FORMAT_NAMES.join(', ')}`);
 }
 
 function baseExtension(fileName: string): string {
@@ -26,13 +27,19 @@ function baseExtension(fileName: string): string {
   return dot > slash ? lower.slice(dot) : '';
 }
 
+/** Records of each format among the sampled ones (bedrock and openai always present; others when voted for). */
+export type FormatVotes = { bedrock: number; openai: number } & Partial<Record<JsonLineFormat, number>>;
+
 /** What the sample of a file says. */
 export interface FormatGuess {
   format: LogFormat;
-  /** Records of each JSON-lines kind among the sampled ones. */
-  votes: Record<JsonLineFormat, number>;
-  /** The sample holds records of both JSON-lines kinds. */
+  votes: FormatVotes;
+  /** The sample holds records of more than one format: each record is read by its own keys. */
   mixed: boolean;
+  /** One JSON value over many lines (a pretty-printed export): read whole, not line by line. */
+  document?: true;
+  /** JSON whose objects no format claims: read by their own keys, each skip says what it looks like. */
+  unknown?: true;
 }
 
 /** A sampled line without BOM, CloudWatch timestamp prefix and surrounding blanks. */
@@ -42,30 +49,62 @@ function clean(raw: string): string {
   return t.slice(jsonStart(t));
 }
 
-/** Telltale keys of a record cut short (a sample that ends mid-line, a truncated first line). */
+/** Telltale keys of a record cut short (a sample that ends mid-line, a truncated first line, a document). */
+const TELLTALES: [string, JsonLineFormat][] = [
+  ['"logEvents"', 'cloudwatch'],
+  ['"@message"', 'cloudwatch'],
+  ['"ingestionTime"', 'cloudwatch'],
+  ['"modelId"', 'bedrock'],
+  ['"ModelInvocationLog"', 'bedrock'],
+  ['"prompt_tokens"', 'openai'],
+  ['"choices"', 'openai'],
+  ['"messages"', 'openai'],
+  ['"model"', 'openai'],
+];
+
 function telltale(t: string): JsonLineFormat | undefined {
-  if (t.includes('"modelId"') || t.includes('"ModelInvocationLog"')) return 'bedrock';
-  if (t.includes('"prompt_tokens"') || t.includes('"choices"') || t.includes('"messages"') || t.includes('"model"')) return 'openai';
+  for (const [key, f] of TELLTALES) if (t.includes(key) && Object.hasOwn(LOG_FORMATS, f)) return f;
   return undefined;
 }
 
+function vote(into: FormatVotes, f: JsonLineFormat): void {
+  into[f] = (into[f] ?? 0) + 1;
+}
+
+function top(v: FormatVotes): JsonLineFormat | undefined {
+  let best: JsonLineFormat | undefined;
+  let n = 0;
+  for (const f of JSON_FORMATS) {
+    const c = v[f] ?? 0;
+    if (c > n) {
+      n = c;
+      best = f;
+    }
+  }
+  return best;
+}
+
 /**
- * The format of a log from the first lines of its text and its name: JSON
- * objects vote by their keys (Bedrock's schemaType/modelId → bedrock;
- * chat-completion keys → openai) over up to FORMAT_SAMPLE_RECORDS parseable
+ * The format of a log from the first lines of its text and its name: each
+ * sampled JSON value votes for the format whose `detect` scores it highest
+ * (an array votes by its elements), over up to FORMAT_SAMPLE_RECORDS parseable
  * records, so one truncated or odd first line does not decide; lines that do
- * not parse vote by telltale keys only when nothing parsed. A first line that
- * is not JSON and has commas (or a .csv name) → csv. Falls back on bedrock,
- * the primary format.
+ * not parse vote by telltale keys only when nothing parsed. A file whose first
+ * line is an unfinished JSON value (a pretty-printed export) is a document. A
+ * first line that is not JSON and has commas (or a .csv name) → csv. Falls
+ * back on bedrock, the primary format.
  */
 export function guessFormat(sample: string, fileName: string): FormatGuess {
   const ext = baseExtension(fileName);
-  const votes: Record<JsonLineFormat, number> = { bedrock: 0, openai: 0 };
-  const weak: Record<JsonLineFormat, number> = { bedrock: 0, openai: 0 };
+  const votes: FormatVotes = { bedrock: 0, openai: 0 };
+  const weak: FormatVotes = { bedrock: 0, openai: 0 };
   let first: string | undefined;
+  let firstParsed = false;
   let objects = 0;
   let others = 0;
   let parsed = 0;
+  let failed = 0;
+  let unclaimed = 0;
   let start = 0;
   for (let n = 0; n < SAMPLE_LINES && start <= sample.length && parsed < FORMAT_SAMPLE_RECORDS; n++) {
     let nl = sample.indexOf('\n', start);
@@ -73,37 +112,79 @@ export function guessFormat(sample: string, fileName: string): FormatGuess {
     const t = clean(sample.slice(start, nl));
     start = nl + 1;
     if (t === '') continue;
+    const isFirst = first === undefined;
     first ??= t;
-    if (!t.startsWith('{')) {
+    if (!t.startsWith('{') && !t.startsWith('[')) {
       others++;
       continue;
     }
     objects++;
-    let obj: unknown;
+    let value: unknown;
     try {
-      obj = JSON.parse(t);
+      value = JSON.parse(t);
     } catch {
+      failed++;
       const k = telltale(t);
-      if (k) weak[k]++;
+      if (k) vote(weak, k);
       continue;
     }
-    if (!isObject(obj)) continue;
-    parsed++;
-    const k = jsonKind(obj);
-    if (k) votes[k]++;
+    if (isFirst) firstParsed = true;
+    const items = Array.isArray(value) ? value.filter(isObject) : isObject(value) ? [value] : [];
+    if (items.length > 0) parsed++;
+    for (const obj of items.slice(0, FORMAT_SAMPLE_RECORDS)) {
+      const k = bestKind(obj);
+      if (k) vote(votes, k.format);
+      else unclaimed++;
+    }
   }
-  const mixed = votes.bedrock > 0 && votes.openai > 0;
-  const json = first !== undefined && (first.startsWith('{') || objects > others);
+  const voted = JSON_FORMATS.filter((f) => (votes[f] ?? 0) > 0);
+  const mixed = voted.length > 1;
+  const json = first !== undefined && (first.startsWith('{') || first.startsWith('[') || objects > others);
   if (json) {
-    const v = votes.bedrock + votes.openai > 0 ? votes : weak;
-    return { format: v.openai > v.bedrock ? 'openai' : 'bedrock', votes, mixed };
+    if (first !== undefined && !firstParsed && (first === '{' || first === '[' || parsed * 2 <= failed)) {
+      // A pretty-printed document: its first line is not a whole value.
+      return { format: documentFormat(sample), votes, mixed: false, document: true };
+    }
+    const v = voted.length > 0 ? votes : weak;
+    const format = top(v) ?? 'bedrock';
+    const guess: FormatGuess = { format, votes, mixed };
+    // A format whose records span lines (streamed snapshots) is read whole.
+    if (!mixed && voted.length > 0 && LOG_FORMATS[format].readWhole !== undefined) guess.document = true;
+    if (voted.length === 0 && unclaimed > 0) guess.unknown = true;
+    return guess;
   }
   if (ext === '.csv') return { format: 'csv', votes, mixed: false };
   if (first !== undefined && !first.startsWith('[') && first.includes(',') && ext !== '.json' && ext !== '.jsonl') return { format: 'csv', votes, mixed: false };
   return { format: 'bedrock', votes, mixed: false };
 }
 
+/** The format of a document: its whole value when the sample holds it, else its telltale keys. */
+function documentFormat(sample: string): LogFormat {
+  try {
+    const value: unknown = JSON.parse(sample.charCodeAt(0) === 0xfeff ? sample.slice(1) : sample);
+    const first = Array.isArray(value) ? value.find(isObject) : value;
+    if (isObject(first)) return bestKind(first)?.format ?? 'bedrock';
+  } catch {
+    /* the sample is the head of a larger document */
+  }
+  return telltale(sample) ?? 'bedrock';
+}
+
 /** The format of a log from a sample of its first line(s) and its name (see guessFormat). */
 export function detectFormat(sample: string, fileName: string): LogFormat {
   return guessFormat(sample, fileName).format;
+}
+
+/** The file-level note for a sample that mixes formats. */
+export function describeMixed(file: string, votes: FormatVotes): string {
+  const voted = JSON_FORMATS.filter((f) => (votes[f] ?? 0) > 0);
+  if (voted.length === 2 && votes.bedrock > 0 && votes.openai > 0) {
+    return `${file} mixes Bedrock (${votes.bedrock}) and OpenAI-style (${votes.openai}) records in its first lines: each line is read in its own format`;
+  }
+  return `${file} mixes ${voted.map((f) => `${f} (${votes[f]})`).join(', ')} records in its first lines: each line is read in its own format`;
+}
+
+/** Whether a file is read whole: a multi-line document, or a format whose records span lines (forced or detected). */
+export function readsWhole(format: LogFormat, guess: FormatGuess): boolean {
+  return guess.document === true || (format !== 'csv' && LOG_FORMATS[format].readWhole !== undefined);
 }

@@ -35,13 +35,47 @@ import {
 
 const METRICS_KEY = 'amazon-bedrock-invocationMetrics';
 
+/** Cache writes split by TTL. */
+export interface TtlSplit {
+  h1: number;
+  m5: number;
+}
+
+/** Converse/Bedrock `cacheDetails: [{ttl: "5m"|"1h", inputTokens}]` → the split; undefined when absent. */
+export function cacheDetailsSplit(v: unknown, where: string): TtlSplit | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const out: TtlSplit = { h1: 0, m5: 0 };
+  let any = false;
+  for (const [i, d] of v.entries()) {
+    if (!isObject(d)) continue;
+    const n = tokenCount(d.inputTokens ?? d.input_tokens, `${where}[${i}].inputTokens`);
+    if (n === undefined) continue;
+    const ttl = typeof d.ttl === 'string' ? d.ttl.toLowerCase() : '';
+    if (ttl === '1h' || ttl === '60m' || ttl === '3600s') out.h1 += n;
+    else out.m5 += n;
+    any = true;
+  }
+  return any ? out : undefined;
+}
+
+/** Anthropic `cache_creation: {ephemeral_5m_input_tokens, ephemeral_1h_input_tokens}` → the split; undefined when absent. */
+export function cacheCreationSplit(v: unknown, where: string): TtlSplit | undefined {
+  if (!isObject(v)) return undefined;
+  const h1 = tokenCount(v.ephemeral_1h_input_tokens, `${where}.ephemeral_1h_input_tokens`);
+  const m5 = tokenCount(v.ephemeral_5m_input_tokens, `${where}.ephemeral_5m_input_tokens`);
+  if (h1 === undefined && m5 === undefined) return undefined;
+  return { h1: h1 ?? 0, m5: m5 ?? 0 };
+}
+
 /** Usage found in a response body; every field optional. */
 interface BodyUsage {
   input?: number;
   output?: number;
   cacheRead?: number;
   cacheWrite?: number;
-  ttl1h?: boolean;
+  /** Cache writes by TTL (Converse `cacheDetails`, Anthropic `cache_creation.ephemeral_{5m,1h}_input_tokens`). */
+  write1h?: number;
+  write5m?: number;
 }
 
 export function parseBedrockRecord(obj: unknown, loc: SourceLocation): TrafficRecord {
@@ -60,14 +94,16 @@ export function parseBedrockRecord(obj: unknown, loc: SourceLocation): TrafficRe
   let outTok = tokenCount(output?.outputTokenCount, 'output.outputTokenCount');
   let cacheRead = tokenCount(input?.cacheReadInputTokenCount, 'input.cacheReadInputTokenCount');
   let cacheWrite = tokenCount(input?.cacheWriteInputTokenCount, 'input.cacheWriteInputTokenCount');
-  let ttl1h = false;
-  if (outBody !== undefined && (inTok === undefined || outTok === undefined || cacheRead === undefined || cacheWrite === undefined)) {
+  let split = cacheDetailsSplit(input?.cacheDetails, 'input.cacheDetails');
+  if (outBody !== undefined && (inTok === undefined || outTok === undefined || cacheRead === undefined || cacheWrite === undefined || (split === undefined && cacheWrite !== 0))) {
+    // The body's usage fills missing counts; its TTL split of cache writes applies even when the
+    // top-level cacheWriteInputTokenCount is there (it always is in real logs, and has no TTL).
     const u = bodyUsage(outBody);
     inTok ??= u.input;
     outTok ??= u.output;
     cacheRead ??= u.cacheRead;
     cacheWrite ??= u.cacheWrite;
-    ttl1h = u.ttl1h === true;
+    if (split === undefined && (u.write1h !== undefined || u.write5m !== undefined)) split = { h1: u.write1h ?? 0, m5: u.write5m ?? 0 };
   }
 
   const record: TrafficRecord = {
@@ -104,7 +140,14 @@ export function parseBedrockRecord(obj: unknown, loc: SourceLocation): TrafficRe
 
   const errorCode = str(obj.errorCode);
   if (errorCode !== undefined) record.errorCode = errorCode;
-  if (ttl1h) record.cacheWriteTtl = '1h';
+  if (split !== undefined && split.h1 > 0) {
+    const total = record.tokens.cacheWrite;
+    if (total === 0 && cacheWrite === undefined) record.tokens.cacheWrite = split.h1 + split.m5;
+    const w = record.tokens.cacheWrite;
+    if (split.h1 > w) (problems ??= []).push('1h cache writes exceed cache writes');
+    if (split.h1 >= w) record.cacheWriteTtl = '1h';
+    else record.tokens.cacheWrite1h = split.h1;
+  }
   if (isBatch(obj, operation)) record.batch = true;
 
   if (inBody !== undefined && !Array.isArray(inBody)) readInputBody(inBody, record);
@@ -221,10 +264,10 @@ function readUsageObject(u: JsonObject, into: BodyUsage, where: string): void {
   into.output ??= tokenCount(u.output_tokens, `${where}.output_tokens`);
   into.cacheRead ??= tokenCount(u.cache_read_input_tokens, `${where}.cache_read_input_tokens`);
   into.cacheWrite ??= tokenCount(u.cache_creation_input_tokens, `${where}.cache_creation_input_tokens`);
-  if (isObject(u.cache_creation)) {
-    const h1 = tokenCount(u.cache_creation.ephemeral_1h_input_tokens, `${where}.cache_creation.ephemeral_1h_input_tokens`) ?? 0;
-    const m5 = tokenCount(u.cache_creation.ephemeral_5m_input_tokens, `${where}.cache_creation.ephemeral_5m_input_tokens`) ?? 0;
-    if (h1 > 0 && m5 === 0) into.ttl1h = true;
+  const split = cacheDetailsSplit(u.cacheDetails, `${where}.cacheDetails`) ?? cacheCreationSplit(u.cache_creation, `${where}.cache_creation`);
+  if (split !== undefined && into.write1h === undefined && into.write5m === undefined) {
+    into.write1h = split.h1;
+    into.write5m = split.m5;
   }
   // Mistral chat (OpenAI-like)
   into.input ??= tokenCount(u.prompt_tokens, `${where}.prompt_tokens`);

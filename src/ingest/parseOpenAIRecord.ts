@@ -34,6 +34,19 @@ import {
   tokenCount,
   type JsonObject,
 } from './fields.js';
+import { cacheCreationSplit, type TtlSplit } from './parseBedrockRecord.js';
+
+/**
+ * Puts a TTL split of cache writes on a record: all 1-hour → cacheWriteTtl '1h';
+ * mixed → tokens.cacheWrite1h (each part is priced at its own rate).
+ */
+export function applyTtlSplit(record: TrafficRecord, split: TtlSplit | undefined): void {
+  if (split === undefined || split.h1 === 0) return;
+  const w = record.tokens.cacheWrite;
+  if (w === 0) return;
+  if (split.h1 >= w) record.cacheWriteTtl = '1h';
+  else record.tokens.cacheWrite1h = split.h1;
+}
 
 export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRecord {
   if (!isObject(obj)) throw new RecordError('not a JSON object');
@@ -61,11 +74,7 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
     record.tokens.input = 0;
     (problems ??= []).push('cached tokens exceed prompt tokens');
   }
-  if (usage !== undefined && isObject(usage.cache_creation)) {
-    const h1 = tokenCount(usage.cache_creation.ephemeral_1h_input_tokens, 'usage.cache_creation.ephemeral_1h_input_tokens') ?? 0;
-    const m5 = tokenCount(usage.cache_creation.ephemeral_5m_input_tokens, 'usage.cache_creation.ephemeral_5m_input_tokens') ?? 0;
-    if (h1 > 0 && m5 === 0) record.cacheWriteTtl = '1h';
-  }
+  if (usage !== undefined) applyTtlSplit(record, cacheCreationSplit(usage.cache_creation, 'usage.cache_creation'));
 
   const requestId = str(obj.id) ?? str(obj.request_id) ?? str(obj.requestId) ?? str(response?.id);
   if (requestId !== undefined) record.requestId = requestId;

@@ -14,11 +14,15 @@ import type { Catalog, CatalogSource, ModelPrice } from './types.js';
 import bedrockData from './catalogs/bedrock.json' with { type: 'json' };
 import azureData from './catalogs/azure-openai.json' with { type: 'json' };
 import vertexData from './catalogs/vertex.json' with { type: 'json' };
+import anthropicData from './catalogs/anthropic.json' with { type: 'json' };
+import openaiData from './catalogs/openai.json' with { type: 'json' };
 
 export const BUILTIN_FILES: Record<string, unknown> = {
   'bedrock.json': bedrockData,
   'azure-openai.json': azureData,
   'vertex.json': vertexData,
+  'anthropic.json': anthropicData,
+  'openai.json': openaiData,
 };
 
 let builtin: Catalog | undefined;

@@ -4,7 +4,8 @@
  * Rules (also on ModelPrice):
  * - cache-read tokens at `cacheRead`; without it, at the request's input rate;
  * - cache-write tokens at `cacheWrite5m`, or `cacheWrite1h` for 1-hour writes
- *   (falling back to `cacheWrite5m`, then the input rate);
+ *   (falling back to `cacheWrite5m`, then the input rate); a record that splits
+ *   its writes by TTL (`cacheWrite1h` tokens) has each part priced at its own rate;
  * - batch: `batchInput`/`batchOutput`; without them 50% of on-demand when the entry
  *   says `supportsBatch` (rounded half up to the picodollar), else on-demand with a
  *   note. Cache tokens keep their cache rates in batch (no batch cache rates are listed).
@@ -105,8 +106,17 @@ function computeNumber(t: TokenAmounts, price: ModelPrice, opts: CostOptions): n
   let sum = half(input * inRate) + half(output * outRate);
   if (cacheRead > 0) sum += r.cacheRead !== undefined ? cacheRead * r.cacheRead : half(cacheRead * inRate);
   if (cacheWrite > 0) {
-    const rate = opts.cacheWriteTtl === '1h' ? (r.cacheWrite1h ?? r.cacheWrite5m) : r.cacheWrite5m;
-    sum += rate !== undefined ? cacheWrite * rate : half(cacheWrite * inRate);
+    const split = t.cacheWrite1h;
+    if (split === undefined) {
+      const rate = opts.cacheWriteTtl === '1h' ? (r.cacheWrite1h ?? r.cacheWrite5m) : r.cacheWrite5m;
+      sum += rate !== undefined ? cacheWrite * rate : half(cacheWrite * inRate);
+    } else {
+      if (typeof split !== 'number' || !Number.isSafeInteger(split) || split < 0 || split > cacheWrite) return undefined;
+      const m5 = cacheWrite - split;
+      sum += r.cacheWrite5m !== undefined ? m5 * r.cacheWrite5m : half(m5 * inRate);
+      const h1 = r.cacheWrite1h ?? r.cacheWrite5m;
+      sum += h1 !== undefined ? split * h1 : half(split * inRate);
+    }
   }
   return sum <= Number.MAX_SAFE_INTEGER ? sum : undefined;
 }
@@ -144,16 +154,28 @@ function compute(tokens: TokenAmounts, price: ModelPrice, opts: CostOptions, out
     }
   }
   let cacheWrite = 0n;
+  let cacheWrite1h = 0n;
   if (writeTok > 0n) {
-    const oneHour = opts.cacheWriteTtl === '1h';
-    const rate = oneHour ? (r.cacheWrite1h ?? r.cacheWrite5m) : r.cacheWrite5m;
-    if (oneHour && r.cacheWrite1h === undefined && r.cacheWrite5m !== undefined) {
-      out?.notes.push(`${price.key}: no 1h cache-write rate, 5m rate used`);
+    // Split by TTL: the record's own split when it has one, else all at the option's TTL.
+    const h1Tok = tokens.cacheWrite1h === undefined ? (opts.cacheWriteTtl === '1h' ? writeTok : 0n) : count(tokens.cacheWrite1h, 'cache-write (1h)');
+    if (h1Tok > writeTok) throw new RangeError(`1h cache-write tokens (${h1Tok}) exceed cache-write tokens (${writeTok})`);
+    const m5Tok = writeTok - h1Tok;
+    if (m5Tok > 0n) {
+      if (r.cacheWrite5m !== undefined) cacheWrite += m5Tok * r.cacheWrite5m;
+      else {
+        cacheWrite += times(m5Tok, inRate, halve);
+        out?.notes.push(`${price.key}: no cache-write rate, input rate used`);
+      }
     }
-    if (rate !== undefined) cacheWrite = writeTok * rate;
-    else {
-      cacheWrite = times(writeTok, inRate, halve);
-      out?.notes.push(`${price.key}: no cache-write rate, input rate used`);
+    if (h1Tok > 0n) {
+      const rate = r.cacheWrite1h ?? r.cacheWrite5m;
+      if (r.cacheWrite1h === undefined && r.cacheWrite5m !== undefined) out?.notes.push(`${price.key}: no 1h cache-write rate, 5m rate used`);
+      if (rate !== undefined) cacheWrite1h = h1Tok * rate;
+      else {
+        cacheWrite1h = times(h1Tok, inRate, halve);
+        out?.notes.push(`${price.key}: no cache-write rate, input rate used`);
+      }
+      cacheWrite += cacheWrite1h;
     }
   }
   if (out) {
@@ -161,6 +183,7 @@ function compute(tokens: TokenAmounts, price: ModelPrice, opts: CostOptions, out
     out.output = output;
     out.cacheRead = cacheRead;
     out.cacheWrite = cacheWrite;
+    if (cacheWrite1h > 0n) out.cacheWrite1h = cacheWrite1h;
   }
   return input + output + cacheRead + cacheWrite;
 }

@@ -11,11 +11,11 @@
  *
  * Other providers: "<provider>/<model>" with the provider spelled one way:
  * azure | azure-openai | azure_openai → azure-openai; vertex | vertex_ai | google |
- * gemini → vertex; openai → openai. Plain names as gateways log them: gpt-*, o1/o3/o4*,
- * chatgpt-* → openai/…; gemini-* → vertex/…. Date suffixes (-2024-08-06, -0125) and
- * Gemini version suffixes (-001, @001) are dropped. resolvePrice prices openai/… at the
- * azure-openai/… Global Standard rate when the catalog has no openai entry (the two
- * list prices are equal for the models tokor ships).
+ * gemini → vertex; openai → openai; anthropic → anthropic. Plain names as gateways and
+ * Claude Code log them: gpt-*, o1/o3/o4*, chatgpt-* → openai/…; claude-* → anthropic/…;
+ * gemini-* → vertex/…. Date suffixes (-2024-08-06, -0125, -20250929) and Gemini version
+ * suffixes (-001, @001) are dropped. resolvePrice prices openai/… at the azure-openai/…
+ * Global Standard rate when the catalog has no openai entry.
  */
 
 export interface ParsedModelId {
@@ -48,6 +48,7 @@ const PROVIDER_ALIASES: Record<string, string> = {
   bedrock_converse: 'bedrock', 'bedrock-converse': 'bedrock',
   azure: 'azure-openai', 'azure-openai': 'azure-openai', azure_openai: 'azure-openai', azureopenai: 'azure-openai',
   openai: 'openai',
+  anthropic: 'anthropic',
   vertex: 'vertex', vertex_ai: 'vertex', 'vertex-ai': 'vertex', vertexai: 'vertex', google: 'vertex',
   'google-vertex': 'vertex', google_vertex: 'vertex', gemini: 'vertex', 'vertex_ai-language-models': 'vertex',
 };
@@ -93,6 +94,10 @@ export function parseModelId(modelId: string): ParsedModelId {
       const name = normalizeGemini(rest.replace(/^(?:publishers\/google\/)?models\//, ''));
       return { raw, key: `vertex/${name.key}`, datedKey: `vertex/${name.dated}`, provider, needsMapping: false };
     }
+    if (provider === 'anthropic') {
+      const name = normalizeAnthropic(rest);
+      return { raw, key: `anthropic/${name.key}`, datedKey: `anthropic/${name.dated}`, provider, needsMapping: false };
+    }
     if (provider === 'azure-openai' || provider === 'openai') {
       const name = normalizeOpenAI(rest);
       return { raw, key: `${provider}/${name.key}`, datedKey: `${provider}/${name.dated}`, provider, needsMapping: false };
@@ -103,6 +108,10 @@ export function parseModelId(modelId: string): ParsedModelId {
   if (/^(gpt-|chatgpt-|o\d(?:-|$)|text-embedding-)/.test(id)) {
     const name = normalizeOpenAI(id);
     return { raw, key: `openai/${name.key}`, datedKey: `openai/${name.dated}`, provider: 'openai', needsMapping: false };
+  }
+  if (/^claude-/.test(id)) {
+    const name = normalizeAnthropic(id);
+    return { raw, key: `anthropic/${name.key}`, datedKey: `anthropic/${name.dated}`, provider: 'anthropic', needsMapping: false };
   }
   if (/^gemini-/.test(id)) {
     const name = normalizeGemini(id);
@@ -161,6 +170,12 @@ function normalizeOpenAI(name: string): { key: string; dated: string } {
   const dated = name.trim();
   const key = dated.replace(/-\d{4}-\d{2}-\d{2}$/, '').replace(/-(?:0[1-9]|1[0-2])\d{2}$/, '');
   return { key, dated };
+}
+
+/** Anthropic API IDs: the date stamp (-20250929, or @20250929 as Vertex writes it) is dropped; -latest and -0 aliases are catalog aliases. */
+function normalizeAnthropic(name: string): { key: string; dated: string } {
+  const dated = name.trim().replace(/@(\d{8})$/, '-$1');
+  return { key: dated.replace(/-\d{8}$/, ''), dated };
 }
 
 function normalizeGemini(name: string): { key: string; dated: string } {

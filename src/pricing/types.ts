@@ -82,6 +82,8 @@ export interface CostBreakdown {
   output: Money;
   cacheRead: Money;
   cacheWrite: Money;
+  /** Of `cacheWrite`, what the 1-hour writes cost (set when there were any). */
+  cacheWrite1h?: Money;
   total: Money;
   /** Fallbacks applied (e.g. "no cache-read rate: input rate used"). */
   notes: string[];

@@ -121,7 +121,7 @@ describe('real Bedrock invocation log records (../shared/datasets/aws-formats)',
   });
 
   it('a leading BOM on a real line is fine', () => {
-    const bom = parseJsonLine('bedrock', `\uFEFF${lines[1]!}`, loc(1));
+    const bom = parseJsonLine('bedrock', `\uFEFF${lines[1]!}`, loc(1))[0]!;
     expect(bom.kind === 'record' && bom.record.modelId).toBe('apac.amazon.nova-micro-v1:0');
   });
 });

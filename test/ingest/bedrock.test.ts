@@ -284,15 +284,15 @@ describe('parseBedrockRecord on unusable and edge-case records', () => {
   });
 
   it('parseJsonLine: malformed JSON is a skip with the reason; a leading BOM is fine', () => {
-    const ev = parseJsonLine('bedrock', '{"modelId": "x", ', loc(7));
+    const ev = parseJsonLine('bedrock', '{"modelId": "x", ', loc(7))[0]!;
     expect(ev.kind).toBe('skipped');
     if (ev.kind === 'skipped') {
       expect(ev.skipped.source).toEqual(loc(7));
       expect(ev.skipped.reason).toMatch(/^malformed JSON: /);
     }
-    const bom = parseJsonLine('bedrock', `\uFEFF${lines[1]!}`, loc(1));
+    const bom = parseJsonLine('bedrock', `\uFEFF${lines[1]!}`, loc(1))[0]!;
     expect(bom.kind === 'record' && bom.record.modelId).toBe('eu.amazon.nova-lite-v1:0');
-    const pretty = parseJsonLine('bedrock', '{', loc(1));
+    const pretty = parseJsonLine('bedrock', '{', loc(1))[0]!;
     expect(pretty.kind === 'skipped' && pretty.skipped.reason).toMatch(/pretty-printed JSON/);
   });
 });

@@ -20,6 +20,16 @@ const jsonLines = (file: string): unknown[] =>
 const BEDROCK = [...jsonLines(fixture('bedrock-edge-cases.jsonl')), ...jsonLines(fixture('bedrock-bodies.jsonl'))];
 const OPENAI = [...jsonLines(fixture('litellm.jsonl')), ...jsonLines(fixture('gateway.jsonl'))];
 
+/** The one event of a line that holds one record. */
+function only(evs: TrafficEvent[]): TrafficEvent {
+  expect(evs).toHaveLength(1);
+  return evs[0]!;
+}
+
+function checkEvents(evs: TrafficEvent[]): void {
+  for (const ev of evs) checkEvent(ev);
+}
+
 function checkEvent(ev: TrafficEvent): void {
   if (ev.kind === 'skipped') {
     expect(typeof ev.skipped.reason).toBe('string');
@@ -86,7 +96,7 @@ describe('readers never throw on bad data', () => {
   it('random JSON values, both formats', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.constantFrom('bedrock' as const, 'openai' as const), (v, format) => {
-        checkEvent(parseJsonLine(format, JSON.stringify(v) ?? 'null', loc));
+        checkEvents(parseJsonLine(format, JSON.stringify(v) ?? 'null', loc));
       }),
       { seed: SEED, numRuns: 400 },
     );
@@ -95,7 +105,7 @@ describe('readers never throw on bad data', () => {
   it('random strings, both formats', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 200 }), fc.constantFrom('bedrock' as const, 'openai' as const), (s, format) => {
-        checkEvent(parseJsonLine(format, s, loc));
+        checkEvents(parseJsonLine(format, s, loc));
       }),
       { seed: SEED, numRuns: 300 },
     );
@@ -104,7 +114,7 @@ describe('readers never throw on bad data', () => {
   it('mutated Bedrock records of every shape in the fixtures (dropped keys, wrong types, negative counts)', () => {
     fc.assert(
       fc.property(fc.constantFrom(...BEDROCK), fc.array(mutation, { minLength: 1, maxLength: 6 }), (base, muts) => {
-        checkEvent(parseJsonLine('bedrock', JSON.stringify(mutate(base, muts)), loc));
+        checkEvents(parseJsonLine('bedrock', JSON.stringify(mutate(base, muts)), loc));
       }),
       { seed: SEED, numRuns: 600 },
     );
@@ -113,7 +123,7 @@ describe('readers never throw on bad data', () => {
   it('mutated OpenAI-style records', () => {
     fc.assert(
       fc.property(fc.constantFrom(...OPENAI), fc.array(mutation, { minLength: 1, maxLength: 6 }), (base, muts) => {
-        checkEvent(parseJsonLine('openai', JSON.stringify(mutate(base, muts)), loc));
+        checkEvents(parseJsonLine('openai', JSON.stringify(mutate(base, muts)), loc));
       }),
       { seed: SEED, numRuns: 400 },
     );
@@ -124,7 +134,7 @@ describe('readers never throw on bad data', () => {
       fc.property(fc.constantFrom(...BEDROCK), fc.double({ min: 0, max: 0.999, noNaN: true }), (base, frac) => {
         const line = JSON.stringify(base);
         const cut = line.slice(0, Math.floor(line.length * frac));
-        const ev = parseJsonLine('bedrock', cut, loc);
+        const ev = only(parseJsonLine('bedrock', cut, loc));
         checkEvent(ev);
         expect(ev.kind).toBe('skipped');
         if (ev.kind === 'skipped') expect(ev.skipped.reason).toMatch(/^malformed JSON: /);
@@ -144,7 +154,7 @@ describe('readers never throw on bad data', () => {
       fc.property(fc.constantFrom(...fields), fc.integer({ min: -1e9, max: -1 }), ([part, key], n) => {
         const rec = structuredClone(BEDROCK[0]) as Record<string, Record<string, unknown>>;
         rec[part]![key] = n;
-        const ev = parseJsonLine('bedrock', JSON.stringify(rec), loc);
+        const ev = only(parseJsonLine('bedrock', JSON.stringify(rec), loc));
         expect(ev.kind).toBe('skipped');
         if (ev.kind === 'skipped') expect(ev.skipped.reason).toBe(`${part}.${key} is negative (${n})`);
       }),

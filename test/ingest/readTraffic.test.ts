@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
-import type { LogFormat } from '../../src/types.js';
+import { LOG_FORMAT_NAMES, type LogFormat } from '../../src/types.js';
 import { FORMAT_SAMPLE_RECORDS, detectFormat, guessFormat } from '../../src/ingest/index.js';
 import { readTraffic } from '../../src/engines/inprocess/index.js';
 import { collect, fixture, recordsOf, repoPath, skipsOf } from './helpers.js';
@@ -126,7 +126,7 @@ describe('readTraffic', () => {
   it('an unknown format is a UsageError', async () => {
     await expect(collect(readTraffic([EDGES], { format: 'parquet' as LogFormat }))).rejects.toThrow(UsageError);
     await expect(collect(readTraffic([EDGES], { format: 'parquet' as LogFormat }))).rejects.toThrow(
-      'unknown log format "parquet": use one of bedrock, csv, openai',
+      `unknown log format "parquet": use one of ${LOG_FORMAT_NAMES.join(', ')}`,
     );
   });
 

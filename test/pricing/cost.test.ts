@@ -88,6 +88,52 @@ describe('costOf', () => {
   });
 });
 
+describe('cache writes split by TTL (tokens.cacheWrite1h)', () => {
+  const p: ModelPrice = { ...base, input: '3.3', output: '16.5', cacheWrite5m: '4.125', cacheWrite1h: '6.6' };
+
+  it('prices the 1-hour part at the 1h rate and the rest at the 5m rate: $0.016005', () => {
+    const t = { ...tokens({ input: 100, output: 50, cacheWrite: 3000 }), cacheWrite1h: 1000 };
+    const b = priceTokens(t, p);
+    expect(moneyToDecimal(b.total)).toBe('0.016005');
+    expect(moneyToDecimal(b.cacheWrite)).toBe('0.01485');
+    expect(moneyToDecimal(b.cacheWrite1h!)).toBe('0.0066');
+    expect(costOf(t, p)).toBe(b.total);
+    // the record's split wins over the option
+    expect(costOf(t, p, { cacheWriteTtl: '1h' })).toBe(b.total);
+    // without the split: all at 5m, the old mispricing
+    expect(moneyToDecimal(costOf(tokens({ input: 100, output: 50, cacheWrite: 3000 }), p))).toBe('0.01353');
+  });
+
+  it('falls back to the 5m rate for the 1h part when no 1h rate is listed, with a note', () => {
+    const b = priceTokens({ ...tokens({ cacheWrite: 3000 }), cacheWrite1h: 1000 }, { ...p, cacheWrite1h: undefined });
+    expect(moneyToDecimal(b.total)).toBe('0.012375');
+    expect(b.notes).toEqual(['test.model: no 1h cache-write rate, 5m rate used']);
+  });
+
+  it('rejects more 1-hour writes than writes', () => {
+    expect(() => costOf({ ...tokens({ cacheWrite: 10 }), cacheWrite1h: 11 }, p)).toThrow(RangeError);
+  });
+
+  it('property: the fast path equals the bigint breakdown with a split too', () => {
+    const count = fc.nat({ max: 5_000_000 });
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...builtinCatalog().prices),
+        fc.record({ input: count, output: count, cacheRead: count, cacheWrite: count }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.boolean(),
+        (price, t, share, batch) => {
+          const split = { ...t, cacheWrite1h: Math.floor(t.cacheWrite * share) };
+          const b = priceTokens(split, price, { batch });
+          expect(costOf(split, price, { batch })).toBe(b.total);
+          expect(b.total).toBe(b.input + b.output + b.cacheRead + b.cacheWrite);
+        },
+      ),
+      { seed: 12, numRuns: 300 },
+    );
+  });
+});
+
 describe('costOf fast path', () => {
   const cat = builtinCatalog();
 

@@ -8,6 +8,12 @@ const rates = (c: Catalog, id: string, region?: string) => {
   return r && { key: r.modelKey, region: r.price.region, input: r.price.input, output: r.price.output, note: r.note };
 };
 
+/** rates() with every rate of the price row. */
+const full = (c: Catalog, id: string, region?: string) => {
+  const r = resolvePrice(c, id, region);
+  return r && { ...r.price, key: r.modelKey, note: r.note };
+};
+
 describe('resolvePrice: regions', () => {
   it('prices a geo profile at the record region, exact match first', () => {
     expect(rates(cat, 'eu.amazon.nova-lite-v1:0', 'eu-central-1')).toEqual({
@@ -96,12 +102,29 @@ describe('resolvePrice: other providers', () => {
     expect(rates(cat, 'projects/p/locations/europe-west4/publishers/google/models/gemini-2.0-flash-001')).toMatchObject({ input: '0.15' });
   });
 
-  it('prices plain OpenAI names at the Azure Global Standard rate, with a note; a dated entry wins', () => {
-    expect(rates(cat, 'gpt-4o-mini-2024-07-18')).toMatchObject({
+  it('prices plain OpenAI names at the OpenAI API rate (cached input included); a dated entry wins; azure/… stays Azure', () => {
+    expect(full(cat, 'gpt-4o-mini-2024-07-18')).toMatchObject({ key: 'openai/gpt-4o-mini', input: '0.15', cacheRead: '0.075', note: undefined });
+    expect(full(cat, 'gpt-4o')).toMatchObject({ key: 'openai/gpt-4o', input: '2.5', cacheRead: '1.25' });
+    expect(full(cat, 'o3-mini')).toMatchObject({ key: 'openai/o3-mini', input: '1.1', output: '4.4' });
+    expect(full(cat, 'openai/gpt-4o-2024-05-13')).toMatchObject({ key: 'openai/gpt-4o-2024-05-13', input: '5' });
+    expect(full(cat, 'azure/gpt-4o-2024-11-20')).toMatchObject({ key: 'azure-openai/gpt-4o', input: '2.5' });
+  });
+
+  it('prices an OpenAI name the OpenAI catalog lacks at the Azure Global Standard rate, with a note', () => {
+    const noOpenAI = { ...cat, prices: cat.prices.filter((p) => p.provider !== 'openai') };
+    expect(full(noOpenAI, 'gpt-4o-mini-2024-07-18')).toMatchObject({
       key: 'azure-openai/gpt-4o-mini', input: '0.15', note: 'openai/gpt-4o-mini priced at the Azure OpenAI Global Standard rate',
     });
-    expect(rates(cat, 'openai/gpt-4o-2024-05-13')).toMatchObject({ key: 'azure-openai/gpt-4o-2024-05-13', input: '5' });
-    expect(rates(cat, 'azure/gpt-4o-2024-11-20')).toMatchObject({ key: 'azure-openai/gpt-4o', input: '2.5' });
+  });
+
+  it('prices Anthropic API IDs (dated, anthropic/…, -latest and -0 aliases) on the Anthropic catalog, Bedrock IDs on Bedrock', () => {
+    for (const id of ['claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4-5']) {
+      expect(full(cat, id), id).toMatchObject({ key: 'anthropic/claude-sonnet-4-5', input: '3', output: '15', cacheRead: '0.3', cacheWrite5m: '3.75', cacheWrite1h: '6' });
+    }
+    expect(full(cat, 'claude-3-5-haiku-latest')).toMatchObject({ key: 'anthropic/claude-3-5-haiku', input: '0.8', batchInput: '0.4' });
+    expect(full(cat, 'claude-sonnet-4-0')).toMatchObject({ key: 'anthropic/claude-sonnet-4' });
+    expect(full(cat, 'claude-opus-4-1-20250805')).toMatchObject({ key: 'anthropic/claude-opus-4-1', input: '15', cacheWrite1h: '30' });
+    expect(full(cat, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us-east-1')).toMatchObject({ key: 'anthropic.claude-sonnet-4-5', input: '3.3' });
   });
 });
 

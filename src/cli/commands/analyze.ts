@@ -1,6 +1,6 @@
 import type { Done } from '../exit.js';
 import { Command, Option } from 'commander';
-import { LOG_FORMATS } from '../../types.js';
+import { LOG_FORMAT_NAMES } from '../../types.js';
 import { list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
 import { InputError } from '../../errors.js';
 
@@ -11,7 +11,7 @@ export function defineAnalyze(program: Command, done: Done): void {
     .command('analyze')
     .description('price and label traffic logs: difficulty mix, all-frontier counterfactual, savings ceiling')
     .argument('[paths...]', 'log files or directories (walked recursively, .gz ok); - for stdin; default: the bundled sample')
-    .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMATS))
+    .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMAT_NAMES))
     .option('--map <spec>', 'CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens,tag.team=team')
     .option('--tiers <spec>', 'tier ladder, cheapest first: cheap=MODEL,mid=MODEL,frontier=MODEL')
     .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
@@ -98,7 +98,7 @@ Examples:
 }
 
 export interface AnalyzeFlags {
-  logFormat?: (typeof LOG_FORMATS)[number];
+  logFormat?: (typeof LOG_FORMAT_NAMES)[number];
   map?: string;
   tiers?: string;
   config?: string;

@@ -1,7 +1,7 @@
 import type { Done } from '../exit.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDERS } from '../../config/schema.js';
-import { LOG_FORMATS } from '../../types.js';
+import { LOG_FORMAT_NAMES } from '../../types.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
 import type { LabelOptions } from '../../app/label.js';
 import { shellCommand } from '../interrupt.js';
@@ -18,7 +18,7 @@ export function defineLabel(program: Command, done: Done): void {
     .addOption(new Option('--format <format>', 'output format of --dry-run').choices(PLAN_FORMATS).default('table'))
     .option('--resume', 'continue --out: keep its labels, label only the requests it lacks')
     .option('--overwrite', 'replace an --out file that already holds labels (else refused)')
-    .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMATS))
+    .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMAT_NAMES))
     .option('--tier <names>', 'cheaper tiers to replay on, cheapest first, comma-separated (default: all but the frontier)')
     .option('--grader <name>', 'grader comparing each answer with the logged one (default llm-judge)')
     .option('--judge-tier <name>', 'tier that runs the llm-judge (default: the frontier tier)')

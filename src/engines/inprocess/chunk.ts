@@ -9,8 +9,8 @@
  * while the main thread, which sees every chunk's keys in input order, says
  * which are duplicates; so both modes keep the same first occurrence.
  */
-import { parseJsonLine, type JsonLineFormat } from '../../ingest/index.js';
-import type { TrafficRecord } from '../../types.js';
+import { parseJsonLine, readJsonLine, type JsonReadFormat } from '../../ingest/index.js';
+import type { TrafficEvent, TrafficRecord } from '../../types.js';
 import { InputError } from '../../errors.js';
 import { addDuplicate, addFacts, addFailed, addInvalid, noteProblems, type Accumulator, type RecordFacts } from '../../analyze/accumulate.js';
 import { recordFacts, type FactsContext } from '../../analyze/facts.js';
@@ -51,7 +51,7 @@ export interface DeferredChunk {
   items: PendingRecord[];
 }
 
-export type ChunkFormat = JsonLineFormat | 'auto';
+export type ChunkFormat = JsonReadFormat;
 
 /**
  * The key a duplicate shares with its original: a 96-bit hash of request ID,
@@ -117,12 +117,19 @@ export function processChunk(text: string, file: string, fileIndex: number, star
       const key = sampleKey(fh, thisLine);
       ctx.sample.seen++;
       if (!ctx.sample.wants(key)) continue;
-      ctx.sample.push(key, toSampled(line, file, fileIndex, thisLine, format, ctx));
+      // A line may hold several records (a CloudWatch page): each is a sample candidate of its own.
+      parseJsonLine(format, line, { file, line: thisLine }).forEach((ev, i) => {
+        const s = ctx.sample!;
+        if (i > 0) s.seen++;
+        const k = i === 0 ? key : fmix32((key ^ Math.imul(i, 0x85ebca6b)) >>> 0);
+        if (i === 0 || s.wants(k)) s.push(k, toSampled(ev, file, fileIndex, thisLine, ctx));
+      });
       continue;
     }
-    const ev = parseJsonLine(format, line, { file, line: thisLine });
-    if (ev.kind === 'record') addRecord(ev.record, ctx, deferred);
-    else skipLine(ctx, file, fileIndex, thisLine, ev.skipped.reason);
+    readJsonLine(format, line, { file, line: thisLine }, (ev) => {
+      if (ev.kind === 'record') addRecord(ev.record, ctx, deferred);
+      else skipLine(ctx, file, fileIndex, ev.skipped.source.line, ev.skipped.reason);
+    });
   }
 }
 
@@ -194,8 +201,7 @@ export function findDuplicates(seen: Set<string>, keys: string[]): number[] {
   return dups;
 }
 
-function toSampled(line: string, file: string, fileIndex: number, lineNo: number, format: ChunkFormat, ctx: ChunkContext): SampledItem {
-  const ev = parseJsonLine(format, line, { file, line: lineNo });
+function toSampled(ev: TrafficEvent, file: string, fileIndex: number, lineNo: number, ctx: ChunkContext): SampledItem {
   if (ev.kind === 'skipped') return { kind: 'invalid', file, fileIndex, line: lineNo, reason: ev.skipped.reason };
   const dedupe = dedupeKey(ev.record);
   return { ...pendingOf(ev.record, ctx), file, fileIndex, line: lineNo, ...(dedupe !== undefined ? { dedupe } : {}) };

@@ -14,31 +14,39 @@
 import {
   InputReadError,
   LineChunker,
+  MAX_DOCUMENT_BYTES,
   MAX_LINE_BYTES,
+  countTextLines,
+  documentTooLarge,
   guessFormat,
   readCsvEvents,
+  readJsonDocument,
   readLinesFrom,
+  readsWhole,
   type CsvColumnMap,
+  type FormatVotes,
   type InputSource,
-  type JsonLineFormat,
+  type JsonReadFormat,
 } from '../../ingest/index.js';
-import { Interrupted } from '../../errors.js';
+import { InputError, Interrupted } from '../../errors.js';
 import type { LogFormat, TrafficEvent } from '../../types.js';
 import { inputBytes } from './inputs.js';
 
 /** A JSON-lines file's format, or 'auto' when its first lines mix formats (each line is then read in its own). */
-export type BlockFormat = JsonLineFormat | 'auto';
+export type BlockFormat = JsonReadFormat;
 
 export type InputPiece =
-  /** The file's first lines mix Bedrock and OpenAI-style records (votes of each). */
-  | { kind: 'mixed'; votes: Record<JsonLineFormat, number> }
+  /** The file's first lines mix records of several formats (votes of each). */
+  | { kind: 'mixed'; votes: FormatVotes }
   /** Whole JSON lines; `startLine` is the 1-based number of the first, `lines` how many. */
   | { kind: 'block'; startLine: number; lines: number; bytes: Buffer; format: BlockFormat }
   /** A JSON line longer than the line limit: skipped unread. */
   | { kind: 'overlong'; line: number; bytes: number }
   /** Comes once before a CSV file's rows (its records may depend on everything read before). */
   | { kind: 'csv' }
-  /** A CSV row: a record, or a skipped row with its reason. */
+  /** Comes once before the events of a file read whole (a multi-line JSON document, a Claude Code transcript). */
+  | { kind: 'whole' }
+  /** A CSV row or a record of a file read whole: a record, or a skip with its reason. */
   | { kind: 'event'; event: TrafficEvent }
   /** The input broke off (truncated, corrupt, not gzip) after `linesRead` whole lines. */
   | { kind: 'break'; error: InputReadError; linesRead: number }
@@ -107,19 +115,21 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
     const head: Buffer[] = [];
     let format = opts.format;
     let mixed = false;
+    // Sampled even when the format is forced: a pretty-printed JSON document is read whole whatever its format.
+    let headBytes = 0;
+    while (headBytes < SAMPLE_BYTES) {
+      const b = await pull();
+      if (b === undefined) break;
+      head.push(b);
+      headBytes += b.length;
+    }
+    const all = Buffer.concat(head);
+    const guess = guessFormat(all.toString('utf8', 0, Math.min(all.length, SAMPLE_BYTES)), input.display);
     if (format === undefined) {
-      let headBytes = 0;
-      while (headBytes < SAMPLE_BYTES) {
-        const b = await pull();
-        if (b === undefined) break;
-        head.push(b);
-        headBytes += b.length;
-      }
-      const all = Buffer.concat(head);
-      const guess = guessFormat(all.toString('utf8', 0, Math.min(all.length, SAMPLE_BYTES)), input.display);
       format = guess.format;
-      mixed = guess.mixed;
-      if (mixed) yield { kind: 'mixed', votes: guess.votes };
+      // Mixed samples, and objects no format claims, are read record by record in their own format.
+      mixed = guess.mixed || guess.unknown === true;
+      if (guess.mixed) yield { kind: 'mixed', votes: guess.votes };
     }
     const rest = async function* (): AsyncGenerator<Buffer> {
       yield* head;
@@ -137,6 +147,20 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
       })();
       for await (const event of readCsvEvents(lines, input.display, { csvMap: opts.csvMap, strict: opts.strict, maxLineBytes })) yield { kind: 'event', event };
       linesRead = last;
+    } else if (readsWhole(format, guess)) {
+      yield { kind: 'whole' };
+      const parts: Buffer[] = [];
+      let size = 0;
+      for await (const b of rest()) {
+        size += b.length;
+        if (size > MAX_DOCUMENT_BYTES) throw new InputError(documentTooLarge(), input.display);
+        parts.push(b);
+      }
+      const text = Buffer.concat(parts).toString('utf8');
+      const events: TrafficEvent[] = [];
+      readJsonDocument(mixed ? 'auto' : format, text, input.display, (event) => events.push(event));
+      for (const event of events) yield { kind: 'event', event };
+      linesRead = countTextLines(text);
     } else {
       const blockFormat: BlockFormat = mixed ? 'auto' : format;
       const chunker = new LineChunker(opts.blockBytes ?? BLOCK_BYTES, maxLineBytes);

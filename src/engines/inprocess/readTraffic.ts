@@ -52,7 +52,7 @@ export async function* readTraffic(paths: string[], opts: ReadTrafficOptions = {
             if (nl < 0) nl = text.length;
             let line = text.slice(start, nl);
             if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-            if (!isBlank(line)) yield check(parseJsonLine(p.format, line, { file: display, line: lineNo }));
+            if (!isBlank(line)) for (const ev of parseJsonLine(p.format, line, { file: display, line: lineNo })) yield check(ev);
             lineNo++;
             start = nl + 1;
           }
@@ -62,7 +62,7 @@ export async function* readTraffic(paths: string[], opts: ReadTrafficOptions = {
           yield check({ kind: 'skipped', skipped: { source: { file: display, line: p.line }, reason: overlongReason(p.bytes, maxLineBytes) } });
           break;
         case 'event':
-          yield p.event;
+          yield check(p.event);
           break;
         case 'break':
           if (strict) throw p.error;
@@ -70,6 +70,7 @@ export async function* readTraffic(paths: string[], opts: ReadTrafficOptions = {
           break;
         case 'mixed':
         case 'csv':
+        case 'whole':
         case 'garbage':
           // Said by analyze's report; a stream of events has no place for them.
           break;

@@ -11,7 +11,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MAX_LINE_BYTES, describeReadFailure, overlongReason, type InputSource, type RepeatedInput } from '../../ingest/index.js';
+import { MAX_LINE_BYTES, describeMixed, describeReadFailure, overlongReason, type InputSource, type RepeatedInput } from '../../ingest/index.js';
 import { InputError, RuntimeFailure } from '../../errors.js';
 import type { Difficulty, LogFormat } from '../../types.js';
 import type { RouterModel } from '../../artifacts/router.js';
@@ -123,11 +123,7 @@ async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions
     const p = r.value;
     switch (p.kind) {
       case 'mixed':
-        fileIssue(ctx, sink, {
-          file: input.display,
-          kind: 'mixed-formats',
-          message: `${input.display} mixes Bedrock (${p.votes.bedrock}) and OpenAI-style (${p.votes.openai}) records in its first lines: each line is read in its own format`,
-        });
+        fileIssue(ctx, sink, { file: input.display, kind: 'mixed-formats', message: describeMixed(input.display, p.votes) });
         break;
       case 'block':
         await sink.block(input.display, fileIndex, p.startLine, p.format, p.bytes);
@@ -139,11 +135,12 @@ async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions
         break;
       }
       case 'csv':
+      case 'whole':
         // Records of earlier files decide which of these rows are duplicates: let the workers catch up.
         await sink.idle();
         break;
       case 'event': {
-        // CSV rows are read on this thread.
+        // CSV rows and files read whole are read on this thread.
         if (opts.signal?.aborted) throw interrupted({ file: input.display, lines: ctx.acc.read });
         const ev = p.event;
         if (ev.kind === 'skipped') skipLine(ctx, ev.skipped.source.file, fileIndex, ev.skipped.source.line, ev.skipped.reason);

@@ -1,0 +1,23 @@
+/**
+ * The log-format registry. Adding a format = one file in this folder, its
+ * name in names.ts and one line here; the compiler then names every place
+ * that must handle it (readers keyed by `Record<LogFormatName, …>`).
+ */
+import { bedrock } from './bedrock.js';
+import { claudeCode } from './claudeCode.js';
+import { cloudwatch } from './cloudwatch.js';
+import { csv } from './csv.js';
+import type { LogFormatName } from './names.js';
+import { openai } from './openai.js';
+import type { LogFormat } from './types.js';
+
+export const LOG_FORMATS = {
+  bedrock,
+  cloudwatch,
+  openai,
+  'claude-code': claudeCode,
+  csv,
+} satisfies Record<LogFormatName, LogFormat>;
+
+export { LOG_FORMAT_NAMES, type LogFormatName } from './names.js';
+export type { ElementLines, EmitEvent, InputTokenSemantics, LogFormat, ParseResult } from './types.js';

@@ -1,0 +1,103 @@
+/**
+ * Claude Code transcripts (fixtures/ingest/claude-code/projects): two projects,
+ * a subagent transcript, streamed snapshots of one response, a <synthetic> line.
+ * Hand-computed, Anthropic API list prices per 1M tokens:
+ *   msg_01 Sonnet 4.5: 10 in × $3 + 150 out × $15 + 2000 1h writes × $6              = $0.01428
+ *   msg_02 Sonnet 4.5: 5 in × $3 + 80 out × $15 + 2000 reads × $0.30 + 500 5m × $3.75 = $0.00369
+ *   msg_03 Haiku 4.5 (subagent): 1000 in × $1 + 200 out × $5                           = $0.002
+ *   req_04 Sonnet 4.5 on Bedrock (us. profile → us-east-1): 100 in × $3.30 + 50 out × $16.50
+ *          + 2000 5m × $4.125 + 1000 1h × $6.60                                        = $0.016005
+ *   total $0.035975; tokens 1115 in, 480 out, 2000 read, 5500 write.
+ */
+import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { TrafficEvent } from '../../src/types.js';
+import { guessFormat, parseJsonLine, readJsonDocument } from '../../src/ingest/index.js';
+import { readTraffic } from '../../src/engines/inprocess/index.js';
+import { runCli } from '../helpers/cli.js';
+import { collect, fixture, recordsOf, skipsOf } from './helpers.js';
+
+const PROJECTS = fixture('claude-code/projects');
+const SHOP = join(PROJECTS, '-Users-dev-shop', 's-aaaa.jsonl');
+
+describe('Claude Code transcripts', () => {
+  it('one record per response: streamed snapshots collapse to the final one, non-API lines give nothing', () => {
+    const out: TrafficEvent[] = [];
+    readJsonDocument('claude-code', readFileSync(SHOP, 'utf8'), SHOP, (e) => out.push(e));
+    expect(skipsOf(out)).toEqual([]);
+    const recs = recordsOf(out);
+    expect(recs.map((r) => [r.requestId, r.source.line, r.tokens])).toEqual([
+      ['req_01', 5, { input: 10, output: 150, cacheRead: 0, cacheWrite: 2000 }],
+      ['req_02', 7, { input: 5, output: 80, cacheRead: 2000, cacheWrite: 500 }],
+    ]);
+    expect(recs[0]!.cacheWriteTtl).toBe('1h');
+    expect(recs[1]!.cacheWriteTtl).toBeUndefined();
+    expect({ ...recs[0]!.tags }).toEqual({ session: 's-aaaa', project: '/Users/dev/shop', git_branch: 'main' });
+    expect(recs[0]!.timestamp).toBe('2025-11-12T09:00:04.900Z');
+  });
+
+  it('a file is detected as Claude Code and read whole', () => {
+    const g = guessFormat(readFileSync(SHOP, 'utf8'), SHOP);
+    expect(g.format).toBe('claude-code');
+    expect(g.document).toBe(true);
+  });
+
+  it('the whole projects tree, subagent transcripts included, through readTraffic', async () => {
+    const evs = await collect(readTraffic([PROJECTS]));
+    expect(skipsOf(evs)).toEqual([]);
+    const recs = recordsOf(evs);
+    expect(recs.map((r) => r.requestId).sort()).toEqual(['req_01', 'req_02', 'req_03', 'req_04']);
+    const sub = recs.find((r) => r.requestId === 'req_03')!;
+    expect(sub.tokens.output).toBe(200);
+    expect({ ...sub.tags }).toMatchObject({ session: 's-aaaa', agent: 'a1', sidechain: 'true' });
+  });
+
+  it('a line read on its own (a forced per-line reader) is that snapshot; <synthetic> lines are no records', () => {
+    const lines = readFileSync(SHOP, 'utf8').trim().split('\n');
+    expect(parseJsonLine('claude-code', lines[2]!, { file: 'x', line: 3 }).map((e) => e.kind === 'record' && e.record.tokens.output)).toEqual([3]);
+    expect(parseJsonLine('claude-code', lines[7]!, { file: 'x', line: 8 })).toEqual([]);
+    expect(parseJsonLine('claude-code', lines[0]!, { file: 'x', line: 1 })).toEqual([]);
+  });
+
+  it('tokor analyze on ~/.claude/projects: exact tokens and dollars, grouped by session, project and model', async () => {
+    const r = await runCli(['analyze', PROJECTS, '--format', 'json', '--group-by', 'session,project,model']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.sources.formats).toEqual({ 'claude-code': 3 });
+    expect(j.records).toMatchObject({ read: 4, valid: 4, priced: 4, unpriced: 0, invalid: 0, duplicates: 0 });
+    expect(j.tokens).toEqual({ input: 1115, output: 480, cacheRead: 2000, cacheWrite: 5500 });
+    expect(j.cost.actual).toBe(0.035975);
+    const groups = j.byGroup.map((g: { groupBy: string; group: string; requests: number; costUsd: number }) => `${g.groupBy}=${g.group}:${g.requests}:${g.costUsd}`).sort();
+    expect(groups).toEqual(
+      [
+        'model=claude-haiku-4-5-20251001:1:0.002',
+        'model=claude-sonnet-4-5-20250929:2:0.01797',
+        'model=us.anthropic.claude-sonnet-4-5-20250929-v1:0:1:0.016005',
+        'project=/Users/dev/infra:1:0.016005',
+        'project=/Users/dev/shop:3:0.01997',
+        'session=s-aaaa:3:0.01997',
+        'session=s-bbbb:1:0.016005',
+      ].sort(),
+    );
+    const keys = Object.fromEntries(j.byModel.map((m: { model: string; modelKey: string }) => [m.model, m.modelKey]));
+    expect(keys).toEqual({
+      'claude-sonnet-4-5-20250929': 'anthropic/claude-sonnet-4-5',
+      'claude-haiku-4-5-20251001': 'anthropic/claude-haiku-4-5',
+      'us.anthropic.claude-sonnet-4-5-20250929-v1:0': 'anthropic.claude-sonnet-4-5',
+    });
+  });
+
+  it('a resumed session that repeats a response in another file is counted once', async () => {
+    const { mkdtemp, writeFile, copyFile } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'tokor-cc-'));
+    await copyFile(SHOP, join(dir, 's-aaaa.jsonl'));
+    await writeFile(join(dir, 's-cccc.jsonl'), readFileSync(SHOP, 'utf8').split('\n').slice(3, 5).join('\n').replaceAll('s-aaaa', 's-cccc') + '\n');
+    const r = await runCli(['analyze', dir, '--format', 'json']);
+    const j = JSON.parse(r.stdout);
+    expect(j.records).toMatchObject({ valid: 2, duplicates: 1 });
+    expect(j.cost.actual).toBe(0.01797);
+  });
+});
