@@ -23,7 +23,7 @@ const FORMS: [string, string, string][] = [
   ['Logs Insights CSV export (@timestamp,@message)', 'insights.csv', 'csv'],
   ['Logs Insights JSON export', 'insights.json', 'cloudwatch'],
   ['aws logs get-query-results output', 'get-query-results.json', 'cloudwatch'],
-  ['export-task "<timestamp> <json>" lines', 'export-task.log', 'bedrock'],
+  ['export-task "<timestamp> <json>" lines', 'export-task.txt', 'bedrock'],
 ];
 
 async function collect(it: AsyncIterable<TrafficEvent>): Promise<TrafficEvent[]> {

@@ -35,6 +35,10 @@ const EXAMPLES: Record<JsonLineFormat, unknown[]> = {
     ...jsonLines('claude-code/projects/-Users-dev-shop/s-aaaa/subagents/agent-a1.jsonl'),
     ...jsonLines('claude-code/projects/-Users-dev-infra/s-bbbb.jsonl'),
   ],
+  litellm: jsonLines('litellm/spendlogs.jsonl'),
+  otel: [...jsonLines('otel/spans.jsonl'), ...jsonLines('otel/claude-code-logs.jsonl'), doc('otel/traces.json'), doc('otel/metrics.json')],
+  vertex: jsonLines('vertex/request-response.jsonl'),
+  'azure-apim': doc('azure-apim/llm-log.json') as unknown[],
 };
 
 function checkEvent(ev: TrafficEvent): void {

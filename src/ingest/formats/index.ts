@@ -3,19 +3,27 @@
  * name in names.ts and one line here; the compiler then names every place
  * that must handle it (readers keyed by `Record<LogFormatName, …>`).
  */
+import { azureApim } from './azureApim.js';
 import { bedrock } from './bedrock.js';
 import { claudeCode } from './claudeCode.js';
 import { cloudwatch } from './cloudwatch.js';
 import { csv } from './csv.js';
+import { litellm } from './litellm.js';
 import type { LogFormatName } from './names.js';
 import { openai } from './openai.js';
+import { otel } from './otel.js';
 import type { LogFormat } from './types.js';
+import { vertex } from './vertex.js';
 
 export const LOG_FORMATS = {
   bedrock,
   cloudwatch,
   openai,
+  litellm,
   'claude-code': claudeCode,
+  otel,
+  vertex,
+  'azure-apim': azureApim,
   csv,
 } satisfies Record<LogFormatName, LogFormat>;
 

@@ -1,0 +1,86 @@
+/**
+ * Vertex AI request-response logging: rows of its BigQuery table
+ * (`logging_<endpoint>.request_response_logging`) exported as JSON lines
+ * (`bq extract --destination_format NEWLINE_DELIMITED_JSON`, or a query's JSON
+ * download): `model`, `logging_time`, `request_id`, `full_request`,
+ * `full_response` (JSON, or JSON text) with
+ * `usageMetadata.{promptTokenCount, candidatesTokenCount, cachedContentTokenCount, thoughtsTokenCount}`.
+ *
+ * Token accounting: `promptTokenCount` includes the cached-content tokens, so
+ * uncached input = promptTokenCount − cachedContentTokenCount, and cached
+ * content is priced at the cache rate. Thinking tokens are billed as output:
+ * output = candidatesTokenCount + thoughtsTokenCount. Request labels
+ * (`full_request.labels`) become tags.
+ */
+import type { SourceLocation, TrafficRecord } from '../../types.js';
+import { RecordError, contentText, copyTags, isObject, lastUserText, newTags, normalizeTimestamp, str, tokenCount, type JsonObject } from '../fields.js';
+import type { LogFormat } from './types.js';
+
+function json(v: unknown): JsonObject | undefined {
+  if (isObject(v)) return v;
+  if (typeof v === 'string' && v.trim().startsWith('{')) {
+    try {
+      const o: unknown = JSON.parse(v);
+      return isObject(o) ? o : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return undefined;
+}
+
+function isRow(obj: JsonObject): boolean {
+  return 'full_response' in obj || ('logging_time' in obj && ('model' in obj || 'full_request' in obj));
+}
+
+function parseVertexRow(row: JsonObject, loc: SourceLocation): TrafficRecord {
+  if (!isRow(row)) throw new RecordError('not a Vertex AI request-response log row (no full_response)');
+  const response = json(row.full_response);
+  const request = json(row.full_request);
+  const usage = response === undefined ? undefined : json(response.usageMetadata ?? response.usage_metadata);
+  const model = str(row.model) ?? str(response?.modelVersion);
+  if (model === undefined) throw new RecordError('model missing (not a Vertex AI request-response log row?)');
+  const prompt = tokenCount(usage?.promptTokenCount, 'full_response.usageMetadata.promptTokenCount') ?? 0;
+  const cached = tokenCount(usage?.cachedContentTokenCount, 'full_response.usageMetadata.cachedContentTokenCount') ?? 0;
+  const candidates = tokenCount(usage?.candidatesTokenCount, 'full_response.usageMetadata.candidatesTokenCount') ?? 0;
+  const thoughts = tokenCount(usage?.thoughtsTokenCount, 'full_response.usageMetadata.thoughtsTokenCount') ?? 0;
+  const record: TrafficRecord = {
+    source: loc,
+    modelId: model.includes('/') ? model : `vertex/${model}`,
+    tags: newTags(),
+    tokens: { input: Math.max(0, prompt - cached), output: candidates + thoughts, cacheRead: cached, cacheWrite: 0 },
+  };
+  if (cached > prompt) record.problems = ['cached tokens exceed prompt tokens'];
+  const id = str(row.request_id) ?? str(response?.responseId);
+  if (id !== undefined) record.requestId = id;
+  const op = str(row.api_method);
+  if (op !== undefined) record.operation = op;
+  const ts = normalizeTimestamp(row.logging_time);
+  if (ts !== undefined) record.timestamp = ts;
+  else (record.problems ??= []).push(row.logging_time === undefined ? 'timestamp missing' : 'timestamp unparseable');
+  if (usage === undefined) (record.problems ??= []).push('token counts missing');
+  copyTags(record.tags, request?.labels);
+  const endpoint = str(row.endpoint);
+  if (endpoint !== undefined) record.tags.endpoint = endpoint;
+  const contents = request?.contents;
+  if (Array.isArray(contents)) {
+    record.turns = contents.length;
+    const turns = contents.map((c) => (isObject(c) ? { role: c.role, content: c.parts } : c));
+    const p = lastUserText(turns);
+    if (p !== undefined) record.prompt = p;
+  }
+  const cands = response?.candidates;
+  if (Array.isArray(cands) && isObject(cands[0]) && isObject(cands[0].content)) {
+    const t = contentText(cands[0].content.parts);
+    if (t !== undefined) record.outputText = t;
+  }
+  return record;
+}
+
+export const vertex: LogFormat = {
+  title: 'Vertex AI request-response logging (BigQuery rows as JSON lines)',
+  inputTokens: 'includes-cache',
+  inputField: 'full_response.usageMetadata.promptTokenCount (includes cachedContentTokenCount)',
+  detect: (obj) => (isRow(obj) ? 3 : 0),
+  parse: parseVertexRow,
+};
