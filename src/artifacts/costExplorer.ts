@@ -6,23 +6,24 @@
  */
 import { z } from 'zod';
 import { InputError, at } from '../errors.js';
-import { type Fixed, parseFixed } from '../costs/decimal.js';
-import { checkArtifact, lineOfPath, parseJsonFile, readArtifactText, type ArtifactSpec } from './read.js';
+import { parseDecimal } from '../costs/decimal.js';
+import type { Money } from '../pricing/types.js';
+import { checkArtifact, keyPath, lineOfPath, parseJsonFile, readArtifactText, type ArtifactSpec } from './read.js';
 
 /**
  * The largest amount (USD, or units for UsageQuantity) read as real: 10^15.
  * Beyond it a value is a corrupt file, not a bill ("1e400" would print as $∞).
  */
 export const MAX_AMOUNT = 1e15;
-const MAX_FIXED = parseFixed(String(MAX_AMOUNT))!;
+const MAX_MONEY = parseDecimal(String(MAX_AMOUNT))!;
 
-export const AmountSchema = z.union([z.string(), z.number()], { error: 'expected a decimal amount such as "12.34"' }).transform((raw, ctx): Fixed => {
-  const value = parseFixed(String(raw));
+export const AmountSchema = z.union([z.string(), z.number()], { error: 'expected a decimal amount such as "12.34"' }).transform((raw, ctx): Money => {
+  const value = parseDecimal(String(raw));
   if (value === undefined) {
     ctx.addIssue({ code: 'custom', message: `is not a decimal amount such as "12.34" (got ${JSON.stringify(raw)})` });
     return z.NEVER;
   }
-  if (value > MAX_FIXED || value < -MAX_FIXED) {
+  if (value > MAX_MONEY || value < -MAX_MONEY) {
     ctx.addIssue({ code: 'custom', message: `${JSON.stringify(raw)} is out of range (beyond ±10^15): not a real amount` });
     return z.NEVER;
   }
@@ -57,34 +58,46 @@ export const COST_EXPLORER_SPEC: ArtifactSpec<CostExplorerPage> = {
   hint: 'save the output of `aws ce get-cost-and-usage --output json` (docs/costs.md)',
 };
 
-/** One response page and where it came from: a file (with its text, to name lines), or "Cost Explorer page 3". */
-export interface CostPage {
+/** One response page as read and where it came from: a file (with its text, to name lines), or "Cost Explorer page 3". */
+export interface RawCostPage {
   source: string;
   body: unknown;
   /** The file and its text, and the page's index when the file holds an array of pages. */
   file?: { path: string; text: string; index?: number };
 }
 
+/** A page checked against the schema, with the means to point at a key inside it (what src/costs reads). */
+export interface CostPage {
+  source: string;
+  body: CostExplorerPage;
+  /** InputError `file:line: ResultsByTime[0]…: message` for a key path of this page. */
+  problem(path: readonly (string | number)[], message: string): InputError;
+}
+
 /** "file:line" (or the source) of a key path inside a page. */
-export function pageWhere(page: CostPage, path: readonly PropertyKey[]): string {
+export function pageWhere(page: RawCostPage, path: readonly PropertyKey[]): string {
   if (!page.file) return page.source;
   const full = page.file.index === undefined ? path : [page.file.index, ...path];
   return at(page.file.path, lineOfPath(page.file.text, full));
 }
 
 /** A page checked against the schema; InputError `file:line: ResultsByTime[0]…Amount: what; what to do`. */
-export function parseCostPage(page: CostPage): CostExplorerPage {
+export function parseCostPage(page: RawCostPage): CostPage {
   if (page.body === null || typeof page.body !== 'object' || Array.isArray(page.body)) {
     throw new InputError(`not a GetCostAndUsage response (expected a JSON object); ${COST_EXPLORER_SPEC.hint}`, page.source);
   }
   const r = checkArtifact(COST_EXPLORER_SPEC, page.body);
-  if (r.ok) return r.value;
-  throw new InputError(r.problem.message, pageWhere(page, r.problem.path));
+  if (!r.ok) throw new InputError(r.problem.message, pageWhere(page, r.problem.path));
+  return {
+    source: page.source,
+    body: r.value,
+    problem: (path, message) => new InputError(`${path.length ? `${keyPath(path)}: ` : ''}${message}`, pageWhere(page, path)),
+  };
 }
 
-/** Reads saved responses: each file holds one response or a JSON array of pages. */
-export async function readCostExplorerFiles(files: string[]): Promise<CostPage[]> {
-  const pages: CostPage[] = [];
+/** Reads saved responses: each file holds one response or a JSON array of pages. Returns the raw pages (checked by parseCostPage). */
+export async function readCostExplorerFiles(files: string[]): Promise<RawCostPage[]> {
+  const pages: RawCostPage[] = [];
   for (const file of files) {
     const text = await readArtifactText(file, 'Cost Explorer response');
     const body = parseJsonFile(text, file, `a saved GetCostAndUsage response; ${COST_EXPLORER_SPEC.hint}`);

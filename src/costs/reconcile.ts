@@ -9,10 +9,15 @@
  *  - coverage = explained ÷ billed Bedrock spend (including spend no model owns);
  *  - delta = billed − logged, per model and per token kind.
  */
+import type { AnalyzeReport } from '../analyze/report.js';
 import { UsageError } from '../errors.js';
-import { type Fixed, fixedToNumber, parseFixed } from './decimal.js';
+import type { Money } from '../pricing/types.js';
+import { moneyToNumber, parseDecimal } from './decimal.js';
 import { daysBetween } from './dates.js';
+import type { AnalyzeReconciliation, BilledCeiling, ModelReconciliation, Reconciliation, TokenKindReconciliation } from '../artifacts/costsReport.js';
 import type { CostRow, CostsReport, Period } from './report.js';
+
+export type { AnalyzeReconciliation, BilledCeiling, ModelReconciliation, Reconciliation, TokenKindReconciliation };
 import { TOKEN_KINDS, type TokenKind } from './usageTypes.js';
 
 export interface ExplainedModel {
@@ -42,58 +47,18 @@ export interface ReconcileOptions {
   priceTolerance?: number;
 }
 
-export interface ModelReconciliation {
-  modelKey: string;
-  modelName?: string;
-  billedUsd: number;
-  loggedUsd: number;
-  /** billed − logged. */
-  deltaUsd: number;
-  /** Share of this model's bill the logs explain; null when nothing was billed. */
-  coverage: number | null;
-  provisionedUsd: number;
-  likelyCauses: string[];
-}
 
-export interface TokenKindReconciliation {
-  tokenKind: TokenKind;
-  billedUsd: number;
-  loggedUsd: number;
-  deltaUsd: number;
-}
 
-export interface Reconciliation {
-  /** The billed period compared (end exclusive). */
-  period: Period;
-  billedPeriod: Period;
-  logPeriod: Period;
-  sampleRate: number;
-  /** Share of billed Bedrock spend the logs explain, in [0, 1]; null when nothing was billed. */
-  coverage: number | null;
-  billedUsd: number;
-  /** Σ min(billed, logged) over models. */
-  explainedUsd: number;
-  /** Σ logged (after sampling) over Bedrock models. */
-  loggedUsd: number;
-  unexplainedUsd: number;
-  /** Σ max(0, logged − billed): logged cost the bill does not show. */
-  overExplainedUsd: number;
-  /** Billed Bedrock spend no model owns (unrecognized usage types). */
-  unattributedUsd: number;
-  byModel: ModelReconciliation[];
-  byTokenKind: TokenKindReconciliation[];
-  notes: string[];
-}
 
 interface BilledModel {
   name?: string;
   known: boolean;
-  total: Fixed;
-  provisioned: Fixed;
-  batch: Fixed;
-  byKind: Map<TokenKind, Fixed>;
+  total: Money;
+  provisioned: Money;
+  batch: Money;
+  byKind: Map<TokenKind, Money>;
   /** On-demand/global rows only, for implied rates. */
-  rateCost: Map<TokenKind, Fixed>;
+  rateCost: Map<TokenKind, Money>;
   rateTokens: Map<TokenKind, number>;
 }
 
@@ -109,11 +74,11 @@ function dayOf(s: string, roundUp: boolean): string {
   return new Date(midnight + 86_400_000).toISOString().slice(0, 10);
 }
 
-function fixedOf(row: CostRow): Fixed {
-  return parseFixed(row.costUsd) ?? 0n;
+function fixedOf(row: CostRow): Money {
+  return parseDecimal(row.costUsd) ?? 0n;
 }
 
-function add<K>(m: Map<K, Fixed>, k: K, v: Fixed): void {
+function add<K>(m: Map<K, Money>, k: K, v: Money): void {
   m.set(k, (m.get(k) ?? 0n) + v);
 }
 
@@ -156,10 +121,10 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
 
   // 2. Billed, per model, from the rows of those periods.
   const models = new Map<string, BilledModel>();
-  const billedByKind = new Map<TokenKind, Fixed>();
+  const billedByKind = new Map<TokenKind, Money>();
   let billedTotal = 0n;
   let unattributed = 0n;
-  const unattributedTypes = new Map<string, Fixed>();
+  const unattributedTypes = new Map<string, Money>();
   for (const r of rows) {
     const cost = fixedOf(r);
     billedTotal += cost;
@@ -213,7 +178,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const keys = [...new Set([...models.keys(), ...logged.keys()])];
   const ratios: number[] = [];
   for (const k of keys) {
-    const b = fixedToNumber(models.get(k)?.total ?? 0n);
+    const b = moneyToNumber(models.get(k)?.total ?? 0n);
     const l = scaled(logged.get(k)?.costUsd ?? 0);
     if (b > 0 && l > 0) ratios.push(l / b);
   }
@@ -222,10 +187,10 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const byModel: ModelReconciliation[] = keys.map((k) => {
     const bm = models.get(k);
     const lm = logged.get(k);
-    const b = fixedToNumber(bm?.total ?? 0n);
+    const b = moneyToNumber(bm?.total ?? 0n);
     const l = scaled(lm?.costUsd ?? 0);
     const delta = b - l;
-    const provisioned = fixedToNumber(bm?.provisioned ?? 0n);
+    const provisioned = moneyToNumber(bm?.provisioned ?? 0n);
     const causes: string[] = [];
     const significant = Math.abs(delta) > Math.max(0.01, 0.02 * Math.max(b, l));
     if (provisioned > 0) causes.push(`provisioned throughput billed ${usd(provisioned)} (model-unit hours, not per token): per-token logs do not explain it`);
@@ -239,7 +204,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
       if (sampleRate === 1 && uniformRatio !== undefined && b > l) {
         causes.push(`every model's logged cost is about ${pct(uniformRatio)} of its bill: the logs look sampled (pass sampleRate ≈ ${uniformRatio.toFixed(2)})`);
       }
-      if (b > l && bm.batch > 0n) causes.push(`batch inference billed ${usd(fixedToNumber(bm.batch))}: batch jobs are not in model invocation logs`);
+      if (b > l && bm.batch > 0n) causes.push(`batch inference billed ${usd(moneyToNumber(bm.batch))}: batch jobs are not in model invocation logs`);
       causes.push(...rateCauses(k, bm, lm, sampleRate, opts.catalogRates?.[k], tolerance));
       if (periodGap && b > l) causes.push(`period: ${periodGap}`);
       if (causes.length === (provisioned > 0 ? 1 : 0)) {
@@ -275,20 +240,20 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   }
   if (missingSplit) notes.push(`${missingSplit} logged model(s) have no per-token-kind split: byTokenKind undercounts the logged side`);
   const byTokenKind: TokenKindReconciliation[] = TOKEN_KINDS.map((k) => {
-    const b = fixedToNumber(billedByKind.get(k) ?? 0n);
+    const b = moneyToNumber(billedByKind.get(k) ?? 0n);
     const l = loggedByKind.get(k) ?? 0;
     return { tokenKind: k, billedUsd: b, loggedUsd: l, deltaUsd: b - l };
   });
 
   // 6. Totals.
-  const billedUsd = fixedToNumber(billedTotal);
+  const billedUsd = moneyToNumber(billedTotal);
   const explainedUsd = byModel.reduce((s, m) => s + Math.min(m.billedUsd, m.loggedUsd), 0);
   const loggedUsd = byModel.reduce((s, m) => s + m.loggedUsd, 0);
   const overExplainedUsd = byModel.reduce((s, m) => s + Math.max(0, m.loggedUsd - m.billedUsd), 0);
-  const unattributedUsd = fixedToNumber(unattributed);
+  const unattributedUsd = moneyToNumber(unattributed);
   if (unattributed > 0n) {
     const top = [...unattributedTypes.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0]))).slice(0, 3);
-    notes.push(`${usd(unattributedUsd)} of Bedrock spend has no model (${top.map(([t, v]) => `${t} ${usd(fixedToNumber(v))}`).join(', ')}): never explained by logs`);
+    notes.push(`${usd(unattributedUsd)} of Bedrock spend has no model (${top.map(([t, v]) => `${t} ${usd(moneyToNumber(v))}`).join(', ')}): never explained by logs`);
   }
   if (rows.some((r) => r.tokens !== undefined) && byModel.some((m) => m.likelyCauses.some((c) => c.startsWith('implied ')))) {
     notes.push('implied billed rates assume the UsageQuantity scale in docs/costs.md');
@@ -345,7 +310,7 @@ function rateCauses(
   const causes: string[] = [];
   for (const kind of TOKEN_KINDS) {
     const billedTokens = bm.rateTokens.get(kind) ?? 0;
-    const billedCost = fixedToNumber(bm.rateCost.get(kind) ?? 0n);
+    const billedCost = moneyToNumber(bm.rateCost.get(kind) ?? 0n);
     if (billedTokens <= 0 || billedCost <= 0) continue;
     const billedRate = (billedCost / billedTokens) * 1e6;
     const refs: { rate: number; from: string }[] = [];
@@ -453,16 +418,6 @@ export function scaleToBill(analyze: AnalyzeTotals, rec: Reconciliation): Billed
  * extrapolated, so the result never exceeds the bill. (`scaleToBill` instead
  * scales every figure by one global billed ÷ logged factor.)
  */
-export interface BilledCeiling {
-  /** Billed spend of the models the logs cover. */
-  coveredBilledUsd: number;
-  billedUsd: number;
-  savingsCeilingUsd: number;
-  /** savingsCeilingUsd ÷ the whole billed Bedrock spend (0 when nothing was billed). */
-  shareOfBill: number;
-  byModel: { modelKey: string; billedUsd: number; ceilingPct: number; savingsUsd: number }[];
-}
-
 export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; actualUsd: number; routedCeilingUsd: number }[]): BilledCeiling {
   const byKey = new Map(logged.map((m) => [m.modelKey, m]));
   const byModel = rec.byModel
@@ -480,4 +435,39 @@ export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; a
     shareOfBill: rec.billedUsd > 0 ? savingsCeilingUsd / rec.billedUsd : 0,
     byModel,
   };
+}
+
+// ---------------------------------------------------------------------------
+
+/** What reconciliation reads of an analyze report. */
+export type LoggedTraffic = Pick<AnalyzeReport, 'byModel' | 'period' | 'sample'>;
+
+/**
+ * analyze's figures against the bill: the log-derived cost per model key
+ * (summed over regions and raw model IDs), reconciled with billed spend, and
+ * the savings ceiling restated in billed dollars. `source` names the bill.
+ * Throws InputError when the logs have no period to match.
+ */
+export function reconcileAnalyze(costs: CostsReport, logs: LoggedTraffic & { period: { start: string; end: string } }, source: string): AnalyzeReconciliation {
+  const byKey = new Map<string, { modelKey: string; costUsd: number; routedUsd: number; byTokenKind: Record<string, number>; tokens: Record<string, number> }>();
+  for (const m of logs.byModel) {
+    if (!m.modelKey || m.costUsd === null || !m.costByTokenKind) continue;
+    const e = byKey.get(m.modelKey) ?? { modelKey: m.modelKey, costUsd: 0, routedUsd: 0, byTokenKind: {}, tokens: {} };
+    e.costUsd += m.costUsd;
+    e.routedUsd += m.routedCeilingUsd ?? 0;
+    for (const [k, v] of Object.entries(m.costByTokenKind)) e.byTokenKind[k] = (e.byTokenKind[k] ?? 0) + v;
+    // Cache writes are not split by TTL in token counts: only the kinds that map one to one.
+    for (const k of ['input', 'output', 'cacheRead'] as const) e.tokens[k] = (e.tokens[k] ?? 0) + m.tokens[k];
+    byKey.set(m.modelKey, e);
+  }
+  const reconciliation = reconcile(costs, {
+    period: logs.period,
+    byModel: [...byKey.values()].map(({ routedUsd: _r, ...m }) => m),
+    sampleRate: logs.sample ? logs.sample.size / logs.sample.of : undefined,
+  });
+  const billed = billedCeiling(
+    reconciliation,
+    [...byKey.values()].map((m) => ({ modelKey: m.modelKey, actualUsd: m.costUsd, routedCeilingUsd: m.routedUsd })),
+  );
+  return { source, ...reconciliation, billedCeiling: billed };
 }

@@ -1,115 +1,19 @@
 /**
  * Billed Bedrock spend from Cost Explorer groups: by model, token kind, tier,
- * region and period. Pure. Sums are exact (bigint picodollars) and become JS
- * numbers only in the report.
+ * region and period. Pure. Sums are exact (Money: bigint picodollars) and become
+ * JS numbers only in the report, whose shape is src/artifacts/costsReport.ts.
  */
-import { type Fixed, fixedToNumber, formatFixed } from './decimal.js';
+import { moneyToDecimal } from '../pricing/money.js';
+import type { Money } from '../pricing/types.js';
+import { moneyToNumber } from './decimal.js';
+import type { CostRow, CostsReport, CostsSource, ModelCost, OtherService, PeriodCost, UnrecognizedUsageType } from '../artifacts/costsReport.js';
 import type { Granularity } from './dates.js';
+import { COSTS_SCHEMA_VERSION } from './schemaVersion.js';
 import type { CostGroup, CostMetric, CostPages, Period, PeriodInfo } from './response.js';
-import { type ModelMap, type TokenKind, type UsageCategory, type UsageTier, TOKEN_KINDS, parseUsageType } from './usageTypes.js';
+import { type ModelMap, type TokenKind, type UsageTier, TOKEN_KINDS, parseUsageType } from './usageTypes.js';
 
-export const COSTS_SCHEMA_VERSION = 1;
-
-/** One Bedrock (period, usage type) line of the bill, parsed. */
-export interface CostRow {
-  period: Period;
-  estimated: boolean;
-  service: string;
-  usageType: string;
-  category: UsageCategory;
-  model?: string;
-  modelName?: string;
-  region?: string;
-  tokenKind?: TokenKind;
-  tier?: UsageTier;
-  global?: boolean;
-  longContext?: boolean;
-  modality?: string;
-  /** Exact decimal string, as billed. */
-  costUsd: string;
-  /** Exact decimal string, as Cost Explorer reports UsageQuantity (its scale is not tokens; see tokens). */
-  quantity?: string;
-  unit: string;
-  /** quantity × the assumed tokens per unit (docs/costs.md); absent when unknown. */
-  tokens?: number;
-  reason?: string;
-}
-
-export interface ModelCost {
-  /** Canonical model key when known, else the service/usage-type token. */
-  model: string;
-  modelName: string;
-  /** Whether `model` is a canonical key. */
-  known: boolean;
-  costUsd: number;
-  /** Per-token spend (excludes provisioned throughput). */
-  tokenUsd: number;
-  provisionedUsd: number;
-  byTokenKind: Partial<Record<TokenKind, number>>;
-  /** Billed tokens by kind (see CostRow.tokens). */
-  tokens: Partial<Record<TokenKind, number>>;
-  byTier: Partial<Record<UsageTier, number>>;
-  regions: string[];
-  services: string[];
-}
-
-export interface PeriodCost extends Period {
-  estimated: boolean;
-  totalUsd: number;
-  byModel: Record<string, number>;
-}
-
-export interface UnrecognizedUsageType {
-  service: string;
-  usageType: string;
-  costUsd: number;
-  quantity?: number;
-  unit: string;
-  reason?: string;
-}
-
-export interface OtherService {
-  service: string;
-  costUsd: number;
-}
-
-export interface CostsSource {
-  kind: 'live' | 'file';
-  files?: string[];
-  endpoint?: string;
-  pages: number;
-}
-
-/** `tokor costs --format json`: a typed, exported contract. */
-export interface CostsReport {
-  schemaVersion: typeof COSTS_SCHEMA_VERSION;
-  kind: 'tokor-costs';
-  source: CostsSource;
-  /** End exclusive, as Cost Explorer uses it. */
-  period: Period;
-  granularity: Granularity;
-  metric: CostMetric;
-  bedrock: {
-    totalUsd: number;
-    tokenUsd: number;
-    provisionedUsd: number;
-    unrecognizedUsd: number;
-    byModel: ModelCost[];
-    byTokenKind: Record<TokenKind, number>;
-    byTier: Partial<Record<UsageTier, number>>;
-    byRegion: Record<string, number>;
-    byPeriod: PeriodCost[];
-  };
-  unrecognizedUsageTypes: UnrecognizedUsageType[];
-  otherServices: OtherService[];
-  otherServicesUsd: number;
-  /** True when any period is still an estimate (the bill may change). */
-  estimated: boolean;
-  estimatedPeriods: string[];
-  notes: string[];
-  /** The Bedrock lines of the bill, parsed (other services are only totalled). */
-  rows: CostRow[];
-}
+export { COSTS_SCHEMA_VERSION };
+export type { CostRow, CostsReport, CostsSource, ModelCost, OtherService, PeriodCost, UnrecognizedUsageType };
 
 export interface BuildOptions {
   source: CostsSource;
@@ -120,35 +24,35 @@ export interface BuildOptions {
   modelMap?: ModelMap;
 }
 
-function add<K extends string>(map: Map<K, Fixed>, key: K, v: Fixed): void {
+function add<K extends string>(map: Map<K, Money>, key: K, v: Money): void {
   map.set(key, (map.get(key) ?? 0n) + v);
 }
 
-function toRecord<K extends string>(map: Map<K, Fixed>): Record<K, number> {
+function toRecord<K extends string>(map: Map<K, Money>): Record<K, number> {
   const out = {} as Record<K, number>;
   for (const [k, v] of [...map.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0])))) {
-    out[k] = fixedToNumber(v);
+    out[k] = moneyToNumber(v);
   }
   return out;
 }
 
 /** Exact quantity × tokens-per-unit as a number (token counts are integers in practice). */
-function tokensOf(quantity: Fixed | undefined, perUnit: number | undefined): number | undefined {
+function tokensOf(quantity: Money | undefined, perUnit: number | undefined): number | undefined {
   if (quantity === undefined || perUnit === undefined) return undefined;
-  return fixedToNumber(quantity * BigInt(perUnit));
+  return moneyToNumber(quantity * BigInt(perUnit));
 }
 
 interface ModelAcc {
   model: string;
   modelName: string;
   known: boolean;
-  total: Fixed;
-  tokenCost: Fixed;
-  provisioned: Fixed;
-  byKind: Map<TokenKind, Fixed>;
-  tokens: Map<TokenKind, Fixed>;
+  total: Money;
+  tokenCost: Money;
+  provisioned: Money;
+  byKind: Map<TokenKind, Money>;
+  tokens: Map<TokenKind, Money>;
   tokensKnown: boolean;
-  byTier: Map<UsageTier, Fixed>;
+  byTier: Map<UsageTier, Money>;
   regions: Set<string>;
   services: Set<string>;
 }
@@ -171,13 +75,13 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
 
   const rows: CostRow[] = [];
   const models = new Map<string, ModelAcc>();
-  const byKind = new Map<TokenKind, Fixed>(TOKEN_KINDS.map((k) => [k, 0n]));
-  const byTier = new Map<UsageTier, Fixed>();
-  const byRegion = new Map<string, Fixed>();
-  const byPeriod = new Map<string, { info: PeriodInfo; total: Fixed; byModel: Map<string, Fixed> }>();
+  const byKind = new Map<TokenKind, Money>(TOKEN_KINDS.map((k) => [k, 0n]));
+  const byTier = new Map<UsageTier, Money>();
+  const byRegion = new Map<string, Money>();
+  const byPeriod = new Map<string, { info: PeriodInfo; total: Money; byModel: Map<string, Money> }>();
   for (const p of periodsInRange) byPeriod.set(`${p.start}/${p.end}`, { info: p, total: 0n, byModel: new Map() });
-  const unrecognized = new Map<string, { service: string; usageType: string; cost: Fixed; quantity?: Fixed; unit: string; reason?: string }>();
-  const others = new Map<string, Fixed>();
+  const unrecognized = new Map<string, { service: string; usageType: string; cost: Money; quantity?: Money; unit: string; reason?: string }>();
+  const others = new Map<string, Money>();
   let total = 0n;
   let tokenTotal = 0n;
   let provisionedTotal = 0n;
@@ -208,8 +112,8 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
       ...(parsed.tier ? { tier: parsed.tier } : {}),
       ...(parsed.category === 'tokens' ? { global: parsed.global, longContext: parsed.longContext } : {}),
       ...(parsed.modality ? { modality: parsed.modality } : {}),
-      costUsd: formatFixed(g.cost),
-      ...(g.quantity !== undefined ? { quantity: formatFixed(g.quantity) } : {}),
+      costUsd: moneyToDecimal(g.cost),
+      ...(g.quantity !== undefined ? { quantity: moneyToDecimal(g.quantity) } : {}),
       unit: g.unit,
       ...(tokens !== undefined ? { tokens } : {}),
       ...(parsed.reason ? { reason: parsed.reason } : {}),
@@ -280,9 +184,9 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
       model: m.model,
       modelName: m.modelName,
       known: m.known,
-      costUsd: fixedToNumber(m.total),
-      tokenUsd: fixedToNumber(m.tokenCost),
-      provisionedUsd: fixedToNumber(m.provisioned),
+      costUsd: moneyToNumber(m.total),
+      tokenUsd: moneyToNumber(m.tokenCost),
+      provisionedUsd: moneyToNumber(m.provisioned),
       byTokenKind: toRecord(m.byKind),
       tokens: m.tokensKnown ? toRecord(m.tokens) : {},
       byTier: toRecord(m.byTier),
@@ -298,19 +202,19 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
     granularity,
     metric: opts.metric,
     bedrock: {
-      totalUsd: fixedToNumber(total),
-      tokenUsd: fixedToNumber(tokenTotal),
-      provisionedUsd: fixedToNumber(provisionedTotal),
-      unrecognizedUsd: fixedToNumber(unrecognizedTotal),
+      totalUsd: moneyToNumber(total),
+      tokenUsd: moneyToNumber(tokenTotal),
+      provisionedUsd: moneyToNumber(provisionedTotal),
+      unrecognizedUsd: moneyToNumber(unrecognizedTotal),
       byModel,
-      byTokenKind: Object.fromEntries(TOKEN_KINDS.map((k) => [k, fixedToNumber(byKind.get(k) ?? 0n)])) as Record<TokenKind, number>,
+      byTokenKind: Object.fromEntries(TOKEN_KINDS.map((k) => [k, moneyToNumber(byKind.get(k) ?? 0n)])) as Record<TokenKind, number>,
       byTier: toRecord(byTier),
       byRegion: toRecord(byRegion),
       byPeriod: [...byPeriod.values()].map((p) => ({
         start: p.info.start,
         end: p.info.end,
         estimated: p.info.estimated,
-        totalUsd: fixedToNumber(p.total),
+        totalUsd: moneyToNumber(p.total),
         byModel: toRecord(p.byModel),
       })),
     },
@@ -319,13 +223,13 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
       .map((u) => ({
         service: u.service,
         usageType: u.usageType,
-        costUsd: fixedToNumber(u.cost),
-        ...(u.quantity !== undefined ? { quantity: fixedToNumber(u.quantity) } : {}),
+        costUsd: moneyToNumber(u.cost),
+        ...(u.quantity !== undefined ? { quantity: moneyToNumber(u.quantity) } : {}),
         unit: u.unit,
         ...(u.reason ? { reason: u.reason } : {}),
       })),
     otherServices: Object.entries(toRecord(others)).map(([service, costUsd]) => ({ service, costUsd })),
-    otherServicesUsd: fixedToNumber([...others.values()].reduce((a, b) => a + b, 0n)),
+    otherServicesUsd: moneyToNumber([...others.values()].reduce((a, b) => a + b, 0n)),
     estimated: estimatedPeriods.length > 0,
     estimatedPeriods,
     notes,

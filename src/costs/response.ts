@@ -1,12 +1,12 @@
 /**
  * Reads GetCostAndUsage responses (saved by `aws ce get-cost-and-usage`, or the
- * pages the SDK returned) into flat groups. Pure: validates the shape and names
- * the source and JSON path of anything wrong.
+ * pages the SDK returned), already checked against their schema
+ * (src/artifacts/costExplorer.ts), into flat groups. Pure: checks what the
+ * schema cannot (dates, duplicates, group keys) and names the source and JSON
+ * path of anything wrong.
  */
-import { InputError } from '../errors.js';
-import { type CostExplorerPage, type CostPage, pageWhere, parseCostPage } from '../artifacts/costExplorer.js';
-import { keyPath } from '../artifacts/read.js';
-import type { Fixed } from './decimal.js';
+import type { CostExplorerPage, CostPage } from '../artifacts/costExplorer.js';
+import type { Money } from '../pricing/types.js';
 import { isIsoDate } from './dates.js';
 
 export const COST_METRICS = ['UnblendedCost', 'AmortizedCost'] as const;
@@ -27,9 +27,9 @@ export interface CostGroup {
   estimated: boolean;
   service: string;
   usageType: string;
-  cost: Fixed;
+  cost: Money;
   /** Undefined when the response has no UsageQuantity metric. */
-  quantity?: Fixed;
+  quantity?: Money;
   unit: string;
 }
 
@@ -45,7 +45,7 @@ export interface CostPages {
 
 /**
  * Validates and flattens several pages. `metric` is the cost metric to read
- * (UnblendedCost unless --amortized). Each page is checked with the Cost
+ * (UnblendedCost unless --amortized). Pages come checked with the Cost
  * Explorer response schema (src/artifacts/costExplorer.ts); InputError names
  * the file, the line when known, and the JSON path.
  */
@@ -58,9 +58,9 @@ export function readCostPages(pages: CostPage[], metric: CostMetric): CostPages 
 
   for (const page of pages) {
     const fail = (path: (string | number)[], msg: string): never => {
-      throw new InputError(`${path.length ? `${keyPath(path)}: ` : ''}${msg}`, pageWhere(page, path));
+      throw page.problem(path, msg);
     };
-    const b = parseCostPage(page);
+    const b = page.body;
     const keyIndex = groupKeyIndex(b.GroupDefinitions, fail);
     if (keyIndex.assumed) assumedKeys = true;
     if (typeof b.NextPageToken === 'string' && b.NextPageToken !== '') {

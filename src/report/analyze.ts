@@ -8,7 +8,7 @@
  */
 import { DIFFICULTIES } from '../types.js';
 import type { AnalyzeReport } from '../analyze/report.js';
-import type { AnalyzeReconciliation } from '../cli/commands/analyzeCosts.js';
+import type { AnalyzeReconciliation } from '../costs/reconcile.js';
 import { csv, mdCode, mdText, termSafe } from './escape.js';
 import { capRows, ci, compact, int, md, mdTable, pct, pctOf, usd } from './format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from './table.js';

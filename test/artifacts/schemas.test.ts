@@ -231,7 +231,7 @@ describe('Cost Explorer response', () => {
 
   it('accepts a grouped response and parses amounts exactly', () => {
     const page = parseCostPage({ source: 'x', body: body('1.5E-7') });
-    expect(page.ResultsByTime[0]!.Groups![0]!.Metrics.UnblendedCost!.Amount).toBe(150000n);
+    expect(page.body.ResultsByTime[0]!.Groups![0]!.Metrics.UnblendedCost!.Amount).toBe(150000n);
   });
 
   it.each([

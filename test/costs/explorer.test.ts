@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { loadCostsReport } from '../../src/costs/index.js';
-import { buildRequest, fetchCostAndUsage, toTokorError } from '../../src/costs/explorer.js';
+import { loadCostsReport } from '../../src/app/costs.js';
+import { buildRequest, fetchCostAndUsage, toTokorError } from '../../src/providers/costExplorer.js';
 import { RuntimeFailure, UsageError } from '../../src/errors.js';
 import {
   type CostExplorerServer,

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadCostsReport } from '../../src/costs/index.js';
+import { loadCostsReport } from '../../src/app/costs.js';
 import { type ExplainedModel, type ExplainedSpend, billedCeiling, reconcile, scaleToBill } from '../../src/costs/reconcile.js';
 import { buildCostsReport, type CostsReport } from '../../src/costs/report.js';
 import { readCostPages } from '../../src/costs/response.js';
+import { parseCostPage } from '../../src/artifacts/costExplorer.js';
 import { GROUP_DEFINITIONS, resultByTime } from '../helpers/cost-explorer-server.js';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/costs/cost-explorer.json', import.meta.url));
@@ -135,7 +136,7 @@ describe('reconcile', () => {
         ]),
       ],
     };
-    const report = buildCostsReport(readCostPages([{ source: 'p', body }], 'UnblendedCost'), { source: { kind: 'file', pages: 1 }, metric: 'UnblendedCost' });
+    const report = buildCostsReport(readCostPages([parseCostPage({ source: 'p', body })], 'UnblendedCost'), { source: { kind: 'file', pages: 1 }, metric: 'UnblendedCost' });
     const rec = reconcile(report, { period: { start: '2025-11-01', end: '2025-11-02' }, byModel: [{ modelKey: 'amazon.nova-lite', costUsd: 6, byTokenKind: { input: 6 } }] });
     expect(rec.billedUsd).toBe(30);
     expect(rec.unattributedUsd).toBe(4);

@@ -1,9 +1,10 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadCostsReport } from '../../src/costs/index.js';
+import { loadCostsReport } from '../../src/app/costs.js';
 import { readCostExplorerFiles as readCostFiles } from '../../src/artifacts/costExplorer.js';
 import { buildCostsReport } from '../../src/costs/report.js';
 import { readCostPages } from '../../src/costs/response.js';
+import { parseCostPage } from '../../src/artifacts/costExplorer.js';
 import { renderCosts } from '../../src/costs/render.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { GROUP_DEFINITIONS, resultByTime } from '../helpers/cost-explorer-server.js';
@@ -78,7 +79,7 @@ describe('several pages and files', () => {
         ['Amazon Bedrock', 'USE1-Guardrail-TextUnitsConsumed', '0.0000000003', '3'],
       ]),
     ]);
-    const read = readCostPages([{ source: 'a.json', body: p1 }, { source: 'b.json', body: p2 }], 'UnblendedCost');
+    const read = readCostPages([{ source: 'a.json', body: p1 }, { source: 'b.json', body: p2 }].map(parseCostPage), 'UnblendedCost');
     const r = buildCostsReport(read, { source: { kind: 'file', files: ['a.json', 'b.json'], pages: 2 }, metric: 'UnblendedCost' });
     expect(r.bedrock.totalUsd).toBe(0.3000000003);
     expect(r.bedrock.tokenUsd).toBe(0.3);
@@ -129,7 +130,7 @@ describe('bad saved responses are input errors naming the file', () => {
     const pages = Array.isArray(body) ? body.map((b, i) => ({ source: `x.json [${i}]`, body: b })) : [{ source: 'x.json', body }];
     let err: unknown;
     try {
-      readCostPages(pages, 'UnblendedCost');
+      readCostPages(pages.map(parseCostPage), 'UnblendedCost');
     } catch (e) {
       err = e;
     }

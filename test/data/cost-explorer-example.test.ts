@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { loadCostsReport } from '../../src/costs/index.js';
+import { loadCostsReport } from '../../src/app/costs.js';
 import { renderCosts } from '../../src/costs/render.js';
 import { BILL_USAGE_TYPES, usageTypePairs } from '../costs/usage-types.js';
 import { runCli } from '../helpers/cli.js';

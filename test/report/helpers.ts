@@ -1,5 +1,6 @@
 /** Fixture loading and HTML checks shared by the report tests. */
 import { readFileSync } from 'node:fs';
+import { type AnalyzeReconciliation, type CostsReport, parseAnalyzeReconciliation, parseCostsReport } from '../../src/artifacts/costsReport.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -16,6 +17,16 @@ export function fixtureText(name: string): string {
 
 export function fixture(name: string): Record<string, unknown> {
   return JSON.parse(fixtureText(name)) as Record<string, unknown>;
+}
+
+/** A costs fixture read through its contract (src/artifacts/costsReport.ts), as `tokor report --costs` reads it. */
+export function costsFixture(name: string): CostsReport {
+  return parseCostsReport(fixtureText(name), name);
+}
+
+/** The reconciliation of an analyze fixture, checked as `tokor report --analyze` checks it. */
+export function reconciliationOf(name: string): AnalyzeReconciliation {
+  return parseAnalyzeReconciliation(fixture(name).reconciliation, { file: name, text: fixtureText(name) });
 }
 
 /** The markers the hostile fixtures' payloads would set or show if they ever ran or became markup. */

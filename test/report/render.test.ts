@@ -21,7 +21,8 @@ import { html, prose, trusted } from '../../src/report/html/html.js';
 import { paretoFront, readCurve } from '../../src/report/html/sections/calibrate.js';
 import { readReconciliation } from '../../src/report/html/sections/costs.js';
 import { fmtByKey, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../../src/report/html/format.js';
-import { FULL_REPORT_CHARTS, PAYLOADS, disallowedMarkup, fixture, fixtureText } from './helpers.js';
+import { FULL_REPORT_CHARTS, PAYLOADS, costsFixture, disallowedMarkup, fixture, fixtureText, reconciliationOf } from './helpers.js';
+import { parseAnalyzeReconciliation, parseCostsReport } from '../../src/artifacts/costsReport.js';
 
 /** Text of the element with this id: tags dropped, entities of the escaper decoded. */
 function section(page: string, id: string): string {
@@ -162,13 +163,21 @@ describe('calibrate curve', () => {
 });
 
 describe('reconciliation', () => {
-  it('reads billed vs explained per model from the documented keys or from both reports', () => {
-    const r = readReconciliation({ reconciliation: { coverage: 0.8, billedUsd: 10, explainedUsd: 8, byModel: [{ model: 'm', billedUsd: 10, explainedUsd: 8 }], billedSavings: { savingsCeilingUsd: 4 } } }, undefined)!;
-    expect(r).toMatchObject({ billed: 10, explained: 8, coverage: 0.8, computed: false, rows: [{ name: 'm', billed: 10, explained: 8 }], extra: [['billedSavings.savingsCeilingUsd', 4]] });
-    const computed = readReconciliation(fixture('analyze-minimal.json'), fixture('costs.json'))!;
+  it("reads billed vs explained per model from analyze's typed reconciliation, or from both reports", () => {
+    const r = readReconciliation(reconciliationOf('analyze.json'), fixture('analyze.json'), undefined)!;
+    expect(r).toMatchObject({ billed: 2118.4, explained: 1842.37, coverage: 0.869712, computed: false, ceilingUsd: 1230.54 });
+    expect(r.rows[0]).toMatchObject({ name: 'anthropic.claude-sonnet-4-5', billed: 1490.22, explained: 1321.84 });
+    expect(r.extra).toContainEqual(['Billed on models the logs cover', 2040.62, 'usd']);
+    const computed = readReconciliation(undefined, fixture('analyze-minimal.json'), costsFixture('costs.json'))!;
     expect(computed).toMatchObject({ billed: 2118.4, explained: 58.2, computed: true, rows: [] });
     expect(computed.coverage).toBeCloseTo(58.2 / 2118.4, 12);
-    expect(readReconciliation(fixture('analyze-minimal.json'), undefined)).toBeUndefined();
+    expect(readReconciliation(undefined, fixture('analyze-minimal.json'), undefined)).toBeUndefined();
+  });
+
+  it('refuses a reconciliation or a costs report that breaks its contract, naming the key and line', () => {
+    const text = fixtureText('analyze.json').replace('"billedUsd": 2118.4,', '"billedUsd": "2118.4",');
+    expect(() => parseAnalyzeReconciliation(JSON.parse(text).reconciliation, { file: 'a.json', text })).toThrow(/^a\.json:\d+: reconciliation\.billedUsd: expected an amount in USD/);
+    expect(() => parseCostsReport(fixtureText('costs.json').replace('"totalUsd": 2118.4', '"totalUsd": null'), 'c.json')).toThrow(/^c\.json:\d+: bedrock\.totalUsd: expected an amount in USD/);
   });
 });
 
@@ -225,15 +234,16 @@ describe('renderReportHtml', () => {
       { file: 'eval-summary.json', text: fixtureText('eval-summary.json') },
     ]);
     full = await renderReportHtml(
-      { analyze: fixture('analyze.json'), eval: evals, calibrate: fixture('calibrate.json'), costs: fixture('costs.json') },
+      { analyze: fixture('analyze.json'), reconciliation: reconciliationOf('analyze.json'), eval: evals, calibrate: fixture('calibrate.json'), costs: costsFixture('costs.json') },
       { generatedAt: '2025-11-01T09:00:00Z', inputFiles: ['analyze.json'], onWarning: (w) => warnings.push(w) },
     );
     hostile = await renderReportHtml(
       {
         analyze: fixture('hostile/analyze.json'),
+        reconciliation: reconciliationOf('hostile/analyze.json'),
         eval: parseEvalInputs([{ file: '<b>x</b>.jsonl', text: fixtureText('hostile/eval-results.jsonl') }]),
         calibrate: fixture('hostile/calibrate.json'),
-        costs: fixture('hostile/costs.json'),
+        costs: costsFixture('hostile/costs.json'),
       },
       { inputFiles: ['"><script>alert(9)</script>.json'], title: '</title><script>alert(8)</script>', onWarning: (w) => warnings.push(w) },
     );
@@ -339,7 +349,7 @@ describe('renderReportHtml', () => {
     const cal = await renderCalibrateHtml(fixture('calibrate-nopick.json'));
     expect(cal).toContain('data-headline="bar-not-met"');
     expect(cal).toContain('No threshold kept the quality bar of 95.0%');
-    expect(await renderCostsHtml(fixture('costs.json'))).toContain('1 Bedrock usage type was not recognised');
+    expect(await renderCostsHtml(costsFixture('costs.json'))).toContain('1 Bedrock usage type was not recognised');
     const patterns = await renderCalibrateHtml(fixture('calibrate-patterns.json'));
     expect(section(patterns, 'fig-curve')).toMatch(/The pick \(confidence, threshold 0\.167, 0\.267\) keeps [\d.]+% quality \(all-frontier 92\.5%\) at 14\.3% lower cost than all-frontier; the oracle would save 91%/);
     expect(section(patterns, 'fig-curve')).toContain('(65 thresholds tried)');
@@ -348,8 +358,8 @@ describe('renderReportHtml', () => {
   }, 60_000);
 
   it('is reproducible: the same inputs give the same page', async () => {
-    const a = await renderCostsHtml(fixture('costs.json'));
-    const b = await renderCostsHtml(fixture('costs.json'));
+    const a = await renderCostsHtml(costsFixture('costs.json'));
+    const b = await renderCostsHtml(costsFixture('costs.json'));
     expect(a).toBe(b);
   }, 60_000);
 });

@@ -81,13 +81,10 @@ Examples:
         interrupt.dispose();
       }
       const { report } = run;
-      if (flags.costExplorer) {
-        const { attachReconciliation } = await import('./analyzeCosts.js');
-        await attachReconciliation(report, flags);
-      }
+      const reconciliation = flags.costExplorer ? await (await import('../../app/costs.js')).attachReconciliation(report, flags) : undefined;
       if (flags.format === 'html') {
         const { renderAnalyzeHtml } = await import('../../report/html/index.js');
-        await emit(await renderAnalyzeHtml(report), flags.out);
+        await emit(await renderAnalyzeHtml(report, {}, reconciliation), flags.out);
       } else {
         await emit(renderAnalyze(report, flags.format, { width: terminalWidth() }), flags.out);
       }

@@ -43,13 +43,14 @@ Examples:
   $ tokor costs --from-file ce.json --format json --out costs.json`,
     )
     .action(async (flags: CostsFlags) => {
-      const { loadCostsReport, renderCosts } = await import('../../costs/index.js');
+      const { openContext } = await import('../../app/context.js');
+      const { runCosts } = await import('../../app/costs.js');
+      const { renderCosts } = await import('../../costs/render.js');
       const { checkOutputs, emit, note, startProgress, terminalWidth } = await import('../output.js');
       await checkOutputs([{ file: flags.out, flag: '--out' }]);
-      // The SDK warns on every run that its 2027 releases need Node 22: not actionable for tokor users.
-      process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+      const ctx = await openContext();
       const progress = flags.fromFile ? undefined : await startProgress('querying Cost Explorer…', flags.format);
-      const report = await loadCostsReport({
+      const report = await runCosts(ctx, {
         ...flags,
         files: flags.fromFile,
         endpoint: flags.endpointUrl,
@@ -57,8 +58,9 @@ Examples:
       }).finally(() => progress?.stop());
       if (flags.format === 'html') {
         const { renderCostsHtml } = await import('../../report/html/index.js');
-        await emit(await renderCostsHtml(JSON.parse(renderCosts(report, 'json'))), flags.out);
+        await emit(await renderCostsHtml(report), flags.out);
       } else await emit(renderCosts(report, flags.format, { width: terminalWidth() }), flags.out);
       if (flags.format === 'json' || flags.format === 'csv') for (const n of report.notes) note(`tokor: ${n}`);
+      done('ok');
     });
 }

@@ -3,6 +3,7 @@
  * as inline SVG rendered at generation time) built from the JSON of analyze,
  * eval, calibrate and costs. Every renderer is pure and returns the HTML text.
  */
+import type { AnalyzeReconciliation, CostsReport } from '../../artifacts/costsReport.js';
 import { InputError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { buildHeadline, isSample, type Headline } from './headline.js';
@@ -29,8 +30,10 @@ export interface ReportInputs {
   eval?: unknown[];
   /** `tokor calibrate --format json` (a sweep with pick/baselines/curve, or an --apply result). */
   calibrate?: unknown;
-  /** `tokor costs --format json`. */
-  costs?: unknown;
+  /** `tokor costs --format json`, checked (src/artifacts/costsReport.ts `parseCostsReport`). */
+  costs?: CostsReport;
+  /** analyze's `reconciliation`, checked (`parseAnalyzeReconciliation`); shown with the bill. */
+  reconciliation?: AnalyzeReconciliation;
 }
 
 export interface RenderOptions {
@@ -137,7 +140,7 @@ export async function renderReportHtml(inputs: ReportInputs, opts: RenderOptions
   const analyze = inputs.analyze === undefined ? undefined : expect(inputs.analyze, ['analyze'], 'analyze');
   const evals = (inputs.eval ?? []).map((e) => expect(e, ['eval-summary'], 'eval summary'));
   const calibrate = inputs.calibrate === undefined ? undefined : expect(inputs.calibrate, ['calibrate', 'calibrate-apply'], 'calibrate');
-  const costs = inputs.costs === undefined ? undefined : expect(inputs.costs, ['costs'], 'costs');
+  const costs = inputs.costs;
   if (!analyze && evals.length === 0 && !calibrate && !costs) throw new InputError('nothing to report: give at least one of analyze, eval, calibrate or costs');
   const qualityProven = evals.length > 0 || calibrate !== undefined;
   const ctx = new RenderContext(qualityProven);
@@ -145,7 +148,7 @@ export async function renderReportHtml(inputs: ReportInputs, opts: RenderOptions
   if (analyze) sections.push(await analyzeSection(analyze, ctx));
   if (evals.length) sections.push(await evalSection(evals, ctx));
   if (calibrate) sections.push(await calibrateSection(calibrate, ctx));
-  const bill = await billSection(analyze, costs, ctx);
+  const bill = await billSection(analyze, costs, inputs.reconciliation, ctx);
   if (bill) sections.push(bill);
   for (const w of ctx.warnings) opts.onWarning?.(w);
   const headline = buildHeadline({ analyze, evals, calibrate, costs });
@@ -156,9 +159,9 @@ export async function renderReportHtml(inputs: ReportInputs, opts: RenderOptions
   );
 }
 
-/** A page of `tokor analyze` alone (for `analyze --format html`). */
-export function renderAnalyzeHtml(json: unknown, opts: RenderOptions = {}): Promise<string> {
-  return renderReportHtml({ analyze: json }, { title: 'tokor analyze', ...opts });
+/** A page of `tokor analyze` alone (for `analyze --format html`), with its reconciliation when it has one. */
+export function renderAnalyzeHtml(json: unknown, opts: RenderOptions = {}, reconciliation?: AnalyzeReconciliation): Promise<string> {
+  return renderReportHtml({ analyze: json, ...(reconciliation ? { reconciliation } : {}) }, { title: 'tokor analyze', ...opts });
 }
 
 /** A page of `tokor eval` alone (for `eval --format html`). */
@@ -172,6 +175,6 @@ export function renderCalibrateHtml(json: unknown, opts: RenderOptions = {}): Pr
 }
 
 /** A page of `tokor costs` alone (for `costs --format html`). */
-export function renderCostsHtml(json: unknown, opts: RenderOptions = {}): Promise<string> {
-  return renderReportHtml({ costs: json }, { title: 'tokor costs', ...opts });
+export function renderCostsHtml(report: CostsReport, opts: RenderOptions = {}): Promise<string> {
+  return renderReportHtml({ costs: report }, { title: 'tokor costs', ...opts });
 }

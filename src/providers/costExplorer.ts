@@ -1,5 +1,6 @@
 /**
- * The Cost Explorer adapter: the only code importing @aws-sdk/client-cost-explorer.
+ * The Cost Explorer adapter (tokor costs, analyze --cost-explorer live): the only
+ * code importing @aws-sdk/client-cost-explorer.
  * GetCostAndUsage with RECORD_TYPE = Usage, grouped by SERVICE and USAGE_TYPE,
  * every page (NextPageToken), retrying LimitExceededException with backoff.
  * Errors become one line: exit 3 for AWS/runtime failures (permissions, data not
@@ -17,8 +18,9 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { RuntimeFailure, UsageError, type TokorError } from '../errors.js';
 import { adviceFor, classifyError, noAwsCredentialsAdvice } from '../errorAdvice.js';
 import { redactSecrets } from '../redact.js';
-import type { DateRange, Granularity } from './dates.js';
-import { type CostMetric, type CostPage, USAGE_METRIC } from './response.js';
+import type { RawCostPage } from '../artifacts/costExplorer.js';
+import type { DateRange, Granularity } from '../costs/dates.js';
+import { type CostMetric, USAGE_METRIC } from '../costs/response.js';
 
 /** Cost Explorer has a single endpoint, in us-east-1. */
 export const COST_EXPLORER_REGION = 'us-east-1';
@@ -50,7 +52,8 @@ export interface FetchOptions {
 }
 
 export interface FetchResult {
-  pages: CostPage[];
+  /** The pages as returned (checked by the caller with parseCostPage). */
+  pages: RawCostPage[];
   metric: CostMetric;
   retries: number;
 }
@@ -77,6 +80,8 @@ export function buildRequest(range: DateRange, granularity: Granularity, amortiz
 }
 
 export function createClient(opts: Pick<FetchOptions, 'profile' | 'endpoint'>): CostExplorerClient {
+  // The SDK warns on every run that its 2027 releases need Node 22: not actionable for tokor users.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new CostExplorerClient({
     region: COST_EXPLORER_REGION,
     ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
@@ -96,7 +101,7 @@ export async function fetchCostAndUsage(opts: FetchOptions): Promise<FetchResult
   const maxRetries = opts.maxRetries ?? 5;
   const maxPages = opts.maxPages ?? 1000;
   const request = buildRequest(opts.range, opts.granularity, opts.amortized ?? false);
-  const pages: CostPage[] = [];
+  const pages: RawCostPage[] = [];
   const tokens = new Set<string>();
   let token: string | undefined;
   let retries = 0;

@@ -1,0 +1,26 @@
+/** What every bill reader provides (the registry is ./index.ts). */
+import type { BillFormatName } from '../../costs/billFormats.js';
+import type { CostMetric, CostPages } from '../../costs/response.js';
+
+/** The start of a file, for detection: its path and first bytes (decompressed when gzip). */
+export interface BillFileHead {
+  path: string;
+  bytes: Uint8Array;
+  /** The bytes as UTF-8 text. */
+  text: string;
+}
+
+export interface BillReadOptions {
+  /** Unblended (default) or amortized cost. */
+  metric: CostMetric;
+}
+
+export interface BillFormat {
+  name: BillFormatName;
+  /** What the user exported, for messages and docs ("AWS Cost Explorer GetCostAndUsage response (JSON)"). */
+  label: string;
+  /** Whether a file is of this format, from its start. */
+  detect(head: BillFileHead): boolean;
+  /** Reads every file of this format into billed lines; `pages` counts the units read (pages, files). */
+  read(files: string[], opts: BillReadOptions): Promise<{ lines: CostPages; pages: number }>;
+}

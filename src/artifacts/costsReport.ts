@@ -1,0 +1,225 @@
+/**
+ * `tokor costs --format json` (kind 'tokor-costs', versioned) and analyze's
+ * `reconciliation` (`tokor analyze --cost-explorer --format json`): the only
+ * place their shape is written down. src/costs builds these values (its types
+ * come from here); `tokor report --costs` and the HTML costs section read them
+ * through these schemas instead of guessing field names.
+ */
+import { z } from 'zod';
+import { GRANULARITIES } from '../costs/dates.js';
+import { COSTS_SCHEMA_VERSION } from '../costs/schemaVersion.js';
+import { COST_METRICS } from '../costs/response.js';
+import { TOKEN_KINDS, USAGE_TIERS } from '../costs/usageTypes.js';
+import { parseCostsInput } from '../report/html/inputs.js';
+import { InputError } from '../errors.js';
+import { checkArtifact, parseArtifact, readArtifactText, whereOf, type ArtifactSpec } from './read.js';
+
+export { COSTS_SCHEMA_VERSION };
+
+const usd = z.number({ error: 'expected an amount in USD (a number)' });
+const PeriodSchema = z.object({ start: z.string(), end: z.string() });
+const TokenKindSchema = z.enum(TOKEN_KINDS);
+const TierSchema = z.enum(USAGE_TIERS);
+const byKind = z.partialRecord(TokenKindSchema, z.number());
+const byTier = z.partialRecord(TierSchema, z.number());
+
+/** One Bedrock (period, usage type) line of the bill, parsed. */
+export const CostRowSchema = z.object({
+  period: PeriodSchema,
+  estimated: z.boolean(),
+  service: z.string(),
+  usageType: z.string(),
+  category: z.enum(['tokens', 'provisioned', 'unrecognized']),
+  model: z.string().optional(),
+  modelName: z.string().optional(),
+  region: z.string().optional(),
+  tokenKind: TokenKindSchema.optional(),
+  tier: TierSchema.optional(),
+  global: z.boolean().optional(),
+  longContext: z.boolean().optional(),
+  modality: z.string().optional(),
+  /** Exact decimal string, as billed. */
+  costUsd: z.string(),
+  /** Exact decimal string, as the bill reports the quantity (its scale is not tokens; see tokens). */
+  quantity: z.string().optional(),
+  unit: z.string(),
+  /** quantity × the assumed tokens per unit (docs/costs.md); absent when unknown. */
+  tokens: z.number().optional(),
+  reason: z.string().optional(),
+});
+
+export const ModelCostSchema = z.object({
+  /** Canonical model key when known, else the service/usage-type token. */
+  model: z.string(),
+  modelName: z.string(),
+  /** Whether `model` is a canonical key. */
+  known: z.boolean(),
+  costUsd: usd,
+  /** Per-token spend (excludes provisioned throughput). */
+  tokenUsd: usd,
+  provisionedUsd: usd,
+  byTokenKind: byKind,
+  /** Billed tokens by kind (see CostRow.tokens). */
+  tokens: byKind,
+  byTier,
+  regions: z.array(z.string()),
+  services: z.array(z.string()),
+});
+
+export const PeriodCostSchema = PeriodSchema.extend({
+  estimated: z.boolean(),
+  totalUsd: usd,
+  byModel: z.record(z.string(), z.number()),
+});
+
+export const CostsSourceSchema = z.object({
+  kind: z.enum(['live', 'file']),
+  files: z.array(z.string()).optional(),
+  endpoint: z.string().optional(),
+  pages: z.number(),
+});
+
+export const CostsReportSchema = z.object({
+  schemaVersion: z.literal(COSTS_SCHEMA_VERSION),
+  kind: z.literal('tokor-costs'),
+  source: CostsSourceSchema,
+  /** End exclusive, as Cost Explorer uses it. */
+  period: PeriodSchema,
+  granularity: z.enum(GRANULARITIES),
+  metric: z.enum(COST_METRICS),
+  bedrock: z.object({
+    totalUsd: usd,
+    tokenUsd: usd,
+    provisionedUsd: usd,
+    unrecognizedUsd: usd,
+    byModel: z.array(ModelCostSchema),
+    byTokenKind: z.record(TokenKindSchema, z.number()),
+    byTier,
+    byRegion: z.record(z.string(), z.number()),
+    byPeriod: z.array(PeriodCostSchema),
+  }),
+  unrecognizedUsageTypes: z.array(
+    z.object({ service: z.string(), usageType: z.string(), costUsd: usd, quantity: z.number().optional(), unit: z.string(), reason: z.string().optional() }),
+  ),
+  otherServices: z.array(z.object({ service: z.string(), costUsd: usd })),
+  otherServicesUsd: usd,
+  /** True when any period is still an estimate (the bill may change). */
+  estimated: z.boolean(),
+  estimatedPeriods: z.array(z.string()),
+  notes: z.array(z.string()),
+  /** The Bedrock lines of the bill, parsed (other services are only totalled). */
+  rows: z.array(CostRowSchema),
+});
+
+export type CostsReport = z.output<typeof CostsReportSchema>;
+export type CostRow = z.output<typeof CostRowSchema>;
+export type ModelCost = z.output<typeof ModelCostSchema>;
+export type PeriodCost = z.output<typeof PeriodCostSchema>;
+export type CostsSource = z.output<typeof CostsSourceSchema>;
+export type UnrecognizedUsageType = CostsReport['unrecognizedUsageTypes'][number];
+export type OtherService = CostsReport['otherServices'][number];
+
+// --- analyze's reconciliation ------------------------------------------------
+
+export const ModelReconciliationSchema = z.object({
+  modelKey: z.string(),
+  modelName: z.string().optional(),
+  billedUsd: usd,
+  loggedUsd: usd,
+  /** billed − logged. */
+  deltaUsd: usd,
+  /** Share of this model's bill the logs explain; null when nothing was billed. */
+  coverage: z.number().nullable(),
+  provisionedUsd: usd,
+  likelyCauses: z.array(z.string()),
+});
+
+export const TokenKindReconciliationSchema = z.object({ tokenKind: TokenKindSchema, billedUsd: usd, loggedUsd: usd, deltaUsd: usd });
+
+export const ReconciliationSchema = z.object({
+  /** The billed period compared (end exclusive). */
+  period: PeriodSchema,
+  billedPeriod: PeriodSchema,
+  logPeriod: PeriodSchema,
+  sampleRate: z.number(),
+  /** Share of billed Bedrock spend the logs explain, in [0, 1]; null when nothing was billed. */
+  coverage: z.number().nullable(),
+  billedUsd: usd,
+  /** Σ min(billed, logged) over models. */
+  explainedUsd: usd,
+  /** Σ logged (after sampling) over Bedrock models. */
+  loggedUsd: usd,
+  unexplainedUsd: usd,
+  /** Σ max(0, logged − billed): logged cost the bill does not show. */
+  overExplainedUsd: usd,
+  /** Billed Bedrock spend no model owns (unrecognized usage types). */
+  unattributedUsd: usd,
+  byModel: z.array(ModelReconciliationSchema),
+  byTokenKind: z.array(TokenKindReconciliationSchema),
+  notes: z.array(z.string()),
+});
+
+/**
+ * The savings ceiling in billed dollars, model by model (src/costs/reconcile.ts
+ * `billedCeiling`): never more than the bill.
+ */
+export const BilledCeilingSchema = z.object({
+  /** Billed spend of the models the logs cover. */
+  coveredBilledUsd: usd,
+  billedUsd: usd,
+  savingsCeilingUsd: usd,
+  /** savingsCeilingUsd ÷ the whole billed Bedrock spend (0 when nothing was billed). */
+  shareOfBill: z.number(),
+  byModel: z.array(z.object({ modelKey: z.string(), billedUsd: usd, ceilingPct: z.number(), savingsUsd: usd })),
+});
+
+/** `reconciliation` in analyze's JSON: the Reconciliation, its source (the bill), and the billed ceiling. */
+export const AnalyzeReconciliationSchema = ReconciliationSchema.extend({
+  source: z.string(),
+  billedCeiling: BilledCeilingSchema,
+});
+
+export type ModelReconciliation = z.output<typeof ModelReconciliationSchema>;
+export type TokenKindReconciliation = z.output<typeof TokenKindReconciliationSchema>;
+export type Reconciliation = z.output<typeof ReconciliationSchema>;
+export type BilledCeiling = z.output<typeof BilledCeilingSchema>;
+export type AnalyzeReconciliation = z.output<typeof AnalyzeReconciliationSchema>;
+
+// --- reading -------------------------------------------------------------------
+
+const COSTS_HINT = 'give the output of `tokor costs --format json` (docs/costs.md)';
+
+export const COSTS_REPORT_SPEC: ArtifactSpec<CostsReport> = {
+  name: 'tokor costs report',
+  schema: CostsReportSchema,
+  version: COSTS_SCHEMA_VERSION,
+  hint: COSTS_HINT,
+};
+
+export const ANALYZE_RECONCILIATION_SPEC: ArtifactSpec<AnalyzeReconciliation> = {
+  name: 'analyze reconciliation',
+  schema: AnalyzeReconciliationSchema,
+  hint: 'give the output of `tokor analyze --cost-explorer FILE --format json` (docs/costs.md)',
+};
+
+/**
+ * A costs report from its JSON text; InputError `file:line: key: what; what to do`,
+ * or, for another tokor report or a raw Cost Explorer response, which flag or
+ * command it belongs to (src/report/html/inputs.ts).
+ */
+export function parseCostsReport(text: string, file: string): CostsReport {
+  return parseArtifact(COSTS_REPORT_SPEC, parseCostsInput(text, file), { file, text });
+}
+
+/** Reads `tokor costs --format json` output. */
+export async function readCostsReport(file: string): Promise<CostsReport> {
+  return parseCostsReport(await readArtifactText(file, 'tokor costs report'), file);
+}
+
+/** analyze's `reconciliation` (the value under that key of an analyze JSON file), checked; errors name `reconciliation.…` and its line. */
+export function parseAnalyzeReconciliation(value: unknown, origin: { file: string; text?: string }): AnalyzeReconciliation {
+  const r = checkArtifact(ANALYZE_RECONCILIATION_SPEC, value);
+  if (r.ok) return r.value;
+  const message = r.problem.path.length ? `reconciliation${r.problem.message.startsWith('[') ? '' : '.'}${r.problem.message}` : `reconciliation: ${r.problem.message.replace(/^\(top level\): /, '')}`;
+  throw new InputError(message, whereOf(origin, ['reconciliation', ...r.problem.path]));
+}
