@@ -61,6 +61,7 @@ export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> 
     const read = await readBills(opts.files, { metric });
     return buildCostsReport(read.lines, {
       source: { kind: 'file', files: opts.files, pages: read.pages },
+      sources: read.kinds,
       metric,
       ...(range ? { period: range } : {}),
       ...(opts.granularity ? { granularity: opts.granularity } : {}),
@@ -96,7 +97,9 @@ export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> 
 
 /** The bill `tokor analyze` reconciles with: a saved file, or "live" (Cost Explorer over the logs' days). */
 export interface BillOptions {
-  /** --cost-explorer: a saved bill, or 'live'. */
+  /** --bill: saved bills (any source, folders too), or ['live']. */
+  bill?: string[];
+  /** --cost-explorer (alias of --bill): a saved bill, or 'live'. */
   costExplorer?: string;
   profile?: string;
   endpointUrl?: string;
@@ -104,13 +107,14 @@ export interface BillOptions {
 
 /** Reconciles an analyze report with its bill (a value; see attachReconciliation). */
 export async function reconcileWithBill(report: Pick<AnalyzeReport, 'byModel' | 'period' | 'sample'>, opts: BillOptions): Promise<AnalyzeReconciliation> {
-  const live = opts.costExplorer === 'live';
+  const files = opts.bill ?? (opts.costExplorer !== undefined ? [opts.costExplorer] : []);
+  const flag = opts.bill ? '--bill' : '--cost-explorer';
+  if (files.length === 0) throw new UsageError('give --bill FILE… (or --cost-explorer FILE|live)');
+  const live = files.length === 1 && files[0] === 'live';
   const period = report.period;
-  if (!period) throw new InputError('the logs have no parseable timestamps, so their period cannot be matched to the bill', '--cost-explorer');
-  const costs = live
-    ? await loadCostsReport({ ...billingRangeFor(period), profile: opts.profile, endpoint: opts.endpointUrl })
-    : await loadCostsReport({ files: [opts.costExplorer!] });
-  return reconcileAnalyze(costs, { ...report, period }, live ? 'Cost Explorer (live)' : opts.costExplorer!);
+  if (!period) throw new InputError('the logs have no parseable timestamps, so their period cannot be matched to the bill', flag);
+  const costs = live ? await loadCostsReport({ ...billingRangeFor(period), profile: opts.profile, endpoint: opts.endpointUrl }) : await loadCostsReport({ files });
+  return reconcileAnalyze(costs, { ...report, period }, live ? 'Cost Explorer (live)' : files.join(', '));
 }
 
 /** `tokor analyze --cost-explorer`: sets `report.reconciliation` and returns it (called by the analyze command). */

@@ -6,7 +6,9 @@
  * through these schemas instead of guessing field names.
  */
 import { z } from 'zod';
+import { BILL_FORMAT_NAMES } from '../costs/billFormats.js';
 import { GRANULARITIES } from '../costs/dates.js';
+import { BILL_PROVIDERS } from '../costs/meters.js';
 import { COSTS_SCHEMA_VERSION } from '../costs/schemaVersion.js';
 import { COST_METRICS } from '../costs/response.js';
 import { TOKEN_KINDS, USAGE_TIERS } from '../costs/usageTypes.js';
@@ -25,6 +27,8 @@ const byTier = z.partialRecord(TierSchema, z.number());
 
 /** One Bedrock (period, usage type) line of the bill, parsed. */
 export const CostRowSchema = z.object({
+  /** Who billed it (aws, azure, gcp, anthropic, openai). */
+  provider: z.enum(BILL_PROVIDERS),
   period: PeriodSchema,
   estimated: z.boolean(),
   service: z.string(),
@@ -46,6 +50,24 @@ export const CostRowSchema = z.object({
   /** quantity × the assumed tokens per unit (docs/costs.md); absent when unknown. */
   tokens: z.number().optional(),
   reason: z.string().optional(),
+  /** Grouping keys of the line: `tag:<key>`, principal, inferenceProfile, project, workspace, resource, `label:<key>`. */
+  groups: z.record(z.string(), z.string()).optional(),
+});
+
+/** The one billed-spend model over every source (issue #16): LLM inference only; other services are in otherServices. */
+export const BilledSchema = z.object({
+  totalUsd: usd,
+  /** totalUsd as an exact decimal string. */
+  totalExact: z.string(),
+  /** The days the bill covers (end exclusive). */
+  window: PeriodSchema,
+  /** LLM spend no model owns (listed in unrecognizedUsageTypes). */
+  unrecognizedUsd: usd,
+  byProvider: z.array(z.object({ provider: z.enum(BILL_PROVIDERS), usd })),
+  /** tokenClass: a token kind, or 'provisioned'. */
+  byModel: z.array(z.object({ provider: z.enum(BILL_PROVIDERS), model: z.string(), tokenClass: z.string(), usd })),
+  /** Spend by grouping key (tags, principal, inference profile, project, workspace): a line counts once per key it carries. */
+  byGroup: z.array(z.object({ key: z.string(), value: z.string(), usd })),
 });
 
 export const ModelCostSchema = z.object({
@@ -107,8 +129,11 @@ export const CostsReportSchema = z.object({
   estimated: z.boolean(),
   estimatedPeriods: z.array(z.string()),
   notes: z.array(z.string()),
-  /** The Bedrock lines of the bill, parsed (other services are only totalled). */
+  /** The LLM lines of the bill, parsed, from every provider (other services are only totalled). */
   rows: z.array(CostRowSchema),
+  billed: BilledSchema,
+  /** Each bill file and the format it was read as (docs/costs.md); empty for a live query. */
+  sources: z.array(z.object({ file: z.string(), kind: z.enum(BILL_FORMAT_NAMES) })),
 });
 
 export type CostsReport = z.output<typeof CostsReportSchema>;
@@ -141,6 +166,8 @@ export const ReconciliationSchema = z.object({
   period: PeriodSchema,
   billedPeriod: PeriodSchema,
   logPeriod: PeriodSchema,
+  /** The same window on both sides: billed days left out (the logs do not cover them), log days the bill does not cover. */
+  window: z.object({ billedDaysDropped: z.number(), logDaysOutsideBill: z.number() }),
   sampleRate: z.number(),
   /** Share of billed Bedrock spend the logs explain, in [0, 1]; null when nothing was billed. */
   coverage: z.number().nullable(),
@@ -170,6 +197,11 @@ export const BilledCeilingSchema = z.object({
   savingsCeilingUsd: usd,
   /** savingsCeilingUsd ÷ the whole billed Bedrock spend (0 when nothing was billed). */
   shareOfBill: z.number(),
+  /** The reconciliation's coverage, beside the figure. */
+  coverage: z.number().nullable(),
+  /** False below the coverage threshold (src/costs/reconcile.ts COVERAGE_HEADLINE_THRESHOLD) or when the logs run days the bill does not cover. */
+  headlined: z.boolean(),
+  notHeadlinedBecause: z.string().optional(),
   byModel: z.array(z.object({ modelKey: z.string(), billedUsd: usd, ceilingPct: z.number(), savingsUsd: usd })),
 });
 

@@ -107,7 +107,8 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     }
   }
   const keep = new Set(selected.map((p) => `${p.start}/${p.end}`));
-  const rows = billed.rows.filter((r) => keep.has(`${r.period.start}/${r.period.end}`));
+  // Bedrock lines only: other providers' spend is in costs' `billed` section, not compared with Bedrock logs.
+  const rows = billed.rows.filter((r) => r.provider === 'aws' && keep.has(`${r.period.start}/${r.period.end}`));
   const period: Period = selected.length
     ? { start: selected.reduce((m, p) => (p.start < m ? p.start : m), selected[0]!.start), end: selected.reduce((m, p) => (p.end > m ? p.end : m), selected[0]!.end) }
     : billed.period;
@@ -117,6 +118,19 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     : 0;
   const periodGap = comparedDays > 0 && loggedDays < comparedDays ? `the logs cover ${loggedDays} of the ${comparedDays} billed days` : undefined;
   if (periodGap) notes.push(periodGap);
+  // The same window on both sides: billed days the logs do not cover are dropped (above); log days the bill does not cover are stated.
+  const billedDaysDropped = periods.filter((p) => !keep.has(`${p.start}/${p.end}`)).reduce((n, p) => n + daysBetween(p.start, p.end), 0);
+  const bill = billed.period;
+  const logDaysOutsideBill =
+    bill.start && bill.end
+      ? Math.max(0, daysBetween(logPeriod.start, logPeriod.end < bill.start ? logPeriod.end : bill.start)) +
+        Math.max(0, daysBetween(logPeriod.start > bill.end ? logPeriod.start : bill.end, logPeriod.end))
+      : 0;
+  if (logDaysOutsideBill > 0) {
+    notes.push(
+      `the logs run ${logDaysOutsideBill} day(s) the bill does not cover (logs ${logPeriod.start}..${logPeriod.end}, bill ${bill.start}..${bill.end}, end exclusive): their cost is in the logged figures; give a bill for the logs' days, or logs of the bill's days, to compare like with like`,
+    );
+  }
   if (selected.some((p) => p.estimated)) notes.push('some compared periods are estimated by Cost Explorer: the bill may still change');
 
   // 2. Billed, per model, from the rows of those periods.
@@ -199,7 +213,11 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
       else if (bm.batch > 0n && bm.batch === bm.total - bm.provisioned) causes.push('batch inference only: batch jobs are not in model invocation logs');
       else causes.push('missing from the logs: invocation logging off for this model, region or account, or calls from Agents/Knowledge Bases/batch jobs');
     } else if (lm && !bm) {
-      causes.push('in the logs but not billed in this period: logs from another account or payer, or from outside the billed period');
+      causes.push(
+        logDaysOutsideBill > 0
+          ? `in the logs but not billed in the compared days: logged on the ${logDaysOutsideBill} day(s) the bill does not cover, or logs from another account or payer`
+          : 'in the logs but not billed in this period: logs from another account or payer, or from outside the billed period',
+      );
     } else if (significant && bm && lm) {
       if (sampleRate === 1 && uniformRatio !== undefined && b > l) {
         causes.push(`every model's logged cost is about ${pct(uniformRatio)} of its bill: the logs look sampled (pass sampleRate ≈ ${uniformRatio.toFixed(2)})`);
@@ -263,6 +281,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     period,
     billedPeriod: billed.period,
     logPeriod,
+    window: { billedDaysDropped, logDaysOutsideBill },
     sampleRate,
     coverage: billedUsd > 0 ? Math.min(1, explainedUsd / billedUsd) : null,
     billedUsd,
@@ -418,6 +437,13 @@ export function scaleToBill(analyze: AnalyzeTotals, rec: Reconciliation): Billed
  * extrapolated, so the result never exceeds the bill. (`scaleToBill` instead
  * scales every figure by one global billed ÷ logged factor.)
  */
+/**
+ * Below this coverage (share of the compared bill the logs explain) the
+ * billed-dollar ceiling is not headlined: it is shown with the coverage beside
+ * it, never as "routing could save $X of this bill" (docs/costs.md).
+ */
+export const COVERAGE_HEADLINE_THRESHOLD = 0.5;
+
 export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; actualUsd: number; routedCeilingUsd: number }[]): BilledCeiling {
   const byKey = new Map(logged.map((m) => [m.modelKey, m]));
   const byModel = rec.byModel
@@ -428,11 +454,22 @@ export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; a
       return { modelKey: m.modelKey, billedUsd: m.billedUsd, ceilingPct: ceiling * 100, savingsUsd: m.billedUsd * ceiling };
     });
   const savingsCeilingUsd = byModel.reduce((s, m) => s + m.savingsUsd, 0);
+  const headlined = rec.coverage !== null && rec.coverage >= COVERAGE_HEADLINE_THRESHOLD && rec.window.logDaysOutsideBill === 0;
   return {
     coveredBilledUsd: byModel.reduce((s, m) => s + m.billedUsd, 0),
     billedUsd: rec.billedUsd,
     savingsCeilingUsd,
     shareOfBill: rec.billedUsd > 0 ? savingsCeilingUsd / rec.billedUsd : 0,
+    coverage: rec.coverage,
+    headlined,
+    ...(headlined
+      ? {}
+      : {
+          notHeadlinedBecause:
+            rec.coverage === null || rec.coverage < COVERAGE_HEADLINE_THRESHOLD
+              ? `the logs explain ${rec.coverage === null ? 'none' : pct(rec.coverage)} of the compared bill, below the ${pct(COVERAGE_HEADLINE_THRESHOLD)} threshold (docs/costs.md)`
+              : `the logs run ${rec.window.logDaysOutsideBill} day(s) the bill does not cover`,
+        }),
     byModel,
   };
 }

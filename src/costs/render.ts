@@ -4,8 +4,9 @@
  */
 import type { OutputFormat } from '../types.js';
 import { csv, termSafe } from '../report/escape.js';
-import { capRows, compact, mdTable, usd } from '../report/format.js';
+import { capRows, compact, mdTable, pctOf, usd } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
+import type { AnalyzeReconciliation } from './reconcile.js';
 import type { CostsReport, ModelCost } from './report.js';
 import { TOKEN_KINDS, type TokenKind } from './usageTypes.js';
 
@@ -198,4 +199,43 @@ function renderCsv(report: CostsReport): string {
       r.reason,
     ]),
   ]);
+}
+
+const MAX_RECONCILED_MODELS = 10;
+
+/**
+ * analyze's "Billed vs logged" block (table format): the compared window, the
+ * coverage, the models, and the savings ceiling in billed dollars — headlined
+ * only at or above the coverage threshold, else stated with the coverage
+ * beside it (docs/costs.md).
+ */
+export function reconciliationLines(rec: AnalyzeReconciliation, width: number): string[] {
+  const b = rec.billedCeiling;
+  const para = (text: string) => wrapText(termSafe(text), width, '    ');
+  const coverage = rec.coverage === null ? '—' : pctOf(rec.coverage);
+  const out = [
+    '',
+    ...para(`Billed vs logged (${rec.source}; billed period ${rec.period.start} → ${rec.period.end}, end exclusive)`),
+    ...para(`  billed Bedrock ${usd(rec.billedUsd)} · logs explain ${usd(rec.explainedUsd)} (coverage ${coverage}) · unexplained ${usd(rec.unexplainedUsd)}`),
+    fitTable(
+      [
+        { head: 'model', fit: 'model', min: 14 },
+        { head: 'billed', align: 'right' },
+        { head: 'logged', align: 'right' },
+        { head: 'delta', align: 'right' },
+        { head: 'likely causes', fit: 'wrap', min: 24 },
+      ],
+      rec.byModel.slice(0, MAX_RECONCILED_MODELS).map((m) => [m.modelKey, usd(m.billedUsd), usd(m.loggedUsd), usd(m.deltaUsd), m.likelyCauses.join('; ') || '—']),
+      { width },
+    ),
+  ];
+  out.push(
+    ...para(
+      b.headlined
+        ? `  In billed dollars: routing could save up to ${usd(b.savingsCeilingUsd)} of this ${usd(b.billedUsd)} Bedrock bill (${pctOf(b.shareOfBill)}), from the ${usd(b.coveredBilledUsd)} billed on models the logs cover; quality unproven`
+        : `  Billed-dollar ceiling not headlined: ${b.notHeadlinedBecause ?? 'coverage too low'}. Shown, not claimed: at ${coverage} coverage the per-model ceiling would be ${usd(b.savingsCeilingUsd)} of the ${usd(b.billedUsd)} bill (${pctOf(b.shareOfBill)}), which these logs cannot support`,
+    ),
+  );
+  for (const n of rec.notes.slice(0, 6)) out.push(...para(`  note: ${n}`));
+  return out;
 }

@@ -8,6 +8,7 @@ import type { Money } from '../pricing/types.js';
 import { moneyToNumber } from './decimal.js';
 import type { CostRow, CostsReport, CostsSource, ModelCost, OtherService, PeriodCost, UnrecognizedUsageType } from '../artifacts/costsReport.js';
 import type { Granularity } from './dates.js';
+import type { BillProvider } from './meters.js';
 import { COSTS_SCHEMA_VERSION } from './schemaVersion.js';
 import type { CostGroup, CostMetric, CostPages, Period, PeriodInfo } from './response.js';
 import { type ModelMap, type TokenKind, type UsageTier, TOKEN_KINDS, parseUsageType } from './usageTypes.js';
@@ -17,6 +18,8 @@ export type { CostRow, CostsReport, CostsSource, ModelCost, OtherService, Period
 
 export interface BuildOptions {
   source: CostsSource;
+  /** Each bill file and the format it was read as. */
+  sources?: CostsReport['sources'];
   metric: CostMetric;
   /** The requested range; derived from the data when absent. */
   period?: Period;
@@ -80,7 +83,7 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
   const byRegion = new Map<string, Money>();
   const byPeriod = new Map<string, { info: PeriodInfo; total: Money; byModel: Map<string, Money> }>();
   for (const p of periodsInRange) byPeriod.set(`${p.start}/${p.end}`, { info: p, total: 0n, byModel: new Map() });
-  const unrecognized = new Map<string, { service: string; usageType: string; cost: Money; quantity?: Money; unit: string; reason?: string }>();
+  const unrecognized: UnrecognizedAcc = new Map();
   const others = new Map<string, Money>();
   let total = 0n;
   let tokenTotal = 0n;
@@ -88,18 +91,18 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
   let unrecognizedTotal = 0n;
   const unknownPrefixes = new Set<string>();
 
+  const billed = new BilledAccumulator();
   for (const g of groups) {
-    const parsed = parseUsageType(g.service, g.usageType, opts.modelMap);
+    const provider = g.provider ?? 'aws';
+    const parsed = g.parsed !== undefined ? (g.parsed ?? undefined) : parseUsageType(g.service, g.usageType, opts.modelMap);
     if (!parsed) {
       add(others, g.service, g.cost);
       continue;
     }
-    total += g.cost;
-    const period = byPeriod.get(`${g.period.start}/${g.period.end}`)!;
-    period.total += g.cost;
-    if (parsed.regionPrefix && !parsed.region) unknownPrefixes.add(parsed.regionPrefix);
+    billed.add(provider, g, parsed);
     const tokens = parsed.category === 'tokens' ? tokensOf(g.quantity, parsed.tokensPerUnit) : undefined;
-    rows.push({
+    const row: CostRow = {
+      provider,
       period: g.period,
       estimated: g.estimated,
       service: g.service,
@@ -117,17 +120,24 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
       unit: g.unit,
       ...(tokens !== undefined ? { tokens } : {}),
       ...(parsed.reason ? { reason: parsed.reason } : {}),
-    });
+      ...(g.groups && Object.keys(g.groups).length ? { groups: { ...g.groups } } : {}),
+    };
+    rows.push(row);
+    if (provider !== 'aws') {
+      // Other clouds and vendors: in `billed` (and rows, unrecognized lines listed); the bedrock section stays Bedrock.
+      if (parsed.category === 'unrecognized' || parsed.model === undefined) addUnrecognized(unrecognized, g, parsed.reason);
+      continue;
+    }
+    total += g.cost;
+    const period = byPeriod.get(`${g.period.start}/${g.period.end}`)!;
+    period.total += g.cost;
+    if (parsed.regionPrefix && !parsed.region) unknownPrefixes.add(parsed.regionPrefix);
     if (parsed.region) add(byRegion, parsed.region, g.cost);
     else add(byRegion, parsed.regionPrefix ? `unknown (${parsed.regionPrefix})` : 'unknown', g.cost);
 
     if (parsed.category === 'unrecognized' || parsed.model === undefined) {
       unrecognizedTotal += g.cost;
-      const key = `${g.service}\u0000${g.usageType}`;
-      const u = unrecognized.get(key) ?? { service: g.service, usageType: g.usageType, cost: 0n, unit: g.unit, ...(parsed.reason ? { reason: parsed.reason } : {}) };
-      u.cost += g.cost;
-      if (g.quantity !== undefined) u.quantity = (u.quantity ?? 0n) + g.quantity;
-      unrecognized.set(key, u);
+      addUnrecognized(unrecognized, g, parsed.reason);
       continue;
     }
     const acc = models.get(parsed.model) ?? {
@@ -168,7 +178,7 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
 
   if (unknownPrefixes.size) notes.push(`unknown region prefix(es) ${[...unknownPrefixes].sort().join(', ')}: region left unknown`);
   if (unrecognized.size) {
-    notes.push(`${unrecognized.size} Bedrock usage type(s) not attributed to a model token kind: see unrecognizedUsageTypes`);
+    notes.push(`${unrecognized.size} ${rows.every((r) => r.provider === 'aws') ? 'Bedrock usage type(s)' : 'LLM usage type(s) or meter(s)'} not attributed to a model token kind: see unrecognizedUsageTypes`);
   }
   if (rows.some((r) => r.tokens !== undefined)) {
     notes.push('token counts assume UsageQuantity is in millions of tokens for Marketplace models and thousands for Amazon Bedrock (unverified; see docs/costs.md)');
@@ -234,7 +244,61 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
     estimatedPeriods,
     notes,
     rows,
+    billed: billed.result(periodsInRange.length ? derivePeriod(periodsInRange) : period),
+    sources: opts.sources ?? [],
   };
+}
+
+type UnrecognizedAcc = Map<string, { service: string; usageType: string; cost: Money; quantity?: Money; unit: string; reason?: string }>;
+
+function addUnrecognized(map: UnrecognizedAcc, g: CostGroup, reason: string | undefined): void {
+  const key = `${g.service}\u0000${g.usageType}`;
+  const u = map.get(key) ?? { service: g.service, usageType: g.usageType, cost: 0n, unit: g.unit, ...(reason ? { reason } : {}) };
+  u.cost += g.cost;
+  if (g.quantity !== undefined) u.quantity = (u.quantity ?? 0n) + g.quantity;
+  map.set(key, u);
+}
+
+const byAmount = <T extends { usd: Money }>(a: T, b: T): number => (b.usd > a.usd ? 1 : b.usd < a.usd ? -1 : 0);
+
+/** The one billed-spend model over every source: LLM spend by provider, model and token class, and by grouping key. */
+class BilledAccumulator {
+  private total = 0n;
+  private unrecognized = 0n;
+  private providers = new Map<BillProvider, Money>();
+  private models = new Map<string, { provider: BillProvider; model: string; tokenClass: string; usd: Money }>();
+  private groups = new Map<string, { key: string; value: string; usd: Money }>();
+
+  add(provider: BillProvider, g: CostGroup, parsed: { category: string; model?: string; tokenKind?: string }): void {
+    this.total += g.cost;
+    this.providers.set(provider, (this.providers.get(provider) ?? 0n) + g.cost);
+    if (parsed.category === 'unrecognized' || parsed.model === undefined) this.unrecognized += g.cost;
+    else {
+      const tokenClass = parsed.category === 'provisioned' ? 'provisioned' : (parsed.tokenKind ?? 'other');
+      const k = `${provider}\u0000${parsed.model}\u0000${tokenClass}`;
+      const m = this.models.get(k) ?? { provider, model: parsed.model, tokenClass, usd: 0n };
+      m.usd += g.cost;
+      this.models.set(k, m);
+    }
+    for (const [key, value] of Object.entries(g.groups ?? {})) {
+      const k = `${key}\u0000${value}`;
+      const e = this.groups.get(k) ?? { key, value, usd: 0n };
+      e.usd += g.cost;
+      this.groups.set(k, e);
+    }
+  }
+
+  result(window: Period): CostsReport['billed'] {
+    return {
+      totalUsd: moneyToNumber(this.total),
+      totalExact: moneyToDecimal(this.total),
+      window,
+      unrecognizedUsd: moneyToNumber(this.unrecognized),
+      byProvider: [...this.providers].map(([provider, usd]) => ({ provider, usd })).sort(byAmount).map((p) => ({ provider: p.provider, usd: moneyToNumber(p.usd) })),
+      byModel: [...this.models.values()].sort((a, b) => byAmount(a, b) || a.model.localeCompare(b.model)).map((m) => ({ ...m, usd: moneyToNumber(m.usd) })),
+      byGroup: [...this.groups.values()].sort((a, b) => byAmount(a, b) || a.key.localeCompare(b.key) || a.value.localeCompare(b.value)).map((e) => ({ ...e, usd: moneyToNumber(e.usd) })),
+    };
+  }
 }
 
 function within(p: Period, range: Period): boolean {

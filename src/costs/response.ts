@@ -7,6 +7,8 @@
  */
 import type { CostExplorerPage, CostPage } from '../artifacts/costExplorer.js';
 import type { Money } from '../pricing/types.js';
+import type { BillProvider } from './meters.js';
+import type { ParsedUsageType } from './usageTypes.js';
 import { isIsoDate } from './dates.js';
 
 export const COST_METRICS = ['UnblendedCost', 'AmortizedCost'] as const;
@@ -20,8 +22,21 @@ export interface Period {
   end: string;
 }
 
-/** One group of one period: a (SERVICE, USAGE_TYPE) pair and its metrics. */
+/**
+ * One billed line of one period, from any bill format: for Cost Explorer a
+ * (SERVICE, USAGE_TYPE) group and its metrics; other readers fill the same
+ * fields (src/artifacts/bills/).
+ */
 export interface CostGroup {
+  /** Who billed it (default 'aws'). */
+  provider?: BillProvider;
+  /** Grouping keys: tags (`tag:team`), IAM principal, inference profile, project, workspace. */
+  groups?: Readonly<Record<string, string>>;
+  /**
+   * How the reader classified the line: undefined → parseUsageType(service, usageType)
+   * (AWS usage types); null → not model inference (listed under other services).
+   */
+  parsed?: ParsedUsageType | null;
   source: string;
   period: Period;
   estimated: boolean;

@@ -30,7 +30,8 @@ export type UsageTier = (typeof USAGE_TIERS)[number];
 export type UsageCategory = 'tokens' | 'provisioned' | 'unrecognized';
 
 export interface ParsedUsageType {
-  source: 'bedrock' | 'marketplace';
+  /** Which table read it: Bedrock usage types, Marketplace usage types, or src/costs/meters.ts (other clouds and vendors). */
+  source: 'bedrock' | 'marketplace' | 'azure' | 'vertex' | 'anthropic' | 'openai';
   category: UsageCategory;
   /** Canonical model key when known (anthropic.claude-sonnet-4-5), else the service/usage-type token. */
   model?: string;

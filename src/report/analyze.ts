@@ -9,6 +9,7 @@
 import { DIFFICULTIES } from '../types.js';
 import type { AnalyzeReport } from '../analyze/report.js';
 import type { AnalyzeReconciliation } from '../costs/reconcile.js';
+import { reconciliationLines } from '../costs/render.js';
 import { csv, mdCode, mdText, termSafe } from './escape.js';
 import { capRows, ci, compact, int, md, mdTable, pct, pctOf, usd } from './format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from './table.js';
@@ -186,40 +187,10 @@ function renderTable(r: AnalyzeReport, width: number): string {
     );
     if (g.hidden) out.push(`(${g.hidden} more: --format json for all)`);
   }
-  out.push(...reconciliationLines(r, width));
+  if (r.reconciliation) out.push(...reconciliationLines(r.reconciliation as AnalyzeReconciliation, width));
   for (const l of problemLines(r)) out.push(...(l === '' ? [''] : wrapText(termSafe(l), width, l.startsWith('  ') ? '      ' : '  ')));
   out.push('', ...wrapText(`⚠ ${r.qualityNote}`, width));
   return out.join('\n');
-}
-
-function reconciliationLines(r: AnalyzeReport, width: number): string[] {
-  const rec = r.reconciliation as AnalyzeReconciliation | undefined;
-  if (!rec) return [];
-  const b = rec.billedCeiling;
-  const para = (text: string) => wrapText(termSafe(text), width, '    ');
-  const out = [
-    '',
-    ...para(`Billed vs logged (${rec.source}; billed period ${rec.period.start} → ${rec.period.end}, end exclusive)`),
-    ...para(`  billed Bedrock ${usd(rec.billedUsd)} · logs explain ${usd(rec.explainedUsd)} (coverage ${rec.coverage === null ? '—' : pctOf(rec.coverage)}) · unexplained ${usd(rec.unexplainedUsd)}`),
-    fitTable(
-      [
-        { head: 'model', fit: 'model', min: 14 },
-        { head: 'billed', align: 'right' },
-        { head: 'logged', align: 'right' },
-        { head: 'delta', align: 'right' },
-        { head: 'likely causes', fit: 'wrap', min: 24 },
-      ],
-      rec.byModel.slice(0, MAX_ROWS).map((m) => [m.modelKey, usd(m.billedUsd), usd(m.loggedUsd), usd(m.deltaUsd), m.likelyCauses.join('; ') || '—']),
-      { width },
-    ),
-  ];
-  out.push(
-    ...para(
-      `  In billed dollars: routing could save up to ${usd(b.savingsCeilingUsd)} of this ${usd(b.billedUsd)} Bedrock bill (${pctOf(b.shareOfBill)}), from the ${usd(b.coveredBilledUsd)} billed on models the logs cover; quality unproven`,
-    ),
-  );
-  for (const n of rec.notes.slice(0, 6)) out.push(...para(`  note: ${n}`));
-  return out;
 }
 
 /** Lines about what was left out or needs a look; '' separates blocks, '  ' starts a detail line. */

@@ -2,12 +2,14 @@
 import type { BillFormatName } from '../../costs/billFormats.js';
 import type { CostMetric, CostPages } from '../../costs/response.js';
 
-/** The start of a file, for detection: its path and first bytes (decompressed when gzip). */
+/** The start of a file, for detection: its path, first bytes (decompressed when gzip) and its columns when it is a table. */
 export interface BillFileHead {
   path: string;
   bytes: Uint8Array;
   /** The bytes as UTF-8 text. */
   text: string;
+  /** Column names: the CSV header, the keys of the first JSON line, or the Parquet schema; [] for JSON documents. */
+  columns: string[];
 }
 
 export interface BillReadOptions {

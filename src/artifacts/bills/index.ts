@@ -4,14 +4,43 @@
  * name in src/costs/billFormats.ts); the compiler names every place to update.
  */
 import { open } from 'node:fs/promises';
+import { InputError } from '../../errors.js';
 import type { BillFormatName } from '../../costs/billFormats.js';
 import type { CostPages } from '../../costs/response.js';
+import { gunzipSync } from 'node:zlib';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetSchema } from 'hyparquet';
+import { azureBill } from './azure.js';
 import { costExplorerBill } from './costExplorer.js';
+import { curBill } from './cur.js';
+import { focusBill } from './focus.js';
 import type { BillFileHead, BillFormat, BillReadOptions } from './format.js';
+import { gcpBill } from './gcp.js';
+import { expandBillPaths, isGzip, isParquet } from './table.js';
+import { anthropicCostBill, openaiCostBill } from './vendorReports.js';
 
+/** Tried in this order; Cost Explorer JSON is also the fallback (its reader says what is wrong with a file). */
 export const BILL_FORMATS = {
   'cost-explorer': costExplorerBill,
+  'anthropic-cost': anthropicCostBill,
+  'openai-cost': openaiCostBill,
+  'aws-cur': curBill,
+  focus: focusBill,
+  'gcp-billing': gcpBill,
+  'azure-cost': azureBill,
 } satisfies Record<BillFormatName, BillFormat>;
+
+function columnsOf(text: string): string[] {
+  const first = text.split(/\r?\n/, 1)[0] ?? '';
+  if (/^\s*\{/.test(first)) {
+    try {
+      return Object.keys(JSON.parse(first) as object);
+    } catch {
+      return [];
+    }
+  }
+  if (/^\s*[[{]/.test(text)) return [];
+  return first.split(',').map((c) => c.trim().replace(/^"|"$/g, '').replace(/^\uFEFF/, ''));
+}
 
 const HEAD_BYTES = 64 * 1024;
 
@@ -22,8 +51,14 @@ async function readHead(file: string): Promise<BillFileHead | undefined> {
     fh = await open(file, 'r');
     const buf = Buffer.alloc(HEAD_BYTES);
     const { bytesRead } = await fh.read(buf, 0, HEAD_BYTES, 0);
-    const bytes = buf.subarray(0, bytesRead);
-    return { path: file, bytes, text: bytes.toString('utf8') };
+    let bytes: Uint8Array = buf.subarray(0, bytesRead);
+    if (isParquet(bytes)) {
+      const schema = parquetSchema(await parquetMetadataAsync(await asyncBufferFromFile(file)));
+      return { path: file, bytes, text: '', columns: schema.children.map((c) => c.element.name) };
+    }
+    if (isGzip(bytes)) bytes = gunzipPrefix(bytes);
+    const text = Buffer.from(bytes).toString('utf8');
+    return { path: file, bytes, text, columns: columnsOf(text) };
   } catch {
     return undefined;
   } finally {
@@ -31,17 +66,35 @@ async function readHead(file: string): Promise<BillFileHead | undefined> {
   }
 }
 
+/** As much of a gzip stream as its first bytes hold. */
+function gunzipPrefix(bytes: Uint8Array): Uint8Array {
+  try {
+    return gunzipSync(bytes, { finishFlush: 2 /* Z_SYNC_FLUSH */ });
+  } catch {
+    return new Uint8Array();
+  }
+}
+
 /** The format of a file; Cost Explorer JSON when none recognizes it (its reader names what is wrong). */
 export async function detectBillFormat(file: string): Promise<BillFormat> {
   const head = await readHead(file);
   const formats: BillFormat[] = Object.values(BILL_FORMATS);
-  return (head && formats.find((f) => f.detect(head))) || BILL_FORMATS['cost-explorer'];
+  const found = head && formats.find((f) => f.detect(head));
+  if (found) return found;
+  if (head && head.columns.length > 1) {
+    throw new InputError(
+      `not a bill tokor reads (columns ${head.columns.slice(0, 4).join(', ')}…): give ${formats.map((f) => f.label).join('; ')} (docs/costs.md)`,
+      file,
+    );
+  }
+  return BILL_FORMATS['cost-explorer'];
 }
 
 /** Reads saved bills of any registered format into one set of billed lines. */
-export async function readBills(files: string[], opts: BillReadOptions): Promise<{ lines: CostPages; pages: number; kinds: { file: string; kind: BillFormatName }[] }> {
+export async function readBills(paths: string[], opts: BillReadOptions): Promise<{ lines: CostPages; pages: number; kinds: { file: string; kind: BillFormatName }[] }> {
   const kinds: { file: string; kind: BillFormatName }[] = [];
   const byFormat = new Map<BillFormat, string[]>();
+  const files = (await Promise.all(paths.map(expandBillPaths))).flat();
   for (const file of files) {
     const format = await detectBillFormat(file);
     kinds.push({ file, kind: format.name });

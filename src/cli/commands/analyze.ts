@@ -22,7 +22,8 @@ export function defineAnalyze(program: Command, done: Done): void {
     .option('--sample <n>', 'analyze a seeded uniform sample of n records', positiveInt)
     .option('--seed <n>', 'seed for --sample', nonNegativeInt, 1)
     .option('--confidence <level>', 'confidence level for intervals', fraction, 0.95)
-    .option('--cost-explorer <file|live>', 'reconcile with billed spend: a saved GetCostAndUsage response, or "live"')
+    .option('--bill <files...>', 'reconcile with billed spend over the same days: saved bills of any source tokor reads (docs/costs.md), or "live" (Cost Explorer)')
+    .option('--cost-explorer <file|live>', 'alias of --bill: a saved GetCostAndUsage response, or "live"')
     .option('--profile <name>', 'AWS profile for --cost-explorer live')
     .option('--endpoint-url <url>', 'Cost Explorer endpoint for --cost-explorer live')
     .option('--strict', 'stop at the first bad record (exit 2)')
@@ -39,7 +40,8 @@ Examples:
   $ aws s3 cp s3://bucket/AWSLogs/ - --recursive | tokor analyze -
   $ tokor analyze usage.csv --map model=model_id,input=prompt_tokens,output=completion_tokens
   $ tokor analyze logs/ --labels labels.jsonl --format json --out analyze.json
-  $ tokor analyze logs/ --cost-explorer ce.json     # reconcile with the Cost Explorer bill`,
+  $ tokor analyze logs/ --cost-explorer ce.json     # reconcile with the Cost Explorer bill
+  $ tokor analyze logs/ --bill cur2-export/         # …or with a CUR 2.0 / FOCUS export (a folder of files)`,
     )
     .action(async (paths: string[], flags: AnalyzeFlags) => {
       const [{ openContext }, { analyze }, { renderAnalyze }, { parseCsvMap }, { emit, note, startProgress, terminalWidth }, { trapInterrupt }, { analyzeProgressText }] = await Promise.all([
@@ -81,7 +83,7 @@ Examples:
         interrupt.dispose();
       }
       const { report } = run;
-      const reconciliation = flags.costExplorer ? await (await import('../../app/costs.js')).attachReconciliation(report, flags) : undefined;
+      const reconciliation = flags.costExplorer || flags.bill ? await (await import('../../app/costs.js')).attachReconciliation(report, flags) : undefined;
       if (flags.format === 'html') {
         const { renderAnalyzeHtml } = await import('../../report/html/index.js');
         await emit(await renderAnalyzeHtml(report, {}, reconciliation), flags.out);
@@ -107,6 +109,7 @@ export interface AnalyzeFlags {
   seed: number;
   confidence: number;
   costExplorer?: string;
+  bill?: string[];
   profile?: string;
   endpointUrl?: string;
   strict?: boolean;

@@ -18,14 +18,14 @@ interface CostsFlags {
 export function defineCosts(program: Command, done: Done): void {
   program
     .command('costs')
-    .description('billed Bedrock spend from AWS Cost Explorer, by model, token kind and period')
+    .description('billed LLM spend from your bills (Cost Explorer, CUR 2.0, FOCUS, Google Cloud, Azure, Anthropic, OpenAI), by model, token kind and period')
     .option('--start <date>', 'first day, YYYY-MM-DD (inclusive)')
     .option('--end <date>', 'end day, YYYY-MM-DD (exclusive, as Cost Explorer uses it: --end 2025-12-01 includes Nov 30)')
     .addOption(new Option('--granularity <g>', 'period size (default: DAILY live, inferred from --from-file)').choices(GRANULARITIES))
     .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
     .option('--endpoint-url <url>', 'Cost Explorer endpoint (default: https://ce.us-east-1.amazonaws.com)')
     .option('--amortized', 'report AmortizedCost (Savings Plans/RIs spread over usage) instead of UnblendedCost')
-    .option('--from-file <files...>', 'saved `aws ce get-cost-and-usage` JSON response(s) or pages: offline, no AWS call')
+    .option('--from-file <files...>', 'saved bills, any mix of sources (format detected per file; folders of export files too; docs/costs.md): offline, no AWS call')
     .addOption(new Option('--format <format>', 'output format (html: one self-contained page)').choices([...OUTPUT_FORMATS, 'html']).default('table'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .addHelpText(
@@ -40,7 +40,8 @@ Examples:
   $ aws ce get-cost-and-usage --time-period Start=2025-11-01,End=2025-12-01 --granularity DAILY \\
       --metrics UnblendedCost UsageQuantity --filter '{"Dimensions":{"Key":"RECORD_TYPE","Values":["Usage"]}}' \\
       --group-by Type=DIMENSION,Key=SERVICE Type=DIMENSION,Key=USAGE_TYPE > ce.json
-  $ tokor costs --from-file ce.json --format json --out costs.json`,
+  $ tokor costs --from-file ce.json --format json --out costs.json
+  $ tokor costs --from-file cur2-export/ focus.csv.gz azure-actual-cost.csv anthropic-cost-report.json`,
     )
     .action(async (flags: CostsFlags) => {
       const { openContext } = await import('../../app/context.js');

@@ -20,8 +20,10 @@ export interface ReconciliationView {
   rows: { name: string; billed: number; explained: number; row: Obj }[];
   /** Further amounts: [label, value, kind]. */
   extra: [string, number, 'usd' | 'share' | 'count'][];
-  /** The routing ceiling in billed dollars, when analyze stated it. */
+  /** The routing ceiling in billed dollars, when analyze stated it, and whether it is headlined (coverage at or above the threshold). */
   ceilingUsd?: number;
+  ceilingHeadlined?: boolean;
+  ceilingNote?: string;
   computed: boolean;
   notes: string[];
   byTokenKind: AnalyzeReconciliation['byTokenKind'];
@@ -49,6 +51,8 @@ export function readReconciliation(rec: AnalyzeReconciliation | undefined, analy
         ['Routing ceiling, billed dollars', c.savingsCeilingUsd, 'usd'],
       ],
       ceilingUsd: c.savingsCeilingUsd,
+      ceilingHeadlined: c.headlined,
+      ...(c.notHeadlinedBecause ? { ceilingNote: c.notHeadlinedBecause } : {}),
       computed: false,
       notes: rec.notes,
       byTokenKind: rec.byTokenKind,
@@ -64,7 +68,12 @@ export function reconciliationReading(r: ReconciliationView): string {
   if (r.coverage > 1.005) {
     return `The logs price ${fmtUsd(r.explained)}, ${fmtShare(r.coverage, 0)} of the ${fmtUsd(r.billed)} billed: more than the bill — check catalog prices, credits and that both cover the same period.`;
   }
-  const inBill = r.ceilingUsd !== undefined && r.billed > 0 ? `; in billed dollars, the routing ceiling is worth up to ${fmtUsd(r.ceilingUsd)} (${fmtShare(r.ceilingUsd / r.billed, 0)} of the bill)` : '';
+  const inBill =
+    r.ceilingUsd === undefined || r.billed <= 0
+      ? ''
+      : r.ceilingHeadlined === false
+        ? `; the billed-dollar routing ceiling is not headlined: ${r.ceilingNote ?? 'coverage too low'}`
+        : `; in billed dollars, the routing ceiling is worth up to ${fmtUsd(r.ceilingUsd)} (${fmtShare(r.ceilingUsd / r.billed, 0)} of the bill)`;
   return `The logs explain ${fmtShare(r.coverage, 0)} of billed Bedrock spend (${fmtUsd(r.explained)} of ${fmtUsd(r.billed)}); ${fmtUsd(Math.max(0, r.billed - r.explained))} is unexplained${inBill}.`;
 }
 

@@ -1,0 +1,187 @@
+/**
+ * Every bill source (issue #16) read to the cent through the built CLI, from
+ * fixtures written from the documented shapes (fixtures/costs/generate.mjs),
+ * plus the meter/SKU tables and the same-window reconciliation.
+ */
+import { describe, expect, it } from 'vitest';
+import { parseAnthropicCost, parseAzureMeter, parseOpenAiLineItem, parseVertexSku } from '../../src/costs/meters.js';
+import { runCli } from '../helpers/cli.js';
+
+interface CostsJson {
+  sources: { file: string; kind: string }[];
+  bedrock: { totalUsd: number; byModel: { model: string; costUsd: number; byTokenKind: Record<string, number> }[] };
+  billed: {
+    totalExact: string;
+    window: { start: string; end: string };
+    byProvider: { provider: string; usd: number }[];
+    byModel: { provider: string; model: string; tokenClass: string; usd: number }[];
+    byGroup: { key: string; value: string; usd: number }[];
+  };
+  unrecognizedUsageTypes: { usageType: string; costUsd: number }[];
+  otherServices: { service: string; costUsd: number }[];
+  notes: string[];
+}
+
+async function costs(...files: string[]): Promise<CostsJson> {
+  const r = await runCli(['costs', '--from-file', ...files, '--format', 'json']);
+  expect(r.stderr.split('\n').filter((l) => l && !l.startsWith('tokor: '))).toEqual([]);
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as CostsJson;
+}
+
+const model = (j: CostsJson, m: string, tokenClass: string) => j.billed.byModel.find((x) => x.model === m && x.tokenClass === tokenClass)?.usd;
+const group = (j: CostsJson, key: string, value: string) => j.billed.byGroup.find((g) => g.key === key && g.value === value)?.usd;
+
+describe('bills of every source, to the cent (built CLI)', () => {
+  it('AWS CUR 2.0: a folder of CSV and CSV.gz (manifest skipped), tax left out, S3 apart, principal/profile/tags as groups', async () => {
+    const j = await costs('fixtures/costs/cur2');
+    expect(j.sources.map((s) => s.kind)).toEqual(['aws-cur', 'aws-cur']);
+    expect(j.sources.map((s) => s.file)).toEqual(['fixtures/costs/cur2/2025-11/tokor-cur2-00001.csv', 'fixtures/costs/cur2/2025-11/tokor-cur2-00002.csv.gz']);
+    expect(j.billed.totalExact).toBe('14.505');
+    expect(j.bedrock.totalUsd).toBe(14.505);
+    expect(j.billed.window).toEqual({ start: '2025-11-01', end: '2025-11-03' });
+    expect(model(j, 'anthropic.claude-sonnet-4-5', 'input')).toBe(7.5);
+    expect(model(j, 'anthropic.claude-sonnet-4-5', 'output')).toBe(6);
+    expect(model(j, 'amazon.nova-lite', 'input')).toBe(0.09);
+    expect(model(j, 'amazon.nova-lite', 'output')).toBe(0.165);
+    expect(group(j, 'tag:team', 'search')).toBe(0.255);
+    expect(group(j, 'principal', 'arn:aws:iam::111122223333:role/search-app')).toBe(0.255);
+    expect(group(j, 'inferenceProfile', 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/support-bot')).toBe(13.5);
+    expect(j.unrecognizedUsageTypes).toEqual([expect.objectContaining({ usageType: 'USE1-Guardrail-TextUnitsConsumed', costUsd: 0.75 })]);
+    expect(j.otherServices).toEqual([{ service: 'Amazon Simple Storage Service', costUsd: 0.23 }]);
+    expect(j.notes).toContain('1 line(s) left out of 2 CUR 2.0 export files: line_item_line_item_type Tax (not usage)');
+  });
+
+  it('AWS CUR 2.0 as Parquet, read by hyparquet: the same day-1 figures as the CSV', async () => {
+    const j = await costs('fixtures/costs/cur2-parquet/tokor-cur2-00001.snappy.parquet');
+    expect(j.sources).toEqual([{ file: 'fixtures/costs/cur2-parquet/tokor-cur2-00001.snappy.parquet', kind: 'aws-cur' }]);
+    expect(j.billed.totalExact).toBe('14.43');
+    expect(model(j, 'anthropic.claude-sonnet-4-5', 'output')).toBe(6);
+    expect(group(j, 'tag:team', 'support')).toBe(13.5);
+  });
+
+  it('FOCUS 1.2 with AWS (x_UsageType), Azure (SkuMeter) and Google (Vertex SKU) lines; tax and storage apart', async () => {
+    const j = await costs('fixtures/costs/focus-1.2.csv');
+    expect(j.sources).toEqual([{ file: 'fixtures/costs/focus-1.2.csv', kind: 'focus' }]);
+    expect(j.billed.totalExact).toBe('10.745');
+    expect(j.billed.byProvider).toEqual([{ provider: 'aws', usd: 7.62 }, { provider: 'azure', usd: 2.5 }, { provider: 'gcp', usd: 0.625 }]);
+    expect(j.bedrock.totalUsd).toBe(7.62);
+    expect(model(j, 'azure-openai/gpt-4o', 'input')).toBe(2.5);
+    expect(model(j, 'vertex/gemini-2.5-pro', 'input')).toBe(0.625);
+    expect(j.otherServices).toEqual([{ service: 'Storage', costUsd: 1.2 }]);
+  });
+
+  it('FOCUS --amortized reads EffectiveCost', async () => {
+    const r = await runCli(['costs', '--from-file', 'fixtures/costs/focus-1.2.csv', '--amortized', '--format', 'json']);
+    expect((JSON.parse(r.stdout) as CostsJson).billed.totalExact).toBe('10.725');
+  });
+
+  it('Google Cloud billing export as JSON lines and as CSV: the same Vertex AI figures; node hours listed, storage apart', async () => {
+    for (const f of ['fixtures/costs/gcp-billing.jsonl', 'fixtures/costs/gcp-billing.csv']) {
+      const j = await costs(f);
+      expect(j.sources[0]!.kind).toBe('gcp-billing');
+      expect(j.billed.totalExact).toBe('4.165');
+      expect(model(j, 'vertex/gemini-2.5-pro', 'input')).toBe(1.25);
+      expect(model(j, 'vertex/gemini-2.5-pro', 'output')).toBe(2.5);
+      expect(model(j, 'vertex/gemini-2.5-flash', 'cacheRead')).toBe(0.015);
+      expect(j.unrecognizedUsageTypes.map((u) => u.usageType)).toEqual(['Vertex AI Online Prediction Node Hours']);
+      expect(j.otherServices).toEqual([{ service: 'Cloud Storage', costUsd: 0.02 }]);
+      expect(group(j, 'project', 'acme-search')).toBe(4.165);
+    }
+  });
+
+  it('Azure actual-cost export: meters normalized to model, token class and deployment; PTU listed, storage apart', async () => {
+    const j = await costs('fixtures/costs/azure-actual-cost.csv');
+    expect(j.sources[0]!.kind).toBe('azure-cost');
+    expect(j.billed.totalExact).toBe('28.38');
+    expect(model(j, 'azure-openai/gpt-4o', 'input')).toBe(2.5);
+    expect(model(j, 'azure-openai/gpt-4o', 'output')).toBe(1);
+    expect(model(j, 'azure-openai/gpt-4o', 'cacheRead')).toBe(0.55);
+    expect(model(j, 'azure-openai/gpt-4o-mini', 'input')).toBe(0.3);
+    expect(model(j, 'azure-openai/gpt-4o-mini', 'output')).toBe(0.03);
+    expect(j.unrecognizedUsageTypes.map((u) => [u.usageType, u.costUsd])).toEqual([['Provisioned Managed Global Unit', 24]]);
+    expect(j.otherServices).toEqual([{ service: 'Tables', costUsd: 0.07 }]);
+  });
+
+  it('Anthropic cost report: amounts in cents as decimal strings, token_type to token class, workspace as group', async () => {
+    const j = await costs('fixtures/costs/anthropic-cost-report.json');
+    expect(j.sources[0]!.kind).toBe('anthropic-cost');
+    expect(j.billed.totalExact).toBe('9.25345');
+    expect(model(j, 'anthropic/claude-sonnet-4-5-20250929', 'cacheRead')).toBe(0.12345);
+    expect(model(j, 'anthropic/claude-sonnet-4-5-20250929', 'cacheWrite5m')).toBe(0.375);
+    expect(model(j, 'anthropic/claude-haiku-4-5-20251001', 'cacheWrite1h')).toBe(0.2);
+    expect(j.unrecognizedUsageTypes.map((u) => u.costUsd)).toEqual([0.05]);
+    expect(group(j, 'workspace', 'wrkspc_search')).toBe(9.25345);
+  });
+
+  it('OpenAI costs: line items to model and token class, project as group', async () => {
+    const j = await costs('fixtures/costs/openai-costs.json');
+    expect(j.sources[0]!.kind).toBe('openai-cost');
+    expect(j.billed.totalExact).toBe('8.0375');
+    expect(model(j, 'openai/gpt-4o-mini', 'cacheRead')).toBe(0.0375);
+    expect(model(j, 'openai/o3', 'output')).toBe(4);
+    expect(j.billed.window).toEqual({ start: '2025-11-01', end: '2025-11-03' });
+  });
+
+  it('several sources at once: detected per file, one billed model', async () => {
+    const j = await costs('fixtures/costs/anthropic-cost-report.json', 'fixtures/costs/openai-costs.json', 'fixtures/costs/cost-explorer.json');
+    expect(j.sources.map((s) => s.kind)).toEqual(['anthropic-cost', 'openai-cost', 'cost-explorer']);
+    const byProvider = Object.fromEntries(j.billed.byProvider.map((p) => [p.provider, p.usd]));
+    expect(byProvider).toEqual({ aws: j.bedrock.totalUsd, anthropic: 9.25345, openai: 8.0375 });
+  });
+
+  it('a CSV that is no bill tokor reads: one line naming the file and what to do', async () => {
+    const r = await runCli(['costs', '--from-file', 'fixtures/analyze/csv/usage.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^tokor: fixtures\/analyze\/csv\/usage\.csv: not a bill tokor reads \(columns request_id, /);
+  });
+});
+
+describe('meter and SKU tables (docs/costs.md)', () => {
+  it.each([
+    ['gpt 4o 0513 Input global Tokens', 'azure-openai/gpt-4o', 'input', 'global'],
+    ['gpt-4o-mini-0718-Inp-glbl Tokens', 'azure-openai/gpt-4o-mini', 'input', 'global'],
+    ['gpt 4o 0806 cached Input DZone Tokens', 'azure-openai/gpt-4o', 'cacheRead', 'data-zone'],
+    ['gpt-4.1-nano-Outp-regnl Tokens', 'azure-openai/gpt-4.1-nano', 'output', 'regional'],
+    ['GPT-4o-mini-0718-Batch-Outp-glbl', 'azure-openai/gpt-4o-mini', 'output', 'global'],
+  ])('Azure %s', (meter, m, kind, deployment) => {
+    expect(parseAzureMeter(meter)).toMatchObject({ model: m, tokenKind: kind, deployment });
+  });
+  it('Azure batch meters are the batch tier; provisioned meters without a model are listed', () => {
+    expect(parseAzureMeter('GPT-4o-mini-0718-Batch-Outp-glbl').tier).toBe('batch');
+    expect(parseAzureMeter('Provisioned Managed Global Unit').category).toBe('unrecognized');
+  });
+  it.each([
+    ['Gemini 2.5 Pro Input Text Tokens', 'vertex/gemini-2.5-pro', 'input'],
+    ['Gemini 2.0 Flash Output Text Tokens (Batch)', 'vertex/gemini-2.0-flash', 'output'],
+    ['Cached Input Text Tokens for Gemini 2.5 Flash', 'vertex/gemini-2.5-flash', 'cacheRead'],
+    ['Gemini 2.5 Flash Lite Input Text Tokens', 'vertex/gemini-2.5-flash-lite', 'input'],
+  ])('Vertex %s', (sku, m, kind) => {
+    expect(parseVertexSku(sku)).toMatchObject({ model: m, tokenKind: kind, category: 'tokens' });
+  });
+  it('Anthropic and OpenAI items', () => {
+    expect(parseAnthropicCost({ model: 'claude-opus-4-1', token_type: 'cache_creation.ephemeral_1h_input_tokens', cost_type: 'tokens' })).toMatchObject({ tokenKind: 'cacheWrite1h' });
+    expect(parseAnthropicCost({ model: null, token_type: null, cost_type: 'web_search' }).category).toBe('unrecognized');
+    expect(parseOpenAiLineItem('gpt-4.1, batch input')).toMatchObject({ model: 'openai/gpt-4.1', tokenKind: 'input', tier: 'batch' });
+    expect(parseOpenAiLineItem('web search tool calls').category).toBe('unrecognized');
+  });
+});
+
+describe('same-window reconciliation with stated coverage (built CLI)', () => {
+  it('7 days of logs against a 2-day bill: the log days outside the bill are stated and the billed ceiling is not headlined at 8% coverage', async () => {
+    const json = await runCli(['analyze', '--bill', 'fixtures/costs/cost-explorer.json', '--format', 'json']);
+    expect(json.code).toBe(0);
+    const rec = JSON.parse(json.stdout).reconciliation;
+    expect(rec.period).toEqual({ start: '2025-11-03', end: '2025-11-05' });
+    expect(rec.logPeriod).toEqual({ start: '2025-11-03', end: '2025-11-10' });
+    expect(rec.window).toEqual({ billedDaysDropped: 0, logDaysOutsideBill: 5 });
+    expect(rec.coverage).toBeLessThan(0.5);
+    expect(rec.billedCeiling.headlined).toBe(false);
+    expect(rec.billedCeiling.coverage).toBe(rec.coverage);
+    const table = await runCli(['analyze', '--cost-explorer', 'fixtures/costs/cost-explorer.json'], { env: { COLUMNS: '200' } });
+    expect(table.stdout).not.toMatch(/routing could save up to/);
+    expect(table.stdout).toMatch(/Billed-dollar ceiling not headlined: the logs explain 8\.0% of the compared bill, below the 50% threshold/);
+    expect(table.stdout).toMatch(/the logs run 5 day\(s\) the bill does not cover \(logs 2025-11-03\.\.2025-11-10, bill 2025-11-03\.\.2025-11-05/);
+  });
+});
