@@ -27,8 +27,8 @@ const byTier = z.partialRecord(TierSchema, z.number());
 
 /** One Bedrock (period, usage type) line of the bill, parsed. */
 export const CostRowSchema = z.object({
-  /** Who billed it (aws, azure, gcp, anthropic, openai). */
-  provider: z.enum(BILL_PROVIDERS),
+  /** Who billed it (aws, azure, gcp, anthropic, openai); files written before it are Bedrock-only, so 'aws'. */
+  provider: z.enum(BILL_PROVIDERS).default('aws'),
   period: PeriodSchema,
   estimated: z.boolean(),
   service: z.string(),
@@ -131,9 +131,10 @@ export const CostsReportSchema = z.object({
   notes: z.array(z.string()),
   /** The LLM lines of the bill, parsed, from every provider (other services are only totalled). */
   rows: z.array(CostRowSchema),
-  billed: BilledSchema,
-  /** Each bill file and the format it was read as (docs/costs.md); empty for a live query. */
-  sources: z.array(z.object({ file: z.string(), kind: z.enum(BILL_FORMAT_NAMES) })),
+  /** Absent in files written before it (same schemaVersion: an addition). */
+  billed: BilledSchema.optional(),
+  /** Each bill file and the format it was read as (docs/costs.md); empty for a live query (and in older files). */
+  sources: z.array(z.object({ file: z.string(), kind: z.enum(BILL_FORMAT_NAMES) })).default([]),
 });
 
 export type CostsReport = z.output<typeof CostsReportSchema>;

@@ -184,4 +184,16 @@ describe('same-window reconciliation with stated coverage (built CLI)', () => {
     expect(table.stdout).toMatch(/Billed-dollar ceiling not headlined: the logs explain 8\.0% of the compared bill, below the 50% threshold/);
     expect(table.stdout).toMatch(/the logs run 5 day\(s\) the bill does not cover \(logs 2025-11-03\.\.2025-11-10, bill 2025-11-03\.\.2025-11-05/);
   });
+
+  it('the HTML carries the source, the window and the coverage', async () => {
+    const costsHtml = await runCli(['costs', '--from-file', 'fixtures/costs/cur2', 'fixtures/costs/openai-costs.json', '--format', 'html']);
+    expect(costsHtml.code).toBe(0);
+    expect(costsHtml.stdout).toContain('<div class="v">2025-11-01 → 2025-11-03</div><div class="k">Bill window</div>');
+    expect(costsHtml.stdout).toContain('<div class="v">AWS CUR 2.0, OpenAI costs</div><div class="k">Source</div>');
+    const analyzeHtml = await runCli(['analyze', '--bill', 'fixtures/costs/cost-explorer.json', '--format', 'html']);
+    expect(analyzeHtml.stdout).toContain('Coverage</td><td class="num">8.0%');
+    expect(analyzeHtml.stdout).toContain('Compared days (end exclusive)</td><td class="num">2025-11-03 → 2025-11-05');
+    expect(analyzeHtml.stdout).toContain('Log days the bill does not cover</td><td class="num">5');
+    expect(analyzeHtml.stdout).toContain('the billed-dollar routing ceiling is not headlined: the logs explain 8.0% of the compared bill, below the 50% threshold');
+  });
 });

@@ -24,6 +24,9 @@ export interface ReconciliationView {
   ceilingUsd?: number;
   ceilingHeadlined?: boolean;
   ceilingNote?: string;
+  /** The compared days and the bill's source, when analyze stated them. */
+  window?: string;
+  source?: string;
   computed: boolean;
   notes: string[];
   byTokenKind: AnalyzeReconciliation['byTokenKind'];
@@ -47,11 +50,15 @@ export function readReconciliation(rec: AnalyzeReconciliation | undefined, analy
         ['Logged but not billed', rec.overExplainedUsd, 'usd'],
         ['Billed with no model', rec.unattributedUsd, 'usd'],
         ['Sample rate', rec.sampleRate, 'share'],
+        ['Log days the bill does not cover', rec.window.logDaysOutsideBill, 'count'],
+        ['Billed days the logs do not cover (left out)', rec.window.billedDaysDropped, 'count'],
         ['Billed on models the logs cover', c.coveredBilledUsd, 'usd'],
         ['Routing ceiling, billed dollars', c.savingsCeilingUsd, 'usd'],
       ],
       ceilingUsd: c.savingsCeilingUsd,
       ceilingHeadlined: c.headlined,
+      window: `${rec.period.start} → ${rec.period.end}`,
+      source: rec.source,
       ...(c.notHeadlinedBecause ? { ceilingNote: c.notHeadlinedBecause } : {}),
       computed: false,
       notes: rec.notes,
@@ -88,6 +95,8 @@ async function reconciliationFigure(r: ReconciliationView, analyze: Obj | undefi
     ['Billed (Cost Explorer)', fmtUsd(r.billed)],
     ['Explained by logs', fmtUsd(r.explained)],
     ['Coverage', fmtShare(r.coverage)],
+    ...(r.window ? [['Compared days (end exclusive)', r.window] as Cell[]] : []),
+    ...(r.source ? [['Bill', r.source] as Cell[]] : []),
     ...r.extra.map(([k, v, kind]) => [k, kind === 'usd' ? fmtUsd(v) : kind === 'share' ? fmtShare(v) : fmtCount(v)] as Cell[]),
   ];
   const notes: string[] = [...r.notes];
@@ -109,6 +118,17 @@ async function reconciliationFigure(r: ReconciliationView, analyze: Obj | undefi
     wide: r.rows.length > 0,
   });
 }
+
+/** How each bill source is named on the page. */
+const SOURCE_NAMES: Record<CostsReport['sources'][number]['kind'], string> = {
+  'cost-explorer': 'AWS Cost Explorer',
+  'aws-cur': 'AWS CUR 2.0',
+  focus: 'FOCUS export',
+  'gcp-billing': 'Google Cloud billing export',
+  'azure-cost': 'Azure cost export',
+  'anthropic-cost': 'Anthropic cost report',
+  'openai-cost': 'OpenAI costs',
+};
 
 interface NamedAmount {
   name: string;
@@ -151,11 +171,16 @@ export async function billSection(analyze: Obj | undefined, costs: CostsReport |
   const rec = readReconciliation(reconciliation, analyze, costs);
   const b = costs?.bedrock;
   if (costs && b) {
+    const others = costs.billed?.byProvider.filter((p) => p.provider !== 'aws') ?? [];
+    const window = costs.billed?.window ?? costs.period;
     parts.push(
       kpis([
         ['Billed Bedrock spend', fmtUsd(b.totalUsd)],
+        ...(others.length && costs.billed ? [['Billed LLM spend, all sources', fmtUsd(costs.billed.totalUsd)] as [string, string]] : []),
         ['Models billed', String(b.byModel.length)],
         ['Other services (left out)', fmtUsd(costs.otherServicesUsd)],
+        ['Bill window', `${window.start} → ${window.end}`],
+        ['Source', costs.sources.length ? [...new Set(costs.sources.map((x) => SOURCE_NAMES[x.kind]))].join(', ') : costs.source.kind === 'live' ? 'AWS Cost Explorer (live)' : 'AWS Cost Explorer'],
       ]),
     );
   }
