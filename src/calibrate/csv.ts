@@ -6,11 +6,9 @@
  * share-weighted price difference, as RouteLLM computes them.
  */
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { InputError, UsageError, at } from '../errors.js';
-import { fsFailure } from '../io/fsErrors.js';
 import type { ItemOutcomes, ResultsTable } from './results.js';
 
 export interface CsvResultsOptions {
@@ -37,18 +35,7 @@ export interface CsvResultsOptions {
 const TRUE = new Set(['true', '1', 'yes', 'pass', 't', 'y']);
 const FALSE = new Set(['false', '0', 'no', 'fail', 'f', 'n']);
 
-/** Reads a per-item results CSV into a table; tiers ordered by cost (cheapest first). */
-export async function loadResultsCsv(file: string, opts: CsvResultsOptions): Promise<ResultsTable> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw code === 'ENOENT' ? new InputError('results CSV not found', file) : fsFailure(e, file, 'read', 'results CSV');
-  }
-  return parseResultsCsv(bytes, file, opts);
-}
-
+/** A per-item results CSV (its bytes) as a table; tiers ordered by cost (cheapest first). */
 export function parseResultsCsv(bytes: Buffer | string, file: string, opts: CsvResultsOptions): ResultsTable {
   if (opts.tierColumns.length < 2) throw new UsageError('--tier-column: give at least two tiers, e.g. --tier-column cheap=COL --tier-column frontier=COL');
   for (const { tier } of opts.tierColumns) {
@@ -130,13 +117,7 @@ export function parseResultsCsv(bytes: Buffer | string, file: string, opts: CsvR
 }
 
 /** The `eval_prompt` values of a RouteLLM contaminated_prompts.jsonl. */
-export async function readExcludedPrompts(file: string): Promise<Set<string>> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (e) {
-    throw fsFailure(e, file, 'read');
-  }
+export function parseExcludedPrompts(text: string, file: string): Set<string> {
   const out = new Set<string>();
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;

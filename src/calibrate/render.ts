@@ -8,7 +8,7 @@ import type { PolicyEvaluation } from './apply.js';
 import type { Baseline } from './baselines.js';
 import type { Calibration, CurvePoint, RouteSummary } from './calibrate.js';
 import { renderChart } from './chart.js';
-import type { CalibrateRun } from './run.js';
+import type { CalibrateRun } from './calibrateRun.js';
 import { csv, mdCode, mdText, termSafe } from '../report/escape.js';
 import { mdTable } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';

@@ -5,11 +5,11 @@
  * tokens with the catalog (never silently $0 for an unknown model).
  */
 import { createHash } from 'node:crypto';
-import { InputError, at } from '../errors.js';
+import { InputError } from '../errors.js';
 import { isSampleResult } from '../types.js';
 import type { TierConfig } from '../config/schema.js';
 import type { GoldenCase, GoldenDataset, NamedGradeResult } from '../eval/types.js';
-import { streamResultLines, type ResultLine } from '../artifacts/results.js';
+import type { ResultLine } from '../artifacts/results.js';
 import { costOf, moneyToUsd, resolvePrice, type Catalog } from '../pricing/index.js';
 
 /** One tier's outcome on one item. */
@@ -81,27 +81,46 @@ export interface RawResult {
 }
 
 /**
- * Reads results files (any mix: one file per tier, or one file with every
- * tier) and joins them. Throws InputError for results of different datasets,
- * item IDs that differ between tiers, a tier with no usable results, fewer
- * than two tiers, unreadable lines and unpriceable costs.
+ * Collects checked result lines (streamed from files by src/app, or handed
+ * over in memory) into costed raws; a later line for the same (dataset, tier,
+ * item) supersedes an earlier one (a re-run appended to the same file).
  */
-export async function loadResults(files: string[], opts: LoadResultsOptions): Promise<ResultsTable> {
-  const { raws, sha256, notes } = await readResultRaws(files, opts);
-  return joinResults(raws, { ...opts, sha256, notes, files });
+export class ResultRaws {
+  readonly raws: RawResult[] = [];
+  private readonly field: string;
+  private readonly pricer: CostResolver;
+  private readonly seen = new Map<string, number>();
+  private duplicates = 0;
+
+  constructor(opts: Pick<LoadResultsOptions, 'tiers' | 'catalog' | 'confidenceField'>) {
+    this.field = opts.confidenceField ?? 'confidence';
+    this.pricer = makeCostResolver(opts);
+  }
+
+  add(result: ResultLine, where: string): void {
+    const r = rawResult(result, where, this.field, this.pricer);
+    const key = `${r.datasetId}\u0000${r.tier}\u0000${r.itemId}`;
+    const prev = this.seen.get(key);
+    if (prev !== undefined) {
+      this.raws[prev] = r;
+      this.duplicates++;
+    } else {
+      this.seen.set(key, this.raws.length);
+      this.raws.push(r);
+    }
+  }
+
+  /** What the reader decided: duplicate lines superseded. */
+  notes(): string[] {
+    return this.duplicates ? [`${this.duplicates} duplicate result line(s) (same item and tier): the later line was used`] : [];
+  }
 }
 
 /**
- * Like loadResults, but results of several datasets (e.g. one `tokor eval`
- * run over every bundled dataset) are joined per dataset — each with its
- * golden dataset from `datasetFor`, when known — and merged into one table
- * (item IDs "<dataset>/<item>", datasetId "a+b").
+ * The raws grouped by dataset, in first-seen order. Several datasets merge
+ * only when each has the same tiers; otherwise they are a mix-up (InputError).
  */
-export async function loadResultsByDataset(
-  files: string[],
-  opts: Omit<LoadResultsOptions, 'dataset'> & { datasetFor?: (datasetId: string) => Promise<GoldenDataset | undefined> },
-): Promise<ResultsTable> {
-  const { raws, sha256, notes } = await readResultRaws(files, opts);
+export function groupByDataset(raws: readonly RawResult[]): Map<string, RawResult[]> {
   const groups = new Map<string, RawResult[]>();
   for (const r of raws) {
     let g = groups.get(r.datasetId);
@@ -117,47 +136,30 @@ export async function loadResultsByDataset(
       throw new InputError(`results are for different datasets: ${list}. Every tier must be evaluated on the same dataset`);
     }
   }
+  return groups;
+}
+
+/**
+ * Raws of one or several datasets (e.g. one `tokor eval` run over every
+ * bundled dataset) joined per dataset — each with its golden dataset from
+ * `datasets`, when known — and merged into one table (item IDs
+ * "<dataset>/<item>", datasetId "a+b"). Throws InputError for results of
+ * different datasets whose tiers differ, item IDs that differ between tiers,
+ * a tier with no usable results and fewer than two tiers.
+ */
+export function joinResultsByDataset(
+  raws: readonly RawResult[],
+  opts: Omit<LoadResultsOptions, 'dataset'> & { datasets: ReadonlyMap<string, GoldenDataset | undefined>; sha256: string[]; notes: string[]; files: string[] },
+): ResultsTable {
+  const groups = groupByDataset(raws);
   const tables: ResultsTable[] = [];
   for (const [id, group] of groups) {
-    const dataset = await opts.datasetFor?.(id);
-    tables.push(joinResults(group, { ...opts, ...(dataset ? { dataset } : {}), sha256: [], notes: [], files }));
+    const dataset = opts.datasets.get(id);
+    tables.push(joinResults(group, { tiers: opts.tiers, catalog: opts.catalog, ...(dataset ? { dataset } : {}), sha256: [], notes: [], files: opts.files }));
   }
   const merged = mergeResultsTables(tables);
   const sampleResults = raws.filter((r) => r.sample).length;
-  return { ...merged, sha256, notes: [...notes, ...(merged.notes ?? [])], ...(sampleResults ? { sampleResults } : {}) };
-}
-
-/** Every result line of the files, checked with the results schema and costed; a later line for the same (dataset, tier, item) wins. */
-async function readResultRaws(files: string[], opts: LoadResultsOptions | Omit<LoadResultsOptions, 'dataset'>): Promise<{ raws: RawResult[]; sha256: string[]; notes: string[] }> {
-  if (files.length === 0) throw new InputError('no results files given');
-  const field = opts.confidenceField ?? 'confidence';
-  const pricer = makeCostResolver(opts);
-  const raws: RawResult[] = [];
-  const sha256: string[] = [];
-  let duplicates = 0;
-  const seen = new Map<string, number>();
-  for (const file of files) {
-    let count = 0;
-    for await (const read of streamResultLines(file, { confidenceField: field, onHash: (h) => sha256.push(h) })) {
-      if ('problem' in read) throw new InputError(read.problem, at(file, read.line));
-      const r = rawResult(read.result, at(file, read.line), field, pricer);
-      count++;
-      const key = `${r.datasetId}\u0000${r.tier}\u0000${r.itemId}`;
-      const prev = seen.get(key);
-      if (prev !== undefined) {
-        // A later line supersedes an earlier one (a re-run appended to the same file).
-        raws[prev] = r;
-        duplicates++;
-      } else {
-        seen.set(key, raws.length);
-        raws.push(r);
-      }
-    }
-    if (count === 0) throw new InputError('the results file has no results (expected one `tokor eval --out` result per line)', file);
-  }
-  const notes: string[] = [];
-  if (duplicates) notes.push(`${duplicates} duplicate result line(s) (same item and tier): the later line was used`);
-  return { raws, sha256, notes };
+  return { ...merged, sha256: opts.sha256, notes: [...opts.notes, ...(merged.notes ?? [])], ...(sampleResults ? { sampleResults } : {}) };
 }
 
 type CostResolver = (r: ResultLine, where: string) => number;

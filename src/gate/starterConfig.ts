@@ -3,9 +3,6 @@
  * Every template validates as it is (tested); the commented keys show what
  * can be added, with the values `tokor config check` expects.
  */
-import { existsSync } from 'node:fs';
-import { InputError } from '../errors.js';
-import { checkOutputs, writeOutput } from '../io/outputs.js';
 import { AGGRESSIVENESS_PRESETS } from '../config/schema.js';
 import type { Gateway } from './types.js';
 
@@ -137,11 +134,4 @@ aggressiveness: balanced
 # modelMap:
 #   "arn:aws:bedrock:us-east-1:123456789012:application-inference-profile/abc123": us.anthropic.claude-haiku-4-5-20251001-v1:0
 `;
-}
-
-/** Writes the starter config (atomically: a temporary file beside it, then a rename); refuses to overwrite an existing file unless `force`. */
-export async function writeStarterConfig(file: string, gateway: Gateway, force = false): Promise<void> {
-  if (!force && existsSync(file)) throw new InputError('already exists: not overwritten (use --force to replace it)', file);
-  await checkOutputs([{ file, flag: '--out' }]);
-  await writeOutput(file, starterConfig(gateway));
 }

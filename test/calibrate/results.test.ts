@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DEFAULT_TIERS } from '../../src/config/schema.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { builtinCatalog } from '../../src/pricing/index.js';
-import { loadResults, loadResultsByDataset } from '../../src/calibrate/results.js';
+import { loadResults, loadResultsByDataset } from '../../src/app/resultsTable.js';
 import { parseResultsCsv } from '../../src/calibrate/csv.js';
 import type { GoldenDataset } from '../../src/eval/types.js';
 

@@ -7,7 +7,8 @@ import { parseConfigText } from '../../src/config/load.js';
 import { checkConfigFile } from '../../src/config/check.js';
 import { AGGRESSIVENESS_PRESETS, allKeyPaths, describeConfig, matchesScope, qualityOf, scopesOf, validateConfig, type TokorConfig } from '../../src/config/schema.js';
 import { InputError } from '../../src/errors.js';
-import { GATEWAYS, starterConfig, writeStarterConfig } from '../../src/gate/starterConfig.js';
+import { GATEWAYS, starterConfig } from '../../src/gate/starterConfig.js';
+import { writeStarterConfig } from '../../src/app/init.js';
 
 /** The commented "# key:" block of a template, uncommented (up to the next blank line). */
 function commentedBlock(text: string, key: string): string {

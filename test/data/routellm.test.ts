@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/calibrate/calibrate.js';
-import { loadResultsCsv } from '../../src/calibrate/csv.js';
-import { runCalibrate } from '../../src/calibrate/run.js';
+import { loadResultsCsv } from '../../src/app/resultsTable.js';
+import { runCalibrate } from '../../src/app/calibrate.js';
 import { dataset } from './datasets.js';
 
 const GSM8K = dataset('routellm_gsm8k/gsm8k_responses.csv');

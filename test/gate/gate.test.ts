@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runGate } from '../../src/gate/run.js';
+import { runGate } from '../../src/app/gate.js';
 import { gateJson } from '../../src/gate/render.js';
 import { InputError, TokorError, UsageError } from '../../src/errors.js';
 

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { BAR_MODES, ROUTING_PATTERNS } from '../../config/schema.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
 import { finiteNumber, fraction, nonNegativeInt, positiveInt } from '../flags.js';
-import type { CalibrateCommandOptions } from '../../calibrate/run.js';
+import type { CalibrateCommandOptions } from '../../app/calibrate.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const unit = (v: string): number => {
@@ -65,7 +65,7 @@ Examples:
 Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar), 1 none does, 2 bad input.`,
     )
     .action(async (flags: CalibrateCommandOptions & { format: OutputFormat | 'html' }) => {
-      const { runCalibrate } = await import('../../calibrate/run.js');
+      const { runCalibrate } = await import('../../app/calibrate.js');
       const { renderCalibrateRun } = await import('../../calibrate/render.js');
       const { checkOutputs, emit, startProgress, terminalWidth } = await import('../output.js');
       // Every file the run will write is checked before it starts: no policy written and then a failed router.

@@ -34,11 +34,9 @@ export function defineConfig(program: Command, done: Done): void {
     .option('--force', 'overwrite an existing file')
     .addHelpText('after', '\nExamples:\n  $ tokor init\n  $ tokor init --gateway litellm\n  $ tokor init --gateway openai --out ci/tokor.config.yaml --force')
     .action(async (opts: { gateway: Gateway; out: string; force?: boolean }) => {
-      const { writeStarterConfig } = await import('../../gate/starterConfig.js');
+      const { runInit, renderInit } = await import('../../app/init.js');
       const { emit } = await import('../output.js');
-      await writeStarterConfig(opts.out, opts.gateway, Boolean(opts.force));
-      // The bundled sample recordings are of the Bedrock ladder: other gateways evaluate their own dataset.
-      const evalStep = opts.gateway === 'bedrock' ? '`tokor eval`' : '`tokor eval --dataset your-golden.jsonl --out results.jsonl`';
-      await emit(`wrote ${opts.out} (${opts.gateway}); next: \`tokor config check ${opts.out}\`, then ${evalStep} and \`tokor calibrate\``);
+      await emit(renderInit(await runInit(opts)));
+      done('ok');
     });
 }

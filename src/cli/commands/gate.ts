@@ -57,7 +57,7 @@ shares are printed next to the observed ones; a tier whose share differs beyond 
 Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.`,
     )
     .action(async (flags: GateFlags) => {
-      const { runGate } = await import('../../gate/run.js');
+      const { runGate } = await import('../../app/gate.js');
       const { renderGate, renderGateJunit, renderGateMarkdown } = await import('../../gate/render.js');
       const { outcomeOf } = await import('../../gate/verdict.js');
       const { checkOutputs, emit, note, startProgress, terminalWidth } = await import('../output.js');

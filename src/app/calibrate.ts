@@ -1,24 +1,27 @@
 /**
- * `tokor calibrate` end to end: flags + config → results table → calibration
- * (or --apply of a saved policy) → what to print and which files to write.
- * Reads files; writes nothing (the command writes `outputs`).
+ * `tokor calibrate`: flags + the context's config → results table (files,
+ * a CSV, or the bundled recordings graded in memory) → calibration, or
+ * --apply of a saved policy → what to print and which files to write (the
+ * command writes `outputs`). Callable from tests; throws UsageError /
+ * InputError (exit 2) for bad flags and input.
  */
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import { loadConfig } from '../config/load.js';
-import { qualityOf, tiersOf, type BarMode, type RoutingPattern, ROUTING_PATTERNS, type TierConfig } from '../config/schema.js';
+import { qualityOf, type BarMode, type RoutingPattern, ROUTING_PATTERNS, type TierConfig } from '../config/schema.js';
 import type { GoldenDataset } from '../eval/types.js';
-import { VERSION } from '../version.js';
-import { applyPolicy, shareDrift, sharesNote, type PolicyEvaluation } from './apply.js';
-import { calibrate, splitHoldout, type Calibration } from './calibrate.js';
-import { loadResultsCsv, readExcludedPrompts } from './csv.js';
-import { policyToJson, readPolicy, type RoutingPolicyFile } from '../artifacts/policy.js';
-import { routerModelToJson, type RouterModel } from '../artifacts/router.js';
-import { curveCsv } from './render.js';
-import { loadResultsByDataset, type ResultsTable } from './results.js';
-import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
+import { applyPolicy, shareDrift, sharesNote } from '../calibrate/apply.js';
+import { calibrate, splitHoldout } from '../calibrate/calibrate.js';
+import { buildPolicy, provenanceOf, type CalibrateRun, type HoldoutReport, type Output } from '../calibrate/calibrateRun.js';
+import { policyToJson, readPolicy } from '../artifacts/policy.js';
+import { routerModelToJson } from '../artifacts/router.js';
+import { curveCsv } from '../calibrate/render.js';
+import type { ResultsTable } from '../calibrate/results.js';
+import type { Catalog } from '../pricing/types.js';
+import { BUNDLED_RESULTS, gradeBundledRecordings } from './bundled.js';
+import { openContext, type Context } from './context.js';
+import { loadResultsByDataset, loadResultsCsv, readExcludedPrompts, resultsTableOf, type DatasetFor } from './resultsTable.js';
+
+export type { CalibrateRun, HoldoutReport, Output } from '../calibrate/calibrateRun.js';
 
 export const PATTERN_CHOICES = [...ROUTING_PATTERNS, 'all'] as const;
 export type PatternChoice = (typeof PATTERN_CHOICES)[number];
@@ -61,48 +64,29 @@ export interface CalibrateCommandOptions {
   cwd?: string;
 }
 
-/** A file the command writes. */
-export interface Output {
-  file: string;
-  text: string;
-  what: string;
-}
-
-export interface HoldoutReport {
-  fraction: number;
-  calibrationItems: number;
-  holdoutItems: number;
-  /** The pick, applied unchanged (router trained on the calibration part only) to the held-out items. */
-  evaluation: PolicyEvaluation;
-}
-
-export type CalibrateRun = (
-  | { kind: 'calibrate'; report: Calibration; holdout?: HoldoutReport; outputs: Output[]; outcome: 'ok' | 'bar-failed' }
-  | { kind: 'apply'; policyFile: string; policy: RoutingPolicyFile; datasetId: string; evaluation: PolicyEvaluation; notes: string[]; outputs: Output[]; outcome: 'ok' | 'bar-failed' }
-) & {
-  /** synthetic when the results are graded from bundled sample recordings. */
-  provenance: Provenance;
-};
-
-/** Sample data when any results line replays the bundled recordings. */
-function provenanceOf(table: ResultsTable): Provenance {
-  return table.sampleResults ? { synthetic: true, what: SAMPLE_RECORDINGS_WHAT } : { synthetic: false };
-}
-
 export interface CalibrateHooks {
   onProgress?: (message: string) => void;
 }
 
-/** Runs the command's core. Throws UsageError / InputError (exit 2) for bad flags and input. */
+/** Runs the command's core over a context opened from the flags (--config, cwd). */
 export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateHooks = {}): Promise<CalibrateRun> {
-  const cwd = o.cwd ?? process.cwd();
-  const resolve = (f: string): string => path.resolve(cwd, f);
+  checkCalibrateFlags(o);
+  return calibrateWith(await openContext({ ...(o.config ? { config: o.config } : {}), ...(o.cwd ? { cwd: o.cwd } : {}) }), o, hooks);
+}
+
+/** Flag combinations that contradict each other (before any file is read). */
+function checkCalibrateFlags(o: CalibrateCommandOptions): void {
   if (o.results?.length && o.resultsCsv) throw new UsageError('give --results (JSONL) or --results-csv, not both');
   if (o.apply && (o.out || o.outRouter || o.holdout !== undefined || o.curveCsv)) {
     throw new UsageError('--apply evaluates a saved policy: it cannot be combined with --out, --out-router, --curve-csv or --holdout');
   }
-  const { config, baseDir } = await loadConfig(o.config ? resolve(o.config) : undefined, cwd);
-  const ladder = tiersOf(config);
+}
+
+/** The command's core on an open context. */
+export async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, hooks: CalibrateHooks = {}): Promise<CalibrateRun> {
+  const resolve = (f: string): string => path.resolve(ctx.cwd, f);
+  const config = ctx.config;
+  const ladder = ctx.tiers();
   const quality = qualityOf(config);
   const bar = o.bar ?? quality.bar;
   const barMode = o.barMode ?? quality.barMode;
@@ -113,7 +97,7 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
   const policyForApply = o.apply ? await readPolicy(resolve(o.apply)) : undefined;
   const confidenceField = o.confidenceField ?? policyForApply?.confidenceField ?? config.routing?.confidenceField ?? 'confidence';
   hooks.onProgress?.('reading results');
-  const { table, catalogVersion, notes } = await loadTable(o, { cwd, baseDir, ladder, config, confidenceField, ...(o.config ? { configFile: resolve(o.config) } : {}) });
+  const { table, catalogVersion, notes } = await loadTable(o, ctx, { ladder, confidenceField });
 
   if (policyForApply) {
     const applied = applyPolicy(policyForApply, table, o.confidence !== undefined ? { confidence } : {});
@@ -155,7 +139,7 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
   report.notes.unshift(...notes);
   if (holdTable) report.notes.unshift(`calibrated on ${calTable.items.length} items; ${holdTable.items.length} held out (--holdout ${o.holdout}, seed ${o.seed ?? 1})`);
 
-  const policy = report.pick ? buildPolicy(report, table, router, { catalogVersion, confidenceField }) : undefined;
+  const policy = report.pick ? buildPolicy(report, table, router, { catalogVersion, confidenceField, createdAt: new Date() }) : undefined;
   let holdout: HoldoutReport | undefined;
   if (holdTable && policy) {
     hooks.onProgress?.('evaluating the pick on the held-out items');
@@ -175,34 +159,6 @@ export async function runCalibrate(o: CalibrateCommandOptions, hooks: CalibrateH
   const run: CalibrateRun = { kind: 'calibrate', report, outputs, outcome: report.pick ? 'ok' : 'bar-failed', provenance: provenanceOf(table) };
   if (holdout) run.holdout = holdout;
   return run;
-}
-
-function buildPolicy(report: Calibration, table: ResultsTable, router: RouterModel | undefined, o: { catalogVersion: string; confidenceField: string }): RoutingPolicyFile {
-  const pick = report.pick!;
-  const policy: RoutingPolicyFile = {
-    schemaVersion: 1,
-    kind: 'tokor-policy',
-    pattern: pick.pattern,
-    thresholds: pick.thresholds,
-    tiers: table.tiers.map((t) => ({ name: t, model: table.models?.[t] ?? t })),
-    bar: report.bar,
-    barMode: report.barMode,
-    confidence: report.confidence,
-    routerCostUsd: pick.routerCostUsd,
-    provenance: {
-      datasetId: table.datasetId,
-      resultsSha256: table.sha256,
-      catalogVersion: o.catalogVersion,
-      createdAt: new Date().toISOString(),
-      tokorVersion: VERSION,
-      calibration: { n: report.n, quality: pick.quality, parity: pick.parity, parityLower: pick.parityLower, savingsPct: pick.savingsPct, bound: report.bound, tierShares: pick.tierShares },
-    },
-  };
-  if (table.datasetSha256) policy.provenance.datasetSha256 = table.datasetSha256;
-  if (pick.pattern === 'classifier') policy.router = router!;
-  if (pick.gate) policy.gate = pick.gate;
-  if (pick.pattern === 'confidence') policy.confidenceField = o.confidenceField;
-  return policy;
 }
 
 /** "a=1,b=2" (repeatable) → { a: 1, b: 2 }. */
@@ -229,10 +185,7 @@ export function parsePairs(values: readonly string[] | undefined, flag: string, 
   return out;
 }
 
-async function loadTable(
-  o: CalibrateCommandOptions,
-  ctx: { cwd: string; baseDir: string; ladder: TierConfig[]; config: Awaited<ReturnType<typeof loadConfig>>['config']; confidenceField: string; configFile?: string },
-): Promise<{ table: ResultsTable; catalogVersion: string; notes: string[] }> {
+async function loadTable(o: CalibrateCommandOptions, ctx: Context, c: { ladder: TierConfig[]; confidenceField: string }): Promise<{ table: ResultsTable; catalogVersion: string; notes: string[] }> {
   const resolve = (f: string): string => path.resolve(ctx.cwd, f);
   if (o.resultsCsv) {
     const tierColumns = parsePairs(o.tierColumn, '--tier-column', false).map(([tier, column]) => ({ tier, column }));
@@ -250,11 +203,7 @@ async function loadTable(
     return { table, catalogVersion: o.costColumn?.length ? 'none (per-item costs from the CSV)' : 'none (flat per-call costs from --tier-cost)', notes: [] };
   }
   if (o.tierColumn?.length || o.tierCost?.length || o.costColumn?.length) throw new UsageError('--tier-column, --tier-cost and --cost-column go with --results-csv');
-  const { loadCatalog } = await import('../config/catalog.js');
-  const catalog = await loadCatalog({
-    ...(ctx.config.catalog ? { extra: [path.resolve(ctx.baseDir, ctx.config.catalog)] } : {}),
-    ...(ctx.config.modelMap ? { modelMap: ctx.config.modelMap } : {}),
-  });
+  const catalog = await ctx.catalog();
   const { loadDataset, bundledDatasets } = await import('../io/goldenDatasets.js');
   const explicit = o.dataset ? await loadDataset(resolve(o.dataset)) : undefined;
   const bundledCache = new Map<string, GoldenDataset>();
@@ -269,40 +218,31 @@ async function loadTable(
     }
     return bundledCache.get(id);
   };
-  const datasetFor = async (id: string): Promise<GoldenDataset | undefined> => {
+  const datasetFor: DatasetFor = async (id) => {
     if (explicit) {
       if (explicit.id !== id) throw new InputError(`results are for dataset "${id}" but --dataset is "${explicit.id}"`, explicit.file);
       return explicit;
     }
     return bundled(id);
   };
-  const loadOpts = { tiers: ctx.ladder, catalog, confidenceField: ctx.confidenceField, datasetFor };
+  const loadOpts = { tiers: c.ladder, catalog, confidenceField: c.confidenceField, datasetFor };
   if (o.results?.length) {
     const table = await loadResultsByDataset(o.results.map(resolve), loadOpts);
     return { table, catalogVersion: catalog.version, notes: [] };
   }
   if (o.dataset) throw new UsageError('--dataset needs --results: run `tokor eval --dataset FILE --tier all --out results.jsonl` first');
-  return bundledResults(ctx, loadOpts, catalog.version);
+  return bundledResults(ctx, loadOpts, catalog);
 }
 
-/** No --results: replay the bundled golden datasets' recordings through `tokor eval` into a temporary results file. */
-async function bundledResults(
-  ctx: { cwd: string; configFile?: string },
-  loadOpts: Parameters<typeof loadResultsByDataset>[1],
-  catalogVersion: string,
-): Promise<{ table: ResultsTable; catalogVersion: string; notes: string[] }> {
+/** No --results: the bundled golden datasets' recordings, graded by the eval engine in memory. */
+async function bundledResults(ctx: Context, loadOpts: { tiers: TierConfig[]; catalog: Catalog; confidenceField: string; datasetFor: DatasetFor }, catalog: Catalog): Promise<{ table: ResultsTable; catalogVersion: string; notes: string[] }> {
   const { bundledDatasets } = await import('../io/goldenDatasets.js');
   if ((await bundledDatasets()).length === 0) throw new InputError('no --results given and no bundled golden datasets found: run `tokor eval --out results.jsonl` and pass --results');
-  const [{ evaluate }, { openContext }] = await Promise.all([import('../app/eval.js'), import('../app/context.js')]);
-  const dir = await mkdtemp(path.join(tmpdir(), 'tokor-calibrate-'));
-  const file = path.join(dir, 'results.jsonl');
-  try {
-    const outcome = await evaluate(await openContext({ cwd: ctx.cwd, ...(ctx.configFile ? { config: ctx.configFile } : {}) }), { tier: 'all', out: file, cache: false });
-    const text = await readFile(file, 'utf8');
-    if (!text.trim()) throw new InputError('replaying the bundled recordings produced no results');
-    const table = await loadResultsByDataset([file], loadOpts);
-    return { table, catalogVersion, notes: ['no --results: calibrated on the bundled golden datasets’ recorded responses (sample data, not measurements of the models)', ...outcome.notes.filter((n) => !/sample data/.test(n))] };
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
+  const graded = await gradeBundledRecordings({ tier: 'all', cwd: ctx.cwd, confidenceField: loadOpts.confidenceField, ...(ctx.configFile ? { config: ctx.configFile } : {}) });
+  const table = await resultsTableOf(graded.results, { ...loadOpts, where: BUNDLED_RESULTS, sha256: graded.sha256 });
+  return {
+    table,
+    catalogVersion: catalog.version,
+    notes: ['no --results: calibrated on the bundled golden datasets’ recorded responses (sample data, not measurements of the models)', ...graded.notes.filter((n) => !/sample data/.test(n))],
+  };
 }
