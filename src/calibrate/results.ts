@@ -243,7 +243,7 @@ export function joinResults(
     m.set(r.itemId, r);
   }
   const ladder = opts.tiers.map((t) => t.name);
-  let tiers = [...byTier.keys()];
+  const tiers = [...byTier.keys()];
   if (tiers.length < 2) {
     throw new InputError(`calibrate needs results for at least two tiers; ${opts.files.join(', ')} only have tier "${tiers[0]}"`);
   }
