@@ -7,11 +7,11 @@
  */
 import { InputError } from '../errors.js';
 import type { RoutingPattern } from '../config/schema.js';
-import { TrainedRouterLabeler } from '../classify/trained.js';
 import { Z95, oneSidedZ, parityInterval, wilsonLowerZ, wilsonUpperZ } from './bounds.js';
 import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from './results.js';
 import type { OutcomeMatrix } from './sweep.js';
+import { PATTERNS } from './patterns/index.js';
 
 export interface PolicyEvaluation {
   n: number;
@@ -58,39 +58,14 @@ export function matrixOf(table: ResultsTable, tiers: readonly string[]): Outcome
   return { n, k, pass, cost };
 }
 
-/** Cost of item i when it ends on tier t: the tier's cost plus the router's (classifier), or every tier touched (sequential). */
+/** Cost of item i when it ends on tier t under a pattern (n × k): see each pattern's routedCosts. */
 export function routedCosts(m: OutcomeMatrix, pattern: RoutingPattern, routerCostUsd = 0): Float64Array {
-  const { n, k, cost } = m;
-  if (pattern === 'classifier') return routerCostUsd ? cost.map((c) => c + routerCostUsd) : cost;
-  const out = new Float64Array(n * k);
-  for (let i = 0; i < n; i++) {
-    let acc = 0;
-    for (let t = 0; t < k; t++) {
-      acc += cost[i * k + t]!;
-      out[i * k + t] = acc;
-    }
-  }
-  return out;
+  return PATTERNS[pattern].routedCosts(m, routerCostUsd);
 }
 
-/**
- * Each item's final tier under a policy rule. `signal`: classifier → boundary
- * scores (n × (k−1)); cascade/confidence → per-tier signal (n × k).
- */
+/** Each item's final tier under a pattern's thresholds, read from its per-item signal (see each pattern's route). */
 export function routeTiers(pattern: RoutingPattern, thresholds: readonly number[], signal: Float64Array, n: number, k: number): Uint8Array {
-  const tiers = new Uint8Array(n);
-  const B = k - 1;
-  for (let i = 0; i < n; i++) {
-    let t = 0;
-    if (pattern === 'classifier') {
-      // Scores are probabilities kept inside (0, 1), as the sweep keeps them.
-      while (t < B && Math.min(1 - 1e-9, Math.max(1e-9, signal[i * B + t]!)) >= thresholds[t]!) t++;
-    } else {
-      while (t < B && signal[i * k + t]! < thresholds[t]!) t++;
-    }
-    tiers[i] = t;
-  }
-  return tiers;
+  return PATTERNS[pattern].route(thresholds, signal, n, k);
 }
 
 /** Quality, bounds, cost, savings and shares of a route. */
@@ -142,58 +117,6 @@ export function evaluateRoute(
   };
 }
 
-/** The gate grader's score per (item, tier); items without that grader count as passing it (nothing to check). */
-export function gateSignal(table: ResultsTable, tiers: readonly string[], gate: string): { values: Float64Array; coverage: number } {
-  const n = table.items.length;
-  const k = tiers.length;
-  const values = new Float64Array(n * k);
-  let found = 0;
-  table.items.forEach((item, i) => {
-    let any = false;
-    tiers.forEach((t, j) => {
-      const g = item.byTier[t]?.graders.find((x) => x.grader === gate);
-      if (g) any = true;
-      values[i * k + j] = g ? (Number.isFinite(g.score) ? g.score : g.pass ? 1 : 0) : 1;
-    });
-    if (any) found++;
-  });
-  return { values, coverage: n ? found / n : 0 };
-}
-
-/** The confidence signal per (item, tier); a missing value counts as 0 (not confident: escalate at any threshold > 0). */
-export function confidenceSignal(table: ResultsTable, tiers: readonly string[]): { values: Float64Array; coverage: number } {
-  const n = table.items.length;
-  const k = tiers.length;
-  const values = new Float64Array(n * k);
-  let found = 0;
-  table.items.forEach((item, i) => {
-    let any = false;
-    tiers.forEach((t, j) => {
-      const c = item.byTier[t]?.confidence;
-      if (c !== undefined && j < k - 1) any = true;
-      values[i * k + j] = c ?? 0;
-    });
-    if (any) found++;
-  });
-  return { values, coverage: n ? found / n : 0 };
-}
-
-/** Boundary scores of every item from a router (n × (k−1)). */
-export function routerSignal(router: TrainedRouterLabeler, table: ResultsTable): Float64Array {
-  const B = router.model.classes.length - 1;
-  const out = new Float64Array(table.items.length * B);
-  table.items.forEach((item, i) => {
-    const input: Parameters<TrainedRouterLabeler['boundaryScores']>[0] = {};
-    if (item.prompt !== undefined) input.prompt = item.prompt;
-    if (item.system !== undefined) input.system = item.system;
-    if (item.turns !== undefined) input.turns = item.turns;
-    if (item.task !== undefined) input.task = item.task;
-    if (item.category !== undefined) input.category = item.category;
-    out.set(router.boundaryScores(input), i * B);
-  });
-  return out;
-}
-
 /**
  * Evaluates a saved policy on a results table: routes each item by the
  * policy (its embedded router for classifier), never re-choosing thresholds.
@@ -215,21 +138,8 @@ export function applyPolicy(policy: RoutingPolicyFile, table: ResultsTable, opts
 }
 
 function policySignal(policy: RoutingPolicyFile, table: ResultsTable, names: string[]): Float64Array {
-  if (policy.pattern === 'classifier') {
-    if (!policy.router) throw new InputError('the classifier policy has no router model to score items with');
-    if (!table.items.some((i) => i.prompt !== undefined || i.task !== undefined || i.category !== undefined)) {
-      throw new InputError('the results carry no prompts (nor task/category) for the router to score: pass --dataset with the items’ prompts');
-    }
-    return routerSignal(new TrainedRouterLabeler(policy.router), table);
-  }
-  if (policy.pattern === 'cascade') {
-    const gate = policy.gate!;
-    const s = gateSignal(table, names, gate);
-    if (s.coverage === 0) throw new InputError(`no result has a "${gate}" grader result: the cascade gate cannot run on these results`);
-    return s.values;
-  }
-  const s = confidenceSignal(table, names);
-  if (s.coverage === 0) throw new InputError(`no result has a confidence value (field "${policy.confidenceField ?? 'confidence'}")`);
+  const s = PATTERNS[policy.pattern].policySignal(policy, table, names);
+  if (s.missing) throw new InputError(s.missing);
   return s.values;
 }
 

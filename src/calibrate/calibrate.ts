@@ -6,20 +6,17 @@
  */
 import { InputError } from '../errors.js';
 import type { BarMode, RoutingPattern } from '../config/schema.js';
-import { boundaryScoresOf, trainRouter, type RouterSample, type TrainOptions } from '../classify/trained.js';
+import type { TrainOptions } from '../classify/trained.js';
 import type { RouterModel } from '../artifacts/router.js';
-import type { LabelInput } from '../classify/types.js';
 import { seededRandom, shuffled } from '../stats/random.js';
-import { confidenceSignal, evaluateRoute, gateSignal, matrixOf, routeTiers, routedCosts, type PolicyEvaluation } from './apply.js';
+import { evaluateRoute, matrixOf, routeTiers, type PolicyEvaluation } from './apply.js';
+import { PATTERNS } from './patterns/index.js';
 import { baselinesOf, type Baseline, type Baselines } from './baselines.js';
 import { describeCertification, itemsForPerfectAbsolute, itemsForPerfectRelative, itemsNeededAbsolute, itemsNeededPaired, oneSidedZ, parityInterval, wilsonLowerZ, type Criterion } from './bounds.js';
 import { subsetTable, type ResultsTable } from './results.js';
-import { classifierFamily, costSteps, sequentialFamily, sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
+import { sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
 
 export const CALIBRATION_SCHEMA_VERSION = 1;
-
-/** Graders that check an answer without the expected answer, so a live cascade can run them. Preferred in this order. */
-export const REFERENCE_FREE_GATES = ['json-schema', 'valid-json', 'regex'] as const;
 
 export interface CalibrateOptions {
   bar: number;
@@ -139,22 +136,6 @@ export interface CalibrationResult {
   router?: RouterModel;
 }
 
-/** The cheapest tier that passes, else the top tier ("none passes" folds into the top). */
-export function groundTruthTier(m: OutcomeMatrix, i: number): number {
-  for (let t = 0; t < m.k; t++) if (m.pass[i * m.k + t]) return t;
-  return m.k - 1;
-}
-
-function labelInput(item: ResultsTable['items'][number]): LabelInput {
-  const input: LabelInput = {};
-  if (item.prompt !== undefined) input.prompt = item.prompt;
-  if (item.system !== undefined) input.system = item.system;
-  if (item.turns !== undefined) input.turns = item.turns;
-  if (item.task !== undefined) input.task = item.task;
-  if (item.category !== undefined) input.category = item.category;
-  return input;
-}
-
 function pct(x: number, digits = 1): string {
   return `${(x * 100).toFixed(digits)}%`;
 }
@@ -198,50 +179,23 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   const prepared: { fam: RouteFamily; extra: Partial<PatternOutcome>; signal: Float64Array; gate?: string }[] = [];
   let router: RouterModel | undefined;
   for (const pattern of opts.patterns) {
-    if (pattern === 'classifier') {
-      const usable = table.items.filter((i) => i.prompt !== undefined || i.task !== undefined || i.category !== undefined).length;
-      if (usable === 0) {
-        outcomes.push({ pattern, status: 'skipped', reason: 'no prompts (nor task/category) to train the router on: pass --dataset (or --prompt-column for a CSV)', curve: [] });
-        continue;
-      }
-      const samples: RouterSample[] = table.items.map((item, i) => ({ input: labelInput(item), label: groundTruthTier(m, i) }));
-      const trained = trainRouter(samples, tiers, { ...opts.train, ...(opts.onProgress ? { onProgress: opts.onProgress } : {}) });
-      router = trained.model;
-      const B = k - 1;
-      const scores = new Float64Array(n * B);
-      for (let i = 0; i < n; i++) scores.set(boundaryScoresOf(trained.oof.subarray(i * k, i * k + k)), i * B);
-      const t = trained.model.training;
-      prepared.push({
-        fam: classifierFamily(m, scores, costSteps(m), routedCosts(m, 'classifier', routerCostUsd)),
-        extra: { router: { oofAuc: t.oofAuc, oofLogLoss: t.oofLogLoss, folds: t.folds, items: t.items } },
-        signal: scores,
-      });
-    } else if (pattern === 'cascade') {
-      const available = new Set<string>();
-      for (const item of table.items) for (const t of tiers.slice(0, -1)) for (const g of item.byTier[t]!.graders) available.add(g.grader);
-      const gate = opts.gate ?? REFERENCE_FREE_GATES.find((g) => available.has(g));
-      if (!gate) {
-        const list = available.size ? `graders in the results: ${[...available].sort().join(', ')}` : 'the results have no per-grader results';
-        outcomes.push({ pattern, status: 'skipped', reason: `no deterministic gate grader (${REFERENCE_FREE_GATES.join(', ')}) in the results (${list}); choose one with --gate`, curve: [] });
-        continue;
-      }
-      const s = gateSignal(table, tiers, gate);
-      if (s.coverage === 0) {
-        outcomes.push({ pattern, status: 'skipped', reason: `no result has a "${gate}" grader result`, gate, curve: [] });
-        continue;
-      }
-      if (!(REFERENCE_FREE_GATES as readonly string[]).includes(gate)) {
-        notes.push(`cascade gate "${gate}" may compare answers with the expected answer, which a live cascade cannot do: the simulated cascade is optimistic`);
-      }
-      prepared.push({ fam: sequentialFamily(m, s.values, 'cascade', routedCosts(m, 'cascade')), extra: { gate, signalCoverage: s.coverage }, signal: s.values, gate });
-    } else {
-      const s = confidenceSignal(table, tiers);
-      if (s.coverage === 0) {
-        outcomes.push({ pattern, status: 'skipped', reason: `no result below the top tier has a confidence value (field "${opts.confidenceField ?? 'confidence'}")`, curve: [] });
-        continue;
-      }
-      prepared.push({ fam: sequentialFamily(m, s.values, 'confidence', routedCosts(m, 'confidence')), extra: { signalCoverage: s.coverage }, signal: s.values });
+    const prep = PATTERNS[pattern].prepare({
+      table,
+      m,
+      routerCostUsd,
+      barMode: opts.barMode,
+      notes,
+      ...(opts.gate ? { gate: opts.gate } : {}),
+      ...(opts.confidenceField ? { confidenceField: opts.confidenceField } : {}),
+      ...(opts.train ? { train: opts.train } : {}),
+      ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),
+    });
+    if ('skipped' in prep) {
+      outcomes.push({ pattern, status: 'skipped', reason: prep.skipped, ...(prep.gate ? { gate: prep.gate } : {}), curve: [] });
+      continue;
     }
+    if (prep.router) router = prep.router;
+    prepared.push({ fam: prep.fam, extra: prep.extra, signal: prep.signal, ...(prep.gate ? { gate: prep.gate } : {}) });
   }
 
   if (prepared.length === 0) {

@@ -304,7 +304,7 @@ export function classifierFamily(m: OutcomeMatrix, scores: Float64Array, steps: 
  * The cascade / confidence family from a signal per (item, tier) (n × k; the
  * top tier's is unused). Item i passes boundary b when θ > max_{b' ≤ b} signal.
  */
-export function sequentialFamily(m: OutcomeMatrix, signal: Float64Array, pattern: 'cascade' | 'confidence', routedCost: Float64Array): RouteFamily {
+export function sequentialFamily(m: OutcomeMatrix, signal: Float64Array, pattern: RoutingPattern, routedCost: Float64Array, describe = 'signal threshold (escalate while the signal is below it)'): RouteFamily {
   const { n, k } = m;
   const B = k - 1;
   const keys = new Float64Array(n * B);
@@ -329,7 +329,7 @@ export function sequentialFamily(m: OutcomeMatrix, signal: Float64Array, pattern
     before: (first) => Math.min(0, first),
     between: (a, b) => (a + b) / 2,
     after: (last) => (last < 1 ? 1 : last + 1),
-    describe: pattern === 'cascade' ? 'gate score threshold (escalate while the gate scores below it)' : 'confidence threshold (escalate while confidence is below it)',
+    describe,
   };
 }
 

@@ -18,10 +18,15 @@ export type RoutingPattern = (typeof ROUTING_PATTERNS)[number];
  * every item; calibrate writes 2 for that ("always escalate", when some
  * signal is exactly 1). Anything above 2 means nothing more and is refused.
  */
+/** What a pattern's thresholds may be, and why: one entry per pattern (the compiler names a missing one). */
+const THRESHOLD_RANGES = {
+  classifier: { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' },
+  cascade: { min: 0, max: 2, meaning: 'gate scores lie in [0, 1]; above 1 escalates every item' },
+  confidence: { min: 0, max: 2, meaning: 'confidences lie in [0, 1]; above 1 escalates every item' },
+} as const satisfies Record<RoutingPattern, { min: number; max: number; meaning: string }>;
+
 export function thresholdRange(pattern: RoutingPattern): { min: number; max: number; meaning: string } {
-  return pattern === 'classifier'
-    ? { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' }
-    : { min: 0, max: 2, meaning: `${pattern === 'cascade' ? 'gate scores' : 'confidences'} lie in [0, 1]; above 1 escalates every item` };
+  return THRESHOLD_RANGES[pattern];
 }
 
 export const BAR_MODES = ['relative', 'absolute'] as const;

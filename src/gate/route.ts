@@ -4,20 +4,14 @@
  * substituted tiers (applyPolicy sees only the slots). Built from calibrate's
  * own signal and routing functions, so the route is the one it simulates.
  */
-import { confidenceSignal, gateSignal, routeTiers, routerSignal } from '../calibrate/apply.js';
+import { PATTERNS } from '../calibrate/patterns/index.js';
 import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from '../calibrate/results.js';
-import { TrainedRouterLabeler } from '../classify/trained.js';
 
 export type RouteItems = (policy: RoutingPolicyFile, table: ResultsTable) => Uint8Array;
 
 export const routeItems: RouteItems = (policy, table) => {
   const names = policy.tiers.map((t) => t.name);
-  const n = table.items.length;
-  const k = names.length;
-  let signal: Float64Array;
-  if (policy.pattern === 'classifier') signal = routerSignal(new TrainedRouterLabeler(policy.router!), table);
-  else if (policy.pattern === 'cascade') signal = gateSignal(table, names, policy.gate!).values;
-  else signal = confidenceSignal(table, names).values;
-  return routeTiers(policy.pattern, policy.thresholds, signal, n, k);
+  const spec = PATTERNS[policy.pattern];
+  return spec.route(policy.thresholds, spec.policySignal(policy, table, names).values, table.items.length, names.length);
 };

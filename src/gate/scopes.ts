@@ -10,6 +10,7 @@
  * exactly that by rewriting each item's per-tier outcomes before applyPolicy.
  */
 import { matchesScope } from '../config/schema.js';
+import { PATTERNS } from '../calibrate/patterns/index.js';
 import type { ItemOutcomes, ResultsTable } from '../calibrate/results.js';
 import type { RoutingPattern } from '../config/schema.js';
 
@@ -63,7 +64,7 @@ export function substituteTiers(tiers: readonly string[], allowed: ReadonlySet<s
 
 /** Whether a pattern touches tiers one after another (cost = every tier touched). */
 export function isSequential(pattern: RoutingPattern): boolean {
-  return pattern === 'cascade' || pattern === 'confidence';
+  return PATTERNS[pattern].sequential;
 }
 
 /**

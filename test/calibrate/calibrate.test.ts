@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, groundTruthTier, splitHoldout } from '../../src/calibrate/calibrate.js';
-import { applyPolicy, matrixOf, routedCosts, routerSignal } from '../../src/calibrate/apply.js';
+import { calibrate, splitHoldout } from '../../src/calibrate/calibrate.js';
+import { groundTruthTier } from '../../src/calibrate/patterns/classifier.js';
+import { applyPolicy, matrixOf, routedCosts } from '../../src/calibrate/apply.js';
+import { routerSignal } from '../../src/calibrate/route.js';
 import { baselinesOf } from '../../src/calibrate/baselines.js';
 import { classifierFamily, costSteps, sweepFamily } from '../../src/calibrate/sweep.js';
 import { certifyingZ, pairedLower, oneSidedZ } from '../../src/calibrate/bounds.js';

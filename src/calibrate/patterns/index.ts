@@ -1,0 +1,19 @@
+/**
+ * The routing patterns, by name. Adding one is a new file beside these and
+ * one line here: `satisfies` makes the compiler name a pattern of
+ * ROUTING_PATTERNS (config/schema.ts) that has no entry, and every caller
+ * (calibration, --apply, the gate) goes through this table.
+ */
+import type { RoutingPattern } from '../../config/schema.js';
+import { cascade } from './cascade.js';
+import { classifier } from './classifier.js';
+import { confidence } from './confidence.js';
+import type { PatternSpec } from './types.js';
+
+export const PATTERNS = {
+  classifier,
+  cascade,
+  confidence,
+} as const satisfies Record<RoutingPattern, PatternSpec>;
+
+export type { PatternSpec, PrepareInput, PreparedPattern, SkippedPattern } from './types.js';
