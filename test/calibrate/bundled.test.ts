@@ -10,13 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCalibrate } from '../../src/app/calibrate.js';
 import { runGate } from '../../src/app/gate.js';
 import { calibrateJson } from '../../src/calibrate/render.js';
-import { evaluate } from '../../src/eval/runner.js';
+import { openContext } from '../../src/app/context.js';
+import { evaluate } from '../../src/app/eval.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tokor-bundled-'));
 const file = path.join(dir, 'results.jsonl');
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeAll(async () => {
-  await evaluate({ tier: 'all', out: file, cache: false, cwd: dir });
+  await evaluate(await openContext({ cwd: dir }), { tier: 'all', out: file, cache: false });
 }, 60_000);
 
 const json = (x: unknown) => JSON.parse(JSON.stringify(x)) as Record<string, unknown>;
