@@ -11,6 +11,10 @@
  * (`constructor`, `__proto__`).
  */
 import type { Difficulty, TrafficRecord } from '../types.js';
+import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
+import { addTokens, type TokenBucket } from './tokens.js';
+
+export { addTokens, bucketTokens, type TokenBucket, type TokenKind } from './tokens.js';
 
 /** What analyze keeps of one request. */
 export interface RecordFacts {
@@ -33,21 +37,8 @@ export interface RecordFacts {
   timestamp?: string;
   /** The record's tag keys, set only when one of its --group-by tags is missing. */
   untaggedTagKeys?: string[];
-}
-
-export type TokenKind = 'input' | 'output' | 'cacheRead' | 'cacheWrite';
-
-/**
- * Token sums. The number fields are exact while they stay safe integers; what
- * would overflow 2^53 moves to `big` (bigint), so a total is `field + big.field`.
- */
-export interface TokenBucket {
-  requests: number;
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  big?: Record<TokenKind, bigint>;
+  /** With --labels: the record's task cluster and its predicted label (for the stratified estimate). */
+  stratum?: Pick<StratumFacts, 'cluster' | 'predicted' | 'measured'>;
 }
 
 /** A bucket of requests with the same model, region, label, batch flag and cache-write TTL. */
@@ -108,6 +99,8 @@ export interface Accumulator {
   /** Tag keys of records that miss a --group-by tag (distinct, at most MAX_TAG_KEYS): what a typo should have been. */
   untaggedTagKeys: string[];
   fileIssues: FileIssue[];
+  /** With --labels: task clusters and measured requests (src/analyze/strata.ts). */
+  strata?: StrataAcc;
 }
 
 export const MAX_TAG_KEYS = 50;
@@ -242,6 +235,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
     addToBuckets(acc, f, h1 > 0 ? '1h' : f.ttl, 1, f.input, f.output, f.cacheRead, f.cacheWrite);
   }
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
+  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite });
 }
 
 function addToBuckets(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
@@ -268,40 +262,6 @@ function addTagKeys(into: string[], keys: readonly string[]): void {
   for (const k of keys) if (into.length < MAX_TAG_KEYS && !into.includes(k)) into.push(k);
 }
 
-function addTokens(b: TokenBucket, requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
-  b.requests += requests;
-  // A sum that is still ≤ 2^53 − 1 as a double is exact; past it, the field moves to bigint.
-  const i = b.input + input;
-  if (i <= Number.MAX_SAFE_INTEGER) b.input = i;
-  else spill(b, 'input', input);
-  const o = b.output + output;
-  if (o <= Number.MAX_SAFE_INTEGER) b.output = o;
-  else spill(b, 'output', output);
-  const r = b.cacheRead + cacheRead;
-  if (r <= Number.MAX_SAFE_INTEGER) b.cacheRead = r;
-  else spill(b, 'cacheRead', cacheRead);
-  const w = b.cacheWrite + cacheWrite;
-  if (w <= Number.MAX_SAFE_INTEGER) b.cacheWrite = w;
-  else spill(b, 'cacheWrite', cacheWrite);
-}
-
-function spill(b: TokenBucket, kind: TokenKind, add: number): void {
-  b.big ??= { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n };
-  b.big[kind] += BigInt(b[kind]) + BigInt(add);
-  b[kind] = 0;
-}
-
-/** A bucket's exact token totals. */
-export function bucketTokens(b: TokenBucket): Record<TokenKind, bigint> {
-  const big = b.big;
-  return {
-    input: BigInt(b.input) + (big?.input ?? 0n),
-    output: BigInt(b.output) + (big?.output ?? 0n),
-    cacheRead: BigInt(b.cacheRead) + (big?.cacheRead ?? 0n),
-    cacheWrite: BigInt(b.cacheWrite) + (big?.cacheWrite ?? 0n),
-  };
-}
-
 /** Merges `from` into `into` (same groupBy). */
 export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumulator {
   into.read += from.read;
@@ -324,6 +284,7 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   from.scoreBins.forEach((v, i) => (into.scoreBins[i]! += v));
   addTagKeys(into.untaggedTagKeys, from.untaggedTagKeys);
   into.fileIssues.push(...from.fileIssues);
+  if (from.strata) mergeStrata((into.strata ??= { clusters: new Map(), measured: [] }), from.strata);
   return into;
 }
 

@@ -4,6 +4,7 @@
  */
 import type { Difficulty, TrafficRecord } from '../types.js';
 import type { Labeler } from '../classify/types.js';
+import { taskSignature } from '../classify/signature.js';
 import type { RecordFacts } from './accumulate.js';
 
 /** Built-in group dimensions; any other name is read from the record's tags (requestMetadata). */
@@ -21,21 +22,18 @@ export interface FactsContext {
 export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
   const t = r.tokens;
   const measured = r.requestId !== undefined ? ctx.measured?.get(r.requestId) : undefined;
+  const predict = () => ctx.labeler.label({ prompt: r.prompt, system: r.system, turns: r.turns, maxTokens: r.maxTokens, inputTokens: t.input + t.cacheRead + t.cacheWrite });
   let label: Difficulty;
   let score: number;
+  let predicted: Difficulty | undefined;
   if (measured) {
     label = measured;
     score = measured === 'easy' ? 0 : measured === 'moderate' ? 0.5 : 1;
   } else {
-    const l = ctx.labeler.label({
-      prompt: r.prompt,
-      system: r.system,
-      turns: r.turns,
-      maxTokens: r.maxTokens,
-      inputTokens: t.input + t.cacheRead + t.cacheWrite,
-    });
+    const l = predict();
     label = l.label;
     score = l.score;
+    predicted = l.label;
   }
   const groups = ctx.groupBy.length ? ctx.groupBy.map((d) => groupValue(r, d)) : [];
   const facts: RecordFacts = {
@@ -55,6 +53,10 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     timestamp: r.timestamp,
   };
   if (t.cacheWrite1h !== undefined && t.cacheWrite1h > 0) facts.cacheWrite1h = t.cacheWrite1h;
+  // With --labels, each request's task cluster and the labeler's prediction feed the stratified estimate.
+  if (ctx.measured) {
+    facts.stratum = { cluster: taskSignature({ prompt: r.prompt, system: r.system, tags: r.tags }), predicted: predicted ?? predict().label, ...(measured ? { measured } : {}) };
+  }
   // The tag keys a record does have, when a --group-by tag is missing from it: a typo shows up as keys seen.
   if (groups.includes(UNTAGGED)) facts.untaggedTagKeys = Object.keys(r.tags);
   return facts;

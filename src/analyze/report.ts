@@ -11,8 +11,18 @@ import { InputError } from '../errors.js';
 import { wilson } from '../stats/interval.js';
 import { costOf, moneyToUsd, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
 import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
+import { estimateMeasured, type ClusterRow } from './estimateMeasured.js';
 
-export const ANALYZE_SCHEMA_VERSION = 1;
+export type { ClusterRow } from './estimateMeasured.js';
+
+/** 2: distributionSource "measured" | "prior", interval keys, clusters, sensitivity, toMeasure (issue #14). */
+export const ANALYZE_SCHEMA_VERSION = 2;
+
+/** Easy shares the ceiling is shown at when the mix is not measured (the routing playbook's worked example). */
+export const SENSITIVITY_EASY_SHARES = [0.4, 0.7, 0.9] as const;
+
+/** Measured labels `tokor label --sample` is suggested to draw: about ±5 points on a share at 95%. */
+export const SUGGESTED_LABELS = 400;
 
 export const QUALITY_NOTE = 'Quality is unproven until `tokor eval` runs: these are savings if each tier answers its label’s requests as well as the frontier.';
 
@@ -25,8 +35,13 @@ export const UNPRICED_TOKEN_SHARE_WARN = 0.05;
 
 /** The report's one headline: the savings ceiling against all-frontier, with what every reader must know beside it. */
 export interface AnalyzeHeadline {
-  /** The headline figure: savings.ceilingPct (percent), or null when nothing could be priced. */
+  /**
+   * The headline figure: savings.ceilingPct (percent) when the mix is measured; null when it is a prior (then
+   * savingsRangePct) or nothing could be priced.
+   */
   savingsPct: number | null;
+  /** Without measured labels: the ceiling at 40% and at 90% easy (percent), the range the headline states. */
+  savingsRangePct?: [number, number];
   /** The baseline the figure is measured against. */
   baseline: 'all-frontier';
   /** The sentence every format prints first. */
@@ -35,7 +50,7 @@ export interface AnalyzeHeadline {
   caveats: string[];
 }
 
-/** The `tokor analyze --format json` contract (schemaVersion 1). */
+/** The `tokor analyze --format json` contract (schemaVersion 2, docs/analyze.md). */
 export interface AnalyzeReport {
   schemaVersion: number;
   kind: 'tokor-analyze';
@@ -60,10 +75,24 @@ export interface AnalyzeReport {
   failedByCode: { code: string; count: number }[];
   tokens: TokenCounts;
   distribution: Record<Difficulty, { count: number; share: number; ci95: [number, number] }>;
-  /** 'measured' when the shares come from a --labels file (then n = measured.count). */
-  distributionSource: 'labeler' | 'measured';
-  measured?: { count: number; ofValid: number };
-  cost: { actual: number; frontierCounterfactual: number; routedCeiling: number };
+  /**
+   * 'measured' when the shares and the ceiling are estimated from a --labels file (then n = measured.count);
+   * 'prior' when they are the labeler's unmeasured labels.
+   */
+  distributionSource: 'measured' | 'prior';
+  measured?: { count: number; ofValid: number; clusters: number };
+  /** With measured labels: per task cluster, most requests first. */
+  clusters?: ClusterRow[];
+  /** Without measured labels: how to measure the mix, and about what it costs. */
+  toMeasure?: { command: string; sample: number; expectedCostUsd: number };
+  cost: {
+    actual: number;
+    frontierCounterfactual: number;
+    /** Measured: estimated (every priced request on its label's tier); prior: on the labeler's labels. */
+    routedCeiling: number;
+    /** The 95% interval of the estimate; null for a prior. */
+    routedCeilingCi95: [number, number] | null;
+  };
   savings: {
     /** Σ share(label) × (1 − rate(tier)/rate(frontier)), with blended rates. */
     formulaPct: number;
@@ -73,6 +102,10 @@ export interface AnalyzeReport {
     actualVsFrontierPct: number;
     /** 1 − routed ceiling / actual: the ceiling against what was actually paid. */
     ceilingVsActualPct: number;
+    /** The interval of ceilingPct (percent, 95%) when measured; null for a prior. */
+    ceilingCi95: [number, number] | null;
+    /** The ceiling if this share of requests were easy (on the cheapest tier) and the rest stayed on the frontier. */
+    sensitivity: { easyShare: number; ceilingPct: number; routedCeilingUsd: number }[];
   };
   formula: { label: Difficulty; tier: string; share: number; rateRatio: number; contributionPct: number }[];
   qualityNote: string;
@@ -142,6 +175,8 @@ export interface BuildOptions {
   confidence?: number;
   /** Set when the input is bundled sample data (the app layer knows where the files came from). */
   provenance?: Provenance;
+  /** The inputs as the user named them, for the `tokor label` command a prior report suggests. */
+  inputs?: string[];
 }
 
 /** Which tier prices each label: easy → cheapest, hard → frontier, moderate → the middle tier. */
@@ -247,7 +282,17 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   }
 
   const cfTotal = counterfactual;
-  const dist = distributionOf(acc, opts.confidence ?? 0.95);
+  const confidence = opts.confidence ?? 0.95;
+  // With measured labels, the mix and the ceiling are estimated for the whole traffic (never the prior's labels priced as if measured).
+  const est =
+    acc.strata && acc.strata.measured.length > 0
+      ? estimateMeasured(
+          acc.strata,
+          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(labelTierIndex(label, tiers.length), x.region), { batch: x.batch, cacheWriteTtl: x.ttl }) : null),
+          confidence,
+        )
+      : undefined;
+  const dist = est ? { distribution: est.distribution, source: 'measured' as const, n: est.n } : distributionOf(acc, confidence);
   const frontierAll = tierTotals[tiers.length - 1]!;
   const formula = DIFFICULTIES.map((label) => {
     const ti = labelTierIndex(label, tiers.length);
@@ -271,12 +316,24 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
 
   const unpricedTokens = Number([...unpricedModels.values()].reduce((n, u) => n + u.tokens.input + u.tokens.output + u.tokens.cacheRead + u.tokens.cacheWrite, 0n));
   const unpricedTokenShare = totalTokensAll > 0 ? round(unpricedTokens / totalTokensAll, 6) : 0;
+  const frontierUsd = moneyToUsd(cfTotal);
+  const actualUsd = moneyToUsd(actual);
+  const routedUsd = est ? est.routedUsd : usd(routed);
+  const versus = (base: number, x: number) => (base > 0 ? pct(1 - x / base) : 0);
+  const cheapAll = tierTotals[0]!;
+  const sensitivity = SENSITIVITY_EASY_SHARES.map((e) => {
+    const r = frontierAll - ((frontierAll - cheapAll) * BigInt(Math.round(e * 1000))) / 1000n;
+    return { easyShare: e, ceilingPct: frontierAll > 0n ? pct(1 - ratio(r, frontierAll)) : 0, routedCeilingUsd: usd(r) };
+  });
   const savings = {
     formulaPct: round(formula.reduce((s, f) => s + f.contributionPct, 0), 4),
-    ceilingPct: cfTotal > 0n ? pct(1 - ratio(routed, cfTotal)) : 0,
+    ceilingPct: est ? versus(frontierUsd, est.routedUsd) : cfTotal > 0n ? pct(1 - ratio(routed, cfTotal)) : 0,
     actualVsFrontierPct: cfTotal > 0n ? pct(1 - ratio(actual, cfTotal)) : 0,
-    ceilingVsActualPct: actual > 0n ? pct(1 - ratio(routed, actual)) : 0,
+    ceilingVsActualPct: est ? versus(actualUsd, est.routedUsd) : actual > 0n ? pct(1 - ratio(routed, actual)) : 0,
+    ceilingCi95: est && frontierUsd > 0 ? ([versus(frontierUsd, est.routedCi95[1]), versus(frontierUsd, est.routedCi95[0])] as [number, number]) : null,
+    sensitivity,
   };
+  const toMeasure = est ? undefined : measurementPlan(opts.inputs ?? opts.files, Math.min(SUGGESTED_LABELS, priced), priced, tierTotals);
   const provenance = opts.provenance ?? { synthetic: false };
   const headline = buildHeadline({
     priced,
@@ -286,8 +343,11 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     unpricedTokenShare,
     ceilingPct: savings.ceilingPct,
     frontierUsd: usd(cfTotal),
-    routedUsd: usd(routed),
+    routedUsd,
     provenance,
+    measured: est ? { n: est.n, ceilingCi95: savings.ceilingCi95 } : undefined,
+    sensitivity,
+    toMeasure,
   });
   return {
     schemaVersion: ANALYZE_SCHEMA_VERSION,
@@ -320,8 +380,9 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     tokens: toCounts(tokens),
     distribution: dist.distribution,
     distributionSource: dist.source,
-    ...(dist.source === 'measured' ? { measured: { count: dist.n, ofValid: acc.valid } } : {}),
-    cost: { actual: usd(actual), frontierCounterfactual: usd(cfTotal), routedCeiling: usd(routed) },
+    ...(est ? { measured: { count: est.n, ofValid: acc.valid, clusters: est.clusters.length }, clusters: est.clusters } : {}),
+    ...(toMeasure ? { toMeasure } : {}),
+    cost: { actual: usd(actual), frontierCounterfactual: usd(cfTotal), routedCeiling: routedUsd, routedCeilingCi95: est ? est.routedCi95 : null },
     savings,
     formula,
     qualityNote: QUALITY_NOTE,
@@ -352,6 +413,11 @@ export function buildHeadline(x: {
   frontierUsd: number;
   routedUsd: number;
   provenance: Provenance;
+  /** Set when the mix is estimated from measured labels. */
+  measured?: { n: number; ceilingCi95: [number, number] | null };
+  /** Without measured labels: the ceiling over the easy share (the headline's range). Without it, the ceiling as given. */
+  sensitivity?: AnalyzeReport['savings']['sensitivity'];
+  toMeasure?: AnalyzeReport['toMeasure'];
 }): AnalyzeHeadline {
   const caveats: string[] = [];
   if (x.provenance.synthetic) caveats.push(`Sample data: ${x.provenance.what ?? 'bundled synthetic data'} — not real traffic.`);
@@ -367,12 +433,65 @@ export function buildHeadline(x: {
   }
   const sample = x.provenance.synthetic ? ' — synthetic sample data, not real traffic;' : ' —';
   const money = (v: number) => `$${v.toLocaleString('en-US', { minimumFractionDigits: v >= 1 || v === 0 ? 2 : 4, maximumFractionDigits: v >= 1 || v === 0 ? 2 : 4 })}`;
+  if (x.measured) {
+    const ci = x.measured.ceilingCi95 ? ` (95% CI ${x.measured.ceilingCi95[0].toFixed(1)}–${x.measured.ceilingCi95[1].toFixed(1)}%)` : '';
+    return {
+      savingsPct: x.ceilingPct,
+      baseline: 'all-frontier',
+      text: `Routing by difficulty could cut this traffic's cost by up to ${x.ceilingPct.toFixed(1)}%${ci} against all-frontier (${money(x.frontierUsd)} → ${money(x.routedUsd)}), estimated from ${x.measured.n.toLocaleString('en-US')} measured labels${sample} quality unproven until \`tokor eval\` runs.`,
+      caveats,
+    };
+  }
+  if (!x.sensitivity) {
+    return {
+      savingsPct: x.ceilingPct,
+      baseline: 'all-frontier',
+      text: `Routing by difficulty could cut this traffic's cost by up to ${x.ceilingPct.toFixed(1)}% against all-frontier (${money(x.frontierUsd)} → ${money(x.routedUsd)})${sample} quality unproven until \`tokor eval\` runs.`,
+      caveats,
+    };
+  }
+  // A prior: no share the labeler guessed is stated as a fact; the ceiling is a range over the easy share.
+  const range = x.sensitivity && x.sensitivity.length >= 2 ? ([x.sensitivity[0]!, x.sensitivity[x.sensitivity.length - 1]!] as const) : undefined;
+  if (x.toMeasure) {
+    caveats.push(
+      `The difficulty mix is not measured (the labeler's labels are a prior). Measure it: \`${x.toMeasure.command}\` (about ${money(x.toMeasure.expectedCostUsd)} for ${x.toMeasure.sample.toLocaleString('en-US')} requests at this traffic's prices), then run analyze again with --labels labels.jsonl.`,
+    );
+  }
+  if (!range) return { savingsPct: null, baseline: 'all-frontier', text: `The easy share is not measured, so there is no savings figure${sample} measure it with \`tokor label\`.`, caveats };
+  const [lo, hi] = range;
   return {
-    savingsPct: x.ceilingPct,
+    savingsPct: null,
+    savingsRangePct: [lo.ceilingPct, hi.ceilingPct],
     baseline: 'all-frontier',
-    text: `Routing by difficulty could cut this traffic's cost by up to ${x.ceilingPct.toFixed(1)}% against all-frontier (${money(x.frontierUsd)} → ${money(x.routedUsd)})${sample} quality unproven until \`tokor eval\` runs.`,
+    text: `If ${pctText(lo.easyShare)}–${pctText(hi.easyShare)} of requests are easy, routing by difficulty could cut this traffic's cost by ${lo.ceilingPct.toFixed(1)}–${hi.ceilingPct.toFixed(1)}% against all-frontier (${money(x.frontierUsd)}); the easy share is not measured${sample} quality unproven until \`tokor eval\` runs.`,
     caveats,
   };
+}
+
+function pctText(share: number): string {
+  return `${Math.round(share * 100)}%`;
+}
+
+/**
+ * The `tokor label` run that turns the prior into a measurement: a stratified
+ * sample of `sample` requests, each replayed on every tier but the last and
+ * graded by the judge (the frontier tier), priced at this traffic's mean
+ * request on each tier.
+ */
+export function measurementPlan(inputs: readonly string[], sample: number, priced: number, tierTotals: readonly Money[]): NonNullable<AnalyzeReport['toMeasure']> {
+  const paths = inputs.map(shellWord).join(' ');
+  const n = tierTotals.length;
+  let perRequest = 0n;
+  if (priced > 0) {
+    for (let t = 0; t < n - 1; t++) perRequest += tierTotals[t]! + tierTotals[n - 1]!;
+    perRequest /= BigInt(priced);
+  }
+  return { command: `tokor label ${paths} --sample ${sample} --out labels.jsonl`, sample, expectedCostUsd: usd(perRequest * BigInt(sample)) };
+}
+
+/** A path as one shell word: as is when it is plain, else single-quoted. */
+function shellWord(s: string): string {
+  return /^[\w@%+=:,./-]+$|^<\w+>$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
 interface BucketPrices {
@@ -406,10 +525,10 @@ function groupRows(acc: Accumulator, bucketPrices: Map<string, BucketPrices | nu
     .sort((a, b) => a.groupBy.localeCompare(b.groupBy) || b.costUsd - a.costUsd || byText(a.group, b.group));
 }
 
-function distributionOf(acc: Accumulator, confidence: number): { distribution: AnalyzeReport['distribution']; source: 'labeler' | 'measured'; n: number } {
-  const measuredN = acc.measuredLabels.easy + acc.measuredLabels.moderate + acc.measuredLabels.hard;
-  const source = measuredN > 0 ? 'measured' : 'labeler';
-  const counts = source === 'measured' ? acc.measuredLabels : acc.labels;
+/** The labeler's mix (a prior): every valid request's label, with Wilson intervals that cover sampling only. */
+function distributionOf(acc: Accumulator, confidence: number): { distribution: AnalyzeReport['distribution']; source: 'prior'; n: number } {
+  const source = 'prior';
+  const counts = acc.labels;
   const n = counts.easy + counts.moderate + counts.hard;
   const distribution = Object.fromEntries(
     DIFFICULTIES.map((d) => [d, { count: counts[d], share: n ? round(counts[d] / n, 6) : 0, ci95: wilson(counts[d], n, confidence).map((x) => round(x, 6)) as [number, number] }]),

@@ -93,6 +93,8 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
       onProgress: hooks.onProgress,
       onSkip: skipped?.write,
       engine: req.engine,
+      // The bundled sample is no traffic to measure: the suggested `tokor label` names the user's logs.
+      inputs: req.paths.length ? req.paths : ['<logs>'],
     });
   } finally {
     await skipped?.close();
@@ -129,6 +131,8 @@ export interface AnalyzeOptions {
   /** Stops reading (Ctrl-C). */
   signal?: AbortSignal;
   engine?: EngineName;
+  /** The inputs as the user named them (for the `tokor label` command the report suggests); default: paths. */
+  inputs?: string[];
 }
 
 export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
@@ -170,6 +174,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     sample: scan.sample,
     confidence: opts.confidence,
     provenance: provenanceOf(scan.files),
+    inputs: opts.inputs ?? opts.paths,
   });
   for (const dim of groupBy) {
     if ((GROUP_DIMENSIONS as readonly string[]).includes(dim)) continue;

@@ -18,9 +18,14 @@
  * the plain stratified (Horvitz–Thompson) estimator of the measured labels,
  * never worse than it by more than the noise of the corrections.
  *
- * A stratum with fewer than two measured requests has no variance of its
- * own: it borrows the pooled mean correction and the pooled variance (and a
- * stratum with none is counted in `unmeasuredStrata`).
+ * Strata with fewer than two measured requests have no variance of their
+ * own: they are collapsed into one rest stratum (the standard remedy for
+ * thin strata) whose correction and variance come from the measured requests
+ * among them — or, when fewer than two of those exist, from every measured
+ * request, counted as one draw (wide on purpose). Real traffic often has
+ * thousands of one-off prompts; treating each as its own unmeasured stratum
+ * would add their errors as if independent, though they all share one
+ * correction, and give an interval far too narrow.
  */
 import { zFor } from '../stats/interval.js';
 
@@ -40,6 +45,17 @@ export interface MeasuredUnit {
   predicted: number;
 }
 
+/** The estimate for one stratum (a collapsed stratum's members share the rest's correction). */
+export interface StratumEstimate {
+  key: string;
+  size: number;
+  measured: number;
+  total: number;
+  se: number;
+  /** True when the stratum had fewer than two measured requests and was collapsed into the rest. */
+  collapsed: boolean;
+}
+
 export interface TotalEstimate {
   total: number;
   /** Standard error of the total. */
@@ -50,6 +66,8 @@ export interface TotalEstimate {
   measured: number;
   measuredStrata: number;
   unmeasuredStrata: number;
+  /** Per stratum, in the order given. */
+  strata: StratumEstimate[];
 }
 
 /** Stratified prediction-powered estimate of Σ f over every request, with a two-sided interval. */
@@ -63,30 +81,48 @@ export function estimateTotal(strata: readonly StratumTotal[], sample: readonly 
     else byStratum.set(u.stratum, [d]);
   }
   const all = sample.map((u) => u.measured - u.predicted);
-  const pooledMean = all.length ? mean(all) : 0;
-  const pooledVar = all.length >= 2 ? variance(all) : all.length === 1 ? all[0]! * all[0]! : 0;
+  // The rest: every stratum with fewer than two measured requests, pooled.
+  const rest: number[] = [];
+  let restSize = 0;
+  for (const s of strata) {
+    const d = byStratum.get(s.key) ?? [];
+    if (Math.min(d.length, s.size) >= 2) continue;
+    restSize += s.size;
+    for (const x of d.slice(0, s.size)) rest.push(x);
+  }
+  const ownRest = rest.length >= 2;
+  const restMean = ownRest ? mean(rest) : all.length ? mean(all) : 0;
+  const restVar = ownRest ? variance(rest) : all.length >= 2 ? variance(all) : all.length === 1 ? all[0]! * all[0]! : 0;
+  const restN = Math.max(rest.length, 1);
+  const restFpc = restSize > 0 ? Math.max(0, 1 - rest.length / restSize) : 0;
   let total = 0;
   let v = 0;
   let predictedTotal = 0;
   let measuredStrata = 0;
   let unmeasuredStrata = 0;
+  const out: StratumEstimate[] = [];
   for (const s of strata) {
     predictedTotal += s.predicted;
     const d = byStratum.get(s.key) ?? [];
     const n = Math.min(d.length, s.size);
     if (n === 0) unmeasuredStrata++;
     else measuredStrata++;
-    const own = n >= 2;
-    const m = own ? mean(d) : n === 1 ? (d[0]! + pooledMean) / 2 : pooledMean;
-    const s2 = own ? variance(d) : pooledVar;
-    total += s.predicted + s.size * m;
-    // An unmeasured stratum is estimated as if one pooled draw stood for it.
-    const eff = Math.max(n, 1);
-    v += (s.size * s.size * s2 * Math.max(0, 1 - n / s.size)) / eff;
+    if (n >= 2) {
+      const t = s.predicted + s.size * mean(d.slice(0, n));
+      const vh = (s.size * s.size * variance(d.slice(0, n)) * Math.max(0, 1 - n / s.size)) / n;
+      total += t;
+      v += vh;
+      out.push({ key: s.key, size: s.size, measured: n, total: t, se: Math.sqrt(vh), collapsed: false });
+    } else {
+      const t = s.predicted + s.size * restMean;
+      total += t;
+      out.push({ key: s.key, size: s.size, measured: n, total: t, se: s.size * Math.sqrt((restVar * restFpc) / restN), collapsed: true });
+    }
   }
+  v += (restSize * restSize * restVar * restFpc) / restN;
   const se = Math.sqrt(v);
   const z = zFor(confidence);
-  return { total, se, ci: [total - z * se, total + z * se], predictedTotal, measured: sample.length, measuredStrata, unmeasuredStrata };
+  return { total, se, ci: [total - z * se, total + z * se], predictedTotal, measured: sample.length, measuredStrata, unmeasuredStrata, strata: out };
 }
 
 export interface AllocationInput {

@@ -61,8 +61,12 @@ function distributionRows(r: AnalyzeReport): string[][] {
 }
 
 function distributionTitle(r: AnalyzeReport): string {
-  const src = r.distributionSource === 'measured' ? `measured labels on ${int(r.measured!.count)} of ${int(r.measured!.ofValid)} requests` : `${r.labeler} labeler`;
-  return `Difficulty (${src}; 95% Wilson CI${r.sample ? `; sample of ${int(r.sample.size)} of ${int(r.sample.of)}` : ''})`;
+  const sample = r.sample ? `; sample of ${int(r.sample.size)} of ${int(r.sample.of)}` : '';
+  if (r.distributionSource === 'measured') {
+    const m = r.measured!;
+    return `Difficulty (estimated for all ${int(m.ofValid)} requests from ${int(m.count)} measured labels in ${int(m.clusters)} task clusters; 95% CI${sample})`;
+  }
+  return `Difficulty (${r.labeler} labeler: a prior, not measured; the 95% Wilson CI covers sampling only${sample})`;
 }
 
 function formulaLines(r: AnalyzeReport): string[] {
@@ -70,25 +74,41 @@ function formulaLines(r: AnalyzeReport): string[] {
 }
 
 function costRows(r: AnalyzeReport): string[][] {
+  const ci = r.cost.routedCeilingCi95;
   return [
     ['actual paid', usd(r.cost.actual), ''],
     ['all-frontier counterfactual', usd(r.cost.frontierCounterfactual), `same requests on ${r.tiers[r.tiers.length - 1]!.model}`],
-    ['routed ceiling', usd(r.cost.routedCeiling), 'each request on its label’s tier'],
+    r.distributionSource === 'measured'
+      ? ['routed ceiling, estimated', `${usd(r.cost.routedCeiling)}${ci ? ` (95% CI ${usd(ci[0])}–${usd(ci[1])})` : ''}`, 'each request on its label’s tier, estimated from the measured labels']
+      : ['routed ceiling on the prior', usd(r.cost.routedCeiling), 'each request on the tier of its unmeasured prior label'],
   ];
+}
+
+/** The ceiling at 40% / 70% / 90% easy: what the headline's range rests on. */
+function sensitivityText(r: AnalyzeReport): string {
+  const t = r.tiers;
+  return `${r.savings.sensitivity.map((x) => `${pctOf(x.easyShare, 0)} easy → ${pctOf(x.ceilingPct / 100)} (${usd(x.routedCeilingUsd)})`).join(' · ')} against all-frontier: that share of requests on ${t[0]!.name}, the rest on ${t[t.length - 1]!.name}, at this traffic's prices (all of it on ${t[0]!.name} ${usd(t[0]!.costIfAllUsd)}, on ${t[t.length - 1]!.name} ${usd(t[t.length - 1]!.costIfAllUsd)}).`;
 }
 
 /** The headline figure, then the other two savings figures and why they differ. */
 function savingsLines(r: AnalyzeReport): { label: string; text: string }[] {
   const s = r.savings;
   const mix = s.actualVsFrontierPct >= 0 ? `already saves ${pct(s.actualVsFrontierPct)} against` : `costs ${pct(-s.actualVsFrontierPct)} more than`;
+  const ceiling =
+    r.distributionSource === 'measured'
+      ? {
+          label: 'Savings ceiling',
+          text: `${pctOf(s.ceilingPct / 100)}${s.ceilingCi95 ? ` (95% CI ${ci(s.ceilingCi95[0] / 100, s.ceilingCi95[1] / 100)})` : ''} against all-frontier (the headline): every request priced on its label's tier (${usd(r.cost.routedCeiling)}), estimated from ${int(r.measured!.count)} measured labels stratified over task clusters, against the same requests all on the frontier tier (${usd(r.cost.frontierCounterfactual)}).`,
+        }
+      : {
+          label: 'If easy',
+          text: `${sensitivityText(r)} The easy share is not measured: on the ${r.labeler} labeler's prior labels the ceiling would be ${pctOf(s.ceilingPct / 100)} (${usd(r.cost.routedCeiling)}), a guess, not a measurement${r.toMeasure ? `; measure it with \`${r.toMeasure.command}\`` : ''}.`,
+        };
   return [
-    {
-      label: 'Savings ceiling',
-      text: `${pct(s.ceilingPct)} against all-frontier (the headline): every request priced on its label's tier (${usd(r.cost.routedCeiling)}) against the same requests all on the frontier tier (${usd(r.cost.frontierCounterfactual)}).`,
-    },
+    ceiling,
     {
       label: 'Against paid',
-      text: `${pct(s.ceilingVsActualPct)} against what was actually paid (${usd(r.cost.actual)} → ${usd(r.cost.routedCeiling)}): the same ceiling, measured from today's model mix, which ${mix} all-frontier.`,
+      text: `${pct(s.ceilingVsActualPct)} against what was actually paid (${usd(r.cost.actual)} → ${usd(r.cost.routedCeiling)}): the same ceiling${r.distributionSource === 'measured' ? '' : ' on the prior'}, measured from today's model mix, which ${mix} all-frontier.`,
     },
     {
       label: 'Formula',
@@ -112,7 +132,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
   const fit = (columns: Column[], rows: (string | number)[][]) => fitTable(columns, rows, { width });
   out.push(
     '',
-    distributionTitle(r),
+    ...wrapText(distributionTitle(r), width),
     fit(
       [{ head: 'label' }, { head: 'requests', align: 'right' }, { head: 'share', align: 'right' }, { head: '95% CI', align: 'right' }, { head: 'priced on', fit: 'ellipsis' }],
       distributionRows(r),
@@ -129,6 +149,18 @@ function renderTable(r: AnalyzeReport, width: number): string {
   out.push('');
   for (const l of savingsLines(r)) labelled(l.label, l.text, 17);
   out.push(...formulaLines(r).flatMap((l) => wrapText(l, width, '      ')));
+  if (r.clusters?.length) {
+    const c = capRows(r.clusters, MAX_ROWS);
+    out.push(
+      '',
+      'Task clusters (easy share estimated from the measured labels)',
+      fit(
+        [{ head: 'signature', fit: 'ellipsis', min: 20 }, { head: 'requests', align: 'right' }, { head: 'measured', align: 'right' }, { head: 'easy', align: 'right' }, { head: '95% CI', align: 'right' }],
+        c.shown.map((x) => [x.signature, int(x.requests), int(x.measured), pctOf(x.easyShare, 0), ci(x.ci95[0], x.ci95[1])]),
+      ),
+    );
+    if (c.hidden) out.push(`(${c.hidden} more clusters: --format json for all)`);
+  }
   const models = capRows(r.byModel, MAX_ROWS);
   out.push(
     '',
@@ -230,7 +262,24 @@ function renderMarkdown(r: AnalyzeReport): string {
   out.push(`## ${distributionTitle(r)}`, '', mdTable(['label', 'requests', 'share', '95% CI', 'priced on'], distributionRows(r), [1, 2, 3]), '');
   out.push('## Cost', '', mdTable(['', 'USD', 'note'], costRows(r).map(([a, b, c]) => [a!, b!, c ? md(mdText(c)) : '']), [1]), '');
   const [ceiling, paid, formula] = savingsLines(r);
-  out.push(`- **Savings ceiling: ${mdText(ceiling!.text)}**`, `- ${mdText(paid!.text)}`, `- Formula: ${mdText(formula!.text)}`, '');
+  out.push(
+    r.distributionSource === 'measured' ? `- **Savings ceiling: ${mdText(ceiling!.text)}**` : `- If easy: ${mdText(ceiling!.text)}`,
+    `- ${mdText(paid!.text)}`,
+    `- Formula: ${mdText(formula!.text)}`,
+    '',
+  );
+  if (r.clusters?.length) {
+    out.push(
+      '## Task clusters',
+      '',
+      mdTable(
+        ['signature', 'requests', 'measured', 'easy', '95% CI'],
+        r.clusters.slice(0, 50).map((x) => [md(mdCode(x.signature, { inTable: true })), int(x.requests), int(x.measured), pctOf(x.easyShare, 0), ci(x.ci95[0], x.ci95[1])]),
+        [1, 2, 3, 4],
+      ),
+      '',
+    );
+  }
   out.push(
     mdTable(
       ['label', 'share', 'tier', 'rate ratio', 'points'],

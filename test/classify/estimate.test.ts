@@ -83,6 +83,26 @@ describe('stratified prediction-powered estimate', () => {
     expect(width(0.97)).toBeLessThan(0.6 * width(0.5));
   });
 
+  it('covers the truth when most strata are one-off prompts (thin strata collapse into one rest stratum)', () => {
+    // 3,000 requests, each its own cluster (free-form prompts), 400 measured at random: the rest stratum is the
+    // whole traffic. Treating each singleton as an independent unmeasured stratum gave an interval 2.7× too narrow
+    // (46% coverage over these 200 draws).
+    const r = seededRandom(11);
+    const units = Array.from({ length: 3000 }, (_, i) => {
+      const truth = r() < 0.55 ? 1 : 0;
+      return { stratum: `one-${i}`, truth, pred: r() < 0.6 ? truth : 1 - truth };
+    });
+    const truth = units.reduce((s, u) => s + u.truth, 0);
+    let covered = 0;
+    for (let rep = 0; rep < 200; rep++) {
+      const { strata, sample } = stratifiedDraw(units, 400, 500 + rep);
+      const e = estimateTotal(strata, sample);
+      expect(e.strata.every((x) => x.collapsed)).toBe(true);
+      if (e.ci[0] <= truth && truth <= e.ci[1]) covered++;
+    }
+    expect(covered / 200).toBeGreaterThan(0.9);
+  });
+
   it('counts strata nobody measured and borrows the pooled correction for them', () => {
     const strata: StratumTotal[] = [
       { key: 'a', size: 100, predicted: 50 },

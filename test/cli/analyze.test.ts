@@ -19,7 +19,7 @@ describe('tokor analyze (built CLI)', () => {
     const r = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.schemaVersion).toBe(1);
+    expect(j.schemaVersion).toBe(2);
     expect(j.records).toEqual({ read: 6, valid: 3, priced: 2, unpriced: 1, failed: 1, invalid: 2, duplicates: 0 });
     expect(j.fileIssues).toEqual([]);
     expect(j.tokens).toEqual({ input: 2_001_000, output: 1_000_100, cacheRead: 0, cacheWrite: 0 });
@@ -101,7 +101,7 @@ describe('tokor analyze (built CLI)', () => {
     expect(md.stdout).toMatch(/\| all-frontier counterfactual \| \$4\.80 \|/);
     const csv = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'csv']);
     // The headline (and its caveats) come first, then the totals.
-    expect(csv.stdout.split('\n')[1]).toMatch(/^headline,Routing by difficulty could cut/);
+    expect(csv.stdout.split('\n')[1]).toMatch(/^headline,"?If 40%–90% of requests are easy, routing by difficulty could cut/);
     expect(csv.stdout.split('\n').find((l) => l.startsWith('total,'))).toMatch(/^total,,,3,.*,0\.36,4\.8,0\.21$/);
   });
 
@@ -125,13 +125,13 @@ describe('tokor analyze (built CLI)', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.distributionSource).toBe('measured');
-    expect(j.measured).toEqual({ count: 2, ofValid: 3 });
+    expect(j.measured).toEqual({ count: 2, ofValid: 3, clusters: 3 });
     expect(j.distribution.hard.count).toBe(1);
     expect(j.distribution.easy.count).toBe(1);
     // r1 (hard) stays on Nova Pro: $2.40; r2 (easy) moves to Nova Micro: $0.105.
     expect(j.cost.routedCeiling).toBe(2.505);
     const md = await runCli(['analyze', MIXED, '--tiers', TIERS, '--labels', 'fixtures/analyze/labels.jsonl']);
-    expect(md.stdout).toMatch(/measured labels on 2 of 3 requests/);
+    expect(md.stdout).toMatch(/estimated for all 3 requests from 2 measured labels in 3 task clusters/);
   });
 
   it('--labels with a bad label: exit 2 naming file:line', async () => {

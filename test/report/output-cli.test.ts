@@ -136,20 +136,23 @@ describe('tables fit $COLUMNS (#11.7)', () => {
 });
 
 describe('one headline figure, its baseline named (#11.6)', () => {
-  it('the bundled analyze leads every format with 76.4% against all-frontier; the other figures say what they measure', async () => {
+  it('the bundled analyze (no measured labels) leads every format with the range over the easy share, never the prior’s 76.4%; the other figures say what they measure', async () => {
     const [table, json, md, csvOut, html] = await Promise.all(
       (['table', 'json', 'markdown', 'csv', 'html'] as const).map((f) => runCli(['analyze', '--format', f], { env: { COLUMNS: '100' } })),
     );
-    const report = JSON.parse(json!.stdout) as { headline: { savingsPct: number; baseline: string; text: string }; savings: { ceilingPct: number; ceilingVsActualPct: number; formulaPct: number } };
-    expect(report.headline).toMatchObject({ savingsPct: report.savings.ceilingPct, baseline: 'all-frontier' });
-    // The measured figures, unchanged: only which one leads changed.
+    const report = JSON.parse(json!.stdout) as { headline: { savingsPct: number | null; savingsRangePct: [number, number]; baseline: string; text: string }; savings: { ceilingPct: number; ceilingVsActualPct: number; formulaPct: number } };
+    // Issue #14: the labeler's mix is a prior, so no figure resting on it is the headline.
+    expect(report.headline).toMatchObject({ savingsPct: null, baseline: 'all-frontier' });
+    expect(report.headline.savingsRangePct.map((x) => x.toFixed(1))).toEqual(['39.4', '88.6']);
+    // The figures on the prior, unchanged, are still reported (not headlined).
     expect([report.savings.ceilingPct, report.savings.ceilingVsActualPct, report.savings.formulaPct].map((x) => x.toFixed(1))).toEqual(['76.4', '80.1', '90.9']);
-    expect(report.headline.text).toContain('76.4% against all-frontier ($11.12 → $2.63)');
+    expect(report.headline.text).toContain('If 40%–90% of requests are easy, routing by difficulty could cut this traffic\'s cost by 39.4–88.6% against all-frontier ($11.12)');
     // The headline comes first in the table, Markdown and CSV.
-    expect(table!.stdout.split('\n').slice(1, 3).join(' ')).toContain('76.4% against');
+    expect(table!.stdout.split('\n').slice(1, 3).join(' ')).toContain('39.4–88.6%');
+    expect(table!.stdout.split('\n').slice(1, 4).join(' ')).not.toContain('76.4%');
     expect(md!.stdout).toContain(`**${report.headline.text}**`);
     expect(csvOut!.stdout.split('\n')[1]).toBe(`headline,"${report.headline.text.replace(/"/g, '""')}"`);
-    expect(html!.stdout).toMatch(/<span class="figure">Up to 76\.4% cheaper than all-frontier — quality unproven<\/span>/);
+    expect(html!.stdout).toMatch(/<span class="figure">39\.4%–88\.6% cheaper than all-frontier if 40–90% of requests are easy — the easy share is not measured, quality unproven<\/span>/);
     // 80.1% and 90.9% appear only with what they are measured against.
     for (const out of [table!.stdout, md!.stdout]) {
       const flat = out.replace(/\s+/g, ' ');
@@ -157,7 +160,8 @@ describe('one headline figure, its baseline named (#11.6)', () => {
       expect(flat).toMatch(/90\.9% = Σ share × \(1 − rate\(tier\)\/rate\(frontier\)\), a cross-check/);
       expect(flat).not.toMatch(/80\.1% vs actual paid; today/);
     }
-    expect(html!.stdout).toContain('Savings vs actual spend</td><td class="num">80.1%');
+    // On a prior the HTML shows the range, not the prior's figure against actual spend.
+    expect(html!.stdout).toContain('If 40% of requests are easy</td><td class="num">39.4%');
     // The team table says what its savings are measured against.
     expect(table!.stdout).toContain('By team (savings: routed ceiling against all-frontier, as the headline)');
     expect(md!.stdout).toContain('savings vs all-frontier |');
@@ -207,7 +211,7 @@ describe('bundled sample data is marked where figures are shared (#11.5)', () =>
 
   it('analyze on the bundled logs says so in every format, and records provenance in its JSON', async () => {
     const [table, json, md, csvOut, html] = await Promise.all((['table', 'json', 'markdown', 'csv', 'html'] as const).map((f) => runCli(['analyze', '--format', f])));
-    expect(table!.stdout.split('\n').slice(0, 6).join(' ')).toMatch(/synthetic sample data, not real traffic/);
+    expect(table!.stdout.split('\n').slice(0, 6).join(' ')).toMatch(/synthetic sample data, not real\s+traffic/);
     expect(JSON.parse(json!.stdout).provenance).toEqual({ synthetic: true, what: 'the bundled synthetic Bedrock invocation logs (fixtures/sample), written by tokor' });
     expect(md!.stdout).toMatch(/^> ⚠️ Sample data: the bundled synthetic Bedrock invocation logs/m);
     expect((parse(csvOut!.stdout, { relax_column_count: true }) as string[][])[2]!.slice(0, 2).join(',')).toMatch(/^caveat,Sample data: /);

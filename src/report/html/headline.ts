@@ -92,6 +92,12 @@ export function readCeiling(analyze: Obj | undefined): { frontier?: number; actu
   return { frontier, actual, routed, cutPct, vsActualPct };
 }
 
+/** Without measured labels (`distributionSource: "prior"`): the ceiling at the low and high easy share, percent. */
+export function readPriorRange(analyze: Obj | undefined): [number, number] | undefined {
+  const r = arr(obj(analyze?.headline)?.savingsRangePct).map(num);
+  return r.length === 2 && r[0] !== undefined && r[1] !== undefined ? [r[0], r[1]] : undefined;
+}
+
 /** Provenance of any report JSON: `provenance.synthetic`. */
 export function isSample(o: Obj | undefined): boolean {
   return obj(o?.provenance)?.synthetic === true;
@@ -178,6 +184,14 @@ export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?:
       kind: 'unproven',
       claim: `Up to ${fmtPct(ceiling.cutPct, 1)} cheaper than all-frontier — quality unproven`,
       detail: `${ceilingText} Nothing here shows that the cheaper tiers answer well enough: quality is unproven until \`tokor eval\` runs the tiers on golden datasets and \`tokor calibrate\` picks a threshold that keeps the quality bar.`,
+    });
+  }
+  const prior = readPriorRange(input.analyze);
+  if (prior) {
+    return done({
+      kind: 'unproven',
+      claim: `${fmtPct(prior[0], 1)}–${fmtPct(prior[1], 1)} cheaper than all-frontier if 40–90% of requests are easy — the easy share is not measured, quality unproven`,
+      detail: `${str(obj(input.analyze!.headline)?.text) ?? ''} The difficulty mix is the labeler's prior, not a measurement: \`tokor label\` measures it on a sample of the traffic and \`tokor analyze --labels\` estimates the ceiling from it with a 95% interval.`.trim(),
     });
   }
   if (input.analyze) {

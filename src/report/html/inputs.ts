@@ -111,14 +111,16 @@ function parseJson(text: string, file: string, flag: string): unknown {
   }
 }
 
-/** The --format json outputs the report reads are at schemaVersion 1. */
+/** The --format json outputs the report reads are at schemaVersion 1; analyze's at 2 (issue #14: measured or prior). */
 const KNOWN_VERSION = 1;
+const ANALYZE_VERSION = 2;
 
 function expectKind(v: unknown, file: string, want: InputKind[], flag: string, hint: string): Obj {
   const kind = detectKind(v);
   const version = obj(v)?.schemaVersion;
-  if (typeof version === 'number' && version > KNOWN_VERSION) {
-    throw new InputError(`schemaVersion: ${version} was written by a newer tokor (this one reads ${KNOWN_VERSION}); upgrade tokor`, file);
+  const known = kind === 'analyze' ? ANALYZE_VERSION : KNOWN_VERSION;
+  if (typeof version === 'number' && version > known) {
+    throw new InputError(`schemaVersion: ${version} was written by a newer tokor (this one reads ${known}); upgrade tokor`, file);
   }
   if (kind && want.includes(kind)) return v as Obj;
   const raw = kind ? undefined : rawInputHint(v);

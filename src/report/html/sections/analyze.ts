@@ -36,6 +36,9 @@ export function distributionReading(rows: DistributionRow[], a: Obj): string {
   const parts = rows.filter((r) => r.share !== undefined);
   if (parts.length === 0) return 'No difficulty distribution in the input.';
   const [first, ...rest] = parts;
+  if (str(a.distributionSource) === 'prior') {
+    return `Not measured: the labeler's prior labels ${fmtShare(first!.share, 0)} of requests ${first!.label}${rest.length ? `, ${rest.map((r) => `${fmtShare(r.share, 0)} ${r.label}`).join(' and ')}` : ''} — a guess from each request's shape; \`tokor label\` measures the mix.`;
+  }
   let s = `${fmtShare(first!.share, 0)} of requests are ${first!.label}${first!.ci95 ? ` (95% CI ${fmtShareInterval(first!.ci95, 0)})` : ''}`;
   if (rest.length) s += `, ${rest.map((r) => `${fmtShare(r.share, 0)} ${r.label}`).join(' and ')}`;
   const c = readCeiling(a);
@@ -69,7 +72,7 @@ async function distributionFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml>
     ),
     notes: [
       measured
-        ? 'Shares estimated from measured labels (a replayed sample graded against cheaper tiers); intervals are 95% Wilson intervals.'
+        ? 'Shares estimated from measured labels (a replayed sample graded against cheaper tiers) for all requests, stratified by task cluster with the labeler’s prediction as control variate; 95% intervals.'
         : 'Difficulty is estimated by tokor’s built-in rules from each request’s shape, not measured: the intervals cover sampling only, not mislabeling. `tokor label` measures it.',
     ],
   });
@@ -90,7 +93,8 @@ export function waterfallSteps(a: Obj): WaterfallStep[] {
     delta(frontier, actual, 'Today’s|model mix');
   }
   total(actual, 'Actual|spend');
-  if (routed !== undefined) {
+  // Without measured labels the routed figure rests on an unmeasured prior: no step shows it as a result.
+  if (routed !== undefined && str(a.distributionSource) !== 'prior') {
     delta(actual, routed, 'Route by|difficulty');
     total(routed, 'Best case|with routing');
   }
@@ -106,8 +110,16 @@ export function savingsRows(a: Obj): Cell[][] {
     const v = num(savings[key]);
     if (v !== undefined) rows.push([label, fmtPct(v), note]);
   };
-  add('ceilingPct', 'Savings vs all-frontier (headline)', 'each request on its difficulty’s tier, against all of them on the frontier tier');
-  add('ceilingVsActualPct', 'Savings vs actual spend', 'the same best case, against what was actually paid with today’s model mix');
+  const prior = str(a.distributionSource) === 'prior';
+  for (const x of arr(savings.sensitivity)) {
+    const o = obj(x);
+    const e = num(o?.easyShare);
+    const c = num(o?.ceilingPct);
+    if (e !== undefined && c !== undefined) rows.push([`If ${fmtShare(e, 0)} of requests are easy`, fmtPct(c), 'that share on the cheapest tier, the rest on the frontier tier, at this traffic’s prices']);
+  }
+  if (prior) add('ceilingPct', 'On the labeler’s prior (not measured)', 'each request on the tier of its unmeasured prior label: a guess, not a measurement');
+  else add('ceilingPct', 'Savings vs all-frontier (headline)', 'each request on its difficulty’s tier, against all of them on the frontier tier');
+  if (!prior) add('ceilingVsActualPct', 'Savings vs actual spend', 'the same best case, against what was actually paid with today’s model mix');
   const mix = num(savings.actualVsFrontierPct);
   if (mix !== undefined) rows.push(['Today’s mix vs all-frontier', fmtPct(mix), mix >= 0 ? 'today’s mix of models already costs this much less than all-frontier' : 'today’s mix of models costs this much more than all-frontier']);
   add('formulaPct', 'Formula cross-check', 'Σ share × (1 − tier rate ÷ frontier rate) with average rates; weighs each label by its share of requests, not of cost, so it differs when easy and hard requests differ in length');
@@ -318,7 +330,7 @@ export function analyzeKpis(a: Obj): SafeHtml {
   return kpis([
     ['Actual spend', fmtUsd(cost.actual)],
     ['All on the frontier tier (what-if)', fmtUsd(cost.frontierCounterfactual)],
-    ['Best case with routing', fmtUsd(cost.routedCeiling)],
+    str(a.distributionSource) === 'prior' ? ['Best case with routing', 'not measured'] : ['Best case with routing', fmtUsd(cost.routedCeiling)],
     ['Requests read', fmtCount(obj(a.records)?.read)],
   ]);
 }

@@ -1,0 +1,115 @@
+/**
+ * `analyze --labels`: the difficulty mix and the routed ceiling for the whole
+ * traffic, estimated from the measured sample with 95% intervals — stratified
+ * over task clusters, with the labeler's prediction on every request as the
+ * control variate (prediction-powered inference, src/classify/estimate.ts).
+ * Unmeasured requests are never priced as if their predicted label had been
+ * measured: the measured sample corrects the prediction's bias per cluster,
+ * and the interval says how far that correction can be trusted. Pure.
+ */
+import { estimateTotal, type MeasuredUnit, type StratumTotal } from '../classify/estimate.js';
+import { zFor } from '../stats/interval.js';
+import { moneyToUsd, type Money } from '../pricing/index.js';
+import { DIFFICULTIES, type Difficulty } from '../types.js';
+import type { StrataAcc } from './strata.js';
+import { bucketTokens, type TokenKind } from './tokens.js';
+
+/** What a request's routed cost needs: who served it, where, how; null when its model has no price. */
+export type RoutedCost = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h' }, tokens: Record<TokenKind, bigint>, label: Difficulty) => Money | null;
+
+/** One task cluster in the report (`clusters[]`). */
+export interface ClusterRow {
+  /** The template signature, readable ("app/team · system#ab12 · first words …"). */
+  signature: string;
+  /** Its stable key (8 hex digits), the `cluster` of a labels line. */
+  key: string;
+  requests: number;
+  measured: number;
+  /** Estimated share of the cluster's requests that are easy. */
+  easyShare: number;
+  ci95: [number, number];
+}
+
+export interface MeasuredEstimate {
+  /** Measured requests behind the estimate. */
+  n: number;
+  distribution: Record<Difficulty, { count: number; share: number; ci95: [number, number] }>;
+  /** Σ over every priced request of its cost on its label's tier, estimated. */
+  routedUsd: number;
+  routedCi95: [number, number];
+  clusters: ClusterRow[];
+}
+
+export function estimateMeasured(strata: StrataAcc, routedCost: RoutedCost, confidence: number): MeasuredEstimate {
+  const clusters = [...strata.clusters.values()].sort((a, b) => byText(a.key, b.key));
+  // A fixed order: worker threads hand the measured requests over in any order, the sums must not depend on it.
+  const units = [...strata.measured].sort(
+    (a, b) => byText(a.cluster, b.cluster) || byText(a.measured, b.measured) || byText(a.predicted, b.predicted) || byText(a.modelId, b.modelId) || byText(a.region, b.region) || a.input - b.input || a.output - b.output || a.cacheRead - b.cacheRead || a.cacheWrite - b.cacheWrite,
+  );
+  const usd = (m: Money | null) => (m === null ? 0 : moneyToUsd(m));
+  // Requests without a price are in no cost figure: the cost strata hold the priced ones only.
+  const costStrata: StratumTotal[] = clusters.map((c) => {
+    let sum = 0n;
+    let priced = 0;
+    for (const b of c.buckets.values()) {
+      const cost = routedCost(b, bucketTokens(b), b.label);
+      if (cost === null) continue;
+      sum += cost;
+      priced += b.requests;
+    }
+    return { key: c.key, size: priced, predicted: moneyToUsd(sum) };
+  });
+  const costUnits: MeasuredUnit[] = units.flatMap((u) => {
+    const t = { input: BigInt(u.input), output: BigInt(u.output), cacheRead: BigInt(u.cacheRead), cacheWrite: BigInt(u.cacheWrite) };
+    const measured = routedCost(u, t, u.measured);
+    return measured === null ? [] : [{ stratum: u.cluster, measured: moneyToUsd(measured), predicted: usd(routedCost(u, t, u.predicted)) }];
+  });
+  const cost = estimateTotal(costStrata, costUnits, confidence);
+  const N = clusters.reduce((s, c) => s + c.requests, 0);
+  const z = zFor(confidence);
+  const shareOf = (d: Difficulty) =>
+    estimateTotal(
+      clusters.map((c) => ({ key: c.key, size: c.requests, predicted: c.predicted[d] })),
+      units.map((u) => ({ stratum: u.cluster, measured: u.measured === d ? 1 : 0, predicted: u.predicted === d ? 1 : 0 })),
+      confidence,
+    );
+  const byLabel = Object.fromEntries(DIFFICULTIES.map((d) => [d, shareOf(d)])) as Record<Difficulty, ReturnType<typeof estimateTotal>>;
+  const distribution = Object.fromEntries(
+    DIFFICULTIES.map((d) => {
+      const e = byLabel[d];
+      return [d, { count: units.filter((u) => u.measured === d).length, share: round(unit(e.total / N)), ci95: [round(unit(e.ci[0] / N)), round(unit(e.ci[1] / N))] as [number, number] }];
+    }),
+  ) as MeasuredEstimate['distribution'];
+  const easy = byLabel.easy.strata;
+  return {
+    n: units.length,
+    distribution,
+    routedUsd: round(Math.max(0, cost.total)),
+    routedCi95: [round(Math.max(0, cost.ci[0])), round(Math.max(0, cost.ci[1]))],
+    clusters: clusters
+      .map((c, i) => {
+        const e = easy[i]!;
+        return {
+          signature: c.text,
+          key: c.key,
+          requests: c.requests,
+          measured: c.measured,
+          easyShare: round(unit(e.total / e.size)),
+          ci95: [round(unit((e.total - z * e.se) / e.size)), round(unit((e.total + z * e.se) / e.size))] as [number, number],
+        };
+      })
+      .sort((a, b) => b.requests - a.requests || byText(a.key, b.key)),
+  };
+}
+
+function unit(x: number): number {
+  return Math.min(1, Math.max(0, x));
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e6) / 1e6;
+}
+
+function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,118 @@
+/**
+ * Task clusters for `analyze --labels`: per cluster (template signature,
+ * src/classify/signature.ts) the requests and the tokens of each predicted
+ * label, and every measured request with its measured and predicted label.
+ * What the stratified estimate of the distribution and the ceiling needs
+ * (src/classify/estimate.ts), kept only when labels are given. Plain data and
+ * Maps: crosses worker threads by structured clone.
+ */
+import type { Difficulty } from '../types.js';
+import { addTokens, type TokenBucket } from './tokens.js';
+
+/** The tokens of one cluster's requests with one model, region, predicted label, batch flag and TTL. */
+export interface PredictedBucket extends TokenBucket {
+  modelId: string;
+  region: string;
+  /** The labeler's label (the prior), whether or not the request was measured. */
+  label: Difficulty;
+  batch: boolean;
+  ttl: '5m' | '1h';
+}
+
+export interface ClusterAcc {
+  key: string;
+  /** A readable rendering of the signature. */
+  text: string;
+  requests: number;
+  measured: number;
+  /** Requests per predicted label. */
+  predicted: Record<Difficulty, number>;
+  buckets: Map<string, PredictedBucket>;
+}
+
+/** A measured request: what the estimate compares (measured vs predicted label) and what prices it. */
+export interface MeasuredRequest {
+  cluster: string;
+  measured: Difficulty;
+  predicted: Difficulty;
+  modelId: string;
+  region: string;
+  batch: boolean;
+  ttl: '5m' | '1h';
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+export interface StrataAcc {
+  clusters: Map<string, ClusterAcc>;
+  measured: MeasuredRequest[];
+}
+
+/** What a record contributes (from recordFacts, labels mode only). */
+export interface StratumFacts {
+  cluster: { key: string; text: string };
+  /** The labeler's label; `measured` when a label was measured. */
+  predicted: Difficulty;
+  measured?: Difficulty;
+  modelId: string;
+  region: string;
+  batch: boolean;
+  ttl: '5m' | '1h';
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+export function newStrata(): StrataAcc {
+  return { clusters: new Map(), measured: [] };
+}
+
+export function addToStrata(s: StrataAcc, f: StratumFacts): void {
+  let c = s.clusters.get(f.cluster.key);
+  if (!c) {
+    c = { key: f.cluster.key, text: f.cluster.text, requests: 0, measured: 0, predicted: { easy: 0, moderate: 0, hard: 0 }, buckets: new Map() };
+    s.clusters.set(f.cluster.key, c);
+  }
+  c.requests++;
+  c.predicted[f.predicted]++;
+  const key = `${f.modelId.length}:${f.modelId}${f.region.length}:${f.region}${f.predicted}${f.batch ? 'b' : '-'}${f.ttl}`;
+  let b = c.buckets.get(key);
+  if (!b) {
+    b = { modelId: f.modelId, region: f.region, label: f.predicted, batch: f.batch, ttl: f.ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    c.buckets.set(key, b);
+  }
+  addTokens(b, 1, f.input, f.output, f.cacheRead, f.cacheWrite);
+  if (f.measured !== undefined) {
+    c.measured++;
+    const { cluster, measured, ...rest } = f;
+    s.measured.push({ ...rest, cluster: cluster.key, measured });
+  }
+}
+
+export function mergeStrata(into: StrataAcc, from: StrataAcc): void {
+  for (const [k, c] of from.clusters) {
+    const t = into.clusters.get(k);
+    if (!t) {
+      into.clusters.set(k, c);
+      continue;
+    }
+    t.requests += c.requests;
+    t.measured += c.measured;
+    for (const d of ['easy', 'moderate', 'hard'] as const) t.predicted[d] += c.predicted[d];
+    for (const [bk, b] of c.buckets) {
+      const tb = t.buckets.get(bk);
+      if (!tb) t.buckets.set(bk, b);
+      else {
+        addTokens(tb, b.requests, b.input, b.output, b.cacheRead, b.cacheWrite);
+        if (b.big) {
+          tb.big ??= { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n };
+          for (const kind of ['input', 'output', 'cacheRead', 'cacheWrite'] as const) tb.big[kind] += b.big[kind];
+        }
+      }
+    }
+  }
+  for (const m of from.measured) into.measured.push(m);
+}
