@@ -12,7 +12,7 @@ import { BILL_PROVIDERS } from '../costs/meters.js';
 import { COSTS_SCHEMA_VERSION } from '../costs/schemaVersion.js';
 import { COST_METRICS } from '../costs/response.js';
 import { TOKEN_KINDS, USAGE_TIERS } from '../costs/usageTypes.js';
-import { parseCostsInput } from '../report/html/inputs.js';
+import { parseCostsInput } from './reportInputs.js';
 import { InputError } from '../errors.js';
 import { checkArtifact, parseArtifact, readArtifactText, whereOf, type ArtifactSpec } from './read.js';
 

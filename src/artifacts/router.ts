@@ -11,7 +11,9 @@ import { DENSE_FEATURES, featureDim } from '../classify/features.js';
 import { parseArtifact, parseJsonFile, readArtifactText, type ArtifactSpec, type Origin } from './read.js';
 
 /** Version 2 saves the k fold models (scored by hash); version 1 (one refit model) still loads. */
-export const ROUTER_MODEL_VERSION = 2;
+import { ROUTER_MODEL_VERSION } from '../classify/routerVersion.js';
+
+export { ROUTER_MODEL_VERSION };
 export const ROUTER_MODEL_VERSIONS = [1, 2] as const;
 
 const finite = z.number({ error: 'expected a number' });

@@ -18,7 +18,8 @@
  * out-of-fold logits. Each fold model is trained to convergence.
  */
 import { InputError } from '../errors.js';
-import { parseRouterModel, readRouterModel, ROUTER_MODEL_VERSION, type RouterModel, type RouterWeights } from '../artifacts/router.js';
+import type { RouterModel, RouterWeights } from '../artifacts/router.js';
+import { ROUTER_MODEL_VERSION } from './routerVersion.js';
 import type { Difficulty, DifficultyLabel } from '../types.js';
 import { DEFAULT_FEATURE_SPEC, DENSE_FEATURES, extractFeatures, featureDim, fnv1a, type FeatureSpec, type SparseVector } from './features.js';
 import { minimizeLbfgs } from './lbfgs.js';
@@ -444,14 +445,4 @@ export function boundaryScoresOf(p: ArrayLike<number>): number[] {
 
 function clampUnit(x: number): number {
   return Math.min(1 - 1e-9, Math.max(1e-9, x));
-}
-
-/** A checked router JSON value as a Labeler; InputError on a bad shape. */
-export function routerFromJson(obj: unknown, where = 'router model'): TrainedRouterLabeler {
-  return new TrainedRouterLabeler(parseRouterModel(obj, { file: where }));
-}
-
-/** Reads a router model saved by `tokor calibrate --out-router` (or embedded in a policy file). */
-export async function loadRouterModel(file: string): Promise<TrainedRouterLabeler> {
-  return new TrainedRouterLabeler(await readRouterModel(file));
 }

@@ -8,7 +8,7 @@ import { classifierFamily, costSteps, sweepFamily } from '../../src/calibrate/sw
 import { certifyingZ, pairedLower, oneSidedZ } from '../../src/calibrate/bounds.js';
 import { InputError } from '../../src/errors.js';
 import { seededRandom } from '../../src/stats/random.js';
-import { routerFromJson } from '../../src/classify/trained.js';
+import { routerFromJson } from '../../src/artifacts/routerLabeler.js';
 import type { RoutingPolicyFile } from '../../src/artifacts/policy.js';
 import { matrix, table, type ItemSpec } from './helpers.js';
 

@@ -6,7 +6,7 @@ import { calibrate } from '../../src/calibrate/calibrate.js';
 import { applyPolicy } from '../../src/calibrate/apply.js';
 import { parsePolicy, policyToJson, readPolicy as readPolicyFile, type RoutingPolicyFile } from '../../src/artifacts/policy.js';
 import { InputError } from '../../src/errors.js';
-import { routerFromJson } from '../../src/classify/trained.js';
+import { routerFromJson } from '../../src/artifacts/routerLabeler.js';
 import { seededRandom } from '../../src/stats/random.js';
 import { table, type ItemSpec } from './helpers.js';
 

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors.js';
 import { seededRandom } from '../../src/stats/random.js';
-import { boundaryScoresOf, foldOf, loadRouterModel, rocAuc, routerFromJson, trainRouter, type RouterSample } from '../../src/classify/trained.js';
+import { boundaryScoresOf, foldOf, rocAuc, trainRouter, type RouterSample } from '../../src/classify/trained.js';
+import { loadRouterModel, routerFromJson } from '../../src/artifacts/routerLabeler.js';
 import { extractFeatures, DEFAULT_FEATURE_SPEC, featureDim } from '../../src/classify/features.js';
 
 const VOCAB = 'apple river stone cloud music paper light table green window orbit silver garden number castle winter basket engine forest pencil'.split(' ');

@@ -6,10 +6,6 @@ import {
   buildHeadline,
   detectKind,
   escapeHtml,
-  parseAnalyzeInput,
-  parseCalibrateInput,
-  parseCostsInput,
-  parseEvalInputs,
   renderAnalyzeHtml,
   renderCalibrateHtml,
   renderCostsHtml,
@@ -18,6 +14,7 @@ import {
   summarizeEvalResults,
 } from '../../src/report/html/index.js';
 import { html, prose, trusted } from '../../src/report/html/html.js';
+import { parseAnalyzeInput, parseCalibrateInput, parseCostsInput, parseEvalInputs } from '../../src/artifacts/reportInputs.js';
 import { paretoFront, readCurve } from '../../src/report/html/sections/calibrate.js';
 import { readReconciliation } from '../../src/report/html/sections/costs.js';
 import { fmtByKey, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../../src/report/html/format.js';

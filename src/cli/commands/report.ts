@@ -48,17 +48,18 @@ Examples:
     .action(async (flags: ReportFlags) => {
       const html = await import('../../report/html/index.js');
       const { parseAnalyzeReconciliation, parseCostsReport } = await import('../../artifacts/costsReport.js');
+      const inputs = await import('../../artifacts/reportInputs.js');
       const files = [flags.analyze, ...(flags.eval ?? []), flags.calibrate, flags.costs].filter((f): f is string => Boolean(f));
       if (files.length === 0) throw new UsageError('nothing to report: give --analyze, --eval, --calibrate and/or --costs');
       await checkOutputs([{ file: flags.out, flag: '--out' }]);
       const analyzeText = flags.analyze ? await readInput(flags.analyze) : undefined;
-      const analyze = flags.analyze ? html.parseAnalyzeInput(analyzeText!, flags.analyze) : undefined;
+      const analyze = flags.analyze ? inputs.parseAnalyzeInput(analyzeText!, flags.analyze) : undefined;
       const page = await html.renderReportHtml(
         {
           analyze,
           ...(analyze?.reconciliation !== undefined ? { reconciliation: parseAnalyzeReconciliation(analyze.reconciliation, { file: flags.analyze!, text: analyzeText! }) } : {}),
-          eval: flags.eval ? html.parseEvalInputs(await Promise.all(flags.eval.map(async (file) => ({ file, text: await readInput(file) })))) : undefined,
-          calibrate: flags.calibrate ? html.parseCalibrateInput(await readInput(flags.calibrate), flags.calibrate) : undefined,
+          eval: flags.eval ? inputs.parseEvalInputs(await Promise.all(flags.eval.map(async (file) => ({ file, text: await readInput(file) })))) : undefined,
+          calibrate: flags.calibrate ? inputs.parseCalibrateInput(await readInput(flags.calibrate), flags.calibrate) : undefined,
           costs: flags.costs ? parseCostsReport(await readInput(flags.costs), flags.costs) : undefined,
         },
         { title: flags.title, generatedAt: new Date().toISOString(), inputFiles: files, onWarning: (w) => note(`tokor: chart warning: ${w}`) },

@@ -18,7 +18,7 @@ import { RenderContext } from './sections/context.js';
 import { billSection } from './sections/costs.js';
 import { evalSection } from './sections/eval.js';
 
-export { detectKind, parseAnalyzeInput, parseCalibrateInput, parseCostsInput, parseEvalInputs, summarizeEvalResults, type InputKind } from './inputs.js';
+export { detectKind, summarizeEvalResults, type InputKind } from './inputs.js';
 export { buildHeadline, type Headline } from './headline.js';
 export { escapeHtml } from './escape.js';
 export { CSP } from './page.js';
