@@ -12,9 +12,9 @@
  */
 import type { Difficulty, TrafficRecord } from '../types.js';
 import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
-import { addTokens, type TokenBucket } from './tokens.js';
+import { addTokens, bucketKey, ttlParts, type TokenBucket } from './tokens.js';
 
-export { addTokens, bucketTokens, type TokenBucket, type TokenKind } from './tokens.js';
+export { addTokens, bucketKey, bucketTokens, type TokenBucket, type TokenKind } from './tokens.js';
 
 /** What analyze keeps of one request. */
 export interface RecordFacts {
@@ -149,11 +149,6 @@ export function structuredKey(...parts: string[]): string {
   return k;
 }
 
-export function bucketKey(modelId: string, region: string, label: Difficulty, batch: boolean, ttl: '5m' | '1h'): string {
-  // label, batch and ttl come from fixed sets, so they need no length prefix.
-  return `${modelId.length}:${modelId}${region.length}:${region}${label}${batch ? 'b' : '-'}${ttl}`;
-}
-
 export function groupKey(dim: number, value: string, bucket: string): string {
   return `${dim}:${value.length}:${value}${bucket}`;
 }
@@ -225,17 +220,9 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
     if (acc.firstTimestamp === undefined || f.timestamp < acc.firstTimestamp) acc.firstTimestamp = f.timestamp;
     if (acc.lastTimestamp === undefined || f.timestamp > acc.lastTimestamp) acc.lastTimestamp = f.timestamp;
   }
-  // A record that splits its cache writes by TTL: the request and its 5-minute writes go to
-  // the 5m bucket, its 1-hour writes (tokens only, no request) to the 1h bucket, so each is priced at its rate.
-  const h1 = f.cacheWrite1h ?? 0;
-  if (h1 > 0 && h1 < f.cacheWrite) {
-    addToBuckets(acc, f, '5m', 1, f.input, f.output, f.cacheRead, f.cacheWrite - h1);
-    addToBuckets(acc, f, '1h', 0, 0, 0, 0, h1);
-  } else {
-    addToBuckets(acc, f, h1 > 0 ? '1h' : f.ttl, 1, f.input, f.output, f.cacheRead, f.cacheWrite);
-  }
+  for (const p of ttlParts(f)) addToBuckets(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
-  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite });
+  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
 }
 
 function addToBuckets(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {

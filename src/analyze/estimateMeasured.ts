@@ -11,8 +11,8 @@ import { estimateTotal, type MeasuredUnit, type StratumTotal } from '../classify
 import { zFor } from '../stats/interval.js';
 import { moneyToUsd, type Money } from '../pricing/index.js';
 import { DIFFICULTIES, type Difficulty } from '../types.js';
-import type { StrataAcc } from './strata.js';
-import { bucketTokens, type TokenKind } from './tokens.js';
+import type { MeasuredRequest, StrataAcc } from './strata.js';
+import { bucketTokens, ttlParts, type TokenKind } from './tokens.js';
 
 /** What a request's routed cost needs: who served it, where, how; null when its model has no price. */
 export type RoutedCost = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h' }, tokens: Record<TokenKind, bigint>, label: Difficulty) => Money | null;
@@ -44,7 +44,7 @@ export function estimateMeasured(strata: StrataAcc, routedCost: RoutedCost, conf
   const clusters = [...strata.clusters.values()].sort((a, b) => byText(a.key, b.key));
   // A fixed order: worker threads hand the measured requests over in any order, the sums must not depend on it.
   const units = [...strata.measured].sort(
-    (a, b) => byText(a.cluster, b.cluster) || byText(a.measured, b.measured) || byText(a.predicted, b.predicted) || byText(a.modelId, b.modelId) || byText(a.region, b.region) || a.input - b.input || a.output - b.output || a.cacheRead - b.cacheRead || a.cacheWrite - b.cacheWrite,
+    (a, b) => byText(a.cluster, b.cluster) || byText(a.measured, b.measured) || byText(a.predicted, b.predicted) || byText(a.modelId, b.modelId) || byText(a.region, b.region) || a.input - b.input || a.output - b.output || a.cacheRead - b.cacheRead || a.cacheWrite - b.cacheWrite || (a.cacheWrite1h ?? 0) - (b.cacheWrite1h ?? 0),
   );
   const usd = (m: Money | null) => (m === null ? 0 : moneyToUsd(m));
   // Requests without a price are in no cost figure: the cost strata hold the priced ones only.
@@ -59,10 +59,19 @@ export function estimateMeasured(strata: StrataAcc, routedCost: RoutedCost, conf
     }
     return { key: c.key, size: priced, predicted: moneyToUsd(sum) };
   });
+  // A request is priced as the buckets price it: each cache-write TTL at its own rate (tokens.ts ttlParts).
+  const unitCost = (u: MeasuredRequest, label: Difficulty): Money | null => {
+    let sum = 0n;
+    for (const p of ttlParts(u)) {
+      const c = routedCost({ ...u, ttl: p.ttl }, { input: BigInt(p.input), output: BigInt(p.output), cacheRead: BigInt(p.cacheRead), cacheWrite: BigInt(p.cacheWrite) }, label);
+      if (c === null) return null;
+      sum += c;
+    }
+    return sum;
+  };
   const costUnits: MeasuredUnit[] = units.flatMap((u) => {
-    const t = { input: BigInt(u.input), output: BigInt(u.output), cacheRead: BigInt(u.cacheRead), cacheWrite: BigInt(u.cacheWrite) };
-    const measured = routedCost(u, t, u.measured);
-    return measured === null ? [] : [{ stratum: u.cluster, measured: moneyToUsd(measured), predicted: usd(routedCost(u, t, u.predicted)) }];
+    const measured = unitCost(u, u.measured);
+    return measured === null ? [] : [{ stratum: u.cluster, measured: moneyToUsd(measured), predicted: usd(unitCost(u, u.predicted)) }];
   });
   const cost = estimateTotal(costStrata, costUnits, confidence);
   const N = clusters.reduce((s, c) => s + c.requests, 0);

@@ -7,7 +7,7 @@
  * Maps: crosses worker threads by structured clone.
  */
 import type { Difficulty } from '../types.js';
-import { addTokens, type TokenBucket } from './tokens.js';
+import { addTokens, bucketKey, ttlParts, type TokenBucket, type TtlTokens } from './tokens.js';
 
 /** The tokens of one cluster's requests with one model, region, predicted label, batch flag and TTL. */
 export interface PredictedBucket extends TokenBucket {
@@ -31,18 +31,13 @@ export interface ClusterAcc {
 }
 
 /** A measured request: what the estimate compares (measured vs predicted label) and what prices it. */
-export interface MeasuredRequest {
+export interface MeasuredRequest extends TtlTokens {
   cluster: string;
   measured: Difficulty;
   predicted: Difficulty;
   modelId: string;
   region: string;
   batch: boolean;
-  ttl: '5m' | '1h';
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
 }
 
 export interface StrataAcc {
@@ -51,7 +46,7 @@ export interface StrataAcc {
 }
 
 /** What a record contributes (from recordFacts, labels mode only). */
-export interface StratumFacts {
+export interface StratumFacts extends TtlTokens {
   cluster: { key: string; text: string };
   /** The labeler's label; `measured` when a label was measured. */
   predicted: Difficulty;
@@ -59,11 +54,6 @@ export interface StratumFacts {
   modelId: string;
   region: string;
   batch: boolean;
-  ttl: '5m' | '1h';
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
 }
 
 export function newStrata(): StrataAcc {
@@ -78,13 +68,15 @@ export function addToStrata(s: StrataAcc, f: StratumFacts): void {
   }
   c.requests++;
   c.predicted[f.predicted]++;
-  const key = `${f.modelId.length}:${f.modelId}${f.region.length}:${f.region}${f.predicted}${f.batch ? 'b' : '-'}${f.ttl}`;
-  let b = c.buckets.get(key);
-  if (!b) {
-    b = { modelId: f.modelId, region: f.region, label: f.predicted, batch: f.batch, ttl: f.ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-    c.buckets.set(key, b);
+  for (const p of ttlParts(f)) {
+    const key = bucketKey(f.modelId, f.region, f.predicted, f.batch, p.ttl);
+    let b = c.buckets.get(key);
+    if (!b) {
+      b = { modelId: f.modelId, region: f.region, label: f.predicted, batch: f.batch, ttl: p.ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+      c.buckets.set(key, b);
+    }
+    addTokens(b, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
   }
-  addTokens(b, 1, f.input, f.output, f.cacheRead, f.cacheWrite);
   if (f.measured !== undefined) {
     c.measured++;
     const { cluster, measured, ...rest } = f;

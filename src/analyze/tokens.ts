@@ -4,6 +4,47 @@
  */
 export type TokenKind = 'input' | 'output' | 'cacheRead' | 'cacheWrite';
 
+/** The key of a priced bucket: model, region, label, batch flag and cache-write TTL. */
+export function bucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h'): string {
+  // label, batch and ttl come from fixed sets, so they need no length prefix.
+  return `${modelId.length}:${modelId}${region.length}:${region}${label}${batch ? 'b' : '-'}${ttl}`;
+}
+
+/** One request's tokens, with the 1-hour share of its cache writes when the record splits them by TTL. */
+export interface TtlTokens {
+  ttl: '5m' | '1h';
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  cacheWrite1h?: number;
+}
+
+/** What a request adds to the bucket of one TTL (requests 0: tokens only). */
+export interface TtlPart {
+  ttl: '5m' | '1h';
+  requests: number;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+}
+
+/**
+ * A request's contributions by cache-write TTL, so each write is priced at its rate: one part; or, when the
+ * record splits its writes, the request and its 5-minute writes at 5m and its 1-hour writes (tokens only) at 1h.
+ */
+export function ttlParts(t: TtlTokens): TtlPart[] {
+  const h1 = t.cacheWrite1h ?? 0;
+  if (h1 > 0 && h1 < t.cacheWrite) {
+    return [
+      { ttl: '5m', requests: 1, input: t.input, output: t.output, cacheRead: t.cacheRead, cacheWrite: t.cacheWrite - h1 },
+      { ttl: '1h', requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: h1 },
+    ];
+  }
+  return [{ ttl: h1 > 0 ? '1h' : t.ttl, requests: 1, input: t.input, output: t.output, cacheRead: t.cacheRead, cacheWrite: t.cacheWrite }];
+}
+
 /**
  * Token sums. The number fields are exact while they stay safe integers; what
  * would overflow 2^53 moves to `big` (bigint), so a total is `field + big.field`.
