@@ -91,6 +91,8 @@ async function policyFromConfig(config: TokorConfig, baseDir: string, source: st
   if (config.modelMap) policy.modelMap = config.modelMap;
   if (config.gate?.minSavings !== undefined) policy.minSavings = config.gate.minSavings;
   if (config.gate?.maxSavingsDrop !== undefined) policy.maxSavingsDrop = config.gate.maxSavingsDrop;
+  const drift = config.drift ?? routing.drift;
+  if (drift) policy.drift = drift;
   return policy;
 }
 

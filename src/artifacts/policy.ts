@@ -6,7 +6,7 @@
  * embedded router (classifier pattern) and where it all came from.
  */
 import { z } from 'zod';
-import { BAR_MODES, ROUTING_PATTERNS, thresholdRange } from '../config/schema.js';
+import { BAR_MODES, DriftThresholdsSchema, ROUTING_PATTERNS, thresholdRange } from '../config/schema.js';
 import { parseArtifact, parseJsonArtifact, readJsonArtifact, type ArtifactSpec, type Origin } from './read.js';
 import { compactJson, RouterModelSchema, writeJsonText } from './router.js';
 
@@ -69,6 +69,8 @@ export const RoutingPolicySchema = z
     /** The router's own cost per request, charged on every request (classifier). */
     routerCostUsd: z.number({ error: 'expected an amount in USD (a number ≥ 0)' }).min(0, 'must be ≥ 0 (a cost cannot be negative)'),
     provenance: ProvenanceSchema,
+    /** When `tokor drift` / `tokor gate --traffic` fail for traffic against this policy's dataset (optional; flags win). */
+    drift: DriftThresholdsSchema.optional(),
   })
   .superRefine((p, ctx) => {
     const names = p.tiers.map((t) => t.name);

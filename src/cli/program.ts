@@ -12,6 +12,7 @@ import { defineGate } from './commands/gate.js';
 import { defineConfig } from './commands/config.js';
 import { defineCosts } from './commands/costs.js';
 import { defineReport } from './commands/report.js';
+import { defineDrift } from './commands/drift.js';
 import { VERSION } from '../version.js';
 import type { Done } from './exit.js';
 
@@ -34,10 +35,11 @@ Examples:
   $ tokor calibrate --results results.jsonl --out policy.json
   $ tokor gate --policy policy.json        # in CI: exit 1 if the quality floor breaks
   $ tokor costs --from-file ce.json        # billed Bedrock spend from Cost Explorer
+  $ tokor drift --baseline policy.json --current ./AWSLogs   # traffic vs the golden set
 
 Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error, 3 provider/runtime error.`,
   );
-  for (const define of [defineAnalyze, definePrices, defineEval, defineLabel, defineCalibrate, defineGate, defineConfig, defineCosts, defineReport]) {
+  for (const define of [defineAnalyze, definePrices, defineEval, defineLabel, defineCalibrate, defineGate, defineConfig, defineCosts, defineReport, defineDrift]) {
     define(program, done);
   }
   // Subcommands inherit exitOverride so that main() maps usage errors to exit 2.

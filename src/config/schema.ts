@@ -154,6 +154,20 @@ export const GateSchema = z.strictObject({
   maxSavingsDrop: z.number().min(0).max(100).optional(),
 });
 
+/**
+ * When `tokor drift` and `tokor gate --traffic` fail (docs/drift.md), in a
+ * config's `drift:` section or a policy file's `drift` key; flags win.
+ */
+export const DriftThresholdsSchema = z.strictObject({
+  /** Family-wise false-alarm rate of the three tests (0–1, e.g. 0.01). */
+  alpha: z.number({ error: 'expected a false-alarm rate such as 0.01' }).gt(0, 'must be above 0').lt(1, 'must be below 1').optional(),
+  /** A measure drifts only when its population-stability index is at least this. */
+  maxPsi: z.number({ error: 'expected a PSI such as 0.2' }).min(0, 'must be ≥ 0').optional(),
+  /** Minimum share (0–1) of traffic requests in clusters the golden set has. */
+  minCoverage: z.number({ error: 'expected a share between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1').optional(),
+});
+export type DriftThresholdsConfig = z.infer<typeof DriftThresholdsSchema>;
+
 export const ConfigSchema = z.strictObject({
   /** The tier ladder, cheapest first; the last tier is the frontier. */
   tiers: z.array(TierSchema).min(2, 'a ladder needs at least two tiers').optional(),
@@ -166,6 +180,8 @@ export const ConfigSchema = z.strictObject({
   routing: RoutingSchema.optional(),
   scopes: z.array(ScopeSchema).optional(),
   gate: GateSchema.optional(),
+  /** tokor drift / gate --traffic thresholds. */
+  drift: DriftThresholdsSchema.optional(),
   /** analyze: default --group-by. */
   groupBy: z.string().optional(),
   /** eval: where responses are cached. */

@@ -34,6 +34,7 @@ export function policyFromFile(routing: RoutingPolicyFile, source: string): Gate
     tiers,
     global: { name: GLOBAL_SCOPE, match: {}, floor: routing.bar, barMode: routing.barMode, confidence: routing.confidence, floorFrom: 'policy' },
     scopes: [],
+    ...(routing.drift ? { drift: routing.drift } : {}),
   };
 }
 

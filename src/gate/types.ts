@@ -2,7 +2,7 @@
  * The nouns of `tokor gate`: the policy it checks, the verdict per scope and
  * check, and the JSON contract (`--format json`, GATE_SCHEMA_VERSION).
  */
-import type { BarMode, ResolvedScope, TierConfig } from '../config/schema.js';
+import type { BarMode, DriftThresholdsConfig, ResolvedScope, TierConfig } from '../config/schema.js';
 import type { PolicyEvaluation, ShareDrift } from '../calibrate/apply.js';
 import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from '../calibrate/results.js';
@@ -44,6 +44,8 @@ export interface GatePolicy {
   /** Defaults for the savings checks from the config's `gate:` section. */
   minSavings?: number;
   maxSavingsDrop?: number;
+  /** Drift thresholds (config `drift:` or the policy file's `drift`). */
+  drift?: DriftThresholdsConfig;
 }
 
 /** Per-run overrides from flags. */

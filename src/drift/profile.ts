@@ -1,0 +1,210 @@
+/**
+ * A traffic profile: what `tokor drift` compares between the traffic a policy
+ * was certified on and the traffic it routes now. Per task cluster (the
+ * template signature `tokor label` samples by, src/classify/signature.ts) the
+ * requests and their priced spend; the labeler's score in 20 bins; the prompt
+ * length in log-2 bins. Built the same way from golden datasets, traffic logs
+ * and inside `tokor analyze` (its JSON carries it as `trafficProfile`, so a
+ * later `tokor drift` needs no second pass over the logs). Pure; the
+ * accumulator is plain data and Maps (crosses worker threads).
+ */
+import { taskSignature, type TaskSignature } from '../classify/signature.js';
+import { addTokens, bucketKey, bucketTokens, ttlParts, type TokenBucket, type TtlTokens } from '../analyze/tokens.js';
+import { costOf } from '../pricing/cost.js';
+import { moneyToUsd } from '../pricing/money.js';
+import type { ModelPrice, Money } from '../pricing/types.js';
+
+export const PROFILE_VERSION = 1;
+
+/** Score bins: [i/20, (i+1)/20), the last closed at 1. */
+export const SCORE_BINS = 20;
+
+/** Lower edges of the prompt-length bins, in (estimated) tokens; the last bin is open above. */
+export const LENGTH_EDGES = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072] as const;
+
+/** Clusters a profile lists one by one (most requests first); the rest are lumped into `rest`. */
+export const MAX_PROFILE_CLUSTERS = 1000;
+
+/** Characters per token of the length estimate from text. */
+const CHARS_PER_TOKEN = 4;
+
+/** One task cluster of a profile. */
+export interface ProfileCluster {
+  /** The signature key (8 hex digits), as in `tokor label`'s sample and labels. */
+  signature: string;
+  /** A readable rendering: "app/team · system#abcd · first words …". */
+  text: string;
+  requests: number;
+  /** Priced spend of its requests in USD; null when none could be priced (a golden dataset). */
+  spendUsd: number | null;
+}
+
+/** The compact profile (analyze JSON `trafficProfile`, version 1; docs/drift.md). */
+export interface TrafficProfile {
+  version: typeof PROFILE_VERSION;
+  /** The labeler whose scores `score` bins ("heuristic", or "classifier FILE"). */
+  labeler: string;
+  requests: number;
+  /** Priced spend of every request in USD; null when nothing was priced. */
+  spendUsd: number | null;
+  /** Most requests first (ties by signature), at most MAX_PROFILE_CLUSTERS. */
+  clusters: ProfileCluster[];
+  /** The clusters past MAX_PROFILE_CLUSTERS, lumped; null when every cluster is listed. */
+  rest: { clusters: number; requests: number; spendUsd: number | null } | null;
+  /** Requests per score bin (SCORE_BINS bins over [0, 1]). */
+  score: number[];
+  /**
+   * Requests per prompt-length bin (lower edges LENGTH_EDGES). The length is
+   * the characters of the system prompt and the last user turn ÷ 4 when the
+   * request carries text (`fromText` of them), else its logged input tokens
+   * (`fromTokens`).
+   */
+  promptLength: { edges: number[]; counts: number[]; fromText: number; fromTokens: number };
+}
+
+/** What one request adds to a profile. */
+export interface ProfileFacts {
+  cluster: TaskSignature;
+  /** The labeler's score in [0, 1] (its prediction, even when a label was measured). */
+  score: number;
+  /** Prompt length in (estimated) tokens. */
+  length: number;
+  fromText: boolean;
+}
+
+/** The tokens a request was billed for, to price its cluster's spend. */
+export interface SpendFacts extends TtlTokens {
+  modelId: string;
+  region: string;
+  batch: boolean;
+}
+
+/** A request as the profile sees it. `inputTokens`: logged input incl. cache (records without text). */
+export function profileFacts(r: { prompt?: string | undefined; system?: string | undefined; tags?: Readonly<Record<string, string>> | undefined; inputTokens?: number | undefined }, score: number): ProfileFacts {
+  const cluster = taskSignature({ ...(r.prompt !== undefined ? { prompt: r.prompt } : {}), ...(r.system !== undefined ? { system: r.system } : {}), ...(r.tags ? { tags: r.tags } : {}) });
+  const chars = (r.system?.length ?? 0) + (r.prompt?.length ?? 0);
+  if (chars > 0) return { cluster, score, length: Math.ceil(chars / CHARS_PER_TOKEN), fromText: true };
+  return { cluster, score, length: r.inputTokens ?? 0, fromText: false };
+}
+
+interface SpendBucket extends TokenBucket {
+  modelId: string;
+  region: string;
+  batch: boolean;
+  ttl: '5m' | '1h';
+}
+
+export interface ProfileClusterAcc {
+  key: string;
+  text: string;
+  requests: number;
+  spend: Map<string, SpendBucket>;
+}
+
+export interface ProfileAcc {
+  requests: number;
+  clusters: Map<string, ProfileClusterAcc>;
+  score: number[];
+  length: number[];
+  fromText: number;
+  fromTokens: number;
+}
+
+export function newProfileAcc(): ProfileAcc {
+  return { requests: 0, clusters: new Map(), score: new Array<number>(SCORE_BINS).fill(0), length: new Array<number>(LENGTH_EDGES.length).fill(0), fromText: 0, fromTokens: 0 };
+}
+
+export function scoreBin(score: number): number {
+  const bin = Math.floor(score * SCORE_BINS);
+  return bin >= SCORE_BINS - 1 ? SCORE_BINS - 1 : bin > 0 ? bin : 0;
+}
+
+export function lengthBin(length: number): number {
+  let i = LENGTH_EDGES.length - 1;
+  while (i > 0 && length < LENGTH_EDGES[i]!) i--;
+  return i;
+}
+
+export function addToProfile(acc: ProfileAcc, f: ProfileFacts, spend?: SpendFacts): void {
+  acc.requests++;
+  acc.score[scoreBin(f.score)]!++;
+  acc.length[lengthBin(f.length)]!++;
+  if (f.fromText) acc.fromText++;
+  else acc.fromTokens++;
+  let c = acc.clusters.get(f.cluster.key);
+  if (!c) acc.clusters.set(f.cluster.key, (c = { key: f.cluster.key, text: f.cluster.text, requests: 0, spend: new Map() }));
+  c.requests++;
+  if (!spend) return;
+  for (const p of ttlParts(spend)) {
+    const key = bucketKey(spend.modelId, spend.region, '', spend.batch, p.ttl);
+    let b = c.spend.get(key);
+    if (!b) c.spend.set(key, (b = { modelId: spend.modelId, region: spend.region, batch: spend.batch, ttl: p.ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
+    addTokens(b, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
+  }
+}
+
+export function mergeProfileAcc(into: ProfileAcc, from: ProfileAcc): ProfileAcc {
+  into.requests += from.requests;
+  from.score.forEach((v, i) => (into.score[i]! += v));
+  from.length.forEach((v, i) => (into.length[i]! += v));
+  into.fromText += from.fromText;
+  into.fromTokens += from.fromTokens;
+  for (const [k, c] of from.clusters) {
+    const t = into.clusters.get(k);
+    if (!t) {
+      into.clusters.set(k, c);
+      continue;
+    }
+    t.requests += c.requests;
+    for (const [bk, b] of c.spend) {
+      const tb = t.spend.get(bk);
+      if (!tb) t.spend.set(bk, b);
+      else {
+        const big = bucketTokens(b);
+        const was = bucketTokens(tb);
+        tb.requests += b.requests;
+        tb.input = 0;
+        tb.output = 0;
+        tb.cacheRead = 0;
+        tb.cacheWrite = 0;
+        tb.big = { input: was.input + big.input, output: was.output + big.output, cacheRead: was.cacheRead + big.cacheRead, cacheWrite: was.cacheWrite + big.cacheWrite };
+      }
+    }
+  }
+  return into;
+}
+
+/** Prices a model in a region; undefined when the catalog has no price. */
+export type PriceOf = (modelId: string, region: string) => ModelPrice | undefined;
+
+/** The accumulator as the compact, serializable profile; spend priced once per bucket. */
+export function finishProfile(acc: ProfileAcc, labeler: string, priceOf?: PriceOf): TrafficProfile {
+  let anyPriced = false;
+  const rows = [...acc.clusters.values()].map((c) => {
+    let spend: Money = 0n;
+    let priced = false;
+    for (const b of c.spend.values()) {
+      const price = priceOf?.(b.modelId, b.region);
+      if (!price) continue;
+      priced = true;
+      spend += costOf(bucketTokens(b), price, { batch: b.batch, cacheWriteTtl: b.ttl });
+    }
+    anyPriced ||= priced;
+    return { signature: c.key, text: c.text, requests: c.requests, spend: priced ? spend : undefined };
+  });
+  rows.sort((a, b) => b.requests - a.requests || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
+  const usd = (m: Money | undefined) => (anyPriced ? moneyToUsd(m ?? 0n) : null);
+  const listed = rows.slice(0, MAX_PROFILE_CLUSTERS);
+  const lumped = rows.slice(MAX_PROFILE_CLUSTERS);
+  const total = rows.reduce((s, r) => s + (r.spend ?? 0n), 0n);
+  return {
+    version: PROFILE_VERSION,
+    labeler,
+    requests: acc.requests,
+    spendUsd: usd(total),
+    clusters: listed.map((r) => ({ signature: r.signature, text: r.text, requests: r.requests, spendUsd: usd(r.spend) })),
+    rest: lumped.length ? { clusters: lumped.length, requests: lumped.reduce((s, r) => s + r.requests, 0), spendUsd: usd(lumped.reduce((s, r) => s + (r.spend ?? 0n), 0n)) } : null,
+    score: [...acc.score],
+    promptLength: { edges: [...LENGTH_EDGES], counts: [...acc.length], fromText: acc.fromText, fromTokens: acc.fromTokens },
+  };
+}

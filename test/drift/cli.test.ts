@@ -1,0 +1,70 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { DriftJsonSchema } from '../../src/artifacts/drift.js';
+import { runCli } from '../helpers/cli.js';
+
+const F = 'fixtures/drift';
+const json = (stdout: string) => DriftJsonSchema.parse(JSON.parse(stdout));
+
+describe('tokor drift (built CLI)', () => {
+  it('stays quiet on another sample of the traffic the golden set was drawn like (exit 0)', async () => {
+    const r = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', `${F}/traffic-resample.jsonl`, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const j = json(r.stdout);
+    expect(j.stable).toBe(true);
+    expect(j.baseline).toMatchObject({ kind: 'dataset', requests: 150, clusters: 5 });
+    expect(j.current).toMatchObject({ kind: 'logs', requests: 400, clusters: 5 });
+    expect(j.coverage.requestShare).toBe(1);
+    for (const m of j.measures) expect(m.drifted).toBe(false);
+  });
+
+  it('flags traffic whose cluster mix moved (exit 1) and names the clusters: new ones with their share of requests and spend, moved ones', async () => {
+    const r = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', `${F}/traffic-moved.jsonl`, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const j = json(r.stdout);
+    expect(j.stable).toBe(false);
+    const mix = j.measures.find((m) => m.measure === 'clusterMix')!;
+    expect(mix.drifted).toBe(true);
+    expect(mix.pValue).toBeLessThan(mix.level);
+    expect(mix.psi).toBeGreaterThanOrEqual(j.thresholds.maxPsi);
+    expect(j.coverage.uncoveredClusters).toBe(1);
+    const fresh = j.coverage.uncovered[0]!;
+    expect(fresh.text).toMatch(/^code-review\/platform · /);
+    expect(j.coverage.requestShare).toBeCloseTo(1 - fresh.currentShare, 12);
+    expect(j.coverage.requestShare).toBeLessThan(0.8);
+    expect(fresh.spendShare).toBeGreaterThan(0);
+    expect(j.moved.some((c) => c.text.startsWith('triage-bot/support') && c.currentShare < c.baselineShare)).toBe(true);
+  });
+
+  it('table and Markdown name the verdict, the measures and the new clusters; thresholds from flags', async () => {
+    const t = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', `${F}/traffic-moved.jsonl`], { env: { COLUMNS: '80' } });
+    expect(t.code).toBe(1);
+    expect(t.stdout.replace(/\s+/g, ' ')).toMatch(/^DRIFT: task-cluster mix, labeler score, prompt length drifted; golden-set coverage/);
+    expect(t.stdout).toContain('code-review/platform');
+    for (const line of t.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(80);
+    const m = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', `${F}/traffic-moved.jsonl`, '--format', 'markdown', '--min-coverage', '0.5', '--max-psi', '5']);
+    expect(m.code).toBe(0);
+    expect(m.stdout).toContain('# tokor drift: stable');
+    expect(m.stdout).toContain('(flag)');
+  });
+
+  it('bad input: one line naming the file, exit 2, no stack', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-drift-'));
+    const missing = await runCli(['drift', '--baseline', path.join(dir, 'nope.jsonl'), '--current', `${F}/traffic-base.jsonl`]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toHaveLength(1);
+    expect(missing.stderr).toContain('nope.jsonl: file not found;');
+    const bad = path.join(dir, 'analyze.json');
+    writeFileSync(bad, '{\n  "kind": "tokor-analyze",\n  "trafficProfile": {\n    "version": 1,\n    "labeler": "heuristic",\n    "requests": -3\n  }\n}\n');
+    const r = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', bad]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/analyze\.json:6: trafficProfile\.requests: must be ≥ 0 .*; write it with `tokor analyze/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const golden = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', `${F}/golden.jsonl`]);
+    expect(golden.code).toBe(2);
+    expect(golden.stderr).toContain('golden.jsonl: a golden dataset is a baseline, not current traffic');
+  });
+});
