@@ -221,7 +221,56 @@ function fitSoftmax(
   const l2 = o.l2;
   const z = new Float64Array(K);
   const gr = new Float64Array(C);
-  const objective = (theta: Float64Array, grad: Float64Array): number => {
+  // Three classes (the cheap → mid → frontier ladder): the general objective below with the class loop
+  // unrolled into locals. The same operations in the same order, so the same bits, about twice as fast.
+  const twoClassObjective = (theta: Float64Array, grad: Float64Array): number => {
+    grad.fill(0);
+    let loss = 0;
+    const b1 = theta[2 * A]!;
+    const b2 = theta[2 * A + 1]!;
+    let gb1 = 0;
+    let gb2 = 0;
+    for (let r = 0; r < N; r++) {
+      const lo = start[r]!;
+      const hi = start[r + 1]!;
+      let z1 = b1;
+      let z2 = b2;
+      for (let j = lo; j < hi; j++) {
+        const x = vals[j]!;
+        const o = cols[j]! * 2;
+        z1 += x * theta[o]!;
+        z2 += x * theta[o + 1]!;
+      }
+      let max = 0;
+      if (z1 > max) max = z1;
+      if (z2 > max) max = z2;
+      const e0 = Math.exp(0 - max);
+      const e1 = Math.exp(z1 - max);
+      const e2 = Math.exp(z2 - max);
+      const sum = e0 + e1 + e2;
+      const y = ys[r]!;
+      loss += Math.log(sum) - Math.log(Math.max(y === 0 ? e0 : y === 1 ? e1 : e2, 1e-300));
+      const g1 = e1 / sum - (y === 1 ? 1 : 0);
+      const g2 = e2 / sum - (y === 2 ? 1 : 0);
+      gb1 += g1;
+      gb2 += g2;
+      for (let j = lo; j < hi; j++) {
+        const x = vals[j]!;
+        const o = cols[j]! * 2;
+        grad[o]! += g1 * x;
+        grad[o + 1]! += g2 * x;
+      }
+    }
+    let pen = 0;
+    for (let i = 0; i < A * 2; i++) {
+      pen += theta[i]! * theta[i]!;
+      grad[i] = grad[i]! / N + l2 * theta[i]!;
+    }
+    grad[2 * A] = gb1 / N;
+    grad[2 * A + 1] = gb2 / N;
+    return loss / N + 0.5 * l2 * pen;
+  };
+  const objective = C === 2 ? twoClassObjective : (theta: Float64Array, grad: Float64Array): number => {
     grad.fill(0);
     let loss = 0;
     for (let r = 0; r < N; r++) {
