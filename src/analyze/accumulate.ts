@@ -50,6 +50,15 @@ export interface Bucket extends TokenBucket {
   ttl: '5m' | '1h';
 }
 
+/** A bucket of one UTC day (the record's timestamp date): model, region, batch flag and TTL — the actual cost per day, for reconciling with a bill day by day. */
+export interface DayBucket extends TokenBucket {
+  day: string;
+  modelId: string;
+  region: string;
+  batch: boolean;
+  ttl: '5m' | '1h';
+}
+
 /** A bucket restricted to one value of one --group-by dimension. */
 export interface GroupBucket extends TokenBucket {
   /** Index into groupBy. */
@@ -101,6 +110,8 @@ export interface Accumulator {
   fileIssues: FileIssue[];
   /** With --labels: task clusters and measured requests (src/analyze/strata.ts). */
   strata?: StrataAcc;
+  /** Per UTC day (records with a timestamp): key = day + bucketKey(modelId, region, '', batch, ttl). */
+  days?: Map<string, DayBucket>;
 }
 
 export const MAX_TAG_KEYS = 50;
@@ -220,7 +231,10 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
     if (acc.firstTimestamp === undefined || f.timestamp < acc.firstTimestamp) acc.firstTimestamp = f.timestamp;
     if (acc.lastTimestamp === undefined || f.timestamp > acc.lastTimestamp) acc.lastTimestamp = f.timestamp;
   }
-  for (const p of ttlParts(f)) addToBuckets(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
+  for (const p of ttlParts(f)) {
+    addToBuckets(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
+    if (f.timestamp) addToDay(acc, f, f.timestamp.slice(0, 10), p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
+  }
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
   if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
 }
@@ -243,6 +257,17 @@ function addToBuckets(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', reques
     }
     addTokens(g, requests, input, output, cacheRead, cacheWrite);
   }
+}
+
+function addToDay(acc: Accumulator, f: RecordFacts, day: string, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+  const key = day + bucketKey(f.modelId, f.region, '', f.batch, ttl);
+  const days = (acc.days ??= new Map());
+  let b = days.get(key);
+  if (!b) {
+    b = { day, modelId: f.modelId, region: f.region, batch: f.batch, ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    days.set(key, b);
+  }
+  addTokens(b, requests, input, output, cacheRead, cacheWrite);
 }
 
 function addTagKeys(into: string[], keys: readonly string[]): void {
@@ -271,6 +296,7 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   from.scoreBins.forEach((v, i) => (into.scoreBins[i]! += v));
   addTagKeys(into.untaggedTagKeys, from.untaggedTagKeys);
   into.fileIssues.push(...from.fileIssues);
+  if (from.days) mergeBuckets((into.days ??= new Map()), from.days);
   if (from.strata) mergeStrata((into.strata ??= { clusters: new Map(), measured: [] }), from.strata);
   return into;
 }

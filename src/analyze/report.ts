@@ -11,6 +11,7 @@ import { InputError } from '../errors.js';
 import { wilson } from '../stats/interval.js';
 import { costOf, moneyToUsd, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
 import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
+import { costByDay, type DayCostRow } from './daily.js';
 import { estimateMeasured, type ClusterRow } from './estimateMeasured.js';
 
 export type { ClusterRow } from './estimateMeasured.js';
@@ -114,6 +115,8 @@ export interface AnalyzeReport {
   topWaste: WasteRow[];
   unpricedModels: { model: string; requests: number; tokens: TokenCounts }[];
   priceNotes: string[];
+  /** With --bill: the actual cost per UTC day and model (what the reconciliation trims to the bill's days). */
+  byDay?: DayCostRow[];
   /** With --cost-explorer: billed spend reconciled with what the logs explain. */
   reconciliation?: unknown;
 }
@@ -177,6 +180,8 @@ export interface BuildOptions {
   provenance?: Provenance;
   /** The inputs as the user named them, for the `tokor label` command a prior report suggests. */
   inputs?: string[];
+  /** Add `byDay` (the actual cost per UTC day and model): set when a bill is to be reconciled. */
+  byDay?: boolean;
 }
 
 /** Which tier prices each label: easy → cheapest, hard → frontier, moderate → the middle tier. */
@@ -394,6 +399,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
       .slice(0, 10),
     unpricedModels: [...unpricedModels.values()].map((u) => ({ ...u, tokens: toCounts(u.tokens) })).sort((a, b) => b.requests - a.requests || byText(a.model, b.model)),
     priceNotes: [...notes].sort(),
+    ...(opts.byDay ? { byDay: costByDay(acc, priceOf) } : {}),
   };
 }
 

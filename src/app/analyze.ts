@@ -42,6 +42,8 @@ export interface AnalyzeRequest {
   /** --out FILE: checked writable before any work. */
   out?: string;
   engine?: EngineName;
+  /** Add the cost per UTC day and model (`byDay`): set when a bill is reconciled (--bill). */
+  byDay?: boolean;
 }
 
 export interface AnalyzeHooks {
@@ -95,6 +97,7 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
       engine: req.engine,
       // The bundled sample is no traffic to measure: the suggested `tokor label` names the user's logs.
       inputs: req.paths.length ? req.paths : ['<logs>'],
+      ...(req.byDay ? { byDay: true } : {}),
     });
   } finally {
     await skipped?.close();
@@ -133,6 +136,8 @@ export interface AnalyzeOptions {
   engine?: EngineName;
   /** The inputs as the user named them (for the `tokor label` command the report suggests); default: paths. */
   inputs?: string[];
+  /** Add the cost per UTC day and model (`byDay`). */
+  byDay?: boolean;
 }
 
 export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
@@ -175,6 +180,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     confidence: opts.confidence,
     provenance: provenanceOf(scan.files),
     inputs: opts.inputs ?? opts.paths,
+    ...(opts.byDay ? { byDay: true } : {}),
   });
   for (const dim of groupBy) {
     if ((GROUP_DIMENSIONS as readonly string[]).includes(dim)) continue;

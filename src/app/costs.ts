@@ -106,7 +106,7 @@ export interface BillOptions {
 }
 
 /** Reconciles an analyze report with its bill (a value; see attachReconciliation). */
-export async function reconcileWithBill(report: Pick<AnalyzeReport, 'byModel' | 'period' | 'sample'>, opts: BillOptions): Promise<AnalyzeReconciliation> {
+export async function reconcileWithBill(report: Pick<AnalyzeReport, 'byModel' | 'period' | 'sample' | 'byDay'>, opts: BillOptions): Promise<AnalyzeReconciliation> {
   const files = opts.bill ?? (opts.costExplorer !== undefined ? [opts.costExplorer] : []);
   const flag = opts.bill ? '--bill' : '--cost-explorer';
   if (files.length === 0) throw new UsageError('give --bill FILE… (or --cost-explorer FILE|live)');

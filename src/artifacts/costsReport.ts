@@ -168,7 +168,18 @@ export const ReconciliationSchema = z.object({
   billedPeriod: PeriodSchema,
   logPeriod: PeriodSchema,
   /** The same window on both sides: billed days left out (the logs do not cover them), log days the bill does not cover. */
-  window: z.object({ billedDaysDropped: z.number(), logDaysOutsideBill: z.number() }),
+  window: z.object({
+    billedDaysDropped: z.number(),
+    logDaysOutsideBill: z.number(),
+    /** True when the logs were cut to the bill's days (analyze's per-day cost): their cost on other days is not compared. */
+    logsTrimmed: z.boolean().optional(),
+    /** The billed days left out (YYYY-MM-DD): the logs do not cover them. */
+    droppedBilledDays: z.array(z.string()).optional(),
+    /** The log days left out (YYYY-MM-DD): the bill does not cover them (for the logged model's provider). */
+    droppedLogDays: z.array(z.string()).optional(),
+    /** Log-derived cost (after sampling) on the dropped log days, USD. */
+    droppedLogUsd: usd.optional(),
+  }),
   sampleRate: z.number(),
   /** Share of billed Bedrock spend the logs explain, in [0, 1]; null when nothing was billed. */
   coverage: z.number().nullable(),
@@ -184,6 +195,10 @@ export const ReconciliationSchema = z.object({
   unattributedUsd: usd,
   byModel: z.array(ModelReconciliationSchema),
   byTokenKind: z.array(TokenKindReconciliationSchema),
+  /** Per provider billed in the compared window (aws, azure, gcp, anthropic, openai); absent in files written before it. */
+  byProvider: z
+    .array(z.object({ provider: z.enum(BILL_PROVIDERS), billedUsd: usd, loggedUsd: usd, explainedUsd: usd, coverage: z.number().nullable(), period: PeriodSchema }))
+    .optional(),
   notes: z.array(z.string()),
 });
 

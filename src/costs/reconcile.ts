@@ -19,9 +19,15 @@ import type { CostRow, CostsReport, Period } from './report.js';
 
 export type { AnalyzeReconciliation, BilledCeiling, ModelReconciliation, Reconciliation, TokenKindReconciliation };
 import { TOKEN_KINDS, type TokenKind } from './usageTypes.js';
+import type { BillProvider } from './meters.js';
+import { canonicalModelKey, parseModelId } from '../pricing/modelId.js';
 
 export interface ExplainedModel {
-  /** Canonical model key (contracts.md). Keys with a provider prefix (azure-openai/…) are not Bedrock and are ignored. */
+  /**
+   * Canonical model key (contracts.md): a Bedrock key (no prefix) is billed by aws; `azure-openai/…` by azure,
+   * `vertex/…` by gcp, `anthropic/…` and `openai/…` by those vendors. Models of a provider the bill has no line
+   * of are left out, with a note.
+   */
   modelKey: string;
   /** Log-derived cost of this model's logged records, USD. */
   costUsd: number;
@@ -36,6 +42,18 @@ export interface ExplainedSpend {
   byModel: ExplainedModel[];
   /** Share of traffic the logs hold, in (0, 1]; logged costs are divided by it. Default 1. */
   sampleRate?: number;
+  /**
+   * The same cost per UTC day (analyze's byDay). When given, the logged side is cut to the days each provider
+   * was billed (instead of byModel, which is then unused) and the dropped days are listed.
+   */
+  byDay?: ExplainedDay[];
+}
+
+export interface ExplainedDay extends ExplainedModel {
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  /** The model ID as logged: tells OpenAI API traffic priced at the Azure rate from Azure traffic. */
+  model?: string;
 }
 
 export interface ReconcileOptions {
@@ -51,6 +69,7 @@ export interface ReconcileOptions {
 
 
 interface BilledModel {
+  provider: BillProvider;
   name?: string;
   known: boolean;
   total: Money;
@@ -82,6 +101,48 @@ function add<K>(m: Map<K, Money>, k: K, v: Money): void {
   m.set(k, (m.get(k) ?? 0n) + v);
 }
 
+/** Log key prefixes (canonicalModelKey's provider spellings) → who bills them. */
+const LOG_PROVIDERS: Readonly<Record<string, BillProvider>> = { 'azure-openai': 'azure', vertex: 'gcp', anthropic: 'anthropic', openai: 'openai' };
+
+/**
+ * Who bills a logged model, and its key as the bill names it: no prefix → Bedrock (aws). The raw ID tells
+ * OpenAI API traffic from Azure: a plain `gpt-4o` priced at the Azure rate (no openai entry) is OpenAI's.
+ */
+export function loggedProvider(modelKey: string, model?: string): { provider: BillProvider | undefined; modelKey: string } {
+  const slash = modelKey.indexOf('/');
+  if (slash < 0) return { provider: 'aws', modelKey };
+  const prefix = modelKey.slice(0, slash);
+  if (prefix === 'azure-openai' && model !== undefined && parseModelId(model).provider === 'openai') {
+    return { provider: 'openai', modelKey: `openai/${modelKey.slice(slash + 1)}` };
+  }
+  return { provider: LOG_PROVIDERS[prefix], modelKey };
+}
+
+/** A billed model as the logs key it: Bedrock keys as they are, the others without date stamps (canonicalModelKey). */
+function billedModelKey(provider: BillProvider, model: string): string {
+  return provider === 'aws' ? model : canonicalModelKey(model);
+}
+
+/** The days of a period, YYYY-MM-DD, end exclusive. */
+function daysOf(p: Period): string[] {
+  const out: string[] = [];
+  for (let t = Date.parse(`${p.start.slice(0, 10)}T00:00:00Z`), end = Date.parse(`${p.end.slice(0, 10)}T00:00:00Z`); t < end; t += 86_400_000) {
+    out.push(new Date(t).toISOString().slice(0, 10));
+  }
+  return out;
+}
+
+/** Sorted days as runs: "2025-11-05..2025-11-09 (5 days), 2025-11-12". */
+function dayList(days: string[]): string {
+  const runs: string[][] = [];
+  for (const d of days) {
+    const last = runs[runs.length - 1];
+    if (last && daysBetween(last[last.length - 1]!, d) === 1) last.push(d);
+    else runs.push([d]);
+  }
+  return runs.map((r) => (r.length === 1 ? r[0]! : `${r[0]}..${r[r.length - 1]} (${r.length} days)`)).join(', ');
+}
+
 /** Compares billed spend with the log-derived cost of the same period. */
 export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: ReconcileOptions = {}): Reconciliation {
   const sampleRate = explained.sampleRate ?? 1;
@@ -90,25 +151,36 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const notes: string[] = [];
   const logPeriod: Period = { start: dayOf(explained.period.start, false), end: dayOf(explained.period.end, true) };
 
-  // 1. Which billed periods to compare.
-  const periods = billed.bedrock.byPeriod;
-  let selected = periods;
-  if (opts.alignPeriods !== false) {
-    const overlapping = periods.filter((p) => p.start < logPeriod.end && p.end > logPeriod.start);
-    if (overlapping.length === 0 && periods.length > 0) {
-      notes.push(`the logs (${logPeriod.start}..${logPeriod.end}) do not overlap the bill (${billed.period.start}..${billed.period.end}): compared the whole bill`);
-    } else {
-      selected = overlapping;
-      const partial = overlapping.filter((p) => p.start < logPeriod.start || p.end > logPeriod.end);
-      if (partial.length) {
-        notes.push(`${partial.length} billed period(s) only partly covered by the logs (use DAILY granularity to align): their whole amounts are compared`);
-      }
-      if (overlapping.length < periods.length) notes.push(`compared ${overlapping.length} of ${periods.length} billed periods: those the logs cover`);
-    }
+  // 1. Which billed periods to compare, per provider: each provider's bill is its own window.
+  const allPeriods = billed.bedrock.byPeriod;
+  const billProviders = [...new Set(billed.rows.map((r) => r.provider))].sort();
+  const periodsOf = (p: BillProvider): Period[] => {
+    // One provider: every period of the bill (days without spend included); several: the span of that provider's lines.
+    if (billProviders.length <= 1) return allPeriods;
+    const own = billed.rows.filter((r) => r.provider === p);
+    const start = own.reduce((m, r) => (r.period.start < m ? r.period.start : m), own[0]!.period.start);
+    const end = own.reduce((m, r) => (r.period.end > m ? r.period.end : m), own[0]!.period.end);
+    return allPeriods.filter((q) => q.start >= start && q.end <= end);
+  };
+  const overlaps = (p: Period) => p.start < logPeriod.end && p.end > logPeriod.start;
+  const anyOverlap = allPeriods.some(overlaps);
+  const align = opts.alignPeriods !== false && (anyOverlap || allPeriods.length === 0);
+  if (opts.alignPeriods !== false && !anyOverlap && allPeriods.length > 0) {
+    notes.push(`the logs (${logPeriod.start}..${logPeriod.end}) do not overlap the bill (${billed.period.start}..${billed.period.end}): compared the whole bill`);
   }
-  const keep = new Set(selected.map((p) => `${p.start}/${p.end}`));
-  // Bedrock lines only: other providers' spend is in costs' `billed` section, not compared with Bedrock logs.
-  const rows = billed.rows.filter((r) => r.provider === 'aws' && keep.has(`${r.period.start}/${r.period.end}`));
+  const selectedBy = new Map<BillProvider, Period[]>();
+  for (const p of billProviders) selectedBy.set(p, align ? periodsOf(p).filter(overlaps) : periodsOf(p));
+  const selected = allPeriods.filter((q) => [...selectedBy.values()].some((list) => list.some((s) => s.start === q.start && s.end === q.end)));
+  if (align) {
+    const partial = selected.filter((p) => p.start < logPeriod.start || p.end > logPeriod.end);
+    if (partial.length) {
+      notes.push(`${partial.length} billed period(s) only partly covered by the logs (use DAILY granularity to align): their whole amounts are compared`);
+    }
+    if (selected.length < allPeriods.length) notes.push(`compared ${selected.length} of ${allPeriods.length} billed periods: those the logs cover`);
+  }
+  const keyOf = (p: Period) => `${p.start}/${p.end}`;
+  const keepBy = new Map([...selectedBy].map(([p, list]) => [p, new Set(list.map(keyOf))]));
+  const rows = billed.rows.filter((r) => keepBy.get(r.provider)?.has(keyOf(r.period)));
   const period: Period = selected.length
     ? { start: selected.reduce((m, p) => (p.start < m ? p.start : m), selected[0]!.start), end: selected.reduce((m, p) => (p.end > m ? p.end : m), selected[0]!.end) }
     : billed.period;
@@ -118,36 +190,33 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     : 0;
   const periodGap = comparedDays > 0 && loggedDays < comparedDays ? `the logs cover ${loggedDays} of the ${comparedDays} billed days` : undefined;
   if (periodGap) notes.push(periodGap);
-  // The same window on both sides: billed days the logs do not cover are dropped (above); log days the bill does not cover are stated.
-  const billedDaysDropped = periods.filter((p) => !keep.has(`${p.start}/${p.end}`)).reduce((n, p) => n + daysBetween(p.start, p.end), 0);
-  const bill = billed.period;
-  const logDaysOutsideBill =
-    bill.start && bill.end
-      ? Math.max(0, daysBetween(logPeriod.start, logPeriod.end < bill.start ? logPeriod.end : bill.start)) +
-        Math.max(0, daysBetween(logPeriod.start > bill.end ? logPeriod.start : bill.end, logPeriod.end))
-      : 0;
-  if (logDaysOutsideBill > 0) {
-    notes.push(
-      `the logs run ${logDaysOutsideBill} day(s) the bill does not cover (logs ${logPeriod.start}..${logPeriod.end}, bill ${bill.start}..${bill.end}, end exclusive): their cost is in the logged figures; give a bill for the logs' days, or logs of the bill's days, to compare like with like`,
-    );
-  }
+  // The same window on both sides: billed days the logs do not cover are dropped (above).
+  const selectedKeys = new Set(selected.map(keyOf));
+  const droppedPeriods = allPeriods.filter((p) => !selectedKeys.has(keyOf(p)));
+  const billedDaysDropped = droppedPeriods.reduce((n, p) => n + daysBetween(p.start, p.end), 0);
+  const droppedBilledDays = droppedPeriods.flatMap((p) => daysOf(p));
+  if (droppedBilledDays.length) notes.push(`billed days left out (the logs do not cover them): ${dayList(droppedBilledDays)}`);
   if (selected.some((p) => p.estimated)) notes.push('some compared periods are estimated by Cost Explorer: the bill may still change');
 
   // 2. Billed, per model, from the rows of those periods.
   const models = new Map<string, BilledModel>();
   const billedByKind = new Map<TokenKind, Money>();
+  const billedByProvider = new Map<BillProvider, Money>();
   let billedTotal = 0n;
   let unattributed = 0n;
   const unattributedTypes = new Map<string, Money>();
   for (const r of rows) {
     const cost = fixedOf(r);
     billedTotal += cost;
+    add(billedByProvider, r.provider, cost);
     if (r.model === undefined || r.category === 'unrecognized') {
       unattributed += cost;
       add(unattributedTypes, r.usageType, cost);
       continue;
     }
-    const m = models.get(r.model) ?? {
+    const key = billedModelKey(r.provider, r.model);
+    const m = models.get(key) ?? {
+      provider: r.provider,
       ...(r.modelName ? { name: r.modelName } : {}),
       known: billed.bedrock.byModel.find((b) => b.model === r.model)?.known ?? true,
       total: 0n,
@@ -157,7 +226,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
       rateCost: new Map(),
       rateTokens: new Map(),
     };
-    models.set(r.model, m);
+    models.set(key, m);
     m.total += cost;
     if (r.category === 'provisioned') {
       m.provisioned += cost;
@@ -173,18 +242,62 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     }
   }
 
-  // 3. Logged, per model, after sampling.
-  const logged = new Map<string, ExplainedModel>();
-  const ignored: string[] = [];
-  for (const e of explained.byModel) {
-    if (e.modelKey.includes('/')) {
-      ignored.push(e.modelKey);
-      continue;
-    }
+  // 3. Logged, per model, after sampling: with per-day costs, only the days the model's provider was billed.
+  const inBill = new Set<string>(billProviders);
+  const logged = new Map<string, ExplainedModel & { provider: BillProvider }>();
+  const notBilled = new Map<string, Set<string>>();
+  const leaveOut = (e: { modelKey: string }, provider: BillProvider | undefined): boolean => {
+    if (provider && (inBill.has(provider) || billProviders.length === 0)) return false;
+    const label = provider ?? 'unknown provider';
+    notBilled.set(label, (notBilled.get(label) ?? new Set()).add(e.modelKey));
+    return true;
+  };
+  const addLogged = (e: ExplainedModel, provider: BillProvider) => {
     const prev = logged.get(e.modelKey);
-    logged.set(e.modelKey, prev ? mergeExplained(prev, e) : e);
+    logged.set(e.modelKey, prev ? { ...mergeExplained(prev, e), provider } : { ...e, provider });
+  };
+  const logsTrimmed = explained.byDay !== undefined && align;
+  const droppedLogDays = new Set<string>();
+  let droppedLogUsd = 0;
+  if (explained.byDay !== undefined) {
+    const kept = new Map<BillProvider, Period[]>(selectedBy);
+    for (const d of explained.byDay) {
+      const { provider, modelKey } = loggedProvider(d.modelKey, d.model);
+      if (leaveOut({ modelKey }, provider)) continue;
+      const windows = kept.get(provider!) ?? [];
+      if (align && !windows.some((p) => d.day >= p.start && d.day < p.end)) {
+        droppedLogDays.add(d.day);
+        droppedLogUsd += d.costUsd;
+        continue;
+      }
+      addLogged({ modelKey, costUsd: d.costUsd, ...(d.byTokenKind ? { byTokenKind: d.byTokenKind } : {}), ...(d.tokens ? { tokens: d.tokens } : {}) }, provider!);
+    }
+  } else {
+    for (const e of explained.byModel) {
+      const { provider, modelKey } = loggedProvider(e.modelKey);
+      if (leaveOut(e, provider)) continue;
+      addLogged({ ...e, modelKey }, provider!);
+    }
   }
-  if (ignored.length) notes.push(`not Bedrock, left out: ${[...new Set(ignored)].sort().join(', ')}`);
+  for (const [p, keys] of [...notBilled].sort((a, b) => a[0].localeCompare(b[0]))) {
+    notes.push(`${p === 'aws' ? 'Bedrock' : p} is not in the bill (${billProviders.join(', ') || 'none'}), left out: ${[...keys].sort().join(', ')}`);
+  }
+  const droppedDays = [...droppedLogDays].sort();
+  // Without per-day costs the log side cannot be cut: log days outside the bill stay in the logged figures.
+  const bill = billed.period;
+  const logDaysOutsideBill = explained.byDay !== undefined && align
+    ? droppedDays.length
+    : bill.start && bill.end
+      ? Math.max(0, daysBetween(logPeriod.start, logPeriod.end < bill.start ? logPeriod.end : bill.start)) +
+        Math.max(0, daysBetween(logPeriod.start > bill.end ? logPeriod.start : bill.end, logPeriod.end))
+      : 0;
+  if (logsTrimmed && droppedDays.length) {
+    notes.push(`log days left out (the bill does not cover them): ${dayList(droppedDays)}, ${usd(droppedLogUsd / sampleRate)} of logged cost not compared`);
+  } else if (logDaysOutsideBill > 0) {
+    notes.push(
+      `the logs run ${logDaysOutsideBill} day(s) the bill does not cover (logs ${logPeriod.start}..${logPeriod.end}, bill ${bill.start}..${bill.end}, end exclusive): their cost is in the logged figures; give a bill for the logs' days, or logs of the bill's days, to compare like with like`,
+    );
+  }
   if (sampleRate < 1) notes.push(`the logs are a ${pct(sampleRate)} sample: logged costs divided by ${sampleRate}`);
   const scaled = (n: number): number => n / sampleRate;
 
@@ -211,10 +324,13 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     if (bm && !lm) {
       if (bm.known === false) causes.push(`billed under an unmapped name (${k}): map it to a model key to compare it with the logs`);
       else if (bm.batch > 0n && bm.batch === bm.total - bm.provisioned) causes.push('batch inference only: batch jobs are not in model invocation logs');
+      else if (bm.provider !== 'aws') causes.push('missing from the logs: traffic that did not pass through the logged gateway or application (another key, project or workspace)');
       else causes.push('missing from the logs: invocation logging off for this model, region or account, or calls from Agents/Knowledge Bases/batch jobs');
     } else if (lm && !bm) {
       causes.push(
-        logDaysOutsideBill > 0
+        logsTrimmed
+          ? 'in the logs but not billed in the compared days: logs from another account or payer, or billed under another name'
+          : logDaysOutsideBill > 0
           ? `in the logs but not billed in the compared days: logged on the ${logDaysOutsideBill} day(s) the bill does not cover, or logs from another account or payer`
           : 'in the logs but not billed in this period: logs from another account or payer, or from outside the billed period',
       );
@@ -228,7 +344,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
       if (causes.length === (provisioned > 0 ? 1 : 0)) {
         causes.push(
           b > l
-            ? `the logs explain ${pct(l / b)}: invocation logging missing in some regions/accounts, or traffic outside the logged path`
+            ? `the logs explain ${pct(l / b)}: ${bm.provider === 'aws' ? 'invocation logging missing in some regions/accounts, or traffic outside the logged path' : 'traffic outside the logged gateway or application (another key, project or workspace)'}`
             : `the logs cost ${pct(l / b - 1)} more than billed: catalog prices above the billed rates, or logs from another account`,
         );
       }
@@ -281,7 +397,11 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     period,
     billedPeriod: billed.period,
     logPeriod,
-    window: { billedDaysDropped, logDaysOutsideBill },
+    window: {
+      billedDaysDropped,
+      logDaysOutsideBill,
+      ...(explained.byDay !== undefined ? { logsTrimmed, droppedBilledDays, droppedLogDays: droppedDays, droppedLogUsd: scaled(droppedLogUsd) } : {}),
+    },
     sampleRate,
     coverage: billedUsd > 0 ? Math.min(1, explainedUsd / billedUsd) : null,
     billedUsd,
@@ -292,6 +412,24 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     unattributedUsd,
     byModel,
     byTokenKind,
+    ...(explained.byDay !== undefined
+      ? {
+          byProvider: billProviders.map((p) => {
+            const own = byModel.filter((m) => (models.get(m.modelKey)?.provider ?? logged.get(m.modelKey)?.provider) === p);
+            const b = moneyToNumber(billedByProvider.get(p) ?? 0n);
+            const explainedP = own.reduce((sum, m) => sum + Math.min(m.billedUsd, m.loggedUsd), 0);
+            const list = selectedBy.get(p) ?? [];
+            return {
+              provider: p,
+              billedUsd: b,
+              loggedUsd: own.reduce((sum, m) => sum + m.loggedUsd, 0),
+              explainedUsd: explainedP,
+              coverage: b > 0 ? Math.min(1, explainedP / b) : null,
+              period: list.length ? { start: list[0]!.start, end: list[list.length - 1]!.end } : { start: '', end: '' },
+            };
+          }),
+        }
+      : {}),
     notes,
   };
 }
@@ -454,7 +592,9 @@ export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; a
       return { modelKey: m.modelKey, billedUsd: m.billedUsd, ceilingPct: ceiling * 100, savingsUsd: m.billedUsd * ceiling };
     });
   const savingsCeilingUsd = byModel.reduce((s, m) => s + m.savingsUsd, 0);
-  const headlined = rec.coverage !== null && rec.coverage >= COVERAGE_HEADLINE_THRESHOLD && rec.window.logDaysOutsideBill === 0;
+  // Logs cut to the bill's days compare like with like; uncut logs that run other days do not.
+  const windowOk = rec.window.logsTrimmed === true || rec.window.logDaysOutsideBill === 0;
+  const headlined = rec.coverage !== null && rec.coverage >= COVERAGE_HEADLINE_THRESHOLD && windowOk;
   return {
     coveredBilledUsd: byModel.reduce((s, m) => s + m.billedUsd, 0),
     billedUsd: rec.billedUsd,
@@ -466,7 +606,7 @@ export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; a
       ? {}
       : {
           notHeadlinedBecause:
-            rec.coverage === null || rec.coverage < COVERAGE_HEADLINE_THRESHOLD
+            rec.coverage === null || rec.coverage < COVERAGE_HEADLINE_THRESHOLD || windowOk
               ? `the logs explain ${rec.coverage === null ? 'none' : pct(rec.coverage)} of the compared bill, below the ${pct(COVERAGE_HEADLINE_THRESHOLD)} threshold (docs/costs.md)`
               : `the logs run ${rec.window.logDaysOutsideBill} day(s) the bill does not cover`,
         }),
@@ -477,7 +617,7 @@ export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; a
 // ---------------------------------------------------------------------------
 
 /** What reconciliation reads of an analyze report. */
-export type LoggedTraffic = Pick<AnalyzeReport, 'byModel' | 'period' | 'sample'>;
+export type LoggedTraffic = Pick<AnalyzeReport, 'byModel' | 'period' | 'sample' | 'byDay'>;
 
 /**
  * analyze's figures against the bill: the log-derived cost per model key
@@ -501,6 +641,18 @@ export function reconcileAnalyze(costs: CostsReport, logs: LoggedTraffic & { per
     period: logs.period,
     byModel: [...byKey.values()].map(({ routedUsd: _r, ...m }) => m),
     sampleRate: logs.sample ? logs.sample.size / logs.sample.of : undefined,
+    ...(logs.byDay
+      ? {
+          byDay: logs.byDay.map((d) => ({
+            day: d.day,
+            model: d.model,
+            modelKey: d.modelKey,
+            costUsd: d.costUsd,
+            byTokenKind: d.costByTokenKind,
+            tokens: { input: d.tokens.input, output: d.tokens.output, cacheRead: d.tokens.cacheRead },
+          })),
+        }
+      : {}),
   });
   const billed = billedCeiling(
     reconciliation,

@@ -203,6 +203,12 @@ function renderCsv(report: CostsReport): string {
 
 const MAX_RECONCILED_MODELS = 10;
 
+/** "Bedrock" for a Bedrock-only bill; else the providers compared ("aws + anthropic"). */
+function billedWhat(rec: AnalyzeReconciliation): string {
+  const providers = rec.byProvider?.map((p) => p.provider) ?? [];
+  return providers.length === 0 || (providers.length === 1 && providers[0] === 'aws') ? 'Bedrock' : providers.join(' + ');
+}
+
 /**
  * analyze's "Billed vs logged" block (table format): the compared window, the
  * coverage, the models, and the savings ceiling in billed dollars — headlined
@@ -216,7 +222,7 @@ export function reconciliationLines(rec: AnalyzeReconciliation, width: number): 
   const out = [
     '',
     ...para(`Billed vs logged (${rec.source}; billed period ${rec.period.start} → ${rec.period.end}, end exclusive)`),
-    ...para(`  billed Bedrock ${usd(rec.billedUsd)} · logs explain ${usd(rec.explainedUsd)} (coverage ${coverage}) · unexplained ${usd(rec.unexplainedUsd)}`),
+    ...para(`  billed ${billedWhat(rec)} ${usd(rec.billedUsd)} · logs explain ${usd(rec.explainedUsd)} (coverage ${coverage}) · unexplained ${usd(rec.unexplainedUsd)}`),
     fitTable(
       [
         { head: 'model', fit: 'model', min: 14 },
@@ -232,7 +238,7 @@ export function reconciliationLines(rec: AnalyzeReconciliation, width: number): 
   out.push(
     ...para(
       b.headlined
-        ? `  In billed dollars: routing could save up to ${usd(b.savingsCeilingUsd)} of this ${usd(b.billedUsd)} Bedrock bill (${pctOf(b.shareOfBill)}), from the ${usd(b.coveredBilledUsd)} billed on models the logs cover; quality unproven`
+        ? `  In billed dollars: routing could save up to ${usd(b.savingsCeilingUsd)} of this ${usd(b.billedUsd)} ${billedWhat(rec)} bill (${pctOf(b.shareOfBill)}), from the ${usd(b.coveredBilledUsd)} billed on models the logs cover; quality unproven`
         : `  Billed-dollar ceiling not headlined: ${b.notHeadlinedBecause ?? 'coverage too low'}. Shown, not claimed: at ${coverage} coverage the per-model ceiling would be ${usd(b.savingsCeilingUsd)} of the ${usd(b.billedUsd)} bill (${pctOf(b.shareOfBill)}), which these logs cannot support`,
     ),
   );

@@ -169,20 +169,35 @@ describe('meter and SKU tables (docs/costs.md)', () => {
 });
 
 describe('same-window reconciliation with stated coverage (built CLI)', () => {
-  it('7 days of logs against a 2-day bill: the log days outside the bill are stated and the billed ceiling is not headlined at 8% coverage', async () => {
+  it('7 days of logs against a 2-day bill: the logs are cut to the 2 billed days, the 5 dropped log days are listed, and the billed ceiling is not headlined at 2.5% coverage', async () => {
     const json = await runCli(['analyze', '--bill', 'fixtures/costs/cost-explorer.json', '--format', 'json']);
     expect(json.code).toBe(0);
-    const rec = JSON.parse(json.stdout).reconciliation;
+    const out = JSON.parse(json.stdout);
+    const rec = out.reconciliation;
     expect(rec.period).toEqual({ start: '2025-11-03', end: '2025-11-05' });
     expect(rec.logPeriod).toEqual({ start: '2025-11-03', end: '2025-11-10' });
-    expect(rec.window).toEqual({ billedDaysDropped: 0, logDaysOutsideBill: 5 });
-    expect(rec.coverage).toBeLessThan(0.5);
+    expect(rec.window).toMatchObject({
+      billedDaysDropped: 0,
+      logDaysOutsideBill: 5,
+      logsTrimmed: true,
+      droppedBilledDays: [],
+      droppedLogDays: ['2025-11-05', '2025-11-06', '2025-11-07', '2025-11-08', '2025-11-09'],
+    });
+    // The logged side is the byDay cost of the two billed days; the dropped days hold the rest of analyze's actual.
+    const day = (d: { day: string }) => d.day === '2025-11-03' || d.day === '2025-11-04';
+    const kept = out.byDay.filter(day).reduce((s: number, d: { costUsd: number }) => s + d.costUsd, 0);
+    const dropped = out.byDay.filter((d: { day: string }) => !day(d)).reduce((s: number, d: { costUsd: number }) => s + d.costUsd, 0);
+    expect(rec.loggedUsd).toBeCloseTo(kept, 6);
+    expect(rec.window.droppedLogUsd).toBeCloseTo(dropped, 6);
+    expect(kept + dropped).toBeCloseTo(out.cost.actual, 5);
+    expect(rec.coverage).toBeCloseTo(rec.explainedUsd / 103.21, 9);
+    expect(rec.coverage).toBeLessThan(0.05);
     expect(rec.billedCeiling.headlined).toBe(false);
     expect(rec.billedCeiling.coverage).toBe(rec.coverage);
     const table = await runCli(['analyze', '--cost-explorer', 'fixtures/costs/cost-explorer.json'], { env: { COLUMNS: '200' } });
     expect(table.stdout).not.toMatch(/routing could save up to/);
-    expect(table.stdout).toMatch(/Billed-dollar ceiling not headlined: the logs explain 8\.0% of the compared bill, below the 50% threshold/);
-    expect(table.stdout).toMatch(/the logs run 5 day\(s\) the bill does not cover \(logs 2025-11-03\.\.2025-11-10, bill 2025-11-03\.\.2025-11-05/);
+    expect(table.stdout).toMatch(/Billed-dollar ceiling not headlined: the logs explain 2\.5% of the compared bill, below the 50% threshold/);
+    expect(table.stdout).toMatch(/log days left out \(the bill does not cover them\): 2025-11-05\.\.2025-11-09 \(5 days\), \$8\.80 of logged cost not compared/);
   });
 
   it('the HTML carries the source, the window and the coverage', async () => {
@@ -191,9 +206,9 @@ describe('same-window reconciliation with stated coverage (built CLI)', () => {
     expect(costsHtml.stdout).toContain('<div class="v">2025-11-01 → 2025-11-03</div><div class="k">Bill window</div>');
     expect(costsHtml.stdout).toContain('<div class="v">AWS CUR 2.0, OpenAI costs</div><div class="k">Source</div>');
     const analyzeHtml = await runCli(['analyze', '--bill', 'fixtures/costs/cost-explorer.json', '--format', 'html']);
-    expect(analyzeHtml.stdout).toContain('Coverage</td><td class="num">8.0%');
+    expect(analyzeHtml.stdout).toContain('Coverage</td><td class="num">2.5%');
     expect(analyzeHtml.stdout).toContain('Compared days (end exclusive)</td><td class="num">2025-11-03 → 2025-11-05');
-    expect(analyzeHtml.stdout).toContain('Log days the bill does not cover</td><td class="num">5');
-    expect(analyzeHtml.stdout).toContain('the billed-dollar routing ceiling is not headlined: the logs explain 8.0% of the compared bill, below the 50% threshold');
+    expect(analyzeHtml.stdout).toContain('Log days the bill does not cover (left out)</td><td class="num">5');
+    expect(analyzeHtml.stdout).toContain('the billed-dollar routing ceiling is not headlined: the logs explain 2.5% of the compared bill, below the 50% threshold');
   });
 });

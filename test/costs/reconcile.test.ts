@@ -79,7 +79,7 @@ describe('reconcile', () => {
     expect(model(rec, 'meta.llama3-3-70b-instruct')).toMatchObject({ billedUsd: 0, loggedUsd: 2, deltaUsd: -2, coverage: null });
     expect(model(rec, 'meta.llama3-3-70b-instruct').likelyCauses[0]).toMatch(/in the logs but not billed/);
     expect(rec.byModel.some((m) => m.modelKey.startsWith('azure'))).toBe(false);
-    expect(rec.notes.join('\n')).toMatch(/not Bedrock, left out: azure-openai\/gpt-4o/);
+    expect(rec.notes.join('\n')).toMatch(/azure is not in the bill \(aws\), left out: azure-openai\/gpt-4o/);
     expect(rec.explainedUsd).toBeCloseTo(93, 9);
     expect(rec.coverage).toBeCloseTo(93 / BILL, 9);
     expect(rec.overExplainedUsd).toBeCloseTo(2, 9);

@@ -75,6 +75,7 @@ Examples:
             strict: flags.strict,
             skipped: flags.skipped,
             workers: flags.workers,
+            byDay: Boolean(flags.costExplorer || flags.bill),
           },
           { signal: interrupt.signal, onProgress: (p) => progress.update(analyzeProgressText(p, Date.now() - started)), onNote: note },
         );

@@ -50,7 +50,7 @@ export function readReconciliation(rec: AnalyzeReconciliation | undefined, analy
         ['Logged but not billed', rec.overExplainedUsd, 'usd'],
         ['Billed with no model', rec.unattributedUsd, 'usd'],
         ['Sample rate', rec.sampleRate, 'share'],
-        ['Log days the bill does not cover', rec.window.logDaysOutsideBill, 'count'],
+        [rec.window.logsTrimmed ? 'Log days the bill does not cover (left out)' : 'Log days the bill does not cover', rec.window.logDaysOutsideBill, 'count'],
         ['Billed days the logs do not cover (left out)', rec.window.billedDaysDropped, 'count'],
         ['Billed on models the logs cover', c.coveredBilledUsd, 'usd'],
         ['Routing ceiling, billed dollars', c.savingsCeilingUsd, 'usd'],
