@@ -11,7 +11,8 @@ import { qualityOf, type BarMode, type RoutingPattern, ROUTING_PATTERNS, type Ti
 import type { GoldenDataset } from '../eval/types.js';
 import { applyPolicy, shareDrift, sharesNote } from '../calibrate/apply.js';
 import { calibrate, splitHoldout } from '../calibrate/calibrate.js';
-import { buildPolicy, provenanceOf, type CalibrateRun, type HoldoutReport, type Output } from '../calibrate/calibrateRun.js';
+import { DEFAULT_HOLDOUT, buildPolicy, headlineWithHoldout, holdoutReport, provenanceOf, type CalibrateRun, type HoldoutReport, type Output } from '../calibrate/calibrateRun.js';
+import { pctOf } from '../report/format.js';
 import { policyToJson, readPolicy } from '../artifacts/policy.js';
 import { routerModelToJson } from '../artifacts/router.js';
 import { curveCsv } from '../calibrate/render.js';
@@ -108,7 +109,12 @@ export async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, ho
     if (policyForApply.provenance.datasetId && policyForApply.provenance.datasetId !== table.datasetId) {
       applyNotes.push(`the policy was calibrated on "${policyForApply.provenance.datasetId}"; these results are for "${table.datasetId}"`);
     } else if (policyForApply.provenance.resultsSha256.length && policyForApply.provenance.resultsSha256.join() === table.sha256.join()) {
-      applyNotes.push('these are the results the policy was calibrated on: the figures reproduce the calibration (its thresholds were chosen on these items); apply it to held-out results for a test');
+      const held = policyForApply.provenance.calibration?.holdout;
+      applyNotes.push(
+        held
+          ? `these are the results the policy was calibrated on: ${held.items} of these items were held out of its calibration (--holdout ${held.fraction}, seed ${held.seed}) and the rest chose its thresholds, so the figures mix both; calibrate reports the held-out result alone`
+          : 'these are the results the policy was calibrated on: the figures reproduce the calibration (its thresholds were chosen on these items); apply it to held-out results for a test',
+      );
     }
     return { kind: 'apply', policyFile: o.apply!, policy: policyForApply, datasetId: table.datasetId, evaluation, notes: applyNotes, outputs: [], outcome: evaluation.meetsBar ? 'ok' : 'bar-failed', provenance: provenanceOf(table) };
   }
@@ -128,23 +134,37 @@ export async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, ho
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
   };
 
+  // Every calibration holds items out (seeded, stated) and reports the pick on them; --holdout 0 holds none out.
+  const seed = o.seed ?? 1;
+  const fraction = o.holdout ?? DEFAULT_HOLDOUT;
+  const holdNotes: string[] = [];
   let calTable = table;
   let holdTable: ResultsTable | undefined;
-  if (o.holdout !== undefined) {
-    const split = splitHoldout(table, o.holdout, o.seed ?? 1);
-    calTable = split.calibration;
-    holdTable = split.holdout;
-  }
-  const { report, router } = calibrate(calTable, calOpts);
-  report.notes.unshift(...notes);
-  if (holdTable) report.notes.unshift(`calibrated on ${calTable.items.length} items; ${holdTable.items.length} held out (--holdout ${o.holdout}, seed ${o.seed ?? 1})`);
+  let calibration: ReturnType<typeof calibrate> | undefined;
+  if (fraction > 0) {
+    try {
+      const split = splitHoldout(table, fraction, seed);
+      calibration = calibrate(split.calibration, calOpts);
+      calTable = split.calibration;
+      holdTable = split.holdout;
+    } catch (e) {
+      // Too few items to hold any out: an explicit --holdout is an error; the default falls back to calibrating on all of them.
+      if (o.holdout !== undefined || !(e instanceof InputError || e instanceof UsageError)) throw e;
+      holdNotes.push(`no held-out result: ${table.items.length} items are too few to hold ${pctOf(fraction, 0)} out and still calibrate (${e.message}); calibrated on all of them`);
+    }
+  } else holdNotes.push('no held-out result (--holdout 0): the figures are those of the items the thresholds were chosen on');
+  const { report, router } = calibration ?? calibrate(table, calOpts);
+  const splitNote = holdTable ? [`calibrated on ${calTable.items.length} items; ${holdTable.items.length} held out (--holdout ${fraction}${o.holdout === undefined ? ', the default' : ''}, seed ${seed}; by a hash of each item id)`] : [];
+  report.notes.unshift(...notes, ...splitNote, ...holdNotes);
 
-  const policy = report.pick ? buildPolicy(report, table, router, { catalogVersion, confidenceField, createdAt: new Date() }) : undefined;
-  let holdout: HoldoutReport | undefined;
+  const split = holdTable ? { fraction, seed, items: holdTable.items.length } : undefined;
+  const policy = report.pick ? buildPolicy(report, table, router, { catalogVersion, confidenceField, createdAt: new Date(), ...(split ? { holdout: split } : {}) }) : undefined;
+  let holdout: HoldoutReport | null = null;
   if (holdTable && policy) {
     hooks.onProgress?.('evaluating the pick on the held-out items');
-    holdout = { fraction: o.holdout!, calibrationItems: calTable.items.length, holdoutItems: holdTable.items.length, evaluation: applyPolicy(policy, holdTable) };
-  }
+    holdout = holdoutReport(applyPolicy(policy, holdTable, { confidence: 0.95 }), report, { fraction, seed, calibrationItems: calTable.items.length });
+    report.headline = headlineWithHoldout(report.headline, holdout, report);
+  } else if (holdTable) report.notes.push('no held-out result: no route meets the bar, so there is no pick to hold out');
 
   const outputs: Output[] = [];
   if (o.out) {
@@ -156,9 +176,7 @@ export async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, ho
     else report.notes.push(`no router written to ${o.outRouter}: the classifier pattern did not run`);
   }
   if (o.curveCsv) outputs.push({ file: resolve(o.curveCsv), text: curveCsv(report), what: 'curve CSV' });
-  const run: CalibrateRun = { kind: 'calibrate', report, outputs, outcome: report.pick ? 'ok' : 'bar-failed', provenance: provenanceOf(table) };
-  if (holdout) run.holdout = holdout;
-  return run;
+  return { kind: 'calibrate', report, holdout, outputs, outcome: report.pick ? 'ok' : 'bar-failed', provenance: provenanceOf(table) };
 }
 
 /** "a=1,b=2" (repeatable) → { a: 1, b: 2 }. */

@@ -12,6 +12,7 @@ import { z } from 'zod';
 import { BAR_MODES, ROUTING_PATTERNS } from '../config/schema.js';
 import { parseArtifact, type ArtifactSpec } from './read.js';
 import { ProvenanceSchema as PolicyProvenanceSchema } from './policy.js';
+import { parseCalibrateInput } from './reportInputs.js';
 
 export const CALIBRATE_REPORT_SCHEMA_VERSION = 1;
 
@@ -94,11 +95,18 @@ export const RandomAtSharesSchema = z.object({
   routerBeatsRandom: z.boolean(),
 });
 
-const HoldoutSchema = z.object({
+/** The pick applied unchanged to items it was not chosen on (calibrateRun.ts HoldoutReport). */
+export const HoldoutSchema = z.object({
+  items: z.number().int().min(0),
+  savingsPct: z.number(),
+  parity: z.number(),
+  parityLower95: z.number(),
+  quality: z.number(),
+  meetsBar: z.boolean(),
+  tierShares: shares,
   fraction: z.number(),
+  seed: z.number(),
   calibrationItems: z.number(),
-  holdoutItems: z.number(),
-  evaluation: PolicyEvaluationSchema,
 });
 
 const ProvenanceSchema = z.object({ synthetic: z.boolean(), what: z.string().optional() });
@@ -128,7 +136,8 @@ export const CalibrationReportSchema = z.object({
   headline: z.string(),
   bestAchievable: RouteSummarySchema.optional(),
   notes: z.array(z.string()),
-  holdout: HoldoutSchema.optional(),
+  /** null when nothing was held out (--holdout 0, too few items, no pick); the notes say why. Absent in reports written before it existed. */
+  holdout: HoldoutSchema.nullable().optional(),
   outputs: z.array(z.object({ what: z.string(), file: z.string() })),
   provenance: ProvenanceSchema,
 });
@@ -168,4 +177,13 @@ export const CALIBRATE_REPORT_SPEC: ArtifactSpec<CalibrateReportJson> = {
 /** A parsed calibrate report JSON value, checked; InputError at the line of the bad key when `text` is given. */
 export function parseCalibrateReport(value: unknown, origin: { file: string; text?: string }): CalibrateReportJson {
   return parseArtifact(CALIBRATE_REPORT_SPEC, value, origin);
+}
+
+/**
+ * `tokor report --calibrate FILE`: the text of a calibrate report, checked.
+ * A file of another command is named as what it looks like (and the flag it
+ * belongs to); a calibrate report with a bad key is an InputError at its line.
+ */
+export function parseCalibrateReportText(text: string, file: string): CalibrateReportJson {
+  return parseCalibrateReport(parseCalibrateInput(text, file), { file, text });
 }

@@ -38,6 +38,8 @@ export const ProvenanceSchema = z.object({
       savingsPct: z.number(),
       bound: z.string(),
       tierShares: z.record(z.string(), z.number().min(0, 'must be a share between 0 and 1').max(1, 'must be a share between 0 and 1'), { error: 'expected {tier: share} with shares between 0 and 1' }).optional(),
+      /** The items held out of this calibration (calibrate --holdout: a hash of each item id, salted by seed); optional. */
+      holdout: z.object({ fraction: z.number().min(0).max(1), seed: z.number().int(), items: z.number().int().min(0) }).optional(),
     })
     .optional(),
 });

@@ -90,8 +90,9 @@ export function parseAnalyzeInput(text: string, file: string): Obj {
   return expectKind(parseJson(text, file, '--analyze'), file, ['analyze'], '--analyze', 'the output of `tokor analyze --format json` (keys cost, distribution, records)');
 }
 
+/** A calibrate report's JSON, recognised by its `kind`; the calibrate report schema (artifacts/calibrateReport.ts) checks the rest. */
 export function parseCalibrateInput(text: string, file: string): Obj {
-  return expectKind(parseJson(text, file, '--calibrate'), file, ['calibrate', 'calibrate-apply'], '--calibrate', 'the output of `tokor calibrate --format json` (keys pick, baselines, curve)');
+  return expectKind(parseJson(text, file, '--calibrate'), file, ['calibrate', 'calibrate-apply'], '--calibrate', 'the output of `tokor calibrate --format json` (kind "calibrate" or "apply")');
 }
 
 export function parseCostsInput(text: string, file: string): Obj {

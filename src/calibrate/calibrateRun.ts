@@ -7,6 +7,7 @@ import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { RouterModel } from '../artifacts/router.js';
 import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
 import { VERSION } from '../version.js';
+import { pctOf } from '../report/format.js';
 import type { PolicyEvaluation } from './apply.js';
 import type { Calibration } from './calibrate.js';
 import type { ResultsTable } from './results.js';
@@ -18,16 +19,58 @@ export interface Output {
   what: string;
 }
 
+/** The share of items every calibration holds out by default (`--holdout`; 0 holds none out). */
+export const DEFAULT_HOLDOUT = 0.3;
+
+/**
+ * The pick applied unchanged — thresholds, and the router trained on the
+ * calibration part only — to items it was not chosen on: the held-out
+ * result every calibration reports (JSON `holdout`).
+ */
 export interface HoldoutReport {
+  /** Held-out items. */
+  items: number;
+  /** (1 − routed cost / all-frontier cost) × 100 on them. */
+  savingsPct: number;
+  /** Routed pass rate ÷ all-frontier pass rate on them. */
+  parity: number;
+  /** One-sided 95% lower bound of that parity (Fieller, paired by item). */
+  parityLower95: number;
+  /** Routed pass rate on them. */
+  quality: number;
+  /** Whether the held-out point estimate keeps the bar: parity ≥ bar (relative) or quality ≥ bar (absolute). */
+  meetsBar: boolean;
+  tierShares: Record<string, number>;
+  /** The split: the share held out, its seed, and the items calibrated on. */
   fraction: number;
+  seed: number;
   calibrationItems: number;
-  holdoutItems: number;
-  /** The pick, applied unchanged (router trained on the calibration part only) to the held-out items. */
-  evaluation: PolicyEvaluation;
+}
+
+/** The held-out result of a pick from its evaluation on the held-out items (at 95% confidence). */
+export function holdoutReport(evaluation: PolicyEvaluation, bar: { bar: number; barMode: 'relative' | 'absolute' }, split: { fraction: number; seed: number; calibrationItems: number }): HoldoutReport {
+  const point = bar.barMode === 'relative' ? evaluation.parity : evaluation.quality;
+  return {
+    items: evaluation.n,
+    savingsPct: evaluation.savingsPct,
+    parity: evaluation.parity,
+    parityLower95: evaluation.parityLower,
+    quality: evaluation.quality,
+    meetsBar: point >= bar.bar - 1e-12,
+    tierShares: evaluation.tierShares,
+    ...split,
+  };
+}
+
+/** The headline, saying so when the held-out result breaks the bar. */
+export function headlineWithHoldout(headline: string, h: HoldoutReport | null, bar: { bar: number; barMode: 'relative' | 'absolute' }): string {
+  if (!h || h.meetsBar) return headline;
+  const value = bar.barMode === 'relative' ? `${pctOf(h.parity)} parity` : `${pctOf(h.quality)} quality`;
+  return `${headline} — but on ${h.items} held-out items it breaks the bar: ${value} < ${pctOf(bar.bar)}`;
 }
 
 export type CalibrateRun = (
-  | { kind: 'calibrate'; report: Calibration; holdout?: HoldoutReport; outputs: Output[]; outcome: 'ok' | 'bar-failed' }
+  | { kind: 'calibrate'; report: Calibration; holdout: HoldoutReport | null; outputs: Output[]; outcome: 'ok' | 'bar-failed' }
   | { kind: 'apply'; policyFile: string; policy: RoutingPolicyFile; datasetId: string; evaluation: PolicyEvaluation; notes: string[]; outputs: Output[]; outcome: 'ok' | 'bar-failed' }
 ) & {
   /** synthetic when the results are graded from bundled sample recordings. */
@@ -40,7 +83,12 @@ export function provenanceOf(table: ResultsTable): Provenance {
 }
 
 /** The policy file of a calibration's pick (`calibrate --out`, what `tokor gate` reads). */
-export function buildPolicy(report: Calibration, table: ResultsTable, router: RouterModel | undefined, o: { catalogVersion: string; confidenceField: string; createdAt: Date }): RoutingPolicyFile {
+export function buildPolicy(
+  report: Calibration,
+  table: ResultsTable,
+  router: RouterModel | undefined,
+  o: { catalogVersion: string; confidenceField: string; createdAt: Date; holdout?: { fraction: number; seed: number; items: number } },
+): RoutingPolicyFile {
   const pick = report.pick!;
   const policy: RoutingPolicyFile = {
     schemaVersion: 1,
@@ -58,7 +106,7 @@ export function buildPolicy(report: Calibration, table: ResultsTable, router: Ro
       catalogVersion: o.catalogVersion,
       createdAt: o.createdAt.toISOString(),
       tokorVersion: VERSION,
-      calibration: { n: report.n, quality: pick.quality, parity: pick.parity, parityLower: pick.parityLower, savingsPct: pick.savingsPct, bound: report.bound, tierShares: pick.tierShares },
+      calibration: { n: report.n, quality: pick.quality, parity: pick.parity, parityLower: pick.parityLower, savingsPct: pick.savingsPct, bound: report.bound, tierShares: pick.tierShares, ...(o.holdout ? { holdout: o.holdout } : {}) },
     },
   };
   if (table.datasetSha256) policy.provenance.datasetSha256 = table.datasetSha256;

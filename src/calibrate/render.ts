@@ -8,12 +8,11 @@ import type { PolicyEvaluation } from './apply.js';
 import type { Baseline } from './baselines.js';
 import type { Calibration, CurvePoint, RouteSummary } from './calibrate.js';
 import { renderChart } from './chart.js';
-import type { CalibrateRun } from './calibrateRun.js';
+import type { CalibrateRun, HoldoutReport } from './calibrateRun.js';
+import type { CalibrateReportJson } from '../artifacts/calibrateReport.js';
 import { csv, mdCode, mdText, termSafe } from '../report/escape.js';
-import { mdTable } from '../report/format.js';
+import { mdTable, pctOf } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
-
-const pct = (x: number, d = 1): string => `${(x * 100).toFixed(d)}%`;
 
 /** USD with sensible precision for both per-item cents and dataset totals. */
 export function usd(x: number): string {
@@ -38,7 +37,7 @@ function pad(s: string, w: number, right = false): string {
 }
 
 /** The JSON contract of a run. */
-export function calibrateJson(run: CalibrateRun): unknown {
+export function calibrateJson(run: CalibrateRun): CalibrateReportJson {
   if (run.kind === 'apply') {
     const p = run.policy;
     return {
@@ -54,7 +53,7 @@ export function calibrateJson(run: CalibrateRun): unknown {
   return {
     kind: 'calibrate',
     ...run.report,
-    ...(run.holdout ? { holdout: run.holdout } : {}),
+    holdout: run.holdout,
     outputs: run.outputs.map((o) => ({ what: o.what, file: o.file })),
     provenance: run.provenance,
   };
@@ -77,7 +76,7 @@ function sampleNote(run: CalibrateRun): string | undefined {
 }
 
 function barText(r: { bar: number; barMode: string; confidence: number }): string {
-  return `${pct(r.bar, r.bar * 100 === Math.round(r.bar * 100) ? 0 : 1)} ${r.barMode === 'relative' ? 'parity' : 'quality'} at ${pct(r.confidence, r.confidence * 100 === Math.round(r.confidence * 100) ? 0 : 1)} confidence`;
+  return `${pctOf(r.bar, r.bar * 100 === Math.round(r.bar * 100) ? 0 : 1)} ${r.barMode === 'relative' ? 'parity' : 'quality'} at ${pctOf(r.confidence, r.confidence * 100 === Math.round(r.confidence * 100) ? 0 : 1)} confidence`;
 }
 
 interface Row {
@@ -103,13 +102,13 @@ function rows(r: Calibration): Row[] {
 function patternLine(p: Calibration['patterns'][number], r: Calibration): string {
   if (p.status === 'skipped') return `skipped: ${p.reason}`;
   const parts = [`${p.candidates} candidates`];
-  if (p.best && p.best.savingsPct > 0) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pct(p.best.lowerBound)})`);
+  if (p.best && p.best.savingsPct > 0) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pctOf(p.best.lowerBound)})`);
   else if (p.best) parts.push('no saving route meets the bar');
-  else parts.push(`nothing meets the bar (best bound ${pct(p.bestBound?.lowerBound ?? 0)})`);
+  else parts.push(`nothing meets the bar (best bound ${pctOf(p.bestBound?.lowerBound ?? 0)})`);
   if (p.apgr !== undefined && p.apgr !== null) parts.push(`APGR ${p.apgr.toFixed(3)}`);
   if (p.router) parts.push(`router OOF AUC ${p.router.oofAuc === null ? 'n/a' : p.router.oofAuc.toFixed(3)} (${p.router.folds}-fold)`);
-  if (p.gate) parts.push(`gate ${p.gate} on ${pct(p.signalCoverage ?? 0, 0)} of items`);
-  if (p.pattern === 'confidence' && p.signalCoverage !== undefined) parts.push(`confidence on ${pct(p.signalCoverage, 0)} of items`);
+  if (p.gate) parts.push(`gate ${p.gate} on ${pctOf(p.signalCoverage ?? 0, 0)} of items`);
+  if (p.pattern === 'confidence' && p.signalCoverage !== undefined) parts.push(`confidence on ${pctOf(p.signalCoverage, 0)} of items`);
   void r;
   return parts.join(' · ');
 }
@@ -126,7 +125,7 @@ function routeTable(r: Calibration, width: number): string {
       { head: 'savings vs all-frontier', align: 'right' },
       { head: tierHead.length > 18 ? 'shares' : tierHead, drop: 1 },
     ],
-    rows(r).map((row) => [row.label, pct(row.quality), pct(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
+    rows(r).map((row) => [row.label, pctOf(row.quality), pctOf(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
     { width },
   );
 }
@@ -135,17 +134,18 @@ function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>, width: n
   const r = run.report;
   const L: string[] = [];
   const para = (text: string, indent = '', hanging = '  ') => L.push(...wrapText(termSafe(indent + text), width, hanging));
-  const held = run.holdout ? ` (+${run.holdout.holdoutItems} held out)` : '';
+  const held = run.holdout ? ` (+${run.holdout.items} held out)` : '';
   para(`Calibrated ${r.datasetId}: ${r.n} items${held} · tiers ${r.tiers.map((t) => t.name).join(' → ')} · bar ${barText(r)}`);
   L.push('');
   para(r.headline, '  ', '  ');
   const sample = sampleNote(run);
   if (sample) para(`⚠ ${sample}`, '  ', '  ');
+  if (run.holdout) para(`${run.holdout.meetsBar ? '' : '⚠ '}${holdoutLine(run.holdout, r)}`, '  ', '  ');
   L.push('');
   if (r.pick) {
-    para(`Pick: ${r.pick.pattern} · thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? ` · gate ${r.pick.gate}` : ''} · escalation ${pct(r.pick.escalationRate)}`);
-    const lb = r.barMode === 'relative' ? `parity lower bound ${pct(r.pick.parityLower)}` : `quality lower bound ${pct(r.pick.qualityLower)}`;
-    para(`${lb} ≥ ${pct(r.bar)}; quality ${pct(r.pick.quality)} (95% CI ${pct(r.pick.qualityCi95[0])}–${pct(r.pick.qualityCi95[1])})`, '  ');
+    para(`Pick: ${r.pick.pattern} · thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? ` · gate ${r.pick.gate}` : ''} · escalation ${pctOf(r.pick.escalationRate)}`);
+    const lb = r.barMode === 'relative' ? `parity lower bound ${pctOf(r.pick.parityLower)}` : `quality lower bound ${pctOf(r.pick.qualityLower)}`;
+    para(`${lb} ≥ ${pctOf(r.bar)}; quality ${pctOf(r.pick.quality)} (95% CI ${pctOf(r.pick.qualityCi95[0])}–${pctOf(r.pick.qualityCi95[1])})`, '  ');
   }
   para(`Bound: ${r.bound}`, '  ');
   L.push('');
@@ -156,10 +156,8 @@ function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>, width: n
     if (r.pick.oracleCapturedPct !== null) parts.push(`the pick captures ${r.pick.oracleCapturedPct.toFixed(1)}% of the oracle's savings`);
     if (parts.length) para(parts.join(' · '));
   }
-  if (run.holdout) {
-    L.push('');
-    para(holdoutLine(run.holdout, r));
-  }
+  const chance = randomLine(r);
+  if (chance) para(chance);
   L.push('');
   L.push('Patterns');
   for (const p of r.patterns) L.push(...wrapText(termSafe(`  ${pad(p.pattern, 11)} ${patternLine(p, r)}`), width, '              '));
@@ -179,12 +177,18 @@ function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>, width: n
   return `${L.join('\n')}\n`;
 }
 
-function holdoutLine(h: NonNullable<Extract<CalibrateRun, { kind: 'calibrate' }>['holdout']>, r: Calibration): string {
-  const e = h.evaluation;
-  const value = r.barMode === 'relative' ? e.parity : e.quality;
-  const ci = r.barMode === 'relative' ? e.parityCi95 : e.qualityCi95;
-  const lb = r.barMode === 'relative' ? e.parityLower : e.qualityLower;
-  return `Held out (${pct(h.fraction, 0)}, ${h.holdoutItems} items): ${e.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pct(value)} ${r.barMode === 'relative' ? 'parity' : 'quality'} (95% CI ${pct(ci[0])}–${pct(ci[1])}); lower bound ${pct(lb)} ${e.meetsBar ? 'meets' : 'is below'} the bar`;
+function holdoutLine(h: HoldoutReport, r: Calibration): string {
+  const value = r.barMode === 'relative' ? `${pctOf(h.parity)} parity (one-sided 95% lower bound ${pctOf(h.parityLower95)})` : `${pctOf(h.quality)} quality, ${pctOf(h.parity)} parity`;
+  return `Held out (${pctOf(h.fraction, 0)}, seed ${h.seed}, ${h.items} items): ${h.savingsPct.toFixed(1)}% cheaper than all-frontier at ${value}; ${h.meetsBar ? 'the bar holds' : `breaks the bar of ${pctOf(r.bar)}`}`;
+}
+
+/** The pick against random routing at its own tier shares, in one line (null without a pick). */
+function randomLine(r: Calibration): string | null {
+  const x = r.randomAtShares;
+  if (!r.pick || !x) return null;
+  const lower = Number.isFinite(x.marginLowerPts) ? x.marginLowerPts.toFixed(1) : 'n/a';
+  const verdict = x.routerBeatsRandom ? 'the router beats chance' : 'the router adds nothing measurable over chance: prefer the simpler policy';
+  return `Random routing at the pick's shares: ${x.savingsPct.toFixed(1)}% cheaper at ${pctOf(x.parity)} parity; the pick's margin ${x.marginPts.toFixed(1)} parity points (95% lower bound ${lower}): ${verdict}`;
 }
 
 function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): string {
@@ -196,10 +200,11 @@ function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): stri
   L.push('');
   const sample = sampleNote(run);
   if (sample) L.push(`> ⚠️ **${sample}**`, '');
+  if (run.holdout) L.push(run.holdout.meetsBar ? mdText(holdoutLine(run.holdout, r)) : `> ⚠️ **${mdText(holdoutLine(run.holdout, r))}**`, '');
   L.push(`${r.n} items · tiers ${r.tiers.map((t) => mdCode(t.name)).join(' → ')} · bar ${barText(r)}`);
   L.push('');
   if (r.pick) {
-    L.push(`Pick: **${mdText(r.pick.pattern)}**, thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? `, gate ${mdCode(r.pick.gate)}` : ''}; escalation ${pct(r.pick.escalationRate)}.`);
+    L.push(`Pick: **${mdText(r.pick.pattern)}**, thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? `, gate ${mdCode(r.pick.gate)}` : ''}; escalation ${pctOf(r.pick.escalationRate)}.`);
     L.push('');
   }
   L.push(`Bound: ${mdText(r.bound)}.`);
@@ -208,7 +213,7 @@ function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): stri
   L.push(
     mdTable(
       ['route', 'quality', 'parity', 'cost', 'savings vs all-frontier', tiers.join(' / ')],
-      rows(r).map((row) => [row.label, pct(row.quality), pct(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
+      rows(r).map((row) => [row.label, pctOf(row.quality), pctOf(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
       [1, 2, 3, 4, 5],
     ),
   );
@@ -216,10 +221,8 @@ function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): stri
     L.push('');
     L.push(`APGR ${r.pick.apgr === null ? 'n/a' : r.pick.apgr.toFixed(3)}; the pick captures ${r.pick.oracleCapturedPct === null ? 'n/a' : `${r.pick.oracleCapturedPct.toFixed(1)}%`} of the oracle's savings.`);
   }
-  if (run.holdout) {
-    L.push('');
-    L.push(mdText(holdoutLine(run.holdout, r)));
-  }
+  const chance = randomLine(r);
+  if (chance) L.push('', mdText(chance));
   L.push('');
   L.push(mdTable(['pattern', 'result'], r.patterns.map((p) => [p.pattern, patternLine(p, r)])));
   if (r.patterns.some((p) => p.curve.length)) {
@@ -249,14 +252,14 @@ function renderApply(run: Extract<CalibrateRun, { kind: 'apply' }>, markdown: bo
   const head = `Applied ${run.policyFile} (${p.pattern}, thresholds ${fmtThresholds(p.thresholds)}) to ${run.datasetId}: ${e.n} items`;
   line(markdown ? `# ${text(head)}` : head);
   L.push('');
-  const headline = `${e.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pct(value)} ${rel ? 'parity' : 'quality'} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
+  const headline = `${e.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pctOf(value)} ${rel ? 'parity' : 'quality'} (95% CI ${pctOf(ci[0])}–${pctOf(ci[1])})`;
   line(markdown ? `**${headline}**` : headline, '  ');
   const sample = sampleNote(run);
   if (sample) line(markdown ? `> ⚠️ **${sample}**` : `⚠ ${sample}`, '  ');
   L.push('');
-  line(`bar ${barText(p)}: lower bound ${pct(lb)} — ${e.meetsBar ? 'meets the bar' : 'BELOW the bar'}`, markdown ? '' : '  ');
-  line(`quality ${pct(e.quality)} (95% CI ${pct(e.qualityCi95[0])}–${pct(e.qualityCi95[1])}) · frontier ${pct(e.frontier.quality)}`, markdown ? '' : '  ');
-  line(text(`cost ${usd(e.costUsd)} vs ${usd(e.frontier.costUsd)} all-frontier · shares ${tiers.join('/')} ${shares(e.tierShares, tiers)} · escalation ${pct(e.escalationRate)}`), markdown ? '' : '  ');
+  line(`bar ${barText(p)}: lower bound ${pctOf(lb)} — ${e.meetsBar ? 'meets the bar' : 'BELOW the bar'}`, markdown ? '' : '  ');
+  line(`quality ${pctOf(e.quality)} (95% CI ${pctOf(e.qualityCi95[0])}–${pctOf(e.qualityCi95[1])}) · frontier ${pctOf(e.frontier.quality)}`, markdown ? '' : '  ');
+  line(text(`cost ${usd(e.costUsd)} vs ${usd(e.frontier.costUsd)} all-frontier · shares ${tiers.join('/')} ${shares(e.tierShares, tiers)} · escalation ${pctOf(e.escalationRate)}`), markdown ? '' : '  ');
   if (run.notes.length) {
     L.push('');
     for (const n of run.notes) line(markdown ? `- ${mdText(n)}` : `- ${n}`, markdown ? '' : '  ');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { calibrate, splitHoldout } from '../../src/calibrate/calibrate.js';
+import { calibrate, isHeldOut, splitHoldout } from '../../src/calibrate/calibrate.js';
 import { groundTruthTier } from '../../src/calibrate/patterns/classifier.js';
 import { applyPolicy, matrixOf, routedCosts } from '../../src/calibrate/apply.js';
 import { routerSignal } from '../../src/calibrate/route.js';
@@ -176,14 +176,23 @@ describe('calibrate', () => {
     expect([0, 1, 2].map((i) => groundTruthTier(m, i))).toEqual([1, 2, 0]);
   });
 
-  it('splits a seeded holdout', () => {
+  it('splits a seeded holdout by a hash of each item id: about the share asked, stable under reordering and added items', () => {
     const a = splitHoldout(t, 0.3, 5);
     const b = splitHoldout(t, 0.3, 5);
-    expect(a.holdout.items.length).toBe(180);
-    expect(a.calibration.items.length).toBe(420);
+    // 600 items at 30%: binomial sd ≈ 11, so within 4 sd of 180.
+    expect(Math.abs(a.holdout.items.length - 180)).toBeLessThan(45);
+    expect(a.holdout.items.length + a.calibration.items.length).toBe(600);
     expect(a.holdout.items.map((i) => i.itemId)).toEqual(b.holdout.items.map((i) => i.itemId));
     const ids = new Set(a.calibration.items.map((i) => i.itemId));
     expect(a.holdout.items.some((i) => ids.has(i.itemId))).toBe(false);
+    // The same item is held out whatever the order of the table and whichever other items it has.
+    const reversed = splitHoldout({ ...t, items: [...t.items].reverse() }, 0.3, 5);
+    expect(new Set(reversed.holdout.items.map((i) => i.itemId))).toEqual(new Set(a.holdout.items.map((i) => i.itemId)));
+    const half = splitHoldout({ ...t, items: t.items.slice(0, 300) }, 0.3, 5);
+    expect(half.holdout.items.map((i) => i.itemId)).toEqual(a.holdout.items.filter((i) => t.items.indexOf(i) < 300).map((i) => i.itemId));
+    expect(t.items.every((i) => isHeldOut(i.itemId, 0.3, 5) === a.holdout.items.includes(i))).toBe(true);
+    // Another seed, another split.
+    expect(splitHoldout(t, 0.3, 6).holdout.items.map((i) => i.itemId)).not.toEqual(a.holdout.items.map((i) => i.itemId));
   });
 
   it('charges the router cost per request to the classifier pattern', () => {

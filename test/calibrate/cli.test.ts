@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { seededRandom } from '../../src/stats/random.js';
+import { isHeldOut } from '../../src/calibrate/calibrate.js';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'tokor-cal-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -77,6 +78,34 @@ describe('tokor calibrate (built bin)', () => {
     expect(a.frontier).toHaveProperty('quality');
     expect(a.frontier).toHaveProperty('costUsd');
     expect(a.policy.thresholds).toEqual(j.pick.thresholds);
+  });
+
+  it('holds about 30% of the items out by default (a hash of each id) and reports the pick on them; --holdout 0 holds none out', async () => {
+    const policy = path.join(dir, 'policy-held.json');
+    const res = await runCli(['calibrate', ...CSV_FLAGS, '--format', 'json', '--out', policy]);
+    expect(res.code).toBe(0);
+    const j = JSON.parse(res.stdout);
+    const held = items.filter((_, i) => isHeldOut(`row-${i + 1}`, 0.3, 1)).length;
+    expect(held).toBeGreaterThan(60);
+    expect(j.n).toBe(300 - held);
+    // The contract keys (#14), and the split it was made with.
+    expect(j.holdout).toMatchObject({ items: held, fraction: 0.3, seed: 1, calibrationItems: 300 - held });
+    for (const k of ['savingsPct', 'parity', 'parityLower95']) expect(typeof j.holdout[k]).toBe('number');
+    expect(j.holdout.meetsBar).toBe(j.holdout.parity >= 0.95);
+    expect(j.holdout.parityLower95).toBeLessThanOrEqual(j.holdout.parity);
+    expect(j.notes).toContain(`calibrated on ${300 - held} items; ${held} held out (--holdout 0.3, the default, seed 1; by a hash of each item id)`);
+    // The saved policy says which items were held out of it; --apply on the same results says the figures mix both parts.
+    expect(JSON.parse(readFileSync(policy, 'utf8')).provenance.calibration.holdout).toEqual({ fraction: 0.3, seed: 1, items: held });
+    const applied = JSON.parse((await runCli(['calibrate', '--apply', policy, ...CSV_FLAGS, '--format', 'json'])).stdout);
+    expect(applied.notes.join('\n')).toMatch(new RegExp(`${held} of these items were held out of its calibration`));
+    // The table shows it under the headline.
+    const table = await runCli(['calibrate', ...CSV_FLAGS], { env: { COLUMNS: '200' } });
+    expect(table.stdout).toContain(`Held out (30%, seed 1, ${held} items): ${j.holdout.savingsPct.toFixed(1)}% cheaper than all-frontier at ${(j.holdout.parity * 100).toFixed(1)}% parity`);
+    // --holdout 0: every item calibrates, no held-out result, and a note says so.
+    const none = JSON.parse((await runCli(['calibrate', ...CSV_FLAGS, '--holdout', '0', '--format', 'json'])).stdout);
+    expect(none.n).toBe(300);
+    expect(none.holdout).toBeNull();
+    expect(none.notes.join('\n')).toMatch(/no held-out result \(--holdout 0\)/);
   });
 
   it('table output: headline, chart and notes within 80 columns', async () => {

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { calibrate } from '../../src/calibrate/calibrate.js';
-import { applyPolicy } from '../../src/calibrate/apply.js';
+import { applyPolicy, type PolicyEvaluation } from '../../src/calibrate/apply.js';
+import { headlineWithHoldout, holdoutReport } from '../../src/calibrate/calibrateRun.js';
 import { parsePolicy, policyToJson, readPolicy as readPolicyFile, type RoutingPolicyFile } from '../../src/artifacts/policy.js';
 import { InputError } from '../../src/errors.js';
 import { routerFromJson } from '../../src/artifacts/routerLabeler.js';
@@ -105,5 +106,39 @@ describe('policy file', () => {
   it('refuses to apply a policy to results missing its tiers', () => {
     const two = table(specs(10, 4), ['cheap', 'mid'], [0.001, 0.004]);
     expect(() => applyPolicy(policy, two)).toThrow(/routes to tier "frontier" but the results have none/);
+  });
+});
+
+describe('held-out result', () => {
+  const evaluation = (parity: number, quality: number): PolicyEvaluation => ({
+    n: 210,
+    quality,
+    qualityCi95: [quality - 0.05, quality + 0.04],
+    qualityLower: quality - 0.04,
+    costUsd: 1,
+    savingsPct: 61.2,
+    tierShares: { cheap: 0.6, frontier: 0.4 },
+    escalationRate: 0.4,
+    frontier: { quality: 0.9, costUsd: 2.58 },
+    parity,
+    parityLower: parity - 0.026,
+    parityCi95: [parity - 0.03, parity + 0.03],
+    meetsBar: false,
+  });
+  const split = { fraction: 0.3, seed: 1, calibrationItems: 490 };
+
+  it('keeps the bar by the held-out point estimate, not by its bound', () => {
+    const h = holdoutReport(evaluation(0.951, 0.8559), { bar: 0.95, barMode: 'relative' }, split);
+    expect(h).toMatchObject({ items: 210, savingsPct: 61.2, parity: 0.951, parityLower95: 0.951 - 0.026, meetsBar: true, fraction: 0.3, seed: 1, calibrationItems: 490 });
+    expect(headlineWithHoldout('61.2% cheaper', h, { bar: 0.95, barMode: 'relative' })).toBe('61.2% cheaper');
+    // Absolute mode holds the routed quality to the bar.
+    expect(holdoutReport(evaluation(0.99, 0.89), { bar: 0.9, barMode: 'absolute' }, split).meetsBar).toBe(false);
+  });
+
+  it('says so in the headline when the held-out result breaks the bar', () => {
+    const h = holdoutReport(evaluation(0.931, 0.8379), { bar: 0.95, barMode: 'relative' }, split);
+    expect(h.meetsBar).toBe(false);
+    expect(headlineWithHoldout('61.2% cheaper', h, { bar: 0.95, barMode: 'relative' })).toBe('61.2% cheaper — but on 210 held-out items it breaks the bar: 93.1% parity < 95.0%');
+    expect(headlineWithHoldout('61.2% cheaper', null, { bar: 0.95, barMode: 'relative' })).toBe('61.2% cheaper');
   });
 });

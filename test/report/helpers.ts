@@ -1,4 +1,5 @@
 /** Fixture loading and HTML checks shared by the report tests. */
+import { parseCalibrateReportText, type CalibrateReportJson, type CalibrationReportJson } from '../../src/artifacts/calibrateReport.js';
 import { readFileSync } from 'node:fs';
 import { type AnalyzeReconciliation, type CostsReport, parseAnalyzeReconciliation, parseCostsReport } from '../../src/artifacts/costsReport.js';
 import path from 'node:path';
@@ -27,6 +28,18 @@ export function costsFixture(name: string): CostsReport {
 /** The reconciliation of an analyze fixture, checked as `tokor report --analyze` checks it. */
 export function reconciliationOf(name: string): AnalyzeReconciliation {
   return parseAnalyzeReconciliation(fixture(name).reconciliation, { file: name, text: fixtureText(name) });
+}
+
+/** A calibrate report fixture, read as `tokor report --calibrate` reads it (checked with its schema). */
+export function calibrateFixture(name: string): CalibrateReportJson {
+  return parseCalibrateReportText(fixtureText(name), name);
+}
+
+/** A calibrate report fixture of a calibration (not an --apply). */
+export function calibrationFixture(name: string): CalibrationReportJson {
+  const c = calibrateFixture(name);
+  if (c.kind !== 'calibrate') throw new Error(`${name} is not a calibration report`);
+  return c;
 }
 
 /** The markers the hostile fixtures' payloads would set or show if they ever ran or became markup. */

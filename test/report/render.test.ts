@@ -18,7 +18,7 @@ import { parseAnalyzeInput, parseCalibrateInput, parseCostsInput, parseEvalInput
 import { paretoFront, readCurve } from '../../src/report/html/sections/calibrate.js';
 import { readReconciliation } from '../../src/report/html/sections/costs.js';
 import { fmtByKey, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../../src/report/html/format.js';
-import { FULL_REPORT_CHARTS, PAYLOADS, costsFixture, disallowedMarkup, fixture, fixtureText, reconciliationOf } from './helpers.js';
+import { FULL_REPORT_CHARTS, PAYLOADS, calibrateFixture, calibrationFixture, costsFixture, disallowedMarkup, fixture, fixtureText, reconciliationOf } from './helpers.js';
 import { parseAnalyzeReconciliation, parseCostsReport } from '../../src/artifacts/costsReport.js';
 
 /** Text of the element with this id: tags dropped, entities of the escaper decoded. */
@@ -145,7 +145,7 @@ describe('summarizeEvalResults', () => {
 
 describe('calibrate curve', () => {
   it('reads curves per pattern (thresholds per boundary) and keeps the best quality at each cost', () => {
-    const curve = readCurve(fixture('calibrate-patterns.json'));
+    const curve = readCurve(calibrateFixture('calibrate-patterns.json'));
     expect(curve).toHaveLength(65);
     expect(curve[0]).toEqual({ pattern: 'classifier', thresholds: '1, 1', quality: expect.any(Number), costUsd: 0.0139 });
     const pts = [
@@ -180,25 +180,35 @@ describe('reconciliation', () => {
 
 describe('headline', () => {
   const analyze = fixture('analyze.json');
-  it('states savings at quality parity with its interval when a calibrated pick exists', () => {
-    const h = buildHeadline({ analyze, calibrate: fixture('calibrate.json') });
-    const pick = fixture('calibrate.json').pick as { quality: number; qualityCi95: [number, number]; savingsPct: number };
-    const fq = ((fixture('calibrate.json').baselines as Record<string, { quality: number }>).frontier!).quality;
+  it('states savings at quality parity with the paired parity interval calibrate certified', () => {
+    const h = buildHeadline({ analyze, calibrate: calibrateFixture('calibrate.json') });
+    const pick = calibrationFixture('calibrate.json').pick!;
     expect(h.kind).toBe('proven');
-    expect(h.claim).toBe(`${fmtPct(pick.savingsPct, 1)} cheaper than all-frontier at ${fmtShare(pick.quality / fq)} quality parity (95% CI ${fmtShareInterval([pick.qualityCi95[0] / fq, pick.qualityCi95[1] / fq])})`);
+    expect(h.claim).toBe(`${fmtPct(pick.savingsPct, 1)} cheaper than all-frontier at ${fmtShare(pick.parity)} quality parity (95% CI ${fmtShareInterval(pick.parityCi95)})`);
+    // Not the quality interval divided by the frontier's quality (an unpaired interval calibrate does not certify).
+    const unpaired = fmtShareInterval([pick.qualityCi95[0] / pick.frontier.quality, pick.qualityCi95[1] / pick.frontier.quality]);
+    expect(unpaired).not.toBe(fmtShareInterval(pick.parityCi95));
+    expect(h.claim).not.toContain(unpaired);
     expect(h.detail).toContain('58.1%');
   });
 
+  it('says in the headline when the held-out result breaks the bar', () => {
+    const c = calibrationFixture('calibrate.json');
+    expect(buildHeadline({ calibrate: c }).caveats.join(' ')).not.toMatch(/held-out/);
+    c.holdout = { ...c.holdout!, parity: 0.931, meetsBar: false };
+    expect(buildHeadline({ calibrate: c }).caveats[0]).toBe('On 210 held-out items the pick breaks the bar: 93.1% parity (one-sided 95% lower bound 92.5%), 61.2% savings.');
+  });
+
   it('prefers the parity interval the calibrate JSON gives', () => {
-    const c = fixture('calibrate.json');
-    (c.pick as Record<string, unknown>).parity = 0.97;
-    (c.pick as Record<string, unknown>).parityCi95 = [0.95, 0.99];
+    const c = calibrationFixture('calibrate.json');
+    c.pick!.parity = 0.97;
+    c.pick!.parityCi95 = [0.95, 0.99];
     expect(buildHeadline({ calibrate: c }).claim).toMatch(/at 97\.0% quality parity \(95% CI 95\.0–99\.0%\)$/);
   });
 
   it('reads the pick of the per-pattern calibrate shape, with its own parity interval', () => {
-    const c = fixture('calibrate-patterns.json') as { pick: { savingsPct: number; parity: number; parityCi95: [number, number] } };
-    expect(buildHeadline({ calibrate: c }).claim).toBe(`${fmtPct(c.pick.savingsPct, 1)} cheaper than all-frontier at ${fmtShare(c.pick.parity)} quality parity (95% CI ${fmtShareInterval(c.pick.parityCi95)})`);
+    const c = calibrationFixture('calibrate-patterns.json');
+    expect(buildHeadline({ calibrate: c }).claim).toBe(`${fmtPct(c.pick!.savingsPct, 1)} cheaper than all-frontier at ${fmtShare(c.pick!.parity)} quality parity (95% CI ${fmtShareInterval(c.pick!.parityCi95)})`);
   });
 
   it('says quality is unproven when only the traffic analysis is given', () => {
@@ -213,7 +223,7 @@ describe('headline', () => {
   it('does not claim parity from eval results alone, nor when no threshold met the bar', () => {
     expect(buildHeadline({ analyze, evals: [fixture('eval-summary.json')] }).kind).toBe('eval-only');
     expect(buildHeadline({ analyze, evals: [fixture('eval-summary.json')] }).claim).toMatch(/not yet shown/);
-    const h = buildHeadline({ analyze, calibrate: fixture('calibrate-nopick.json') });
+    const h = buildHeadline({ analyze, calibrate: calibrateFixture('calibrate-nopick.json') });
     expect(h.kind).toBe('bar-not-met');
     expect(h.claim).toBe('No routing threshold met the quality bar');
     expect(buildHeadline({ costs: fixture('costs.json') }).claim).toBe('Quality unproven');
@@ -231,7 +241,7 @@ describe('renderReportHtml', () => {
       { file: 'eval-summary.json', text: fixtureText('eval-summary.json') },
     ]);
     full = await renderReportHtml(
-      { analyze: fixture('analyze.json'), reconciliation: reconciliationOf('analyze.json'), eval: evals, calibrate: fixture('calibrate.json'), costs: costsFixture('costs.json') },
+      { analyze: fixture('analyze.json'), reconciliation: reconciliationOf('analyze.json'), eval: evals, calibrate: calibrateFixture('calibrate.json'), costs: costsFixture('costs.json') },
       { generatedAt: '2025-11-01T09:00:00Z', inputFiles: ['analyze.json'], onWarning: (w) => warnings.push(w) },
     );
     hostile = await renderReportHtml(
@@ -239,7 +249,7 @@ describe('renderReportHtml', () => {
         analyze: fixture('hostile/analyze.json'),
         reconciliation: reconciliationOf('hostile/analyze.json'),
         eval: parseEvalInputs([{ file: '<b>x</b>.jsonl', text: fixtureText('hostile/eval-results.jsonl') }]),
-        calibrate: fixture('hostile/calibrate.json'),
+        calibrate: calibrateFixture('hostile/calibrate.json'),
         costs: costsFixture('hostile/costs.json'),
       },
       { inputFiles: ['"><script>alert(9)</script>.json'], title: '</title><script>alert(8)</script>', onWarning: (w) => warnings.push(w) },
@@ -294,13 +304,16 @@ describe('renderReportHtml', () => {
     expect(section(full, 'fig-eval-1')).toContain('The cheapest tier that clears the bar (≥ 95% of frontier) is mid.');
     expect(section(full, 'fig-eval-1')).toMatch(/frontier us\.anthropic\.claude-sonnet-4-5-20250929-v1:0 490 94\.1% 91\.6–95\.8%/);
     const curve = section(full, 'fig-curve');
-    const cal = fixture('calibrate.json') as { pick: { quality: number; savingsPct: number }; baselines: Record<string, { quality: number; savingsPct: number }> };
+    const cal = calibrationFixture('calibrate.json') as { pick: { quality: number; savingsPct: number }; baselines: Record<string, { quality: number; savingsPct: number }> };
     expect(curve).toContain(
       `The pick (classifier, threshold 0.35, 0.7) keeps ${fmtShare(cal.pick.quality)} quality (all-frontier ${fmtShare(cal.baselines.frontier!.quality)}) at ${fmtPct(cal.pick.savingsPct, 1)} lower cost than all-frontier; ` +
         `the oracle would save ${fmtPct(cal.baselines.oracle!.savingsPct, 0)}, so the pick captures ${fmtPct((cal.pick.savingsPct / cal.baselines.oracle!.savingsPct) * 100, 0)} of the achievable savings.`,
     );
     expect(curve).toContain('keeps 90.2% quality (all-frontier 94.1%) at 63.7% lower cost than all-frontier; the oracle would save 80%, so the pick captures 79%');
-    expect(curve).toMatch(/Oracle 96\.5% 94\.5–97\.8% \$0\.6113 80\.5%/);
+    expect(curve).toMatch(/Oracle 96\.5% — \$0\.6113 80\.5%/);
+    // The pick against random routing at its own shares, and on the held-out items, from the report.
+    expect(curve).toMatch(/Random routing at the pick’s shares 88\.9% 63\.7% pick \+7\.0 pts/);
+    expect(curve).toMatch(/Held out \(210 items\) 95\.1% \(≥ 92\.5%\) 61\.2% bar holds/);
     const rec = section(full, 'fig-reconciliation');
     expect(rec).toContain('The logs explain 87% of billed Bedrock spend ($1,842.37 of $2,118.40); $276.03 is unexplained; in billed dollars, the routing ceiling is worth up to $1,230.54 (58% of the bill).');
     expect(section(full, 'fig-costs-model')).toContain('Claude Sonnet 4.5 is 70% of billed Bedrock spend ($1,490.22 of $2,118.40).');
@@ -312,7 +325,7 @@ describe('renderReportHtml', () => {
     expect(full).toMatch(/<dt>Price list<\/dt><dd>builtin-2025-10-15<\/dd>/);
     // One line of sources; the files folded below it.
     expect(full).toMatch(/<dt>Data sources<\/dt><dd>traffic logs: 96 files of Bedrock invocation logs; golden-dataset evals \(2 result sets\); routing calibration; AWS Cost Explorer bill\.<details class="sources"><summary>/);
-    expect(full).toMatch(/<p class="claim"><span class="figure">63\.7% cheaper than all-frontier at 95\.9% quality parity \(95% CI 92\.7–98\.4%\)<\/span><\/p>/);
+    expect(full).toMatch(/<p class="claim"><span class="figure">63\.7% cheaper than all-frontier at 95\.9% quality parity \(95% CI 93\.7–97\.9%\)<\/span><\/p>/);
     expect(full).toContain('<dt>Generated</dt><dd>2025-11-01T09:00:00Z by tokor');
   });
 
@@ -343,11 +356,11 @@ describe('renderReportHtml', () => {
 
   it('renders each command alone and refuses a JSON of another command', async () => {
     expect(await renderEvalHtml(fixture('eval-summary.json'))).toContain('<title>tokor eval</title>');
-    const cal = await renderCalibrateHtml(fixture('calibrate-nopick.json'));
+    const cal = await renderCalibrateHtml(calibrateFixture('calibrate-nopick.json'));
     expect(cal).toContain('data-headline="bar-not-met"');
     expect(cal).toContain('No threshold kept the quality bar of 95.0%');
     expect(await renderCostsHtml(costsFixture('costs.json'))).toContain('1 Bedrock usage type was not recognised');
-    const patterns = await renderCalibrateHtml(fixture('calibrate-patterns.json'));
+    const patterns = await renderCalibrateHtml(calibrateFixture('calibrate-patterns.json'));
     expect(section(patterns, 'fig-curve')).toMatch(/The pick \(confidence, threshold 0\.167, 0\.267\) keeps [\d.]+% quality \(all-frontier 92\.5%\) at 14\.3% lower cost than all-frontier; the oracle would save 91%/);
     expect(section(patterns, 'fig-curve')).toContain('(65 thresholds tried)');
     await expect(renderAnalyzeHtml(fixture('costs.json'))).rejects.toThrow(/not a tokor analyze JSON \(it looks like a costs JSON\)/);

@@ -11,6 +11,11 @@ const unit = (v: string): number => {
   if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
   return n;
 };
+const share = (v: string): number => {
+  const n = Number(v);
+  if (v.trim() === '' || !(n >= 0 && n < 1)) throw new InvalidArgumentError('expected a share of the items, 0 (none) or more and below 1');
+  return n;
+};
 const usd = (v: string): number => {
   const n = Number(v);
   if (v.trim() === '' || !(n >= 0)) throw new InvalidArgumentError('expected a cost in USD ≥ 0');
@@ -42,7 +47,7 @@ export function defineCalibrate(program: Command, done: Done): void {
     .option('--router-cost <usd>', 'classifier: the router’s own cost per request', usd)
     .option('--folds <k>', 'router cross-validation folds (default 5)', positiveInt)
     .option('--seed <n>', 'seed for folds, training and --holdout (default 1)', nonNegativeInt)
-    .option('--holdout <fraction>', 'hold this share of items out, report the pick on it', fraction)
+    .option('--holdout <fraction>', 'share of items held out; the pick is reported on them (default 0.3; 0 = none)', share)
     .option('--out <file>', 'write the policy file (what `tokor gate` reads)')
     .option('--out-router <file>', 'write the router model (for `tokor analyze --classifier`)')
     .option('--curve-csv <file>', 'write the cost–quality curve as CSV')
@@ -84,7 +89,8 @@ Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar), 1 
       for (const o of run.outputs) await emit(o.text, o.file);
       if (flags.format === 'html') {
         const { renderCalibrateHtml } = await import('../../report/html/index.js');
-        await emit(await renderCalibrateHtml(JSON.parse(renderCalibrateRun(run, 'json'))));
+        const { calibrateJson } = await import('../../calibrate/render.js');
+        await emit(await renderCalibrateHtml(calibrateJson(run)));
       } else await emit(renderCalibrateRun(run, flags.format, { width: terminalWidth() }));
       done(run.outcome);
     });

@@ -59,7 +59,7 @@ Examples:
           analyze,
           ...(analyze?.reconciliation !== undefined ? { reconciliation: parseAnalyzeReconciliation(analyze.reconciliation, { file: flags.analyze!, text: analyzeText! }) } : {}),
           eval: flags.eval ? inputs.parseEvalInputs(await Promise.all(flags.eval.map(async (file) => ({ file, text: await readInput(file) })))) : undefined,
-          calibrate: flags.calibrate ? inputs.parseCalibrateInput(await readInput(flags.calibrate), flags.calibrate) : undefined,
+          calibrate: flags.calibrate ? (await import('../../artifacts/calibrateReport.js')).parseCalibrateReportText(await readInput(flags.calibrate), flags.calibrate) : undefined,
           costs: flags.costs ? parseCostsReport(await readInput(flags.costs), flags.costs) : undefined,
         },
         { title: flags.title, generatedAt: new Date().toISOString(), inputFiles: files, onWarning: (w) => note(`tokor: chart warning: ${w}`) },

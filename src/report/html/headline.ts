@@ -3,8 +3,9 @@
  * (95% CI)" when a calibrated pick proves it, and otherwise a plain statement
  * of what is (and is not) known. Pure.
  */
-import { fmtPct, fmtShare, fmtShareInterval, fmtUsd, toInterval } from './format.js';
-import { arr, firstNum, num, obj, str, type Obj } from './read.js';
+import { fmtPct, fmtShare, fmtShareInterval, fmtUsd } from './format.js';
+import type { CalibrateReportJson } from '../../artifacts/calibrateReport.js';
+import { arr, num, obj, str, type Obj } from './read.js';
 
 export type HeadlineKind = 'proven' | 'bar-not-met' | 'eval-only' | 'unproven' | 'empty';
 
@@ -23,51 +24,39 @@ export function fmtThreshold(t: number): string {
   return String(Number(t.toPrecision(3)));
 }
 
+/** A calibrated pick as the report shows it: the figures calibrate certified (the paired parity interval among them). */
 export interface RoutingPick {
-  pattern?: string;
+  pattern: string;
   thresholds: number[];
   quality: number;
-  qualityCi95?: [number, number];
-  costUsd?: number;
+  qualityCi95: [number, number];
+  costUsd: number;
   savingsPct: number;
   tierShares: [string, number][];
   /** Routed quality ÷ all-frontier quality. */
-  parity?: number;
-  parityCi95?: [number, number];
-  frontierQuality?: number;
+  parity: number;
+  /** Two-sided 95% interval of parity, paired by item (Fieller), as calibrate certifies it. */
+  parityCi95: [number, number];
+  frontierQuality: number;
 }
 
-/** The pick of a calibrate JSON (or the evaluation of a calibrate --apply JSON); undefined when there is none. */
-export function readPick(calibrate: Obj | undefined): RoutingPick | undefined {
+/** The pick of a calibrate report (or the evaluation of an --apply report), as calibrate certified it; undefined when there is none. */
+export function readPick(calibrate: CalibrateReportJson | undefined): RoutingPick | undefined {
   if (!calibrate) return undefined;
-  const isApply = !('pick' in calibrate) && obj(calibrate.frontier) !== undefined;
-  const p = isApply ? calibrate : obj(calibrate.pick);
+  const p = calibrate.kind === 'calibrate' ? calibrate.pick : calibrate;
   if (!p) return undefined;
-  const quality = num(p.quality);
-  const savingsPct = num(p.savingsPct);
-  if (quality === undefined || savingsPct === undefined) return undefined;
-  const frontier = obj(obj(calibrate.baselines)?.frontier) ?? obj(calibrate.frontier);
-  const frontierQuality = num(frontier?.quality);
-  const qualityCi95 = toInterval(p.qualityCi95);
-  let parity = num(p.parity);
-  let parityCi95 = toInterval(p.parityCi95);
-  if (parity === undefined && frontierQuality !== undefined && frontierQuality > 0) parity = quality / frontierQuality;
-  if (!parityCi95 && qualityCi95 && frontierQuality !== undefined && frontierQuality > 0) {
-    parityCi95 = [qualityCi95[0] / frontierQuality, qualityCi95[1] / frontierQuality];
-  }
-  const thresholds = Array.isArray(p.thresholds) ? p.thresholds.map(num).filter((n): n is number => n !== undefined) : num(p.threshold) !== undefined ? [num(p.threshold)!] : [];
-  const shares = obj(p.tierShares);
+  const rule = calibrate.kind === 'calibrate' ? calibrate.pick! : calibrate.policy;
   return {
-    pattern: str(p.pattern) ?? str(calibrate.pattern),
-    thresholds,
-    quality,
-    qualityCi95,
-    costUsd: num(p.costUsd),
-    savingsPct,
-    tierShares: shares ? Object.entries(shares).flatMap(([k, v]) => (num(v) === undefined ? [] : [[k, num(v)!] as [string, number]])) : [],
-    parity,
-    parityCi95,
-    frontierQuality,
+    pattern: rule.pattern,
+    thresholds: rule.thresholds,
+    quality: p.quality,
+    qualityCi95: p.qualityCi95,
+    costUsd: p.costUsd,
+    savingsPct: p.savingsPct,
+    tierShares: Object.entries(p.tierShares),
+    parity: p.parity,
+    parityCi95: p.parityCi95,
+    frontierQuality: p.frontier.quality,
   };
 }
 
@@ -124,11 +113,16 @@ export function describeShares(shares: [string, number][]): string {
   return shares.map(([tier, s]) => `${fmtShare(s, 0)} to ${tier}`).join(', ');
 }
 
-export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?: Obj; costs?: Obj }): Headline {
+export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?: CalibrateReportJson; costs?: Obj }): Headline {
   const ceiling = readCeiling(input.analyze);
   const sources = [input.analyze, ...(input.evals ?? []), input.calibrate].filter((o): o is Obj => o !== undefined);
   const sample = sources.some(isSample);
-  const caveats = [...(sample ? [sampleCaveat(input)] : []), ...analyzeCaveats(input.analyze).filter((c) => !/^Sample data/.test(c))];
+  const held = input.calibrate?.kind === 'calibrate' ? input.calibrate.holdout : undefined;
+  const caveats = [
+    ...(held && !held.meetsBar ? [`On ${held.items} held-out items the pick breaks the bar: ${fmtShare(held.parity)} parity (one-sided 95% lower bound ${fmtShare(held.parityLower95)}), ${fmtPct(held.savingsPct, 1)} savings.`] : []),
+    ...(sample ? [sampleCaveat(input)] : []),
+    ...analyzeCaveats(input.analyze).filter((c) => !/^Sample data/.test(c)),
+  ];
   const money = (from?: number, to?: number) => (from !== undefined && to !== undefined ? ` (${fmtUsd(from)} → ${fmtUsd(to)})` : '');
   const ceilingText = ceiling
     ? `On the analysed traffic, sending each request to the tier of its difficulty would cost up to ${fmtPct(ceiling.cutPct, 1)} less than sending all of it to the frontier tier${money(ceiling.frontier, ceiling.routed)}${
@@ -138,23 +132,19 @@ export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?:
   const done = (h: Omit<Headline, 'caveats' | 'sample'>): Headline => ({ ...h, caveats, sample });
   const pick = readPick(input.calibrate);
   if (pick) {
-    const parity = pick.parity !== undefined ? fmtShare(pick.parity) : fmtShare(pick.quality);
-    const ci = pick.parityCi95 ?? (pick.parity === undefined ? pick.qualityCi95 : undefined);
-    const claim = `${fmtPct(pick.savingsPct, 1)} cheaper than all-frontier at ${parity} ${pick.parity !== undefined ? 'quality parity' : 'quality'}${ci ? ` (95% CI ${fmtShareInterval(ci)})` : ''}`;
+    const claim = `${fmtPct(pick.savingsPct, 1)} cheaper than all-frontier at ${fmtShare(pick.parity)} quality parity (95% CI ${fmtShareInterval(pick.parityCi95)})`;
     const how = [
-      `Measured on the golden dataset${pick.pattern ? ` with ${pick.pattern} routing` : ''}${pick.thresholds.length ? ` at threshold${pick.thresholds.length > 1 ? 's' : ''} ${pick.thresholds.map(fmtThreshold).join(', ')}` : ''}`,
+      `Measured on the golden dataset with ${pick.pattern} routing${pick.thresholds.length ? ` at threshold${pick.thresholds.length > 1 ? 's' : ''} ${pick.thresholds.map(fmtThreshold).join(', ')}` : ''}`,
       pick.tierShares.length ? ` (${describeShares(pick.tierShares)})` : '',
-      `: pass rate ${fmtShare(pick.quality)}${pick.qualityCi95 ? ` (95% CI ${fmtShareInterval(pick.qualityCi95)})` : ''}`,
-      pick.frontierQuality !== undefined ? ` vs ${fmtShare(pick.frontierQuality)} with every request on the frontier tier.` : '.',
+      `: pass rate ${fmtShare(pick.quality)} (95% CI ${fmtShareInterval(pick.qualityCi95)})`,
+      ` vs ${fmtShare(pick.frontierQuality)} with every request on the frontier tier.`,
     ].join('');
     return done({ kind: 'proven', claim, detail: [how, ceilingText].filter(Boolean).join(' ') });
   }
   if (input.calibrate) {
-    const best = arr(input.calibrate.curve).reduce<number | undefined>((m, p) => {
-      const q = num(obj(p)?.quality);
-      return q !== undefined && (m === undefined || q > m) ? q : m;
-    }, undefined);
-    const bar = firstNum(input.calibrate, ['bar']);
+    const c = input.calibrate;
+    const best = c.kind === 'calibrate' ? c.patterns.flatMap((p) => p.curve).reduce<number | undefined>((m, p) => (m === undefined || p.quality > m ? p.quality : m), undefined) : undefined;
+    const bar = c.kind === 'calibrate' ? c.bar : c.policy.bar;
     return done({
       kind: 'bar-not-met',
       claim: 'No routing threshold met the quality bar',

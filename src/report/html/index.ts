@@ -4,6 +4,7 @@
  * eval, calibrate and costs. Every renderer is pure and returns the HTML text.
  */
 import type { AnalyzeReconciliation, CostsReport } from '../../artifacts/costsReport.js';
+import type { CalibrateReportJson } from '../../artifacts/calibrateReport.js';
 import { InputError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { buildHeadline, isSample, type Headline } from './headline.js';
@@ -28,8 +29,8 @@ export interface ReportInputs {
   analyze?: unknown;
   /** Eval summaries (`tokor eval --format json`), or summaries from summarizeEvalResults(). */
   eval?: unknown[];
-  /** `tokor calibrate --format json` (a sweep with pick/baselines/curve, or an --apply result). */
-  calibrate?: unknown;
+  /** `tokor calibrate --format json` (a calibration, or an --apply result), checked with its schema (artifacts/calibrateReport.ts). */
+  calibrate?: CalibrateReportJson;
   /** `tokor costs --format json`, checked (src/artifacts/costsReport.ts `parseCostsReport`). */
   costs?: CostsReport;
   /** analyze's `reconciliation`, checked (`parseAnalyzeReconciliation`); shown with the bill. */
@@ -139,7 +140,7 @@ ${qualityProven ? '' : html`<li><strong>Quality unproven:</strong> no eval or ca
 export async function renderReportHtml(inputs: ReportInputs, opts: RenderOptions = {}): Promise<string> {
   const analyze = inputs.analyze === undefined ? undefined : expect(inputs.analyze, ['analyze'], 'analyze');
   const evals = (inputs.eval ?? []).map((e) => expect(e, ['eval-summary'], 'eval summary'));
-  const calibrate = inputs.calibrate === undefined ? undefined : expect(inputs.calibrate, ['calibrate', 'calibrate-apply'], 'calibrate');
+  const calibrate = inputs.calibrate;
   const costs = inputs.costs;
   if (!analyze && evals.length === 0 && !calibrate && !costs) throw new InputError('nothing to report: give at least one of analyze, eval, calibrate or costs');
   const qualityProven = evals.length > 0 || calibrate !== undefined;
@@ -170,7 +171,7 @@ export function renderEvalHtml(json: unknown, opts: RenderOptions = {}): Promise
 }
 
 /** A page of `tokor calibrate` alone (for `calibrate --format html`). */
-export function renderCalibrateHtml(json: unknown, opts: RenderOptions = {}): Promise<string> {
+export function renderCalibrateHtml(json: CalibrateReportJson, opts: RenderOptions = {}): Promise<string> {
   return renderReportHtml({ calibrate: json }, { title: 'tokor calibrate', ...opts });
 }
 

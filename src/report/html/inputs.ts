@@ -33,14 +33,13 @@ export function detectKind(v: unknown): InputKind | undefined {
       return 'eval-summary';
     case 'tokor-costs':
       return 'costs';
-    case 'tokor-calibrate':
+    case 'calibrate':
       return 'calibrate';
+    case 'apply':
+      return 'calibrate-apply';
   }
   if (obj(o.distribution) && obj(o.cost)) return 'analyze';
   if (obj(o.bedrock)) return 'costs';
-  if ('pick' in o && (obj(o.baselines) || Array.isArray(o.curve))) return 'calibrate';
-  if (obj(o.baselines) && Array.isArray(o.curve)) return 'calibrate';
-  if (num(o.quality) !== undefined && obj(o.frontier) && num(o.savingsPct) !== undefined) return 'calibrate-apply';
   const tiers = arr(o.tiers);
   if (tiers.length > 0 && tiers.every((t) => obj(t) && str(obj(t)!.tier) !== undefined && ('passRate' in obj(t)! || 'passed' in obj(t)!))) return 'eval-summary';
   if (Array.isArray(o.tiers) && o.tiers.length === 0 && 'byTask' in o) return 'eval-summary';

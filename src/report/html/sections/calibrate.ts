@@ -1,41 +1,24 @@
-/** The routing section, from `tokor calibrate --format json` (or `--apply`). Pure. */
+/**
+ * The routing section, from the `tokor calibrate --format json` report (a
+ * calibration or an --apply evaluation), typed by its schema
+ * (src/artifacts/calibrateReport.ts): the figures shown are the ones
+ * calibrate certified, never recomputed. Pure.
+ */
+import type { CalibrateReportJson, CalibrationReportJson } from '../../../artifacts/calibrateReport.js';
 import { curveSpec, type CurvePoint, type MarkedPoint } from '../charts.js';
-import { fmtPct, fmtShare, fmtShareInterval, fmtUsd, toInterval } from '../format.js';
+import { fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../format.js';
 import { describeShares, fmtThreshold, isSample, readPick } from '../headline.js';
 import { html, type SafeHtml } from '../html.js';
 import { figure, section, table, type Cell } from '../page.js';
-import { arr, num, obj, str, type Obj } from '../read.js';
 import type { RenderContext } from './context.js';
-
-const BASELINES: [string, string][] = [
-  ['frontier', 'All frontier'],
-  ['cheapest', 'All cheapest'],
-  ['random', 'Random routing'],
-  ['oracle', 'Oracle'],
-];
 
 /** Most candidate points a pattern keeps in the chart (evenly thinned by cost beyond that). */
 const MAX_CANDIDATES = 250;
 
-function thresholdsText(o: Obj): string {
-  const one = (t: unknown) => (num(t) !== undefined ? fmtThreshold(num(t)!) : (str(t) ?? '?'));
-  if (Array.isArray(o.thresholds)) return o.thresholds.map(one).join(', ');
-  return o.threshold === undefined ? '' : one(o.threshold);
-}
-
-/** Curve points from `curve` (the documented contract) or from `patterns[].curve` (per pattern). */
-export function readCurve(c: Obj): CurvePoint[] {
-  const rows: { pattern?: string; point: unknown }[] = [
-    ...arr(c.curve).map((point) => ({ point })),
-    ...arr(c.patterns).flatMap((p) => arr(obj(p)?.curve).map((point) => ({ pattern: str(obj(p)?.pattern), point }))),
-  ];
-  return rows.flatMap(({ pattern, point }) => {
-    const o = obj(point);
-    const quality = num(o?.quality);
-    const costUsd = num(o?.costUsd);
-    if (!o || quality === undefined || costUsd === undefined) return [];
-    return [{ pattern: str(o.pattern) ?? pattern ?? 'routing', thresholds: thresholdsText(o), quality, costUsd }];
-  });
+/** Every threshold tried, per pattern (`patterns[].curve`). */
+export function readCurve(c: CalibrateReportJson): CurvePoint[] {
+  if (c.kind !== 'calibrate') return [];
+  return c.patterns.flatMap((p) => p.curve.map((o) => ({ pattern: o.pattern, thresholds: o.thresholds.map(fmtThreshold).join(', '), quality: o.quality, costUsd: o.costUsd })));
 }
 
 function byPattern(points: CurvePoint[]): Map<string, CurvePoint[]> {
@@ -71,58 +54,85 @@ function evenly<T>(xs: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
 }
 
-export function calibrateReading(c: Obj): string {
+export function calibrateReading(c: CalibrateReportJson): string {
   const pick = readPick(c);
-  const baselines = obj(c.baselines) ?? {};
-  const oracle = obj(baselines.oracle);
-  const oracleSavings = num(oracle?.savingsPct);
-  if (!pick) {
-    const bar = num(c.bar);
-    return `No threshold kept the quality bar${bar !== undefined ? ` of ${fmtShare(bar)}` : ''}; the curve shows what each threshold would give.`;
-  }
-  let s = `The pick${pick.pattern ? ` (${pick.pattern}` : ''}${pick.thresholds.length ? `${pick.pattern ? ', ' : ' ('}threshold ${pick.thresholds.map(fmtThreshold).join(', ')})` : pick.pattern ? ')' : ''} keeps ${fmtShare(pick.quality)} quality${
-    pick.frontierQuality !== undefined ? ` (all-frontier ${fmtShare(pick.frontierQuality)})` : ''
-  } at ${fmtPct(pick.savingsPct, 1)} lower cost than all-frontier`;
+  if (!pick) return `No threshold kept the quality bar of ${fmtShare(c.kind === 'calibrate' ? c.bar : c.policy.bar)}; the curve shows what each threshold would give.`;
+  const oracleSavings = c.kind === 'calibrate' ? c.baselines.oracle.savingsPct : undefined;
+  const thresholds = pick.thresholds.length ? `, threshold ${pick.thresholds.map(fmtThreshold).join(', ')}` : '';
+  let s = `The pick (${pick.pattern}${thresholds}) keeps ${fmtShare(pick.quality)} quality (all-frontier ${fmtShare(pick.frontierQuality)}) at ${fmtPct(pick.savingsPct, 1)} lower cost than all-frontier`;
   if (oracleSavings !== undefined && oracleSavings > 0) s += `; the oracle would save ${fmtPct(oracleSavings, 0)}, so the pick captures ${fmtPct((pick.savingsPct / oracleSavings) * 100, 0)} of the achievable savings`;
   return `${s}.`;
 }
 
-async function curveFigure(c: Obj, ctx: RenderContext): Promise<SafeHtml> {
+/** The pick against random routing at its own tier shares, and on the held-out items; in words. */
+export function checksReading(c: CalibrationReportJson): string[] {
+  const out: string[] = [];
+  const r = c.randomAtShares;
+  if (c.pick && r) {
+    const lower = r.marginLowerPts !== null && Number.isFinite(r.marginLowerPts) ? r.marginLowerPts.toFixed(1) : '—';
+    out.push(
+      r.routerBeatsRandom
+        ? `Against random routing at the pick's tier shares (${fmtPct(r.savingsPct, 1)} savings at ${fmtShare(r.parity)} parity), the pick's parity is ${r.marginPts.toFixed(1)} points higher (95% lower bound ${lower}).`
+        : `The ${c.pick.pattern} pick is not measurably better than random routing at its tier shares (${fmtPct(r.savingsPct, 1)} savings at ${fmtShare(r.parity)} parity; margin ${r.marginPts.toFixed(1)} points, 95% lower bound ${lower}): its savings come from the shares alone, so prefer the simpler policy.`,
+    );
+  }
+  const h = c.holdout;
+  if (h) {
+    out.push(
+      `On ${h.items} held-out items the pick saves ${fmtPct(h.savingsPct, 1)} at ${fmtShare(h.parity)} parity (one-sided 95% lower bound ${fmtShare(h.parityLower95)}): ${h.meetsBar ? 'the bar holds' : `the held-out result breaks the bar of ${fmtShare(c.bar)}`}.`,
+    );
+  }
+  return out;
+}
+
+async function curveFigure(c: CalibrateReportJson, ctx: RenderContext): Promise<SafeHtml> {
   const pick = readPick(c);
-  // A --apply result carries only the frontier beside its evaluation.
-  const baselines: Obj = { ...(obj(c.frontier) ? { frontier: c.frontier } : {}), ...(obj(c.baselines) ?? {}) };
   const points: MarkedPoint[] = [];
   const rows: Cell[][] = [];
-  for (const [key, name] of BASELINES) {
-    const b = obj(baselines[key]);
+  const baselines: [string, { quality: number; costUsd: number; savingsPct?: number } | null][] =
+    c.kind === 'calibrate'
+      ? [
+          ['All frontier', c.baselines.frontier],
+          ['All cheapest', c.baselines.cheapest],
+          ['Random routing', c.baselines.random],
+          ['Oracle', c.baselines.oracle],
+        ]
+      : [['All frontier', { ...c.frontier, savingsPct: 0 }]];
+  for (const [name, b] of baselines) {
     if (!b) continue;
-    const quality = num(b.quality);
-    const costUsd = num(b.costUsd);
-    if (quality !== undefined && costUsd !== undefined) points.push({ name, quality, costUsd, kind: 'baseline' });
-    rows.push([name, fmtShare(quality), fmtShareInterval(toInterval(b.qualityCi95)), fmtUsd(costUsd), fmtPct(num(b.savingsPct))]);
+    points.push({ name, quality: b.quality, costUsd: b.costUsd, kind: 'baseline' });
+    rows.push([name, fmtShare(b.quality), fmtShareInterval(undefined), fmtUsd(b.costUsd), fmtPct(b.savingsPct)]);
   }
   if (pick) {
-    if (pick.costUsd !== undefined) points.push({ name: 'Pick', quality: pick.quality, costUsd: pick.costUsd, kind: 'pick' });
-    rows.unshift([`Pick${pick.pattern ? `: ${pick.pattern}` : ''}${pick.thresholds.length ? ` @ ${pick.thresholds.map(fmtThreshold).join(', ')}` : ''}`, fmtShare(pick.quality), fmtShareInterval(pick.qualityCi95), fmtUsd(pick.costUsd), fmtPct(pick.savingsPct)]);
+    points.push({ name: 'Pick', quality: pick.quality, costUsd: pick.costUsd, kind: 'pick' });
+    rows.unshift([`Pick: ${pick.pattern}${pick.thresholds.length ? ` @ ${pick.thresholds.map(fmtThreshold).join(', ')}` : ''}`, fmtShare(pick.quality), fmtShareInterval(pick.qualityCi95), fmtUsd(pick.costUsd), fmtPct(pick.savingsPct)]);
   }
-  const cheapest = obj(baselines.cheapest);
-  const frontier = obj(baselines.frontier);
-  const randomLine =
-    cheapest && frontier && num(cheapest.quality) !== undefined && num(cheapest.costUsd) !== undefined && num(frontier.quality) !== undefined && num(frontier.costUsd) !== undefined
-      ? [
-          { costUsd: num(cheapest.costUsd)!, quality: num(cheapest.quality)! },
-          { costUsd: num(frontier.costUsd)!, quality: num(frontier.quality)! },
-        ]
-      : [];
+  const checks: Cell[][] = [];
+  if (c.kind === 'calibrate' && c.pick && c.randomAtShares) {
+    const r = c.randomAtShares;
+    checks.push(['Random routing at the pick’s shares', fmtShare(r.parity), fmtPct(r.savingsPct), r.routerBeatsRandom ? `pick +${r.marginPts.toFixed(1)} pts` : 'router adds nothing measurable']);
+  }
+  if (c.kind === 'calibrate' && c.holdout) {
+    const h = c.holdout;
+    checks.push([`Held out (${h.items} items)`, `${fmtShare(h.parity)} (≥ ${fmtShare(h.parityLower95)})`, fmtPct(h.savingsPct), h.meetsBar ? 'bar holds' : 'breaks the bar']);
+  }
+  const cheapest = c.kind === 'calibrate' ? c.baselines.cheapest : undefined;
+  const frontier = c.kind === 'calibrate' ? c.baselines.frontier : c.frontier;
+  const randomLine = cheapest
+    ? [
+        { costUsd: cheapest.costUsd, quality: cheapest.quality },
+        { costUsd: frontier.costUsd, quality: frontier.quality },
+      ]
+    : [];
   const curve = readCurve(c);
   const front = paretoFront(curve);
   const shown = thin(curve);
   const notes: string[] = [];
   notes.push('Faint points: every threshold tried; line: the best quality reachable at each cost, per pattern.');
   if (randomLine.length) notes.push('Dashed line: random routing between the cheapest tier and the frontier at every frontier share.');
-  const bound = str(c.bound) ?? str(c.boundUsed) ?? str(obj(c.pick)?.bound);
-  if (bound) notes.push(`Bound used for the bar: ${bound}.`);
-  for (const n of arr(c.notes).slice(0, 5)) if (str(n)) notes.push(str(n)!);
+  if (c.kind === 'calibrate') notes.push(`Bound used for the bar: ${c.bound}.`);
+  if (c.kind === 'calibrate') notes.push(...checksReading(c));
+  notes.push(...c.notes.slice(0, 5));
   if (shown.length < curve.length) notes.push(`Chart thinned to ${shown.length} of ${curve.length} candidate points (the front is drawn in full).`);
   const sample = evenly(front, 15);
   const chart = points.length || curve.length ? await ctx.chart('curve', curveSpec(shown, front, points, randomLine)) : undefined;
@@ -132,6 +142,8 @@ async function curveFigure(c: Obj, ctx: RenderContext): Promise<SafeHtml> {
     reading: calibrateReading(c),
     chart,
     table: html`${table([{ label: 'Policy' }, { label: 'Quality', num: true }, { label: '95% CI', num: true }, { label: 'Cost', num: true }, { label: 'Savings vs all-frontier', num: true }], rows, { emphasize: (i) => Boolean(pick) && i === 0 })}${
+      checks.length ? table([{ label: 'Check' }, { label: 'Parity', num: true }, { label: 'Savings', num: true }, { label: 'Verdict' }], checks, { caption: 'The pick against chance and on items it was not chosen on' }) : ''
+    }${
       pick && pick.tierShares.length
         ? table([{ label: 'Tier' }, { label: 'Share of requests', num: true }], pick.tierShares.map(([t, s]) => [t, fmtShare(s)]), { caption: `Pick sends ${describeShares(pick.tierShares)}` })
         : ''
@@ -148,7 +160,7 @@ async function curveFigure(c: Obj, ctx: RenderContext): Promise<SafeHtml> {
   });
 }
 
-export async function calibrateSection(c: Obj, ctx: RenderContext): Promise<SafeHtml> {
+export async function calibrateSection(c: CalibrateReportJson, ctx: RenderContext): Promise<SafeHtml> {
   const sample = isSample(c) ? ' Sample data: the results are the bundled golden datasets’ synthetic recorded answers, not measurements of the models.' : '';
   return section('routing', 'Routing: the threshold that keeps the bar', `Routing patterns simulated on golden-dataset results (tokor calibrate); costs are those of the dataset, not of the traffic.${sample}`, [await curveFigure(c, ctx)]);
 }
