@@ -15,17 +15,19 @@
  * held-out parity below it about half the time (the new sample's own
  * noise), and the sweep's pick sits at the edge by construction. So the
  * bound is tested against the bar plus the new sample's one-sided sampling
- * margin: lower(true parity) ≥ bar + z·sd/√m, i.e. in paired-difference
- * units mean(d) − z·sd·(1/√n + 1/√m) ≥ 0, where m is the size of the new
- * sample (default: as many items as the calibration set, m = n, which makes
- * the rule's z exactly twice the confidence's). Adding the margins (not
- * their root-sum-square, as a prediction interval for a fresh estimate
- * would) keeps the rule valid for the selected route: the fixed-sequence
- * search keeps the first term honest for the pick; the train point estimate
- * of the pick is biased upward by the search, so it cannot be pooled with
- * the new sample as if independent. Per run the held-out point estimate
- * falls below the bar only when the true parity is below bar + margin
- * (≤ 1 − confidence) and the new sample falls a further z·sd/√m short.
+ * margin: lower(true parity) ≥ bar + z'·sd/√m, i.e. in paired-difference
+ * units mean(d) − z·sd/√n − z'·sd/√m ≥ 0, where m is the size of the new
+ * sample (default: as many items as the calibration set, m = n). Adding the
+ * margins (not their root-sum-square, as a prediction interval for a fresh
+ * estimate would) keeps the rule valid for the selected route: the
+ * fixed-sequence search keeps the first term honest for the pick; the train
+ * point estimate of the pick is biased upward by the search, so it cannot be
+ * pooled with the new sample as if independent. The held-out point estimate
+ * falls below the bar only when the true parity is below bar + margin or the
+ * new sample falls a further z'·sd/√m short; the error budget 1 − confidence
+ * is split in half between these two events (Bonferroni, `certificationLevels`),
+ * so that per run the point estimate breaks the bar with probability at most
+ * 1 − confidence — not twice that, as when each term took the whole budget.
  */
 import { normalQuantile } from '../stats/interval.js';
 import type { BarMode } from '../config/schema.js';
@@ -61,23 +63,45 @@ export interface Criterion {
    * default n, the calibration set's size.
    */
   newItems?: number;
+  /** One-sided z of the new sample's margin (default z). */
+  zNew?: number;
 }
 
 /**
- * The z the certification rule applies to the calibration sample's standard error: the
- * confidence's z for the true value plus the new sample's margin, z·(1 + √(n/m)); 2z when m = n.
+ * The confidence levels of the certification rule: the error budget α = 1 − confidence is split in
+ * half between "the true parity is below bar + margin" (that half split again over the patterns
+ * searched, Bonferroni) and "the new sample falls a margin short". So the held-out point estimate of
+ * the pick breaks the bar with probability at most α.
  */
-export function certifyingZ(z: number, n: number, newItems: number = n): number {
+export function certificationLevels(confidence: number, patterns = 1): { trueConfidence: number; newConfidence: number } {
+  const alpha = 1 - confidence;
+  return { trueConfidence: 1 - alpha / 2 / Math.max(1, patterns), newConfidence: 1 - alpha / 2 };
+}
+
+/**
+ * The z the certification rule applies to the calibration sample's standard error: z for the
+ * true value plus the new sample's margin, z + z'·√(n/m) (z' = z unless given).
+ */
+export function certifyingZ(z: number, n: number, newItems: number = n, zNew: number = z): number {
   if (!(newItems > 0)) throw new RangeError(`the new sample needs at least one item, got ${newItems}`);
-  return z * (1 + Math.sqrt(n / newItems));
+  return z + zNew * Math.sqrt(n / newItems);
+}
+
+function levelText(x: number): string {
+  return `${Number((x * 100).toFixed(2))}%`;
 }
 
 /** The certification rule of `margin`, in words (a new sample as large as the calibration set). */
-export function describeCertification(o: { bar: number; barMode: BarMode; confidence: number }): string {
-  const c = `${Math.round(o.confidence * 1000) / 10}%`;
+export function describeCertification(o: { bar: number; barMode: BarMode; confidence: number; patterns?: number }): string {
+  const k = Math.max(1, o.patterns ?? 1);
+  const { trueConfidence, newConfidence } = certificationLevels(o.confidence, k);
+  const t = levelText(trueConfidence);
+  const m = levelText(newConfidence);
+  const split = `the ${levelText(1 - o.confidence)} error budget is split in half between the two${k > 1 ? `, and the first half over the ${k} patterns (Bonferroni)` : ''}`;
+  const lead = `one-sided ${levelText(o.confidence)} certification that a new sample's ${o.barMode === 'relative' ? 'parity' : 'quality'} point estimate meets ${o.bar}, not only the true value: the`;
   return o.barMode === 'relative'
-    ? `one-sided ${c} normal (CLT) lower bound of the per-item paired difference routed − ${o.bar} × frontier, less the ${c} sampling margin of a new sample as large, must be ≥ 0 (so a new sample's parity point estimate meets ${o.bar}, not only the true parity)`
-    : `one-sided ${c} Wilson lower bound of the routed pass rate, less the ${c} sampling margin of a new sample as large, must be ≥ ${o.bar}`;
+    ? `${lead} ${t} normal (CLT) lower bound of the per-item paired difference routed − ${o.bar} × frontier, less the ${m} sampling margin of a new sample as large, must be ≥ 0 (${split})`
+    : `${lead} ${t} Wilson lower bound of the routed pass rate, less the ${m} sampling margin of a new sample as large, must be ≥ ${o.bar} (${split})`;
 }
 
 /**
@@ -85,10 +109,10 @@ export function describeCertification(o: { bar: number; barMode: BarMode; confid
  * ≥ 0 means the bar holds for the true value and for a new sample's point estimate (module comment).
  */
 export function margin(c: Criterion, sr: number, srf: number): number {
-  if (c.mode === 'relative') return pairedLower(c.n, sr, srf, c.sf, c.bar, certifyingZ(c.z, c.n, c.newItems));
+  if (c.mode === 'relative') return pairedLower(c.n, sr, srf, c.sf, c.bar, certifyingZ(c.z, c.n, c.newItems, c.zNew));
   const m = c.newItems ?? c.n;
   const p = c.n > 0 ? sr / c.n : 0;
-  return wilsonLowerZ(sr, c.n, c.z) - c.bar - c.z * Math.sqrt((p * (1 - p)) / m);
+  return wilsonLowerZ(sr, c.n, c.z) - c.bar - (c.zNew ?? c.z) * Math.sqrt((p * (1 - p)) / m);
 }
 
 /** One-sided lower bound of mean(r − bar·f), normal approximation with the sample variance. */
@@ -183,11 +207,11 @@ export function parityInterval(observed: PairedSums, z: number): [number, number
 /**
  * Items needed before a route whose per-item mean difference and deviation
  * stay as observed would be certified (the rule of `margin`, with a new
- * sample as large as the calibration set): n ≥ (2z·sd / mean)². Undefined
- * (Infinity) when the mean is ≤ 0. z is the confidence's one-sided z.
+ * sample as large as the calibration set): n ≥ ((z + z')·sd / mean)². Undefined
+ * (Infinity) when the mean is ≤ 0. z is the true value's one-sided z, z' the new sample's (default z).
  */
-export function itemsNeededPaired(s: PairedSums, bar: number, confidenceZ: number): number {
-  const z = certifyingZ(confidenceZ, 1);
+export function itemsNeededPaired(s: PairedSums, bar: number, confidenceZ: number, zNew: number = confidenceZ): number {
+  const z = certifyingZ(confidenceZ, 1, 1, zNew);
   const { n, sr, srf, sf } = s;
   const mean = (sr - bar * sf) / n;
   if (!(mean > 0)) return Infinity;
@@ -216,10 +240,10 @@ export function itemsNeededPaired(s: PairedSums, bar: number, confidenceZ: numbe
  * Items needed before a pass rate p, as observed, is certified against an absolute bar (Wilson lower
  * bound minus the holdout margin of a new sample as large, normal approximation: n ≥ (2z)²·p(1−p)/(p − bar)²).
  */
-export function itemsNeededAbsolute(p: number, bar: number, z: number): number {
+export function itemsNeededAbsolute(p: number, bar: number, z: number, zNew: number = z): number {
   if (!(p > bar)) return Infinity;
   if (p >= 1) return itemsForPerfectAbsolute(bar, z);
-  const zc = certifyingZ(z, 1);
+  const zc = certifyingZ(z, 1, 1, zNew);
   return Math.ceil((zc * zc * p * (1 - p)) / (p - bar) ** 2);
 }
 
@@ -235,8 +259,8 @@ export function itemsForPerfectAbsolute(bar: number, z: number): number {
  * bound of d = (1−bar)·f with the rule's z (2z, `margin`) needs
  * mean(f) ≥ 2z·sd(f)/√n, i.e. n ≥ (2z)²(1−q)/q.
  */
-export function itemsForPerfectRelative(frontierRate: number, z: number): number {
+export function itemsForPerfectRelative(frontierRate: number, z: number, zNew: number = z): number {
   if (!(frontierRate > 0)) return Infinity;
-  const zc = certifyingZ(z, 1);
+  const zc = certifyingZ(z, 1, 1, zNew);
   return Math.ceil((zc * zc * (1 - frontierRate)) / frontierRate);
 }

@@ -13,7 +13,7 @@ import { pctOf } from '../report/format.js';
 import { evaluateRoute, matrixOf, routeTiers, type PolicyEvaluation } from './apply.js';
 import { PATTERNS } from './patterns/index.js';
 import { baselinesOf, type Baseline, type Baselines } from './baselines.js';
-import { describeCertification, itemsForPerfectAbsolute, itemsForPerfectRelative, itemsNeededAbsolute, itemsNeededPaired, oneSidedZ, parityInterval, wilsonLowerZ, type Criterion } from './bounds.js';
+import { certificationLevels, describeCertification, itemsForPerfectAbsolute, itemsForPerfectRelative, itemsNeededAbsolute, itemsNeededPaired, oneSidedZ, parityInterval, wilsonLowerZ, type Criterion } from './bounds.js';
 import { subsetTable, type ResultsTable } from './results.js';
 import { sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
 
@@ -145,7 +145,6 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   if (k < 2) throw new InputError('calibrate needs at least two tiers');
   if (!(opts.bar >= 0 && opts.bar <= 1)) throw new InputError(`--bar must be in [0, 1], got ${opts.bar}`);
   const m = matrixOf(table, tiers);
-  const z = oneSidedZ(opts.confidence);
   let sf = 0;
   for (let i = 0; i < n; i++) sf += m.pass[i * k + k - 1]!;
   const qF = n ? sf / n : 0;
@@ -155,7 +154,9 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     throw new InputError(`the frontier tier "${tiers[k - 1]}" passes no item, so parity is undefined; use --bar-mode absolute`);
   }
   // Too few items: not even a perfect router could be certified.
-  const perfectNeeds = opts.barMode === 'relative' ? itemsForPerfectRelative(qF, z) : itemsForPerfectAbsolute(opts.bar, z);
+  // (at the certification rule's levels with one pattern: more patterns need more items)
+  const z1 = oneSidedZ(certificationLevels(opts.confidence, 1).trueConfidence);
+  const perfectNeeds = opts.barMode === 'relative' ? itemsForPerfectRelative(qF, z1) : itemsForPerfectAbsolute(opts.bar, z1);
   if (n < perfectNeeds && (opts.barMode === 'relative' || qF >= opts.bar)) {
     throw new InputError(
       `too few items for ${confPct} confidence: ${n} item(s); even a perfect router needs at least ${perfectNeeds} for its bound to meet a${opts.barMode === 'absolute' ? 'n absolute' : ' relative'} bar of ${opts.bar}. Add items or lower --confidence`,
@@ -200,12 +201,17 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     throw new InputError(`no routing pattern can be simulated on these results — ${why}`);
   }
 
-  // Each pattern's search is one fixed-sequence test; across patterns the risk is split (Bonferroni).
-  const patternConfidence = prepared.length > 1 ? 1 - (1 - opts.confidence) / prepared.length : opts.confidence;
+  // Each pattern's search is one fixed-sequence test. The error budget is split in half between the true
+  // parity and a new sample's margin, and the first half across patterns (Bonferroni): bounds.ts.
+  const levels = certificationLevels(opts.confidence, prepared.length);
+  const patternConfidence = levels.trueConfidence;
   const zp = oneSidedZ(patternConfidence);
-  const crit: Criterion = { mode: opts.barMode, bar: opts.bar, z: zp, n, sf };
+  const zNew = oneSidedZ(levels.newConfidence);
+  const crit: Criterion = { mode: opts.barMode, bar: opts.bar, z: zp, zNew, n, sf };
   const barSpec = { bar: opts.bar, barMode: opts.barMode, confidence: patternConfidence };
-  if (prepared.length > 1) notes.push(`${prepared.length} patterns searched: each bound is taken at ${pctOf(patternConfidence, 2)} so that the pick holds at ${confPct} overall (Bonferroni)`);
+  notes.push(
+    `${prepared.length > 1 ? `${prepared.length} patterns searched: each` : 'the'} bound on the true ${opts.barMode === 'relative' ? 'parity' : 'quality'} is taken at ${pctOf(patternConfidence, 2)} and a new sample's margin at ${pctOf(levels.newConfidence, 2)}, so that a new sample's point estimate keeps the bar with ${confPct} confidence (half the error budget to each${prepared.length > 1 ? ', the first half split over the patterns: Bonferroni' : ''})`,
+  );
 
   const summarize = (pattern: RoutingPattern, p: SweepPoint): RouteSummary => {
     const sums = { n, sr: p.passes, srf: p.pairedPasses, sf };
@@ -241,7 +247,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     if (sw.bestPoint) {
       const bp = sw.bestPoint;
       const needed =
-        opts.barMode === 'relative' ? itemsNeededPaired({ n, sr: bp.passes, srf: bp.pairedPasses, sf }, opts.bar, zp) : itemsNeededAbsolute(bp.passes / n, opts.bar, zp);
+        opts.barMode === 'relative' ? itemsNeededPaired({ n, sr: bp.passes, srf: bp.pairedPasses, sf }, opts.bar, zp, zNew) : itemsNeededAbsolute(bp.passes / n, opts.bar, zp, zNew);
       outcome.bestPoint = { ...summarize(fam.pattern, bp), itemsNeeded: Number.isFinite(needed) ? needed : null };
     }
     outcomes.push(outcome);
@@ -376,7 +382,7 @@ export function randomAtSharesOf(m: OutcomeMatrix, route: Uint8Array, shares: re
 /** The bound used to choose, in words. */
 export function describeBound(o: { bar: number; barMode: BarMode; confidence: number; patterns?: number }): string {
   const bound = describeCertification(o);
-  const search = `; thresholds are tested in fixed sequence from the all-escalated end (Learn-then-Test), so the search itself does not spend confidence${(o.patterns ?? 1) > 1 ? `, and the ${o.patterns} patterns split it (Bonferroni)` : ''}`;
+  const search = '; thresholds are tested in fixed sequence from the all-escalated end (Learn-then-Test), so the search itself does not spend confidence';
   return bound + search;
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
+  certificationLevels,
   certifyingZ,
   itemsForPerfectAbsolute,
   itemsForPerfectRelative,
@@ -123,5 +124,24 @@ describe('bounds', () => {
     const p = 350 / 400;
     expect(margin(abs, 350, 0)).toBeCloseTo(wilsonLowerZ(350, 400, z) - 0.8 - z * Math.sqrt((p * (1 - p)) / 400), 12);
     expect(wilsonLowerZ(350, 400, z) - 0.8).toBeGreaterThan(0);
+  });
+
+  it('splits the error budget in half between the true parity and the new sample, the first half over the patterns', () => {
+    expect(certificationLevels(0.95, 1)).toEqual({ trueConfidence: 0.975, newConfidence: 0.975 });
+    const three = certificationLevels(0.95, 3);
+    expect(three.trueConfidence).toBeCloseTo(1 - 0.025 / 3, 12);
+    expect(three.newConfidence).toBeCloseTo(0.975, 12);
+    const zt = oneSidedZ(0.975);
+    expect(certifyingZ(zt, 400, 400, 1)).toBeCloseTo(zt + 1, 12);
+    expect(certifyingZ(zt, 400, 100, 1)).toBeCloseTo(zt + 2, 12);
+    // 295 of 300 at n = 400: certified when each term takes the whole 5% (the old rule), not when they share it.
+    const crit: Criterion = { mode: 'relative', bar: 0.95, z: oneSidedZ(0.95), n: 400, sf: 300 };
+    expect(margin(crit, 295, 295)).toBeGreaterThanOrEqual(0);
+    expect(margin({ ...crit, z: zt, zNew: zt }, 295, 295)).toBeLessThan(0);
+    expect(margin({ ...crit, z: zt, zNew: zt }, 295, 295)).toBeCloseTo(pairedLower(400, 295, 295, 300, 0.95, 2 * zt), 12);
+    expect(margin({ ...crit, z: zt, zNew: zt }, 297, 297)).toBeGreaterThanOrEqual(0);
+    const abs: Criterion = { mode: 'absolute', bar: 0.8, z: zt, zNew: 1, n: 400, sf: 300 };
+    const p = 350 / 400;
+    expect(margin(abs, 350, 0)).toBeCloseTo(wilsonLowerZ(350, 400, zt) - 0.8 - Math.sqrt((p * (1 - p)) / 400), 12);
   });
 });
