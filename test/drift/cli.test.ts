@@ -74,6 +74,15 @@ describe('tokor drift (built CLI)', () => {
     expect({ ...j, current: { ...j.current, files: [], kind: 'logs' } }).toEqual({ ...l, current: { ...l.current, files: [] } });
   });
 
+  it("a policy baseline is its golden dataset (--dataset when it is not bundled); one without a dataset is bad input", async () => {
+    const r = await runCli(['drift', '--baseline', 'policies/default.tokor.config.yaml', '--dataset', `${F}/golden.jsonl`, '--current', `${F}/traffic-resample.jsonl`, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(json(r.stdout).baseline).toMatchObject({ kind: 'policy', requests: 150, files: ['policies/default.tokor.config.yaml', `${F}/golden.jsonl`] });
+    const none = await runCli(['drift', '--baseline', 'policies/default.tokor.config.yaml', '--current', `${F}/traffic-resample.jsonl`]);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toBe('tokor: policies/default.tokor.config.yaml: the policy names no golden dataset (provenance.datasetId is empty); give the dataset it was certified on with --dataset FILE, or as --baseline');
+  });
+
   it('bad input: one line naming the file, exit 2, no stack', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'tokor-drift-'));
     const missing = await runCli(['drift', '--baseline', path.join(dir, 'nope.jsonl'), '--current', `${F}/traffic-base.jsonl`]);
