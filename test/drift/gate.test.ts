@@ -28,7 +28,7 @@ describe('tokor gate --traffic (built CLI)', () => {
     expect(md).toContain('traffic-coverage');
     expect(md).toContain('code-review/platform');
     const xml = readFileSync(`${dir}/gate.xml`, 'utf8');
-    expect(xml).toMatch(/<testcase classname="tokor\.gate\.traffic" name="traffic-coverage"[^]*?<failure message="[^"]*code-review\/platform/);
+    expect(xml).toMatch(/<testcase classname="tokor\.gate\.traffic" name="traffic-coverage"[\s\S]*?<failure message="[^"]*code-review\/platform/);
     expect(xml).toContain('type="TrafficDrift"');
   });
 
