@@ -13,6 +13,7 @@
 import type { Difficulty, TrafficRecord } from '../types.js';
 import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
 import { addTokens, bucketKey, ttlParts, type TokenBucket } from './tokens.js';
+import { addToProfile, mergeProfileAcc, newProfileAcc, type ProfileAcc, type ProfileFacts } from '../drift/profile.js';
 
 export { addTokens, bucketKey, bucketTokens, type TokenBucket, type TokenKind } from './tokens.js';
 
@@ -39,6 +40,8 @@ export interface RecordFacts {
   untaggedTagKeys?: string[];
   /** With --labels: the record's task cluster and its predicted label (for the stratified estimate). */
   stratum?: Pick<StratumFacts, 'cluster' | 'predicted' | 'measured'>;
+  /** The request's task cluster, score and prompt length for the traffic profile (src/drift/profile.ts). */
+  profile?: ProfileFacts;
 }
 
 /** A bucket of requests with the same model, region, label, batch flag and cache-write TTL. */
@@ -112,6 +115,8 @@ export interface Accumulator {
   strata?: StrataAcc;
   /** Per UTC day (records with a timestamp): key = day + bucketKey(modelId, region, '', batch, ttl). */
   days?: Map<string, DayBucket>;
+  /** The traffic profile `tokor drift` reads (analyze JSON trafficProfile). */
+  profile?: ProfileAcc;
 }
 
 export const MAX_TAG_KEYS = 50;
@@ -236,6 +241,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
     if (f.timestamp) addToDay(acc, f, f.timestamp.slice(0, 10), p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
   }
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
+  if (f.profile) addToProfile((acc.profile ??= newProfileAcc()), f.profile, f);
   if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
 }
 
@@ -297,6 +303,7 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   addTagKeys(into.untaggedTagKeys, from.untaggedTagKeys);
   into.fileIssues.push(...from.fileIssues);
   if (from.days) mergeBuckets((into.days ??= new Map()), from.days);
+  if (from.profile) into.profile = into.profile ? mergeProfileAcc(into.profile, from.profile) : from.profile;
   if (from.strata) mergeStrata((into.strata ??= { clusters: new Map(), measured: [] }), from.strata);
   return into;
 }

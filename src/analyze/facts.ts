@@ -4,8 +4,8 @@
  */
 import type { Difficulty, TrafficRecord } from '../types.js';
 import type { Labeler } from '../classify/types.js';
-import { taskSignature } from '../classify/signature.js';
 import type { RecordFacts } from './accumulate.js';
+import { profileLabelInput, recordProfileFacts } from '../drift/sources.js';
 
 /** Built-in group dimensions; any other name is read from the record's tags (requestMetadata). */
 export const GROUP_DIMENSIONS = ['team', 'app', 'role', 'model', 'day', 'region'] as const;
@@ -53,9 +53,12 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     timestamp: r.timestamp,
   };
   if (t.cacheWrite1h !== undefined && t.cacheWrite1h > 0) facts.cacheWrite1h = t.cacheWrite1h;
+  // The traffic profile (drift): the labeler's own score without conversation depth (src/drift/sources.ts), reused when depth adds nothing.
+  const profileScore = predicted !== undefined && (r.turns ?? 1) <= 1 ? score : ctx.labeler.label(profileLabelInput({ prompt: r.prompt, system: r.system, maxTokens: r.maxTokens, inputTokens: t.input + t.cacheRead + t.cacheWrite })).score;
+  facts.profile = recordProfileFacts(r, profileScore);
   // With --labels, each request's task cluster and the labeler's prediction feed the stratified estimate.
   if (ctx.measured) {
-    facts.stratum = { cluster: taskSignature({ prompt: r.prompt, system: r.system, tags: r.tags }), predicted: predicted ?? predict().label, ...(measured ? { measured } : {}) };
+    facts.stratum = { cluster: facts.profile.cluster, predicted: predicted ?? predict().label, ...(measured ? { measured } : {}) };
   }
   // The tag keys a record does have, when a --group-by tag is missing from it: a typo shows up as keys seen.
   if (groups.includes(UNTAGGED)) facts.untaggedTagKeys = Object.keys(r.tags);

@@ -15,6 +15,7 @@ import { costByDay, type DayCostRow } from './daily.js';
 import { estimateMeasured, type ClusterRow } from './estimateMeasured.js';
 
 export type { ClusterRow } from './estimateMeasured.js';
+import { finishProfile, newProfileAcc, type TrafficProfile } from '../drift/profile.js';
 
 /** 2: distributionSource "measured" | "prior", interval keys, clusters, sensitivity, toMeasure (issue #14). */
 export const ANALYZE_SCHEMA_VERSION = 2;
@@ -119,6 +120,8 @@ export interface AnalyzeReport {
   byDay?: DayCostRow[];
   /** With --cost-explorer: billed spend reconciled with what the logs explain. */
   reconciliation?: unknown;
+  /** What `tokor drift` compares: task clusters with requests and spend, score and prompt-length histograms (docs/drift.md). */
+  trafficProfile: TrafficProfile;
 }
 
 export interface TierSummary {
@@ -354,6 +357,8 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     sensitivity,
     toMeasure,
   });
+  // Priced through the same memo as the buckets: no model is looked up (or noted) twice.
+  const trafficProfile = finishProfile(acc.profile ?? newProfileAcc(), opts.labeler, priceOf);
   return {
     schemaVersion: ANALYZE_SCHEMA_VERSION,
     kind: 'tokor-analyze',
@@ -400,6 +405,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     unpricedModels: [...unpricedModels.values()].map((u) => ({ ...u, tokens: toCounts(u.tokens) })).sort((a, b) => b.requests - a.requests || byText(a.model, b.model)),
     priceNotes: [...notes].sort(),
     ...(opts.byDay ? { byDay: costByDay(acc, priceOf) } : {}),
+    trafficProfile,
   };
 }
 

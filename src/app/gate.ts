@@ -24,6 +24,9 @@ import { evaluateGate } from '../gate/verdict.js';
 import type { Catalog } from '../pricing/index.js';
 import { BUNDLED_RESULTS, gradeBundledRecordings, type BundledResults } from './bundled.js';
 import { loadResultsByDataset, resultsTableOf, type DatasetFor } from './resultsTable.js';
+import { compareProfiles } from '../drift/compare.js';
+import { driftChecks } from '../gate/drift.js';
+import { checkDriftOptions, datasetSide, datasetsOfPolicy, driftJson, readSide, resolveThresholds } from './driftInputs.js';
 
 /** The policy `tokor gate` checks when given no --policy. */
 export const DEFAULT_POLICY_FILE = path.join(PACKAGE_ROOT, 'policies', 'default.tokor.config.yaml');
@@ -145,6 +148,12 @@ export interface GateRunOptions extends GateOptions {
   dataset?: string[];
   /** The target branch's policy. */
   base?: string;
+  /** --traffic: production traffic (logs or analyze JSONs) to hold against the golden set (docs/drift.md). */
+  traffic?: string[];
+  /** Drift thresholds over the policy's `drift` section. */
+  minCoverage?: number;
+  maxPsi?: number;
+  driftAlpha?: number;
   cwd?: string;
   onProgress?: (message: string) => void;
 }
@@ -157,6 +166,7 @@ export interface GateRun {
 
 /** Flag checks that need no file: a floor above 1, percentages out of range. */
 export function checkGateOptions(o: GateRunOptions): void {
+  checkDriftOptions({ alpha: o.driftAlpha, maxPsi: o.maxPsi, minCoverage: o.minCoverage }, '--drift-alpha');
   if (o.floor !== undefined && !(o.floor >= 0 && o.floor <= 1)) throw new UsageError(`--floor must be between 0 and 1 (a fraction: 0.95 = 95%), got ${o.floor}`);
   if (o.confidence !== undefined && !(o.confidence > 0.5 && o.confidence < 1)) throw new UsageError(`--confidence must be above 0.5 and below 1 (e.g. 0.95), got ${o.confidence}`);
   for (const [flag, v] of [['--min-savings', o.minSavings], ['--max-savings-drop', o.maxSavingsDrop], ['--max-share-drift', o.maxShareDrift]] as const) {
@@ -202,7 +212,26 @@ export async function runGate(o: GateRunOptions): Promise<GateRun> {
   const verdict = evaluateGate({ policy, table: results.table, datasets: results.datasets, context: results.context, ...(base ? { base } : {}) }, o, applyPolicy, routeItems);
   if (other) verdict.notes = [other, ...(verdict.notes ?? [])];
   verdict.provenance = results.table.sampleResults ? { synthetic: true, what: SAMPLE_RECORDINGS_WHAT } : { synthetic: false };
+  if (o.traffic?.length) {
+    o.onProgress?.('comparing the traffic with the golden set…');
+    const drift = await trafficDrift(policy, o, at, catalog, results.datasets);
+    verdict.drift = drift.json;
+    const checks = driftChecks(drift.json);
+    verdict.checks.push(...checks);
+    verdict.pass &&= checks.every((c) => c.pass);
+    notes.push(...drift.notes);
+  }
   return { verdict, notes };
+}
+
+/** --traffic: the traffic against the policy's golden dataset(s) (--dataset, else its provenance, else the gated datasets). */
+async function trafficDrift(policy: GatePolicy, o: GateRunOptions, at: (f: string) => string, catalog: Catalog, gated: string[]) {
+  const datasets = await datasetsOfPolicy(policy, policy.source, o.dataset?.map(at), gated);
+  const baseline = datasetSide(datasets, datasets.map((d) => d.file), 'policy', policy.drift);
+  const current = await readSide(o.traffic!.map(at), o.traffic!, 'current', { catalog });
+  const { thresholds, from } = resolveThresholds({ alpha: o.driftAlpha, maxPsi: o.maxPsi, minCoverage: o.minCoverage }, policy.drift);
+  const json = driftJson(compareProfiles(baseline.profile, current.profile, thresholds), baseline, current, from);
+  return { json, notes: current.notes };
 }
 
 function checkBaseTiers(base: GatePolicy, tiers: string[]): void {

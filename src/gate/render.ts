@@ -64,6 +64,7 @@ export function gateJson(v: GateVerdict): GateJson {
     shares: v.shares ?? [],
     provenance: v.provenance ?? { synthetic: false },
   };
+  if (v.drift) out.drift = v.drift;
   if (v.base && global.base) {
     out.base = { policy: v.base, ...baseMeasured(global, global.base), savingsPct: global.base.savingsPct, costUsd: global.base.costUsd, tierShares: global.base.tierShares };
   }
@@ -227,11 +228,11 @@ export function renderGateJunit(v: GateVerdict): string {
     }
   }
   for (const c of v.checks) {
-    const open = `    <testcase classname="tokor.gate.${c.check === 'max-share-drift' ? 'shares' : 'savings'}" name="${xmlAttr(checkName(c))}"`;
+    const open = `    <testcase classname="tokor.gate.${junitClass(c)[0]}" name="${xmlAttr(checkName(c))}"`;
     if (c.pass) cases.push(`${open}>\n      <system-out>${xmlText(c.message)}</system-out>\n    </testcase>`);
     else {
       failures++;
-      cases.push(`${open}>\n      <failure message="${xmlAttr(c.message)}" type="${c.check === 'max-share-drift' ? 'ShareDrift' : 'Savings'}">${xmlText(c.message)}</failure>\n    </testcase>`);
+      cases.push(`${open}>\n      <failure message="${xmlAttr(c.message)}" type="${junitClass(c)[1]}">${xmlText(c.message)}</failure>\n    </testcase>`);
     }
   }
   const total = cases.length;
@@ -298,4 +299,11 @@ function sharesText(shares: Record<string, number>): string {
   return Object.entries(shares)
     .map(([t, f]) => `${t} ${Math.round(f * 100)}%`)
     .join(' / ');
+}
+
+/** A check's JUnit classname suffix and failure type. */
+function junitClass(c: SavingsCheck): [string, string] {
+  if (c.check === 'max-share-drift') return ['shares', 'ShareDrift'];
+  if (c.check === 'traffic-coverage' || c.check === 'traffic-drift') return ['traffic', 'TrafficDrift'];
+  return ['savings', 'Savings'];
 }

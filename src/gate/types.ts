@@ -5,6 +5,7 @@
 import type { BarMode, DriftThresholdsConfig, ResolvedScope, TierConfig } from '../config/schema.js';
 import type { PolicyEvaluation, ShareDrift } from '../calibrate/apply.js';
 import type { RoutingPolicyFile } from '../artifacts/policy.js';
+import type { DriftJson } from '../artifacts/drift.js';
 import type { ResultsTable } from '../calibrate/results.js';
 import type { Provenance } from '../types.js';
 
@@ -107,9 +108,10 @@ export interface ScopeVerdict {
 }
 
 export interface SavingsCheck {
-  check: 'min-savings' | 'max-savings-drop' | 'max-share-drift';
+  /** traffic-coverage / traffic-drift: `tokor gate --traffic` (docs/drift.md). */
+  check: 'min-savings' | 'max-savings-drop' | 'max-share-drift' | 'traffic-coverage' | 'traffic-drift';
   pass: boolean;
-  /** The limit in percent (min-savings) or percentage points (max-savings-drop). */
+  /** The limit in percent (min-savings, traffic-coverage), percentage points (max-savings-drop) or a PSI (traffic-drift). */
   limit: number;
   /** Savings in percent, or the drop in points. */
   actual: number;
@@ -137,6 +139,8 @@ export interface GateVerdict {
   overrides: { floor?: number; confidence?: number };
   /** synthetic when the results are graded from bundled sample recordings (every figure is sample data). */
   provenance?: Provenance;
+  /** With --traffic: the drift of the traffic against the golden set. */
+  drift?: DriftJson;
 }
 
 /** `tokor gate --format json`: a stable, documented contract. */
@@ -175,4 +179,6 @@ export interface GateJson {
   /** Observed vs certified tier shares (fractions), flagged beyond sampling error; [] when the policy carries no certified shares. */
   shares: ShareDrift[];
   provenance: Provenance;
+  /** With --traffic: `tokor drift --format json` of the traffic against the golden set (docs/drift.md). */
+  drift?: DriftJson;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -49,6 +49,38 @@ describe('tokor drift (built CLI)', () => {
     expect(m.code).toBe(0);
     expect(m.stdout).toContain('# tokor drift: stable');
     expect(m.stdout).toContain('(flag)');
+  });
+
+  it("analyze --format json carries the traffic profile; drift reads it and finds what it finds in the logs", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-drift-'));
+    const out = path.join(dir, 'analyze.json');
+    const a = await runCli(['analyze', `${F}/traffic-moved.jsonl`, '--format', 'json', '--out', out]);
+    expect(a.code).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    const p = report.trafficProfile;
+    expect(p).toMatchObject({ version: 1, labeler: 'heuristic', requests: 400, rest: null });
+    expect(p.clusters.reduce((s: number, c: { requests: number }) => s + c.requests, 0)).toBe(400);
+    expect(p.score.reduce((s: number, v: number) => s + v, 0)).toBe(400);
+    expect(p.promptLength).toMatchObject({ fromText: 400, fromTokens: 0 });
+    // The clusters' spend adds up to what analyze says was paid.
+    expect(p.spendUsd).toBeCloseTo(report.cost.actual, 5);
+    expect(p.clusters.reduce((s: number, c: { spendUsd: number }) => s + c.spendUsd, 0)).toBeCloseTo(report.cost.actual, 5);
+    const fromJson = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', out, '--format', 'json']);
+    const fromLogs = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', `${F}/traffic-moved.jsonl`, '--format', 'json']);
+    expect(fromJson.code).toBe(1);
+    const j = json(fromJson.stdout);
+    const l = json(fromLogs.stdout);
+    expect(j.current.kind).toBe('analyze');
+    expect({ ...j, current: { ...j.current, files: [], kind: 'logs' } }).toEqual({ ...l, current: { ...l.current, files: [] } });
+  });
+
+  it("a policy baseline is its golden dataset (--dataset when it is not bundled); one without a dataset is bad input", async () => {
+    const r = await runCli(['drift', '--baseline', 'policies/default.tokor.config.yaml', '--dataset', `${F}/golden.jsonl`, '--current', `${F}/traffic-resample.jsonl`, '--format', 'json']);
+    expect(r.code).toBe(0);
+    expect(json(r.stdout).baseline).toMatchObject({ kind: 'policy', requests: 150, files: ['policies/default.tokor.config.yaml', `${F}/golden.jsonl`] });
+    const none = await runCli(['drift', '--baseline', 'policies/default.tokor.config.yaml', '--current', `${F}/traffic-resample.jsonl`]);
+    expect(none.code).toBe(2);
+    expect(none.stderr.trim()).toBe('tokor: policies/default.tokor.config.yaml: the policy names no golden dataset (provenance.datasetId is empty); give the dataset it was certified on with --dataset FILE, or as --baseline');
   });
 
   it('bad input: one line naming the file, exit 2, no stack', async () => {

@@ -18,6 +18,10 @@ interface GateFlags {
   maxSavingsDrop?: number;
   minSavings?: number;
   maxShareDrift?: number;
+  traffic?: string[];
+  minCoverage?: number;
+  maxPsi?: number;
+  driftAlpha?: number;
   junit?: string;
   markdown?: string;
   format: GateFormat;
@@ -36,6 +40,10 @@ export function defineGate(program: Command, done: Done): void {
     .option('--max-savings-drop <pct>', 'fail when realized savings fall more than this many points below the policy\'s certified savings (a calibrate policy; default 10) and, with --base, below the base policy\'s', number)
     .option('--max-share-drift <pts>', "fail when a tier's share moved beyond sampling error and by more than this many points from the share the policy was certified with", number)
     .option('--min-savings <pct>', 'fail when savings against all-frontier fall below this percentage', number)
+    .option('--traffic <files...>', "production traffic (logs or `tokor analyze --format json` files): fail when it drifted from the policy's golden set or the set covers too little of it (docs/drift.md)")
+    .option('--min-coverage <share>', "--traffic: minimum share of requests in task clusters the golden set has (default: the policy's drift.minCoverage, else 0.8)", number)
+    .option('--max-psi <psi>', "--traffic: a measure drifts only when its PSI is at least this (default: the policy's drift.maxPsi, else 0.2)", number)
+    .option('--drift-alpha <rate>', "--traffic: false-alarm rate of the drift tests (default: the policy's drift.alpha, else 0.01)", number)
     .option('--junit <file>', 'also write JUnit XML (one test case per scope and check)')
     .option('--markdown <file>', 'also write a Markdown summary for a pull-request comment')
     .addOption(new Option('--format <format>', 'stdout format').choices(GATE_FORMATS).default('table'))
@@ -47,6 +55,7 @@ Examples:
   $ tokor gate --policy tokor.config.yaml --results results.jsonl --markdown gate.md --junit gate.xml
   $ tokor gate --policy policy.json --results r.jsonl --dataset golden.jsonl --floor 0.97
   $ tokor gate --policy tokor.config.yaml --base base.tokor.config.yaml --results r.jsonl --max-savings-drop 5
+  $ tokor gate --policy policy.json --results r.jsonl --traffic analyze.json --min-coverage 0.9
 
 A \`tokor calibrate --out\` policy carries the savings it was certified with: the gate fails when the
 realized savings fall more than --max-savings-drop points (default 10) below them. Results of another
