@@ -115,11 +115,13 @@ export interface SummaryOptions {
   provenance?: Provenance;
 }
 
-/** The fields of a result the summary needs (so callers can drop outputs to save memory). */
-export type SummaryInput = Pick<
-  EvalResult,
-  'datasetId' | 'itemId' | 'tier' | 'model' | 'pass' | 'score' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'costUsd' | 'latencyMs' | 'error' | 'task' | 'category'
->;
+/**
+ * The fields of a result the summary needs (so callers can drop outputs to
+ * save memory). Only the keys every results line has are required: lines
+ * other tools wrote (docs/results.md) are summarized the same way.
+ */
+export type SummaryInput = Pick<EvalResult, 'datasetId' | 'itemId' | 'tier' | 'pass' | 'error' | 'task' | 'category'> &
+  Partial<Pick<EvalResult, 'model' | 'score' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'costUsd' | 'latencyMs'>>;
 
 export function summarize(results: readonly SummaryInput[], opts: SummaryOptions): EvalSummary {
   const barValue = opts.bar ?? 0.95;
@@ -207,7 +209,7 @@ export function tierStats(tier: string, rs: readonly SummaryInput[], configuredM
   const passed = ran.filter((r) => r.pass).length;
   const priced = ran.filter((r) => typeof r.costUsd === 'number');
   const costUsd = priced.length ? roundUsd(priced.reduce((s, r) => s + (r.costUsd as number), 0)) : null;
-  const latencies = ran.map((r) => r.latencyMs).filter((x) => typeof x === 'number' && Number.isFinite(x));
+  const latencies = ran.map((r) => r.latencyMs).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   const models = new Map<string, number>();
   for (const r of ran.length ? ran : rs) if (r.model) models.set(r.model, (models.get(r.model) ?? 0) + 1);
   const model = [...models].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? configuredModel ?? '';
