@@ -11,6 +11,7 @@
  */
 import type { AnalyzeReport } from '../analyze/report.js';
 import { UsageError } from '../errors.js';
+import { pct, usd } from '../report/format.js';
 import type { Money } from '../pricing/types.js';
 import { moneyToNumber, parseDecimal } from './decimal.js';
 import { daysBetween } from './dates.js';
@@ -81,8 +82,10 @@ interface BilledModel {
   rateTokens: Map<TokenKind, number>;
 }
 
-const usd = (n: number): string => `$${n.toFixed(Math.abs(n) < 1 ? 4 : 2)}`;
-const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+/** Dollars in notes as reconciliation has always printed them: no thousands separators. */
+const PLAIN = { grouping: false } as const;
+/** A share in a note: one decimal below 10%, none above. */
+const shareDigits = (x: number): number => (x < 0.1 ? 1 : 0);
 
 function dayOf(s: string, roundUp: boolean): string {
   const day = s.slice(0, 10);
@@ -292,13 +295,13 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
         Math.max(0, daysBetween(logPeriod.start > bill.end ? logPeriod.start : bill.end, logPeriod.end))
       : 0;
   if (logsTrimmed && droppedDays.length) {
-    notes.push(`log days left out (the bill does not cover them): ${dayList(droppedDays)}, ${usd(droppedLogUsd / sampleRate)} of logged cost not compared`);
+    notes.push(`log days left out (the bill does not cover them): ${dayList(droppedDays)}, ${usd(droppedLogUsd / sampleRate, undefined, PLAIN)} of logged cost not compared`);
   } else if (logDaysOutsideBill > 0) {
     notes.push(
       `the logs run ${logDaysOutsideBill} day(s) the bill does not cover (logs ${logPeriod.start}..${logPeriod.end}, bill ${bill.start}..${bill.end}, end exclusive): their cost is in the logged figures; give a bill for the logs' days, or logs of the bill's days, to compare like with like`,
     );
   }
-  if (sampleRate < 1) notes.push(`the logs are a ${pct(sampleRate)} sample: logged costs divided by ${sampleRate}`);
+  if (sampleRate < 1) notes.push(`the logs are a ${pct(sampleRate, shareDigits(sampleRate))} sample: logged costs divided by ${sampleRate}`);
   const scaled = (n: number): number => n / sampleRate;
 
   // 4. Models seen by either side.
@@ -320,7 +323,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     const provisioned = moneyToNumber(bm?.provisioned ?? 0n);
     const causes: string[] = [];
     const significant = Math.abs(delta) > Math.max(0.01, 0.02 * Math.max(b, l));
-    if (provisioned > 0) causes.push(`provisioned throughput billed ${usd(provisioned)} (model-unit hours, not per token): per-token logs do not explain it`);
+    if (provisioned > 0) causes.push(`provisioned throughput billed ${usd(provisioned, undefined, PLAIN)} (model-unit hours, not per token): per-token logs do not explain it`);
     if (bm && !lm) {
       if (bm.known === false) causes.push(`billed under an unmapped name (${k}): map it to a model key to compare it with the logs`);
       else if (bm.batch > 0n && bm.batch === bm.total - bm.provisioned) causes.push('batch inference only: batch jobs are not in model invocation logs');
@@ -336,16 +339,16 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
       );
     } else if (significant && bm && lm) {
       if (sampleRate === 1 && uniformRatio !== undefined && b > l) {
-        causes.push(`every model's logged cost is about ${pct(uniformRatio)} of its bill: the logs look sampled (pass sampleRate ≈ ${uniformRatio.toFixed(2)})`);
+        causes.push(`every model's logged cost is about ${pct(uniformRatio, shareDigits(uniformRatio))} of its bill: the logs look sampled (pass sampleRate ≈ ${uniformRatio.toFixed(2)})`);
       }
-      if (b > l && bm.batch > 0n) causes.push(`batch inference billed ${usd(moneyToNumber(bm.batch))}: batch jobs are not in model invocation logs`);
+      if (b > l && bm.batch > 0n) causes.push(`batch inference billed ${usd(moneyToNumber(bm.batch), undefined, PLAIN)}: batch jobs are not in model invocation logs`);
       causes.push(...rateCauses(k, bm, lm, sampleRate, opts.catalogRates?.[k], tolerance));
       if (periodGap && b > l) causes.push(`period: ${periodGap}`);
       if (causes.length === (provisioned > 0 ? 1 : 0)) {
         causes.push(
           b > l
-            ? `the logs explain ${pct(l / b)}: ${bm.provider === 'aws' ? 'invocation logging missing in some regions/accounts, or traffic outside the logged path' : 'traffic outside the logged gateway or application (another key, project or workspace)'}`
-            : `the logs cost ${pct(l / b - 1)} more than billed: catalog prices above the billed rates, or logs from another account`,
+            ? `the logs explain ${pct(l / b, shareDigits(l / b))}: ${bm.provider === 'aws' ? 'invocation logging missing in some regions/accounts, or traffic outside the logged path' : 'traffic outside the logged gateway or application (another key, project or workspace)'}`
+            : `the logs cost ${pct(l / b - 1, shareDigits(l / b - 1))} more than billed: catalog prices above the billed rates, or logs from another account`,
         );
       }
     }
@@ -387,7 +390,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const unattributedUsd = moneyToNumber(unattributed);
   if (unattributed > 0n) {
     const top = [...unattributedTypes.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0]))).slice(0, 3);
-    notes.push(`${usd(unattributedUsd)} of Bedrock spend has no model (${top.map(([t, v]) => `${t} ${usd(moneyToNumber(v))}`).join(', ')}): never explained by logs`);
+    notes.push(`${usd(unattributedUsd, undefined, PLAIN)} of Bedrock spend has no model (${top.map(([t, v]) => `${t} ${usd(moneyToNumber(v), undefined, PLAIN)}`).join(', ')}): never explained by logs`);
   }
   if (rows.some((r) => r.tokens !== undefined) && byModel.some((m) => m.likelyCauses.some((c) => c.startsWith('implied ')))) {
     notes.push('implied billed rates assume the UsageQuantity scale in docs/costs.md');
@@ -535,7 +538,7 @@ export function scaleToBill(analyze: AnalyzeTotals, rec: Reconciliation): Billed
   const basisLoggedRaw = both.reduce((s, m) => s + m.loggedUsd * rec.sampleRate, 0);
   const rawLoggedAll = rec.byModel.reduce((s, m) => s + m.loggedUsd * rec.sampleRate, 0);
   if (rawLoggedAll > 0 && Math.abs(analyze.actual - rawLoggedAll) > Math.max(0.01, 0.01 * rawLoggedAll)) {
-    notes.push(`analyze's actual (${usd(analyze.actual)}) differs from the reconciled logged cost (${usd(rawLoggedAll)}): the figures may cover other records`);
+    notes.push(`analyze's actual (${usd(analyze.actual, undefined, PLAIN)}) differs from the reconciled logged cost (${usd(rawLoggedAll, undefined, PLAIN)}): the figures may cover other records`);
   }
   if (both.length === 0 || basisLoggedRaw <= 0) {
     notes.push('no model is both billed and logged: savings cannot be stated in billed dollars');
@@ -607,7 +610,7 @@ export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; a
       : {
           notHeadlinedBecause:
             rec.coverage === null || rec.coverage < COVERAGE_HEADLINE_THRESHOLD || windowOk
-              ? `the logs explain ${rec.coverage === null ? 'none' : pct(rec.coverage)} of the compared bill, below the ${pct(COVERAGE_HEADLINE_THRESHOLD)} threshold (docs/costs.md)`
+              ? `the logs explain ${rec.coverage === null ? 'none' : pct(rec.coverage, shareDigits(rec.coverage))} of the compared bill, below the ${pct(COVERAGE_HEADLINE_THRESHOLD, shareDigits(COVERAGE_HEADLINE_THRESHOLD))} threshold (docs/costs.md)`
               : `the logs run ${rec.window.logDaysOutsideBill} day(s) the bill does not cover`,
         }),
     byModel,

@@ -21,7 +21,7 @@ import { quantile } from '../stats/quantile.js';
 import { wilson } from '../stats/interval.js';
 import type { BarMode } from '../config/schema.js';
 import type { EvalResult } from './types.js';
-import { ci, compact, mdTable, pctOf, usd } from '../report/format.js';
+import { ci, compact, mdTable, pct, usd } from '../report/format.js';
 import { mdCode, mdText, termSafe } from '../report/escape.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
 import type { Provenance } from '../types.js';
@@ -257,11 +257,11 @@ export function sampleNote(s: Pick<EvalSummary, 'provenance'>): string | undefin
 }
 
 const ms = (x: number | null) => (x === null ? '—' : `${Math.round(x)} ms`);
-const rate = (t: TierStats) => (t.items ? `${pctOf(t.passRate)} (${ci(t.ci95[0], t.ci95[1])})` : '—');
+const rate = (t: TierStats) => (t.items ? `${pct(t.passRate)} (${ci(t.ci95[0], t.ci95[1])})` : '—');
 const barText = (s: EvalSummary) =>
   s.bar.mode === 'relative'
-    ? `bar ${pctOf(s.bar.value, 0)} of ${s.bar.referenceTier ?? 'the frontier'}'s pass rate`
-    : `bar ${pctOf(s.bar.value, 0)} pass rate (absolute)`;
+    ? `bar ${pct(s.bar.value, 0)} of ${s.bar.referenceTier ?? 'the frontier'}'s pass rate`
+    : `bar ${pct(s.bar.value, 0)} pass rate (absolute)`;
 
 function tierRows(s: EvalSummary): string[][] {
   return s.tiers.map((t) => [
@@ -309,7 +309,7 @@ function groupRows(groups: GroupSummary[], tiers: string[]): string[][] {
       String(n),
       ...tiers.map((name) => {
         const t = g.tiers.find((x) => x.tier === name);
-        return t?.items ? `${pctOf(t.passRate)}${t.clearsBar ? '' : ' ✗'}${t.items !== n ? ` (n=${t.items})` : ''}` : '—';
+        return t?.items ? `${pct(t.passRate)}${t.clearsBar ? '' : ' ✗'}${t.items !== n ? ` (n=${t.items})` : ''}` : '—';
       }),
       ...(picksTier(tiers) ? [g.cheapestPassing ?? 'none'] : []),
     ];
