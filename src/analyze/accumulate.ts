@@ -226,7 +226,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   acc.labels[f.label]++;
   if (f.measured) acc.measuredLabels[f.label]++;
   const bin = Math.floor(f.score * 20);
-  acc.scoreBins[bin >= 19 ? 19 : bin > 0 ? bin : 0]!++;
+  acc.scoreBins[bin >= 19 ? 19 : Math.max(bin, 0)]!++;
   if (f.timestamp) {
     if (acc.firstTimestamp === undefined || f.timestamp < acc.firstTimestamp) acc.firstTimestamp = f.timestamp;
     if (acc.lastTimestamp === undefined || f.timestamp > acc.lastTimestamp) acc.lastTimestamp = f.timestamp;
@@ -293,7 +293,9 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   }
   mergeBuckets(into.buckets, from.buckets);
   mergeBuckets(into.groupBuckets, from.groupBuckets);
-  from.scoreBins.forEach((v, i) => (into.scoreBins[i]! += v));
+  from.scoreBins.forEach((v, i) => {
+    into.scoreBins[i]! += v;
+  });
   addTagKeys(into.untaggedTagKeys, from.untaggedTagKeys);
   into.fileIssues.push(...from.fileIssues);
   if (from.days) mergeBuckets((into.days ??= new Map()), from.days);

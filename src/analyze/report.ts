@@ -268,7 +268,9 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     row._kinds[k.ttl === '1h' ? 'cacheWrite1h' : 'cacheWrite5m'] += paid.cacheWrite;
     const cf = costOf(t, prices.cf, o);
     const r = costOf(t, prices.routed, o);
-    tiers.forEach((_, i) => (tierTotals[i]! += costOf(t, tierPrice(i, k.region), o)));
+    tiers.forEach((_, i) => {
+      tierTotals[i]! += costOf(t, tierPrice(i, k.region), o);
+    });
     actual += a;
     counterfactual += cf;
     routed += r;

@@ -103,7 +103,9 @@ export async function readCostExplorerFiles(files: string[]): Promise<RawCostPag
     const body = parseJsonFile(text, file, `a saved GetCostAndUsage response; ${COST_EXPLORER_SPEC.hint}`);
     if (Array.isArray(body)) {
       if (body.length === 0) throw new InputError(`an empty list: expected GetCostAndUsage response pages; ${COST_EXPLORER_SPEC.hint}`, file);
-      body.forEach((b, i) => pages.push({ source: `${file} [${i}]`, body: b, file: { path: file, text, index: i } }));
+      body.forEach((b, i) => {
+        pages.push({ source: `${file} [${i}]`, body: b, file: { path: file, text, index: i } });
+      });
     } else {
       pages.push({ source: file, body, file: { path: file, text } });
     }

@@ -179,7 +179,7 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
 function hasKey(root: unknown, path: readonly PropertyKey[]): boolean {
   if (path.length === 0) return true;
   const parent = valueAt(root, path.slice(0, -1));
-  return parent !== null && typeof parent === 'object' && Object.prototype.hasOwnProperty.call(parent, path[path.length - 1]!);
+  return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, path[path.length - 1]!);
 }
 
 /** The "file:line" of a problem: the JSONL line, else the line of the key in the JSON text, else the file. */

@@ -107,7 +107,9 @@ export const RouterModelSchema = z
     } else if (!m.models) {
       ctx.addIssue({ code: 'custom', path: ['models'], message: 'a version 2 router needs its fold models' });
     } else {
-      m.models.forEach((fm, j) => checkRows(fm.bias, fm.weights, ['models', j]));
+      m.models.forEach((fm, j) => {
+        checkRows(fm.bias, fm.weights, ['models', j]);
+      });
     }
   });
 

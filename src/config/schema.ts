@@ -272,7 +272,10 @@ export function allKeyPaths(): string[] {
   const out: string[] = [];
   const walk = (def: Def, prefix: string): void => {
     const d = unwrap(def);
-    if (d.type === 'array' && d.element) return walk(d.element._zod.def, `${prefix}[]`);
+    if (d.type === 'array' && d.element) {
+      walk(d.element._zod.def, `${prefix}[]`);
+      return;
+    }
     if (d.type !== 'object' || !d.shape) return;
     for (const [k, v] of Object.entries(d.shape)) {
       const p = prefix ? `${prefix}.${k}` : k;

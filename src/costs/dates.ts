@@ -39,6 +39,16 @@ export function monthStartBefore(day: string, monthsBack: number): string {
   return d.toISOString().slice(0, 10);
 }
 
+/** The earlier of two ISO dates (they sort as strings; Math.min would not take them). */
+export function earlier(a: string, b: string): string {
+  return b < a ? b : a;
+}
+
+/** The later of two ISO dates. */
+export function later(a: string, b: string): string {
+  return b > a ? b : a;
+}
+
 /** Whole days from a to b (YYYY-MM-DD, b exclusive). */
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);

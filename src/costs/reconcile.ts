@@ -14,7 +14,7 @@ import { UsageError } from '../errors.js';
 import { pct, usd } from '../report/format.js';
 import type { Money } from '../pricing/types.js';
 import { moneyToNumber, parseDecimal } from './decimal.js';
-import { daysBetween } from './dates.js';
+import { daysBetween, earlier, later } from './dates.js';
 import type { AnalyzeReconciliation, BilledCeiling, ModelReconciliation, Reconciliation, TokenKindReconciliation } from '../artifacts/costsReport.js';
 import type { CostRow, CostsReport, Period } from './report.js';
 
@@ -161,8 +161,8 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     // One provider: every period of the bill (days without spend included); several: the span of that provider's lines.
     if (billProviders.length <= 1) return allPeriods;
     const own = billed.rows.filter((r) => r.provider === p);
-    const start = own.reduce((m, r) => (r.period.start < m ? r.period.start : m), own[0]!.period.start);
-    const end = own.reduce((m, r) => (r.period.end > m ? r.period.end : m), own[0]!.period.end);
+    const start = own.reduce((m, r) => earlier(r.period.start, m), own[0]!.period.start);
+    const end = own.reduce((m, r) => later(r.period.end, m), own[0]!.period.end);
     return allPeriods.filter((q) => q.start >= start && q.end <= end);
   };
   const overlaps = (p: Period) => p.start < logPeriod.end && p.end > logPeriod.start;
@@ -185,11 +185,11 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const keepBy = new Map([...selectedBy].map(([p, list]) => [p, new Set(list.map(keyOf))]));
   const rows = billed.rows.filter((r) => keepBy.get(r.provider)?.has(keyOf(r.period)));
   const period: Period = selected.length
-    ? { start: selected.reduce((m, p) => (p.start < m ? p.start : m), selected[0]!.start), end: selected.reduce((m, p) => (p.end > m ? p.end : m), selected[0]!.end) }
+    ? { start: selected.reduce((m, p) => earlier(p.start, m), selected[0]!.start), end: selected.reduce((m, p) => later(p.end, m), selected[0]!.end) }
     : billed.period;
   const comparedDays = period.start && period.end ? daysBetween(period.start, period.end) : 0;
   const loggedDays = comparedDays > 0
-    ? Math.max(0, daysBetween(logPeriod.start > period.start ? logPeriod.start : period.start, logPeriod.end < period.end ? logPeriod.end : period.end))
+    ? Math.max(0, daysBetween(later(logPeriod.start, period.start), earlier(logPeriod.end, period.end)))
     : 0;
   const periodGap = comparedDays > 0 && loggedDays < comparedDays ? `the logs cover ${loggedDays} of the ${comparedDays} billed days` : undefined;
   if (periodGap) notes.push(periodGap);
@@ -291,8 +291,8 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const logDaysOutsideBill = explained.byDay !== undefined && align
     ? droppedDays.length
     : bill.start && bill.end
-      ? Math.max(0, daysBetween(logPeriod.start, logPeriod.end < bill.start ? logPeriod.end : bill.start)) +
-        Math.max(0, daysBetween(logPeriod.start > bill.end ? logPeriod.start : bill.end, logPeriod.end))
+      ? Math.max(0, daysBetween(logPeriod.start, earlier(logPeriod.end, bill.start))) +
+        Math.max(0, daysBetween(later(logPeriod.start, bill.end), logPeriod.end))
       : 0;
   if (logsTrimmed && droppedDays.length) {
     notes.push(`log days left out (the bill does not cover them): ${dayList(droppedDays)}, ${usd(droppedLogUsd / sampleRate, undefined, PLAIN)} of logged cost not compared`);

@@ -7,7 +7,7 @@ import { moneyToDecimal } from '../pricing/money.js';
 import type { Money } from '../pricing/types.js';
 import { moneyToNumber } from './decimal.js';
 import type { CostRow, CostsReport, CostsSource, ModelCost, OtherService, PeriodCost, UnrecognizedUsageType } from '../artifacts/costsReport.js';
-import type { Granularity } from './dates.js';
+import { earlier, later, type Granularity } from './dates.js';
 import type { BillProvider } from './meters.js';
 import { COSTS_SCHEMA_VERSION } from './schemaVersion.js';
 import type { CostGroup, CostMetric, CostPages, Period, PeriodInfo } from './response.js';
@@ -308,8 +308,8 @@ function within(p: Period, range: Period): boolean {
 function derivePeriod(periods: Period[]): Period {
   if (periods.length === 0) return { start: '', end: '' };
   return {
-    start: periods.reduce((m, p) => (p.start < m ? p.start : m), periods[0]!.start),
-    end: periods.reduce((m, p) => (p.end > m ? p.end : m), periods[0]!.end),
+    start: periods.reduce((m, p) => earlier(p.start, m), periods[0]!.start),
+    end: periods.reduce((m, p) => later(p.end, m), periods[0]!.end),
   };
 }
 

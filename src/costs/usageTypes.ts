@@ -233,14 +233,25 @@ function readQualifiers(words: string[]): Qualifiers {
     else if (w === 'standard' || w === 'units' || w === 'geo' || w === 'crossgeo') continue;
     else if (w === 'global') q.global = true;
     else if (w === 'latencyoptimized') q.tier = 'latency-optimized';
-    else if (w === 'latency' && next === 'optimized') (q.tier = 'latency-optimized'), i++;
+    else if (w === 'latency' && next === 'optimized') {
+      q.tier = 'latency-optimized';
+      i++;
+    }
     else if (w === 'cross' && next === 'region') i++;
     else if (w === 'longcontext' || w === 'lctx') q.longContext = true;
-    else if (w === 'long' && (next === 'context' || next === 'ctx')) (q.longContext = true), i++;
+    else if (w === 'long' && (next === 'context' || next === 'ctx')) {
+      q.longContext = true;
+      i++;
+    }
     else if (/^\d+[mh]$/.test(w)) q.ttl = w;
-    else if (/^\d+$/.test(w) && (next === 'hour' || next === 'hours' || next === 'minute' || next === 'minutes'))
-      (q.ttl = `${w}${next.startsWith('h') ? 'h' : 'm'}`), i++;
-    else if (w === 'custom' && next === 'model') (q.custom = true), i++;
+    else if (/^\d+$/.test(w) && (next === 'hour' || next === 'hours' || next === 'minute' || next === 'minutes')) {
+      q.ttl = `${w}${next.startsWith('h') ? 'h' : 'm'}`;
+      i++;
+    }
+    else if (w === 'custom' && next === 'model') {
+      q.custom = true;
+      i++;
+    }
     else q.unknown.push(w);
   }
   return q;

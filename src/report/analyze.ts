@@ -128,7 +128,9 @@ function renderTable(r: AnalyzeReport, width: number): string {
   labelled('Records', recordsLine(r));
   labelled('Tokens', tokensLine(r));
   labelled('Catalog', r.catalogVersion);
-  r.tiers.forEach((t, i) => labelled(i === 0 ? 'Ladder' : '', `${i === 0 ? '' : '→ '}${t.name} ${t.model}`));
+  r.tiers.forEach((t, i) => {
+    labelled(i === 0 ? 'Ladder' : '', `${i === 0 ? '' : '→ '}${t.name} ${t.model}`);
+  });
   const fit = (columns: Column[], rows: (string | number)[][]) => fitTable(columns, rows, { width });
   out.push(
     '',

@@ -179,7 +179,9 @@ export function shortenModelIds(ids: readonly string[], max: number): string[] {
     });
     if (!clash) break;
     const groups = new Map<string, number[]>();
-    shown.forEach((s, i) => groups.set(s, [...(groups.get(s) ?? []), i]));
+    shown.forEach((s, i) => {
+      groups.set(s, [...(groups.get(s) ?? []), i]);
+    });
     for (const idx of groups.values()) {
       if (new Set(idx.map((i) => ids[i])).size > 1) for (const i of idx) level[i] = Math.max(0, level[i]! - 1);
     }
@@ -287,11 +289,17 @@ export function fitTable(columns: readonly Column[], rows: readonly (readonly Ce
     if (fit === 'model') {
       const flat = laid.map((r) => r[k]!.join(' '));
       const short = shortenModelIds(flat, w);
-      laid.forEach((r, j) => (r[k] = [short[j]!]));
+      laid.forEach((r, j) => {
+        r[k] = [short[j]!];
+      });
     } else if (fit === 'wrap') {
-      laid.forEach((r) => (r[k] = r[k]!.flatMap((l) => wrapText(l, w, ''))));
+      laid.forEach((r) => {
+        r[k] = r[k]!.flatMap((l) => wrapText(l, w, ''));
+      });
     } else if (fit === 'ellipsis') {
-      laid.forEach((r) => (r[k] = r[k]!.map((l) => ellipsize(l, w))));
+      laid.forEach((r) => {
+        r[k] = r[k]!.map((l) => ellipsize(l, w));
+      });
     }
   });
   // Shortened columns may now need less than they were given: hand the slack to prose columns.
@@ -312,7 +320,9 @@ export function fitTable(columns: readonly Column[], rows: readonly (readonly Ce
       const grown = Math.min(widths.get(col)! + extra, natural(col));
       slack -= grown - widths.get(col)!;
       widths.set(col, grown);
-      laid.forEach((r, j) => (r[k] = body[j]![col]!.flatMap((l) => wrapText(l, grown, ''))));
+      laid.forEach((r, j) => {
+        r[k] = body[j]![col]!.flatMap((l) => wrapText(l, grown, ''));
+      });
     });
   }
   const headCells = keep.map((i) => (displayWidth(heads[i]!) <= widths.get(i)! ? [heads[i]!] : wrapText(heads[i]!, widths.get(i)!, '')));

@@ -149,7 +149,7 @@ export function claudeCodeLogRecord(rec: JsonObject, resource: Attrs, loc: Sourc
     },
   };
   record.operation = 'claude-code';
-  const id = str(a['request_id']) ?? str(a['prompt.id']);
+  const id = str(a.request_id) ?? str(a['prompt.id']);
   if (id !== undefined) record.requestId = id;
   const ts = normalizeTimestamp(a['event.timestamp']) ?? nanosToIso(rec.timeUnixNano) ?? nanosToIso(rec.observedTimeUnixNano);
   if (ts !== undefined) record.timestamp = ts;

@@ -127,7 +127,7 @@ function headlineHtml(h: Headline): SafeHtml {
   return html`<div class="${cls}" data-headline="${h.kind}"><p class="claim">${badge}<span class="figure">${h.claim}</span></p><p class="detail">${prose(h.detail)}</p>${caveats}</div>`;
 }
 
-function footer(opts: RenderOptions, qualityProven: boolean): SafeHtml {
+function footer(_opts: RenderOptions, qualityProven: boolean): SafeHtml {
   return html`<ul>
 <li>Prices per 1M tokens from the price list named above; models without a price are listed, never priced at $0.</li>
 <li>Savings are measured against <strong>all-frontier</strong>: the same requests all sent to the most capable (frontier) tier.</li>

@@ -144,7 +144,7 @@ async function curveFigure(c: CalibrateReportJson, ctx: RenderContext): Promise<
     table: html`${table([{ label: 'Policy' }, { label: 'Quality', num: true }, { label: '95% CI', num: true }, { label: 'Cost', num: true }, { label: 'Savings vs all-frontier', num: true }], rows, { emphasize: (i) => Boolean(pick) && i === 0 })}${
       checks.length ? table([{ label: 'Check' }, { label: 'Parity', num: true }, { label: 'Savings', num: true }, { label: 'Verdict' }], checks, { caption: 'The pick against chance and on items it was not chosen on' }) : ''
     }${
-      pick && pick.tierShares.length
+      pick?.tierShares.length
         ? table([{ label: 'Tier' }, { label: 'Share of requests', num: true }], pick.tierShares.map(([t, s]) => [t, fmtShare(s)]), { caption: `Pick sends ${describeShares(pick.tierShares)}` })
         : ''
     }${
