@@ -116,7 +116,7 @@ export function newProfileAcc(): ProfileAcc {
 
 export function scoreBin(score: number): number {
   const bin = Math.floor(score * SCORE_BINS);
-  return bin >= SCORE_BINS - 1 ? SCORE_BINS - 1 : bin > 0 ? bin : 0;
+  return bin >= SCORE_BINS - 1 ? SCORE_BINS - 1 : Math.max(bin, 0);
 }
 
 export function lengthBin(length: number): number {
@@ -145,8 +145,12 @@ export function addToProfile(acc: ProfileAcc, f: ProfileFacts, spend?: SpendFact
 
 export function mergeProfileAcc(into: ProfileAcc, from: ProfileAcc): ProfileAcc {
   into.requests += from.requests;
-  from.score.forEach((v, i) => (into.score[i]! += v));
-  from.length.forEach((v, i) => (into.length[i]! += v));
+  from.score.forEach((v, i) => {
+    into.score[i]! += v;
+  });
+  from.length.forEach((v, i) => {
+    into.length[i]! += v;
+  });
   into.fromText += from.fromText;
   into.fromTokens += from.fromTokens;
   for (const [k, c] of from.clusters) {
