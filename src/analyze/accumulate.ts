@@ -14,7 +14,7 @@ import type { Difficulty, TrafficRecord } from '../types.js';
 import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
 import { addTokens, bucketKey, ttlParts, type TokenBucket } from './tokens.js';
 
-export { addTokens, bucketKey, bucketTokens, type TokenBucket, type TokenKind } from './tokens.js';
+export {  bucketKey, bucketTokens,  type TokenKind } from './tokens.js';
 
 /** What analyze keeps of one request. */
 export interface RecordFacts {
@@ -42,7 +42,7 @@ export interface RecordFacts {
 }
 
 /** A bucket of requests with the same model, region, label, batch flag and cache-write TTL. */
-export interface Bucket extends TokenBucket {
+interface Bucket extends TokenBucket {
   modelId: string;
   region: string;
   label: Difficulty;
@@ -60,7 +60,7 @@ export interface DayBucket extends TokenBucket {
 }
 
 /** A bucket restricted to one value of one --group-by dimension. */
-export interface GroupBucket extends TokenBucket {
+interface GroupBucket extends TokenBucket {
   /** Index into groupBy. */
   dim: number;
   value: string;
@@ -69,7 +69,7 @@ export interface GroupBucket extends TokenBucket {
   label: Difficulty;
 }
 
-export type FileIssueKind = 'truncated' | 'corrupt' | 'trailing-garbage' | 'not-gzip' | 'repeated-path' | 'mixed-formats';
+type FileIssueKind = 'truncated' | 'corrupt' | 'trailing-garbage' | 'not-gzip' | 'repeated-path' | 'mixed-formats';
 
 /** Something about a whole input file (not one line): said once, at file level. */
 export interface FileIssue {
@@ -114,11 +114,11 @@ export interface Accumulator {
   days?: Map<string, DayBucket>;
 }
 
-export const MAX_TAG_KEYS = 50;
+const MAX_TAG_KEYS = 50;
 
-export const MAX_INVALID_EXAMPLES = 5;
+const MAX_INVALID_EXAMPLES = 5;
 
-export interface InvalidExample {
+interface InvalidExample {
   file: string;
   line: number;
   reason: string;
@@ -127,7 +127,7 @@ export interface InvalidExample {
 }
 
 /** A line's position in the whole input, for ordering across files and worker threads. */
-export function positionOf(fileIndex: number, line: number): number {
+function positionOf(fileIndex: number, line: number): number {
   return fileIndex * 4294967296 + line;
 }
 
@@ -160,7 +160,7 @@ export function structuredKey(...parts: string[]): string {
   return k;
 }
 
-export function groupKey(dim: number, value: string, bucket: string): string {
+function groupKey(dim: number, value: string, bucket: string): string {
   return `${dim}:${value.length}:${value}${bucket}`;
 }
 

@@ -15,18 +15,18 @@ import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type Tok
 import { costByDay, type DayCostRow } from './daily.js';
 import { estimateMeasured, type ClusterRow } from './estimateMeasured.js';
 
-export type { ClusterRow } from './estimateMeasured.js';
+;
 
 /** 2: distributionSource "measured" | "prior", interval keys, clusters, sensitivity, toMeasure (issue #14). */
-export const ANALYZE_SCHEMA_VERSION = 2;
+const ANALYZE_SCHEMA_VERSION = 2;
 
 /** Easy shares the ceiling is shown at when the mix is not measured (the routing playbook's worked example). */
-export const SENSITIVITY_EASY_SHARES = [0.4, 0.7, 0.9] as const;
+const SENSITIVITY_EASY_SHARES = [0.4, 0.7, 0.9] as const;
 
 /** Measured labels `tokor label --sample` is suggested to draw: about ±5 points on a share at 95%. */
-export const SUGGESTED_LABELS = 400;
+const SUGGESTED_LABELS = 400;
 
-export const QUALITY_NOTE = 'Quality is unproven until `tokor eval` runs: these are savings if each tier answers its label’s requests as well as the frontier.';
+const QUALITY_NOTE = 'Quality is unproven until `tokor eval` runs: these are savings if each tier answers its label’s requests as well as the frontier.';
 
 /**
  * When requests without a price carry more than this share of all tokens, the
@@ -122,7 +122,7 @@ export interface AnalyzeReport {
   reconciliation?: unknown;
 }
 
-export interface TierSummary {
+interface TierSummary {
   name: string;
   model: string;
   modelKey: string;
@@ -133,7 +133,7 @@ export interface TierSummary {
   blendedRatePerMTok: number;
 }
 
-export interface ModelRow {
+interface ModelRow {
   model: string;
   modelKey: string | null;
   region: string;
@@ -148,7 +148,7 @@ export interface ModelRow {
   costByTokenKind: { input: number; output: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number } | null;
 }
 
-export interface GroupRow {
+interface GroupRow {
   groupBy: string;
   group: string;
   requests: number;
@@ -159,7 +159,7 @@ export interface GroupRow {
   savingsPct: number;
 }
 
-export interface WasteRow {
+interface WasteRow {
   model: string;
   region: string;
   easyRequests: number;
@@ -186,7 +186,7 @@ export interface BuildOptions {
 }
 
 /** Which tier prices each label: easy → cheapest, hard → frontier, moderate → the middle tier. */
-export function labelTierIndex(label: Difficulty, nTiers: number): number {
+function labelTierIndex(label: Difficulty, nTiers: number): number {
   if (label === 'easy') return 0;
   if (label === 'hard') return nTiers - 1;
   return nTiers >= 3 ? Math.floor((nTiers - 1) / 2) : nTiers - 1;
@@ -483,7 +483,7 @@ export function buildHeadline(x: {
  * graded by the judge (the frontier tier), priced at this traffic's mean
  * request on each tier.
  */
-export function measurementPlan(inputs: readonly string[], sample: number, priced: number, tierTotals: readonly Money[]): NonNullable<AnalyzeReport['toMeasure']> {
+function measurementPlan(inputs: readonly string[], sample: number, priced: number, tierTotals: readonly Money[]): NonNullable<AnalyzeReport['toMeasure']> {
   const paths = inputs.map(shellWord).join(' ');
   const n = tierTotals.length;
   let perRequest = 0n;

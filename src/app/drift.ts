@@ -22,10 +22,10 @@ import { provenanceOf } from './analyze.js';
 import type { Context } from './context.js';
 import { loadGatePolicy } from './gate.js';
 
-export type InputKind = 'dataset' | 'policy' | 'logs' | 'analyze';
+type InputKind = 'dataset' | 'policy' | 'logs' | 'analyze';
 
 /** One side of the comparison, profiled. */
-export interface DriftSide {
+interface DriftSide {
   files: string[];
   kind: InputKind;
   profile: TrafficProfile;
@@ -54,14 +54,14 @@ export interface DriftRun {
 }
 
 /** Flag checks that need no file. */
-export function checkDriftOptions(o: Pick<DriftRequest, 'alpha' | 'maxPsi' | 'minCoverage'>): void {
+function checkDriftOptions(o: Pick<DriftRequest, 'alpha' | 'maxPsi' | 'minCoverage'>): void {
   if (o.alpha !== undefined && !(o.alpha > 0 && o.alpha < 1)) throw new UsageError(`--alpha is a false-alarm rate between 0 and 1 (e.g. 0.01), got ${o.alpha}`);
   if (o.maxPsi !== undefined && !(o.maxPsi >= 0)) throw new UsageError(`--max-psi must be ≥ 0 (e.g. 0.2), got ${o.maxPsi}`);
   if (o.minCoverage !== undefined && !(o.minCoverage >= 0 && o.minCoverage <= 1)) throw new UsageError(`--min-coverage is a share between 0 and 1 (0.8 = 80%), got ${o.minCoverage}`);
 }
 
 /** Flags over the policy's thresholds over the defaults, with where each came from. */
-export function resolveThresholds(flags: Partial<DriftThresholds>, policy?: DriftThresholdsConfig): { thresholds: DriftThresholds; from: Record<keyof DriftThresholds, ThresholdSource> } {
+function resolveThresholds(flags: Partial<DriftThresholds>, policy?: DriftThresholdsConfig): { thresholds: DriftThresholds; from: Record<keyof DriftThresholds, ThresholdSource> } {
   const keys = ['alpha', 'maxPsi', 'minCoverage'] as const;
   const thresholds = { ...DEFAULT_DRIFT_THRESHOLDS };
   const from = { alpha: 'default', maxPsi: 'default', minCoverage: 'default' } as Record<keyof DriftThresholds, ThresholdSource>;
@@ -93,7 +93,7 @@ export async function runDrift(ctx: Context, req: DriftRequest): Promise<DriftRu
   return { verdict, json, notes: [...baseline.notes, ...current.notes] };
 }
 
-export function driftJson(v: DriftVerdict, baseline: DriftSide, current: DriftSide, from: Record<keyof DriftThresholds, ThresholdSource>): DriftJson {
+function driftJson(v: DriftVerdict, baseline: DriftSide, current: DriftSide, from: Record<keyof DriftThresholds, ThresholdSource>): DriftJson {
   const side = (s: DriftSide) => ({ files: s.files, kind: s.kind, requests: s.profile.requests, clusters: s.profile.clusters.length + (s.profile.rest?.clusters ?? 0), labeler: s.profile.labeler, spendUsd: s.profile.spendUsd });
   const synthetic = [baseline, current].filter((s) => s.provenance.synthetic);
   return {
@@ -118,7 +118,7 @@ interface ReadOptions {
 }
 
 /** Profiles the files of one side; several files must all be traffic (logs or analyze JSONs). */
-export async function readSide(files: string[], shown: string[], role: 'baseline' | 'current', o: ReadOptions): Promise<DriftSide> {
+async function readSide(files: string[], shown: string[], role: 'baseline' | 'current', o: ReadOptions): Promise<DriftSide> {
   const kinds = await Promise.all(files.map((f) => kindOf(f, o.logFormat)));
   const notes: string[] = [];
   if (files.length > 1 || role === 'current') {
@@ -208,7 +208,7 @@ const TRAFFIC_KEYS = ['modelId', 'model', 'schemaType', 'usage', 'requestId', 'r
  * .yaml config or a JSON policy → policy; an analyze JSON → analyze; a JSONL
  * whose first line is a golden item (or a dataset header) → dataset.
  */
-export async function kindOf(file: string, logFormat?: LogFormat): Promise<InputKind> {
+async function kindOf(file: string, logFormat?: LogFormat): Promise<InputKind> {
   if (file === '-' || logFormat) return 'logs';
   let st;
   try {

@@ -26,7 +26,7 @@ import { BUNDLED_RESULTS, gradeBundledRecordings, type BundledResults } from './
 import { loadResultsByDataset, resultsTableOf, type DatasetFor } from './resultsTable.js';
 
 /** The policy `tokor gate` checks when given no --policy. */
-export const DEFAULT_POLICY_FILE = path.join(PACKAGE_ROOT, 'policies', 'default.tokor.config.yaml');
+const DEFAULT_POLICY_FILE = path.join(PACKAGE_ROOT, 'policies', 'default.tokor.config.yaml');
 
 /**
  * Loads a policy: a calibrate policy file or a tokor config. A JSON text that
@@ -104,7 +104,7 @@ async function policyFromConfig(config: TokorConfig, baseDir: string, source: st
  * and tags). Several datasets are merged into one table whose item IDs are
  * "<dataset>/<item>". Every tier of the policy must have results.
  */
-export async function loadGateResults(
+async function loadGateResults(
   source: { files: string[] } | { bundled: BundledResults },
   opts: { tiers: TierConfig[]; catalog: Catalog; datasetFiles?: string[]; confidenceField?: string },
 ): Promise<GateResults> {
@@ -156,7 +156,7 @@ export interface GateRun {
 }
 
 /** Flag checks that need no file: a floor above 1, percentages out of range. */
-export function checkGateOptions(o: GateRunOptions): void {
+function checkGateOptions(o: GateRunOptions): void {
   if (o.floor !== undefined && !(o.floor >= 0 && o.floor <= 1)) throw new UsageError(`--floor must be between 0 and 1 (a fraction: 0.95 = 95%), got ${o.floor}`);
   if (o.confidence !== undefined && !(o.confidence > 0.5 && o.confidence < 1)) throw new UsageError(`--confidence must be above 0.5 and below 1 (e.g. 0.95), got ${o.confidence}`);
   for (const [flag, v] of [['--min-savings', o.minSavings], ['--max-savings-drop', o.maxSavingsDrop], ['--max-share-drift', o.maxShareDrift]] as const) {

@@ -9,7 +9,7 @@ import { BAR_MODES } from '../config/schema.js';
 import type { EvalSummary } from '../eval/summary.js';
 import { parseArtifact, type ArtifactSpec, type Origin } from './read.js';
 
-export const EVAL_SUMMARY_SCHEMA_VERSION = 1;
+const EVAL_SUMMARY_SCHEMA_VERSION = 1;
 
 const count = z.number().int().min(0);
 const usd = z.number().nullable();
@@ -56,7 +56,7 @@ const RunCountsSchema = z.object({
   stopped: z.boolean(),
 });
 
-export const EvalSummarySchema = z.object({
+const EvalSummarySchema = z.object({
   schemaVersion: z.number().int().min(1),
   kind: z.literal('tokor-eval-summary'),
   bar: z.object({ value: z.number(), mode: z.enum(BAR_MODES), referenceTier: z.string().optional(), threshold: z.number() }),

@@ -17,7 +17,7 @@ import { describeCertification, itemsForPerfectAbsolute, itemsForPerfectRelative
 import { subsetTable, type ResultsTable } from './results.js';
 import { sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
 
-export const CALIBRATION_SCHEMA_VERSION = 1;
+const CALIBRATION_SCHEMA_VERSION = 1;
 
 export interface CalibrateOptions {
   bar: number;
@@ -54,7 +54,7 @@ export interface CurvePoint extends RouteSummary {
   meetsBar: boolean;
 }
 
-export interface PatternOutcome {
+interface PatternOutcome {
   pattern: RoutingPattern;
   status: 'ok' | 'skipped';
   /** Why it was skipped. */
@@ -77,7 +77,7 @@ export interface PatternOutcome {
   curve: CurvePoint[];
 }
 
-export interface CalibrationPick extends PolicyEvaluation {
+interface CalibrationPick extends PolicyEvaluation {
   pattern: RoutingPattern;
   thresholds: number[];
   gate?: string;
@@ -93,7 +93,7 @@ export interface CalibrationPick extends PolicyEvaluation {
  * margin over it is tested per item (paired): item i's routed pass against its expected pass under a
  * random draw of its tier at the pick's shares.
  */
-export interface RandomAtShares {
+interface RandomAtShares {
   savingsPct: number;
   quality: number;
   parity: number;
@@ -345,7 +345,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
 }
 
 /** The pick against random routing at its shares, paired by item (see RandomAtShares). */
-export function randomAtSharesOf(m: OutcomeMatrix, route: Uint8Array, shares: readonly number[], pick: PolicyEvaluation, qF: number): RandomAtShares {
+function randomAtSharesOf(m: OutcomeMatrix, route: Uint8Array, shares: readonly number[], pick: PolicyEvaluation, qF: number): RandomAtShares {
   const { n, k, pass } = m;
   let sd = 0;
   let sd2 = 0;
@@ -374,7 +374,7 @@ export function randomAtSharesOf(m: OutcomeMatrix, route: Uint8Array, shares: re
 }
 
 /** The bound used to choose, in words. */
-export function describeBound(o: { bar: number; barMode: BarMode; confidence: number; patterns?: number }): string {
+function describeBound(o: { bar: number; barMode: BarMode; confidence: number; patterns?: number }): string {
   const bound = describeCertification(o);
   const search = `; thresholds are tested in fixed sequence from the all-escalated end (Learn-then-Test), so the search itself does not spend confidence${(o.patterns ?? 1) > 1 ? `, and the ${o.patterns} patterns split it (Bonferroni)` : ''}`;
   return bound + search;

@@ -15,7 +15,7 @@ import { mdTable, pctOf } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 
 /** USD with sensible precision for both per-item cents and dataset totals. */
-export function usd(x: number): string {
+function usd(x: number): string {
   const a = Math.abs(x);
   if (a >= 1000) return `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   if (a >= 1) return `$${x.toFixed(2)}`;

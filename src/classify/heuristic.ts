@@ -16,7 +16,7 @@
 import type { Difficulty, DifficultyLabel } from '../types.js';
 import type { LabelInput, Labeler } from './types.js';
 
-export const HEURISTIC_THRESHOLDS = { moderate: 0.35, hard: 0.65 } as const;
+const HEURISTIC_THRESHOLDS = { moderate: 0.35, hard: 0.65 } as const;
 
 const WEIGHTS = { bias: -1.7, length: 2.0, code: 1.3, reasoning: 1.7, longOutput: 0.8, depth: 0.6, routine: -1.6 } as const;
 

@@ -10,9 +10,9 @@ export const GRANULARITIES = ['DAILY', 'MONTHLY'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 
 /** Months before the current one Cost Explorer keeps by default (DAILY and MONTHLY). */
-export const DEFAULT_HISTORY_MONTHS = 13;
+const DEFAULT_HISTORY_MONTHS = 13;
 /** Months before the current one with multi-year data enabled (MONTHLY only; 38 months in all). */
-export const MULTI_YEAR_HISTORY_MONTHS = 37;
+const MULTI_YEAR_HISTORY_MONTHS = 37;
 
 export interface DateRange {
   start: string;

@@ -18,7 +18,7 @@ import { daysBetween, earlier, later } from './dates.js';
 import type { AnalyzeReconciliation, BilledCeiling, ModelReconciliation, Reconciliation, TokenKindReconciliation } from '../artifacts/costsReport.js';
 import type { CostRow, CostsReport, Period } from './report.js';
 
-export type { AnalyzeReconciliation, BilledCeiling, ModelReconciliation, Reconciliation, TokenKindReconciliation };
+export type { AnalyzeReconciliation, BilledCeiling,  Reconciliation,  };
 import { TOKEN_KINDS, type TokenKind } from './usageTypes.js';
 import type { BillProvider } from './meters.js';
 import { canonicalModelKey, parseModelId } from '../pricing/modelId.js';
@@ -583,7 +583,7 @@ export function scaleToBill(analyze: AnalyzeTotals, rec: Reconciliation): Billed
  * billed-dollar ceiling is not headlined: it is shown with the coverage beside
  * it, never as "routing could save $X of this bill" (docs/costs.md).
  */
-export const COVERAGE_HEADLINE_THRESHOLD = 0.5;
+const COVERAGE_HEADLINE_THRESHOLD = 0.5;
 
 export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; actualUsd: number; routedCeilingUsd: number }[]): BilledCeiling {
   const byKey = new Map(logged.map((m) => [m.modelKey, m]));

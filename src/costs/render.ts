@@ -155,7 +155,7 @@ function renderMarkdown(report: CostsReport): string {
   return out.join('\n');
 }
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'period_start',
   'period_end',
   'estimated',

@@ -22,7 +22,7 @@ export function renderDrift(r: DriftJson, format: DriftFormat, opts: { width?: n
 }
 
 /** The one-line verdict. */
-export function driftHeadline(r: DriftJson): string {
+function driftHeadline(r: DriftJson): string {
   const drifted = r.measures.filter((m) => m.drifted).map((m) => MEASURE_NAMES[m.measure]);
   const cov = `golden-set coverage ${pct(r.coverage.requestShare)} of requests${r.coverage.spendShare !== null ? ` (${pct(r.coverage.spendShare)} of spend)` : ''}`;
   if (r.stable) return `Stable: no measure drifted; ${cov} ≥ ${pct(r.thresholds.minCoverage, 0)}.`;
@@ -68,7 +68,7 @@ function clusterShareRows(rows: readonly ClusterShare[], withSpend: boolean): st
   return rows.map((c) => [c.signature, c.text, pct(c.baselineShare), pct(c.currentShare), ...(withSpend ? [c.spendShare === null ? '—' : pct(c.spendShare)] : [])]);
 }
 
-export function renderDriftTable(r: DriftJson, width: number = DEFAULT_WIDTH): string {
+function renderDriftTable(r: DriftJson, width: number = DEFAULT_WIDTH): string {
   const out: string[] = [];
   const para = (text: string) => out.push(...wrapText(termSafe(text), width));
   para(driftHeadline(r));

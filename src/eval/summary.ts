@@ -26,9 +26,9 @@ import { mdCode, mdText, termSafe } from '../report/escape.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
 import type { Provenance } from '../types.js';
 
-export const SUMMARY_SCHEMA_VERSION = 1;
+const SUMMARY_SCHEMA_VERSION = 1;
 
-export interface TokenTotals {
+interface TokenTotals {
   input: number;
   output: number;
   cacheRead: number;
@@ -56,7 +56,7 @@ export interface TierStats {
   clearsBar: boolean;
 }
 
-export interface GroupSummary {
+interface GroupSummary {
   /** The task (or category) name. */
   name: string;
   tiers: TierStats[];
@@ -241,7 +241,7 @@ export function tierStats(tier: string, rs: readonly SummaryInput[], configuredM
 
 // ---------------------------------------------------------------- rendering
 
-export const SUMMARY_FORMATS = ['table', 'json', 'markdown'] as const;
+const SUMMARY_FORMATS = ['table', 'json', 'markdown'] as const;
 export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
 
 export function renderSummary(s: EvalSummary, format: SummaryFormat, opts: { width?: number } = {}): string {
@@ -250,7 +250,7 @@ export function renderSummary(s: EvalSummary, format: SummaryFormat, opts: { wid
 }
 
 /** Said first, next to every figure, when the results are graded from bundled sample recordings. */
-export function sampleNote(s: Pick<EvalSummary, 'provenance'>): string | undefined {
+function sampleNote(s: Pick<EvalSummary, 'provenance'>): string | undefined {
   const p = s.provenance;
   if (!p?.synthetic) return undefined;
   return `Sample data: every pass rate, cost and latency below is graded from ${p.what ?? 'bundled synthetic recordings'} — not measurements of the models.`;

@@ -19,7 +19,7 @@ export function renderGate(v: GateVerdict, format: GateFormat, opts: { width?: n
 }
 
 /** Said beside the verdict and the savings when the results are graded from bundled sample recordings. */
-export function sampleNote(v: GateVerdict): string | undefined {
+function sampleNote(v: GateVerdict): string | undefined {
   return v.provenance?.synthetic ? `Sample data: gated on ${v.provenance.what ?? 'bundled synthetic recordings'} — not measurements of the models.` : undefined;
 }
 
@@ -268,15 +268,15 @@ function xmlClean(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
 }
-export function xmlText(s: string): string {
+function xmlText(s: string): string {
   return xmlClean(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-export function xmlAttr(s: string): string {
+function xmlAttr(s: string): string {
   return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 
 /** A savings check's name in every format: "max-savings-drop" against the base, "max-savings-drop (certified)" against the policy's certified savings. */
-export function checkName(c: SavingsCheck): string {
+function checkName(c: SavingsCheck): string {
   return c.against === 'certified' ? `${c.check} (certified)` : c.check;
 }
 

@@ -18,7 +18,7 @@ const EPSILON = 1e-9;
  * no item where routing and the frontier disagree it even collapses to the
  * point estimate. The verdict stands, with a warning.
  */
-export const MIN_SCOPE_ITEMS = 30;
+const MIN_SCOPE_ITEMS = 30;
 
 export interface GateInput {
   policy: GatePolicy;
@@ -129,11 +129,11 @@ function simulate(apply: ApplyPolicy, route: RouteItems | undefined, policy: Gat
   return { ...e, tierShares: servedShares(routing.tiers.map((t) => t.name), table.items, route(routing, table), table.substitutions) };
 }
 
-export function measureOf(rule: Pick<ScopeRule, 'barMode'>): QualityMeasure {
+function measureOf(rule: Pick<ScopeRule, 'barMode'>): QualityMeasure {
   return rule.barMode === 'relative' ? 'parity' : 'pass-rate';
 }
 
-export function snapshot(e: PolicyEvaluation): Snapshot {
+function snapshot(e: PolicyEvaluation): Snapshot {
   return {
     n: e.n,
     passRate: e.quality,

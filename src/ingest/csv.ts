@@ -22,7 +22,7 @@ import { JSON_FORMATS, readJsonValue, type JsonLineFormat } from './parseJsonLin
  * The format whose CSV export a header is (Logs Insights `@message`, LiteLLM
  * SpendLogs, API Management LLM logs), or undefined for a plain usage CSV.
  */
-export function csvRowFormat(header: readonly string[]): JsonLineFormat | undefined {
+function csvRowFormat(header: readonly string[]): JsonLineFormat | undefined {
   const lower = header.map((h) => h.trim().toLowerCase());
   for (const f of JSON_FORMATS) if (LOG_FORMATS[f].csvHeader?.(lower) === true) return f;
   return undefined;
@@ -38,7 +38,7 @@ function rowObject(header: readonly string[], fields: readonly string[]): Record
   return o;
 }
 
-export const CSV_FIELDS = [
+const CSV_FIELDS = [
   'model',
   'input',
   'output',
@@ -51,7 +51,7 @@ export const CSV_FIELDS = [
   'errorCode',
   'identityArn',
 ] as const;
-export type CsvField = (typeof CSV_FIELDS)[number];
+type CsvField = (typeof CSV_FIELDS)[number];
 
 /** Column mapping from `--map`; unmapped fields fall back on DEFAULT_COLUMNS. */
 export interface CsvColumnMap {
@@ -63,7 +63,7 @@ export interface CsvColumnMap {
 const REQUIRED: readonly CsvField[] = ['model', 'input', 'output'];
 
 /** Column names tried, in order, for an unmapped field (compared case- and punctuation-insensitively). */
-export const DEFAULT_COLUMNS: Record<CsvField, readonly string[]> = {
+const DEFAULT_COLUMNS: Record<CsvField, readonly string[]> = {
   model: ['model', 'model_id', 'modelId', 'model_name', 'deployment', 'model_group'],
   input: ['input_tokens', 'prompt_tokens', 'inputTokens', 'inputTokenCount', 'input_token_count', 'tokens_in', 'input'],
   output: ['output_tokens', 'completion_tokens', 'outputTokens', 'outputTokenCount', 'output_token_count', 'tokens_out', 'output'],
@@ -85,7 +85,7 @@ export const DEFAULT_COLUMNS: Record<CsvField, readonly string[]> = {
 };
 
 /** Columns taken as tags when present and not mapped to a field. */
-export const DEFAULT_TAG_COLUMNS: readonly string[] = ['team', 'app', 'application', 'project', 'repo', 'env', 'environment', 'service', 'feature', 'cost_center'];
+const DEFAULT_TAG_COLUMNS: readonly string[] = ['team', 'app', 'application', 'project', 'repo', 'env', 'environment', 'service', 'feature', 'cost_center'];
 
 /** Error-column values that mean "no error". */
 const NO_ERROR = new Set(['false', '0', 'none', 'null', 'ok', 'success', '-']);

@@ -34,11 +34,6 @@ export function renderAnalyze(r: AnalyzeReport, format: 'table' | 'json' | 'csv'
   }
 }
 
-/** The one-line headline; never a savings figure without its baseline and quality caveat. */
-export function headline(r: AnalyzeReport): string {
-  return r.headline.text;
-}
-
 function periodText(r: AnalyzeReport): string {
   return r.period ? `${r.period.start.slice(0, 10)} → ${r.period.end.slice(0, 10)}` : 'period unknown (no parseable timestamps)';
 }

@@ -11,7 +11,7 @@ import { termSafe } from './escape.js';
 /** Width used when there is no terminal and no $COLUMNS (output piped to a file or a pager). */
 export const DEFAULT_WIDTH = 100;
 /** Narrowest width tokor lays out for; below it tables may overflow. */
-export const MIN_WIDTH = 40;
+const MIN_WIDTH = 40;
 
 /**
  * The width to fit: $COLUMNS when it is a number, else the terminal's width,
@@ -24,7 +24,7 @@ export function resolveWidth(columnsEnv: string | undefined, ttyColumns: number 
 }
 
 /** Display width in terminal columns (wide CJK and emoji count 2). */
-export function displayWidth(s: string): number {
+function displayWidth(s: string): number {
   return stringWidth(s);
 }
 
@@ -92,11 +92,6 @@ export function wrapText(text: string, width: number, hanging = '  '): string[] 
   return out;
 }
 
-/** wrapText joined into one string. */
-export function wrap(text: string, width: number, hanging = '  '): string {
-  return wrapText(text, width, hanging).join('\n');
-}
-
 // ---------------------------------------------------------------- model IDs
 
 const GEO = /^(us-gov|us|eu|apac|jp|au|ca|global)\./;
@@ -133,7 +128,7 @@ export function modelIdForms(id: string): string[] {
 }
 
 /** Middle ellipsis to `max` columns, keeping the start (prefix, family) and the end (version). */
-export function ellipsize(s: string, max: number): string {
+function ellipsize(s: string, max: number): string {
   if (displayWidth(s) <= max) return s;
   if (max <= 1) return '…';
   const chars = [...s];
@@ -192,7 +187,7 @@ export function shortenModelIds(ids: readonly string[], max: number): string[] {
 // ---------------------------------------------------------------- tables
 
 /** How a column gives way when the table is wider than the terminal. */
-export type ColumnFit =
+type ColumnFit =
   /** Numbers, dates, codes: never shortened. */
   | 'fixed'
   /** Model IDs: shortened with shortenModelIds. */

@@ -7,7 +7,7 @@ import { fmtPct, fmtShare, fmtShareInterval, fmtUsd } from './format.js';
 import type { CalibrateReportJson } from '../../artifacts/calibrateReport.js';
 import { arr, num, obj, str, type Obj } from './read.js';
 
-export type HeadlineKind = 'proven' | 'bar-not-met' | 'eval-only' | 'unproven' | 'empty';
+type HeadlineKind = 'proven' | 'bar-not-met' | 'eval-only' | 'unproven' | 'empty';
 
 export interface Headline {
   kind: HeadlineKind;
@@ -82,7 +82,7 @@ export function readCeiling(analyze: Obj | undefined): { frontier?: number; actu
 }
 
 /** Without measured labels (`distributionSource: "prior"`): the ceiling at the low and high easy share, percent. */
-export function readPriorRange(analyze: Obj | undefined): [number, number] | undefined {
+function readPriorRange(analyze: Obj | undefined): [number, number] | undefined {
   const r = arr(obj(analyze?.headline)?.savingsRangePct).map(num);
   return r.length === 2 && r[0] !== undefined && r[1] !== undefined ? [r[0], r[1]] : undefined;
 }
@@ -93,7 +93,7 @@ export function isSample(o: unknown): boolean {
 }
 
 /** Caveats of an analyze JSON: its own headline caveats, else the unpriced share computed from the counts. */
-export function analyzeCaveats(a: Obj | undefined): string[] {
+function analyzeCaveats(a: Obj | undefined): string[] {
   if (!a) return [];
   const own = arr(obj(a.headline)?.caveats).map(str).filter((c): c is string => Boolean(c));
   if (obj(a.headline)) return own;

@@ -20,8 +20,8 @@ import { RenderContext } from './sections/context.js';
 import { billSection } from './sections/costs.js';
 import { evalSection } from './sections/eval.js';
 
-export { detectKind, summarizeEvalResults, type EvalInput, type InputKind } from './inputs.js';
-export { buildHeadline, type Headline } from './headline.js';
+export { detectKind, summarizeEvalResults,   } from './inputs.js';
+export { buildHeadline,  } from './headline.js';
 export { escapeHtml } from './escape.js';
 export { CSP } from './page.js';
 
