@@ -51,7 +51,7 @@ interface Bucket extends TokenBucket {
 }
 
 /** A bucket of one UTC day (the record's timestamp date): model, region, batch flag and TTL — the actual cost per day, for reconciling with a bill day by day. */
-export interface DayBucket extends TokenBucket {
+interface DayBucket extends TokenBucket {
   day: string;
   modelId: string;
   region: string;

@@ -12,7 +12,7 @@ import type { GoldenDataset } from '../eval/types.js';
 import { applyPolicy, shareDrift, sharesNote } from '../calibrate/apply.js';
 import { calibrate, splitHoldout } from '../calibrate/calibrate.js';
 import { DEFAULT_HOLDOUT, buildPolicy, headlineWithHoldout, holdoutReport, provenanceOf, type CalibrateRun, type HoldoutReport, type Output } from '../calibrate/calibrateRun.js';
-import { pctOf } from '../report/format.js';
+import { pct } from '../report/format.js';
 import { policyToJson, readPolicy } from '../artifacts/policy.js';
 import { routerModelToJson } from '../artifacts/router.js';
 import { curveCsv } from '../calibrate/render.js';
@@ -150,7 +150,7 @@ async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, hooks: Ca
     } catch (e) {
       // Too few items to hold any out: an explicit --holdout is an error; the default falls back to calibrating on all of them.
       if (o.holdout !== undefined || !(e instanceof InputError || e instanceof UsageError)) throw e;
-      holdNotes.push(`no held-out result: ${table.items.length} items are too few to hold ${pctOf(fraction, 0)} out and still calibrate (${e.message}); calibrated on all of them`);
+      holdNotes.push(`no held-out result: ${table.items.length} items are too few to hold ${pct(fraction, 0)} out and still calibrate (${e.message}); calibrated on all of them`);
     }
   } else holdNotes.push('no held-out result (--holdout 0): the figures are those of the items the thresholds were chosen on');
   const { report, router } = calibration ?? calibrate(table, calOpts);

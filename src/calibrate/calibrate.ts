@@ -9,7 +9,7 @@ import type { BarMode, RoutingPattern } from '../config/schema.js';
 import type { TrainOptions } from '../classify/trained.js';
 import type { RouterModel } from '../artifacts/router.js';
 import { fnv1a } from '../classify/features.js';
-import { pctOf } from '../report/format.js';
+import { pct } from '../report/format.js';
 import { evaluateRoute, matrixOf, routeTiers, type PolicyEvaluation } from './apply.js';
 import { PATTERNS } from './patterns/index.js';
 import { baselinesOf, type Baseline, type Baselines } from './baselines.js';
@@ -205,7 +205,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   const zp = oneSidedZ(patternConfidence);
   const crit: Criterion = { mode: opts.barMode, bar: opts.bar, z: zp, n, sf };
   const barSpec = { bar: opts.bar, barMode: opts.barMode, confidence: patternConfidence };
-  if (prepared.length > 1) notes.push(`${prepared.length} patterns searched: each bound is taken at ${pctOf(patternConfidence, 2)} so that the pick holds at ${confPct} overall (Bonferroni)`);
+  if (prepared.length > 1) notes.push(`${prepared.length} patterns searched: each bound is taken at ${pct(patternConfidence, 2)} so that the pick holds at ${confPct} overall (Bonferroni)`);
 
   const summarize = (pattern: RoutingPattern, p: SweepPoint): RouteSummary => {
     const sums = { n, sr: p.passes, srf: p.pairedPasses, sf };
@@ -296,17 +296,17 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   if (pick) {
     const ci = opts.barMode === 'relative' ? pick.parityCi95 : pick.qualityCi95;
     const value = opts.barMode === 'relative' ? pick.parity : pick.quality;
-    headline = `${pick.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pctOf(value)} ${boundName} (95% CI ${pctOf(ci[0])}–${pctOf(ci[1])})`;
+    headline = `${pick.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pct(value)} ${boundName} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
   } else {
     const best = bestAchievable!;
-    const barText = opts.barMode === 'relative' ? `${pctOf(opts.bar)} parity` : `${pctOf(opts.bar)} quality`;
-    headline = `no routing saves money while keeping ${barText} at ${confPct} confidence; best achievable ${boundName} bound ${pctOf(best.lowerBound)} (${best.pattern}, ${pctOf(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings vs all-frontier)`;
+    const barText = opts.barMode === 'relative' ? `${pct(opts.bar)} parity` : `${pct(opts.bar)} quality`;
+    headline = `no routing saves money while keeping ${barText} at ${confPct} confidence; best achievable ${boundName} bound ${pct(best.lowerBound)} (${best.pattern}, ${pct(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings vs all-frontier)`;
     const withPoint = ok.filter((o) => o.bestPoint && o.bestPoint.savingsPct > 0).sort((x, y) => y.bestPoint!.savingsPct - x.bestPoint!.savingsPct)[0];
     if (withPoint?.bestPoint) {
       const bp = withPoint.bestPoint;
       const need = bp.itemsNeeded;
       notes.push(
-        `too few items for ${confPct} confidence: the cheapest route whose measured quality meets the bar (${bp.pattern}, ${bp.savingsPct.toFixed(1)}% cheaper at ${pctOf(opts.barMode === 'relative' ? bp.parity : bp.quality)} ${boundName}) ${need ? `would need about ${need} items for its bound to hold; there are ${n}` : 'cannot be certified at any size'}`,
+        `too few items for ${confPct} confidence: the cheapest route whose measured quality meets the bar (${bp.pattern}, ${bp.savingsPct.toFixed(1)}% cheaper at ${pct(opts.barMode === 'relative' ? bp.parity : bp.quality)} ${boundName}) ${need ? `would need about ${need} items for its bound to hold; there are ${n}` : 'cannot be certified at any size'}`,
       );
     }
   }
@@ -390,7 +390,9 @@ export function splitHoldout(table: ResultsTable, fraction: number, seed = 1): {
   if (!(fraction > 0 && fraction < 1)) throw new InputError(`--holdout must be between 0 and 1, got ${fraction}`);
   const held: number[] = [];
   const cal: number[] = [];
-  table.items.forEach((it, i) => (isHeldOut(it.itemId, fraction, seed) ? held : cal).push(i));
+  table.items.forEach((it, i) => {
+    (isHeldOut(it.itemId, fraction, seed) ? held : cal).push(i);
+  });
   if (held.length < 1 || cal.length < 2) throw new InputError(`--holdout ${fraction} leaves too few items on one side (${held.length} held out, ${cal.length} to calibrate on, of ${table.items.length})`);
   return { calibration: subsetTable(table, cal), holdout: subsetTable(table, held) };
 }

@@ -50,7 +50,7 @@ export interface ExplainedSpend {
   byDay?: ExplainedDay[];
 }
 
-export interface ExplainedDay extends ExplainedModel {
+interface ExplainedDay extends ExplainedModel {
   /** YYYY-MM-DD (UTC). */
   day: string;
   /** The model ID as logged: tells OpenAI API traffic priced at the Azure rate from Azure traffic. */
@@ -111,7 +111,7 @@ const LOG_PROVIDERS: Readonly<Record<string, BillProvider>> = { 'azure-openai': 
  * Who bills a logged model, and its key as the bill names it: no prefix → Bedrock (aws). The raw ID tells
  * OpenAI API traffic from Azure: a plain `gpt-4o` priced at the Azure rate (no openai entry) is OpenAI's.
  */
-export function loggedProvider(modelKey: string, model?: string): { provider: BillProvider | undefined; modelKey: string } {
+function loggedProvider(modelKey: string, model?: string): { provider: BillProvider | undefined; modelKey: string } {
   const slash = modelKey.indexOf('/');
   if (slash < 0) return { provider: 'aws', modelKey };
   const prefix = modelKey.slice(0, slash);

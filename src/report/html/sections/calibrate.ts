@@ -54,7 +54,7 @@ function evenly<T>(xs: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
 }
 
-export function calibrateReading(c: CalibrateReportJson): string {
+function calibrateReading(c: CalibrateReportJson): string {
   const pick = readPick(c);
   if (!pick) return `No threshold kept the quality bar of ${fmtShare(c.kind === 'calibrate' ? c.bar : c.policy.bar)}; the curve shows what each threshold would give.`;
   const oracleSavings = c.kind === 'calibrate' ? c.baselines.oracle.savingsPct : undefined;
@@ -65,7 +65,7 @@ export function calibrateReading(c: CalibrateReportJson): string {
 }
 
 /** The pick against random routing at its own tier shares, and on the held-out items; in words. */
-export function checksReading(c: CalibrationReportJson): string[] {
+function checksReading(c: CalibrationReportJson): string[] {
   const out: string[] = [];
   const r = c.randomAtShares;
   if (c.pick && r) {
