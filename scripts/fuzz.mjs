@@ -300,7 +300,9 @@ function badNumbers(v, path = '', out = []) {
     const key = path.slice(path.lastIndexOf('.') + 1);
     if (!Number.isFinite(v)) out.push(`${path} = ${v}`);
     else if (MONEY_KEY.test(key) && v < 0) out.push(`${path} = ${v} (negative money)`);
-  } else if (Array.isArray(v)) v.forEach((x, i) => badNumbers(x, `${path}[${i}]`, out));
+  } else if (Array.isArray(v)) v.forEach((x, i) => {
+    badNumbers(x, `${path}[${i}]`, out);
+  });
   else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) badNumbers(x, `${path}.${k}`, out);
   return out;
 }

@@ -341,7 +341,7 @@ const T = {
     { d: 'moderate', t: (v) => ['Student discount', `I'm on the student discount, but my last two statements show the regular price of $${v.newPrice}. Did my discount expire or is something wrong on your end?`], alt: ['refund', 'technical'], kinds: ['streaming', 'saas'] },
     { d: 'moderate', t: (v) => ['Seat charges', `We added ${v.n} seats in the middle of the month. The next invoice preview shows a prorated amount of $${v.amt} that I can't reconcile with the per-seat price. Could someone walk me through the math?`], kinds: ['saas'] },
     { d: 'hard', t: (v) => ['Two charges this month', `I was charged $${v.price} on the ${v.d1}th and again $${v.price} on the ${v.d2}th. I'm not asking for money back yet, I just need to know which charge covers which period because my accountant is asking. Also {your app|the app} logged me out twice today, not a big deal.`], alt: ['refund', 'technical'] },
-    { d: 'hard', t: (v) => ['Plan change invoice', `I thought someone had used my card, but I found out it was my daughter who upgraded us to the Family plan, so the charge is legit. Now I need an invoice that shows the plan change and the prorated amount, and I'd like to know what we'll be charged next month.`], alt: ['fraud', 'account'], kinds: ['streaming'] },
+    { d: 'hard', t: (_v) => ['Plan change invoice', `I thought someone had used my card, but I found out it was my daughter who upgraded us to the Family plan, so the charge is legit. Now I need an invoice that shows the plan change and the prorated amount, and I'd like to know what we'll be charged next month.`], alt: ['fraud', 'account'], kinds: ['streaming'] },
     { d: 'hard', t: (v) => ['Renewal date', `Cancel? No. I want to keep my ${v.subShort}, but can you move the renewal date from the 1st to the 15th? That's when I get paid and the charge keeps bouncing.`], alt: ['cancellation', 'account'] },
     { d: 'hard', t: (v) => ['Corrected invoice after refund', `Your refund of $${v.amt2} for order ${v.order} came through, thanks. But the invoice for that order still shows the full amount of $${v.amt}, and I need a corrected invoice for my books.`], alt: ['refund'], kinds: ['store'] },
   ],
@@ -367,10 +367,10 @@ const T = {
     { d: 'easy', t: (v) => ['Marked delivered, not here', `Tracking says my order ${v.order} was delivered, but there's nothing here. I checked with the neighbors and the front desk.`] },
     { d: 'easy', t: (v) => ['Delivery time', `How long does delivery to ${v.city} usually take? I need the ${v.product} before the 20th.`] },
     { d: 'easy', t: (v) => ['Missing box', `My order arrived but one of the two boxes is missing. Order ${v.order} says 2 packages.`] },
-    { d: 'moderate', t: (v) => ['Attempted delivery??', `I was home all day and the courier apparently "attempted delivery" at 2:14pm. No knock, no note. Now it says the parcel is going back to the depot. What do I do?`], alt: ['feedback'] },
+    { d: 'moderate', t: (_v) => ['Attempted delivery??', `I was home all day and the courier apparently "attempted delivery" at 2:14pm. No knock, no note. Now it says the parcel is going back to the depot. What do I do?`], alt: ['feedback'] },
     { d: 'moderate', t: (v) => ['New date?', `The email said my ${v.product} would come on ${v.day}. It's now a week later. I'm not upset, I just need to plan. Is there a new date?`] },
     { d: 'moderate', t: (v) => ['Only one tracking number', `I ordered three things in one order, but only the ${v.product} has a tracking number. Are the others coming separately or did something get lost?`] },
-    { d: 'moderate', t: (v) => ['Moving house', `I'm moving on the 14th and two of my orders are still in transit. Can they be redirected to my new place, or should I wait at the old one?`], alt: ['account'] },
+    { d: 'moderate', t: (_v) => ['Moving house', `I'm moving on the 14th and two of my orders are still in transit. Can they be redirected to my new place, or should I wait at the old one?`], alt: ['account'] },
     { d: 'moderate', t: (v) => ['Parcels left in the rain', `The box showed up soaking wet. The ${v.product} inside is fine, but the courier always leaves parcels in the open. Can you make sure future deliveries are left under cover?`], alt: ['feedback'] },
     { d: 'hard', t: (v) => ['Need it by Saturday', `Before you suggest a refund: I don't want one. I need the ${v.product} for my sister's wedding on Saturday and tracking says it's stuck in ${v.city}. Can you get it moving or send a replacement by express?`], alt: ['refund'] },
     { d: 'hard', t: (v) => ['Label created for 8 days', `I was about to cancel order ${v.order} because it's taking forever, but I'd honestly rather have it. Can you tell me where it actually is? Tracking has shown "label created" for 8 days.`], alt: ['cancellation'] },
@@ -380,17 +380,17 @@ const T = {
   technical: [
     { d: 'easy', t: (v) => ['App crashing', `${cap(v.co.app)} crashes every time I open ${v.co.section} on my ${v.device}. I've already reinstalled it.`] },
     { d: 'easy', t: (v) => ['Error message', `I get ${v.err} when I try to {log in|save my changes|open my history}. It started this morning.`], alt: ['account'] },
-    { d: 'easy', t: (v) => ['Checkout button broken', `The checkout button on your website doesn't do anything when I click it. I tried Chrome and Firefox.`], kinds: ['store'] },
+    { d: 'easy', t: (_v) => ['Checkout button broken', `The checkout button on your website doesn't do anything when I click it. I tried Chrome and Firefox.`], kinds: ['store'] },
     { d: 'easy', t: (v) => [`${v.integ} sync failing`, `I can't connect ${v.co.name} to ${v.integ}. The sync fails with "token invalid" every time.`], kinds: ['saas'] },
     { d: 'easy', t: (v) => ['Offline downloads broken', `Downloaded songs won't play offline on my ${v.device}. They show a grey cloud icon and skip.`], kinds: ['streaming'] },
-    { d: 'moderate', t: (v) => ['Everything is slow', `Since the update yesterday everything is in slow motion: pages take 20+ seconds to load and half the images never show. My internet is fine, every other site works.`], alt: ['feedback'] },
+    { d: 'moderate', t: (_v) => ['Everything is slow', `Since the update yesterday everything is in slow motion: pages take 20+ seconds to load and half the images never show. My internet is fine, every other site works.`], alt: ['feedback'] },
     { d: 'moderate', t: (v) => ['Signed out constantly', `${cap(v.co.app)} signs me out every few minutes on my ${v.device}, so I have to type my password constantly. It only started after I updated the OS.`], alt: ['account'] },
-    { d: 'moderate', t: (v) => ['Report totals wrong', `The numbers in the monthly report don't add up: the total row is lower than the sum of the rows above it. Looks like a calculation problem on your side.`], kinds: ['saas'], alt: ['billing'] },
+    { d: 'moderate', t: (_v) => ['Report totals wrong', `The numbers in the monthly report don't add up: the total row is lower than the sum of the rows above it. Looks like a calculation problem on your side.`], kinds: ['saas'], alt: ['billing'] },
     { d: 'moderate', t: (v) => ['No notifications', `Notifications stopped. I used to get alerts about my ${v.co.kind === 'store' ? 'deliveries' : 'account activity'} and now nothing, even though they're switched on in both the app and the phone settings.`], alt: ['account', 'shipping'] },
     { d: 'moderate', t: (v) => ['Downloads vanish', `My downloads show as complete, but the ${v.device} says nothing is saved. Storage isn't full.`], kinds: ['streaming'] },
-    { d: 'hard', t: (v) => ['Verification code expired', `I get the verification code email, but when I type it in it says "expired", every single time, even when I enter it within seconds. I've requested a new one about ten times.`], alt: ['account'] },
-    { d: 'hard', t: (v) => ['Return QR code', `I'm trying to start a return, but when I scan the QR code on the packing slip the page it opens says 404. I've tried on two phones.`], kinds: ['store'], alt: ['refund', 'shipping'] },
-    { d: 'hard', t: (v) => ['CSV import', `Honestly your product is great and I've recommended it to everyone, but the last two releases broke CSV import: any file with accents in names (like José) comes in as garbage characters. Can this be fixed?`], kinds: ['saas'], alt: ['feedback'] },
+    { d: 'hard', t: (_v) => ['Verification code expired', `I get the verification code email, but when I type it in it says "expired", every single time, even when I enter it within seconds. I've requested a new one about ten times.`], alt: ['account'] },
+    { d: 'hard', t: (_v) => ['Return QR code', `I'm trying to start a return, but when I scan the QR code on the packing slip the page it opens says 404. I've tried on two phones.`], kinds: ['store'], alt: ['refund', 'shipping'] },
+    { d: 'hard', t: (_v) => ['CSV import', `Honestly your product is great and I've recommended it to everyone, but the last two releases broke CSV import: any file with accents in names (like José) comes in as garbage characters. Can this be fixed?`], kinds: ['saas'], alt: ['feedback'] },
     { d: 'hard', t: (v) => ['Paid but still free tier', `I was charged for ${v.subShort} but the app still shows me as a free user with ads and limits. The payment went through fine on my side. I don't want a refund, I want what I'm paying for to work.`], kinds: ['streaming', 'saas'], alt: ['billing', 'refund'] },
   ],
   account: [
@@ -1001,7 +1001,7 @@ function buildContract(r, difficulty) {
   if (yearsForm) features.add('term_in_years');
   const years = term / 12;
   const termText = yearsForm ? `${years === 1 ? 'one (1) year' : years === 2 ? 'two (2) years' : 'three (3) years'}` : `${NUM_WORDS[term]} (${term}) months`;
-  let monthly = round2(r.int(8, 120) * 50);
+  const monthly = round2(r.int(8, 120) * 50);
   const annualForm = difficulty !== 'easy' && r.chance(difficulty === 'hard' ? 0.5 : 0.3);
   if (annualForm) features.add('annual_fee');
   const autoRenew = r.chance(0.6);

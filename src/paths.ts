@@ -6,4 +6,3 @@ import { fileURLToPath } from 'node:url';
 export const PACKAGE_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 export const SAMPLE_LOGS = path.join(PACKAGE_ROOT, 'fixtures', 'sample');
-export const GOLDEN_DATASETS = path.join(PACKAGE_ROOT, 'golden-datasets');

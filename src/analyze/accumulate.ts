@@ -15,7 +15,7 @@ import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts 
 import { addTokens, bucketKey, ttlParts, type TokenBucket } from './tokens.js';
 import { addToProfile, mergeProfileAcc, newProfileAcc, type ProfileAcc, type ProfileFacts } from '../drift/profile.js';
 
-export { addTokens, bucketKey, bucketTokens, type TokenBucket, type TokenKind } from './tokens.js';
+export {  bucketKey, bucketTokens,  type TokenKind } from './tokens.js';
 
 /** What analyze keeps of one request. */
 export interface RecordFacts {
@@ -45,7 +45,7 @@ export interface RecordFacts {
 }
 
 /** A bucket of requests with the same model, region, label, batch flag and cache-write TTL. */
-export interface Bucket extends TokenBucket {
+interface Bucket extends TokenBucket {
   modelId: string;
   region: string;
   label: Difficulty;
@@ -54,7 +54,7 @@ export interface Bucket extends TokenBucket {
 }
 
 /** A bucket of one UTC day (the record's timestamp date): model, region, batch flag and TTL — the actual cost per day, for reconciling with a bill day by day. */
-export interface DayBucket extends TokenBucket {
+interface DayBucket extends TokenBucket {
   day: string;
   modelId: string;
   region: string;
@@ -63,7 +63,7 @@ export interface DayBucket extends TokenBucket {
 }
 
 /** A bucket restricted to one value of one --group-by dimension. */
-export interface GroupBucket extends TokenBucket {
+interface GroupBucket extends TokenBucket {
   /** Index into groupBy. */
   dim: number;
   value: string;
@@ -72,7 +72,7 @@ export interface GroupBucket extends TokenBucket {
   label: Difficulty;
 }
 
-export type FileIssueKind = 'truncated' | 'corrupt' | 'trailing-garbage' | 'not-gzip' | 'repeated-path' | 'mixed-formats';
+type FileIssueKind = 'truncated' | 'corrupt' | 'trailing-garbage' | 'not-gzip' | 'repeated-path' | 'mixed-formats';
 
 /** Something about a whole input file (not one line): said once, at file level. */
 export interface FileIssue {
@@ -119,11 +119,11 @@ export interface Accumulator {
   profile?: ProfileAcc;
 }
 
-export const MAX_TAG_KEYS = 50;
+const MAX_TAG_KEYS = 50;
 
-export const MAX_INVALID_EXAMPLES = 5;
+const MAX_INVALID_EXAMPLES = 5;
 
-export interface InvalidExample {
+interface InvalidExample {
   file: string;
   line: number;
   reason: string;
@@ -132,7 +132,7 @@ export interface InvalidExample {
 }
 
 /** A line's position in the whole input, for ordering across files and worker threads. */
-export function positionOf(fileIndex: number, line: number): number {
+function positionOf(fileIndex: number, line: number): number {
   return fileIndex * 4294967296 + line;
 }
 
@@ -165,7 +165,7 @@ export function structuredKey(...parts: string[]): string {
   return k;
 }
 
-export function groupKey(dim: number, value: string, bucket: string): string {
+function groupKey(dim: number, value: string, bucket: string): string {
   return `${dim}:${value.length}:${value}${bucket}`;
 }
 
@@ -231,7 +231,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   acc.labels[f.label]++;
   if (f.measured) acc.measuredLabels[f.label]++;
   const bin = Math.floor(f.score * 20);
-  acc.scoreBins[bin >= 19 ? 19 : bin > 0 ? bin : 0]!++;
+  acc.scoreBins[bin >= 19 ? 19 : Math.max(bin, 0)]!++;
   if (f.timestamp) {
     if (acc.firstTimestamp === undefined || f.timestamp < acc.firstTimestamp) acc.firstTimestamp = f.timestamp;
     if (acc.lastTimestamp === undefined || f.timestamp > acc.lastTimestamp) acc.lastTimestamp = f.timestamp;
@@ -299,7 +299,9 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   }
   mergeBuckets(into.buckets, from.buckets);
   mergeBuckets(into.groupBuckets, from.groupBuckets);
-  from.scoreBins.forEach((v, i) => (into.scoreBins[i]! += v));
+  from.scoreBins.forEach((v, i) => {
+    into.scoreBins[i]! += v;
+  });
   addTagKeys(into.untaggedTagKeys, from.untaggedTagKeys);
   into.fileIssues.push(...from.fileIssues);
   if (from.days) mergeBuckets((into.days ??= new Map()), from.days);

@@ -9,6 +9,7 @@ export type { Provenance } from '../types.js';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { wilson } from '../stats/interval.js';
+import { pct, pctFigure, usd } from '../report/format.js';
 import { costOf, moneyToUsd, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
 import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
 import { costByDay, type DayCostRow } from './daily.js';
@@ -18,15 +19,15 @@ export type { ClusterRow } from './estimateMeasured.js';
 import { finishProfile, newProfileAcc, type TrafficProfile } from '../drift/profile.js';
 
 /** 2: distributionSource "measured" | "prior", interval keys, clusters, sensitivity, toMeasure (issue #14). */
-export const ANALYZE_SCHEMA_VERSION = 2;
+const ANALYZE_SCHEMA_VERSION = 2;
 
 /** Easy shares the ceiling is shown at when the mix is not measured (the routing playbook's worked example). */
-export const SENSITIVITY_EASY_SHARES = [0.4, 0.7, 0.9] as const;
+const SENSITIVITY_EASY_SHARES = [0.4, 0.7, 0.9] as const;
 
 /** Measured labels `tokor label --sample` is suggested to draw: about ±5 points on a share at 95%. */
-export const SUGGESTED_LABELS = 400;
+const SUGGESTED_LABELS = 400;
 
-export const QUALITY_NOTE = 'Quality is unproven until `tokor eval` runs: these are savings if each tier answers its label’s requests as well as the frontier.';
+const QUALITY_NOTE = 'Quality is unproven until `tokor eval` runs: these are savings if each tier answers its label’s requests as well as the frontier.';
 
 /**
  * When requests without a price carry more than this share of all tokens, the
@@ -124,7 +125,7 @@ export interface AnalyzeReport {
   trafficProfile: TrafficProfile;
 }
 
-export interface TierSummary {
+interface TierSummary {
   name: string;
   model: string;
   modelKey: string;
@@ -135,7 +136,7 @@ export interface TierSummary {
   blendedRatePerMTok: number;
 }
 
-export interface ModelRow {
+interface ModelRow {
   model: string;
   modelKey: string | null;
   region: string;
@@ -150,7 +151,7 @@ export interface ModelRow {
   costByTokenKind: { input: number; output: number; cacheRead: number; cacheWrite5m: number; cacheWrite1h: number } | null;
 }
 
-export interface GroupRow {
+interface GroupRow {
   groupBy: string;
   group: string;
   requests: number;
@@ -161,7 +162,7 @@ export interface GroupRow {
   savingsPct: number;
 }
 
-export interface WasteRow {
+interface WasteRow {
   model: string;
   region: string;
   easyRequests: number;
@@ -188,7 +189,7 @@ export interface BuildOptions {
 }
 
 /** Which tier prices each label: easy → cheapest, hard → frontier, moderate → the middle tier. */
-export function labelTierIndex(label: Difficulty, nTiers: number): number {
+function labelTierIndex(label: Difficulty, nTiers: number): number {
   if (label === 'easy') return 0;
   if (label === 'hard') return nTiers - 1;
   return nTiers >= 3 ? Math.floor((nTiers - 1) / 2) : nTiers - 1;
@@ -270,7 +271,9 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     row._kinds[k.ttl === '1h' ? 'cacheWrite1h' : 'cacheWrite5m'] += paid.cacheWrite;
     const cf = costOf(t, prices.cf, o);
     const r = costOf(t, prices.routed, o);
-    tiers.forEach((_, i) => (tierTotals[i]! += costOf(t, tierPrice(i, k.region), o)));
+    tiers.forEach((_, i) => {
+      tierTotals[i]! += costOf(t, tierPrice(i, k.region), o);
+    });
     actual += a;
     counterfactual += cf;
     routed += r;
@@ -306,7 +309,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     const ti = labelTierIndex(label, tiers.length);
     const rateRatio = frontierAll > 0n ? ratio(tierTotals[ti]!, frontierAll) : 1;
     const share = dist.distribution[label].share;
-    return { label, tier: tiers[ti]!.name, share, rateRatio, contributionPct: pct(share * (1 - rateRatio)) };
+    return { label, tier: tiers[ti]!.name, share, rateRatio, contributionPct: toPct(share * (1 - rateRatio)) };
   });
   const totalTokensAll = Number(tokens.input + tokens.output + tokens.cacheRead + tokens.cacheWrite);
 
@@ -314,11 +317,11 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     .map(({ _tokens, _cost, _cf, _routed, _kinds, ...row }) => ({
       ...row,
       tokens: toCounts(_tokens),
-      costByTokenKind: row.modelKey ? { input: usd(_kinds.input), output: usd(_kinds.output), cacheRead: usd(_kinds.cacheRead), cacheWrite5m: usd(_kinds.cacheWrite5m), cacheWrite1h: usd(_kinds.cacheWrite1h) } : null,
-      costUsd: row.modelKey ? usd(_cost) : null,
+      costByTokenKind: row.modelKey ? { input: toUsd(_kinds.input), output: toUsd(_kinds.output), cacheRead: toUsd(_kinds.cacheRead), cacheWrite5m: toUsd(_kinds.cacheWrite5m), cacheWrite1h: toUsd(_kinds.cacheWrite1h) } : null,
+      costUsd: row.modelKey ? toUsd(_cost) : null,
       shareOfCost: actual > 0n && row.modelKey ? ratio(_cost, actual) : 0,
-      frontierCounterfactualUsd: row.modelKey ? usd(_cf) : null,
-      routedCeilingUsd: row.modelKey ? usd(_routed) : null,
+      frontierCounterfactualUsd: row.modelKey ? toUsd(_cf) : null,
+      routedCeilingUsd: row.modelKey ? toUsd(_routed) : null,
     }))
     .sort((x, y) => (y.costUsd ?? -1) - (x.costUsd ?? -1) || y.requests - x.requests || byText(x.model, y.model) || byText(x.region, y.region));
 
@@ -326,18 +329,18 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   const unpricedTokenShare = totalTokensAll > 0 ? round(unpricedTokens / totalTokensAll, 6) : 0;
   const frontierUsd = moneyToUsd(cfTotal);
   const actualUsd = moneyToUsd(actual);
-  const routedUsd = est ? est.routedUsd : usd(routed);
-  const versus = (base: number, x: number) => (base > 0 ? pct(1 - x / base) : 0);
+  const routedUsd = est ? est.routedUsd : toUsd(routed);
+  const versus = (base: number, x: number) => (base > 0 ? toPct(1 - x / base) : 0);
   const cheapAll = tierTotals[0]!;
   const sensitivity = SENSITIVITY_EASY_SHARES.map((e) => {
     const r = frontierAll - ((frontierAll - cheapAll) * BigInt(Math.round(e * 1000))) / 1000n;
-    return { easyShare: e, ceilingPct: frontierAll > 0n ? pct(1 - ratio(r, frontierAll)) : 0, routedCeilingUsd: usd(r) };
+    return { easyShare: e, ceilingPct: frontierAll > 0n ? toPct(1 - ratio(r, frontierAll)) : 0, routedCeilingUsd: toUsd(r) };
   });
   const savings = {
     formulaPct: round(formula.reduce((s, f) => s + f.contributionPct, 0), 4),
-    ceilingPct: est ? versus(frontierUsd, est.routedUsd) : cfTotal > 0n ? pct(1 - ratio(routed, cfTotal)) : 0,
-    actualVsFrontierPct: cfTotal > 0n ? pct(1 - ratio(actual, cfTotal)) : 0,
-    ceilingVsActualPct: est ? versus(actualUsd, est.routedUsd) : actual > 0n ? pct(1 - ratio(routed, actual)) : 0,
+    ceilingPct: est ? versus(frontierUsd, est.routedUsd) : cfTotal > 0n ? toPct(1 - ratio(routed, cfTotal)) : 0,
+    actualVsFrontierPct: cfTotal > 0n ? toPct(1 - ratio(actual, cfTotal)) : 0,
+    ceilingVsActualPct: est ? versus(actualUsd, est.routedUsd) : actual > 0n ? toPct(1 - ratio(routed, actual)) : 0,
     ceilingCi95: est && frontierUsd > 0 ? ([versus(frontierUsd, est.routedCi95[1]), versus(frontierUsd, est.routedCi95[0])] as [number, number]) : null,
     sensitivity,
   };
@@ -350,7 +353,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     unpricedModels: unpricedModels.size,
     unpricedTokenShare,
     ceilingPct: savings.ceilingPct,
-    frontierUsd: usd(cfTotal),
+    frontierUsd: toUsd(cfTotal),
     routedUsd,
     provenance,
     measured: est ? { n: est.n, ceilingCi95: savings.ceilingCi95 } : undefined,
@@ -374,7 +377,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
         model: t.model,
         modelKey: p.key,
         rates: { input: p.input, output: p.output, cacheRead: p.cacheRead, cacheWrite5m: p.cacheWrite5m },
-        costIfAllUsd: usd(tierTotals[i]!),
+        costIfAllUsd: toUsd(tierTotals[i]!),
         blendedRatePerMTok: totalTokensAll > 0 ? round((moneyToUsd(tierTotals[i]!) / totalTokensAll) * 1e6, 6) : 0,
       };
     }),
@@ -392,14 +395,14 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     distributionSource: dist.source,
     ...(est ? { measured: { count: est.n, ofValid: acc.valid, clusters: est.clusters.length }, clusters: est.clusters } : {}),
     ...(toMeasure ? { toMeasure } : {}),
-    cost: { actual: usd(actual), frontierCounterfactual: usd(cfTotal), routedCeiling: routedUsd, routedCeilingCi95: est ? est.routedCi95 : null },
+    cost: { actual: toUsd(actual), frontierCounterfactual: toUsd(cfTotal), routedCeiling: routedUsd, routedCeilingCi95: est ? est.routedCi95 : null },
     savings,
     formula,
     qualityNote: QUALITY_NOTE,
     byModel,
     byGroup: groupRows(acc, bucketPrices),
     topWaste: [...waste.values()]
-      .map(({ _cost, _cheap, ...w }) => ({ ...w, costUsd: usd(_cost), cheapTierCostUsd: usd(_cheap), wasteUsd: usd(_cost - _cheap) }))
+      .map(({ _cost, _cheap, ...w }) => ({ ...w, costUsd: toUsd(_cost), cheapTierCostUsd: toUsd(_cheap), wasteUsd: toUsd(_cost - _cheap) }))
       .sort((a, b) => b.wasteUsd - a.wasteUsd || byText(a.model, b.model) || byText(a.region, b.region))
       .slice(0, 10),
     unpricedModels: [...unpricedModels.values()].map((u) => ({ ...u, tokens: toCounts(u.tokens) })).sort((a, b) => b.requests - a.requests || byText(a.model, b.model)),
@@ -440,17 +443,17 @@ export function buildHeadline(x: {
   }
   if (x.unpricedTokenShare > UNPRICED_TOKEN_SHARE_WARN) {
     caveats.push(
-      `${(x.unpricedTokenShare * 100).toFixed(1)}% of tokens (${x.unpriced.toLocaleString('en-US')} requests on ${models}) have no price and are in no figure: the savings cover the priced ${(100 - x.unpricedTokenShare * 100).toFixed(1)}% only; add prices with --catalog or modelMap.`,
+      `${pct(x.unpricedTokenShare)} of tokens (${x.unpriced.toLocaleString('en-US')} requests on ${models}) have no price and are in no figure: the savings cover the priced ${pctFigure(100 - x.unpricedTokenShare * 100)} only; add prices with --catalog or modelMap.`,
     );
   }
   const sample = x.provenance.synthetic ? ' — synthetic sample data, not real traffic;' : ' —';
-  const money = (v: number) => `$${v.toLocaleString('en-US', { minimumFractionDigits: v >= 1 || v === 0 ? 2 : 4, maximumFractionDigits: v >= 1 || v === 0 ? 2 : 4 })}`;
+  const money = (v: number) => usd(v, v >= 1 || v === 0 ? 2 : 4);
   if (x.measured) {
-    const ci = x.measured.ceilingCi95 ? ` (95% CI ${x.measured.ceilingCi95[0].toFixed(1)}–${x.measured.ceilingCi95[1].toFixed(1)}%)` : '';
+    const ci = x.measured.ceilingCi95 ? ` (95% CI ${x.measured.ceilingCi95[0].toFixed(1)}–${pctFigure(x.measured.ceilingCi95[1])})` : '';
     return {
       savingsPct: x.ceilingPct,
       baseline: 'all-frontier',
-      text: `Routing by difficulty could cut this traffic's cost by up to ${x.ceilingPct.toFixed(1)}%${ci} against all-frontier (${money(x.frontierUsd)} → ${money(x.routedUsd)}), estimated from ${x.measured.n.toLocaleString('en-US')} measured labels${sample} quality unproven until \`tokor eval\` runs.`,
+      text: `Routing by difficulty could cut this traffic's cost by up to ${pctFigure(x.ceilingPct)}${ci} against all-frontier (${money(x.frontierUsd)} → ${money(x.routedUsd)}), estimated from ${x.measured.n.toLocaleString('en-US')} measured labels${sample} quality unproven until \`tokor eval\` runs.`,
       caveats,
     };
   }
@@ -458,7 +461,7 @@ export function buildHeadline(x: {
     return {
       savingsPct: x.ceilingPct,
       baseline: 'all-frontier',
-      text: `Routing by difficulty could cut this traffic's cost by up to ${x.ceilingPct.toFixed(1)}% against all-frontier (${money(x.frontierUsd)} → ${money(x.routedUsd)})${sample} quality unproven until \`tokor eval\` runs.`,
+      text: `Routing by difficulty could cut this traffic's cost by up to ${pctFigure(x.ceilingPct)} against all-frontier (${money(x.frontierUsd)} → ${money(x.routedUsd)})${sample} quality unproven until \`tokor eval\` runs.`,
       caveats,
     };
   }
@@ -475,13 +478,9 @@ export function buildHeadline(x: {
     savingsPct: null,
     savingsRangePct: [lo.ceilingPct, hi.ceilingPct],
     baseline: 'all-frontier',
-    text: `If ${pctText(lo.easyShare)}–${pctText(hi.easyShare)} of requests are easy, routing by difficulty could cut this traffic's cost by ${lo.ceilingPct.toFixed(1)}–${hi.ceilingPct.toFixed(1)}% against all-frontier (${money(x.frontierUsd)}); the easy share is not measured${sample} quality unproven until \`tokor eval\` runs.`,
+    text: `If ${pct(lo.easyShare, 0)}–${pct(hi.easyShare, 0)} of requests are easy, routing by difficulty could cut this traffic's cost by ${lo.ceilingPct.toFixed(1)}–${pctFigure(hi.ceilingPct)} against all-frontier (${money(x.frontierUsd)}); the easy share is not measured${sample} quality unproven until \`tokor eval\` runs.`,
     caveats,
   };
-}
-
-function pctText(share: number): string {
-  return `${Math.round(share * 100)}%`;
 }
 
 /**
@@ -490,7 +489,7 @@ function pctText(share: number): string {
  * graded by the judge (the frontier tier), priced at this traffic's mean
  * request on each tier.
  */
-export function measurementPlan(inputs: readonly string[], sample: number, priced: number, tierTotals: readonly Money[]): NonNullable<AnalyzeReport['toMeasure']> {
+function measurementPlan(inputs: readonly string[], sample: number, priced: number, tierTotals: readonly Money[]): NonNullable<AnalyzeReport['toMeasure']> {
   const paths = inputs.map(shellWord).join(' ');
   const n = tierTotals.length;
   let perRequest = 0n;
@@ -498,7 +497,7 @@ export function measurementPlan(inputs: readonly string[], sample: number, price
     for (let t = 0; t < n - 1; t++) perRequest += tierTotals[t]! + tierTotals[n - 1]!;
     perRequest /= BigInt(priced);
   }
-  return { command: `tokor label ${paths} --sample ${sample} --out labels.jsonl`, sample, expectedCostUsd: usd(perRequest * BigInt(sample)) };
+  return { command: `tokor label ${paths} --sample ${sample} --out labels.jsonl`, sample, expectedCostUsd: toUsd(perRequest * BigInt(sample)) };
 }
 
 /** A path as one shell word: as is when it is plain, else single-quoted. */
@@ -533,7 +532,7 @@ function groupRows(acc: Accumulator, bucketPrices: Map<string, BucketPrices | nu
     row._r += costOf(t, p.routed, p.opts);
   }
   return [...rows.values()]
-    .map(({ _a, _cf, _r, ...r }) => ({ ...r, costUsd: usd(_a), frontierCounterfactualUsd: usd(_cf), routedCeilingUsd: usd(_r), savingsPct: _cf > 0n ? pct(1 - ratio(_r, _cf)) : 0 }))
+    .map(({ _a, _cf, _r, ...r }) => ({ ...r, costUsd: toUsd(_a), frontierCounterfactualUsd: toUsd(_cf), routedCeilingUsd: toUsd(_r), savingsPct: _cf > 0n ? toPct(1 - ratio(_r, _cf)) : 0 }))
     .sort((a, b) => a.groupBy.localeCompare(b.groupBy) || b.costUsd - a.costUsd || byText(a.group, b.group));
 }
 
@@ -596,11 +595,13 @@ function ratio(a: Money, b: Money): number {
   return Number((a * 1_000_000_000_000n) / b) / 1e12;
 }
 
-function usd(m: Money): number {
+/** Money as a JSON number of USD (6 decimals). */
+function toUsd(m: Money): number {
   return round(moneyToUsd(m), 6);
 }
 
-function pct(x: number): number {
+/** A fraction as a JSON percent figure (4 decimals). */
+function toPct(x: number): number {
   return round(x * 100, 4);
 }
 

@@ -58,7 +58,9 @@ export class BottomK<T> {
   /** Merges another heap's contents (from a worker) into this one. */
   merge(other: { keys: number[]; items: T[]; seen: number }): void {
     this.seen += other.seen;
-    other.keys.forEach((k, i) => this.push(k, other.items[i]!));
+    other.keys.forEach((k, i) => {
+      this.push(k, other.items[i]!);
+    });
   }
 
   private siftUp(i: number): void {

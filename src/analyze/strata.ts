@@ -10,7 +10,7 @@ import type { Difficulty } from '../types.js';
 import { addTokens, bucketKey, ttlParts, type TokenBucket, type TtlTokens } from './tokens.js';
 
 /** The tokens of one cluster's requests with one model, region, predicted label, batch flag and TTL. */
-export interface PredictedBucket extends TokenBucket {
+interface PredictedBucket extends TokenBucket {
   modelId: string;
   region: string;
   /** The labeler's label (the prior), whether or not the request was measured. */
@@ -19,7 +19,7 @@ export interface PredictedBucket extends TokenBucket {
   ttl: '5m' | '1h';
 }
 
-export interface ClusterAcc {
+interface ClusterAcc {
   key: string;
   /** A readable rendering of the signature. */
   text: string;

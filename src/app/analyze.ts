@@ -200,7 +200,7 @@ export function provenanceOf(files: readonly string[], sampleDir: string = SAMPL
 }
 
 /** The reason to exit 2 after the report: valid requests, none of them priced (so every figure is $0). */
-export function nothingPriced(report: { records: { valid: number; priced: number }; unpricedModels: { model: string; requests: number }[] }): string | undefined {
+function nothingPriced(report: { records: { valid: number; priced: number }; unpricedModels: { model: string; requests: number }[] }): string | undefined {
   if (report.records.valid === 0 || report.records.priced > 0) return undefined;
   const names = report.unpricedModels.slice(0, 3).map((u) => u.model);
   const more = report.unpricedModels.length > 3 ? ` and ${report.unpricedModels.length - 3} more` : '';

@@ -12,7 +12,7 @@ import type { GoldenDataset } from '../eval/types.js';
 import { applyPolicy, shareDrift, sharesNote } from '../calibrate/apply.js';
 import { calibrate, splitHoldout } from '../calibrate/calibrate.js';
 import { DEFAULT_HOLDOUT, buildPolicy, headlineWithHoldout, holdoutReport, provenanceOf, type CalibrateRun, type HoldoutReport, type Output } from '../calibrate/calibrateRun.js';
-import { pctOf } from '../report/format.js';
+import { pct } from '../report/format.js';
 import { policyToJson, readPolicy } from '../artifacts/policy.js';
 import { routerModelToJson } from '../artifacts/router.js';
 import { curveCsv } from '../calibrate/render.js';
@@ -22,10 +22,10 @@ import { BUNDLED_RESULTS, gradeBundledRecordings } from './bundled.js';
 import { openContext, type Context } from './context.js';
 import { loadResultsByDataset, loadResultsCsv, readExcludedPrompts, resultsTableOf, type DatasetFor } from './resultsTable.js';
 
-export type { CalibrateRun, HoldoutReport, Output } from '../calibrate/calibrateRun.js';
+export type { CalibrateRun,   } from '../calibrate/calibrateRun.js';
 
-export const PATTERN_CHOICES = [...ROUTING_PATTERNS, 'all'] as const;
-export type PatternChoice = (typeof PATTERN_CHOICES)[number];
+const PATTERN_CHOICES = [...ROUTING_PATTERNS, 'all'] as const;
+type PatternChoice = (typeof PATTERN_CHOICES)[number];
 
 /** The flags of `tokor calibrate`. */
 export interface CalibrateCommandOptions {
@@ -84,7 +84,7 @@ function checkCalibrateFlags(o: CalibrateCommandOptions): void {
 }
 
 /** The command's core on an open context. */
-export async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, hooks: CalibrateHooks = {}): Promise<CalibrateRun> {
+async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, hooks: CalibrateHooks = {}): Promise<CalibrateRun> {
   const resolve = (f: string): string => path.resolve(ctx.cwd, f);
   const config = ctx.config;
   const ladder = ctx.tiers();
@@ -150,7 +150,7 @@ export async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, ho
     } catch (e) {
       // Too few items to hold any out: an explicit --holdout is an error; the default falls back to calibrating on all of them.
       if (o.holdout !== undefined || !(e instanceof InputError || e instanceof UsageError)) throw e;
-      holdNotes.push(`no held-out result: ${table.items.length} items are too few to hold ${pctOf(fraction, 0)} out and still calibrate (${e.message}); calibrated on all of them`);
+      holdNotes.push(`no held-out result: ${table.items.length} items are too few to hold ${pct(fraction, 0)} out and still calibrate (${e.message}); calibrated on all of them`);
     }
   } else holdNotes.push('no held-out result (--holdout 0): the figures are those of the items the thresholds were chosen on');
   const { report, router } = calibration ?? calibrate(table, calOpts);
@@ -180,9 +180,9 @@ export async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, ho
 }
 
 /** "a=1,b=2" (repeatable) → { a: 1, b: 2 }. */
-export function parsePairs(values: readonly string[] | undefined, flag: string, numeric: true): Record<string, number>;
-export function parsePairs(values: readonly string[] | undefined, flag: string, numeric: false): [string, string][];
-export function parsePairs(values: readonly string[] | undefined, flag: string, numeric: boolean): Record<string, number> | [string, string][] {
+function parsePairs(values: readonly string[] | undefined, flag: string, numeric: true): Record<string, number>;
+function parsePairs(values: readonly string[] | undefined, flag: string, numeric: false): [string, string][];
+function parsePairs(values: readonly string[] | undefined, flag: string, numeric: boolean): Record<string, number> | [string, string][] {
   const pairs: [string, string][] = [];
   for (const v of values ?? []) {
     for (const part of numeric ? v.split(',') : [v]) {

@@ -13,7 +13,7 @@ import { InputError, UsageError } from '../errors.js';
 import { errorGroupLines } from '../eval/engine/index.js';
 import { gradeCaseNow, isGraderType, type GradeContext } from '../eval/graders/index.js';
 import { resultKey } from '../eval/results.js';
-import { runItems, type RunItem, type RunProgress, type RunStats } from '../eval/runItems.js';
+import { runItems, type RunItem, type RunStats } from '../eval/runItems.js';
 import { summarize, type EvalSummary, type RunCounts, type SummaryInput } from '../eval/summary.js';
 import { checkBundledLadder, resolveJudgeTier, resolveTiers, tiersInLadderOrder, type TierFlags } from '../eval/tiers.js';
 import type { EvalResult, GoldenDataset } from '../eval/types.js';
@@ -305,4 +305,4 @@ function compactResult(r: EvalResult): SummaryInput {
   };
 }
 
-export type { RunProgress };
+;

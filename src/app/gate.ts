@@ -29,7 +29,7 @@ import { driftChecks } from '../gate/drift.js';
 import { checkDriftOptions, datasetSide, datasetsOfPolicy, driftJson, readSide, resolveThresholds } from './driftInputs.js';
 
 /** The policy `tokor gate` checks when given no --policy. */
-export const DEFAULT_POLICY_FILE = path.join(PACKAGE_ROOT, 'policies', 'default.tokor.config.yaml');
+const DEFAULT_POLICY_FILE = path.join(PACKAGE_ROOT, 'policies', 'default.tokor.config.yaml');
 
 /**
  * Loads a policy: a calibrate policy file or a tokor config. A JSON text that
@@ -107,7 +107,7 @@ async function policyFromConfig(config: TokorConfig, baseDir: string, source: st
  * and tags). Several datasets are merged into one table whose item IDs are
  * "<dataset>/<item>". Every tier of the policy must have results.
  */
-export async function loadGateResults(
+async function loadGateResults(
   source: { files: string[] } | { bundled: BundledResults },
   opts: { tiers: TierConfig[]; catalog: Catalog; datasetFiles?: string[]; confidenceField?: string },
 ): Promise<GateResults> {

@@ -14,7 +14,7 @@ import { parseArtifact, type ArtifactSpec } from './read.js';
 import { ProvenanceSchema as PolicyProvenanceSchema } from './policy.js';
 import { parseCalibrateInput } from './reportInputs.js';
 
-export const CALIBRATE_REPORT_SCHEMA_VERSION = 1;
+const CALIBRATE_REPORT_SCHEMA_VERSION = 1;
 
 const share = z.number().min(0).max(1);
 const interval = z.tuple([z.number(), z.number()]);
@@ -26,7 +26,7 @@ const pattern = z.enum(ROUTING_PATTERNS);
 const ShareDriftSchema = z.object({ tier: z.string(), certified: share, observed: share, flagged: z.boolean() });
 
 /** A policy's figures on a set of items (calibrate/apply.ts PolicyEvaluation). */
-export const PolicyEvaluationSchema = z.object({
+const PolicyEvaluationSchema = z.object({
   n: z.number().int().min(0),
   quality: z.number(),
   qualityCi95: interval,
@@ -86,7 +86,7 @@ const PickSchema = PolicyEvaluationSchema.extend({
 });
 
 /** Random routing at the pick's tier shares on the same items, and the pick's paired margin over it. */
-export const RandomAtSharesSchema = z.object({
+const RandomAtSharesSchema = z.object({
   savingsPct: z.number(),
   quality: z.number(),
   parity: z.number(),
@@ -96,7 +96,7 @@ export const RandomAtSharesSchema = z.object({
 });
 
 /** The pick applied unchanged to items it was not chosen on (calibrateRun.ts HoldoutReport). */
-export const HoldoutSchema = z.object({
+const HoldoutSchema = z.object({
   items: z.number().int().min(0),
   savingsPct: z.number(),
   parity: z.number(),
@@ -111,7 +111,7 @@ export const HoldoutSchema = z.object({
 
 const ProvenanceSchema = z.object({ synthetic: z.boolean(), what: z.string().optional() });
 
-export const CalibrationReportSchema = z.object({
+const CalibrationReportSchema = z.object({
   kind: z.literal('calibrate'),
   schemaVersion: z.literal(CALIBRATE_REPORT_SCHEMA_VERSION),
   datasetId: z.string(),
@@ -142,7 +142,7 @@ export const CalibrationReportSchema = z.object({
   provenance: ProvenanceSchema,
 });
 
-export const ApplyReportSchema = PolicyEvaluationSchema.extend({
+const ApplyReportSchema = PolicyEvaluationSchema.extend({
   schemaVersion: z.literal(CALIBRATE_REPORT_SCHEMA_VERSION),
   kind: z.literal('apply'),
   policy: z.object({
@@ -160,14 +160,13 @@ export const ApplyReportSchema = PolicyEvaluationSchema.extend({
   provenance: ProvenanceSchema,
 });
 
-export const CalibrateReportSchema = z.discriminatedUnion('kind', [CalibrationReportSchema, ApplyReportSchema]);
+const CalibrateReportSchema = z.discriminatedUnion('kind', [CalibrationReportSchema, ApplyReportSchema]);
 
 /** `tokor calibrate --format json`: a calibration or an --apply evaluation. */
 export type CalibrateReportJson = z.infer<typeof CalibrateReportSchema>;
 export type CalibrationReportJson = z.infer<typeof CalibrationReportSchema>;
-export type ApplyReportJson = z.infer<typeof ApplyReportSchema>;
 
-export const CALIBRATE_REPORT_SPEC: ArtifactSpec<CalibrateReportJson> = {
+const CALIBRATE_REPORT_SPEC: ArtifactSpec<CalibrateReportJson> = {
   name: 'calibrate report',
   schema: CalibrateReportSchema,
   version: CALIBRATE_REPORT_SCHEMA_VERSION,
@@ -175,7 +174,7 @@ export const CALIBRATE_REPORT_SPEC: ArtifactSpec<CalibrateReportJson> = {
 };
 
 /** A parsed calibrate report JSON value, checked; InputError at the line of the bad key when `text` is given. */
-export function parseCalibrateReport(value: unknown, origin: { file: string; text?: string }): CalibrateReportJson {
+function parseCalibrateReport(value: unknown, origin: { file: string; text?: string }): CalibrateReportJson {
   return parseArtifact(CALIBRATE_REPORT_SPEC, value, origin);
 }
 

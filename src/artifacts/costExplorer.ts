@@ -14,10 +14,10 @@ import { checkArtifact, keyPath, lineOfPath, parseJsonFile, readArtifactText, ty
  * The largest amount (USD, or units for UsageQuantity) read as real: 10^15.
  * Beyond it a value is a corrupt file, not a bill ("1e400" would print as $∞).
  */
-export const MAX_AMOUNT = 1e15;
+const MAX_AMOUNT = 1e15;
 const MAX_MONEY = parseDecimal(String(MAX_AMOUNT))!;
 
-export const AmountSchema = z.union([z.string(), z.number()], { error: 'expected a decimal amount such as "12.34"' }).transform((raw, ctx): Money => {
+const AmountSchema = z.union([z.string(), z.number()], { error: 'expected a decimal amount such as "12.34"' }).transform((raw, ctx): Money => {
   const value = parseDecimal(String(raw));
   if (value === undefined) {
     ctx.addIssue({ code: 'custom', message: `is not a decimal amount such as "12.34" (got ${JSON.stringify(raw)})` });
@@ -30,21 +30,21 @@ export const AmountSchema = z.union([z.string(), z.number()], { error: 'expected
   return value;
 });
 
-export const MetricValueSchema = z.looseObject({ Amount: AmountSchema, Unit: z.string().optional() });
+const MetricValueSchema = z.looseObject({ Amount: AmountSchema, Unit: z.string().optional() });
 
-export const CostGroupSchema = z.looseObject({
+const CostGroupSchema = z.looseObject({
   Keys: z.array(z.string(), { error: 'expected the SERVICE and USAGE_TYPE values (a list of strings)' }),
   Metrics: z.record(z.string(), MetricValueSchema, { error: 'expected the metrics of the group' }),
 });
 
-export const ResultByTimeSchema = z.looseObject({
+const ResultByTimeSchema = z.looseObject({
   TimePeriod: z.looseObject({ Start: z.string({ error: 'expected a date (YYYY-MM-DD)' }), End: z.string({ error: 'expected a date (YYYY-MM-DD)' }) }, { error: 'expected {Start, End}' }),
   Estimated: z.boolean().optional(),
   Groups: z.array(CostGroupSchema, { error: 'expected a list of groups' }).optional(),
   Total: z.record(z.string(), z.unknown()).optional(),
 });
 
-export const CostExplorerPageSchema = z.looseObject({
+const CostExplorerPageSchema = z.looseObject({
   ResultsByTime: z.array(ResultByTimeSchema, { error: 'not a GetCostAndUsage response' }),
   GroupDefinitions: z.array(z.looseObject({ Type: z.string().optional(), Key: z.string().optional() }), { error: 'expected a list of {Type, Key}' }).optional(),
   NextPageToken: z.string().nullable().optional(),
@@ -52,7 +52,7 @@ export const CostExplorerPageSchema = z.looseObject({
 
 export type CostExplorerPage = z.output<typeof CostExplorerPageSchema>;
 
-export const COST_EXPLORER_SPEC: ArtifactSpec<CostExplorerPage> = {
+const COST_EXPLORER_SPEC: ArtifactSpec<CostExplorerPage> = {
   name: 'Cost Explorer response',
   schema: CostExplorerPageSchema,
   hint: 'save the output of `aws ce get-cost-and-usage --output json` (docs/costs.md)',
@@ -75,7 +75,7 @@ export interface CostPage {
 }
 
 /** "file:line" (or the source) of a key path inside a page. */
-export function pageWhere(page: RawCostPage, path: readonly PropertyKey[]): string {
+function pageWhere(page: RawCostPage, path: readonly PropertyKey[]): string {
   if (!page.file) return page.source;
   const full = page.file.index === undefined ? path : [page.file.index, ...path];
   return at(page.file.path, lineOfPath(page.file.text, full));
@@ -103,7 +103,9 @@ export async function readCostExplorerFiles(files: string[]): Promise<RawCostPag
     const body = parseJsonFile(text, file, `a saved GetCostAndUsage response; ${COST_EXPLORER_SPEC.hint}`);
     if (Array.isArray(body)) {
       if (body.length === 0) throw new InputError(`an empty list: expected GetCostAndUsage response pages; ${COST_EXPLORER_SPEC.hint}`, file);
-      body.forEach((b, i) => pages.push({ source: `${file} [${i}]`, body: b, file: { path: file, text, index: i } }));
+      body.forEach((b, i) => {
+        pages.push({ source: `${file} [${i}]`, body: b, file: { path: file, text, index: i } });
+      });
     } else {
       pages.push({ source: file, body, file: { path: file, text } });
     }

@@ -14,9 +14,9 @@ import { COST_METRICS } from '../costs/response.js';
 import { TOKEN_KINDS, USAGE_TIERS } from '../costs/usageTypes.js';
 import { parseCostsInput } from './reportInputs.js';
 import { InputError } from '../errors.js';
-import { checkArtifact, parseArtifact, readArtifactText, whereOf, type ArtifactSpec } from './read.js';
+import { checkArtifact, parseArtifact, whereOf, type ArtifactSpec } from './read.js';
 
-export { COSTS_SCHEMA_VERSION };
+;
 
 const usd = z.number({ error: 'expected an amount in USD (a number)' });
 const PeriodSchema = z.object({ start: z.string(), end: z.string() });
@@ -26,7 +26,7 @@ const byKind = z.partialRecord(TokenKindSchema, z.number());
 const byTier = z.partialRecord(TierSchema, z.number());
 
 /** One Bedrock (period, usage type) line of the bill, parsed. */
-export const CostRowSchema = z.object({
+const CostRowSchema = z.object({
   /** Who billed it (aws, azure, gcp, anthropic, openai); files written before it are Bedrock-only, so 'aws'. */
   provider: z.enum(BILL_PROVIDERS).default('aws'),
   period: PeriodSchema,
@@ -55,7 +55,7 @@ export const CostRowSchema = z.object({
 });
 
 /** The one billed-spend model over every source (issue #16): LLM inference only; other services are in otherServices. */
-export const BilledSchema = z.object({
+const BilledSchema = z.object({
   totalUsd: usd,
   /** totalUsd as an exact decimal string. */
   totalExact: z.string(),
@@ -70,7 +70,7 @@ export const BilledSchema = z.object({
   byGroup: z.array(z.object({ key: z.string(), value: z.string(), usd })),
 });
 
-export const ModelCostSchema = z.object({
+const ModelCostSchema = z.object({
   /** Canonical model key when known, else the service/usage-type token. */
   model: z.string(),
   modelName: z.string(),
@@ -88,20 +88,20 @@ export const ModelCostSchema = z.object({
   services: z.array(z.string()),
 });
 
-export const PeriodCostSchema = PeriodSchema.extend({
+const PeriodCostSchema = PeriodSchema.extend({
   estimated: z.boolean(),
   totalUsd: usd,
   byModel: z.record(z.string(), z.number()),
 });
 
-export const CostsSourceSchema = z.object({
+const CostsSourceSchema = z.object({
   kind: z.enum(['live', 'file']),
   files: z.array(z.string()).optional(),
   endpoint: z.string().optional(),
   pages: z.number(),
 });
 
-export const CostsReportSchema = z.object({
+const CostsReportSchema = z.object({
   schemaVersion: z.literal(COSTS_SCHEMA_VERSION),
   kind: z.literal('tokor-costs'),
   source: CostsSourceSchema,
@@ -142,12 +142,10 @@ export type CostRow = z.output<typeof CostRowSchema>;
 export type ModelCost = z.output<typeof ModelCostSchema>;
 export type PeriodCost = z.output<typeof PeriodCostSchema>;
 export type CostsSource = z.output<typeof CostsSourceSchema>;
-export type UnrecognizedUsageType = CostsReport['unrecognizedUsageTypes'][number];
-export type OtherService = CostsReport['otherServices'][number];
 
 // --- analyze's reconciliation ------------------------------------------------
 
-export const ModelReconciliationSchema = z.object({
+const ModelReconciliationSchema = z.object({
   modelKey: z.string(),
   modelName: z.string().optional(),
   billedUsd: usd,
@@ -160,9 +158,9 @@ export const ModelReconciliationSchema = z.object({
   likelyCauses: z.array(z.string()),
 });
 
-export const TokenKindReconciliationSchema = z.object({ tokenKind: TokenKindSchema, billedUsd: usd, loggedUsd: usd, deltaUsd: usd });
+const TokenKindReconciliationSchema = z.object({ tokenKind: TokenKindSchema, billedUsd: usd, loggedUsd: usd, deltaUsd: usd });
 
-export const ReconciliationSchema = z.object({
+const ReconciliationSchema = z.object({
   /** The billed period compared (end exclusive). */
   period: PeriodSchema,
   billedPeriod: PeriodSchema,
@@ -206,7 +204,7 @@ export const ReconciliationSchema = z.object({
  * The savings ceiling in billed dollars, model by model (src/costs/reconcile.ts
  * `billedCeiling`): never more than the bill.
  */
-export const BilledCeilingSchema = z.object({
+const BilledCeilingSchema = z.object({
   /** Billed spend of the models the logs cover. */
   coveredBilledUsd: usd,
   billedUsd: usd,
@@ -222,7 +220,7 @@ export const BilledCeilingSchema = z.object({
 });
 
 /** `reconciliation` in analyze's JSON: the Reconciliation, its source (the bill), and the billed ceiling. */
-export const AnalyzeReconciliationSchema = ReconciliationSchema.extend({
+const AnalyzeReconciliationSchema = ReconciliationSchema.extend({
   source: z.string(),
   billedCeiling: BilledCeilingSchema,
 });
@@ -237,14 +235,14 @@ export type AnalyzeReconciliation = z.output<typeof AnalyzeReconciliationSchema>
 
 const COSTS_HINT = 'give the output of `tokor costs --format json` (docs/costs.md)';
 
-export const COSTS_REPORT_SPEC: ArtifactSpec<CostsReport> = {
+const COSTS_REPORT_SPEC: ArtifactSpec<CostsReport> = {
   name: 'tokor costs report',
   schema: CostsReportSchema,
   version: COSTS_SCHEMA_VERSION,
   hint: COSTS_HINT,
 };
 
-export const ANALYZE_RECONCILIATION_SPEC: ArtifactSpec<AnalyzeReconciliation> = {
+const ANALYZE_RECONCILIATION_SPEC: ArtifactSpec<AnalyzeReconciliation> = {
   name: 'analyze reconciliation',
   schema: AnalyzeReconciliationSchema,
   hint: 'give the output of `tokor analyze --cost-explorer FILE --format json` (docs/costs.md)',
@@ -257,11 +255,6 @@ export const ANALYZE_RECONCILIATION_SPEC: ArtifactSpec<AnalyzeReconciliation> = 
  */
 export function parseCostsReport(text: string, file: string): CostsReport {
   return parseArtifact(COSTS_REPORT_SPEC, parseCostsInput(text, file), { file, text });
-}
-
-/** Reads `tokor costs --format json` output. */
-export async function readCostsReport(file: string): Promise<CostsReport> {
-  return parseCostsReport(await readArtifactText(file, 'tokor costs report'), file);
 }
 
 /** analyze's `reconciliation` (the value under that key of an analyze JSON file), checked; errors name `reconciliation.…` and its line. */

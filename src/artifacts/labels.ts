@@ -16,9 +16,9 @@ import { writeOutput } from '../io/outputs.js';
 import { checkArtifact, jsonLines, parseJsonLine, readArtifactText, type ArtifactSpec } from './read.js';
 import { unitInterval, usdAmount } from './results.js';
 
-export const LABELS_SCHEMA_VERSION = 1;
+const LABELS_SCHEMA_VERSION = 1;
 
-export const LabelTierSchema = z.looseObject({
+const LabelTierSchema = z.looseObject({
   model: z.string({ error: 'expected the model ID (a string)' }),
   pass: z.boolean({ error: 'expected true or false' }),
   score: unitInterval,
@@ -27,7 +27,7 @@ export const LabelTierSchema = z.looseObject({
   reason: z.string().optional(),
 });
 
-export const LabelLineSchema = z.looseObject({
+const LabelLineSchema = z.looseObject({
   schemaVersion: z.literal(LABELS_SCHEMA_VERSION, { error: `expected ${LABELS_SCHEMA_VERSION}` }).optional(),
   /** The log's request ID; file:line of the record when the log has none. */
   requestId: z.union([z.string().min(1, 'expected the request ID, got an empty string'), z.number()], { error: 'expected the request ID (a string)' }).transform(String),

@@ -8,7 +8,7 @@
 import { z } from 'zod';
 import { BAR_MODES, DriftThresholdsSchema, ROUTING_PATTERNS, thresholdRange } from '../config/schema.js';
 import { parseArtifact, parseJsonArtifact, readJsonArtifact, type ArtifactSpec, type Origin } from './read.js';
-import { compactJson, RouterModelSchema, writeJsonText } from './router.js';
+import { compactJson, RouterModelSchema } from './router.js';
 
 export const POLICY_SCHEMA_VERSION = 1;
 
@@ -44,7 +44,7 @@ export const ProvenanceSchema = z.object({
     .optional(),
 });
 
-export const RoutingPolicySchema = z
+const RoutingPolicySchema = z
   .object({
     schemaVersion: z.literal(POLICY_SCHEMA_VERSION, { error: `expected ${POLICY_SCHEMA_VERSION}` }),
     kind: z.literal('tokor-policy', { error: 'expected "tokor-policy" (a `tokor calibrate --out` file)' }),
@@ -99,7 +99,7 @@ export const RoutingPolicySchema = z
 
 export type RoutingPolicyFile = z.infer<typeof RoutingPolicySchema>;
 
-export const POLICY_SPEC: ArtifactSpec<RoutingPolicyFile> = {
+const POLICY_SPEC: ArtifactSpec<RoutingPolicyFile> = {
   name: 'policy file',
   schema: RoutingPolicySchema,
   version: POLICY_SCHEMA_VERSION,
@@ -127,6 +127,3 @@ export function policyToJson(p: RoutingPolicyFile): string {
   return compactJson(p);
 }
 
-export async function writePolicy(file: string, p: RoutingPolicyFile): Promise<void> {
-  await writeJsonText(file, policyToJson(p), 'policy file');
-}

@@ -3,7 +3,6 @@
  * JSON with the line of a syntax error, and turning a schema's first issue
  * into one InputError: `file:line: key.path: what is wrong; what to do`.
  */
-import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { findNodeAtLocation, parse as parseLenient, parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
@@ -32,7 +31,7 @@ export interface Origin {
 export { fsReason } from '../io/fsErrors.js';
 
 /** A file's bytes; otherwise one line: "file: cannot read the <what> (no such file or directory); check the path". */
-export async function readArtifactBytes(file: string, what: string): Promise<Buffer> {
+async function readArtifactBytes(file: string, what: string): Promise<Buffer> {
   try {
     return await readFile(file);
   } catch (e) {
@@ -44,12 +43,8 @@ export async function readArtifactText(file: string, what: string): Promise<stri
   return (await readArtifactBytes(file, what)).toString('utf8');
 }
 
-export function sha256(bytes: Buffer | string): string {
-  return createHash('sha256').update(bytes).digest('hex');
-}
-
 /** The 1-based line of a character offset. */
-export function lineAt(text: string, offset: number): number {
+function lineAt(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
@@ -179,7 +174,7 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
 function hasKey(root: unknown, path: readonly PropertyKey[]): boolean {
   if (path.length === 0) return true;
   const parent = valueAt(root, path.slice(0, -1));
-  return parent !== null && typeof parent === 'object' && Object.prototype.hasOwnProperty.call(parent, path[path.length - 1]!);
+  return parent !== null && typeof parent === 'object' && Object.hasOwn(parent, path[path.length - 1]!);
 }
 
 /** The "file:line" of a problem: the JSONL line, else the line of the key in the JSON text, else the file. */

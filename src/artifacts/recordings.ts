@@ -10,11 +10,11 @@ import { checkArtifact, fsReason, jsonLines, jsonSyntaxError, type ArtifactSpec 
 import { unitInterval } from './results.js';
 import { readFile } from 'node:fs/promises';
 
-export const RECORDINGS_SCHEMA_VERSION = 1;
+const RECORDINGS_SCHEMA_VERSION = 1;
 
 const tokens = z.number({ error: 'expected a token count' }).int('expected a whole number of tokens').min(0, 'must be ≥ 0').default(0);
 
-export const RecordingLineSchema = z.looseObject({
+const RecordingLineSchema = z.looseObject({
   schemaVersion: z.literal(RECORDINGS_SCHEMA_VERSION, { error: `expected ${RECORDINGS_SCHEMA_VERSION}` }).optional(),
   itemId: z.string({ error: 'expected the item id (a string)' }).min(1, 'expected the item id, got an empty string'),
   tier: z.string({ error: 'expected the tier name (a string)' }).default(''),
@@ -31,7 +31,7 @@ export const RecordingLineSchema = z.looseObject({
 
 export type RecordingLine = z.output<typeof RecordingLineSchema>;
 
-export const RECORDINGS_SPEC: ArtifactSpec<RecordingLine> = {
+const RECORDINGS_SPEC: ArtifactSpec<RecordingLine> = {
   name: 'recording',
   schema: RecordingLineSchema,
   version: RECORDINGS_SCHEMA_VERSION,

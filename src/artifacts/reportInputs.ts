@@ -4,10 +4,11 @@
  * what it looks like and which flag or command takes it.
  */
 import { InputError, at } from '../errors.js';
-import { detectKind, KIND_NAMES, summarizeEvalResults, type InputKind } from '../report/html/inputs.js';
+import { detectKind, KIND_NAMES, summarizeEvalResults, type EvalInput, type InputKind } from '../report/html/inputs.js';
 import { obj, str, type Obj } from '../report/html/read.js';
 import { jsonLines, parseJsonLine } from './read.js';
-import { checkResultLine } from './results.js';
+import { parseEvalSummary } from './evalSummary.js';
+import { checkResultLine, type ResultLine } from './results.js';
 
 /** Which `tokor report` flag reads each kind of file (policy files are not report inputs). */
 const KIND_FLAG: Record<InputKind, string | undefined> = {
@@ -104,9 +105,9 @@ export function parseCostsInput(text: string, file: string): Obj {
  * or a results JSONL (`tokor eval --out`). Summaries are kept one per file;
  * all results lines are pooled into one summary (one file per tier is usual).
  */
-export function parseEvalInputs(files: { file: string; text: string }[]): Obj[] {
-  const summaries: Obj[] = [];
-  const results: Obj[] = [];
+export function parseEvalInputs(files: { file: string; text: string }[]): EvalInput[] {
+  const summaries: EvalInput[] = [];
+  const results: ResultLine[] = [];
   const resultFiles: string[] = [];
   for (const { file, text } of files) {
     if (text.trim() === '') throw new InputError('empty file; --eval expects an eval summary JSON or results JSONL', file);
@@ -120,7 +121,9 @@ export function parseEvalInputs(files: { file: string; text: string }[]): Obj[] 
     }
     const kind = parsed ? detectKind(whole) : undefined;
     if (parsed && kind !== 'eval-result') {
-      summaries.push({ label: file, ...expectKind(whole, file, ['eval-summary'], '--eval', 'an eval summary JSON (`tokor eval --format json`) or a results JSONL (`tokor eval --out`)') });
+      const summary = expectKind(whole, file, ['eval-summary'], '--eval', 'an eval summary JSON (`tokor eval --format json`) or a results JSONL (`tokor eval --out`)');
+      // The summary eval wrote, checked against its contract (src/artifacts/evalSummary.ts).
+      summaries.push({ label: file, ...parseEvalSummary(summary, { file, text }) });
       continue;
     }
     resultFiles.push(file);
@@ -136,7 +139,7 @@ export function parseEvalInputs(files: { file: string; text: string }[]): Obj[] 
       // The results schema every reader uses (src/artifacts/results.ts).
       const r = checkResultLine(v);
       if (!r.ok) throw new InputError(r.problem.message, where);
-      results.push(r.value as Obj);
+      results.push(r.value);
     }
   }
   if (results.length > 0) summaries.unshift(summarizeEvalResults(results, resultFiles.join(', ')));

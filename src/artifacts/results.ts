@@ -19,7 +19,7 @@ import { fsCode, fsFailure } from '../io/fsErrors.js';
 import { writeOutput } from '../io/outputs.js';
 import { checkArtifact, jsonLines, jsonSyntaxError, keyPath, shown, type ArtifactSpec, type Problem } from './read.js';
 
-export { RESULTS_SCHEMA_VERSION };
+;
 
 const text = (what: string) => z.string({ error: `expected ${what} (a string)` });
 const nonEmpty = (what: string) => text(what).min(1, `expected ${what}, got an empty string`);
@@ -32,14 +32,14 @@ const tokens = z.number({ error: 'expected a token count' }).int('expected a who
 /** USD amounts are finite and never negative. */
 export const usdAmount = z.number({ error: 'expected an amount in USD (a number ≥ 0)' }).min(0, 'must be ≥ 0 (a cost cannot be negative)');
 
-export const GraderResultSchema = z.looseObject({
+const GraderResultSchema = z.looseObject({
   grader: nonEmpty('the grader name'),
   pass: z.boolean({ error: 'expected true or false' }),
   score: unitInterval,
   reason: text('the grader’s reason').optional(),
 });
 
-export const ResultLineSchema = z.looseObject({
+const ResultLineSchema = z.looseObject({
   schemaVersion: z.literal(RESULTS_SCHEMA_VERSION, { error: `expected ${RESULTS_SCHEMA_VERSION}` }),
   datasetId: nonEmpty('the dataset id'),
   itemId: nonEmpty('the item id'),
@@ -66,7 +66,7 @@ export const ResultLineSchema = z.looseObject({
 /** One results line as read: the required keys, the optional ones when present, unknown keys kept. */
 export type ResultLine = z.infer<typeof ResultLineSchema>;
 
-export const RESULTS_SPEC: ArtifactSpec<ResultLine> = {
+const RESULTS_SPEC: ArtifactSpec<ResultLine> = {
   name: 'results line',
   schema: ResultLineSchema,
   version: RESULTS_SCHEMA_VERSION,
@@ -160,16 +160,6 @@ function checkRawLine(raw: string, line: number, file: string, opts: ResultLineO
 }
 
 const NEWER = /written by a newer tokor/;
-
-/** The text of a results file, every line checked; the first bad line is an InputError at file:line. */
-export function parseResultsStrict(text: string, file: string, opts: ResultLineOptions = {}): { line: number; result: ResultLine }[] {
-  const out: { line: number; result: ResultLine }[] = [];
-  for (const r of readResultLines(text, file, opts)) {
-    if ('problem' in r) throw new InputError(r.problem, at(file, r.line));
-    out.push(r);
-  }
-  return out;
-}
 
 // ------------------------------------------------ the results file of a run
 // `tokor eval --out`: appended per item as it arrives, each line whole in one

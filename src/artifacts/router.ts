@@ -6,21 +6,20 @@
  */
 import { z } from 'zod';
 import { InputError } from '../errors.js';
-import { writeOutput } from '../io/outputs.js';
 import { DENSE_FEATURES, featureDim } from '../classify/features.js';
 import { parseArtifact, parseJsonFile, readArtifactText, type ArtifactSpec, type Origin } from './read.js';
 
 /** Version 2 saves the k fold models (scored by hash); version 1 (one refit model) still loads. */
 import { ROUTER_MODEL_VERSION } from '../classify/routerVersion.js';
 
-export { ROUTER_MODEL_VERSION };
-export const ROUTER_MODEL_VERSIONS = [1, 2] as const;
+;
+const ROUTER_MODEL_VERSIONS = [1, 2] as const;
 
 const finite = z.number({ error: 'expected a number' });
 const int = (lo: number, hi: number) => z.number({ error: 'expected a whole number' }).int('expected a whole number').min(lo, `must be between ${lo} and ${hi}`).max(hi, `must be between ${lo} and ${hi}`);
 const denseValues = z.array(finite, { error: `expected ${DENSE_FEATURES.length} numbers` }).length(DENSE_FEATURES.length, `must hold ${DENSE_FEATURES.length} numbers`);
 
-export const FeatureSpecSchema = z.object({
+const FeatureSpecSchema = z.object({
   /** Hashed text features live in [0, 2^hashBits). */
   hashBits: int(4, 24),
   wordNgrams: int(0, 5),
@@ -28,7 +27,7 @@ export const FeatureSpecSchema = z.object({
   maxChars: int(1, 1e9),
 });
 
-export const TrainingSummarySchema = z.object({
+const TrainingSummarySchema = z.object({
   items: z.number(),
   folds: z.number(),
   /** Salts the fold hash (version 2). */
@@ -59,7 +58,7 @@ export const TrainingSummarySchema = z.object({
 const WeightRowsSchema = z.object({ indices: z.array(z.number().int('expected whole numbers').min(0, 'must be ≥ 0')), values: z.array(finite) });
 
 /** One logistic-regression model: bias, dense standardization and sparse weights. */
-export const RouterWeightsSchema = z.object({
+const RouterWeightsSchema = z.object({
   /** Means and deviations that standardize the dense features. */
   dense: z.object({ mean: denseValues, std: denseValues }),
   bias: z.array(finite),
@@ -107,16 +106,17 @@ export const RouterModelSchema = z
     } else if (!m.models) {
       ctx.addIssue({ code: 'custom', path: ['models'], message: 'a version 2 router needs its fold models' });
     } else {
-      m.models.forEach((fm, j) => checkRows(fm.bias, fm.weights, ['models', j]));
+      m.models.forEach((fm, j) => {
+        checkRows(fm.bias, fm.weights, ['models', j]);
+      });
     }
   });
 
 /** The saved router. */
 export type RouterModel = z.infer<typeof RouterModelSchema>;
-export type TrainingSummary = z.infer<typeof TrainingSummarySchema>;
 export type RouterWeights = z.infer<typeof RouterWeightsSchema>;
 
-export const ROUTER_SPEC: ArtifactSpec<RouterModel> = {
+const ROUTER_SPEC: ArtifactSpec<RouterModel> = {
   name: 'router model',
   schema: RouterModelSchema,
   version: ROUTER_MODEL_VERSION,
@@ -155,17 +155,8 @@ export function routerModelToJson(m: RouterModel): string {
   return compactJson(m);
 }
 
-export async function writeRouterModel(file: string, m: RouterModel): Promise<void> {
-  await writeJsonText(file, routerModelToJson(m), 'router model');
-}
-
 /** JSON.stringify(x, null, 2), except that arrays of numbers stay on one line (router weights). */
 export function compactJson(x: unknown): string {
   const text = JSON.stringify(x, null, 2).replace(/\[(?:\s*-?\d[\d.eE+-]*,)*\s*-?\d[\d.eE+-]*\s*\]/g, (m) => `[${m.slice(1, -1).replace(/\s+/g, '')}]`);
   return `${text}\n`;
-}
-
-/** Writes an artifact's text atomically (a temporary file beside it, then a rename); one-line errors naming the path and what to do. */
-export async function writeJsonText(file: string, text: string, _what: string): Promise<void> {
-  await writeOutput(file, text);
 }

@@ -10,16 +10,16 @@ import { z } from 'zod';
 import { InputError } from '../errors.js';
 import { csv } from '../report/escape.js';
 
-export const SKIPPED_KINDS = ['invalid', 'duplicate', 'file'] as const;
+const SKIPPED_KINDS = ['invalid', 'duplicate', 'file'] as const;
 
-export const SkippedLineSchema = z.object({
+const SkippedLineSchema = z.object({
   file: z.string(),
   /** 1-based line; for a file-level entry, the first line not read (0 when none was). */
   line: z.number().int().nonnegative(),
   kind: z.enum(SKIPPED_KINDS),
   reason: z.string(),
 });
-export type SkippedLine = z.infer<typeof SkippedLineSchema>;
+type SkippedLine = z.infer<typeof SkippedLineSchema>;
 
 export interface SkippedWriter {
   write(entry: SkippedLine): void;

@@ -30,7 +30,7 @@ function shares(names: readonly string[], counts: number[], n: number): Record<s
 }
 
 /** All items on one tier. */
-export function allOnTier(m: OutcomeMatrix, t: number, names: readonly string[]): { passes: number; costUsd: number; tierShares: Record<string, number> } {
+function allOnTier(m: OutcomeMatrix, t: number, names: readonly string[]): { passes: number; costUsd: number; tierShares: Record<string, number> } {
   let passes = 0;
   let cost = 0;
   for (let i = 0; i < m.n; i++) {

@@ -127,7 +127,7 @@ export function pairedLower(n: number, sr: number, srf: number, sf: number, bar:
  * the frontier on every item (say, all pass) has zero variance and would be
  * certified at parity from any n, even 5 items. Its weight fades as n grows.
  */
-export function withPseudoItem(s: PairedSums): PairedSums {
+function withPseudoItem(s: PairedSums): PairedSums {
   return { n: s.n + 1, sr: s.sr, srf: s.srf, sf: s.sf + 1 };
 }
 

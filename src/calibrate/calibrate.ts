@@ -9,7 +9,7 @@ import type { BarMode, RoutingPattern } from '../config/schema.js';
 import type { TrainOptions } from '../classify/trained.js';
 import type { RouterModel } from '../artifacts/router.js';
 import { fnv1a } from '../classify/features.js';
-import { pctOf } from '../report/format.js';
+import { pct } from '../report/format.js';
 import { evaluateRoute, matrixOf, routeTiers, type PolicyEvaluation } from './apply.js';
 import { PATTERNS } from './patterns/index.js';
 import { baselinesOf, type Baseline, type Baselines } from './baselines.js';
@@ -17,7 +17,7 @@ import { certificationLevels, describeCertification, itemsForPerfectAbsolute, it
 import { subsetTable, type ResultsTable } from './results.js';
 import { sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
 
-export const CALIBRATION_SCHEMA_VERSION = 1;
+const CALIBRATION_SCHEMA_VERSION = 1;
 
 export interface CalibrateOptions {
   bar: number;
@@ -54,7 +54,7 @@ export interface CurvePoint extends RouteSummary {
   meetsBar: boolean;
 }
 
-export interface PatternOutcome {
+interface PatternOutcome {
   pattern: RoutingPattern;
   status: 'ok' | 'skipped';
   /** Why it was skipped. */
@@ -77,7 +77,7 @@ export interface PatternOutcome {
   curve: CurvePoint[];
 }
 
-export interface CalibrationPick extends PolicyEvaluation {
+interface CalibrationPick extends PolicyEvaluation {
   pattern: RoutingPattern;
   thresholds: number[];
   gate?: string;
@@ -93,7 +93,7 @@ export interface CalibrationPick extends PolicyEvaluation {
  * margin over it is tested per item (paired): item i's routed pass against its expected pass under a
  * random draw of its tier at the pick's shares.
  */
-export interface RandomAtShares {
+interface RandomAtShares {
   savingsPct: number;
   quality: number;
   parity: number;
@@ -210,7 +210,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   const crit: Criterion = { mode: opts.barMode, bar: opts.bar, z: zp, zNew, n, sf };
   const barSpec = { bar: opts.bar, barMode: opts.barMode, confidence: patternConfidence };
   notes.push(
-    `${prepared.length > 1 ? `${prepared.length} patterns searched: each` : 'the'} bound on the true ${opts.barMode === 'relative' ? 'parity' : 'quality'} is taken at ${pctOf(patternConfidence, 2)} and a new sample's margin at ${pctOf(levels.newConfidence, 2)}, so that a new sample's point estimate keeps the bar with ${confPct} confidence (half the error budget to each${prepared.length > 1 ? ', the first half split over the patterns: Bonferroni' : ''})`,
+    `${prepared.length > 1 ? `${prepared.length} patterns searched: each` : 'the'} bound on the true ${opts.barMode === 'relative' ? 'parity' : 'quality'} is taken at ${pct(patternConfidence, 2)} and a new sample's margin at ${pct(levels.newConfidence, 2)}, so that a new sample's point estimate keeps the bar with ${confPct} confidence (half the error budget to each${prepared.length > 1 ? ', the first half split over the patterns: Bonferroni' : ''})`,
   );
 
   const summarize = (pattern: RoutingPattern, p: SweepPoint): RouteSummary => {
@@ -302,17 +302,17 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   if (pick) {
     const ci = opts.barMode === 'relative' ? pick.parityCi95 : pick.qualityCi95;
     const value = opts.barMode === 'relative' ? pick.parity : pick.quality;
-    headline = `${pick.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pctOf(value)} ${boundName} (95% CI ${pctOf(ci[0])}–${pctOf(ci[1])})`;
+    headline = `${pick.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pct(value)} ${boundName} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
   } else {
     const best = bestAchievable!;
-    const barText = opts.barMode === 'relative' ? `${pctOf(opts.bar)} parity` : `${pctOf(opts.bar)} quality`;
-    headline = `no routing saves money while keeping ${barText} at ${confPct} confidence; best achievable ${boundName} bound ${pctOf(best.lowerBound)} (${best.pattern}, ${pctOf(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings vs all-frontier)`;
+    const barText = opts.barMode === 'relative' ? `${pct(opts.bar)} parity` : `${pct(opts.bar)} quality`;
+    headline = `no routing saves money while keeping ${barText} at ${confPct} confidence; best achievable ${boundName} bound ${pct(best.lowerBound)} (${best.pattern}, ${pct(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings vs all-frontier)`;
     const withPoint = ok.filter((o) => o.bestPoint && o.bestPoint.savingsPct > 0).sort((x, y) => y.bestPoint!.savingsPct - x.bestPoint!.savingsPct)[0];
     if (withPoint?.bestPoint) {
       const bp = withPoint.bestPoint;
       const need = bp.itemsNeeded;
       notes.push(
-        `too few items for ${confPct} confidence: the cheapest route whose measured quality meets the bar (${bp.pattern}, ${bp.savingsPct.toFixed(1)}% cheaper at ${pctOf(opts.barMode === 'relative' ? bp.parity : bp.quality)} ${boundName}) ${need ? `would need about ${need} items for its bound to hold; there are ${n}` : 'cannot be certified at any size'}`,
+        `too few items for ${confPct} confidence: the cheapest route whose measured quality meets the bar (${bp.pattern}, ${bp.savingsPct.toFixed(1)}% cheaper at ${pct(opts.barMode === 'relative' ? bp.parity : bp.quality)} ${boundName}) ${need ? `would need about ${need} items for its bound to hold; there are ${n}` : 'cannot be certified at any size'}`,
       );
     }
   }
@@ -351,7 +351,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
 }
 
 /** The pick against random routing at its shares, paired by item (see RandomAtShares). */
-export function randomAtSharesOf(m: OutcomeMatrix, route: Uint8Array, shares: readonly number[], pick: PolicyEvaluation, qF: number): RandomAtShares {
+function randomAtSharesOf(m: OutcomeMatrix, route: Uint8Array, shares: readonly number[], pick: PolicyEvaluation, qF: number): RandomAtShares {
   const { n, k, pass } = m;
   let sd = 0;
   let sd2 = 0;
@@ -380,7 +380,7 @@ export function randomAtSharesOf(m: OutcomeMatrix, route: Uint8Array, shares: re
 }
 
 /** The bound used to choose, in words. */
-export function describeBound(o: { bar: number; barMode: BarMode; confidence: number; patterns?: number }): string {
+function describeBound(o: { bar: number; barMode: BarMode; confidence: number; patterns?: number }): string {
   const bound = describeCertification(o);
   const search = '; thresholds are tested in fixed sequence from the all-escalated end (Learn-then-Test), so the search itself does not spend confidence';
   return bound + search;
@@ -396,7 +396,9 @@ export function splitHoldout(table: ResultsTable, fraction: number, seed = 1): {
   if (!(fraction > 0 && fraction < 1)) throw new InputError(`--holdout must be between 0 and 1, got ${fraction}`);
   const held: number[] = [];
   const cal: number[] = [];
-  table.items.forEach((it, i) => (isHeldOut(it.itemId, fraction, seed) ? held : cal).push(i));
+  table.items.forEach((it, i) => {
+    (isHeldOut(it.itemId, fraction, seed) ? held : cal).push(i);
+  });
   if (held.length < 1 || cal.length < 2) throw new InputError(`--holdout ${fraction} leaves too few items on one side (${held.length} held out, ${cal.length} to calibrate on, of ${table.items.length})`);
   return { calibration: subsetTable(table, cal), holdout: subsetTable(table, held) };
 }

@@ -7,7 +7,7 @@ import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { RouterModel } from '../artifacts/router.js';
 import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
 import { VERSION } from '../version.js';
-import { pctOf } from '../report/format.js';
+import { pct } from '../report/format.js';
 import type { PolicyEvaluation } from './apply.js';
 import type { Calibration } from './calibrate.js';
 import type { ResultsTable } from './results.js';
@@ -65,8 +65,8 @@ export function holdoutReport(evaluation: PolicyEvaluation, bar: { bar: number; 
 /** The headline, saying so when the held-out result breaks the bar. */
 export function headlineWithHoldout(headline: string, h: HoldoutReport | null, bar: { bar: number; barMode: 'relative' | 'absolute' }): string {
   if (!h || h.meetsBar) return headline;
-  const value = bar.barMode === 'relative' ? `${pctOf(h.parity)} parity` : `${pctOf(h.quality)} quality`;
-  return `${headline} — but on ${h.items} held-out items it breaks the bar: ${value} < ${pctOf(bar.bar)}`;
+  const value = bar.barMode === 'relative' ? `${pct(h.parity)} parity` : `${pct(h.quality)} quality`;
+  return `${headline} — but on ${h.items} held-out items it breaks the bar: ${value} < ${pct(bar.bar)}`;
 }
 
 export type CalibrateRun = (

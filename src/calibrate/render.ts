@@ -11,11 +11,11 @@ import { renderChart } from './chart.js';
 import type { CalibrateRun, HoldoutReport } from './calibrateRun.js';
 import type { CalibrateReportJson } from '../artifacts/calibrateReport.js';
 import { csv, mdCode, mdText, termSafe } from '../report/escape.js';
-import { mdTable, pctOf } from '../report/format.js';
+import { mdTable, pct } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 
 /** USD with sensible precision for both per-item cents and dataset totals. */
-export function usd(x: number): string {
+function usd(x: number): string {
   const a = Math.abs(x);
   if (a >= 1000) return `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
   if (a >= 1) return `$${x.toFixed(2)}`;
@@ -76,7 +76,7 @@ function sampleNote(run: CalibrateRun): string | undefined {
 }
 
 function barText(r: { bar: number; barMode: string; confidence: number }): string {
-  return `${pctOf(r.bar, r.bar * 100 === Math.round(r.bar * 100) ? 0 : 1)} ${r.barMode === 'relative' ? 'parity' : 'quality'} at ${pctOf(r.confidence, r.confidence * 100 === Math.round(r.confidence * 100) ? 0 : 1)} confidence`;
+  return `${pct(r.bar, r.bar * 100 === Math.round(r.bar * 100) ? 0 : 1)} ${r.barMode === 'relative' ? 'parity' : 'quality'} at ${pct(r.confidence, r.confidence * 100 === Math.round(r.confidence * 100) ? 0 : 1)} confidence`;
 }
 
 interface Row {
@@ -102,13 +102,13 @@ function rows(r: Calibration): Row[] {
 function patternLine(p: Calibration['patterns'][number], r: Calibration): string {
   if (p.status === 'skipped') return `skipped: ${p.reason}`;
   const parts = [`${p.candidates} candidates`];
-  if (p.best && p.best.savingsPct > 0) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pctOf(p.best.lowerBound)})`);
+  if (p.best && p.best.savingsPct > 0) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pct(p.best.lowerBound)})`);
   else if (p.best) parts.push('no saving route meets the bar');
-  else parts.push(`nothing meets the bar (best bound ${pctOf(p.bestBound?.lowerBound ?? 0)})`);
+  else parts.push(`nothing meets the bar (best bound ${pct(p.bestBound?.lowerBound ?? 0)})`);
   if (p.apgr !== undefined && p.apgr !== null) parts.push(`APGR ${p.apgr.toFixed(3)}`);
   if (p.router) parts.push(`router OOF AUC ${p.router.oofAuc === null ? 'n/a' : p.router.oofAuc.toFixed(3)} (${p.router.folds}-fold)`);
-  if (p.gate) parts.push(`gate ${p.gate} on ${pctOf(p.signalCoverage ?? 0, 0)} of items`);
-  if (p.pattern === 'confidence' && p.signalCoverage !== undefined) parts.push(`confidence on ${pctOf(p.signalCoverage, 0)} of items`);
+  if (p.gate) parts.push(`gate ${p.gate} on ${pct(p.signalCoverage ?? 0, 0)} of items`);
+  if (p.pattern === 'confidence' && p.signalCoverage !== undefined) parts.push(`confidence on ${pct(p.signalCoverage, 0)} of items`);
   void r;
   return parts.join(' · ');
 }
@@ -125,7 +125,7 @@ function routeTable(r: Calibration, width: number): string {
       { head: 'savings vs all-frontier', align: 'right' },
       { head: tierHead.length > 18 ? 'shares' : tierHead, drop: 1 },
     ],
-    rows(r).map((row) => [row.label, pctOf(row.quality), pctOf(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
+    rows(r).map((row) => [row.label, pct(row.quality), pct(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
     { width },
   );
 }
@@ -143,9 +143,9 @@ function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>, width: n
   if (run.holdout) para(`${run.holdout.meetsBar ? '' : '⚠ '}${holdoutLine(run.holdout, r)}`, '  ', '  ');
   L.push('');
   if (r.pick) {
-    para(`Pick: ${r.pick.pattern} · thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? ` · gate ${r.pick.gate}` : ''} · escalation ${pctOf(r.pick.escalationRate)}`);
-    const lb = r.barMode === 'relative' ? `parity lower bound ${pctOf(r.pick.parityLower)}` : `quality lower bound ${pctOf(r.pick.qualityLower)}`;
-    para(`${lb} ≥ ${pctOf(r.bar)}; quality ${pctOf(r.pick.quality)} (95% CI ${pctOf(r.pick.qualityCi95[0])}–${pctOf(r.pick.qualityCi95[1])})`, '  ');
+    para(`Pick: ${r.pick.pattern} · thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? ` · gate ${r.pick.gate}` : ''} · escalation ${pct(r.pick.escalationRate)}`);
+    const lb = r.barMode === 'relative' ? `parity lower bound ${pct(r.pick.parityLower)}` : `quality lower bound ${pct(r.pick.qualityLower)}`;
+    para(`${lb} ≥ ${pct(r.bar)}; quality ${pct(r.pick.quality)} (95% CI ${pct(r.pick.qualityCi95[0])}–${pct(r.pick.qualityCi95[1])})`, '  ');
   }
   para(`Bound: ${r.bound}`, '  ');
   L.push('');
@@ -178,8 +178,8 @@ function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>, width: n
 }
 
 function holdoutLine(h: HoldoutReport, r: Calibration): string {
-  const value = r.barMode === 'relative' ? `${pctOf(h.parity)} parity (one-sided 95% lower bound ${pctOf(h.parityLower95)})` : `${pctOf(h.quality)} quality, ${pctOf(h.parity)} parity`;
-  return `Held out (${pctOf(h.fraction, 0)}, seed ${h.seed}, ${h.items} items): ${h.savingsPct.toFixed(1)}% cheaper than all-frontier at ${value}; ${h.meetsBar ? 'the bar holds' : `breaks the bar of ${pctOf(r.bar)}`}`;
+  const value = r.barMode === 'relative' ? `${pct(h.parity)} parity (one-sided 95% lower bound ${pct(h.parityLower95)})` : `${pct(h.quality)} quality, ${pct(h.parity)} parity`;
+  return `Held out (${pct(h.fraction, 0)}, seed ${h.seed}, ${h.items} items): ${h.savingsPct.toFixed(1)}% cheaper than all-frontier at ${value}; ${h.meetsBar ? 'the bar holds' : `breaks the bar of ${pct(r.bar)}`}`;
 }
 
 /** The pick against random routing at its own tier shares, in one line (null without a pick). */
@@ -188,7 +188,7 @@ function randomLine(r: Calibration): string | null {
   if (!r.pick || !x) return null;
   const lower = Number.isFinite(x.marginLowerPts) ? x.marginLowerPts.toFixed(1) : 'n/a';
   const verdict = x.routerBeatsRandom ? 'the router beats chance' : 'the router adds nothing measurable over chance: prefer the simpler policy';
-  return `Random routing at the pick's shares: ${x.savingsPct.toFixed(1)}% cheaper at ${pctOf(x.parity)} parity; the pick's margin ${x.marginPts.toFixed(1)} parity points (95% lower bound ${lower}): ${verdict}`;
+  return `Random routing at the pick's shares: ${x.savingsPct.toFixed(1)}% cheaper at ${pct(x.parity)} parity; the pick's margin ${x.marginPts.toFixed(1)} parity points (95% lower bound ${lower}): ${verdict}`;
 }
 
 function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): string {
@@ -204,7 +204,7 @@ function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): stri
   L.push(`${r.n} items · tiers ${r.tiers.map((t) => mdCode(t.name)).join(' → ')} · bar ${barText(r)}`);
   L.push('');
   if (r.pick) {
-    L.push(`Pick: **${mdText(r.pick.pattern)}**, thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? `, gate ${mdCode(r.pick.gate)}` : ''}; escalation ${pctOf(r.pick.escalationRate)}.`);
+    L.push(`Pick: **${mdText(r.pick.pattern)}**, thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? `, gate ${mdCode(r.pick.gate)}` : ''}; escalation ${pct(r.pick.escalationRate)}.`);
     L.push('');
   }
   L.push(`Bound: ${mdText(r.bound)}.`);
@@ -213,7 +213,7 @@ function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): stri
   L.push(
     mdTable(
       ['route', 'quality', 'parity', 'cost', 'savings vs all-frontier', tiers.join(' / ')],
-      rows(r).map((row) => [row.label, pctOf(row.quality), pctOf(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
+      rows(r).map((row) => [row.label, pct(row.quality), pct(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
       [1, 2, 3, 4, 5],
     ),
   );
@@ -252,14 +252,14 @@ function renderApply(run: Extract<CalibrateRun, { kind: 'apply' }>, markdown: bo
   const head = `Applied ${run.policyFile} (${p.pattern}, thresholds ${fmtThresholds(p.thresholds)}) to ${run.datasetId}: ${e.n} items`;
   line(markdown ? `# ${text(head)}` : head);
   L.push('');
-  const headline = `${e.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pctOf(value)} ${rel ? 'parity' : 'quality'} (95% CI ${pctOf(ci[0])}–${pctOf(ci[1])})`;
+  const headline = `${e.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pct(value)} ${rel ? 'parity' : 'quality'} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;
   line(markdown ? `**${headline}**` : headline, '  ');
   const sample = sampleNote(run);
   if (sample) line(markdown ? `> ⚠️ **${sample}**` : `⚠ ${sample}`, '  ');
   L.push('');
-  line(`bar ${barText(p)}: lower bound ${pctOf(lb)} — ${e.meetsBar ? 'meets the bar' : 'BELOW the bar'}`, markdown ? '' : '  ');
-  line(`quality ${pctOf(e.quality)} (95% CI ${pctOf(e.qualityCi95[0])}–${pctOf(e.qualityCi95[1])}) · frontier ${pctOf(e.frontier.quality)}`, markdown ? '' : '  ');
-  line(text(`cost ${usd(e.costUsd)} vs ${usd(e.frontier.costUsd)} all-frontier · shares ${tiers.join('/')} ${shares(e.tierShares, tiers)} · escalation ${pctOf(e.escalationRate)}`), markdown ? '' : '  ');
+  line(`bar ${barText(p)}: lower bound ${pct(lb)} — ${e.meetsBar ? 'meets the bar' : 'BELOW the bar'}`, markdown ? '' : '  ');
+  line(`quality ${pct(e.quality)} (95% CI ${pct(e.qualityCi95[0])}–${pct(e.qualityCi95[1])}) · frontier ${pct(e.frontier.quality)}`, markdown ? '' : '  ');
+  line(text(`cost ${usd(e.costUsd)} vs ${usd(e.frontier.costUsd)} all-frontier · shares ${tiers.join('/')} ${shares(e.tierShares, tiers)} · escalation ${pct(e.escalationRate)}`), markdown ? '' : '  ');
   if (run.notes.length) {
     L.push('');
     for (const n of run.notes) line(markdown ? `- ${mdText(n)}` : `- ${n}`, markdown ? '' : '  ');

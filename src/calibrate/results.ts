@@ -13,7 +13,7 @@ import type { ResultLine } from '../artifacts/results.js';
 import { costOf, moneyToUsd, resolvePrice, type Catalog } from '../pricing/index.js';
 
 /** One tier's outcome on one item. */
-export interface TierOutcome {
+interface TierOutcome {
   pass: boolean;
   score: number;
   costUsd: number;
@@ -210,7 +210,7 @@ function rawResult(o: ResultLine, where: string, field: string, cost: CostResolv
 }
 
 /** A few examples for messages: "a, b, c (and 9 more)". */
-export function examples(ids: readonly string[], max = 3): string {
+function examples(ids: readonly string[], max = 3): string {
   const shown = ids.slice(0, max).join(', ');
   return ids.length > max ? `${shown} … (${ids.length - max} more)` : shown;
 }
@@ -330,7 +330,7 @@ export function joinResults(
 }
 
 /** What the router sees of a golden case: the last user turn, the system prompt, the number of turns. */
-export function inputOf(c: GoldenCase): { prompt?: string; system?: string; turns?: number } {
+function inputOf(c: GoldenCase): { prompt?: string; system?: string; turns?: number } {
   const users = c.input.messages.filter((m) => m.role === 'user');
   const out: { prompt?: string; system?: string; turns?: number } = { turns: c.input.messages.length };
   const last = users[users.length - 1];
@@ -340,7 +340,7 @@ export function inputOf(c: GoldenCase): { prompt?: string; system?: string; turn
 }
 
 /** Tables of several datasets as one: item IDs become "<dataset>/<item>", datasetId "a+b+c" (as `tokor gate` merges them). */
-export function mergeResultsTables(tables: ResultsTable[]): ResultsTable {
+function mergeResultsTables(tables: ResultsTable[]): ResultsTable {
   if (tables.length === 1) return tables[0]!;
   const tiers = tables[0]!.tiers;
   for (const t of tables) {

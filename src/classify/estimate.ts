@@ -46,7 +46,7 @@ export interface MeasuredUnit {
 }
 
 /** The estimate for one stratum (a collapsed stratum's members share the rest's correction). */
-export interface StratumEstimate {
+interface StratumEstimate {
   key: string;
   size: number;
   measured: number;

@@ -73,14 +73,14 @@ export function fnv1a(s: string, seed = 0x811c9dc5): number {
 const WORD_RE = /[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu;
 
 /** Lower-cased word and symbol tokens. */
-export function tokenize(text: string): string[] {
+function tokenize(text: string): string[] {
   return text.toLowerCase().match(WORD_RE) ?? [];
 }
 
 /**
  * The raw (unstandardized) dense features of an input, in DENSE_FEATURES order.
  */
-export function denseFeatures(input: LabelInput): number[] {
+function denseFeatures(input: LabelInput): number[] {
   const text = input.prompt ?? '';
   const chars = text.length;
   const words = text.split(/\s+/).filter(Boolean);

@@ -16,16 +16,16 @@
 import type { Difficulty, DifficultyLabel } from '../types.js';
 import type { LabelInput, Labeler } from './types.js';
 
-export const HEURISTIC_THRESHOLDS = { moderate: 0.35, hard: 0.65 } as const;
+const HEURISTIC_THRESHOLDS = { moderate: 0.35, hard: 0.65 } as const;
 
 const WEIGHTS = { bias: -1.7, length: 2.0, code: 1.3, reasoning: 1.7, longOutput: 0.8, depth: 0.6, routine: -1.6 } as const;
 
 // One pass over the lower-cased text finds every cue; each match is then
 // sorted into its family. Four separate regex scans cost four times as much
 // on GB-sized logs.
-const REASONING_CUES = String.raw`step[- ]by[- ]step|prove|proof|derive|derivation|reason(?:ing)? through|explain why|why does|analy[sz]e|evaluate|compare|trade-?offs?|design (?:a|an|the)|architect|plan (?:a|an|the)|optimi[sz]e|debug|root cause|calculate|compute|estimate|how many|probability|multi-step|implications|strategy|refactor|implement`;
-const ROUTINE_CUES = String.raw`classify|categori[sz]e|which category|label (?:this|the)|extract|sentiment|yes or no|one word|single word|translate|tag (?:this|the)|fix (?:the )?typos?|spell(?:ing)?|rephrase|reword|tl;?dr|one sentence|short answer|intent|is this (?:spam|positive|negative)`;
-const LONG_OUTPUT_CUES = String.raw`essay|report|detailed|comprehensive|in[- ]depth|thorough|write a (?:long|full|complete)|full implementation`;
+const REASONING_CUES = `step[- ]by[- ]step|prove|proof|derive|derivation|reason(?:ing)? through|explain why|why does|analy[sz]e|evaluate|compare|trade-?offs?|design (?:a|an|the)|architect|plan (?:a|an|the)|optimi[sz]e|debug|root cause|calculate|compute|estimate|how many|probability|multi-step|implications|strategy|refactor|implement`;
+const ROUTINE_CUES = `classify|categori[sz]e|which category|label (?:this|the)|extract|sentiment|yes or no|one word|single word|translate|tag (?:this|the)|fix (?:the )?typos?|spell(?:ing)?|rephrase|reword|tl;?dr|one sentence|short answer|intent|is this (?:spam|positive|negative)`;
+const LONG_OUTPUT_CUES = `essay|report|detailed|comprehensive|in[- ]depth|thorough|write a (?:long|full|complete)|full implementation`;
 const CODE_CUES = String.raw`def \w|function|class \w|import \w|const \w+ =|select .{1,200}? from|traceback \(most recent call last\)|exception|stack trace`;
 const CUES = new RegExp(String.raw`\b(?:(${REASONING_CUES})|(${ROUTINE_CUES})|(${LONG_OUTPUT_CUES})|(${CODE_CUES}))\b|(\x60\x60\x60|=>|#include)`, 'g');
 
@@ -89,5 +89,5 @@ export const heuristicLabeler: Labeler = {
 };
 
 function clamp01(x: number): number {
-  return x < 0 ? 0 : x > 1 ? 1 : x;
+  return x < 0 ? 0 : Math.min(x, 1);
 }

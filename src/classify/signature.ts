@@ -12,7 +12,7 @@
 import { fnv1a } from './features.js';
 
 /** How many masked words of the prompt's start name its template. */
-export const SIGNATURE_HEAD_WORDS = 8;
+const SIGNATURE_HEAD_WORDS = 8;
 /** How much of the system prompt enters the signature (masked), in characters. */
 const SYSTEM_CHARS = 2000;
 

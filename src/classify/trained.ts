@@ -26,7 +26,7 @@ import { minimizeLbfgs } from './lbfgs.js';
 import type { LabelInput, Labeler } from './types.js';
 
 /** The stable hash that assigns requests to folds, in words (saved with the model). */
-export const FOLD_ASSIGNMENT = 'fnv1a-32(system, prompt, task, category, turns) mod folds';
+const FOLD_ASSIGNMENT = 'fnv1a-32(system, prompt, task, category, turns) mod folds';
 
 export interface TrainOptions {
   /** k of k-fold cross-validation for the out-of-fold scores (default 5). */
@@ -43,7 +43,7 @@ export interface TrainOptions {
   onProgress?: (message: string) => void;
 }
 
-export const DEFAULT_TRAIN = { folds: 5, seed: 1, maxIterations: 1000, tolerance: 1e-4, l2: 3e-3 } as const;
+const DEFAULT_TRAIN = { folds: 5, seed: 1, maxIterations: 1000, tolerance: 1e-4, l2: 3e-3 } as const;
 
 export interface TrainedRouter {
   model: RouterModel;
@@ -428,7 +428,7 @@ export function rocAuc(scores: readonly number[], positives: readonly number[]):
 }
 
 /** Difficulty of a ground-truth class among K tiers. */
-export function difficultyOf(cls: number, K: number): Difficulty {
+function difficultyOf(cls: number, K: number): Difficulty {
   if (cls <= 0) return 'easy';
   if (cls >= K - 1) return 'hard';
   return 'moderate';

@@ -37,7 +37,7 @@ export interface Progress {
 const silent: Progress = { update() {}, note, succeed() {}, fail() {}, stop() {} };
 
 /** Whether a spinner may be shown: stderr is a TTY, not JSON, not CI. */
-export function spinnerAllowed(format?: string, stream: { isTTY?: boolean; columns?: number } = process.stderr): boolean {
+function spinnerAllowed(format?: string, stream: { isTTY?: boolean; columns?: number } = process.stderr): boolean {
   // A terminal that reports no width (a pty nobody sized, e.g. `script` in a pipeline) would send ora into
   // an endless loop of line clears: it divides the spinner's width by the columns. No spinner there.
   return Boolean(stream.isTTY) && (stream.columns ?? 0) > 0 && format !== 'json' && !process.env.CI;

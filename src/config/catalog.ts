@@ -19,7 +19,7 @@ export async function loadCatalog(opts: { extra?: string[]; modelMap?: Record<st
 }
 
 /** Reads and validates one user catalog file. */
-export async function readCatalogFile(file: string): Promise<{ entries: ModelPrice[]; source: CatalogSource }> {
+async function readCatalogFile(file: string): Promise<{ entries: ModelPrice[]; source: CatalogSource }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');

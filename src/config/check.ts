@@ -55,7 +55,7 @@ async function checkConfigAt(absolute: string, file: string): Promise<{ config?:
 }
 
 /** Tiers whose model (or priceAs) the catalog cannot price: a typo, or a model that needs priceAs or a catalog entry. */
-export function unpricedTiers(config: TokorConfig, catalog: Catalog): { path: (string | number)[]; message: string }[] {
+function unpricedTiers(config: TokorConfig, catalog: Catalog): { path: (string | number)[]; message: string }[] {
   const out: { path: (string | number)[]; message: string }[] = [];
   (config.tiers ?? []).forEach((t, i) => {
     const id = t.priceAs ?? t.model;
@@ -74,7 +74,7 @@ export function unpricedTiers(config: TokorConfig, catalog: Catalog): { path: (s
  * keys (nearMatches), written in the user's form when that resolves
  * ("us.amazon.nova-liet-v1:0" → "us.amazon.nova-lite-v1:0").
  */
-export function nearestPricedId(catalog: Catalog, id: string, region?: string): string | undefined {
+function nearestPricedId(catalog: Catalog, id: string, region?: string): string | undefined {
   const key = nearMatches(catalog, id, 1)[0];
   if (!key) return undefined;
   const bare = (k: string): string => k.replace(/^[^/]*\//, '').replace(/^[a-z0-9-]+\./, '');

@@ -32,11 +32,11 @@ export function thresholdRange(pattern: RoutingPattern): { min: number; max: num
 export const BAR_MODES = ['relative', 'absolute'] as const;
 export type BarMode = (typeof BAR_MODES)[number];
 
-export const AGGRESSIVENESS = ['quality-first', 'balanced', 'max-savings'] as const;
+const AGGRESSIVENESS = ['quality-first', 'balanced', 'max-savings'] as const;
 export type Aggressiveness = (typeof AGGRESSIVENESS)[number];
 
 /** The preset used when neither `aggressiveness` nor `quality.bar`/`quality.confidence` is set. */
-export const DEFAULT_AGGRESSIVENESS: Aggressiveness = 'balanced';
+const DEFAULT_AGGRESSIVENESS: Aggressiveness = 'balanced';
 
 /**
  * What each aggressiveness preset means: the quality bar (a floor on the lower
@@ -66,7 +66,7 @@ const confidenceLevel = z
 const aggressivenessEnum = z.enum(AGGRESSIVENESS, { error: `expected one of ${AGGRESSIVENESS.join(', ')}` });
 const barModeEnum = z.enum(BAR_MODES, { error: `expected one of ${BAR_MODES.join(', ')}` });
 
-export const TierSchema = z.strictObject({
+const TierSchema = z.strictObject({
   /** Tier name used on the command line (--tier cheap). */
   name: z.string().min(1),
   provider: z.enum(PROVIDERS, { error: `expected one of ${PROVIDERS.join(', ')}` }).default('bedrock'),
@@ -89,7 +89,7 @@ export type TierConfig = z.infer<typeof TierSchema>;
  * The quality bar. Unset keys come from `aggressiveness` (default balanced);
  * read the values in force with qualityOf().
  */
-export const QualitySchema = z.strictObject({
+const QualitySchema = z.strictObject({
   bar: unit.optional(),
   barMode: barModeEnum.optional(),
   confidence: confidenceLevel.optional(),
@@ -102,7 +102,7 @@ export interface Quality {
   confidence: number;
 }
 
-export const RoutingSchema = z.strictObject({
+const RoutingSchema = z.strictObject({
   pattern: z.enum(ROUTING_PATTERNS, { error: `expected one of ${ROUTING_PATTERNS.join(', ')}` }).default('classifier'),
   /**
    * One threshold per tier boundary (n tiers → n−1). classifier: escalate past
@@ -124,7 +124,7 @@ export const RoutingSchema = z.strictObject({
 
 const matchValue = z.union([z.string(), z.array(z.string()).min(1)], { error: 'expected a string or a list of strings' });
 
-export const ScopeSchema = z.strictObject({
+const ScopeSchema = z.strictObject({
   name: z.string().min(1),
   /**
    * Which traffic and which golden items the scope covers: key → value(s).
@@ -144,10 +144,9 @@ export const ScopeSchema = z.strictObject({
   allowedTiers: z.array(z.string()).min(1, 'expected at least one tier').optional(),
   aggressiveness: aggressivenessEnum.optional(),
 });
-export type ScopeConfig = z.infer<typeof ScopeSchema>;
 
 /** Defaults for `tokor gate` flags (the flags win). */
-export const GateSchema = z.strictObject({
+const GateSchema = z.strictObject({
   /** Fail when global savings fall below this percentage. */
   minSavings: z.number().min(0).max(100).optional(),
   /** Fail when savings drop by more than this many percentage points against --base. */
@@ -256,7 +255,7 @@ function unwrap(def: Def): Def {
 }
 
 /** The keys the schema allows at a key path (for "unknown key" messages and docs). */
-export function keysAt(path: (string | number)[]): string[] {
+function keysAt(path: (string | number)[]): string[] {
   let def = unwrap((ConfigSchema as unknown as { _zod: { def: Def } })._zod.def);
   for (const key of path) {
     if (def.type === 'object' && typeof key === 'string' && def.shape?.[key]) def = unwrap(def.shape[key]._zod.def);
@@ -272,7 +271,10 @@ export function allKeyPaths(): string[] {
   const out: string[] = [];
   const walk = (def: Def, prefix: string): void => {
     const d = unwrap(def);
-    if (d.type === 'array' && d.element) return walk(d.element._zod.def, `${prefix}[]`);
+    if (d.type === 'array' && d.element) {
+      walk(d.element._zod.def, `${prefix}[]`);
+      return;
+    }
     if (d.type !== 'object' || !d.shape) return;
     for (const [k, v] of Object.entries(d.shape)) {
       const p = prefix ? `${prefix}.${k}` : k;

@@ -10,9 +10,9 @@ export const GRANULARITIES = ['DAILY', 'MONTHLY'] as const;
 export type Granularity = (typeof GRANULARITIES)[number];
 
 /** Months before the current one Cost Explorer keeps by default (DAILY and MONTHLY). */
-export const DEFAULT_HISTORY_MONTHS = 13;
+const DEFAULT_HISTORY_MONTHS = 13;
 /** Months before the current one with multi-year data enabled (MONTHLY only; 38 months in all). */
-export const MULTI_YEAR_HISTORY_MONTHS = 37;
+const MULTI_YEAR_HISTORY_MONTHS = 37;
 
 export interface DateRange {
   start: string;
@@ -37,6 +37,16 @@ export function monthStartBefore(day: string, monthsBack: number): string {
   const m = Number(day.slice(5, 7)) - 1 - monthsBack;
   const d = new Date(Date.UTC(y, m, 1));
   return d.toISOString().slice(0, 10);
+}
+
+/** The earlier of two ISO dates (they sort as strings; Math.min would not take them). */
+export function earlier(a: string, b: string): string {
+  return b < a ? b : a;
+}
+
+/** The later of two ISO dates. */
+export function later(a: string, b: string): string {
+  return b > a ? b : a;
 }
 
 /** Whole days from a to b (YYYY-MM-DD, b exclusive). */

@@ -11,7 +11,7 @@ export const BILL_PROVIDERS = ['aws', 'azure', 'gcp', 'anthropic', 'openai'] as 
 export type BillProvider = (typeof BILL_PROVIDERS)[number];
 
 /** Azure OpenAI / Foundry deployment types, as meters name them. */
-export const AZURE_DEPLOYMENTS = ['global', 'data-zone', 'regional', 'provisioned'] as const;
+const AZURE_DEPLOYMENTS = ['global', 'data-zone', 'regional', 'provisioned'] as const;
 export type AzureDeployment = (typeof AZURE_DEPLOYMENTS)[number];
 
 function tokens(base: Omit<ParsedUsageType, 'category' | 'global' | 'longContext' | 'modelKnown'>, kind: TokenKind, tier: UsageTier, global: boolean): ParsedUsageType {
@@ -129,7 +129,7 @@ export function parseVertexSku(sku: string): ParsedUsageType {
 // --- Anthropic and OpenAI cost reports -------------------------------------------------
 
 /** Anthropic cost report `token_type` → token class. */
-export const ANTHROPIC_TOKEN_TYPES: Readonly<Record<string, TokenKind>> = {
+const ANTHROPIC_TOKEN_TYPES: Readonly<Record<string, TokenKind>> = {
   uncached_input_tokens: 'input',
   output_tokens: 'output',
   cache_read_input_tokens: 'cacheRead',

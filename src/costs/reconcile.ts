@@ -11,13 +11,14 @@
  */
 import type { AnalyzeReport } from '../analyze/report.js';
 import { UsageError } from '../errors.js';
+import { pct, usd } from '../report/format.js';
 import type { Money } from '../pricing/types.js';
 import { moneyToNumber, parseDecimal } from './decimal.js';
-import { daysBetween } from './dates.js';
+import { daysBetween, earlier, later } from './dates.js';
 import type { AnalyzeReconciliation, BilledCeiling, ModelReconciliation, Reconciliation, TokenKindReconciliation } from '../artifacts/costsReport.js';
 import type { CostRow, CostsReport, Period } from './report.js';
 
-export type { AnalyzeReconciliation, BilledCeiling, ModelReconciliation, Reconciliation, TokenKindReconciliation };
+export type { AnalyzeReconciliation, BilledCeiling,  Reconciliation,  };
 import { TOKEN_KINDS, type TokenKind } from './usageTypes.js';
 import type { BillProvider } from './meters.js';
 import { canonicalModelKey, parseModelId } from '../pricing/modelId.js';
@@ -49,7 +50,7 @@ export interface ExplainedSpend {
   byDay?: ExplainedDay[];
 }
 
-export interface ExplainedDay extends ExplainedModel {
+interface ExplainedDay extends ExplainedModel {
   /** YYYY-MM-DD (UTC). */
   day: string;
   /** The model ID as logged: tells OpenAI API traffic priced at the Azure rate from Azure traffic. */
@@ -81,8 +82,10 @@ interface BilledModel {
   rateTokens: Map<TokenKind, number>;
 }
 
-const usd = (n: number): string => `$${n.toFixed(Math.abs(n) < 1 ? 4 : 2)}`;
-const pct = (x: number): string => `${(x * 100).toFixed(x < 0.1 ? 1 : 0)}%`;
+/** Dollars in notes as reconciliation has always printed them: no thousands separators. */
+const PLAIN = { grouping: false } as const;
+/** A share in a note: one decimal below 10%, none above. */
+const shareDigits = (x: number): number => (x < 0.1 ? 1 : 0);
 
 function dayOf(s: string, roundUp: boolean): string {
   const day = s.slice(0, 10);
@@ -108,7 +111,7 @@ const LOG_PROVIDERS: Readonly<Record<string, BillProvider>> = { 'azure-openai': 
  * Who bills a logged model, and its key as the bill names it: no prefix → Bedrock (aws). The raw ID tells
  * OpenAI API traffic from Azure: a plain `gpt-4o` priced at the Azure rate (no openai entry) is OpenAI's.
  */
-export function loggedProvider(modelKey: string, model?: string): { provider: BillProvider | undefined; modelKey: string } {
+function loggedProvider(modelKey: string, model?: string): { provider: BillProvider | undefined; modelKey: string } {
   const slash = modelKey.indexOf('/');
   if (slash < 0) return { provider: 'aws', modelKey };
   const prefix = modelKey.slice(0, slash);
@@ -158,8 +161,8 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     // One provider: every period of the bill (days without spend included); several: the span of that provider's lines.
     if (billProviders.length <= 1) return allPeriods;
     const own = billed.rows.filter((r) => r.provider === p);
-    const start = own.reduce((m, r) => (r.period.start < m ? r.period.start : m), own[0]!.period.start);
-    const end = own.reduce((m, r) => (r.period.end > m ? r.period.end : m), own[0]!.period.end);
+    const start = own.reduce((m, r) => earlier(r.period.start, m), own[0]!.period.start);
+    const end = own.reduce((m, r) => later(r.period.end, m), own[0]!.period.end);
     return allPeriods.filter((q) => q.start >= start && q.end <= end);
   };
   const overlaps = (p: Period) => p.start < logPeriod.end && p.end > logPeriod.start;
@@ -182,11 +185,11 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const keepBy = new Map([...selectedBy].map(([p, list]) => [p, new Set(list.map(keyOf))]));
   const rows = billed.rows.filter((r) => keepBy.get(r.provider)?.has(keyOf(r.period)));
   const period: Period = selected.length
-    ? { start: selected.reduce((m, p) => (p.start < m ? p.start : m), selected[0]!.start), end: selected.reduce((m, p) => (p.end > m ? p.end : m), selected[0]!.end) }
+    ? { start: selected.reduce((m, p) => earlier(p.start, m), selected[0]!.start), end: selected.reduce((m, p) => later(p.end, m), selected[0]!.end) }
     : billed.period;
   const comparedDays = period.start && period.end ? daysBetween(period.start, period.end) : 0;
   const loggedDays = comparedDays > 0
-    ? Math.max(0, daysBetween(logPeriod.start > period.start ? logPeriod.start : period.start, logPeriod.end < period.end ? logPeriod.end : period.end))
+    ? Math.max(0, daysBetween(later(logPeriod.start, period.start), earlier(logPeriod.end, period.end)))
     : 0;
   const periodGap = comparedDays > 0 && loggedDays < comparedDays ? `the logs cover ${loggedDays} of the ${comparedDays} billed days` : undefined;
   if (periodGap) notes.push(periodGap);
@@ -288,17 +291,17 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const logDaysOutsideBill = explained.byDay !== undefined && align
     ? droppedDays.length
     : bill.start && bill.end
-      ? Math.max(0, daysBetween(logPeriod.start, logPeriod.end < bill.start ? logPeriod.end : bill.start)) +
-        Math.max(0, daysBetween(logPeriod.start > bill.end ? logPeriod.start : bill.end, logPeriod.end))
+      ? Math.max(0, daysBetween(logPeriod.start, earlier(logPeriod.end, bill.start))) +
+        Math.max(0, daysBetween(later(logPeriod.start, bill.end), logPeriod.end))
       : 0;
   if (logsTrimmed && droppedDays.length) {
-    notes.push(`log days left out (the bill does not cover them): ${dayList(droppedDays)}, ${usd(droppedLogUsd / sampleRate)} of logged cost not compared`);
+    notes.push(`log days left out (the bill does not cover them): ${dayList(droppedDays)}, ${usd(droppedLogUsd / sampleRate, undefined, PLAIN)} of logged cost not compared`);
   } else if (logDaysOutsideBill > 0) {
     notes.push(
       `the logs run ${logDaysOutsideBill} day(s) the bill does not cover (logs ${logPeriod.start}..${logPeriod.end}, bill ${bill.start}..${bill.end}, end exclusive): their cost is in the logged figures; give a bill for the logs' days, or logs of the bill's days, to compare like with like`,
     );
   }
-  if (sampleRate < 1) notes.push(`the logs are a ${pct(sampleRate)} sample: logged costs divided by ${sampleRate}`);
+  if (sampleRate < 1) notes.push(`the logs are a ${pct(sampleRate, shareDigits(sampleRate))} sample: logged costs divided by ${sampleRate}`);
   const scaled = (n: number): number => n / sampleRate;
 
   // 4. Models seen by either side.
@@ -320,7 +323,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     const provisioned = moneyToNumber(bm?.provisioned ?? 0n);
     const causes: string[] = [];
     const significant = Math.abs(delta) > Math.max(0.01, 0.02 * Math.max(b, l));
-    if (provisioned > 0) causes.push(`provisioned throughput billed ${usd(provisioned)} (model-unit hours, not per token): per-token logs do not explain it`);
+    if (provisioned > 0) causes.push(`provisioned throughput billed ${usd(provisioned, undefined, PLAIN)} (model-unit hours, not per token): per-token logs do not explain it`);
     if (bm && !lm) {
       if (bm.known === false) causes.push(`billed under an unmapped name (${k}): map it to a model key to compare it with the logs`);
       else if (bm.batch > 0n && bm.batch === bm.total - bm.provisioned) causes.push('batch inference only: batch jobs are not in model invocation logs');
@@ -336,16 +339,16 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
       );
     } else if (significant && bm && lm) {
       if (sampleRate === 1 && uniformRatio !== undefined && b > l) {
-        causes.push(`every model's logged cost is about ${pct(uniformRatio)} of its bill: the logs look sampled (pass sampleRate ≈ ${uniformRatio.toFixed(2)})`);
+        causes.push(`every model's logged cost is about ${pct(uniformRatio, shareDigits(uniformRatio))} of its bill: the logs look sampled (pass sampleRate ≈ ${uniformRatio.toFixed(2)})`);
       }
-      if (b > l && bm.batch > 0n) causes.push(`batch inference billed ${usd(moneyToNumber(bm.batch))}: batch jobs are not in model invocation logs`);
+      if (b > l && bm.batch > 0n) causes.push(`batch inference billed ${usd(moneyToNumber(bm.batch), undefined, PLAIN)}: batch jobs are not in model invocation logs`);
       causes.push(...rateCauses(k, bm, lm, sampleRate, opts.catalogRates?.[k], tolerance));
       if (periodGap && b > l) causes.push(`period: ${periodGap}`);
       if (causes.length === (provisioned > 0 ? 1 : 0)) {
         causes.push(
           b > l
-            ? `the logs explain ${pct(l / b)}: ${bm.provider === 'aws' ? 'invocation logging missing in some regions/accounts, or traffic outside the logged path' : 'traffic outside the logged gateway or application (another key, project or workspace)'}`
-            : `the logs cost ${pct(l / b - 1)} more than billed: catalog prices above the billed rates, or logs from another account`,
+            ? `the logs explain ${pct(l / b, shareDigits(l / b))}: ${bm.provider === 'aws' ? 'invocation logging missing in some regions/accounts, or traffic outside the logged path' : 'traffic outside the logged gateway or application (another key, project or workspace)'}`
+            : `the logs cost ${pct(l / b - 1, shareDigits(l / b - 1))} more than billed: catalog prices above the billed rates, or logs from another account`,
         );
       }
     }
@@ -387,7 +390,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const unattributedUsd = moneyToNumber(unattributed);
   if (unattributed > 0n) {
     const top = [...unattributedTypes.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0]))).slice(0, 3);
-    notes.push(`${usd(unattributedUsd)} of Bedrock spend has no model (${top.map(([t, v]) => `${t} ${usd(moneyToNumber(v))}`).join(', ')}): never explained by logs`);
+    notes.push(`${usd(unattributedUsd, undefined, PLAIN)} of Bedrock spend has no model (${top.map(([t, v]) => `${t} ${usd(moneyToNumber(v), undefined, PLAIN)}`).join(', ')}): never explained by logs`);
   }
   if (rows.some((r) => r.tokens !== undefined) && byModel.some((m) => m.likelyCauses.some((c) => c.startsWith('implied ')))) {
     notes.push('implied billed rates assume the UsageQuantity scale in docs/costs.md');
@@ -535,7 +538,7 @@ export function scaleToBill(analyze: AnalyzeTotals, rec: Reconciliation): Billed
   const basisLoggedRaw = both.reduce((s, m) => s + m.loggedUsd * rec.sampleRate, 0);
   const rawLoggedAll = rec.byModel.reduce((s, m) => s + m.loggedUsd * rec.sampleRate, 0);
   if (rawLoggedAll > 0 && Math.abs(analyze.actual - rawLoggedAll) > Math.max(0.01, 0.01 * rawLoggedAll)) {
-    notes.push(`analyze's actual (${usd(analyze.actual)}) differs from the reconciled logged cost (${usd(rawLoggedAll)}): the figures may cover other records`);
+    notes.push(`analyze's actual (${usd(analyze.actual, undefined, PLAIN)}) differs from the reconciled logged cost (${usd(rawLoggedAll, undefined, PLAIN)}): the figures may cover other records`);
   }
   if (both.length === 0 || basisLoggedRaw <= 0) {
     notes.push('no model is both billed and logged: savings cannot be stated in billed dollars');
@@ -580,7 +583,7 @@ export function scaleToBill(analyze: AnalyzeTotals, rec: Reconciliation): Billed
  * billed-dollar ceiling is not headlined: it is shown with the coverage beside
  * it, never as "routing could save $X of this bill" (docs/costs.md).
  */
-export const COVERAGE_HEADLINE_THRESHOLD = 0.5;
+const COVERAGE_HEADLINE_THRESHOLD = 0.5;
 
 export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; actualUsd: number; routedCeilingUsd: number }[]): BilledCeiling {
   const byKey = new Map(logged.map((m) => [m.modelKey, m]));
@@ -607,7 +610,7 @@ export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; a
       : {
           notHeadlinedBecause:
             rec.coverage === null || rec.coverage < COVERAGE_HEADLINE_THRESHOLD || windowOk
-              ? `the logs explain ${rec.coverage === null ? 'none' : pct(rec.coverage)} of the compared bill, below the ${pct(COVERAGE_HEADLINE_THRESHOLD)} threshold (docs/costs.md)`
+              ? `the logs explain ${rec.coverage === null ? 'none' : pct(rec.coverage, shareDigits(rec.coverage))} of the compared bill, below the ${pct(COVERAGE_HEADLINE_THRESHOLD, shareDigits(COVERAGE_HEADLINE_THRESHOLD))} threshold (docs/costs.md)`
               : `the logs run ${rec.window.logDaysOutsideBill} day(s) the bill does not cover`,
         }),
     byModel,

@@ -4,7 +4,7 @@
  */
 import type { OutputFormat } from '../types.js';
 import { csv, termSafe } from '../report/escape.js';
-import { capRows, compact, mdTable, pctOf, usd } from '../report/format.js';
+import { capRows, compact, mdTable, pct, usd } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
 import type { AnalyzeReconciliation } from './reconcile.js';
 import type { CostsReport, ModelCost } from './report.js';
@@ -155,7 +155,7 @@ function renderMarkdown(report: CostsReport): string {
   return out.join('\n');
 }
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   'period_start',
   'period_end',
   'estimated',
@@ -218,7 +218,7 @@ function billedWhat(rec: AnalyzeReconciliation): string {
 export function reconciliationLines(rec: AnalyzeReconciliation, width: number): string[] {
   const b = rec.billedCeiling;
   const para = (text: string) => wrapText(termSafe(text), width, '    ');
-  const coverage = rec.coverage === null ? '—' : pctOf(rec.coverage);
+  const coverage = rec.coverage === null ? '—' : pct(rec.coverage);
   const out = [
     '',
     ...para(`Billed vs logged (${rec.source}; billed period ${rec.period.start} → ${rec.period.end}, end exclusive)`),
@@ -238,8 +238,8 @@ export function reconciliationLines(rec: AnalyzeReconciliation, width: number): 
   out.push(
     ...para(
       b.headlined
-        ? `  In billed dollars: routing could save up to ${usd(b.savingsCeilingUsd)} of this ${usd(b.billedUsd)} ${billedWhat(rec)} bill (${pctOf(b.shareOfBill)}), from the ${usd(b.coveredBilledUsd)} billed on models the logs cover; quality unproven`
-        : `  Billed-dollar ceiling not headlined: ${b.notHeadlinedBecause ?? 'coverage too low'}. Shown, not claimed: at ${coverage} coverage the per-model ceiling would be ${usd(b.savingsCeilingUsd)} of the ${usd(b.billedUsd)} bill (${pctOf(b.shareOfBill)}), which these logs cannot support`,
+        ? `  In billed dollars: routing could save up to ${usd(b.savingsCeilingUsd)} of this ${usd(b.billedUsd)} ${billedWhat(rec)} bill (${pct(b.shareOfBill)}), from the ${usd(b.coveredBilledUsd)} billed on models the logs cover; quality unproven`
+        : `  Billed-dollar ceiling not headlined: ${b.notHeadlinedBecause ?? 'coverage too low'}. Shown, not claimed: at ${coverage} coverage the per-model ceiling would be ${usd(b.savingsCeilingUsd)} of the ${usd(b.billedUsd)} bill (${pct(b.shareOfBill)}), which these logs cannot support`,
     ),
   );
   for (const n of rec.notes.slice(0, 6)) out.push(...para(`  note: ${n}`));

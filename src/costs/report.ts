@@ -6,15 +6,15 @@
 import { moneyToDecimal } from '../pricing/money.js';
 import type { Money } from '../pricing/types.js';
 import { moneyToNumber } from './decimal.js';
-import type { CostRow, CostsReport, CostsSource, ModelCost, OtherService, PeriodCost, UnrecognizedUsageType } from '../artifacts/costsReport.js';
-import type { Granularity } from './dates.js';
+import type { CostRow, CostsReport, CostsSource, ModelCost } from '../artifacts/costsReport.js';
+import { earlier, later, type Granularity } from './dates.js';
 import type { BillProvider } from './meters.js';
 import { COSTS_SCHEMA_VERSION } from './schemaVersion.js';
 import type { CostGroup, CostMetric, CostPages, Period, PeriodInfo } from './response.js';
 import { type ModelMap, type TokenKind, type UsageTier, TOKEN_KINDS, parseUsageType } from './usageTypes.js';
 
-export { COSTS_SCHEMA_VERSION };
-export type { CostRow, CostsReport, CostsSource, ModelCost, OtherService, PeriodCost, UnrecognizedUsageType };
+;
+export type { CostRow, CostsReport,  ModelCost,    };
 
 export interface BuildOptions {
   source: CostsSource;
@@ -61,7 +61,7 @@ interface ModelAcc {
 }
 
 /** Infers DAILY or MONTHLY from the periods (any period longer than a day → MONTHLY). */
-export function inferGranularity(periods: Period[]): Granularity {
+function inferGranularity(periods: Period[]): Granularity {
   return periods.some((p) => Date.parse(p.end) - Date.parse(p.start) > 86_400_000) ? 'MONTHLY' : 'DAILY';
 }
 
@@ -308,10 +308,10 @@ function within(p: Period, range: Period): boolean {
 function derivePeriod(periods: Period[]): Period {
   if (periods.length === 0) return { start: '', end: '' };
   return {
-    start: periods.reduce((m, p) => (p.start < m ? p.start : m), periods[0]!.start),
-    end: periods.reduce((m, p) => (p.end > m ? p.end : m), periods[0]!.end),
+    start: periods.reduce((m, p) => earlier(p.start, m), periods[0]!.start),
+    end: periods.reduce((m, p) => later(p.end, m), periods[0]!.end),
   };
 }
 
 /** Re-exported for callers that only import the report module. */
-export type { CostGroup, CostMetric, Period };
+export type {   Period };

@@ -27,7 +27,7 @@ export type UsageTier = (typeof USAGE_TIERS)[number];
  * capacity of a model (not per token); unrecognized: anything else a Bedrock
  * service billed (guardrails, knowledge bases, training, shapes we do not know).
  */
-export type UsageCategory = 'tokens' | 'provisioned' | 'unrecognized';
+type UsageCategory = 'tokens' | 'provisioned' | 'unrecognized';
 
 export interface ParsedUsageType {
   /** Which table read it: Bedrock usage types, Marketplace usage types, or src/costs/meters.ts (other clouds and vendors). */
@@ -102,7 +102,7 @@ export const REGION_PREFIXES: Readonly<Record<string, string>> = {
  * Marketplace service names (without " (Amazon Bedrock Edition)") → canonical key.
  * Claude names not listed here go through `claudeKeyFromName` (documented rule).
  */
-export const MARKETPLACE_MODELS: Readonly<Record<string, string>> = {
+const MARKETPLACE_MODELS: Readonly<Record<string, string>> = {
   'Claude Opus 4.5': 'anthropic.claude-opus-4-5',
   'Claude Opus 4.1': 'anthropic.claude-opus-4-1',
   'Claude Opus 4': 'anthropic.claude-opus-4',
@@ -128,7 +128,7 @@ export const MARKETPLACE_MODELS: Readonly<Record<string, string>> = {
 };
 
 /** `Amazon Bedrock` usage-type model tokens → canonical key and display name. */
-export const FIRST_PARTY_MODELS: Readonly<Record<string, { key: string; name: string }>> = {
+const FIRST_PARTY_MODELS: Readonly<Record<string, { key: string; name: string }>> = {
   NovaMicro: { key: 'amazon.nova-micro', name: 'Nova Micro' },
   NovaLite: { key: 'amazon.nova-lite', name: 'Nova Lite' },
   NovaPro: { key: 'amazon.nova-pro', name: 'Nova Pro' },
@@ -167,7 +167,7 @@ export const FIRST_PARTY_MODELS: Readonly<Record<string, { key: string; name: st
 
 const EDITION_SUFFIX = ' (Amazon Bedrock Edition)';
 /** First-party Bedrock service names as Cost Explorer's SERVICE dimension shows them. */
-export const BEDROCK_SERVICES: readonly string[] = ['Amazon Bedrock', 'Amazon Bedrock Service'];
+const BEDROCK_SERVICES: readonly string[] = ['Amazon Bedrock', 'Amazon Bedrock Service'];
 
 /** Which Bedrock source a SERVICE value is, or undefined for any other AWS service. */
 export function bedrockSourceOf(service: string): 'bedrock' | 'marketplace' | undefined {
@@ -233,14 +233,25 @@ function readQualifiers(words: string[]): Qualifiers {
     else if (w === 'standard' || w === 'units' || w === 'geo' || w === 'crossgeo') continue;
     else if (w === 'global') q.global = true;
     else if (w === 'latencyoptimized') q.tier = 'latency-optimized';
-    else if (w === 'latency' && next === 'optimized') (q.tier = 'latency-optimized'), i++;
+    else if (w === 'latency' && next === 'optimized') {
+      q.tier = 'latency-optimized';
+      i++;
+    }
     else if (w === 'cross' && next === 'region') i++;
     else if (w === 'longcontext' || w === 'lctx') q.longContext = true;
-    else if (w === 'long' && (next === 'context' || next === 'ctx')) (q.longContext = true), i++;
+    else if (w === 'long' && (next === 'context' || next === 'ctx')) {
+      q.longContext = true;
+      i++;
+    }
     else if (/^\d+[mh]$/.test(w)) q.ttl = w;
-    else if (/^\d+$/.test(w) && (next === 'hour' || next === 'hours' || next === 'minute' || next === 'minutes'))
-      (q.ttl = `${w}${next.startsWith('h') ? 'h' : 'm'}`), i++;
-    else if (w === 'custom' && next === 'model') (q.custom = true), i++;
+    else if (/^\d+$/.test(w) && (next === 'hour' || next === 'hours' || next === 'minute' || next === 'minutes')) {
+      q.ttl = `${w}${next.startsWith('h') ? 'h' : 'm'}`;
+      i++;
+    }
+    else if (w === 'custom' && next === 'model') {
+      q.custom = true;
+      i++;
+    }
     else q.unknown.push(w);
   }
   return q;

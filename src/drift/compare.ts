@@ -33,12 +33,12 @@ export const DEFAULT_DRIFT_THRESHOLDS: DriftThresholds = { alpha: 0.01, maxPsi: 
 export type ThresholdSource = 'default' | 'policy' | 'flag';
 
 /** Cells with an expected count below this (in either sample) are pooled: the chi-square approximation needs it. */
-export const MIN_EXPECTED = 5;
+const MIN_EXPECTED = 5;
 
 /** Clusters listed (uncovered, moved); the JSON has them all up to this many. */
-export const MAX_LISTED_CLUSTERS = 50;
+const MAX_LISTED_CLUSTERS = 50;
 
-export interface MeasureResult {
+interface MeasureResult {
   measure: DriftMeasure;
   /** Population-stability index over the pooled cells. */
   psi: number;
@@ -67,7 +67,7 @@ export interface ClusterShare {
   z: number;
 }
 
-export interface Coverage {
+interface Coverage {
   /** Share of current requests whose cluster the baseline has (0–1). */
   requestShare: number;
   /** Share of current priced spend in clusters the baseline has; null without priced spend. */

@@ -23,7 +23,7 @@ export const SCORE_BINS = 20;
 export const LENGTH_EDGES = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 8192, 16384, 32768, 65536, 131072] as const;
 
 /** Clusters a profile lists one by one (most requests first); the rest are lumped into `rest`. */
-export const MAX_PROFILE_CLUSTERS = 1000;
+const MAX_PROFILE_CLUSTERS = 1000;
 
 /** Characters per token of the length estimate from text. */
 const CHARS_PER_TOKEN = 4;
@@ -94,7 +94,7 @@ interface SpendBucket extends TokenBucket {
   ttl: '5m' | '1h';
 }
 
-export interface ProfileClusterAcc {
+interface ProfileClusterAcc {
   key: string;
   text: string;
   requests: number;
@@ -114,12 +114,12 @@ export function newProfileAcc(): ProfileAcc {
   return { requests: 0, clusters: new Map(), score: new Array<number>(SCORE_BINS).fill(0), length: new Array<number>(LENGTH_EDGES.length).fill(0), fromText: 0, fromTokens: 0 };
 }
 
-export function scoreBin(score: number): number {
+function scoreBin(score: number): number {
   const bin = Math.floor(score * SCORE_BINS);
-  return bin >= SCORE_BINS - 1 ? SCORE_BINS - 1 : bin > 0 ? bin : 0;
+  return bin >= SCORE_BINS - 1 ? SCORE_BINS - 1 : Math.max(bin, 0);
 }
 
-export function lengthBin(length: number): number {
+function lengthBin(length: number): number {
   let i = LENGTH_EDGES.length - 1;
   while (i > 0 && length < LENGTH_EDGES[i]!) i--;
   return i;
@@ -145,8 +145,12 @@ export function addToProfile(acc: ProfileAcc, f: ProfileFacts, spend?: SpendFact
 
 export function mergeProfileAcc(into: ProfileAcc, from: ProfileAcc): ProfileAcc {
   into.requests += from.requests;
-  from.score.forEach((v, i) => (into.score[i]! += v));
-  from.length.forEach((v, i) => (into.length[i]! += v));
+  from.score.forEach((v, i) => {
+    into.score[i]! += v;
+  });
+  from.length.forEach((v, i) => {
+    into.length[i]! += v;
+  });
   into.fromText += from.fromText;
   into.fromTokens += from.fromTokens;
   for (const [k, c] of from.clusters) {

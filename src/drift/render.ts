@@ -4,7 +4,7 @@
  */
 import type { DriftJson } from '../artifacts/drift.js';
 import { mdCode, termSafe } from '../report/escape.js';
-import { capRows, int, md, mdTable, pctOf } from '../report/format.js';
+import { capRows, int, md, mdTable, pct } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import type { ClusterShare, DriftMeasure } from './compare.js';
 
@@ -22,21 +22,21 @@ export function renderDrift(r: DriftJson, format: DriftFormat, opts: { width?: n
 }
 
 /** The one-line verdict. */
-export function driftHeadline(r: DriftJson): string {
+function driftHeadline(r: DriftJson): string {
   const drifted = r.measures.filter((m) => m.drifted).map((m) => MEASURE_NAMES[m.measure]);
-  const cov = `golden-set coverage ${pctOf(r.coverage.requestShare)} of requests${r.coverage.spendShare !== null ? ` (${pctOf(r.coverage.spendShare)} of spend)` : ''}`;
-  if (r.stable) return `Stable: no measure drifted; ${cov} ≥ ${pctOf(r.thresholds.minCoverage, 0)}.`;
+  const cov = `golden-set coverage ${pct(r.coverage.requestShare)} of requests${r.coverage.spendShare !== null ? ` (${pct(r.coverage.spendShare)} of spend)` : ''}`;
+  if (r.stable) return `Stable: no measure drifted; ${cov} ≥ ${pct(r.thresholds.minCoverage, 0)}.`;
   const parts = [];
   if (drifted.length) parts.push(`${drifted.join(', ')} drifted`);
-  if (!r.coverage.pass) parts.push(`${cov} < ${pctOf(r.thresholds.minCoverage, 0)}`);
+  if (!r.coverage.pass) parts.push(`${cov} < ${pct(r.thresholds.minCoverage, 0)}`);
   return `DRIFT: ${parts.join('; ')}.`;
 }
 
 /** Clusters named in one line (gate's messages): the uncovered ones, then the moved ones. */
 export function driftedClusterNames(r: Pick<DriftJson, 'coverage' | 'moved'>, max = 5): string[] {
   const names: string[] = [];
-  for (const c of r.coverage.uncovered) names.push(`${c.signature} "${c.text}" (new: ${pctOf(c.currentShare)} of requests)`);
-  for (const c of r.moved) if (c.baselineShare > 0) names.push(`${c.signature} "${c.text}" (${pctOf(c.baselineShare)} → ${pctOf(c.currentShare)})`);
+  for (const c of r.coverage.uncovered) names.push(`${c.signature} "${c.text}" (new: ${pct(c.currentShare)} of requests)`);
+  for (const c of r.moved) if (c.baselineShare > 0) names.push(`${c.signature} "${c.text}" (${pct(c.baselineShare)} → ${pct(c.currentShare)})`);
   return names.slice(0, max);
 }
 
@@ -47,7 +47,7 @@ function sides(r: DriftJson): string {
 
 function thresholdsLine(r: DriftJson): string {
   const t = r.thresholds;
-  return `A measure drifts when its chi-square p-value < ${fmt(t.alpha / r.measures.length)} (alpha ${t.alpha} over ${r.measures.length} tests, ${t.from.alpha}) and its PSI ≥ ${t.maxPsi} (${t.from.maxPsi}); coverage must be ≥ ${pctOf(t.minCoverage, 0)} (${t.from.minCoverage}).`;
+  return `A measure drifts when its chi-square p-value < ${fmt(t.alpha / r.measures.length)} (alpha ${t.alpha} over ${r.measures.length} tests, ${t.from.alpha}) and its PSI ≥ ${t.maxPsi} (${t.from.maxPsi}); coverage must be ≥ ${pct(t.minCoverage, 0)} (${t.from.minCoverage}).`;
 }
 
 function fmt(p: number): string {
@@ -65,10 +65,10 @@ function measureRows(r: DriftJson): string[][] {
 }
 
 function clusterShareRows(rows: readonly ClusterShare[], withSpend: boolean): string[][] {
-  return rows.map((c) => [c.signature, c.text, pctOf(c.baselineShare), pctOf(c.currentShare), ...(withSpend ? [c.spendShare === null ? '—' : pctOf(c.spendShare)] : [])]);
+  return rows.map((c) => [c.signature, c.text, pct(c.baselineShare), pct(c.currentShare), ...(withSpend ? [c.spendShare === null ? '—' : pct(c.spendShare)] : [])]);
 }
 
-export function renderDriftTable(r: DriftJson, width: number = DEFAULT_WIDTH): string {
+function renderDriftTable(r: DriftJson, width: number = DEFAULT_WIDTH): string {
   const out: string[] = [];
   const para = (text: string) => out.push(...wrapText(termSafe(text), width));
   para(driftHeadline(r));
@@ -86,7 +86,7 @@ export function renderDriftTable(r: DriftJson, width: number = DEFAULT_WIDTH): s
   para(thresholdsLine(r));
   out.push('');
   const c = r.coverage;
-  para(`Golden-set coverage: ${pctOf(c.requestShare)} of requests${c.spendShare !== null ? `, ${pctOf(c.spendShare)} of spend` : ''} fall in clusters the baseline has; ${int(c.uncoveredClusters)} cluster${c.uncoveredClusters === 1 ? '' : 's'} of the traffic ${c.uncoveredClusters === 1 ? 'is' : 'are'} absent from it.`);
+  para(`Golden-set coverage: ${pct(c.requestShare)} of requests${c.spendShare !== null ? `, ${pct(c.spendShare)} of spend` : ''} fall in clusters the baseline has; ${int(c.uncoveredClusters)} cluster${c.uncoveredClusters === 1 ? '' : 's'} of the traffic ${c.uncoveredClusters === 1 ? 'is' : 'are'} absent from it.`);
   const withSpend = r.current.spendUsd !== null;
   if (c.uncovered.length) {
     const cap = capRows(c.uncovered, MAX_ROWS);
@@ -117,7 +117,7 @@ export function renderDriftMarkdown(r: DriftJson): string {
   L.push(mdTable(['Measure', 'PSI', 'χ² (df)', 'p-value', 'Verdict'], measureRows(r), [1, 2, 3]), '');
   L.push(thresholdsLine(r), '');
   const c = r.coverage;
-  L.push(`**Golden-set coverage:** ${pctOf(c.requestShare)} of requests${c.spendShare !== null ? `, ${pctOf(c.spendShare)} of spend` : ''}; ${int(c.uncoveredClusters)} cluster(s) absent from the baseline.`, '');
+  L.push(`**Golden-set coverage:** ${pct(c.requestShare)} of requests${c.spendShare !== null ? `, ${pct(c.spendShare)} of spend` : ''}; ${int(c.uncoveredClusters)} cluster(s) absent from the baseline.`, '');
   const withSpend = r.current.spendUsd !== null;
   const table = (rows: readonly ClusterShare[]) =>
     mdTable(['Cluster', 'Template', 'Baseline', 'Current', ...(withSpend ? ['Spend'] : [])], clusterShareRows(rows.slice(0, 20), withSpend).map(([sig, text, ...rest]) => [md(mdCode(sig!, { inTable: true })), text!, ...rest]), withSpend ? [2, 3, 4] : [2, 3]);

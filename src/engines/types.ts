@@ -12,7 +12,7 @@ import type { SkipEntry } from './inprocess/chunk.js';
 import type { ReadProgress } from './inprocess/readInput.js';
 import type { ReadTrafficOptions } from './inprocess/readTraffic.js';
 
-export const ENGINE_NAMES = ['inprocess'] as const;
+const ENGINE_NAMES = ['inprocess'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** What analyze asks an engine for. */
@@ -56,4 +56,4 @@ export interface TrafficEngine {
   read(paths: string[], opts?: ReadTrafficOptions): AsyncIterable<TrafficEvent>;
 }
 
-export type { ReadProgress, ReadTrafficOptions, SkipEntry };
+export type { ReadProgress,  SkipEntry };

@@ -9,8 +9,8 @@ import type { SourceLocation } from '../types.js';
 import { checkGraderSpec } from './graders/index.js';
 import type { CaseInput, ChatMessage, GoldenCase, GraderSpec } from './types.js';
 
-export const DATASET_FORMATS = ['tokor', 'bedrock', 'openai-evals'] as const;
-export type DatasetFormat = (typeof DATASET_FORMATS)[number];
+const DATASET_FORMATS = ['tokor', 'bedrock', 'openai-evals'] as const;
+type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 /** The optional first line of a dataset file: settings for every item. */
 export interface DatasetHeader {
@@ -40,7 +40,7 @@ type Obj = Record<string, unknown>;
 const isObject = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Which format an item line is in, from its keys. */
-export function detectDatasetFormat(o: Obj): DatasetFormat {
+function detectDatasetFormat(o: Obj): DatasetFormat {
   if ('referenceResponse' in o || 'modelResponses' in o) return 'bedrock';
   if (('input' in o || 'ideal' in o) && !('prompt' in o) && !('messages' in o)) return 'openai-evals';
   return 'tokor';

@@ -39,7 +39,7 @@ export interface RunItem {
 }
 
 /** Grades an answer; may answer at once (synchronous graders) or with a promise (llm-judge). */
-export type ItemGrader = (c: GoldenCase, output: string) => CaseGrade | Promise<CaseGrade>;
+type ItemGrader = (c: GoldenCase, output: string) => CaseGrade | Promise<CaseGrade>;
 
 /** Cost in USD of one answer, or null when the model has no price (never a silent 0). */
 export type ItemPricer = (tier: TierRun, answeringModel: string, usage: Usage) => number | null;

@@ -21,14 +21,14 @@ import { quantile } from '../stats/quantile.js';
 import { wilson } from '../stats/interval.js';
 import type { BarMode } from '../config/schema.js';
 import type { EvalResult } from './types.js';
-import { ci, compact, mdTable, pctOf, usd } from '../report/format.js';
+import { ci, compact, mdTable, pct, usd } from '../report/format.js';
 import { mdCode, mdText, termSafe } from '../report/escape.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
 import type { Provenance } from '../types.js';
 
-export const SUMMARY_SCHEMA_VERSION = 1;
+const SUMMARY_SCHEMA_VERSION = 1;
 
-export interface TokenTotals {
+interface TokenTotals {
   input: number;
   output: number;
   cacheRead: number;
@@ -56,7 +56,7 @@ export interface TierStats {
   clearsBar: boolean;
 }
 
-export interface GroupSummary {
+interface GroupSummary {
   /** The task (or category) name. */
   name: string;
   tiers: TierStats[];
@@ -115,11 +115,13 @@ export interface SummaryOptions {
   provenance?: Provenance;
 }
 
-/** The fields of a result the summary needs (so callers can drop outputs to save memory). */
-export type SummaryInput = Pick<
-  EvalResult,
-  'datasetId' | 'itemId' | 'tier' | 'model' | 'pass' | 'score' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'costUsd' | 'latencyMs' | 'error' | 'task' | 'category'
->;
+/**
+ * The fields of a result the summary needs (so callers can drop outputs to
+ * save memory). Only the keys every results line has are required: lines
+ * other tools wrote (docs/results.md) are summarized the same way.
+ */
+export type SummaryInput = Pick<EvalResult, 'datasetId' | 'itemId' | 'tier' | 'pass' | 'error' | 'task' | 'category'> &
+  Partial<Pick<EvalResult, 'model' | 'score' | 'inputTokens' | 'outputTokens' | 'cacheReadTokens' | 'cacheWriteTokens' | 'costUsd' | 'latencyMs'>>;
 
 export function summarize(results: readonly SummaryInput[], opts: SummaryOptions): EvalSummary {
   const barValue = opts.bar ?? 0.95;
@@ -207,7 +209,7 @@ export function tierStats(tier: string, rs: readonly SummaryInput[], configuredM
   const passed = ran.filter((r) => r.pass).length;
   const priced = ran.filter((r) => typeof r.costUsd === 'number');
   const costUsd = priced.length ? roundUsd(priced.reduce((s, r) => s + (r.costUsd as number), 0)) : null;
-  const latencies = ran.map((r) => r.latencyMs).filter((x) => typeof x === 'number' && Number.isFinite(x));
+  const latencies = ran.map((r) => r.latencyMs).filter((x): x is number => typeof x === 'number' && Number.isFinite(x));
   const models = new Map<string, number>();
   for (const r of ran.length ? ran : rs) if (r.model) models.set(r.model, (models.get(r.model) ?? 0) + 1);
   const model = [...models].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))[0]?.[0] ?? configuredModel ?? '';
@@ -239,7 +241,7 @@ export function tierStats(tier: string, rs: readonly SummaryInput[], configuredM
 
 // ---------------------------------------------------------------- rendering
 
-export const SUMMARY_FORMATS = ['table', 'json', 'markdown'] as const;
+const SUMMARY_FORMATS = ['table', 'json', 'markdown'] as const;
 export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
 
 export function renderSummary(s: EvalSummary, format: SummaryFormat, opts: { width?: number } = {}): string {
@@ -248,18 +250,18 @@ export function renderSummary(s: EvalSummary, format: SummaryFormat, opts: { wid
 }
 
 /** Said first, next to every figure, when the results are graded from bundled sample recordings. */
-export function sampleNote(s: Pick<EvalSummary, 'provenance'>): string | undefined {
+function sampleNote(s: Pick<EvalSummary, 'provenance'>): string | undefined {
   const p = s.provenance;
   if (!p?.synthetic) return undefined;
   return `Sample data: every pass rate, cost and latency below is graded from ${p.what ?? 'bundled synthetic recordings'} — not measurements of the models.`;
 }
 
 const ms = (x: number | null) => (x === null ? '—' : `${Math.round(x)} ms`);
-const rate = (t: TierStats) => (t.items ? `${pctOf(t.passRate)} (${ci(t.ci95[0], t.ci95[1])})` : '—');
+const rate = (t: TierStats) => (t.items ? `${pct(t.passRate)} (${ci(t.ci95[0], t.ci95[1])})` : '—');
 const barText = (s: EvalSummary) =>
   s.bar.mode === 'relative'
-    ? `bar ${pctOf(s.bar.value, 0)} of ${s.bar.referenceTier ?? 'the frontier'}'s pass rate`
-    : `bar ${pctOf(s.bar.value, 0)} pass rate (absolute)`;
+    ? `bar ${pct(s.bar.value, 0)} of ${s.bar.referenceTier ?? 'the frontier'}'s pass rate`
+    : `bar ${pct(s.bar.value, 0)} pass rate (absolute)`;
 
 function tierRows(s: EvalSummary): string[][] {
   return s.tiers.map((t) => [
@@ -307,7 +309,7 @@ function groupRows(groups: GroupSummary[], tiers: string[]): string[][] {
       String(n),
       ...tiers.map((name) => {
         const t = g.tiers.find((x) => x.tier === name);
-        return t?.items ? `${pctOf(t.passRate)}${t.clearsBar ? '' : ' ✗'}${t.items !== n ? ` (n=${t.items})` : ''}` : '—';
+        return t?.items ? `${pct(t.passRate)}${t.clearsBar ? '' : ' ✗'}${t.items !== n ? ` (n=${t.items})` : ''}` : '—';
       }),
       ...(picksTier(tiers) ? [g.cheapestPassing ?? 'none'] : []),
     ];

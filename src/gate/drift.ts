@@ -5,20 +5,20 @@
  */
 import type { DriftJson } from '../artifacts/drift.js';
 import { driftedClusterNames, MEASURE_NAMES } from '../drift/render.js';
-import { pctOf } from '../report/format.js';
+import { pct } from '../report/format.js';
 import type { SavingsCheck } from './types.js';
 
 export function driftChecks(d: DriftJson): SavingsCheck[] {
   const c = d.coverage;
-  const spend = c.spendShare !== null ? ` (${pctOf(c.spendShare)} of spend)` : '';
-  const fresh = c.uncovered.slice(0, 3).map((u) => `${u.signature} "${u.text}" ${pctOf(u.currentShare)}`);
+  const spend = c.spendShare !== null ? ` (${pct(c.spendShare)} of spend)` : '';
+  const fresh = c.uncovered.slice(0, 3).map((u) => `${u.signature} "${u.text}" ${pct(u.currentShare)}`);
   const more = c.uncoveredClusters > fresh.length ? ` and ${c.uncoveredClusters - fresh.length} more` : '';
   const coverage: SavingsCheck = {
     check: 'traffic-coverage',
     pass: c.pass,
     limit: d.thresholds.minCoverage * 100,
     actual: c.requestShare * 100,
-    message: `golden-set coverage ${pctOf(c.requestShare)} of traffic requests${spend} ${c.pass ? '≥' : '<'} minimum ${pctOf(d.thresholds.minCoverage, 0)}${fresh.length ? `; clusters absent from the golden set: ${fresh.join(', ')}${more}` : ''}`,
+    message: `golden-set coverage ${pct(c.requestShare)} of traffic requests${spend} ${c.pass ? '≥' : '<'} minimum ${pct(d.thresholds.minCoverage, 0)}${fresh.length ? `; clusters absent from the golden set: ${fresh.join(', ')}${more}` : ''}`,
   };
   const drifted = d.measures.filter((m) => m.drifted);
   const worst = Math.max(0, ...d.measures.map((m) => m.psi));

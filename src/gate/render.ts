@@ -6,6 +6,10 @@ import { mdCode, mdText, termSafe } from '../report/escape.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import { GATE_SCHEMA_VERSION, type GateFormat, type GateJson, type GateVerdict, type SavingsCheck, type ScopeVerdict, type Snapshot } from './types.js';
 import { formatPoints } from './verdict.js';
+import { pct, pctFigure, usd } from '../report/format.js';
+
+/** Dollars as the gate prints them: no thousands separators. */
+const PLAIN = { grouping: false } as const;
 import { sharesNote } from '../calibrate/apply.js';
 
 export function renderGate(v: GateVerdict, format: GateFormat, opts: { width?: number } = {}): string {
@@ -15,7 +19,7 @@ export function renderGate(v: GateVerdict, format: GateFormat, opts: { width?: n
 }
 
 /** Said beside the verdict and the savings when the results are graded from bundled sample recordings. */
-export function sampleNote(v: GateVerdict): string | undefined {
+function sampleNote(v: GateVerdict): string | undefined {
   return v.provenance?.synthetic ? `Sample data: gated on ${v.provenance.what ?? 'bundled synthetic recordings'} — not measurements of the models.` : undefined;
 }
 
@@ -94,7 +98,7 @@ export function renderGateTable(v: GateVerdict, width: number = DEFAULT_WIDTH): 
         { head: 'savings vs all-frontier', align: 'right', drop: 2 },
         { head: 'result' },
       ],
-      v.scopes.map((s) => [s.scope, String(s.n), s.measure, num(s.value), num(s.lower), String(s.floor), s.status === 'empty' ? '—' : formatPoints(s.margin), s.proposed ? pctText(s.proposed.savingsPct) : '—', resultWord(s)]),
+      v.scopes.map((s) => [s.scope, String(s.n), s.measure, num(s.value), num(s.lower), String(s.floor), s.status === 'empty' ? '—' : formatPoints(s.margin), s.proposed ? pctFigure(s.proposed.savingsPct) : '—', resultWord(s)]),
       { width },
     ),
   );
@@ -121,7 +125,7 @@ function contextLine(v: GateVerdict): string {
 
 function savingsLine(g: ScopeVerdict): string {
   const p = g.proposed!;
-  return `savings ${pctText(p.savingsPct)} against all-frontier (${usdText(p.frontierCostUsd)} → ${usdText(p.costUsd)}) · tiers ${sharesText(p.tierShares)}`;
+  return `savings ${pctFigure(p.savingsPct)} against all-frontier (${usd(p.frontierCostUsd, undefined, PLAIN)} → ${usd(p.costUsd, undefined, PLAIN)}) · tiers ${sharesText(p.tierShares)}`;
 }
 
 function changeLines(g: ScopeVerdict): string[] {
@@ -130,7 +134,7 @@ function changeLines(g: ScopeVerdict): string[] {
   return [
     `pass rate ${num(b.passRate)} → ${num(p.passRate)}`,
     `parity ${num(b.parity)} → ${num(p.parity)}`,
-    `savings ${pctText(b.savingsPct)} → ${pctText(p.savingsPct)}`,
+    `savings ${pctFigure(b.savingsPct)} → ${pctFigure(p.savingsPct)}`,
     `tiers ${sharesText(b.tierShares)} → ${sharesText(p.tierShares)}`,
   ];
 }
@@ -172,8 +176,8 @@ export function renderGateMarkdown(v: GateVerdict): string {
       s.status === 'empty' ? '—' : `${num(s.lower)} (${conf})`,
       String(s.floor),
       s.status === 'empty' ? '—' : formatPoints(s.margin),
-      ...(withBase ? [s.base ? pctText(s.base.savingsPct) : '—'] : []),
-      s.proposed ? pctText(s.proposed.savingsPct) : '—',
+      ...(withBase ? [s.base ? pctFigure(s.base.savingsPct) : '—'] : []),
+      s.proposed ? pctFigure(s.proposed.savingsPct) : '—',
       s.status === 'empty' ? '⚠️ no items' : s.status === 'pass' ? '✅' : '❌',
     ];
     out.push(`| ${cells.join(' | ')} |`);
@@ -187,16 +191,16 @@ export function renderGateMarkdown(v: GateVerdict): string {
       out.push(`| Whole population${sample ? ' (sample data)' : ''} | Before (base) | After (this change) | Change |`, '|---|---:|---:|---:|');
       out.push(`| Pass rate | ${num(b.passRate)} | ${num(p.passRate)} | ${formatPoints(p.passRate - b.passRate)} |`);
       out.push(`| Parity to frontier | ${num(b.parity)} | ${num(p.parity)} | ${formatPoints(p.parity - b.parity)} |`);
-      out.push(`| Savings vs all-frontier | ${pctText(b.savingsPct)} | ${pctText(p.savingsPct)} | ${signedPts(p.savingsPct - b.savingsPct)} |`);
-      out.push(`| Cost on the golden set | ${usdText(b.costUsd)} | ${usdText(p.costUsd)} | ${usdText(p.costUsd - b.costUsd, true)} |`);
+      out.push(`| Savings vs all-frontier | ${pctFigure(b.savingsPct)} | ${pctFigure(p.savingsPct)} | ${signedPts(p.savingsPct - b.savingsPct)} |`);
+      out.push(`| Cost on the golden set | ${usd(b.costUsd, undefined, PLAIN)} | ${usd(p.costUsd, undefined, PLAIN)} | ${usd(p.costUsd - b.costUsd, undefined, { ...PLAIN, signed: true })} |`);
       for (const tier of v.tiers) {
         const before = b.tierShares[tier] ?? 0;
         const after = p.tierShares[tier] ?? 0;
-        out.push(`| Share on ${mdText(tier)} | ${pctText(before * 100)} | ${pctText(after * 100)} | ${formatPoints(after - before)} |`);
+        out.push(`| Share on ${mdText(tier)} | ${pct(before)} | ${pct(after)} | ${formatPoints(after - before)} |`);
       }
       out.push('');
     } else {
-      out.push(`**Savings** ${pctText(p.savingsPct)} against all-frontier (${usdText(p.frontierCostUsd)} → ${usdText(p.costUsd)} on the golden set${sample ? ', sample data' : ''}) · pass rate ${num(p.passRate)} · parity ${num(p.parity)} · tiers ${mdText(sharesText(p.tierShares))}`, '');
+      out.push(`**Savings** ${pctFigure(p.savingsPct)} against all-frontier (${usd(p.frontierCostUsd, undefined, PLAIN)} → ${usd(p.costUsd, undefined, PLAIN)} on the golden set${sample ? ', sample data' : ''}) · pass rate ${num(p.passRate)} · parity ${num(p.parity)} · tiers ${mdText(sharesText(p.tierShares))}`, '');
     }
   }
   if (v.shares) out.push(`- ${mdText(sharesNote(v.shares))}`);
@@ -255,8 +259,8 @@ function scopeDetail(s: ScopeVerdict, sample: string | undefined): string {
   const p = s.proposed;
   const parts = [s.message];
   if (sample) parts.push(sample);
-  if (p) parts.push(`pass rate ${num(p.passRate)} (lower ${num(p.passRateLower)}), parity ${num(p.parity)} (lower ${num(p.parityLower)}), savings ${pctText(p.savingsPct)}, tiers ${sharesText(p.tierShares)}`);
-  if (s.base) parts.push(`base: pass rate ${num(s.base.passRate)}, parity ${num(s.base.parity)}, savings ${pctText(s.base.savingsPct)}`);
+  if (p) parts.push(`pass rate ${num(p.passRate)} (lower ${num(p.passRateLower)}), parity ${num(p.parity)} (lower ${num(p.parityLower)}), savings ${pctFigure(p.savingsPct)}, tiers ${sharesText(p.tierShares)}`);
+  if (s.base) parts.push(`base: pass rate ${num(s.base.passRate)}, parity ${num(s.base.parity)}, savings ${pctFigure(s.base.savingsPct)}`);
   return parts.join('\n');
 }
 
@@ -265,15 +269,15 @@ function xmlClean(s: string): string {
   // eslint-disable-next-line no-control-regex
   return s.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '');
 }
-export function xmlText(s: string): string {
+function xmlText(s: string): string {
   return xmlClean(s).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
-export function xmlAttr(s: string): string {
+function xmlAttr(s: string): string {
   return xmlText(s).replace(/"/g, '&quot;').replace(/'/g, '&apos;').replace(/\n/g, '&#10;').replace(/\r/g, '&#13;').replace(/\t/g, '&#9;');
 }
 
 /** A savings check's name in every format: "max-savings-drop" against the base, "max-savings-drop (certified)" against the policy's certified savings. */
-export function checkName(c: SavingsCheck): string {
+function checkName(c: SavingsCheck): string {
   return c.against === 'certified' ? `${c.check} (certified)` : c.check;
 }
 
@@ -282,18 +286,9 @@ export function checkName(c: SavingsCheck): string {
 function num(x: number): string {
   return Number.isFinite(x) ? x.toFixed(3) : '—';
 }
-function pctText(percent: number): string {
-  return `${percent.toFixed(1)}%`;
-}
 function signedPts(points: number): string {
   const r = Math.round(points * 10) / 10;
   return r === 0 ? '±0.0 pts' : `${r < 0 ? '−' : '+'}${Math.abs(r).toFixed(1)} pts`;
-}
-function usdText(x: number, signed = false): string {
-  const digits = Math.abs(x) >= 1 ? 2 : 4;
-  const s = `$${Math.abs(x).toFixed(digits)}`;
-  if (x < 0) return `−${s}`;
-  return signed && x > 0 ? `+${s}` : s;
 }
 function sharesText(shares: Record<string, number>): string {
   return Object.entries(shares)

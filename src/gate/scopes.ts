@@ -25,7 +25,7 @@ export interface ItemContext {
  * from the item; `tag` its bare tags; any other key K from tags written
  * "K:value" or "K=value" (so `team: payments` matches the tag "team:payments").
  */
-export function itemAttributes(item: ItemOutcomes, ctx: ItemContext = {}): (key: string) => string[] {
+function itemAttributes(item: ItemOutcomes, ctx: ItemContext = {}): (key: string) => string[] {
   return (key) => {
     if (key === 'category') return item.category ? [item.category] : [];
     if (key === 'task') return item.task ? [item.task] : [];
@@ -63,7 +63,7 @@ export function substituteTiers(tiers: readonly string[], allowed: ReadonlySet<s
 }
 
 /** Whether a pattern touches tiers one after another (cost = every tier touched). */
-export function isSequential(pattern: RoutingPattern): boolean {
+function isSequential(pattern: RoutingPattern): boolean {
   return PATTERNS[pattern].sequential;
 }
 

@@ -7,6 +7,7 @@ import { shareDrift, type PolicyEvaluation, type ShareDrift } from '../calibrate
 import type { ResultsTable } from '../calibrate/results.js';
 import { allowedTiersByItem, restrictTiers, selectItems, servedShares, subTable, type ItemContext, type RestrictedTable } from './scopes.js';
 import type { RouteItems } from './route.js';
+import { pct, pctFigure, pctShort } from '../report/format.js';
 import { DEFAULT_MAX_SAVINGS_DROP, type ApplyPolicy, type GateOptions, type GatePolicy, type GateVerdict, type QualityMeasure, type SavingsCheck, type ScopeRule, type ScopeVerdict, type Snapshot } from './types.js';
 
 /** Floats that print equal compare equal: 0.95 computed as 0.9499999999999 passes a 0.95 floor. */
@@ -17,7 +18,7 @@ const EPSILON = 1e-9;
  * no item where routing and the frontier disagree it even collapses to the
  * point estimate. The verdict stands, with a warning.
  */
-export const MIN_SCOPE_ITEMS = 30;
+const MIN_SCOPE_ITEMS = 30;
 
 export interface GateInput {
   policy: GatePolicy;
@@ -106,7 +107,7 @@ export function shareDriftCheck(shares: ShareDrift[], limit: number): SavingsChe
   const worst = moved.reduce<(typeof moved)[number] | undefined>((w, s) => (!w || s.pts > w.pts ? s : w), undefined);
   const actual = worst?.pts ?? 0;
   const pass = actual <= limit + EPSILON;
-  const what = worst ? `tier ${worst.tier} ${fmtPct(worst.certified * 100)} certified → ${fmtPct(worst.observed * 100)} observed: moved ${actual.toFixed(1)} pts (beyond sampling error)` : 'no tier share moved beyond sampling error';
+  const what = worst ? `tier ${worst.tier} ${pct(worst.certified)} certified → ${pct(worst.observed)} observed: moved ${actual.toFixed(1)} pts (beyond sampling error)` : 'no tier share moved beyond sampling error';
   return { check: 'max-share-drift', pass, limit, actual, message: worst ? `${what} ${pass ? '≤' : '>'} allowed ${limit} pts` : `${what} (allowed ${limit} pts)` };
 }
 
@@ -128,11 +129,11 @@ function simulate(apply: ApplyPolicy, route: RouteItems | undefined, policy: Gat
   return { ...e, tierShares: servedShares(routing.tiers.map((t) => t.name), table.items, route(routing, table), table.substitutions) };
 }
 
-export function measureOf(rule: Pick<ScopeRule, 'barMode'>): QualityMeasure {
+function measureOf(rule: Pick<ScopeRule, 'barMode'>): QualityMeasure {
   return rule.barMode === 'relative' ? 'parity' : 'pass-rate';
 }
 
-export function snapshot(e: PolicyEvaluation): Snapshot {
+function snapshot(e: PolicyEvaluation): Snapshot {
   return {
     n: e.n,
     passRate: e.quality,
@@ -155,7 +156,7 @@ export function judgeScope(rule: ScopeRule, e: PolicyEvaluation): ScopeVerdict {
   const margin = lower - rule.floor;
   const pass = margin >= -EPSILON;
   const label = measure === 'parity' ? 'parity' : 'pass-rate';
-  const message = `scope ${rule.name}: ${label} lower bound ${formatBound(lower, rule.floor, pass)} ${pass ? '≥' : '<'} floor ${fmtFloor(rule.floor)} (${formatPoints(margin)}, n=${e.n}, ${pct(rule.confidence)} confidence)`;
+  const message = `scope ${rule.name}: ${label} lower bound ${formatBound(lower, rule.floor, pass)} ${pass ? '≥' : '<'} floor ${fmtFloor(rule.floor)} (${formatPoints(margin)}, n=${e.n}, ${pctShort(rule.confidence)} confidence)`;
   const verdict: ScopeVerdict = {
     scope: rule.name,
     n: e.n,
@@ -214,7 +215,7 @@ export function savingsChecks(global: ScopeVerdict, limits: { minSavings?: numbe
       pass,
       limit: limits.minSavings,
       actual: now,
-      message: `savings ${fmtPct(now)} ${pass ? '≥' : '<'} minimum ${fmtPct(limits.minSavings)}`,
+      message: `savings ${pctFigure(now)} ${pass ? '≥' : '<'} minimum ${pctFigure(limits.minSavings)}`,
     });
   }
   const before = global.base?.savingsPct;
@@ -227,7 +228,7 @@ export function savingsChecks(global: ScopeVerdict, limits: { minSavings?: numbe
       limit: limits.maxSavingsDrop,
       actual: drop,
       against: 'base',
-      message: `savings ${fmtPct(before)} → ${fmtPct(now)}: ${drop > 0 ? `drop of ${drop.toFixed(1)} pts` : 'no drop'} ${pass ? '≤' : '>'} allowed ${limits.maxSavingsDrop} pts`,
+      message: `savings ${pctFigure(before)} → ${pctFigure(now)}: ${drop > 0 ? `drop of ${drop.toFixed(1)} pts` : 'no drop'} ${pass ? '≤' : '>'} allowed ${limits.maxSavingsDrop} pts`,
     });
   }
   const certified = limits.certifiedSavingsPct;
@@ -241,7 +242,7 @@ export function savingsChecks(global: ScopeVerdict, limits: { minSavings?: numbe
       limit,
       actual: drop,
       against: 'certified',
-      message: `savings certified ${fmtPct(certified)} → realized ${fmtPct(now)}: ${drop > 0 ? `drop of ${drop.toFixed(1)} pts` : 'no drop'} ${pass ? '≤' : '>'} allowed ${limit} pts`,
+      message: `savings certified ${pctFigure(certified)} → realized ${pctFigure(now)}: ${drop > 0 ? `drop of ${drop.toFixed(1)} pts` : 'no drop'} ${pass ? '≤' : '>'} allowed ${limit} pts`,
     });
   }
   return checks;
@@ -274,10 +275,4 @@ export function formatBound(lower: number, floor: number, pass: boolean): string
 
 function fmtFloor(x: number): string {
   return String(Math.round(x * 1e6) / 1e6);
-}
-function pct(x: number): string {
-  return `${Math.round(x * 1000) / 10}%`;
-}
-function fmtPct(x: number): string {
-  return `${x.toFixed(1)}%`;
 }

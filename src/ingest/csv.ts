@@ -22,7 +22,7 @@ import { JSON_FORMATS, readJsonValue, type JsonLineFormat } from './parseJsonLin
  * The format whose CSV export a header is (Logs Insights `@message`, LiteLLM
  * SpendLogs, API Management LLM logs), or undefined for a plain usage CSV.
  */
-export function csvRowFormat(header: readonly string[]): JsonLineFormat | undefined {
+function csvRowFormat(header: readonly string[]): JsonLineFormat | undefined {
   const lower = header.map((h) => h.trim().toLowerCase());
   for (const f of JSON_FORMATS) if (LOG_FORMATS[f].csvHeader?.(lower) === true) return f;
   return undefined;
@@ -38,7 +38,7 @@ function rowObject(header: readonly string[], fields: readonly string[]): Record
   return o;
 }
 
-export const CSV_FIELDS = [
+const CSV_FIELDS = [
   'model',
   'input',
   'output',
@@ -51,7 +51,7 @@ export const CSV_FIELDS = [
   'errorCode',
   'identityArn',
 ] as const;
-export type CsvField = (typeof CSV_FIELDS)[number];
+type CsvField = (typeof CSV_FIELDS)[number];
 
 /** Column mapping from `--map`; unmapped fields fall back on DEFAULT_COLUMNS. */
 export interface CsvColumnMap {
@@ -63,7 +63,7 @@ export interface CsvColumnMap {
 const REQUIRED: readonly CsvField[] = ['model', 'input', 'output'];
 
 /** Column names tried, in order, for an unmapped field (compared case- and punctuation-insensitively). */
-export const DEFAULT_COLUMNS: Record<CsvField, readonly string[]> = {
+const DEFAULT_COLUMNS: Record<CsvField, readonly string[]> = {
   model: ['model', 'model_id', 'modelId', 'model_name', 'deployment', 'model_group'],
   input: ['input_tokens', 'prompt_tokens', 'inputTokens', 'inputTokenCount', 'input_token_count', 'tokens_in', 'input'],
   output: ['output_tokens', 'completion_tokens', 'outputTokens', 'outputTokenCount', 'output_token_count', 'tokens_out', 'output'],
@@ -85,7 +85,7 @@ export const DEFAULT_COLUMNS: Record<CsvField, readonly string[]> = {
 };
 
 /** Columns taken as tags when present and not mapped to a field. */
-export const DEFAULT_TAG_COLUMNS: readonly string[] = ['team', 'app', 'application', 'project', 'repo', 'env', 'environment', 'service', 'feature', 'cost_center'];
+const DEFAULT_TAG_COLUMNS: readonly string[] = ['team', 'app', 'application', 'project', 'repo', 'env', 'environment', 'service', 'feature', 'cost_center'];
 
 /** Error-column values that mean "no error". */
 const NO_ERROR = new Set(['false', '0', 'none', 'null', 'ok', 'success', '-']);
@@ -327,7 +327,10 @@ export async function* readCsvEvents(
   /** A complete record → its event (or the header). */
   const take = (text: string, line: number): void => {
     const fields = splitRecord(text);
-    if (typeof fields === 'string') return skip(line, fields);
+    if (typeof fields === 'string') {
+      skip(line, fields);
+      return;
+    }
     if (cols === undefined && rowHeader === undefined) {
       rowFormat = mapped ? undefined : csvRowFormat(fields);
       if (rowFormat !== undefined) rowHeader = fields;
@@ -335,7 +338,10 @@ export async function* readCsvEvents(
       return;
     }
     if (rowHeader !== undefined) {
-      if (fields.length !== rowHeader.length) return skip(line, `row has ${fields.length} column${fields.length === 1 ? '' : 's'}; the header has ${rowHeader.length}`);
+      if (fields.length !== rowHeader.length) {
+        skip(line, `row has ${fields.length} column${fields.length === 1 ? '' : 's'}; the header has ${rowHeader.length}`);
+        return;
+      }
       readJsonValue(rowFormat!, rowObject(rowHeader, fields), { file: display, line }, undefined, (ev) => {
         if (ev.kind === 'skipped') skip(ev.skipped.source.line, ev.skipped.reason);
         else out.push(ev);
@@ -343,7 +349,10 @@ export async function* readCsvEvents(
       return;
     }
     if (cols === undefined) return;
-    if (fields.length !== cols.header.length) return skip(line, `row has ${fields.length} column${fields.length === 1 ? '' : 's'}; the header has ${cols.header.length}`);
+    if (fields.length !== cols.header.length) {
+      skip(line, `row has ${fields.length} column${fields.length === 1 ? '' : 's'}; the header has ${cols.header.length}`);
+      return;
+    }
     try {
       out.push({ kind: 'record', record: csvRowToRecord(fields, cols, { file: display, line }) });
     } catch (e) {
@@ -382,20 +391,26 @@ export async function* readCsvEvents(
     if (l.overlong !== undefined) {
       if (open) {
         queue.unshift(l);
-        return breakOpen('a line after it is too long to read');
+        breakOpen('a line after it is too long to read');
+        return;
       }
-      return skip(l.lineNo, overlongReason(l.overlong, maxBytes));
+      skip(l.lineNo, overlongReason(l.overlong, maxBytes));
+      return;
     }
     const q = countQuotes(l.line);
     if (open === undefined) {
       if (l.line.trim() === '') return;
-      if (q % 2 === 0) return take(l.line, l.lineNo);
+      if (q % 2 === 0) {
+        take(l.line, l.lineNo);
+        return;
+      }
       open = { lines: [l], quotes: q, bytes: l.line.length };
       return;
     }
     if (standsAlone(l.line)) {
       queue.unshift(l);
-      return breakOpen(`line ${l.lineNo} is a complete row of its own, so the quote does not span lines`);
+      breakOpen(`line ${l.lineNo} is a complete row of its own, so the quote does not span lines`);
+      return;
     }
     open.lines.push(l);
     open.quotes += q;
@@ -403,7 +418,8 @@ export async function* readCsvEvents(
     if (open.quotes % 2 === 0) {
       const o = open;
       open = undefined;
-      return take(o.lines.map((x) => x.line).join('\n'), o.lines[0]!.lineNo);
+      take(o.lines.map((x) => x.line).join('\n'), o.lines[0]!.lineNo);
+      return;
     }
     if (open.lines.length >= MAX_RECORD_LINES || open.bytes > maxBytes) breakOpen(`still open ${open.lines.length} lines later`);
   };

@@ -17,7 +17,7 @@ export type LineBlock =
   /** Line `line` had `bytes` bytes (at least; counted up to its newline or the end). */
   | { kind: 'overlong'; line: number; bytes: number };
 
-export function countNewlines(buf: Uint8Array): number {
+function countNewlines(buf: Uint8Array): number {
   let n = 0;
   let i = -1;
   const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);

@@ -42,7 +42,7 @@ export interface TtlSplit {
 }
 
 /** Converse/Bedrock `cacheDetails: [{ttl: "5m"|"1h", inputTokens}]` → the split; undefined when absent. */
-export function cacheDetailsSplit(v: unknown, where: string): TtlSplit | undefined {
+function cacheDetailsSplit(v: unknown, where: string): TtlSplit | undefined {
   if (!Array.isArray(v) || v.length === 0) return undefined;
   const out: TtlSplit = { h1: 0, m5: 0 };
   let any = false;

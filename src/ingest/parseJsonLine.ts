@@ -78,7 +78,7 @@ export function jsonStart(line: string): number {
 }
 
 /** What an object no format claims is, for its skip reason. */
-export function describeUnknown(obj: JsonObject): string {
+function describeUnknown(obj: JsonObject): string {
   const keys = Object.keys(obj);
   const shown = keys.slice(0, 6).map((k) => (k.length > 24 ? `${k.slice(0, 24)}…` : k));
   const list = keys.length === 0 ? 'an empty object' : `keys ${shown.join(', ')}${keys.length > 6 ? ', …' : ''}`;
@@ -145,7 +145,7 @@ export function readJsonValue(format: JsonReadFormat, value: unknown, loc: Sourc
  * writes CloudWatch Logs subscription records to S3; undefined when the text
  * is not that.
  */
-export function splitConcatenated(text: string): string[] | undefined {
+function splitConcatenated(text: string): string[] | undefined {
   const out: string[] = [];
   let depth = 0;
   let start = -1;
@@ -211,7 +211,7 @@ export function parseJsonLine(format: JsonReadFormat, line: string, loc: SourceL
  * arrays right under its top-level keys; one pass, no allocation per element
  * beyond its line number.
  */
-export function elementLines(text: string): ElementLines {
+function elementLines(text: string): ElementLines {
   const map = new Map<string, number[]>();
   let depth = 0;
   let line = 1;

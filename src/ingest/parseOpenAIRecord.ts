@@ -101,7 +101,7 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
 
   const errorCode = readError(obj);
   if (errorCode !== undefined) record.errorCode = errorCode;
-  if (obj.batch === true || (callType !== undefined && callType.toLowerCase().includes('batch'))) record.batch = true;
+  if (obj.batch === true || callType?.toLowerCase().includes('batch')) record.batch = true;
 
   const messages = obj.messages ?? request?.messages;
   if (Array.isArray(messages)) {

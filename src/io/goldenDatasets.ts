@@ -30,7 +30,7 @@ export async function loadDataset(file: string): Promise<GoldenDataset> {
 }
 
 /** The bundled golden-datasets folder (beside src/ and dist/). */
-export function bundledDatasetsDir(): string {
+function bundledDatasetsDir(): string {
   return fileURLToPath(new URL('../../golden-datasets/', import.meta.url));
 }
 

@@ -17,7 +17,7 @@ import vertexData from './catalogs/vertex.json' with { type: 'json' };
 import anthropicData from './catalogs/anthropic.json' with { type: 'json' };
 import openaiData from './catalogs/openai.json' with { type: 'json' };
 
-export const BUILTIN_FILES: Record<string, unknown> = {
+const BUILTIN_FILES: Record<string, unknown> = {
   'bedrock.json': bedrockData,
   'azure-openai.json': azureData,
   'vertex.json': vertexData,

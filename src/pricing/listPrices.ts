@@ -31,7 +31,7 @@ function regionRank(r: string): string {
   return r === 'global' ? '0' : r === '*' ? '1' : `2${r}`;
 }
 
-export function comparePrices(a: ModelPrice, b: ModelPrice): number {
+function comparePrices(a: ModelPrice, b: ModelPrice): number {
   return a.provider.localeCompare(b.provider) || a.key.localeCompare(b.key) || regionRank(a.region).localeCompare(regionRank(b.region));
 }
 
@@ -82,19 +82,19 @@ const FIELDS = [
 ] as const;
 
 /** A price row with a stable key order (the JSON contract of `tokor prices --format json`). */
-export function priceToJson(p: ModelPrice): Record<string, unknown> {
+function priceToJson(p: ModelPrice): Record<string, unknown> {
   const o: Record<string, unknown> = {};
   for (const f of FIELDS) if (p[f] !== undefined) o[f] = p[f];
   return o;
 }
 
-export function renderPricesJson(rows: ModelPrice[]): string {
+function renderPricesJson(rows: ModelPrice[]): string {
   return JSON.stringify(rows.map(priceToJson), null, 2);
 }
 
 const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases');
 
-export function renderPricesCsv(rows: ModelPrice[]): string {
+function renderPricesCsv(rows: ModelPrice[]): string {
   return csv([[...CSV_FIELDS], ...rows.map((p) => CSV_FIELDS.map((f) => (p[f] === undefined ? '' : String(p[f]))))]);
 }
 
@@ -128,7 +128,7 @@ const COLUMNS: Column[] = [
   { head: 'effective', drop: 1 },
 ];
 
-export function renderPricesMarkdown(rows: ModelPrice[]): string {
+function renderPricesMarkdown(rows: ModelPrice[]): string {
   const refs = sourceRefs(rows);
   const lines = [
     mdTable(
@@ -143,7 +143,7 @@ export function renderPricesMarkdown(rows: ModelPrice[]): string {
 }
 
 /** A table that fits `width`: key and name share a cell; sources are numbered below it. */
-export function renderPricesTable(rows: ModelPrice[], opts: { maxRows?: number; width?: number } = {}): string {
+function renderPricesTable(rows: ModelPrice[], opts: { maxRows?: number; width?: number } = {}): string {
   const max = opts.maxRows ?? 500;
   const width = opts.width ?? DEFAULT_WIDTH;
   const shown = rows.slice(0, max);
@@ -158,7 +158,7 @@ export function renderPricesTable(rows: ModelPrice[], opts: { maxRows?: number; 
 }
 
 /** `tokor prices --model X` as text. */
-export function renderResolution(r: Resolution, format: 'table' | 'markdown', width: number = DEFAULT_WIDTH): string {
+function renderResolution(r: Resolution, format: 'table' | 'markdown', width: number = DEFAULT_WIDTH): string {
   const p = r.price;
   const rows: [string, string][] = [
     ['model ID', r.modelId],

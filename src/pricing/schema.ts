@@ -26,7 +26,7 @@ const rate = z.union([z.string(), z.number()]).transform((v, ctx) => {
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
-export const CatalogEntrySchema = z.strictObject({
+const CatalogEntrySchema = z.strictObject({
   key: z.string().trim().min(1, 'must not be empty'),
   name: z.string().min(1).optional(),
   provider: z.string().min(1).optional(),
@@ -106,7 +106,7 @@ function pathPart(p: PropertyKey): string | number {
 }
 
 /** The provider a key belongs to: the "<provider>/" prefix, else bedrock for Bedrock-style IDs. */
-export function providerOfKey(key: string): string {
+function providerOfKey(key: string): string {
   const slash = key.indexOf('/');
   if (slash > 0 && !key.startsWith('arn:')) return key.slice(0, slash);
   return parseModelId(key).provider ?? 'user';

@@ -95,7 +95,7 @@ export class BedrockClient implements ModelClient {
 }
 
 /** The Converse request for one item: the input as it is, inference parameters only when set. */
-export function converseInput(modelId: string, req: Pick<InvokeRequest, 'input' | 'maxTokens' | 'temperature' | 'stopSequences'>): ConverseCommandInput {
+function converseInput(modelId: string, req: Pick<InvokeRequest, 'input' | 'maxTokens' | 'temperature' | 'stopSequences'>): ConverseCommandInput {
   const inferenceConfig: NonNullable<ConverseCommandInput['inferenceConfig']> = {};
   if (req.maxTokens !== undefined) inferenceConfig.maxTokens = req.maxTokens;
   if (req.temperature !== undefined) inferenceConfig.temperature = req.temperature;
@@ -109,7 +109,7 @@ export function converseInput(modelId: string, req: Pick<InvokeRequest, 'input' 
 }
 
 /** Text of the answer, usage (cache tokens included) and the prompt router's pick. */
-export function fromConverseOutput(res: ConverseCommandOutput, latencyMs: number): InvokeResult {
+function fromConverseOutput(res: ConverseCommandOutput, latencyMs: number): InvokeResult {
   const content = res.output?.message?.content;
   if (!Array.isArray(content)) {
     throw new TransientError('malformed Converse response: no output.message.content', { code: 'MalformedResponse', status: res.$metadata?.httpStatusCode });
@@ -143,7 +143,7 @@ interface SdkErrorShape {
 }
 
 /** SDK exception → typed provider error. Deserialization failures (cut-off or non-JSON bodies) are transient. */
-export function fromSdkError(e: unknown): ProviderError {
+function fromSdkError(e: unknown): ProviderError {
   if (e instanceof ProviderError) return e;
   const err = (e ?? {}) as SdkErrorShape;
   const status = err.$metadata?.httpStatusCode ?? err.$response?.statusCode;

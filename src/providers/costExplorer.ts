@@ -23,7 +23,7 @@ import type { DateRange, Granularity } from '../costs/dates.js';
 import { type CostMetric, USAGE_METRIC } from '../costs/response.js';
 
 /** Cost Explorer has a single endpoint, in us-east-1. */
-export const COST_EXPLORER_REGION = 'us-east-1';
+const COST_EXPLORER_REGION = 'us-east-1';
 
 export interface PageProgress {
   page: number;
@@ -61,7 +61,7 @@ export interface FetchResult {
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** 1 s, 2 s, 4 s … capped at 20 s. */
-export function defaultBackoff(attempt: number): number {
+function defaultBackoff(attempt: number): number {
   return Math.min(20_000, 1000 * 2 ** attempt);
 }
 
@@ -79,7 +79,7 @@ export function buildRequest(range: DateRange, granularity: Granularity, amortiz
   };
 }
 
-export function createClient(opts: Pick<FetchOptions, 'profile' | 'endpoint'>): CostExplorerClient {
+function createClient(opts: Pick<FetchOptions, 'profile' | 'endpoint'>): CostExplorerClient {
   // The SDK warns on every run that its 2027 releases need Node 22: not actionable for tokor users.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   return new CostExplorerClient({

@@ -12,7 +12,7 @@ import { abortedError, errorFromResponse, networkError, retryAfterMs } from './c
 import { platformSignal, TransientError, type InvokeRequest, type InvokeResult, type ModelClient } from '../eval/provider.js';
 import type { ClientOptions } from './types.js';
 
-export const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
+const DEFAULT_OPENAI_BASE_URL = 'https://api.openai.com/v1';
 
 export interface OpenAIClientOptions {
   model: string;
@@ -86,7 +86,7 @@ export function chatCompletionsUrl(baseUrl: string): string {
 }
 
 /** The chat completions request: system first, then the messages as they are. */
-export function chatRequest(model: string, req: Pick<InvokeRequest, 'input' | 'maxTokens' | 'temperature' | 'stopSequences'>): Record<string, unknown> {
+function chatRequest(model: string, req: Pick<InvokeRequest, 'input' | 'maxTokens' | 'temperature' | 'stopSequences'>): Record<string, unknown> {
   return {
     model,
     messages: [...(req.input.system ? [{ role: 'system', content: req.input.system }] : []), ...req.input.messages.map((m) => ({ role: m.role, content: m.content }))],
@@ -97,7 +97,7 @@ export function chatRequest(model: string, req: Pick<InvokeRequest, 'input' | 'm
 }
 
 /** prompt_tokens includes cached tokens: inputTokens is the uncached rest, like Bedrock's. */
-export function fromChatCompletion(body: ChatCompletion | undefined, latencyMs: number, status = 200): InvokeResult {
+function fromChatCompletion(body: ChatCompletion | undefined, latencyMs: number, status = 200): InvokeResult {
   const choice = body?.choices?.[0];
   if (!body || typeof body !== 'object' || !choice?.message) {
     throw new TransientError(`MalformedResponse (${status}): no choices[0].message in the response body`, { code: 'MalformedResponse', status });

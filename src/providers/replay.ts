@@ -7,7 +7,7 @@
  * (DIR/<datasetId>/recordings/<tier>.jsonl).
  */
 import { openSync, writeSync, closeSync, mkdirSync } from 'node:fs';
-import { checkRecordingLine, readRecordings, recordingLineJson, type LoadedRecordings, type RecordingLine } from '../artifacts/recordings.js';
+import { readRecordings, recordingLineJson, type LoadedRecordings, type RecordingLine } from '../artifacts/recordings.js';
 import path from 'node:path';
 import type { TierConfig } from '../config/schema.js';
 import { fsFailure } from '../io/fsErrors.js';
@@ -15,7 +15,7 @@ import { pathWithin } from '../io/safePath.js';
 import { ValidationError, type InvokeRequest, type InvokeResult, type ItemRef, type ModelClient } from '../eval/provider.js';
 import type { ClientOptions } from './types.js';
 
-export type { RecordingLine };
+;
 
 export class ReplayClient implements ModelClient {
   readonly provider = 'replay' as const;
@@ -66,9 +66,6 @@ export class ReplayClient implements ModelClient {
 /** Reads a recordings file with the recordings schema (src/artifacts/recordings.ts). */
 export const loadRecordings = readRecordings;
 
-/** Validates one recording line; returns the reason when it does not fit. */
-export const parseRecordingLine = checkRecordingLine;
-
 /**
  * Writes live responses as recordings (`--record DIR`): one whole line per
  * write call, appended, so an interrupted run leaves valid files.
@@ -112,7 +109,7 @@ export class RecordingWriter {
  * DIR/<datasetId>/recordings/<tier>.jsonl, with the dataset ID and tier name
  * (data) made safe as path segments: a dataset ID of "../../x" stays inside DIR.
  */
-export function recordingsPath(dir: string, datasetId: string, tier: string): string {
+function recordingsPath(dir: string, datasetId: string, tier: string): string {
   return pathWithin(dir, datasetId, 'recordings', `${tier}.jsonl`);
 }
 

@@ -11,7 +11,7 @@ import type { AnalyzeReport } from '../analyze/report.js';
 import type { AnalyzeReconciliation } from '../costs/reconcile.js';
 import { reconciliationLines } from '../costs/render.js';
 import { csv, mdCode, mdText, termSafe } from './escape.js';
-import { capRows, ci, compact, int, md, mdTable, pct, pctOf, usd } from './format.js';
+import { capRows, ci, compact, int, md, mdTable, pct, pctFigure, usd } from './format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from './table.js';
 
 const MAX_ROWS = 10;
@@ -34,11 +34,6 @@ export function renderAnalyze(r: AnalyzeReport, format: 'table' | 'json' | 'csv'
   }
 }
 
-/** The one-line headline; never a savings figure without its baseline and quality caveat. */
-export function headline(r: AnalyzeReport): string {
-  return r.headline.text;
-}
-
 function periodText(r: AnalyzeReport): string {
   return r.period ? `${r.period.start.slice(0, 10)} → ${r.period.end.slice(0, 10)}` : 'period unknown (no parseable timestamps)';
 }
@@ -56,7 +51,7 @@ function tokensLine(r: AnalyzeReport): string {
 function distributionRows(r: AnalyzeReport): string[][] {
   return DIFFICULTIES.map((d) => {
     const x = r.distribution[d];
-    return [d, int(x.count), pctOf(x.share), ci(x.ci95[0], x.ci95[1]), r.labelTiers[d]];
+    return [d, int(x.count), pct(x.share), ci(x.ci95[0], x.ci95[1]), r.labelTiers[d]];
   });
 }
 
@@ -70,7 +65,7 @@ function distributionTitle(r: AnalyzeReport): string {
 }
 
 function formulaLines(r: AnalyzeReport): string[] {
-  return r.formula.map((f) => `  ${f.label.padEnd(8)} ${pctOf(f.share).padStart(6)} × (1 − ${f.rateRatio.toFixed(3)} ${f.tier}/frontier rate) = ${f.contributionPct.toFixed(1)} pts`);
+  return r.formula.map((f) => `  ${f.label.padEnd(8)} ${pct(f.share).padStart(6)} × (1 − ${f.rateRatio.toFixed(3)} ${f.tier}/frontier rate) = ${f.contributionPct.toFixed(1)} pts`);
 }
 
 function costRows(r: AnalyzeReport): string[][] {
@@ -87,32 +82,32 @@ function costRows(r: AnalyzeReport): string[][] {
 /** The ceiling at 40% / 70% / 90% easy: what the headline's range rests on. */
 function sensitivityText(r: AnalyzeReport): string {
   const t = r.tiers;
-  return `${r.savings.sensitivity.map((x) => `${pctOf(x.easyShare, 0)} easy → ${pctOf(x.ceilingPct / 100)} (${usd(x.routedCeilingUsd)})`).join(' · ')} against all-frontier: that share of requests on ${t[0]!.name}, the rest on ${t[t.length - 1]!.name}, at this traffic's prices (all of it on ${t[0]!.name} ${usd(t[0]!.costIfAllUsd)}, on ${t[t.length - 1]!.name} ${usd(t[t.length - 1]!.costIfAllUsd)}).`;
+  return `${r.savings.sensitivity.map((x) => `${pct(x.easyShare, 0)} easy → ${pct(x.ceilingPct / 100)} (${usd(x.routedCeilingUsd)})`).join(' · ')} against all-frontier: that share of requests on ${t[0]!.name}, the rest on ${t[t.length - 1]!.name}, at this traffic's prices (all of it on ${t[0]!.name} ${usd(t[0]!.costIfAllUsd)}, on ${t[t.length - 1]!.name} ${usd(t[t.length - 1]!.costIfAllUsd)}).`;
 }
 
 /** The headline figure, then the other two savings figures and why they differ. */
 function savingsLines(r: AnalyzeReport): { label: string; text: string }[] {
   const s = r.savings;
-  const mix = s.actualVsFrontierPct >= 0 ? `already saves ${pct(s.actualVsFrontierPct)} against` : `costs ${pct(-s.actualVsFrontierPct)} more than`;
+  const mix = s.actualVsFrontierPct >= 0 ? `already saves ${pctFigure(s.actualVsFrontierPct)} against` : `costs ${pctFigure(-s.actualVsFrontierPct)} more than`;
   const ceiling =
     r.distributionSource === 'measured'
       ? {
           label: 'Savings ceiling',
-          text: `${pctOf(s.ceilingPct / 100)}${s.ceilingCi95 ? ` (95% CI ${ci(s.ceilingCi95[0] / 100, s.ceilingCi95[1] / 100)})` : ''} against all-frontier (the headline): every request priced on its label's tier (${usd(r.cost.routedCeiling)}), estimated from ${int(r.measured!.count)} measured labels stratified over task clusters, against the same requests all on the frontier tier (${usd(r.cost.frontierCounterfactual)}).`,
+          text: `${pct(s.ceilingPct / 100)}${s.ceilingCi95 ? ` (95% CI ${ci(s.ceilingCi95[0] / 100, s.ceilingCi95[1] / 100)})` : ''} against all-frontier (the headline): every request priced on its label's tier (${usd(r.cost.routedCeiling)}), estimated from ${int(r.measured!.count)} measured labels stratified over task clusters, against the same requests all on the frontier tier (${usd(r.cost.frontierCounterfactual)}).`,
         }
       : {
           label: 'If easy',
-          text: `${sensitivityText(r)} The easy share is not measured: on the ${r.labeler} labeler's prior labels the ceiling would be ${pctOf(s.ceilingPct / 100)} (${usd(r.cost.routedCeiling)}), a guess, not a measurement${r.toMeasure ? `; measure it with \`${r.toMeasure.command}\`` : ''}.`,
+          text: `${sensitivityText(r)} The easy share is not measured: on the ${r.labeler} labeler's prior labels the ceiling would be ${pct(s.ceilingPct / 100)} (${usd(r.cost.routedCeiling)}), a guess, not a measurement${r.toMeasure ? `; measure it with \`${r.toMeasure.command}\`` : ''}.`,
         };
   return [
     ceiling,
     {
       label: 'Against paid',
-      text: `${pct(s.ceilingVsActualPct)} against what was actually paid (${usd(r.cost.actual)} → ${usd(r.cost.routedCeiling)}): the same ceiling${r.distributionSource === 'measured' ? '' : ' on the prior'}, measured from today's model mix, which ${mix} all-frontier.`,
+      text: `${pctFigure(s.ceilingVsActualPct)} against what was actually paid (${usd(r.cost.actual)} → ${usd(r.cost.routedCeiling)}): the same ceiling${r.distributionSource === 'measured' ? '' : ' on the prior'}, measured from today's model mix, which ${mix} all-frontier.`,
     },
     {
       label: 'Formula',
-      text: `${pct(s.formulaPct)} = Σ share × (1 − rate(tier)/rate(frontier)), a cross-check with blended rates (${r.tiers.map((t) => `${t.name} $${t.blendedRatePerMTok.toFixed(3)}/M`).join(', ')}); it weighs each label by its share of requests, not of cost, so it differs from the ceiling when easy and hard requests differ in length.`,
+      text: `${pctFigure(s.formulaPct)} = Σ share × (1 − rate(tier)/rate(frontier)), a cross-check with blended rates (${r.tiers.map((t) => `${t.name} $${t.blendedRatePerMTok.toFixed(3)}/M`).join(', ')}); it weighs each label by its share of requests, not of cost, so it differs from the ceiling when easy and hard requests differ in length.`,
     },
   ];
 }
@@ -128,7 +123,9 @@ function renderTable(r: AnalyzeReport, width: number): string {
   labelled('Records', recordsLine(r));
   labelled('Tokens', tokensLine(r));
   labelled('Catalog', r.catalogVersion);
-  r.tiers.forEach((t, i) => labelled(i === 0 ? 'Ladder' : '', `${i === 0 ? '' : '→ '}${t.name} ${t.model}`));
+  r.tiers.forEach((t, i) => {
+    labelled(i === 0 ? 'Ladder' : '', `${i === 0 ? '' : '→ '}${t.name} ${t.model}`);
+  });
   const fit = (columns: Column[], rows: (string | number)[][]) => fitTable(columns, rows, { width });
   out.push(
     '',
@@ -156,7 +153,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
       'Task clusters (easy share estimated from the measured labels)',
       fit(
         [{ head: 'signature', fit: 'ellipsis', min: 20 }, { head: 'requests', align: 'right' }, { head: 'measured', align: 'right' }, { head: 'easy', align: 'right' }, { head: '95% CI', align: 'right' }],
-        c.shown.map((x) => [x.signature, int(x.requests), int(x.measured), pctOf(x.easyShare, 0), ci(x.ci95[0], x.ci95[1])]),
+        c.shown.map((x) => [x.signature, int(x.requests), int(x.measured), pct(x.easyShare, 0), ci(x.ci95[0], x.ci95[1])]),
       ),
     );
     if (c.hidden) out.push(`(${c.hidden} more clusters: --format json for all)`);
@@ -175,7 +172,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
         { head: 'share', align: 'right', drop: 1 },
         { head: 'if routed', align: 'right' },
       ],
-      models.shown.map((m) => [m.model, m.region || '—', int(m.requests), pctOf(m.requests ? m.labels.easy / m.requests : 0, 0), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pctOf(m.shareOfCost), usd(m.routedCeilingUsd)]),
+      models.shown.map((m) => [m.model, m.region || '—', int(m.requests), pct(m.requests ? m.labels.easy / m.requests : 0, 0), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
     ),
   );
   if (models.hidden) out.push(`(${models.hidden} more models: --format json for all)`);
@@ -214,7 +211,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
           { head: 'ceiling', align: 'right' },
           { head: 'savings', align: 'right' },
         ],
-        g.shown.map((x) => [x.group, int(x.requests), pctOf(x.requests ? x.labels.easy / x.requests : 0, 0), usd(x.costUsd), usd(x.frontierCounterfactualUsd), usd(x.routedCeilingUsd), pct(x.savingsPct)]),
+        g.shown.map((x) => [x.group, int(x.requests), pct(x.requests ? x.labels.easy / x.requests : 0, 0), usd(x.costUsd), usd(x.frontierCounterfactualUsd), usd(x.routedCeilingUsd), pctFigure(x.savingsPct)]),
       ),
     );
     if (g.hidden) out.push(`(${g.hidden} more: --format json for all)`);
@@ -274,7 +271,7 @@ function renderMarkdown(r: AnalyzeReport): string {
       '',
       mdTable(
         ['signature', 'requests', 'measured', 'easy', '95% CI'],
-        r.clusters.slice(0, 50).map((x) => [md(mdCode(x.signature, { inTable: true })), int(x.requests), int(x.measured), pctOf(x.easyShare, 0), ci(x.ci95[0], x.ci95[1])]),
+        r.clusters.slice(0, 50).map((x) => [md(mdCode(x.signature, { inTable: true })), int(x.requests), int(x.measured), pct(x.easyShare, 0), ci(x.ci95[0], x.ci95[1])]),
         [1, 2, 3, 4],
       ),
       '',
@@ -283,7 +280,7 @@ function renderMarkdown(r: AnalyzeReport): string {
   out.push(
     mdTable(
       ['label', 'share', 'tier', 'rate ratio', 'points'],
-      r.formula.map((f) => [f.label, pctOf(f.share), f.tier, f.rateRatio.toFixed(3), f.contributionPct.toFixed(1)]),
+      r.formula.map((f) => [f.label, pct(f.share), f.tier, f.rateRatio.toFixed(3), f.contributionPct.toFixed(1)]),
       [1, 3, 4],
     ),
     '',
@@ -293,7 +290,7 @@ function renderMarkdown(r: AnalyzeReport): string {
     '',
     mdTable(
       ['model', 'region', 'requests', 'cost', 'share', 'if routed'],
-      r.byModel.map((m) => [md(mdCode(m.model, { inTable: true })), m.region, int(m.requests), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pctOf(m.shareOfCost), usd(m.routedCeilingUsd)]),
+      r.byModel.map((m) => [md(mdCode(m.model, { inTable: true })), m.region, int(m.requests), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
       [2, 3, 4, 5],
     ),
     '',
@@ -318,7 +315,7 @@ function renderMarkdown(r: AnalyzeReport): string {
       '',
       mdTable(
         [dim, 'requests', 'cost', 'all-frontier', 'ceiling', 'savings vs all-frontier'],
-        r.byGroup.filter((x) => x.groupBy === dim).map((x) => [x.group, int(x.requests), usd(x.costUsd), usd(x.frontierCounterfactualUsd), usd(x.routedCeilingUsd), pct(x.savingsPct)]),
+        r.byGroup.filter((x) => x.groupBy === dim).map((x) => [x.group, int(x.requests), usd(x.costUsd), usd(x.frontierCounterfactualUsd), usd(x.routedCeilingUsd), pctFigure(x.savingsPct)]),
         [1, 2, 3, 4, 5],
       ),
       '',

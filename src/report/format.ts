@@ -1,21 +1,38 @@
 /** Number formatting shared by the renderers, and Markdown tables. Pure. Terminal tables: table.ts; escaping: escape.ts. */
 import { mdText } from './escape.js';
 
-export function usd(x: number | null | undefined, digits?: number): string {
-  if (x === null || x === undefined || Number.isNaN(x)) return '—';
-  const d = digits ?? (Math.abs(x) >= 100 ? 2 : Math.abs(x) >= 1 ? 2 : 4);
-  const s = Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d });
-  return `${x < 0 ? '−' : ''}$${s}`;
+export interface UsdOptions {
+  /** Thousands separators (default true): "$1,234.50"; false for "$1234.50". */
+  grouping?: boolean;
+  /** A "+" before a positive amount (deltas). */
+  signed?: boolean;
 }
 
-/** A fraction (0..1) as a percent. */
-export function pctOf(fraction: number, digits = 1): string {
+/** US dollars: two decimals from $1, four below; a negative amount as "−$0.0500". The one USD formatter. */
+export function usd(x: number | null | undefined, digits?: number, opts: UsdOptions = {}): string {
+  if (x === null || x === undefined || Number.isNaN(x)) return '—';
+  const d = digits ?? (Math.abs(x) >= 100 ? 2 : Math.abs(x) >= 1 ? 2 : 4);
+  const s = Math.abs(x).toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d, useGrouping: opts.grouping ?? true });
+  return `${x < 0 ? '−' : opts.signed && x > 0 ? '+' : ''}$${s}`;
+}
+
+/** A FRACTION (0..1) as a percent: 0.42 → "42.0%". */
+export function pct(fraction: number, digits = 1): string {
   return `${(fraction * 100).toFixed(digits)}%`;
 }
 
-/** A value already in percent. */
-export function pct(percent: number, digits = 1): string {
+/**
+ * A figure already in percent (a `…Pct` value, 0–100) as text: 42 → "42.0%".
+ * Not pct(x / 100): dividing and multiplying back moves values such as 25.65
+ * across a rounding edge ("25.7%" instead of "25.6%").
+ */
+export function pctFigure(percent: number, digits = 1): string {
   return `${percent.toFixed(digits)}%`;
+}
+
+/** A fraction as a percent with at most one decimal and no trailing zero: 0.95 → "95%", 0.975 → "97.5%" (confidence levels). */
+export function pctShort(fraction: number): string {
+  return `${Math.round(fraction * 1000) / 10}%`;
 }
 
 export function int(n: number): string {

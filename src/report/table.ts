@@ -11,7 +11,7 @@ import { termSafe } from './escape.js';
 /** Width used when there is no terminal and no $COLUMNS (output piped to a file or a pager). */
 export const DEFAULT_WIDTH = 100;
 /** Narrowest width tokor lays out for; below it tables may overflow. */
-export const MIN_WIDTH = 40;
+const MIN_WIDTH = 40;
 
 /**
  * The width to fit: $COLUMNS when it is a number, else the terminal's width,
@@ -24,7 +24,7 @@ export function resolveWidth(columnsEnv: string | undefined, ttyColumns: number 
 }
 
 /** Display width in terminal columns (wide CJK and emoji count 2). */
-export function displayWidth(s: string): number {
+function displayWidth(s: string): number {
   return stringWidth(s);
 }
 
@@ -92,11 +92,6 @@ export function wrapText(text: string, width: number, hanging = '  '): string[] 
   return out;
 }
 
-/** wrapText joined into one string. */
-export function wrap(text: string, width: number, hanging = '  '): string {
-  return wrapText(text, width, hanging).join('\n');
-}
-
 // ---------------------------------------------------------------- model IDs
 
 const GEO = /^(us-gov|us|eu|apac|jp|au|ca|global)\./;
@@ -133,7 +128,7 @@ export function modelIdForms(id: string): string[] {
 }
 
 /** Middle ellipsis to `max` columns, keeping the start (prefix, family) and the end (version). */
-export function ellipsize(s: string, max: number): string {
+function ellipsize(s: string, max: number): string {
   if (displayWidth(s) <= max) return s;
   if (max <= 1) return '…';
   const chars = [...s];
@@ -179,7 +174,9 @@ export function shortenModelIds(ids: readonly string[], max: number): string[] {
     });
     if (!clash) break;
     const groups = new Map<string, number[]>();
-    shown.forEach((s, i) => groups.set(s, [...(groups.get(s) ?? []), i]));
+    shown.forEach((s, i) => {
+      groups.set(s, [...(groups.get(s) ?? []), i]);
+    });
     for (const idx of groups.values()) {
       if (new Set(idx.map((i) => ids[i])).size > 1) for (const i of idx) level[i] = Math.max(0, level[i]! - 1);
     }
@@ -190,7 +187,7 @@ export function shortenModelIds(ids: readonly string[], max: number): string[] {
 // ---------------------------------------------------------------- tables
 
 /** How a column gives way when the table is wider than the terminal. */
-export type ColumnFit =
+type ColumnFit =
   /** Numbers, dates, codes: never shortened. */
   | 'fixed'
   /** Model IDs: shortened with shortenModelIds. */
@@ -287,11 +284,17 @@ export function fitTable(columns: readonly Column[], rows: readonly (readonly Ce
     if (fit === 'model') {
       const flat = laid.map((r) => r[k]!.join(' '));
       const short = shortenModelIds(flat, w);
-      laid.forEach((r, j) => (r[k] = [short[j]!]));
+      laid.forEach((r, j) => {
+        r[k] = [short[j]!];
+      });
     } else if (fit === 'wrap') {
-      laid.forEach((r) => (r[k] = r[k]!.flatMap((l) => wrapText(l, w, ''))));
+      laid.forEach((r) => {
+        r[k] = r[k]!.flatMap((l) => wrapText(l, w, ''));
+      });
     } else if (fit === 'ellipsis') {
-      laid.forEach((r) => (r[k] = r[k]!.map((l) => ellipsize(l, w))));
+      laid.forEach((r) => {
+        r[k] = r[k]!.map((l) => ellipsize(l, w));
+      });
     }
   });
   // Shortened columns may now need less than they were given: hand the slack to prose columns.
@@ -312,7 +315,9 @@ export function fitTable(columns: readonly Column[], rows: readonly (readonly Ce
       const grown = Math.min(widths.get(col)! + extra, natural(col));
       slack -= grown - widths.get(col)!;
       widths.set(col, grown);
-      laid.forEach((r, j) => (r[k] = body[j]![col]!.flatMap((l) => wrapText(l, grown, ''))));
+      laid.forEach((r, j) => {
+        r[k] = body[j]![col]!.flatMap((l) => wrapText(l, grown, ''));
+      });
     });
   }
   const headCells = keep.map((i) => (displayWidth(heads[i]!) <= widths.get(i)! ? [heads[i]!] : wrapText(heads[i]!, widths.get(i)!, '')));

@@ -7,7 +7,7 @@
  */
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9). */
-export function lnGamma(x: number): number {
+function lnGamma(x: number): number {
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
   const z = x - 1;
@@ -18,7 +18,7 @@ export function lnGamma(x: number): number {
 }
 
 /** Q(a, x) = Γ(a, x) / Γ(a): the regularized upper incomplete gamma function. */
-export function gammaQ(a: number, x: number): number {
+function gammaQ(a: number, x: number): number {
   if (!(a > 0) || x < 0 || Number.isNaN(x)) throw new RangeError(`gammaQ needs a > 0 and x ≥ 0, got a=${a}, x=${x}`);
   if (x === 0) return 1;
   const lnFront = -x + a * Math.log(x) - lnGamma(a);
@@ -57,7 +57,7 @@ export function gammaQ(a: number, x: number): number {
 }
 
 /** P(X ≥ stat) for X ~ χ²(df). df 0 → 1 (nothing to test). */
-export function chiSquareSurvival(stat: number, df: number): number {
+function chiSquareSurvival(stat: number, df: number): number {
   if (df <= 0) return 1;
   if (!(stat > 0)) return 1;
   return gammaQ(df / 2, stat / 2);

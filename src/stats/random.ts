@@ -15,32 +15,6 @@ export function seededRandom(seed: number): () => number {
   };
 }
 
-/**
- * Reservoir sampling (Algorithm R): keeps a uniform sample of `size` items
- * from a stream of unknown length.
- */
-export class Reservoir<T> {
-  readonly items: T[] = [];
-  seen = 0;
-  private readonly rand: () => number;
-  constructor(
-    readonly size: number,
-    seed: number,
-  ) {
-    this.rand = seededRandom(seed);
-  }
-  /** Offers an item; returns the item it evicted or replaced, if any. */
-  offer(item: T): void {
-    this.seen++;
-    if (this.items.length < this.size) {
-      this.items.push(item);
-      return;
-    }
-    const j = Math.floor(this.rand() * this.seen);
-    if (j < this.size) this.items[j] = item;
-  }
-}
-
 /** Fisher–Yates shuffle of a copy. */
 export function shuffled<T>(xs: readonly T[], rand: () => number): T[] {
   const out = xs.slice();

@@ -123,7 +123,8 @@ describe('group values', () => {
   });
   it('a dimension named after an Object.prototype member is a tag like any other', () => {
     const tags = newTags();
-    tags.__proto__ = 'p';
+    const protoKey = '__proto__';
+    tags[protoKey] = 'p';
     expect(groupValue(rec({ tags }), '__proto__')).toBe('p');
     expect(groupValue(rec({}), 'constructor')).toBe('(untagged)');
     expect(groupValue(rec({ tags: {} }), 'toString')).toBe('(untagged)');

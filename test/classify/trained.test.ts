@@ -67,7 +67,9 @@ describe('trained router', () => {
     // The saved router is the fold models, each request scored by the model of its hashed fold: applied to its
     // own training items it gives back their out-of-fold scores (up to the 6 saved digits), never in-sample ones.
     const router = routerFromJson(JSON.parse(JSON.stringify(model)));
-    data.forEach((s, i) => expect(router.probabilities(s.input)[1]!).toBeCloseTo(oof[i * 2 + 1]!, 4));
+    data.forEach((s, i) => {
+      expect(router.probabilities(s.input)[1]!).toBeCloseTo(oof[i * 2 + 1]!, 4);
+    });
     const applied = rocAuc(
       data.map((s) => router.label(s.input).score),
       labels,

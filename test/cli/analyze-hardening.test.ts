@@ -44,11 +44,13 @@ function openai(i: number): Record<string, unknown> {
 }
 const jsonl = (records: unknown[]): string => records.map((r) => JSON.stringify(r)).join('\n') + '\n';
 
+// biome-ignore lint/suspicious/noExplicitAny: analyze's JSON report, read field by field
 async function analyzeJson(args: string[]): Promise<{ code: number | null; stderr: string; j: Record<string, any> }> {
   const r = await runCli(['analyze', ...args, '--tiers', TIERS, '--format', 'json']);
   return { code: r.code, stderr: r.stderr, j: r.code === 0 ? JSON.parse(r.stdout) : {} };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: as above
 function records(j: Record<string, any>): { read: number; valid: number; failed: number; invalid: number; duplicates: number } {
   const x = j.records;
   expect(x.read).toBe(x.valid + x.failed + x.invalid + x.duplicates);

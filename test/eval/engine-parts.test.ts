@@ -45,7 +45,9 @@ function heldClient(): ModelClient & { release(): void; seen: InvokeRequest[] } 
       seen.push(r);
       return new Promise((resolve) => waiting.push(() => resolve(ok)));
     },
-    release: () => waiting.splice(0).forEach((f) => f()),
+    release: () => waiting.splice(0).forEach((f) => {
+      f();
+    }),
   };
 }
 

@@ -109,7 +109,10 @@ describe('runner + BedrockRuntimeClient over the wire', () => {
     const invoked = 'arn:aws:bedrock:us-east-1::foundation-model/anthropic.claude-3-haiku-20240307-v1:0';
     server.setBehaviour((req) => converseOk(`answer:${req.text}`, {}, { trace: { promptRouter: { invokedModelId: invoked } } }));
     const seen: string[] = [];
-    const o = opts({ price: (_t, m) => (seen.push(m), 0.5) });
+    const o = opts({ price: (_t, m) => {
+        seen.push(m);
+        return 0.5;
+      } });
     await runItems(items(1, 'router'), o);
     expect(o.results[0]!.invokedModel).toBe(invoked);
     expect(seen).toEqual([invoked]);

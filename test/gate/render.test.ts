@@ -14,7 +14,7 @@ interface XmlNode {
   text: string;
 }
 function parseXml(xml: string): XmlNode {
-  const unescape = (s: string): string => {
+  const unescapeXml = (s: string): string => {
     if (/&(?!(amp|lt|gt|quot|apos|#\d+|#x[0-9a-f]+);)/i.test(s)) throw new Error(`bad entity in ${s}`);
     return s
       .replace(/&#x([0-9a-f]+);/gi, (_, h) => String.fromCodePoint(parseInt(h, 16)))
@@ -33,7 +33,7 @@ function parseXml(xml: string): XmlNode {
     const lt = body.indexOf('<', pos);
     const text = lt === -1 ? body.slice(pos) : body.slice(pos, lt);
     if (text.includes('>')) throw new Error(`raw > in text near ${pos}`);
-    stack[stack.length - 1]!.text += unescape(text);
+    stack[stack.length - 1]!.text += unescapeXml(text);
     if (lt === -1) break;
     const gt = body.indexOf('>', lt);
     if (gt === -1) throw new Error('unclosed tag');
@@ -48,7 +48,7 @@ function parseXml(xml: string): XmlNode {
     const m = /^([A-Za-z_][\w.-]*)((?:\s+[A-Za-z_][\w.-]*="[^"<]*")*)\s*\/?$/.exec(tag);
     if (!m) throw new Error(`malformed tag <${tag}>`);
     const attrs: Record<string, string> = {};
-    for (const a of m[2]!.matchAll(/([A-Za-z_][\w.-]*)="([^"]*)"/g)) attrs[a[1]!] = unescape(a[2]!);
+    for (const a of m[2]!.matchAll(/([A-Za-z_][\w.-]*)="([^"]*)"/g)) attrs[a[1]!] = unescapeXml(a[2]!);
     const node: XmlNode = { name: m[1]!, attrs, children: [], text: '' };
     stack[stack.length - 1]!.children.push(node);
     if (!selfClosing) stack.push(node);

@@ -20,6 +20,7 @@ export interface LoggedRequest {
   method: string;
   path: string;
   modelId: string;
+  // biome-ignore lint/suspicious/noExplicitAny: the request's JSON as the client sent it; tests read any part of it
   body: any;
   /** The text of the last user message. */
   text: string;

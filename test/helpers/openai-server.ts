@@ -13,6 +13,7 @@ export interface LoggedChat {
   path: string;
   /** When the request arrived (Date.now()). */
   at: number;
+  // biome-ignore lint/suspicious/noExplicitAny: the request's JSON as the client sent it; tests read any part of it
   body: any;
   text: string;
   authorization?: string;

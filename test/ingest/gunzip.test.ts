@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { GzipError, gunzipMembers } from '../../src/ingest/index.js';
+import { type GzipError, gunzipMembers } from '../../src/ingest/index.js';
 import { decompressStream } from '../../src/engines/inprocess/index.js';
 
 async function* chunks(buf: Buffer, size: number): AsyncGenerator<Buffer> {

@@ -24,6 +24,7 @@ import { runCli } from '../helpers/cli.js';
 import { collect, fixture, recordsOf, skipsOf } from './helpers.js';
 
 type Group = { groupBy: string; group: string; requests: number; costUsd: number };
+// biome-ignore lint/suspicious/noExplicitAny: analyze's JSON report, read field by field
 async function analyze(file: string, groupBy?: string): Promise<{ code: number | null; j: any; stderr: string }> {
   const r = await runCli(['analyze', fixture(file), '--format', 'json', ...(groupBy ? ['--group-by', groupBy] : [])]);
   return { code: r.code, j: r.code === 0 ? JSON.parse(r.stdout) : undefined, stderr: r.stderr };

@@ -57,7 +57,10 @@ function checkEvent(ev: TrafficEvent): void {
 
 /** All [container, key] pairs of a JSON value, depth-first. */
 function slots(v: unknown, out: [Record<string, unknown> | unknown[], string | number][] = []): typeof out {
-  if (Array.isArray(v)) v.forEach((x, i) => (out.push([v, i]), slots(x, out)));
+  if (Array.isArray(v)) v.forEach((x, i) => {
+    out.push([v, i]);
+    slots(x, out);
+  });
   else if (typeof v === 'object' && v !== null) {
     for (const k of Object.keys(v)) {
       out.push([v as Record<string, unknown>, k]);

@@ -103,7 +103,8 @@ describe('readTraffic', () => {
     const evs = await collect(readTraffic([mixed], { onFile: (f) => files.push(f) }));
     expect(files).toEqual([join(mixed, 'a-gateway.jsonl'), join(mixed, 'b-bedrock.json.gz'), join(mixed, 'c-usage.csv')]);
     expect(skipsOf(evs)).toEqual([]);
-    const perFile = recordsOf(evs).reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.source.file]: (acc[r.source.file] ?? 0) + 1 }), {});
+    const perFile: Record<string, number> = {};
+    for (const r of recordsOf(evs)) perFile[r.source.file] = (perFile[r.source.file] ?? 0) + 1;
     expect(perFile).toEqual({ [files[0]!]: 4, [files[1]!]: 11, [files[2]!]: 3 });
   });
 

@@ -74,7 +74,7 @@ describe('formatUsd, moneyToUsd, usdToMoney', () => {
 
   it('converts to numbers and back', () => {
     expect(moneyToUsd(3_703_701_000_000n)).toBe(3.703701);
-    expect(moneyToUsd(123_456_789_012_345_678n)).toBeCloseTo(123456.789012345678, 6);
+    expect(moneyToUsd(123_456_789_012_345_678n)).toBeCloseTo(123456.78901234567, 6);
     expect(usdToMoney('37.5')).toBe(37_500_000_000_000n);
     expect(usdToMoney('-0.000000000001')).toBe(-1n);
     expect(usdToMoney('0.0000000000015')).toBe(2n); // rounded at the picodollar

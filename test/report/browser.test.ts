@@ -114,7 +114,7 @@ describe('report in headless Chromium', () => {
       expect(b.width, b.id).toBeGreaterThan(150);
       expect(b.height, b.id).toBeGreaterThan(80);
     }
-    await expect(page.locator('.headline .claim').innerText()).resolves.toMatch(/^\d+\.\d% cheaper than all-frontier at \d+\.\d% quality parity \(95% CI [\d.]+–[\d.]+%\)$/);
+    await expect(page.locator('.headline .claim').textContent()).resolves.toMatch(/^\d+\.\d% cheaper than all-frontier at \d+\.\d% quality parity \(95% CI [\d.]+–[\d.]+%\)$/);
     // Reads on a laptop: nothing wider than the window.
     expect(await page.evaluate(() => document.documentElement.scrollWidth <= document.documentElement.clientWidth)).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'full.png'), fullPage: true });
@@ -133,7 +133,7 @@ describe('report in headless Chromium', () => {
       handlers: [...document.querySelectorAll('*')].flatMap((el) => [...el.attributes].filter((a) => a.name.startsWith('on')).map((a) => `${el.tagName}@${a.name}`)),
     }));
     expect(injected).toEqual({ elements: 0, handlers: [] });
-    const text = await page.evaluate(() => document.body.innerText);
+    const text = await page.evaluate(() => document.body.textContent);
     for (const p of PAYLOADS) expect(text, p).toContain(p);
     expect(await page.title()).toBe('</title><script>window.__tokorPwned=8</script>');
     for (const b of await chartBoxes(page)) expect(b.width * b.height, b.id).toBeGreaterThan(0);
@@ -146,7 +146,7 @@ describe('report in headless Chromium', () => {
     const { page, dialogs, problems } = await open('cspCanary');
     page.on('requestfinished', (r) => finished.push(r.url()));
     await page.reload({ waitUntil: 'load' });
-    await expect(page.locator('#canary').innerText()).resolves.toBe('canary');
+    await expect(page.locator('#canary').textContent()).resolves.toBe('canary');
     expect(await page.evaluate(() => (window as unknown as { __tokorPwned?: unknown }).__tokorPwned)).toBeUndefined();
     expect(dialogs).toEqual([]);
     expect(finished).toEqual([pathToFileURL(files.cspCanary!).href]);
@@ -158,7 +158,7 @@ describe('report in headless Chromium', () => {
   it('states plainly that quality is unproven when only the traffic analysis is given', async () => {
     const { page, problems } = await open('analyzeOnly');
     expect(problems).toEqual([]);
-    await expect(page.locator('.headline .claim').innerText()).resolves.toMatch(/quality unproven$/);
+    await expect(page.locator('.headline .claim').textContent()).resolves.toMatch(/quality unproven$/);
     for (const b of await chartBoxes(page)) expect(b.width * b.height, b.id).toBeGreaterThan(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'analyze-only.png'), fullPage: true });
     await page.close();

@@ -2,6 +2,7 @@
 import { parseCalibrateReportText, type CalibrateReportJson, type CalibrationReportJson } from '../../src/artifacts/calibrateReport.js';
 import { readFileSync } from 'node:fs';
 import { type AnalyzeReconciliation, type CostsReport, parseAnalyzeReconciliation, parseCostsReport } from '../../src/artifacts/costsReport.js';
+import { type EvalSummaryJson, parseEvalSummary } from '../../src/artifacts/evalSummary.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,6 +24,11 @@ export function fixture(name: string): Record<string, unknown> {
 /** A costs fixture read through its contract (src/artifacts/costsReport.ts), as `tokor report --costs` reads it. */
 export function costsFixture(name: string): CostsReport {
   return parseCostsReport(fixtureText(name), name);
+}
+
+/** An eval summary fixture read through its contract (src/artifacts/evalSummary.ts), as `tokor report --eval` reads it. */
+export function evalSummaryFixture(name: string): EvalSummaryJson {
+  return parseEvalSummary(fixture(name), { file: name, text: fixtureText(name) });
 }
 
 /** The reconciliation of an analyze fixture, checked as `tokor report --analyze` checks it. */

@@ -18,7 +18,7 @@ import { parseAnalyzeInput, parseCalibrateInput, parseCostsInput, parseEvalInput
 import { paretoFront, readCurve } from '../../src/report/html/sections/calibrate.js';
 import { readReconciliation } from '../../src/report/html/sections/costs.js';
 import { fmtByKey, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../../src/report/html/format.js';
-import { FULL_REPORT_CHARTS, PAYLOADS, calibrateFixture, calibrationFixture, costsFixture, disallowedMarkup, fixture, fixtureText, reconciliationOf } from './helpers.js';
+import { FULL_REPORT_CHARTS, PAYLOADS, calibrateFixture, calibrationFixture, costsFixture, disallowedMarkup, evalSummaryFixture, fixture, fixtureText, reconciliationOf } from './helpers.js';
 import { parseAnalyzeReconciliation, parseCostsReport } from '../../src/artifacts/costsReport.js';
 
 /** Text of the element with this id: tags dropped, entities of the escaper decoded. */
@@ -355,7 +355,7 @@ describe('renderReportHtml', () => {
   }, 60_000);
 
   it('renders each command alone and refuses a JSON of another command', async () => {
-    expect(await renderEvalHtml(fixture('eval-summary.json'))).toContain('<title>tokor eval</title>');
+    expect(await renderEvalHtml(evalSummaryFixture('eval-summary.json'))).toContain('<title>tokor eval</title>');
     const cal = await renderCalibrateHtml(calibrateFixture('calibrate-nopick.json'));
     expect(cal).toContain('data-headline="bar-not-met"');
     expect(cal).toContain('No threshold kept the quality bar of 95.0%');

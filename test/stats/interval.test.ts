@@ -42,7 +42,9 @@ describe('bottom-k sampling', () => {
     for (const k of keys) a.push(k, k);
     const b = new BottomK<number>(25);
     const c = new BottomK<number>(25);
-    shuffled(keys, seededRandom(3)).forEach((k, i) => (i % 2 ? b : c).push(k, k));
+    shuffled(keys, seededRandom(3)).forEach((k, i) => {
+      (i % 2 ? b : c).push(k, k);
+    });
     b.merge(c);
     const expected = [...keys].sort((x, y) => x - y).slice(0, 25);
     expect([...a.items].sort((x, y) => x - y)).toEqual(expected);

@@ -11,7 +11,7 @@ import { keyValues, pick, text } from './table.js';
 
 const COST = ['costInBillingCurrency', 'CostInBillingCurrency', 'PreTaxCost', 'Cost', 'costInUsd'];
 
-export const AZURE_FORMAT: TabularFormat = {
+const AZURE_FORMAT: TabularFormat = {
   required: ['meterName|MeterName', 'date|Date|UsageDate', `${COST.join('|')}`],
   line(row, skip) {
     const v = row.values;

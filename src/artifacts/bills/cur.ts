@@ -12,7 +12,7 @@ import { keyValues, pick, text } from './table.js';
 /** Line item types that are usage (as Cost Explorer's RECORD_TYPE = Usage); the rest (tax, credits, fees…) are left out and counted in a note. */
 const USAGE_TYPES = new Set(['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsage']);
 
-export const CUR_FORMAT: TabularFormat = {
+const CUR_FORMAT: TabularFormat = {
   required: ['line_item_usage_type', 'line_item_unblended_cost', 'line_item_usage_start_date'],
   line(row, skip) {
     const v = row.values;

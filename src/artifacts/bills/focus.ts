@@ -11,7 +11,7 @@ import { amount, day, readTabular, type TabularFormat } from './tabular.js';
 import type { BillFormat } from './format.js';
 import { keyValues, pick, text } from './table.js';
 
-export function focusFormat(metric: CostMetric): TabularFormat {
+function focusFormat(metric: CostMetric): TabularFormat {
   const costColumn = metric === 'AmortizedCost' ? 'EffectiveCost' : 'BilledCost';
   return {
     required: ['ChargePeriodStart', costColumn, 'ServiceName'],

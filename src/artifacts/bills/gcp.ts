@@ -32,7 +32,7 @@ function creditsOf(v: Cell, where: string): Money {
   return Array.isArray(list) ? list.reduce<Money>((s, c) => s + amount((c as { amount?: Cell })?.amount, where, 'credits.amount'), 0n) : 0n;
 }
 
-export function gcpFormat(): TabularFormat & { credits: () => Money } {
+function gcpFormat(): TabularFormat & { credits: () => Money } {
   let credits = 0n;
   return {
     credits: () => credits,

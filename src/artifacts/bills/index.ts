@@ -19,7 +19,7 @@ import { expandBillPaths, isGzip, isParquet } from './table.js';
 import { anthropicCostBill, openaiCostBill } from './vendorReports.js';
 
 /** Tried in this order; Cost Explorer JSON is also the fallback (its reader says what is wrong with a file). */
-export const BILL_FORMATS = {
+const BILL_FORMATS = {
   'cost-explorer': costExplorerBill,
   'anthropic-cost': anthropicCostBill,
   'openai-cost': openaiCostBill,
@@ -76,7 +76,7 @@ function gunzipPrefix(bytes: Uint8Array): Uint8Array {
 }
 
 /** The format of a file; Cost Explorer JSON when none recognizes it (its reader names what is wrong). */
-export async function detectBillFormat(file: string): Promise<BillFormat> {
+async function detectBillFormat(file: string): Promise<BillFormat> {
   const head = await readHead(file);
   const formats: BillFormat[] = Object.values(BILL_FORMATS);
   const found = head && formats.find((f) => f.detect(head));

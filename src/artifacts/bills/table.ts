@@ -134,12 +134,6 @@ export function pick(values: Record<string, Cell>, ...names: string[]): Cell {
   return undefined;
 }
 
-/** Whether a table has a column (same matching as `pick`). */
-export function hasColumn(columns: readonly string[], name: string): boolean {
-  const norm = (s: string) => s.toLowerCase().replace(/[._/]/g, '');
-  return columns.some((c) => norm(c) === norm(name));
-}
-
 /** A key/value cell: a map object, a list of {key, value}, or its JSON text. */
 export function keyValues(v: Cell): Record<string, string> {
   if (v === null || v === undefined || v === '') return {};

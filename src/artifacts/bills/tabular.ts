@@ -13,7 +13,7 @@ import type { Money } from '../../pricing/types.js';
 import { type Cell, type TableRow, dayOf, readTable, text } from './table.js';
 
 /** One row of a bill, as a format reads it; undefined = not a charge tokor counts (its reason goes to `skipped`). */
-export interface BillLine {
+interface BillLine {
   day: string;
   provider: BillProvider;
   service: string;

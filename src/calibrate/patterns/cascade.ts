@@ -8,7 +8,7 @@ import { sequentialFamily } from '../sweep.js';
 import type { PatternSpec } from './types.js';
 
 /** Graders that check an answer without the expected answer, so a live cascade can run them. Preferred in this order. */
-export const REFERENCE_FREE_GATES = ['json-schema', 'valid-json', 'regex'] as const;
+const REFERENCE_FREE_GATES = ['json-schema', 'valid-json', 'regex'] as const;
 
 export const cascade: PatternSpec = {
   sequential: true,

@@ -16,4 +16,4 @@ export const PATTERNS = {
   confidence,
 } as const satisfies Record<RoutingPattern, PatternSpec>;
 
-export type { PatternSpec, PrepareInput, PreparedPattern, SkippedPattern } from './types.js';
+export type { PatternSpec,    } from './types.js';

@@ -12,7 +12,7 @@ import type { ResultsTable } from '../results.js';
 import type { OutcomeMatrix, RouteFamily } from '../sweep.js';
 
 /** What calibration tells a pattern when it prepares the sweep. */
-export interface PrepareInput {
+interface PrepareInput {
   table: ResultsTable;
   m: OutcomeMatrix;
   /** cascade: the grader that gates escalation, when the user chose one. */
@@ -28,7 +28,7 @@ export interface PrepareInput {
 }
 
 /** What the report says about a prepared pattern beyond its sweep. */
-export interface PatternExtra {
+interface PatternExtra {
   gate?: string;
   /** Share of items where the signal exists. */
   signalCoverage?: number;
@@ -36,7 +36,7 @@ export interface PatternExtra {
 }
 
 /** A pattern ready to sweep: its family, the per-item signal a route is read from, and (classifier) the router certified. */
-export interface PreparedPattern {
+interface PreparedPattern {
   fam: RouteFamily;
   signal: Float64Array;
   extra: PatternExtra;
@@ -45,7 +45,7 @@ export interface PreparedPattern {
 }
 
 /** Why a pattern cannot be simulated on these results. */
-export interface SkippedPattern {
+interface SkippedPattern {
   skipped: string;
   gate?: string;
 }

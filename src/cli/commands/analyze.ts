@@ -1,10 +1,10 @@
 import type { Done } from '../exit.js';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { LOG_FORMAT_NAMES } from '../../types.js';
 import { list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
 import { InputError } from '../../errors.js';
 
-export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
+const ANALYZE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 
 export function defineAnalyze(program: Command, done: Done): void {
   program
@@ -97,7 +97,7 @@ Examples:
     });
 }
 
-export interface AnalyzeFlags {
+interface AnalyzeFlags {
   logFormat?: (typeof LOG_FORMAT_NAMES)[number];
   map?: string;
   tiers?: string;

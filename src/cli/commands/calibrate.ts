@@ -1,5 +1,5 @@
 import type { Done } from '../exit.js';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BAR_MODES, ROUTING_PATTERNS } from '../../config/schema.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
 import { finiteNumber, fraction, nonNegativeInt, positiveInt } from '../flags.js';

@@ -1,5 +1,5 @@
 import type { Done } from '../exit.js';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { GATEWAYS, type Gateway } from '../../gate/types.js';
 
 /** `tokor config check [file]` and `tokor init`. */

@@ -1,5 +1,5 @@
 import type { Done } from '../exit.js';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DRIFT_FORMATS, type DriftFormat } from '../../drift/render.js';
 import { LOG_FORMAT_NAMES, type LogFormat } from '../../types.js';
 import { finiteNumber } from '../flags.js';

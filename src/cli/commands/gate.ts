@@ -1,5 +1,5 @@
 import type { Done } from '../exit.js';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { GATE_FORMATS, type GateFormat } from '../../gate/types.js';
 
 function number(value: string): number {

@@ -1,5 +1,5 @@
 import type { Done } from '../exit.js';
-import { Command, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
 
 interface PricesFlags {

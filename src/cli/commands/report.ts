@@ -1,19 +1,7 @@
 import type { Done } from '../exit.js';
 import { Option, type Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { UsageError } from '../../errors.js';
-import { fsFailure } from '../../io/fsErrors.js';
-import { checkOutputs, emit, note } from '../output.js';
 
 const FORMATS = ['html'] as const;
-
-async function readInput(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch (e) {
-    throw fsFailure(e, file, 'read');
-  }
-}
 
 interface ReportFlags {
   analyze?: string;
@@ -46,24 +34,13 @@ Examples:
       --calibrate calibrate.json --costs costs.json --out report.html`,
     )
     .action(async (flags: ReportFlags) => {
-      const html = await import('../../report/html/index.js');
-      const { parseAnalyzeReconciliation, parseCostsReport } = await import('../../artifacts/costsReport.js');
-      const inputs = await import('../../artifacts/reportInputs.js');
-      const files = [flags.analyze, ...(flags.eval ?? []), flags.calibrate, flags.costs].filter((f): f is string => Boolean(f));
-      if (files.length === 0) throw new UsageError('nothing to report: give --analyze, --eval, --calibrate and/or --costs');
-      await checkOutputs([{ file: flags.out, flag: '--out' }]);
-      const analyzeText = flags.analyze ? await readInput(flags.analyze) : undefined;
-      const analyze = flags.analyze ? inputs.parseAnalyzeInput(analyzeText!, flags.analyze) : undefined;
-      const page = await html.renderReportHtml(
-        {
-          analyze,
-          ...(analyze?.reconciliation !== undefined ? { reconciliation: parseAnalyzeReconciliation(analyze.reconciliation, { file: flags.analyze!, text: analyzeText! }) } : {}),
-          eval: flags.eval ? inputs.parseEvalInputs(await Promise.all(flags.eval.map(async (file) => ({ file, text: await readInput(file) })))) : undefined,
-          calibrate: flags.calibrate ? (await import('../../artifacts/calibrateReport.js')).parseCalibrateReportText(await readInput(flags.calibrate), flags.calibrate) : undefined,
-          costs: flags.costs ? parseCostsReport(await readInput(flags.costs), flags.costs) : undefined,
-        },
-        { title: flags.title, generatedAt: new Date().toISOString(), inputFiles: files, onWarning: (w) => note(`tokor: chart warning: ${w}`) },
-      );
+      const { openContext } = await import('../../app/context.js');
+      const { buildReport } = await import('../../app/report.js');
+      const { checkOutputs, emit, note } = await import('../output.js');
+      if ([flags.analyze, ...(flags.eval ?? []), flags.calibrate, flags.costs].some(Boolean)) await checkOutputs([{ file: flags.out, flag: '--out' }]);
+      const ctx = await openContext();
+      const page = await buildReport(ctx, { ...flags, generatedAt: new Date().toISOString(), onWarning: (w) => note(`tokor: chart warning: ${w}`) });
       await emit(page, flags.out);
+      done('ok');
     });
 }

@@ -39,7 +39,7 @@ export interface ChunkContext extends FactsContext {
 }
 
 /** A record's outcome, kept until its duplicate verdict (worker threads) or sampled. */
-export type PendingRecord = { kind: 'facts'; facts: RecordFacts; problems?: string[] } | { kind: 'failed'; errorCode: string; problems?: string[] };
+type PendingRecord = { kind: 'facts'; facts: RecordFacts; problems?: string[] } | { kind: 'failed'; errorCode: string; problems?: string[] };
 
 export type SampledItem = { file: string; fileIndex: number; line: number; dedupe?: string } & (PendingRecord | { kind: 'invalid'; reason: string });
 

@@ -33,7 +33,7 @@ import type { LogFormat, TrafficEvent } from '../../types.js';
 import { inputBytes } from './inputs.js';
 
 /** A JSON-lines file's format, or 'auto' when its first lines mix formats (each line is then read in its own). */
-export type BlockFormat = JsonReadFormat;
+type BlockFormat = JsonReadFormat;
 
 export type InputPiece =
   /** The file's first lines mix records of several formats (votes of each). */

@@ -15,12 +15,12 @@ import { rougeLGrader, tokenF1Grader } from './similarity.js';
 import { contains, containsAll, containsAny, exact, icontains, icontainsAll, icontainsAny, normalizedExact, regex } from './text.js';
 import { failed, gradeError, passed, type GradeContext, type GraderDef, type GraderOutcome } from './types.js';
 
-export type { GradeContext, GraderDef, GraderOutcome } from './types.js';
+export type { GradeContext, GraderDef,  } from './types.js';
 export { extractJson } from './json.js';
 export { extractFinalNumber } from './numeric.js';
-export { pickLabel } from './label.js';
+;
 export { buildJudgePrompt, parseJudgeReply, JUDGE_PROMPT } from './llmJudge.js';
-export { normalizeText } from './normalize.js';
+;
 
 /**
  * The grader registry: a grader is one file exporting a GraderDef plus one
@@ -46,22 +46,15 @@ export const GRADERS = {
   'llm-judge': llmJudge,
 } as const satisfies Record<string, GraderDef>;
 
-export type GraderName = keyof typeof GRADERS;
-
 const REGISTRY = new Map<string, GraderDef>(Object.entries(GRADERS));
 
 /** Base grader types; any of them may be prefixed with `not-`. */
 export const GRADER_NAMES: readonly string[] = Object.freeze([...REGISTRY.keys()]);
 
 /** The grader used for items that declare none (unless ctx.defaultGrader says otherwise). */
-export const DEFAULT_GRADER = 'normalized-exact';
+const DEFAULT_GRADER = 'normalized-exact';
 
-export const NEGATION_PREFIX = 'not-';
-
-/** Summaries by name, for help text and docs. */
-export function graderSummaries(): { name: string; summary: string }[] {
-  return [...REGISTRY.values()].map((g) => ({ name: g.name, summary: g.summary }));
-}
+const NEGATION_PREFIX = 'not-';
 
 function unknownGrader(type: string, where?: string): InputError {
   return new InputError(`unknown grader "${type}" (graders: ${GRADER_NAMES.join(', ')}; prefix any with ${NEGATION_PREFIX} to negate)`, where);
@@ -153,7 +146,7 @@ export async function runGrader(spec: GraderSpec, c: GoldenCase, output: string,
 }
 
 /** The graders that apply to a case: its own, else ctx.defaultGrader, else normalized-exact. */
-export function gradersFor(c: GoldenCase, ctx: GradeContext = {}): GraderSpec[] {
+function gradersFor(c: GoldenCase, ctx: GradeContext = {}): GraderSpec[] {
   if (c.graders && c.graders.length > 0) return c.graders;
   const type = ctx.defaultGrader ?? DEFAULT_GRADER;
   if (!resolve(type)) throw unknownGrader(type, '--grader');

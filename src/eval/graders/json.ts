@@ -133,7 +133,7 @@ const jsonSchema: GraderDef = {
   },
 };
 
-export interface FieldMatchOptions {
+interface FieldMatchOptions {
   /** Absolute tolerance for numbers. */
   tolerance: number;
   /** Compare strings case- and punctuation-sensitively. */
@@ -147,7 +147,7 @@ export interface FieldMatchOptions {
  * booleans exactly (or "true"/"false"); arrays element by element in order;
  * objects key by key over the expected keys.
  */
-export function sameValue(expected: unknown, actual: unknown, o: FieldMatchOptions): boolean {
+function sameValue(expected: unknown, actual: unknown, o: FieldMatchOptions): boolean {
   if (expected === null || expected === undefined) return actual === null || actual === undefined;
   if (typeof expected === 'number') {
     const n = toNumber(actual);

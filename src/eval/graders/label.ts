@@ -22,7 +22,7 @@ function labelsOf(spec: GraderSpec): string[] | undefined | string {
 }
 
 /** The label the answer picks (see the module comment), or undefined. */
-export function pickLabel(output: string, candidates: readonly string[], scan: boolean): string | undefined {
+function pickLabel(output: string, candidates: readonly string[], scan: boolean): string | undefined {
   const byNorm = new Map(candidates.map((l) => [normalizeText(l), l] as const));
   const whole = byNorm.get(normalizeText(output));
   if (whole !== undefined) return whole;

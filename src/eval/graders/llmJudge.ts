@@ -12,9 +12,9 @@ import { extractJson } from './json.js';
 import { textOf } from './normalize.js';
 import { failed, gradeError, passed, type GraderDef } from './types.js';
 
-export const JUDGE_SCALE = 10;
+const JUDGE_SCALE = 10;
 
-export const DEFAULT_RUBRIC =
+const DEFAULT_RUBRIC =
   'The answer is correct, complete and responsive to the request. When a reference answer is given, the answer must agree with it on every fact that matters; wording may differ.';
 
 export const JUDGE_PROMPT = `You are grading an AI assistant's answer to a request.
@@ -36,7 +36,7 @@ Reply with a JSON object only, no other text:
 {"score": <integer from 0 to 10, 10 = fully meets the rubric, 0 = wrong or missing>, "reason": "<one sentence>"}`;
 
 /** The request as the judge sees it: the system prompt and the conversation. */
-export function renderRequest(c: GoldenCase): string {
+function renderRequest(c: GoldenCase): string {
   const parts: string[] = [];
   if (c.input.system) parts.push(`[system]\n${c.input.system}`);
   const only = c.input.messages.length === 1 && !c.input.system ? c.input.messages[0] : undefined;

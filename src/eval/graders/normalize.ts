@@ -28,11 +28,6 @@ export function normalizeText(s: string): string {
 
 const ASCII = /^[\x00-\x7f]*$/;
 
-/** Whitespace-only normalization (exact grader with `trim`). */
-export function collapseSpace(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
-}
-
 /** The text form of an expected value: strings as-is, numbers/booleans via String, objects as JSON. */
 export function textOf(v: unknown): string {
   if (typeof v === 'string') return v;

@@ -40,7 +40,7 @@ function plain(s: string): number {
 }
 
 /** All numbers in the text, in order. */
-export function findNumbers(text: string): FoundNumber[] {
+function findNumbers(text: string): FoundNumber[] {
   const src = text.replace(/\\d?frac\{([^{}]+)\}\{([^{}]+)\}/g, '$1/$2');
   const out: FoundNumber[] = [];
   for (const m of src.matchAll(NUMBER_RE)) {

@@ -9,7 +9,7 @@ import type { GoldenCase, GraderSpec } from '../types.js';
 import { answersOf, tokensOf } from './normalize.js';
 import { failed, gradeError, passed, type GraderDef } from './types.js';
 
-export function tokenF1(candidate: string, reference: string): number {
+function tokenF1(candidate: string, reference: string): number {
   const c = tokensOf(candidate, true);
   const r = tokensOf(reference, true);
   if (c.length === 0 || r.length === 0) return c.length === r.length ? 1 : 0;
@@ -41,7 +41,7 @@ function lcsLength(a: string[], b: string[]): number {
   return prev[b.length] ?? 0;
 }
 
-export function rougeL(candidate: string, reference: string): number {
+function rougeL(candidate: string, reference: string): number {
   const c = tokensOf(candidate);
   const r = tokensOf(reference);
   if (c.length === 0 || r.length === 0) return c.length === r.length ? 1 : 0;

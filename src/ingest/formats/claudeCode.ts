@@ -32,7 +32,7 @@ function isTranscriptLine(obj: JsonObject): boolean {
 }
 
 /** One assistant line → its record; undefined for a line that is no API call. Throws RecordError for an unusable one. */
-export function claudeCodeRecord(obj: JsonObject, loc: SourceLocation): TrafficRecord | undefined {
+function claudeCodeRecord(obj: JsonObject, loc: SourceLocation): TrafficRecord | undefined {
   if (obj.type !== 'assistant' || !isObject(obj.message)) return undefined;
   const m = obj.message;
   const usage = isObject(m.usage) ? m.usage : undefined;

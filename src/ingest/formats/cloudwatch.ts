@@ -26,7 +26,7 @@ function preview(s: string): string {
 }
 
 /** One event's message → a Bedrock record event, or a skip that says what the message is. */
-export function bedrockFromMessage(message: unknown, eventTs: unknown, loc: SourceLocation, what: string): TrafficEvent {
+function bedrockFromMessage(message: unknown, eventTs: unknown, loc: SourceLocation, what: string): TrafficEvent {
   let obj: unknown = message;
   if (typeof message === 'string') {
     const t = message.trim();

@@ -28,4 +28,4 @@ export const LOG_FORMATS = {
 } satisfies Record<LogFormatName, LogFormat>;
 
 export { LOG_FORMAT_NAMES, type LogFormatName } from './names.js';
-export type { ElementLines, EmitEvent, InputTokenSemantics, LogFormat, ParseResult } from './types.js';
+export type { ElementLines, EmitEvent,  LogFormat,  } from './types.js';

@@ -95,7 +95,7 @@ function skip(loc: SourceLocation, reason: string): TrafficEvent {
 }
 
 /** One span → its record, or undefined when it carries no GenAI usage. */
-export function spanRecord(span: JsonObject, resource: Attrs, loc: SourceLocation): TrafficRecord | undefined {
+function spanRecord(span: JsonObject, resource: Attrs, loc: SourceLocation): TrafficRecord | undefined {
   const a = attrs(span.attributes);
   const m = first(a, MODEL);
   const input = count(a, INPUT);
@@ -130,7 +130,7 @@ export function spanRecord(span: JsonObject, resource: Attrs, loc: SourceLocatio
 }
 
 /** One Claude Code `api_request` log record → its record, or undefined for another event. */
-export function claudeCodeLogRecord(rec: JsonObject, resource: Attrs, loc: SourceLocation): TrafficRecord | undefined {
+function claudeCodeLogRecord(rec: JsonObject, resource: Attrs, loc: SourceLocation): TrafficRecord | undefined {
   const a = attrs(rec.attributes);
   const body = anyValue(rec.body);
   const name = str(a['event.name']) ?? (typeof body === 'string' ? body : undefined);
@@ -149,7 +149,7 @@ export function claudeCodeLogRecord(rec: JsonObject, resource: Attrs, loc: Sourc
     },
   };
   record.operation = 'claude-code';
-  const id = str(a['request_id']) ?? str(a['prompt.id']);
+  const id = str(a.request_id) ?? str(a['prompt.id']);
   if (id !== undefined) record.requestId = id;
   const ts = normalizeTimestamp(a['event.timestamp']) ?? nanosToIso(rec.timeUnixNano) ?? nanosToIso(rec.observedTimeUnixNano);
   if (ts !== undefined) record.timestamp = ts;

@@ -11,7 +11,7 @@ import type { JsonObject } from '../fields.js';
  * input apart from cache reads and writes; a format whose count includes them
  * ('includes-cache') has them taken out by its reader.
  */
-export type InputTokenSemantics = 'excludes-cache' | 'includes-cache' | 'no-cache-fields';
+type InputTokenSemantics = 'excludes-cache' | 'includes-cache' | 'no-cache-fields';
 
 /**
  * Lines of a multi-line JSON document: the line where the i-th element of the

@@ -67,7 +67,7 @@ function refuse(what: string): Promise<never> {
 }
 
 /** A vega loader that never fetches or reads anything. */
-export const NO_LOADER: Loader = {
+const NO_LOADER: Loader = {
   load: (uri) => refuse(uri),
   sanitize: (uri) => refuse(uri),
   http: (uri) => refuse(uri),

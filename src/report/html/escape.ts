@@ -22,6 +22,3 @@ export function escapeHtml(value: unknown): string {
   const s = value === null || value === undefined ? '' : String(value);
   return s.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').replace(/[&<>"'`]/g, (c) => ENTITIES[c]!);
 }
-
-/** Same as escapeHtml; a separate name documents attribute use at call sites. */
-export const escapeAttr = escapeHtml;

@@ -7,7 +7,7 @@ import { fmtPct, fmtShare, fmtShareInterval, fmtUsd } from './format.js';
 import type { CalibrateReportJson } from '../../artifacts/calibrateReport.js';
 import { arr, num, obj, str, type Obj } from './read.js';
 
-export type HeadlineKind = 'proven' | 'bar-not-met' | 'eval-only' | 'unproven' | 'empty';
+type HeadlineKind = 'proven' | 'bar-not-met' | 'eval-only' | 'unproven' | 'empty';
 
 export interface Headline {
   kind: HeadlineKind;
@@ -82,18 +82,18 @@ export function readCeiling(analyze: Obj | undefined): { frontier?: number; actu
 }
 
 /** Without measured labels (`distributionSource: "prior"`): the ceiling at the low and high easy share, percent. */
-export function readPriorRange(analyze: Obj | undefined): [number, number] | undefined {
+function readPriorRange(analyze: Obj | undefined): [number, number] | undefined {
   const r = arr(obj(analyze?.headline)?.savingsRangePct).map(num);
   return r.length === 2 && r[0] !== undefined && r[1] !== undefined ? [r[0], r[1]] : undefined;
 }
 
 /** Provenance of any report JSON: `provenance.synthetic`. */
-export function isSample(o: Obj | undefined): boolean {
-  return obj(o?.provenance)?.synthetic === true;
+export function isSample(o: unknown): boolean {
+  return obj(obj(o)?.provenance)?.synthetic === true;
 }
 
 /** Caveats of an analyze JSON: its own headline caveats, else the unpriced share computed from the counts. */
-export function analyzeCaveats(a: Obj | undefined): string[] {
+function analyzeCaveats(a: Obj | undefined): string[] {
   if (!a) return [];
   const own = arr(obj(a.headline)?.caveats).map(str).filter((c): c is string => Boolean(c));
   if (obj(a.headline)) return own;
@@ -113,10 +113,9 @@ export function describeShares(shares: [string, number][]): string {
   return shares.map(([tier, s]) => `${fmtShare(s, 0)} to ${tier}`).join(', ');
 }
 
-export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?: CalibrateReportJson; costs?: Obj }): Headline {
+export function buildHeadline(input: { analyze?: Obj; evals?: readonly object[]; calibrate?: CalibrateReportJson; costs?: Obj }): Headline {
   const ceiling = readCeiling(input.analyze);
-  const sources = [input.analyze, ...(input.evals ?? []), input.calibrate].filter((o): o is Obj => o !== undefined);
-  const sample = sources.some(isSample);
+  const sample = [input.analyze, ...(input.evals ?? []), input.calibrate].some(isSample);
   const held = input.calibrate?.kind === 'calibrate' ? input.calibrate.holdout : undefined;
   const caveats = [
     ...(held && !held.meetsBar ? [`On ${held.items} held-out items the pick breaks the bar: ${fmtShare(held.parity)} parity (one-sided 95% lower bound ${fmtShare(held.parityLower95)}), ${fmtPct(held.savingsPct, 1)} savings.`] : []),
@@ -199,7 +198,7 @@ export function buildHeadline(input: { analyze?: Obj; evals?: Obj[]; calibrate?:
 }
 
 /** Which inputs are sample data, in one sentence. */
-function sampleCaveat(input: { analyze?: Obj; evals?: Obj[]; calibrate?: Obj }): string {
+function sampleCaveat(input: { analyze?: Obj; evals?: readonly object[]; calibrate?: object }): string {
   const parts: string[] = [];
   if (isSample(input.analyze)) parts.push('the traffic figures come from the bundled synthetic Bedrock logs');
   if ((input.evals ?? []).some(isSample) || isSample(input.calibrate)) parts.push("the quality figures come from the bundled golden datasets' synthetic recorded answers");

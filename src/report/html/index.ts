@@ -5,11 +5,12 @@
  */
 import type { AnalyzeReconciliation, CostsReport } from '../../artifacts/costsReport.js';
 import type { CalibrateReportJson } from '../../artifacts/calibrateReport.js';
+import type { EvalSummaryJson } from '../../artifacts/evalSummary.js';
 import { InputError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { buildHeadline, isSample, type Headline } from './headline.js';
 import { html, join, prose, type SafeHtml } from './html.js';
-import { detectKind, type InputKind } from './inputs.js';
+import { detectKind, type EvalInput, type InputKind } from './inputs.js';
 import { page } from './page.js';
 import { arr, firstStr, num, obj, str, type Obj } from './read.js';
 import { fmtCount } from './format.js';
@@ -19,16 +20,16 @@ import { RenderContext } from './sections/context.js';
 import { billSection } from './sections/costs.js';
 import { evalSection } from './sections/eval.js';
 
-export { detectKind, summarizeEvalResults, type InputKind } from './inputs.js';
-export { buildHeadline, type Headline } from './headline.js';
+export { detectKind, summarizeEvalResults,   } from './inputs.js';
+export { buildHeadline,  } from './headline.js';
 export { escapeHtml } from './escape.js';
 export { CSP } from './page.js';
 
 export interface ReportInputs {
   /** `tokor analyze --format json`. */
   analyze?: unknown;
-  /** Eval summaries (`tokor eval --format json`), or summaries from summarizeEvalResults(). */
-  eval?: unknown[];
+  /** Eval summaries (`tokor eval --format json`, checked: src/artifacts/evalSummary.ts), or summaries from summarizeEvalResults(). */
+  eval?: EvalInput[];
   /** `tokor calibrate --format json` (a calibration, or an --apply result), checked with its schema (artifacts/calibrateReport.ts). */
   calibrate?: CalibrateReportJson;
   /** `tokor costs --format json`, checked (src/artifacts/costsReport.ts `parseCostsReport`). */
@@ -82,7 +83,7 @@ function readSources(v: unknown): { files: number; formats: string; paths: strin
  * One line saying where the figures come from, the long list (log paths,
  * input files) folded below it.
  */
-function dataSources(a: Obj | undefined, evals: Obj[], calibrate: Obj | undefined, costs: Obj | undefined, opts: RenderOptions): SafeHtml {
+function dataSources(a: Obj | undefined, evals: EvalInput[], calibrate: Obj | undefined, costs: Obj | undefined, opts: RenderOptions): SafeHtml {
   const parts: string[] = [];
   let paths: string[] = [];
   let files = 0;
@@ -104,7 +105,7 @@ function dataSources(a: Obj | undefined, evals: Obj[], calibrate: Obj | undefine
   }${inputs.length ? html`<p>This page was built from:</p><ul>${inputs.map((f) => html`<li><code>${f}</code></li>`)}</ul>` : ''}</details>`;
 }
 
-function headerMeta(a: Obj | undefined, costs: Obj | undefined, evals: Obj[], calibrate: Obj | undefined, opts: RenderOptions): [string, string | SafeHtml][] {
+function headerMeta(a: Obj | undefined, costs: Obj | undefined, evals: EvalInput[], calibrate: Obj | undefined, opts: RenderOptions): [string, string | SafeHtml][] {
   const meta: [string, string | SafeHtml][] = [];
   const traffic = period(a);
   const bill = period(costs);
@@ -126,7 +127,7 @@ function headlineHtml(h: Headline): SafeHtml {
   return html`<div class="${cls}" data-headline="${h.kind}"><p class="claim">${badge}<span class="figure">${h.claim}</span></p><p class="detail">${prose(h.detail)}</p>${caveats}</div>`;
 }
 
-function footer(opts: RenderOptions, qualityProven: boolean): SafeHtml {
+function footer(_opts: RenderOptions, qualityProven: boolean): SafeHtml {
   return html`<ul>
 <li>Prices per 1M tokens from the price list named above; models without a price are listed, never priced at $0.</li>
 <li>Savings are measured against <strong>all-frontier</strong>: the same requests all sent to the most capable (frontier) tier.</li>
@@ -139,7 +140,7 @@ ${qualityProven ? '' : html`<li><strong>Quality unproven:</strong> no eval or ca
 /** The whole report from any subset of the four inputs (at least one). */
 export async function renderReportHtml(inputs: ReportInputs, opts: RenderOptions = {}): Promise<string> {
   const analyze = inputs.analyze === undefined ? undefined : expect(inputs.analyze, ['analyze'], 'analyze');
-  const evals = (inputs.eval ?? []).map((e) => expect(e, ['eval-summary'], 'eval summary'));
+  const evals = inputs.eval ?? [];
   const calibrate = inputs.calibrate;
   const costs = inputs.costs;
   if (!analyze && evals.length === 0 && !calibrate && !costs) throw new InputError('nothing to report: give at least one of analyze, eval, calibrate or costs');
@@ -166,7 +167,7 @@ export function renderAnalyzeHtml(json: unknown, opts: RenderOptions = {}, recon
 }
 
 /** A page of `tokor eval` alone (for `eval --format html`). */
-export function renderEvalHtml(json: unknown, opts: RenderOptions = {}): Promise<string> {
+export function renderEvalHtml(json: EvalSummaryJson, opts: RenderOptions = {}): Promise<string> {
   return renderReportHtml({ eval: [json] }, { title: 'tokor eval', ...opts });
 }
 

@@ -3,9 +3,11 @@
  * calibrate and costs) and summarizing eval results. Pure; the checked readers
  * of these files are in src/artifacts/reportInputs.ts.
  */
-import { wilson } from '../../stats/interval.js';
-import { quantile } from '../../stats/quantile.js';
-import { arr, firstStr, num, obj, str, type Obj } from './read.js';
+import type { EvalSummaryJson } from '../../artifacts/evalSummary.js';
+import type { ResultLine } from '../../artifacts/results.js';
+import { resultKey } from '../../eval/results.js';
+import { summarize, tierStats, type SummaryInput } from '../../eval/summary.js';
+import { arr, obj, str } from './read.js';
 import { isSampleResult, SAMPLE_RECORDINGS_WHAT } from '../../types.js';
 
 export type InputKind = 'analyze' | 'eval-summary' | 'eval-result' | 'calibrate' | 'calibrate-apply' | 'costs' | 'policy';
@@ -49,87 +51,43 @@ export function detectKind(v: unknown): InputKind | undefined {
 
 const LADDER_ORDER = ['cheap', 'mid', 'frontier'];
 
+/** An eval summary as the report shows it: eval's own (`tokor eval --format json`), or one computed from results lines. */
+export type EvalInput = EvalSummaryJson & {
+  /** The file(s) it was read from. */
+  label?: string;
+  /** Set when tokor report computed it from results lines. */
+  computedFrom?: 'results';
+};
+
+/** The keys of a results line the summary reads. */
+type SummaryLine = SummaryInput & Pick<ResultLine, 'source'> & { sampleData?: unknown };
+
 /**
- * Per-tier pass rates (Wilson 95% CI), mean score, cost and latency from
- * results lines, in the shape of the eval summary JSON. Items that could not be
- * run (`error`) are counted apart, not as failures; a repeated item (a resumed
- * run) counts once, the last line wins.
+ * The eval summary of results lines, computed as `tokor eval` computes it
+ * (src/eval/summary.ts `summarize`, at eval's default bar): items that could
+ * not be run are counted apart, not as failures; a repeated item (a resumed
+ * run) counts once, the last line wins. Tiers are in ladder order (cheap,
+ * mid, frontier), other names after them by cost per item.
  */
-export function summarizeEvalResults(results: Obj[], label?: string): Obj {
-  const latest = new Map<string, Obj>();
-  for (const r of results) latest.set(JSON.stringify([str(r.datasetId) ?? '', str(r.itemId), str(r.tier)]), r);
-  const byTier = new Map<string, Obj[]>();
-  const byTask = new Map<string, Obj[]>();
-  const datasets = new Set<string>();
-  for (const r of latest.values()) {
-    const tier = str(r.tier)!;
-    if (!byTier.has(tier)) byTier.set(tier, []);
-    byTier.get(tier)!.push(r);
-    const task = firstStr(r, ['task', 'category', 'datasetId']) ?? '(all)';
-    const key = JSON.stringify([task, tier]);
-    if (!byTask.has(key)) byTask.set(key, []);
-    byTask.get(key)!.push(r);
-    const ds = str(r.datasetId);
-    if (ds) datasets.add(ds);
+export function summarizeEvalResults(results: readonly SummaryLine[], label?: string): EvalInput {
+  const latest = new Map<string, SummaryLine>();
+  for (const r of results) latest.set(resultKey(r), r);
+  const rows = [...latest.values()];
+  const byTier = new Map<string, SummaryInput[]>();
+  for (const r of rows) {
+    let g = byTier.get(r.tier);
+    if (!g) byTier.set(r.tier, (g = []));
+    g.push(r);
   }
-  const tiers = [...byTier.entries()].map(([tier, rows]) => tierStats(tier, rows));
   const rank = (t: string) => {
     const i = LADDER_ORDER.indexOf(t);
     return i < 0 ? LADDER_ORDER.length : i;
   };
-  tiers.sort((a, b) => {
-    const ra = rank(a.tier as string);
-    const rb = rank(b.tier as string);
-    if (ra !== rb) return ra - rb;
-    const ca = num(a.costPerItemUsd) ?? Number.POSITIVE_INFINITY;
-    const cb = num(b.costPerItemUsd) ?? Number.POSITIVE_INFINITY;
-    return ca - cb;
-  });
-  const tierIndex = new Map(tiers.map((t, i) => [t.tier as string, i]));
-  const taskRows = [...byTask.entries()]
-    .map(([key, rows]) => {
-      const [task, tier] = JSON.parse(key) as [string, string];
-      const s = tierStats(tier, rows);
-      return { task, tier, items: s.items, passed: s.passed, passRate: s.passRate, ci95: s.ci95, costUsd: s.costUsd };
-    })
-    .sort((a, b) => (a.task < b.task ? -1 : a.task > b.task ? 1 : (tierIndex.get(a.tier) ?? 0) - (tierIndex.get(b.tier) ?? 0)));
-  const sample = [...latest.values()].some((r) => isSampleResult(r));
-  return {
-    schemaVersion: 1,
-    kind: 'tokor-eval-summary',
-    label: label ?? 'results',
-    computedFrom: 'results',
-    provenance: sample ? { synthetic: true, what: SAMPLE_RECORDINGS_WHAT } : { synthetic: false },
-    datasets: [...datasets].sort().map((id) => ({ id })),
-    tiers,
-    byTask: taskRows,
-  };
-}
-
-function tierStats(tier: string, rows: Obj[]): Obj & { tier: string } {
-  const ran = rows.filter((r) => !str(r.error));
-  const errors = rows.length - ran.length;
-  const passed = ran.filter((r) => r.pass === true).length;
-  const scores = ran.map((r) => num(r.score)).filter((n): n is number => n !== undefined);
-  const costs = ran.map((r) => num(r.costUsd));
-  const priced = costs.filter((n): n is number => n !== undefined);
-  const costUsd = priced.reduce((a, b) => a + b, 0);
-  const lat = ran.map((r) => num(r.latencyMs)).filter((n): n is number => n !== undefined);
-  const models = [...new Set(rows.map((r) => str(r.model)).filter((m): m is string => Boolean(m)))];
-  const items = ran.length;
-  return {
-    tier,
-    model: models.join(', '),
-    items,
-    passed,
-    passRate: items > 0 ? passed / items : null,
-    ci95: wilson(passed, items),
-    meanScore: scores.length > 0 ? scores.reduce((a, b) => a + b, 0) / scores.length : null,
-    costUsd: priced.length > 0 ? costUsd : null,
-    costPerItemUsd: priced.length > 0 ? costUsd / priced.length : null,
-    latencyP50Ms: lat.length > 0 ? quantile(lat, 0.5) : null,
-    latencyP95Ms: lat.length > 0 ? quantile(lat, 0.95) : null,
-    errors,
-    unpriced: costs.length - priced.length,
-  };
+  const perItem = new Map([...byTier].map(([tier, rs]) => [tier, tierStats(tier, rs).costPerItemUsd ?? Number.POSITIVE_INFINITY]));
+  const tierOrder = [...byTier.keys()].sort((a, b) => rank(a) - rank(b) || perItem.get(a)! - perItem.get(b)!);
+  const sample = rows.some((r) => isSampleResult(r));
+  const summary = summarize(rows, { tierOrder, provenance: sample ? { synthetic: true, what: SAMPLE_RECORDINGS_WHAT } : { synthetic: false } });
+  // Datasets by name: a results file has no configured order.
+  const datasets = [...summary.datasets].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return { ...summary, datasets, label: label ?? 'results', computedFrom: 'results' };
 }

@@ -13,14 +13,14 @@ const LABEL_ORDER = ['easy', 'moderate', 'hard'];
 const LABEL_COLOR: Record<string, string> = { easy: COLORS.easy, moderate: COLORS.moderate, hard: COLORS.hard };
 const TOP_BARS = 12;
 
-export interface DistributionRow {
+interface DistributionRow {
   label: string;
   count: number | undefined;
   share: number | undefined;
   ci95: [number, number] | undefined;
 }
 
-export function readDistribution(a: Obj): DistributionRow[] {
+function readDistribution(a: Obj): DistributionRow[] {
   const d = obj(a.distribution) ?? {};
   const labels = [...LABEL_ORDER.filter((l) => l in d), ...Object.keys(d).filter((l) => !LABEL_ORDER.includes(l))];
   const rows = labels.map((label) => {
@@ -32,7 +32,7 @@ export function readDistribution(a: Obj): DistributionRow[] {
   return rows;
 }
 
-export function distributionReading(rows: DistributionRow[], a: Obj): string {
+function distributionReading(rows: DistributionRow[], a: Obj): string {
   const parts = rows.filter((r) => r.share !== undefined);
   if (parts.length === 0) return 'No difficulty distribution in the input.';
   const [first, ...rest] = parts;
@@ -78,7 +78,7 @@ async function distributionFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml>
   });
 }
 
-export function waterfallSteps(a: Obj): WaterfallStep[] {
+function waterfallSteps(a: Obj): WaterfallStep[] {
   const cost = obj(a.cost);
   const actual = num(cost?.actual);
   const frontier = num(cost?.frontierCounterfactual);
@@ -102,7 +102,7 @@ export function waterfallSteps(a: Obj): WaterfallStep[] {
 }
 
 /** The savings figures of an analyze JSON, the headline first, each with what it measures. */
-export function savingsRows(a: Obj): Cell[][] {
+function savingsRows(a: Obj): Cell[][] {
   const savings = obj(a.savings);
   if (!savings) return [];
   const rows: Cell[][] = [];
@@ -222,7 +222,7 @@ async function byModelFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | und
  * byGroup rows are {groupBy: 'team', group: 'payments'} (analyze's JSON) or
  * {group: 'team', key: 'payments'} (the older contract): both are read.
  */
-export function readGroups(a: Obj): Map<string, { name: string; usd: number | undefined; row: Obj }[]> {
+function readGroups(a: Obj): Map<string, { name: string; usd: number | undefined; row: Obj }[]> {
   const groups = new Map<string, { name: string; usd: number | undefined; row: Obj }[]>();
   for (const g of arr(a.byGroup)) {
     const o = obj(g);
@@ -325,7 +325,7 @@ function recordNotes(a: Obj): string[] {
   return notes;
 }
 
-export function analyzeKpis(a: Obj): SafeHtml {
+function analyzeKpis(a: Obj): SafeHtml {
   const cost = obj(a.cost) ?? {};
   return kpis([
     ['Actual spend', fmtUsd(cost.actual)],

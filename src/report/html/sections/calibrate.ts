@@ -54,7 +54,7 @@ function evenly<T>(xs: T[], n: number): T[] {
   return Array.from({ length: n }, (_, i) => xs[Math.round((i * (xs.length - 1)) / (n - 1))]!);
 }
 
-export function calibrateReading(c: CalibrateReportJson): string {
+function calibrateReading(c: CalibrateReportJson): string {
   const pick = readPick(c);
   if (!pick) return `No threshold kept the quality bar of ${fmtShare(c.kind === 'calibrate' ? c.bar : c.policy.bar)}; the curve shows what each threshold would give.`;
   const oracleSavings = c.kind === 'calibrate' ? c.baselines.oracle.savingsPct : undefined;
@@ -65,7 +65,7 @@ export function calibrateReading(c: CalibrateReportJson): string {
 }
 
 /** The pick against random routing at its own tier shares, and on the held-out items; in words. */
-export function checksReading(c: CalibrationReportJson): string[] {
+function checksReading(c: CalibrationReportJson): string[] {
   const out: string[] = [];
   const r = c.randomAtShares;
   if (c.pick && r) {
@@ -144,7 +144,7 @@ async function curveFigure(c: CalibrateReportJson, ctx: RenderContext): Promise<
     table: html`${table([{ label: 'Policy' }, { label: 'Quality', num: true }, { label: '95% CI', num: true }, { label: 'Cost', num: true }, { label: 'Savings vs all-frontier', num: true }], rows, { emphasize: (i) => Boolean(pick) && i === 0 })}${
       checks.length ? table([{ label: 'Check' }, { label: 'Parity', num: true }, { label: 'Savings', num: true }, { label: 'Verdict' }], checks, { caption: 'The pick against chance and on items it was not chosen on' }) : ''
     }${
-      pick && pick.tierShares.length
+      pick?.tierShares.length
         ? table([{ label: 'Tier' }, { label: 'Share of requests', num: true }], pick.tierShares.map(([t, s]) => [t, fmtShare(s)]), { caption: `Pick sends ${describeShares(pick.tierShares)}` })
         : ''
     }${

@@ -71,7 +71,7 @@ export function readReconciliation(rec: AnalyzeReconciliation | undefined, analy
   return { billed, explained, coverage: billed > 0 ? explained / billed : 0, rows: [], extra: [], computed: true, notes: [], byTokenKind: [] };
 }
 
-export function reconciliationReading(r: ReconciliationView): string {
+function reconciliationReading(r: ReconciliationView): string {
   if (r.coverage > 1.005) {
     return `The logs price ${fmtUsd(r.explained)}, ${fmtShare(r.coverage, 0)} of the ${fmtUsd(r.billed)} billed: more than the bill — check catalog prices, credits and that both cover the same period.`;
   }
