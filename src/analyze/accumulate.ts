@@ -13,6 +13,7 @@
 import type { Difficulty, TrafficRecord } from '../types.js';
 import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
 import { addTokens, bucketKey, ttlParts, type TokenBucket } from './tokens.js';
+import { addTurn, mergeSessions, newSessions, type SessionAcc, type SessionFacts } from './sessions.js';
 
 export { addTokens, bucketKey, bucketTokens, type TokenBucket, type TokenKind } from './tokens.js';
 
@@ -39,6 +40,8 @@ export interface RecordFacts {
   untaggedTagKeys?: string[];
   /** With --labels: the record's task cluster and its predicted label (for the stratified estimate). */
   stratum?: Pick<StratumFacts, 'cluster' | 'predicted' | 'measured'>;
+  /** The session the request belongs to; undefined: a session of its own (src/analyze/sessions.ts). */
+  session?: SessionFacts;
 }
 
 /** A bucket of requests with the same model, region, label, batch flag and cache-write TTL. */
@@ -112,6 +115,8 @@ export interface Accumulator {
   strata?: StrataAcc;
   /** Per UTC day (records with a timestamp): key = day + bucketKey(modelId, region, '', batch, ttl). */
   days?: Map<string, DayBucket>;
+  /** Sessions and the turns kept for the cache simulation (src/analyze/sessions.ts). */
+  sessions: SessionAcc;
 }
 
 export const MAX_TAG_KEYS = 50;
@@ -150,6 +155,7 @@ export function newAccumulator(groupBy: string[]): Accumulator {
     scoreBins: new Array<number>(20).fill(0),
     untaggedTagKeys: [],
     fileIssues: [],
+    sessions: newSessions(),
   };
 }
 
@@ -235,6 +241,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
     addToBuckets(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
     if (f.timestamp) addToDay(acc, f, f.timestamp.slice(0, 10), p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
   }
+  addTurn(acc.sessions, f.session, f);
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
   if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
 }
@@ -297,6 +304,7 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   addTagKeys(into.untaggedTagKeys, from.untaggedTagKeys);
   into.fileIssues.push(...from.fileIssues);
   if (from.days) mergeBuckets((into.days ??= new Map()), from.days);
+  mergeSessions(into.sessions, from.sessions);
   if (from.strata) mergeStrata((into.strata ??= { clusters: new Map(), measured: [] }), from.strata);
   return into;
 }

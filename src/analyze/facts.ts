@@ -6,6 +6,7 @@ import type { Difficulty, TrafficRecord } from '../types.js';
 import type { Labeler } from '../classify/types.js';
 import { taskSignature } from '../classify/signature.js';
 import type { RecordFacts } from './accumulate.js';
+import { sessionFacts } from './sessions.js';
 
 /** Built-in group dimensions; any other name is read from the record's tags (requestMetadata). */
 export const GROUP_DIMENSIONS = ['team', 'app', 'role', 'model', 'day', 'region'] as const;
@@ -17,6 +18,8 @@ export interface FactsContext {
   groupBy: string[];
   /** Measured labels by request ID (--labels). */
   measured?: Map<string, Difficulty>;
+  /** --session-key: the requestMetadata key that names a request's session. */
+  sessionKey?: string;
 }
 
 export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
@@ -53,6 +56,8 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     timestamp: r.timestamp,
   };
   if (t.cacheWrite1h !== undefined && t.cacheWrite1h > 0) facts.cacheWrite1h = t.cacheWrite1h;
+  const session = sessionFacts(r, r.source.line, ctx.sessionKey);
+  if (session) facts.session = session;
   // With --labels, each request's task cluster and the labeler's prediction feed the stratified estimate.
   if (ctx.measured) {
     facts.stratum = { cluster: taskSignature({ prompt: r.prompt, system: r.system, tags: r.tags }), predicted: predicted ?? predict().label, ...(measured ? { measured } : {}) };
