@@ -118,6 +118,8 @@ export function sessionFacts(r: SessionSource, line: number, sessionKey: string 
   return { key, hash, by, at: Number.isFinite(ms) ? ms : -1, line };
 }
 
+const HASHED_CHARS = 2048;
+
 /** A 96-bit hash of the parts (length-prefixed), as 6 code units, and 32 of its bits. */
 function hashKey(by: string, parts: string[]): [string, number] {
   let a = 0x811c9dc5;
@@ -128,9 +130,12 @@ function hashKey(by: string, parts: string[]): [string, number] {
     b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
     c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
   };
+  // Each part's length and its first HASHED_CHARS characters: a prompt can be 8,000 characters, and two
+  // conversations that agree on that much of caller, system prompt, opening and reply share their cache prefix anyway.
   for (const s of [by, ...parts]) {
     feed(s.length);
-    for (let i = 0; i < s.length; i++) feed(s.charCodeAt(i));
+    const n = Math.min(s.length, HASHED_CHARS);
+    for (let i = 0; i < n; i++) feed(s.charCodeAt(i));
   }
   a = fmix32(a ^ c);
   b = fmix32(b ^ a);
