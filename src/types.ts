@@ -66,6 +66,15 @@ export interface TrafficRecord {
   system?: string;
   /** Number of messages in the conversation (1 for a single prompt). */
   turns?: number;
+  /**
+   * The conversation's opening exchange, when the request body has messages: the first non-system message's
+   * text and, when the request has one, the reply after it. Requests that extend one another share them (the
+   * first request's reply is its outputText), which is how analyze chains a conversation's turns.
+   */
+  opening?: string;
+  openingReply?: string;
+  /** The log's own session key (Claude Code `sessionId`, with the subagent's ID for a subagent transcript). */
+  sessionId?: string;
   /** Requested max output tokens, if logged. */
   maxTokens?: number;
   /** The answer text, when the log has it. */

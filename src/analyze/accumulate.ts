@@ -14,6 +14,7 @@ import type { Difficulty, TrafficRecord } from '../types.js';
 import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
 import { addTokens, bucketKey, ttlParts, type TokenBucket } from './tokens.js';
 import { addToProfile, mergeProfileAcc, newProfileAcc, type ProfileAcc, type ProfileFacts } from '../drift/profile.js';
+import { addTurn, mergeSessions, newSessions, type SessionAcc, type SessionFacts } from './sessions.js';
 
 export {  bucketKey, bucketTokens,  type TokenKind } from './tokens.js';
 
@@ -42,6 +43,8 @@ export interface RecordFacts {
   stratum?: Pick<StratumFacts, 'cluster' | 'predicted' | 'measured'>;
   /** The request's task cluster, score and prompt length for the traffic profile (src/drift/profile.ts). */
   profile?: ProfileFacts;
+  /** The session the request belongs to; undefined: a session of its own (src/analyze/sessions.ts). */
+  session?: SessionFacts;
 }
 
 /** A bucket of requests with the same model, region, label, batch flag and cache-write TTL. */
@@ -117,6 +120,8 @@ export interface Accumulator {
   days?: Map<string, DayBucket>;
   /** The traffic profile `tokor drift` reads (analyze JSON trafficProfile). */
   profile?: ProfileAcc;
+  /** Sessions and the turns kept for the cache simulation (src/analyze/sessions.ts). */
+  sessions: SessionAcc;
 }
 
 const MAX_TAG_KEYS = 50;
@@ -155,6 +160,7 @@ export function newAccumulator(groupBy: string[]): Accumulator {
     scoreBins: new Array<number>(20).fill(0),
     untaggedTagKeys: [],
     fileIssues: [],
+    sessions: newSessions(),
   };
 }
 
@@ -240,6 +246,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
     addToBuckets(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
     if (f.timestamp) addToDay(acc, f, f.timestamp.slice(0, 10), p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
   }
+  addTurn(acc.sessions, f.session, f);
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
   if (f.profile) addToProfile((acc.profile ??= newProfileAcc()), f.profile, f);
   if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
@@ -306,6 +313,7 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   into.fileIssues.push(...from.fileIssues);
   if (from.days) mergeBuckets((into.days ??= new Map()), from.days);
   if (from.profile) into.profile = into.profile ? mergeProfileAcc(into.profile, from.profile) : from.profile;
+  mergeSessions(into.sessions, from.sessions);
   if (from.strata) mergeStrata((into.strata ??= { clusters: new Map(), measured: [] }), from.strata);
   return into;
 }

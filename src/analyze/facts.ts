@@ -6,6 +6,7 @@ import type { Difficulty, TrafficRecord } from '../types.js';
 import type { Labeler } from '../classify/types.js';
 import type { RecordFacts } from './accumulate.js';
 import { profileLabelInput, recordProfileFacts } from '../drift/sources.js';
+import { sessionFacts } from './sessions.js';
 
 /** Built-in group dimensions; any other name is read from the record's tags (requestMetadata). */
 export const GROUP_DIMENSIONS = ['team', 'app', 'role', 'model', 'day', 'region'] as const;
@@ -17,6 +18,8 @@ export interface FactsContext {
   groupBy: string[];
   /** Measured labels by request ID (--labels). */
   measured?: Map<string, Difficulty>;
+  /** --session-key: the requestMetadata key that names a request's session. */
+  sessionKey?: string;
 }
 
 export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
@@ -56,6 +59,8 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
   // The traffic profile (drift): the labeler's own score without conversation depth (src/drift/sources.ts), reused when depth adds nothing.
   const profileScore = predicted !== undefined && (r.turns ?? 1) <= 1 ? score : ctx.labeler.label(profileLabelInput({ prompt: r.prompt, system: r.system, maxTokens: r.maxTokens, inputTokens: t.input + t.cacheRead + t.cacheWrite })).score;
   facts.profile = recordProfileFacts(r, profileScore);
+  const session = sessionFacts(r, r.source.line, ctx.sessionKey);
+  if (session) facts.session = session;
   // With --labels, each request's task cluster and the labeler's prediction feed the stratified estimate.
   if (ctx.measured) {
     facts.stratum = { cluster: facts.profile.cluster, predicted: predicted ?? predict().label, ...(measured ? { measured } : {}) };

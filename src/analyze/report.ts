@@ -14,12 +14,18 @@ import { costOf, moneyToUsd, priceTokens, resolvePrice, type Catalog, type Model
 import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
 import { costByDay, type DayCostRow } from './daily.js';
 import { estimateMeasured, type ClusterRow } from './estimateMeasured.js';
+import type { SessionKeying } from './sessions.js';
+import { sessionStats, simulateSessions } from './simulateSessions.js';
 
 export type { ClusterRow } from './estimateMeasured.js';
 import { finishProfile, newProfileAcc, type TrafficProfile } from '../drift/profile.js';
 
-/** 2: distributionSource "measured" | "prior", interval keys, clusters, sensitivity, toMeasure (issue #14). */
-const ANALYZE_SCHEMA_VERSION = 2;
+/**
+ * 2: distributionSource "measured" | "prior", interval keys, clusters, sensitivity, toMeasure (issue #14).
+ * 3: sessions, the cache-aware ceilings (savings.ceilingPerRequestPct, ceilingSessionPinnedPct, cost.fragmentationLossUsd) and
+ * the headline on the better of them (issue #18).
+ */
+export const ANALYZE_SCHEMA_VERSION = 3;
 
 /** Easy shares the ceiling is shown at when the mix is not measured (the routing playbook's worked example). */
 const SENSITIVITY_EASY_SHARES = [0.4, 0.7, 0.9] as const;
@@ -35,16 +41,24 @@ const QUALITY_NOTE = 'Quality is unproven until `tokor eval` runs: these are sav
  */
 export const UNPRICED_TOKEN_SHARE_WARN = 0.05;
 
+/**
+ * Without measured labels, the headline's range leaves prompt caches out; it says so when per-request routing
+ * on the prior labels would lose at least this share of the all-frontier cost to cold caches.
+ */
+export const CACHE_LOSS_SHARE_WARN = 0.01;
+
 
 /** The report's one headline: the savings ceiling against all-frontier, with what every reader must know beside it. */
 export interface AnalyzeHeadline {
   /**
-   * The headline figure: savings.ceilingPct (percent) when the mix is measured; null when it is a prior (then
-   * savingsRangePct) or nothing could be priced.
+   * The headline figure when the mix is measured: the better of savings.ceilingPerRequestPct and
+   * ceilingSessionPinnedPct (percent); null when it is a prior (then savingsRangePct) or nothing could be priced.
    */
   savingsPct: number | null;
   /** Without measured labels: the ceiling at 40% and at 90% easy (percent), the range the headline states. */
   savingsRangePct?: [number, number];
+  /** With measured labels: the 95% interval of savingsPct (savings.ceilingCi95 moved by what prompt caches change). */
+  savingsCi95Pct?: [number, number];
   /** The baseline the figure is measured against. */
   baseline: 'all-frontier';
   /** The sentence every format prints first. */
@@ -88,6 +102,8 @@ export interface AnalyzeReport {
   clusters?: ClusterRow[];
   /** Without measured labels: how to measure the mix, and about what it costs. */
   toMeasure?: { command: string; sample: number; expectedCostUsd: number };
+  /** Requests grouped into sessions (conversations), for the cache-aware ceilings. */
+  sessions: SessionsSummary;
   cost: {
     actual: number;
     frontierCounterfactual: number;
@@ -95,6 +111,12 @@ export interface AnalyzeReport {
     routedCeiling: number;
     /** The 95% interval of the estimate; null for a prior. */
     routedCeilingCi95: [number, number] | null;
+    /** The routed ceiling with prompt caches simulated per session, each request on its label's tier (cold caches where the tier changes). */
+    routedPerRequestUsd: number;
+    /** The routed ceiling with each session pinned to the tier of its hardest turn. */
+    routedSessionPinnedUsd: number;
+    /** What per-request routing loses to cold caches: routedPerRequestUsd − routedCeiling. */
+    fragmentationLossUsd: number;
   };
   savings: {
     /** Σ share(label) × (1 − rate(tier)/rate(frontier)), with blended rates. */
@@ -109,6 +131,12 @@ export interface AnalyzeReport {
     ceilingCi95: [number, number] | null;
     /** The ceiling if this share of requests were easy (on the cheapest tier) and the rest stayed on the frontier. */
     sensitivity: { easyShare: number; ceilingPct: number; routedCeilingUsd: number }[];
+    /** 1 − routedPerRequestUsd / frontier: per-request routing with the caches it fragments. */
+    ceilingPerRequestPct: number;
+    /** 1 − routedSessionPinnedUsd / frontier: each session on one tier. */
+    ceilingSessionPinnedPct: number;
+    /** Which of the two the headline takes (the better; per-request on a tie). */
+    ceilingRouting: 'per-request' | 'session-pinned';
   };
   formula: { label: Difficulty; tier: string; share: number; rateRatio: number; contributionPct: number }[];
   qualityNote: string;
@@ -125,7 +153,29 @@ export interface AnalyzeReport {
   trafficProfile: TrafficProfile;
 }
 
-interface TierSummary {
+export interface SessionsSummary {
+  /** Sessions; a request without a session key or conversation is a session of one turn. */
+  count: number;
+  /** How the sessions were recognised: one way, 'mixed' when several, 'none' when no request had a key or conversation. */
+  keyedBy: SessionKeying | 'mixed';
+  /** With --session-key: the requestMetadata key. */
+  sessionKey?: string;
+  /** Requests by how their session was recognised. */
+  requestsBy: Record<SessionKeying, number>;
+  /** Turns (requests) per session, nearest rank. */
+  turnsMedian: number;
+  turnsP90: number;
+  /** Per session with a key or conversation: cache reads ÷ prompt tokens; null when there is none. */
+  cacheReadShareMedian: number | null;
+  cacheReadShareP90: number | null;
+  /** Sessions with more than one turn were kept in full (1), or a share of them chosen by hash to bound memory (figures scaled up). */
+  keptShare: number;
+  /** Turns of kept sessions that read cache as logged but find their tier's cache cold under per-request routing, of the priced turns simulated. */
+  coldTurns: number;
+  simulatedTurns: number;
+}
+
+export interface TierSummary {
   name: string;
   model: string;
   modelKey: string;
@@ -186,6 +236,8 @@ export interface BuildOptions {
   inputs?: string[];
   /** Add `byDay` (the actual cost per UTC day and model): set when a bill is to be reconciled. */
   byDay?: boolean;
+  /** --session-key, named in the report. */
+  sessionKey?: string;
 }
 
 /** Which tier prices each label: easy → cheapest, hard → frontier, moderate → the middle tier. */
@@ -336,6 +388,17 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     const r = frontierAll - ((frontierAll - cheapAll) * BigInt(Math.round(e * 1000))) / 1000n;
     return { easyShare: e, ceilingPct: frontierAll > 0n ? toPct(1 - ratio(r, frontierAll)) : 0, routedCeilingUsd: toUsd(r) };
   });
+  // Prompt caches, simulated per session: the cache-blind ceiling plus what each routing changes on the kept sessions.
+  const sim = simulateSessions(acc.sessions, { priced: (p) => priceOf(p.modelId, p.region) !== undefined, tierPrice, tierOf: (label) => labelTierIndex(label, tiers.length) });
+  const fragmentation = (sim.perRequest - sim.asLogged) * sim.scale;
+  const pinDelta = (sim.sessionPinned - sim.asLogged) * sim.scale;
+  const routedPerRequestUsd = est ? round(est.routedUsd + moneyToUsd(fragmentation), 6) : toUsd(routed + fragmentation);
+  const routedPinnedUsd = est ? round(est.routedUsd + moneyToUsd(pinDelta), 6) : toUsd(routed + pinDelta);
+  const ceilingOf = (delta: Money, routedUsdX: number) => (est ? versus(frontierUsd, routedUsdX) : cfTotal > 0n ? toPct(1 - ratio(routed + delta, cfTotal)) : 0);
+  const ceilingPerRequestPct = ceilingOf(fragmentation, routedPerRequestUsd);
+  const ceilingSessionPinnedPct = ceilingOf(pinDelta, routedPinnedUsd);
+  const ceilingRouting = ceilingSessionPinnedPct > ceilingPerRequestPct ? ('session-pinned' as const) : ('per-request' as const);
+  const bestDelta = ceilingRouting === 'session-pinned' ? pinDelta : fragmentation;
   const savings = {
     formulaPct: round(formula.reduce((s, f) => s + f.contributionPct, 0), 4),
     ceilingPct: est ? versus(frontierUsd, est.routedUsd) : cfTotal > 0n ? toPct(1 - ratio(routed, cfTotal)) : 0,
@@ -343,6 +406,25 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     ceilingVsActualPct: est ? versus(actualUsd, est.routedUsd) : actual > 0n ? toPct(1 - ratio(routed, actual)) : 0,
     ceilingCi95: est && frontierUsd > 0 ? ([versus(frontierUsd, est.routedCi95[1]), versus(frontierUsd, est.routedCi95[0])] as [number, number]) : null,
     sensitivity,
+    ceilingPerRequestPct,
+    ceilingSessionPinnedPct,
+    ceilingRouting,
+  };
+  const stats = sessionStats(acc.sessions);
+  const turnsBy = acc.sessions.turnsBy;
+  const ways = (['sessionId', 'requestMetadata', 'conversation'] as const).filter((k) => turnsBy[k] > 0);
+  const sessions: SessionsSummary = {
+    count: stats.count,
+    keyedBy: ways.length === 0 ? 'none' : ways.length === 1 ? ways[0]! : 'mixed',
+    ...(opts.sessionKey !== undefined ? { sessionKey: opts.sessionKey } : {}),
+    requestsBy: { ...turnsBy },
+    turnsMedian: stats.turnsMedian,
+    turnsP90: stats.turnsP90,
+    cacheReadShareMedian: stats.cacheReadShareMedian,
+    cacheReadShareP90: stats.cacheReadShareP90,
+    keptShare: stats.keptShare,
+    coldTurns: sim.coldTurns,
+    simulatedTurns: sim.pricedTurns,
   };
   const toMeasure = est ? undefined : measurementPlan(opts.inputs ?? opts.files, Math.min(SUGGESTED_LABELS, priced), priced, tierTotals);
   const provenance = opts.provenance ?? { synthetic: false };
@@ -352,11 +434,17 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     unpriced,
     unpricedModels: unpricedModels.size,
     unpricedTokenShare,
-    ceilingPct: savings.ceilingPct,
+    ceilingPct: est ? (ceilingRouting === 'session-pinned' ? ceilingSessionPinnedPct : ceilingPerRequestPct) : savings.ceilingPct,
     frontierUsd: toUsd(cfTotal),
-    routedUsd,
+    routedUsd: est ? (ceilingRouting === 'session-pinned' ? routedPinnedUsd : routedPerRequestUsd) : routedUsd,
     provenance,
-    measured: est ? { n: est.n, ceilingCi95: savings.ceilingCi95 } : undefined,
+    measured: est
+      ? {
+          n: est.n,
+          ceilingCi95: frontierUsd > 0 ? [versus(frontierUsd, round(est.routedCi95[1] + moneyToUsd(bestDelta), 6)), versus(frontierUsd, round(est.routedCi95[0] + moneyToUsd(bestDelta), 6))] : null,
+        }
+      : undefined,
+    cache: { routing: ceilingRouting, perRequestPct: ceilingPerRequestPct, pinnedPct: ceilingSessionPinnedPct, lossUsd: toUsd(fragmentation), changed: fragmentation !== 0n || pinDelta !== 0n },
     sensitivity,
     toMeasure,
   });
@@ -395,7 +483,16 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     distributionSource: dist.source,
     ...(est ? { measured: { count: est.n, ofValid: acc.valid, clusters: est.clusters.length }, clusters: est.clusters } : {}),
     ...(toMeasure ? { toMeasure } : {}),
-    cost: { actual: toUsd(actual), frontierCounterfactual: toUsd(cfTotal), routedCeiling: routedUsd, routedCeilingCi95: est ? est.routedCi95 : null },
+    sessions,
+    cost: {
+      actual: toUsd(actual),
+      frontierCounterfactual: toUsd(cfTotal),
+      routedCeiling: routedUsd,
+      routedCeilingCi95: est ? est.routedCi95 : null,
+      routedPerRequestUsd,
+      routedSessionPinnedUsd: routedPinnedUsd,
+      fragmentationLossUsd: toUsd(fragmentation),
+    },
     savings,
     formula,
     qualityNote: QUALITY_NOTE,
@@ -433,6 +530,8 @@ export function buildHeadline(x: {
   /** Without measured labels: the ceiling over the easy share (the headline's range). Without it, the ceiling as given. */
   sensitivity?: AnalyzeReport['savings']['sensitivity'];
   toMeasure?: AnalyzeReport['toMeasure'];
+  /** Prompt caches simulated per session: which routing the figure is on, and whether sessions changed anything. */
+  cache?: { routing: 'per-request' | 'session-pinned'; perRequestPct: number; pinnedPct: number; lossUsd: number; changed: boolean };
 }): AnalyzeHeadline {
   const caveats: string[] = [];
   if (x.provenance.synthetic) caveats.push(`Sample data: ${x.provenance.what ?? 'bundled synthetic data'} — not real traffic.`);
@@ -448,12 +547,19 @@ export function buildHeadline(x: {
   }
   const sample = x.provenance.synthetic ? ' — synthetic sample data, not real traffic;' : ' —';
   const money = (v: number) => usd(v, v >= 1 || v === 0 ? 2 : 4);
+  const c = x.cache?.changed ? x.cache : undefined;
   if (x.measured) {
     const ci = x.measured.ceilingCi95 ? ` (95% CI ${x.measured.ceilingCi95[0].toFixed(1)}–${pctFigure(x.measured.ceilingCi95[1])})` : '';
+    const cache = !c
+      ? ''
+      : c.routing === 'session-pinned'
+        ? ` with prompt caches simulated per session, each session pinned to the tier of its hardest turn (routing each request instead: ${pctFigure(c.perRequestPct)}, losing ${money(c.lossUsd)} to cold caches)`
+        : ` with prompt caches simulated per session, each request on its label's tier (${money(c.lossUsd)} lost to cold caches; session-pinned: ${pctFigure(c.pinnedPct)})`;
     return {
       savingsPct: x.ceilingPct,
+      ...(x.measured.ceilingCi95 ? { savingsCi95Pct: x.measured.ceilingCi95 } : {}),
       baseline: 'all-frontier',
-      text: `Routing by difficulty could cut this traffic's cost by up to ${pctFigure(x.ceilingPct)}${ci} against all-frontier (${money(x.frontierUsd)} → ${money(x.routedUsd)}), estimated from ${x.measured.n.toLocaleString('en-US')} measured labels${sample} quality unproven until \`tokor eval\` runs.`,
+      text: `Routing by difficulty could cut this traffic's cost by up to ${pctFigure(x.ceilingPct)}${ci} against all-frontier (${money(x.frontierUsd)} → ${money(x.routedUsd)}), estimated from ${x.measured.n.toLocaleString('en-US')} measured labels${cache}${sample} quality unproven until \`tokor eval\` runs.`,
       caveats,
     };
   }
@@ -473,6 +579,12 @@ export function buildHeadline(x: {
     );
   }
   if (!range) return { savingsPct: null, baseline: 'all-frontier', text: `The easy share is not measured, so there is no savings figure${sample} measure it with \`tokor label\`.`, caveats };
+  // No prior figure is stated here: only that the range leaves out what routing would do to this traffic's caches.
+  if (c && x.frontierUsd > 0 && c.lossUsd / x.frontierUsd >= CACHE_LOSS_SHARE_WARN) {
+    caveats.push(
+      'The range ignores prompt caches: this traffic has multi-turn sessions that read cache, and a router that moves their turns between tiers pays the cached prefix again (see Prompt caches); with measured labels the headline is the cache-aware ceiling.',
+    );
+  }
   const [lo, hi] = range;
   return {
     savingsPct: null,

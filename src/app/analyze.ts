@@ -33,6 +33,8 @@ export interface AnalyzeRequest {
   classifier?: string;
   /** --group-by; the config's groupBy, else team. */
   groupBy?: string[];
+  /** --session-key: the requestMetadata key that names a request's session; the config's sessionKey otherwise. */
+  sessionKey?: string;
   sample?: { size: number; seed: number };
   confidence?: number;
   strict?: boolean;
@@ -86,6 +88,7 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
         const seen = keys.length ? `tag keys seen: ${keys.join(', ')}` : 'the records carry no tags (requestMetadata)';
         hooks.onNote?.(`tokor: warning: --group-by ${dim}: no record has a "${dim}" tag, so every record is ${UNTAGGED}; ${seen}`);
       },
+      sessionKey: req.sessionKey ?? ctx.config.sessionKey,
       labelsFile: req.labels === undefined ? undefined : ctx.fromCwd(req.labels),
       classifierFile: req.classifier === undefined ? undefined : ctx.fromCwd(req.classifier),
       sample: req.sample,
@@ -116,6 +119,8 @@ export interface AnalyzeOptions {
   csvMap?: CsvColumnMap;
   strict?: boolean;
   groupBy?: string[];
+  /** The requestMetadata key that names a request's session (else Claude Code sessionId, else conversation chaining). */
+  sessionKey?: string;
   labelsFile?: string;
   classifierFile?: string;
   sample?: { size: number; seed: number };
@@ -152,6 +157,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     strict: opts.strict,
     groupBy,
     measured,
+    sessionKey: opts.sessionKey,
     router,
     sample: opts.sample,
     workers: opts.workers,
@@ -181,6 +187,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     provenance: provenanceOf(scan.files),
     inputs: opts.inputs ?? opts.paths,
     ...(opts.byDay ? { byDay: true } : {}),
+    ...(opts.sessionKey !== undefined ? { sessionKey: opts.sessionKey } : {}),
   });
   for (const dim of groupBy) {
     if ((GROUP_DIMENSIONS as readonly string[]).includes(dim)) continue;

@@ -9,6 +9,7 @@ import { obj, str, type Obj } from '../report/html/read.js';
 import { jsonLines, parseJsonLine } from './read.js';
 import { parseEvalSummary } from './evalSummary.js';
 import { checkResultLine, type ResultLine } from './results.js';
+import { ANALYZE_SCHEMA_VERSION } from '../analyze/report.js';
 
 /** Which `tokor report` flag reads each kind of file (policy files are not report inputs). */
 const KIND_FLAG: Record<InputKind, string | undefined> = {
@@ -69,9 +70,9 @@ function parseJson(text: string, file: string, flag: string): unknown {
   }
 }
 
-/** The --format json outputs the report reads are at schemaVersion 1; analyze's at 2 (issue #14: measured or prior). */
+/** The --format json outputs the report reads are at schemaVersion 1; analyze's at ANALYZE_SCHEMA_VERSION (3: sessions and cache-aware ceilings). */
 const KNOWN_VERSION = 1;
-const ANALYZE_VERSION = 2;
+const ANALYZE_VERSION = ANALYZE_SCHEMA_VERSION;
 
 function expectKind(v: unknown, file: string, want: InputKind[], flag: string, hint: string): Obj {
   const kind = detectKind(v);

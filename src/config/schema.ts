@@ -183,6 +183,8 @@ export const ConfigSchema = z.strictObject({
   drift: DriftThresholdsSchema.optional(),
   /** analyze: default --group-by. */
   groupBy: z.string().optional(),
+  /** analyze: default --session-key (the requestMetadata key that names a request's session). */
+  sessionKey: z.string().min(1).optional(),
   /** eval: where responses are cached. */
   cacheDir: z.string().optional(),
 });

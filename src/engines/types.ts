@@ -24,6 +24,8 @@ export interface ScanRequest {
   groupBy: string[];
   /** Measured labels by request ID (--labels). */
   measured?: Map<string, Difficulty>;
+  /** --session-key: the requestMetadata key that names a request's session. */
+  sessionKey?: string;
   /** A router model (--classifier); the heuristic labeler without one. */
   router?: RouterModel;
   /** --sample: a seeded uniform sample of this many records. */

@@ -159,6 +159,20 @@ export function lastUserText(messages: readonly unknown[]): string | undefined {
   return undefined;
 }
 
+/**
+ * A conversation's opening exchange: the text of the first message that is not a system message, and of the
+ * message after it (the reply) when there is one.
+ */
+export function openingText(messages: readonly unknown[]): { opening: string; reply?: string } | undefined {
+  const i = messages.findIndex((m) => isObject(m) && m.role !== 'system' && m.role !== 'developer');
+  if (i < 0) return undefined;
+  const opening = contentText((messages[i] as JsonObject).content);
+  if (opening === undefined) return undefined;
+  const next = messages[i + 1];
+  const reply = isObject(next) ? contentText(next.content) : undefined;
+  return reply === undefined ? { opening } : { opening, reply };
+}
+
 /** System text: a string or an array of text blocks (Converse, Anthropic, Nova). */
 export function systemText(system: unknown): string | undefined {
   return contentText(system);

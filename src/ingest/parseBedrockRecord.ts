@@ -28,6 +28,7 @@ import {
   positiveInt,
   str,
   systemText,
+  openingText,
   newTags,
   tokenCount,
   type JsonObject,
@@ -198,6 +199,11 @@ function readInputBody(body: JsonObject, record: TrafficRecord): void {
     record.turns = messages.length;
     const prompt = lastUserText(messages);
     if (prompt !== undefined) record.prompt = prompt;
+    const opening = openingText(messages);
+    if (opening !== undefined) {
+      record.opening = opening.opening;
+      if (opening.reply !== undefined) record.openingReply = opening.reply;
+    }
   } else if (typeof body.prompt === 'string') {
     // Llama and Mistral text completion.
     record.turns = 1;

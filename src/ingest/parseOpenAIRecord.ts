@@ -26,6 +26,7 @@ import {
   copyTags,
   isObject,
   lastUserText,
+  openingText,
   normalizeTimestamp,
   positiveInt,
   str,
@@ -108,6 +109,11 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
     record.turns = messages.length;
     const prompt = lastUserText(messages);
     if (prompt !== undefined) record.prompt = prompt;
+    const opening = openingText(messages);
+    if (opening !== undefined) {
+      record.opening = opening.opening;
+      if (opening.reply !== undefined) record.openingReply = opening.reply;
+    }
     // OpenAI puts the system prompt in messages; Anthropic-style requests beside them.
     const system = leadingSystemText(messages) ?? systemText(request?.system ?? obj.system);
     if (system !== undefined) record.system = system;

@@ -93,7 +93,7 @@ function savingsLines(r: AnalyzeReport): { label: string; text: string }[] {
     r.distributionSource === 'measured'
       ? {
           label: 'Savings ceiling',
-          text: `${pct(s.ceilingPct / 100)}${s.ceilingCi95 ? ` (95% CI ${ci(s.ceilingCi95[0] / 100, s.ceilingCi95[1] / 100)})` : ''} against all-frontier (the headline): every request priced on its label's tier (${usd(r.cost.routedCeiling)}), estimated from ${int(r.measured!.count)} measured labels stratified over task clusters, against the same requests all on the frontier tier (${usd(r.cost.frontierCounterfactual)}).`,
+          text: `${pct(s.ceilingPct / 100)}${s.ceilingCi95 ? ` (95% CI ${ci(s.ceilingCi95[0] / 100, s.ceilingCi95[1] / 100)})` : ''} against all-frontier (${cacheChanged(r) ? 'cache-blind; the headline is the cache-aware ceiling under Prompt caches' : 'the headline'}): every request priced on its label's tier (${usd(r.cost.routedCeiling)}), estimated from ${int(r.measured!.count)} measured labels stratified over task clusters, against the same requests all on the frontier tier (${usd(r.cost.frontierCounterfactual)}).`,
         }
       : {
           label: 'If easy',
@@ -108,6 +108,43 @@ function savingsLines(r: AnalyzeReport): { label: string; text: string }[] {
     {
       label: 'Formula',
       text: `${pctFigure(s.formulaPct)} = Σ share × (1 − rate(tier)/rate(frontier)), a cross-check with blended rates (${r.tiers.map((t) => `${t.name} $${t.blendedRatePerMTok.toFixed(3)}/M`).join(', ')}); it weighs each label by its share of requests, not of cost, so it differs from the ceiling when easy and hard requests differ in length.`,
+    },
+  ];
+}
+
+const KEYED_BY: Record<AnalyzeReport['sessions']['keyedBy'], string> = {
+  sessionId: 'the log\'s session ID',
+  requestMetadata: 'a requestMetadata key',
+  conversation: 'conversation (caller, system prompt and opening exchange)',
+  none: 'nothing: no request has a session key or a conversation',
+  mixed: 'several ways',
+};
+
+/** Whether simulating prompt caches per session changes any ceiling (else the cache-blind one is the headline). */
+function cacheChanged(r: AnalyzeReport): boolean {
+  const s = r.savings;
+  return r.sessions.simulatedTurns > 0 && (r.cost.fragmentationLossUsd !== 0 || s.ceilingPerRequestPct !== s.ceilingPct || s.ceilingSessionPinnedPct !== s.ceilingPct);
+}
+
+/** Sessions, then what prompt caches change in the routed ceiling (and in the formula, which ignores them). */
+function cacheLines(r: AnalyzeReport): { label: string; text: string }[] {
+  const x = r.sessions;
+  const s = r.savings;
+  const by = x.keyedBy === 'requestMetadata' && x.sessionKey ? `requestMetadata.${x.sessionKey}` : KEYED_BY[x.keyedBy];
+  const share = x.cacheReadShareMedian === null ? '' : `; cache reads are ${pct(x.cacheReadShareMedian)} of a session's prompt tokens at the median, ${pct(x.cacheReadShareP90 ?? 0)} at p90`;
+  const kept = x.keptShare < 1 ? ` (estimated from ${pct(x.keptShare)} of the sessions, chosen by hash to bound memory)` : '';
+  const sessions = { label: 'Sessions', text: `${int(x.count)} sessions keyed by ${by}${kept}; turns per session ${x.turnsMedian} at the median, ${x.turnsP90} at p90${share}.` };
+  const prior = r.distributionSource === 'measured' ? '' : ' on the prior labels';
+  if (!cacheChanged(r)) {
+    return [sessions, { label: 'Prompt caches', text: `no session${prior} changes tier between turns: the ceiling above already counts its cache reads.` }];
+  }
+  const better = s.ceilingRouting === 'session-pinned' ? 'session-pinned' : 'per request';
+  const head = r.distributionSource === 'measured' ? `The headline takes the better: ${better}.` : `Better: ${better}, on labels that are a prior (not the headline).`;
+  return [
+    sessions,
+    {
+      label: 'Prompt caches',
+      text: `caches are per model, so a turn routed to another tier than the turn before pays its cached prefix again. Simulated turn by turn${prior}: routing each request to its label's tier ${pct(s.ceilingPerRequestPct / 100)} (${usd(r.cost.routedPerRequestUsd)}; ${int(x.coldTurns)} of ${int(x.simulatedTurns)} turns find their cached prefix cold, ${usd(r.cost.fragmentationLossUsd)} lost to fragmentation); each session on the tier of its hardest turn ${pct(s.ceilingSessionPinnedPct / 100)} (${usd(r.cost.routedSessionPinnedUsd)}). ${head} The formula and the cache-blind ceiling (${pct(s.ceilingPct / 100)}) count cache reads routing would lose.`,
     },
   ];
 }
@@ -146,6 +183,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
   out.push('');
   for (const l of savingsLines(r)) labelled(l.label, l.text, 17);
   out.push(...formulaLines(r).flatMap((l) => wrapText(l, width, '      ')));
+  for (const l of cacheLines(r)) labelled(l.label, l.text, 17);
   if (r.clusters?.length) {
     const c = capRows(r.clusters, MAX_ROWS);
     out.push(
@@ -263,6 +301,7 @@ function renderMarkdown(r: AnalyzeReport): string {
     r.distributionSource === 'measured' ? `- **Savings ceiling: ${mdText(ceiling!.text)}**` : `- If easy: ${mdText(ceiling!.text)}`,
     `- ${mdText(paid!.text)}`,
     `- Formula: ${mdText(formula!.text)}`,
+    ...cacheLines(r).map((l) => `- ${l.label}: ${mdText(l.text)}`),
     '',
   );
   if (r.clusters?.length) {
@@ -337,6 +376,8 @@ function renderCsv(r: AnalyzeReport): string {
   const t = r.tokens;
   const d = r.distribution;
   rows.push(['total', '', '', r.records.valid, d.easy.count, d.moderate.count, d.hard.count, t.input, t.output, t.cacheRead, t.cacheWrite, r.cost.actual, r.cost.frontierCounterfactual, r.cost.routedCeiling]);
+  rows.push(['ceiling', 'per-request', '', null, null, null, null, null, null, null, null, null, r.cost.frontierCounterfactual, r.cost.routedPerRequestUsd]);
+  rows.push(['ceiling', 'session-pinned', '', null, null, null, null, null, null, null, null, null, r.cost.frontierCounterfactual, r.cost.routedSessionPinnedUsd]);
   for (const m of r.byModel) {
     rows.push(['model', m.model, m.region, m.requests, m.labels.easy, m.labels.moderate, m.labels.hard, m.tokens.input, m.tokens.output, m.tokens.cacheRead, m.tokens.cacheWrite, m.costUsd, m.frontierCounterfactualUsd, m.routedCeilingUsd]);
   }

@@ -7,7 +7,7 @@
  */
 
 /** ln Γ(x) for x > 0 (Lanczos, g = 7, n = 9). */
-function lnGamma(x: number): number {
+export function lnGamma(x: number): number {
   const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
   if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lnGamma(1 - x);
   const z = x - 1;
@@ -57,7 +57,7 @@ function gammaQ(a: number, x: number): number {
 }
 
 /** P(X ≥ stat) for X ~ χ²(df). df 0 → 1 (nothing to test). */
-function chiSquareSurvival(stat: number, df: number): number {
+export function chiSquareSurvival(stat: number, df: number): number {
   if (df <= 0) return 1;
   if (!(stat > 0)) return 1;
   return gammaQ(df / 2, stat / 2);

@@ -94,9 +94,13 @@ describe('analyze --labels: estimated for the whole traffic', () => {
     const [elo, ehi] = r.distribution.easy.ci95;
     expect(elo).toBeLessThanOrEqual(all.distribution.easy.share);
     expect(ehi).toBeGreaterThanOrEqual(all.distribution.easy.share);
-    expect(r.headline.savingsPct).toBe(r.savings.ceilingPct);
+    // The headline is the better of the cache-aware ceilings (issue #18), its interval the estimate's moved by what caches change.
+    expect(r.headline.savingsPct).toBe(Math.max(r.savings.ceilingPerRequestPct, r.savings.ceilingSessionPinnedPct));
+    const [hlo, hhi] = r.headline.savingsCi95Pct!;
+    expect(hhi - hlo).toBeCloseTo(hi - lo, 2);
+    expect(hlo - lo).toBeCloseTo(r.headline.savingsPct! - r.savings.ceilingPct, 2);
     expect(r.headline.text).toContain('estimated from 400 measured labels');
-    expect(r.headline.text).toContain(`95% CI ${lo.toFixed(1)}–${hi.toFixed(1)}%`);
+    expect(r.headline.text).toContain(`95% CI ${hlo.toFixed(1)}–${hhi.toFixed(1)}%`);
     // Clusters: every request in one, most requests first, their measured counts adding up to the sample.
     const clusters = r.clusters!;
     expect(clusters.reduce((s, c) => s + c.requests, 0)).toBe(r.records.valid);
@@ -111,7 +115,7 @@ describe('analyze without labels: a prior, never a headline fact', () => {
     const r = await runCli(['analyze', 'fixtures/sample', '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.schemaVersion).toBe(2);
+    expect(j.schemaVersion).toBe(3);
     expect(j.distributionSource).toBe('prior');
     expect(j.headline.savingsPct).toBeNull();
     expect(j.savings.ceilingCi95).toBeNull();

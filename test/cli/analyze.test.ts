@@ -19,7 +19,7 @@ describe('tokor analyze (built CLI)', () => {
     const r = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
-    expect(j.schemaVersion).toBe(2);
+    expect(j.schemaVersion).toBe(3);
     expect(j.records).toEqual({ read: 6, valid: 3, priced: 2, unpriced: 1, failed: 1, invalid: 2, duplicates: 0 });
     expect(j.fileIssues).toEqual([]);
     expect(j.tokens).toEqual({ input: 2_001_000, output: 1_000_100, cacheRead: 0, cacheWrite: 0 });

@@ -24,6 +24,7 @@ describe('edge cases of the published log shapes (fixtures/ingest/bedrock-edge-c
       tags: SAMPLE,
       tokens: { input: 9, output: 10, cacheRead: 0, cacheWrite: 0 },
       prompt: 'Name a prime number above 10.',
+      opening: 'Name a prime number above 10.',
       turns: 1,
       maxTokens: 64,
       outputText: '11 is a prime number above 10.',
@@ -74,6 +75,7 @@ describe('edge cases of the published log shapes (fixtures/ingest/bedrock-edge-c
       tags: SAMPLE,
       tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
       prompt: 'Tell me something the policy forbids.',
+      opening: 'Tell me something the policy forbids.',
       system: 'You follow the policy.',
       turns: 1,
       maxTokens: 50,
@@ -94,6 +96,7 @@ describe('edge cases of the published log shapes (fixtures/ingest/bedrock-edge-c
       tags: SAMPLE,
       tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 },
       prompt: 'Tell me something the policy forbids.',
+      opening: 'Tell me something the policy forbids.',
       turns: 1,
       outputText: 'Sorry, I cannot help with that.',
     });

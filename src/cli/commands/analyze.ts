@@ -19,6 +19,7 @@ export function defineAnalyze(program: Command, done: Done): void {
     .option('--labels <file>', 'measured labels (CSV or JSONL of request id → easy|moderate|hard), e.g. from tokor label')
     .option('--classifier <file>', 'router model from tokor calibrate --out-router (default: the heuristic labeler)')
     .option('--group-by <dims>', 'breakdowns: team, app, role, model, day, region or any requestMetadata key (comma-separated)', list)
+    .option('--session-key <key>', 'requestMetadata key that names a request\'s session (default: Claude Code sessionId, else conversation chaining)')
     .option('--sample <n>', 'analyze a seeded uniform sample of n records', positiveInt)
     .option('--seed <n>', 'seed for --sample', nonNegativeInt, 1)
     .option('--confidence <level>', 'confidence level for intervals', fraction, 0.95)
@@ -70,6 +71,7 @@ Examples:
             labels: flags.labels,
             classifier: flags.classifier,
             groupBy: flags.groupBy,
+            sessionKey: flags.sessionKey,
             sample: flags.sample ? { size: flags.sample, seed: flags.seed } : undefined,
             confidence: flags.confidence,
             strict: flags.strict,
@@ -106,6 +108,7 @@ interface AnalyzeFlags {
   labels?: string;
   classifier?: string;
   groupBy?: string[];
+  sessionKey?: string;
   sample?: number;
   seed: number;
   confidence: number;

@@ -43,6 +43,7 @@ export interface WorkerInit {
   groupBy: string[];
   router?: RouterModel;
   measured?: [string, Difficulty][];
+  sessionKey?: string;
   sampleSize?: number;
   seed?: number;
   /** Send skipped lines back with each chunk (for --skipped). */
@@ -75,6 +76,7 @@ export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
     labeler: labelerFor(opts.router),
     groupBy: opts.groupBy,
     measured: opts.measured,
+    sessionKey: opts.sessionKey,
     sample: opts.sample ? new BottomK<SampledItem>(opts.sample.size) : undefined,
     seed: opts.sample?.seed,
     strict: opts.strict,
@@ -258,6 +260,7 @@ class WorkerPool implements BlockSink {
       groupBy: opts.groupBy,
       router: opts.router,
       measured: opts.measured ? [...opts.measured] : undefined,
+      sessionKey: opts.sessionKey,
       sampleSize: opts.sample?.size,
       seed: opts.sample?.seed,
       collectSkips: opts.onSkip !== undefined && opts.sample === undefined,

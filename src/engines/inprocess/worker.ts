@@ -23,6 +23,7 @@ const ready = (async (): Promise<ChunkContext> => ({
   labeler: labelerFor(init.router),
   groupBy: init.groupBy,
   measured: init.measured ? new Map(init.measured) : undefined,
+  sessionKey: init.sessionKey,
   sample: init.sampleSize ? new BottomK<SampledItem>(init.sampleSize) : undefined,
   seed: init.seed,
   onSkip: init.collectSkips ? (s) => skips.push(s) : undefined,

@@ -65,6 +65,8 @@ function claudeCodeRecord(obj: JsonObject, loc: SourceLocation): TrafficRecord |
   if (cwd !== undefined) tags.project = cwd;
   const agent = str(obj.agentId);
   if (agent !== undefined) tags.agent = agent;
+  // A subagent has a conversation (and a cache prefix) of its own within the session.
+  if (session !== undefined) record.sessionId = agent === undefined ? session : `${session}/${agent}`;
   if (obj.isSidechain === true) tags.sidechain = 'true';
   const branch = str(obj.gitBranch);
   if (branch !== undefined) tags.git_branch = branch;

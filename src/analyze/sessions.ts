@@ -1,0 +1,219 @@
+/**
+ * Sessions: the turns of one conversation, kept so that analyze can simulate
+ * prompt caches turn by turn (simulateSessions.ts). Plain data and Maps
+ * only: the accumulator crosses worker boundaries by structured clone.
+ *
+ * A request belongs to a session by, in this order: the log's own session key
+ * (Claude Code `sessionId`), a requestMetadata key (`--session-key KEY`), or
+ * its conversation (caller, system prompt and opening message: requests that
+ * extend one another share them). A request with none of these is a session
+ * of one turn: counted, never kept.
+ *
+ * Memory is bounded: at most MAX_SESSION_TURNS turns are kept per
+ * accumulator. Past that, only the sessions whose hash has its `level` low
+ * bits zero are kept (a 1/2^level sample of sessions, chosen by hash, so the
+ * same sessions whatever the order or the worker threads), and the figures
+ * that rest on them are scaled by 2^level.
+ */
+import type { Difficulty } from '../types.js';
+import { fmix32 } from './sample.js';
+
+/** How a session was recognised. */
+export const SESSION_KEYINGS = ['sessionId', 'requestMetadata', 'conversation', 'none'] as const;
+export type SessionKeying = (typeof SESSION_KEYINGS)[number];
+
+/** Turns kept at most per accumulator (~100 bytes each) before sessions are sampled by hash. */
+export const MAX_SESSION_TURNS = 400_000;
+
+/** What a request contributes to its session (RecordFacts.session). */
+export interface SessionFacts {
+  /** A 96-bit hash of how it was keyed and the key (6 UTF-16 code units). */
+  key: string;
+  /** 32 bits of the key, for sampling. */
+  hash: number;
+  by: Exclude<SessionKeying, 'none'>;
+  /** Epoch milliseconds; -1 when the record has no parseable timestamp. */
+  at: number;
+  /** Tie-break in input order for turns of one file (line number). */
+  line: number;
+}
+
+/** One kept turn: what pricing it on any tier needs. */
+export interface SessionTurn {
+  at: number;
+  line: number;
+  label: Difficulty;
+  /** Index into SessionAcc.places. */
+  place: number;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  cacheWrite1h: number;
+}
+
+/** A model, region, batch flag and cache TTL (shared by many turns). */
+export interface TurnPlace {
+  modelId: string;
+  region: string;
+  batch: boolean;
+  ttl: '5m' | '1h';
+}
+
+export interface KeptSession {
+  hash: number;
+  turns: SessionTurn[];
+}
+
+export interface SessionAcc {
+  /** Sessions kept: those whose hash has its `level` low bits zero. */
+  level: number;
+  kept: Map<string, KeptSession>;
+  keptTurns: number;
+  places: TurnPlace[];
+  placeIndex: Map<string, number>;
+  /** Requests that are a session of their own (no key, no conversation). */
+  unkeyed: number;
+  /** Requests by how their session was recognised (all of them, exact). */
+  turnsBy: Record<SessionKeying, number>;
+  /** The bound on kept turns (MAX_SESSION_TURNS; smaller in tests). */
+  maxTurns: number;
+}
+
+export function newSessions(maxTurns: number = MAX_SESSION_TURNS): SessionAcc {
+  return { level: 0, kept: new Map(), keptTurns: 0, places: [], placeIndex: new Map(), unkeyed: 0, turnsBy: { sessionId: 0, requestMetadata: 0, conversation: 0, none: 0 }, maxTurns };
+}
+
+/** The facts recordFacts needs to key a session. */
+export interface SessionSource {
+  sessionId?: string;
+  tags: Record<string, string>;
+  identityArn?: string;
+  system?: string;
+  opening?: string;
+  openingReply?: string;
+  outputText?: string;
+  timestamp?: string;
+}
+
+/** How a request (at `line` of its file) is keyed into a session; undefined: a session of its own. */
+export function sessionFacts(r: SessionSource, line: number, sessionKey: string | undefined): SessionFacts | undefined {
+  let by: SessionFacts['by'];
+  let parts: string[];
+  if (r.sessionId !== undefined) {
+    by = 'sessionId';
+    parts = [r.sessionId];
+  } else if (sessionKey !== undefined && Object.hasOwn(r.tags, sessionKey) && r.tags[sessionKey] !== '') {
+    by = 'requestMetadata';
+    parts = [sessionKey, r.tags[sessionKey]!];
+  } else if (r.opening !== undefined && (r.openingReply ?? r.outputText) !== undefined) {
+    // The opening exchange: a conversation's first request has only the opening, and its answer is the reply
+    // every later request carries. Without that answer (no output body) the first request stays on its own,
+    // rather than merge every request that opens with the same words.
+    by = 'conversation';
+    parts = [r.identityArn ?? '', r.system ?? '', r.opening, (r.openingReply ?? r.outputText)!];
+  } else return undefined;
+  const [key, hash] = hashKey(by, parts);
+  const ms = r.timestamp === undefined ? NaN : Date.parse(r.timestamp);
+  return { key, hash, by, at: Number.isFinite(ms) ? ms : -1, line };
+}
+
+const HASHED_CHARS = 2048;
+
+/** A 96-bit hash of the parts (length-prefixed), as 6 code units, and 32 of its bits. */
+function hashKey(by: string, parts: string[]): [string, number] {
+  let a = 0x811c9dc5;
+  let b = 0x41c6ce57;
+  let c = 0x9e3779b9;
+  const feed = (x: number): void => {
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
+    c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
+  };
+  // Each part's length and its first HASHED_CHARS characters: a prompt can be 8,000 characters, and two
+  // conversations that agree on that much of caller, system prompt, opening and reply share their cache prefix anyway.
+  for (const s of [by, ...parts]) {
+    feed(s.length);
+    const n = Math.min(s.length, HASHED_CHARS);
+    for (let i = 0; i < n; i++) feed(s.charCodeAt(i));
+  }
+  a = fmix32(a ^ c);
+  b = fmix32(b ^ a);
+  c = fmix32(c ^ b);
+  return [String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16, c & 0xffff, c >>> 16), c >>> 0];
+}
+
+function keeps(level: number, hash: number): boolean {
+  return level === 0 || (hash & ((2 ** Math.min(level, 31) - 1) | 0)) === 0;
+}
+
+/** What addTurn needs of a request besides its session facts. */
+export interface TurnFacts extends TurnPlace {
+  label: Difficulty;
+  input: number;
+  output: number;
+  cacheRead: number;
+  cacheWrite: number;
+  cacheWrite1h?: number;
+}
+
+/** Counts a request into its session (keeping the turn when its session is kept). */
+export function addTurn(s: SessionAcc, session: SessionFacts | undefined, f: TurnFacts): void {
+  if (!session) {
+    s.unkeyed++;
+    s.turnsBy.none++;
+    return;
+  }
+  s.turnsBy[session.by]++;
+  if (!keeps(s.level, session.hash)) return;
+  const place = placeOf(s, f);
+  const turn: SessionTurn = { at: session.at, line: session.line, label: f.label, place, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, cacheWrite1h: f.cacheWrite1h ?? 0 };
+  const k = s.kept.get(session.key);
+  if (k) k.turns.push(turn);
+  else s.kept.set(session.key, { hash: session.hash, turns: [turn] });
+  s.keptTurns++;
+  bound(s);
+}
+
+function placeOf(s: SessionAcc, p: TurnPlace): number {
+  const id = `${p.modelId.length}:${p.modelId}${p.region.length}:${p.region}${p.batch ? 'b' : '-'}${p.ttl}`;
+  let i = s.placeIndex.get(id);
+  if (i === undefined) {
+    i = s.places.length;
+    s.places.push({ modelId: p.modelId, region: p.region, batch: p.batch, ttl: p.ttl });
+    s.placeIndex.set(id, i);
+  }
+  return i;
+}
+
+/** Raises the sampling level until the kept turns fit the bound. */
+function bound(s: SessionAcc): void {
+  while (s.keptTurns > s.maxTurns && s.level < 31) setLevel(s, s.level + 1);
+}
+
+function setLevel(s: SessionAcc, level: number): void {
+  s.level = level;
+  for (const [key, k] of s.kept) {
+    if (keeps(level, k.hash)) continue;
+    s.kept.delete(key);
+    s.keptTurns -= k.turns.length;
+  }
+}
+
+/** Merges `from` into `into` (worker threads): the higher sampling level wins; places are re-indexed. */
+export function mergeSessions(into: SessionAcc, from: SessionAcc): SessionAcc {
+  if (from.level > into.level) setLevel(into, from.level);
+  into.unkeyed += from.unkeyed;
+  for (const k of SESSION_KEYINGS) into.turnsBy[k] += from.turnsBy[k];
+  const remap = from.places.map((p) => placeOf(into, p));
+  for (const [key, k] of from.kept) {
+    if (!keeps(into.level, k.hash)) continue;
+    const turns = k.turns.map((t) => ({ ...t, place: remap[t.place]! }));
+    const mine = into.kept.get(key);
+    if (mine) mine.turns.push(...turns);
+    else into.kept.set(key, { hash: k.hash, turns });
+    into.keptTurns += turns.length;
+  }
+  bound(into);
+  return into;
+}

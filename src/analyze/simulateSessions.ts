@@ -1,0 +1,164 @@
+/**
+ * The cache-aware routed ceiling: the kept sessions (sessions.ts) replayed
+ * turn by turn on the tiers a router would send them to. Prompt caches are
+ * per model, so a turn served by another tier than the turn before it finds
+ * that tier's cache cold: the prefix it read from cache is paid again.
+ *
+ * Rules, per priced turn of a session in time order (input order on ties):
+ * - the first turn is priced as logged (its cache state predates the log);
+ * - a later turn is *warm* when the same tier served the previous turn within
+ *   the cache TTL (1 hour when the previous turn wrote 1-hour cache, else 5
+ *   minutes; a turn without a timestamp counts as within): priced with its
+ *   logged tokens on that tier;
+ * - otherwise it is *cold*: its logged cache reads are written again (a cache
+ *   write at its TTL's rate; a request that neither read nor wrote cache pays
+ *   its whole prompt as uncached input, as logged).
+ * Two routings: per request (each turn on its label's tier) and session-pinned
+ * (every turn of a session on the tier of its hardest turn). Pure; money is
+ * exact (bigint picodollars).
+ */
+import type { Difficulty } from '../types.js';
+import { costOf, type ModelPrice, type Money } from '../pricing/index.js';
+import { ttlParts } from './tokens.js';
+import type { SessionAcc, SessionTurn, TurnPlace } from './sessions.js';
+
+const FIVE_MINUTES = 5 * 60_000;
+const ONE_HOUR = 60 * 60_000;
+
+export interface SessionPricing {
+  /** The price of a turn's own model, or undefined when it has none (such turns are in no figure). */
+  priced(place: TurnPlace): boolean;
+  /** The price of tier `tier` in a region. */
+  tierPrice(tier: number, region: string): ModelPrice;
+  /** The tier a label is routed to. */
+  tierOf(label: Difficulty): number;
+}
+
+export interface SessionSimulation {
+  /** The kept sessions' priced turns, each on its label's tier with its logged cache tokens (the cache-blind ceiling). */
+  asLogged: Money;
+  /** The same turns routed per request, with cold caches where the tier changes. */
+  perRequest: Money;
+  /** Each session pinned to the tier of its hardest turn. */
+  sessionPinned: Money;
+  /** 2^level: each kept session stands for this many (1 unless sessions were sampled to bound memory). */
+  scale: bigint;
+  /** Turns of the kept sessions that read cache as logged but find their tier's cache cold (per-request routing), and the turns priced. */
+  coldTurns: number;
+  pricedTurns: number;
+}
+
+export interface SessionStats {
+  /** Sessions, the requests without a session counted as one each (an estimate when sampled: kept × 2^level). */
+  count: number;
+  turnsMedian: number;
+  turnsP90: number;
+  /** Per kept session: cache reads ÷ its prompt tokens (input + cache read + cache write); null without kept sessions. */
+  cacheReadShareMedian: number | null;
+  cacheReadShareP90: number | null;
+  /** The share of sessions kept (1 unless sampled by hash to bound memory). */
+  keptShare: number;
+}
+
+const ORDER = (a: SessionTurn, b: SessionTurn): number => a.at - b.at || a.line - b.line;
+
+export function simulateSessions(s: SessionAcc, pricing: SessionPricing): SessionSimulation {
+  let asLogged = 0n;
+  let perRequest = 0n;
+  let sessionPinned = 0n;
+  let coldTurns = 0;
+  let pricedTurns = 0;
+  for (const k of s.kept.values()) {
+    const turns = k.turns.filter((t) => pricing.priced(s.places[t.place]!)).sort(ORDER);
+    if (turns.length === 0) continue;
+    let hardest: Difficulty = 'easy';
+    for (const t of turns) if (rank(t.label) > rank(hardest)) hardest = t.label;
+    const pinned = pricing.tierOf(hardest);
+    let prev: SessionTurn | undefined;
+    let prevTier = -1;
+    for (const t of turns) {
+      const place = s.places[t.place]!;
+      const tier = pricing.tierOf(t.label);
+      const price = pricing.tierPrice(tier, place.region);
+      const logged = turnCost(t, place, price, false);
+      asLogged += logged;
+      pricedTurns++;
+      const fresh = prev === undefined || withinTtl(prev, s.places[prev.place]!, t);
+      const warm = prev === undefined || (tier === prevTier && fresh);
+      if (!warm && t.cacheRead > 0) coldTurns++;
+      perRequest += warm ? logged : turnCost(t, place, price, true);
+      sessionPinned += turnCost(t, place, pricing.tierPrice(pinned, place.region), !(prev === undefined || fresh));
+      prev = t;
+      prevTier = tier;
+    }
+  }
+  return { asLogged, perRequest, sessionPinned, scale: 2n ** BigInt(s.level), coldTurns, pricedTurns };
+}
+
+function rank(d: Difficulty): number {
+  return d === 'easy' ? 0 : d === 'moderate' ? 1 : 2;
+}
+
+function withinTtl(prev: SessionTurn, prevPlace: TurnPlace, t: SessionTurn): boolean {
+  if (prev.at < 0 || t.at < 0) return true;
+  const ttl = prevPlace.ttl === '1h' || prev.cacheWrite1h > 0 ? ONE_HOUR : FIVE_MINUTES;
+  return t.at - prev.at <= ttl;
+}
+
+/**
+ * One turn on a tier: as logged, or with a cold cache (its cache reads written again, at 1 hour when
+ * its writes are 1-hour writes, else at 5 minutes).
+ */
+export function turnCost(t: SessionTurn, place: TurnPlace, price: ModelPrice, cold: boolean): Money {
+  const moved = cold ? t.cacheRead : 0;
+  // A record whose writes are all 1-hour writes (by its TTL, or split with nothing at 5 minutes) writes them again at 1 hour.
+  const h1 = place.ttl === '1h' || t.cacheWrite1h === 0 ? 0 : t.cacheWrite1h + (t.cacheWrite1h === t.cacheWrite ? moved : 0);
+  const parts = ttlParts({ ttl: place.ttl, input: t.input, output: t.output, cacheRead: t.cacheRead - moved, cacheWrite: t.cacheWrite + moved, ...(h1 > 0 ? { cacheWrite1h: h1 } : {}) });
+  let m = 0n;
+  for (const p of parts) m += costOf({ input: p.input, output: p.output, cacheRead: p.cacheRead, cacheWrite: p.cacheWrite }, price, { batch: place.batch, cacheWriteTtl: p.ttl });
+  return m;
+}
+
+export function sessionStats(s: SessionAcc): SessionStats {
+  const weight = 2 ** s.level;
+  const turns: [number, number][] = [];
+  const shares: number[] = [];
+  if (s.unkeyed > 0) turns.push([1, s.unkeyed]);
+  for (const k of s.kept.values()) {
+    turns.push([k.turns.length, weight]);
+    let read = 0;
+    let prompt = 0;
+    for (const t of k.turns) {
+      read += t.cacheRead;
+      prompt += t.input + t.cacheRead + t.cacheWrite;
+    }
+    shares.push(prompt > 0 ? read / prompt : 0);
+  }
+  const count = s.unkeyed + s.kept.size * weight;
+  const sharesW = shares.map((v): [number, number] => [v, 1]);
+  return {
+    count,
+    turnsMedian: weightedRank(turns, 0.5) ?? 0,
+    turnsP90: weightedRank(turns, 0.9) ?? 0,
+    cacheReadShareMedian: round(weightedRank(sharesW, 0.5)),
+    cacheReadShareP90: round(weightedRank(sharesW, 0.9)),
+    keptShare: 1 / weight,
+  };
+}
+
+/** The nearest-rank q-quantile of weighted values: the smallest value whose cumulative weight reaches q × total. */
+export function weightedRank(values: [number, number][], q: number): number | undefined {
+  if (values.length === 0) return undefined;
+  const sorted = [...values].sort((a, b) => a[0] - b[0]);
+  const total = sorted.reduce((n, [, w]) => n + w, 0);
+  let cum = 0;
+  for (const [v, w] of sorted) {
+    cum += w;
+    if (cum >= q * total) return v;
+  }
+  return sorted[sorted.length - 1]![0];
+}
+
+function round(x: number | undefined): number | null {
+  return x === undefined ? null : Math.round(x * 1e6) / 1e6;
+}

@@ -1,0 +1,129 @@
+import { describe, expect, it } from 'vitest';
+import { addTurn, mergeSessions, newSessions, sessionFacts, type SessionAcc, type TurnFacts } from '../../src/analyze/sessions.js';
+import { sessionStats, simulateSessions, type SessionPricing } from '../../src/analyze/simulateSessions.js';
+import type { ModelPrice } from '../../src/pricing/index.js';
+import type { Difficulty } from '../../src/types.js';
+import { buildHeadline } from '../../src/analyze/report.js';
+
+const base = { tags: {} as Record<string, string> };
+
+describe('sessionFacts: how a request is keyed', () => {
+  it('the log’s session ID first, then the --session-key tag, then the conversation; else none', () => {
+    const r = { ...base, sessionId: 's', tags: { conv: 'c' }, opening: 'hi', outputText: 'hello' };
+    expect(sessionFacts(r, 1, 'conv')!.by).toBe('sessionId');
+    expect(sessionFacts({ ...r, sessionId: undefined }, 1, 'conv')!.by).toBe('requestMetadata');
+    expect(sessionFacts({ ...r, sessionId: undefined }, 1, 'other')!.by).toBe('conversation');
+    expect(sessionFacts({ ...base, opening: 'hi' }, 1, undefined)).toBeUndefined();
+    expect(sessionFacts(base, 1, 'conv')).toBeUndefined();
+  });
+
+  it('a conversation’s first request (opening + its answer) and a later one (opening + reply) share a key; the caller separates', () => {
+    const first = sessionFacts({ ...base, identityArn: 'u1', system: 'sys', opening: 'Where is my order?', outputText: 'It shipped.' }, 1, undefined)!;
+    const later = sessionFacts({ ...base, identityArn: 'u1', system: 'sys', opening: 'Where is my order?', openingReply: 'It shipped.', outputText: 'Friday.' }, 2, undefined)!;
+    const other = sessionFacts({ ...base, identityArn: 'u2', system: 'sys', opening: 'Where is my order?', outputText: 'It shipped.' }, 3, undefined)!;
+    expect(later.key).toBe(first.key);
+    expect(other.key).not.toBe(first.key);
+  });
+
+  it('timestamps become epoch milliseconds, -1 when missing', () => {
+    expect(sessionFacts({ ...base, sessionId: 's', timestamp: '2025-11-03T10:00:00.000Z' }, 1, undefined)!.at).toBe(Date.parse('2025-11-03T10:00:00.000Z'));
+    expect(sessionFacts({ ...base, sessionId: 's' }, 1, undefined)!.at).toBe(-1);
+  });
+});
+
+const turn = (label: Difficulty, extra: Partial<TurnFacts> = {}): TurnFacts => ({ modelId: 'm', region: 'r', batch: false, ttl: '5m', label, input: 10, output: 1, cacheRead: 1000, cacheWrite: 0, ...extra });
+
+function fill(acc: SessionAcc, sessions: number, turns: number, from = 0): SessionAcc {
+  for (let s = from; s < from + sessions; s++) {
+    for (let t = 0; t < turns; t++) addTurn(acc, sessionFacts({ ...base, sessionId: `s${s}`, timestamp: new Date(Date.UTC(2025, 0, 1, 0, t)).toISOString() }, t + 1, undefined), turn('easy'));
+  }
+  return acc;
+}
+
+describe('bounded memory: sessions sampled by hash', () => {
+  it('keeps at most maxTurns turns, and the same sessions whatever the split into worker accumulators', () => {
+    const whole = fill(newSessions(40), 100, 4);
+    expect(whole.level).toBeGreaterThan(0);
+    expect(whole.keptTurns).toBeLessThanOrEqual(40);
+    expect(whole.turnsBy.sessionId).toBe(400);
+    const merged = mergeSessions(fill(newSessions(40), 50, 4), fill(newSessions(40), 50, 4, 50));
+    expect(merged.level).toBe(whole.level);
+    expect([...merged.kept.keys()].sort()).toEqual([...whole.kept.keys()].sort());
+    // Kept sessions stand for 2^level each: the count is an estimate near the truth.
+    const stats = sessionStats(whole);
+    expect(stats.keptShare).toBe(1 / 2 ** whole.level);
+    expect(stats.turnsMedian).toBe(4);
+    expect(stats.count).toBe(whole.kept.size * 2 ** whole.level);
+  });
+});
+
+describe('simulateSessions: the cache rules', () => {
+  // Cheap and frontier tiers; reads at a tenth of input, writes at 1.25× (5m) or 2× (1h). Prices in USD per 1M.
+  const price = (input: number): ModelPrice => ({ key: `p${input}`, input: String(input), output: String(input * 5), cacheRead: String(input / 10), cacheWrite5m: String(input * 1.25), cacheWrite1h: String(input * 2) }) as ModelPrice;
+  const tiers = [price(1), price(3)];
+  const pricing: SessionPricing = { priced: () => true, tierPrice: (t) => tiers[t]!, tierOf: (l) => (l === 'easy' ? 0 : 1) };
+  const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
+  const run = (turns: [number, Difficulty, Partial<TurnFacts>?][]) => {
+    const acc = newSessions();
+    turns.forEach(([m, label, extra], i) => {
+      addTurn(acc, sessionFacts({ ...base, sessionId: 's', timestamp: at(m) }, i + 1, undefined), turn(label, extra));
+    });
+    return simulateSessions(acc, pricing);
+  };
+
+  it('same tier within the 5-minute TTL: warm; past it: the prefix is written again, whatever the routing', () => {
+    expect(run([[0, 'hard'], [4, 'hard']]).coldTurns).toBe(0);
+    const late = run([[0, 'hard'], [6, 'hard']]);
+    expect(late.coldTurns).toBe(1);
+    // 1,000 read tokens at $3.75/M instead of $0.30/M on the frontier tier: $0.00345 = 3,450,000,000 picodollars.
+    expect(late.perRequest - late.asLogged).toBe(3_450_000_000n);
+    expect(late.sessionPinned).toBe(late.perRequest);
+  });
+
+  it('a 1-hour cache write keeps the cache warm for an hour', () => {
+    expect(run([[0, 'hard', { ttl: '1h' }], [30, 'hard']]).coldTurns).toBe(0);
+    expect(run([[0, 'hard', { ttl: '1h' }], [61, 'hard']]).coldTurns).toBe(1);
+  });
+
+  it('a tier change is cold; pinning the session to its hardest turn’s tier keeps it warm', () => {
+    const s = run([[0, 'hard'], [1, 'easy'], [2, 'hard']]);
+    expect(s.coldTurns).toBe(2);
+    // Cold turns: 1,000 reads written again on cheap ($1.25 − $0.10)/M, then on frontier ($3.75 − $0.30)/M.
+    expect(s.perRequest - s.asLogged).toBe(1_150_000_000n + 3_450_000_000n);
+    // Pinned: every turn on the frontier, as logged.
+    expect(s.sessionPinned).toBe(3n * (10n * 3_000_000n + 1n * 15_000_000n + 1000n * 300_000n));
+  });
+
+  it('a request that neither read nor wrote cache pays the same either way', () => {
+    const s = run([[0, 'hard', { cacheRead: 0 }], [1, 'easy', { cacheRead: 0 }]]);
+    expect(s.coldTurns).toBe(0);
+    expect(s.perRequest).toBe(s.asLogged);
+  });
+});
+
+describe('the headline on a prior', () => {
+  const x = {
+    priced: 10,
+    valid: 10,
+    unpriced: 0,
+    unpricedModels: 0,
+    unpricedTokenShare: 0,
+    ceilingPct: 50,
+    frontierUsd: 100,
+    routedUsd: 50,
+    provenance: { synthetic: false },
+    sensitivity: [
+      { easyShare: 0.4, ceilingPct: 30, routedCeilingUsd: 70 },
+      { easyShare: 0.9, ceilingPct: 80, routedCeilingUsd: 20 },
+    ],
+  };
+  it('says the range ignores prompt caches when cold caches would cost ≥ 1% of all-frontier, without stating a prior ceiling', () => {
+    const cache = { routing: 'per-request' as const, perRequestPct: 41.2, pinnedPct: 44.4, lossUsd: 8.8, changed: true };
+    const h = buildHeadline({ ...x, cache });
+    expect(h.savingsPct).toBeNull();
+    const shown = [h.text, ...h.caveats].join(' ');
+    expect(shown).toContain('The range ignores prompt caches');
+    for (const prior of ['41.2%', '44.4%', '50.0%', '$8.80']) expect(shown).not.toContain(prior);
+    expect(buildHeadline({ ...x, cache: { ...cache, lossUsd: 0.5 } }).caveats.join(' ')).not.toContain('prompt caches');
+  });
+});
