@@ -536,10 +536,33 @@ function distributionOf(acc: Accumulator, confidence: number): { distribution: A
   const source = 'prior';
   const counts = acc.labels;
   const n = counts.easy + counts.moderate + counts.hard;
+  const interval = (d: Difficulty): [number, number] => {
+    if (!acc.labelEstimate || n === 0) return wilson(counts[d], n, confidence);
+    // Labels estimated from stratified samples: Wilson's interval at the effective sample size of the stratified estimate.
+    const share = counts[d] / n;
+    const variance = stratifiedVariance(acc.labelEstimate, d, n);
+    const nEff = variance > 0 ? Math.min(n, Math.max(1, (share * (1 - share)) / variance)) : n;
+    return wilson(share * nEff, nEff, confidence);
+  };
   const distribution = Object.fromEntries(
-    DIFFICULTIES.map((d) => [d, { count: counts[d], share: n ? round(counts[d] / n, 6) : 0, ci95: wilson(counts[d], n, confidence).map((x) => round(x, 6)) as [number, number] }]),
+    DIFFICULTIES.map((d) => [d, { count: counts[d], share: n ? round(counts[d] / n, 6) : 0, ci95: interval(d).map((x) => round(x, 6)) as [number, number] }]),
   ) as AnalyzeReport['distribution'];
   return { distribution, source, n };
+}
+
+/**
+ * The variance of a label's share when some strata were labeled from a sample: Σ (N_h/N)² (1 − n_h/N_h) p_h(1 − p_h)/(n_h − 1)
+ * over the sampled strata (strata labeled whole add none).
+ */
+function stratifiedVariance(est: NonNullable<Accumulator['labelEstimate']>, d: Difficulty, n: number): number {
+  let v = 0;
+  for (const s of est.strata) {
+    if (s.sampled === 0 || s.sampled >= s.total) continue;
+    const p = s.labels[d] / s.sampled;
+    const w = s.total / n;
+    v += w * w * (1 - s.sampled / s.total) * ((p * (1 - p)) / Math.max(1, s.sampled - 1));
+  }
+  return v;
 }
 
 function memoPrice(catalog: Catalog, notes: Set<string>): (modelId: string, region: string) => ModelPrice | undefined {

@@ -44,6 +44,10 @@ export interface AnalyzeRequest {
   engine?: EngineName;
   /** Add the cost per UTC day and model (`byDay`): set when a bill is reconciled (--bill). */
   byDay?: boolean;
+  /** --label-sample: records labeled per stratum by engines that aggregate where the data lives. */
+  labelSample?: number;
+  /** --seed: the seed of --sample and of the engines' stratified sample. */
+  seed?: number;
 }
 
 export interface AnalyzeHooks {
@@ -95,6 +99,7 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
       onProgress: hooks.onProgress,
       onSkip: skipped?.write,
       engine: req.engine,
+      labelSample: req.engine && req.engine !== 'inprocess' ? { perStratum: req.labelSample, seed: req.seed ?? 1 } : undefined,
       // The bundled sample is no traffic to measure: the suggested `tokor label` names the user's logs.
       inputs: req.paths.length ? req.paths : ['<logs>'],
       ...(req.byDay ? { byDay: true } : {}),
@@ -134,6 +139,7 @@ export interface AnalyzeOptions {
   /** Stops reading (Ctrl-C). */
   signal?: AbortSignal;
   engine?: EngineName;
+  labelSample?: { perStratum?: number; seed: number };
   /** The inputs as the user named them (for the `tokor label` command the report suggests); default: paths. */
   inputs?: string[];
   /** Add the cost per UTC day and model (`byDay`). */
@@ -159,6 +165,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     onSkip: opts.onSkip,
     maxLineBytes: opts.maxLineBytes,
     signal: opts.signal,
+    labelSample: opts.labelSample,
   });
   const where = opts.paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
   if (scan.acc.read === 0) {

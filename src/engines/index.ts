@@ -2,10 +2,11 @@
  * Traffic engines by name. Adding one (DuckDB, Athena) = one folder with a
  * TrafficEngine + one line here; the compiler names every other place.
  */
+import { duckdbEngine } from './duckdb/index.js';
 import { inProcessEngine } from './inprocess/index.js';
 import type { EngineName, TrafficEngine } from './types.js';
 
-export const ENGINES = { inprocess: inProcessEngine } as const satisfies Record<EngineName, TrafficEngine>;
+export const ENGINES = { inprocess: inProcessEngine, duckdb: duckdbEngine } as const satisfies Record<EngineName, TrafficEngine>;
 
 export const DEFAULT_ENGINE: EngineName = 'inprocess';
 

@@ -12,7 +12,7 @@ import type { SkipEntry } from './inprocess/chunk.js';
 import type { ReadProgress } from './inprocess/readInput.js';
 import type { ReadTrafficOptions } from './inprocess/readTraffic.js';
 
-export const ENGINE_NAMES = ['inprocess'] as const;
+export const ENGINE_NAMES = ['inprocess', 'duckdb'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** What analyze asks an engine for. */
@@ -28,6 +28,8 @@ export interface ScanRequest {
   router?: RouterModel;
   /** --sample: a seeded uniform sample of this many records. */
   sample?: { size: number; seed: number };
+  /** Engines that aggregate where the data lives: records labeled per stratum (--label-sample) and the sample's seed. */
+  labelSample?: { perStratum?: number; seed: number };
   /** Worker threads; default: one per core when the input is large, 0 = none. */
   workers?: number;
   onProgress?: (p: ReadProgress) => void;

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { LOG_FORMAT_NAMES } from '../../types.js';
 import { list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
 import { InputError } from '../../errors.js';
+import { ENGINE_NAMES } from '../../engines/types.js';
 
 export const ANALYZE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 
@@ -29,6 +30,8 @@ export function defineAnalyze(program: Command, done: Done): void {
     .option('--strict', 'stop at the first bad record (exit 2)')
     .option('--skipped <file>', 'write every skipped line (file, line, kind, reason) to FILE: JSON lines, or CSV when FILE ends in .csv')
     .option('--workers <n>', 'worker threads (default: one per core for large inputs; 0 = none)', nonNegativeInt)
+    .addOption(new Option('--engine <name>', 'where the logs are aggregated: inprocess (this process), duckdb (embedded DuckDB: local files, globs, s3://); docs/scale.md').choices(ENGINE_NAMES).default('inprocess'))
+    .option('--label-sample <n>', 'with --engine duckdb: records labeled per stratum (model, Region, group); larger strata are estimated from them (default 1000)', positiveInt)
     .addOption(new Option('--format <format>', 'output format').choices(ANALYZE_FORMATS).default('table'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .addHelpText(
@@ -76,6 +79,9 @@ Examples:
             skipped: flags.skipped,
             workers: flags.workers,
             byDay: Boolean(flags.costExplorer || flags.bill),
+            engine: flags.engine,
+            labelSample: flags.labelSample,
+            seed: flags.seed,
           },
           { signal: interrupt.signal, onProgress: (p) => progress.update(analyzeProgressText(p, Date.now() - started)), onNote: note },
         );
@@ -116,6 +122,8 @@ export interface AnalyzeFlags {
   strict?: boolean;
   skipped?: string;
   workers?: number;
+  engine: (typeof ENGINE_NAMES)[number];
+  labelSample?: number;
   format: (typeof ANALYZE_FORMATS)[number];
   out?: string;
 }
