@@ -119,6 +119,17 @@ export interface AnalyzeReport {
   byDay?: DayCostRow[];
   /** With --cost-explorer: billed spend reconciled with what the logs explain. */
   reconciliation?: unknown;
+  /** With --engine athena: the bytes the queries scanned and what Athena charges for them (not in any other figure). */
+  scan?: ScanSummary;
+}
+
+export interface ScanSummary {
+  engine: 'athena';
+  queries: number;
+  bytesScanned: number;
+  costUsd: number;
+  /** The list price applied, USD per TB scanned, with its source and date. */
+  price: { usdPerTB: string; source: string; asOf: string };
 }
 
 export interface TierSummary {
@@ -182,6 +193,8 @@ export interface BuildOptions {
   inputs?: string[];
   /** Add `byDay` (the actual cost per UTC day and model): set when a bill is to be reconciled. */
   byDay?: boolean;
+  /** What an engine scanned where the data lives, and its cost. */
+  scan?: { engine: 'athena'; queries: number; bytesScanned: number; cost: Money; price: { usdPerTB: string; source: string; asOf: string } };
 }
 
 /** Which tier prices each label: easy → cheapest, hard → frontier, moderate → the middle tier. */
@@ -400,6 +413,9 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     unpricedModels: [...unpricedModels.values()].map((u) => ({ ...u, tokens: toCounts(u.tokens) })).sort((a, b) => b.requests - a.requests || byText(a.model, b.model)),
     priceNotes: [...notes].sort(),
     ...(opts.byDay ? { byDay: costByDay(acc, priceOf) } : {}),
+    ...(opts.scan
+      ? { scan: { engine: opts.scan.engine, queries: opts.scan.queries, bytesScanned: opts.scan.bytesScanned, costUsd: usd(opts.scan.cost), price: { usdPerTB: opts.scan.price.usdPerTB, source: opts.scan.price.source, asOf: opts.scan.price.asOf } } }
+      : {}),
   };
 }
 

@@ -16,7 +16,7 @@ import { openSkippedFile } from '../artifacts/skipped.js';
 import { checkOutputs } from '../io/outputs.js';
 import { GROUP_DIMENSIONS, UNTAGGED } from '../analyze/facts.js';
 import { buildAnalyzeReport, type AnalyzeReport } from '../analyze/report.js';
-import { DEFAULT_ENGINE, ENGINES, type EngineName, type ReadProgress, type SkipEntry } from '../engines/index.js';
+import { DEFAULT_ENGINE, ENGINES, type AthenaOptions, type EngineName, type ReadProgress, type SkipEntry } from '../engines/index.js';
 import type { Context } from './context.js';
 
 /** What `tokor analyze` was asked, flags already parsed. */
@@ -48,6 +48,8 @@ export interface AnalyzeRequest {
   labelSample?: number;
   /** --seed: the seed of --sample and of the engines' stratified sample. */
   seed?: number;
+  /** --engine athena: --table, --workgroup, --output, --since, --until, --region, --athena-endpoint-url (and --profile). */
+  athena?: AthenaOptions;
 }
 
 export interface AnalyzeHooks {
@@ -70,7 +72,8 @@ export interface AnalyzeRun {
 export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeHooks = {}): Promise<AnalyzeRun> {
   const catalog = await ctx.catalog();
   const tiers = ctx.tiers(req.tiers);
-  const paths = req.paths.length ? req.paths.map((p) => (p === '-' ? p : ctx.fromCwd(p))) : [SAMPLE_LOGS];
+  // Athena reads its --table: no paths, and no bundled sample in their place.
+  const paths = req.paths.length ? req.paths.map((p) => (p === '-' ? p : ctx.fromCwd(p))) : req.engine === 'athena' ? [] : [SAMPLE_LOGS];
   await checkOutputs([{ file: req.out, flag: '--out' }]);
   const skipped = req.skipped ? await openSkippedFile(ctx.fromCwd(req.skipped)) : undefined;
   const byDefault = req.groupBy === undefined && ctx.config.groupBy === undefined;
@@ -100,6 +103,7 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
       onSkip: skipped?.write,
       engine: req.engine,
       labelSample: req.engine && req.engine !== 'inprocess' ? { perStratum: req.labelSample, seed: req.seed ?? 1 } : undefined,
+      athena: req.athena,
       // The bundled sample is no traffic to measure: the suggested `tokor label` names the user's logs.
       inputs: req.paths.length ? req.paths : ['<logs>'],
       ...(req.byDay ? { byDay: true } : {}),
@@ -107,7 +111,7 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
   } finally {
     await skipped?.close();
   }
-  const where = paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
+  const where = req.engine === 'athena' && req.athena ? `athena:${req.athena.table}` : paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
   const unusable = nothingPriced(report);
   return { report, where, ...(unusable ? { unusable } : {}) };
 }
@@ -140,6 +144,7 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
   engine?: EngineName;
   labelSample?: { perStratum?: number; seed: number };
+  athena?: AthenaOptions;
   /** The inputs as the user named them (for the `tokor label` command the report suggests); default: paths. */
   inputs?: string[];
   /** Add the cost per UTC day and model (`byDay`). */
@@ -166,6 +171,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     maxLineBytes: opts.maxLineBytes,
     signal: opts.signal,
     labelSample: opts.labelSample,
+    athena: opts.athena,
   });
   const where = opts.paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
   if (scan.acc.read === 0) {
@@ -184,6 +190,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     formats: scan.formats,
     bytesRead: scan.bytesRead,
     sample: scan.sample,
+    ...(scan.scan ? { scan: scan.scan } : {}),
     confidence: opts.confidence,
     provenance: provenanceOf(scan.files),
     inputs: opts.inputs ?? opts.paths,

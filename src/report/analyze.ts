@@ -128,6 +128,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
   labelled('Records', recordsLine(r));
   labelled('Tokens', tokensLine(r));
   labelled('Catalog', r.catalogVersion);
+  if (r.scan) labelled('Scanned', scanLine(r.scan));
   r.tiers.forEach((t, i) => labelled(i === 0 ? 'Ladder' : '', `${i === 0 ? '' : '→ '}${t.name} ${t.model}`));
   const fit = (columns: Column[], rows: (string | number)[][]) => fitTable(columns, rows, { width });
   out.push(
@@ -255,6 +256,7 @@ function renderMarkdown(r: AnalyzeReport): string {
   out.push(
     `- Period: ${periodText(r)}`,
     `- Records: ${recordsLine(r)}`,
+    ...(r.scan ? [`- Scanned: ${scanLine(r.scan)}`] : []),
     `- Tokens: ${tokensLine(r)}`,
     `- Catalog: ${mdText(r.catalogVersion)}; ladder: ${r.tiers.map((t) => `${mdText(t.name)} ${mdCode(t.model)}`).join(' → ')}`,
     '',
@@ -347,4 +349,11 @@ function renderCsv(r: AnalyzeReport): string {
     rows.push([g.groupBy, g.group, '', g.requests, g.labels.easy, g.labels.moderate, g.labels.hard, null, null, null, null, g.costUsd, g.frontierCounterfactualUsd, g.routedCeilingUsd]);
   }
   return csv(rows);
+}
+
+/** Athena's bill for the queries: bytes scanned and their cost at the list price (its source and date). */
+function scanLine(s: NonNullable<AnalyzeReport['scan']>): string {
+  const mb = s.bytesScanned / 1048576;
+  const size = mb >= 1024 ? `${(mb / 1024).toFixed(2)} GB` : `${mb.toFixed(1)} MB`;
+  return `${size} in Athena (${s.queries} queries) · ${usd(s.costUsd)} at $${s.price.usdPerTB}/TB scanned (10 MB minimum per query; ${s.price.source}, ${s.price.asOf})`;
 }
