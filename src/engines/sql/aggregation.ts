@@ -195,15 +195,19 @@ SELECT ${keys.join(', ')},
 FROM deduped
 GROUP BY ${keys.join(', ')}`;
   const strata = stratumColumns(tags, spec.groupBy);
+  // One pass: a sampled stratum per group of plain records, and each line tokor parses itself as a group of its own.
   const lines = `WITH ${cte},
 picked AS (
-  SELECT min_by(line, ${d.hash(`line || ${lit(`#${spec.seed}`)}`)}, ${Math.max(1, Math.floor(spec.perStratum))}) AS sampled
+  SELECT bool_or(plain) AS is_sample, MIN(file) AS file, MIN(pos) AS pos,
+    min_by(line, ${d.hash(`line || ${lit(`#${spec.seed}`)}`)}, ${Math.max(1, Math.floor(spec.perStratum))}) AS sampled
   FROM rec
-  WHERE plain AND err IS NULL
-  GROUP BY ${strata.join(', ')}
+  WHERE nonblank AND NOT (plain AND err IS NOT NULL)
+  GROUP BY plain, CASE WHEN plain THEN NULL ELSE ${d.rowUnique} END, ${strata.join(', ')}
 )
-SELECT 'complex' AS part, file, pos, line FROM rec WHERE nonblank AND NOT plain
-UNION ALL
-SELECT 'sample' AS part, CAST(NULL AS VARCHAR) AS file, CAST(NULL AS BIGINT) AS pos, t.x AS line FROM picked CROSS JOIN UNNEST(sampled) AS t(x)`;
+SELECT CASE WHEN is_sample THEN 'sample' ELSE 'complex' END AS part,
+  CASE WHEN is_sample THEN NULL ELSE file END AS file,
+  CASE WHEN is_sample THEN NULL ELSE pos END AS pos,
+  t.x AS line
+FROM picked CROSS JOIN UNNEST(sampled) AS t(x)`;
   return { aggregate, lines };
 }

@@ -6,9 +6,9 @@
  */
 export interface SqlDialect {
   readonly name: 'duckdb' | 'trino';
-  /** The line as JSON; NULL when it is not valid JSON. */
+  /** The line as JSON (NULL when it is not valid JSON), or the text itself when extractAll checks it. */
   parse(line: string): string;
-  /** The values at these JSON paths as one array of JSON values (absent: NULL), the record parsed once. */
+  /** The values at these JSON paths as one array of JSON values (absent: NULL), the record parsed once; NULL when the line is not JSON. */
   extractAll(json: string, paths: string[]): string;
   /** The JSON text of an extracted value ('123', '"x"', '{…}'); NULL when absent. */
   raw(value: string): string;
@@ -28,8 +28,9 @@ export interface SqlDialect {
 
 export const DUCKDB: SqlDialect = {
   name: 'duckdb',
-  parse: (line) => `CASE WHEN json_valid(${line}) THEN CAST(${line} AS JSON) END`,
-  extractAll: (json, paths) => `json_extract(${json}, [${paths.map(lit).join(', ')}])`,
+  // The text itself: json_extract parses it once, and TRY makes a line that is not JSON NULL (validating first would parse it twice more).
+  parse: (line) => line,
+  extractAll: (json, paths) => `TRY(json_extract(${json}, [${paths.map(lit).join(', ')}]))`,
   raw: (v) => `CAST(${v} AS VARCHAR)`,
   kind: (v) =>
     `CASE json_type(${v}) WHEN 'OBJECT' THEN '{' WHEN 'ARRAY' THEN '[' WHEN 'VARCHAR' THEN '"' WHEN 'NULL' THEN 'n' WHEN 'BOOLEAN' THEN '0' WHEN 'UBIGINT' THEN '0' WHEN 'BIGINT' THEN '0' WHEN 'DOUBLE' THEN '0' END`,
