@@ -65,6 +65,11 @@ export interface AnalyzeReport {
   labelTiers: Record<Difficulty, string>;
   period: { start: string; end: string } | null;
   sample?: { size: number; of: number; seed: number };
+  /**
+   * --engine duckdb|athena: the records labeled when some strata were labeled from a stratified sample; counts,
+   * tokens and dollars cover every record, the difficulty mix is estimated (its intervals include the sampling).
+   */
+  labelSample?: { size: number; of: number; seed: number };
   /** read = valid + failed + invalid + duplicates. */
   records: { read: number; valid: number; priced: number; unpriced: number; failed: number; invalid: number; duplicates: number };
   /** Whole-file problems: truncated or corrupt gzip, trailing garbage, not gzip, a file given twice, mixed formats. */
@@ -193,6 +198,8 @@ export interface BuildOptions {
   inputs?: string[];
   /** Add `byDay` (the actual cost per UTC day and model): set when a bill is to be reconciled. */
   byDay?: boolean;
+  /** Records labeled from a stratified sample (engines that aggregate where the data lives). */
+  labelSample?: { size: number; of: number; seed: number };
   /** What an engine scanned where the data lives, and its cost. */
   scan?: { engine: 'athena'; queries: number; bytesScanned: number; cost: Money; price: { usdPerTB: string; source: string; asOf: string } };
 }
@@ -389,6 +396,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     labelTiers: { easy: tiers[labelTierIndex('easy', tiers.length)]!.name, moderate: tiers[labelTierIndex('moderate', tiers.length)]!.name, hard: frontier.name },
     period: acc.firstTimestamp && acc.lastTimestamp ? { start: acc.firstTimestamp, end: acc.lastTimestamp } : null,
     ...(opts.sample ? { sample: opts.sample } : {}),
+    ...(opts.labelSample ? { labelSample: opts.labelSample } : {}),
     records: { read: acc.read, valid: acc.valid, priced, unpriced, failed: acc.failed, invalid: acc.invalid, duplicates: acc.duplicates },
     fileIssues: acc.fileIssues,
     unpricedTokenShare,

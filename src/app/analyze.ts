@@ -191,6 +191,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     bytesRead: scan.bytesRead,
     sample: scan.sample,
     ...(scan.scan ? { scan: scan.scan } : {}),
+    ...(scan.labelSample ? { labelSample: scan.labelSample } : {}),
     confidence: opts.confidence,
     provenance: provenanceOf(scan.files),
     inputs: opts.inputs ?? opts.paths,

@@ -52,6 +52,8 @@ export interface ScanResult {
   formats: Partial<Record<LogFormat, number>>;
   bytesRead: number;
   sample?: { size: number; of: number; seed: number };
+  /** Engines that aggregate where the data lives: the records labeled, when some strata were labeled from a sample (every count and dollar still covers all records). */
+  labelSample?: { size: number; of: number; seed: number };
   /** What the engine scanned and what that cost (Athena bills per byte scanned). */
   scan?: ScanCost;
 }

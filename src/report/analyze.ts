@@ -61,7 +61,7 @@ function distributionRows(r: AnalyzeReport): string[][] {
 }
 
 function distributionTitle(r: AnalyzeReport): string {
-  const sample = r.sample ? `; sample of ${int(r.sample.size)} of ${int(r.sample.of)}` : '';
+  const sample = r.sample ? `; sample of ${int(r.sample.size)} of ${int(r.sample.of)}` : r.labelSample ? `; labels from a stratified sample of ${int(r.labelSample.size)} of ${int(r.labelSample.of)}` : '';
   if (r.distributionSource === 'measured') {
     const m = r.measured!;
     return `Difficulty (estimated for all ${int(m.ofValid)} requests from ${int(m.count)} measured labels in ${int(m.clusters)} task clusters; 95% CI${sample})`;

@@ -24,11 +24,13 @@ function comparable(r: Record<string, unknown> & { sources: { bytesRead: number 
 
 /** The in-process report on the bundled sample, read once for the tests that compare with it. */
 let sampleReport: ReturnType<typeof report> | undefined;
-const inProcessSample = () => (sampleReport ??= report(['--group-by', 'team,role']));
+/** With a bill: byDay and the reconciliation must not depend on the engine either. */
+const BILL = ['--bill', 'fixtures/costs/cost-explorer.json'];
+const inProcessSample = () => (sampleReport ??= report(['--group-by', 'team,role', ...BILL]));
 
 describe('tokor analyze --engine duckdb', () => {
   it('gives the in-process report on the bundled sample (counts, tokens, dollars, labels, groups)', async () => {
-    const [inproc, duck] = await Promise.all([inProcessSample(), report(['--engine', 'duckdb', '--group-by', 'team,role'])]);
+    const [inproc, duck] = await Promise.all([inProcessSample(), report(['--engine', 'duckdb', '--group-by', 'team,role', ...BILL])]);
     expect(comparable(duck)).toEqual(comparable(inproc));
   });
 
@@ -46,7 +48,7 @@ describe('tokor analyze --engine duckdb', () => {
 
   it('with a small --label-sample: exact counts, tokens and dollars from the aggregates, the label mix estimated with wider intervals', async () => {
     type R = Awaited<ReturnType<typeof report>> & Record<string, any>;
-    const [inproc, duck] = (await Promise.all([inProcessSample(), report(['--engine', 'duckdb', '--label-sample', '5', '--group-by', 'team,role'])])) as [R, R];
+    const [inproc, duck] = (await Promise.all([inProcessSample(), report(['--engine', 'duckdb', '--label-sample', '5', '--group-by', 'team,role', ...BILL])])) as [R, R];
     expect(duck.records).toEqual(inproc.records);
     expect(duck.tokens).toEqual(inproc.tokens);
     expect(duck.cost.actual).toBe(inproc.cost.actual);
@@ -57,10 +59,17 @@ describe('tokor analyze --engine duckdb', () => {
     const groupCost = (r: R) => r.byGroup.map((g: any) => [g.group, g.requests, g.costUsd, g.frontierCounterfactualUsd]);
     expect(groupCost(duck)).toEqual(groupCost(inproc));
     expect(duck.period).toEqual(inproc.period);
+    expect(duck.byDay).toEqual(inproc.byDay);
+    // The bill against the logged dollars is exact; only billedCeiling, which applies the (estimated) ceiling, may move.
+    const billed = (r: R) => ({ ...r.reconciliation, billedCeiling: undefined });
+    expect(billed(duck)).toEqual(billed(inproc));
+    expect(duck.reconciliation.loggedUsd).toBe(inproc.reconciliation.loggedUsd);
     // The sample: fewer labeled records than valid ones, said in the report.
-    expect(duck.sample.of).toBe(inproc.records.valid);
-    expect(duck.sample.size).toBeLessThan(duck.sample.of);
-    expect(inproc.sample).toBeUndefined();
+    expect(duck.labelSample.of).toBe(inproc.records.valid);
+    expect(duck.labelSample.size).toBeLessThan(duck.labelSample.of);
+    // Not `sample`: that key says the report covers a sample of the records (a bill reconciliation scales it up).
+    expect(duck.sample).toBeUndefined();
+    expect(inproc.labelSample).toBeUndefined();
     const n = (r: R) => r.distribution.easy.count + r.distribution.moderate.count + r.distribution.hard.count;
     expect(n(duck)).toBe(inproc.records.valid);
     const width = (r: R) => r.distribution.easy.ci95[1] - r.distribution.easy.ci95[0];

@@ -140,6 +140,6 @@ export function scanResult(acc: Accumulator, files: string[], bytesRead: number,
     files,
     formats: files.length ? { bedrock: files.length } : {},
     bytesRead,
-    ...(estimated ? { sample: { size: labeled, of: acc.valid, seed } } : {}),
+    ...(estimated ? { labelSample: { size: labeled, of: acc.valid, seed } } : {}),
   };
 }
