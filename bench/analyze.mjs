@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Analyze throughput against a floor measured in the same run: a bare Node
-// loop that reads the same file's lines and JSON.parses each. Also peak RSS.
+// loop that reads the same file's lines and JSON.parses each; and the DuckDB
+// engine against DuckDB's own bare aggregation of the same file (read_json,
+// GROUP BY model and team with token sums). Also peak RSS, each in its own process.
 //   node bench/analyze.mjs [--size-mb 1024] [--clean]   (the generated log is kept in bench/out/ for the next run)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
@@ -53,20 +55,32 @@ const baseline = child(`
   console.log(JSON.stringify({ ms, lines, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 `);
 
-const run = (workers) =>
+const run = (workers, engine = 'inprocess') =>
   child(`
   import { runAnalyze } from './dist/app/analyze.js';
   import { loadCatalog } from './dist/config/catalog.js';
   import { DEFAULT_TIERS } from './dist/config/schema.js';
   const catalog = await loadCatalog();
   const t0 = process.hrtime.bigint();
-  const r = await runAnalyze({ paths: [${JSON.stringify(file)}], catalog, tiers: DEFAULT_TIERS, groupBy: ['team'], workers: ${workers} });
+  const r = await runAnalyze({ paths: [${JSON.stringify(file)}], catalog, tiers: DEFAULT_TIERS, groupBy: ['team'], workers: ${workers}, engine: '${engine}', ...('${engine}' === 'inprocess' ? {} : { labelSample: { seed: 1 } }) });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   console.log(JSON.stringify({ ms, lines: r.records.read, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
 `);
 
 const single = run(0);
 const parallel = run(os.availableParallelism());
+const duckEngine = run(0, 'duckdb');
+const duckBare = child(`
+  import { DuckDBInstance } from '@duckdb/node-api';
+  const t0 = process.hrtime.bigint();
+  const db = await DuckDBInstance.create(':memory:');
+  const c = await db.connect();
+  const r = await c.runAndReadAll(\`SELECT modelId, requestMetadata.team AS team, count(*) AS n, sum(input.inputTokenCount) AS i, sum(output.outputTokenCount) AS o
+    FROM read_json(${JSON.stringify(JSON.stringify(file)).slice(1, -1).replace(/"/g, "'")}, format = 'newline_delimited') GROUP BY ALL\`);
+  const lines = r.getRowObjects().reduce((a, x) => a + Number(x.n), 0);
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  console.log(JSON.stringify({ ms, lines, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+`);
 const mbps = (x) => bytes / 1e6 / (x.ms / 1000);
 const rps = (x) => x.lines / (x.ms / 1000);
 const row = (name, x) => `${name.padEnd(34)} ${mbps(x).toFixed(1).padStart(8)} MB/s ${Math.round(rps(x)).toLocaleString('en-US').padStart(10)} rec/s  ${(mbps(x) / mbps(baseline)).toFixed(2).padStart(5)}×  peak RSS ${x.maxRssMb.toFixed(0)} MB`;
@@ -74,5 +88,8 @@ console.log(`input: ${(bytes / 1e6).toFixed(0)} MB, ${baseline.lines.toLocaleStr
 console.log(row('floor: read lines + JSON.parse', baseline));
 console.log(row('tokor analyze, in-process', single));
 console.log(row(`tokor analyze, ${os.availableParallelism()} worker threads`, parallel));
-console.log(`target: ≥ 0.80× the floor, peak RSS ≤ 256 MB`);
+console.log(row('tokor analyze --engine duckdb', duckEngine));
+console.log(row('bare DuckDB: read_json + GROUP BY', duckBare));
+console.log(`tokor --engine duckdb takes ${(duckEngine.ms / duckBare.ms).toFixed(2)}× the bare DuckDB query's time (target ≤ 1.2×)`);
+console.log(`target: in-process ≥ 1.00× the floor, peak RSS ≤ 256 MB`);
 if (process.argv.includes("--clean")) rmSync(file);

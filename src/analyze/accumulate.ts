@@ -122,6 +122,13 @@ export interface Accumulator {
   profile?: ProfileAcc;
   /** Sessions and the turns kept for the cache simulation (src/analyze/sessions.ts). */
   sessions: SessionAcc;
+  /** Set when an engine labeled a sample of some strata (src/analyze/pushdown.ts): the label counts are estimates. */
+  labelEstimate?: LabelEstimate;
+}
+
+/** Strata whose label mix was estimated from a sample: what the mix's intervals are computed from. */
+export interface LabelEstimate {
+  strata: { total: number; sampled: number; labels: Record<Difficulty, number> }[];
 }
 
 const MAX_TAG_KEYS = 50;
@@ -243,7 +250,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
     if (acc.lastTimestamp === undefined || f.timestamp > acc.lastTimestamp) acc.lastTimestamp = f.timestamp;
   }
   for (const p of ttlParts(f)) {
-    addToBuckets(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
+    addBucketPart(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
     if (f.timestamp) addToDay(acc, f, f.timestamp.slice(0, 10), p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
   }
   addTurn(acc.sessions, f.session, f);
@@ -252,7 +259,8 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
 }
 
-function addToBuckets(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+/** Adds requests and tokens to the bucket of (model, region, label, batch, ttl) and to its group buckets. */
+export function addBucketPart(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'label' | 'batch' | 'groups'>, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
   const key = bucketKey(f.modelId, f.region, f.label, f.batch, ttl);
   let b = acc.buckets.get(key);
   if (!b) {
@@ -272,7 +280,8 @@ function addToBuckets(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', reques
   }
 }
 
-function addToDay(acc: Accumulator, f: RecordFacts, day: string, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+/** Adds requests and tokens to the day's bucket of (model, region, batch, ttl): what --bill reconciles per day. */
+export function addToDay(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'batch'>, day: string, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
   const key = day + bucketKey(f.modelId, f.region, '', f.batch, ttl);
   const days = (acc.days ??= new Map());
   let b = days.get(key);
@@ -283,7 +292,7 @@ function addToDay(acc: Accumulator, f: RecordFacts, day: string, ttl: '5m' | '1h
   addTokens(b, requests, input, output, cacheRead, cacheWrite);
 }
 
-function addTagKeys(into: string[], keys: readonly string[]): void {
+export function addTagKeys(into: string[], keys: readonly string[]): void {
   for (const k of keys) if (into.length < MAX_TAG_KEYS && !into.includes(k)) into.push(k);
 }
 
@@ -315,6 +324,7 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   if (from.profile) into.profile = into.profile ? mergeProfileAcc(into.profile, from.profile) : from.profile;
   mergeSessions(into.sessions, from.sessions);
   if (from.strata) mergeStrata((into.strata ??= { clusters: new Map(), measured: [] }), from.strata);
+  if (from.labelEstimate) (into.labelEstimate ??= { strata: [] }).strata.push(...from.labelEstimate.strata);
   return into;
 }
 

@@ -81,6 +81,11 @@ export interface AnalyzeReport {
   labelTiers: Record<Difficulty, string>;
   period: { start: string; end: string } | null;
   sample?: { size: number; of: number; seed: number };
+  /**
+   * --engine duckdb|athena: the records labeled when some strata were labeled from a stratified sample; counts,
+   * tokens and dollars cover every record, the difficulty mix is estimated (its intervals include the sampling).
+   */
+  labelSample?: { size: number; of: number; seed: number };
   /** read = valid + failed + invalid + duplicates. */
   records: { read: number; valid: number; priced: number; unpriced: number; failed: number; invalid: number; duplicates: number };
   /** Whole-file problems: truncated or corrupt gzip, trailing garbage, not gzip, a file given twice, mixed formats. */
@@ -149,6 +154,8 @@ export interface AnalyzeReport {
   byDay?: DayCostRow[];
   /** With --cost-explorer: billed spend reconciled with what the logs explain. */
   reconciliation?: unknown;
+  /** With --engine athena: the bytes the queries scanned and what Athena charges for them (not in any other figure). */
+  scan?: ScanSummary;
   /** What `tokor drift` compares: task clusters with requests and spend, score and prompt-length histograms (docs/drift.md). */
   trafficProfile: TrafficProfile;
 }
@@ -173,6 +180,15 @@ export interface SessionsSummary {
   /** Turns of kept sessions that read cache as logged but find their tier's cache cold under per-request routing, of the priced turns simulated. */
   coldTurns: number;
   simulatedTurns: number;
+}
+
+export interface ScanSummary {
+  engine: 'athena';
+  queries: number;
+  bytesScanned: number;
+  costUsd: number;
+  /** The list price applied, USD per TB scanned, with its source and date. */
+  price: { usdPerTB: string; source: string; asOf: string };
 }
 
 export interface TierSummary {
@@ -238,6 +254,10 @@ export interface BuildOptions {
   byDay?: boolean;
   /** --session-key, named in the report. */
   sessionKey?: string;
+  /** Records labeled from a stratified sample (engines that aggregate where the data lives). */
+  labelSample?: { size: number; of: number; seed: number };
+  /** What an engine scanned where the data lives, and its cost. */
+  scan?: { engine: 'athena'; queries: number; bytesScanned: number; cost: Money; price: { usdPerTB: string; source: string; asOf: string } };
 }
 
 /** Which tier prices each label: easy → cheapest, hard → frontier, moderate → the middle tier. */
@@ -472,6 +492,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     labelTiers: { easy: tiers[labelTierIndex('easy', tiers.length)]!.name, moderate: tiers[labelTierIndex('moderate', tiers.length)]!.name, hard: frontier.name },
     period: acc.firstTimestamp && acc.lastTimestamp ? { start: acc.firstTimestamp, end: acc.lastTimestamp } : null,
     ...(opts.sample ? { sample: opts.sample } : {}),
+    ...(opts.labelSample ? { labelSample: opts.labelSample } : {}),
     records: { read: acc.read, valid: acc.valid, priced, unpriced, failed: acc.failed, invalid: acc.invalid, duplicates: acc.duplicates },
     fileIssues: acc.fileIssues,
     unpricedTokenShare,
@@ -506,6 +527,9 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     priceNotes: [...notes].sort(),
     ...(opts.byDay ? { byDay: costByDay(acc, priceOf) } : {}),
     trafficProfile,
+    ...(opts.scan
+      ? { scan: { engine: opts.scan.engine, queries: opts.scan.queries, bytesScanned: opts.scan.bytesScanned, costUsd: toUsd(opts.scan.cost), price: { usdPerTB: opts.scan.price.usdPerTB, source: opts.scan.price.source, asOf: opts.scan.price.asOf } } }
+      : {}),
   };
 }
 
@@ -653,10 +677,33 @@ function distributionOf(acc: Accumulator, confidence: number): { distribution: A
   const source = 'prior';
   const counts = acc.labels;
   const n = counts.easy + counts.moderate + counts.hard;
+  const interval = (d: Difficulty): [number, number] => {
+    if (!acc.labelEstimate || n === 0) return wilson(counts[d], n, confidence);
+    // Labels estimated from stratified samples: Wilson's interval at the effective sample size of the stratified estimate.
+    const share = counts[d] / n;
+    const variance = stratifiedVariance(acc.labelEstimate, d, n);
+    const nEff = variance > 0 ? Math.min(n, Math.max(1, (share * (1 - share)) / variance)) : n;
+    return wilson(share * nEff, nEff, confidence);
+  };
   const distribution = Object.fromEntries(
-    DIFFICULTIES.map((d) => [d, { count: counts[d], share: n ? round(counts[d] / n, 6) : 0, ci95: wilson(counts[d], n, confidence).map((x) => round(x, 6)) as [number, number] }]),
+    DIFFICULTIES.map((d) => [d, { count: counts[d], share: n ? round(counts[d] / n, 6) : 0, ci95: interval(d).map((x) => round(x, 6)) as [number, number] }]),
   ) as AnalyzeReport['distribution'];
   return { distribution, source, n };
+}
+
+/**
+ * The variance of a label's share when some strata were labeled from a sample: Σ (N_h/N)² (1 − n_h/N_h) p_h(1 − p_h)/(n_h − 1)
+ * over the sampled strata (strata labeled whole add none).
+ */
+function stratifiedVariance(est: NonNullable<Accumulator['labelEstimate']>, d: Difficulty, n: number): number {
+  let v = 0;
+  for (const s of est.strata) {
+    if (s.sampled === 0 || s.sampled >= s.total) continue;
+    const p = s.labels[d] / s.sampled;
+    const w = s.total / n;
+    v += w * w * (1 - s.sampled / s.total) * ((p * (1 - p)) / Math.max(1, s.sampled - 1));
+  }
+  return v;
 }
 
 function memoPrice(catalog: Catalog, notes: Set<string>): (modelId: string, region: string) => ModelPrice | undefined {

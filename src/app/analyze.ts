@@ -16,7 +16,7 @@ import { openSkippedFile } from '../artifacts/skipped.js';
 import { checkOutputs } from '../io/outputs.js';
 import { GROUP_DIMENSIONS, UNTAGGED } from '../analyze/facts.js';
 import { buildAnalyzeReport, type AnalyzeReport } from '../analyze/report.js';
-import { DEFAULT_ENGINE, ENGINES, type EngineName, type ReadProgress, type SkipEntry } from '../engines/index.js';
+import { DEFAULT_ENGINE, ENGINES, type AthenaOptions, type EngineName, type ReadProgress, type SkipEntry } from '../engines/index.js';
 import type { Context } from './context.js';
 
 /** What `tokor analyze` was asked, flags already parsed. */
@@ -46,6 +46,12 @@ export interface AnalyzeRequest {
   engine?: EngineName;
   /** Add the cost per UTC day and model (`byDay`): set when a bill is reconciled (--bill). */
   byDay?: boolean;
+  /** --label-sample: records labeled per stratum by engines that aggregate where the data lives. */
+  labelSample?: number;
+  /** --seed: the seed of --sample and of the engines' stratified sample. */
+  seed?: number;
+  /** --engine athena: --table, --workgroup, --output, --since, --until, --region, --athena-endpoint-url (and --profile). */
+  athena?: AthenaOptions;
 }
 
 export interface AnalyzeHooks {
@@ -68,7 +74,8 @@ export interface AnalyzeRun {
 export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeHooks = {}): Promise<AnalyzeRun> {
   const catalog = await ctx.catalog();
   const tiers = ctx.tiers(req.tiers);
-  const paths = req.paths.length ? req.paths.map((p) => (p === '-' ? p : ctx.fromCwd(p))) : [SAMPLE_LOGS];
+  // Athena reads its --table: no paths, and no bundled sample in their place.
+  const paths = req.paths.length ? req.paths.map((p) => (p === '-' ? p : ctx.fromCwd(p))) : req.engine === 'athena' ? [] : [SAMPLE_LOGS];
   await checkOutputs([{ file: req.out, flag: '--out' }]);
   const skipped = req.skipped ? await openSkippedFile(ctx.fromCwd(req.skipped)) : undefined;
   const byDefault = req.groupBy === undefined && ctx.config.groupBy === undefined;
@@ -98,6 +105,8 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
       onProgress: hooks.onProgress,
       onSkip: skipped?.write,
       engine: req.engine,
+      labelSample: req.engine && req.engine !== 'inprocess' ? { perStratum: req.labelSample, seed: req.seed ?? 1 } : undefined,
+      athena: req.athena,
       // The bundled sample is no traffic to measure: the suggested `tokor label` names the user's logs.
       inputs: req.paths.length ? req.paths : ['<logs>'],
       ...(req.byDay ? { byDay: true } : {}),
@@ -105,7 +114,7 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
   } finally {
     await skipped?.close();
   }
-  const where = paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
+  const where = req.engine === 'athena' && req.athena ? `athena:${req.athena.table}` : paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
   const unusable = nothingPriced(report);
   return { report, where, ...(unusable ? { unusable } : {}) };
 }
@@ -139,6 +148,8 @@ export interface AnalyzeOptions {
   /** Stops reading (Ctrl-C). */
   signal?: AbortSignal;
   engine?: EngineName;
+  labelSample?: { perStratum?: number; seed: number };
+  athena?: AthenaOptions;
   /** The inputs as the user named them (for the `tokor label` command the report suggests); default: paths. */
   inputs?: string[];
   /** Add the cost per UTC day and model (`byDay`). */
@@ -165,6 +176,8 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     onSkip: opts.onSkip,
     maxLineBytes: opts.maxLineBytes,
     signal: opts.signal,
+    labelSample: opts.labelSample,
+    athena: opts.athena,
   });
   const where = opts.paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
   if (scan.acc.read === 0) {
@@ -183,6 +196,8 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     formats: scan.formats,
     bytesRead: scan.bytesRead,
     sample: scan.sample,
+    ...(scan.scan ? { scan: scan.scan } : {}),
+    ...(scan.labelSample ? { labelSample: scan.labelSample } : {}),
     confidence: opts.confidence,
     provenance: provenanceOf(scan.files),
     inputs: opts.inputs ?? opts.paths,

@@ -13,6 +13,7 @@ import { defineConfig } from './commands/config.js';
 import { defineCosts } from './commands/costs.js';
 import { defineReport } from './commands/report.js';
 import { defineDrift } from './commands/drift.js';
+import { defineAthena } from './commands/athena.js';
 import { VERSION } from '../version.js';
 import type { Done } from './exit.js';
 
@@ -39,7 +40,7 @@ Examples:
 
 Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error, 3 provider/runtime error.`,
   );
-  for (const define of [defineAnalyze, definePrices, defineEval, defineLabel, defineCalibrate, defineGate, defineConfig, defineCosts, defineReport, defineDrift]) {
+  for (const define of [defineAnalyze, definePrices, defineEval, defineLabel, defineCalibrate, defineGate, defineConfig, defineCosts, defineReport, defineDrift, defineAthena]) {
     define(program, done);
   }
   // Subcommands inherit exitOverride so that main() maps usage errors to exit 2.

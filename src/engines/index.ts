@@ -2,10 +2,12 @@
  * Traffic engines by name. Adding one (DuckDB, Athena) = one folder with a
  * TrafficEngine + one line here; the compiler names every other place.
  */
+import { athenaEngine } from './athena/index.js';
+import { duckdbEngine } from './duckdb/index.js';
 import { inProcessEngine } from './inprocess/index.js';
 import type { EngineName, TrafficEngine } from './types.js';
 
-export const ENGINES = { inprocess: inProcessEngine } as const satisfies Record<EngineName, TrafficEngine>;
+export const ENGINES = { inprocess: inProcessEngine, duckdb: duckdbEngine, athena: athenaEngine } as const satisfies Record<EngineName, TrafficEngine>;
 
 export const DEFAULT_ENGINE: EngineName = 'inprocess';
 
@@ -15,5 +17,5 @@ export const DEFAULT_ENGINE: EngineName = 'inprocess';
  */
 export const readTraffic: TrafficEngine['read'] = (paths, opts) => ENGINES[DEFAULT_ENGINE].read(paths, opts);
 
-export {  type EngineName, type TrafficEngine,   type ReadProgress,  type SkipEntry } from './types.js';
+export { ENGINE_NAMES, type EngineName, type TrafficEngine, type ScanRequest, type ScanResult, type ReadProgress, type ReadTrafficOptions, type SkipEntry, type AthenaOptions, type ScanCost } from './types.js';
 export { listInputs } from './inprocess/index.js';

@@ -8,11 +8,13 @@ import type { Accumulator } from '../analyze/accumulate.js';
 import type { RouterModel } from '../artifacts/router.js';
 import type { CsvColumnMap } from '../ingest/index.js';
 import type { Difficulty, LogFormat, TrafficEvent } from '../types.js';
+import type { Money } from '../pricing/types.js';
+import type { ScanPrice } from '../pricing/scan/scanCost.js';
 import type { SkipEntry } from './inprocess/chunk.js';
 import type { ReadProgress } from './inprocess/readInput.js';
 import type { ReadTrafficOptions } from './inprocess/readTraffic.js';
 
-const ENGINE_NAMES = ['inprocess'] as const;
+export const ENGINE_NAMES = ['inprocess', 'duckdb', 'athena'] as const;
 export type EngineName = (typeof ENGINE_NAMES)[number];
 
 /** What analyze asks an engine for. */
@@ -30,6 +32,10 @@ export interface ScanRequest {
   router?: RouterModel;
   /** --sample: a seeded uniform sample of this many records. */
   sample?: { size: number; seed: number };
+  /** --engine athena: where the table is and where results go. */
+  athena?: AthenaOptions;
+  /** Engines that aggregate where the data lives: records labeled per stratum (--label-sample) and the sample's seed. */
+  labelSample?: { perStratum?: number; seed: number };
   /** Worker threads; default: one per core when the input is large, 0 = none. */
   workers?: number;
   onProgress?: (p: ReadProgress) => void;
@@ -48,6 +54,36 @@ export interface ScanResult {
   formats: Partial<Record<LogFormat, number>>;
   bytesRead: number;
   sample?: { size: number; of: number; seed: number };
+  /** Engines that aggregate where the data lives: the records labeled, when some strata were labeled from a sample (every count and dollar still covers all records). */
+  labelSample?: { size: number; of: number; seed: number };
+  /** What the engine scanned and what that cost (Athena bills per byte scanned). */
+  scan?: ScanCost;
+}
+
+/** Bytes an engine scanned where the data lives, and their price (exact money). */
+export interface ScanCost {
+  engine: 'athena';
+  queries: number;
+  bytesScanned: number;
+  cost: Money;
+  price: ScanPrice;
+}
+
+export interface AthenaOptions {
+  /** database.table, as `tokor athena ddl` creates it. */
+  table: string;
+  workgroup?: string;
+  /** s3:// location for result files (the workgroup's when absent). */
+  output?: string;
+  /** Days, YYYY-MM-DD, inclusive (UTC): partition pruning on the hour partitions. */
+  since?: string;
+  until?: string;
+  region?: string;
+  /** An Athena-compatible endpoint (tests, VPC endpoints). */
+  endpoint?: string;
+  profile?: string;
+  /** Waits between status polls; injectable for tests. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface TrafficEngine {
@@ -58,4 +94,4 @@ export interface TrafficEngine {
   read(paths: string[], opts?: ReadTrafficOptions): AsyncIterable<TrafficEvent>;
 }
 
-export type { ReadProgress,  SkipEntry };
+export type { ReadProgress, ReadTrafficOptions, SkipEntry };

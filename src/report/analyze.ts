@@ -56,7 +56,7 @@ function distributionRows(r: AnalyzeReport): string[][] {
 }
 
 function distributionTitle(r: AnalyzeReport): string {
-  const sample = r.sample ? `; sample of ${int(r.sample.size)} of ${int(r.sample.of)}` : '';
+  const sample = r.sample ? `; sample of ${int(r.sample.size)} of ${int(r.sample.of)}` : r.labelSample ? `; labels from a stratified sample of ${int(r.labelSample.size)} of ${int(r.labelSample.of)}` : '';
   if (r.distributionSource === 'measured') {
     const m = r.measured!;
     return `Difficulty (estimated for all ${int(m.ofValid)} requests from ${int(m.count)} measured labels in ${int(m.clusters)} task clusters; 95% CI${sample})`;
@@ -160,6 +160,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
   labelled('Records', recordsLine(r));
   labelled('Tokens', tokensLine(r));
   labelled('Catalog', r.catalogVersion);
+  if (r.scan) labelled('Scanned', scanLine(r.scan));
   r.tiers.forEach((t, i) => {
     labelled(i === 0 ? 'Ladder' : '', `${i === 0 ? '' : '→ '}${t.name} ${t.model}`);
   });
@@ -290,6 +291,7 @@ function renderMarkdown(r: AnalyzeReport): string {
   out.push(
     `- Period: ${periodText(r)}`,
     `- Records: ${recordsLine(r)}`,
+    ...(r.scan ? [`- Scanned: ${scanLine(r.scan)}`] : []),
     `- Tokens: ${tokensLine(r)}`,
     `- Catalog: ${mdText(r.catalogVersion)}; ladder: ${r.tiers.map((t) => `${mdText(t.name)} ${mdCode(t.model)}`).join(' → ')}`,
     '',
@@ -385,4 +387,11 @@ function renderCsv(r: AnalyzeReport): string {
     rows.push([g.groupBy, g.group, '', g.requests, g.labels.easy, g.labels.moderate, g.labels.hard, null, null, null, null, g.costUsd, g.frontierCounterfactualUsd, g.routedCeilingUsd]);
   }
   return csv(rows);
+}
+
+/** Athena's bill for the queries: bytes scanned and their cost at the list price (its source and date). */
+function scanLine(s: NonNullable<AnalyzeReport['scan']>): string {
+  const mb = s.bytesScanned / 1048576;
+  const size = mb >= 1024 ? `${(mb / 1024).toFixed(2)} GB` : `${mb.toFixed(1)} MB`;
+  return `${size} in Athena (${s.queries} queries) · ${usd(s.costUsd)} at $${s.price.usdPerTB}/TB scanned (10 MB minimum per query; ${s.price.source}, ${s.price.asOf})`;
 }

@@ -3,6 +3,7 @@ import { type Command, Option } from 'commander';
 import { LOG_FORMAT_NAMES } from '../../types.js';
 import { list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
 import { InputError } from '../../errors.js';
+import { ENGINE_NAMES } from '../../engines/types.js';
 
 const ANALYZE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 
@@ -25,11 +26,20 @@ export function defineAnalyze(program: Command, done: Done): void {
     .option('--confidence <level>', 'confidence level for intervals', fraction, 0.95)
     .option('--bill <files...>', 'reconcile with billed spend over the same days: saved bills of any source tokor reads (docs/costs.md), or "live" (Cost Explorer)')
     .option('--cost-explorer <file|live>', 'alias of --bill: a saved GetCostAndUsage response, or "live"')
-    .option('--profile <name>', 'AWS profile for --cost-explorer live')
+    .option('--profile <name>', 'AWS profile for --cost-explorer live and --engine athena')
     .option('--endpoint-url <url>', 'Cost Explorer endpoint for --cost-explorer live')
     .option('--strict', 'stop at the first bad record (exit 2)')
     .option('--skipped <file>', 'write every skipped line (file, line, kind, reason) to FILE: JSON lines, or CSV when FILE ends in .csv')
     .option('--workers <n>', 'worker threads (default: one per core for large inputs; 0 = none)', nonNegativeInt)
+    .addOption(new Option('--engine <name>', 'where the logs are aggregated: inprocess (this process), duckdb (embedded DuckDB: local files, globs, s3://), athena (the --table in Amazon Athena); docs/scale.md').choices(ENGINE_NAMES).default('inprocess'))
+    .option('--label-sample <n>', 'with --engine duckdb|athena: records labeled per stratum (model, Region, group); larger strata are estimated from them (default 1000)', positiveInt)
+    .option('--table <db.table>', 'with --engine athena: the table `tokor athena ddl` creates')
+    .option('--workgroup <name>', 'with --engine athena: the workgroup queries run in (default: primary)')
+    .option('--output <s3-url>', 'with --engine athena: where Athena writes result files (default: the workgroup’s)')
+    .option('--since <YYYY-MM-DD>', 'with --engine athena: first day read (UTC; partition pruning)')
+    .option('--until <YYYY-MM-DD>', 'with --engine athena: last day read (UTC; partition pruning)')
+    .option('--region <region>', 'with --engine athena: the Athena Region (default: from the AWS environment)')
+    .option('--athena-endpoint-url <url>', 'with --engine athena: an Athena-compatible endpoint')
     .addOption(new Option('--format <format>', 'output format').choices(ANALYZE_FORMATS).default('table'))
     .option('--out <file>', 'write the report to a file instead of stdout')
     .addHelpText(
@@ -78,6 +88,23 @@ Examples:
             skipped: flags.skipped,
             workers: flags.workers,
             byDay: Boolean(flags.costExplorer || flags.bill),
+            engine: flags.engine,
+            labelSample: flags.labelSample,
+            seed: flags.seed,
+            ...(flags.engine === 'athena'
+              ? {
+                  athena: {
+                    table: flags.table ?? '',
+                    workgroup: flags.workgroup,
+                    output: flags.output,
+                    since: flags.since,
+                    until: flags.until,
+                    region: flags.region,
+                    endpoint: flags.athenaEndpointUrl,
+                    profile: flags.profile,
+                  },
+                }
+              : {}),
           },
           { signal: interrupt.signal, onProgress: (p) => progress.update(analyzeProgressText(p, Date.now() - started)), onNote: note },
         );
@@ -119,6 +146,15 @@ interface AnalyzeFlags {
   strict?: boolean;
   skipped?: string;
   workers?: number;
+  engine: (typeof ENGINE_NAMES)[number];
+  labelSample?: number;
+  table?: string;
+  workgroup?: string;
+  output?: string;
+  since?: string;
+  until?: string;
+  region?: string;
+  athenaEndpointUrl?: string;
   format: (typeof ANALYZE_FORMATS)[number];
   out?: string;
 }

@@ -1,0 +1,244 @@
+/**
+ * What an engine that aggregates where the data lives (DuckDB, Athena) hands
+ * back, folded into analyze's Accumulator. Pure.
+ *
+ * The engine returns exact integer token totals per (model, Region, day,
+ * group keys, error code, batch flag, cache-write TTL) and a stratified
+ * sample of whole records, which tokor parses and labels. A stratum is what
+ * a priced bucket is made of except the label: model, price Region, batch
+ * flag, TTL and the --group-by values. When the sample holds every record of
+ * a stratum, its records are added one by one, exactly as the in-process
+ * reader adds them. Otherwise the stratum's requests and tokens (exact
+ * totals) are split over the labels in the proportions the sample shows
+ * (requests by label count, each token kind by the sampled tokens of that
+ * kind), in integers, so every token is counted once and the money, priced
+ * later per bucket, stays exact; the label mix then carries the sampling
+ * error that `labelEstimate` lets the report put into its intervals.
+ */
+import { DIFFICULTIES, type Difficulty } from '../types.js';
+import { addBucketPart, addFacts, addTagKeys, addToDay, structuredKey, type Accumulator, type LabelEstimate, type RecordFacts } from './accumulate.js';
+import { UNTAGGED, roleOf } from './facts.js';
+
+/** One aggregate row: plain records (the SQL read them as tokor's parser does) of one group. */
+export interface PushdownRow {
+  /** Set for failed calls: counted apart, never priced. */
+  errorCode: string | null;
+  modelId: string;
+  /** The Region prices follow (source Region, else inference Region; '' when neither). */
+  priceRegion: string;
+  /** The Region the `region` dimension shows (inference Region, else source Region). */
+  groupRegion: string | null;
+  batch: boolean;
+  ttl: '5m' | '1h';
+  /** YYYY-MM-DD (UTC). */
+  day: string;
+  /** Identity ARN, when role is a --group-by dimension. */
+  arn: string | null;
+  /** requestMetadata values of the tag dimensions (tagDimensions order); null when the record has no such tag. */
+  tags: (string | null)[];
+  requests: number;
+  /** Records dropped as duplicates of one of these (same request ID, model and tokens). */
+  duplicates: number;
+  /** Records whose 1-hour cache writes exceed their cache writes (a parser problem). */
+  exceed: number;
+  input: bigint;
+  output: bigint;
+  cacheRead: bigint;
+  /** All cache writes; of them `cacheWrite1h` are 1-hour writes of records that split their writes. */
+  cacheWrite: bigint;
+  cacheWrite1h: bigint;
+  minTs: string | null;
+  maxTs: string | null;
+}
+
+export const EXCEED_PROBLEM = '1h cache writes exceed cache writes';
+
+/** The --group-by value of a row, as groupValue (facts.ts) gives it for a record. */
+export function rowGroupValue(row: PushdownRow, dim: string, tagDims: readonly string[]): string {
+  switch (dim) {
+    case 'model':
+      return row.modelId;
+    case 'day':
+      return row.day;
+    case 'region':
+      return row.groupRegion ?? '(unknown region)';
+    case 'role':
+      return roleOf(row.arn ?? undefined);
+    default: {
+      const i = tagDims.indexOf(dim);
+      return i >= 0 ? (row.tags[i] ?? UNTAGGED) : UNTAGGED;
+    }
+  }
+}
+
+function stratumKey(modelId: string, region: string, batch: boolean, ttl: string, groups: readonly string[]): string {
+  return structuredKey(modelId, region, batch ? 'b' : '-', ttl, ...groups);
+}
+
+interface Stratum {
+  modelId: string;
+  region: string;
+  batch: boolean;
+  ttl: '5m' | '1h';
+  groups: string[];
+  requests: number;
+  input: bigint;
+  output: bigint;
+  cacheRead: bigint;
+  cacheWrite: bigint;
+  cacheWrite1h: bigint;
+  sample: RecordFacts[];
+  rows: PushdownRow[];
+}
+
+export interface PushdownResult {
+  /** Records labeled: every sampled one. */
+  sampled: number;
+  /** Strata whose sample is smaller than the stratum (their label mix is estimated). */
+  estimatedStrata: number;
+}
+
+/**
+ * Adds the engine's rows and the labeled sample (facts of the sampled
+ * records, duplicates among them already dropped) to `acc`. Throws when the
+ * sample does not fit the rows (a stratum with more sampled records than
+ * requests, or requests and no sampled record): the engine's SQL and tokor's
+ * parser disagree.
+ */
+export function addPushdown(acc: Accumulator, rows: readonly PushdownRow[], sample: readonly RecordFacts[], groupBy: readonly string[], tagDims: readonly string[]): PushdownResult {
+  const strata = new Map<string, Stratum>();
+  for (const row of rows) {
+    acc.read += row.requests + row.duplicates;
+    acc.duplicates += row.duplicates;
+    if (row.exceed > 0) acc.problems.set(EXCEED_PROBLEM, (acc.problems.get(EXCEED_PROBLEM) ?? 0) + row.exceed);
+    if (row.errorCode !== null) {
+      acc.failed += row.requests;
+      acc.failedByCode.set(row.errorCode, (acc.failedByCode.get(row.errorCode) ?? 0) + row.requests);
+      continue;
+    }
+    // Counted again by addFacts or the estimate below.
+    acc.read -= row.requests;
+    if (row.minTs !== null && (acc.firstTimestamp === undefined || row.minTs < acc.firstTimestamp)) acc.firstTimestamp = row.minTs;
+    if (row.maxTs !== null && (acc.lastTimestamp === undefined || row.maxTs > acc.lastTimestamp)) acc.lastTimestamp = row.maxTs;
+    const groups = groupBy.map((d) => rowGroupValue(row, d, tagDims));
+    const key = stratumKey(row.modelId, row.priceRegion, row.batch, row.ttl, groups);
+    let s = strata.get(key);
+    if (!s) {
+      s = { modelId: row.modelId, region: row.priceRegion, batch: row.batch, ttl: row.ttl, groups, requests: 0, input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n, sample: [], rows: [] };
+      strata.set(key, s);
+    }
+    s.rows.push(row);
+    s.requests += row.requests;
+    s.input += row.input;
+    s.output += row.output;
+    s.cacheRead += row.cacheRead;
+    s.cacheWrite += row.cacheWrite;
+    s.cacheWrite1h += row.cacheWrite1h;
+  }
+  for (const f of sample) {
+    const s = strata.get(stratumKey(f.modelId, f.region, f.batch, f.ttl, f.groups));
+    if (!s) throw new Error(`a sampled ${f.modelId} record (${f.region || 'no Region'}) belongs to no aggregated group: the engine's SQL and tokor's parser disagree`);
+    s.sample.push(f);
+  }
+  let sampled = 0;
+  let estimatedStrata = 0;
+  for (const s of strata.values()) {
+    sampled += s.sample.length;
+    if (s.sample.length > s.requests || (s.sample.length === 0 && s.requests > 0)) {
+      throw new Error(`${s.modelId} (${s.region || 'no Region'}): ${s.sample.length} sampled records for ${s.requests} requests: the engine's SQL and tokor's parser disagree`);
+    }
+    if (s.sample.length === s.requests) {
+      for (const f of s.sample) addFacts(acc, f);
+      continue;
+    }
+    estimatedStrata++;
+    addEstimated(acc, s);
+  }
+  return { sampled, estimatedStrata };
+}
+
+/** A stratum known by its totals and a sample: requests and tokens split over the labels as the sample shows. */
+function addEstimated(acc: Accumulator, s: Stratum): void {
+  const counts = labelRecord(() => 0);
+  for (const f of s.sample) counts[f.label]++;
+  const byCount = DIFFICULTIES.map((d) => BigInt(counts[d]));
+  const weights = (pick: (f: RecordFacts) => number): bigint[] => {
+    const w = DIFFICULTIES.map((d) => s.sample.reduce((n, f) => n + (f.label === d ? BigInt(pick(f)) : 0n), 0n));
+    return w.some((x) => x > 0n) ? w : byCount;
+  };
+  const requests = apportion(BigInt(s.requests), byCount);
+  const input = apportion(s.input, weights((f) => f.input));
+  const output = apportion(s.output, weights((f) => f.output));
+  const cacheRead = apportion(s.cacheRead, weights((f) => f.cacheRead));
+  const write1h = apportion(s.cacheWrite1h, weights((f) => f.cacheWrite1h ?? 0));
+  const writeRest = apportion(s.cacheWrite - s.cacheWrite1h, weights((f) => f.cacheWrite - (f.cacheWrite1h ?? 0)));
+  DIFFICULTIES.forEach((label, i) => {
+    const n = Number(requests[i]);
+    acc.read += n;
+    acc.valid += n;
+    acc.labels[label] += n;
+    const at = { modelId: s.modelId, region: s.region, label, batch: s.batch, groups: s.groups };
+    if (n > 0 || input[i]! > 0n || output[i]! > 0n || cacheRead[i]! > 0n || writeRest[i]! > 0n) addTokensTo(acc, at, s.ttl, n, input[i]!, output[i]!, cacheRead[i]!, writeRest[i]!);
+    if (write1h[i]! > 0n) addTokensTo(acc, at, '1h', 0, 0n, 0n, 0n, write1h[i]!);
+  });
+  // The score histogram: the stratum's requests over the bins the sample fills.
+  const bins = acc.scoreBins.map(() => 0n);
+  for (const f of s.sample) {
+    const b = Math.floor(f.score * 20);
+    bins[b >= 19 ? 19 : Math.max(b, 0)]!++;
+  }
+  for (const [i, n] of apportion(BigInt(s.requests), bins).entries()) acc.scoreBins[i]! += Number(n);
+  for (const f of s.sample) if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
+  // Cost per day (--bill) needs no label: each row's exact totals, its 1-hour writes apart.
+  for (const r of s.rows) {
+    const at = { modelId: s.modelId, region: s.region, batch: s.batch };
+    addSafe((...n) => addToDay(acc, at, r.day, s.ttl, ...n), r.requests, r.input, r.output, r.cacheRead, r.cacheWrite - r.cacheWrite1h);
+    if (r.cacheWrite1h > 0n) addSafe((...n) => addToDay(acc, at, r.day, '1h', ...n), 0, 0n, 0n, 0n, r.cacheWrite1h);
+  }
+  const est: LabelEstimate = (acc.labelEstimate ??= { strata: [] });
+  est.strata.push({ total: s.requests, sampled: s.sample.length, labels: counts });
+}
+
+const SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+/** Adds tokens to a bucket in safe-integer steps (a stratum's totals may pass 2^53). */
+function addTokensTo(acc: Accumulator, at: Parameters<typeof addBucketPart>[1], ttl: '5m' | '1h', requests: number, input: bigint, output: bigint, cacheRead: bigint, cacheWrite: bigint): void {
+  addSafe((...n) => addBucketPart(acc, at, ttl, ...n), requests, input, output, cacheRead, cacheWrite);
+}
+
+/** Calls `add` with safe-integer steps of the totals (the requests with the first). */
+function addSafe(add: (requests: number, input: number, output: number, cacheRead: number, cacheWrite: number) => void, requests: number, input: bigint, output: bigint, cacheRead: bigint, cacheWrite: bigint): void {
+  let first = true;
+  while (first || input > 0n || output > 0n || cacheRead > 0n || cacheWrite > 0n) {
+    const take = (x: bigint) => (x > SAFE ? SAFE : x);
+    const [i, o, r, w] = [take(input), take(output), take(cacheRead), take(cacheWrite)];
+    add(first ? requests : 0, Number(i), Number(o), Number(r), Number(w));
+    input -= i;
+    output -= o;
+    cacheRead -= r;
+    cacheWrite -= w;
+    first = false;
+  }
+}
+
+/**
+ * `total` split in proportion to `weights`, in integers that sum to `total`
+ * (largest remainder; ties to the earlier weight). All-zero weights: all to the first non-empty… or the first.
+ */
+export function apportion(total: bigint, weights: readonly bigint[]): bigint[] {
+  const sum = weights.reduce((a, b) => a + b, 0n);
+  if (sum === 0n) return weights.map((_, i) => (i === 0 ? total : 0n));
+  const out = weights.map((w) => (total * w) / sum);
+  let left = total - out.reduce((a, b) => a + b, 0n);
+  const order = weights.map((w, i) => ({ i, rem: (total * w) % sum })).sort((a, b) => (a.rem === b.rem ? a.i - b.i : a.rem > b.rem ? -1 : 1));
+  for (const { i } of order) {
+    if (left === 0n) break;
+    out[i]!++;
+    left--;
+  }
+  return out;
+}
+
+function labelRecord<T>(f: (d: Difficulty) => T): Record<Difficulty, T> {
+  return { easy: f('easy'), moderate: f('moderate'), hard: f('hard') };
+}

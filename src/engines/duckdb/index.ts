@@ -1,0 +1,163 @@
+/**
+ * The DuckDB engine (`--engine duckdb`): analyze's aggregation pushed down to
+ * an embedded DuckDB (@duckdb/node-api) over local files, folders, `.gz`, and
+ * `s3://` paths or globs (DuckDB's httpfs extension, credentials from the
+ * standard AWS chain). DuckDB reads each line as text; the one SQL definition
+ * (../sql/aggregation.ts) extracts, aggregates and samples; tokor prices,
+ * labels and builds the report (../sql/collect.ts).
+ */
+import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { InputError, Interrupted, RuntimeFailure } from '../../errors.js';
+import type { InputSource, RepeatedInput } from '../../ingest/index.js';
+import { inProcessEngine, listInputs, readInput } from '../inprocess/index.js';
+import type { ScanRequest, ScanResult, TrafficEngine } from '../types.js';
+import { aggregationQueries } from '../sql/aggregation.js';
+import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, type ComplexLine } from '../sql/collect.js';
+import { DUCKDB, lit } from '../sql/dialect.js';
+
+const REMOTE = /^(s3|s3a|s3n|gs|gcs|r2|https?):\/\//i;
+
+/** Lines longer than this stop DuckDB's reader (tokor's own limit, MAX_LINE_BYTES, applies after). */
+const MAX_LINE_SIZE = 64 * 1024 * 1024;
+
+export async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
+  refuseInProcessOnly(req, 'duckdb');
+  // s3:// and other URLs are read by DuckDB itself; local globs ('logs/**/*.json.gz', quoted) are expanded by DuckDB, then read as files.
+  const remote = req.paths.filter((p) => REMOTE.test(p));
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const instance = await DuckDBInstance.create(':memory:');
+  const conn = await instance.connect();
+  const stop = () => conn.interrupt();
+  req.signal?.addEventListener('abort', stop, { once: true });
+  try {
+    const local: string[] = [];
+    for (const p of req.paths) {
+      if (REMOTE.test(p)) continue;
+      if (!/[*?[]/.test(p) || existsSync(p)) {
+        local.push(p);
+        continue;
+      }
+      const found = (await run(conn, `SELECT file FROM glob(${lit(p)}) ORDER BY file`, req)).getRowObjects().map((r) => String(r.file));
+      if (found.length === 0) throw new InputError('no file matches this pattern', p);
+      local.push(...found);
+    }
+    const repeated: RepeatedInput[] = [];
+    const inputs = local.length ? await listInputs(local, repeated) : [];
+    await checkLocalInputs(inputs);
+    const files = [...inputs.map((i) => i.path), ...remote];
+    const display = new Map(inputs.map((i) => [i.path, i.display]));
+    if (remote.length) await prepareRemote(conn);
+    const source = `SELECT filename AS file, ordinality AS pos, line FROM read_csv([${files.map(lit).join(', ')}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true, compression = 'auto', max_line_size = ${MAX_LINE_SIZE}) WITH ORDINALITY`;
+    const perStratum = req.labelSample?.perStratum ?? DEFAULT_PER_STRATUM;
+    const seed = req.labelSample?.seed ?? 1;
+    const q = aggregationQueries(DUCKDB, source, { groupBy: req.groupBy, perStratum, seed });
+    const rows = (await run(conn, q.aggregate, req)).getRowObjects();
+    const lines = (await run(conn, q.lines, req)).getRowObjects();
+    const sample: string[] = [];
+    const complexRows: { file: string; pos: bigint; text: string }[] = [];
+    for (const l of lines) {
+      if (l.part === 'sample') sample.push(String(l.line));
+      else complexRows.push({ file: String(l.file), pos: BigInt(l.pos as bigint), text: String(l.line) });
+    }
+    let complex: ComplexLine[] = [];
+    if (complexRows.length) {
+      // Line numbers: a row's position less its file's first position (blank lines are rows too).
+      const starts = new Map<string, bigint>();
+      for (const r of (await run(conn, `SELECT file, MIN(pos) AS first FROM (${source}) s GROUP BY file`, req)).getRowObjects()) starts.set(String(r.file), BigInt(r.first as bigint));
+      const index = new Map(files.map((f, i) => [f, i]));
+      complex = complexRows
+        .sort((a, b) => (a.pos < b.pos ? -1 : a.pos > b.pos ? 1 : 0))
+        .map((r) => ({ file: display.get(r.file) ?? r.file, fileIndex: index.get(r.file) ?? 0, line: Number(r.pos - (starts.get(r.file) ?? r.pos)) + 1, text: r.text }));
+    }
+    const { acc, labeled, estimated } = toAccumulator({ rows, sample, complex }, req, repeated);
+    const shown = [...inputs.map((i) => i.display), ...remote];
+    return scanResult(acc, shown, inputs.reduce((n, i) => n + (i.size ?? 0), 0), labeled, estimated, seed);
+  } finally {
+    req.signal?.removeEventListener('abort', stop);
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+async function run(conn: DuckDBConnection, sql: string, req: ScanRequest) {
+  if (req.signal?.aborted) throw new Interrupted('interrupted: nothing was written');
+  try {
+    return await conn.runAndReadAll(sql);
+  } catch (e) {
+    if (req.signal?.aborted) throw new Interrupted('interrupted while DuckDB was reading: nothing was written');
+    throw duckdbFailure(e);
+  }
+}
+
+/** DuckDB's message, first line only, as one of tokor's errors. */
+function duckdbFailure(e: unknown): Error {
+  const message = (e as Error).message.split('\n')[0] ?? String(e);
+  if (/No files found|does not exist|Could not open|HTTP 40[34]|Unable to connect|httpfs/i.test(message)) return new InputError(`DuckDB could not read the logs: ${message}`);
+  return new RuntimeFailure(`DuckDB failed: ${message}`);
+}
+
+/** s3:// paths: DuckDB's httpfs extension with the standard AWS credential chain (env, profile, SSO, instance role). */
+async function prepareRemote(conn: DuckDBConnection): Promise<void> {
+  try {
+    await conn.run('LOAD httpfs');
+  } catch {
+    try {
+      await conn.run('INSTALL httpfs');
+      await conn.run('LOAD httpfs');
+    } catch (e) {
+      throw new InputError(`s3:// paths need DuckDB's httpfs extension, which could not be installed (${(e as Error).message.split('\n')[0]}); copy the logs locally or run once where DuckDB can download it`);
+    }
+  }
+  try {
+    await conn.run(`CREATE OR REPLACE SECRET tokor_s3 (TYPE s3, PROVIDER credential_chain)`);
+  } catch {
+    // No aws extension or no credentials: public buckets and AWS_* variables still work.
+  }
+}
+
+/**
+ * The engine reads Bedrock invocation logs in JSON lines, gzip named `.gz`:
+ * anything else is refused in one line, before DuckDB starts.
+ */
+async function checkLocalInputs(inputs: InputSource[]): Promise<void> {
+  for (const src of inputs) {
+    const gz = await startsWithGzip(src.path);
+    if (gz !== /\.gz$/i.test(src.path)) {
+      throw new InputError(gz ? 'is gzip but not named .gz: DuckDB decompresses by name; rename it or use --engine inprocess' : 'is named .gz but is not gzip; use --engine inprocess, which reports it', src.display);
+    }
+    const pieces = readInput(src, {});
+    try {
+      for (let r = await pieces.next(); !r.done; r = await pieces.next()) {
+        const p = r.value;
+        if (p.kind === 'block') {
+          if (p.format !== 'bedrock') throw new InputError(`holds ${p.format === 'auto' ? 'records of several formats' : `${p.format} records`}: --engine duckdb reads Bedrock invocation logs; use --engine inprocess`, src.display);
+          break;
+        }
+        if (p.kind === 'csv' || p.kind === 'whole' || p.kind === 'mixed') throw new InputError('is not JSON lines of Bedrock invocation logs: --engine duckdb reads those; use --engine inprocess', src.display);
+        if (p.kind === 'break') throw new InputError(`${p.error.reason}; use --engine inprocess, which reads what comes before the break`, src.display);
+      }
+    } finally {
+      await pieces.return(undefined as never);
+    }
+  }
+}
+
+async function startsWithGzip(file: string): Promise<boolean> {
+  const fh = await open(file, 'r');
+  try {
+    const b = Buffer.alloc(2);
+    const { bytesRead } = await fh.read(b, 0, 2, 0);
+    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } finally {
+    await fh.close();
+  }
+}
+
+export const duckdbEngine: TrafficEngine = {
+  name: 'duckdb',
+  scan: scanDuckdb,
+  // `tokor label` reads whole records one by one: the in-process reader does that.
+  read: inProcessEngine.read,
+};

@@ -1,0 +1,213 @@
+/**
+ * The one definition of analyze's push-down, generated for each engine's
+ * dialect (DuckDB, Athena/Trino). Over a relation of raw log lines
+ * `(file, pos, line)` it extracts per Bedrock invocation record what tokor
+ * needs — model ID, Region and inference Region, operation, tokens with cache
+ * reads and writes and the 1-hour share of the writes, error code, day,
+ * identity ARN, the --group-by keys of requestMetadata, request ID — and:
+ *
+ * - `aggregate`: exact integer token totals per (model, Region, day, group
+ *   keys, error code, batch, cache-write TTL), duplicates (same request ID,
+ *   model and tokens) dropped and counted;
+ * - `lines`: a stratified sample of whole records (at most `perStratum` per
+ *   stratum, in the order of a hash of the line) for labeling, and every line
+ *   the SQL does not read the way tokor's parser does ("complex": not JSON,
+ *   a missing or non-integer count, a body whose usage decides the counts, a
+ *   timestamp that is not plain ISO-8601 UTC, a non-string tag …), which tokor
+ *   parses itself. So the report is the in-process reader's, whatever the SQL
+ *   leaves out.
+ *
+ * Money never comes from the engine: tokor prices the token totals.
+ */
+import { type SqlDialect, ident, lit } from './dialect.js';
+
+/** The built-in --group-by dimensions that are not requestMetadata tags. */
+const BUILT_IN = new Set(['model', 'day', 'region', 'role']);
+
+/** Tag names the SQL can address as a JSON path in both dialects. */
+const TAG_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface AggregationSpec {
+  /** The analyze --group-by dimensions. */
+  groupBy: string[];
+  /** Records kept per stratum for labeling. */
+  perStratum: number;
+  seed: number;
+}
+
+/** The columns of one `aggregate` row, in order (engines read rows by these names). */
+export interface AggregateColumns {
+  tags: string[];
+  role: boolean;
+}
+
+/** The requestMetadata tags among the --group-by dimensions; throws for a name no JSON path can hold. */
+export function tagDimensions(groupBy: string[]): string[] {
+  const tags = groupBy.filter((d) => !BUILT_IN.has(d));
+  for (const t of tags) if (!TAG_NAME.test(t)) throw new Error(`--group-by ${t}: a tag name of letters, digits and _ is needed to push the grouping down to SQL`);
+  return [...new Set(tags)];
+}
+
+const INT = '^[0-9]{1,15}$';
+const TS = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{3})?Z$';
+
+/**
+ * The records relation: one row per line of `source` (a SELECT giving file,
+ * pos, line), with the extracted fields and `plain` (the SQL reads it as
+ * tokor's parser, src/ingest/parseBedrockRecord.ts, does).
+ */
+function recordsCte(d: SqlDialect, source: string, tags: string[]): string {
+  const paths: string[] = [];
+  const at = (p: string): string => {
+    let i = paths.indexOf(p);
+    if (i < 0) i = paths.push(p) - 1;
+    return `v[${i + 1}]`;
+  };
+  const raw = (p: string) => d.raw(at(p));
+  const kind = (p: string) => d.kind(at(p));
+  const str = (p: string) => `NULLIF(CASE WHEN ${kind(p)} = '"' THEN ${d.text(at(p))} END, '')`;
+  const isInt = (e: string) => `COALESCE(${d.matches(e, INT)}, false)`;
+  const okCount = (e: string) => `(${e} IS NULL OR ${e} = 'null' OR ${isInt(e)})`;
+  const int = (e: string) => `CASE WHEN ${isInt(e)} THEN CAST(${e} AS BIGINT) END`;
+  const count = (p: string) => int(raw(p));
+  const body = '$.output.outputBodyJson';
+  const usage = `${body}.usage`;
+  const metrics = `${body}${d.key('amazon-bedrock-invocationMetrics')}`;
+  // The body's usage, in the order the parser takes it (bodyUsage / readUsageObject / readMetrics): Bedrock's metrics win.
+  const fill = {
+    tin: [`${metrics}.inputTokenCount`, `${usage}.inputTokens`, `${usage}.input_tokens`, `${usage}.prompt_tokens`, `${body}.inputTextTokenCount`, `${body}.prompt_token_count`],
+    tout: [`${metrics}.outputTokenCount`, `${usage}.outputTokens`, `${usage}.output_tokens`, `${usage}.completion_tokens`, `${body}.results[0].tokenCount`, `${body}.generation_token_count`],
+    tcr: [`${metrics}.cacheReadInputTokenCount`, `${usage}.cacheReadInputTokens`, `${usage}.cacheReadInputTokenCount`, `${usage}.cache_read_input_tokens`],
+    tcw: [`${metrics}.cacheWriteInputTokenCount`, `${usage}.cacheWriteInputTokens`, `${usage}.cacheWriteInputTokenCount`, `${usage}.cache_creation_input_tokens`],
+  };
+  const e1h = `${usage}.cache_creation.ephemeral_1h_input_tokens`;
+  const e5m = `${usage}.cache_creation.ephemeral_5m_input_tokens`;
+  const bodyCounts = [...fill.tin, ...fill.tout, ...fill.tcr, ...fill.tcw, e1h, e5m];
+  const usageOk = bodyCounts.map((p) => okCount(raw(p))).join(' AND ');
+  const bodyFill = (k: keyof typeof fill) => `CASE WHEN consult THEN COALESCE(${fill[k].map(count).join(', ')}) END`;
+  const tagCols = tags.map((t, i) => `${str(`$.requestMetadata.${t}`)} AS ${ident(`tag${i}`)}, ${kind(`$.requestMetadata.${t}`)} AS ${ident(`tagk${i}`)}`);
+  const tagOk = tags.map((_, i) => `(${ident(`tagk${i}`)} IS NULL OR ${ident(`tagk${i}`)} <> '0')`);
+  const fields = `SELECT file, pos, line, v,
+    v IS NOT NULL AS json_ok,
+    ${str('$.modelId')} AS model,
+    ${str('$.region')} AS source_region,
+    ${str('$.inferenceRegion')} AS inference_region,
+    ${str('$.operation')} AS op,
+    COALESCE(${raw('$.batch')} = 'true' OR lower(${str('$.inferenceType')}) = 'batch' OR lower(${str('$.serviceTier')}) = 'batch' OR lower(${str('$.invocationType')}) = 'batch', false) AS batch_fields,
+    ${str('$.errorCode')} AS err,
+    ${str('$.requestId')} AS rid,
+    ${str('$.identity.arn')} AS arn,
+    CASE WHEN ${kind('$.timestamp')} = '"' THEN ${d.text(at('$.timestamp'))} END AS ts_text,
+    ${raw('$.input.inputTokenCount')} AS tin_r,
+    ${raw('$.output.outputTokenCount')} AS tout_r,
+    ${raw('$.input.cacheReadInputTokenCount')} AS tcr_r,
+    ${raw('$.input.cacheWriteInputTokenCount')} AS tcw_r,
+    ${kind('$.input.cacheDetails')} AS cd_k,
+    ${kind(body)} AS body_k,
+    ${kind(usage)} AS usage_k,
+    ${kind(`${usage}.cacheDetails`)} AS ucd_k,
+    ${kind(`${usage}.cache_creation`)} AS ucc_k${tagCols.length ? `,\n    ${tagCols.join(',\n    ')}` : ''}
+  FROM extracted`;
+  // Every path is registered by now: the record is parsed once, into v.
+  return `parsed AS (
+  SELECT file, pos, line, ${d.parse('line')} AS j FROM (${source}) src
+),
+extracted AS (
+  SELECT file, pos, line, CASE WHEN j IS NOT NULL THEN ${d.extractAll('j', [...paths, ...bodyCounts.filter((p) => !paths.includes(p))])} END AS v FROM parsed
+),
+fields AS (
+  ${fields}
+),
+typed AS (
+  SELECT *,
+    COALESCE(batch_fields OR lower(op) LIKE '%batch%' OR lower(op) LIKE '%invocationjob%', false) AS batch,
+    ${okCount('tin_r')} AND ${okCount('tout_r')} AND ${okCount('tcr_r')} AND ${okCount('tcw_r')} AS counts_ok,
+    ${int('tin_r')} AS tin0, ${int('tout_r')} AS tout0, ${int('tcr_r')} AS tcr0, ${int('tcw_r')} AS tcw0,
+    COALESCE(${d.matches('ts_text', TS)} AND TRY_CAST(substr(ts_text, 1, 10) AS DATE) IS NOT NULL, false) AS ts_ok
+  FROM fields
+),
+consulted AS (
+  SELECT *,
+    -- the parser reads the response body's usage when a count is missing or cache writes carry no TTL split
+    COALESCE(body_k IN ('{', '[', '"') AND (tin0 IS NULL OR tout0 IS NULL OR tcr0 IS NULL OR tcw0 IS NULL OR tcw0 <> 0), false) AS consult
+  FROM typed
+),
+filled AS (
+  SELECT *,
+    COALESCE(tin0, ${bodyFill('tin')}) AS tin1,
+    COALESCE(tout0, ${bodyFill('tout')}) AS tout1,
+    COALESCE(tcr0, ${bodyFill('tcr')}) AS tcr1,
+    COALESCE(tcw0, ${bodyFill('tcw')}) AS tcw1,
+    CASE WHEN consult AND usage_k = '{' AND ucc_k = '{' THEN COALESCE(${count(e1h)}, 0) ELSE 0 END AS h1,
+    CASE WHEN consult AND usage_k = '{' AND ucc_k = '{' THEN COALESCE(${count(e5m)}, 0) ELSE 0 END AS m5,
+    -- a body whose counts the SQL cannot read as the parser does (a stream of chunks, a string, a malformed count)
+    (NOT consult OR (body_k = '{' AND (usage_k IS NULL OR usage_k <> '{' OR ucd_k IS NULL) AND ${usageOk})) AS body_ok
+  FROM consulted
+),
+rec AS (
+  SELECT file, pos, line, model, rid, arn, batch, err,
+    COALESCE(source_region, inference_region, '') AS price_region,
+    COALESCE(inference_region, source_region) AS group_region,
+    CASE WHEN length(ts_text) = 20 THEN substr(ts_text, 1, 19) || '.000Z' ELSE ts_text END AS ts,
+    substr(ts_text, 1, 10) AS day,
+    COALESCE(tin1, 0) AS tin, COALESCE(tout1, 0) AS tout, COALESCE(tcr1, 0) AS tcr, tcw,
+    CASE WHEN h1 > 0 AND h1 >= tcw THEN '1h' ELSE '5m' END AS ttl,
+    CASE WHEN h1 > 0 AND h1 < tcw THEN h1 ELSE 0 END AS tcw1h,
+    CASE WHEN h1 > tcw THEN 1 ELSE 0 END AS exceed,
+    COALESCE(
+      json_ok AND model IS NOT NULL AND ts_ok AND cd_k IS NULL AND counts_ok AND body_ok
+      ${tagOk.map((t) => `AND ${t}`).join(' ')}
+      AND (err IS NOT NULL OR tin1 IS NOT NULL OR tout1 IS NOT NULL),
+      false) AS plain,
+    line IS NOT NULL AND trim(line) <> '' AS nonblank${tags.map((_, i) => `,\n    ${ident(`tag${i}`)}`).join('')}
+  FROM (SELECT *, CASE WHEN tcw1 IS NULL AND h1 > 0 THEN h1 + m5 ELSE COALESCE(tcw1, 0) END AS tcw FROM filled) w
+)`;
+}
+
+/** Columns that make a stratum (and a group of the aggregate, with day and error code). */
+function stratumColumns(tags: string[], groupBy: string[]): string[] {
+  const cols = ['model', 'price_region', 'batch', 'ttl'];
+  if (groupBy.includes('day')) cols.push('day');
+  if (groupBy.includes('region')) cols.push('group_region');
+  if (groupBy.includes('role')) cols.push('arn');
+  for (let i = 0; i < tags.length; i++) cols.push(ident(`tag${i}`));
+  return cols;
+}
+
+/** Both queries over a source relation (a SELECT of file, pos, line). */
+export function aggregationQueries(d: SqlDialect, source: string, spec: AggregationSpec): { aggregate: string; lines: string } {
+  const tags = tagDimensions(spec.groupBy);
+  const cte = recordsCte(d, source, tags);
+  const keys = ['err', 'model', 'price_region', 'group_region', 'batch', 'ttl', 'day', ...(spec.groupBy.includes('role') ? ['arn'] : []), ...tags.map((_, i) => ident(`tag${i}`))];
+  // Duplicates: one group per (request ID, model, tokens) within each key; a record without an ID is never one.
+  const aggregate = `WITH ${cte},
+deduped AS (
+  SELECT ${keys.join(', ')}, tin, tout, tcr, tcw, tcw1h, exceed,
+    COUNT(*) AS copies, MIN(ts) AS min_ts, MAX(ts) AS max_ts
+  FROM rec
+  WHERE plain
+  GROUP BY ${keys.join(', ')}, COALESCE(rid, ${d.rowUnique}), tin, tout, tcr, tcw, tcw1h, exceed
+)
+SELECT ${keys.join(', ')},
+  COUNT(*) AS requests, SUM(copies - 1) AS duplicates,
+  SUM(tin) AS tin, SUM(tout) AS tout, SUM(tcr) AS tcr, SUM(tcw) AS tcw, SUM(tcw1h) AS tcw1h, SUM(exceed) AS exceed,
+  MIN(min_ts) AS min_ts, MAX(max_ts) AS max_ts
+FROM deduped
+GROUP BY ${keys.join(', ')}`;
+  const strata = stratumColumns(tags, spec.groupBy);
+  // One pass: a sampled stratum per group of plain records, and each line tokor parses itself as a group of its own.
+  const lines = `WITH ${cte},
+picked AS (
+  SELECT bool_or(plain) AS is_sample, MIN(file) AS file, MIN(pos) AS pos,
+    min_by(line, ${d.hash(`line || ${lit(`#${spec.seed}`)}`)}, ${Math.max(1, Math.floor(spec.perStratum))}) AS sampled
+  FROM rec
+  WHERE nonblank AND NOT (plain AND err IS NOT NULL)
+  GROUP BY plain, CASE WHEN plain THEN NULL ELSE ${d.rowUnique} END, ${strata.join(', ')}
+)
+SELECT CASE WHEN is_sample THEN 'sample' ELSE 'complex' END AS part,
+  CASE WHEN is_sample THEN NULL ELSE file END AS file,
+  CASE WHEN is_sample THEN NULL ELSE pos END AS pos,
+  t.x AS line
+FROM picked CROSS JOIN UNNEST(sampled) AS t(x)`;
+  return { aggregate, lines };
+}

@@ -1,0 +1,145 @@
+/**
+ * What both SQL engines do with their query results: aggregate rows become
+ * PushdownRows, sampled lines are parsed and labeled by tokor's own parser and
+ * labeler, and the lines the SQL left to tokor ("complex") go through the
+ * in-process reader's chunk code, so they count exactly as they would there.
+ */
+import { InputError, RuntimeFailure } from '../../errors.js';
+import { MAX_LINE_BYTES, overlongReason, parseJsonLine } from '../../ingest/index.js';
+import { addFileIssue, newAccumulator, type Accumulator } from '../../analyze/accumulate.js';
+import { recordFacts } from '../../analyze/facts.js';
+import { labelerFor } from '../../analyze/labelerFor.js';
+import { addPushdown, type PushdownRow } from '../../analyze/pushdown.js';
+import type { RecordFacts } from '../../analyze/accumulate.js';
+import { addRecord, dedupeKey, skipLine, type ChunkContext } from '../inprocess/chunk.js';
+import type { ScanRequest, ScanResult } from '../types.js';
+import { tagDimensions } from './aggregation.js';
+
+/** A line the SQL did not read: tokor parses it. `line` is its 1-based number in its file (0 when the engine cannot tell). */
+export interface ComplexLine {
+  file: string;
+  fileIndex: number;
+  line: number;
+  text: string;
+}
+
+export interface EngineOutput {
+  /** Aggregate rows by column name (values as the engine gives them: numbers, bigints or strings). */
+  rows: Record<string, unknown>[];
+  /** Whole records of the stratified sample. */
+  sample: string[];
+  /** In input order. */
+  complex: ComplexLine[];
+}
+
+/** Records labeled per stratum when the flag does not say (a stratum this small or smaller is labeled whole). */
+export const DEFAULT_PER_STRATUM = 1000;
+
+/** Flags of analyze that only the in-process engine has: a one-line refusal names the first one given. */
+export function refuseInProcessOnly(req: ScanRequest, engine: string): void {
+  const no = (flag: string, why: string) => {
+    throw new InputError(`${flag} is not available with --engine ${engine} (${why}); use --engine inprocess`);
+  };
+  if (req.format !== undefined && req.format !== 'bedrock') no(`--log-format ${req.format}`, 'it reads Bedrock invocation logs');
+  if (req.csvMap) no('--map', 'it reads Bedrock invocation logs');
+  if (req.strict) no('--strict', 'lines are aggregated where the data lives');
+  if (req.onSkip) no('--skipped', 'lines are aggregated where the data lives');
+  if (req.measured) no('--labels', 'measured labels need every record’s task cluster');
+  if (req.sample) no('--sample', `it labels a stratified sample itself: --label-sample sets its size per stratum`);
+  if (req.paths.includes('-')) no('reading stdin', 'the engine reads files');
+}
+
+export function toAccumulator(out: EngineOutput, req: ScanRequest, repeated: { file: string; sameAs: string }[] = []): { acc: Accumulator; labeled: number; estimated: boolean } {
+  const groupBy = req.groupBy;
+  const tagDims = tagDimensions(groupBy);
+  const acc = newAccumulator(groupBy);
+  for (const r of repeated) {
+    const message = r.file === r.sameAs ? `${r.file} is given more than once: read once` : `${r.file} is the same file as ${r.sameAs}: read once`;
+    addFileIssue(acc, { file: r.file, kind: 'repeated-path', message });
+  }
+  const labeler = labelerFor(req.router);
+  const ctx: ChunkContext = { acc, labeler, groupBy, seen: new Set() };
+  const maxLineBytes = req.maxLineBytes ?? MAX_LINE_BYTES;
+  for (const c of out.complex) {
+    let text = c.text;
+    if (c.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    const bytes = Buffer.byteLength(text);
+    if (bytes > maxLineBytes) {
+      skipLine(ctx, c.file, c.fileIndex, c.line, overlongReason(bytes, maxLineBytes));
+      continue;
+    }
+    for (const ev of parseJsonLine('bedrock', text, { file: c.file, line: c.line })) {
+      if (ev.kind === 'record') addRecord(ev.record, ctx);
+      else skipLine(ctx, c.file, c.fileIndex, ev.skipped.source.line, ev.skipped.reason);
+    }
+  }
+  const facts: RecordFacts[] = [];
+  const seen = new Set<string>();
+  for (const text of out.sample) {
+    for (const ev of parseJsonLine('bedrock', text, { file: '(sample)', line: 0 })) {
+      if (ev.kind !== 'record' || ev.record.errorCode) throw new RuntimeFailure('a sampled record did not parse as the SQL read it: the engine’s SQL and tokor’s parser disagree');
+      const key = dedupeKey(ev.record);
+      if (key !== undefined) {
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      facts.push(recordFacts(ev.record, { labeler, groupBy }));
+    }
+  }
+  const rows = out.rows.map(toRow(tagDims.length, groupBy.includes('role')));
+  let result;
+  try {
+    result = addPushdown(acc, rows, facts, groupBy, tagDims);
+  } catch (e) {
+    throw new RuntimeFailure((e as Error).message);
+  }
+  return { acc, labeled: result.sampled, estimated: result.estimatedStrata > 0 };
+}
+
+function toRow(tags: number, role: boolean): (r: Record<string, unknown>) => PushdownRow {
+  return (r) => ({
+    errorCode: text(r.err),
+    modelId: text(r.model) ?? '',
+    priceRegion: text(r.price_region) ?? '',
+    groupRegion: text(r.group_region),
+    batch: r.batch === true || r.batch === 'true',
+    ttl: r.ttl === '1h' ? '1h' : '5m',
+    day: text(r.day) ?? '',
+    arn: role ? text(r.arn) : null,
+    tags: Array.from({ length: tags }, (_, i) => text(r[`tag${i}`])),
+    requests: Number(int(r.requests)),
+    duplicates: Number(int(r.duplicates)),
+    exceed: Number(int(r.exceed)),
+    input: int(r.tin),
+    output: int(r.tout),
+    cacheRead: int(r.tcr),
+    cacheWrite: int(r.tcw),
+    cacheWrite1h: int(r.tcw1h),
+    minTs: text(r.min_ts),
+    maxTs: text(r.max_ts),
+  });
+}
+
+function text(v: unknown): string | null {
+  return v === null || v === undefined ? null : String(v);
+}
+
+function int(v: unknown): bigint {
+  if (typeof v === 'bigint') return v;
+  if (typeof v === 'number') return BigInt(v);
+  if (typeof v === 'string' && /^[0-9]+$/.test(v)) return BigInt(v);
+  if (v === null || v === undefined) return 0n;
+  throw new RuntimeFailure(`the engine returned ${JSON.stringify(v)} where a whole number was expected`);
+}
+
+/** The scan result both engines return. */
+export function scanResult(acc: Accumulator, files: string[], bytesRead: number, labeled: number, estimated: boolean, seed: number): ScanResult {
+  return {
+    acc,
+    files,
+    formats: files.length ? { bedrock: files.length } : {},
+    bytesRead,
+    ...(estimated ? { labelSample: { size: labeled, of: acc.valid, seed } } : {}),
+  };
+}

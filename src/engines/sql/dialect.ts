@@ -1,0 +1,65 @@
+/**
+ * The few SQL expressions in which DuckDB and Athena (Trino) differ. The
+ * aggregation (aggregation.ts) is written once over these; everything else
+ * it uses (CASE, COALESCE, NULLIF, substr, lower, TRY_CAST, min_by(x, y, n),
+ * CROSS JOIN UNNEST, GROUP BY) is spelled the same in both.
+ */
+export interface SqlDialect {
+  readonly name: 'duckdb' | 'trino';
+  /** The line as JSON (NULL when it is not valid JSON), or the text itself when extractAll checks it. */
+  parse(line: string): string;
+  /** The values at these JSON paths as one array of JSON values (absent: NULL), the record parsed once; NULL when the line is not JSON. */
+  extractAll(json: string, paths: string[]): string;
+  /** The JSON text of an extracted value ('123', '"x"', '{…}'); NULL when absent. */
+  raw(value: string): string;
+  /** The first character of an extracted value's JSON text: '{', '[', '"', 'n' (null) or '0' (number, boolean); NULL when absent. */
+  kind(value: string): string;
+  /** An extracted scalar's text (a string without its quotes). */
+  text(value: string): string;
+  /** Whether `expr` matches the regular expression (unanchored unless the pattern anchors it). */
+  matches(expr: string, pattern: string): string;
+  /** A well-mixed, orderable hash of a text: the sample's order. */
+  hash(expr: string): string;
+  /** A text unique to each row: what stands in for a request ID when a record has none (never a duplicate). */
+  rowUnique: string;
+  /** A JSON path step to a key that is no identifier (`amazon-bedrock-invocationMetrics`). */
+  key(name: string): string;
+}
+
+export const DUCKDB: SqlDialect = {
+  name: 'duckdb',
+  // The text itself: json_extract parses it once, and TRY makes a line that is not JSON NULL (validating first would parse it twice more).
+  parse: (line) => line,
+  extractAll: (json, paths) => `TRY(json_extract(${json}, [${paths.map(lit).join(', ')}]))`,
+  raw: (v) => `CAST(${v} AS VARCHAR)`,
+  kind: (v) =>
+    `CASE json_type(${v}) WHEN 'OBJECT' THEN '{' WHEN 'ARRAY' THEN '[' WHEN 'VARCHAR' THEN '"' WHEN 'NULL' THEN 'n' WHEN 'BOOLEAN' THEN '0' WHEN 'UBIGINT' THEN '0' WHEN 'BIGINT' THEN '0' WHEN 'DOUBLE' THEN '0' END`,
+  text: (v) => `json_extract_string(${v}, '$')`,
+  matches: (expr, pattern) => `regexp_matches(${expr}, ${lit(pattern)})`,
+  hash: (expr) => `hash(${expr})`,
+  rowUnique: `CAST(pos AS VARCHAR)`,
+  key: (name) => `."${name}"`,
+};
+
+export const TRINO: SqlDialect = {
+  name: 'trino',
+  parse: (line) => `try(json_parse(${line}))`,
+  extractAll: (json, paths) => `ARRAY[${paths.map((p) => `json_extract(${json}, ${lit(p)})`).join(', ')}]`,
+  raw: (v) => `json_format(${v})`,
+  kind: (v) => `CASE WHEN ${v} IS NULL THEN NULL WHEN substr(json_format(${v}), 1, 1) IN ('{', '[', '"', 'n') THEN substr(json_format(${v}), 1, 1) ELSE '0' END`,
+  text: (v) => `json_extract_scalar(${v}, '$')`,
+  matches: (expr, pattern) => `regexp_like(${expr}, ${lit(pattern)})`,
+  hash: (expr) => `xxhash64(to_utf8(${expr}))`,
+  rowUnique: `CAST(uuid() AS VARCHAR)`,
+  key: (name) => `["${name}"]`,
+};
+
+/** A SQL string literal. */
+export function lit(s: string): string {
+  return `'${s.replace(/'/g, "''")}'`;
+}
+
+/** A double-quoted SQL identifier. */
+export function ident(s: string): string {
+  return `"${s.replace(/"/g, '""')}"`;
+}

@@ -1,0 +1,92 @@
+/**
+ * --engine duckdb through the built CLI: the same report as the in-process
+ * reader, to the cent, on the bundled sample and on the Bedrock fixtures; a
+ * small --label-sample still gives exact counts, tokens and dollars (they come
+ * from the SQL aggregates, not from the labeled records); other formats and
+ * in-process-only flags are refused in one line.
+ */
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: the analyze JSON as the CLI prints it, read field by field
+type Json = Record<string, any>;
+
+const FIXTURES = ['fixtures/ingest/bedrock-bodies.jsonl', 'fixtures/ingest/bedrock-edge-cases.jsonl', 'fixtures/ingest/bad-lines.jsonl', 'fixtures/ingest/ttl', 'fixtures/analyze/mixed/invocations.jsonl'];
+
+async function report(args: string[]): Promise<Record<string, unknown> & { sources: { bytesRead: number } }> {
+  const r = await runCli(['analyze', ...args, '--format', 'json']);
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout);
+}
+
+/** The report less what differs by engine on purpose: bytes read (decompressed in process, on disk for DuckDB). */
+function comparable(r: Record<string, unknown> & { sources: { bytesRead: number } }): unknown {
+  return { ...r, sources: { ...r.sources, bytesRead: 0 } };
+}
+
+/** The in-process report on the bundled sample, read once for the tests that compare with it. */
+let sampleReport: ReturnType<typeof report> | undefined;
+/** With a bill: byDay and the reconciliation must not depend on the engine either. */
+const BILL = ['--bill', 'fixtures/costs/cost-explorer.json'];
+const inProcessSample = () => (sampleReport ??= report(['--group-by', 'team,role', ...BILL]));
+
+describe('tokor analyze --engine duckdb', () => {
+  it('gives the in-process report on the bundled sample (counts, tokens, dollars, labels, groups)', async () => {
+    const [inproc, duck] = await Promise.all([inProcessSample(), report(['--engine', 'duckdb', '--group-by', 'team,role', ...BILL])]);
+    expect(comparable(duck)).toEqual(comparable(inproc));
+  });
+
+  it('gives the in-process report on the Bedrock fixtures: bodies, streams, TTL splits, bad lines, duplicates, failures', async () => {
+    const args = ['--group-by', 'team,role,day,region'];
+    // DuckDB expands a quoted glob itself (in process, the shell would).
+    const globbed = FIXTURES.map((f) => (f === 'fixtures/ingest/ttl' ? 'fixtures/ingest/ttl/*.jsonl' : f));
+    const [inproc, duck] = await Promise.all([report([...FIXTURES, ...args]), report([...globbed, ...args, '--engine', 'duckdb'])]);
+    expect(duck.records).toEqual(inproc.records);
+    expect(duck.sources).toEqual(inproc.sources);
+    // The suggested `tokor label` command repeats the inputs as named (the glob): all else is the same.
+    const named = (r: Json) => ({ ...r, headline: { ...r.headline, caveats: [] }, toMeasure: { ...r.toMeasure, command: '' } });
+    expect(named(duck)).toEqual(named(inproc));
+  });
+
+  it('with a small --label-sample: exact counts, tokens and dollars from the aggregates, the label mix estimated with wider intervals', async () => {
+    type R = Awaited<ReturnType<typeof report>> & Json;
+    const [inproc, duck] = (await Promise.all([inProcessSample(), report(['--engine', 'duckdb', '--label-sample', '5', '--group-by', 'team,role', ...BILL])])) as [R, R];
+    expect(duck.records).toEqual(inproc.records);
+    expect(duck.tokens).toEqual(inproc.tokens);
+    expect(duck.cost.actual).toBe(inproc.cost.actual);
+    expect(duck.cost.frontierCounterfactual).toBe(inproc.cost.frontierCounterfactual);
+    expect(duck.savings.sensitivity).toEqual(inproc.savings.sensitivity);
+    const byModel = (r: R) => r.byModel.map((m: Json) => [m.model, m.region, m.requests, m.tokens, m.costUsd, m.frontierCounterfactualUsd]);
+    expect(byModel(duck)).toEqual(byModel(inproc));
+    const groupCost = (r: R) => r.byGroup.map((g: Json) => [g.group, g.requests, g.costUsd, g.frontierCounterfactualUsd]);
+    expect(groupCost(duck)).toEqual(groupCost(inproc));
+    expect(duck.period).toEqual(inproc.period);
+    expect(duck.byDay).toEqual(inproc.byDay);
+    // The bill against the logged dollars is exact; only billedCeiling, which applies the (estimated) ceiling, may move.
+    const billed = (r: R) => ({ ...r.reconciliation, billedCeiling: undefined });
+    expect(billed(duck)).toEqual(billed(inproc));
+    expect(duck.reconciliation.loggedUsd).toBe(inproc.reconciliation.loggedUsd);
+    // The sample: fewer labeled records than valid ones, said in the report.
+    expect(duck.labelSample.of).toBe(inproc.records.valid);
+    expect(duck.labelSample.size).toBeLessThan(duck.labelSample.of);
+    // Not `sample`: that key says the report covers a sample of the records (a bill reconciliation scales it up).
+    expect(duck.sample).toBeUndefined();
+    expect(inproc.labelSample).toBeUndefined();
+    const n = (r: R) => r.distribution.easy.count + r.distribution.moderate.count + r.distribution.hard.count;
+    expect(n(duck)).toBe(inproc.records.valid);
+    const width = (r: R) => r.distribution.easy.ci95[1] - r.distribution.easy.ci95[0];
+    expect(width(duck)).toBeGreaterThan(width(inproc));
+  });
+
+  it('refuses other log formats and in-process-only flags in one line (exit 2)', async () => {
+    const other = await runCli(['analyze', 'fixtures/ingest/gateway.jsonl', '--engine', 'duckdb']);
+    expect(other.code).toBe(2);
+    expect(other.stdout).toBe('');
+    expect(other.stderr).toMatch(/^tokor: fixtures\/ingest\/gateway\.jsonl: holds openai records: --engine duckdb reads Bedrock invocation logs; use --engine inprocess\n$/);
+    const flag = await runCli(['analyze', '--engine', 'duckdb', '--sample', '10']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr.trim().split('\n')).toHaveLength(1);
+    expect(flag.stderr).toMatch(/--sample is not available with --engine duckdb/);
+  });
+});
