@@ -35,6 +35,8 @@ export interface RecordFacts {
   /** Group values, aligned with the accumulator's groupBy dimensions. */
   groups: string[];
   timestamp?: string;
+  /** The gateway's own cost of the request (picodollars), when the log carries one. */
+  reportedCost?: bigint;
   /** The record's tag keys, set only when one of its --group-by tags is missing. */
   untaggedTagKeys?: string[];
   /** With --labels: the record's task cluster and its predicted label (for the stratified estimate). */
@@ -57,6 +59,16 @@ export interface DayBucket extends TokenBucket {
   region: string;
   batch: boolean;
   ttl: '5m' | '1h';
+}
+
+/** Requests that carry the gateway's own cost (LiteLLM spend): their tokens and that cost, to compare with tokor's price. */
+export interface ReportedBucket extends TokenBucket {
+  modelId: string;
+  region: string;
+  batch: boolean;
+  ttl: '5m' | '1h';
+  /** Σ the gateway's cost, picodollars. */
+  reportedCost: bigint;
 }
 
 /** A bucket restricted to one value of one --group-by dimension. */
@@ -112,6 +124,8 @@ export interface Accumulator {
   strata?: StrataAcc;
   /** Per UTC day (records with a timestamp): key = day + bucketKey(modelId, region, '', batch, ttl). */
   days?: Map<string, DayBucket>;
+  /** Requests carrying the gateway's own cost: key = bucketKey(modelId, region, '', batch, ttl). */
+  reported?: Map<string, ReportedBucket>;
 }
 
 export const MAX_TAG_KEYS = 50;
@@ -234,6 +248,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   for (const p of ttlParts(f)) {
     addToBuckets(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
     if (f.timestamp) addToDay(acc, f, f.timestamp.slice(0, 10), p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
+    if (f.reportedCost !== undefined) addReported(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite, p.requests > 0 ? f.reportedCost : 0n);
   }
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
   if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
@@ -270,6 +285,18 @@ function addToDay(acc: Accumulator, f: RecordFacts, day: string, ttl: '5m' | '1h
   addTokens(b, requests, input, output, cacheRead, cacheWrite);
 }
 
+function addReported(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number, cost: bigint): void {
+  const key = bucketKey(f.modelId, f.region, '', f.batch, ttl);
+  const map = (acc.reported ??= new Map());
+  let b = map.get(key);
+  if (!b) {
+    b = { modelId: f.modelId, region: f.region, batch: f.batch, ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reportedCost: 0n };
+    map.set(key, b);
+  }
+  addTokens(b, requests, input, output, cacheRead, cacheWrite);
+  b.reportedCost += cost;
+}
+
 function addTagKeys(into: string[], keys: readonly string[]): void {
   for (const k of keys) if (into.length < MAX_TAG_KEYS && !into.includes(k)) into.push(k);
 }
@@ -297,6 +324,14 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   addTagKeys(into.untaggedTagKeys, from.untaggedTagKeys);
   into.fileIssues.push(...from.fileIssues);
   if (from.days) mergeBuckets((into.days ??= new Map()), from.days);
+  if (from.reported) {
+    const map = (into.reported ??= new Map());
+    for (const [k, b] of from.reported) {
+      const had = map.get(k)?.reportedCost ?? 0n;
+      mergeBuckets(map, new Map([[k, b]]));
+      map.get(k)!.reportedCost = had + b.reportedCost;
+    }
+  }
   if (from.strata) mergeStrata((into.strata ??= { clusters: new Map(), measured: [] }), from.strata);
   return into;
 }

@@ -2,6 +2,7 @@
  * One TrafficRecord → the facts analyze keeps (RecordFacts), and group values
  * for --group-by. Pure.
  */
+import { usdToMoney } from '../pricing/money.js';
 import type { Difficulty, TrafficRecord } from '../types.js';
 import type { Labeler } from '../classify/types.js';
 import { taskSignature } from '../classify/signature.js';
@@ -53,6 +54,7 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     timestamp: r.timestamp,
   };
   if (t.cacheWrite1h !== undefined && t.cacheWrite1h > 0) facts.cacheWrite1h = t.cacheWrite1h;
+  if (r.reportedCostUsd !== undefined) facts.reportedCost = usdToMoney(r.reportedCostUsd);
   // With --labels, each request's task cluster and the labeler's prediction feed the stratified estimate.
   if (ctx.measured) {
     facts.stratum = { cluster: taskSignature({ prompt: r.prompt, system: r.system, tags: r.tags }), predicted: predicted ?? predict().label, ...(measured ? { measured } : {}) };

@@ -12,6 +12,7 @@ import { wilson } from '../stats/interval.js';
 import { costOf, moneyToUsd, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
 import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
 import { costByDay, type DayCostRow } from './daily.js';
+import { gatewayCost, type GatewayCost } from './gatewayCost.js';
 import { estimateMeasured, type ClusterRow } from './estimateMeasured.js';
 
 export type { ClusterRow } from './estimateMeasured.js';
@@ -115,6 +116,8 @@ export interface AnalyzeReport {
   topWaste: WasteRow[];
   unpricedModels: { model: string; requests: number; tokens: TokenCounts }[];
   priceNotes: string[];
+  /** When requests carry the gateway's own cost (LiteLLM spend): that figure beside tokor's price of the same requests. */
+  gatewayCost?: GatewayCost;
   /** With --bill: the actual cost per UTC day and model (what the reconciliation trims to the bill's days). */
   byDay?: DayCostRow[];
   /** With --cost-explorer: billed spend reconciled with what the logs explain. */
@@ -400,6 +403,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     unpricedModels: [...unpricedModels.values()].map((u) => ({ ...u, tokens: toCounts(u.tokens) })).sort((a, b) => b.requests - a.requests || byText(a.model, b.model)),
     priceNotes: [...notes].sort(),
     ...(opts.byDay ? { byDay: costByDay(acc, priceOf) } : {}),
+    ...gatewayCostOf(acc, priceOf),
   };
 }
 
@@ -601,4 +605,9 @@ function pct(x: number): number {
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+function gatewayCostOf(acc: Accumulator, priceOf: (modelId: string, region: string) => ModelPrice | undefined): { gatewayCost?: GatewayCost } {
+  const g = gatewayCost(acc, priceOf);
+  return g ? { gatewayCost: g } : {};
 }
