@@ -81,6 +81,11 @@ export interface TrafficRecord {
   outputText?: string;
   /** Non-fatal problems with this record (e.g. "timestamp unparseable"). */
   problems?: string[];
+  /**
+   * The gateway's own cost of this request, USD as exact decimal text (LiteLLM SpendLogs `spend`,
+   * StandardLoggingPayload `response_cost`): compared with tokor's price, never used as it.
+   */
+  reportedCostUsd?: string;
 }
 
 /** A record the reader could not use, with the reason. */

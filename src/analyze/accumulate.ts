@@ -37,6 +37,8 @@ export interface RecordFacts {
   /** Group values, aligned with the accumulator's groupBy dimensions. */
   groups: string[];
   timestamp?: string;
+  /** The gateway's own cost of the request (picodollars), when the log carries one. */
+  reportedCost?: bigint;
   /** The record's tag keys, set only when one of its --group-by tags is missing. */
   untaggedTagKeys?: string[];
   /** With --labels: the record's task cluster and its predicted label (for the stratified estimate). */
@@ -63,6 +65,16 @@ interface DayBucket extends TokenBucket {
   region: string;
   batch: boolean;
   ttl: '5m' | '1h';
+}
+
+/** Requests that carry the gateway's own cost (LiteLLM spend): their tokens and that cost, to compare with tokor's price. */
+export interface ReportedBucket extends TokenBucket {
+  modelId: string;
+  region: string;
+  batch: boolean;
+  ttl: '5m' | '1h';
+  /** Σ the gateway's cost, picodollars. */
+  reportedCost: bigint;
 }
 
 /** A bucket restricted to one value of one --group-by dimension. */
@@ -124,6 +136,8 @@ export interface Accumulator {
   sessions: SessionAcc;
   /** Set when an engine labeled a sample of some strata (src/analyze/pushdown.ts): the label counts are estimates. */
   labelEstimate?: LabelEstimate;
+  /** Requests carrying the gateway's own cost: key = bucketKey(modelId, region, '', batch, ttl). */
+  reported?: Map<string, ReportedBucket>;
 }
 
 /** Strata whose label mix was estimated from a sample: what the mix's intervals are computed from. */
@@ -252,6 +266,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   for (const p of ttlParts(f)) {
     addBucketPart(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
     if (f.timestamp) addToDay(acc, f, f.timestamp.slice(0, 10), p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
+    if (f.reportedCost !== undefined) addReported(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite, p.requests > 0 ? f.reportedCost : 0n);
   }
   addTurn(acc.sessions, f.session, f);
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
@@ -292,6 +307,18 @@ export function addToDay(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'reg
   addTokens(b, requests, input, output, cacheRead, cacheWrite);
 }
 
+function addReported(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number, cost: bigint): void {
+  const key = bucketKey(f.modelId, f.region, '', f.batch, ttl);
+  const map = (acc.reported ??= new Map());
+  let b = map.get(key);
+  if (!b) {
+    b = { modelId: f.modelId, region: f.region, batch: f.batch, ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reportedCost: 0n };
+    map.set(key, b);
+  }
+  addTokens(b, requests, input, output, cacheRead, cacheWrite);
+  b.reportedCost += cost;
+}
+
 export function addTagKeys(into: string[], keys: readonly string[]): void {
   for (const k of keys) if (into.length < MAX_TAG_KEYS && !into.includes(k)) into.push(k);
 }
@@ -323,6 +350,14 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
   if (from.days) mergeBuckets((into.days ??= new Map()), from.days);
   if (from.profile) into.profile = into.profile ? mergeProfileAcc(into.profile, from.profile) : from.profile;
   mergeSessions(into.sessions, from.sessions);
+  if (from.reported) {
+    const map = (into.reported ??= new Map());
+    for (const [k, b] of from.reported) {
+      const had = map.get(k)?.reportedCost ?? 0n;
+      mergeBuckets(map, new Map([[k, b]]));
+      map.get(k)!.reportedCost = had + b.reportedCost;
+    }
+  }
   if (from.strata) mergeStrata((into.strata ??= { clusters: new Map(), measured: [] }), from.strata);
   if (from.labelEstimate) (into.labelEstimate ??= { strata: [] }).strata.push(...from.labelEstimate.strata);
   return into;

@@ -2,6 +2,7 @@
  * One TrafficRecord → the facts analyze keeps (RecordFacts), and group values
  * for --group-by. Pure.
  */
+import { usdToMoney } from '../pricing/money.js';
 import type { Difficulty, TrafficRecord } from '../types.js';
 import type { Labeler } from '../classify/types.js';
 import type { RecordFacts } from './accumulate.js';
@@ -61,6 +62,7 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
   facts.profile = recordProfileFacts(r, profileScore);
   const session = sessionFacts(r, r.source.line, ctx.sessionKey);
   if (session) facts.session = session;
+  if (r.reportedCostUsd !== undefined) facts.reportedCost = usdToMoney(r.reportedCostUsd);
   // With --labels, each request's task cluster and the labeler's prediction feed the stratified estimate.
   if (ctx.measured) {
     facts.stratum = { cluster: facts.profile.cluster, predicted: predicted ?? predict().label, ...(measured ? { measured } : {}) };

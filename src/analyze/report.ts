@@ -13,6 +13,7 @@ import { pct, pctFigure, usd } from '../report/format.js';
 import { costOf, moneyToUsd, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
 import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
 import { costByDay, type DayCostRow } from './daily.js';
+import { gatewayCost, type GatewayCost } from './gatewayCost.js';
 import { estimateMeasured, type ClusterRow } from './estimateMeasured.js';
 import type { SessionKeying } from './sessions.js';
 import { sessionStats, simulateSessions } from './simulateSessions.js';
@@ -150,6 +151,8 @@ export interface AnalyzeReport {
   topWaste: WasteRow[];
   unpricedModels: { model: string; requests: number; tokens: TokenCounts }[];
   priceNotes: string[];
+  /** When requests carry the gateway's own cost (LiteLLM spend): that figure beside tokor's price of the same requests. */
+  gatewayCost?: GatewayCost;
   /** With --bill: the actual cost per UTC day and model (what the reconciliation trims to the bill's days). */
   byDay?: DayCostRow[];
   /** With --cost-explorer: billed spend reconciled with what the logs explain. */
@@ -530,6 +533,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     ...(opts.scan
       ? { scan: { engine: opts.scan.engine, queries: opts.scan.queries, bytesScanned: opts.scan.bytesScanned, costUsd: toUsd(opts.scan.cost), price: { usdPerTB: opts.scan.price.usdPerTB, source: opts.scan.price.source, asOf: opts.scan.price.asOf } } }
       : {}),
+    ...gatewayCostOf(acc, priceOf),
   };
 }
 
@@ -767,4 +771,9 @@ function toPct(x: number): number {
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
+}
+
+function gatewayCostOf(acc: Accumulator, priceOf: (modelId: string, region: string) => ModelPrice | undefined): { gatewayCost?: GatewayCost } {
+  const g = gatewayCost(acc, priceOf);
+  return g ? { gatewayCost: g } : {};
 }

@@ -14,6 +14,7 @@ import { type AnalyzeReconciliation, reconcileAnalyze } from '../costs/reconcile
 import { type CostsReport, buildCostsReport } from '../costs/report.js';
 import { type CostMetric, readCostPages } from '../costs/response.js';
 import type { ModelMap } from '../costs/usageTypes.js';
+import type { Catalog } from '../pricing/types.js';
 import type { Context } from './context.js';
 
 export interface CostsOptions {
@@ -26,6 +27,8 @@ export interface CostsOptions {
   /** Saved bills (docs/costs.md): each file's format is detected. */
   files?: string[];
   modelMap?: ModelMap;
+  /** Prices for usage (token) reports; the built-in catalog when absent. */
+  catalog?: Catalog;
   /** "Now" for the live range checks (tests). */
   now?: Date;
   onProgress?: (p: PageProgress) => void;
@@ -43,8 +46,8 @@ function validEndpoint(url: string): string {
 }
 
 /** `tokor costs`: the report from the flags, file paths resolved against the context. */
-export function runCosts(ctx: Context, opts: CostsOptions): Promise<CostsReport> {
-  return loadCostsReport({ ...opts, ...(opts.files ? { files: opts.files.map(ctx.fromCwd) } : {}) });
+export async function runCosts(ctx: Context, opts: CostsOptions): Promise<CostsReport> {
+  return loadCostsReport({ ...opts, ...(opts.files ? { files: opts.files.map(ctx.fromCwd), catalog: await ctx.catalog() } : {}) });
 }
 
 /** Builds the costs report from files or from Cost Explorer. */
@@ -58,7 +61,7 @@ export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> 
 
   if (opts.files && opts.files.length > 0) {
     if (range) checkRangeShape(range);
-    const read = await readBills(opts.files, { metric });
+    const read = await readBills(opts.files, { metric, ...(opts.catalog ? { catalog: opts.catalog } : {}) });
     return buildCostsReport(read.lines, {
       source: { kind: 'file', files: opts.files, pages: read.pages },
       sources: read.kinds,
@@ -103,6 +106,8 @@ export interface BillOptions {
   costExplorer?: string;
   profile?: string;
   endpointUrl?: string;
+  /** Prices for usage (token) reports given as the bill; the built-in catalog when absent. */
+  catalog?: Catalog;
 }
 
 /** Reconciles an analyze report with its bill (a value; see attachReconciliation). */
@@ -113,7 +118,7 @@ export async function reconcileWithBill(report: Pick<AnalyzeReport, 'byModel' | 
   const live = files.length === 1 && files[0] === 'live';
   const period = report.period;
   if (!period) throw new InputError('the logs have no parseable timestamps, so their period cannot be matched to the bill', flag);
-  const costs = live ? await loadCostsReport({ ...billingRangeFor(period), profile: opts.profile, endpoint: opts.endpointUrl }) : await loadCostsReport({ files });
+  const costs = live ? await loadCostsReport({ ...billingRangeFor(period), profile: opts.profile, endpoint: opts.endpointUrl }) : await loadCostsReport({ files, ...(opts.catalog ? { catalog: opts.catalog } : {}) });
   return reconcileAnalyze(costs, { ...report, period }, live ? 'Cost Explorer (live)' : files.join(', '));
 }
 

@@ -392,7 +392,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     const top = [...unattributedTypes.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0]))).slice(0, 3);
     notes.push(`${usd(unattributedUsd, undefined, PLAIN)} of Bedrock spend has no model (${top.map(([t, v]) => `${t} ${usd(moneyToNumber(v), undefined, PLAIN)}`).join(', ')}): never explained by logs`);
   }
-  if (rows.some((r) => r.tokens !== undefined) && byModel.some((m) => m.likelyCauses.some((c) => c.startsWith('implied ')))) {
+  if (rows.some((r) => r.provider === 'aws' && r.tokens !== undefined) && byModel.some((m) => m.likelyCauses.some((c) => c.startsWith('implied ')))) {
     notes.push('implied billed rates assume the UsageQuantity scale in docs/costs.md');
   }
 

@@ -180,7 +180,7 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
   if (unrecognized.size) {
     notes.push(`${unrecognized.size} ${rows.every((r) => r.provider === 'aws') ? 'Bedrock usage type(s)' : 'LLM usage type(s) or meter(s)'} not attributed to a model token kind: see unrecognizedUsageTypes`);
   }
-  if (rows.some((r) => r.tokens !== undefined)) {
+  if (rows.some((r) => r.provider === 'aws' && r.tokens !== undefined)) {
     notes.push('token counts assume UsageQuantity is in millions of tokens for Marketplace models and thousands for Amazon Bedrock (unverified; see docs/costs.md)');
   }
   const estimatedPeriods = periodsInRange.filter((p) => p.estimated).map((p) => p.start);

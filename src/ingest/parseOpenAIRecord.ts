@@ -92,6 +92,10 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
     else record.timestamp = ts;
   }
 
+  // LiteLLM's StandardLoggingPayload: the gateway's own cost figure (compared with tokor's, docs/analyze.md).
+  const reported = decimalText(obj.response_cost);
+  if (reported !== undefined) record.reportedCostUsd = reported;
+
   const region = str(obj.region) ?? str(metadata?.region);
   if (region !== undefined) record.region = region;
 
@@ -249,4 +253,10 @@ function answerText(response: JsonObject | undefined, raw: unknown): string | un
   // Anthropic Messages response relayed as is.
   if (Array.isArray(response.content)) return contentText(response.content);
   return undefined;
+}
+
+/** A non-negative amount (JSON number or decimal text, as gateways write costs) as decimal text; undefined otherwise. */
+export function decimalText(v: unknown): string | undefined {
+  const t = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : '') : typeof v === 'string' ? v.trim() : '';
+  return /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$/.test(t) ? t : undefined;
 }

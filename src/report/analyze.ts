@@ -64,6 +64,16 @@ function distributionTitle(r: AnalyzeReport): string {
   return `Difficulty (${r.labeler} labeler: a prior, not measured; the 95% Wilson CI covers sampling only${sample})`;
 }
 
+/** The gateway's own cost figure beside tokor's price of the same requests (docs/analyze.md, gatewayCost). */
+export function gatewayCostLine(g: NonNullable<AnalyzeReport['gatewayCost']>): string {
+  const priced = g.requests - g.unpricedRequests;
+  const base = g.reportedUsd - (g.byModel.filter((m) => m.tokorUsd === null).reduce((n, m) => n + m.reportedUsd, 0));
+  const rel = g.tokorUsd > 0 ? ` (${g.deltaUsd >= 0 ? '+' : '−'}${pct(Math.abs(g.deltaUsd) / g.tokorUsd)})` : '';
+  const gap = Math.abs(g.deltaUsd) < 0.005 ? 'the same' : `${g.deltaUsd > 0 ? 'more' : 'less'} by ${usd(Math.abs(g.deltaUsd))}${rel}`;
+  const unpriced = g.unpricedRequests ? `; ${int(g.unpricedRequests)} of them have no tokor price` : '';
+  return `Gateway's own cost (LiteLLM spend): ${usd(g.reportedUsd)} for ${int(g.requests)} requests; on the ${int(priced)} tokor prices, the gateway says ${usd(base)} and tokor ${usd(g.tokorUsd)}: ${gap}${unpriced}.`;
+}
+
 function formulaLines(r: AnalyzeReport): string[] {
   return r.formula.map((f) => `  ${f.label.padEnd(8)} ${pct(f.share).padStart(6)} × (1 − ${f.rateRatio.toFixed(3)} ${f.tier}/frontier rate) = ${f.contributionPct.toFixed(1)} pts`);
 }
@@ -256,6 +266,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
     if (g.hidden) out.push(`(${g.hidden} more: --format json for all)`);
   }
   if (r.reconciliation) out.push(...reconciliationLines(r.reconciliation as AnalyzeReconciliation, width));
+  if (r.gatewayCost) out.push('', ...wrapText(termSafe(gatewayCostLine(r.gatewayCost)), width, '  '));
   for (const l of problemLines(r)) out.push(...(l === '' ? [''] : wrapText(termSafe(l), width, l.startsWith('  ') ? '      ' : '  ')));
   out.push('', ...wrapText(`⚠ ${r.qualityNote}`, width));
   return out.join('\n');

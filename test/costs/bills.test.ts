@@ -3,6 +3,9 @@
  * fixtures written from the documented shapes (fixtures/costs/generate.mjs),
  * plus the meter/SKU tables and the same-window reconciliation.
  */
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseAnthropicCost, parseAzureMeter, parseOpenAiLineItem, parseVertexSku } from '../../src/costs/meters.js';
 import { runCli } from '../helpers/cli.js';
@@ -121,6 +124,44 @@ describe('bills of every source, to the cent (built CLI)', () => {
     expect(model(j, 'openai/gpt-4o-mini', 'cacheRead')).toBe(0.0375);
     expect(model(j, 'openai/o3', 'output')).toBe(4);
     expect(j.billed.window).toEqual({ start: '2025-11-01', end: '2025-11-03' });
+  });
+
+  it('Anthropic usage report (tokens, no amounts): each token class priced at the catalog list price, batch at half, rows without a model and web searches listed', async () => {
+    const j = await costs('fixtures/costs/anthropic-usage-report.json');
+    expect(j.sources[0]!.kind).toBe('anthropic-usage');
+    // Sonnet 4.5 ($3 in, $15 out, $0.30 read, $3.75 5m, $6 1h per 1M): day 1 1M in $3 + 200k out $3 + 2M read $0.60
+    // + 400k 5m $1.50 + 100k 1h $0.60 = $8.70, day 2 500k in $1.50; Haiku 4.5 batch: 2M in $1 + 1M out $2.50.
+    expect(j.billed.totalExact).toBe('13.7');
+    expect(model(j, 'anthropic/claude-sonnet-4-5-20250929', 'input')).toBe(4.5);
+    expect(model(j, 'anthropic/claude-sonnet-4-5-20250929', 'cacheWrite5m')).toBe(1.5);
+    expect(model(j, 'anthropic/claude-sonnet-4-5-20250929', 'cacheWrite1h')).toBe(0.6);
+    expect(model(j, 'anthropic/claude-haiku-4-5-20251001', 'output')).toBe(2.5);
+    expect(group(j, 'workspace', 'wrkspc_search')).toBe(10.2);
+    expect(j.billed.window).toEqual({ start: '2025-11-01', end: '2025-11-03' });
+    expect(j.unrecognizedUsageTypes.map((u) => u.usageType)).toEqual(['(no model) / uncached_input_tokens', 'claude-sonnet-4-5-20250929 / web search requests']);
+    expect(j.notes[0]).toMatch(/priced at tokor's catalog list prices \(not the invoice\)/);
+  });
+
+  it('OpenAI usage (completions): input_tokens includes the cached ones; batch at half; audio tokens listed', async () => {
+    const j = await costs('fixtures/costs/openai-usage-completions.json');
+    expect(j.sources[0]!.kind).toBe('openai-usage');
+    // gpt-4o: (3M − 1M cached) × $2.50 = $5, 1M cached × $1.25, 500k out × $10 = $5; gpt-4o-mini batch: 2M × $0.075 + 1M × $0.30.
+    expect(j.billed.totalExact).toBe('11.7');
+    expect(model(j, 'openai/gpt-4o-2024-08-06', 'input')).toBe(5);
+    expect(model(j, 'openai/gpt-4o-2024-08-06', 'cacheRead')).toBe(1.25);
+    expect(model(j, 'openai/gpt-4o-mini-2024-07-18', 'input')).toBe(0.15);
+    expect(group(j, 'project', 'proj_app')).toBe(11.25);
+    expect(j.unrecognizedUsageTypes.map((u) => u.usageType)).toEqual(['gpt-4o-2024-08-06 / audio tokens']);
+  });
+
+  it('a usage report with a bad token count: one line naming the file and the row, exit 2', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tokor-usage-'));
+    const file = path.join(dir, 'usage.json');
+    await writeFile(file, JSON.stringify({ object: 'page', data: [{ object: 'bucket', start_time: 1761955200, results: [{ object: 'organization.usage.completions.result', model: 'gpt-4o', input_tokens: 10, input_cached_tokens: 20, output_tokens: 1 }] }] }));
+    const r = await runCli(['costs', '--from-file', file]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(`${file}: data[0].results[0]: input_cached_tokens (20) exceeds input_tokens (10)`);
   });
 
   it('several sources at once: detected per file, one billed model', async () => {

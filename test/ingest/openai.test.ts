@@ -30,6 +30,8 @@ describe('LiteLLM StandardLoggingPayload lines (fixtures/ingest/litellm.jsonl)',
       turns: 2,
       maxTokens: 50,
       outputText: 'billing',
+      // StandardLoggingPayload response_cost: the gateway's own figure, kept as exact decimal text.
+      reportedCostUsd: '0.00291',
     });
   });
 

@@ -1,6 +1,7 @@
 /** What every bill reader provides (the registry is ./index.ts). */
 import type { BillFormatName } from '../../costs/billFormats.js';
 import type { CostMetric, CostPages } from '../../costs/response.js';
+import type { Catalog } from '../../pricing/types.js';
 
 /** The start of a file, for detection: its path, first bytes (decompressed when gzip) and its columns when it is a table. */
 export interface BillFileHead {
@@ -15,6 +16,8 @@ export interface BillFileHead {
 export interface BillReadOptions {
   /** Unblended (default) or amortized cost. */
   metric: CostMetric;
+  /** Prices for usage (token) reports, which carry no amounts; the built-in catalog when absent. */
+  catalog?: Catalog;
 }
 
 export interface BillFormat {

@@ -16,6 +16,7 @@ import { focusBill } from './focus.js';
 import type { BillFileHead, BillFormat, BillReadOptions } from './format.js';
 import { gcpBill } from './gcp.js';
 import { expandBillPaths, isGzip, isParquet } from './table.js';
+import { anthropicUsageBill, openaiUsageBill } from './usageReports.js';
 import { anthropicCostBill, openaiCostBill } from './vendorReports.js';
 
 /** Tried in this order; Cost Explorer JSON is also the fallback (its reader says what is wrong with a file). */
@@ -23,6 +24,8 @@ const BILL_FORMATS = {
   'cost-explorer': costExplorerBill,
   'anthropic-cost': anthropicCostBill,
   'openai-cost': openaiCostBill,
+  'anthropic-usage': anthropicUsageBill,
+  'openai-usage': openaiUsageBill,
   'aws-cur': curBill,
   focus: focusBill,
   'gcp-billing': gcpBill,

@@ -34,10 +34,11 @@ function nextDay(d: string): string {
   return new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
-async function readBuckets(
+/** Reads `{data: [{<start>, results: [...]}]}` pages: each result → one billed line (or several). */
+export async function readBuckets(
   files: string[],
   what: string,
-  line: (r: Obj, file: string, where: string) => Omit<CostGroup, 'source' | 'period' | 'estimated'>,
+  line: (r: Obj, file: string, where: string) => Omit<CostGroup, 'source' | 'period' | 'estimated'> | Omit<CostGroup, 'source' | 'period' | 'estimated'>[],
   startOf: (b: Obj) => unknown,
 ): Promise<{ lines: CostPages; pages: number }> {
   const groups: CostGroup[] = [];
@@ -53,7 +54,8 @@ async function readBuckets(
         if (!d) throw new InputError(`${where}: no start time`, file);
         days.add(d);
         for (const [ri, r] of (Array.isArray(bucket.results) ? bucket.results : []).entries()) {
-          groups.push({ source: file, period: { start: d, end: nextDay(d) }, estimated: false, ...line(obj(r) ?? {}, file, `${where}.results[${ri}]`) });
+          const got = line(obj(r) ?? {}, file, `${where}.results[${ri}]`);
+          for (const g of Array.isArray(got) ? got : [got]) groups.push({ source: file, period: { start: d, end: nextDay(d) }, estimated: false, ...g });
         }
       });
     }

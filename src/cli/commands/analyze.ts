@@ -113,7 +113,7 @@ Examples:
         interrupt.dispose();
       }
       const { report } = run;
-      const reconciliation = flags.costExplorer || flags.bill ? await (await import('../../app/costs.js')).attachReconciliation(report, flags) : undefined;
+      const reconciliation = flags.costExplorer || flags.bill ? await (await import('../../app/costs.js')).attachReconciliation(report, { ...flags, catalog: await ctx.catalog() }) : undefined;
       if (flags.format === 'html') {
         const { renderAnalyzeHtml } = await import('../../report/html/index.js');
         await emit(await renderAnalyzeHtml(report, {}, reconciliation), flags.out);

@@ -115,14 +115,19 @@ export function processChunk(text: string, file: string, fileIndex: number, star
     if (line.trim().length === 0) continue;
     if (ctx.sample) {
       const key = sampleKey(fh, thisLine);
-      ctx.sample.seen++;
-      if (!ctx.sample.wants(key)) continue;
-      // A line may hold several records (a CloudWatch page): each is a sample candidate of its own.
+      const s = ctx.sample;
+      // One record per line: rejected unparsed. A line that may hold several (a CloudWatch page, an OTLP
+      // batch, a JSON array) is parsed first, so each record is a sample candidate of its own and counts
+      // in `seen` (the sample rate) even when none of them is kept.
+      const several = mayHoldSeveral(line);
+      if (!several) {
+        s.seen++;
+        if (!s.wants(key)) continue;
+      }
       parseJsonLine(format, line, { file, line: thisLine }).forEach((ev, i) => {
-        const s = ctx.sample!;
-        if (i > 0) s.seen++;
         const k = i === 0 ? key : fmix32((key ^ Math.imul(i, 0x85ebca6b)) >>> 0);
-        if (i === 0 || s.wants(k)) s.push(k, toSampled(ev, file, fileIndex, thisLine, ctx));
+        if (i > 0 || several) s.seen++;
+        if (s.wants(k)) s.push(k, toSampled(ev, file, fileIndex, thisLine, ctx));
       });
       continue;
     }
@@ -132,6 +137,15 @@ export function processChunk(text: string, file: string, fileIndex: number, star
     });
   }
 }
+
+/**
+ * Whether a JSON line may hold several records: a top-level array, or a wrapper of many (CloudWatch
+ * `events`/`logEvents`, OTLP `resourceSpans`/`resourceLogs`). A false positive only costs a parse.
+ */
+function mayHoldSeveral(line: string): boolean {
+  return MULTI_RECORD.test(line);
+}
+const MULTI_RECORD = /^\s*\[|"(?:events|logEvents|resourceSpans|resourceLogs|scopeSpans)"\s*:/;
 
 /** Counts an invalid line (or throws, with --strict). */
 export function skipLine(ctx: ChunkContext, file: string, fileIndex: number, line: number, reason: string): void {

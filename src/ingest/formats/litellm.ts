@@ -16,7 +16,7 @@
  */
 import type { SourceLocation, TrafficRecord } from '../../types.js';
 import { RecordError, isObject, str, type JsonObject } from '../fields.js';
-import { parseOpenAIRecord } from '../parseOpenAIRecord.js';
+import { decimalText, parseOpenAIRecord } from '../parseOpenAIRecord.js';
 import type { LogFormat } from './types.js';
 
 /** Columns that a CSV export holds as JSON text. */
@@ -56,6 +56,8 @@ function parseSpendLogsRow(row: JsonObject, loc: SourceLocation): TrafficRecord 
   if (user !== undefined) tags.user = user;
   const endUser = str(obj.end_user);
   if (endUser !== undefined) tags.end_user = endUser;
+  const spend = decimalText(obj.spend);
+  if (spend !== undefined) record.reportedCostUsd = spend;
   return record;
 }
 

@@ -128,6 +128,8 @@ const SOURCE_NAMES: Record<CostsReport['sources'][number]['kind'], string> = {
   'azure-cost': 'Azure cost export',
   'anthropic-cost': 'Anthropic cost report',
   'openai-cost': 'OpenAI costs',
+  'anthropic-usage': 'Anthropic usage report (priced at list)',
+  'openai-usage': 'OpenAI usage (priced at list)',
 };
 
 interface NamedAmount {
