@@ -68,7 +68,7 @@ interface DayBucket extends TokenBucket {
 }
 
 /** Requests that carry the gateway's own cost (LiteLLM spend): their tokens and that cost, to compare with tokor's price. */
-export interface ReportedBucket extends TokenBucket {
+interface ReportedBucket extends TokenBucket {
   modelId: string;
   region: string;
   batch: boolean;

@@ -51,10 +51,10 @@ export interface PushdownRow {
   maxTs: string | null;
 }
 
-export const EXCEED_PROBLEM = '1h cache writes exceed cache writes';
+const EXCEED_PROBLEM = '1h cache writes exceed cache writes';
 
 /** The --group-by value of a row, as groupValue (facts.ts) gives it for a record. */
-export function rowGroupValue(row: PushdownRow, dim: string, tagDims: readonly string[]): string {
+function rowGroupValue(row: PushdownRow, dim: string, tagDims: readonly string[]): string {
   switch (dim) {
     case 'model':
       return row.modelId;

@@ -18,7 +18,6 @@ import { estimateMeasured, type ClusterRow } from './estimateMeasured.js';
 import type { SessionKeying } from './sessions.js';
 import { sessionStats, simulateSessions } from './simulateSessions.js';
 
-export type { ClusterRow } from './estimateMeasured.js';
 import { finishProfile, newProfileAcc, type TrafficProfile } from '../drift/profile.js';
 
 /**
@@ -46,7 +45,7 @@ export const UNPRICED_TOKEN_SHARE_WARN = 0.05;
  * Without measured labels, the headline's range leaves prompt caches out; it says so when per-request routing
  * on the prior labels would lose at least this share of the all-frontier cost to cold caches.
  */
-export const CACHE_LOSS_SHARE_WARN = 0.01;
+const CACHE_LOSS_SHARE_WARN = 0.01;
 
 
 /** The report's one headline: the savings ceiling against all-frontier, with what every reader must know beside it. */
@@ -163,7 +162,7 @@ export interface AnalyzeReport {
   trafficProfile: TrafficProfile;
 }
 
-export interface SessionsSummary {
+interface SessionsSummary {
   /** Sessions; a request without a session key or conversation is a session of one turn. */
   count: number;
   /** How the sessions were recognised: one way, 'mixed' when several, 'none' when no request had a key or conversation. */
@@ -185,7 +184,7 @@ export interface SessionsSummary {
   simulatedTurns: number;
 }
 
-export interface ScanSummary {
+interface ScanSummary {
   engine: 'athena';
   queries: number;
   bytesScanned: number;
@@ -194,7 +193,7 @@ export interface ScanSummary {
   price: { usdPerTB: string; source: string; asOf: string };
 }
 
-export interface TierSummary {
+interface TierSummary {
   name: string;
   model: string;
   modelKey: string;

@@ -19,11 +19,11 @@ import type { Difficulty } from '../types.js';
 import { fmix32 } from './sample.js';
 
 /** How a session was recognised. */
-export const SESSION_KEYINGS = ['sessionId', 'requestMetadata', 'conversation', 'none'] as const;
+const SESSION_KEYINGS = ['sessionId', 'requestMetadata', 'conversation', 'none'] as const;
 export type SessionKeying = (typeof SESSION_KEYINGS)[number];
 
 /** Turns kept at most per accumulator (~100 bytes each) before sessions are sampled by hash. */
-export const MAX_SESSION_TURNS = 400_000;
+const MAX_SESSION_TURNS = 400_000;
 
 /** What a request contributes to its session (RecordFacts.session). */
 export interface SessionFacts {
@@ -60,7 +60,7 @@ export interface TurnPlace {
   ttl: '5m' | '1h';
 }
 
-export interface KeptSession {
+interface KeptSession {
   hash: number;
   turns: SessionTurn[];
 }

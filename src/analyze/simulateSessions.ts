@@ -109,7 +109,7 @@ function withinTtl(prev: SessionTurn, prevPlace: TurnPlace, t: SessionTurn): boo
  * One turn on a tier: as logged, or with a cold cache (its cache reads written again, at 1 hour when
  * its writes are 1-hour writes, else at 5 minutes).
  */
-export function turnCost(t: SessionTurn, place: TurnPlace, price: ModelPrice, cold: boolean): Money {
+function turnCost(t: SessionTurn, place: TurnPlace, price: ModelPrice, cold: boolean): Money {
   const moved = cold ? t.cacheRead : 0;
   // A record whose writes are all 1-hour writes (by its TTL, or split with nothing at 5 minutes) writes them again at 1 hour.
   const h1 = place.ttl === '1h' || t.cacheWrite1h === 0 ? 0 : t.cacheWrite1h + (t.cacheWrite1h === t.cacheWrite ? moved : 0);
@@ -147,7 +147,7 @@ export function sessionStats(s: SessionAcc): SessionStats {
 }
 
 /** The nearest-rank q-quantile of weighted values: the smallest value whose cumulative weight reaches q × total. */
-export function weightedRank(values: [number, number][], q: number): number | undefined {
+function weightedRank(values: [number, number][], q: number): number | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a[0] - b[0]);
   const total = sorted.reduce((n, [, w]) => n + w, 0);

@@ -21,7 +21,7 @@ import type { LogFormat, Provenance } from '../types.js';
 import { provenanceOf } from './analyze.js';
 import type { GatePolicy } from '../gate/types.js';
 
-export type InputKind = 'dataset' | 'policy' | 'logs' | 'analyze';
+type InputKind = 'dataset' | 'policy' | 'logs' | 'analyze';
 
 /** One side of the comparison, profiled. */
 export interface DriftSide {
@@ -180,7 +180,7 @@ const TRAFFIC_KEYS = ['modelId', 'model', 'schemaType', 'usage', 'requestId', 'r
  * .yaml config or a JSON policy → policy; an analyze JSON → analyze; a JSONL
  * whose first line is a golden item (or a dataset header) → dataset.
  */
-export async function kindOf(file: string, logFormat?: LogFormat): Promise<InputKind> {
+async function kindOf(file: string, logFormat?: LogFormat): Promise<InputKind> {
   if (file === '-' || logFormat) return 'logs';
   let st;
   try {

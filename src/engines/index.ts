@@ -17,5 +17,5 @@ export const DEFAULT_ENGINE: EngineName = 'inprocess';
  */
 export const readTraffic: TrafficEngine['read'] = (paths, opts) => ENGINES[DEFAULT_ENGINE].read(paths, opts);
 
-export { ENGINE_NAMES, type EngineName, type TrafficEngine, type ScanRequest, type ScanResult, type ReadProgress, type ReadTrafficOptions, type SkipEntry, type AthenaOptions, type ScanCost } from './types.js';
+export { type EngineName, type TrafficEngine, type ReadProgress, type SkipEntry, type AthenaOptions } from './types.js';
 export { listInputs } from './inprocess/index.js';

@@ -61,7 +61,7 @@ export interface ScanResult {
 }
 
 /** Bytes an engine scanned where the data lives, and their price (exact money). */
-export interface ScanCost {
+interface ScanCost {
   engine: 'athena';
   queries: number;
   bytesScanned: number;
@@ -94,4 +94,4 @@ export interface TrafficEngine {
   read(paths: string[], opts?: ReadTrafficOptions): AsyncIterable<TrafficEvent>;
 }
 
-export type { ReadProgress, ReadTrafficOptions, SkipEntry };
+export type { ReadProgress, SkipEntry };

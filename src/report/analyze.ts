@@ -65,7 +65,7 @@ function distributionTitle(r: AnalyzeReport): string {
 }
 
 /** The gateway's own cost figure beside tokor's price of the same requests (docs/analyze.md, gatewayCost). */
-export function gatewayCostLine(g: NonNullable<AnalyzeReport['gatewayCost']>): string {
+function gatewayCostLine(g: NonNullable<AnalyzeReport['gatewayCost']>): string {
   const priced = g.requests - g.unpricedRequests;
   const base = g.reportedUsd - (g.byModel.filter((m) => m.tokorUsd === null).reduce((n, m) => n + m.reportedUsd, 0));
   const rel = g.tokorUsd > 0 ? ` (${g.deltaUsd >= 0 ? '+' : '−'}${pct(Math.abs(g.deltaUsd) / g.tokorUsd)})` : '';

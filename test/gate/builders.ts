@@ -9,8 +9,8 @@ import type { ItemOutcomes, ResultsTable } from '../../src/calibrate/results.js'
 import { wilsonLower } from '../../src/stats/interval.js';
 import type { GatePolicy, ScopeRule } from '../../src/gate/types.js';
 
-export const TIERS = ['cheap', 'mid', 'frontier'];
-export const COST: Record<string, number> = { cheap: 0.001, mid: 0.004, frontier: 0.02 };
+const TIERS = ['cheap', 'mid', 'frontier'];
+const COST: Record<string, number> = { cheap: 0.001, mid: 0.004, frontier: 0.02 };
 
 /** An item from a pass pattern like "011" (cheap fails, mid and frontier pass). */
 export function item(itemId: string, pattern: string, extra: Partial<ItemOutcomes> = {}): ItemOutcomes {

@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { statSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 
-export interface AthenaRequest {
+interface AthenaRequest {
   operation: string;
   body: Record<string, unknown>;
 }

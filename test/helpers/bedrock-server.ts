@@ -14,7 +14,7 @@ import type { AddressInfo } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { TEST_KEY_ID } from './fake-aws.js';
 
-export interface LoggedRequest {
+interface LoggedRequest {
   /** 1-based order of arrival. */
   n: number;
   method: string;
@@ -97,7 +97,7 @@ export interface BedrockServer {
 }
 
 /** The default: echo "answer:<user text>" with fixed usage. */
-export const echo: Behaviour = (req) => converseOk(`answer:${req.text}`);
+const echo: Behaviour = (req) => converseOk(`answer:${req.text}`);
 
 export async function startBedrockServer(behaviour: Behaviour = echo): Promise<BedrockServer> {
   let current = behaviour;

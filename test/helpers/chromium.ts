@@ -23,7 +23,7 @@ const DONE = '.unpacked';
  * --disable-gpu since there is none; the rest keep the browser from
  * calling home (updates, sync, first-run pages, QUIC probes).
  */
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -7,7 +7,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface ReceivedRequest {
+interface ReceivedRequest {
   method: string;
   path: string;
   target: string;
@@ -18,7 +18,7 @@ export interface ReceivedRequest {
 }
 
 /** What the server answers: a GetCostAndUsage response body, or an AWS error. */
-export type Reply =
+type Reply =
   | { body: Record<string, unknown> }
   | { error: string; message: string; status?: number };
 

@@ -12,6 +12,6 @@ export const EXAMPLE_SESSION_KEY_ID = join('ASIA', 'IOSFODNN7EXAMPLE');
 export const EXAMPLE_SECRET = join('wJalrXUtnFEMI/K7MDENG/', 'bPxRfiCYEXAMPLEKEY');
 /** The key ID the local endpoints accept. */
 export const TEST_KEY_ID = join('AKID', 'TOKORTEST');
-export const TEST_SECRET = 'tokor-test-secret';
+const TEST_SECRET = 'tokor-test-secret';
 /** Static test credentials for the SDK's default chain. */
 export const TEST_CREDS = { AWS_ACCESS_KEY_ID: TEST_KEY_ID, AWS_SECRET_ACCESS_KEY: TEST_SECRET };

@@ -7,7 +7,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface LoggedChat {
+interface LoggedChat {
   n: number;
   /** The request path with its query string. */
   path: string;

@@ -7,9 +7,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const FIXTURES = path.join(ROOT, 'fixtures', 'report');
+const FIXTURES = path.join(ROOT, 'fixtures', 'report');
 
-export function fixturePath(name: string): string {
+function fixturePath(name: string): string {
   return path.join(FIXTURES, name);
 }
 
@@ -67,7 +67,7 @@ const ALLOWED_TAGS = new Set(
  * Start tags and attribute names of an HTML string, found by a small tokenizer
  * that skips text, comments and quoted attribute values as browsers do.
  */
-export function scanTags(html: string): { tags: string[]; attributes: string[] } {
+function scanTags(html: string): { tags: string[]; attributes: string[] } {
   const tags: string[] = [];
   const attributes: string[] = [];
   let i = 0;

@@ -21,7 +21,7 @@ export interface DdlOptions {
   start?: string;
 }
 
-export const PARTITION_COLUMNS = { account: 'account', region: 'log_region', hour: 'datehour' } as const;
+const PARTITION_COLUMNS = { account: 'account', region: 'log_region', hour: 'datehour' } as const;
 
 const TABLE = /^[A-Za-z_][A-Za-z0-9_]*\.[A-Za-z_][A-Za-z0-9_]*$/;
 

@@ -22,7 +22,7 @@ const REMOTE = /^(s3|s3a|s3n|gs|gcs|r2|https?):\/\//i;
 /** Lines longer than this stop DuckDB's reader (tokor's own limit, MAX_LINE_BYTES, applies after). */
 const MAX_LINE_SIZE = 64 * 1024 * 1024;
 
-export async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
+async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
   refuseInProcessOnly(req, 'duckdb');
   // s3:// and other URLs are read by DuckDB itself; local globs ('logs/**/*.json.gz', quoted) are expanded by DuckDB, then read as files.
   const remote = req.paths.filter((p) => REMOTE.test(p));

@@ -9,8 +9,7 @@ export const inProcessEngine: TrafficEngine = {
   read: readTraffic,
 };
 
-export { readTraffic, type ReadTrafficOptions } from './readTraffic.js';
-export { scanTraffic } from './scan.js';
-export { listInputs, inputBytes, openInput, decompressStream, readLines } from './inputs.js';
-export { readInput, type InputPiece, type ReadProgress } from './readInput.js';
-export type { SkipEntry } from './chunk.js';
+export { readTraffic } from './readTraffic.js';
+
+export { listInputs, openInput, decompressStream, readLines } from './inputs.js';
+export { readInput } from './readInput.js';

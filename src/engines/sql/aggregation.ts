@@ -35,12 +35,6 @@ export interface AggregationSpec {
   seed: number;
 }
 
-/** The columns of one `aggregate` row, in order (engines read rows by these names). */
-export interface AggregateColumns {
-  tags: string[];
-  role: boolean;
-}
-
 /** The requestMetadata tags among the --group-by dimensions; throws for a name no JSON path can hold. */
 export function tagDimensions(groupBy: string[]): string[] {
   const tags = groupBy.filter((d) => !BUILT_IN.has(d));
