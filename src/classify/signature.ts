@@ -33,7 +33,9 @@ export interface TaskSignature {
 const MASKS: [RegExp, string][] = [
   [/```[\s\S]*?(?:```|$)/g, ' <code> '],
   [/https?:\/\/\S+/gi, ' <url> '],
-  [/[\w.+-]+@[\w-]+\.[\w.-]+/g, ' <email> '],
+  // Starts only where a run of address characters starts: the same matches (a run's first character is its
+  // leftmost start), without retrying every position of a long run (quadratic on a 900-character word).
+  [/(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+/g, ' <email> '],
   [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, ' <id> '],
   [/\b(?=[a-z]*\d)[a-z0-9_-]{8,}\b/gi, ' <id> '],
   [/"[^"\n]{0,400}"|“[^”\n]{0,400}”|'[^'\n]{2,400}'|`[^`\n]{0,400}`/g, ' <q> '],
