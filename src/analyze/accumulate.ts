@@ -16,7 +16,7 @@ import { addTokens, bucketKey, ttlParts, type TokenBucket } from './tokens.js';
 import { addToProfile, mergeProfileAcc, newProfileAcc, type ProfileAcc, type ProfileFacts } from '../drift/profile.js';
 import { addTurn, mergeSessions, newSessions, type SessionAcc, type SessionFacts } from './sessions.js';
 
-export {  bucketKey, bucketTokens,  type TokenKind } from './tokens.js';
+export { bucketKey, bucketTokens, structuredKey, type TokenKind } from './tokens.js';
 
 /** What analyze keeps of one request. */
 export interface RecordFacts {
@@ -185,13 +185,6 @@ export function newAccumulator(groupBy: string[]): Accumulator {
   };
 }
 
-/** An injective key over strings: each part is prefixed by its length, so no content can shift a boundary. */
-export function structuredKey(...parts: string[]): string {
-  let k = '';
-  for (const p of parts) k += `${p.length}:${p}`;
-  return k;
-}
-
 function groupKey(dim: number, value: string, bucket: string): string {
   return `${dim}:${value.length}:${value}${bucket}`;
 }
@@ -271,7 +264,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   addTurn(acc.sessions, f.session, f);
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
   if (f.profile) addToProfile((acc.profile ??= newProfileAcc()), f.profile, f);
-  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
+  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, groups: f.groups, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
 }
 
 /** Adds requests and tokens to the bucket of (model, region, label, batch, ttl) and to its group buckets. */

@@ -12,7 +12,7 @@ import { zFor } from '../stats/interval.js';
 import { moneyToUsd, type Money } from '../pricing/index.js';
 import { DIFFICULTIES, type Difficulty } from '../types.js';
 import type { MeasuredRequest, StrataAcc } from './strata.js';
-import { bucketTokens, ttlParts, type TokenKind } from './tokens.js';
+import { bucketTokens, structuredKey, ttlParts, type TokenKind } from './tokens.js';
 
 /** What a request's routed cost needs: who served it, where, how; null when its model has no price. */
 export type RoutedCost = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h' }, tokens: Record<TokenKind, bigint>, label: Difficulty) => Money | null;
@@ -41,11 +41,8 @@ export interface MeasuredEstimate {
 }
 
 export function estimateMeasured(strata: StrataAcc, routedCost: RoutedCost, confidence: number): MeasuredEstimate {
-  const clusters = [...strata.clusters.values()].sort((a, b) => byText(a.key, b.key));
-  // A fixed order: worker threads hand the measured requests over in any order, the sums must not depend on it.
-  const units = [...strata.measured].sort(
-    (a, b) => byText(a.cluster, b.cluster) || byText(a.measured, b.measured) || byText(a.predicted, b.predicted) || byText(a.modelId, b.modelId) || byText(a.region, b.region) || a.input - b.input || a.output - b.output || a.cacheRead - b.cacheRead || a.cacheWrite - b.cacheWrite || (a.cacheWrite1h ?? 0) - (b.cacheWrite1h ?? 0),
-  );
+  const clusters = sortedClusters(strata);
+  const units = sortedUnits(strata);
   const usd = (m: Money | null) => (m === null ? 0 : moneyToUsd(m));
   // Requests without a price are in no cost figure: the cost strata hold the priced ones only.
   const costStrata: StratumTotal[] = clusters.map((c) => {
@@ -109,6 +106,88 @@ export function estimateMeasured(strata: StrataAcc, routedCost: RoutedCost, conf
       })
       .sort((a, b) => b.requests - a.requests || byText(a.key, b.key)),
   };
+}
+
+/**
+ * A per-request quantity, summed over `requests` requests with these tokens
+ * and this label (1 per easy request; the cost on the label's tier; …); null
+ * when the model has no price (such requests are in no figure of a money
+ * quantity).
+ */
+export type RowQuantity = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h' }, tokens: Record<TokenKind, bigint>, requests: number, label: Difficulty) => number | null;
+
+/** What the estimate adds to each report row: keys structuredKey(modelId, region) and structuredKey(String(dim), value). */
+export interface RowCorrections {
+  byModel: Map<string, number>;
+  byGroup: Map<string, number>;
+}
+
+/**
+ * The per-model and per-group rows under measured labels. A row's figure is
+ * its requests' quantity on their labels (measured where measured, the
+ * prediction elsewhere) plus, for each unmeasured request, its cluster's
+ * measured correction — mean(f(measured) − f(predicted)) over the cluster's
+ * measured requests, the same correction the whole-traffic estimate applies
+ * (the rest stratum's for thin clusters). The rows then add up to the
+ * estimate's total (exactly where every measured cluster has two measured
+ * requests), and no row prices an unmeasured request on its prior label as
+ * if it had been measured. Returns what to add to each row's sum on labels.
+ */
+export function rowCorrections(strata: StrataAcc, quantity: RowQuantity, confidence: number): RowCorrections {
+  const clusters = sortedClusters(strata);
+  const zero = { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n };
+  const totals: StratumTotal[] = clusters.map((c) => {
+    let sum = 0;
+    let size = 0;
+    for (const b of c.buckets.values()) {
+      const q = quantity(b, bucketTokens(b), b.requests, b.label);
+      if (q === null) continue;
+      sum += q;
+      size += b.requests;
+    }
+    return { key: c.key, size, predicted: sum };
+  });
+  const unitValue = (u: MeasuredRequest, label: Difficulty): number | null => {
+    let sum = 0;
+    for (const p of ttlParts(u)) {
+      const q = quantity({ ...u, ttl: p.ttl }, { input: BigInt(p.input), output: BigInt(p.output), cacheRead: BigInt(p.cacheRead), cacheWrite: BigInt(p.cacheWrite) }, p.requests, label);
+      if (q === null) return null;
+      sum += q;
+    }
+    return sum;
+  };
+  const units: MeasuredUnit[] = sortedUnits(strata).flatMap((u) => {
+    const measured = unitValue(u, u.measured);
+    return measured === null ? [] : [{ stratum: u.cluster, measured, predicted: unitValue(u, u.predicted) ?? 0 }];
+  });
+  const est = estimateTotal(totals, units, confidence);
+  const out: RowCorrections = { byModel: new Map(), byGroup: new Map() };
+  const add = (m: Map<string, number>, key: string, x: number) => m.set(key, (m.get(key) ?? 0) + x);
+  clusters.forEach((c, i) => {
+    const t = totals[i]!;
+    if (t.size === 0) return;
+    const correction = (est.strata[i]!.total - t.predicted) / t.size;
+    for (const cell of c.unmeasured.values()) {
+      if (quantity({ ...cell, ttl: '5m' }, zero, 0, 'easy') === null) continue;
+      const x = cell.requests * correction;
+      add(out.byModel, structuredKey(cell.modelId, cell.region), x);
+      cell.groups.forEach((value, dim) => {
+        add(out.byGroup, structuredKey(String(dim), value), x);
+      });
+    }
+  });
+  return out;
+}
+
+function sortedClusters(strata: StrataAcc) {
+  return [...strata.clusters.values()].sort((a, b) => byText(a.key, b.key));
+}
+
+// A fixed order: worker threads hand the measured requests over in any order, the sums must not depend on it.
+function sortedUnits(strata: StrataAcc): MeasuredRequest[] {
+  return [...strata.measured].sort(
+    (a, b) => byText(a.cluster, b.cluster) || byText(a.measured, b.measured) || byText(a.predicted, b.predicted) || byText(a.modelId, b.modelId) || byText(a.region, b.region) || a.input - b.input || a.output - b.output || a.cacheRead - b.cacheRead || a.cacheWrite - b.cacheWrite || (a.cacheWrite1h ?? 0) - (b.cacheWrite1h ?? 0),
+  );
 }
 
 function unit(x: number): number {

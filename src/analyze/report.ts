@@ -14,7 +14,7 @@ import { costOf, moneyToUsd, priceTokens, resolvePrice, type Catalog, type Model
 import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
 import { costByDay, type DayCostRow } from './daily.js';
 import { gatewayCost, type GatewayCost } from './gatewayCost.js';
-import { estimateMeasured, type ClusterRow } from './estimateMeasured.js';
+import { estimateMeasured, rowCorrections, type ClusterRow, type RowCorrections, type RowQuantity } from './estimateMeasured.js';
 import type { SessionKeying } from './sessions.js';
 import { sessionStats, simulateSessions } from './simulateSessions.js';
 
@@ -213,6 +213,8 @@ interface ModelRow {
   costUsd: number | null;
   shareOfCost: number;
   labels: Record<Difficulty, number>;
+  /** Share of the row's requests that are easy: estimated from the measured labels with --labels, else the prior's. */
+  easyShare: number;
   frontierCounterfactualUsd: number | null;
   routedCeilingUsd: number | null;
   /** What was paid, by token kind (cache writes by TTL), USD; null when unpriced. */
@@ -224,6 +226,8 @@ interface GroupRow {
   group: string;
   requests: number;
   labels: Record<Difficulty, number>;
+  /** Share of the row's requests that are easy: estimated from the measured labels with --labels, else the prior's. */
+  easyShare: number;
   costUsd: number;
   frontierCounterfactualUsd: number;
   routedCeilingUsd: number;
@@ -288,7 +292,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   const tokens = zeroTokens();
   let priced = 0;
   let unpriced = 0;
-  const models = new Map<string, ModelRow & { _tokens: BigTokens; _cost: Money; _cf: Money; _routed: Money; _kinds: Record<'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h', Money> }>();
+  const models = new Map<string, ModelRow & { _tokens: BigTokens; _cost: Money; _cf: Money; _routed: Money; _easyPaid: Money; _easyCheap: Money; _kinds: Record<'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h', Money> }>();
   const unpricedModels = new Map<string, { model: string; requests: number; tokens: BigTokens }>();
   const waste = new Map<string, WasteRow & { _cost: Money; _cheap: Money }>();
   const bucketPrices = new Map<string, BucketPrices | null>();
@@ -310,6 +314,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
         costUsd: null,
         shareOfCost: 0,
         labels: { easy: 0, moderate: 0, hard: 0 },
+        easyShare: 0,
         frontierCounterfactualUsd: null,
         routedCeilingUsd: null,
         costByTokenKind: null,
@@ -317,6 +322,8 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
         _cost: 0n,
         _cf: 0n,
         _routed: 0n,
+        _easyPaid: 0n,
+        _easyCheap: 0n,
       };
       models.set(mk, row);
     }
@@ -356,6 +363,8 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     row._routed += r;
     if (k.label === 'easy') {
       const cheap = costOf(t, tierPrice(0, k.region), o);
+      row._easyPaid += a;
+      row._easyCheap += cheap;
       if (a > cheap) {
         const w = waste.get(mk) ?? { model: k.modelId, region: k.region, easyRequests: 0, costUsd: 0, cheapTierCostUsd: 0, wasteUsd: 0, _cost: 0n, _cheap: 0n };
         w.easyRequests += k.requests;
@@ -378,6 +387,16 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
         )
       : undefined;
   const dist = est ? { distribution: est.distribution, source: 'measured' as const, n: est.n } : distributionOf(acc, confidence);
+  // The rows too: each unmeasured request carries its cluster's measured correction (estimateMeasured.ts rowCorrections).
+  const fix =
+    est && acc.strata
+      ? rowEstimates(acc.strata, {
+          priced: (x) => priceOf(x.modelId, x.region) !== undefined,
+          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(tier, x.region), { batch: x.batch, cacheWriteTtl: x.ttl })),
+          tierOf: (label) => labelTierIndex(label, tiers.length),
+          confidence,
+        })
+      : undefined;
   const frontierAll = tierTotals[tiers.length - 1]!;
   const formula = DIFFICULTIES.map((label) => {
     const ti = labelTierIndex(label, tiers.length);
@@ -387,15 +406,16 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   });
   const totalTokensAll = Number(tokens.input + tokens.output + tokens.cacheRead + tokens.cacheWrite);
 
-  const byModel = [...models.values()]
-    .map(({ _tokens, _cost, _cf, _routed, _kinds, ...row }) => ({
+  const byModel = [...models.entries()]
+    .map(([mk, { _tokens, _cost, _cf, _routed, _easyPaid, _easyCheap, _kinds, ...row }]) => ({
       ...row,
+      easyShare: shareOf(row.labels.easy + (fix?.easy.byModel.get(mk) ?? 0), row.requests),
       tokens: toCounts(_tokens),
       costByTokenKind: row.modelKey ? { input: toUsd(_kinds.input), output: toUsd(_kinds.output), cacheRead: toUsd(_kinds.cacheRead), cacheWrite5m: toUsd(_kinds.cacheWrite5m), cacheWrite1h: toUsd(_kinds.cacheWrite1h) } : null,
       costUsd: row.modelKey ? toUsd(_cost) : null,
       shareOfCost: actual > 0n && row.modelKey ? ratio(_cost, actual) : 0,
       frontierCounterfactualUsd: row.modelKey ? toUsd(_cf) : null,
-      routedCeilingUsd: row.modelKey ? toUsd(_routed) : null,
+      routedCeilingUsd: row.modelKey ? (fix ? round(Math.max(0, moneyToUsd(_routed) + (fix.routed.byModel.get(mk) ?? 0)), 6) : toUsd(_routed)) : null,
     }))
     .sort((x, y) => (y.costUsd ?? -1) - (x.costUsd ?? -1) || y.requests - x.requests || byText(x.model, y.model) || byText(x.region, y.region));
 
@@ -520,9 +540,8 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     formula,
     qualityNote: QUALITY_NOTE,
     byModel,
-    byGroup: groupRows(acc, bucketPrices),
-    topWaste: [...waste.values()]
-      .map(({ _cost, _cheap, ...w }) => ({ ...w, costUsd: toUsd(_cost), cheapTierCostUsd: toUsd(_cheap), wasteUsd: toUsd(_cost - _cheap) }))
+    byGroup: groupRows(acc, bucketPrices, fix),
+    topWaste: (fix ? estimatedWaste(models, fix) : [...waste.values()].map(({ _cost, _cheap, ...w }) => ({ ...w, costUsd: toUsd(_cost), cheapTierCostUsd: toUsd(_cheap), wasteUsd: toUsd(_cost - _cheap) })))
       .sort((a, b) => b.wasteUsd - a.wasteUsd || byText(a.model, b.model) || byText(a.region, b.region))
       .slice(0, 10),
     unpricedModels: [...unpricedModels.values()].map((u) => ({ ...u, tokens: toCounts(u.tokens) })).sort((a, b) => b.requests - a.requests || byText(a.model, b.model)),
@@ -651,14 +670,59 @@ interface BucketPrices {
   opts: { batch: boolean; cacheWriteTtl: '5m' | '1h' };
 }
 
-function groupRows(acc: Accumulator, bucketPrices: Map<string, BucketPrices | null>): GroupRow[] {
+/** The row corrections of each figure a row shows (estimateMeasured.ts rowCorrections). */
+interface RowEstimates {
+  easy: RowCorrections;
+  routed: RowCorrections;
+  /** What easy requests paid, and what they would cost on the cheapest tier (the waste table). */
+  easyPaid: RowCorrections;
+  easyCheap: RowCorrections;
+}
+
+function rowEstimates(
+  strata: NonNullable<Accumulator['strata']>,
+  o: {
+    priced: (x: { modelId: string; region: string }) => boolean;
+    cost: (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h' }, t: Record<TokenKind, bigint>, tier: number | 'actual') => number;
+    tierOf: (label: Difficulty) => number;
+    confidence: number;
+  },
+): RowEstimates {
+  const money = (f: (x: Parameters<RowQuantity>[0], t: Record<TokenKind, bigint>, label: Difficulty) => number): RowQuantity => (x, t, _requests, label) => (o.priced(x) ? f(x, t, label) : null);
+  return {
+    easy: rowCorrections(strata, (_x, _t, requests, label) => (label === 'easy' ? requests : 0), o.confidence),
+    routed: rowCorrections(strata, money((x, t, label) => o.cost(x, t, o.tierOf(label))), o.confidence),
+    easyPaid: rowCorrections(strata, money((x, t, label) => (label === 'easy' ? o.cost(x, t, 'actual') : 0)), o.confidence),
+    easyCheap: rowCorrections(strata, money((x, t, label) => (label === 'easy' ? o.cost(x, t, 0) : 0)), o.confidence),
+  };
+}
+
+/** The waste table under measured labels: per priced model, its easy requests' cost against the cheapest tier, estimated. */
+function estimatedWaste(models: Map<string, ModelRow & { _easyPaid: Money; _easyCheap: Money }>, fix: RowEstimates): WasteRow[] {
+  const out: WasteRow[] = [];
+  for (const [mk, m] of models) {
+    if (!m.modelKey) continue;
+    const paid = moneyToUsd(m._easyPaid) + (fix.easyPaid.byModel.get(mk) ?? 0);
+    const cheap = moneyToUsd(m._easyCheap) + (fix.easyCheap.byModel.get(mk) ?? 0);
+    const wasteUsd = round(paid - cheap, 6);
+    if (wasteUsd <= 0) continue;
+    out.push({ model: m.model, region: m.region, easyRequests: Math.max(0, Math.round(m.labels.easy + (fix.easy.byModel.get(mk) ?? 0))), costUsd: round(Math.max(0, paid), 6), cheapTierCostUsd: round(Math.max(0, cheap), 6), wasteUsd });
+  }
+  return out;
+}
+
+function shareOf(count: number, of: number): number {
+  return of > 0 ? round(Math.min(1, Math.max(0, count / of)), 6) : 0;
+}
+
+function groupRows(acc: Accumulator, bucketPrices: Map<string, BucketPrices | null>, fix: RowEstimates | undefined): GroupRow[] {
   const rows = new Map<string, GroupRow & { _a: Money; _cf: Money; _r: Money }>();
   for (const g of acc.groupBuckets.values()) {
     const id = structuredKey(String(g.dim), g.value);
     let row = rows.get(id);
     if (!row) {
       const groupBy = acc.groupBy[g.dim] ?? String(g.dim);
-      row = { groupBy, group: g.value, requests: 0, labels: { easy: 0, moderate: 0, hard: 0 }, costUsd: 0, frontierCounterfactualUsd: 0, routedCeilingUsd: 0, savingsPct: 0, _a: 0n, _cf: 0n, _r: 0n };
+      row = { groupBy, group: g.value, requests: 0, labels: { easy: 0, moderate: 0, hard: 0 }, easyShare: 0, costUsd: 0, frontierCounterfactualUsd: 0, routedCeilingUsd: 0, savingsPct: 0, _a: 0n, _cf: 0n, _r: 0n };
       rows.set(id, row);
     }
     row.requests += g.requests;
@@ -670,8 +734,13 @@ function groupRows(acc: Accumulator, bucketPrices: Map<string, BucketPrices | nu
     row._cf += costOf(t, p.cf, p.opts);
     row._r += costOf(t, p.routed, p.opts);
   }
-  return [...rows.values()]
-    .map(({ _a, _cf, _r, ...r }) => ({ ...r, costUsd: toUsd(_a), frontierCounterfactualUsd: toUsd(_cf), routedCeilingUsd: toUsd(_r), savingsPct: _cf > 0n ? toPct(1 - ratio(_r, _cf)) : 0 }))
+  return [...rows.entries()]
+    .map(([id, { _a, _cf, _r, ...r }]) => {
+      if (!fix) return { ...r, easyShare: shareOf(r.labels.easy, r.requests), costUsd: toUsd(_a), frontierCounterfactualUsd: toUsd(_cf), routedCeilingUsd: toUsd(_r), savingsPct: _cf > 0n ? toPct(1 - ratio(_r, _cf)) : 0 };
+      const routedUsd = round(Math.max(0, moneyToUsd(_r) + (fix.routed.byGroup.get(id) ?? 0)), 6);
+      const cfUsd = moneyToUsd(_cf);
+      return { ...r, easyShare: shareOf(r.labels.easy + (fix.easy.byGroup.get(id) ?? 0), r.requests), costUsd: toUsd(_a), frontierCounterfactualUsd: toUsd(_cf), routedCeilingUsd: routedUsd, savingsPct: cfUsd > 0 ? toPct(1 - routedUsd / cfUsd) : 0 };
+    })
     .sort((a, b) => a.groupBy.localeCompare(b.groupBy) || b.costUsd - a.costUsd || byText(a.group, b.group));
 }
 

@@ -7,7 +7,7 @@
  * Maps: crosses worker threads by structured clone.
  */
 import type { Difficulty } from '../types.js';
-import { addTokens, bucketKey, ttlParts, type TokenBucket, type TtlTokens } from './tokens.js';
+import { addTokens, bucketKey, structuredKey, ttlParts, type TokenBucket, type TtlTokens } from './tokens.js';
 
 /** The tokens of one cluster's requests with one model, region, predicted label, batch flag and TTL. */
 interface PredictedBucket extends TokenBucket {
@@ -19,6 +19,15 @@ interface PredictedBucket extends TokenBucket {
   ttl: '5m' | '1h';
 }
 
+/** Unmeasured requests of one cluster that share a report row's coordinates (model, region, batch, group values). */
+interface UnmeasuredCell {
+  modelId: string;
+  region: string;
+  batch: boolean;
+  groups: readonly string[];
+  requests: number;
+}
+
 interface ClusterAcc {
   key: string;
   /** A readable rendering of the signature. */
@@ -28,6 +37,12 @@ interface ClusterAcc {
   /** Requests per predicted label. */
   predicted: Record<Difficulty, number>;
   buckets: Map<string, PredictedBucket>;
+  /**
+   * The unmeasured requests by report row: what carries the cluster's
+   * measured correction into the per-model and per-group rows
+   * (estimateMeasured.ts rowCorrections).
+   */
+  unmeasured: Map<string, UnmeasuredCell>;
 }
 
 /** A measured request: what the estimate compares (measured vs predicted label) and what prices it. */
@@ -54,6 +69,8 @@ export interface StratumFacts extends TtlTokens {
   modelId: string;
   region: string;
   batch: boolean;
+  /** The record's --group-by values, in the accumulator's order. */
+  groups: readonly string[];
 }
 
 export function newStrata(): StrataAcc {
@@ -63,7 +80,7 @@ export function newStrata(): StrataAcc {
 export function addToStrata(s: StrataAcc, f: StratumFacts): void {
   let c = s.clusters.get(f.cluster.key);
   if (!c) {
-    c = { key: f.cluster.key, text: f.cluster.text, requests: 0, measured: 0, predicted: { easy: 0, moderate: 0, hard: 0 }, buckets: new Map() };
+    c = { key: f.cluster.key, text: f.cluster.text, requests: 0, measured: 0, predicted: { easy: 0, moderate: 0, hard: 0 }, buckets: new Map(), unmeasured: new Map() };
     s.clusters.set(f.cluster.key, c);
   }
   c.requests++;
@@ -79,9 +96,16 @@ export function addToStrata(s: StrataAcc, f: StratumFacts): void {
   }
   if (f.measured !== undefined) {
     c.measured++;
-    const { cluster, measured, ...rest } = f;
+    const { cluster, measured, groups: _groups, ...rest } = f;
     s.measured.push({ ...rest, cluster: cluster.key, measured });
-  }
+  } else addCell(c.unmeasured, { modelId: f.modelId, region: f.region, batch: f.batch, groups: f.groups, requests: 1 });
+}
+
+function addCell(into: Map<string, UnmeasuredCell>, cell: UnmeasuredCell): void {
+  const key = structuredKey(cell.modelId, cell.region, cell.batch ? 'b' : '', ...cell.groups);
+  const t = into.get(key);
+  if (t) t.requests += cell.requests;
+  else into.set(key, { ...cell });
 }
 
 export function mergeStrata(into: StrataAcc, from: StrataAcc): void {
@@ -94,6 +118,7 @@ export function mergeStrata(into: StrataAcc, from: StrataAcc): void {
     t.requests += c.requests;
     t.measured += c.measured;
     for (const d of ['easy', 'moderate', 'hard'] as const) t.predicted[d] += c.predicted[d];
+    for (const cell of c.unmeasured.values()) addCell(t.unmeasured, cell);
     for (const [bk, b] of c.buckets) {
       const tb = t.buckets.get(bk);
       if (!tb) t.buckets.set(bk, b);

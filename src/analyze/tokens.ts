@@ -2,6 +2,13 @@
  * Exact token sums: numbers while they stay safe integers, bigint past 2^53.
  * Shared by the accumulator's buckets and the task clusters (strata.ts).
  */
+/** An injective key over strings: each part is prefixed by its length, so no content can shift a boundary. */
+export function structuredKey(...parts: string[]): string {
+  let k = '';
+  for (const p of parts) k += `${p.length}:${p}`;
+  return k;
+}
+
 export type TokenKind = 'input' | 'output' | 'cacheRead' | 'cacheWrite';
 
 /** The key of a priced bucket: model, region, label, batch flag and cache-write TTL. */

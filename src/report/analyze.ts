@@ -210,7 +210,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
   const models = capRows(r.byModel, MAX_ROWS);
   out.push(
     '',
-    'By model',
+    ...wrapText(`By model (${rowBasis(r)})`, width),
     fit(
       [
         { head: 'model', fit: 'model', min: 14 },
@@ -221,14 +221,14 @@ function renderTable(r: AnalyzeReport, width: number): string {
         { head: 'share', align: 'right', drop: 1 },
         { head: 'if routed', align: 'right' },
       ],
-      models.shown.map((m) => [m.model, m.region || '—', int(m.requests), pct(m.requests ? m.labels.easy / m.requests : 0, 0), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
+      models.shown.map((m) => [m.model, m.region || '—', int(m.requests), pct(m.easyShare, 0), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
     ),
   );
   if (models.hidden) out.push(`(${models.hidden} more models: --format json for all)`);
   if (r.topWaste.length) {
     out.push(
       '',
-      'Top waste: premium models serving easy requests',
+      ...wrapText(wasteTitle(r), width),
       fit(
         [
           { head: 'model', fit: 'model', min: 14 },
@@ -249,7 +249,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
     );
     out.push(
       '',
-      ...wrapText(`By ${termSafe(dim)} (savings: routed ceiling against all-frontier, as the headline)`, width),
+      ...wrapText(`By ${termSafe(dim)} (savings: routed ceiling against all-frontier; ${rowBasis(r)})`, width),
       fit(
         [
           { head: dim, fit: 'ellipsis' },
@@ -260,7 +260,7 @@ function renderTable(r: AnalyzeReport, width: number): string {
           { head: 'ceiling', align: 'right' },
           { head: 'savings', align: 'right' },
         ],
-        g.shown.map((x) => [x.group, int(x.requests), pct(x.requests ? x.labels.easy / x.requests : 0, 0), usd(x.costUsd), usd(x.frontierCounterfactualUsd), usd(x.routedCeilingUsd), pctFigure(x.savingsPct)]),
+        g.shown.map((x) => [x.group, int(x.requests), pct(x.easyShare, 0), usd(x.costUsd), usd(x.frontierCounterfactualUsd), usd(x.routedCeilingUsd), pctFigure(x.savingsPct)]),
       ),
     );
     if (g.hidden) out.push(`(${g.hidden} more: --format json for all)`);
@@ -270,6 +270,17 @@ function renderTable(r: AnalyzeReport, width: number): string {
   for (const l of problemLines(r)) out.push(...(l === '' ? [''] : wrapText(termSafe(l), width, l.startsWith('  ') ? '      ' : '  ')));
   out.push('', ...wrapText(`⚠ ${r.qualityNote}`, width));
   return out.join('\n');
+}
+
+/** What the rows' easy share and routed figures rest on. */
+function rowBasis(r: AnalyzeReport): string {
+  return r.distributionSource === 'measured' ? 'easy and routed figures estimated from the measured labels' : `easy and routed figures on the ${r.labeler} labeler's prior labels, not measured`;
+}
+
+function wasteTitle(r: AnalyzeReport): string {
+  return r.distributionSource === 'measured'
+    ? 'Top waste: premium models serving easy requests (estimated from the measured labels)'
+    : `Top waste on the prior: premium models serving requests the ${r.labeler} labeler calls easy (not measured)`;
 }
 
 /** Lines about what was left out or needs a look; '' separates blocks, '  ' starts a detail line. */
@@ -340,6 +351,8 @@ function renderMarkdown(r: AnalyzeReport): string {
   out.push(
     '## By model',
     '',
+    `${mdText(rowBasis(r)[0]!.toUpperCase() + rowBasis(r).slice(1))}.`,
+    '',
     mdTable(
       ['model', 'region', 'requests', 'cost', 'share', 'if routed'],
       r.byModel.map((m) => [md(mdCode(m.model, { inTable: true })), m.region, int(m.requests), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
@@ -349,7 +362,7 @@ function renderMarkdown(r: AnalyzeReport): string {
   );
   if (r.topWaste.length) {
     out.push(
-      '## Top waste: premium models serving easy requests',
+      `## ${mdText(wasteTitle(r))}`,
       '',
       mdTable(
         ['model', 'region', 'easy requests', 'paid', 'on cheap tier', 'waste'],
@@ -363,7 +376,7 @@ function renderMarkdown(r: AnalyzeReport): string {
     out.push(
       `## By ${mdText(dim)}`,
       '',
-      'Savings: the routed ceiling against all-frontier, as in the headline.',
+      `Savings: the routed ceiling against all-frontier; ${mdText(rowBasis(r))}.`,
       '',
       mdTable(
         [dim, 'requests', 'cost', 'all-frontier', 'ceiling', 'savings vs all-frontier'],

@@ -28,6 +28,7 @@ function truth(requestId: string): 'easy' | 'hard' {
 interface Req {
   id: string;
   cluster: string;
+  team: string;
 }
 
 let requests: Req[];
@@ -39,7 +40,7 @@ beforeAll(async () => {
   for await (const ev of readTraffic([SAMPLE])) {
     if (ev.kind !== 'record' || ev.record.requestId === undefined || ev.record.errorCode) continue;
     const r = ev.record;
-    requests.push({ id: r.requestId!, cluster: taskSignature({ prompt: r.prompt, system: r.system, tags: r.tags }).key });
+    requests.push({ id: r.requestId!, cluster: taskSignature({ prompt: r.prompt, system: r.system, tags: r.tags }).key, team: r.tags.team ?? '(untagged)' });
   }
   ctx = await openContext({ cwd: ROOT });
   dir = mkdtempSync(path.join(tmpdir(), 'tokor-measured-'));
@@ -107,6 +108,31 @@ describe('analyze --labels: estimated for the whole traffic', () => {
     expect(clusters.reduce((s, c) => s + c.measured, 0)).toBe(400);
     expect(clusters[0]!.requests).toBeGreaterThanOrEqual(clusters.at(-1)!.requests);
     for (const c of clusters) expect(c.ci95[0] <= c.easyShare && c.easyShare <= c.ci95[1]).toBe(true);
+  });
+});
+
+describe('analyze --labels: the per-model and per-team rows are estimated too', () => {
+  it('rows add up to the estimate, and each team’s easy share lands near its truth, not its prior', async () => {
+    const prior = await run();
+    const r = await run(labelsFile(400, 7));
+    const sum = (xs: { routedCeilingUsd: number | null }[]) => xs.reduce((s, x) => s + (x.routedCeilingUsd ?? 0), 0);
+    // The rows carry the clusters' corrections: they add up to the whole-traffic estimate (not to the prior-priced sum).
+    expect(sum(r.byModel)).toBeCloseTo(r.cost.routedCeiling, 2);
+    expect(sum(r.byGroup)).toBeCloseTo(r.cost.routedCeiling, 2);
+    expect(Math.abs(sum(prior.byGroup) - r.cost.routedCeiling)).toBeGreaterThan(1);
+    const teams = r.byGroup.filter((g) => g.requests >= 500);
+    expect(teams.length).toBeGreaterThanOrEqual(3);
+    for (const g of teams) {
+      const mine = requests.filter((q) => q.team === g.group);
+      const trueShare = mine.filter((q) => truth(q.id) === 'easy').length / mine.length;
+      const priorRow = prior.byGroup.find((x) => x.groupBy === g.groupBy && x.group === g.group)!;
+      expect(Math.abs(g.easyShare - trueShare)).toBeLessThan(0.12);
+      expect(Math.abs(g.easyShare - trueShare)).toBeLessThan(Math.abs(priorRow.easyShare - trueShare));
+    }
+    // The waste table rests on the estimate: its easy requests are no longer the prior's count.
+    const priorEasy = prior.topWaste.reduce((s, w) => s + w.easyRequests, 0);
+    const easy = r.topWaste.reduce((s, w) => s + w.easyRequests, 0);
+    expect(easy).toBeLessThan(priorEasy * 0.6);
   });
 });
 

@@ -13,6 +13,7 @@ const cost: RoutedCost = (x, t) => t.cacheWrite * (x.ttl === '1h' ? 2_000_000n :
 
 const request = (id: number): StratumFacts => ({
   cluster: { key: 'c1', text: 'one task' },
+  groups: [],
   predicted: 'easy',
   measured: 'easy',
   modelId: `m${id}`,

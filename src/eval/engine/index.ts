@@ -4,6 +4,6 @@ export { attempt,  } from './attempt.js';
 export { backoffDelay, retryDelay,     } from './retry.js';
 export { runLanes } from './lanes.js';
 export { Halt,  } from './halt.js';
-export {   type Sleep, type Timers } from './timers.js';
+export type {   Sleep, Timers } from './timers.js';
 export { Cancelled,  errorGroupLines,  type ErrorGroup } from './errors.js';
 export { CallEngine,   } from './callEngine.js';
