@@ -249,7 +249,7 @@ async function byGroupFigures(a: Obj, ctx: RenderContext): Promise<SafeHtml[]> {
     out.push(
       figure({
         id: `fig-by-group-${id}`,
-        title: `Spend by ${group}`,
+        title: `Spend by ${group}${a.distributionSource === 'measured' ? '' : ' (best case with routing on the prior labels, not measured)'}`,
         reading: total > 0 ? `${group} “${top.name}” spends the most: ${fmtUsd(top.usd)}, ${fmtShare((top.usd ?? 0) / total, 0)} of spend across ${rows.length} value${rows.length === 1 ? '' : 's'}.` : `${rows.length} values; no priced spend.`,
         chart: bars.length ? await ctx.chart(`by-group-${id}`, spendBarsSpec(bars.map((b, j) => ({ name: b.name, value: b.usd, order: j, text: fmtUsd(b.usd) })), 'Spend (USD)', '#5b8e7d')) : undefined,
         table: objectTable(
@@ -272,7 +272,7 @@ function topWasteFigure(a: Obj): SafeHtml | undefined {
   const who = firstStr(first, ['model', 'key', 'name']);
   return figure({
     id: 'fig-top-waste',
-    title: 'Top waste: premium models serving easy traffic',
+    title: a.distributionSource === 'measured' ? 'Top waste: premium models serving easy traffic (estimated from the measured labels)' : 'Top waste on the prior: premium models serving traffic the labeler calls easy (not measured)',
     reading:
       total !== undefined
         ? `The ${rows.length} largest entries account for ${fmtUsd(total)} that cheaper tiers could serve${who ? `; the largest is ${who}` : ''}.`
