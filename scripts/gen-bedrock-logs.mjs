@@ -2,7 +2,7 @@
 // Deterministic generator of synthetic Amazon Bedrock model-invocation log
 // records, in the exact format AWS delivers (schemaType "ModelInvocationLog").
 // Every record is sample data written by tokor: requestMetadata.sample =
-// "tokor-synthetic". Plain Node ESM, no dependencies beyond node:*.
+// "tokor-synthetic". Plain Node ESM: node:* and the built seeded generator (npm run build).
 //
 //   node scripts/gen-bedrock-logs.mjs --out DIR --records N --seed S [--layout s3|single] [--gzip]
 //        [--body-bytes ~3000] [--days 7] [--start 2025-11-03T00:00:00Z] [--size-mb M]
@@ -14,18 +14,10 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createGzip, gzipSync } from 'node:zlib';
+// The project's own seeded generator (mulberry32): run `npm run build` first.
+import { seededRandom as mulberry32 } from '../dist/stats/random.js';
 
 // ---------------------------------------------------------------- randomness
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 let rand = mulberry32(42);
 const int = (lo, hi) => lo + Math.floor(rand() * (hi - lo + 1));
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];

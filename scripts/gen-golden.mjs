@@ -16,6 +16,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+// The project's own seeded generator (mulberry32): run `npm run build` first.
+import { seededRandom as mulberry32 } from '../dist/stats/random.js';
 
 const outArg = process.argv.indexOf('--out');
 const OUT = outArg > 0 ? process.argv[outArg + 1] : fileURLToPath(new URL('../golden-datasets/', import.meta.url));
@@ -25,16 +27,6 @@ const INTENT = intentArg > 0 ? process.argv[intentArg + 1] : undefined;
 const intent = {};
 
 // ---------------------------------------------------------------- randomness
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 function hashSeed(s) {
   let h = 2166136261;
   for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
