@@ -1,17 +1,11 @@
 import type { Done } from '../exit.js';
 import { type Command, Option } from 'commander';
 import { DRIFT_FORMATS, type DriftFormat } from '../../drift/render.js';
-import { LOG_FORMAT_NAMES, type LogFormat } from '../../types.js';
+import { LOG_FORMAT_NAMES } from '../../types.js';
+import type { DriftRequest } from '../../app/drift.js';
 import { finiteNumber } from '../flags.js';
 
-interface DriftFlags {
-  baseline: string;
-  current: string[];
-  dataset?: string[];
-  alpha?: number;
-  maxPsi?: number;
-  minCoverage?: number;
-  logFormat?: LogFormat;
+interface DriftFlags extends DriftRequest {
   config?: string;
   catalog?: string[];
   markdown?: string;
