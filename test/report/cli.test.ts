@@ -30,6 +30,27 @@ describe('tokor report (built CLI)', () => {
     expect(page).toContain(`<code>${F}/calibrate.json</code>`);
   }, 60_000);
 
+  it('shows sessions and prompt caches from the analyze JSON: the two cache-aware ceilings and the fragmentation loss', async () => {
+    const json = path.join(dir, 'sessions.json');
+    const args = ['fixtures/analyze/sessions/bedrock.jsonl', '--session-key', 'conversation', '--labels', 'fixtures/analyze/sessions/labels.jsonl', '--tiers', 'cheap=anthropic.claude-haiku-4-5-20251001-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0'];
+    const a = await runCli(['analyze', ...args, '--format', 'json', '--out', json]);
+    expect(a.code).toBe(0);
+    const j = JSON.parse(readFileSync(json, 'utf8'));
+    const r = await runCli(['report', '--analyze', json]);
+    expect(r.code).toBe(0);
+    const fig = r.stdout.split('id="fig-sessions"')[1]!.split('</figure>')[0]!;
+    // The README's example: per request loses $0.0912 to cold caches (3 of 6 turns), the session-pinned ceiling is the better.
+    expect(fig).toContain(`loses ${'$'}${j.cost.fragmentationLossUsd.toFixed(4)} to cold caches`);
+    expect(fig).toContain('3 of 6 turns find their prefix cold');
+    expect(fig).toContain('the better routing is each session pinned to one tier');
+    expect(fig).toContain(`${j.savings.ceilingSessionPinnedPct.toFixed(1)}%`);
+    // A negative figure is written with a minus sign (−16.6%): per-request routing costs more than all-frontier here.
+    expect(fig).toContain(`${j.savings.ceilingPerRequestPct.toFixed(1).replace('-', '−')}%`);
+    // analyze --format html draws the same figure from the report in memory.
+    const html = await runCli(['analyze', ...args, '--format', 'html']);
+    expect(html.stdout.split('id="fig-sessions"')[1]!.split('</figure>')[0]).toBe(fig);
+  }, 60_000);
+
   it('writes to stdout without --out, repeated --eval flags adding up', async () => {
     const r = await runCli(['report', '--eval', `${F}/eval-summary.json`, '--eval', `${F}/eval-results.jsonl`, '--title', 'Q4 <eval>']);
     expect(r.code).toBe(0);

@@ -20,6 +20,7 @@ import { readReconciliation } from '../../src/report/html/sections/costs.js';
 import { fmtByKey, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../../src/report/html/format.js';
 import { FULL_REPORT_CHARTS, PAYLOADS, calibrateFixture, calibrationFixture, costsFixture, disallowedMarkup, evalSummaryFixture, fixture, fixtureText, reconciliationOf } from './helpers.js';
 import { parseAnalyzeReconciliation, parseCostsReport } from '../../src/artifacts/costsReport.js';
+import { parseAnalyzeCaches, type AnalyzeCaches } from '../../src/artifacts/analyzeCaches.js';
 
 /** Text of the element with this id: tags dropped, entities of the escaper decoded. */
 function section(page: string, id: string): string {
@@ -227,6 +228,33 @@ describe('headline', () => {
     expect(h.kind).toBe('bar-not-met');
     expect(h.claim).toBe('No routing threshold met the quality bar');
     expect(buildHeadline({ costs: fixture('costs.json') }).claim).toBe('Quality unproven');
+  });
+});
+
+describe('sessions, caches and how the traffic was read', () => {
+  const caches: AnalyzeCaches = {
+    distributionSource: 'prior',
+    sessions: { count: 1200, keyedBy: 'sessionId', turnsMedian: 8, turnsP90: 31, cacheReadShareMedian: 0.82, cacheReadShareP90: 0.93, keptShare: 0.5, coldTurns: 40, simulatedTurns: 900 },
+    savings: { ceilingPct: 61.2, ceilingPerRequestPct: 48.3, ceilingSessionPinnedPct: 55.1, ceilingRouting: 'session-pinned' },
+    cost: { routedCeiling: 38.8, routedPerRequestUsd: 51.7, routedSessionPinnedUsd: 44.9, fragmentationLossUsd: 12.9 },
+    scan: { engine: 'athena', queries: 2, bytesScanned: 52_428_800, costUsd: 0.00025, price: { usdPerTB: '5', source: 'https://aws.amazon.com/athena/pricing/', asOf: '2026-11-21' } },
+    labelSample: { size: 400, of: 90_000, seed: 1 },
+  };
+
+  it('an analyze JSON before schemaVersion 3 has none: no figure', () => {
+    expect(parseAnalyzeCaches(fixture('analyze.json'))).toBeUndefined();
+  });
+
+  it('draws the cache-aware ceilings, says they rest on the prior, and notes the scan and the label sample', async () => {
+    const page = await renderAnalyzeHtml(fixture('analyze.json'), {}, { analyzeCaches: caches });
+    const fig = section(page, 'fig-sessions');
+    expect(fig).toContain('1,200 sessions, keyed by the log’s session ID; 8 turns per session at the median, 31 at p90');
+    expect(fig).toContain('Routing per request loses $12.90 to cold caches on the labeler’s prior labels (not measured); the better routing is each session pinned to one tier');
+    expect(fig).toContain('40 of 900 turns find their prefix cold');
+    expect(fig).toContain('50.0% of sessions were kept');
+    const records = section(page, 'fig-records');
+    expect(records).toContain('Scanned by Athena: 52,428,800 bytes in 2 queries');
+    expect(records).toContain('Labeled from a stratified sample: 400 of 90,000 records (seed 1)');
   });
 });
 

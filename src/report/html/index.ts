@@ -3,6 +3,7 @@
  * as inline SVG rendered at generation time) built from the JSON of analyze,
  * eval, calibrate and costs. Every renderer is pure and returns the HTML text.
  */
+import type { AnalyzeCaches } from '../../artifacts/analyzeCaches.js';
 import type { AnalyzeReconciliation, CostsReport } from '../../artifacts/costsReport.js';
 import type { CalibrateReportJson } from '../../artifacts/calibrateReport.js';
 import type { EvalSummaryJson } from '../../artifacts/evalSummary.js';
@@ -36,6 +37,8 @@ export interface ReportInputs {
   costs?: CostsReport;
   /** analyze's `reconciliation`, checked (`parseAnalyzeReconciliation`); shown with the bill. */
   reconciliation?: AnalyzeReconciliation;
+  /** analyze's sessions, cache-aware ceilings, scan and label sample, checked (`parseAnalyzeCaches`). */
+  analyzeCaches?: AnalyzeCaches;
 }
 
 export interface RenderOptions {
@@ -147,7 +150,7 @@ export async function renderReportHtml(inputs: ReportInputs, opts: RenderOptions
   const qualityProven = evals.length > 0 || calibrate !== undefined;
   const ctx = new RenderContext(qualityProven);
   const sections: SafeHtml[] = [];
-  if (analyze) sections.push(await analyzeSection(analyze, ctx));
+  if (analyze) sections.push(await analyzeSection(analyze, ctx, inputs.analyzeCaches));
   if (evals.length) sections.push(await evalSection(evals, ctx));
   if (calibrate) sections.push(await calibrateSection(calibrate, ctx));
   const bill = await billSection(analyze, costs, inputs.reconciliation, ctx);
@@ -162,8 +165,8 @@ export async function renderReportHtml(inputs: ReportInputs, opts: RenderOptions
 }
 
 /** A page of `tokor analyze` alone (for `analyze --format html`), with its reconciliation when it has one. */
-export function renderAnalyzeHtml(json: unknown, opts: RenderOptions = {}, reconciliation?: AnalyzeReconciliation): Promise<string> {
-  return renderReportHtml({ analyze: json, ...(reconciliation ? { reconciliation } : {}) }, { title: 'tokor analyze', ...opts });
+export function renderAnalyzeHtml(json: unknown, opts: RenderOptions = {}, checked: Pick<ReportInputs, 'reconciliation' | 'analyzeCaches'> = {}): Promise<string> {
+  return renderReportHtml({ analyze: json, ...checked }, { title: 'tokor analyze', ...opts });
 }
 
 /** A page of `tokor eval` alone (for `eval --format html`). */

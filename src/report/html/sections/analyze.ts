@@ -8,6 +8,7 @@ import { callout, figure, kpis, section, table, type Cell } from '../page.js';
 import { arr, firstNum, firstStr, namedRows, num, obj, str, type Obj } from '../read.js';
 import { humanize, objectTable, topWithRest, uniqueNames } from './common.js';
 import type { RenderContext } from './context.js';
+import type { AnalyzeCaches } from '../../../artifacts/analyzeCaches.js';
 
 const LABEL_ORDER = ['easy', 'moderate', 'hard'];
 const LABEL_COLOR: Record<string, string> = { easy: COLORS.easy, moderate: COLORS.moderate, hard: COLORS.hard };
@@ -281,7 +282,7 @@ function topWasteFigure(a: Obj): SafeHtml | undefined {
   });
 }
 
-function recordsFigure(a: Obj): SafeHtml {
+function recordsFigure(a: Obj, extraNotes: string[]): SafeHtml {
   const r = obj(a.records) ?? {};
   const t = obj(a.tokens) ?? {};
   const read = num(r.read);
@@ -297,7 +298,7 @@ function recordsFigure(a: Obj): SafeHtml {
         ? html`${callout(`${unpriced.length} model${unpriced.length === 1 ? ' has' : 's have'} no price: their requests are left out of every cost above (never priced at $0). Add them with --catalog.`)}${objectTable(unpriced, { prefer: ['model', 'requests'], caption: 'Unpriced models' })}`
         : ''
     }`,
-    notes: recordNotes(a),
+    notes: [...extraNotes, ...recordNotes(a)],
     wide: true,
   });
 }
@@ -335,15 +336,57 @@ function analyzeKpis(a: Obj): SafeHtml {
   ]);
 }
 
-export async function analyzeSection(a: Obj, ctx: RenderContext): Promise<SafeHtml> {
+const KEYED_BY: Record<AnalyzeCaches['sessions']['keyedBy'], string> = {
+  sessionId: 'the log’s session ID',
+  requestMetadata: 'a requestMetadata key',
+  conversation: 'conversation (caller, system prompt and opening exchange)',
+  none: 'nothing: no request had a session key or a conversation',
+  mixed: 'session ID, requestMetadata key or conversation, whichever the request had',
+};
+
+/** Sessions and prompt caches: the two cache-aware ceilings side by side, with what per-request routing loses to cold caches. */
+function cachesFigure(c: AnalyzeCaches): SafeHtml {
+  const s = c.sessions;
+  const prior = c.distributionSource === 'prior';
+  const on = prior ? ' on the labeler’s prior labels (not measured)' : '';
+  const readShare = s.cacheReadShareMedian === null ? '' : `; cache reads are ${fmtShare(s.cacheReadShareMedian, 1)} of a session’s prompt tokens at the median (${fmtShare(s.cacheReadShareP90, 1)} at p90)`;
+  const better = c.savings.ceilingRouting === 'session-pinned' ? 'each session pinned to one tier' : 'each request on its own tier';
+  const rows: Cell[][] = [
+    ['Cache-blind (each request on its label’s tier, its logged cache tokens kept)', fmtUsd(c.cost.routedCeiling), fmtPct(c.savings.ceilingPct)],
+    [`Per request, caches simulated (${fmtCount(s.coldTurns)} of ${fmtCount(s.simulatedTurns)} turns find their prefix cold)`, fmtUsd(c.cost.routedPerRequestUsd), fmtPct(c.savings.ceilingPerRequestPct)],
+    ['Session-pinned (each session on the tier of its hardest turn)', fmtUsd(c.cost.routedSessionPinnedUsd), fmtPct(c.savings.ceilingSessionPinnedPct)],
+  ];
+  const notes = [
+    'Prompt caches are per model: a turn routed to another tier than the turn before pays its cached prefix again (as a cache write, or as uncached input), and reads it from cache only when the same tier served the previous turn within the cache TTL.',
+  ];
+  if (s.keptShare < 1) notes.push(`Memory was bounded: ${fmtShare(s.keptShare, 1)} of sessions were kept (by a hash of the session) and their cache effects scaled up.`);
+  return figure({
+    id: 'fig-sessions',
+    title: 'Sessions and prompt caches',
+    reading: `${fmtCount(s.count)} sessions, keyed by ${KEYED_BY[s.keyedBy]}${s.sessionKey ? ` (${s.sessionKey})` : ''}; ${fmtCount(s.turnsMedian)} turns per session at the median, ${fmtCount(s.turnsP90)} at p90${readShare}. Routing per request loses ${fmtUsd(c.cost.fragmentationLossUsd)} to cold caches${on}; the better routing is ${better}.`,
+    table: table([{ label: 'Routed ceiling' }, { label: 'USD', num: true }, { label: 'Savings vs all-frontier', num: true }], rows, { emphasize: (i) => (c.savings.ceilingRouting === 'session-pinned' ? i === 2 : i === 1) }),
+    notes,
+  });
+}
+
+/** How the traffic was read, when an engine scanned it or labeled a sample of it. */
+function readNotes(c: AnalyzeCaches | undefined): string[] {
+  const notes: string[] = [];
+  if (c?.scan) notes.push(`Scanned by Athena: ${fmtCount(c.scan.bytesScanned)} bytes in ${fmtCount(c.scan.queries)} queries, ${fmtUsd(c.scan.costUsd)} at $${c.scan.price.usdPerTB} per TB (${c.scan.price.source}, ${c.scan.price.asOf}); in no other figure.`);
+  if (c?.labelSample) notes.push(`Labeled from a stratified sample: ${fmtCount(c.labelSample.size)} of ${fmtCount(c.labelSample.of)} records (seed ${c.labelSample.seed}); counts, tokens and dollars cover every record, the difficulty mix is estimated.`);
+  return notes;
+}
+
+export async function analyzeSection(a: Obj, ctx: RenderContext, caches?: AnalyzeCaches): Promise<SafeHtml> {
   const parts: SafeHtml[] = [analyzeKpis(a), await distributionFigure(a, ctx)];
   const w = await waterfallFigure(a, ctx);
   if (w) parts.push(w);
+  if (caches) parts.push(cachesFigure(caches));
   const m = await byModelFigure(a, ctx);
   if (m) parts.push(m);
   parts.push(...(await byGroupFigures(a, ctx)));
   const tw = topWasteFigure(a);
   if (tw) parts.push(tw);
-  parts.push(recordsFigure(a));
+  parts.push(recordsFigure(a, readNotes(caches)));
   return section('traffic', 'Traffic: where the money goes', 'Priced, labeled traffic from the logs (tokor analyze).', parts);
 }
