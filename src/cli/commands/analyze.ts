@@ -26,6 +26,8 @@ export function defineAnalyze(program: Command, done: Done): void {
     .option('--confidence <level>', 'confidence level for intervals', fraction, 0.95)
     .option('--bill <files...>', 'reconcile with billed spend over the same days: saved bills of any source tokor reads (docs/costs.md), or "live" (Cost Explorer)')
     .option('--cost-explorer <file|live>', 'alias of --bill: a saved GetCostAndUsage response, or "live"')
+    .option('--amortized', 'with --bill: read the bill at amortized cost (Cost Explorer AmortizedCost, FOCUS EffectiveCost, CUR effective costs)')
+    .option('--net', 'with --bill: CUR 2.0 exports at their net (after-discount) cost columns')
     .option('--profile <name>', 'AWS profile for --cost-explorer live and --engine athena')
     .option('--endpoint-url <url>', 'Cost Explorer endpoint for --cost-explorer live')
     .option('--strict', 'stop at the first bad record (exit 2)')
@@ -141,6 +143,8 @@ interface AnalyzeFlags {
   confidence: number;
   costExplorer?: string;
   bill?: string[];
+  amortized?: boolean;
+  net?: boolean;
   profile?: string;
   endpointUrl?: string;
   strict?: boolean;
