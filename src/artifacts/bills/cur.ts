@@ -19,7 +19,7 @@ const USAGE_TYPES = new Set(['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsag
  * SavingsPlanCoveredUsage and the reservation's effective cost for DiscountedUsage; `net` reads the net_
  * column of each (after private-pricing, EDP and other discounts).
  */
-export function curCostColumn(type: string, metric: CostMetric, net: boolean): string {
+function curCostColumn(type: string, metric: CostMetric, net: boolean): string {
   if (metric === 'AmortizedCost' && type === 'SavingsPlanCoveredUsage') return net ? 'savings_plan_net_savings_plan_effective_cost' : 'savings_plan_savings_plan_effective_cost';
   if (metric === 'AmortizedCost' && type === 'DiscountedUsage') return net ? 'reservation_net_effective_cost' : 'reservation_effective_cost';
   return net ? 'line_item_net_unblended_cost' : 'line_item_unblended_cost';
