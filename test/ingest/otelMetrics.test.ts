@@ -14,7 +14,18 @@ import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { fixture } from './helpers.js';
 
-async function analyzeJson(file: string): Promise<any> {
+interface AnalyzeJson {
+  sources: { formats: Record<string, number> };
+  records: Record<string, number>;
+  tokens: Record<string, number>;
+  cost: { actual: number };
+  byGroup: { group: string; requests: number; costUsd: number }[];
+  byModel: { model: string; costByTokenKind: Record<string, number> }[];
+  problems: { problem: string; count: number }[];
+  period: { start: string; end: string };
+}
+
+async function analyzeJson(file: string): Promise<AnalyzeJson> {
   const r = await runCli(['analyze', fixture(file), '--group-by', 'session', '--format', 'json']);
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout);
@@ -29,12 +40,12 @@ describe('Claude Code OTel metrics: claude_code.token.usage (built CLI)', () => 
     expect(j.records).toMatchObject({ read: 3, valid: 3, priced: 3 });
     expect(j.tokens).toEqual({ input: 6200, output: 1600, cacheRead: 20000, cacheWrite: 4000 });
     expect(j.cost.actual).toBe(0.0436);
-    expect(j.byGroup.map((g: { group: string; requests: number; costUsd: number }) => [g.group, g.requests, g.costUsd])).toEqual([
+    expect(j.byGroup.map((g) => [g.group, g.requests, g.costUsd])).toEqual([
       ['s-delta-1', 2, 0.0336],
       ['s-delta-2', 1, 0.01],
     ]);
-    const sonnet = j.byModel.find((m: { model: string }) => m.model === 'claude-sonnet-4-5-20250929');
-    expect(sonnet.costByTokenKind).toEqual({ input: 0.0036, output: 0.009, cacheRead: 0.006, cacheWrite5m: 0.015, cacheWrite1h: 0 });
+    const sonnet = j.byModel.find((m) => m.model === 'claude-sonnet-4-5-20250929');
+    expect(sonnet?.costByTokenKind).toEqual({ input: 0.0036, output: 0.009, cacheRead: 0.006, cacheWrite5m: 0.015, cacheWrite1h: 0 });
     expect(j.problems).toEqual([{ problem: AGGREGATE, count: 3 }]);
     expect(j.period).toEqual({ start: '2025-11-14T10:01:00.000Z', end: '2025-11-14T10:02:00.000Z' });
   });
