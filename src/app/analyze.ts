@@ -3,6 +3,7 @@
  * aggregate the traffic through an engine, build the report. Callable from
  * tests and the programmatic API: no printing, no exit; it returns the report.
  */
+import os from 'node:os';
 import path from 'node:path';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
@@ -14,6 +15,7 @@ import { readLabels } from '../artifacts/labels.js';
 import { readRouterModel } from '../artifacts/router.js';
 import { openSkippedFile } from '../artifacts/skipped.js';
 import { checkOutputs } from '../io/outputs.js';
+import { claudeCodeProjectDirs } from '../io/claudeCodeDirs.js';
 import { GROUP_DIMENSIONS, UNTAGGED } from '../analyze/facts.js';
 import { buildAnalyzeReport, type AnalyzeReport } from '../analyze/report.js';
 import { DEFAULT_ENGINE, ENGINES, type AthenaOptions, type EngineName, type ReadProgress, type SkipEntry } from '../engines/index.js';
@@ -21,8 +23,13 @@ import type { Context } from './context.js';
 
 /** What `tokor analyze` was asked, flags already parsed. */
 export interface AnalyzeRequest {
-  /** Log files, folders, '-' for stdin; none: the bundled sample. */
+  /** Log files, folders, '-' for stdin; none: the bundled sample (or, with claudeCode, Claude Code's transcripts). */
   paths: string[];
+  /**
+   * --claude-code: also read Claude Code's own transcript folders, `$CLAUDE_CONFIG_DIR/projects` (a comma-separated
+   * list of config dirs too) or else `~/.claude/projects` and `~/.config/claude/projects` (src/io/claudeCodeDirs.ts).
+   */
+  claudeCode?: boolean;
   logFormat?: LogFormat;
   csvMap?: CsvColumnMap;
   /** --tiers; the config's ladder otherwise. */
@@ -74,8 +81,9 @@ export interface AnalyzeRun {
 export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeHooks = {}): Promise<AnalyzeRun> {
   const catalog = await ctx.catalog();
   const tiers = ctx.tiers(req.tiers);
+  const given = req.claudeCode ? [...req.paths, ...(await claudeCodeInputs())] : req.paths;
   // Athena reads its --table: no paths, and no bundled sample in their place.
-  const paths = req.paths.length ? req.paths.map((p) => (p === '-' ? p : ctx.fromCwd(p))) : req.engine === 'athena' ? [] : [SAMPLE_LOGS];
+  const paths = given.length ? given.map((p) => (p === '-' ? p : ctx.fromCwd(p))) : req.engine === 'athena' ? [] : [SAMPLE_LOGS];
   await checkOutputs([{ file: req.out, flag: '--out' }]);
   const skipped = req.skipped ? await openSkippedFile(ctx.fromCwd(req.skipped)) : undefined;
   const byDefault = req.groupBy === undefined && ctx.config.groupBy === undefined;
@@ -108,7 +116,7 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
       labelSample: req.engine && req.engine !== 'inprocess' ? { perStratum: req.labelSample, seed: req.seed ?? 1 } : undefined,
       athena: req.athena,
       // The bundled sample is no traffic to measure: the suggested `tokor label` names the user's logs.
-      inputs: req.paths.length ? req.paths : ['<logs>'],
+      inputs: given.length ? given : ['<logs>'],
       ...(req.byDay ? { byDay: true } : {}),
     });
   } finally {
@@ -117,6 +125,16 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
   const where = req.engine === 'athena' && req.athena ? `athena:${req.athena.table}` : paths.map((p) => (p === '-' ? '<stdin>' : p)).join(', ');
   const unusable = nothingPriced(report);
   return { report, where, ...(unusable ? { unusable } : {}) };
+}
+
+/** Claude Code's transcript folders on this machine; an InputError naming where it looked when there is none. */
+async function claudeCodeInputs(): Promise<string[]> {
+  const dirs = await claudeCodeProjectDirs(process.env, os.homedir());
+  if (dirs.found.length === 0) {
+    const fix = dirs.from === 'CLAUDE_CONFIG_DIR' ? 'check CLAUDE_CONFIG_DIR (config dirs, comma-separated)' : 'set CLAUDE_CONFIG_DIR to your Claude Code config dir, or give the transcript folder as a path';
+    throw new InputError(`no Claude Code transcripts: no projects folder in ${dirs.looked.join(', ')}; ${fix}`, '--claude-code');
+  }
+  return dirs.found;
 }
 
 /** The lower-level entry (programmatic API, benchmarks): catalog and tiers given, files named. */

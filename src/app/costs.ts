@@ -22,6 +22,8 @@ export interface CostsOptions {
   end?: string;
   granularity?: Granularity;
   amortized?: boolean;
+  /** --net: CUR 2.0's net (after-discount) cost columns; refused for other sources and for live Cost Explorer. */
+  net?: boolean;
   profile?: string;
   endpoint?: string;
   /** Saved bills (docs/costs.md): each file's format is detected. */
@@ -61,7 +63,7 @@ export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> 
 
   if (opts.files && opts.files.length > 0) {
     if (range) checkRangeShape(range);
-    const read = await readBills(opts.files, { metric, ...(opts.catalog ? { catalog: opts.catalog } : {}) });
+    const read = await readBills(opts.files, { metric, ...(opts.net ? { net: true } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) });
     return buildCostsReport(read.lines, {
       source: { kind: 'file', files: opts.files, pages: read.pages },
       sources: read.kinds,
@@ -73,6 +75,7 @@ export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> 
   }
 
   if (!range) throw new UsageError('give --start and --end (YYYY-MM-DD, end exclusive), or --from-file');
+  if (opts.net) throw new UsageError('--net reads the net columns of saved CUR 2.0 exports (--from-file); live Cost Explorer queries report UnblendedCost or AmortizedCost');
   const granularity = opts.granularity ?? 'DAILY';
   const rangeNotes = checkLiveRange(range, granularity, utcDate(opts.now ?? new Date()));
   const endpoint = opts.endpoint !== undefined ? validEndpoint(opts.endpoint) : undefined;
@@ -108,6 +111,9 @@ export interface BillOptions {
   endpointUrl?: string;
   /** Prices for usage (token) reports given as the bill; the built-in catalog when absent. */
   catalog?: Catalog;
+  /** --amortized, --net: which cost the bill is read at (as for tokor costs). */
+  amortized?: boolean;
+  net?: boolean;
 }
 
 /** Reconciles an analyze report with its bill (a value; see attachReconciliation). */
@@ -118,7 +124,10 @@ export async function reconcileWithBill(report: Pick<AnalyzeReport, 'byModel' | 
   const live = files.length === 1 && files[0] === 'live';
   const period = report.period;
   if (!period) throw new InputError('the logs have no parseable timestamps, so their period cannot be matched to the bill', flag);
-  const costs = live ? await loadCostsReport({ ...billingRangeFor(period), profile: opts.profile, endpoint: opts.endpointUrl }) : await loadCostsReport({ files, ...(opts.catalog ? { catalog: opts.catalog } : {}) });
+  const metric = { ...(opts.amortized ? { amortized: true } : {}), ...(opts.net ? { net: true } : {}) };
+  const costs = live
+    ? await loadCostsReport({ ...billingRangeFor(period), profile: opts.profile, endpoint: opts.endpointUrl, ...metric })
+    : await loadCostsReport({ files, ...metric, ...(opts.catalog ? { catalog: opts.catalog } : {}) });
   return reconcileAnalyze(costs, { ...report, period }, live ? 'Cost Explorer (live)' : files.join(', '));
 }
 

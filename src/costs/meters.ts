@@ -114,16 +114,31 @@ export function parseVertexSku(sku: string): ParsedUsageType {
   const lower = sku.toLowerCase();
   const gemini = /gemini[\s-]+(\d+(?:\.\d+)?)[\s-]+(pro|flash[\s-]+lite|flash|ultra)/.exec(lower);
   const claude = /claude[\s-]+((?:opus|sonnet|haiku)[\s-]+\d+(?:[.\s-]\d+)?|\d+(?:\.\d+)?[\s-]+(?:opus|sonnet|haiku))/.exec(lower);
-  const model = gemini ? `gemini-${gemini[1]}-${gemini[2]!.replace(/[\s-]+/, '-')}` : claude ? `claude-${claude[1]!.replace(/[\s.]+/g, '-')}` : undefined;
+  const model = gemini ? `gemini-${gemini[1]}-${gemini[2]!.replace(/[\s-]+/, '-')}` : claude ? claudeModel(claude[1]!) : undefined;
   const base = { source: 'vertex' as const, ...(model ? { model: `vertex/${model}`, modelName: sku } : {}) };
   if (!model) return unrecognized(base, 'no Gemini or Claude model named in the SKU');
   const batch = /\bbatch\b/.test(lower);
   const tier: UsageTier = batch ? 'batch' : 'on-demand';
-  if (/cache[d]?\s+(?:input|read)|cached|cache read/.test(lower) && !/storage/.test(lower)) return tokens(base, 'cacheRead', tier, false);
+  // Claude's prompt-cache writes (5-minute, or 1-hour when the SKU says so) before the reads and plain input.
+  if (/cache[ds]?\s*(?:write|creation)|caching\s+write|cache\s+writes?/.test(lower) && !/storage/.test(lower)) {
+    return tokens(base, /\b1\s*h(?:ou)?r?\b|1-hour|one hour/.test(lower) ? 'cacheWrite1h' : 'cacheWrite5m', tier, false);
+  }
+  if (/cache[d]?\s+(?:input|read)|cached|cache read|cache hit/.test(lower) && !/storage/.test(lower)) return tokens(base, 'cacheRead', tier, false);
   if (/cache.*storage|storage/.test(lower)) return unrecognized(base, 'context-cache storage (per hour), not tokens');
   if (/\binput\b/.test(lower)) return tokens(base, 'input', tier, false);
   if (/\boutput\b/.test(lower)) return tokens(base, 'output', tier, false);
   return unrecognized(base, 'not an input, output or cached-input SKU');
+}
+
+/**
+ * A Claude name from a SKU → the Anthropic model ID stem: "Sonnet 4.5" → claude-sonnet-4-5 (the 4.x naming), "3.5
+ * Sonnet" → claude-3-5-sonnet (the 3.x naming); "4.5 Sonnet" (version first, 4.x) is put in the 4.x order.
+ */
+function claudeModel(name: string): string {
+  const parts = name.split(/[\s.-]+/);
+  const versionFirst = /^\d/.test(parts[0]!);
+  if (versionFirst && Number(parts[0]) >= 4) return `claude-${parts[parts.length - 1]}-${parts.slice(0, -1).join('-')}`;
+  return `claude-${parts.join('-')}`;
 }
 
 // --- Anthropic and OpenAI cost reports -------------------------------------------------

@@ -13,7 +13,8 @@ import type { AnalyzeReport } from '../analyze/report.js';
 import { UsageError } from '../errors.js';
 import { pct, usd } from '../report/format.js';
 import type { Money } from '../pricing/types.js';
-import { moneyToNumber, parseDecimal } from './decimal.js';
+import { sumMoney } from '../pricing/money.js';
+import { moneyToNumber, numberToMoney, parseDecimal } from './decimal.js';
 import { daysBetween, earlier, later } from './dates.js';
 import type { AnalyzeReconciliation, BilledCeiling, ModelReconciliation, Reconciliation, TokenKindReconciliation } from '../artifacts/costsReport.js';
 import type { CostRow, CostsReport, Period } from './report.js';
@@ -147,12 +148,15 @@ function dayList(days: string[]): string {
 }
 
 /** Compares billed spend with the log-derived cost of the same period. */
-export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: ReconcileOptions = {}): Reconciliation {
-  const sampleRate = explained.sampleRate ?? 1;
+export function reconcile(billed: CostsReport, explainedSpend: ExplainedSpend, opts: ReconcileOptions = {}): Reconciliation {
+  const sampleRate = explainedSpend.sampleRate ?? 1;
   if (!(sampleRate > 0 && sampleRate <= 1)) throw new UsageError(`sampleRate must be in (0, 1], got ${sampleRate}`);
   const tolerance = opts.priceTolerance ?? 0.05;
   const notes: string[] = [];
-  const logPeriod: Period = { start: dayOf(explained.period.start, false), end: dayOf(explained.period.end, true) };
+  // Logged Money after sampling: exact when the logs are whole (sampleRate 1); divided (an estimate) otherwise.
+  const scaledMoney = (m: Money): Money => (sampleRate === 1 ? m : numberToMoney(moneyToNumber(m) / sampleRate));
+  const scaled = (m: Money): number => moneyToNumber(scaledMoney(m));
+  const logPeriod: Period = { start: dayOf(explainedSpend.period.start, false), end: dayOf(explainedSpend.period.end, true) };
 
   // 1. Which billed periods to compare, per provider: each provider's bill is its own window.
   const allPeriods = billed.bedrock.byPeriod;
@@ -247,7 +251,8 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
 
   // 3. Logged, per model, after sampling: with per-day costs, only the days the model's provider was billed.
   const inBill = new Set<string>(billProviders);
-  const logged = new Map<string, ExplainedModel & { provider: BillProvider }>();
+  // Logged dollars are summed exactly (Money), day by day and model by model: float sums drift (0.1 + 0.2).
+  const logged = new Map<string, ExactExplained & { provider: BillProvider }>();
   const notBilled = new Map<string, Set<string>>();
   const leaveOut = (e: { modelKey: string }, provider: BillProvider | undefined): boolean => {
     if (provider && (inBill.has(provider) || billProviders.length === 0)) return false;
@@ -257,26 +262,27 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   };
   const addLogged = (e: ExplainedModel, provider: BillProvider) => {
     const prev = logged.get(e.modelKey);
-    logged.set(e.modelKey, prev ? { ...mergeExplained(prev, e), provider } : { ...e, provider });
+    const add = exactOf(e);
+    logged.set(e.modelKey, prev ? { ...mergeExplained(prev, add), provider } : { ...add, provider });
   };
-  const logsTrimmed = explained.byDay !== undefined && align;
+  const logsTrimmed = explainedSpend.byDay !== undefined && align;
   const droppedLogDays = new Set<string>();
-  let droppedLogUsd = 0;
-  if (explained.byDay !== undefined) {
+  let droppedLogUsd = 0n;
+  if (explainedSpend.byDay !== undefined) {
     const kept = new Map<BillProvider, Period[]>(selectedBy);
-    for (const d of explained.byDay) {
+    for (const d of explainedSpend.byDay) {
       const { provider, modelKey } = loggedProvider(d.modelKey, d.model);
       if (leaveOut({ modelKey }, provider)) continue;
       const windows = kept.get(provider!) ?? [];
       if (align && !windows.some((p) => d.day >= p.start && d.day < p.end)) {
         droppedLogDays.add(d.day);
-        droppedLogUsd += d.costUsd;
+        droppedLogUsd += numberToMoney(d.costUsd);
         continue;
       }
       addLogged({ modelKey, costUsd: d.costUsd, ...(d.byTokenKind ? { byTokenKind: d.byTokenKind } : {}), ...(d.tokens ? { tokens: d.tokens } : {}) }, provider!);
     }
   } else {
-    for (const e of explained.byModel) {
+    for (const e of explainedSpend.byModel) {
       const { provider, modelKey } = loggedProvider(e.modelKey);
       if (leaveOut(e, provider)) continue;
       addLogged({ ...e, modelKey }, provider!);
@@ -288,38 +294,41 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   const droppedDays = [...droppedLogDays].sort();
   // Without per-day costs the log side cannot be cut: log days outside the bill stay in the logged figures.
   const bill = billed.period;
-  const logDaysOutsideBill = explained.byDay !== undefined && align
+  const logDaysOutsideBill = explainedSpend.byDay !== undefined && align
     ? droppedDays.length
     : bill.start && bill.end
       ? Math.max(0, daysBetween(logPeriod.start, earlier(logPeriod.end, bill.start))) +
         Math.max(0, daysBetween(later(logPeriod.start, bill.end), logPeriod.end))
       : 0;
   if (logsTrimmed && droppedDays.length) {
-    notes.push(`log days left out (the bill does not cover them): ${dayList(droppedDays)}, ${usd(droppedLogUsd / sampleRate, undefined, PLAIN)} of logged cost not compared`);
+    notes.push(`log days left out (the bill does not cover them): ${dayList(droppedDays)}, ${usd(scaled(droppedLogUsd), undefined, PLAIN)} of logged cost not compared`);
   } else if (logDaysOutsideBill > 0) {
     notes.push(
       `the logs run ${logDaysOutsideBill} day(s) the bill does not cover (logs ${logPeriod.start}..${logPeriod.end}, bill ${bill.start}..${bill.end}, end exclusive): their cost is in the logged figures; give a bill for the logs' days, or logs of the bill's days, to compare like with like`,
     );
   }
   if (sampleRate < 1) notes.push(`the logs are a ${pct(sampleRate, shareDigits(sampleRate))} sample: logged costs divided by ${sampleRate}`);
-  const scaled = (n: number): number => n / sampleRate;
 
   // 4. Models seen by either side.
   const keys = [...new Set([...models.keys(), ...logged.keys()])];
   const ratios: number[] = [];
   for (const k of keys) {
     const b = moneyToNumber(models.get(k)?.total ?? 0n);
-    const l = scaled(logged.get(k)?.costUsd ?? 0);
+    const l = scaled(logged.get(k)?.cost ?? 0n);
     if (b > 0 && l > 0) ratios.push(l / b);
   }
   const uniformRatio = uniformShare(ratios);
 
+  const exactBy = new Map<string, { billed: Money; logged: Money }>();
   const byModel: ModelReconciliation[] = keys.map((k) => {
     const bm = models.get(k);
     const lm = logged.get(k);
-    const b = moneyToNumber(bm?.total ?? 0n);
-    const l = scaled(lm?.costUsd ?? 0);
-    const delta = b - l;
+    const billedM = bm?.total ?? 0n;
+    const loggedM = scaledMoney(lm?.cost ?? 0n);
+    exactBy.set(k, { billed: billedM, logged: loggedM });
+    const b = moneyToNumber(billedM);
+    const l = moneyToNumber(loggedM);
+    const delta = moneyToNumber(billedM - loggedM);
     const provisioned = moneyToNumber(bm?.provisioned ?? 0n);
     const causes: string[] = [];
     const significant = Math.abs(delta) > Math.max(0.01, 0.02 * Math.max(b, l));
@@ -342,7 +351,7 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
         causes.push(`every model's logged cost is about ${pct(uniformRatio, shareDigits(uniformRatio))} of its bill: the logs look sampled (pass sampleRate ≈ ${uniformRatio.toFixed(2)})`);
       }
       if (b > l && bm.batch > 0n) causes.push(`batch inference billed ${usd(moneyToNumber(bm.batch), undefined, PLAIN)}: batch jobs are not in model invocation logs`);
-      causes.push(...rateCauses(k, bm, lm, sampleRate, opts.catalogRates?.[k], tolerance));
+      causes.push(...rateCauses(k, bm, lm, opts.catalogRates?.[k], tolerance));
       if (periodGap && b > l) causes.push(`period: ${periodGap}`);
       if (causes.length === (provisioned > 0 ? 1 : 0)) {
         causes.push(
@@ -366,27 +375,29 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   byModel.sort((x, y) => Math.abs(y.deltaUsd) - Math.abs(x.deltaUsd) || x.modelKey.localeCompare(y.modelKey));
 
   // 5. Per token kind.
-  const loggedByKind = new Map<TokenKind, number>();
+  const loggedByKind = new Map<TokenKind, Money>();
   let missingSplit = 0;
   for (const e of logged.values()) {
-    if (!e.byTokenKind) {
-      if (e.costUsd > 0) missingSplit++;
+    if (!e.byKind) {
+      if (e.cost > 0n) missingSplit++;
       continue;
     }
-    for (const k of TOKEN_KINDS) loggedByKind.set(k, (loggedByKind.get(k) ?? 0) + scaled(e.byTokenKind[k] ?? 0));
+    for (const k of TOKEN_KINDS) add(loggedByKind, k, e.byKind.get(k) ?? 0n);
   }
   if (missingSplit) notes.push(`${missingSplit} logged model(s) have no per-token-kind split: byTokenKind undercounts the logged side`);
   const byTokenKind: TokenKindReconciliation[] = TOKEN_KINDS.map((k) => {
-    const b = moneyToNumber(billedByKind.get(k) ?? 0n);
-    const l = loggedByKind.get(k) ?? 0;
-    return { tokenKind: k, billedUsd: b, loggedUsd: l, deltaUsd: b - l };
+    const b = billedByKind.get(k) ?? 0n;
+    const l = scaledMoney(loggedByKind.get(k) ?? 0n);
+    return { tokenKind: k, billedUsd: moneyToNumber(b), loggedUsd: moneyToNumber(l), deltaUsd: moneyToNumber(b - l) };
   });
 
   // 6. Totals.
   const billedUsd = moneyToNumber(billedTotal);
-  const explainedUsd = byModel.reduce((s, m) => s + Math.min(m.billedUsd, m.loggedUsd), 0);
-  const loggedUsd = byModel.reduce((s, m) => s + m.loggedUsd, 0);
-  const overExplainedUsd = byModel.reduce((s, m) => s + Math.max(0, m.loggedUsd - m.billedUsd), 0);
+  const exact = [...exactBy.values()];
+  const explained = sumMoney(exact.map((m) => minMoney(m.billed, m.logged)));
+  const explainedUsd = moneyToNumber(explained);
+  const loggedUsd = moneyToNumber(sumMoney(exact.map((m) => m.logged)));
+  const overExplainedUsd = moneyToNumber(sumMoney(exact.map((m) => (m.logged > m.billed ? m.logged - m.billed : 0n))));
   const unattributedUsd = moneyToNumber(unattributed);
   if (unattributed > 0n) {
     const top = [...unattributedTypes.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0].localeCompare(b[0]))).slice(0, 3);
@@ -403,29 +414,29 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
     window: {
       billedDaysDropped,
       logDaysOutsideBill,
-      ...(explained.byDay !== undefined ? { logsTrimmed, droppedBilledDays, droppedLogDays: droppedDays, droppedLogUsd: scaled(droppedLogUsd) } : {}),
+      ...(explainedSpend.byDay !== undefined ? { logsTrimmed, droppedBilledDays, droppedLogDays: droppedDays, droppedLogUsd: scaled(droppedLogUsd) } : {}),
     },
     sampleRate,
     coverage: billedUsd > 0 ? Math.min(1, explainedUsd / billedUsd) : null,
     billedUsd,
     explainedUsd,
     loggedUsd,
-    unexplainedUsd: Math.max(0, billedUsd - explainedUsd),
+    unexplainedUsd: moneyToNumber(billedTotal > explained ? billedTotal - explained : 0n),
     overExplainedUsd,
     unattributedUsd,
     byModel,
     byTokenKind,
-    ...(explained.byDay !== undefined
+    ...(explainedSpend.byDay !== undefined
       ? {
           byProvider: billProviders.map((p) => {
-            const own = byModel.filter((m) => (models.get(m.modelKey)?.provider ?? logged.get(m.modelKey)?.provider) === p);
+            const own = keys.filter((k) => (models.get(k)?.provider ?? logged.get(k)?.provider) === p).map((k) => exactBy.get(k)!);
             const b = moneyToNumber(billedByProvider.get(p) ?? 0n);
-            const explainedP = own.reduce((sum, m) => sum + Math.min(m.billedUsd, m.loggedUsd), 0);
+            const explainedP = moneyToNumber(sumMoney(own.map((m) => minMoney(m.billed, m.logged))));
             const list = selectedBy.get(p) ?? [];
             return {
               provider: p,
               billedUsd: b,
-              loggedUsd: own.reduce((sum, m) => sum + m.loggedUsd, 0),
+              loggedUsd: moneyToNumber(sumMoney(own.map((m) => m.logged))),
               explainedUsd: explainedP,
               coverage: b > 0 ? Math.min(1, explainedP / b) : null,
               period: list.length ? { start: list[0]!.start, end: list[list.length - 1]!.end } : { start: '', end: '' },
@@ -437,16 +448,40 @@ export function reconcile(billed: CostsReport, explained: ExplainedSpend, opts: 
   };
 }
 
-function mergeExplained(a: ExplainedModel, b: ExplainedModel): ExplainedModel {
-  const sum = (x?: Partial<Record<TokenKind, number>>, y?: Partial<Record<TokenKind, number>>) => {
-    if (!x && !y) return undefined;
-    const out: Partial<Record<TokenKind, number>> = {};
-    for (const k of TOKEN_KINDS) if (x?.[k] !== undefined || y?.[k] !== undefined) out[k] = (x?.[k] ?? 0) + (y?.[k] ?? 0);
-    return out;
-  };
-  const byTokenKind = sum(a.byTokenKind, b.byTokenKind);
-  const tokens = sum(a.tokens, b.tokens);
-  return { modelKey: a.modelKey, costUsd: a.costUsd + b.costUsd, ...(byTokenKind ? { byTokenKind } : {}), ...(tokens ? { tokens } : {}) };
+/** A logged model with its dollars as exact Money (summed without drift) and its token counts. */
+interface ExactExplained {
+  modelKey: string;
+  cost: Money;
+  byKind?: Map<TokenKind, Money>;
+  tokens?: Partial<Record<TokenKind, number>>;
+}
+
+function exactOf(e: ExplainedModel): ExactExplained {
+  const byKind = e.byTokenKind ? new Map(TOKEN_KINDS.filter((k) => e.byTokenKind![k] !== undefined).map((k) => [k, numberToMoney(e.byTokenKind![k]!)] as const)) : undefined;
+  return { modelKey: e.modelKey, cost: numberToMoney(e.costUsd), ...(byKind ? { byKind } : {}), ...(e.tokens ? { tokens: { ...e.tokens } } : {}) };
+}
+
+function mergeExplained(a: ExactExplained, b: ExactExplained): ExactExplained {
+  let byKind: Map<TokenKind, Money> | undefined;
+  if (a.byKind || b.byKind) {
+    byKind = new Map(a.byKind);
+    for (const [k, v] of b.byKind ?? []) add(byKind, k, v);
+  }
+  let tokens: Partial<Record<TokenKind, number>> | undefined;
+  if (a.tokens || b.tokens) {
+    tokens = {};
+    for (const k of TOKEN_KINDS) if (a.tokens?.[k] !== undefined || b.tokens?.[k] !== undefined) tokens[k] = (a.tokens?.[k] ?? 0) + (b.tokens?.[k] ?? 0);
+  }
+  return { modelKey: a.modelKey, cost: a.cost + b.cost, ...(byKind ? { byKind } : {}), ...(tokens ? { tokens } : {}) };
+}
+
+/** Dollar figures summed exactly (each as its shortest decimal, in Money), then one number. */
+function sumUsd(values: number[]): number {
+  return moneyToNumber(sumMoney(values.map(numberToMoney)));
+}
+
+function minMoney(a: Money, b: Money): Money {
+  return a < b ? a : b;
 }
 
 /** The common logged/billed ratio when at least two models share it (±15% of the median) and it is below 0.9. */
@@ -462,8 +497,7 @@ function uniformShare(ratios: number[]): number | undefined {
 function rateCauses(
   key: string,
   bm: BilledModel,
-  lm: ExplainedModel,
-  sampleRate: number,
+  lm: ExactExplained,
   catalog: Partial<Record<TokenKind, number>> | undefined,
   tolerance: number,
 ): string[] {
@@ -475,8 +509,9 @@ function rateCauses(
     const billedRate = (billedCost / billedTokens) * 1e6;
     const refs: { rate: number; from: string }[] = [];
     const lt = lm.tokens?.[kind];
-    const lc = lm.byTokenKind?.[kind];
-    if (lt !== undefined && lt > 0 && lc !== undefined && lc > 0) refs.push({ rate: ((lc / sampleRate) / (lt / sampleRate)) * 1e6, from: 'in the logs' });
+    const lc = lm.byKind?.get(kind);
+    // Sampling divides cost and tokens alike: the rate is the same.
+    if (lt !== undefined && lt > 0 && lc !== undefined && lc > 0n) refs.push({ rate: (moneyToNumber(lc) / lt) * 1e6, from: 'in the logs' });
     const cr = catalog?.[kind];
     if (cr !== undefined && cr > 0) refs.push({ rate: cr, from: 'in the catalog' });
     for (const ref of refs) {
@@ -534,9 +569,9 @@ export interface BilledSavings {
 export function scaleToBill(analyze: AnalyzeTotals, rec: Reconciliation): BilledSavings {
   const notes: string[] = [];
   const both = rec.byModel.filter((m) => m.billedUsd > 0 && m.loggedUsd > 0);
-  const basisBilled = both.reduce((s, m) => s + m.billedUsd - m.provisionedUsd, 0);
-  const basisLoggedRaw = both.reduce((s, m) => s + m.loggedUsd * rec.sampleRate, 0);
-  const rawLoggedAll = rec.byModel.reduce((s, m) => s + m.loggedUsd * rec.sampleRate, 0);
+  const basisBilled = sumUsd(both.map((m) => m.billedUsd)) - sumUsd(both.map((m) => m.provisionedUsd));
+  const basisLoggedRaw = sumUsd(both.map((m) => m.loggedUsd)) * rec.sampleRate;
+  const rawLoggedAll = sumUsd(rec.byModel.map((m) => m.loggedUsd)) * rec.sampleRate;
   if (rawLoggedAll > 0 && Math.abs(analyze.actual - rawLoggedAll) > Math.max(0.01, 0.01 * rawLoggedAll)) {
     notes.push(`analyze's actual (${usd(analyze.actual, undefined, PLAIN)}) differs from the reconciled logged cost (${usd(rawLoggedAll, undefined, PLAIN)}): the figures may cover other records`);
   }
@@ -594,12 +629,12 @@ export function billedCeiling(rec: Reconciliation, logged: { modelKey: string; a
       const ceiling = Math.max(0, 1 - l.routedCeilingUsd / l.actualUsd);
       return { modelKey: m.modelKey, billedUsd: m.billedUsd, ceilingPct: ceiling * 100, savingsUsd: m.billedUsd * ceiling };
     });
-  const savingsCeilingUsd = byModel.reduce((s, m) => s + m.savingsUsd, 0);
+  const savingsCeilingUsd = sumUsd(byModel.map((m) => m.savingsUsd));
   // Logs cut to the bill's days compare like with like; uncut logs that run other days do not.
   const windowOk = rec.window.logsTrimmed === true || rec.window.logDaysOutsideBill === 0;
   const headlined = rec.coverage !== null && rec.coverage >= COVERAGE_HEADLINE_THRESHOLD && windowOk;
   return {
-    coveredBilledUsd: byModel.reduce((s, m) => s + m.billedUsd, 0),
+    coveredBilledUsd: sumUsd(byModel.map((m) => m.billedUsd)),
     billedUsd: rec.billedUsd,
     savingsCeilingUsd,
     shareOfBill: rec.billedUsd > 0 ? savingsCeilingUsd / rec.billedUsd : 0,
@@ -629,17 +664,30 @@ export type LoggedTraffic = Pick<AnalyzeReport, 'byModel' | 'period' | 'sample' 
  * Throws InputError when the logs have no period to match.
  */
 export function reconcileAnalyze(costs: CostsReport, logs: LoggedTraffic & { period: { start: string; end: string } }, source: string): AnalyzeReconciliation {
-  const byKey = new Map<string, { modelKey: string; costUsd: number; routedUsd: number; byTokenKind: Record<string, number>; tokens: Record<string, number> }>();
+  // Rows of one key (several regions or raw IDs) are summed exactly, as Money.
+  const exact = new Map<string, { cost: Money; routed: Money; byTokenKind: Map<string, Money>; tokens: Record<string, number> }>();
   for (const m of logs.byModel) {
     if (!m.modelKey || m.costUsd === null || !m.costByTokenKind) continue;
-    const e = byKey.get(m.modelKey) ?? { modelKey: m.modelKey, costUsd: 0, routedUsd: 0, byTokenKind: {}, tokens: {} };
-    e.costUsd += m.costUsd;
-    e.routedUsd += m.routedCeilingUsd ?? 0;
-    for (const [k, v] of Object.entries(m.costByTokenKind)) e.byTokenKind[k] = (e.byTokenKind[k] ?? 0) + v;
+    const e = exact.get(m.modelKey) ?? { cost: 0n, routed: 0n, byTokenKind: new Map<string, Money>(), tokens: {} };
+    e.cost += numberToMoney(m.costUsd);
+    e.routed += numberToMoney(m.routedCeilingUsd ?? 0);
+    for (const [k, v] of Object.entries(m.costByTokenKind)) add(e.byTokenKind, k, numberToMoney(v));
     // Cache writes are not split by TTL in token counts: only the kinds that map one to one.
     for (const k of ['input', 'output', 'cacheRead'] as const) e.tokens[k] = (e.tokens[k] ?? 0) + m.tokens[k];
-    byKey.set(m.modelKey, e);
+    exact.set(m.modelKey, e);
   }
+  const byKey = new Map(
+    [...exact].map(([modelKey, e]) => [
+      modelKey,
+      {
+        modelKey,
+        costUsd: moneyToNumber(e.cost),
+        routedUsd: moneyToNumber(e.routed),
+        byTokenKind: Object.fromEntries([...e.byTokenKind].map(([k, v]) => [k, moneyToNumber(v)])),
+        tokens: e.tokens,
+      },
+    ]),
+  );
   const reconciliation = reconcile(costs, {
     period: logs.period,
     byModel: [...byKey.values()].map(({ routedUsd: _r, ...m }) => m),

@@ -14,7 +14,13 @@
  * gemini → vertex; openai → openai; anthropic → anthropic. Plain names as gateways and
  * Claude Code log them: gpt-*, o1/o3/o4*, chatgpt-* → openai/…; claude-* → anthropic/…;
  * gemini-* → vertex/…. Date suffixes (-2024-08-06, -0125, -20250929) and Gemini version
- * suffixes (-001, @001) are dropped. resolvePrice prices openai/… at the azure-openai/…
+ * suffixes (-001, @001) are dropped.
+ *
+ * Claude on Vertex AI is billed by Google, not Anthropic, so it keys as `vertex/claude-…`
+ * (priced by the Vertex catalog's Claude rows): IDs in Vertex's own form
+ * `claude-sonnet-4-5@20250929` (the `@` date is Vertex's; the Anthropic API writes
+ * `-20250929`), resource paths `…/publishers/anthropic/models/claude-…`, and
+ * `vertex_ai/claude-…` (LiteLLM) or `vertex/claude-…`. resolvePrice prices openai/… at the azure-openai/…
  * Global Standard rate when the catalog has no openai entry.
  */
 
@@ -77,11 +83,11 @@ export function parseModelId(modelId: string): ParsedModelId {
   }
   const id = raw.toLowerCase();
 
-  // Vertex resource paths: projects/p/locations/l/publishers/google/models/gemini-…, models/gemini-…
-  const vertexPath = /^(?:projects\/[^/]+\/locations\/([^/]+)\/)?(?:publishers\/google\/)?models\/([^/]+)$/.exec(id);
+  // Vertex resource paths: projects/p/locations/l/publishers/google/models/gemini-…, models/gemini-…, …/publishers/anthropic/models/claude-…
+  const vertexPath = /^(?:projects\/[^/]+\/locations\/([^/]+)\/)?(?:publishers\/(?:google|anthropic)\/)?models\/([^/]+)$/.exec(id);
   if (vertexPath) {
-    const name = normalizeGemini(vertexPath[2]!);
-    return { raw, key: `vertex/${name.key}`, datedKey: `vertex/${name.dated}`, provider: 'vertex', region: vertexPath[1], needsMapping: false };
+    const name = vertexModelName(vertexPath[2]!);
+    return { raw, key: `vertex/${name.key}`, datedKey: `vertex/${name.dated}`, provider: 'vertex', ...(vertexPath[1] ? { region: vertexPath[1] } : {}), needsMapping: false };
   }
 
   const slash = id.indexOf('/');
@@ -91,7 +97,7 @@ export function parseModelId(modelId: string): ParsedModelId {
     const provider = PROVIDER_ALIASES[prefix];
     if (provider === 'bedrock') return { raw, ...parseBedrockId(stripLiteLLMRoute(rest)), provider, needsMapping: false };
     if (provider === 'vertex') {
-      const name = normalizeGemini(rest.replace(/^(?:publishers\/google\/)?models\//, ''));
+      const name = vertexModelName(rest.replace(/^(?:publishers\/(?:google|anthropic)\/)?models\//, ''));
       return { raw, key: `vertex/${name.key}`, datedKey: `vertex/${name.dated}`, provider, needsMapping: false };
     }
     if (provider === 'anthropic') {
@@ -108,6 +114,11 @@ export function parseModelId(modelId: string): ParsedModelId {
   if (/^(gpt-|chatgpt-|o\d(?:-|$)|text-embedding-)/.test(id)) {
     const name = normalizeOpenAI(id);
     return { raw, key: `openai/${name.key}`, datedKey: `openai/${name.dated}`, provider: 'openai', needsMapping: false };
+  }
+  if (/^claude-[^@]*@\d{8}$/.test(id)) {
+    // Vertex's own ID form: Claude served (and billed) by Google.
+    const name = normalizeAnthropic(id);
+    return { raw, key: `vertex/${name.key}`, datedKey: `vertex/${name.dated}`, provider: 'vertex', needsMapping: false };
   }
   if (/^claude-/.test(id)) {
     const name = normalizeAnthropic(id);
@@ -176,6 +187,11 @@ function normalizeOpenAI(name: string): { key: string; dated: string } {
 function normalizeAnthropic(name: string): { key: string; dated: string } {
   const dated = name.trim().replace(/@(\d{8})$/, '-$1');
   return { key: dated.replace(/-\d{8}$/, ''), dated };
+}
+
+/** A model served by Vertex AI: Claude (Anthropic's naming) or Gemini. */
+function vertexModelName(name: string): { key: string; dated: string } {
+  return /^claude-/.test(name.trim()) ? normalizeAnthropic(name) : normalizeGemini(name);
 }
 
 function normalizeGemini(name: string): { key: string; dated: string } {

@@ -13,6 +13,7 @@ import { reconciliationLines } from '../costs/render.js';
 import { csv, mdCode, mdText, termSafe } from './escape.js';
 import { capRows, ci, compact, int, md, mdTable, pct, pctFigure, usd } from './format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from './table.js';
+import { AGGREGATE_PROBLEM } from '../ingest/formats/otelMetrics.js';
 
 const MAX_ROWS = 10;
 
@@ -300,7 +301,15 @@ function problemLines(r: AnalyzeReport): string[] {
   }
   if (r.records.duplicates) out.push('', `Dropped ${int(r.records.duplicates)} duplicate record${r.records.duplicates === 1 ? '' : 's'} (the same request ID, model and tokens as one already counted)`);
   if (r.records.failed) out.push('', `Failed calls (zero cost, counted apart): ${r.failedByCode.map((f) => `${f.code} ${int(f.count)}`).join(', ')}`);
-  if (r.problems.length) out.push('', `Kept with problems: ${r.problems.map((p) => `${p.problem} (${int(p.count)})`).join(', ')}`);
+  const aggregates = r.problems.find((p) => p.problem === AGGREGATE_PROBLEM);
+  if (aggregates) {
+    out.push(
+      '',
+      `Aggregates, not requests: ${int(aggregates.count)} row${aggregates.count === 1 ? ' is' : 's are'} Claude Code claude_code.token.usage totals (one model and session over one export window), priced exactly; request counts, labels and routing figures count each as one request`,
+    );
+  }
+  const problems = r.problems.filter((p) => p !== aggregates);
+  if (problems.length) out.push('', `Kept with problems: ${problems.map((p) => `${p.problem} (${int(p.count)})`).join(', ')}`);
   if (r.priceNotes.length) out.push('', 'Price notes:', ...r.priceNotes.slice(0, 5).map((n) => `  ${n}`));
   return out;
 }

@@ -198,6 +198,12 @@ describe('meter and SKU tables (docs/costs.md)', () => {
     ['Gemini 2.0 Flash Output Text Tokens (Batch)', 'vertex/gemini-2.0-flash', 'output'],
     ['Cached Input Text Tokens for Gemini 2.5 Flash', 'vertex/gemini-2.5-flash', 'cacheRead'],
     ['Gemini 2.5 Flash Lite Input Text Tokens', 'vertex/gemini-2.5-flash-lite', 'input'],
+    ['Claude Sonnet 4.5 Input Tokens', 'vertex/claude-sonnet-4-5', 'input'],
+    ['Claude Sonnet 4.5 Cache Read Input Tokens', 'vertex/claude-sonnet-4-5', 'cacheRead'],
+    ['Claude Sonnet 4.5 Cache Write Input Tokens', 'vertex/claude-sonnet-4-5', 'cacheWrite5m'],
+    ['Claude Sonnet 4.5 1h Cache Write Input Tokens', 'vertex/claude-sonnet-4-5', 'cacheWrite1h'],
+    ['Claude 3.5 Sonnet v2 Output Tokens', 'vertex/claude-3-5-sonnet', 'output'],
+    ['Claude 4.5 Haiku Output Tokens', 'vertex/claude-haiku-4-5', 'output'],
   ])('Vertex %s', (sku, m, kind) => {
     expect(parseVertexSku(sku)).toMatchObject({ model: m, tokenKind: kind, category: 'tokens' });
   });

@@ -52,6 +52,18 @@ describe('logs and bill over different days (built CLI)', () => {
   });
 });
 
+describe('the HTML bill section names the bill it was given (built CLI)', () => {
+  it('an Anthropic and OpenAI bill is not called Cost Explorer or Bedrock spend', async () => {
+    const r = await runCli(['analyze', LOGS, '--bill', BILL, '--format', 'html']);
+    expect(r.code).toBe(0);
+    const text = r.stdout.replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toContain('The logs explain 94% of billed LLM spend (anthropic + openai) ($24.00 of $25.50)');
+    expect(text).toContain('Coverage 94.1%');
+    expect(text).toContain('Bill fixtures/costs/window/bill');
+    expect(text).not.toMatch(/Cost Explorer|Bedrock spend/);
+  });
+});
+
 describe('reconcile with per-day logged cost', () => {
   let bill: CostsReport;
   beforeAll(async () => {

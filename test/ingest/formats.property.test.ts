@@ -36,7 +36,8 @@ const EXAMPLES: Record<JsonLineFormat, unknown[]> = {
     ...jsonLines('claude-code/projects/-Users-dev-infra/s-bbbb.jsonl'),
   ],
   litellm: jsonLines('litellm/spendlogs.jsonl'),
-  otel: [...jsonLines('otel/spans.jsonl'), ...jsonLines('otel/claude-code-logs.jsonl'), doc('otel/traces.json'), doc('otel/metrics.json')],
+  otel: [...jsonLines('otel/spans.jsonl'), ...jsonLines('otel/claude-code-logs.jsonl'), doc('otel/traces.json')],
+  'otel-metrics': [doc('otel/metrics.json'), doc('otel/token-usage-delta.json'), ...jsonLines('otel/token-usage-cumulative.jsonl')],
   vertex: jsonLines('vertex/request-response.jsonl'),
   'azure-apim': doc('azure-apim/llm-log.json') as unknown[],
 };

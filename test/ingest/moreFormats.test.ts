@@ -86,10 +86,10 @@ describe('OpenTelemetry', () => {
     expect(groups(j)).toEqual(['session=s-aaaa:1:0.00978']);
   });
 
-  it('an OTLP metrics export is rejected saying what it is', async () => {
-    const r = await runCli(['analyze', fixture('otel/metrics.json')]);
+  it('an OTLP metrics export forced on the traces reader is rejected saying what it is', async () => {
+    const r = await runCli(['analyze', fixture('otel/metrics.json'), '--log-format', 'otel']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/looks like an OTLP metrics export; tokor reads traces/);
+    expect(r.stderr).toMatch(/looks like an OTLP metrics export: metrics such as claude_code\.token\.usage are totals over time, read by --log-format otel-metrics/);
     expect(r.stderr).not.toMatch(/modelId missing/);
   });
 });

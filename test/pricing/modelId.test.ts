@@ -76,6 +76,13 @@ const TABLE: [string, string][] = [
   ['google/gemini-2.5-flash-lite', 'vertex/gemini-2.5-flash-lite'],
   ['models/gemini-2.5-flash', 'vertex/gemini-2.5-flash'],
   ['projects/p1/locations/us-central1/publishers/google/models/gemini-2.0-flash-001', 'vertex/gemini-2.0-flash'],
+  // Claude on Vertex AI is billed by Google: Vertex's @date form, publisher paths and vertex_ai/ routes key as vertex/claude-….
+  ['claude-sonnet-4-5@20250929', 'vertex/claude-sonnet-4-5'],
+  ['claude-3-5-sonnet-v2@20241022', 'vertex/claude-3-5-sonnet-v2'],
+  ['projects/p1/locations/us-east5/publishers/anthropic/models/claude-opus-4-1@20250805', 'vertex/claude-opus-4-1'],
+  ['publishers/anthropic/models/claude-opus-4-6', 'vertex/claude-opus-4-6'],
+  ['vertex_ai/claude-haiku-4-5@20251001', 'vertex/claude-haiku-4-5'],
+  ['claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4-5'],
 ];
 
 describe('canonicalModelKey', () => {

@@ -16,6 +16,8 @@ export interface BillFileHead {
 export interface BillReadOptions {
   /** Unblended (default) or amortized cost. */
   metric: CostMetric;
+  /** --net: costs after discounts (CUR's net_ columns); only CUR exports have them. */
+  net?: boolean;
   /** Prices for usage (token) reports, which carry no amounts; the built-in catalog when absent. */
   catalog?: Catalog;
 }

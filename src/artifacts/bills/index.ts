@@ -4,7 +4,7 @@
  * name in src/costs/billFormats.ts); the compiler names every place to update.
  */
 import { open } from 'node:fs/promises';
-import { InputError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import type { BillFormatName } from '../../costs/billFormats.js';
 import type { CostPages } from '../../costs/response.js';
 import { gunzipSync } from 'node:zlib';
@@ -100,6 +100,7 @@ export async function readBills(paths: string[], opts: BillReadOptions): Promise
   const files = (await Promise.all(paths.map(expandBillPaths))).flat();
   for (const file of files) {
     const format = await detectBillFormat(file);
+    if (opts.net && format.name !== 'aws-cur') throw new UsageError(`${file}: --net reads the net columns of AWS CUR 2.0 exports; this file is a ${format.label}: run without --net`);
     kinds.push({ file, kind: format.name });
     byFormat.set(format, [...(byFormat.get(format) ?? []), file]);
   }

@@ -13,6 +13,7 @@ export function defineAnalyze(program: Command, done: Done): void {
     .description('price and label traffic logs: difficulty mix, all-frontier counterfactual, savings ceiling')
     .argument('[paths...]', 'log files or directories (walked recursively, .gz ok); - for stdin; default: the bundled sample')
     .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMAT_NAMES))
+    .option('--claude-code', "also read Claude Code's transcripts: $CLAUDE_CONFIG_DIR/projects (comma-separated dirs too), else ~/.claude/projects and ~/.config/claude/projects")
     .option('--map <spec>', 'CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens,tag.team=team')
     .option('--tiers <spec>', 'tier ladder, cheapest first: cheap=MODEL,mid=MODEL,frontier=MODEL')
     .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
@@ -26,6 +27,8 @@ export function defineAnalyze(program: Command, done: Done): void {
     .option('--confidence <level>', 'confidence level for intervals', fraction, 0.95)
     .option('--bill <files...>', 'reconcile with billed spend over the same days: saved bills of any source tokor reads (docs/costs.md), or "live" (Cost Explorer)')
     .option('--cost-explorer <file|live>', 'alias of --bill: a saved GetCostAndUsage response, or "live"')
+    .option('--amortized', 'with --bill: read the bill at amortized cost (Cost Explorer AmortizedCost, FOCUS EffectiveCost, CUR effective costs)')
+    .option('--net', 'with --bill: CUR 2.0 exports at their net (after-discount) cost columns')
     .option('--profile <name>', 'AWS profile for --cost-explorer live and --engine athena')
     .option('--endpoint-url <url>', 'Cost Explorer endpoint for --cost-explorer live')
     .option('--strict', 'stop at the first bad record (exit 2)')
@@ -48,6 +51,7 @@ export function defineAnalyze(program: Command, done: Done): void {
 Examples:
   $ tokor analyze                                   # the bundled sample (synthetic Bedrock logs)
   $ tokor analyze ./AWSLogs --group-by team,app     # an S3 export of Bedrock invocation logs
+  $ tokor analyze --claude-code --group-by project  # every Claude Code session on this machine
   $ aws s3 cp s3://bucket/AWSLogs/ - --recursive | tokor analyze -
   $ tokor analyze usage.csv --map model=model_id,input=prompt_tokens,output=completion_tokens
   $ tokor analyze logs/ --labels labels.jsonl --format json --out analyze.json
@@ -75,6 +79,7 @@ Examples:
           ctx,
           {
             paths,
+            ...(flags.claudeCode ? { claudeCode: true } : {}),
             logFormat: flags.logFormat,
             csvMap: flags.map ? parseCsvMap(flags.map) : undefined,
             tiers: flags.tiers ? parseTiersFlag(flags.tiers) : undefined,
@@ -128,6 +133,7 @@ Examples:
 
 interface AnalyzeFlags {
   logFormat?: (typeof LOG_FORMAT_NAMES)[number];
+  claudeCode?: boolean;
   map?: string;
   tiers?: string;
   config?: string;
@@ -141,6 +147,8 @@ interface AnalyzeFlags {
   confidence: number;
   costExplorer?: string;
   bill?: string[];
+  amortized?: boolean;
+  net?: boolean;
   profile?: string;
   endpointUrl?: string;
   strict?: boolean;

@@ -12,6 +12,7 @@ import { litellm } from './litellm.js';
 import type { LogFormatName } from './names.js';
 import { openai } from './openai.js';
 import { otel } from './otel.js';
+import { otelMetrics } from './otelMetrics.js';
 import type { LogFormat } from './types.js';
 import { vertex } from './vertex.js';
 
@@ -22,6 +23,7 @@ export const LOG_FORMATS = {
   litellm,
   'claude-code': claudeCode,
   otel,
+  'otel-metrics': otelMetrics,
   vertex,
   'azure-apim': azureApim,
   csv,

@@ -5,5 +5,5 @@
  * a name without a reader does not compile. Kept apart from the registry so
  * that types.ts can name them without importing any reader.
  */
-export const LOG_FORMAT_NAMES = ['bedrock', 'cloudwatch', 'openai', 'litellm', 'claude-code', 'otel', 'vertex', 'azure-apim', 'csv'] as const;
+export const LOG_FORMAT_NAMES = ['bedrock', 'cloudwatch', 'openai', 'litellm', 'claude-code', 'otel', 'otel-metrics', 'vertex', 'azure-apim', 'csv'] as const;
 export type LogFormatName = (typeof LOG_FORMAT_NAMES)[number];

@@ -19,13 +19,14 @@
  *   `user.id`), whose input count is Anthropic's (uncached).
  *
  * Metrics exports (`resourceMetrics`, e.g. `claude_code.token.usage`) hold
- * totals over time, not requests: they are rejected saying so.
+ * totals over time, not requests: they are the `otel-metrics` format
+ * (otelMetrics.ts), and forced on this reader they are rejected saying so.
  */
 import type { SourceLocation, TrafficEvent, TrafficRecord } from '../../types.js';
 import { RecordError, checkTokens, isObject, newTags, normalizeTimestamp, str, tokenCount, type JsonObject } from '../fields.js';
 import type { LogFormat } from './types.js';
 
-type Attrs = Record<string, unknown>;
+export type Attrs = Record<string, unknown>;
 
 /** An OTLP AnyValue → a plain value. */
 function anyValue(v: unknown): unknown {
@@ -39,7 +40,7 @@ function anyValue(v: unknown): unknown {
 }
 
 /** OTLP attributes (a KeyValue list, or a plain object as some exporters write) → a map. */
-function attrs(list: unknown): Attrs {
+export function attrs(list: unknown): Attrs {
   const out: Attrs = Object.create(null) as Attrs;
   if (Array.isArray(list)) {
     for (const kv of list) if (isObject(kv) && typeof kv.key === 'string') out[kv.key] = anyValue(kv.value);
@@ -82,7 +83,7 @@ function providerPrefix(p: string | undefined): string | undefined {
   return undefined; // aws.bedrock IDs are recognised as they are
 }
 
-function nanosToIso(v: unknown): string | undefined {
+export function nanosToIso(v: unknown): string | undefined {
   const s = typeof v === 'number' ? String(Math.trunc(v)) : typeof v === 'string' ? v.trim() : '';
   if (!/^\d{13,19}$/.test(s)) return undefined;
   // Nanoseconds (19 digits) or microseconds (16) or milliseconds (13) since the epoch.
@@ -193,13 +194,13 @@ export const otel: LogFormat = {
   inputTokens: 'includes-cache',
   inputField: 'gen_ai.usage.input_tokens (includes cache reads and writes; Claude Code events: input_tokens, uncached)',
   detect(obj) {
-    if (Array.isArray(obj.resourceSpans) || Array.isArray(obj.resourceLogs) || Array.isArray(obj.resourceMetrics)) return 3;
+    if (Array.isArray(obj.resourceSpans) || Array.isArray(obj.resourceLogs)) return 3;
     return isSpan(obj) ? 2 : 0;
   },
   parse(obj, loc, lines) {
     if (Array.isArray(obj.resourceMetrics)) {
       throw new RecordError(
-        'looks like an OTLP metrics export; tokor reads traces (resourceSpans with gen_ai.* attributes) and Claude Code log events (resourceLogs): metrics such as claude_code.token.usage are totals over time, not requests',
+        'looks like an OTLP metrics export: metrics such as claude_code.token.usage are totals over time, read by --log-format otel-metrics (detected by itself); otel reads traces (resourceSpans with gen_ai.* attributes) and Claude Code log events (resourceLogs)',
       );
     }
     const out: TrafficEvent[] = [];

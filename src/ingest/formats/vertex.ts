@@ -11,9 +11,17 @@
  * content is priced at the cache rate. Thinking tokens are billed as output:
  * output = candidatesTokenCount + thoughtsTokenCount. Request labels
  * (`full_request.labels`) become tags.
+ *
+ * Claude on Vertex (model `claude-…@…` or `publishers/anthropic/models/claude-…`, called
+ * through rawPredict/streamRawPredict): the logged response is an Anthropic Messages body,
+ * whose `usage.input_tokens` is uncached input with cache reads and writes apart
+ * (`cache_creation.ephemeral_{5m,1h}_input_tokens` split the writes by TTL). Such a model
+ * keys as `vertex/claude-…`: billed by Google, priced by the Vertex catalog's Claude rows.
  */
 import type { SourceLocation, TrafficRecord } from '../../types.js';
 import { RecordError, contentText, copyTags, isObject, lastUserText, newTags, normalizeTimestamp, str, tokenCount, type JsonObject } from '../fields.js';
+import { cacheCreationSplit } from '../parseBedrockRecord.js';
+import { applyTtlSplit } from '../parseOpenAIRecord.js';
 import type { LogFormat } from './types.js';
 
 function json(v: unknown): JsonObject | undefined {
@@ -38,15 +46,17 @@ function parseVertexRow(row: JsonObject, loc: SourceLocation): TrafficRecord {
   const response = json(row.full_response);
   const request = json(row.full_request);
   const usage = response === undefined ? undefined : json(response.usageMetadata ?? response.usage_metadata);
-  const model = str(row.model) ?? str(response?.modelVersion);
+  const model = str(row.model) ?? str(response?.modelVersion) ?? str(response?.model);
   if (model === undefined) throw new RecordError('model missing (not a Vertex AI request-response log row?)');
+  const anthropicUsage = usage === undefined && response !== undefined ? json(response.usage) : undefined;
+  if (anthropicUsage !== undefined) return claudeRow(row, response!, request, anthropicUsage, model, loc);
   const prompt = tokenCount(usage?.promptTokenCount, 'full_response.usageMetadata.promptTokenCount') ?? 0;
   const cached = tokenCount(usage?.cachedContentTokenCount, 'full_response.usageMetadata.cachedContentTokenCount') ?? 0;
   const candidates = tokenCount(usage?.candidatesTokenCount, 'full_response.usageMetadata.candidatesTokenCount') ?? 0;
   const thoughts = tokenCount(usage?.thoughtsTokenCount, 'full_response.usageMetadata.thoughtsTokenCount') ?? 0;
   const record: TrafficRecord = {
     source: loc,
-    modelId: model.includes('/') ? model : `vertex/${model}`,
+    modelId: vertexModelId(model),
     tags: newTags(),
     tokens: { input: Math.max(0, prompt - cached), output: candidates + thoughts, cacheRead: cached, cacheWrite: 0 },
   };
@@ -74,6 +84,48 @@ function parseVertexRow(row: JsonObject, loc: SourceLocation): TrafficRecord {
     const t = contentText(cands[0].content.parts);
     if (t !== undefined) record.outputText = t;
   }
+  return record;
+}
+
+/** A Vertex model ID as tokor keys it: bare names get the vertex/ prefix (Claude's `claude-…@…` included). */
+function vertexModelId(model: string): string {
+  return model.includes('/') ? model : `vertex/${model}`;
+}
+
+/** A row of Claude on Vertex: an Anthropic Messages response (usage.input_tokens excludes cache reads and writes). */
+function claudeRow(row: JsonObject, response: JsonObject, request: JsonObject | undefined, usage: JsonObject, model: string, loc: SourceLocation): TrafficRecord {
+  const record: TrafficRecord = {
+    source: loc,
+    modelId: vertexModelId(model),
+    tags: newTags(),
+    tokens: {
+      input: tokenCount(usage.input_tokens, 'full_response.usage.input_tokens') ?? 0,
+      output: tokenCount(usage.output_tokens, 'full_response.usage.output_tokens') ?? 0,
+      cacheRead: tokenCount(usage.cache_read_input_tokens, 'full_response.usage.cache_read_input_tokens') ?? 0,
+      cacheWrite: tokenCount(usage.cache_creation_input_tokens, 'full_response.usage.cache_creation_input_tokens') ?? 0,
+    },
+  };
+  const split = cacheCreationSplit(usage.cache_creation, 'full_response.usage.cache_creation');
+  if (split !== undefined && record.tokens.cacheWrite === 0) record.tokens.cacheWrite = split.h1 + split.m5;
+  applyTtlSplit(record, split);
+  const id = str(row.request_id) ?? str(response.id);
+  if (id !== undefined) record.requestId = id;
+  const op = str(row.api_method);
+  if (op !== undefined) record.operation = op;
+  const ts = normalizeTimestamp(row.logging_time);
+  if (ts !== undefined) record.timestamp = ts;
+  else record.problems = [row.logging_time === undefined ? 'timestamp missing' : 'timestamp unparseable'];
+  copyTags(record.tags, request?.labels);
+  const endpoint = str(row.endpoint);
+  if (endpoint !== undefined) record.tags.endpoint = endpoint;
+  const messages = request?.messages;
+  if (Array.isArray(messages)) {
+    record.turns = messages.length;
+    const p = lastUserText(messages);
+    if (p !== undefined) record.prompt = p;
+  }
+  const t = contentText(response.content);
+  if (t !== undefined) record.outputText = t;
   return record;
 }
 

@@ -351,7 +351,7 @@ export function curveSpec(candidates: CurvePoint[], front: CurvePoint[], points:
 
 export interface PairedBar {
   name: string;
-  series: 'Billed (Cost Explorer)' | 'Explained by logs';
+  series: 'Billed' | 'Explained by logs';
   value: number;
   order: number;
 }
@@ -365,13 +365,13 @@ export function billedVsExplainedSpec(rows: PairedBar[]): TopLevelSpec {
     mark: { type: 'bar', cornerRadiusEnd: 2 },
     encoding: {
       y: { field: 'name', type: 'nominal', sort: { field: 'order', op: 'min' }, title: null, axis: { labelLimit: 280 } },
-      yOffset: { field: 'series', type: 'nominal', sort: ['Billed (Cost Explorer)', 'Explained by logs'] },
+      yOffset: { field: 'series', type: 'nominal', sort: ['Billed', 'Explained by logs'] },
       x: { field: 'value', type: 'quantitative', title: 'USD', axis: moneyAxis(maxOf(rows.map((r) => r.value))) },
       color: {
         field: 'series',
         type: 'nominal',
         title: null,
-        scale: { domain: ['Billed (Cost Explorer)', 'Explained by logs'], range: [COLORS.billed, COLORS.explained] },
+        scale: { domain: ['Billed', 'Explained by logs'], range: [COLORS.billed, COLORS.explained] },
         legend: { orient: 'bottom' },
       },
     },

@@ -30,6 +30,13 @@ export interface ReconciliationView {
   computed: boolean;
   notes: string[];
   byTokenKind: AnalyzeReconciliation['byTokenKind'];
+  /** What the bill covers, for the reading: "Bedrock spend", or "LLM spend (anthropic + openai)" for other providers' bills. */
+  billedWhat: string;
+}
+
+/** The billed spend's name: Bedrock when the bill is AWS's only, else the providers it has. */
+function billedWhatOf(providers: readonly string[]): string {
+  return providers.length === 0 || providers.every((p) => p === 'aws') ? 'Bedrock spend' : `LLM spend (${providers.join(' + ')})`;
 }
 
 /**
@@ -63,12 +70,13 @@ export function readReconciliation(rec: AnalyzeReconciliation | undefined, analy
       computed: false,
       notes: rec.notes,
       byTokenKind: rec.byTokenKind,
+      billedWhat: billedWhatOf(rec.byProvider?.map((p) => p.provider) ?? []),
     };
   }
   const billed = costs?.bedrock.totalUsd;
   const explained = num(obj(analyze?.cost)?.actual);
   if (billed === undefined || explained === undefined) return undefined;
-  return { billed, explained, coverage: billed > 0 ? explained / billed : 0, rows: [], extra: [], computed: true, notes: [], byTokenKind: [] };
+  return { billed, explained, coverage: billed > 0 ? explained / billed : 0, rows: [], extra: [], computed: true, notes: [], byTokenKind: [], billedWhat: 'Bedrock spend' };
 }
 
 function reconciliationReading(r: ReconciliationView): string {
@@ -81,18 +89,18 @@ function reconciliationReading(r: ReconciliationView): string {
       : r.ceilingHeadlined === false
         ? `; the billed-dollar routing ceiling is not headlined: ${r.ceilingNote ?? 'coverage too low'}`
         : `; in billed dollars, the routing ceiling is worth up to ${fmtUsd(r.ceilingUsd)} (${fmtShare(r.ceilingUsd / r.billed, 0)} of the bill)`;
-  return `The logs explain ${fmtShare(r.coverage, 0)} of billed Bedrock spend (${fmtUsd(r.explained)} of ${fmtUsd(r.billed)}); ${fmtUsd(Math.max(0, r.billed - r.explained))} is unexplained${inBill}.`;
+  return `The logs explain ${fmtShare(r.coverage, 0)} of billed ${r.billedWhat} (${fmtUsd(r.explained)} of ${fmtUsd(r.billed)}); ${fmtUsd(Math.max(0, r.billed - r.explained))} is unexplained${inBill}.`;
 }
 
 async function reconciliationFigure(r: ReconciliationView, analyze: Obj | undefined, costs: CostsReport | undefined, ctx: RenderContext): Promise<SafeHtml> {
   const top = [...r.rows].sort((a, b) => Math.max(b.billed, b.explained) - Math.max(a.billed, a.explained)).slice(0, 10);
   const named = uniqueNames(top.length ? top : [{ name: 'Bedrock total', billed: r.billed, explained: r.explained, row: {} }]);
   const bars: PairedBar[] = named.flatMap((m, i) => [
-    { name: m.name, series: 'Billed (Cost Explorer)' as const, value: m.billed, order: i },
+    { name: m.name, series: 'Billed' as const, value: m.billed, order: i },
     { name: m.name, series: 'Explained by logs' as const, value: m.explained, order: i },
   ]);
   const rows: Cell[][] = [
-    ['Billed (Cost Explorer)', fmtUsd(r.billed)],
+    ['Billed', fmtUsd(r.billed)],
     ['Explained by logs', fmtUsd(r.explained)],
     ['Coverage', fmtShare(r.coverage)],
     ...(r.window ? [['Compared days (end exclusive)', r.window] as Cell[]] : []),
@@ -203,5 +211,5 @@ export async function billSection(analyze: Obj | undefined, costs: CostsReport |
     if (costs.otherServices.length) parts.push(objectTable(costs.otherServices, { prefer: ['service', 'costUsd'], caption: 'Other services in the bill (not in the Bedrock totals)' }));
   }
   if (parts.length === 0) return undefined;
-  return section('bill', 'The bill: billed vs explained', 'AWS Cost Explorer spend (tokor costs) beside what the logs explain.', parts);
+  return section('bill', 'The bill: billed vs explained', 'Billed spend (tokor costs, analyze --bill) beside what the logs explain.', parts);
 }
