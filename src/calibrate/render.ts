@@ -13,6 +13,7 @@ import type { CalibrateReportJson } from '../artifacts/calibrateReport.js';
 import { csv, mdCode, mdText, termSafe } from '../report/escape.js';
 import { mdTable, pct } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
+import { describeScopes } from './scopes.js';
 
 /** USD with sensible precision for both per-item cents and dataset totals. */
 function usd(x: number): string {
@@ -109,6 +110,8 @@ function patternLine(p: Calibration['patterns'][number], r: Calibration): string
   if (p.router) parts.push(`router OOF AUC ${p.router.oofAuc === null ? 'n/a' : p.router.oofAuc.toFixed(3)} (${p.router.folds}-fold)`);
   if (p.gate) parts.push(`gate ${p.gate} on ${pct(p.signalCoverage ?? 0, 0)} of items`);
   if (p.pattern === 'confidence' && p.signalCoverage !== undefined) parts.push(`confidence on ${pct(p.signalCoverage, 0)} of items`);
+  const scopes = describeScopes(p);
+  if (scopes) parts.push(scopes);
   void r;
   return parts.join(' · ');
 }
