@@ -11,7 +11,7 @@
 import { z } from 'zod';
 import { BAR_MODES, ROUTING_PATTERNS, SCOPE_KEYS } from '../config/schema.js';
 import { parseArtifact, type ArtifactSpec } from './read.js';
-import { ProvenanceSchema as PolicyProvenanceSchema } from './policy.js';
+import { PolicyScopesSchema, ProvenanceSchema as PolicyProvenanceSchema } from './policy.js';
 import { parseCalibrateInput } from './reportInputs.js';
 
 const CALIBRATE_REPORT_SCHEMA_VERSION = 1;
@@ -167,6 +167,7 @@ const ApplyReportSchema = PolicyEvaluationSchema.extend({
     file: z.string(),
     pattern,
     thresholds: z.array(z.number()),
+    scopes: PolicyScopesSchema.optional(),
     tiers: z.array(z.object({ name: z.string(), model: z.string() })),
     bar: z.number(),
     barMode: z.enum(BAR_MODES),

@@ -24,7 +24,7 @@ export const POLICY_SCHEMA_VERSION = 2;
  * (`null`: items without one). The route of entry j is its slice of
  * `thresholds`; items of no listed scope take the last slice.
  */
-const PolicyScopesSchema = z.object({
+export const PolicyScopesSchema = z.object({
   by: z.enum(SCOPE_KEYS, { error: `expected one of ${SCOPE_KEYS.join(', ')}` }),
   entries: z
     .array(

@@ -44,7 +44,7 @@ export function calibrateJson(run: CalibrateRun): CalibrateReportJson {
     return {
       schemaVersion: 1,
       kind: 'apply',
-      policy: { file: run.policyFile, pattern: p.pattern, thresholds: p.thresholds, tiers: p.tiers, bar: p.bar, barMode: p.barMode, confidence: p.confidence, provenance: p.provenance },
+      policy: { file: run.policyFile, pattern: p.pattern, thresholds: p.thresholds, ...(p.scopes ? { scopes: p.scopes } : {}), tiers: p.tiers, bar: p.bar, barMode: p.barMode, confidence: p.confidence, provenance: p.provenance },
       datasetId: run.datasetId,
       ...run.evaluation,
       notes: run.notes,
