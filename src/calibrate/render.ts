@@ -103,7 +103,7 @@ function rows(r: Calibration): Row[] {
 function patternLine(p: Calibration['patterns'][number], r: Calibration): string {
   if (p.status === 'skipped') return `skipped: ${p.reason}`;
   const parts = [`${p.candidates} candidates`];
-  if (p.best && p.best.savingsPct > 0) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pct(p.best.lowerBound)})`);
+  if (p.best && p.best.savingsPct > 1e-9) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pct(p.best.lowerBound)})`);
   else if (p.best) parts.push('no saving route meets the bar');
   else parts.push(`nothing meets the bar (best bound ${pct(p.bestBound?.lowerBound ?? 0)})`);
   if (p.apgr !== undefined && p.apgr !== null) parts.push(`APGR ${p.apgr.toFixed(3)}`);

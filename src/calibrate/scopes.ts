@@ -37,7 +37,7 @@ export interface SearchInput {
 }
 
 /** One scope of a per-scope pattern, as certified. */
-export interface ScopeOutcome {
+interface ScopeOutcome {
   /** The attribute's value (null: items without one). */
   value: string | null;
   items: number;
@@ -65,7 +65,7 @@ export interface ScopedExtra {
 export type ScopedSearchResult = SweepResult & { extra: ScopedExtra };
 
 /** The attribute values of a scope key (undefined → null). */
-function valueOf(item: ItemOutcomes, by: ScopeKey): string | null {
+function scopeValueOf(item: ItemOutcomes, by: ScopeKey): string | null {
   return item[by] ?? null;
 }
 
@@ -75,7 +75,7 @@ function valueOf(item: ItemOutcomes, by: ScopeKey): string | null {
  */
 export function scopeKeyOf(table: ResultsTable): ScopeKey | undefined {
   for (const by of SCOPE_KEYS) {
-    const values = new Set(table.items.map((i) => valueOf(i, by)));
+    const values = new Set(table.items.map((i) => scopeValueOf(i, by)));
     if (values.size >= 2 && [...values].some((v) => v !== null)) return by;
   }
   return undefined;
@@ -83,7 +83,7 @@ export function scopeKeyOf(table: ResultsTable): ScopeKey | undefined {
 
 /** The scopes' values in their fixed order (null first, then by code unit). */
 export function scopeValues(table: ResultsTable, by: ScopeKey): (string | null)[] {
-  const values = [...new Set(table.items.map((i) => valueOf(i, by)))];
+  const values = [...new Set(table.items.map((i) => scopeValueOf(i, by)))];
   return values.sort((a, b) => (a === b ? 0 : a === null ? -1 : b === null ? 1 : a < b ? -1 : 1));
 }
 
@@ -93,7 +93,7 @@ export function scopeIndexOf(table: ResultsTable, by: ScopeKey, values: readonly
   const index = new Float64Array(table.items.length);
   let matched = 0;
   table.items.forEach((item, i) => {
-    const j = pos.get(valueOf(item, by));
+    const j = pos.get(scopeValueOf(item, by));
     if (j !== undefined) matched++;
     index[i] = j ?? values.length;
   });
@@ -255,7 +255,7 @@ export function scopedSearch(o: {
       out.passes += p.passes;
       out.paired += p.paired;
       out.cost += p.cost;
-      p.counts.forEach((c, t) => (out.counts[t]! += c));
+      for (let t = 0; t < k; t++) out.counts[t]! += p.counts[t]!;
       out.thresholds.push(...p.thresholds);
     }
     out.thresholds.push(...o.frontierThresholds);

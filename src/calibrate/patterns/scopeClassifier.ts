@@ -73,7 +73,9 @@ export const scopeClassifier: PatternSpec = {
           tiers: table.tiers,
           familyOf: (sub, rc, members) => {
             const s = new Float64Array(members.length * B);
-            members.forEach((i, row) => s.set(scores.subarray(i * B, i * B + B), row * B));
+            members.forEach((i, row) => {
+              s.set(scores.subarray(i * B, i * B + B), row * B);
+            });
             return { ...classifierFamily(sub, s, steps, rc), pattern: 'scope-classifier' };
           },
           frontierThresholds: new Array<number>(B).fill(0),
