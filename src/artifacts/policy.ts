@@ -119,8 +119,8 @@ const RoutingPolicySchema = z
     if (needs.scopes && p.schemaVersion < 2) ctx.addIssue({ code: 'custom', path: ['schemaVersion'], message: `a ${p.pattern} policy has schemaVersion 2` });
     if (!needs.scopes && p.scopes) ctx.addIssue({ code: 'custom', path: ['scopes'], message: `a ${p.pattern} policy routes every item alike: remove scopes` });
     if (p.thresholds.length !== slots * perSlot) {
-      const what = needs.scopes ? `${perSlot} per scope entry plus ${perSlot} for items of no listed scope` : `for ${names.length} tiers`;
-      ctx.addIssue({ code: 'custom', path: ['thresholds'], message: `expected ${slots * perSlot} threshold(s) (${what}), got ${p.thresholds.length}` });
+      const what = needs.scopes ? `(${perSlot} per scope entry plus ${perSlot} for items of no listed scope)` : `for ${names.length} tiers`;
+      ctx.addIssue({ code: 'custom', path: ['thresholds'], message: `expected ${slots * perSlot} threshold(s) ${what}, got ${p.thresholds.length}` });
     }
     const range = thresholdRange(p.pattern);
     p.thresholds.forEach((t, i) => {
