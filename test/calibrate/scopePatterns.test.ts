@@ -10,6 +10,7 @@ import { applyPolicy, routeTiers } from '../../src/calibrate/apply.js';
 import { buildPolicy } from '../../src/calibrate/calibrateRun.js';
 import { certificationLevels } from '../../src/calibrate/bounds.js';
 import { parsePolicy } from '../../src/artifacts/policy.js';
+import { validateConfig } from '../../src/config/schema.js';
 import { table, type ItemSpec } from './helpers.js';
 
 const TIERS = ['cheap', 'frontier'];
@@ -64,6 +65,11 @@ describe('scope-tier', () => {
     const two = calibrate(t, { ...OPTS, patterns: ['scope-classifier', 'scope-tier'], train: { folds: 2 } }).report;
     expect(two.boundConfidence).toBeCloseTo(certificationLevels(0.95, 2).trueConfidence, 12);
     for (const p of two.patterns) expect(p.scopeConfidence).toBeCloseTo(1 - (1 - certificationLevels(0.95, 2).trueConfidence) / 2, 12);
+  });
+
+  it('config thresholds cannot carry scopes: a per-scope route comes from a policy file', () => {
+    const { issues } = validateConfig({ routing: { pattern: 'scope-tier', thresholds: [0, 2] } });
+    expect(issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toContain('routing.pattern: a scope-tier route needs the scopes it was certified on: set routing.policyFile (a `tokor calibrate --out` file) instead of routing.thresholds');
   });
 
   it('is skipped without two scopes', () => {
