@@ -81,6 +81,14 @@ export function scopeKeyOf(table: ResultsTable): ScopeKey | undefined {
   return undefined;
 }
 
+/**
+ * Most scopes a per-scope family splits its budget over. Beyond it each
+ * scope's bound would be taken so far out that small scopes cannot certify
+ * anything (and the report would list thousands of routes): the families
+ * are skipped, which depends on the attribute's values only, never on outcomes.
+ */
+export const MAX_SCOPES = 200;
+
 /** The scopes' values in their fixed order (null first, then by code unit). */
 export function scopeValues(table: ResultsTable, by: ScopeKey): (string | null)[] {
   const values = [...new Set(table.items.map((i) => scopeValueOf(i, by)))];

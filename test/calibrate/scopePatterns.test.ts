@@ -75,6 +75,8 @@ describe('scope-tier', () => {
   it('is skipped without two scopes', () => {
     const t = table(scope('only', 150, true), TIERS, COSTS);
     expect(() => calibrate(t, { ...OPTS, patterns: ['scope-tier'] })).toThrow(/category \(nor task\)/);
+    const many = table(Array.from({ length: 201 }, (_, c) => scope(`c${c}`, 2, true)).flat(), TIERS, COSTS);
+    expect(() => calibrate(many, { ...OPTS, patterns: ['scope-tier'] })).toThrow(/201 values of category to scope by: more than 200 scopes/);
   });
 
   it('the saved policy routes new items by scope; an unseen scope goes to the frontier', () => {

@@ -8,7 +8,7 @@
  * pays the router's cost on every request, as the classifier does.
  */
 import { directCosts } from '../route.js';
-import { scopedFamily, scopedSearch, scopeIndexOf, scopeKeyOf, scopeValues } from '../scopes.js';
+import { MAX_SCOPES, scopedFamily, scopedSearch, scopeIndexOf, scopeKeyOf, scopeValues } from '../scopes.js';
 import { classifierFamily, costSteps } from '../sweep.js';
 import { classifier, hasFeatures, oofBoundaryScores, routerFor } from './classifier.js';
 import type { PatternSpec } from './types.js';
@@ -50,6 +50,7 @@ export const scopeClassifier: PatternSpec = {
     if (!by) return { skipped: 'the items carry no category (nor task) with at least two values to scope by' };
     if (!table.items.some(hasFeatures)) return { skipped: 'no prompts (nor task/category) to train the router on: pass --dataset (or --prompt-column for a CSV)' };
     const values = scopeValues(table, by);
+    if (values.length > MAX_SCOPES) return { skipped: `${values.length} values of ${by} to scope by: more than ${MAX_SCOPES} scopes leave each too small a share of the confidence budget; group them into coarser ones` };
     const { index } = scopeIndexOf(table, by, values);
     const trained = routerFor(table, m, train, onProgress);
     const scores = oofBoundaryScores(trained, m.n, m.k);

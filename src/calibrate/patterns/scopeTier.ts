@@ -8,7 +8,7 @@
  * to the scope's tier.
  */
 import { directCosts } from '../route.js';
-import { scopedFamily, scopedSearch, scopeIndexOf, scopeKeyOf, scopeValues, staticTierFamily } from '../scopes.js';
+import { MAX_SCOPES, scopedFamily, scopedSearch, scopeIndexOf, scopeKeyOf, scopeValues, staticTierFamily } from '../scopes.js';
 import type { PatternSpec } from './types.js';
 
 /** thresholds[scope index] is the tier index serving the scope; the signal is each item's scope index. */
@@ -26,6 +26,7 @@ export const scopeTier: PatternSpec = {
     const by = scopeKeyOf(table);
     if (!by) return { skipped: 'the items carry no category (nor task) with at least two values to scope by' };
     const values = scopeValues(table, by);
+    if (values.length > MAX_SCOPES) return { skipped: `${values.length} values of ${by} to scope by: more than ${MAX_SCOPES} scopes leave each too small a share of the confidence budget; group them into coarser ones` };
     const { index } = scopeIndexOf(table, by, values);
     const routedCost = directCosts(m);
     const describe = `a static tier per ${by} (${values.length} scopes; thresholds: each scope's tier index, then the frontier for items of no listed scope)`;
