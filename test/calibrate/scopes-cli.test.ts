@@ -85,5 +85,9 @@ describe('tokor calibrate: per-scope families (built bin)', () => {
     const table = await runCli(['calibrate', '--results', train], { env: { COLUMNS: '100' } });
     expect(table.stdout).toMatch(/scope-tier +\d+ candidates · best [\d.]+% cheaper .*per category/);
     expect(table.stdout).toMatch(/# scope-tier {2}% scope-classifier/);
+    const md = await runCli(['calibrate', '--results', train, '--format', 'markdown']);
+    expect(md.stdout).toMatch(/\| scope-tier \| \d+ candidates · best [\d.]+% cheaper .*per category \(each bound at 99\.\d+%\): faq → cheap \(\d+ items, bound [\d.]+%\), legal → frontier/);
+    const html = await runCli(['calibrate', '--results', train, '--format', 'html']);
+    expect(html.stdout).toContain('Per category: faq → cheap');
   });
 });
