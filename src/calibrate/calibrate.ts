@@ -296,7 +296,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     randomAtShares = randomAtSharesOf(m, route, tiers.map((t) => pick!.tierShares[t] ?? 0), pick, qF);
     if (!randomAtShares.routerBeatsRandom) {
       notes.push(
-        `the ${pick.pattern} pick is not measurably better than random routing at the same tier shares (margin ${randomAtShares.marginPts.toFixed(1)} parity points, 95% lower bound ${randomAtShares.marginLowerPts.toFixed(1)}): its savings come from the shares alone, so prefer a simpler policy (a static tier per scope) over the router`,
+        `the ${pick.pattern} pick is not measurably better than random routing at the same tier shares (margin ${randomAtShares.marginPts.toFixed(1)} parity points, 95% lower bound ${randomAtShares.marginLowerPts.toFixed(1)}): its savings come from the shares alone${pick.pattern === 'scope-tier' ? '' : ', so prefer a simpler policy (a static tier per scope) over the router'}`,
       );
     }
   }
