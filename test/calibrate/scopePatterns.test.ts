@@ -44,6 +44,24 @@ describe('scope-tier', () => {
     expect(report.pick!.tierShares).toEqual({ cheap: 0.75, frontier: 0.25 });
   });
 
+  it('three tiers: each scope on the cheapest tier that holds it', () => {
+    const specs = [
+      ...scope('easy', 150, true).map((x) => ({ ...x, pass: '111' })),
+      ...scope('medium', 150, true).map((x) => ({ ...x, pass: '011' })),
+      ...scope('hard', 50, false).map((x) => ({ ...x, pass: '001' })),
+    ];
+    const t = table(specs, ['cheap', 'mid', 'frontier'], [1, 3, 10]);
+    const { report } = calibrate(t, { ...OPTS, patterns: ['scope-tier'] });
+    expect(report.patterns[0]!.scopes!.map((x) => [x.value, x.tier])).toEqual([
+      ['easy', 'cheap'],
+      ['hard', 'frontier'],
+      ['medium', 'mid'],
+    ]);
+    expect(report.pick!.thresholds).toEqual([0, 2, 1, 2]);
+    // 150 × $1 + 150 × $3 + 50 × $10 against 350 × $10.
+    expect(report.pick!.savingsPct).toBeCloseTo((1 - 1100 / 3500) * 100, 9);
+  });
+
   it('a scope too small to certify falls to the frontier', () => {
     const t = table([...scope('big', 150, true), ...scope('tiny', 5, true)], TIERS, COSTS);
     const { report } = calibrate(t, { ...OPTS, patterns: ['scope-tier'] });
