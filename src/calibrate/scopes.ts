@@ -16,9 +16,9 @@
  * whose every candidate fails — too few items, say — is served by the
  * frontier. The global check then walks from all-frontier, moving the scopes
  * to their certified routes one at a time in the order of their values
- * (fixed before any outcome is seen), and keeps the cheapest route after the
- * last one that fails the global bound (at the pattern's own level): holding
- * the global bar too costs no further confidence.
+ * (fixed before any outcome is seen), and stops at the first route that
+ * fails the global bound (at the pattern's own level), keeping the cheapest
+ * one before it: holding the global bar too costs no further confidence.
  */
 import type { RoutingPattern, ScopeKey } from '../config/schema.js';
 import { SCOPE_KEYS } from '../config/schema.js';
@@ -272,11 +272,13 @@ export function scopedSearch(o: {
   const pointOf = (p: Part, param: number): SweepPoint => ({ param, thresholds: p.thresholds, passes: p.passes, pairedPasses: p.paired, costUsd: p.cost, tierCounts: p.counts, margin: margin(crit, p.passes, p.paired) });
   const path: SweepPoint[] = [];
   for (let t = 0; t <= J; t++) path.push(pointOf(total([...chosen.slice(0, t), ...frontierParts.slice(t)]), t));
+  // Fixed sequence from the all-frontier end: the first route that fails stops the walk.
   let best: SweepPoint | undefined;
+  let failed = false;
   let bestMargin = path[0]!;
   for (const p of path) {
-    if (p.margin < 0) best = undefined;
-    else if (!best || p.costUsd < best.costUsd || (p.costUsd === best.costUsd && p.passes > best.passes)) best = p;
+    if (p.margin < 0) failed = true;
+    else if (!failed && (!best || p.costUsd < best.costUsd || (p.costUsd === best.costUsd && p.passes > best.passes))) best = p;
     if (p.margin > bestMargin.margin) bestMargin = p;
   }
   const point = pointOf(total(pointParts), J);

@@ -11,7 +11,8 @@ import { buildPolicy } from '../../src/calibrate/calibrateRun.js';
 import { certificationLevels } from '../../src/calibrate/bounds.js';
 import { parsePolicy } from '../../src/artifacts/policy.js';
 import { validateConfig } from '../../src/config/schema.js';
-import { table, type ItemSpec } from './helpers.js';
+import { scopedSearch, staticTierFamily } from '../../src/calibrate/scopes.js';
+import { matrix, table, type ItemSpec } from './helpers.js';
 
 const TIERS = ['cheap', 'frontier'];
 const COSTS = [1, 10];
@@ -133,5 +134,40 @@ describe('scope-classifier', () => {
     expect(policy.router).toBeDefined();
     expect(policy.thresholds).toHaveLength(3);
     expect(applyPolicy(policy, t).savingsPct).toBeCloseTo(report.pick!.savingsPct, 9);
+  });
+});
+
+describe('the global check of a per-scope route', () => {
+  // Scope a: the cheap tier fails 2 of 400 items (certified on its own); scope b needs the frontier.
+  const rows = [...Array.from({ length: 400 }, (_, i) => (i < 2 ? '01' : '11')), ...Array.from({ length: 100 }, () => '01')];
+  const m = matrix(rows, [1, 10]);
+  const search = (z: number) =>
+    scopedSearch({
+      pattern: 'scope-tier',
+      m,
+      routedCost: m.cost,
+      scopeIndex: Float64Array.from(rows.map((_, i) => (i < 400 ? 0 : 1))),
+      values: ['a', 'b'],
+      by: 'category',
+      tiers: TIERS,
+      familyOf: (sub, rc) => staticTierFamily(sub, rc, 'scope-tier'),
+      frontierThresholds: [1],
+      showTier: true,
+      input: { crit: { mode: 'relative', bar: 0.95, z, zNew: 1.96, n: 500, sf: 500 }, trueConfidence: 0.975, maxCurve: 400 },
+    });
+
+  it('keeps the union of the scopes’ routes when it holds the global bar', () => {
+    const r = search(2);
+    expect(r.extra.scopes.map((s) => s.tier)).toEqual(['cheap', 'frontier']);
+    expect(r.best!.thresholds).toEqual([0, 1, 1]);
+  });
+
+  it('walks from all-frontier and stops at the first route that fails the global bound', () => {
+    // At a global z of 14 (made stricter than the scopes' to force it), moving scope a to cheap fails globally.
+    const r = search(14);
+    expect(r.extra.scopes.map((s) => s.tier)).toEqual(['cheap', 'frontier']);
+    expect(r.curve.map((p) => p.margin >= 0)).toEqual([true, false, false]);
+    expect(r.best!.thresholds).toEqual([1, 1, 1]);
+    expect(r.best!.costUsd).toBe(5000);
   });
 });
