@@ -9,9 +9,9 @@
  * taken), so those keys are nullable.
  */
 import { z } from 'zod';
-import { BAR_MODES, ROUTING_PATTERNS } from '../config/schema.js';
+import { BAR_MODES, ROUTING_PATTERNS, SCOPE_KEYS } from '../config/schema.js';
 import { parseArtifact, type ArtifactSpec } from './read.js';
-import { ProvenanceSchema as PolicyProvenanceSchema } from './policy.js';
+import { PolicyScopesSchema, ProvenanceSchema as PolicyProvenanceSchema } from './policy.js';
 import { parseCalibrateInput } from './reportInputs.js';
 
 const CALIBRATE_REPORT_SCHEMA_VERSION = 1;
@@ -69,6 +69,23 @@ const PatternOutcomeSchema = z.object({
   gate: z.string().optional(),
   signalCoverage: z.number().optional(),
   router: z.object({ oofAuc: maybe, oofLogLoss: z.number(), folds: z.number(), items: z.number() }).optional(),
+  scopeBy: z.enum(SCOPE_KEYS).optional(),
+  scopeConfidence: z.number().optional(),
+  scopes: z
+    .array(
+      z.object({
+        value: z.string().nullable(),
+        items: z.number(),
+        certified: z.boolean(),
+        thresholds: z.array(z.number()),
+        tier: z.string().optional(),
+        quality: z.number(),
+        parity: z.number(),
+        lowerBound: maybe,
+        savingsPct: z.number(),
+      }),
+    )
+    .optional(),
   best: RouteSummarySchema.optional(),
   bestPoint: RouteSummarySchema.extend({ itemsNeeded: maybe }).optional(),
   bestBound: RouteSummarySchema.optional(),
@@ -83,6 +100,7 @@ const PickSchema = PolicyEvaluationSchema.extend({
   routerCostUsd: z.number(),
   apgr: maybe,
   oracleCapturedPct: maybe,
+  scopes: z.object({ by: z.enum(SCOPE_KEYS), entries: z.array(z.object({ value: z.string().nullable(), items: z.number() })) }).optional(),
 });
 
 /** Random routing at the pick's tier shares on the same items, and the pick's paired margin over it. */
@@ -149,6 +167,7 @@ const ApplyReportSchema = PolicyEvaluationSchema.extend({
     file: z.string(),
     pattern,
     thresholds: z.array(z.number()),
+    scopes: PolicyScopesSchema.optional(),
     tiers: z.array(z.object({ name: z.string(), model: z.string() })),
     bar: z.number(),
     barMode: z.enum(BAR_MODES),

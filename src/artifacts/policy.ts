@@ -6,11 +6,39 @@
  * embedded router (classifier pattern) and where it all came from.
  */
 import { z } from 'zod';
-import { BAR_MODES, DriftThresholdsSchema, ROUTING_PATTERNS, thresholdRange } from '../config/schema.js';
+import { BAR_MODES, DriftThresholdsSchema, patternNeeds, ROUTING_PATTERNS, SCOPE_KEYS, thresholdRange } from '../config/schema.js';
 import { parseArtifact, parseJsonArtifact, readJsonArtifact, type ArtifactSpec, type Origin } from './read.js';
 import { compactJson, RouterModelSchema } from './router.js';
 
-export const POLICY_SCHEMA_VERSION = 1;
+/**
+ * The newest version this tokor reads and writes. Version 2 adds the
+ * per-scope patterns (`scopes`); calibrate still writes 1 for the other
+ * patterns, so older tokor versions keep reading those, and refuse a
+ * scope policy as written by a newer tokor.
+ */
+export const POLICY_SCHEMA_VERSION = 2;
+
+/**
+ * How a per-scope policy (scope-tier, scope-classifier) tells scopes apart:
+ * an item belongs to the entry whose `value` equals its `by` attribute
+ * (`null`: items without one). The route of entry j is its slice of
+ * `thresholds`; items of no listed scope take the last slice.
+ */
+export const PolicyScopesSchema = z.object({
+  by: z.enum(SCOPE_KEYS, { error: `expected one of ${SCOPE_KEYS.join(', ')}` }),
+  entries: z
+    .array(
+      z.object({
+        value: z.string().nullable(),
+        /** Calibration items in the scope. */
+        items: z.number().int().min(0),
+        /** scope-tier: the tier the scope is served by (the name of tiers[thresholds[j]]). */
+        tier: z.string().optional(),
+      }),
+      { error: 'expected a list of {value, items}' },
+    )
+    .min(1, 'must list at least one scope'),
+});
 
 const nonEmpty = (what: string) => z.string({ error: `expected ${what} (a string)` }).min(1, `expected ${what}, got an empty string`);
 
@@ -46,13 +74,16 @@ export const ProvenanceSchema = z.object({
 
 const RoutingPolicySchema = z
   .object({
-    schemaVersion: z.literal(POLICY_SCHEMA_VERSION, { error: `expected ${POLICY_SCHEMA_VERSION}` }),
+    schemaVersion: z.union([z.literal(1), z.literal(POLICY_SCHEMA_VERSION)], { error: `expected 1 or ${POLICY_SCHEMA_VERSION}` }),
     kind: z.literal('tokor-policy', { error: 'expected "tokor-policy" (a `tokor calibrate --out` file)' }),
     pattern: z.enum(ROUTING_PATTERNS, { error: `expected one of ${ROUTING_PATTERNS.join(', ')}` }),
     /**
      * One per tier boundary (tiers − 1). classifier: escalate past boundary b
      * while the router's P(needs a tier above b) ≥ thresholds[b]. cascade /
      * confidence: escalate from tier b while its gate score / confidence < thresholds[b].
+     * scope-tier: one per scope entry plus one for items of no listed scope, each the
+     * index of the tier serving it; scope-classifier: a block of (tiers − 1) classifier
+     * thresholds per scope entry, plus one block for items of no listed scope.
      */
     thresholds: z.array(z.number({ error: 'expected a number' }), { error: 'expected a list of numbers' }),
     /** The ladder the policy routes over, cheapest first. */
@@ -62,6 +93,8 @@ const RoutingPolicySchema = z
     bar: z.number({ error: 'expected a number between 0 and 1' }).min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1'),
     barMode: z.enum(BAR_MODES, { error: `expected one of ${BAR_MODES.join(', ')}` }),
     confidence: z.number({ error: 'expected a confidence level such as 0.95' }).gt(0.5, 'must be above 0.5 (e.g. 0.95)').lt(1, 'must be below 1 (e.g. 0.95)'),
+    /** The scopes a per-scope policy routes by (scope-tier, scope-classifier; schemaVersion 2). */
+    scopes: PolicyScopesSchema.optional(),
     /** The router (classifier pattern). */
     router: RouterModelSchema.optional(),
     /** cascade: the grader whose result decides escalation. */
@@ -79,17 +112,32 @@ const RoutingPolicySchema = z
     names.forEach((n, i) => {
       if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'name'], message: `duplicate tier name "${n}"` });
     });
-    if (p.thresholds.length !== names.length - 1) {
-      ctx.addIssue({ code: 'custom', path: ['thresholds'], message: `expected ${names.length - 1} threshold(s) for ${names.length} tiers, got ${p.thresholds.length}` });
+    const needs = patternNeeds(p.pattern);
+    const slots = needs.scopes ? (p.scopes?.entries.length ?? 0) + 1 : 1;
+    const perSlot = p.pattern === 'scope-tier' ? 1 : names.length - 1;
+    if (needs.scopes && !p.scopes) ctx.addIssue({ code: 'custom', path: ['scopes'], message: `a ${p.pattern} policy needs its scopes {by, entries}` });
+    if (needs.scopes && p.schemaVersion < 2) ctx.addIssue({ code: 'custom', path: ['schemaVersion'], message: `a ${p.pattern} policy has schemaVersion 2` });
+    if (!needs.scopes && p.scopes) ctx.addIssue({ code: 'custom', path: ['scopes'], message: `a ${p.pattern} policy routes every item alike: remove scopes` });
+    if (p.thresholds.length !== slots * perSlot) {
+      const what = needs.scopes ? `(${perSlot} per scope entry plus ${perSlot} for items of no listed scope)` : `for ${names.length} tiers`;
+      ctx.addIssue({ code: 'custom', path: ['thresholds'], message: `expected ${slots * perSlot} threshold(s) ${what}, got ${p.thresholds.length}` });
     }
     const range = thresholdRange(p.pattern);
     p.thresholds.forEach((t, i) => {
       if (t < range.min || t > range.max) {
         ctx.addIssue({ code: 'custom', path: ['thresholds', i], message: `a ${p.pattern} threshold must be between ${range.min} and ${range.max} (${range.meaning}), got ${t}` });
+      } else if (p.pattern === 'scope-tier' && !(Number.isInteger(t) && t < names.length)) {
+        ctx.addIssue({ code: 'custom', path: ['thresholds', i], message: `a scope-tier threshold is a tier index: an integer from 0 to ${names.length - 1}, got ${t}` });
       }
     });
-    if (p.pattern === 'classifier') {
-      if (!p.router) ctx.addIssue({ code: 'custom', path: ['router'], message: 'a classifier policy needs its router model' });
+    p.scopes?.entries.forEach((e, j) => {
+      const t = p.thresholds[j];
+      if (e.tier !== undefined && p.pattern === 'scope-tier' && t !== undefined && names[t] !== e.tier) {
+        ctx.addIssue({ code: 'custom', path: ['scopes', 'entries', j, 'tier'], message: `thresholds[${j}] routes this scope to "${names[t] ?? t}", not "${e.tier}"` });
+      }
+    });
+    if (needs.router) {
+      if (!p.router) ctx.addIssue({ code: 'custom', path: ['router'], message: `a ${p.pattern} policy needs its router model` });
       else if (p.router.classes.join('\u0000') !== names.join('\u0000')) {
         ctx.addIssue({ code: 'custom', path: ['router', 'classes'], message: `the router's classes (${p.router.classes.join(', ')}) differ from the tiers (${names.join(', ')})` });
       }

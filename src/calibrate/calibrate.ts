@@ -5,7 +5,7 @@
  * and its out-of-fold scores — never in-sample — drive the classifier sweep.
  */
 import { InputError } from '../errors.js';
-import type { BarMode, RoutingPattern } from '../config/schema.js';
+import { patternNeeds, type BarMode, type RoutingPattern, type ScopeKey } from '../config/schema.js';
 import type { TrainOptions } from '../classify/trained.js';
 import type { RouterModel } from '../artifacts/router.js';
 import { fnv1a } from '../classify/features.js';
@@ -15,6 +15,7 @@ import { PATTERNS } from './patterns/index.js';
 import { baselinesOf, type Baseline, type Baselines } from './baselines.js';
 import { certificationLevels, describeCertification, itemsForPerfectAbsolute, itemsForPerfectRelative, itemsNeededAbsolute, itemsNeededPaired, oneSidedZ, parityInterval, wilsonLowerZ, type Criterion } from './bounds.js';
 import { subsetTable, type ResultsTable } from './results.js';
+import type { ScopedExtra, ScopedSearchResult, SearchInput } from './scopes.js';
 import { sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
 
 const CALIBRATION_SCHEMA_VERSION = 1;
@@ -68,6 +69,10 @@ interface PatternOutcome {
   /** Share of items where the gate grader (cascade) or the confidence field (confidence) exists. */
   signalCoverage?: number;
   router?: { oofAuc: number | null; oofLogLoss: number; folds: number; items: number };
+  /** Per-scope patterns: the attribute scopes are told apart by, each scope's bound level, each scope's certified route. */
+  scopeBy?: ScopedExtra['scopeBy'];
+  scopeConfidence?: number;
+  scopes?: ScopedExtra['scopes'];
   /** Cheapest route whose bound meets the bar. */
   best?: RouteSummary;
   /** Cheapest route whose measured quality meets the bar, and the items its bound would need. */
@@ -86,6 +91,8 @@ interface CalibrationPick extends PolicyEvaluation {
   apgr: number | null;
   /** Pick savings / oracle savings × 100. */
   oracleCapturedPct: number | null;
+  /** Per-scope patterns: how items are matched to the scopes whose routes `thresholds` hold (in this order). */
+  scopes?: { by: ScopeKey; entries: { value: string | null; items: number }[] };
 }
 
 /**
@@ -174,7 +181,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
 
   // Prepare each pattern's family (training the router for classifier); skipped ones say why.
   const outcomes: PatternOutcome[] = [];
-  const prepared: { fam: RouteFamily; extra: Partial<PatternOutcome>; signal: Float64Array; gate?: string }[] = [];
+  const prepared: { fam: RouteFamily; extra: Partial<PatternOutcome>; signal: Float64Array; gate?: string; search?: (input: SearchInput) => ScopedSearchResult }[] = [];
   let router: RouterModel | undefined;
   for (const pattern of opts.patterns) {
     const prep = PATTERNS[pattern].prepare({
@@ -193,7 +200,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
       continue;
     }
     if (prep.router) router = prep.router;
-    prepared.push({ fam: prep.fam, extra: prep.extra, signal: prep.signal, ...(prep.gate ? { gate: prep.gate } : {}) });
+    prepared.push({ fam: prep.fam, extra: prep.extra, signal: prep.signal, ...(prep.gate ? { gate: prep.gate } : {}), ...(prep.search ? { search: prep.search } : {}) });
   }
 
   if (prepared.length === 0) {
@@ -229,9 +236,10 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   };
 
   const signals = new Map<RoutingPattern, { signal: Float64Array; routedCost: Float64Array; sweep: SweepResult; gate?: string }>();
-  for (const { fam, extra, signal, gate } of prepared) {
+  for (const { fam, extra, signal, gate, search } of prepared) {
     opts.onProgress?.(`sweeping ${fam.pattern} thresholds over ${n} items`);
-    const sw = sweepFamily(m, fam, crit, { target, maxCurve: opts.maxCurve ?? 400 });
+    // A per-scope pattern searches each scope under its share of the same budget (scopes.ts).
+    const sw: SweepResult & { extra?: ScopedExtra } = search ? search({ crit, trueConfidence: patternConfidence, maxCurve: opts.maxCurve ?? 400 }) : sweepFamily(m, fam, crit, { target, maxCurve: opts.maxCurve ?? 400 });
     signals.set(fam.pattern, { signal, routedCost: fam.routedCost, sweep: sw, ...(gate ? { gate } : {}) });
     const outcome: PatternOutcome = {
       pattern: fam.pattern,
@@ -240,6 +248,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
       candidates: sw.candidates,
       apgr: sw.apgr,
       ...extra,
+      ...sw.extra,
       curve: sw.curve.map((p) => ({ ...summarize(fam.pattern, p), meetsBar: p.margin >= 0 })),
       bestBound: summarize(fam.pattern, sw.bestMargin),
     };
@@ -270,11 +279,12 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
       pattern: pickOutcome.pattern,
       thresholds,
       ...ev,
-      routerCostUsd: pickOutcome.pattern === 'classifier' ? routerCostUsd : 0,
+      routerCostUsd: patternNeeds(pickOutcome.pattern).router ? routerCostUsd : 0,
       apgr: pickOutcome.apgr ?? null,
       oracleCapturedPct: null,
     };
     if (s.gate) pick.gate = s.gate;
+    if (pickOutcome.scopes && pickOutcome.scopeBy) pick.scopes = { by: pickOutcome.scopeBy, entries: pickOutcome.scopes.map((x) => ({ value: x.value, items: x.items })) };
     if (pickOutcome.pattern === 'confidence') pick.confidenceField = opts.confidenceField ?? 'confidence';
     if (!ev.meetsBar) notes.push('rounding: the re-evaluated pick sits exactly on the bar');
   }
@@ -286,7 +296,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     randomAtShares = randomAtSharesOf(m, route, tiers.map((t) => pick!.tierShares[t] ?? 0), pick, qF);
     if (!randomAtShares.routerBeatsRandom) {
       notes.push(
-        `the ${pick.pattern} pick is not measurably better than random routing at the same tier shares (margin ${randomAtShares.marginPts.toFixed(1)} parity points, 95% lower bound ${randomAtShares.marginLowerPts.toFixed(1)}): its savings come from the shares alone, so prefer a simpler policy (a static tier per scope) over the router`,
+        `the ${pick.pattern} pick is not measurably better than random routing at the same tier shares (margin ${randomAtShares.marginPts.toFixed(1)} parity points, 95% lower bound ${randomAtShares.marginLowerPts.toFixed(1)}): its savings come from the shares alone${pick.pattern === 'scope-tier' ? '' : ', so prefer a simpler policy (a static tier per scope) over the router'}`,
       );
     }
   }

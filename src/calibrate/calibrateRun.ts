@@ -4,6 +4,7 @@
  * saves. Pure: src/app/calibrate.ts reads the inputs and writes the outputs.
  */
 import type { RoutingPolicyFile } from '../artifacts/policy.js';
+import { patternNeeds } from '../config/schema.js';
 import type { RouterModel } from '../artifacts/router.js';
 import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
 import { VERSION } from '../version.js';
@@ -91,7 +92,8 @@ export function buildPolicy(
 ): RoutingPolicyFile {
   const pick = report.pick!;
   const policy: RoutingPolicyFile = {
-    schemaVersion: 1,
+    // Version 2 only where it is needed (the per-scope patterns), so older tokor versions keep reading the rest.
+    schemaVersion: pick.scopes ? 2 : 1,
     kind: 'tokor-policy',
     pattern: pick.pattern,
     thresholds: pick.thresholds,
@@ -110,7 +112,12 @@ export function buildPolicy(
     },
   };
   if (table.datasetSha256) policy.provenance.datasetSha256 = table.datasetSha256;
-  if (pick.pattern === 'classifier') policy.router = router!;
+  if (patternNeeds(pick.pattern).router) policy.router = router!;
+  if (pick.scopes) {
+    const names = table.tiers;
+    const tierOf = (j: number): { tier?: string } => (pick.pattern === 'scope-tier' ? { tier: names[pick.thresholds[j]!] ?? names[names.length - 1]! } : {});
+    policy.scopes = { by: pick.scopes.by, entries: pick.scopes.entries.map((e, j) => ({ ...e, ...tierOf(j) })) };
+  }
   if (pick.gate) policy.gate = pick.gate;
   if (pick.pattern === 'confidence') policy.confidenceField = o.confidenceField;
   return policy;

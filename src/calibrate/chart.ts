@@ -5,7 +5,7 @@
  */
 import type { Calibration } from './calibrate.js';
 
-const MARKS: Record<string, string> = { classifier: '*', cascade: '+', confidence: 'o' };
+const MARKS: Record<string, string> = { classifier: '*', cascade: '+', confidence: 'o', 'scope-tier': '#', 'scope-classifier': '%' };
 
 export interface ChartOptions {
   width?: number;

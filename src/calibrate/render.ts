@@ -13,6 +13,7 @@ import type { CalibrateReportJson } from '../artifacts/calibrateReport.js';
 import { csv, mdCode, mdText, termSafe } from '../report/escape.js';
 import { mdTable, pct } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
+import { describeScopes } from './scopes.js';
 
 /** USD with sensible precision for both per-item cents and dataset totals. */
 function usd(x: number): string {
@@ -43,7 +44,7 @@ export function calibrateJson(run: CalibrateRun): CalibrateReportJson {
     return {
       schemaVersion: 1,
       kind: 'apply',
-      policy: { file: run.policyFile, pattern: p.pattern, thresholds: p.thresholds, tiers: p.tiers, bar: p.bar, barMode: p.barMode, confidence: p.confidence, provenance: p.provenance },
+      policy: { file: run.policyFile, pattern: p.pattern, thresholds: p.thresholds, ...(p.scopes ? { scopes: p.scopes } : {}), tiers: p.tiers, bar: p.bar, barMode: p.barMode, confidence: p.confidence, provenance: p.provenance },
       datasetId: run.datasetId,
       ...run.evaluation,
       notes: run.notes,
@@ -102,13 +103,15 @@ function rows(r: Calibration): Row[] {
 function patternLine(p: Calibration['patterns'][number], r: Calibration): string {
   if (p.status === 'skipped') return `skipped: ${p.reason}`;
   const parts = [`${p.candidates} candidates`];
-  if (p.best && p.best.savingsPct > 0) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pct(p.best.lowerBound)})`);
+  if (p.best && p.best.savingsPct > 1e-9) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pct(p.best.lowerBound)})`);
   else if (p.best) parts.push('no saving route meets the bar');
   else parts.push(`nothing meets the bar (best bound ${pct(p.bestBound?.lowerBound ?? 0)})`);
   if (p.apgr !== undefined && p.apgr !== null) parts.push(`APGR ${p.apgr.toFixed(3)}`);
   if (p.router) parts.push(`router OOF AUC ${p.router.oofAuc === null ? 'n/a' : p.router.oofAuc.toFixed(3)} (${p.router.folds}-fold)`);
   if (p.gate) parts.push(`gate ${p.gate} on ${pct(p.signalCoverage ?? 0, 0)} of items`);
   if (p.pattern === 'confidence' && p.signalCoverage !== undefined) parts.push(`confidence on ${pct(p.signalCoverage, 0)} of items`);
+  const scopes = describeScopes(p);
+  if (scopes) parts.push(scopes);
   void r;
   return parts.join(' · ');
 }

@@ -7,8 +7,29 @@ import { z } from 'zod';
 export const PROVIDERS = ['bedrock', 'openai', 'replay'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-export const ROUTING_PATTERNS = ['classifier', 'cascade', 'confidence'] as const;
+export const ROUTING_PATTERNS = ['classifier', 'cascade', 'confidence', 'scope-tier', 'scope-classifier'] as const;
 export type RoutingPattern = (typeof ROUTING_PATTERNS)[number];
+
+/** The item attributes a per-scope pattern may scope by (what results rows carry), in order of preference. */
+export const SCOPE_KEYS = ['category', 'task'] as const;
+export type ScopeKey = (typeof SCOPE_KEYS)[number];
+
+/**
+ * What a saved route of each pattern needs beyond its thresholds: the router
+ * model (classifier, scope-classifier) and the scopes it routes by (the
+ * per-scope families: a policy file's `scopes`; config thresholds cannot carry them).
+ */
+const PATTERN_NEEDS = {
+  classifier: { router: true, scopes: false },
+  cascade: { router: false, scopes: false },
+  confidence: { router: false, scopes: false },
+  'scope-tier': { router: false, scopes: true },
+  'scope-classifier': { router: true, scopes: true },
+} as const satisfies Record<RoutingPattern, { router: boolean; scopes: boolean }>;
+
+export function patternNeeds(pattern: RoutingPattern): { router: boolean; scopes: boolean } {
+  return PATTERN_NEEDS[pattern];
+}
 
 /**
  * The thresholds a pattern can mean, for config `routing.thresholds` and
@@ -23,6 +44,8 @@ const THRESHOLD_RANGES = {
   classifier: { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' },
   cascade: { min: 0, max: 2, meaning: 'gate scores lie in [0, 1]; above 1 escalates every item' },
   confidence: { min: 0, max: 2, meaning: 'confidences lie in [0, 1]; above 1 escalates every item' },
+  'scope-tier': { min: 0, max: 255, meaning: 'each is the index of the tier a scope is served by (0 = cheapest)' },
+  'scope-classifier': { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' },
 } as const satisfies Record<RoutingPattern, { min: number; max: number; meaning: string }>;
 
 export function thresholdRange(pattern: RoutingPattern): { min: number; max: number; meaning: string } {
@@ -307,6 +330,9 @@ function crossCheck(c: z.output<typeof ConfigSchema>): ConfigIssue[] {
   }
   if (c.routing?.thresholds && c.routing.policyFile) {
     issues.push({ path: ['routing', 'policyFile'], message: 'set routing.thresholds or routing.policyFile, not both' });
+  }
+  if (c.routing?.thresholds && patternNeeds(c.routing.pattern).scopes) {
+    issues.push({ path: ['routing', 'pattern'], message: `a ${c.routing.pattern} route needs the scopes it was certified on: set routing.policyFile (a \`tokor calibrate --out\` file) instead of routing.thresholds` });
   }
   if (c.routing?.thresholds && c.routing.pattern === 'classifier' && !c.routing.routerModel) {
     issues.push({ path: ['routing', 'routerModel'], message: 'classifier thresholds need the router that scores prompts: set routing.routerModel (a `tokor calibrate --out-router` file)' });

@@ -52,7 +52,7 @@ describe('gate --policy reads a policy JSON with the policy schema, as calibrate
     ['a NaN', POLICY_TEXT.replace('"bar": 0.95', '"bar": NaN'), (f) => new RegExp(`^${f}:${lineOf(POLICY_TEXT, '"bar"')}: not valid JSON \\(unexpected value at "NaN"\\)`)],
     ['a changed kind', POLICY_TEXT.replace('"kind": "tokor-policy"', '"kind": "tokor-polic"'), (f) => new RegExp(`^${f}:${lineOf(POLICY_TEXT, '"kind"')}: kind: expected "tokor-policy" .*\\(got "tokor-polic"\\); write it with \`tokor calibrate --out\``)],
     ['thresholds [5, 5]', POLICY_TEXT.replace('"thresholds": [0.9, 0.9]', '"thresholds": [5, 5]'), (f) => new RegExp(`^${f}:${lineOf(POLICY_TEXT, '"thresholds"')}: thresholds\\[0\\]: a confidence threshold must be between 0 and 2 .*got 5; write it with`)],
-    ['a newer schemaVersion', POLICY_TEXT.replace('"schemaVersion": 1', '"schemaVersion": 99'), (f) => new RegExp(`^${f}:2: schemaVersion: 99 was written by a newer tokor \\(this one reads 1\\); upgrade tokor$`)],
+    ['a newer schemaVersion', POLICY_TEXT.replace('"schemaVersion": 1', '"schemaVersion": 99'), (f) => new RegExp(`^${f}:2: schemaVersion: 99 was written by a newer tokor \\(this one reads 2\\); upgrade tokor$`)],
   ];
   it.each(cases)('%s: gate and calibrate --apply exit 2 with the same line', async (name, text, expected) => {
     const file = policyFile(`${name.replace(/\W+/g, '-')}.json`, text);

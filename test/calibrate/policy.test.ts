@@ -94,8 +94,10 @@ describe('policy file', () => {
       }
       throw new Error('expected an InputError');
     };
-    expect(bad({ schemaVersion: 2 })).toMatch(/^p\.json: schemaVersion: 2 was written by a newer tokor \(this one reads 1\); upgrade tokor$/);
-    expect(bad({ schemaVersion: 0 })).toMatch(/^p\.json: schemaVersion: expected 1 \(got 0\); write it with `tokor calibrate --out`/);
+    // Version 2 (the per-scope patterns) is read; 3 was written by a newer tokor.
+    expect(bad({ schemaVersion: 3 })).toMatch(/^p\.json: schemaVersion: 3 was written by a newer tokor \(this one reads 2\); upgrade tokor$/);
+    expect(bad({ schemaVersion: 0 })).toMatch(/^p\.json: schemaVersion: expected 1 or 2 \(got 0\); write it with `tokor calibrate --out`/);
+    expect(bad({ scopes: { by: 'category', entries: [{ value: 'a', items: 3 }] } })).toMatch(/^p\.json: scopes: a classifier policy routes every item alike: remove scopes/);
     expect(bad({ thresholds: [0.1, 0.2] })).toMatch(/^p\.json: thresholds: expected 1 threshold\(s\) for 2 tiers, got 2; /);
     expect(bad({ router: undefined })).toMatch(/^p\.json: router: a classifier policy needs its router model; /);
     expect(bad({ tiers: [{ name: 'a', model: 'x' }, { name: 'b', model: 'y' }] })).toMatch(/router\.classes: the router's classes \(cheap, frontier\) differ from the tiers \(a, b\)/);

@@ -5,10 +5,10 @@
  * out-of-fold scores, never in-sample ones; the route pays the router's own
  * cost on every request.
  */
-import { boundaryScoresOf, trainRouter, TrainedRouterLabeler, type RouterSample } from '../../classify/trained.js';
+import { boundaryScoresOf, trainRouter, TrainedRouterLabeler, type RouterSample, type TrainedRouter, type TrainOptions } from '../../classify/trained.js';
 import type { LabelInput } from '../../classify/types.js';
 import { directCosts, routeByScores, routerSignal } from '../route.js';
-import type { ItemOutcomes } from '../results.js';
+import type { ItemOutcomes, ResultsTable } from '../results.js';
 import { classifierFamily, costSteps, type OutcomeMatrix } from '../sweep.js';
 import type { PatternSpec } from './types.js';
 
@@ -28,7 +28,31 @@ function labelInput(item: ItemOutcomes): LabelInput {
   return input;
 }
 
-const hasFeatures = (i: ItemOutcomes): boolean => i.prompt !== undefined || i.task !== undefined || i.category !== undefined;
+export const hasFeatures = (i: ItemOutcomes): boolean => i.prompt !== undefined || i.task !== undefined || i.category !== undefined;
+
+/** Routers trained per table and options: classifier and scope-classifier share one training (the same out-of-fold scores). */
+const trainedByTable = new WeakMap<ResultsTable, Map<string, TrainedRouter>>();
+
+/** The router trained on a table's items (k fold models, out-of-fold scores), once per table and options. */
+export function routerFor(table: ResultsTable, m: OutcomeMatrix, train: TrainOptions | undefined, onProgress?: (message: string) => void): TrainedRouter {
+  const key = JSON.stringify({ tiers: table.tiers, train: train ?? {} }, (k, v: unknown) => (k === 'onProgress' ? undefined : v));
+  let byKey = trainedByTable.get(table);
+  if (!byKey) trainedByTable.set(table, (byKey = new Map()));
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const samples: RouterSample[] = table.items.map((item, i) => ({ input: labelInput(item), label: groundTruthTier(m, i) }));
+  const trained = trainRouter(samples, table.tiers, { ...train, ...(onProgress ? { onProgress } : {}) });
+  byKey.set(key, trained);
+  return trained;
+}
+
+/** The out-of-fold boundary scores (n × (k−1)) of a trained router. */
+export function oofBoundaryScores(trained: TrainedRouter, n: number, k: number): Float64Array {
+  const B = k - 1;
+  const scores = new Float64Array(n * B);
+  for (let i = 0; i < n; i++) scores.set(boundaryScoresOf(trained.oof.subarray(i * k, i * k + k)), i * B);
+  return scores;
+}
 
 export const classifier: PatternSpec = {
   sequential: false,
@@ -36,12 +60,8 @@ export const classifier: PatternSpec = {
   routedCosts: directCosts,
   prepare({ table, m, train, onProgress, routerCostUsd }) {
     if (!table.items.some(hasFeatures)) return { skipped: 'no prompts (nor task/category) to train the router on: pass --dataset (or --prompt-column for a CSV)' };
-    const { n, k } = m;
-    const samples: RouterSample[] = table.items.map((item, i) => ({ input: labelInput(item), label: groundTruthTier(m, i) }));
-    const trained = trainRouter(samples, table.tiers, { ...train, ...(onProgress ? { onProgress } : {}) });
-    const B = k - 1;
-    const scores = new Float64Array(n * B);
-    for (let i = 0; i < n; i++) scores.set(boundaryScoresOf(trained.oof.subarray(i * k, i * k + k)), i * B);
+    const trained = routerFor(table, m, train, onProgress);
+    const scores = oofBoundaryScores(trained, m.n, m.k);
     const t = trained.model.training;
     return {
       fam: classifierFamily(m, scores, costSteps(m), directCosts(m, routerCostUsd)),

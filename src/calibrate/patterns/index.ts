@@ -8,12 +8,16 @@ import type { RoutingPattern } from '../../config/schema.js';
 import { cascade } from './cascade.js';
 import { classifier } from './classifier.js';
 import { confidence } from './confidence.js';
+import { scopeClassifier } from './scopeClassifier.js';
+import { scopeTier } from './scopeTier.js';
 import type { PatternSpec } from './types.js';
 
 export const PATTERNS = {
   classifier,
   cascade,
   confidence,
+  'scope-tier': scopeTier,
+  'scope-classifier': scopeClassifier,
 } as const satisfies Record<RoutingPattern, PatternSpec>;
 
 export type { PatternSpec,    } from './types.js';

@@ -9,6 +9,7 @@ import type { RouterModel } from '../../artifacts/router.js';
 import type { TrainOptions } from '../../classify/trained.js';
 import type { BarMode } from '../../config/schema.js';
 import type { ResultsTable } from '../results.js';
+import type { ScopedSearchResult, SearchInput } from '../scopes.js';
 import type { OutcomeMatrix, RouteFamily } from '../sweep.js';
 
 /** What calibration tells a pattern when it prepares the sweep. */
@@ -42,6 +43,12 @@ interface PreparedPattern {
   extra: PatternExtra;
   gate?: string;
   router?: RouterModel;
+  /**
+   * A pattern certified by its own search instead of one sweep of `fam`
+   * (the per-scope patterns: a sweep per scope, scopes.ts), under the
+   * pattern's share of the confidence budget.
+   */
+  search?: (input: SearchInput) => ScopedSearchResult;
 }
 
 /** Why a pattern cannot be simulated on these results. */

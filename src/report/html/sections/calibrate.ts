@@ -132,6 +132,9 @@ async function curveFigure(c: CalibrateReportJson, ctx: RenderContext): Promise<
   if (randomLine.length) notes.push('Dashed line: random routing between the cheapest tier and the frontier at every frontier share.');
   if (c.kind === 'calibrate') notes.push(`Bound used for the bar: ${c.bound}.`);
   if (c.kind === 'calibrate') notes.push(...checksReading(c));
+  // A per-scope pick: each scope's route, as certified.
+  const scoped = c.kind === 'calibrate' && c.pick ? c.patterns.find((p) => p.pattern === c.pick!.pattern && p.scopes) : undefined;
+  if (scoped?.scopes) notes.push(`Per ${scoped.scopeBy}: ${scoped.scopes.map((x) => `${x.value ?? '(none)'} → ${x.certified && x.savingsPct > 1e-9 ? (x.tier ?? 'router') : 'frontier'} (${x.items} items)`).join(', ')}; items of any other ${scoped.scopeBy} go to the frontier.`);
   notes.push(...c.notes.slice(0, 5));
   if (shown.length < curve.length) notes.push(`Chart thinned to ${shown.length} of ${curve.length} candidate points (the front is drawn in full).`);
   const sample = evenly(front, 15);
