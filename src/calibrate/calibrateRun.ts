@@ -106,9 +106,12 @@ export function buildPolicy(
       catalogVersion: o.catalogVersion,
       createdAt: o.createdAt.toISOString(),
       tokorVersion: VERSION,
-      calibration: { n: report.n, quality: pick.quality, parity: pick.parity, parityLower: pick.parityLower, savingsPct: pick.savingsPct, bound: report.bound, tierShares: pick.tierShares, ...(o.holdout ? { holdout: o.holdout } : {}) },
+      calibration: { n: report.n, quality: pick.quality, parity: pick.parity, parityLower: pick.parityLower, savingsPct: pick.savingsPct, bound: report.bound, tierShares: pick.tierShares, ...(pick.latency ? { latency: pick.latency } : {}), ...(o.holdout ? { holdout: o.holdout } : {}) },
     },
   };
+  if (pick.routerLatencyMs !== undefined) policy.routerLatencyMs = pick.routerLatencyMs;
+  const maxP95 = report.latency?.maxP95Ms;
+  if (maxP95 !== undefined && maxP95 !== null) policy.maxP95LatencyMs = maxP95;
   if (table.datasetSha256) policy.provenance.datasetSha256 = table.datasetSha256;
   if (pick.pattern === 'classifier') policy.router = router!;
   if (pick.gate) policy.gate = pick.gate;

@@ -32,6 +32,7 @@ const hasFeatures = (i: ItemOutcomes): boolean => i.prompt !== undefined || i.ta
 
 export const classifier: PatternSpec = {
   sequential: false,
+  runsRouter: true,
   route: routeByScores,
   routedCosts: directCosts,
   prepare({ table, m, train, onProgress, routerCostUsd }) {
