@@ -123,7 +123,7 @@ export function shareDriftCheck(shares: ShareDrift[], limit: number): SavingsChe
  * its routed p95 latency exceeds it. A scope whose latency is unknown (results
  * without latencyMs) cannot be checked: a warning, as an empty scope is.
  */
-export function latencyChecks(rules: readonly ScopeRule[], scopes: readonly ScopeVerdict[], warnings: string[]): SavingsCheck[] {
+function latencyChecks(rules: readonly ScopeRule[], scopes: readonly ScopeVerdict[], warnings: string[]): SavingsCheck[] {
   const checks: SavingsCheck[] = [];
   rules.forEach((rule, i) => {
     const limit = rule.maxP95LatencyMs;
