@@ -24,16 +24,23 @@ export class RoutedP95 {
   private readonly target: number;
   private readonly top: number;
 
-  /** Every item starts on the cheapest tier. Throws InputError when a routed latency is unknown. */
-  constructor(routed: Float64Array, n: number, k: number) {
+  /**
+   * Every item starts on the cheapest tier. `order` sorts `routed` ascending
+   * (the sweep's radix argsort). Throws InputError when a routed latency is unknown.
+   */
+  constructor(routed: Float64Array, n: number, k: number, order: Uint32Array) {
     this.k = k;
-    const sorted = Float64Array.from(routed).sort();
-    if (sorted.length && !Number.isFinite(sorted[sorted.length - 1]!)) throw new InputError('latency unknown for some results (latencyMs missing or 0): the routed p95 cannot be simulated');
-    let v = 0;
-    for (let j = 0; j < sorted.length; j++) if (j === 0 || sorted[j] !== sorted[j - 1]) sorted[v++] = sorted[j]!;
-    this.values = sorted.slice(0, v);
+    for (const x of routed) if (!Number.isFinite(x)) throw new InputError('latency unknown for some results (latencyMs missing or 0): the routed p95 cannot be simulated');
+    // Ranks (1-based) of the distinct values, in one pass over the sorted order.
+    const values = new Float64Array(routed.length);
     this.rank = new Uint32Array(routed.length);
-    for (let j = 0; j < routed.length; j++) this.rank[j] = lowerBound(this.values, routed[j]!) + 1;
+    let v = 0;
+    for (let j = 0; j < order.length; j++) {
+      const x = routed[order[j]!]!;
+      if (v === 0 || values[v - 1] !== x) values[v++] = x;
+      this.rank[order[j]!] = v;
+    }
+    this.values = values.slice(0, v);
     this.tree = new Int32Array(v + 1);
     this.target = nearestRank(0.95, n);
     this.top = v ? 2 ** Math.floor(Math.log2(v)) : 0;
@@ -64,15 +71,4 @@ export class RoutedP95 {
   private add(r: number, d: number): void {
     for (let x = r; x < this.tree.length; x += x & -x) this.tree[x]! += d;
   }
-}
-
-function lowerBound(a: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid]! < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

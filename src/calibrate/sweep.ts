@@ -177,7 +177,7 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
   bestMargin.margin = -Infinity;
   const targetPasses = opts.target * n - 1e-9;
   // The latency limit is a constraint, not a test: a too-slow candidate is skipped, it does not void the sequence.
-  const p95 = opts.latency ? new RoutedP95(opts.latency.routed, n, k) : undefined;
+  const p95 = opts.latency ? new RoutedP95(opts.latency.routed, n, k, argsortFloat64(opts.latency.routed)) : undefined;
   const maxP95 = opts.latency?.maxP95Ms ?? Infinity;
   const unlimited = slot();
   const cheaper = (s: Slot): boolean => !s.set || cost < s.cost || (cost === s.cost && sr > s.passes);

@@ -10,7 +10,7 @@ import { routeLatency, routedLatencies, tierLatency } from '../../src/calibrate/
 import { PATTERNS } from '../../src/calibrate/patterns/index.js';
 import { RoutedP95, nearestRank } from '../../src/calibrate/routedP95.js';
 import type { ResultsTable } from '../../src/calibrate/results.js';
-import type { OutcomeMatrix } from '../../src/calibrate/sweep.js';
+import { argsortFloat64, type OutcomeMatrix } from '../../src/calibrate/sweep.js';
 import { seededRandom } from '../../src/stats/random.js';
 import { routing } from '../gate/builders.js';
 import { table } from './helpers.js';
@@ -95,7 +95,7 @@ describe('routed latency', () => {
     const m = withLatency(Array.from({ length: n }, () => [Math.round(r() * 300), Math.round(300 + r() * 700), Math.round(800 + r() * 1500)]));
     const routed = routedLatencies(m, PATTERNS.cascade)!;
     const route = new Uint8Array(n);
-    const tracker = new RoutedP95(routed, n, k);
+    const tracker = new RoutedP95(routed, n, k, argsortFloat64(routed));
     for (let step = 0; step < 2 * n; step++) {
       const i = Math.floor(r() * n);
       if (route[i]! < k - 1) {
