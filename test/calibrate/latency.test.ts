@@ -109,7 +109,11 @@ describe('routed latency', () => {
 
 /** Results whose tiers carry latencies (ms). */
 function timed(t: ResultsTable, ms: number[]): ResultsTable {
-  for (const item of t.items) t.tiers.forEach((tier, j) => (item.byTier[tier]!.latencyMs = ms[j]!));
+  for (const item of t.items) {
+    t.tiers.forEach((tier, j) => {
+      item.byTier[tier]!.latencyMs = ms[j]!;
+    });
+  }
   return t;
 }
 
