@@ -85,6 +85,9 @@ function checkCalibrateFlags(o: CalibrateCommandOptions): void {
   if (o.apply && (o.out || o.outRouter || o.holdout !== undefined || o.curveCsv)) {
     throw new UsageError('--apply evaluates a saved policy: it cannot be combined with --out, --out-router, --curve-csv or --holdout');
   }
+  if (o.apply && (o.maxP95Latency !== undefined || o.routerLatency !== undefined)) {
+    throw new UsageError('--apply reports a saved policy’s latency as simulated with its own router latency: --max-p95-latency and --router-latency choose a policy; to hold one to a p95, use `tokor gate --max-p95-latency`');
+  }
 }
 
 /** The command's core on an open context. */

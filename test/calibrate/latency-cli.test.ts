@@ -77,6 +77,13 @@ describe('tokor calibrate --max-p95-latency (built bin)', () => {
     const saved = JSON.parse(readFileSync(policy, 'utf8'));
     expect(saved).toMatchObject({ pattern: 'classifier', routerLatencyMs: 1, maxP95LatencyMs: 2200 });
     expect(saved.provenance.calibration.latency).toEqual({ p50Ms: 501, p95Ms: 2001 });
+    // --apply reports the saved policy's latency; the limit chooses policies, so it is not an --apply flag.
+    const applied = await runCli(['calibrate', '--apply', policy, '--results', timed, '--dataset', datasetFile, '--format', 'json']);
+    expect(applied.code).toBe(0);
+    expect(JSON.parse(applied.stdout).latency).toEqual({ p50Ms: 501, p95Ms: 2001 });
+    const refused = await runCli(['calibrate', '--apply', policy, '--results', timed, '--dataset', datasetFile, '--max-p95-latency', '2200']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^tokor: --apply reports a saved policy’s latency/);
 
     // The table shows latency beside cost.
     const table = await runCli([...FLAGS, '--max-p95-latency', '2200'], { env: { COLUMNS: '100' } });
