@@ -55,6 +55,11 @@ describe('tokor gate: routed p95 latency (built CLI)', () => {
       ['payments', { p50Ms: 800, p95Ms: 1200 }, 1200],
       ['logistics', { p50Ms: 800, p95Ms: 1200 }, 1200],
     ]);
+    // The config's gate.maxP95LatencyMs is the same limit; a scope's own wins over it.
+    const fromConfig = path.join(dir, 'global.tokor.config.yaml');
+    writeFileSync(fromConfig, `${readFileSync(config, 'utf8')}gate:\n  maxP95LatencyMs: 1199\n`);
+    const viaConfig = JSON.parse((await runCli(['gate', '--policy', fromConfig, ...RESULTS, '--format', 'json'])).stdout);
+    expect(viaConfig.scopes.map((s: { maxP95LatencyMs: number }) => s.maxP95LatencyMs)).toEqual([1199, 1000, 1199]);
     const fail = await runCli(['gate', '--policy', F('pass.tokor.config.yaml'), ...RESULTS, '--max-p95-latency', '1199', '--format', 'json']);
     expect(fail.code).toBe(1);
     const failing = JSON.parse(fail.stdout).savings.checks.filter((c: { pass: boolean }) => !c.pass);

@@ -9,6 +9,7 @@ import type { ItemOutcomes } from '../../src/calibrate/results.js';
 import { renderGateJunit, renderGateMarkdown, renderGateTable, gateJson } from '../../src/gate/render.js';
 import { routeItems } from '../../src/gate/route.js';
 import { evaluateGate } from '../../src/gate/verdict.js';
+import { policyFromFile } from '../../src/gate/inputs.js';
 import { gatePolicy, item, routing, rule, table } from './builders.js';
 
 const LATENCY = { cheap: 300, mid: 800, frontier: 2000 };
@@ -75,6 +76,15 @@ describe('gate: routed p95 latency per scope', () => {
     expect(v.scopes[1]!.proposed?.latency).toEqual({ p50Ms: 2800, p95Ms: 2800 });
     expect(v.pass).toBe(true);
     expect(v.checks.map((c) => c.check)).toEqual(['max-p95-latency']); // no global limit: only the scope's
+  });
+
+  it('a calibrate policy chosen under --max-p95-latency holds the whole population to it', () => {
+    const policy = { ...policyFromFile({ ...cascade, maxP95LatencyMs: 3000 }, 'policy.json'), global: rule('global', low) };
+    expect(policy.maxP95LatencyMs).toBe(3000);
+    const v = evaluateGate({ policy, table: table(items()) }, {}, applyPolicy, routeItems);
+    expect(v.checks.map((c) => [c.check, c.scope, c.actual, c.pass])).toEqual([['max-p95-latency', 'global', 3100, false]]);
+    // The flag replaces it.
+    expect(evaluateGate({ policy, table: table(items()) }, { maxP95LatencyMs: 3100 }, applyPolicy, routeItems).pass).toBe(true);
   });
 
   it('latency unknown: a warning, never a check passed on a made-up 0', () => {
