@@ -111,6 +111,7 @@ const HoldoutSchema = z.object({
   quality: z.number(),
   meetsBar: z.boolean(),
   tierShares: shares,
+  latency,
   fraction: z.number(),
   seed: z.number(),
   calibrationItems: z.number(),

@@ -9,6 +9,7 @@ import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
 import { VERSION } from '../version.js';
 import { pct } from '../report/format.js';
 import type { PolicyEvaluation } from './apply.js';
+import type { LatencySummary } from './latency.js';
 import type { Calibration } from './calibrate.js';
 import type { ResultsTable } from './results.js';
 
@@ -41,6 +42,8 @@ export interface HoldoutReport {
   /** Whether the held-out point estimate keeps the bar: parity ≥ bar (relative) or quality ≥ bar (absolute). */
   meetsBar: boolean;
   tierShares: Record<string, number>;
+  /** p50 / p95 of the routed latency on them (ms; null when unknown). */
+  latency?: LatencySummary | null;
   /** The split: the share held out, its seed, and the items calibrated on. */
   fraction: number;
   seed: number;
@@ -58,6 +61,7 @@ export function holdoutReport(evaluation: PolicyEvaluation, bar: { bar: number; 
     quality: evaluation.quality,
     meetsBar: point >= bar.bar - 1e-12,
     tierShares: evaluation.tierShares,
+    ...(evaluation.latency !== undefined ? { latency: evaluation.latency } : {}),
     ...split,
   };
 }

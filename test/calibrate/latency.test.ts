@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPolicy } from '../../src/calibrate/apply.js';
 import { calibrate } from '../../src/calibrate/calibrate.js';
+import { holdoutReport } from '../../src/calibrate/calibrateRun.js';
 import { routeLatency, routedLatencies, tierLatency } from '../../src/calibrate/latency.js';
 import { PATTERNS } from '../../src/calibrate/patterns/index.js';
 import { RoutedP95, nearestRank } from '../../src/calibrate/routedP95.js';
@@ -154,6 +155,9 @@ describe('latency in calibration and --apply', () => {
     const t = timed(table(specs, ['cheap', 'frontier'], [0.001, 0.01]), [500, 2000]);
     const tiers = [{ name: 'cheap', model: 'c' }, { name: 'frontier', model: 'f' }];
     expect(applyPolicy(routing({ pattern: 'cascade', gate: 'valid-json', thresholds: [0.5], tiers }), t).latency).toEqual({ p50Ms: 500, p95Ms: 2500 });
+    // The held-out report carries it.
+    const held = holdoutReport(applyPolicy(routing({ pattern: 'cascade', gate: 'valid-json', thresholds: [0.5], tiers }), t), { bar: 0.95, barMode: 'relative' }, { fraction: 0.3, seed: 1, calibrationItems: 70 });
+    expect(held.latency).toEqual({ p50Ms: 500, p95Ms: 2500 });
     // A gate threshold of 0 never escalates: every item waits for the cheap tier only.
     expect(applyPolicy(routing({ pattern: 'cascade', gate: 'valid-json', thresholds: [0], tiers }), t).latency).toEqual({ p50Ms: 500, p95Ms: 500 });
   });
