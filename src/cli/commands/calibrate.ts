@@ -64,7 +64,7 @@ Examples:
   $ tokor calibrate --results results.jsonl --dataset golden.jsonl --out policy.json --out-router router.json
   $ tokor calibrate --results r.jsonl --bar 0.9 --bar-mode absolute --pattern cascade --gate valid-json
   $ tokor calibrate --results r.jsonl --holdout 0.3 --curve-csv curve.csv
-  $ tokor calibrate --results r.jsonl --max-p95-latency 2000     # no route slower than 2 s at p95
+  $ tokor calibrate --results r.jsonl --max-p95-latency 2000     # pick only a route whose p95 is ≤ 2 s
   $ tokor calibrate --apply policy.json --dataset fresh.jsonl --results fresh-results.jsonl
   $ tokor calibrate --results-csv gsm8k_responses.csv --prompt-column prompt \\
       --tier-column cheap=mistralai/Mixtral-8x7B-Instruct-v0.1 --tier-column frontier=gpt-4-1106-preview \\
