@@ -25,8 +25,9 @@ import type { OutcomeMatrix } from './sweep.js';
  * The router's own latency per request when the user sets none (ms): the
  * trained router's in-process scoring of one request (features + k fold
  * models) took 0.24–0.30 ms on the bundled prompts (median 267 characters) and
- * 1.2–1.5 ms on 4,000-character ones (bench/router-latency.mjs; docs/calibrate.md § Latency). A router behind a network hop costs more:
- * set --router-latency / routing.routerLatencyMs.
+ * 1.2–1.5 ms on 4,000-character ones (bench/router-latency.mjs; docs/calibrate.md
+ * § Latency). A router behind a network hop costs more: set --router-latency /
+ * routing.routerLatencyMs.
  */
 export const DEFAULT_ROUTER_LATENCY_MS = 1;
 
