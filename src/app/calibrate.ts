@@ -55,6 +55,10 @@ export interface CalibrateCommandOptions {
   gate?: string;
   confidenceField?: string;
   routerCost?: number;
+  /** classifier: the router's own latency per request (ms). */
+  routerLatency?: number;
+  /** Routes whose routed p95 latency exceeds this many ms are not eligible for the pick. */
+  maxP95Latency?: number;
   folds?: number;
   seed?: number;
   holdout?: number;
@@ -80,6 +84,9 @@ function checkCalibrateFlags(o: CalibrateCommandOptions): void {
   if (o.results?.length && o.resultsCsv) throw new UsageError('give --results (JSONL) or --results-csv, not both');
   if (o.apply && (o.out || o.outRouter || o.holdout !== undefined || o.curveCsv)) {
     throw new UsageError('--apply evaluates a saved policy: it cannot be combined with --out, --out-router, --curve-csv or --holdout');
+  }
+  if (o.apply && (o.maxP95Latency !== undefined || o.routerLatency !== undefined)) {
+    throw new UsageError('--apply reports a saved policy’s latency as simulated with its own router latency: --max-p95-latency and --router-latency choose a policy; to hold one to a p95, use `tokor gate --max-p95-latency`');
   }
 }
 
@@ -122,6 +129,7 @@ async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, hooks: Ca
   const patterns: RoutingPattern[] = !o.pattern || o.pattern === 'all' ? [...ROUTING_PATTERNS] : [o.pattern];
   const gate = o.gate ?? config.routing?.gate;
   const routerCostUsd = o.routerCost ?? config.routing?.routerCostUsd ?? 0;
+  const routerLatencyMs = o.routerLatency ?? config.routing?.routerLatencyMs;
   const calOpts = {
     bar,
     barMode,
@@ -129,6 +137,8 @@ async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, hooks: Ca
     patterns,
     confidenceField,
     routerCostUsd,
+    ...(routerLatencyMs !== undefined ? { routerLatencyMs } : {}),
+    ...(o.maxP95Latency !== undefined ? { maxP95LatencyMs: o.maxP95Latency } : {}),
     train: { ...(o.folds !== undefined ? { folds: o.folds } : {}), ...(o.seed !== undefined ? { seed: o.seed } : {}) },
     ...(gate ? { gate } : {}),
     ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),

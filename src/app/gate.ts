@@ -78,6 +78,7 @@ async function policyFromConfig(config: TokorConfig, baseDir: string, source: st
     };
     if (r.gate) routing.gate = r.gate;
     if (r.confidenceField) routing.confidenceField = r.confidenceField;
+    if (r.routerLatencyMs !== undefined) routing.routerLatencyMs = r.routerLatencyMs;
     if (r.routerModel) {
       routing.router = await readRouterModel(path.resolve(baseDir, r.routerModel));
       const names = tiers.map((t) => t.name);
@@ -94,6 +95,8 @@ async function policyFromConfig(config: TokorConfig, baseDir: string, source: st
   if (config.modelMap) policy.modelMap = config.modelMap;
   if (config.gate?.minSavings !== undefined) policy.minSavings = config.gate.minSavings;
   if (config.gate?.maxSavingsDrop !== undefined) policy.maxSavingsDrop = config.gate.maxSavingsDrop;
+  const maxP95 = config.gate?.maxP95LatencyMs ?? routing.maxP95LatencyMs;
+  if (maxP95 !== undefined) policy.maxP95LatencyMs = maxP95;
   const drift = config.drift ?? routing.drift;
   if (drift) policy.drift = drift;
   return policy;
@@ -169,6 +172,7 @@ function checkGateOptions(o: GateRunOptions): void {
   checkDriftOptions({ alpha: o.driftAlpha, maxPsi: o.maxPsi, minCoverage: o.minCoverage }, '--drift-alpha');
   if (o.floor !== undefined && !(o.floor >= 0 && o.floor <= 1)) throw new UsageError(`--floor must be between 0 and 1 (a fraction: 0.95 = 95%), got ${o.floor}`);
   if (o.confidence !== undefined && !(o.confidence > 0.5 && o.confidence < 1)) throw new UsageError(`--confidence must be above 0.5 and below 1 (e.g. 0.95), got ${o.confidence}`);
+  if (o.maxP95LatencyMs !== undefined && !(o.maxP95LatencyMs > 0)) throw new UsageError(`--max-p95-latency is in milliseconds (above 0), got ${o.maxP95LatencyMs}`);
   for (const [flag, v] of [['--min-savings', o.minSavings], ['--max-savings-drop', o.maxSavingsDrop], ['--max-share-drift', o.maxShareDrift]] as const) {
     if (v !== undefined && !(v >= 0 && v <= 100)) throw new UsageError(`${flag} is in percent (0–100), got ${v}`);
   }

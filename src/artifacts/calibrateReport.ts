@@ -23,6 +23,9 @@ const shares = z.record(z.string(), z.number());
 const maybe = z.number().nullable();
 const pattern = z.enum(ROUTING_PATTERNS);
 
+/** p50 / p95 of a route's simulated latency (ms, nearest-rank over items); null when some result has no latency. Absent in reports written before it. */
+const latency = z.object({ p50Ms: z.number(), p95Ms: z.number() }).nullable().optional();
+
 const ShareDriftSchema = z.object({ tier: z.string(), certified: share, observed: share, flagged: z.boolean() });
 
 /** A policy's figures on a set of items (calibrate/apply.ts PolicyEvaluation). */
@@ -42,6 +45,7 @@ const PolicyEvaluationSchema = z.object({
   /** Two-sided 95% interval of parity, paired by item: the interval calibrate certifies. */
   parityCi95: interval,
   meetsBar: z.boolean(),
+  latency,
   shares: z.array(ShareDriftSchema).optional(),
 });
 
@@ -55,9 +59,10 @@ const RouteSummarySchema = z.object({
   savingsPct: z.number(),
   tierShares: shares,
   escalationRate: z.number(),
+  latency,
 });
 
-const BaselineSchema = z.object({ quality: z.number(), costUsd: z.number(), savingsPct: z.number(), tierShares: shares });
+const BaselineSchema = z.object({ quality: z.number(), costUsd: z.number(), savingsPct: z.number(), tierShares: shares, latency });
 
 const PatternOutcomeSchema = z.object({
   pattern,
@@ -89,6 +94,7 @@ const PatternOutcomeSchema = z.object({
   best: RouteSummarySchema.optional(),
   bestPoint: RouteSummarySchema.extend({ itemsNeeded: maybe }).optional(),
   bestBound: RouteSummarySchema.optional(),
+  bestOverLatency: RouteSummarySchema.optional(),
   curve: z.array(RouteSummarySchema.extend({ meetsBar: z.boolean() })),
 });
 
@@ -98,6 +104,7 @@ const PickSchema = PolicyEvaluationSchema.extend({
   gate: z.string().optional(),
   confidenceField: z.string().optional(),
   routerCostUsd: z.number(),
+  routerLatencyMs: z.number().optional(),
   apgr: maybe,
   oracleCapturedPct: maybe,
   scopes: z.object({ by: z.enum(SCOPE_KEYS), entries: z.array(z.object({ value: z.string().nullable(), items: z.number() })) }).optional(),
@@ -122,6 +129,7 @@ const HoldoutSchema = z.object({
   quality: z.number(),
   meetsBar: z.boolean(),
   tierShares: shares,
+  latency,
   fraction: z.number(),
   seed: z.number(),
   calibrationItems: z.number(),
@@ -153,6 +161,8 @@ const CalibrationReportSchema = z.object({
   patterns: z.array(PatternOutcomeSchema),
   headline: z.string(),
   bestAchievable: RouteSummarySchema.optional(),
+  /** How latency was simulated (absent in reports written before it). */
+  latency: z.object({ routerLatencyMs: z.number(), maxP95Ms: z.number().nullable(), unknownResults: z.number().int().min(0) }).optional(),
   notes: z.array(z.string()),
   /** null when nothing was held out (--holdout 0, too few items, no pick); the notes say why. Absent in reports written before it existed. */
   holdout: HoldoutSchema.nullable().optional(),

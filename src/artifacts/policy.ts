@@ -66,6 +66,8 @@ export const ProvenanceSchema = z.object({
       savingsPct: z.number(),
       bound: z.string(),
       tierShares: z.record(z.string(), z.number().min(0, 'must be a share between 0 and 1').max(1, 'must be a share between 0 and 1'), { error: 'expected {tier: share} with shares between 0 and 1' }).optional(),
+      /** p50 / p95 of the routed latency at the pick (ms, nearest-rank over items); optional: absent when unknown or written before it. */
+      latency: z.object({ p50Ms: z.number().min(0), p95Ms: z.number().min(0) }).optional(),
       /** The items held out of this calibration (calibrate --holdout: a hash of each item id, salted by seed); optional. */
       holdout: z.object({ fraction: z.number().min(0).max(1), seed: z.number().int(), items: z.number().int().min(0) }).optional(),
     })
@@ -103,6 +105,10 @@ const RoutingPolicySchema = z
     confidenceField: nonEmpty('the confidence field').optional(),
     /** The router's own cost per request, charged on every request (classifier). */
     routerCostUsd: z.number({ error: 'expected an amount in USD (a number ≥ 0)' }).min(0, 'must be ≥ 0 (a cost cannot be negative)'),
+    /** The router's own latency per request (ms), waited for on every request (classifier); optional (default 1 ms). */
+    routerLatencyMs: z.number({ error: 'expected milliseconds (a number ≥ 0)' }).min(0, 'must be ≥ 0').optional(),
+    /** calibrate --max-p95-latency: the routed p95 (ms) the policy was chosen under; `tokor gate` holds the whole population to it. Optional. */
+    maxP95LatencyMs: z.number({ error: 'expected milliseconds (a number > 0)' }).positive('must be > 0').optional(),
     provenance: ProvenanceSchema,
     /** When `tokor drift` / `tokor gate --traffic` fail for traffic against this policy's dataset (optional; flags win). */
     drift: DriftThresholdsSchema.optional(),

@@ -12,6 +12,7 @@ import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from './results.js';
 import type { OutcomeMatrix } from './sweep.js';
 import { PATTERNS } from './patterns/index.js';
+import { routeLatency, routedLatencies, type LatencySummary } from './latency.js';
 
 export interface PolicyEvaluation {
   n: number;
@@ -37,6 +38,8 @@ export interface PolicyEvaluation {
   parityCi95: [number, number];
   /** Whether the policy's bar holds at the confidence: parityLower ≥ bar (relative) or qualityLower ≥ bar (absolute). */
   meetsBar: boolean;
+  /** p50 / p95 of the routed latency (latency.ts); null when some result has no latency. Absent when not simulated. */
+  latency?: LatencySummary | null;
   /** `calibrate --apply`: observed tier shares next to the policy's certified ones (when it carries them). */
   shares?: ShareDrift[];
 }
@@ -47,15 +50,17 @@ export function matrixOf(table: ResultsTable, tiers: readonly string[]): Outcome
   const k = tiers.length;
   const pass = new Uint8Array(n * k);
   const cost = new Float64Array(n * k);
+  const latency = new Float64Array(n * k);
   table.items.forEach((item, i) => {
     tiers.forEach((t, j) => {
       const o = item.byTier[t];
       if (!o) throw new InputError(`item "${item.itemId}" has no result for tier "${t}"`);
       pass[i * k + j] = o.pass ? 1 : 0;
       cost[i * k + j] = o.costUsd;
+      latency[i * k + j] = o.latencyMs ?? Number.NaN;
     });
   });
-  return { n, k, pass, cost };
+  return { n, k, pass, cost, latency };
 }
 
 /** Cost of item i when it ends on tier t under a pattern (n × k): see each pattern's routedCosts. */
@@ -75,6 +80,7 @@ export function evaluateRoute(
   routedCost: Float64Array,
   tierNames: readonly string[],
   bar: { bar: number; barMode: 'relative' | 'absolute'; confidence: number },
+  routedLatency?: Float64Array,
 ): PolicyEvaluation {
   const { n, k, pass, cost } = m;
   if (n === 0) throw new InputError('no items to evaluate');
@@ -114,6 +120,7 @@ export function evaluateRoute(
     parityLower,
     parityCi95,
     meetsBar: bar.barMode === 'relative' ? parityLower >= bar.bar - 1e-12 : qualityLower >= bar.bar - 1e-12,
+    ...(routedLatency ? { latency: routeLatency(route, routedLatency, k) } : {}),
   };
 }
 
@@ -130,11 +137,8 @@ export function applyPolicy(policy: RoutingPolicyFile, table: ResultsTable, opts
   const m = matrixOf(table, names);
   const signal = policySignal(policy, table, names);
   const route = routeTiers(policy.pattern, policy.thresholds, signal, m.n, m.k);
-  return evaluateRoute(m, route, routedCosts(m, policy.pattern, policy.routerCostUsd), names, {
-    bar: policy.bar,
-    barMode: policy.barMode,
-    confidence: opts.confidence ?? policy.confidence,
-  });
+  const bar = { bar: policy.bar, barMode: policy.barMode, confidence: opts.confidence ?? policy.confidence };
+  return evaluateRoute(m, route, routedCosts(m, policy.pattern, policy.routerCostUsd), names, bar, routedLatencies(m, PATTERNS[policy.pattern], policy.routerLatencyMs));
 }
 
 function policySignal(policy: RoutingPolicyFile, table: ResultsTable, names: string[]): Float64Array {

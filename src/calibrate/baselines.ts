@@ -4,6 +4,7 @@
  * and the oracle — perfect routing that knows each item's outcome — held to
  * the same bar (point estimate). Pure.
  */
+import type { LatencySummary } from './latency.js';
 import type { OutcomeMatrix } from './sweep.js';
 import { argsortFloat64 } from './sweep.js';
 
@@ -12,6 +13,8 @@ export interface Baseline {
   costUsd: number;
   savingsPct: number;
   tierShares: Record<string, number>;
+  /** p50 / p95 latency (all-frontier and all-cheapest only; null when unknown). */
+  latency?: LatencySummary | null;
 }
 
 export interface Baselines {

@@ -9,7 +9,7 @@ import { patternNeeds, type BarMode, type RoutingPattern, type ScopeKey } from '
 import type { TrainOptions } from '../classify/trained.js';
 import type { RouterModel } from '../artifacts/router.js';
 import { fnv1a } from '../classify/features.js';
-import { pct } from '../report/format.js';
+import { ms, pct } from '../report/format.js';
 import { evaluateRoute, matrixOf, routeTiers, type PolicyEvaluation } from './apply.js';
 import { PATTERNS } from './patterns/index.js';
 import { baselinesOf, type Baseline, type Baselines } from './baselines.js';
@@ -17,6 +17,7 @@ import { certificationLevels, describeCertification, itemsForPerfectAbsolute, it
 import { subsetTable, type ResultsTable } from './results.js';
 import type { ScopedExtra, ScopedSearchResult, SearchInput } from './scopes.js';
 import { sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
+import { DEFAULT_ROUTER_LATENCY_MS, routeLatency, routedLatencies, tierLatency, unknownLatencies, type LatencySummary } from './latency.js';
 
 const CALIBRATION_SCHEMA_VERSION = 1;
 
@@ -31,6 +32,10 @@ export interface CalibrateOptions {
   confidenceField?: string;
   /** classifier: the router's own cost per request (USD). */
   routerCostUsd?: number;
+  /** classifier: the router's own latency per request (ms; default DEFAULT_ROUTER_LATENCY_MS). */
+  routerLatencyMs?: number;
+  /** A constraint: routes whose routed p95 latency (ms) exceeds it are not eligible for the pick. */
+  maxP95LatencyMs?: number;
   train?: TrainOptions;
   /** Curve points kept per pattern (default 400). */
   maxCurve?: number;
@@ -49,6 +54,8 @@ export interface RouteSummary {
   savingsPct: number;
   tierShares: Record<string, number>;
   escalationRate: number;
+  /** p50 / p95 of the routed latency (latency.ts); null when unknown. Set on a pattern's best routes, not on curve points. */
+  latency?: LatencySummary | null;
 }
 
 export interface CurvePoint extends RouteSummary {
@@ -79,6 +86,8 @@ interface PatternOutcome {
   bestPoint?: RouteSummary & { itemsNeeded: number | null };
   /** The route with the highest bound. */
   bestBound?: RouteSummary;
+  /** With --max-p95-latency: the cheapest certified route, when its routed p95 is above the limit (so `best` is another route, or none). */
+  bestOverLatency?: RouteSummary;
   curve: CurvePoint[];
 }
 
@@ -88,6 +97,8 @@ interface CalibrationPick extends PolicyEvaluation {
   gate?: string;
   confidenceField?: string;
   routerCostUsd: number;
+  /** classifier: the router latency added to every request (ms). */
+  routerLatencyMs?: number;
   apgr: number | null;
   /** Pick savings / oracle savings × 100. */
   oracleCapturedPct: number | null;
@@ -134,6 +145,8 @@ export interface Calibration {
   headline: string;
   /** When nothing meets the bar: the best bound any route reaches. */
   bestAchievable?: RouteSummary;
+  /** How latency was simulated: the router's overhead, the limit on the pick (null: none), and results without latency (then every route's latency is null). */
+  latency?: { routerLatencyMs: number; maxP95Ms: number | null; unknownResults: number };
   notes: string[];
 }
 
@@ -173,6 +186,13 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   const target = opts.barMode === 'relative' ? opts.bar * qF : opts.bar;
   const notes = [...(table.notes ?? [])];
   const routerCostUsd = opts.routerCostUsd ?? 0;
+  const routerLatencyMs = opts.routerLatencyMs ?? DEFAULT_ROUTER_LATENCY_MS;
+  const unknownLatency = unknownLatencies(m);
+  const maxP95 = opts.maxP95LatencyMs;
+  if (maxP95 !== undefined && unknownLatency > 0) {
+    throw new InputError(`--max-p95-latency: latency unknown for ${unknownLatency} of ${n * k} results (latencyMs missing or 0), so the routed p95 cannot be simulated; re-run \`tokor eval\` live, or drop the flag`);
+  }
+  if (unknownLatency > 0) notes.push(`latency unknown: ${unknownLatency} of ${n * k} results have no latencyMs (missing or 0, e.g. recordings that never measured it), so no routed p50/p95 is reported`);
   const frontierCost = (() => {
     let c = 0;
     for (let i = 0; i < n; i++) c += m.cost[i * k + k - 1]!;
@@ -235,12 +255,23 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     };
   };
 
-  const signals = new Map<RoutingPattern, { signal: Float64Array; routedCost: Float64Array; sweep: SweepResult; gate?: string }>();
+  const signals = new Map<RoutingPattern, { signal: Float64Array; routedCost: Float64Array; routedLatency?: Float64Array; sweep: SweepResult; gate?: string }>();
   for (const { fam, extra, signal, gate, search } of prepared) {
     opts.onProgress?.(`sweeping ${fam.pattern} thresholds over ${n} items`);
+    const routedLatency = routedLatencies(m, PATTERNS[fam.pattern], routerLatencyMs);
+    const limit = maxP95 !== undefined && routedLatency ? { latency: { routed: routedLatency, maxP95Ms: maxP95 } } : {};
     // A per-scope pattern searches each scope under its share of the same budget (scopes.ts).
-    const sw: SweepResult & { extra?: ScopedExtra } = search ? search({ crit, trueConfidence: patternConfidence, maxCurve: opts.maxCurve ?? 400 }) : sweepFamily(m, fam, crit, { target, maxCurve: opts.maxCurve ?? 400 });
-    signals.set(fam.pattern, { signal, routedCost: fam.routedCost, sweep: sw, ...(gate ? { gate } : {}) });
+    let sw: SweepResult & { extra?: ScopedExtra } = search ? search({ crit, trueConfidence: patternConfidence, maxCurve: opts.maxCurve ?? 400 }) : sweepFamily(m, fam, crit, { target, maxCurve: opts.maxCurve ?? 400, ...limit });
+    if (search && limit.latency && sw.best) {
+      // The per-scope search does not sweep latency: its certified route is held to the limit as a whole.
+      const lat = routeLatency(routeTiers(fam.pattern, sw.best.thresholds, signal, n, k), routedLatency, k);
+      if (lat && lat.p95Ms > limit.latency.maxP95Ms) {
+        const { best, ...rest } = sw;
+        sw = { ...rest, bestOverLatency: best };
+      }
+    }
+    signals.set(fam.pattern, { signal, routedCost: fam.routedCost, sweep: sw, ...(routedLatency ? { routedLatency } : {}), ...(gate ? { gate } : {}) });
+    const withLatency = (p: SweepPoint): RouteSummary => ({ ...summarize(fam.pattern, p), latency: routeLatency(routeTiers(fam.pattern, p.thresholds, signal, n, k), routedLatency, k) });
     const outcome: PatternOutcome = {
       pattern: fam.pattern,
       status: 'ok',
@@ -250,14 +281,19 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
       ...extra,
       ...sw.extra,
       curve: sw.curve.map((p) => ({ ...summarize(fam.pattern, p), meetsBar: p.margin >= 0 })),
-      bestBound: summarize(fam.pattern, sw.bestMargin),
+      bestBound: withLatency(sw.bestMargin),
     };
-    if (sw.best) outcome.best = summarize(fam.pattern, sw.best);
+    if (sw.best) outcome.best = withLatency(sw.best);
+    const over = sw.bestOverLatency ? withLatency(sw.bestOverLatency) : undefined;
+    if (over && over.savingsPct > 1e-9) {
+      outcome.bestOverLatency = over;
+      notes.push(latencyExclusionNote(outcome, maxP95!));
+    }
     if (sw.bestPoint) {
       const bp = sw.bestPoint;
       const needed =
         opts.barMode === 'relative' ? itemsNeededPaired({ n, sr: bp.passes, srf: bp.pairedPasses, sf }, opts.bar, zp, zNew) : itemsNeededAbsolute(bp.passes / n, opts.bar, zp, zNew);
-      outcome.bestPoint = { ...summarize(fam.pattern, bp), itemsNeeded: Number.isFinite(needed) ? needed : null };
+      outcome.bestPoint = { ...withLatency(bp), itemsNeeded: Number.isFinite(needed) ? needed : null };
     }
     outcomes.push(outcome);
   }
@@ -274,12 +310,13 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     const s = signals.get(pickOutcome.pattern)!;
     const thresholds = s.sweep.best!.thresholds;
     const route = routeTiers(pickOutcome.pattern, thresholds, s.signal, n, k);
-    const ev = evaluateRoute(m, route, s.routedCost, tiers, barSpec);
+    const ev = evaluateRoute(m, route, s.routedCost, tiers, barSpec, s.routedLatency);
     pick = {
       pattern: pickOutcome.pattern,
       thresholds,
       ...ev,
       routerCostUsd: patternNeeds(pickOutcome.pattern).router ? routerCostUsd : 0,
+      ...(PATTERNS[pickOutcome.pattern].runsRouter ? { routerLatencyMs } : {}),
       apgr: pickOutcome.apgr ?? null,
       oracleCapturedPct: null,
     };
@@ -316,8 +353,10 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   } else {
     const best = bestAchievable!;
     const barText = opts.barMode === 'relative' ? `${pct(opts.bar)} parity` : `${pct(opts.bar)} quality`;
-    headline = `no routing saves money while keeping ${barText} at ${confPct} confidence; best achievable ${boundName} bound ${pct(best.lowerBound)} (${best.pattern}, ${pct(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings vs all-frontier)`;
-    const withPoint = ok.filter((o) => o.bestPoint && o.bestPoint.savingsPct > 0).sort((x, y) => y.bestPoint!.savingsPct - x.bestPoint!.savingsPct)[0];
+    const within = maxP95 !== undefined ? ` within a routed p95 latency of ${ms(maxP95)}` : '';
+    headline = `no routing saves money while keeping ${barText} at ${confPct} confidence${within}; best achievable ${boundName} bound ${pct(best.lowerBound)} (${best.pattern}, ${pct(best.quality)} quality, ${best.savingsPct.toFixed(1)}% savings vs all-frontier)`;
+    // (a pattern whose certified route only broke --max-p95-latency needs no more items)
+    const withPoint = ok.filter((o) => o.bestPoint && o.bestPoint.savingsPct > 0 && !o.bestOverLatency).sort((x, y) => y.bestPoint!.savingsPct - x.bestPoint!.savingsPct)[0];
     if (withPoint?.bestPoint) {
       const bp = withPoint.bestPoint;
       const need = bp.itemsNeeded;
@@ -351,13 +390,22 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     boundConfidence: patternConfidence,
     pick,
     randomAtShares,
-    baselines: { frontier: b.frontier, cheapest: b.cheapest, random: b.random ?? null, oracle: b.oracle, oracleMaxQuality: b.oracleMaxQuality },
+    baselines: { frontier: { ...b.frontier, latency: tierLatency(m, k - 1) }, cheapest: { ...b.cheapest, latency: tierLatency(m, 0) }, random: b.random ?? null, oracle: b.oracle, oracleMaxQuality: b.oracleMaxQuality },
     patterns: outcomes,
     headline,
+    latency: { routerLatencyMs, maxP95Ms: maxP95 ?? null, unknownResults: unknownLatency },
     notes,
   };
   if (bestAchievable) report.bestAchievable = bestAchievable;
   return router ? { report, router } : { report };
+}
+
+/** Why a pattern's cheapest certified route is not its best: its routed p95 is above --max-p95-latency. */
+function latencyExclusionNote(o: PatternOutcome, maxP95: number): string {
+  const over = o.bestOverLatency!;
+  const p95 = (l: LatencySummary | null | undefined) => (l ? ms(l.p95Ms) : 'unknown');
+  const instead = o.best && o.best.savingsPct > 1e-9 ? `its best route within the limit saves ${o.best.savingsPct.toFixed(1)}% (p95 ${p95(o.best.latency)})` : `no ${o.pattern} route that saves money is within the limit`;
+  return `--max-p95-latency ${ms(maxP95)}: the cheapest certified ${o.pattern} route (${over.savingsPct.toFixed(1)}% cheaper) has a routed p95 of ${p95(over.latency)} and is not eligible; ${instead}`;
 }
 
 /** The pick against random routing at its shares, paired by item (see RandomAtShares). */

@@ -10,6 +10,7 @@ import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
 import { VERSION } from '../version.js';
 import { pct } from '../report/format.js';
 import type { PolicyEvaluation } from './apply.js';
+import type { LatencySummary } from './latency.js';
 import type { Calibration } from './calibrate.js';
 import type { ResultsTable } from './results.js';
 
@@ -42,6 +43,8 @@ export interface HoldoutReport {
   /** Whether the held-out point estimate keeps the bar: parity ≥ bar (relative) or quality ≥ bar (absolute). */
   meetsBar: boolean;
   tierShares: Record<string, number>;
+  /** p50 / p95 of the routed latency on them (ms; null when unknown). */
+  latency?: LatencySummary | null;
   /** The split: the share held out, its seed, and the items calibrated on. */
   fraction: number;
   seed: number;
@@ -59,6 +62,7 @@ export function holdoutReport(evaluation: PolicyEvaluation, bar: { bar: number; 
     quality: evaluation.quality,
     meetsBar: point >= bar.bar - 1e-12,
     tierShares: evaluation.tierShares,
+    ...(evaluation.latency !== undefined ? { latency: evaluation.latency } : {}),
     ...split,
   };
 }
@@ -108,9 +112,12 @@ export function buildPolicy(
       catalogVersion: o.catalogVersion,
       createdAt: o.createdAt.toISOString(),
       tokorVersion: VERSION,
-      calibration: { n: report.n, quality: pick.quality, parity: pick.parity, parityLower: pick.parityLower, savingsPct: pick.savingsPct, bound: report.bound, tierShares: pick.tierShares, ...(o.holdout ? { holdout: o.holdout } : {}) },
+      calibration: { n: report.n, quality: pick.quality, parity: pick.parity, parityLower: pick.parityLower, savingsPct: pick.savingsPct, bound: report.bound, tierShares: pick.tierShares, ...(pick.latency ? { latency: pick.latency } : {}), ...(o.holdout ? { holdout: o.holdout } : {}) },
     },
   };
+  if (pick.routerLatencyMs !== undefined) policy.routerLatencyMs = pick.routerLatencyMs;
+  const maxP95 = report.latency?.maxP95Ms;
+  if (maxP95 !== undefined && maxP95 !== null) policy.maxP95LatencyMs = maxP95;
   if (table.datasetSha256) policy.provenance.datasetSha256 = table.datasetSha256;
   if (patternNeeds(pick.pattern).router) policy.router = router!;
   if (pick.scopes) {

@@ -11,7 +11,8 @@ import { renderChart } from './chart.js';
 import type { CalibrateRun, HoldoutReport } from './calibrateRun.js';
 import type { CalibrateReportJson } from '../artifacts/calibrateReport.js';
 import { csv, mdCode, mdText, termSafe } from '../report/escape.js';
-import { mdTable, pct } from '../report/format.js';
+import { mdTable, ms, pct } from '../report/format.js';
+import type { LatencySummary } from './latency.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import { describeScopes } from './scopes.js';
 
@@ -87,13 +88,14 @@ interface Row {
   costUsd: number;
   savingsPct: number;
   tierShares: Record<string, number>;
+  latency?: LatencySummary | null;
 }
 
 function rows(r: Calibration): Row[] {
   const fq = r.baselines.frontier.quality;
-  const b = (label: string, x: Baseline): Row => ({ label, quality: x.quality, parity: fq ? x.quality / fq : 0, costUsd: x.costUsd, savingsPct: x.savingsPct, tierShares: x.tierShares });
+  const b = (label: string, x: Baseline): Row => ({ label, quality: x.quality, parity: fq ? x.quality / fq : 0, costUsd: x.costUsd, savingsPct: x.savingsPct, tierShares: x.tierShares, ...(x.latency !== undefined ? { latency: x.latency } : {}) });
   const out: Row[] = [];
-  if (r.pick) out.push({ label: `pick (${r.pick.pattern})`, quality: r.pick.quality, parity: r.pick.parity, costUsd: r.pick.costUsd, savingsPct: r.pick.savingsPct, tierShares: r.pick.tierShares });
+  if (r.pick) out.push({ label: `pick (${r.pick.pattern})`, quality: r.pick.quality, parity: r.pick.parity, costUsd: r.pick.costUsd, savingsPct: r.pick.savingsPct, tierShares: r.pick.tierShares, ...(r.pick.latency !== undefined ? { latency: r.pick.latency } : {}) });
   out.push(b('all frontier', r.baselines.frontier), b('all cheapest', r.baselines.cheapest));
   if (r.baselines.random) out.push(b(r.pick ? 'random, same shares' : 'random, best shares', r.baselines.random));
   out.push(b(r.baselines.oracle.meetsTarget ? 'oracle at the bar' : 'oracle (below bar)', r.baselines.oracle), b('oracle, max quality', r.baselines.oracleMaxQuality));
@@ -103,22 +105,50 @@ function rows(r: Calibration): Row[] {
 function patternLine(p: Calibration['patterns'][number], r: Calibration): string {
   if (p.status === 'skipped') return `skipped: ${p.reason}`;
   const parts = [`${p.candidates} candidates`];
-  if (p.best && p.best.savingsPct > 1e-9) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pct(p.best.lowerBound)})`);
-  else if (p.best) parts.push('no saving route meets the bar');
-  else parts.push(`nothing meets the bar (best bound ${pct(p.bestBound?.lowerBound ?? 0)})`);
+  if (p.best && p.best.savingsPct > 1e-9) parts.push(`best ${p.best.savingsPct.toFixed(1)}% cheaper (bound ${pct(p.best.lowerBound)}${p.best.latency ? `, ${latencyText(p.best.latency)}` : ''})`);
+  else if (p.best) parts.push(`no saving route${p.bestOverLatency ? ' within the p95 limit' : ''} meets the bar`);
+  else parts.push(`${r.latency?.maxP95Ms != null ? 'no route within the p95 limit meets the bar' : 'nothing meets the bar'} (best bound ${pct(p.bestBound?.lowerBound ?? 0)})`);
   if (p.apgr !== undefined && p.apgr !== null) parts.push(`APGR ${p.apgr.toFixed(3)}`);
+  if (p.bestOverLatency) parts.push(`over the p95 limit: ${p.bestOverLatency.savingsPct.toFixed(1)}% cheaper at ${p.bestOverLatency.latency ? latencyText(p.bestOverLatency.latency) : 'unknown latency'}`);
   if (p.router) parts.push(`router OOF AUC ${p.router.oofAuc === null ? 'n/a' : p.router.oofAuc.toFixed(3)} (${p.router.folds}-fold)`);
   if (p.gate) parts.push(`gate ${p.gate} on ${pct(p.signalCoverage ?? 0, 0)} of items`);
   if (p.pattern === 'confidence' && p.signalCoverage !== undefined) parts.push(`confidence on ${pct(p.signalCoverage, 0)} of items`);
   const scopes = describeScopes(p);
   if (scopes) parts.push(scopes);
-  void r;
   return parts.join(' · ');
+}
+
+/** "p50 412 ms · p95 1,333 ms". */
+function latencyText(l: LatencySummary): string {
+  return `p50 ${ms(l.p50Ms)} · p95 ${ms(l.p95Ms)}`;
+}
+
+/** A table cell: "412 / 1,333 ms"; "unknown"; "—" for a row whose latency is not simulated. */
+function latencyCell(l: LatencySummary | null | undefined): string {
+  if (l === undefined) return '—';
+  if (l === null) return 'unknown';
+  return `${ms(l.p50Ms).replace(/ ms$/, '')}/${ms(l.p95Ms)}`;
+}
+
+/** Whether the report shows a latency column: every result carried its latency. */
+function showsLatency(r: Calibration): boolean {
+  return r.latency !== undefined && r.latency.unknownResults === 0;
+}
+
+/** The pick's routed latency in one line (what it adds per request; the limit it was chosen under). */
+function pickLatencyLine(r: Calibration): string | null {
+  const pick = r.pick;
+  if (!pick || !r.latency) return null;
+  if (!pick.latency) return `latency unknown: ${r.latency.unknownResults} result(s) have no latencyMs (missing or 0)`;
+  const extra = pick.routerLatencyMs !== undefined ? ` (router ${ms(pick.routerLatencyMs)} per request included)` : '';
+  const limit = r.latency.maxP95Ms !== null ? ` ≤ limit ${ms(r.latency.maxP95Ms)}` : '';
+  return `simulated latency ${latencyText(pick.latency)}${limit}${extra}`;
 }
 
 function routeTable(r: Calibration, width: number): string {
   const tiers = r.tiers.map((t) => t.name);
   const tierHead = tiers.join('/');
+  const lat = showsLatency(r);
   return fitTable(
     [
       { head: 'route', fit: 'wrap', min: 19 },
@@ -126,9 +156,10 @@ function routeTable(r: Calibration, width: number): string {
       { head: 'parity', align: 'right' },
       { head: 'cost', align: 'right' },
       { head: 'savings vs all-frontier', align: 'right' },
+      ...(lat ? [{ head: 'latency p50/p95', align: 'right' as const, drop: 2 }] : []),
       { head: tierHead.length > 18 ? 'shares' : tierHead, drop: 1 },
     ],
-    rows(r).map((row) => [row.label, pct(row.quality), pct(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
+    rows(r).map((row) => [row.label, pct(row.quality), pct(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, ...(lat ? [latencyCell(row.latency)] : []), shares(row.tierShares, tiers)]),
     { width },
   );
 }
@@ -149,6 +180,8 @@ function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>, width: n
     para(`Pick: ${r.pick.pattern} · thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? ` · gate ${r.pick.gate}` : ''} · escalation ${pct(r.pick.escalationRate)}`);
     const lb = r.barMode === 'relative' ? `parity lower bound ${pct(r.pick.parityLower)}` : `quality lower bound ${pct(r.pick.qualityLower)}`;
     para(`${lb} ≥ ${pct(r.bar)}; quality ${pct(r.pick.quality)} (95% CI ${pct(r.pick.qualityCi95[0])}–${pct(r.pick.qualityCi95[1])})`, '  ');
+    const latency = pickLatencyLine(r);
+    if (latency) para(latency, '  ');
   }
   para(`Bound: ${r.bound}`, '  ');
   L.push('');
@@ -207,17 +240,19 @@ function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): stri
   L.push(`${r.n} items · tiers ${r.tiers.map((t) => mdCode(t.name)).join(' → ')} · bar ${barText(r)}`);
   L.push('');
   if (r.pick) {
-    L.push(`Pick: **${mdText(r.pick.pattern)}**, thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? `, gate ${mdCode(r.pick.gate)}` : ''}; escalation ${pct(r.pick.escalationRate)}.`);
+    const latency = pickLatencyLine(r);
+    L.push(`Pick: **${mdText(r.pick.pattern)}**, thresholds ${fmtThresholds(r.pick.thresholds)}${r.pick.gate ? `, gate ${mdCode(r.pick.gate)}` : ''}; escalation ${pct(r.pick.escalationRate)}${latency ? `; ${mdText(latency)}` : ''}.`);
     L.push('');
   }
   L.push(`Bound: ${mdText(r.bound)}.`);
   L.push('');
   const tiers = r.tiers.map((t) => t.name);
+  const lat = showsLatency(r);
   L.push(
     mdTable(
-      ['route', 'quality', 'parity', 'cost', 'savings vs all-frontier', tiers.join(' / ')],
-      rows(r).map((row) => [row.label, pct(row.quality), pct(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, shares(row.tierShares, tiers)]),
-      [1, 2, 3, 4, 5],
+      ['route', 'quality', 'parity', 'cost', 'savings vs all-frontier', ...(lat ? ['latency p50/p95'] : []), tiers.join(' / ')],
+      rows(r).map((row) => [row.label, pct(row.quality), pct(row.parity), usd(row.costUsd), `${row.savingsPct.toFixed(1)}%`, ...(lat ? [latencyCell(row.latency)] : []), shares(row.tierShares, tiers)]),
+      lat ? [1, 2, 3, 4, 5, 6] : [1, 2, 3, 4, 5],
     ),
   );
   if (r.pick) {
@@ -263,6 +298,7 @@ function renderApply(run: Extract<CalibrateRun, { kind: 'apply' }>, markdown: bo
   line(`bar ${barText(p)}: lower bound ${pct(lb)} — ${e.meetsBar ? 'meets the bar' : 'BELOW the bar'}`, markdown ? '' : '  ');
   line(`quality ${pct(e.quality)} (95% CI ${pct(e.qualityCi95[0])}–${pct(e.qualityCi95[1])}) · frontier ${pct(e.frontier.quality)}`, markdown ? '' : '  ');
   line(text(`cost ${usd(e.costUsd)} vs ${usd(e.frontier.costUsd)} all-frontier · shares ${tiers.join('/')} ${shares(e.tierShares, tiers)} · escalation ${pct(e.escalationRate)}`), markdown ? '' : '  ');
+  if (e.latency !== undefined) line(text(e.latency ? `simulated latency ${latencyText(e.latency)}` : 'latency unknown: some results have no latencyMs (missing or 0)'), markdown ? '' : '  ');
   if (run.notes.length) {
     L.push('');
     for (const n of run.notes) line(markdown ? `- ${mdText(n)}` : `- ${n}`, markdown ? '' : '  ');

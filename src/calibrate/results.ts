@@ -17,6 +17,8 @@ interface TierOutcome {
   pass: boolean;
   score: number;
   costUsd: number;
+  /** The tier's latency on the item (ms); absent when the result has none (missing or 0: never measured). */
+  latencyMs?: number;
   /** The confidence signal (the results field named by confidenceField, default `confidence`). */
   confidence?: number;
   graders: NamedGradeResult[];
@@ -200,6 +202,7 @@ function rawResult(o: ResultLine, where: string, field: string, cost: CostResolv
   };
   const conf = o[field];
   if (typeof conf === 'number') outcome.confidence = conf;
+  if (typeof o.latencyMs === 'number' && o.latencyMs > 0) outcome.latencyMs = o.latencyMs;
   const r: RawResult = { itemId: o.itemId, tier: o.tier, datasetId: o.datasetId, outcome, where };
   if (o.model !== undefined) r.model = o.model;
   if (error) r.error = error;

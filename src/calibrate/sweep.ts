@@ -18,6 +18,7 @@
  */
 import type { RoutingPattern } from '../config/schema.js';
 import { margin, type Criterion } from './bounds.js';
+import { RoutedP95 } from './routedP95.js';
 
 /** Outcomes of n items × k tiers, row-major (i*k + t). */
 export interface OutcomeMatrix {
@@ -25,6 +26,8 @@ export interface OutcomeMatrix {
   k: number;
   pass: Uint8Array;
   cost: Float64Array;
+  /** Each tier's latency on each item (ms; NaN when unknown), when the results carry it (latency.ts). */
+  latency?: Float64Array;
 }
 
 export interface RouteFamily {
@@ -69,6 +72,8 @@ export interface SweepResult {
    * last candidate that fails it, in the order of the family (ties: more passes).
    */
   best?: SweepPoint;
+  /** With a latency limit: the candidate `best` would be without it, when the limit excluded it (its routed p95 is above). */
+  bestOverLatency?: SweepPoint;
   /** The cheapest candidate whose point estimate meets the bar (for "more items would unlock …"). */
   bestPoint?: SweepPoint;
   /** The candidate with the largest margin (for "the best achievable" when nothing meets the bar). */
@@ -84,6 +89,8 @@ export interface SweepOptions {
   maxCurve?: number;
   /** Quality target of the point estimate (bar × frontier quality, or the absolute bar). */
   target: number;
+  /** A constraint on the pick: a candidate whose routed p95 latency (routed: n × k ms, latency.ts) exceeds maxP95Ms is not eligible for `best`. */
+  latency?: { routed: Float64Array; maxP95Ms: number };
 }
 
 /**
@@ -169,6 +176,11 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
   const bestMargin = slot();
   bestMargin.margin = -Infinity;
   const targetPasses = opts.target * n - 1e-9;
+  // The latency limit is a constraint, not a test: a too-slow candidate is skipped, it does not void the sequence.
+  const p95 = opts.latency ? new RoutedP95(opts.latency.routed, n, k, argsortFloat64(opts.latency.routed)) : undefined;
+  const maxP95 = opts.latency?.maxP95Ms ?? Infinity;
+  const unlimited = slot();
+  const cheaper = (s: Slot): boolean => !s.set || cost < s.cost || (cost === s.cost && sr > s.passes);
 
   const consider = (j: number, param: number): void => {
     const mg = margin(crit, sr, srf);
@@ -177,8 +189,11 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
     // Fixed-sequence testing from the all-escalated end (Learn-then-Test): a failing
     // candidate voids every cheaper one before it, so the pick is the cheapest
     // candidate after the last failure and the search over thresholds costs no confidence.
-    if (mg < 0) best.set = false;
-    else if (!best.set || cost < best.cost || (cost === best.cost && sr > best.passes)) fill(best, param, mg);
+    if (mg < 0) best.set = unlimited.set = false;
+    else {
+      if (cheaper(best) && (!p95 || p95.p95() <= maxP95)) fill(best, param, mg);
+      if (p95 && cheaper(unlimited)) fill(unlimited, param, mg);
+    }
     if (sr >= targetPasses && (!bestPoint.set || cost < bestPoint.cost || (cost === bestPoint.cost && sr > bestPoint.passes))) fill(bestPoint, param, mg);
     if (mg > bestMargin.margin || !bestMargin.set) fill(bestMargin, param, mg);
     if (j % stride === 0 || j === candidates - 1) curve.push(snapshot(param, mg));
@@ -202,6 +217,7 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
         counts[from]!--;
         counts[to]!++;
         tier[i] = to;
+        p95?.move(i, from, to);
       }
     }
     j++;
@@ -210,10 +226,12 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
   const pgr = pF === p0 ? null : { xs, ys, p0, pF };
   const b = materialize(best);
   const bp = materialize(bestPoint);
+  const over = unlimited.set && (!best.set || unlimited.param !== best.param) ? materialize(unlimited) : undefined;
   return {
     pattern: fam.pattern,
     candidates,
     ...(b ? { best: b } : {}),
+    ...(over ? { bestOverLatency: over } : {}),
     ...(bp ? { bestPoint: bp } : {}),
     bestMargin: materialize(bestMargin)!,
     curve,

@@ -51,3 +51,12 @@ export function finiteNumber(value: string): number {
   if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError('expected a number');
   return n;
 }
+
+/** commander argParser for a duration in milliseconds: > 0, or ≥ 0 with `zero`. */
+export function milliseconds(zero = false): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0 || (!zero && n === 0)) throw new InvalidArgumentError(`expected milliseconds, a number ${zero ? '≥ 0' : 'above 0'}`);
+    return n;
+  };
+}

@@ -139,6 +139,8 @@ const RoutingSchema = z.strictObject({
   routerModel: z.string().optional(),
   /** The router's own cost per request in USD, charged on every request. */
   routerCostUsd: z.number().min(0).default(0),
+  /** The router's own latency per request in ms, waited for on every request (classifier; default 1). */
+  routerLatencyMs: z.number().min(0).optional(),
   /** cascade: the grader that decides escalation (e.g. valid-json). */
   gate: z.string().optional(),
   /** confidence: the results field holding the confidence signal. */
@@ -166,6 +168,8 @@ const ScopeSchema = z.strictObject({
    */
   allowedTiers: z.array(z.string()).min(1, 'expected at least one tier').optional(),
   aggressiveness: aggressivenessEnum.optional(),
+  /** tokor gate: fail when this scope's routed p95 latency exceeds this many ms (default: gate.maxP95LatencyMs). */
+  maxP95LatencyMs: z.number().positive().optional(),
 });
 
 /** Defaults for `tokor gate` flags (the flags win). */
@@ -174,6 +178,8 @@ const GateSchema = z.strictObject({
   minSavings: z.number().min(0).max(100).optional(),
   /** Fail when savings drop by more than this many percentage points against --base. */
   maxSavingsDrop: z.number().min(0).max(100).optional(),
+  /** Fail when the routed p95 latency (ms) of the whole population, or of a scope without its own, exceeds this. */
+  maxP95LatencyMs: z.number().positive().optional(),
 });
 
 /**
@@ -380,6 +386,8 @@ export interface ResolvedScope {
   barMode: BarMode;
   confidence: number;
   allowedTiers?: string[];
+  /** The routed p95 latency (ms) the gate holds this scope to, when set. */
+  maxP95LatencyMs?: number;
   /** Where the floor came from, for messages. */
   floorFrom: 'scope' | 'aggressiveness' | 'quality';
 }
@@ -402,6 +410,7 @@ export function scopesOf(config: TokorConfig): ResolvedScope[] {
       floorFrom: s.floor !== undefined ? 'scope' : preset ? 'aggressiveness' : 'quality',
     };
     if (s.allowedTiers) scope.allowedTiers = s.allowedTiers;
+    if (s.maxP95LatencyMs !== undefined) scope.maxP95LatencyMs = s.maxP95LatencyMs;
     return scope;
   });
 }

@@ -35,6 +35,7 @@ export function policyFromFile(routing: RoutingPolicyFile, source: string): Gate
     global: { name: GLOBAL_SCOPE, match: {}, floor: routing.bar, barMode: routing.barMode, confidence: routing.confidence, floorFrom: 'policy' },
     scopes: [],
     ...(routing.drift ? { drift: routing.drift } : {}),
+    ...(routing.maxP95LatencyMs !== undefined ? { maxP95LatencyMs: routing.maxP95LatencyMs } : {}),
   };
 }
 

@@ -6,7 +6,7 @@ import { mdCode, mdText, termSafe } from '../report/escape.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import { GATE_SCHEMA_VERSION, type GateFormat, type GateJson, type GateVerdict, type SavingsCheck, type ScopeVerdict, type Snapshot } from './types.js';
 import { formatPoints } from './verdict.js';
-import { pct, pctFigure, usd } from '../report/format.js';
+import { ms, pct, pctFigure, usd } from '../report/format.js';
 
 /** Dollars as the gate prints them: no thousands separators. */
 const PLAIN = { grouping: false } as const;
@@ -58,6 +58,8 @@ export function gateJson(v: GateVerdict): GateJson {
         costUsd: s.proposed?.costUsd ?? null,
         savingsPct: s.proposed?.savingsPct ?? null,
         tierShares: s.proposed?.tierShares ?? {},
+        latency: s.proposed?.latency ?? null,
+        ...(s.maxP95LatencyMs !== undefined ? { maxP95LatencyMs: s.maxP95LatencyMs } : {}),
       };
       if (s.base) row.base = { ...baseMeasured(s, s.base), savingsPct: s.base.savingsPct, tierShares: s.base.tierShares };
       return row;
@@ -85,6 +87,7 @@ export function renderGateTable(v: GateVerdict, width: number = DEFAULT_WIDTH): 
   if (sample) para(`⚠ ${sample}`);
   para(contextLine(v));
   for (const n of v.notes ?? []) para(`note: ${n}`);
+  const limited = hasLatencyLimit(v);
   lines.push(
     fitTable(
       [
@@ -96,9 +99,10 @@ export function renderGateTable(v: GateVerdict, width: number = DEFAULT_WIDTH): 
         { head: 'floor', align: 'right' },
         { head: 'margin', align: 'right' },
         { head: 'savings vs all-frontier', align: 'right', drop: 2 },
+        ...(limited ? [{ head: 'p95 latency', align: 'right' as const, drop: 3 }] : []),
         { head: 'result' },
       ],
-      v.scopes.map((s) => [s.scope, String(s.n), s.measure, num(s.value), num(s.lower), String(s.floor), s.status === 'empty' ? '—' : formatPoints(s.margin), s.proposed ? pctFigure(s.proposed.savingsPct) : '—', resultWord(s)]),
+      v.scopes.map((s) => [s.scope, String(s.n), s.measure, num(s.value), num(s.lower), String(s.floor), s.status === 'empty' ? '—' : formatPoints(s.margin), s.proposed ? pctFigure(s.proposed.savingsPct) : '—', ...(limited ? [p95Cell(s)] : []), resultWord(s, v)]),
       { width },
     ),
   );
@@ -139,7 +143,26 @@ function changeLines(g: ScopeVerdict): string[] {
   ];
 }
 
-function resultWord(s: ScopeVerdict): string {
+/** Whether any scope is held to a routed p95 latency: then the table shows each scope's p95. */
+function hasLatencyLimit(v: GateVerdict): boolean {
+  return v.scopes.some((s) => s.maxP95LatencyMs !== undefined);
+}
+
+/** "1,830 ms (max 1,500)", "unknown", "—" for an empty scope. */
+function p95Cell(s: ScopeVerdict): string {
+  if (s.status === 'empty') return '—';
+  const l = s.proposed?.latency;
+  if (!l) return 'unknown';
+  return `${ms(l.p95Ms)}${s.maxP95LatencyMs !== undefined ? ` (max ${ms(s.maxP95LatencyMs).replace(/ ms$/, '')})` : ''}`;
+}
+
+/** Whether the scope's routed p95 latency broke its limit. */
+function slow(s: ScopeVerdict, v: GateVerdict): boolean {
+  return v.checks.some((c) => c.check === 'max-p95-latency' && c.scope === s.scope && !c.pass);
+}
+
+function resultWord(s: ScopeVerdict, v: GateVerdict): string {
+  if (s.status === 'pass' && slow(s, v)) return 'FAIL (p95)';
   return s.status === 'empty' ? 'no items' : s.status === 'pass' ? 'pass' : 'FAIL';
 }
 
@@ -161,9 +184,10 @@ export function renderGateMarkdown(v: GateVerdict): string {
     out.push('**Failing:**', '', ...failures.map((f) => `- ${mdText(f)}`), '');
   }
   const withBase = Boolean(v.base);
+  const limited = hasLatencyLimit(v);
   out.push(
-    `| Scope | n | Measure |${withBase ? ' Lower bound before |' : ''} Lower bound | Floor | Margin |${withBase ? ' Savings before |' : ''} Savings vs all-frontier${sample ? ' (sample data)' : ''} | Result |`,
-    `|---|---:|---|${withBase ? '---:|' : ''}---:|---:|---:|${withBase ? '---:|' : ''}---:|---|`,
+    `| Scope | n | Measure |${withBase ? ' Lower bound before |' : ''} Lower bound | Floor | Margin |${withBase ? ' Savings before |' : ''} Savings vs all-frontier${sample ? ' (sample data)' : ''} |${limited ? ' p95 latency |' : ''} Result |`,
+    `|---|---:|---|${withBase ? '---:|' : ''}---:|---:|---:|${withBase ? '---:|' : ''}---:|${limited ? '---:|' : ''}---|`,
   );
   for (const s of v.scopes) {
     const conf = `${Math.round(s.confidence * 1000) / 10}%`;
@@ -178,7 +202,8 @@ export function renderGateMarkdown(v: GateVerdict): string {
       s.status === 'empty' ? '—' : formatPoints(s.margin),
       ...(withBase ? [s.base ? pctFigure(s.base.savingsPct) : '—'] : []),
       s.proposed ? pctFigure(s.proposed.savingsPct) : '—',
-      s.status === 'empty' ? '⚠️ no items' : s.status === 'pass' ? '✅' : '❌',
+      ...(limited ? [p95Cell(s)] : []),
+      s.status === 'empty' ? '⚠️ no items' : s.status === 'pass' ? (slow(s, v) ? '❌ p95' : '✅') : '❌',
     ];
     out.push(`| ${cells.join(' | ')} |`);
   }
@@ -232,7 +257,7 @@ export function renderGateJunit(v: GateVerdict): string {
     }
   }
   for (const c of v.checks) {
-    const open = `    <testcase classname="tokor.gate.${junitClass(c)[0]}" name="${xmlAttr(checkName(c))}"`;
+    const open = `    <testcase classname="${xmlAttr(`tokor.gate.${junitClass(c)[0]}`)}" name="${xmlAttr(checkName(c))}"`;
     if (c.pass) cases.push(`${open}>\n      <system-out>${xmlText(c.message)}</system-out>\n    </testcase>`);
     else {
       failures++;
@@ -278,6 +303,7 @@ function xmlAttr(s: string): string {
 
 /** A savings check's name in every format: "max-savings-drop" against the base, "max-savings-drop (certified)" against the policy's certified savings. */
 function checkName(c: SavingsCheck): string {
+  if (c.scope !== undefined) return `${c.check} (${c.scope})`;
   return c.against === 'certified' ? `${c.check} (certified)` : c.check;
 }
 
@@ -300,5 +326,6 @@ function sharesText(shares: Record<string, number>): string {
 function junitClass(c: SavingsCheck): [string, string] {
   if (c.check === 'max-share-drift') return ['shares', 'ShareDrift'];
   if (c.check === 'traffic-coverage' || c.check === 'traffic-drift') return ['traffic', 'TrafficDrift'];
+  if (c.check === 'max-p95-latency') return [c.scope ?? 'latency', 'Latency'];
   return ['savings', 'Savings'];
 }

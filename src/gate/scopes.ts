@@ -87,9 +87,9 @@ export function restrictTiers(table: ResultsTable, allowedByItem: ReadonlyMap<nu
     table.tiers.forEach((tier, t) => {
       const source = item.byTier[table.tiers[sub[t]!]!];
       if (!source) return;
-      // Sequential patterns reuse the answer already bought one step down.
+      // Sequential patterns reuse the answer already bought one step down (no cost; no wait, when the wait is known).
       const reused = sequential && t > 0 && sub[t] === sub[t - 1];
-      byTier[tier] = reused ? { ...source, costUsd: 0 } : source;
+      byTier[tier] = reused ? { ...source, costUsd: 0, ...(source.latencyMs !== undefined ? { latencyMs: 0 } : {}) } : source;
     });
     return { ...item, byTier };
   });

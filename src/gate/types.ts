@@ -8,6 +8,7 @@ import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { DriftJson } from '../artifacts/drift.js';
 import type { ResultsTable } from '../calibrate/results.js';
 import type { Provenance } from '../types.js';
+import type { LatencySummary } from '../calibrate/latency.js';
 
 export const GATE_SCHEMA_VERSION = 1;
 
@@ -45,6 +46,8 @@ export interface GatePolicy {
   /** Defaults for the savings checks from the config's `gate:` section. */
   minSavings?: number;
   maxSavingsDrop?: number;
+  /** The routed p95 latency (ms) the whole population and every scope without its own is held to (config gate.maxP95LatencyMs, else the policy file's). */
+  maxP95LatencyMs?: number;
   /** Drift thresholds (config `drift:` or the policy file's `drift`). */
   drift?: DriftThresholdsConfig;
 }
@@ -65,6 +68,8 @@ export interface GateOptions {
   maxSavingsDrop?: number;
   /** Fail when a tier's share moved beyond sampling error and by more than this many points from the certified share. */
   maxShareDrift?: number;
+  /** Replaces the policy's global routed p95 latency limit (ms): the whole population and every scope without its own. */
+  maxP95LatencyMs?: number;
 }
 
 /** --max-savings-drop against a policy's certified savings when neither the flag nor the config sets it. */
@@ -82,6 +87,8 @@ export interface Snapshot {
   savingsPct: number;
   tierShares: Record<string, number>;
   escalationRate: number;
+  /** p50 / p95 of the routed latency (ms); null when some result has no latency. */
+  latency?: LatencySummary | null;
 }
 
 export interface ScopeVerdict {
@@ -96,6 +103,8 @@ export interface ScopeVerdict {
   floor: number;
   floorFrom: ScopeRule['floorFrom'];
   allowedTiers?: string[];
+  /** The routed p95 latency limit (ms) in force for the scope. */
+  maxP95LatencyMs?: number;
   /** Point estimate and one-sided lower bound of the measure the floor applies to. */
   value: number;
   lower: number;
@@ -109,7 +118,9 @@ export interface ScopeVerdict {
 
 export interface SavingsCheck {
   /** traffic-coverage / traffic-drift: `tokor gate --traffic` (docs/drift.md). */
-  check: 'min-savings' | 'max-savings-drop' | 'max-share-drift' | 'traffic-coverage' | 'traffic-drift';
+  check: 'min-savings' | 'max-savings-drop' | 'max-share-drift' | 'traffic-coverage' | 'traffic-drift' | 'max-p95-latency';
+  /** max-p95-latency: the scope whose routed p95 latency (ms, `actual`) is held to `limit` (ms). */
+  scope?: string;
   pass: boolean;
   /** The limit in percent (min-savings, traffic-coverage), percentage points (max-savings-drop) or a PSI (traffic-drift). */
   limit: number;
@@ -169,6 +180,10 @@ export interface GateJson {
     costUsd: number | null;
     savingsPct: number | null;
     tierShares: Record<string, number>;
+    /** p50 / p95 of the routed latency (ms, nearest-rank over the scope's items); null when unknown or the scope is empty. */
+    latency: LatencySummary | null;
+    /** The routed p95 limit (ms) in force for the scope, when one is. */
+    maxP95LatencyMs?: number;
     base?: { quality: number; qualityLower: number; savingsPct: number; tierShares: Record<string, number> };
   }[];
   savings: { pct: number; costUsd: number; frontierCostUsd: number; checks: SavingsCheck[] };

@@ -7,7 +7,7 @@ import { shareDrift, type PolicyEvaluation, type ShareDrift } from '../calibrate
 import type { ResultsTable } from '../calibrate/results.js';
 import { allowedTiersByItem, restrictTiers, selectItems, servedShares, subTable, type ItemContext, type RestrictedTable } from './scopes.js';
 import type { RouteItems } from './route.js';
-import { pct, pctFigure, pctShort } from '../report/format.js';
+import { ms, pct, pctFigure, pctShort } from '../report/format.js';
 import { DEFAULT_MAX_SAVINGS_DROP, type ApplyPolicy, type GateOptions, type GatePolicy, type GateVerdict, type QualityMeasure, type SavingsCheck, type ScopeRule, type ScopeVerdict, type Snapshot } from './types.js';
 
 /** Floats that print equal compare equal: 0.95 computed as 0.9499999999999 passes a 0.95 floor. */
@@ -33,11 +33,17 @@ export interface GateInput {
 
 /** The rules in force for a run: the policy's, with --floor / --confidence applied to every scope. */
 export function rulesOf(policy: GatePolicy, opts: GateOptions): ScopeRule[] {
-  return [policy.global, ...policy.scopes].map((r) => ({
-    ...r,
-    ...(opts.floor !== undefined ? { floor: opts.floor, floorFrom: 'flag' as const } : {}),
-    ...(opts.confidence !== undefined ? { confidence: opts.confidence } : {}),
-  }));
+  // The routed p95 limit: --max-p95-latency, else the policy's; a scope's own limit wins over both.
+  const maxP95 = opts.maxP95LatencyMs ?? policy.maxP95LatencyMs;
+  return [policy.global, ...policy.scopes].map((r, i) => {
+    const limit = i === 0 ? maxP95 : (r.maxP95LatencyMs ?? maxP95);
+    return {
+      ...r,
+      ...(opts.floor !== undefined ? { floor: opts.floor, floorFrom: 'flag' as const } : {}),
+      ...(opts.confidence !== undefined ? { confidence: opts.confidence } : {}),
+      ...(limit !== undefined ? { maxP95LatencyMs: limit } : {}),
+    };
+  });
 }
 
 /**
@@ -75,6 +81,7 @@ export function evaluateGate(input: GateInput, opts: GateOptions, apply: ApplyPo
     maxSavingsDrop: opts.maxSavingsDrop ?? policy.maxSavingsDrop,
     ...(certified !== undefined ? { certifiedSavingsPct: certified } : {}),
   });
+  checks.push(...latencyChecks(rules, scopes, warnings));
   const g = scopes[0]!.proposed;
   const shares = g ? shareDrift(policy.routing, g) : undefined;
   if (opts.maxShareDrift !== undefined) {
@@ -111,6 +118,35 @@ export function shareDriftCheck(shares: ShareDrift[], limit: number): SavingsChe
   return { check: 'max-share-drift', pass, limit, actual, message: worst ? `${what} ${pass ? '≤' : '>'} allowed ${limit} pts` : `${what} (allowed ${limit} pts)` };
 }
 
+/**
+ * --max-p95-latency / `maxP95LatencyMs`: each scope with a limit fails when
+ * its routed p95 latency exceeds it. A scope whose latency is unknown (results
+ * without latencyMs) cannot be checked: a warning, as an empty scope is.
+ */
+function latencyChecks(rules: readonly ScopeRule[], scopes: readonly ScopeVerdict[], warnings: string[]): SavingsCheck[] {
+  const checks: SavingsCheck[] = [];
+  rules.forEach((rule, i) => {
+    const limit = rule.maxP95LatencyMs;
+    const s = scopes[i]!;
+    if (limit === undefined || s.status === 'empty') return;
+    const l = s.proposed?.latency;
+    if (!l) {
+      warnings.push(`scope ${s.scope}: routed p95 latency not checked against ${ms(limit)}: latency unknown (some results have no latencyMs, or it is 0)`);
+      return;
+    }
+    const pass = l.p95Ms <= limit;
+    checks.push({
+      check: 'max-p95-latency',
+      scope: s.scope,
+      pass,
+      limit,
+      actual: l.p95Ms,
+      message: `scope ${s.scope}: routed p95 latency ${ms(l.p95Ms)} ${pass ? '≤' : '>'} max ${ms(limit)} (p50 ${ms(l.p50Ms)}, n=${s.n})`,
+    });
+  });
+  return checks;
+}
+
 /** The table as the base policy routes it: its own scopes' allowedTiers. */
 function baseView(base: GatePolicy, table: ResultsTable, context: GateInput['context']): RestrictedTable {
   const view = { ...table, tiers: base.routing.tiers.map((t) => t.name) };
@@ -145,6 +181,7 @@ function snapshot(e: PolicyEvaluation): Snapshot {
     savingsPct: e.savingsPct,
     tierShares: e.tierShares,
     escalationRate: e.escalationRate,
+    ...(e.latency !== undefined ? { latency: e.latency } : {}),
   };
 }
 
@@ -173,6 +210,7 @@ export function judgeScope(rule: ScopeRule, e: PolicyEvaluation): ScopeVerdict {
     message,
   };
   if (rule.allowedTiers) verdict.allowedTiers = rule.allowedTiers;
+  if (rule.maxP95LatencyMs !== undefined) verdict.maxP95LatencyMs = rule.maxP95LatencyMs;
   return verdict;
 }
 
@@ -195,6 +233,7 @@ function emptyVerdict(rule: ScopeRule): ScopeVerdict {
     message: `scope ${rule.name} matched no golden item (${keys}): not gated; golden items match on category, task, dataset and key:value tags`,
   };
   if (rule.allowedTiers) verdict.allowedTiers = rule.allowedTiers;
+  if (rule.maxP95LatencyMs !== undefined) verdict.maxP95LatencyMs = rule.maxP95LatencyMs;
   return verdict;
 }
 

@@ -35,6 +35,11 @@ export function pctShort(fraction: number): string {
   return `${Math.round(fraction * 1000) / 10}%`;
 }
 
+/** Milliseconds: "1,234 ms" from 100 ms up, else 3 significant digits ("12.5 ms", "0.4 ms"). */
+export function ms(x: number): string {
+  return `${x >= 100 ? Math.round(x).toLocaleString('en-US') : Number(x.toPrecision(3)).toString()} ms`;
+}
+
 export function int(n: number): string {
   return n.toLocaleString('en-US');
 }

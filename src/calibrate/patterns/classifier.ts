@@ -56,6 +56,7 @@ export function oofBoundaryScores(trained: TrainedRouter, n: number, k: number):
 
 export const classifier: PatternSpec = {
   sequential: false,
+  runsRouter: true,
   route: routeByScores,
   routedCosts: directCosts,
   prepare({ table, m, train, onProgress, routerCostUsd }) {

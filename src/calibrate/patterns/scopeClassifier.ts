@@ -43,6 +43,7 @@ function joinSignal(scores: Float64Array, index: Float64Array, n: number, k: num
 
 export const scopeClassifier: PatternSpec = {
   sequential: false,
+  runsRouter: true,
   route: routeByScopeScores,
   routedCosts: directCosts,
   prepare({ table, m, train, onProgress, routerCostUsd }) {

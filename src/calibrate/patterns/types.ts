@@ -60,6 +60,8 @@ interface SkippedPattern {
 export interface PatternSpec {
   /** Whether the route tries tiers one after another (paying for every tier touched; the gate substitutes tiers per step). */
   sequential: boolean;
+  /** Whether the route runs a router on every request, whose own latency each request waits for (latency.ts). */
+  runsRouter?: boolean;
   /** Each item's final tier under the thresholds, read from the pattern's per-item signal. */
   route(thresholds: readonly number[], signal: Float64Array, n: number, k: number): Uint8Array;
   /** Cost of item i when it ends on tier t (n × k): the tier's cost, plus what the pattern pays on the way. */

@@ -2,7 +2,7 @@ import type { Done } from '../exit.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BAR_MODES, ROUTING_PATTERNS } from '../../config/schema.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
-import { finiteNumber, fraction, nonNegativeInt, positiveInt } from '../flags.js';
+import { finiteNumber, fraction, milliseconds, nonNegativeInt, positiveInt } from '../flags.js';
 import type { CalibrateCommandOptions } from '../../app/calibrate.js';
 
 const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
@@ -45,6 +45,8 @@ export function defineCalibrate(program: Command, done: Done): void {
     .option('--gate <grader>', 'cascade: the grader that decides escalation (default: json-schema, valid-json or regex when present)')
     .option('--confidence-field <field>', 'confidence: the results field with the signal (default confidence)')
     .option('--router-cost <usd>', 'classifier: the router’s own cost per request', usd)
+    .option('--router-latency <ms>', 'classifier: the router’s own latency per request (default 1 ms; config routing.routerLatencyMs)', milliseconds(true))
+    .option('--max-p95-latency <ms>', 'routes whose simulated p95 latency exceeds this are not eligible for the pick', milliseconds())
     .option('--folds <k>', 'router cross-validation folds (default 5)', positiveInt)
     .option('--seed <n>', 'seed for folds, training and --holdout (default 1)', nonNegativeInt)
     .option('--holdout <fraction>', 'share of items held out; the pick is reported on them (default 0.3; 0 = none)', share)
@@ -62,6 +64,7 @@ Examples:
   $ tokor calibrate --results results.jsonl --dataset golden.jsonl --out policy.json --out-router router.json
   $ tokor calibrate --results r.jsonl --bar 0.9 --bar-mode absolute --pattern cascade --gate valid-json
   $ tokor calibrate --results r.jsonl --holdout 0.3 --curve-csv curve.csv
+  $ tokor calibrate --results r.jsonl --max-p95-latency 2000     # pick only a route whose p95 is ≤ 2 s
   $ tokor calibrate --apply policy.json --dataset fresh.jsonl --results fresh-results.jsonl
   $ tokor calibrate --results-csv gsm8k_responses.csv --prompt-column prompt \\
       --tier-column cheap=mistralai/Mixtral-8x7B-Instruct-v0.1 --tier-column frontier=gpt-4-1106-preview \\

@@ -18,6 +18,7 @@ interface GateFlags {
   maxSavingsDrop?: number;
   minSavings?: number;
   maxShareDrift?: number;
+  maxP95Latency?: number;
   traffic?: string[];
   minCoverage?: number;
   maxPsi?: number;
@@ -40,6 +41,7 @@ export function defineGate(program: Command, done: Done): void {
     .option('--max-savings-drop <pct>', 'fail when realized savings fall more than this many points below the policy\'s certified savings (a calibrate policy; default 10) and, with --base, below the base policy\'s', number)
     .option('--max-share-drift <pts>', "fail when a tier's share moved beyond sampling error and by more than this many points from the share the policy was certified with", number)
     .option('--min-savings <pct>', 'fail when savings against all-frontier fall below this percentage', number)
+    .option('--max-p95-latency <ms>', "fail when the routed p95 latency of the whole population, or of a scope without its own maxP95LatencyMs, exceeds this (default: the config's gate.maxP95LatencyMs, else the policy's)", number)
     .option('--traffic <files...>', "production traffic (logs or `tokor analyze --format json` files): fail when it drifted from the policy's golden set or the set covers too little of it (docs/drift.md)")
     .option('--min-coverage <share>', "--traffic: minimum share of requests in task clusters the golden set has (default: the policy's drift.minCoverage, else 0.8)", number)
     .option('--max-psi <psi>', "--traffic: a measure drifts only when its PSI is at least this (default: the policy's drift.maxPsi, else 0.2)", number)
@@ -63,7 +65,7 @@ dataset than the calibration one (a held-out or newer set) are gated with a note
 shares are printed next to the observed ones; a tier whose share differs beyond sampling error
 (two-proportion z-test, 95%) is flagged, and --max-share-drift fails on it.
 
-Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.`,
+Exit codes: 0 every floor holds, 1 a floor, savings or latency check failed, 2 bad input.`,
     )
     .action(async (flags: GateFlags) => {
       const { runGate } = await import('../../app/gate.js');
@@ -77,7 +79,8 @@ Exit codes: 0 every floor holds, 1 a floor or savings check failed, 2 bad input.
       const progress = await startProgress('reading the policy and results…', flags.format);
       let run;
       try {
-        run = await runGate({ ...flags, onProgress: (m) => progress.update(m) });
+        const { maxP95Latency, ...rest } = flags;
+        run = await runGate({ ...rest, ...(maxP95Latency !== undefined ? { maxP95LatencyMs: maxP95Latency } : {}), onProgress: (m) => progress.update(m) });
       } finally {
         progress.stop();
       }
