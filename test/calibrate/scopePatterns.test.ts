@@ -23,6 +23,31 @@ function scope(category: string, n: number, cheapPasses: boolean, prompt = (i: n
   return Array.from({ length: n }, (_, i) => ({ id: `${category}-${i}`, pass: cheapPasses ? '11' : '01', category, prompt: prompt(i) }));
 }
 
+describe('per-scope families under --max-p95-latency', () => {
+  /** The easy scope served by a cheap tier that answers slowly (3 s), the frontier in 1 s. */
+  function slowCheap() {
+    const t = table([...scope('easy', 150, true), ...scope('hard', 50, false)], TIERS, COSTS);
+    for (const item of t.items) {
+      item.byTier.cheap!.latencyMs = 3000;
+      item.byTier.frontier!.latencyMs = 1000;
+    }
+    return t;
+  }
+
+  it('a certified per-scope route over the limit is not eligible, and is reported as too slow', () => {
+    // Without a limit: easy → cheap (150 items at 3 s), hard → frontier: p95 3,000 ms.
+    const free = calibrate(slowCheap(), { ...OPTS, patterns: ['scope-tier'] }).report;
+    expect(free.pick?.pattern).toBe('scope-tier');
+    expect(free.pick?.latency).toEqual({ p50Ms: 3000, p95Ms: 3000 });
+    const { report } = calibrate(slowCheap(), { ...OPTS, patterns: ['scope-tier'], maxP95LatencyMs: 2000 });
+    expect(report.pick).toBeNull();
+    const p = report.patterns[0]!;
+    expect(p.best).toBeUndefined();
+    expect(p.bestOverLatency?.latency).toEqual({ p50Ms: 3000, p95Ms: 3000 });
+    expect(p.bestOverLatency?.savingsPct).toBeCloseTo((1 - 650 / 2000) * 100, 9);
+  });
+});
+
 describe('scope-tier', () => {
   it('serves the scope the cheap tier holds cheap and the one that needs the frontier with the frontier', () => {
     const t = table([...scope('easy', 150, true), ...scope('hard', 50, false)], TIERS, COSTS);
