@@ -13,6 +13,7 @@ import type { ResultsTable } from './results.js';
 import type { OutcomeMatrix } from './sweep.js';
 import { PATTERNS } from './patterns/index.js';
 import { routeLatency, routedLatencies, type LatencySummary } from './latency.js';
+import { pct } from '../report/format.js';
 
 export interface PolicyEvaluation {
   n: number;
@@ -184,7 +185,6 @@ export function twoProportionDiffers(p1: number, n1: number, p2: number, n2: num
 
 /** "tier shares certified → observed: cheap 35% → 20% (⚑ beyond sampling error), mid 28% → 28%, …" */
 export function sharesNote(shares: ShareDrift[]): string {
-  const pct = (x: number) => `${Math.round(x * 1000) / 10}%`;
   const flagged = shares.filter((s) => s.flagged).length;
   return `tier shares certified → observed: ${shares.map((s) => `${s.tier} ${pct(s.certified)} → ${pct(s.observed)}${s.flagged ? ' (⚑ beyond sampling error)' : ''}`).join(', ')}${flagged ? '' : ' (within sampling error, 95%)'}`;
 }

@@ -11,20 +11,10 @@ import { renderChart } from './chart.js';
 import type { CalibrateRun, HoldoutReport } from './calibrateRun.js';
 import type { CalibrateReportJson } from '../artifacts/calibrateReport.js';
 import { csv, mdCode, mdText, termSafe } from '../report/escape.js';
-import { mdTable, ms, pct } from '../report/format.js';
+import { mdTable, ms, pct, usd } from '../report/format.js';
 import type { LatencySummary } from './latency.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import { describeScopes } from './scopes.js';
-
-/** USD with sensible precision for both per-item cents and dataset totals. */
-function usd(x: number): string {
-  const a = Math.abs(x);
-  if (a >= 1000) return `$${x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
-  if (a >= 1) return `$${x.toFixed(2)}`;
-  if (a >= 0.01) return `$${x.toFixed(4)}`;
-  if (a === 0) return '$0';
-  return `$${x.toPrecision(3)}`;
-}
 
 function fmtThresholds(t: readonly number[]): string {
   return t.map((x) => String(Number(x.toPrecision(4)))).join(', ');

@@ -178,7 +178,7 @@ describe('tokor gate: held-out sets and certified savings (built CLI)', () => {
     const args = ['gate', '--policy', F('certified.policy.json'), '--results', F('results.jsonl'), '--max-savings-drop', '20'];
     const shown = await runCli(args, { env: { COLUMNS: '200' } });
     expect(shown.code).toBe(0);
-    expect(shown.stdout).toContain('tier shares certified → observed: cheap 55% → 34.7% (⚑ beyond sampling error), mid 25% → 28.3%, frontier 20% → 37% (⚑ beyond sampling error)');
+    expect(shown.stdout).toContain('tier shares certified → observed: cheap 55.0% → 34.7% (⚑ beyond sampling error), mid 25.0% → 28.3%, frontier 20.0% → 37.0% (⚑ beyond sampling error)');
     const dir = mkdtempSync(path.join(tmpdir(), 'tokor-gate-drift-'));
     const junit = path.join(dir, 'gate.xml');
     const md = path.join(dir, 'gate.md');
@@ -187,7 +187,7 @@ describe('tokor gate: held-out sets and certified savings (built CLI)', () => {
     expect(readFileSync(junit, 'utf8')).toMatch(/<testcase classname="tokor\.gate\.shares" name="max-share-drift">\n\s+<failure message="tier cheap 55\.0% certified → 34\.7% observed/);
     const comment = readFileSync(md, 'utf8');
     expect(comment).toMatch(/\*\*Failing:\*\*\n\n- max-share-drift: tier cheap 55\.0% certified/);
-    expect(comment).toContain('- tier shares certified → observed: cheap 55% → 34.7% (⚑ beyond sampling error)');
+    expect(comment).toContain('- tier shares certified → observed: cheap 55.0% → 34.7% (⚑ beyond sampling error)');
     expect(fail.stdout).toMatch(/FAIL max-share-drift: tier cheap 55\.0% certified → 34\.7% observed: moved 20\.3 pts \(beyond sampling error\) > allowed 15 pts/);
     const j = JSON.parse((await runCli([...args, '--max-share-drift', '15', '--format', 'json'])).stdout);
     expect(j.shares).toEqual([

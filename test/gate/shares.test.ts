@@ -48,9 +48,9 @@ describe('shareDrift', () => {
   });
   it('says which tiers moved beyond sampling error', () => {
     expect(sharesNote([{ tier: 'cheap', certified: 0.5, observed: 0.38, flagged: true }, { tier: 'frontier', certified: 0.5, observed: 0.62, flagged: true }])).toBe(
-      'tier shares certified → observed: cheap 50% → 38% (⚑ beyond sampling error), frontier 50% → 62% (⚑ beyond sampling error)',
+      'tier shares certified → observed: cheap 50.0% → 38.0% (⚑ beyond sampling error), frontier 50.0% → 62.0% (⚑ beyond sampling error)',
     );
-    expect(sharesNote([{ tier: 'cheap', certified: 0.5, observed: 0.48, flagged: false }])).toBe('tier shares certified → observed: cheap 50% → 48% (within sampling error, 95%)');
+    expect(sharesNote([{ tier: 'cheap', certified: 0.5, observed: 0.48, flagged: false }])).toBe('tier shares certified → observed: cheap 50.0% → 48.0% (within sampling error, 95%)');
   });
 });
 
