@@ -125,6 +125,7 @@ describe('tokor athena ddl', () => {
     expect(r.stdout).toContain("LOCATION 's3://my-logs/bedrock/AWSLogs/'");
     expect(r.stdout).toContain("'projection.account.values' = '123456789012,210987654321'");
     expect(r.stdout).toContain("'projection.datehour.format' = 'yyyy/MM/dd/HH'");
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's storage.location.template placeholders, not a JS template
     expect(r.stdout).toContain("'storage.location.template' = 's3://my-logs/bedrock/AWSLogs/${account}/BedrockModelInvocationLogs/${log_region}/${datehour}/'");
   });
 
