@@ -129,3 +129,7 @@ export const BUNDLED_DATASET_IDS: readonly string[] = ['doc-extraction', 'multis
 export function isSampleResult(o: { datasetId?: unknown; source?: unknown; sampleData?: unknown }): boolean {
   return o.sampleData === true || (o.source === 'replay' && typeof o.datasetId === 'string' && BUNDLED_DATASET_IDS.includes(o.datasetId));
 }
+
+/** The built-in difficulty scorers `tokor analyze --labeler` names (docs/labeling.md has each one's measured AUC). */
+export const LABELER_NAMES = ['heuristic', 'routellm'] as const;
+export type LabelerName = (typeof LABELER_NAMES)[number];

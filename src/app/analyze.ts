@@ -20,6 +20,8 @@ import { GROUP_DIMENSIONS, UNTAGGED } from '../analyze/facts.js';
 import { buildAnalyzeReport, type AnalyzeReport } from '../analyze/report.js';
 import { DEFAULT_ENGINE, ENGINES, type AthenaOptions, type EngineName, type ReadProgress, type SkipEntry } from '../engines/index.js';
 import type { Context } from './context.js';
+import { shippedRouterModel } from '../classify/shipped.js';
+import type { LabelerName } from '../types.js';
 
 /** What `tokor analyze` was asked, flags already parsed. */
 export interface AnalyzeRequest {
@@ -38,6 +40,8 @@ export interface AnalyzeRequest {
   labels?: string;
   /** --classifier FILE: a router model instead of the heuristic labeler. */
   classifier?: string;
+  /** --labeler: the built-in scorer when no --classifier is given (default heuristic; routellm = the shipped model). */
+  labeler?: LabelerName;
   /** --group-by; the config's groupBy, else team. */
   groupBy?: string[];
   /** --session-key: the requestMetadata key that names a request's session; the config's sessionKey otherwise. */
@@ -106,6 +110,7 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
       sessionKey: req.sessionKey ?? ctx.config.sessionKey,
       labelsFile: req.labels === undefined ? undefined : ctx.fromCwd(req.labels),
       classifierFile: req.classifier === undefined ? undefined : ctx.fromCwd(req.classifier),
+      ...(req.labeler ? { labeler: req.labeler } : {}),
       sample: req.sample,
       workers: req.workers,
       confidence: req.confidence,
@@ -150,6 +155,8 @@ export interface AnalyzeOptions {
   sessionKey?: string;
   labelsFile?: string;
   classifierFile?: string;
+  /** The built-in scorer when no classifierFile is given (default heuristic). */
+  labeler?: LabelerName;
   sample?: { size: number; seed: number };
   workers?: number;
   confidence?: number;
@@ -176,7 +183,7 @@ export interface AnalyzeOptions {
 
 export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
   const measured = opts.labelsFile ? await readLabels(opts.labelsFile) : undefined;
-  const router = opts.classifierFile ? await readRouterModel(opts.classifierFile) : undefined;
+  const router = opts.classifierFile ? await readRouterModel(opts.classifierFile) : opts.labeler === 'routellm' ? shippedRouterModel() : undefined;
   const groupBy = opts.groupBy ?? [];
   const engine = ENGINES[opts.engine ?? DEFAULT_ENGINE];
   const scan = await engine.scan({
@@ -209,7 +216,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
   const report = buildAnalyzeReport(scan.acc, {
     catalog: opts.catalog,
     tiers: opts.tiers,
-    labeler: opts.classifierFile ? `classifier ${opts.classifierFile}` : 'heuristic',
+    labeler: opts.classifierFile ? `classifier ${opts.classifierFile}` : opts.labeler === 'routellm' ? 'shipped RouteLLM-trained' : 'heuristic',
     files: scan.files,
     formats: scan.formats,
     bytesRead: scan.bytesRead,

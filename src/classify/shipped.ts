@@ -20,10 +20,15 @@ export const SHIPPED_LABELER_SOURCE = {
   reproduce: 'node bench/labeler.mjs --write src/classify/models/routellm-labeler.json',
 } as const;
 
+/** The shipped model itself (what `tokor analyze --labeler routellm` hands its readers and worker threads). */
+export function shippedRouterModel(): RouterModel {
+  return data as RouterModel;
+}
+
 let cached: TrainedRouterLabeler | undefined;
 
 /** The shipped model as a Labeler (built once, on first use; test/classify/shipped.test.ts checks the file against the router schema). */
 export function shippedLabeler(): TrainedRouterLabeler {
-  cached ??= new TrainedRouterLabeler(data as RouterModel);
+  cached ??= new TrainedRouterLabeler(shippedRouterModel());
   return cached;
 }

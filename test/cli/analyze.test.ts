@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { runCli } from '../helpers/cli.js';
+import { shippedLabeler } from '../../src/classify/shipped.js';
+import { readTraffic } from '../../src/engines/index.js';
 
 const TIERS = 'cheap=amazon.nova-micro-v1:0,frontier=amazon.nova-pro-v1:0';
 const MIXED = 'fixtures/analyze/mixed/invocations.jsonl';
@@ -132,6 +134,27 @@ describe('tokor analyze (built CLI)', () => {
     expect(j.cost.routedCeiling).toBe(2.505);
     const md = await runCli(['analyze', MIXED, '--tiers', TIERS, '--labels', 'fixtures/analyze/labels.jsonl']);
     expect(md.stdout).toMatch(/estimated for all 3 requests from 2 measured labels in 3 task clusters/);
+  });
+
+  it('--labeler routellm: every request scored by the shipped model, named in the report', async () => {
+    const r = await runCli(['analyze', 'fixtures/sample', '--labeler', 'routellm', '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.labeler).toBe('shipped RouteLLM-trained');
+    expect(j.distributionSource).toBe('prior');
+    // The same counts as the shipped model's own labels on each valid record's prompt.
+    const counts = { easy: 0, moderate: 0, hard: 0 };
+    const l = shippedLabeler();
+    for await (const ev of readTraffic(['fixtures/sample'])) {
+      if (ev.kind !== 'record' || ev.record.errorCode) continue;
+      const x = ev.record;
+      const t = x.tokens;
+      counts[l.label({ prompt: x.prompt, system: x.system, turns: x.turns, maxTokens: x.maxTokens, inputTokens: t.input + t.cacheRead + t.cacheWrite }).label]++;
+    }
+    expect({ easy: j.distribution.easy.count, moderate: j.distribution.moderate.count, hard: j.distribution.hard.count }).toEqual(counts);
+    const heuristic = JSON.parse((await runCli(['analyze', 'fixtures/sample', '--format', 'json'])).stdout);
+    expect(heuristic.labeler).toBe('heuristic');
+    expect(heuristic.distribution.easy.count).not.toBe(counts.easy);
   });
 
   it('--labels with a bad label: exit 2 naming file:line', async () => {

@@ -1,6 +1,6 @@
 import type { Done } from '../exit.js';
 import { type Command, Option } from 'commander';
-import { LOG_FORMAT_NAMES } from '../../types.js';
+import { LABELER_NAMES, LOG_FORMAT_NAMES, type LabelerName } from '../../types.js';
 import { list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
 import { InputError } from '../../errors.js';
 import { ENGINE_NAMES } from '../../engines/types.js';
@@ -19,7 +19,8 @@ export function defineAnalyze(program: Command, done: Done): void {
     .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
     .option('--catalog <file>', 'extra price catalog (JSON or YAML) that extends or overrides the built-in one')
     .option('--labels <file>', 'measured labels (CSV or JSONL of request id → easy|moderate|hard), e.g. from tokor label')
-    .option('--classifier <file>', 'router model from tokor calibrate --out-router (default: the heuristic labeler)')
+    .option('--classifier <file>', 'router model from tokor calibrate --out-router (default: the --labeler)')
+    .addOption(new Option('--labeler <name>', 'built-in difficulty scorer: heuristic (fast, at chance on public data) or routellm (the shipped model trained on RouteLLM results: better on GSM8K/MMLU-like prompts, slower); docs/labeling.md').choices(LABELER_NAMES))
     .option('--group-by <dims>', 'breakdowns: team, app, role, model, day, region or any requestMetadata key (comma-separated)', list)
     .option('--session-key <key>', 'requestMetadata key that names a request\'s session (default: Claude Code sessionId, else conversation chaining)')
     .option('--sample <n>', 'analyze a seeded uniform sample of n records', positiveInt)
@@ -85,6 +86,7 @@ Examples:
             tiers: flags.tiers ? parseTiersFlag(flags.tiers) : undefined,
             labels: flags.labels,
             classifier: flags.classifier,
+            ...(flags.labeler ? { labeler: flags.labeler } : {}),
             groupBy: flags.groupBy,
             sessionKey: flags.sessionKey,
             sample: flags.sample ? { size: flags.sample, seed: flags.seed } : undefined,
@@ -140,6 +142,7 @@ interface AnalyzeFlags {
   catalog?: string;
   labels?: string;
   classifier?: string;
+  labeler?: LabelerName;
   groupBy?: string[];
   sessionKey?: string;
   sample?: number;
