@@ -10,7 +10,8 @@
 // generated in bench/out/ and kept for the next run. --repeat runs every contender N times, round
 // robin (floor, tokor, DuckDB, floor, …), and reports each one's median: the machine's load then
 // falls on all of them alike. The load average is printed before and after: compare ratios within one
-// run, not absolute figures across runs.
+// run, not absolute figures across runs. CPU is the process's user + system time over all its threads
+// (the load of other processes hardly changes it): on an idle machine, wall time ≈ CPU ÷ busy threads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -52,7 +53,8 @@ function child(script) {
 
 const finish = `
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  console.log(JSON.stringify({ ms, lines, maxRssMb: process.resourceUsage().maxRSS / 1024 }));`;
+  const ru = process.resourceUsage();
+  console.log(JSON.stringify({ ms, lines, maxRssMb: ru.maxRSS / 1024, cpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000 }));`;
 
 /** The issue's floor: 1 MB reads decoded whole, split into lines, each JSON.parse'd. */
 const floor = () =>
@@ -138,7 +140,7 @@ const mbps = (x) => bytes / 1e6 / (x.ms / 1000);
 const rps = (x) => x.lines / (x.ms / 1000);
 for (const [i, [name]] of contenders.entries()) {
   const x = results[i];
-  console.log(`${name.padEnd(44)} ${mbps(x).toFixed(1).padStart(7)} MB/s ${Math.round(rps(x)).toLocaleString('en-US').padStart(9)} rec/s  ${(mbps(x) / mbps(base)).toFixed(2).padStart(5)}× floor  peak RSS ${x.maxRssMb.toFixed(0).padStart(4)} MB`);
+  console.log(`${name.padEnd(44)} ${mbps(x).toFixed(1).padStart(7)} MB/s ${Math.round(rps(x)).toLocaleString('en-US').padStart(9)} rec/s  ${(mbps(x) / mbps(base)).toFixed(2).padStart(5)}× floor  peak RSS ${x.maxRssMb.toFixed(0).padStart(4)} MB  CPU ${(x.cpuMs / 1000).toFixed(1).padStart(6)} s (${(base.cpuMs / x.cpuMs).toFixed(2)}× floor)`);
 }
 const byName = (n) => results[contenders.findIndex(([name]) => name.startsWith(n))];
 const duckEngine = byName('tokor analyze --engine duckdb');

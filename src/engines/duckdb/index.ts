@@ -8,7 +8,7 @@
  */
 import { existsSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBListValue, DuckDBStructValue } from '@duckdb/node-api';
 import { InputError, Interrupted, RuntimeFailure } from '../../errors.js';
 import type { InputSource, RepeatedInput } from '../../ingest/index.js';
 import { inProcessEngine, listInputs, readInput } from '../inprocess/index.js';
@@ -62,10 +62,17 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     const rows = (await run(conn, q.aggregate, req)).getRowObjects();
     let complex: ComplexLine[] = [];
     if (Number((await run(conn, q.complex, req)).getRowObjects()[0]?.n ?? 0) > 0) {
-      const complexRows = (await run(conn, q.numbered, req)).getRowObjects().map((r) => ({ file: String(r.file), pos: BigInt(r.pos as bigint), text: String(r.line) }));
       // Line numbers: a row's position less its file's first position (blank lines are rows too).
       const starts = new Map<string, bigint>();
-      for (const r of (await run(conn, q.starts, req)).getRowObjects()) starts.set(String(r.file), BigInt(r.first as bigint));
+      const complexRows: { file: string; pos: bigint; text: string }[] = [];
+      for (const r of (await run(conn, q.numbered, req)).getRowObjects()) {
+        const file = String(r.file);
+        starts.set(file, BigInt(r.first as bigint));
+        for (const hit of (r.hits as DuckDBListValue | null)?.items ?? []) {
+          const e = (hit as DuckDBStructValue).entries;
+          complexRows.push({ file, pos: BigInt(e.pos as bigint), text: String(e.line) });
+        }
+      }
       const index = new Map(files.map((f, i) => [f, i]));
       complex = complexRows
         .sort((a, b) => (a.pos < b.pos ? -1 : a.pos > b.pos ? 1 : 0))

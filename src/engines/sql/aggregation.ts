@@ -228,8 +228,8 @@ function perStratum(spec: AggregationSpec): number {
  * `stage` parses every line once into a table of its extracted fields (not its text, but for the lines
  * tokor parses itself) with the line's sample hash; it reads `source` (a SELECT of file and line: no row
  * numbers, which would make DuckDB read on one thread). `aggregate` and `complex` read that table;
- * `numbered` gives the lines tokor parses itself their position (`pos`) in `numberedSource` (a SELECT of
- * file, pos, line), and `starts` each file's first position: run them only when `complex` found lines.
+ * `numbered` gives, per file of `numberedSource` (a SELECT of file, pos, line), its first position and the
+ * positions and text of the lines tokor parses itself (`hits`): run it only when `complex` counts some.
  * `fetch` reads the sampled lines' text back from `source` without parsing JSON: the same lines
  * `aggregationQueries().lines` samples (each stratum's `perStratum` smallest hashes).
  */
@@ -239,7 +239,7 @@ export function stagedQueries(
   numberedSource: string,
   spec: AggregationSpec,
   table: string,
-): { stage: string; aggregate: string; complex: string; numbered: string; starts: string; fetch: string } {
+): { stage: string; aggregate: string; complex: string; numbered: string; fetch: string } {
   const tags = tagDimensions(spec.groupBy);
   const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags);
   const t = ident(table);
@@ -252,10 +252,13 @@ SELECT * EXCLUDE (line, pos),
 FROM rec`;
   const aggregate = `WITH ${aggregateQuery(aggregateKeys(tags, spec.groupBy), t, 'request_key')}`;
   const complex = `SELECT COUNT(*) AS n FROM ${t} WHERE complex_line IS NOT NULL`;
-  // A line's text decides whether tokor parses it: every copy of such a text is one of them.
+  // A line's text decides whether tokor parses it: every copy of such a text is one of them. One read
+  // gives each file's first position and the positions of those lines.
   const numbered = `WITH c AS (SELECT DISTINCT hash(complex_line) AS h, complex_line AS line FROM ${t} WHERE complex_line IS NOT NULL)
-SELECT s.file, s.pos, s.line FROM (${numberedSource}) s JOIN c ON hash(s.line) = c.h AND s.line = c.line`;
-  const starts = `SELECT file, MIN(pos) AS first FROM (${numberedSource}) s GROUP BY file`;
+SELECT s.file, MIN(s.pos) AS first,
+  list(struct_pack(pos := s.pos, line := s.line)) FILTER (WHERE c.h IS NOT NULL) AS hits
+FROM (${numberedSource}) s LEFT JOIN c ON hash(s.line) = c.h AND s.line = c.line
+GROUP BY s.file`;
   const strata = stratumColumns(tags, spec.groupBy);
   // Identical lines share a hash: as many copies of a hash are fetched as the sample holds.
   const fetch = `WITH picks AS (
@@ -269,5 +272,5 @@ found AS (
   FROM (SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s JOIN wanted w ON s.h = w.h
 )
 SELECT line FROM found WHERE nth <= copies ORDER BY h, line`;
-  return { stage, aggregate, complex, numbered, starts, fetch };
+  return { stage, aggregate, complex, numbered, fetch };
 }
