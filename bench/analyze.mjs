@@ -129,7 +129,9 @@ const contenders = [
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
 console.log(`input: ${file} (${(bytes / 1e6).toFixed(0)} MB), ${cores} cores, ${repeat} round${repeat === 1 ? '' : 's'}; load average before: ${load()}`);
 const runs = contenders.map(() => []);
-for (let round = 0; round < repeat; round++) contenders.forEach(([, run], i) => runs[i].push(run()));
+for (let round = 0; round < repeat; round++) {
+  for (const [i, [, run]] of contenders.entries()) runs[i].push(run());
+}
 const median = (xs) => {
   const s = [...xs].sort((a, b) => a.ms - b.ms);
   return s[Math.floor((s.length - 1) / 2)];
