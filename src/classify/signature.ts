@@ -51,12 +51,47 @@ const NEEDS: (((t: string) => boolean) | undefined)[] = [
   (t) => t.includes('```'),
   (t) => t.includes('://'),
   (t) => t.includes('@'),
-  (t) => t.includes('-'),
-  (t) => DIGIT.test(t),
+  mayHoldUuid,
+  mayHoldDigitRun,
   undefined,
   (t) => DIGIT.test(t),
 ];
 const DIGIT = /\d/;
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** Whether some '-' has 8 hex digits before it and another '-' 5 characters after (what every UUID has). */
+export function mayHoldUuid(t: string): boolean {
+  for (let i = t.indexOf('-', 8); i !== -1; i = t.indexOf('-', i + 1)) {
+    if (t.charCodeAt(i + 5) !== 45) continue;
+    let k = 1;
+    while (k <= 8 && isHex(t.charCodeAt(i - k))) k++;
+    if (k > 8) return true;
+  }
+  return false;
+}
+
+/** Whether a run of at least 8 of [A-Za-z0-9_-] holds a digit (what every match of the ID mask is). */
+export function mayHoldDigitRun(t: string): boolean {
+  let run = 0;
+  let digit = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digit = true;
+      run++;
+    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 45) run++;
+    else {
+      run = 0;
+      digit = false;
+      continue;
+    }
+    if (digit && run >= 8) return true;
+  }
+  return false;
+}
 
 /** Masks the parts of a text that vary between uses of one template, lower-cased, whitespace folded. */
 export function maskVariable(text: string): string {

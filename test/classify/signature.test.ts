@@ -1,6 +1,6 @@
 /** Task signatures: what masking keeps and what it hides. */
 import { describe, expect, it } from 'vitest';
-import { maskVariable, taskSignature } from '../../src/classify/signature.js';
+import { mayHoldDigitRun, mayHoldUuid, maskVariable, taskSignature } from '../../src/classify/signature.js';
 import { fnv1a, fnv1aFinish, fnv1aState } from '../../src/classify/features.js';
 
 describe('maskVariable', () => {
@@ -64,6 +64,41 @@ describe('signatures computed the short way', () => {
 
   it('maskVariable skips the masks a text cannot match, with the same result', () => {
     for (const t of texts) expect(maskVariable(t)).toBe(maskAll(t));
+  });
+
+  it('the UUID and ID guards hold wherever their masks match (seeded random texts)', () => {
+    let x = 12345;
+    const rand = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    const alphabet = '0123456789abcdefABCDEFxyz_- .@"\'\n';
+    const uuid = MASKS[3]![0];
+    const id = MASKS[4]![0];
+    let uuids = 0;
+    let ids = 0;
+    for (let n = 0; n < 5000; n++) {
+      let t = '';
+      const len = 5 + rand(60);
+      for (let i = 0; i < len; i++) t += alphabet[rand(alphabet.length)];
+      if (rand(4) === 0) t = t.slice(0, rand(t.length)) + '1234abcd-ef01-2345-6789-abcdef012345' + t.slice(rand(t.length));
+      const lower = t.toLowerCase();
+      uuid.lastIndex = 0;
+      id.lastIndex = 0;
+      if (uuid.test(lower)) {
+        uuids++;
+        expect(mayHoldUuid(lower)).toBe(true);
+      }
+      if (id.test(lower)) {
+        ids++;
+        expect(mayHoldDigitRun(lower)).toBe(true);
+      }
+      expect(maskVariable(t)).toBe(maskAll(t));
+    }
+    expect(uuids).toBeGreaterThan(50);
+    expect(ids).toBeGreaterThan(100);
+    expect(mayHoldUuid('no dashes here')).toBe(false);
+    expect(mayHoldDigitRun('short 1234567 words')).toBe(false);
   });
 
   it('taskSignature (memoized system prompt, continued hash) equals the definition', () => {
