@@ -3,7 +3,15 @@
 // loop that reads the same file's lines and JSON.parses each; and the DuckDB
 // engine against DuckDB's own bare aggregation of the same file (read_json,
 // GROUP BY model and team with token sums). Also peak RSS, each in its own process.
-//   node bench/analyze.mjs [--size-mb 1024] [--clean]   (the generated log is kept in bench/out/ for the next run)
+//
+//   node bench/analyze.mjs [--size-mb 1024] [--file PATH] [--repeat N] [--clean]
+//
+// --file reads an existing Bedrock log in place (nothing is copied); otherwise a synthetic one is
+// generated in bench/out/ and kept for the next run. --repeat runs every contender N times, round
+// robin (floor, tokor, DuckDB, floor, …), and reports each one's median: the machine's load then
+// falls on all of them alike. The load average is printed before and after: compare ratios within one
+// run, not absolute figures across runs. CPU is the process's user + system time over all its threads
+// (the load of other processes hardly changes it): on an idle machine, wall time ≈ CPU ÷ busy threads.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -17,16 +25,20 @@ const arg = (name, dflt) => {
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
 const sizeMb = Number(arg('--size-mb', '1024'));
-const outDir = path.join(root, 'bench', 'out');
-mkdirSync(outDir, { recursive: true });
-const file = path.join(outDir, `bedrock-${sizeMb}mb.jsonl`);
-
-if (!existsSync(file) || statSync(file).size < sizeMb * 1e6 * 0.95) {
-  // ~3.4 KB per record on average with --body-bytes 3000.
-  const records = Math.ceil((sizeMb * 1e6) / 3400);
-  console.log(`generating ${file} (${records.toLocaleString()} records)…`);
-  const g = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-bedrock-logs.mjs'), '--layout', 'single', '--out', file, '--records', String(records), '--seed', '42', '--body-bytes', '3000'], { stdio: 'inherit' });
-  if (g.status !== 0) process.exit(1);
+const repeat = Math.max(1, Number(arg('--repeat', '1')));
+let file = arg('--file', undefined);
+if (file) file = path.resolve(file);
+else {
+  const outDir = path.join(root, 'bench', 'out');
+  mkdirSync(outDir, { recursive: true });
+  file = path.join(outDir, `bedrock-${sizeMb}mb.jsonl`);
+  if (!existsSync(file) || statSync(file).size < sizeMb * 1e6 * 0.95) {
+    // ~3.4 KB per record on average with --body-bytes 3000.
+    const records = Math.ceil((sizeMb * 1e6) / 3400);
+    console.log(`generating ${file} (${records.toLocaleString()} records)…`);
+    const g = spawnSync(process.execPath, [path.join(root, 'scripts', 'gen-bedrock-logs.mjs'), '--layout', 'single', '--out', file, '--records', String(records), '--seed', '42', '--body-bytes', '3000'], { stdio: 'inherit' });
+    if (g.status !== 0) process.exit(1);
+  }
 }
 const bytes = statSync(file).size;
 
@@ -39,7 +51,14 @@ function child(script) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
-const baseline = child(`
+const finish = `
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  const ru = process.resourceUsage();
+  console.log(JSON.stringify({ ms, lines, maxRssMb: ru.maxRSS / 1024, cpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000 }));`;
+
+/** The issue's floor: 1 MB reads decoded whole, split into lines, each JSON.parse'd. */
+const floor = () =>
+  child(`
   import { createReadStream } from 'node:fs';
   const t0 = process.hrtime.bigint();
   let lines = 0, rest = '';
@@ -51,11 +70,30 @@ const baseline = child(`
     for (const l of parts) if (l) { JSON.parse(l); lines++; }
   }
   if (rest) { JSON.parse(rest); lines++; }
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  console.log(JSON.stringify({ ms, lines, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  ${finish}
 `);
 
-const run = (workers, engine = 'inprocess') =>
+/** The same loop with each line decoded on its own (how tokor's reader decodes): ASCII lines become one-byte strings. */
+const floorByLine = () =>
+  child(`
+  import { createReadStream } from 'node:fs';
+  const t0 = process.hrtime.bigint();
+  let lines = 0, rest = Buffer.alloc(0);
+  const dec = new TextDecoder();
+  for await (const chunk of createReadStream(${JSON.stringify(file)}, { highWaterMark: 1 << 20 })) {
+    const buf = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+    let pos = 0;
+    for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {
+      if (nl > pos) { JSON.parse(dec.decode(buf.subarray(pos, nl))); lines++; }
+      pos = nl + 1;
+    }
+    rest = Buffer.from(buf.subarray(pos));
+  }
+  if (rest.length) { JSON.parse(dec.decode(rest)); lines++; }
+  ${finish}
+`);
+
+const tokor = (workers, engine = 'inprocess') => () =>
   child(`
   import { runAnalyze } from './dist/app/analyze.js';
   import { loadCatalog } from './dist/config/catalog.js';
@@ -63,14 +101,12 @@ const run = (workers, engine = 'inprocess') =>
   const catalog = await loadCatalog();
   const t0 = process.hrtime.bigint();
   const r = await runAnalyze({ paths: [${JSON.stringify(file)}], catalog, tiers: DEFAULT_TIERS, groupBy: ['team'], workers: ${workers}, engine: '${engine}', ...('${engine}' === 'inprocess' ? {} : { labelSample: { seed: 1 } }) });
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  console.log(JSON.stringify({ ms, lines: r.records.read, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  const lines = r.records.read;
+  ${finish}
 `);
 
-const single = run(0);
-const parallel = run(os.availableParallelism());
-const duckEngine = run(0, 'duckdb');
-const duckBare = child(`
+const duckBare = () =>
+  child(`
   import { DuckDBInstance } from '@duckdb/node-api';
   const t0 = process.hrtime.bigint();
   const db = await DuckDBInstance.create(':memory:');
@@ -78,18 +114,39 @@ const duckBare = child(`
   const r = await c.runAndReadAll(\`SELECT modelId, requestMetadata.team AS team, count(*) AS n, sum(input.inputTokenCount) AS i, sum(output.outputTokenCount) AS o
     FROM read_json(${JSON.stringify(JSON.stringify(file)).slice(1, -1).replace(/"/g, "'")}, format = 'newline_delimited') GROUP BY ALL\`);
   const lines = r.getRowObjects().reduce((a, x) => a + Number(x.n), 0);
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  console.log(JSON.stringify({ ms, lines, maxRssMb: process.resourceUsage().maxRSS / 1024 }));
+  ${finish}
 `);
+
+const cores = os.availableParallelism();
+const contenders = [
+  ['floor: read lines + JSON.parse', floor],
+  ['  (the same, each line decoded alone)', floorByLine],
+  ['tokor analyze, one thread', tokor(0)],
+  [`tokor analyze, ${cores} worker threads (default)`, tokor(cores)],
+  ['tokor analyze --engine duckdb', tokor(0, 'duckdb')],
+  ['bare DuckDB: read_json + GROUP BY', duckBare],
+];
+const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
+console.log(`input: ${file} (${(bytes / 1e6).toFixed(0)} MB), ${cores} cores, ${repeat} round${repeat === 1 ? '' : 's'}; load average before: ${load()}`);
+const runs = contenders.map(() => []);
+for (let round = 0; round < repeat; round++) {
+  for (const [i, [, run]] of contenders.entries()) runs[i].push(run());
+}
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a.ms - b.ms);
+  return s[Math.floor((s.length - 1) / 2)];
+};
+const results = runs.map((rs) => ({ ...median(rs), maxRssMb: Math.max(...rs.map((r) => r.maxRssMb)) }));
+const [base] = results;
 const mbps = (x) => bytes / 1e6 / (x.ms / 1000);
 const rps = (x) => x.lines / (x.ms / 1000);
-const row = (name, x) => `${name.padEnd(34)} ${mbps(x).toFixed(1).padStart(8)} MB/s ${Math.round(rps(x)).toLocaleString('en-US').padStart(10)} rec/s  ${(mbps(x) / mbps(baseline)).toFixed(2).padStart(5)}×  peak RSS ${x.maxRssMb.toFixed(0)} MB`;
-console.log(`input: ${(bytes / 1e6).toFixed(0)} MB, ${baseline.lines.toLocaleString('en-US')} lines, ${os.availableParallelism()} cores`);
-console.log(row('floor: read lines + JSON.parse', baseline));
-console.log(row('tokor analyze, in-process', single));
-console.log(row(`tokor analyze, ${os.availableParallelism()} worker threads`, parallel));
-console.log(row('tokor analyze --engine duckdb', duckEngine));
-console.log(row('bare DuckDB: read_json + GROUP BY', duckBare));
-console.log(`tokor --engine duckdb takes ${(duckEngine.ms / duckBare.ms).toFixed(2)}× the bare DuckDB query's time (target ≤ 1.2×)`);
-console.log(`target: in-process ≥ 1.00× the floor, peak RSS ≤ 256 MB`);
-if (process.argv.includes("--clean")) rmSync(file);
+for (const [i, [name]] of contenders.entries()) {
+  const x = results[i];
+  console.log(`${name.padEnd(44)} ${mbps(x).toFixed(1).padStart(7)} MB/s ${Math.round(rps(x)).toLocaleString('en-US').padStart(9)} rec/s  ${(mbps(x) / mbps(base)).toFixed(2).padStart(5)}× floor  peak RSS ${x.maxRssMb.toFixed(0).padStart(4)} MB  CPU ${(x.cpuMs / 1000).toFixed(1).padStart(6)} s (${(base.cpuMs / x.cpuMs).toFixed(2)}× floor)`);
+}
+const byName = (n) => results[contenders.findIndex(([name]) => name.startsWith(n))];
+const duckEngine = byName('tokor analyze --engine duckdb');
+const bare = byName('bare DuckDB');
+console.log(`tokor --engine duckdb takes ${(duckEngine.ms / bare.ms).toFixed(2)}× the bare DuckDB query's time (target ≤ 1.2×)`);
+console.log(`target: tokor analyze (worker threads) ≥ 1.00× the floor, peak RSS ≤ 256 MB; load average after: ${load()}`);
+if (process.argv.includes('--clean') && !arg('--file', undefined)) rmSync(file);

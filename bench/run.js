@@ -8,8 +8,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const only = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const passThrough = process.argv.slice(2).filter((a) => a.startsWith('-'));
+// Flags go to every benchmark; a flag's value (`--file PATH`, `--size-mb 400`, `--repeat 3`) goes with it.
+const VALUE_FLAGS = new Set(['--file', '--size-mb', '--repeat']);
+const only = [];
+const passThrough = [];
+const args = process.argv.slice(2);
+for (let i = 0; i < args.length; i++) {
+  if (!args[i].startsWith('-')) only.push(args[i]);
+  else if (VALUE_FLAGS.has(args[i]) && i + 1 < args.length) passThrough.push(args[i], args[++i]);
+  else passThrough.push(args[i]);
+}
 const benches = ['analyze', 'eval', 'calibrate'].filter((b) => only.length === 0 || only.includes(b));
 
 let failed = 0;

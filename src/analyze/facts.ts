@@ -30,9 +30,16 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
   let label: Difficulty;
   let score: number;
   let predicted: Difficulty | undefined;
+  let oneTurnScore: number | undefined;
   if (measured) {
     label = measured;
     score = measured === 'easy' ? 0 : measured === 'moderate' ? 0.5 : 1;
+  } else if (ctx.labeler.labelWithOneTurnScore) {
+    const both = ctx.labeler.labelWithOneTurnScore({ prompt: r.prompt, system: r.system, turns: r.turns, maxTokens: r.maxTokens, inputTokens: t.input + t.cacheRead + t.cacheWrite });
+    label = both.label.label;
+    score = both.label.score;
+    predicted = both.label.label;
+    oneTurnScore = both.oneTurnScore;
   } else {
     const l = predict();
     label = l.label;
@@ -58,7 +65,8 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
   };
   if (t.cacheWrite1h !== undefined && t.cacheWrite1h > 0) facts.cacheWrite1h = t.cacheWrite1h;
   // The traffic profile (drift): the labeler's own score without conversation depth (src/drift/sources.ts), reused when depth adds nothing.
-  const profileScore = predicted !== undefined && (r.turns ?? 1) <= 1 ? score : ctx.labeler.label(profileLabelInput({ prompt: r.prompt, system: r.system, maxTokens: r.maxTokens, inputTokens: t.input + t.cacheRead + t.cacheWrite })).score;
+  const profileScore =
+    oneTurnScore ?? (predicted !== undefined && (r.turns ?? 1) <= 1 ? score : ctx.labeler.label(profileLabelInput({ prompt: r.prompt, system: r.system, maxTokens: r.maxTokens, inputTokens: t.input + t.cacheRead + t.cacheWrite })).score);
   facts.profile = recordProfileFacts(r, profileScore);
   const session = sessionFacts(r, r.source.line, ctx.sessionKey);
   if (session) facts.session = session;

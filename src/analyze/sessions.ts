@@ -120,22 +120,30 @@ export function sessionFacts(r: SessionSource, line: number, sessionKey: string 
 
 const HASHED_CHARS = 2048;
 
-/** A 96-bit hash of the parts (length-prefixed), as 6 code units, and 32 of its bits. */
-function hashKey(by: string, parts: string[]): [string, number] {
+/**
+ * A 96-bit hash of the parts (length-prefixed), as 6 code units, and 32 of its bits. Each part enters as
+ * its length and its first HASHED_CHARS characters: a prompt can be 8,000 characters, and two conversations
+ * that agree on that much of caller, system prompt, opening and reply share their cache prefix anyway.
+ * (Written out without closures or arrays: it runs on every request; the values are those of the
+ * one-step-per-code-unit definition, test/analyze/sessions.test.ts.)
+ */
+export function hashKey(by: string, parts: string[]): [string, number] {
   let a = 0x811c9dc5;
   let b = 0x41c6ce57;
   let c = 0x9e3779b9;
-  const feed = (x: number): void => {
+  for (let p = -1; p < parts.length; p++) {
+    const s = p < 0 ? by : parts[p]!;
+    let x = s.length;
     a = Math.imul(a ^ x, 0x01000193);
     b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
     c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
-  };
-  // Each part's length and its first HASHED_CHARS characters: a prompt can be 8,000 characters, and two
-  // conversations that agree on that much of caller, system prompt, opening and reply share their cache prefix anyway.
-  for (const s of [by, ...parts]) {
-    feed(s.length);
     const n = Math.min(s.length, HASHED_CHARS);
-    for (let i = 0; i < n; i++) feed(s.charCodeAt(i));
+    for (let i = 0; i < n; i++) {
+      x = s.charCodeAt(i);
+      a = Math.imul(a ^ x, 0x01000193);
+      b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
+      c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
+    }
   }
   a = fmix32(a ^ c);
   b = fmix32(b ^ a);

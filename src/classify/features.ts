@@ -56,12 +56,21 @@ export function featureDim(spec: FeatureSpec): number {
 
 /** FNV-1a 32-bit over a string's UTF-16 code units. */
 export function fnv1a(s: string, seed = 0x811c9dc5): number {
-  let h = seed >>> 0;
+  return fnv1aFinish(fnv1aState(s, seed));
+}
+
+/** FNV-1a over `s` from state `h`, without the final avalanche: fnv1a(a + b) = fnv1aFinish(fnv1aState(b, fnv1aState(a))). */
+export function fnv1aState(s: string, h = 0x811c9dc5): number {
+  h >>>= 0;
   for (let i = 0; i < s.length; i++) {
     h ^= s.charCodeAt(i);
     h = Math.imul(h, 0x01000193) >>> 0;
   }
-  // Final avalanche (murmur3 fmix32) so that low bits are well mixed for masking.
+  return h;
+}
+
+/** The final avalanche of fnv1a (murmur3 fmix32), so that low bits are well mixed for masking. */
+export function fnv1aFinish(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b) >>> 0;
   h ^= h >>> 13;

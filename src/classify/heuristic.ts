@@ -86,6 +86,12 @@ export const heuristicLabeler: Labeler = {
     const score = heuristicScore(heuristicFeatures(input));
     return { label: labelForScore(score), score };
   },
+  labelWithOneTurnScore(input: LabelInput): { label: DifficultyLabel; oneTurnScore: number } {
+    // The cue scan once: without turns, only the depth feature changes (to 0).
+    const f = heuristicFeatures(input);
+    const score = heuristicScore(f);
+    return { label: { label: labelForScore(score), score }, oneTurnScore: f.depth === 0 ? score : heuristicScore({ ...f, depth: 0 }) };
+  },
 };
 
 function clamp01(x: number): number {

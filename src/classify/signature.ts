@@ -9,7 +9,7 @@
  * app and team tags where the log has them. Free text further into the prompt
  * (the ticket, the document, the user's question) does not enter it.
  */
-import { fnv1a } from './features.js';
+import { fnv1a, fnv1aFinish, fnv1aState } from './features.js';
 
 /** How many masked words of the prompt's start name its template. */
 const SIGNATURE_HEAD_WORDS = 8;
@@ -42,11 +42,107 @@ const MASKS: [RegExp, string][] = [
   [/[-+]?\$?\d[\d,]*(?:\.\d+)?%?/g, ' <n> '],
 ];
 
+/**
+ * Which masks can match at all: each needs a character the text may lack (checked with a cheap scan first,
+ * so a text without '@' never runs the e-mail pattern). The placeholders contain none of these characters,
+ * so a check on the text as masked so far is exact.
+ */
+const NEEDS: (((t: string) => boolean) | undefined)[] = [
+  (t) => t.includes('```'),
+  (t) => t.includes('://'),
+  (t) => t.includes('@'),
+  mayHoldUuid,
+  mayHoldDigitRun,
+  undefined,
+  (t) => DIGIT.test(t),
+];
+const DIGIT = /\d/;
+
+function isHex(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/** Whether some '-' has 8 hex digits before it and another '-' 5 characters after (what every UUID has). */
+export function mayHoldUuid(t: string): boolean {
+  for (let i = t.indexOf('-', 8); i !== -1; i = t.indexOf('-', i + 1)) {
+    if (t.charCodeAt(i + 5) !== 45) continue;
+    let k = 1;
+    while (k <= 8 && isHex(t.charCodeAt(i - k))) k++;
+    if (k > 8) return true;
+  }
+  return false;
+}
+
+/** Whether a run of at least 8 of [A-Za-z0-9_-] holds a digit (what every match of the ID mask is). */
+export function mayHoldDigitRun(t: string): boolean {
+  let run = 0;
+  let digit = false;
+  for (let i = 0; i < t.length; i++) {
+    const c = t.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      digit = true;
+      run++;
+    } else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95 || c === 45) run++;
+    else {
+      run = 0;
+      digit = false;
+      continue;
+    }
+    if (digit && run >= 8) return true;
+  }
+  return false;
+}
+
 /** Masks the parts of a text that vary between uses of one template, lower-cased, whitespace folded. */
 export function maskVariable(text: string): string {
   let t = text.toLowerCase();
-  for (const [re, ph] of MASKS) t = t.replace(re, ph);
+  for (let i = 0; i < MASKS.length; i++) {
+    const need = NEEDS[i];
+    if (need !== undefined && !need(t)) continue;
+    const [re, ph] = MASKS[i]!;
+    t = t.replace(re, ph);
+  }
   return t.replace(/\s+/g, ' ').trim();
+}
+
+/** The signature's parts that do not depend on the prompt, for one (app, team, system prompt). */
+interface SignaturePrefix {
+  /** fnv1a state (unfinished) over `app NUL team NUL masked-system NUL`. */
+  state: number;
+  systemKey: string;
+}
+
+/**
+ * Masking a system prompt (up to SYSTEM_CHARS) is most of a signature's cost, and a template's system prompt
+ * is the same on every request: memoized per (app, team, system), a bounded memo per thread.
+ */
+const PREFIXES = new Map<string, SignaturePrefix>();
+const MAX_PREFIXES = 4096;
+
+function signaturePrefix(app: string, team: string, rawSystem: string): SignaturePrefix {
+  // Length-prefixed: no app, team or system text can pass for another split of the same characters.
+  const memoKey = `${app.length}:${app}${team.length}:${team}${rawSystem}`;
+  let p = PREFIXES.get(memoKey);
+  if (p === undefined) {
+    const system = rawSystem ? maskVariable(rawSystem) : '';
+    p = {
+      state: fnv1aState(`${app}\u0000${team}\u0000${system}\u0000`),
+      systemKey: system ? fnv1a(system).toString(16).padStart(8, '0').slice(0, 4) : '',
+    };
+    if (PREFIXES.size >= MAX_PREFIXES) PREFIXES.clear();
+    PREFIXES.set(memoKey, p);
+  }
+  return p;
+}
+
+/** The first `n` words of a masked text (words there are separated by single spaces, none at either end). */
+function firstWords(masked: string, n: number): string {
+  let at = -1;
+  for (let k = 0; k < n; k++) {
+    at = masked.indexOf(' ', at + 1);
+    if (at === -1) return masked;
+  }
+  return masked.slice(0, at);
 }
 
 /** The template signature of a request. */
@@ -54,14 +150,11 @@ export function taskSignature(input: SignatureInput): TaskSignature {
   const tags = input.tags ?? {};
   const app = tags.app ?? tags.application ?? '';
   const team = tags.team ?? '';
-  const system = input.system ? maskVariable(input.system.slice(0, SYSTEM_CHARS)) : '';
-  const head = maskVariable((input.prompt ?? '').slice(0, 600))
-    .split(' ')
-    .filter(Boolean)
-    .slice(0, SIGNATURE_HEAD_WORDS)
-    .join(' ');
-  const systemKey = system ? fnv1a(system).toString(16).padStart(8, '0').slice(0, 4) : '';
-  const key = fnv1a(`${app}\u0000${team}\u0000${system}\u0000${head}`).toString(16).padStart(8, '0');
+  const prefix = signaturePrefix(app, team, input.system ? input.system.slice(0, SYSTEM_CHARS) : '');
+  const head = firstWords(maskVariable((input.prompt ?? '').slice(0, 600)), SIGNATURE_HEAD_WORDS);
+  const systemKey = prefix.systemKey;
+  // fnv1a(`${app}\0${team}\0${system}\0${head}`), continued from the memoized prefix.
+  const key = fnv1aFinish(fnv1aState(head, prefix.state)).toString(16).padStart(8, '0');
   const parts = [app || team ? [app, team].filter(Boolean).join('/') : '', systemKey ? `system#${systemKey}` : '', head ? `${head} …` : '(no prompt text)'].filter(Boolean);
   return { key, text: parts.join(' · ') };
 }

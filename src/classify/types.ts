@@ -18,4 +18,9 @@ export interface LabelInput {
 export interface Labeler {
   readonly name: string;
   label(input: LabelInput): DifficultyLabel;
+  /**
+   * The label, and the score of the same request as one turn (`turns` left out: what the traffic profile
+   * scores), computed in one pass; for labelers that can. Equal to label(input) and label({…input, turns: undefined}).score.
+   */
+  labelWithOneTurnScore?(input: LabelInput): { label: DifficultyLabel; oneTurnScore: number };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addTurn, mergeSessions, newSessions, sessionFacts, type SessionAcc, type TurnFacts } from '../../src/analyze/sessions.js';
+import { addTurn, hashKey, mergeSessions, newSessions, sessionFacts, type SessionAcc, type TurnFacts } from '../../src/analyze/sessions.js';
+import { fmix32 } from '../../src/analyze/sample.js';
 import { sessionStats, simulateSessions, type SessionPricing } from '../../src/analyze/simulateSessions.js';
 import type { ModelPrice } from '../../src/pricing/index.js';
 import type { Difficulty } from '../../src/types.js';
@@ -125,5 +126,37 @@ describe('the headline on a prior', () => {
     expect(shown).toContain('The range ignores prompt caches');
     for (const prior of ['41.2%', '44.4%', '50.0%', '$8.80']) expect(shown).not.toContain(prior);
     expect(buildHeadline({ ...x, cache: { ...cache, lossUsd: 0.5 } }).caveats.join(' ')).not.toContain('prompt caches');
+  });
+});
+
+describe('hashKey: the session key hash', () => {
+  /** The definition: one step per code unit of each part's length and first 2,048 characters. */
+  function reference(by: string, parts: string[]): [string, number] {
+    let a = 0x811c9dc5;
+    let b = 0x41c6ce57;
+    let c = 0x9e3779b9;
+    const feed = (x: number): void => {
+      a = Math.imul(a ^ x, 0x01000193);
+      b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
+      c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
+    };
+    for (const s of [by, ...parts]) {
+      feed(s.length);
+      for (let i = 0; i < Math.min(s.length, 2048); i++) feed(s.charCodeAt(i));
+    }
+    a = fmix32(a ^ c);
+    b = fmix32(b ^ a);
+    c = fmix32(c ^ b);
+    return [String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16, c & 0xffff, c >>> 16), c >>> 0];
+  }
+
+  it('equals the definition on short, empty, non-ASCII and over-long parts', () => {
+    const cases: [string, string[]][] = [
+      ['sessionId', ['s-1']],
+      ['requestMetadata', ['conv', '']],
+      ['conversation', ['arn:aws:sts::1:assumed-role/x/y', '', 'Wo ist meine Bestellung? 🚚', 'Unterwegs.']],
+      ['conversation', ['', 'sys'.repeat(1000), 'ü'.repeat(5000), 'z'.repeat(2048)]],
+    ];
+    for (const [by, parts] of cases) expect(hashKey(by, parts)).toEqual(reference(by, parts));
   });
 });

@@ -36,3 +36,20 @@ describe('heuristic labeler', () => {
     expect(labelForScore(0.9)).toBe('hard');
   });
 });
+
+describe('heuristicLabeler.labelWithOneTurnScore', () => {
+  it('gives label(input) and the one-turn score label({…input, turns: undefined}).score, from one cue scan', () => {
+    const inputs = [
+      { prompt: 'Classify this ticket: my card was charged twice.', inputTokens: 40 },
+      { prompt: 'Explain why the cache misses and derive the hit rate step by step.', turns: 7, maxTokens: 5000, inputTokens: 900 },
+      { prompt: 'hi', system: 'You are terse.', turns: 30 },
+      { prompt: 'x', turns: 0 },
+    ];
+    for (const input of inputs) {
+      const both = heuristicLabeler.labelWithOneTurnScore!(input);
+      expect(both.label).toEqual(heuristicLabeler.label(input));
+      expect(both.oneTurnScore).toBe(heuristicLabeler.label({ ...input, turns: undefined }).score);
+    }
+    expect(heuristicLabeler.labelWithOneTurnScore!(inputs[1]!).oneTurnScore).not.toBe(heuristicLabeler.label(inputs[1]!).score);
+  });
+});

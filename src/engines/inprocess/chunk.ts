@@ -94,24 +94,35 @@ export function duplicateReason(requestId: string): string {
   return `duplicate: request ID ${JSON.stringify(id)} with the same model and tokens was already counted`;
 }
 
+/** Decodes one line; a chunk's first line as the whole chunk was once decoded (a leading BOM dropped). */
+const LINE_DECODER = new TextDecoder('utf-8', { ignoreBOM: true });
+const FIRST_LINE_DECODER = new TextDecoder('utf-8');
+
 /**
- * Handles one text chunk that ends at a line boundary; `startLine` is the
+ * Handles one chunk of UTF-8 JSON lines that ends at a line boundary; `startLine` is the
  * 1-based number of its first line. With `deferred`, records that carry a
  * request ID are parsed and labeled but wait there for applyVerdict.
+ *
+ * Lines are cut on the bytes and decoded one by one: a line of ASCII becomes a one-byte string,
+ * which JSON.parse and every scan after it read several times faster than a slice of a chunk decoded
+ * whole (one non-ASCII character anywhere makes the whole chunk's string two bytes per character).
+ * The text of each line is the same (a newline byte never sits inside a multi-byte character).
  */
-export function processChunk(text: string, file: string, fileIndex: number, startLine: number, format: ChunkFormat, ctx: ChunkContext, deferred?: DeferredChunk): void {
+export function processChunk(chunk: Uint8Array, file: string, fileIndex: number, startLine: number, format: ChunkFormat, ctx: ChunkContext, deferred?: DeferredChunk): void {
   const fh = ctx.sample ? fileHash(file, ctx.seed ?? 0) : 0;
+  const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
   let lineNo = startLine;
   let pos = 0;
-  const n = text.length;
+  const n = bytes.length;
   while (pos < n) {
-    let end = text.indexOf('\n', pos);
+    let end = bytes.indexOf(10, pos);
     if (end === -1) end = n;
-    let line = text.slice(pos, end);
+    const start = pos;
     pos = end + 1;
     const thisLine = lineNo++;
-    if (line.length === 0) continue;
-    if (line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+    if (end === start) continue;
+    if (bytes[end - 1] === 13) end--;
+    const line = (start === 0 ? FIRST_LINE_DECODER : LINE_DECODER).decode(bytes.subarray(start, end));
     if (line.trim().length === 0) continue;
     if (ctx.sample) {
       const key = sampleKey(fh, thisLine);

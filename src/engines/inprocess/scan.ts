@@ -209,10 +209,9 @@ interface BlockSink {
 }
 
 class InProcess implements BlockSink {
-  private readonly decoder = new TextDecoder();
   constructor(private readonly ctx: ChunkContext) {}
   block(file: string, fileIndex: number, startLine: number, format: ChunkFormat, bytes: Buffer): Promise<void> {
-    processChunk(this.decoder.decode(bytes), file, fileIndex, startLine, format, this.ctx);
+    processChunk(bytes, file, fileIndex, startLine, format, this.ctx);
     return Promise.resolve();
   }
   local(fn: () => void): void {

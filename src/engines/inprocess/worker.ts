@@ -14,7 +14,6 @@ import type { WorkerInit, WorkerRequest, WorkerReply } from './scan.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
-const decoder = new TextDecoder();
 const waiting = new Map<number, DeferredChunk>();
 let skips: SkipEntry[] = [];
 
@@ -35,7 +34,7 @@ port.on('message', (msg: WorkerRequest) => {
       if (msg.type === 'chunk') {
         const deferred: DeferredChunk = { keys: [], lines: [], ids: [], items: [] };
         skips = [];
-        processChunk(decoder.decode(msg.bytes), msg.file, msg.fileIndex, msg.startLine, msg.format, ctx, deferred);
+        processChunk(msg.bytes, msg.file, msg.fileIndex, msg.startLine, msg.format, ctx, deferred);
         const needsVerdict = deferred.keys.length > 0;
         if (needsVerdict) waiting.set(msg.seq, deferred);
         port.postMessage({ type: 'parsed', seq: msg.seq, file: msg.file, keys: deferred.keys, lines: deferred.lines, ids: deferred.ids, skips, needsVerdict } satisfies WorkerReply);

@@ -153,7 +153,8 @@ rec AS (
       ${tagOk.map((t) => `AND ${t}`).join(' ')}
       AND (err IS NOT NULL OR tin1 IS NOT NULL OR tout1 IS NOT NULL),
       false) AS plain,
-    line IS NOT NULL AND trim(line) <> '' AS nonblank${tags.map((_, i) => `,\n    ${ident(`tag${i}`)}`).join('')}
+    -- a line that parsed as JSON is not blank: trim (a copy of each line) only for the others
+    CASE WHEN json_ok THEN true WHEN line IS NULL THEN false ELSE trim(line) <> '' END AS nonblank${tags.map((_, i) => `,\n    ${ident(`tag${i}`)}`).join('')}
   FROM (SELECT *, CASE WHEN tcw1 IS NULL AND h1 > 0 THEN h1 + m5 ELSE COALESCE(tcw1, 0) END AS tcw FROM filled) w
 )`;
 }
@@ -168,19 +169,15 @@ function stratumColumns(tags: string[], groupBy: string[]): string[] {
   return cols;
 }
 
-/** Both queries over a source relation (a SELECT of file, pos, line). */
-export function aggregationQueries(d: SqlDialect, source: string, spec: AggregationSpec): { aggregate: string; lines: string } {
-  const tags = tagDimensions(spec.groupBy);
-  const cte = recordsCte(d, source, tags);
-  const keys = ['err', 'model', 'price_region', 'group_region', 'batch', 'ttl', 'day', ...(spec.groupBy.includes('role') ? ['arn'] : []), ...tags.map((_, i) => ident(`tag${i}`))];
+/** The aggregate over a relation of records (the `rec` CTE, or a table holding it). */
+function aggregateQuery(keys: string[], rec: string, requestKey: string): string {
   // Duplicates: one group per (request ID, model, tokens) within each key; a record without an ID is never one.
-  const aggregate = `WITH ${cte},
-deduped AS (
+  return `deduped AS (
   SELECT ${keys.join(', ')}, tin, tout, tcr, tcw, tcw1h, exceed,
     COUNT(*) AS copies, MIN(ts) AS min_ts, MAX(ts) AS max_ts
-  FROM rec
+  FROM ${rec}
   WHERE plain
-  GROUP BY ${keys.join(', ')}, COALESCE(rid, ${d.rowUnique}), tin, tout, tcr, tcw, tcw1h, exceed
+  GROUP BY ${keys.join(', ')}, ${requestKey}, tin, tout, tcr, tcw, tcw1h, exceed
 )
 SELECT ${keys.join(', ')},
   COUNT(*) AS requests, SUM(copies - 1) AS duplicates,
@@ -188,12 +185,24 @@ SELECT ${keys.join(', ')},
   MIN(min_ts) AS min_ts, MAX(max_ts) AS max_ts
 FROM deduped
 GROUP BY ${keys.join(', ')}`;
+}
+
+function aggregateKeys(tags: string[], groupBy: string[]): string[] {
+  return ['err', 'model', 'price_region', 'group_region', 'batch', 'ttl', 'day', ...(groupBy.includes('role') ? ['arn'] : []), ...tags.map((_, i) => ident(`tag${i}`))];
+}
+
+/** Both queries over a source relation (a SELECT of file, pos, line). */
+export function aggregationQueries(d: SqlDialect, source: string, spec: AggregationSpec): { aggregate: string; lines: string } {
+  const tags = tagDimensions(spec.groupBy);
+  const cte = recordsCte(d, source, tags);
+  const aggregate = `WITH ${cte},
+${aggregateQuery(aggregateKeys(tags, spec.groupBy), 'rec', `COALESCE(rid, ${d.rowUnique})`)}`;
   const strata = stratumColumns(tags, spec.groupBy);
   // One pass: a sampled stratum per group of plain records, and each line tokor parses itself as a group of its own.
   const lines = `WITH ${cte},
 picked AS (
   SELECT bool_or(plain) AS is_sample, MIN(file) AS file, MIN(pos) AS pos,
-    min_by(line, ${d.hash(`line || ${lit(`#${spec.seed}`)}`)}, ${Math.max(1, Math.floor(spec.perStratum))}) AS sampled
+    min_by(line, ${sampleHash(d, 'line', spec.seed)}, ${perStratum(spec)}) AS sampled
   FROM rec
   WHERE nonblank AND NOT (plain AND err IS NOT NULL)
   GROUP BY plain, CASE WHEN plain THEN NULL ELSE ${d.rowUnique} END, ${strata.join(', ')}
@@ -204,4 +213,64 @@ SELECT CASE WHEN is_sample THEN 'sample' ELSE 'complex' END AS part,
   t.x AS line
 FROM picked CROSS JOIN UNNEST(sampled) AS t(x)`;
   return { aggregate, lines };
+}
+
+function sampleHash(d: SqlDialect, line: string, seed: number): string {
+  return d.hash(`${line} || ${lit(`#${seed}`)}`);
+}
+
+function perStratum(spec: AggregationSpec): number {
+  return Math.max(1, Math.floor(spec.perStratum));
+}
+
+/**
+ * The same push-down in one pass over the logs, for DuckDB, which keeps a table between statements.
+ * `stage` parses every line once into a table of its extracted fields (not its text, but for the lines
+ * tokor parses itself) with the line's sample hash; it reads `source` (a SELECT of file and line: no row
+ * numbers, which would make DuckDB read on one thread). `aggregate` and `complex` read that table;
+ * `numbered` gives, per file of `numberedSource` (a SELECT of file, pos, line), its first position and the
+ * positions and text of the lines tokor parses itself (`hits`): run it only when `complex` counts some.
+ * `fetch` reads the sampled lines' text back from `source` without parsing JSON: the same lines
+ * `aggregationQueries().lines` samples (each stratum's `perStratum` smallest hashes).
+ */
+export function stagedQueries(
+  d: SqlDialect,
+  source: string,
+  numberedSource: string,
+  spec: AggregationSpec,
+  table: string,
+): { stage: string; aggregate: string; complex: string; numbered: string; fetch: string } {
+  const tags = tagDimensions(spec.groupBy);
+  const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags);
+  const t = ident(table);
+  const stage = `CREATE TEMP TABLE ${t} AS WITH ${cte}
+SELECT * EXCLUDE (line, pos),
+  -- a record without a request ID is never a duplicate: a key of its own
+  CASE WHEN plain AND rid IS NULL THEN CAST(${d.uniqueValue} AS VARCHAR) ELSE rid END AS request_key,
+  CASE WHEN nonblank AND NOT plain THEN line END AS complex_line,
+  CASE WHEN plain AND err IS NULL THEN ${sampleHash(d, 'line', spec.seed)} END AS sample_hash
+FROM rec`;
+  const aggregate = `WITH ${aggregateQuery(aggregateKeys(tags, spec.groupBy), t, 'request_key')}`;
+  const complex = `SELECT COUNT(*) AS n FROM ${t} WHERE complex_line IS NOT NULL`;
+  // A line's text decides whether tokor parses it: every copy of such a text is one of them. One read
+  // gives each file's first position and the positions of those lines.
+  const numbered = `WITH c AS (SELECT DISTINCT hash(complex_line) AS h, complex_line AS line FROM ${t} WHERE complex_line IS NOT NULL)
+SELECT s.file, MIN(s.pos) AS first,
+  list(struct_pack(pos := s.pos, line := s.line)) FILTER (WHERE c.h IS NOT NULL) AS hits
+FROM (${numberedSource}) s LEFT JOIN c ON hash(s.line) = c.h AND s.line = c.line
+GROUP BY s.file`;
+  const strata = stratumColumns(tags, spec.groupBy);
+  // Identical lines share a hash: as many copies of a hash are fetched as the sample holds.
+  const fetch = `WITH picks AS (
+  SELECT t.h AS h FROM (
+    SELECT min_by(sample_hash, sample_hash, ${perStratum(spec)}) AS hs FROM ${t} WHERE sample_hash IS NOT NULL GROUP BY ${strata.join(', ')}
+  ) p CROSS JOIN UNNEST(hs) AS t(h)
+),
+wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h),
+found AS (
+  SELECT s.line, w.h, w.copies, row_number() OVER (PARTITION BY w.h ORDER BY s.line) AS nth
+  FROM (SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s JOIN wanted w ON s.h = w.h
+)
+SELECT line FROM found WHERE nth <= copies ORDER BY h, line`;
+  return { stage, aggregate, complex, numbered, fetch };
 }

@@ -22,6 +22,8 @@ export interface SqlDialect {
   hash(expr: string): string;
   /** A text unique to each row: what stands in for a request ID when a record has none (never a duplicate). */
   rowUnique: string;
+  /** A value unique to each row without a row number (a random UUID). */
+  uniqueValue: string;
   /** A JSON path step to a key that is no identifier (`amazon-bedrock-invocationMetrics`). */
   key(name: string): string;
 }
@@ -38,6 +40,7 @@ export const DUCKDB: SqlDialect = {
   matches: (expr, pattern) => `regexp_matches(${expr}, ${lit(pattern)})`,
   hash: (expr) => `hash(${expr})`,
   rowUnique: `CAST(pos AS VARCHAR)`,
+  uniqueValue: 'gen_random_uuid()',
   key: (name) => `."${name}"`,
 };
 
@@ -51,6 +54,7 @@ export const TRINO: SqlDialect = {
   matches: (expr, pattern) => `regexp_like(${expr}, ${lit(pattern)})`,
   hash: (expr) => `xxhash64(to_utf8(${expr}))`,
   rowUnique: `CAST(uuid() AS VARCHAR)`,
+  uniqueValue: 'uuid()',
   key: (name) => `["${name}"]`,
 };
 
