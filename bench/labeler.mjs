@@ -29,7 +29,8 @@ if (!existsSync(SHARED)) {
   process.exit(2);
 }
 const { heuristicLabeler } = await import(path.join(ROOT, 'dist/index.js'));
-const { rocAuc, trainRouter, routerFromJson } = await import(path.join(ROOT, 'dist/classify/trained.js'));
+const { rocAuc, trainRouter } = await import(path.join(ROOT, 'dist/classify/trained.js'));
+const { routerFromJson } = await import(path.join(ROOT, 'dist/artifacts/routerLabeler.js'));
 const { DEFAULT_FEATURE_SPEC } = await import(path.join(ROOT, 'dist/classify/features.js'));
 
 const ds = (p) => path.join(SHARED, p);
