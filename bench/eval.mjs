@@ -68,7 +68,7 @@ async function main() {
   const port = await new Promise((resolve) => child.once('message', (m) => resolve(m.port)));
   const endpoint = `http://127.0.0.1:${port}`;
 
-  const [{ BedrockClient, converseInput }, { runItems }, { makePricer }, { gradeCaseNow }, pricing, { ResultsWriter }, { ConverseCommand }] = await Promise.all([
+  const [{ BedrockClient }, { runItems }, { makePricer }, { gradeCaseNow }, pricing, { ResultsWriter }, { ConverseCommand }] = await Promise.all([
     imp('providers/bedrock.js'),
     imp('eval/runItems.js'),
     imp('eval/pricer.js'),
@@ -94,7 +94,11 @@ async function main() {
     const worker = async () => {
       while (next < n) {
         const i = next++;
-        await client.sdkClient.send(new ConverseCommand(converseInput(model, { input: caseOf(i).input, maxTokens: 16 })));
+        const { messages, system } = caseOf(i).input;
+        // The Converse request tokor's Bedrock provider sends, written out: what a bare SDK loop would send.
+        await client.sdkClient.send(
+          new ConverseCommand({ modelId: model, messages: messages.map((m) => ({ role: m.role, content: [{ text: m.content }] })), ...(system ? { system: [{ text: system }] } : {}), inferenceConfig: { maxTokens: 16 } }),
+        );
       }
     };
     const t0 = performance.now();
