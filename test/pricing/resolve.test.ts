@@ -105,7 +105,7 @@ describe('resolvePrice: other providers', () => {
   it('prices plain OpenAI names at the OpenAI API rate (cached input included); a dated entry wins; azure/… stays Azure', () => {
     expect(full(cat, 'gpt-4o-mini-2024-07-18')).toMatchObject({ key: 'openai/gpt-4o-mini', input: '0.15', cacheRead: '0.075', note: undefined });
     expect(full(cat, 'gpt-4o')).toMatchObject({ key: 'openai/gpt-4o', input: '2.5', cacheRead: '1.25' });
-    expect(full(cat, 'o3-mini')).toMatchObject({ key: 'openai/o3-mini', input: '1.1', output: '4.4' });
+    expect(full(cat, 'o3-mini')).toMatchObject({ key: 'openai/o3-mini', input: '1.1', output: '4.4', cacheRead: '0.55' });
     expect(full(cat, 'openai/gpt-4o-2024-05-13')).toMatchObject({ key: 'openai/gpt-4o-2024-05-13', input: '5' });
     expect(full(cat, 'azure/gpt-4o-2024-11-20')).toMatchObject({ key: 'azure-openai/gpt-4o', input: '2.5' });
   });
