@@ -123,7 +123,8 @@ function savingsLines(r: AnalyzeReport): { label: string; text: string }[] {
   ];
 }
 
-const KEYED_BY: Record<AnalyzeReport['sessions']['keyedBy'], string> = {
+/** How sessions were recognised, in words (the table, and the HTML report's sessions figure). */
+export const KEYED_BY: Record<AnalyzeReport['sessions']['keyedBy'], string> = {
   sessionId: 'the log\'s session ID',
   requestMetadata: 'a requestMetadata key',
   conversation: 'conversation (caller, system prompt and opening exchange)',

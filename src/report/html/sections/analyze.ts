@@ -9,6 +9,7 @@ import { arr, firstNum, firstStr, namedRows, num, obj, str, type Obj } from '../
 import { humanize, objectTable, topWithRest, uniqueNames } from './common.js';
 import type { RenderContext } from './context.js';
 import type { AnalyzeCaches } from '../../../artifacts/analyzeCaches.js';
+import { KEYED_BY } from '../../analyze.js';
 
 const LABEL_ORDER = ['easy', 'moderate', 'hard'];
 const LABEL_COLOR: Record<string, string> = { easy: COLORS.easy, moderate: COLORS.moderate, hard: COLORS.hard };
@@ -335,14 +336,6 @@ function analyzeKpis(a: Obj): SafeHtml {
     ['Requests read', fmtCount(obj(a.records)?.read)],
   ]);
 }
-
-const KEYED_BY: Record<AnalyzeCaches['sessions']['keyedBy'], string> = {
-  sessionId: 'the log’s session ID',
-  requestMetadata: 'a requestMetadata key',
-  conversation: 'conversation (caller, system prompt and opening exchange)',
-  none: 'nothing: no request had a session key or a conversation',
-  mixed: 'session ID, requestMetadata key or conversation, whichever the request had',
-};
 
 /** Sessions and prompt caches: the two cache-aware ceilings side by side, with what per-request routing loses to cold caches. */
 function cachesFigure(c: AnalyzeCaches): SafeHtml {
