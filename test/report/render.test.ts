@@ -248,7 +248,7 @@ describe('sessions, caches and how the traffic was read', () => {
   it('draws the cache-aware ceilings, says they rest on the prior, and notes the scan and the label sample', async () => {
     const page = await renderAnalyzeHtml(fixture('analyze.json'), {}, { analyzeCaches: caches });
     const fig = section(page, 'fig-sessions');
-    expect(fig).toContain('1,200 sessions, keyed by the log's session ID; 8 turns per session at the median, 31 at p90');
+    expect(fig).toContain("1,200 sessions, keyed by the log's session ID; 8 turns per session at the median, 31 at p90");
     expect(fig).toContain('Routing per request loses $12.90 to cold caches on the labeler’s prior labels (not measured); the better routing is each session pinned to one tier');
     expect(fig).toContain('40 of 900 turns find their prefix cold');
     expect(fig).toContain('50.0% of sessions were kept');
