@@ -91,6 +91,12 @@ describe('tokor calibrate --max-p95-latency (built bin)', () => {
     expect(table.stdout).toContain('simulated latency p50 501 ms · p95 2,001 ms ≤ limit 2,200 ms (router 1 ms per request included)');
     expect(table.stdout).toMatch(/pick \(classifier\).*501\/2,001 ms/);
     expect(table.stdout).toMatch(/all frontier.*2,000\/2,000 ms/);
+
+    // And the HTML page, in its policy table.
+    const page = await runCli([...FLAGS, '--max-p95-latency', '2200', '--format', 'html']);
+    expect(page.code).toBe(0);
+    const policyTable = page.stdout.slice(page.stdout.indexOf('Latency p50 / p95'));
+    expect(policyTable).toMatch(/Pick: classifier[^]*?501 \/ 2,001 ms[^]*?All frontier[^]*?2,000 \/ 2,000 ms/);
   });
 
   it('exit 1 when no route is within the limit, saying so', async () => {

@@ -6,7 +6,7 @@
  */
 import type { CalibrateReportJson, CalibrationReportJson } from '../../../artifacts/calibrateReport.js';
 import { curveSpec, type CurvePoint, type MarkedPoint } from '../charts.js';
-import { fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../format.js';
+import { fmtCount, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../format.js';
 import { describeShares, fmtThreshold, isSample, readPick } from '../headline.js';
 import { html, type SafeHtml } from '../html.js';
 import { figure, section, table, type Cell } from '../page.js';
@@ -89,7 +89,9 @@ async function curveFigure(c: CalibrateReportJson, ctx: RenderContext): Promise<
   const pick = readPick(c);
   const points: MarkedPoint[] = [];
   const rows: Cell[][] = [];
-  const baselines: [string, { quality: number; costUsd: number; savingsPct?: number } | null][] =
+  type Latency = { p50Ms: number; p95Ms: number } | null | undefined;
+  const latencies: Latency[] = [];
+  const baselines: [string, { quality: number; costUsd: number; savingsPct?: number; latency?: Latency } | null][] =
     c.kind === 'calibrate'
       ? [
           ['All frontier', c.baselines.frontier],
@@ -102,10 +104,21 @@ async function curveFigure(c: CalibrateReportJson, ctx: RenderContext): Promise<
     if (!b) continue;
     points.push({ name, quality: b.quality, costUsd: b.costUsd, kind: 'baseline' });
     rows.push([name, fmtShare(b.quality), fmtShareInterval(undefined), fmtUsd(b.costUsd), fmtPct(b.savingsPct)]);
+    latencies.push(b.latency);
   }
   if (pick) {
     points.push({ name: 'Pick', quality: pick.quality, costUsd: pick.costUsd, kind: 'pick' });
     rows.unshift([`Pick: ${pick.pattern}${pick.thresholds.length ? ` @ ${pick.thresholds.map(fmtThreshold).join(', ')}` : ''}`, fmtShare(pick.quality), fmtShareInterval(pick.qualityCi95), fmtUsd(pick.costUsd), fmtPct(pick.savingsPct)]);
+    latencies.unshift(c.kind === 'calibrate' ? c.pick?.latency : undefined);
+  }
+  // The routed path's simulated latency (calibrate's p50/p95), when the results carried it.
+  const policyColumns = [{ label: 'Policy' }, { label: 'Quality', num: true }, { label: '95% CI', num: true }, { label: 'Cost', num: true }, { label: 'Savings vs all-frontier', num: true }];
+  if (latencies.some((l) => l)) {
+    policyColumns.push({ label: 'Latency p50 / p95', num: true });
+    rows.forEach((r, i) => {
+      const l = latencies[i];
+      r.push(l ? `${fmtCount(l.p50Ms)} / ${fmtCount(l.p95Ms)} ms` : '—');
+    });
   }
   const checks: Cell[][] = [];
   if (c.kind === 'calibrate' && c.pick && c.randomAtShares) {
@@ -144,7 +157,7 @@ async function curveFigure(c: CalibrateReportJson, ctx: RenderContext): Promise<
     title: 'Cost–quality curve',
     reading: calibrateReading(c),
     chart,
-    table: html`${table([{ label: 'Policy' }, { label: 'Quality', num: true }, { label: '95% CI', num: true }, { label: 'Cost', num: true }, { label: 'Savings vs all-frontier', num: true }], rows, { emphasize: (i) => Boolean(pick) && i === 0 })}${
+    table: html`${table(policyColumns, rows, { emphasize: (i) => Boolean(pick) && i === 0 })}${
       checks.length ? table([{ label: 'Check' }, { label: 'Parity', num: true }, { label: 'Savings', num: true }, { label: 'Verdict' }], checks, { caption: 'The pick against chance and on items it was not chosen on' }) : ''
     }${
       pick?.tierShares.length
