@@ -5,66 +5,27 @@ import { readCostExplorerFiles as readCostFiles } from '../../src/artifacts/cost
 import { buildCostsReport } from '../../src/costs/report.js';
 import { readCostPages } from '../../src/costs/response.js';
 import { parseCostPage } from '../../src/artifacts/costExplorer.js';
-import { renderCosts } from '../../src/costs/render.js';
 import { InputError, UsageError } from '../../src/errors.js';
 import { GROUP_DEFINITIONS, resultByTime } from '../helpers/cost-explorer-server.js';
+import { describeCostExplorerResponse } from './costExplorerShape.js';
 
 const FIXTURE = fileURLToPath(new URL('../../fixtures/costs/cost-explorer.json', import.meta.url));
 
-describe('a Cost Explorer response (fixtures/costs/cost-explorer.json), parsed exactly', () => {
-  it('totals billed Bedrock spend by model, token kind, tier and period', async () => {
-    const r = await loadCostsReport({ files: [FIXTURE] });
-    expect(r.schemaVersion).toBe(1);
-    expect(r.period).toEqual({ start: '2025-11-03', end: '2025-11-05' });
-    expect(r.granularity).toBe('DAILY');
-    expect(r.metric).toBe('UnblendedCost');
-    expect(r.bedrock.totalUsd).toBe(103.21);
-    expect(r.bedrock.tokenUsd).toBe(103.21);
-    expect(r.bedrock.provisionedUsd).toBe(0);
-    expect(r.bedrock.byTokenKind).toEqual({ input: 54.6, output: 33.46, cacheRead: 12.15, cacheWrite5m: 3, cacheWrite1h: 0 });
-    expect(r.bedrock.byTier).toEqual({ global: 93, batch: 5.5, 'on-demand': 4.71 });
-    expect(r.bedrock.byRegion).toEqual({ 'us-east-1': 103.21 });
-    expect(r.bedrock.byModel.map((m) => [m.model, m.costUsd])).toEqual([
-      ['anthropic.claude-sonnet-4-5', 93],
-      ['anthropic.claude-haiku-4-5', 5.5],
-      ['amazon.nova-lite', 4.71],
-    ]);
-    const [sonnet, haiku, nova] = r.bedrock.byModel;
-    expect(sonnet!.byTokenKind).toEqual({ input: 48, output: 30, cacheRead: 12, cacheWrite5m: 3 });
-    expect(sonnet!.tokens).toEqual({ input: 16_000_000, output: 2_000_000, cacheRead: 40_000_000, cacheWrite5m: 800_000 });
-    expect(sonnet!.modelName).toBe('Claude Sonnet 4.5');
-    expect(haiku!.byTier).toEqual({ batch: 5.5 });
-    expect(nova!.byTokenKind).toEqual({ input: 3.6, output: 0.96, cacheRead: 0.15 });
-    expect(nova!.tokens).toEqual({ input: 60_000_000, output: 4_000_000, cacheRead: 10_000_000 });
-    expect(r.bedrock.byPeriod).toEqual([
-      { start: '2025-11-03', end: '2025-11-04', estimated: false, totalUsd: 67.36, byModel: { 'anthropic.claude-sonnet-4-5': 58.5, 'anthropic.claude-haiku-4-5': 5.5, 'amazon.nova-lite': 3.36 } },
-      { start: '2025-11-04', end: '2025-11-05', estimated: true, totalUsd: 35.85, byModel: { 'anthropic.claude-sonnet-4-5': 34.5, 'amazon.nova-lite': 1.35 } },
-    ]);
-    expect(r.estimated).toBe(true);
-    expect(r.estimatedPeriods).toEqual(['2025-11-04']);
-    expect(r.unrecognizedUsageTypes).toEqual([]);
-    expect(r.otherServices).toEqual([]);
-    expect(r.rows).toHaveLength(13);
-    expect(r.rows[0]).toMatchObject({ costUsd: '30', quantity: '10', unit: 'N/A', tokens: 10_000_000, tokenKind: 'input', tier: 'global' });
-    expect(r.notes.join('\n')).toMatch(/1 period\(s\) are estimated/);
-  });
-
-  it('renders every format from the same report', async () => {
-    const r = await loadCostsReport({ files: [FIXTURE] });
-    const json = JSON.parse(renderCosts(r, 'json')) as typeof r;
-    expect(Object.keys(json)).toEqual(expect.arrayContaining(['schemaVersion', 'period', 'bedrock', 'unrecognizedUsageTypes', 'otherServices', 'estimated']));
-    expect(Object.keys(json.bedrock)).toEqual(expect.arrayContaining(['totalUsd', 'byModel', 'byTokenKind', 'byPeriod']));
-    const csv = renderCosts(r, 'csv').split('\n');
-    expect(csv).toHaveLength(14);
-    expect(csv[0]).toMatch(/^period_start,period_end,estimated,service,usage_type/);
-    expect(csv[1]).toBe(
-      '2025-11-03,2025-11-04,false,Claude Sonnet 4.5 (Amazon Bedrock Edition),USE1-MP:USE1_InputTokenCount_Global-Units,tokens,anthropic.claude-sonnet-4-5,Claude Sonnet 4.5,us-east-1,input,global,true,30,10,N/A,10000000,',
-    );
-    const table = renderCosts(r, 'table');
-    expect(table).toMatch(/Total \$103\.21/);
-    expect(table).toMatch(/anthropic\.claude-sonnet-4-5\s+\$48\.00\s+\$30\.00\s+\$12\.00\s+\$3\.00\s+\$93\.00/);
-    expect(renderCosts(r, 'markdown')).toMatch(/\| anthropic\.claude-haiku-4-5 \| \$3\.00 \| \$2\.50 \|/);
-  });
+describeCostExplorerResponse('a Cost Explorer response (fixtures/costs/cost-explorer.json), parsed exactly', FIXTURE, {
+  totalUsd: 103.21,
+  byTokenKind: { input: 54.6, output: 33.46, cacheRead: 12.15, cacheWrite5m: 3, cacheWrite1h: 0 },
+  byTier: { global: 93, batch: 5.5, 'on-demand': 4.71 },
+  byModel: [93, 5.5, 4.71],
+  sonnet: { byTokenKind: { input: 48, output: 30, cacheRead: 12, cacheWrite5m: 3 }, tokens: { input: 16_000_000, output: 2_000_000, cacheRead: 40_000_000, cacheWrite5m: 800_000 } },
+  haikuBatchUsd: 5.5,
+  nova: { byTokenKind: { input: 3.6, output: 0.96, cacheRead: 0.15 }, tokens: { input: 60_000_000, output: 4_000_000, cacheRead: 10_000_000 } },
+  byPeriod: [
+    { totalUsd: 67.36, byModel: { 'anthropic.claude-sonnet-4-5': 58.5, 'anthropic.claude-haiku-4-5': 5.5, 'amazon.nova-lite': 3.36 } },
+    { totalUsd: 35.85, byModel: { 'anthropic.claude-sonnet-4-5': 34.5, 'amazon.nova-lite': 1.35 } },
+  ],
+  firstRow: { costUsd: '30', quantity: '10', tokens: 10_000_000 },
+  tableSonnet: /anthropic\.claude-sonnet-4-5\s+\$48\.00\s+\$30\.00\s+\$12\.00\s+\$3\.00\s+\$93\.00/,
+  markdownHaiku: /\| anthropic\.claude-haiku-4-5 \| \$3\.00 \| \$2\.50 \|/,
 });
 
 const page = (results: Record<string, unknown>[], extra: Record<string, unknown> = {}) => ({ GroupDefinitions: GROUP_DEFINITIONS, ResultsByTime: results, ...extra });
