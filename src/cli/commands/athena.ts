@@ -1,15 +1,8 @@
 import type { Done } from '../exit.js';
 import type { Command } from 'commander';
 import { list } from '../flags.js';
+import type { DdlOptions } from '../../engines/athena/index.js';
 
-interface DdlFlags {
-  bucket: string;
-  prefix: string;
-  table: string;
-  accounts: string[];
-  regions: string[];
-  start?: string;
-}
 
 export function defineAthena(program: Command, done: Done): void {
   const athena = program.command('athena').description('Amazon Athena over Bedrock invocation logs in S3 (docs/scale.md)');
@@ -29,7 +22,7 @@ Examples:
   $ tokor athena ddl --bucket my-logs --prefix bedrock --accounts 123456789012 --regions us-east-1,us-west-2
   $ tokor analyze --engine athena --table tokor.bedrock_invocations --workgroup primary --output s3://my-athena-results/tokor/ --since 2026-03-01 --until 2026-03-31`,
     )
-    .action(async (flags: DdlFlags) => {
+    .action(async (flags: DdlOptions) => {
       const [{ athenaDdl }, { emit }] = await Promise.all([import('../../app/athena.js'), import('../output.js')]);
       await emit(athenaDdl({ bucket: flags.bucket, prefix: flags.prefix, table: flags.table, accounts: flags.accounts, regions: flags.regions, start: flags.start }));
       done('ok');
