@@ -41,12 +41,32 @@ import { cacheCreationSplit, type TtlSplit } from './parseBedrockRecord.js';
  * Puts a TTL split of cache writes on a record: all 1-hour → cacheWriteTtl '1h';
  * mixed → tokens.cacheWrite1h (each part is priced at its own rate).
  */
-export function applyTtlSplit(record: TrafficRecord, split: TtlSplit | undefined): void {
+export function applyTtlSplit(record: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl'>, split: TtlSplit | undefined): void {
   if (split === undefined || split.h1 === 0) return;
   const w = record.tokens.cacheWrite;
   if (w === 0) return;
   if (split.h1 >= w) record.cacheWriteTtl = '1h';
   else record.tokens.cacheWrite1h = split.h1;
+}
+
+/**
+ * An Anthropic Messages `usage` (Claude Code transcripts, Claude on Vertex): `input_tokens` excludes cache
+ * reads and writes; cache writes split by TTL from `cache_creation` (which also gives the total when
+ * `cache_creation_input_tokens` is absent). `where` names the object in messages.
+ */
+export function anthropicUsage(usage: JsonObject, where: string): Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl'> {
+  const out: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl'> = {
+    tokens: {
+      input: tokenCount(usage.input_tokens, `${where}.input_tokens`) ?? 0,
+      output: tokenCount(usage.output_tokens, `${where}.output_tokens`) ?? 0,
+      cacheRead: tokenCount(usage.cache_read_input_tokens, `${where}.cache_read_input_tokens`) ?? 0,
+      cacheWrite: tokenCount(usage.cache_creation_input_tokens, `${where}.cache_creation_input_tokens`) ?? 0,
+    },
+  };
+  const split = cacheCreationSplit(usage.cache_creation, `${where}.cache_creation`);
+  if (split !== undefined && out.tokens.cacheWrite === 0) out.tokens.cacheWrite = split.h1 + split.m5;
+  applyTtlSplit(out, split);
+  return out;
 }
 
 export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRecord {

@@ -18,9 +18,8 @@
  * a subagent transcript), git_branch; the model is a built-in dimension.
  */
 import type { SourceLocation, TrafficEvent, TrafficRecord } from '../../types.js';
-import { RecordError, capText, checkTokens, contentText, isObject, normalizeTimestamp, newTags, str, tokenCount, type JsonObject } from '../fields.js';
-import { cacheCreationSplit } from '../parseBedrockRecord.js';
-import { applyTtlSplit } from '../parseOpenAIRecord.js';
+import { RecordError, capText, checkTokens, contentText, isObject, normalizeTimestamp, newTags, str, type JsonObject } from '../fields.js';
+import { anthropicUsage } from '../parseOpenAIRecord.js';
 import type { EmitEvent, LogFormat } from './types.js';
 
 const LINE_TYPES = new Set(['user', 'assistant', 'summary', 'system', 'file-history-snapshot', 'attachment', 'progress']);
@@ -42,16 +41,8 @@ function claudeCodeRecord(obj: JsonObject, loc: SourceLocation): TrafficRecord |
     source: loc,
     modelId: model,
     tags: newTags(),
-    tokens: {
-      input: tokenCount(usage.input_tokens, 'message.usage.input_tokens') ?? 0,
-      output: tokenCount(usage.output_tokens, 'message.usage.output_tokens') ?? 0,
-      cacheRead: tokenCount(usage.cache_read_input_tokens, 'message.usage.cache_read_input_tokens') ?? 0,
-      cacheWrite: tokenCount(usage.cache_creation_input_tokens, 'message.usage.cache_creation_input_tokens') ?? 0,
-    },
+    ...anthropicUsage(usage, 'message.usage'),
   };
-  const split = cacheCreationSplit(usage.cache_creation, 'message.usage.cache_creation');
-  if (split !== undefined && record.tokens.cacheWrite === 0) record.tokens.cacheWrite = split.h1 + split.m5;
-  applyTtlSplit(record, split);
   const id = str(obj.requestId) ?? str(m.id);
   if (id !== undefined) record.requestId = id;
   record.operation = 'claude-code';

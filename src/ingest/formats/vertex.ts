@@ -20,8 +20,7 @@
  */
 import type { SourceLocation, TrafficRecord } from '../../types.js';
 import { RecordError, contentText, copyTags, isObject, lastUserText, newTags, normalizeTimestamp, str, tokenCount, type JsonObject } from '../fields.js';
-import { cacheCreationSplit } from '../parseBedrockRecord.js';
-import { applyTtlSplit } from '../parseOpenAIRecord.js';
+import { anthropicUsage } from '../parseOpenAIRecord.js';
 import type { LogFormat } from './types.js';
 
 function json(v: unknown): JsonObject | undefined {
@@ -98,16 +97,8 @@ function claudeRow(row: JsonObject, response: JsonObject, request: JsonObject | 
     source: loc,
     modelId: vertexModelId(model),
     tags: newTags(),
-    tokens: {
-      input: tokenCount(usage.input_tokens, 'full_response.usage.input_tokens') ?? 0,
-      output: tokenCount(usage.output_tokens, 'full_response.usage.output_tokens') ?? 0,
-      cacheRead: tokenCount(usage.cache_read_input_tokens, 'full_response.usage.cache_read_input_tokens') ?? 0,
-      cacheWrite: tokenCount(usage.cache_creation_input_tokens, 'full_response.usage.cache_creation_input_tokens') ?? 0,
-    },
+    ...anthropicUsage(usage, 'full_response.usage'),
   };
-  const split = cacheCreationSplit(usage.cache_creation, 'full_response.usage.cache_creation');
-  if (split !== undefined && record.tokens.cacheWrite === 0) record.tokens.cacheWrite = split.h1 + split.m5;
-  applyTtlSplit(record, split);
   const id = str(row.request_id) ?? str(response.id);
   if (id !== undefined) record.requestId = id;
   const op = str(row.api_method);
