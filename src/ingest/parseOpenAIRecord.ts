@@ -41,7 +41,7 @@ import { cacheCreationSplit, type TtlSplit } from './parseBedrockRecord.js';
  * Puts a TTL split of cache writes on a record: all 1-hour → cacheWriteTtl '1h';
  * mixed → tokens.cacheWrite1h (each part is priced at its own rate).
  */
-export function applyTtlSplit(record: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl'>, split: TtlSplit | undefined): void {
+function applyTtlSplit(record: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl'>, split: TtlSplit | undefined): void {
   if (split === undefined || split.h1 === 0) return;
   const w = record.tokens.cacheWrite;
   if (w === 0) return;
