@@ -4,7 +4,7 @@
  * and the oracle — perfect routing that knows each item's outcome — held to
  * the same bar (point estimate). Pure.
  */
-import type { LatencySummary } from './latency.js';
+import { mixtureLatency, routeLatency, type LatencySummary } from './latency.js';
 import type { OutcomeMatrix } from './sweep.js';
 import { argsortFloat64 } from './sweep.js';
 
@@ -13,8 +13,12 @@ export interface Baseline {
   costUsd: number;
   savingsPct: number;
   tierShares: Record<string, number>;
-  /** p50 / p95 latency (all-frontier and all-cheapest only; null when unknown). */
-  latency?: LatencySummary | null;
+  /**
+   * p50 / p95 of the simulated latency when every item waits for the tier this baseline sends it to (random:
+   * the quantiles of the expected mix, each tier's latencies weighted by its share); null when some result has
+   * none.
+   */
+  latency: LatencySummary | null;
 }
 
 export interface Baselines {
@@ -73,7 +77,8 @@ export function baselinesOf(m: OutcomeMatrix, names: readonly string[], targetQu
     // Giving up this item's pass (sending it to the cheapest tier) saves this much.
     demoteSaving[i] = ok && tier > 0 ? cost[i * k + tier]! - cost[i * k]! : -Infinity;
   }
-  const maxQuality: Baseline = { quality: passes / n, costUsd: c, savingsPct: savings(c), tierShares: shares(names, counts, n) };
+  const latencyOf = (route: Uint8Array | Int32Array) => ({ latency: routeLatency(route, m.latency, k) });
+  const maxQuality: Baseline = { quality: passes / n, costUsd: c, savingsPct: savings(c), tierShares: shares(names, counts, n), ...latencyOf(demoteTier) };
 
   // Held to the bar: give up the passes that save the most until quality would fall below the target.
   const spare = Math.floor(passes - targetQuality * n + 1e-9);
@@ -82,6 +87,7 @@ export function baselinesOf(m: OutcomeMatrix, names: readonly string[], targetQu
     const neg = demoteSaving.map((s) => -s);
     const order = argsortFloat64(neg);
     const oc = [...counts];
+    const route = demoteTier.slice();
     let op = passes;
     let ocost = c;
     for (let j = 0; j < spare && j < n; j++) {
@@ -91,13 +97,14 @@ export function baselinesOf(m: OutcomeMatrix, names: readonly string[], targetQu
       op--;
       oc[demoteTier[i]!]!--;
       oc[0]!++;
+      route[i] = 0;
     }
-    oracle = { quality: op / n, costUsd: ocost, savingsPct: savings(ocost), tierShares: shares(names, oc, n), meetsTarget: true };
+    oracle = { quality: op / n, costUsd: ocost, savingsPct: savings(ocost), tierShares: shares(names, oc, n), meetsTarget: true, ...latencyOf(route) };
   }
 
   const out: Baselines = {
-    frontier: { quality: front.passes / n, costUsd: front.costUsd, savingsPct: 0, tierShares: front.tierShares },
-    cheapest: { quality: cheap.passes / n, costUsd: cheap.costUsd, savingsPct: savings(cheap.costUsd), tierShares: cheap.tierShares },
+    frontier: { quality: front.passes / n, costUsd: front.costUsd, savingsPct: 0, tierShares: front.tierShares, ...latencyOf(new Uint8Array(n).fill(k - 1)) },
+    cheapest: { quality: cheap.passes / n, costUsd: cheap.costUsd, savingsPct: savings(cheap.costUsd), tierShares: cheap.tierShares, ...latencyOf(new Uint8Array(n)) },
     oracle,
     oracleMaxQuality: maxQuality,
   };
@@ -109,7 +116,7 @@ export function baselinesOf(m: OutcomeMatrix, names: readonly string[], targetQu
       q += (s * perTier[j]!.passes) / n;
       rc += s * perTier[j]!.costUsd;
     });
-    out.random = { quality: q, costUsd: rc, savingsPct: savings(rc), tierShares: { ...pickShares } };
+    out.random = { quality: q, costUsd: rc, savingsPct: savings(rc), tierShares: { ...pickShares }, latency: m.latency ? mixtureLatency(m.latency, n, names.map((t) => pickShares[t] ?? 0)) : null };
   }
   return out;
 }

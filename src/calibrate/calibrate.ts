@@ -17,7 +17,7 @@ import { certificationLevels, describeCertification, itemsForPerfectAbsolute, it
 import { subsetTable, type ResultsTable } from './results.js';
 import type { ScopedExtra, ScopedSearchResult, SearchInput } from './scopes.js';
 import { sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
-import { DEFAULT_ROUTER_LATENCY_MS, routeLatency, routedLatencies, tierLatency, unknownLatencies, type LatencySummary } from './latency.js';
+import { DEFAULT_ROUTER_LATENCY_MS, routeLatency, routedLatencies, unknownLatencies, type LatencySummary } from './latency.js';
 
 const CALIBRATION_SCHEMA_VERSION = 1;
 
@@ -390,7 +390,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     boundConfidence: patternConfidence,
     pick,
     randomAtShares,
-    baselines: { frontier: { ...b.frontier, latency: tierLatency(m, k - 1) }, cheapest: { ...b.cheapest, latency: tierLatency(m, 0) }, random: b.random ?? null, oracle: b.oracle, oracleMaxQuality: b.oracleMaxQuality },
+    baselines: { frontier: b.frontier, cheapest: b.cheapest, random: b.random ?? null, oracle: b.oracle, oracleMaxQuality: b.oracleMaxQuality },
     patterns: outcomes,
     headline,
     latency: { routerLatencyMs, maxP95Ms: maxP95 ?? null, unknownResults: unknownLatency },

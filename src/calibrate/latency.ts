@@ -19,7 +19,7 @@
  */
 import { nearestRank } from './routedP95.js';
 import type { PatternSpec } from './patterns/types.js';
-import type { OutcomeMatrix } from './sweep.js';
+import { argsortFloat64, type OutcomeMatrix } from './sweep.js';
 
 /**
  * The router's own latency per request when the user sets none (ms): the
@@ -74,9 +74,38 @@ export function routeLatency(route: ArrayLike<number>, routed: Float64Array | un
   return { p50Ms: values[nearestRank(0.5, n) - 1]!, p95Ms: values[nearestRank(0.95, n) - 1]! };
 }
 
-/** Every item on tier t (an all-cheapest or all-frontier baseline). */
-export function tierLatency(m: OutcomeMatrix, t: number): LatencySummary | null {
-  return routeLatency(new Uint8Array(m.n).fill(t), m.latency, m.k);
+/**
+ * p50 and p95 of random routing at the given tier shares, in expectation: the
+ * quantiles of the mix in which item i's latency on tier t has weight
+ * share(t)/n (the q-quantile is the smallest latency whose cumulative weight
+ * reaches q). Null when a tier with a share has an unknown latency.
+ */
+export function mixtureLatency(latency: Float64Array, n: number, tierShares: readonly number[]): LatencySummary | null {
+  const k = tierShares.length;
+  const values: number[] = [];
+  const weights: number[] = [];
+  const total = tierShares.reduce((a, b) => a + b, 0);
+  if (n === 0 || !(total > 0)) return null;
+  for (let i = 0; i < n; i++) {
+    for (let t = 0; t < k; t++) {
+      const w = tierShares[t]!;
+      if (!(w > 0)) continue;
+      const x = latency[i * k + t]!;
+      if (!Number.isFinite(x)) return null;
+      values.push(x);
+      weights.push(w / (n * total));
+    }
+  }
+  const order = argsortFloat64(Float64Array.from(values));
+  const at = (q: number): number => {
+    let acc = 0;
+    for (const j of order) {
+      acc += weights[j]!;
+      if (acc >= q - 1e-12) return values[j]!;
+    }
+    return values[order[order.length - 1]!]!;
+  };
+  return { p50Ms: at(0.5), p95Ms: at(0.95) };
 }
 
 /** How many (item, tier) latencies are unknown. */

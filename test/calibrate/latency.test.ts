@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { applyPolicy } from '../../src/calibrate/apply.js';
 import { calibrate } from '../../src/calibrate/calibrate.js';
 import { holdoutReport } from '../../src/calibrate/calibrateRun.js';
-import { routeLatency, routedLatencies, tierLatency } from '../../src/calibrate/latency.js';
+import { baselinesOf } from '../../src/calibrate/baselines.js';
+import { routeLatency, routedLatencies } from '../../src/calibrate/latency.js';
 import { PATTERNS } from '../../src/calibrate/patterns/index.js';
 import { RoutedP95, nearestRank } from '../../src/calibrate/routedP95.js';
 import type { ResultsTable } from '../../src/calibrate/results.js';
@@ -73,11 +74,29 @@ describe('routed latency', () => {
     expect(routeLatency(ROUTE, routedLatencies(m, PATTERNS.classifier)!, 3)).toEqual({ p50Ms: 121, p95Ms: 1201 });
   });
 
-  it('all-frontier and all-cheapest baselines', () => {
+  it('every baseline: all-frontier, all-cheapest, the oracles and random routing at the pick’s shares', () => {
     const m = withLatency(LAT);
+    // Items 0–5 pass on cheap, 6–7 only on mid, 8 only on frontier, 9 nowhere; costs 1 / 3 / 10.
+    for (let i = 0; i < 10; i++) {
+      const t = i < 6 ? 0 : i < 8 ? 1 : i === 8 ? 2 : -1;
+      if (t >= 0) m.pass[i * 3 + t] = 1;
+      m.cost.set([1, 3, 10], i * 3);
+    }
+    const b = baselinesOf(m, ['cheap', 'mid', 'frontier'], 0.8, { cheap: 0.5, mid: 0.25, frontier: 0.25 });
     // Frontier sorted: 900 950 980 1000 1000 1020 1050 1100 1200 1300.
-    expect(tierLatency(m, 2)).toEqual({ p50Ms: 1000, p95Ms: 1300 });
-    expect(tierLatency(m, 0)).toEqual({ p50Ms: 100, p95Ms: 150 });
+    expect(b.frontier.latency).toEqual({ p50Ms: 1000, p95Ms: 1300 });
+    expect(b.cheapest.latency).toEqual({ p50Ms: 100, p95Ms: 150 });
+    // Each item on its cheapest passing tier (9 on cheap): 100 120 90 110 130 80 | 410 430 | 980 | 105
+    // → sorted 80 90 100 105 110 120 130 410 430 980: p50 110, p95 980.
+    expect(b.oracleMaxQuality.latency).toEqual({ p50Ms: 110, p95Ms: 980 });
+    // Held to 80% quality, one pass is given up: item 8 (saves 10 − 1) goes to cheap (95 ms): p50 105, p95 430.
+    expect(b.oracle.latency).toEqual({ p50Ms: 105, p95Ms: 430 });
+    // Random at 50/25/25: each cheap latency weighs 0.05, each mid or frontier one 0.025. The cheap ten reach
+    // 0.5 at their largest (150); 0.95 is the 8th smallest frontier latency (0.75 + 8 × 0.025), 1100.
+    expect(b.random?.latency).toEqual({ p50Ms: 150, p95Ms: 1100 });
+    // Without latencies every baseline's is unknown, never 0.
+    const none = baselinesOf({ ...m, latency: undefined }, ['cheap', 'mid', 'frontier'], 0.8, { cheap: 0.5, mid: 0.25, frontier: 0.25 });
+    expect([none.frontier, none.cheapest, none.oracle, none.oracleMaxQuality, none.random].map((x) => x?.latency)).toEqual([null, null, null, null, null]);
   });
 
   it('an unknown latency on the route makes the route unknown, never 0', () => {
