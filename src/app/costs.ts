@@ -12,7 +12,7 @@ import type { AnalyzeReport } from '../analyze/report.js';
 import { type DateRange, type Granularity, billingRangeFor, checkLiveRange, checkRangeShape, utcDate } from '../costs/dates.js';
 import { type AnalyzeReconciliation, reconcileAnalyze } from '../costs/reconcile.js';
 import { type CostsReport, buildCostsReport } from '../costs/report.js';
-import { type CostMetric, readCostPages } from '../costs/response.js';
+import { costMetricOf, readCostPages } from '../costs/response.js';
 import type { ModelMap } from '../costs/usageTypes.js';
 import type { Catalog } from '../pricing/types.js';
 import type { Context } from './context.js';
@@ -22,7 +22,7 @@ export interface CostsOptions {
   end?: string;
   granularity?: Granularity;
   amortized?: boolean;
-  /** --net: CUR 2.0's net (after-discount) cost columns; refused for other sources and for live Cost Explorer. */
+  /** --net: after-discount costs (CUR 2.0's net_ columns, Cost Explorer's NetUnblendedCost / NetAmortizedCost); refused for other bill formats. */
   net?: boolean;
   profile?: string;
   endpoint?: string;
@@ -54,7 +54,7 @@ export async function runCosts(ctx: Context, opts: CostsOptions): Promise<CostsR
 
 /** Builds the costs report from files or from Cost Explorer. */
 export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> {
-  const metric: CostMetric = opts.amortized ? 'AmortizedCost' : 'UnblendedCost';
+  const metric = costMetricOf(opts);
   const hasRange = opts.start !== undefined || opts.end !== undefined;
   if (hasRange && (opts.start === undefined || opts.end === undefined)) {
     throw new UsageError('give both --start and --end (YYYY-MM-DD, end exclusive)');
@@ -63,7 +63,7 @@ export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> 
 
   if (opts.files && opts.files.length > 0) {
     if (range) checkRangeShape(range);
-    const read = await readBills(opts.files, { metric, ...(opts.net ? { net: true } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) });
+    const read = await readBills(opts.files, { metric: opts.amortized ? 'AmortizedCost' : 'UnblendedCost', ...(opts.net ? { net: true } : {}), ...(opts.catalog ? { catalog: opts.catalog } : {}) });
     return buildCostsReport(read.lines, {
       source: { kind: 'file', files: opts.files, pages: read.pages },
       sources: read.kinds,
@@ -75,14 +75,13 @@ export async function loadCostsReport(opts: CostsOptions): Promise<CostsReport> 
   }
 
   if (!range) throw new UsageError('give --start and --end (YYYY-MM-DD, end exclusive), or --from-file');
-  if (opts.net) throw new UsageError('--net reads the net columns of saved CUR 2.0 exports (--from-file); live Cost Explorer queries report UnblendedCost or AmortizedCost');
   const granularity = opts.granularity ?? 'DAILY';
   const rangeNotes = checkLiveRange(range, granularity, utcDate(opts.now ?? new Date()));
   const endpoint = opts.endpoint !== undefined ? validEndpoint(opts.endpoint) : undefined;
   const fetched = await fetchCostAndUsage({
     range,
     granularity,
-    amortized: opts.amortized ?? false,
+    metric,
     ...(opts.profile ? { profile: opts.profile } : {}),
     ...(endpoint ? { endpoint } : {}),
     ...(opts.onProgress ? { onProgress: opts.onProgress } : {}),

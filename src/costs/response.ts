@@ -11,8 +11,16 @@ import type { BillProvider } from './meters.js';
 import type { ParsedUsageType } from './usageTypes.js';
 import { isIsoDate } from './dates.js';
 
-export const COST_METRICS = ['UnblendedCost', 'AmortizedCost'] as const;
+export const COST_METRICS = ['UnblendedCost', 'AmortizedCost', 'NetUnblendedCost', 'NetAmortizedCost'] as const;
 export type CostMetric = (typeof COST_METRICS)[number];
+/** Before or after amortizing upfront commitments (--amortized); --net picks the after-discount twin. */
+export type BaseCostMetric = 'UnblendedCost' | 'AmortizedCost';
+
+/** The metric a bill is read at: --amortized and --net, as Cost Explorer names it. */
+export function costMetricOf(opts: { amortized?: boolean; net?: boolean }): CostMetric {
+  const base: BaseCostMetric = opts.amortized ? 'AmortizedCost' : 'UnblendedCost';
+  return opts.net ? `Net${base}` : base;
+}
 export const USAGE_METRIC = 'UsageQuantity';
 
 export type { CostPage };
@@ -106,7 +114,7 @@ export function readCostPages(pages: CostPage[], metric: CostMetric): CostPages 
         const costMetric = grp.Metrics[metric];
         if (!costMetric) {
           const has = Object.keys(grp.Metrics).join(', ') || 'none';
-          fail([...gat, 'Metrics'], `has no ${metric} metric (it has: ${has})${metric === 'UnblendedCost' && 'AmortizedCost' in grp.Metrics ? '; run with --amortized' : ''}`);
+          fail([...gat, 'Metrics'], `has no ${metric} metric (it has: ${has})${metricHint(metric, grp.Metrics)}`);
         }
         const cost = costMetric!.Amount;
         const costUnit = costMetric!.Unit;
@@ -145,4 +153,11 @@ function groupKeyIndex(defs: CostExplorerPage['GroupDefinitions'], fail: (path: 
     );
   }
   return { service, usageType, assumed: false };
+}
+
+/** Which flags read a metric the response has, when it lacks the one asked for. */
+function metricHint(asked: CostMetric, has: Record<string, unknown>): string {
+  const flags: Record<CostMetric, string> = { UnblendedCost: 'without --amortized or --net', AmortizedCost: 'with --amortized', NetUnblendedCost: 'with --net', NetAmortizedCost: 'with --amortized --net' };
+  const other = COST_METRICS.find((m) => m !== asked && m in has);
+  return other ? `; run ${flags[other]}` : '';
 }

@@ -35,8 +35,8 @@ export interface PageProgress {
 export interface FetchOptions {
   range: DateRange;
   granularity: Granularity;
-  /** Also request AmortizedCost (reported instead of UnblendedCost). */
-  amortized?: boolean;
+  /** The cost metric reported (UnblendedCost by default; requested beside UnblendedCost and UsageQuantity). */
+  metric?: CostMetric;
   profile?: string;
   /** --endpoint-url: a Cost Explorer-compatible endpoint (tests, proxies). */
   endpoint?: string;
@@ -66,12 +66,12 @@ function defaultBackoff(attempt: number): number {
 }
 
 /** The request tokor sends (without the page token). Exported so tests can compare. */
-export function buildRequest(range: DateRange, granularity: Granularity, amortized: boolean): GetCostAndUsageCommandInput {
+export function buildRequest(range: DateRange, granularity: Granularity, metric: CostMetric = 'UnblendedCost'): GetCostAndUsageCommandInput {
   return {
     TimePeriod: { Start: range.start, End: range.end },
     Granularity: granularity,
     Filter: { Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } },
-    Metrics: amortized ? ['UnblendedCost', 'AmortizedCost', USAGE_METRIC] : ['UnblendedCost', USAGE_METRIC],
+    Metrics: [...new Set(['UnblendedCost', metric, USAGE_METRIC])],
     GroupBy: [
       { Type: 'DIMENSION', Key: 'SERVICE' },
       { Type: 'DIMENSION', Key: 'USAGE_TYPE' },
@@ -100,7 +100,7 @@ export async function fetchCostAndUsage(opts: FetchOptions): Promise<FetchResult
   const backoff = opts.backoffMs ?? defaultBackoff;
   const maxRetries = opts.maxRetries ?? 5;
   const maxPages = opts.maxPages ?? 1000;
-  const request = buildRequest(opts.range, opts.granularity, opts.amortized ?? false);
+  const request = buildRequest(opts.range, opts.granularity, opts.metric);
   const pages: RawCostPage[] = [];
   const tokens = new Set<string>();
   let token: string | undefined;
@@ -139,7 +139,7 @@ export async function fetchCostAndUsage(opts: FetchOptions): Promise<FetchResult
   } finally {
     client.destroy();
   }
-  return { pages, metric: opts.amortized ? 'AmortizedCost' : 'UnblendedCost', retries };
+  return { pages, metric: opts.metric ?? 'UnblendedCost', retries };
 }
 
 function errorName(e: unknown): string {

@@ -36,10 +36,10 @@ describe('CUR 2.0 cost columns (built CLI)', () => {
 
   it('--net reads the net (after-discount) columns, alone and with --amortized', async () => {
     const n = await billed('--net');
-    expect([n.total, n.novaOutput, n.sonnet]).toEqual(['6.912', 0.108, 6.75]);
+    expect([n.metric, n.total, n.novaOutput, n.sonnet]).toEqual(['NetUnblendedCost', '6.912', 0.108, 6.75]);
     expect(n.notes).toContain('CUR net unblended cost: Usage, DiscountedUsage, SavingsPlanCoveredUsage → line_item_net_unblended_cost');
     const na = await billed('--amortized', '--net');
-    expect([na.total, na.novaOutput]).toEqual(['6.885', 0.081]);
+    expect([na.metric, na.total, na.novaOutput]).toEqual(['NetAmortizedCost', '6.885', 0.081]);
   });
 
   it('analyze --bill reads the bill the same way', async () => {
@@ -52,10 +52,15 @@ describe('CUR 2.0 cost columns (built CLI)', () => {
     const other = await runCli(['costs', '--from-file', 'fixtures/costs/gcp-billing.jsonl', '--net']);
     expect(other.code).toBe(2);
     expect(other.stderr.trim().split('\n')).toHaveLength(1);
-    expect(other.stderr).toMatch(/gcp-billing\.jsonl: --net reads the net columns of AWS CUR 2\.0 exports/);
-    const live = await runCli(['costs', '--start', '2025-11-01', '--end', '2025-11-02', '--net'], { clean: true });
-    expect(live.code).toBe(2);
-    expect(live.stderr).toMatch(/--net reads the net columns of saved CUR 2\.0 exports/);
+    expect(other.stderr).toMatch(/gcp-billing\.jsonl: --net reads the net \(after-discount\) costs of AWS CUR 2\.0 exports and Cost Explorer responses; this file is a .*: run without --net$/m);
+    const focus = await runCli(['costs', '--from-file', 'fixtures/costs/focus-1.2.csv', '--net']);
+    expect(focus.code).toBe(2);
+    expect(focus.stderr).toMatch(/whose BilledCost and EffectiveCost already include negotiated discounts: run without --net/);
+    // A saved Cost Explorer response asked without the Net metrics: the flags that read what it has.
+    const ce = await runCli(['costs', '--from-file', 'fixtures/costs/cost-explorer.json', '--net']);
+    expect(ce.code).toBe(2);
+    expect(ce.stderr.trim().split('\n')).toHaveLength(1);
+    expect(ce.stderr).toMatch(/has no NetUnblendedCost metric \(it has: UnblendedCost, UsageQuantity\); run without --amortized or --net/);
   });
 
   it('--amortized on a Savings Plan line without its effective-cost column: file:line, exit 2', async () => {

@@ -142,6 +142,29 @@ describe('the real CostExplorerClient against a local JSON 1.1 endpoint', () => 
     expect(r.bedrock.totalUsd).toBe(7.25);
   });
 
+  it('asks for NetUnblendedCost / NetAmortizedCost with --net and reports it', async () => {
+    const metrics = { UnblendedCost: '10', AmortizedCost: '7.25', NetUnblendedCost: '9.1', NetAmortizedCost: '6.6' };
+    const s = await serve(() => ({
+      body: {
+        GroupDefinitions: GROUP_DEFINITIONS,
+        ResultsByTime: [
+          {
+            TimePeriod: { Start: '2025-10-01', End: '2025-11-01' },
+            Groups: [{ Keys: ['Amazon Bedrock', 'USE1-NovaPro-input-tokens'], Metrics: { ...Object.fromEntries(Object.entries(metrics).map(([m, a]) => [m, { Amount: a, Unit: 'USD' }])), UsageQuantity: { Amount: '12500', Unit: 'N/A' } } }],
+            Estimated: false,
+          },
+        ],
+      },
+    }));
+    const range = { start: '2025-10-01', end: '2025-11-01', granularity: 'MONTHLY' as const, endpoint: s.url, now: NOW };
+    const net = await loadCostsReport({ ...range, net: true });
+    expect(s.requests[0]!.body.Metrics).toEqual(['UnblendedCost', 'NetUnblendedCost', 'UsageQuantity']);
+    expect([net.metric, net.bedrock.totalUsd]).toEqual(['NetUnblendedCost', 9.1]);
+    const both = await loadCostsReport({ ...range, net: true, amortized: true });
+    expect(s.requests[1]!.body.Metrics).toEqual(['UnblendedCost', 'NetAmortizedCost', 'UsageQuantity']);
+    expect([both.metric, both.bedrock.totalUsd]).toEqual(['NetAmortizedCost', 6.6]);
+  });
+
   it('retries LimitExceededException with backoff, then succeeds', async () => {
     const s = await serve((_req, n) => (n < 2 ? { error: 'LimitExceededException', message: 'Rate exceeded' } : { body: page2 }));
     const slept: number[] = [];
@@ -214,6 +237,6 @@ describe('error mapping without a server', () => {
   });
 
   it('builds the request shape the docs describe', () => {
-    expect(buildRequest(RANGE, 'MONTHLY', false).Filter).toEqual({ Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } });
+    expect(buildRequest(RANGE, 'MONTHLY').Filter).toEqual({ Dimensions: { Key: 'RECORD_TYPE', Values: ['Usage'] } });
   });
 });

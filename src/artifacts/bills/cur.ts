@@ -5,7 +5,7 @@
  * resource tags become grouping keys.
  */
 import { InputError } from '../../errors.js';
-import type { CostMetric } from '../../costs/response.js';
+import type { BaseCostMetric } from '../../costs/response.js';
 import { amount, day, readTabular, type TabularFormat } from './tabular.js';
 import type { BillFormat } from './format.js';
 import { keyValues, pick, text } from './table.js';
@@ -19,13 +19,13 @@ const USAGE_TYPES = new Set(['Usage', 'DiscountedUsage', 'SavingsPlanCoveredUsag
  * SavingsPlanCoveredUsage and the reservation's effective cost for DiscountedUsage; `net` reads the net_
  * column of each (after private-pricing, EDP and other discounts).
  */
-function curCostColumn(type: string, metric: CostMetric, net: boolean): string {
+function curCostColumn(type: string, metric: BaseCostMetric, net: boolean): string {
   if (metric === 'AmortizedCost' && type === 'SavingsPlanCoveredUsage') return net ? 'savings_plan_net_savings_plan_effective_cost' : 'savings_plan_savings_plan_effective_cost';
   if (metric === 'AmortizedCost' && type === 'DiscountedUsage') return net ? 'reservation_net_effective_cost' : 'reservation_effective_cost';
   return net ? 'line_item_net_unblended_cost' : 'line_item_unblended_cost';
 }
 
-function curFormat(metric: CostMetric, net: boolean): TabularFormat {
+function curFormat(metric: BaseCostMetric, net: boolean): TabularFormat {
   return {
     required: ['line_item_usage_type', net ? 'line_item_net_unblended_cost' : 'line_item_unblended_cost', 'line_item_usage_start_date'],
     line(row, skip) {
@@ -67,6 +67,7 @@ function curFormat(metric: CostMetric, net: boolean): TabularFormat {
 
 export const curBill: BillFormat = {
   name: 'aws-cur',
+  readsNet: true,
   label: 'AWS CUR 2.0 / Data Exports (CSV, CSV.gz, Parquet)',
   detect: (head) => head.columns.some((c) => c.toLowerCase() === 'line_item_usage_type'),
   async read(files, opts) {

@@ -6,12 +6,12 @@
  * (Vertex AI SKU table). Tags become grouping keys.
  */
 import { isAzureLlm, parseAzureMeter, parseVertexSku } from '../../costs/meters.js';
-import type { CostMetric } from '../../costs/response.js';
+import type { BaseCostMetric } from '../../costs/response.js';
 import { amount, day, readTabular, type TabularFormat } from './tabular.js';
 import type { BillFormat } from './format.js';
 import { keyValues, pick, text } from './table.js';
 
-function focusFormat(metric: CostMetric): TabularFormat {
+function focusFormat(metric: BaseCostMetric): TabularFormat {
   const costColumn = metric === 'AmortizedCost' ? 'EffectiveCost' : 'BilledCost';
   return {
     required: ['ChargePeriodStart', costColumn, 'ServiceName'],

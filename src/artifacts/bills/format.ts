@@ -1,6 +1,6 @@
 /** What every bill reader provides (the registry is ./index.ts). */
 import type { BillFormatName } from '../../costs/billFormats.js';
-import type { CostMetric, CostPages } from '../../costs/response.js';
+import type { BaseCostMetric, CostPages } from '../../costs/response.js';
 import type { Catalog } from '../../pricing/types.js';
 
 /** The start of a file, for detection: its path, first bytes (decompressed when gzip) and its columns when it is a table. */
@@ -15,8 +15,8 @@ export interface BillFileHead {
 
 export interface BillReadOptions {
   /** Unblended (default) or amortized cost. */
-  metric: CostMetric;
-  /** --net: costs after discounts (CUR's net_ columns); only CUR exports have them. */
+  metric: BaseCostMetric;
+  /** --net: costs after discounts (CUR's net_ columns, Cost Explorer's Net metrics); other formats refuse it. */
   net?: boolean;
   /** Prices for usage (token) reports, which carry no amounts; the built-in catalog when absent. */
   catalog?: Catalog;
@@ -26,6 +26,8 @@ export interface BillFormat {
   name: BillFormatName;
   /** What the user exported, for messages and docs ("AWS Cost Explorer GetCostAndUsage response (JSON)"). */
   label: string;
+  /** Whether the format carries after-discount costs that --net reads. */
+  readsNet?: boolean;
   /** Whether a file is of this format, from its start. */
   detect(head: BillFileHead): boolean;
   /** Reads every file of this format into billed lines; `pages` counts the units read (pages, files). */

@@ -100,7 +100,7 @@ export async function readBills(paths: string[], opts: BillReadOptions): Promise
   const files = (await Promise.all(paths.map(expandBillPaths))).flat();
   for (const file of files) {
     const format = await detectBillFormat(file);
-    if (opts.net && format.name !== 'aws-cur') throw new UsageError(`${file}: --net reads the net columns of AWS CUR 2.0 exports; this file is a ${format.label}: run without --net`);
+    if (opts.net && !format.readsNet) throw new UsageError(`${file}: --net reads the net (after-discount) costs of AWS CUR 2.0 exports and Cost Explorer responses; this file is a ${format.label}${format.name === 'focus' ? ', whose BilledCost and EffectiveCost already include negotiated discounts' : ''}: run without --net`);
     kinds.push({ file, kind: format.name });
     byFormat.set(format, [...(byFormat.get(format) ?? []), file]);
   }

@@ -26,7 +26,7 @@ export function defineCosts(program: Command, done: Done): void {
     .option('--profile <name>', 'AWS profile (default: the standard credential chain)')
     .option('--endpoint-url <url>', 'Cost Explorer endpoint (default: https://ce.us-east-1.amazonaws.com)')
     .option('--amortized', 'report AmortizedCost (Savings Plans/RIs spread over usage) instead of UnblendedCost; CUR: the Savings Plan and reservation effective costs, FOCUS: EffectiveCost')
-    .option('--net', 'CUR 2.0 exports: costs after discounts (line_item_net_unblended_cost, or the net effective costs with --amortized)')
+    .option('--net', 'costs after discounts: Cost Explorer NetUnblendedCost / NetAmortizedCost; CUR 2.0 line_item_net_unblended_cost, or the net effective costs with --amortized')
     .option('--from-file <files...>', 'saved bills, any mix of sources (format detected per file; folders of export files too; docs/costs.md): offline, no AWS call')
     .addOption(new Option('--format <format>', 'output format (html: one self-contained page)').choices([...OUTPUT_FORMATS, 'html']).default('table'))
     .option('--out <file>', 'write the report to a file instead of stdout')
