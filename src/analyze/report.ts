@@ -67,9 +67,9 @@ export interface AnalyzeHeadline {
   caveats: string[];
 }
 
-/** The `tokor analyze --format json` contract (schemaVersion 2, docs/analyze.md). */
+/** The `tokor analyze --format json` contract (docs/analyze.md); read back through its schema, src/artifacts/analyzeReport.ts, which the compiler holds to this type. */
 export interface AnalyzeReport {
-  schemaVersion: number;
+  schemaVersion: typeof ANALYZE_SCHEMA_VERSION;
   kind: 'tokor-analyze';
   headline: AnalyzeHeadline;
   provenance: Provenance;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import type { ProviderName } from '../config/schema.js';
 import { InputError, UsageError } from '../errors.js';
 import { errorGroupLines } from '../eval/engine/index.js';
-import { gradeCaseNow, isGraderType, type GradeContext } from '../eval/graders/index.js';
+import { isGraderType } from '../eval/graders/index.js';
 import { resultKey } from '../eval/results.js';
 import { runItems, type RunItem, type RunStats } from '../eval/runItems.js';
 import { summarize, type EvalSummary, type RunCounts, type SummaryInput } from '../eval/summary.js';
@@ -163,6 +163,7 @@ async function evaluateRun(ctx: Context, o: EvaluateOptions, hooks: EvaluateHook
         recordingsDir: o.recordings ? path.resolve(ctx.cwd, o.recordings) : undefined,
         env: o.env,
         onUnpriced: (m) => notes.push(`no price for ${m}: its items have costUsd null (add it to a catalog file or modelMap)`),
+        defaultGrader: o.grader,
       },
       hooks,
     );
@@ -180,7 +181,6 @@ async function evaluateRun(ctx: Context, o: EvaluateOptions, hooks: EvaluateHook
       finished = opened.finished;
       if (o.resume) notes.push(`resume: ${opened.finished.size} finished result(s) kept${opened.dropped ? `, ${opened.dropped} line(s) dropped (errored, cut or unreadable) and re-run` : ''}`);
     }
-    const gradeCtx: GradeContext = { ...(models.judge ? { judge: models.judge } : {}), ...(o.grader ? { defaultGrader: o.grader } : {}) };
 
     let recorder: RecordingWriter | undefined;
     const collected: SummaryInput[] = [];
@@ -215,12 +215,7 @@ async function evaluateRun(ctx: Context, o: EvaluateOptions, hooks: EvaluateHook
       }
       hooks.onStart?.({ total, resumed, tiers: runs.map((r) => r.name), datasets: datasets.map((d) => d.id) });
       stats = await runItems(plan(), {
-        concurrency,
-        timeoutMs,
-        engine: models.engine,
-        ...(models.cache ? { cache: models.cache } : {}),
-        grade: (c, output) => gradeCaseNow(c, output, gradeCtx),
-        price: models.pricer,
+        ...models.itemOptions,
         onResult: (r) => {
           writer?.write(r);
           setup.collect?.(r);
@@ -228,7 +223,6 @@ async function evaluateRun(ctx: Context, o: EvaluateOptions, hooks: EvaluateHook
           collected.push(compactResult(r));
         },
         ...(recorder ? { onLiveResponse: (item: RunItem, res) => recorder!.record({ datasetId: item.datasetId, itemId: item.case.id }, item.tier.name, item.tier.model, res) } : {}),
-        ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
         total,
       });
     } finally {

@@ -12,7 +12,7 @@ import { LabelsFile } from '../artifacts/labels.js';
 import type { ProviderName } from '../config/schema.js';
 import { InputError, UsageError } from '../errors.js';
 import { errorGroupLines } from '../eval/engine/index.js';
-import { gradeCaseNow, isGraderType, type GradeContext } from '../eval/graders/index.js';
+import { isGraderType } from '../eval/graders/index.js';
 import { decideLabel, labelLine, requestKey, trafficCase, unlabelable, type SampleInfo } from '../eval/label.js';
 import { allocate, clusterCosts, clustersOf, drawSample, expectedCost, sampleSizeForBudget, sampleUnit, type CostedTier, type SampleUnit } from '../eval/labelSample.js';
 import { makePricer } from '../eval/pricer.js';
@@ -121,7 +121,6 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions & { ou
     hooks,
   );
   const { runs } = models;
-  const gradeCtx: GradeContext = models.judge ? { judge: models.judge } : {};
 
   const skipped = { noPrompt: 0, noAnswer: 0, unreadable: 0, failed: 0 };
   const counts: Record<Difficulty, number> = { easy: 0, moderate: 0, hard: 0 };
@@ -178,12 +177,7 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions & { ou
   let stats: RunStats;
   try {
     stats = await runItems(plan, {
-      concurrency,
-      timeoutMs,
-      engine: models.engine,
-      ...(models.cache ? { cache: models.cache } : {}),
-      grade: (c, output) => gradeCaseNow(c, output, gradeCtx),
-      price: models.pricer,
+      ...models.itemOptions,
       onResult: (res) => {
         const p = pending.get(res.itemId);
         if (!p) return;
@@ -199,7 +193,6 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions & { ou
         counts[label]++;
         file.write(labelLine(p.record, ordered, label, p.sample));
       },
-      ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
       ...(drawn ? { total: drawn.chosen.filter((c) => !file.done.has(requestKey(c.record))).length * runs.length } : {}),
     });
   } finally {

@@ -11,7 +11,8 @@ import { DEFAULT_CACHE_DIR, type ResponseStore } from '../eval/cache.js';
 import { CallEngine, type Sleep, type Timers } from '../eval/engine/index.js';
 import { makeJudge, JUDGE_MAX_TOKENS, type JudgeStats } from '../eval/judge.js';
 import { makePricer } from '../eval/pricer.js';
-import type { ItemPricer, RunProgress, TierRun } from '../eval/runItems.js';
+import { gradeCaseNow, type GradeContext } from '../eval/graders/index.js';
+import type { ItemPricer, RunOptions, RunProgress, TierRun } from '../eval/runItems.js';
 import { tierRun } from '../eval/tiers.js';
 import type { GoldenDataset } from '../eval/types.js';
 import { bundledDatasets, loadDataset } from '../io/goldenDatasets.js';
@@ -51,7 +52,12 @@ export interface ModelRunOptions {
   env?: Record<string, string | undefined> | undefined;
   /** A model without a price (once per model). */
   onUnpriced: (model: string) => void;
+  /** --grader: the grader of items that declare none. */
+  defaultGrader?: string | undefined;
 }
+
+/** The runItems options every model run gives: its limits, engine, cache, pricer, grading (with its judge) and progress. */
+type ItemRunOptions = Pick<RunOptions, 'concurrency' | 'timeoutMs' | 'engine' | 'cache' | 'grade' | 'price' | 'onProgress'>;
 
 export interface ModelRun {
   runs: TierRun[];
@@ -60,6 +66,8 @@ export interface ModelRun {
   pricer: ItemPricer;
   judge: ((prompt: string) => Promise<string>) | undefined;
   judgeStats: JudgeStats;
+  /** What runItems takes from this run; a command adds what it does with each result. */
+  itemOptions: ItemRunOptions;
   /** Releases sockets and detaches from the caller's signals. */
   close(): void;
 }
@@ -82,7 +90,17 @@ export async function openModelRun(ctx: Context, o: ModelRunOptions, hooks: RunH
     if (!existing) closers.push(() => client.close?.());
     judge = makeJudge(tierRun({ ...jt, maxTokens: JUDGE_MAX_TOKENS, temperature: 0 }, client), { cache, engine, pricer, stats: judgeStats });
   }
-  return { runs, engine, cache, pricer, judge, judgeStats, close: () => {
+  const gradeCtx: GradeContext = { ...(judge ? { judge } : {}), ...(o.defaultGrader ? { defaultGrader: o.defaultGrader } : {}) };
+  const itemOptions: ItemRunOptions = {
+    concurrency: o.concurrency,
+    timeoutMs: o.timeoutMs,
+    engine,
+    ...(cache ? { cache } : {}),
+    grade: (c, output) => gradeCaseNow(c, output, gradeCtx),
+    price: pricer,
+    ...(hooks.onProgress ? { onProgress: hooks.onProgress } : {}),
+  };
+  return { runs, engine, cache, pricer, judge, judgeStats, itemOptions, close: () => {
       for (const close of closers) close();
     } };
 }

@@ -5,7 +5,6 @@
  * returns the page; the CLI writes it.
  */
 import { readFile } from 'node:fs/promises';
-import { parseAnalyzeCaches } from '../artifacts/analyzeCaches.js';
 import { parseAnalyzeReconciliation, parseCostsReport } from '../artifacts/costsReport.js';
 import { parseCalibrateReportText } from '../artifacts/calibrateReport.js';
 import { parseAnalyzeInput, parseEvalInputs } from '../artifacts/reportInputs.js';
@@ -44,11 +43,9 @@ export async function buildReport(ctx: Context, req: ReportRequest): Promise<str
   };
   const analyzeText = req.analyze ? await read(req.analyze) : undefined;
   const analyze = req.analyze ? parseAnalyzeInput(analyzeText!, req.analyze) : undefined;
-  const analyzeCaches = analyze ? parseAnalyzeCaches(analyze) : undefined;
   return renderReportHtml(
     {
       analyze,
-      ...(analyzeCaches ? { analyzeCaches } : {}),
       ...(analyze?.reconciliation !== undefined ? { reconciliation: parseAnalyzeReconciliation(analyze.reconciliation, { file: req.analyze!, text: analyzeText! }) } : {}),
       eval: req.eval ? parseEvalInputs(await Promise.all(req.eval.map(async (file) => ({ file, text: await read(file) })))) : undefined,
       calibrate: req.calibrate ? parseCalibrateReportText(await read(req.calibrate), req.calibrate) : undefined,

@@ -14,7 +14,7 @@ export const DRIFT_SCHEMA_VERSION = 1;
 const count = z.number({ error: 'expected a count (a whole number ≥ 0)' }).int('expected a whole number').min(0, 'must be ≥ 0');
 const usd = z.number({ error: 'expected an amount in USD or null' }).min(0).nullable();
 
-const TrafficProfileSchema: z.ZodType<TrafficProfile> = z.object({
+export const TrafficProfileSchema: z.ZodType<TrafficProfile> = z.object({
   version: z.literal(PROFILE_VERSION, { error: `expected ${PROFILE_VERSION}` }),
   labeler: z.string({ error: 'expected the labeler name (a string)' }),
   requests: count,

@@ -10,6 +10,7 @@ import { jsonLines, parseJsonLine } from './read.js';
 import { parseEvalSummary } from './evalSummary.js';
 import { checkResultLine, type ResultLine } from './results.js';
 import { ANALYZE_SCHEMA_VERSION } from '../analyze/report.js';
+import { parseAnalyzeReport, type AnalyzeReportJson } from './analyzeReport.js';
 
 /** Which `tokor report` flag reads each kind of file (policy files are not report inputs). */
 const KIND_FLAG: Record<InputKind, string | undefined> = {
@@ -88,8 +89,14 @@ function expectKind(v: unknown, file: string, want: InputKind[], flag: string, h
   throw new InputError(`not a ${KIND_NAMES[want[0]!]}${looks}; ${flag} expects ${hint}`, file);
 }
 
-export function parseAnalyzeInput(text: string, file: string): Obj {
-  return expectKind(parseJson(text, file, '--analyze'), file, ['analyze'], '--analyze', 'the output of `tokor analyze --format json` (keys cost, distribution, records)');
+/**
+ * An analyze JSON, recognised by its kind and checked with its schema
+ * (src/artifacts/analyzeReport.ts): an older analyze JSON fails at its
+ * schemaVersion, naming the file and line.
+ */
+export function parseAnalyzeInput(text: string, file: string): AnalyzeReportJson {
+  const v = expectKind(parseJson(text, file, '--analyze'), file, ['analyze'], '--analyze', 'the output of `tokor analyze --format json` (keys cost, distribution, records)');
+  return parseAnalyzeReport(v, { file, text });
 }
 
 /** A calibrate report's JSON, recognised by its `kind`; the calibrate report schema (artifacts/calibrateReport.ts) checks the rest. */

@@ -7,49 +7,42 @@ import { z } from 'zod';
 export const PROVIDERS = ['bedrock', 'openai', 'replay'] as const;
 export type ProviderName = (typeof PROVIDERS)[number];
 
-export const ROUTING_PATTERNS = ['classifier', 'cascade', 'confidence', 'scope-tier', 'scope-classifier'] as const;
-export type RoutingPattern = (typeof ROUTING_PATTERNS)[number];
+/**
+ * The routing patterns, one entry each: what a saved route needs beyond its
+ * thresholds — the router model (classifier, scope-classifier) and the scopes
+ * it routes by (the per-scope families: a policy file's `scopes`; config
+ * thresholds cannot carry them) — and what its thresholds may be, for config
+ * `routing.thresholds` and policy files alike. classifier: probabilities in
+ * [0, 1]. cascade / confidence: gate scores and confidences lie in [0, 1] and
+ * an item escalates while its signal is below the threshold, so a threshold
+ * above 1 escalates every item; calibrate writes 2 for that ("always
+ * escalate", when some signal is exactly 1). Anything above 2 means nothing
+ * more and is refused. The names (ROUTING_PATTERNS) are this table's keys, and
+ * src/calibrate/patterns/index.ts (PATTERNS) must implement each of them: a
+ * new pattern is its file there, its line in PATTERNS and its entry here.
+ */
+const PATTERN_FACTS = {
+  classifier: { router: true, scopes: false, thresholds: { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' } },
+  cascade: { router: false, scopes: false, thresholds: { min: 0, max: 2, meaning: 'gate scores lie in [0, 1]; above 1 escalates every item' } },
+  confidence: { router: false, scopes: false, thresholds: { min: 0, max: 2, meaning: 'confidences lie in [0, 1]; above 1 escalates every item' } },
+  'scope-tier': { router: false, scopes: true, thresholds: { min: 0, max: 255, meaning: 'each is the index of the tier a scope is served by (0 = cheapest)' } },
+  'scope-classifier': { router: true, scopes: true, thresholds: { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' } },
+} as const satisfies Record<string, { router: boolean; scopes: boolean; thresholds: { min: number; max: number; meaning: string } }>;
+
+export type RoutingPattern = keyof typeof PATTERN_FACTS;
+export const ROUTING_PATTERNS = Object.freeze(Object.keys(PATTERN_FACTS)) as readonly [RoutingPattern, ...RoutingPattern[]];
 
 /** The item attributes a per-scope pattern may scope by (what results rows carry), in order of preference. */
 export const SCOPE_KEYS = ['category', 'task'] as const;
 export type ScopeKey = (typeof SCOPE_KEYS)[number];
 
-/**
- * What a saved route of each pattern needs beyond its thresholds: the router
- * model (classifier, scope-classifier) and the scopes it routes by (the
- * per-scope families: a policy file's `scopes`; config thresholds cannot carry them).
- */
-const PATTERN_NEEDS = {
-  classifier: { router: true, scopes: false },
-  cascade: { router: false, scopes: false },
-  confidence: { router: false, scopes: false },
-  'scope-tier': { router: false, scopes: true },
-  'scope-classifier': { router: true, scopes: true },
-} as const satisfies Record<RoutingPattern, { router: boolean; scopes: boolean }>;
-
 export function patternNeeds(pattern: RoutingPattern): { router: boolean; scopes: boolean } {
-  return PATTERN_NEEDS[pattern];
+  const { router, scopes } = PATTERN_FACTS[pattern];
+  return { router, scopes };
 }
 
-/**
- * The thresholds a pattern can mean, for config `routing.thresholds` and
- * policy files alike. classifier: probabilities in [0, 1]. cascade /
- * confidence: gate scores and confidences lie in [0, 1] and an item escalates
- * while its signal is below the threshold, so a threshold above 1 escalates
- * every item; calibrate writes 2 for that ("always escalate", when some
- * signal is exactly 1). Anything above 2 means nothing more and is refused.
- */
-/** What a pattern's thresholds may be, and why: one entry per pattern (the compiler names a missing one). */
-const THRESHOLD_RANGES = {
-  classifier: { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' },
-  cascade: { min: 0, max: 2, meaning: 'gate scores lie in [0, 1]; above 1 escalates every item' },
-  confidence: { min: 0, max: 2, meaning: 'confidences lie in [0, 1]; above 1 escalates every item' },
-  'scope-tier': { min: 0, max: 255, meaning: 'each is the index of the tier a scope is served by (0 = cheapest)' },
-  'scope-classifier': { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' },
-} as const satisfies Record<RoutingPattern, { min: number; max: number; meaning: string }>;
-
 export function thresholdRange(pattern: RoutingPattern): { min: number; max: number; meaning: string } {
-  return THRESHOLD_RANGES[pattern];
+  return PATTERN_FACTS[pattern].thresholds;
 }
 
 export const BAR_MODES = ['relative', 'absolute'] as const;

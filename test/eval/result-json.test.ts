@@ -1,41 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resultJson } from '../../src/eval/resultLine.js';
+import { resultJson, resultLine } from '../../src/eval/resultLine.js';
+import { resultArbitraries } from '../helpers/resultArbitraries.js';
 
+// Wider than the results line's own tests: lone surrogates, graphemes, bytes, NaN and infinities (written as JSON.stringify writes them).
 const text = fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.constantFrom('', '"', '\\', '\n\t', '\u2028', '\ud800', 'é😀'));
 const number = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(0, -0, 1e21, 1e-7, 8.16e-6, Number.NaN, Number.POSITIVE_INFINITY, Number.MAX_SAFE_INTEGER));
-const grader = fc.record({ grader: text, pass: fc.boolean(), score: number, reason: text });
+const { body, identity } = resultArbitraries(text, number);
 
-/** A result built the way the runner builds it: required keys, then optional ones in its order. */
-const runnerResult = fc
-  .record({
-    schemaVersion: fc.constantFrom(1, 2),
-    datasetId: text,
-    itemId: text,
-    tier: text,
-    model: text,
-    pass: fc.boolean(),
-    score: number,
-    inputTokens: fc.nat(),
-    outputTokens: fc.nat(),
-    cacheReadTokens: fc.nat(),
-    cacheWriteTokens: fc.nat(),
-    costUsd: fc.option(number, { nil: null }),
-    latencyMs: fc.nat(),
-    output: text,
-    graders: fc.array(grader, { maxLength: 3 }),
-    error: fc.option(text, { nil: undefined }),
-    task: fc.option(text, { nil: undefined }),
-    category: fc.option(text, { nil: undefined }),
-    confidence: fc.option(number, { nil: undefined }),
-    invokedModel: fc.option(text, { nil: undefined }),
-    source: fc.option(fc.constantFrom('live', 'cache', 'replay'), { nil: undefined }),
-  })
-  .map((r) => {
-    const o: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(r)) if (v !== undefined) o[k] = v;
-    return o;
-  });
+/** A result built the way the runner builds it (resultLine: required keys, then optional ones in its order), at either schemaVersion. */
+const runnerResult = fc.tuple(fc.constantFrom(1, 2), identity, body).map(([schemaVersion, id, b]): Record<string, unknown> => ({ ...resultLine(id, b), schemaVersion }));
 
 describe('resultJson', () => {
   it('writes exactly what JSON.stringify writes for the results the runner builds', () => {

@@ -6,40 +6,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fastResultJson, resultLine, RESULT_KEYS, type ResultBody } from '../../src/eval/resultLine.js';
+import { fastResultJson, resultLine, RESULT_KEYS } from '../../src/eval/resultLine.js';
 import { runItems, type RunItem, type TierRun } from '../../src/eval/runItems.js';
 import type { InvokeResult, ModelClient } from '../../src/eval/provider.js';
 import { TransientError } from '../../src/eval/provider.js';
+import { resultArbitraries } from '../helpers/resultArbitraries.js';
 
-const text = fc.oneof(fc.string(), fc.constantFrom('', '"', '\\', '\n\t', '\u2028', 'é😀'));
-const number = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.integer());
-const optional = <T>(a: fc.Arbitrary<T>) => fc.option(a, { nil: undefined });
-
-const body: fc.Arbitrary<ResultBody> = fc
-  .record({
-    model: text,
-    pass: fc.boolean(),
-    score: number,
-    inputTokens: fc.nat(),
-    outputTokens: fc.nat(),
-    cacheReadTokens: fc.nat(),
-    cacheWriteTokens: fc.nat(),
-    costUsd: fc.option(number, { nil: null }),
-    latencyMs: fc.nat(),
-    output: text,
-    graders: fc.array(fc.record({ grader: text, pass: fc.boolean(), score: number, reason: text }), { maxLength: 3 }),
-    error: optional(text),
-    confidence: optional(number),
-    invokedModel: optional(text),
-    source: optional(fc.constantFrom('live' as const, 'cache' as const, 'replay' as const)),
-  })
-  .map((b) => Object.fromEntries(Object.entries(b).filter(([, v]) => v !== undefined)) as ResultBody);
-
-const identity = fc.record({
-  datasetId: text,
-  case: fc.record({ id: text, task: optional(text), category: optional(text) }).map((c) => Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined)) as { id: string }),
-  tier: fc.record({ name: text }),
-});
+const { body, identity } = resultArbitraries();
 
 describe('resultLine and resultJson', () => {
   it('every line resultLine builds takes the fast path and writes what JSON.stringify writes', () => {

@@ -14,7 +14,7 @@ import { parseEvalInputs } from '../../src/artifacts/reportInputs.js';
 import { trusted } from '../../src/report/html/html.js';
 import { page as pageShell } from '../../src/report/html/page.js';
 import { launchChromium, type LaunchedChromium } from '../helpers/chromium.js';
-import { FULL_REPORT_CHARTS, PAYLOADS, ROOT, calibrateFixture, costsFixture, fixture, fixtureText, reconciliationOf } from './helpers.js';
+import { FULL_REPORT_CHARTS, PAYLOADS, ROOT, analyzeFixture, calibrateFixture, costsFixture, fixtureText, reconciliationOf } from './helpers.js';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts', 'report');
 
@@ -67,12 +67,12 @@ beforeAll(async () => {
   ]);
   const pages: Record<string, string> = {
     full: await renderReportHtml(
-      { analyze: fixture('analyze.json'), reconciliation: reconciliationOf('analyze.json'), eval: evals, calibrate: calibrateFixture('calibrate.json'), costs: costsFixture('costs.json') },
+      { analyze: analyzeFixture('analyze.json'), reconciliation: reconciliationOf('analyze.json'), eval: evals, calibrate: calibrateFixture('calibrate.json'), costs: costsFixture('costs.json') },
       { generatedAt: '2025-11-01T09:00:00Z', inputFiles: ['fixtures/report/analyze.json', 'fixtures/report/eval-results.jsonl', 'fixtures/report/eval-summary.json', 'fixtures/report/calibrate.json', 'fixtures/report/costs.json'] },
     ),
     hostile: await renderReportHtml(
       {
-        analyze: fixture('hostile/analyze.json'),
+        analyze: analyzeFixture('hostile/analyze.json'),
         reconciliation: reconciliationOf('hostile/analyze.json'),
         eval: parseEvalInputs([{ file: '"><img src=x onerror=alert(7)>.jsonl', text: fixtureText('hostile/eval-results.jsonl') }]),
         calibrate: calibrateFixture('hostile/calibrate.json'),
@@ -80,7 +80,7 @@ beforeAll(async () => {
       },
       { title: '</title><script>window.__tokorPwned=8</script>', inputFiles: ['<script>window.__tokorPwned=9</script>.json'] },
     ),
-    analyzeOnly: await renderAnalyzeHtml(fixture('analyze-minimal.json')),
+    analyzeOnly: await renderAnalyzeHtml(analyzeFixture('analyze.json')),
     // What an escaping bug would look like: raw script and handlers in the page. The CSP alone must stop them.
     cspCanary: pageShell(
       { title: 'csp canary', meta: [], generator: 'test' },

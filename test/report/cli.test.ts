@@ -64,6 +64,11 @@ describe('tokor report (built CLI)', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toBe(`tokor: ${F}/costs.json: not a tokor analyze JSON (it looks like a tokor costs JSON: give it to --costs); --analyze expects the output of \`tokor analyze --format json\` (keys cost, distribution, records)\n`);
     expect(wrong.stdout).toBe('');
+    // An analyze JSON of an older tokor is refused, not guessed at.
+    const old = await runCli(['report', '--analyze', `${F}/analyze-v1.json`]);
+    expect(old.code).toBe(2);
+    expect(old.stderr).toMatch(new RegExp(`^tokor: ${F}/analyze-v1\\.json:2: schemaVersion: 1 is an analyze JSON of an older tokor \\(this one reads 3\\); give the output of \`tokor analyze --format json\` \\(docs/analyze\\.md\\)\n$`));
+    expect(old.stdout).toBe('');
     const bad = await runCli(['report', '--eval', `${F}/eval-results-bad.jsonl`]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(new RegExp(`^tokor: ${F}/eval-results-bad\\.jsonl:3: not valid JSON`));

@@ -3,6 +3,8 @@ import { parseCalibrateReportText, type CalibrateReportJson, type CalibrationRep
 import { readFileSync } from 'node:fs';
 import { type AnalyzeReconciliation, type CostsReport, parseAnalyzeReconciliation, parseCostsReport } from '../../src/artifacts/costsReport.js';
 import { type EvalSummaryJson, parseEvalSummary } from '../../src/artifacts/evalSummary.js';
+import type { AnalyzeReportJson } from '../../src/artifacts/analyzeReport.js';
+import { parseAnalyzeInput } from '../../src/artifacts/reportInputs.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -19,6 +21,11 @@ export function fixtureText(name: string): string {
 
 export function fixture(name: string): Record<string, unknown> {
   return JSON.parse(fixtureText(name)) as Record<string, unknown>;
+}
+
+/** An analyze fixture read through its contract (src/artifacts/analyzeReport.ts), as `tokor report --analyze` reads it. */
+export function analyzeFixture(name: string): AnalyzeReportJson {
+  return parseAnalyzeInput(fixtureText(name), name);
 }
 
 /** A costs fixture read through its contract (src/artifacts/costsReport.ts), as `tokor report --costs` reads it. */

@@ -14,13 +14,13 @@ import {
   summarizeEvalResults,
 } from '../../src/report/html/index.js';
 import { html, prose, trusted } from '../../src/report/html/html.js';
+import type { AnalyzeReportJson } from '../../src/artifacts/analyzeReport.js';
 import { parseAnalyzeInput, parseCalibrateInput, parseCostsInput, parseEvalInputs } from '../../src/artifacts/reportInputs.js';
 import { paretoFront, readCurve } from '../../src/report/html/sections/calibrate.js';
 import { readReconciliation } from '../../src/report/html/sections/costs.js';
 import { fmtByKey, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../../src/report/html/format.js';
-import { FULL_REPORT_CHARTS, PAYLOADS, calibrateFixture, calibrationFixture, costsFixture, disallowedMarkup, evalSummaryFixture, fixture, fixtureText, reconciliationOf } from './helpers.js';
+import { FULL_REPORT_CHARTS, PAYLOADS, analyzeFixture, calibrateFixture, calibrationFixture, costsFixture, disallowedMarkup, evalSummaryFixture, fixture, fixtureText, reconciliationOf } from './helpers.js';
 import { parseAnalyzeReconciliation, parseCostsReport } from '../../src/artifacts/costsReport.js';
-import { parseAnalyzeCaches, type AnalyzeCaches } from '../../src/artifacts/analyzeCaches.js';
 
 /** Text of the element with this id: tags dropped, entities of the escaper decoded. */
 function section(page: string, id: string): string {
@@ -84,7 +84,7 @@ describe('formatting', () => {
 describe('inputs', () => {
   it('recognises each JSON by its keys', () => {
     expect(detectKind(fixture('analyze.json'))).toBe('analyze');
-    expect(detectKind(fixture('analyze-minimal.json'))).toBe('analyze');
+    expect(detectKind(fixture('analyze-v1.json'))).toBe('analyze');
     expect(detectKind(fixture('eval-summary.json'))).toBe('eval-summary');
     expect(detectKind(fixture('calibrate.json'))).toBe('calibrate');
     expect(detectKind(fixture('calibrate-nopick.json'))).toBe('calibrate');
@@ -162,14 +162,14 @@ describe('calibrate curve', () => {
 
 describe('reconciliation', () => {
   it("reads billed vs explained per model from analyze's typed reconciliation, or from both reports", () => {
-    const r = readReconciliation(reconciliationOf('analyze.json'), fixture('analyze.json'), undefined)!;
+    const r = readReconciliation(reconciliationOf('analyze.json'), analyzeFixture('analyze.json'), undefined)!;
     expect(r).toMatchObject({ billed: 2118.4, explained: 1842.37, coverage: 0.869712, computed: false, ceilingUsd: 1230.54 });
     expect(r.rows[0]).toMatchObject({ name: 'anthropic.claude-sonnet-4-5', billed: 1490.22, explained: 1321.84 });
     expect(r.extra).toContainEqual(['Billed on models the logs cover', 2040.62, 'usd']);
-    const computed = readReconciliation(undefined, fixture('analyze-minimal.json'), costsFixture('costs.json'))!;
-    expect(computed).toMatchObject({ billed: 2118.4, explained: 58.2, computed: true, rows: [] });
-    expect(computed.coverage).toBeCloseTo(58.2 / 2118.4, 12);
-    expect(readReconciliation(undefined, fixture('analyze-minimal.json'), undefined)).toBeUndefined();
+    const computed = readReconciliation(undefined, analyzeFixture('analyze.json'), costsFixture('costs.json'))!;
+    expect(computed).toMatchObject({ billed: 2118.4, explained: 1842.37, computed: true, rows: [] });
+    expect(computed.coverage).toBeCloseTo(1842.37 / 2118.4, 12);
+    expect(readReconciliation(undefined, analyzeFixture('analyze.json'), undefined)).toBeUndefined();
   });
 
   it('refuses a reconciliation or a costs report that breaks its contract, naming the key and line', () => {
@@ -180,7 +180,7 @@ describe('reconciliation', () => {
 });
 
 describe('headline', () => {
-  const analyze = fixture('analyze.json');
+  const analyze = analyzeFixture('analyze.json');
   it('states savings at quality parity with the paired parity interval calibrate certified', () => {
     const h = buildHeadline({ analyze, calibrate: calibrateFixture('calibrate.json') });
     const pick = calibrationFixture('calibrate.json').pick!;
@@ -232,21 +232,25 @@ describe('headline', () => {
 });
 
 describe('sessions, caches and how the traffic was read', () => {
-  const caches: AnalyzeCaches = {
+  const base = analyzeFixture('analyze.json');
+  const analyze: AnalyzeReportJson = {
+    ...base,
     distributionSource: 'prior',
-    sessions: { count: 1200, keyedBy: 'sessionId', turnsMedian: 8, turnsP90: 31, cacheReadShareMedian: 0.82, cacheReadShareP90: 0.93, keptShare: 0.5, coldTurns: 40, simulatedTurns: 900 },
-    savings: { ceilingPct: 61.2, ceilingPerRequestPct: 48.3, ceilingSessionPinnedPct: 55.1, ceilingRouting: 'session-pinned' },
-    cost: { routedCeiling: 38.8, routedPerRequestUsd: 51.7, routedSessionPinnedUsd: 44.9, fragmentationLossUsd: 12.9 },
+    sessions: { count: 1200, keyedBy: 'sessionId', requestsBy: { sessionId: 4808, requestMetadata: 0, conversation: 0, none: 0 }, turnsMedian: 8, turnsP90: 31, cacheReadShareMedian: 0.82, cacheReadShareP90: 0.93, keptShare: 0.5, coldTurns: 40, simulatedTurns: 900 },
+    savings: { ...base.savings, ceilingPct: 61.2, ceilingPerRequestPct: 48.3, ceilingSessionPinnedPct: 55.1, ceilingRouting: 'session-pinned' },
+    cost: { ...base.cost, routedCeiling: 38.8, routedPerRequestUsd: 51.7, routedSessionPinnedUsd: 44.9, fragmentationLossUsd: 12.9 },
     scan: { engine: 'athena', queries: 2, bytesScanned: 52_428_800, costUsd: 0.00025, price: { usdPerTB: '5', source: 'https://aws.amazon.com/athena/pricing/', asOf: '2026-11-21' } },
     labelSample: { size: 400, of: 90_000, seed: 1 },
   };
 
-  it('an analyze JSON before schemaVersion 3 has none: no figure', () => {
-    expect(parseAnalyzeCaches(fixture('analyze.json'))).toBeUndefined();
+  it('an analyze JSON of an older tokor (before sessions) is refused in one line naming the file and line', () => {
+    expect(() => parseAnalyzeInput(fixtureText('analyze-v1.json'), 'analyze-v1.json')).toThrow(/^analyze-v1\.json:2: schemaVersion: 1 is an analyze JSON of an older tokor \(this one reads 3\); give the output of `tokor analyze --format json`/);
+    const { sessions: _drop, ...noSessions } = base;
+    expect(() => parseAnalyzeInput(JSON.stringify(noSessions, null, 2), 'a.json')).toThrow(/^a\.json:1: sessions: missing/);
   });
 
   it('draws the cache-aware ceilings, says they rest on the prior, and notes the scan and the label sample', async () => {
-    const page = await renderAnalyzeHtml(fixture('analyze.json'), {}, { analyzeCaches: caches });
+    const page = await renderAnalyzeHtml(analyze);
     const fig = section(page, 'fig-sessions');
     expect(fig).toContain("1,200 sessions, keyed by the log's session ID; 8 turns per session at the median, 31 at p90");
     expect(fig).toContain('Routing per request loses $12.90 to cold caches on the labeler’s prior labels (not measured); the better routing is each session pinned to one tier');
@@ -269,12 +273,12 @@ describe('renderReportHtml', () => {
       { file: 'eval-summary.json', text: fixtureText('eval-summary.json') },
     ]);
     full = await renderReportHtml(
-      { analyze: fixture('analyze.json'), reconciliation: reconciliationOf('analyze.json'), eval: evals, calibrate: calibrateFixture('calibrate.json'), costs: costsFixture('costs.json') },
+      { analyze: analyzeFixture('analyze.json'), reconciliation: reconciliationOf('analyze.json'), eval: evals, calibrate: calibrateFixture('calibrate.json'), costs: costsFixture('costs.json') },
       { generatedAt: '2025-11-01T09:00:00Z', inputFiles: ['analyze.json'], onWarning: (w) => warnings.push(w) },
     );
     hostile = await renderReportHtml(
       {
-        analyze: fixture('hostile/analyze.json'),
+        analyze: analyzeFixture('hostile/analyze.json'),
         reconciliation: reconciliationOf('hostile/analyze.json'),
         eval: parseEvalInputs([{ file: '<b>x</b>.jsonl', text: fixtureText('hostile/eval-results.jsonl') }]),
         calibrate: calibrateFixture('hostile/calibrate.json'),
@@ -372,13 +376,14 @@ describe('renderReportHtml', () => {
     expect(hostile).toContain('<title>&lt;/title&gt;&lt;script&gt;alert(8)&lt;/script&gt;</title>');
   });
 
-  it('tolerates the minimal contract (sources list, ratePerMTokBlended, byGroup group/key, measured labels)', async () => {
-    const page = await renderAnalyzeHtml(fixture('analyze-minimal.json'));
-    expect(page).toContain('traffic logs: 1 file.<details class="sources"><summary>Show the files</summary><p>Log files:</p><ul><li><code>s3://acme-bedrock-logs/AWSLogs/111122223333/BedrockModelInvocationLogs/');
-    expect(section(page, 'fig-by-group-0')).toContain('team “search” spends the most: $31.10');
+  it('draws the analyze JSON alone from its typed fields', async () => {
+    const page = await renderAnalyzeHtml(analyzeFixture('analyze.json'));
+    expect(page).toContain('traffic logs: 96 files of Bedrock invocation logs.<details class="sources"><summary>Show the files</summary><p>Log files (the first 2 of 96):</p><ul><li><code>fixtures/sample/AWSLogs/');
+    expect(section(page, 'fig-by-group-0')).toMatch(/team “payments” spends the most: \$812\.40/);
     expect(section(page, 'fig-distribution')).toContain('Shares estimated from measured labels');
-    expect(section(page, 'fig-waterfall')).toMatch(/cheap us\.amazon\.nova-lite-v1:0 \$0\.0900/);
-    expect(page).toMatch(/data-headline="unproven"><p class="claim"><span class="figure">Up to 63\.0% cheaper than all-frontier — quality unproven/);
+    expect(section(page, 'fig-waterfall')).toMatch(/cheap us\.amazon\.nova-lite-v1:0 \$0\.0913/);
+    expect(section(page, 'fig-sessions')).toContain('Routing per request loses $29.25 to cold caches; the better routing is each request on its own tier.');
+    expect(page).toMatch(/data-headline="unproven"><p class="claim"><span class="figure">Up to 68\.0% cheaper than all-frontier — quality unproven/);
     expect(page).not.toContain('id="fig-reconciliation"');
   }, 60_000);
 
@@ -391,7 +396,6 @@ describe('renderReportHtml', () => {
     const patterns = await renderCalibrateHtml(calibrateFixture('calibrate-patterns.json'));
     expect(section(patterns, 'fig-curve')).toMatch(/The pick \(confidence, threshold 0\.167, 0\.267\) keeps [\d.]+% quality \(all-frontier 92\.5%\) at 14\.3% lower cost than all-frontier; the oracle would save 91%/);
     expect(section(patterns, 'fig-curve')).toContain('(65 thresholds tried)');
-    await expect(renderAnalyzeHtml(fixture('costs.json'))).rejects.toThrow(/not a tokor analyze JSON \(it looks like a costs JSON\)/);
     await expect(renderReportHtml({})).rejects.toThrow(/nothing to report/);
   }, 60_000);
 

@@ -1,8 +1,9 @@
 /**
- * The routing patterns, by name. Adding one is a new file beside these and
- * one line here: `satisfies` makes the compiler name a pattern of
- * ROUTING_PATTERNS (config/schema.ts) that has no entry, and every caller
- * (calibration, --apply, the gate) goes through this table.
+ * The routing patterns, by name. Adding one is a new file beside these, one
+ * line here and its entry (what a saved route needs, what its thresholds may
+ * be) in config/schema.ts PATTERN_FACTS, whose keys are the pattern names:
+ * `satisfies` makes the compiler name a pattern without an implementation,
+ * and every caller (calibration, --apply, the gate) goes through this table.
  */
 import type { RoutingPattern } from '../../config/schema.js';
 import { cascade } from './cascade.js';

@@ -123,7 +123,7 @@ Examples:
       const reconciliation = flags.costExplorer || flags.bill ? await (await import('../../app/costs.js')).attachReconciliation(report, { ...flags, catalog: await ctx.catalog() }) : undefined;
       if (flags.format === 'html') {
         const { renderAnalyzeHtml } = await import('../../report/html/index.js');
-        await emit(await renderAnalyzeHtml(report, {}, { ...(reconciliation ? { reconciliation } : {}), analyzeCaches: report }), flags.out);
+        await emit(await renderAnalyzeHtml(report, {}, reconciliation ? { reconciliation } : {}), flags.out);
       } else {
         await emit(renderAnalyze(report, flags.format, { width: terminalWidth() }), flags.out);
       }

@@ -5,7 +5,7 @@
  */
 
 /** A finite number, or undefined. Accepts numeric strings (exact money may be serialised as decimals). */
-export function toNum(v: unknown): number | undefined {
+function toNum(v: unknown): number | undefined {
   if (typeof v === 'number') return Number.isFinite(v) ? v : undefined;
   if (typeof v === 'bigint') return Number(v);
   if (typeof v === 'string' && v.trim() !== '' && /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(v.trim())) return Number(v);

@@ -4,8 +4,9 @@
  * of what is (and is not) known. Pure.
  */
 import { fmtPct, fmtShare, fmtShareInterval, fmtUsd } from './format.js';
+import type { AnalyzeReportJson } from '../../artifacts/analyzeReport.js';
 import type { CalibrateReportJson } from '../../artifacts/calibrateReport.js';
-import { arr, num, obj, str, type Obj } from './read.js';
+import { obj } from './read.js';
 
 type HeadlineKind = 'proven' | 'bar-not-met' | 'eval-only' | 'unproven' | 'empty';
 
@@ -61,30 +62,15 @@ export function readPick(calibrate: CalibrateReportJson | undefined): RoutingPic
 }
 
 /**
- * The analyze headline figure: the routed ceiling against all-frontier (the
- * same requests all on the frontier tier), with the figure against actual
- * spend beside it. Read from `headline.savingsPct` / `savings.ceilingPct`, else
- * computed from the costs.
+ * The analyze headline figure: `headline.savingsPct`, the routed ceiling
+ * against all-frontier (the same requests all on the frontier tier), with the
+ * ceiling against actual spend (`savings.ceilingVsActualPct`) beside it; none
+ * when analyze states no figure (a prior, or nothing priced).
  */
-export function readCeiling(analyze: Obj | undefined): { frontier?: number; actual?: number; routed?: number; cutPct: number; vsActualPct?: number } | undefined {
-  if (!analyze) return undefined;
-  const cost = obj(analyze.cost);
-  const savings = obj(analyze.savings);
-  const frontier = num(cost?.frontierCounterfactual);
-  const actual = num(cost?.actual);
-  const routed = num(cost?.routedCeiling);
-  const head = obj(analyze.headline);
-  if (head && head.savingsPct === null) return undefined;
-  const cutPct = num(head?.savingsPct) ?? num(savings?.ceilingPct) ?? (frontier !== undefined && routed !== undefined && frontier > 0 ? ((frontier - routed) / frontier) * 100 : undefined);
-  if (cutPct === undefined) return undefined;
-  const vsActualPct = num(savings?.ceilingVsActualPct) ?? (actual !== undefined && routed !== undefined && actual > 0 ? ((actual - routed) / actual) * 100 : undefined);
-  return { frontier, actual, routed, cutPct, vsActualPct };
-}
-
-/** Without measured labels (`distributionSource: "prior"`): the ceiling at the low and high easy share, percent. */
-function readPriorRange(analyze: Obj | undefined): [number, number] | undefined {
-  const r = arr(obj(analyze?.headline)?.savingsRangePct).map(num);
-  return r.length === 2 && r[0] !== undefined && r[1] !== undefined ? [r[0], r[1]] : undefined;
+export function readCeiling(analyze: AnalyzeReportJson | undefined): { frontier: number; actual: number; routed: number; cutPct: number; vsActualPct: number } | undefined {
+  if (!analyze || analyze.headline.savingsPct === null) return undefined;
+  const { frontierCounterfactual: frontier, actual, routedCeiling: routed } = analyze.cost;
+  return { frontier, actual, routed, cutPct: analyze.headline.savingsPct, vsActualPct: analyze.savings.ceilingVsActualPct };
 }
 
 /** Provenance of any report JSON: `provenance.synthetic`. */
@@ -92,41 +78,21 @@ export function isSample(o: unknown): boolean {
   return obj(obj(o)?.provenance)?.synthetic === true;
 }
 
-/** Caveats of an analyze JSON: its own headline caveats, else the unpriced share computed from the counts. */
-function analyzeCaveats(a: Obj | undefined): string[] {
-  if (!a) return [];
-  const own = arr(obj(a.headline)?.caveats).map(str).filter((c): c is string => Boolean(c));
-  if (obj(a.headline)) return own;
-  const tokens = obj(a.tokens);
-  const all = ['input', 'output', 'cacheRead', 'cacheWrite'].reduce((n, k) => n + (num(tokens?.[k]) ?? 0), 0);
-  const unpriced = arr(a.unpricedModels).reduce<number>((n, u) => {
-    const t = obj(obj(u)?.tokens);
-    return n + ['input', 'output', 'cacheRead', 'cacheWrite'].reduce((m, k) => m + (num(t?.[k]) ?? 0), 0);
-  }, 0);
-  const share = num(a.unpricedTokenShare) ?? (all > 0 ? unpriced / all : 0);
-  const records = obj(a.records);
-  if ((num(records?.valid) ?? 0) > 0 && num(records?.priced) === 0) return ['Nothing could be priced: every figure is $0. Add the models with --catalog or modelMap.'];
-  return share > 0.05 ? [`${fmtShare(share)} of tokens have no price and are in no figure: the savings cover the priced traffic only.`] : [];
-}
-
 export function describeShares(shares: [string, number][]): string {
   return shares.map(([tier, s]) => `${fmtShare(s, 0)} to ${tier}`).join(', ');
 }
 
-export function buildHeadline(input: { analyze?: Obj; evals?: readonly object[]; calibrate?: CalibrateReportJson; costs?: Obj }): Headline {
+export function buildHeadline(input: { analyze?: AnalyzeReportJson; evals?: readonly object[]; calibrate?: CalibrateReportJson; costs?: object }): Headline {
   const ceiling = readCeiling(input.analyze);
   const sample = [input.analyze, ...(input.evals ?? []), input.calibrate].some(isSample);
   const held = input.calibrate?.kind === 'calibrate' ? input.calibrate.holdout : undefined;
   const caveats = [
     ...(held && !held.meetsBar ? [`On ${held.items} held-out items the pick breaks the bar: ${fmtShare(held.parity)} parity (one-sided 95% lower bound ${fmtShare(held.parityLower95)}), ${fmtPct(held.savingsPct, 1)} savings.`] : []),
     ...(sample ? [sampleCaveat(input)] : []),
-    ...analyzeCaveats(input.analyze).filter((c) => !/^Sample data/.test(c)),
+    ...(input.analyze?.headline.caveats ?? []).filter((c) => !/^Sample data/.test(c)),
   ];
-  const money = (from?: number, to?: number) => (from !== undefined && to !== undefined ? ` (${fmtUsd(from)} → ${fmtUsd(to)})` : '');
   const ceilingText = ceiling
-    ? `On the analysed traffic, sending each request to the tier of its difficulty would cost up to ${fmtPct(ceiling.cutPct, 1)} less than sending all of it to the frontier tier${money(ceiling.frontier, ceiling.routed)}${
-        ceiling.vsActualPct !== undefined ? `; against what was actually paid${ceiling.actual !== undefined ? ` (${fmtUsd(ceiling.actual)})` : ''} that is ${fmtPct(ceiling.vsActualPct, 1)} less` : ''
-      }.`
+    ? `On the analysed traffic, sending each request to the tier of its difficulty would cost up to ${fmtPct(ceiling.cutPct, 1)} less than sending all of it to the frontier tier (${fmtUsd(ceiling.frontier)} → ${fmtUsd(ceiling.routed)}); against what was actually paid (${fmtUsd(ceiling.actual)}) that is ${fmtPct(ceiling.vsActualPct, 1)} less.`
     : '';
   const done = (h: Omit<Headline, 'caveats' | 'sample'>): Headline => ({ ...h, caveats, sample });
   const pick = readPick(input.calibrate);
@@ -175,12 +141,12 @@ export function buildHeadline(input: { analyze?: Obj; evals?: readonly object[];
       detail: `${ceilingText} Nothing here shows that the cheaper tiers answer well enough: quality is unproven until \`tokor eval\` runs the tiers on golden datasets and \`tokor calibrate\` picks a threshold that keeps the quality bar.`,
     });
   }
-  const prior = readPriorRange(input.analyze);
+  const prior = input.analyze?.headline.savingsRangePct;
   if (prior) {
     return done({
       kind: 'unproven',
       claim: `${fmtPct(prior[0], 1)}–${fmtPct(prior[1], 1)} cheaper than all-frontier if 40–90% of requests are easy — the easy share is not measured, quality unproven`,
-      detail: `${str(obj(input.analyze!.headline)?.text) ?? ''} The difficulty mix is the labeler's prior, not a measurement: \`tokor label\` measures it on a sample of the traffic and \`tokor analyze --labels\` estimates the ceiling from it with a 95% interval.`.trim(),
+      detail: `${input.analyze!.headline.text} The difficulty mix is the labeler's prior, not a measurement: \`tokor label\` measures it on a sample of the traffic and \`tokor analyze --labels\` estimates the ceiling from it with a 95% interval.`.trim(),
     });
   }
   if (input.analyze) {
@@ -198,7 +164,7 @@ export function buildHeadline(input: { analyze?: Obj; evals?: readonly object[];
 }
 
 /** Which inputs are sample data, in one sentence. */
-function sampleCaveat(input: { analyze?: Obj; evals?: readonly object[]; calibrate?: object }): string {
+function sampleCaveat(input: { analyze?: AnalyzeReportJson; evals?: readonly object[]; calibrate?: object }): string {
   const parts: string[] = [];
   if (isSample(input.analyze)) parts.push('the traffic figures come from the bundled synthetic Bedrock logs');
   if ((input.evals ?? []).some(isSample) || isSample(input.calibrate)) parts.push("the quality figures come from the bundled golden datasets' synthetic recorded answers");

@@ -3,7 +3,7 @@
  * as inline SVG rendered at generation time) built from the JSON of analyze,
  * eval, calibrate and costs. Every renderer is pure and returns the HTML text.
  */
-import type { AnalyzeCaches } from '../../artifacts/analyzeCaches.js';
+import type { AnalyzeReportJson } from '../../artifacts/analyzeReport.js';
 import type { AnalyzeReconciliation, CostsReport } from '../../artifacts/costsReport.js';
 import type { CalibrateReportJson } from '../../artifacts/calibrateReport.js';
 import type { EvalSummaryJson } from '../../artifacts/evalSummary.js';
@@ -11,9 +11,9 @@ import { InputError } from '../../errors.js';
 import { VERSION } from '../../version.js';
 import { buildHeadline, isSample, type Headline } from './headline.js';
 import { html, join, prose, type SafeHtml } from './html.js';
-import { detectKind, type EvalInput, type InputKind } from './inputs.js';
+import type { EvalInput } from './inputs.js';
 import { page } from './page.js';
-import { arr, firstStr, num, obj, str, type Obj } from './read.js';
+import { obj, str, type Obj } from './read.js';
 import { fmtCount } from './format.js';
 import { analyzeSection } from './sections/analyze.js';
 import { calibrateSection } from './sections/calibrate.js';
@@ -27,8 +27,8 @@ export { escapeHtml } from './escape.js';
 export { CSP } from './page.js';
 
 export interface ReportInputs {
-  /** `tokor analyze --format json`. */
-  analyze?: unknown;
+  /** `tokor analyze --format json`, checked (src/artifacts/analyzeReport.ts `parseAnalyzeReport`). */
+  analyze?: AnalyzeReportJson;
   /** Eval summaries (`tokor eval --format json`, checked: src/artifacts/evalSummary.ts), or summaries from summarizeEvalResults(). */
   eval?: EvalInput[];
   /** `tokor calibrate --format json` (a calibration, or an --apply result), checked with its schema (artifacts/calibrateReport.ts). */
@@ -37,8 +37,6 @@ export interface ReportInputs {
   costs?: CostsReport;
   /** analyze's `reconciliation`, checked (`parseAnalyzeReconciliation`); shown with the bill. */
   reconciliation?: AnalyzeReconciliation;
-  /** analyze's sessions, cache-aware ceilings, scan and label sample, checked (`parseAnalyzeCaches`). */
-  analyzeCaches?: AnalyzeCaches;
 }
 
 export interface RenderOptions {
@@ -51,50 +49,27 @@ export interface RenderOptions {
   onWarning?: (message: string) => void;
 }
 
-function expect(v: unknown, kinds: InputKind[], what: string): Obj {
-  const k = detectKind(v);
-  if (k && kinds.includes(k)) return v as Obj;
-  throw new InputError(`not a tokor ${what} JSON${k ? ` (it looks like a ${k} JSON)` : ''}`);
-}
-
-function period(o: Obj | undefined): string | undefined {
-  const p = obj(o?.period);
+/** A period as a range of UTC days: timestamps read as their day. */
+function period(p: { start: string; end: string } | null | undefined): string | undefined {
   if (!p) return undefined;
-  // Timestamps read as their UTC day: a period is a range of days to a reader.
-  const day = (v: string | undefined) => (v && /^\d{4}-\d{2}-\d{2}T/.test(v) ? v.slice(0, 10) : v);
-  const start = day(firstStr(p, ['start', 'from']));
-  const end = day(firstStr(p, ['end', 'to']));
-  return start || end ? `${start ?? '?'} → ${end ?? '?'}` : undefined;
+  const day = (v: string) => (/^\d{4}-\d{2}-\d{2}T/.test(v) ? v.slice(0, 10) : v);
+  return `${day(p.start) || '?'} → ${day(p.end) || '?'}`;
 }
 
-function sourceName(s: unknown): string | undefined {
-  return str(s) ?? firstStr(obj(s), ['path', 'file', 'uri', 'name', 'location']);
-}
-
-/** analyze's sources ({files, paths, formats}) or a list of paths: how many files of which format, and their paths. */
-function readSources(v: unknown): { files: number; formats: string; paths: string[] } {
-  const o = obj(v);
-  const paths = (o ? arr(o.paths) : arr(v)).map(sourceName).filter((s): s is string => Boolean(s));
-  const files = num(o?.files) ?? paths.length;
-  const formats = obj(o?.formats);
-  const FORMAT_NAMES: Record<string, string> = { bedrock: 'Bedrock invocation logs', openai: 'OpenAI-style gateway logs', csv: 'CSV usage exports' };
-  const fmt = formats ? Object.keys(formats).map((k) => FORMAT_NAMES[k] ?? k).join(', ') : '';
-  return { files, formats: fmt, paths };
-}
+const FORMAT_NAMES: Record<string, string> = { bedrock: 'Bedrock invocation logs', openai: 'OpenAI-style gateway logs', csv: 'CSV usage exports' };
 
 /**
  * One line saying where the figures come from, the long list (log paths,
  * input files) folded below it.
  */
-function dataSources(a: Obj | undefined, evals: EvalInput[], calibrate: Obj | undefined, costs: Obj | undefined, opts: RenderOptions): SafeHtml {
+function dataSources(a: AnalyzeReportJson | undefined, evals: EvalInput[], calibrate: object | undefined, costs: object | undefined, opts: RenderOptions): SafeHtml {
   const parts: string[] = [];
   let paths: string[] = [];
   let files = 0;
   if (a) {
-    const src = readSources(a.sources);
-    paths = src.paths;
-    files = src.files;
-    parts.push(`${isSample(a) ? 'bundled sample traffic logs (synthetic)' : 'traffic logs'}: ${fmtCount(src.files)} file${src.files === 1 ? '' : 's'}${src.formats ? ` of ${src.formats}` : ''}`);
+    ({ paths, files } = a.sources);
+    const formats = Object.keys(a.sources.formats).map((k) => FORMAT_NAMES[k] ?? k).join(', ');
+    parts.push(`${a.provenance.synthetic ? 'bundled sample traffic logs (synthetic)' : 'traffic logs'}: ${fmtCount(files)} file${files === 1 ? '' : 's'}${formats ? ` of ${formats}` : ''}`);
   }
   if (evals.length) parts.push(`golden-dataset evals (${evals.length} result set${evals.length === 1 ? '' : 's'}${evals.some(isSample) ? ', bundled sample recordings' : ''})`);
   if (calibrate) parts.push(`routing calibration${isSample(calibrate) ? ' (bundled sample recordings)' : ''}`);
@@ -108,17 +83,16 @@ function dataSources(a: Obj | undefined, evals: EvalInput[], calibrate: Obj | un
   }${inputs.length ? html`<p>This page was built from:</p><ul>${inputs.map((f) => html`<li><code>${f}</code></li>`)}</ul>` : ''}</details>`;
 }
 
-function headerMeta(a: Obj | undefined, costs: Obj | undefined, evals: EvalInput[], calibrate: Obj | undefined, opts: RenderOptions): [string, string | SafeHtml][] {
+function headerMeta(a: AnalyzeReportJson | undefined, costs: CostsReport | undefined, evals: EvalInput[], calibrate: Obj | undefined, opts: RenderOptions): [string, string | SafeHtml][] {
   const meta: [string, string | SafeHtml][] = [];
-  const traffic = period(a);
-  const bill = period(costs);
+  const traffic = period(a?.period);
+  const bill = period(costs?.period);
   if (traffic && bill && traffic !== bill) meta.push(['Period', `logs ${traffic}; bill ${bill}`]);
   else meta.push(['Period', traffic ?? bill ?? 'not stated in the inputs']);
   meta.push(['Data sources', dataSources(a, evals, calibrate, costs, opts)]);
-  const catalog = str(a?.catalogVersion) ?? str(calibrate?.catalogVersion) ?? str(obj(obj(calibrate?.policy)?.provenance)?.catalogVersion) ?? str(costs?.catalogVersion);
+  const catalog = a?.catalogVersion ?? str(calibrate?.catalogVersion) ?? str(obj(obj(calibrate?.policy)?.provenance)?.catalogVersion);
   meta.push(['Price list', catalog ?? 'not stated']);
-  const tiers = arr(a?.tiers).map(obj).filter((t): t is Obj => t !== undefined);
-  if (tiers.length) meta.push(['Model tiers', tiers.map((t) => `${firstStr(t, ['name', 'tier']) ?? '?'} = ${firstStr(t, ['model']) ?? '?'}`).join(' · ')]);
+  if (a?.tiers.length) meta.push(['Model tiers', a.tiers.map((t) => `${t.name} = ${t.model}`).join(' · ')]);
   if (opts.generatedAt) meta.push(['Generated', `${opts.generatedAt} by tokor ${VERSION}`]);
   return meta;
 }
@@ -142,7 +116,7 @@ ${qualityProven ? '' : html`<li><strong>Quality unproven:</strong> no eval or ca
 
 /** The whole report from any subset of the four inputs (at least one). */
 export async function renderReportHtml(inputs: ReportInputs, opts: RenderOptions = {}): Promise<string> {
-  const analyze = inputs.analyze === undefined ? undefined : expect(inputs.analyze, ['analyze'], 'analyze');
+  const analyze = inputs.analyze;
   const evals = inputs.eval ?? [];
   const calibrate = inputs.calibrate;
   const costs = inputs.costs;
@@ -150,7 +124,7 @@ export async function renderReportHtml(inputs: ReportInputs, opts: RenderOptions
   const qualityProven = evals.length > 0 || calibrate !== undefined;
   const ctx = new RenderContext(qualityProven);
   const sections: SafeHtml[] = [];
-  if (analyze) sections.push(await analyzeSection(analyze, ctx, inputs.analyzeCaches));
+  if (analyze) sections.push(await analyzeSection(analyze, ctx));
   if (evals.length) sections.push(await evalSection(evals, ctx));
   if (calibrate) sections.push(await calibrateSection(calibrate, ctx));
   const bill = await billSection(analyze, costs, inputs.reconciliation, ctx);
@@ -165,7 +139,7 @@ export async function renderReportHtml(inputs: ReportInputs, opts: RenderOptions
 }
 
 /** A page of `tokor analyze` alone (for `analyze --format html`), with its reconciliation when it has one. */
-export function renderAnalyzeHtml(json: unknown, opts: RenderOptions = {}, checked: Pick<ReportInputs, 'reconciliation' | 'analyzeCaches'> = {}): Promise<string> {
+export function renderAnalyzeHtml(json: AnalyzeReportJson, opts: RenderOptions = {}, checked: Pick<ReportInputs, 'reconciliation'> = {}): Promise<string> {
   return renderReportHtml({ analyze: json, ...checked }, { title: 'tokor analyze', ...opts });
 }
 

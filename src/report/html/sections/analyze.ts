@@ -1,102 +1,72 @@
-/** The traffic section, from `tokor analyze --format json`. Pure (charts rendered in memory). */
+/**
+ * The traffic section, from `tokor analyze --format json` read through its
+ * contract (src/artifacts/analyzeReport.ts): every figure is the report's own,
+ * by its one field name. Pure (charts rendered in memory).
+ */
 import { COLORS, distributionSpec, spendBarsSpec, waterfallSpec, type WaterfallStep } from '../charts.js';
-import { fmtCount, fmtPct, fmtShare, fmtShareInterval, fmtUsd, toInterval } from '../format.js';
+import { fmtCount, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../format.js';
 import { readCeiling } from '../headline.js';
 import { shortenModelIds } from '../../table.js';
 import { html, type SafeHtml } from '../html.js';
 import { callout, figure, kpis, section, table, type Cell } from '../page.js';
-import { arr, firstNum, firstStr, namedRows, num, obj, str, type Obj } from '../read.js';
-import { humanize, objectTable, topWithRest, uniqueNames } from './common.js';
+import { humanize, rowsTable, topWithRest, uniqueNames } from './common.js';
 import type { RenderContext } from './context.js';
-import type { AnalyzeCaches } from '../../../artifacts/analyzeCaches.js';
+import type { AnalyzeReportJson } from '../../../artifacts/analyzeReport.js';
 import { KEYED_BY } from '../../analyze.js';
+import { DIFFICULTIES, type Difficulty } from '../../../types.js';
 
-const LABEL_ORDER = ['easy', 'moderate', 'hard'];
-const LABEL_COLOR: Record<string, string> = { easy: COLORS.easy, moderate: COLORS.moderate, hard: COLORS.hard };
+type Analyze = AnalyzeReportJson;
+
+const LABEL_COLOR: Record<Difficulty, string> = { easy: COLORS.easy, moderate: COLORS.moderate, hard: COLORS.hard };
 const TOP_BARS = 12;
 
-interface DistributionRow {
-  label: string;
-  count: number | undefined;
-  share: number | undefined;
-  ci95: [number, number] | undefined;
+/** The difficulty mix in label order (easy, moderate, hard). */
+function distributionRows(a: Analyze): ({ label: Difficulty } & Analyze['distribution'][Difficulty])[] {
+  return DIFFICULTIES.map((label) => ({ label, ...a.distribution[label] }));
 }
 
-function readDistribution(a: Obj): DistributionRow[] {
-  const d = obj(a.distribution) ?? {};
-  const labels = [...LABEL_ORDER.filter((l) => l in d), ...Object.keys(d).filter((l) => !LABEL_ORDER.includes(l))];
-  const rows = labels.map((label) => {
-    const e = obj(d[label]);
-    return { label, count: num(e?.count), share: num(e?.share), ci95: toInterval(e?.ci95) };
-  });
-  const total = rows.reduce((s, r) => s + (r.count ?? 0), 0);
-  for (const r of rows) if (r.share === undefined && r.count !== undefined && total > 0) r.share = r.count / total;
-  return rows;
-}
-
-function distributionReading(rows: DistributionRow[], a: Obj): string {
-  const parts = rows.filter((r) => r.share !== undefined);
-  if (parts.length === 0) return 'No difficulty distribution in the input.';
-  const [first, ...rest] = parts;
-  if (str(a.distributionSource) === 'prior') {
-    return `Not measured: the labeler's prior labels ${fmtShare(first!.share, 0)} of requests ${first!.label}${rest.length ? `, ${rest.map((r) => `${fmtShare(r.share, 0)} ${r.label}`).join(' and ')}` : ''} — a guess from each request's shape; \`tokor label\` measures the mix.`;
+function distributionReading(a: Analyze): string {
+  const [first, ...rest] = distributionRows(a);
+  if (a.distributionSource === 'prior') {
+    return `Not measured: the labeler's prior labels ${fmtShare(first!.share, 0)} of requests ${first!.label}, ${rest.map((r) => `${fmtShare(r.share, 0)} ${r.label}`).join(' and ')} — a guess from each request's shape; \`tokor label\` measures the mix.`;
   }
-  let s = `${fmtShare(first!.share, 0)} of requests are ${first!.label}${first!.ci95 ? ` (95% CI ${fmtShareInterval(first!.ci95, 0)})` : ''}`;
-  if (rest.length) s += `, ${rest.map((r) => `${fmtShare(r.share, 0)} ${r.label}`).join(' and ')}`;
+  let s = `${fmtShare(first!.share, 0)} of requests are ${first!.label} (95% CI ${fmtShareInterval(first!.ci95, 0)}), ${rest.map((r) => `${fmtShare(r.share, 0)} ${r.label}`).join(' and ')}`;
   const c = readCeiling(a);
   if (c) s += `; sending each to its tier would cost up to ${fmtPct(c.cutPct, 1)} less than all-frontier`;
   return `${s}.`;
 }
 
-async function distributionFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml> {
-  const rows = readDistribution(a);
-  const measured = str(a.distributionSource) === 'measured';
-  const bars = rows
-    .filter((r) => r.share !== undefined)
-    .map((r, i) => ({
-      label: r.label,
-      share: r.share!,
-      lo: r.ci95?.[0] ?? null,
-      hi: r.ci95?.[1] ?? null,
-      order: i,
-      color: LABEL_COLOR[r.label] ?? COLORS.bar,
-      text: fmtShare(r.share, 0),
-    }));
-  const chart = bars.length ? await ctx.chart('distribution', distributionSpec(bars)) : undefined;
+async function distributionFigure(a: Analyze, ctx: RenderContext): Promise<SafeHtml> {
+  const rows = distributionRows(a);
+  const bars = rows.map((r, i) => ({ label: r.label, share: r.share, lo: r.ci95[0], hi: r.ci95[1], order: i, color: LABEL_COLOR[r.label], text: fmtShare(r.share, 0) }));
   return figure({
     id: 'fig-distribution',
     title: 'Difficulty mix',
-    reading: distributionReading(rows, a),
-    chart,
+    reading: distributionReading(a),
+    chart: await ctx.chart('distribution', distributionSpec(bars)),
     table: table(
       [{ label: 'Difficulty' }, { label: 'Requests', num: true }, { label: 'Share', num: true }, { label: '95% CI', num: true }],
       rows.map((r) => [r.label, fmtCount(r.count), fmtShare(r.share), fmtShareInterval(r.ci95)]),
     ),
     notes: [
-      measured
+      a.distributionSource === 'measured'
         ? 'Shares estimated from measured labels (a replayed sample graded against cheaper tiers) for all requests, stratified by task cluster with the labeler’s prediction as control variate; 95% intervals.'
         : 'Difficulty is estimated by tokor’s built-in rules from each request’s shape, not measured: the intervals cover sampling only, not mislabeling. `tokor label` measures it.',
     ],
   });
 }
 
-function waterfallSteps(a: Obj): WaterfallStep[] {
-  const cost = obj(a.cost);
-  const actual = num(cost?.actual);
-  const frontier = num(cost?.frontierCounterfactual);
-  const routed = num(cost?.routedCeiling);
-  if (actual === undefined) return [];
+function waterfallSteps(a: Analyze): WaterfallStep[] {
+  const { actual, frontierCounterfactual: frontier, routedCeiling: routed } = a.cost;
   const steps: WaterfallStep[] = [];
   const delta = (from: number, to: number, step: string) =>
     steps.push({ step, start: from, end: to, kind: to <= from ? 'decrease' : 'increase', order: steps.length, text: to === from ? fmtUsd(0) : `${to < from ? '−' : '+'}${fmtUsd(Math.abs(to - from))}` });
   const total = (v: number, step: string) => steps.push({ step, start: 0, end: v, kind: 'total', order: steps.length, text: fmtUsd(v) });
-  if (frontier !== undefined) {
-    total(frontier, 'All on|frontier tier');
-    delta(frontier, actual, 'Today’s|model mix');
-  }
+  total(frontier, 'All on|frontier tier');
+  delta(frontier, actual, 'Today’s|model mix');
   total(actual, 'Actual|spend');
   // Without measured labels the routed figure rests on an unmeasured prior: no step shows it as a result.
-  if (routed !== undefined && str(a.distributionSource) !== 'prior') {
+  if (a.distributionSource !== 'prior') {
     delta(actual, routed, 'Route by|difficulty');
     total(routed, 'Best case|with routing');
   }
@@ -104,54 +74,35 @@ function waterfallSteps(a: Obj): WaterfallStep[] {
 }
 
 /** The savings figures of an analyze JSON, the headline first, each with what it measures. */
-function savingsRows(a: Obj): Cell[][] {
-  const savings = obj(a.savings);
-  if (!savings) return [];
-  const rows: Cell[][] = [];
-  const add = (key: string, label: string, note: string) => {
-    const v = num(savings[key]);
-    if (v !== undefined) rows.push([label, fmtPct(v), note]);
-  };
-  const prior = str(a.distributionSource) === 'prior';
-  for (const x of arr(savings.sensitivity)) {
-    const o = obj(x);
-    const e = num(o?.easyShare);
-    const c = num(o?.ceilingPct);
-    if (e !== undefined && c !== undefined) rows.push([`If ${fmtShare(e, 0)} of requests are easy`, fmtPct(c), 'that share on the cheapest tier, the rest on the frontier tier, at this traffic’s prices']);
+function savingsRows(a: Analyze): Cell[][] {
+  const s = a.savings;
+  const prior = a.distributionSource === 'prior';
+  const rows: Cell[][] = s.sensitivity.map((x) => [`If ${fmtShare(x.easyShare, 0)} of requests are easy`, fmtPct(x.ceilingPct), 'that share on the cheapest tier, the rest on the frontier tier, at this traffic’s prices']);
+  if (prior) rows.push(['On the labeler’s prior (not measured)', fmtPct(s.ceilingPct), 'each request on the tier of its unmeasured prior label: a guess, not a measurement']);
+  else {
+    rows.push(['Savings vs all-frontier (headline)', fmtPct(s.ceilingPct), 'each request on its difficulty’s tier, against all of them on the frontier tier']);
+    rows.push(['Savings vs actual spend', fmtPct(s.ceilingVsActualPct), 'the same best case, against what was actually paid with today’s model mix']);
   }
-  if (prior) add('ceilingPct', 'On the labeler’s prior (not measured)', 'each request on the tier of its unmeasured prior label: a guess, not a measurement');
-  else add('ceilingPct', 'Savings vs all-frontier (headline)', 'each request on its difficulty’s tier, against all of them on the frontier tier');
-  if (!prior) add('ceilingVsActualPct', 'Savings vs actual spend', 'the same best case, against what was actually paid with today’s model mix');
-  const mix = num(savings.actualVsFrontierPct);
-  if (mix !== undefined) rows.push(['Today’s mix vs all-frontier', fmtPct(mix), mix >= 0 ? 'today’s mix of models already costs this much less than all-frontier' : 'today’s mix of models costs this much more than all-frontier']);
-  add('formulaPct', 'Formula cross-check', 'Σ share × (1 − tier rate ÷ frontier rate) with average rates; weighs each label by its share of requests, not of cost, so it differs when easy and hard requests differ in length');
+  const mix = s.actualVsFrontierPct;
+  rows.push(['Today’s mix vs all-frontier', fmtPct(mix), mix >= 0 ? 'today’s mix of models already costs this much less than all-frontier' : 'today’s mix of models costs this much more than all-frontier']);
+  rows.push(['Formula cross-check', fmtPct(s.formulaPct), 'Σ share × (1 − tier rate ÷ frontier rate) with average rates; weighs each label by its share of requests, not of cost, so it differs when easy and hard requests differ in length']);
   return rows;
 }
 
-async function waterfallFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | undefined> {
-  const steps = waterfallSteps(a);
-  if (steps.length === 0) return undefined;
-  const cost = obj(a.cost)!;
-  const actual = num(cost.actual)!;
-  const frontier = num(cost.frontierCounterfactual);
-  const routed = num(cost.routedCeiling);
-  const parts: string[] = [];
-  if (frontier !== undefined) parts.push(`With every request on the frontier tier these requests would have cost ${fmtUsd(frontier)}; they cost ${fmtUsd(actual)}`);
-  else parts.push(`These requests cost ${fmtUsd(actual)}`);
-  if (routed !== undefined) {
-    const c = readCeiling(a);
-    const vsFrontier = c ? `${fmtPct(c.cutPct, 1)} less than all-frontier` : undefined;
-    const vsActual = c?.vsActualPct !== undefined ? `${fmtPct(c.vsActualPct, 1)} less than actual spend` : undefined;
-    parts.push(`sending each request to the tier of its difficulty could bring that to ${fmtUsd(routed)}${vsFrontier || vsActual ? ` (${[vsFrontier, vsActual].filter(Boolean).join('; ')})` : ''}`);
-  }
-  const vs = (v: number | undefined) => (v === undefined || actual === 0 ? '—' : fmtPct((v / actual) * 100, 0));
+async function waterfallFigure(a: Analyze, ctx: RenderContext): Promise<SafeHtml> {
+  const { actual, frontierCounterfactual: frontier, routedCeiling: routed } = a.cost;
+  const c = readCeiling(a);
+  const vsFrontier = c ? `${fmtPct(c.cutPct, 1)} less than all-frontier` : undefined;
+  const vsActual = c ? `${fmtPct(c.vsActualPct, 1)} less than actual spend` : undefined;
+  const reading = `With every request on the frontier tier these requests would have cost ${fmtUsd(frontier)}; they cost ${fmtUsd(actual)}; sending each request to the tier of its difficulty could bring that to ${fmtUsd(routed)}${
+    vsFrontier || vsActual ? ` (${[vsFrontier, vsActual].filter(Boolean).join('; ')})` : ''
+  }.`;
+  const vs = (v: number) => (actual === 0 ? '—' : fmtPct((v / actual) * 100, 0));
   const rows: Cell[][] = [
     ['All on the frontier tier (what-if)', fmtUsd(frontier), vs(frontier)],
     ['Actual spend', fmtUsd(actual), vs(actual)],
     ['Best case with routing', fmtUsd(routed), vs(routed)],
   ];
-  const sRows = savingsRows(a);
-  const tiers = arr(a.tiers).map(obj).filter((t): t is Obj => t !== undefined);
   const notes = [
     'All on the frontier tier prices the same requests on the most capable tier (cache tokens at its cache rates); the best case prices each request on the tier of its difficulty label.',
   ];
@@ -159,15 +110,17 @@ async function waterfallFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | u
   return figure({
     id: 'fig-waterfall',
     title: 'What was paid, what all-frontier would cost, and the best case with routing',
-    reading: `${parts.join('; ')}.`,
-    chart: await ctx.chart('waterfall', waterfallSpec(steps)),
-    table: html`${table([{ label: 'Scenario' }, { label: 'USD', num: true }, { label: 'of actual', num: true }], rows)}${
-      sRows.length ? table([{ label: 'Savings figure' }, { label: 'Value', num: true }, { label: 'What it measures' }], sRows, { emphasize: (i) => i === 0 }) : ''
-    }${
-      tiers.length
+    reading,
+    chart: await ctx.chart('waterfall', waterfallSpec(waterfallSteps(a))),
+    table: html`${table([{ label: 'Scenario' }, { label: 'USD', num: true }, { label: 'of actual', num: true }], rows)}${table(
+      [{ label: 'Savings figure' }, { label: 'Value', num: true }, { label: 'What it measures' }],
+      savingsRows(a),
+      { emphasize: (i) => i === 0 },
+    )}${
+      a.tiers.length
         ? table(
             [{ label: 'Tier' }, { label: 'Model' }, { label: 'Average $ per 1M tokens', num: true }],
-            tiers.map((t) => [firstStr(t, ['name', 'tier']) ?? '—', firstStr(t, ['model']) ?? '—', fmtUsd(firstNum(t, ['ratePerMTokBlended', 'blendedRatePerMTok']))]),
+            a.tiers.map((t) => [t.name, t.model, fmtUsd(t.blendedRatePerMTok)]),
             { caption: 'Model tiers, cheapest first' },
           )
         : ''
@@ -190,74 +143,60 @@ export function modelLabels(rows: { model: string; region?: string }[], max = 26
   return rows.map((r, i) => (r.region ? `${short[i]} · ${r.region}` : short[i]!));
 }
 
-const MODEL_KEYS = ['model', 'modelId', 'modelKey', 'name'];
 
-async function byModelFigure(a: Obj, ctx: RenderContext): Promise<SafeHtml | undefined> {
-  const rows = namedRows(a.byModel, MODEL_KEYS);
+async function byModelFigure(a: Analyze, ctx: RenderContext): Promise<SafeHtml | undefined> {
+  const rows = a.byModel;
   if (rows.length === 0) return undefined;
-  const totalUsd = rows.reduce((s, r) => s + (r.usd ?? 0), 0);
-  const totalReq = rows.reduce((s, r) => s + (firstNum(r.row, ['requests', 'count']) ?? 0), 0);
-  const sorted = [...rows].sort((x, y) => (y.usd ?? 0) - (x.usd ?? 0));
+  const totalReq = rows.reduce((s, r) => s + r.requests, 0);
+  const sorted = [...rows].sort((x, y) => (y.costUsd ?? 0) - (x.costUsd ?? 0));
   const top = sorted[0]!;
-  const topReq = firstNum(top.row, ['requests', 'count']);
   const reading =
-    totalUsd > 0
-      ? `${top.name}${firstStr(top.row, ['region']) ? ` in ${firstStr(top.row, ['region'])}` : ''} takes ${fmtShare((top.usd ?? 0) / totalUsd, 0)} of spend (${fmtUsd(top.usd)})${topReq !== undefined && totalReq > 0 ? ` for ${fmtShare(topReq / totalReq, 0)} of requests` : ''}; ${rows.length} model${rows.length === 1 ? '' : 's'} in all.`
+    top.costUsd !== null && top.costUsd > 0
+      ? `${top.model}${top.region ? ` in ${top.region}` : ''} takes ${fmtShare(top.shareOfCost, 0)} of spend (${fmtUsd(top.costUsd)})${totalReq > 0 ? ` for ${fmtShare(top.requests / totalReq, 0)} of requests` : ''}; ${rows.length} model${rows.length === 1 ? '' : 's'} in all.`
       : `${rows.length} model${rows.length === 1 ? '' : 's'}; no priced spend.`;
-  const priced = rows.filter((r) => r.usd !== undefined) as { name: string; usd: number; row: Obj }[];
-  const labels = modelLabels(priced.map((r) => ({ model: r.name, region: firstStr(r.row, ['region']) })));
-  const bars = uniqueNames(topWithRest(priced.map((r, i) => ({ name: labels[i]!, usd: r.usd })), TOP_BARS, (n) => `${n} other models`));
+  const priced = rows.filter((r): r is typeof r & { costUsd: number } => r.costUsd !== null);
+  const labels = modelLabels(priced.map((r) => ({ model: r.model, region: r.region || undefined })));
+  const bars = uniqueNames(topWithRest(priced.map((r, i) => ({ name: labels[i]!, usd: r.costUsd })), TOP_BARS, (n) => `${n} other models`));
   return figure({
     id: 'fig-by-model',
     title: 'Spend by model',
     reading,
     chart: bars.length ? await ctx.chart('by-model', spendBarsSpec(bars.map((b, i) => ({ name: b.name, value: b.usd, order: i, text: fmtUsd(b.usd) })), 'Spend (USD)')) : undefined,
-    table: objectTable(
-      sorted.map((r) => ('shareOfCost' in r.row ? r.row : { ...r.row, shareOfSpend: totalUsd > 0 && r.usd !== undefined ? r.usd / totalUsd : null })),
-      { prefer: ['model', 'region', 'requests', 'costUsd', 'shareOfCost', 'shareOfSpend', 'labels'], maxColumns: 6 },
-    ),
+    table: rowsTable(sorted, ['model', 'region', 'requests', 'costUsd', 'shareOfCost', 'labels']),
     wide: true,
   });
 }
 
-/**
- * byGroup rows are {groupBy: 'team', group: 'payments'} (analyze's JSON) or
- * {group: 'team', key: 'payments'} (the older contract): both are read.
- */
-function readGroups(a: Obj): Map<string, { name: string; usd: number | undefined; row: Obj }[]> {
-  const groups = new Map<string, { name: string; usd: number | undefined; row: Obj }[]>();
-  for (const g of arr(a.byGroup)) {
-    const o = obj(g);
-    if (!o) continue;
-    const hasGroupBy = str(o.groupBy) !== undefined;
-    const dimension = (hasGroupBy ? str(o.groupBy) : firstStr(o, ['group', 'dimension'])) ?? 'group';
-    const value = (hasGroupBy ? str(o.group) : firstStr(o, ['key', 'value', 'name'])) ?? '(none)';
-    const { groupBy: _d, group: _g, key: _k, ...rest } = o;
-    if (!groups.has(dimension)) groups.set(dimension, []);
-    groups.get(dimension)!.push({ name: value, usd: firstNum(o, ['costUsd', 'usd']), row: { [dimension]: value, ...rest } });
+/** byGroup rows by dimension (team, app, …), in the report's order. */
+function groupsByDimension(a: Analyze): Map<string, Analyze['byGroup']> {
+  const groups = new Map<string, Analyze['byGroup']>();
+  for (const g of a.byGroup) {
+    if (!groups.has(g.groupBy)) groups.set(g.groupBy, []);
+    groups.get(g.groupBy)!.push(g);
   }
   return groups;
 }
 
-async function byGroupFigures(a: Obj, ctx: RenderContext): Promise<SafeHtml[]> {
+async function byGroupFigures(a: Analyze, ctx: RenderContext): Promise<SafeHtml[]> {
   const out: SafeHtml[] = [];
   let i = 0;
-  for (const [group, rows] of readGroups(a)) {
-    const total = rows.reduce((s, r) => s + (r.usd ?? 0), 0);
-    const sorted = [...rows].sort((x, y) => (y.usd ?? 0) - (x.usd ?? 0));
+  for (const [group, rows] of groupsByDimension(a)) {
+    const total = rows.reduce((s, r) => s + r.costUsd, 0);
+    const sorted = [...rows].sort((x, y) => y.costUsd - x.costUsd);
     const top = sorted[0]!;
-    const bars = uniqueNames(topWithRest(rows.filter((r) => r.usd !== undefined) as { name: string; usd: number }[], TOP_BARS, (n) => `${n} others`));
+    const bars = uniqueNames(topWithRest(rows.map((r) => ({ name: r.group, usd: r.costUsd })), TOP_BARS, (n) => `${n} others`));
     const id = i++;
+    // The dimension's own name heads its column ("team"), beside the row's figures.
+    const tableRows = sorted.map((r) => ({ [group]: r.group, requests: r.requests, costUsd: r.costUsd, shareOfSpend: total > 0 ? r.costUsd / total : null, routedCeilingUsd: r.routedCeilingUsd, savingsPct: r.savingsPct, labels: r.labels }));
     out.push(
       figure({
         id: `fig-by-group-${id}`,
         title: `Spend by ${group}${a.distributionSource === 'measured' ? '' : ' (best case with routing on the prior labels, not measured)'}`,
-        reading: total > 0 ? `${group} “${top.name}” spends the most: ${fmtUsd(top.usd)}, ${fmtShare((top.usd ?? 0) / total, 0)} of spend across ${rows.length} value${rows.length === 1 ? '' : 's'}.` : `${rows.length} values; no priced spend.`,
+        reading: total > 0 ? `${group} “${top.group}” spends the most: ${fmtUsd(top.costUsd)}, ${fmtShare(top.costUsd / total, 0)} of spend across ${rows.length} value${rows.length === 1 ? '' : 's'}.` : `${rows.length} values; no priced spend.`,
         chart: bars.length ? await ctx.chart(`by-group-${id}`, spendBarsSpec(bars.map((b, j) => ({ name: b.name, value: b.usd, order: j, text: fmtUsd(b.usd) })), 'Spend (USD)', '#5b8e7d')) : undefined,
-        table: objectTable(
-          sorted.map((r) => ({ ...r.row, shareOfSpend: total > 0 && r.usd !== undefined ? r.usd / total : null })),
-          { prefer: [group, 'requests', 'costUsd', 'shareOfSpend', 'routedCeilingUsd', 'savingsPct', 'labels'], maxColumns: 7, labels: { routedCeilingUsd: 'Best case with routing (USD)', savingsPct: 'Savings vs all-frontier (%)', frontierCounterfactualUsd: 'All on frontier (USD)' } },
-        ),
+        table: rowsTable(tableRows, [group, 'requests', 'costUsd', 'shareOfSpend', 'routedCeilingUsd', 'savingsPct', 'labels'], {
+          labels: { routedCeilingUsd: 'Best case with routing (USD)', savingsPct: 'Savings vs all-frontier (%)' },
+        }),
         wide: true,
       }),
     );
@@ -265,38 +204,36 @@ async function byGroupFigures(a: Obj, ctx: RenderContext): Promise<SafeHtml[]> {
   return out;
 }
 
-function topWasteFigure(a: Obj): SafeHtml | undefined {
-  const rows = arr(a.topWaste).filter((r) => obj(r));
+function topWasteFigure(a: Analyze): SafeHtml | undefined {
+  const rows = a.topWaste;
   if (rows.length === 0) return undefined;
-  const first = obj(rows[0])!;
-  const wasteKey = Object.keys(first).find((k) => /(waste|saving|excess|avoidable).*usd$/i.test(k));
-  const total = wasteKey ? rows.reduce<number>((s, r) => s + (num(obj(r)![wasteKey]) ?? 0), 0) : undefined;
-  const who = firstStr(first, ['model', 'key', 'name']);
+  const total = rows.reduce((s, r) => s + r.wasteUsd, 0);
   return figure({
     id: 'fig-top-waste',
     title: a.distributionSource === 'measured' ? 'Top waste: premium models serving easy traffic (estimated from the measured labels)' : 'Top waste on the prior: premium models serving traffic the labeler calls easy (not measured)',
-    reading:
-      total !== undefined
-        ? `The ${rows.length} largest entries account for ${fmtUsd(total)} that cheaper tiers could serve${who ? `; the largest is ${who}` : ''}.`
-        : `${rows.length} entries, largest first${who ? `; the largest is ${who}` : ''}.`,
-    table: objectTable(rows, { prefer: ['model', 'region', 'group', 'key', 'label', 'easyRequests', 'requests', 'costUsd', 'cheapTierCostUsd', 'wasteUsd'], maxRows: 15, labels: { costUsd: 'Paid (USD)', cheapTierCostUsd: 'On the cheapest tier (USD)', wasteUsd: 'Could be saved (USD)' } }),
+    reading: `The ${rows.length} largest entries account for ${fmtUsd(total)} that cheaper tiers could serve; the largest is ${rows[0]!.model}.`,
+    table: rowsTable(rows, ['model', 'region', 'easyRequests', 'costUsd', 'cheapTierCostUsd', 'wasteUsd'], {
+      maxRows: 15,
+      labels: { costUsd: 'Paid (USD)', cheapTierCostUsd: 'On the cheapest tier (USD)', wasteUsd: 'Could be saved (USD)' },
+    }),
   });
 }
 
-function recordsFigure(a: Obj, extraNotes: string[]): SafeHtml {
-  const r = obj(a.records) ?? {};
-  const t = obj(a.tokens) ?? {};
-  const read = num(r.read);
-  const rows: Cell[][] = ['read', 'priced', 'unpriced', 'failed', 'invalid'].map((k) => [humanize(k), fmtCount(r[k])]);
-  const tokenRows: Cell[][] = ['input', 'output', 'cacheRead', 'cacheWrite'].map((k) => [humanize(k), fmtCount(t[k])]);
-  const unpriced = arr(a.unpricedModels).map((u) => (typeof u === 'string' ? { model: u } : obj(u))).filter((u): u is Obj => u !== undefined);
+const RECORD_COUNTS = ['read', 'priced', 'unpriced', 'failed', 'invalid'] as const;
+const TOKEN_KINDS = ['input', 'output', 'cacheRead', 'cacheWrite'] as const;
+
+function recordsFigure(a: Analyze, extraNotes: string[]): SafeHtml {
+  const r = a.records;
+  const rows: Cell[][] = RECORD_COUNTS.map((k) => [humanize(k), fmtCount(r[k])]);
+  const tokenRows: Cell[][] = TOKEN_KINDS.map((k) => [humanize(k), fmtCount(a.tokens[k])]);
+  const unpriced = a.unpricedModels;
   return figure({
     id: 'fig-records',
     title: 'Records and tokens',
-    reading: `${fmtCount(r.priced)} of ${fmtCount(read)} records priced; ${fmtCount(r.unpriced)} unpriced, ${fmtCount(r.failed)} failed calls (zero cost, counted apart), ${fmtCount(r.invalid)} invalid.`,
+    reading: `${fmtCount(r.priced)} of ${fmtCount(r.read)} records priced; ${fmtCount(r.unpriced)} unpriced, ${fmtCount(r.failed)} failed calls (zero cost, counted apart), ${fmtCount(r.invalid)} invalid.`,
     table: html`<div class="pair">${table([{ label: 'Records' }, { label: 'Count', num: true }], rows)}${table([{ label: 'Tokens' }, { label: 'Count', num: true }], tokenRows)}</div>${
       unpriced.length
-        ? html`${callout(`${unpriced.length} model${unpriced.length === 1 ? ' has' : 's have'} no price: their requests are left out of every cost above (never priced at $0). Add them with --catalog.`)}${objectTable(unpriced, { prefer: ['model', 'requests'], caption: 'Unpriced models' })}`
+        ? html`${callout(`${unpriced.length} model${unpriced.length === 1 ? ' has' : 's have'} no price: their requests are left out of every cost above (never priced at $0). Add them with --catalog.`)}${rowsTable(unpriced, ['model', 'requests', 'tokens'], { caption: 'Unpriced models' })}`
         : ''
     }`,
     notes: [...extraNotes, ...recordNotes(a)],
@@ -304,41 +241,28 @@ function recordsFigure(a: Obj, extraNotes: string[]): SafeHtml {
   });
 }
 
-function recordNotes(a: Obj): string[] {
+function recordNotes(a: Analyze): string[] {
   const notes: string[] = [];
-  const invalid = obj(a.invalid);
-  for (const r of arr(invalid?.reasons).slice(0, 5)) {
-    const o = obj(r);
-    if (o) notes.push(`Invalid: ${firstStr(o, ['reason']) ?? '?'} (${fmtCount(o.count)})`);
-  }
-  for (const e of arr(invalid?.examples).slice(0, 3)) {
-    const o = obj(e);
-    if (o) notes.push(`e.g. ${firstStr(o, ['file']) ?? '?'}:${firstStr(o, ['line']) ?? '?'}: ${firstStr(o, ['reason']) ?? ''}`);
-  }
-  for (const p of arr(a.problems).slice(0, 5)) {
-    const o = obj(p);
-    if (o) notes.push(`Kept, with a problem: ${firstStr(o, ['problem']) ?? '?'} (${fmtCount(o.count)})`);
-  }
-  const failed = arr(a.failedByCode).map(obj).filter((o): o is Obj => o !== undefined);
-  if (failed.length) notes.push(`Failed calls by error code: ${failed.map((o) => `${firstStr(o, ['code']) ?? '?'} ${fmtCount(o.count)}`).join(', ')}.`);
-  for (const n of arr(a.priceNotes).slice(0, 5)) if (str(n)) notes.push(`Pricing: ${str(n)}`);
-  const sample = obj(a.sample);
-  if (sample) notes.push(`Sampled: ${fmtCount(sample.size)} of ${fmtCount(sample.of)} records (seed ${str(sample.seed) ?? '?'}); estimates carry their intervals.`);
+  for (const r of a.invalid.reasons.slice(0, 5)) notes.push(`Invalid: ${r.reason} (${fmtCount(r.count)})`);
+  for (const e of a.invalid.examples.slice(0, 3)) notes.push(`e.g. ${e.file}:${e.line}: ${e.reason}`);
+  for (const p of a.problems.slice(0, 5)) notes.push(`Kept, with a problem: ${p.problem} (${fmtCount(p.count)})`);
+  if (a.failedByCode.length) notes.push(`Failed calls by error code: ${a.failedByCode.map((o) => `${o.code} ${fmtCount(o.count)}`).join(', ')}.`);
+  for (const n of a.priceNotes.slice(0, 5)) notes.push(`Pricing: ${n}`);
+  if (a.sample) notes.push(`Sampled: ${fmtCount(a.sample.size)} of ${fmtCount(a.sample.of)} records (seed ${a.sample.seed}); estimates carry their intervals.`);
   return notes;
 }
 
-function analyzeKpis(a: Obj): SafeHtml {
-  const cost = obj(a.cost) ?? {};
+function analyzeKpis(a: Analyze): SafeHtml {
   return kpis([
-    ['Actual spend', fmtUsd(cost.actual)],
-    ['All on the frontier tier (what-if)', fmtUsd(cost.frontierCounterfactual)],
-    str(a.distributionSource) === 'prior' ? ['Best case with routing', 'not measured'] : ['Best case with routing', fmtUsd(cost.routedCeiling)],
-    ['Requests read', fmtCount(obj(a.records)?.read)],
+    ['Actual spend', fmtUsd(a.cost.actual)],
+    ['All on the frontier tier (what-if)', fmtUsd(a.cost.frontierCounterfactual)],
+    a.distributionSource === 'prior' ? ['Best case with routing', 'not measured'] : ['Best case with routing', fmtUsd(a.cost.routedCeiling)],
+    ['Requests read', fmtCount(a.records.read)],
   ]);
 }
 
 /** Sessions and prompt caches: the two cache-aware ceilings side by side, with what per-request routing loses to cold caches. */
-function cachesFigure(c: AnalyzeCaches): SafeHtml {
+function cachesFigure(c: AnalyzeReportJson): SafeHtml {
   const s = c.sessions;
   const prior = c.distributionSource === 'prior';
   const on = prior ? ' on the labeler’s prior labels (not measured)' : '';
@@ -363,23 +287,20 @@ function cachesFigure(c: AnalyzeCaches): SafeHtml {
 }
 
 /** How the traffic was read, when an engine scanned it or labeled a sample of it. */
-function readNotes(c: AnalyzeCaches | undefined): string[] {
+function readNotes(c: AnalyzeReportJson): string[] {
   const notes: string[] = [];
-  if (c?.scan) notes.push(`Scanned by Athena: ${fmtCount(c.scan.bytesScanned)} bytes in ${fmtCount(c.scan.queries)} queries, ${fmtUsd(c.scan.costUsd)} at $${c.scan.price.usdPerTB} per TB (${c.scan.price.source}, ${c.scan.price.asOf}); in no other figure.`);
-  if (c?.labelSample) notes.push(`Labeled from a stratified sample: ${fmtCount(c.labelSample.size)} of ${fmtCount(c.labelSample.of)} records (seed ${c.labelSample.seed}); counts, tokens and dollars cover every record, the difficulty mix is estimated.`);
+  if (c.scan) notes.push(`Scanned by Athena: ${fmtCount(c.scan.bytesScanned)} bytes in ${fmtCount(c.scan.queries)} queries, ${fmtUsd(c.scan.costUsd)} at $${c.scan.price.usdPerTB} per TB (${c.scan.price.source}, ${c.scan.price.asOf}); in no other figure.`);
+  if (c.labelSample) notes.push(`Labeled from a stratified sample: ${fmtCount(c.labelSample.size)} of ${fmtCount(c.labelSample.of)} records (seed ${c.labelSample.seed}); counts, tokens and dollars cover every record, the difficulty mix is estimated.`);
   return notes;
 }
 
-export async function analyzeSection(a: Obj, ctx: RenderContext, caches?: AnalyzeCaches): Promise<SafeHtml> {
-  const parts: SafeHtml[] = [analyzeKpis(a), await distributionFigure(a, ctx)];
-  const w = await waterfallFigure(a, ctx);
-  if (w) parts.push(w);
-  if (caches) parts.push(cachesFigure(caches));
+export async function analyzeSection(a: Analyze, ctx: RenderContext): Promise<SafeHtml> {
+  const parts: SafeHtml[] = [analyzeKpis(a), await distributionFigure(a, ctx), await waterfallFigure(a, ctx), cachesFigure(a)];
   const m = await byModelFigure(a, ctx);
   if (m) parts.push(m);
   parts.push(...(await byGroupFigures(a, ctx)));
   const tw = topWasteFigure(a);
   if (tw) parts.push(tw);
-  parts.push(recordsFigure(a, readNotes(caches)));
+  parts.push(recordsFigure(a, readNotes(a)));
   return section('traffic', 'Traffic: where the money goes', 'Priced, labeled traffic from the logs (tokor analyze).', parts);
 }

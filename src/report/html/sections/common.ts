@@ -48,7 +48,18 @@ export function objectTable(rowsIn: unknown[], opts: { prefer?: string[]; maxCol
   };
   for (const k of opts.prefer ?? []) add(k);
   for (const r of rows) for (const k of Object.keys(r)) add(k);
-  const cols = keys.slice(0, opts.maxColumns ?? 9);
+  return keyedTable(rows, keys.slice(0, opts.maxColumns ?? 9), opts);
+}
+
+/**
+ * A table of typed rows with exactly these columns (keys of the row), each
+ * value formatted by the naming convention of its key; no key is guessed.
+ */
+export function rowsTable<R extends object>(rowsIn: readonly R[], columns: readonly (keyof R & string)[], opts: { maxRows?: number; caption?: string; labels?: Partial<Record<keyof R & string, string>> } = {}): SafeHtml {
+  return keyedTable(rowsIn as readonly Obj[], columns, opts as { labels?: Record<string, string> });
+}
+
+function keyedTable(rows: readonly Obj[], cols: readonly string[], opts: { maxRows?: number; caption?: string; labels?: Record<string, string> }): SafeHtml {
   const cells: Cell[][] = rows.map((r) => cols.map((k) => (displayable(r[k], k) ? formatCell(k, r[k]) : '—')));
   const columns: Column[] = cols.map((k, j) => ({
     label: opts.labels?.[k] ?? humanize(k),

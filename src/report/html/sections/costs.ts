@@ -8,7 +8,8 @@ import { fmtCount, fmtShare, fmtUsd } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { callout, figure, kpis, section, table, type Cell } from '../page.js';
 import type { AnalyzeReconciliation, CostsReport, PeriodCost } from '../../../artifacts/costsReport.js';
-import { firstStr, num, obj, type Obj } from '../read.js';
+import type { Obj } from '../read.js';
+import type { AnalyzeReportJson } from '../../../artifacts/analyzeReport.js';
 import { objectTable, topWithRest, uniqueNames } from './common.js';
 import type { RenderContext } from './context.js';
 
@@ -43,7 +44,7 @@ function billedWhatOf(providers: readonly string[]): string {
  * Billed vs explained from analyze's typed `reconciliation`, or, when only the
  * two reports are given, from costs' Bedrock total and analyze's actual cost.
  */
-export function readReconciliation(rec: AnalyzeReconciliation | undefined, analyze: Obj | undefined, costs: CostsReport | undefined): ReconciliationView | undefined {
+export function readReconciliation(rec: AnalyzeReconciliation | undefined, analyze: AnalyzeReportJson | undefined, costs: CostsReport | undefined): ReconciliationView | undefined {
   if (rec) {
     const c = rec.billedCeiling;
     return {
@@ -74,7 +75,7 @@ export function readReconciliation(rec: AnalyzeReconciliation | undefined, analy
     };
   }
   const billed = costs?.bedrock.totalUsd;
-  const explained = num(obj(analyze?.cost)?.actual);
+  const explained = analyze?.cost.actual;
   if (billed === undefined || explained === undefined) return undefined;
   return { billed, explained, coverage: billed > 0 ? explained / billed : 0, rows: [], extra: [], computed: true, notes: [], byTokenKind: [], billedWhat: 'Bedrock spend' };
 }
@@ -92,7 +93,7 @@ function reconciliationReading(r: ReconciliationView): string {
   return `The logs explain ${fmtShare(r.coverage, 0)} of billed ${r.billedWhat} (${fmtUsd(r.explained)} of ${fmtUsd(r.billed)}); ${fmtUsd(Math.max(0, r.billed - r.explained))} is unexplained${inBill}.`;
 }
 
-async function reconciliationFigure(r: ReconciliationView, analyze: Obj | undefined, costs: CostsReport | undefined, ctx: RenderContext): Promise<SafeHtml> {
+async function reconciliationFigure(r: ReconciliationView, analyze: AnalyzeReportJson | undefined, costs: CostsReport | undefined, ctx: RenderContext): Promise<SafeHtml> {
   const top = [...r.rows].sort((a, b) => Math.max(b.billed, b.explained) - Math.max(a.billed, a.explained)).slice(0, 10);
   const named = uniqueNames(top.length ? top : [{ name: 'Bedrock total', billed: r.billed, explained: r.explained, row: {} }]);
   const bars: PairedBar[] = named.flatMap((m, i) => [
@@ -109,8 +110,8 @@ async function reconciliationFigure(r: ReconciliationView, analyze: Obj | undefi
   ];
   const notes: string[] = [...r.notes];
   if (r.computed) {
-    const per = obj(analyze?.period);
-    const logs = per ? `${firstStr(per, ['start']) ?? '?'} → ${firstStr(per, ['end']) ?? '?'}` : 'unknown period';
+    const per = analyze?.period;
+    const logs = per ? `${per.start || '?'} → ${per.end || '?'}` : 'unknown period';
     const bill = costs ? `${costs.period.start} → ${costs.period.end}` : 'unknown period';
     notes.push(`Computed by tokor report from the two inputs (logs ${logs}, bill ${bill}); run \`tokor analyze --cost-explorer\` for a per-model reconciliation with likely causes.`);
   }
@@ -176,7 +177,7 @@ async function periodFigure(periods: PeriodCost[], ctx: RenderContext): Promise<
 }
 
 /** The bill section from the typed costs report and analyze's typed reconciliation (either may be absent). */
-export async function billSection(analyze: Obj | undefined, costs: CostsReport | undefined, reconciliation: AnalyzeReconciliation | undefined, ctx: RenderContext): Promise<SafeHtml | undefined> {
+export async function billSection(analyze: AnalyzeReportJson | undefined, costs: CostsReport | undefined, reconciliation: AnalyzeReconciliation | undefined, ctx: RenderContext): Promise<SafeHtml | undefined> {
   const parts: SafeHtml[] = [];
   const rec = readReconciliation(reconciliation, analyze, costs);
   const b = costs?.bedrock;
