@@ -7,8 +7,10 @@
  * labels and builds the report (../sql/collect.ts).
  */
 import { existsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import type { DuckDBConnection, DuckDBListValue, DuckDBStructValue } from '@duckdb/node-api';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, Interrupted, RuntimeFailure } from '../../errors.js';
 import type { InputSource, RepeatedInput } from '../../ingest/index.js';
 import { inProcessEngine, listInputs, readInput } from '../inprocess/index.js';
@@ -31,7 +33,16 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
   // s3:// and other URLs are read by DuckDB itself; local globs ('logs/**/*.json.gz', quoted) are expanded by DuckDB, then read as files.
   const remote = req.paths.filter((p) => REMOTE.test(p));
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(':memory:');
+  // Bounded memory whatever the input: DuckDB spills what outgrows MEMORY_LIMIT (the per-request groups that find
+  // duplicates, the staged records) to a directory of its own, removed after the run.
+  const spill = await mkdtemp(path.join(os.tmpdir(), 'tokor-duckdb-'));
+  let instance;
+  try {
+    instance = await DuckDBInstance.create(':memory:', duckdbSettings(spill));
+  } catch (e) {
+    await rm(spill, { recursive: true, force: true });
+    throw duckdbFailure(e);
+  }
   const conn = await instance.connect();
   const stop = () => conn.interrupt();
   req.signal?.addEventListener('abort', stop, { once: true });
@@ -53,50 +64,79 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     const files = [...inputs.map((i) => i.path), ...remote];
     const display = new Map(inputs.map((i) => [i.path, i.display]));
     if (remote.length) await prepareRemote(conn);
-    const lines = `read_csv([${files.map(lit).join(', ')}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true, compression = 'auto', max_line_size = ${MAX_LINE_SIZE}, buffer_size = ${MAX_LINE_SIZE})`;
-    const source = `SELECT filename AS file, line FROM ${lines}`;
-    // Row numbers (WITH ORDINALITY) make DuckDB read on one thread: only the rare lines tokor parses itself need them.
-    const numberedSource = `SELECT filename AS file, ordinality AS pos, line FROM ${lines} WITH ORDINALITY`;
+    const lines = (of: string[]) =>
+      `read_csv([${of.map(lit).join(', ')}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true, compression = 'auto', max_line_size = ${MAX_LINE_SIZE}, buffer_size = ${MAX_LINE_SIZE})`;
+    const source = `SELECT filename AS file, line FROM ${lines(files)}`;
     const perStratum = req.labelSample?.perStratum ?? DEFAULT_PER_STRATUM;
     const seed = req.labelSample?.seed ?? 1;
     // One pass parses the logs into a table of the fields tokor needs; the aggregate and the strata come
     // from that table; the sampled lines' text is read back without parsing JSON.
-    const q = stagedQueries(DUCKDB, source, numberedSource, { groupBy: req.groupBy, perStratum, seed }, 'tokor_records');
+    const q = stagedQueries(DUCKDB, source, { groupBy: req.groupBy, perStratum, seed }, 'tokor_records');
     await run(conn, q.stage, req);
     const rows = (await run(conn, q.aggregate, req)).getRowObjects();
-    let complex: ComplexLine[] = [];
-    if (Number((await run(conn, q.complex, req)).getRowObjects()[0]?.n ?? 0) > 0) {
-      // Line numbers: a row's position less its file's first position (blank lines are rows too).
-      const starts = new Map<string, bigint>();
-      const complexRows: { file: string; pos: bigint; text: string }[] = [];
-      for (const r of (await run(conn, q.numbered, req)).getRowObjects()) {
-        const file = String(r.file);
-        starts.set(file, BigInt(r.first as bigint));
-        for (const hit of (r.hits as DuckDBListValue | null)?.items ?? []) {
-          const e = (hit as DuckDBStructValue).entries;
-          complexRows.push({ file, pos: BigInt(e.pos as bigint), text: String(e.line) });
+    const withComplex = new Set((await run(conn, q.complexFiles, req)).getRowObjects().map((r) => String(r.file)));
+    const index = new Map(files.map((f, i) => [f, i]));
+    // The lines tokor parses itself, file by file in input order, numbered within their file: row numbers
+    // (WITH ORDINALITY) make DuckDB read on one thread, so only files holding such lines are numbered.
+    async function* complex(): AsyncGenerator<ComplexLine> {
+      for (const file of files) {
+        if (!withComplex.has(file)) continue;
+        const fileLines = `SELECT ordinality AS pos, line FROM ${lines([file])} WITH ORDINALITY`;
+        for await (const r of streamRows(conn, q.numbered(fileLines, file), req)) {
+          yield { file: display.get(file) ?? file, fileIndex: index.get(file) ?? 0, line: Number(r.pos as bigint), text: String(r.line) };
         }
       }
-      const index = new Map(files.map((f, i) => [f, i]));
-      complex = complexRows
-        .sort((a, b) => (a.pos < b.pos ? -1 : a.pos > b.pos ? 1 : 0))
-        .map((r) => ({ file: display.get(r.file) ?? r.file, fileIndex: index.get(r.file) ?? 0, line: Number(r.pos - (starts.get(r.file) ?? r.pos)) + 1, text: r.text }));
     }
-    const sample = (await run(conn, q.fetch, req)).getRowObjects().map((r) => String(r.line));
-    const { acc, labeled, estimated } = toAccumulator({ rows, sample, complex }, req, repeated);
+    async function* sample(): AsyncGenerator<string> {
+      for await (const r of streamRows(conn, q.fetch, req)) yield String(r.line);
+    }
+    const { acc, labeled, estimated } = await toAccumulator({ rows, sample: sample(), complex: complex() }, req, repeated);
     const shown = [...inputs.map((i) => i.display), ...remote];
     return scanResult(acc, shown, inputs.reduce((n, i) => n + (i.size ?? 0), 0), labeled, estimated, seed);
   } finally {
     req.signal?.removeEventListener('abort', stop);
     conn.closeSync();
     instance.closeSync();
+    await rm(spill, { recursive: true, force: true });
   }
+}
+
+/**
+ * What DuckDB may hold in memory before it spills to disk: a base for the staged records and the joins, and
+ * per reading thread room for the reader's buffers (two of MAX_LINE_SIZE). Without a limit DuckDB takes up
+ * to 80% of the machine's memory and keeps what it read: 2.3 GB of RSS on a 1.27 GB log.
+ */
+function memoryLimitMb(threads: number): number {
+  return 256 + 128 * Math.max(1, threads);
+}
+
+/** The settings every DuckDB run of tokor's opens with: bounded memory, spilling to `spill`, no ordering kept. */
+function duckdbSettings(spill: string, threads = os.availableParallelism()): Record<string, string> {
+  return {
+    threads: String(threads),
+    memory_limit: `${memoryLimitMb(threads)}MB`,
+    temp_directory: spill,
+    // Aggregates and the sample do not depend on the order rows arrive in (line numbers come from WITH ORDINALITY).
+    preserve_insertion_order: 'false',
+  };
 }
 
 async function run(conn: DuckDBConnection, sql: string, req: ScanRequest) {
   if (req.signal?.aborted) throw new Interrupted('interrupted: nothing was written');
   try {
     return await conn.runAndReadAll(sql);
+  } catch (e) {
+    if (req.signal?.aborted) throw new Interrupted('interrupted while DuckDB was reading: nothing was written');
+    throw duckdbFailure(e);
+  }
+}
+
+/** A query's rows, a chunk at a time: what is streamed this way is never all in memory. */
+async function* streamRows(conn: DuckDBConnection, sql: string, req: ScanRequest): AsyncGenerator<Record<string, unknown>> {
+  if (req.signal?.aborted) throw new Interrupted('interrupted: nothing was written');
+  try {
+    const result = await conn.stream(sql);
+    for await (const chunk of result.yieldRowObjects()) yield* chunk;
   } catch (e) {
     if (req.signal?.aborted) throw new Interrupted('interrupted while DuckDB was reading: nothing was written');
     throw duckdbFailure(e);
