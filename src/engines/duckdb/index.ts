@@ -15,7 +15,7 @@ import { InputError, Interrupted, RuntimeFailure } from '../../errors.js';
 import type { InputSource, RepeatedInput } from '../../ingest/index.js';
 import { inProcessEngine, listInputs, readInput } from '../inprocess/index.js';
 import type { ScanRequest, ScanResult, TrafficEngine } from '../types.js';
-import { stagedQueries } from '../sql/aggregation.js';
+import { stagedQueries, takeCopies } from '../sql/aggregation.js';
 import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, type ComplexLine } from '../sql/collect.js';
 import { DUCKDB, lit } from '../sql/dialect.js';
 
@@ -87,10 +87,10 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
         }
       }
     }
-    async function* sample(): AsyncGenerator<string> {
-      for await (const r of streamRows(conn, q.fetch, req)) yield String(r.line);
+    async function* fetched() {
+      for await (const r of streamRows(conn, q.fetch, req)) yield { line: String(r.line), h: r.h, copies: Number(r.copies as bigint) };
     }
-    const { acc, labeled, estimated } = await toAccumulator({ rows, sample: sample(), complex: complex() }, req, repeated);
+    const { acc, labeled, estimated } = await toAccumulator({ rows, sample: takeCopies(fetched()), complex: complex() }, req, repeated);
     const shown = [...inputs.map((i) => i.display), ...remote];
     return scanResult(acc, shown, inputs.reduce((n, i) => n + (i.size ?? 0), 0), labeled, estimated, seed);
   } finally {

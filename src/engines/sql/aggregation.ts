@@ -311,8 +311,9 @@ function perStratum(spec: AggregationSpec): number {
  * the files holding lines tokor parses itself, and `numbered(fileLines, file)` gives, in order, the line
  * numbers and text of those lines in one file (`fileLines`: a SELECT of pos, its 1-based line number, and
  * line, over that file alone), so that no more than one chunk of them is in memory at a time.
- * `fetch` reads the sampled lines' text back from `source` without parsing JSON: the same lines
- * `aggregationQueries().lines` samples (each stratum's `perStratum` smallest hashes).
+ * `fetch` reads the sampled lines' text back from `source` without parsing JSON, ordered by hash and text,
+ * with each hash's `copies`: its first `copies` lines of a hash are the lines `aggregationQueries().lines`
+ * samples (each stratum's `perStratum` smallest hashes); see `takeCopies`.
  */
 export function stagedQueries(
   d: SqlDialect,
@@ -323,8 +324,10 @@ export function stagedQueries(
   const tags = tagDimensions(spec.groupBy);
   const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags, d.name === 'duckdb');
   const t = ident(table);
+  // Per record only what the queries below read: the file and text only of lines tokor parses itself.
   const stage = `CREATE TEMP TABLE ${t} AS WITH ${cte}
-SELECT * EXCLUDE (line, pos),
+SELECT * EXCLUDE (line, pos, file, rid),
+  CASE WHEN nonblank AND NOT plain THEN file END AS file,
   -- a record without a request ID is never a duplicate: a key of its own
   CASE WHEN plain AND rid IS NULL THEN CAST(${d.uniqueValue} AS VARCHAR) ELSE rid END AS request_key,
   CASE WHEN nonblank AND NOT plain THEN line END AS complex_line,
@@ -337,17 +340,29 @@ FROM rec`;
 WHERE s.line IN (SELECT complex_line FROM ${t} WHERE file = ${lit(file)} AND complex_line IS NOT NULL)
 ORDER BY s.pos`;
   const strata = stratumColumns(tags, spec.groupBy);
-  // Identical lines share a hash: as many copies of a hash are fetched as the sample holds.
+  // Identical lines share a hash: the sample holds `copies` of a hash, the first `copies` lines of it in this
+  // order (no window: it would hold every fetched line once more, and spill).
   const fetch = `WITH picks AS (
   SELECT t.h AS h FROM (
     SELECT min_by(sample_hash, sample_hash, ${perStratum(spec)}) AS hs FROM ${t} WHERE sample_hash IS NOT NULL GROUP BY ${strata.join(', ')}
   ) p CROSS JOIN UNNEST(hs) AS t(h)
 ),
-wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h),
-found AS (
-  SELECT s.line, w.h, w.copies, row_number() OVER (PARTITION BY w.h ORDER BY s.line) AS nth
-  FROM (SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s JOIN wanted w ON s.h = w.h
-)
-SELECT line FROM found WHERE nth <= copies ORDER BY h, line`;
+wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h)
+SELECT s.line, w.h, w.copies
+FROM (SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s JOIN wanted w ON s.h = w.h
+ORDER BY w.h, s.line`;
   return { stage, aggregate, complexFiles, numbered, fetch };
+}
+
+/** The sampled lines of `stagedQueries().fetch` rows, read in their order: the first `copies` of each hash. */
+export async function* takeCopies(rows: AsyncIterable<{ line: string; h: unknown; copies: number }>): AsyncGenerator<string> {
+  let last: unknown;
+  let taken = 0;
+  for await (const r of rows) {
+    if (r.h !== last) {
+      last = r.h;
+      taken = 0;
+    }
+    if (taken++ < r.copies) yield r.line;
+  }
 }
