@@ -32,18 +32,7 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
   refuseInProcessOnly(req, 'duckdb');
   // s3:// and other URLs are read by DuckDB itself; local globs ('logs/**/*.json.gz', quoted) are expanded by DuckDB, then read as files.
   const remote = req.paths.filter((p) => REMOTE.test(p));
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  // Bounded memory whatever the input: DuckDB spills what outgrows MEMORY_LIMIT (the per-request groups that find
-  // duplicates, the staged records) to a directory of its own, removed after the run.
-  const spill = await mkdtemp(path.join(os.tmpdir(), 'tokor-duckdb-'));
-  let instance;
-  try {
-    instance = await DuckDBInstance.create(':memory:', duckdbSettings(spill));
-  } catch (e) {
-    await rm(spill, { recursive: true, force: true });
-    throw duckdbFailure(e);
-  }
-  const conn = await instance.connect();
+  const { conn, close } = await openDuckdb();
   const stop = () => conn.interrupt();
   req.signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -74,13 +63,16 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     const q = stagedQueries(DUCKDB, source, { groupBy: req.groupBy, perStratum, seed }, 'tokor_records');
     await run(conn, q.stage, req);
     const rows = (await run(conn, q.aggregate, req)).getRowObjects();
-    const withComplex = new Set((await run(conn, q.complexFiles, req)).getRowObjects().map((r) => String(r.file)));
+    // Files as DuckDB names them (an s3:// glob's objects, by name), in input order: local files as given, then remote objects.
     const index = new Map(files.map((f, i) => [f, i]));
-    // The lines tokor parses itself, file by file in input order, numbered within their file: row numbers
-    // (WITH ORDINALITY) make DuckDB read on one thread, so only files holding such lines are numbered.
+    const withComplex = (await run(conn, q.complexFiles, req))
+      .getRowObjects()
+      .map((r) => String(r.file))
+      .sort((a, b) => (index.get(a) ?? files.length) - (index.get(b) ?? files.length) || (a < b ? -1 : a > b ? 1 : 0));
+    // The lines tokor parses itself, file by file, numbered within their file: row numbers (WITH ORDINALITY)
+    // make DuckDB read on one thread, so only files holding such lines are numbered.
     async function* complex(): AsyncGenerator<ComplexLine> {
-      for (const file of files) {
-        if (!withComplex.has(file)) continue;
+      for (const file of withComplex) {
         const fileLines = `SELECT ordinality AS pos, line FROM ${lines([file])} WITH ORDINALITY`;
         for await (const r of streamRows(conn, q.numbered(fileLines, file), req)) {
           yield { file: display.get(file) ?? file, fileIndex: index.get(file) ?? 0, line: Number(r.pos as bigint), text: String(r.line) };
@@ -95,9 +87,30 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     return scanResult(acc, shown, inputs.reduce((n, i) => n + (i.size ?? 0), 0), labeled, estimated, seed);
   } finally {
     req.signal?.removeEventListener('abort', stop);
-    conn.closeSync();
-    instance.closeSync();
+    await close();
+  }
+}
+
+/**
+ * An in-memory DuckDB with tokor's settings: bounded memory whatever the input, spilling what outgrows the
+ * limit (the staged records, the groups that find duplicates, sorts) to a directory of its own that `close`
+ * removes.
+ */
+export async function openDuckdb(threads = os.availableParallelism()): Promise<{ conn: DuckDBConnection; spill: string; close: () => Promise<void> }> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const spill = await mkdtemp(path.join(os.tmpdir(), 'tokor-duckdb-'));
+  try {
+    const instance = await DuckDBInstance.create(':memory:', duckdbSettings(spill, threads));
+    const conn = await instance.connect();
+    const close = async () => {
+      conn.closeSync();
+      instance.closeSync();
+      await rm(spill, { recursive: true, force: true });
+    };
+    return { conn, spill, close };
+  } catch (e) {
     await rm(spill, { recursive: true, force: true });
+    throw duckdbFailure(e);
   }
 }
 
@@ -111,7 +124,7 @@ function memoryLimitMb(threads: number): number {
 }
 
 /** The settings every DuckDB run of tokor's opens with: bounded memory, spilling to `spill`, no ordering kept. */
-function duckdbSettings(spill: string, threads = os.availableParallelism()): Record<string, string> {
+function duckdbSettings(spill: string, threads: number): Record<string, string> {
   return {
     threads: String(threads),
     memory_limit: `${memoryLimitMb(threads)}MB`,
