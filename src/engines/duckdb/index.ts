@@ -7,13 +7,15 @@
  * labels and builds the report (../sql/collect.ts).
  */
 import { existsSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import type { DuckDBConnection, DuckDBListValue, DuckDBStructValue } from '@duckdb/node-api';
+import { mkdtemp, open, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, Interrupted, RuntimeFailure } from '../../errors.js';
 import type { InputSource, RepeatedInput } from '../../ingest/index.js';
 import { inProcessEngine, listInputs, readInput } from '../inprocess/index.js';
 import type { ScanRequest, ScanResult, TrafficEngine } from '../types.js';
-import { stagedQueries } from '../sql/aggregation.js';
+import { stagedQueries, takeCopies } from '../sql/aggregation.js';
 import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, type ComplexLine } from '../sql/collect.js';
 import { DUCKDB, lit } from '../sql/dialect.js';
 
@@ -30,9 +32,7 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
   refuseInProcessOnly(req, 'duckdb');
   // s3:// and other URLs are read by DuckDB itself; local globs ('logs/**/*.json.gz', quoted) are expanded by DuckDB, then read as files.
   const remote = req.paths.filter((p) => REMOTE.test(p));
-  const { DuckDBInstance } = await import('@duckdb/node-api');
-  const instance = await DuckDBInstance.create(':memory:');
-  const conn = await instance.connect();
+  const { conn, close } = await openDuckdb();
   const stop = () => conn.interrupt();
   req.signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -53,50 +53,103 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     const files = [...inputs.map((i) => i.path), ...remote];
     const display = new Map(inputs.map((i) => [i.path, i.display]));
     if (remote.length) await prepareRemote(conn);
-    const lines = `read_csv([${files.map(lit).join(', ')}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true, compression = 'auto', max_line_size = ${MAX_LINE_SIZE}, buffer_size = ${MAX_LINE_SIZE})`;
-    const source = `SELECT filename AS file, line FROM ${lines}`;
-    // Row numbers (WITH ORDINALITY) make DuckDB read on one thread: only the rare lines tokor parses itself need them.
-    const numberedSource = `SELECT filename AS file, ordinality AS pos, line FROM ${lines} WITH ORDINALITY`;
+    const lines = (of: string[]) =>
+      `read_csv([${of.map(lit).join(', ')}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true, compression = 'auto', max_line_size = ${MAX_LINE_SIZE}, buffer_size = ${MAX_LINE_SIZE})`;
+    const source = `SELECT filename AS file, line FROM ${lines(files)}`;
     const perStratum = req.labelSample?.perStratum ?? DEFAULT_PER_STRATUM;
     const seed = req.labelSample?.seed ?? 1;
     // One pass parses the logs into a table of the fields tokor needs; the aggregate and the strata come
     // from that table; the sampled lines' text is read back without parsing JSON.
-    const q = stagedQueries(DUCKDB, source, numberedSource, { groupBy: req.groupBy, perStratum, seed }, 'tokor_records');
+    const q = stagedQueries(DUCKDB, source, { groupBy: req.groupBy, perStratum, seed }, 'tokor_records');
     await run(conn, q.stage, req);
     const rows = (await run(conn, q.aggregate, req)).getRowObjects();
-    let complex: ComplexLine[] = [];
-    if (Number((await run(conn, q.complex, req)).getRowObjects()[0]?.n ?? 0) > 0) {
-      // Line numbers: a row's position less its file's first position (blank lines are rows too).
-      const starts = new Map<string, bigint>();
-      const complexRows: { file: string; pos: bigint; text: string }[] = [];
-      for (const r of (await run(conn, q.numbered, req)).getRowObjects()) {
-        const file = String(r.file);
-        starts.set(file, BigInt(r.first as bigint));
-        for (const hit of (r.hits as DuckDBListValue | null)?.items ?? []) {
-          const e = (hit as DuckDBStructValue).entries;
-          complexRows.push({ file, pos: BigInt(e.pos as bigint), text: String(e.line) });
+    // Files as DuckDB names them (an s3:// glob's objects, by name), in input order: local files as given, then remote objects.
+    const index = new Map(files.map((f, i) => [f, i]));
+    const withComplex = (await run(conn, q.complexFiles, req))
+      .getRowObjects()
+      .map((r) => String(r.file))
+      .sort((a, b) => (index.get(a) ?? files.length) - (index.get(b) ?? files.length) || (a < b ? -1 : a > b ? 1 : 0));
+    // The lines tokor parses itself, file by file, numbered within their file: row numbers (WITH ORDINALITY)
+    // make DuckDB read on one thread, so only files holding such lines are numbered.
+    async function* complex(): AsyncGenerator<ComplexLine> {
+      for (const file of withComplex) {
+        const fileLines = `SELECT ordinality AS pos, line FROM ${lines([file])} WITH ORDINALITY`;
+        for await (const r of streamRows(conn, q.numbered(fileLines, file), req)) {
+          yield { file: display.get(file) ?? file, fileIndex: index.get(file) ?? 0, line: Number(r.pos as bigint), text: String(r.line) };
         }
       }
-      const index = new Map(files.map((f, i) => [f, i]));
-      complex = complexRows
-        .sort((a, b) => (a.pos < b.pos ? -1 : a.pos > b.pos ? 1 : 0))
-        .map((r) => ({ file: display.get(r.file) ?? r.file, fileIndex: index.get(r.file) ?? 0, line: Number(r.pos - (starts.get(r.file) ?? r.pos)) + 1, text: r.text }));
     }
-    const sample = (await run(conn, q.fetch, req)).getRowObjects().map((r) => String(r.line));
-    const { acc, labeled, estimated } = toAccumulator({ rows, sample, complex }, req, repeated);
+    async function* fetched() {
+      for await (const r of streamRows(conn, q.fetch, req)) yield { line: String(r.line), h: r.h, copies: Number(r.copies as bigint) };
+    }
+    const { acc, labeled, estimated } = await toAccumulator({ rows, sample: takeCopies(fetched()), complex: complex() }, req, repeated);
     const shown = [...inputs.map((i) => i.display), ...remote];
     return scanResult(acc, shown, inputs.reduce((n, i) => n + (i.size ?? 0), 0), labeled, estimated, seed);
   } finally {
     req.signal?.removeEventListener('abort', stop);
-    conn.closeSync();
-    instance.closeSync();
+    await close();
   }
+}
+
+/**
+ * An in-memory DuckDB with tokor's settings: bounded memory whatever the input, spilling what outgrows the
+ * limit (the staged records, the groups that find duplicates, sorts) to a directory of its own that `close`
+ * removes.
+ */
+export async function openDuckdb(threads = os.availableParallelism()): Promise<{ conn: DuckDBConnection; spill: string; close: () => Promise<void> }> {
+  const { DuckDBInstance } = await import('@duckdb/node-api');
+  const spill = await mkdtemp(path.join(os.tmpdir(), 'tokor-duckdb-'));
+  try {
+    const instance = await DuckDBInstance.create(':memory:', duckdbSettings(spill, threads));
+    const conn = await instance.connect();
+    const close = async () => {
+      conn.closeSync();
+      instance.closeSync();
+      await rm(spill, { recursive: true, force: true });
+    };
+    return { conn, spill, close };
+  } catch (e) {
+    await rm(spill, { recursive: true, force: true });
+    throw duckdbFailure(e);
+  }
+}
+
+/**
+ * What DuckDB may hold in memory before it spills to disk: a base for the staged records and the joins, and
+ * per reading thread room for the reader's buffers (two of MAX_LINE_SIZE). Without a limit DuckDB takes up
+ * to 80% of the machine's memory and keeps what it read: 2.3 GB of RSS on a 1.27 GB log.
+ */
+function memoryLimitMb(threads: number): number {
+  return 256 + 128 * Math.max(1, threads);
+}
+
+/** The settings every DuckDB run of tokor's opens with: bounded memory, spilling to `spill`, no ordering kept. */
+function duckdbSettings(spill: string, threads: number): Record<string, string> {
+  return {
+    threads: String(threads),
+    memory_limit: `${memoryLimitMb(threads)}MB`,
+    temp_directory: spill,
+    // Aggregates and the sample do not depend on the order rows arrive in (line numbers come from WITH ORDINALITY).
+    preserve_insertion_order: 'false',
+  };
 }
 
 async function run(conn: DuckDBConnection, sql: string, req: ScanRequest) {
   if (req.signal?.aborted) throw new Interrupted('interrupted: nothing was written');
   try {
     return await conn.runAndReadAll(sql);
+  } catch (e) {
+    if (req.signal?.aborted) throw new Interrupted('interrupted while DuckDB was reading: nothing was written');
+    throw duckdbFailure(e);
+  }
+}
+
+/** A query's rows, a chunk at a time: what is streamed this way is never all in memory. */
+async function* streamRows(conn: DuckDBConnection, sql: string, req: ScanRequest): AsyncGenerator<Record<string, unknown>> {
+  if (req.signal?.aborted) throw new Interrupted('interrupted: nothing was written');
+  try {
+    const result = await conn.stream(sql);
+    for await (const chunk of result.yieldRowObjects()) yield* chunk;
   } catch (e) {
     if (req.signal?.aborted) throw new Interrupted('interrupted while DuckDB was reading: nothing was written');
     throw duckdbFailure(e);

@@ -50,12 +50,12 @@ const TS = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]
  * pos, line), with the extracted fields and `plain` (the SQL reads it as
  * tokor's parser, src/ingest/parseBedrockRecord.ts, does).
  */
-function recordsCte(d: SqlDialect, source: string, tags: string[]): string {
+function recordsCte(d: SqlDialect, source: string, tags: string[], typed = false): string {
   const paths: string[] = [];
   const at = (p: string): string => {
     let i = paths.indexOf(p);
     if (i < 0) i = paths.push(p) - 1;
-    return `v[${i + 1}]`;
+    return typed ? `x${i + 1}` : `v[${i + 1}]`;
   };
   const raw = (p: string) => d.raw(at(p));
   const kind = (p: string) => d.kind(at(p));
@@ -81,8 +81,7 @@ function recordsCte(d: SqlDialect, source: string, tags: string[]): string {
   const bodyFill = (k: keyof typeof fill) => `CASE WHEN consult THEN COALESCE(${fill[k].map(count).join(', ')}) END`;
   const tagCols = tags.map((t, i) => `${str(`$.requestMetadata.${t}`)} AS ${ident(`tag${i}`)}, ${kind(`$.requestMetadata.${t}`)} AS ${ident(`tagk${i}`)}`);
   const tagOk = tags.map((_, i) => `(${ident(`tagk${i}`)} IS NULL OR ${ident(`tagk${i}`)} <> '0')`);
-  const fields = `SELECT file, pos, line, v,
-    v IS NOT NULL AS json_ok,
+  const fields = `SELECT ${typed ? '*' : 'file, pos, line, v, v IS NOT NULL AS json_ok'},
     ${str('$.modelId')} AS model,
     ${str('$.region')} AS source_region,
     ${str('$.inferenceRegion')} AS inference_region,
@@ -102,13 +101,14 @@ function recordsCte(d: SqlDialect, source: string, tags: string[]): string {
     ${kind(`${usage}.cacheDetails`)} AS ucd_k,
     ${kind(`${usage}.cache_creation`)} AS ucc_k${tagCols.length ? `,\n    ${tagCols.join(',\n    ')}` : ''}
   FROM extracted`;
-  // Every path is registered by now: the record is parsed once, into v.
-  return `parsed AS (
+  for (const p of bodyCounts) at(p);
+  // Every path is registered by now: the record is parsed once, into v (or, typed, into columns x1, x2 …).
+  return `${typed ? typedExtraction(d, source, paths) : `parsed AS (
   SELECT file, pos, line, ${d.parse('line')} AS j FROM (${source}) src
 ),
 extracted AS (
-  SELECT file, pos, line, CASE WHEN j IS NOT NULL THEN ${d.extractAll('j', [...paths, ...bodyCounts.filter((p) => !paths.includes(p))])} END AS v FROM parsed
-),
+  SELECT file, pos, line, CASE WHEN j IS NOT NULL THEN ${d.extractAll('j', paths)} END AS v FROM parsed
+)`},
 fields AS (
   ${fields}
 ),
@@ -156,6 +156,86 @@ rec AS (
     -- a line that parsed as JSON is not blank: trim (a copy of each line) only for the others
     CASE WHEN json_ok THEN true WHEN line IS NULL THEN false ELSE trim(line) <> '' END AS nonblank${tags.map((_, i) => `,\n    ${ident(`tag${i}`)}`).join('')}
   FROM (SELECT *, CASE WHEN tcw1 IS NULL AND h1 > 0 THEN h1 + m5 ELSE COALESCE(tcw1, 0) END AS tcw FROM filled) w
+)`;
+}
+
+/** A JSON path of the SQL's (`$.a.b."c-d".e[0].f`) as its steps: keys, and list indexes as numbers. */
+function pathSteps(path: string): (string | number)[] {
+  const steps: (string | number)[] = [];
+  for (const m of path.slice(1).matchAll(/\.(?:"([^"]+)"|([A-Za-z_][A-Za-z0-9_]*))|\[([0-9]+)\]/g)) steps.push(m[3] !== undefined ? Number(m[3]) : (m[1] ?? m[2])!);
+  return steps;
+}
+
+interface PathNode {
+  keys: Map<string, PathNode>;
+  item?: PathNode;
+  /** The extracted column (x1, x2 …) when the SQL reads this node's value. */
+  column?: string;
+}
+
+/**
+ * Keys whose being present with a null value decides what the parser does (a `null` cacheDetails is not an
+ * absent one), which the typed reader cannot tell from absent: a line naming one goes the exact way.
+ */
+const PRESENCE_KEYS = ['cacheDetails'];
+
+/**
+ * DuckDB's typed reading of the same paths: `from_json` with a structure of only the keys the SQL reads
+ * (DuckDB's vectorised JSON transform, each line parsed once and nothing else kept), JSON leaves so that
+ * every value is the text `json_extract` gives. Where that transform cannot tell what the parser would see
+ * (an object the SQL tests the kind of, whose leaves are all absent: an empty object and an array look
+ * alike; a key whose presence counts), the line is `certain = false` and goes through the exact
+ * `json_extract` of every path, as before; CASE evaluates that only on those lines.
+ */
+function typedExtraction(d: SqlDialect, source: string, paths: string[]): string {
+  const root: PathNode = { keys: new Map() };
+  for (const [i, p] of paths.entries()) {
+    let node = root;
+    for (const step of pathSteps(p)) {
+      if (typeof step === 'number') {
+        if (step !== 0) throw new Error(`typed extraction reads the first item of a list only: ${p}`);
+        node = node.item ??= { keys: new Map() };
+      } else {
+        let next = node.keys.get(step);
+        if (!next) node.keys.set(step, (next = { keys: new Map() }));
+        node = next;
+      }
+    }
+    node.column = `x${i + 1}`;
+  }
+  const isLeaf = (n: PathNode) => n.keys.size === 0 && !n.item;
+  const structure = (n: PathNode): unknown => (isLeaf(n) ? 'JSON' : n.item ? [structure(n.item)] : Object.fromEntries([...n.keys].map(([k, c]) => [k, structure(c)])));
+  const columns: string[] = [];
+  const checks: string[] = [];
+  // expr: the node's value in f; returns its leaves' expressions (a leaf that is present proves its parents are objects).
+  const walk = (n: PathNode, expr: string): string[] => {
+    if (isLeaf(n)) {
+      if (n.column) columns.push(`CASE WHEN certain THEN ${expr} ELSE v[${n.column.slice(1)}] END AS ${n.column}`);
+      return [expr];
+    }
+    const leaves = n.item ? walk(n.item, `${expr}[1]`) : [...n.keys].flatMap(([k, c]) => walk(c, `${expr}.${ident(k)}`));
+    if (n.column) {
+      // An object whose kind the SQL asks for: '{}' when one of its leaves is there, else not sure.
+      checks.push(`(${expr} IS NULL OR ${leaves.map((l) => `${l} IS NOT NULL`).join(' OR ')})`);
+      columns.push(`CASE WHEN certain THEN CASE WHEN ${expr} IS NOT NULL THEN '{}'::JSON END ELSE v[${n.column.slice(1)}] END AS ${n.column}`);
+    }
+    return leaves;
+  };
+  walk(root, 'f');
+  const presence = PRESENCE_KEYS.map((k) => `NOT contains(line, ${lit(`"${k}"`)})`);
+  return `parsed AS (
+  SELECT file, pos, line, TRY(from_json(line, ${lit(JSON.stringify(structure(root)))})) AS f FROM (${source}) src
+),
+checked AS (
+  SELECT *, COALESCE(f IS NOT NULL AND ${[...presence, ...checks].join(' AND ')}, false) AS certain FROM parsed
+),
+exact AS (
+  SELECT *, CASE WHEN NOT certain THEN ${d.extractAll(d.parse('line'), paths)} END AS v FROM checked
+),
+extracted AS (
+  SELECT file, pos, line, CASE WHEN certain THEN true ELSE v IS NOT NULL END AS json_ok,
+    ${columns.join(',\n    ')}
+  FROM exact
 )`;
 }
 
@@ -227,50 +307,62 @@ function perStratum(spec: AggregationSpec): number {
  * The same push-down in one pass over the logs, for DuckDB, which keeps a table between statements.
  * `stage` parses every line once into a table of its extracted fields (not its text, but for the lines
  * tokor parses itself) with the line's sample hash; it reads `source` (a SELECT of file and line: no row
- * numbers, which would make DuckDB read on one thread). `aggregate` and `complex` read that table;
- * `numbered` gives, per file of `numberedSource` (a SELECT of file, pos, line), its first position and the
- * positions and text of the lines tokor parses itself (`hits`): run it only when `complex` counts some.
- * `fetch` reads the sampled lines' text back from `source` without parsing JSON: the same lines
- * `aggregationQueries().lines` samples (each stratum's `perStratum` smallest hashes).
+ * numbers, which would make DuckDB read on one thread). `aggregate` reads that table; `complexFiles` names
+ * the files holding lines tokor parses itself, and `numbered(fileLines, file)` gives, in order, the line
+ * numbers and text of those lines in one file (`fileLines`: a SELECT of pos, its 1-based line number, and
+ * line, over that file alone), so that no more than one chunk of them is in memory at a time.
+ * `fetch` reads the sampled lines' text back from `source` without parsing JSON, ordered by hash and text,
+ * with each hash's `copies`: its first `copies` lines of a hash are the lines `aggregationQueries().lines`
+ * samples (each stratum's `perStratum` smallest hashes); see `takeCopies`.
  */
 export function stagedQueries(
   d: SqlDialect,
   source: string,
-  numberedSource: string,
   spec: AggregationSpec,
   table: string,
-): { stage: string; aggregate: string; complex: string; numbered: string; fetch: string } {
+): { stage: string; aggregate: string; complexFiles: string; numbered: (fileLines: string, file: string) => string; fetch: string } {
   const tags = tagDimensions(spec.groupBy);
-  const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags);
+  const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags, d.name === 'duckdb');
   const t = ident(table);
+  // Per record only what the queries below read: the file and text only of lines tokor parses itself.
   const stage = `CREATE TEMP TABLE ${t} AS WITH ${cte}
-SELECT * EXCLUDE (line, pos),
+SELECT * EXCLUDE (line, pos, file, rid),
+  CASE WHEN nonblank AND NOT plain THEN file END AS file,
   -- a record without a request ID is never a duplicate: a key of its own
   CASE WHEN plain AND rid IS NULL THEN CAST(${d.uniqueValue} AS VARCHAR) ELSE rid END AS request_key,
   CASE WHEN nonblank AND NOT plain THEN line END AS complex_line,
   CASE WHEN plain AND err IS NULL THEN ${sampleHash(d, 'line', spec.seed)} END AS sample_hash
 FROM rec`;
   const aggregate = `WITH ${aggregateQuery(aggregateKeys(tags, spec.groupBy), t, 'request_key')}`;
-  const complex = `SELECT COUNT(*) AS n FROM ${t} WHERE complex_line IS NOT NULL`;
-  // A line's text decides whether tokor parses it: every copy of such a text is one of them. One read
-  // gives each file's first position and the positions of those lines.
-  const numbered = `WITH c AS (SELECT DISTINCT hash(complex_line) AS h, complex_line AS line FROM ${t} WHERE complex_line IS NOT NULL)
-SELECT s.file, MIN(s.pos) AS first,
-  list(struct_pack(pos := s.pos, line := s.line)) FILTER (WHERE c.h IS NOT NULL) AS hits
-FROM (${numberedSource}) s LEFT JOIN c ON hash(s.line) = c.h AND s.line = c.line
-GROUP BY s.file`;
+  const complexFiles = `SELECT file, COUNT(*) AS n FROM ${t} WHERE complex_line IS NOT NULL GROUP BY file ORDER BY file`;
+  // A line's text decides whether tokor parses it: every copy of such a text in the file is one of them.
+  const numbered = (fileLines: string, file: string) => `SELECT s.pos, s.line FROM (${fileLines}) s
+WHERE s.line IN (SELECT complex_line FROM ${t} WHERE file = ${lit(file)} AND complex_line IS NOT NULL)
+ORDER BY s.pos`;
   const strata = stratumColumns(tags, spec.groupBy);
-  // Identical lines share a hash: as many copies of a hash are fetched as the sample holds.
+  // Identical lines share a hash: the sample holds `copies` of a hash, the first `copies` lines of it in this
+  // order (no window: it would hold every fetched line once more, and spill).
   const fetch = `WITH picks AS (
   SELECT t.h AS h FROM (
     SELECT min_by(sample_hash, sample_hash, ${perStratum(spec)}) AS hs FROM ${t} WHERE sample_hash IS NOT NULL GROUP BY ${strata.join(', ')}
   ) p CROSS JOIN UNNEST(hs) AS t(h)
 ),
-wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h),
-found AS (
-  SELECT s.line, w.h, w.copies, row_number() OVER (PARTITION BY w.h ORDER BY s.line) AS nth
-  FROM (SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s JOIN wanted w ON s.h = w.h
-)
-SELECT line FROM found WHERE nth <= copies ORDER BY h, line`;
-  return { stage, aggregate, complex, numbered, fetch };
+wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h)
+SELECT s.line, w.h, w.copies
+FROM (SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s JOIN wanted w ON s.h = w.h
+ORDER BY w.h, s.line`;
+  return { stage, aggregate, complexFiles, numbered, fetch };
+}
+
+/** The sampled lines of `stagedQueries().fetch` rows, read in their order: the first `copies` of each hash. */
+export async function* takeCopies(rows: AsyncIterable<{ line: string; h: unknown; copies: number }>): AsyncGenerator<string> {
+  let last: unknown;
+  let taken = 0;
+  for await (const r of rows) {
+    if (r.h !== last) {
+      last = r.h;
+      taken = 0;
+    }
+    if (taken++ < r.copies) yield r.line;
+  }
 }

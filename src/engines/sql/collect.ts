@@ -23,13 +23,17 @@ export interface ComplexLine {
   text: string;
 }
 
+/**
+ * What an engine hands back. The sample and the complex lines may be streams (DuckDB streams them from
+ * its result, a chunk at a time): they are read once, complex lines first, and not kept.
+ */
 export interface EngineOutput {
   /** Aggregate rows by column name (values as the engine gives them: numbers, bigints or strings). */
   rows: Record<string, unknown>[];
   /** Whole records of the stratified sample. */
-  sample: string[];
+  sample: Iterable<string> | AsyncIterable<string>;
   /** In input order. */
-  complex: ComplexLine[];
+  complex: Iterable<ComplexLine> | AsyncIterable<ComplexLine>;
 }
 
 /** Records labeled per stratum when the flag does not say (a stratum this small or smaller is labeled whole). */
@@ -49,7 +53,7 @@ export function refuseInProcessOnly(req: ScanRequest, engine: string): void {
   if (req.paths.includes('-')) no('reading stdin', 'the engine reads files');
 }
 
-export function toAccumulator(out: EngineOutput, req: ScanRequest, repeated: { file: string; sameAs: string }[] = []): { acc: Accumulator; labeled: number; estimated: boolean } {
+export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeated: { file: string; sameAs: string }[] = []): Promise<{ acc: Accumulator; labeled: number; estimated: boolean }> {
   const groupBy = req.groupBy;
   const tagDims = tagDimensions(groupBy);
   const acc = newAccumulator(groupBy);
@@ -60,7 +64,7 @@ export function toAccumulator(out: EngineOutput, req: ScanRequest, repeated: { f
   const labeler = labelerFor(req.router);
   const ctx: ChunkContext = { acc, labeler, groupBy, seen: new Set() };
   const maxLineBytes = req.maxLineBytes ?? MAX_LINE_BYTES;
-  for (const c of out.complex) {
+  for await (const c of out.complex) {
     let text = c.text;
     if (c.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.endsWith('\r')) text = text.slice(0, -1);
@@ -76,7 +80,7 @@ export function toAccumulator(out: EngineOutput, req: ScanRequest, repeated: { f
   }
   const facts: RecordFacts[] = [];
   const seen = new Set<string>();
-  for (const text of out.sample) {
+  for await (const text of out.sample) {
     for (const ev of parseJsonLine('bedrock', text, { file: '(sample)', line: 0 })) {
       if (ev.kind !== 'record' || ev.record.errorCode) throw new RuntimeFailure('a sampled record did not parse as the SQL read it: the engine’s SQL and tokor’s parser disagree');
       const key = dedupeKey(ev.record);

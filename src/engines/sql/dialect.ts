@@ -34,9 +34,11 @@ export const DUCKDB: SqlDialect = {
   parse: (line) => line,
   extractAll: (json, paths) => `TRY(json_extract(${json}, [${paths.map(lit).join(', ')}]))`,
   raw: (v) => `CAST(${v} AS VARCHAR)`,
-  kind: (v) =>
-    `CASE json_type(${v}) WHEN 'OBJECT' THEN '{' WHEN 'ARRAY' THEN '[' WHEN 'VARCHAR' THEN '"' WHEN 'NULL' THEN 'n' WHEN 'BOOLEAN' THEN '0' WHEN 'UBIGINT' THEN '0' WHEN 'BIGINT' THEN '0' WHEN 'DOUBLE' THEN '0' END`,
-  text: (v) => `json_extract_string(${v}, '$')`,
+  // An extracted value is JSON text as DuckDB writes it (no leading space): its first character tells its kind
+  // (t, f, - and digits: a number or a boolean), as json_type would, without parsing it again.
+  kind: (v) => `CASE WHEN ${v} IS NULL THEN NULL WHEN left(${v}, 1) IN ('{', '[', '"', 'n') THEN left(${v}, 1) ELSE '0' END`,
+  // A string without escapes is its text between the quotes; only the others are parsed.
+  text: (v) => `CASE WHEN contains(${v}, '\\') THEN json_extract_string(${v}, '$') ELSE substr(${v}, 2, length(${v}) - 2) END`,
   matches: (expr, pattern) => `regexp_matches(${expr}, ${lit(pattern)})`,
   hash: (expr) => `hash(${expr})`,
   rowUnique: `CAST(pos AS VARCHAR)`,
