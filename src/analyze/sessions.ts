@@ -99,21 +99,25 @@ export interface SessionSource {
 /** How a request (at `line` of its file) is keyed into a session; undefined: a session of its own. */
 export function sessionFacts(r: SessionSource, line: number, sessionKey: string | undefined): SessionFacts | undefined {
   let by: SessionFacts['by'];
-  let parts: string[];
   if (r.sessionId !== undefined) {
     by = 'sessionId';
-    parts = [r.sessionId];
+    hashStart(by);
+    hashPart(r.sessionId);
   } else if (sessionKey !== undefined && Object.hasOwn(r.tags, sessionKey) && r.tags[sessionKey] !== '') {
     by = 'requestMetadata';
-    parts = [sessionKey, r.tags[sessionKey]!];
+    hashStart(by);
+    hashPart(sessionKey);
+    hashPart(r.tags[sessionKey]!);
   } else if (r.opening !== undefined && (r.openingReply ?? r.outputText) !== undefined) {
     // The opening exchange: a conversation's first request has only the opening, and its answer is the reply
     // every later request carries. Without that answer (no output body) the first request stays on its own,
     // rather than merge every request that opens with the same words.
     by = 'conversation';
-    parts = [r.identityArn ?? '', r.system ?? '', r.opening, (r.openingReply ?? r.outputText)!];
+    conversationPrefix(r.identityArn ?? '', r.system ?? '');
+    hashPart(r.opening);
+    hashPart((r.openingReply ?? r.outputText)!);
   } else return undefined;
-  const [key, hash] = hashKey(by, parts);
+  const [key, hash] = hashFinish();
   const ms = r.timestamp === undefined ? NaN : Date.parse(r.timestamp);
   return { key, hash, by, at: Number.isFinite(ms) ? ms : -1, line };
 }
@@ -124,31 +128,78 @@ const HASHED_CHARS = 2048;
  * A 96-bit hash of the parts (length-prefixed), as 6 code units, and 32 of its bits. Each part enters as
  * its length and its first HASHED_CHARS characters: a prompt can be 8,000 characters, and two conversations
  * that agree on that much of caller, system prompt, opening and reply share their cache prefix anyway.
- * (Written out without closures or arrays: it runs on every request; the values are those of the
- * one-step-per-code-unit definition, test/analyze/sessions.test.ts.)
+ * (The values are those of the one-step-per-code-unit definition, test/analyze/sessions.test.ts.)
  */
 export function hashKey(by: string, parts: string[]): [string, number] {
-  let a = 0x811c9dc5;
-  let b = 0x41c6ce57;
-  let c = 0x9e3779b9;
-  for (let p = -1; p < parts.length; p++) {
-    const s = p < 0 ? by : parts[p]!;
-    let x = s.length;
+  hashStart(by);
+  for (const p of parts) hashPart(p);
+  return hashFinish();
+}
+
+/** The hash's running state a, b, c (an Int32Array: it runs on every request, and mutable module variables would box). */
+const H = new Int32Array(3);
+
+function hashStart(by: string): void {
+  H[0] = 0x811c9dc5;
+  H[1] = 0x41c6ce57;
+  H[2] = 0x9e3779b9;
+  hashPart(by);
+}
+
+/** Feeds one part: its length, then its first HASHED_CHARS code units. */
+function hashPart(s: string): void {
+  let a = H[0]!;
+  let b = H[1]!;
+  let c = H[2]!;
+  let x = s.length;
+  a = Math.imul(a ^ x, 0x01000193);
+  b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
+  c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
+  const n = Math.min(s.length, HASHED_CHARS);
+  for (let i = 0; i < n; i++) {
+    x = s.charCodeAt(i);
     a = Math.imul(a ^ x, 0x01000193);
     b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
     c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
-    const n = Math.min(s.length, HASHED_CHARS);
-    for (let i = 0; i < n; i++) {
-      x = s.charCodeAt(i);
-      a = Math.imul(a ^ x, 0x01000193);
-      b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
-      c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
-    }
   }
-  a = fmix32(a ^ c);
-  b = fmix32(b ^ a);
-  c = fmix32(c ^ b);
+  H[0] = a;
+  H[1] = b;
+  H[2] = c;
+}
+
+function hashFinish(): [string, number] {
+  const a = fmix32(H[0]! ^ H[2]!);
+  const b = fmix32(H[1]! ^ a);
+  const c = fmix32(H[2]! ^ b);
   return [String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16, c & 0xffff, c >>> 16), c >>> 0];
+}
+
+/**
+ * The state after 'conversation', caller and system prompt, memoized per (system prompt, caller): a
+ * template's system prompt (often thousands of characters) is the same on every request. Bounded per thread.
+ */
+const CONVERSATION_PREFIXES = new Map<string, Map<string, Int32Array>>();
+let conversationPrefixes = 0;
+const MAX_CONVERSATION_PREFIXES = 4096;
+
+function conversationPrefix(identity: string, system: string): void {
+  let bySystem = CONVERSATION_PREFIXES.get(system);
+  const state = bySystem?.get(identity);
+  if (state !== undefined) {
+    H.set(state);
+    return;
+  }
+  hashStart('conversation');
+  hashPart(identity);
+  hashPart(system);
+  if (conversationPrefixes >= MAX_CONVERSATION_PREFIXES) {
+    CONVERSATION_PREFIXES.clear();
+    conversationPrefixes = 0;
+    bySystem = undefined;
+  }
+  if (bySystem === undefined) CONVERSATION_PREFIXES.set(system, (bySystem = new Map()));
+  bySystem.set(identity, H.slice());
+  conversationPrefixes++;
 }
 
 function keeps(level: number, hash: number): boolean {

@@ -52,11 +52,17 @@ const NEEDS: (((t: string) => boolean) | undefined)[] = [
   (t) => t.includes('://'),
   (t) => t.includes('@'),
   mayHoldUuid,
-  mayHoldDigitRun,
+  (t) => DIGIT.test(t) && mayHoldDigitRun(t),
   undefined,
   (t) => DIGIT.test(t),
 ];
 const DIGIT = /\d/;
+/**
+ * The runs of whitespace that folding to one space changes: all but a lone space (a run that starts with
+ * another whitespace character, or a space followed by more). Replacing only these gives what replacing
+ * every run (`/\s+/g`) gives, without a match at every word.
+ */
+const UNFOLDED_SPACE = /[^\S ]\s*| \s+/g;
 
 function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
@@ -102,7 +108,7 @@ export function maskVariable(text: string): string {
     const [re, ph] = MASKS[i]!;
     t = t.replace(re, ph);
   }
-  return t.replace(/\s+/g, ' ').trim();
+  return t.replace(UNFOLDED_SPACE, ' ').trim();
 }
 
 /** The signature's parts that do not depend on the prompt, for one (app, team, system prompt). */
@@ -116,21 +122,30 @@ interface SignaturePrefix {
  * Masking a system prompt (up to SYSTEM_CHARS) is most of a signature's cost, and a template's system prompt
  * is the same on every request: memoized per (app, team, system), a bounded memo per thread.
  */
-const PREFIXES = new Map<string, SignaturePrefix>();
+const PREFIXES = new Map<string, Map<string, SignaturePrefix>>();
+let prefixCount = 0;
 const MAX_PREFIXES = 4096;
 
 function signaturePrefix(app: string, team: string, rawSystem: string): SignaturePrefix {
-  // Length-prefixed: no app, team or system text can pass for another split of the same characters.
-  const memoKey = `${app.length}:${app}${team.length}:${team}${rawSystem}`;
-  let p = PREFIXES.get(memoKey);
+  // Keyed by the system text itself, then by app and team (length-prefixed: no app or team can pass for
+  // another split of the same characters): no per-request copy of a system prompt into a longer key.
+  let bySystem = PREFIXES.get(rawSystem);
+  const tagKey = `${app.length}:${app}${team}`;
+  let p = bySystem?.get(tagKey);
   if (p === undefined) {
     const system = rawSystem ? maskVariable(rawSystem) : '';
     p = {
       state: fnv1aState(`${app}\u0000${team}\u0000${system}\u0000`),
       systemKey: system ? fnv1a(system).toString(16).padStart(8, '0').slice(0, 4) : '',
     };
-    if (PREFIXES.size >= MAX_PREFIXES) PREFIXES.clear();
-    PREFIXES.set(memoKey, p);
+    if (prefixCount >= MAX_PREFIXES) {
+      PREFIXES.clear();
+      prefixCount = 0;
+      bySystem = undefined;
+    }
+    if (bySystem === undefined) PREFIXES.set(rawSystem, (bySystem = new Map()));
+    bySystem.set(tagKey, p);
+    prefixCount++;
   }
   return p;
 }
@@ -155,6 +170,9 @@ export function taskSignature(input: SignatureInput): TaskSignature {
   const systemKey = prefix.systemKey;
   // fnv1a(`${app}\0${team}\0${system}\0${head}`), continued from the memoized prefix.
   const key = fnv1aFinish(fnv1aState(head, prefix.state)).toString(16).padStart(8, '0');
-  const parts = [app || team ? [app, team].filter(Boolean).join('/') : '', systemKey ? `system#${systemKey}` : '', head ? `${head} …` : '(no prompt text)'].filter(Boolean);
-  return { key, text: parts.join(' · ') };
+  // "app/team · system#abcd · head …", the empty parts left out (written out: this runs on every request).
+  let text = app && team ? `${app}/${team}` : app || team;
+  if (systemKey) text = text ? `${text} · system#${systemKey}` : `system#${systemKey}`;
+  const tail = head ? `${head} …` : '(no prompt text)';
+  return { key, text: text ? `${text} · ${tail}` : tail };
 }

@@ -16,6 +16,7 @@ import { addDuplicate, addFacts, addFailed, addInvalid, noteProblems, type Accum
 import { recordFacts, type FactsContext } from '../../analyze/facts.js';
 import type { BottomK } from '../../analyze/sample.js';
 import { fmix32, sampleKey, fileHash } from '../../analyze/sample.js';
+import type { KeySet } from './keySet.js';
 
 /** One skipped line for `--skipped`: an invalid line, a dropped duplicate, or a file-level break. */
 export interface SkipEntry {
@@ -33,9 +34,15 @@ export interface ChunkContext extends FactsContext {
   /** --strict: the first bad record is an InputError naming file:line. */
   strict?: boolean;
   /** De-duplication keys seen so far (in-process; absent in worker threads, where the main thread decides). */
-  seen?: Set<string>;
+  seen?: SeenKeys;
   /** Receives every skipped line as it is skipped (--skipped). */
   onSkip?: (s: SkipEntry) => void;
+}
+
+/** What de-duplication needs of a set of dedupeKey strings (a Set, or the compact KeySet). */
+interface SeenKeys {
+  has(key: string): boolean;
+  add(key: string): unknown;
 }
 
 /** A record's outcome, kept until its duplicate verdict (worker threads) or sampled. */
@@ -217,12 +224,10 @@ export function applyVerdict(acc: Accumulator, d: DeferredChunk, duplicates: num
  * The main thread's side of the verdict: which of a chunk's keys were seen
  * before (indexes, ascending), marking the others seen.
  */
-export function findDuplicates(seen: Set<string>, keys: string[]): number[] {
+export function findDuplicates(seen: KeySet, keys: Uint32Array): number[] {
   const dups: number[] = [];
-  keys.forEach((k, i) => {
-    if (seen.has(k)) dups.push(i);
-    else seen.add(k);
-  });
+  const n = keys.length / 3;
+  for (let i = 0; i < n; i++) if (seen.seenBefore(keys, i)) dups.push(i);
   return dups;
 }
 

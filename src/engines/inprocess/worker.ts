@@ -11,6 +11,7 @@ import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { applyVerdict, processChunk, type ChunkContext, type DeferredChunk, type SampledItem, type SkipEntry } from './chunk.js';
 import type { WorkerInit, WorkerRequest, WorkerReply } from './scan.js';
+import { packKeys } from './keySet.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -37,7 +38,24 @@ port.on('message', (msg: WorkerRequest) => {
         processChunk(msg.bytes, msg.file, msg.fileIndex, msg.startLine, msg.format, ctx, deferred);
         const needsVerdict = deferred.keys.length > 0;
         if (needsVerdict) waiting.set(msg.seq, deferred);
-        port.postMessage({ type: 'parsed', seq: msg.seq, file: msg.file, keys: deferred.keys, lines: deferred.lines, ids: deferred.ids, skips, needsVerdict } satisfies WorkerReply);
+        // The keys go as one transferable buffer; lines and request IDs only when skips are reported (they name
+        // the duplicates); the chunk's buffer goes back to the main thread's pool.
+        const keys = packKeys(deferred.keys);
+        const reply: WorkerReply = {
+          type: 'parsed',
+          seq: msg.seq,
+          file: msg.file,
+          keys,
+          lines: init.collectSkips ? deferred.lines : [],
+          ids: init.collectSkips ? deferred.ids : [],
+          skips,
+          needsVerdict,
+          buffer: msg.bytes.buffer as ArrayBuffer,
+        };
+        port.postMessage(reply, [keys.buffer as ArrayBuffer, msg.bytes.buffer as ArrayBuffer]);
+        deferred.keys = [];
+        deferred.lines = [];
+        deferred.ids = [];
       } else if (msg.type === 'verdict') {
         const deferred = waiting.get(msg.seq)!;
         waiting.delete(msg.seq);
