@@ -13,7 +13,10 @@
  * accumulator. Past that, only the sessions whose hash has its `level` low
  * bits zero are kept (a 1/2^level sample of sessions, chosen by hash, so the
  * same sessions whatever the order or the worker threads), and the figures
- * that rest on them are scaled by 2^level.
+ * that rest on them are scaled by 2^level. Kept turns live in one
+ * Float64Array (TURN_FIELDS numbers each, 80 bytes a turn), not an object per
+ * turn: nothing per request for the garbage collector to walk, and a worker's
+ * sessions cross to the main thread as one buffer.
  */
 import type { Difficulty } from '../types.js';
 import { fmix32 } from './sample.js';
@@ -22,7 +25,7 @@ import { fmix32 } from './sample.js';
 const SESSION_KEYINGS = ['sessionId', 'requestMetadata', 'conversation', 'none'] as const;
 export type SessionKeying = (typeof SESSION_KEYINGS)[number];
 
-/** Turns kept at most per accumulator (~100 bytes each) before sessions are sampled by hash. */
+/** Turns kept at most per accumulator (80 bytes each, plus ~60 per session for its key) before sessions are sampled by hash. */
 const MAX_SESSION_TURNS = 400_000;
 
 /** What a request contributes to its session (RecordFacts.session). */
@@ -60,16 +63,30 @@ export interface TurnPlace {
   ttl: '5m' | '1h';
 }
 
-interface KeptSession {
-  hash: number;
-  turns: SessionTurn[];
-}
+/** A kept turn's numbers, in this order, TURN_FIELDS per turn in SessionAcc.turns. */
+const T_SESSION = 0;
+const T_AT = 1;
+const T_LINE = 2;
+const T_LABEL = 3;
+const T_PLACE = 4;
+const T_INPUT = 5;
+const T_OUTPUT = 6;
+const T_READ = 7;
+const T_WRITE = 8;
+const T_WRITE1H = 9;
+const TURN_FIELDS = 10;
+const LABELS: readonly Difficulty[] = ['easy', 'moderate', 'hard'];
 
 export interface SessionAcc {
   /** Sessions kept: those whose hash has its `level` low bits zero. */
   level: number;
-  kept: Map<string, KeptSession>;
+  /** Kept sessions: key → session index (into `hashes` and the turns' session field). */
+  kept: Map<string, number>;
+  /** Each kept session's 32-bit hash, by session index (the first `kept.size` entries are used). */
+  hashes: Float64Array;
   keptTurns: number;
+  /** The kept turns, TURN_FIELDS numbers each (the first keptTurns × TURN_FIELDS are used), in the order they were added. */
+  turns: Float64Array;
   places: TurnPlace[];
   placeIndex: Map<string, number>;
   /** Requests that are a session of their own (no key, no conversation). */
@@ -81,7 +98,61 @@ export interface SessionAcc {
 }
 
 export function newSessions(maxTurns: number = MAX_SESSION_TURNS): SessionAcc {
-  return { level: 0, kept: new Map(), keptTurns: 0, places: [], placeIndex: new Map(), unkeyed: 0, turnsBy: { sessionId: 0, requestMetadata: 0, conversation: 0, none: 0 }, maxTurns };
+  return {
+    level: 0,
+    kept: new Map(),
+    hashes: new Float64Array(256),
+    keptTurns: 0,
+    turns: new Float64Array(256 * TURN_FIELDS),
+    places: [],
+    placeIndex: new Map(),
+    unkeyed: 0,
+    turnsBy: { sessionId: 0, requestMetadata: 0, conversation: 0, none: 0 },
+    maxTurns,
+  };
+}
+
+/** A kept session: its hash and its turns in the order they were added. */
+export interface KeptSession {
+  hash: number;
+  turns: SessionTurn[];
+}
+
+/** The kept sessions, each with its turns as objects (for the report's simulation, once at the end). */
+export function keptSessions(s: SessionAcc): KeptSession[] {
+  const out: KeptSession[] = [];
+  for (const i of s.kept.values()) out[i] = { hash: s.hashes[i]!, turns: [] };
+  const t = s.turns;
+  for (let k = 0; k < s.keptTurns; k++) {
+    const o = k * TURN_FIELDS;
+    out[t[o + T_SESSION]!]!.turns.push({
+      at: t[o + T_AT]!,
+      line: t[o + T_LINE]!,
+      label: LABELS[t[o + T_LABEL]!]!,
+      place: t[o + T_PLACE]!,
+      input: t[o + T_INPUT]!,
+      output: t[o + T_OUTPUT]!,
+      cacheRead: t[o + T_READ]!,
+      cacheWrite: t[o + T_WRITE]!,
+      cacheWrite1h: t[o + T_WRITE1H]!,
+    });
+  }
+  return out;
+}
+
+/** Per kept session (by index): its turns, cache reads and prompt tokens (input + cache reads + cache writes). */
+export function sessionTurnTotals(s: SessionAcc): { turns: Float64Array; cacheRead: Float64Array; prompt: Float64Array } {
+  const n = s.kept.size;
+  const out = { turns: new Float64Array(n), cacheRead: new Float64Array(n), prompt: new Float64Array(n) };
+  const t = s.turns;
+  for (let k = 0; k < s.keptTurns; k++) {
+    const o = k * TURN_FIELDS;
+    const i = t[o + T_SESSION]!;
+    out.turns[i]!++;
+    out.cacheRead[i]! += t[o + T_READ]!;
+    out.prompt[i]! += t[o + T_INPUT]! + t[o + T_READ]! + t[o + T_WRITE]!;
+  }
+  return out;
 }
 
 /** The facts recordFacts needs to key a session. */
@@ -225,13 +296,46 @@ export function addTurn(s: SessionAcc, session: SessionFacts | undefined, f: Tur
   }
   s.turnsBy[session.by]++;
   if (!keeps(s.level, session.hash)) return;
-  const place = placeOf(s, f);
-  const turn: SessionTurn = { at: session.at, line: session.line, label: f.label, place, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, cacheWrite1h: f.cacheWrite1h ?? 0 };
-  const k = s.kept.get(session.key);
-  if (k) k.turns.push(turn);
-  else s.kept.set(session.key, { hash: session.hash, turns: [turn] });
-  s.keptTurns++;
+  const o = appendTurn(s, sessionIndex(s, session.key, session.hash));
+  const t = s.turns;
+  t[o + T_AT] = session.at;
+  t[o + T_LINE] = session.line;
+  t[o + T_LABEL] = f.label === 'easy' ? 0 : f.label === 'moderate' ? 1 : 2;
+  t[o + T_PLACE] = placeOf(s, f);
+  t[o + T_INPUT] = f.input;
+  t[o + T_OUTPUT] = f.output;
+  t[o + T_READ] = f.cacheRead;
+  t[o + T_WRITE] = f.cacheWrite;
+  t[o + T_WRITE1H] = f.cacheWrite1h ?? 0;
   bound(s);
+}
+
+/** The index of a kept session, a new one when the key is new. */
+function sessionIndex(s: SessionAcc, key: string, hash: number): number {
+  let i = s.kept.get(key);
+  if (i === undefined) {
+    i = s.kept.size;
+    if (i >= s.hashes.length) s.hashes = grown(s.hashes, i + 1);
+    s.hashes[i] = hash;
+    s.kept.set(key, i);
+  }
+  return i;
+}
+
+/** Room for one more turn of session `session`: the offset of its fields. */
+function appendTurn(s: SessionAcc, session: number): number {
+  const o = s.keptTurns * TURN_FIELDS;
+  if (o + TURN_FIELDS > s.turns.length) s.turns = grown(s.turns, o + TURN_FIELDS);
+  s.turns[o + T_SESSION] = session;
+  s.keptTurns++;
+  return o;
+}
+
+/** A copy of `a` with room for at least `need` numbers (half as much again, so appends stay amortized O(1)). */
+function grown(a: Float64Array, need: number): Float64Array {
+  const b = new Float64Array(Math.max(need, Math.ceil(a.length * 1.5)));
+  b.set(a);
+  return b;
 }
 
 function placeOf(s: SessionAcc, p: TurnPlace): number {
@@ -252,11 +356,27 @@ function bound(s: SessionAcc): void {
 
 function setLevel(s: SessionAcc, level: number): void {
   s.level = level;
-  for (const [key, k] of s.kept) {
-    if (keeps(level, k.hash)) continue;
-    s.kept.delete(key);
-    s.keptTurns -= k.turns.length;
+  // Sessions renumbered in the order they stay; their turns compacted in place, in order.
+  const renumber = new Int32Array(s.kept.size).fill(-1);
+  let next = 0;
+  for (const [key, i] of s.kept) {
+    if (keeps(level, s.hashes[i]!)) {
+      renumber[i] = next;
+      s.hashes[next] = s.hashes[i]!;
+      s.kept.set(key, next++);
+    } else s.kept.delete(key);
   }
+  const t = s.turns;
+  let kept = 0;
+  for (let k = 0; k < s.keptTurns; k++) {
+    const from = k * TURN_FIELDS;
+    const session = renumber[t[from + T_SESSION]!]!;
+    if (session < 0) continue;
+    const to = kept++ * TURN_FIELDS;
+    if (to !== from) t.copyWithin(to, from, from + TURN_FIELDS);
+    t[to + T_SESSION] = session;
+  }
+  s.keptTurns = kept;
 }
 
 /** Merges `from` into `into` (worker threads): the higher sampling level wins; places are re-indexed. */
@@ -265,13 +385,20 @@ export function mergeSessions(into: SessionAcc, from: SessionAcc): SessionAcc {
   into.unkeyed += from.unkeyed;
   for (const k of SESSION_KEYINGS) into.turnsBy[k] += from.turnsBy[k];
   const remap = from.places.map((p) => placeOf(into, p));
-  for (const [key, k] of from.kept) {
-    if (!keeps(into.level, k.hash)) continue;
-    const turns = k.turns.map((t) => ({ ...t, place: remap[t.place]! }));
-    const mine = into.kept.get(key);
-    if (mine) mine.turns.push(...turns);
-    else into.kept.set(key, { hash: k.hash, turns });
-    into.keptTurns += turns.length;
+  // from's sessions → into's (-1: not kept at into's level); a session's turns from `from` follow its own.
+  const session = new Int32Array(from.kept.size).fill(-1);
+  for (const [key, i] of from.kept) {
+    const hash = from.hashes[i]!;
+    if (keeps(into.level, hash)) session[i] = sessionIndex(into, key, hash);
+  }
+  const t = from.turns;
+  for (let k = 0; k < from.keptTurns; k++) {
+    const src = k * TURN_FIELDS;
+    const to = session[t[src + T_SESSION]!]!;
+    if (to < 0) continue;
+    const o = appendTurn(into, to);
+    into.turns.set(t.subarray(src + 1, src + TURN_FIELDS), o + 1);
+    into.turns[o + T_PLACE] = remap[t[src + T_PLACE]!]!;
   }
   bound(into);
   return into;

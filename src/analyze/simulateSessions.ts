@@ -20,7 +20,7 @@
 import type { Difficulty } from '../types.js';
 import { costOf, type ModelPrice, type Money } from '../pricing/index.js';
 import { ttlParts } from './tokens.js';
-import type { SessionAcc, SessionTurn, TurnPlace } from './sessions.js';
+import { keptSessions, sessionTurnTotals, type SessionAcc, type SessionTurn, type TurnPlace } from './sessions.js';
 
 const FIVE_MINUTES = 5 * 60_000;
 const ONE_HOUR = 60 * 60_000;
@@ -68,7 +68,7 @@ export function simulateSessions(s: SessionAcc, pricing: SessionPricing): Sessio
   let sessionPinned = 0n;
   let coldTurns = 0;
   let pricedTurns = 0;
-  for (const k of s.kept.values()) {
+  for (const k of keptSessions(s)) {
     const turns = k.turns.filter((t) => pricing.priced(s.places[t.place]!)).sort(ORDER);
     if (turns.length === 0) continue;
     let hardest: Difficulty = 'easy';
@@ -124,14 +124,11 @@ export function sessionStats(s: SessionAcc): SessionStats {
   const turns: [number, number][] = [];
   const shares: number[] = [];
   if (s.unkeyed > 0) turns.push([1, s.unkeyed]);
-  for (const k of s.kept.values()) {
-    turns.push([k.turns.length, weight]);
-    let read = 0;
-    let prompt = 0;
-    for (const t of k.turns) {
-      read += t.cacheRead;
-      prompt += t.input + t.cacheRead + t.cacheWrite;
-    }
+  const totals = sessionTurnTotals(s);
+  for (let i = 0; i < s.kept.size; i++) {
+    turns.push([totals.turns[i]!, weight]);
+    const read = totals.cacheRead[i]!;
+    const prompt = totals.prompt[i]!;
     shares.push(prompt > 0 ? read / prompt : 0);
   }
   const count = s.unkeyed + s.kept.size * weight;
