@@ -89,6 +89,8 @@ export interface SessionAcc {
   turns: Float64Array;
   places: TurnPlace[];
   placeIndex: Map<string, number>;
+  /** The place of the last turn added (a cache: consecutive requests mostly share one). */
+  lastPlace?: number;
   /** Requests that are a session of their own (no key, no conversation). */
   unkeyed: number;
   /** Requests by how their session was recognised (all of them, exact). */
@@ -112,32 +114,38 @@ export function newSessions(maxTurns: number = MAX_SESSION_TURNS): SessionAcc {
   };
 }
 
-/** A kept session: its hash and its turns in the order they were added. */
-export interface KeptSession {
-  hash: number;
-  turns: SessionTurn[];
-}
-
-/** The kept sessions, each with its turns as objects (for the report's simulation, once at the end). */
-export function keptSessions(s: SessionAcc): KeptSession[] {
-  const out: KeptSession[] = [];
-  for (const i of s.kept.values()) out[i] = { hash: s.hashes[i]!, turns: [] };
+/**
+ * Calls `fn` with each kept session's turns as objects, in the order they were added, one session at a
+ * time (the report's simulation, once at the end: only one session's objects exist at a time).
+ */
+export function forEachKeptSession(s: SessionAcc, fn: (turns: SessionTurn[]) => void): void {
+  const n = s.kept.size;
   const t = s.turns;
-  for (let k = 0; k < s.keptTurns; k++) {
-    const o = k * TURN_FIELDS;
-    out[t[o + T_SESSION]!]!.turns.push({
-      at: t[o + T_AT]!,
-      line: t[o + T_LINE]!,
-      label: LABELS[t[o + T_LABEL]!]!,
-      place: t[o + T_PLACE]!,
-      input: t[o + T_INPUT]!,
-      output: t[o + T_OUTPUT]!,
-      cacheRead: t[o + T_READ]!,
-      cacheWrite: t[o + T_WRITE]!,
-      cacheWrite1h: t[o + T_WRITE1H]!,
-    });
+  // Turn indexes grouped by session, in the order they were added (a counting sort).
+  const start = new Uint32Array(n + 1);
+  for (let k = 0; k < s.keptTurns; k++) start[t[k * TURN_FIELDS + T_SESSION]! + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
+  const order = new Uint32Array(s.keptTurns);
+  for (let k = 0; k < s.keptTurns; k++) order[fill[t[k * TURN_FIELDS + T_SESSION]!]!++] = k;
+  for (let i = 0; i < n; i++) {
+    const turns: SessionTurn[] = [];
+    for (let j = start[i]!; j < start[i + 1]!; j++) {
+      const o = order[j]! * TURN_FIELDS;
+      turns.push({
+        at: t[o + T_AT]!,
+        line: t[o + T_LINE]!,
+        label: LABELS[t[o + T_LABEL]!]!,
+        place: t[o + T_PLACE]!,
+        input: t[o + T_INPUT]!,
+        output: t[o + T_OUTPUT]!,
+        cacheRead: t[o + T_READ]!,
+        cacheWrite: t[o + T_WRITE]!,
+        cacheWrite1h: t[o + T_WRITE1H]!,
+      });
+    }
+    fn(turns);
   }
-  return out;
 }
 
 /** Per kept session (by index): its turns, cache reads and prompt tokens (input + cache reads + cache writes). */
@@ -339,6 +347,15 @@ function grown(a: Float64Array, need: number): Float64Array {
 }
 
 function placeOf(s: SessionAcc, p: TurnPlace): number {
+  // Consecutive requests mostly share a place: compare with the last one before building a key.
+  const last = s.places[s.lastPlace ?? -1];
+  if (last !== undefined && last.modelId === p.modelId && last.region === p.region && last.batch === p.batch && last.ttl === p.ttl) return s.lastPlace!;
+  const i = placeIndexOf(s, p);
+  s.lastPlace = i;
+  return i;
+}
+
+function placeIndexOf(s: SessionAcc, p: TurnPlace): number {
   const id = `${p.modelId.length}:${p.modelId}${p.region.length}:${p.region}${p.batch ? 'b' : '-'}${p.ttl}`;
   let i = s.placeIndex.get(id);
   if (i === undefined) {

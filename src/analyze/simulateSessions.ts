@@ -20,7 +20,7 @@
 import type { Difficulty } from '../types.js';
 import { costOf, type ModelPrice, type Money } from '../pricing/index.js';
 import { ttlParts } from './tokens.js';
-import { keptSessions, sessionTurnTotals, type SessionAcc, type SessionTurn, type TurnPlace } from './sessions.js';
+import { forEachKeptSession, sessionTurnTotals, type SessionAcc, type SessionTurn, type TurnPlace } from './sessions.js';
 
 const FIVE_MINUTES = 5 * 60_000;
 const ONE_HOUR = 60 * 60_000;
@@ -68,9 +68,9 @@ export function simulateSessions(s: SessionAcc, pricing: SessionPricing): Sessio
   let sessionPinned = 0n;
   let coldTurns = 0;
   let pricedTurns = 0;
-  for (const k of keptSessions(s)) {
-    const turns = k.turns.filter((t) => pricing.priced(s.places[t.place]!)).sort(ORDER);
-    if (turns.length === 0) continue;
+  forEachKeptSession(s, (kept) => {
+    const turns = kept.filter((t) => pricing.priced(s.places[t.place]!)).sort(ORDER);
+    if (turns.length === 0) return;
     let hardest: Difficulty = 'easy';
     for (const t of turns) if (rank(t.label) > rank(hardest)) hardest = t.label;
     const pinned = pricing.tierOf(hardest);
@@ -91,7 +91,7 @@ export function simulateSessions(s: SessionAcc, pricing: SessionPricing): Sessio
       prev = t;
       prevTier = tier;
     }
-  }
+  });
   return { asLogged, perRequest, sessionPinned, scale: 2n ** BigInt(s.level), coldTurns, pricedTurns };
 }
 

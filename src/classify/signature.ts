@@ -17,10 +17,10 @@ const SIGNATURE_HEAD_WORDS = 8;
 const SYSTEM_CHARS = 2000;
 
 export interface SignatureInput {
-  prompt?: string;
-  system?: string;
+  prompt?: string | undefined;
+  system?: string | undefined;
   /** requestMetadata / gateway tags: `app` and `team` (or `application`) enter the signature. */
-  tags?: Readonly<Record<string, string>>;
+  tags?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface TaskSignature {
