@@ -57,12 +57,39 @@ const NEEDS: (((t: string) => boolean) | undefined)[] = [
   (t) => DIGIT.test(t),
 ];
 const DIGIT = /\d/;
+/** The masks of IDs with a digit and of numbers (indexes into MASKS). */
+const ID_MASK = 4;
+const NUMBER_MASK = 6;
+/** Whether a UTF-16 code unit is what a regular expression's \s matches (ECMAScript WhiteSpace and LineTerminator). */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
 /**
- * The runs of whitespace that folding to one space changes: all but a lone space (a run that starts with
- * another whitespace character, or a space followed by more). Replacing only these gives what replacing
- * every run (`/\s+/g`) gives, without a match at every word.
+ * `text.replace(/\s+/g, ' ')`, written out: a run that is already one space is left in place, so a text
+ * of words and single spaces comes back as it is, without a match (and a piece of string) per word.
  */
-const UNFOLDED_SPACE = /[^\S ]\s*| \s+/g;
+export function foldSpaces(text: string): string {
+  let out = '';
+  let from = 0;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (!isSpace(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && isSpace(text.charCodeAt(j))) j++;
+    if (c !== 32 || j !== i + 1) {
+      out += `${text.slice(from, i)} `;
+      from = j;
+    }
+    i = j;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
 
 function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
@@ -102,13 +129,16 @@ export function mayHoldDigitRun(t: string): boolean {
 /** Masks the parts of a text that vary between uses of one template, lower-cased, whitespace folded. */
 export function maskVariable(text: string): string {
   let t = text.toLowerCase();
+  // The digit masks need a digit; masking only takes characters away (placeholders have none): test once.
+  const digits = DIGIT.test(t);
   for (let i = 0; i < MASKS.length; i++) {
+    if (!digits && (i === ID_MASK || i === NUMBER_MASK)) continue;
     const need = NEEDS[i];
     if (need !== undefined && !need(t)) continue;
     const [re, ph] = MASKS[i]!;
     t = t.replace(re, ph);
   }
-  return t.replace(UNFOLDED_SPACE, ' ').trim();
+  return foldSpaces(t).trim();
 }
 
 /** The signature's parts that do not depend on the prompt, for one (app, team, system prompt). */
