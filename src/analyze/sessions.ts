@@ -148,6 +148,16 @@ export function forEachKeptSession(s: SessionAcc, fn: (turns: SessionTurn[]) => 
   }
 }
 
+/**
+ * Shrinks the turn and hash arrays to what is used, and returns their buffers: what a worker thread hands
+ * over (transferred, not copied) with its accumulator.
+ */
+export function trimSessions(s: SessionAcc): ArrayBuffer[] {
+  s.turns = s.turns.slice(0, s.keptTurns * TURN_FIELDS);
+  s.hashes = s.hashes.slice(0, s.kept.size);
+  return [s.turns.buffer as ArrayBuffer, s.hashes.buffer as ArrayBuffer];
+}
+
 /** Per kept session (by index): its turns, cache reads and prompt tokens (input + cache reads + cache writes). */
 export function sessionTurnTotals(s: SessionAcc): { turns: Float64Array; cacheRead: Float64Array; prompt: Float64Array } {
   const n = s.kept.size;

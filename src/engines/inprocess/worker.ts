@@ -7,6 +7,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { newAccumulator } from '../../analyze/accumulate.js';
+import { trimSessions } from '../../analyze/sessions.js';
 import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { applyVerdict, processChunk, type ChunkContext, type DeferredChunk, type SampledItem, type SkipEntry } from './chunk.js';
@@ -63,7 +64,8 @@ port.on('message', (msg: WorkerRequest) => {
         port.postMessage({ type: 'done', seq: msg.seq } satisfies WorkerReply);
       } else {
         const sample = ctx.sample ? { keys: ctx.sample.keys, items: ctx.sample.items, seen: ctx.sample.seen } : undefined;
-        port.postMessage({ type: 'result', acc: ctx.acc, sample } satisfies WorkerReply);
+        // The sessions' typed arrays move to the main thread (trimmed, transferred) instead of being copied.
+        port.postMessage({ type: 'result', acc: ctx.acc, sample } satisfies WorkerReply, trimSessions(ctx.acc.sessions));
       }
     } catch (e) {
       port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack } satisfies WorkerReply);
