@@ -55,8 +55,8 @@ export type WorkerRequest =
   | { type: 'verdict'; seq: number; duplicates: number[] }
   | { type: 'finish' };
 export type WorkerReply =
-  /** keys: packed (keySet.ts packKeys); lines and ids only with collectSkips; buffer: the chunk's, back for reuse. */
-  | { type: 'parsed'; seq: number; file: string; keys: Uint32Array; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean; buffer: ArrayBuffer }
+  /** keys: packed (keySet.ts packKeys); lines and ids only with collectSkips. The chunk's shared buffer is free again. */
+  | { type: 'parsed'; seq: number; file: string; keys: Uint32Array; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean }
   | { type: 'done'; seq: number }
   | { type: 'result'; acc: Accumulator; sample?: { keys: number[]; items: SampledItem[]; seen: number } }
   | { type: 'error'; message: string; stack?: string };
@@ -67,7 +67,7 @@ export type WorkerReply =
  * young anyway); measured in `npm run bench`.
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
-/** The size of the buffers chunks travel to workers in (a block is about 1 MB of whole lines). */
+/** The size of the shared buffers chunks travel to workers in (a block is about 1 MB of whole lines). */
 const CHUNK_BUFFER_BYTES = (1 << 20) + (1 << 16);
 /** Below this much input, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
@@ -242,8 +242,13 @@ class InProcess implements BlockSink {
 class WorkerPool implements BlockSink {
   private readonly workers: Worker[];
   private readonly inflight: number[];
-  /** Chunk buffers the workers gave back, for the next chunks (no 1 MB allocation per chunk). */
-  private readonly pool: ArrayBuffer[] = [];
+  /**
+   * Shared buffers chunks travel in, free for the next chunks, and those a worker is reading (by sequence
+   * number): allocated once, not per chunk, so the main thread's heap sees no new buffer per megabyte read
+   * (each would count towards its next garbage collection).
+   */
+  private readonly pool: SharedArrayBuffer[] = [];
+  private readonly lent = new Map<number, SharedArrayBuffer>();
 
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
@@ -281,7 +286,9 @@ class WorkerPool implements BlockSink {
       w.on('message', (m: WorkerReply) => {
         if (m.type === 'parsed') {
           // The worker is free for the next chunk; this one's records wait there for the verdict.
-          if (this.pool.length < 2 * this.workers.length + 2) this.pool.push(m.buffer);
+          const lent = this.lent.get(m.seq);
+          this.lent.delete(m.seq);
+          if (lent && this.pool.length < 2 * this.workers.length + 2) this.pool.push(lent);
           this.release(i);
           if (m.needsVerdict) this.awaiting++;
           this.step(m.seq, () => this.onParsed(i, m));
@@ -307,11 +314,12 @@ class WorkerPool implements BlockSink {
       if (i >= 0) {
         this.inflight[i]!++;
         const seq = this.seq++;
-        // Copy into a transferable buffer of our own (the source may be a pooled slab): one the workers gave
-        // back when it is large enough.
-        const own = new Uint8Array(this.buffer(bytes.length), 0, bytes.length);
+        // Copy into a shared buffer of our own (the source may be a pooled slab); the worker reads it in place.
+        const shared = this.buffer(bytes.length);
+        this.lent.set(seq, shared);
+        const own = new Uint8Array(shared, 0, bytes.length);
         own.set(bytes);
-        this.workers[i]!.postMessage({ type: 'chunk', seq, file, fileIndex, startLine, format, bytes: own } satisfies WorkerRequest, [own.buffer]);
+        this.workers[i]!.postMessage({ type: 'chunk', seq, file, fileIndex, startLine, format, bytes: own } satisfies WorkerRequest);
         return;
       }
       await this.wait();
@@ -322,7 +330,7 @@ class WorkerPool implements BlockSink {
     this.step(this.seq++, fn);
   }
 
-  private buffer(size: number): ArrayBuffer {
+  private buffer(size: number): SharedArrayBuffer {
     for (let k = this.pool.length - 1; k >= 0; k--) {
       const b = this.pool[k]!;
       if (b.byteLength >= size) {
@@ -331,7 +339,7 @@ class WorkerPool implements BlockSink {
       }
     }
     // Blocks are ~1 MB of whole lines: room for a little more, so most buffers fit most blocks.
-    return new ArrayBuffer(Math.max(size, CHUNK_BUFFER_BYTES));
+    return new SharedArrayBuffer(Math.max(size, CHUNK_BUFFER_BYTES));
   }
 
   async idle(): Promise<void> {

@@ -40,7 +40,7 @@ port.on('message', (msg: WorkerRequest) => {
         const needsVerdict = deferred.keys.length > 0;
         if (needsVerdict) waiting.set(msg.seq, deferred);
         // The keys go as one transferable buffer; lines and request IDs only when skips are reported (they name
-        // the duplicates); the chunk's buffer goes back to the main thread's pool.
+        // the duplicates). The chunk's shared buffer is read: the reply frees it for the next chunk.
         const keys = packKeys(deferred.keys);
         const reply: WorkerReply = {
           type: 'parsed',
@@ -51,9 +51,8 @@ port.on('message', (msg: WorkerRequest) => {
           ids: init.collectSkips ? deferred.ids : [],
           skips,
           needsVerdict,
-          buffer: msg.bytes.buffer as ArrayBuffer,
         };
-        port.postMessage(reply, [keys.buffer as ArrayBuffer, msg.bytes.buffer as ArrayBuffer]);
+        port.postMessage(reply, [keys.buffer as ArrayBuffer]);
         deferred.keys = [];
         deferred.lines = [];
         deferred.ids = [];
