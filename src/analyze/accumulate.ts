@@ -256,15 +256,24 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
     if (acc.firstTimestamp === undefined || f.timestamp < acc.firstTimestamp) acc.firstTimestamp = f.timestamp;
     if (acc.lastTimestamp === undefined || f.timestamp > acc.lastTimestamp) acc.lastTimestamp = f.timestamp;
   }
-  for (const p of ttlParts(f)) {
-    addBucketPart(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
-    if (f.timestamp) addToDay(acc, f, f.timestamp.slice(0, 10), p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
-    if (f.reportedCost !== undefined) addReported(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite, p.requests > 0 ? f.reportedCost : 0n);
+  const h1 = f.cacheWrite1h ?? 0;
+  if (h1 > 0 && h1 < f.cacheWrite) {
+    for (const p of ttlParts(f)) addPart(acc, f, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
+  } else {
+    // One part (what ttlParts gives), without its array.
+    addPart(acc, f, h1 > 0 ? '1h' : f.ttl, 1, f.input, f.output, f.cacheRead, f.cacheWrite);
   }
   addTurn(acc.sessions, f.session, f);
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
   if (f.profile) addToProfile((acc.profile ??= newProfileAcc()), f.profile, f);
   if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, groups: f.groups, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
+}
+
+/** One TTL part of a request: its bucket, its day, its gateway-reported cost. */
+function addPart(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+  addBucketPart(acc, f, ttl, requests, input, output, cacheRead, cacheWrite);
+  if (f.timestamp) addToDay(acc, f, f.timestamp.slice(0, 10), ttl, requests, input, output, cacheRead, cacheWrite);
+  if (f.reportedCost !== undefined) addReported(acc, f, ttl, requests, input, output, cacheRead, cacheWrite, requests > 0 ? f.reportedCost : 0n);
 }
 
 /** Adds requests and tokens to the bucket of (model, region, label, batch, ttl) and to its group buckets. */

@@ -13,7 +13,10 @@
  * accumulator. Past that, only the sessions whose hash has its `level` low
  * bits zero are kept (a 1/2^level sample of sessions, chosen by hash, so the
  * same sessions whatever the order or the worker threads), and the figures
- * that rest on them are scaled by 2^level.
+ * that rest on them are scaled by 2^level. Kept turns live in one
+ * Float64Array (TURN_FIELDS numbers each, 80 bytes a turn), not an object per
+ * turn: nothing per request for the garbage collector to walk, and a worker's
+ * sessions cross to the main thread as one buffer.
  */
 import type { Difficulty } from '../types.js';
 import { fmix32 } from './sample.js';
@@ -22,7 +25,7 @@ import { fmix32 } from './sample.js';
 const SESSION_KEYINGS = ['sessionId', 'requestMetadata', 'conversation', 'none'] as const;
 export type SessionKeying = (typeof SESSION_KEYINGS)[number];
 
-/** Turns kept at most per accumulator (~100 bytes each) before sessions are sampled by hash. */
+/** Turns kept at most per accumulator (80 bytes each, plus ~60 per session for its key) before sessions are sampled by hash. */
 const MAX_SESSION_TURNS = 400_000;
 
 /** What a request contributes to its session (RecordFacts.session). */
@@ -60,18 +63,34 @@ export interface TurnPlace {
   ttl: '5m' | '1h';
 }
 
-interface KeptSession {
-  hash: number;
-  turns: SessionTurn[];
-}
+/** A kept turn's numbers, in this order, TURN_FIELDS per turn in SessionAcc.turns. */
+const T_SESSION = 0;
+const T_AT = 1;
+const T_LINE = 2;
+const T_LABEL = 3;
+const T_PLACE = 4;
+const T_INPUT = 5;
+const T_OUTPUT = 6;
+const T_READ = 7;
+const T_WRITE = 8;
+const T_WRITE1H = 9;
+const TURN_FIELDS = 10;
+const LABELS: readonly Difficulty[] = ['easy', 'moderate', 'hard'];
 
 export interface SessionAcc {
   /** Sessions kept: those whose hash has its `level` low bits zero. */
   level: number;
-  kept: Map<string, KeptSession>;
+  /** Kept sessions: key → session index (into `hashes` and the turns' session field). */
+  kept: Map<string, number>;
+  /** Each kept session's 32-bit hash, by session index (the first `kept.size` entries are used). */
+  hashes: Float64Array;
   keptTurns: number;
+  /** The kept turns, TURN_FIELDS numbers each (the first keptTurns × TURN_FIELDS are used), in the order they were added. */
+  turns: Float64Array;
   places: TurnPlace[];
   placeIndex: Map<string, number>;
+  /** The place of the last turn added (a cache: consecutive requests mostly share one). */
+  lastPlace?: number;
   /** Requests that are a session of their own (no key, no conversation). */
   unkeyed: number;
   /** Requests by how their session was recognised (all of them, exact). */
@@ -81,7 +100,77 @@ export interface SessionAcc {
 }
 
 export function newSessions(maxTurns: number = MAX_SESSION_TURNS): SessionAcc {
-  return { level: 0, kept: new Map(), keptTurns: 0, places: [], placeIndex: new Map(), unkeyed: 0, turnsBy: { sessionId: 0, requestMetadata: 0, conversation: 0, none: 0 }, maxTurns };
+  return {
+    level: 0,
+    kept: new Map(),
+    hashes: new Float64Array(256),
+    keptTurns: 0,
+    turns: new Float64Array(256 * TURN_FIELDS),
+    places: [],
+    placeIndex: new Map(),
+    unkeyed: 0,
+    turnsBy: { sessionId: 0, requestMetadata: 0, conversation: 0, none: 0 },
+    maxTurns,
+  };
+}
+
+/**
+ * Calls `fn` with each kept session's turns as objects, in the order they were added, one session at a
+ * time (the report's simulation, once at the end: only one session's objects exist at a time).
+ */
+export function forEachKeptSession(s: SessionAcc, fn: (turns: SessionTurn[]) => void): void {
+  const n = s.kept.size;
+  const t = s.turns;
+  // Turn indexes grouped by session, in the order they were added (a counting sort).
+  const start = new Uint32Array(n + 1);
+  for (let k = 0; k < s.keptTurns; k++) start[t[k * TURN_FIELDS + T_SESSION]! + 1]!++;
+  for (let i = 0; i < n; i++) start[i + 1]! += start[i]!;
+  const fill = start.slice(0, n);
+  const order = new Uint32Array(s.keptTurns);
+  for (let k = 0; k < s.keptTurns; k++) order[fill[t[k * TURN_FIELDS + T_SESSION]!]!++] = k;
+  for (let i = 0; i < n; i++) {
+    const turns: SessionTurn[] = [];
+    for (let j = start[i]!; j < start[i + 1]!; j++) {
+      const o = order[j]! * TURN_FIELDS;
+      turns.push({
+        at: t[o + T_AT]!,
+        line: t[o + T_LINE]!,
+        label: LABELS[t[o + T_LABEL]!]!,
+        place: t[o + T_PLACE]!,
+        input: t[o + T_INPUT]!,
+        output: t[o + T_OUTPUT]!,
+        cacheRead: t[o + T_READ]!,
+        cacheWrite: t[o + T_WRITE]!,
+        cacheWrite1h: t[o + T_WRITE1H]!,
+      });
+    }
+    fn(turns);
+  }
+}
+
+/**
+ * Shrinks the turn and hash arrays to what is used, and returns their buffers: what a worker thread hands
+ * over (transferred, not copied) with its accumulator.
+ */
+export function trimSessions(s: SessionAcc): ArrayBuffer[] {
+  s.turns = s.turns.slice(0, s.keptTurns * TURN_FIELDS);
+  s.hashes = s.hashes.slice(0, s.kept.size);
+  return [s.turns.buffer as ArrayBuffer, s.hashes.buffer as ArrayBuffer];
+}
+
+/** Per kept session (by index): its turns, cache reads and prompt tokens (input + cache reads + cache writes). */
+export function sessionTurnTotals(s: SessionAcc): { turns: Float64Array; cacheRead: Float64Array; prompt: Float64Array } {
+  const n = s.kept.size;
+  const out = { turns: new Float64Array(n), cacheRead: new Float64Array(n), prompt: new Float64Array(n) };
+  const t = s.turns;
+  for (let k = 0; k < s.keptTurns; k++) {
+    const o = k * TURN_FIELDS;
+    const i = t[o + T_SESSION]!;
+    out.turns[i]!++;
+    out.cacheRead[i]! += t[o + T_READ]!;
+    out.prompt[i]! += t[o + T_INPUT]! + t[o + T_READ]! + t[o + T_WRITE]!;
+  }
+  return out;
 }
 
 /** The facts recordFacts needs to key a session. */
@@ -99,21 +188,25 @@ export interface SessionSource {
 /** How a request (at `line` of its file) is keyed into a session; undefined: a session of its own. */
 export function sessionFacts(r: SessionSource, line: number, sessionKey: string | undefined): SessionFacts | undefined {
   let by: SessionFacts['by'];
-  let parts: string[];
   if (r.sessionId !== undefined) {
     by = 'sessionId';
-    parts = [r.sessionId];
+    hashStart(by);
+    hashPart(r.sessionId);
   } else if (sessionKey !== undefined && Object.hasOwn(r.tags, sessionKey) && r.tags[sessionKey] !== '') {
     by = 'requestMetadata';
-    parts = [sessionKey, r.tags[sessionKey]!];
+    hashStart(by);
+    hashPart(sessionKey);
+    hashPart(r.tags[sessionKey]!);
   } else if (r.opening !== undefined && (r.openingReply ?? r.outputText) !== undefined) {
     // The opening exchange: a conversation's first request has only the opening, and its answer is the reply
     // every later request carries. Without that answer (no output body) the first request stays on its own,
     // rather than merge every request that opens with the same words.
     by = 'conversation';
-    parts = [r.identityArn ?? '', r.system ?? '', r.opening, (r.openingReply ?? r.outputText)!];
+    conversationPrefix(r.identityArn ?? '', r.system ?? '');
+    hashPart(r.opening);
+    hashPart((r.openingReply ?? r.outputText)!);
   } else return undefined;
-  const [key, hash] = hashKey(by, parts);
+  const [key, hash] = hashFinish();
   const ms = r.timestamp === undefined ? NaN : Date.parse(r.timestamp);
   return { key, hash, by, at: Number.isFinite(ms) ? ms : -1, line };
 }
@@ -124,31 +217,78 @@ const HASHED_CHARS = 2048;
  * A 96-bit hash of the parts (length-prefixed), as 6 code units, and 32 of its bits. Each part enters as
  * its length and its first HASHED_CHARS characters: a prompt can be 8,000 characters, and two conversations
  * that agree on that much of caller, system prompt, opening and reply share their cache prefix anyway.
- * (Written out without closures or arrays: it runs on every request; the values are those of the
- * one-step-per-code-unit definition, test/analyze/sessions.test.ts.)
+ * (The values are those of the one-step-per-code-unit definition, test/analyze/sessions.test.ts.)
  */
 export function hashKey(by: string, parts: string[]): [string, number] {
-  let a = 0x811c9dc5;
-  let b = 0x41c6ce57;
-  let c = 0x9e3779b9;
-  for (let p = -1; p < parts.length; p++) {
-    const s = p < 0 ? by : parts[p]!;
-    let x = s.length;
+  hashStart(by);
+  for (const p of parts) hashPart(p);
+  return hashFinish();
+}
+
+/** The hash's running state a, b, c (an Int32Array: it runs on every request, and mutable module variables would box). */
+const H = new Int32Array(3);
+
+function hashStart(by: string): void {
+  H[0] = 0x811c9dc5;
+  H[1] = 0x41c6ce57;
+  H[2] = 0x9e3779b9;
+  hashPart(by);
+}
+
+/** Feeds one part: its length, then its first HASHED_CHARS code units. */
+function hashPart(s: string): void {
+  let a = H[0]!;
+  let b = H[1]!;
+  let c = H[2]!;
+  let x = s.length;
+  a = Math.imul(a ^ x, 0x01000193);
+  b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
+  c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
+  const n = Math.min(s.length, HASHED_CHARS);
+  for (let i = 0; i < n; i++) {
+    x = s.charCodeAt(i);
     a = Math.imul(a ^ x, 0x01000193);
     b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
     c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
-    const n = Math.min(s.length, HASHED_CHARS);
-    for (let i = 0; i < n; i++) {
-      x = s.charCodeAt(i);
-      a = Math.imul(a ^ x, 0x01000193);
-      b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
-      c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
-    }
   }
-  a = fmix32(a ^ c);
-  b = fmix32(b ^ a);
-  c = fmix32(c ^ b);
+  H[0] = a;
+  H[1] = b;
+  H[2] = c;
+}
+
+function hashFinish(): [string, number] {
+  const a = fmix32(H[0]! ^ H[2]!);
+  const b = fmix32(H[1]! ^ a);
+  const c = fmix32(H[2]! ^ b);
   return [String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16, c & 0xffff, c >>> 16), c >>> 0];
+}
+
+/**
+ * The state after 'conversation', caller and system prompt, memoized per (system prompt, caller): a
+ * template's system prompt (often thousands of characters) is the same on every request. Bounded per thread.
+ */
+const CONVERSATION_PREFIXES = new Map<string, Map<string, Int32Array>>();
+let conversationPrefixes = 0;
+const MAX_CONVERSATION_PREFIXES = 4096;
+
+function conversationPrefix(identity: string, system: string): void {
+  let bySystem = CONVERSATION_PREFIXES.get(system);
+  const state = bySystem?.get(identity);
+  if (state !== undefined) {
+    H.set(state);
+    return;
+  }
+  hashStart('conversation');
+  hashPart(identity);
+  hashPart(system);
+  if (conversationPrefixes >= MAX_CONVERSATION_PREFIXES) {
+    CONVERSATION_PREFIXES.clear();
+    conversationPrefixes = 0;
+    bySystem = undefined;
+  }
+  if (bySystem === undefined) CONVERSATION_PREFIXES.set(system, (bySystem = new Map()));
+  bySystem.set(identity, H.slice());
+  conversationPrefixes++;
 }
 
 function keeps(level: number, hash: number): boolean {
@@ -174,16 +314,58 @@ export function addTurn(s: SessionAcc, session: SessionFacts | undefined, f: Tur
   }
   s.turnsBy[session.by]++;
   if (!keeps(s.level, session.hash)) return;
-  const place = placeOf(s, f);
-  const turn: SessionTurn = { at: session.at, line: session.line, label: f.label, place, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, cacheWrite1h: f.cacheWrite1h ?? 0 };
-  const k = s.kept.get(session.key);
-  if (k) k.turns.push(turn);
-  else s.kept.set(session.key, { hash: session.hash, turns: [turn] });
-  s.keptTurns++;
+  const o = appendTurn(s, sessionIndex(s, session.key, session.hash));
+  const t = s.turns;
+  t[o + T_AT] = session.at;
+  t[o + T_LINE] = session.line;
+  t[o + T_LABEL] = f.label === 'easy' ? 0 : f.label === 'moderate' ? 1 : 2;
+  t[o + T_PLACE] = placeOf(s, f);
+  t[o + T_INPUT] = f.input;
+  t[o + T_OUTPUT] = f.output;
+  t[o + T_READ] = f.cacheRead;
+  t[o + T_WRITE] = f.cacheWrite;
+  t[o + T_WRITE1H] = f.cacheWrite1h ?? 0;
   bound(s);
 }
 
+/** The index of a kept session, a new one when the key is new. */
+function sessionIndex(s: SessionAcc, key: string, hash: number): number {
+  let i = s.kept.get(key);
+  if (i === undefined) {
+    i = s.kept.size;
+    if (i >= s.hashes.length) s.hashes = grown(s.hashes, i + 1);
+    s.hashes[i] = hash;
+    s.kept.set(key, i);
+  }
+  return i;
+}
+
+/** Room for one more turn of session `session`: the offset of its fields. */
+function appendTurn(s: SessionAcc, session: number): number {
+  const o = s.keptTurns * TURN_FIELDS;
+  if (o + TURN_FIELDS > s.turns.length) s.turns = grown(s.turns, o + TURN_FIELDS);
+  s.turns[o + T_SESSION] = session;
+  s.keptTurns++;
+  return o;
+}
+
+/** A copy of `a` with room for at least `need` numbers (half as much again, so appends stay amortized O(1)). */
+function grown(a: Float64Array, need: number): Float64Array {
+  const b = new Float64Array(Math.max(need, Math.ceil(a.length * 1.5)));
+  b.set(a);
+  return b;
+}
+
 function placeOf(s: SessionAcc, p: TurnPlace): number {
+  // Consecutive requests mostly share a place: compare with the last one before building a key.
+  const last = s.places[s.lastPlace ?? -1];
+  if (last !== undefined && last.modelId === p.modelId && last.region === p.region && last.batch === p.batch && last.ttl === p.ttl) return s.lastPlace!;
+  const i = placeIndexOf(s, p);
+  s.lastPlace = i;
+  return i;
+}
+
+function placeIndexOf(s: SessionAcc, p: TurnPlace): number {
   const id = `${p.modelId.length}:${p.modelId}${p.region.length}:${p.region}${p.batch ? 'b' : '-'}${p.ttl}`;
   let i = s.placeIndex.get(id);
   if (i === undefined) {
@@ -201,11 +383,27 @@ function bound(s: SessionAcc): void {
 
 function setLevel(s: SessionAcc, level: number): void {
   s.level = level;
-  for (const [key, k] of s.kept) {
-    if (keeps(level, k.hash)) continue;
-    s.kept.delete(key);
-    s.keptTurns -= k.turns.length;
+  // Sessions renumbered in the order they stay; their turns compacted in place, in order.
+  const renumber = new Int32Array(s.kept.size).fill(-1);
+  let next = 0;
+  for (const [key, i] of s.kept) {
+    if (keeps(level, s.hashes[i]!)) {
+      renumber[i] = next;
+      s.hashes[next] = s.hashes[i]!;
+      s.kept.set(key, next++);
+    } else s.kept.delete(key);
   }
+  const t = s.turns;
+  let kept = 0;
+  for (let k = 0; k < s.keptTurns; k++) {
+    const from = k * TURN_FIELDS;
+    const session = renumber[t[from + T_SESSION]!]!;
+    if (session < 0) continue;
+    const to = kept++ * TURN_FIELDS;
+    if (to !== from) t.copyWithin(to, from, from + TURN_FIELDS);
+    t[to + T_SESSION] = session;
+  }
+  s.keptTurns = kept;
 }
 
 /** Merges `from` into `into` (worker threads): the higher sampling level wins; places are re-indexed. */
@@ -214,13 +412,20 @@ export function mergeSessions(into: SessionAcc, from: SessionAcc): SessionAcc {
   into.unkeyed += from.unkeyed;
   for (const k of SESSION_KEYINGS) into.turnsBy[k] += from.turnsBy[k];
   const remap = from.places.map((p) => placeOf(into, p));
-  for (const [key, k] of from.kept) {
-    if (!keeps(into.level, k.hash)) continue;
-    const turns = k.turns.map((t) => ({ ...t, place: remap[t.place]! }));
-    const mine = into.kept.get(key);
-    if (mine) mine.turns.push(...turns);
-    else into.kept.set(key, { hash: k.hash, turns });
-    into.keptTurns += turns.length;
+  // from's sessions → into's (-1: not kept at into's level); a session's turns from `from` follow its own.
+  const session = new Int32Array(from.kept.size).fill(-1);
+  for (const [key, i] of from.kept) {
+    const hash = from.hashes[i]!;
+    if (keeps(into.level, hash)) session[i] = sessionIndex(into, key, hash);
+  }
+  const t = from.turns;
+  for (let k = 0; k < from.keptTurns; k++) {
+    const src = k * TURN_FIELDS;
+    const to = session[t[src + T_SESSION]!]!;
+    if (to < 0) continue;
+    const o = appendTurn(into, to);
+    into.turns.set(t.subarray(src + 1, src + TURN_FIELDS), o + 1);
+    into.turns[o + T_PLACE] = remap[t[src + T_PLACE]!]!;
   }
   bound(into);
   return into;

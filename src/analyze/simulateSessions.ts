@@ -20,7 +20,7 @@
 import type { Difficulty } from '../types.js';
 import { costOf, type ModelPrice, type Money } from '../pricing/index.js';
 import { ttlParts } from './tokens.js';
-import type { SessionAcc, SessionTurn, TurnPlace } from './sessions.js';
+import { forEachKeptSession, sessionTurnTotals, type SessionAcc, type SessionTurn, type TurnPlace } from './sessions.js';
 
 const FIVE_MINUTES = 5 * 60_000;
 const ONE_HOUR = 60 * 60_000;
@@ -68,9 +68,9 @@ export function simulateSessions(s: SessionAcc, pricing: SessionPricing): Sessio
   let sessionPinned = 0n;
   let coldTurns = 0;
   let pricedTurns = 0;
-  for (const k of s.kept.values()) {
-    const turns = k.turns.filter((t) => pricing.priced(s.places[t.place]!)).sort(ORDER);
-    if (turns.length === 0) continue;
+  forEachKeptSession(s, (kept) => {
+    const turns = kept.filter((t) => pricing.priced(s.places[t.place]!)).sort(ORDER);
+    if (turns.length === 0) return;
     let hardest: Difficulty = 'easy';
     for (const t of turns) if (rank(t.label) > rank(hardest)) hardest = t.label;
     const pinned = pricing.tierOf(hardest);
@@ -91,7 +91,7 @@ export function simulateSessions(s: SessionAcc, pricing: SessionPricing): Sessio
       prev = t;
       prevTier = tier;
     }
-  }
+  });
   return { asLogged, perRequest, sessionPinned, scale: 2n ** BigInt(s.level), coldTurns, pricedTurns };
 }
 
@@ -124,14 +124,11 @@ export function sessionStats(s: SessionAcc): SessionStats {
   const turns: [number, number][] = [];
   const shares: number[] = [];
   if (s.unkeyed > 0) turns.push([1, s.unkeyed]);
-  for (const k of s.kept.values()) {
-    turns.push([k.turns.length, weight]);
-    let read = 0;
-    let prompt = 0;
-    for (const t of k.turns) {
-      read += t.cacheRead;
-      prompt += t.input + t.cacheRead + t.cacheWrite;
-    }
+  const totals = sessionTurnTotals(s);
+  for (let i = 0; i < s.kept.size; i++) {
+    turns.push([totals.turns[i]!, weight]);
+    const read = totals.cacheRead[i]!;
+    const prompt = totals.prompt[i]!;
     shares.push(prompt > 0 ? read / prompt : 0);
   }
   const count = s.unkeyed + s.kept.size * weight;

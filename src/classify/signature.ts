@@ -17,10 +17,10 @@ const SIGNATURE_HEAD_WORDS = 8;
 const SYSTEM_CHARS = 2000;
 
 export interface SignatureInput {
-  prompt?: string;
-  system?: string;
+  prompt?: string | undefined;
+  system?: string | undefined;
   /** requestMetadata / gateway tags: `app` and `team` (or `application`) enter the signature. */
-  tags?: Readonly<Record<string, string>>;
+  tags?: Readonly<Record<string, string>> | undefined;
 }
 
 export interface TaskSignature {
@@ -52,11 +52,44 @@ const NEEDS: (((t: string) => boolean) | undefined)[] = [
   (t) => t.includes('://'),
   (t) => t.includes('@'),
   mayHoldUuid,
-  mayHoldDigitRun,
+  (t) => DIGIT.test(t) && mayHoldDigitRun(t),
   undefined,
   (t) => DIGIT.test(t),
 ];
 const DIGIT = /\d/;
+/** The masks of IDs with a digit and of numbers (indexes into MASKS). */
+const ID_MASK = 4;
+const NUMBER_MASK = 6;
+/** Whether a UTF-16 code unit is what a regular expression's \s matches (ECMAScript WhiteSpace and LineTerminator). */
+function isSpace(c: number): boolean {
+  if (c < 128) return c === 32 || (c >= 9 && c <= 13);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * `text.replace(/\s+/g, ' ')`, written out: a run that is already one space is left in place, so a text
+ * of words and single spaces comes back as it is, without a match (and a piece of string) per word.
+ */
+export function foldSpaces(text: string): string {
+  let out = '';
+  let from = 0;
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    const c = text.charCodeAt(i);
+    if (!isSpace(c)) {
+      i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && isSpace(text.charCodeAt(j))) j++;
+    if (c !== 32 || j !== i + 1) {
+      out += `${text.slice(from, i)} `;
+      from = j;
+    }
+    i = j;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
 
 function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
@@ -96,13 +129,16 @@ export function mayHoldDigitRun(t: string): boolean {
 /** Masks the parts of a text that vary between uses of one template, lower-cased, whitespace folded. */
 export function maskVariable(text: string): string {
   let t = text.toLowerCase();
+  // The digit masks need a digit; masking only takes characters away (placeholders have none): test once.
+  const digits = DIGIT.test(t);
   for (let i = 0; i < MASKS.length; i++) {
+    if (!digits && (i === ID_MASK || i === NUMBER_MASK)) continue;
     const need = NEEDS[i];
     if (need !== undefined && !need(t)) continue;
     const [re, ph] = MASKS[i]!;
     t = t.replace(re, ph);
   }
-  return t.replace(/\s+/g, ' ').trim();
+  return foldSpaces(t).trim();
 }
 
 /** The signature's parts that do not depend on the prompt, for one (app, team, system prompt). */
@@ -116,21 +152,30 @@ interface SignaturePrefix {
  * Masking a system prompt (up to SYSTEM_CHARS) is most of a signature's cost, and a template's system prompt
  * is the same on every request: memoized per (app, team, system), a bounded memo per thread.
  */
-const PREFIXES = new Map<string, SignaturePrefix>();
+const PREFIXES = new Map<string, Map<string, SignaturePrefix>>();
+let prefixCount = 0;
 const MAX_PREFIXES = 4096;
 
 function signaturePrefix(app: string, team: string, rawSystem: string): SignaturePrefix {
-  // Length-prefixed: no app, team or system text can pass for another split of the same characters.
-  const memoKey = `${app.length}:${app}${team.length}:${team}${rawSystem}`;
-  let p = PREFIXES.get(memoKey);
+  // Keyed by the system text itself, then by app and team (length-prefixed: no app or team can pass for
+  // another split of the same characters): no per-request copy of a system prompt into a longer key.
+  let bySystem = PREFIXES.get(rawSystem);
+  const tagKey = `${app.length}:${app}${team}`;
+  let p = bySystem?.get(tagKey);
   if (p === undefined) {
     const system = rawSystem ? maskVariable(rawSystem) : '';
     p = {
       state: fnv1aState(`${app}\u0000${team}\u0000${system}\u0000`),
       systemKey: system ? fnv1a(system).toString(16).padStart(8, '0').slice(0, 4) : '',
     };
-    if (PREFIXES.size >= MAX_PREFIXES) PREFIXES.clear();
-    PREFIXES.set(memoKey, p);
+    if (prefixCount >= MAX_PREFIXES) {
+      PREFIXES.clear();
+      prefixCount = 0;
+      bySystem = undefined;
+    }
+    if (bySystem === undefined) PREFIXES.set(rawSystem, (bySystem = new Map()));
+    bySystem.set(tagKey, p);
+    prefixCount++;
   }
   return p;
 }
@@ -155,6 +200,9 @@ export function taskSignature(input: SignatureInput): TaskSignature {
   const systemKey = prefix.systemKey;
   // fnv1a(`${app}\0${team}\0${system}\0${head}`), continued from the memoized prefix.
   const key = fnv1aFinish(fnv1aState(head, prefix.state)).toString(16).padStart(8, '0');
-  const parts = [app || team ? [app, team].filter(Boolean).join('/') : '', systemKey ? `system#${systemKey}` : '', head ? `${head} …` : '(no prompt text)'].filter(Boolean);
-  return { key, text: parts.join(' · ') };
+  // "app/team · system#abcd · head …", the empty parts left out (written out: this runs on every request).
+  let text = app && team ? `${app}/${team}` : app || team;
+  if (systemKey) text = text ? `${text} · system#${systemKey}` : `system#${systemKey}`;
+  const tail = head ? `${head} …` : '(no prompt text)';
+  return { key, text: text ? `${text} · ${tail}` : tail };
 }

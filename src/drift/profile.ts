@@ -81,7 +81,8 @@ export interface SpendFacts extends TtlTokens {
 
 /** A request as the profile sees it. `inputTokens`: logged input incl. cache (records without text). */
 export function profileFacts(r: { prompt?: string | undefined; system?: string | undefined; tags?: Readonly<Record<string, string>> | undefined; inputTokens?: number | undefined }, score: number): ProfileFacts {
-  const cluster = taskSignature({ ...(r.prompt !== undefined ? { prompt: r.prompt } : {}), ...(r.system !== undefined ? { system: r.system } : {}), ...(r.tags ? { tags: r.tags } : {}) });
+  // taskSignature reads an absent field and an undefined one alike (no copy of the request per call).
+  const cluster = taskSignature({ prompt: r.prompt, system: r.system, tags: r.tags });
   const chars = (r.system?.length ?? 0) + (r.prompt?.length ?? 0);
   if (chars > 0) return { cluster, score, length: Math.ceil(chars / CHARS_PER_TOKEN), fromText: true };
   return { cluster, score, length: r.inputTokens ?? 0, fromText: false };
@@ -135,12 +136,20 @@ export function addToProfile(acc: ProfileAcc, f: ProfileFacts, spend?: SpendFact
   if (!c) acc.clusters.set(f.cluster.key, (c = { key: f.cluster.key, text: f.cluster.text, requests: 0, spend: new Map() }));
   c.requests++;
   if (!spend) return;
-  for (const p of ttlParts(spend)) {
-    const key = bucketKey(spend.modelId, spend.region, '', spend.batch, p.ttl);
-    let b = c.spend.get(key);
-    if (!b) c.spend.set(key, (b = { modelId: spend.modelId, region: spend.region, batch: spend.batch, ttl: p.ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
-    addTokens(b, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
+  const h1 = spend.cacheWrite1h ?? 0;
+  if (h1 > 0 && h1 < spend.cacheWrite) {
+    for (const p of ttlParts(spend)) addSpend(c, spend, p.ttl, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
+  } else {
+    // One part (what ttlParts gives), without its array: this runs on every request.
+    addSpend(c, spend, h1 > 0 ? '1h' : spend.ttl, 1, spend.input, spend.output, spend.cacheRead, spend.cacheWrite);
   }
+}
+
+function addSpend(c: ProfileClusterAcc, spend: SpendFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+  const key = bucketKey(spend.modelId, spend.region, '', spend.batch, ttl);
+  let b = c.spend.get(key);
+  if (!b) c.spend.set(key, (b = { modelId: spend.modelId, region: spend.region, batch: spend.batch, ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
+  addTokens(b, requests, input, output, cacheRead, cacheWrite);
 }
 
 export function mergeProfileAcc(into: ProfileAcc, from: ProfileAcc): ProfileAcc {

@@ -96,6 +96,29 @@ function validDate(y: number, mo: number, d: number, hh: number, mi: number, ss:
   return d <= DAYS_IN_MONTH[mo - 1]! + (leap ? 1 : 0);
 }
 
+function isDigitAt(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
+
+/** Digit positions of "YYYY-MM-DDTHH:MM:SS". */
+const PLAIN_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+
+/**
+ * The two shapes AWS writes, "YYYY-MM-DDTHH:MM:SSZ" and "YYYY-MM-DDTHH:MM:SS.mmmZ", normalized without the
+ * regular expression (what TS_RE's path returns for them); undefined for anything else.
+ */
+function plainUtc(s: string): string | undefined {
+  const n = s.length;
+  if (n !== 20 && n !== 24) return undefined;
+  if (s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45 || s.charCodeAt(10) !== 84 || s.charCodeAt(13) !== 58 || s.charCodeAt(16) !== 58 || s.charCodeAt(n - 1) !== 90) return undefined;
+  for (const i of PLAIN_DIGITS) if (!isDigitAt(s, i)) return undefined;
+  if (n === 24 && (s.charCodeAt(19) !== 46 || !isDigitAt(s, 20) || !isDigitAt(s, 21) || !isDigitAt(s, 22))) return undefined;
+  const num = (i: number) => (s.charCodeAt(i) - 48) * 10 + s.charCodeAt(i + 1) - 48;
+  if (!validDate(num(0) * 100 + num(2), num(5), num(8), num(11), num(14), num(17))) return undefined;
+  return n === 24 ? s : `${s.slice(0, 19)}.000Z`;
+}
+
 /**
  * Normalizes a log timestamp to ISO-8601 UTC ("2025-03-11T00:38:02.000Z"), or
  * undefined when it cannot be read (including impossible dates such as
@@ -109,6 +132,8 @@ export function normalizeTimestamp(v: unknown): string | undefined {
   if (s === '') return undefined;
   const c = s.charCodeAt(0);
   if (c < 48 || c > 57) return undefined;
+  const utc = plainUtc(s);
+  if (utc !== undefined) return utc;
   const m = TS_RE.exec(s);
   if (!m) {
     return /^\d+(\.\d+)?$/.test(s) ? epochToIso(Number(s)) : undefined;

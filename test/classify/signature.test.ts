@@ -1,6 +1,6 @@
 /** Task signatures: what masking keeps and what it hides. */
 import { describe, expect, it } from 'vitest';
-import { mayHoldDigitRun, mayHoldUuid, maskVariable, taskSignature } from '../../src/classify/signature.js';
+import { foldSpaces, mayHoldDigitRun, mayHoldUuid, maskVariable, taskSignature } from '../../src/classify/signature.js';
 import { fnv1a, fnv1aFinish, fnv1aState } from '../../src/classify/features.js';
 
 describe('maskVariable', () => {
@@ -99,6 +99,16 @@ describe('signatures computed the short way', () => {
     expect(ids).toBeGreaterThan(100);
     expect(mayHoldUuid('no dashes here')).toBe(false);
     expect(mayHoldDigitRun('short 1234567 words')).toBe(false);
+  });
+
+  it('foldSpaces is replace(/\\s+/g, " ") for every UTF-16 code unit, alone, between words and in runs', () => {
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      for (const t of [ch, `a${ch}b`, ` ${ch}`, `${ch} `, `x ${ch}${ch} y`]) if (foldSpaces(t) !== t.replace(/\s+/g, ' ')) expect(foldSpaces(t)).toBe(t.replace(/\s+/g, ' '));
+    }
+    const same = 'words and single spaces only';
+    expect(foldSpaces(same)).toBe(same);
+    expect(foldSpaces(' a \t\n b\u00a0\u00a0c  ')).toBe(' a b c ');
   });
 
   it('taskSignature (memoized system prompt, continued hash) equals the definition', () => {

@@ -16,6 +16,7 @@ import { addDuplicate, addFacts, addFailed, addInvalid, noteProblems, type Accum
 import { recordFacts, type FactsContext } from '../../analyze/facts.js';
 import type { BottomK } from '../../analyze/sample.js';
 import { fmix32, sampleKey, fileHash } from '../../analyze/sample.js';
+import type { KeySet } from './keySet.js';
 
 /** One skipped line for `--skipped`: an invalid line, a dropped duplicate, or a file-level break. */
 export interface SkipEntry {
@@ -33,9 +34,15 @@ export interface ChunkContext extends FactsContext {
   /** --strict: the first bad record is an InputError naming file:line. */
   strict?: boolean;
   /** De-duplication keys seen so far (in-process; absent in worker threads, where the main thread decides). */
-  seen?: Set<string>;
+  seen?: SeenKeys;
   /** Receives every skipped line as it is skipped (--skipped). */
   onSkip?: (s: SkipEntry) => void;
+}
+
+/** What de-duplication needs of a set of dedupeKey strings (a Set, or the compact KeySet). */
+interface SeenKeys {
+  has(key: string): boolean;
+  add(key: string): unknown;
 }
 
 /** A record's outcome, kept until its duplicate verdict (worker threads) or sampled. */
@@ -63,24 +70,31 @@ export type ChunkFormat = JsonReadFormat;
 export function dedupeKey(r: TrafficRecord): string | undefined {
   const id = r.requestId;
   if (id === undefined) return undefined;
+  // Written out without closures or arrays (it runs on every request); the same steps as feeding the
+  // length and code units of ID and model, then each count's low and high 32 bits.
   let a = 0x811c9dc5;
   let b = 0x41c6ce57;
   let c = 0x9e3779b9;
-  const feed = (x: number): void => {
+  for (let p = 0; p < 2; p++) {
+    const s = p === 0 ? id : r.modelId;
+    let x = s.length;
     a = Math.imul(a ^ x, 0x01000193);
     b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
     c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
-  };
-  const text = (s: string): void => {
-    feed(s.length);
-    for (let i = 0; i < s.length; i++) feed(s.charCodeAt(i));
-  };
-  text(id);
-  text(r.modelId);
+    for (let i = 0; i < s.length; i++) {
+      x = s.charCodeAt(i);
+      a = Math.imul(a ^ x, 0x01000193);
+      b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
+      c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
+    }
+  }
   const t = r.tokens;
-  for (const n of [t.input, t.output, t.cacheRead, t.cacheWrite]) {
-    feed(n >>> 0);
-    feed(Math.floor(n / 4294967296));
+  for (let k = 0; k < 8; k++) {
+    const n = k < 2 ? t.input : k < 4 ? t.output : k < 6 ? t.cacheRead : t.cacheWrite;
+    const x = k % 2 === 0 ? n >>> 0 : Math.floor(n / 4294967296);
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
+    c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
   }
   a = fmix32(a ^ c);
   b = fmix32(b ^ a);
@@ -217,12 +231,10 @@ export function applyVerdict(acc: Accumulator, d: DeferredChunk, duplicates: num
  * The main thread's side of the verdict: which of a chunk's keys were seen
  * before (indexes, ascending), marking the others seen.
  */
-export function findDuplicates(seen: Set<string>, keys: string[]): number[] {
+export function findDuplicates(seen: KeySet, keys: Uint32Array): number[] {
   const dups: number[] = [];
-  keys.forEach((k, i) => {
-    if (seen.has(k)) dups.push(i);
-    else seen.add(k);
-  });
+  const n = keys.length / 3;
+  for (let i = 0; i < n; i++) if (seen.seenBefore(keys, i)) dups.push(i);
   return dups;
 }
 

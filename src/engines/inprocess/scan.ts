@@ -19,6 +19,7 @@ import { addFileIssue, mergeAccumulators, newAccumulator, type Accumulator, type
 import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { listInputs } from './inputs.js';
+import { KeySet } from './keySet.js';
 import { interrupted, readInput, type ReadProgress } from './readInput.js';
 import type { ScanRequest, ScanResult } from '../types.js';
 import {
@@ -54,7 +55,8 @@ export type WorkerRequest =
   | { type: 'verdict'; seq: number; duplicates: number[] }
   | { type: 'finish' };
 export type WorkerReply =
-  | { type: 'parsed'; seq: number; file: string; keys: string[]; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean }
+  /** keys: packed (keySet.ts packKeys); lines and ids only with collectSkips. The chunk's shared buffer is free again. */
+  | { type: 'parsed'; seq: number; file: string; keys: Uint32Array; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean }
   | { type: 'done'; seq: number }
   | { type: 'result'; acc: Accumulator; sample?: { keys: number[]; items: SampledItem[]; seen: number } }
   | { type: 'error'; message: string; stack?: string };
@@ -65,12 +67,16 @@ export type WorkerReply =
  * young anyway); measured in `npm run bench`.
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
+/** The size of the shared buffers chunks travel to workers in (a block is about 1 MB of whole lines). */
+const CHUNK_BUFFER_BYTES = (1 << 20) + (1 << 16);
 /** Below this much input, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
 
 export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
   const repeated: RepeatedInput[] = [];
   const inputs = await listInputs(opts.paths, repeated);
+  // One set for the whole run: the workers' chunks and the rows read on this thread (CSV, whole files) alike.
+  const seen = new KeySet();
   const ctx: ChunkContext = {
     acc: newAccumulator(opts.groupBy),
     labeler: labelerFor(opts.router),
@@ -80,14 +86,14 @@ export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
     sample: opts.sample ? new BottomK<SampledItem>(opts.sample.size) : undefined,
     seed: opts.sample?.seed,
     strict: opts.strict,
-    seen: new Set(),
+    seen,
     onSkip: opts.onSkip,
   };
   for (const r of repeated) {
     const message = r.file === r.sameAs ? `${r.file} is given more than once: read once` : `${r.file} is the same file as ${r.sameAs}: read once`;
     addFileIssue(ctx.acc, { file: r.file, kind: 'repeated-path', message });
   }
-  const sink: BlockSink = shouldUseWorkers(opts, inputs) ? new WorkerPool(workerCount(opts), opts, ctx) : new InProcess(ctx);
+  const sink: BlockSink = shouldUseWorkers(opts, inputs) ? new WorkerPool(workerCount(opts), opts, ctx, seen) : new InProcess(ctx);
   const formats: Partial<Record<LogFormat, number>> = {};
   const sizes = inputs.map((i) => i.size);
   const progress: ScanProgress = { bytes: 0, lines: 0, file: '', inputBytes: 0 };
@@ -236,6 +242,14 @@ class InProcess implements BlockSink {
 class WorkerPool implements BlockSink {
   private readonly workers: Worker[];
   private readonly inflight: number[];
+  /**
+   * Shared buffers chunks travel in, free for the next chunks, and those a worker is reading (by sequence
+   * number): allocated once, not per chunk, so the main thread's heap sees no new buffer per megabyte read
+   * (each would count towards its next garbage collection).
+   */
+  private readonly pool: SharedArrayBuffer[] = [];
+  private readonly lent = new Map<number, SharedArrayBuffer>();
+
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
   private next = 0;
@@ -254,6 +268,8 @@ class WorkerPool implements BlockSink {
     n: number,
     opts: ScanOptions,
     private readonly ctx: ChunkContext,
+    /** The de-duplication keys (the context's `seen`). */
+    private readonly seen: KeySet,
   ) {
     const init: WorkerInit = {
       groupBy: opts.groupBy,
@@ -270,6 +286,9 @@ class WorkerPool implements BlockSink {
       w.on('message', (m: WorkerReply) => {
         if (m.type === 'parsed') {
           // The worker is free for the next chunk; this one's records wait there for the verdict.
+          const lent = this.lent.get(m.seq);
+          this.lent.delete(m.seq);
+          if (lent && this.pool.length < 2 * this.workers.length + 2) this.pool.push(lent);
           this.release(i);
           if (m.needsVerdict) this.awaiting++;
           this.step(m.seq, () => this.onParsed(i, m));
@@ -295,10 +314,12 @@ class WorkerPool implements BlockSink {
       if (i >= 0) {
         this.inflight[i]!++;
         const seq = this.seq++;
-        // Copy into a transferable buffer of our own: the source may be a pooled slab.
-        const own = new Uint8Array(bytes.length);
+        // Copy into a shared buffer of our own (the source may be a pooled slab); the worker reads it in place.
+        const shared = this.buffer(bytes.length);
+        this.lent.set(seq, shared);
+        const own = new Uint8Array(shared, 0, bytes.length);
         own.set(bytes);
-        this.workers[i]!.postMessage({ type: 'chunk', seq, file, fileIndex, startLine, format, bytes: own } satisfies WorkerRequest, [own.buffer]);
+        this.workers[i]!.postMessage({ type: 'chunk', seq, file, fileIndex, startLine, format, bytes: own } satisfies WorkerRequest);
         return;
       }
       await this.wait();
@@ -307,6 +328,18 @@ class WorkerPool implements BlockSink {
 
   local(fn: () => void): void {
     this.step(this.seq++, fn);
+  }
+
+  private buffer(size: number): SharedArrayBuffer {
+    for (let k = this.pool.length - 1; k >= 0; k--) {
+      const b = this.pool[k]!;
+      if (b.byteLength >= size) {
+        this.pool.splice(k, 1);
+        return b;
+      }
+    }
+    // Blocks are ~1 MB of whole lines: room for a little more, so most buffers fit most blocks.
+    return new SharedArrayBuffer(Math.max(size, CHUNK_BUFFER_BYTES));
   }
 
   async idle(): Promise<void> {
@@ -347,7 +380,7 @@ class WorkerPool implements BlockSink {
 
   /** A chunk's keys and skips, in turn: mark keys seen, send the verdict, report skips (duplicates among them) in line order. */
   private onParsed(worker: number, m: Extract<WorkerReply, { type: 'parsed' }>): void {
-    const duplicates = m.needsVerdict ? findDuplicates(this.ctx.seen!, m.keys) : [];
+    const duplicates = m.needsVerdict ? findDuplicates(this.seen, m.keys) : [];
     if (m.needsVerdict) this.workers[worker]!.postMessage({ type: 'verdict', seq: m.seq, duplicates } satisfies WorkerRequest);
     const onSkip = this.ctx.onSkip;
     if (!onSkip) return;

@@ -7,10 +7,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { newAccumulator } from '../../analyze/accumulate.js';
+import { trimSessions } from '../../analyze/sessions.js';
 import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { applyVerdict, processChunk, type ChunkContext, type DeferredChunk, type SampledItem, type SkipEntry } from './chunk.js';
 import type { WorkerInit, WorkerRequest, WorkerReply } from './scan.js';
+import { packKeys } from './keySet.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
@@ -37,7 +39,23 @@ port.on('message', (msg: WorkerRequest) => {
         processChunk(msg.bytes, msg.file, msg.fileIndex, msg.startLine, msg.format, ctx, deferred);
         const needsVerdict = deferred.keys.length > 0;
         if (needsVerdict) waiting.set(msg.seq, deferred);
-        port.postMessage({ type: 'parsed', seq: msg.seq, file: msg.file, keys: deferred.keys, lines: deferred.lines, ids: deferred.ids, skips, needsVerdict } satisfies WorkerReply);
+        // The keys go as one transferable buffer; lines and request IDs only when skips are reported (they name
+        // the duplicates). The chunk's shared buffer is read: the reply frees it for the next chunk.
+        const keys = packKeys(deferred.keys);
+        const reply: WorkerReply = {
+          type: 'parsed',
+          seq: msg.seq,
+          file: msg.file,
+          keys,
+          lines: init.collectSkips ? deferred.lines : [],
+          ids: init.collectSkips ? deferred.ids : [],
+          skips,
+          needsVerdict,
+        };
+        port.postMessage(reply, [keys.buffer as ArrayBuffer]);
+        deferred.keys = [];
+        deferred.lines = [];
+        deferred.ids = [];
       } else if (msg.type === 'verdict') {
         const deferred = waiting.get(msg.seq)!;
         waiting.delete(msg.seq);
@@ -45,7 +63,8 @@ port.on('message', (msg: WorkerRequest) => {
         port.postMessage({ type: 'done', seq: msg.seq } satisfies WorkerReply);
       } else {
         const sample = ctx.sample ? { keys: ctx.sample.keys, items: ctx.sample.items, seen: ctx.sample.seen } : undefined;
-        port.postMessage({ type: 'result', acc: ctx.acc, sample } satisfies WorkerReply);
+        // The sessions' typed arrays move to the main thread (trimmed, transferred) instead of being copied.
+        port.postMessage({ type: 'result', acc: ctx.acc, sample } satisfies WorkerReply, trimSessions(ctx.acc.sessions));
       }
     } catch (e) {
       port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack } satisfies WorkerReply);
