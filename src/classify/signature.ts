@@ -30,7 +30,8 @@ export interface TaskSignature {
   text: string;
 }
 
-const MASKS: [RegExp, string][] = [
+/** The masks of variable parts, in the order they apply (exported for the test that recomputes signatures the long way). */
+export const MASKS: readonly (readonly [RegExp, string])[] = [
   [/```[\s\S]*?(?:```|$)/g, ' <code> '],
   [/https?:\/\/\S+/gi, ' <url> '],
   // Starts only where a run of address characters starts: the same matches (a run's first character is its

@@ -1,6 +1,6 @@
 /** Task signatures: what masking keeps and what it hides. */
 import { describe, expect, it } from 'vitest';
-import { foldSpaces, mayHoldDigitRun, mayHoldUuid, maskVariable, taskSignature } from '../../src/classify/signature.js';
+import { MASKS, foldSpaces, mayHoldDigitRun, mayHoldUuid, maskVariable, taskSignature } from '../../src/classify/signature.js';
 import { fnv1a, fnv1aFinish, fnv1aState } from '../../src/classify/features.js';
 
 describe('maskVariable', () => {
@@ -25,16 +25,7 @@ describe('maskVariable', () => {
 });
 
 describe('signatures computed the short way', () => {
-  /** maskVariable as defined: every mask, in order, whether or not the text could hold a match. */
-  const MASKS: [RegExp, string][] = [
-    [/```[\s\S]*?(?:```|$)/g, ' <code> '],
-    [/https?:\/\/\S+/gi, ' <url> '],
-    [/(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+/g, ' <email> '],
-    [/\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/gi, ' <id> '],
-    [/\b(?=[a-z]*\d)[a-z0-9_-]{8,}\b/gi, ' <id> '],
-    [/"[^"\n]{0,400}"|“[^”\n]{0,400}”|'[^'\n]{2,400}'|`[^`\n]{0,400}`/g, ' <q> '],
-    [/[-+]?\$?\d[\d,]*(?:\.\d+)?%?/g, ' <n> '],
-  ];
+  /** maskVariable as defined: every mask (the module's own list), in order, whether or not the text could hold a match. */
   const maskAll = (text: string) => {
     let t = text.toLowerCase();
     for (const [re, ph] of MASKS) t = t.replace(re, ph);
