@@ -17,8 +17,7 @@ import { readTraffic } from '../engines/index.js';
 import { bundledDatasets, loadDataset } from '../io/goldenDatasets.js';
 import { resolvePrice, type Catalog } from '../pricing/index.js';
 import type { GoldenDataset } from '../eval/types.js';
-import type { LogFormatName as LogFormat } from '../ingest/formats/index.js';
-import type { Provenance } from '../types.js';
+import type { LogFormat, Provenance } from '../types.js';
 import { provenanceOf } from './analyze.js';
 import type { GatePolicy } from '../gate/types.js';
 

@@ -24,8 +24,7 @@ import { resolveJudgeTier, resolveTiers } from '../eval/tiers.js';
 import type { EvalResult } from '../eval/types.js';
 import { readTraffic } from '../engines/index.js';
 import { checkOutputs, lockOutput } from '../io/outputs.js';
-import type { LogFormatName as LogFormat } from '../ingest/formats/index.js';
-import type { Difficulty, TrafficRecord } from '../types.js';
+import type { Difficulty, LogFormat, TrafficRecord } from '../types.js';
 import type { Context } from './context.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, openModelRun, type RunHooks } from './models.js';
 

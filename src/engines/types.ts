@@ -7,8 +7,7 @@
 import type { Accumulator } from '../analyze/accumulate.js';
 import type { RouterModel } from '../artifacts/router.js';
 import type { CsvColumnMap } from '../ingest/index.js';
-import type { LogFormatName as LogFormat } from '../ingest/formats/index.js';
-import type { Difficulty, TrafficEvent } from '../types.js';
+import type { Difficulty, LogFormat, TrafficEvent } from '../types.js';
 import type { Money } from '../pricing/types.js';
 import type { ScanPrice } from '../pricing/scan/scanCost.js';
 import type { SkipEntry } from './inprocess/chunk.js';

@@ -2,7 +2,7 @@
  * Log format detection per file, from a sample of its first lines (up to
  * FORMAT_SAMPLE_RECORDS parseable records) and its name. `--log-format` skips this.
  */
-import { LOG_FORMAT_NAMES, type LogFormatName as LogFormat } from './formats/index.js';
+import { LOG_FORMAT_NAMES, type LogFormat } from '../types.js';
 import { UsageError } from '../errors.js';
 import { isObject } from './fields.js';
 import { LOG_FORMATS } from './formats/index.js';

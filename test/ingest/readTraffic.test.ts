@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
-import { LOG_FORMAT_NAMES, type LogFormatName as LogFormat } from '../../src/ingest/formats/index.js';
+import { LOG_FORMAT_NAMES, type LogFormat } from '../../src/types.js';
 import { FORMAT_SAMPLE_RECORDS, detectFormat, guessFormat } from '../../src/ingest/index.js';
 import { readTraffic } from '../../src/engines/inprocess/index.js';
 import { collect, fixture, recordsOf, repoPath, skipsOf } from './helpers.js';

@@ -29,8 +29,7 @@ import {
   type JsonReadFormat,
 } from '../../ingest/index.js';
 import { InputError, Interrupted } from '../../errors.js';
-import type { LogFormatName as LogFormat } from '../../ingest/formats/index.js';
-import type { TrafficEvent } from '../../types.js';
+import type { LogFormat, TrafficEvent } from '../../types.js';
 import { inputBytes } from './inputs.js';
 
 /** A JSON-lines file's format, or 'auto' when its first lines mix formats (each line is then read in its own). */

@@ -6,8 +6,7 @@
  * cannot be read to its end (truncated gzip) ends with a skipped event, or an
  * InputError when strict. Used by `tokor label` and the programmatic API.
  */
-import type { LogFormatName as LogFormat } from '../../ingest/formats/index.js';
-import type { TrafficEvent } from '../../types.js';
+import type { LogFormat, TrafficEvent } from '../../types.js';
 import { InputError, at } from '../../errors.js';
 import { checkLogFormat, describeReadFailure, overlongReason, parseJsonLine, MAX_LINE_BYTES, type CsvColumnMap } from '../../ingest/index.js';
 import { listInputs } from './inputs.js';

@@ -1,8 +1,7 @@
 /**
- * The log-format registry. Adding a format = one file in this folder and one
- * line here: its key is its name (`--log-format`), the keys' order is the
- * detection order (on a tie, the earlier one wins), and the compiler names
- * every place that must handle it (readers keyed by `Record<LogFormatName, …>`).
+ * The log-format registry. Adding a format = one file in this folder, its
+ * name in names.ts and one line here; the compiler then names every place
+ * that must handle it (readers keyed by `Record<LogFormatName, …>`).
  */
 import { azureApim } from './azureApim.js';
 import { bedrock } from './bedrock.js';
@@ -10,6 +9,7 @@ import { claudeCode } from './claudeCode.js';
 import { cloudwatch } from './cloudwatch.js';
 import { csv } from './csv.js';
 import { litellm } from './litellm.js';
+import type { LogFormatName } from './names.js';
 import { openai } from './openai.js';
 import { otel } from './otel.js';
 import { otelMetrics } from './otelMetrics.js';
@@ -27,10 +27,7 @@ export const LOG_FORMATS = {
   vertex,
   'azure-apim': azureApim,
   csv,
-} satisfies Record<string, LogFormat>;
+} satisfies Record<LogFormatName, LogFormat>;
 
-/** A log format's name: a key of the registry. */
-export type LogFormatName = keyof typeof LOG_FORMATS;
-/** The names, in detection order. */
-export const LOG_FORMAT_NAMES = Object.keys(LOG_FORMATS) as LogFormatName[];
+export { LOG_FORMAT_NAMES, type LogFormatName } from './names.js';
 export type { ElementLines, EmitEvent,  LogFormat,  } from './types.js';

@@ -36,7 +36,7 @@ export interface LogFormat {
   /**
    * How strongly one parsed JSON object looks like this format: 0 not at all,
    * 1 a generic hint, 2 its own keys, 3 unmistakable. The per-file vote takes
-   * the highest; a tie goes to the earlier key of LOG_FORMATS.
+   * the highest; a tie goes to the earlier name in LOG_FORMAT_NAMES.
    */
   detect(obj: JsonObject): number;
   /** One JSON object → its records. Throws RecordError for an object it cannot use. */
