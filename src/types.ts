@@ -6,8 +6,6 @@
 export const DIFFICULTIES = ['easy', 'moderate', 'hard'] as const;
 export type Difficulty = (typeof DIFFICULTIES)[number];
 
-export { LOG_FORMAT_NAMES, type LogFormatName as LogFormat } from './ingest/formats/names.js';
-
 export const OUTPUT_FORMATS = ['table', 'json', 'csv', 'markdown'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 

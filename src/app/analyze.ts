@@ -8,7 +8,8 @@ import path from 'node:path';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import type { Catalog } from '../pricing/index.js';
-import { SAMPLE_LOGS_WHAT, type LogFormat, type Provenance } from '../types.js';
+import { SAMPLE_LOGS_WHAT, type Provenance } from '../types.js';
+import type { LogFormatName } from '../ingest/formats/index.js';
 import type { CsvColumnMap } from '../ingest/index.js';
 import { SAMPLE_LOGS } from '../paths.js';
 import { readLabels } from '../artifacts/labels.js';
@@ -32,7 +33,7 @@ export interface AnalyzeRequest {
    * list of config dirs too) or else `~/.claude/projects` and `~/.config/claude/projects` (src/io/claudeCodeDirs.ts).
    */
   claudeCode?: boolean;
-  logFormat?: LogFormat;
+  logFormat?: LogFormatName;
   csvMap?: CsvColumnMap;
   /** --tiers; the config's ladder otherwise. */
   tiers?: TierConfig[];
@@ -147,7 +148,7 @@ export interface AnalyzeOptions {
   paths: string[];
   catalog: Catalog;
   tiers: TierConfig[];
-  format?: LogFormat;
+  format?: LogFormatName;
   csvMap?: CsvColumnMap;
   strict?: boolean;
   groupBy?: string[];

@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import type { DriftJson } from '../artifacts/drift.js';
 import { compareProfiles, type DriftVerdict } from '../drift/compare.js';
-import type { LogFormat } from '../types.js';
+import type { LogFormatName } from '../ingest/formats/index.js';
 import type { Context } from './context.js';
 import { checkDriftOptions, driftJson, readSide, resolveThresholds } from './driftInputs.js';
 import { loadGatePolicy } from './gate.js';
@@ -20,7 +20,7 @@ export interface DriftRequest {
   alpha?: number;
   maxPsi?: number;
   minCoverage?: number;
-  logFormat?: LogFormat;
+  logFormat?: LogFormatName;
 }
 
 export interface DriftRun {

@@ -17,7 +17,8 @@ import { readTraffic } from '../engines/index.js';
 import { bundledDatasets, loadDataset } from '../io/goldenDatasets.js';
 import { resolvePrice, type Catalog } from '../pricing/index.js';
 import type { GoldenDataset } from '../eval/types.js';
-import type { LogFormat, Provenance } from '../types.js';
+import type { Provenance } from '../types.js';
+import type { LogFormatName } from '../ingest/formats/index.js';
 import { provenanceOf } from './analyze.js';
 import type { GatePolicy } from '../gate/types.js';
 
@@ -78,7 +79,7 @@ export function driftJson(v: DriftVerdict, baseline: DriftSide, current: DriftSi
 
 export interface ReadOptions {
   catalog: Catalog;
-  logFormat?: LogFormat | undefined;
+  logFormat?: LogFormatName | undefined;
   datasets?: string[] | undefined;
   /** Reads a policy baseline (app/gate.ts loadGatePolicy). */
   loadPolicy?: ((file: string, shown: string) => Promise<GatePolicy>) | undefined;
@@ -180,7 +181,7 @@ const TRAFFIC_KEYS = ['modelId', 'model', 'schemaType', 'usage', 'requestId', 'r
  * .yaml config or a JSON policy → policy; an analyze JSON → analyze; a JSONL
  * whose first line is a golden item (or a dataset header) → dataset.
  */
-async function kindOf(file: string, logFormat?: LogFormat): Promise<InputKind> {
+async function kindOf(file: string, logFormat?: LogFormatName): Promise<InputKind> {
   if (file === '-' || logFormat) return 'logs';
   let st;
   try {

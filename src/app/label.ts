@@ -24,7 +24,8 @@ import { resolveJudgeTier, resolveTiers } from '../eval/tiers.js';
 import type { EvalResult } from '../eval/types.js';
 import { readTraffic } from '../engines/index.js';
 import { checkOutputs, lockOutput } from '../io/outputs.js';
-import type { Difficulty, LogFormat, TrafficRecord } from '../types.js';
+import type { Difficulty, TrafficRecord } from '../types.js';
+import type { LogFormatName } from '../ingest/formats/index.js';
 import type { Context } from './context.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, openModelRun, type RunHooks } from './models.js';
 
@@ -35,7 +36,7 @@ export interface LabelOptions {
   resume?: boolean;
   /** Replace an --out file that already holds labels (without it, such a file is refused). */
   overwrite?: boolean;
-  logFormat?: LogFormat;
+  logFormat?: LogFormatName;
   /** Cheaper tiers to replay on, comma-separated (default: every tier but the last). */
   tier?: string;
   /** Grader comparing the replayed answer with the logged one (default llm-judge). */

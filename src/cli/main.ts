@@ -13,9 +13,9 @@ import { termSafeText } from '../report/escape.js';
 export async function main(argv: string[]): Promise<number> {
   const debug = argv.includes('--debug');
   let outcome: Outcome = 'ok';
-  const program = buildProgram((o) => {
+  const program = await buildProgram((o) => {
     outcome = o;
-  });
+  }, argv);
   try {
     await program.parseAsync(argv);
     return getExitCode(outcome);

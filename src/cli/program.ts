@@ -1,31 +1,102 @@
 /**
- * The commander program. Each command file defines its flags and help here and
- * imports its core lazily inside the action, so `tokor --help` starts fast.
+ * The commander program. Each command file defines its flags and help, and
+ * imports its core lazily inside the action. Only the command being run is
+ * defined in full: the others are listed by name, usage and description
+ * (COMMANDS), so that no command pays at start-up for another's flags (the
+ * log-format, provider and routing-pattern choices come from their registries).
  */
-import { Command } from 'commander';
-import { defineAnalyze } from './commands/analyze.js';
-import { definePrices } from './commands/prices.js';
-import { defineEval } from './commands/eval.js';
-import { defineLabel } from './commands/label.js';
-import { defineCalibrate } from './commands/calibrate.js';
-import { defineGate } from './commands/gate.js';
-import { defineConfig } from './commands/config.js';
-import { defineCosts } from './commands/costs.js';
-import { defineReport } from './commands/report.js';
-import { defineDrift } from './commands/drift.js';
-import { defineAthena } from './commands/athena.js';
+import { Command, Help } from 'commander';
 import { VERSION } from '../version.js';
 import type { Done } from './exit.js';
 
-/** The program; each command's action reports its outcome through `done`. */
-export function buildProgram(done: Done = () => {}): Command {
+type Define = (program: Command, done: Done) => void;
+
+/**
+ * Every top-level command: the term and description `tokor --help` lists
+ * (test/cli/program.test.ts holds them to the full definitions) and the
+ * module that defines it. One file defines both `config` and `init`.
+ */
+const COMMANDS: Readonly<Record<string, { term: string; description: string; define: () => Promise<Define> }>> = {
+  analyze: {
+    term: 'analyze [options] [paths...]',
+    description: 'price and label traffic logs: difficulty mix, all-frontier counterfactual, savings ceiling',
+    define: async () => (await import('./commands/analyze.js')).defineAnalyze,
+  },
+  prices: {
+    term: 'prices [options]',
+    description: 'list the model prices tokor knows (USD per 1M tokens), or show how one model ID is priced',
+    define: async () => (await import('./commands/prices.js')).definePrices,
+  },
+  eval: {
+    term: 'eval [options]',
+    description: 'run golden datasets against each tier, grade every answer, write every result',
+    define: async () => (await import('./commands/eval.js')).defineEval,
+  },
+  label: {
+    term: 'label [options] <paths...>',
+    description: 'measure request difficulty: replay sampled traffic on the cheaper tiers and grade against the logged answers',
+    define: async () => (await import('./commands/label.js')).defineLabel,
+  },
+  calibrate: {
+    term: 'calibrate [options]',
+    description: 'choose routing thresholds that keep the quality bar at a stated confidence, from eval results of ≥ 2 tiers',
+    define: async () => (await import('./commands/calibrate.js')).defineCalibrate,
+  },
+  gate: {
+    term: 'gate [options]',
+    description: 'fail CI when a routing policy would break a quality floor: re-simulates it on golden results, per scope',
+    define: async () => (await import('./commands/gate.js')).defineGate,
+  },
+  config: { term: 'config', description: 'work with tokor.config.yaml', define: async () => (await import('./commands/config.js')).defineConfig },
+  init: {
+    term: 'init [options]',
+    description: 'write a commented starter tokor.config.yaml for your gateway',
+    define: async () => (await import('./commands/config.js')).defineConfig,
+  },
+  costs: {
+    term: 'costs [options]',
+    description: 'billed LLM spend from your bills (Cost Explorer, CUR 2.0, FOCUS, Google Cloud, Azure, Anthropic, OpenAI), by model, token kind and period',
+    define: async () => (await import('./commands/costs.js')).defineCosts,
+  },
+  report: {
+    term: 'report [options]',
+    description: 'build one self-contained HTML report (no scripts, no network) from tokor JSON outputs',
+    define: async () => (await import('./commands/report.js')).defineReport,
+  },
+  drift: {
+    term: 'drift [options]',
+    description: 'compare current traffic with the set a policy was certified on: task-cluster mix, labeler score, prompt length, golden-set coverage',
+    define: async () => (await import('./commands/drift.js')).defineDrift,
+  },
+  athena: {
+    term: 'athena',
+    description: 'Amazon Athena over Bedrock invocation logs in S3 (docs/scale.md)',
+    define: async () => (await import('./commands/athena.js')).defineAthena,
+  },
+};
+
+/** The commands `argv` runs: the first word (after `help`, the one it asks about), or every command with `all`. */
+function commandsToDefine(argv: readonly string[] | 'all'): string[] {
+  if (argv === 'all') return Object.keys(COMMANDS);
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : [];
+}
+
+/**
+ * The program for `argv` (process.argv form); each command's action reports
+ * its outcome through `done`. `'all'` defines every command in full.
+ */
+export async function buildProgram(done: Done = () => {}, argv: readonly string[] | 'all' = 'all'): Promise<Command> {
+  const listed = new WeakSet<Command>();
   const program = new Command('tokor')
     .description('Find the share of your LLM bill spent on over-powered models, prove it with evals, and keep the fix safe.')
     .version(VERSION)
     .option('--debug', 'show stack traces for errors')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) });
+    .configureOutput({ outputError: (str, write) => write(str) })
+    .configureHelp({ subcommandTerm: (cmd) => (listed.has(cmd) ? COMMANDS[cmd.name()]!.term : new Help().subcommandTerm(cmd)) });
   program.addHelpText(
     'after',
     `
@@ -40,9 +111,18 @@ Examples:
 
 Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error, 3 provider/runtime error.`,
   );
-  for (const define of [defineAnalyze, definePrices, defineEval, defineLabel, defineCalibrate, defineGate, defineConfig, defineCosts, defineReport, defineDrift, defineAthena]) {
-    define(program, done);
+  const defines = new Set(await Promise.all(commandsToDefine(argv).map((name) => COMMANDS[name]!.define())));
+  for (const define of defines) define(program, done);
+  // The rest are listed (help, suggestions for a mistyped name) but not defined.
+  const defined = new Set(program.commands.map((c) => c.name()));
+  for (const [name, { description }] of Object.entries(COMMANDS)) {
+    if (defined.has(name)) continue;
+    const stub = new Command(name).description(description);
+    listed.add(stub);
+    program.addCommand(stub);
   }
+  const order = Object.keys(COMMANDS);
+  (program.commands as Command[]).sort((a, b) => order.indexOf(a.name()) - order.indexOf(b.name()));
   // Subcommands inherit exitOverride so that main() maps usage errors to exit 2.
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
   return program;

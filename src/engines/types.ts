@@ -7,7 +7,8 @@
 import type { Accumulator } from '../analyze/accumulate.js';
 import type { RouterModel } from '../artifacts/router.js';
 import type { CsvColumnMap } from '../ingest/index.js';
-import type { Difficulty, LogFormat, TrafficEvent } from '../types.js';
+import type { Difficulty, TrafficEvent } from '../types.js';
+import type { LogFormatName } from '../ingest/formats/index.js';
 import type { Money } from '../pricing/types.js';
 import type { ScanPrice } from '../pricing/scan/scanCost.js';
 import type { SkipEntry } from './inprocess/chunk.js';
@@ -20,7 +21,7 @@ export type EngineName = (typeof ENGINE_NAMES)[number];
 /** What analyze asks an engine for. */
 export interface ScanRequest {
   paths: string[];
-  format?: LogFormat;
+  format?: LogFormatName;
   csvMap?: CsvColumnMap;
   strict?: boolean;
   groupBy: string[];
@@ -51,7 +52,7 @@ export interface ScanRequest {
 export interface ScanResult {
   acc: Accumulator;
   files: string[];
-  formats: Partial<Record<LogFormat, number>>;
+  formats: Partial<Record<LogFormatName, number>>;
   bytesRead: number;
   sample?: { size: number; of: number; seed: number };
   /** Engines that aggregate where the data lives: the records labeled, when some strata were labeled from a sample (every count and dollar still covers all records). */

@@ -2,10 +2,9 @@
  * Log format detection per file, from a sample of its first lines (up to
  * FORMAT_SAMPLE_RECORDS parseable records) and its name. `--log-format` skips this.
  */
-import { LOG_FORMAT_NAMES, type LogFormat } from '../types.js';
 import { UsageError } from '../errors.js';
 import { isObject } from './fields.js';
-import { LOG_FORMATS } from './formats/index.js';
+import { LOG_FORMATS, LOG_FORMAT_NAMES, type LogFormatName } from './formats/index.js';
 import { JSON_FORMATS, bestKind, jsonStart, type JsonLineFormat } from './parseJsonLine.js';
 
 /** How many parseable records decide a file's format. */
@@ -14,8 +13,8 @@ export const FORMAT_SAMPLE_RECORDS = 50;
 const SAMPLE_LINES = 1000;
 
 /** Checks a user-given format name (e.g. `--log-format`). */
-export function checkLogFormat(name: string): LogFormat {
-  if ((LOG_FORMAT_NAMES as readonly string[]).includes(name)) return name as LogFormat;
+export function checkLogFormat(name: string): LogFormatName {
+  if ((LOG_FORMAT_NAMES as readonly string[]).includes(name)) return name as LogFormatName;
   throw new UsageError(`unknown log format "${name}": use one of ${LOG_FORMAT_NAMES.join(', ')}`);
 }
 
@@ -32,7 +31,7 @@ export type FormatVotes = { bedrock: number; openai: number } & Partial<Record<J
 
 /** What the sample of a file says. */
 export interface FormatGuess {
-  format: LogFormat;
+  format: LogFormatName;
   votes: FormatVotes;
   /** The sample holds records of more than one format: each record is read by its own keys. */
   mixed: boolean;
@@ -159,7 +158,7 @@ export function guessFormat(sample: string, fileName: string): FormatGuess {
 }
 
 /** The format of a document: its whole value when the sample holds it, else its telltale keys. */
-function documentFormat(sample: string): LogFormat {
+function documentFormat(sample: string): LogFormatName {
   try {
     const value: unknown = JSON.parse(sample.charCodeAt(0) === 0xfeff ? sample.slice(1) : sample);
     const first = Array.isArray(value) ? value.find(isObject) : value;
@@ -171,7 +170,7 @@ function documentFormat(sample: string): LogFormat {
 }
 
 /** The format of a log from a sample of its first line(s) and its name (see guessFormat). */
-export function detectFormat(sample: string, fileName: string): LogFormat {
+export function detectFormat(sample: string, fileName: string): LogFormatName {
   return guessFormat(sample, fileName).format;
 }
 
@@ -185,6 +184,6 @@ export function describeMixed(file: string, votes: FormatVotes): string {
 }
 
 /** Whether a file is read whole: a multi-line document, or a format whose records span lines (forced or detected). */
-export function readsWhole(format: LogFormat, guess: FormatGuess): boolean {
+export function readsWhole(format: LogFormatName, guess: FormatGuess): boolean {
   return guess.document === true || (format !== 'csv' && LOG_FORMATS[format].readWhole !== undefined);
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.js';
-import { LOG_FORMAT_NAMES, type LogFormat } from '../../src/types.js';
+import { LOG_FORMAT_NAMES, type LogFormatName } from '../../src/ingest/formats/index.js';
 import { FORMAT_SAMPLE_RECORDS, detectFormat, guessFormat } from '../../src/ingest/index.js';
 import { readTraffic } from '../../src/engines/inprocess/index.js';
 import { collect, fixture, recordsOf, repoPath, skipsOf } from './helpers.js';
@@ -21,7 +21,7 @@ afterAll(async () => {
 
 describe('detectFormat', () => {
   const bedrockLine = '{"schemaType":"ModelInvocationLog","modelId":"amazon.nova-lite-v1:0","input":{}}';
-  it.each<[string, string, string, LogFormat]>([
+  it.each<[string, string, string, LogFormatName]>([
     ['a Bedrock record', bedrockLine, 'x.json', 'bedrock'],
     ['a Bedrock record with another key order', '{"input":{},"modelId":"m"}', 'x.log', 'bedrock'],
     ['a LiteLLM payload', '{"id":"1","call_type":"acompletion","model":"gpt-4o","prompt_tokens":1}', 'x.jsonl', 'openai'],
@@ -125,8 +125,8 @@ describe('readTraffic', () => {
   });
 
   it('an unknown format is a UsageError', async () => {
-    await expect(collect(readTraffic([EDGES], { format: 'parquet' as LogFormat }))).rejects.toThrow(UsageError);
-    await expect(collect(readTraffic([EDGES], { format: 'parquet' as LogFormat }))).rejects.toThrow(
+    await expect(collect(readTraffic([EDGES], { format: 'parquet' as LogFormatName }))).rejects.toThrow(UsageError);
+    await expect(collect(readTraffic([EDGES], { format: 'parquet' as LogFormatName }))).rejects.toThrow(
       `unknown log format "parquet": use one of ${LOG_FORMAT_NAMES.join(', ')}`,
     );
   });

@@ -1,6 +1,7 @@
 import type { Done } from '../exit.js';
 import { type Command, Option } from 'commander';
-import { LABELER_NAMES, LOG_FORMAT_NAMES, type LabelerName } from '../../types.js';
+import { LABELER_NAMES, type LabelerName } from '../../types.js';
+import { LOG_FORMAT_NAMES } from '../../ingest/formats/index.js';
 import { list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
 import { InputError } from '../../errors.js';
 import { ENGINE_NAMES } from '../../engines/types.js';

@@ -1,7 +1,7 @@
 import type { Done } from '../exit.js';
 import { type Command, Option } from 'commander';
 import { DRIFT_FORMATS, type DriftFormat } from '../../drift/render.js';
-import { LOG_FORMAT_NAMES } from '../../types.js';
+import { LOG_FORMAT_NAMES } from '../../ingest/formats/index.js';
 import type { DriftRequest } from '../../app/drift.js';
 import { finiteNumber } from '../flags.js';
 

@@ -1,7 +1,7 @@
 import type { Done } from '../exit.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDERS } from '../../config/schema.js';
-import { LOG_FORMAT_NAMES } from '../../types.js';
+import { LOG_FORMAT_NAMES } from '../../ingest/formats/index.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
 import type { LabelOptions } from '../../app/label.js';
 import { shellCommand } from '../interrupt.js';

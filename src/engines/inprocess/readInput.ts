@@ -29,7 +29,8 @@ import {
   type JsonReadFormat,
 } from '../../ingest/index.js';
 import { InputError, Interrupted } from '../../errors.js';
-import type { LogFormat, TrafficEvent } from '../../types.js';
+import type { TrafficEvent } from '../../types.js';
+import type { LogFormatName } from '../../ingest/formats/index.js';
 import { inputBytes } from './inputs.js';
 
 /** A JSON-lines file's format, or 'auto' when its first lines mix formats (each line is then read in its own). */
@@ -68,7 +69,7 @@ export interface ReadProgress {
 
 export interface ReadInputOptions {
   /** Forces the format (`--log-format`); detected from the first bytes otherwise. */
-  format?: LogFormat;
+  format?: LogFormatName;
   csvMap?: CsvColumnMap;
   strict?: boolean;
   /** Lines longer than this many bytes are skipped unread (default MAX_LINE_BYTES, 32 MiB). */
@@ -85,7 +86,7 @@ const SAMPLE_BYTES = 1 << 20;
 const BLOCK_BYTES = 1 << 20;
 
 /** The pieces of one input, in order; returns the format it was read in. */
-export async function* readInput(input: InputSource, opts: ReadInputOptions = {}): AsyncGenerator<InputPiece, LogFormat> {
+export async function* readInput(input: InputSource, opts: ReadInputOptions = {}): AsyncGenerator<InputPiece, LogFormatName> {
   const progress = opts.progress ?? { bytes: 0, lines: 0, file: input.display, inputBytes: 0 };
   const maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
   const signal = opts.signal;

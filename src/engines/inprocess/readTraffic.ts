@@ -6,7 +6,8 @@
  * cannot be read to its end (truncated gzip) ends with a skipped event, or an
  * InputError when strict. Used by `tokor label` and the programmatic API.
  */
-import type { LogFormat, TrafficEvent } from '../../types.js';
+import type { TrafficEvent } from '../../types.js';
+import type { LogFormatName } from '../../ingest/formats/index.js';
 import { InputError, at } from '../../errors.js';
 import { checkLogFormat, describeReadFailure, overlongReason, parseJsonLine, MAX_LINE_BYTES, type CsvColumnMap } from '../../ingest/index.js';
 import { listInputs } from './inputs.js';
@@ -14,7 +15,7 @@ import { readInput } from './readInput.js';
 
 export interface ReadTrafficOptions {
   /** Forces the format of every file (`--log-format`); detected per file otherwise. */
-  format?: LogFormat;
+  format?: LogFormatName;
   csvMap?: CsvColumnMap;
   /** Stop at the first bad record with an InputError "file:line: reason". */
   strict?: boolean;

@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { MAX_LINE_BYTES, describeMixed, describeReadFailure, overlongReason, type InputSource, type RepeatedInput } from '../../ingest/index.js';
 import { InputError, RuntimeFailure } from '../../errors.js';
-import type { Difficulty, LogFormat } from '../../types.js';
+import type { Difficulty } from '../../types.js';
+import type { LogFormatName } from '../../ingest/formats/index.js';
 import type { RouterModel } from '../../artifacts/router.js';
 import { addFileIssue, mergeAccumulators, newAccumulator, type Accumulator, type FileIssue } from '../../analyze/accumulate.js';
 import { BottomK } from '../../analyze/sample.js';
@@ -94,7 +95,7 @@ export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
     addFileIssue(ctx.acc, { file: r.file, kind: 'repeated-path', message });
   }
   const sink: BlockSink = shouldUseWorkers(opts, inputs) ? new WorkerPool(workerCount(opts), opts, ctx, seen) : new InProcess(ctx);
-  const formats: Partial<Record<LogFormat, number>> = {};
+  const formats: Partial<Record<LogFormatName, number>> = {};
   const sizes = inputs.map((i) => i.size);
   const progress: ScanProgress = { bytes: 0, lines: 0, file: '', inputBytes: 0 };
   if (sizes.every((s) => s !== undefined)) progress.totalBytes = sizes.reduce<number>((a, b) => a + b!, 0);
@@ -120,7 +121,7 @@ export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
   return { acc, files: inputs.map((i) => i.display), formats, bytesRead: progress.bytes, sample };
 }
 
-async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions, ctx: ChunkContext, sink: BlockSink, progress: ScanProgress): Promise<LogFormat> {
+async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions, ctx: ChunkContext, sink: BlockSink, progress: ScanProgress): Promise<LogFormatName> {
   const maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
   const pieces = readInput(input, { format: opts.format, csvMap: opts.csvMap, strict: opts.strict, maxLineBytes, signal: opts.signal, progress });
   for (let r = await pieces.next(); ; r = await pieces.next()) {

@@ -1,7 +1,9 @@
 /**
- * The log-format registry. Adding a format = one file in this folder, its
- * name in names.ts and one line here; the compiler then names every place
- * that must handle it (readers keyed by `Record<LogFormatName, …>`).
+ * The log-format registry: its keys are the format names, in detection order
+ * (on a tie, the earlier one wins). Adding a format = one file in this folder
+ * and one line here; the compiler then names every place that must handle it
+ * (readers keyed by `Record<LogFormatName, …>`). The CLI defines only the
+ * command being run, so the readers load only for the commands that read logs.
  */
 import { azureApim } from './azureApim.js';
 import { bedrock } from './bedrock.js';
@@ -9,7 +11,6 @@ import { claudeCode } from './claudeCode.js';
 import { cloudwatch } from './cloudwatch.js';
 import { csv } from './csv.js';
 import { litellm } from './litellm.js';
-import type { LogFormatName } from './names.js';
 import { openai } from './openai.js';
 import { otel } from './otel.js';
 import { otelMetrics } from './otelMetrics.js';
@@ -27,7 +28,8 @@ export const LOG_FORMATS = {
   vertex,
   'azure-apim': azureApim,
   csv,
-} satisfies Record<LogFormatName, LogFormat>;
+} satisfies Record<string, LogFormat>;
 
-export { LOG_FORMAT_NAMES, type LogFormatName } from './names.js';
+export type LogFormatName = keyof typeof LOG_FORMATS;
+export const LOG_FORMAT_NAMES = Object.freeze(Object.keys(LOG_FORMATS)) as readonly [LogFormatName, ...LogFormatName[]];
 export type { ElementLines, EmitEvent,  LogFormat,  } from './types.js';
