@@ -7,7 +7,8 @@
  */
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.js';
-import { qualityOf, type BarMode, type RoutingPattern, ROUTING_PATTERNS, type TierConfig } from '../config/schema.js';
+import { qualityOf, type BarMode, type TierConfig } from '../config/schema.js';
+import { PATTERN_FACTS, ROUTING_PATTERNS, type RoutingPattern } from '../calibrate/patterns/index.js';
 import type { GoldenDataset } from '../eval/types.js';
 import { applyPolicy, shareDrift, sharesNote } from '../calibrate/apply.js';
 import { calibrate, splitHoldout } from '../calibrate/calibrate.js';
@@ -102,7 +103,7 @@ async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, hooks: Ca
   if (!(bar >= 0 && bar <= 1)) throw new UsageError(`--bar must be between 0 and 1, got ${bar}`);
   if (!(confidence > 0.5 && confidence < 1)) throw new UsageError(`--confidence must be between 0.5 and 1 (e.g. 0.95), got ${confidence}`);
 
-  const policyForApply = o.apply ? await readPolicy(resolve(o.apply)) : undefined;
+  const policyForApply = o.apply ? await readPolicy(resolve(o.apply), PATTERN_FACTS) : undefined;
   const confidenceField = o.confidenceField ?? policyForApply?.confidenceField ?? config.routing?.confidenceField ?? 'confidence';
   hooks.onProgress?.('reading results');
   const { table, catalogVersion, notes } = await loadTable(o, ctx, { ladder, confidenceField });
@@ -178,7 +179,7 @@ async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, hooks: Ca
 
   const outputs: Output[] = [];
   if (o.out) {
-    if (policy) outputs.push({ file: resolve(o.out), text: policyToJson(policy), what: 'policy' });
+    if (policy) outputs.push({ file: resolve(o.out), text: policyToJson(policy, PATTERN_FACTS), what: 'policy' });
     else report.notes.push(`no policy written to ${o.out}: no route meets the bar`);
   }
   if (o.outRouter) {

@@ -8,7 +8,7 @@
  */
 import { mkdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { ProviderName } from '../config/schema.js';
+import type { ProviderName } from '../providers/index.js';
 import { InputError, UsageError } from '../errors.js';
 import { errorGroupLines } from '../eval/engine/index.js';
 import { isGraderType } from '../eval/graders/index.js';
@@ -21,7 +21,7 @@ import { openResults, type ResultsWriter } from '../artifacts/results.js';
 import { fsFailure } from '../io/fsErrors.js';
 import { loadDataset } from '../io/goldenDatasets.js';
 import { checkOutputs, lockOutput } from '../io/outputs.js';
-import { RecordingWriter } from '../providers/index.js';
+import { RecordingWriter } from '../providers/replay.js';
 import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
 import type { Context } from './context.js';
 import { bundledGoldenDatasets, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, openModelRun, type RunHooks } from './models.js';

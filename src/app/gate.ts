@@ -15,6 +15,7 @@ import { parsePolicyText, readPolicy, POLICY_SCHEMA_VERSION, type RoutingPolicyF
 import { readArtifactText } from '../artifacts/read.js';
 import { readRouterModel } from '../artifacts/router.js';
 import { applyPolicy } from '../calibrate/apply.js';
+import { PATTERN_FACTS } from '../calibrate/patterns/index.js';
 import { loadDataset, bundledDatasets } from '../io/goldenDatasets.js';
 import type { GoldenDataset } from '../eval/types.js';
 import { gateResultsOf, looksLikePolicyJson, policyFromFile, provenanceNote, type GateResults } from '../gate/inputs.js';
@@ -43,9 +44,9 @@ export async function loadGatePolicy(file: string, label = file): Promise<GatePo
     throw new InputError('empty file; expected a tokor config (tokor.config.yaml) or a `tokor calibrate --out` policy file', file);
   }
   if (looksLikePolicyJson(text, file)) {
-    return policyFromFile(parsePolicyText(text, file), label);
+    return policyFromFile(parsePolicyText(text, file, PATTERN_FACTS), label);
   }
-  const config = parseConfigText(text, file);
+  const config = await parseConfigText(text, file);
   return policyFromConfig(config, path.dirname(path.resolve(file)), label);
 }
 
@@ -57,7 +58,7 @@ async function policyFromConfig(config: TokorConfig, baseDir: string, source: st
   let routing: RoutingPolicyFile;
   if (r?.policyFile) {
     const file = path.resolve(baseDir, r.policyFile);
-    routing = await readPolicy(file);
+    routing = await readPolicy(file, PATTERN_FACTS);
     const names = tiers.map((t) => t.name);
     const missing = routing.tiers.filter((t) => !names.includes(t.name));
     if (missing.length) {

@@ -9,7 +9,7 @@
 import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { LabelsFile } from '../artifacts/labels.js';
-import type { ProviderName } from '../config/schema.js';
+import type { ProviderName } from '../providers/index.js';
 import { InputError, UsageError } from '../errors.js';
 import { errorGroupLines } from '../eval/engine/index.js';
 import { isGraderType } from '../eval/graders/index.js';

@@ -76,7 +76,7 @@ export async function openModelRun(ctx: Context, o: ModelRunOptions, hooks: RunH
   const pricing = await import('../pricing/index.js');
   const pricer = makePricer(pricing, await ctx.catalog(), o.onUnpriced);
   const clientOpts = { concurrency: o.concurrency, env: o.env ?? {}, ...(o.recordingsDir ? { recordingsDir: o.recordingsDir } : {}) };
-  const runs = o.tiers.map((t) => tierRun(t, createClient(t, clientOpts)));
+  const runs = await Promise.all(o.tiers.map(async (t) => tierRun(t, await createClient(t, clientOpts))));
   const closers: (() => void)[] = runs.map((r) => () => r.client.close?.());
   const cache = o.cache === false ? undefined : new ResponseCache(o.cacheDir ? path.resolve(ctx.cwd, o.cacheDir) : ctx.fromConfig(ctx.config.cacheDir ?? DEFAULT_CACHE_DIR));
   const engine = new CallEngine({ concurrency: o.concurrency, timeoutMs: o.timeoutMs, retries: o.retries, ...hooks });
@@ -86,7 +86,7 @@ export async function openModelRun(ctx: Context, o: ModelRunOptions, hooks: RunH
   if (o.judgeTier) {
     const jt = o.judgeTier;
     const existing = runs.find((r) => r.name === jt.name && r.client.provider === jt.provider && r.model === jt.model);
-    const client = existing?.client ?? createClient(jt, clientOpts);
+    const client = existing?.client ?? (await createClient(jt, clientOpts));
     if (!existing) closers.push(() => client.close?.());
     judge = makeJudge(tierRun({ ...jt, maxTokens: JUDGE_MAX_TOKENS, temperature: 0 }, client), { cache, engine, pricer, stats: judgeStats });
   }

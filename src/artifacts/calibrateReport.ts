@@ -9,7 +9,7 @@
  * taken), so those keys are nullable.
  */
 import { z } from 'zod';
-import { BAR_MODES, ROUTING_PATTERNS, SCOPE_KEYS } from '../config/schema.js';
+import { BAR_MODES, SCOPE_KEYS } from '../config/schema.js';
 import { parseArtifact, type ArtifactSpec } from './read.js';
 import { PolicyScopesSchema, ProvenanceSchema as PolicyProvenanceSchema } from './policy.js';
 import { parseCalibrateInput } from './reportInputs.js';
@@ -21,7 +21,8 @@ const interval = z.tuple([z.number(), z.number()]);
 const shares = z.record(z.string(), z.number());
 /** A number JSON may have turned into null (NaN, ±Infinity). */
 const maybe = z.number().nullable();
-const pattern = z.enum(ROUTING_PATTERNS);
+/** A routing pattern's name (calibrate wrote it from the pattern registry). */
+const pattern = z.string().min(1);
 
 /** p50 / p95 of a route's simulated latency (ms, nearest-rank over items); null when some result has no latency. Absent in reports written before it. */
 const latency = z.object({ p50Ms: z.number(), p95Ms: z.number() }).nullable().optional();

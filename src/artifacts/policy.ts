@@ -6,7 +6,7 @@
  * embedded router (classifier pattern) and where it all came from.
  */
 import { z } from 'zod';
-import { BAR_MODES, DriftThresholdsSchema, patternNeeds, ROUTING_PATTERNS, SCOPE_KEYS, thresholdRange } from '../config/schema.js';
+import { BAR_MODES, DriftThresholdsSchema, SCOPE_KEYS, type PatternFacts } from '../config/schema.js';
 import { parseArtifact, parseJsonArtifact, readJsonArtifact, type ArtifactSpec, type Origin } from './read.js';
 import { compactJson, RouterModelSchema } from './router.js';
 
@@ -74,11 +74,11 @@ export const ProvenanceSchema = z.object({
     .optional(),
 });
 
-const RoutingPolicySchema = z
-  .object({
+const PolicyFields = z.object({
     schemaVersion: z.union([z.literal(1), z.literal(POLICY_SCHEMA_VERSION)], { error: `expected 1 or ${POLICY_SCHEMA_VERSION}` }),
     kind: z.literal('tokor-policy', { error: 'expected "tokor-policy" (a `tokor calibrate --out` file)' }),
-    pattern: z.enum(ROUTING_PATTERNS, { error: `expected one of ${ROUTING_PATTERNS.join(', ')}` }),
+    /** A key of the routing-pattern registry: checked against the patterns the reader is given. */
+    pattern: z.string({ error: 'expected the name of a routing pattern' }).min(1, 'expected the name of a routing pattern'),
     /**
      * One per tier boundary (tiers − 1). classifier: escalate past boundary b
      * while the router's P(needs a tier above b) ≥ thresholds[b]. cascade /
@@ -112,13 +112,25 @@ const RoutingPolicySchema = z
     provenance: ProvenanceSchema,
     /** When `tokor drift` / `tokor gate --traffic` fail for traffic against this policy's dataset (optional; flags win). */
     drift: DriftThresholdsSchema.optional(),
-  })
-  .superRefine((p, ctx) => {
+  });
+
+export type RoutingPolicyFile = z.infer<typeof PolicyFields>;
+
+/** The routing patterns a policy may name, with their facts (src/calibrate/patterns/index.ts PATTERN_FACTS). */
+export type PolicyPatterns = Readonly<Record<string, PatternFacts>>;
+
+function policySchema(patterns: PolicyPatterns) {
+  return PolicyFields.superRefine((p, ctx) => {
+    const facts = Object.hasOwn(patterns, p.pattern) ? patterns[p.pattern]! : undefined;
+    if (!facts) {
+      ctx.addIssue({ code: 'custom', path: ['pattern'], message: `expected one of ${Object.keys(patterns).join(', ')}` });
+      return;
+    }
     const names = p.tiers.map((t) => t.name);
     names.forEach((n, i) => {
       if (names.indexOf(n) !== i) ctx.addIssue({ code: 'custom', path: ['tiers', i, 'name'], message: `duplicate tier name "${n}"` });
     });
-    const needs = patternNeeds(p.pattern);
+    const needs = facts;
     const slots = needs.scopes ? (p.scopes?.entries.length ?? 0) + 1 : 1;
     const perSlot = p.pattern === 'scope-tier' ? 1 : names.length - 1;
     if (needs.scopes && !p.scopes) ctx.addIssue({ code: 'custom', path: ['scopes'], message: `a ${p.pattern} policy needs its scopes {by, entries}` });
@@ -128,7 +140,7 @@ const RoutingPolicySchema = z
       const what = needs.scopes ? `(${perSlot} per scope entry plus ${perSlot} for items of no listed scope)` : `for ${names.length} tiers`;
       ctx.addIssue({ code: 'custom', path: ['thresholds'], message: `expected ${slots * perSlot} threshold(s) ${what}, got ${p.thresholds.length}` });
     }
-    const range = thresholdRange(p.pattern);
+    const range = facts.thresholds;
     p.thresholds.forEach((t, i) => {
       if (t < range.min || t > range.max) {
         ctx.addIssue({ code: 'custom', path: ['thresholds', i], message: `a ${p.pattern} threshold must be between ${range.min} and ${range.max} (${range.meaning}), got ${t}` });
@@ -150,34 +162,38 @@ const RoutingPolicySchema = z
     }
     if (p.pattern === 'cascade' && !p.gate) ctx.addIssue({ code: 'custom', path: ['gate'], message: 'a cascade policy needs the grader that decides escalation' });
   });
+}
 
-export type RoutingPolicyFile = z.infer<typeof RoutingPolicySchema>;
+const specs = new WeakMap<PolicyPatterns, ArtifactSpec<RoutingPolicyFile>>();
 
-const POLICY_SPEC: ArtifactSpec<RoutingPolicyFile> = {
-  name: 'policy file',
-  schema: RoutingPolicySchema,
-  version: POLICY_SCHEMA_VERSION,
-  hint: 'write it with `tokor calibrate --out` (docs/calibrate.md)',
-};
+/** The artifact spec for policies over these patterns (one per registry). */
+function policySpec(patterns: PolicyPatterns): ArtifactSpec<RoutingPolicyFile> {
+  let spec = specs.get(patterns);
+  if (!spec) {
+    spec = { name: 'policy file', schema: policySchema(patterns), version: POLICY_SCHEMA_VERSION, hint: 'write it with `tokor calibrate --out` (docs/calibrate.md)' };
+    specs.set(patterns, spec);
+  }
+  return spec;
+}
 
-/** A parsed policy JSON value, checked; InputError at the line of the bad key. */
-export function parsePolicy(value: unknown, origin: Origin): RoutingPolicyFile {
-  return parseArtifact(POLICY_SPEC, value, origin);
+/** A parsed policy JSON value, checked against the routing patterns; InputError at the line of the bad key. */
+export function parsePolicy(value: unknown, origin: Origin, patterns: PolicyPatterns): RoutingPolicyFile {
+  return parseArtifact(policySpec(patterns), value, origin);
 }
 
 /** A policy file's text, parsed and checked. */
-export function parsePolicyText(text: string, file: string): RoutingPolicyFile {
-  return parseJsonArtifact(POLICY_SPEC, text, file);
+export function parsePolicyText(text: string, file: string, patterns: PolicyPatterns): RoutingPolicyFile {
+  return parseJsonArtifact(policySpec(patterns), text, file);
 }
 
 /** Reads and checks a policy file. */
-export async function readPolicy(file: string): Promise<RoutingPolicyFile> {
-  return readJsonArtifact(POLICY_SPEC, file);
+export async function readPolicy(file: string, patterns: PolicyPatterns): Promise<RoutingPolicyFile> {
+  return readJsonArtifact(policySpec(patterns), file);
 }
 
 /** The policy as written to disk (checked first): 2-space JSON with number lists kept on one line. */
-export function policyToJson(p: RoutingPolicyFile): string {
-  parseArtifact(POLICY_SPEC, p, { file: 'policy' });
+export function policyToJson(p: RoutingPolicyFile, patterns: PolicyPatterns): string {
+  parseArtifact(policySpec(patterns), p, { file: 'policy' });
   return compactJson(p);
 }
 

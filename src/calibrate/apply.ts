@@ -6,12 +6,11 @@
  * the same signals reproduces the calibrated figures exactly.
  */
 import { InputError } from '../errors.js';
-import type { RoutingPattern } from '../config/schema.js';
 import { Z95, oneSidedZ, parityInterval, wilsonLowerZ, wilsonUpperZ } from './bounds.js';
 import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from './results.js';
 import type { OutcomeMatrix } from './sweep.js';
-import { PATTERNS } from './patterns/index.js';
+import { patternSpec } from './patterns/index.js';
 import { routeLatency, routedLatencies, type LatencySummary } from './latency.js';
 import { pct } from '../report/format.js';
 
@@ -65,13 +64,13 @@ export function matrixOf(table: ResultsTable, tiers: readonly string[]): Outcome
 }
 
 /** Cost of item i when it ends on tier t under a pattern (n × k): see each pattern's routedCosts. */
-export function routedCosts(m: OutcomeMatrix, pattern: RoutingPattern, routerCostUsd = 0): Float64Array {
-  return PATTERNS[pattern].routedCosts(m, routerCostUsd);
+export function routedCosts(m: OutcomeMatrix, pattern: string, routerCostUsd = 0): Float64Array {
+  return patternSpec(pattern).routedCosts(m, routerCostUsd);
 }
 
 /** Each item's final tier under a pattern's thresholds, read from its per-item signal (see each pattern's route). */
-export function routeTiers(pattern: RoutingPattern, thresholds: readonly number[], signal: Float64Array, n: number, k: number): Uint8Array {
-  return PATTERNS[pattern].route(thresholds, signal, n, k);
+export function routeTiers(pattern: string, thresholds: readonly number[], signal: Float64Array, n: number, k: number): Uint8Array {
+  return patternSpec(pattern).route(thresholds, signal, n, k);
 }
 
 /** Quality, bounds, cost, savings and shares of a route. */
@@ -139,11 +138,11 @@ export function applyPolicy(policy: RoutingPolicyFile, table: ResultsTable, opts
   const signal = policySignal(policy, table, names);
   const route = routeTiers(policy.pattern, policy.thresholds, signal, m.n, m.k);
   const bar = { bar: policy.bar, barMode: policy.barMode, confidence: opts.confidence ?? policy.confidence };
-  return evaluateRoute(m, route, routedCosts(m, policy.pattern, policy.routerCostUsd), names, bar, routedLatencies(m, PATTERNS[policy.pattern], policy.routerLatencyMs));
+  return evaluateRoute(m, route, routedCosts(m, policy.pattern, policy.routerCostUsd), names, bar, routedLatencies(m, patternSpec(policy.pattern), policy.routerLatencyMs));
 }
 
 function policySignal(policy: RoutingPolicyFile, table: ResultsTable, names: string[]): Float64Array {
-  const s = PATTERNS[policy.pattern].policySignal(policy, table, names);
+  const s = patternSpec(policy.pattern).policySignal(policy, table, names);
   if (s.missing) throw new InputError(s.missing);
   return s.values;
 }

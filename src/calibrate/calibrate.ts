@@ -5,13 +5,13 @@
  * and its out-of-fold scores — never in-sample — drive the classifier sweep.
  */
 import { InputError } from '../errors.js';
-import { patternNeeds, type BarMode, type RoutingPattern, type ScopeKey } from '../config/schema.js';
+import type { BarMode, ScopeKey } from '../config/schema.js';
 import type { TrainOptions } from '../classify/trained.js';
 import type { RouterModel } from '../artifacts/router.js';
 import { fnv1a } from '../classify/features.js';
 import { ms, pct } from '../report/format.js';
 import { evaluateRoute, matrixOf, routeTiers, type PolicyEvaluation } from './apply.js';
-import { PATTERNS } from './patterns/index.js';
+import { patternNeeds, patternSpec } from './patterns/index.js';
 import { baselinesOf, type Baseline, type Baselines } from './baselines.js';
 import { certificationLevels, describeCertification, itemsForPerfectAbsolute, itemsForPerfectRelative, itemsNeededAbsolute, itemsNeededPaired, oneSidedZ, parityInterval, wilsonLowerZ, type Criterion } from './bounds.js';
 import { subsetTable, type ResultsTable } from './results.js';
@@ -25,7 +25,7 @@ export interface CalibrateOptions {
   bar: number;
   barMode: BarMode;
   confidence: number;
-  patterns: readonly RoutingPattern[];
+  patterns: readonly string[];
   /** cascade: the grader that gates escalation (default: the first reference-free grader present). */
   gate?: string;
   /** confidence: the results field the signal came from (for output; the table already holds the values). */
@@ -44,7 +44,7 @@ export interface CalibrateOptions {
 
 /** A route summarized for output. */
 export interface RouteSummary {
-  pattern: RoutingPattern;
+  pattern: string;
   thresholds: number[];
   quality: number;
   parity: number;
@@ -63,7 +63,7 @@ export interface CurvePoint extends RouteSummary {
 }
 
 interface PatternOutcome {
-  pattern: RoutingPattern;
+  pattern: string;
   status: 'ok' | 'skipped';
   /** Why it was skipped. */
   reason?: string;
@@ -92,7 +92,7 @@ interface PatternOutcome {
 }
 
 interface CalibrationPick extends PolicyEvaluation {
-  pattern: RoutingPattern;
+  pattern: string;
   thresholds: number[];
   gate?: string;
   confidenceField?: string;
@@ -204,7 +204,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   const prepared: { fam: RouteFamily; extra: Partial<PatternOutcome>; signal: Float64Array; gate?: string; search?: (input: SearchInput) => ScopedSearchResult }[] = [];
   let router: RouterModel | undefined;
   for (const pattern of opts.patterns) {
-    const prep = PATTERNS[pattern].prepare({
+    const prep = patternSpec(pattern).prepare({
       table,
       m,
       routerCostUsd,
@@ -240,7 +240,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     `${prepared.length > 1 ? `${prepared.length} patterns searched: each` : 'the'} bound on the true ${opts.barMode === 'relative' ? 'parity' : 'quality'} is taken at ${pct(patternConfidence, 2)} and a new sample's margin at ${pct(levels.newConfidence, 2)}, so that a new sample's point estimate keeps the bar with ${confPct} confidence (half the error budget to each${prepared.length > 1 ? ', the first half split over the patterns: Bonferroni' : ''})`,
   );
 
-  const summarize = (pattern: RoutingPattern, p: SweepPoint): RouteSummary => {
+  const summarize = (pattern: string, p: SweepPoint): RouteSummary => {
     const sums = { n, sr: p.passes, srf: p.pairedPasses, sf };
     return {
       pattern,
@@ -255,10 +255,10 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     };
   };
 
-  const signals = new Map<RoutingPattern, { signal: Float64Array; routedCost: Float64Array; routedLatency?: Float64Array; sweep: SweepResult; gate?: string }>();
+  const signals = new Map<string, { signal: Float64Array; routedCost: Float64Array; routedLatency?: Float64Array; sweep: SweepResult; gate?: string }>();
   for (const { fam, extra, signal, gate, search } of prepared) {
     opts.onProgress?.(`sweeping ${fam.pattern} thresholds over ${n} items`);
-    const routedLatency = routedLatencies(m, PATTERNS[fam.pattern], routerLatencyMs);
+    const routedLatency = routedLatencies(m, patternSpec(fam.pattern), routerLatencyMs);
     const limit = maxP95 !== undefined && routedLatency ? { latency: { routed: routedLatency, maxP95Ms: maxP95 } } : {};
     // A per-scope pattern searches each scope under its share of the same budget (scopes.ts).
     let sw: SweepResult & { extra?: ScopedExtra } = search ? search({ crit, trueConfidence: patternConfidence, maxCurve: opts.maxCurve ?? 400 }) : sweepFamily(m, fam, crit, { target, maxCurve: opts.maxCurve ?? 400, ...limit });
@@ -316,7 +316,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
       thresholds,
       ...ev,
       routerCostUsd: patternNeeds(pickOutcome.pattern).router ? routerCostUsd : 0,
-      ...(PATTERNS[pickOutcome.pattern].runsRouter ? { routerLatencyMs } : {}),
+      ...(patternSpec(pickOutcome.pattern).runsRouter ? { routerLatencyMs } : {}),
       apgr: pickOutcome.apgr ?? null,
       oracleCapturedPct: null,
     };

@@ -4,7 +4,7 @@
  * saves. Pure: src/app/calibrate.ts reads the inputs and writes the outputs.
  */
 import type { RoutingPolicyFile } from '../artifacts/policy.js';
-import { patternNeeds } from '../config/schema.js';
+import { patternNeeds } from './patterns/index.js';
 import type { RouterModel } from '../artifacts/router.js';
 import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
 import { VERSION } from '../version.js';

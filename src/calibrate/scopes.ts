@@ -20,7 +20,7 @@
  * fails the global bound (at the pattern's own level), keeping the cheapest
  * one before it: holding the global bar too costs no further confidence.
  */
-import type { RoutingPattern, ScopeKey } from '../config/schema.js';
+import type { ScopeKey } from '../config/schema.js';
 import { SCOPE_KEYS } from '../config/schema.js';
 import { pct } from '../report/format.js';
 import { margin, oneSidedZ, parityInterval, wilsonLowerZ, type Criterion } from './bounds.js';
@@ -109,7 +109,7 @@ export function scopeIndexOf(table: ResultsTable, by: ScopeKey, values: readonly
 }
 
 /** A family with no events: per-scope patterns are searched by scopedSearch, never swept as one family. */
-export function scopedFamily(pattern: RoutingPattern, routedCost: Float64Array, describe: string): RouteFamily {
+export function scopedFamily(pattern: string, routedCost: Float64Array, describe: string): RouteFamily {
   return {
     pattern,
     routedCost,
@@ -130,7 +130,7 @@ export function scopedFamily(pattern: RoutingPattern, routedCost: Float64Array, 
  * moves up one tier at a time, so the fixed-sequence test from the frontier
  * down keeps the cheapest tier after the last one that fails.
  */
-export function staticTierFamily(m: OutcomeMatrix, routedCost: Float64Array, pattern: RoutingPattern): RouteFamily {
+export function staticTierFamily(m: OutcomeMatrix, routedCost: Float64Array, pattern: string): RouteFamily {
   const { n, k } = m;
   const B = k - 1;
   const keys = new Float64Array(n * B);
@@ -189,7 +189,7 @@ interface Part {
  * items of no listed scope.
  */
 export function scopedSearch(o: {
-  pattern: RoutingPattern;
+  pattern: string;
   m: OutcomeMatrix;
   routedCost: Float64Array;
   scopeIndex: Float64Array;

@@ -16,7 +16,6 @@
  *   first tier whose signal is ≥ θ, else escalate (the top tier always accepts).
  *   Cost = every tier touched.
  */
-import type { RoutingPattern } from '../config/schema.js';
 import { margin, type Criterion } from './bounds.js';
 import { RoutedP95 } from './routedP95.js';
 
@@ -31,7 +30,7 @@ export interface OutcomeMatrix {
 }
 
 export interface RouteFamily {
-  pattern: RoutingPattern;
+  pattern: string;
   /** Cost of item i when it ends on tier t (n × k): router cost added, or every tier touched. */
   routedCost: Float64Array;
   /** Event e: when the parameter passes keys[e], item items[e] moves to tier toTier[e]. Per item, keys never decrease. */
@@ -64,7 +63,7 @@ export interface SweepPoint {
 }
 
 export interface SweepResult {
-  pattern: RoutingPattern;
+  pattern: string;
   /** Candidates evaluated (distinct parameter groups + 1). */
   candidates: number;
   /**
@@ -322,7 +321,7 @@ export function classifierFamily(m: OutcomeMatrix, scores: Float64Array, steps: 
  * The cascade / confidence family from a signal per (item, tier) (n × k; the
  * top tier's is unused). Item i passes boundary b when θ > max_{b' ≤ b} signal.
  */
-export function sequentialFamily(m: OutcomeMatrix, signal: Float64Array, pattern: RoutingPattern, routedCost: Float64Array, describe = 'signal threshold (escalate while the signal is below it)'): RouteFamily {
+export function sequentialFamily(m: OutcomeMatrix, signal: Float64Array, pattern: string, routedCost: Float64Array, describe = 'signal threshold (escalate while the signal is below it)'): RouteFamily {
   const { n, k } = m;
   const B = k - 1;
   const keys = new Float64Array(n * B);

@@ -28,7 +28,7 @@ async function checkConfigAt(absolute: string, file: string): Promise<{ config?:
     const code = (e as NodeJS.ErrnoException).code;
     throw code === 'ENOENT' ? new InputError('config file not found (create one with `tokor init`)', file) : fsFailure(e, file, 'read', 'config');
   }
-  const checked = checkConfigText(text, file);
+  const checked = await checkConfigText(text, file);
   if (!checked.config) return checked;
   const { doc, lineCounter } = parseYaml(text, file);
   const baseDir = path.dirname(absolute);

@@ -9,7 +9,8 @@ import type { Document } from 'yaml';
 import { locate, parseYaml } from './yaml.js';
 import { InputError } from '../errors.js';
 import { fsFailure } from '../io/fsErrors.js';
-import { validateConfig, type TokorConfig } from './schema.js';
+import { PROVIDERS } from '../providers/index.js';
+import { validateConfig, type ConfigVocabulary, type TokorConfig } from './schema.js';
 
 export const CONFIG_FILE_NAMES = ['tokor.config.yaml', 'tokor.config.yml', 'tokor.config.json'];
 
@@ -24,7 +25,7 @@ export interface LoadedConfig {
 /** Finds the config: an explicit path, else tokor.config.yaml in cwd, else defaults. */
 export async function loadConfig(explicit?: string, cwd = process.cwd()): Promise<LoadedConfig> {
   const file = explicit ?? CONFIG_FILE_NAMES.map((n) => path.join(cwd, n)).find((p) => existsSync(p));
-  if (!file) return { config: validateConfig({}).config!, baseDir: cwd };
+  if (!file) return { config: validateConfig({}, await vocabularyFor({})).config!, baseDir: cwd };
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -32,7 +33,7 @@ export async function loadConfig(explicit?: string, cwd = process.cwd()): Promis
     const code = (e as NodeJS.ErrnoException).code;
     throw code === 'ENOENT' ? new InputError('config file not found', file) : fsFailure(e, file, 'read', 'config');
   }
-  return { config: parseConfigText(text, file), file, baseDir: path.dirname(path.resolve(file)) };
+  return { config: await parseConfigText(text, file), file, baseDir: path.dirname(path.resolve(file)) };
 }
 
 /** One problem in a config file, located. */
@@ -45,8 +46,8 @@ export interface ConfigProblem {
 }
 
 /** Parses and validates config text; `file` is only used in messages. Throws the first problem. */
-export function parseConfigText(text: string, file: string): TokorConfig {
-  const { config, problems } = checkConfigText(text, file);
+export async function parseConfigText(text: string, file: string): Promise<TokorConfig> {
+  const { config, problems } = await checkConfigText(text, file);
   if (config) return config;
   const first = problems[0]!;
   const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
@@ -57,9 +58,10 @@ export function parseConfigText(text: string, file: string): TokorConfig {
  * Validates config text and returns every problem (for `tokor config check`).
  * Malformed YAML still throws an InputError with line and column.
  */
-export function checkConfigText(text: string, file: string): { config?: TokorConfig; problems: ConfigProblem[] } {
+export async function checkConfigText(text: string, file: string): Promise<{ config?: TokorConfig; problems: ConfigProblem[] }> {
   const { doc, lineCounter } = parseYaml(text, file);
-  const { config, issues } = validateConfig(doc.toJS());
+  const raw: unknown = doc.toJS();
+  const { config, issues } = validateConfig(raw, await vocabularyFor(raw));
   if (config) return { config, problems: [] };
   const problems = issues.map((issue) => {
     const got = valueAt(doc, issue.path);
@@ -83,4 +85,15 @@ function valueAt(doc: Document, keyPath: (string | number)[]): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The registries' names a config may use: the providers, and the routing
+ * patterns with their facts. The patterns load only for a config that routes
+ * (they bring the calibration code along).
+ */
+export async function vocabularyFor(raw: unknown): Promise<ConfigVocabulary> {
+  const routes = typeof raw === 'object' && raw !== null && 'routing' in raw;
+  const patterns = routes ? (await import('../calibrate/patterns/index.js')).PATTERN_FACTS : {};
+  return { providers: PROVIDERS, patterns };
 }

@@ -4,46 +4,33 @@
  */
 import { z } from 'zod';
 
-export const PROVIDERS = ['bedrock', 'openai', 'replay'] as const;
-export type ProviderName = (typeof PROVIDERS)[number];
+/**
+ * What a routing pattern's saved route needs beyond its thresholds — the
+ * router model (classifier, scope-classifier) and the scopes it routes by (the
+ * per-scope families: a policy file's `scopes`; config thresholds cannot carry
+ * them) — and what its thresholds may be, for config `routing.thresholds` and
+ * policy files alike. Each pattern states its own (src/calibrate/patterns/).
+ */
+export interface PatternFacts {
+  router: boolean;
+  scopes: boolean;
+  thresholds: { min: number; max: number; meaning: string };
+}
 
 /**
- * The routing patterns, one entry each: what a saved route needs beyond its
- * thresholds — the router model (classifier, scope-classifier) and the scopes
- * it routes by (the per-scope families: a policy file's `scopes`; config
- * thresholds cannot carry them) — and what its thresholds may be, for config
- * `routing.thresholds` and policy files alike. classifier: probabilities in
- * [0, 1]. cascade / confidence: gate scores and confidences lie in [0, 1] and
- * an item escalates while its signal is below the threshold, so a threshold
- * above 1 escalates every item; calibrate writes 2 for that ("always
- * escalate", when some signal is exactly 1). Anything above 2 means nothing
- * more and is refused. The names (ROUTING_PATTERNS) are this table's keys, and
- * src/calibrate/patterns/index.ts (PATTERNS) must implement each of them: a
- * new pattern is its file there, its line in PATTERNS and its entry here.
+ * The names a config refers to that registries define: the tier providers
+ * (src/providers/index.ts) and the routing patterns with their facts
+ * (src/calibrate/patterns/index.ts). The loader hands them over
+ * (config/load.ts), so that this schema imports no registry.
  */
-const PATTERN_FACTS = {
-  classifier: { router: true, scopes: false, thresholds: { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' } },
-  cascade: { router: false, scopes: false, thresholds: { min: 0, max: 2, meaning: 'gate scores lie in [0, 1]; above 1 escalates every item' } },
-  confidence: { router: false, scopes: false, thresholds: { min: 0, max: 2, meaning: 'confidences lie in [0, 1]; above 1 escalates every item' } },
-  'scope-tier': { router: false, scopes: true, thresholds: { min: 0, max: 255, meaning: 'each is the index of the tier a scope is served by (0 = cheapest)' } },
-  'scope-classifier': { router: true, scopes: true, thresholds: { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' } },
-} as const satisfies Record<string, { router: boolean; scopes: boolean; thresholds: { min: number; max: number; meaning: string } }>;
-
-export type RoutingPattern = keyof typeof PATTERN_FACTS;
-export const ROUTING_PATTERNS = Object.freeze(Object.keys(PATTERN_FACTS)) as readonly [RoutingPattern, ...RoutingPattern[]];
+export interface ConfigVocabulary {
+  providers: readonly string[];
+  patterns: Readonly<Record<string, PatternFacts>>;
+}
 
 /** The item attributes a per-scope pattern may scope by (what results rows carry), in order of preference. */
 export const SCOPE_KEYS = ['category', 'task'] as const;
 export type ScopeKey = (typeof SCOPE_KEYS)[number];
-
-export function patternNeeds(pattern: RoutingPattern): { router: boolean; scopes: boolean } {
-  const { router, scopes } = PATTERN_FACTS[pattern];
-  return { router, scopes };
-}
-
-export function thresholdRange(pattern: RoutingPattern): { min: number; max: number; meaning: string } {
-  return PATTERN_FACTS[pattern].thresholds;
-}
 
 export const BAR_MODES = ['relative', 'absolute'] as const;
 export type BarMode = (typeof BAR_MODES)[number];
@@ -85,7 +72,8 @@ const barModeEnum = z.enum(BAR_MODES, { error: `expected one of ${BAR_MODES.join
 const TierSchema = z.strictObject({
   /** Tier name used on the command line (--tier cheap). */
   name: z.string().min(1),
-  provider: z.enum(PROVIDERS, { error: `expected one of ${PROVIDERS.join(', ')}` }).default('bedrock'),
+  /** A key of the provider registry (src/providers/index.ts): checked against the loader's vocabulary. */
+  provider: z.string().min(1).default('bedrock'),
   /** Model ID or inference profile ID/ARN as sent to the provider. */
   model: z.string().min(1),
   region: z.string().optional(),
@@ -119,7 +107,8 @@ export interface Quality {
 }
 
 const RoutingSchema = z.strictObject({
-  pattern: z.enum(ROUTING_PATTERNS, { error: `expected one of ${ROUTING_PATTERNS.join(', ')}` }).default('classifier'),
+  /** A key of the routing-pattern registry (src/calibrate/patterns/index.ts): checked against the loader's vocabulary. */
+  pattern: z.string().min(1).default('classifier'),
   /**
    * One threshold per tier boundary (n tiers → n−1). classifier: escalate past
    * a boundary while the router's score is ≥ it; cascade / confidence: escalate
@@ -232,16 +221,55 @@ export interface ConfigIssue {
   message: string;
 }
 
-/** Checks a parsed config; returns issues with their key paths (empty when valid). */
-export function validateConfig(raw: unknown): { config?: TokorConfig; issues: ConfigIssue[] } {
+/** Checks a parsed config against the registries' names; returns issues with their key paths (empty when valid). */
+export function validateConfig(raw: unknown, vocabulary: ConfigVocabulary): { config?: TokorConfig; issues: ConfigIssue[] } {
   const result = ConfigSchema.safeParse(raw ?? {});
+  const named = unknownNames(raw, vocabulary);
   if (result.success) {
-    const issues = crossCheck(result.data);
+    const issues = named.length ? named : crossCheck(result.data, vocabulary);
     if (issues.length) return { issues };
     const config: TokorConfig = { ...result.data, quality: resolveQuality(result.data.quality, result.data.aggressiveness) };
     return { config, issues };
   }
-  return { issues: dedupe(result.error.issues.flatMap(toConfigIssues)) };
+  return { issues: dedupe(mergeByItem(result.error.issues.flatMap(toConfigIssues), named)) };
+}
+
+/** Tier providers and the routing pattern that no registry defines. */
+function unknownNames(raw: unknown, vocabulary: ConfigVocabulary): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const check = (value: unknown, names: readonly string[], path: (string | number)[]) => {
+    if (typeof value === 'string' && value !== '' && !names.includes(value)) issues.push({ path, message: `expected one of ${names.join(', ')}` });
+  };
+  const c = isRecord(raw) ? raw : {};
+  if (Array.isArray(c.tiers)) {
+    c.tiers.forEach((t, i) => {
+      if (isRecord(t)) check(t.provider, vocabulary.providers, ['tiers', i, 'provider']);
+    });
+  }
+  if (isRecord(c.routing)) check(c.routing.pattern, Object.keys(vocabulary.patterns), ['routing', 'pattern']);
+  return issues;
+}
+
+/** `named` placed among `issues` in list order: before the first issue about a later item of the same list (tiers[0] before tiers[1]). */
+function mergeByItem(issues: ConfigIssue[], named: ConfigIssue[]): ConfigIssue[] {
+  const out = [...issues];
+  for (const n of named) {
+    const at = out.findIndex((o) => earlierItem(n.path, o.path));
+    out.splice(at < 0 ? out.length : at, 0, n);
+  }
+  return out;
+}
+
+function earlierItem(a: (string | number)[], b: (string | number)[]): boolean {
+  for (let i = 0; i < Math.min(a.length, b.length); i++) {
+    if (a[i] === b[i]) continue;
+    return typeof a[i] === 'number' && typeof b[i] === 'number' && (a[i] as number) < (b[i] as number);
+  }
+  return false;
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 type ZodIssueLike = { code?: string; path: PropertyKey[]; message: string; keys?: string[] };
@@ -310,7 +338,7 @@ export function allKeyPaths(): string[] {
   return out;
 }
 
-function crossCheck(c: z.output<typeof ConfigSchema>): ConfigIssue[] {
+function crossCheck(c: z.output<typeof ConfigSchema>, vocabulary: ConfigVocabulary): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const names = (c.tiers ?? DEFAULT_TIERS).map((t) => t.name);
   const seen = new Set<string>();
@@ -322,7 +350,7 @@ function crossCheck(c: z.output<typeof ConfigSchema>): ConfigIssue[] {
     issues.push({ path: ['routing', 'thresholds'], message: `expected ${names.length - 1} thresholds for ${names.length} tiers, got ${c.routing.thresholds.length}` });
   }
   if (c.routing?.thresholds) {
-    const range = thresholdRange(c.routing.pattern);
+    const range = vocabulary.patterns[c.routing.pattern]!.thresholds;
     c.routing.thresholds.forEach((t, i) => {
       if (t < range.min || t > range.max) issues.push({ path: ['routing', 'thresholds', i], message: `a ${c.routing!.pattern} threshold must be between ${range.min} and ${range.max} (${range.meaning})` });
     });
@@ -330,7 +358,7 @@ function crossCheck(c: z.output<typeof ConfigSchema>): ConfigIssue[] {
   if (c.routing?.thresholds && c.routing.policyFile) {
     issues.push({ path: ['routing', 'policyFile'], message: 'set routing.thresholds or routing.policyFile, not both' });
   }
-  if (c.routing?.thresholds && patternNeeds(c.routing.pattern).scopes) {
+  if (c.routing?.thresholds && vocabulary.patterns[c.routing.pattern]!.scopes) {
     issues.push({ path: ['routing', 'pattern'], message: `a ${c.routing.pattern} route needs the scopes it was certified on: set routing.policyFile (a \`tokor calibrate --out\` file) instead of routing.thresholds` });
   }
   if (c.routing?.thresholds && c.routing.pattern === 'classifier' && !c.routing.routerModel) {

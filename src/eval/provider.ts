@@ -4,7 +4,6 @@
  * src/providers/ implements it (Bedrock, OpenAI-compatible, replay) and is
  * the only code that talks to models.
  */
-import type { ProviderName } from '../config/schema.js';
 import type { CaseInput } from './types.js';
 import { redactSecrets } from '../redact.js';
 
@@ -93,7 +92,7 @@ export interface InvokeResult {
 }
 
 export interface ModelClient {
-  readonly provider: ProviderName;
+  readonly provider: string;
   readonly model: string;
   /** Part of the response-cache key: two endpoints never share cached answers. */
   readonly endpoint?: string;

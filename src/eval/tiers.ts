@@ -3,7 +3,7 @@
  * run's overrides, the judge tier, and a tier config with its client as the
  * runner uses it.
  */
-import { DEFAULT_TIERS, type ProviderName, type TierConfig } from '../config/schema.js';
+import { DEFAULT_TIERS, type TierConfig } from '../config/schema.js';
 import { UsageError } from '../errors.js';
 import type { ModelClient } from './provider.js';
 import type { TierRun } from './runItems.js';
@@ -12,7 +12,7 @@ import type { TierRun } from './runItems.js';
 export interface TierFlags {
   /** A tier name, a comma-separated list, or "all" (default). */
   tier?: string | undefined;
-  provider?: ProviderName | undefined;
+  provider?: string | undefined;
   model?: string | undefined;
   region?: string | undefined;
   profile?: string | undefined;

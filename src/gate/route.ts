@@ -4,7 +4,7 @@
  * substituted tiers (applyPolicy sees only the slots). Built from calibrate's
  * own signal and routing functions, so the route is the one it simulates.
  */
-import { PATTERNS } from '../calibrate/patterns/index.js';
+import { patternSpec } from '../calibrate/patterns/index.js';
 import type { RoutingPolicyFile } from '../artifacts/policy.js';
 import type { ResultsTable } from '../calibrate/results.js';
 
@@ -12,6 +12,6 @@ export type RouteItems = (policy: RoutingPolicyFile, table: ResultsTable) => Uin
 
 export const routeItems: RouteItems = (policy, table) => {
   const names = policy.tiers.map((t) => t.name);
-  const spec = PATTERNS[policy.pattern];
+  const spec = patternSpec(policy.pattern);
   return spec.route(policy.thresholds, spec.policySignal(policy, table, names).values, table.items.length, names.length);
 };

@@ -10,9 +10,8 @@
  * exactly that by rewriting each item's per-tier outcomes before applyPolicy.
  */
 import { matchesScope } from '../config/schema.js';
-import { PATTERNS } from '../calibrate/patterns/index.js';
+import { patternSpec } from '../calibrate/patterns/index.js';
 import type { ItemOutcomes, ResultsTable } from '../calibrate/results.js';
-import type { RoutingPattern } from '../config/schema.js';
 
 /** What a golden item carries beyond its outcomes, for scope matching. */
 export interface ItemContext {
@@ -63,8 +62,8 @@ export function substituteTiers(tiers: readonly string[], allowed: ReadonlySet<s
 }
 
 /** Whether a pattern touches tiers one after another (cost = every tier touched). */
-function isSequential(pattern: RoutingPattern): boolean {
-  return PATTERNS[pattern].sequential;
+function isSequential(pattern: string): boolean {
+  return patternSpec(pattern).sequential;
 }
 
 /**
@@ -74,7 +73,7 @@ function isSequential(pattern: RoutingPattern): boolean {
  * are returned as they are (same object). `substitutions` records, per
  * rewritten item, which tier serves each slot.
  */
-export function restrictTiers(table: ResultsTable, allowedByItem: ReadonlyMap<number, ReadonlySet<string>>, pattern: RoutingPattern): RestrictedTable {
+export function restrictTiers(table: ResultsTable, allowedByItem: ReadonlyMap<number, ReadonlySet<string>>, pattern: string): RestrictedTable {
   const substitutions = new Map<string, number[]>();
   if (allowedByItem.size === 0) return { ...table, substitutions };
   const sequential = isSequential(pattern);

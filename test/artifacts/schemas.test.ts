@@ -8,6 +8,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { checkResultLine, readResultLines } from '../../src/artifacts/results.js';
 import { parsePolicy, parsePolicyText, policyToJson, type RoutingPolicyFile } from '../../src/artifacts/policy.js';
+import { PATTERN_FACTS } from '../../src/calibrate/patterns/index.js';
 import { parseRouterModel, readRouterModel, routerModelToJson } from '../../src/artifacts/router.js';
 import { labelLineJson, parseLabelLine, readLabels, type LabelLine } from '../../src/artifacts/labels.js';
 import { checkRecordingLine, readRecordings } from '../../src/artifacts/recordings.js';
@@ -91,11 +92,11 @@ describe('results line', () => {
 describe('policy file', () => {
   const text = read('fixtures', 'gate', 'policy.json');
   const policy = JSON.parse(text) as RoutingPolicyFile;
-  const bad = (over: Record<string, unknown>) => errorOf(() => parsePolicy({ ...policy, ...over }, { file: 'p.json' }));
+  const bad = (over: Record<string, unknown>) => errorOf(() => parsePolicy({ ...policy, ...over }, { file: 'p.json' }, PATTERN_FACTS));
 
   it('accepts the fixture and round-trips through policyToJson', () => {
-    expect(parsePolicyText(text, 'p.json')).toEqual(policy);
-    expect(parsePolicyText(policyToJson(policy), 'p.json')).toEqual(policy);
+    expect(parsePolicyText(text, 'p.json', PATTERN_FACTS)).toEqual(policy);
+    expect(parsePolicyText(policyToJson(policy, PATTERN_FACTS), 'p.json', PATTERN_FACTS)).toEqual(policy);
   });
 
   it.each([
@@ -110,15 +111,16 @@ describe('policy file', () => {
     [{ tiers: [{ name: 'a', model: 'x' }, { name: 'a', model: 'y' }, { name: 'b', model: 'z' }] }, /^p\.json: tiers\[1\]\.name: duplicate tier name "a"/],
     [{ pattern: 'cascade' }, /^p\.json: gate: a cascade policy needs the grader/],
     [{ pattern: 'classifier' }, /^p\.json: router: a classifier policy needs its router model/],
+    [{ pattern: 'cascades' }, /^p\.json: pattern: expected one of classifier, cascade, confidence, scope-tier, scope-classifier/],
   ])('refuses %j with its key path', (over, expected) => {
     expect(bad(over)).toMatch(expected);
   });
 
   it('names the line of the bad key in the file, and of a JSON syntax error', () => {
     const changed = text.replace('"barMode": "relative"', '"barMode": "sideways"');
-    expect(errorOf(() => parsePolicyText(changed, 'p.json'))).toMatch(new RegExp(`^p\\.json:${changed.split('\n').findIndex((l) => l.includes('sideways')) + 1}: barMode: expected one of relative, absolute`));
-    expect(errorOf(() => parsePolicyText(text.replace('"bar": 0.95', '"bar": NaN'), 'p.json'))).toMatch(/^p\.json:11: not valid JSON \(unexpected value at "NaN"\); expected a policy file/);
-    expect(errorOf(() => parsePolicyText('', 'p.json'))).toMatch(/^p\.json: empty file/);
+    expect(errorOf(() => parsePolicyText(changed, 'p.json', PATTERN_FACTS))).toMatch(new RegExp(`^p\\.json:${changed.split('\n').findIndex((l) => l.includes('sideways')) + 1}: barMode: expected one of relative, absolute`));
+    expect(errorOf(() => parsePolicyText(text.replace('"bar": 0.95', '"bar": NaN'), 'p.json', PATTERN_FACTS))).toMatch(/^p\.json:11: not valid JSON \(unexpected value at "NaN"\); expected a policy file/);
+    expect(errorOf(() => parsePolicyText('', 'p.json', PATTERN_FACTS))).toMatch(/^p\.json: empty file/);
   });
 });
 

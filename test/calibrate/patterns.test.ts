@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { routeTiers, routedCosts } from '../../src/calibrate/apply.js';
-import { PATTERNS } from '../../src/calibrate/patterns/index.js';
-import { ROUTING_PATTERNS } from '../../src/config/schema.js';
+import { PATTERNS, ROUTING_PATTERNS } from '../../src/calibrate/patterns/index.js';
 
 describe('routing pattern registry', () => {
   it('has one entry per routing pattern, and routing goes through it', () => {

@@ -6,6 +6,7 @@ import { calibrate } from '../../src/calibrate/calibrate.js';
 import { applyPolicy, type PolicyEvaluation } from '../../src/calibrate/apply.js';
 import { headlineWithHoldout, holdoutReport } from '../../src/calibrate/calibrateRun.js';
 import { parsePolicy, policyToJson, readPolicy as readPolicyFile, type RoutingPolicyFile } from '../../src/artifacts/policy.js';
+import { PATTERN_FACTS } from '../../src/calibrate/patterns/index.js';
 import { InputError } from '../../src/errors.js';
 import { routerFromJson } from '../../src/artifacts/routerLabeler.js';
 import { seededRandom } from '../../src/stats/random.js';
@@ -47,8 +48,8 @@ describe('policy file', () => {
 
   it('round-trips through the file and keeps its router working', async () => {
     const file = path.join(dir, 'policy.json');
-    writeFileSync(file, policyToJson(policy));
-    const back = await readPolicyFile(file);
+    writeFileSync(file, policyToJson(policy, PATTERN_FACTS));
+    const back = await readPolicyFile(file, PATTERN_FACTS);
     expect(back).toEqual(JSON.parse(JSON.stringify(policy)));
     // Applying the read-back policy gives what the in-memory one gives.
     const fresh = table(specs(300, 2), ['cheap', 'frontier'], [0.001, 0.02]);
@@ -56,7 +57,7 @@ describe('policy file', () => {
   });
 
   it('re-applied to the items it was calibrated on, reproduces the certified pick (fold models, not a refit)', () => {
-    const ev = applyPolicy(JSON.parse(policyToJson(policy)) as RoutingPolicyFile, cal);
+    const ev = applyPolicy(JSON.parse(policyToJson(policy, PATTERN_FACTS)) as RoutingPolicyFile, cal);
     expect(ev.tierShares).toEqual(pick.tierShares);
     expect(ev.savingsPct).toBeCloseTo(pick.savingsPct, 9);
     expect(ev.parity).toBe(pick.parity);
@@ -87,7 +88,7 @@ describe('policy file', () => {
   it('rejects malformed policies with the key at fault', () => {
     const bad = (over: Record<string, unknown>): string => {
       try {
-        parsePolicy({ ...JSON.parse(JSON.stringify(policy)), ...over }, { file: 'p.json' });
+        parsePolicy({ ...JSON.parse(JSON.stringify(policy)), ...over }, { file: 'p.json' }, PATTERN_FACTS);
       } catch (e) {
         expect(e).toBeInstanceOf(InputError);
         return (e as Error).message;

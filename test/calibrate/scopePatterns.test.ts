@@ -10,6 +10,8 @@ import { applyPolicy, routeTiers } from '../../src/calibrate/apply.js';
 import { buildPolicy } from '../../src/calibrate/calibrateRun.js';
 import { certificationLevels } from '../../src/calibrate/bounds.js';
 import { parsePolicy } from '../../src/artifacts/policy.js';
+import { PATTERN_FACTS } from '../../src/calibrate/patterns/index.js';
+import { PROVIDERS } from '../../src/providers/index.js';
 import { validateConfig } from '../../src/config/schema.js';
 import { scopedSearch, staticTierFamily } from '../../src/calibrate/scopes.js';
 import { matrix, table, type ItemSpec } from './helpers.js';
@@ -112,7 +114,7 @@ describe('scope-tier', () => {
   });
 
   it('config thresholds cannot carry scopes: a per-scope route comes from a policy file', () => {
-    const { issues } = validateConfig({ routing: { pattern: 'scope-tier', thresholds: [0, 2] } });
+    const { issues } = validateConfig({ routing: { pattern: 'scope-tier', thresholds: [0, 2] } }, { providers: PROVIDERS, patterns: PATTERN_FACTS });
     expect(issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toContain('routing.pattern: a scope-tier route needs the scopes it was certified on: set routing.policyFile (a `tokor calibrate --out` file) instead of routing.thresholds');
   });
 
@@ -126,7 +128,7 @@ describe('scope-tier', () => {
   it('the saved policy routes new items by scope; an unseen scope goes to the frontier', () => {
     const t = table([...scope('easy', 150, true), ...scope('hard', 50, false)], TIERS, COSTS);
     const { report } = calibrate(t, { ...OPTS, patterns: ['scope-tier'] });
-    const policy = parsePolicy(JSON.parse(JSON.stringify(buildPolicy(report, t, undefined, { catalogVersion: 'x', confidenceField: 'confidence', createdAt: new Date(0) }))), { file: 'policy.json' });
+    const policy = parsePolicy(JSON.parse(JSON.stringify(buildPolicy(report, t, undefined, { catalogVersion: 'x', confidenceField: 'confidence', createdAt: new Date(0) }))), { file: 'policy.json' }, PATTERN_FACTS);
     expect(policy.schemaVersion).toBe(2);
     expect(policy.scopes).toEqual({ by: 'category', entries: [{ value: 'easy', items: 150, tier: 'cheap' }, { value: 'hard', items: 50, tier: 'frontier' }] });
     // New items: 10 easy, 10 hard, 10 of a category calibration never saw.
@@ -135,9 +137,9 @@ describe('scope-tier', () => {
     expect(ev.tierShares).toEqual({ cheap: 10 / 30, frontier: 20 / 30 });
     expect(ev.savingsPct).toBeCloseTo((1 - 210 / 300) * 100, 9);
     // A policy whose thresholds contradict its scopes' tiers is refused.
-    expect(() => parsePolicy({ ...policy, thresholds: [1, 1, 1] }, { file: 'p.json' })).toThrow(/routes this scope to "frontier", not "cheap"/);
-    expect(() => parsePolicy({ ...policy, schemaVersion: 1 }, { file: 'p.json' })).toThrow(/schemaVersion 2/);
-    expect(() => parsePolicy({ ...policy, thresholds: [0, 1] }, { file: 'p.json' })).toThrow(/expected 3 threshold/);
+    expect(() => parsePolicy({ ...policy, thresholds: [1, 1, 1] }, { file: 'p.json' }, PATTERN_FACTS)).toThrow(/routes this scope to "frontier", not "cheap"/);
+    expect(() => parsePolicy({ ...policy, schemaVersion: 1 }, { file: 'p.json' }, PATTERN_FACTS)).toThrow(/schemaVersion 2/);
+    expect(() => parsePolicy({ ...policy, thresholds: [0, 1] }, { file: 'p.json' }, PATTERN_FACTS)).toThrow(/expected 3 threshold/);
     expect([...routeTiers('scope-tier', [0, 1, 1], Float64Array.from([0, 1, 2, 0]), 4, 2)]).toEqual([0, 1, 1, 0]);
   });
 });
@@ -155,7 +157,7 @@ describe('scope-classifier', () => {
     expect(report.pick!.tierShares).toEqual({ cheap: 0.75, frontier: 0.25 });
     expect(report.pick!.savingsPct).toBeCloseTo((1 - 650 / 2000) * 100, 9);
     // Saved and re-applied to its own items, the policy reproduces the pick (the fold models give each item its out-of-fold score).
-    const policy = parsePolicy(JSON.parse(JSON.stringify(buildPolicy(report, t, router, { catalogVersion: 'x', confidenceField: 'confidence', createdAt: new Date(0) }))), { file: 'policy.json' });
+    const policy = parsePolicy(JSON.parse(JSON.stringify(buildPolicy(report, t, router, { catalogVersion: 'x', confidenceField: 'confidence', createdAt: new Date(0) }))), { file: 'policy.json' }, PATTERN_FACTS);
     expect(policy.router).toBeDefined();
     expect(policy.thresholds).toHaveLength(3);
     expect(applyPolicy(policy, t).savingsPct).toBeCloseTo(report.pick!.savingsPct, 9);

@@ -6,13 +6,14 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { shareDrift, sharesNote, twoProportionDiffers } from '../../src/calibrate/apply.js';
 import { parsePolicyText } from '../../src/artifacts/policy.js';
+import { PATTERN_FACTS } from '../../src/calibrate/patterns/index.js';
 import { shareDriftCheck } from '../../src/gate/verdict.js';
 
 const POLICY = readFileSync('fixtures/gate/policy.json', 'utf8');
 const withCalibration = (calibration: unknown) => {
   const p = JSON.parse(POLICY);
   p.provenance.calibration = calibration;
-  return parsePolicyText(JSON.stringify(p), 'p.json');
+  return parsePolicyText(JSON.stringify(p), 'p.json', PATTERN_FACTS);
 };
 const CAL = { n: 300, quality: 0.9, parity: 0.99, parityLower: 0.97, savingsPct: 40, bound: 'wilson' };
 
@@ -41,7 +42,7 @@ describe('shareDrift', () => {
   });
   it('is undefined for a policy without certified shares (older policies still load)', () => {
     expect(shareDrift(withCalibration(CAL), { n: 200, tierShares: { cheap: 1 } })).toBeUndefined();
-    expect(shareDrift(parsePolicyText(POLICY, 'p.json'), { n: 200, tierShares: { cheap: 1 } })).toBeUndefined();
+    expect(shareDrift(parsePolicyText(POLICY, 'p.json', PATTERN_FACTS), { n: 200, tierShares: { cheap: 1 } })).toBeUndefined();
   });
   it('the schema rejects a share outside 0–1', () => {
     expect(() => withCalibration({ ...CAL, tierShares: { cheap: 1.5 } })).toThrow(/provenance\.calibration\.tierShares\.cheap: must be a share between 0 and 1/);

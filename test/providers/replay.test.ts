@@ -55,11 +55,12 @@ describe('replay provider', () => {
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ itemId: 'i1', tier: 'mid', model: 'model-x', output: 'hello', sampleData: false });
     const loaded = await loadRecordings(file);
     expect(loaded.byItem.get('i1')?.usage.cacheReadTokens).toBe(1);
-    const c = createClient({ name: 'mid', provider: 'replay', model: 'model-x' }, { concurrency: 1, recordingsDir: out });
+    const c = await createClient({ name: 'mid', provider: 'replay', model: 'model-x' }, { concurrency: 1, recordingsDir: out });
     expect((await c.invoke({ input, signal, ref })).output).toBe('hello');
   });
 
-  it('registry has every provider', () => {
+  it('registry has every provider; a tier naming another is refused before any client loads', async () => {
     expect(Object.keys(PROVIDER_REGISTRY).sort()).toEqual(['bedrock', 'openai', 'replay']);
+    await expect(createClient({ name: 'mid', provider: 'vertex', model: 'm' }, { concurrency: 1 })).rejects.toThrow('tier "mid": unknown provider "vertex" (expected one of bedrock, openai, replay)');
   });
 });

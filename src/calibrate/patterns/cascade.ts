@@ -11,6 +11,7 @@ import type { PatternSpec } from './types.js';
 const REFERENCE_FREE_GATES = ['json-schema', 'valid-json', 'regex'] as const;
 
 export const cascade: PatternSpec = {
+  facts: { router: false, scopes: false, thresholds: { min: 0, max: 2, meaning: 'gate scores lie in [0, 1]; above 1 escalates every item' } },
   sequential: true,
   route: routeSequential,
   routedCosts: (m) => cumulativeCosts(m),

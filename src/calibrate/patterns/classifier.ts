@@ -55,6 +55,7 @@ export function oofBoundaryScores(trained: TrainedRouter, n: number, k: number):
 }
 
 export const classifier: PatternSpec = {
+  facts: { router: true, scopes: false, thresholds: { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' } },
   sequential: false,
   runsRouter: true,
   route: routeByScores,

@@ -8,6 +8,7 @@ import { sequentialFamily } from '../sweep.js';
 import type { PatternSpec } from './types.js';
 
 export const confidence: PatternSpec = {
+  facts: { router: false, scopes: false, thresholds: { min: 0, max: 2, meaning: 'confidences lie in [0, 1]; above 1 escalates every item' } },
   sequential: true,
   route: routeSequential,
   routedCosts: (m) => cumulativeCosts(m),

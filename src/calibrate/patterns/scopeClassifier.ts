@@ -42,6 +42,7 @@ function joinSignal(scores: Float64Array, index: Float64Array, n: number, k: num
 }
 
 export const scopeClassifier: PatternSpec = {
+  facts: { router: true, scopes: true, thresholds: { min: 0, max: 1, meaning: 'router probabilities lie in [0, 1]' } },
   sequential: false,
   runsRouter: true,
   route: routeByScopeScores,

@@ -19,6 +19,7 @@ function routeByScopeTier(thresholds: readonly number[], scopeIndex: Float64Arra
 }
 
 export const scopeTier: PatternSpec = {
+  facts: { router: false, scopes: true, thresholds: { min: 0, max: 255, meaning: 'each is the index of the tier a scope is served by (0 = cheapest)' } },
   sequential: false,
   route: routeByScopeTier,
   routedCosts: (m) => directCosts(m),

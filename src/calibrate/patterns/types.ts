@@ -7,7 +7,7 @@
 import type { RoutingPolicyFile } from '../../artifacts/policy.js';
 import type { RouterModel } from '../../artifacts/router.js';
 import type { TrainOptions } from '../../classify/trained.js';
-import type { BarMode } from '../../config/schema.js';
+import type { BarMode, PatternFacts } from '../../config/schema.js';
 import type { ResultsTable } from '../results.js';
 import type { ScopedSearchResult, SearchInput } from '../scopes.js';
 import type { OutcomeMatrix, RouteFamily } from '../sweep.js';
@@ -58,6 +58,16 @@ interface SkippedPattern {
 }
 
 export interface PatternSpec {
+  /**
+   * What a saved route needs and what its thresholds may be (config
+   * `routing.thresholds` and policy files are checked against these).
+   * classifier: probabilities in [0, 1]. cascade / confidence: gate scores and
+   * confidences lie in [0, 1] and an item escalates while its signal is below
+   * the threshold, so a threshold above 1 escalates every item; calibrate
+   * writes 2 for that ("always escalate", when some signal is exactly 1).
+   * Anything above 2 means nothing more and is refused.
+   */
+  facts: PatternFacts;
   /** Whether the route tries tiers one after another (paying for every tier touched; the gate substitutes tiers per step). */
   sequential: boolean;
   /** Whether the route runs a router on every request, whose own latency each request waits for (latency.ts). */

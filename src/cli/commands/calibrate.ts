@@ -1,6 +1,7 @@
 import type { Done } from '../exit.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { BAR_MODES, ROUTING_PATTERNS } from '../../config/schema.js';
+import { BAR_MODES } from '../../config/schema.js';
+import { ROUTING_PATTERNS } from '../../calibrate/patterns/index.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
 import { finiteNumber, fraction, milliseconds, nonNegativeInt, positiveInt } from '../flags.js';
 import type { CalibrateCommandOptions } from '../../app/calibrate.js';

@@ -1,6 +1,6 @@
 import type { Done } from '../exit.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { PROVIDERS } from '../../config/schema.js';
+import { PROVIDERS } from '../../providers/index.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
 import type { EvaluateOptions } from '../../app/eval.js';
 

@@ -1,6 +1,6 @@
 import type { Done } from '../exit.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { PROVIDERS } from '../../config/schema.js';
+import { PROVIDERS } from '../../providers/index.js';
 import { LOG_FORMAT_NAMES } from '../../ingest/formats/index.js';
 import { nonNegativeInt, positiveInt } from '../flags.js';
 import type { LabelOptions } from '../../app/label.js';
