@@ -8,7 +8,8 @@ import { open, stat } from 'node:fs/promises';
 import { InputError, UsageError } from '../errors.js';
 import { heuristicLabeler } from '../classify/heuristic.js';
 import type { DriftThresholdsConfig } from '../config/schema.js';
-import { analyzeProfile, DRIFT_SCHEMA_VERSION, type DriftJson } from '../artifacts/drift.js';
+import { DRIFT_SCHEMA_VERSION, type DriftJson } from '../artifacts/drift.js';
+import { parseAnalyzeReport } from '../artifacts/analyzeReport.js';
 import { parseJsonFile, readArtifactText } from '../artifacts/read.js';
 import { DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds, type DriftVerdict, type ThresholdSource } from '../drift/compare.js';
 import { addToProfile, finishProfile, newProfileAcc, type PriceOf, type TrafficProfile } from '../drift/profile.js';
@@ -112,7 +113,7 @@ export async function readSide(files: string[], shown: string[], role: 'baseline
     if (kinds[i] !== 'analyze') continue;
     const text = await readArtifactText(f, 'analyze JSON');
     const value = parseJsonFile(text, shown[i]!, 'a `tokor analyze --format json` file');
-    profiles.push(analyzeProfile(value, { file: shown[i]!, text }));
+    profiles.push(parseAnalyzeReport(value, { file: shown[i]!, text }).trafficProfile);
     const p = (value as { provenance?: Provenance }).provenance;
     if (p?.synthetic) provenance = { synthetic: true, ...(p.what ? { what: p.what } : {}) };
   }

@@ -1,13 +1,12 @@
 /**
  * Drift's contracts: the compact traffic profile (analyze JSON
- * `trafficProfile`, read back by `tokor drift`), the drift thresholds a policy
- * or config may carry, and `tokor drift --format json` (DRIFT_SCHEMA_VERSION).
+ * `trafficProfile`, which `tokor drift` reads through the analyze
+ * contract), the drift thresholds a policy or config may carry, and `tokor drift --format json` (DRIFT_SCHEMA_VERSION).
  * Documented in docs/drift.md.
  */
 import { z } from 'zod';
 import { DRIFT_MEASURES } from '../drift/compare.js';
 import { LENGTH_EDGES, PROFILE_VERSION, SCORE_BINS, type TrafficProfile } from '../drift/profile.js';
-import { parseArtifact, type ArtifactSpec, type Origin } from './read.js';
 
 export const DRIFT_SCHEMA_VERSION = 1;
 
@@ -29,23 +28,6 @@ export const TrafficProfileSchema: z.ZodType<TrafficProfile> = z.object({
     fromTokens: count,
   }),
 }) as z.ZodType<TrafficProfile>;
-
-/** The analyze JSON as drift reads it: its kind and its profile. */
-const AnalyzeWithProfileSchema = z.object({
-  kind: z.literal('tokor-analyze'),
-  trafficProfile: TrafficProfileSchema,
-});
-
-const ANALYZE_PROFILE_SPEC: ArtifactSpec<z.infer<typeof AnalyzeWithProfileSchema>> = {
-  name: 'analyze JSON',
-  schema: AnalyzeWithProfileSchema,
-  hint: 'write it with `tokor analyze LOGS --format json --out analyze.json` (a tokor that writes trafficProfile)',
-};
-
-/** The traffic profile of a parsed `tokor analyze --format json` file. */
-export function analyzeProfile(value: unknown, origin: Origin): TrafficProfile {
-  return parseArtifact(ANALYZE_PROFILE_SPEC, value, origin).trafficProfile;
-}
 
 const clusterShare = z.object({
   signature: z.string(),

@@ -90,10 +90,20 @@ describe('tokor drift (built CLI)', () => {
     expect(missing.stderr.trim().split('\n')).toHaveLength(1);
     expect(missing.stderr).toContain('nope.jsonl: file not found;');
     const bad = path.join(dir, 'analyze.json');
-    writeFileSync(bad, '{\n  "kind": "tokor-analyze",\n  "trafficProfile": {\n    "version": 1,\n    "labeler": "heuristic",\n    "requests": -3\n  }\n}\n');
+    // A real analyze JSON (read through the analyze contract), its profile broken.
+    const report = JSON.parse((await runCli(['analyze', '--format', 'json'])).stdout) as { trafficProfile: { requests: number } };
+    report.trafficProfile.requests = -3;
+    const text = JSON.stringify(report, null, 2);
+    writeFileSync(bad, text);
+    const line = text.split('\n').findIndex((l) => l.includes('"requests": -3')) + 1;
     const r = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', bad]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/analyze\.json:6: trafficProfile\.requests: must be ≥ 0 .*; write it with `tokor analyze/);
+    expect(r.stderr).toMatch(new RegExp(`analyze\\.json:${line}: trafficProfile\\.requests: must be ≥ 0 .*; give the output of \`tokor analyze --format json\``));
+    // Only a whole analyze JSON of this tokor is read: a bare profile is refused in one line.
+    writeFileSync(bad, JSON.stringify({ kind: 'tokor-analyze', trafficProfile: report.trafficProfile }));
+    const partial = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', bad]);
+    expect(partial.code).toBe(2);
+    expect(partial.stderr.trim()).toMatch(/^tokor: .*analyze\.json:1: schemaVersion: missing .*; give the output of `tokor analyze --format json`/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     const golden = await runCli(['drift', '--baseline', `${F}/golden.jsonl`, '--current', `${F}/golden.jsonl`]);
     expect(golden.code).toBe(2);
