@@ -260,8 +260,11 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
     opts.onProgress?.(`sweeping ${fam.pattern} thresholds over ${n} items`);
     const routedLatency = routedLatencies(m, patternSpec(fam.pattern), routerLatencyMs);
     const limit = maxP95 !== undefined && routedLatency ? { latency: { routed: routedLatency, maxP95Ms: maxP95 } } : {};
+    // Curve points carry their latency when every result has one (else null): the sweep tracks it as items move.
+    const allKnown = routedLatency?.every(Number.isFinite) === true;
+    const curveLatency = allKnown ? { curveLatency: routedLatency } : {};
     // A per-scope pattern searches each scope under its share of the same budget (scopes.ts).
-    let sw: SweepResult & { extra?: ScopedExtra } = search ? search({ crit, trueConfidence: patternConfidence, maxCurve: opts.maxCurve ?? 400 }) : sweepFamily(m, fam, crit, { target, maxCurve: opts.maxCurve ?? 400, ...limit });
+    let sw: SweepResult & { extra?: ScopedExtra } = search ? search({ crit, trueConfidence: patternConfidence, maxCurve: opts.maxCurve ?? 400 }) : sweepFamily(m, fam, crit, { target, maxCurve: opts.maxCurve ?? 400, ...limit, ...curveLatency });
     if (search && limit.latency && sw.best) {
       // The per-scope search does not sweep latency: its certified route is held to the limit as a whole.
       const lat = routeLatency(routeTiers(fam.pattern, sw.best.thresholds, signal, n, k), routedLatency, k);
@@ -280,7 +283,12 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
       apgr: sw.apgr,
       ...extra,
       ...sw.extra,
-      curve: sw.curve.map((p) => ({ ...summarize(fam.pattern, p), meetsBar: p.margin >= 0 })),
+      // A per-scope search's curve points come without latency: each is routed once here.
+      curve: sw.curve.map((p) => ({
+        ...summarize(fam.pattern, p),
+        latency: p.latency ?? (search && allKnown ? routeLatency(routeTiers(fam.pattern, p.thresholds, signal, n, k), routedLatency, k) : null),
+        meetsBar: p.margin >= 0,
+      })),
       bestBound: withLatency(sw.bestMargin),
     };
     if (sw.best) outcome.best = withLatency(sw.best);

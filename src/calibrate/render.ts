@@ -299,7 +299,7 @@ function renderApply(run: Extract<CalibrateRun, { kind: 'apply' }>, markdown: bo
 /** The cost–quality curve of every pattern, plus the baselines, as CSV. */
 export function curveCsv(r: Calibration): string {
   const tiers = r.tiers.map((t) => t.name);
-  const head = ['pattern', 'thresholds', 'quality', 'parity', 'lower_bound', 'cost_usd', 'savings_pct', 'escalation_rate', 'meets_bar', ...tiers.map((t) => `share_${t}`)];
+  const head = ['pattern', 'thresholds', 'quality', 'parity', 'lower_bound', 'cost_usd', 'savings_pct', 'escalation_rate', 'meets_bar', ...tiers.map((t) => `share_${t}`), 'p50_ms', 'p95_ms'];
   const lines: (string | number | boolean)[][] = [head];
   const fq = r.baselines.frontier.quality;
   const add = (pattern: string, p: Omit<RouteSummary, 'pattern'> & { meetsBar?: boolean }): void => {
@@ -314,11 +314,23 @@ export function curveCsv(r: Calibration): string {
       p.escalationRate.toFixed(6),
       p.meetsBar === undefined ? '' : String(p.meetsBar),
       ...tiers.map((t) => (p.tierShares[t] ?? 0).toFixed(6)),
+      p.latency ? p.latency.p50Ms : '',
+      p.latency ? p.latency.p95Ms : '',
     ]);
   };
   for (const p of r.patterns) for (const c of p.curve as CurvePoint[]) add(p.pattern, c);
   const base = (name: string, b: Baseline): void =>
-    add(`baseline:${name}`, { thresholds: [], quality: b.quality, parity: fq ? b.quality / fq : 0, lowerBound: Number.NaN, costUsd: b.costUsd, savingsPct: b.savingsPct, tierShares: b.tierShares, escalationRate: 1 - (b.tierShares[tiers[0]!] ?? 0) });
+    add(`baseline:${name}`, {
+      thresholds: [],
+      quality: b.quality,
+      parity: fq ? b.quality / fq : 0,
+      lowerBound: Number.NaN,
+      costUsd: b.costUsd,
+      savingsPct: b.savingsPct,
+      tierShares: b.tierShares,
+      escalationRate: 1 - (b.tierShares[tiers[0]!] ?? 0),
+      latency: b.latency ?? null,
+    });
   base('frontier', r.baselines.frontier);
   base('cheapest', r.baselines.cheapest);
   if (r.baselines.random) base('random', r.baselines.random);

@@ -22,6 +22,7 @@ export class RoutedP95 {
   private readonly tree: Int32Array;
   private readonly k: number;
   private readonly target: number;
+  private readonly median: number;
   private readonly top: number;
 
   /**
@@ -43,6 +44,7 @@ export class RoutedP95 {
     this.values = values.slice(0, v);
     this.tree = new Int32Array(v + 1);
     this.target = nearestRank(0.95, n);
+    this.median = nearestRank(0.5, n);
     this.top = v ? 2 ** Math.floor(Math.log2(v)) : 0;
     for (let i = 0; i < n; i++) this.add(this.rank[i * k]!, 1);
   }
@@ -55,9 +57,19 @@ export class RoutedP95 {
 
   /** The current route's p95 (ms). */
   p95(): number {
-    // Binary lifting: the largest position whose prefix count is below the target rank, + 1.
+    return this.atRank(this.target);
+  }
+
+  /** The current route's p50 (ms). */
+  p50(): number {
+    return this.atRank(this.median);
+  }
+
+  /** The routed latency of the given rank (1-based) in the current route. */
+  private atRank(rank: number): number {
+    // Binary lifting: the largest position whose prefix count is below the rank, + 1.
     let pos = 0;
-    let rest = this.target;
+    let rest = rank;
     for (let step = this.top; step > 0; step >>= 1) {
       const next = pos + step;
       if (next < this.tree.length && this.tree[next]! < rest) {

@@ -60,6 +60,8 @@ export interface SweepPoint {
   tierCounts: number[];
   /** Bound margin: ≥ 0 when the bar holds at the asked confidence. */
   margin: number;
+  /** p50 / p95 of the routed latency (curve points, with SweepOptions.curveLatency). */
+  latency?: { p50Ms: number; p95Ms: number };
 }
 
 export interface SweepResult {
@@ -90,6 +92,8 @@ export interface SweepOptions {
   target: number;
   /** A constraint on the pick: a candidate whose routed p95 latency (routed: n × k ms, latency.ts) exceeds maxP95Ms is not eligible for `best`. */
   latency?: { routed: Float64Array; maxP95Ms: number };
+  /** Routed latency (n × k ms, every value known) to give each curve point its p50 / p95. */
+  curveLatency?: Float64Array;
 }
 
 /**
@@ -154,6 +158,7 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
     costUsd: cost,
     tierCounts: [...counts],
     margin: mg,
+    ...(p95 && opts.curveLatency ? { latency: { p50Ms: p95.p50(), p95Ms: p95.p95() } } : {}),
   });
   // The running bests are kept in preallocated slots (no allocation per candidate) and materialized at the end.
   const slot = (): Slot => ({ set: false, param: 0, passes: 0, paired: 0, cost: 0, counts: new Float64Array(k), margin: 0 });
@@ -176,7 +181,8 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
   bestMargin.margin = -Infinity;
   const targetPasses = opts.target * n - 1e-9;
   // The latency limit is a constraint, not a test: a too-slow candidate is skipped, it does not void the sequence.
-  const p95 = opts.latency ? new RoutedP95(opts.latency.routed, n, k, argsortFloat64(opts.latency.routed)) : undefined;
+  const routed = opts.latency?.routed ?? opts.curveLatency;
+  const p95 = routed ? new RoutedP95(routed, n, k, argsortFloat64(routed)) : undefined;
   const maxP95 = opts.latency?.maxP95Ms ?? Infinity;
   const unlimited = slot();
   const cheaper = (s: Slot): boolean => !s.set || cost < s.cost || (cost === s.cost && sr > s.passes);
@@ -190,8 +196,8 @@ export function sweepFamily(m: OutcomeMatrix, fam: RouteFamily, crit: Criterion,
     // candidate after the last failure and the search over thresholds costs no confidence.
     if (mg < 0) best.set = unlimited.set = false;
     else {
-      if (cheaper(best) && (!p95 || p95.p95() <= maxP95)) fill(best, param, mg);
-      if (p95 && cheaper(unlimited)) fill(unlimited, param, mg);
+      if (cheaper(best) && (!opts.latency || p95!.p95() <= maxP95)) fill(best, param, mg);
+      if (opts.latency && cheaper(unlimited)) fill(unlimited, param, mg);
     }
     if (sr >= targetPasses && (!bestPoint.set || cost < bestPoint.cost || (cost === bestPoint.cost && sr > bestPoint.passes))) fill(bestPoint, param, mg);
     if (mg > bestMargin.margin || !bestMargin.set) fill(bestMargin, param, mg);

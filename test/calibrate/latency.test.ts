@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { applyPolicy } from '../../src/calibrate/apply.js';
 import { calibrate } from '../../src/calibrate/calibrate.js';
+import { curveCsv } from '../../src/calibrate/render.js';
 import { holdoutReport } from '../../src/calibrate/calibrateRun.js';
 import { baselinesOf } from '../../src/calibrate/baselines.js';
 import { routeLatency, routedLatencies } from '../../src/calibrate/latency.js';
@@ -123,6 +124,7 @@ describe('routed latency', () => {
         route[i]!++;
       }
       expect(tracker.p95()).toBe(routeLatency(route, routed, k)!.p95Ms);
+      expect(tracker.p50()).toBe(routeLatency(route, routed, k)!.p50Ms);
     }
   });
 });
@@ -160,6 +162,33 @@ describe('latency in calibration and --apply', () => {
     expect(report.notes.join('\n')).toMatch(/--max-p95-latency 2,400 ms: the cheapest certified cascade route \(\d+\.\d% cheaper\) has a routed p95 of 2,500 ms and is not eligible/);
     // At the limit itself the route is eligible.
     expect(calibrate(timed(table(specs, ['cheap', 'frontier'], [0.001, 0.01]), [500, 2000]), { ...opts, maxP95LatencyMs: 2500 }).report.pick?.latency?.p95Ms).toBe(2500);
+  });
+
+  it('every curve point carries the p50 / p95 of its own route, and the CSV has them', () => {
+    const r = seededRandom(5);
+    const gated = specs.map((s) => ({ ...s, gate: [r() < 0.8 ? s.gate[0]! : 1 - s.gate[0]!, 1] }));
+    const ms = Array.from({ length: 100 }, () => [Math.round(200 + r() * 600), Math.round(1500 + r() * 1000)]);
+    const t = table(gated, ['cheap', 'frontier'], [0.001, 0.01]);
+    t.items.forEach((item, i) => {
+      item.byTier.cheap!.latencyMs = ms[i]![0]!;
+      item.byTier.frontier!.latencyMs = ms[i]![1]!;
+    });
+    const { report } = calibrate(t, opts);
+    const curve = report.patterns[0]!.curve;
+    expect(curve.length).toBeGreaterThan(2);
+    // Each point's route, simulated on its own: the cheap tier's gate escalates below the threshold.
+    for (const p of curve) {
+      const route = Uint8Array.from(gated, (s) => (s.gate[0]! < p.thresholds[0]! ? 1 : 0));
+      const waits = ms.map(([cheap, frontier], i) => (route[i] ? cheap! + frontier! : cheap!)).sort((a, b) => a - b);
+      expect(p.latency).toEqual({ p50Ms: waits[nearestRank(0.5, 100) - 1], p95Ms: waits[nearestRank(0.95, 100) - 1] });
+    }
+    const rows = curveCsv(report).trim().split('\n');
+    expect(rows[0]!.split(',').slice(-2)).toEqual(['p50_ms', 'p95_ms']);
+    expect(rows[1]!.split(',').slice(-2)).toEqual([String(curve[0]!.latency!.p50Ms), String(curve[0]!.latency!.p95Ms)]);
+    // Without latencies the points say null and the columns stay empty.
+    const none = calibrate(table(gated, ['cheap', 'frontier'], [0.001, 0.01]), opts).report;
+    expect(none.patterns[0]!.curve.every((p) => p.latency === null)).toBe(true);
+    expect(curveCsv(none).trim().split('\n')[1]!.split(',').slice(-2)).toEqual(['', '']);
   });
 
   it('results without latency: "unknown" (null), and the limit cannot be applied', () => {
