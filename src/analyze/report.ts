@@ -779,13 +779,15 @@ function stratifiedVariance(est: NonNullable<Accumulator['labelEstimate']>, d: D
 }
 
 function memoPrice(catalog: Catalog, notes: Set<string>): (modelId: string, region: string) => ModelPrice | undefined {
-  const memo = new Map<string, ModelPrice | undefined>();
+  // By model, then region: no key string built per call (the session simulation asks several times per turn).
+  const memo = new Map<string, Map<string, ModelPrice | undefined>>();
   return (modelId, region) => {
-    const k = structuredKey(modelId, region);
-    if (memo.has(k)) return memo.get(k);
+    let byRegion = memo.get(modelId);
+    if (byRegion === undefined) memo.set(modelId, (byRegion = new Map()));
+    else if (byRegion.has(region)) return byRegion.get(region);
     const hit = resolvePrice(catalog, modelId, region || undefined);
     if (hit?.note) notes.add(`${modelId}: ${hit.note}`);
-    memo.set(k, hit?.price);
+    byRegion.set(region, hit?.price);
     return hit?.price;
   };
 }

@@ -235,6 +235,14 @@ function hashStart(by: string): void {
   hashPart(by);
 }
 
+/**
+ * The code units a part is hashed from, copied in one native call (Buffer#write as UTF-16LE writes each code
+ * unit as it is, lone surrogates included): a loop over a typed array runs about twice as fast as one over
+ * charCodeAt, which checks the string's representation on every character.
+ */
+const UNITS = new Uint16Array(HASHED_CHARS);
+const UNIT_BYTES = Buffer.from(UNITS.buffer);
+
 /** Feeds one part: its length, then its first HASHED_CHARS code units. */
 function hashPart(s: string): void {
   let a = H[0]!;
@@ -245,8 +253,10 @@ function hashPart(s: string): void {
   b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
   c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
   const n = Math.min(s.length, HASHED_CHARS);
+  UNIT_BYTES.write(s, 0, 2 * n, 'utf16le');
+  const units = UNITS;
   for (let i = 0; i < n; i++) {
-    x = s.charCodeAt(i);
+    x = units[i]!;
     a = Math.imul(a ^ x, 0x01000193);
     b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
     c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);

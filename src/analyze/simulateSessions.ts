@@ -133,27 +133,35 @@ export function sessionStats(s: SessionAcc): SessionStats {
   }
   const count = s.unkeyed + s.kept.size * weight;
   const sharesW = shares.map((v): [number, number] => [v, 1]);
+  const [turnsMedian, turnsP90] = weightedRanks(turns, 0.5, 0.9);
+  const [shareMedian, shareP90] = weightedRanks(sharesW, 0.5, 0.9);
   return {
     count,
-    turnsMedian: weightedRank(turns, 0.5) ?? 0,
-    turnsP90: weightedRank(turns, 0.9) ?? 0,
-    cacheReadShareMedian: round(weightedRank(sharesW, 0.5)),
-    cacheReadShareP90: round(weightedRank(sharesW, 0.9)),
+    turnsMedian: turnsMedian ?? 0,
+    turnsP90: turnsP90 ?? 0,
+    cacheReadShareMedian: round(shareMedian),
+    cacheReadShareP90: round(shareP90),
     keptShare: 1 / weight,
   };
 }
 
-/** The nearest-rank q-quantile of weighted values: the smallest value whose cumulative weight reaches q × total. */
-function weightedRank(values: [number, number][], q: number): number | undefined {
-  if (values.length === 0) return undefined;
+/**
+ * The nearest-rank q-quantiles of weighted values (for q = `lo` and `hi`, lo ≤ hi): each the smallest value
+ * whose cumulative weight reaches q × total. One sort for both.
+ */
+function weightedRanks(values: readonly [number, number][], lo: number, hi: number): [number | undefined, number | undefined] {
+  if (values.length === 0) return [undefined, undefined];
   const sorted = [...values].sort((a, b) => a[0] - b[0]);
   const total = sorted.reduce((n, [, w]) => n + w, 0);
+  const last = sorted[sorted.length - 1]![0];
+  let low: number | undefined;
   let cum = 0;
   for (const [v, w] of sorted) {
     cum += w;
-    if (cum >= q * total) return v;
+    if (low === undefined && cum >= lo * total) low = v;
+    if (cum >= hi * total) return [low ?? v, v];
   }
-  return sorted[sorted.length - 1]![0];
+  return [low ?? last, last];
 }
 
 function round(x: number | undefined): number | null {

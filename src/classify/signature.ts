@@ -129,7 +129,20 @@ export function mayHoldDigitRun(t: string): boolean {
 
 /** Masks the parts of a text that vary between uses of one template, lower-cased, whitespace folded. */
 export function maskVariable(text: string): string {
-  let t = text.toLowerCase();
+  return foldSpaces(applyMasks(text.toLowerCase(), false)!).trim();
+}
+
+/** The mask of quoted spans (an index into MASKS), and the characters its matches open with. */
+const QUOTE_MASK = 5;
+const QUOTE_OPENER = /["“'`]/;
+
+/**
+ * MASKS applied in order to a lower-cased text. With `head`, the text is the head of a longer one, cut at a
+ * space, and undefined says that the longer text's masking may differ within the head: an opening quote
+ * left unmatched in the head (its match may close past the cut).
+ */
+function applyMasks(lower: string, head: boolean): string | undefined {
+  let t = lower;
   // The digit masks need a digit; masking only takes characters away (placeholders have none): test once.
   const digits = DIGIT.test(t);
   for (let i = 0; i < MASKS.length; i++) {
@@ -138,8 +151,44 @@ export function maskVariable(text: string): string {
     if (need !== undefined && !need(t)) continue;
     const [re, ph] = MASKS[i]!;
     t = t.replace(re, ph);
+    if (head && i === QUOTE_MASK && QUOTE_OPENER.test(t)) return undefined;
   }
-  return foldSpaces(t).trim();
+  return t;
+}
+
+/** How much of the prompt the signature's words are taken from, in characters. */
+const PROMPT_CHARS = 600;
+/** Where promptHead first tries to cut the prompt (at the first space from here on). */
+const HEAD_CUT_CHARS = 120;
+
+/**
+ * The first SIGNATURE_HEAD_WORDS words of maskVariable(prompt.slice(0, PROMPT_CHARS)), from as little of
+ * the prompt as gives them: masking 600 characters to keep eight words was most of a signature's cost.
+ *
+ * The prompt is cut at a space; the masks of the head alone are those of the whole text within the head
+ * when no match of the whole text spans the cut. No mask but two matches a space: a code block (the head
+ * must hold no backtick, so none opens before the cut) and a quoted span (every quote the head opens must
+ * close in it, checked after that mask). Every other mask stops at a space, looks at most one character
+ * around its match, and a space there reads as the end of the text does (a non-word character). Lower-casing
+ * the head gives the head of the lower-cased text (a final sigma is final before a space as at the end).
+ * When a head has the words, they are the whole text's first words; otherwise the whole text is masked.
+ */
+export function promptHead(prompt: string): string {
+  const text = prompt.length > PROMPT_CHARS ? prompt.slice(0, PROMPT_CHARS) : prompt;
+  const cut = text.length > HEAD_CUT_CHARS ? text.indexOf(' ', HEAD_CUT_CHARS) : -1;
+  if (cut !== -1) {
+    const head = text.slice(0, cut);
+    if (!head.includes('`')) {
+      const masked = applyMasks(head.toLowerCase(), true);
+      if (masked !== undefined) {
+        const folded = foldSpaces(masked).trim();
+        // Enough words: the head's own words end before its last space.
+        const words = firstWords(folded, SIGNATURE_HEAD_WORDS);
+        if (words.length < folded.length) return words;
+      }
+    }
+  }
+  return firstWords(maskVariable(text), SIGNATURE_HEAD_WORDS);
 }
 
 /** The signature's parts that do not depend on the prompt, for one (app, team, system prompt). */
@@ -197,7 +246,7 @@ export function taskSignature(input: SignatureInput): TaskSignature {
   const app = tags.app ?? tags.application ?? '';
   const team = tags.team ?? '';
   const prefix = signaturePrefix(app, team, input.system ? input.system.slice(0, SYSTEM_CHARS) : '');
-  const head = firstWords(maskVariable((input.prompt ?? '').slice(0, 600)), SIGNATURE_HEAD_WORDS);
+  const head = promptHead(input.prompt ?? '');
   const systemKey = prefix.systemKey;
   // fnv1a(`${app}\0${team}\0${system}\0${head}`), continued from the memoized prefix.
   const key = fnv1aFinish(fnv1aState(head, prefix.state)).toString(16).padStart(8, '0');

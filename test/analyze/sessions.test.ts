@@ -156,6 +156,8 @@ describe('hashKey: the session key hash', () => {
       ['requestMetadata', ['conv', '']],
       ['conversation', ['arn:aws:sts::1:assumed-role/x/y', '', 'Wo ist meine Bestellung? 🚚', 'Unterwegs.']],
       ['conversation', ['', 'sys'.repeat(1000), 'ü'.repeat(5000), 'z'.repeat(2048)]],
+      // Code units copied in bulk: a surrogate pair cut at the 2,048th unit, lone surrogates, a short part after long ones.
+      ['conversation', [`${'a'.repeat(2047)}😀tail`, '\uD800', `x\uDFFFy${'é'.repeat(3000)}`, `${'long '.repeat(600)}`.slice(3), 'ok']],
     ];
     for (const [by, parts] of cases) expect(hashKey(by, parts)).toEqual(reference(by, parts));
   });

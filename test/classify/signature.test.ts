@@ -1,6 +1,6 @@
 /** Task signatures: what masking keeps and what it hides. */
 import { describe, expect, it } from 'vitest';
-import { MASKS, foldSpaces, mayHoldDigitRun, mayHoldUuid, maskVariable, taskSignature } from '../../src/classify/signature.js';
+import { MASKS, foldSpaces, mayHoldDigitRun, mayHoldUuid, maskVariable, promptHead, taskSignature } from '../../src/classify/signature.js';
 import { fnv1a, fnv1aFinish, fnv1aState } from '../../src/classify/features.js';
 
 describe('maskVariable', () => {
@@ -110,6 +110,27 @@ describe('signatures computed the short way', () => {
       // Twice: the second comes from the memo.
       expect(taskSignature({ prompt, system, tags })).toEqual(signatureOf(prompt, system, tags));
     }
+  });
+
+  it('promptHead, which masks as little of a long prompt as gives its first words, equals the definition (seeded random prompts)', () => {
+    let x = 987654;
+    const rand = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    // Pieces that masks match, that open or close quotes and code blocks, and that change length when lower-cased.
+    const pieces = ['word', 'two words', ' ', ' ', ' ', '\n', '"', '“', '”', "'", '`', '```', 'https://x.io/a', 'a.b@c.de', 'ab12cd34ef', '42', '$1,200.50%', '123e4567-e89b-12d3-a456-426614174000', 'ΟΔΟΣ', 'İ', 'K'];
+    let heads = 0;
+    for (let n = 0; n < 3000; n++) {
+      let prompt = '';
+      const len = 100 + rand(500);
+      while (prompt.length < len) prompt += pieces[rand(pieces.length)];
+      const words = maskAll(prompt.slice(0, 600)).split(' ').filter(Boolean);
+      if (words.length > 8) heads++;
+      expect(promptHead(prompt)).toBe(words.slice(0, 8).join(' '));
+      expect(taskSignature({ prompt })).toEqual(signatureOf(prompt, '', {}));
+    }
+    expect(heads).toBeGreaterThan(1000);
   });
 
   it('fnv1a continues from a state: fnv1a(a + b) = fnv1aFinish(fnv1aState(b, fnv1aState(a)))', () => {
