@@ -7,20 +7,22 @@
 import { InputError, RuntimeFailure } from '../../errors.js';
 import { MAX_LINE_BYTES, overlongReason, parseJsonLine } from '../../ingest/index.js';
 import { addFileIssue, newAccumulator, type Accumulator } from '../../analyze/accumulate.js';
-import { recordFacts } from '../../analyze/facts.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { addPushdown, type PushdownRow } from '../../analyze/pushdown.js';
-import type { RecordFacts } from '../../analyze/accumulate.js';
-import { addRecord, dedupeKey, skipLine, type ChunkContext } from '../inprocess/chunk.js';
+import { addRecord, skipLine, type ChunkContext } from '../inprocess/chunk.js';
 import type { ScanRequest, ScanResult } from '../types.js';
 import { tagDimensions } from './aggregation.js';
+import { labelSample } from './labelSample.js';
 
 /** A line the SQL did not read: tokor parses it. `line` is its 1-based number in its file (0 when the engine cannot tell). */
 export interface ComplexLine {
   file: string;
   fileIndex: number;
   line: number;
+  /** The line's text ('' when it is over the line limit). */
   text: string;
+  /** Over the line limit: its size in bytes (its text is not read). */
+  overlong?: number;
 }
 
 /**
@@ -68,7 +70,7 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
     let text = c.text;
     if (c.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    const bytes = Buffer.byteLength(text);
+    const bytes = c.overlong ?? Buffer.byteLength(text);
     if (bytes > maxLineBytes) {
       skipLine(ctx, c.file, c.fileIndex, c.line, overlongReason(bytes, maxLineBytes));
       continue;
@@ -78,19 +80,7 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
       else skipLine(ctx, c.file, c.fileIndex, ev.skipped.source.line, ev.skipped.reason);
     }
   }
-  const facts: RecordFacts[] = [];
-  const seen = new Set<string>();
-  for await (const text of out.sample) {
-    for (const ev of parseJsonLine('bedrock', text, { file: '(sample)', line: 0 })) {
-      if (ev.kind !== 'record' || ev.record.errorCode) throw new RuntimeFailure('a sampled record did not parse as the SQL read it: the engine’s SQL and tokor’s parser disagree');
-      const key = dedupeKey(ev.record);
-      if (key !== undefined) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-      }
-      facts.push(recordFacts(ev.record, { labeler, groupBy }));
-    }
-  }
+  const facts = await labelSample(out.sample, { groupBy, ...(req.router ? { router: req.router } : {}) });
   const rows = out.rows.map(toRow(tagDims.length, groupBy.includes('role')));
   let result;
   try {
