@@ -1,5 +1,6 @@
 /**
- * The lines the SQL leaves to tokor, found in a local file by tokor's reader: the line numbers DuckDB gives
+ * The lines the SQL leaves to tokor, found in a local file by tokor's reader and kept in place in blocks of
+ * the file's lines (the others blanked): the line numbers DuckDB gives
  * the same rows (WITH ORDINALITY, how they were numbered before), through a BOM, CRLF, blank lines, repeated
  * lines, gzip, and a line of the same length and middle as a wanted one that is not one of them.
  */
@@ -34,7 +35,16 @@ async function found(file: string): Promise<[number, string][]> {
   const wanted = new LineSet();
   for (const t of WANTED) wanted.add(t);
   const out: [number, string][] = [];
-  for await (const f of findLines(src!, wanted, {})) out.push([f.line, 'text' in f ? f.text : '']);
+  for await (const f of findLines(src!, wanted, {})) {
+    if (f.kind !== 'block') throw new Error('no line here is over the limit');
+    // The block's lines in place: the found ones as they are in the file, the others empty.
+    f.bytes
+      .toString('utf8')
+      .split('\n')
+      .forEach((l, i) => {
+        if (l) out.push([f.startLine + i, l.replace(/^\ufeff/, '').replace(/\r$/, '')]);
+      });
+  }
   return out;
 }
 

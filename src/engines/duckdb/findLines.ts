@@ -64,32 +64,51 @@ export class LineSet {
   }
 }
 
-/** A line of the file that is in the set: its 1-based number, and its text (or, over the line limit, its size). */
-export type FoundLine = { line: number; text: string } | { line: number; overlong: number };
+/**
+ * What findLines hands on: a block of the file's lines with every line not in the set blanked (an empty line:
+ * the others keep their numbers, and the in-process reader passes over empty lines), or a line in the set too
+ * long to be read (its number and size).
+ */
+export type FoundPiece = { kind: 'block'; startLine: number; bytes: Buffer; found: number } | { kind: 'overlong'; line: number; bytes: number };
 
-/** The lines of `src` whose text is in `wanted`, in file order, numbered as the in-process reader numbers them. */
-export async function* findLines(src: InputSource, wanted: LineSet, opts: { maxLineBytes?: number; signal?: AbortSignal }): AsyncGenerator<FoundLine> {
+/** The lines of `src` whose text is in `wanted`, in file order, in place in blocks of the file's lines. */
+export async function* findLines(src: InputSource, wanted: LineSet, opts: { maxLineBytes?: number; signal?: AbortSignal }): AsyncGenerator<FoundPiece> {
   const pieces = readInput(src, { format: 'bedrock', ...(opts.maxLineBytes !== undefined ? { maxLineBytes: opts.maxLineBytes } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
   for await (const p of pieces) {
     if (p.kind === 'overlong') {
-      if (wanted.hasLength(p.bytes) || wanted.hasLength(p.bytes - 1)) yield { line: p.line, overlong: p.bytes };
+      if (wanted.hasLength(p.bytes) || wanted.hasLength(p.bytes - 1)) yield { kind: 'overlong', line: p.line, bytes: p.bytes };
       continue;
     }
     if (p.kind === 'break') throw new InputError(`${p.error.reason}; use --engine inprocess, which reads what comes before the break`, src.display);
     if (p.kind !== 'block') continue;
     const bytes = p.bytes;
     const n = bytes.length;
+    let out: Buffer | undefined;
+    let at = 0;
+    let found = 0;
     let lineNo = p.startLine;
     let pos = 0;
     while (pos < n) {
       let end = bytes.indexOf(10, pos);
       if (end === -1) end = n;
-      let start = pos;
+      const from = pos;
       pos = end + 1;
       const thisLine = lineNo++;
-      if (end > start && bytes[end - 1] === 13) end--;
-      if (thisLine === 1 && end - start >= 3 && bytes.compare(BOM, 0, 3, start, start + 3) === 0) start += 3;
-      if (wanted.has(bytes, start, end)) yield { line: thisLine, text: bytes.toString('utf8', start, end) };
+      let start = from;
+      let last = end;
+      if (last > start && bytes[last - 1] === 13) last--;
+      if (thisLine === 1 && last - start >= 3 && bytes.compare(BOM, 0, 3, start, start + 3) === 0) start += 3;
+      if (wanted.has(bytes, start, last)) {
+        if (!out) {
+          // The lines before the first one found, as empty lines (each took at least its own line break).
+          out = Buffer.allocUnsafe(n);
+          at = thisLine - p.startLine;
+          out.fill(10, 0, at);
+        }
+        found++;
+        at += bytes.copy(out, at, from, Math.min(end + 1, n));
+      } else if (out && end < n) out[at++] = 10;
     }
+    if (out) yield { kind: 'block', startLine: p.startLine, bytes: out.subarray(0, at), found };
   }
 }

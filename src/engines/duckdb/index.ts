@@ -16,7 +16,7 @@ import type { InputSource, RepeatedInput } from '../../ingest/index.js';
 import { inProcessEngine, listInputs, readInput } from '../inprocess/index.js';
 import type { ScanRequest, ScanResult, TrafficEngine } from '../types.js';
 import { stagedQueries, takeCopies } from '../sql/aggregation.js';
-import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, type ComplexLine } from '../sql/collect.js';
+import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, type ComplexBlock, type ComplexLine } from '../sql/collect.js';
 import { DUCKDB, lit } from '../sql/dialect.js';
 import { LineSet, findLines } from './findLines.js';
 
@@ -74,7 +74,7 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     // tokor's reader, which finds them by their bytes; DuckDB numbers an s3:// object's rows (WITH ORDINALITY,
     // on one thread), so only objects holding such lines are numbered.
     const sources = new Map(inputs.map((i) => [i.path, i]));
-    async function* complex(): AsyncGenerator<ComplexLine> {
+    async function* complex(): AsyncGenerator<ComplexLine | ComplexBlock> {
       for (const { file, n } of withComplex) {
         const shown = display.get(file) ?? file;
         const fileIndex = index.get(file) ?? 0;
@@ -84,8 +84,13 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
           for await (const r of streamRows(conn, q.complexLines(file), req)) wanted.add(String(r.line));
           let found = 0;
           for await (const f of findLines(src, wanted, { ...(req.maxLineBytes !== undefined ? { maxLineBytes: req.maxLineBytes } : {}), ...(req.signal ? { signal: req.signal } : {}) })) {
-            found++;
-            yield 'text' in f ? { file: shown, fileIndex, line: f.line, text: f.text } : { file: shown, fileIndex, line: f.line, text: '', overlong: f.overlong };
+            if (f.kind === 'block') {
+              found += f.found;
+              yield { file: shown, fileIndex, startLine: f.startLine, bytes: f.bytes };
+            } else {
+              found++;
+              yield { file: shown, fileIndex, line: f.line, text: '', overlong: f.bytes };
+            }
           }
           if (found !== n) throw new RuntimeFailure(`${shown}: DuckDB left ${n} lines to tokor and tokor's reader found ${found} of them: the two read the file's lines differently; use --engine inprocess`);
           continue;
@@ -99,7 +104,7 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     async function* fetched() {
       for await (const r of streamRows(conn, q.fetch, req)) yield { line: String(r.line), h: r.h, copies: Number(r.copies as bigint) };
     }
-    const { acc, labeled, estimated } = await toAccumulator({ rows, sample: takeCopies(fetched()), complex: complex() }, req, repeated);
+    const { acc, labeled, estimated } = await toAccumulator({ rows, sample: takeCopies(fetched()), complex: complex(), threads: req.workers ?? os.availableParallelism() }, req, repeated);
     const shown = [...inputs.map((i) => i.display), ...remote];
     return scanResult(acc, shown, inputs.reduce((n, i) => n + (i.size ?? 0), 0), labeled, estimated, seed);
   } finally {

@@ -11,6 +11,8 @@ import { labelerFor } from '../../analyze/labelerFor.js';
 import { addPushdown, type PushdownRow } from '../../analyze/pushdown.js';
 import { addRecord, skipLine, type ChunkContext } from '../inprocess/chunk.js';
 import type { ScanRequest, ScanResult } from '../types.js';
+import { KeySet } from '../inprocess/keySet.js';
+import { openBlockSink } from '../inprocess/scan.js';
 import { tagDimensions } from './aggregation.js';
 import { labelSample } from './labelSample.js';
 
@@ -25,6 +27,15 @@ export interface ComplexLine {
   overlong?: number;
 }
 
+/** Lines left to tokor in place in a block of their file's lines, the others blanked: numbered by their position. */
+export interface ComplexBlock {
+  file: string;
+  fileIndex: number;
+  /** The 1-based number of the block's first line. */
+  startLine: number;
+  bytes: Buffer;
+}
+
 /**
  * What an engine hands back. The sample and the complex lines may be streams (DuckDB streams them from
  * its result, a chunk at a time): they are read once, complex lines first, and not kept.
@@ -35,7 +46,9 @@ export interface EngineOutput {
   /** Whole records of the stratified sample. */
   sample: Iterable<string> | AsyncIterable<string>;
   /** In input order. */
-  complex: Iterable<ComplexLine> | AsyncIterable<ComplexLine>;
+  complex: Iterable<ComplexLine | ComplexBlock> | AsyncIterable<ComplexLine | ComplexBlock>;
+  /** Worker threads for the complex blocks and the sample (0 or 1: this thread). */
+  threads?: number;
 }
 
 /** Records labeled per stratum when the flag does not say (a stratum this small or smaller is labeled whole). */
@@ -64,23 +77,22 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
     addFileIssue(acc, { file: r.file, kind: 'repeated-path', message });
   }
   const labeler = labelerFor(req.router);
-  const ctx: ChunkContext = { acc, labeler, groupBy, seen: new Set() };
+  const seen = new KeySet();
+  const ctx: ChunkContext = { acc, labeler, groupBy, seen };
   const maxLineBytes = req.maxLineBytes ?? MAX_LINE_BYTES;
-  for await (const c of out.complex) {
-    let text = c.text;
-    if (c.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    const bytes = c.overlong ?? Buffer.byteLength(text);
-    if (bytes > maxLineBytes) {
-      skipLine(ctx, c.file, c.fileIndex, c.line, overlongReason(bytes, maxLineBytes));
-      continue;
+  const threads = out.threads ?? 1;
+  // Blocks go to worker threads as the in-process engine's blocks do; single lines are read here, in their turn.
+  const sink = openBlockSink(ctx, seen, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads);
+  try {
+    for await (const c of out.complex) {
+      if ('bytes' in c) await sink.block(c.file, c.fileIndex, c.startLine, 'bedrock', c.bytes);
+      else sink.local(() => addComplexLine(c, ctx, maxLineBytes));
     }
-    for (const ev of parseJsonLine('bedrock', text, { file: c.file, line: c.line })) {
-      if (ev.kind === 'record') addRecord(ev.record, ctx);
-      else skipLine(ctx, c.file, c.fileIndex, ev.skipped.source.line, ev.skipped.reason);
-    }
+    await sink.finish();
+  } finally {
+    sink.terminate();
   }
-  const facts = await labelSample(out.sample, { groupBy, ...(req.router ? { router: req.router } : {}) });
+  const facts = await labelSample(out.sample, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads);
   const rows = out.rows.map(toRow(tagDims.length, groupBy.includes('role')));
   let result;
   try {
@@ -89,6 +101,22 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
     throw new RuntimeFailure((e as Error).message);
   }
   return { acc, labeled: result.sampled, estimated: result.estimatedStrata > 0 };
+}
+
+/** A line the SQL left to tokor, read as the in-process reader reads it. */
+function addComplexLine(c: ComplexLine, ctx: ChunkContext, maxLineBytes: number): void {
+  let text = c.text;
+  if (c.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  const bytes = c.overlong ?? Buffer.byteLength(text);
+  if (bytes > maxLineBytes) {
+    skipLine(ctx, c.file, c.fileIndex, c.line, overlongReason(bytes, maxLineBytes));
+    return;
+  }
+  for (const ev of parseJsonLine('bedrock', text, { file: c.file, line: c.line })) {
+    if (ev.kind === 'record') addRecord(ev.record, ctx);
+    else skipLine(ctx, c.file, c.fileIndex, ev.skipped.source.line, ev.skipped.reason);
+  }
 }
 
 function toRow(tags: number, role: boolean): (r: Record<string, unknown>) => PushdownRow {
