@@ -339,7 +339,7 @@ FROM rec`;
   const numbered = (fileLines: string, file: string) => `SELECT s.pos, s.line FROM (${fileLines}) s
 WHERE s.line IN (SELECT complex_line FROM ${t} WHERE file = ${lit(file)} AND complex_line IS NOT NULL)
 ORDER BY s.pos`;
-  const complexLines = (file: string) => `SELECT DISTINCT complex_line AS line FROM ${t} WHERE file = ${lit(file)} AND complex_line IS NOT NULL`;
+  const complexLines = (file: string) => `SELECT complex_line AS line FROM ${t} WHERE file = ${lit(file)} AND complex_line IS NOT NULL`;
   const strata = stratumColumns(tags, spec.groupBy);
   // Identical lines share a hash: the sample holds `copies` of a hash, the first `copies` lines of it in this
   // order (no window: it would hold every fetched line once more, and spill).
