@@ -12,7 +12,7 @@ import { addPushdown, type PushdownRow } from '../../analyze/pushdown.js';
 import { addRecord, skipLine, type ChunkContext } from '../inprocess/chunk.js';
 import type { ScanRequest, ScanResult } from '../types.js';
 import { KeySet } from '../inprocess/keySet.js';
-import { openBlockSink } from '../inprocess/scan.js';
+import { openBlockSink, type BlockSink } from '../inprocess/scan.js';
 import { tagDimensions } from './aggregation.js';
 import { labelSample } from './labelSample.js';
 
@@ -81,16 +81,18 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
   const ctx: ChunkContext = { acc, labeler, groupBy, seen };
   const maxLineBytes = req.maxLineBytes ?? MAX_LINE_BYTES;
   const threads = out.threads ?? 1;
-  // Blocks go to worker threads as the in-process engine's blocks do; single lines are read here, in their turn.
-  const sink = openBlockSink(ctx, seen, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads);
+  // Blocks go to worker threads as the in-process engine's blocks do (started with the first block: none for
+  // Athena's lines or a log without such lines); single lines are read here, in their turn.
+  let sink: BlockSink | undefined;
   try {
     for await (const c of out.complex) {
-      if ('bytes' in c) await sink.block(c.file, c.fileIndex, c.startLine, 'bedrock', c.bytes);
-      else sink.local(() => addComplexLine(c, ctx, maxLineBytes));
+      if ('bytes' in c) await (sink ??= openBlockSink(ctx, seen, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads)).block(c.file, c.fileIndex, c.startLine, 'bedrock', c.bytes);
+      else if (sink) sink.local(() => addComplexLine(c, ctx, maxLineBytes));
+      else addComplexLine(c, ctx, maxLineBytes);
     }
-    await sink.finish();
+    await sink?.finish();
   } finally {
-    sink.terminate();
+    sink?.terminate();
   }
   const facts = await labelSample(out.sample, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads);
   const rows = out.rows.map(toRow(tagDims.length, groupBy.includes('role')));
