@@ -16,8 +16,9 @@ import type { InputSource, RepeatedInput } from '../../ingest/index.js';
 import { inProcessEngine, listInputs, readInput } from '../inprocess/index.js';
 import type { ScanRequest, ScanResult, TrafficEngine } from '../types.js';
 import { stagedQueries, takeCopies } from '../sql/aggregation.js';
-import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, type ComplexLine } from '../sql/collect.js';
+import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, type ComplexBlock, type ComplexLine } from '../sql/collect.js';
 import { DUCKDB, lit } from '../sql/dialect.js';
+import { LineSet, findLines } from './findLines.js';
 
 const REMOTE = /^(s3|s3a|s3n|gs|gcs|r2|https?):\/\//i;
 
@@ -67,22 +68,43 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     const index = new Map(files.map((f, i) => [f, i]));
     const withComplex = (await run(conn, q.complexFiles, req))
       .getRowObjects()
-      .map((r) => String(r.file))
-      .sort((a, b) => (index.get(a) ?? files.length) - (index.get(b) ?? files.length) || (a < b ? -1 : a > b ? 1 : 0));
-    // The lines tokor parses itself, file by file, numbered within their file: row numbers (WITH ORDINALITY)
-    // make DuckDB read on one thread, so only files holding such lines are numbered.
-    async function* complex(): AsyncGenerator<ComplexLine> {
-      for (const file of withComplex) {
+      .map((r) => ({ file: String(r.file), n: Number(r.n as bigint) }))
+      .sort(({ file: a }, { file: b }) => (index.get(a) ?? files.length) - (index.get(b) ?? files.length) || (a < b ? -1 : a > b ? 1 : 0));
+    // The lines tokor parses itself, file by file, numbered within their file. A local file is read again by
+    // tokor's reader, which finds them by their bytes; DuckDB numbers an s3:// object's rows (WITH ORDINALITY,
+    // on one thread), so only objects holding such lines are numbered.
+    const sources = new Map(inputs.map((i) => [i.path, i]));
+    async function* complex(): AsyncGenerator<ComplexLine | ComplexBlock> {
+      for (const { file, n } of withComplex) {
+        const shown = display.get(file) ?? file;
+        const fileIndex = index.get(file) ?? 0;
+        const src = sources.get(file);
+        if (src) {
+          const wanted = new LineSet();
+          for await (const r of streamRows(conn, q.complexLines(file), req)) wanted.add(String(r.line));
+          let found = 0;
+          for await (const f of findLines(src, wanted, { ...(req.maxLineBytes !== undefined ? { maxLineBytes: req.maxLineBytes } : {}), ...(req.signal ? { signal: req.signal } : {}) })) {
+            if (f.kind === 'block') {
+              found += f.found;
+              yield { file: shown, fileIndex, startLine: f.startLine, bytes: f.bytes };
+            } else {
+              found++;
+              yield { file: shown, fileIndex, line: f.line, text: '', overlong: f.bytes };
+            }
+          }
+          if (found !== n) throw new RuntimeFailure(`${shown}: DuckDB left ${n} lines to tokor and tokor's reader found ${found} of them: the two read the file's lines differently; use --engine inprocess`);
+          continue;
+        }
         const fileLines = `SELECT ordinality AS pos, line FROM ${lines([file])} WITH ORDINALITY`;
         for await (const r of streamRows(conn, q.numbered(fileLines, file), req)) {
-          yield { file: display.get(file) ?? file, fileIndex: index.get(file) ?? 0, line: Number(r.pos as bigint), text: String(r.line) };
+          yield { file: shown, fileIndex, line: Number(r.pos as bigint), text: String(r.line) };
         }
       }
     }
     async function* fetched() {
       for await (const r of streamRows(conn, q.fetch, req)) yield { line: String(r.line), h: r.h, copies: Number(r.copies as bigint) };
     }
-    const { acc, labeled, estimated } = await toAccumulator({ rows, sample: takeCopies(fetched()), complex: complex() }, req, repeated);
+    const { acc, labeled, estimated } = await toAccumulator({ rows, sample: takeCopies(fetched()), complex: complex(), threads: req.workers ?? os.availableParallelism() }, req, repeated);
     const shown = [...inputs.map((i) => i.display), ...remote];
     return scanResult(acc, shown, inputs.reduce((n, i) => n + (i.size ?? 0), 0), labeled, estimated, seed);
   } finally {

@@ -203,8 +203,17 @@ function workerCount(opts: ScanOptions): number {
   return opts.workers && opts.workers > 0 ? opts.workers : Math.max(1, os.availableParallelism());
 }
 
+/**
+ * A sink for blocks of JSON lines of another engine (the lines DuckDB leaves to tokor, in place, the others
+ * blanked), accumulated into `ctx` as scanTraffic accumulates its blocks: on `threads` worker threads when
+ * there are two or more and the compiled worker is there, else on this thread. `ctx.seen` must be `seen`.
+ */
+export function openBlockSink(ctx: ChunkContext, seen: KeySet, opts: Pick<ScanOptions, 'groupBy' | 'router' | 'sessionKey'>, threads: number): BlockSink {
+  return threads > 1 && workerFile() ? new WorkerPool(threads, { paths: [], ...opts }, ctx, seen) : new InProcess(ctx);
+}
+
 /** Where blocks of lines go: processed here, or by worker threads. */
-interface BlockSink {
+export interface BlockSink {
   block(file: string, fileIndex: number, startLine: number, format: ChunkFormat, bytes: Buffer): Promise<void>;
   /** Runs `fn` on this thread after every block handed over before it was accounted (input order). */
   local(fn: () => void): void;

@@ -320,7 +320,7 @@ export function stagedQueries(
   source: string,
   spec: AggregationSpec,
   table: string,
-): { stage: string; aggregate: string; complexFiles: string; numbered: (fileLines: string, file: string) => string; fetch: string } {
+): { stage: string; aggregate: string; complexFiles: string; complexLines: (file: string) => string; numbered: (fileLines: string, file: string) => string; fetch: string } {
   const tags = tagDimensions(spec.groupBy);
   const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags, d.name === 'duckdb');
   const t = ident(table);
@@ -339,6 +339,7 @@ FROM rec`;
   const numbered = (fileLines: string, file: string) => `SELECT s.pos, s.line FROM (${fileLines}) s
 WHERE s.line IN (SELECT complex_line FROM ${t} WHERE file = ${lit(file)} AND complex_line IS NOT NULL)
 ORDER BY s.pos`;
+  const complexLines = (file: string) => `SELECT complex_line AS line FROM ${t} WHERE file = ${lit(file)} AND complex_line IS NOT NULL`;
   const strata = stratumColumns(tags, spec.groupBy);
   // Identical lines share a hash: the sample holds `copies` of a hash, the first `copies` lines of it in this
   // order (no window: it would hold every fetched line once more, and spill).
@@ -351,7 +352,7 @@ wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h)
 SELECT s.line, w.h, w.copies
 FROM (SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s JOIN wanted w ON s.h = w.h
 ORDER BY w.h, s.line`;
-  return { stage, aggregate, complexFiles, numbered, fetch };
+  return { stage, aggregate, complexFiles, complexLines, numbered, fetch };
 }
 
 /** The sampled lines of `stagedQueries().fetch` rows, read in their order: the first `copies` of each hash. */

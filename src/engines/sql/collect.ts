@@ -7,20 +7,33 @@
 import { InputError, RuntimeFailure } from '../../errors.js';
 import { MAX_LINE_BYTES, overlongReason, parseJsonLine } from '../../ingest/index.js';
 import { addFileIssue, newAccumulator, type Accumulator } from '../../analyze/accumulate.js';
-import { recordFacts } from '../../analyze/facts.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { addPushdown, type PushdownRow } from '../../analyze/pushdown.js';
-import type { RecordFacts } from '../../analyze/accumulate.js';
-import { addRecord, dedupeKey, skipLine, type ChunkContext } from '../inprocess/chunk.js';
+import { addRecord, skipLine, type ChunkContext } from '../inprocess/chunk.js';
 import type { ScanRequest, ScanResult } from '../types.js';
+import { KeySet } from '../inprocess/keySet.js';
+import { openBlockSink, type BlockSink } from '../inprocess/scan.js';
 import { tagDimensions } from './aggregation.js';
+import { labelSample } from './labelSample.js';
 
 /** A line the SQL did not read: tokor parses it. `line` is its 1-based number in its file (0 when the engine cannot tell). */
 export interface ComplexLine {
   file: string;
   fileIndex: number;
   line: number;
+  /** The line's text ('' when it is over the line limit). */
   text: string;
+  /** Over the line limit: its size in bytes (its text is not read). */
+  overlong?: number;
+}
+
+/** Lines left to tokor in place in a block of their file's lines, the others blanked: numbered by their position. */
+export interface ComplexBlock {
+  file: string;
+  fileIndex: number;
+  /** The 1-based number of the block's first line. */
+  startLine: number;
+  bytes: Buffer;
 }
 
 /**
@@ -33,7 +46,9 @@ export interface EngineOutput {
   /** Whole records of the stratified sample. */
   sample: Iterable<string> | AsyncIterable<string>;
   /** In input order. */
-  complex: Iterable<ComplexLine> | AsyncIterable<ComplexLine>;
+  complex: Iterable<ComplexLine | ComplexBlock> | AsyncIterable<ComplexLine | ComplexBlock>;
+  /** Worker threads for the complex blocks and the sample (0 or 1: this thread). */
+  threads?: number;
 }
 
 /** Records labeled per stratum when the flag does not say (a stratum this small or smaller is labeled whole). */
@@ -62,35 +77,24 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
     addFileIssue(acc, { file: r.file, kind: 'repeated-path', message });
   }
   const labeler = labelerFor(req.router);
-  const ctx: ChunkContext = { acc, labeler, groupBy, seen: new Set() };
+  const seen = new KeySet();
+  const ctx: ChunkContext = { acc, labeler, groupBy, seen };
   const maxLineBytes = req.maxLineBytes ?? MAX_LINE_BYTES;
-  for await (const c of out.complex) {
-    let text = c.text;
-    if (c.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.endsWith('\r')) text = text.slice(0, -1);
-    const bytes = Buffer.byteLength(text);
-    if (bytes > maxLineBytes) {
-      skipLine(ctx, c.file, c.fileIndex, c.line, overlongReason(bytes, maxLineBytes));
-      continue;
+  const threads = out.threads ?? 1;
+  // Blocks go to worker threads as the in-process engine's blocks do (started with the first block: none for
+  // Athena's lines or a log without such lines); single lines are read here, in their turn.
+  let sink: BlockSink | undefined;
+  try {
+    for await (const c of out.complex) {
+      if ('bytes' in c) await (sink ??= openBlockSink(ctx, seen, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads)).block(c.file, c.fileIndex, c.startLine, 'bedrock', c.bytes);
+      else if (sink) sink.local(() => addComplexLine(c, ctx, maxLineBytes));
+      else addComplexLine(c, ctx, maxLineBytes);
     }
-    for (const ev of parseJsonLine('bedrock', text, { file: c.file, line: c.line })) {
-      if (ev.kind === 'record') addRecord(ev.record, ctx);
-      else skipLine(ctx, c.file, c.fileIndex, ev.skipped.source.line, ev.skipped.reason);
-    }
+    await sink?.finish();
+  } finally {
+    sink?.terminate();
   }
-  const facts: RecordFacts[] = [];
-  const seen = new Set<string>();
-  for await (const text of out.sample) {
-    for (const ev of parseJsonLine('bedrock', text, { file: '(sample)', line: 0 })) {
-      if (ev.kind !== 'record' || ev.record.errorCode) throw new RuntimeFailure('a sampled record did not parse as the SQL read it: the engine’s SQL and tokor’s parser disagree');
-      const key = dedupeKey(ev.record);
-      if (key !== undefined) {
-        if (seen.has(key)) continue;
-        seen.add(key);
-      }
-      facts.push(recordFacts(ev.record, { labeler, groupBy }));
-    }
-  }
+  const facts = await labelSample(out.sample, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads);
   const rows = out.rows.map(toRow(tagDims.length, groupBy.includes('role')));
   let result;
   try {
@@ -99,6 +103,22 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
     throw new RuntimeFailure((e as Error).message);
   }
   return { acc, labeled: result.sampled, estimated: result.estimatedStrata > 0 };
+}
+
+/** A line the SQL left to tokor, read as the in-process reader reads it. */
+function addComplexLine(c: ComplexLine, ctx: ChunkContext, maxLineBytes: number): void {
+  let text = c.text;
+  if (c.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  if (text.endsWith('\r')) text = text.slice(0, -1);
+  const bytes = c.overlong ?? Buffer.byteLength(text);
+  if (bytes > maxLineBytes) {
+    skipLine(ctx, c.file, c.fileIndex, c.line, overlongReason(bytes, maxLineBytes));
+    return;
+  }
+  for (const ev of parseJsonLine('bedrock', text, { file: c.file, line: c.line })) {
+    if (ev.kind === 'record') addRecord(ev.record, ctx);
+    else skipLine(ctx, c.file, c.fileIndex, ev.skipped.source.line, ev.skipped.reason);
+  }
 }
 
 function toRow(tags: number, role: boolean): (r: Record<string, unknown>) => PushdownRow {
