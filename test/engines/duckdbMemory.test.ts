@@ -28,15 +28,15 @@ describe('openDuckdb', () => {
       }
     };
     const two = await setting(2);
-    const four = await setting(4);
-    // DuckDB prints the limit in its own units (488.2 MiB for 512 MB): compare as bytes.
+    const three = await setting(3);
+    // DuckDB prints the limit in its own units (732.4 MiB for 768 MB): compare as bytes.
     const bytes = (s: unknown) => {
       const m = /^([0-9.]+) (KiB|MiB|GiB)$/.exec(String(s));
       if (!m) throw new Error(`unexpected memory_limit ${String(s)}`);
       return Number(m[1]) * 1024 ** ({ KiB: 1, MiB: 2, GiB: 3 } as const)[m[2] as 'KiB' | 'MiB' | 'GiB'];
     };
-    expect(bytes(two.m)).toBeCloseTo(512e6, -6);
-    expect(bytes(four.m)).toBeCloseTo(768e6, -6);
+    expect(bytes(two.m)).toBeCloseTo(768e6, -6);
+    expect(bytes(three.m)).toBeCloseTo(1024e6, -6);
     expect(two.t).toBe(two.spill);
     expect(two.o).toBe(false);
     expect(Number(two.n)).toBe(2);
