@@ -12,9 +12,10 @@ import type { Done } from './exit.js';
 type Define = (program: Command, done: Done) => void;
 
 /**
- * Every top-level command: the term and description `tokor --help` lists
- * (test/cli/program.test.ts holds them to the full definitions) and the
- * module that defines it. One file defines both `config` and `init`.
+ * Every top-level command: its description (the one place it is written),
+ * the term `tokor --help` lists (test/cli/program.test.ts holds it to the
+ * full definition) and the module that defines its flags. One file defines
+ * both `config` and `init`.
  */
 const COMMANDS: Readonly<Record<string, { term: string; description: string; define: () => Promise<Define> }>> = {
   analyze: {
@@ -114,9 +115,13 @@ Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error, 3 pr
   const defines = new Set(await Promise.all(commandsToDefine(argv).map((name) => COMMANDS[name]!.define())));
   for (const define of defines) define(program, done);
   // The rest are listed (help, suggestions for a mistyped name) but not defined.
-  const defined = new Set(program.commands.map((c) => c.name()));
+  const defined = new Map(program.commands.map((c) => [c.name(), c]));
   for (const [name, { description }] of Object.entries(COMMANDS)) {
-    if (defined.has(name)) continue;
+    const full = defined.get(name);
+    if (full) {
+      full.description(description);
+      continue;
+    }
     const stub = new Command(name).description(description);
     listed.add(stub);
     program.addCommand(stub);

@@ -11,7 +11,6 @@ const ANALYZE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 export function defineAnalyze(program: Command, done: Done): void {
   program
     .command('analyze')
-    .description('price and label traffic logs: difficulty mix, all-frontier counterfactual, savings ceiling')
     .argument('[paths...]', 'log files or directories (walked recursively, .gz ok); - for stdin; default: the bundled sample')
     .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMAT_NAMES))
     .option('--claude-code', "also read Claude Code's transcripts: $CLAUDE_CONFIG_DIR/projects (comma-separated dirs too), else ~/.claude/projects and ~/.config/claude/projects")

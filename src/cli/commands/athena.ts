@@ -5,7 +5,7 @@ import type { DdlOptions } from '../../engines/athena/index.js';
 
 
 export function defineAthena(program: Command, done: Done): void {
-  const athena = program.command('athena').description('Amazon Athena over Bedrock invocation logs in S3 (docs/scale.md)');
+  const athena = program.command('athena');
   athena
     .command('ddl')
     .description('print the CREATE EXTERNAL TABLE for Bedrock model-invocation logs, with partition projection (review it, then run it in Athena)')

@@ -26,7 +26,6 @@ const usd = (v: string): number => {
 export function defineCalibrate(program: Command, done: Done): void {
   program
     .command('calibrate')
-    .description('choose routing thresholds that keep the quality bar at a stated confidence, from eval results of ≥ 2 tiers')
     .option('--results <files...>', 'results JSONL from `tokor eval --out` (default: the bundled golden datasets’ recordings)')
     .option('--dataset <file>', 'the golden dataset the results are for (prompts for the router)')
     .option('--results-csv <file>', 'per-item pass/fail CSV instead of results JSONL (e.g. RouteLLM’s)')

@@ -6,7 +6,6 @@ import { GATEWAYS, type Gateway } from '../../gate/types.js';
 export function defineConfig(program: Command, done: Done): void {
   const config = program
     .command('config')
-    .description('work with tokor.config.yaml')
     .addHelpText('after', '\nExamples:\n  $ tokor config check\n  $ tokor init --gateway bedrock   # a commented starter file');
   config
     .command('check')
@@ -28,7 +27,6 @@ export function defineConfig(program: Command, done: Done): void {
 
   program
     .command('init')
-    .description('write a commented starter tokor.config.yaml for your gateway')
     .addOption(new Option('--gateway <gateway>', 'where your models are served').choices(GATEWAYS).default('bedrock'))
     .option('--out <file>', 'where to write it', 'tokor.config.yaml')
     .option('--force', 'overwrite an existing file')

@@ -19,7 +19,6 @@ interface CostsFlags {
 export function defineCosts(program: Command, done: Done): void {
   program
     .command('costs')
-    .description('billed LLM spend from your bills (Cost Explorer, CUR 2.0, FOCUS, Google Cloud, Azure, Anthropic, OpenAI), by model, token kind and period')
     .option('--start <date>', 'first day, YYYY-MM-DD (inclusive)')
     .option('--end <date>', 'end day, YYYY-MM-DD (exclusive, as Cost Explorer uses it: --end 2025-12-01 includes Nov 30)')
     .addOption(new Option('--granularity <g>', 'period size (default: DAILY live, inferred from --from-file)').choices(GRANULARITIES))

@@ -16,7 +16,6 @@ interface DriftFlags extends DriftRequest {
 export function defineDrift(program: Command, done: Done): void {
   program
     .command('drift')
-    .description('compare current traffic with the set a policy was certified on: task-cluster mix, labeler score, prompt length, golden-set coverage')
     .requiredOption('--baseline <file>', 'what the policy was certified on: a golden dataset (JSONL), a policy (calibrate policy.json or tokor.config.yaml → its dataset), traffic logs, or a `tokor analyze --format json` file')
     .requiredOption('--current <files...>', 'the traffic now: log files or folders, or `tokor analyze --format json` files (their trafficProfile)')
     .option('--dataset <files...>', "a policy baseline's golden dataset(s) when they are not bundled")

@@ -15,7 +15,6 @@ const num = (lo: number, hi: number, what: string) => (v: string) => {
 export function defineEval(program: Command, done: Done): void {
   program
     .command('eval')
-    .description('run golden datasets against each tier, grade every answer, write every result')
     .option('--tier <name|all>', 'tier(s) of the ladder to evaluate (comma-separated or all)', 'all')
     .addOption(new Option('--dataset <file>', 'golden dataset JSONL (repeatable)').argParser(collect).default([], 'the bundled datasets, on their recordings'))
     .addOption(new Option('--provider <name>', 'provider for the selected tiers, or with --model an ad-hoc tier').choices(PROVIDERS))

@@ -31,7 +31,6 @@ interface GateFlags {
 export function defineGate(program: Command, done: Done): void {
   program
     .command('gate')
-    .description('fail CI when a routing policy would break a quality floor: re-simulates it on golden results, per scope')
     .option('--policy <file>', 'tokor.config.yaml or a `tokor calibrate --out` policy.json (default: the bundled default policy)')
     .option('--results <files...>', 'eval results JSONL (default: the bundled golden datasets, graded from their recordings)')
     .option('--dataset <files...>', 'the golden dataset(s) the results are for (prompts, tags); every result must be for one of them')

@@ -9,7 +9,6 @@ import { shellCommand } from '../interrupt.js';
 export function defineLabel(program: Command, done: Done): void {
   program
     .command('label')
-    .description('measure request difficulty: replay sampled traffic on the cheaper tiers and grade against the logged answers')
     .argument('<paths...>', 'sampled traffic logs (files or directories, .gz ok; - for stdin) with prompt and answer bodies')
     .option('--out <file>', 'labels JSONL ({requestId, label, tiers, cluster, weight}) for tokor analyze --labels')
     .option('--sample <n>', 'measure a stratified sample of N requests over the task clusters', positiveInt)

@@ -17,7 +17,6 @@ const collect = (v: string, acc: string[]) => [...acc, v];
 export function definePrices(program: Command, done: Done): void {
   program
     .command('prices')
-    .description('list the model prices tokor knows (USD per 1M tokens), or show how one model ID is priced')
     .option('--model <id>', 'a model ID, profile ID or ARN: show how it resolves (exit 2 if it has no price)')
     .option('--region <region>', 'AWS region to price in (e.g. eu-central-1)')
     .option('--provider <name>', 'only this provider: bedrock, azure-openai, vertex, or one from --catalog')

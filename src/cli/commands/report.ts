@@ -16,7 +16,6 @@ interface ReportFlags {
 export function defineReport(program: Command, done: Done): void {
   program
     .command('report')
-    .description('build one self-contained HTML report (no scripts, no network) from tokor JSON outputs')
     .option('--analyze <file>', 'tokor analyze --format json output')
     .option('--eval <files...>', 'tokor eval summary JSON (--format json) or results JSONL (--out); several allowed')
     .option('--calibrate <file>', 'tokor calibrate --format json output')
