@@ -93,6 +93,10 @@ export type TierConfig = z.infer<typeof TierSchema>;
  * The quality bar. Unset keys come from `aggressiveness` (default balanced);
  * read the values in force with qualityOf().
  */
+function tiersOfSchema<T extends z.ZodType>(tier: T) {
+  return z.array(tier).min(2, 'a ladder needs at least two tiers').optional();
+}
+
 const QualitySchema = z.strictObject({
   bar: unit.optional(),
   barMode: barModeEnum.optional(),
@@ -180,7 +184,7 @@ export type DriftThresholdsConfig = z.infer<typeof DriftThresholdsSchema>;
 
 export const ConfigSchema = z.strictObject({
   /** The tier ladder, cheapest first; the last tier is the frontier. */
-  tiers: z.array(TierSchema).min(2, 'a ladder needs at least two tiers').optional(),
+  tiers: tiersOfSchema(TierSchema),
   /** Extra price catalog (JSON or YAML) that extends or overrides the built-in one. */
   catalog: z.string().optional(),
   /** Model IDs the catalog cannot know (application inference profiles, prompt routers) → a priced model ID. */
@@ -223,53 +227,26 @@ export interface ConfigIssue {
 
 /** Checks a parsed config against the registries' names; returns issues with their key paths (empty when valid). */
 export function validateConfig(raw: unknown, vocabulary: ConfigVocabulary): { config?: TokorConfig; issues: ConfigIssue[] } {
-  const result = ConfigSchema.safeParse(raw ?? {});
-  const named = unknownNames(raw, vocabulary);
-  if (result.success) {
-    const issues = named.length ? named : crossCheck(result.data, vocabulary);
-    if (issues.length) return { issues };
-    const config: TokorConfig = { ...result.data, quality: resolveQuality(result.data.quality, result.data.aggressiveness) };
-    return { config, issues };
-  }
-  return { issues: dedupe(mergeByItem(result.error.issues.flatMap(toConfigIssues), named)) };
+  const result = schemaFor(vocabulary).safeParse(raw ?? {});
+  if (!result.success) return { issues: dedupe(result.error.issues.flatMap(toConfigIssues)) };
+  const issues = crossCheck(result.data, vocabulary);
+  if (issues.length) return { issues };
+  return { config: { ...result.data, quality: resolveQuality(result.data.quality, result.data.aggressiveness) }, issues };
 }
 
-/** Tier providers and the routing pattern that no registry defines. */
-function unknownNames(raw: unknown, vocabulary: ConfigVocabulary): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  const check = (value: unknown, names: readonly string[], path: (string | number)[]) => {
-    if (typeof value === 'string' && value !== '' && !names.includes(value)) issues.push({ path, message: `expected one of ${names.join(', ')}` });
-  };
-  const c = isRecord(raw) ? raw : {};
-  if (Array.isArray(c.tiers)) {
-    c.tiers.forEach((t, i) => {
-      if (isRecord(t)) check(t.provider, vocabulary.providers, ['tiers', i, 'provider']);
-    });
-  }
-  if (isRecord(c.routing)) check(c.routing.pattern, Object.keys(vocabulary.patterns), ['routing', 'pattern']);
-  return issues;
-}
+const schemas = new WeakMap<ConfigVocabulary, typeof ConfigSchema>();
 
-/** `named` placed among `issues` in list order: before the first issue about a later item of the same list (tiers[0] before tiers[1]). */
-function mergeByItem(issues: ConfigIssue[], named: ConfigIssue[]): ConfigIssue[] {
-  const out = [...issues];
-  for (const n of named) {
-    const at = out.findIndex((o) => earlierItem(n.path, o.path));
-    out.splice(at < 0 ? out.length : at, 0, n);
-  }
-  return out;
-}
-
-function earlierItem(a: (string | number)[], b: (string | number)[]): boolean {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (a[i] === b[i]) continue;
-    return typeof a[i] === 'number' && typeof b[i] === 'number' && (a[i] as number) < (b[i] as number);
-  }
-  return false;
-}
-
-function isRecord(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
+/** ConfigSchema with the registries' names as choices: zod reports a wrong name in its place among the other issues. */
+function schemaFor(vocabulary: ConfigVocabulary): typeof ConfigSchema {
+  let schema = schemas.get(vocabulary);
+  if (schema) return schema;
+  // The key's own checks first (a name, not empty), then the registry's names (none: a config without routing loads no patterns).
+  const oneOf = (key: z.ZodString, names: readonly string[]) => (names.length ? key.refine((v) => names.includes(v), `expected one of ${names.join(', ')}`) : key);
+  const tier = TierSchema.extend({ provider: oneOf(TierSchema.shape.provider.unwrap(), vocabulary.providers).default('bedrock') });
+  const routing = RoutingSchema.extend({ pattern: oneOf(RoutingSchema.shape.pattern.unwrap(), Object.keys(vocabulary.patterns)).default('classifier') });
+  schema = ConfigSchema.extend({ tiers: tiersOfSchema(tier), routing: routing.optional() });
+  schemas.set(vocabulary, schema);
+  return schema;
 }
 
 type ZodIssueLike = { code?: string; path: PropertyKey[]; message: string; keys?: string[] };
