@@ -300,13 +300,13 @@ function splitRecord(text: string): string[] | string {
  * after it. Each record is numbered by its first physical line; a carriage
  * return inside a quoted field is part of the field, not a line break. Row
  * errors (wrong column count, bad numbers) are skipped with file:line, or
- * thrown as InputError when `strict`.
+ * thrown as InputError when `strict`. Returns the format the rows were read as.
  */
 export async function* readCsvEvents(
   lines: AsyncIterable<InputLine>,
   display: string,
   opts: { csvMap?: CsvColumnMap | undefined; strict?: boolean | undefined; maxLineBytes?: number | undefined },
-): AsyncGenerator<TrafficEvent> {
+): AsyncGenerator<TrafficEvent, JsonLineFormat | 'csv'> {
   const strict = opts.strict === true;
   const map = opts.csvMap ?? { fields: {}, tags: {} };
   const maxBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
@@ -438,4 +438,6 @@ export async function* readCsvEvents(
     yield* drain();
   }
   yield* out;
+  // What the rows were read as: another format's CSV export counts as that format (analyze's sources.formats).
+  return rowFormat ?? 'csv';
 }

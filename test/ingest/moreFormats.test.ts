@@ -33,7 +33,7 @@ const groups = (j: { byGroup: Group[] }): string[] => j.byGroup.map((g) => `${g.
 
 describe('LiteLLM SpendLogs', () => {
   it.each([
-    ['litellm/spendlogs.csv', 'csv'],
+    ['litellm/spendlogs.csv', 'litellm'],
     ['litellm/spendlogs.json', 'litellm'],
     ['litellm/spendlogs.jsonl', 'litellm'],
   ])('%s: cache split from metadata.usage_object, team/user/end_user/tags as grouping keys, exact dollars', async (file, format) => {
@@ -107,7 +107,7 @@ describe('Vertex AI request-response logging', () => {
 
 describe('Azure API Management LLM logs', () => {
   it.each([
-    ['azure-apim/llm-log.csv', 'csv'],
+    ['azure-apim/llm-log.csv', 'azure-apim'],
     ['azure-apim/llm-log.json', 'azure-apim'],
   ])('%s: one request per first row, priced at the Azure list price', async (file, format) => {
     const { code, j } = await analyze(file, 'deployment');

@@ -146,7 +146,10 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
           yield l;
         }
       })();
-      for await (const event of readCsvEvents(lines, input.display, { csvMap: opts.csvMap, strict: opts.strict, maxLineBytes })) yield { kind: 'event', event };
+      const events = readCsvEvents(lines, input.display, { csvMap: opts.csvMap, strict: opts.strict, maxLineBytes });
+      let r = await events.next();
+      for (; !r.done; r = await events.next()) yield { kind: 'event', event: r.value };
+      format = r.value;
       linesRead = last;
     } else if (readsWhole(format, guess)) {
       yield { kind: 'whole' };
