@@ -16,10 +16,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { child, finish, root, tokor } from './child.mjs';
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const root = path.resolve(here, '..');
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : dflt;
@@ -41,20 +39,6 @@ else {
   }
 }
 const bytes = statSync(file).size;
-
-function child(script) {
-  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8', maxBuffer: 1 << 26 });
-  if (r.status !== 0) {
-    console.error(r.stderr);
-    process.exit(1);
-  }
-  return JSON.parse(r.stdout.trim().split('\n').pop());
-}
-
-const finish = `
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  const ru = process.resourceUsage();
-  console.log(JSON.stringify({ ms, lines, maxRssMb: ru.maxRSS / 1024, cpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000 }));`;
 
 /** The issue's floor: 1 MB reads decoded whole, split into lines, each JSON.parse'd. */
 const floor = () =>
@@ -93,18 +77,6 @@ const floorByLine = () =>
   ${finish}
 `);
 
-const tokor = (workers, engine = 'inprocess') => () =>
-  child(`
-  import { runAnalyze } from './dist/app/analyze.js';
-  import { loadCatalog } from './dist/config/catalog.js';
-  import { DEFAULT_TIERS } from './dist/config/schema.js';
-  const catalog = await loadCatalog();
-  const t0 = process.hrtime.bigint();
-  const r = await runAnalyze({ paths: [${JSON.stringify(file)}], catalog, tiers: DEFAULT_TIERS, groupBy: ['team'], ...(${workers} === undefined ? {} : { workers: ${workers} }), engine: '${engine}', ...('${engine}' === 'inprocess' ? {} : { labelSample: { seed: 1 } }) });
-  const lines = r.records.read;
-  ${finish}
-`);
-
 const duckBare = () =>
   child(`
   import { DuckDBInstance } from '@duckdb/node-api';
@@ -121,10 +93,10 @@ const cores = os.availableParallelism();
 const contenders = [
   ['floor: read lines + JSON.parse', floor],
   ['  (the same, each line decoded alone)', floorByLine],
-  ['tokor analyze, one thread', tokor(0)],
-  [`tokor analyze, ${cores} worker threads (default)`, tokor(cores)],
+  ['tokor analyze, one thread', tokor(file, 0)],
+  [`tokor analyze, ${cores} worker threads (default)`, tokor(file, cores)],
   // As the CLI runs it: DuckDB's threads, and tokor's worker threads for the lines left to it and the sample.
-  ['tokor analyze --engine duckdb', tokor(undefined, 'duckdb')],
+  ['tokor analyze --engine duckdb', tokor(file, undefined, 'duckdb')],
   ['bare DuckDB: read_json + GROUP BY', duckBare],
 ];
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
