@@ -61,39 +61,41 @@ const FACT = { input: 1, usageOutput: 2, cacheRead: 3, cacheWrite: 4, write1h: 5
 
 /**
  * The usage of a streamed response (InvokeModelWithResponseStream, its body logged as an array of chunks), read
- * as the parser's bodyUsage reads it. Each chunk is parsed once into its facts (`facts`, over `chunks`, a list of
- * the chunks' JSON values), of the one branch the parser takes for it: a `message_start` with a message usage
- * object, else a `message_delta` with a usage object, else a `metadata.usage` object (Converse stream, Nova), else
- * Titan's and Llama's counts. Then, over the record's list of facts (`sf`): the first input, usage output, cache
- * reads and writes and TTL split (`??=`: the first chunk giving one wins), the last `message_delta` output (it
+ * as the parser's bodyUsage reads it. Each chunk is parsed once (`facts`, over `chunks`, a list of the chunks'
+ * JSON values): first into the JSON text of the values the SQL reads, led by the one branch the parser takes
+ * for the chunk (S: a `message_start` with a message usage object, else D: a `message_delta` with a usage
+ * object, else M: a `metadata.usage` object — Converse stream, Nova —, else O: Titan's and Llama's counts),
+ * then into its facts. Then, over the record's list of facts (`sf`): the first input, usage output, cache reads
+ * and writes and TTL split (`??=`: the first chunk giving one wins), the last `message_delta` output (it
  * overrides), the last Titan output, the greatest Llama output, and the last chunk's invocation metrics, which
  * override each count they hold (a metrics object without a count is -1 here: it overrides nothing). `ok` is false
- * when a chunk holds a count the SQL cannot read exactly (not a plain integer: the parser may throw or read a
+ * when a chunk holds a count the SQL cannot read exactly (not a plain integer: the parser may throw, or read a
  * string) or a `cacheDetails` in a usage object: tokor parses such a line itself.
  */
 function streamedUsage(d: SqlDialect, chunks: string, isInt: (e: string) => string): { facts: string; tin: string; tout: string; tcr: string; tcw: string; h1: string; m5: string; ok: string } {
   const metrics = `$${d.key('amazon-bedrock-invocationMetrics')}`;
   const paths: string[] = [];
-  const at = (p: string): string => {
+  const index = (p: string): number => {
     let i = paths.indexOf(p);
     if (i < 0) i = paths.push(p) - 1;
-    return `ce[${i + 1}]`;
+    return i + 1;
   };
-  const raw = (p: string) => d.raw(at(p));
-  const kind = (p: string) => d.kind(at(p));
+  const json = (p: string) => `ce[${index(p)}]`;
+  const isType = (t: string) => `${d.kind(json('$.type'))} = '"' AND ${d.text(json('$.type'))} = ${lit(t)}`;
+  const branch = `CASE WHEN ${isType('message_start')} AND ${d.kind(json('$.message.usage'))} = '{' THEN 'S'
+      WHEN ${isType('message_delta')} AND ${d.kind(json('$.usage'))} = '{' THEN 'D'
+      WHEN ${d.kind(json('$.metadata.usage'))} = '{' THEN 'M' ELSE 'O' END`;
+  // Over a chunk's texts (cr): its branch first, then the JSON text of each path.
+  const raw = (p: string) => `cr[${index(p) + 1}]`;
+  const kind = (e: string) => `CASE WHEN ${e} IS NULL THEN NULL WHEN substr(${e}, 1, 1) IN ('{', '[', '"', 'n') THEN substr(${e}, 1, 1) ELSE '0' END`;
   const int = (e: string) => `CASE WHEN ${isInt(e)} THEN CAST(${e} AS BIGINT) END`;
   const okCount = (e: string) => `(${e} IS NULL OR ${e} = 'null' OR ${isInt(e)})`;
-  const isType = (t: string) => `COALESCE(${kind('$.type')} = '"' AND ${d.text(at('$.type'))} = ${lit(t)}, false)`;
-  const b1 = `(${isType('message_start')} AND COALESCE(${kind('$.message.usage')} = '{', false))`;
-  const b2 = `(NOT ${b1} AND ${isType('message_delta')} AND COALESCE(${kind('$.usage')} = '{', false))`;
-  const b3 = `(NOT ${b1} AND NOT ${b2} AND COALESCE(${kind('$.metadata.usage')} = '{', false))`;
-  const b4 = `(NOT ${b1} AND NOT ${b2} AND NOT ${b3})`;
+  const usage = `(cr[1] = 'S' OR cr[1] = 'M')`;
   // A field of the usage object the parser reads in this chunk (message_start's or metadata's).
-  const usageRaw = (f: string) => `CASE WHEN ${b1} THEN ${raw(`$.message.usage.${f}`)} WHEN ${b3} THEN ${raw(`$.metadata.usage.${f}`)} END`;
-  const usageKind = (f: string) => `CASE WHEN ${b1} THEN ${kind(`$.message.usage.${f}`)} WHEN ${b3} THEN ${kind(`$.metadata.usage.${f}`)} END`;
+  const usageRaw = (f: string) => `CASE cr[1] WHEN 'S' THEN ${raw(`$.message.usage.${f}`)} WHEN 'M' THEN ${raw(`$.metadata.usage.${f}`)} END`;
   const usageCount = (k: keyof typeof USAGE_COUNTS) => `COALESCE(${USAGE_COUNTS[k].map((f) => int(usageRaw(f))).join(', ')})`;
-  const split = `((${b1} OR ${b3}) AND ${usageKind('cache_creation')} = '{' AND (${usageCount('write1h')} IS NOT NULL OR ${usageCount('write5m')} IS NOT NULL))`;
-  const metric = (f: string) => `CASE WHEN ${kind(metrics)} = '{' THEN COALESCE(${int(raw(`${metrics}.${f}`))}, -1) END`;
+  const split = `(${kind(usageRaw('cache_creation'))} = '{' AND (${usageCount('write1h')} IS NOT NULL OR ${usageCount('write5m')} IS NOT NULL))`;
+  const metric = (f: string) => `CASE WHEN ${kind(raw(metrics))} = '{' THEN COALESCE(${int(raw(`${metrics}.${f}`))}, -1) END`;
   const titanLlama = ['inputTextTokenCount', 'prompt_token_count', 'totalOutputTextTokenCount', 'generation_token_count'];
   const allCounts = [
     ...Object.values(USAGE_COUNTS).flat().flatMap((f) => [`$.message.usage.${f}`, `$.metadata.usage.${f}`]),
@@ -101,24 +103,25 @@ function streamedUsage(d: SqlDialect, chunks: string, isInt: (e: string) => stri
     ...titanLlama.map((f) => `$.${f}`),
     ...METRIC_COUNTS.map((f) => `${metrics}.${f}`),
   ];
-  const ok = `CASE WHEN ${allCounts.map((p) => okCount(raw(p))).join(' AND ')} AND ${kind('$.message.usage.cacheDetails')} IS NULL AND ${kind('$.metadata.usage.cacheDetails')} IS NULL THEN 1 ELSE 0 END`;
   const facts: string[] = [];
-  facts[FACT.input] = `CASE WHEN ${b1} OR ${b3} THEN ${usageCount('input')} WHEN ${b4} THEN COALESCE(${int(raw('$.inputTextTokenCount'))}, ${int(raw('$.prompt_token_count'))}) END`;
-  facts[FACT.usageOutput] = `CASE WHEN ${b1} OR ${b3} THEN ${usageCount('output')} END`;
-  facts[FACT.cacheRead] = `CASE WHEN ${b1} OR ${b3} THEN ${usageCount('cacheRead')} END`;
-  facts[FACT.cacheWrite] = `CASE WHEN ${b1} OR ${b3} THEN ${usageCount('cacheWrite')} END`;
-  facts[FACT.write1h] = `CASE WHEN ${split} THEN COALESCE(${usageCount('write1h')}, 0) END`;
-  facts[FACT.write5m] = `CASE WHEN ${split} THEN COALESCE(${usageCount('write5m')}, 0) END`;
-  facts[FACT.deltaOutput] = `CASE WHEN ${b2} THEN ${int(raw('$.usage.output_tokens'))} END`;
-  facts[FACT.titanOutput] = `CASE WHEN ${b4} THEN ${int(raw('$.totalOutputTextTokenCount'))} END`;
-  facts[FACT.llamaOutput] = `CASE WHEN ${b4} THEN ${int(raw('$.generation_token_count'))} END`;
+  facts[FACT.input] = `CASE WHEN ${usage} THEN ${usageCount('input')} WHEN cr[1] = 'O' THEN COALESCE(${int(raw('$.inputTextTokenCount'))}, ${int(raw('$.prompt_token_count'))}) END`;
+  facts[FACT.usageOutput] = `CASE WHEN ${usage} THEN ${usageCount('output')} END`;
+  facts[FACT.cacheRead] = `CASE WHEN ${usage} THEN ${usageCount('cacheRead')} END`;
+  facts[FACT.cacheWrite] = `CASE WHEN ${usage} THEN ${usageCount('cacheWrite')} END`;
+  facts[FACT.write1h] = `CASE WHEN ${usage} AND ${split} THEN COALESCE(${usageCount('write1h')}, 0) END`;
+  facts[FACT.write5m] = `CASE WHEN ${usage} AND ${split} THEN COALESCE(${usageCount('write5m')}, 0) END`;
+  facts[FACT.deltaOutput] = `CASE WHEN cr[1] = 'D' THEN ${int(raw('$.usage.output_tokens'))} END`;
+  facts[FACT.titanOutput] = `CASE WHEN cr[1] = 'O' THEN ${int(raw('$.totalOutputTextTokenCount'))} END`;
+  facts[FACT.llamaOutput] = `CASE WHEN cr[1] = 'O' THEN ${int(raw('$.generation_token_count'))} END`;
   facts[FACT.metricsInput] = metric('inputTokenCount');
   facts[FACT.metricsOutput] = metric('outputTokenCount');
   facts[FACT.metricsCacheRead] = metric('cacheReadInputTokenCount');
   facts[FACT.metricsCacheWrite] = metric('cacheWriteInputTokenCount');
-  facts[FACT.ok] = ok;
+  facts[FACT.ok] = `CASE WHEN ${allCounts.map((p) => okCount(raw(p))).join(' AND ')} AND ${raw('$.message.usage.cacheDetails')} IS NULL AND ${raw('$.metadata.usage.cacheDetails')} IS NULL THEN 1 ELSE 0 END`;
   const perChunk = `ARRAY[${facts.slice(1).map((f) => `CAST(${f} AS BIGINT)`).join(', ')}]`;
-  const factsExpr = d.map(d.map(chunks, 'ck', d.extractAll('ck', paths)), 'ce', perChunk);
+  // Every path is registered by now (branch, then facts): each chunk is parsed once, then read as text.
+  const texts = `ARRAY[${branch}, ${paths.map((_, i) => d.raw(`ce[${i + 1}]`)).join(', ')}]`;
+  const factsExpr = d.map(d.map(d.map(chunks, 'ck', d.extractAll('ck', paths)), 'ce', texts), 'cr', perChunk);
   const col = (i: number) => d.filter(d.map('sf', 'cf', `cf[${i}]`), 'cy', 'cy IS NOT NULL');
   const first = (i: number) => d.first(col(i));
   const last = (i: number) => d.last(col(i));
