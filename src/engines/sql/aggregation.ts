@@ -121,7 +121,12 @@ function streamedUsage(d: SqlDialect, chunks: string, isInt: (e: string) => stri
   const perChunk = `ARRAY[${facts.slice(1).map((f) => `CAST(${f} AS BIGINT)`).join(', ')}]`;
   // Every path is registered by now (branch, then facts): each chunk is parsed once, then read as text.
   const texts = `ARRAY[${branch}, ${paths.map((_, i) => d.raw(`ce[${i + 1}]`)).join(', ')}]`;
-  const factsExpr = d.map(d.map(d.map(chunks, 'ck', d.extractAll('ck', paths)), 'ce', texts), 'cr', perChunk);
+  // Only a chunk whose text names a count (every count key holds "oken") or the metrics can tell anything; the
+  // others (the text deltas, most of a stream) are left out before parsing. Both engines give a chunk's keys
+  // unescaped; one with an escape \u… is kept all the same.
+  const telling = (t: string) => `strpos(${t}, 'oken') > 0 OR strpos(${t}, 'invocationMetrics') > 0 OR strpos(${t}, '\\u') > 0`;
+  const told = d.filter(chunks, 'ck', telling(d.raw('ck')));
+  const factsExpr = d.map(d.map(d.map(told, 'ck', d.extractAll('ck', paths)), 'ce', texts), 'cr', perChunk);
   const col = (i: number) => d.filter(d.map('sf', 'cf', `cf[${i}]`), 'cy', 'cy IS NOT NULL');
   const first = (i: number) => d.first(col(i));
   const last = (i: number) => d.last(col(i));
