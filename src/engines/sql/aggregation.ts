@@ -12,10 +12,12 @@
  * - `lines`: a stratified sample of whole records (at most `perStratum` per
  *   stratum, in the order of a hash of the line) for labeling, and every line
  *   the SQL does not read the way tokor's parser does ("complex": not JSON,
- *   a missing or non-integer count, a body whose usage decides the counts, a
- *   timestamp that is not plain ISO-8601 UTC, a non-string tag …), which tokor
- *   parses itself. So the report is the in-process reader's, whatever the SQL
- *   leaves out.
+ *   a missing or non-integer count, a body held as a string, a cacheDetails
+ *   split in a body, a timestamp that is not plain ISO-8601 UTC, a non-string
+ *   tag …), which tokor parses itself. So the report is the in-process
+ *   reader's, whatever the SQL leaves out. Streamed responses (a body logged
+ *   as an array of chunks) are read with the parser's chunk rules
+ *   (streamedUsage).
  *
  * Money never comes from the engine: tokor prices the token totals.
  */
