@@ -13,7 +13,7 @@ import { runCli, startCli } from '../helpers/cli.js';
 import { TEST_CREDS } from '../helpers/fake-aws.js';
 import { waitFor } from '../helpers/wait.js';
 
-const FIXTURES = ['fixtures/ingest/bedrock-bodies.jsonl', 'fixtures/ingest/bedrock-edge-cases.jsonl', 'fixtures/ingest/bad-lines.jsonl', 'fixtures/ingest/ttl/anthropic-cache-creation.jsonl', 'fixtures/ingest/ttl/converse-cache-details.jsonl'];
+const FIXTURES = ['fixtures/ingest/bedrock-bodies.jsonl', 'fixtures/ingest/bedrock-edge-cases.jsonl', 'fixtures/ingest/bad-lines.jsonl', 'fixtures/ingest/ttl/anthropic-cache-creation.jsonl', 'fixtures/ingest/ttl/converse-cache-details.jsonl', 'fixtures/engines/streamed-bodies.jsonl'];
 const SAMPLE = execFileSync('find', ['fixtures/sample/AWSLogs', '-name', '*.json.gz']).toString().trim().split('\n').sort();
 /** The bundled sample's folders of 5 and 6 November (every account and Region): what --since/--until should read. */
 const DAYS = SAMPLE.filter((f) => /\/2025\/11\/0[56]\//.test(f));

@@ -9,7 +9,7 @@ import { DUCKDB, lit } from '../../src/engines/sql/dialect.js';
 
 // typed-reader-edges: the shapes DuckDB's typed reader cannot tell apart (an array, a string or an empty object
 // where an object is read; a null cacheDetails), which must go the exact way.
-const FILES = ['fixtures/ingest/bedrock-bodies.jsonl', 'fixtures/ingest/bedrock-edge-cases.jsonl', 'fixtures/ingest/bad-lines.jsonl', 'fixtures/analyze/mixed/invocations.jsonl', 'fixtures/engines/typed-reader-edges.jsonl'];
+const FILES = ['fixtures/ingest/bedrock-bodies.jsonl', 'fixtures/ingest/bedrock-edge-cases.jsonl', 'fixtures/ingest/bad-lines.jsonl', 'fixtures/analyze/mixed/invocations.jsonl', 'fixtures/engines/typed-reader-edges.jsonl', 'fixtures/engines/streamed-bodies.jsonl'];
 
 async function* toAsync<T>(xs: T[]): AsyncGenerator<T> {
   yield* xs;

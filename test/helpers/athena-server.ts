@@ -50,13 +50,15 @@ interface Execution {
 }
 
 /** Trino functions the aggregation uses, for DuckDB. */
-const TRINO_MACROS = [
+export const TRINO_MACROS = [
   'CREATE MACRO json_parse(x) AS CAST(x AS JSON)',
   'CREATE MACRO json_format(x) AS CAST(x AS VARCHAR)',
   'CREATE MACRO json_extract_scalar(x, p) AS json_extract_string(x, p)',
   'CREATE MACRO regexp_like(x, p) AS regexp_matches(x, p)',
   'CREATE MACRO to_utf8(x) AS x',
   'CREATE MACRO xxhash64(x) AS hash(x)',
+  'CREATE MACRO element_at(l, i) AS l[i]',
+  'CREATE MACRO array_max(l) AS list_max(l)',
 ];
 
 export async function startAthenaServer(opts: AthenaServerOptions): Promise<AthenaServer> {
@@ -180,11 +182,22 @@ export async function startAthenaServer(opts: AthenaServerOptions): Promise<Athe
   };
 }
 
+/**
+ * Trino's SQL as DuckDB runs it, with TRINO_MACROS: Trino's JSONPath names a key that is no identifier as
+ * ["key"], DuckDB's as ."key" (the same step); Trino's transform(list, x -> …) is DuckDB's list_transform and
+ * its ARRAY(JSON) DuckDB's JSON[] (a macro can take neither a lambda nor a type).
+ */
+export function trinoForDuckdb(sql: string): string {
+  return sql
+    .replace(/\["([A-Za-z0-9_-]+)"\]/g, '."$1"')
+    .replace(/\btransform\(/g, 'list_transform(')
+    .replace(/ AS ARRAY\(JSON\)/g, ' AS JSON[]');
+}
+
 /** Runs the query in DuckDB; every value comes back as Athena gives it: text, or null. */
 async function runSql(conn: DuckDBConnection, e: Execution): Promise<void> {
   try {
-    // Trino's JSONPath names a key that is no identifier as ["key"]; DuckDB's as ."key" (the same step).
-    const sql = e.sql.replace(/\["([A-Za-z0-9_-]+)"\]/g, '."$1"');
+    const sql = trinoForDuckdb(e.sql);
     const reader = await conn.runAndReadAll(sql);
     e.columns = reader.columnNames();
     e.rows = reader.getRows().map((r) => r.map((v) => (v === null ? null : typeof v === 'boolean' ? String(v) : String(v))));

@@ -12,10 +12,12 @@
  * - `lines`: a stratified sample of whole records (at most `perStratum` per
  *   stratum, in the order of a hash of the line) for labeling, and every line
  *   the SQL does not read the way tokor's parser does ("complex": not JSON,
- *   a missing or non-integer count, a body whose usage decides the counts, a
- *   timestamp that is not plain ISO-8601 UTC, a non-string tag …), which tokor
- *   parses itself. So the report is the in-process reader's, whatever the SQL
- *   leaves out.
+ *   a missing or non-integer count, a body held as a string, a cacheDetails
+ *   split in a body, a timestamp that is not plain ISO-8601 UTC, a non-string
+ *   tag …), which tokor parses itself. So the report is the in-process
+ *   reader's, whatever the SQL leaves out. Streamed responses (a body logged
+ *   as an array of chunks) are read with the parser's chunk rules
+ *   (streamedUsage).
  *
  * Money never comes from the engine: tokor prices the token totals.
  */
@@ -44,6 +46,104 @@ export function tagDimensions(groupBy: string[]): string[] {
 
 const INT = '^[0-9]{1,15}$';
 const TS = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{3})?Z$';
+
+/** The count fields of a usage object, per token kind in the order the parser's readUsageObject takes them. */
+const USAGE_COUNTS = {
+  input: ['inputTokens', 'input_tokens', 'prompt_tokens'],
+  output: ['outputTokens', 'output_tokens', 'completion_tokens'],
+  cacheRead: ['cacheReadInputTokens', 'cacheReadInputTokenCount', 'cache_read_input_tokens'],
+  cacheWrite: ['cacheWriteInputTokens', 'cacheWriteInputTokenCount', 'cache_creation_input_tokens'],
+  write1h: ['cache_creation.ephemeral_1h_input_tokens'],
+  write5m: ['cache_creation.ephemeral_5m_input_tokens'],
+};
+const METRIC_COUNTS = ['inputTokenCount', 'outputTokenCount', 'cacheReadInputTokenCount', 'cacheWriteInputTokenCount'];
+
+/** What each chunk of a streamed response tells, by position in its facts (1-based, as SQL lists are). */
+const FACT = { input: 1, usageOutput: 2, cacheRead: 3, cacheWrite: 4, write1h: 5, write5m: 6, deltaOutput: 7, titanOutput: 8, llamaOutput: 9, metricsInput: 10, metricsOutput: 11, metricsCacheRead: 12, metricsCacheWrite: 13, ok: 14 };
+
+/**
+ * The usage of a streamed response (InvokeModelWithResponseStream, its body logged as an array of chunks), read
+ * as the parser's bodyUsage reads it. Each chunk is parsed once (`facts`, over `chunks`, a list of the chunks'
+ * JSON values): first into the JSON text of the values the SQL reads, led by the one branch the parser takes
+ * for the chunk (S: a `message_start` with a message usage object, else D: a `message_delta` with a usage
+ * object, else M: a `metadata.usage` object — Converse stream, Nova —, else O: Titan's and Llama's counts),
+ * then into its facts. Then, over the record's list of facts (`sf`): the first input, usage output, cache reads
+ * and writes and TTL split (`??=`: the first chunk giving one wins), the last `message_delta` output (it
+ * overrides), the last Titan output, the greatest Llama output, and the last chunk's invocation metrics, which
+ * override each count they hold (a metrics object without a count is -1 here: it overrides nothing). `ok` is false
+ * when a chunk holds a count the SQL cannot read exactly (not a plain integer: the parser may throw, or read a
+ * string) or a `cacheDetails` in a usage object: tokor parses such a line itself.
+ */
+function streamedUsage(d: SqlDialect, chunks: string, isInt: (e: string) => string): { facts: string; tin: string; tout: string; tcr: string; tcw: string; h1: string; m5: string; ok: string } {
+  const metrics = `$${d.key('amazon-bedrock-invocationMetrics')}`;
+  const paths: string[] = [];
+  const index = (p: string): number => {
+    let i = paths.indexOf(p);
+    if (i < 0) i = paths.push(p) - 1;
+    return i + 1;
+  };
+  const json = (p: string) => `ce[${index(p)}]`;
+  const isType = (t: string) => `${d.kind(json('$.type'))} = '"' AND ${d.text(json('$.type'))} = ${lit(t)}`;
+  const branch = `CASE WHEN ${isType('message_start')} AND ${d.kind(json('$.message.usage'))} = '{' THEN 'S'
+      WHEN ${isType('message_delta')} AND ${d.kind(json('$.usage'))} = '{' THEN 'D'
+      WHEN ${d.kind(json('$.metadata.usage'))} = '{' THEN 'M' ELSE 'O' END`;
+  // Over a chunk's texts (cr): its branch first, then the JSON text of each path.
+  const raw = (p: string) => `cr[${index(p) + 1}]`;
+  const kind = (e: string) => `CASE WHEN ${e} IS NULL THEN NULL WHEN substr(${e}, 1, 1) IN ('{', '[', '"', 'n') THEN substr(${e}, 1, 1) ELSE '0' END`;
+  const int = (e: string) => `CASE WHEN ${isInt(e)} THEN CAST(${e} AS BIGINT) END`;
+  const okCount = (e: string) => `(${e} IS NULL OR ${e} = 'null' OR ${isInt(e)})`;
+  const usage = `(cr[1] = 'S' OR cr[1] = 'M')`;
+  // A field of the usage object the parser reads in this chunk (message_start's or metadata's).
+  const usageRaw = (f: string) => `CASE cr[1] WHEN 'S' THEN ${raw(`$.message.usage.${f}`)} WHEN 'M' THEN ${raw(`$.metadata.usage.${f}`)} END`;
+  const usageCount = (k: keyof typeof USAGE_COUNTS) => `COALESCE(${USAGE_COUNTS[k].map((f) => int(usageRaw(f))).join(', ')})`;
+  const split = `(${kind(usageRaw('cache_creation'))} = '{' AND (${usageCount('write1h')} IS NOT NULL OR ${usageCount('write5m')} IS NOT NULL))`;
+  const metric = (f: string) => `CASE WHEN ${kind(raw(metrics))} = '{' THEN COALESCE(${int(raw(`${metrics}.${f}`))}, -1) END`;
+  const titanLlama = ['inputTextTokenCount', 'prompt_token_count', 'totalOutputTextTokenCount', 'generation_token_count'];
+  const allCounts = [
+    ...Object.values(USAGE_COUNTS).flat().flatMap((f) => [`$.message.usage.${f}`, `$.metadata.usage.${f}`]),
+    '$.usage.output_tokens',
+    ...titanLlama.map((f) => `$.${f}`),
+    ...METRIC_COUNTS.map((f) => `${metrics}.${f}`),
+  ];
+  const facts: string[] = [];
+  facts[FACT.input] = `CASE WHEN ${usage} THEN ${usageCount('input')} WHEN cr[1] = 'O' THEN COALESCE(${int(raw('$.inputTextTokenCount'))}, ${int(raw('$.prompt_token_count'))}) END`;
+  facts[FACT.usageOutput] = `CASE WHEN ${usage} THEN ${usageCount('output')} END`;
+  facts[FACT.cacheRead] = `CASE WHEN ${usage} THEN ${usageCount('cacheRead')} END`;
+  facts[FACT.cacheWrite] = `CASE WHEN ${usage} THEN ${usageCount('cacheWrite')} END`;
+  facts[FACT.write1h] = `CASE WHEN ${usage} AND ${split} THEN COALESCE(${usageCount('write1h')}, 0) END`;
+  facts[FACT.write5m] = `CASE WHEN ${usage} AND ${split} THEN COALESCE(${usageCount('write5m')}, 0) END`;
+  facts[FACT.deltaOutput] = `CASE WHEN cr[1] = 'D' THEN ${int(raw('$.usage.output_tokens'))} END`;
+  facts[FACT.titanOutput] = `CASE WHEN cr[1] = 'O' THEN ${int(raw('$.totalOutputTextTokenCount'))} END`;
+  facts[FACT.llamaOutput] = `CASE WHEN cr[1] = 'O' THEN ${int(raw('$.generation_token_count'))} END`;
+  facts[FACT.metricsInput] = metric('inputTokenCount');
+  facts[FACT.metricsOutput] = metric('outputTokenCount');
+  facts[FACT.metricsCacheRead] = metric('cacheReadInputTokenCount');
+  facts[FACT.metricsCacheWrite] = metric('cacheWriteInputTokenCount');
+  facts[FACT.ok] = `CASE WHEN ${allCounts.map((p) => okCount(raw(p))).join(' AND ')} AND ${raw('$.message.usage.cacheDetails')} IS NULL AND ${raw('$.metadata.usage.cacheDetails')} IS NULL THEN 1 ELSE 0 END`;
+  const perChunk = `ARRAY[${facts.slice(1).map((f) => `CAST(${f} AS BIGINT)`).join(', ')}]`;
+  // Every path is registered by now (branch, then facts): each chunk is parsed once, then read as text.
+  const texts = `ARRAY[${branch}, ${paths.map((_, i) => d.raw(`ce[${i + 1}]`)).join(', ')}]`;
+  // Only a chunk whose text names a count (every count key holds "oken") or the metrics can tell anything; the
+  // others (the text deltas, most of a stream) are left out before parsing. Both engines give a chunk's keys
+  // unescaped; one with an escape \u… is kept all the same.
+  const telling = (t: string) => `strpos(${t}, 'oken') > 0 OR strpos(${t}, 'invocationMetrics') > 0 OR strpos(${t}, '\\u') > 0`;
+  const told = d.filter(chunks, 'ck', telling(d.raw('ck')));
+  const factsExpr = d.map(d.map(d.map(told, 'ck', d.extractAll('ck', paths)), 'ce', texts), 'cr', perChunk);
+  const col = (i: number) => d.filter(d.map('sf', 'cf', `cf[${i}]`), 'cy', 'cy IS NOT NULL');
+  const first = (i: number) => d.first(col(i));
+  const last = (i: number) => d.last(col(i));
+  const overriding = (i: number) => `NULLIF(${last(i)}, -1)`;
+  return {
+    facts: factsExpr,
+    tin: `COALESCE(${overriding(FACT.metricsInput)}, ${first(FACT.input)})`,
+    tout: `COALESCE(${overriding(FACT.metricsOutput)}, ${last(FACT.deltaOutput)}, ${first(FACT.usageOutput)}, ${last(FACT.titanOutput)}, ${d.max(col(FACT.llamaOutput))})`,
+    tcr: `COALESCE(${overriding(FACT.metricsCacheRead)}, ${first(FACT.cacheRead)})`,
+    tcw: `COALESCE(${overriding(FACT.metricsCacheWrite)}, ${first(FACT.cacheWrite)})`,
+    h1: first(FACT.write1h),
+    m5: first(FACT.write5m),
+    ok: `COALESCE(sf IS NOT NULL AND NOT contains(${d.map('sf', 'cf', `cf[${FACT.ok}]`)}, CAST(0 AS BIGINT)), false)`,
+  };
+}
 
 /**
  * The records relation: one row per line of `source` (a SELECT giving file,
@@ -78,6 +178,7 @@ function recordsCte(d: SqlDialect, source: string, tags: string[], typed = false
   const e5m = `${usage}.cache_creation.ephemeral_5m_input_tokens`;
   const bodyCounts = [...fill.tin, ...fill.tout, ...fill.tcr, ...fill.tcw, e1h, e5m];
   const usageOk = bodyCounts.map((p) => okCount(raw(p))).join(' AND ');
+  const stream = streamedUsage(d, d.items('body_v'), isInt);
   const bodyFill = (k: keyof typeof fill) => `CASE WHEN consult THEN COALESCE(${fill[k].map(count).join(', ')}) END`;
   const tagCols = tags.map((t, i) => `${str(`$.requestMetadata.${t}`)} AS ${ident(`tag${i}`)}, ${kind(`$.requestMetadata.${t}`)} AS ${ident(`tagk${i}`)}`);
   const tagOk = tags.map((_, i) => `(${ident(`tagk${i}`)} IS NULL OR ${ident(`tagk${i}`)} <> '0')`);
@@ -97,6 +198,7 @@ function recordsCte(d: SqlDialect, source: string, tags: string[], typed = false
     ${raw('$.input.cacheWriteInputTokenCount')} AS tcw_r,
     ${kind('$.input.cacheDetails')} AS cd_k,
     ${kind(body)} AS body_k,
+    ${at(body)} AS body_v,
     ${kind(usage)} AS usage_k,
     ${kind(`${usage}.cacheDetails`)} AS ucd_k,
     ${kind(`${usage}.cache_creation`)} AS ucc_k${tagCols.length ? `,\n    ${tagCols.join(',\n    ')}` : ''}
@@ -126,17 +228,26 @@ consulted AS (
     COALESCE(body_k IN ('{', '[', '"') AND (tin0 IS NULL OR tout0 IS NULL OR tcr0 IS NULL OR tcw0 IS NULL OR tcw0 <> 0), false) AS consult
   FROM typed
 ),
+chunked AS (
+  -- a streamed response's chunks, each parsed once into what it tells of the usage
+  SELECT *, CASE WHEN consult AND body_k = '[' THEN ${stream.facts} END AS sf FROM consulted
+),
+streamed AS (
+  SELECT *, ${stream.tin} AS s_tin, ${stream.tout} AS s_tout, ${stream.tcr} AS s_tcr, ${stream.tcw} AS s_tcw,
+    ${stream.h1} AS s_h1, ${stream.m5} AS s_m5, ${stream.ok} AS s_ok
+  FROM chunked
+),
 filled AS (
   SELECT *,
-    COALESCE(tin0, ${bodyFill('tin')}) AS tin1,
-    COALESCE(tout0, ${bodyFill('tout')}) AS tout1,
-    COALESCE(tcr0, ${bodyFill('tcr')}) AS tcr1,
-    COALESCE(tcw0, ${bodyFill('tcw')}) AS tcw1,
-    CASE WHEN consult AND usage_k = '{' AND ucc_k = '{' THEN COALESCE(${count(e1h)}, 0) ELSE 0 END AS h1,
-    CASE WHEN consult AND usage_k = '{' AND ucc_k = '{' THEN COALESCE(${count(e5m)}, 0) ELSE 0 END AS m5,
-    -- a body whose counts the SQL cannot read as the parser does (a stream of chunks, a string, a malformed count)
-    (NOT consult OR (body_k = '{' AND (usage_k IS NULL OR usage_k <> '{' OR ucd_k IS NULL) AND ${usageOk})) AS body_ok
-  FROM consulted
+    COALESCE(tin0, CASE WHEN body_k = '[' THEN s_tin ELSE ${bodyFill('tin')} END) AS tin1,
+    COALESCE(tout0, CASE WHEN body_k = '[' THEN s_tout ELSE ${bodyFill('tout')} END) AS tout1,
+    COALESCE(tcr0, CASE WHEN body_k = '[' THEN s_tcr ELSE ${bodyFill('tcr')} END) AS tcr1,
+    COALESCE(tcw0, CASE WHEN body_k = '[' THEN s_tcw ELSE ${bodyFill('tcw')} END) AS tcw1,
+    CASE WHEN consult AND usage_k = '{' AND ucc_k = '{' THEN COALESCE(${count(e1h)}, 0) WHEN consult AND body_k = '[' THEN COALESCE(s_h1, 0) ELSE 0 END AS h1,
+    CASE WHEN consult AND usage_k = '{' AND ucc_k = '{' THEN COALESCE(${count(e5m)}, 0) WHEN consult AND body_k = '[' THEN COALESCE(s_m5, 0) ELSE 0 END AS m5,
+    -- a body whose counts the SQL cannot read as the parser does (a string, a malformed count, a cacheDetails split)
+    (NOT consult OR (body_k = '{' AND (usage_k IS NULL OR usage_k <> '{' OR ucd_k IS NULL) AND ${usageOk}) OR (body_k = '[' AND s_ok)) AS body_ok
+  FROM streamed
 ),
 rec AS (
   SELECT file, pos, line, model, rid, arn, batch, err,

@@ -2,7 +2,8 @@
  * The few SQL expressions in which DuckDB and Athena (Trino) differ. The
  * aggregation (aggregation.ts) is written once over these; everything else
  * it uses (CASE, COALESCE, NULLIF, substr, lower, TRY_CAST, min_by(x, y, n),
- * CROSS JOIN UNNEST, GROUP BY) is spelled the same in both.
+ * CROSS JOIN UNNEST, GROUP BY, ARRAY[…] and its 1-based subscript, lambdas
+ * `x -> …`, contains(list, item)) is spelled the same in both.
  */
 export interface SqlDialect {
   readonly name: 'duckdb' | 'trino';
@@ -26,6 +27,18 @@ export interface SqlDialect {
   uniqueValue: string;
   /** A JSON path step to a key that is no identifier (`amazon-bedrock-invocationMetrics`). */
   key(name: string): string;
+  /** An extracted JSON array as a list of its items' JSON values; NULL when the value is no array. */
+  items(value: string): string;
+  /** The list of `expr` over each item `x` of a list. */
+  map(list: string, x: string, expr: string): string;
+  /** The items `x` of a list for which `cond` holds. */
+  filter(list: string, x: string, cond: string): string;
+  /** The first item of a list (NULL when empty). */
+  first(list: string): string;
+  /** The last item of a list (NULL when empty). */
+  last(list: string): string;
+  /** The greatest item of a list without NULLs (NULL when empty). */
+  max(list: string): string;
 }
 
 export const DUCKDB: SqlDialect = {
@@ -44,6 +57,12 @@ export const DUCKDB: SqlDialect = {
   rowUnique: `CAST(pos AS VARCHAR)`,
   uniqueValue: 'gen_random_uuid()',
   key: (name) => `."${name}"`,
+  items: (v) => `TRY_CAST(${v} AS JSON[])`,
+  map: (list, x, expr) => `list_transform(${list}, ${x} -> ${expr})`,
+  filter: (list, x, cond) => `list_filter(${list}, ${x} -> ${cond})`,
+  first: (list) => `(${list})[1]`,
+  last: (list) => `(${list})[-1]`,
+  max: (list) => `list_max(${list})`,
 };
 
 export const TRINO: SqlDialect = {
@@ -58,6 +77,12 @@ export const TRINO: SqlDialect = {
   rowUnique: `CAST(uuid() AS VARCHAR)`,
   uniqueValue: 'uuid()',
   key: (name) => `["${name}"]`,
+  items: (v) => `TRY_CAST(${v} AS ARRAY(JSON))`,
+  map: (list, x, expr) => `transform(${list}, ${x} -> ${expr})`,
+  filter: (list, x, cond) => `filter(${list}, ${x} -> ${cond})`,
+  first: (list) => `element_at(${list}, 1)`,
+  last: (list) => `element_at(${list}, -1)`,
+  max: (list) => `array_max(${list})`,
 };
 
 /** A SQL string literal. */
