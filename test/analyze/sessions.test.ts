@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addTurn, hashKey, mergeSessions, newSessions, sessionFacts, type SessionAcc, type TurnFacts } from '../../src/analyze/sessions.js';
+import { addTurn, forEachKeptSession, hashKey, mergeSessions, newSessions, sessionFacts, trimSessions, type SessionAcc, type SessionTurn, type TurnFacts } from '../../src/analyze/sessions.js';
 import { fmix32 } from '../../src/analyze/sample.js';
 import { sessionStats, simulateSessions, type SessionPricing } from '../../src/analyze/simulateSessions.js';
 import type { ModelPrice } from '../../src/pricing/index.js';
@@ -49,12 +49,68 @@ describe('bounded memory: sessions sampled by hash', () => {
     expect(whole.turnsBy.sessionId).toBe(400);
     const merged = mergeSessions(fill(newSessions(40), 50, 4), fill(newSessions(40), 50, 4, 50));
     expect(merged.level).toBe(whole.level);
-    expect([...merged.kept.keys()].sort()).toEqual([...whole.kept.keys()].sort());
+    expect(keptKeys(merged).sort()).toEqual(keptKeys(whole).sort());
     // Kept sessions stand for 2^level each: the count is an estimate near the truth.
     const stats = sessionStats(whole);
     expect(stats.keptShare).toBe(1 / 2 ** whole.level);
     expect(stats.turnsMedian).toBe(4);
-    expect(stats.count).toBe(whole.kept.size * 2 ** whole.level);
+    expect(stats.count).toBe(whole.keptSessions * 2 ** whole.level);
+  });
+});
+
+/** The kept sessions' keys, by session index, as SessionFacts.key strings. */
+function keptKeys(s: SessionAcc): string[] {
+  return Array.from({ length: s.keptSessions }, (_, i) => String.fromCharCode(...[...s.keys.subarray(3 * i, 3 * i + 3)].flatMap((w) => [w & 0xffff, w >>> 16])));
+}
+
+function keptTurns(s: SessionAcc): SessionTurn[][] {
+  const out: SessionTurn[][] = [];
+  forEachKeptSession(s, (turns) => out.push(turns));
+  return out;
+}
+
+describe('the kept sessions’ key table', () => {
+  it('finds a session again by key, in order of first sight, and grows past its initial size', () => {
+    const acc = fill(newSessions(), 3000, 1);
+    fill(acc, 3000, 1); // the same 3,000 sessions again: found, not added
+    expect(acc.keptSessions).toBe(3000);
+    expect(acc.keptTurns).toBe(6000);
+    expect(acc.slots.length).toBeGreaterThanOrEqual(2 * 3000);
+    const keys = keptKeys(acc);
+    expect(new Set(keys).size).toBe(3000);
+    for (let s = 0; s < 3000; s += 97) expect(keys[s]).toBe(sessionFacts({ ...base, sessionId: `s${s}` }, 1, undefined)!.key);
+    expect(keptTurns(acc).every((t) => t.length === 2)).toBe(true);
+  });
+
+  it('crosses to another thread as buffers moved, not copied, and is found again there', () => {
+    const worker = fill(newSessions(), 500, 2);
+    const before = keptTurns(worker);
+    const transfer = trimSessions(worker);
+    const moved = structuredClone(worker, { transfer });
+    // Everything of size moved: the sender's arrays are detached.
+    expect([worker.turns, worker.keys, worker.hashes].map((a) => a.byteLength)).toEqual([0, 0, 0]);
+    expect(keptTurns(moved)).toEqual(before);
+    // Trimmed, its key table is rebuilt on the next lookup: known sessions are found, new ones added.
+    fill(moved, 501, 1);
+    expect(moved.keptSessions).toBe(501);
+    expect(keptTurns(moved).map((t) => t.length)).toEqual([...new Array<number>(500).fill(3), 1]);
+    // Merged into the main thread's accumulator (as a worker's result is): the same sessions and turns.
+    const main = fill(newSessions(), 10, 1, 1000);
+    const merged = mergeSessions(main, moved);
+    expect(merged.keptSessions).toBe(511);
+    expect(keptKeys(merged).slice(10)).toEqual(keptKeys(moved));
+  });
+
+  it('sampling by hash renumbers the kept sessions and keeps finding them', () => {
+    const acc = fill(newSessions(500), 300, 2);
+    const level = acc.level;
+    expect(level).toBeGreaterThan(0);
+    const keys = keptKeys(acc);
+    // The kept sessions again (each one more turn): found, in the same order; dropped ones stay dropped.
+    fill(acc, 300, 1);
+    expect(acc.level).toBe(level);
+    expect(keptKeys(acc)).toEqual(keys);
+    expect(keptTurns(acc).every((t) => t.length === 3)).toBe(true);
   });
 });
 
