@@ -124,7 +124,7 @@ export function newSessions(maxTurns: number = MAX_SESSION_TURNS): SessionAcc {
     slots: new Int32Array(2 * INITIAL_SESSIONS),
     hashes: new Uint32Array(INITIAL_SESSIONS),
     keptTurns: 0,
-    turns: new Float64Array(256 * TURN_FIELDS),
+    turns: new Float64Array(Math.min(256, maxTurns + 1) * TURN_FIELDS),
     places: [],
     placeIndex: new Map(),
     unkeyed: 0,
@@ -413,15 +413,19 @@ function rebuildSlots(s: SessionAcc, need: number): void {
 /** Room for one more turn of session `session`: the offset of its fields. */
 function appendTurn(s: SessionAcc, session: number): number {
   const o = s.keptTurns * TURN_FIELDS;
-  if (o + TURN_FIELDS > s.turns.length) s.turns = grown(s.turns, o + TURN_FIELDS);
+  // Turns past the bound are dropped at once (bound()): room for one more than the bound is all it takes.
+  if (o + TURN_FIELDS > s.turns.length) s.turns = grown(s.turns, o + TURN_FIELDS, (s.maxTurns + 1) * TURN_FIELDS);
   s.turns[o + T_SESSION] = session;
   s.keptTurns++;
   return o;
 }
 
-/** A copy of `a` with room for at least `need` numbers (half as much again, so appends stay amortized O(1)). */
-function grown(a: Float64Array, need: number): Float64Array {
-  const b = new Float64Array(Math.max(need, Math.ceil(a.length * 1.5)));
+/**
+ * A copy of `a` with room for at least `need` numbers (half as much again, so appends stay amortized O(1),
+ * but no more than `most` unless `need` is more).
+ */
+function grown(a: Float64Array, need: number, most: number): Float64Array {
+  const b = new Float64Array(Math.max(need, Math.min(Math.ceil(a.length * 1.5), most)));
   b.set(a);
   return b;
 }
@@ -485,11 +489,31 @@ function setLevel(s: SessionAcc, level: number): void {
   s.keptTurns = kept;
 }
 
-/** Merges `from` into `into` (worker threads): the higher sampling level wins; places are re-indexed. */
+/**
+ * Merges `from` into `into` (worker threads), and returns `into`; `from` is consumed (its arrays may be taken
+ * over). The result is that of appending all of `from`'s turns at the higher of the two levels and then
+ * raising the level until the turns fit the bound, but the level is found first (by counting), so `into`
+ * never holds more than the bound: a merge of two full accumulators costs no more memory than one.
+ */
 export function mergeSessions(into: SessionAcc, from: SessionAcc): SessionAcc {
-  if (from.level > into.level) setLevel(into, from.level);
   into.unkeyed += from.unkeyed;
   for (const k of SESSION_KEYINGS) into.turnsBy[k] += from.turnsBy[k];
+  const level = mergedLevel(into, from);
+  if (into.keptSessions === 0 && into.keptTurns === 0 && into.places.length === 0) {
+    // Nothing kept here yet (the main thread's accumulator when workers read everything): take `from`'s arrays.
+    for (const p of from.places) placeOf(into, p);
+    into.level = from.level;
+    into.keptSessions = from.keptSessions;
+    into.keys = from.keys;
+    into.hashes = from.hashes;
+    into.slots = from.slots;
+    into.keptTurns = from.keptTurns;
+    into.turns = from.turns;
+    if (level > into.level) setLevel(into, level);
+    bound(into);
+    return into;
+  }
+  if (level > into.level) setLevel(into, level);
   const remap = from.places.map((p) => placeOf(into, p));
   // from's sessions → into's (-1: not kept at into's level), in the order `from` met them; a session's turns
   // from `from` follow its own.
@@ -501,6 +525,14 @@ export function mergeSessions(into: SessionAcc, from: SessionAcc): SessionAcc {
     if (keeps(into.level, hash)) session[i] = sessionIndex(into, keys[at]!, keys[at + 1]!, keys[at + 2]!, hash);
   }
   const t = from.turns;
+  let adding = 0;
+  for (let k = 0; k < from.keptTurns; k++) if (session[t[k * TURN_FIELDS + T_SESSION]!]! >= 0) adding++;
+  const need = (into.keptTurns + adding) * TURN_FIELDS;
+  if (need > into.turns.length) {
+    const turns = new Float64Array(need);
+    turns.set(into.turns.subarray(0, into.keptTurns * TURN_FIELDS));
+    into.turns = turns;
+  }
   for (let k = 0; k < from.keptTurns; k++) {
     const src = k * TURN_FIELDS;
     const to = session[t[src + T_SESSION]!]!;
@@ -511,4 +543,29 @@ export function mergeSessions(into: SessionAcc, from: SessionAcc): SessionAcc {
   }
   bound(into);
   return into;
+}
+
+/** The trailing zero bits of a 32-bit hash (32 for 0): a session is kept at every level up to that. */
+function trailingZeros(hash: number): number {
+  return hash === 0 ? 32 : 31 - Math.clz32(hash & -hash);
+}
+
+/**
+ * The level `into` and `from` merged end at: the lowest from the higher of their levels at which the turns
+ * both keep fit `into`'s bound (31 at most), as bound() would raise it after appending everything.
+ */
+function mergedLevel(into: SessionAcc, from: SessionAcc): number {
+  // Turns by their session's trailing zero bits: a level l ≥ 1 keeps those with at least min(l, 31).
+  const byZeros = new Float64Array(33);
+  for (const s of [into, from]) {
+    const t = s.turns;
+    for (let k = 0; k < s.keptTurns; k++) byZeros[trailingZeros(s.hashes[t[k * TURN_FIELDS + T_SESSION]!]!)]!++;
+  }
+  let level = Math.max(into.level, from.level);
+  for (; level < 31; level++) {
+    let kept = 0;
+    for (let z = level === 0 ? 0 : level; z <= 32; z++) kept += byZeros[z]!;
+    if (kept <= into.maxTurns) break;
+  }
+  return level;
 }

@@ -69,6 +69,33 @@ function keptTurns(s: SessionAcc): SessionTurn[][] {
   return out;
 }
 
+describe('merging full accumulators', () => {
+  const bySessionKey = (s: SessionAcc) => new Map(keptKeys(s).map((k, i) => [k, keptTurns(s)[i]]));
+
+  it('gives the sessions and turns of one accumulator over everything, without holding more than the bound', () => {
+    const whole = fill(newSessions(40), 120, 3);
+    const parts = [fill(newSessions(40), 40, 3), fill(newSessions(40), 40, 3, 40), fill(newSessions(40), 40, 3, 80)];
+    const merged = parts.reduce((into, from) => {
+      const m = mergeSessions(into, from);
+      // Room for the bound and one more turn at most (a merge never appends past the bound first).
+      expect(m.turns.length).toBeLessThanOrEqual(41 * 10);
+      return m;
+    }, newSessions(40));
+    expect(merged.level).toBe(whole.level);
+    expect(merged.keptTurns).toBe(whole.keptTurns);
+    expect(bySessionKey(merged)).toEqual(bySessionKey(whole));
+  });
+
+  it('into an empty accumulator: takes the other’s sessions as they are, arrays and all (no copy)', () => {
+    const full = fill(newSessions(40), 30, 3);
+    const expected = { keys: keptKeys(full), turns: keptTurns(full), level: full.level };
+    const buffer = full.turns.buffer;
+    const merged = mergeSessions(newSessions(40), full);
+    expect({ keys: keptKeys(merged), turns: keptTurns(merged), level: merged.level }).toEqual(expected);
+    expect(merged.turns.buffer).toBe(buffer);
+  });
+});
+
 describe('the kept sessions’ key table', () => {
   it('finds a session again by key, in order of first sight, and grows past its initial size', () => {
     const acc = fill(newSessions(), 3000, 1);

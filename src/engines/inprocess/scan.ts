@@ -377,6 +377,8 @@ class WorkerPool implements BlockSink {
         ),
       ),
     ]);
+    // The workers' heaps go before the merge (the run's last peak of memory): all they had is in `results`.
+    await this.stop();
     for (const r of results) {
       mergeAccumulators(this.ctx.acc, r.acc);
       if (r.sample && this.ctx.sample) this.ctx.sample.merge(r.sample);
@@ -384,8 +386,12 @@ class WorkerPool implements BlockSink {
   }
 
   terminate(): void {
+    void this.stop();
+  }
+
+  private async stop(): Promise<void> {
     this.stopping = true;
-    for (const w of this.workers) void w.terminate();
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 
   /** A chunk's keys and skips, in turn: mark keys seen, send the verdict, report skips (duplicates among them) in line order. */
