@@ -492,13 +492,14 @@ function setLevel(s: SessionAcc, level: number): void {
 /**
  * Merges `from` into `into` (worker threads), and returns `into`; `from` is consumed (its arrays may be taken
  * over). The result is that of appending all of `from`'s turns at the higher of the two levels and then
- * raising the level until the turns fit the bound, but the level is found first (by counting), so `into`
- * never holds more than the bound: a merge of two full accumulators costs no more memory than one.
+ * raising the level until the turns fit the bound. A small `from` (one chunk's turns) is merged just so; for
+ * a large one the level is found first (by counting), so that `into` never holds more than the bound: a merge
+ * of two full accumulators costs no more memory than one.
  */
 export function mergeSessions(into: SessionAcc, from: SessionAcc): SessionAcc {
   into.unkeyed += from.unkeyed;
   for (const k of SESSION_KEYINGS) into.turnsBy[k] += from.turnsBy[k];
-  const level = mergedLevel(into, from);
+  const level = from.keptTurns * 8 <= into.maxTurns ? Math.max(into.level, from.level) : mergedLevel(into, from);
   if (into.keptSessions === 0 && into.keptTurns === 0 && into.places.length === 0) {
     // Nothing kept here yet (the main thread's accumulator when workers read everything): take `from`'s arrays.
     for (const p of from.places) placeOf(into, p);
@@ -528,11 +529,7 @@ export function mergeSessions(into: SessionAcc, from: SessionAcc): SessionAcc {
   let adding = 0;
   for (let k = 0; k < from.keptTurns; k++) if (session[t[k * TURN_FIELDS + T_SESSION]!]! >= 0) adding++;
   const need = (into.keptTurns + adding) * TURN_FIELDS;
-  if (need > into.turns.length) {
-    const turns = new Float64Array(need);
-    turns.set(into.turns.subarray(0, into.keptTurns * TURN_FIELDS));
-    into.turns = turns;
-  }
+  if (need > into.turns.length) into.turns = grown(into.turns, need, (into.maxTurns + 1) * TURN_FIELDS);
   for (let k = 0; k < from.keptTurns; k++) {
     const src = k * TURN_FIELDS;
     const to = session[t[src + T_SESSION]!]!;

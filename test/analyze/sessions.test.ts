@@ -86,6 +86,15 @@ describe('merging full accumulators', () => {
     expect(bySessionKey(merged)).toEqual(bySessionKey(whole));
   });
 
+  it('chunk by chunk (as the main thread merges worker threads’ chunks): the sessions and turns of one accumulator, in the same order', () => {
+    const whole = fill(newSessions(40), 120, 3);
+    const merged = newSessions(40);
+    for (let s = 0; s < 120; s += 5) mergeSessions(merged, fill(newSessions(Infinity), 5, 3, s));
+    expect(merged.level).toBe(whole.level);
+    expect(keptKeys(merged)).toEqual(keptKeys(whole));
+    expect(keptTurns(merged)).toEqual(keptTurns(whole));
+  });
+
   it('into an empty accumulator: takes the other’s sessions as they are, arrays and all (no copy)', () => {
     const full = fill(newSessions(40), 30, 3);
     const expected = { keys: keptKeys(full), turns: keptTurns(full), level: full.level };

@@ -17,6 +17,7 @@ import type { Difficulty } from '../../types.js';
 import type { LogFormatName } from '../../ingest/formats/index.js';
 import type { RouterModel } from '../../artifacts/router.js';
 import { addFileIssue, mergeAccumulators, newAccumulator, type Accumulator, type FileIssue } from '../../analyze/accumulate.js';
+import { mergeSessions, type SessionAcc } from '../../analyze/sessions.js';
 import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { listInputs } from './inputs.js';
@@ -56,9 +57,12 @@ export type WorkerRequest =
   | { type: 'verdict'; seq: number; duplicates: number[] }
   | { type: 'finish' };
 export type WorkerReply =
-  /** keys: packed (keySet.ts packKeys); lines and ids only with collectSkips. The chunk's shared buffer is free again. */
-  | { type: 'parsed'; seq: number; file: string; keys: Uint32Array; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean }
-  | { type: 'done'; seq: number }
+  /**
+   * keys: packed (keySet.ts packKeys); lines and ids only with collectSkips. The chunk's shared buffer is free
+   * again. sessions: the chunk's session turns, here when it needs no verdict, else with its 'done'.
+   */
+  | { type: 'parsed'; seq: number; file: string; keys: Uint32Array; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean; sessions?: SessionAcc }
+  | { type: 'done'; seq: number; sessions: SessionAcc }
   | { type: 'result'; acc: Accumulator; sample?: { keys: number[]; items: SampledItem[]; seen: number } }
   | { type: 'error'; message: string; stack?: string };
 
@@ -269,6 +273,13 @@ class WorkerPool implements BlockSink {
   private readonly ready = new Map<number, () => void>();
   /** Chunks whose records wait in a worker for their duplicate verdict. */
   private awaiting = 0;
+  /**
+   * Chunks' session turns (null for a local step, which has none) until they are merged into the context's
+   * accumulator, in sequence order (so the kept sessions and their turns are in input order, as in-process),
+   * and the sequence number of the next to merge.
+   */
+  private readonly sessions = new Map<number, SessionAcc | null>();
+  private nextSessions = 0;
   private stopping = false;
   private rejectFailed: (e: Error) => void = () => undefined;
   /** Rejects with the first failure: what finish() races its replies against. */
@@ -301,8 +312,10 @@ class WorkerPool implements BlockSink {
           if (lent && this.pool.length < 2 * this.workers.length + 2) this.pool.push(lent);
           this.release(i);
           if (m.needsVerdict) this.awaiting++;
+          else this.chunkSessions(m.seq, m.sessions!);
           this.step(m.seq, () => this.onParsed(i, m));
         } else if (m.type === 'done') {
+          this.chunkSessions(m.seq, m.sessions);
           this.awaiting--;
           this.wake();
         }
@@ -337,7 +350,23 @@ class WorkerPool implements BlockSink {
   }
 
   local(fn: () => void): void {
-    this.step(this.seq++, fn);
+    const seq = this.seq++;
+    this.chunkSessions(seq, null);
+    this.step(seq, fn);
+  }
+
+  /** Merges chunks' session turns into the context's accumulator in sequence order, as they become ready. */
+  private chunkSessions(seq: number, sessions: SessionAcc | null): void {
+    this.sessions.set(seq, sessions);
+    while (this.sessions.has(this.nextSessions)) {
+      const s = this.sessions.get(this.nextSessions)!;
+      this.sessions.delete(this.nextSessions++);
+      try {
+        if (s) mergeSessions(this.ctx.acc.sessions, s);
+      } catch (e) {
+        this.fail(e as Error);
+      }
+    }
   }
 
   private buffer(size: number): SharedArrayBuffer {
@@ -353,7 +382,7 @@ class WorkerPool implements BlockSink {
   }
 
   async idle(): Promise<void> {
-    while (!(this.turn === this.seq && this.awaiting === 0 && this.inflight.every((n) => n === 0))) {
+    while (!(this.turn === this.seq && this.nextSessions === this.seq && this.awaiting === 0 && this.inflight.every((n) => n === 0))) {
       if (this.failure) throw this.failure;
       await this.wait();
     }
