@@ -289,8 +289,8 @@ class WorkerPool implements BlockSink {
   private awaiting = 0;
   /**
    * Chunks' session turns (null for a local step, which has none) until they are merged into the context's
-   * accumulator, in sequence order (so the kept sessions and their turns are in input order, as in-process),
-   * and the sequence number of the next to merge.
+   * accumulator, in sequence order (chunk by chunk in input order, whichever worker finishes first), and the
+   * sequence number of the next to merge.
    */
   private readonly sessions = new Map<number, SessionAcc | null>();
   private nextSessions = 0;
