@@ -1,7 +1,8 @@
 /**
  * Sessions: the turns of one conversation, kept so that analyze can simulate
- * prompt caches turn by turn (simulateSessions.ts). Plain data and Maps
- * only: the accumulator crosses worker boundaries by structured clone.
+ * prompt caches turn by turn (simulateSessions.ts). Plain data, Maps and
+ * typed arrays only: the accumulator crosses worker boundaries by structured
+ * clone (its typed arrays transferred).
  *
  * A request belongs to a session by, in this order: the log's own session key
  * (Claude Code `sessionId`), a requestMetadata key (`--session-key KEY`), or
@@ -15,8 +16,11 @@
  * same sessions whatever the order or the worker threads), and the figures
  * that rest on them are scaled by 2^level. Kept turns live in one
  * Float64Array (TURN_FIELDS numbers each, 80 bytes a turn), not an object per
- * turn: nothing per request for the garbage collector to walk, and a worker's
- * sessions cross to the main thread as one buffer.
+ * turn, and kept sessions' keys in an open-addressing table of 32-bit words
+ * (about 40 bytes a session), not a Map of strings (about 100 bytes a session
+ * on the heap, plus what the heap grows by around them): nothing per request
+ * or session for the garbage collector to walk, and a worker's sessions cross
+ * to the main thread as a few buffers, moved, not copied.
  */
 import type { Difficulty } from '../types.js';
 import { fmix32 } from './sample.js';
@@ -25,7 +29,7 @@ import { fmix32 } from './sample.js';
 const SESSION_KEYINGS = ['sessionId', 'requestMetadata', 'conversation', 'none'] as const;
 export type SessionKeying = (typeof SESSION_KEYINGS)[number];
 
-/** Turns kept at most per accumulator (80 bytes each, plus ~60 per session for its key) before sessions are sampled by hash. */
+/** Turns kept at most per accumulator (80 bytes each, plus ~40 per session for its key) before sessions are sampled by hash. */
 const MAX_SESSION_TURNS = 400_000;
 
 /** What a request contributes to its session (RecordFacts.session). */
@@ -76,14 +80,27 @@ const T_WRITE = 8;
 const T_WRITE1H = 9;
 const TURN_FIELDS = 10;
 const LABELS: readonly Difficulty[] = ['easy', 'moderate', 'hard'];
+/** 32-bit words per session key. */
+const KEY_WORDS = 3;
+const INITIAL_SESSIONS = 256;
 
 export interface SessionAcc {
   /** Sessions kept: those whose hash has its `level` low bits zero. */
   level: number;
-  /** Kept sessions: key → session index (into `hashes` and the turns' session field). */
-  kept: Map<string, number>;
-  /** Each kept session's 32-bit hash, by session index (the first `kept.size` entries are used). */
-  hashes: Float64Array;
+  /** How many sessions are kept; a session's index (into `keys`, `hashes` and the turns' session field) is below it. */
+  keptSessions: number;
+  /**
+   * Each kept session's key (SessionFacts.key's six code units as KEY_WORDS 32-bit words), by session index,
+   * in the order the sessions were first met (the first `keptSessions` × KEY_WORDS words are used).
+   */
+  keys: Uint32Array;
+  /**
+   * Where each key is: an open-addressing table over `keys` (session index + 1 per slot, 0 for an empty
+   * slot; a power of two, at most half full). Empty once trimmed (trimSessions): rebuilt when next needed.
+   */
+  slots: Int32Array;
+  /** Each kept session's 32-bit hash, by session index (the first `keptSessions` entries are used). */
+  hashes: Uint32Array;
   keptTurns: number;
   /** The kept turns, TURN_FIELDS numbers each (the first keptTurns × TURN_FIELDS are used), in the order they were added. */
   turns: Float64Array;
@@ -102,10 +119,12 @@ export interface SessionAcc {
 export function newSessions(maxTurns: number = MAX_SESSION_TURNS): SessionAcc {
   return {
     level: 0,
-    kept: new Map(),
-    hashes: new Float64Array(256),
+    keptSessions: 0,
+    keys: new Uint32Array(INITIAL_SESSIONS * KEY_WORDS),
+    slots: new Int32Array(2 * INITIAL_SESSIONS),
+    hashes: new Uint32Array(INITIAL_SESSIONS),
     keptTurns: 0,
-    turns: new Float64Array(256 * TURN_FIELDS),
+    turns: new Float64Array(Math.min(256, maxTurns + 1) * TURN_FIELDS),
     places: [],
     placeIndex: new Map(),
     unkeyed: 0,
@@ -119,7 +138,7 @@ export function newSessions(maxTurns: number = MAX_SESSION_TURNS): SessionAcc {
  * time (the report's simulation, once at the end: only one session's objects exist at a time).
  */
 export function forEachKeptSession(s: SessionAcc, fn: (turns: SessionTurn[]) => void): void {
-  const n = s.kept.size;
+  const n = s.keptSessions;
   const t = s.turns;
   // Turn indexes grouped by session, in the order they were added (a counting sort).
   const start = new Uint32Array(n + 1);
@@ -149,18 +168,21 @@ export function forEachKeptSession(s: SessionAcc, fn: (turns: SessionTurn[]) => 
 }
 
 /**
- * Shrinks the turn and hash arrays to what is used, and returns their buffers: what a worker thread hands
- * over (transferred, not copied) with its accumulator.
+ * Shrinks the turn, key and hash arrays to what is used and drops the key table (rebuilt from the keys when
+ * needed), and returns their buffers: what a worker thread hands over (transferred, not copied) with its
+ * accumulator.
  */
 export function trimSessions(s: SessionAcc): ArrayBuffer[] {
   s.turns = s.turns.slice(0, s.keptTurns * TURN_FIELDS);
-  s.hashes = s.hashes.slice(0, s.kept.size);
-  return [s.turns.buffer as ArrayBuffer, s.hashes.buffer as ArrayBuffer];
+  s.keys = s.keys.slice(0, s.keptSessions * KEY_WORDS);
+  s.hashes = s.hashes.slice(0, s.keptSessions);
+  s.slots = new Int32Array(0);
+  return [s.turns.buffer as ArrayBuffer, s.keys.buffer as ArrayBuffer, s.hashes.buffer as ArrayBuffer];
 }
 
 /** Per kept session (by index): its turns, cache reads and prompt tokens (input + cache reads + cache writes). */
 export function sessionTurnTotals(s: SessionAcc): { turns: Float64Array; cacheRead: Float64Array; prompt: Float64Array } {
-  const n = s.kept.size;
+  const n = s.keptSessions;
   const out = { turns: new Float64Array(n), cacheRead: new Float64Array(n), prompt: new Float64Array(n) };
   const t = s.turns;
   for (let k = 0; k < s.keptTurns; k++) {
@@ -324,7 +346,8 @@ export function addTurn(s: SessionAcc, session: SessionFacts | undefined, f: Tur
   }
   s.turnsBy[session.by]++;
   if (!keeps(s.level, session.hash)) return;
-  const o = appendTurn(s, sessionIndex(s, session.key, session.hash));
+  const key = session.key;
+  const o = appendTurn(s, sessionIndex(s, keyWord(key, 0), keyWord(key, 2), keyWord(key, 4), session.hash));
   const t = s.turns;
   t[o + T_AT] = session.at;
   t[o + T_LINE] = session.line;
@@ -338,30 +361,77 @@ export function addTurn(s: SessionAcc, session: SessionFacts | undefined, f: Tur
   bound(s);
 }
 
-/** The index of a kept session, a new one when the key is new. */
-function sessionIndex(s: SessionAcc, key: string, hash: number): number {
-  let i = s.kept.get(key);
-  if (i === undefined) {
-    i = s.kept.size;
-    if (i >= s.hashes.length) s.hashes = grown(s.hashes, i + 1);
-    s.hashes[i] = hash;
-    s.kept.set(key, i);
+/** Two code units of a session key as one 32-bit word. */
+function keyWord(key: string, at: number): number {
+  return (key.charCodeAt(at) | (key.charCodeAt(at + 1) << 16)) >>> 0;
+}
+
+/** The index of the kept session of key (a, b, c), a new one when the key is new. */
+function sessionIndex(s: SessionAcc, a: number, b: number, c: number, hash: number): number {
+  if (s.slots.length < 2 * (s.keptSessions + 1)) rebuildSlots(s, s.keptSessions + 1);
+  const slots = s.slots;
+  const keys = s.keys;
+  const mask = slots.length - 1;
+  // a is mixed (fmix32): its low bits make a good slot.
+  let slot = a & mask;
+  for (;;) {
+    const i = slots[slot]! - 1;
+    if (i < 0) break;
+    const at = i * KEY_WORDS;
+    if (keys[at] === a && keys[at + 1] === b && keys[at + 2] === c) return i;
+    slot = (slot + 1) & mask;
   }
+  const i = s.keptSessions++;
+  if ((i + 1) * KEY_WORDS > keys.length) {
+    s.keys = grownWords(keys, (i + 1) * KEY_WORDS);
+    s.hashes = grownWords(s.hashes, i + 1);
+  }
+  const at = i * KEY_WORDS;
+  s.keys[at] = a;
+  s.keys[at + 1] = b;
+  s.keys[at + 2] = c;
+  s.hashes[i] = hash;
+  slots[slot] = i + 1;
   return i;
+}
+
+/** A fresh key table for the kept sessions with room for `need` of them (at most half full). */
+function rebuildSlots(s: SessionAcc, need: number): void {
+  let size = Math.max(s.slots.length, 2 * INITIAL_SESSIONS);
+  while (size < 2 * need) size *= 2;
+  const slots = new Int32Array(size);
+  const mask = size - 1;
+  const keys = s.keys;
+  for (let i = 0; i < s.keptSessions; i++) {
+    let slot = keys[i * KEY_WORDS]! & mask;
+    while (slots[slot] !== 0) slot = (slot + 1) & mask;
+    slots[slot] = i + 1;
+  }
+  s.slots = slots;
 }
 
 /** Room for one more turn of session `session`: the offset of its fields. */
 function appendTurn(s: SessionAcc, session: number): number {
   const o = s.keptTurns * TURN_FIELDS;
-  if (o + TURN_FIELDS > s.turns.length) s.turns = grown(s.turns, o + TURN_FIELDS);
+  // Turns past the bound are dropped at once (bound()): room for one more than the bound is all it takes.
+  if (o + TURN_FIELDS > s.turns.length) s.turns = grown(s.turns, o + TURN_FIELDS, (s.maxTurns + 1) * TURN_FIELDS);
   s.turns[o + T_SESSION] = session;
   s.keptTurns++;
   return o;
 }
 
-/** A copy of `a` with room for at least `need` numbers (half as much again, so appends stay amortized O(1)). */
-function grown(a: Float64Array, need: number): Float64Array {
-  const b = new Float64Array(Math.max(need, Math.ceil(a.length * 1.5)));
+/**
+ * A copy of `a` with room for at least `need` numbers (half as much again, so appends stay amortized O(1),
+ * but no more than `most` unless `need` is more).
+ */
+function grown(a: Float64Array, need: number, most: number): Float64Array {
+  const b = new Float64Array(Math.max(need, Math.min(Math.ceil(a.length * 1.5), most)));
+  b.set(a);
+  return b;
+}
+
+function grownWords(a: Uint32Array, need: number): Uint32Array {
+  const b = new Uint32Array(Math.max(need, Math.ceil(a.length * 1.5)));
   b.set(a);
   return b;
 }
@@ -393,16 +463,19 @@ function bound(s: SessionAcc): void {
 
 function setLevel(s: SessionAcc, level: number): void {
   s.level = level;
-  // Sessions renumbered in the order they stay; their turns compacted in place, in order.
-  const renumber = new Int32Array(s.kept.size).fill(-1);
+  // Sessions renumbered in the order they stay (the order they were met); their turns compacted in place, in order.
+  const renumber = new Int32Array(s.keptSessions).fill(-1);
+  const keys = s.keys;
   let next = 0;
-  for (const [key, i] of s.kept) {
-    if (keeps(level, s.hashes[i]!)) {
-      renumber[i] = next;
-      s.hashes[next] = s.hashes[i]!;
-      s.kept.set(key, next++);
-    } else s.kept.delete(key);
+  for (let i = 0; i < s.keptSessions; i++) {
+    if (!keeps(level, s.hashes[i]!)) continue;
+    renumber[i] = next;
+    s.hashes[next] = s.hashes[i]!;
+    keys.copyWithin(next * KEY_WORDS, i * KEY_WORDS, (i + 1) * KEY_WORDS);
+    next++;
   }
+  s.keptSessions = next;
+  rebuildSlots(s, next);
   const t = s.turns;
   let kept = 0;
   for (let k = 0; k < s.keptTurns; k++) {
@@ -416,19 +489,47 @@ function setLevel(s: SessionAcc, level: number): void {
   s.keptTurns = kept;
 }
 
-/** Merges `from` into `into` (worker threads): the higher sampling level wins; places are re-indexed. */
+/**
+ * Merges `from` into `into` (worker threads), and returns `into`; `from` is consumed (its arrays may be taken
+ * over). The result is that of appending all of `from`'s turns at the higher of the two levels and then
+ * raising the level until the turns fit the bound. A small `from` (one chunk's turns) is merged just so; for
+ * a large one the level is found first (by counting), so that `into` never holds more than the bound: a merge
+ * of two full accumulators costs no more memory than one.
+ */
 export function mergeSessions(into: SessionAcc, from: SessionAcc): SessionAcc {
-  if (from.level > into.level) setLevel(into, from.level);
   into.unkeyed += from.unkeyed;
   for (const k of SESSION_KEYINGS) into.turnsBy[k] += from.turnsBy[k];
+  const level = from.keptTurns * 8 <= into.maxTurns ? Math.max(into.level, from.level) : mergedLevel(into, from);
+  if (into.keptSessions === 0 && into.keptTurns === 0 && into.places.length === 0) {
+    // Nothing kept here yet (the main thread's accumulator when workers read everything): take `from`'s arrays.
+    for (const p of from.places) placeOf(into, p);
+    into.level = from.level;
+    into.keptSessions = from.keptSessions;
+    into.keys = from.keys;
+    into.hashes = from.hashes;
+    into.slots = from.slots;
+    into.keptTurns = from.keptTurns;
+    into.turns = from.turns;
+    if (level > into.level) setLevel(into, level);
+    bound(into);
+    return into;
+  }
+  if (level > into.level) setLevel(into, level);
   const remap = from.places.map((p) => placeOf(into, p));
-  // from's sessions → into's (-1: not kept at into's level); a session's turns from `from` follow its own.
-  const session = new Int32Array(from.kept.size).fill(-1);
-  for (const [key, i] of from.kept) {
+  // from's sessions → into's (-1: not kept at into's level), in the order `from` met them; a session's turns
+  // from `from` follow its own.
+  const session = new Int32Array(from.keptSessions).fill(-1);
+  const keys = from.keys;
+  for (let i = 0; i < from.keptSessions; i++) {
     const hash = from.hashes[i]!;
-    if (keeps(into.level, hash)) session[i] = sessionIndex(into, key, hash);
+    const at = i * KEY_WORDS;
+    if (keeps(into.level, hash)) session[i] = sessionIndex(into, keys[at]!, keys[at + 1]!, keys[at + 2]!, hash);
   }
   const t = from.turns;
+  let adding = 0;
+  for (let k = 0; k < from.keptTurns; k++) if (session[t[k * TURN_FIELDS + T_SESSION]!]! >= 0) adding++;
+  const need = (into.keptTurns + adding) * TURN_FIELDS;
+  if (need > into.turns.length) into.turns = grown(into.turns, need, (into.maxTurns + 1) * TURN_FIELDS);
   for (let k = 0; k < from.keptTurns; k++) {
     const src = k * TURN_FIELDS;
     const to = session[t[src + T_SESSION]!]!;
@@ -439,4 +540,29 @@ export function mergeSessions(into: SessionAcc, from: SessionAcc): SessionAcc {
   }
   bound(into);
   return into;
+}
+
+/** The trailing zero bits of a 32-bit hash (32 for 0): a session is kept at every level up to that. */
+function trailingZeros(hash: number): number {
+  return hash === 0 ? 32 : 31 - Math.clz32(hash & -hash);
+}
+
+/**
+ * The level `into` and `from` merged end at: the lowest from the higher of their levels at which the turns
+ * both keep fit `into`'s bound (31 at most), as bound() would raise it after appending everything.
+ */
+function mergedLevel(into: SessionAcc, from: SessionAcc): number {
+  // Turns by their session's trailing zero bits: a level l ≥ 1 keeps those with at least min(l, 31).
+  const byZeros = new Float64Array(33);
+  for (const s of [into, from]) {
+    const t = s.turns;
+    for (let k = 0; k < s.keptTurns; k++) byZeros[trailingZeros(s.hashes[t[k * TURN_FIELDS + T_SESSION]!]!)]!++;
+  }
+  let level = Math.max(into.level, from.level);
+  for (; level < 31; level++) {
+    let kept = 0;
+    for (let z = level === 0 ? 0 : level; z <= 32; z++) kept += byZeros[z]!;
+    if (kept <= into.maxTurns) break;
+  }
+  return level;
 }

@@ -125,13 +125,13 @@ export function sessionStats(s: SessionAcc): SessionStats {
   const shares: number[] = [];
   if (s.unkeyed > 0) turns.push([1, s.unkeyed]);
   const totals = sessionTurnTotals(s);
-  for (let i = 0; i < s.kept.size; i++) {
+  for (let i = 0; i < s.keptSessions; i++) {
     turns.push([totals.turns[i]!, weight]);
     const read = totals.cacheRead[i]!;
     const prompt = totals.prompt[i]!;
     shares.push(prompt > 0 ? read / prompt : 0);
   }
-  const count = s.unkeyed + s.kept.size * weight;
+  const count = s.unkeyed + s.keptSessions * weight;
   const sharesW = shares.map((v): [number, number] => [v, 1]);
   const [turnsMedian, turnsP90] = weightedRanks(turns, 0.5, 0.9);
   const [shareMedian, shareP90] = weightedRanks(sharesW, 0.5, 0.9);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addTurn, hashKey, mergeSessions, newSessions, sessionFacts, type SessionAcc, type TurnFacts } from '../../src/analyze/sessions.js';
+import { addTurn, forEachKeptSession, hashKey, mergeSessions, newSessions, sessionFacts, trimSessions, type SessionAcc, type SessionTurn, type TurnFacts } from '../../src/analyze/sessions.js';
 import { fmix32 } from '../../src/analyze/sample.js';
 import { sessionStats, simulateSessions, type SessionPricing } from '../../src/analyze/simulateSessions.js';
 import type { ModelPrice } from '../../src/pricing/index.js';
@@ -49,12 +49,104 @@ describe('bounded memory: sessions sampled by hash', () => {
     expect(whole.turnsBy.sessionId).toBe(400);
     const merged = mergeSessions(fill(newSessions(40), 50, 4), fill(newSessions(40), 50, 4, 50));
     expect(merged.level).toBe(whole.level);
-    expect([...merged.kept.keys()].sort()).toEqual([...whole.kept.keys()].sort());
+    expect(keptKeys(merged).sort()).toEqual(keptKeys(whole).sort());
     // Kept sessions stand for 2^level each: the count is an estimate near the truth.
     const stats = sessionStats(whole);
     expect(stats.keptShare).toBe(1 / 2 ** whole.level);
     expect(stats.turnsMedian).toBe(4);
-    expect(stats.count).toBe(whole.kept.size * 2 ** whole.level);
+    expect(stats.count).toBe(whole.keptSessions * 2 ** whole.level);
+  });
+});
+
+/** The kept sessions' keys, by session index, as SessionFacts.key strings. */
+function keptKeys(s: SessionAcc): string[] {
+  return Array.from({ length: s.keptSessions }, (_, i) => String.fromCharCode(...[...s.keys.subarray(3 * i, 3 * i + 3)].flatMap((w) => [w & 0xffff, w >>> 16])));
+}
+
+function keptTurns(s: SessionAcc): SessionTurn[][] {
+  const out: SessionTurn[][] = [];
+  forEachKeptSession(s, (turns) => out.push(turns));
+  return out;
+}
+
+describe('merging full accumulators', () => {
+  const bySessionKey = (s: SessionAcc) => new Map(keptKeys(s).map((k, i) => [k, keptTurns(s)[i]]));
+
+  it('gives the sessions and turns of one accumulator over everything, without holding more than the bound', () => {
+    const whole = fill(newSessions(40), 120, 3);
+    const parts = [fill(newSessions(40), 40, 3), fill(newSessions(40), 40, 3, 40), fill(newSessions(40), 40, 3, 80)];
+    const merged = parts.reduce((into, from) => {
+      const m = mergeSessions(into, from);
+      // Room for the bound and one more turn at most (a merge never appends past the bound first).
+      expect(m.turns.length).toBeLessThanOrEqual(41 * 10);
+      return m;
+    }, newSessions(40));
+    expect(merged.level).toBe(whole.level);
+    expect(merged.keptTurns).toBe(whole.keptTurns);
+    expect(bySessionKey(merged)).toEqual(bySessionKey(whole));
+  });
+
+  it('chunk by chunk (as the main thread merges worker threads’ chunks): the sessions and turns of one accumulator, in the same order', () => {
+    const whole = fill(newSessions(40), 120, 3);
+    const merged = newSessions(40);
+    for (let s = 0; s < 120; s += 5) mergeSessions(merged, fill(newSessions(Infinity), 5, 3, s));
+    expect(merged.level).toBe(whole.level);
+    expect(keptKeys(merged)).toEqual(keptKeys(whole));
+    expect(keptTurns(merged)).toEqual(keptTurns(whole));
+  });
+
+  it('into an empty accumulator: takes the other’s sessions as they are, arrays and all (no copy)', () => {
+    const full = fill(newSessions(40), 30, 3);
+    const expected = { keys: keptKeys(full), turns: keptTurns(full), level: full.level };
+    const buffer = full.turns.buffer;
+    const merged = mergeSessions(newSessions(40), full);
+    expect({ keys: keptKeys(merged), turns: keptTurns(merged), level: merged.level }).toEqual(expected);
+    expect(merged.turns.buffer).toBe(buffer);
+  });
+});
+
+describe('the kept sessions’ key table', () => {
+  it('finds a session again by key, in order of first sight, and grows past its initial size', () => {
+    const acc = fill(newSessions(), 3000, 1);
+    fill(acc, 3000, 1); // the same 3,000 sessions again: found, not added
+    expect(acc.keptSessions).toBe(3000);
+    expect(acc.keptTurns).toBe(6000);
+    expect(acc.slots.length).toBeGreaterThanOrEqual(2 * 3000);
+    const keys = keptKeys(acc);
+    expect(new Set(keys).size).toBe(3000);
+    for (let s = 0; s < 3000; s += 97) expect(keys[s]).toBe(sessionFacts({ ...base, sessionId: `s${s}` }, 1, undefined)!.key);
+    expect(keptTurns(acc).every((t) => t.length === 2)).toBe(true);
+  });
+
+  it('crosses to another thread as buffers moved, not copied, and is found again there', () => {
+    const worker = fill(newSessions(), 500, 2);
+    const before = keptTurns(worker);
+    const transfer = trimSessions(worker);
+    const moved = structuredClone(worker, { transfer });
+    // Everything of size moved: the sender's arrays are detached.
+    expect([worker.turns, worker.keys, worker.hashes].map((a) => a.byteLength)).toEqual([0, 0, 0]);
+    expect(keptTurns(moved)).toEqual(before);
+    // Trimmed, its key table is rebuilt on the next lookup: known sessions are found, new ones added.
+    fill(moved, 501, 1);
+    expect(moved.keptSessions).toBe(501);
+    expect(keptTurns(moved).map((t) => t.length)).toEqual([...new Array<number>(500).fill(3), 1]);
+    // Merged into the main thread's accumulator (as a worker's result is): the same sessions and turns.
+    const main = fill(newSessions(), 10, 1, 1000);
+    const merged = mergeSessions(main, moved);
+    expect(merged.keptSessions).toBe(511);
+    expect(keptKeys(merged).slice(10)).toEqual(keptKeys(moved));
+  });
+
+  it('sampling by hash renumbers the kept sessions and keeps finding them', () => {
+    const acc = fill(newSessions(500), 300, 2);
+    const level = acc.level;
+    expect(level).toBeGreaterThan(0);
+    const keys = keptKeys(acc);
+    // The kept sessions again (each one more turn): found, in the same order; dropped ones stay dropped.
+    fill(acc, 300, 1);
+    expect(acc.level).toBe(level);
+    expect(keptKeys(acc)).toEqual(keys);
+    expect(keptTurns(acc).every((t) => t.length === 3)).toBe(true);
   });
 });
 

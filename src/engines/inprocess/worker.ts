@@ -2,12 +2,14 @@
  * Worker thread for `tokor analyze`: receives chunks of JSON-lines text
  * (transferred, not copied), parses and labels them, and replies with the
  * de-duplication keys and skipped lines of each; once the main thread's
- * verdict on the keys arrives, accumulates the chunk. Returns its
- * accumulator (and its part of the sample) when asked to finish.
+ * verdict on the keys arrives, accumulates the chunk. A chunk's session turns
+ * go back to the main thread with its last reply (the only accumulator that
+ * keeps sessions: one bound on kept turns for the run, not one per thread).
+ * Returns its accumulator (and its part of the sample) when asked to finish.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { newAccumulator } from '../../analyze/accumulate.js';
-import { trimSessions } from '../../analyze/sessions.js';
+import { newSessions, trimSessions, type SessionAcc } from '../../analyze/sessions.js';
 import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { applyVerdict, processChunk, type ChunkContext, type DeferredChunk, type SampledItem, type SkipEntry } from './chunk.js';
@@ -16,7 +18,7 @@ import { packKeys } from './keySet.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
-const waiting = new Map<number, DeferredChunk>();
+const waiting = new Map<number, { deferred: DeferredChunk; sessions: SessionAcc }>();
 let skips: SkipEntry[] = [];
 
 const ready = (async (): Promise<ChunkContext> => ({
@@ -36,9 +38,11 @@ port.on('message', (msg: WorkerRequest) => {
       if (msg.type === 'chunk') {
         const deferred: DeferredChunk = { keys: [], lines: [], ids: [], items: [] };
         skips = [];
+        // The chunk's session turns, unbounded (a chunk's worth): the main thread merges them in input order.
+        const sessions = (ctx.acc.sessions = newSessions(Infinity));
         processChunk(msg.bytes, msg.file, msg.fileIndex, msg.startLine, msg.format, ctx, deferred);
         const needsVerdict = deferred.keys.length > 0;
-        if (needsVerdict) waiting.set(msg.seq, deferred);
+        if (needsVerdict) waiting.set(msg.seq, { deferred, sessions });
         // The keys go as one transferable buffer; lines and request IDs only when skips are reported (they name
         // the duplicates). The chunk's shared buffer is read: the reply frees it for the next chunk.
         const keys = packKeys(deferred.keys);
@@ -51,20 +55,23 @@ port.on('message', (msg: WorkerRequest) => {
           ids: init.collectSkips ? deferred.ids : [],
           skips,
           needsVerdict,
+          ...(needsVerdict ? {} : { sessions }),
         };
-        port.postMessage(reply, [keys.buffer as ArrayBuffer]);
+        port.postMessage(reply, [keys.buffer as ArrayBuffer, ...(needsVerdict ? [] : trimSessions(sessions))]);
         deferred.keys = [];
         deferred.lines = [];
         deferred.ids = [];
       } else if (msg.type === 'verdict') {
-        const deferred = waiting.get(msg.seq)!;
+        const { deferred, sessions } = waiting.get(msg.seq)!;
         waiting.delete(msg.seq);
+        ctx.acc.sessions = sessions;
         applyVerdict(ctx.acc, deferred, msg.duplicates);
-        port.postMessage({ type: 'done', seq: msg.seq } satisfies WorkerReply);
+        port.postMessage({ type: 'done', seq: msg.seq, sessions } satisfies WorkerReply, trimSessions(sessions));
       } else {
         const sample = ctx.sample ? { keys: ctx.sample.keys, items: ctx.sample.items, seen: ctx.sample.seen } : undefined;
-        // The sessions' typed arrays move to the main thread (trimmed, transferred) instead of being copied.
-        port.postMessage({ type: 'result', acc: ctx.acc, sample } satisfies WorkerReply, trimSessions(ctx.acc.sessions));
+        // Every chunk's sessions went with its replies.
+        ctx.acc.sessions = newSessions();
+        port.postMessage({ type: 'result', acc: ctx.acc, sample } satisfies WorkerReply);
       }
     } catch (e) {
       port.postMessage({ type: 'error', message: (e as Error).message, stack: (e as Error).stack } satisfies WorkerReply);
