@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { openDuckdb } from '../../src/engines/duckdb/index.js';
+import { openDuckdb, streamRowsOrOneThread } from '../../src/engines/duckdb/index.js';
+import type { ScanRequest } from '../../src/engines/types.js';
 
 describe('openDuckdb', () => {
   it('limits memory by thread count, spills to its own directory and removes it on close', async () => {
@@ -40,5 +41,28 @@ describe('openDuckdb', () => {
     expect(two.t).toBe(two.spill);
     expect(two.o).toBe(false);
     expect(Number(two.n)).toBe(2);
+  });
+});
+
+describe('streamRowsOrOneThread', () => {
+  it('runs a query once more on one thread when DuckDB runs out of memory before its first row', async () => {
+    const db = await openDuckdb(2);
+    try {
+      // Out of memory on more than one thread only (as the sample's sort of a near-whole-log sample is).
+      const sql = `SELECT CASE WHEN current_setting('threads') > 1 THEN error('Out of Memory Error: failed to pin block') ELSE 1 END AS x, current_setting('threads') AS n FROM range(3)`;
+      const rows = [];
+      for await (const r of streamRowsOrOneThread(db.conn, sql, { paths: [], groupBy: [] } as unknown as ScanRequest)) rows.push(r);
+      expect(rows.map((r) => [Number(r.x), Number(r.n)])).toEqual([
+        [1, 1],
+        [1, 1],
+        [1, 1],
+      ]);
+      // The setting comes back; another error is no reason to retry.
+      expect(Number((await db.conn.runAndReadAll(`SELECT current_setting('threads') AS n`)).getRowObjects()[0]!.n)).toBe(2);
+      const other = streamRowsOrOneThread(db.conn, `SELECT error('something else') AS x`, { paths: [], groupBy: [] } as unknown as ScanRequest);
+      await expect(other.next()).rejects.toThrow(/something else/);
+    } finally {
+      await db.close();
+    }
   });
 });

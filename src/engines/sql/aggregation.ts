@@ -414,6 +414,9 @@ function perStratum(spec: AggregationSpec): number {
   return Math.max(1, Math.floor(spec.perStratum));
 }
 
+/** A record's ISO-8601 UTC timestamp as the text the parser normalises it to (`…T12:00:00.000Z`), from its TIMESTAMP. */
+const TS_TEXT = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
+
 /**
  * The same push-down in one pass over the logs, for DuckDB, which keeps a table between statements.
  * `stage` parses every line once into a table of its extracted fields (not its text, but for the lines
@@ -425,6 +428,12 @@ function perStratum(spec: AggregationSpec): number {
  * `fetch` reads the sampled lines' text back from `source` without parsing JSON, ordered by hash and text,
  * with each hash's `copies`: its first `copies` lines of a hash are the lines `aggregationQueries().lines`
  * samples (each stratum's `perStratum` smallest hashes); see `takeCopies`.
+ *
+ * The staged row is kept small, for the table of a multi-GB log to stay within DuckDB's memory limit rather
+ * than spill: the identity ARN only when the grouping is by role; the timestamp as a TIMESTAMP (8 bytes; a
+ * plain record's timestamp is ISO-8601 UTC with a valid date, so its text comes back from it unchanged), the
+ * day derived from it in the queries; the request ID as its 128-bit MD5 (a collision between two IDs is
+ * negligible at any volume: the in-process reader's own key is a 96-bit hash).
  */
 export function stagedQueries(
   d: SqlDialect,
@@ -432,19 +441,25 @@ export function stagedQueries(
   spec: AggregationSpec,
   table: string,
 ): { stage: string; aggregate: string; complexFiles: string; complexLines: (file: string) => string; numbered: (fileLines: string, file: string) => string; fetch: string } {
+  if (d.name !== 'duckdb') throw new Error('stagedQueries is DuckDB SQL (a table kept between statements, md5_number); Athena runs aggregationQueries');
   const tags = tagDimensions(spec.groupBy);
-  const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags, d.name === 'duckdb');
+  const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags, true);
   const t = ident(table);
+  const role = spec.groupBy.includes('role');
   // Per record only what the queries below read: the file and text only of lines tokor parses itself.
   const stage = `CREATE TEMP TABLE ${t} AS WITH ${cte}
-SELECT * EXCLUDE (line, pos, file, rid),
+SELECT * EXCLUDE (line, pos, file, rid, ts, day, nonblank${role ? '' : ', arn'}),
+  TRY_CAST(ts AS TIMESTAMP) AS ts,
   CASE WHEN nonblank AND NOT plain THEN file END AS file,
   -- a record without a request ID is never a duplicate: a key of its own
-  CASE WHEN plain AND rid IS NULL THEN CAST(${d.uniqueValue} AS VARCHAR) ELSE rid END AS request_key,
+  CASE WHEN plain THEN md5_number(COALESCE(rid, CAST(${d.uniqueValue} AS VARCHAR))) END AS request_key,
   CASE WHEN nonblank AND NOT plain THEN line END AS complex_line,
   CASE WHEN plain AND err IS NULL THEN ${sampleHash(d, 'line', spec.seed)} END AS sample_hash
 FROM rec`;
-  const aggregate = `WITH ${aggregateQuery(aggregateKeys(tags, spec.groupBy), t, 'request_key')}`;
+  // The day and the timestamps as text again, once per group.
+  const staged = `(SELECT *, CAST(ts AS DATE) AS day FROM ${t})`;
+  const aggregate = `SELECT * REPLACE (strftime(day, '%Y-%m-%d') AS day, strftime(min_ts, ${TS_TEXT}) AS min_ts, strftime(max_ts, ${TS_TEXT}) AS max_ts)
+FROM (WITH ${aggregateQuery(aggregateKeys(tags, spec.groupBy), staged, 'request_key')}) a`;
   const complexFiles = `SELECT file, COUNT(*) AS n FROM ${t} WHERE complex_line IS NOT NULL GROUP BY file ORDER BY file`;
   // A line's text decides whether tokor parses it: every copy of such a text in the file is one of them.
   const numbered = (fileLines: string, file: string) => `SELECT s.pos, s.line FROM (${fileLines}) s
@@ -456,7 +471,7 @@ ORDER BY s.pos`;
   // order (no window: it would hold every fetched line once more, and spill).
   const fetch = `WITH picks AS (
   SELECT t.h AS h FROM (
-    SELECT min_by(sample_hash, sample_hash, ${perStratum(spec)}) AS hs FROM ${t} WHERE sample_hash IS NOT NULL GROUP BY ${strata.join(', ')}
+    SELECT min_by(sample_hash, sample_hash, ${perStratum(spec)}) AS hs FROM ${staged} WHERE sample_hash IS NOT NULL GROUP BY ${strata.join(', ')}
   ) p CROSS JOIN UNNEST(hs) AS t(h)
 ),
 wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h)
