@@ -17,6 +17,16 @@ export function fileHash(file: string, seed: number): number {
 }
 
 /** murmur3's 32-bit finalizer: mixes every input bit into every output bit. */
+/** Three 32-bit words as a 96-bit key of six UTF-16 code units (de-duplication and session keys). */
+export function keyOfWords(a: number, b: number, c: number): string {
+  return String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16, c & 0xffff, c >>> 16);
+}
+
+/** Word `at / 2` of a key made by keyOfWords (two code units from `at`). */
+export function keyWord(key: string, at: number): number {
+  return (key.charCodeAt(at) | (key.charCodeAt(at + 1) << 16)) >>> 0;
+}
+
 export function fmix32(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);

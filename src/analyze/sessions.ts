@@ -23,7 +23,7 @@
  * to the main thread as a few buffers, moved, not copied.
  */
 import type { Difficulty } from '../types.js';
-import { fmix32 } from './sample.js';
+import { fmix32, keyOfWords, keyWord } from './sample.js';
 
 /** How a session was recognised. */
 const SESSION_KEYINGS = ['sessionId', 'requestMetadata', 'conversation', 'none'] as const;
@@ -292,7 +292,7 @@ function hashFinish(): [string, number] {
   const a = fmix32(H[0]! ^ H[2]!);
   const b = fmix32(H[1]! ^ a);
   const c = fmix32(H[2]! ^ b);
-  return [String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16, c & 0xffff, c >>> 16), c >>> 0];
+  return [keyOfWords(a, b, c), c >>> 0];
 }
 
 /**
@@ -361,11 +361,6 @@ export function addTurn(s: SessionAcc, session: SessionFacts | undefined, f: Tur
   bound(s);
 }
 
-/** Two code units of a session key as one 32-bit word. */
-function keyWord(key: string, at: number): number {
-  return (key.charCodeAt(at) | (key.charCodeAt(at + 1) << 16)) >>> 0;
-}
-
 /** The index of the kept session of key (a, b, c), a new one when the key is new. */
 function sessionIndex(s: SessionAcc, a: number, b: number, c: number, hash: number): number {
   if (s.slots.length < 2 * (s.keptSessions + 1)) rebuildSlots(s, s.keptSessions + 1);
@@ -383,8 +378,8 @@ function sessionIndex(s: SessionAcc, a: number, b: number, c: number, hash: numb
   }
   const i = s.keptSessions++;
   if ((i + 1) * KEY_WORDS > keys.length) {
-    s.keys = grownWords(keys, (i + 1) * KEY_WORDS);
-    s.hashes = grownWords(s.hashes, i + 1);
+    s.keys = grown(keys, (i + 1) * KEY_WORDS);
+    s.hashes = grown(s.hashes, i + 1);
   }
   const at = i * KEY_WORDS;
   s.keys[at] = a;
@@ -424,14 +419,8 @@ function appendTurn(s: SessionAcc, session: number): number {
  * A copy of `a` with room for at least `need` numbers (half as much again, so appends stay amortized O(1),
  * but no more than `most` unless `need` is more).
  */
-function grown(a: Float64Array, need: number, most: number): Float64Array {
-  const b = new Float64Array(Math.max(need, Math.min(Math.ceil(a.length * 1.5), most)));
-  b.set(a);
-  return b;
-}
-
-function grownWords(a: Uint32Array, need: number): Uint32Array {
-  const b = new Uint32Array(Math.max(need, Math.ceil(a.length * 1.5)));
+function grown<A extends Float64Array | Uint32Array>(a: A, need: number, most = Number.POSITIVE_INFINITY): A {
+  const b = new (a.constructor as new (n: number) => A)(Math.max(need, Math.min(Math.ceil(a.length * 1.5), most)));
   b.set(a);
   return b;
 }

@@ -234,19 +234,13 @@ export function validateConfig(raw: unknown, vocabulary: ConfigVocabulary): { co
   return { config: { ...result.data, quality: resolveQuality(result.data.quality, result.data.aggressiveness) }, issues };
 }
 
-const schemas = new WeakMap<ConfigVocabulary, typeof ConfigSchema>();
-
 /** ConfigSchema with the registries' names as choices: zod reports a wrong name in its place among the other issues. */
 function schemaFor(vocabulary: ConfigVocabulary): typeof ConfigSchema {
-  let schema = schemas.get(vocabulary);
-  if (schema) return schema;
   // The key's own checks first (a name, not empty), then the registry's names (none: a config without routing loads no patterns).
   const oneOf = (key: z.ZodString, names: readonly string[]) => (names.length ? key.refine((v) => names.includes(v), `expected one of ${names.join(', ')}`) : key);
   const tier = TierSchema.extend({ provider: oneOf(TierSchema.shape.provider.unwrap(), vocabulary.providers).default('bedrock') });
   const routing = RoutingSchema.extend({ pattern: oneOf(RoutingSchema.shape.pattern.unwrap(), Object.keys(vocabulary.patterns)).default('classifier') });
-  schema = ConfigSchema.extend({ tiers: tiersOfSchema(tier), routing: routing.optional() });
-  schemas.set(vocabulary, schema);
-  return schema;
+  return ConfigSchema.extend({ tiers: tiersOfSchema(tier), routing: routing.optional() });
 }
 
 type ZodIssueLike = { code?: string; path: PropertyKey[]; message: string; keys?: string[] };

@@ -15,7 +15,7 @@ import { InputError } from '../../errors.js';
 import { addDuplicate, addFacts, addFailed, addInvalid, noteProblems, type Accumulator, type RecordFacts } from '../../analyze/accumulate.js';
 import { recordFacts, type FactsContext } from '../../analyze/facts.js';
 import type { BottomK } from '../../analyze/sample.js';
-import { fmix32, sampleKey, fileHash } from '../../analyze/sample.js';
+import { fmix32, keyOfWords, sampleKey, fileHash } from '../../analyze/sample.js';
 import type { KeySet } from './keySet.js';
 
 /** One skipped line for `--skipped`: an invalid line, a dropped duplicate, or a file-level break. */
@@ -99,7 +99,7 @@ export function dedupeKey(r: TrafficRecord): string | undefined {
   a = fmix32(a ^ c);
   b = fmix32(b ^ a);
   c = fmix32(c ^ b);
-  return String.fromCharCode(a & 0xffff, a >>> 16, b & 0xffff, b >>> 16, c & 0xffff, c >>> 16);
+  return keyOfWords(a, b, c);
 }
 
 

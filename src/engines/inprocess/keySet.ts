@@ -6,6 +6,8 @@
  * per 300,000 requests), with no object per key for the garbage collector to walk.
  */
 
+import { keyWord } from '../../analyze/sample.js';
+
 /** Words per key. */
 const W = 3;
 const INITIAL_SLOTS = 1 << 12;
@@ -22,11 +24,11 @@ export class KeySet {
   }
 
   has(key: string): boolean {
-    return this.find(word(key, 0), word(key, 2), word(key, 4), false);
+    return this.find(keyWord(key, 0), keyWord(key, 2), keyWord(key, 4), false);
   }
 
   add(key: string): this {
-    this.find(word(key, 0), word(key, 2), word(key, 4), true);
+    this.find(keyWord(key, 0), keyWord(key, 2), keyWord(key, 4), true);
     return this;
   }
 
@@ -78,18 +80,14 @@ export class KeySet {
   }
 }
 
-/** Two code units of a key as one 32-bit word. */
-function word(key: string, at: number): number {
-  return (key.charCodeAt(at) | (key.charCodeAt(at + 1) << 16)) >>> 0;
-}
 
 /** dedupeKey strings packed three words each (what a worker sends the main thread: one transferable buffer). */
 export function packKeys(keys: readonly string[]): Uint32Array {
   const out = new Uint32Array(keys.length * W);
   keys.forEach((k, i) => {
-    out[i * W] = word(k, 0);
-    out[i * W + 1] = word(k, 2);
-    out[i * W + 2] = word(k, 4);
+    out[i * W] = keyWord(k, 0);
+    out[i * W + 1] = keyWord(k, 2);
+    out[i * W + 2] = keyWord(k, 4);
   });
   return out;
 }

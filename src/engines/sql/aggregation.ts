@@ -45,6 +45,19 @@ export function tagDimensions(groupBy: string[]): string[] {
 }
 
 const INT = '^[0-9]{1,15}$';
+
+/**
+ * How the SQL reads a count's JSON text as the parser does: `isInt`, a plain integer; `int`, its value (NULL
+ * for anything else); `okCount`, absent, null or a plain integer (anything else is left to tokor).
+ */
+function counts(d: SqlDialect): { isInt: (e: string) => string; int: (e: string) => string; okCount: (e: string) => string } {
+  const isInt = (e: string) => `COALESCE(${d.matches(e, INT)}, false)`;
+  return {
+    isInt,
+    int: (e) => `CASE WHEN ${isInt(e)} THEN CAST(${e} AS BIGINT) END`,
+    okCount: (e) => `(${e} IS NULL OR ${e} = 'null' OR ${isInt(e)})`,
+  };
+}
 const TS = '^[0-9]{4}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{3})?Z$';
 
 /** The count fields of a usage object, per token kind in the order the parser's readUsageObject takes them. */
@@ -74,7 +87,7 @@ const FACT = { input: 1, usageOutput: 2, cacheRead: 3, cacheWrite: 4, write1h: 5
  * when a chunk holds a count the SQL cannot read exactly (not a plain integer: the parser may throw, or read a
  * string) or a `cacheDetails` in a usage object: tokor parses such a line itself.
  */
-function streamedUsage(d: SqlDialect, chunks: string, isInt: (e: string) => string): { facts: string; tin: string; tout: string; tcr: string; tcw: string; h1: string; m5: string; ok: string } {
+function streamedUsage(d: SqlDialect, chunks: string): { facts: string; tin: string; tout: string; tcr: string; tcw: string; h1: string; m5: string; ok: string } {
   const metrics = `$${d.key('amazon-bedrock-invocationMetrics')}`;
   const paths: string[] = [];
   const index = (p: string): number => {
@@ -90,8 +103,7 @@ function streamedUsage(d: SqlDialect, chunks: string, isInt: (e: string) => stri
   // Over a chunk's texts (cr): its branch first, then the JSON text of each path.
   const raw = (p: string) => `cr[${index(p) + 1}]`;
   const kind = (e: string) => `CASE WHEN ${e} IS NULL THEN NULL WHEN substr(${e}, 1, 1) IN ('{', '[', '"', 'n') THEN substr(${e}, 1, 1) ELSE '0' END`;
-  const int = (e: string) => `CASE WHEN ${isInt(e)} THEN CAST(${e} AS BIGINT) END`;
-  const okCount = (e: string) => `(${e} IS NULL OR ${e} = 'null' OR ${isInt(e)})`;
+  const { int, okCount } = counts(d);
   const usage = `(cr[1] = 'S' OR cr[1] = 'M')`;
   // A field of the usage object the parser reads in this chunk (message_start's or metadata's).
   const usageRaw = (f: string) => `CASE cr[1] WHEN 'S' THEN ${raw(`$.message.usage.${f}`)} WHEN 'M' THEN ${raw(`$.metadata.usage.${f}`)} END`;
@@ -160,9 +172,7 @@ function recordsCte(d: SqlDialect, source: string, tags: string[], typed = false
   const raw = (p: string) => d.raw(at(p));
   const kind = (p: string) => d.kind(at(p));
   const str = (p: string) => `NULLIF(CASE WHEN ${kind(p)} = '"' THEN ${d.text(at(p))} END, '')`;
-  const isInt = (e: string) => `COALESCE(${d.matches(e, INT)}, false)`;
-  const okCount = (e: string) => `(${e} IS NULL OR ${e} = 'null' OR ${isInt(e)})`;
-  const int = (e: string) => `CASE WHEN ${isInt(e)} THEN CAST(${e} AS BIGINT) END`;
+  const { int, okCount } = counts(d);
   const count = (p: string) => int(raw(p));
   const body = '$.output.outputBodyJson';
   const usage = `${body}.usage`;
@@ -178,7 +188,7 @@ function recordsCte(d: SqlDialect, source: string, tags: string[], typed = false
   const e5m = `${usage}.cache_creation.ephemeral_5m_input_tokens`;
   const bodyCounts = [...fill.tin, ...fill.tout, ...fill.tcr, ...fill.tcw, e1h, e5m];
   const usageOk = bodyCounts.map((p) => okCount(raw(p))).join(' AND ');
-  const stream = streamedUsage(d, d.items('body_v'), isInt);
+  const stream = streamedUsage(d, d.items('body_v'));
   const bodyFill = (k: keyof typeof fill) => `CASE WHEN consult THEN COALESCE(${fill[k].map(count).join(', ')}) END`;
   const tagCols = tags.map((t, i) => `${str(`$.requestMetadata.${t}`)} AS ${ident(`tag${i}`)}, ${kind(`$.requestMetadata.${t}`)} AS ${ident(`tagk${i}`)}`);
   const tagOk = tags.map((_, i) => `(${ident(`tagk${i}`)} IS NULL OR ${ident(`tagk${i}`)} <> '0')`);
