@@ -19,7 +19,7 @@ import { checkOutputs } from '../io/outputs.js';
 import { claudeCodeProjectDirs } from '../io/claudeCodeDirs.js';
 import { GROUP_DIMENSIONS, UNTAGGED } from '../analyze/facts.js';
 import { buildAnalyzeReport, type AnalyzeReport } from '../analyze/report.js';
-import { DEFAULT_ENGINE, ENGINES, type AthenaOptions, type EngineName, type ReadProgress, type SkipEntry } from '../engines/index.js';
+import { DEFAULT_ENGINE, ENGINES, type AthenaOptions, type EngineName, type ReadProgress, type ScanRequest, type SkipEntry } from '../engines/index.js';
 import type { Context } from './context.js';
 import { shippedRouterModel } from '../classify/shipped.js';
 import type { LabelerName } from '../types.js';
@@ -53,6 +53,8 @@ export interface AnalyzeRequest {
   /** --skipped FILE: every skipped line. */
   skipped?: string;
   workers?: number;
+  /** --dedupe-keys: de-duplication keys held in memory by the in-process engine. */
+  dedupeKeys?: number;
   /** --out FILE: checked writable before any work. */
   out?: string;
   engine?: EngineName;
@@ -114,6 +116,13 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
       ...(req.labeler ? { labeler: req.labeler } : {}),
       sample: req.sample,
       workers: req.workers,
+      ...(req.dedupeKeys !== undefined ? { dedupeKeys: req.dedupeKeys } : {}),
+      onReread: async ({ keptKeys, repeatedKeys }) => {
+        await skipped?.restart();
+        hooks.onNote?.(
+          `tokor: ${repeatedKeys.toLocaleString('en-US')} request key(s) repeat beyond the ${keptKeys.toLocaleString('en-US')} held in memory (--dedupe-keys): reading the logs a second time to drop those duplicates`,
+        );
+      },
       confidence: req.confidence,
       signal: hooks.signal,
       onProgress: hooks.onProgress,
@@ -160,6 +169,10 @@ export interface AnalyzeOptions {
   labeler?: LabelerName;
   sample?: { size: number; seed: number };
   workers?: number;
+  /** De-duplication keys held in memory by the in-process engine (ScanRequest.dedupeKeys). */
+  dedupeKeys?: number;
+  /** Before the in-process engine reads the logs a second time (ScanRequest.onReread). */
+  onReread?: ScanRequest['onReread'];
   confidence?: number;
   onProgress?: (p: ReadProgress) => void;
   /**
@@ -198,6 +211,8 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     router,
     sample: opts.sample,
     workers: opts.workers,
+    ...(opts.dedupeKeys !== undefined ? { dedupeKeys: opts.dedupeKeys } : {}),
+    ...(opts.onReread ? { onReread: opts.onReread } : {}),
     onProgress: opts.onProgress,
     onSkip: opts.onSkip,
     maxLineBytes: opts.maxLineBytes,

@@ -23,6 +23,8 @@ type SkippedLine = z.infer<typeof SkippedLineSchema>;
 
 export interface SkippedWriter {
   write(entry: SkippedLine): void;
+  /** Starts the file over, empty (the lines of a second reading replace the first's). */
+  restart(): Promise<void>;
   /** Flushes and closes; resolves with the number of entries written. */
   close(): Promise<number>;
 }
@@ -30,24 +32,37 @@ export interface SkippedWriter {
 /** Opens FILE for writing (before any work, so a bad path fails fast with exit 2). */
 export async function openSkippedFile(file: string): Promise<SkippedWriter> {
   const asCsv = /\.csv$/i.test(file);
-  const stream: WriteStream = createWriteStream(file);
   let failure: Error | undefined;
-  stream.on('error', (e) => (failure ??= e));
-  await new Promise<void>((resolve) => {
-    stream.once('open', () => resolve());
-    stream.once('error', () => resolve());
-  });
-  if (failure) throw new InputError(`cannot write the --skipped file (${(failure as NodeJS.ErrnoException).code ?? failure.message}); check the path`, file);
-  if (asCsv) stream.write('file,line,kind,reason\n');
+  const start = async (): Promise<WriteStream> => {
+    const stream = createWriteStream(file);
+    stream.on('error', (e) => (failure ??= e));
+    await new Promise<void>((resolve) => {
+      stream.once('open', () => resolve());
+      stream.once('error', () => resolve());
+    });
+    if (failure) throw new InputError(`cannot write the --skipped file (${(failure as NodeJS.ErrnoException).code ?? failure.message}); check the path`, file);
+    if (asCsv) stream.write('file,line,kind,reason\n');
+    return stream;
+  };
+  const end = (stream: WriteStream) =>
+    new Promise<void>((resolve, reject) => {
+      stream.end(() => (failure ? reject(new InputError(`cannot write the --skipped file (${failure.message})`, file)) : resolve()));
+    });
+  let stream = await start();
   let n = 0;
   return {
     write(e) {
       n++;
       stream.write(asCsv ? `${csv([[e.file, e.line, e.kind, e.reason]])}\n` : `${JSON.stringify({ file: e.file, line: e.line, kind: e.kind, reason: e.reason })}\n`);
     },
-    close: () =>
-      new Promise<number>((resolve, reject) => {
-        stream.end(() => (failure ? reject(new InputError(`cannot write the --skipped file (${failure.message})`, file)) : resolve(n)));
-      }),
+    async restart() {
+      await end(stream);
+      n = 0;
+      stream = await start();
+    },
+    close: async () => {
+      await end(stream);
+      return n;
+    },
   };
 }

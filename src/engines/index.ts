@@ -17,5 +17,5 @@ export const DEFAULT_ENGINE: EngineName = 'inprocess';
  */
 export const readTraffic: TrafficEngine['read'] = (paths, opts) => ENGINES[DEFAULT_ENGINE].read(paths, opts);
 
-export type { EngineName, TrafficEngine, ReadProgress, SkipEntry, AthenaOptions } from './types.js';
+export type { EngineName, TrafficEngine, ReadProgress, SkipEntry, AthenaOptions, ScanRequest } from './types.js';
 export { listInputs } from './inprocess/index.js';

@@ -44,6 +44,16 @@ export interface ScanRequest {
   onSkip?: (s: SkipEntry) => void;
   /** Lines longer than this many bytes are skipped unread. */
   maxLineBytes?: number;
+  /**
+   * --dedupe-keys: de-duplication keys held in memory (the in-process engine; default DEDUPE_KEYS). Beyond
+   * them keys are written to disk, and when one repeats there the logs are read a second time.
+   */
+  dedupeKeys?: number;
+  /**
+   * Before that second reading (the in-process engine): what is read again and why. Skipped lines the first
+   * reading reported are reported again (in input order), so a --skipped file starts over here.
+   */
+  onReread?: (why: { keptKeys: number; repeatedKeys: number }) => void | Promise<void>;
   /** Stops reading (Ctrl-C): the scan throws Interrupted. */
   signal?: AbortSignal;
 }

@@ -293,6 +293,42 @@ describe('#11.3 the same record is counted once', () => {
   });
 });
 
+describe('#17 de-duplication in bounded memory', () => {
+  // 4,000 records of 1,500 request IDs, every 97th line broken: with room for 100 keys, 1,390 of the IDs written to disk repeat there.
+  const log = () =>
+    Array.from({ length: 4000 }, (_, i) => (i % 97 === 5 ? '{"broken' : JSON.stringify(bedrock({ requestId: `far-${i % 1500}`, input: { inputTokenCount: 1000 + (i % 1500) } })))).join('\n') + '\n';
+
+  it('keys beyond --dedupe-keys that repeat: the logs are read twice and the report and --skipped file are the unbounded run’s', async () => {
+    await writeFile(p('far.jsonl'), log());
+    const whole = await analyzeJson([p('far.jsonl'), '--workers', '0', '--skipped', p('far-whole.jsonl')]);
+    expect(whole.code).toBe(0);
+    expect(records(whole.j).duplicates).toBeGreaterThan(2000);
+    for (const workers of ['0', '2']) {
+      const bounded = await analyzeJson([p('far.jsonl'), '--workers', workers, '--dedupe-keys', '100', '--skipped', p(`far-${workers}.jsonl`)]);
+      expect(bounded.code).toBe(0);
+      expect(bounded.j).toEqual(whole.j);
+      expect(await readFile(p(`far-${workers}.jsonl`), 'utf8')).toBe(await readFile(p('far-whole.jsonl'), 'utf8'));
+      expect(bounded.stderr).toMatch(/^tokor: 1,390 request key\(s\) repeat beyond the 100 held in memory \(--dedupe-keys\): reading the logs a second time/m);
+    }
+  });
+
+  it('keys beyond --dedupe-keys that never repeat: one reading, the same report, nothing said', async () => {
+    await writeFile(p('unique.jsonl'), jsonl(Array.from({ length: 300 }, (_, i) => bedrock({ requestId: `u-${i}` }))));
+    const whole = await analyzeJson([p('unique.jsonl')]);
+    const bounded = await analyzeJson([p('unique.jsonl'), '--dedupe-keys', '10']);
+    expect(bounded.code).toBe(0);
+    expect(bounded.j).toEqual(whole.j);
+    expect(bounded.stderr).toBe('');
+  });
+
+  it('--dedupe-keys with an engine that de-duplicates in SQL is refused in one line', async () => {
+    await writeFile(p('one.jsonl'), jsonl([bedrock()]));
+    const r = await runCli(['analyze', p('one.jsonl'), '--engine', 'duckdb', '--dedupe-keys', '10']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^tokor: --dedupe-keys is not available with --engine duckdb \(duplicates are dropped in SQL\); use --engine inprocess\n$/);
+  });
+});
+
 describe('#12.16 every skipped line, on request', () => {
   it('the table says only the first 5 carry file:line; --skipped FILE lists all of them (JSON lines or CSV)', async () => {
     const lines = [JSON.stringify(bedrock({ requestId: 'keep' }))];

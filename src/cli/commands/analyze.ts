@@ -35,6 +35,7 @@ export function defineAnalyze(program: Command, done: Done): void {
     .option('--strict', 'stop at the first bad record (exit 2)')
     .option('--skipped <file>', 'write every skipped line (file, line, kind, reason) to FILE: JSON lines, or CSV when FILE ends in .csv')
     .option('--workers <n>', 'worker threads (default: one per core for large inputs; 0 = none)', nonNegativeInt)
+    .option('--dedupe-keys <n>', 'request keys held in memory for exact de-duplication (default 2097152, 48 MiB); beyond them keys go to a temporary file, and if one repeats there the logs are read twice', positiveInt)
     .addOption(new Option('--engine <name>', 'where the logs are aggregated: inprocess (this process), duckdb (embedded DuckDB: local files, globs, s3://), athena (the --table in Amazon Athena); docs/scale.md').choices(ENGINE_NAMES).default('inprocess'))
     .option('--label-sample <n>', 'with --engine duckdb|athena: records labeled per stratum (model, Region, group); larger strata are estimated from them (default 1000)', positiveInt)
     .option('--table <db.table>', 'with --engine athena: the table `tokor athena ddl` creates')
@@ -94,6 +95,7 @@ Examples:
             strict: flags.strict,
             skipped: flags.skipped,
             workers: flags.workers,
+            ...(flags.dedupeKeys !== undefined ? { dedupeKeys: flags.dedupeKeys } : {}),
             byDay: Boolean(flags.costExplorer || flags.bill),
             engine: flags.engine,
             labelSample: flags.labelSample,
@@ -113,7 +115,7 @@ Examples:
                 }
               : {}),
           },
-          { signal: interrupt.signal, onProgress: (p) => progress.update(analyzeProgressText(p, Date.now() - started)), onNote: note },
+          { signal: interrupt.signal, onProgress: (p) => progress.update(analyzeProgressText(p, Date.now() - started)), onNote: (line) => progress.note(line) },
         );
       } finally {
         progress.stop();
@@ -157,6 +159,7 @@ interface AnalyzeFlags {
   strict?: boolean;
   skipped?: string;
   workers?: number;
+  dedupeKeys?: number;
   engine: (typeof ENGINE_NAMES)[number];
   labelSample?: number;
   table?: string;

@@ -1,16 +1,34 @@
 /**
  * The de-duplication keys seen so far, compact: one 96-bit key (dedupeKey's six UTF-16 code units, read as
- * three 32-bit words) per request with an ID, in an open-addressing table of 32-bit words. Exact duplicate
- * detection needs one key per request for the whole run, so this is the one structure of the in-process
- * reader that grows with the input: 12 bytes per key at most half full (24 bytes per request at worst, ~7 MB
- * per 300,000 requests), with no object per key for the garbage collector to walk.
+ * three 32-bit words) per request with an ID, in an open-addressing table of 32-bit words, with no object per
+ * key for the garbage collector to walk: 12 bytes per key at most half full (24 bytes per request at worst).
+ *
+ * Exact duplicate detection needs one key per request for the whole run, so the table alone would grow with
+ * the input. It is bounded instead: past `room` keys it takes no more, and what it does with a key it has no
+ * room for is its overflow's business. A scan's first reading writes them to a KeySpill (disk); when a key
+ * repeats there, the scan reads the logs a second time with the repeated keys as a KnownRepeats (memory
+ * for those keys only). The table fills the same way in both readings: the same keys arrive in the same order.
  */
-
+import { mkdtempSync, appendFileSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { keyWord } from '../../analyze/sample.js';
 
 /** Words per key. */
 const W = 3;
 const INITIAL_SLOTS = 1 << 12;
+
+/**
+ * Keys the table holds by default before its overflow takes over: 2,097,152 keys, a table of 4,194,304 slots,
+ * 48 MiB (about 2 million requests: ~8 GB of invocation logs with bodies of the benchmark's shape).
+ */
+export const DEDUPE_KEYS = 1 << 21;
+
+/** Where keys go that a full KeySet has no room for. */
+export interface KeyOverflow {
+  /** Whether (a, b, c) was seen before; with `mark`, remembers it. */
+  seenBefore(a: number, b: number, c: number, mark: boolean): boolean;
+}
 
 export class KeySet {
   /** W words per slot; a slot of three zero words is empty (the all-zero key itself is kept in `zero`). */
@@ -19,25 +37,39 @@ export class KeySet {
   private count = 0;
   private zero = false;
 
+  /** `room`: keys the table takes; beyond them, keys go to `overflow` (none: the table grows without bound). */
+  constructor(
+    private readonly room = Number.POSITIVE_INFINITY,
+    private readonly overflow?: KeyOverflow,
+  ) {}
+
+  /** Keys in the table (not those of its overflow). */
   get size(): number {
     return this.count + (this.zero ? 1 : 0);
   }
 
   has(key: string): boolean {
-    return this.find(keyWord(key, 0), keyWord(key, 2), keyWord(key, 4), false);
+    return this.check(keyWord(key, 0), keyWord(key, 2), keyWord(key, 4), false);
   }
 
   add(key: string): this {
-    this.find(keyWord(key, 0), keyWord(key, 2), keyWord(key, 4), true);
+    this.check(keyWord(key, 0), keyWord(key, 2), keyWord(key, 4), true);
     return this;
   }
 
   /** Whether the key at `keys[i * 3 …]` was seen; marks it seen. Keys as packKeys lays them out. */
   seenBefore(keys: Uint32Array, i: number): boolean {
-    return this.find(keys[i * W]!, keys[i * W + 1]!, keys[i * W + 2]!, true);
+    return this.check(keys[i * W]!, keys[i * W + 1]!, keys[i * W + 2]!, true);
   }
 
-  /** Whether (a, b, c) is in the set; with `insert`, adds it when it is not. */
+  /** Whether the key is in the table (with `mark`, put there when there is room) or, when the table is full, seen by the overflow. */
+  check(a: number, b: number, c: number, mark: boolean): boolean {
+    const room = this.size < this.room || !this.overflow;
+    if (this.find(a, b, c, mark && room)) return true;
+    return !room && this.overflow!.seenBefore(a, b, c, mark);
+  }
+
+  /** Whether (a, b, c) is in the table; with `insert`, adds it when it is not. */
   private find(a: number, b: number, c: number, insert: boolean): boolean {
     if ((a | b | c) === 0) {
       const had = this.zero;
@@ -80,6 +112,86 @@ export class KeySet {
   }
 }
 
+/** Spill files: a key's file is chosen by its first word's top bits, so each file holds 1/PARTS of the keys. */
+const PARTS = 256;
+/** Keys buffered per file before they are appended to it: 8 KiB per file, 2 MiB in all. */
+const BUFFERED_KEYS = 682;
+
+/**
+ * The first reading's overflow: every key the table had no room for is written to disk, in one of PARTS files
+ * by its bits, and taken as new (it cannot be in the table, which takes no more keys). `repeats()` then reads
+ * one file at a time (1/PARTS of the spilled keys in memory) and returns the keys that came more than once:
+ * the duplicates the first reading counted as new requests.
+ */
+export class KeySpill implements KeyOverflow {
+  private dir: string | undefined;
+  private readonly buffers = Array.from({ length: PARTS }, () => new Uint32Array(BUFFERED_KEYS * W));
+  private readonly filled = new Uint32Array(PARTS);
+  /** Keys written (or buffered) so far. */
+  spilled = 0;
+
+  seenBefore(a: number, b: number, c: number, mark: boolean): boolean {
+    if (!mark) return false;
+    const part = a >>> 24;
+    const buf = this.buffers[part]!;
+    const at = this.filled[part]! * W;
+    buf[at] = a;
+    buf[at + 1] = b;
+    buf[at + 2] = c;
+    if (++this.filled[part]! === BUFFERED_KEYS) this.flush(part);
+    this.spilled++;
+    return false;
+  }
+
+  private file(part: number): string {
+    this.dir ??= mkdtempSync(path.join(os.tmpdir(), 'tokor-keys-'));
+    return path.join(this.dir, `${part}.keys`);
+  }
+
+  private flush(part: number): void {
+    const n = this.filled[part]!;
+    if (n === 0) return;
+    const buf = this.buffers[part]!;
+    appendFileSync(this.file(part), new Uint8Array(buf.buffer, buf.byteOffset, n * W * 4));
+    this.filled[part] = 0;
+  }
+
+  /** The keys written more than once (none: the first reading's counts stand). */
+  repeats(): KeySet {
+    const repeated = new KeySet();
+    for (let part = 0; part < PARTS; part++) {
+      this.flush(part);
+      if (!this.dir || !existsSync(this.file(part))) continue;
+      const bytes = readFileSync(this.file(part));
+      // A copy, aligned for 32-bit words (a read buffer may start anywhere in a pooled slab).
+      const keys = new Uint32Array(bytes.byteLength / 4);
+      new Uint8Array(keys.buffer).set(bytes);
+      const once = new KeySet();
+      for (let i = 0; i < keys.length / W; i++) if (once.seenBefore(keys, i)) repeated.seenBefore(keys, i);
+    }
+    return repeated;
+  }
+
+  /** Removes the spill files. */
+  dispose(): void {
+    if (this.dir) rmSync(this.dir, { recursive: true, force: true });
+    this.dir = undefined;
+  }
+}
+
+/**
+ * The second reading's overflow: of the keys the table has no room for, only those the first reading found
+ * repeated can be duplicates; the first occurrence of each is kept, the later ones are duplicates.
+ */
+export class KnownRepeats implements KeyOverflow {
+  private readonly taken = new KeySet();
+  constructor(private readonly repeats: KeySet) {}
+
+  seenBefore(a: number, b: number, c: number, mark: boolean): boolean {
+    if (!this.repeats.check(a, b, c, false)) return false;
+    return this.taken.check(a, b, c, mark);
+  }
+}
 
 /** dedupeKey strings packed three words each (what a worker sends the main thread: one transferable buffer). */
 export function packKeys(keys: readonly string[]): Uint32Array {

@@ -22,7 +22,7 @@ import { mergeSessions, type SessionAcc } from '../../analyze/sessions.js';
 import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { listInputs } from './inputs.js';
-import { KeySet } from './keySet.js';
+import { DEDUPE_KEYS, KeySet, KeySpill, KnownRepeats } from './keySet.js';
 import { interrupted, readInput, type ReadProgress } from './readInput.js';
 import type { ScanRequest, ScanResult } from '../types.js';
 import {
@@ -94,8 +94,26 @@ const WORKER_MIN_BYTES = 16 << 20;
 export async function scanTraffic(opts: ScanOptions): Promise<ScanResult> {
   const repeated: RepeatedInput[] = [];
   const inputs = await listInputs(opts.paths, repeated);
+  // Keys beyond the table's room go to disk; stdin cannot be read twice, so with it every key stays in memory.
+  const room = inputs.some((i) => i.path === '-') ? Number.POSITIVE_INFINITY : (opts.dedupeKeys ?? DEDUPE_KEYS);
+  const spill = new KeySpill();
+  try {
+    const first = await scanOnce(opts, inputs, repeated, new KeySet(room, spill));
+    if (spill.spilled === 0) return first;
+    const repeats = spill.repeats();
+    spill.dispose();
+    if (repeats.size === 0) return first;
+    // Requests the first reading counted as new repeat among the keys it had no room for: read again, dropping them.
+    await opts.onReread?.({ keptKeys: room, repeatedKeys: repeats.size });
+    return await scanOnce(opts, inputs, repeated, new KeySet(room, new KnownRepeats(repeats)));
+  } finally {
+    spill.dispose();
+  }
+}
+
+/** One reading of the inputs into an accumulator, de-duplicated by `seen`. */
+async function scanOnce(opts: ScanOptions, inputs: InputSource[], repeated: RepeatedInput[], seen: KeySet): Promise<ScanResult> {
   // One set for the whole run: the workers' chunks and the rows read on this thread (CSV, whole files) alike.
-  const seen = new KeySet();
   const ctx: ChunkContext = {
     acc: newAccumulator(opts.groupBy),
     labeler: labelerFor(opts.router),

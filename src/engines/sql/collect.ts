@@ -63,6 +63,7 @@ export function refuseInProcessOnly(req: ScanRequest, engine: string): void {
   if (req.csvMap) no('--map', 'it reads Bedrock invocation logs');
   if (req.strict) no('--strict', 'lines are aggregated where the data lives');
   if (req.onSkip) no('--skipped', 'lines are aggregated where the data lives');
+  if (req.dedupeKeys !== undefined) no('--dedupe-keys', 'duplicates are dropped in SQL');
   if (req.measured) no('--labels', 'measured labels need every record’s task cluster');
   if (req.sample) no('--sample', `it labels a stratified sample itself: --label-sample sets its size per stratum`);
   if (req.paths.includes('-')) no('reading stdin', 'the engine reads files');
