@@ -12,7 +12,7 @@ import { DRIFT_SCHEMA_VERSION, type DriftJson } from '../artifacts/drift.js';
 import { parseAnalyzeReport } from '../artifacts/analyzeReport.js';
 import { parseJsonFile, readArtifactText } from '../artifacts/read.js';
 import { DEFAULT_DRIFT_THRESHOLDS, type DriftThresholds, type DriftVerdict, type ThresholdSource } from '../drift/compare.js';
-import { addToProfile, finishProfile, newProfileAcc, type PriceOf, type TrafficProfile } from '../drift/profile.js';
+import { addToProfile, boundProfile, finishProfile, newProfileAcc, type PriceOf, type TrafficProfile } from '../drift/profile.js';
 import { caseProfileFacts, mergeProfiles, profileLabelInput, recordProfileFacts, recordSpendFacts } from '../drift/sources.js';
 import { readTraffic } from '../engines/index.js';
 import { bundledDatasets, loadDataset } from '../io/goldenDatasets.js';
@@ -134,6 +134,7 @@ async function profileLogs(paths: string[], o: ReadOptions, notes: string[]): Pr
     if (r.errorCode) continue;
     const score = heuristicLabeler.label(profileLabelInput({ prompt: r.prompt, system: r.system, maxTokens: r.maxTokens, inputTokens: r.tokens.input + r.tokens.cacheRead + r.tokens.cacheWrite })).score;
     addToProfile(acc, recordProfileFacts(r, score), recordSpendFacts(r));
+    boundProfile(acc);
   }
   const where = paths.join(', ');
   if (acc.requests === 0) throw new InputError(`no usable traffic records${first ? ` (first skipped: ${first})` : ''}; give traffic logs tokor reads (docs/inputs.md), a golden dataset, a policy or an analyze JSON`, where);

@@ -25,6 +25,12 @@ export const LENGTH_EDGES = [0, 16, 32, 64, 128, 256, 512, 1024, 2048, 4096, 819
 /** Clusters a profile lists one by one (most requests first); the rest are lumped into `rest`. */
 const MAX_PROFILE_CLUSTERS = 1000;
 
+/**
+ * Clusters an accumulator keeps one by one at most (about 20 MB): past them, boundProfile lumps the half with
+ * the fewest requests into `rest`, so memory does not grow with the variety of a log's prompts.
+ */
+const PROFILE_CLUSTER_CAP = 20_000;
+
 /** Characters per token of the length estimate from text. */
 const CHARS_PER_TOKEN = 4;
 
@@ -105,6 +111,8 @@ interface ProfileClusterAcc {
 export interface ProfileAcc {
   requests: number;
   clusters: Map<string, ProfileClusterAcc>;
+  /** Clusters boundProfile lumped (a cluster lumped, seen again and lumped again counts twice); absent until then. */
+  lumped?: { entries: number; requests: number; spend: Map<string, SpendBucket> };
   score: number[];
   length: number[];
   fromText: number;
@@ -169,22 +177,51 @@ export function mergeProfileAcc(into: ProfileAcc, from: ProfileAcc): ProfileAcc 
       continue;
     }
     t.requests += c.requests;
-    for (const [bk, b] of c.spend) {
-      const tb = t.spend.get(bk);
-      if (!tb) t.spend.set(bk, b);
-      else {
-        const big = bucketTokens(b);
-        const was = bucketTokens(tb);
-        tb.requests += b.requests;
-        tb.input = 0;
-        tb.output = 0;
-        tb.cacheRead = 0;
-        tb.cacheWrite = 0;
-        tb.big = { input: was.input + big.input, output: was.output + big.output, cacheRead: was.cacheRead + big.cacheRead, cacheWrite: was.cacheWrite + big.cacheWrite };
-      }
-    }
+    mergeSpend(t.spend, c.spend);
+  }
+  if (from.lumped) {
+    const l = (into.lumped ??= { entries: 0, requests: 0, spend: new Map() });
+    l.entries += from.lumped.entries;
+    l.requests += from.lumped.requests;
+    mergeSpend(l.spend, from.lumped.spend);
   }
   return into;
+}
+
+function mergeSpend(into: Map<string, SpendBucket>, from: Map<string, SpendBucket>): void {
+  for (const [bk, b] of from) {
+    const tb = into.get(bk);
+    if (!tb) into.set(bk, b);
+    else {
+      const big = bucketTokens(b);
+      const was = bucketTokens(tb);
+      tb.requests += b.requests;
+      tb.input = 0;
+      tb.output = 0;
+      tb.cacheRead = 0;
+      tb.cacheWrite = 0;
+      tb.big = { input: was.input + big.input, output: was.output + big.output, cacheRead: was.cacheRead + big.cacheRead, cacheWrite: was.cacheWrite + big.cacheWrite };
+    }
+  }
+}
+
+/**
+ * Keeps at most `cap` clusters: past it, the half with the fewest requests (ties by signature) goes into
+ * `lumped` (their requests and spend exactly; their signatures forgotten). Decided on what the accumulator
+ * holds, whatever order it was filled in, so callers that bound at the same points of the input (after each
+ * chunk, after each record read on the main thread) get the same profile on any number of threads. A cluster
+ * seen again after it was lumped starts over: its listed requests are those since.
+ */
+export function boundProfile(acc: ProfileAcc | undefined, cap = PROFILE_CLUSTER_CAP): void {
+  if (!acc || acc.clusters.size <= cap) return;
+  const byFew = [...acc.clusters.values()].sort((a, b) => a.requests - b.requests || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const l = (acc.lumped ??= { entries: 0, requests: 0, spend: new Map() });
+  for (const c of byFew.slice(0, byFew.length - Math.floor(cap / 2))) {
+    acc.clusters.delete(c.key);
+    l.entries++;
+    l.requests += c.requests;
+    mergeSpend(l.spend, c.spend);
+  }
 }
 
 /** Prices a model in a region; undefined when the catalog has no price. */
@@ -193,30 +230,34 @@ export type PriceOf = (modelId: string, region: string) => ModelPrice | undefine
 /** The accumulator as the compact, serializable profile; spend priced once per bucket. */
 export function finishProfile(acc: ProfileAcc, labeler: string, priceOf?: PriceOf): TrafficProfile {
   let anyPriced = false;
-  const rows = [...acc.clusters.values()].map((c) => {
+  const priced = (buckets: Map<string, SpendBucket>): Money | undefined => {
     let spend: Money = 0n;
-    let priced = false;
-    for (const b of c.spend.values()) {
+    let any = false;
+    for (const b of buckets.values()) {
       const price = priceOf?.(b.modelId, b.region);
       if (!price) continue;
-      priced = true;
+      any = true;
       spend += costOf(bucketTokens(b), price, { batch: b.batch, cacheWriteTtl: b.ttl });
     }
-    anyPriced ||= priced;
-    return { signature: c.key, text: c.text, requests: c.requests, spend: priced ? spend : undefined };
-  });
+    anyPriced ||= any;
+    return any ? spend : undefined;
+  };
+  const rows = [...acc.clusters.values()].map((c) => ({ signature: c.key, text: c.text, requests: c.requests, spend: priced(c.spend) }));
+  const lumpedSpend = acc.lumped ? priced(acc.lumped.spend) : undefined;
   rows.sort((a, b) => b.requests - a.requests || (a.signature < b.signature ? -1 : a.signature > b.signature ? 1 : 0));
   const usd = (m: Money | undefined) => (anyPriced ? moneyToUsd(m ?? 0n) : null);
   const listed = rows.slice(0, MAX_PROFILE_CLUSTERS);
   const lumped = rows.slice(MAX_PROFILE_CLUSTERS);
-  const total = rows.reduce((s, r) => s + (r.spend ?? 0n), 0n);
+  if (acc.lumped) lumped.push({ signature: '', text: '', requests: acc.lumped.requests, spend: lumpedSpend });
+  const lumpedClusters = lumped.length + (acc.lumped ? acc.lumped.entries - 1 : 0);
+  const total = rows.reduce((s, r) => s + (r.spend ?? 0n), 0n) + (lumpedSpend ?? 0n);
   return {
     version: PROFILE_VERSION,
     labeler,
     requests: acc.requests,
     spendUsd: usd(total),
     clusters: listed.map((r) => ({ signature: r.signature, text: r.text, requests: r.requests, spendUsd: usd(r.spend) })),
-    rest: lumped.length ? { clusters: lumped.length, requests: lumped.reduce((s, r) => s + r.requests, 0), spendUsd: usd(lumped.reduce((s, r) => s + (r.spend ?? 0n), 0n)) } : null,
+    rest: lumped.length ? { clusters: lumpedClusters, requests: lumped.reduce((s, r) => s + r.requests, 0), spendUsd: usd(lumped.reduce((s, r) => s + (r.spend ?? 0n), 0n)) } : null,
     score: [...acc.score],
     promptLength: { edges: [...LENGTH_EDGES], counts: [...acc.length], fromText: acc.fromText, fromTokens: acc.fromTokens },
   };

@@ -321,6 +321,25 @@ describe('#17 de-duplication in bounded memory', () => {
     expect(bounded.stderr).toBe('');
   });
 
+  it('more task clusters than the profile keeps: the same report on 0 and 2 workers, the lumped clusters in rest, totals exact', async () => {
+    // 21,000 templates (first words spelled in letters: digits are masked), each asked twice, the second time after
+    // all the others: past the 20,000 clusters kept, those lumped come back and start over (so rest counts them twice).
+    const word = (i: number): string => Array.from(i.toString(26).padStart(4, '0'), (d) => String.fromCharCode(97 + Number.parseInt(d, 26))).join('');
+    const ask = (i: number, pass: number) => bedrock({ requestId: `c-${pass}-${i}`, input: { inputTokenCount: 1000, inputBodyJson: { messages: [{ role: 'user', content: [{ text: `${word(i)} ${word(i * 7)} please summarise` }] }] } } });
+    const many = [0, 1].flatMap((pass) => Array.from({ length: 21_000 }, (_, i) => ask(i, pass)));
+    await writeFile(p('clusters.jsonl'), jsonl(many));
+    const [one, two] = await Promise.all([analyzeJson([p('clusters.jsonl'), '--workers', '0']), analyzeJson([p('clusters.jsonl'), '--workers', '2'])]);
+    expect(one.code).toBe(0);
+    expect(two.j).toEqual(one.j);
+    const profile = one.j.trafficProfile;
+    expect(profile.requests).toBe(42_000);
+    expect(profile.clusters).toHaveLength(1000);
+    // Unbounded, the 21,000 clusters would list 1,000 and lump 20,000.
+    expect(profile.rest.clusters).toBeGreaterThan(20_000);
+    expect(profile.clusters.reduce((s: number, c: { requests: number }) => s + c.requests, 0) + profile.rest.requests).toBe(42_000);
+    expect(profile.spendUsd).toBeCloseTo(one.j.cost.actual, 6);
+  });
+
   it('--dedupe-keys with an engine that de-duplicates in SQL is refused in one line', async () => {
     await writeFile(p('one.jsonl'), jsonl([bedrock()]));
     const r = await runCli(['analyze', p('one.jsonl'), '--engine', 'duckdb', '--dedupe-keys', '10']);

@@ -19,6 +19,7 @@ import type { LogFormatName } from '../../ingest/formats/index.js';
 import type { RouterModel } from '../../artifacts/router.js';
 import { addFileIssue, mergeAccumulators, newAccumulator, type Accumulator, type FileIssue } from '../../analyze/accumulate.js';
 import { mergeSessions, type SessionAcc } from '../../analyze/sessions.js';
+import { boundProfile, mergeProfileAcc, type ProfileAcc } from '../../drift/profile.js';
 import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { listInputs } from './inputs.js';
@@ -60,10 +61,11 @@ export type WorkerRequest =
 export type WorkerReply =
   /**
    * keys: packed (keySet.ts packKeys); lines and ids only with collectSkips. The chunk's shared buffer is free
-   * again. sessions: the chunk's session turns, here when it needs no verdict, else with its 'done'.
+   * again. sessions and profile: the chunk's session turns and traffic profile, here when it needs no verdict,
+   * else with its 'done'.
    */
-  | { type: 'parsed'; seq: number; file: string; keys: Uint32Array; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean; sessions?: SessionAcc }
-  | { type: 'done'; seq: number; sessions: SessionAcc }
+  | { type: 'parsed'; seq: number; file: string; keys: Uint32Array; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean; sessions?: SessionAcc; profile?: ProfileAcc }
+  | { type: 'done'; seq: number; sessions: SessionAcc; profile?: ProfileAcc }
   | { type: 'result'; acc: Accumulator; sample?: { keys: number[]; items: SampledItem[]; seen: number } }
   | { type: 'error'; message: string; stack?: string };
 
@@ -189,7 +191,10 @@ async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions
         if (opts.signal?.aborted) throw interrupted({ file: input.display, lines: ctx.acc.read });
         const ev = p.event;
         if (ev.kind === 'skipped') skipLine(ctx, ev.skipped.source.file, fileIndex, ev.skipped.source.line, ev.skipped.reason);
-        else addRecord(ev.record, ctx);
+        else {
+          addRecord(ev.record, ctx);
+          boundProfile(ctx.acc.profile);
+        }
         break;
       }
       case 'break': {
@@ -248,6 +253,12 @@ export function openBlockSink(ctx: ChunkContext, seen: KeySet, opts: Pick<ScanOp
   return threads > 1 && workerFile() ? new WorkerPool(threads, { paths: [], ...opts }, ctx, seen) : new InProcess(ctx);
 }
 
+/** What a chunk's accounting leaves for the main thread to merge in input order. */
+interface ChunkParts {
+  sessions: SessionAcc;
+  profile: ProfileAcc | undefined;
+}
+
 /** Where blocks of lines go: processed here, or by worker threads. */
 export interface BlockSink {
   block(file: string, fileIndex: number, startLine: number, format: ChunkFormat, bytes: Buffer): Promise<void>;
@@ -264,6 +275,8 @@ class InProcess implements BlockSink {
   constructor(private readonly ctx: ChunkContext) {}
   block(file: string, fileIndex: number, startLine: number, format: ChunkFormat, bytes: Buffer): Promise<void> {
     processChunk(bytes, file, fileIndex, startLine, format, this.ctx);
+    // The profile is bounded after each chunk, as WorkerPool bounds it after merging each chunk's.
+    boundProfile(this.ctx.acc.profile);
     return Promise.resolve();
   }
   local(fn: () => void): void {
@@ -306,11 +319,11 @@ class WorkerPool implements BlockSink {
   /** Chunks whose records wait in a worker for their duplicate verdict. */
   private awaiting = 0;
   /**
-   * Chunks' session turns (null for a local step, which has none) until they are merged into the context's
-   * accumulator, in sequence order (chunk by chunk in input order, whichever worker finishes first), and the
-   * sequence number of the next to merge.
+   * Chunks' session turns and traffic profiles (null for a local step, which has none) until they are merged
+   * into the context's accumulator, in sequence order (chunk by chunk in input order, whichever worker finishes
+   * first), and the sequence number of the next to merge.
    */
-  private readonly sessions = new Map<number, SessionAcc | null>();
+  private readonly sessions = new Map<number, ChunkParts | null>();
   private nextSessions = 0;
   private stopping = false;
   private rejectFailed: (e: Error) => void = () => undefined;
@@ -345,10 +358,10 @@ class WorkerPool implements BlockSink {
           if (lent && this.pool.length < 2 * this.workers.length + 2) this.pool.push(lent);
           this.release(i);
           if (m.needsVerdict) this.awaiting++;
-          else this.chunkSessions(m.seq, m.sessions!);
+          else this.chunkSessions(m.seq, { sessions: m.sessions!, profile: m.profile });
           this.step(m.seq, () => this.onParsed(i, m));
         } else if (m.type === 'done') {
-          this.chunkSessions(m.seq, m.sessions);
+          this.chunkSessions(m.seq, { sessions: m.sessions, profile: m.profile });
           this.awaiting--;
           this.wake();
         }
@@ -388,14 +401,21 @@ class WorkerPool implements BlockSink {
     this.step(seq, fn);
   }
 
-  /** Merges chunks' session turns into the context's accumulator in sequence order, as they become ready. */
-  private chunkSessions(seq: number, sessions: SessionAcc | null): void {
-    this.sessions.set(seq, sessions);
+  /** Merges chunks' session turns and profiles into the context's accumulator in sequence order, as they become ready. */
+  private chunkSessions(seq: number, parts: ChunkParts | null): void {
+    this.sessions.set(seq, parts);
     while (this.sessions.has(this.nextSessions)) {
       const s = this.sessions.get(this.nextSessions)!;
       this.sessions.delete(this.nextSessions++);
       try {
-        if (s) mergeSessions(this.ctx.acc.sessions, s);
+        if (s) {
+          mergeSessions(this.ctx.acc.sessions, s.sessions);
+          if (s.profile) {
+            const acc = this.ctx.acc;
+            acc.profile = acc.profile ? mergeProfileAcc(acc.profile, s.profile) : s.profile;
+            boundProfile(acc.profile);
+          }
+        }
       } catch (e) {
         this.fail(e as Error);
       }

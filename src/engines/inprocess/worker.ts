@@ -3,8 +3,9 @@
  * (transferred, not copied), parses and labels them, and replies with the
  * de-duplication keys and skipped lines of each; once the main thread's
  * verdict on the keys arrives, accumulates the chunk. A chunk's session turns
- * go back to the main thread with its last reply (the only accumulator that
- * keeps sessions: one bound on kept turns for the run, not one per thread).
+ * and traffic profile go back to the main thread with its last reply (the only
+ * accumulator that keeps them: one bound on kept turns and on profile clusters
+ * for the run, applied at the same points of the input on any number of threads).
  * Returns its accumulator (and its part of the sample) when asked to finish.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -14,11 +15,12 @@ import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { applyVerdict, processChunk, type ChunkContext, type DeferredChunk, type SampledItem, type SkipEntry } from './chunk.js';
 import type { WorkerInit, WorkerRequest, WorkerReply } from './scan.js';
+import type { ProfileAcc } from '../../drift/profile.js';
 import { packKeys } from './keySet.js';
 
 const init = workerData as WorkerInit;
 const port = parentPort!;
-const waiting = new Map<number, { deferred: DeferredChunk; sessions: SessionAcc }>();
+const waiting = new Map<number, { deferred: DeferredChunk; sessions: SessionAcc; profile: ProfileAcc | undefined }>();
 let skips: SkipEntry[] = [];
 
 const ready = (async (): Promise<ChunkContext> => ({
@@ -40,9 +42,11 @@ port.on('message', (msg: WorkerRequest) => {
         skips = [];
         // The chunk's session turns, unbounded (a chunk's worth): the main thread merges them in input order.
         const sessions = (ctx.acc.sessions = newSessions(Infinity));
+        ctx.acc.profile = undefined;
         processChunk(msg.bytes, msg.file, msg.fileIndex, msg.startLine, msg.format, ctx, deferred);
+        const profile = ctx.acc.profile;
         const needsVerdict = deferred.keys.length > 0;
-        if (needsVerdict) waiting.set(msg.seq, { deferred, sessions });
+        if (needsVerdict) waiting.set(msg.seq, { deferred, sessions, profile });
         // The keys go as one transferable buffer; lines and request IDs only when skips are reported (they name
         // the duplicates). The chunk's shared buffer is read: the reply frees it for the next chunk.
         const keys = packKeys(deferred.keys);
@@ -55,22 +59,26 @@ port.on('message', (msg: WorkerRequest) => {
           ids: init.collectSkips ? deferred.ids : [],
           skips,
           needsVerdict,
-          ...(needsVerdict ? {} : { sessions }),
+          ...(needsVerdict ? {} : { sessions, ...(profile ? { profile } : {}) }),
         };
         port.postMessage(reply, [keys.buffer as ArrayBuffer, ...(needsVerdict ? [] : trimSessions(sessions))]);
         deferred.keys = [];
         deferred.lines = [];
         deferred.ids = [];
       } else if (msg.type === 'verdict') {
-        const { deferred, sessions } = waiting.get(msg.seq)!;
+        const { deferred, sessions, profile } = waiting.get(msg.seq)!;
         waiting.delete(msg.seq);
         ctx.acc.sessions = sessions;
+        ctx.acc.profile = profile;
         applyVerdict(ctx.acc, deferred, msg.duplicates);
-        port.postMessage({ type: 'done', seq: msg.seq, sessions } satisfies WorkerReply, trimSessions(sessions));
+        const done = ctx.acc.profile;
+        ctx.acc.profile = undefined;
+        port.postMessage({ type: 'done', seq: msg.seq, sessions, ...(done ? { profile: done } : {}) } satisfies WorkerReply, trimSessions(sessions));
       } else {
         const sample = ctx.sample ? { keys: ctx.sample.keys, items: ctx.sample.items, seen: ctx.sample.seen } : undefined;
-        // Every chunk's sessions went with its replies.
+        // Every chunk's sessions and profile went with its replies.
         ctx.acc.sessions = newSessions();
+        ctx.acc.profile = undefined;
         port.postMessage({ type: 'result', acc: ctx.acc, sample } satisfies WorkerReply);
       }
     } catch (e) {
