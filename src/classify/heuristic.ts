@@ -89,30 +89,41 @@ const MARK = 2;
 const BYTE_KIND = new Uint8Array(256);
 for (let c = 0; c < 128; c++) if (/\w/.test(String.fromCharCode(c))) BYTE_KIND[c] = WORD;
 
-/** The heads, as bytes, grouped: HEAD_GROUPS[i] for the i that WORD_HEADS (by a word's first two bytes) or MARK_HEADS (by a mark's first byte) holds; 0 is none. */
+/**
+ * The heads, as bytes, in groups: WORD_HEADS holds a group's number by a
+ * word's first three bytes, MARK_HEADS by a mark's first byte; 0 is none. The
+ * three-byte key keeps five bits of each byte (32 KB, small enough to stay in
+ * cache), so different bytes can share a key: headAt compares every byte.
+ */
 const HEAD_GROUPS: Uint8Array[][] = [[]];
-const WORD_HEADS = new Uint16Array(128 * 256);
-const MARK_HEADS = new Uint16Array(256);
+const WORD_HEADS = new Uint8Array(32 * 32 * 32);
+const MARK_HEADS = new Uint8Array(256);
 
-function addHeads(alternatives: readonly string[], table: Uint16Array, keyBytes: 1 | 2): void {
+function wordKey(first: number, second: number, third: number): number {
+  return ((first & 31) << 10) | ((second & 31) << 5) | (third & 31);
+}
+
+function addHeads(alternatives: readonly string[], table: Uint8Array, keyBytes: number, keyOf: (head: Uint8Array) => number): void {
   for (const alternative of alternatives) {
     for (const head of cueHeads(alternative)) {
-      if (head.length < 2 || /[^\x00-\x7f]/.test(head)) throw new Error(`cue ${alternative}: needs two plain ASCII characters first`);
+      if (head.length < keyBytes || /[^\x00-\x7f]/.test(head)) throw new Error(`cue ${alternative}: needs ${keyBytes} plain ASCII characters first`);
       const bytes = Uint8Array.from(head, (c) => c.charCodeAt(0));
-      const key = keyBytes === 2 ? bytes[0]! * 256 + bytes[1]! : bytes[0]!;
+      const key = keyOf(bytes);
       if (table[key] === 0) table[key] = HEAD_GROUPS.push([]) - 1;
       HEAD_GROUPS[table[key]!]!.push(bytes);
     }
   }
 }
-addHeads([...REASONING_CUES, ...ROUTINE_CUES, ...LONG_OUTPUT_CUES, ...CODE_CUES], WORD_HEADS, 2);
-addHeads(CODE_MARKS, MARK_HEADS, 1);
+addHeads([...REASONING_CUES, ...ROUTINE_CUES, ...LONG_OUTPUT_CUES, ...CODE_CUES], WORD_HEADS, 3, (head) => wordKey(head[0]!, head[1]!, head[2]!));
+addHeads(CODE_MARKS, MARK_HEADS, 1, (head) => head[0]!);
 for (const mark of CODE_MARKS) BYTE_KIND[mark.charCodeAt(0)] = MARK;
+if (HEAD_GROUPS.length > 256) throw new Error('too many cue head groups for a byte');
 
 function headAt(bytes: Uint8Array, at: number, end: number, heads: readonly Uint8Array[]): boolean {
-  for (const head of heads) {
+  for (let i = 0; i < heads.length; i++) {
+    const head = heads[i]!;
     if (at + head.length > end) continue;
-    let k = 1;
+    let k = 0;
     while (k < head.length && bytes[at + k] === head[k]) k++;
     if (k === head.length) return true;
   }
@@ -120,20 +131,52 @@ function headAt(bytes: Uint8Array, at: number, end: number, heads: readonly Uint
 }
 
 const ENCODER = new TextEncoder();
-/** The text as bytes, one per UTF-16 unit: ASCII as itself, anything else 128 (neither a word byte nor in any head). Reused. */
+/**
+ * The text as bytes, one per UTF-16 unit: ASCII as itself, anything else 128
+ * (neither a word byte nor in any head), then a 0 that ends the last word.
+ * Reused; the bytes after that 0 are stale (what the lookahead of a key or of
+ * wordEnd reads at the very end; it never decides anything past the 0).
+ */
 let scratch = new Uint8Array(4096);
+let scratchView = new DataView(scratch.buffer);
 
 function asciiBytes(text: string): Uint8Array {
   const n = text.length;
-  if (scratch.length < n + 1) scratch = new Uint8Array(2 * n);
+  if (scratch.length < n + 4) {
+    scratch = new Uint8Array(2 * n + 4);
+    scratchView = new DataView(scratch.buffer);
+  }
   // UTF-8 is the ASCII bytes themselves exactly when the text is all ASCII
   // (the common case, and the encoder is native); otherwise one unit at a time.
   const { read, written } = ENCODER.encodeInto(text, scratch);
   if (read !== n || written !== n) {
     for (let i = 0; i < n; i++) scratch[i] = Math.min(text.charCodeAt(i), 128);
   }
-  scratch[n] = 0; // what a word's second byte reads at the very end
+  scratch[n] = 0;
   return scratch;
+}
+
+/** Where the word running through `at` ends: four lower-case letters at a time (most of a word), then byte by byte. */
+function wordEnd(bytes: Uint8Array, view: DataView, at: number): number {
+  for (;;) {
+    const letters = lowerCaseLetters(view.getInt32(at, true));
+    if (letters !== ALL_FOUR) {
+      // Little-endian: the byte at `at` is the lowest; count the letters before the first other byte.
+      const other = ~letters & ALL_FOUR;
+      at += (31 - Math.clz32(other & -other)) >> 3;
+      break;
+    }
+    at += 4;
+  }
+  while (BYTE_KIND[bytes[at]!] === WORD) at++;
+  return at;
+}
+
+const ALL_FOUR = 0x80808080 | 0;
+
+/** The top bit of each of four bytes (each at most 128) that is 'a'…'z': b + 0x1f reaches 0x80 from b = 0x61, b + 0x05 stays below it up to b = 0x7a, and no sum carries into the next byte. */
+function lowerCaseLetters(x: number): number {
+  return (x + 0x1f1f1f1f) & ~(x + 0x05050505) & ALL_FOUR;
 }
 
 export interface CueCounts {
@@ -170,7 +213,7 @@ export function countCues(text: string): CueCounts {
       continue;
     }
     // Here `at` is a word's first byte or a mark (a match's end inside a word skips the word's rest below).
-    const group = kind === WORD ? WORD_HEADS[bytes[at]! * 256 + bytes[at + 1]!]! : MARK_HEADS[bytes[at]!]!;
+    const group = kind === WORD ? WORD_HEADS[wordKey(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!)]! : MARK_HEADS[bytes[at]!]!;
     if (group !== 0 && headAt(bytes, at, n, HEAD_GROUPS[group]!)) {
       CUES.lastIndex = at;
       const m = CUES.exec(text);
@@ -180,12 +223,11 @@ export function countCues(text: string): CueCounts {
         else if (m[3] !== undefined) longOutput = true;
         else code = true;
         at = CUES.lastIndex;
-        if (BYTE_KIND[bytes[at - 1]!] === WORD) while (at < n && BYTE_KIND[bytes[at]!] === WORD) at++;
+        if (BYTE_KIND[bytes[at - 1]!] === WORD) at = wordEnd(bytes, scratchView, at);
         continue;
       }
     }
-    at++;
-    if (kind === WORD) while (at < n && BYTE_KIND[bytes[at]!] === WORD) at++;
+    at = kind === WORD ? wordEnd(bytes, scratchView, at + 1) : at + 1;
   }
   return { reasoning, routine, longOutput, code };
 }
