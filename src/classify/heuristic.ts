@@ -69,7 +69,8 @@ function cueHeads(alternative: string): string[] {
       next = alternative.indexOf(']', i) + 1;
       options = alternative.slice(i + 1, next - 1);
       if (next === 0 || /[\\^]|.-./.test(options)) throw new Error(`cue ${alternative}: only plain [classes] are read`);
-    } else if ('\\^$.|?*+(){}]'.includes(alternative[i]!)) break;
+    } else if (alternative[i] === '|') throw new Error(`cue ${alternative}: one alternative per entry`);
+    else if ('\\^$.?*+(){}]'.includes(alternative[i]!)) break;
     else {
       options = alternative[i]!;
       next = i + 1;
@@ -92,15 +93,16 @@ for (let c = 0; c < 128; c++) if (/\w/.test(String.fromCharCode(c))) BYTE_KIND[c
 /**
  * The heads, as bytes, in groups: WORD_HEADS holds a group's number by a
  * word's first three bytes, MARK_HEADS by a mark's first byte; 0 is none. The
- * three-byte key keeps five bits of each byte (32 KB, small enough to stay in
- * cache), so different bytes can share a key: headAt compares every byte.
+ * three-byte key keeps five bits of each byte (a 32 KB table, small enough to
+ * stay in cache), so different bytes can share a key: headAt compares them all.
  */
 const HEAD_GROUPS: Uint8Array[][] = [[]];
 const WORD_HEADS = new Uint8Array(32 * 32 * 32);
 const MARK_HEADS = new Uint8Array(256);
 
-function wordKey(first: number, second: number, third: number): number {
-  return ((first & 31) << 10) | ((second & 31) << 5) | (third & 31);
+/** The key of a word that starts with the four bytes x (read little-endian): five bits of each of the first three. */
+function wordKey(x: number): number {
+  return ((x & 31) << 10) | ((x >> 3) & (31 << 5)) | ((x >> 16) & 31);
 }
 
 function addHeads(alternatives: readonly string[], table: Uint8Array, keyBytes: number, keyOf: (head: Uint8Array) => number): void {
@@ -114,7 +116,7 @@ function addHeads(alternatives: readonly string[], table: Uint8Array, keyBytes: 
     }
   }
 }
-addHeads([...REASONING_CUES, ...ROUTINE_CUES, ...LONG_OUTPUT_CUES, ...CODE_CUES], WORD_HEADS, 3, (head) => wordKey(head[0]!, head[1]!, head[2]!));
+addHeads([...REASONING_CUES, ...ROUTINE_CUES, ...LONG_OUTPUT_CUES, ...CODE_CUES], WORD_HEADS, 3, (head) => wordKey(head[0]! | (head[1]! << 8) | (head[2]! << 16)));
 addHeads(CODE_MARKS, MARK_HEADS, 1, (head) => head[0]!);
 for (const mark of CODE_MARKS) BYTE_KIND[mark.charCodeAt(0)] = MARK;
 if (HEAD_GROUPS.length > 256) throw new Error('too many cue head groups for a byte');
@@ -174,7 +176,12 @@ function wordEnd(bytes: Uint8Array, view: DataView, at: number): number {
 
 const ALL_FOUR = 0x80808080 | 0;
 
-/** The top bit of each of four bytes (each at most 128) that is 'a'…'z': b + 0x1f reaches 0x80 from b = 0x61, b + 0x05 stays below it up to b = 0x7a, and no sum carries into the next byte. */
+/**
+ * The top bit of each of four bytes that is 'a'…'z': b + 0x1f reaches 0x80
+ * from b = 0x61, and b + 0x05 stays below it up to b = 0x7a. The text's bytes
+ * are at most 128, so their sums carry into no other byte; the stale bytes
+ * after its 0 can carry, but only into bytes further on, past the word's end.
+ */
 function lowerCaseLetters(x: number): number {
   return (x + 0x1f1f1f1f) & ~(x + 0x05050505) & ALL_FOUR;
 }
@@ -213,7 +220,7 @@ export function countCues(text: string): CueCounts {
       continue;
     }
     // Here `at` is a word's first byte or a mark (a match's end inside a word skips the word's rest below).
-    const group = kind === WORD ? WORD_HEADS[wordKey(bytes[at]!, bytes[at + 1]!, bytes[at + 2]!)]! : MARK_HEADS[bytes[at]!]!;
+    const group = kind === WORD ? WORD_HEADS[wordKey(scratchView.getInt32(at, true))]! : MARK_HEADS[bytes[at]!]!;
     if (group !== 0 && headAt(bytes, at, n, HEAD_GROUPS[group]!)) {
       CUES.lastIndex = at;
       const m = CUES.exec(text);
