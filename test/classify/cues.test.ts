@@ -168,6 +168,12 @@ describe('countCues', () => {
     expect(countCues(long)).toEqual(referenceCounts(long));
     expect(countCues('prove it')).toEqual(referenceCounts('prove it'));
   });
+
+  it('is not misled by what an earlier text left in its scan buffer', () => {
+    // A non-ASCII text leaves UTF-8 bytes past the end of the next, shorter one.
+    const texts = ['日本語のテキスト'.repeat(40), 'prove', 'ü'.repeat(300), 'debugs', 'step by', 'éééé', 'tl;d', 'in-dep', 'x =', 'select a'];
+    for (const text of [...texts, ...texts.reverse()]) expect(countCues(text), JSON.stringify(text)).toEqual(referenceCounts(text));
+  });
 });
 
 describe('heuristicFeatures', () => {
