@@ -24,6 +24,7 @@
  */
 import type { Difficulty } from '../types.js';
 import { fmix32, keyOfWords, keyWord } from './sample.js';
+import { bucketKey } from './tokens.js';
 
 /** How a session was recognised. */
 const SESSION_KEYINGS = ['sessionId', 'requestMetadata', 'conversation', 'none'] as const;
@@ -435,7 +436,8 @@ function placeOf(s: SessionAcc, p: TurnPlace): number {
 }
 
 function placeIndexOf(s: SessionAcc, p: TurnPlace): number {
-  const id = `${p.modelId.length}:${p.modelId}${p.region.length}:${p.region}${p.batch ? 'b' : '-'}${p.ttl}`;
+  // The bucket key without a label: memoized, the same string each time.
+  const id = bucketKey(p.modelId, p.region, '', p.batch, p.ttl);
   let i = s.placeIndex.get(id);
   if (i === undefined) {
     i = s.places.length;
