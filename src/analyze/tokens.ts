@@ -52,7 +52,23 @@ const PLACE_KEYS = new Map<string, Map<string, PlaceKeys>>();
 let placeKeyCount = 0;
 const MAX_PLACE_KEYS = 4096;
 
+/**
+ * The place of the last call, and the strings it was asked with: a request asks for its own place several
+ * times, with the same string objects, which compare equal at once (a Map compares with the first request's).
+ */
+let lastModelId = '';
+let lastRegion = '';
+let lastPlace: PlaceKeys | undefined;
+
 function placeKeys(modelId: string, region: string): PlaceKeys {
+  if (lastPlace !== undefined && modelId === lastModelId && region === lastRegion) return lastPlace;
+  lastModelId = modelId;
+  lastRegion = region;
+  lastPlace = placeOf(modelId, region);
+  return lastPlace;
+}
+
+function placeOf(modelId: string, region: string): PlaceKeys {
   let byRegion = PLACE_KEYS.get(modelId);
   let place = byRegion?.get(region);
   if (place !== undefined) return place;
