@@ -230,8 +230,44 @@ export function sessionFacts(r: SessionSource, line: number, sessionKey: string 
     hashPart((r.openingReply ?? r.outputText)!);
   } else return undefined;
   const [key, hash] = hashFinish();
-  const ms = r.timestamp === undefined ? NaN : Date.parse(r.timestamp);
+  const ms = r.timestamp === undefined ? NaN : epochMs(r.timestamp);
   return { key, hash, by, at: Number.isFinite(ms) ? ms : -1, line };
+}
+
+/** The hour of the last timestamp epochMs parsed ("YYYY-MM-DDTHH") and its epoch milliseconds. */
+let lastHour = '';
+let lastHourMs = NaN;
+
+/**
+ * Date.parse(ts), one Date.parse per hour for the shape readers normalize timestamps to
+ * ("YYYY-MM-DDTHH:MM:SS.mmmZ", normalizeTimestamp): the minutes, seconds and milliseconds are added to the
+ * hour's. Hours from 24 on go to Date.parse (it reads "T24:00:00.000Z" as the next midnight, and no later time).
+ */
+function epochMs(ts: string): number {
+  if (ts.length !== 24 || ts.charCodeAt(13) !== 58 || ts.charCodeAt(16) !== 58 || ts.charCodeAt(19) !== 46 || ts.charCodeAt(23) !== 90) return Date.parse(ts);
+  const minutes = digitsAt(ts, 14, 2);
+  const seconds = digitsAt(ts, 17, 2);
+  const millis = digitsAt(ts, 20, 3);
+  if (minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59 || millis < 0) return Date.parse(ts);
+  if (!ts.startsWith(lastHour) || lastHour === '') {
+    // The date and hour as ISO writes them (anything else is Date.parse's to read, as a whole).
+    const hour = digitsAt(ts, 11, 2);
+    if (hour < 0 || hour > 23 || ts.charCodeAt(10) !== 84 || ts.charCodeAt(4) !== 45 || ts.charCodeAt(7) !== 45 || digitsAt(ts, 0, 4) < 0 || digitsAt(ts, 5, 2) < 0 || digitsAt(ts, 8, 2) < 0) return Date.parse(ts);
+    lastHour = ts.slice(0, 13);
+    lastHourMs = Date.parse(`${lastHour}:00:00.000Z`);
+  }
+  return lastHourMs + minutes * 60_000 + seconds * 1000 + millis;
+}
+
+/** The decimal number of `count` ASCII digits from `at`; -1 when one of them is not a digit. */
+function digitsAt(s: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 const HASHED_CHARS = 2048;
