@@ -12,7 +12,7 @@
  */
 import type { Difficulty, TrafficRecord } from '../types.js';
 import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
-import { addTokens, bucketKey, ttlParts, type TokenBucket } from './tokens.js';
+import { addTokens, bucketKey, dayBucketKey, ttlParts, type TokenBucket } from './tokens.js';
 import { addToProfile, mergeProfileAcc, newProfileAcc, type ProfileAcc, type ProfileFacts } from '../drift/profile.js';
 import { addTurn, mergeSessions, newSessions, type SessionAcc, type SessionFacts } from './sessions.js';
 
@@ -299,7 +299,7 @@ export function addBucketPart(acc: Accumulator, f: Pick<RecordFacts, 'modelId' |
 
 /** Adds requests and tokens to the day's bucket of (model, region, batch, ttl): what --bill reconciles per day. */
 export function addToDay(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'batch'>, day: string, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
-  const key = day + bucketKey(f.modelId, f.region, '', f.batch, ttl);
+  const key = dayBucketKey(day, f.modelId, f.region, f.batch, ttl);
   const days = (acc.days ??= new Map());
   let b = days.get(key);
   if (!b) {

@@ -24,6 +24,7 @@
  */
 import type { Difficulty } from '../types.js';
 import { fmix32, keyOfWords, keyWord } from './sample.js';
+import { bucketKey } from './tokens.js';
 
 /** How a session was recognised. */
 const SESSION_KEYINGS = ['sessionId', 'requestMetadata', 'conversation', 'none'] as const;
@@ -229,8 +230,44 @@ export function sessionFacts(r: SessionSource, line: number, sessionKey: string 
     hashPart((r.openingReply ?? r.outputText)!);
   } else return undefined;
   const [key, hash] = hashFinish();
-  const ms = r.timestamp === undefined ? NaN : Date.parse(r.timestamp);
+  const ms = r.timestamp === undefined ? NaN : epochMs(r.timestamp);
   return { key, hash, by, at: Number.isFinite(ms) ? ms : -1, line };
+}
+
+/** The hour of the last timestamp epochMs parsed ("YYYY-MM-DDTHH") and its epoch milliseconds. */
+let lastHour = '';
+let lastHourMs = NaN;
+
+/**
+ * Date.parse(ts), one Date.parse per hour for the shape readers normalize timestamps to
+ * ("YYYY-MM-DDTHH:MM:SS.mmmZ", normalizeTimestamp): the minutes, seconds and milliseconds are added to the
+ * hour's. Hours from 24 on go to Date.parse (it reads "T24:00:00.000Z" as the next midnight, and no later time).
+ */
+function epochMs(ts: string): number {
+  if (ts.length !== 24 || ts.charCodeAt(13) !== 58 || ts.charCodeAt(16) !== 58 || ts.charCodeAt(19) !== 46 || ts.charCodeAt(23) !== 90) return Date.parse(ts);
+  const minutes = digitsAt(ts, 14, 2);
+  const seconds = digitsAt(ts, 17, 2);
+  const millis = digitsAt(ts, 20, 3);
+  if (minutes < 0 || minutes > 59 || seconds < 0 || seconds > 59 || millis < 0) return Date.parse(ts);
+  if (!ts.startsWith(lastHour) || lastHour === '') {
+    // The date and hour as ISO writes them (anything else is Date.parse's to read, as a whole).
+    const hour = digitsAt(ts, 11, 2);
+    if (hour < 0 || hour > 23 || ts.charCodeAt(10) !== 84 || ts.charCodeAt(4) !== 45 || ts.charCodeAt(7) !== 45 || digitsAt(ts, 0, 4) < 0 || digitsAt(ts, 5, 2) < 0 || digitsAt(ts, 8, 2) < 0) return Date.parse(ts);
+    lastHour = ts.slice(0, 13);
+    lastHourMs = Date.parse(`${lastHour}:00:00.000Z`);
+  }
+  return lastHourMs + minutes * 60_000 + seconds * 1000 + millis;
+}
+
+/** The decimal number of `count` ASCII digits from `at`; -1 when one of them is not a digit. */
+function digitsAt(s: string, at: number, count: number): number {
+  let n = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return -1;
+    n = n * 10 + d;
+  }
+  return n;
 }
 
 const HASHED_CHARS = 2048;
@@ -277,11 +314,13 @@ function hashPart(s: string): void {
   const n = Math.min(s.length, HASHED_CHARS);
   UNIT_BYTES.write(s, 0, 2 * n, 'utf16le');
   const units = UNITS;
+  // The same xors as b ^ x ^ (a >>> 15) and c ^ x ^ (b >>> 13), grouped so that b and c each wait on their
+  // previous value for one xor and the multiply, not two xors (V8 does not regroup them): ~20% faster.
   for (let i = 0; i < n; i++) {
     x = units[i]!;
     a = Math.imul(a ^ x, 0x01000193);
-    b = Math.imul(b ^ x ^ (a >>> 15), 0x5bd1e995);
-    c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
+    b = Math.imul(b ^ (x ^ (a >>> 15)), 0x5bd1e995);
+    c = Math.imul(c ^ (x ^ (b >>> 13)), 0x27d4eb2f);
   }
   H[0] = a;
   H[1] = b;
@@ -435,7 +474,8 @@ function placeOf(s: SessionAcc, p: TurnPlace): number {
 }
 
 function placeIndexOf(s: SessionAcc, p: TurnPlace): number {
-  const id = `${p.modelId.length}:${p.modelId}${p.region.length}:${p.region}${p.batch ? 'b' : '-'}${p.ttl}`;
+  // The bucket key without a label: memoized, the same string each time.
+  const id = bucketKey(p.modelId, p.region, '', p.batch, p.ttl);
   let i = s.placeIndex.get(id);
   if (i === undefined) {
     i = s.places.length;

@@ -87,7 +87,9 @@ export function simulateSessions(s: SessionAcc, pricing: SessionPricing): Sessio
       const warm = prev === undefined || (tier === prevTier && fresh);
       if (!warm && t.cacheRead > 0) coldTurns++;
       perRequest += warm ? logged : turnCost(t, place, price, true);
-      sessionPinned += turnCost(t, place, pricing.tierPrice(pinned, place.region), !(prev === undefined || fresh));
+      // Pinned to the tier it was routed to anyway, with the cache as logged: the logged cost (most turns).
+      const pinnedCold = !(prev === undefined || fresh);
+      sessionPinned += pinned === tier && !pinnedCold ? logged : turnCost(t, place, pricing.tierPrice(pinned, place.region), pinnedCold);
       prev = t;
       prevTier = tier;
     }

@@ -13,8 +13,81 @@ export type TokenKind = 'input' | 'output' | 'cacheRead' | 'cacheWrite';
 
 /** The key of a priced bucket: model, region, label, batch flag and cache-write TTL. */
 export function bucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h'): string {
+  const slot = keySlot(label, batch, ttl);
+  if (slot < 0) return newBucketKey(modelId, region, label, batch, ttl);
+  const place = placeKeys(modelId, region);
+  return (place.keys[slot] ??= newBucketKey(modelId, region, label, batch, ttl));
+}
+
+/** The key of a day's bucket: the day (YYYY-MM-DD), then bucketKey(modelId, region, '', batch, ttl). */
+export function dayBucketKey(day: string, modelId: string, region: string, batch: boolean, ttl: '5m' | '1h'): string {
+  const slot = keySlot('', batch, ttl);
+  const place = placeKeys(modelId, region);
+  if (place.days[slot] === day) return place.dayKeys[slot]!;
+  const key = day + bucketKey(modelId, region, '', batch, ttl);
+  place.days[slot] = day;
+  place.dayKeys[slot] = key;
+  return key;
+}
+
+function newBucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h'): string {
   // label, batch and ttl come from fixed sets, so they need no length prefix.
   return `${modelId.length}:${modelId}${region.length}:${region}${label}${batch ? 'b' : '-'}${ttl}`;
+}
+
+/**
+ * The keys of one model and region, built once: every request adds to several buckets (its bucket, its day,
+ * its task cluster's spend, its session's place), and building each key anew, then hashing it for the Map,
+ * cost more than the rest of adding a request. A memoized key is also the same string each time, whose hash
+ * V8 keeps. By slot (keySlot); for the day keys, the last day per slot (logs run in time order).
+ */
+interface PlaceKeys {
+  keys: (string | undefined)[];
+  days: (string | undefined)[];
+  dayKeys: (string | undefined)[];
+}
+
+/** Places by model, then region; at most MAX_PLACE_KEYS per thread (all dropped when full). */
+const PLACE_KEYS = new Map<string, Map<string, PlaceKeys>>();
+let placeKeyCount = 0;
+const MAX_PLACE_KEYS = 4096;
+
+/**
+ * The place of the last call, and the strings it was asked with: a request asks for its own place several
+ * times, with the same string objects, which compare equal at once (a Map compares with the first request's).
+ */
+let lastModelId = '';
+let lastRegion = '';
+let lastPlace: PlaceKeys | undefined;
+
+function placeKeys(modelId: string, region: string): PlaceKeys {
+  if (lastPlace !== undefined && modelId === lastModelId && region === lastRegion) return lastPlace;
+  lastModelId = modelId;
+  lastRegion = region;
+  lastPlace = placeOf(modelId, region);
+  return lastPlace;
+}
+
+function placeOf(modelId: string, region: string): PlaceKeys {
+  let byRegion = PLACE_KEYS.get(modelId);
+  let place = byRegion?.get(region);
+  if (place !== undefined) return place;
+  if (placeKeyCount >= MAX_PLACE_KEYS) {
+    PLACE_KEYS.clear();
+    placeKeyCount = 0;
+    byRegion = undefined;
+  }
+  if (byRegion === undefined) PLACE_KEYS.set(modelId, (byRegion = new Map()));
+  place = { keys: [], days: [], dayKeys: [] };
+  byRegion.set(region, place);
+  placeKeyCount++;
+  return place;
+}
+
+/** A key's slot in PlaceKeys by label ('' or a difficulty), batch flag and TTL; -1 for another label. */
+function keySlot(label: string, batch: boolean, ttl: '5m' | '1h'): number {
+  const l = label === '' ? 0 : label === 'easy' ? 1 : label === 'moderate' ? 2 : label === 'hard' ? 3 : -1;
+  return l < 0 ? -1 : l * 4 + (batch ? 2 : 0) + (ttl === '1h' ? 1 : 0);
 }
 
 /** One request's tokens, with the 1-hour share of its cache writes when the record splits them by TTL. */

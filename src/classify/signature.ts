@@ -25,9 +25,9 @@ export interface SignatureInput {
 
 export interface TaskSignature {
   /** Stable key: 8 hex digits of a hash over the readable parts. */
-  key: string;
+  readonly key: string;
   /** A readable rendering: "app/team · system#abcd · first words …". */
-  text: string;
+  readonly text: string;
 }
 
 /** The masks of variable parts, in the order they apply (exported for the test that recomputes signatures the long way). */
@@ -174,20 +174,39 @@ const HEAD_CUT_CHARS = 120;
  * When a head has the words, they are the whole text's first words; otherwise the whole text is masked.
  */
 export function promptHead(prompt: string): string {
-  const text = prompt.length > PROMPT_CHARS ? prompt.slice(0, PROMPT_CHARS) : prompt;
+  const text = promptText(prompt);
+  const head = rawHead(text);
+  const words = head === undefined ? undefined : headWords(head);
+  return words ?? wholeWords(text);
+}
+
+/** The part of the prompt the signature's words are taken from. */
+function promptText(prompt: string): string {
+  return prompt.length > PROMPT_CHARS ? prompt.slice(0, PROMPT_CHARS) : prompt;
+}
+
+/** The text up to its first space from HEAD_CUT_CHARS on; undefined when there is none. */
+function rawHead(text: string): string | undefined {
   const cut = text.length > HEAD_CUT_CHARS ? text.indexOf(' ', HEAD_CUT_CHARS) : -1;
-  if (cut !== -1) {
-    const head = text.slice(0, cut);
-    if (!head.includes('`')) {
-      const masked = applyMasks(head.toLowerCase(), true);
-      if (masked !== undefined) {
-        const folded = foldSpaces(masked).trim();
-        // Enough words: the head's own words end before its last space.
-        const words = firstWords(folded, SIGNATURE_HEAD_WORDS);
-        if (words.length < folded.length) return words;
-      }
-    }
-  }
+  return cut === -1 ? undefined : text.slice(0, cut);
+}
+
+/**
+ * The signature's words from a head alone (promptHead); undefined when the head cannot tell them. A
+ * function of the head only: the memo of signatures by head (taskSignature) rests on that.
+ */
+function headWords(head: string): string | undefined {
+  if (head.includes('`')) return undefined;
+  const masked = applyMasks(head.toLowerCase(), true);
+  if (masked === undefined) return undefined;
+  const folded = foldSpaces(masked).trim();
+  // Enough words: the head's own words end before its last space.
+  const words = firstWords(folded, SIGNATURE_HEAD_WORDS);
+  return words.length < folded.length ? words : undefined;
+}
+
+/** The signature's words from the whole text (when the head cannot tell them). */
+function wholeWords(text: string): string {
   return firstWords(maskVariable(text), SIGNATURE_HEAD_WORDS);
 }
 
@@ -195,39 +214,64 @@ export function promptHead(prompt: string): string {
 interface SignaturePrefix {
   /** fnv1a state (unfinished) over `app NUL team NUL masked-system NUL`. */
   state: number;
-  systemKey: string;
+  /** The readable rendering's start: "app/team · system#abcd", the empty parts left out ('' when all are). */
+  text: string;
+  /**
+   * The signatures of this prefix by the raw prompt head they come from (rawHead), null for a head that
+   * cannot tell its words (headWords): a template's prompts open with the same words, and masking them
+   * again on every request was most of what a signature cost.
+   */
+  byHead: Map<string, TaskSignature | null>;
 }
 
 /**
- * Masking a system prompt (up to SYSTEM_CHARS) is most of a signature's cost, and a template's system prompt
- * is the same on every request: memoized per (app, team, system), a bounded memo per thread.
+ * Masking a system prompt (up to SYSTEM_CHARS) and a prompt's head is most of a signature's cost, and a
+ * template's system prompt and opening words are the same on every request: memoized per (app, team,
+ * system) and then per prompt head, MAX_MEMO entries of both kinds together per thread (all dropped when full).
  */
 const PREFIXES = new Map<string, Map<string, SignaturePrefix>>();
-let prefixCount = 0;
-const MAX_PREFIXES = 4096;
+let memoEntries = 0;
+const MAX_MEMO = 16384;
+
+/** Counts one more memo entry; false when the memo was full and has been emptied (the entry is not kept). */
+function roomInMemo(): boolean {
+  if (memoEntries < MAX_MEMO) {
+    memoEntries++;
+    return true;
+  }
+  PREFIXES.clear();
+  memoEntries = 0;
+  return false;
+}
 
 function signaturePrefix(app: string, team: string, rawSystem: string): SignaturePrefix {
   // Keyed by the system text itself, then by app and team (length-prefixed: no app or team can pass for
   // another split of the same characters): no per-request copy of a system prompt into a longer key.
-  let bySystem = PREFIXES.get(rawSystem);
+  const bySystem = PREFIXES.get(rawSystem);
   const tagKey = `${app.length}:${app}${team}`;
   let p = bySystem?.get(tagKey);
   if (p === undefined) {
     const system = rawSystem ? maskVariable(rawSystem) : '';
-    p = {
-      state: fnv1aState(`${app}\u0000${team}\u0000${system}\u0000`),
-      systemKey: system ? fnv1a(system).toString(16).padStart(8, '0').slice(0, 4) : '',
-    };
-    if (prefixCount >= MAX_PREFIXES) {
-      PREFIXES.clear();
-      prefixCount = 0;
-      bySystem = undefined;
+    const systemKey = system ? fnv1a(system).toString(16).padStart(8, '0').slice(0, 4) : '';
+    // "app/team · system#abcd" (written out: the prefix is built once per template).
+    let text = app && team ? `${app}/${team}` : app || team;
+    if (systemKey) text = text ? `${text} · system#${systemKey}` : `system#${systemKey}`;
+    p = { state: fnv1aState(`${app}\u0000${team}\u0000${system}\u0000`), text, byHead: new Map() };
+    if (roomInMemo()) {
+      if (bySystem === undefined) PREFIXES.set(rawSystem, new Map([[tagKey, p]]));
+      else bySystem.set(tagKey, p);
     }
-    if (bySystem === undefined) PREFIXES.set(rawSystem, (bySystem = new Map()));
-    bySystem.set(tagKey, p);
-    prefixCount++;
   }
   return p;
+}
+
+/**
+ * A copy of `s` that holds no reference to a longer string: a slice (a head of a prompt) kept as a memo key
+ * would keep the whole prompt alive in V8. Concatenation then slicing flattens into a new string of s's
+ * length + 1, which the result is then a slice of.
+ */
+function ownCopy(s: string): string {
+  return (' ' + s).slice(1);
 }
 
 /** The first `n` words of a masked text (words there are separated by single spaces, none at either end). */
@@ -240,19 +284,32 @@ function firstWords(masked: string, n: number): string {
   return masked.slice(0, at);
 }
 
-/** The template signature of a request. */
+/**
+ * The template signature of a request. Requests of one template get the same object (memoized): it is
+ * shared, never to be changed.
+ */
 export function taskSignature(input: SignatureInput): TaskSignature {
   const tags = input.tags ?? {};
   const app = tags.app ?? tags.application ?? '';
   const team = tags.team ?? '';
   const prefix = signaturePrefix(app, team, input.system ? input.system.slice(0, SYSTEM_CHARS) : '');
-  const head = promptHead(input.prompt ?? '');
-  const systemKey = prefix.systemKey;
+  const text = promptText(input.prompt ?? '');
+  const head = rawHead(text);
+  if (head === undefined) return signatureOf(prefix, wholeWords(text));
+  let sig = prefix.byHead.get(head);
+  if (sig === undefined) {
+    const words = headWords(head);
+    sig = words === undefined ? null : signatureOf(prefix, words);
+    if (roomInMemo()) prefix.byHead.set(ownCopy(head), sig);
+  }
+  // What promptHead gives: the head's words, else the whole text's.
+  return sig ?? signatureOf(prefix, wholeWords(text));
+}
+
+/** The signature of a prefix and the prompt's words (promptHead). */
+function signatureOf(prefix: SignaturePrefix, head: string): TaskSignature {
   // fnv1a(`${app}\0${team}\0${system}\0${head}`), continued from the memoized prefix.
   const key = fnv1aFinish(fnv1aState(head, prefix.state)).toString(16).padStart(8, '0');
-  // "app/team · system#abcd · head …", the empty parts left out (written out: this runs on every request).
-  let text = app && team ? `${app}/${team}` : app || team;
-  if (systemKey) text = text ? `${text} · system#${systemKey}` : `system#${systemKey}`;
   const tail = head ? `${head} …` : '(no prompt text)';
-  return { key, text: text ? `${text} · ${tail}` : tail };
+  return { key, text: prefix.text ? `${prefix.text} · ${tail}` : tail };
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addFacts, addFailed, addInvalid, bucketKey, bucketTokens, mergeAccumulators, newAccumulator, reasonKey, structuredKey, type RecordFacts } from '../../src/analyze/accumulate.js';
 import { dedupeKey } from '../../src/engines/inprocess/chunk.js';
+import { dayBucketKey } from '../../src/analyze/tokens.js';
 import { newTags } from '../../src/ingest/index.js';
 import { groupValue, roleOf } from '../../src/analyze/facts.js';
 import type { TrafficRecord } from '../../src/types.js';
@@ -63,6 +64,28 @@ describe('keys over log data', () => {
       }),
       { seed: 7, numRuns: 2000 },
     );
+  });
+
+  it('memoized bucket and day keys are the keys as defined, in any order and past the memo bound', () => {
+    const defined = (m: string, r: string, label: string, batch: boolean, ttl: '5m' | '1h') => `${m.length}:${m}${r.length}:${r}${label}${batch ? 'b' : '-'}${ttl}`;
+    let x = 4242;
+    const rand = (n: number) => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return (x >>> 8) % n;
+    };
+    const labels = ['', 'easy', 'moderate', 'hard', 'other'];
+    const days = ['2025-11-03', '2025-11-04', '2025-11'];
+    // 6,000 places: more than the memo keeps, so it is emptied on the way and rebuilt.
+    for (let n = 0; n < 30_000; n++) {
+      const m = `model-${rand(n < 20_000 ? 6000 : 5)}`;
+      const r = ['us-east-1', 'eu-west-1', ''][rand(3)]!;
+      const label = labels[rand(labels.length)]!;
+      const batch = rand(2) === 0;
+      const ttl = rand(2) === 0 ? '5m' : '1h';
+      const day = days[rand(days.length)]!;
+      expect(bucketKey(m, r, label, batch, ttl)).toBe(defined(m, r, label, batch, ttl));
+      expect(dayBucketKey(day, m, r, batch, ttl)).toBe(day + defined(m, r, '', batch, ttl));
+    }
   });
 
   it('counts failed codes and groups named after Object.prototype members', () => {

@@ -30,6 +30,21 @@ describe('sessionFacts: how a request is keyed', () => {
     expect(sessionFacts({ ...base, sessionId: 's', timestamp: '2025-11-03T10:00:00.000Z' }, 1, undefined)!.at).toBe(Date.parse('2025-11-03T10:00:00.000Z'));
     expect(sessionFacts({ ...base, sessionId: 's' }, 1, undefined)!.at).toBe(-1);
   });
+
+  it('a timestamp’s milliseconds are Date.parse’s, in any order of hours (parsed once per hour), and for odd ones', () => {
+    const at = (timestamp: string) => sessionFacts({ ...base, sessionId: 's', timestamp }, 1, undefined)!.at;
+    const expected = (t: string) => (Number.isFinite(Date.parse(t)) ? Date.parse(t) : -1);
+    const odd = ['2025-11-03T24:00:00.000Z', '2025-11-03T24:30:00.000Z', '2025-11-03T23:60:00.000Z', '2025-11-03T23:59:60.000Z', '2025-02-29T10:00:00.000Z', '2024-02-29T10:00:00.000Z', '2025-11-03 10:00:00.000Z', '2025-11-03T1x:00:00.000Z', '2025-11-03T10:00:00Z', '2025-11-03T10:0a:00.000Z', '+02025-11-03T10:00:00Z', 'not a time'];
+    const times: string[] = [...odd];
+    let x = 99;
+    for (let n = 0; n < 2000; n++) {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      times.push(new Date(Date.UTC(2025, 10, 3) + (x % (3 * 86_400_000))).toISOString());
+      // Odd ones between hours already parsed.
+      if (n % 100 === 0) times.push(odd[n / 100 % odd.length]!);
+    }
+    for (const t of times) expect(at(t)).toBe(expected(t));
+  });
 });
 
 const turn = (label: Difficulty, extra: Partial<TurnFacts> = {}): TurnFacts => ({ modelId: 'm', region: 'r', batch: false, ttl: '5m', label, input: 10, output: 1, cacheRead: 1000, cacheWrite: 0, ...extra });

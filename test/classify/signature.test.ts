@@ -112,6 +112,23 @@ describe('signatures computed the short way', () => {
     }
   });
 
+  it('taskSignature (memoized by prompt head) equals the definition for prompts that share a head, where the head can tell the words and where it cannot', () => {
+    // Heads cut at the first space from character 120: `open` leaves a quote open there, so the words depend on what follows.
+    const filler = 'lorem ipsum dolor sit amet '.repeat(5);
+    const tells = `Summarize the ticket below for the on-call engineer in two lines ${filler}`;
+    const open = `Say "${filler}`;
+    const tails = ['closing" then the rest', 'no closing quote at all', `and" 42 more ${filler}`];
+    for (const system of ['', 'You are terse.']) {
+      for (const start of [tells, open]) {
+        for (const tail of tails) {
+          const prompt = start + tail;
+          expect(taskSignature({ prompt, system })).toEqual(signatureOf(prompt, system, {}));
+        }
+      }
+    }
+    expect(taskSignature({ prompt: open + tails[0] }).key).not.toBe(taskSignature({ prompt: open + tails[1] }).key);
+  });
+
   it('promptHead, which masks as little of a long prompt as gives its first words, equals the definition (seeded random prompts)', () => {
     let x = 987654;
     const rand = (n: number) => {
