@@ -22,7 +22,7 @@ export const finish = `
   const ru = process.resourceUsage();
   console.log(JSON.stringify({ ms, lines, maxRssMb: ru.maxRSS / 1024, cpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000 }));`;
 
-/** tokor analyze on `file` as the CLI runs it (--group-by team), through the built dist: in process or with DuckDB. */
+/** tokor analyze on `file` (a path, or several) as the CLI runs it (--group-by team), through the built dist: in process or with DuckDB. */
 export const tokor = (file, workers, engine = 'inprocess') => () =>
   child(`
   import { runAnalyze } from './dist/app/analyze.js';
@@ -30,7 +30,7 @@ export const tokor = (file, workers, engine = 'inprocess') => () =>
   import { DEFAULT_TIERS } from './dist/config/schema.js';
   const catalog = await loadCatalog();
   const t0 = process.hrtime.bigint();
-  const r = await runAnalyze({ paths: [${JSON.stringify(file)}], catalog, tiers: DEFAULT_TIERS, groupBy: ['team'], ...(${workers} === undefined ? {} : { workers: ${workers} }), engine: '${engine}', ...('${engine}' === 'inprocess' ? {} : { labelSample: { seed: 1 } }) });
+  const r = await runAnalyze({ paths: ${JSON.stringify([file].flat())}, catalog, tiers: DEFAULT_TIERS, groupBy: ['team'], ...(${workers} === undefined ? {} : { workers: ${workers} }), engine: '${engine}', ...('${engine}' === 'inprocess' ? {} : { labelSample: { seed: 1 } }) });
   const lines = r.records.read;
   ${finish}
 `);
