@@ -340,6 +340,17 @@ describe('#17 de-duplication in bounded memory', () => {
     expect(profile.spendUsd).toBeCloseTo(one.j.cost.actual, 6);
   });
 
+  it('keys that cannot be written to TMPDIR: one line naming it and what to do, exit 2, no stack; DuckDB’s spill directory alike', async () => {
+    await writeFile(p('tmpdir.jsonl'), jsonl(Array.from({ length: 30 }, (_, i) => bedrock({ requestId: `t-${i}` }))));
+    const env = { TMPDIR: p('no-such-dir') };
+    const keys = await runCli(['analyze', p('tmpdir.jsonl'), '--dedupe-keys', '10', '--format', 'json'], { env });
+    expect(keys.code).toBe(2);
+    expect(keys.stderr).toBe(`tokor: ${p('no-such-dir')}: cannot write the de-duplication keys beyond --dedupe-keys (temporary files; TMPDIR sets where) (no such file or directory); create the directory first, or choose another path\n`);
+    const duck = await runCli(['analyze', p('tmpdir.jsonl'), '--engine', 'duckdb', '--format', 'json'], { env });
+    expect(duck.code).toBe(2);
+    expect(duck.stderr).toMatch(/^tokor: .*no-such-dir: cannot write DuckDB's spill directory \(temporary files; TMPDIR sets where\) \(no such file or directory\); create the directory first, or choose another path\n$/);
+  });
+
   it('--dedupe-keys with an engine that de-duplicates in SQL is refused in one line', async () => {
     await writeFile(p('one.jsonl'), jsonl([bedrock()]));
     const r = await runCli(['analyze', p('one.jsonl'), '--engine', 'duckdb', '--dedupe-keys', '10']);

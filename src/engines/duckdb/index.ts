@@ -19,6 +19,7 @@ import { stagedQueries, takeCopies } from '../sql/aggregation.js';
 import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, type ComplexBlock, type ComplexLine } from '../sql/collect.js';
 import { DUCKDB, lit } from '../sql/dialect.js';
 import { LineSet, findLines } from './findLines.js';
+import { fsFailure } from '../../io/fsErrors.js';
 
 const REMOTE = /^(s3|s3a|s3n|gs|gcs|r2|https?):\/\//i;
 
@@ -120,7 +121,9 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
  */
 export async function openDuckdb(threads = os.availableParallelism()): Promise<{ conn: DuckDBConnection; spill: string; close: () => Promise<void> }> {
   const { DuckDBInstance } = await import('@duckdb/node-api');
-  const spill = await mkdtemp(path.join(os.tmpdir(), 'tokor-duckdb-'));
+  const spill = await mkdtemp(path.join(os.tmpdir(), 'tokor-duckdb-')).catch((e: unknown) => {
+    throw fsFailure(e, os.tmpdir(), 'write', "DuckDB's spill directory (temporary files; TMPDIR sets where)");
+  });
   try {
     const instance = await DuckDBInstance.create(':memory:', duckdbSettings(spill, threads));
     const conn = await instance.connect();

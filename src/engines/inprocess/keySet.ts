@@ -13,6 +13,7 @@ import { mkdtempSync, appendFileSync, readFileSync, rmSync, existsSync } from 'n
 import os from 'node:os';
 import path from 'node:path';
 import { keyWord } from '../../analyze/sample.js';
+import { fsFailure } from '../../io/fsErrors.js';
 
 /** Words per key. */
 const W = 3;
@@ -144,7 +145,7 @@ export class KeySpill implements KeyOverflow {
   }
 
   private file(part: number): string {
-    this.dir ??= mkdtempSync(path.join(os.tmpdir(), 'tokor-keys-'));
+    this.dir ??= spillIo(os.tmpdir(), 'write', () => mkdtempSync(path.join(os.tmpdir(), 'tokor-keys-')));
     return path.join(this.dir, `${part}.keys`);
   }
 
@@ -152,7 +153,8 @@ export class KeySpill implements KeyOverflow {
     const n = this.filled[part]!;
     if (n === 0) return;
     const buf = this.buffers[part]!;
-    appendFileSync(this.file(part), new Uint8Array(buf.buffer, buf.byteOffset, n * W * 4));
+    const file = this.file(part);
+    spillIo(file, 'write', () => appendFileSync(file, new Uint8Array(buf.buffer, buf.byteOffset, n * W * 4)));
     this.filled[part] = 0;
   }
 
@@ -162,7 +164,8 @@ export class KeySpill implements KeyOverflow {
     for (let part = 0; part < PARTS; part++) {
       this.flush(part);
       if (!this.dir || !existsSync(this.file(part))) continue;
-      const bytes = readFileSync(this.file(part));
+      const file = this.file(part);
+      const bytes = spillIo(file, 'read', () => readFileSync(file));
       // A copy, aligned for 32-bit words (a read buffer may start anywhere in a pooled slab).
       const keys = new Uint32Array(bytes.byteLength / 4);
       new Uint8Array(keys.buffer).set(bytes);
@@ -176,6 +179,15 @@ export class KeySpill implements KeyOverflow {
   dispose(): void {
     if (this.dir) rmSync(this.dir, { recursive: true, force: true });
     this.dir = undefined;
+  }
+}
+
+/** A spill file's I/O, failing in one line that says what the files are and where they go. */
+function spillIo<T>(where: string, direction: 'read' | 'write', io: () => T): T {
+  try {
+    return io();
+  } catch (e) {
+    throw fsFailure(e, where, direction, 'the de-duplication keys beyond --dedupe-keys (temporary files; TMPDIR sets where)');
   }
 }
 
