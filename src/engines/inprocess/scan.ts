@@ -323,8 +323,8 @@ class WorkerPool implements BlockSink {
    * into the context's accumulator, in sequence order (chunk by chunk in input order, whichever worker finishes
    * first), and the sequence number of the next to merge.
    */
-  private readonly sessions = new Map<number, ChunkParts | null>();
-  private nextSessions = 0;
+  private readonly parts = new Map<number, ChunkParts | null>();
+  private nextParts = 0;
   private stopping = false;
   private rejectFailed: (e: Error) => void = () => undefined;
   /** Rejects with the first failure: what finish() races its replies against. */
@@ -358,10 +358,10 @@ class WorkerPool implements BlockSink {
           if (lent && this.pool.length < 2 * this.workers.length + 2) this.pool.push(lent);
           this.release(i);
           if (m.needsVerdict) this.awaiting++;
-          else this.chunkSessions(m.seq, { sessions: m.sessions!, profile: m.profile });
+          else this.chunkParts(m.seq, { sessions: m.sessions!, profile: m.profile });
           this.step(m.seq, () => this.onParsed(i, m));
         } else if (m.type === 'done') {
-          this.chunkSessions(m.seq, { sessions: m.sessions, profile: m.profile });
+          this.chunkParts(m.seq, { sessions: m.sessions, profile: m.profile });
           this.awaiting--;
           this.wake();
         }
@@ -397,16 +397,16 @@ class WorkerPool implements BlockSink {
 
   local(fn: () => void): void {
     const seq = this.seq++;
-    this.chunkSessions(seq, null);
+    this.chunkParts(seq, null);
     this.step(seq, fn);
   }
 
   /** Merges chunks' session turns and profiles into the context's accumulator in sequence order, as they become ready. */
-  private chunkSessions(seq: number, parts: ChunkParts | null): void {
-    this.sessions.set(seq, parts);
-    while (this.sessions.has(this.nextSessions)) {
-      const s = this.sessions.get(this.nextSessions)!;
-      this.sessions.delete(this.nextSessions++);
+  private chunkParts(seq: number, parts: ChunkParts | null): void {
+    this.parts.set(seq, parts);
+    while (this.parts.has(this.nextParts)) {
+      const s = this.parts.get(this.nextParts)!;
+      this.parts.delete(this.nextParts++);
       try {
         if (s) {
           mergeSessions(this.ctx.acc.sessions, s.sessions);
@@ -435,7 +435,7 @@ class WorkerPool implements BlockSink {
   }
 
   async idle(): Promise<void> {
-    while (!(this.turn === this.seq && this.nextSessions === this.seq && this.awaiting === 0 && this.inflight.every((n) => n === 0))) {
+    while (!(this.turn === this.seq && this.nextParts === this.seq && this.awaiting === 0 && this.inflight.every((n) => n === 0))) {
       if (this.failure) throw this.failure;
       await this.wait();
     }
