@@ -19,6 +19,15 @@ import { DIFFICULTIES, type Difficulty } from '../types.js';
 import { addBucketPart, addFacts, addTagKeys, addToDay, structuredKey, type Accumulator, type LabelEstimate, type RecordFacts } from './accumulate.js';
 import { UNTAGGED, roleOf } from './facts.js';
 
+/**
+ * The stratum the engine samples a row's records in: as ours, but finer where a --group-by value is derived
+ * (the identity ARN, not its role; a missing tag apart from one written as the untagged placeholder).
+ */
+function engineStratum(row: PushdownRow, groupBy: readonly string[]): string {
+  const dims = groupBy.map((d) => (d === 'day' ? row.day : d === 'region' ? row.groupRegion : d === 'role' ? row.arn : d === 'model' ? '' : null));
+  return JSON.stringify([row.modelId, row.priceRegion, row.batch, row.ttl, dims, row.tags]);
+}
+
 /** One aggregate row: plain records (the SQL read them as tokor's parser does) of one group. */
 export interface PushdownRow {
   /** Set for failed calls: counted apart, never priced. */
@@ -75,6 +84,16 @@ function stratumKey(modelId: string, region: string, batch: boolean, ttl: string
   return structuredKey(modelId, region, batch ? 'b' : '-', ttl, ...groups);
 }
 
+/** Per label: the sampled requests, and each token kind's sampled tokens (the weights the stratum's totals are split by). */
+interface SampleTally {
+  count: bigint;
+  input: bigint;
+  output: bigint;
+  cacheRead: bigint;
+  write1h: bigint;
+  writeRest: bigint;
+}
+
 interface Stratum {
   modelId: string;
   region: string;
@@ -87,8 +106,15 @@ interface Stratum {
   cacheRead: bigint;
   cacheWrite: bigint;
   cacheWrite1h: bigint;
-  sample: RecordFacts[];
   rows: PushdownRow[];
+  /** The engine's strata it is made of (see engineStratum). */
+  parts: Set<string>;
+  /** Each of its engine strata of no more requests than the sample's size: sampled whole, its records added one by one. */
+  whole: boolean;
+  sampled: number;
+  /** Of an estimated stratum: what its sample shows, by label (DIFFICULTIES order), and its score histogram. */
+  tally: SampleTally[];
+  bins: bigint[];
 }
 
 export interface PushdownResult {
@@ -98,15 +124,27 @@ export interface PushdownResult {
   estimatedStrata: number;
 }
 
+/** Takes the labeled sample one record at a time, then `finish` adds what the sample does not hold record by record. */
+export interface PushdownSink {
+  /** The facts of one sampled record (duplicates among them already dropped), in the sample's order. */
+  add(f: RecordFacts): void;
+  /**
+   * Adds the estimated strata. Throws when the sample does not fit the rows (a stratum with more sampled
+   * records than requests, requests and no sampled record, or a stratum sampled whole with fewer records than
+   * requests): the engine's SQL and tokor's parser disagree.
+   */
+  finish(): PushdownResult;
+}
+
 /**
- * Adds the engine's rows and the labeled sample (facts of the sampled
- * records, duplicates among them already dropped) to `acc`. Throws when the
- * sample does not fit the rows (a stratum with more sampled records than
- * requests, or requests and no sampled record): the engine's SQL and tokor's
- * parser disagree.
+ * Adds the engine's rows to `acc` and returns the sink that takes the labeled sample. A stratum of no more
+ * requests than `perStratum` is sampled whole by the engine: its records are added as they come, exactly as
+ * the in-process reader adds them. Of the others only the sample's tallies are kept, so memory does not grow
+ * with the sample. Throws as `finish` does when a sampled record belongs to no stratum.
  */
-export function addPushdown(acc: Accumulator, rows: readonly PushdownRow[], sample: readonly RecordFacts[], groupBy: readonly string[], tagDims: readonly string[]): PushdownResult {
+export function startPushdown(acc: Accumulator, rows: readonly PushdownRow[], groupBy: readonly string[], tagDims: readonly string[], perStratum: number): PushdownSink {
   const strata = new Map<string, Stratum>();
+  const engineRequests = new Map<string, number>();
   for (const row of rows) {
     acc.read += row.requests + row.duplicates;
     acc.duplicates += row.duplicates;
@@ -124,9 +162,12 @@ export function addPushdown(acc: Accumulator, rows: readonly PushdownRow[], samp
     const key = stratumKey(row.modelId, row.priceRegion, row.batch, row.ttl, groups);
     let s = strata.get(key);
     if (!s) {
-      s = { modelId: row.modelId, region: row.priceRegion, batch: row.batch, ttl: row.ttl, groups, requests: 0, input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n, sample: [], rows: [] };
+      s = { modelId: row.modelId, region: row.priceRegion, batch: row.batch, ttl: row.ttl, groups, requests: 0, input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n, rows: [], parts: new Set(), whole: true, sampled: 0, tally: [], bins: [] };
       strata.set(key, s);
     }
+    const part = engineStratum(row, groupBy);
+    s.parts.add(part);
+    engineRequests.set(part, (engineRequests.get(part) ?? 0) + row.requests);
     s.rows.push(row);
     s.requests += row.requests;
     s.input += row.input;
@@ -135,43 +176,63 @@ export function addPushdown(acc: Accumulator, rows: readonly PushdownRow[], samp
     s.cacheWrite += row.cacheWrite;
     s.cacheWrite1h += row.cacheWrite1h;
   }
-  for (const f of sample) {
-    const s = strata.get(stratumKey(f.modelId, f.region, f.batch, f.ttl, f.groups));
-    if (!s) throw new Error(`a sampled ${f.modelId} record (${f.region || 'no Region'}) belongs to no aggregated group: the engine's SQL and tokor's parser disagree`);
-    s.sample.push(f);
-  }
-  let sampled = 0;
-  let estimatedStrata = 0;
   for (const s of strata.values()) {
-    sampled += s.sample.length;
-    if (s.sample.length > s.requests || (s.sample.length === 0 && s.requests > 0)) {
-      throw new Error(`${s.modelId} (${s.region || 'no Region'}): ${s.sample.length} sampled records for ${s.requests} requests: the engine's SQL and tokor's parser disagree`);
+    s.whole = [...s.parts].every((p) => (engineRequests.get(p) ?? 0) <= perStratum);
+    if (!s.whole) {
+      s.tally = DIFFICULTIES.map(() => ({ count: 0n, input: 0n, output: 0n, cacheRead: 0n, write1h: 0n, writeRest: 0n }));
+      s.bins = acc.scoreBins.map(() => 0n);
     }
-    if (s.sample.length === s.requests) {
-      for (const f of s.sample) addFacts(acc, f);
-      continue;
-    }
-    estimatedStrata++;
-    addEstimated(acc, s);
   }
-  return { sampled, estimatedStrata };
+  const disagree = (s: Stratum) => new Error(`${s.modelId} (${s.region || 'no Region'}): ${s.sampled} sampled records for ${s.requests} requests: the engine's SQL and tokor's parser disagree`);
+  return {
+    add(f) {
+      const s = strata.get(stratumKey(f.modelId, f.region, f.batch, f.ttl, f.groups));
+      if (!s) throw new Error(`a sampled ${f.modelId} record (${f.region || 'no Region'}) belongs to no aggregated group: the engine's SQL and tokor's parser disagree`);
+      if (++s.sampled > s.requests) throw disagree(s);
+      if (s.whole) {
+        addFacts(acc, f);
+        return;
+      }
+      const t = s.tally[DIFFICULTIES.indexOf(f.label)]!;
+      t.count++;
+      t.input += BigInt(f.input);
+      t.output += BigInt(f.output);
+      t.cacheRead += BigInt(f.cacheRead);
+      t.write1h += BigInt(f.cacheWrite1h ?? 0);
+      t.writeRest += BigInt(f.cacheWrite - (f.cacheWrite1h ?? 0));
+      const b = Math.floor(f.score * 20);
+      s.bins[b >= 19 ? 19 : Math.max(b, 0)]!++;
+      if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
+    },
+    finish() {
+      let sampled = 0;
+      let estimatedStrata = 0;
+      for (const s of strata.values()) {
+        sampled += s.sampled;
+        if ((s.sampled === 0 && s.requests > 0) || (s.whole && s.sampled !== s.requests)) throw disagree(s);
+        if (s.whole) continue;
+        estimatedStrata++;
+        addEstimated(acc, s);
+      }
+      return { sampled, estimatedStrata };
+    },
+  };
 }
 
 /** A stratum known by its totals and a sample: requests and tokens split over the labels as the sample shows. */
 function addEstimated(acc: Accumulator, s: Stratum): void {
-  const counts = labelRecord(() => 0);
-  for (const f of s.sample) counts[f.label]++;
-  const byCount = DIFFICULTIES.map((d) => BigInt(counts[d]));
-  const weights = (pick: (f: RecordFacts) => number): bigint[] => {
-    const w = DIFFICULTIES.map((d) => s.sample.reduce((n, f) => n + (f.label === d ? BigInt(pick(f)) : 0n), 0n));
+  const counts = labelRecord((d) => Number(s.tally[DIFFICULTIES.indexOf(d)]!.count));
+  const byCount = s.tally.map((t) => t.count);
+  const weights = (pick: (t: SampleTally) => bigint): bigint[] => {
+    const w = s.tally.map(pick);
     return w.some((x) => x > 0n) ? w : byCount;
   };
   const requests = apportion(BigInt(s.requests), byCount);
-  const input = apportion(s.input, weights((f) => f.input));
-  const output = apportion(s.output, weights((f) => f.output));
-  const cacheRead = apportion(s.cacheRead, weights((f) => f.cacheRead));
-  const write1h = apportion(s.cacheWrite1h, weights((f) => f.cacheWrite1h ?? 0));
-  const writeRest = apportion(s.cacheWrite - s.cacheWrite1h, weights((f) => f.cacheWrite - (f.cacheWrite1h ?? 0)));
+  const input = apportion(s.input, weights((t) => t.input));
+  const output = apportion(s.output, weights((t) => t.output));
+  const cacheRead = apportion(s.cacheRead, weights((t) => t.cacheRead));
+  const write1h = apportion(s.cacheWrite1h, weights((t) => t.write1h));
+  const writeRest = apportion(s.cacheWrite - s.cacheWrite1h, weights((t) => t.writeRest));
   DIFFICULTIES.forEach((label, i) => {
     const n = Number(requests[i]);
     acc.read += n;
@@ -182,13 +243,7 @@ function addEstimated(acc: Accumulator, s: Stratum): void {
     if (write1h[i]! > 0n) addTokensTo(acc, at, '1h', 0, 0n, 0n, 0n, write1h[i]!);
   });
   // The score histogram: the stratum's requests over the bins the sample fills.
-  const bins = acc.scoreBins.map(() => 0n);
-  for (const f of s.sample) {
-    const b = Math.floor(f.score * 20);
-    bins[b >= 19 ? 19 : Math.max(b, 0)]!++;
-  }
-  for (const [i, n] of apportion(BigInt(s.requests), bins).entries()) acc.scoreBins[i]! += Number(n);
-  for (const f of s.sample) if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
+  for (const [i, n] of apportion(BigInt(s.requests), s.bins).entries()) acc.scoreBins[i]! += Number(n);
   // Cost per day (--bill) needs no label: each row's exact totals, its 1-hour writes apart.
   for (const r of s.rows) {
     const at = { modelId: s.modelId, region: s.region, batch: s.batch };
@@ -196,7 +251,7 @@ function addEstimated(acc: Accumulator, s: Stratum): void {
     if (r.cacheWrite1h > 0n) addSafe((...n) => addToDay(acc, at, r.day, '1h', ...n), 0, 0n, 0n, 0n, r.cacheWrite1h);
   }
   const est: LabelEstimate = (acc.labelEstimate ??= { strata: [] });
-  est.strata.push({ total: s.requests, sampled: s.sample.length, labels: counts });
+  est.strata.push({ total: s.requests, sampled: s.sampled, labels: counts });
 }
 
 const SAFE = BigInt(Number.MAX_SAFE_INTEGER);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { newAccumulator, bucketTokens, type RecordFacts } from '../../src/analyze/accumulate.js';
-import { addPushdown, apportion, type PushdownRow } from '../../src/analyze/pushdown.js';
+import { apportion, startPushdown, type PushdownResult, type PushdownRow } from '../../src/analyze/pushdown.js';
 
 function row(over: Partial<PushdownRow> = {}): PushdownRow {
   return {
@@ -24,11 +24,18 @@ describe('apportion', () => {
   });
 });
 
-describe('addPushdown', () => {
+/** The rows, then the sample one record at a time, as the engines hand them over. */
+function addPushdown(acc: ReturnType<typeof newAccumulator>, rows: PushdownRow[], sample: RecordFacts[], groupBy: string[], tagDims: string[], perStratum: number): PushdownResult {
+  const sink = startPushdown(acc, rows, groupBy, tagDims, perStratum);
+  for (const f of sample) sink.add(f);
+  return sink.finish();
+}
+
+describe('startPushdown', () => {
   it('adds a stratum sampled whole record by record, and estimates a larger one keeping every request and token', () => {
     const acc = newAccumulator(['team']);
     const sample = [facts('easy'), facts('easy'), facts('hard')];
-    const r = addPushdown(acc, [row(), row({ errorCode: 'ThrottlingException', requests: 2, duplicates: 1 })], sample, ['team'], ['team']);
+    const r = addPushdown(acc, [row(), row({ errorCode: 'ThrottlingException', requests: 2, duplicates: 1 })], sample, ['team'], ['team'], 3);
     expect(r).toEqual({ sampled: 3, estimatedStrata: 1 });
     expect(acc.valid).toBe(10);
     expect(acc.failed).toBe(2);
@@ -54,13 +61,43 @@ describe('addPushdown', () => {
 
   it('adds the records themselves when the sample holds the whole stratum (no estimate)', () => {
     const acc = newAccumulator([]);
-    addPushdown(acc, [row({ requests: 2, input: 200n, output: 100n, cacheWrite: 18n, cacheWrite1h: 6n, tags: [] })], [facts('easy', { groups: [] }), facts('moderate', { groups: [] })], [], []);
+    addPushdown(acc, [row({ requests: 2, input: 200n, output: 100n, cacheWrite: 18n, cacheWrite1h: 6n, tags: [] })], [facts('easy', { groups: [] }), facts('moderate', { groups: [] })], [], [], 2);
     expect(acc.labels).toEqual({ easy: 1, moderate: 1, hard: 0 });
     expect(acc.labelEstimate).toBeUndefined();
   });
 
+  it('adds a whole stratum’s records as they come and keeps only tallies of an estimated one', () => {
+    const acc = newAccumulator([]);
+    const sink = startPushdown(acc, [row({ requests: 2, tags: [] }), row({ modelId: 'big', requests: 50, tags: [] })], [], [], 2);
+    sink.add(facts('hard', { groups: [] }));
+    expect(acc.labels.hard).toBe(1);
+    sink.add(facts('easy', { modelId: 'big', groups: [] }));
+    sink.add(facts('hard', { modelId: 'big', groups: [] }));
+    // The estimated stratum is added by finish, from its tallies.
+    expect(acc.labels).toEqual({ easy: 0, moderate: 0, hard: 1 });
+    sink.add(facts('easy', { groups: [] }));
+    expect(sink.finish()).toEqual({ sampled: 4, estimatedStrata: 1 });
+    expect(acc.labels).toEqual({ easy: 26, moderate: 0, hard: 26 });
+    expect(acc.valid).toBe(52);
+    expect(acc.labelEstimate?.strata).toEqual([{ total: 50, sampled: 2, labels: { easy: 1, moderate: 0, hard: 1 } }]);
+  });
+
+  it('takes a stratum as sampled whole when each of the engine’s finer strata is (one role, two identity ARNs)', () => {
+    const acc = newAccumulator(['role']);
+    const arn = (who: string) => `arn:aws:sts::123456789012:assumed-role/app/${who}`;
+    const sink = startPushdown(acc, [row({ requests: 2, arn: arn('a'), tags: [] }), row({ requests: 2, arn: arn('b'), tags: [] })], ['role'], [], 2);
+    for (const label of ['easy', 'easy', 'hard', 'moderate'] as const) sink.add(facts(label, { groups: ['app'] }));
+    expect(sink.finish()).toEqual({ sampled: 4, estimatedStrata: 0 });
+    expect(acc.labels).toEqual({ easy: 2, moderate: 1, hard: 1 });
+    expect(acc.labelEstimate).toBeUndefined();
+  });
+
   it('throws when the sample does not fit the aggregates (the SQL and the parser disagree)', () => {
-    expect(() => addPushdown(newAccumulator([]), [row({ requests: 1, tags: [] })], [facts('easy', { groups: [] }), facts('easy', { groups: [] })], [], [])).toThrow(/disagree/);
-    expect(() => addPushdown(newAccumulator([]), [row({ tags: [] })], [facts('easy', { modelId: 'other', groups: [] })], [], [])).toThrow(/disagree/);
+    expect(() => addPushdown(newAccumulator([]), [row({ requests: 1, tags: [] })], [facts('easy', { groups: [] }), facts('easy', { groups: [] })], [], [], 1000)).toThrow(/disagree/);
+    expect(() => addPushdown(newAccumulator([]), [row({ tags: [] })], [facts('easy', { modelId: 'other', groups: [] })], [], [], 1000)).toThrow(/disagree/);
+    // A stratum no larger than the sample's size is sampled whole: a record missing from it is a disagreement.
+    expect(() => addPushdown(newAccumulator([]), [row({ requests: 3, tags: [] })], [facts('easy', { groups: [] }), facts('easy', { groups: [] })], [], [], 1000)).toThrow(/2 sampled records for 3 requests/);
+    // A stratum with requests and no sampled record.
+    expect(() => addPushdown(newAccumulator([]), [row({ requests: 3, tags: [] })], [], [], [], 2)).toThrow(/0 sampled records for 3 requests/);
   });
 });

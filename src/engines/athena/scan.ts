@@ -60,7 +60,7 @@ export async function scanAthena(req: ScanRequest): Promise<ScanResult> {
     const complex: ComplexLine[] = complexRows
       .map((r) => ({ file: r.file, fileIndex: fileNames.indexOf(r.file), line: 0, text: r.text }))
       .sort((a, b) => a.fileIndex - b.fileIndex);
-    const { acc, labeled, estimated } = await toAccumulator({ rows: aggregate.rows, sample, complex }, req);
+    const { acc, labeled, estimated } = await toAccumulator({ rows: aggregate.rows, sample, complex, perStratum }, req);
     const bytes = [aggregate.bytesScanned, lines.bytesScanned];
     const result = scanResult(acc, [`athena:${o.table}`], bytes.reduce((a, b) => a + b, 0), labeled, estimated, seed);
     result.formats = { bedrock: 1 };

@@ -105,7 +105,7 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     async function* fetched() {
       for await (const r of streamRowsOrOneThread(conn, q.fetch, req)) yield { line: String(r.line), h: r.h, copies: Number(r.copies as bigint) };
     }
-    const { acc, labeled, estimated } = await toAccumulator({ rows, sample: takeCopies(fetched()), complex: complex(), threads: req.workers ?? os.availableParallelism() }, req, repeated);
+    const { acc, labeled, estimated } = await toAccumulator({ rows, sample: takeCopies(fetched()), complex: complex(), threads: req.workers ?? os.availableParallelism(), perStratum }, req, repeated);
     const shown = [...inputs.map((i) => i.display), ...remote];
     return scanResult(acc, shown, inputs.reduce((n, i) => n + (i.size ?? 0), 0), labeled, estimated, seed);
   } finally {

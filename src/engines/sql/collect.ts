@@ -4,16 +4,16 @@
  * labeler, and the lines the SQL left to tokor ("complex") go through the
  * in-process reader's chunk code, so they count exactly as they would there.
  */
-import { InputError, RuntimeFailure } from '../../errors.js';
+import { InputError, RuntimeFailure, TokorError } from '../../errors.js';
 import { MAX_LINE_BYTES, overlongReason, parseJsonLine } from '../../ingest/index.js';
 import { addFileIssue, newAccumulator, type Accumulator } from '../../analyze/accumulate.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
-import { addPushdown, type PushdownRow } from '../../analyze/pushdown.js';
+import { startPushdown, type PushdownRow } from '../../analyze/pushdown.js';
 import { addRecord, skipLine, type ChunkContext } from '../inprocess/chunk.js';
 import type { ScanRequest, ScanResult } from '../types.js';
 import { KeySet } from '../inprocess/keySet.js';
 import { openBlockSink, type BlockSink } from '../inprocess/scan.js';
-import { tagDimensions } from './aggregation.js';
+import { sampledPerStratum, tagDimensions } from './aggregation.js';
 import { labelSample } from './labelSample.js';
 
 /** A line the SQL did not read: tokor parses it. `line` is its 1-based number in its file (0 when the engine cannot tell). */
@@ -49,6 +49,8 @@ export interface EngineOutput {
   complex: Iterable<ComplexLine | ComplexBlock> | AsyncIterable<ComplexLine | ComplexBlock>;
   /** Worker threads for the complex blocks and the sample (0 or 1: this thread). */
   threads?: number;
+  /** The sample's size per stratum: a stratum of no more requests is sampled whole. */
+  perStratum: number;
 }
 
 /** Records labeled per stratum when the flag does not say (a stratum this small or smaller is labeled whole). */
@@ -95,13 +97,14 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
   } finally {
     sink?.terminate();
   }
-  const facts = await labelSample(out.sample, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads);
   const rows = out.rows.map(toRow(tagDims.length, groupBy.includes('role')));
   let result;
   try {
-    result = addPushdown(acc, rows, facts, groupBy, tagDims);
+    const sink = startPushdown(acc, rows, groupBy, tagDims, sampledPerStratum({ perStratum: out.perStratum }));
+    await labelSample(out.sample, { groupBy, ...(req.router ? { router: req.router } : {}) }, (f) => sink.add(f), threads);
+    result = sink.finish();
   } catch (e) {
-    throw new RuntimeFailure((e as Error).message);
+    throw e instanceof Error && !(e instanceof TokorError) ? new RuntimeFailure(e.message) : e;
   }
   return { acc, labeled: result.sampled, estimated: result.estimatedStrata > 0 };
 }

@@ -17,7 +17,6 @@ import { labelerFor } from '../../analyze/labelerFor.js';
 import type { Labeler } from '../../classify/types.js';
 import { parseJsonLine } from '../../ingest/index.js';
 import { RuntimeFailure } from '../../errors.js';
-import { dedupeKey } from '../inprocess/chunk.js';
 
 /** What a labeling thread needs besides the lines. */
 export interface SampleLabelInit {
@@ -27,20 +26,15 @@ export interface SampleLabelInit {
 
 /** One sampled line, parsed and labeled: `facts` undefined when it did not parse as one valid record. */
 export interface LabeledLine {
-  key?: string;
   facts?: RecordFacts;
 }
 
 export type LabelRequest = { seq: number; lines: string[] };
 export type LabelReply = { seq: number; labeled: LabeledLine[] } | { seq: number; error: string };
 
-/** A sampled line's records (one, for a valid line) as the in-process reader would see them (their facts), with their de-duplication keys. */
+/** A sampled line's records (one, for a valid line) as the in-process reader would see them (their facts). */
 export function labelLine(text: string, labeler: Labeler, groupBy: string[]): LabeledLine[] {
-  return parseJsonLine('bedrock', text, { file: '(sample)', line: 0 }).map((ev) => {
-    if (ev.kind !== 'record' || ev.record.errorCode) return {};
-    const key = dedupeKey(ev.record);
-    return { ...(key !== undefined ? { key } : {}), facts: recordFacts(ev.record, { labeler, groupBy }) };
-  });
+  return parseJsonLine('bedrock', text, { file: '(sample)', line: 0 }).map((ev) => (ev.kind !== 'record' || ev.record.errorCode ? {} : { facts: recordFacts(ev.record, { labeler, groupBy }) }));
 }
 
 /** Lines per batch: a few MB of sampled records, so that the threads stay busy and little is held. */
@@ -56,27 +50,22 @@ function workerFile(): string | undefined {
 }
 
 /**
- * The facts of the sampled records, in the order of `lines`, duplicates (same de-duplication key as an earlier
- * sampled record) dropped. Throws when a line does not parse as one valid record.
+ * Hands `onFacts` the facts of the sampled records, in the order of `lines`, one at a time (none is kept here).
+ * The engine samples one line per request as its aggregate counts requests, so no duplicate is dropped here.
+ * Throws when a line does not parse as one valid record.
  */
-export async function labelSample(lines: AsyncIterable<string> | Iterable<string>, init: SampleLabelInit, threads = os.availableParallelism()): Promise<RecordFacts[]> {
-  const facts: RecordFacts[] = [];
-  const seen = new Set<string>();
+export async function labelSample(lines: AsyncIterable<string> | Iterable<string>, init: SampleLabelInit, onFacts: (f: RecordFacts) => void, threads = os.availableParallelism()): Promise<void> {
   const take = (labeled: LabeledLine[]) => {
     for (const l of labeled) {
       if (!l.facts) throw new RuntimeFailure('a sampled record did not parse as the SQL read it: the engine’s SQL and tokor’s parser disagree');
-      if (l.key !== undefined) {
-        if (seen.has(l.key)) continue;
-        seen.add(l.key);
-      }
-      facts.push(l.facts);
+      onFacts(l.facts);
     }
   };
   const file = workerFile();
   if (!file || threads < 2) {
     const labeler = labelerFor(init.router);
     for await (const text of lines) take(labelLine(text, labeler, init.groupBy));
-    return facts;
+    return;
   }
   const workers = Array.from({ length: threads }, () => new Worker(file, { workerData: init, execArgv: [], resourceLimits: WORKER_LIMITS }));
   try {
@@ -131,7 +120,6 @@ export async function labelSample(lines: AsyncIterable<string> | Iterable<string
     }
     if (batch.length) await send(batch);
     await waitFor(() => next === sent);
-    return facts;
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
