@@ -20,7 +20,7 @@ const DAYS = SAMPLE.filter((f) => /\/2025\/11\/0[56]\//.test(f));
 
 let athena: AthenaServer;
 beforeAll(async () => {
-  athena = await startAthenaServer({ tables: { 'logs.fixtures': FIXTURES, 'logs.sample': SAMPLE }, pageSize: 7 });
+  athena = await startAthenaServer({ tables: { 'logs.fixtures': FIXTURES, 'logs.sample': SAMPLE, 'logs.duplicates': ['fixtures/engines/duplicated-requests.jsonl'] }, pageSize: 7 });
 });
 afterAll(async () => {
   await athena?.close();
@@ -82,6 +82,14 @@ describe('tokor analyze --engine athena (local Athena running the SQL in DuckDB)
     expect(ath.records.read).toBeLessThan(5000);
     expect(figures(ath)).toEqual(figures(inproc));
     for (const sql of athena.queries) expect(sql).toContain(`datehour >= '2025/11/05/00' AND datehour <= '2025/11/06/23'`);
+  });
+
+  it('samples a stratum of no more requests than --label-sample whole, however many times its requests are logged', async () => {
+    const [inproc, ath] = await Promise.all([report(['fixtures/engines/duplicated-requests.jsonl']), report([...athenaArgs('logs.duplicates'), '--label-sample', '3'])]);
+    expect(ath.records).toEqual(inproc.records);
+    expect(ath.labelSample).toEqual({ size: 6, of: 9, seed: 1 });
+    const group = (r: Report, name: string) => r.byGroup.find((g: Report) => g.group === name);
+    expect(group(ath, 'support')).toEqual(group(inproc, 'support'));
   });
 
   it('a FAILED query: one line with Athena’s reason, exit 3', async () => {
