@@ -1,7 +1,8 @@
 /**
  * One Athena query, start to last row: StartQueryExecution, GetQueryExecution
  * until SUCCEEDED (QUEUED and RUNNING wait with backoff; FAILED and CANCELLED
- * throw with Athena's reason), then every page of GetQueryResults (NextToken).
+ * throw with Athena's reason), then every page of GetQueryResults (NextToken),
+ * all at once (runAthenaQuery) or as they are read (streamAthenaQuery).
  * An abort (Ctrl-C) stops the running query with StopQueryExecution, so it
  * stops scanning (and costing) at once.
  */
@@ -29,6 +30,13 @@ export interface QueryOutcome {
   bytesScanned: number;
 }
 
+/** A query that has run: its rows are read page by page (GetQueryResults), a page at a time in memory. */
+export interface StreamedQuery {
+  id: string;
+  bytesScanned: number;
+  rows: AsyncIterable<Record<string, string | null>>;
+}
+
 export interface QueryHooks {
   signal?: AbortSignal;
   /** Waits between polls; injectable for tests. */
@@ -40,6 +48,14 @@ export interface QueryHooks {
 const MAX_PAGES = 100_000;
 
 export async function runAthenaQuery(client: AthenaClient, sql: string, target: QueryTarget, hooks: QueryHooks = {}): Promise<QueryOutcome> {
+  const q = await streamAthenaQuery(client, sql, target, hooks);
+  const rows: Record<string, string | null>[] = [];
+  for await (const r of q.rows) rows.push(r);
+  return { id: q.id, rows, bytesScanned: q.bytesScanned };
+}
+
+/** Runs the query to its end; its rows are then read as they are iterated. */
+export async function streamAthenaQuery(client: AthenaClient, sql: string, target: QueryTarget, hooks: QueryHooks = {}): Promise<StreamedQuery> {
   const sleep = hooks.sleep ?? defaultSleep;
   const started = await call(() =>
     client.send(
@@ -82,7 +98,10 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, target: 
     }
     wait = Math.min(wait * 2, 2000);
   }
-  const rows: Record<string, string | null>[] = [];
+  return { id, bytesScanned, rows: resultRows(client, id, hooks) };
+}
+
+async function* resultRows(client: AthenaClient, id: string, hooks: QueryHooks): AsyncGenerator<Record<string, string | null>> {
   let names: string[] | undefined;
   let token: string | undefined;
   let first = true;
@@ -92,10 +111,10 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, target: 
     names ??= (r.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => c.Name ?? '');
     const data = r.ResultSet?.Rows ?? [];
     // A SELECT's first row is its header.
-    for (const row of first ? data.slice(1) : data) rows.push(toObject(names, row));
+    for (const row of first ? data.slice(1) : data) yield toObject(names, row);
     first = false;
     token = r.NextToken;
-    if (!token) return { id, rows, bytesScanned };
+    if (!token) return;
   }
   throw new RuntimeFailure(`Athena query ${id}: more than ${MAX_PAGES} result pages`);
 }

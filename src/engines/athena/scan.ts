@@ -15,7 +15,7 @@ import { aggregationQueries } from '../sql/aggregation.js';
 import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, type ComplexLine } from '../sql/collect.js';
 import { TRINO, ident } from '../sql/dialect.js';
 import { checkTableName, hourFilter } from './ddl.js';
-import { runAthenaQuery } from './query.js';
+import { runAthenaQuery, streamAthenaQuery } from './query.js';
 
 export function createAthenaClient(o: Pick<AthenaOptions, 'region' | 'endpoint' | 'profile'>): AthenaClient {
   // The SDK warns on every run that its 2027 releases need Node 22: not actionable for tokor users.
@@ -48,19 +48,22 @@ export async function scanAthena(req: ScanRequest): Promise<ScanResult> {
     const target = { workgroup: o.workgroup, output: o.output };
     const hooks = { signal: req.signal, sleep: o.sleep };
     const aggregate = await runAthenaQuery(client, q.aggregate, target, hooks);
-    const lines = await runAthenaQuery(client, q.lines, target, hooks);
-    const sample: string[] = [];
+    const lines = await streamAthenaQuery(client, q.lines, target, hooks);
+    // The sample's lines are labeled as their pages come (none is kept); the lines tokor parses itself come
+    // mixed with them, and are kept to be read after the sample, grouped by file in name order (Athena has no
+    // line numbers).
     const complexRows: { file: string; text: string }[] = [];
-    for (const l of lines.rows) {
-      if (l.part === 'sample') sample.push(l.line ?? '');
-      else complexRows.push({ file: l.file ?? '', text: l.line ?? '' });
+    async function* sample(): AsyncGenerator<string> {
+      for await (const l of lines.rows) {
+        if (l.part === 'sample') yield l.line ?? '';
+        else complexRows.push({ file: l.file ?? '', text: l.line ?? '' });
+      }
     }
-    // Athena has no line numbers: the lines tokor parses are grouped by file, in name order.
-    const fileNames = [...new Set(complexRows.map((r) => r.file))].sort();
-    const complex: ComplexLine[] = complexRows
-      .map((r) => ({ file: r.file, fileIndex: fileNames.indexOf(r.file), line: 0, text: r.text }))
-      .sort((a, b) => a.fileIndex - b.fileIndex);
-    const { acc, labeled, estimated } = await toAccumulator({ rows: aggregate.rows, sample, complex, perStratum }, req);
+    const complex = (): ComplexLine[] => {
+      const fileNames = [...new Set(complexRows.map((r) => r.file))].sort();
+      return complexRows.map((r) => ({ file: r.file, fileIndex: fileNames.indexOf(r.file), line: 0, text: r.text })).sort((a, b) => a.fileIndex - b.fileIndex);
+    };
+    const { acc, labeled, estimated } = await toAccumulator({ rows: aggregate.rows, sample: sample(), complex, perStratum }, req);
     const bytes = [aggregate.bytesScanned, lines.bytesScanned];
     const result = scanResult(acc, [`athena:${o.table}`], bytes.reduce((a, b) => a + b, 0), labeled, estimated, seed);
     result.formats = { bedrock: 1 };

@@ -36,6 +36,8 @@ export interface ComplexBlock {
   bytes: Buffer;
 }
 
+type ComplexLines = Iterable<ComplexLine | ComplexBlock> | AsyncIterable<ComplexLine | ComplexBlock>;
+
 /**
  * What an engine hands back. The sample and the complex lines may be streams (DuckDB streams them from
  * its result, a chunk at a time): they are read once, complex lines first, and not kept.
@@ -45,8 +47,11 @@ export interface EngineOutput {
   rows: Record<string, unknown>[];
   /** Whole records of the stratified sample. */
   sample: Iterable<string> | AsyncIterable<string>;
-  /** In input order. */
-  complex: Iterable<ComplexLine | ComplexBlock> | AsyncIterable<ComplexLine | ComplexBlock>;
+  /**
+   * In input order. Read before the sample; given as a function, after it (Athena hands both in one stream
+   * of rows: the sample is read as it comes, the lines tokor parses itself are kept until it ends).
+   */
+  complex: ComplexLines | (() => ComplexLines);
   /** Worker threads for the complex blocks and the sample (0 or 1: this thread). */
   threads?: number;
   /** The sample's size per stratum: a stratum of no more requests is sampled whole. */
@@ -86,17 +91,20 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
   const threads = out.threads ?? 1;
   // Blocks go to worker threads as the in-process engine's blocks do (started with the first block: none for
   // Athena's lines or a log without such lines); single lines are read here, in their turn.
-  let sink: BlockSink | undefined;
-  try {
-    for await (const c of out.complex) {
-      if ('bytes' in c) await (sink ??= openBlockSink(ctx, seen, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads)).block(c.file, c.fileIndex, c.startLine, 'bedrock', c.bytes);
-      else if (sink) sink.local(() => addComplexLine(c, ctx, maxLineBytes));
-      else addComplexLine(c, ctx, maxLineBytes);
+  const addComplex = async (lines: ComplexLines) => {
+    let sink: BlockSink | undefined;
+    try {
+      for await (const c of lines) {
+        if ('bytes' in c) await (sink ??= openBlockSink(ctx, seen, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads)).block(c.file, c.fileIndex, c.startLine, 'bedrock', c.bytes);
+        else if (sink) sink.local(() => addComplexLine(c, ctx, maxLineBytes));
+        else addComplexLine(c, ctx, maxLineBytes);
+      }
+      await sink?.finish();
+    } finally {
+      sink?.terminate();
     }
-    await sink?.finish();
-  } finally {
-    sink?.terminate();
-  }
+  };
+  if (typeof out.complex !== 'function') await addComplex(out.complex);
   const rows = out.rows.map(toRow(tagDims.length, groupBy.includes('role')));
   let result;
   try {
@@ -106,6 +114,7 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
   } catch (e) {
     throw e instanceof Error && !(e instanceof TokorError) ? new RuntimeFailure(e.message) : e;
   }
+  if (typeof out.complex === 'function') await addComplex(out.complex());
   return { acc, labeled: result.sampled, estimated: result.estimatedStrata > 0 };
 }
 
