@@ -37,10 +37,14 @@ export class LineChunker {
 
   /**
    * @param minBlock whole lines are held back until at least this many bytes are pending (0: every chunk's whole lines at once)
+   * @param alloc where a block's bytes are joined (a buffer of exactly the size asked for): with it, every block
+   *   is copied into a buffer of its own from there, so a consumer can hand its blocks on without another copy;
+   *   without it, a block that lies in one chunk is a view of it
    */
   constructor(
     private readonly minBlock: number,
     readonly maxLineBytes: number = MAX_LINE_BYTES,
+    private readonly alloc?: (size: number) => Buffer,
   ) {}
 
   /** The pending bytes of an unfinished line (and of lines held back for a fuller block). */
@@ -117,11 +121,29 @@ export class LineChunker {
   }
 
   private take(n: number): LineBlock {
-    const all = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
-    const bytes = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.parts = rest.length > 0 ? [rest] : [];
-    this.size = rest.length;
+    let bytes: Buffer;
+    if (this.parts.length === 1 && !this.alloc) {
+      const all = this.parts[0]!;
+      bytes = all.subarray(0, n);
+      this.parts = n < all.length ? [all.subarray(n)] : [];
+    } else {
+      // Only the block's n bytes are joined; the bytes after it stay where they are, in the parts that hold them.
+      bytes = this.alloc ? this.alloc(n) : Buffer.allocUnsafe(n);
+      let at = 0;
+      let k = 0;
+      for (; at < n; k++) {
+        const part = this.parts[k]!;
+        const m = Math.min(part.length, n - at);
+        bytes.set(m === part.length ? part : part.subarray(0, m), at);
+        at += m;
+        if (m < part.length) {
+          this.parts[k] = part.subarray(m);
+          break;
+        }
+      }
+      this.parts = this.parts.slice(k);
+    }
+    this.size -= n;
     this.cut = 0;
     const nl = countNewlines(bytes);
     const lines = nl + (bytes[bytes.length - 1] === 10 ? 0 : 1);

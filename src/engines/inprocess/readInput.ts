@@ -76,6 +76,11 @@ export interface ReadInputOptions {
   maxLineBytes?: number;
   /** JSON-lines blocks hold about this many bytes of whole lines (default 1 MiB). */
   blockBytes?: number;
+  /**
+   * Where each JSON-lines block's bytes are put (a buffer of exactly the size asked for; a fresh one by
+   * default): a consumer that hands blocks on in buffers of its own is given them there, with no copy.
+   */
+  blockBuffer?: (size: number) => Buffer;
   /** Stops reading (Ctrl-C): the reader throws Interrupted, also while it waits for data. */
   signal?: AbortSignal;
   progress?: ReadProgress;
@@ -124,8 +129,7 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
       head.push(b);
       headBytes += b.length;
     }
-    const all = Buffer.concat(head);
-    const guess = guessFormat(all.toString('utf8', 0, Math.min(all.length, SAMPLE_BYTES)), input.display);
+    const guess = guessFormat(headText(head), input.display);
     if (format === undefined) {
       format = guess.format;
       // Mixed samples, and objects no format claims, are read record by record in their own format.
@@ -134,6 +138,8 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
     }
     const rest = async function* (): AsyncGenerator<Buffer> {
       yield* head;
+      // Handed on: not held for the rest of the file.
+      head.length = 0;
       for (let b = await pull(); b !== undefined; b = await pull()) yield b;
     };
     let linesRead: number;
@@ -167,7 +173,7 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
       linesRead = countTextLines(text);
     } else {
       const blockFormat: BlockFormat = mixed ? 'auto' : format;
-      const chunker = new LineChunker(opts.blockBytes ?? BLOCK_BYTES, maxLineBytes);
+      const chunker = new LineChunker(opts.blockBytes ?? BLOCK_BYTES, maxLineBytes, opts.blockBuffer);
       const blocks: import('../../ingest/index.js').LineBlock[] = [];
       const drain = function* (): Generator<InputPiece> {
         for (const b of blocks) {
@@ -195,6 +201,12 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
     // Closes the file when the consumer stops early (not awaited: after Ctrl-C a read may still wait on stdin).
     bytes.return(undefined).catch(() => undefined);
   }
+}
+
+/** The text formats are detected from: the first SAMPLE_BYTES of the first chunks (their copy is not kept). */
+function headText(head: Buffer[]): string {
+  const all = Buffer.concat(head);
+  return all.toString('utf8', 0, Math.min(all.length, SAMPLE_BYTES));
 }
 
 /** Ctrl-C while reading: what was read is not reported. */
