@@ -88,8 +88,11 @@ const HEAP_GROWING_PERCENT = 300;
 /** Pools running (the flag is set while there is one). */
 let pools = 0;
 
-/** The size of the shared buffers chunks travel to workers in (a block is about 1 MB of whole lines). */
-const CHUNK_BUFFER_BYTES = (1 << 20) + (1 << 16);
+/**
+ * The size of the shared buffers chunks travel to workers in: a block is about 1 MB of whole lines, read into
+ * one of these as it comes (LineChunker's room for a block of 1 MiB).
+ */
+const CHUNK_BUFFER_BYTES = (1 << 20) + (1 << 18) + (1 << 16);
 /** Below this much input, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
 
@@ -263,7 +266,10 @@ interface ChunkParts {
 /** Where blocks of lines go: processed here, or by worker threads. */
 export interface BlockSink {
   block(file: string, fileIndex: number, startLine: number, format: ChunkFormat, bytes: Buffer): Promise<void>;
-  /** A buffer for a block's bytes that block() then takes as it is, with no copy (sinks that copy blocks elsewhere). */
+  /**
+   * A buffer for the reader to gather a block's bytes in (sinks that hand blocks on in buffers of their own):
+   * a block at its start then comes to block() and goes on with no copy; the reader writes no more into it.
+   */
   blockBuffer?(size: number): Buffer;
   /** Runs `fn` on this thread after every block handed over before it was accounted (input order). */
   local(fn: () => void): void;
@@ -322,8 +328,8 @@ class WorkerPool implements BlockSink {
    */
   private readonly pool: SharedArrayBuffer[] = [];
   private readonly lent = new Map<number, SharedArrayBuffer>();
-  /** Buffers given out by blockBuffer() for the reader to put a block in, until the block comes to block(). */
-  private readonly filled = new Set<SharedArrayBuffer>();
+  /** Every shared buffer of this pool (those blockBuffer() gives out come back to block() with a block in them). */
+  private readonly ours = new WeakSet<SharedArrayBuffer>();
 
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
@@ -402,7 +408,7 @@ class WorkerPool implements BlockSink {
         // The worker reads the block in place, in a shared buffer of ours: where blockBuffer() put it, or a copy
         // (the source may be a pooled slab).
         let own: Uint8Array;
-        if (bytes.buffer instanceof SharedArrayBuffer && this.filled.delete(bytes.buffer)) own = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+        if (bytes.buffer instanceof SharedArrayBuffer && this.ours.has(bytes.buffer)) own = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
         else {
           own = new Uint8Array(this.buffer(bytes.length), 0, bytes.length);
           own.set(bytes);
@@ -416,9 +422,7 @@ class WorkerPool implements BlockSink {
   }
 
   blockBuffer(size: number): Buffer {
-    const shared = this.buffer(size);
-    this.filled.add(shared);
-    return Buffer.from(shared, 0, size);
+    return Buffer.from(this.buffer(size), 0, size);
   }
 
   local(fn: () => void): void {
@@ -456,8 +460,9 @@ class WorkerPool implements BlockSink {
         return b;
       }
     }
-    // Blocks are ~1 MB of whole lines: room for a little more, so most buffers fit most blocks.
-    return new SharedArrayBuffer(Math.max(size, CHUNK_BUFFER_BYTES));
+    const shared = new SharedArrayBuffer(Math.max(size, CHUNK_BUFFER_BYTES));
+    this.ours.add(shared);
+    return shared;
   }
 
   async idle(): Promise<void> {
