@@ -123,20 +123,17 @@ function turnCost(t: SessionTurn, place: TurnPlace, price: ModelPrice, cold: boo
 
 export function sessionStats(s: SessionAcc): SessionStats {
   const weight = 2 ** s.level;
-  const turns: [number, number][] = [];
-  const shares: number[] = [];
-  if (s.unkeyed > 0) turns.push([1, s.unkeyed]);
   const totals = sessionTurnTotals(s);
+  // Each kept session's cache-read share of its prompt tokens, in place of its cache reads.
+  const shares = totals.cacheRead;
   for (let i = 0; i < s.keptSessions; i++) {
-    turns.push([totals.turns[i]!, weight]);
-    const read = totals.cacheRead[i]!;
     const prompt = totals.prompt[i]!;
-    shares.push(prompt > 0 ? read / prompt : 0);
+    shares[i] = prompt > 0 ? shares[i]! / prompt : 0;
   }
   const count = s.unkeyed + s.keptSessions * weight;
-  const sharesW = shares.map((v): [number, number] => [v, 1]);
-  const [turnsMedian, turnsP90] = weightedRanks(turns, 0.5, 0.9);
-  const [shareMedian, shareP90] = weightedRanks(sharesW, 0.5, 0.9);
+  // Requests of no session count as sessions of one turn.
+  const [turnsMedian, turnsP90] = weightedRanks(totals.turns, weight, s.unkeyed > 0 ? [1, s.unkeyed] : undefined, 0.5, 0.9);
+  const [shareMedian, shareP90] = weightedRanks(shares, 1, undefined, 0.5, 0.9);
   return {
     count,
     turnsMedian: turnsMedian ?? 0,
@@ -148,18 +145,31 @@ export function sessionStats(s: SessionAcc): SessionStats {
 }
 
 /**
- * The nearest-rank q-quantiles of weighted values (for q = `lo` and `hi`, lo ≤ hi): each the smallest value
- * whose cumulative weight reaches q × total. One sort for both.
+ * The nearest-rank q-quantiles (for q = `lo` and `hi`, lo ≤ hi) of `values`, each of weight `weight`, and of
+ * one more value `extra` ([value, weight]): each the smallest value whose cumulative weight reaches q × total.
+ * One sort for both; `values` is sorted in place. A typed array of values with one weight, not a [value, weight]
+ * pair per session: a run keeps up to hundreds of thousands of sessions, whose pairs (and the sorted copy) were
+ * the report's largest allocation. Weights are whole numbers, so the sums are exact in any order.
  */
-function weightedRanks(values: readonly [number, number][], lo: number, hi: number): [number | undefined, number | undefined] {
-  if (values.length === 0) return [undefined, undefined];
-  const sorted = [...values].sort((a, b) => a[0] - b[0]);
-  const total = sorted.reduce((n, [, w]) => n + w, 0);
-  const last = sorted[sorted.length - 1]![0];
+function weightedRanks(values: Float64Array, weight: number, extra: readonly [number, number] | undefined, lo: number, hi: number): [number | undefined, number | undefined] {
+  const n = values.length;
+  if (n === 0 && extra === undefined) return [undefined, undefined];
+  values.sort();
+  const total = n * weight + (extra?.[1] ?? 0);
+  const last = Math.max(n > 0 ? values[n - 1]! : Number.NEGATIVE_INFINITY, extra?.[0] ?? Number.NEGATIVE_INFINITY);
   let low: number | undefined;
   let cum = 0;
-  for (const [v, w] of sorted) {
-    cum += w;
+  let pending = extra;
+  for (let i = 0; i < n || pending !== undefined; ) {
+    let v: number;
+    if (pending !== undefined && (i === n || pending[0] <= values[i]!)) {
+      v = pending[0];
+      cum += pending[1];
+      pending = undefined;
+    } else {
+      v = values[i++]!;
+      cum += weight;
+    }
     if (low === undefined && cum >= lo * total) low = v;
     if (cum >= hi * total) return [low ?? v, v];
   }

@@ -28,7 +28,9 @@ function countNewlines(buf: Uint8Array): number {
 export class LineChunker {
   /** The number of the next line to come out. */
   nextLine = 1;
+  /** The pending bytes: the chunks that hold them (without `alloc`), or copied into `pending` (with it). */
   private parts: Buffer[] = [];
+  private pending: Buffer | undefined;
   private size = 0;
   /** Offset in the pending bytes just after their last newline (0: none). */
   private cut = 0;
@@ -37,10 +39,15 @@ export class LineChunker {
 
   /**
    * @param minBlock whole lines are held back until at least this many bytes are pending (0: every chunk's whole lines at once)
+   * @param alloc where pending bytes are kept (a buffer of exactly the size asked for; a block is the start of
+   *   one): with it, chunks are copied in as they are pushed, so the caller may reuse a chunk's memory once
+   *   push() returns and hand blocks on without another copy; without it, chunks are held until their bytes
+   *   are cut into blocks, and a block that lies in one chunk is a view of it
    */
   constructor(
     private readonly minBlock: number,
     readonly maxLineBytes: number = MAX_LINE_BYTES,
+    private readonly alloc?: (size: number) => Buffer,
   ) {}
 
   /** The pending bytes of an unfinished line (and of lines held back for a fuller block). */
@@ -112,16 +119,60 @@ export class LineChunker {
 
   private append(b: Buffer, lastNl: number): void {
     if (lastNl >= 0) this.cut = this.size + lastNl + 1;
-    this.parts.push(b);
+    if (this.alloc) {
+      const need = this.size + b.length;
+      if (!this.pending || need > this.pending.length) {
+        const room = this.alloc(Math.max(need, this.room()));
+        if (this.pending) room.set(this.pending.subarray(0, this.size));
+        this.pending = room;
+      }
+      this.pending.set(b, this.size);
+    } else this.parts.push(b);
     this.size += b.length;
   }
 
+  /**
+   * What a pending buffer is made for: a block is cut once minBlock bytes are pending, so a block and a read of
+   * up to a quarter of one more (the file reader's 256 KiB for 1 MiB blocks), and the start of a line; a larger
+   * read grows it.
+   */
+  private room(): number {
+    return this.minBlock + (this.minBlock >> 2) + (64 << 10);
+  }
+
   private take(n: number): LineBlock {
-    const all = this.parts.length === 1 ? this.parts[0]! : Buffer.concat(this.parts, this.size);
-    const bytes = all.subarray(0, n);
-    const rest = all.subarray(n);
-    this.parts = rest.length > 0 ? [rest] : [];
-    this.size = rest.length;
+    let bytes: Buffer;
+    if (this.alloc) {
+      // The block keeps the buffer; the bytes after it move to a new one.
+      const all = this.pending!;
+      bytes = all.subarray(0, n);
+      this.pending = undefined;
+      if (this.size > n) {
+        this.pending = this.alloc(Math.max(this.size - n, this.room()));
+        this.pending.set(all.subarray(n, this.size));
+      }
+    } else if (this.parts.length === 1) {
+      const all = this.parts[0]!;
+      bytes = all.subarray(0, n);
+      this.parts = n < all.length ? [all.subarray(n)] : [];
+    } else {
+      // Only the block's n bytes are joined; the bytes after it stay where they are, in the parts that hold them.
+      bytes = Buffer.allocUnsafe(n);
+      let at = 0;
+      let k = 0;
+      for (; at < n; k++) {
+        const part = this.parts[k]!;
+        const m = Math.min(part.length, n - at);
+        bytes.set(m === part.length ? part : part.subarray(0, m), at);
+        at += m;
+        if (m < part.length) {
+          this.parts[k] = part.subarray(m);
+          break;
+        }
+      }
+      this.parts = this.parts.slice(k);
+    }
+    this.size -= n;
     this.cut = 0;
     const nl = countNewlines(bytes);
     const lines = nl + (bytes[bytes.length - 1] === 10 ? 0 : 1);

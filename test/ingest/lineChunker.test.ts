@@ -81,6 +81,50 @@ describe('LineChunker', () => {
   });
 });
 
+/**
+ * The blocks a chunker gives for `chunks` (their text read once every chunk is pushed): with `gather`, blocks
+ * are gathered in buffers it allocates, and each chunk is overwritten as soon as it is pushed (a reader that
+ * reuses its buffer).
+ */
+function blocksOf(chunks: Buffer[], minBlock: number, max: number, gather: boolean, atBreak = false): (string | LineBlock)[] {
+  const given: Buffer[] = [];
+  const c = new LineChunker(minBlock, max, gather ? (n) => given[given.push(Buffer.alloc(n)) - 1]! : undefined);
+  const blocks: LineBlock[] = [];
+  for (const ch of chunks) {
+    const own = Buffer.from(ch);
+    c.push(own, blocks);
+    if (gather) own.fill(0x23);
+  }
+  if (atBreak) c.endAtBreak(blocks);
+  else c.end(blocks);
+  if (gather) for (const b of blocks) if (b.kind === 'lines') expect(given.some((g) => g.buffer === b.bytes.buffer)).toBe(true);
+  return blocks.map((b) => (b.kind === 'lines' ? `${b.startLine}+${b.lines}:${b.bytes.toString('latin1')}` : b));
+}
+
+describe('LineChunker gathering blocks in buffers of its caller', () => {
+  it('cuts the same blocks as without, at the same lines, however the bytes are chunked, and holds no chunk once pushed', () => {
+    const line = fc.oneof(fc.string({ maxLength: 12 }), fc.constant(''), fc.string({ minLength: 20, maxLength: 40 }));
+    fc.assert(
+      fc.property(fc.array(line, { maxLength: 30 }), fc.array(fc.nat(), { maxLength: 10 }), fc.nat({ max: 60 }), fc.boolean(), (lines, cuts, minBlock, atBreak) => {
+        const buf = Buffer.from(lines.map((l) => l.replace(/\n/g, ' ')).join('\n'));
+        const chunks = splitAt(buf, cuts);
+        expect(blocksOf(chunks, minBlock, 24, true, atBreak)).toEqual(blocksOf(chunks, minBlock, 24, false, atBreak));
+      }),
+      { seed: 20261207, numRuns: 500 },
+    );
+  });
+
+  it('grows its buffer for a chunk larger than it was made for, and keeps block boundaries', () => {
+    const text = Array.from({ length: 4000 }, (_, i) => `{"n":${i},"pad":"${'x'.repeat(i % 97)}"}`).join('\n');
+    const buf = Buffer.from(text);
+    // Chunks of 1 byte to 200 KB: larger than the room a block of 8 KB is made for (8 KB + 2 KB + 64 KB).
+    const chunks = splitAt(buf, [1, 2, 200_000, 200_013, 201_000, 230_000]);
+    const gathered = blocksOf(chunks, 8 << 10, 1 << 20, true);
+    expect(gathered).toEqual(blocksOf(chunks, 8 << 10, 1 << 20, false));
+    expect(gathered.length).toBeGreaterThan(2);
+  });
+});
+
 describe('readLinesFrom', () => {
   it('strips a byte-order mark even when it arrives one byte at a time', async () => {
     const bytes = Buffer.from('\uFEFFa,b\nc,d\n');

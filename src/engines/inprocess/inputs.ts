@@ -4,7 +4,7 @@
  * stdin ('-'); gzip detected by magic bytes, whatever the file is called.
  */
 import { createReadStream } from 'node:fs';
-import { readdir, realpath, stat } from 'node:fs/promises';
+import { open, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
@@ -90,9 +90,43 @@ async function walk(dir: string, out: InputSource[], seen: Set<string>): Promise
  * a file named `.gz` that is not gzip surface as InputReadError naming it
  * (after every byte before the break was delivered).
  */
-export function inputBytes(src: InputSource, hooks: OpenInputHooks = {}): AsyncGenerator<Buffer> {
-  const raw: NodeJS.ReadableStream = src.path === '-' ? process.stdin : createReadStream(src.path, { highWaterMark: 256 * 1024 });
+export function inputBytes(src: InputSource, hooks: OpenInputHooks = {}, reading?: ChunkReuse): AsyncGenerator<Buffer> {
+  const raw: AsyncIterable<Buffer | string> =
+    src.path === '-' ? process.stdin : reading ? fileChunks(src.path, reading) : createReadStream(src.path, { highWaterMark: READ_BYTES });
   return decompressed(raw, src.display, src.path !== '-' && /\.gz$/i.test(src.path), hooks);
+}
+
+const READ_BYTES = 256 * 1024;
+
+/**
+ * Whether a file's reader may read into the buffer of the chunk before last (set by the consumer once it copies
+ * each chunk out before asking for the next but one); never for gzip, whose chunks the decompressor holds.
+ */
+export interface ChunkReuse {
+  reuse: boolean;
+}
+
+/**
+ * A file's bytes in chunks of up to READ_BYTES, read into two buffers in turn while `reading.reuse` says so (a
+ * new buffer per read otherwise): a stream's new buffer per read is garbage the main thread's heap only frees
+ * at its next full collection, up to 64 MB of it.
+ */
+async function* fileChunks(file: string, reading: ChunkReuse): AsyncGenerator<Buffer> {
+  const fh = await open(file, 'r');
+  try {
+    const two = [Buffer.allocUnsafeSlow(READ_BYTES), Buffer.allocUnsafeSlow(READ_BYTES)];
+    let gzip: boolean | undefined;
+    for (let k = 0; ; k ^= 1) {
+      const reuse = reading.reuse && gzip === false;
+      const buf = reuse ? two[k]! : Buffer.allocUnsafeSlow(READ_BYTES);
+      const { bytesRead } = await fh.read(buf, 0, READ_BYTES, null);
+      if (bytesRead === 0) return;
+      gzip ??= buf[0] === 0x1f && (bytesRead < 2 || buf[1] === 0x8b);
+      yield reuse || bytesRead === READ_BYTES ? buf.subarray(0, bytesRead) : Buffer.from(buf.subarray(0, bytesRead));
+    }
+  } finally {
+    await fh.close();
+  }
 }
 
 /** The same as a byte stream. */
@@ -113,8 +147,8 @@ function readFailure(e: unknown, display: string): InputReadError {
   return new InputReadError(reason, display, { cause: e });
 }
 
-async function* decompressed(raw: NodeJS.ReadableStream, display: string, gzName: boolean, hooks: OpenInputHooks): AsyncGenerator<Buffer> {
-  const it = (raw as AsyncIterable<Buffer | string>)[Symbol.asyncIterator]();
+async function* decompressed(raw: AsyncIterable<Buffer | string>, display: string, gzName: boolean, hooks: OpenInputHooks): AsyncGenerator<Buffer> {
+  const it = raw[Symbol.asyncIterator]();
   const source = async function* (): AsyncGenerator<Buffer> {
     try {
       for (let r = await it.next(); !r.done; r = await it.next()) {

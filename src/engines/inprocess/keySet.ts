@@ -1,7 +1,9 @@
 /**
  * The de-duplication keys seen so far, compact: one 96-bit key (dedupeKey's six UTF-16 code units, read as
  * three 32-bit words) per request with an ID, in an open-addressing table of 32-bit words, with no object per
- * key for the garbage collector to walk: 12 bytes per key at most half full (24 bytes per request at worst).
+ * key for the garbage collector to walk: 12 bytes per slot, at most three quarters full (16 to 32 bytes per key).
+ * Three quarters, not half: the table is the main thread's largest array with the sessions' turns, and linear
+ * probing at that load still finds a key in a few probes (the main thread checks one key per request).
  *
  * Exact duplicate detection needs one key per request for the whole run, so the table alone would grow with
  * the input. It is bounded instead: past `room` keys it takes no more, and what it does with a key it has no
@@ -94,7 +96,7 @@ export class KeySet {
     t[at] = a;
     t[at + 1] = b;
     t[at + 2] = c;
-    if (++this.count * 2 > this.mask + 1) this.grow();
+    if (++this.count * 4 > (this.mask + 1) * 3) this.grow();
     return false;
   }
 
@@ -126,7 +128,8 @@ const BUFFERED_KEYS = 682;
  */
 export class KeySpill implements KeyOverflow {
   private dir: string | undefined;
-  private readonly buffers = Array.from({ length: PARTS }, () => new Uint32Array(BUFFERED_KEYS * W));
+  /** Allocated with the first key spilled: most runs spill none. */
+  private buffers: Uint32Array[] | undefined;
   private readonly filled = new Uint32Array(PARTS);
   /** Keys written (or buffered) so far. */
   spilled = 0;
@@ -134,6 +137,7 @@ export class KeySpill implements KeyOverflow {
   seenBefore(a: number, b: number, c: number, mark: boolean): boolean {
     if (!mark) return false;
     const part = a >>> 24;
+    this.buffers ??= Array.from({ length: PARTS }, () => new Uint32Array(BUFFERED_KEYS * W));
     const buf = this.buffers[part]!;
     const at = this.filled[part]! * W;
     buf[at] = a;
@@ -151,7 +155,7 @@ export class KeySpill implements KeyOverflow {
 
   private flush(part: number): void {
     const n = this.filled[part]!;
-    if (n === 0) return;
+    if (n === 0 || !this.buffers) return;
     const buf = this.buffers[part]!;
     const file = this.file(part);
     spillIo(file, 'write', () => appendFileSync(file, new Uint8Array(buf.buffer, buf.byteOffset, n * W * 4)));

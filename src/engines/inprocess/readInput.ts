@@ -31,7 +31,7 @@ import {
 import { InputError, Interrupted } from '../../errors.js';
 import type { TrafficEvent } from '../../types.js';
 import type { LogFormatName } from '../../ingest/formats/index.js';
-import { inputBytes } from './inputs.js';
+import { inputBytes, type ChunkReuse } from './inputs.js';
 
 /** A JSON-lines file's format, or 'auto' when its first lines mix formats (each line is then read in its own). */
 type BlockFormat = JsonReadFormat;
@@ -76,6 +76,13 @@ export interface ReadInputOptions {
   maxLineBytes?: number;
   /** JSON-lines blocks hold about this many bytes of whole lines (default 1 MiB). */
   blockBytes?: number;
+  /**
+   * Where JSON-lines blocks are gathered (a buffer of exactly the size asked for; a block is the start of one, and
+   * nothing more is written into a buffer once a block in it is handed out): a consumer that hands blocks on in
+   * buffers of its own gets them there with no copy. With it, the file is read into two buffers in turn (the bytes
+   * are copied out before the next read), not a new one per read.
+   */
+  blockBuffer?: (size: number) => Buffer;
   /** Stops reading (Ctrl-C): the reader throws Interrupted, also while it waits for data. */
   signal?: AbortSignal;
   progress?: ReadProgress;
@@ -91,10 +98,16 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
   const maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
   const signal = opts.signal;
   let garbage: number | undefined;
-  const bytes = inputBytes(input, {
-    onRawBytes: (n) => (progress.inputBytes += n),
-    onTrailingGarbage: (n) => (garbage = n),
-  });
+  // Chunks are held (format detection, CSV, documents read whole) until blocks are gathered by copying.
+  const reading: ChunkReuse | undefined = opts.blockBuffer ? { reuse: false } : undefined;
+  const bytes = inputBytes(
+    input,
+    {
+      onRawBytes: (n) => (progress.inputBytes += n),
+      onTrailingGarbage: (n) => (garbage = n),
+    },
+    reading,
+  );
   let failure: InputReadError | undefined;
   /** The next decompressed chunk; a break in the input ends it and is kept in `failure`. */
   const pull = async (): Promise<Buffer | undefined> => {
@@ -124,8 +137,7 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
       head.push(b);
       headBytes += b.length;
     }
-    const all = Buffer.concat(head);
-    const guess = guessFormat(all.toString('utf8', 0, Math.min(all.length, SAMPLE_BYTES)), input.display);
+    const guess = guessFormat(headText(head), input.display);
     if (format === undefined) {
       format = guess.format;
       // Mixed samples, and objects no format claims, are read record by record in their own format.
@@ -134,6 +146,8 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
     }
     const rest = async function* (): AsyncGenerator<Buffer> {
       yield* head;
+      // Handed on: not held for the rest of the file.
+      head.length = 0;
       for (let b = await pull(); b !== undefined; b = await pull()) yield b;
     };
     let linesRead: number;
@@ -167,7 +181,9 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
       linesRead = countTextLines(text);
     } else {
       const blockFormat: BlockFormat = mixed ? 'auto' : format;
-      const chunker = new LineChunker(opts.blockBytes ?? BLOCK_BYTES, maxLineBytes);
+      const chunker = new LineChunker(opts.blockBytes ?? BLOCK_BYTES, maxLineBytes, opts.blockBuffer);
+      // The chunker copies each chunk before the next is read (format detection's chunks are handed over first).
+      if (reading) reading.reuse = true;
       const blocks: import('../../ingest/index.js').LineBlock[] = [];
       const drain = function* (): Generator<InputPiece> {
         for (const b of blocks) {
@@ -195,6 +211,12 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
     // Closes the file when the consumer stops early (not awaited: after Ctrl-C a read may still wait on stdin).
     bytes.return(undefined).catch(() => undefined);
   }
+}
+
+/** The text formats are detected from: the first SAMPLE_BYTES of the first chunks (their copy is not kept). */
+function headText(head: Buffer[]): string {
+  const all = Buffer.concat(head);
+  return all.toString('utf8', 0, Math.min(all.length, SAMPLE_BYTES));
 }
 
 /** Ctrl-C while reading: what was read is not reported. */

@@ -72,7 +72,10 @@ export type WorkerReply =
 /**
  * A small young generation per worker keeps peak RSS flat (each isolate would
  * otherwise grow semi-spaces of tens of MB for JSON.parse garbage that dies
- * young anyway); measured in `npm run bench`.
+ * young anyway); measured in `npm run bench`. Not smaller: with 8 or 12 MB more of
+ * a chunk's records survive into the old generation, which grows by 4 times what
+ * survives (below): peak RSS 304–323 MB against 264–267 MB on the 1.27 GB log
+ * (24 MB: the same, 32 MB: 294–298 MB).
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
 /**
@@ -88,8 +91,11 @@ const HEAP_GROWING_PERCENT = 300;
 /** Pools running (the flag is set while there is one). */
 let pools = 0;
 
-/** The size of the shared buffers chunks travel to workers in (a block is about 1 MB of whole lines). */
-const CHUNK_BUFFER_BYTES = (1 << 20) + (1 << 16);
+/**
+ * The size of the shared buffers chunks travel to workers in: a block is about 1 MB of whole lines, read into
+ * one of these as it comes (LineChunker's room for a block of 1 MiB).
+ */
+const CHUNK_BUFFER_BYTES = (1 << 20) + (1 << 18) + (1 << 16);
 /** Below this much input, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
 
@@ -161,7 +167,8 @@ async function scanOnce(opts: ScanOptions, inputs: InputSource[], repeated: Repe
 
 async function scanFile(input: InputSource, fileIndex: number, opts: ScanOptions, ctx: ChunkContext, sink: BlockSink, progress: ScanProgress): Promise<LogFormatName> {
   const maxLineBytes = opts.maxLineBytes ?? MAX_LINE_BYTES;
-  const pieces = readInput(input, { format: opts.format, csvMap: opts.csvMap, strict: opts.strict, maxLineBytes, signal: opts.signal, progress });
+  const blockBuffer = sink.blockBuffer?.bind(sink);
+  const pieces = readInput(input, { format: opts.format, csvMap: opts.csvMap, strict: opts.strict, maxLineBytes, signal: opts.signal, progress, ...(blockBuffer ? { blockBuffer } : {}) });
   for (let r = await pieces.next(); ; r = await pieces.next()) {
     if (r.done) {
       opts.onProgress?.(progress);
@@ -262,6 +269,11 @@ interface ChunkParts {
 /** Where blocks of lines go: processed here, or by worker threads. */
 export interface BlockSink {
   block(file: string, fileIndex: number, startLine: number, format: ChunkFormat, bytes: Buffer): Promise<void>;
+  /**
+   * A buffer for the reader to gather a block's bytes in (sinks that hand blocks on in buffers of their own):
+   * a block at its start then comes to block() and goes on with no copy; the reader writes no more into it.
+   */
+  blockBuffer?(size: number): Buffer;
   /** Runs `fn` on this thread after every block handed over before it was accounted (input order). */
   local(fn: () => void): void;
   /** Resolves when every block handed over so far is accounted. */
@@ -292,7 +304,18 @@ class InProcess implements BlockSink {
 }
 
 /**
- * Round-robin pool with at most two chunks in flight per worker. Chunks and
+ * Chunks handed to a worker and not yet parsed, at most, and chunks parsed and waiting for their duplicate verdict
+ * (their records held in the worker), at most, per worker. One each: two of each let the workers run further ahead
+ * of the main thread, which only grows their heaps (the chunks' records and garbage, under a heap growing factor
+ * of 4) and does not make the work faster (the next block is read and copied while a worker parses, so a worker
+ * waits only for a message's round trip). On the 1.27 GB benchmark log: peak RSS 267 MB instead of 323 MB, the
+ * same CPU time (medians of three, load average 8–10).
+ */
+const CHUNKS_IN_FLIGHT = 1;
+const CHUNKS_AWAITING = 1;
+
+/**
+ * Round-robin pool with at most CHUNKS_IN_FLIGHT chunks in flight per worker. Chunks and
  * local steps get sequence numbers; the main thread handles each chunk's
  * de-duplication keys and skipped lines strictly in that order (whatever
  * order the workers finish in), so the first occurrence of a request wins and
@@ -308,6 +331,8 @@ class WorkerPool implements BlockSink {
    */
   private readonly pool: SharedArrayBuffer[] = [];
   private readonly lent = new Map<number, SharedArrayBuffer>();
+  /** Every shared buffer of this pool (those blockBuffer() gives out come back to block() with a block in them). */
+  private readonly ours = new WeakSet<SharedArrayBuffer>();
 
   private waiters: (() => void)[] = [];
   private failure: Error | undefined;
@@ -383,16 +408,24 @@ class WorkerPool implements BlockSink {
       if (i >= 0) {
         this.inflight[i]!++;
         const seq = this.seq++;
-        // Copy into a shared buffer of our own (the source may be a pooled slab); the worker reads it in place.
-        const shared = this.buffer(bytes.length);
-        this.lent.set(seq, shared);
-        const own = new Uint8Array(shared, 0, bytes.length);
-        own.set(bytes);
+        // The worker reads the block in place, in a shared buffer of ours: where blockBuffer() put it, or a copy
+        // (the source may be a pooled slab).
+        let own: Uint8Array;
+        if (bytes.buffer instanceof SharedArrayBuffer && this.ours.has(bytes.buffer)) own = new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.length);
+        else {
+          own = new Uint8Array(this.buffer(bytes.length), 0, bytes.length);
+          own.set(bytes);
+        }
+        this.lent.set(seq, own.buffer as SharedArrayBuffer);
         this.workers[i]!.postMessage({ type: 'chunk', seq, file, fileIndex, startLine, format, bytes: own } satisfies WorkerRequest);
         return;
       }
       await this.wait();
     }
+  }
+
+  blockBuffer(size: number): Buffer {
+    return Buffer.from(this.buffer(size), 0, size);
   }
 
   local(fn: () => void): void {
@@ -430,8 +463,9 @@ class WorkerPool implements BlockSink {
         return b;
       }
     }
-    // Blocks are ~1 MB of whole lines: room for a little more, so most buffers fit most blocks.
-    return new SharedArrayBuffer(Math.max(size, CHUNK_BUFFER_BYTES));
+    const shared = new SharedArrayBuffer(Math.max(size, CHUNK_BUFFER_BYTES));
+    this.ours.add(shared);
+    return shared;
   }
 
   async idle(): Promise<void> {
@@ -515,10 +549,10 @@ class WorkerPool implements BlockSink {
 
   private pick(): number {
     // Chunks parsed but not yet accounted hold their records: bound them too.
-    if (this.awaiting >= 4 * this.workers.length) return -1;
+    if (this.awaiting >= CHUNKS_AWAITING * this.workers.length) return -1;
     for (let k = 0; k < this.workers.length; k++) {
       const i = (this.next + k) % this.workers.length;
-      if (this.inflight[i]! < 2) {
+      if (this.inflight[i]! < CHUNKS_IN_FLIGHT) {
         this.next = i + 1;
         return i;
       }
