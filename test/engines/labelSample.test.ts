@@ -1,9 +1,11 @@
 /** The sample's labeling: each sampled record's facts as recordFacts gives them, in order, duplicates dropped; a line that is no valid record fails. */
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { recordFacts } from '../../src/analyze/facts.js';
 import { heuristicLabeler } from '../../src/classify/heuristic.js';
 import { labelSample } from '../../src/engines/sql/labelSample.js';
 import { parseJsonLine } from '../../src/ingest/index.js';
+import { ROOT } from '../helpers/cli.js';
 
 const record = (id: string, prompt: string) =>
   JSON.stringify({ timestamp: '2025-11-03T10:00:00Z', requestId: id, modelId: 'anthropic.claude-3-haiku-20240307-v1:0', region: 'us-east-1', input: { inputTokenCount: 10, inputBodyJson: { messages: [{ role: 'user', content: [{ text: prompt }] }] } }, output: { outputTokenCount: 2 } });
@@ -26,5 +28,40 @@ describe('labelSample', () => {
 
   it('fails on a line that is not a valid record (the SQL and the parser disagree)', async () => {
     await expect(labelSample(lines([record('a', 'hi'), '{"modelId": 1}']), { groupBy: [] })).rejects.toThrow(/did not parse as the SQL read it/);
+  });
+});
+
+/**
+ * The built module (dist/, kept fresh by test/setup/build.ts), where worker threads label batches beside this
+ * thread: which thread labels which batch depends on when the worker is ready, so the lines arrive slowly enough
+ * for it to take part; whoever labeled them, the facts come back in the sample's order, a repeated request dropped
+ * wherever its first occurrence was labeled.
+ */
+describe('labelSample on worker threads (built)', () => {
+  type Module = typeof import('../../src/engines/sql/labelSample.js');
+  const built = () => import(path.join(ROOT, 'dist', 'engines', 'sql', 'labelSample.js')) as Promise<Module>;
+  // 24 batches of 256 lines; from line 601 on, every 7th line (i % 7 = 6) repeats line i - 601 (two or three
+  // batches back, itself no repeat): 792 repeats.
+  const line = (i: number) => record(`r${i}`, `prompt ${i}: ${'why '.repeat(i % 13)}`);
+  const sample = Array.from({ length: 24 * 256 }, (_, i) => (i >= 601 && i % 7 === 6 ? line(i - 601) : line(i)));
+  async function* slowly(of: string[]) {
+    for (let i = 0; i < of.length; i++) {
+      if (i % 256 === 0) await new Promise((r) => setTimeout(r, 20));
+      yield of[i]!;
+    }
+  }
+
+  it('gives the facts labeling on this thread alone gives, in order, duplicates dropped', async () => {
+    const { labelSample: labelBuilt } = await built();
+    const alone = await labelBuilt(sample, { groupBy: ['team'] }, 1);
+    expect(alone).toHaveLength(sample.length - 792);
+    expect(await labelBuilt(slowly(sample), { groupBy: ['team'] }, 2)).toStrictEqual(alone);
+    expect(await labelBuilt(slowly(sample), { groupBy: ['team'] }, 3)).toStrictEqual(alone);
+  });
+
+  it('fails on a line that is not a valid record late in the sample', async () => {
+    const { labelSample: labelBuilt } = await built();
+    const bad = [...sample.slice(0, 20 * 256), '{"modelId": 1}', ...sample.slice(20 * 256)];
+    await expect(labelBuilt(slowly(bad), { groupBy: [] }, 2)).rejects.toThrow(/did not parse as the SQL read it/);
   });
 });
