@@ -59,6 +59,15 @@ describe('labelSample on worker threads (built)', () => {
     expect(await labelBuilt(slowly(sample), { groupBy: ['team'] }, 3)).toStrictEqual(alone);
   });
 
+  it('stops with the error the lines stop with (DuckDB interrupted by Ctrl-C), workers running', async () => {
+    const { labelSample: labelBuilt } = await built();
+    async function* interrupted() {
+      yield* slowly(sample.slice(0, 12 * 256));
+      throw new Error('interrupted while DuckDB was reading');
+    }
+    await expect(labelBuilt(interrupted(), { groupBy: ['team'] }, 2)).rejects.toThrow('interrupted while DuckDB was reading');
+  });
+
   it('fails on a line that is not a valid record late in the sample', async () => {
     const { labelSample: labelBuilt } = await built();
     const bad = [...sample.slice(0, 20 * 256), '{"modelId": 1}', ...sample.slice(20 * 256)];
