@@ -6,6 +6,7 @@ import { labelLine, type LabelReply, type LabelRequest, type SampleLabelInit } f
 const init = workerData as SampleLabelInit;
 const labeler = labelerFor(init.router);
 const port = parentPort!;
+port.postMessage({ ready: true } satisfies LabelReply);
 
 port.on('message', (msg: LabelRequest) => {
   try {
