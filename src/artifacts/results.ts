@@ -161,6 +161,11 @@ function checkRawLine(raw: string, line: number, file: string, opts: ResultLineO
 
 const NEWER = /written by a newer tokor/;
 
+/** The results writer's buffer size: a turn's lines (about 64 of ~0.5 KB at the default concurrency) fit many times over. */
+const CHUNK = 64 * 1024;
+const EMPTY = Buffer.alloc(0);
+const NEWLINE = 0x0a;
+
 // ------------------------------------------------ the results file of a run
 // `tokor eval --out`: appended per item as it arrives, each line whole in one
 // write call so a killed run leaves a valid file (at worst a cut last line,
@@ -217,10 +222,20 @@ export function parseResultsText(text: string, file: string): ResultsFileContent
  * so a killed run leaves whole lines plus at worst one cut last line, which
  * --resume drops; lines still queued at a SIGKILL are simply run again
  * (the response cache, written before the line, makes that free).
+ *
+ * Each line is encoded into the pending UTF-8 buffer as it is written rather
+ * than kept as a string until the write: the line's text dies young, and a
+ * write is the bytes already there (no join, no Buffer.from per batch). Two
+ * buffers take turns, one filling while the other is being written
+ * (bench/eval.mjs: fewer bytes kept alive per item, less GC work per item).
  */
 export class ResultsWriter {
   private fd: number | undefined;
-  private queue: string[] = [];
+  /** Lines not yet handed to a write call: `pending[0, used)`. */
+  private pending: Buffer = EMPTY;
+  private used = 0;
+  /** The other buffer, free again once its write is done. */
+  private spare: Buffer | undefined;
   private writing = false;
   private scheduled = false;
   private failure: Error | undefined;
@@ -238,7 +253,12 @@ export class ResultsWriter {
   write(r: EvalResult): void {
     if (this.failure) throw this.failure;
     if (this.fd === undefined) throw new Error('results writer is closed');
-    this.queue.push(`${resultJson(r)}\n`);
+    const line = resultJson(r);
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit, and 1 for the newline.
+    const room = line.length * 3 + 1;
+    if (this.used + room > this.pending.length) this.grow(room);
+    this.used += this.pending.write(line, this.used);
+    this.pending[this.used++] = NEWLINE;
     if (!this.writing && !this.scheduled) {
       // Lines that arrive in the same turn of the event loop go out in one write.
       this.scheduled = true;
@@ -246,15 +266,25 @@ export class ResultsWriter {
     }
   }
 
+  /** A pending buffer with room for `room` more bytes, the lines queued so far copied over. */
+  private grow(room: number): void {
+    const next = Buffer.allocUnsafe(Math.max(CHUNK, 2 * this.pending.length, this.used + room));
+    this.pending.copy(next, 0, 0, this.used);
+    this.pending = next;
+  }
+
   private readonly kick = (): void => {
     this.scheduled = false;
-    if (!this.writing && this.queue.length > 0 && this.fd !== undefined) this.pump();
+    if (!this.writing && this.used > 0 && this.fd !== undefined) this.pump();
   };
 
   private pump(): void {
     const fd = this.fd!;
-    let buf = Buffer.from(this.queue.join(''));
-    this.queue = [];
+    const full = this.pending;
+    let buf = full.subarray(0, this.used);
+    this.pending = this.spare ?? EMPTY;
+    this.spare = undefined;
+    this.used = 0;
     this.writing = true;
     const done = (err: NodeJS.ErrnoException | null, written: number): void => {
       if (err) {
@@ -264,7 +294,9 @@ export class ResultsWriter {
         fsWrite(fd, buf, 0, buf.length, null, done);
         return;
       }
-      if (!this.failure && this.queue.length > 0) {
+      // An ordinary buffer is kept for the next turn; one grown by a burst of lines is let go.
+      if (full.length <= CHUNK) this.spare = full;
+      if (!this.failure && this.used > 0) {
         this.pump();
         return;
       }
@@ -276,7 +308,7 @@ export class ResultsWriter {
 
   /** Resolves when every queued line is in the file. */
   async flush(): Promise<void> {
-    if (!this.writing && this.queue.length > 0 && !this.failure) this.pump();
+    if (!this.writing && this.used > 0 && !this.failure) this.pump();
     if (this.writing) await new Promise<void>((resolve) => this.idle.push(resolve));
     if (this.failure) throw this.failure;
   }

@@ -23,6 +23,16 @@ describe('normalizeText', () => {
     );
   });
 
+  it('matches it on text that may already be normal (words of a-z and 0-9, spaces anywhere)', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(...'ab9 z0 -A.'), maxLength: 12 }), (s) => {
+        expect(normalizeText(s)).toBe(reference(s));
+      }),
+      { numRuns: 3000 },
+    );
+    for (const s of ['', 'billing', 'a b', 'tier 2 refund', ' billing', 'billing ', 'a  b', 'Billing', 'billing.', 'a\tb']) expect(normalizeText(s)).toBe(reference(s));
+  });
+
   it('matches it on mixed Unicode text too', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'grapheme-composite', maxLength: 40 }), (s) => {

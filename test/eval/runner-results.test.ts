@@ -57,6 +57,26 @@ describe('results file', () => {
     await w.close();
   });
 
+  it('keeps every line whole and in order: multi-byte text, lines longer than its buffer, bursts in one turn, lines queued while a write is in flight', async () => {
+    const file = path.join(tmp(), 'r.jsonl');
+    const w = new ResultsWriter(file);
+    const sent: EvalResult[] = [];
+    const put = (r: EvalResult) => {
+      sent.push(r);
+      w.write(r);
+    };
+    put(res('wide', { output: 'Ünïcödé ✓ 𝄞 — “quotes” \u2028 and a lone \ud800 surrogate' }));
+    put(res('long', { output: 'x'.repeat(200_000) }));
+    for (let i = 0; i < 500; i++) put(res(`burst-${i}`, { output: `answer ${i} ✓`.repeat(i % 7) }));
+    // The next turns: lines arrive while the first write is still going.
+    for (let turn = 0; turn < 5; turn++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      for (let i = 0; i < 50; i++) put(res(`turn-${turn}-${i}`, { output: 'é'.repeat(i * 40) }));
+    }
+    await w.close();
+    expect(readFileSync(file, 'utf8')).toBe(sent.map((r) => `${JSON.stringify(r)}\n`).join(''));
+  });
+
   it('resume keeps finished lines, drops errored, cut and unreadable ones, then appends', async () => {
     const file = path.join(tmp(), 'r.jsonl');
     writeFileSync(file, [JSON.stringify(res('a')), JSON.stringify(res('b', { pass: false, error: 'ThrottlingException' })), 'garbage', JSON.stringify(res('c'))].join('\n') + '\n');

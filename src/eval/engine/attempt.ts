@@ -43,17 +43,25 @@ function start(client: ModelClient, req: Omit<InvokeRequest, 'signal'>, seq: num
       if (settled) return;
       settled = true;
       x.timers.clearTimeout(timer);
-      forget();
+      x.halt.settled(cut);
       x.limiter.release();
       resolve(outcome);
     };
-    const cut = (reason: DOMException): void => {
-      signal.abort(reason);
-      if (x.halt.aborted) finish({ cancelled: true, seq });
-      else finish({ err: new TransientError(`TimeoutError: no response within ${x.timeoutMs} ms`, { code: 'TimeoutError', cause: reason }), seq });
+    // The timeout and the run's abort both end the attempt here, told apart by the Halt (an abort
+    // cuts every attempt in flight at once, so a timer never fires on an aborted run): one closure
+    // for both, since every attempt in flight keeps its closures alive.
+    const cut = (): void => {
+      if (x.halt.aborted) {
+        signal.abort(new DOMException('run aborted', 'AbortError'));
+        finish({ cancelled: true, seq });
+      } else {
+        const reason = new DOMException(`no response within ${x.timeoutMs} ms`, 'TimeoutError');
+        signal.abort(reason);
+        finish({ err: new TransientError(`TimeoutError: no response within ${x.timeoutMs} ms`, { code: 'TimeoutError', cause: reason }), seq });
+      }
     };
-    const timer = x.timers.setTimeout(() => cut(new DOMException(`no response within ${x.timeoutMs} ms`, 'TimeoutError')), x.timeoutMs);
-    const forget = x.halt.whileInFlight(() => cut(new DOMException('run aborted', 'AbortError')));
+    const timer = x.timers.setTimeout(cut, x.timeoutMs);
+    x.halt.inFlight(cut);
     let call: Promise<InvokeResult>;
     try {
       call = client.invoke({ ...req, signal });

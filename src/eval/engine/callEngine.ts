@@ -10,7 +10,7 @@ import { attempt, type AttemptContext } from './attempt.js';
 import { ErrorTally, type CallPurpose } from './errors.js';
 import { Halt } from './halt.js';
 import { AdaptiveLimiter } from './limiter.js';
-import { DEFAULT_BACKOFF, DEFAULT_RETRIES, withRetries, type Backoff, type RetryPolicy } from './retry.js';
+import { DEFAULT_BACKOFF, DEFAULT_RETRIES, withRetries, type Backoff, type RetryHooks, type RetryPolicy } from './retry.js';
 import { abortableSleep, REAL_TIMERS, type Sleep, type Timers } from './timers.js';
 
 /** A client as the engine calls it, with where it points (for error advice). */
@@ -49,6 +49,20 @@ export class CallEngine {
   onRetry: (() => void) | undefined;
   private readonly policy: RetryPolicy;
   private readonly attempts: AttemptContext;
+  /** One set for every call (not a set of closures per call, which every call in flight would keep alive). */
+  private readonly hooks: RetryHooks<{ target: CallTarget; purpose: CallPurpose }> = {
+    onSuccess: () => this.limiter.onSuccess(),
+    onThrottle: (seq) => {
+      this.stats.throttled++;
+      this.limiter.onThrottle(seq);
+    },
+    onRetry: () => {
+      this.stats.retries++;
+      this.onRetry?.();
+    },
+    onFailure: (e, { target, purpose }) =>
+      this.errors.add(e, purpose, { provider: target.client.provider, model: target.client.model, endpoint: target.client.endpoint, region: target.region, profile: target.profile }),
+  };
 
   constructor(o: EngineOptions) {
     this.limiter = new AdaptiveLimiter(Math.max(1, Math.floor(o.concurrency)), o.adaptive ?? true);
@@ -64,18 +78,6 @@ export class CallEngine {
 
   /** One call with retries; resolves with the answer, rejects with the final ProviderError (tallied) or with Cancelled when the run stops. */
   call(target: CallTarget, req: Omit<InvokeRequest, 'signal'>, purpose: CallPurpose = 'item'): Promise<InvokeResult> {
-    return withRetries(() => attempt(target.client, req, this.attempts), this.policy, this.halt, {
-      onSuccess: () => this.limiter.onSuccess(),
-      onThrottle: (seq) => {
-        this.stats.throttled++;
-        this.limiter.onThrottle(seq);
-      },
-      onRetry: () => {
-        this.stats.retries++;
-        this.onRetry?.();
-      },
-      onFailure: (e) =>
-        this.errors.add(e, purpose, { provider: target.client.provider, model: target.client.model, endpoint: target.client.endpoint, region: target.region, profile: target.profile }),
-    });
+    return withRetries(() => attempt(target.client, req, this.attempts), this.policy, this.halt, this.hooks, { target, purpose });
   }
 }

@@ -76,10 +76,14 @@ export class Halt {
     else this.stop();
   }
 
-  /** Registers an attempt in flight to be cut on abort; returns its removal. */
-  whileInFlight(cut: () => void): () => void {
+  /** Registers an attempt in flight to be cut on abort, until `settled(cut)`. */
+  inFlight(cut: () => void): void {
     this.cuts.add(cut);
-    return () => this.cuts.delete(cut);
+  }
+
+  /** The attempt registered with `cut` is over. */
+  settled(cut: () => void): void {
+    this.cuts.delete(cut);
   }
 
   /** Throws the failure that ended the run, if any. */

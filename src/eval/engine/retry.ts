@@ -44,21 +44,22 @@ export interface RetryPolicy {
   sleep: Sleep;
 }
 
-export interface RetryHooks {
+/** What a call's retries report; `T` tags the call (where it went, what for), so one set of hooks serves every call of a run. */
+export interface RetryHooks<T> {
   /** Every throttled attempt (the limiter cuts its limit). */
   onThrottle(seq: number): void;
   onSuccess(): void;
   /** Counted before the wait. */
   onRetry(): void;
-  /** The call failed for good with `e` (already marked with its attempts). */
-  onFailure(e: ProviderError): void;
+  /** The call tagged `call` failed for good with `e` (already marked with its attempts). */
+  onFailure(e: ProviderError, call: T): void;
 }
 
 /**
  * Attempts until an answer, a failure that is not retryable or out of
  * retries (rejects with it), or a stopped run (rejects with Cancelled).
  */
-export async function withRetries(once: () => Promise<Attempted>, policy: RetryPolicy, halt: Halt, hooks: RetryHooks): Promise<InvokeResult> {
+export async function withRetries<T>(once: () => Promise<Attempted>, policy: RetryPolicy, halt: Halt, hooks: RetryHooks<T>, call: T): Promise<InvokeResult> {
   for (let k = 0; ; k++) {
     const { res, err, seq, cancelled } = await once();
     if (cancelled) throw new Cancelled();
@@ -70,7 +71,7 @@ export async function withRetries(once: () => Promise<Attempted>, policy: RetryP
     if (e instanceof ThrottledError) hooks.onThrottle(seq);
     if (!e.retryable || k >= policy.retries) {
       const final = k > 0 && e.retryable ? new ProviderError(`${e.message} (gave up after ${k + 1} attempts)`, { retryable: false, code: e.code, status: e.status }) : e;
-      hooks.onFailure(final);
+      hooks.onFailure(final, call);
       throw final;
     }
     if (halt.stopping) throw new Cancelled();

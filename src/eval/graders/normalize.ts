@@ -6,6 +6,8 @@
  * spaces kept; `-`, `_` and `/` become spaces), whitespace collapsed.
  */
 export function normalizeText(s: string): string {
+  // Already normal (a label such as `billing`, an expected answer once per item): as it is, no regex run.
+  if (isNormalAscii(s)) return s;
   // Plain ASCII (most answers) takes the short road: NFKC leaves it as it is,
   // and its letters and digits are exactly [a-z0-9] once lower-cased.
   if (ASCII.test(s)) {
@@ -27,6 +29,20 @@ export function normalizeText(s: string): string {
 }
 
 const ASCII = /^[\x00-\x7f]*$/;
+
+/** Whether `s` is words of [a-z0-9] between single spaces, which normalizeText leaves as they are. */
+function isNormalAscii(s: string): boolean {
+  let afterSpace = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x20) {
+      if (afterSpace) return false;
+      afterSpace = true;
+    } else if ((c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39)) afterSpace = false;
+    else return false;
+  }
+  return s.length === 0 || !afterSpace;
+}
 
 /** The text form of an expected value: strings as-is, numbers/booleans via String, objects as JSON. */
 export function textOf(v: unknown): string {
