@@ -109,7 +109,7 @@ interface Stratum {
   rows: PushdownRow[];
   /** The engine's strata it is made of (see engineStratum). */
   parts: Set<string>;
-  /** Each of its engine strata of no more requests than the sample's size: sampled whole, its records added one by one. */
+  /** Each of its engine strata of no more lines (requests and their duplicates) than the sample's size: sampled whole, its records added one by one. */
   whole: boolean;
   sampled: number;
   /** Of an estimated stratum: what its sample shows, by label (DIFFICULTIES order), and its score histogram. */
@@ -138,13 +138,15 @@ export interface PushdownSink {
 
 /**
  * Adds the engine's rows to `acc` and returns the sink that takes the labeled sample. A stratum of no more
- * requests than `perStratum` is sampled whole by the engine: its records are added as they come, exactly as
- * the in-process reader adds them. Of the others only the sample's tallies are kept, so memory does not grow
+ * lines than `perStratum` (its requests and their duplicates, in each of the engine's finer strata) is sampled
+ * whole by the engine: its records (duplicates dropped) are added as they come, exactly as the in-process
+ * reader adds them. Of the others only the sample's tallies are kept, so memory does not grow
  * with the sample. Throws as `finish` does when a sampled record belongs to no stratum.
  */
 export function startPushdown(acc: Accumulator, rows: readonly PushdownRow[], groupBy: readonly string[], tagDims: readonly string[], perStratum: number): PushdownSink {
   const strata = new Map<string, Stratum>();
-  const engineRequests = new Map<string, number>();
+  // Lines (requests and their duplicates) per engine stratum: the engine samples at most perStratum of them.
+  const engineLines = new Map<string, number>();
   for (const row of rows) {
     acc.read += row.requests + row.duplicates;
     acc.duplicates += row.duplicates;
@@ -167,7 +169,7 @@ export function startPushdown(acc: Accumulator, rows: readonly PushdownRow[], gr
     }
     const part = engineStratum(row, groupBy);
     s.parts.add(part);
-    engineRequests.set(part, (engineRequests.get(part) ?? 0) + row.requests);
+    engineLines.set(part, (engineLines.get(part) ?? 0) + row.requests + row.duplicates);
     s.rows.push(row);
     s.requests += row.requests;
     s.input += row.input;
@@ -177,7 +179,7 @@ export function startPushdown(acc: Accumulator, rows: readonly PushdownRow[], gr
     s.cacheWrite1h += row.cacheWrite1h;
   }
   for (const s of strata.values()) {
-    s.whole = [...s.parts].every((p) => (engineRequests.get(p) ?? 0) <= perStratum);
+    s.whole = [...s.parts].every((p) => (engineLines.get(p) ?? 0) <= perStratum);
     if (!s.whole) {
       s.tally = DIFFICULTIES.map(() => ({ count: 0n, input: 0n, output: 0n, cacheRead: 0n, write1h: 0n, writeRest: 0n }));
       s.bins = acc.scoreBins.map(() => 0n);

@@ -100,4 +100,11 @@ describe('startPushdown', () => {
     // A stratum with requests and no sampled record.
     expect(() => addPushdown(newAccumulator([]), [row({ requests: 3, tags: [] })], [], [], [], 2)).toThrow(/0 sampled records for 3 requests/);
   });
+
+  it('estimates a stratum whose duplicates make it more lines than the sample holds', () => {
+    const acc = newAccumulator([]);
+    const r = addPushdown(acc, [row({ requests: 2, duplicates: 1, tags: [] })], [facts('easy', { groups: [] })], [], [], 2);
+    expect(r).toEqual({ sampled: 1, estimatedStrata: 1 });
+    expect(acc.labels).toEqual({ easy: 2, moderate: 0, hard: 0 });
+  });
 });

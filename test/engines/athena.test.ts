@@ -84,10 +84,10 @@ describe('tokor analyze --engine athena (local Athena running the SQL in DuckDB)
     for (const sql of athena.queries) expect(sql).toContain(`datehour >= '2025/11/05/00' AND datehour <= '2025/11/06/23'`);
   });
 
-  it('samples a stratum of no more requests than --label-sample whole, however many times its requests are logged', async () => {
-    const [inproc, ath] = await Promise.all([report(['fixtures/engines/duplicated-requests.jsonl']), report([...athenaArgs('logs.duplicates'), '--label-sample', '3'])]);
+  it('samples whole a stratum whose lines, duplicates counted, fit --label-sample', async () => {
+    const [inproc, ath] = await Promise.all([report(['fixtures/engines/duplicated-requests.jsonl']), report([...athenaArgs('logs.duplicates'), '--label-sample', '6'])]);
     expect(ath.records).toEqual(inproc.records);
-    expect(ath.labelSample).toEqual({ size: 6, of: 9, seed: 1 });
+    expect(ath.labelSample).toEqual({ size: 8, of: 9, seed: 1 });
     const group = (r: Report, name: string) => r.byGroup.find((g: Report) => g.group === name);
     expect(group(ath, 'support')).toEqual(group(inproc, 'support'));
   });

@@ -79,14 +79,15 @@ describe('tokor analyze --engine duckdb', () => {
     expect(width(duck)).toBeGreaterThan(width(inproc));
   });
 
-  it('samples a stratum of no more requests than --label-sample whole, however many times its requests are logged', async () => {
-    // support: 3 requests, each logged twice (6 lines); search: 6 requests, one logged three times.
+  it('samples whole a stratum whose lines, duplicates counted, fit --label-sample, and estimates one they do not', async () => {
+    // support: 3 requests, each logged twice (6 lines); search: 6 requests, one logged three times (8 lines).
     const file = 'fixtures/engines/duplicated-requests.jsonl';
-    const [inproc, duck] = (await Promise.all([report([file]), report([file, '--engine', 'duckdb', '--label-sample', '3'])])) as Json[];
+    const [inproc, duck] = (await Promise.all([report([file]), report([file, '--engine', 'duckdb', '--label-sample', '6'])])) as Json[];
     expect(duck!.records).toEqual(inproc!.records);
     expect(duck!.records.duplicates).toBe(5);
-    // Every support request labeled (3), and 3 of search's 6.
-    expect(duck!.labelSample).toEqual({ size: 6, of: 9, seed: 1 });
+    // support's 3 requests labeled once each (its duplicates dropped); 5 of search's 6 (the tripled one sampled
+    // three times counts once).
+    expect(duck!.labelSample).toEqual({ size: 8, of: 9, seed: 1 });
     const group = (r: Json, name: string) => r.byGroup.find((g: Json) => g.group === name);
     expect(group(duck!, 'support')).toEqual(group(inproc!, 'support'));
     expect(duck!.cost.actual).toBe(inproc!.cost.actual);

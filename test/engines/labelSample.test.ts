@@ -1,4 +1,4 @@
-/** The sample's labeling: each sampled record's facts as recordFacts gives them, in order (the engine's SQL samples each request once); a line that is no valid record fails. */
+/** The sample's labeling: each sampled record's facts as recordFacts gives them, in order, duplicates dropped; a line that is no valid record fails. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RecordFacts } from '../../src/analyze/accumulate.js';
@@ -25,10 +25,10 @@ async function collect(label: Label, of: Iterable<string> | AsyncIterable<string
 }
 
 describe('labelSample', () => {
-  it('gives each record’s facts in the sample’s order, one at a time', async () => {
-    const sample = [record('a', 'hi'), record('b', 'Prove that the sum of two even numbers is even, step by step.'), record('c', 'translate this')];
+  it('gives each record’s facts in the sample’s order, one at a time, and drops a repeated request', async () => {
+    const sample = [record('a', 'hi'), record('b', 'Prove that the sum of two even numbers is even, step by step.'), record('a', 'hi'), record('c', 'translate this')];
     const facts = await collect(labelSample, lines(sample), ['team']);
-    const expected = [0, 1, 2].map((i) => {
+    const expected = [0, 1, 3].map((i) => {
       const ev = parseJsonLine('bedrock', sample[i]!, { file: '(sample)', line: 0 })[0]!;
       if (ev.kind !== 'record') throw new Error('fixture');
       return recordFacts(ev.record, { labeler: heuristicLabeler, groupBy: ['team'] });
@@ -44,14 +44,16 @@ describe('labelSample', () => {
 /**
  * The built module (dist/, kept fresh by test/setup/build.ts), where worker threads label batches beside this
  * thread: which thread labels which batch depends on when the worker is ready, so the lines arrive slowly enough
- * for it to take part; whoever labeled them, the facts come back in the sample's order.
+ * for it to take part; whoever labeled them, the facts come back in the sample's order, a repeated request dropped
+ * wherever its first occurrence was labeled.
  */
 describe('labelSample on worker threads (built)', () => {
   type Module = typeof import('../../src/engines/sql/labelSample.js');
   const built = () => import(path.join(ROOT, 'dist', 'engines', 'sql', 'labelSample.js')) as Promise<Module>;
-  // 24 batches of 256 lines.
+  // 24 batches of 256 lines; from line 601 on, every 7th line (i % 7 = 6) repeats line i - 601 (two or three
+  // batches back, itself no repeat): 792 repeats.
   const line = (i: number) => record(`r${i}`, `prompt ${i}: ${'why '.repeat(i % 13)}`);
-  const sample = Array.from({ length: 24 * 256 }, (_, i) => line(i));
+  const sample = Array.from({ length: 24 * 256 }, (_, i) => (i >= 601 && i % 7 === 6 ? line(i - 601) : line(i)));
   async function* slowly(of: string[]) {
     for (let i = 0; i < of.length; i++) {
       if (i % 256 === 0) await new Promise((r) => setTimeout(r, 20));
@@ -59,10 +61,10 @@ describe('labelSample on worker threads (built)', () => {
     }
   }
 
-  it('gives the facts labeling on this thread alone gives, in order', async () => {
+  it('gives the facts labeling on this thread alone gives, in order, duplicates dropped', async () => {
     const { labelSample: labelBuilt } = await built();
     const alone = await collect(labelBuilt, sample, ['team'], 1);
-    expect(alone).toHaveLength(sample.length);
+    expect(alone).toHaveLength(sample.length - 792);
     expect(await collect(labelBuilt, slowly(sample), ['team'], 2)).toStrictEqual(alone);
     expect(await collect(labelBuilt, slowly(sample), ['team'], 3)).toStrictEqual(alone);
   });

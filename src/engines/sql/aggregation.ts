@@ -399,24 +399,15 @@ export function aggregationQueries(d: SqlDialect, source: string, spec: Aggregat
   const aggregate = `WITH ${cte},
 ${aggregateQuery(aggregateKeys(tags, spec.groupBy), 'rec', `COALESCE(rid, ${d.rowUnique})`)}`;
   const strata = stratumColumns(tags, spec.groupBy);
-  const keys = aggregateKeys(tags, spec.groupBy);
-  // One pass: first one line per request as the aggregate counts requests (duplicates are one), and each line
-  // tokor parses itself on its own; then a sampled stratum per group of plain records (a stratum of no more
-  // requests than the sample's size is sampled whole), and each line tokor parses itself as a group of its own.
+  // One pass: a sampled stratum per group of plain records (its lines with the `perStratum` smallest hashes,
+  // a line logged twice counted twice), and each line tokor parses itself as a group of its own.
   const lines = `WITH ${cte},
-requests AS (
-  SELECT plain, ${keys.join(', ')}, CASE WHEN plain THEN NULL ELSE u END AS own, MIN(file) AS file, MIN(pos) AS pos, min_by(line, h) AS line, MIN(h) AS h
-  FROM (
-    SELECT *, ${sampleHash(d, 'line', spec.seed)} AS h, CASE WHEN plain THEN COALESCE(rid, ${d.rowUnique}) ELSE ${d.rowUnique} END AS u
-    FROM rec
-    WHERE nonblank AND NOT (plain AND err IS NOT NULL)
-  ) r
-  GROUP BY plain, u, ${keys.join(', ')}, tin, tout, tcr, tcw, tcw1h, exceed
-),
 picked AS (
-  SELECT bool_or(plain) AS is_sample, MIN(file) AS file, MIN(pos) AS pos, min_by(line, h, ${sampledPerStratum(spec)}) AS sampled
-  FROM requests
-  GROUP BY plain, own, ${strata.join(', ')}
+  SELECT bool_or(plain) AS is_sample, MIN(file) AS file, MIN(pos) AS pos,
+    min_by(line, ${sampleHash(d, 'line', spec.seed)}, ${sampledPerStratum(spec)}) AS sampled
+  FROM rec
+  WHERE nonblank AND NOT (plain AND err IS NOT NULL)
+  GROUP BY plain, CASE WHEN plain THEN NULL ELSE ${d.rowUnique} END, ${strata.join(', ')}
 )
 SELECT CASE WHEN is_sample THEN 'sample' ELSE 'complex' END AS part,
   CASE WHEN is_sample THEN NULL ELSE file END AS file,
@@ -430,7 +421,7 @@ function sampleHash(d: SqlDialect, line: string, seed: number): string {
   return d.hash(`${line} || ${lit(`#${seed}`)}`);
 }
 
-/** Records the SQL samples per stratum (a stratum of no more requests is sampled whole). */
+/** Lines the SQL samples per stratum (a stratum of no more lines, duplicates counted, is sampled whole). */
 export function sampledPerStratum(spec: Pick<AggregationSpec, 'perStratum'>): number {
   return Math.max(1, Math.floor(spec.perStratum));
 }
@@ -490,14 +481,12 @@ ORDER BY s.pos`;
   const strata = stratumColumns(tags, spec.groupBy);
   // Identical lines share a hash: the sample holds `copies` of a hash, the first `copies` lines of it in this
   // order (no window: it would hold every fetched line once more, and spill).
-  // One hash per request as the aggregate counts requests (duplicates are one): a stratum of no more requests
-  // than the sample's size is sampled whole.
+  // (Per stratum, not per request: grouping every request, to sample each once, holds a table as large as the
+  // log, and ran out of DuckDB's memory on the multi-GB logs of `npm run bench:memory`; tokor drops a request
+  // sampled twice instead.)
   const fetch = `WITH picks AS (
   SELECT t.h AS h FROM (
-    SELECT min_by(h, h, ${sampledPerStratum(spec)}) AS hs FROM (
-      SELECT ${strata.join(', ')}, MIN(sample_hash) AS h FROM ${staged} WHERE sample_hash IS NOT NULL
-      GROUP BY ${aggregateKeys(tags, spec.groupBy).join(', ')}, request_key, tin, tout, tcr, tcw, tcw1h, exceed
-    ) r GROUP BY ${strata.join(', ')}
+    SELECT min_by(sample_hash, sample_hash, ${sampledPerStratum(spec)}) AS hs FROM ${staged} WHERE sample_hash IS NOT NULL GROUP BY ${strata.join(', ')}
   ) p CROSS JOIN UNNEST(hs) AS t(h)
 ),
 wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h)

@@ -54,7 +54,7 @@ export interface EngineOutput {
   complex: ComplexLines | (() => ComplexLines);
   /** Worker threads for the complex blocks and the sample (0 or 1: this thread). */
   threads?: number;
-  /** The sample's size per stratum: a stratum of no more requests is sampled whole. */
+  /** The sample's size per stratum: a stratum of no more lines (duplicates counted) is sampled whole. */
   perStratum: number;
 }
 

@@ -17,6 +17,7 @@ import { labelerFor } from '../../analyze/labelerFor.js';
 import type { Labeler } from '../../classify/types.js';
 import { parseJsonLine } from '../../ingest/index.js';
 import { RuntimeFailure } from '../../errors.js';
+import { dedupeKey } from '../inprocess/chunk.js';
 
 /** What a labeling thread needs besides the lines. */
 export interface SampleLabelInit {
@@ -26,15 +27,20 @@ export interface SampleLabelInit {
 
 /** One sampled line, parsed and labeled: `facts` undefined when it did not parse as one valid record. */
 export interface LabeledLine {
+  key?: string;
   facts?: RecordFacts;
 }
 
 export type LabelRequest = { seq: number; lines: string[] };
 export type LabelReply = { ready: true } | { seq: number; labeled: LabeledLine[] } | { seq: number; error: string };
 
-/** A sampled line's records (one, for a valid line) as the in-process reader would see them (their facts). */
+/** A sampled line's records (one, for a valid line) as the in-process reader would see them (their facts), with their de-duplication keys. */
 export function labelLine(text: string, labeler: Labeler, groupBy: string[]): LabeledLine[] {
-  return parseJsonLine('bedrock', text, { file: '(sample)', line: 0 }).map((ev) => (ev.kind !== 'record' || ev.record.errorCode ? {} : { facts: recordFacts(ev.record, { labeler, groupBy }) }));
+  return parseJsonLine('bedrock', text, { file: '(sample)', line: 0 }).map((ev) => {
+    if (ev.kind !== 'record' || ev.record.errorCode) return {};
+    const key = dedupeKey(ev.record);
+    return { ...(key !== undefined ? { key } : {}), facts: recordFacts(ev.record, { labeler, groupBy }) };
+  });
 }
 
 /** Lines per batch: a few MB of sampled records, so that the threads stay busy and little is held. */
@@ -50,9 +56,9 @@ function workerFile(): string | undefined {
 }
 
 /**
- * Hands `onFacts` the facts of the sampled records, in the order of `lines`, one at a time (none is kept here).
- * The engine samples one line per request as its aggregate counts requests, so no duplicate is dropped here.
- * Throws when a line does not parse as one valid record.
+ * Hands `onFacts` the facts of the sampled records, in the order of `lines`, one at a time, duplicates (same
+ * de-duplication key as an earlier sampled record) dropped: only their keys are kept here. Throws when a line
+ * does not parse as one valid record.
  *
  * `threads` threads label: this one and `threads - 1` workers. This thread labels too, rather than only hand
  * batches out: each worker isolate costs CPU of its own (its start, V8 compiling the labeler once more, the lines
@@ -62,9 +68,14 @@ function workerFile(): string | undefined {
  * workers start is labeled here alone.
  */
 export async function labelSample(lines: AsyncIterable<string> | Iterable<string>, init: SampleLabelInit, onFacts: (f: RecordFacts) => void, threads = os.availableParallelism()): Promise<void> {
+  const seen = new Set<string>();
   const take = (labeled: LabeledLine[]) => {
     for (const l of labeled) {
       if (!l.facts) throw new RuntimeFailure('a sampled record did not parse as the SQL read it: the engine’s SQL and tokor’s parser disagree');
+      if (l.key !== undefined) {
+        if (seen.has(l.key)) continue;
+        seen.add(l.key);
+      }
       onFacts(l.facts);
     }
   };
