@@ -482,7 +482,7 @@ ORDER BY s.pos`;
   // Identical lines share a hash: the sample holds `copies` of a hash, the first `copies` lines of it in this
   // order (no window: it would hold every fetched line once more, and spill).
   // (Per stratum, not per request: grouping every request, to sample each once, holds a table as large as the
-  // log, and ran out of DuckDB's memory on the multi-GB logs of `npm run bench:memory`; tokor drops a request
+  // log, and ran out of DuckDB's memory in `npm run bench:memory`; tokor drops a request
   // sampled twice instead.)
   const fetch = `WITH picks AS (
   SELECT t.h AS h FROM (
