@@ -245,13 +245,18 @@ export function noteProblems(acc: Accumulator, record: Pick<TrafficRecord, 'prob
   for (const p of record.problems) bump(acc.problems, p);
 }
 
+/** The score histogram's bin of a labeler score (20 bins over [0, 1]). */
+export function scoreBin(score: number): number {
+  const bin = Math.floor(score * 20);
+  return bin >= 19 ? 19 : Math.max(bin, 0);
+}
+
 export function addFacts(acc: Accumulator, f: RecordFacts): void {
   acc.read++;
   acc.valid++;
   acc.labels[f.label]++;
   if (f.measured) acc.measuredLabels[f.label]++;
-  const bin = Math.floor(f.score * 20);
-  acc.scoreBins[bin >= 19 ? 19 : Math.max(bin, 0)]!++;
+  acc.scoreBins[scoreBin(f.score)]!++;
   if (f.timestamp) {
     if (acc.firstTimestamp === undefined || f.timestamp < acc.firstTimestamp) acc.firstTimestamp = f.timestamp;
     if (acc.lastTimestamp === undefined || f.timestamp > acc.lastTimestamp) acc.lastTimestamp = f.timestamp;

@@ -16,7 +16,7 @@
  * error that `labelEstimate` lets the report put into its intervals.
  */
 import { DIFFICULTIES, type Difficulty } from '../types.js';
-import { addBucketPart, addFacts, addTagKeys, addToDay, structuredKey, type Accumulator, type LabelEstimate, type RecordFacts } from './accumulate.js';
+import { addBucketPart, addFacts, addTagKeys, addToDay, scoreBin, structuredKey, type Accumulator, type LabelEstimate, type RecordFacts } from './accumulate.js';
 import { UNTAGGED, roleOf } from './facts.js';
 
 /**
@@ -202,8 +202,7 @@ export function startPushdown(acc: Accumulator, rows: readonly PushdownRow[], gr
       t.cacheRead += BigInt(f.cacheRead);
       t.write1h += BigInt(f.cacheWrite1h ?? 0);
       t.writeRest += BigInt(f.cacheWrite - (f.cacheWrite1h ?? 0));
-      const b = Math.floor(f.score * 20);
-      s.bins[b >= 19 ? 19 : Math.max(b, 0)]!++;
+      s.bins[scoreBin(f.score)]!++;
       if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
     },
     finish() {

@@ -19,7 +19,7 @@ export {
   
   InputReadError,
 } from './inputs.js';
-export { LineChunker, MAX_LINE_BYTES,  type LineBlock } from './lineChunker.js';
+export { LineChunker, MAX_LINE_BYTES, pendingRoom, type LineBlock } from './lineChunker.js';
 export { gunzipMembers, GzipError,  } from './gunzip.js';
 export { detectFormat, guessFormat, checkLogFormat, describeMixed, readsWhole, FORMAT_SAMPLE_RECORDS,  type FormatVotes } from './detectFormat.js';
 export { RecordError,  normalizeTimestamp, newTags } from './fields.js';

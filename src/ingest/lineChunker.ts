@@ -122,22 +122,13 @@ export class LineChunker {
     if (this.alloc) {
       const need = this.size + b.length;
       if (!this.pending || need > this.pending.length) {
-        const room = this.alloc(Math.max(need, this.room()));
+        const room = this.alloc(Math.max(need, pendingRoom(this.minBlock)));
         if (this.pending) room.set(this.pending.subarray(0, this.size));
         this.pending = room;
       }
       this.pending.set(b, this.size);
     } else this.parts.push(b);
     this.size += b.length;
-  }
-
-  /**
-   * What a pending buffer is made for: a block is cut once minBlock bytes are pending, so a block and a read of
-   * up to a quarter of one more (the file reader's 256 KiB for 1 MiB blocks), and the start of a line; a larger
-   * read grows it.
-   */
-  private room(): number {
-    return this.minBlock + (this.minBlock >> 2) + (64 << 10);
   }
 
   private take(n: number): LineBlock {
@@ -148,7 +139,7 @@ export class LineChunker {
       bytes = all.subarray(0, n);
       this.pending = undefined;
       if (this.size > n) {
-        this.pending = this.alloc(Math.max(this.size - n, this.room()));
+        this.pending = this.alloc(Math.max(this.size - n, pendingRoom(this.minBlock)));
         this.pending.set(all.subarray(n, this.size));
       }
     } else if (this.parts.length === 1) {
@@ -180,4 +171,13 @@ export class LineChunker {
     this.nextLine += lines;
     return block;
   }
+}
+
+/**
+ * The size LineChunker gathers blocks of `minBlock` bytes in: a block is cut once minBlock bytes are pending, so a
+ * block and a read of up to a quarter of one more (the file reader's 256 KiB for 1 MiB blocks), and the start of a
+ * line; a larger read grows it.
+ */
+export function pendingRoom(minBlock: number): number {
+  return minBlock + (minBlock >> 2) + (64 << 10);
 }

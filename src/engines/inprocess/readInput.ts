@@ -90,7 +90,7 @@ export interface ReadInputOptions {
 
 /** The first bytes of a file that its format is detected from (up to FORMAT_SAMPLE_RECORDS records). */
 const SAMPLE_BYTES = 1 << 20;
-const BLOCK_BYTES = 1 << 20;
+export const BLOCK_BYTES = 1 << 20;
 
 /** The pieces of one input, in order; returns the format it was read in. */
 export async function* readInput(input: InputSource, opts: ReadInputOptions = {}): AsyncGenerator<InputPiece, LogFormatName> {

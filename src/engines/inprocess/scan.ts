@@ -12,7 +12,7 @@ import os from 'node:os';
 import v8 from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MAX_LINE_BYTES, describeMixed, describeReadFailure, overlongReason, type InputSource, type RepeatedInput } from '../../ingest/index.js';
+import { MAX_LINE_BYTES, describeMixed, describeReadFailure, overlongReason, pendingRoom, type InputSource, type RepeatedInput } from '../../ingest/index.js';
 import { InputError, RuntimeFailure } from '../../errors.js';
 import type { Difficulty } from '../../types.js';
 import type { LogFormatName } from '../../ingest/formats/index.js';
@@ -24,7 +24,7 @@ import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { listInputs } from './inputs.js';
 import { DEDUPE_KEYS, KeySet, KeySpill, KnownRepeats } from './keySet.js';
-import { interrupted, readInput, type ReadProgress } from './readInput.js';
+import { BLOCK_BYTES, interrupted, readInput, type ReadProgress } from './readInput.js';
 import type { ScanRequest, ScanResult } from '../types.js';
 import {
   accumulateSample,
@@ -93,9 +93,9 @@ let pools = 0;
 
 /**
  * The size of the shared buffers chunks travel to workers in: a block is about 1 MB of whole lines, read into
- * one of these as it comes (LineChunker's room for a block of 1 MiB).
+ * one of these as it comes (what LineChunker gathers a block in).
  */
-const CHUNK_BUFFER_BYTES = (1 << 20) + (1 << 18) + (1 << 16);
+const CHUNK_BUFFER_BYTES = pendingRoom(BLOCK_BYTES);
 /** Below this much input, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
 

@@ -4,7 +4,7 @@
  * labeler, and the lines the SQL left to tokor ("complex") go through the
  * in-process reader's chunk code, so they count exactly as they would there.
  */
-import { InputError, RuntimeFailure, TokorError } from '../../errors.js';
+import { InputError, RuntimeFailure } from '../../errors.js';
 import { MAX_LINE_BYTES, overlongReason, parseJsonLine } from '../../ingest/index.js';
 import { addFileIssue, newAccumulator, type Accumulator } from '../../analyze/accumulate.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
@@ -106,16 +106,20 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
   };
   if (typeof out.complex !== 'function') await addComplex(out.complex);
   const rows = out.rows.map(toRow(tagDims.length, groupBy.includes('role')));
-  let result;
-  try {
-    const sink = startPushdown(acc, rows, groupBy, tagDims, sampledPerStratum({ perStratum: out.perStratum }));
-    await labelSample(out.sample, { groupBy, ...(req.router ? { router: req.router } : {}) }, (f) => sink.add(f), threads);
-    result = sink.finish();
-  } catch (e) {
-    throw e instanceof Error && !(e instanceof TokorError) ? new RuntimeFailure(e.message) : e;
-  }
+  const sink = disagreement(() => startPushdown(acc, rows, groupBy, tagDims, sampledPerStratum({ perStratum: out.perStratum })));
+  await labelSample(out.sample, { groupBy, ...(req.router ? { router: req.router } : {}) }, (f) => disagreement(() => sink.add(f)), threads);
+  const result = disagreement(() => sink.finish());
   if (typeof out.complex === 'function') await addComplex(out.complex());
   return { acc, labeled: result.sampled, estimated: result.estimatedStrata > 0 };
+}
+
+/** The pushdown's own errors (the sample does not fit the rows: the SQL and the parser disagree) as one line. */
+function disagreement<T>(step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    throw new RuntimeFailure((e as Error).message);
+  }
 }
 
 /** A line the SQL left to tokor, read as the in-process reader reads it. */
