@@ -21,7 +21,8 @@ import { UNTAGGED, roleOf } from './facts.js';
 
 /**
  * The stratum the engine samples a row's records in: as ours, but finer where a --group-by value is derived
- * (the identity ARN, not its role; a missing tag apart from one written as the untagged placeholder).
+ * (the identity ARN, not its role; a missing tag apart from one written as the untagged placeholder). It
+ * restates the SQL's sampling stratum (stratumColumns in src/engines/sql/aggregation.ts): change both together.
  */
 function engineStratum(row: PushdownRow, groupBy: readonly string[]): string {
   const dims = groupBy.map((d) => (d === 'day' ? row.day : d === 'region' ? row.groupRegion : d === 'role' ? row.arn : d === 'model' ? '' : null));

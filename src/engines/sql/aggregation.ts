@@ -360,7 +360,10 @@ extracted AS (
 )`;
 }
 
-/** Columns that make a stratum (and a group of the aggregate, with day and error code). */
+/**
+ * Columns that make a stratum (and a group of the aggregate, with day and error code). The pushdown restates
+ * them for its aggregate rows (engineStratum in src/analyze/pushdown.ts): change both together.
+ */
 function stratumColumns(tags: string[], groupBy: string[]): string[] {
   const cols = ['model', 'price_region', 'batch', 'ttl'];
   if (groupBy.includes('day')) cols.push('day');
