@@ -12,7 +12,7 @@
  */
 import type { Difficulty, TrafficRecord } from '../types.js';
 import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
-import { addTokens, bucketKey, dayBucketKey, ttlParts, type TokenBucket } from './tokens.js';
+import { addTokens, bucketKey, dayBucketKey, mergeBuckets, ttlParts, type TokenBucket } from './tokens.js';
 import { addToProfile, mergeProfileAcc, newProfileAcc, type ProfileAcc, type ProfileFacts } from '../drift/profile.js';
 import { addTurn, mergeSessions, newSessions, type SessionAcc, type SessionFacts } from './sessions.js';
 
@@ -374,18 +374,3 @@ function mergeCounts(into: Map<string, number>, from: Map<string, number>): void
   for (const [k, v] of from) bump(into, k, v);
 }
 
-function mergeBuckets<B extends TokenBucket>(into: Map<string, B>, from: Map<string, B>): void {
-  for (const [k, b] of from) {
-    let t = into.get(k);
-    if (!t) {
-      t = { ...b, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
-      delete t.big;
-      into.set(k, t);
-    }
-    addTokens(t, b.requests, b.input, b.output, b.cacheRead, b.cacheWrite);
-    if (b.big) {
-      t.big ??= { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n };
-      for (const kind of ['input', 'output', 'cacheRead', 'cacheWrite'] as const) t.big[kind] += b.big[kind];
-    }
-  }
-}

@@ -276,7 +276,8 @@ const HASHED_CHARS = 2048;
  * A 96-bit hash of the parts (length-prefixed), as 6 code units, and 32 of its bits. Each part enters as
  * its length and its first HASHED_CHARS characters: a prompt can be 8,000 characters, and two conversations
  * that agree on that much of caller, system prompt, opening and reply share their cache prefix anyway.
- * (The values are those of the one-step-per-code-unit definition, test/analyze/sessions.test.ts.)
+ * (The values are those of the definition in test/analyze/sessions.test.ts: one step per length and per two
+ * code units, a last odd one alone.)
  */
 export function hashKey(by: string, parts: string[]): [string, number] {
   hashStart(by);
@@ -296,13 +297,15 @@ function hashStart(by: string): void {
 
 /**
  * The code units a part is hashed from, copied in one native call (Buffer#write as UTF-16LE writes each code
- * unit as it is, lone surrogates included): a loop over a typed array runs about twice as fast as one over
- * charCodeAt, which checks the string's representation on every character.
+ * unit as it is, lone surrogates included), and read two at a time as 32-bit words (little-endian: the first
+ * unit is the low half): a loop over a typed array runs about twice as fast as one over charCodeAt, which checks
+ * the string's representation on every character, and a step per two units halves the steps.
  */
 const UNITS = new Uint16Array(HASHED_CHARS);
 const UNIT_BYTES = Buffer.from(UNITS.buffer);
+const UNIT_PAIRS = new Uint32Array(UNITS.buffer);
 
-/** Feeds one part: its length, then its first HASHED_CHARS code units. */
+/** Feeds one part: its length, then its first HASHED_CHARS code units, two per step (a last odd one alone). */
 function hashPart(s: string): void {
   let a = H[0]!;
   let b = H[1]!;
@@ -313,11 +316,18 @@ function hashPart(s: string): void {
   c = Math.imul(c ^ x ^ (b >>> 13), 0x27d4eb2f);
   const n = Math.min(s.length, HASHED_CHARS);
   UNIT_BYTES.write(s, 0, 2 * n, 'utf16le');
-  const units = UNITS;
+  const pairs = UNIT_PAIRS;
+  const m = n >>> 1;
   // The same xors as b ^ x ^ (a >>> 15) and c ^ x ^ (b >>> 13), grouped so that b and c each wait on their
   // previous value for one xor and the multiply, not two xors (V8 does not regroup them): ~20% faster.
-  for (let i = 0; i < n; i++) {
-    x = units[i]!;
+  for (let i = 0; i < m; i++) {
+    x = pairs[i]! | 0;
+    a = Math.imul(a ^ x, 0x01000193);
+    b = Math.imul(b ^ (x ^ (a >>> 15)), 0x5bd1e995);
+    c = Math.imul(c ^ (x ^ (b >>> 13)), 0x27d4eb2f);
+  }
+  if (n & 1) {
+    x = UNITS[n - 1]!;
     a = Math.imul(a ^ x, 0x01000193);
     b = Math.imul(b ^ (x ^ (a >>> 15)), 0x5bd1e995);
     c = Math.imul(c ^ (x ^ (b >>> 13)), 0x27d4eb2f);

@@ -161,6 +161,23 @@ function spill(b: TokenBucket, kind: TokenKind, add: number): void {
   b[kind] = 0;
 }
 
+/** Adds each bucket of `from` into the bucket of the same key in `into` (a copy when `into` has none): exact, as addTokens. */
+export function mergeBuckets<B extends TokenBucket>(into: Map<string, B>, from: Map<string, B>): void {
+  for (const [k, b] of from) {
+    let t = into.get(k);
+    if (!t) {
+      t = { ...b, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+      delete t.big;
+      into.set(k, t);
+    }
+    addTokens(t, b.requests, b.input, b.output, b.cacheRead, b.cacheWrite);
+    if (b.big) {
+      t.big ??= { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n };
+      for (const kind of ['input', 'output', 'cacheRead', 'cacheWrite'] as const) t.big[kind] += b.big[kind];
+    }
+  }
+}
+
 /** A bucket's exact token totals. */
 export function bucketTokens(b: TokenBucket): Record<TokenKind, bigint> {
   const big = b.big;

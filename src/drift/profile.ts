@@ -9,7 +9,7 @@
  * accumulator is plain data and Maps (crosses worker threads).
  */
 import { taskSignature, type TaskSignature } from '../classify/signature.js';
-import { addTokens, bucketKey, bucketTokens, ttlParts, type TokenBucket, type TtlTokens } from '../analyze/tokens.js';
+import { addTokens, bucketKey, bucketTokens, mergeBuckets, ttlParts, type TokenBucket, type TtlTokens } from '../analyze/tokens.js';
 import { costOf } from '../pricing/cost.js';
 import { moneyToUsd } from '../pricing/money.js';
 import type { ModelPrice, Money } from '../pricing/types.js';
@@ -177,32 +177,15 @@ export function mergeProfileAcc(into: ProfileAcc, from: ProfileAcc): ProfileAcc 
       continue;
     }
     t.requests += c.requests;
-    mergeSpend(t.spend, c.spend);
+    mergeBuckets(t.spend, c.spend);
   }
   if (from.lumped) {
     const l = (into.lumped ??= { entries: 0, requests: 0, spend: new Map() });
     l.entries += from.lumped.entries;
     l.requests += from.lumped.requests;
-    mergeSpend(l.spend, from.lumped.spend);
+    mergeBuckets(l.spend, from.lumped.spend);
   }
   return into;
-}
-
-function mergeSpend(into: Map<string, SpendBucket>, from: Map<string, SpendBucket>): void {
-  for (const [bk, b] of from) {
-    const tb = into.get(bk);
-    if (!tb) into.set(bk, b);
-    else {
-      const big = bucketTokens(b);
-      const was = bucketTokens(tb);
-      tb.requests += b.requests;
-      tb.input = 0;
-      tb.output = 0;
-      tb.cacheRead = 0;
-      tb.cacheWrite = 0;
-      tb.big = { input: was.input + big.input, output: was.output + big.output, cacheRead: was.cacheRead + big.cacheRead, cacheWrite: was.cacheWrite + big.cacheWrite };
-    }
-  }
 }
 
 /**
@@ -220,7 +203,7 @@ export function boundProfile(acc: ProfileAcc | undefined, cap = PROFILE_CLUSTER_
     acc.clusters.delete(c.key);
     l.entries++;
     l.requests += c.requests;
-    mergeSpend(l.spend, c.spend);
+    mergeBuckets(l.spend, c.spend);
   }
 }
 
