@@ -136,9 +136,10 @@ export function newSessions(maxTurns: number = MAX_SESSION_TURNS): SessionAcc {
 
 /**
  * Calls `fn` with each kept session's turns as objects, in the order they were added, one session at a
- * time (the report's simulation, once at the end: only one session's objects exist at a time).
+ * time (the report's simulation, once at the end). The array and its objects are reused from one session to
+ * the next (a few hundred thousand turns, and only one session's are needed at a time): `fn` must not keep them.
  */
-export function forEachKeptSession(s: SessionAcc, fn: (turns: SessionTurn[]) => void): void {
+export function forEachKeptSession(s: SessionAcc, fn: (turns: readonly SessionTurn[]) => void): void {
   const n = s.keptSessions;
   const t = s.turns;
   // Turn indexes grouped by session, in the order they were added (a counting sort).
@@ -148,21 +149,24 @@ export function forEachKeptSession(s: SessionAcc, fn: (turns: SessionTurn[]) => 
   const fill = start.slice(0, n);
   const order = new Uint32Array(s.keptTurns);
   for (let k = 0; k < s.keptTurns; k++) order[fill[t[k * TURN_FIELDS + T_SESSION]!]!++] = k;
+  const pool: SessionTurn[] = [];
+  const turns: SessionTurn[] = [];
   for (let i = 0; i < n; i++) {
-    const turns: SessionTurn[] = [];
+    turns.length = 0;
     for (let j = start[i]!; j < start[i + 1]!; j++) {
       const o = order[j]! * TURN_FIELDS;
-      turns.push({
-        at: t[o + T_AT]!,
-        line: t[o + T_LINE]!,
-        label: LABELS[t[o + T_LABEL]!]!,
-        place: t[o + T_PLACE]!,
-        input: t[o + T_INPUT]!,
-        output: t[o + T_OUTPUT]!,
-        cacheRead: t[o + T_READ]!,
-        cacheWrite: t[o + T_WRITE]!,
-        cacheWrite1h: t[o + T_WRITE1H]!,
-      });
+      const k = j - start[i]!;
+      const turn = (pool[k] ??= { at: 0, line: 0, label: 'easy', place: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cacheWrite1h: 0 });
+      turn.at = t[o + T_AT]!;
+      turn.line = t[o + T_LINE]!;
+      turn.label = LABELS[t[o + T_LABEL]!]!;
+      turn.place = t[o + T_PLACE]!;
+      turn.input = t[o + T_INPUT]!;
+      turn.output = t[o + T_OUTPUT]!;
+      turn.cacheRead = t[o + T_READ]!;
+      turn.cacheWrite = t[o + T_WRITE]!;
+      turn.cacheWrite1h = t[o + T_WRITE1H]!;
+      turns.push(turn);
     }
     fn(turns);
   }

@@ -68,18 +68,27 @@ export function simulateSessions(s: SessionAcc, pricing: SessionPricing): Sessio
   let sessionPinned = 0n;
   let coldTurns = 0;
   let pricedTurns = 0;
+  // Per place (a few) rather than per turn (hundreds of thousands): whether it is priced, and each tier's price in its region.
+  const pricedPlace = s.places.map((p) => pricing.priced(p));
+  const tierPrices = new Map<string, ModelPrice[]>();
+  const priceOf = (tier: number, region: string): ModelPrice => {
+    let byTier = tierPrices.get(region);
+    if (byTier === undefined) tierPrices.set(region, (byTier = []));
+    return (byTier[tier] ??= pricing.tierPrice(tier, region));
+  };
+  const tierOf = { easy: pricing.tierOf('easy'), moderate: pricing.tierOf('moderate'), hard: pricing.tierOf('hard') };
   forEachKeptSession(s, (kept) => {
-    const turns = kept.filter((t) => pricing.priced(s.places[t.place]!)).sort(ORDER);
+    const turns = kept.filter((t) => pricedPlace[t.place]).sort(ORDER);
     if (turns.length === 0) return;
     let hardest: Difficulty = 'easy';
     for (const t of turns) if (rank(t.label) > rank(hardest)) hardest = t.label;
-    const pinned = pricing.tierOf(hardest);
+    const pinned = tierOf[hardest];
     let prev: SessionTurn | undefined;
     let prevTier = -1;
     for (const t of turns) {
       const place = s.places[t.place]!;
-      const tier = pricing.tierOf(t.label);
-      const price = pricing.tierPrice(tier, place.region);
+      const tier = tierOf[t.label];
+      const price = priceOf(tier, place.region);
       const logged = turnCost(t, place, price, false);
       asLogged += logged;
       pricedTurns++;
@@ -89,7 +98,7 @@ export function simulateSessions(s: SessionAcc, pricing: SessionPricing): Sessio
       perRequest += warm ? logged : turnCost(t, place, price, true);
       // Pinned to the tier it was routed to anyway, with the cache as logged: the logged cost (most turns).
       const pinnedCold = !(prev === undefined || fresh);
-      sessionPinned += pinned === tier && !pinnedCold ? logged : turnCost(t, place, pricing.tierPrice(pinned, place.region), pinnedCold);
+      sessionPinned += pinned === tier && !pinnedCold ? logged : turnCost(t, place, priceOf(pinned, place.region), pinnedCold);
       prev = t;
       prevTier = tier;
     }

@@ -80,7 +80,8 @@ function keptKeys(s: SessionAcc): string[] {
 
 function keptTurns(s: SessionAcc): SessionTurn[][] {
   const out: SessionTurn[][] = [];
-  forEachKeptSession(s, (turns) => out.push(turns));
+  // The turns are reused from one session to the next: copied here.
+  forEachKeptSession(s, (turns) => out.push(turns.map((t) => ({ ...t }))));
   return out;
 }
 
