@@ -238,7 +238,11 @@ describe('the headline on a prior', () => {
 });
 
 describe('hashKey: the session key hash', () => {
-  /** The definition: a step for each part's length, then one per two code units of its first 2,048 (the first the low half), a last odd one alone. */
+  /**
+   * The definition: a step for each part's length, then for each four code units of its first 2,048 (as two
+   * words of two units, the first unit the low half: the first word into a, the second into b, the first again
+   * into c), then a last word, then a last unit, each fed to all three.
+   */
   function reference(by: string, parts: string[]): [string, number] {
     let a = 0x811c9dc5;
     let b = 0x41c6ce57;
@@ -251,8 +255,18 @@ describe('hashKey: the session key hash', () => {
     for (const s of [by, ...parts]) {
       feed(s.length);
       const n = Math.min(s.length, 2048);
-      for (let i = 0; i + 1 < n; i += 2) feed(s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16));
-      if (n % 2 === 1) feed(s.charCodeAt(n - 1));
+      const word = (i: number) => s.charCodeAt(i) | (s.charCodeAt(i + 1) << 16);
+      let i = 0;
+      for (; i + 3 < n; i += 4) {
+        a = Math.imul(a ^ word(i), 0x01000193);
+        b = Math.imul(b ^ word(i + 2) ^ (a >>> 15), 0x5bd1e995);
+        c = Math.imul(c ^ word(i) ^ (b >>> 13), 0x27d4eb2f);
+      }
+      if (i + 1 < n) {
+        feed(word(i));
+        i += 2;
+      }
+      if (i < n) feed(s.charCodeAt(i));
     }
     a = fmix32(a ^ c);
     b = fmix32(b ^ a);
@@ -270,5 +284,15 @@ describe('hashKey: the session key hash', () => {
       ['conversation', [`${'a'.repeat(2047)}😀tail`, '\uD800', `x\uDFFFy${'é'.repeat(3000)}`, `${'long '.repeat(600)}`.slice(3), 'ok']],
     ];
     for (const [by, parts] of cases) expect(hashKey(by, parts)).toEqual(reference(by, parts));
+  });
+
+  it('changes with every code unit and with the order of the words of a step', () => {
+    const base = 'abcdefghij';
+    const keys = new Set([hashKey('conversation', [base])[0]]);
+    for (let i = 0; i < base.length; i++) keys.add(hashKey('conversation', [`${base.slice(0, i)}X${base.slice(i + 1)}`])[0]);
+    // The two words of the first step swapped, and the two halves of a word swapped.
+    keys.add(hashKey('conversation', ['cdabefghij'])[0]);
+    keys.add(hashKey('conversation', ['bacdefghij'])[0]);
+    expect(keys.size).toBe(base.length + 3);
   });
 });
