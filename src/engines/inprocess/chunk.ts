@@ -9,6 +9,7 @@
  * while the main thread, which sees every chunk's keys in input order, says
  * which are duplicates; so both modes keep the same first occurrence.
  */
+import { isAscii } from 'node:buffer';
 import { parseJsonLine, readJsonLine, type JsonReadFormat } from '../../ingest/index.js';
 import type { TrafficEvent, TrafficRecord } from '../../types.js';
 import { InputError } from '../../errors.js';
@@ -136,7 +137,9 @@ export function processChunk(chunk: Uint8Array, file: string, fileIndex: number,
     const thisLine = lineNo++;
     if (end === start) continue;
     if (bytes[end - 1] === 13) end--;
-    const line = (start === 0 ? FIRST_LINE_DECODER : LINE_DECODER).decode(bytes.subarray(start, end));
+    const view = bytes.subarray(start, end);
+    // ASCII (most lines) is its own Latin-1: copied into a one-byte string without UTF-8 decoding.
+    const line = isAscii(view) ? bytes.toString('latin1', start, end) : (start === 0 ? FIRST_LINE_DECODER : LINE_DECODER).decode(view);
     if (line.trim().length === 0) continue;
     if (ctx.sample) {
       const key = sampleKey(fh, thisLine);
