@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { openDuckdb, streamRowsOrOneThread } from '../../src/engines/duckdb/index.js';
+import { allOf, openDuckdb, streamRowsOrOneThread } from '../../src/engines/duckdb/index.js';
 import type { ScanRequest } from '../../src/engines/types.js';
 
 describe('openDuckdb', () => {
@@ -64,5 +64,21 @@ describe('streamRowsOrOneThread', () => {
     } finally {
       await db.close();
     }
+  });
+});
+
+describe('allOf: a result DuckDB ended early', () => {
+  async function* items(n: number): AsyncGenerator<number> {
+    for (let i = 0; i < n; i++) yield i;
+  }
+  const drain = async (it: AsyncIterable<number>) => {
+    const got: number[] = [];
+    for await (const x of it) got.push(x);
+    return got;
+  };
+
+  it('passes every item on, and fails when fewer came than expected, naming both counts', async () => {
+    expect(await drain(allOf(items(3), 3, 'the sample'))).toEqual([0, 1, 2]);
+    await expect(drain(allOf(items(2), 90_113, 'the sample'))).rejects.toThrow(/DuckDB returned 2 of the sample's 90,113 lines .*--label-sample/);
   });
 });

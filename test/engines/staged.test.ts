@@ -35,9 +35,24 @@ describe('stagedQueries (DuckDB, one pass)', () => {
         // Rows without a request ID carry a random key of their own: compare the rows, not that key.
         expect(sorted(await rows(one.aggregate))).toEqual(sorted(await rows(two.aggregate)));
         const fetched: string[] = [];
-        const fetchRows = (await rows(one.fetch)).map((r) => ({ line: String(r.line), h: r.h, copies: Number(r.copies) }));
+        const fetchRows = (await rows(one.fetch())).map((r) => ({ line: String(r.line), h: r.h, copies: Number(r.copies) }));
         for await (const line of takeCopies(toAsync(fetchRows))) fetched.push(line);
-        expect(sorted(fetched)).toEqual(sorted(expectedLines.filter((l) => l.part === 'sample').map((l) => l.line)));
+        const sampled = expectedLines.filter((l) => l.part === 'sample').map((l) => String(l.line));
+        expect(sorted(fetched)).toEqual(sorted(sampled));
+        // The totals count the sample's lines and their bytes.
+        const [totals] = await rows(one.wantedTotals);
+        expect(Number(totals!.lines)).toBe(sampled.length);
+        expect(Number(totals!.bytes)).toBe(sampled.reduce((n, l) => n + Buffer.byteLength(l), 0));
+        // In ranges of hashes, one after another: the same rows in the same order.
+        const bounds = (await rows(one.pageBounds(3))).map((r) => BigInt(r.hi as bigint));
+        expect(bounds.length).toBe(Math.min(3, Number(totals!.hashes)));
+        const paged: Record<string, unknown>[] = [];
+        let after: bigint | undefined;
+        for (const upTo of bounds) {
+          paged.push(...(await rows(one.fetch({ ...(after !== undefined ? { after } : {}), upTo }))));
+          after = upTo;
+        }
+        expect(paged).toEqual(await rows(one.fetch()));
         // The lines left to tokor, numbered within their file: a position less its file's first, plus one.
         const firsts = new Map((await rows(`SELECT file, MIN(pos) AS first FROM (${numberedSource}) s GROUP BY file`)).map((r) => [r.file, BigInt(r.first as bigint)]));
         const complex = expectedLines.filter((l) => l.part === 'complex').map((l) => [l.file, BigInt(l.pos as bigint) - firsts.get(l.file)! + 1n, l.line]);

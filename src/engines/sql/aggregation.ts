@@ -432,6 +432,21 @@ export function sampledPerStratum(spec: Pick<AggregationSpec, 'perStratum'>): nu
 /** A record's ISO-8601 UTC timestamp as the text the parser normalises it to (`…T12:00:00.000Z`), from its TIMESTAMP. */
 const TS_TEXT = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
 
+/** What stagedQueries gives (see there). */
+export interface StagedQueries {
+  stage: string;
+  aggregate: string;
+  complexFiles: string;
+  complexLines: (file: string) => string;
+  numbered: (fileLines: string, file: string) => string;
+  /** The sample's hashes, lines and bytes of text, from that table. */
+  wantedTotals: string;
+  /** The upper bound of each of `pages` ranges of the sampled hashes, in order (about as many lines in each). */
+  pageBounds: (pages: number) => string;
+  /** The sampled lines with hashes in (after, upTo] (all of them without a range), ordered by hash and text. */
+  fetch: (range?: { after?: bigint; upTo?: bigint }) => string;
+}
+
 /**
  * The same push-down in one pass over the logs, for DuckDB, which keeps a table between statements.
  * `stage` parses every line once into a table of its extracted fields (not its text, but for the lines
@@ -442,7 +457,9 @@ const TS_TEXT = `'%Y-%m-%dT%H:%M:%S.%gZ'`;
  * line, over that file alone), so that no more than one chunk of them is in memory at a time.
  * `fetch` reads the sampled lines' text back from `source` without parsing JSON, ordered by hash and text,
  * with each hash's `copies`: its first `copies` lines of a hash are the lines `aggregationQueries().lines`
- * samples (each stratum's `perStratum` smallest hashes); see `takeCopies`.
+ * samples (each stratum's `perStratum` smallest hashes); see `takeCopies`. Given a range of hashes it reads
+ * only theirs, so that a large sample is sorted a range at a time (`pageBounds` cuts the hashes into ranges of
+ * about as many lines; `wantedTotals` counts the sample's lines and bytes).
  *
  * The staged row is kept small, for the table of a multi-GB log to stay within DuckDB's memory limit rather
  * than spill: the identity ARN only when the grouping is by role; the timestamp as a TIMESTAMP (8 bytes; a
@@ -455,7 +472,7 @@ export function stagedQueries(
   source: string,
   spec: AggregationSpec,
   table: string,
-): { stage: string; aggregate: string; complexFiles: string; complexLines: (file: string) => string; numbered: (fileLines: string, file: string) => string; fetch: string } {
+): StagedQueries {
   if (d.name !== 'duckdb') throw new Error('stagedQueries is DuckDB SQL (a table kept between statements, md5_number); Athena runs aggregationQueries');
   const tags = tagDimensions(spec.groupBy);
   const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags, true);
@@ -469,7 +486,8 @@ SELECT * EXCLUDE (line, pos, file, rid, ts, day, nonblank${role ? '' : ', arn'})
   -- a record without a request ID is never a duplicate: a key of its own
   CASE WHEN plain THEN md5_number(COALESCE(rid, CAST(${d.uniqueValue} AS VARCHAR))) END AS request_key,
   CASE WHEN nonblank AND NOT plain THEN line END AS complex_line,
-  CASE WHEN plain AND err IS NULL THEN ${sampleHash(d, 'line', spec.seed)} END AS sample_hash
+  CASE WHEN plain AND err IS NULL THEN ${sampleHash(d, 'line', spec.seed)} END AS sample_hash,
+  CASE WHEN plain AND err IS NULL THEN strlen(line) END AS sample_bytes
 FROM rec`;
   // The day and the timestamps as text again, once per group.
   const staged = `(SELECT *, CAST(ts AS DATE) AS day FROM ${t})`;
@@ -487,16 +505,28 @@ ORDER BY s.pos`;
   // (Per stratum, not per request: grouping every request, to sample each once, holds a table as large as the
   // log, and ran out of DuckDB's memory in `npm run bench:memory`; tokor drops a request
   // sampled twice instead.)
-  const fetch = `WITH picks AS (
+  // The sampled hashes, each with its copies (no table: the sample's few strata cost less to pick again than to keep).
+  const wanted = `picks AS (
   SELECT t.h AS h FROM (
     SELECT min_by(sample_hash, sample_hash, ${sampledPerStratum(spec)}) AS hs FROM ${staged} WHERE sample_hash IS NOT NULL GROUP BY ${strata.join(', ')}
   ) p CROSS JOIN UNNEST(hs) AS t(h)
 ),
-wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h)
+wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h)`;
+  // Identical lines share a hash and a length: each hash's bytes from any of its lines.
+  const wantedTotals = `WITH ${wanted}
+SELECT COUNT(*) AS hashes, COALESCE(SUM(copies), 0) AS lines, COALESCE(SUM(copies * b), 0) AS bytes
+FROM wanted JOIN (SELECT sample_hash, ANY_VALUE(sample_bytes) AS b FROM ${t} WHERE sample_hash IS NOT NULL GROUP BY sample_hash) x ON x.sample_hash = h`;
+  const pageBounds = (pages: number) => `WITH ${wanted}
+SELECT MAX(h) AS hi FROM (SELECT h, ntile(${Math.max(1, Math.floor(pages))}) OVER (ORDER BY h) AS page FROM wanted) GROUP BY page ORDER BY page`;
+  const fetch = (range: { after?: bigint; upTo?: bigint } = {}) => {
+    const where = [range.after !== undefined ? `w.h > ${range.after}::UBIGINT` : '', range.upTo !== undefined ? `w.h <= ${range.upTo}::UBIGINT` : ''].filter(Boolean);
+    return `WITH ${wanted}
 SELECT s.line, w.h, w.copies
-FROM (SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s JOIN wanted w ON s.h = w.h
+FROM (SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s JOIN wanted w ON s.h = w.h${where.length ? `
+WHERE ${where.join(' AND ')}` : ''}
 ORDER BY w.h, s.line`;
-  return { stage, aggregate, complexFiles, complexLines, numbered, fetch };
+  };
+  return { stage, aggregate, complexFiles, complexLines, numbered, wantedTotals, pageBounds, fetch };
 }
 
 /** The sampled lines of `stagedQueries().fetch` rows, read in their order: the first `copies` of each hash. */
