@@ -42,11 +42,16 @@ const CODE_MARKS = ['```', '=>', '#include'];
 
 // One regex finds every cue; the match's group sorts it into its family (one
 // pass: four separate scans cost four times as much on GB-sized logs). It runs
-// sticky, only where a cue can start (see countCues).
-const CUES = new RegExp(
-  String.raw`\b(?:(${REASONING_CUES.join('|')})|(${ROUTINE_CUES.join('|')})|(${LONG_OUTPUT_CUES.join('|')})|(${CODE_CUES.join('|')}))\b|(${CODE_MARKS.join('|')})`,
-  'y',
-);
+// sticky, only where a cue can start (see scanCues).
+const CUES_SOURCE = String.raw`\b(?:(${REASONING_CUES.join('|')})|(${ROUTINE_CUES.join('|')})|(${LONG_OUTPUT_CUES.join('|')})|(${CODE_CUES.join('|')}))\b|(${CODE_MARKS.join('|')})`;
+const CUES = new RegExp(CUES_SOURCE, 'y');
+/**
+ * The same cues, ignoring case: on plain ASCII text this matches exactly where
+ * CUES matches the lower-cased text (without the u flag, /i folds only the
+ * ASCII letters here and leaves \w and \b alone), so the prompt need not be
+ * lower-cased first (see promptCues).
+ */
+const CUES_ANY_CASE = new RegExp(CUES_SOURCE, 'iy');
 
 // ---- Where a cue can start -------------------------------------------------
 // A global scan with CUES tries the whole alternation at every character; that
@@ -121,16 +126,24 @@ addHeads(CODE_MARKS, MARK_HEADS, 1, (head) => head[0]!);
 for (const mark of CODE_MARKS) BYTE_KIND[mark.charCodeAt(0)] = MARK;
 if (HEAD_GROUPS.length > 256) throw new Error('too many cue head groups for a byte');
 
-function headAt(bytes: Uint8Array, at: number, end: number, heads: readonly Uint8Array[]): boolean {
+/** Byte maps for headAt: SAME compares bytes as they are, LOWER as lower-case (for a text scanned without lower-casing it). */
+const SAME = Uint8Array.from({ length: 256 }, (_, c) => c);
+const LOWER = Uint8Array.from({ length: 256 }, (_, c) => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c));
+
+function headAt(bytes: Uint8Array, at: number, end: number, heads: readonly Uint8Array[], fold: Uint8Array): boolean {
   for (let i = 0; i < heads.length; i++) {
     const head = heads[i]!;
     if (at + head.length > end) continue;
     let k = 0;
-    while (k < head.length && bytes[at + k] === head[k]) k++;
+    while (k < head.length && fold[bytes[at + k]!] === head[k]) k++;
     if (k === head.length) return true;
   }
   return false;
 }
+
+/** How much of the prompt the cue scan reads: instructions sit at the start and the end. */
+const HEAD_CHARS = 1200;
+const TAIL_CHARS = 300;
 
 const ENCODER = new TextEncoder();
 /**
@@ -141,12 +154,15 @@ const ENCODER = new TextEncoder();
  */
 let scratch = new Uint8Array(4096);
 let scratchView = new DataView(scratch.buffer);
+/** scratch from the prompt's tail on (see promptCues): a view made once, not per prompt. */
+let scratchTail = scratch.subarray(HEAD_CHARS + 1);
 
 function asciiBytes(text: string): Uint8Array {
   const n = text.length;
   if (scratch.length < n + 4) {
     scratch = new Uint8Array(2 * n + 4);
     scratchView = new DataView(scratch.buffer);
+    scratchTail = scratch.subarray(HEAD_CHARS + 1);
   }
   // UTF-8 is the ASCII bytes themselves exactly when the text is all ASCII
   // (the common case, and the encoder is native); otherwise one unit at a time.
@@ -158,10 +174,21 @@ function asciiBytes(text: string): Uint8Array {
   return scratch;
 }
 
-/** Where the word running through `at` ends: four lower-case letters at a time (most of a word), then byte by byte. */
+/** Writes the text into `into` as UTF-8; true when all of it fit at one byte per unit (it is all ASCII), else fall back. */
+function writeAscii(text: string, into: Uint8Array): boolean {
+  const { read, written } = ENCODER.encodeInto(text, into);
+  return read === text.length && written === read;
+}
+
+/**
+ * Where the word running through `at` ends: four letters at a time (most of a
+ * word), then byte by byte. Setting 0x20 in each byte makes 'A'…'Z' into
+ * 'a'…'z' and no other byte into a letter ('@' and '['…'_' land outside
+ * 'a'…'z'), so capitals stay on the fast path in a text that was not lower-cased.
+ */
 function wordEnd(bytes: Uint8Array, view: DataView, at: number): number {
   for (;;) {
-    const letters = lowerCaseLetters(view.getInt32(at, true));
+    const letters = lowerCaseLetters(view.getInt32(at, true) | 0x20202020);
     if (letters !== ALL_FOUR) {
       // Little-endian: the byte at `at` is the lowest; count the letters before the first other byte.
       const other = ~letters & ALL_FOUR;
@@ -197,21 +224,33 @@ export interface CueCounts {
  * Counts the cues in lower-cased text exactly as the global scan
  * `for (m = re.exec(text); m; m = re.exec(text))` with CUES did: the leftmost
  * match from where the last one ended, matches never overlapping.
+ */
+export function countCues(text: string): CueCounts {
+  asciiBytes(text);
+  return scanCues(text.length, SAME, CUES, text, text, text.length);
+}
+
+/**
+ * The cue scan over scratch[0, n) (bytes from asciiBytes or promptCues).
  *
  * A match can start only (a) at a word's first character, for a word cue (it
  * starts with \b and a letter), or (b) at a code mark's first character
  * ('`', '=', '#'), and in either case only where the text goes on with one of
  * the cues' heads. So the loop walks the bytes, skips each word after its first
- * byte, and runs CUES sticky at those places only; after a match it goes on
+ * byte, and runs `cues` (sticky) at those places only; after a match it goes on
  * from the match's end, as the global scan does.
+ *
+ * The regex runs on `head` for places before `tailAt` and on `tail` (which
+ * starts at `tailAt`) from there on; for one whole text both are the text. Two
+ * pieces match as their join with a '\n' between would: no cue matches a '\n',
+ * and \b sees the end (or start) of a piece as it sees a '\n'.
  */
-export function countCues(text: string): CueCounts {
+function scanCues(n: number, fold: Uint8Array, cues: RegExp, head: string, tail: string, tailAt: number): CueCounts {
   let reasoning = 0;
   let routine = 0;
   let longOutput = false;
   let code = false;
-  const n = text.length;
-  const bytes = asciiBytes(text);
+  const bytes = scratch;
   let at = 0;
   while (at < n) {
     const kind = BYTE_KIND[bytes[at]!]!;
@@ -221,15 +260,16 @@ export function countCues(text: string): CueCounts {
     }
     // Here `at` is a word's first byte or a mark (a match's end inside a word skips the word's rest below).
     const group = kind === WORD ? WORD_HEADS[wordKey(scratchView.getInt32(at, true))]! : MARK_HEADS[bytes[at]!]!;
-    if (group !== 0 && headAt(bytes, at, n, HEAD_GROUPS[group]!)) {
-      CUES.lastIndex = at;
-      const m = CUES.exec(text);
+    if (group !== 0 && headAt(bytes, at, n, HEAD_GROUPS[group]!, fold)) {
+      const offset = at < tailAt ? 0 : tailAt;
+      cues.lastIndex = at - offset;
+      const m = cues.exec(offset === 0 ? head : tail);
       if (m !== null) {
         if (m[1] !== undefined) reasoning++;
         else if (m[2] !== undefined) routine++;
         else if (m[3] !== undefined) longOutput = true;
         else code = true;
-        at = CUES.lastIndex;
+        at = cues.lastIndex + offset;
         if (BYTE_KIND[bytes[at - 1]!] === WORD) at = wordEnd(bytes, scratchView, at);
         continue;
       }
@@ -239,9 +279,32 @@ export function countCues(text: string): CueCounts {
   return { reasoning, routine, longOutput, code };
 }
 
-/** How much of the prompt the cue scan reads: instructions sit at the start and the end. */
-const HEAD_CHARS = 1200;
-const TAIL_CHARS = 300;
+/**
+ * countCues of the lower-cased head + '\n' + tail of the prompt (all of it
+ * when short), without building that text: when the prompt's part is plain
+ * ASCII, its bytes go straight into scratch and the scan folds case itself
+ * (LOWER, CUES_ANY_CASE). Otherwise lower-casing can change the text's length
+ * ('İ' becomes two units), so such a prompt takes the exact way.
+ */
+function promptCues(prompt: string): CueCounts {
+  if (prompt.length <= HEAD_CHARS + TAIL_CHARS) {
+    const n = prompt.length;
+    if (writeAscii(prompt, scratch)) {
+      scratch[n] = 0;
+      return scanCues(n, LOWER, CUES_ANY_CASE, prompt, prompt, n);
+    }
+    return countCues(prompt.toLowerCase());
+  }
+  const head = prompt.slice(0, HEAD_CHARS);
+  const tail = prompt.slice(-TAIL_CHARS);
+  if (writeAscii(head, scratch) && writeAscii(tail, scratchTail)) {
+    const n = HEAD_CHARS + 1 + TAIL_CHARS;
+    scratch[HEAD_CHARS] = 0x0a; // the '\n' between head and tail
+    scratch[n] = 0;
+    return scanCues(n, LOWER, CUES_ANY_CASE, head, tail, HEAD_CHARS + 1);
+  }
+  return countCues(`${head}\n${tail}`.toLowerCase());
+}
 
 export interface HeuristicFeatures {
   length: number;
@@ -254,11 +317,10 @@ export interface HeuristicFeatures {
 
 export function heuristicFeatures(input: LabelInput): HeuristicFeatures {
   const prompt = input.prompt ?? '';
-  const text = (prompt.length > HEAD_CHARS + TAIL_CHARS ? `${prompt.slice(0, HEAD_CHARS)}\n${prompt.slice(-TAIL_CHARS)}` : prompt).toLowerCase();
   // Without a token count (bodies only), ~4 characters per token.
   const tokens = input.inputTokens && input.inputTokens > 0 ? input.inputTokens : Math.ceil((prompt.length + (input.system?.length ?? 0)) / 4);
   const length = clamp01(Math.log(Math.max(tokens, 1) / 150) / Math.log(8000 / 150));
-  const cues = countCues(text);
+  const cues = promptCues(prompt);
   const longOutput = cues.longOutput || (input.maxTokens ?? 0) >= 4000 ? 1 : 0;
   const code = cues.code || (prompt.length > HEAD_CHARS + TAIL_CHARS && prompt.includes('```')) ? 1 : 0;
   return {
