@@ -101,9 +101,20 @@ for (let c = 0; c < 128; c++) if (/\w/.test(String.fromCharCode(c))) BYTE_KIND[c
  * three-byte key keeps five bits of each byte (a 32 KB table, small enough to
  * stay in cache), so different bytes can share a key: headAt compares them all.
  */
-const HEAD_GROUPS: Uint8Array[][] = [[]];
+const HEAD_GROUPS: Head[][] = [[]];
 const WORD_HEADS = new Uint8Array(32 * 32 * 32);
 const MARK_HEADS = new Uint8Array(256);
+
+/**
+ * A head: its bytes, and its first four (fewer if it is shorter) as one
+ * little-endian number with a mask of the bytes it has, so headAt rejects most
+ * places with one comparison.
+ */
+interface Head {
+  bytes: Uint8Array;
+  first: number;
+  mask: number;
+}
 
 /** The key of a word that starts with the four bytes x (read little-endian): five bits of each of the first three. */
 function wordKey(x: number): number {
@@ -117,7 +128,13 @@ function addHeads(alternatives: readonly string[], table: Uint8Array, keyBytes: 
       const bytes = Uint8Array.from(head, (c) => c.charCodeAt(0));
       const key = keyOf(bytes);
       if (table[key] === 0) table[key] = HEAD_GROUPS.push([]) - 1;
-      HEAD_GROUPS[table[key]!]!.push(bytes);
+      let first = 0;
+      let mask = 0;
+      for (let k = 0; k < Math.min(bytes.length, 4); k++) {
+        first |= bytes[k]! << (8 * k);
+        mask |= 0xff << (8 * k);
+      }
+      HEAD_GROUPS[table[key]!]!.push({ bytes, first, mask });
     }
   }
 }
@@ -130,15 +147,32 @@ if (HEAD_GROUPS.length > 256) throw new Error('too many cue head groups for a by
 const SAME = Uint8Array.from({ length: 256 }, (_, c) => c);
 const LOWER = Uint8Array.from({ length: 256 }, (_, c) => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c));
 
-function headAt(bytes: Uint8Array, at: number, end: number, heads: readonly Uint8Array[], fold: Uint8Array): boolean {
+/**
+ * Whether one of the heads starts at `at`; `x` is the four bytes from `at`
+ * (read little-endian, lower-cased as `fold` does). A head that would run past
+ * `end` never matches: the byte at `end` is 0, which no head has.
+ */
+function headAt(bytes: Uint8Array, x: number, at: number, end: number, heads: readonly Head[], fold: Uint8Array): boolean {
   for (let i = 0; i < heads.length; i++) {
     const head = heads[i]!;
-    if (at + head.length > end) continue;
-    let k = 0;
-    while (k < head.length && fold[bytes[at + k]!] === head[k]) k++;
-    if (k === head.length) return true;
+    if ((x & head.mask) !== head.first) continue;
+    const h = head.bytes;
+    if (at + h.length > end) continue;
+    let k = 4;
+    while (k < h.length && fold[bytes[at + k]!] === h[k]) k++;
+    if (k >= h.length) return true;
   }
   return false;
+}
+
+/**
+ * The four bytes x with 'A'…'Z' made lower-case: b + 0x3f reaches 0x80 from
+ * b = 0x41, and b + 0x25 stays below it up to b = 0x5a; that top bit, shifted
+ * to 0x20, is the case bit. Bytes below 0x80 carry into no other byte (stale
+ * bytes past the text's 0 can, but only into bytes further on).
+ */
+function lowerCaseFour(x: number): number {
+  return x | (((x + 0x3f3f3f3f) & ~(x + 0x25252525) & ALL_FOUR) >>> 2);
 }
 
 /** How much of the prompt the cue scan reads: instructions sit at the start and the end. */
@@ -227,7 +261,7 @@ export interface CueCounts {
  */
 export function countCues(text: string): CueCounts {
   asciiBytes(text);
-  return scanCues(text.length, SAME, CUES, text, text, text.length);
+  return scanCues(text.length, false, text, text, text.length);
 }
 
 /**
@@ -245,7 +279,9 @@ export function countCues(text: string): CueCounts {
  * pieces match as their join with a '\n' between would: no cue matches a '\n',
  * and \b sees the end (or start) of a piece as it sees a '\n'.
  */
-function scanCues(n: number, fold: Uint8Array, cues: RegExp, head: string, tail: string, tailAt: number): CueCounts {
+function scanCues(n: number, anyCase: boolean, head: string, tail: string, tailAt: number): CueCounts {
+  const fold = anyCase ? LOWER : SAME;
+  const cues = anyCase ? CUES_ANY_CASE : CUES;
   let reasoning = 0;
   let routine = 0;
   let longOutput = false;
@@ -259,8 +295,9 @@ function scanCues(n: number, fold: Uint8Array, cues: RegExp, head: string, tail:
       continue;
     }
     // Here `at` is a word's first byte or a mark (a match's end inside a word skips the word's rest below).
-    const group = kind === WORD ? WORD_HEADS[wordKey(scratchView.getInt32(at, true))]! : MARK_HEADS[bytes[at]!]!;
-    if (group !== 0 && headAt(bytes, at, n, HEAD_GROUPS[group]!, fold)) {
+    const four = scratchView.getInt32(at, true);
+    const group = kind === WORD ? WORD_HEADS[wordKey(four)]! : MARK_HEADS[bytes[at]!]!;
+    if (group !== 0 && headAt(bytes, anyCase ? lowerCaseFour(four) : four, at, n, HEAD_GROUPS[group]!, fold)) {
       const offset = at < tailAt ? 0 : tailAt;
       cues.lastIndex = at - offset;
       const m = cues.exec(offset === 0 ? head : tail);
@@ -283,7 +320,7 @@ function scanCues(n: number, fold: Uint8Array, cues: RegExp, head: string, tail:
  * countCues of the lower-cased head + '\n' + tail of the prompt (all of it
  * when short), without building that text: when the prompt's part is plain
  * ASCII, its bytes go straight into scratch and the scan folds case itself
- * (LOWER, CUES_ANY_CASE). Otherwise lower-casing can change the text's length
+ * (anyCase: LOWER, lowerCaseFour, CUES_ANY_CASE). Otherwise lower-casing can change the text's length
  * ('İ' becomes two units), so such a prompt takes the exact way.
  */
 function promptCues(prompt: string): CueCounts {
@@ -291,7 +328,7 @@ function promptCues(prompt: string): CueCounts {
     const n = prompt.length;
     if (writeAscii(prompt, scratch)) {
       scratch[n] = 0;
-      return scanCues(n, LOWER, CUES_ANY_CASE, prompt, prompt, n);
+      return scanCues(n, true, prompt, prompt, n);
     }
     return countCues(prompt.toLowerCase());
   }
@@ -301,7 +338,7 @@ function promptCues(prompt: string): CueCounts {
     const n = HEAD_CHARS + 1 + TAIL_CHARS;
     scratch[HEAD_CHARS] = 0x0a; // the '\n' between head and tail
     scratch[n] = 0;
-    return scanCues(n, LOWER, CUES_ANY_CASE, head, tail, HEAD_CHARS + 1);
+    return scanCues(n, true, head, tail, HEAD_CHARS + 1);
   }
   return countCues(`${head}\n${tail}`.toLowerCase());
 }
