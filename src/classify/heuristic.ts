@@ -42,11 +42,16 @@ const CODE_MARKS = ['```', '=>', '#include'];
 
 // One regex finds every cue; the match's group sorts it into its family (one
 // pass: four separate scans cost four times as much on GB-sized logs). It runs
-// sticky, only where a cue can start (see countCues).
-const CUES = new RegExp(
-  String.raw`\b(?:(${REASONING_CUES.join('|')})|(${ROUTINE_CUES.join('|')})|(${LONG_OUTPUT_CUES.join('|')})|(${CODE_CUES.join('|')}))\b|(${CODE_MARKS.join('|')})`,
-  'y',
-);
+// sticky, only where a cue can start (see scanCues).
+const CUES_SOURCE = String.raw`\b(?:(${REASONING_CUES.join('|')})|(${ROUTINE_CUES.join('|')})|(${LONG_OUTPUT_CUES.join('|')})|(${CODE_CUES.join('|')}))\b|(${CODE_MARKS.join('|')})`;
+const CUES = new RegExp(CUES_SOURCE, 'y');
+/**
+ * The same cues, ignoring case: on plain ASCII text this matches exactly where
+ * CUES matches the lower-cased text (without the u flag, /i folds only the
+ * ASCII letters here and leaves \w and \b alone), so the prompt need not be
+ * lower-cased first (see promptCues).
+ */
+const CUES_ANY_CASE = new RegExp(CUES_SOURCE, 'iy');
 
 // ---- Where a cue can start -------------------------------------------------
 // A global scan with CUES tries the whole alternation at every character; that
@@ -96,9 +101,20 @@ for (let c = 0; c < 128; c++) if (/\w/.test(String.fromCharCode(c))) BYTE_KIND[c
  * three-byte key keeps five bits of each byte (a 32 KB table, small enough to
  * stay in cache), so different bytes can share a key: headAt compares them all.
  */
-const HEAD_GROUPS: Uint8Array[][] = [[]];
+const HEAD_GROUPS: Head[][] = [[]];
 const WORD_HEADS = new Uint8Array(32 * 32 * 32);
 const MARK_HEADS = new Uint8Array(256);
+
+/**
+ * A head: its bytes, and its first four (fewer if it is shorter) as one
+ * little-endian number with a mask of the bytes it has, so headAt rejects most
+ * places with one comparison.
+ */
+interface Head {
+  bytes: Uint8Array;
+  first: number;
+  mask: number;
+}
 
 /** The key of a word that starts with the four bytes x (read little-endian): five bits of each of the first three. */
 function wordKey(x: number): number {
@@ -112,7 +128,13 @@ function addHeads(alternatives: readonly string[], table: Uint8Array, keyBytes: 
       const bytes = Uint8Array.from(head, (c) => c.charCodeAt(0));
       const key = keyOf(bytes);
       if (table[key] === 0) table[key] = HEAD_GROUPS.push([]) - 1;
-      HEAD_GROUPS[table[key]!]!.push(bytes);
+      let first = 0;
+      let mask = 0;
+      for (let k = 0; k < Math.min(bytes.length, 4); k++) {
+        first |= bytes[k]! << (8 * k);
+        mask |= 0xff << (8 * k);
+      }
+      HEAD_GROUPS[table[key]!]!.push({ bytes, first, mask });
     }
   }
 }
@@ -121,16 +143,41 @@ addHeads(CODE_MARKS, MARK_HEADS, 1, (head) => head[0]!);
 for (const mark of CODE_MARKS) BYTE_KIND[mark.charCodeAt(0)] = MARK;
 if (HEAD_GROUPS.length > 256) throw new Error('too many cue head groups for a byte');
 
-function headAt(bytes: Uint8Array, at: number, end: number, heads: readonly Uint8Array[]): boolean {
+/** Byte maps for headAt: SAME compares bytes as they are, LOWER as lower-case (for a text scanned without lower-casing it). */
+const SAME = Uint8Array.from({ length: 256 }, (_, c) => c);
+const LOWER = Uint8Array.from({ length: 256 }, (_, c) => (c >= 0x41 && c <= 0x5a ? c | 0x20 : c));
+
+/**
+ * Whether one of the heads starts at `at`; `x` is the four bytes from `at`
+ * (read little-endian, lower-cased as `fold` does). A head that would run past
+ * `end` never matches: the byte at `end` is 0, which no head has.
+ */
+function headAt(bytes: Uint8Array, x: number, at: number, end: number, heads: readonly Head[], fold: Uint8Array): boolean {
   for (let i = 0; i < heads.length; i++) {
     const head = heads[i]!;
-    if (at + head.length > end) continue;
-    let k = 0;
-    while (k < head.length && bytes[at + k] === head[k]) k++;
-    if (k === head.length) return true;
+    if ((x & head.mask) !== head.first) continue;
+    const h = head.bytes;
+    if (at + h.length > end) continue;
+    let k = 4;
+    while (k < h.length && fold[bytes[at + k]!] === h[k]) k++;
+    if (k >= h.length) return true;
   }
   return false;
 }
+
+/**
+ * The four bytes x with 'A'…'Z' made lower-case: b + 0x3f reaches 0x80 from
+ * b = 0x41, and b + 0x25 stays below it up to b = 0x5a; that top bit, shifted
+ * to 0x20, is the case bit. Bytes below 0x80 carry into no other byte (stale
+ * bytes past the text's 0 can, but only into bytes further on).
+ */
+function lowerCaseFour(x: number): number {
+  return x | (((x + 0x3f3f3f3f) & ~(x + 0x25252525) & ALL_FOUR) >>> 2);
+}
+
+/** How much of the prompt the cue scan reads: instructions sit at the start and the end. */
+const HEAD_CHARS = 1200;
+const TAIL_CHARS = 300;
 
 const ENCODER = new TextEncoder();
 /**
@@ -141,12 +188,15 @@ const ENCODER = new TextEncoder();
  */
 let scratch = new Uint8Array(4096);
 let scratchView = new DataView(scratch.buffer);
+/** scratch from the prompt's tail on (see promptCues): a view made once, not per prompt. */
+let scratchTail = scratch.subarray(HEAD_CHARS + 1);
 
 function asciiBytes(text: string): Uint8Array {
   const n = text.length;
   if (scratch.length < n + 4) {
     scratch = new Uint8Array(2 * n + 4);
     scratchView = new DataView(scratch.buffer);
+    scratchTail = scratch.subarray(HEAD_CHARS + 1);
   }
   // UTF-8 is the ASCII bytes themselves exactly when the text is all ASCII
   // (the common case, and the encoder is native); otherwise one unit at a time.
@@ -158,10 +208,21 @@ function asciiBytes(text: string): Uint8Array {
   return scratch;
 }
 
-/** Where the word running through `at` ends: four lower-case letters at a time (most of a word), then byte by byte. */
+/** Writes the text into `into` as UTF-8; true when all of it fit at one byte per unit (it is all ASCII), else fall back. */
+function writeAscii(text: string, into: Uint8Array): boolean {
+  const { read, written } = ENCODER.encodeInto(text, into);
+  return read === text.length && written === read;
+}
+
+/**
+ * Where the word running through `at` ends: four letters at a time (most of a
+ * word), then byte by byte. Setting 0x20 in each byte makes 'A'…'Z' into
+ * 'a'…'z' and no other byte into a letter ('@' and '['…'_' land outside
+ * 'a'…'z'), so capitals stay on the fast path in a text that was not lower-cased.
+ */
 function wordEnd(bytes: Uint8Array, view: DataView, at: number): number {
   for (;;) {
-    const letters = lowerCaseLetters(view.getInt32(at, true));
+    const letters = lowerCaseLetters(view.getInt32(at, true) | 0x20202020);
     if (letters !== ALL_FOUR) {
       // Little-endian: the byte at `at` is the lowest; count the letters before the first other byte.
       const other = ~letters & ALL_FOUR;
@@ -197,21 +258,35 @@ export interface CueCounts {
  * Counts the cues in lower-cased text exactly as the global scan
  * `for (m = re.exec(text); m; m = re.exec(text))` with CUES did: the leftmost
  * match from where the last one ended, matches never overlapping.
+ */
+export function countCues(text: string): CueCounts {
+  asciiBytes(text);
+  return scanCues(text.length, false, text, text, text.length);
+}
+
+/**
+ * The cue scan over scratch[0, n) (bytes from asciiBytes or promptCues).
  *
  * A match can start only (a) at a word's first character, for a word cue (it
  * starts with \b and a letter), or (b) at a code mark's first character
  * ('`', '=', '#'), and in either case only where the text goes on with one of
  * the cues' heads. So the loop walks the bytes, skips each word after its first
- * byte, and runs CUES sticky at those places only; after a match it goes on
+ * byte, and runs `cues` (sticky) at those places only; after a match it goes on
  * from the match's end, as the global scan does.
+ *
+ * The regex runs on `head` for places before `tailAt` and on `tail` (which
+ * starts at `tailAt`) from there on; for one whole text both are the text. Two
+ * pieces match as their join with a '\n' between would: no cue matches a '\n',
+ * and \b sees the end (or start) of a piece as it sees a '\n'.
  */
-export function countCues(text: string): CueCounts {
+function scanCues(n: number, anyCase: boolean, head: string, tail: string, tailAt: number): CueCounts {
+  const fold = anyCase ? LOWER : SAME;
+  const cues = anyCase ? CUES_ANY_CASE : CUES;
   let reasoning = 0;
   let routine = 0;
   let longOutput = false;
   let code = false;
-  const n = text.length;
-  const bytes = asciiBytes(text);
+  const bytes = scratch;
   let at = 0;
   while (at < n) {
     const kind = BYTE_KIND[bytes[at]!]!;
@@ -220,16 +295,18 @@ export function countCues(text: string): CueCounts {
       continue;
     }
     // Here `at` is a word's first byte or a mark (a match's end inside a word skips the word's rest below).
-    const group = kind === WORD ? WORD_HEADS[wordKey(scratchView.getInt32(at, true))]! : MARK_HEADS[bytes[at]!]!;
-    if (group !== 0 && headAt(bytes, at, n, HEAD_GROUPS[group]!)) {
-      CUES.lastIndex = at;
-      const m = CUES.exec(text);
+    const four = scratchView.getInt32(at, true);
+    const group = kind === WORD ? WORD_HEADS[wordKey(four)]! : MARK_HEADS[bytes[at]!]!;
+    if (group !== 0 && headAt(bytes, anyCase ? lowerCaseFour(four) : four, at, n, HEAD_GROUPS[group]!, fold)) {
+      const offset = at < tailAt ? 0 : tailAt;
+      cues.lastIndex = at - offset;
+      const m = cues.exec(offset === 0 ? head : tail);
       if (m !== null) {
         if (m[1] !== undefined) reasoning++;
         else if (m[2] !== undefined) routine++;
         else if (m[3] !== undefined) longOutput = true;
         else code = true;
-        at = CUES.lastIndex;
+        at = cues.lastIndex + offset;
         if (BYTE_KIND[bytes[at - 1]!] === WORD) at = wordEnd(bytes, scratchView, at);
         continue;
       }
@@ -239,9 +316,32 @@ export function countCues(text: string): CueCounts {
   return { reasoning, routine, longOutput, code };
 }
 
-/** How much of the prompt the cue scan reads: instructions sit at the start and the end. */
-const HEAD_CHARS = 1200;
-const TAIL_CHARS = 300;
+/**
+ * countCues of the lower-cased head + '\n' + tail of the prompt (all of it
+ * when short), without building that text: when the prompt's part is plain
+ * ASCII, its bytes go straight into scratch and the scan folds case itself
+ * (anyCase: LOWER, lowerCaseFour, CUES_ANY_CASE). Otherwise lower-casing can change the text's length
+ * ('İ' becomes two units), so such a prompt takes the exact way.
+ */
+function promptCues(prompt: string): CueCounts {
+  if (prompt.length <= HEAD_CHARS + TAIL_CHARS) {
+    const n = prompt.length;
+    if (writeAscii(prompt, scratch)) {
+      scratch[n] = 0;
+      return scanCues(n, true, prompt, prompt, n);
+    }
+    return countCues(prompt.toLowerCase());
+  }
+  const head = prompt.slice(0, HEAD_CHARS);
+  const tail = prompt.slice(-TAIL_CHARS);
+  if (writeAscii(head, scratch) && writeAscii(tail, scratchTail)) {
+    const n = HEAD_CHARS + 1 + TAIL_CHARS;
+    scratch[HEAD_CHARS] = 0x0a; // the '\n' between head and tail
+    scratch[n] = 0;
+    return scanCues(n, true, head, tail, HEAD_CHARS + 1);
+  }
+  return countCues(`${head}\n${tail}`.toLowerCase());
+}
 
 export interface HeuristicFeatures {
   length: number;
@@ -254,11 +354,10 @@ export interface HeuristicFeatures {
 
 export function heuristicFeatures(input: LabelInput): HeuristicFeatures {
   const prompt = input.prompt ?? '';
-  const text = (prompt.length > HEAD_CHARS + TAIL_CHARS ? `${prompt.slice(0, HEAD_CHARS)}\n${prompt.slice(-TAIL_CHARS)}` : prompt).toLowerCase();
   // Without a token count (bodies only), ~4 characters per token.
   const tokens = input.inputTokens && input.inputTokens > 0 ? input.inputTokens : Math.ceil((prompt.length + (input.system?.length ?? 0)) / 4);
   const length = clamp01(Math.log(Math.max(tokens, 1) / 150) / Math.log(8000 / 150));
-  const cues = countCues(text);
+  const cues = promptCues(prompt);
   const longOutput = cues.longOutput || (input.maxTokens ?? 0) >= 4000 ? 1 : 0;
   const code = cues.code || (prompt.length > HEAD_CHARS + TAIL_CHARS && prompt.includes('```')) ? 1 : 0;
   return {

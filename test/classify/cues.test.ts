@@ -193,6 +193,34 @@ describe('heuristicFeatures', () => {
     expect(prompts).toBeGreaterThan(1000);
   });
 
+  it('gives the same features as before with cues at and across the cut between head and tail, in any case', () => {
+    // The prompt's head (1,200 characters) and tail (300) are scanned as two
+    // pieces: a cue just before, on or after either cut must count as in the joined text.
+    const cues = ['prove', 'Prove', 'STEP BY STEP', 'step-by-step', 'const x =', 'const Xs =', 'tl;dr', 'TLDR', 'in depth', 'In-Depth', '=>', '```', '#INCLUDE', 'Traceback (most recent call last)', 'design the', 'Is This Spam', 'classify', 'select a from', 'def f'];
+    const fillers = [' ', 'k', '\n', '_', '-', '='];
+    let seen = 0;
+    for (const length of [1501, 1600, 2400]) {
+      for (const cut of [1200, length - 300]) {
+        for (const cue of cues) {
+          for (let at = cut - cue.length - 1; at <= cut + 1; at++) {
+            for (const fill of fillers) {
+              const prompt = fill.repeat(at) + cue + fill.repeat(length - at - cue.length);
+              const expected = referenceFeatures({ prompt });
+              seen += expected.reasoning + expected.routine + expected.code + expected.longOutput;
+              expect(heuristicFeatures({ prompt }), JSON.stringify([length, at, cue, fill])).toEqual(expected);
+            }
+          }
+        }
+      }
+    }
+    // A 'select … from' that the cut ends (no cue matches its '\n'), and one wholly in the head.
+    for (const [select, from] of [[1100, 1250], [1190, 1300], [1000, 1150]] as const) {
+      const prompt = `${'x '.repeat(select / 2)}SELECT a${' '.repeat(from - select - 8)}FROM t${' '.repeat(2000 - from - 6)}`;
+      expect(heuristicFeatures({ prompt }), JSON.stringify([select, from])).toEqual(referenceFeatures({ prompt }));
+    }
+    expect(seen).toBeGreaterThan(500); // the cues are found, not all cut away
+  });
+
   it('gives the same features as before on generated prompts, short and long', () => {
     for (const prompt of generatedTexts(500, 99)) {
       const input = { prompt: prompt.length > 1500 ? prompt : `${prompt} ${prompt.repeat(3)}`, maxTokens: 100 };
