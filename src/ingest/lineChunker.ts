@@ -117,16 +117,34 @@ export class LineChunker {
     return out;
   }
 
+  /**
+   * With `alloc`: the free room for the next `size` bytes after the pending ones, for the caller to read the
+   * next chunk into; pushed from there, the chunk is not copied again (copying into a buffer another thread
+   * reads costs the main thread about 0.3 s of CPU per GB).
+   */
+  room(size: number): Buffer | undefined {
+    if (!this.alloc || this.skipping) return undefined;
+    this.reserve(this.size + size);
+    return this.pending!.subarray(this.size, this.size + size);
+  }
+
+  /** Makes `pending` at least `need` bytes long, keeping its bytes. */
+  private reserve(need: number): void {
+    if (!this.pending || need > this.pending.length) {
+      const room = this.alloc!(Math.max(need, pendingRoom(this.minBlock)));
+      if (this.pending) room.set(this.pending.subarray(0, this.size));
+      this.pending = room;
+    }
+  }
+
   private append(b: Buffer, lastNl: number): void {
     if (lastNl >= 0) this.cut = this.size + lastNl + 1;
     if (this.alloc) {
-      const need = this.size + b.length;
-      if (!this.pending || need > this.pending.length) {
-        const room = this.alloc(Math.max(need, pendingRoom(this.minBlock)));
-        if (this.pending) room.set(this.pending.subarray(0, this.size));
-        this.pending = room;
+      const inPlace = this.pending !== undefined && b.buffer === this.pending.buffer && b.byteOffset === this.pending.byteOffset + this.size && this.size + b.length <= this.pending.length;
+      if (!inPlace) {
+        this.reserve(this.size + b.length);
+        this.pending!.set(b, this.size);
       }
-      this.pending.set(b, this.size);
     } else this.parts.push(b);
     this.size += b.length;
   }

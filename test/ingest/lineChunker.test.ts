@@ -86,14 +86,16 @@ describe('LineChunker', () => {
  * are gathered in buffers it allocates, and each chunk is overwritten as soon as it is pushed (a reader that
  * reuses its buffer).
  */
-function blocksOf(chunks: Buffer[], minBlock: number, max: number, gather: boolean, atBreak = false): (string | LineBlock)[] {
+function blocksOf(chunks: Buffer[], minBlock: number, max: number, gather: boolean, atBreak = false, intoRoom = false): (string | LineBlock)[] {
   const given: Buffer[] = [];
   const c = new LineChunker(minBlock, max, gather ? (n) => given[given.push(Buffer.alloc(n)) - 1]! : undefined);
   const blocks: LineBlock[] = [];
   for (const ch of chunks) {
-    const own = Buffer.from(ch);
+    // Read into the chunker's room (as the file reader does), else into a buffer of the reader's.
+    const room = intoRoom ? c.room(ch.length) : undefined;
+    const own = room ? room.subarray(0, ch.copy(room)) : Buffer.from(ch);
     c.push(own, blocks);
-    if (gather) own.fill(0x23);
+    if (gather && !room) own.fill(0x23);
   }
   if (atBreak) c.endAtBreak(blocks);
   else c.end(blocks);
@@ -102,6 +104,19 @@ function blocksOf(chunks: Buffer[], minBlock: number, max: number, gather: boole
 }
 
 describe('LineChunker gathering blocks in buffers of its caller', () => {
+  it('gives the room after its pending bytes, so a chunk read there is not copied again', () => {
+    const c = new LineChunker(16, 1 << 10, (n) => Buffer.alloc(n));
+    const blocks: LineBlock[] = [];
+    c.push(Buffer.from('{"a":1}\n{"b"'), blocks);
+    const room = c.room(10)!;
+    room.write(':2}\n{"c":3', 'latin1');
+    c.push(room.subarray(0, 10), blocks);
+    expect(blocks.map((b) => (b.kind === 'lines' ? b.bytes.toString('latin1') : b))).toEqual(['{"a":1}\n{"b":2}\n']);
+    // The block is the buffer the room was in: nothing was copied into another.
+    expect(blocks[0]!.kind === 'lines' && blocks[0]!.bytes.buffer === room.buffer).toBe(true);
+    expect(new LineChunker(16).room(8)).toBeUndefined();
+  });
+
   it('cuts the same blocks as without, at the same lines, however the bytes are chunked, and holds no chunk once pushed', () => {
     const line = fc.oneof(fc.string({ maxLength: 12 }), fc.constant(''), fc.string({ minLength: 20, maxLength: 40 }));
     fc.assert(
@@ -109,6 +124,8 @@ describe('LineChunker gathering blocks in buffers of its caller', () => {
         const buf = Buffer.from(lines.map((l) => l.replace(/\n/g, ' ')).join('\n'));
         const chunks = splitAt(buf, cuts);
         expect(blocksOf(chunks, minBlock, 24, true, atBreak)).toEqual(blocksOf(chunks, minBlock, 24, false, atBreak));
+        // Read straight into its room: the same blocks (an overlong line's bytes read there are dropped as before).
+        expect(blocksOf(chunks, minBlock, 24, true, atBreak, true)).toEqual(blocksOf(chunks, minBlock, 24, false, atBreak));
       }),
       { seed: 20261207, numRuns: 500 },
     );
@@ -121,6 +138,7 @@ describe('LineChunker gathering blocks in buffers of its caller', () => {
     const chunks = splitAt(buf, [1, 2, 200_000, 200_013, 201_000, 230_000]);
     const gathered = blocksOf(chunks, 8 << 10, 1 << 20, true);
     expect(gathered).toEqual(blocksOf(chunks, 8 << 10, 1 << 20, false));
+    expect(blocksOf(chunks, 8 << 10, 1 << 20, true, false, true)).toEqual(gathered);
     expect(gathered.length).toBeGreaterThan(2);
   });
 });

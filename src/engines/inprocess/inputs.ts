@@ -104,6 +104,11 @@ const READ_BYTES = 256 * 1024;
  */
 export interface ChunkReuse {
   reuse: boolean;
+  /**
+   * Where to read the next chunk of up to `size` bytes while `reuse` holds: the free end of the buffer the
+   * consumer gathers its block in, so that the chunk needs no copy there (without it, the two buffers).
+   */
+  into?: (size: number) => Buffer | undefined;
 }
 
 /**
@@ -118,7 +123,7 @@ async function* fileChunks(file: string, reading: ChunkReuse): AsyncGenerator<Bu
     let gzip: boolean | undefined;
     for (let k = 0; ; k ^= 1) {
       const reuse = reading.reuse && gzip === false;
-      const buf = reuse ? two[k]! : Buffer.allocUnsafeSlow(READ_BYTES);
+      const buf = reuse ? (reading.into?.(READ_BYTES) ?? two[k]!) : Buffer.allocUnsafeSlow(READ_BYTES);
       const { bytesRead } = await fh.read(buf, 0, READ_BYTES, null);
       if (bytesRead === 0) return;
       gzip ??= buf[0] === 0x1f && (bytesRead < 2 || buf[1] === 0x8b);

@@ -182,8 +182,12 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
     } else {
       const blockFormat: BlockFormat = mixed ? 'auto' : format;
       const chunker = new LineChunker(opts.blockBytes ?? BLOCK_BYTES, maxLineBytes, opts.blockBuffer);
-      // The chunker copies each chunk before the next is read (format detection's chunks are handed over first).
-      if (reading) reading.reuse = true;
+      // The chunker copies each chunk before the next is read (format detection's chunks are handed over first);
+      // the next ones are read straight into the room after its pending bytes.
+      if (reading) {
+        reading.reuse = true;
+        reading.into = (size) => chunker.room(size);
+      }
       const blocks: import('../../ingest/index.js').LineBlock[] = [];
       const drain = function* (): Generator<InputPiece> {
         for (const b of blocks) {
