@@ -141,7 +141,7 @@ export async function* allOf<T>(items: AsyncIterable<T>, expected: number, what:
     n++;
     yield x;
   }
-  if (n < expected) throw new RuntimeFailure(`DuckDB returned ${n.toLocaleString('en-US')} of ${what}'s ${expected.toLocaleString('en-US')} lines (it stops a result early when it runs out of memory): try a smaller --label-sample, a coarser --group-by, or --engine inprocess`);
+  if (n < expected) throw new RuntimeFailure(`DuckDB returned ${n.toLocaleString('en-US')} of ${what}'s ${expected.toLocaleString('en-US')} lines (it stops a result early when it runs out of memory; or the logs changed while they were read): try a smaller --label-sample, a coarser --group-by, or --engine inprocess`);
 }
 
 /**
