@@ -12,6 +12,8 @@ export const BIN = path.join(ROOT, 'bin', 'tokor.js');
 
 export interface CliResult {
   code: number | null;
+  /** The signal that ended the CLI (code null), for a test's failure message. */
+  signal?: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
@@ -71,7 +73,7 @@ export function startCli(args: string[], opts: CliOptions = {}): CliRun {
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const done = new Promise<CliResult>((resolve, reject) => {
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
   });
   child.stdin!.end(opts.input ?? '');
   return { child, stdout: () => stdout, stderr: () => stderr, done };
