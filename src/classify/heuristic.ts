@@ -200,8 +200,7 @@ function asciiBytes(text: string): Uint8Array {
   }
   // UTF-8 is the ASCII bytes themselves exactly when the text is all ASCII
   // (the common case, and the encoder is native); otherwise one unit at a time.
-  const { read, written } = ENCODER.encodeInto(text, scratch);
-  if (read !== n || written !== n) {
+  if (!writeAscii(text, scratch)) {
     for (let i = 0; i < n; i++) scratch[i] = Math.min(text.charCodeAt(i), 128);
   }
   scratch[n] = 0;

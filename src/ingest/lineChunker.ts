@@ -40,9 +40,9 @@ export class LineChunker {
   /**
    * @param minBlock whole lines are held back until at least this many bytes are pending (0: every chunk's whole lines at once)
    * @param alloc where pending bytes are kept (a buffer of exactly the size asked for; a block is the start of
-   *   one): with it, chunks are copied in as they are pushed, so the caller may reuse a chunk's memory once
-   *   push() returns and hand blocks on without another copy; without it, chunks are held until their bytes
-   *   are cut into blocks, and a block that lies in one chunk is a view of it
+   *   one): with it, chunks are copied in as they are pushed (unless read into room()), so the caller may reuse a
+   *   chunk's memory once push() returns and hand blocks on without another copy; without it, chunks are held
+   *   until their bytes are cut into blocks, and a block that lies in one chunk is a view of it
    */
   constructor(
     private readonly minBlock: number,

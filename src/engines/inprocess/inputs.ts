@@ -112,9 +112,10 @@ export interface ChunkReuse {
 }
 
 /**
- * A file's bytes in chunks of up to READ_BYTES, read into two buffers in turn while `reading.reuse` says so (a
- * new buffer per read otherwise): a stream's new buffer per read is garbage the main thread's heap only frees
- * at its next full collection, up to 64 MB of it.
+ * A file's bytes in chunks of up to READ_BYTES. While `reading.reuse` says so, each is read where
+ * `reading.into` says (the consumer's own buffer), else into two buffers in turn; before that, into a new buffer
+ * per read. (A stream's new buffer per read is garbage the main thread's heap only frees at its next full
+ * collection, up to 64 MB of it.)
  */
 async function* fileChunks(file: string, reading: ChunkReuse): AsyncGenerator<Buffer> {
   const fh = await open(file, 'r');

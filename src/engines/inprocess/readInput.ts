@@ -79,8 +79,8 @@ export interface ReadInputOptions {
   /**
    * Where JSON-lines blocks are gathered (a buffer of exactly the size asked for; a block is the start of one, and
    * nothing more is written into a buffer once a block in it is handed out): a consumer that hands blocks on in
-   * buffers of its own gets them there with no copy. With it, the file is read into two buffers in turn (the bytes
-   * are copied out before the next read), not a new one per read.
+   * buffers of its own gets them there with no copy. With it, a plain file is read straight into the buffer a
+   * block is gathered in (LineChunker.room), not into a new buffer per read.
    */
   blockBuffer?: (size: number) => Buffer;
   /** Stops reading (Ctrl-C): the reader throws Interrupted, also while it waits for data. */
