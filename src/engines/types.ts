@@ -54,6 +54,11 @@ export interface ScanRequest {
    * reading reported are reported again (in input order), so a --skipped file starts over here.
    */
   onReread?: (why: { keptKeys: number; repeatedKeys: number }) => void | Promise<void>;
+  /**
+   * The DuckDB engine: a sample with more text than this is written out and sorted a range of hashes at a time
+   * (default 256 MB, within DuckDB's memory limit; smaller in tests).
+   */
+  samplePageBytes?: number;
   /** Stops reading (Ctrl-C): the scan throws Interrupted. */
   signal?: AbortSignal;
 }

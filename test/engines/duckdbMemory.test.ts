@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { allOf, openDuckdb, streamRowsOrOneThread } from '../../src/engines/duckdb/index.js';
+import { allOf, duckdbEngine, openDuckdb, streamRowsOrOneThread } from '../../src/engines/duckdb/index.js';
 import type { ScanRequest } from '../../src/engines/types.js';
 
 describe('openDuckdb', () => {
@@ -80,5 +80,24 @@ describe('allOf: a result DuckDB ended early', () => {
   it('passes every item on, and fails when fewer came than expected, naming both counts', async () => {
     expect(await drain(allOf(items(3), 3, 'the sample'))).toEqual([0, 1, 2]);
     await expect(drain(allOf(items(2), 90_113, 'the sample'))).rejects.toThrow(/DuckDB returned 2 of the sample's 90,113 lines .*--label-sample/);
+  });
+});
+
+describe('the DuckDB engine, a sample larger than one sort', () => {
+  it('writes the sample out by ranges of hashes and reads each back sorted: the same result as one sorted read', async () => {
+    const req = (samplePageBytes?: number): ScanRequest => ({
+      paths: ['fixtures/sample'],
+      groupBy: ['team', 'role'],
+      workers: 0,
+      labelSample: { seed: 1 },
+      ...(samplePageBytes !== undefined ? { samplePageBytes } : {}),
+    });
+    const whole = await duckdbEngine.scan(req());
+    // Each of the bundled sample's records is a line of well over 300 bytes: 16 KB pages of a sample of more
+    // than 1,000 of them make more than 18 ranges.
+    const paged = await duckdbEngine.scan(req(16 << 10));
+    expect(whole.labelSample?.size ?? whole.acc.valid).toBeGreaterThan(1000);
+    expect(paged.labelSample).toEqual(whole.labelSample);
+    expect(paged.acc).toEqual(whole.acc);
   });
 });

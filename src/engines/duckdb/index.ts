@@ -34,7 +34,7 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
   refuseInProcessOnly(req, 'duckdb');
   // s3:// and other URLs are read by DuckDB itself; local globs ('logs/**/*.json.gz', quoted) are expanded by DuckDB, then read as files.
   const remote = req.paths.filter((p) => REMOTE.test(p));
-  const { conn, close } = await openDuckdb();
+  const { conn, spill, close } = await openDuckdb();
   const stop = () => conn.interrupt();
   req.signal?.addEventListener('abort', stop, { once: true });
   try {
@@ -102,20 +102,26 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
         }
       }
     }
-    // The sample's text comes back sorted (by hash, then text), in ranges of hashes of at most about
-    // SAMPLE_PAGE_BYTES of text each: a sort of more outgrows DuckDB's memory limit, and DuckDB then ends the
-    // stream early without an error (a grouping that samples nearly every record of a 3.7 GB log returned
-    // 90,112 of 794,338 lines). Each further range reads the logs once more.
+    // The sample's text comes back sorted (by hash, then text). A sort of more than about SAMPLE_PAGE_BYTES of
+    // text outgrows DuckDB's memory limit, and DuckDB then ends the stream early without an error (a grouping
+    // that samples nearly every record of a 3.7 GB log returned 90,112 of 794,338 lines). So a larger sample is
+    // written out in one more read of the logs, by ranges of hashes of about that much text, into the spill
+    // directory (Parquet), and each range is read back sorted on its own.
     const totals = (await run(conn, q.wantedTotals, req)).getRowObjects()[0]!;
     const sampleLines = Number(totals.lines as bigint);
-    const pages = Math.max(1, Math.ceil(Number(totals.bytes as bigint) / SAMPLE_PAGE_BYTES));
+    const pages = Math.max(1, Math.ceil(Number(totals.bytes as bigint) / (req.samplePageBytes ?? SAMPLE_PAGE_BYTES)));
+    const row = (r: Record<string, unknown>) => ({ line: String(r.line), h: r.h, copies: Number(r.copies as bigint) });
     async function* fetched() {
-      const bounds: (bigint | undefined)[] = pages === 1 ? [undefined] : (await run(conn, q.pageBounds(pages), req)).getRowObjects().map((r) => BigInt(r.hi as bigint));
-      let after: bigint | undefined;
-      for (const upTo of bounds) {
-        const range = { ...(after !== undefined ? { after } : {}), ...(upTo !== undefined ? { upTo } : {}) };
-        for await (const r of streamRowsOrOneThread(conn, q.fetch(range), req)) yield { line: String(r.line), h: r.h, copies: Number(r.copies as bigint) };
-        after = upTo;
+      if (pages === 1) {
+        for await (const r of streamRowsOrOneThread(conn, q.fetch, req)) yield row(r);
+        return;
+      }
+      const dir = path.join(spill, 'sample');
+      await run(conn, q.pagedCopy(dir, pages), req);
+      for (let p = 1; p <= pages; p++) {
+        // A range none of whose lines was read again has no folder: allOf reports the shortfall.
+        if (!existsSync(path.join(dir, `page=${p}`))) continue;
+        for await (const r of streamRowsOrOneThread(conn, q.page(dir, p), req)) yield row(r);
       }
     }
     const sample = allOf(takeCopies(fetched()), sampleLines, 'the sample');

@@ -441,10 +441,16 @@ export interface StagedQueries {
   numbered: (fileLines: string, file: string) => string;
   /** The sample's hashes, lines and bytes of text, from that table. */
   wantedTotals: string;
-  /** The upper bound of each of `pages` ranges of the sampled hashes, in order (about as many lines in each). */
-  pageBounds: (pages: number) => string;
-  /** The sampled lines with hashes in (after, upTo] (all of them without a range), ordered by hash and text. */
-  fetch: (range?: { after?: bigint; upTo?: bigint }) => string;
+  /** The sampled lines, ordered by hash and text. */
+  fetch: string;
+  /**
+   * For a sample too large to sort at once: a COPY that reads the logs once and writes every sampled line, with
+   * its hash and copies, to `dir` as Parquet, a folder per page (1 to `pages`, ranges of hashes in order, about
+   * as many hashes in each); `page(dir, p)` then reads page p ordered by hash and text. The pages, in order,
+   * give `fetch`'s rows.
+   */
+  pagedCopy: (dir: string, pages: number) => string;
+  page: (dir: string, p: number) => string;
 }
 
 /**
@@ -457,9 +463,9 @@ export interface StagedQueries {
  * line, over that file alone), so that no more than one chunk of them is in memory at a time.
  * `fetch` reads the sampled lines' text back from `source` without parsing JSON, ordered by hash and text,
  * with each hash's `copies`: its first `copies` lines of a hash are the lines `aggregationQueries().lines`
- * samples (each stratum's `perStratum` smallest hashes); see `takeCopies`. Given a range of hashes it reads
- * only theirs, so that a large sample is sorted a range at a time (`pageBounds` cuts the hashes into ranges of
- * about as many lines; `wantedTotals` counts the sample's lines and bytes).
+ * samples (each stratum's `perStratum` smallest hashes); see `takeCopies`. A sample too large to sort at once
+ * (`wantedTotals` counts its lines and bytes) is written out by ranges of hashes in one more read of the logs
+ * (`pagedCopy`) and each range sorted on its own (`page`).
  *
  * The staged row is kept small, for the table of a multi-GB log to stay within DuckDB's memory limit rather
  * than spill: the identity ARN only when the grouping is by role; the timestamp as a TIMESTAMP (8 bytes; a
@@ -516,17 +522,19 @@ wanted AS (SELECT h, COUNT(*) AS copies FROM picks GROUP BY h)`;
   const wantedTotals = `WITH ${wanted}
 SELECT COUNT(*) AS hashes, COALESCE(SUM(copies), 0) AS lines, COALESCE(SUM(copies * b), 0) AS bytes
 FROM wanted JOIN (SELECT sample_hash, ANY_VALUE(sample_bytes) AS b FROM ${t} WHERE sample_hash IS NOT NULL GROUP BY sample_hash) x ON x.sample_hash = h`;
-  const pageBounds = (pages: number) => `WITH ${wanted}
-SELECT MAX(h) AS hi FROM (SELECT h, ntile(${Math.max(1, Math.floor(pages))}) OVER (ORDER BY h) AS page FROM wanted) GROUP BY page ORDER BY page`;
-  const fetch = (range: { after?: bigint; upTo?: bigint } = {}) => {
-    const where = [range.after !== undefined ? `w.h > ${range.after}::UBIGINT` : '', range.upTo !== undefined ? `w.h <= ${range.upTo}::UBIGINT` : ''].filter(Boolean);
-    return `WITH ${wanted}
+  const sampled = `(SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s`;
+  const fetch = `WITH ${wanted}
 SELECT s.line, w.h, w.copies
-FROM (SELECT line, ${sampleHash(d, 'line', spec.seed)} AS h FROM (${source}) src) s JOIN wanted w ON s.h = w.h${where.length ? `
-WHERE ${where.join(' AND ')}` : ''}
+FROM ${sampled} JOIN wanted w ON s.h = w.h
 ORDER BY w.h, s.line`;
-  };
-  return { stage, aggregate, complexFiles, complexLines, numbered, wantedTotals, pageBounds, fetch };
+  // No sort of the whole sample: DuckDB writes each page's rows as they come (row groups of 16 MB, for the open
+  // pages' buffers to stay within its memory limit).
+  const pagedCopy = (dir: string, pages: number) => `COPY (WITH ${wanted},
+paged AS (SELECT h, copies, ntile(${Math.max(1, Math.floor(pages))}) OVER (ORDER BY h) AS page FROM wanted)
+SELECT s.line, w.h, w.copies, w.page
+FROM ${sampled} JOIN paged w ON s.h = w.h) TO ${lit(dir)} (FORMAT parquet, PARTITION_BY (page), ROW_GROUP_SIZE_BYTES '16MB')`;
+  const page = (dir: string, p: number) => `SELECT line, h, copies FROM read_parquet(${lit(`${dir}/page=${p}/*.parquet`)}) ORDER BY h, line`;
+  return { stage, aggregate, complexFiles, complexLines, numbered, wantedTotals, fetch, pagedCopy, page };
 }
 
 /** The sampled lines of `stagedQueries().fetch` rows, read in their order: the first `copies` of each hash. */
