@@ -7,9 +7,11 @@
  * 2. the region: the caller's, else the ARN's, else the geo profile's home
  *    (us → us-east-1, eu → eu-central-1, apac/jp → ap-northeast-1, au → ap-southeast-2,
  *    us-gov → us-gov-west-1, ca → ca-central-1), exact match first;
- * 3. a user '*' entry (every region);
- * 4. for non-Bedrock providers, the provider-wide 'global' list price;
- * 5. else the us-east-1 price, with a note saying so; else any entry, with a note.
+ * 3. a 'regional' entry for any region but global (Claude on Vertex AI from Sonnet 4.5 on:
+ *    a regional endpoint's premium over the global one);
+ * 4. a user '*' entry (every region);
+ * 5. for non-Bedrock providers, the provider-wide 'global' list price;
+ * 6. else the us-east-1 price, with a note saying so; else any entry, with a note.
  * openai/… falls back to azure-openai/… (equal list prices) with a note.
  * Unknown models resolve to undefined: the caller counts them as unpriced, never $0.
  */
@@ -144,6 +146,9 @@ function pickEntry(entries: ModelPrice[], profile: string | undefined, r: string
     const exact = byRegion.get(r);
     if (exact) return prefix ? { price: exact, note: `${prefix}${r} price used` } : { price: exact };
   }
+  // A list price with a premium at every location but global (Claude on Vertex AI from Sonnet 4.5 on).
+  const regional = r && r !== 'global' ? byRegion.get('regional') : undefined;
+  if (regional) return { price: regional };
   const star = byRegion.get('*');
   if (star) return { price: star };
   if (!bedrock) {

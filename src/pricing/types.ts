@@ -23,7 +23,10 @@ export interface ModelPrice {
   name: string;
   /** 'bedrock' | 'azure-openai' | 'vertex' | a user-defined provider. */
   provider: string;
-  /** AWS region ('us-east-1' …); 'global' for global-profile or provider-wide list prices; '*' (user catalogs) for every region. */
+  /**
+   * AWS region ('us-east-1' …); 'global' for global-profile or provider-wide list prices; 'regional' for every
+   * region but 'global' (a regional endpoint's premium); '*' (user catalogs) for every region.
+   */
   region: string;
   input: string;
   output: string;

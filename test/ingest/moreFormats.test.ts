@@ -12,7 +12,7 @@
  *   → $0.00003 + $0.00225 + $0.0075 = $0.00978
  * Vertex: Gemini 2.5 Flash ($0.30 in, $0.03 cached, $2.50 out): prompt 10000 = 2000 + 8000 cached, 300 + 200
  *   thinking out → $0.0006 + $0.00024 + $0.00125 = $0.00209; Gemini 2.5 Pro ($1.25, $10): 1000 in, 100 out
- *   → $0.00125 + $0.001 = $0.00225; total $0.00434
+ *   → $0.00125 + $0.001 = $0.00225; total $0.00434. Claude on Vertex: see its test.
  * API Management: gpt-4o (Azure $2.50/$10) 1000 in 200 out = $0.0045; gpt-4o-mini ($0.15/$0.60) 2000 in 100 out
  *   = $0.00036; a continuation row (SequenceNumber 1) is not a request; total $0.00486
  */
@@ -102,6 +102,19 @@ describe('Vertex AI request-response logging', () => {
     expect(j.tokens).toEqual({ input: 3000, output: 600, cacheRead: 8000, cacheWrite: 0 });
     expect(j.cost.actual).toBe(0.00434);
     expect(groups(j)).toEqual(['team=docs:1:0.00209', 'team=research:1:0.00225']);
+  });
+
+  it("Claude rows: the endpoint's location is the region; from Sonnet 4.5 on a regional endpoint costs 10% more than the global one", async () => {
+    const { code, j } = await analyze('vertex/claude-endpoints.jsonl', 'team');
+    expect(code).toBe(0);
+    // Sonnet 4.5, 10,000 in and 2,000 out: global $3/$15 → $0.03 + $0.03; at us-east5 $3.30/$16.50 → $0.066.
+    // Opus 4.1 (before Sonnet 4.5: one price), 1,000 in and 100 out at $15/$75 → $0.0225 at us-east5 too.
+    expect(j.byModel.map((m: { model: string; region: string; costUsd: number }) => [m.model, m.region, m.costUsd])).toEqual([
+      ['vertex/claude-sonnet-4-5@20250929', 'us-east5', 0.066],
+      ['vertex/claude-sonnet-4-5@20250929', 'global', 0.06],
+      ['vertex/claude-opus-4-1@20250805', 'us-east5', 0.0225],
+    ]);
+    expect(j.cost.actual).toBe(0.1485);
   });
 });
 

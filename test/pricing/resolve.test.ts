@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadCatalog } from '../../src/config/catalog.js';
 import { builtinCatalog, keyForName, nearMatches, resolvePrice, type Catalog } from '../../src/pricing/index.js';
@@ -100,6 +103,27 @@ describe('resolvePrice: other providers', () => {
     expect(rates(cat, 'azure-openai/gpt-4o', 'westeurope')).toMatchObject({ key: 'azure-openai/gpt-4o', input: '2.5', note: undefined });
     expect(rates(cat, 'gemini-2.5-flash', 'us-central1')).toMatchObject({ key: 'vertex/gemini-2.5-flash', input: '0.3', output: '2.5' });
     expect(rates(cat, 'projects/p/locations/europe-west4/publishers/google/models/gemini-2.0-flash-001')).toMatchObject({ input: '0.15' });
+  });
+
+  it('prices Claude on Vertex from Sonnet 4.5 on 10% higher at any location but global; older Claude models the same everywhere', () => {
+    const sonnet = (region?: string) => full(cat, 'claude-sonnet-4-5@20250929', region);
+    expect(sonnet('global')).toMatchObject({ region: 'global', input: '3', output: '15', cacheRead: '0.3', cacheWrite5m: '3.75', cacheWrite1h: '6', note: undefined });
+    expect(sonnet()).toMatchObject({ region: 'global', input: '3', note: undefined });
+    for (const region of ['us-east5', 'europe-west1', 'us']) {
+      expect(sonnet(region)).toMatchObject({ region: 'regional', input: '3.3', output: '16.5', cacheRead: '0.33', cacheWrite5m: '4.125', cacheWrite1h: '6.6', note: undefined });
+    }
+    // The location in the model's own resource path counts as the region.
+    expect(rates(cat, 'projects/p/locations/us-east5/publishers/anthropic/models/claude-opus-4-6')).toMatchObject({ region: 'regional', input: '5.5', output: '27.5' });
+    expect(rates(cat, 'claude-haiku-4-5@20251001', 'us-east5')).toMatchObject({ region: 'regional', input: '1.1', output: '5.5' });
+    expect(rates(cat, 'claude-opus-4-1@20250805', 'us-east5')).toMatchObject({ region: 'global', input: '15', output: '75', note: undefined });
+  });
+
+  it("a user's price for every region replaces the regional row too", async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tokor-catalog-'));
+    const file = path.join(dir, 'negotiated.yaml');
+    writeFileSync(file, 'prices:\n  - key: vertex/claude-sonnet-4-5\n    input: "2"\n    output: "10"\n');
+    const user = await loadCatalog({ extra: [file] }).finally(() => rmSync(dir, { recursive: true, force: true }));
+    expect(rates(user, 'claude-sonnet-4-5@20250929', 'us-east5')).toMatchObject({ region: '*', input: '2', output: '10' });
   });
 
   it('prices plain OpenAI names at the OpenAI API rate (cached input included); a dated entry wins; azure/… stays Azure', () => {

@@ -16,7 +16,10 @@
  * through rawPredict/streamRawPredict): the logged response is an Anthropic Messages body,
  * whose `usage.input_tokens` is uncached input with cache reads and writes apart
  * (`cache_creation.ephemeral_{5m,1h}_input_tokens` split the writes by TTL). Such a model
- * keys as `vertex/claude-…`: billed by Google, priced by the Vertex catalog's Claude rows.
+ * keys as `vertex/claude-…`: billed by Google, priced by the Vertex catalog's Claude rows. The
+ * row's `endpoint` (`projects/…/locations/<location>/publishers/…`) gives the record's region:
+ * from Claude Sonnet 4.5 on, a regional endpoint costs 10% more than the global one (and
+ * Vertex logs Anthropic models' requests only at regional endpoints).
  */
 import type { SourceLocation, TrafficRecord } from '../../types.js';
 import { RecordError, contentText, copyTags, isObject, lastUserText, newTags, normalizeTimestamp, str, tokenCount, type JsonObject } from '../fields.js';
@@ -69,8 +72,7 @@ function parseVertexRow(row: JsonObject, loc: SourceLocation): TrafficRecord {
   else (record.problems ??= []).push(row.logging_time === undefined ? 'timestamp missing' : 'timestamp unparseable');
   if (usage === undefined) (record.problems ??= []).push('token counts missing');
   copyTags(record.tags, request?.labels);
-  const endpoint = str(row.endpoint);
-  if (endpoint !== undefined) record.tags.endpoint = endpoint;
+  endpointOf(row, record);
   const contents = request?.contents;
   if (Array.isArray(contents)) {
     record.turns = contents.length;
@@ -84,6 +86,18 @@ function parseVertexRow(row: JsonObject, loc: SourceLocation): TrafficRecord {
     if (t !== undefined) record.outputText = t;
   }
   return record;
+}
+
+/**
+ * The row's endpoint as a tag, and its location (`projects/…/locations/us-east5/…`) as the record's region: Claude
+ * from Sonnet 4.5 on costs more at a regional endpoint than at the global one.
+ */
+function endpointOf(row: JsonObject, record: TrafficRecord): void {
+  const endpoint = str(row.endpoint);
+  if (endpoint === undefined) return;
+  record.tags.endpoint = endpoint;
+  const location = /(?:^|\/)locations\/([^/]+)(?:\/|$)/.exec(endpoint)?.[1];
+  if (location) record.region = location.toLowerCase();
 }
 
 /** A Vertex model ID as tokor keys it: bare names get the vertex/ prefix (Claude's `claude-…@…` included). */
@@ -107,8 +121,7 @@ function claudeRow(row: JsonObject, response: JsonObject, request: JsonObject | 
   if (ts !== undefined) record.timestamp = ts;
   else record.problems = [row.logging_time === undefined ? 'timestamp missing' : 'timestamp unparseable'];
   copyTags(record.tags, request?.labels);
-  const endpoint = str(row.endpoint);
-  if (endpoint !== undefined) record.tags.endpoint = endpoint;
+  endpointOf(row, record);
   const messages = request?.messages;
   if (Array.isArray(messages)) {
     record.turns = messages.length;
