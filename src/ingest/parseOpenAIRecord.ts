@@ -54,8 +54,9 @@ function applyTtlSplit(record: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl'>, 
  * reads and writes; cache writes split by TTL from `cache_creation` (which also gives the total when
  * `cache_creation_input_tokens` is absent). `where` names the object in messages.
  */
-export function anthropicUsage(usage: JsonObject, where: string): Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl'> {
-  const out: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl'> = {
+/** `model`: the logged model ID, when it may be the Claude API's (for where the API ran the request). */
+export function anthropicUsage(usage: JsonObject, where: string, model?: string): Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl' | 'region'> {
+  const out: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl' | 'region'> = {
     tokens: {
       input: tokenCount(usage.input_tokens, `${where}.input_tokens`) ?? 0,
       output: tokenCount(usage.output_tokens, `${where}.output_tokens`) ?? 0,
@@ -66,7 +67,23 @@ export function anthropicUsage(usage: JsonObject, where: string): Pick<TrafficRe
   const split = cacheCreationSplit(usage.cache_creation, `${where}.cache_creation`);
   if (split !== undefined && out.tokens.cacheWrite === 0) out.tokens.cacheWrite = split.h1 + split.m5;
   applyTtlSplit(out, split);
+  const geo = inferenceGeo(model, usage);
+  if (geo !== undefined) out.region = geo;
   return out;
+}
+
+/** A Claude API model ID (`claude-opus-4-6`, `anthropic/claude-…`): not Bedrock's (`anthropic.claude-…`) nor Vertex's (`claude-…@date`). */
+const CLAUDE_API_ID = /^(?:anthropic\/)?claude-[a-z0-9-]+$/i;
+
+/**
+ * Where the Claude API ran a request (`usage.inference_geo`, Opus 4.6 and later): US-only inference costs 1.1×
+ * (the Anthropic catalog's 'us' rows). Only for the Claude API's own model IDs: on Bedrock and Vertex the
+ * endpoint or profile decides, and the field says nothing.
+ */
+function inferenceGeo(model: string | undefined, usage: JsonObject | undefined): 'us' | 'global' | undefined {
+  if (model === undefined || !CLAUDE_API_ID.test(model)) return undefined;
+  const geo = usage?.inference_geo;
+  return geo === 'us' || geo === 'global' ? geo : undefined;
 }
 
 export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRecord {
@@ -116,7 +133,7 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
   const reported = decimalText(obj.response_cost);
   if (reported !== undefined) record.reportedCostUsd = reported;
 
-  const region = str(obj.region) ?? str(metadata?.region);
+  const region = str(obj.region) ?? str(metadata?.region) ?? inferenceGeo(model, usage);
   if (region !== undefined) record.region = region;
 
   readTags(obj, request, metadata, record.tags);

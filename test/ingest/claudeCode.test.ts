@@ -9,7 +9,7 @@
  *          + 2000 5m × $4.125 + 1000 1h × $6.60                                        = $0.016005
  *   total $0.035975; tokens 1115 in, 480 out, 2000 read, 5500 write.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrafficEvent } from '../../src/types.js';
@@ -87,6 +87,33 @@ describe('Claude Code transcripts', () => {
       'claude-haiku-4-5-20251001': 'anthropic/claude-haiku-4-5',
       'us.anthropic.claude-sonnet-4-5-20250929-v1:0': 'anthropic.claude-sonnet-4-5',
     });
+  });
+
+  it("US-only inference (usage.inference_geo 'us') costs 1.1× on the Claude API; the field means nothing on Bedrock", async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'tokor-cc-geo-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const line = (n: number, model: string, geo: string, input: number, output: number) =>
+      JSON.stringify({
+        type: 'assistant', sessionId: 's-geo', uuid: `u-${n}`, cwd: '/Users/dev/geo', timestamp: `2026-03-02T10:00:0${n}.000Z`, requestId: `req_g${n}`,
+        message: { id: `msg_g${n}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'ok' }], usage: { input_tokens: input, output_tokens: output, cache_creation_input_tokens: 0, cache_read_input_tokens: 0, service_tier: 'standard', inference_geo: geo } },
+      });
+    await writeFile(
+      join(dir, 's-geo.jsonl'),
+      [line(1, 'claude-opus-4-6', 'us', 1000, 100), line(2, 'claude-opus-4-6', 'global', 1000, 100), line(3, 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us', 100, 50)].join('\n') + '\n',
+    );
+    const r = await runCli(['analyze', dir, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    // Opus 4.6, 1,000 in and 100 out: global $5/$25 → $0.0075; US-only $5.50/$27.50 → $0.00825.
+    // Sonnet 4.5 through a Bedrock us. profile (us-east-1, $3.30/$16.50): 100 in, 50 out → $0.001155, as without the field.
+    expect(j.byModel.map((m: { model: string; region: string | null; costUsd: number }) => [m.model, m.region, m.costUsd])).toEqual([
+      ['claude-opus-4-6', 'us', 0.00825],
+      ['claude-opus-4-6', 'global', 0.0075],
+      // No region in a transcript: priced at the us. profile's home region.
+      ['us.anthropic.claude-sonnet-4-5-20250929-v1:0', '', 0.001155],
+    ]);
   });
 
   it('a resumed session that repeats a response in another file is counted once', async () => {

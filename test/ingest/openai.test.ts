@@ -106,6 +106,15 @@ describe('gateway and chat-completion lines (fixtures/ingest/gateway.jsonl)', as
 });
 
 describe('parseOpenAIRecord edge cases', () => {
+  it("Anthropic usage's inference_geo is the region of a Claude API model only (US-only inference costs more)", () => {
+    const rec = (model: string, inference_geo: string) => parseOpenAIRecord({ model, usage: { input_tokens: 10, output_tokens: 1, inference_geo }, timestamp: '2026-03-01T00:00:00Z' }, loc);
+    expect(rec('claude-opus-4-6', 'us').region).toBe('us');
+    expect(rec('anthropic/claude-opus-4-6', 'global').region).toBe('global');
+    expect(rec('claude-opus-4-6', 'not_available').region).toBeUndefined();
+    expect(rec('us.anthropic.claude-opus-4-6-v1', 'us').region).toBeUndefined();
+    expect(rec('claude-opus-4-6@20260205', 'us').region).toBeUndefined();
+  });
+
   it('a gateway that does not fold cache writes into prompt_tokens', () => {
     const r = parseOpenAIRecord({ model: 'm', prompt_tokens: 100, completion_tokens: 1, usage: { cache_creation_input_tokens: 2048 }, timestamp: '2025-01-01T00:00:00Z' }, loc);
     expect(r.tokens).toEqual({ input: 100, output: 1, cacheRead: 0, cacheWrite: 2048 });

@@ -118,6 +118,13 @@ describe('resolvePrice: other providers', () => {
     expect(rates(cat, 'claude-opus-4-1@20250805', 'us-east5')).toMatchObject({ region: 'global', input: '15', output: '75', note: undefined });
   });
 
+  it('prices US-only inference on the Claude API (Opus 4.6 and later) at 1.1×, global inference at list', () => {
+    expect(full(cat, 'claude-opus-4-6', 'us')).toMatchObject({ key: 'anthropic/claude-opus-4-6', region: 'us', input: '5.5', output: '27.5', cacheRead: '0.55', cacheWrite5m: '6.875', cacheWrite1h: '11', note: undefined });
+    expect(full(cat, 'anthropic/claude-sonnet-4-6', 'us')).toMatchObject({ region: 'us', input: '3.3', output: '16.5', cacheRead: '0.33' });
+    expect(full(cat, 'claude-opus-4-6', 'global')).toMatchObject({ region: 'global', input: '5', output: '25' });
+    expect(full(cat, 'claude-opus-4-6')).toMatchObject({ region: 'global', input: '5' });
+  });
+
   it("a user's price for every region replaces the regional row too", async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'tokor-catalog-'));
     const file = path.join(dir, 'negotiated.yaml');

@@ -41,7 +41,7 @@ function claudeCodeRecord(obj: JsonObject, loc: SourceLocation): TrafficRecord |
     source: loc,
     modelId: model,
     tags: newTags(),
-    ...anthropicUsage(usage, 'message.usage'),
+    ...anthropicUsage(usage, 'message.usage', model),
   };
   const id = str(obj.requestId) ?? str(m.id);
   if (id !== undefined) record.requestId = id;
