@@ -46,8 +46,8 @@ describe('OpenAI: the GPT-5 family and what followed it', () => {
     expect(full('gpt-5.5')?.cacheWrite5m).toBeUndefined();
   });
 
-  it('the gpt-5.6 alias is GPT-5.6 Sol, at the promotional rate its page lists', () => {
-    expect(full('gpt-5.6')).toMatchObject({ key: 'openai/gpt-5.6-sol', input: '4', cacheRead: '0.4', cacheWrite5m: '5', output: '20' });
+  it('the gpt-5.6 alias is GPT-5.6 Sol, at its list price (the promotion its page lists ran at least until 2026-11-21)', () => {
+    expect(full('gpt-5.6')).toMatchObject({ key: 'openai/gpt-5.6-sol', input: '5', cacheRead: '0.5', cacheWrite5m: '6.25', output: '30' });
   });
 
   it('pro models have no cached-input rate (cache reads cost input)', () => {
@@ -59,7 +59,7 @@ describe('Azure OpenAI: Global Standard rows of current models', () => {
   it.each([
     ['azure/gpt-5.6-terra', 'azure-openai/gpt-5.6-terra', '2', '0.2', '2.5', '12'],
     ['azure/gpt-5.6-luna', 'azure-openai/gpt-5.6-luna', '0.2', '0.02', '0.25', '1.2'],
-    ['azure_openai/gpt-5.6-sol', 'azure-openai/gpt-5.6-sol', '4', '0.4', '5', '20'],
+    ['azure_openai/gpt-5.6-sol', 'azure-openai/gpt-5.6-sol', '5', '0.5', '6.25', '30'],
     ['azure/gpt-6-astra', 'azure-openai/gpt-6-astra', '10', '1', '12.5', '50'],
   ])('%s → %s', (id, key, input, cacheRead, cacheWrite5m, output) => {
     expect(full(id, 'eastus2')).toMatchObject({ key, region: 'global', input, cacheRead, cacheWrite5m, output, supportsBatch: true });
