@@ -3,7 +3,7 @@
  * canonical key.
  *
  * Bedrock: the foundation-model ID without cross-region prefix (us., eu., apac.,
- * jp., au., us-gov., ca., global.), context suffix (:200k, :mm), version suffix
+ * jp., au., us-gov., ca., global.), context suffix (:200k, :1m, :mm), version suffix
  * (-v1:0, :0, -v2, -1:0) and date stamp (-YYYYMMDD). Profile IDs, inference-profile
  * ARNs and foundation-model ARNs reduce to the same key; the prefix and the ARN's
  * region are kept for regional pricing. Application-inference-profile, prompt-router,
@@ -14,7 +14,9 @@
  * gemini → vertex; openai → openai; anthropic → anthropic. Plain names as gateways and
  * Claude Code log them: gpt-*, o1/o3/o4*, chatgpt-* → openai/…; claude-* → anthropic/…;
  * gemini-* → vertex/…. Date suffixes (-2024-08-06, -0125, -20250929) and Gemini version
- * suffixes (-001, @001) are dropped.
+ * suffixes (-001, @001) are dropped. Claude IDs: a dotted version (claude-opus-4.6, as
+ * OpenRouter and AI gateways write it) is hyphenated. Any ID: Claude Code's context-window
+ * tag ([1m]) is dropped.
  *
  * Claude on Vertex AI is billed by Google, not Anthropic, so it keys as `vertex/claude-…`
  * (priced by the Vertex catalog's Claude rows): IDs in Vertex's own form
@@ -59,6 +61,7 @@ const PROVIDER_ALIASES: Record<string, string> = {
   'google-vertex': 'vertex', google_vertex: 'vertex', gemini: 'vertex', 'vertex_ai-language-models': 'vertex',
 };
 
+const CONTEXT_TAG = /\[\d+[km]\]$/i;
 const ARN = /^arn:aws[a-z-]*:bedrock:([a-z0-9-]*):(\d*):([a-z-]+)\/(.+)$/i;
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const ARN_MODEL_RESOURCES = new Set(['foundation-model', 'inference-profile']);
@@ -71,7 +74,10 @@ export function canonicalModelKey(modelId: string): string {
 /** Splits a model ID into its canonical key and the pricing-relevant parts around it. */
 export function parseModelId(modelId: string): ParsedModelId {
   const raw = String(modelId ?? '').trim();
-  const arn = ARN.exec(raw);
+  // Claude Code names a model's 1M-token context window with a tag ("claude-opus-4-6[1m]",
+  // "global.anthropic.claude-opus-5-5[1m]"); the price is the model's own.
+  const untagged = raw.replace(CONTEXT_TAG, '');
+  const arn = ARN.exec(untagged);
   if (arn) {
     const region = arn[1] ? arn[1].toLowerCase() : undefined;
     const resource = arn[3]!.toLowerCase();
@@ -81,7 +87,7 @@ export function parseModelId(modelId: string): ParsedModelId {
     const inner = parseBedrockId(arn[4]!.toLowerCase());
     return { raw, ...inner, provider: 'bedrock', region, arnResource: resource, needsMapping: false };
   }
-  const id = raw.toLowerCase();
+  const id = untagged.toLowerCase();
 
   // Vertex resource paths: projects/p/locations/l/publishers/google/models/gemini-…, models/gemini-…, …/publishers/anthropic/models/claude-…
   const vertexPath = /^(?:projects\/[^/]+\/locations\/([^/]+)\/)?(?:publishers\/(?:google|anthropic)\/)?models\/([^/]+)$/.exec(id);
@@ -162,12 +168,12 @@ function parseBedrockId(id: string): { key: string; datedKey: string; profile?: 
 }
 
 /**
- * Drops the context suffix (:200k, :mm) and the version suffix: "-v1:0", "-v0:2", ":0", "-v1",
+ * Drops the context suffix (:200k, :1m, :mm) and the version suffix: "-v1:0", "-v0:2", ":0", "-v1",
  * and "-1:0" after a named segment (openai.gpt-oss-120b-1:0) but not after a number
  * (a hypothetical claude-sonnet-4-6:0 keeps its "-6").
  */
 function stripVersion(id: string): string {
-  let s = id.replace(/:(\d+k|mm)$/, '');
+  let s = id.replace(/:(\d+[km]|mm)$/, '');
   const colon = /(?::\d+)+$/.exec(s);
   if (colon) {
     s = s.slice(0, colon.index);
@@ -183,9 +189,13 @@ function normalizeOpenAI(name: string): { key: string; dated: string } {
   return { key, dated };
 }
 
-/** Anthropic API IDs: the date stamp (-20250929, or @20250929 as Vertex writes it) is dropped; -latest and -0 aliases are catalog aliases. */
+/**
+ * Anthropic API IDs: the date stamp (-20250929, or @20250929 as Vertex writes it) is dropped; a dotted
+ * version as gateways write it (claude-opus-4.6, claude-3.5-sonnet) is the API's hyphenated one;
+ * -latest and -0 aliases are catalog aliases.
+ */
 function normalizeAnthropic(name: string): { key: string; dated: string } {
-  const dated = name.trim().replace(/@(\d{8})$/, '-$1');
+  const dated = name.trim().replace(/@(\d{8})$/, '-$1').replace(/(\d)\.(?=\d)/g, '$1-');
   return { key: dated.replace(/-\d{8}$/, ''), dated };
 }
 

@@ -83,6 +83,27 @@ const TABLE: [string, string][] = [
   ['publishers/anthropic/models/claude-opus-4-6', 'vertex/claude-opus-4-6'],
   ['vertex_ai/claude-haiku-4-5@20251001', 'vertex/claude-haiku-4-5'],
   ['claude-sonnet-4-5-20250929', 'anthropic/claude-sonnet-4-5'],
+  // the Claude generations of 2026: undated API IDs, dated snapshots, Claude Code's [1m] tag, gateways' dotted versions
+  ['claude-opus-5-5', 'anthropic/claude-opus-5-5'],
+  ['claude-opus-5-5-20260922', 'anthropic/claude-opus-5-5'],
+  ['claude-fable-5-2', 'anthropic/claude-fable-5-2'],
+  ['claude-mythos-5-1', 'anthropic/claude-mythos-5-1'],
+  ['claude-opus-5-5[1m]', 'anthropic/claude-opus-5-5'],
+  ['claude-opus-4-6[1m]', 'anthropic/claude-opus-4-6'],
+  ['anthropic/claude-opus-5.5', 'anthropic/claude-opus-5-5'],
+  ['anthropic/claude-fable-5.2', 'anthropic/claude-fable-5-2'],
+  ['claude-opus-4.7', 'anthropic/claude-opus-4-7'],
+  ['claude-3.5-sonnet', 'anthropic/claude-3-5-sonnet'],
+  ['anthropic.claude-opus-4-6-v1', 'anthropic.claude-opus-4-6'],
+  ['anthropic.claude-sonnet-4-6', 'anthropic.claude-sonnet-4-6'],
+  ['global.anthropic.claude-fable-5-2', 'anthropic.claude-fable-5-2'],
+  ['us.anthropic.claude-opus-5-5', 'anthropic.claude-opus-5-5'],
+  ['global.anthropic.claude-opus-5-5[1m]', 'anthropic.claude-opus-5-5'],
+  ['us.anthropic.claude-opus-5-5:1m', 'anthropic.claude-opus-5-5'],
+  ['jp.anthropic.claude-haiku-5-5', 'anthropic.claude-haiku-5-5'],
+  ['arn:aws:bedrock:us-west-2:123456789012:inference-profile/us.anthropic.claude-opus-5-5', 'anthropic.claude-opus-5-5'],
+  ['global.amazon.nova-2-lite-v1:0', 'amazon.nova-2-lite'],
+  ['deepseek.r1-v1:0', 'deepseek.r1'],
 ];
 
 describe('canonicalModelKey', () => {
@@ -134,7 +155,7 @@ describe('canonicalModelKey properties', () => {
   const vendor = fc.constantFrom('anthropic', 'amazon', 'meta', 'mistral', 'cohere');
   const name = fc.stringMatching(/^[a-z][a-z0-9]{0,6}(-[a-z0-9]{1,5}){0,3}$/).filter((n) => !/-v\d+$|-\d{8}$|-\d+$/.test(n));
   const date = fc.option(fc.integer({ min: 20230101, max: 20291231 }).map((d) => `-${d}`), { nil: '' });
-  const version = fc.constantFrom('', '-v1', '-v1:0', '-v2:0', '-v1:0:200k', ':0', '-v0:2');
+  const version = fc.constantFrom('', '-v1', '-v1:0', '-v2:0', '-v1:0:200k', '-v1:0:1m', ':0', '-v0:2');
   const prefix = fc.constantFrom('', 'us.', 'eu.', 'apac.', 'jp.', 'au.', 'us-gov.', 'global.');
 
   it('every spelling of a model — bare, profile, foundation-model ARN, inference-profile ARN — has the same idempotent key', () => {

@@ -16,10 +16,14 @@ describe('tokor prices (built bin)', () => {
     const r = await tokor();
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
-    // at 100 columns the 1-hour cache-write column is left out since Vertex's Claude Haiku 5.5 regional rates (0.1375, 0.22) widen the cache-write columns
+    // The full list no longer fits the 1h cache-write column at 100 columns (a 6-character rate, Haiku 5.5's
+    // regional 0.1375): the table says so; a filtered list (--provider anthropic) keeps it.
     expect(r.stdout).toMatch(/^anthropic\.claude-sonnet-4-5 +global +3 +15 +0\.3 +3\.75 /m);
+    expect(r.stdout).toMatch(/^\(left out at this width: cw 1h, effective; /m);
     expect(r.stdout).toMatch(/^azure-openai\/gpt-4o +global +2\.5 +10 /m);
     for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(120);
+    const anthropic = await tokor('--provider', 'anthropic');
+    expect(anthropic.stdout).toMatch(/^anthropic\/claude-opus-5-5 +global +4 +20 +0\.2 +5 +8 +50% /m);
   });
 
   it('--format json is an array; --region and --provider filter', async () => {

@@ -81,6 +81,70 @@ describe('resolvePrice: global vs geo profiles (Claude 4.5: regional = global + 
   });
 });
 
+describe('resolvePrice: the Claude models of 2026 (Opus 4.7 to Fable 5.2)', () => {
+  // Anthropic's list prices: input, output, cache read, 5m and 1h cache writes (see anthropic.json for each source).
+  const LIST: [string, string, string, string, string, string][] = [
+    ['claude-fable-5-2', '8', '40', '0.2', '10', '16'],
+    ['claude-mythos-5-2', '8', '40', '0.2', '10', '16'],
+    ['claude-fable-5-1', '10', '50', '0.25', '12.5', '20'],
+    ['claude-mythos-5-1', '10', '50', '0.25', '12.5', '20'],
+    ['claude-opus-5-5', '4', '20', '0.2', '5', '8'],
+    ['claude-sonnet-5-5', '2', '10', '0.1', '2.5', '4'],
+    ['claude-haiku-5-5', '0.1', '0.5', '0.01', '0.125', '0.2'],
+    ['claude-opus-5', '5', '25', '0.5', '6.25', '10'],
+    ['claude-sonnet-5', '2', '10', '0.2', '2.5', '4'],
+    ['claude-fable-5', '10', '50', '1', '12.5', '20'],
+    ['claude-mythos-5', '10', '50', '1', '12.5', '20'],
+    ['claude-opus-4-8', '5', '25', '0.5', '6.25', '10'],
+    ['claude-opus-4-7', '5', '25', '0.5', '6.25', '10'],
+  ];
+  const FIELDS = ['input', 'output', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h'] as const;
+  const times11 = (v: string) => String(Math.round(Number(v) * 1.1 * 1e6) / 1e6);
+
+  it.each(LIST)('Claude API %s: list price globally, 1.1x for US-only inference, batch at 50%%', (id, ...list) => {
+    const g = full(cat, id)!;
+    expect(g).toMatchObject({ key: `anthropic/${id}`, region: 'global', supportsBatch: true, note: undefined });
+    expect(FIELDS.map((f) => g[f])).toEqual(list);
+    expect(full(cat, `${id}[1m]`, 'global')).toMatchObject({ key: `anthropic/${id}`, region: 'global' });
+    const us = full(cat, id, 'us')!;
+    expect(us).toMatchObject({ region: 'us', note: undefined });
+    expect(FIELDS.map((f) => us[f])).toEqual(list.map(times11));
+  });
+
+  it('Fable 5.1 and 5.2 read the cache at 0.025x input, Opus 5.5 and Sonnet 5.5 at 0.05x, the rest at 0.1x', () => {
+    const ratio = (id: string) => { const p = full(cat, id)!; return Number(p.cacheRead) / Number(p.input); };
+    expect(ratio('claude-fable-5-1')).toBeCloseTo(0.025, 9);
+    expect(ratio('claude-fable-5-2')).toBeCloseTo(0.025, 9);
+    expect(ratio('claude-opus-5-5')).toBeCloseTo(0.05, 9);
+    expect(ratio('claude-sonnet-5-5')).toBeCloseTo(0.05, 9);
+    for (const id of ['claude-fable-5', 'claude-opus-5', 'claude-sonnet-5', 'claude-haiku-5-5', 'claude-opus-4-8']) expect(ratio(id), id).toBeCloseTo(0.1, 9);
+  });
+
+  it.each(LIST.filter(([id]) => !id.includes('mythos')).concat([
+    ['claude-opus-4-6', '5', '25', '0.5', '6.25', '10'],
+    ['claude-sonnet-4-6', '3', '15', '0.3', '3.75', '6'],
+  ]))('Bedrock %s: global. at the list price, geo profiles and regions +10%%', (id, ...list) => {
+    const g = full(cat, `global.anthropic.${id}`, 'us-east-1')!;
+    expect(g).toMatchObject({ key: `anthropic.${id}`, region: 'global', note: undefined });
+    expect(FIELDS.map((f) => g[f])).toEqual(list);
+    for (const [prefix, region] of [['us.', 'us-east-1'], ['us.', 'us-west-2'], ['eu.', 'eu-central-1']] as const) {
+      const r = full(cat, `${prefix}anthropic.${id}`)!;
+      expect(r, `${prefix}${id}`).toMatchObject({ supportsBatch: true });
+      expect(full(cat, `${prefix}anthropic.${id}`, region)).toMatchObject({ region, note: undefined });
+      expect(FIELDS.map((f) => r[f])).toEqual(list.map(times11));
+    }
+    expect(rates(cat, `arn:aws:bedrock:us-west-2:111122223333:inference-profile/us.anthropic.${id}`)).toMatchObject({ region: 'us-west-2', note: undefined });
+    // jp./au. profiles have no rows of their own: the us-east-1 rate (the same +10%), with a note
+    expect(rates(cat, `jp.anthropic.${id}`, 'ap-northeast-1')).toMatchObject({ region: 'us-east-1', input: times11(list[0]!), note: 'us-east-1 price used: no ap-northeast-1 price' });
+  });
+
+  it('Bedrock names are the Cost Explorer Marketplace service names', () => {
+    expect(keyForName(cat, 'Claude Opus 5.5 (Amazon Bedrock Edition)')).toBe('anthropic.claude-opus-5-5');
+    expect(keyForName(cat, 'Claude Fable 5.2 (Amazon Bedrock Edition)')).toBe('anthropic.claude-fable-5-2');
+    expect(keyForName(cat, 'Claude Haiku 5.5 (Amazon Bedrock Edition)')).toBe('anthropic.claude-haiku-5-5');
+  });
+});
+
 describe('resolvePrice: the anchors', () => {
   it('Sonnet 4.5 global $3/$15, cache read $0.30, cache write $3.75; Haiku 4.5 regional batch $0.55; Nova Lite $0.06/$0.24, cache read $0.015', () => {
     const s = resolvePrice(cat, 'global.anthropic.claude-sonnet-4-5-20250929-v1:0', 'us-east-1')!.price;
