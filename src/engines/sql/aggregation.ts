@@ -103,7 +103,7 @@ function streamedUsage(d: SqlDialect, chunks: string): { facts: string; tin: str
   // Over a chunk's texts (cr): its branch first, then the JSON text of each path.
   const raw = (p: string) => `cr[${index(p) + 1}]`;
   const kind = (e: string) => `CASE WHEN ${e} IS NULL THEN NULL WHEN substr(${e}, 1, 1) IN ('{', '[', '"', 'n') THEN substr(${e}, 1, 1) ELSE '0' END`;
-  const { int, okCount } = counts(d);
+  const { int } = counts(d);
   const usage = `(cr[1] = 'S' OR cr[1] = 'M')`;
   // A field of the usage object the parser reads in this chunk (message_start's or metadata's).
   const usageRaw = (f: string) => `CASE cr[1] WHEN 'S' THEN ${raw(`$.message.usage.${f}`)} WHEN 'M' THEN ${raw(`$.metadata.usage.${f}`)} END`;
@@ -131,7 +131,11 @@ function streamedUsage(d: SqlDialect, chunks: string): { facts: string; tin: str
   facts[FACT.metricsOutput] = metric('outputTokenCount');
   facts[FACT.metricsCacheRead] = metric('cacheReadInputTokenCount');
   facts[FACT.metricsCacheWrite] = metric('cacheWriteInputTokenCount');
-  facts[FACT.ok] = `CASE WHEN ${allCounts.map((p) => okCount(raw(p))).join(' AND ')} AND ${raw('$.message.usage.cacheDetails')} IS NULL AND ${raw('$.metadata.usage.cacheDetails')} IS NULL THEN 1 ELSE 0 END`;
+  // Every count at once: the JSON texts of those present, comma-separated (concat_ws skips the absent), each
+  // `null` or a plain integer. No such text holds a comma, nor does any other without a bracket or a quote, which
+  // the pattern refuses: its items are the counts' texts. (One pattern per chunk, not one per count.)
+  const plainCounts = d.matches(`concat_ws(',', ${allCounts.map(raw).join(', ')})`, '^((null|[0-9]{1,15})(,(null|[0-9]{1,15}))*)?$');
+  facts[FACT.ok] = `CASE WHEN ${plainCounts} AND ${raw('$.message.usage.cacheDetails')} IS NULL AND ${raw('$.metadata.usage.cacheDetails')} IS NULL THEN 1 ELSE 0 END`;
   const perChunk = `ARRAY[${facts.slice(1).map((f) => `CAST(${f} AS BIGINT)`).join(', ')}]`;
   // Every path is registered by now (branch, then facts): each chunk is parsed once, then read as text.
   const texts = `ARRAY[${branch}, ${paths.map((_, i) => d.raw(`ce[${i + 1}]`)).join(', ')}]`;
@@ -188,7 +192,8 @@ function recordsCte(d: SqlDialect, source: string, tags: string[], typed = false
   const e5m = `${usage}.cache_creation.ephemeral_5m_input_tokens`;
   const bodyCounts = [...fill.tin, ...fill.tout, ...fill.tcr, ...fill.tcw, e1h, e5m];
   const usageOk = bodyCounts.map((p) => okCount(raw(p))).join(' AND ');
-  const stream = streamedUsage(d, d.items('body_v'));
+  // Typed, a streamed body comes as its list of chunks (chunks_v) unless it went the exact way.
+  const stream = streamedUsage(d, typed ? `CASE WHEN chunks_v IS NOT NULL THEN chunks_v ELSE ${d.items('body_v')} END` : d.items('body_v'));
   const bodyFill = (k: keyof typeof fill) => `CASE WHEN consult THEN COALESCE(${fill[k].map(count).join(', ')}) END`;
   const tagCols = tags.map((t, i) => `${str(`$.requestMetadata.${t}`)} AS ${ident(`tag${i}`)}, ${kind(`$.requestMetadata.${t}`)} AS ${ident(`tagk${i}`)}`);
   const tagOk = tags.map((_, i) => `(${ident(`tagk${i}`)} IS NULL OR ${ident(`tagk${i}`)} <> '0')`);
@@ -215,7 +220,7 @@ function recordsCte(d: SqlDialect, source: string, tags: string[], typed = false
   FROM extracted`;
   for (const p of bodyCounts) at(p);
   // Every path is registered by now: the record is parsed once, into v (or, typed, into columns x1, x2 …).
-  return `${typed ? typedExtraction(d, source, paths) : `parsed AS (
+  return `${typed ? typedExtraction(d, source, paths, body) : `parsed AS (
   SELECT file, pos, line, ${d.parse('line')} AS j FROM (${source}) src
 ),
 extracted AS (
@@ -307,8 +312,15 @@ const PRESENCE_KEYS = ['cacheDetails'];
  * (an object the SQL tests the kind of, whose leaves are all absent: an empty object and an array look
  * alike; a key whose presence counts), the line is `certain = false` and goes through the exact
  * `json_extract` of every path, as before; CASE evaluates that only on those lines.
+ *
+ * A line whose body (`streamBody`) may be an array (a streamed response: the body is there but none of its
+ * keys read) is read once more, `from_json` with the body as a list of JSON values (`s`, NULL for a body that is
+ * no array): then the body's paths are absent, the body's kind is '[' and its chunks are `chunks_v`, each the
+ * text `json_extract` and a cast to JSON[] would give, without writing the body out as text and parsing it
+ * again. The other paths' checks and the presence keys (only on those lines) apply as above; a line that fails
+ * them goes the exact way.
  */
-function typedExtraction(d: SqlDialect, source: string, paths: string[]): string {
+function typedExtraction(d: SqlDialect, source: string, paths: string[], streamBody: string): string {
   const root: PathNode = { keys: new Map() };
   for (const [i, p] of paths.entries()) {
     let node = root;
@@ -325,36 +337,51 @@ function typedExtraction(d: SqlDialect, source: string, paths: string[]): string
     node.column = `x${i + 1}`;
   }
   const isLeaf = (n: PathNode) => n.keys.size === 0 && !n.item;
-  const structure = (n: PathNode): unknown => (isLeaf(n) ? 'JSON' : n.item ? [structure(n.item)] : Object.fromEntries([...n.keys].map(([k, c]) => [k, structure(c)])));
+  // at: a node's steps (."a"."b"[1]), read from a parsed line f as `${f}${at}`.
+  const bodyAt = pathSteps(streamBody).map((s) => `.${ident(String(s))}`).join('');
+  const inBody = (at: string) => at.startsWith(`${bodyAt}.`) || at.startsWith(`${bodyAt}[`);
+  const structure = (n: PathNode, at: string, streamed: boolean): unknown =>
+    streamed && at === bodyAt ? ['JSON'] : isLeaf(n) ? 'JSON' : n.item ? [structure(n.item, `${at}[1]`, streamed)] : Object.fromEntries([...n.keys].map(([k, c]) => [k, structure(c, `${at}.${ident(k)}`, streamed)]));
   const columns: string[] = [];
-  const checks: string[] = [];
-  // expr: the node's value in f; returns its leaves' expressions (a leaf that is present proves its parents are objects).
-  const walk = (n: PathNode, expr: string): string[] => {
+  const checks: { at: string; check: (f: string) => string }[] = [];
+  // Returns the node's leaves (a leaf that is present proves its parents are objects).
+  const walk = (n: PathNode, at: string): string[] => {
     if (isLeaf(n)) {
-      if (n.column) columns.push(`CASE WHEN certain THEN ${expr} ELSE v[${n.column.slice(1)}] END AS ${n.column}`);
-      return [expr];
+      if (n.column) columns.push(`CASE WHEN certain THEN f${at} WHEN streamed THEN ${inBody(at) ? 'NULL' : `s${at}`} ELSE v[${n.column.slice(1)}] END AS ${n.column}`);
+      return [at];
     }
-    const leaves = n.item ? walk(n.item, `${expr}[1]`) : [...n.keys].flatMap(([k, c]) => walk(c, `${expr}.${ident(k)}`));
+    const leaves = n.item ? walk(n.item, `${at}[1]`) : [...n.keys].flatMap(([k, c]) => walk(c, `${at}.${ident(k)}`));
     if (n.column) {
       // An object whose kind the SQL asks for: '{}' when one of its leaves is there, else not sure.
-      checks.push(`(${expr} IS NULL OR ${leaves.map((l) => `${l} IS NOT NULL`).join(' OR ')})`);
-      columns.push(`CASE WHEN certain THEN CASE WHEN ${expr} IS NOT NULL THEN '{}'::JSON END ELSE v[${n.column.slice(1)}] END AS ${n.column}`);
+      checks.push({ at, check: (f) => `(${f}${at} IS NULL OR ${leaves.map((l) => `${f}${l} IS NOT NULL`).join(' OR ')})` });
+      const object = (f: string) => `CASE WHEN ${f}${at} IS NOT NULL THEN '{}'::JSON END`;
+      columns.push(`CASE WHEN certain THEN ${object('f')} WHEN streamed THEN ${at === bodyAt ? `'[]'::JSON` : inBody(at) ? 'NULL' : object('s')} ELSE v[${n.column.slice(1)}] END AS ${n.column}`);
     }
     return leaves;
   };
-  walk(root, 'f');
+  walk(root, '');
   const presence = PRESENCE_KEYS.map((k) => `NOT contains(line, ${lit(`"${k}"`)})`);
+  const bodyCheck = checks.find((c) => c.at === bodyAt)!.check('f');
+  const outside = checks.filter((c) => c.at !== bodyAt && !inBody(c.at)).map((c) => c.check('s'));
   return `parsed AS (
-  SELECT file, pos, line, TRY(from_json(line, ${lit(JSON.stringify(structure(root)))})) AS f FROM (${source}) src
+  SELECT file, pos, line, TRY(from_json(line, ${lit(JSON.stringify(structure(root, '', false)))})) AS f FROM (${source}) src
 ),
 checked AS (
-  SELECT *, COALESCE(f IS NOT NULL AND ${[...presence, ...checks].join(' AND ')}, false) AS certain FROM parsed
+  SELECT *, COALESCE(f IS NOT NULL AND ${[...presence, ...checks.map((c) => c.check('f'))].join(' AND ')}, false) AS certain FROM parsed
+),
+-- a body that is no object (an array: a streamed response) read again, as a list of chunks
+restreamed AS (
+  SELECT *, CASE WHEN NOT certain AND f IS NOT NULL AND NOT ${bodyCheck} THEN TRY(from_json(line, ${lit(JSON.stringify(structure(root, '', true)))})) END AS s FROM checked
+),
+rechecked AS (
+  SELECT *, CASE WHEN s${bodyAt} IS NOT NULL THEN COALESCE(${[...presence, ...outside].join(' AND ')}, false) ELSE false END AS streamed FROM restreamed
 ),
 exact AS (
-  SELECT *, CASE WHEN NOT certain THEN ${d.extractAll(d.parse('line'), paths)} END AS v FROM checked
+  SELECT *, CASE WHEN NOT certain AND NOT streamed THEN ${d.extractAll(d.parse('line'), paths)} END AS v FROM rechecked
 ),
 extracted AS (
-  SELECT file, pos, line, CASE WHEN certain THEN true ELSE v IS NOT NULL END AS json_ok,
+  SELECT file, pos, line, CASE WHEN certain OR streamed THEN true ELSE v IS NOT NULL END AS json_ok,
+    CASE WHEN streamed THEN s${bodyAt} END AS chunks_v,
     ${columns.join(',\n    ')}
   FROM exact
 )`;
