@@ -206,5 +206,6 @@ function vertexModelName(name: string): { key: string; dated: string } {
 
 function normalizeGemini(name: string): { key: string; dated: string } {
   const dated = name.trim();
-  return { key: dated.replace(/(?:-|@)\d{3}$/, ''), dated };
+  // A version (-001, @001), or a preview's date (gemini-3-flash-preview-09-2025, …-preview-06-17): the preview's own key.
+  return { key: dated.replace(/(?:-|@)\d{3}$/, '').replace(/(-preview)-\d{2}-\d{2}(?:\d{2})?$/, '$1'), dated };
 }

@@ -72,6 +72,10 @@ const TABLE: [string, string][] = [
   ['gemini-2.5-flash', 'vertex/gemini-2.5-flash'],
   ['gemini-2.0-flash-001', 'vertex/gemini-2.0-flash'],
   ['gemini-2.0-flash-lite-001', 'vertex/gemini-2.0-flash-lite'],
+  // A dated preview keys as its preview (no GA row stands in for it: previews were priced apart).
+  ['gemini-3-flash-preview-09-2025', 'vertex/gemini-3-flash-preview'],
+  ['gemini-2.5-flash-lite-preview-06-17', 'vertex/gemini-2.5-flash-lite-preview'],
+  ['google/gemini-3.1-pro-preview-02-19', 'vertex/gemini-3.1-pro-preview'],
   ['vertex_ai/gemini-2.5-pro', 'vertex/gemini-2.5-pro'],
   ['google/gemini-2.5-flash-lite', 'vertex/gemini-2.5-flash-lite'],
   ['models/gemini-2.5-flash', 'vertex/gemini-2.5-flash'],
