@@ -72,8 +72,11 @@ export function anthropicUsage(usage: JsonObject, where: string, model?: string)
   return out;
 }
 
-/** A Claude API model ID (`claude-opus-4-6`, `anthropic/claude-…`): not Bedrock's (`anthropic.claude-…`) nor Vertex's (`claude-…@date`). */
-const CLAUDE_API_ID = /^(?:anthropic\/)?claude-[a-z0-9-]+$/i;
+/**
+ * A Claude API model ID (`claude-opus-4-6`, `anthropic/claude-…`, a gateway's dotted `claude-opus-4.6`, Claude Code's
+ * `claude-opus-4-6[1m]`): not Bedrock's (`anthropic.claude-…`) nor Vertex's (`claude-…@date`).
+ */
+const CLAUDE_API_ID = /^(?:anthropic\/)?claude-[a-z0-9-]+(?:\.\d+)?(?:\[\d+[km]\])?$/i;
 
 /**
  * Where the Claude API ran a request (`usage.inference_geo`, Opus 4.6 and later): US-only inference costs 1.1×

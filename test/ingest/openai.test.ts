@@ -110,6 +110,8 @@ describe('parseOpenAIRecord edge cases', () => {
     const rec = (model: string, inference_geo: string) => parseOpenAIRecord({ model, usage: { input_tokens: 10, output_tokens: 1, inference_geo }, timestamp: '2026-03-01T00:00:00Z' }, loc);
     expect(rec('claude-opus-4-6', 'us').region).toBe('us');
     expect(rec('anthropic/claude-opus-4-6', 'global').region).toBe('global');
+    expect(rec('claude-opus-4-6[1m]', 'us').region).toBe('us');
+    expect(rec('anthropic/claude-opus-4.6', 'us').region).toBe('us');
     expect(rec('claude-opus-4-6', 'not_available').region).toBeUndefined();
     expect(rec('us.anthropic.claude-opus-4-6-v1', 'us').region).toBeUndefined();
     expect(rec('claude-opus-4-6@20260205', 'us').region).toBeUndefined();
