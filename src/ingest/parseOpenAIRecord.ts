@@ -36,6 +36,7 @@ import {
   type JsonObject,
 } from './fields.js';
 import { cacheCreationSplit, type TtlSplit } from './parseBedrockRecord.js';
+import { parseModelId } from '../pricing/modelId.js';
 
 /**
  * Puts a TTL split of cache writes on a record: all 1-hour → cacheWriteTtl '1h';
@@ -52,9 +53,9 @@ function applyTtlSplit(record: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl'>, 
 /**
  * An Anthropic Messages `usage` (Claude Code transcripts, Claude on Vertex): `input_tokens` excludes cache
  * reads and writes; cache writes split by TTL from `cache_creation` (which also gives the total when
- * `cache_creation_input_tokens` is absent). `where` names the object in messages.
+ * `cache_creation_input_tokens` is absent). `where` names the object in messages; `model`, the logged model ID,
+ * tells whether `usage.inference_geo` is the Claude API's (see inferenceGeo).
  */
-/** `model`: the logged model ID, when it may be the Claude API's (for where the API ran the request). */
 export function anthropicUsage(usage: JsonObject, where: string, model?: string): Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl' | 'region'> {
   const out: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl' | 'region'> = {
     tokens: {
@@ -73,20 +74,14 @@ export function anthropicUsage(usage: JsonObject, where: string, model?: string)
 }
 
 /**
- * A Claude API model ID (`claude-opus-4-6`, `anthropic/claude-…`, a gateway's dotted `claude-opus-4.6`, Claude Code's
- * `claude-opus-4-6[1m]`): not Bedrock's (`anthropic.claude-…`) nor Vertex's (`claude-…@date`).
- */
-const CLAUDE_API_ID = /^(?:anthropic\/)?claude-[a-z0-9-]+(?:\.\d+)?(?:\[\d+[km]\])?$/i;
-
-/**
  * Where the Claude API ran a request (`usage.inference_geo`, Opus 4.6 and later): US-only inference costs 1.1×
  * (the Anthropic catalog's 'us' rows). Only for the Claude API's own model IDs: on Bedrock and Vertex the
  * endpoint or profile decides, and the field says nothing.
  */
 function inferenceGeo(model: string | undefined, usage: JsonObject | undefined): 'us' | 'global' | undefined {
-  if (model === undefined || !CLAUDE_API_ID.test(model)) return undefined;
   const geo = usage?.inference_geo;
-  return geo === 'us' || geo === 'global' ? geo : undefined;
+  if (geo !== 'us' && geo !== 'global') return undefined;
+  return model !== undefined && parseModelId(model).provider === 'anthropic' ? geo : undefined;
 }
 
 export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRecord {
