@@ -9,10 +9,12 @@
  * - batch: `batchInput`/`batchOutput`; without them 50% of on-demand when the entry
  *   says `supportsBatch` (rounded half up to the picodollar), else on-demand with a
  *   note. Cache tokens keep their cache rates in batch (no batch cache rates are listed).
+ * - long prompts: a request whose prompt (input + cache-read + cache-write tokens) is over the entry's
+ *   `longContext.above` pays the long-context rates on every token, by the same rules.
  */
 import type { TokenCounts } from '../types.js';
 import { rateToPico } from './money.js';
-import type { CostBreakdown, CostOptions, ModelPrice, Money } from './types.js';
+import type { CostBreakdown, CostOptions, LongContextPrice, ModelPrice, Money } from './types.js';
 
 interface PicoRates {
   input: Money;
@@ -26,10 +28,22 @@ interface PicoRates {
   num: { input: number; output: number; cacheRead?: number; cacheWrite5m?: number; cacheWrite1h?: number; batchInput?: number; batchOutput?: number };
 }
 
-// Rates are parsed once per ModelPrice: costOf runs per record on large logs.
-const picoCache = new WeakMap<ModelPrice, PicoRates>();
+// Rates are parsed once per ModelPrice (and long-context block): costOf runs per record on large logs.
+const picoCache = new WeakMap<ModelPrice | LongContextPrice, PicoRates>();
 
-function picoRates(p: ModelPrice): PicoRates {
+/** Whether the request (or every request of a bucket) pays the entry's long-context rates. */
+export function isLongPrompt(price: ModelPrice, opts: CostOptions): boolean {
+  const long = price.longContext;
+  if (long === undefined) return false;
+  return (opts.promptOver !== undefined && opts.promptOver >= long.above) || (opts.promptTokens !== undefined && opts.promptTokens > long.above);
+}
+
+/** The rates a request pays: the entry's, or its long-context rates for a long prompt. */
+function ratesFor(price: ModelPrice, opts: CostOptions): PicoRates {
+  return picoRates(isLongPrompt(price, opts) ? price.longContext! : price);
+}
+
+function picoRates(p: ModelPrice | LongContextPrice): PicoRates {
   let r = picoCache.get(p);
   if (!r) {
     const input = rateToPico(p.input);
@@ -92,7 +106,7 @@ function computeNumber(t: TokenAmounts, price: ModelPrice, opts: CostOptions): n
   if (typeof input !== 'number' || typeof output !== 'number' || typeof cacheRead !== 'number' || typeof cacheWrite !== 'number') return undefined;
   if (!(Number.isSafeInteger(input) && Number.isSafeInteger(output) && Number.isSafeInteger(cacheRead) && Number.isSafeInteger(cacheWrite))) return undefined;
   if (input < 0 || output < 0 || cacheRead < 0 || cacheWrite < 0) return undefined;
-  const r = picoRates(price).num;
+  const r = ratesFor(price, opts).num;
   let inRate = r.input;
   let outRate = r.output;
   let halve = false;
@@ -122,7 +136,7 @@ function computeNumber(t: TokenAmounts, price: ModelPrice, opts: CostOptions): n
 }
 
 function compute(tokens: TokenAmounts, price: ModelPrice, opts: CostOptions, out: CostBreakdown | undefined): Money {
-  const r = picoRates(price);
+  const r = ratesFor(price, opts);
   const inTok = count(tokens.input, 'input');
   const outTok = count(tokens.output, 'output');
   const readTok = count(tokens.cacheRead, 'cache-read');

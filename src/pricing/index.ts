@@ -6,6 +6,7 @@ export type { Catalog, CatalogSource, CostBreakdown, CostOptions, ModelPrice, Mo
 export { builtinCatalog, mergeCatalogs, parseCatalogText } from './catalog.js';
 export { canonicalModelKey, parseModelId, PROFILE_PREFIXES, type ParsedModelId } from './modelId.js';
 export { keyForName, nearMatches, resolvePrice } from './resolve.js';
-export { costOf, priceTokens, type TokenAmounts } from './cost.js';
+export { costOf, isLongPrompt, priceTokens, type TokenAmounts } from './cost.js';
+export { promptBounds, promptOverOf } from './promptBounds.js';
 export { formatUsd, moneyToDecimal, moneyToUsd, PICO_PER_USD, rateToPico, sumMoney, usdToMoney } from './money.js';
 export { explainResolution, listPrices, renderPrices, renderResolutionAs, type PriceFilter, type Resolution } from './listPrices.js';

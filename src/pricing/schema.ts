@@ -26,7 +26,22 @@ const rate = z.union([z.string(), z.number()]).transform((v, ctx) => {
 
 const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD');
 
-const CatalogEntrySchema = z.strictObject({
+/** The rate fields an entry may list beside input and output; its longContext lists the same ones. */
+const OPTIONAL_RATES = ['cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'batchInput', 'batchOutput'] as const;
+
+const LongContextSchema = z.strictObject({
+  above: z.number().int('must be a whole number of tokens').positive('must be a positive number of tokens'),
+  input: rate,
+  output: rate,
+  cacheRead: rate.optional(),
+  cacheWrite5m: rate.optional(),
+  cacheWrite1h: rate.optional(),
+  batchInput: rate.optional(),
+  batchOutput: rate.optional(),
+});
+
+const CatalogEntrySchema = z
+  .strictObject({
   key: z.string().trim().min(1, 'must not be empty'),
   name: z.string().min(1).optional(),
   provider: z.string().min(1).optional(),
@@ -43,7 +58,20 @@ const CatalogEntrySchema = z.strictObject({
   effectiveDate: date.optional(),
   notes: z.string().optional(),
   aliases: z.array(z.string().min(1)).optional(),
-});
+  longContext: LongContextSchema.optional(),
+})
+  // A long prompt pays another rate for each kind of token the entry prices: one left out would fall back to the
+  // short prompt's input rate, silently.
+  .superRefine((e, ctx) => {
+    const long = e.longContext;
+    if (!long) return;
+    for (const f of OPTIONAL_RATES) {
+      if ((e[f] === undefined) !== (long[f] === undefined)) {
+        const message = e[f] === undefined ? `lists ${f}, which the entry does not` : `must list ${f}, as the entry does`;
+        ctx.addIssue({ code: 'custom', path: ['longContext', f], message });
+      }
+    }
+  });
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;
 
 export interface CatalogFileHeader {
@@ -135,5 +163,6 @@ export function toModelPrice(e: CatalogEntry, header: CatalogFileHeader, fallbac
   if (e.supportsBatch !== undefined) p.supportsBatch = e.supportsBatch;
   if (e.notes !== undefined) p.notes = e.notes;
   if (e.aliases !== undefined) p.aliases = e.aliases;
+  if (e.longContext !== undefined) p.longContext = e.longContext;
   return p;
 }

@@ -45,6 +45,24 @@ export interface ModelPrice {
   notes?: string;
   /** Other names that resolve to this key: model IDs as gateways log them, billing names. */
   aliases?: string[];
+  /** The rates of a request whose prompt is over a size (long-context pricing). */
+  longContext?: LongContextPrice;
+}
+
+/**
+ * The rates every token of a request pays when its prompt (input + cache-read + cache-write tokens) is over
+ * `above` tokens: Claude's 1M-context betas over 200K, GPT-5.4 over 272K, Gemini Pro over 200K. The same
+ * rate fields as the entry (a catalog lists each rate the entry lists), USD per 1M tokens.
+ */
+export interface LongContextPrice {
+  above: number;
+  input: string;
+  output: string;
+  cacheRead?: string;
+  cacheWrite5m?: string;
+  cacheWrite1h?: string;
+  batchInput?: string;
+  batchOutput?: string;
 }
 
 /** A header of one catalog file (built-in or user). */
@@ -95,4 +113,11 @@ export interface CostBreakdown {
 export interface CostOptions {
   batch?: boolean;
   cacheWriteTtl?: '5m' | '1h';
+  /**
+   * A bucket's prompt class: every request in it has more prompt tokens than this (promptBounds.ts). The
+   * entry's long-context rates apply when it is at least their `above`.
+   */
+  promptOver?: number;
+  /** One request's prompt tokens (input + cache read + cache write): long-context rates apply over `above`. */
+  promptTokens?: number;
 }
