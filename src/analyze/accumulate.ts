@@ -28,6 +28,8 @@ export interface RecordFacts {
   measured: boolean;
   batch: boolean;
   ttl: '5m' | '1h';
+  /** The prompt class (src/pricing/promptBounds.ts): the largest long-context threshold the prompt is over, else 0. */
+  over: number;
   input: number;
   output: number;
   cacheRead: number;
@@ -49,13 +51,14 @@ export interface RecordFacts {
   session?: SessionFacts;
 }
 
-/** A bucket of requests with the same model, region, label, batch flag and cache-write TTL. */
+/** A bucket of requests with the same model, region, label, batch flag, cache-write TTL and prompt class. */
 interface Bucket extends TokenBucket {
   modelId: string;
   region: string;
   label: Difficulty;
   batch: boolean;
   ttl: '5m' | '1h';
+  over: number;
 }
 
 /** A bucket of one UTC day (the record's timestamp date): model, region, batch flag and TTL — the actual cost per day, for reconciling with a bill day by day. */
@@ -65,6 +68,7 @@ interface DayBucket extends TokenBucket {
   region: string;
   batch: boolean;
   ttl: '5m' | '1h';
+  over: number;
 }
 
 /** Requests that carry the gateway's own cost (LiteLLM spend): their tokens and that cost, to compare with tokor's price. */
@@ -73,6 +77,7 @@ interface ReportedBucket extends TokenBucket {
   region: string;
   batch: boolean;
   ttl: '5m' | '1h';
+  over: number;
   /** Σ the gateway's cost, picodollars. */
   reportedCost: bigint;
 }
@@ -117,7 +122,7 @@ export interface Accumulator {
   lastTimestamp?: string;
   labels: Record<Difficulty, number>;
   measuredLabels: Record<Difficulty, number>;
-  /** key = bucketKey(modelId, region, label, batch, ttl) */
+  /** key = bucketKey(modelId, region, label, batch, ttl, over) */
   buckets: Map<string, Bucket>;
   /** key = groupKey(dim, value, bucketKey) */
   groupBuckets: Map<string, GroupBucket>;
@@ -128,7 +133,7 @@ export interface Accumulator {
   fileIssues: FileIssue[];
   /** With --labels: task clusters and measured requests (src/analyze/strata.ts). */
   strata?: StrataAcc;
-  /** Per UTC day (records with a timestamp): key = day + bucketKey(modelId, region, '', batch, ttl). */
+  /** Per UTC day (records with a timestamp): key = day + bucketKey(modelId, region, '', batch, ttl, over). */
   days?: Map<string, DayBucket>;
   /** The traffic profile `tokor drift` reads (analyze JSON trafficProfile). */
   profile?: ProfileAcc;
@@ -136,7 +141,7 @@ export interface Accumulator {
   sessions: SessionAcc;
   /** Set when an engine labeled a sample of some strata (src/analyze/pushdown.ts): the label counts are estimates. */
   labelEstimate?: LabelEstimate;
-  /** Requests carrying the gateway's own cost: key = bucketKey(modelId, region, '', batch, ttl). */
+  /** Requests carrying the gateway's own cost: key = bucketKey(modelId, region, '', batch, ttl, over). */
   reported?: Map<string, ReportedBucket>;
 }
 
@@ -271,7 +276,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   addTurn(acc.sessions, f.session, f);
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
   if (f.profile) addToProfile((acc.profile ??= newProfileAcc()), f.profile, f);
-  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, groups: f.groups, ttl: f.ttl, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
+  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, groups: f.groups, ttl: f.ttl, over: f.over, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
 }
 
 /** One TTL part of a request: its bucket, its day, its gateway-reported cost. */
@@ -281,12 +286,12 @@ function addPart(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: n
   if (f.reportedCost !== undefined) addReported(acc, f, ttl, requests, input, output, cacheRead, cacheWrite, requests > 0 ? f.reportedCost : 0n);
 }
 
-/** Adds requests and tokens to the bucket of (model, region, label, batch, ttl) and to its group buckets. */
-export function addBucketPart(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'label' | 'batch' | 'groups'>, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
-  const key = bucketKey(f.modelId, f.region, f.label, f.batch, ttl);
+/** Adds requests and tokens to the bucket of (model, region, label, batch, ttl, prompt class) and to its group buckets. */
+export function addBucketPart(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'label' | 'batch' | 'groups' | 'over'>, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+  const key = bucketKey(f.modelId, f.region, f.label, f.batch, ttl, f.over);
   let b = acc.buckets.get(key);
   if (!b) {
-    b = { modelId: f.modelId, region: f.region, label: f.label, batch: f.batch, ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    b = { modelId: f.modelId, region: f.region, label: f.label, batch: f.batch, ttl, over: f.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     acc.buckets.set(key, b);
   }
   addTokens(b, requests, input, output, cacheRead, cacheWrite);
@@ -302,24 +307,24 @@ export function addBucketPart(acc: Accumulator, f: Pick<RecordFacts, 'modelId' |
   }
 }
 
-/** Adds requests and tokens to the day's bucket of (model, region, batch, ttl): what --bill reconciles per day. */
-export function addToDay(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'batch'>, day: string, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
-  const key = dayBucketKey(day, f.modelId, f.region, f.batch, ttl);
+/** Adds requests and tokens to the day's bucket of (model, region, batch, ttl, prompt class): what --bill reconciles per day. */
+export function addToDay(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'batch' | 'over'>, day: string, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+  const key = dayBucketKey(day, f.modelId, f.region, f.batch, ttl, f.over);
   const days = (acc.days ??= new Map());
   let b = days.get(key);
   if (!b) {
-    b = { day, modelId: f.modelId, region: f.region, batch: f.batch, ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    b = { day, modelId: f.modelId, region: f.region, batch: f.batch, ttl, over: f.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     days.set(key, b);
   }
   addTokens(b, requests, input, output, cacheRead, cacheWrite);
 }
 
 function addReported(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number, cost: bigint): void {
-  const key = bucketKey(f.modelId, f.region, '', f.batch, ttl);
+  const key = bucketKey(f.modelId, f.region, '', f.batch, ttl, f.over);
   const map = (acc.reported ??= new Map());
   let b = map.get(key);
   if (!b) {
-    b = { modelId: f.modelId, region: f.region, batch: f.batch, ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reportedCost: 0n };
+    b = { modelId: f.modelId, region: f.region, batch: f.batch, ttl, over: f.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reportedCost: 0n };
     map.set(key, b);
   }
   addTokens(b, requests, input, output, cacheRead, cacheWrite);

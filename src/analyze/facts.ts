@@ -3,6 +3,7 @@
  * for --group-by. Pure.
  */
 import { usdToMoney } from '../pricing/money.js';
+import { promptOverOf } from '../pricing/promptBounds.js';
 import type { Difficulty, TrafficRecord } from '../types.js';
 import type { Labeler } from '../classify/types.js';
 import type { RecordFacts } from './accumulate.js';
@@ -21,6 +22,8 @@ export interface FactsContext {
   measured?: Map<string, Difficulty>;
   /** --session-key: the requestMetadata key that names a request's session. */
   sessionKey?: string;
+  /** The catalog's prompt-size thresholds (src/pricing/promptBounds.ts): a request's prompt class is priced apart. */
+  promptBounds?: readonly number[];
 }
 
 export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
@@ -56,6 +59,7 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     measured: measured !== undefined,
     batch: r.batch === true,
     ttl: r.cacheWriteTtl ?? '5m',
+    over: ctx.promptBounds?.length ? promptOverOf(t.input + t.cacheRead + t.cacheWrite, ctx.promptBounds) : 0,
     input: t.input,
     output: t.output,
     cacheRead: t.cacheRead,

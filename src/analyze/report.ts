@@ -10,7 +10,7 @@ import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { wilson } from '../stats/interval.js';
 import { pct, pctFigure, usd } from '../report/format.js';
-import { costOf, moneyToUsd, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
+import { costOf, isLongPrompt, moneyToUsd, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
 import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
 import { costByDay, type DayCostRow } from './daily.js';
 import { gatewayCost, type GatewayCost } from './gatewayCost.js';
@@ -296,6 +296,8 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   const unpricedModels = new Map<string, { model: string; requests: number; tokens: BigTokens }>();
   const waste = new Map<string, WasteRow & { _cost: Money; _cheap: Money }>();
   const bucketPrices = new Map<string, BucketPrices | null>();
+  /** Requests that paid their model's long-context rates, by model and Region: said in the price notes. */
+  const longPrompts = new Map<string, { model: string; region: string; above: number; requests: number }>();
 
   for (const [key, k] of acc.buckets) {
     const t = bucketTokens(k);
@@ -340,12 +342,17 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
       continue;
     }
     priced += k.requests;
-    const o = { batch: k.batch, cacheWriteTtl: k.ttl };
+    const o = { batch: k.batch, cacheWriteTtl: k.ttl, promptOver: k.over };
     const prices: BucketPrices = { actual: price, cf: tierPrice(tiers.length - 1, k.region), routed: tierPrice(labelTierIndex(k.label, tiers.length), k.region), opts: o };
     bucketPrices.set(key, prices);
     const paid = priceTokens(t, prices.actual, o);
     const a = paid.total;
     for (const n of paid.notes) notes.add(`${k.modelId}: ${n}`);
+    if (isLongPrompt(price, o)) {
+      const l = longPrompts.get(mk) ?? { model: k.modelId, region: k.region, above: price.longContext!.above, requests: 0 };
+      l.requests += k.requests;
+      longPrompts.set(mk, l);
+    }
     row._kinds.input += paid.input;
     row._kinds.output += paid.output;
     row._kinds.cacheRead += paid.cacheRead;
@@ -374,6 +381,10 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
       }
     }
   }
+  for (const l of longPrompts.values()) {
+    const n = l.requests.toLocaleString('en-US');
+    notes.add(`${l.model}: ${n} request${l.requests === 1 ? '' : 's'}${l.region ? ` in ${l.region}` : ''} with a prompt over ${l.above.toLocaleString('en-US')} tokens priced at the long-context rates`);
+  }
 
   const cfTotal = counterfactual;
   const confidence = opts.confidence ?? 0.95;
@@ -382,7 +393,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     acc.strata && acc.strata.measured.length > 0
       ? estimateMeasured(
           acc.strata,
-          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(labelTierIndex(label, tiers.length), x.region), { batch: x.batch, cacheWriteTtl: x.ttl }) : null),
+          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(labelTierIndex(label, tiers.length), x.region), { batch: x.batch, cacheWriteTtl: x.ttl, promptOver: x.over }) : null),
           confidence,
         )
       : undefined;
@@ -392,7 +403,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     est && acc.strata
       ? rowEstimates(acc.strata, {
           priced: (x) => priceOf(x.modelId, x.region) !== undefined,
-          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(tier, x.region), { batch: x.batch, cacheWriteTtl: x.ttl })),
+          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(tier, x.region), { batch: x.batch, cacheWriteTtl: x.ttl, promptOver: x.over })),
           tierOf: (label) => labelTierIndex(label, tiers.length),
           confidence,
         })
@@ -667,7 +678,7 @@ interface BucketPrices {
   actual: ModelPrice;
   cf: ModelPrice;
   routed: ModelPrice;
-  opts: { batch: boolean; cacheWriteTtl: '5m' | '1h' };
+  opts: { batch: boolean; cacheWriteTtl: '5m' | '1h'; promptOver: number };
 }
 
 /** The row corrections of each figure a row shows (estimateMeasured.ts rowCorrections). */
@@ -683,7 +694,7 @@ function rowEstimates(
   strata: NonNullable<Accumulator['strata']>,
   o: {
     priced: (x: { modelId: string; region: string }) => boolean;
-    cost: (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h' }, t: Record<TokenKind, bigint>, tier: number | 'actual') => number;
+    cost: (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number }, t: Record<TokenKind, bigint>, tier: number | 'actual') => number;
     tierOf: (label: Difficulty) => number;
     confidence: number;
   },

@@ -497,8 +497,8 @@ function placeOf(s: SessionAcc, p: TurnPlace): number {
 }
 
 function placeIndexOf(s: SessionAcc, p: TurnPlace): number {
-  // The bucket key without a label: memoized, the same string each time.
-  const id = bucketKey(p.modelId, p.region, '', p.batch, p.ttl);
+  // The bucket key without a label or prompt class (a turn's own tokens give its class): memoized, the same string each time.
+  const id = bucketKey(p.modelId, p.region, '', p.batch, p.ttl, 0);
   let i = s.placeIndex.get(id);
   if (i === undefined) {
     i = s.places.length;

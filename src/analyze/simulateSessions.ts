@@ -126,7 +126,9 @@ function turnCost(t: SessionTurn, place: TurnPlace, price: ModelPrice, cold: boo
   const h1 = place.ttl === '1h' || t.cacheWrite1h === 0 ? 0 : t.cacheWrite1h + (t.cacheWrite1h === t.cacheWrite ? moved : 0);
   const parts = ttlParts({ ttl: place.ttl, input: t.input, output: t.output, cacheRead: t.cacheRead - moved, cacheWrite: t.cacheWrite + moved, ...(h1 > 0 ? { cacheWrite1h: h1 } : {}) });
   let m = 0n;
-  for (const p of parts) m += costOf({ input: p.input, output: p.output, cacheRead: p.cacheRead, cacheWrite: p.cacheWrite }, price, { batch: place.batch, cacheWriteTtl: p.ttl });
+  // Cold or warm, the prompt is the same size: moved reads are written again.
+  const promptTokens = t.input + t.cacheRead + t.cacheWrite;
+  for (const p of parts) m += costOf({ input: p.input, output: p.output, cacheRead: p.cacheRead, cacheWrite: p.cacheWrite }, price, { batch: place.batch, cacheWriteTtl: p.ttl, promptTokens });
   return m;
 }
 

@@ -17,6 +17,7 @@ interface PredictedBucket extends TokenBucket {
   label: Difficulty;
   batch: boolean;
   ttl: '5m' | '1h';
+  over: number;
 }
 
 /** Unmeasured requests of one cluster that share a report row's coordinates (model, region, batch, group values). */
@@ -86,10 +87,10 @@ export function addToStrata(s: StrataAcc, f: StratumFacts): void {
   c.requests++;
   c.predicted[f.predicted]++;
   for (const p of ttlParts(f)) {
-    const key = bucketKey(f.modelId, f.region, f.predicted, f.batch, p.ttl);
+    const key = bucketKey(f.modelId, f.region, f.predicted, f.batch, p.ttl, f.over);
     let b = c.buckets.get(key);
     if (!b) {
-      b = { modelId: f.modelId, region: f.region, label: f.predicted, batch: f.batch, ttl: p.ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+      b = { modelId: f.modelId, region: f.region, label: f.predicted, batch: f.batch, ttl: p.ttl, over: f.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
       c.buckets.set(key, b);
     }
     addTokens(b, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);

@@ -11,28 +11,32 @@ export function structuredKey(...parts: string[]): string {
 
 export type TokenKind = 'input' | 'output' | 'cacheRead' | 'cacheWrite';
 
-/** The key of a priced bucket: model, region, label, batch flag and cache-write TTL. */
-export function bucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h'): string {
+/**
+ * The key of a priced bucket: model, region, label, batch flag, cache-write TTL and prompt class (`over`: the
+ * largest long-context threshold the prompt is over, 0 for none; src/pricing/promptBounds.ts).
+ */
+export function bucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number): string {
   const slot = keySlot(label, batch, ttl);
-  if (slot < 0) return newBucketKey(modelId, region, label, batch, ttl);
+  if (slot < 0 || over !== 0) return newBucketKey(modelId, region, label, batch, ttl, over);
   const place = placeKeys(modelId, region);
-  return (place.keys[slot] ??= newBucketKey(modelId, region, label, batch, ttl));
+  return (place.keys[slot] ??= newBucketKey(modelId, region, label, batch, ttl, 0));
 }
 
-/** The key of a day's bucket: the day (YYYY-MM-DD), then bucketKey(modelId, region, '', batch, ttl). */
-export function dayBucketKey(day: string, modelId: string, region: string, batch: boolean, ttl: '5m' | '1h'): string {
+/** The key of a day's bucket: the day (YYYY-MM-DD), then bucketKey(modelId, region, '', batch, ttl, over). */
+export function dayBucketKey(day: string, modelId: string, region: string, batch: boolean, ttl: '5m' | '1h', over: number): string {
+  if (over !== 0) return day + bucketKey(modelId, region, '', batch, ttl, over);
   const slot = keySlot('', batch, ttl);
   const place = placeKeys(modelId, region);
   if (place.days[slot] === day) return place.dayKeys[slot]!;
-  const key = day + bucketKey(modelId, region, '', batch, ttl);
+  const key = day + bucketKey(modelId, region, '', batch, ttl, 0);
   place.days[slot] = day;
   place.dayKeys[slot] = key;
   return key;
 }
 
-function newBucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h'): string {
-  // label, batch and ttl come from fixed sets, so they need no length prefix.
-  return `${modelId.length}:${modelId}${region.length}:${region}${label}${batch ? 'b' : '-'}${ttl}`;
+function newBucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number): string {
+  // label, batch and ttl come from fixed sets, so they need no length prefix; a prompt class ends the key.
+  return `${modelId.length}:${modelId}${region.length}:${region}${label}${batch ? 'b' : '-'}${ttl}${over === 0 ? '' : `>${over}`}`;
 }
 
 /**
@@ -93,6 +97,8 @@ function keySlot(label: string, batch: boolean, ttl: '5m' | '1h'): number {
 /** One request's tokens, with the 1-hour share of its cache writes when the record splits them by TTL. */
 export interface TtlTokens {
   ttl: '5m' | '1h';
+  /** The request's prompt class (src/pricing/promptBounds.ts); 0 when its prompt is over no long-context threshold. */
+  over: number;
   input: number;
   output: number;
   cacheRead: number;
@@ -114,7 +120,7 @@ export interface TtlPart {
  * A request's contributions by cache-write TTL, so each write is priced at its rate: one part; or, when the
  * record splits its writes, the request and its 5-minute writes at 5m and its 1-hour writes (tokens only) at 1h.
  */
-export function ttlParts(t: TtlTokens): TtlPart[] {
+export function ttlParts(t: Omit<TtlTokens, 'over'>): TtlPart[] {
   const h1 = t.cacheWrite1h ?? 0;
   if (h1 > 0 && h1 < t.cacheWrite) {
     return [

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
-import type { Catalog } from '../pricing/index.js';
+import { promptBounds, type Catalog } from '../pricing/index.js';
 import { SAMPLE_LOGS_WHAT, type Provenance } from '../types.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
 import type { CsvColumnMap } from '../ingest/index.js';
@@ -208,6 +208,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     groupBy,
     measured,
     sessionKey: opts.sessionKey,
+    promptBounds: promptBounds(opts.catalog),
     router,
     sample: opts.sample,
     workers: opts.workers,

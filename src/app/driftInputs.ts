@@ -16,7 +16,7 @@ import { addToProfile, boundProfile, finishProfile, newProfileAcc, type PriceOf,
 import { caseProfileFacts, mergeProfiles, profileLabelInput, recordProfileFacts, recordSpendFacts } from '../drift/sources.js';
 import { readTraffic } from '../engines/index.js';
 import { bundledDatasets, loadDataset } from '../io/goldenDatasets.js';
-import { resolvePrice, type Catalog } from '../pricing/index.js';
+import { promptBounds, resolvePrice, type Catalog } from '../pricing/index.js';
 import type { GoldenDataset } from '../eval/types.js';
 import type { Provenance } from '../types.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
@@ -122,6 +122,7 @@ export async function readSide(files: string[], shown: string[], role: 'baseline
 
 async function profileLogs(paths: string[], o: ReadOptions, notes: string[]): Promise<TrafficProfile> {
   const acc = newProfileAcc();
+  const bounds = promptBounds(o.catalog);
   let skipped = 0;
   let first: string | undefined;
   for await (const ev of readTraffic(paths, o.logFormat ? { format: o.logFormat } : {})) {
@@ -133,7 +134,7 @@ async function profileLogs(paths: string[], o: ReadOptions, notes: string[]): Pr
     const r = ev.record;
     if (r.errorCode) continue;
     const score = heuristicLabeler.label(profileLabelInput({ prompt: r.prompt, system: r.system, maxTokens: r.maxTokens, inputTokens: r.tokens.input + r.tokens.cacheRead + r.tokens.cacheWrite })).score;
-    addToProfile(acc, recordProfileFacts(r, score), recordSpendFacts(r));
+    addToProfile(acc, recordProfileFacts(r, score), recordSpendFacts(r, bounds));
     boundProfile(acc);
   }
   const where = paths.join(', ');

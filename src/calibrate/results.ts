@@ -182,7 +182,7 @@ function makeCostResolver(opts: Pick<LoadResultsOptions, 'tiers' | 'catalog'>): 
       const k = `${m}\u0000${t?.region ?? ''}`;
       if (!memo.has(k)) memo.set(k, resolvePrice(opts.catalog, m, t?.region));
       const hit = memo.get(k);
-      if (hit) return moneyToUsd(costOf(tokens, hit.price));
+      if (hit) return moneyToUsd(costOf(tokens, hit.price, { promptTokens: tokens.input + tokens.cacheRead + tokens.cacheWrite }));
     }
     throw new InputError(
       `costUsd: ${r.costUsd === null ? 'null' : 'missing'} and model "${candidates[0] ?? '(none)'}" has no price in the catalog; add it to a catalog file (config \`catalog\`) or map it (\`modelMap\`)`,

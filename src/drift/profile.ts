@@ -99,6 +99,7 @@ interface SpendBucket extends TokenBucket {
   region: string;
   batch: boolean;
   ttl: '5m' | '1h';
+  over: number;
 }
 
 interface ProfileClusterAcc {
@@ -154,9 +155,9 @@ export function addToProfile(acc: ProfileAcc, f: ProfileFacts, spend?: SpendFact
 }
 
 function addSpend(c: ProfileClusterAcc, spend: SpendFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
-  const key = bucketKey(spend.modelId, spend.region, '', spend.batch, ttl);
+  const key = bucketKey(spend.modelId, spend.region, '', spend.batch, ttl, spend.over);
   let b = c.spend.get(key);
-  if (!b) c.spend.set(key, (b = { modelId: spend.modelId, region: spend.region, batch: spend.batch, ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
+  if (!b) c.spend.set(key, (b = { modelId: spend.modelId, region: spend.region, batch: spend.batch, ttl, over: spend.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
   addTokens(b, requests, input, output, cacheRead, cacheWrite);
 }
 
@@ -220,7 +221,7 @@ export function finishProfile(acc: ProfileAcc, labeler: string, priceOf?: PriceO
       const price = priceOf?.(b.modelId, b.region);
       if (!price) continue;
       any = true;
-      spend += costOf(bucketTokens(b), price, { batch: b.batch, cacheWriteTtl: b.ttl });
+      spend += costOf(bucketTokens(b), price, { batch: b.batch, cacheWriteTtl: b.ttl, promptOver: b.over });
     }
     anyPriced ||= any;
     return any ? spend : undefined;

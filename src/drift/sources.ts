@@ -5,6 +5,7 @@
 import type { GoldenCase } from '../eval/types.js';
 import type { LabelInput, Labeler } from '../classify/types.js';
 import type { TrafficRecord } from '../types.js';
+import { promptOverOf } from '../pricing/promptBounds.js';
 import { LENGTH_EDGES, PROFILE_VERSION, SCORE_BINS, profileFacts, type ProfileCluster, type ProfileFacts, type SpendFacts, type TrafficProfile } from './profile.js';
 
 /**
@@ -24,8 +25,8 @@ export function recordProfileFacts(r: Pick<TrafficRecord, 'prompt' | 'system' | 
   return profileFacts({ prompt: r.prompt, system: r.system, tags: r.tags, inputTokens: t.input + t.cacheRead + t.cacheWrite }, score);
 }
 
-/** The tokens a logged request was billed for. */
-export function recordSpendFacts(r: TrafficRecord): SpendFacts {
+/** The tokens a logged request was billed for; `bounds`: the catalog's prompt classes (promptBounds). */
+export function recordSpendFacts(r: TrafficRecord, bounds: readonly number[]): SpendFacts {
   const t = r.tokens;
   const f: SpendFacts = {
     modelId: r.modelId,
@@ -33,6 +34,7 @@ export function recordSpendFacts(r: TrafficRecord): SpendFacts {
     region: r.sourceRegion ?? r.region ?? '',
     batch: r.batch === true,
     ttl: r.cacheWriteTtl ?? '5m',
+    over: promptOverOf(t.input + t.cacheRead + t.cacheWrite, bounds),
     input: t.input,
     output: t.output,
     cacheRead: t.cacheRead,

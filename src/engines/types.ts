@@ -29,6 +29,8 @@ export interface ScanRequest {
   measured?: Map<string, Difficulty>;
   /** --session-key: the requestMetadata key that names a request's session. */
   sessionKey?: string;
+  /** The catalog's prompt classes (src/pricing/promptBounds.ts): requests are summed apart by prompt class. */
+  promptBounds?: number[];
   /** A router model (--classifier); the heuristic labeler without one. */
   router?: RouterModel;
   /** --sample: a seeded uniform sample of this many records. */

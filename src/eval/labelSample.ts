@@ -130,8 +130,9 @@ export const JUDGE_VERDICT_TOKENS = 60;
 export function measurementCost(tokens: TokenCounts, t: CostedTier, replayedTiers: number): Money {
   if (!t.price) return 0n;
   const input = tokens.input + tokens.cacheRead + tokens.cacheWrite;
-  if (t.role === 'replay') return costOf({ input, output: tokens.output, cacheRead: 0, cacheWrite: 0 }, t.price);
-  return BigInt(replayedTiers) * costOf({ input: input + 2 * tokens.output + JUDGE_PROMPT_TOKENS, output: JUDGE_VERDICT_TOKENS, cacheRead: 0, cacheWrite: 0 }, t.price);
+  if (t.role === 'replay') return costOf({ input, output: tokens.output, cacheRead: 0, cacheWrite: 0 }, t.price, { promptTokens: input });
+  const judged = input + 2 * tokens.output + JUDGE_PROMPT_TOKENS;
+  return BigInt(replayedTiers) * costOf({ input: judged, output: JUDGE_VERDICT_TOKENS, cacheRead: 0, cacheWrite: 0 }, t.price, { promptTokens: judged });
 }
 
 /** Per cluster, the summed measurement cost of its requests on each tier. */

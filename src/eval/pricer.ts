@@ -40,7 +40,8 @@ export function makePricer(pricing: PricingApi, catalog: Catalog, onUnpriced?: (
     let hit = byModel.get(answering);
     if (hit === undefined && !byModel.has(answering)) byModel.set(answering, (hit = resolve(tier, answering)));
     if (!hit) return null;
-    return moneyToUsd(costOf({ input: usage.inputTokens, output: usage.outputTokens, cacheRead: usage.cacheReadTokens, cacheWrite: usage.cacheWriteTokens }, hit.price));
+    const promptTokens = usage.inputTokens + usage.cacheReadTokens + usage.cacheWriteTokens;
+    return moneyToUsd(costOf({ input: usage.inputTokens, output: usage.outputTokens, cacheRead: usage.cacheReadTokens, cacheWrite: usage.cacheWriteTokens }, hit.price, { promptTokens }));
   };
   return Object.assign(pricer, { lookup });
 }

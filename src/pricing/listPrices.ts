@@ -78,7 +78,7 @@ export function withArticle(noun: string): string {
 
 const FIELDS = [
   'key', 'name', 'provider', 'region', 'input', 'output', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h',
-  'batchInput', 'batchOutput', 'supportsBatch', 'source', 'effectiveDate', 'notes', 'aliases',
+  'batchInput', 'batchOutput', 'supportsBatch', 'source', 'effectiveDate', 'notes', 'aliases', 'longContext',
 ] as const;
 
 /** A price row with a stable key order (the JSON contract of `tokor prices --format json`). */
@@ -92,7 +92,8 @@ function renderPricesJson(rows: ModelPrice[]): string {
   return JSON.stringify(rows.map(priceToJson), null, 2);
 }
 
-const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases');
+// A list and an object are no CSV cell: aliases and long-context rates are in the JSON.
+const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases' && f !== 'longContext');
 
 function renderPricesCsv(rows: ModelPrice[]): string {
   return csv([[...CSV_FIELDS], ...rows.map((p) => CSV_FIELDS.map((f) => (p[f] === undefined ? '' : String(p[f]))))]);
@@ -172,6 +173,7 @@ function renderResolution(r: Resolution, format: 'table' | 'markdown', width: nu
       ['cache read', p.cacheRead ?? '- (input rate)'],
       ['cache write 5m / 1h', `${p.cacheWrite5m ?? '- (input rate)'} / ${p.cacheWrite1h ?? '- (5m rate)'}`],
       ['batch in / out', batchCell(p)],
+      ...longContextRows(p),
       ['source', p.source],
       ['effective', p.effectiveDate],
     );
@@ -181,6 +183,20 @@ function renderResolution(r: Resolution, format: 'table' | 'markdown', width: nu
   if (format === 'markdown') return mdTable(['', ''], rows);
   const keyWidth = Math.max(...rows.map(([k]) => k.length));
   return rows.flatMap(([k, v]) => wrapText(termSafe(`${k.padEnd(keyWidth)}  ${v}`), width, ' '.repeat(keyWidth + 2))).join('\n');
+}
+
+/** The long-context rates of `tokor prices --model X`, when the entry has them. */
+function longContextRows(p: ModelPrice): [string, string][] {
+  const l = p.longContext;
+  if (!l) return [];
+  const batch = l.batchInput !== undefined && l.batchOutput !== undefined ? `${l.batchInput}/${l.batchOutput}` : p.supportsBatch ? '50%' : '-';
+  return [
+    ['prompt over', `${l.above.toLocaleString('en-US')} tokens (input + cache read + cache write): every token at`],
+    ['  input / output', `${l.input} / ${l.output}`],
+    ['  cache read', l.cacheRead ?? '- (input rate)'],
+    ['  cache write 5m / 1h', `${l.cacheWrite5m ?? '- (input rate)'} / ${l.cacheWrite1h ?? '- (5m rate)'}`],
+    ['  batch in / out', batch],
+  ];
 }
 
 /** `tokor prices` output in one of the output formats. */

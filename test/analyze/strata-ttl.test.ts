@@ -20,6 +20,7 @@ const request = (id: number): StratumFacts => ({
   region: 'us-east-1',
   batch: false,
   ttl: '5m',
+  over: 0,
   input: 10,
   output: 5,
   cacheRead: 0,

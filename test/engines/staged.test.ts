@@ -30,8 +30,8 @@ describe('stagedQueries (DuckDB, one pass)', () => {
       const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjects();
       const sorted = (xs: unknown[]) => xs.map((x) => JSON.stringify(x, (_, v) => (typeof v === 'bigint' ? String(v) : v))).sort();
       for (const spec of [
-        { groupBy: ['team', 'role', 'day', 'region'], perStratum: 1000, seed: 1 },
-        { groupBy: ['team'], perStratum: 1, seed: 7 },
+        { groupBy: ['team', 'role', 'day', 'region'], perStratum: 1000, seed: 1, promptBounds: [] },
+        { groupBy: ['team'], perStratum: 1, seed: 7, promptBounds: [] },
       ]) {
         const two = aggregationQueries(DUCKDB, numberedSource, spec);
         const one = stagedQueries(DUCKDB, `SELECT filename AS file, line FROM ${lines}`, spec, `t${spec.seed}`);

@@ -52,7 +52,7 @@ describe('the staged row (DuckDB, one pass)', () => {
   });
 
   it('merges equal request IDs only, and gives the timestamps and days as text', async () => {
-    const spec = { groupBy: ['team', 'day'], perStratum: 10, seed: 1 };
+    const spec = { groupBy: ['team', 'day'], perStratum: 10, seed: 1, promptBounds: [] };
     const q = stagedQueries(DUCKDB, SOURCE, spec, 'dedupe');
     await conn.run(q.stage);
     const got = plain(await rows(`SELECT tag0 AS team, day, requests, duplicates, tin, min_ts, max_ts FROM (${q.aggregate}) a ORDER BY team, day`));
@@ -70,7 +70,7 @@ describe('the staged row (DuckDB, one pass)', () => {
 
   it('keeps the ARN only when grouping by role, the timestamp as a TIMESTAMP and the request ID as 128 bits', async () => {
     const types = async (groupBy: string[], table: string) => {
-      await conn.run(stagedQueries(DUCKDB, SOURCE, { groupBy, perStratum: 10, seed: 1 }, table).stage);
+      await conn.run(stagedQueries(DUCKDB, SOURCE, { groupBy, perStratum: 10, seed: 1, promptBounds: [] }, table).stage);
       return Object.fromEntries((await rows(`SELECT column_name, data_type FROM duckdb_columns() WHERE table_name = ${lit(table)}`)).map((r) => [r.column_name, r.data_type]));
     };
     const byTeam = await types(['team'], 'by_team');
@@ -79,7 +79,7 @@ describe('the staged row (DuckDB, one pass)', () => {
     expect(byTeam.ts).toBe('TIMESTAMP');
     expect(byTeam.request_key).toBe('UHUGEINT');
     expect(await types(['role'], 'by_role')).toHaveProperty('arn', 'VARCHAR');
-    const q = stagedQueries(DUCKDB, SOURCE, { groupBy: ['role'], perStratum: 10, seed: 1 }, 'by_role');
+    const q = stagedQueries(DUCKDB, SOURCE, { groupBy: ['role'], perStratum: 10, seed: 1, promptBounds: [] }, 'by_role');
     expect(plain(await rows(`SELECT arn, SUM(requests) AS requests FROM (${q.aggregate}) a GROUP BY arn ORDER BY arn`)).map((r) => [r.arn, r.requests])).toEqual([
       ['arn:aws:sts::123456789012:assumed-role/none-role/s', 2],
       ['arn:aws:sts::123456789012:assumed-role/prefix-role/s', 2],

@@ -18,7 +18,7 @@ import { TRINO_MACROS, trinoForDuckdb } from '../helpers/athena-server.js';
 const FILE = 'fixtures/engines/streamed-bodies.jsonl';
 const LINES = readFileSync(FILE, 'utf8').split('\n').filter((l) => l !== '');
 const LINES_SQL = `read_csv([${lit(FILE)}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true)`;
-const SPEC = { groupBy: ['case'], perStratum: 1000, seed: 3 };
+const SPEC = { groupBy: ['case'], perStratum: 1000, seed: 3, promptBounds: [] };
 
 interface Tokens {
   err: string | null;

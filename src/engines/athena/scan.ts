@@ -42,7 +42,7 @@ export async function scanAthena(req: ScanRequest): Promise<ScanResult> {
   const source = `SELECT "$path" AS file, CAST(NULL AS BIGINT) AS pos, line FROM ${table}${filter ? ` WHERE ${filter}` : ''}`;
   const perStratum = req.labelSample?.perStratum ?? DEFAULT_PER_STRATUM;
   const seed = req.labelSample?.seed ?? 1;
-  const q = aggregationQueries(TRINO, source, { groupBy: req.groupBy, perStratum, seed });
+  const q = aggregationQueries(TRINO, source, { groupBy: req.groupBy, perStratum, seed, promptBounds: req.promptBounds ?? [] });
   const client = createAthenaClient(o);
   try {
     const target = { workgroup: o.workgroup, output: o.output };

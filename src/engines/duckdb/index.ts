@@ -62,7 +62,7 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     const seed = req.labelSample?.seed ?? 1;
     // One pass parses the logs into a table of the fields tokor needs; the aggregate and the strata come
     // from that table; the sampled lines' text is read back without parsing JSON.
-    const q = stagedQueries(DUCKDB, source, { groupBy: req.groupBy, perStratum, seed }, 'tokor_records');
+    const q = stagedQueries(DUCKDB, source, { groupBy: req.groupBy, perStratum, seed, promptBounds: req.promptBounds ?? [] }, 'tokor_records');
     await run(conn, q.stage, req);
     const rows = (await run(conn, q.aggregate, req)).getRowObjects();
     // Files as DuckDB names them (an s3:// glob's objects, by name), in input order: local files as given, then remote objects.

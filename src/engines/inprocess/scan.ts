@@ -49,6 +49,7 @@ export interface WorkerInit {
   router?: RouterModel;
   measured?: [string, Difficulty][];
   sessionKey?: string;
+  promptBounds?: number[];
   sampleSize?: number;
   seed?: number;
   /** Send skipped lines back with each chunk (for --skipped). */
@@ -128,6 +129,7 @@ async function scanOnce(opts: ScanOptions, inputs: InputSource[], repeated: Repe
     groupBy: opts.groupBy,
     measured: opts.measured,
     sessionKey: opts.sessionKey,
+    promptBounds: opts.promptBounds,
     sample: opts.sample ? new BottomK<SampledItem>(opts.sample.size) : undefined,
     seed: opts.sample?.seed,
     strict: opts.strict,
@@ -256,7 +258,7 @@ function workerCount(opts: ScanOptions): number {
  * blanked), accumulated into `ctx` as scanTraffic accumulates its blocks: on `threads` worker threads when
  * there are two or more and the compiled worker is there, else on this thread. `ctx.seen` must be `seen`.
  */
-export function openBlockSink(ctx: ChunkContext, seen: KeySet, opts: Pick<ScanOptions, 'groupBy' | 'router' | 'sessionKey'>, threads: number): BlockSink {
+export function openBlockSink(ctx: ChunkContext, seen: KeySet, opts: Pick<ScanOptions, 'groupBy' | 'router' | 'sessionKey' | 'promptBounds'>, threads: number): BlockSink {
   return threads > 1 && workerFile() ? new WorkerPool(threads, { paths: [], ...opts }, ctx, seen) : new InProcess(ctx);
 }
 
@@ -367,6 +369,7 @@ class WorkerPool implements BlockSink {
       router: opts.router,
       measured: opts.measured ? [...opts.measured] : undefined,
       sessionKey: opts.sessionKey,
+      promptBounds: opts.promptBounds,
       sampleSize: opts.sample?.size,
       seed: opts.sample?.seed,
       collectSkips: opts.onSkip !== undefined && opts.sample === undefined,

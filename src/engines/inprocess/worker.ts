@@ -29,6 +29,7 @@ const ready = (async (): Promise<ChunkContext> => ({
   groupBy: init.groupBy,
   measured: init.measured ? new Map(init.measured) : undefined,
   sessionKey: init.sessionKey,
+  promptBounds: init.promptBounds,
   sample: init.sampleSize ? new BottomK<SampledItem>(init.sampleSize) : undefined,
   seed: init.seed,
   onSkip: init.collectSkips ? (s) => skips.push(s) : undefined,

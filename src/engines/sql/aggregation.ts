@@ -35,6 +35,8 @@ export interface AggregationSpec {
   /** Records kept per stratum for labeling. */
   perStratum: number;
   seed: number;
+  /** The catalog's prompt classes (src/pricing/promptBounds.ts): each record's is a column of the grouping. */
+  promptBounds: readonly number[];
 }
 
 /** The requestMetadata tags among the --group-by dimensions; throws for a name no JSON path can hold. */
@@ -166,7 +168,7 @@ function streamedUsage(d: SqlDialect, chunks: string): { facts: string; tin: str
  * pos, line), with the extracted fields and `plain` (the SQL reads it as
  * tokor's parser, src/ingest/parseBedrockRecord.ts, does).
  */
-function recordsCte(d: SqlDialect, source: string, tags: string[], typed = false): string {
+function recordsCte(d: SqlDialect, source: string, tags: string[], bounds: readonly number[], typed = false): string {
   const paths: string[] = [];
   const at = (p: string): string => {
     let i = paths.indexOf(p);
@@ -274,6 +276,7 @@ rec AS (
     CASE WHEN h1 > 0 AND h1 >= tcw THEN '1h' ELSE '5m' END AS ttl,
     CASE WHEN h1 > 0 AND h1 < tcw THEN h1 ELSE 0 END AS tcw1h,
     CASE WHEN h1 > tcw THEN 1 ELSE 0 END AS exceed,
+    ${promptClass(bounds, 'COALESCE(tin1, 0) + COALESCE(tcr1, 0) + tcw')} AS pover,
     COALESCE(
       json_ok AND model IS NOT NULL AND ts_ok AND cd_k IS NULL AND counts_ok AND body_ok
       ${tagOk.map((t) => `AND ${t}`).join(' ')}
@@ -283,6 +286,13 @@ rec AS (
     CASE WHEN json_ok THEN true WHEN line IS NULL THEN false ELSE trim(line) <> '' END AS nonblank${tags.map((_, i) => `,\n    ${ident(`tag${i}`)}`).join('')}
   FROM (SELECT *, CASE WHEN tcw1 IS NULL AND h1 > 0 THEN h1 + m5 ELSE COALESCE(tcw1, 0) END AS tcw FROM filled) w
 )`;
+}
+
+/** A record's prompt class (promptOverOf in src/pricing/promptBounds.ts): the largest bound its prompt is over, else 0. */
+function promptClass(bounds: readonly number[], prompt: string): string {
+  if (bounds.length === 0) return '0';
+  const over = [...bounds].sort((a, b) => b - a).map((b) => `WHEN ${prompt} > ${Math.floor(b)} THEN ${Math.floor(b)}`);
+  return `CASE ${over.join(' ')} ELSE 0 END`;
 }
 
 /** A JSON path of the SQL's (`$.a.b."c-d".e[0].f`) as its steps: keys, and list indexes as numbers. */
@@ -392,7 +402,7 @@ extracted AS (
  * them for its aggregate rows (engineStratum in src/analyze/pushdown.ts): change both together.
  */
 function stratumColumns(tags: string[], groupBy: string[]): string[] {
-  const cols = ['model', 'price_region', 'batch', 'ttl'];
+  const cols = ['model', 'price_region', 'batch', 'ttl', 'pover'];
   if (groupBy.includes('day')) cols.push('day');
   if (groupBy.includes('region')) cols.push('group_region');
   if (groupBy.includes('role')) cols.push('arn');
@@ -419,13 +429,13 @@ GROUP BY ${keys.join(', ')}`;
 }
 
 function aggregateKeys(tags: string[], groupBy: string[]): string[] {
-  return ['err', 'model', 'price_region', 'group_region', 'batch', 'ttl', 'day', ...(groupBy.includes('role') ? ['arn'] : []), ...tags.map((_, i) => ident(`tag${i}`))];
+  return ['err', 'model', 'price_region', 'group_region', 'batch', 'ttl', 'pover', 'day', ...(groupBy.includes('role') ? ['arn'] : []), ...tags.map((_, i) => ident(`tag${i}`))];
 }
 
 /** Both queries over a source relation (a SELECT of file, pos, line). */
 export function aggregationQueries(d: SqlDialect, source: string, spec: AggregationSpec): { aggregate: string; lines: string } {
   const tags = tagDimensions(spec.groupBy);
-  const cte = recordsCte(d, source, tags);
+  const cte = recordsCte(d, source, tags, spec.promptBounds);
   const aggregate = `WITH ${cte},
 ${aggregateQuery(aggregateKeys(tags, spec.groupBy), 'rec', `COALESCE(rid, ${d.rowUnique})`)}`;
   const strata = stratumColumns(tags, spec.groupBy);
@@ -508,7 +518,7 @@ export function stagedQueries(
 ): StagedQueries {
   if (d.name !== 'duckdb') throw new Error('stagedQueries is DuckDB SQL (a table kept between statements, md5_number); Athena runs aggregationQueries');
   const tags = tagDimensions(spec.groupBy);
-  const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags, true);
+  const cte = recordsCte(d, `SELECT file, NULL AS pos, line FROM (${source}) lines`, tags, spec.promptBounds, true);
   const t = ident(table);
   const role = spec.groupBy.includes('role');
   // Per record only what the queries below read: the file and text only of lines tokor parses itself.

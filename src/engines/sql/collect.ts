@@ -86,7 +86,8 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
   }
   const labeler = labelerFor(req.router);
   const seen = new KeySet();
-  const ctx: ChunkContext = { acc, labeler, groupBy, seen };
+  const promptBounds = req.promptBounds ?? [];
+  const ctx: ChunkContext = { acc, labeler, groupBy, seen, promptBounds };
   const maxLineBytes = req.maxLineBytes ?? MAX_LINE_BYTES;
   const threads = out.threads ?? 1;
   // Blocks go to worker threads as the in-process engine's blocks do (started with the first block: none for
@@ -95,7 +96,7 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
     let sink: BlockSink | undefined;
     try {
       for await (const c of lines) {
-        if ('bytes' in c) await (sink ??= openBlockSink(ctx, seen, { groupBy, ...(req.router ? { router: req.router } : {}) }, threads)).block(c.file, c.fileIndex, c.startLine, 'bedrock', c.bytes);
+        if ('bytes' in c) await (sink ??= openBlockSink(ctx, seen, { groupBy, promptBounds, ...(req.router ? { router: req.router } : {}) }, threads)).block(c.file, c.fileIndex, c.startLine, 'bedrock', c.bytes);
         else if (sink) sink.local(() => addComplexLine(c, ctx, maxLineBytes));
         else addComplexLine(c, ctx, maxLineBytes);
       }
@@ -107,7 +108,7 @@ export async function toAccumulator(out: EngineOutput, req: ScanRequest, repeate
   if (typeof out.complex !== 'function') await addComplex(out.complex);
   const rows = out.rows.map(toRow(tagDims.length, groupBy.includes('role')));
   const sink = disagreement(() => startPushdown(acc, rows, groupBy, tagDims, sampledPerStratum({ perStratum: out.perStratum })));
-  await labelSample(out.sample, { groupBy, ...(req.router ? { router: req.router } : {}) }, (f) => disagreement(() => sink.add(f)), threads);
+  await labelSample(out.sample, { groupBy, promptBounds, ...(req.router ? { router: req.router } : {}) }, (f) => disagreement(() => sink.add(f)), threads);
   const result = disagreement(() => sink.finish());
   if (typeof out.complex === 'function') await addComplex(out.complex());
   return { acc, labeled: result.sampled, estimated: result.estimatedStrata > 0 };
@@ -146,6 +147,7 @@ function toRow(tags: number, role: boolean): (r: Record<string, unknown>) => Pus
     groupRegion: text(r.group_region),
     batch: r.batch === true || r.batch === 'true',
     ttl: r.ttl === '1h' ? '1h' : '5m',
+    over: Number(int(r.pover)),
     day: text(r.day) ?? '',
     arn: role ? text(r.arn) : null,
     tags: Array.from({ length: tags }, (_, i) => text(r[`tag${i}`])),

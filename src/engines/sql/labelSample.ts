@@ -23,6 +23,8 @@ import { dedupeKey } from '../inprocess/chunk.js';
 export interface SampleLabelInit {
   groupBy: string[];
   router?: RouterModel;
+  /** The catalog's prompt classes (src/pricing/promptBounds.ts). */
+  promptBounds?: number[];
 }
 
 /** One sampled line, parsed and labeled: `facts` undefined when it did not parse as one valid record. */
@@ -35,11 +37,12 @@ export type LabelRequest = { seq: number; lines: string[] };
 export type LabelReply = { ready: true } | { seq: number; labeled: LabeledLine[] } | { seq: number; error: string };
 
 /** A sampled line's records (one, for a valid line) as the in-process reader would see them (their facts), with their de-duplication keys. */
-export function labelLine(text: string, labeler: Labeler, groupBy: string[]): LabeledLine[] {
+export function labelLine(text: string, labeler: Labeler, init: SampleLabelInit): LabeledLine[] {
   return parseJsonLine('bedrock', text, { file: '(sample)', line: 0 }).map((ev) => {
     if (ev.kind !== 'record' || ev.record.errorCode) return {};
     const key = dedupeKey(ev.record);
-    return { ...(key !== undefined ? { key } : {}), facts: recordFacts(ev.record, { labeler, groupBy }) };
+    const facts = recordFacts(ev.record, { labeler, groupBy: init.groupBy, ...(init.promptBounds ? { promptBounds: init.promptBounds } : {}) });
+    return { ...(key !== undefined ? { key } : {}), facts };
   });
 }
 
@@ -80,10 +83,10 @@ export async function labelSample(lines: AsyncIterable<string> | Iterable<string
     }
   };
   const labeler = labelerFor(init.router);
-  const label = (batch: string[]) => batch.flatMap((text) => labelLine(text, labeler, init.groupBy));
+  const label = (batch: string[]) => batch.flatMap((text) => labelLine(text, labeler, init));
   const file = workerFile();
   if (!file || threads < 2) {
-    for await (const text of lines) take(labelLine(text, labeler, init.groupBy));
+    for await (const text of lines) take(labelLine(text, labeler, init));
     return;
   }
   // Started with the first full batch: a sample of one batch or less is labeled here alone.

@@ -10,7 +10,7 @@ port.postMessage({ ready: true } satisfies LabelReply);
 
 port.on('message', (msg: LabelRequest) => {
   try {
-    port.postMessage({ seq: msg.seq, labeled: msg.lines.flatMap((l) => labelLine(l, labeler, init.groupBy)) } satisfies LabelReply);
+    port.postMessage({ seq: msg.seq, labeled: msg.lines.flatMap((l) => labelLine(l, labeler, init)) } satisfies LabelReply);
   } catch (e) {
     port.postMessage({ seq: msg.seq, error: (e as Error).message } satisfies LabelReply);
   }

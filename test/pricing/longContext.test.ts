@@ -1,0 +1,118 @@
+/**
+ * Long-context prices: a request whose prompt (input + cache read + cache write) is over an entry's
+ * `longContext.above` pays those rates on every token. Units (cost math, prompt classes, the catalog
+ * schema), then the built CLI: hand-computed dollars from a user catalog, the same on the in-process,
+ * DuckDB and (local) Athena engines, the day rows and `tokor prices --model`.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { costOf, isLongPrompt, moneyToDecimal, parseCatalogText, priceTokens, promptBounds, promptOverOf, type ModelPrice } from '../../src/pricing/index.js';
+import { startAthenaServer, type AthenaServer } from '../helpers/athena-server.js';
+import { runCli } from '../helpers/cli.js';
+import { TEST_CREDS } from '../helpers/fake-aws.js';
+
+const price: ModelPrice = {
+  key: 'test.long',
+  name: 'Long',
+  provider: 'bedrock',
+  region: 'us-east-1',
+  input: '3',
+  output: '15',
+  cacheRead: '0.3',
+  cacheWrite5m: '3.75',
+  supportsBatch: true,
+  source: 'test',
+  effectiveDate: '2026-12-07',
+  longContext: { above: 200_000, input: '6', output: '22.5', cacheRead: '0.6', cacheWrite5m: '7.5' },
+};
+
+describe('long-context rates in the cost math', () => {
+  it('apply over the threshold only, to every token kind, batch at half', () => {
+    const at = { input: 150_000, output: 1_000, cacheRead: 40_000, cacheWrite: 10_000 };
+    // 200,000 prompt tokens: not over. 150,000 × 3 + 1,000 × 15 + 40,000 × 0.3 + 10,000 × 3.75 µ$
+    expect(moneyToDecimal(costOf(at, price, { promptTokens: 200_000 }))).toBe('0.5145');
+    const over = { ...at, cacheRead: 40_001 };
+    // 150,000 × 6 + 1,000 × 22.5 + 40,001 × 0.6 + 10,000 × 7.5 µ$
+    expect(moneyToDecimal(costOf(over, price, { promptTokens: 200_001 }))).toBe('1.0215006');
+    // Batch: half of the long input and output rates; cache tokens keep their (long) cache rates.
+    const parts = priceTokens(over, price, { promptTokens: 200_001, batch: true });
+    expect([parts.input, parts.output, parts.cacheRead, parts.cacheWrite].map(moneyToDecimal)).toEqual(['0.45', '0.01125', '0.0240006', '0.075']);
+    // A bucket's class: every request is over 200,000 when the class bound is.
+    expect(isLongPrompt(price, { promptOver: 200_000 })).toBe(true);
+    expect(isLongPrompt(price, { promptOver: 100_000 })).toBe(false);
+    expect(isLongPrompt(price, {})).toBe(false);
+    expect(isLongPrompt({ ...price, longContext: undefined }, { promptTokens: 10 ** 9 })).toBe(false);
+  });
+
+  it('prompt classes: the largest threshold a prompt is over, from every threshold of the catalog', () => {
+    const catalog = { version: 't', prices: [price, { ...price, key: 'b', longContext: { ...price.longContext!, above: 272_000 } }, { ...price, key: 'c', longContext: undefined }] };
+    const bounds = promptBounds(catalog);
+    expect(bounds).toEqual([200_000, 272_000]);
+    expect([0, 200_000, 200_001, 272_000, 272_001, 10 ** 7].map((p) => promptOverOf(p, bounds))).toEqual([0, 0, 200_000, 200_000, 272_000, 272_000]);
+    expect(promptOverOf(10 ** 7, [])).toBe(0);
+  });
+
+  it('a catalog whose longContext leaves out a rate the entry lists is refused, naming the field', () => {
+    const yaml = ['prices:', '  - key: x.model', '    input: 1', '    output: 2', '    cacheRead: 0.1', '    longContext: { above: 1000, input: 2, output: 4 }'].join('\n');
+    expect(() => parseCatalogText(yaml, 'p.yaml')).toThrow(/prices\[0\] \(x\.model\)\.longContext\.cacheRead: must list cacheRead, as the entry does/);
+    const extra = ['prices:', '  - key: x.model', '    input: 1', '    output: 2', '    longContext: { above: 1000, input: 2, output: 4, cacheRead: 0.2 }'].join('\n');
+    expect(() => parseCatalogText(extra, 'p.yaml')).toThrow(/longContext\.cacheRead: lists cacheRead, which the entry does not/);
+    const frac = ['prices:', '  - key: x.model', '    input: 1', '    output: 2', '    longContext: { above: 1000.5, input: 2, output: 4 }'].join('\n');
+    expect(() => parseCatalogText(frac, 'p.yaml')).toThrow(/longContext\.above: must be a whole number of tokens/);
+  });
+});
+
+// biome-ignore lint/suspicious/noExplicitAny: the analyze JSON as the CLI prints it, read field by field
+type Report = Record<string, any>;
+
+const LOG = 'fixtures/pricing/long-context/invocations.jsonl';
+const CATALOG = ['--catalog', 'fixtures/pricing/long-context/prices.yaml'];
+
+async function report(args: string[], env?: Record<string, string>): Promise<Report> {
+  const r = await runCli(['analyze', ...args, ...CATALOG, '--group-by', 'team,day', '--bill', 'fixtures/costs/cost-explorer.json', '--format', 'json'], env ? { env } : {});
+  expect(r.stderr).toBe('');
+  expect(r.code).toBe(0);
+  return JSON.parse(r.stdout) as Report;
+}
+
+let athena: AthenaServer;
+beforeAll(async () => {
+  athena = await startAthenaServer({ tables: { 'logs.long': [LOG] } });
+});
+afterAll(async () => {
+  await athena?.close();
+});
+
+describe('tokor analyze with long-context prices (built CLI)', () => {
+  it('prices the two requests over 200,000 prompt tokens at the long rates, the same on every engine', async () => {
+    const athenaArgs = ['--engine', 'athena', '--table', 'logs.long', '--workgroup', 'wg', '--output', 's3://results/tokor/', '--region', 'us-east-1', '--athena-endpoint-url', athena.url];
+    const [inproc, threads, duck, ath] = await Promise.all([report([LOG]), report([LOG, '--workers', '2']), report([LOG, '--engine', 'duckdb']), report(athenaArgs, TEST_CREDS)]);
+    const sonnet = inproc.byModel.find((m: Report) => m.model.startsWith('anthropic.claude-sonnet-4-5'));
+    // Requests 1 and 2 (1,000 and exactly 200,000 prompt tokens) at $3/$15, cache read $0.30; request 3 (200,001)
+    // and 4 (260,000, 10,000 of them cache writes) at $6/$22.50, cache read $0.60, 5-minute write $7.50.
+    expect(sonnet.costByTokenKind).toEqual({ input: 2.853, output: 0.02025, cacheRead: 0.045001, cacheWrite5m: 0.075, cacheWrite1h: 0 });
+    expect(sonnet.costUsd).toBe(2.993251);
+    // Nova Micro has no long-context price: 300,000 input tokens at its one input rate.
+    const nova = inproc.byModel.find((m: Report) => m.model === 'amazon.nova-micro-v1:0');
+    expect(nova.costByTokenKind.input).toBe(0.0105);
+    expect(inproc.priceNotes).toContain('anthropic.claude-sonnet-4-5-20250929-v1:0: 2 requests in us-east-1 with a prompt over 200,000 tokens priced at the long-context rates');
+    // Per day: 3 November holds requests 1–3 ($0.0045 + $0.468 + $0.9367506), 4 November request 4 ($1.584).
+    const days = inproc.byDay.filter((d: Report) => d.model.startsWith('anthropic.')).map((d: Report) => [d.day, d.costUsd]);
+    expect(days).toEqual([
+      ['2025-11-03', 1.409251],
+      ['2025-11-04', 1.584],
+    ]);
+    const same = (r: Report) => ({ records: r.records, tokens: r.tokens, cost: r.cost, byModel: r.byModel, byGroup: r.byGroup, byDay: r.byDay, priceNotes: r.priceNotes, distribution: r.distribution });
+    expect(same(threads)).toEqual(same(inproc));
+    expect(same(duck)).toEqual(same(inproc));
+    expect(same(ath)).toEqual(same(inproc));
+  });
+
+  it('tokor prices --model shows the long-context rates', async () => {
+    const r = await runCli(['prices', '--model', 'anthropic.claude-sonnet-4-5-20250929-v1:0', '--region', 'us-east-1', ...CATALOG]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/prompt over\s+200,000 tokens/);
+    expect(r.stdout).toMatch(/ {2}input \/ output\s+6 \/ 22\.5/);
+    const json = await runCli(['prices', '--model', 'anthropic.claude-sonnet-4-5-20250929-v1:0', '--region', 'us-east-1', ...CATALOG, '--format', 'json']);
+    expect(JSON.parse(json.stdout).price.longContext).toEqual({ above: 200000, input: '6', output: '22.5', cacheRead: '0.6', cacheWrite5m: '7.5', cacheWrite1h: '12' });
+  });
+});
