@@ -142,6 +142,22 @@ describe('bills of every source, to the cent (built CLI)', () => {
     expect(j.notes[0]).toMatch(/priced at tokor's catalog list prices \(not the invoice\)/);
   });
 
+  it('Anthropic usage report by context window: a "200k-1M" row at the model\'s long-context rates, a "0-200k" row at the base rates', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tokor-usage-'));
+    const row = (contextWindow: string) => ({ uncached_input_tokens: 1_000_000, output_tokens: 100_000, cache_read_input_tokens: 0, cache_creation: {}, model: 'claude-sonnet-4-5-20250929', service_tier: 'standard', context_window: contextWindow });
+    await writeFile(path.join(dir, 'usage.json'), JSON.stringify({ data: [{ starting_at: '2025-11-01T00:00:00Z', ending_at: '2025-11-02T00:00:00Z', results: [row('0-200k'), row('200k-1M')] }], has_more: false }));
+    const prices = ['prices:', '  - key: anthropic/claude-sonnet-4-5', '    input: 3', '    output: 15', '    longContext: { above: 200000, input: 6, output: 22.5 }'];
+    await writeFile(path.join(dir, 'prices.yaml'), prices.join('\n'));
+    await writeFile(path.join(dir, 'tokor.config.yaml'), 'catalog: prices.yaml\n');
+    const r = await runCli(['costs', '--from-file', 'usage.json', '--format', 'json'], { cwd: dir });
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as CostsJson;
+    // 0-200k: 1M × $3 + 100k × $15 = $4.50; 200k-1M: 1M × $6 + 100k × $22.50 = $8.25.
+    expect(j.billed.totalExact).toBe('12.75');
+    expect(model(j, 'anthropic/claude-sonnet-4-5-20250929', 'input')).toBe(9);
+    expect(model(j, 'anthropic/claude-sonnet-4-5-20250929', 'output')).toBe(3.75);
+  });
+
   it('OpenAI usage (completions): input_tokens includes the cached ones; batch at half; audio tokens listed', async () => {
     const j = await costs('fixtures/costs/openai-usage-completions.json');
     expect(j.sources[0]!.kind).toBe('openai-usage');

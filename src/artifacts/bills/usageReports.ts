@@ -2,7 +2,8 @@
  * Saved organization usage (token) reports, JSON, one response or an array of pages:
  *  - Anthropic `GET /v1/organizations/usage_report/messages` (group_by[]=model for a model per row):
  *    `uncached_input_tokens`, `cache_creation.ephemeral_{5m,1h}_input_tokens`, `cache_read_input_tokens`,
- *    `output_tokens`, `service_tier`, `workspace_id`, `api_key_id`;
+ *    `output_tokens`, `service_tier`, `workspace_id`, `api_key_id`, and `context_window` (group_by[]=context_window:
+ *    a "200k-1M" row's prompts were over 200K tokens, priced at the model's long-context rates when it has them);
  *  - OpenAI `GET /v1/organization/usage/completions` (group_by=model): `input_tokens` (cached included),
  *    `input_cached_tokens`, `output_tokens`, `input_audio_tokens`/`output_audio_tokens`, `batch`,
  *    `project_id`, `user_id`, `api_key_id`.
@@ -37,21 +38,23 @@ function lines(
   counts: [TokenKind, number, string][],
   base: Omit<CostGroup, 'cost' | 'quantity' | 'usageType' | 'parsed' | 'unit'>,
   catalog: Catalog,
+  /** The row's prompts are all over this many tokens (Anthropic's context_window "200k-1M"), else 0. */
+  promptOver = 0,
 ): CostGroup[] {
   const out: CostGroup[] = [];
   const key = model ? `${vendor}/${model}` : undefined;
   const price = key ? resolvePrice(catalog, key)?.price : undefined;
   for (const [kind, n, field] of counts) {
     if (n === 0) continue;
-    const usageType = [model ?? '(no model)', field, tier === 'batch' ? 'batch' : undefined].filter(Boolean).join(' / ');
-    const common = { source: vendor, modelKnown: true, global: false, longContext: false, ...(key ? { model: key, modelName: model } : {}) } as const;
+    const usageType = [model ?? '(no model)', field, tier === 'batch' ? 'batch' : undefined, promptOver > 0 ? `prompt over ${promptOver / 1000}K` : undefined].filter(Boolean).join(' / ');
+    const common = { source: vendor, modelKnown: true, global: false, longContext: promptOver > 0, ...(key ? { model: key, modelName: model } : {}) } as const;
     let parsed: ParsedUsageType;
     let cost = 0n;
     if (!model) parsed = { ...common, category: 'unrecognized', modelKnown: false, reason: `no model: request the usage report grouped by model (${vendor === 'anthropic' ? 'group_by[]=model' : 'group_by=model'})` };
     else if (!price) parsed = { ...common, category: 'unrecognized', modelKnown: false, reason: `no catalog price for ${key}: add it with --catalog FILE to price these tokens` };
     else {
       const t = { ...ZERO, [kind === 'cacheWrite5m' || kind === 'cacheWrite1h' ? 'cacheWrite' : kind]: n };
-      cost = priceTokens(t, price, { batch: tier === 'batch', cacheWriteTtl: kind === 'cacheWrite1h' ? '1h' : '5m' }).total;
+      cost = priceTokens(t, price, { batch: tier === 'batch', cacheWriteTtl: kind === 'cacheWrite1h' ? '1h' : '5m', promptOver }).total;
       parsed = { ...common, category: 'tokens', tokenKind: kind, tier, tokensPerUnit: 1 };
     }
     out.push({ ...base, usageType, cost, quantity: BigInt(n) * PICO_PER_USD, unit: 'tokens', parsed });
@@ -92,6 +95,7 @@ export const anthropicUsageBill: BillFormat = {
           ],
           base as never,
           catalog,
+          r.context_window === '200k-1M' ? 200_000 : 0,
         );
         const searches = count(obj(r.server_tool_use)?.web_search_requests, where, 'server_tool_use.web_search_requests');
         if (searches > 0) {
