@@ -29,8 +29,8 @@ const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'
 /** The rate fields an entry may list beside input and output; its longContext lists the same ones. */
 const OPTIONAL_RATES = ['cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'batchInput', 'batchOutput'] as const;
 
-const LongContextSchema = z.strictObject({
-  above: z.number().int('must be a whole number of tokens').positive('must be a positive number of tokens'),
+/** An entry's rates, USD per 1M tokens (and its long-context rates). */
+const RATES = {
   input: rate,
   output: rate,
   cacheRead: rate.optional(),
@@ -38,6 +38,11 @@ const LongContextSchema = z.strictObject({
   cacheWrite1h: rate.optional(),
   batchInput: rate.optional(),
   batchOutput: rate.optional(),
+};
+
+const LongContextSchema = z.strictObject({
+  above: z.number().int('must be a whole number of tokens').positive('must be a positive number of tokens'),
+  ...RATES,
 });
 
 const CatalogEntrySchema = z
@@ -46,13 +51,7 @@ const CatalogEntrySchema = z
   name: z.string().min(1).optional(),
   provider: z.string().min(1).optional(),
   region: z.string().trim().min(1).optional(),
-  input: rate,
-  output: rate,
-  cacheRead: rate.optional(),
-  cacheWrite5m: rate.optional(),
-  cacheWrite1h: rate.optional(),
-  batchInput: rate.optional(),
-  batchOutput: rate.optional(),
+  ...RATES,
   supportsBatch: z.boolean().optional(),
   source: z.string().min(1).optional(),
   effectiveDate: date.optional(),

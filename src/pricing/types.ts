@@ -54,15 +54,8 @@ export interface ModelPrice {
  * `above` tokens: Claude's 1M-context betas over 200K, GPT-5.4 over 272K, Gemini Pro over 200K. The same
  * rate fields as the entry (a catalog lists each rate the entry lists), USD per 1M tokens.
  */
-export interface LongContextPrice {
+export interface LongContextPrice extends Pick<ModelPrice, 'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h' | 'batchInput' | 'batchOutput'> {
   above: number;
-  input: string;
-  output: string;
-  cacheRead?: string;
-  cacheWrite5m?: string;
-  cacheWrite1h?: string;
-  batchInput?: string;
-  batchOutput?: string;
 }
 
 /** A header of one catalog file (built-in or user). */
