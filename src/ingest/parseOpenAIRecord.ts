@@ -36,7 +36,7 @@ import {
   type JsonObject,
 } from './fields.js';
 import { cacheCreationSplit, type TtlSplit } from './parseBedrockRecord.js';
-import { parseModelId } from '../pricing/modelId.js';
+import { fastModelId, parseModelId } from '../pricing/modelId.js';
 
 /**
  * Puts a TTL split of cache writes on a record: all 1-hour → cacheWriteTtl '1h';
@@ -54,10 +54,11 @@ function applyTtlSplit(record: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl'>, 
  * An Anthropic Messages `usage` (Claude Code transcripts, Claude on Vertex): `input_tokens` excludes cache
  * reads and writes; cache writes split by TTL from `cache_creation` (which also gives the total when
  * `cache_creation_input_tokens` is absent). `where` names the object in messages; `model`, the logged model ID,
- * tells whether `usage.inference_geo` is the Claude API's (see inferenceGeo).
+ * tells whether `usage.inference_geo` and `usage.speed` are the Claude API's (see inferenceGeo, fastModelId):
+ * a fast-mode request comes back under its fast model ID.
  */
-export function anthropicUsage(usage: JsonObject, where: string, model?: string): Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl' | 'region'> {
-  const out: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl' | 'region'> = {
+export function anthropicUsage(usage: JsonObject, where: string, model?: string): Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl' | 'region'> & { modelId?: string } {
+  const out: Pick<TrafficRecord, 'tokens' | 'cacheWriteTtl' | 'region'> & { modelId?: string } = {
     tokens: {
       input: tokenCount(usage.input_tokens, `${where}.input_tokens`) ?? 0,
       output: tokenCount(usage.output_tokens, `${where}.output_tokens`) ?? 0,
@@ -70,7 +71,16 @@ export function anthropicUsage(usage: JsonObject, where: string, model?: string)
   applyTtlSplit(out, split);
   const geo = inferenceGeo(model, usage);
   if (geo !== undefined) out.region = geo;
+  if (model !== undefined && isFast(model, usage)) out.modelId = fastModelId(model);
   return out;
+}
+
+/**
+ * Whether the Claude API served a request in fast mode (`usage.speed: "fast"`): a premium on every token, priced
+ * as the model's fast variant. Only for the Claude API's own model IDs (fast mode runs on Anthropic's API).
+ */
+function isFast(model: string, usage: JsonObject | undefined): boolean {
+  return usage?.speed === 'fast' && parseModelId(model).provider === 'anthropic' && fastModelId(model) !== model;
 }
 
 /**
@@ -133,6 +143,7 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
 
   const region = str(obj.region) ?? str(metadata?.region) ?? inferenceGeo(model, usage);
   if (region !== undefined) record.region = region;
+  if (isFast(model, usage)) record.modelId = fastModelId(model);
 
   readTags(obj, request, metadata, record.tags);
   const who =

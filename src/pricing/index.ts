@@ -4,7 +4,7 @@
  */
 export type { Catalog, CatalogSource, CostBreakdown, CostOptions, ModelPrice, Money, PriceLookup } from './types.js';
 export { builtinCatalog, mergeCatalogs, parseCatalogText } from './catalog.js';
-export { canonicalModelKey, parseModelId, PROFILE_PREFIXES, type ParsedModelId } from './modelId.js';
+export { canonicalModelKey, fastModelId, parseModelId, PROFILE_PREFIXES, type ParsedModelId } from './modelId.js';
 export { keyForName, nearMatches, resolvePrice } from './resolve.js';
 export { costOf, isLongPrompt, priceTokens, type TokenAmounts } from './cost.js';
 export { promptBounds, promptOverOf } from './promptBounds.js';

@@ -66,6 +66,17 @@ const ARN = /^arn:aws[a-z-]*:bedrock:([a-z0-9-]*):(\d*):([a-z-]+)\/(.+)$/i;
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
 const ARN_MODEL_RESOURCES = new Set(['foundation-model', 'inference-profile']);
 
+/**
+ * A Claude model's fast-mode ID, as gateways name it (`claude-opus-5-5-fast`, OpenRouter's
+ * `claude-opus-5-fast-20260723`): `-fast` after the model, before a date or Claude Code's `[1m]` tag; an ID
+ * that already names fast mode as it is.
+ */
+export function fastModelId(model: string): string {
+  const m = /^(.*?)(-\d{8})?(\[1m\])?$/i.exec(model)!;
+  if (/-fast$/i.test(m[1]!)) return model;
+  return `${m[1]}-fast${m[2] ?? ''}${m[3] ?? ''}`;
+}
+
 /** The canonical key of any model ID, profile ID or ARN (see the module comment). */
 export function canonicalModelKey(modelId: string): string {
   return parseModelId(modelId).key;

@@ -142,18 +142,20 @@ describe('bills of every source, to the cent (built CLI)', () => {
     expect(j.notes[0]).toMatch(/priced at tokor's catalog list prices \(not the invoice\)/);
   });
 
-  it('Anthropic usage report by context window: a "200k-1M" row at the model\'s long-context rates, a "0-200k" row at the base rates', async () => {
+  it('Anthropic usage report by context window and speed: a "200k-1M" row at the long-context rates, a "fast" row at the fast variant\'s', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tokor-usage-'));
-    const row = (contextWindow: string) => ({ uncached_input_tokens: 1_000_000, output_tokens: 100_000, cache_read_input_tokens: 0, cache_creation: {}, model: 'claude-sonnet-4-5-20250929', service_tier: 'standard', context_window: contextWindow });
-    await writeFile(path.join(dir, 'usage.json'), JSON.stringify({ data: [{ starting_at: '2025-11-01T00:00:00Z', ending_at: '2025-11-02T00:00:00Z', results: [row('0-200k'), row('200k-1M')] }], has_more: false }));
-    const prices = ['prices:', '  - key: anthropic/claude-sonnet-4-5', '    input: 3', '    output: 15', '    longContext: { above: 200000, input: 6, output: 22.5 }'];
+    const row = (contextWindow: string, model = 'claude-sonnet-4-5-20250929', speed = 'standard') => ({ uncached_input_tokens: 1_000_000, output_tokens: 100_000, cache_read_input_tokens: 0, cache_creation: {}, model, service_tier: 'standard', context_window: contextWindow, speed });
+    const results = [row('0-200k'), row('200k-1M'), row('0-200k', 'claude-opus-5', 'fast')];
+    await writeFile(path.join(dir, 'usage.json'), JSON.stringify({ data: [{ starting_at: '2025-11-01T00:00:00Z', ending_at: '2025-11-02T00:00:00Z', results }], has_more: false }));
+    const prices = ['prices:', '  - key: anthropic/claude-sonnet-4-5', '    input: 3', '    output: 15', '    longContext: { above: 200000, input: 6, output: 22.5 }', '  - { key: anthropic/claude-opus-5-fast, input: 10, output: 50 }'];
     await writeFile(path.join(dir, 'prices.yaml'), prices.join('\n'));
     await writeFile(path.join(dir, 'tokor.config.yaml'), 'catalog: prices.yaml\n');
     const r = await runCli(['costs', '--from-file', 'usage.json', '--format', 'json'], { cwd: dir });
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout) as CostsJson;
-    // 0-200k: 1M × $3 + 100k × $15 = $4.50; 200k-1M: 1M × $6 + 100k × $22.50 = $8.25.
-    expect(j.billed.totalExact).toBe('12.75');
+    // 0-200k: 1M × $3 + 100k × $15 = $4.50; 200k-1M: 1M × $6 + 100k × $22.50 = $8.25; Opus 5 fast: 1M × $10 + 100k × $50 = $15.
+    expect(j.billed.totalExact).toBe('27.75');
+    expect(model(j, 'anthropic/claude-opus-5-fast', 'output')).toBe(5);
     expect(model(j, 'anthropic/claude-sonnet-4-5-20250929', 'input')).toBe(9);
     expect(model(j, 'anthropic/claude-sonnet-4-5-20250929', 'output')).toBe(3.75);
   });

@@ -116,6 +116,44 @@ describe('Claude Code transcripts', () => {
     ]);
   });
 
+  it('fast mode (usage.speed "fast") is priced as the model\'s fast variant; a prompt over 200K at the long-context rates', async () => {
+    const { mkdtemp, writeFile, rm } = await import('node:fs/promises');
+    const { tmpdir } = await import('node:os');
+    const dir = await mkdtemp(join(tmpdir(), 'tokor-cc-fast-'));
+    onTestFinished(() => rm(dir, { recursive: true, force: true }));
+    const line = (n: number, model: string, usage: Record<string, unknown>) =>
+      JSON.stringify({
+        type: 'assistant', sessionId: 's-fast', uuid: `u-${n}`, cwd: '/Users/dev/fast', timestamp: `2026-11-02T10:00:0${n}.000Z`, requestId: `req_f${n}`,
+        message: { id: `msg_f${n}`, type: 'message', role: 'assistant', model, content: [{ type: 'text', text: 'ok' }], usage: { cache_creation_input_tokens: 0, cache_read_input_tokens: 0, service_tier: 'standard', ...usage } },
+      });
+    await writeFile(
+      join(dir, 's-fast.jsonl'),
+      [
+        line(1, 'claude-opus-5', { input_tokens: 1000, output_tokens: 100, speed: 'fast' }),
+        line(2, 'claude-opus-5', { input_tokens: 1000, output_tokens: 100, speed: 'standard' }),
+        line(3, 'claude-sonnet-4-5-20250929[1m]', { input_tokens: 150_000, cache_read_input_tokens: 60_000, output_tokens: 1000 }),
+      ].join('\n') + '\n',
+    );
+    // Hand-written rates (not a price list): Opus 5 $5/$25, its fast mode $10/$50; Sonnet 4.5 $3/$15 (read $0.30),
+    // over 200K prompt tokens $6/$22.50 (read $0.60).
+    const prices = [
+      'prices:',
+      '  - { key: anthropic/claude-opus-5, input: 5, output: 25 }',
+      '  - { key: anthropic/claude-opus-5-fast, input: 10, output: 50 }',
+      '  - { key: anthropic/claude-sonnet-4-5, input: 3, output: 15, cacheRead: 0.3, longContext: { above: 200000, input: 6, output: 22.5, cacheRead: 0.6 } }',
+    ];
+    await writeFile(join(dir, 'prices.yaml'), prices.join('\n'));
+    const r = await runCli(['analyze', join(dir, 's-fast.jsonl'), '--catalog', join(dir, 'prices.yaml'), '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    // Fast: 1,000 × $10 + 100 × $50 = $0.015; standard: $0.0075. Sonnet: 150,000 × $6 + 60,000 × $0.60 + 1,000 × $22.50 = $0.9585.
+    expect(j.byModel.map((m: { model: string; costUsd: number }) => [m.model, m.costUsd])).toEqual([
+      ['claude-sonnet-4-5-20250929[1m]', 0.9585],
+      ['claude-opus-5-fast', 0.015],
+      ['claude-opus-5', 0.0075],
+    ]);
+  });
+
   it('a resumed session that repeats a response in another file is counted once', async () => {
     const { mkdtemp, writeFile, copyFile } = await import('node:fs/promises');
     const { tmpdir } = await import('node:os');

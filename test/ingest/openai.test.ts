@@ -117,6 +117,17 @@ describe('parseOpenAIRecord edge cases', () => {
     expect(rec('claude-opus-4-6@20260205', 'us').region).toBeUndefined();
   });
 
+  it('Anthropic usage\'s speed "fast" names the fast variant of a Claude API model only', () => {
+    const rec = (model: string, speed: string) => parseOpenAIRecord({ model, usage: { input_tokens: 10, output_tokens: 1, speed }, timestamp: '2026-11-01T00:00:00Z' }, loc).modelId;
+    expect(rec('claude-opus-5-5', 'fast')).toBe('claude-opus-5-5-fast');
+    expect(rec('anthropic/claude-opus-5.5', 'fast')).toBe('anthropic/claude-opus-5.5-fast');
+    expect(rec('claude-opus-5-20260723', 'fast')).toBe('claude-opus-5-fast-20260723');
+    expect(rec('claude-opus-5-fast', 'fast')).toBe('claude-opus-5-fast');
+    expect(rec('claude-opus-5-5', 'standard')).toBe('claude-opus-5-5');
+    expect(rec('us.anthropic.claude-opus-5-v1', 'fast')).toBe('us.anthropic.claude-opus-5-v1');
+    expect(rec('gpt-5.5', 'fast')).toBe('gpt-5.5');
+  });
+
   it('a gateway that does not fold cache writes into prompt_tokens', () => {
     const r = parseOpenAIRecord({ model: 'm', prompt_tokens: 100, completion_tokens: 1, usage: { cache_creation_input_tokens: 2048 }, timestamp: '2025-01-01T00:00:00Z' }, loc);
     expect(r.tokens).toEqual({ input: 100, output: 1, cacheRead: 0, cacheWrite: 2048 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalModelKey, parseModelId } from '../../src/pricing/index.js';
+import { canonicalModelKey, fastModelId, parseModelId } from '../../src/pricing/index.js';
 
 // Real IDs as Bedrock invocation logs, gateways and the AWS docs spell them.
 const TABLE: [string, string][] = [
@@ -190,5 +190,16 @@ describe('version suffixes next to numbers', () => {
 describe('numeric name segments', () => {
   it('keeps a 4-digit release in the name even with a bare ":0" suffix', () => {
     expect(canonicalModelKey('mistral.mistral-large-2407:0')).toBe('mistral.mistral-large-2407');
+  });
+});
+
+describe('fastModelId', () => {
+  it('puts -fast after the model, before a date or a [1m] tag, and keys as the gateways\' fast IDs do', () => {
+    expect(fastModelId('claude-opus-5-5')).toBe('claude-opus-5-5-fast');
+    expect(fastModelId('claude-opus-4-6-20260205')).toBe('claude-opus-4-6-fast-20260205');
+    expect(fastModelId('claude-opus-4-6[1m]')).toBe('claude-opus-4-6-fast[1m]');
+    expect(fastModelId('claude-opus-5-fast-20260723')).toBe('claude-opus-5-fast-20260723');
+    for (const id of ['claude-opus-4-6-20260205', 'claude-opus-4-6[1m]', 'anthropic/claude-opus-4.6']) expect(canonicalModelKey(fastModelId(id))).toBe('anthropic/claude-opus-4-6-fast');
+    expect(canonicalModelKey('anthropic/claude-opus-5-fast-20260723')).toBe('anthropic/claude-opus-5-fast');
   });
 });

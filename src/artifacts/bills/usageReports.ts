@@ -3,7 +3,8 @@
  *  - Anthropic `GET /v1/organizations/usage_report/messages` (group_by[]=model for a model per row):
  *    `uncached_input_tokens`, `cache_creation.ephemeral_{5m,1h}_input_tokens`, `cache_read_input_tokens`,
  *    `output_tokens`, `service_tier`, `workspace_id`, `api_key_id`, and `context_window` (group_by[]=context_window:
- *    a "200k-1M" row's prompts were over 200K tokens, priced at the model's long-context rates when it has them);
+ *    a "200k-1M" row's prompts were over 200K tokens, priced at the model's long-context rates when it has them),
+ *    and `speed` (group_by[]=speed: a "fast" row is priced as the model's fast-mode variant);
  *  - OpenAI `GET /v1/organization/usage/completions` (group_by=model): `input_tokens` (cached included),
  *    `input_cached_tokens`, `output_tokens`, `input_audio_tokens`/`output_audio_tokens`, `batch`,
  *    `project_id`, `user_id`, `api_key_id`.
@@ -14,7 +15,7 @@
 import { InputError } from '../../errors.js';
 import type { ParsedUsageType, TokenKind, UsageTier } from '../../costs/usageTypes.js';
 import type { CostGroup } from '../../costs/response.js';
-import { PICO_PER_USD, builtinCatalog, priceTokens, resolvePrice, type Catalog } from '../../pricing/index.js';
+import { PICO_PER_USD, builtinCatalog, fastModelId, priceTokens, resolvePrice, type Catalog } from '../../pricing/index.js';
 import type { BillFormat } from './format.js';
 import { readBuckets } from './vendorReports.js';
 
@@ -79,7 +80,8 @@ export const anthropicUsageBill: BillFormat = {
       'Anthropic usage report',
       (r, _file, where) => {
         const cache = obj(r.cache_creation) ?? {};
-        const model = typeof r.model === 'string' && r.model !== '' ? r.model : undefined;
+        const logged = typeof r.model === 'string' && r.model !== '' ? r.model : undefined;
+        const model = logged !== undefined && r.speed === 'fast' ? fastModelId(logged) : logged;
         const groups = groupsOf(r, { workspace_id: 'workspace', api_key_id: 'api_key' });
         const base = { provider: 'anthropic' as const, service: 'Anthropic API (usage report)', ...(groups ? { groups } : {}) };
         const priced = lines(
