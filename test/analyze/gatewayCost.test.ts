@@ -1,7 +1,7 @@
 /**
  * LiteLLM's own cost figure (#15.4): SpendLogs `spend` kept as the gateway's figure and set beside tokor's
  * price of the same requests (gatewayCost in the JSON, a line in the table). fixtures/ingest/litellm-spend:
- * gpt-4o 1M in + 100k out = $3.50 at tokor's price (gateway $3.60), Sonnet 4.5 1M + 100k = $4.50 (gateway
+ * gpt-4o 1M in + 100k out = $3.50 at tokor's price (gateway $3.60), Sonnet 4.6 1M + 100k = $4.50 (gateway
  * $4.50), a model tokor cannot price ($0.25 by the gateway).
  */
 import { describe, expect, it } from 'vitest';
@@ -21,7 +21,7 @@ describe('gateway cost beside tokor’s (built CLI)', () => {
       deltaUsd: 0.1,
       unpricedRequests: 1,
       byModel: [
-        { model: 'anthropic/claude-sonnet-4-5-20250929', modelKey: 'anthropic/claude-sonnet-4-5', requests: 1, reportedUsd: 4.5, tokorUsd: 4.5, deltaUsd: 0 },
+        { model: 'anthropic/claude-sonnet-4-6', modelKey: 'anthropic/claude-sonnet-4-6', requests: 1, reportedUsd: 4.5, tokorUsd: 4.5, deltaUsd: 0 },
         { model: 'openai/gpt-4o-2024-08-06', modelKey: 'openai/gpt-4o', requests: 1, reportedUsd: 3.6, tokorUsd: 3.5, deltaUsd: 0.1 },
         { model: 'acme/acme-private-model', modelKey: null, requests: 1, reportedUsd: 0.25, tokorUsd: null, deltaUsd: null },
       ],

@@ -18,11 +18,11 @@ describe('logs and bill over different days (built CLI)', () => {
     const r = await runCli(['analyze', LOGS, '--bill', BILL, '--format', 'json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout);
-    // byDay: Sonnet 4.5 at $3/$15 per 1M, GPT-4o at $2.50/$10 per 1M.
+    // byDay: Sonnet 4.6 at $3/$15 per 1M, GPT-4o at $2.50/$10 per 1M.
     const day = (d: string, k: string) => out.byDay.find((x: { day: string; modelKey: string }) => x.day === d && x.modelKey === k)?.costUsd;
-    expect(day('2025-11-01', 'anthropic/claude-sonnet-4-5')).toBe(4.5); // 1M in + 100k out
-    expect(day('2025-11-02', 'anthropic/claude-sonnet-4-5')).toBe(9);
-    expect(day('2025-11-03', 'anthropic/claude-sonnet-4-5')).toBe(4.5); // 23:59:59Z is still the 3rd
+    expect(day('2025-11-01', 'anthropic/claude-sonnet-4-6')).toBe(4.5); // 1M in + 100k out
+    expect(day('2025-11-02', 'anthropic/claude-sonnet-4-6')).toBe(9);
+    expect(day('2025-11-03', 'anthropic/claude-sonnet-4-6')).toBe(4.5); // 23:59:59Z is still the 3rd
     expect(day('2025-11-02', 'openai/gpt-4o')).toBe(3.5);
     expect(day('2025-11-03', 'openai/gpt-4o')).toBe(7);
     expect(day('2025-11-04', 'openai/gpt-4o')).toBe(3.5);
@@ -38,7 +38,7 @@ describe('logs and bill over different days (built CLI)', () => {
     expect(rec.explainedUsd).toBe(24);
     expect(rec.coverage).toBe(24 / 25.5);
     expect(rec.byModel.map((m: { modelKey: string; billedUsd: number; loggedUsd: number }) => [m.modelKey, m.billedUsd, m.loggedUsd])).toEqual([
-      ['anthropic/claude-sonnet-4-5', 14.5, 13.5],
+      ['anthropic/claude-sonnet-4-6', 14.5, 13.5],
       ['openai/gpt-4o', 11, 10.5],
     ]);
     // Vertex traffic with no Google bill given: left out, said so.
@@ -76,8 +76,8 @@ describe('reconcile with per-day logged cost', () => {
       period: { start: '2025-11-04T10:00:00Z', end: '2025-11-05T03:00:00Z' },
       byModel: [],
       byDay: [
-        { day: '2025-11-04', modelKey: 'anthropic.claude-sonnet-4-5', costUsd: 20 },
-        { day: '2025-11-05', modelKey: 'anthropic.claude-sonnet-4-5', costUsd: 7 },
+        { day: '2025-11-04', modelKey: 'anthropic.claude-sonnet-4-6', costUsd: 20 },
+        { day: '2025-11-05', modelKey: 'anthropic.claude-sonnet-4-6', costUsd: 7 },
       ],
     });
     expect(rec.period).toEqual({ start: '2025-11-04', end: '2025-11-05' });
@@ -88,7 +88,7 @@ describe('reconcile with per-day logged cost', () => {
   });
 
   it('without per-day cost the logs are not cut, and log days outside the bill keep the ceiling from the headline', () => {
-    const rec = reconcile(bill, { period: { start: '2025-11-04', end: '2025-11-06' }, byModel: [{ modelKey: 'anthropic.claude-sonnet-4-5', costUsd: 27 }] });
+    const rec = reconcile(bill, { period: { start: '2025-11-04', end: '2025-11-06' }, byModel: [{ modelKey: 'anthropic.claude-sonnet-4-6', costUsd: 27 }] });
     expect(rec.loggedUsd).toBe(27);
     expect(rec.window).toEqual({ billedDaysDropped: 1, logDaysOutsideBill: 1 });
   });
