@@ -153,6 +153,8 @@ function renderPricesTable(rows: ModelPrice[], opts: { maxRows?: number; width?:
   const lines = [fitTable(COLUMNS, body, { width })];
   if (rows.length > shown.length) lines.push(`(${rows.length - shown.length} more rows hidden; filter with --model, --region or --provider)`);
   lines.push('', ...wrapText('USD per 1M tokens. batch 50% = half of on-demand (derived); - = not listed (cache tokens then cost the input rate).', width));
+  const long = shown.filter((p) => p.longContext).length;
+  if (long) lines.push(...wrapText(`${long} of these rows have other rates for a prompt over a size (long context): tokor prices --model ID shows them.`, width));
   lines.push('Sources (full URLs and per-entry notes: --format json):');
   for (const [src, ref] of refs) lines.push(...wrapText(`${ref} ${abbreviateSource(src)}`, width, '    '));
   return lines.join('\n');

@@ -114,5 +114,8 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     expect(r.stdout).toMatch(/ {2}input \/ output\s+6 \/ 22\.5/);
     const json = await runCli(['prices', '--model', 'anthropic.claude-sonnet-4-5-20250929-v1:0', '--region', 'us-east-1', ...CATALOG, '--format', 'json']);
     expect(JSON.parse(json.stdout).price.longContext).toEqual({ above: 200000, input: '6', output: '22.5', cacheRead: '0.6', cacheWrite5m: '7.5', cacheWrite1h: '12' });
+    // The price list says which rows have long-context rates (the user catalog's row is one of those listed).
+    const list = await runCli(['prices', '--provider', 'bedrock', '--region', 'us-east-1', ...CATALOG], { env: { COLUMNS: '120' } });
+    expect(list.stdout).toMatch(/\d+ of these rows have other rates for a prompt over a size \(long context\)/);
   });
 });
