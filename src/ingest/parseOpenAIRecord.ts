@@ -153,6 +153,11 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
   const errorCode = readError(obj);
   if (errorCode !== undefined) record.errorCode = errorCode;
   if (obj.batch === true || callType?.toLowerCase().includes('batch')) record.batch = true;
+  // The tier that served the request, as the response says: OpenAI's flex tier is billed at Batch API rates, an
+  // Anthropic usage's 'batch' tier is a Message Batches result; priority has rates of its own, not in the catalogs.
+  const tier = str(response?.service_tier) ?? str(obj.service_tier) ?? str(usage?.service_tier);
+  if (tier === 'flex' || tier === 'batch') record.batch = true;
+  else if (tier === 'priority') (problems ??= []).push('priority service tier: priced at the standard rate (priority rates are not in the catalogs)');
 
   const messages = obj.messages ?? request?.messages;
   if (Array.isArray(messages)) {

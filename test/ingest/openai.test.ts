@@ -128,6 +128,18 @@ describe('parseOpenAIRecord edge cases', () => {
     expect(rec('gpt-5.5', 'fast')).toBe('gpt-5.5');
   });
 
+  it('the service tier the response names: flex is billed at batch rates, an Anthropic batch result too; priority is said to be priced at the standard rate', () => {
+    const rec = (tier: Record<string, unknown>) => parseOpenAIRecord({ model: 'gpt-5.5', timestamp: '2026-11-01T00:00:00Z', ...tier }, loc);
+    const usage = { prompt_tokens: 10, completion_tokens: 1 };
+    expect(rec({ response: { usage, service_tier: 'flex' } }).batch).toBe(true);
+    expect(rec({ response: { usage, service_tier: 'default' } }).batch).toBeUndefined();
+    expect(rec({ usage: { input_tokens: 10, output_tokens: 1, service_tier: 'batch' } }).batch).toBe(true);
+    expect(rec({ usage: { input_tokens: 10, output_tokens: 1, service_tier: 'standard' } }).batch).toBeUndefined();
+    const priority = rec({ response: { usage, service_tier: 'priority' } });
+    expect(priority.batch).toBeUndefined();
+    expect(priority.problems).toEqual(['priority service tier: priced at the standard rate (priority rates are not in the catalogs)']);
+  });
+
   it('a gateway that does not fold cache writes into prompt_tokens', () => {
     const r = parseOpenAIRecord({ model: 'm', prompt_tokens: 100, completion_tokens: 1, usage: { cache_creation_input_tokens: 2048 }, timestamp: '2025-01-01T00:00:00Z' }, loc);
     expect(r.tokens).toEqual({ input: 100, output: 1, cacheRead: 0, cacheWrite: 2048 });
