@@ -207,7 +207,8 @@ function normalizeOpenAI(name: string): { key: string; dated: string } {
  */
 function normalizeAnthropic(name: string): { key: string; dated: string } {
   const dated = name.trim().replace(/@(\d{8})$/, '-$1').replace(/(\d)\.(?=\d)/g, '$1-');
-  return { key: dated.replace(/-\d{8}$/, ''), dated };
+  // A date at the end, or before a fast-mode suffix (ccusage writes claude-opus-4-6-20260205-fast).
+  return { key: dated.replace(/-\d{8}(?=(?:-fast)?$)/, ''), dated };
 }
 
 /** A model served by Vertex AI: Claude (Anthropic's naming) or Gemini. */

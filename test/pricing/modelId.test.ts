@@ -201,5 +201,6 @@ describe('fastModelId', () => {
     expect(fastModelId('claude-opus-5-fast-20260723')).toBe('claude-opus-5-fast-20260723');
     for (const id of ['claude-opus-4-6-20260205', 'claude-opus-4-6[1m]', 'anthropic/claude-opus-4.6']) expect(canonicalModelKey(fastModelId(id))).toBe('anthropic/claude-opus-4-6-fast');
     expect(canonicalModelKey('anthropic/claude-opus-5-fast-20260723')).toBe('anthropic/claude-opus-5-fast');
+    expect(canonicalModelKey('claude-opus-4-6-20260205-fast')).toBe('anthropic/claude-opus-4-6-fast');
   });
 });
