@@ -177,11 +177,14 @@ export function mergeBuckets<B extends TokenBucket>(into: Map<string, B>, from: 
       into.set(k, t);
     }
     addTokens(t, b.requests, b.input, b.output, b.cacheRead, b.cacheWrite);
-    if (b.big) {
-      t.big ??= { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n };
-      for (const kind of ['input', 'output', 'cacheRead', 'cacheWrite'] as const) t.big[kind] += b.big[kind];
-    }
+    if (b.big) addBigTokens(t, b.big);
   }
+}
+
+/** Adds token sums past 2^53 (another bucket's `big`) to a bucket. */
+export function addBigTokens(b: TokenBucket, big: Record<TokenKind, bigint>): void {
+  b.big ??= { input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n };
+  for (const kind of ['input', 'output', 'cacheRead', 'cacheWrite'] as const) b.big[kind] += big[kind];
 }
 
 /** A bucket's exact token totals. */

@@ -9,7 +9,7 @@
  * accumulator is plain data and Maps (crosses worker threads).
  */
 import { taskSignature, type TaskSignature } from '../classify/signature.js';
-import { addTokens, bucketKey, bucketTokens, mergeBuckets, ttlParts, type TokenBucket, type TtlTokens } from '../analyze/tokens.js';
+import { addBigTokens, addTokens, bucketKey, bucketTokens, mergeBuckets, ttlParts, type TokenBucket, type TokenKind, type TtlTokens } from '../analyze/tokens.js';
 import { costOf } from '../pricing/cost.js';
 import { moneyToUsd } from '../pricing/money.js';
 import type { ModelPrice, Money } from '../pricing/types.js';
@@ -187,6 +187,112 @@ export function mergeProfileAcc(into: ProfileAcc, from: ProfileAcc): ProfileAcc 
     mergeBuckets(l.spend, from.lumped.spend);
   }
   return into;
+}
+
+/**
+ * A profile as a worker thread hands one chunk's over: arrays, not Maps of objects. Structured clone writes
+ * every object's property names and reads them back one by one, and a chunk's profile is a few hundred small
+ * objects; as Maps it was about 5% of the analyze engine's CPU time on the benchmark log (cloning it on the
+ * worker, reading it back and merging it on the main thread). `mergePackedProfile` gives what mergeProfileAcc
+ * of the ProfileAcc it packs gives. A chunk's profile is never bounded, so it has no `lumped`.
+ */
+export interface PackedProfile {
+  requests: number;
+  score: number[];
+  length: number[];
+  fromText: number;
+  fromTokens: number;
+  /** The clusters in their Map's order: key, text, requests, and how many spend rows (in `rows`) follow. */
+  keys: string[];
+  texts: string[];
+  clusterRequests: number[];
+  spendRows: number[];
+  /** The places spend rows name by index: model, region, batch flag, TTL. */
+  places: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h' }[];
+  /** Spend rows, PACKED_ROW numbers each: place index, requests, input, output, cacheRead, cacheWrite. */
+  rows: Float64Array;
+  /** The token sums past 2^53 of the rows that have them (a row's `big`), by row index. */
+  big: [number, Record<TokenKind, bigint>][];
+}
+
+const PACKED_ROW = 6;
+
+/** Packs a chunk's profile for postMessage (`rows` may be transferred); see PackedProfile. */
+export function packProfile(acc: ProfileAcc): PackedProfile {
+  let rowCount = 0;
+  for (const c of acc.clusters.values()) rowCount += c.spend.size;
+  const p: PackedProfile = {
+    requests: acc.requests,
+    score: acc.score,
+    length: acc.length,
+    fromText: acc.fromText,
+    fromTokens: acc.fromTokens,
+    keys: [],
+    texts: [],
+    clusterRequests: [],
+    spendRows: [],
+    places: [],
+    rows: new Float64Array(rowCount * PACKED_ROW),
+    big: [],
+  };
+  const placeIndex = new Map<string, number>();
+  let o = 0;
+  for (const c of acc.clusters.values()) {
+    p.keys.push(c.key);
+    p.texts.push(c.text);
+    p.clusterRequests.push(c.requests);
+    p.spendRows.push(c.spend.size);
+    for (const [k, b] of c.spend) {
+      let place = placeIndex.get(k);
+      if (place === undefined) {
+        place = p.places.push({ modelId: b.modelId, region: b.region, batch: b.batch, ttl: b.ttl }) - 1;
+        placeIndex.set(k, place);
+      }
+      if (b.big) p.big.push([o / PACKED_ROW, b.big]);
+      p.rows[o++] = place;
+      p.rows[o++] = b.requests;
+      p.rows[o++] = b.input;
+      p.rows[o++] = b.output;
+      p.rows[o++] = b.cacheRead;
+      p.rows[o++] = b.cacheWrite;
+    }
+  }
+  return p;
+}
+
+/** Merges a packed chunk's profile into `into` (a new accumulator when undefined): mergeProfileAcc of what it packs. */
+export function mergePackedProfile(into: ProfileAcc | undefined, p: PackedProfile): ProfileAcc {
+  const acc = into ?? newProfileAcc();
+  acc.requests += p.requests;
+  for (let i = 0; i < SCORE_BINS; i++) acc.score[i]! += p.score[i]!;
+  for (let i = 0; i < LENGTH_EDGES.length; i++) acc.length[i]! += p.length[i]!;
+  acc.fromText += p.fromText;
+  acc.fromTokens += p.fromTokens;
+  // The places' bucket keys, memoized (bucketKey): the same strings, hashed once, as every chunk's.
+  const placeKeys = p.places.map((pl) => bucketKey(pl.modelId, pl.region, '', pl.batch, pl.ttl));
+  const big = new Map(p.big);
+  const rows = p.rows;
+  let row = 0;
+  for (let i = 0; i < p.keys.length; i++) {
+    const key = p.keys[i]!;
+    let c = acc.clusters.get(key);
+    if (!c) acc.clusters.set(key, (c = { key, text: p.texts[i]!, requests: 0, spend: new Map() }));
+    c.requests += p.clusterRequests[i]!;
+    for (const end = row + p.spendRows[i]!; row < end; row++) {
+      const o = row * PACKED_ROW;
+      const place = rows[o]!;
+      const k = placeKeys[place]!;
+      let b = c.spend.get(k);
+      if (!b) {
+        const pl = p.places[place]!;
+        c.spend.set(k, (b = { modelId: pl.modelId, region: pl.region, batch: pl.batch, ttl: pl.ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
+      }
+      addTokens(b, rows[o + 1]!, rows[o + 2]!, rows[o + 3]!, rows[o + 4]!, rows[o + 5]!);
+      const extra = big.get(row);
+      if (extra) addBigTokens(b, extra);
+    }
+  }
+  return acc;
 }
 
 /**

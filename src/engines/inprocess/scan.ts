@@ -19,7 +19,7 @@ import type { LogFormatName } from '../../ingest/formats/index.js';
 import type { RouterModel } from '../../artifacts/router.js';
 import { addFileIssue, mergeAccumulators, newAccumulator, type Accumulator, type FileIssue } from '../../analyze/accumulate.js';
 import { mergeSessions, type SessionAcc } from '../../analyze/sessions.js';
-import { boundProfile, mergeProfileAcc, type ProfileAcc } from '../../drift/profile.js';
+import { boundProfile, mergePackedProfile, type PackedProfile } from '../../drift/profile.js';
 import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { listInputs } from './inputs.js';
@@ -65,8 +65,8 @@ export type WorkerReply =
    * again. sessions and profile: the chunk's session turns and traffic profile, here when it needs no verdict,
    * else with its 'done'.
    */
-  | { type: 'parsed'; seq: number; file: string; keys: Uint32Array; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean; sessions?: SessionAcc; profile?: ProfileAcc }
-  | { type: 'done'; seq: number; sessions: SessionAcc; profile?: ProfileAcc }
+  | { type: 'parsed'; seq: number; file: string; keys: Uint32Array; lines: number[]; ids: string[]; skips: SkipEntry[]; needsVerdict: boolean; sessions?: SessionAcc; profile?: PackedProfile }
+  | { type: 'done'; seq: number; sessions: SessionAcc; profile?: PackedProfile }
   | { type: 'result'; acc: Accumulator; sample?: { keys: number[]; items: SampledItem[]; seen: number } }
   | { type: 'error'; message: string; stack?: string };
 
@@ -265,7 +265,7 @@ export function openBlockSink(ctx: ChunkContext, seen: KeySet, opts: Pick<ScanOp
 /** What a chunk's accounting leaves for the main thread to merge in input order. */
 interface ChunkParts {
   sessions: SessionAcc;
-  profile: ProfileAcc | undefined;
+  profile: PackedProfile | undefined;
 }
 
 /** Where blocks of lines go: processed here, or by worker threads. */
@@ -448,7 +448,7 @@ class WorkerPool implements BlockSink {
           mergeSessions(this.ctx.acc.sessions, s.sessions);
           if (s.profile) {
             const acc = this.ctx.acc;
-            acc.profile = acc.profile ? mergeProfileAcc(acc.profile, s.profile) : s.profile;
+            acc.profile = mergePackedProfile(acc.profile, s.profile);
             boundProfile(acc.profile);
           }
         }

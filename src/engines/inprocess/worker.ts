@@ -15,7 +15,7 @@ import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
 import { applyVerdict, processChunk, type ChunkContext, type DeferredChunk, type SampledItem, type SkipEntry } from './chunk.js';
 import type { WorkerInit, WorkerRequest, WorkerReply } from './scan.js';
-import type { ProfileAcc } from '../../drift/profile.js';
+import { packProfile, type PackedProfile, type ProfileAcc } from '../../drift/profile.js';
 import { packKeys } from './keySet.js';
 
 const init = workerData as WorkerInit;
@@ -51,8 +51,8 @@ port.on('message', (msg: WorkerRequest) => {
         // The keys go as one transferable buffer; lines and request IDs only when skips are reported (they name
         // the duplicates). The chunk's shared buffer is read: the reply frees it for the next chunk.
         const keys = packKeys(deferred.keys);
-        const reply: WorkerReply = {
-          type: 'parsed',
+        const reply = {
+          type: 'parsed' as const,
           seq: msg.seq,
           file: msg.file,
           keys,
@@ -60,9 +60,12 @@ port.on('message', (msg: WorkerRequest) => {
           ids: init.collectSkips ? deferred.ids : [],
           skips,
           needsVerdict,
-          ...(needsVerdict ? {} : { sessions, ...(profile ? { profile } : {}) }),
-        };
-        port.postMessage(reply, [keys.buffer as ArrayBuffer, ...(needsVerdict ? [] : trimSessions(sessions))]);
+        } satisfies WorkerReply;
+        if (needsVerdict) port.postMessage(reply, [keys.buffer as ArrayBuffer]);
+        else {
+          const out = outgoingParts(sessions, profile);
+          port.postMessage({ ...reply, ...out.parts } satisfies WorkerReply, [keys.buffer as ArrayBuffer, ...out.transfer]);
+        }
         deferred.keys = [];
         deferred.lines = [];
         deferred.ids = [];
@@ -72,9 +75,9 @@ port.on('message', (msg: WorkerRequest) => {
         ctx.acc.sessions = sessions;
         ctx.acc.profile = profile;
         applyVerdict(ctx.acc, deferred, msg.duplicates);
-        const done = ctx.acc.profile;
+        const out = outgoingParts(sessions, ctx.acc.profile);
         ctx.acc.profile = undefined;
-        port.postMessage({ type: 'done', seq: msg.seq, sessions, ...(done ? { profile: done } : {}) } satisfies WorkerReply, trimSessions(sessions));
+        port.postMessage({ type: 'done', seq: msg.seq, ...out.parts } satisfies WorkerReply, out.transfer);
       } else {
         const sample = ctx.sample ? { keys: ctx.sample.keys, items: ctx.sample.items, seen: ctx.sample.seen } : undefined;
         // Every chunk's sessions and profile went with its replies.
@@ -87,3 +90,11 @@ port.on('message', (msg: WorkerRequest) => {
     }
   });
 });
+
+/** A chunk's session turns and profile as they go to the main thread (the profile packed), and the buffers moved with them. */
+function outgoingParts(sessions: SessionAcc, profile: ProfileAcc | undefined): { parts: { sessions: SessionAcc; profile?: PackedProfile }; transfer: ArrayBuffer[] } {
+  const transfer = trimSessions(sessions);
+  if (!profile) return { parts: { sessions }, transfer };
+  const packed = packProfile(profile);
+  return { parts: { sessions, profile: packed }, transfer: [...transfer, packed.rows.buffer as ArrayBuffer] };
+}
