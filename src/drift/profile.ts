@@ -207,8 +207,8 @@ export interface PackedProfile {
   texts: string[];
   clusterRequests: number[];
   spendRows: number[];
-  /** The places spend rows name by index: model, region, batch flag, TTL. */
-  places: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h' }[];
+  /** The places spend rows name by index: model, region, batch flag, TTL, prompt class. */
+  places: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number }[];
   /** Spend rows, PACKED_ROW numbers each: place index, requests, input, output, cacheRead, cacheWrite. */
   rows: Float64Array;
   /** The token sums past 2^53 of the rows that have them (a row's `big`), by row index. */
@@ -245,7 +245,7 @@ export function packProfile(acc: ProfileAcc): PackedProfile {
     for (const [k, b] of c.spend) {
       let place = placeIndex.get(k);
       if (place === undefined) {
-        place = p.places.push({ modelId: b.modelId, region: b.region, batch: b.batch, ttl: b.ttl }) - 1;
+        place = p.places.push({ modelId: b.modelId, region: b.region, batch: b.batch, ttl: b.ttl, over: b.over }) - 1;
         placeIndex.set(k, place);
       }
       if (b.big) p.big.push([o / PACKED_ROW, b.big]);
@@ -269,7 +269,7 @@ export function mergePackedProfile(into: ProfileAcc | undefined, p: PackedProfil
   acc.fromText += p.fromText;
   acc.fromTokens += p.fromTokens;
   // The places' bucket keys, memoized (bucketKey): the same strings, hashed once, as every chunk's.
-  const placeKeys = p.places.map((pl) => bucketKey(pl.modelId, pl.region, '', pl.batch, pl.ttl));
+  const placeKeys = p.places.map((pl) => bucketKey(pl.modelId, pl.region, '', pl.batch, pl.ttl, pl.over));
   const big = new Map(p.big);
   const rows = p.rows;
   let row = 0;
@@ -285,7 +285,7 @@ export function mergePackedProfile(into: ProfileAcc | undefined, p: PackedProfil
       let b = c.spend.get(k);
       if (!b) {
         const pl = p.places[place]!;
-        c.spend.set(k, (b = { modelId: pl.modelId, region: pl.region, batch: pl.batch, ttl: pl.ttl, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
+        c.spend.set(k, (b = { modelId: pl.modelId, region: pl.region, batch: pl.batch, ttl: pl.ttl, over: pl.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
       }
       addTokens(b, rows[o + 1]!, rows[o + 2]!, rows[o + 3]!, rows[o + 4]!, rows[o + 5]!);
       const extra = big.get(row);

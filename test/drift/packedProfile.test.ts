@@ -9,6 +9,8 @@ const spendOf = (i: number): SpendFacts => ({
   region: i % 2 === 0 ? 'us-east-1' : 'eu-west-1',
   batch: i % 5 === 0,
   ttl: i % 4 === 0 ? '1h' : '5m',
+  // Now and then a prompt class of its own (a long prompt), which the packed form must keep.
+  over: i % 9 === 0 ? 200_000 : 0,
   input: 100 + i,
   output: 10 + (i % 7),
   cacheRead: i % 11,
