@@ -298,6 +298,8 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   const bucketPrices = new Map<string, BucketPrices | null>();
   /** Requests that paid their model's long-context rates, by model and Region: said in the price notes. */
   const longPrompts = new Map<string, { model: string; region: string; above: number; requests: number }>();
+  /** Priced requests whose prompt is over some long-context threshold (the smallest such class): a caveat on the ceiling. */
+  const bigPrompts = { requests: 0, over: Number.POSITIVE_INFINITY, frontier: 0n };
 
   for (const [key, k] of acc.buckets) {
     const t = bucketTokens(k);
@@ -359,6 +361,11 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     row._kinds[k.ttl === '1h' ? 'cacheWrite1h' : 'cacheWrite5m'] += paid.cacheWrite;
     const cf = costOf(t, prices.cf, o);
     const r = costOf(t, prices.routed, o);
+    if (k.over > 0) {
+      bigPrompts.requests += k.requests;
+      bigPrompts.over = Math.min(bigPrompts.over, k.over);
+      bigPrompts.frontier += cf;
+    }
     tiers.forEach((_, i) => {
       tierTotals[i]! += costOf(t, tierPrice(i, k.region), o);
     });
@@ -500,6 +507,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     cache: { routing: ceilingRouting, perRequestPct: ceilingPerRequestPct, pinnedPct: ceilingSessionPinnedPct, lossUsd: toUsd(fragmentation), changed: fragmentation !== 0n || pinDelta !== 0n },
     sensitivity,
     toMeasure,
+    ...(bigPrompts.requests > 0 && cfTotal > 0n ? { bigPrompts: { requests: bigPrompts.requests, over: bigPrompts.over, frontierShare: ratio(bigPrompts.frontier, cfTotal) } } : {}),
   });
   // Priced through the same memo as the buckets: no model is looked up (or noted) twice.
   const trafficProfile = finishProfile(acc.profile ?? newProfileAcc(), opts.labeler, priceOf);
@@ -589,9 +597,17 @@ export function buildHeadline(x: {
   toMeasure?: AnalyzeReport['toMeasure'];
   /** Prompt caches simulated per session: which routing the figure is on, and whether sessions changed anything. */
   cache?: { routing: 'per-request' | 'session-pinned'; perRequestPct: number; pinnedPct: number; lossUsd: number; changed: boolean };
+  /** Priced requests with a prompt over a long-context threshold (`over`, the smallest), and their share of the all-frontier cost. */
+  bigPrompts?: { requests: number; over: number; frontierShare: number };
 }): AnalyzeHeadline {
   const caveats: string[] = [];
   if (x.provenance.synthetic) caveats.push(`Sample data: ${x.provenance.what ?? 'bundled synthetic data'} — not real traffic.`);
+  if (x.bigPrompts) {
+    const b = x.bigPrompts;
+    caveats.push(
+      `${b.requests.toLocaleString('en-US')} request${b.requests === 1 ? ' has a prompt' : 's have prompts'} over ${b.over.toLocaleString('en-US')} tokens (${pct(b.frontierShare)} of the all-frontier cost); the ceiling puts the easy and moderate ones on cheaper tiers without checking that those tiers' context windows hold them.`,
+    );
+  }
   const models = `${x.unpricedModels} model${x.unpricedModels === 1 ? '' : 's'}`;
   if (x.valid > 0 && x.priced === 0) {
     caveats.push(`Nothing could be priced: all ${x.unpriced.toLocaleString('en-US')} requests are on ${models} without a price; add them with --catalog or modelMap.`);

@@ -95,6 +95,8 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     const nova = inproc.byModel.find((m: Report) => m.model === 'amazon.nova-micro-v1:0');
     expect(nova.costByTokenKind.input).toBe(0.0105);
     expect(inproc.priceNotes).toContain('anthropic.claude-sonnet-4-5-20250929-v1:0: 2 requests in us-east-1 with a prompt over 200,000 tokens priced at the long-context rates');
+    // The ceiling's caveat: requests 2–5 are over the built-in catalog's smallest threshold (Claude Haiku 5.5's 100K).
+    expect(inproc.headline.caveats[0]).toMatch(/^4 requests have prompts over 100,000 tokens \(99\.9% of the all-frontier cost\); the ceiling puts the easy and moderate ones on cheaper tiers without checking/);
     // Per day: 3 November holds requests 1–3 ($0.0045 + $0.468 + $0.9367506), 4 November request 4 ($1.584).
     const days = inproc.byDay.filter((d: Report) => d.model.startsWith('anthropic.')).map((d: Report) => [d.day, d.costUsd]);
     expect(days).toEqual([
