@@ -58,6 +58,7 @@ const CatalogEntrySchema = z
   notes: z.string().optional(),
   aliases: z.array(z.string().min(1)).optional(),
   longContext: LongContextSchema.optional(),
+  contextWindow: z.number().int('must be a whole number of tokens').positive('must be a positive number of tokens').optional(),
 })
   // A long prompt pays another rate for each kind of token the entry prices: one left out would fall back to the
   // short prompt's input rate, silently.
@@ -163,5 +164,6 @@ export function toModelPrice(e: CatalogEntry, header: CatalogFileHeader, fallbac
   if (e.notes !== undefined) p.notes = e.notes;
   if (e.aliases !== undefined) p.aliases = e.aliases;
   if (e.longContext !== undefined) p.longContext = e.longContext;
+  if (e.contextWindow !== undefined) p.contextWindow = e.contextWindow;
   return p;
 }

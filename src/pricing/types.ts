@@ -47,6 +47,11 @@ export interface ModelPrice {
   aliases?: string[];
   /** The rates of a request whose prompt is over a size (long-context pricing). */
   longContext?: LongContextPrice;
+  /**
+   * The most prompt tokens (input + cache reads + cache writes) a request to this model can carry, as the provider
+   * states its context window (with a 1M-context option, that window). A routed request over it goes to a later tier.
+   */
+  contextWindow?: number;
 }
 
 /**
