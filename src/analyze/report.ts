@@ -284,6 +284,20 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     if (!p) throw new InputError(`tier "${t.name}" model ${t.model} has no price in the catalog; add it with --catalog or set priceAs`, 'tiers');
     return p;
   };
+  // A request whose prompt a tier's context window cannot hold goes to the first later tier that holds it (the
+  // frontier at the latest). `over`: the bucket's prompt class, which counts each tier's window among its bounds.
+  const fitTier = (tierIndex: number, region: string, over: number): number => {
+    let i = tierIndex;
+    while (i < tiers.length - 1) {
+      const w = tierPrice(i, region).contextWindow;
+      if (w === undefined || over < w) break;
+      i++;
+    }
+    return i;
+  };
+  const tierFor = (label: Difficulty, region: string, over: number) => fitTier(labelTierIndex(label, tiers.length), region, over);
+  /** Requests whose label's tier cannot hold their prompt, moved to a later tier: said in the headline. */
+  const movedUp = { requests: 0 };
 
   const tierTotals = tiers.map(() => 0n);
   let actual = 0n;
@@ -298,8 +312,11 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   const bucketPrices = new Map<string, BucketPrices | null>();
   /** Requests that paid their model's long-context rates, by model and Region: said in the price notes. */
   const longPrompts = new Map<string, { model: string; region: string; above: number; requests: number }>();
-  /** Priced requests whose prompt is over some long-context threshold (the smallest such class): a caveat on the ceiling. */
-  const bigPrompts = { requests: 0, over: Number.POSITIVE_INFINITY, frontier: 0n };
+  /**
+   * Priced requests with a long prompt (a class over 0; the smallest such class) that could be routed to a tier
+   * whose context window the catalog does not state: a caveat on the ceiling, with those tiers' names.
+   */
+  const unchecked = { requests: 0, over: Number.POSITIVE_INFINITY, frontier: 0n, tiers: new Set<string>() };
 
   for (const [key, k] of acc.buckets) {
     const t = bucketTokens(k);
@@ -345,7 +362,9 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     }
     priced += k.requests;
     const o = { batch: k.batch, cacheWriteTtl: k.ttl, promptOver: k.over };
-    const prices: BucketPrices = { actual: price, cf: tierPrice(tiers.length - 1, k.region), routed: tierPrice(labelTierIndex(k.label, tiers.length), k.region), opts: o };
+    const routedTier = tierFor(k.label, k.region, k.over);
+    if (routedTier !== labelTierIndex(k.label, tiers.length)) movedUp.requests += k.requests;
+    const prices: BucketPrices = { actual: price, cf: tierPrice(tiers.length - 1, k.region), routed: tierPrice(routedTier, k.region), opts: o };
     bucketPrices.set(key, prices);
     const paid = priceTokens(t, prices.actual, o);
     const a = paid.total;
@@ -361,13 +380,15 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     row._kinds[k.ttl === '1h' ? 'cacheWrite1h' : 'cacheWrite5m'] += paid.cacheWrite;
     const cf = costOf(t, prices.cf, o);
     const r = costOf(t, prices.routed, o);
-    if (k.over > 0) {
-      bigPrompts.requests += k.requests;
-      bigPrompts.over = Math.min(bigPrompts.over, k.over);
-      bigPrompts.frontier += cf;
+    const cheapest = fitTier(0, k.region, k.over);
+    if (k.over > 0 && cheapest < tiers.length - 1 && tierPrice(cheapest, k.region).contextWindow === undefined) {
+      unchecked.requests += k.requests;
+      unchecked.over = Math.min(unchecked.over, k.over);
+      unchecked.frontier += cf;
+      for (let i = cheapest; i < tiers.length - 1; i++) if (tierPrice(i, k.region).contextWindow === undefined) unchecked.tiers.add(tiers[i]!.name);
     }
     tiers.forEach((_, i) => {
-      tierTotals[i]! += costOf(t, tierPrice(i, k.region), o);
+      tierTotals[i]! += costOf(t, tierPrice(fitTier(i, k.region, k.over), k.region), o);
     });
     actual += a;
     counterfactual += cf;
@@ -376,7 +397,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     row._cf += cf;
     row._routed += r;
     if (k.label === 'easy') {
-      const cheap = costOf(t, tierPrice(0, k.region), o);
+      const cheap = costOf(t, tierPrice(fitTier(0, k.region, k.over), k.region), o);
       row._easyPaid += a;
       row._easyCheap += cheap;
       if (a > cheap) {
@@ -400,7 +421,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     acc.strata && acc.strata.measured.length > 0
       ? estimateMeasured(
           acc.strata,
-          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(labelTierIndex(label, tiers.length), x.region), { batch: x.batch, cacheWriteTtl: x.ttl, promptOver: x.over }) : null),
+          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(tierFor(label, x.region, x.over), x.region), { batch: x.batch, cacheWriteTtl: x.ttl, promptOver: x.over }) : null),
           confidence,
         )
       : undefined;
@@ -410,7 +431,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     est && acc.strata
       ? rowEstimates(acc.strata, {
           priced: (x) => priceOf(x.modelId, x.region) !== undefined,
-          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(tier, x.region), { batch: x.batch, cacheWriteTtl: x.ttl, promptOver: x.over })),
+          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(fitTier(tier, x.region, x.over), x.region), { batch: x.batch, cacheWriteTtl: x.ttl, promptOver: x.over })),
           tierOf: (label) => labelTierIndex(label, tiers.length),
           confidence,
         })
@@ -449,7 +470,13 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     return { easyShare: e, ceilingPct: frontierAll > 0n ? toPct(1 - ratio(r, frontierAll)) : 0, routedCeilingUsd: toUsd(r) };
   });
   // Prompt caches, simulated per session: the cache-blind ceiling plus what each routing changes on the kept sessions.
-  const sim = simulateSessions(acc.sessions, { priced: (p) => priceOf(p.modelId, p.region) !== undefined, tierPrice, tierOf: (label) => labelTierIndex(label, tiers.length) });
+  const sim = simulateSessions(acc.sessions, {
+    priced: (p) => priceOf(p.modelId, p.region) !== undefined,
+    tierPrice,
+    tierOf: (label) => labelTierIndex(label, tiers.length),
+    // A turn's exact prompt against the windows: over a window is what a class at or above it means.
+    fitTier: (tier, region, prompt) => fitTier(tier, region, prompt - 1),
+  });
   const fragmentation = (sim.perRequest - sim.asLogged) * sim.scale;
   const pinDelta = (sim.sessionPinned - sim.asLogged) * sim.scale;
   const routedPerRequestUsd = est ? round(est.routedUsd + moneyToUsd(fragmentation), 6) : toUsd(routed + fragmentation);
@@ -507,7 +534,8 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     cache: { routing: ceilingRouting, perRequestPct: ceilingPerRequestPct, pinnedPct: ceilingSessionPinnedPct, lossUsd: toUsd(fragmentation), changed: fragmentation !== 0n || pinDelta !== 0n },
     sensitivity,
     toMeasure,
-    ...(bigPrompts.requests > 0 && cfTotal > 0n ? { bigPrompts: { requests: bigPrompts.requests, over: bigPrompts.over, frontierShare: ratio(bigPrompts.frontier, cfTotal) } } : {}),
+    ...(unchecked.requests > 0 && cfTotal > 0n ? { uncheckedPrompts: { requests: unchecked.requests, over: unchecked.over, frontierShare: ratio(unchecked.frontier, cfTotal), tiers: [...unchecked.tiers] } } : {}),
+    ...(movedUp.requests > 0 ? { movedUp: movedUp.requests } : {}),
   });
   // Priced through the same memo as the buckets: no model is looked up (or noted) twice.
   const trafficProfile = finishProfile(acc.profile ?? newProfileAcc(), opts.labeler, priceOf);
@@ -597,15 +625,28 @@ export function buildHeadline(x: {
   toMeasure?: AnalyzeReport['toMeasure'];
   /** Prompt caches simulated per session: which routing the figure is on, and whether sessions changed anything. */
   cache?: { routing: 'per-request' | 'session-pinned'; perRequestPct: number; pinnedPct: number; lossUsd: number; changed: boolean };
-  /** Priced requests with a prompt over a long-context threshold (`over`, the smallest), and their share of the all-frontier cost. */
-  bigPrompts?: { requests: number; over: number; frontierShare: number };
+  /**
+   * Priced requests with a prompt over a long-context threshold (`over`, the smallest) that the ceiling may route to
+   * tiers whose context window the catalog does not state, their share of the all-frontier cost, and those tiers.
+   */
+  uncheckedPrompts?: { requests: number; over: number; frontierShare: number; tiers: string[] };
+  /** Requests routed past their label's tier because its context window cannot hold their prompt. */
+  movedUp?: number;
 }): AnalyzeHeadline {
   const caveats: string[] = [];
   if (x.provenance.synthetic) caveats.push(`Sample data: ${x.provenance.what ?? 'bundled synthetic data'} — not real traffic.`);
-  if (x.bigPrompts) {
-    const b = x.bigPrompts;
+  if (x.uncheckedPrompts) {
+    const b = x.uncheckedPrompts;
+    const names = b.tiers.map((t) => `"${t}"`).join(' and ');
+    const one = b.requests === 1;
+    const tiersWhose = b.tiers.length === 1 ? `tier, whose context window the price catalog does not state, so whether it holds ${one ? 'it' : 'them'}` : `tiers, whose context windows the price catalog does not state, so whether they hold ${one ? 'it' : 'them'}`;
     caveats.push(
-      `${b.requests.toLocaleString('en-US')} request${b.requests === 1 ? ' has a prompt' : 's have prompts'} over ${b.over.toLocaleString('en-US')} tokens (${pct(b.frontierShare)} of the all-frontier cost); the ceiling puts the easy and moderate ones on cheaper tiers without checking that those tiers' context windows hold them.`,
+      `${b.requests.toLocaleString('en-US')} request${one ? ' has a prompt' : 's have prompts'} over ${b.over.toLocaleString('en-US')} tokens (${pct(b.frontierShare)} of the all-frontier cost); the ceiling may put ${one ? 'it' : 'them'} on the ${names} ${tiersWhose} is unchecked (set contextWindow in a --catalog file).`,
+    );
+  }
+  if (x.movedUp) {
+    caveats.push(
+      `${x.movedUp.toLocaleString('en-US')} request${x.movedUp === 1 ? ' is' : 's are'} routed past their label's tier: its context window cannot hold their prompt, so the ceiling prices them on the first later tier that can.`,
     );
   }
   const models = `${x.unpricedModels} model${x.unpricedModels === 1 ? '' : 's'}`;

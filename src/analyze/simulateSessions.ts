@@ -32,6 +32,8 @@ export interface SessionPricing {
   tierPrice(tier: number, region: string): ModelPrice;
   /** The tier a label is routed to. */
   tierOf(label: Difficulty): number;
+  /** The first tier from `tier` on whose context window holds a prompt of this many tokens (the frontier at the latest). */
+  fitTier(tier: number, region: string, promptTokens: number): number;
 }
 
 export interface SessionSimulation {
@@ -82,12 +84,14 @@ export function simulateSessions(s: SessionAcc, pricing: SessionPricing): Sessio
     if (turns.length === 0) return;
     let hardest: Difficulty = 'easy';
     for (const t of turns) if (rank(t.label) > rank(hardest)) hardest = t.label;
-    const pinned = tierOf[hardest];
     let prev: SessionTurn | undefined;
     let prevTier = -1;
     for (const t of turns) {
       const place = s.places[t.place]!;
-      const tier = tierOf[t.label];
+      // A prompt longer than a tier's context window goes to the first later tier that holds it.
+      const prompt = t.input + t.cacheRead + t.cacheWrite;
+      const pinned = pricing.fitTier(tierOf[hardest], place.region, prompt);
+      const tier = pricing.fitTier(tierOf[t.label], place.region, prompt);
       const price = priceOf(tier, place.region);
       const logged = turnCost(t, place, price, false);
       asLogged += logged;

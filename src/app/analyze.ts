@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
-import { promptBounds, type Catalog } from '../pricing/index.js';
+import { promptBounds, resolvePrice, type Catalog } from '../pricing/index.js';
 import { SAMPLE_LOGS_WHAT, type Provenance } from '../types.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
 import type { CsvColumnMap } from '../ingest/index.js';
@@ -208,7 +208,8 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     groupBy,
     measured,
     sessionKey: opts.sessionKey,
-    promptBounds: promptBounds(opts.catalog),
+    // The tiers' context windows are bounds too: a prompt over one is routed past that tier.
+    promptBounds: promptBounds(opts.catalog, tierKeys(opts.catalog, opts.tiers)),
     router,
     sample: opts.sample,
     workers: opts.workers,
@@ -272,3 +273,8 @@ function nothingPriced(report: { records: { valid: number; priced: number }; unp
 }
 
 export type { AnalyzeReport } from '../analyze/report.js';
+
+/** The price keys of the tiers' models (what the report prices them as). */
+function tierKeys(catalog: Catalog, tiers: readonly TierConfig[]): string[] {
+  return tiers.flatMap((t) => resolvePrice(catalog, t.priceAs ?? t.model)?.price.key ?? []);
+}

@@ -170,7 +170,7 @@ describe('simulateSessions: the cache rules', () => {
   // Cheap and frontier tiers; reads at a tenth of input, writes at 1.25× (5m) or 2× (1h). Prices in USD per 1M.
   const price = (input: number): ModelPrice => ({ key: `p${input}`, input: String(input), output: String(input * 5), cacheRead: String(input / 10), cacheWrite5m: String(input * 1.25), cacheWrite1h: String(input * 2) }) as ModelPrice;
   const tiers = [price(1), price(3)];
-  const pricing: SessionPricing = { priced: () => true, tierPrice: (t) => tiers[t]!, tierOf: (l) => (l === 'easy' ? 0 : 1) };
+  const pricing: SessionPricing = { priced: () => true, tierPrice: (t) => tiers[t]!, tierOf: (l) => (l === 'easy' ? 0 : 1), fitTier: (t) => t };
   const at = (minute: number) => new Date(Date.UTC(2025, 0, 1, 0, minute)).toISOString();
   const run = (turns: [number, Difficulty, Partial<TurnFacts>?][]) => {
     const acc = newSessions();
@@ -207,6 +207,21 @@ describe('simulateSessions: the cache rules', () => {
     const s = run([[0, 'hard', { cacheRead: 0 }], [1, 'easy', { cacheRead: 0 }]]);
     expect(s.coldTurns).toBe(0);
     expect(s.perRequest).toBe(s.asLogged);
+  });
+
+  it('a turn whose prompt the cheap tier cannot hold is priced on the next tier, and stays warm there', () => {
+    // The cheap tier holds 5,000 prompt tokens: the easy turns below (10 + 6,000 cached) go to the frontier tier,
+    // as if they were hard, so the session is never split across tiers.
+    const fits: SessionPricing = { ...pricing, fitTier: (t, _region, prompt) => (t === 0 && prompt > 5000 ? 1 : t) };
+    const turns: [number, Difficulty, Partial<TurnFacts>?][] = [[0, 'hard', { cacheRead: 6000 }], [1, 'easy', { cacheRead: 6000 }], [2, 'easy', { cacheRead: 6000 }]];
+    const acc = newSessions();
+    turns.forEach(([m, label, extra], i) => addTurn(acc, sessionFacts({ ...base, sessionId: 's', timestamp: at(m) }, i + 1, undefined), turn(label, extra)));
+    const fitted = simulateSessions(acc, fits);
+    const allHard = simulateSessions(acc, { ...pricing, tierOf: () => 1 });
+    expect(fitted).toEqual(allHard);
+    expect(fitted.coldTurns).toBe(0);
+    // Without the window the easy turns go cheap and find its cache cold.
+    expect(simulateSessions(acc, pricing).coldTurns).toBe(1);
   });
 });
 
