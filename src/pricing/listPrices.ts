@@ -78,7 +78,7 @@ export function withArticle(noun: string): string {
 
 const FIELDS = [
   'key', 'name', 'provider', 'region', 'input', 'output', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h',
-  'batchInput', 'batchOutput', 'supportsBatch', 'source', 'effectiveDate', 'notes', 'aliases', 'longContext',
+  'batchInput', 'batchOutput', 'supportsBatch', 'source', 'effectiveDate', 'notes', 'aliases', 'longContext', 'contextWindow',
 ] as const;
 
 /** A price row with a stable key order (the JSON contract of `tokor prices --format json`). */
@@ -92,8 +92,9 @@ function renderPricesJson(rows: ModelPrice[]): string {
   return JSON.stringify(rows.map(priceToJson), null, 2);
 }
 
-// A list and an object are no CSV cell: aliases and long-context rates are in the JSON.
-const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases' && f !== 'longContext');
+// A list and an object are no CSV cell: aliases and long-context rates are in the JSON (and the context window,
+// which keeps the CSV's columns as they were).
+const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases' && f !== 'longContext' && f !== 'contextWindow');
 
 function renderPricesCsv(rows: ModelPrice[]): string {
   return csv([[...CSV_FIELDS], ...rows.map((p) => CSV_FIELDS.map((f) => (p[f] === undefined ? '' : String(p[f]))))]);
@@ -176,6 +177,7 @@ function renderResolution(r: Resolution, format: 'table' | 'markdown', width: nu
       ['cache write 5m / 1h', `${p.cacheWrite5m ?? '- (input rate)'} / ${p.cacheWrite1h ?? '- (5m rate)'}`],
       ['batch in / out', batchCell(p)],
       ...longContextRows(p),
+      ...(p.contextWindow !== undefined ? ([['context window', `${p.contextWindow.toLocaleString('en-US')} prompt tokens`]] as [string, string][]) : []),
       ['source', p.source],
       ['effective', p.effectiveDate],
     );

@@ -132,6 +132,8 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     // Its most easy end: 90% × (1 − all-on-the-cheapest-that-fits ÷ all-frontier) = 90% × (1 − 4.80005 ÷ 4.804501).
     expect(prior.savings.sensitivity.at(-1)).toEqual({ easyShare: 0.9, ceilingPct: 0.0834, routedCeilingUsd: 4.800495 });
     expect(same(duck)).toEqual(same(prior));
+    const shown = await runCli(['prices', '--model', 'amazon.nova-micro-v1:0', '--region', 'us-east-1', '--catalog', 'fixtures/pricing/long-context/windows.yaml']);
+    expect(shown.stdout).toMatch(/context window\s+128,000 prompt tokens/);
     // Without the cheap tier's window the same requests are unchecked, and the headline says so.
     const unchecked = await runCli(['analyze', LOG, ...CATALOG, '--labels', 'fixtures/pricing/long-context/labels-easy.jsonl', '--tiers', 'cheap=amazon.nova-micro-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0', '--format', 'json']);
     const u = JSON.parse(unchecked.stdout) as Report;
