@@ -215,7 +215,9 @@ describe('simulateSessions: the cache rules', () => {
     const fits: SessionPricing = { ...pricing, fitTier: (t, _region, prompt) => (t === 0 && prompt > 5000 ? 1 : t) };
     const turns: [number, Difficulty, Partial<TurnFacts>?][] = [[0, 'hard', { cacheRead: 6000 }], [1, 'easy', { cacheRead: 6000 }], [2, 'easy', { cacheRead: 6000 }]];
     const acc = newSessions();
-    turns.forEach(([m, label, extra], i) => addTurn(acc, sessionFacts({ ...base, sessionId: 's', timestamp: at(m) }, i + 1, undefined), turn(label, extra)));
+    turns.forEach(([m, label, extra], i) => {
+      addTurn(acc, sessionFacts({ ...base, sessionId: 's', timestamp: at(m) }, i + 1, undefined), turn(label, extra));
+    });
     const fitted = simulateSessions(acc, fits);
     const allHard = simulateSessions(acc, { ...pricing, tierOf: () => 1 });
     expect(fitted).toEqual(allHard);
