@@ -1,0 +1,102 @@
+/**
+ * The bundled catalogs' context windows (contextWindow): the default tier ladder's Bedrock models carry one in
+ * every region row, a few spot values as the providers state them, and every window set is sane against the row's
+ * own long-prompt threshold.
+ */
+import { describe, expect, it } from 'vitest';
+import { type ModelPrice, builtinCatalog, resolvePrice } from '../../src/pricing/index.js';
+
+const cat = builtinCatalog();
+
+function price(id: string, region?: string): ModelPrice {
+  const r = resolvePrice(cat, id, region);
+  if (!r) throw new Error(`${id} (${region ?? 'no region'}) does not resolve`);
+  return r.price;
+}
+
+describe("the default ladder's models carry a context window in every Bedrock region row", () => {
+  const ladder: Array<[key: string, window: number]> = [
+    ['amazon.nova-lite', 300_000],
+    ['anthropic.claude-haiku-4-5', 200_000],
+    ['anthropic.claude-sonnet-4-5', 1_000_000],
+  ];
+  for (const [key, window] of ladder) {
+    it(`${key}: ${window.toLocaleString('en-US')} tokens in each of its rows`, () => {
+      const rows = cat.prices.filter((p) => p.provider === 'bedrock' && p.key === key);
+      // Nova Lite: us-east-1, us-west-2, eu-central-1; the Claude models add the global. profile.
+      expect(rows.length).toBeGreaterThanOrEqual(3);
+      for (const p of rows) expect({ region: p.region, contextWindow: p.contextWindow }).toEqual({ region: p.region, contextWindow: window });
+    });
+  }
+
+  it('the same models resolve to their window through a logged Bedrock ID', () => {
+    expect(price('us.amazon.nova-lite-v1:0', 'us-east-1').contextWindow).toBe(300_000);
+    expect(price('global.anthropic.claude-haiku-4-5-20251001-v1:0', 'us-east-1').contextWindow).toBe(200_000);
+    expect(price('eu.anthropic.claude-sonnet-4-5-20250929-v1:0', 'eu-central-1').contextWindow).toBe(1_000_000);
+  });
+});
+
+describe('spot values', () => {
+  it('Claude on the API and Vertex: Haiku 4.5 200K, Opus 4.5 200K, Sonnet 4.6 and Haiku 5.5 1M', () => {
+    expect(price('claude-haiku-4-5-20251001').contextWindow).toBe(200_000);
+    expect(price('vertex/claude-haiku-4-5').contextWindow).toBe(200_000);
+    expect(price('claude-opus-4-5-20251101').contextWindow).toBe(200_000);
+    expect(price('claude-sonnet-4-6').contextWindow).toBe(1_000_000);
+    expect(price('claude-haiku-5-5').contextWindow).toBe(1_000_000);
+  });
+
+  it('Nova: Micro 128K, Pro 300K, Premier and Nova 2 Lite 1M', () => {
+    expect(price('amazon.nova-micro-v1:0', 'us-east-1').contextWindow).toBe(128_000);
+    expect(price('amazon.nova-pro-v1:0', 'us-east-1').contextWindow).toBe(300_000);
+    expect(price('amazon.nova-premier-v1:0', 'us-east-1').contextWindow).toBe(1_000_000);
+    expect(price('global.amazon.nova-2-lite-v1:0', 'us-east-1').contextWindow).toBe(1_000_000);
+  });
+
+  it('OpenAI: the prompt limit, not the total window (GPT-4.1 1,047,576; GPT-5 272K of 400K; GPT-5.4 922K of 1.05M)', () => {
+    expect(price('gpt-4.1').contextWindow).toBe(1_047_576);
+    expect(price('gpt-4o').contextWindow).toBe(128_000);
+    expect(price('gpt-5').contextWindow).toBe(272_000);
+    expect(price('gpt-5.4').contextWindow).toBe(922_000);
+  });
+
+  it('Gemini on Vertex: 1,048,576', () => {
+    expect(price('vertex/gemini-2.5-pro').contextWindow).toBe(1_048_576);
+    expect(price('vertex/gemini-2.5-flash').contextWindow).toBe(1_048_576);
+  });
+});
+
+describe('every window set is sane', () => {
+  const withWindow = cat.prices.filter((p) => p.contextWindow !== undefined);
+
+  it('a good share of the bundled rows carry one', () => {
+    expect(withWindow.length).toBeGreaterThan(200);
+  });
+
+  it('a whole number of at least 1,000 tokens, at most 10M', () => {
+    for (const p of withWindow) {
+      const w = p.contextWindow as number;
+      expect({ key: p.key, region: p.region, ok: Number.isInteger(w) && w >= 1_000 && w <= 10_000_000 }).toEqual({
+        key: p.key,
+        region: p.region,
+        ok: true,
+      });
+    }
+  });
+
+  it("a row's long-prompt threshold is below its window (a long prompt must fit)", () => {
+    const both = withWindow.filter((p) => p.longContext !== undefined);
+    expect(both.length).toBeGreaterThan(10);
+    for (const p of both) {
+      expect({ key: p.key, region: p.region, below: p.longContext!.above < p.contextWindow! }).toEqual({ key: p.key, region: p.region, below: true });
+    }
+  });
+
+  it('every row of a model in one catalog file states the same window (regions share a model)', () => {
+    const seen = new Map<string, number | undefined>();
+    for (const p of cat.prices) {
+      const id = `${p.provider}|${p.key}`;
+      if (!seen.has(id)) seen.set(id, p.contextWindow);
+      else expect({ id, w: p.contextWindow }).toEqual({ id, w: seen.get(id) });
+    }
+  });
+});
