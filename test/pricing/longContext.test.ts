@@ -95,9 +95,9 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     const nova = inproc.byModel.find((m: Report) => m.model === 'amazon.nova-micro-v1:0');
     expect(nova.costByTokenKind.input).toBe(0.0105);
     expect(inproc.priceNotes).toContain('anthropic.claude-sonnet-4-5-20250929-v1:0: 2 requests in us-east-1 with a prompt over 200,000 tokens priced at the long-context rates');
-    // The ceiling's caveat: requests 2–5 are over the built-in catalog's smallest threshold (Claude Haiku 5.5's 100K),
-    // and the cheaper tiers' rows in the catalog may not state a context window.
-    expect(inproc.headline.caveats[0]).toMatch(/^4 requests have prompts over 100,000 tokens \(99\.9% of the all-frontier cost\); the ceiling may put them on the /);
+    // The default ladder's windows (Nova Lite 300K, Haiku 4.5 200K, Sonnet 4.5 1M): the labeler's moderate requests
+    // over 200K cannot stay on Haiku, and the headline counts them.
+    expect(inproc.headline.caveats[0]).toBe("3 requests are routed past their label's tier: its context window cannot hold their prompt, so the ceiling prices them on the first later tier that can.");
     // Per day: 3 November holds requests 1–3 ($0.0045 + $0.468 + $0.9367506), 4 November request 4 ($1.584).
     const days = inproc.byDay.filter((d: Report) => d.model.startsWith('anthropic.')).map((d: Report) => [d.day, d.costUsd]);
     expect(days).toEqual([
@@ -135,10 +135,10 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     const shown = await runCli(['prices', '--model', 'amazon.nova-micro-v1:0', '--region', 'us-east-1', '--catalog', 'fixtures/pricing/long-context/windows.yaml']);
     expect(shown.stdout).toMatch(/context window\s+128,000 prompt tokens/);
     // Without the cheap tier's window the same requests are unchecked, and the headline says so.
-    const unchecked = await runCli(['analyze', LOG, ...CATALOG, '--labels', 'fixtures/pricing/long-context/labels-easy.jsonl', '--tiers', 'cheap=amazon.nova-micro-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0', '--format', 'json']);
+    const unchecked = await runCli(['analyze', LOG, ...CATALOG, '--catalog', 'fixtures/pricing/long-context/no-window.yaml', '--labels', 'fixtures/pricing/long-context/labels-easy.jsonl', '--tiers', 'cheap=amazon.nova-micro-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0', '--format', 'json']);
     const u = JSON.parse(unchecked.stdout) as Report;
     expect(u.cost.routedCeiling).toBeLessThan(0.05);
-    expect(u.headline.caveats[0]).toMatch(/^4 requests have prompts over 100,000 tokens .*the "cheap" tier, whose context window the price catalog does not state/);
+    expect(u.headline.caveats[0]).toMatch(/^4 requests have prompts over 128,000 tokens .*the "cheap" tier, whose context window the price catalog does not state/);
   });
 
   it('tokor prices --model shows the long-context rates', async () => {

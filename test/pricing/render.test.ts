@@ -23,7 +23,7 @@ describe('tokor prices renderers', () => {
     expect(json).toHaveLength(1);
     expect(Object.keys(json[0]!)).toEqual([
       'key', 'name', 'provider', 'region', 'input', 'output', 'cacheRead', 'batchInput', 'batchOutput', 'supportsBatch',
-      'source', 'effectiveDate', 'notes', 'aliases',
+      'source', 'effectiveDate', 'notes', 'aliases', 'contextWindow',
     ]);
     expect(renderPrices(listPrices(cat), 'json')).toBe(renderPrices(listPrices(builtinCatalog()), 'json'));
   });
