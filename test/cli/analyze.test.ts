@@ -24,13 +24,13 @@ describe('tokor analyze (built CLI)', () => {
     expect(j.schemaVersion).toBe(3);
     expect(j.records).toEqual({ read: 6, valid: 3, priced: 2, unpriced: 1, failed: 1, invalid: 2, duplicates: 0 });
     expect(j.fileIssues).toEqual([]);
-    expect(j.tokens).toEqual({ input: 2_001_000, output: 1_000_100, cacheRead: 0, cacheWrite: 0 });
-    // Nova Lite $0.06/$0.24 per 1M: 2 × (1M in + 0.5M out) = 2 × $0.18.
-    expect(j.cost.actual).toBe(0.36);
-    // Frontier Nova Pro $0.80/$3.20: 2 × $2.40.
-    expect(j.cost.frontierCounterfactual).toBe(4.8);
-    // Both priced requests are easy → Nova Micro $0.035/$0.14: 2 × $0.105.
-    expect(j.cost.routedCeiling).toBe(0.21);
+    expect(j.tokens).toEqual({ input: 201_000, output: 1_000_100, cacheRead: 0, cacheWrite: 0 });
+    // Nova Lite $0.06/$0.24 per 1M: 2 × (100k in + 500k out) = 2 × $0.126.
+    expect(j.cost.actual).toBe(0.252);
+    // Frontier Nova Pro $0.80/$3.20: 2 × $1.68.
+    expect(j.cost.frontierCounterfactual).toBe(3.36);
+    // Both priced requests are easy → Nova Micro $0.035/$0.14 (its 128K window holds their 100k prompts): 2 × $0.0735.
+    expect(j.cost.routedCeiling).toBe(0.147);
     expect(j.savings.ceilingPct).toBeCloseTo(95.625, 6);
     expect(j.savings.actualVsFrontierPct).toBeCloseTo(92.5, 6);
     expect(j.unpricedModels).toEqual([{ model: 'acme.mystery-model-v1:0', requests: 1, tokens: { input: 1000, output: 100, cacheRead: 0, cacheWrite: 0 } }]);
@@ -66,7 +66,7 @@ describe('tokor analyze (built CLI)', () => {
   it('reads a CSV from stdin without losing its header', async () => {
     const r = await runCli(['analyze', '-', '--tiers', TIERS, '--format', 'json'], { input: readFileSync('fixtures/analyze/csv/usage.csv') });
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).cost.actual).toBe(0.36);
+    expect(JSON.parse(r.stdout).cost.actual).toBe(0.252);
   });
 
   it('reads stdin', async () => {
@@ -78,7 +78,7 @@ describe('tokor analyze (built CLI)', () => {
   it('reads a gateway CSV with default column guesses', async () => {
     const r = await runCli(['analyze', 'fixtures/analyze/csv/usage.csv', '--tiers', TIERS, '--format', 'json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).cost.actual).toBe(0.36);
+    expect(JSON.parse(r.stdout).cost.actual).toBe(0.252);
   });
 
   it.each([
@@ -100,11 +100,11 @@ describe('tokor analyze (built CLI)', () => {
 
   it('markdown and csv outputs carry the same totals', async () => {
     const md = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'markdown']);
-    expect(md.stdout).toMatch(/\| all-frontier counterfactual \| \$4\.80 \|/);
+    expect(md.stdout).toMatch(/\| all-frontier counterfactual \| \$3\.36 \|/);
     const csv = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'csv']);
     // The headline (and its caveats) come first, then the totals.
     expect(csv.stdout.split('\n')[1]).toMatch(/^headline,"?If 40%–90% of requests are easy, routing by difficulty could cut/);
-    expect(csv.stdout.split('\n').find((l) => l.startsWith('total,'))).toMatch(/^total,,,3,.*,0\.36,4\.8,0\.21$/);
+    expect(csv.stdout.split('\n').find((l) => l.startsWith('total,'))).toMatch(/^total,,,3,.*,0\.252,3\.36,0\.147$/);
   });
 
   it('--cost-explorer reconciles billed spend with the logs and states the ceiling in billed dollars', async () => {
@@ -130,8 +130,8 @@ describe('tokor analyze (built CLI)', () => {
     expect(j.measured).toEqual({ count: 2, ofValid: 3, clusters: 3 });
     expect(j.distribution.hard.count).toBe(1);
     expect(j.distribution.easy.count).toBe(1);
-    // r1 (hard) stays on Nova Pro: $2.40; r2 (easy) moves to Nova Micro: $0.105.
-    expect(j.cost.routedCeiling).toBe(2.505);
+    // r1 (hard) stays on Nova Pro: $1.68; r2 (easy) moves to Nova Micro: $0.0735.
+    expect(j.cost.routedCeiling).toBe(1.7535);
     const md = await runCli(['analyze', MIXED, '--tiers', TIERS, '--labels', 'fixtures/analyze/labels.jsonl']);
     expect(md.stdout).toMatch(/estimated for all 3 requests from 2 measured labels in 3 task clusters/);
   });
