@@ -10,7 +10,7 @@ import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { wilson } from '../stats/interval.js';
 import { pct, pctFigure, usd } from '../report/format.js';
-import { costOf, isLongPrompt, moneyToUsd, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
+import { costOf, isLongPrompt, moneyToUsd, overOfPrompt, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
 import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
 import { costByDay, type DayCostRow } from './daily.js';
 import { gatewayCost, type GatewayCost } from './gatewayCost.js';
@@ -474,8 +474,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     priced: (p) => priceOf(p.modelId, p.region) !== undefined,
     tierPrice,
     tierOf: (label) => labelTierIndex(label, tiers.length),
-    // A turn's exact prompt against the windows: over a window is what a class at or above it means.
-    fitTier: (tier, region, prompt) => fitTier(tier, region, prompt - 1),
+    fitTier: (tier, region, prompt) => fitTier(tier, region, overOfPrompt(prompt)),
   });
   const fragmentation = (sim.perRequest - sim.asLogged) * sim.scale;
   const pinDelta = (sim.sessionPinned - sim.asLogged) * sim.scale;

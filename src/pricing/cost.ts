@@ -14,6 +14,7 @@
  */
 import type { TokenCounts } from '../types.js';
 import { rateToPico } from './money.js';
+import { overOfPrompt } from './promptBounds.js';
 import type { CostBreakdown, CostOptions, LongContextPrice, ModelPrice, Money } from './types.js';
 
 interface PicoRates {
@@ -35,7 +36,8 @@ const picoCache = new WeakMap<ModelPrice | LongContextPrice, PicoRates>();
 export function isLongPrompt(price: ModelPrice, opts: CostOptions): boolean {
   const long = price.longContext;
   if (long === undefined) return false;
-  return (opts.promptOver !== undefined && opts.promptOver >= long.above) || (opts.promptTokens !== undefined && opts.promptTokens > long.above);
+  const over = opts.promptOver ?? (opts.promptTokens !== undefined ? overOfPrompt(opts.promptTokens) : undefined);
+  return over !== undefined && over >= long.above;
 }
 
 /** The rates a request pays: the entry's, or its long-context rates for a long prompt. */

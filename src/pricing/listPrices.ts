@@ -100,7 +100,7 @@ function renderPricesCsv(rows: ModelPrice[]): string {
   return csv([[...CSV_FIELDS], ...rows.map((p) => CSV_FIELDS.map((f) => (p[f] === undefined ? '' : String(p[f]))))]);
 }
 
-function batchCell(p: ModelPrice): string {
+function batchCell(p: Pick<ModelPrice, 'batchInput' | 'batchOutput' | 'supportsBatch'>): string {
   if (p.batchInput !== undefined && p.batchOutput !== undefined) return `${p.batchInput}/${p.batchOutput}`;
   return p.supportsBatch ? '50%' : '-';
 }
@@ -193,13 +193,12 @@ function renderResolution(r: Resolution, format: 'table' | 'markdown', width: nu
 function longContextRows(p: ModelPrice): [string, string][] {
   const l = p.longContext;
   if (!l) return [];
-  const batch = l.batchInput !== undefined && l.batchOutput !== undefined ? `${l.batchInput}/${l.batchOutput}` : p.supportsBatch ? '50%' : '-';
   return [
     ['prompt over', `${l.above.toLocaleString('en-US')} tokens (input + cache read + cache write): every token at`],
     ['  input / output', `${l.input} / ${l.output}`],
     ['  cache read', l.cacheRead ?? '- (input rate)'],
     ['  cache write 5m / 1h', `${l.cacheWrite5m ?? '- (input rate)'} / ${l.cacheWrite1h ?? '- (5m rate)'}`],
-    ['  batch in / out', batch],
+    ['  batch in / out', batchCell({ ...l, supportsBatch: p.supportsBatch })],
   ];
 }
 

@@ -21,6 +21,14 @@ export function promptBounds(catalog: Catalog, tiers: readonly string[] = []): n
   return [...bounds].sort((a, b) => a - b);
 }
 
+/**
+ * One prompt as a class of its own: the size it is over, for comparing with a bound as a bucket's class is
+ * (a prompt of p tokens is over p − 1: over a bound b exactly when p > b).
+ */
+export function overOfPrompt(promptTokens: number): number {
+  return promptTokens - 1;
+}
+
 /** A prompt's class: the largest bound it is over, 0 when it is over none. */
 export function promptOverOf(promptTokens: number, bounds: readonly number[]): number {
   let over = 0;
