@@ -11,11 +11,14 @@
  *   note. Cache tokens keep their cache rates in batch (no batch cache rates are listed).
  * - long prompts: a request whose prompt (input + cache-read + cache-write tokens) is over the entry's
  *   `longContext.above` pays the long-context rates on every token, by the same rules.
+ * - service tiers: a request served on the priority or flex tier pays the entry's `priority` / `flex` rates (their
+ *   `longContext` for a long prompt). Without them, flex pays the batch rates (OpenAI bills flex at Batch API
+ *   rates) and priority the standard rates, with a note; so does a long prompt on a tier without long rates.
  */
 import type { TokenCounts } from '../types.js';
 import { rateToPico } from './money.js';
 import { overOfPrompt } from './promptBounds.js';
-import type { CostBreakdown, CostOptions, LongContextPrice, ModelPrice, Money } from './types.js';
+import type { CostBreakdown, CostOptions, LongContextPrice, ModelPrice, Money, ServiceTierPrice } from './types.js';
 
 interface PicoRates {
   input: Money;
@@ -30,7 +33,8 @@ interface PicoRates {
 }
 
 // Rates are parsed once per ModelPrice (and long-context block): costOf runs per record on large logs.
-const picoCache = new WeakMap<ModelPrice | LongContextPrice, PicoRates>();
+type RateBlock = ModelPrice | LongContextPrice | ServiceTierPrice | NonNullable<ServiceTierPrice['longContext']>;
+const picoCache = new WeakMap<RateBlock, PicoRates>();
 
 /** Whether the request (or every request of a bucket) pays the entry's long-context rates. */
 export function isLongPrompt(price: ModelPrice, opts: CostOptions): boolean {
@@ -40,19 +44,38 @@ export function isLongPrompt(price: ModelPrice, opts: CostOptions): boolean {
   return over !== undefined && over >= long.above;
 }
 
-/** The rates a request pays: the entry's, or its long-context rates for a long prompt. */
-function ratesFor(price: ModelPrice, opts: CostOptions): PicoRates {
-  return picoRates(isLongPrompt(price, opts) ? price.longContext! : price);
+/** The rates a request pays (see the rules above), whether the batch rules apply, and the fallback taken if any. */
+interface Applied {
+  rates: PicoRates;
+  batch: boolean;
+  note?: string;
 }
 
-function picoRates(p: ModelPrice | LongContextPrice): PicoRates {
+function ratesFor(price: ModelPrice, opts: CostOptions): Applied {
+  const long = isLongPrompt(price, opts);
+  const base = long ? price.longContext! : price;
+  const service = opts.batch ? undefined : opts.service;
+  if (service === 'priority' || service === 'flex') {
+    const block = price[service];
+    if (block !== undefined) {
+      if (!long) return { rates: picoRates(block), batch: false };
+      if (block.longContext !== undefined) return { rates: picoRates(block.longContext), batch: false };
+      return { rates: picoRates(base), batch: service === 'flex', note: `${price.key} (${price.region}): no ${service} rate for long prompts, the ${service === 'flex' ? 'batch' : 'standard'} long-context rate used` };
+    }
+    if (service === 'flex') return { rates: picoRates(base), batch: true };
+    return { rates: picoRates(base), batch: false, note: `${price.key} (${price.region}): no priority rate listed, standard rate used` };
+  }
+  return { rates: picoRates(base), batch: opts.batch === true };
+}
+
+function picoRates(p: RateBlock): PicoRates {
   let r = picoCache.get(p);
   if (!r) {
     const input = rateToPico(p.input);
     const output = rateToPico(p.output);
     r = { input, output, num: { input: Number(input), output: Number(output) } };
     for (const f of ['cacheRead', 'cacheWrite5m', 'cacheWrite1h', 'batchInput', 'batchOutput'] as const) {
-      const v = p[f];
+      const v = (p as Partial<Record<typeof f, string>>)[f];
       if (v !== undefined) {
         const pico = rateToPico(v);
         r[f] = pico;
@@ -108,11 +131,12 @@ function computeNumber(t: TokenAmounts, price: ModelPrice, opts: CostOptions): n
   if (typeof input !== 'number' || typeof output !== 'number' || typeof cacheRead !== 'number' || typeof cacheWrite !== 'number') return undefined;
   if (!(Number.isSafeInteger(input) && Number.isSafeInteger(output) && Number.isSafeInteger(cacheRead) && Number.isSafeInteger(cacheWrite))) return undefined;
   if (input < 0 || output < 0 || cacheRead < 0 || cacheWrite < 0) return undefined;
-  const r = ratesFor(price, opts).num;
+  const applied = ratesFor(price, opts);
+  const r = applied.rates.num;
   let inRate = r.input;
   let outRate = r.output;
   let halve = false;
-  if (opts.batch) {
+  if (applied.batch) {
     if (r.batchInput !== undefined && r.batchOutput !== undefined) {
       inRate = r.batchInput;
       outRate = r.batchOutput;
@@ -138,7 +162,9 @@ function computeNumber(t: TokenAmounts, price: ModelPrice, opts: CostOptions): n
 }
 
 function compute(tokens: TokenAmounts, price: ModelPrice, opts: CostOptions, out: CostBreakdown | undefined): Money {
-  const r = ratesFor(price, opts);
+  const applied = ratesFor(price, opts);
+  const r = applied.rates;
+  if (applied.note !== undefined) out?.notes.push(applied.note);
   const inTok = count(tokens.input, 'input');
   const outTok = count(tokens.output, 'output');
   const readTok = count(tokens.cacheRead, 'cache-read');
@@ -147,7 +173,7 @@ function compute(tokens: TokenAmounts, price: ModelPrice, opts: CostOptions, out
   let inRate = r.input;
   let outRate = r.output;
   let halve = false;
-  if (opts.batch) {
+  if (applied.batch) {
     if (r.batchInput !== undefined && r.batchOutput !== undefined) {
       inRate = r.batchInput;
       outRate = r.batchOutput;

@@ -45,6 +45,13 @@ const LongContextSchema = z.strictObject({
   ...RATES,
 });
 
+/** The cache rates a service tier's block lists as its entry does. */
+const CACHE_RATES = ['cacheRead', 'cacheWrite5m', 'cacheWrite1h'] as const;
+
+const TIER_RATES = { input: rate, output: rate, cacheRead: rate.optional(), cacheWrite5m: rate.optional(), cacheWrite1h: rate.optional() };
+
+const ServiceTierSchema = z.strictObject({ ...TIER_RATES, longContext: z.strictObject(TIER_RATES).optional() });
+
 const CatalogEntrySchema = z
   .strictObject({
   key: z.string().trim().min(1, 'must not be empty'),
@@ -59,17 +66,29 @@ const CatalogEntrySchema = z
   aliases: z.array(z.string().min(1)).optional(),
   longContext: LongContextSchema.optional(),
   contextWindow: z.number().int('must be a whole number of tokens').positive('must be a positive number of tokens').optional(),
+  priority: ServiceTierSchema.optional(),
+  flex: ServiceTierSchema.optional(),
 })
   // A long prompt pays another rate for each kind of token the entry prices: one left out would fall back to the
   // short prompt's input rate, silently.
   .superRefine((e, ctx) => {
-    const long = e.longContext;
-    if (!long) return;
-    for (const f of OPTIONAL_RATES) {
-      if ((e[f] === undefined) !== (long[f] === undefined)) {
-        const message = e[f] === undefined ? `lists ${f}, which the entry does not` : `must list ${f}, as the entry does`;
-        ctx.addIssue({ code: 'custom', path: ['longContext', f], message });
+    const alike = (block: Partial<Record<(typeof OPTIONAL_RATES)[number], string>>, fields: readonly (typeof OPTIONAL_RATES)[number][], path: string[]) => {
+      for (const f of fields) {
+        if ((e[f] === undefined) !== (block[f] === undefined)) {
+          const message = e[f] === undefined ? `lists ${f}, which the entry does not` : `must list ${f}, as the entry does`;
+          ctx.addIssue({ code: 'custom', path: [...path, f], message });
+        }
       }
+    };
+    if (e.longContext) alike(e.longContext, OPTIONAL_RATES, ['longContext']);
+    // A service tier prices each kind of token the entry prices (batch is a tier of its own), and long prompts only
+    // where the entry has long-context rates.
+    for (const tier of ['priority', 'flex'] as const) {
+      const block = e[tier];
+      if (!block) continue;
+      alike(block, CACHE_RATES, [tier]);
+      if (block.longContext && !e.longContext) ctx.addIssue({ code: 'custom', path: [tier, 'longContext'], message: 'lists long-context rates, which the entry does not' });
+      if (block.longContext) alike(block.longContext, CACHE_RATES, [tier, 'longContext']);
     }
   });
 export type CatalogEntry = z.infer<typeof CatalogEntrySchema>;
@@ -165,5 +184,7 @@ export function toModelPrice(e: CatalogEntry, header: CatalogFileHeader, fallbac
   if (e.aliases !== undefined) p.aliases = e.aliases;
   if (e.longContext !== undefined) p.longContext = e.longContext;
   if (e.contextWindow !== undefined) p.contextWindow = e.contextWindow;
+  if (e.priority !== undefined) p.priority = e.priority;
+  if (e.flex !== undefined) p.flex = e.flex;
   return p;
 }

@@ -52,6 +52,22 @@ export interface ModelPrice {
    * states its context window (with a 1M-context option, that window). A routed request over it goes to a later tier.
    */
   contextWindow?: number;
+  /** The rates of a request served on the priority tier (OpenAI, Bedrock): a premium over the standard rates. */
+  priority?: ServiceTierPrice;
+  /**
+   * The rates of a request served on the flex tier (OpenAI, Bedrock): a discount. Without them a flex request pays
+   * the batch rates (OpenAI bills flex at Batch API rates).
+   */
+  flex?: ServiceTierPrice;
+}
+
+/**
+ * The rates of one service tier: the entry's input, output and cache rates (each cache rate the entry lists, and no
+ * other), and for long prompts (over the entry's `longContext.above`) the same rates again; a long prompt on a tier
+ * without them pays the entry's long-context rates at the standard tier, with a note.
+ */
+export interface ServiceTierPrice extends Pick<ModelPrice, 'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h'> {
+  longContext?: Pick<ModelPrice, 'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h'>;
 }
 
 /**
@@ -62,6 +78,9 @@ export interface ModelPrice {
 export interface LongContextPrice extends Pick<ModelPrice, 'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h' | 'batchInput' | 'batchOutput'> {
   above: number;
 }
+
+/** The service tier a request was served on; 'standard' is the default tier (OpenAI 'default', Bedrock 'default'). */
+export type ServiceLevel = 'standard' | 'flex' | 'priority';
 
 /** A header of one catalog file (built-in or user). */
 export interface CatalogSource {
@@ -110,6 +129,8 @@ export interface CostBreakdown {
 
 export interface CostOptions {
   batch?: boolean;
+  /** The service tier that served the request (absent: standard): its rates from the entry's `priority` / `flex`. */
+  service?: ServiceLevel;
   cacheWriteTtl?: '5m' | '1h';
   /**
    * A bucket's prompt class: every request in it has more prompt tokens than this (promptBounds.ts). The
