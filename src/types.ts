@@ -16,6 +16,9 @@ export interface SourceLocation {
 }
 
 /** Token counts of one request. `input` is uncached input only (as Bedrock logs it). */
+/** The service tier a request was served on; 'standard' is the default one (OpenAI's and Bedrock's `default`). */
+export type ServiceLevel = 'standard' | 'flex' | 'priority';
+
 export interface TokenCounts {
   input: number;
   output: number;
@@ -56,6 +59,11 @@ export interface TrafficRecord {
   cacheWriteTtl?: '5m' | '1h';
   /** Batch inference records are priced at batch rates. */
   batch?: boolean;
+  /**
+   * The service tier that served the request when it is not the standard one (OpenAI's and Bedrock's `flex` and
+   * `priority`): priced at that tier's rates (src/pricing/cost.ts).
+   */
+  serviceTier?: Exclude<ServiceLevel, 'standard'>;
   /** Failed call: zero cost, counted apart. */
   errorCode?: string;
   /** The user-facing prompt text (last user turn), for labeling. Bodies may be absent. */

@@ -10,7 +10,7 @@
  * can collide with another, with a separator, or with Object.prototype
  * (`constructor`, `__proto__`).
  */
-import type { Difficulty, TrafficRecord } from '../types.js';
+import type { Difficulty, ServiceLevel, TrafficRecord } from '../types.js';
 import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
 import { addTokens, bucketKey, dayBucketKey, mergeBuckets, ttlParts, type TokenBucket } from './tokens.js';
 import { addToProfile, mergeProfileAcc, newProfileAcc, type ProfileAcc, type ProfileFacts } from '../drift/profile.js';
@@ -30,6 +30,8 @@ export interface RecordFacts {
   ttl: '5m' | '1h';
   /** The prompt class (src/pricing/promptBounds.ts): the largest long-context threshold the prompt is over, else 0. */
   over: number;
+  /** The service tier that served the request (priced at its rates). */
+  service: ServiceLevel;
   input: number;
   output: number;
   cacheRead: number;
@@ -51,7 +53,7 @@ export interface RecordFacts {
   session?: SessionFacts;
 }
 
-/** A bucket of requests with the same model, region, label, batch flag, cache-write TTL and prompt class. */
+/** A bucket of requests with the same model, region, label, batch flag, cache-write TTL, prompt class and service tier. */
 interface Bucket extends TokenBucket {
   modelId: string;
   region: string;
@@ -59,6 +61,7 @@ interface Bucket extends TokenBucket {
   batch: boolean;
   ttl: '5m' | '1h';
   over: number;
+  service: ServiceLevel;
 }
 
 /** A bucket of one UTC day (the record's timestamp date): model, region, batch flag and TTL — the actual cost per day, for reconciling with a bill day by day. */
@@ -69,6 +72,7 @@ interface DayBucket extends TokenBucket {
   batch: boolean;
   ttl: '5m' | '1h';
   over: number;
+  service: ServiceLevel;
 }
 
 /** Requests that carry the gateway's own cost (LiteLLM spend): their tokens and that cost, to compare with tokor's price. */
@@ -78,6 +82,7 @@ interface ReportedBucket extends TokenBucket {
   batch: boolean;
   ttl: '5m' | '1h';
   over: number;
+  service: ServiceLevel;
   /** Σ the gateway's cost, picodollars. */
   reportedCost: bigint;
 }
@@ -122,7 +127,7 @@ export interface Accumulator {
   lastTimestamp?: string;
   labels: Record<Difficulty, number>;
   measuredLabels: Record<Difficulty, number>;
-  /** key = bucketKey(modelId, region, label, batch, ttl, over) */
+  /** key = bucketKey(modelId, region, label, batch, ttl, over, service) */
   buckets: Map<string, Bucket>;
   /** key = groupKey(dim, value, bucketKey) */
   groupBuckets: Map<string, GroupBucket>;
@@ -133,7 +138,7 @@ export interface Accumulator {
   fileIssues: FileIssue[];
   /** With --labels: task clusters and measured requests (src/analyze/strata.ts). */
   strata?: StrataAcc;
-  /** Per UTC day (records with a timestamp): key = day + bucketKey(modelId, region, '', batch, ttl, over). */
+  /** Per UTC day (records with a timestamp): key = day + bucketKey(modelId, region, '', batch, ttl, over, service). */
   days?: Map<string, DayBucket>;
   /** The traffic profile `tokor drift` reads (analyze JSON trafficProfile). */
   profile?: ProfileAcc;
@@ -141,7 +146,7 @@ export interface Accumulator {
   sessions: SessionAcc;
   /** Set when an engine labeled a sample of some strata (src/analyze/pushdown.ts): the label counts are estimates. */
   labelEstimate?: LabelEstimate;
-  /** Requests carrying the gateway's own cost: key = bucketKey(modelId, region, '', batch, ttl, over). */
+  /** Requests carrying the gateway's own cost: key = bucketKey(modelId, region, '', batch, ttl, over, service). */
   reported?: Map<string, ReportedBucket>;
 }
 
@@ -276,7 +281,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   addTurn(acc.sessions, f.session, f);
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
   if (f.profile) addToProfile((acc.profile ??= newProfileAcc()), f.profile, f);
-  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, groups: f.groups, ttl: f.ttl, over: f.over, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
+  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, groups: f.groups, ttl: f.ttl, over: f.over, service: f.service, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
 }
 
 /** One TTL part of a request: its bucket, its day, its gateway-reported cost. */
@@ -286,12 +291,12 @@ function addPart(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: n
   if (f.reportedCost !== undefined) addReported(acc, f, ttl, requests, input, output, cacheRead, cacheWrite, requests > 0 ? f.reportedCost : 0n);
 }
 
-/** Adds requests and tokens to the bucket of (model, region, label, batch, ttl, prompt class) and to its group buckets. */
-export function addBucketPart(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'label' | 'batch' | 'groups' | 'over'>, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
-  const key = bucketKey(f.modelId, f.region, f.label, f.batch, ttl, f.over);
+/** Adds requests and tokens to the bucket of (model, region, label, batch, ttl, prompt class, service tier) and to its group buckets. */
+export function addBucketPart(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'label' | 'batch' | 'groups' | 'over' | 'service'>, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+  const key = bucketKey(f.modelId, f.region, f.label, f.batch, ttl, f.over, f.service);
   let b = acc.buckets.get(key);
   if (!b) {
-    b = { modelId: f.modelId, region: f.region, label: f.label, batch: f.batch, ttl, over: f.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    b = { modelId: f.modelId, region: f.region, label: f.label, batch: f.batch, ttl, over: f.over, service: f.service, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     acc.buckets.set(key, b);
   }
   addTokens(b, requests, input, output, cacheRead, cacheWrite);
@@ -307,24 +312,24 @@ export function addBucketPart(acc: Accumulator, f: Pick<RecordFacts, 'modelId' |
   }
 }
 
-/** Adds requests and tokens to the day's bucket of (model, region, batch, ttl, prompt class): what --bill reconciles per day. */
-export function addToDay(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'batch' | 'over'>, day: string, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
-  const key = dayBucketKey(day, f.modelId, f.region, f.batch, ttl, f.over);
+/** Adds requests and tokens to the day's bucket of (model, region, batch, ttl, prompt class, service tier): what --bill reconciles per day. */
+export function addToDay(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'batch' | 'over' | 'service'>, day: string, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+  const key = dayBucketKey(day, f.modelId, f.region, f.batch, ttl, f.over, f.service);
   const days = (acc.days ??= new Map());
   let b = days.get(key);
   if (!b) {
-    b = { day, modelId: f.modelId, region: f.region, batch: f.batch, ttl, over: f.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    b = { day, modelId: f.modelId, region: f.region, batch: f.batch, ttl, over: f.over, service: f.service, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     days.set(key, b);
   }
   addTokens(b, requests, input, output, cacheRead, cacheWrite);
 }
 
 function addReported(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number, cost: bigint): void {
-  const key = bucketKey(f.modelId, f.region, '', f.batch, ttl, f.over);
+  const key = bucketKey(f.modelId, f.region, '', f.batch, ttl, f.over, f.service);
   const map = (acc.reported ??= new Map());
   let b = map.get(key);
   if (!b) {
-    b = { modelId: f.modelId, region: f.region, batch: f.batch, ttl, over: f.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reportedCost: 0n };
+    b = { modelId: f.modelId, region: f.region, batch: f.batch, ttl, over: f.over, service: f.service, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0, reportedCost: 0n };
     map.set(key, b);
   }
   addTokens(b, requests, input, output, cacheRead, cacheWrite);

@@ -29,7 +29,7 @@ export function costByDay(acc: Pick<Accumulator, 'days'>, priceOf: (modelId: str
     const price = priceOf(b.modelId, b.region);
     if (!price) continue;
     const t = bucketTokens(b);
-    const paid = priceTokens(t, price, { batch: b.batch, cacheWriteTtl: b.ttl, promptOver: b.over });
+    const paid = priceTokens(t, price, { batch: b.batch, service: b.service, cacheWriteTtl: b.ttl, promptOver: b.over });
     const k = structuredKey(b.day, b.modelId, price.key);
     const row = rows.get(k) ?? {
       day: b.day,

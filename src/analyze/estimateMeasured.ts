@@ -10,12 +10,12 @@
 import { estimateTotal, type MeasuredUnit, type StratumTotal } from '../classify/estimate.js';
 import { zFor } from '../stats/interval.js';
 import { moneyToUsd, type Money } from '../pricing/index.js';
-import { DIFFICULTIES, type Difficulty } from '../types.js';
+import { DIFFICULTIES, type Difficulty, type ServiceLevel } from '../types.js';
 import type { MeasuredRequest, StrataAcc } from './strata.js';
 import { bucketTokens, structuredKey, ttlParts, type TokenKind } from './tokens.js';
 
 /** What a request's routed cost needs: who served it, where, how; null when its model has no price. */
-export type RoutedCost = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number }, tokens: Record<TokenKind, bigint>, label: Difficulty) => Money | null;
+export type RoutedCost = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel }, tokens: Record<TokenKind, bigint>, label: Difficulty) => Money | null;
 
 /** One task cluster in the report (`clusters[]`). */
 export interface ClusterRow {
@@ -114,7 +114,7 @@ export function estimateMeasured(strata: StrataAcc, routedCost: RoutedCost, conf
  * when the model has no price (such requests are in no figure of a money
  * quantity).
  */
-export type RowQuantity = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number }, tokens: Record<TokenKind, bigint>, requests: number, label: Difficulty) => number | null;
+export type RowQuantity = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel }, tokens: Record<TokenKind, bigint>, requests: number, label: Difficulty) => number | null;
 
 /** What the estimate adds to each report row: keys structuredKey(modelId, region) and structuredKey(String(dim), value). */
 export interface RowCorrections {

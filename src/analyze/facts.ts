@@ -60,6 +60,7 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     batch: r.batch === true,
     ttl: r.cacheWriteTtl ?? '5m',
     over: ctx.promptBounds?.length ? promptOverOf(t.input + t.cacheRead + t.cacheWrite, ctx.promptBounds) : 0,
+    service: r.serviceTier ?? 'standard',
     input: t.input,
     output: t.output,
     cacheRead: t.cacheRead,

@@ -42,7 +42,7 @@ export function gatewayCost(acc: Pick<Accumulator, 'reported'>, priceOf: (modelI
       continue;
     }
     reportedPriced += b.reportedCost;
-    const cost = priceTokens(bucketTokens(b), price, { batch: b.batch, cacheWriteTtl: b.ttl, promptOver: b.over }).total;
+    const cost = priceTokens(bucketTokens(b), price, { batch: b.batch, service: b.service, cacheWriteTtl: b.ttl, promptOver: b.over }).total;
     m.tokor += cost;
     tokor += cost;
   }

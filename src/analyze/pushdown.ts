@@ -15,7 +15,7 @@
  * later per bucket, stays exact; the label mix then carries the sampling
  * error that `labelEstimate` lets the report put into its intervals.
  */
-import { DIFFICULTIES, type Difficulty } from '../types.js';
+import { DIFFICULTIES, type Difficulty, type ServiceLevel } from '../types.js';
 import { addBucketPart, addFacts, addTagKeys, addToDay, scoreBin, structuredKey, type Accumulator, type LabelEstimate, type RecordFacts } from './accumulate.js';
 import { UNTAGGED, roleOf } from './facts.js';
 
@@ -26,7 +26,7 @@ import { UNTAGGED, roleOf } from './facts.js';
  */
 function engineStratum(row: PushdownRow, groupBy: readonly string[]): string {
   const dims = groupBy.map((d) => (d === 'day' ? row.day : d === 'region' ? row.groupRegion : d === 'role' ? row.arn : d === 'model' ? '' : null));
-  return JSON.stringify([row.modelId, row.priceRegion, row.batch, row.ttl, row.over, dims, row.tags]);
+  return JSON.stringify([row.modelId, row.priceRegion, row.batch, row.ttl, row.over, row.service, dims, row.tags]);
 }
 
 /** One aggregate row: plain records (the SQL read them as tokor's parser does) of one group. */
@@ -42,6 +42,8 @@ export interface PushdownRow {
   ttl: '5m' | '1h';
   /** The records' prompt class (src/pricing/promptBounds.ts). */
   over: number;
+  /** The service tier that served the records. */
+  service: ServiceLevel;
   /** YYYY-MM-DD (UTC). */
   day: string;
   /** Identity ARN, when role is a --group-by dimension. */
@@ -83,8 +85,8 @@ function rowGroupValue(row: PushdownRow, dim: string, tagDims: readonly string[]
   }
 }
 
-function stratumKey(modelId: string, region: string, batch: boolean, ttl: string, over: number, groups: readonly string[]): string {
-  return structuredKey(modelId, region, batch ? 'b' : '-', ttl, String(over), ...groups);
+function stratumKey(modelId: string, region: string, batch: boolean, ttl: string, over: number, service: ServiceLevel, groups: readonly string[]): string {
+  return structuredKey(modelId, region, batch ? 'b' : '-', ttl, String(over), service, ...groups);
 }
 
 /** Per label: the sampled requests, and each token kind's sampled tokens (the weights the stratum's totals are split by). */
@@ -103,6 +105,7 @@ interface Stratum {
   batch: boolean;
   ttl: '5m' | '1h';
   over: number;
+  service: ServiceLevel;
   groups: string[];
   requests: number;
   input: bigint;
@@ -165,10 +168,10 @@ export function startPushdown(acc: Accumulator, rows: readonly PushdownRow[], gr
     if (row.minTs !== null && (acc.firstTimestamp === undefined || row.minTs < acc.firstTimestamp)) acc.firstTimestamp = row.minTs;
     if (row.maxTs !== null && (acc.lastTimestamp === undefined || row.maxTs > acc.lastTimestamp)) acc.lastTimestamp = row.maxTs;
     const groups = groupBy.map((d) => rowGroupValue(row, d, tagDims));
-    const key = stratumKey(row.modelId, row.priceRegion, row.batch, row.ttl, row.over, groups);
+    const key = stratumKey(row.modelId, row.priceRegion, row.batch, row.ttl, row.over, row.service, groups);
     let s = strata.get(key);
     if (!s) {
-      s = { modelId: row.modelId, region: row.priceRegion, batch: row.batch, ttl: row.ttl, over: row.over, groups, requests: 0, input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n, rows: [], parts: new Set(), whole: true, sampled: 0, tally: [], bins: [] };
+      s = { modelId: row.modelId, region: row.priceRegion, batch: row.batch, ttl: row.ttl, over: row.over, service: row.service, groups, requests: 0, input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n, rows: [], parts: new Set(), whole: true, sampled: 0, tally: [], bins: [] };
       strata.set(key, s);
     }
     const part = engineStratum(row, groupBy);
@@ -192,7 +195,7 @@ export function startPushdown(acc: Accumulator, rows: readonly PushdownRow[], gr
   const disagree = (s: Stratum) => new Error(`${s.modelId} (${s.region || 'no Region'}): ${s.sampled} sampled records for ${s.requests} requests: the engine's SQL and tokor's parser disagree`);
   return {
     add(f) {
-      const s = strata.get(stratumKey(f.modelId, f.region, f.batch, f.ttl, f.over, f.groups));
+      const s = strata.get(stratumKey(f.modelId, f.region, f.batch, f.ttl, f.over, f.service, f.groups));
       if (!s) throw new Error(`a sampled ${f.modelId} record (${f.region || 'no Region'}) belongs to no aggregated group: the engine's SQL and tokor's parser disagree`);
       if (++s.sampled > s.requests) throw disagree(s);
       if (s.whole) {
@@ -243,7 +246,7 @@ function addEstimated(acc: Accumulator, s: Stratum): void {
     acc.read += n;
     acc.valid += n;
     acc.labels[label] += n;
-    const at = { modelId: s.modelId, region: s.region, label, batch: s.batch, groups: s.groups, over: s.over };
+    const at = { modelId: s.modelId, region: s.region, label, batch: s.batch, groups: s.groups, over: s.over, service: s.service };
     if (n > 0 || input[i]! > 0n || output[i]! > 0n || cacheRead[i]! > 0n || writeRest[i]! > 0n) addTokensTo(acc, at, s.ttl, n, input[i]!, output[i]!, cacheRead[i]!, writeRest[i]!);
     if (write1h[i]! > 0n) addTokensTo(acc, at, '1h', 0, 0n, 0n, 0n, write1h[i]!);
   });
@@ -251,7 +254,7 @@ function addEstimated(acc: Accumulator, s: Stratum): void {
   for (const [i, n] of apportion(BigInt(s.requests), s.bins).entries()) acc.scoreBins[i]! += Number(n);
   // Cost per day (--bill) needs no label: each row's exact totals, its 1-hour writes apart.
   for (const r of s.rows) {
-    const at = { modelId: s.modelId, region: s.region, batch: s.batch, over: s.over };
+    const at = { modelId: s.modelId, region: s.region, batch: s.batch, over: s.over, service: s.service };
     addSafe((...n) => addToDay(acc, at, r.day, s.ttl, ...n), r.requests, r.input, r.output, r.cacheRead, r.cacheWrite - r.cacheWrite1h);
     if (r.cacheWrite1h > 0n) addSafe((...n) => addToDay(acc, at, r.day, '1h', ...n), 0, 0n, 0n, 0n, r.cacheWrite1h);
   }

@@ -4,7 +4,7 @@
  * label's tier (the routed ceiling). Pure; money is exact (bigint
  * picodollars) until it is turned into USD for the report.
  */
-import { DIFFICULTIES, type Difficulty, type Provenance, type TokenCounts } from '../types.js';
+import { DIFFICULTIES, type Difficulty, type Provenance, type ServiceLevel, type TokenCounts } from '../types.js';
 export type { Provenance } from '../types.js';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
@@ -361,7 +361,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
       continue;
     }
     priced += k.requests;
-    const o = { batch: k.batch, cacheWriteTtl: k.ttl, promptOver: k.over };
+    const o = { batch: k.batch, service: k.service, cacheWriteTtl: k.ttl, promptOver: k.over };
     const routedTier = tierFor(k.label, k.region, k.over);
     if (routedTier !== labelTierIndex(k.label, tiers.length)) movedUp.requests += k.requests;
     const prices: BucketPrices = { actual: price, cf: tierPrice(tiers.length - 1, k.region), routed: tierPrice(routedTier, k.region), opts: o };
@@ -421,7 +421,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     acc.strata && acc.strata.measured.length > 0
       ? estimateMeasured(
           acc.strata,
-          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(tierFor(label, x.region, x.over), x.region), { batch: x.batch, cacheWriteTtl: x.ttl, promptOver: x.over }) : null),
+          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(tierFor(label, x.region, x.over), x.region), { batch: x.batch, service: x.service, cacheWriteTtl: x.ttl, promptOver: x.over }) : null),
           confidence,
         )
       : undefined;
@@ -431,7 +431,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     est && acc.strata
       ? rowEstimates(acc.strata, {
           priced: (x) => priceOf(x.modelId, x.region) !== undefined,
-          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(fitTier(tier, x.region, x.over), x.region), { batch: x.batch, cacheWriteTtl: x.ttl, promptOver: x.over })),
+          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(fitTier(tier, x.region, x.over), x.region), { batch: x.batch, service: x.service, cacheWriteTtl: x.ttl, promptOver: x.over })),
           tierOf: (label) => labelTierIndex(label, tiers.length),
           confidence,
         })
@@ -750,7 +750,7 @@ function rowEstimates(
   strata: NonNullable<Accumulator['strata']>,
   o: {
     priced: (x: { modelId: string; region: string }) => boolean;
-    cost: (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number }, t: Record<TokenKind, bigint>, tier: number | 'actual') => number;
+    cost: (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel }, t: Record<TokenKind, bigint>, tier: number | 'actual') => number;
     tierOf: (label: Difficulty) => number;
     confidence: number;
   },

@@ -22,7 +22,7 @@
  * or session for the garbage collector to walk, and a worker's sessions cross
  * to the main thread as a few buffers, moved, not copied.
  */
-import type { Difficulty } from '../types.js';
+import type { Difficulty, ServiceLevel } from '../types.js';
 import { fmix32, keyOfWords, keyWord } from './sample.js';
 import { bucketKey } from './tokens.js';
 
@@ -60,12 +60,13 @@ export interface SessionTurn {
   cacheWrite1h: number;
 }
 
-/** A model, region, batch flag and cache TTL (shared by many turns). */
+/** A model, region, batch flag, cache TTL and service tier (shared by many turns). */
 export interface TurnPlace {
   modelId: string;
   region: string;
   batch: boolean;
   ttl: '5m' | '1h';
+  service: ServiceLevel;
 }
 
 /** A kept turn's numbers, in this order, TURN_FIELDS per turn in SessionAcc.turns. */
@@ -490,7 +491,7 @@ function grown<A extends Float64Array | Uint32Array>(a: A, need: number, most = 
 function placeOf(s: SessionAcc, p: TurnPlace): number {
   // Consecutive requests mostly share a place: compare with the last one before building a key.
   const last = s.places[s.lastPlace ?? -1];
-  if (last !== undefined && last.modelId === p.modelId && last.region === p.region && last.batch === p.batch && last.ttl === p.ttl) return s.lastPlace!;
+  if (last !== undefined && last.modelId === p.modelId && last.region === p.region && last.batch === p.batch && last.ttl === p.ttl && last.service === p.service) return s.lastPlace!;
   const i = placeIndexOf(s, p);
   s.lastPlace = i;
   return i;
@@ -498,11 +499,11 @@ function placeOf(s: SessionAcc, p: TurnPlace): number {
 
 function placeIndexOf(s: SessionAcc, p: TurnPlace): number {
   // The bucket key without a label or prompt class (a turn's own tokens give its class): memoized, the same string each time.
-  const id = bucketKey(p.modelId, p.region, '', p.batch, p.ttl, 0);
+  const id = bucketKey(p.modelId, p.region, '', p.batch, p.ttl, 0, p.service);
   let i = s.placeIndex.get(id);
   if (i === undefined) {
     i = s.places.length;
-    s.places.push({ modelId: p.modelId, region: p.region, batch: p.batch, ttl: p.ttl });
+    s.places.push({ modelId: p.modelId, region: p.region, batch: p.batch, ttl: p.ttl, service: p.service });
     s.placeIndex.set(id, i);
   }
   return i;

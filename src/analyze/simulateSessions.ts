@@ -132,7 +132,7 @@ function turnCost(t: SessionTurn, place: TurnPlace, price: ModelPrice, cold: boo
   let m = 0n;
   // Cold or warm, the prompt is the same size: moved reads are written again.
   const promptTokens = t.input + t.cacheRead + t.cacheWrite;
-  for (const p of parts) m += costOf({ input: p.input, output: p.output, cacheRead: p.cacheRead, cacheWrite: p.cacheWrite }, price, { batch: place.batch, cacheWriteTtl: p.ttl, promptTokens });
+  for (const p of parts) m += costOf({ input: p.input, output: p.output, cacheRead: p.cacheRead, cacheWrite: p.cacheWrite }, price, { batch: place.batch, service: place.service, cacheWriteTtl: p.ttl, promptTokens });
   return m;
 }
 

@@ -6,7 +6,7 @@
  * (src/classify/estimate.ts), kept only when labels are given. Plain data and
  * Maps: crosses worker threads by structured clone.
  */
-import type { Difficulty } from '../types.js';
+import type { Difficulty, ServiceLevel } from '../types.js';
 import { addTokens, bucketKey, structuredKey, ttlParts, type TokenBucket, type TtlTokens } from './tokens.js';
 
 /** The tokens of one cluster's requests with one model, region, predicted label, batch flag and TTL. */
@@ -18,13 +18,15 @@ interface PredictedBucket extends TokenBucket {
   batch: boolean;
   ttl: '5m' | '1h';
   over: number;
+  service: ServiceLevel;
 }
 
-/** Unmeasured requests of one cluster that share a report row's coordinates (model, region, batch, group values). */
+/** Unmeasured requests of one cluster that share a report row's coordinates (model, region, batch, service tier, group values). */
 interface UnmeasuredCell {
   modelId: string;
   region: string;
   batch: boolean;
+  service: ServiceLevel;
   groups: readonly string[];
   requests: number;
 }
@@ -87,10 +89,10 @@ export function addToStrata(s: StrataAcc, f: StratumFacts): void {
   c.requests++;
   c.predicted[f.predicted]++;
   for (const p of ttlParts(f)) {
-    const key = bucketKey(f.modelId, f.region, f.predicted, f.batch, p.ttl, f.over);
+    const key = bucketKey(f.modelId, f.region, f.predicted, f.batch, p.ttl, f.over, f.service);
     let b = c.buckets.get(key);
     if (!b) {
-      b = { modelId: f.modelId, region: f.region, label: f.predicted, batch: f.batch, ttl: p.ttl, over: f.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+      b = { modelId: f.modelId, region: f.region, label: f.predicted, batch: f.batch, ttl: p.ttl, over: f.over, service: f.service, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
       c.buckets.set(key, b);
     }
     addTokens(b, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);
@@ -99,11 +101,11 @@ export function addToStrata(s: StrataAcc, f: StratumFacts): void {
     c.measured++;
     const { cluster, measured, groups: _groups, ...rest } = f;
     s.measured.push({ ...rest, cluster: cluster.key, measured });
-  } else addCell(c.unmeasured, { modelId: f.modelId, region: f.region, batch: f.batch, groups: f.groups, requests: 1 });
+  } else addCell(c.unmeasured, { modelId: f.modelId, region: f.region, batch: f.batch, service: f.service, groups: f.groups, requests: 1 });
 }
 
 function addCell(into: Map<string, UnmeasuredCell>, cell: UnmeasuredCell): void {
-  const key = structuredKey(cell.modelId, cell.region, cell.batch ? 'b' : '', ...cell.groups);
+  const key = structuredKey(cell.modelId, cell.region, cell.batch ? 'b' : '', cell.service, ...cell.groups);
   const t = into.get(key);
   if (t) t.requests += cell.requests;
   else into.set(key, { ...cell });

@@ -2,6 +2,7 @@
  * Exact token sums: numbers while they stay safe integers, bigint past 2^53.
  * Shared by the accumulator's buckets and the task clusters (strata.ts).
  */
+import type { ServiceLevel } from '../types.js';
 /** An injective key over strings: each part is prefixed by its length, so no content can shift a boundary. */
 export function structuredKey(...parts: string[]): string {
   let k = '';
@@ -12,31 +13,31 @@ export function structuredKey(...parts: string[]): string {
 export type TokenKind = 'input' | 'output' | 'cacheRead' | 'cacheWrite';
 
 /**
- * The key of a priced bucket: model, region, label, batch flag, cache-write TTL and prompt class (`over`: the
- * largest long-context threshold the prompt is over, 0 for none; src/pricing/promptBounds.ts).
+ * The key of a priced bucket: model, region, label, batch flag, cache-write TTL, prompt class (`over`: the
+ * largest long-context threshold the prompt is over, 0 for none; src/pricing/promptBounds.ts) and service tier.
  */
-export function bucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number): string {
+export function bucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number, service: ServiceLevel): string {
   const slot = keySlot(label, batch, ttl);
-  if (slot < 0 || over !== 0) return newBucketKey(modelId, region, label, batch, ttl, over);
+  if (slot < 0 || over !== 0 || service !== 'standard') return newBucketKey(modelId, region, label, batch, ttl, over, service);
   const place = placeKeys(modelId, region);
-  return (place.keys[slot] ??= newBucketKey(modelId, region, label, batch, ttl, 0));
+  return (place.keys[slot] ??= newBucketKey(modelId, region, label, batch, ttl, 0, service));
 }
 
-/** The key of a day's bucket: the day (YYYY-MM-DD), then bucketKey(modelId, region, '', batch, ttl, over). */
-export function dayBucketKey(day: string, modelId: string, region: string, batch: boolean, ttl: '5m' | '1h', over: number): string {
-  if (over !== 0) return day + bucketKey(modelId, region, '', batch, ttl, over);
+/** The key of a day's bucket: the day (YYYY-MM-DD), then bucketKey(modelId, region, '', batch, ttl, over, service). */
+export function dayBucketKey(day: string, modelId: string, region: string, batch: boolean, ttl: '5m' | '1h', over: number, service: ServiceLevel): string {
+  if (over !== 0 || service !== 'standard') return day + bucketKey(modelId, region, '', batch, ttl, over, service);
   const slot = keySlot('', batch, ttl);
   const place = placeKeys(modelId, region);
   if (place.days[slot] === day) return place.dayKeys[slot]!;
-  const key = day + bucketKey(modelId, region, '', batch, ttl, 0);
+  const key = day + bucketKey(modelId, region, '', batch, ttl, 0, service);
   place.days[slot] = day;
   place.dayKeys[slot] = key;
   return key;
 }
 
-function newBucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number): string {
-  // label, batch and ttl come from fixed sets, so they need no length prefix; a prompt class ends the key.
-  return `${modelId.length}:${modelId}${region.length}:${region}${label}${batch ? 'b' : '-'}${ttl}${over === 0 ? '' : `>${over}`}`;
+function newBucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number, service: ServiceLevel): string {
+  // label, batch, ttl and service come from fixed sets, so they need no length prefix; a prompt class ends the key.
+  return `${modelId.length}:${modelId}${region.length}:${region}${label}${batch ? 'b' : '-'}${ttl}${service === 'standard' ? '' : service === 'flex' ? '~f' : '~p'}${over === 0 ? '' : `>${over}`}`;
 }
 
 /**
@@ -99,6 +100,8 @@ export interface TtlTokens {
   ttl: '5m' | '1h';
   /** The request's prompt class (src/pricing/promptBounds.ts); 0 when its prompt is over no long-context threshold. */
   over: number;
+  /** The service tier that served the request. */
+  service: ServiceLevel;
   input: number;
   output: number;
   cacheRead: number;
@@ -120,7 +123,7 @@ export interface TtlPart {
  * A request's contributions by cache-write TTL, so each write is priced at its rate: one part; or, when the
  * record splits its writes, the request and its 5-minute writes at 5m and its 1-hour writes (tokens only) at 1h.
  */
-export function ttlParts(t: Omit<TtlTokens, 'over'>): TtlPart[] {
+export function ttlParts(t: Omit<TtlTokens, 'over' | 'service'>): TtlPart[] {
   const h1 = t.cacheWrite1h ?? 0;
   if (h1 > 0 && h1 < t.cacheWrite) {
     return [

@@ -13,6 +13,7 @@ import { addBigTokens, addTokens, bucketKey, bucketTokens, mergeBuckets, ttlPart
 import { costOf } from '../pricing/cost.js';
 import { moneyToUsd } from '../pricing/money.js';
 import type { ModelPrice, Money } from '../pricing/types.js';
+import type { ServiceLevel } from '../types.js';
 
 export const PROFILE_VERSION = 1;
 
@@ -100,6 +101,7 @@ interface SpendBucket extends TokenBucket {
   batch: boolean;
   ttl: '5m' | '1h';
   over: number;
+  service: ServiceLevel;
 }
 
 interface ProfileClusterAcc {
@@ -155,9 +157,9 @@ export function addToProfile(acc: ProfileAcc, f: ProfileFacts, spend?: SpendFact
 }
 
 function addSpend(c: ProfileClusterAcc, spend: SpendFacts, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
-  const key = bucketKey(spend.modelId, spend.region, '', spend.batch, ttl, spend.over);
+  const key = bucketKey(spend.modelId, spend.region, '', spend.batch, ttl, spend.over, spend.service);
   let b = c.spend.get(key);
-  if (!b) c.spend.set(key, (b = { modelId: spend.modelId, region: spend.region, batch: spend.batch, ttl, over: spend.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
+  if (!b) c.spend.set(key, (b = { modelId: spend.modelId, region: spend.region, batch: spend.batch, ttl, over: spend.over, service: spend.service, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
   addTokens(b, requests, input, output, cacheRead, cacheWrite);
 }
 
@@ -207,8 +209,8 @@ export interface PackedProfile {
   texts: string[];
   clusterRequests: number[];
   spendRows: number[];
-  /** The places spend rows name by index: model, region, batch flag, TTL, prompt class. */
-  places: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number }[];
+  /** The places spend rows name by index: model, region, batch flag, TTL, prompt class, service tier. */
+  places: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel }[];
   /** Spend rows, PACKED_ROW numbers each: place index, requests, input, output, cacheRead, cacheWrite. */
   rows: Float64Array;
   /** The token sums past 2^53 of the rows that have them (a row's `big`), by row index. */
@@ -245,7 +247,7 @@ export function packProfile(acc: ProfileAcc): PackedProfile {
     for (const [k, b] of c.spend) {
       let place = placeIndex.get(k);
       if (place === undefined) {
-        place = p.places.push({ modelId: b.modelId, region: b.region, batch: b.batch, ttl: b.ttl, over: b.over }) - 1;
+        place = p.places.push({ modelId: b.modelId, region: b.region, batch: b.batch, ttl: b.ttl, over: b.over, service: b.service }) - 1;
         placeIndex.set(k, place);
       }
       if (b.big) p.big.push([o / PACKED_ROW, b.big]);
@@ -269,7 +271,7 @@ export function mergePackedProfile(into: ProfileAcc | undefined, p: PackedProfil
   acc.fromText += p.fromText;
   acc.fromTokens += p.fromTokens;
   // The places' bucket keys, memoized (bucketKey): the same strings, hashed once, as every chunk's.
-  const placeKeys = p.places.map((pl) => bucketKey(pl.modelId, pl.region, '', pl.batch, pl.ttl, pl.over));
+  const placeKeys = p.places.map((pl) => bucketKey(pl.modelId, pl.region, '', pl.batch, pl.ttl, pl.over, pl.service));
   const big = new Map(p.big);
   const rows = p.rows;
   let row = 0;
@@ -285,7 +287,7 @@ export function mergePackedProfile(into: ProfileAcc | undefined, p: PackedProfil
       let b = c.spend.get(k);
       if (!b) {
         const pl = p.places[place]!;
-        c.spend.set(k, (b = { modelId: pl.modelId, region: pl.region, batch: pl.batch, ttl: pl.ttl, over: pl.over, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
+        c.spend.set(k, (b = { modelId: pl.modelId, region: pl.region, batch: pl.batch, ttl: pl.ttl, over: pl.over, service: pl.service, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 }));
       }
       addTokens(b, rows[o + 1]!, rows[o + 2]!, rows[o + 3]!, rows[o + 4]!, rows[o + 5]!);
       const extra = big.get(row);
@@ -327,7 +329,7 @@ export function finishProfile(acc: ProfileAcc, labeler: string, priceOf?: PriceO
       const price = priceOf?.(b.modelId, b.region);
       if (!price) continue;
       any = true;
-      spend += costOf(bucketTokens(b), price, { batch: b.batch, cacheWriteTtl: b.ttl, promptOver: b.over });
+      spend += costOf(bucketTokens(b), price, { batch: b.batch, service: b.service, cacheWriteTtl: b.ttl, promptOver: b.over });
     }
     anyPriced ||= any;
     return any ? spend : undefined;

@@ -35,6 +35,7 @@ export function recordSpendFacts(r: TrafficRecord, bounds: readonly number[]): S
     batch: r.batch === true,
     ttl: r.cacheWriteTtl ?? '5m',
     over: promptOverOf(t.input + t.cacheRead + t.cacheWrite, bounds),
+    service: r.serviceTier ?? 'standard',
     input: t.input,
     output: t.output,
     cacheRead: t.cacheRead,

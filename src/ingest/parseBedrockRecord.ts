@@ -150,6 +150,11 @@ export function parseBedrockRecord(obj: unknown, loc: SourceLocation): TrafficRe
     else record.tokens.cacheWrite1h = split.h1;
   }
   if (isBatch(obj, operation)) record.batch = true;
+  else {
+    const tier = serviceTierOf(obj, inBody, outBody);
+    if (tier === 'priority' || tier === 'flex') record.serviceTier = tier;
+    else if (tier !== undefined && tier !== 'default') (problems ??= []).push(`service tier '${tier}': priced at the standard on-demand rate`);
+  }
 
   if (inBody !== undefined && !Array.isArray(inBody)) readInputBody(inBody, record);
   if (outBody !== undefined) {
@@ -189,6 +194,17 @@ function isBatch(obj: JsonObject, operation: string | undefined): boolean {
     if (op.includes('batch') || op.includes('invocationjob')) return true;
   }
   return false;
+}
+
+/**
+ * The service tier that served the request (Bedrock's priority, default, flex or reserved): the response's
+ * `serviceTier.type` (Converse), else the request's (a Converse request body names the tier it asks for, and
+ * Bedrock refuses a tier the model does not offer), else the record's own `serviceTier` text. A streamed response
+ * (a body of chunks) names none.
+ */
+function serviceTierOf(obj: JsonObject, inBody: JsonObject | unknown[] | undefined, outBody: JsonObject | unknown[] | undefined): string | undefined {
+  const named = (body: JsonObject | unknown[] | undefined) => (isObject(body) && isObject(body.serviceTier) ? str(body.serviceTier.type) : undefined);
+  return named(outBody) ?? named(inBody) ?? str(obj.serviceTier);
 }
 
 /** Prompt, system, turns and max tokens from a request body of any supported model family. */

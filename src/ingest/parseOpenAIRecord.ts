@@ -153,11 +153,11 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
   const errorCode = readError(obj);
   if (errorCode !== undefined) record.errorCode = errorCode;
   if (obj.batch === true || callType?.toLowerCase().includes('batch')) record.batch = true;
-  // The tier that served the request, as the response says: OpenAI's flex tier is billed at Batch API rates, an
-  // Anthropic usage's 'batch' tier is a Message Batches result; priority has rates of its own, not in the catalogs.
+  // The tier that served the request, as the response says: an Anthropic usage's 'batch' tier is a Message Batches
+  // result; flex and priority (OpenAI, Anthropic's Priority Tier) are priced at the catalog's rates for that tier.
   const tier = str(response?.service_tier) ?? str(obj.service_tier) ?? str(usage?.service_tier);
-  if (tier === 'flex' || tier === 'batch') record.batch = true;
-  else if (tier === 'priority') (problems ??= []).push('priority service tier: priced at the standard rate (priority rates are not in the catalogs)');
+  if (tier === 'batch') record.batch = true;
+  else if ((tier === 'flex' || tier === 'priority') && record.batch !== true) record.serviceTier = tier;
 
   const messages = obj.messages ?? request?.messages;
   if (Array.isArray(messages)) {

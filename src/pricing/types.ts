@@ -3,6 +3,7 @@
  * ("3.30", "0.00875") so that they stay exact; `rateToPico` turns them into
  * integer picodollars per token.
  */
+import type { ServiceLevel } from '../types.js';
 
 /** Money in picodollars (1e-12 USD). Integer arithmetic only: sums never drift. */
 export type Money = bigint;
@@ -78,9 +79,6 @@ export interface ServiceTierPrice extends Pick<ModelPrice, 'input' | 'output' | 
 export interface LongContextPrice extends Pick<ModelPrice, 'input' | 'output' | 'cacheRead' | 'cacheWrite5m' | 'cacheWrite1h' | 'batchInput' | 'batchOutput'> {
   above: number;
 }
-
-/** The service tier a request was served on; 'standard' is the default tier (OpenAI 'default', Bedrock 'default'). */
-export type ServiceLevel = 'standard' | 'flex' | 'priority';
 
 /** A header of one catalog file (built-in or user). */
 export interface CatalogSource {

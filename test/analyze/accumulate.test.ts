@@ -5,7 +5,7 @@ import { dedupeKey } from '../../src/engines/inprocess/chunk.js';
 import { dayBucketKey } from '../../src/analyze/tokens.js';
 import { newTags } from '../../src/ingest/index.js';
 import { groupValue, roleOf } from '../../src/analyze/facts.js';
-import type { TrafficRecord } from '../../src/types.js';
+import type { ServiceLevel, TrafficRecord } from '../../src/types.js';
 
 const facts = (over: Partial<RecordFacts> = {}): RecordFacts => ({
   modelId: 'm',
@@ -14,6 +14,7 @@ const facts = (over: Partial<RecordFacts> = {}): RecordFacts => ({
   score: 0.1,
   measured: false,
   batch: false,
+  service: 'standard',
   ttl: '5m',
   over: 0,
   input: 10,
@@ -61,14 +62,15 @@ describe('keys over log data', () => {
     fc.assert(
       fc.property(parts, parts, (a, b) => {
         expect(structuredKey(...a) === structuredKey(...b)).toBe(a[0] === b[0] && a[1] === b[1]);
-        expect(bucketKey(a[0]!, a[1]!, 'easy', false, '5m', 0) === bucketKey(b[0]!, b[1]!, 'easy', false, '5m', 0)).toBe(a[0] === b[0] && a[1] === b[1]);
+        expect(bucketKey(a[0]!, a[1]!, 'easy', false, '5m', 0, 'standard') === bucketKey(b[0]!, b[1]!, 'easy', false, '5m', 0, 'standard')).toBe(a[0] === b[0] && a[1] === b[1]);
       }),
       { seed: 7, numRuns: 2000 },
     );
   });
 
   it('memoized bucket and day keys are the keys as defined, in any order and past the memo bound', () => {
-    const defined = (m: string, r: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number) => `${m.length}:${m}${r.length}:${r}${label}${batch ? 'b' : '-'}${ttl}${over ? `>${over}` : ''}`;
+    const defined = (m: string, r: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number, service: ServiceLevel) =>
+      `${m.length}:${m}${r.length}:${r}${label}${batch ? 'b' : '-'}${ttl}${service === 'standard' ? '' : service === 'flex' ? '~f' : '~p'}${over ? `>${over}` : ''}`;
     let x = 4242;
     const rand = (n: number) => {
       x = (Math.imul(x, 1103515245) + 12345) >>> 0;
@@ -86,8 +88,10 @@ describe('keys over log data', () => {
       const day = days[rand(days.length)]!;
       // A prompt class now and then: its key is never the memoized key of the class below it.
       const over = [0, 0, 0, 200_000][rand(4)]!;
-      expect(bucketKey(m, r, label, batch, ttl, over)).toBe(defined(m, r, label, batch, ttl, over));
-      expect(dayBucketKey(day, m, r, batch, ttl, over)).toBe(day + defined(m, r, '', batch, ttl, over));
+      // And a service tier: never the memoized key of the standard tier.
+      const service = (['standard', 'standard', 'flex', 'priority'] as const)[rand(4)]!;
+      expect(bucketKey(m, r, label, batch, ttl, over, service)).toBe(defined(m, r, label, batch, ttl, over, service));
+      expect(dayBucketKey(day, m, r, batch, ttl, over, service)).toBe(day + defined(m, r, '', batch, ttl, over, service));
     }
   });
 

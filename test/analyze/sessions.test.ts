@@ -47,7 +47,7 @@ describe('sessionFacts: how a request is keyed', () => {
   });
 });
 
-const turn = (label: Difficulty, extra: Partial<TurnFacts> = {}): TurnFacts => ({ modelId: 'm', region: 'r', batch: false, ttl: '5m', label, input: 10, output: 1, cacheRead: 1000, cacheWrite: 0, ...extra });
+const turn = (label: Difficulty, extra: Partial<TurnFacts> = {}): TurnFacts => ({ modelId: 'm', region: 'r', batch: false, ttl: '5m', service: 'standard', label, input: 10, output: 1, cacheRead: 1000, cacheWrite: 0, ...extra });
 
 function fill(acc: SessionAcc, sessions: number, turns: number, from = 0): SessionAcc {
   for (let s = from; s < from + sessions; s++) {

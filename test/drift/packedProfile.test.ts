@@ -11,6 +11,8 @@ const spendOf = (i: number): SpendFacts => ({
   ttl: i % 4 === 0 ? '1h' : '5m',
   // Now and then a prompt class of its own (a long prompt), which the packed form must keep.
   over: i % 9 === 0 ? 200_000 : 0,
+  // And a service tier other than the standard one.
+  service: i % 8 === 0 ? 'priority' : i % 8 === 4 ? 'flex' : 'standard',
   input: 100 + i,
   output: 10 + (i % 7),
   cacheRead: i % 11,

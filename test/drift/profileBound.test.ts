@@ -5,7 +5,7 @@ import type { TaskSignature } from '../../src/classify/signature.js';
 import type { ModelPrice } from '../../src/pricing/types.js';
 
 const cluster = (i: number): TaskSignature => ({ key: i.toString(16).padStart(8, '0'), text: `task ${i}` });
-const spend = { modelId: 'm', region: 'us-east-1', batch: false, ttl: '5m' as const, over: 0, input: 1000, output: 100, cacheRead: 0, cacheWrite: 0 };
+const spend = { modelId: 'm', region: 'us-east-1', batch: false, ttl: '5m' as const, over: 0, service: 'standard' as const, input: 1000, output: 100, cacheRead: 0, cacheWrite: 0 };
 const price = { input: 1, output: 2, currency: 'USD' } as unknown as ModelPrice;
 
 /** Requests of cluster i: i % 7 + 1, in an order that mixes small and large clusters. */

@@ -128,16 +128,19 @@ describe('parseOpenAIRecord edge cases', () => {
     expect(rec('gpt-5.5', 'fast')).toBe('gpt-5.5');
   });
 
-  it('the service tier the response names: flex is billed at batch rates, an Anthropic batch result too; priority is said to be priced at the standard rate', () => {
+  it('the service tier the response names: flex and priority are the request’s tier, an Anthropic batch result is batch', () => {
     const rec = (tier: Record<string, unknown>) => parseOpenAIRecord({ model: 'gpt-5.5', timestamp: '2026-11-01T00:00:00Z', ...tier }, loc);
     const usage = { prompt_tokens: 10, completion_tokens: 1 };
-    expect(rec({ response: { usage, service_tier: 'flex' } }).batch).toBe(true);
-    expect(rec({ response: { usage, service_tier: 'default' } }).batch).toBeUndefined();
+    const flex = rec({ response: { usage, service_tier: 'flex' } });
+    expect([flex.serviceTier, flex.batch]).toEqual(['flex', undefined]);
+    const standard = rec({ response: { usage, service_tier: 'default' } });
+    expect([standard.serviceTier, standard.batch]).toEqual([undefined, undefined]);
     expect(rec({ usage: { input_tokens: 10, output_tokens: 1, service_tier: 'batch' } }).batch).toBe(true);
-    expect(rec({ usage: { input_tokens: 10, output_tokens: 1, service_tier: 'standard' } }).batch).toBeUndefined();
+    expect(rec({ usage: { input_tokens: 10, output_tokens: 1, service_tier: 'standard' } }).serviceTier).toBeUndefined();
     const priority = rec({ response: { usage, service_tier: 'priority' } });
-    expect(priority.batch).toBeUndefined();
-    expect(priority.problems).toEqual(['priority service tier: priced at the standard rate (priority rates are not in the catalogs)']);
+    expect([priority.serviceTier, priority.batch, priority.problems]).toEqual(['priority', undefined, undefined]);
+    // A batch request has no service tier of its own.
+    expect(rec({ batch: true, response: { usage, service_tier: 'priority' } }).serviceTier).toBeUndefined();
   });
 
   it('a gateway that does not fold cache writes into prompt_tokens', () => {

@@ -218,7 +218,8 @@ function recordsCte(d: SqlDialect, source: string, tags: string[], bounds: reado
     ${at(body)} AS body_v,
     ${kind(usage)} AS usage_k,
     ${kind(`${usage}.cacheDetails`)} AS ucd_k,
-    ${kind(`${usage}.cache_creation`)} AS ucc_k${tagCols.length ? `,\n    ${tagCols.join(',\n    ')}` : ''}
+    ${kind(`${usage}.cache_creation`)} AS ucc_k,
+    COALESCE(${str(`${body}.serviceTier.type`)}, ${str('$.input.inputBodyJson.serviceTier.type')}, ${str('$.serviceTier')}) AS tier_named${tagCols.length ? `,\n    ${tagCols.join(',\n    ')}` : ''}
   FROM extracted`;
   for (const p of bodyCounts) at(p);
   // Every path is registered by now: the record is parsed once, into v (or, typed, into columns x1, x2 …).
@@ -277,8 +278,12 @@ rec AS (
     CASE WHEN h1 > 0 AND h1 < tcw THEN h1 ELSE 0 END AS tcw1h,
     CASE WHEN h1 > tcw THEN 1 ELSE 0 END AS exceed,
     ${promptClass(bounds, 'COALESCE(tin1, 0) + COALESCE(tcr1, 0) + tcw')} AS pover,
+    CASE WHEN NOT batch AND tier_named IN ('priority', 'flex') THEN tier_named ELSE 'standard' END AS svc,
     COALESCE(
       json_ok AND model IS NOT NULL AND ts_ok AND cd_k IS NULL AND counts_ok AND body_ok
+      -- a service tier the parser reads as the SQL does: none, or a known one; and none in a body logged as a string
+      AND (batch OR tier_named IS NULL OR tier_named IN ('default', 'priority', 'flex'))
+      AND NOT contains(line, ${lit('\\"serviceTier')})
       ${tagOk.map((t) => `AND ${t}`).join(' ')}
       AND (err IS NOT NULL OR tin1 IS NOT NULL OR tout1 IS NOT NULL),
       false) AS plain,
@@ -402,7 +407,7 @@ extracted AS (
  * them for its aggregate rows (engineStratum in src/analyze/pushdown.ts): change both together.
  */
 function stratumColumns(tags: string[], groupBy: string[]): string[] {
-  const cols = ['model', 'price_region', 'batch', 'ttl', 'pover'];
+  const cols = ['model', 'price_region', 'batch', 'ttl', 'pover', 'svc'];
   if (groupBy.includes('day')) cols.push('day');
   if (groupBy.includes('region')) cols.push('group_region');
   if (groupBy.includes('role')) cols.push('arn');
@@ -429,7 +434,7 @@ GROUP BY ${keys.join(', ')}`;
 }
 
 function aggregateKeys(tags: string[], groupBy: string[]): string[] {
-  return ['err', 'model', 'price_region', 'group_region', 'batch', 'ttl', 'pover', 'day', ...(groupBy.includes('role') ? ['arn'] : []), ...tags.map((_, i) => ident(`tag${i}`))];
+  return ['err', 'model', 'price_region', 'group_region', 'batch', 'ttl', 'pover', 'svc', 'day', ...(groupBy.includes('role') ? ['arn'] : []), ...tags.map((_, i) => ident(`tag${i}`))];
 }
 
 /** Both queries over a source relation (a SELECT of file, pos, line). */

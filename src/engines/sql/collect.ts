@@ -148,6 +148,7 @@ function toRow(tags: number, role: boolean): (r: Record<string, unknown>) => Pus
     batch: r.batch === true || r.batch === 'true',
     ttl: r.ttl === '1h' ? '1h' : '5m',
     over: Number(int(r.pover)),
+    service: r.svc === 'flex' || r.svc === 'priority' ? r.svc : 'standard',
     day: text(r.day) ?? '',
     arn: role ? text(r.arn) : null,
     tags: Array.from({ length: tags }, (_, i) => text(r[`tag${i}`])),

@@ -63,6 +63,7 @@ function claudeCodeRecord(obj: JsonObject, loc: SourceLocation): TrafficRecord |
   if (branch !== undefined) tags.git_branch = branch;
   const tier = str(usage.service_tier);
   if (tier === 'batch') record.batch = true;
+  else if (tier === 'priority') record.serviceTier = tier;
   const text = contentText(m.content);
   if (text !== undefined) record.outputText = capText(text)!;
   if (obj.isApiErrorMessage === true) record.errorCode = 'api_error';
