@@ -11,7 +11,7 @@ import { renderChart } from './chart.js';
 import type { CalibrateRun, HoldoutReport } from './calibrateRun.js';
 import type { CalibrateReportJson } from '../artifacts/calibrateReport.js';
 import { csv, mdCode, mdText, termSafe } from '../report/escape.js';
-import { mdTable, ms, pct, usd } from '../report/format.js';
+import { mdTable, ms, pct, usd, usdToPicodollar } from '../report/format.js';
 import type { LatencySummary } from './latency.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import { describeScopes } from './scopes.js';
@@ -53,7 +53,7 @@ export function calibrateJson(run: CalibrateRun): CalibrateReportJson {
 
 export function renderCalibrateRun(run: CalibrateRun, format: OutputFormat, opts: { width?: number } = {}): string {
   const width = opts.width ?? DEFAULT_WIDTH;
-  if (format === 'json') return `${JSON.stringify(calibrateJson(run), null, 2)}\n`;
+  if (format === 'json') return `${JSON.stringify(calibrateJson(run), usdToPicodollar, 2)}\n`;
   if (run.kind === 'apply') {
     if (format === 'csv') return applyCsv(run.evaluation, run.policy.tiers.map((t) => t.name));
     return renderApply(run, format === 'markdown', width);

@@ -21,7 +21,7 @@ import { quantile } from '../stats/quantile.js';
 import { wilson } from '../stats/interval.js';
 import type { BarMode } from '../config/schema.js';
 import type { EvalResult } from './types.js';
-import { ci, compact, mdTable, pct, usd } from '../report/format.js';
+import { ci, compact, mdTable, pct, usd, usdToPicodollar } from '../report/format.js';
 import { mdCode, mdText, termSafe } from '../report/escape.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
 import type { Provenance } from '../types.js';
@@ -245,7 +245,7 @@ const SUMMARY_FORMATS = ['table', 'json', 'markdown'] as const;
 export type SummaryFormat = (typeof SUMMARY_FORMATS)[number];
 
 export function renderSummary(s: EvalSummary, format: SummaryFormat, opts: { width?: number } = {}): string {
-  if (format === 'json') return JSON.stringify(s, null, 2);
+  if (format === 'json') return JSON.stringify(s, usdToPicodollar, 2);
   return format === 'markdown' ? renderMarkdown(s) : renderTable(s, opts.width ?? DEFAULT_WIDTH);
 }
 

@@ -6,14 +6,14 @@ import { mdCode, mdText, termSafe } from '../report/escape.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import { GATE_SCHEMA_VERSION, type GateFormat, type GateJson, type GateVerdict, type SavingsCheck, type ScopeVerdict, type Snapshot } from './types.js';
 import { formatPoints } from './verdict.js';
-import { ms, pct, pctFigure, usd } from '../report/format.js';
+import { ms, pct, pctFigure, usd, usdToPicodollar } from '../report/format.js';
 
 /** Dollars as the gate prints them: no thousands separators. */
 const PLAIN = { grouping: false } as const;
 import { sharesNote } from '../calibrate/apply.js';
 
 export function renderGate(v: GateVerdict, format: GateFormat, opts: { width?: number } = {}): string {
-  if (format === 'json') return JSON.stringify(gateJson(v), null, 2);
+  if (format === 'json') return JSON.stringify(gateJson(v), usdToPicodollar, 2);
   if (format === 'markdown') return renderGateMarkdown(v);
   return renderGateTable(v, opts.width ?? DEFAULT_WIDTH);
 }

@@ -8,6 +8,15 @@ export interface UsdOptions {
   signed?: boolean;
 }
 
+/**
+ * A JSON.stringify replacer for reports whose dollar figures (keys ending in `Usd`) are sums of per-request costs
+ * in double arithmetic: each figure to the picodollar (12 decimals), where the sum of exact per-request costs is
+ * exact and the float error (about 1e-17 per addition) is far below. `0.6253338600000008` is written `0.62533386`.
+ */
+export function usdToPicodollar(key: string, value: unknown): unknown {
+  return typeof value === 'number' && Number.isFinite(value) && key.endsWith('Usd') ? Number(value.toFixed(12)) : value;
+}
+
 /** US dollars: two decimals from $1, four below; a negative amount as "−$0.0500". The one USD formatter. */
 export function usd(x: number | null | undefined, digits?: number, opts: UsdOptions = {}): string {
   if (x === null || x === undefined || Number.isNaN(x)) return '—';

@@ -1,6 +1,6 @@
 /** The one set of text formatters (src/report/format.ts). */
 import { describe, expect, it } from 'vitest';
-import { pct, pctFigure, pctShort, usd } from '../../src/report/format.js';
+import { pct, pctFigure, pctShort, usd, usdToPicodollar } from '../../src/report/format.js';
 
 describe('formatters', () => {
   it('pct takes a fraction; a figure already in percent goes through pctFigure, unrounded twice', () => {
@@ -20,5 +20,17 @@ describe('formatters', () => {
     expect(usd(-0.05)).toBe('−$0.0500');
     expect(usd(0.05, undefined, { signed: true })).toBe('+$0.0500');
     expect(usd(null)).toBe('—');
+  });
+});
+
+describe('usdToPicodollar', () => {
+  it('writes dollar keys to the picodollar, and nothing else', () => {
+    const sum = 0.1 + 0.2;
+    expect(JSON.stringify({ costUsd: sum, share: sum, nested: [{ frontierCostUsd: 0.6253338600000008, name: 'costUsd' }] }, usdToPicodollar)).toBe(
+      '{"costUsd":0.3,"share":0.30000000000000004,"nested":[{"frontierCostUsd":0.62533386,"name":"costUsd"}]}',
+    );
+    // A mean of exact costs has more digits than a picodollar: it is cut there.
+    expect(JSON.stringify({ costPerItemUsd: 1 / 3 }, usdToPicodollar)).toBe('{"costPerItemUsd":0.333333333333}');
+    expect(JSON.stringify({ costUsd: null, totalUsd: 12345.5 }, usdToPicodollar)).toBe('{"costUsd":null,"totalUsd":12345.5}');
   });
 });
