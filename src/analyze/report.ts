@@ -17,6 +17,8 @@ import { gatewayCost, type GatewayCost } from './gatewayCost.js';
 import { estimateMeasured, rowCorrections, type ClusterRow, type RowCorrections, type RowQuantity } from './estimateMeasured.js';
 import type { SessionKeying } from './sessions.js';
 import { sessionStats, simulateSessions } from './simulateSessions.js';
+import { bucketMeasurementCost } from '../eval/labelSample.js';
+import { allocateSample } from '../classify/estimate.js';
 
 import { finishProfile, newProfileAcc, type TrafficProfile } from '../drift/profile.js';
 
@@ -300,6 +302,8 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   const movedUp = { requests: 0 };
 
   const tierTotals = tiers.map(() => 0n);
+  /** What measuring every priced request with `tokor label` would cost (bucketMeasurementCost): the suggested run's price. */
+  let measureAll = 0n;
   let actual = 0n;
   let counterfactual = 0n;
   let routed = 0n;
@@ -390,6 +394,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     tiers.forEach((_, i) => {
       tierTotals[i]! += costOf(t, tierPrice(fitTier(i, k.region, k.over), k.region), o);
     });
+    measureAll += bucketMeasurementCost(k.requests, t, tiers.slice(0, -1).map((_, i) => tierPrice(i, k.region)), tierPrice(tiers.length - 1, k.region), k.over);
     actual += a;
     counterfactual += cf;
     routed += r;
@@ -512,7 +517,9 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     coldTurns: sim.coldTurns,
     simulatedTurns: sim.pricedTurns,
   };
-  const toMeasure = est ? undefined : measurementPlan(opts.inputs ?? opts.files, Math.min(SUGGESTED_LABELS, priced), priced, tierTotals);
+  const suggested = Math.min(SUGGESTED_LABELS, priced);
+  const measurePrices = (region: string) => ({ replay: tiers.slice(0, -1).map((_, i) => tierPrice(i, region)), judge: tierPrice(tiers.length - 1, region) });
+  const toMeasure = est ? undefined : measurementPlan(opts.inputs ?? opts.files, suggested, clusterMeasurement(acc.profile, suggested, measurePrices) ?? (priced > 0 ? (measureAll * BigInt(suggested)) / BigInt(priced) : 0n));
   const provenance = opts.provenance ?? { synthetic: false };
   const headline = buildHeadline({
     priced,
@@ -711,18 +718,39 @@ export function buildHeadline(x: {
 /**
  * The `tokor label` run that turns the prior into a measurement: a stratified
  * sample of `sample` requests, each replayed on every tier but the last and
- * graded by the judge (the frontier tier), priced at this traffic's mean
- * request on each tier.
+ * graded by the judge (the frontier tier), priced as `tokor label --dry-run`
+ * prices a request (src/eval/labelSample.ts), at this traffic's mean request.
  */
-function measurementPlan(inputs: readonly string[], sample: number, priced: number, tierTotals: readonly Money[]): NonNullable<AnalyzeReport['toMeasure']> {
+function measurementPlan(inputs: readonly string[], sample: number, expected: Money): NonNullable<AnalyzeReport['toMeasure']> {
   const paths = inputs.map(shellWord).join(' ');
-  const n = tierTotals.length;
-  let perRequest = 0n;
-  if (priced > 0) {
-    for (let t = 0; t < n - 1; t++) perRequest += tierTotals[t]! + tierTotals[n - 1]!;
-    perRequest /= BigInt(priced);
+  return { command: `tokor label ${paths} --sample ${sample} --out labels.jsonl`, sample, expectedCostUsd: toUsd(expected) };
+}
+
+/**
+ * The expected cost of measuring `sample` requests as `tokor label --dry-run` prices it: the sample allocated over
+ * the task clusters as tokor label draws it (allocateSample over the clusters' sizes), each cluster's share at its
+ * requests' mean measurement cost (bucketMeasurementCost of its spend). Undefined without clusters (a profile
+ * that lumped some of them cannot say how the sample falls on those): then the traffic's mean request is used.
+ */
+function clusterMeasurement(profile: Accumulator['profile'], sample: number, prices: (region: string) => { replay: ModelPrice[]; judge: ModelPrice }): Money | undefined {
+  if (!profile || profile.clusters.size === 0 || profile.lumped) return undefined;
+  const clusters = [...profile.clusters.values()];
+  const sizes = allocateSample(
+    clusters.map((c) => ({ key: c.key, size: c.requests })),
+    sample,
+  );
+  let total = 0n;
+  for (const c of clusters) {
+    const take = sizes.get(c.key) ?? 0;
+    if (take === 0 || c.requests === 0) continue;
+    let cost = 0n;
+    for (const b of c.spend.values()) {
+      const p = prices(b.region);
+      cost += bucketMeasurementCost(b.requests, bucketTokens(b), p.replay, p.judge, b.over);
+    }
+    total += (cost * BigInt(take)) / BigInt(c.requests);
   }
-  return { command: `tokor label ${paths} --sample ${sample} --out labels.jsonl`, sample, expectedCostUsd: toUsd(perRequest * BigInt(sample)) };
+  return total;
 }
 
 /** A path as one shell word: as is when it is plain, else single-quoted. */

@@ -121,6 +121,20 @@ export const JUDGE_PROMPT_TOKENS = Math.ceil(JUDGE_PROMPT.length / 4);
 export const JUDGE_VERDICT_TOKENS = 60;
 
 /**
+ * measurementCost summed over `requests` requests with these token totals (what `tokor analyze` suggests a label run
+ * would cost): each part is linear in the tokens, so the sum is the same formula over the totals. `replay`: the
+ * replayed tiers' prices; `judge`: the judge's. Prompts keep their class (`promptOver`) on every tier.
+ */
+export function bucketMeasurementCost(requests: number, tokens: { input: bigint; output: bigint; cacheRead: bigint; cacheWrite: bigint }, replay: readonly ModelPrice[], judge: ModelPrice, promptOver: number): Money {
+  const input = tokens.input + tokens.cacheRead + tokens.cacheWrite;
+  let m = 0n;
+  for (const p of replay) m += costOf({ input, output: tokens.output, cacheRead: 0n, cacheWrite: 0n }, p, { promptOver });
+  const judged = input + 2n * tokens.output + BigInt(requests) * BigInt(JUDGE_PROMPT_TOKENS);
+  const verdicts = BigInt(requests) * BigInt(JUDGE_VERDICT_TOKENS);
+  return m + BigInt(replay.length) * costOf({ input: judged, output: verdicts, cacheRead: 0n, cacheWrite: 0n }, judge, { promptOver });
+}
+
+/**
  * The expected cost of measuring one request on one tier, priced from the
  * request's logged tokens: a replay sends its whole logged input uncached and
  * gets about the logged answer's length back; the judge reads the request,
