@@ -81,6 +81,16 @@ describe('a request on the priority and flex tiers pays the row’s tier rates',
     expect(west.notes).toEqual(['amazon.nova-pro (us-west-2): no priority rate listed, standard rate used']);
   });
 
+  it('Azure GPT-5.5 (Global): priority $12.50 / $1.25 / $75 from its meters; over 272K priority pays the standard long rates, with a note', () => {
+    const p = price('azure/gpt-5.5');
+    const t = tokens({ input: 100_000, cacheRead: 100_000, output: 10_000 });
+    expect(usd(t, p, 'priority')).toBe('2.125'); // 1.25 + 0.125 + 0.75
+    const long = tokens({ input: 272_001, output: 10_000 });
+    const pri = priceTokens(long, p, { promptTokens: promptOf(long), service: 'priority' });
+    expect(moneyToDecimal(pri.total)).toBe('3.17001'); // 272,001 × $10 + 10,000 × $45
+    expect(pri.notes).toEqual(['azure-openai/gpt-5.5 (global): no priority rate for long prompts, the standard long-context rate used']);
+  });
+
   it('Bedrock gpt-oss-120b (us-east-1): priority 1.75x and flex 50% of $0.15 / $0.60', () => {
     const p = price('openai.gpt-oss-120b-1:0', 'us-east-1');
     const t = tokens({ input: 1_000_000, output: 1_000_000 });
@@ -99,9 +109,12 @@ describe('which rows carry service-tier rates', () => {
   const bedrockUsEast = ['amazon.nova-pro', 'openai.gpt-oss-120b', 'openai.gpt-oss-20b', 'qwen.qwen3-32b', 'qwen.qwen3-coder-30b-a3b', 'qwen.qwen3-coder-480b-a35b'].map((k) => `${k}@us-east-1`);
   const gpt6 = ['gpt-6-astra', 'gpt-6-luna', 'gpt-6-sol', 'gpt-6.1-sol', 'gpt-6.1-terra'];
 
-  it('priority: OpenAI models with a Fast-mode price, and six Bedrock rows in us-east-1', () => {
+  it('priority: OpenAI models with a Fast-mode price, Azure models with a priority-processing meter, six Bedrock rows in us-east-1', () => {
     expect(rows('priority')).toEqual(
       [
+        ...['gpt-4.1', 'gpt-4.1-mini', 'gpt-5', 'gpt-5-mini', 'gpt-5.1', 'gpt-5.2', 'gpt-5.3-codex', 'gpt-5.4', 'gpt-5.4-mini', 'gpt-5.5']
+          .concat(['gpt-5.6-sol', 'gpt-5.6-terra', 'gpt-5.6-luna'])
+          .map((m) => `azure-openai/${m}@global`),
         ...openai(['gpt-4.1', 'gpt-4.1-mini', 'gpt-4.1-nano', 'gpt-4o', 'gpt-4o-2024-05-13', 'gpt-4o-mini', 'o3', 'o4-mini']),
         ...openai(['gpt-5', 'gpt-5-mini', 'gpt-5-codex', 'gpt-5.1', 'gpt-5.2', 'gpt-5.2-codex', 'gpt-5.3-codex', 'gpt-5.4', 'gpt-5.4-mini', 'gpt-5.5']),
         ...openai(['gpt-5.6-sol', 'gpt-5.6-terra', 'gpt-5.6-luna', ...gpt6, 'gpt-6.2-sol', 'gpt-6.2-astra']),
@@ -121,10 +134,11 @@ describe('which rows carry service-tier rates', () => {
     );
   });
 
-  it('none on the Claude API, Vertex or Azure: Anthropic’s Priority Tier is a capacity commitment, not a list price', () => {
-    for (const p of cat.prices.filter((q) => q.provider !== 'openai' && q.provider !== 'bedrock')) {
+  it('none on the Claude API or Vertex (Anthropic’s Priority Tier is a capacity commitment, not a list price); no flex on Azure', () => {
+    for (const p of cat.prices.filter((q) => q.provider === 'anthropic' || q.provider === 'vertex')) {
       expect({ id: `${p.key}@${p.region}`, priority: p.priority, flex: p.flex }).toEqual({ id: `${p.key}@${p.region}`, priority: undefined, flex: undefined });
     }
+    for (const p of cat.prices.filter((q) => q.provider === 'azure-openai')) expect({ id: p.key, flex: p.flex }).toEqual({ id: p.key, flex: undefined });
   });
 });
 
