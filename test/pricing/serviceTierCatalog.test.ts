@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type ModelPrice, type TokenAmounts, builtinCatalog, costOf, moneyToDecimal, priceTokens, resolvePrice } from '../../src/pricing/index.js';
+import type { ServiceLevel } from '../../src/pricing/types.js';
 
 const cat = builtinCatalog();
 
@@ -16,7 +17,7 @@ function price(id: string, region?: string): ModelPrice {
 
 const tokens = (t: Partial<TokenAmounts>): TokenAmounts => ({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0, ...t });
 const promptOf = (t: TokenAmounts) => Number(t.input) + Number(t.cacheRead) + Number(t.cacheWrite);
-const usd = (t: TokenAmounts, p: ModelPrice, service?: 'standard' | 'priority' | 'flex') =>
+const usd = (t: TokenAmounts, p: ModelPrice, service?: ServiceLevel) =>
   moneyToDecimal(costOf(t, p, { promptTokens: promptOf(t), ...(service ? { service } : {}) }));
 
 describe('a request on the priority and flex tiers pays the row’s tier rates', () => {
