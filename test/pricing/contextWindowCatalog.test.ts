@@ -59,6 +59,21 @@ describe('spot values', () => {
     expect(price('gpt-5.4').contextWindow).toBe(922_000);
   });
 
+  it('Claude Fable 5.2 and Mythos 5.1 (AWS model cards): 1M on the API, fast mode and Bedrock', () => {
+    expect(price('claude-fable-5-2').contextWindow).toBe(1_000_000);
+    expect(price('anthropic/claude-fable-5-2-fast').contextWindow).toBe(1_000_000);
+    expect(price('claude-mythos-5-1', 'us').contextWindow).toBe(1_000_000);
+    expect(price('global.anthropic.claude-fable-5-2', 'us-east-1').contextWindow).toBe(1_000_000);
+  });
+
+  it('older Mistral models on Bedrock: 32K (Mixtral 8x7B, Mistral Large 24.02, Small 24.02, 7B); Large 24.07 128K', () => {
+    expect(price('mistral.mixtral-8x7b-instruct-v0:1', 'us-west-2').contextWindow).toBe(32_000);
+    expect(price('mistral.mistral-large-2402-v1:0', 'us-east-1').contextWindow).toBe(32_000);
+    expect(price('mistral.mistral-small-2402-v1:0', 'us-east-1').contextWindow).toBe(32_000);
+    expect(price('mistral.mistral-7b-instruct-v0:2', 'us-east-1').contextWindow).toBe(32_000);
+    expect(price('mistral.mistral-large-2407-v1:0', 'us-west-2').contextWindow).toBe(128_000);
+  });
+
   it('Gemini on Vertex: 1,048,576', () => {
     expect(price('vertex/gemini-2.5-pro').contextWindow).toBe(1_048_576);
     expect(price('vertex/gemini-2.5-flash').contextWindow).toBe(1_048_576);

@@ -97,7 +97,7 @@ describe('which rows carry long-context rates', () => {
           `anthropic.claude-sonnet-4-5@${r}>200000`,
           `anthropic.claude-sonnet-4@${r}>200000`,
         ]),
-        ...['gpt-5.6-luna', 'gpt-5.6-sol', 'gpt-5.6-terra', 'gpt-6-astra'].map((m) => `azure-openai/${m}@global>272000`),
+        ...['gpt-5.4', 'gpt-5.4-pro', 'gpt-5.5', 'gpt-5.6-luna', 'gpt-5.6-sol', 'gpt-5.6-terra', 'gpt-6-astra'].map((m) => `azure-openai/${m}@global>272000`),
         ...['gpt-5.4', 'gpt-5.4-pro', 'gpt-5.5', 'gpt-5.5-pro', 'gpt-5.6-luna', 'gpt-5.6-sol', 'gpt-5.6-terra', 'gpt-6-astra', 'gpt-6-luna', 'gpt-6-sol']
           .concat(['gpt-6.1-sol', 'gpt-6.1-terra', 'gpt-6.2-astra', 'gpt-6.2-sol'])
           .map((m) => `openai/${m}@global>272000`),
