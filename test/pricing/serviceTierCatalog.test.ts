@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { type ModelPrice, type TokenAmounts, builtinCatalog, costOf, moneyToDecimal, priceTokens, resolvePrice } from '../../src/pricing/index.js';
-import type { ServiceLevel } from '../../src/pricing/types.js';
+import type { ServiceLevel } from '../../src/types.js';
 
 const cat = builtinCatalog();
 
