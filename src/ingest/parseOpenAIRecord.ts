@@ -158,6 +158,8 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
   const tier = str(response?.service_tier) ?? str(obj.service_tier) ?? str(usage?.service_tier);
   if (tier === 'batch') record.batch = true;
   else if ((tier === 'flex' || tier === 'priority') && record.batch !== true) record.serviceTier = tier;
+  // OpenAI calls priority processing Fast mode since 2026-07-30.
+  else if (tier === 'fast' && record.batch !== true) record.serviceTier = 'priority';
 
   const messages = obj.messages ?? request?.messages;
   if (Array.isArray(messages)) {

@@ -139,6 +139,8 @@ describe('parseOpenAIRecord edge cases', () => {
     expect(rec({ usage: { input_tokens: 10, output_tokens: 1, service_tier: 'standard' } }).serviceTier).toBeUndefined();
     const priority = rec({ response: { usage, service_tier: 'priority' } });
     expect([priority.serviceTier, priority.batch, priority.problems]).toEqual(['priority', undefined, undefined]);
+    // OpenAI's name for priority processing since 2026-07-30.
+    expect(rec({ response: { usage, service_tier: 'fast' } }).serviceTier).toBe('priority');
     // A batch request has no service tier of its own.
     expect(rec({ batch: true, response: { usage, service_tier: 'priority' } }).serviceTier).toBeUndefined();
   });

@@ -62,4 +62,16 @@ describe('tokor analyze with service tiers (built CLI)', () => {
     expect(inproc.cost.routedCeiling).toBe(3.85);
     expect(threads.cost).toEqual(inproc.cost);
   });
+
+  it('a gateway log’s service_tier prices GPT-5.5 at the bundled catalog’s priority and flex rates', async () => {
+    const r = await runCli(['analyze', `${DIR}/gateway.jsonl`, '--format', 'json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const gpt = (JSON.parse(r.stdout) as Report).byModel.find((m: Report) => m.model === 'openai/gpt-5.5');
+    // Each line: 80,000 uncached and 20,000 cached input tokens, 10,000 output tokens. GPT-5.5 standard $5 / $0.50
+    // cached / $30: $0.71; priority $12.50 / $1.25 / $75: $1.775, twice ('priority', and 'fast', OpenAI's name for it
+    // since 2026-07-30); flex $2.50 / $0.25 / $15: $0.355. In all $4.615.
+    expect(gpt.costUsd).toBe(4.615);
+    expect(gpt.costByTokenKind).toEqual({ input: 2.6, output: 1.95, cacheRead: 0.065, cacheWrite5m: 0, cacheWrite1h: 0 });
+  });
 });
