@@ -255,10 +255,13 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
   return report;
 }
 
-/** Synthetic when any file read is inside the bundled sample (fixtures/sample). */
+/** Synthetic when any file read is inside the bundled sample (fixtures/sample), or is that folder itself. */
 export function provenanceOf(files: readonly string[], sampleDir: string = SAMPLE_LOGS): Provenance {
-  const root = path.resolve(sampleDir) + path.sep;
-  const inside = files.filter((f) => path.resolve(f).startsWith(root)).length;
+  const dir = path.resolve(sampleDir);
+  const inside = files.filter((f) => {
+    const p = path.resolve(f);
+    return p === dir || p.startsWith(dir + path.sep);
+  }).length;
   if (inside === 0) return { synthetic: false };
   const what = SAMPLE_LOGS_WHAT;
   return { synthetic: true, what: inside === files.length ? what : `${inside} of ${files.length} files are ${what}` };

@@ -9,7 +9,7 @@ import { moneyAxis, tickStep } from '../../src/report/html/charts.js';
 import { fmtThreshold } from '../../src/report/html/headline.js';
 import { modelLabels } from '../../src/report/html/sections/analyze.js';
 import { withArticle } from '../../src/pricing/listPrices.js';
-import { ROOT } from '../helpers/cli.js';
+import { ROOT, runCli } from '../helpers/cli.js';
 
 const base = { priced: 90, valid: 100, unpriced: 10, unpricedModels: 1, ceilingPct: 76.4, frontierUsd: 11.12, routedUsd: 2.63, provenance: { synthetic: false } };
 
@@ -49,6 +49,15 @@ describe('provenance', () => {
     expect(provenanceOf(['/logs/a.json.gz'], sample)).toEqual({ synthetic: false });
     expect(provenanceOf([path.join(sample, 'a.json.gz'), '/logs/b.json.gz'], sample).what).toMatch(/^1 of 2 files are /);
     expect(provenanceOf([`${sample}-copy/a.json.gz`], sample)).toEqual({ synthetic: false });
+    // The folder itself, as tokor drift --current fixtures/sample names it.
+    expect(provenanceOf([sample], sample)).toEqual({ synthetic: true, what: SAMPLE_LOGS_WHAT });
+  });
+
+  it('drift: the bundled sample as current traffic is marked in every format', async () => {
+    const args = ['drift', '--baseline', 'golden-datasets/support-triage/dataset.jsonl', '--current', 'fixtures/sample'];
+    const [table, json, md] = await Promise.all([runCli(args), runCli([...args, '--format', 'json']), runCli([...args, '--format', 'markdown'])]);
+    expect(JSON.parse(json.stdout).provenance).toEqual({ synthetic: true, what: SAMPLE_LOGS_WHAT });
+    for (const r of [table, md]) expect(r.stdout).toContain(`Sample data: ${SAMPLE_LOGS_WHAT}`);
   });
 
   it('results: replayed from a bundled dataset, or marked sampleData', () => {
