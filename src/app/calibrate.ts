@@ -186,8 +186,9 @@ async function calibrateWith(ctx: Context, o: CalibrateCommandOptions, hooks: Ca
     if (router) outputs.push({ file: resolve(o.outRouter), text: routerModelToJson(router), what: 'router model' });
     else report.notes.push(`no router written to ${o.outRouter}: the classifier pattern did not run`);
   }
-  if (o.curveCsv) outputs.push({ file: resolve(o.curveCsv), text: curveCsv(report), what: 'curve CSV' });
-  return { kind: 'calibrate', report, holdout, outputs, outcome: report.pick ? 'ok' : 'bar-failed', provenance: provenanceOf(table) };
+  const provenance = provenanceOf(table);
+  if (o.curveCsv) outputs.push({ file: resolve(o.curveCsv), text: curveCsv(report, provenance.synthetic), what: 'curve CSV' });
+  return { kind: 'calibrate', report, holdout, outputs, outcome: report.pick ? 'ok' : 'bar-failed', provenance };
 }
 
 /** "a=1,b=2" (repeatable) → { a: 1, b: 2 }. */

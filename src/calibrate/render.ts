@@ -55,10 +55,10 @@ export function renderCalibrateRun(run: CalibrateRun, format: OutputFormat, opts
   const width = opts.width ?? DEFAULT_WIDTH;
   if (format === 'json') return `${JSON.stringify(calibrateJson(run), usdToPicodollar, 2)}\n`;
   if (run.kind === 'apply') {
-    if (format === 'csv') return applyCsv(run.evaluation, run.policy.tiers.map((t) => t.name));
+    if (format === 'csv') return applyCsv(run.evaluation, run.policy.tiers.map((t) => t.name), run.provenance.synthetic);
     return renderApply(run, format === 'markdown', width);
   }
-  if (format === 'csv') return curveCsv(run.report);
+  if (format === 'csv') return curveCsv(run.report, run.provenance.synthetic);
   return format === 'markdown' ? renderMarkdown(run) : renderTable(run, width);
 }
 
@@ -296,10 +296,13 @@ function renderApply(run: Extract<CalibrateRun, { kind: 'apply' }>, markdown: bo
   return `${L.join('\n')}\n`;
 }
 
-/** The cost–quality curve of every pattern, plus the baselines, as CSV. */
-export function curveCsv(r: Calibration): string {
+/**
+ * The cost–quality curve of every pattern, plus the baselines, as CSV. The last column, `sample_data`, is true on
+ * every row when the results are graded from bundled sample recordings (a CSV carries no note beside its figures).
+ */
+export function curveCsv(r: Calibration, sample: boolean): string {
   const tiers = r.tiers.map((t) => t.name);
-  const head = ['pattern', 'thresholds', 'quality', 'parity', 'lower_bound', 'cost_usd', 'savings_pct', 'escalation_rate', 'meets_bar', ...tiers.map((t) => `share_${t}`), 'p50_ms', 'p95_ms'];
+  const head = ['pattern', 'thresholds', 'quality', 'parity', 'lower_bound', 'cost_usd', 'savings_pct', 'escalation_rate', 'meets_bar', ...tiers.map((t) => `share_${t}`), 'p50_ms', 'p95_ms', 'sample_data'];
   const lines: (string | number | boolean)[][] = [head];
   const fq = r.baselines.frontier.quality;
   const add = (pattern: string, p: Omit<RouteSummary, 'pattern'> & { meetsBar?: boolean }): void => {
@@ -316,6 +319,7 @@ export function curveCsv(r: Calibration): string {
       ...tiers.map((t) => (p.tierShares[t] ?? 0).toFixed(6)),
       p.latency ? p.latency.p50Ms : '',
       p.latency ? p.latency.p95Ms : '',
+      sample,
     ]);
   };
   for (const p of r.patterns) for (const c of p.curve as CurvePoint[]) add(p.pattern, c);
@@ -339,8 +343,8 @@ export function curveCsv(r: Calibration): string {
   return `${csv(lines)}\n`;
 }
 
-function applyCsv(e: PolicyEvaluation, tiers: string[]): string {
-  const head = ['n', 'quality', 'quality_ci95_lo', 'quality_ci95_hi', 'quality_lower', 'parity', 'parity_lower', 'cost_usd', 'frontier_cost_usd', 'savings_pct', 'escalation_rate', 'meets_bar', ...tiers.map((t) => `share_${t}`)];
-  const row = [e.n, e.quality, e.qualityCi95[0], e.qualityCi95[1], e.qualityLower, e.parity, e.parityLower, e.costUsd, e.frontier.costUsd, e.savingsPct, e.escalationRate, e.meetsBar, ...tiers.map((t) => e.tierShares[t] ?? 0)];
+function applyCsv(e: PolicyEvaluation, tiers: string[], sample: boolean): string {
+  const head = ['n', 'quality', 'quality_ci95_lo', 'quality_ci95_hi', 'quality_lower', 'parity', 'parity_lower', 'cost_usd', 'frontier_cost_usd', 'savings_pct', 'escalation_rate', 'meets_bar', ...tiers.map((t) => `share_${t}`), 'sample_data'];
+  const row = [e.n, e.quality, e.qualityCi95[0], e.qualityCi95[1], e.qualityLower, e.parity, e.parityLower, e.costUsd, e.frontier.costUsd, e.savingsPct, e.escalationRate, e.meetsBar, ...tiers.map((t) => e.tierShares[t] ?? 0), sample];
   return `${csv([head, row.map((v) => (typeof v === 'number' ? Number(v.toPrecision(8)) : v))])}\n`;
 }

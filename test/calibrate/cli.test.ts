@@ -68,7 +68,7 @@ describe('tokor calibrate (built bin)', () => {
     expect(p.provenance.datasetSha256).toMatch(/^[0-9a-f]{64}$/);
     expect(p.provenance.catalogVersion).toMatch(/builtin/);
     expect(JSON.parse(readFileSync(router, 'utf8')).kind).toBe('tokor-router');
-    expect(readFileSync(curve, 'utf8').split('\n')[0]).toBe('pattern,thresholds,quality,parity,lower_bound,cost_usd,savings_pct,escalation_rate,meets_bar,share_cheap,share_mid,share_frontier,p50_ms,p95_ms');
+    expect(readFileSync(curve, 'utf8').split('\n')[0]).toBe('pattern,thresholds,quality,parity,lower_bound,cost_usd,savings_pct,escalation_rate,meets_bar,share_cheap,share_mid,share_frontier,p50_ms,p95_ms,sample_data');
 
     // --apply re-evaluates the saved policy without re-choosing.
     const applied = await runCli(['calibrate', '--apply', policy, '--results', resultsFile, '--dataset', datasetFile, '--format', 'json']);

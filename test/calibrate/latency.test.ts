@@ -182,13 +182,13 @@ describe('latency in calibration and --apply', () => {
       const waits = ms.map(([cheap, frontier], i) => (route[i] ? cheap! + frontier! : cheap!)).sort((a, b) => a - b);
       expect(p.latency).toEqual({ p50Ms: waits[nearestRank(0.5, 100) - 1], p95Ms: waits[nearestRank(0.95, 100) - 1] });
     }
-    const rows = curveCsv(report).trim().split('\n');
-    expect(rows[0]!.split(',').slice(-2)).toEqual(['p50_ms', 'p95_ms']);
-    expect(rows[1]!.split(',').slice(-2)).toEqual([String(curve[0]!.latency!.p50Ms), String(curve[0]!.latency!.p95Ms)]);
+    const rows = curveCsv(report, false).trim().split('\n');
+    expect(rows[0]!.split(',').slice(-3)).toEqual(['p50_ms', 'p95_ms', 'sample_data']);
+    expect(rows[1]!.split(',').slice(-3)).toEqual([String(curve[0]!.latency!.p50Ms), String(curve[0]!.latency!.p95Ms), 'false']);
     // Without latencies the points say null and the columns stay empty.
     const none = calibrate(table(gated, ['cheap', 'frontier'], [0.001, 0.01]), opts).report;
     expect(none.patterns[0]!.curve.every((p) => p.latency === null)).toBe(true);
-    expect(curveCsv(none).trim().split('\n')[1]!.split(',').slice(-2)).toEqual(['', '']);
+    expect(curveCsv(none, true).trim().split('\n')[1]!.split(',').slice(-3)).toEqual(['', '', 'true']);
   });
 
   it('results without latency: "unknown" (null), and the limit cannot be applied', () => {
