@@ -79,7 +79,10 @@ export function wrapText(text: string, width: number, hanging = '  '): string[] 
       let rest = word;
       while (displayWidth(line + rest) > width) {
         const room = Math.max(1, width - displayWidth(line));
-        const [piece] = breakWord(rest, room);
+        let [piece] = breakWord(rest, room);
+        // At a list's comma or a path's slash when there is one in the latter half of the room, not mid-name.
+        const at = Math.max(piece!.lastIndexOf(','), piece!.lastIndexOf('/'));
+        if (at >= room / 2 && at < piece!.length - 1) piece = piece!.slice(0, at + 1);
         out.push(line + piece!);
         rest = rest.slice(piece!.length);
         line = indent;

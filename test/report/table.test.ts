@@ -32,8 +32,12 @@ describe('wrapText', () => {
     expect(wrapText('Records  read 5 · priced 4', 80)).toEqual(['Records  read 5 · priced 4']);
   });
 
-  it('breaks a path longer than a line on the line it starts', () => {
-    expect(wrapText('[6] github.com/a/very/long/path/that/does/not/fit.md', 24, '    ')).toEqual(['[6] github.com/a/very/lo', '    ng/path/that/does/no', '    t/fit.md']);
+  it('breaks a path longer than a line on the line it starts, after a slash where one is in the latter half', () => {
+    expect(wrapText('[6] github.com/a/very/long/path/that/does/not/fit.md', 24, '    ')).toEqual(['[6] github.com/a/very/', '    long/path/that/does/', '    not/fit.md']);
+    // A list after its comma (the report's catalog line), not inside a name.
+    expect(wrapText('Catalog  builtin(bedrock@2026-12-07.4,anthropic@2026-12-07.5)', 48, '         ')).toEqual(['Catalog  builtin(bedrock@2026-12-07.4,', '         anthropic@2026-12-07.5)']);
+    // No break point in the latter half: broken where the line ends, as before.
+    expect(wrapText('abcde/ghijklmnopqrstuvwxyz0123456789', 20, '')).toEqual(['abcde/ghijklmnopqrst', 'uvwxyz0123456789']);
   });
 });
 
