@@ -420,7 +420,9 @@ function renderCsv(r: AnalyzeReport): string {
   for (const g of r.byGroup) {
     rows.push([g.groupBy, g.group, '', g.requests, g.labels.easy, g.labels.moderate, g.labels.hard, null, null, null, null, g.costUsd, g.frontierCounterfactualUsd, g.routedCeilingUsd]);
   }
-  return csv(rows);
+  // Every row as wide as the header (RFC 4180): the headline and caveat rows with empty cells after their text.
+  const width = rows[0]!.length;
+  return csv(rows.map((row) => (row.length < width ? [...row, ...new Array<null>(width - row.length).fill(null)] : row)));
 }
 
 /** Athena's bill for the queries: bytes scanned and their cost at the list price (its source and date). */

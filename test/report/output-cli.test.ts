@@ -151,7 +151,7 @@ describe('one headline figure, its baseline named (#11.6)', () => {
     expect(table!.stdout.split('\n').slice(1, 3).join(' ')).toContain('39.4–88.6%');
     expect(table!.stdout.split('\n').slice(1, 4).join(' ')).not.toContain('76.4%');
     expect(md!.stdout).toContain(`**${report.headline.text}**`);
-    expect(csvOut!.stdout.split('\n')[1]).toBe(`headline,"${report.headline.text.replace(/"/g, '""')}"`);
+    expect(csvOut!.stdout.split('\n')[1]).toBe(`headline,"${report.headline.text.replace(/"/g, '""')}"${','.repeat(12)}`);
     expect(html!.stdout).toMatch(/<span class="figure">39\.4%–88\.6% cheaper than all-frontier if 40–90% of requests are easy — the easy share is not measured, quality unproven<\/span>/);
     // 80.1% and 90.9% appear only with what they are measured against.
     for (const out of [table!.stdout, md!.stdout]) {
@@ -197,7 +197,9 @@ describe('spend without a price (#11.4)', () => {
     const md = await runCli(['analyze', unpricedSome, '--format', 'markdown']);
     expect(md.stdout).toMatch(new RegExp(`^> ⚠️ ${caveat.source}`, 'm'));
     const csvOut = await runCli(['analyze', unpricedSome, '--format', 'csv']);
-    const rows = parse(csvOut.stdout, { relax_column_count: true }) as string[][];
+    // Every row as wide as the header: a strict CSV reader takes it.
+    const rows = parse(csvOut.stdout) as string[][];
+    expect(new Set(rows.map((r) => r.length))).toEqual(new Set([rows[0]!.length]));
     expect(rows[1]![0]).toBe('headline');
     expect(rows[2]![0]).toBe('caveat');
     expect(rows[2]![1]).toMatch(caveat);
@@ -214,7 +216,7 @@ describe('bundled sample data is marked where figures are shared (#11.5)', () =>
     expect(table!.stdout.split('\n').slice(0, 6).join(' ')).toMatch(/synthetic sample data, not real\s+traffic/);
     expect(JSON.parse(json!.stdout).provenance).toEqual({ synthetic: true, what: 'the bundled synthetic Bedrock invocation logs (fixtures/sample), written by tokor' });
     expect(md!.stdout).toMatch(/^> ⚠️ Sample data: the bundled synthetic Bedrock invocation logs/m);
-    expect((parse(csvOut!.stdout, { relax_column_count: true }) as string[][])[2]!.slice(0, 2).join(',')).toMatch(/^caveat,Sample data: /);
+    expect((parse(csvOut!.stdout) as string[][])[2]!.slice(0, 2).join(',')).toMatch(/^caveat,Sample data: /);
     expect(html!.stdout).toContain('<span class="badge" data-sample="true">Sample data</span>');
   });
 
@@ -273,7 +275,7 @@ describe('bundled sample data is marked where figures are shared (#11.5)', () =>
 describe('output neutralization (#12.15)', () => {
   it('CSV: cells a spreadsheet would run as formulas are prefixed with an apostrophe', async () => {
     const r = await runCli(['analyze', hostile, '--format', 'csv', '--tiers', `cheap=us.amazon.nova-lite-v1:0,frontier=${SONNET}`]);
-    const rows = parse(r.stdout, { relax_column_count: true }) as string[][];
+    const rows = parse(r.stdout) as string[][];
     const cells = rows.flat();
     expect(cells).toContain(`'=HYPERLINK("http://evil.example/","x")`);
     expect(cells).toContain("'@SUM(1+1)");
