@@ -63,11 +63,29 @@ const BilledSchema = z.object({
   window: PeriodSchema,
   /** LLM spend no model owns (listed in unrecognizedUsageTypes). */
   unrecognizedUsd: usd,
-  byProvider: z.array(z.object({ provider: z.enum(BILL_PROVIDERS), usd })),
+  /** usd = tokenUsd + provisionedUsd + unrecognizedUsd (the three are absent in files written before them). */
+  byProvider: z.array(
+    z.object({
+      provider: z.enum(BILL_PROVIDERS),
+      usd,
+      /** Per-token spend attributed to a model. */
+      tokenUsd: usd.optional(),
+      /** Provisioned throughput attributed to a model. */
+      provisionedUsd: usd.optional(),
+      /** Spend no model owns (this provider's lines in unrecognizedUsageTypes). */
+      unrecognizedUsd: usd.optional(),
+    }),
+  ),
   /** tokenClass: a token kind, or 'provisioned'. */
   byModel: z.array(z.object({ provider: z.enum(BILL_PROVIDERS), model: z.string(), tokenClass: z.string(), usd })),
   /** Spend by grouping key (tags, principal, inference profile, project, workspace): a line counts once per key it carries. */
   byGroup: z.array(z.object({ key: z.string(), value: z.string(), usd })),
+  /** byModel summed per (provider, model), exactly: largest first; absent in files written before it. */
+  models: z.array(z.object({ provider: z.enum(BILL_PROVIDERS), model: z.string(), usd, byTokenClass: z.record(z.string(), z.number()) })).optional(),
+  /** Spend per period (every period of the bill, in order), by provider and by model (as bedrock.byPeriod); absent in files written before it. */
+  byPeriod: z
+    .array(PeriodSchema.extend({ estimated: z.boolean(), usd, byProvider: z.partialRecord(z.enum(BILL_PROVIDERS), z.number()), byModel: z.record(z.string(), z.number()) }))
+    .optional(),
 });
 
 const ModelCostSchema = z.object({
@@ -121,7 +139,16 @@ const CostsReportSchema = z.object({
     byPeriod: z.array(PeriodCostSchema),
   }),
   unrecognizedUsageTypes: z.array(
-    z.object({ service: z.string(), usageType: z.string(), costUsd: usd, quantity: z.number().optional(), unit: z.string(), reason: z.string().optional() }),
+    z.object({
+      service: z.string(),
+      usageType: z.string(),
+      costUsd: usd,
+      quantity: z.number().optional(),
+      unit: z.string(),
+      reason: z.string().optional(),
+      /** Who billed it; absent in files written before it. */
+      provider: z.enum(BILL_PROVIDERS).optional(),
+    }),
   ),
   otherServices: z.array(z.object({ service: z.string(), costUsd: usd })),
   otherServicesUsd: usd,
@@ -140,7 +167,6 @@ const CostsReportSchema = z.object({
 export type CostsReport = z.output<typeof CostsReportSchema>;
 export type CostRow = z.output<typeof CostRowSchema>;
 export type ModelCost = z.output<typeof ModelCostSchema>;
-export type PeriodCost = z.output<typeof PeriodCostSchema>;
 export type CostsSource = z.output<typeof CostsSourceSchema>;
 
 // --- analyze's reconciliation ------------------------------------------------

@@ -1,13 +1,15 @@
 /**
- * Renderers of the costs report: table, json, csv (the parsed Bedrock lines),
- * markdown. Pure: return strings.
+ * Renderers of the costs report: table, json, csv (the parsed LLM lines of
+ * every provider), markdown. Table and markdown show what src/costs/view.ts
+ * reads from the report: billed LLM spend of every source. Pure: return strings.
  */
 import type { OutputFormat } from '../types.js';
 import { csv, termSafe } from '../report/escape.js';
 import { capRows, compact, mdTable, pct, usd } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
 import type { AnalyzeReconciliation } from './reconcile.js';
-import type { CostsReport, ModelCost } from './report.js';
+import type { CostsReport } from './report.js';
+import { type CostsView, type ModelSpend, costsView } from './view.js';
 import { TOKEN_KINDS, type TokenKind } from './usageTypes.js';
 
 const KIND_LABELS: Record<TokenKind, string> = {
@@ -40,88 +42,135 @@ export function renderCosts(report: CostsReport, format: OutputFormat, opts: { w
   }
 }
 
-/** Token-kind columns worth showing (any spend), plus provisioned when present. */
-function kindColumns(report: CostsReport): TokenKind[] {
-  return TOKEN_KINDS.filter((k) => report.bedrock.byTokenKind[k] !== 0);
+const CLASS_LABELS: Record<string, string> = { ...KIND_LABELS, provisioned: 'Provisioned', other: 'Other' };
+
+function classLabel(tokenClass: string): string {
+  return CLASS_LABELS[tokenClass] ?? tokenClass;
 }
 
-function modelRows(report: CostsReport, models: ModelCost[]): (string | number)[][] {
-  const kinds = kindColumns(report);
-  const provisioned = report.bedrock.provisionedUsd !== 0;
+function modelName(m: ModelSpend): string {
+  return m.known ? m.model : `${m.model} (unmapped)`;
+}
+
+/** One line per model: [provider (several providers only), model, one amount per token class, total]. */
+function modelRows(view: CostsView, models: ModelSpend[]): (string | number)[][] {
   return models.map((m) => [
-    m.known ? m.model : `${m.model} (unmapped)`,
-    ...kinds.map((k) => (m.byTokenKind[k] !== undefined ? money(m.byTokenKind[k]) : '')),
-    ...(provisioned ? [m.provisionedUsd ? money(m.provisionedUsd) : ''] : []),
-    money(m.costUsd),
+    ...(view.multiProvider ? [m.provider] : []),
+    modelName(m),
+    ...view.tokenClasses.map((k) => (m.byTokenClass[k] !== undefined ? money(m.byTokenClass[k]) : '')),
+    money(m.usd),
   ]);
 }
 
-function modelHead(report: CostsReport): string[] {
+function modelHead(view: CostsView): string[] {
+  return [...(view.multiProvider ? ['Provider'] : []), 'Model', ...view.tokenClasses.map(classLabel), 'Total'];
+}
+
+function modelColumns(view: CostsView): Column[] {
+  return modelHead(view).map((head, i) =>
+    head === 'Model' ? { head, fit: 'model', min: 14 } : i === 0 && view.multiProvider ? { head } : { head, align: 'right' },
+  );
+}
+
+/** "Billed Bedrock spend" for an AWS-only bill, else "Billed LLM spend". */
+function title(view: CostsView): string {
+  return `Billed ${view.what} spend`;
+}
+
+function headline(report: CostsReport, view: CostsView): string[] {
+  const files = `${view.files} file${view.files === 1 ? '' : 's'}`;
+  const src = report.source.kind === 'file' ? `from ${files}${view.sourcesText ? `: ${view.sourcesText}` : ''}` : `from Cost Explorer (${report.source.pages} page(s))`;
+  const providers = view.multiProvider ? ` from ${view.providers.length} providers` : view.what === 'LLM' && view.providers[0] ? ` (${view.providers[0].provider})` : '';
   return [
-    'Model',
-    ...kindColumns(report).map((k) => KIND_LABELS[k]),
-    ...(report.bedrock.provisionedUsd !== 0 ? ['Provisioned'] : []),
-    'Total',
+    `${title(view)} ${report.period.start} → ${report.period.end} (end exclusive), ${report.granularity}, ${report.metric}, ${src}`,
+    `Total ${money(view.totalUsd)}${providers}: tokens ${money(view.tokenUsd)}` +
+      (view.provisionedUsd ? `, provisioned throughput ${money(view.provisionedUsd)}` : '') +
+      (view.unrecognizedUsd ? `, not attributed to a model ${money(view.unrecognizedUsd)}` : '') +
+      (report.otherServices.length ? `; other services ${money(report.otherServicesUsd)} (${report.otherServices.length}, not ${view.what === 'Bedrock' ? 'Bedrock' : 'LLM inference'})` : '') +
+      (report.estimated ? `; ${report.estimatedPeriods.length} period(s) estimated` : '') +
+      (view.pricedAtList ? '; usage reports priced at list, not invoiced (see notes)' : ''),
   ];
 }
 
-function headline(report: CostsReport): string[] {
-  const b = report.bedrock;
-  const src = report.source.kind === 'file' ? `from ${report.source.files?.length ?? 0} file(s)` : `from Cost Explorer (${report.source.pages} page(s))`;
-  return [
-    `Billed Bedrock spend ${report.period.start} → ${report.period.end} (end exclusive), ${report.granularity}, ${report.metric}, ${src}`,
-    `Total ${money(b.totalUsd)}: tokens ${money(b.tokenUsd)}` +
-      (b.provisionedUsd ? `, provisioned throughput ${money(b.provisionedUsd)}` : '') +
-      (b.unrecognizedUsd ? `, not attributed to a model ${money(b.unrecognizedUsd)}` : '') +
-      (report.otherServices.length ? `; other services ${money(report.otherServicesUsd)} (${report.otherServices.length}, not Bedrock)` : '') +
-      (report.estimated ? `; ${report.estimatedPeriods.length} period(s) estimated` : ''),
+const PROVIDER_HEAD = ['Provider', 'Models', 'Tokens', 'Provisioned', 'Not attributed', 'Total'] as const;
+
+/** One line per provider and a total line (several providers only); the provisioned column only when any. */
+function providerRows(view: CostsView): { head: string[]; rows: (string | number)[][] } {
+  const provisioned = view.provisionedUsd !== 0;
+  const amount = (x: number | undefined) => (x ? money(x) : x === undefined ? '—' : '');
+  const line = (name: string, models: number, tokens: number | undefined, prov: number | undefined, unrec: number | undefined, total: number) => [
+    name,
+    models,
+    amount(tokens),
+    ...(provisioned ? [amount(prov)] : []),
+    amount(unrec),
+    money(total),
   ];
+  return {
+    head: PROVIDER_HEAD.filter((h) => provisioned || h !== 'Provisioned'),
+    rows: [
+      ...view.providers.map((p) => line(p.provider, p.models, p.tokenUsd, p.provisionedUsd, p.unrecognizedUsd, p.usd)),
+      line('Total', view.models.length, view.tokenUsd, view.provisionedUsd, view.unrecognizedUsd, view.totalUsd),
+    ],
+  };
 }
 
-function periodRows(report: CostsReport): (string | number)[][] {
-  return report.bedrock.byPeriod.map((p) => {
-    const top = Object.entries(p.byModel).slice(0, 3).map(([m, v]) => `${m} ${money(v)}`).join(', ');
-    return [p.start, money(p.totalUsd), p.estimated ? 'yes' : '', top];
+function periodRows(view: CostsView): (string | number)[][] {
+  return view.periods.map((p) => {
+    const top = p.top.slice(0, 3).map(([m, v]) => `${m} ${money(v)}`).join(', ');
+    return [p.start, money(p.usd), p.estimated ? 'yes' : '', top];
   });
+}
+
+/** The period table's amount and breakdown headers. */
+function periodHead(view: CostsView): [string, string] {
+  return [view.what === 'Bedrock' ? 'Bedrock' : 'Billed', view.multiProvider ? 'By provider' : 'Top models'];
 }
 
 function unrecognizedRows(report: CostsReport): (string | number)[][] {
   return report.unrecognizedUsageTypes.map((u) => [u.service, u.usageType, money(u.costUsd), u.reason ?? '']);
 }
 
-function tokensLine(models: ModelCost[]): string[] {
-  const lines = models
-    .filter((m) => Object.keys(m.tokens).length)
-    .map((m) => `  ${m.model}: ${TOKEN_KINDS.filter((k) => m.tokens[k]).map((k) => `${KIND_LABELS[k].toLowerCase()} ${compact(m.tokens[k]!)}`).join(', ')}`);
-  return lines.length ? ['Billed tokens (assumed UsageQuantity scale, see notes):', ...lines] : [];
+function unrecognizedTitle(view: CostsView): string {
+  return view.what === 'Bedrock' ? 'Bedrock usage types not attributed to a model' : 'LLM usage types and meters not attributed to a model';
 }
 
-function modelColumns(report: CostsReport): Column[] {
-  return modelHead(report).map((head, i) => (i === 0 ? { head, fit: 'model', min: 14 } : { head, align: 'right' }));
+function tokensLine(report: CostsReport, view: CostsView): string[] {
+  const lines = report.bedrock.byModel
+    .slice(0, MAX_MODELS)
+    .filter((m) => Object.keys(m.tokens).length)
+    .map((m) => `  ${m.model}: ${TOKEN_KINDS.filter((k) => m.tokens[k]).map((k) => `${KIND_LABELS[k].toLowerCase()} ${compact(m.tokens[k]!)}`).join(', ')}`);
+  return lines.length ? [`Billed ${view.multiProvider ? 'Bedrock ' : ''}tokens (assumed UsageQuantity scale, see notes):`, ...lines] : [];
 }
 
 function renderTable(report: CostsReport, width: number): string {
+  const view = costsView(report);
   const para = (text: string, hanging = '  ') => wrapText(termSafe(text), width, hanging);
-  const out: string[] = [...headline(report).flatMap((l) => para(l)), ''];
-  const models = capRows(report.bedrock.byModel, MAX_MODELS);
+  const out: string[] = [...headline(report, view).flatMap((l) => para(l)), ''];
+  if (view.multiProvider) {
+    const p = providerRows(view);
+    out.push(fitTable(p.head.map((head, i) => (i === 0 ? { head } : { head, align: 'right' })), p.rows, { width }), '');
+  }
+  const models = capRows(view.models, MAX_MODELS);
   if (models.shown.length) {
-    out.push(fitTable(modelColumns(report), modelRows(report, models.shown), { width }));
+    out.push(fitTable(modelColumns(view), modelRows(view, models.shown), { width }));
     if (models.hidden) out.push(`… ${models.hidden} more model(s) (use --format json or csv)`);
   } else {
-    out.push('No Bedrock model spend in this period.');
+    out.push(`No ${view.what} model spend in this period.`);
   }
-  const periods = capRows(periodRows(report), MAX_PERIODS);
+  const periods = capRows(periodRows(view), MAX_PERIODS);
   if (periods.shown.length > 1) {
-    out.push('', fitTable([{ head: 'Period' }, { head: 'Bedrock', align: 'right' }, { head: 'Estimated' }, { head: 'Top models', fit: 'wrap', min: 24 }], periods.shown, { width }));
+    const [amount, breakdown] = periodHead(view);
+    out.push('', fitTable([{ head: 'Period' }, { head: amount, align: 'right' }, { head: 'Estimated' }, { head: breakdown, fit: 'wrap', min: 24 }], periods.shown, { width }));
     if (periods.hidden) out.push(`… ${periods.hidden} more period(s)`);
   }
-  const tokens = tokensLine(models.shown);
+  const tokens = tokensLine(report, view);
   if (tokens.length) out.push('', ...tokens.flatMap((l) => para(l, '      ')));
   const unrec = capRows(unrecognizedRows(report), MAX_UNRECOGNIZED);
   if (unrec.shown.length) {
     out.push(
       '',
-      'Bedrock usage types not attributed to a model:',
+      `${unrecognizedTitle(view)}:`,
       fitTable([{ head: 'Service', fit: 'ellipsis' }, { head: 'Usage type', fit: 'wrap', min: 16 }, { head: 'Cost', align: 'right' }, { head: 'What it looks like', fit: 'wrap', min: 20 }], unrec.shown, { width }),
     );
     if (unrec.hidden) out.push(`… ${unrec.hidden} more`);
@@ -131,16 +180,25 @@ function renderTable(report: CostsReport, width: number): string {
 }
 
 function renderMarkdown(report: CostsReport): string {
-  const out: string[] = ['## Billed Bedrock spend', '', ...headline(report).map((l) => `${l}  `), ''];
-  const models = capRows(report.bedrock.byModel, MAX_MODELS);
-  if (models.shown.length) {
-    const kinds = kindColumns(report).length;
-    out.push(mdTable(modelHead(report), modelRows(report, models.shown), Array.from({ length: kinds + 2 }, (_, i) => i + 1)));
-    if (models.hidden) out.push('', `… ${models.hidden} more model(s)`);
+  const view = costsView(report);
+  const out: string[] = [`## ${title(view)}`, '', ...headline(report, view).map((l) => `${l}  `), ''];
+  if (view.multiProvider) {
+    const p = providerRows(view);
+    out.push('### By provider', '', mdTable(p.head, p.rows, Array.from({ length: p.head.length - 1 }, (_, i) => i + 1)), '', '### By model', '');
   }
-  if (report.bedrock.byPeriod.length > 1) {
-    const periods = capRows(periodRows(report), MAX_PERIODS);
-    out.push('', '### By period', '', mdTable(['Period', 'Bedrock', 'Estimated', 'Top models'], periods.shown, [1]));
+  const models = capRows(view.models, MAX_MODELS);
+  if (models.shown.length) {
+    const head = modelHead(view);
+    const first = view.multiProvider ? 2 : 1;
+    out.push(mdTable(head, modelRows(view, models.shown), Array.from({ length: head.length - first }, (_, i) => i + first)));
+    if (models.hidden) out.push('', `… ${models.hidden} more model(s)`);
+  } else {
+    out.push(`No ${view.what} model spend in this period.`);
+  }
+  if (view.periods.length > 1) {
+    const periods = capRows(periodRows(view), MAX_PERIODS);
+    const [amount, breakdown] = periodHead(view);
+    out.push('', '### By period', '', mdTable(['Period', amount, 'Estimated', breakdown], periods.shown, [1]));
     if (periods.hidden) out.push('', `… ${periods.hidden} more period(s)`);
   }
   if (report.unrecognizedUsageTypes.length) {
@@ -149,7 +207,7 @@ function renderMarkdown(report: CostsReport): string {
     if (unrec.hidden) out.push('', `… ${unrec.hidden} more`);
   }
   if (report.otherServices.length) {
-    out.push('', `Other services in the response (not Bedrock): ${report.otherServices.map((s) => `${s.service} ${money(s.costUsd)}`).join(', ')}`);
+    out.push('', `Other services in the ${report.source.kind === 'live' ? 'response' : 'bill'} (not ${view.what === 'Bedrock' ? 'Bedrock' : 'LLM inference'}): ${report.otherServices.map((s) => `${s.service} ${money(s.costUsd)}`).join(', ')}`);
   }
   if (report.notes.length) out.push('', '### Notes', '', ...report.notes.map((n) => `- ${n}`));
   return out.join('\n');
@@ -173,9 +231,11 @@ const CSV_COLUMNS = [
   'unit',
   'tokens',
   'reason',
+  /** Last, so that scripts reading the columns before it by position keep working. */
+  'provider',
 ] as const;
 
-/** One line per billed Bedrock (period, usage type), amounts exact as billed. */
+/** One line per billed LLM (period, usage type or meter) of every provider, amounts exact as billed. */
 function renderCsv(report: CostsReport): string {
   return csv([
     [...CSV_COLUMNS],
@@ -197,6 +257,7 @@ function renderCsv(report: CostsReport): string {
       r.unit,
       r.tokens,
       r.reason,
+      r.provider,
     ]),
   ]);
 }

@@ -14,7 +14,7 @@ import type { CostGroup, CostMetric, CostPages, Period, PeriodInfo } from './res
 import { type ModelMap, type TokenKind, type UsageTier, TOKEN_KINDS, parseUsageType } from './usageTypes.js';
 
 ;
-export type { CostRow, CostsReport,  ModelCost,    };
+export type { CostRow, CostsReport };
 
 export interface BuildOptions {
   source: CostsSource;
@@ -91,7 +91,7 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
   let unrecognizedTotal = 0n;
   const unknownPrefixes = new Set<string>();
 
-  const billed = new BilledAccumulator();
+  const billed = new BilledAccumulator(periodsInRange);
   for (const g of groups) {
     const provider = g.provider ?? 'aws';
     const parsed = g.parsed !== undefined ? (g.parsed ?? undefined) : parseUsageType(g.service, g.usageType, opts.modelMap);
@@ -125,7 +125,7 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
     rows.push(row);
     if (provider !== 'aws') {
       // Other clouds and vendors: in `billed` (and rows, unrecognized lines listed); the bedrock section stays Bedrock.
-      if (parsed.category === 'unrecognized' || parsed.model === undefined) addUnrecognized(unrecognized, g, parsed.reason);
+      if (parsed.category === 'unrecognized' || parsed.model === undefined) addUnrecognized(unrecognized, provider, g, parsed.reason);
       continue;
     }
     total += g.cost;
@@ -137,7 +137,7 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
 
     if (parsed.category === 'unrecognized' || parsed.model === undefined) {
       unrecognizedTotal += g.cost;
-      addUnrecognized(unrecognized, g, parsed.reason);
+      addUnrecognized(unrecognized, provider, g, parsed.reason);
       continue;
     }
     const acc = models.get(parsed.model) ?? {
@@ -237,6 +237,7 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
         ...(u.quantity !== undefined ? { quantity: moneyToNumber(u.quantity) } : {}),
         unit: u.unit,
         ...(u.reason ? { reason: u.reason } : {}),
+        provider: u.provider,
       })),
     otherServices: Object.entries(toRecord(others)).map(([service, costUsd]) => ({ service, costUsd })),
     otherServicesUsd: moneyToNumber([...others.values()].reduce((a, b) => a + b, 0n)),
@@ -249,11 +250,11 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
   };
 }
 
-type UnrecognizedAcc = Map<string, { service: string; usageType: string; cost: Money; quantity?: Money; unit: string; reason?: string }>;
+type UnrecognizedAcc = Map<string, { provider: BillProvider; service: string; usageType: string; cost: Money; quantity?: Money; unit: string; reason?: string }>;
 
-function addUnrecognized(map: UnrecognizedAcc, g: CostGroup, reason: string | undefined): void {
-  const key = `${g.service}\u0000${g.usageType}`;
-  const u = map.get(key) ?? { service: g.service, usageType: g.usageType, cost: 0n, unit: g.unit, ...(reason ? { reason } : {}) };
+function addUnrecognized(map: UnrecognizedAcc, provider: BillProvider, g: CostGroup, reason: string | undefined): void {
+  const key = `${provider}\u0000${g.service}\u0000${g.usageType}`;
+  const u = map.get(key) ?? { provider, service: g.service, usageType: g.usageType, cost: 0n, unit: g.unit, ...(reason ? { reason } : {}) };
   u.cost += g.cost;
   if (g.quantity !== undefined) u.quantity = (u.quantity ?? 0n) + g.quantity;
   map.set(key, u);
@@ -261,24 +262,48 @@ function addUnrecognized(map: UnrecognizedAcc, g: CostGroup, reason: string | un
 
 const byAmount = <T extends { usd: Money }>(a: T, b: T): number => (b.usd > a.usd ? 1 : b.usd < a.usd ? -1 : 0);
 
-/** The one billed-spend model over every source: LLM spend by provider, model and token class, and by grouping key. */
+/** The one billed-spend model over every source: LLM spend by provider, model and token class, period, and by grouping key. */
 class BilledAccumulator {
   private total = 0n;
   private unrecognized = 0n;
-  private providers = new Map<BillProvider, Money>();
+  private providers = new Map<BillProvider, { usd: Money; token: Money; provisioned: Money; unrecognized: Money }>();
   private models = new Map<string, { provider: BillProvider; model: string; tokenClass: string; usd: Money }>();
+  private modelTotals = new Map<string, { provider: BillProvider; model: string; usd: Money; byTokenClass: Map<string, Money> }>();
+  private periods = new Map<string, { info: PeriodInfo; usd: Money; byProvider: Map<BillProvider, Money>; byModel: Map<string, Money> }>();
   private groups = new Map<string, { key: string; value: string; usd: Money }>();
+
+  /** The periods in range, in order, each listed even when nothing is billed in it. */
+  constructor(periods: readonly PeriodInfo[]) {
+    for (const p of periods) this.periods.set(`${p.start}/${p.end}`, { info: p, usd: 0n, byProvider: new Map(), byModel: new Map() });
+  }
 
   add(provider: BillProvider, g: CostGroup, parsed: { category: string; model?: string; tokenKind?: string }): void {
     this.total += g.cost;
-    this.providers.set(provider, (this.providers.get(provider) ?? 0n) + g.cost);
-    if (parsed.category === 'unrecognized' || parsed.model === undefined) this.unrecognized += g.cost;
-    else {
+    const p = this.providers.get(provider) ?? { usd: 0n, token: 0n, provisioned: 0n, unrecognized: 0n };
+    this.providers.set(provider, p);
+    p.usd += g.cost;
+    const period = this.periods.get(`${g.period.start}/${g.period.end}`);
+    if (period) {
+      period.usd += g.cost;
+      add(period.byProvider, provider, g.cost);
+    }
+    if (parsed.category === 'unrecognized' || parsed.model === undefined) {
+      this.unrecognized += g.cost;
+      p.unrecognized += g.cost;
+    } else {
       const tokenClass = parsed.category === 'provisioned' ? 'provisioned' : (parsed.tokenKind ?? 'other');
+      if (parsed.category === 'provisioned') p.provisioned += g.cost;
+      else p.token += g.cost;
       const k = `${provider}\u0000${parsed.model}\u0000${tokenClass}`;
       const m = this.models.get(k) ?? { provider, model: parsed.model, tokenClass, usd: 0n };
       m.usd += g.cost;
       this.models.set(k, m);
+      if (period) add(period.byModel, parsed.model, g.cost);
+      const mk = `${provider}\u0000${parsed.model}`;
+      const t = this.modelTotals.get(mk) ?? { provider, model: parsed.model, usd: 0n, byTokenClass: new Map() };
+      t.usd += g.cost;
+      add(t.byTokenClass, tokenClass, g.cost);
+      this.modelTotals.set(mk, t);
     }
     for (const [key, value] of Object.entries(g.groups ?? {})) {
       const k = `${key}\u0000${value}`;
@@ -294,9 +319,29 @@ class BilledAccumulator {
       totalExact: moneyToDecimal(this.total),
       window,
       unrecognizedUsd: moneyToNumber(this.unrecognized),
-      byProvider: [...this.providers].map(([provider, usd]) => ({ provider, usd })).sort(byAmount).map((p) => ({ provider: p.provider, usd: moneyToNumber(p.usd) })),
+      byProvider: [...this.providers]
+        .map(([provider, p]) => ({ provider, ...p }))
+        .sort(byAmount)
+        .map((p) => ({
+          provider: p.provider,
+          usd: moneyToNumber(p.usd),
+          tokenUsd: moneyToNumber(p.token),
+          provisionedUsd: moneyToNumber(p.provisioned),
+          unrecognizedUsd: moneyToNumber(p.unrecognized),
+        })),
       byModel: [...this.models.values()].sort((a, b) => byAmount(a, b) || a.model.localeCompare(b.model)).map((m) => ({ ...m, usd: moneyToNumber(m.usd) })),
       byGroup: [...this.groups.values()].sort((a, b) => byAmount(a, b) || a.key.localeCompare(b.key) || a.value.localeCompare(b.value)).map((e) => ({ ...e, usd: moneyToNumber(e.usd) })),
+      models: [...this.modelTotals.values()]
+        .sort((a, b) => byAmount(a, b) || a.provider.localeCompare(b.provider) || a.model.localeCompare(b.model))
+        .map((m) => ({ provider: m.provider, model: m.model, usd: moneyToNumber(m.usd), byTokenClass: toRecord(m.byTokenClass) })),
+      byPeriod: [...this.periods.values()].map((p) => ({
+        start: p.info.start,
+        end: p.info.end,
+        estimated: p.info.estimated,
+        usd: moneyToNumber(p.usd),
+        byProvider: toRecord(p.byProvider),
+        byModel: toRecord(p.byModel),
+      })),
     };
   }
 }

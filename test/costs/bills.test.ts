@@ -19,6 +19,7 @@ interface CostsJson {
     byProvider: { provider: string; usd: number }[];
     byModel: { provider: string; model: string; tokenClass: string; usd: number }[];
     byGroup: { key: string; value: string; usd: number }[];
+    byPeriod: { start: string; end: string; estimated: boolean; usd: number; byProvider: Record<string, number>; byModel: Record<string, number> }[];
   };
   unrecognizedUsageTypes: { usageType: string; costUsd: number }[];
   otherServices: { service: string; costUsd: number }[];
@@ -67,7 +68,16 @@ describe('bills of every source, to the cent (built CLI)', () => {
     const j = await costs('fixtures/costs/focus-1.2.csv');
     expect(j.sources).toEqual([{ file: 'fixtures/costs/focus-1.2.csv', kind: 'focus' }]);
     expect(j.billed.totalExact).toBe('10.745');
-    expect(j.billed.byProvider).toEqual([{ provider: 'aws', usd: 7.62 }, { provider: 'azure', usd: 2.5 }, { provider: 'gcp', usd: 0.625 }]);
+    expect(j.billed.byProvider).toEqual([
+      { provider: 'aws', usd: 7.62, tokenUsd: 7.62, provisionedUsd: 0, unrecognizedUsd: 0 },
+      { provider: 'azure', usd: 2.5, tokenUsd: 2.5, provisionedUsd: 0, unrecognizedUsd: 0 },
+      { provider: 'gcp', usd: 0.625, tokenUsd: 0.625, provisionedUsd: 0, unrecognizedUsd: 0 },
+    ]);
+    // The file's rows by day: Sonnet 4.5 $7.50 + Nova Lite $0.12 + Azure gpt-4o $2.50 on Nov 1; Gemini 2.5 Pro $0.625 on Nov 2.
+    expect(j.billed.byPeriod).toEqual([
+      { start: '2025-11-01', end: '2025-11-02', estimated: false, usd: 10.12, byProvider: { aws: 7.62, azure: 2.5 }, byModel: { 'anthropic.claude-sonnet-4-5': 7.5, 'azure-openai/gpt-4o': 2.5, 'amazon.nova-lite': 0.12 } },
+      { start: '2025-11-02', end: '2025-11-03', estimated: false, usd: 0.625, byProvider: { gcp: 0.625 }, byModel: { 'vertex/gemini-2.5-pro': 0.625 } },
+    ]);
     expect(j.bedrock.totalUsd).toBe(7.62);
     expect(model(j, 'azure-openai/gpt-4o', 'input')).toBe(2.5);
     expect(model(j, 'vertex/gemini-2.5-pro', 'input')).toBe(0.625);
@@ -269,7 +279,7 @@ describe('same-window reconciliation with stated coverage (built CLI)', () => {
     const costsHtml = await runCli(['costs', '--from-file', 'fixtures/costs/cur2', 'fixtures/costs/openai-costs.json', '--format', 'html']);
     expect(costsHtml.code).toBe(0);
     expect(costsHtml.stdout).toContain('<div class="v">2025-11-01 → 2025-11-03</div><div class="k">Bill window</div>');
-    expect(costsHtml.stdout).toContain('<div class="v">AWS CUR 2.0, OpenAI costs</div><div class="k">Source</div>');
+    expect(costsHtml.stdout).toContain('<div class="v">AWS CUR 2.0 (2), OpenAI costs</div><div class="k">Source</div>');
     const analyzeHtml = await runCli(['analyze', '--bill', 'fixtures/costs/cost-explorer.json', '--format', 'html']);
     expect(analyzeHtml.stdout).toContain('Coverage</td><td class="num">2.5%');
     expect(analyzeHtml.stdout).toContain('Compared days (end exclusive)</td><td class="num">2025-11-03 → 2025-11-05');

@@ -83,8 +83,8 @@ describe('tokor costs --from-file', () => {
   });
 
   it.each([
-    [['costs', '--from-file', 'package.json'], /package\.json:1: ResultsByTime: missing \(not a GetCostAndUsage response\)/],
-    [['costs', '--from-file', 'nope.json'], /nope\.json: cannot read the Cost Explorer response \(no such file or directory\); check the path/],
+    [['costs', '--from-file', 'package.json'], /^tokor: package\.json: not a bill tokor reads \(JSON with keys name, version, description, type…\); tokor reads AWS Cost Explorer GetCostAndUsage response \(JSON\); .*Azure Cost Management export/],
+    [['costs', '--from-file', 'nope.json'], /^tokor: nope\.json: cannot read the bill \(no such file or directory\); check the path$/],
     [['costs', '--from-file', FIXTURE, '--start', '2025-11-05', '--end', '2025-11-03'], /--end 2025-11-03 must be after --start 2025-11-05/],
     [['costs', '--start', '2025-13-01', '--end', '2025-12-01'], /--start "2025-13-01" is not a date: use YYYY-MM-DD/],
     [['costs', '--start', '2020-01-01', '--end', '2020-02-01', '--granularity', 'MONTHLY'], /too far back: Cost Explorer keeps at most 38 months/],

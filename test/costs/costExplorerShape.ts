@@ -75,7 +75,7 @@ export function describeCostExplorerResponse(title: string, file: string, f: Cos
       expect(csv).toHaveLength(14);
       expect(csv[0]).toMatch(/^period_start,period_end,estimated,service,usage_type/);
       expect(csv[1]).toBe(
-        `2025-11-03,2025-11-04,false,Claude Sonnet 4.5 (Amazon Bedrock Edition),USE1-MP:USE1_InputTokenCount_Global-Units,tokens,anthropic.claude-sonnet-4-5,Claude Sonnet 4.5,us-east-1,input,global,true,${f.firstRow.costUsd},${f.firstRow.quantity},N/A,${f.firstRow.tokens},`,
+        `2025-11-03,2025-11-04,false,Claude Sonnet 4.5 (Amazon Bedrock Edition),USE1-MP:USE1_InputTokenCount_Global-Units,tokens,anthropic.claude-sonnet-4-5,Claude Sonnet 4.5,us-east-1,input,global,true,${f.firstRow.costUsd},${f.firstRow.quantity},N/A,${f.firstRow.tokens},,aws`,
       );
       const table = renderCosts(r, 'table');
       expect(table).toContain(`Total $${f.totalUsd.toFixed(2)}`);

@@ -46,7 +46,7 @@ describe('several pages and files', () => {
     expect(r.bedrock.tokenUsd).toBe(0.3);
     expect(r.bedrock.unrecognizedUsd).toBe(0.0000000003);
     expect(r.unrecognizedUsageTypes).toEqual([
-      { service: 'Amazon Bedrock', usageType: 'USE1-Guardrail-TextUnitsConsumed', costUsd: 3e-10, quantity: 3, unit: 'N/A', reason: 'guardrails' },
+      { service: 'Amazon Bedrock', usageType: 'USE1-Guardrail-TextUnitsConsumed', costUsd: 3e-10, quantity: 3, unit: 'N/A', reason: 'guardrails', provider: 'aws' },
     ]);
     expect(r.otherServices).toEqual([{ service: 'Amazon Simple Storage Service', costUsd: 1.0000000001 }]);
     expect(r.bedrock.byPeriod).toHaveLength(1);

@@ -392,7 +392,7 @@ describe('renderReportHtml', () => {
     const cal = await renderCalibrateHtml(calibrateFixture('calibrate-nopick.json'));
     expect(cal).toContain('data-headline="bar-not-met"');
     expect(cal).toContain('No threshold kept the quality bar of 95.0%');
-    expect(await renderCostsHtml(costsFixture('costs.json'))).toContain('1 Bedrock usage type was not recognised');
+    expect(await renderCostsHtml(costsFixture('costs.json'))).toContain('1 Bedrock usage type was not attributed to a model; it is listed here, not dropped.');
     const patterns = await renderCalibrateHtml(calibrateFixture('calibrate-patterns.json'));
     expect(section(patterns, 'fig-curve')).toMatch(/The pick \(confidence, threshold 0\.167, 0\.267\) keeps [\d.]+% quality \(all-frontier 92\.5%\) at 14\.3% lower cost than all-frontier; the oracle would save 91%/);
     expect(section(patterns, 'fig-curve')).toContain('(65 thresholds tried)');

@@ -4,7 +4,9 @@
  * name in src/costs/billFormats.ts); the compiler names every place to update.
  */
 import { open } from 'node:fs/promises';
-import { InputError, UsageError } from '../../errors.js';
+import { InputError, UsageError, at } from '../../errors.js';
+import { fsFailure } from '../../io/fsErrors.js';
+import { jsonSyntaxError, readArtifactText } from '../read.js';
 import type { BillFormatName } from '../../costs/billFormats.js';
 import type { CostPages } from '../../costs/response.js';
 import { gunzipSync } from 'node:zlib';
@@ -19,7 +21,7 @@ import { expandBillPaths, isGzip, isParquet } from './table.js';
 import { anthropicUsageBill, openaiUsageBill } from './usageReports.js';
 import { anthropicCostBill, openaiCostBill } from './vendorReports.js';
 
-/** Tried in this order; Cost Explorer JSON is also the fallback (its reader says what is wrong with a file). */
+/** Tried in this order; a file none recognizes is refused with the list of labels. */
 const BILL_FORMATS = {
   'cost-explorer': costExplorerBill,
   'anthropic-cost': anthropicCostBill,
@@ -47,8 +49,8 @@ function columnsOf(text: string): string[] {
 
 const HEAD_BYTES = 64 * 1024;
 
-/** The start of a file; undefined when it cannot be read (the reader then says why, in its words). */
-async function readHead(file: string): Promise<BillFileHead | undefined> {
+/** The start of a file; a file that cannot be opened or read is an error naming it and why. */
+async function readHead(file: string): Promise<BillFileHead> {
   let fh;
   try {
     fh = await open(file, 'r');
@@ -62,8 +64,8 @@ async function readHead(file: string): Promise<BillFileHead | undefined> {
     if (isGzip(bytes)) bytes = gunzipPrefix(bytes);
     const text = Buffer.from(bytes).toString('utf8');
     return { path: file, bytes, text, columns: columnsOf(text) };
-  } catch {
-    return undefined;
+  } catch (e) {
+    throw fsFailure(e, file, 'read', 'the bill');
   } finally {
     await fh?.close();
   }
@@ -78,19 +80,51 @@ function gunzipPrefix(bytes: Uint8Array): Uint8Array {
   }
 }
 
-/** The format of a file; Cost Explorer JSON when none recognizes it (its reader names what is wrong). */
+/** What tokor reads, for messages: every registered format's label. */
+function acceptedFormats(): string {
+  return `tokor reads ${Object.values(BILL_FORMATS).map((f) => f.label).join('; ')} (docs/costs.md)`;
+}
+
+/** The first few names of a list, for a message. */
+function listed(names: readonly string[]): string {
+  return `${names.slice(0, 4).join(', ')}${names.length > 4 ? '…' : ''}`;
+}
+
+/** The first line of a text, shortened for a message. */
+function firstLine(text: string): string {
+  const line = (text.split(/\r?\n/, 1)[0] ?? '').trim();
+  return line.length > 40 ? `${line.slice(0, 40)}…` : line;
+}
+
+/**
+ * The format of a file, from its content. A file no format recognizes is an
+ * error naming the file (and the line, for broken JSON), what it looks like,
+ * and the formats tokor reads.
+ */
 async function detectBillFormat(file: string): Promise<BillFormat> {
   const head = await readHead(file);
-  const formats: BillFormat[] = Object.values(BILL_FORMATS);
-  const found = head && formats.find((f) => f.detect(head));
+  const found = Object.values(BILL_FORMATS).find((f: BillFormat) => f.detect(head));
   if (found) return found;
-  if (head && head.columns.length > 1) {
-    throw new InputError(
-      `not a bill tokor reads (columns ${head.columns.slice(0, 4).join(', ')}…): give ${formats.map((f) => f.label).join('; ')} (docs/costs.md)`,
-      file,
-    );
+  if (head.columns.length > 1) {
+    const what = /^\s*\{/.test(head.text) ? 'JSON lines with keys' : 'columns';
+    throw new InputError(`not a bill tokor reads (${what} ${listed(head.columns)}); ${acceptedFormats()}`, file);
   }
-  return BILL_FORMATS['cost-explorer'];
+  if (!isParquet(head.bytes) && head.text.trim() === '') throw new InputError(`empty file, not a bill; ${acceptedFormats()}`, file);
+  if (/^\s*[[{]/.test(head.text)) {
+    const text = await readArtifactText(file, 'the bill');
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      const { line, reason } = jsonSyntaxError(text);
+      throw new InputError(`not valid JSON (${reason}); ${acceptedFormats()}`, at(file, line));
+    }
+    if (Array.isArray(body) && body.length === 0) throw new InputError(`an empty JSON list, not a bill; ${acceptedFormats()}`, file);
+    const first = Array.isArray(body) ? body[0] : body;
+    const keys = first !== null && typeof first === 'object' && !Array.isArray(first) ? Object.keys(first) : [];
+    throw new InputError(`not a bill tokor reads (JSON${keys.length ? ` with keys ${listed(keys)}` : ''}); ${acceptedFormats()}`, file);
+  }
+  throw new InputError(`not a bill tokor reads (it starts ${JSON.stringify(firstLine(head.text))}); ${acceptedFormats()}`, at(file, 1));
 }
 
 /** Reads saved bills of any registered format into one set of billed lines. */

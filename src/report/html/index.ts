@@ -19,6 +19,7 @@ import { analyzeSection } from './sections/analyze.js';
 import { calibrateSection } from './sections/calibrate.js';
 import { RenderContext } from './sections/context.js';
 import { billSection } from './sections/costs.js';
+import { costsView } from '../../costs/view.js';
 import { evalSection } from './sections/eval.js';
 
 export { detectKind, summarizeEvalResults,   } from './inputs.js';
@@ -62,7 +63,7 @@ const FORMAT_NAMES: Record<string, string> = { bedrock: 'Bedrock invocation logs
  * One line saying where the figures come from, the long list (log paths,
  * input files) folded below it.
  */
-function dataSources(a: AnalyzeReportJson | undefined, evals: EvalInput[], calibrate: object | undefined, costs: object | undefined, opts: RenderOptions): SafeHtml {
+function dataSources(a: AnalyzeReportJson | undefined, evals: EvalInput[], calibrate: object | undefined, costs: CostsReport | undefined, opts: RenderOptions): SafeHtml {
   const parts: string[] = [];
   let paths: string[] = [];
   let files = 0;
@@ -73,7 +74,10 @@ function dataSources(a: AnalyzeReportJson | undefined, evals: EvalInput[], calib
   }
   if (evals.length) parts.push(`golden-dataset evals (${evals.length} result set${evals.length === 1 ? '' : 's'}${evals.some(isSample) ? ', bundled sample recordings' : ''})`);
   if (calibrate) parts.push(`routing calibration${isSample(calibrate) ? ' (bundled sample recordings)' : ''}`);
-  if (costs) parts.push('AWS Cost Explorer bill');
+  if (costs) {
+    const sources = costsView(costs).sourcesText;
+    parts.push(sources ? `bill (${sources})` : 'AWS Cost Explorer bill');
+  }
   const line = parts.length ? `${parts.join('; ')}.` : '—';
   const inputs = opts.inputFiles ?? [];
   if (paths.length === 0 && inputs.length === 0) return html`${line}`;

@@ -7,10 +7,11 @@ import { billedVsExplainedSpec, periodSpec, spendBarsSpec, type PairedBar } from
 import { fmtCount, fmtShare, fmtUsd } from '../format.js';
 import { html, type SafeHtml } from '../html.js';
 import { callout, figure, kpis, section, table, type Cell } from '../page.js';
-import type { AnalyzeReconciliation, CostsReport, PeriodCost } from '../../../artifacts/costsReport.js';
+import type { AnalyzeReconciliation, CostsReport } from '../../../artifacts/costsReport.js';
 import type { Obj } from '../read.js';
 import type { AnalyzeReportJson } from '../../../artifacts/analyzeReport.js';
 import { objectTable, topWithRest, uniqueNames } from './common.js';
+import { type CostsView, type ModelSpend, costsView } from '../../../costs/view.js';
 import type { RenderContext } from './context.js';
 
 /** What the reconciliation figure shows: analyze's reconciliation, or the two totals when only both reports were given. */
@@ -42,7 +43,7 @@ function billedWhatOf(providers: readonly string[]): string {
 
 /**
  * Billed vs explained from analyze's typed `reconciliation`, or, when only the
- * two reports are given, from costs' Bedrock total and analyze's actual cost.
+ * two reports are given, from costs' billed total (every provider) and analyze's actual cost.
  */
 export function readReconciliation(rec: AnalyzeReconciliation | undefined, analyze: AnalyzeReportJson | undefined, costs: CostsReport | undefined): ReconciliationView | undefined {
   if (rec) {
@@ -74,10 +75,11 @@ export function readReconciliation(rec: AnalyzeReconciliation | undefined, analy
       billedWhat: billedWhatOf(rec.byProvider?.map((p) => p.provider) ?? []),
     };
   }
-  const billed = costs?.bedrock.totalUsd;
+  const view = costs ? costsView(costs) : undefined;
   const explained = analyze?.cost.actual;
-  if (billed === undefined || explained === undefined) return undefined;
-  return { billed, explained, coverage: billed > 0 ? explained / billed : 0, rows: [], extra: [], computed: true, notes: [], byTokenKind: [], billedWhat: 'Bedrock spend' };
+  if (view === undefined || explained === undefined) return undefined;
+  const billed = view.totalUsd;
+  return { billed, explained, coverage: billed > 0 ? explained / billed : 0, rows: [], extra: [], computed: true, notes: [], byTokenKind: [], billedWhat: billedWhatOf(view.providers.map((p) => p.provider)) };
 }
 
 function reconciliationReading(r: ReconciliationView): string {
@@ -128,18 +130,16 @@ async function reconciliationFigure(r: ReconciliationView, analyze: AnalyzeRepor
   });
 }
 
-/** How each bill source is named on the page. */
-const SOURCE_NAMES: Record<CostsReport['sources'][number]['kind'], string> = {
-  'cost-explorer': 'AWS Cost Explorer',
-  'aws-cur': 'AWS CUR 2.0',
-  focus: 'FOCUS export',
-  'gcp-billing': 'Google Cloud billing export',
-  'azure-cost': 'Azure cost export',
-  'anthropic-cost': 'Anthropic cost report',
-  'openai-cost': 'OpenAI costs',
-  'anthropic-usage': 'Anthropic usage report (priced at list)',
-  'openai-usage': 'OpenAI usage (priced at list)',
-};
+/** A model's row in the by-model table: its name where the bill gives one, its key, spend per token class, total. */
+function modelRow(m: ModelSpend, withProvider: boolean): Obj {
+  return {
+    ...(withProvider ? { provider: m.provider } : {}),
+    ...(m.name !== m.model ? { modelName: m.name } : {}),
+    model: m.model,
+    ...Object.fromEntries(Object.entries(m.byTokenClass).map(([k, v]) => [`${k}Usd`, v])),
+    totalUsd: m.usd,
+  };
+}
 
 interface NamedAmount {
   name: string;
@@ -147,7 +147,7 @@ interface NamedAmount {
   row: Obj;
 }
 
-async function barsFigure(id: string, title: string, rows: NamedAmount[], prefer: string[], total: number, ctx: RenderContext, opts: { color?: string; wide?: boolean } = {}): Promise<SafeHtml | undefined> {
+async function barsFigure(id: string, title: string, rows: NamedAmount[], prefer: string[], total: number, what: string, ctx: RenderContext, opts: { color?: string; wide?: boolean } = {}): Promise<SafeHtml | undefined> {
   if (rows.length === 0) return undefined;
   const sorted = [...rows].sort((a, b) => b.usd - a.usd);
   const first = sorted[0]!;
@@ -155,24 +155,27 @@ async function barsFigure(id: string, title: string, rows: NamedAmount[], prefer
   return figure({
     id,
     title,
-    reading: total > 0 ? `${first.name} is ${fmtShare(first.usd / total, 0)} of billed Bedrock spend (${fmtUsd(first.usd)} of ${fmtUsd(total)}).` : 'No billed spend.',
+    reading: total > 0 ? `${first.name} is ${fmtShare(first.usd / total, 0)} of billed ${what} spend (${fmtUsd(first.usd)} of ${fmtUsd(total)}).` : 'No billed spend.',
     chart: bars.length ? await ctx.chart(id, spendBarsSpec(bars.map((b, i) => ({ name: b.name, value: b.usd, order: i, text: fmtUsd(b.usd) })), 'Billed (USD)', opts.color)) : undefined,
-    table: objectTable(sorted.map((r) => r.row), { prefer: [...prefer, 'regions', 'costUsd', 'totalUsd'], maxColumns: 7, maxRows: 20 }),
+    table: objectTable(sorted.map((r) => r.row), { prefer: [...prefer, 'regions', 'costUsd', 'usd', 'totalUsd'], maxColumns: 7, maxRows: 20 }),
     wide: opts.wide,
   });
 }
 
-async function periodFigure(periods: PeriodCost[], ctx: RenderContext): Promise<SafeHtml | undefined> {
-  if (periods.length === 0) return undefined;
-  const sorted = [...periods].sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
-  const max = sorted.reduce((m, r) => (r.totalUsd > m.totalUsd ? r : m), sorted[0]!);
+async function periodFigure(view: CostsView, ctx: RenderContext): Promise<SafeHtml | undefined> {
+  if (view.periods.length === 0) return undefined;
+  const sorted = [...view.periods].sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+  const max = sorted.reduce((m, r) => (r.usd > m.usd ? r : m), sorted[0]!);
   const estimated = sorted.filter((r) => r.estimated).length;
   return figure({
     id: 'fig-costs-period',
     title: 'Billed spend over time',
-    reading: `${sorted.length} period${sorted.length === 1 ? '' : 's'}; the largest is ${max.start} at ${fmtUsd(max.totalUsd)}${estimated ? `; ${estimated} ${estimated === 1 ? 'is' : 'are'} still estimated by AWS` : ''}.`,
-    chart: await ctx.chart('costs-period', periodSpec(sorted.map((r, i) => ({ period: r.start, value: r.totalUsd, order: i })))),
-    table: objectTable(sorted, { prefer: ['start', 'end', 'totalUsd', 'estimated'], maxRows: 40 }),
+    reading: `${sorted.length} period${sorted.length === 1 ? '' : 's'}; the largest is ${max.start} at ${fmtUsd(max.usd)}${estimated ? `; ${estimated} ${estimated === 1 ? 'is' : 'are'} still estimated by the bill` : ''}.`,
+    chart: await ctx.chart('costs-period', periodSpec(sorted.map((r, i) => ({ period: r.start, value: r.usd, order: i })))),
+    table: objectTable(
+      sorted.map((r) => ({ start: r.start, end: r.end, totalUsd: r.usd, estimated: r.estimated, [view.multiProvider ? 'byProvider' : 'topModels']: r.top.slice(0, 3).map(([k, v]) => `${k} ${fmtUsd(v)}`).join(', ') })),
+      { prefer: ['start', 'end', 'totalUsd', 'estimated'], maxRows: 40 },
+    ),
   });
 }
 
@@ -180,36 +183,40 @@ async function periodFigure(periods: PeriodCost[], ctx: RenderContext): Promise<
 export async function billSection(analyze: AnalyzeReportJson | undefined, costs: CostsReport | undefined, reconciliation: AnalyzeReconciliation | undefined, ctx: RenderContext): Promise<SafeHtml | undefined> {
   const parts: SafeHtml[] = [];
   const rec = readReconciliation(reconciliation, analyze, costs);
-  const b = costs?.bedrock;
-  if (costs && b) {
-    const others = costs.billed?.byProvider.filter((p) => p.provider !== 'aws') ?? [];
-    const window = costs.billed?.window ?? costs.period;
+  const view = costs ? costsView(costs) : undefined;
+  if (costs && view) {
     parts.push(
       kpis([
-        ['Billed Bedrock spend', fmtUsd(b.totalUsd)],
-        ...(others.length && costs.billed ? [['Billed LLM spend, all sources', fmtUsd(costs.billed.totalUsd)] as [string, string]] : []),
-        ['Models billed', String(b.byModel.length)],
+        [`Billed ${view.what} spend`, fmtUsd(view.totalUsd)],
+        ...(view.multiProvider ? [['Providers', view.providers.map((p) => p.provider).join(', ')] as [string, string]] : []),
+        ['Models billed', String(view.models.length)],
         ['Other services (left out)', fmtUsd(costs.otherServicesUsd)],
-        ['Bill window', `${window.start} → ${window.end}`],
-        ['Source', costs.sources.length ? [...new Set(costs.sources.map((x) => SOURCE_NAMES[x.kind]))].join(', ') : costs.source.kind === 'live' ? 'AWS Cost Explorer (live)' : 'AWS Cost Explorer'],
+        ['Bill window', `${view.window.start} → ${view.window.end}`],
+        ['Source', view.sourcesText || (costs.source.kind === 'live' ? 'AWS Cost Explorer (live)' : 'AWS Cost Explorer')],
       ]),
     );
   }
   if (rec) parts.push(await reconciliationFigure(rec, analyze, costs, ctx));
-  if (costs && b) {
-    const kinds = Object.entries(b.byTokenKind).map(([k, v]) => ({ name: k, usd: v, row: { name: k, costUsd: v } }));
+  if (costs && view) {
+    const classes = view.tokenClasses.map((k) => ({ name: k, usd: view.byTokenClass[k]!, row: { name: k, costUsd: view.byTokenClass[k]! } }));
+    const providers = view.multiProvider
+      ? view.providers.map((p) => ({ name: p.provider, usd: p.usd, row: { provider: p.provider, models: p.models, tokenUsd: p.tokenUsd, provisionedUsd: p.provisionedUsd, notAttributedUsd: p.unrecognizedUsd, totalUsd: p.usd } }))
+      : [];
     for (const f of [
-      await barsFigure('fig-costs-model', 'Billed spend by model', b.byModel.map((m) => ({ name: m.modelName, usd: m.costUsd, row: m })), ['modelName', 'model'], b.totalUsd, ctx, { wide: true }),
-      await barsFigure('fig-costs-kind', 'Billed spend by token kind', kinds, ['name'], b.totalUsd, ctx, { color: '#5b8e7d' }),
-      await periodFigure(b.byPeriod, ctx),
+      await barsFigure('fig-costs-provider', 'Billed spend by provider', providers, ['provider'], view.totalUsd, view.what, ctx),
+      await barsFigure('fig-costs-model', 'Billed spend by model', view.models.map((m) => ({ name: m.name, usd: m.usd, row: modelRow(m, view.multiProvider) })), ['provider', 'modelName', 'model'], view.totalUsd, view.what, ctx, { wide: true }),
+      await barsFigure('fig-costs-kind', 'Billed spend by token kind', classes, ['name'], view.totalUsd, view.what, ctx, { color: '#5b8e7d' }),
+      await periodFigure(view, ctx),
     ]) {
       if (f) parts.push(f);
     }
     const unrecognized = costs.unrecognizedUsageTypes;
     if (unrecognized.length) {
-      parts.push(html`${callout(`${unrecognized.length} Bedrock usage type${unrecognized.length === 1 ? ' was' : 's were'} not recognised; ${unrecognized.length === 1 ? 'it is' : 'they are'} listed here, not dropped.`)}${objectTable(unrecognized, { prefer: ['usageType', 'service', 'costUsd'], caption: 'Unrecognised usage types' })}`);
+      const one = unrecognized.length === 1;
+      const kind = view.what === 'Bedrock' ? `Bedrock usage type${one ? '' : 's'}` : `LLM usage type${one ? '' : 's'} or meter${one ? '' : 's'}`;
+      parts.push(html`${callout(`${unrecognized.length} ${kind} ${one ? 'was' : 'were'} not attributed to a model; ${unrecognized.length === 1 ? 'it is' : 'they are'} listed here, not dropped.`)}${objectTable(unrecognized, { prefer: ['provider', 'usageType', 'service', 'costUsd'], caption: 'Not attributed to a model' })}`);
     }
-    if (costs.otherServices.length) parts.push(objectTable(costs.otherServices, { prefer: ['service', 'costUsd'], caption: 'Other services in the bill (not in the Bedrock totals)' }));
+    if (costs.otherServices.length) parts.push(objectTable(costs.otherServices, { prefer: ['service', 'costUsd'], caption: `Other services in the bill (not in the ${view.what} totals)` }));
   }
   if (parts.length === 0) return undefined;
   return section('bill', 'The bill: billed vs explained', 'Billed spend (tokor costs, analyze --bill) beside what the logs explain.', parts);
