@@ -90,7 +90,7 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
   const tiers = ctx.tiers(req.tiers);
   const given = req.claudeCode ? [...req.paths, ...(await claudeCodeInputs())] : req.paths;
   // Athena reads its --table: no paths, and no bundled sample in their place.
-  const paths = given.length ? given.map((p) => (p === '-' ? p : ctx.fromCwd(p))) : req.engine === 'athena' ? [] : [SAMPLE_LOGS];
+  const paths = given.length ? given.map((p) => (p === '-' ? p : ctx.fromCwd(p))) : req.engine === 'athena' ? [] : [sampleLogsFrom(ctx.cwd)];
   await checkOutputs([{ file: req.out, flag: '--out' }]);
   const skipped = req.skipped ? await openSkippedFile(ctx.fromCwd(req.skipped)) : undefined;
   const byDefault = req.groupBy === undefined && ctx.config.groupBy === undefined;
@@ -253,6 +253,15 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     if (rows.length > 0 && rows.every((g) => g.group === UNTAGGED)) opts.onUntaggedGroup?.(dim, [...scan.acc.untaggedTagKeys].sort());
   }
   return report;
+}
+
+/**
+ * The bundled sample as a path from `cwd` when it lies below it (a checkout: `fixtures/sample`), so that the
+ * report, and a page made of it, name the files it read without the machine's folders; else absolute.
+ */
+function sampleLogsFrom(cwd: string): string {
+  const rel = path.relative(cwd, SAMPLE_LOGS);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : SAMPLE_LOGS;
 }
 
 /** Synthetic when any file read is inside the bundled sample (fixtures/sample), or is that folder itself. */
