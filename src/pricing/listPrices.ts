@@ -78,7 +78,7 @@ export function withArticle(noun: string): string {
 
 const FIELDS = [
   'key', 'name', 'provider', 'region', 'input', 'output', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h',
-  'batchInput', 'batchOutput', 'supportsBatch', 'source', 'effectiveDate', 'notes', 'aliases', 'longContext', 'contextWindow',
+  'batchInput', 'batchOutput', 'supportsBatch', 'source', 'effectiveDate', 'notes', 'aliases', 'longContext', 'contextWindow', 'priority', 'flex',
 ] as const;
 
 /** A price row with a stable key order (the JSON contract of `tokor prices --format json`). */
@@ -92,9 +92,9 @@ function renderPricesJson(rows: ModelPrice[]): string {
   return JSON.stringify(rows.map(priceToJson), null, 2);
 }
 
-// A list and an object are no CSV cell: aliases and long-context rates are in the JSON (and the context window,
-// which keeps the CSV's columns as they were).
-const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases' && f !== 'longContext' && f !== 'contextWindow');
+// A list and an object are no CSV cell: aliases, long-context and service-tier rates are in the JSON (and the
+// context window, which keeps the CSV's columns as they were).
+const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases' && f !== 'longContext' && f !== 'contextWindow' && f !== 'priority' && f !== 'flex');
 
 function renderPricesCsv(rows: ModelPrice[]): string {
   return csv([[...CSV_FIELDS], ...rows.map((p) => CSV_FIELDS.map((f) => (p[f] === undefined ? '' : String(p[f]))))]);
@@ -156,6 +156,8 @@ function renderPricesTable(rows: ModelPrice[], opts: { maxRows?: number; width?:
   lines.push('', ...wrapText('USD per 1M tokens. batch 50% = half of on-demand (derived); - = not listed (cache tokens then cost the input rate).', width));
   const long = shown.filter((p) => p.longContext).length;
   if (long) lines.push(...wrapText(`${long} of these rows have other rates for a prompt over a size (long context): tokor prices --model ID shows them.`, width));
+  const tiered = shown.filter((p) => p.priority || p.flex).length;
+  if (tiered) lines.push(...wrapText(`${tiered} of these rows have priority or flex service-tier rates: tokor prices --model ID shows them.`, width));
   lines.push('Sources (full URLs and per-entry notes: --format json):');
   for (const [src, ref] of refs) lines.push(...wrapText(`${ref} ${abbreviateSource(src)}`, width, '    '));
   return lines.join('\n');
@@ -177,6 +179,7 @@ function renderResolution(r: Resolution, format: 'table' | 'markdown', width: nu
       ['cache write 5m / 1h', `${p.cacheWrite5m ?? '- (input rate)'} / ${p.cacheWrite1h ?? '- (5m rate)'}`],
       ['batch in / out', batchCell(p)],
       ...longContextRows(p),
+      ...serviceTierRows(p),
       ...(p.contextWindow !== undefined ? ([['context window', `${p.contextWindow.toLocaleString('en-US')} prompt tokens`]] as [string, string][]) : []),
       ['source', p.source],
       ['effective', p.effectiveDate],
@@ -200,6 +203,18 @@ function longContextRows(p: ModelPrice): [string, string][] {
     ['  cache write 5m / 1h', `${l.cacheWrite5m ?? '- (input rate)'} / ${l.cacheWrite1h ?? '- (5m rate)'}`],
     ['  batch in / out', batchCell({ ...l, supportsBatch: p.supportsBatch })],
   ];
+}
+
+/** The priority and flex rates of `tokor prices --model X`, when the entry has them (and their long-prompt rates). */
+function serviceTierRows(p: ModelPrice): [string, string][] {
+  const rows: [string, string][] = [];
+  for (const tier of ['priority', 'flex'] as const) {
+    const b = p[tier];
+    if (!b) continue;
+    const rates = (r: NonNullable<typeof b['longContext']>) => `${r.input} / ${r.output}${r.cacheRead !== undefined ? `, cache read ${r.cacheRead}` : ''}${r.cacheWrite5m !== undefined ? `, cache write ${r.cacheWrite5m}${r.cacheWrite1h !== undefined ? ` / ${r.cacheWrite1h}` : ''}` : ''}`;
+    rows.push([`${tier} tier`, `${rates(b)}${b.longContext ? `; prompt over ${p.longContext!.above.toLocaleString('en-US')}: ${rates(b.longContext)}` : ''}`]);
+  }
+  return rows;
 }
 
 /** `tokor prices` output in one of the output formats. */

@@ -74,4 +74,15 @@ describe('tokor analyze with service tiers (built CLI)', () => {
     expect(gpt.costUsd).toBe(4.615);
     expect(gpt.costByTokenKind).toEqual({ input: 2.6, output: 1.95, cacheRead: 0.065, cacheWrite5m: 0, cacheWrite1h: 0 });
   });
+
+  it('tokor prices shows the tier rates: --model in a line each, the list counts the rows, JSON carries them', async () => {
+    const model = await runCli(['prices', '--model', 'gpt-5.5']);
+    expect(model.code).toBe(0);
+    expect(model.stdout).toMatch(/^priority tier +12\.5 \/ 75, cache read 1\.25$/m);
+    expect(model.stdout).toMatch(/^flex tier +2\.5 \/ 15, cache read 0\.25; prompt over 272,000: 5 \/ 22\.5, cache read 0\.5$/m);
+    const json = JSON.parse((await runCli(['prices', '--model', 'gpt-5.5', '--format', 'json'])).stdout) as Report;
+    expect(json.price.priority).toEqual({ input: '12.5', output: '75', cacheRead: '1.25' });
+    const list = await runCli(['prices', '--provider', 'openai'], { env: { COLUMNS: '120' } });
+    expect(list.stdout).toMatch(/\d+ of these rows have priority or flex service-tier rates: tokor prices --model ID shows them\./);
+  });
 });
