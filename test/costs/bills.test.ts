@@ -182,6 +182,19 @@ describe('bills of every source, to the cent (built CLI)', () => {
     expect(j.unrecognizedUsageTypes.map((u) => u.usageType)).toEqual(['gpt-4o-2024-08-06 / audio tokens']);
   });
 
+  it('OpenAI usage grouped by service tier: priority (and fast, its name since 2026-07-30) and flex at those tiers\' catalog rates', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'tokor-usage-'));
+    const file = path.join(dir, 'usage.json');
+    const row = (tier: string) => ({ object: 'organization.usage.completions.result', model: 'gpt-5.5', input_tokens: 1_000_000, input_cached_tokens: 200_000, output_tokens: 100_000, batch: false, service_tier: tier });
+    await writeFile(file, JSON.stringify({ object: 'page', data: [{ object: 'bucket', start_time: 1761955200, end_time: 1762041600, results: [row('priority'), row('flex'), row('fast'), row('default')] }] }));
+    const r = await runCli(['costs', '--from-file', file, '--format', 'json']);
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout) as CostsJson;
+    // Each row 800k uncached input, 200k cached, 100k output on GPT-5.5: priority $12.50 / $1.25 / $75 → $17.75
+    // (twice: priority and fast), flex $2.50 / $0.25 / $15 → $3.55, standard $5 / $0.50 / $30 → $7.10.
+    expect(j.billed.totalExact).toBe('46.15');
+  });
+
   it('a usage report with a bad token count: one line naming the file and the row, exit 2', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'tokor-usage-'));
     const file = path.join(dir, 'usage.json');

@@ -2,11 +2,13 @@
  * Saved organization usage (token) reports, JSON, one response or an array of pages:
  *  - Anthropic `GET /v1/organizations/usage_report/messages` (group_by[]=model for a model per row):
  *    `uncached_input_tokens`, `cache_creation.ephemeral_{5m,1h}_input_tokens`, `cache_read_input_tokens`,
- *    `output_tokens`, `service_tier`, `workspace_id`, `api_key_id`, and `context_window` (group_by[]=context_window:
+ *    `output_tokens`, `service_tier` (batch, or priority: priced at the catalog's priority rates when it has them),
+ *    `workspace_id`, `api_key_id`, and `context_window` (group_by[]=context_window:
  *    a "200k-1M" row's prompts were over 200K tokens, priced at the model's long-context rates when it has them),
  *    and `speed` (group_by[]=speed: a "fast" row is priced as the model's fast-mode variant);
  *  - OpenAI `GET /v1/organization/usage/completions` (group_by=model): `input_tokens` (cached included),
  *    `input_cached_tokens`, `output_tokens`, `input_audio_tokens`/`output_audio_tokens`, `batch`,
+ *    `service_tier` (flex, priority — or fast, its name since 2026-07-30 — at those tiers' catalog rates),
  *    `project_id`, `user_id`, `api_key_id`.
  * They count tokens, not dollars: each token class becomes a billed line whose quantity is the reported
  * tokens and whose amount is that quantity at tokor's catalog list price (docs/costs.md, "Usage reports").
@@ -47,7 +49,7 @@ function lines(
   const price = key ? resolvePrice(catalog, key)?.price : undefined;
   for (const [kind, n, field] of counts) {
     if (n === 0) continue;
-    const usageType = [model ?? '(no model)', field, tier === 'batch' ? 'batch' : undefined, promptOver > 0 ? `prompt over ${promptOver / 1000}K` : undefined].filter(Boolean).join(' / ');
+    const usageType = [model ?? '(no model)', field, tier === 'batch' || tier === 'flex' || tier === 'priority' ? tier : undefined, promptOver > 0 ? `prompt over ${promptOver / 1000}K` : undefined].filter(Boolean).join(' / ');
     const common = { source: vendor, modelKnown: true, global: false, longContext: promptOver > 0, ...(key ? { model: key, modelName: model } : {}) } as const;
     let parsed: ParsedUsageType;
     let cost = 0n;
@@ -55,7 +57,7 @@ function lines(
     else if (!price) parsed = { ...common, category: 'unrecognized', modelKnown: false, reason: `no catalog price for ${key}: add it with --catalog FILE to price these tokens` };
     else {
       const t = { ...ZERO, [kind === 'cacheWrite5m' || kind === 'cacheWrite1h' ? 'cacheWrite' : kind]: n };
-      cost = priceTokens(t, price, { batch: tier === 'batch', cacheWriteTtl: kind === 'cacheWrite1h' ? '1h' : '5m', promptOver }).total;
+      cost = priceTokens(t, price, { batch: tier === 'batch', ...(tier === 'flex' || tier === 'priority' ? { service: tier } : {}), cacheWriteTtl: kind === 'cacheWrite1h' ? '1h' : '5m', promptOver }).total;
       parsed = { ...common, category: 'tokens', tokenKind: kind, tier, tokensPerUnit: 1 };
     }
     out.push({ ...base, usageType, cost, quantity: BigInt(n) * PICO_PER_USD, unit: 'tokens', parsed });
@@ -87,7 +89,7 @@ export const anthropicUsageBill: BillFormat = {
         const priced = lines(
           'anthropic',
           model,
-          r.service_tier === 'batch' ? 'batch' : 'on-demand',
+          r.service_tier === 'batch' ? 'batch' : r.service_tier === 'priority' ? 'priority' : 'on-demand',
           [
             ['input', count(r.uncached_input_tokens, where, 'uncached_input_tokens'), 'uncached_input_tokens'],
             ['output', count(r.output_tokens, where, 'output_tokens'), 'output_tokens'],
@@ -138,7 +140,7 @@ export const openaiUsageBill: BillFormat = {
         const priced = lines(
           'openai',
           model,
-          r.batch === true ? 'batch' : 'on-demand',
+          r.batch === true ? 'batch' : r.service_tier === 'flex' || r.service_tier === 'priority' ? r.service_tier : r.service_tier === 'fast' ? 'priority' : 'on-demand',
           [
             // input_tokens includes the cached tokens: uncached input is the difference.
             ['input', input - cached, 'input_tokens − input_cached_tokens'],
