@@ -9,7 +9,7 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { InputError, at } from '../errors.js';
+import { InputError, at, shortenQuotes } from '../errors.js';
 import { DIFFICULTIES, type Difficulty } from '../types.js';
 import { fsCode, fsFailure } from '../io/fsErrors.js';
 import { writeOutput } from '../io/outputs.js';
@@ -96,7 +96,7 @@ export async function readLabels(file: string): Promise<Map<string, Difficulty>>
       rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true }) as typeof rows;
     } catch (e) {
       const err = e as Error & { lines?: number };
-      throw new InputError(`not valid CSV (${err.message.split('\n')[0]}); ${LABELS_SPEC.hint}`, at(file, err.lines));
+      throw new InputError(`not valid CSV (${shortenQuotes(err.message.split('\n')[0]!)}); ${LABELS_SPEC.hint}`, at(file, err.lines));
     }
     const cols = Object.keys(rows[0]?.record ?? {});
     if (!ID_KEYS.some((k) => cols.includes(k)) || !LABEL_KEYS.some((k) => cols.includes(k))) {

@@ -118,6 +118,7 @@ export type RouterWeights = z.infer<typeof RouterWeightsSchema>;
 
 const ROUTER_SPEC: ArtifactSpec<RouterModel> = {
   name: 'router model',
+  kind: ['tokor-router'],
   schema: RouterModelSchema,
   version: ROUTER_MODEL_VERSION,
   hint: 'write it with `tokor calibrate --out-router` (docs/calibrate.md)',
