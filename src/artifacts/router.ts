@@ -127,6 +127,7 @@ const ROUTER_SPEC: ArtifactSpec<RouterModel> = {
 /** The `router` of a policy file, with key paths from the policy's top level. */
 const EMBEDDED_ROUTER_SPEC: ArtifactSpec<RouterModel> = {
   ...ROUTER_SPEC,
+  kind: ['tokor-policy'],
   schema: z.object({ router: RouterModelSchema }).transform((p) => p.router),
 };
 
