@@ -63,6 +63,12 @@ describe('repeated flags accumulate or are refused, never last-one-wins', () => 
     expect((JSON.parse(r.stdout) as { records: { valid: number } }).records.valid).toBeGreaterThan(0);
   });
 
+  it('eval --tier twice evaluates both tiers', async () => {
+    const r = await runCli(['eval', '--tier', 'cheap', '--tier', 'frontier', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect((JSON.parse(r.stdout) as { tiers: { tier: string }[] }).tiers.map((t) => t.tier)).toEqual(['cheap', 'frontier']);
+  });
+
   it('athena ddl --regions twice projects both Regions', async () => {
     const r = await runCli(['athena', 'ddl', '--bucket', 'my-logs', '--accounts', '123456789012', '--regions', 'us-east-1', '--regions', 'eu-west-1']);
     expect(r.code, r.stderr).toBe(0);
