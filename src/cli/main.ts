@@ -42,14 +42,17 @@ export function reportError(err: unknown, debug: boolean): number {
 
 /** Longest line of an error message; beyond it the line is cut (…). */
 const MAX_ERROR_LINE = 1000;
+/** Longest JSON-quoted string kept whole: a model ARN or a path fits, a file's contents do not. */
+const MAX_QUOTED = 200;
 
 /**
- * A user-facing message kept short whatever input it quotes: JSON-quoted input
- * cut to an excerpt, and any line still longer than MAX_ERROR_LINE cut. The
- * places that quote input cut it already; this is the guard for the rest.
+ * A user-facing message kept short whatever input it quotes: JSON-quoted text
+ * over MAX_QUOTED characters cut to an excerpt, and any line still longer than
+ * MAX_ERROR_LINE cut. The places that quote file contents cut them to 60
+ * characters already; this is the guard for the rest.
  */
 function boundedMessage(message: string): string {
-  return shortenQuotes(message)
+  return shortenQuotes(message, MAX_QUOTED)
     .split('\n')
     .map((line) => (line.length > MAX_ERROR_LINE ? `${line.slice(0, MAX_ERROR_LINE)}… (cut)` : line))
     .join('\n');

@@ -29,7 +29,7 @@ export function defineCalibrate(program: Command, done: Done): void {
     .option('--dataset <file>', 'the golden dataset the results are for (prompts for the router)')
     .option('--results-csv <file>', 'per-item pass/fail CSV instead of results JSONL (e.g. RouteLLM’s)')
     .option('--tier-column <tier=column>', 'CSV: a tier and its True/False column (repeat per tier)', collect)
-    .option('--tier-cost <tier=usd,...>', 'CSV: cost of one call per tier (no tokens in a CSV)', collect)
+    .option('--tier-cost <tier=usd,...>', 'CSV: cost of one call per tier (no tokens in a CSV; repeatable)', collect)
     .option('--cost-column <tier=column>', 'CSV: a column with each item\'s own cost for that tier (repeat per tier)', collect)
     .option('--pass-threshold <x>', 'CSV: numeric outcome columns (scores) pass at ≥ x (default: 0.5)', finiteNumber)
     .option('--prompt-column <col>', 'CSV: prompt text column (for the router)')
