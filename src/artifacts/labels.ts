@@ -13,7 +13,7 @@ import { InputError, at, shortenQuotes } from '../errors.js';
 import { DIFFICULTIES, type Difficulty } from '../types.js';
 import { fsCode, fsFailure } from '../io/fsErrors.js';
 import { writeOutput } from '../io/outputs.js';
-import { checkArtifact, jsonLines, parseJsonLine, readArtifactText, type ArtifactSpec } from './read.js';
+import { checkArtifact, jsonLines, parseJsonLine, readArtifactText, tokorDocument, type ArtifactSpec } from './read.js';
 import { unitInterval, usdAmount } from './results.js';
 
 const LABELS_SCHEMA_VERSION = 1;
@@ -86,6 +86,9 @@ export async function readLabels(file: string): Promise<Map<string, Difficulty>>
   const text = (await readArtifactText(file, 'labels file')).replace(/^\uFEFF/, '');
   const labels = new Map<string, Difficulty>();
   if (text.trimStart().startsWith('{')) {
+    // A pretty-printed tokor JSON (an analyze JSON) opens with a line "{" that is no JSON line: say what it is.
+    const what = tokorDocument(text);
+    if (what) throw new InputError(`this is ${what}, not a labels file; ${LABELS_SPEC.hint}`, file);
     for (const [line, raw] of jsonLines(text)) {
       const l = parseLabelLine(parseJsonLine(raw, { file, line }, LABELS_SPEC.hint), file, line);
       labels.set(l.requestId, l.label);

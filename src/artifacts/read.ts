@@ -182,6 +182,22 @@ export function checkArtifact<T>(spec: ArtifactSpec<T>, value: unknown): { ok: t
   return { ok: false, problem: { path: [...issue.path], message: `${keyPath(issue.path)}: ${describeIssue(issue, value)}; ${spec.hint}` } };
 }
 
+/**
+ * What a whole text is when it is one tokor JSON document (a pretty-printed
+ * analyze JSON given where JSON lines belong, whose first line is "{"); else
+ * undefined. For readers of JSON lines, when their first line is not JSON.
+ */
+export function tokorDocument(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const kind = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' && Object.hasOwn(TOKOR_KINDS, kind) ? TOKOR_KINDS[kind] : undefined;
+}
+
 /** What the value is when it is a tokor document of another kind than the spec's. */
 function foreignKind(spec: ArtifactSpec<unknown>, value: unknown): string | undefined {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;

@@ -145,6 +145,16 @@ describe('a tokor file given to the wrong flag is named for what it is', () => {
     expect(r.stderr).not.toContain('newer tokor');
     expect(r.stderr).toContain(`this is a tokor analyze JSON (\`tokor analyze --format json\`), not a ${what}`);
   });
+
+  it.each([
+    [['gate', '--results'], 'eval results (JSON lines)'],
+    [['calibrate', '--results'], 'eval results (JSON lines)'],
+    [['analyze', LOG, '--labels'], 'a labels file'],
+  ])('%s analyze.json, where JSON lines belong', async (args, what) => {
+    const r = await runCli([...args, analyzeJson]);
+    expectOneShortLine(r);
+    expect(r.stderr).toContain(`tokor: ${analyzeJson}: this is a tokor analyze JSON (\`tokor analyze --format json\`), not ${what}`);
+  });
 });
 
 describe('errors on large or binary files stay one short line', () => {
