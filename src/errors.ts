@@ -59,3 +59,31 @@ export class Interrupted extends TokorError {
 export function at(file: string, line?: number): string {
   return line === undefined ? file : `${file}:${line}`;
 }
+
+/**
+ * A piece of the user's input quoted in a message: JSON-quoted (control
+ * characters escaped), cut to `max` characters ending in "…" when longer, so
+ * that one bad value in a large file never turns an error line into the file.
+ */
+export function quoteExcerpt(text: string, max = 60): string {
+  const chars = Array.from(text);
+  return JSON.stringify(chars.length > max ? `${chars.slice(0, max).join('')}…` : text);
+}
+
+/**
+ * `message` with every JSON-quoted string in it longer than `max` characters
+ * cut by quoteExcerpt: for messages that quote input as JSON (csv-parse's
+ * "value is …", a schema's "(got …)"), and for main.ts as a last guard.
+ */
+export function shortenQuotes(message: string, max = 60): string {
+  return message.replace(/"(?:[^"\\\n]|\\.)*"/g, (quoted) => {
+    if (quoted.length <= max + 2) return quoted;
+    let text: string;
+    try {
+      text = JSON.parse(quoted) as string;
+    } catch {
+      return quoted;
+    }
+    return quoteExcerpt(text, max);
+  });
+}

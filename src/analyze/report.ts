@@ -517,9 +517,14 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     coldTurns: sim.coldTurns,
     simulatedTurns: sim.pricedTurns,
   };
+  // Priced through the same memo as the buckets: no model is looked up (or noted) twice.
+  const trafficProfile = finishProfile(acc.profile ?? newProfileAcc(), opts.labeler, priceOf);
+  // Records without prompt text (a usage CSV, token metrics) cannot be replayed: no `tokor label` run to suggest.
+  const withoutPrompts = trafficProfile.requests > 0 && trafficProfile.promptLength.fromText === 0;
   const suggested = Math.min(SUGGESTED_LABELS, priced);
   const measurePrices = (region: string) => ({ replay: tiers.slice(0, -1).map((_, i) => tierPrice(i, region)), judge: tierPrice(tiers.length - 1, region) });
-  const toMeasure = est ? undefined : measurementPlan(opts.inputs ?? opts.files, suggested, clusterMeasurement(acc.profile, suggested, measurePrices) ?? (priced > 0 ? (measureAll * BigInt(suggested)) / BigInt(priced) : 0n));
+  const toMeasure =
+    est || withoutPrompts ? undefined : measurementPlan(opts.inputs ?? opts.files, suggested, clusterMeasurement(acc.profile, suggested, measurePrices) ?? (priced > 0 ? (measureAll * BigInt(suggested)) / BigInt(priced) : 0n));
   const provenance = opts.provenance ?? { synthetic: false };
   const headline = buildHeadline({
     priced,
@@ -540,11 +545,10 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     cache: { routing: ceilingRouting, perRequestPct: ceilingPerRequestPct, pinnedPct: ceilingSessionPinnedPct, lossUsd: toUsd(fragmentation), changed: fragmentation !== 0n || pinDelta !== 0n },
     sensitivity,
     toMeasure,
+    withoutPrompts,
     ...(unchecked.requests > 0 && cfTotal > 0n ? { uncheckedPrompts: { requests: unchecked.requests, over: unchecked.over, frontierShare: ratio(unchecked.frontier, cfTotal), tiers: [...unchecked.tiers] } } : {}),
     ...(movedUp.requests > 0 ? { movedUp: movedUp.requests } : {}),
   });
-  // Priced through the same memo as the buckets: no model is looked up (or noted) twice.
-  const trafficProfile = finishProfile(acc.profile ?? newProfileAcc(), opts.labeler, priceOf);
   return {
     schemaVersion: ANALYZE_SCHEMA_VERSION,
     kind: 'tokor-analyze',
@@ -629,6 +633,8 @@ export function buildHeadline(x: {
   /** Without measured labels: the ceiling over the easy share (the headline's range). Without it, the ceiling as given. */
   sensitivity?: AnalyzeReport['savings']['sensitivity'];
   toMeasure?: AnalyzeReport['toMeasure'];
+  /** No record carries prompt text, so `tokor label` cannot measure the mix (toMeasure is then unset). */
+  withoutPrompts?: boolean;
   /** Prompt caches simulated per session: which routing the figure is on, and whether sessions changed anything. */
   cache?: { routing: 'per-request' | 'session-pinned'; perRequestPct: number; pinnedPct: number; lossUsd: number; changed: boolean };
   /**
@@ -693,12 +699,17 @@ export function buildHeadline(x: {
   }
   // A prior: no share the labeler guessed is stated as a fact; the ceiling is a range over the easy share.
   const range = x.sensitivity && x.sensitivity.length >= 2 ? ([x.sensitivity[0]!, x.sensitivity[x.sensitivity.length - 1]!] as const) : undefined;
+  if (x.withoutPrompts) {
+    caveats.push(
+      "The difficulty mix is not measured (the labeler's labels are a prior), and `tokor label` cannot measure it from these records: they carry no prompt text to replay. Logs with prompt and answer bodies can be labeled (docs/labeling.md).",
+    );
+  }
   if (x.toMeasure) {
     caveats.push(
       `The difficulty mix is not measured (the labeler's labels are a prior). Measure it: \`${x.toMeasure.command}\` (about ${money(x.toMeasure.expectedCostUsd)} for ${x.toMeasure.sample.toLocaleString('en-US')} requests at this traffic's prices), then run analyze again with --labels labels.jsonl.`,
     );
   }
-  if (!range) return { savingsPct: null, baseline: 'all-frontier', text: `The easy share is not measured, so there is no savings figure${sample} measure it with \`tokor label\`.`, caveats };
+  if (!range) return { savingsPct: null, baseline: 'all-frontier', text: `The easy share is not measured, so there is no savings figure${sample} ${x.withoutPrompts ? 'logs with prompt bodies would let `tokor label` measure it' : 'measure it with `tokor label`'}.`, caveats };
   // No prior figure is stated here: only that the range leaves out what routing would do to this traffic's caches.
   if (c && x.frontierUsd > 0 && c.lossUsd / x.frontierUsd >= CACHE_LOSS_SHARE_WARN) {
     caveats.push(

@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import type { DriftJson } from '../artifacts/drift.js';
 import { compareProfiles, type DriftVerdict } from '../drift/compare.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
+import type { CsvColumnMap } from '../ingest/index.js';
 import type { Context } from './context.js';
 import { checkDriftOptions, driftJson, readSide, resolveThresholds } from './driftInputs.js';
 import { loadGatePolicy } from './gate.js';
@@ -21,6 +22,8 @@ export interface DriftRequest {
   maxPsi?: number;
   minCoverage?: number;
   logFormat?: LogFormatName;
+  /** --map: the columns of CSV logs. */
+  csvMap?: CsvColumnMap;
 }
 
 export interface DriftRun {
@@ -34,7 +37,7 @@ export async function runDrift(ctx: Context, req: DriftRequest): Promise<DriftRu
   checkDriftOptions(req);
   if (!req.current.length) throw new UsageError('--current: give at least one traffic file (logs, or a `tokor analyze --format json` file)');
   const catalog = await ctx.catalog();
-  const opts = { catalog, logFormat: req.logFormat, datasets: req.dataset?.map(ctx.fromCwd), loadPolicy: loadGatePolicy };
+  const opts = { catalog, logFormat: req.logFormat, csvMap: req.csvMap, datasets: req.dataset?.map(ctx.fromCwd), loadPolicy: loadGatePolicy };
   const baseline = await readSide([ctx.fromCwd(req.baseline)], [req.baseline], 'baseline', opts);
   const current = await readSide(req.current.map(ctx.fromCwd), req.current, 'current', opts);
   const { thresholds, from } = resolveThresholds(req, baseline.thresholds);

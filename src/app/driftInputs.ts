@@ -20,6 +20,7 @@ import { promptBounds, resolvePrice, type Catalog } from '../pricing/index.js';
 import type { GoldenDataset } from '../eval/types.js';
 import type { Provenance } from '../types.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
+import type { CsvColumnMap } from '../ingest/index.js';
 import { provenanceOf } from './analyze.js';
 import type { GatePolicy } from '../gate/types.js';
 
@@ -81,6 +82,8 @@ export function driftJson(v: DriftVerdict, baseline: DriftSide, current: DriftSi
 export interface ReadOptions {
   catalog: Catalog;
   logFormat?: LogFormatName | undefined;
+  /** --map: the columns of CSV logs. */
+  csvMap?: CsvColumnMap | undefined;
   datasets?: string[] | undefined;
   /** Reads a policy baseline (app/gate.ts loadGatePolicy). */
   loadPolicy?: ((file: string, shown: string) => Promise<GatePolicy>) | undefined;
@@ -125,7 +128,7 @@ async function profileLogs(paths: string[], o: ReadOptions, notes: string[]): Pr
   const bounds = promptBounds(o.catalog);
   let skipped = 0;
   let first: string | undefined;
-  for await (const ev of readTraffic(paths, o.logFormat ? { format: o.logFormat } : {})) {
+  for await (const ev of readTraffic(paths, { ...(o.logFormat ? { format: o.logFormat } : {}), ...(o.csvMap ? { csvMap: o.csvMap } : {}) })) {
     if (ev.kind === 'skipped') {
       skipped++;
       first ??= `${ev.skipped.source.file}:${ev.skipped.source.line}: ${ev.skipped.reason}`;

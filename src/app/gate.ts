@@ -23,6 +23,7 @@ import { routeItems } from '../gate/route.js';
 import type { GateOptions, GatePolicy, GateVerdict, ScopeRule } from '../gate/types.js';
 import { evaluateGate } from '../gate/verdict.js';
 import type { Catalog } from '../pricing/index.js';
+import type { CsvColumnMap } from '../ingest/index.js';
 import { BUNDLED_RESULTS, gradeBundledRecordings, type BundledResults } from './bundled.js';
 import { loadResultsByDataset, resultsTableOf, type DatasetFor } from './resultsTable.js';
 import { compareProfiles } from '../drift/compare.js';
@@ -154,6 +155,8 @@ export interface GateRunOptions extends GateOptions {
   base?: string;
   /** --traffic: production traffic (logs or analyze JSONs) to hold against the golden set (docs/drift.md). */
   traffic?: string[];
+  /** --map: the columns of CSV traffic logs. */
+  csvMap?: CsvColumnMap;
   /** Drift thresholds over the policy's `drift` section. */
   minCoverage?: number;
   maxPsi?: number;
@@ -233,7 +236,7 @@ export async function runGate(o: GateRunOptions): Promise<GateRun> {
 async function trafficDrift(policy: GatePolicy, o: GateRunOptions, at: (f: string) => string, catalog: Catalog, gated: string[]) {
   const datasets = await datasetsOfPolicy(policy, policy.source, o.dataset?.map(at), gated);
   const baseline = datasetSide(datasets, datasets.map((d) => d.file), 'policy', policy.drift);
-  const current = await readSide(o.traffic!.map(at), o.traffic!, 'current', { catalog });
+  const current = await readSide(o.traffic!.map(at), o.traffic!, 'current', { catalog, csvMap: o.csvMap });
   const { thresholds, from } = resolveThresholds({ alpha: o.driftAlpha, maxPsi: o.maxPsi, minCoverage: o.minCoverage }, policy.drift);
   const json = driftJson(compareProfiles(baseline.profile, current.profile, thresholds), baseline, current, from);
   return { json, notes: current.notes };

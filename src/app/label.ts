@@ -10,7 +10,7 @@ import path from 'node:path';
 import { stat } from 'node:fs/promises';
 import { LabelsFile } from '../artifacts/labels.js';
 import type { ProviderName } from '../providers/index.js';
-import { InputError, UsageError } from '../errors.js';
+import { InputError, UsageError, at } from '../errors.js';
 import { errorGroupLines } from '../eval/engine/index.js';
 import { isGraderType } from '../eval/graders/index.js';
 import { decideLabel, labelLine, requestKey, trafficCase, unlabelable, type SampleInfo } from '../eval/label.js';
@@ -24,8 +24,9 @@ import { resolveJudgeTier, resolveTiers } from '../eval/tiers.js';
 import type { EvalResult } from '../eval/types.js';
 import { readTraffic } from '../engines/index.js';
 import { checkOutputs, lockOutput } from '../io/outputs.js';
-import type { Difficulty, TrafficRecord } from '../types.js';
+import type { Difficulty, SkippedRecord, TrafficRecord } from '../types.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
+import type { CsvColumnMap } from '../ingest/index.js';
 import type { Context } from './context.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, openModelRun, type RunHooks } from './models.js';
 
@@ -37,6 +38,8 @@ export interface LabelOptions {
   /** Replace an --out file that already holds labels (without it, such a file is refused). */
   overwrite?: boolean;
   logFormat?: LogFormatName;
+  /** --map: the columns of CSV logs. */
+  csvMap?: CsvColumnMap;
   /** Cheaper tiers to replay on, comma-separated (default: every tier but the last). */
   tier?: string;
   /** Grader comparing the replayed answer with the logged one (default llm-judge). */
@@ -124,6 +127,7 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions & { ou
   const { runs } = models;
 
   const skipped = { noPrompt: 0, noAnswer: 0, unreadable: 0, failed: 0 };
+  let firstUnreadable: SkippedRecord | undefined;
   const counts: Record<Difficulty, number> = { easy: 0, moderate: 0, hard: 0 };
   // Requests in progress: the runner finishes their tiers in any order.
   const pending = new Map<string, Pending>();
@@ -144,9 +148,10 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions & { ou
     return runs.map((t) => ({ datasetId: 'traffic', case: c, tier: t }));
   };
   async function* streamed(): AsyncGenerator<RunItem> {
-    for await (const ev of readTraffic(paths, o.logFormat ? { format: o.logFormat } : {})) {
+    for await (const ev of readTraffic(paths, trafficOptions(o))) {
       if (ev.kind === 'skipped') {
         skipped.unreadable++;
+        firstUnreadable ??= ev.skipped;
         continue;
       }
       const r = ev.record;
@@ -203,10 +208,7 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions & { ou
   const labeled = counts.easy + counts.moderate + counts.hard;
   if (resumed) notes.unshift(`resume: ${resumed} request(s) already labeled in ${o.out} kept${file.dropped ? `, ${file.dropped} cut line(s) dropped` : ''}`);
   if (labeled === 0 && skipped.failed === 0 && !stats.stopped && resumed === 0) {
-    throw new InputError(
-      `no request could be labeled: ${skipped.noPrompt} without a prompt body, ${skipped.noAnswer} without a logged answer, ${skipped.unreadable} unreadable (enable model invocation logging with text bodies)`,
-      paths.join(', '),
-    );
+    throw nothingToLabel(skipped, firstUnreadable, paths);
   }
   if (skipped.noPrompt) notes.push(`${skipped.noPrompt} record(s) without a prompt body skipped`);
   if (skipped.noAnswer) notes.push(`${skipped.noAnswer} record(s) without a logged answer skipped`);
@@ -255,12 +257,14 @@ export async function planLabel(ctx: Context, paths: string[], o: PlanOptions): 
 async function drawLabelSample(ctx: Context, paths: string[], o: PlanOptions, grader: string): Promise<DrawnSample> {
   const { cheaper, judgeTier } = labelTiers(ctx, o, grader);
   const skipped = { noPrompt: 0, noAnswer: 0, unreadable: 0 };
+  let firstUnreadable: SkippedRecord | undefined;
   const records: TrafficRecord[] = [];
   const units: (SampleUnit & { tokens: TrafficRecord['tokens'] })[] = [];
   const seen = new Set<string>();
-  for await (const ev of readTraffic(paths, o.logFormat ? { format: o.logFormat } : {})) {
+  for await (const ev of readTraffic(paths, trafficOptions(o))) {
     if (ev.kind === 'skipped') {
       skipped.unreadable++;
+      firstUnreadable ??= ev.skipped;
       continue;
     }
     const r = ev.record;
@@ -277,10 +281,7 @@ async function drawLabelSample(ctx: Context, paths: string[], o: PlanOptions, gr
     units.push({ ...unit, tokens: r.tokens });
   }
   if (units.length === 0) {
-    throw new InputError(
-      `no request could be labeled: ${skipped.noPrompt} without a prompt body, ${skipped.noAnswer} without a logged answer, ${skipped.unreadable} unreadable (enable model invocation logging with text bodies)`,
-      paths.join(', '),
-    );
+    throw nothingToLabel(skipped, firstUnreadable, paths);
   }
   // What measuring costs per tier, priced from each request's logged tokens.
   const pricing = await import('../pricing/index.js');
@@ -320,4 +321,31 @@ async function drawLabelSample(ctx: Context, paths: string[], o: PlanOptions, gr
     skipped,
   };
   return { plan, chosen };
+}
+
+/** How the traffic is read: --log-format and --map. */
+function trafficOptions(o: PlanOptions): Parameters<typeof readTraffic>[1] {
+  return { ...(o.logFormat ? { format: o.logFormat } : {}), ...(o.csvMap ? { csvMap: o.csvMap } : {}) };
+}
+
+/**
+ * Why nothing could be labeled. Advice about text bodies only when records
+ * lacked them; unreadable lines are named by the first one (file:line: reason).
+ */
+function nothingToLabel(skipped: { noPrompt: number; noAnswer: number; unreadable: number }, firstUnreadable: SkippedRecord | undefined, paths: string[]): InputError {
+  const counts = [
+    ...(skipped.noPrompt ? [`${skipped.noPrompt} without a prompt body`] : []),
+    ...(skipped.noAnswer ? [`${skipped.noAnswer} without a logged answer`] : []),
+    ...(skipped.unreadable ? [`${skipped.unreadable} unreadable line(s), the first ${firstUnreadable ? firstProblem(firstUnreadable) : 'unnamed'}`] : []),
+  ];
+  const advice =
+    skipped.noPrompt || skipped.noAnswer
+      ? 'label replays logged prompts and grades against logged answers: give logs with text bodies (Bedrock: model invocation logging with text delivery)'
+      : 'give traffic logs tokor reads (docs/inputs.md)';
+  return new InputError(`no request could be labeled: ${counts.length ? counts.join(', ') : 'no records'}; ${advice}`, paths.join(', '));
+}
+
+/** "file:line: reason", or the reason alone when it names the file (a truncated gzip). */
+function firstProblem(s: SkippedRecord): string {
+  return s.reason.startsWith(s.source.file) ? s.reason : `${at(s.source.file, s.source.line)}: ${s.reason}`;
 }

@@ -198,6 +198,7 @@ void sameType;
 
 const ANALYZE_REPORT_SPEC: ArtifactSpec<AnalyzeReportJson> = {
   name: 'analyze JSON',
+  kind: ['tokor-analyze'],
   schema: AnalyzeReportSchema,
   version: ANALYZE_SCHEMA_VERSION,
   hint: 'give the output of `tokor analyze --format json` (docs/analyze.md)',

@@ -198,6 +198,7 @@ export type CalibrationReportJson = z.infer<typeof CalibrationReportSchema>;
 
 const CALIBRATE_REPORT_SPEC: ArtifactSpec<CalibrateReportJson> = {
   name: 'calibrate report',
+  kind: ['calibrate', 'apply'],
   schema: CalibrateReportSchema,
   version: CALIBRATE_REPORT_SCHEMA_VERSION,
   hint: 'give the output of `tokor calibrate --format json` (docs/calibrate.md)',

@@ -263,6 +263,7 @@ const COSTS_HINT = 'give the output of `tokor costs --format json` (docs/costs.m
 
 const COSTS_REPORT_SPEC: ArtifactSpec<CostsReport> = {
   name: 'tokor costs report',
+  kind: ['tokor-costs'],
   schema: CostsReportSchema,
   version: COSTS_SCHEMA_VERSION,
   hint: COSTS_HINT,

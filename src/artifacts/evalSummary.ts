@@ -78,6 +78,7 @@ void writtenIsRead;
 
 const EVAL_SUMMARY_SPEC: ArtifactSpec<EvalSummaryJson> = {
   name: 'eval summary',
+  kind: ['tokor-eval-summary'],
   schema: EvalSummarySchema,
   version: EVAL_SUMMARY_SCHEMA_VERSION,
   hint: 'give the output of `tokor eval --format json` (docs/report.md)',

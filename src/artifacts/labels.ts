@@ -9,11 +9,11 @@ import { closeSync, openSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'csv-parse/sync';
 import { z } from 'zod';
-import { InputError, at } from '../errors.js';
+import { InputError, at, shortenQuotes } from '../errors.js';
 import { DIFFICULTIES, type Difficulty } from '../types.js';
 import { fsCode, fsFailure } from '../io/fsErrors.js';
 import { writeOutput } from '../io/outputs.js';
-import { checkArtifact, jsonLines, parseJsonLine, readArtifactText, type ArtifactSpec } from './read.js';
+import { checkArtifact, jsonLines, parseJsonLine, readArtifactText, tokorDocument, type ArtifactSpec } from './read.js';
 import { unitInterval, usdAmount } from './results.js';
 
 const LABELS_SCHEMA_VERSION = 1;
@@ -86,6 +86,9 @@ export async function readLabels(file: string): Promise<Map<string, Difficulty>>
   const text = (await readArtifactText(file, 'labels file')).replace(/^\uFEFF/, '');
   const labels = new Map<string, Difficulty>();
   if (text.trimStart().startsWith('{')) {
+    // A pretty-printed tokor JSON (an analyze JSON) opens with a line "{" that is no JSON line: say what it is.
+    const what = tokorDocument(text);
+    if (what) throw new InputError(`this is ${what}, not a labels file; ${LABELS_SPEC.hint}`, file);
     for (const [line, raw] of jsonLines(text)) {
       const l = parseLabelLine(parseJsonLine(raw, { file, line }, LABELS_SPEC.hint), file, line);
       labels.set(l.requestId, l.label);
@@ -96,7 +99,7 @@ export async function readLabels(file: string): Promise<Map<string, Difficulty>>
       rows = parse(text, { columns: true, skip_empty_lines: true, trim: true, info: true }) as typeof rows;
     } catch (e) {
       const err = e as Error & { lines?: number };
-      throw new InputError(`not valid CSV (${err.message.split('\n')[0]}); ${LABELS_SPEC.hint}`, at(file, err.lines));
+      throw new InputError(`not valid CSV (${shortenQuotes(err.message.split('\n')[0]!)}); ${LABELS_SPEC.hint}`, at(file, err.lines));
     }
     const cols = Object.keys(rows[0]?.record ?? {});
     if (!ID_KEYS.some((k) => cols.includes(k)) || !LABEL_KEYS.some((k) => cols.includes(k))) {

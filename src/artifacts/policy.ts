@@ -170,7 +170,7 @@ const specs = new WeakMap<PolicyPatterns, ArtifactSpec<RoutingPolicyFile>>();
 function policySpec(patterns: PolicyPatterns): ArtifactSpec<RoutingPolicyFile> {
   let spec = specs.get(patterns);
   if (!spec) {
-    spec = { name: 'policy file', schema: policySchema(patterns), version: POLICY_SCHEMA_VERSION, hint: 'write it with `tokor calibrate --out` (docs/calibrate.md)' };
+    spec = { name: 'policy file', kind: ['tokor-policy'], schema: policySchema(patterns), version: POLICY_SCHEMA_VERSION, hint: 'write it with `tokor calibrate --out` (docs/calibrate.md)' };
     specs.set(patterns, spec);
   }
   return spec;

@@ -18,7 +18,25 @@ export interface ArtifactSpec<T> {
   version?: number;
   /** "what to do", appended to every message. */
   hint: string;
+  /** The `kind` its documents carry, when they carry one: a document of another tokor kind is named as such. */
+  kind?: readonly string[];
 }
+
+/**
+ * The `kind` of every tokor JSON output → what it is, for a file given where
+ * another artifact belongs (an analyze JSON to --policy): the message says what
+ * the file is instead of judging it by the wrong schema.
+ */
+const TOKOR_KINDS: Readonly<Record<string, string>> = {
+  'tokor-analyze': 'a tokor analyze JSON (`tokor analyze --format json`)',
+  'tokor-policy': 'a tokor policy (`tokor calibrate --out`)',
+  'tokor-router': 'a tokor router model (`tokor calibrate --out-router`)',
+  'tokor-eval-summary': 'a tokor eval summary JSON (`tokor eval --format json`)',
+  'tokor-costs': 'a tokor costs JSON (`tokor costs --format json`)',
+  'tokor-drift': 'a tokor drift JSON (`tokor drift --format json`)',
+  calibrate: 'a tokor calibrate JSON (`tokor calibrate --format json`)',
+  apply: 'a tokor calibrate --apply JSON (`tokor calibrate --apply … --format json`)',
+};
 
 /** Where a value came from: a JSONL line (`line`), or a whole JSON file (`text`, to find the line of a key). */
 export interface Origin {
@@ -147,6 +165,8 @@ export interface Problem {
  * something else.
  */
 export function checkArtifact<T>(spec: ArtifactSpec<T>, value: unknown): { ok: true; value: T } | { ok: false; problem: Problem } {
+  const foreign = foreignKind(spec, value);
+  if (foreign) return { ok: false, problem: { path: ['kind'], message: `this is ${foreign}, not a ${spec.name}; ${spec.hint}` } };
   if (spec.version !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const v = (value as { schemaVersion?: unknown }).schemaVersion;
     if (typeof v === 'number' && v > spec.version) {
@@ -160,6 +180,30 @@ export function checkArtifact<T>(spec: ArtifactSpec<T>, value: unknown): { ok: t
   if (r.success) return { ok: true, value: r.data };
   const issue = r.error.issues[0]!;
   return { ok: false, problem: { path: [...issue.path], message: `${keyPath(issue.path)}: ${describeIssue(issue, value)}; ${spec.hint}` } };
+}
+
+/**
+ * What a whole text is when it is one tokor JSON document (a pretty-printed
+ * analyze JSON given where JSON lines belong, whose first line is "{"); else
+ * undefined. For readers of JSON lines, when their first line is not JSON.
+ */
+export function tokorDocument(text: string): string | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const kind = value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { kind?: unknown }).kind : undefined;
+  return typeof kind === 'string' && Object.hasOwn(TOKOR_KINDS, kind) ? TOKOR_KINDS[kind] : undefined;
+}
+
+/** What the value is when it is a tokor document of another kind than the spec's. */
+function foreignKind(spec: ArtifactSpec<unknown>, value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const kind = (value as { kind?: unknown }).kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(TOKOR_KINDS, kind) || spec.kind?.includes(kind)) return undefined;
+  return TOKOR_KINDS[kind];
 }
 
 function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {

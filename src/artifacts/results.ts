@@ -7,8 +7,8 @@
  * confidence field is one).
  */
 import { createHash } from 'node:crypto';
-import { closeSync, createReadStream, fsyncSync, openSync, write as fsWrite } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { closeSync, createReadStream, fsyncSync, openSync, readFileSync, write as fsWrite } from 'node:fs';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import { InputError, at } from '../errors.js';
@@ -17,7 +17,7 @@ import { resultJson } from '../eval/resultLine.js';
 import { RESULTS_SCHEMA_VERSION, type EvalResult } from '../eval/types.js';
 import { fsCode, fsFailure } from '../io/fsErrors.js';
 import { writeOutput } from '../io/outputs.js';
-import { checkArtifact, jsonLines, jsonSyntaxError, keyPath, shown, type ArtifactSpec, type Problem } from './read.js';
+import { checkArtifact, jsonLines, jsonSyntaxError, keyPath, shown, tokorDocument, type ArtifactSpec, type Problem } from './read.js';
 
 ;
 
@@ -109,6 +109,7 @@ export function* readResultLines(text: string, file: string, opts: ResultLineOpt
   const unterminated = !text.endsWith('\n');
   let last: [number, string] | undefined;
   for (const entry of jsonLines(text)) {
+    if (!last) refuseDocument(entry[1], () => text, file);
     if (last) yield checkRawLine(last[1], last[0], file, opts, false);
     last = entry;
   }
@@ -134,6 +135,10 @@ export async function* streamResultLines(file: string, opts: ResultLineOptions &
     for await (const raw of rl) {
       n++;
       if (!raw.trim()) continue;
+      if (!last && (await isDocumentStart(raw, file))) {
+        stream.destroy();
+        refuseDocument(raw, () => readFileSync(file, 'utf8'), file);
+      }
       if (last) yield checkRawLine(last[1], last[0], file, opts, false);
       last = [n, raw];
     }
@@ -160,6 +165,31 @@ function checkRawLine(raw: string, line: number, file: string, opts: ResultLineO
 }
 
 const NEWER = /written by a newer tokor/;
+
+/** Files read whole to say what they are when their first line is not JSON (a pretty-printed tokor JSON) are at most this big. */
+const MAX_DOCUMENT_CHECK = 64 * 1024 * 1024;
+
+/** A first line that opens a multi-line JSON document, in a file small enough to read whole. */
+async function isDocumentStart(raw: string, file: string): Promise<boolean> {
+  if (!raw.trimStart().startsWith('{') || isJson(raw)) return false;
+  return (await stat(file)).size <= MAX_DOCUMENT_CHECK;
+}
+
+function isJson(raw: string): boolean {
+  try {
+    JSON.parse(raw);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An InputError naming the file for what it is when it is one tokor JSON document, not results lines. */
+function refuseDocument(first: string, text: () => string, file: string): void {
+  if (!first.trimStart().startsWith('{') || isJson(first)) return;
+  const what = tokorDocument(text());
+  if (what) throw new InputError(`this is ${what}, not eval results (JSON lines); ${RESULTS_SPEC.hint}`, file);
+}
 
 /** The results writer's buffer size: a turn's lines (about 64 of ~0.5 KB at the default concurrency) fit many times over. */
 const CHUNK = 64 * 1024;

@@ -118,6 +118,7 @@ export type RouterWeights = z.infer<typeof RouterWeightsSchema>;
 
 const ROUTER_SPEC: ArtifactSpec<RouterModel> = {
   name: 'router model',
+  kind: ['tokor-router'],
   schema: RouterModelSchema,
   version: ROUTER_MODEL_VERSION,
   hint: 'write it with `tokor calibrate --out-router` (docs/calibrate.md)',
@@ -126,6 +127,7 @@ const ROUTER_SPEC: ArtifactSpec<RouterModel> = {
 /** The `router` of a policy file, with key paths from the policy's top level. */
 const EMBEDDED_ROUTER_SPEC: ArtifactSpec<RouterModel> = {
   ...ROUTER_SPEC,
+  kind: ['tokor-policy'],
   schema: z.object({ router: RouterModelSchema }).transform((p) => p.router),
 };
 

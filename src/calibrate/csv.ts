@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { basename, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { InputError, UsageError, at } from '../errors.js';
+import { InputError, UsageError, at, shortenQuotes } from '../errors.js';
 import type { ItemOutcomes, ResultsTable } from './results.js';
 
 export interface CsvResultsOptions {
@@ -49,7 +49,7 @@ export function parseResultsCsv(bytes: Buffer | string, file: string, opts: CsvR
     records = parse(bytes, { columns: true, info: true, skip_empty_lines: true, bom: true, relax_column_count: false }) as typeof records;
   } catch (e) {
     const err = e as Error & { lines?: number };
-    throw new InputError(`malformed CSV: ${err.message.split('\n')[0]}`, at(file, err.lines));
+    throw new InputError(`malformed CSV: ${shortenQuotes(err.message.split('\n')[0]!)}`, at(file, err.lines));
   }
   if (records.length === 0) throw new InputError('the CSV has no rows', file);
   const header = Object.keys(records[0]!.record);

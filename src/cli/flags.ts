@@ -37,13 +37,36 @@ export function fraction(value: string): number {
   return n;
 }
 
-/** "a,b , c" → ["a","b","c"]. */
-export function list(value: string): string[] {
-  return value
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean);
+/**
+ * The argParsers whose value accumulates when the flag is repeated. Every other
+ * flag that takes a value may be given once: program.ts refuses a second one, so
+ * that no value is silently dropped (`--catalog a --catalog b` reads both;
+ * `--config a --config b` is an error).
+ */
+const ACCUMULATING = new WeakSet<object>();
+
+/** Whether a flag with this argParser accumulates its repeats. */
+export function accumulates(parser: unknown): boolean {
+  return typeof parser === 'function' && ACCUMULATING.has(parser);
 }
+
+/** commander argParser of a repeatable flag: every value, in order. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+ACCUMULATING.add(collect);
+
+/** commander argParser of a repeatable comma-separated flag: "a,b , c" → ["a","b","c"], appended to earlier ones. */
+export function list(value: string, previous: string[] = []): string[] {
+  return [
+    ...previous,
+    ...value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ];
+}
+ACCUMULATING.add(list);
 
 /** commander argParser for any finite number. */
 export function finiteNumber(value: string): number {

@@ -4,7 +4,7 @@
  * its stack. `--debug` shows the stack for every error.
  */
 import { CommanderError } from 'commander';
-import { EXIT, TokorError } from '../errors.js';
+import { EXIT, TokorError, shortenQuotes } from '../errors.js';
 import { buildProgram } from './program.js';
 import { getExitCode, type Outcome } from './exit.js';
 import { redactSecrets } from '../redact.js';
@@ -30,7 +30,7 @@ export function reportError(err: unknown, debug: boolean): number {
     return err.exitCode === 0 ? EXIT.ok : EXIT.input;
   }
   if (err instanceof TokorError) {
-    process.stderr.write(termSafeText(redactSecrets(`tokor: ${err.message}\n`)));
+    process.stderr.write(termSafeText(redactSecrets(`tokor: ${boundedMessage(err.message)}\n`)));
     if (debug && err.stack) process.stderr.write(termSafeText(redactSecrets(`${err.stack}\n`)));
     return err.exitCode;
   }
@@ -38,6 +38,24 @@ export function reportError(err: unknown, debug: boolean): number {
   if (isBrokenPipe(e)) return EXIT.ok;
   process.stderr.write(termSafeText(redactSecrets(`tokor: internal error: ${e.message}\n${e.stack ?? ''}\n`)));
   return EXIT.runtime;
+}
+
+/** Longest line of an error message; beyond it the line is cut (…). */
+const MAX_ERROR_LINE = 1000;
+/** Longest JSON-quoted string kept whole: a model ARN or a path fits, a file's contents do not. */
+const MAX_QUOTED = 200;
+
+/**
+ * A user-facing message kept short whatever input it quotes: JSON-quoted text
+ * over MAX_QUOTED characters cut to an excerpt, and any line still longer than
+ * MAX_ERROR_LINE cut. The places that quote file contents cut them to 60
+ * characters already; this is the guard for the rest.
+ */
+function boundedMessage(message: string): string {
+  return shortenQuotes(message, MAX_QUOTED)
+    .split('\n')
+    .map((line) => (line.length > MAX_ERROR_LINE ? `${line.slice(0, MAX_ERROR_LINE)}… (cut)` : line))
+    .join('\n');
 }
 
 function isBrokenPipe(e: Error): boolean {

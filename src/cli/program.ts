@@ -5,9 +5,11 @@
  * (COMMANDS), so that no command pays at start-up for another's flags (the
  * log-format, provider and routing-pattern choices come from their registries).
  */
-import { Command, Help } from 'commander';
+import { Command, Help, type Option } from 'commander';
 import { VERSION } from '../version.js';
+import { quoteExcerpt, UsageError } from '../errors.js';
 import type { Done } from './exit.js';
+import { accumulates } from './flags.js';
 
 type Define = (program: Command, done: Done) => void;
 
@@ -97,7 +99,7 @@ export async function buildProgram(done: Done = () => {}, argv: readonly string[
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str) })
-    .configureHelp({ subcommandTerm: (cmd) => (listed.has(cmd) ? COMMANDS[cmd.name()]!.term : new Help().subcommandTerm(cmd)) });
+    .configureHelp({ subcommandTerm: (cmd) => (listed.has(cmd) ? COMMANDS[cmd.name()]!.term : new Help().subcommandTerm(cmd)), optionDescription });
   program.addHelpText(
     'after',
     `
@@ -130,5 +132,45 @@ Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error, 3 pr
   (program.commands as Command[]).sort((a, b) => order.indexOf(a.name()) - order.indexOf(b.name()));
   // Subcommands inherit exitOverride so that main() maps usage errors to exit 2.
   for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  refuseRepeats(program);
   return program;
+}
+
+/**
+ * An option's help line, with every default and choice written one way,
+ * `(choices: a, b, default: x)`: commander quotes strings (`default: "table"`)
+ * where descriptions write `(default: 0.95)`. Otherwise commander's rules: a
+ * boolean flag shows no default.
+ */
+function optionDescription(option: Option): string {
+  const plain = (v: unknown) => (typeof v === 'string' ? v || 'none' : JSON.stringify(v));
+  const extra: string[] = [];
+  if (option.argChoices) extra.push(`choices: ${option.argChoices.join(', ')}`);
+  if (option.defaultValue !== undefined && (option.required || option.optional || (option.isBoolean() && typeof option.defaultValue === 'boolean'))) {
+    extra.push(`default: ${option.defaultValueDescription ?? plain(option.defaultValue)}`);
+  }
+  return extra.length ? `${option.description} (${extra.join(', ')})`.trim() : option.description;
+}
+
+/**
+ * A flag that takes one value and is given twice is an error, not last-one-wins:
+ * `--config a.yaml --config b.yaml` would otherwise read b.yaml alone without a
+ * word. Flags that take several values (variadic, or an accumulating argParser
+ * from flags.ts) collect every repeat instead.
+ */
+function refuseRepeats(cmd: Command): void {
+  for (const option of cmd.options) {
+    if (!(option.required || option.optional) || option.variadic || accumulates(option.parseArg)) continue;
+    let first: string | undefined;
+    let seen = false;
+    cmd.on(`option:${option.name()}`, (value: string | undefined) => {
+      if (seen) {
+        const given = [first, value].map((v) => (v === undefined ? '(no value)' : quoteExcerpt(v))).join(', then ');
+        throw new UsageError(`${option.long ?? option.flags} was given twice (${given}); it takes one value: give it once`);
+      }
+      seen = true;
+      first = value;
+    });
+  }
+  for (const sub of cmd.commands) refuseRepeats(sub);
 }

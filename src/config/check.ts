@@ -10,9 +10,9 @@ import { InputError } from '../errors.js';
 import { fsFailure } from '../io/fsErrors.js';
 import { loadCatalog } from './catalog.js';
 import { nearMatches, parseModelId, resolvePrice, type Catalog } from '../pricing/index.js';
-import { CONFIG_FILE_NAMES, checkConfigText, formatKeyPath, type ConfigProblem } from './load.js';
+import { CONFIG_FILE_NAMES, checkConfigText, formatKeyPath, vocabularyFor, type ConfigProblem } from './load.js';
 import { locate, parseYaml } from './yaml.js';
-import type { TokorConfig } from './schema.js';
+import { validateConfig, type TokorConfig } from './schema.js';
 
 export async function checkConfigFile(explicit?: string, cwd = process.cwd()): Promise<{ file: string; config?: TokorConfig; problems: ConfigProblem[] }> {
   const file = explicit ?? CONFIG_FILE_NAMES.find((n) => existsSync(path.join(cwd, n)));
@@ -29,27 +29,43 @@ async function checkConfigAt(absolute: string, file: string): Promise<{ config?:
     throw code === 'ENOENT' ? new InputError('config file not found (create one with `tokor init`)', file) : fsFailure(e, file, 'read', 'config');
   }
   const checked = await checkConfigText(text, file);
-  if (!checked.config) return checked;
   const { doc, lineCounter } = parseYaml(text, file);
+  // A schema problem does not hide the others: the rest is checked on the config without the top-level keys
+  // that have problems (two unknown keys and a misspelt tier model are three problems, reported in one run).
+  let config = checked.config;
+  const pruned = new Set<string>();
+  if (!config) {
+    const raw: unknown = doc.toJS();
+    if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return checked;
+    const vocabulary = await vocabularyFor(raw);
+    for (const issue of validateConfig(raw, vocabulary).issues) pruned.add(String(issue.path[0] ?? ''));
+    if (pruned.has('')) return checked;
+    config = validateConfig(Object.fromEntries(Object.entries(raw).filter(([k]) => !pruned.has(k))), vocabulary).config;
+    if (!config) return checked;
+  }
   const baseDir = path.dirname(absolute);
   const refs: [(string | number)[], string | undefined][] = [
-    [['catalog'], checked.config.catalog],
-    [['routing', 'policyFile'], checked.config.routing?.policyFile],
-    [['routing', 'routerModel'], checked.config.routing?.routerModel],
+    [['catalog'], config.catalog],
+    [['routing', 'policyFile'], config.routing?.policyFile],
+    [['routing', 'routerModel'], config.routing?.routerModel],
   ];
-  const problems: ConfigProblem[] = [];
+  const problems: ConfigProblem[] = [...checked.problems];
+  let catalogMissing = false;
   for (const [keyPath, ref] of refs) {
     if (ref && !existsSync(path.resolve(baseDir, ref))) {
       problems.push({ where: locate(doc, lineCounter, keyPath, file), keyPath: formatKeyPath(keyPath), message: `file not found: ${ref} (paths are relative to the config file)` });
+      if (keyPath[0] === 'catalog') catalogMissing = true;
     }
   }
-  if (problems.length) return { problems };
-  const catalog = await loadCatalog({
-    ...(checked.config.catalog ? { extra: [path.resolve(baseDir, checked.config.catalog)] } : {}),
-    ...(checked.config.modelMap ? { modelMap: checked.config.modelMap } : {}),
-  });
-  for (const issue of unpricedTiers(checked.config, catalog)) {
-    problems.push({ where: locate(doc, lineCounter, issue.path, file), keyPath: formatKeyPath(issue.path), message: issue.message });
+  // Tier prices are checked against the file's own tiers and catalog only: without them the check would judge other data.
+  if (!catalogMissing && !pruned.has('tiers') && !pruned.has('catalog') && !pruned.has('modelMap')) {
+    const catalog = await loadCatalog({
+      ...(config.catalog ? { extra: [path.resolve(baseDir, config.catalog)] } : {}),
+      ...(config.modelMap ? { modelMap: config.modelMap } : {}),
+    });
+    for (const issue of unpricedTiers(config, catalog)) {
+      problems.push({ where: locate(doc, lineCounter, issue.path, file), keyPath: formatKeyPath(issue.path), message: issue.message });
+    }
   }
   return problems.length ? { problems } : checked;
 }

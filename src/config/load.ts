@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { Document } from 'yaml';
 import { locate, parseYaml } from './yaml.js';
-import { InputError } from '../errors.js';
+import { InputError, quoteExcerpt, shortenQuotes } from '../errors.js';
 import { fsFailure } from '../io/fsErrors.js';
 import { PROVIDERS } from '../providers/index.js';
 import { validateConfig, type ConfigVocabulary, type TokorConfig } from './schema.js';
@@ -65,9 +65,10 @@ export async function checkConfigText(text: string, file: string): Promise<{ con
   if (config) return { config, problems: [] };
   const problems = issues.map((issue) => {
     const got = valueAt(doc, issue.path);
-    const shown = got === undefined || typeof got === 'object' || issue.message.startsWith('unknown key') || issue.message.includes(JSON.stringify(got)) ? '' : ` (got ${JSON.stringify(got)})`;
+    const shown = got === undefined || typeof got === 'object' || issue.message.startsWith('unknown key') || issue.message.includes(JSON.stringify(got)) ? '' : ` (got ${typeof got === 'string' ? quoteExcerpt(got) : JSON.stringify(got)})`;
     const message = issue.path.length === 0 && /expected object/.test(issue.message) ? 'expected a mapping of config keys (key: value)' : issue.message;
-    return { where: locate(doc, lineCounter, issue.path, file), keyPath: formatKeyPath(issue.path), message: `${message}${shown}` };
+    // A key or value of the file quoted in a message is cut short: one line per problem.
+    return { where: locate(doc, lineCounter, issue.path, file), keyPath: formatKeyPath(issue.path), message: shortenQuotes(`${message}${shown}`) };
   });
   return { problems };
 }
@@ -75,7 +76,9 @@ export async function checkConfigText(text: string, file: string): Promise<{ con
 /** ["scopes", 0, "floor"] → "scopes[0].floor". */
 export function formatKeyPath(keyPath: (string | number)[]): string {
   if (!keyPath.length) return '(top level)';
-  return keyPath.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? k : `.${k}`)).join('');
+  // A key is the file's text: a long one (a whole line of prose) is cut.
+  const cut = (k: string) => (k.length > 60 ? `${k.slice(0, 60)}…` : k);
+  return keyPath.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? cut(k) : `.${cut(k)}`)).join('');
 }
 
 function valueAt(doc: Document, keyPath: (string | number)[]): unknown {

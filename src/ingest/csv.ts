@@ -11,7 +11,7 @@
  */
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { SourceLocation, TrafficEvent, TrafficRecord } from '../types.js';
-import { InputError, UsageError, at } from '../errors.js';
+import { InputError, UsageError, at, quoteExcerpt, shortenQuotes } from '../errors.js';
 import { RecordError, checkTokens, newTags, normalizeTimestamp, tokenCount } from './fields.js';
 import { overlongReason, type InputLine } from './inputs.js';
 import { MAX_LINE_BYTES } from './lineChunker.js';
@@ -142,9 +142,17 @@ interface ResolvedColumns {
   header: string[];
 }
 
+/** The header's columns for a message: the first ones (each cut to an excerpt) up to about 200 characters. */
 function listColumns(header: string[]): string {
-  const shown = header.slice(0, 12).map((h) => JSON.stringify(h));
-  return shown.join(', ') + (header.length > 12 ? `, … (${header.length} columns)` : '');
+  const shown: string[] = [];
+  let length = 0;
+  for (const h of header.slice(0, 12)) {
+    const q = quoteExcerpt(h, 40);
+    if (shown.length > 0 && length + q.length > 200) break;
+    shown.push(q);
+    length += q.length + 2;
+  }
+  return shown.join(', ') + (header.length > shown.length ? `, … (${header.length} columns)` : '');
 }
 
 /** Resolves the mapping against a header; InputError naming the file and column when one is missing. */
@@ -264,7 +272,7 @@ const PARSE_OPTIONS = { trim: true, relax_column_count: true, record_delimiter: 
 
 function csvReason(e: unknown): string {
   const err = e as { message?: string };
-  return (err.message ?? String(e)).replace(/\s+(on|at) line \d+/, '');
+  return shortenQuotes((err.message ?? String(e)).split('\n')[0]!.replace(/\s+(on|at) line \d+/, ''));
 }
 
 function countQuotes(s: string): number {

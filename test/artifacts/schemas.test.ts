@@ -106,7 +106,9 @@ describe('policy file', () => {
     [{ confidence: 1.5 }, /^p\.json: confidence: must be below 1/],
     [{ bar: 2 }, /^p\.json: bar: must be between 0 and 1 \(got 2\)/],
     [{ routerCostUsd: -1 }, /^p\.json: routerCostUsd: must be ≥ 0/],
-    [{ kind: 'tokor-router' }, /^p\.json: kind: expected "tokor-policy"/],
+    [{ kind: 'tokor-router' }, /^p\.json: this is a tokor router model \(`tokor calibrate --out-router`\), not a policy file; write it with `tokor calibrate --out`/],
+    [{ kind: 'tokor-analyze' }, /^p\.json: this is a tokor analyze JSON \(`tokor analyze --format json`\), not a policy file/],
+    [{ kind: 'tokor-nonsense' }, /^p\.json: kind: expected "tokor-policy"/],
     [{ schemaVersion: 99 }, /^p\.json: schemaVersion: 99 was written by a newer tokor/],
     [{ tiers: [{ name: 'a', model: 'x' }, { name: 'a', model: 'y' }, { name: 'b', model: 'z' }] }, /^p\.json: tiers\[1\]\.name: duplicate tier name "a"/],
     [{ pattern: 'cascade' }, /^p\.json: gate: a cascade policy needs the grader/],
@@ -155,7 +157,8 @@ describe('router model', () => {
     [{ schemaVersion: 3 }, /^r\.json: schemaVersion: 3 was written by a newer tokor/],
     [{ schemaVersion: 0 }, /^r\.json: schemaVersion: expected 1 or 2/],
     [{ schemaVersion: 1 }, /^r\.json: dense\.mean: a version 1 router needs dense\.mean/],
-    [{ kind: 'tokor-policy' }, /^r\.json: kind: expected "tokor-router"/],
+    [{ kind: 'tokor-policy' }, /^r\.json: this is a tokor policy \(`tokor calibrate --out`\), not a router model/],
+    [{ kind: 'tokor-nonsense' }, /^r\.json: kind: expected "tokor-router"/],
   ])('refuses %j with its key path', (over, expected) => {
     expect(bad(over)).toMatch(expected);
   });

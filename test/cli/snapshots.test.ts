@@ -15,7 +15,7 @@ interface Case {
   input?: string;
 }
 
-const HELP: Case[] = ['', 'analyze', 'prices', 'eval', 'label', 'calibrate', 'gate', 'config', 'init', 'costs', 'report'].map((cmd) => ({
+const HELP: Case[] = ['', 'analyze', 'prices', 'eval', 'label', 'calibrate', 'gate', 'config', 'init', 'costs', 'report', 'drift', 'athena'].map((cmd) => ({
   name: `help-${cmd || 'tokor'}`,
   args: [...(cmd ? [cmd] : []), '--help'],
 }));

@@ -2,11 +2,14 @@ import type { Done } from '../exit.js';
 import { type Command, Option } from 'commander';
 import { LABELER_NAMES, type LabelerName } from '../../types.js';
 import { LOG_FORMAT_NAMES } from '../../ingest/formats/index.js';
-import { list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
+import { collect, list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
 import { InputError } from '../../errors.js';
 import { ENGINE_NAMES } from '../../engines/types.js';
 
 const ANALYZE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
+
+/** File issues that leave part of a file unread (a truncated or corrupt gzip, a .gz that is not gzip). */
+const UNREAD_FILE_KINDS: ReadonlySet<string> = new Set(['truncated', 'corrupt', 'not-gzip']);
 
 export function defineAnalyze(program: Command, done: Done): void {
   program
@@ -14,14 +17,14 @@ export function defineAnalyze(program: Command, done: Done): void {
     .argument('[paths...]', 'log files or directories (walked recursively, .gz ok); - for stdin; default: the bundled sample')
     .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMAT_NAMES))
     .option('--claude-code', "also read Claude Code's transcripts: $CLAUDE_CONFIG_DIR/projects (comma-separated dirs too), else ~/.claude/projects and ~/.config/claude/projects")
-    .option('--map <spec>', 'CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens,tag.team=team')
+    .option('--map <spec>', 'CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens,tag.team=team (repeatable)', collect)
     .option('--tiers <spec>', 'tier ladder, cheapest first: cheap=MODEL,mid=MODEL,frontier=MODEL')
     .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
-    .option('--catalog <file>', 'extra price catalog (JSON or YAML) that extends or overrides the built-in one')
+    .option('--catalog <file>', 'extra price catalog (JSON or YAML) that extends or overrides the built-in one (repeatable)', collect)
     .option('--labels <file>', 'measured labels (CSV or JSONL of request id → easy|moderate|hard), e.g. from tokor label')
     .option('--classifier <file>', 'router model from tokor calibrate --out-router (default: the --labeler)')
     .addOption(new Option('--labeler <name>', 'built-in difficulty scorer: heuristic (fast, at chance on public data) or routellm (the shipped model trained on RouteLLM results: better on GSM8K/MMLU-like prompts, slower); docs/labeling.md').choices(LABELER_NAMES))
-    .option('--group-by <dims>', 'breakdowns: team, app, role, model, day, region or any requestMetadata key (comma-separated)', list)
+    .option('--group-by <dims>', 'breakdowns: team, app, role, model, day, region or any requestMetadata key (comma-separated, repeatable)', list)
     .option('--session-key <key>', 'requestMetadata key that names a request\'s session (default: Claude Code sessionId, else conversation chaining)')
     .option('--sample <n>', 'analyze a seeded uniform sample of n records', positiveInt)
     .option('--seed <n>', 'seed for --sample', nonNegativeInt, 1)
@@ -34,10 +37,10 @@ export function defineAnalyze(program: Command, done: Done): void {
     .option('--endpoint-url <url>', 'Cost Explorer endpoint for --cost-explorer live')
     .option('--strict', 'stop at the first bad record (exit 2)')
     .option('--skipped <file>', 'write every skipped line (file, line, kind, reason) to FILE: JSON lines, or CSV when FILE ends in .csv')
-    .option('--workers <n>', 'worker threads (default: one per core for large inputs; 0 = none)', nonNegativeInt)
-    .option('--dedupe-keys <n>', 'request keys held in memory for exact de-duplication (default 2097152, 48 MiB); beyond them keys go to a temporary file, and if one repeats there the logs are read twice', positiveInt)
+    .option('--workers <n>', 'worker threads, 0 = none (default: one per core for large inputs)', nonNegativeInt)
+    .option('--dedupe-keys <n>', 'request keys held in memory for exact de-duplication; beyond them keys go to a temporary file, and if one repeats there the logs are read twice (default: 2097152 keys, 48 MiB)', positiveInt)
     .addOption(new Option('--engine <name>', 'where the logs are aggregated: inprocess (this process), duckdb (embedded DuckDB: local files, globs, s3://), athena (the --table in Amazon Athena); docs/scale.md').choices(ENGINE_NAMES).default('inprocess'))
-    .option('--label-sample <n>', 'with --engine duckdb|athena: records labeled per stratum (model, Region, group); larger strata are estimated from them (default 1000)', positiveInt)
+    .option('--label-sample <n>', 'with --engine duckdb|athena: records labeled per stratum (model, Region, group); larger strata are estimated from them (default: 1000)', positiveInt)
     .option('--table <db.table>', 'with --engine athena: the table `tokor athena ddl` creates')
     .option('--workgroup <name>', 'with --engine athena: the workgroup queries run in (default: primary)')
     .option('--output <s3-url>', 'with --engine athena: where Athena writes result files (default: the workgroup’s)')
@@ -83,7 +86,7 @@ Examples:
             paths,
             ...(flags.claudeCode ? { claudeCode: true } : {}),
             logFormat: flags.logFormat,
-            csvMap: flags.map ? parseCsvMap(flags.map) : undefined,
+            csvMap: flags.map ? parseCsvMap(flags.map.join(',')) : undefined,
             tiers: flags.tiers ? parseTiersFlag(flags.tiers) : undefined,
             labels: flags.labels,
             classifier: flags.classifier,
@@ -129,7 +132,11 @@ Examples:
       } else {
         await emit(renderAnalyze(report, flags.format, { width: terminalWidth() }), flags.out);
       }
-      if (report.records.invalid && flags.format !== 'json') note(`tokor: skipped ${report.records.invalid} invalid record(s); see the report for reasons`);
+      if (flags.format !== 'json') {
+        // A file that could not be read to its end is said where skipped lines are: the report alone is easy to miss.
+        for (const issue of report.fileIssues) if (UNREAD_FILE_KINDS.has(issue.kind)) note(`tokor: ${issue.message}`);
+        if (report.records.invalid) note(`tokor: skipped ${report.records.invalid} invalid record(s); see the report for reasons`);
+      }
       if (run.unusable) throw new InputError(run.unusable, run.where);
       done('ok');
     });
@@ -138,10 +145,10 @@ Examples:
 interface AnalyzeFlags {
   logFormat?: (typeof LOG_FORMAT_NAMES)[number];
   claudeCode?: boolean;
-  map?: string;
+  map?: string[];
   tiers?: string;
   config?: string;
-  catalog?: string;
+  catalog?: string[];
   labels?: string;
   classifier?: string;
   labeler?: LabelerName;

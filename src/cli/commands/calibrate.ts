@@ -3,10 +3,9 @@ import { type Command, InvalidArgumentError, Option } from 'commander';
 import { BAR_MODES } from '../../config/schema.js';
 import { ROUTING_PATTERNS } from '../../calibrate/patterns/index.js';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
-import { finiteNumber, fraction, milliseconds, nonNegativeInt, positiveInt } from '../flags.js';
+import { collect, finiteNumber, fraction, milliseconds, nonNegativeInt, positiveInt } from '../flags.js';
 import type { CalibrateCommandOptions } from '../../app/calibrate.js';
 
-const collect = (v: string, prev: string[] = []): string[] => [...prev, v];
 const unit = (v: string): number => {
   const n = Number(v);
   if (v.trim() === '' || !(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number between 0 and 1');
@@ -30,26 +29,26 @@ export function defineCalibrate(program: Command, done: Done): void {
     .option('--dataset <file>', 'the golden dataset the results are for (prompts for the router)')
     .option('--results-csv <file>', 'per-item pass/fail CSV instead of results JSONL (e.g. RouteLLM’s)')
     .option('--tier-column <tier=column>', 'CSV: a tier and its True/False column (repeat per tier)', collect)
-    .option('--tier-cost <tier=usd,...>', 'CSV: cost of one call per tier (no tokens in a CSV)', collect)
+    .option('--tier-cost <tier=usd,...>', 'CSV: cost of one call per tier (no tokens in a CSV; repeatable)', collect)
     .option('--cost-column <tier=column>', 'CSV: a column with each item\'s own cost for that tier (repeat per tier)', collect)
-    .option('--pass-threshold <x>', 'CSV: numeric outcome columns (scores) pass at ≥ x (default 0.5)', finiteNumber)
+    .option('--pass-threshold <x>', 'CSV: numeric outcome columns (scores) pass at ≥ x (default: 0.5)', finiteNumber)
     .option('--prompt-column <col>', 'CSV: prompt text column (for the router)')
     .option('--id-column <col>', 'CSV: item id column (default: row number)')
     .option('--category-column <col>', 'CSV: category column (a router feature)')
     .option('--task-column <col>', 'CSV: task column (a router feature)')
     .option('--exclude-prompts <file>', 'CSV: JSONL of prompts to drop (RouteLLM contaminated_prompts.jsonl)')
-    .option('--bar <x>', 'quality bar, 0–1 (default from config; 0.95)', unit)
+    .option('--bar <x>', 'quality bar, 0–1 (default: the config\'s, else 0.95)', unit)
     .addOption(new Option('--bar-mode <mode>', 'bar relative to frontier quality (parity) or absolute pass rate').choices(BAR_MODES))
-    .option('--confidence <c>', 'confidence the bar must hold at (default 0.95)', fraction)
+    .option('--confidence <c>', 'confidence the bar must hold at (default: 0.95)', fraction)
     .addOption(new Option('--pattern <pattern>', 'routing pattern(s) to simulate').choices([...ROUTING_PATTERNS, 'all']).default('all'))
     .option('--gate <grader>', 'cascade: the grader that decides escalation (default: json-schema, valid-json or regex when present)')
-    .option('--confidence-field <field>', 'confidence: the results field with the signal (default confidence)')
+    .option('--confidence-field <field>', 'confidence: the results field with the signal (default: confidence)')
     .option('--router-cost <usd>', 'classifier: the router’s own cost per request', usd)
-    .option('--router-latency <ms>', 'classifier: the router’s own latency per request (default 1 ms; config routing.routerLatencyMs)', milliseconds(true))
+    .option('--router-latency <ms>', 'classifier: the router’s own latency per request (default: config routing.routerLatencyMs, else 1 ms)', milliseconds(true))
     .option('--max-p95-latency <ms>', 'routes whose simulated p95 latency exceeds this are not eligible for the pick', milliseconds())
-    .option('--folds <k>', 'router cross-validation folds (default 5)', positiveInt)
-    .option('--seed <n>', 'seed for folds, training and --holdout (default 1)', nonNegativeInt)
-    .option('--holdout <fraction>', 'share of items held out; the pick is reported on them (default 0.3; 0 = none)', share)
+    .option('--folds <k>', 'router cross-validation folds (default: 5)', positiveInt)
+    .option('--seed <n>', 'seed for folds, training and --holdout (default: 1)', nonNegativeInt)
+    .option('--holdout <fraction>', 'share of items held out; the pick is reported on them; 0 = none (default: 0.3)', share)
     .option('--out <file>', 'write the policy file (what `tokor gate` reads)')
     .option('--out-router <file>', 'write the router model (for `tokor analyze --classifier`)')
     .option('--curve-csv <file>', 'write the cost–quality curve as CSV')

@@ -1,11 +1,10 @@
 import type { Done } from '../exit.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDERS } from '../../providers/index.js';
-import { nonNegativeInt, positiveInt } from '../flags.js';
+import { collect, list, nonNegativeInt, positiveInt } from '../flags.js';
 import type { EvaluateOptions } from '../../app/eval.js';
 
 const FORMATS = ['table', 'json', 'markdown', 'html'] as const;
-const collect = (v: string, prev: string[]) => [...prev, v];
 const num = (lo: number, hi: number, what: string) => (v: string) => {
   const n = Number(v);
   if (!(n > lo && n <= hi)) throw new InvalidArgumentError(`expected ${what}`);
@@ -15,7 +14,7 @@ const num = (lo: number, hi: number, what: string) => (v: string) => {
 export function defineEval(program: Command, done: Done): void {
   program
     .command('eval')
-    .option('--tier <name|all>', 'tier(s) of the ladder to evaluate (comma-separated or all)', 'all')
+    .addOption(new Option('--tier <name|all>', 'tier(s) of the ladder to evaluate (comma-separated or all; repeatable)').argParser(list).default([], 'all'))
     .addOption(new Option('--dataset <file>', 'golden dataset JSONL (repeatable)').argParser(collect).default([], 'the bundled datasets, on their recordings'))
     .addOption(new Option('--provider <name>', 'provider for the selected tiers, or with --model an ad-hoc tier').choices(PROVIDERS))
     .option('--model <id>', 'model ID for an ad-hoc tier (no config needed)')
@@ -32,7 +31,7 @@ export function defineEval(program: Command, done: Done): void {
     .option('--cache-dir <dir>', 'response cache directory')
     .option('--record <dir>', 'write live answers as recordings: DIR/<dataset>/recordings/<tier>.jsonl')
     .option('--recordings <dir>', 'replay from DIR/<dataset>/recordings/<tier>.jsonl instead of beside the dataset')
-    .option('--grader <name>', 'grader for items that declare none (default normalized-exact)')
+    .option('--grader <name>', 'grader for items that declare none (default: normalized-exact)')
     .option('--judge-tier <name>', 'tier that runs llm-judge graders (default: the frontier tier)')
     .option('--max-tokens <n>', 'maxTokens for every request', positiveInt)
     .option('--temperature <t>', 'temperature for every request', num(-1e-9, 2, 'a number from 0 to 2'))
@@ -70,7 +69,7 @@ Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3
           (stopSignal) =>
             evaluate(
               ctx,
-              { ...f, datasets: f.dataset, timeoutMs: f.timeout * 1000, env: process.env },
+              { ...f, tier: f.tier.length ? f.tier.join(',') : 'all', datasets: f.dataset, timeoutMs: f.timeout * 1000, env: process.env },
               {
                 stopSignal,
                 onStart: ({ total, resumed }) => progress.update(`eval 0/${total}${resumed ? ` (${resumed} done before)` : ''}`),
@@ -92,4 +91,4 @@ Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3
     });
 }
 
-type EvalFlags = Omit<EvaluateOptions, 'datasets' | 'timeoutMs' | 'env'> & { dataset: string[]; timeout: number; config?: string; format: (typeof FORMATS)[number] };
+type EvalFlags = Omit<EvaluateOptions, 'tier' | 'datasets' | 'timeoutMs' | 'env'> & { tier: string[]; dataset: string[]; timeout: number; config?: string; format: (typeof FORMATS)[number] };

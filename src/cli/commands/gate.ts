@@ -1,6 +1,7 @@
 import type { Done } from '../exit.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { GATE_FORMATS, type GateFormat } from '../../gate/types.js';
+import { collect } from '../flags.js';
 
 function number(value: string): number {
   const n = Number(value);
@@ -20,6 +21,7 @@ interface GateFlags {
   maxShareDrift?: number;
   maxP95Latency?: number;
   traffic?: string[];
+  map?: string[];
   minCoverage?: number;
   maxPsi?: number;
   driftAlpha?: number;
@@ -42,8 +44,9 @@ export function defineGate(program: Command, done: Done): void {
     .option('--min-savings <pct>', 'fail when savings against all-frontier fall below this percentage', number)
     .option('--max-p95-latency <ms>', "fail when the routed p95 latency of the whole population, or of a scope without its own maxP95LatencyMs, exceeds this (default: the config's gate.maxP95LatencyMs, else the policy's)", number)
     .option('--traffic <files...>', "production traffic (logs or `tokor analyze --format json` files): fail when it drifted from the policy's golden set or the set covers too little of it (docs/drift.md)")
+    .option('--map <spec>', '--traffic: CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens (repeatable; as tokor analyze --map)', collect)
     .option('--min-coverage <share>', "--traffic: minimum share of requests in task clusters the golden set has (default: the policy's drift.minCoverage, else 0.8)", number)
-    .option('--max-psi <psi>', "--traffic: a measure drifts only when its PSI is at least this (default: the policy's drift.maxPsi, else 0.2)", number)
+    .option('--max-psi <psi>', "--traffic: the PSI a measure may reach: below it the measure is stable; at or above it, it drifts when its test is significant too (default: the policy's drift.maxPsi, else 0.2)", number)
     .option('--drift-alpha <rate>', "--traffic: false-alarm rate of the drift tests (default: the policy's drift.alpha, else 0.01)", number)
     .option('--junit <file>', 'also write JUnit XML (one test case per scope and check)')
     .option('--markdown <file>', 'also write a Markdown summary for a pull-request comment')
@@ -59,7 +62,7 @@ Examples:
   $ tokor gate --policy policy.json --results r.jsonl --traffic analyze.json --min-coverage 0.9
 
 A \`tokor calibrate --out\` policy carries the savings it was certified with: the gate fails when the
-realized savings fall more than --max-savings-drop points (default 10) below them. Results of another
+realized savings fall more than --max-savings-drop points (default: 10) below them. Results of another
 dataset than the calibration one (a held-out or newer set) are gated with a note. Its certified tier
 shares are printed next to the observed ones; a tier whose share differs beyond sampling error
 (two-proportion z-test, 95%) is flagged, and --max-share-drift fails on it.
@@ -78,8 +81,9 @@ Exit codes: 0 every floor holds, 1 a floor, savings or latency check failed, 2 b
       const progress = await startProgress('reading the policy and results…', flags.format);
       let run;
       try {
-        const { maxP95Latency, ...rest } = flags;
-        run = await runGate({ ...rest, ...(maxP95Latency !== undefined ? { maxP95LatencyMs: maxP95Latency } : {}), onProgress: (m) => progress.update(m) });
+        const { maxP95Latency, map, ...rest } = flags;
+        const csvMap = map ? (await import('../../ingest/index.js')).parseCsvMap(map.join(',')) : undefined;
+        run = await runGate({ ...rest, ...(maxP95Latency !== undefined ? { maxP95LatencyMs: maxP95Latency } : {}), ...(csvMap ? { csvMap } : {}), onProgress: (m) => progress.update(m) });
       } finally {
         progress.stop();
       }

@@ -2,7 +2,7 @@ import type { Done } from '../exit.js';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { PROVIDERS } from '../../providers/index.js';
 import { LOG_FORMAT_NAMES } from '../../ingest/formats/index.js';
-import { nonNegativeInt, positiveInt } from '../flags.js';
+import { collect, list, nonNegativeInt, positiveInt } from '../flags.js';
 import type { LabelOptions } from '../../app/label.js';
 import { shellCommand } from '../interrupt.js';
 
@@ -18,8 +18,9 @@ export function defineLabel(program: Command, done: Done): void {
     .option('--resume', 'continue --out: keep its labels, label only the requests it lacks')
     .option('--overwrite', 'replace an --out file that already holds labels (else refused)')
     .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMAT_NAMES))
-    .option('--tier <names>', 'cheaper tiers to replay on, cheapest first, comma-separated (default: all but the frontier)')
-    .option('--grader <name>', 'grader comparing each answer with the logged one (default llm-judge)')
+    .option('--map <spec>', 'CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens (repeatable; as tokor analyze --map)', collect)
+    .option('--tier <names>', 'cheaper tiers to replay on, cheapest first, comma-separated, repeatable (default: all but the frontier)', list)
+    .option('--grader <name>', 'grader comparing each answer with the logged one (default: llm-judge)')
     .option('--judge-tier <name>', 'tier that runs the llm-judge (default: the frontier tier)')
     .addOption(new Option('--provider <name>', 'provider for the replayed tiers and the judge').choices(PROVIDERS))
     .option('--region <region>', 'AWS region (bedrock)')
@@ -46,17 +47,20 @@ Examples:
 Records without a prompt body or a logged answer are skipped and counted. Format: docs/labels.md.`,
     )
     .action(async (paths: string[], f: LabelFlags) => {
-      const [{ openContext }, { labelTraffic, labelOutcome, planLabel }, { progressText }, out, { runInterruptible, resumeCommand, commandArgs, STOP_REQUESTS }] = await Promise.all([
+      const [{ openContext }, { labelTraffic, labelOutcome, planLabel }, { progressText }, out, { runInterruptible, resumeCommand, commandArgs, STOP_REQUESTS }, { parseCsvMap }] = await Promise.all([
         import('../../app/context.js'),
         import('../../app/label.js'),
         import('../../eval/summary.js'),
         import('../output.js'),
         import('../interrupt.js'),
+        import('../../ingest/index.js'),
       ]);
       const ctx = await openContext({ config: f.config });
+      const { map, tier, ...rest } = f;
+      const o = { ...rest, ...(tier ? { tier: tier.join(',') } : {}), ...(map ? { csvMap: parseCsvMap(map.join(',')) } : {}), timeoutMs: f.timeout * 1000 };
       if (f.dryRun) {
         const { renderLabelPlan } = await import('../../report/labelPlan.js');
-        const plan = await planLabel(ctx, paths, { ...f, timeoutMs: f.timeout * 1000 });
+        const plan = await planLabel(ctx, paths, o);
         await out.emit(renderLabelPlan(plan, f.format, { width: out.terminalWidth() }));
         out.note(`tokor: nothing was sent. To measure: ${measureCommand(commandArgs('label'))}`);
         done('ok');
@@ -66,7 +70,7 @@ Records without a prompt body or a logged answer are skipped and counted. Format
       try {
         const { value, interrupted, closing } = await runInterruptible(
           { stopping: STOP_REQUESTS, resumeHint: () => resumeCommand('label', commandArgs('label'), ['--overwrite']), say: (line) => progress.note(line) },
-          (stopSignal) => labelTraffic(ctx, paths, { ...f, timeoutMs: f.timeout * 1000, env: process.env }, { stopSignal, onProgress: (p) => progress.update(progressText('label', p)) }),
+          (stopSignal) => labelTraffic(ctx, paths, { ...o, env: process.env }, { stopSignal, onProgress: (p) => progress.update(progressText('label', p)) }),
         );
         progress.stop();
         for (const n of value.notes) out.note(`tokor: ${n}`);
@@ -80,7 +84,7 @@ Records without a prompt body or a logged answer are skipped and counted. Format
     });
 }
 
-type LabelFlags = Omit<LabelOptions, 'timeoutMs' | 'env'> & { timeout: number; config?: string; dryRun?: boolean; format: (typeof PLAN_FORMATS)[number] };
+type LabelFlags = Omit<LabelOptions, 'timeoutMs' | 'env' | 'csvMap' | 'tier'> & { map?: string[]; tier?: string[]; timeout: number; config?: string; dryRun?: boolean; format: (typeof PLAN_FORMATS)[number] };
 
 const PLAN_FORMATS = ['table', 'json'] as const;
 

@@ -1,18 +1,17 @@
 import type { Done } from '../exit.js';
 import { type Command, Option } from 'commander';
 import { OUTPUT_FORMATS, type OutputFormat } from '../../types.js';
+import { collect } from '../flags.js';
 
 interface PricesFlags {
   model?: string;
   region?: string;
   provider?: string;
-  catalog: string[];
+  catalog?: string[];
   config?: string;
   format: OutputFormat;
   out?: string;
 }
-
-const collect = (v: string, acc: string[]) => [...acc, v];
 
 export function definePrices(program: Command, done: Done): void {
   program
@@ -20,7 +19,7 @@ export function definePrices(program: Command, done: Done): void {
     .option('--model <id>', 'a model ID, profile ID or ARN: show how it resolves (exit 2 if it has no price)')
     .option('--region <region>', 'AWS region to price in (e.g. eu-central-1)')
     .option('--provider <name>', 'only this provider: bedrock, azure-openai, vertex, or one from --catalog')
-    .option('--catalog <file>', 'extra price catalog (JSON or YAML) that extends or overrides the built-in one; repeatable', collect, [])
+    .option('--catalog <file>', 'extra price catalog (JSON or YAML) that extends or overrides the built-in one (repeatable)', collect)
     .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
     .addOption(new Option('--format <format>', 'output format').choices(OUTPUT_FORMATS).default('table'))
     .option('--out <file>', 'write to a file instead of stdout')

@@ -177,8 +177,14 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
       const text = Buffer.concat(parts).toString('utf8');
       const events: TrafficEvent[] = [];
       readJsonDocument(mixed ? 'auto' : format, text, input.display, (event) => events.push(event));
-      for (const event of events) yield { kind: 'event', event };
-      linesRead = countTextLines(text);
+      if (failure && !events.some((e) => e.kind === 'record')) {
+        // Cut off before anything could be read (a gzip that ends inside its first line reads as one broken
+        // document): the break says so, not a "malformed JSON document" of what was left.
+        linesRead = 0;
+      } else {
+        for (const event of events) yield { kind: 'event', event };
+        linesRead = countTextLines(text);
+      }
     } else {
       const blockFormat: BlockFormat = mixed ? 'auto' : format;
       const chunker = new LineChunker(opts.blockBytes ?? BLOCK_BYTES, maxLineBytes, opts.blockBuffer);
