@@ -120,7 +120,7 @@ export async function analyze(ctx: Context, req: AnalyzeRequest, hooks: AnalyzeH
       onReread: async ({ keptKeys, repeatedKeys }) => {
         await skipped?.restart();
         hooks.onNote?.(
-          `tokor: ${repeatedKeys.toLocaleString('en-US')} request key(s) repeat beyond the ${keptKeys.toLocaleString('en-US')} held in memory (--dedupe-keys): reading the logs a second time to drop those duplicates`,
+          `tokor: ${repeatedKeys === 1 ? '1 request key repeats' : `${repeatedKeys.toLocaleString('en-US')} request keys repeat`} beyond the ${keptKeys.toLocaleString('en-US')} held in memory (--dedupe-keys): reading the logs a second time to drop those duplicates`,
         );
       },
       confidence: req.confidence,

@@ -25,6 +25,7 @@ import { RecordingWriter } from '../providers/replay.js';
 import { SAMPLE_RECORDINGS_WHAT, type Provenance } from '../types.js';
 import type { Context } from './context.js';
 import { bundledGoldenDatasets, DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, openModelRun, type RunHooks } from './models.js';
+import { counted } from '../report/format.js';
 
 /** Flags of `tokor eval`. Paths are relative to the context's working directory. */
 export interface EvaluateOptions extends TierFlags {
@@ -179,7 +180,7 @@ async function evaluateRun(ctx: Context, o: EvaluateOptions, hooks: EvaluateHook
       }
       writer = opened.writer;
       finished = opened.finished;
-      if (o.resume) notes.push(`resume: ${opened.finished.size} finished result(s) kept${opened.dropped ? `, ${opened.dropped} line(s) dropped (errored, cut or unreadable) and re-run` : ''}`);
+      if (o.resume) notes.push(`resume: ${counted(opened.finished.size, 'finished result')} kept${opened.dropped ? `, ${counted(opened.dropped, 'line')} dropped (errored, cut or unreadable) and re-run` : ''}`);
     }
 
     let recorder: RecordingWriter | undefined;
@@ -230,7 +231,7 @@ async function evaluateRun(ctx: Context, o: EvaluateOptions, hooks: EvaluateHook
       models.close();
     }
     const { judgeStats } = models;
-    if (judgeStats.calls) notes.push(`llm-judge: ${judgeStats.calls} judge call(s), ${judgeStats.spentUsd.toFixed(4)} USD (not in item costs)`);
+    if (judgeStats.calls) notes.push(`llm-judge: ${counted(judgeStats.calls, 'judge call')}, ${judgeStats.spentUsd.toFixed(4)} USD (not in item costs)`);
     const counts: RunCounts = {
       total: total + resumed,
       done: stats.done,
@@ -256,9 +257,9 @@ async function evaluateRun(ctx: Context, o: EvaluateOptions, hooks: EvaluateHook
       ...(o.out ? { resultsFile: o.out } : {}),
       provenance,
     });
-    if (stats.errors) notes.push(`${stats.errors} item run(s) could not be run (the error of each is in ${o.out ?? 'the results: use --out FILE to keep them'}):`);
+    if (stats.errors) notes.push(`${counted(stats.errors, 'item run')} could not be run (the error of each is in ${o.out ?? 'the results: use --out FILE to keep them'}):`);
     const judgeFailures = stats.errorGroups.filter((g) => g.purpose === 'judge').reduce((n, g) => n + g.count, 0);
-    if (judgeFailures) notes.push(`${judgeFailures} llm-judge call(s) failed (their items are graded as grader errors):`);
+    if (judgeFailures) notes.push(`${counted(judgeFailures, 'llm-judge call')} failed (their items are graded as grader errors):`);
     if (stats.errorGroups.length) notes.push(...errorGroupLines(stats.errorGroups));
     return { summary, stats, notes };
   } finally {

@@ -18,7 +18,7 @@ import { allocate, clusterCosts, clustersOf, drawSample, expectedCost, sampleSiz
 import { makePricer } from '../eval/pricer.js';
 import type { TierConfig } from '../config/schema.js';
 import type { LabelPlan } from '../report/labelPlan.js';
-import { usd } from '../report/format.js';
+import { usd, counted } from '../report/format.js';
 import { runItems, type RunItem, type RunStats } from '../eval/runItems.js';
 import { resolveJudgeTier, resolveTiers } from '../eval/tiers.js';
 import type { EvalResult } from '../eval/types.js';
@@ -118,7 +118,7 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions & { ou
   const sampling = o.sample !== undefined || o.budget !== undefined;
   // A sampled run reads the traffic first (the clusters need all of it), then draws its sample.
   const drawn = sampling ? await drawLabelSample(ctx, paths, o, grader) : undefined;
-  if (drawn) notes.push(`sample: ${drawn.plan.sampleSize} of ${drawn.plan.requests} request(s) in ${drawn.plan.clusters.length} task cluster(s) (${drawn.plan.sizedBy}), expected cost ${usd(drawn.plan.totalUsd)}`);
+  if (drawn) notes.push(`sample: ${drawn.plan.sampleSize} of ${counted(drawn.plan.requests, 'request')} in ${counted(drawn.plan.clusters.length, 'task cluster')} (${drawn.plan.sizedBy}), expected cost ${usd(drawn.plan.totalUsd)}`);
   const models = await openModelRun(
     ctx,
     { tiers: cheaper, judgeTier, concurrency, timeoutMs, retries: o.retries, cache: o.cache, cacheDir: o.cacheDir, env: o.env, onUnpriced: (m) => notes.push(`no price for ${m}: costUsd null`) },
@@ -206,17 +206,17 @@ async function labelLocked(ctx: Context, paths: string[], o: LabelOptions & { ou
     models.close();
   }
   const labeled = counts.easy + counts.moderate + counts.hard;
-  if (resumed) notes.unshift(`resume: ${resumed} request(s) already labeled in ${o.out} kept${file.dropped ? `, ${file.dropped} cut line(s) dropped` : ''}`);
+  if (resumed) notes.unshift(`resume: ${counted(resumed, 'request')} already labeled in ${o.out} kept${file.dropped ? `, ${counted(file.dropped, 'cut line')} dropped` : ''}`);
   if (labeled === 0 && skipped.failed === 0 && !stats.stopped && resumed === 0) {
     throw nothingToLabel(skipped, firstUnreadable, paths);
   }
-  if (skipped.noPrompt) notes.push(`${skipped.noPrompt} record(s) without a prompt body skipped`);
-  if (skipped.noAnswer) notes.push(`${skipped.noAnswer} record(s) without a logged answer skipped`);
-  if (skipped.unreadable) notes.push(`${skipped.unreadable} unreadable record(s) skipped`);
-  if (skipped.failed) notes.push(`${skipped.failed} request(s) could not be labeled: a tier failed to answer, or the judge failed${stats.errorGroups.length ? ':' : ''}`);
+  if (skipped.noPrompt) notes.push(`${counted(skipped.noPrompt, 'record')} without a prompt body skipped`);
+  if (skipped.noAnswer) notes.push(`${counted(skipped.noAnswer, 'record')} without a logged answer skipped`);
+  if (skipped.unreadable) notes.push(`${counted(skipped.unreadable, 'unreadable record')} skipped`);
+  if (skipped.failed) notes.push(`${counted(skipped.failed, 'request')} could not be labeled: a tier failed to answer, or the judge failed${stats.errorGroups.length ? ':' : ''}`);
   if (stats.errorGroups.length) notes.push(...errorGroupLines(stats.errorGroups));
   const { judgeStats } = models;
-  if (judgeStats.calls) notes.push(`llm-judge: ${judgeStats.calls} judge call(s), ${judgeStats.spentUsd.toFixed(4)} USD`);
+  if (judgeStats.calls) notes.push(`llm-judge: ${counted(judgeStats.calls, 'judge call')}, ${judgeStats.spentUsd.toFixed(4)} USD`);
   return { labeled, resumed, counts, skipped, stats, notes };
 }
 
@@ -336,7 +336,7 @@ function nothingToLabel(skipped: { noPrompt: number; noAnswer: number; unreadabl
   const counts = [
     ...(skipped.noPrompt ? [`${skipped.noPrompt} without a prompt body`] : []),
     ...(skipped.noAnswer ? [`${skipped.noAnswer} without a logged answer`] : []),
-    ...(skipped.unreadable ? [`${skipped.unreadable} unreadable line(s), the first ${firstUnreadable ? firstProblem(firstUnreadable) : 'unnamed'}`] : []),
+    ...(skipped.unreadable ? [`${counted(skipped.unreadable, 'unreadable line')}, the first ${firstUnreadable ? firstProblem(firstUnreadable) : 'unnamed'}`] : []),
   ];
   const advice =
     skipped.noPrompt || skipped.noAnswer

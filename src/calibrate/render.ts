@@ -11,7 +11,7 @@ import { renderChart } from './chart.js';
 import type { CalibrateRun, HoldoutReport } from './calibrateRun.js';
 import type { CalibrateReportJson } from '../artifacts/calibrateReport.js';
 import { csv, mdCode, mdText, termSafe } from '../report/escape.js';
-import { mdTable, ms, pct, usd, usdToPicodollar } from '../report/format.js';
+import { mdTable, ms, pct, usd, usdToPicodollar, int } from '../report/format.js';
 import type { LatencySummary } from './latency.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import { describeScopes } from './scopes.js';
@@ -129,7 +129,7 @@ function showsLatency(r: Calibration): boolean {
 function pickLatencyLine(r: Calibration): string | null {
   const pick = r.pick;
   if (!pick || !r.latency) return null;
-  if (!pick.latency) return `latency unknown: ${r.latency.unknownResults} result(s) have no latencyMs (missing or 0)`;
+  if (!pick.latency) return `latency unknown: ${r.latency.unknownResults === 1 ? '1 result has' : `${int(r.latency.unknownResults)} results have`} no latencyMs (missing or 0)`;
   const extra = pick.routerLatencyMs !== undefined ? ` (router ${ms(pick.routerLatencyMs)} per request included)` : '';
   const limit = r.latency.maxP95Ms !== null ? ` ≤ limit ${ms(r.latency.maxP95Ms)}` : '';
   return `simulated latency ${latencyText(pick.latency)}${limit}${extra}`;

@@ -11,6 +11,7 @@ import type { TierConfig } from '../config/schema.js';
 import type { GoldenCase, GoldenDataset, NamedGradeResult } from '../eval/types.js';
 import type { ResultLine } from '../artifacts/results.js';
 import { costOf, moneyToUsd, resolvePrice, type Catalog } from '../pricing/index.js';
+import { counted } from '../report/format.js';
 
 /** One tier's outcome on one item. */
 interface TierOutcome {
@@ -114,7 +115,7 @@ export class ResultRaws {
 
   /** What the reader decided: duplicate lines superseded. */
   notes(): string[] {
-    return this.duplicates ? [`${this.duplicates} duplicate result line(s) (same item and tier): the later line was used`] : [];
+    return this.duplicates ? [`${counted(this.duplicates, 'duplicate result line')} (same item and tier): the later line was used`] : [];
   }
 }
 

@@ -11,7 +11,7 @@
  */
 import type { AnalyzeReport } from '../analyze/report.js';
 import { UsageError } from '../errors.js';
-import { pct, usd } from '../report/format.js';
+import { pct, usd, counted } from '../report/format.js';
 import type { Money } from '../pricing/types.js';
 import { sumMoney } from '../pricing/money.js';
 import { moneyToNumber, numberToMoney, parseDecimal } from './decimal.js';
@@ -181,7 +181,7 @@ export function reconcile(billed: CostsReport, explainedSpend: ExplainedSpend, o
   if (align) {
     const partial = selected.filter((p) => p.start < logPeriod.start || p.end > logPeriod.end);
     if (partial.length) {
-      notes.push(`${partial.length} billed period(s) only partly covered by the logs (use DAILY granularity to align): their whole amounts are compared`);
+      notes.push(`${counted(partial.length, 'billed period')} only partly covered by the logs (use DAILY granularity to align): their whole amounts are compared`);
     }
     if (selected.length < allPeriods.length) notes.push(`compared ${selected.length} of ${allPeriods.length} billed periods: those the logs cover`);
   }

@@ -5,7 +5,7 @@
  */
 import type { OutputFormat } from '../types.js';
 import { csv, termSafe } from '../report/escape.js';
-import { capRows, compact, mdTable, pct, usd } from '../report/format.js';
+import { capRows, compact, mdTable, pct, usd, counted } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
 import type { AnalyzeReconciliation } from './reconcile.js';
 import type { CostsReport } from './report.js';
@@ -87,7 +87,7 @@ function headline(report: CostsReport, view: CostsView): string[] {
       (view.provisionedUsd ? `, provisioned throughput ${money(view.provisionedUsd)}` : '') +
       (view.unrecognizedUsd ? `, not attributed to a model ${money(view.unrecognizedUsd)}` : '') +
       (report.otherServices.length ? `; other services ${money(report.otherServicesUsd)} (${report.otherServices.length}, not ${view.what === 'Bedrock' ? 'Bedrock' : 'LLM inference'})` : '') +
-      (report.estimated ? `; ${report.estimatedPeriods.length} period(s) estimated` : '') +
+      (report.estimated ? `; ${counted(report.estimatedPeriods.length, 'period')} estimated` : '') +
       (view.pricedAtList ? '; usage reports priced at list, not invoiced (see notes)' : ''),
   ];
 }
@@ -162,7 +162,7 @@ function renderTable(report: CostsReport, width: number): string {
   if (periods.shown.length > 1) {
     const [amount, breakdown] = periodHead(view);
     out.push('', fitTable([{ head: 'Period' }, { head: amount, align: 'right' }, { head: 'Estimated' }, { head: breakdown, fit: 'wrap', min: 24 }], periods.shown, { width }));
-    if (periods.hidden) out.push(`… ${periods.hidden} more period(s)`);
+    if (periods.hidden) out.push(`… ${counted(periods.hidden, 'more period')}`);
   }
   const tokens = tokensLine(report, view);
   if (tokens.length) out.push('', ...tokens.flatMap((l) => para(l, '      ')));
@@ -199,7 +199,7 @@ function renderMarkdown(report: CostsReport): string {
     const periods = capRows(periodRows(view), MAX_PERIODS);
     const [amount, breakdown] = periodHead(view);
     out.push('', '### By period', '', mdTable(['Period', amount, 'Estimated', breakdown], periods.shown, [1]));
-    if (periods.hidden) out.push('', `… ${periods.hidden} more period(s)`);
+    if (periods.hidden) out.push('', `… ${counted(periods.hidden, 'more period')}`);
   }
   if (report.unrecognizedUsageTypes.length) {
     const unrec = capRows(unrecognizedRows(report), MAX_UNRECOGNIZED);

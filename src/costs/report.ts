@@ -12,6 +12,7 @@ import type { BillProvider } from './meters.js';
 import { COSTS_SCHEMA_VERSION } from './schemaVersion.js';
 import type { CostGroup, CostMetric, CostPages, Period, PeriodInfo } from './response.js';
 import { type ModelMap, type TokenKind, type UsageTier, TOKEN_KINDS, parseUsageType } from './usageTypes.js';
+import { counted, int } from '../report/format.js';
 
 ;
 export type { CostRow, CostsReport };
@@ -71,7 +72,7 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
   const periodsInRange = opts.period ? pages.periods.filter((p) => within(p, opts.period!)) : pages.periods;
   if (opts.period && periodsInRange.length < pages.periods.length) {
     const out = pages.periods.length - periodsInRange.length;
-    notes.push(`${out} period(s) outside ${opts.period.start}..${opts.period.end} (end exclusive) left out`);
+    notes.push(`${counted(out, 'period')} outside ${opts.period.start}..${opts.period.end} (end exclusive) left out`);
   }
   const keep = new Set(periodsInRange.map((p) => `${p.start}/${p.end}`));
   const groups = pages.groups.filter((g) => keep.has(`${g.period.start}/${g.period.end}`));
@@ -184,7 +185,7 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
     notes.push('token counts assume UsageQuantity is in millions of tokens for Marketplace models and thousands for Amazon Bedrock (unverified; see docs/costs.md)');
   }
   const estimatedPeriods = periodsInRange.filter((p) => p.estimated).map((p) => p.start);
-  if (estimatedPeriods.length) notes.push(`${estimatedPeriods.length} period(s) are estimated: the bill for them may still change`);
+  if (estimatedPeriods.length) notes.push(`${estimatedPeriods.length === 1 ? '1 period is' : `${int(estimatedPeriods.length)} periods are`} estimated: the bill for them may still change`);
   const granularity = opts.granularity ?? inferGranularity(periodsInRange);
   const period = opts.period ?? derivePeriod(periodsInRange);
 

@@ -4,7 +4,7 @@
  */
 import type { DriftJson } from '../artifacts/drift.js';
 import { mdCode, termSafe } from '../report/escape.js';
-import { capRows, int, md, mdTable, pct } from '../report/format.js';
+import { capRows, int, md, mdTable, pct, counted } from '../report/format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText } from '../report/table.js';
 import type { ClusterShare, DriftMeasure } from './compare.js';
 
@@ -117,7 +117,7 @@ export function renderDriftMarkdown(r: DriftJson): string {
   L.push(mdTable(['Measure', 'PSI', 'χ² (df)', 'p-value', 'Verdict'], measureRows(r), [1, 2, 3]), '');
   L.push(thresholdsLine(r), '');
   const c = r.coverage;
-  L.push(`**Golden-set coverage:** ${pct(c.requestShare)} of requests${c.spendShare !== null ? `, ${pct(c.spendShare)} of spend` : ''}; ${int(c.uncoveredClusters)} cluster(s) absent from the baseline.`, '');
+  L.push(`**Golden-set coverage:** ${pct(c.requestShare)} of requests${c.spendShare !== null ? `, ${pct(c.spendShare)} of spend` : ''}; ${counted(c.uncoveredClusters, 'cluster')} absent from the baseline.`, '');
   const withSpend = r.current.spendUsd !== null;
   const table = (rows: readonly ClusterShare[]) =>
     mdTable(['Cluster', 'Template', 'Baseline', 'Current', ...(withSpend ? ['Spend'] : [])], clusterShareRows(rows.slice(0, 20), withSpend).map(([sig, text, ...rest]) => [md(mdCode(sig!, { inTable: true })), text!, ...rest]), withSpend ? [2, 3, 4] : [2, 3]);

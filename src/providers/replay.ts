@@ -14,6 +14,7 @@ import { fsFailure } from '../io/fsErrors.js';
 import { pathWithin } from '../io/safePath.js';
 import { ValidationError, type InvokeRequest, type InvokeResult, type ItemRef, type ModelClient } from '../eval/provider.js';
 import type { ClientOptions } from './types.js';
+import { counted } from '../report/format.js';
 
 ;
 
@@ -50,7 +51,7 @@ export class ReplayClient implements ModelClient {
     if (!line) {
       const why = rec.missingFile
         ? `no recordings file ${rec.missingFile}`
-        : `no recording for item "${req.ref.itemId}" in ${file}${rec.problems.length ? ` (${rec.problems.length} unusable line(s), first: ${rec.problems[0]})` : ''}`;
+        : `no recording for item "${req.ref.itemId}" in ${file}${rec.problems.length ? ` (${counted(rec.problems.length, 'unusable line')}, first: ${rec.problems[0]})` : ''}`;
       throw new ValidationError(`RecordingMissing: ${why}`, { code: 'RecordingMissing', status: 404 });
     }
     return {

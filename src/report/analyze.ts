@@ -11,7 +11,7 @@ import type { AnalyzeReport } from '../analyze/report.js';
 import type { AnalyzeReconciliation } from '../costs/reconcile.js';
 import { reconciliationLines } from '../costs/render.js';
 import { csv, mdCode, mdText, termSafe } from './escape.js';
-import { capRows, ci, compact, int, md, mdTable, pct, pctFigure, usd } from './format.js';
+import { capRows, ci, compact, int, md, mdTable, pct, pctFigure, usd, counted } from './format.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from './table.js';
 import { AGGREGATE_PROBLEM } from '../ingest/formats/otelMetrics.js';
 
@@ -60,7 +60,7 @@ function distributionTitle(r: AnalyzeReport): string {
   const sample = r.sample ? `; sample of ${int(r.sample.size)} of ${int(r.sample.of)}` : r.labelSample ? `; labels from a stratified sample of ${int(r.labelSample.size)} of ${int(r.labelSample.of)}` : '';
   if (r.distributionSource === 'measured') {
     const m = r.measured!;
-    return `Difficulty (estimated for all ${int(m.ofValid)} requests from ${int(m.count)} measured labels in ${int(m.clusters)} task clusters; 95% CI${sample})`;
+    return `Difficulty (estimated for all ${int(m.ofValid)} requests from ${counted(m.count, 'measured label')} in ${counted(m.clusters, 'task cluster')}; 95% CI${sample})`;
   }
   return `Difficulty (${r.labeler} labeler: a prior, not measured; the 95% Wilson CI covers sampling only${sample})`;
 }

@@ -53,6 +53,11 @@ export function int(n: number): string {
   return n.toLocaleString('en-US');
 }
 
+/** A count and its noun, singular for one: "1 file", "3 files", "2 task clusters" (`many` for irregular plurals). */
+export function counted(n: number, one: string, many = `${one}s`): string {
+  return `${int(n)} ${n === 1 ? one : many}`;
+}
+
 /** 12_345_678 → "12.3M"; past a thousand billion, the exponent ("1.80e+16") rather than a run of digits. */
 export function compact(n: number): string {
   const a = Math.abs(n);

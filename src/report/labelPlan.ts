@@ -4,7 +4,7 @@
  * sent. Pure; returns strings.
  */
 import type { ClusterSample } from '../eval/labelSample.js';
-import { capRows, int, usd } from './format.js';
+import { capRows, int, usd, counted } from './format.js';
 import { fitTable } from './table.js';
 
 /** The --dry-run contract (also its --format json). */
@@ -29,7 +29,7 @@ const MAX_CLUSTERS = 25;
 export function renderLabelPlan(p: LabelPlan, format: 'table' | 'json', opts: { width: number }): string {
   if (format === 'json') return `${JSON.stringify(p, null, 2)}\n`;
   const lines: string[] = [];
-  lines.push(`Sample ${int(p.sampleSize)} of ${int(p.requests)} labelable request(s) in ${int(p.clusters.length)} task cluster(s) (${p.sizedBy}).`);
+  lines.push(`Sample ${int(p.sampleSize)} of ${counted(p.requests, 'labelable request')} in ${counted(p.clusters.length, 'task cluster')} (${p.sizedBy}).`);
   lines.push('');
   const { shown, hidden } = capRows(p.clusters, MAX_CLUSTERS);
   lines.push(
@@ -45,7 +45,7 @@ export function renderLabelPlan(p: LabelPlan, format: 'table' | 'json', opts: { 
       { width: opts.width },
     ),
   );
-  if (hidden) lines.push(`… and ${int(hidden)} smaller cluster(s) (--format json lists every one)`);
+  if (hidden) lines.push(`… and ${counted(hidden, 'smaller cluster')} (--format json lists every one)`);
   lines.push('');
   lines.push('Expected measurement cost (priced from the logged tokens):');
   lines.push(

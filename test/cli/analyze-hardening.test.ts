@@ -308,7 +308,7 @@ describe('#17 de-duplication in bounded memory', () => {
       expect(bounded.code).toBe(0);
       expect(bounded.j).toEqual(whole.j);
       expect(await readFile(p(`far-${workers}.jsonl`), 'utf8')).toBe(await readFile(p('far-whole.jsonl'), 'utf8'));
-      expect(bounded.stderr).toMatch(/^tokor: 1,390 request key\(s\) repeat beyond the 100 held in memory \(--dedupe-keys\): reading the logs a second time/m);
+      expect(bounded.stderr).toMatch(/^tokor: 1,390 request keys repeat beyond the 100 held in memory \(--dedupe-keys\): reading the logs a second time/m);
     }
   });
 

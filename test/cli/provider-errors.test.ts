@@ -66,7 +66,7 @@ describe('provider errors are shown with counts and what to do (#11.2)', () => {
     const r = await tokor(['eval', '--provider', 'bedrock', '--model', 'us.amazon.nova-lite-v1:0', '--dataset', 'ds.jsonl', '--region', 'us-east-1', '--endpoint-url', bedrock.url, '--no-cache', '--out', 'nocreds.jsonl', '--format', 'json']);
     expect(r.code).toBe(3);
     expect(bedrock.requests).toHaveLength(0);
-    expect(r.stderr).toContain('tokor: 6 item run(s) could not be run (the error of each is in nocreds.jsonl):');
+    expect(r.stderr).toContain('tokor: 6 item runs could not be run (the error of each is in nocreds.jsonl):');
     expect(r.stderr).toMatch(/tokor: {3}6× bedrock us\.amazon\.nova-lite-v1:0: CredentialsProviderError: Could not load credentials from any providers/);
     expect(r.stderr).toContain('what to do: no AWS credentials found: set --profile, or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws sso login`');
   }, 60_000);
@@ -103,7 +103,7 @@ describe('provider errors are shown with counts and what to do (#11.2)', () => {
     const r = await tokor(['label', 'traffic.jsonl', '--out', 'labels.jsonl', '--tier', 'cheap', '--grader', 'normalized-exact', '--provider', 'bedrock', '--endpoint-url', bedrock.url, '--region', 'us-east-1', '--no-cache'], TEST_CREDS);
     expect(r.code).toBe(3);
     expect(r.stderr).not.toContain('see provider errors');
-    expect(r.stderr).toContain('1 request(s) could not be labeled');
+    expect(r.stderr).toContain('1 request could not be labeled');
     expect(r.stderr).toContain('1× bedrock us.amazon.nova-lite-v1:0: AccessDeniedException (403)');
     expect(r.stderr).toContain('what to do: the credentials may not invoke us.amazon.nova-lite-v1:0');
   }, 60_000);

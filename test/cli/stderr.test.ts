@@ -62,7 +62,7 @@ const RUNS: [string, string[], RegExp[], string?][] = [
   [
     'label (a bundled sample log, Bedrock on a local endpoint)',
     ['label', SAMPLE_LOG, '--out', path.join(dir, 'labels.jsonl'), '--grader', 'normalized-exact', '--provider', 'bedrock', '--region', 'us-east-1', '--no-cache', '--endpoint-url', '<bedrock>'],
-    [/^tokor: \d+ request\(s\) labeled \(easy \d+, moderate \d+, hard \d+\)/],
+    [/^tokor: \d+ requests? labeled \(easy \d+, moderate \d+, hard \d+\)/],
   ],
   ['report', ['report', '--analyze', path.join(dir, 'analyze.json'), '--out', path.join(dir, 'report.html')], []],
   ['costs --from-file', ['costs', '--from-file', 'fixtures/costs/cost-explorer.json'], []],

@@ -53,7 +53,7 @@ describe('bills of every source, to the cent (built CLI)', () => {
     expect(group(j, 'inferenceProfile', 'arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/support-bot')).toBe(13.5);
     expect(j.unrecognizedUsageTypes).toEqual([expect.objectContaining({ usageType: 'USE1-Guardrail-TextUnitsConsumed', costUsd: 0.75 })]);
     expect(j.otherServices).toEqual([{ service: 'Amazon Simple Storage Service', costUsd: 0.23 }]);
-    expect(j.notes).toContain('1 line(s) left out of 2 CUR 2.0 export files: line_item_line_item_type Tax (not usage)');
+    expect(j.notes).toContain('1 line left out of 2 CUR 2.0 export files: line_item_line_item_type Tax (not usage)');
   });
 
   it('AWS CUR 2.0 as Parquet, read by hyparquet: the same day-1 figures as the CSV', async () => {

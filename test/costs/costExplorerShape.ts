@@ -63,7 +63,7 @@ export function describeCostExplorerResponse(title: string, file: string, f: Cos
       expect(r.otherServices).toEqual([]);
       expect(r.rows).toHaveLength(13);
       expect(r.rows[0]).toMatchObject({ ...f.firstRow, unit: 'N/A', tokenKind: 'input', tier: 'global' });
-      expect(r.notes.join('\n')).toMatch(/1 period\(s\) are estimated/);
+      expect(r.notes.join('\n')).toMatch(/1 period is estimated/);
     });
 
     it('renders every format from the same report', async () => {

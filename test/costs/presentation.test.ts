@@ -105,7 +105,7 @@ describe('tokor costs shows billed LLM spend of every source (built CLI)', () =>
     const j = JSON.parse(await run([`fixtures/costs/${file}`], 'json')) as BilledJson;
     expect(cents(j.billed.totalUsd)).toBe(total);
     const table = await run([`fixtures/costs/${file}`], 'table');
-    expect(table).toMatch(new RegExp(`^Billed LLM spend `));
+    expect(table).toMatch(/^Billed LLM spend /);
     expect(table).toContain(`Total ${total} (${provider}): tokens ${tokens}, not attributed to a model ${unattributed}`);
     expect(table).not.toMatch(/No \w+ model spend|Total \$0\.00/);
     // At 80 columns a model ID may lose its date stamp (src/report/table.ts shortenModelIds), never more here.

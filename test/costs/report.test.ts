@@ -68,7 +68,7 @@ describe('several pages and files', () => {
     expect(r.metric).toBe('AmortizedCost');
     expect(r.granularity).toBe('MONTHLY');
     expect(r.bedrock.totalUsd).toBe(6);
-    expect(r.notes.join('\n')).toMatch(/1 period\(s\) outside 2025-10-01\.\.2025-11-01/);
+    expect(r.notes.join('\n')).toMatch(/1 period outside 2025-10-01\.\.2025-11-01/);
     expect(r.source.pages).toBe(2);
   });
 });

@@ -87,7 +87,7 @@ describe('tokor label --dry-run (built CLI)', () => {
     const r = await cli(['--sample', '10', '--dry-run']);
     expect(r.code, r.stderr).toBe(0);
     expect(server.requests).toHaveLength(0);
-    expect(r.stdout).toMatch(/^Sample 10 of 48 labelable request\(s\) in 3 task cluster\(s\) \(--sample 10\)/);
+    expect(r.stdout).toMatch(/^Sample 10 of 48 labelable requests in 3 task clusters \(--sample 10\)/);
     expect(r.stdout).toContain('translator · translate to french: <q> …');
     expect(r.stdout).toMatch(/Expected measurement cost \(priced from the logged tokens\):[\s\S]*cheap[\s\S]*replay[\s\S]*mid[\s\S]*replay[\s\S]*total/);
     expect(r.stderr).toContain('tokor: nothing was sent. To measure: tokor label traffic.jsonl --grader normalized-exact');
@@ -134,8 +134,8 @@ describe('tokor label --sample (built CLI)', () => {
   it('labels exactly the drawn sample, each label with its cluster and weight', async () => {
     const r = await cli(['--sample', '10', '--out', 'labels.jsonl']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stderr).toContain('sample: 10 of 48 request(s) in 3 task cluster(s) (--sample 10)');
-    expect(r.stderr).toContain('10 request(s) labeled');
+    expect(r.stderr).toContain('sample: 10 of 48 requests in 3 task clusters (--sample 10)');
+    expect(r.stderr).toContain('10 requests labeled');
     const lines = labelLines('labels.jsonl');
     expect(lines).toHaveLength(10);
     expect(server.requests).toHaveLength(20);
@@ -185,7 +185,7 @@ describe('tokor label --sample (built CLI)', () => {
     server.setBehaviour(behaviour);
     const resumed = await runCli([...args, '--resume'], { cwd: dir, env, clean: true });
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toContain(`resume: ${partial.length} request(s) already labeled in labels.jsonl kept`);
+    expect(resumed.stderr).toContain(`resume: ${partial.length} requests already labeled in labels.jsonl kept`);
     const all = labelLines('labels.jsonl').map((l) => l.requestId);
     expect(all.sort()).toEqual(want);
   }, 90_000);

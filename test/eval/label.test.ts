@@ -141,8 +141,8 @@ describe('tokor label (built CLI)', () => {
     const args = ['label', path.join(dir, 'traffic.jsonl'), '--out', out, '--grader', 'normalized-exact', '--provider', 'bedrock', '--endpoint-url', server.url, '--region', 'us-east-1', '--no-cache'];
     const r = await runCli(args, { cwd: dir, clean: true, env: { ...TEST_CREDS, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } });
     expect(r.code).toBe(0);
-    expect(r.stderr).toContain('1 record(s) without a prompt body skipped');
-    expect(r.stderr).toContain('3 request(s) labeled (easy 1, moderate 1, hard 1)');
+    expect(r.stderr).toContain('1 record without a prompt body skipped');
+    expect(r.stderr).toContain('3 requests labeled (easy 1, moderate 1, hard 1)');
     expect(readFileSync(out, 'utf8').trim().split('\n')).toHaveLength(3);
     expect(r.stderr).not.toContain('tokor-test-secret');
   }, 30_000);

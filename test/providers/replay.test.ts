@@ -38,7 +38,7 @@ describe('replay provider', () => {
     const e1 = await c.invoke({ input, signal, ref: { datasetId: 'd', datasetFile: path.join(dir, 'dataset.jsonl'), itemId: 'zzz' } }).catch((e: unknown) => e);
     expect(e1).toBeInstanceOf(ValidationError);
     expect((e1 as Error).message).toContain('no recording for item "zzz"');
-    expect((e1 as Error).message).toContain('2 unusable line(s)');
+    expect((e1 as Error).message).toContain('2 unusable lines');
     const mid = new ReplayClient({ tier: 'mid', model: 'm' });
     const e2 = await mid.invoke({ input, signal, ref: { datasetId: 'd', datasetFile: path.join(dir, 'dataset.jsonl'), itemId: 'a' } }).catch((e: unknown) => e);
     expect(e2).toBeInstanceOf(ValidationError);

@@ -11,6 +11,7 @@ import type { CostGroup, CostPages } from '../../costs/response.js';
 import type { ParsedUsageType } from '../../costs/usageTypes.js';
 import type { Money } from '../../pricing/types.js';
 import { type Cell, type TableRow, dayOf, readTable, text } from './table.js';
+import { counted } from '../../report/format.js';
 
 /** One row of a bill, as a format reads it; undefined = not a charge tokor counts (its reason goes to `skipped`). */
 interface BillLine {
@@ -95,7 +96,7 @@ export async function readTabular(files: string[], format: TabularFormat, label:
       });
     }
   }
-  const notes = [...skipped].map(([reason, s]) => `${s.count} line(s) left out of ${files.length === 1 ? files[0] : `${files.length} ${label} files`}: ${reason}`);
+  const notes = [...skipped].map(([reason, s]) => `${counted(s.count, 'line')} left out of ${files.length === 1 ? files[0] : `${files.length} ${label} files`}: ${reason}`);
   return {
     lines: { groups: [...sums.values()], periods: [...days].sort().map((d) => ({ start: d, end: nextDay(d), estimated: false })), notes },
     pages: files.length,

@@ -5,6 +5,7 @@ import { LOG_FORMAT_NAMES } from '../../ingest/formats/index.js';
 import { collect, list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
 import { InputError } from '../../errors.js';
 import { ENGINE_NAMES } from '../../engines/types.js';
+import { counted } from '../../report/format.js';
 
 const ANALYZE_FORMATS = ['table', 'json', 'csv', 'markdown', 'html'] as const;
 
@@ -135,7 +136,7 @@ Examples:
       if (flags.format !== 'json') {
         // A file that could not be read to its end is said where skipped lines are: the report alone is easy to miss.
         for (const issue of report.fileIssues) if (UNREAD_FILE_KINDS.has(issue.kind)) note(`tokor: ${issue.message}`);
-        if (report.records.invalid) note(`tokor: skipped ${report.records.invalid} invalid record(s); see the report for reasons`);
+        if (report.records.invalid) note(`tokor: skipped ${counted(report.records.invalid, 'invalid record')}; see the report for reasons`);
       }
       if (run.unusable) throw new InputError(run.unusable, run.where);
       done('ok');

@@ -5,6 +5,7 @@ import { LOG_FORMAT_NAMES } from '../../ingest/formats/index.js';
 import { collect, list, nonNegativeInt, positiveInt } from '../flags.js';
 import type { LabelOptions } from '../../app/label.js';
 import { shellCommand } from '../interrupt.js';
+import { counted } from '../../report/format.js';
 
 export function defineLabel(program: Command, done: Done): void {
   program
@@ -75,7 +76,7 @@ Records without a prompt body or a logged answer are skipped and counted. Format
         progress.stop();
         for (const n of value.notes) out.note(`tokor: ${n}`);
         const { easy, moderate, hard } = value.counts;
-        out.note(`tokor: ${value.labeled} request(s) labeled (easy ${easy}, moderate ${moderate}, hard ${hard}) → ${f.out}`);
+        out.note(`tokor: ${counted(value.labeled, 'request')} labeled (easy ${easy}, moderate ${moderate}, hard ${hard}) → ${f.out}`);
         for (const line of closing) out.note(line);
         done(interrupted ? 'interrupted' : labelOutcome(value));
       } finally {
