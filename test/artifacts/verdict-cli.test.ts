@@ -107,7 +107,7 @@ describe('a bad results line gets the same verdict from calibrate, gate and repo
     writeFileSync(file, `${lines.join('\n')}\n`);
     const r = await runCli([...args, '--resume'], { cwd });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(new RegExp(`resume: ${lines.length - 1} finished result\\(s\\) kept, 1 line\\(s\\) dropped`));
+    expect(r.stderr).toMatch(new RegExp(`resume: ${lines.length - 1} finished results kept, 1 line dropped`));
     const after = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(after).toHaveLength(lines.length);
     expect(after.some((o) => o.confidence === 1.5)).toBe(false);
