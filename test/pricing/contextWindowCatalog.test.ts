@@ -4,15 +4,9 @@
  * own long-prompt threshold.
  */
 import { describe, expect, it } from 'vitest';
-import { type ModelPrice, builtinCatalog, resolvePrice } from '../../src/pricing/index.js';
+import { catalog as cat, builtinPrice as price } from '../helpers/builtinPrices.js';
 
-const cat = builtinCatalog();
 
-function price(id: string, region?: string): ModelPrice {
-  const r = resolvePrice(cat, id, region);
-  if (!r) throw new Error(`${id} (${region ?? 'no region'}) does not resolve`);
-  return r.price;
-}
 
 describe("the default ladder's models carry a context window in every Bedrock region row", () => {
   const ladder: Array<[key: string, window: number]> = [

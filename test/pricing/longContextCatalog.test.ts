@@ -3,19 +3,11 @@
  * a row's `above` costs against one at exactly `above` (hand-computed dollars, so a missing or wrong block fails).
  */
 import { describe, expect, it } from 'vitest';
-import { type ModelPrice, type TokenAmounts, builtinCatalog, costOf, moneyToDecimal, rateToPico, resolvePrice } from '../../src/pricing/index.js';
+import { type ModelPrice, type TokenAmounts, costOf, moneyToDecimal, rateToPico } from '../../src/pricing/index.js';
+import { catalog as cat, builtinPrice as price, tokens, promptOf } from '../helpers/builtinPrices.js';
 
-const cat = builtinCatalog();
 
-function price(id: string, region?: string): ModelPrice {
-  const r = resolvePrice(cat, id, region);
-  if (!r) throw new Error(`${id} (${region ?? 'no region'}) does not resolve`);
-  return r.price;
-}
 
-const tokens = (t: Partial<TokenAmounts>): TokenAmounts => ({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0, ...t });
-/** The prompt the long-context rule measures: input + cache reads + cache writes. */
-const promptOf = (t: TokenAmounts) => Number(t.input) + Number(t.cacheRead) + Number(t.cacheWrite);
 const usd = (t: TokenAmounts, p: ModelPrice, batch = false) => moneyToDecimal(costOf(t, p, { promptTokens: promptOf(t), batch }));
 
 describe('a request just over `above` pays the long rates on every token; one at exactly `above` pays the base rates', () => {

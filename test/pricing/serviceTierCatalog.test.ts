@@ -4,19 +4,12 @@
  * priority ≥ standard ≥ flex rate by rate.
  */
 import { describe, expect, it } from 'vitest';
-import { type ModelPrice, type TokenAmounts, builtinCatalog, costOf, moneyToDecimal, priceTokens, resolvePrice } from '../../src/pricing/index.js';
+import { type ModelPrice, type TokenAmounts, costOf, moneyToDecimal, priceTokens } from '../../src/pricing/index.js';
+import { catalog as cat, builtinPrice as price, tokens, promptOf } from '../helpers/builtinPrices.js';
 import type { ServiceLevel } from '../../src/types.js';
 
-const cat = builtinCatalog();
 
-function price(id: string, region?: string): ModelPrice {
-  const r = resolvePrice(cat, id, region);
-  if (!r) throw new Error(`${id} (${region ?? 'no region'}) does not resolve`);
-  return r.price;
-}
 
-const tokens = (t: Partial<TokenAmounts>): TokenAmounts => ({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0, ...t });
-const promptOf = (t: TokenAmounts) => Number(t.input) + Number(t.cacheRead) + Number(t.cacheWrite);
 const usd = (t: TokenAmounts, p: ModelPrice, service?: ServiceLevel) =>
   moneyToDecimal(costOf(t, p, { promptTokens: promptOf(t), ...(service ? { service } : {}) }));
 
