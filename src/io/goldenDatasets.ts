@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tokorDocument } from '../artifacts/read.js';
 import { InputError } from '../errors.js';
 import { datasetIdOf, parseDataset } from '../eval/dataset.js';
 import type { GoldenDataset } from '../eval/types.js';
@@ -20,7 +21,11 @@ export async function loadDataset(file: string): Promise<GoldenDataset> {
     const code = (e as NodeJS.ErrnoException).code;
     throw code === 'ENOENT' ? new InputError('dataset file not found', file, { cause: e }) : fsFailure(e, file, 'read', 'the dataset');
   }
-  const { header, cases } = parseDataset(bytes.toString('utf8'), file);
+  const text = bytes.toString('utf8');
+  // A pretty-printed tokor JSON (an analyze JSON) opens with a line "{" that is no JSON line: say what it is.
+  const what = text.trimStart().startsWith('{') ? tokorDocument(text) : undefined;
+  if (what) throw new InputError(`this is ${what}, not a golden dataset (JSON lines, one case each: docs/datasets.md)`, file);
+  const { header, cases } = parseDataset(text, file);
   return {
     id: datasetIdOf(file, header),
     file,

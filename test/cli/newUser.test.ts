@@ -150,6 +150,8 @@ describe('a tokor file given to the wrong flag is named for what it is', () => {
     [['gate', '--results'], 'eval results (JSON lines)'],
     [['calibrate', '--results'], 'eval results (JSON lines)'],
     [['analyze', LOG, '--labels'], 'a labels file'],
+    [['eval', '--tier', 'cheap', '--dataset'], 'a golden dataset'],
+    [['calibrate', '--dataset'], 'a golden dataset'],
   ])('%s analyze.json, where JSON lines belong', async (args, what) => {
     const r = await runCli([...args, analyzeJson]);
     expectOneShortLine(r);
