@@ -302,8 +302,6 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   const movedUp = { requests: 0 };
 
   const tierTotals = tiers.map(() => 0n);
-  /** What measuring every priced request with `tokor label` would cost (bucketMeasurementCost): the suggested run's price. */
-  let measureAll = 0n;
   let actual = 0n;
   let counterfactual = 0n;
   let routed = 0n;
@@ -394,7 +392,6 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     tiers.forEach((_, i) => {
       tierTotals[i]! += costOf(t, tierPrice(fitTier(i, k.region, k.over), k.region), o);
     });
-    measureAll += bucketMeasurementCost(k.requests, t, tiers.slice(0, -1).map((_, i) => tierPrice(i, k.region)), tierPrice(tiers.length - 1, k.region), k.over);
     actual += a;
     counterfactual += cf;
     routed += r;
@@ -524,7 +521,9 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   const suggested = Math.min(SUGGESTED_LABELS, priced);
   const measurePrices = (region: string) => ({ replay: tiers.slice(0, -1).map((_, i) => tierPrice(i, region)), judge: tierPrice(tiers.length - 1, region) });
   const toMeasure =
-    est || withoutPrompts ? undefined : measurementPlan(opts.inputs ?? opts.files, suggested, clusterMeasurement(acc.profile, suggested, measurePrices) ?? (priced > 0 ? (measureAll * BigInt(suggested)) / BigInt(priced) : 0n));
+    est || withoutPrompts
+      ? undefined
+      : measurementPlan(opts.inputs ?? opts.files, suggested, clusterMeasurement(acc.profile, suggested, measurePrices) ?? meanMeasurement(acc, suggested, priced, measurePrices, (b) => priceOf(b.modelId, b.region) !== undefined));
   const provenance = opts.provenance ?? { synthetic: false };
   const headline = buildHeadline({
     priced,
@@ -743,6 +742,18 @@ function measurementPlan(inputs: readonly string[], sample: number, expected: Mo
  * requests' mean measurement cost (bucketMeasurementCost of its spend). Undefined without clusters (a profile
  * that lumped some of them cannot say how the sample falls on those): then the traffic's mean request is used.
  */
+/** The same at the traffic's mean priced request (bucketMeasurementCost over every priced bucket), for `sample` requests. */
+function meanMeasurement(acc: Accumulator, sample: number, priced: number, prices: (region: string) => { replay: ModelPrice[]; judge: ModelPrice }, isPriced: (b: { modelId: string; region: string }) => boolean): Money {
+  if (priced === 0) return 0n;
+  let all = 0n;
+  for (const b of acc.buckets.values()) {
+    if (!isPriced(b)) continue;
+    const p = prices(b.region);
+    all += bucketMeasurementCost(b.requests, bucketTokens(b), p.replay, p.judge, b.over);
+  }
+  return (all * BigInt(sample)) / BigInt(priced);
+}
+
 function clusterMeasurement(profile: Accumulator['profile'], sample: number, prices: (region: string) => { replay: ModelPrice[]; judge: ModelPrice }): Money | undefined {
   if (!profile || profile.clusters.size === 0 || profile.lumped) return undefined;
   const clusters = [...profile.clusters.values()];
