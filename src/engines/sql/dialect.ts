@@ -48,8 +48,9 @@ export const DUCKDB: SqlDialect = {
   extractAll: (json, paths) => `TRY(json_extract(${json}, [${paths.map(lit).join(', ')}]))`,
   raw: (v) => `CAST(${v} AS VARCHAR)`,
   // An extracted value is JSON text as DuckDB writes it (no leading space): its first character tells its kind
-  // (t, f, - and digits: a number or a boolean), as json_type would, without parsing it again.
-  kind: (v) => `CASE WHEN ${v} IS NULL THEN NULL WHEN left(${v}, 1) IN ('{', '[', '"', 'n') THEN left(${v}, 1) ELSE '0' END`,
+  // (t, f, - and digits: a number or a boolean), as json_type would, without parsing it again. (ascii, the first
+  // character's code, costs about half of taking that character as a string.)
+  kind: (v) => `CASE WHEN ${v} IS NULL THEN NULL ELSE CASE ascii(${v}) WHEN 123 THEN '{' WHEN 91 THEN '[' WHEN 34 THEN '"' WHEN 110 THEN 'n' ELSE '0' END END`,
   // A string without escapes is its text between the quotes; only the others are parsed.
   text: (v) => `CASE WHEN contains(${v}, '\\') THEN json_extract_string(${v}, '$') ELSE substr(${v}, 2, length(${v}) - 2) END`,
   matches: (expr, pattern) => `regexp_matches(${expr}, ${lit(pattern)})`,
