@@ -103,4 +103,25 @@ describe('tokor analyze --engine duckdb', () => {
     expect(flag.stderr.trim().split('\n')).toHaveLength(1);
     expect(flag.stderr).toMatch(/--sample is not available with --engine duckdb/);
   });
+
+  it('refuses, in one line, copies of a request it cannot de-duplicate as the in-process reader does (which came first)', async () => {
+    // Two copies of one request (ID, model, tokens) tagged for two teams; then a copy DuckDB reads and one whose
+    // timestamp (+00:00) leaves it to tokor's parser. In process, the first copy counts and the second is a duplicate.
+    for (const file of ['fixtures/engines/conflicting-copies.jsonl', 'fixtures/engines/parsed-copy.jsonl']) {
+      const inproc = await report([file, '--group-by', 'team']);
+      expect((inproc as Json).records).toMatchObject({ read: 2, valid: 1, duplicates: 1 });
+      const duck = await runCli(['analyze', file, '--engine', 'duckdb', '--group-by', 'team']);
+      expect(duck.code).toBe(2);
+      expect(duck.stdout).toBe('');
+      expect(duck.stderr).toMatch(/^tokor: 1 request ID has copies that DuckDB cannot de-duplicate as tokor does \(.*\): tokor counts the first copy of a request, and DuckDB cannot tell which came first; use --engine inprocess\n$/);
+    }
+  });
+
+  it('names the file whose line endings DuckDB cannot split as tokor does (one CRLF among LF lines)', async () => {
+    const file = 'fixtures/engines/mixed-line-endings.jsonl';
+    expect((await report([file])) as Json).toMatchObject({ records: { read: 6 } });
+    const duck = await runCli(['analyze', file, '--engine', 'duckdb']);
+    expect(duck.code).toBe(2);
+    expect(duck.stderr).toBe(`tokor: ${file}: DuckDB's line reader cannot split this file into lines as tokor does (a line ends in a carriage return and another does not, or a line holds a stray carriage return or a \\x01 byte): use --engine inprocess\n`);
+  });
 });

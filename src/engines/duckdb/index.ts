@@ -65,6 +65,13 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     const q = stagedQueries(DUCKDB, source, { groupBy: req.groupBy, perStratum, seed, promptBounds: req.promptBounds ?? [] }, 'tokor_records');
     await run(conn, q.stage, req);
     const rows = (await run(conn, q.aggregate, req)).getRowObjects();
+    const conflicts = (await run(conn, q.duplicateConflicts, req)).getRowObjects()[0]!;
+    const conflicting = Number(conflicts.conflicting as bigint) + Number(conflicts.mixed as bigint);
+    if (conflicting > 0) {
+      throw new InputError(
+        `${conflicting.toLocaleString('en-US')} request ID${conflicting === 1 ? ' has copies' : 's have copies'} that DuckDB cannot de-duplicate as tokor does (they differ in Region, day, service tier, error, cache TTL or a --group-by value, or tokor parses one copy itself): tokor counts the first copy of a request, and DuckDB cannot tell which came first; use --engine inprocess`,
+      );
+    }
     // Files as DuckDB names them (an s3:// glob's objects, by name), in input order: local files as given, then remote objects.
     const index = new Map(files.map((f, i) => [f, i]));
     const withComplex = (await run(conn, q.complexFiles, req))
@@ -247,8 +254,16 @@ export async function* streamRowsOrOneThread(conn: DuckDBConnection, sql: string
 
 /** DuckDB's message, first line only, as one of tokor's errors. */
 function duckdbFailure(e: unknown): Error {
-  const message = (e as Error).message.split('\n')[0] ?? String(e);
+  const full = (e as Error).message ?? String(e);
+  const message = full.split('\n')[0] ?? full;
   if (/No files found|does not exist|Could not open|HTTP 40[34]|Unable to connect|httpfs/i.test(message)) return new InputError(`DuckDB could not read the logs: ${message}`);
+  // DuckDB reads lines with its CSV reader (one column, no quotes), which stops where a line ends in a carriage
+  // return and another does not, or holds a stray carriage return or the column delimiter: tokor's reader takes
+  // such a file (a CR before the newline is JSON whitespace), so name the file and the way out.
+  if (/CSV Parser state machine|Expected Number of Columns|too many columns/i.test(message)) {
+    const file = /^\s*file = (.+)$/m.exec(full)?.[1]?.trim();
+    return new InputError(`DuckDB's line reader cannot split this file into lines as tokor does (a line ends in a carriage return and another does not, or a line holds a stray carriage return or a \\x01 byte): use --engine inprocess`, file);
+  }
   return new RuntimeFailure(`DuckDB failed: ${message}`);
 }
 

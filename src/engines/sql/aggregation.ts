@@ -177,7 +177,9 @@ function recordsCte(d: SqlDialect, source: string, tags: string[], bounds: reado
   };
   const raw = (p: string) => d.raw(at(p));
   const kind = (p: string) => d.kind(at(p));
-  const str = (p: string) => `NULLIF(CASE WHEN ${kind(p)} = '"' THEN ${d.text(at(p))} END, '')`;
+  // A string field as the parser's str reads it ('' is absent); a tag keeps '' (copyTags: a tag written empty).
+  const text = (p: string) => `CASE WHEN ${kind(p)} = '"' THEN ${d.text(at(p))} END`;
+  const str = (p: string) => `NULLIF(${text(p)}, '')`;
   const { int, okCount } = counts(d);
   const count = (p: string) => int(raw(p));
   const body = '$.output.outputBodyJson';
@@ -197,7 +199,7 @@ function recordsCte(d: SqlDialect, source: string, tags: string[], bounds: reado
   // Typed, a streamed body comes as its list of chunks (chunks_v) unless it went the exact way.
   const stream = streamedUsage(d, typed ? `CASE WHEN chunks_v IS NOT NULL THEN chunks_v ELSE ${d.items('body_v')} END` : d.items('body_v'));
   const bodyFill = (k: keyof typeof fill) => `CASE WHEN consult THEN COALESCE(${fill[k].map(count).join(', ')}) END`;
-  const tagCols = tags.map((t, i) => `${str(`$.requestMetadata.${t}`)} AS ${ident(`tag${i}`)}, ${kind(`$.requestMetadata.${t}`)} AS ${ident(`tagk${i}`)}`);
+  const tagCols = tags.map((t, i) => `${text(`$.requestMetadata.${t}`)} AS ${ident(`tag${i}`)}, ${kind(`$.requestMetadata.${t}`)} AS ${ident(`tagk${i}`)}`);
   const tagOk = tags.map((_, i) => `(${ident(`tagk${i}`)} IS NULL OR ${ident(`tagk${i}`)} <> '0')`);
   const fields = `SELECT ${typed ? '*' : 'file, pos, line, v, v IS NOT NULL AS json_ok'},
     ${str('$.modelId')} AS model,
@@ -479,6 +481,8 @@ export interface StagedQueries {
   stage: string;
   aggregate: string;
   complexFiles: string;
+  /** Counts of requests whose copies the aggregate cannot de-duplicate as tokor's reader does (`conflicting`, `mixed`). */
+  duplicateConflicts: string;
   complexLines: (file: string) => string;
   numbered: (fileLines: string, file: string) => string;
   /** The sample's hashes, lines and bytes of text, from that table. */
@@ -532,7 +536,8 @@ SELECT * EXCLUDE (line, pos, file, rid, ts, day, nonblank${role ? '' : ', arn'})
   TRY_CAST(ts AS TIMESTAMP) AS ts,
   CASE WHEN nonblank AND NOT plain THEN file END AS file,
   -- a record without a request ID is never a duplicate: a key of its own
-  CASE WHEN plain THEN md5_number(COALESCE(rid, CAST(${d.uniqueValue} AS VARCHAR))) END AS request_key,
+  -- (a line tokor parses itself keeps its request ID's key too: duplicateConflicts looks for it among the others)
+  CASE WHEN plain THEN md5_number(COALESCE(rid, CAST(${d.uniqueValue} AS VARCHAR))) WHEN nonblank AND rid IS NOT NULL THEN md5_number(rid) END AS request_key,
   CASE WHEN nonblank AND NOT plain THEN line END AS complex_line,
   CASE WHEN plain AND err IS NULL THEN ${sampleHash(d, 'line', spec.seed)} END AS sample_hash,
   CASE WHEN plain AND err IS NULL THEN strlen(line) END AS sample_bytes
@@ -542,6 +547,13 @@ FROM rec`;
   const aggregate = `SELECT * REPLACE (strftime(day, '%Y-%m-%d') AS day, strftime(min_ts, ${TS_TEXT}) AS min_ts, strftime(max_ts, ${TS_TEXT}) AS max_ts)
 FROM (WITH ${aggregateQuery(aggregateKeys(tags, spec.groupBy), staged, 'request_key')}) a`;
   const complexFiles = `SELECT file, COUNT(*) AS n FROM ${t} WHERE complex_line IS NOT NULL GROUP BY file ORDER BY file`;
+  // Copies of one request (ID, model, tokens) that the aggregate cannot take as duplicates of each other: plain
+  // copies in different groups, or a plain copy and one tokor parses itself. The in-process reader keeps the
+  // first copy; without line order (the staged table has none) which one came first is unknown.
+  const others = aggregateKeys(tags, spec.groupBy).filter((k) => k !== 'model');
+  const duplicateConflicts = `SELECT
+  (SELECT COUNT(*) FROM (SELECT request_key FROM ${staged} s WHERE plain GROUP BY request_key, model, tin, tout, tcr, tcw HAVING COUNT(DISTINCT hash(${[...others, 'tcw1h', 'exceed'].join(', ')})) > 1) g) AS conflicting,
+  (SELECT COUNT(DISTINCT request_key) FROM ${t} WHERE NOT plain AND request_key IS NOT NULL AND request_key IN (SELECT request_key FROM ${t} WHERE plain)) AS mixed`;
   // A line's text decides whether tokor parses it: every copy of such a text in the file is one of them.
   const numbered = (fileLines: string, file: string) => `SELECT s.pos, s.line FROM (${fileLines}) s
 WHERE s.line IN (SELECT complex_line FROM ${t} WHERE file = ${lit(file)} AND complex_line IS NOT NULL)
@@ -576,7 +588,7 @@ paged AS (SELECT h, copies, ntile(${Math.max(1, Math.floor(pages))}) OVER (ORDER
 SELECT s.line, w.h, w.copies, w.page
 FROM ${sampled} JOIN paged w ON s.h = w.h) TO ${lit(dir)} (FORMAT parquet, PARTITION_BY (page), ROW_GROUP_SIZE_BYTES '16MB')`;
   const page = (dir: string, p: number) => `SELECT line, h, copies FROM read_parquet(${lit(`${dir}/page=${p}/*.parquet`)}) ORDER BY h, line`;
-  return { stage, aggregate, complexFiles, complexLines, numbered, wantedTotals, fetch, pagedCopy, page };
+  return { stage, aggregate, complexFiles, duplicateConflicts, complexLines, numbered, wantedTotals, fetch, pagedCopy, page };
 }
 
 /** The sampled lines of `stagedQueries().fetch` rows, read in their order: the first `copies` of each hash. */
