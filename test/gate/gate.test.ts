@@ -121,6 +121,12 @@ describe('runGate bad input (exit 2)', () => {
     expect(u.message).toMatch(/--floor must be between 0 and 1/);
   });
 
+  it('--map without --traffic is refused, naming both flags (it was ignored)', async () => {
+    const u = await failure(runGate({ policy: F('pass.tokor.config.yaml'), results, csvMap: { fields: { model: 'model_id' }, tags: {} } }));
+    expect(u).toBeInstanceOf(UsageError);
+    expect(u.message).toMatch(/^--map needs --traffic/);
+  });
+
   it('malformed YAML with line and column', async () => {
     const e = await failure(runGate({ policy: F('malformed.tokor.config.yaml'), results }));
     expect(e.message).toMatch(new RegExp(`^${F('malformed.tokor.config.yaml').replace(/[.]/g, '\\.')}:\\d+:\\d+: invalid YAML: `));
