@@ -97,3 +97,65 @@ function modelColumnHeads(text: string): string[] {
   expect(head).toBeGreaterThanOrEqual(0);
   return lines[head]!.trim().split(/\s{2,}/);
 }
+
+interface CostsJson {
+  billed: { totalExact: string; byPeriod: { start: string; usd: number }[] };
+  sources: { file: string; kind: string; leftOut?: { days: string[]; billedBy: string[]; all: boolean } }[];
+  notes: string[];
+}
+
+describe('a vendor’s cost report and usage report together count billed spend once', () => {
+  const costsJson = async (...files: string[]) => {
+    const r = await runCli(['costs', '--from-file', ...files, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    return JSON.parse(r.stdout) as CostsJson;
+  };
+
+  it('OpenAI costs + OpenAI usage of the same day: the costs alone ($8.0375), the usage named as left out', async () => {
+    const alone = await costsJson('fixtures/costs/openai-costs.json');
+    const both = await costsJson('fixtures/costs/openai-costs.json', 'fixtures/costs/openai-usage-completions.json');
+    expect(alone.billed.totalExact).toBe('8.0375');
+    expect(both.billed.totalExact).toBe(alone.billed.totalExact);
+    expect(both.sources[1]).toEqual({ file: 'fixtures/costs/openai-usage-completions.json', kind: 'openai-usage', leftOut: { days: ['2025-11-01'], billedBy: ['fixtures/costs/openai-costs.json'], all: true } });
+    expect(both.notes).toContain(
+      'OpenAI usage fixtures/costs/openai-usage-completions.json: 2025-11-01 left out ($11.70 at list prices): OpenAI costs fixtures/costs/openai-costs.json bills that day, so billed spend is counted once',
+    );
+    // The usage report's note about list prices goes with its lines.
+    expect(both.notes.join('\n')).not.toContain('OpenAI usage: tokens priced at');
+  });
+
+  it('Anthropic cost report + usage report: $9.25345 billed, not $22.95', async () => {
+    const both = await costsJson('fixtures/costs/anthropic-cost-report.json', 'fixtures/costs/anthropic-usage-report.json');
+    expect(both.billed.totalExact).toBe('9.25345');
+  });
+
+  it('a usage report over more days than the cost report adds the days the cost report lacks, priced at list', async () => {
+    const both = await costsJson('fixtures/costs/openai-costs.json', 'fixtures/costs/once/openai-usage-3-days.json');
+    // $8.0375 billed on Nov 1–2, plus Nov 3 from the usage report: 400k input + 100k output of gpt-4o at $2.50/$10 per 1M.
+    expect(both.billed.totalExact).toBe('10.0375');
+    expect(both.billed.byPeriod.map((p) => [p.start, p.usd])).toEqual([
+      ['2025-11-01', 3.7875],
+      ['2025-11-02', 4.25],
+      ['2025-11-03', 2],
+    ]);
+    expect(both.sources[1]!.leftOut).toEqual({ days: ['2025-11-01', '2025-11-02'], billedBy: ['fixtures/costs/openai-costs.json'], all: false });
+  });
+
+  it('the table says it in the sources line, and drops "priced at list" when nothing of the usage report is counted', async () => {
+    const r = await runCli(['costs', '--from-file', 'fixtures/costs/openai-costs.json', 'fixtures/costs/openai-usage-completions.json'], { env: { COLUMNS: '200' } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('from 2 files: OpenAI costs, OpenAI usage (left out: the cost report bills its days)');
+    expect(r.stdout).toContain('Total $8.04 (openai)');
+    expect(r.stdout).not.toContain('usage reports priced at list');
+  });
+
+  it('analyze --bill with both reports reconciles against the billed spend once', async () => {
+    const r = await runCli(['analyze', 'fixtures/costs/window/logs.jsonl', '--bill', 'fixtures/costs/window/bill/openai-costs.json', 'fixtures/costs/once/openai-usage-3-days.json', '--format', 'json']);
+    expect(r.code, r.stderr).toBe(0);
+    const rec = (JSON.parse(r.stdout) as { reconciliation: { billedUsd: number; notes: string[] } }).reconciliation;
+    const alone = await runCli(['analyze', 'fixtures/costs/window/logs.jsonl', '--bill', 'fixtures/costs/window/bill/openai-costs.json', '--format', 'json']);
+    const billedAlone = (JSON.parse(alone.stdout) as { reconciliation: { billedUsd: number } }).reconciliation.billedUsd;
+    // The window's OpenAI costs bill Nov 1–3: the usage report's Nov 1–3 lines are left out, nothing is added.
+    expect(rec.billedUsd).toBe(billedAlone);
+  });
+});
