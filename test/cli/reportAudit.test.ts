@@ -15,6 +15,12 @@ describe('a flag that needs another is refused, never ignored', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toBe('tokor: --map needs --traffic: it maps the columns of CSV traffic logs (give them with --traffic FILE…, or drop --map)\n');
   });
+
+  it('gate --max-psi without --traffic: the same', async () => {
+    const r = await runCli(['gate', '--max-psi', '0.3']);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toBe('tokor: --max-psi needs --traffic: it is a threshold of the drift check on production traffic (give it with --traffic FILE…, or drop it)\n');
+  });
 });
 
 /** The model column of the table headed `head` in a text report: the first word of each row, up to the blank line. */
