@@ -365,9 +365,9 @@ function renderMarkdown(r: AnalyzeReport): string {
     `${mdText(rowBasis(r)[0]!.toUpperCase() + rowBasis(r).slice(1))}.`,
     '',
     mdTable(
-      ['model', 'region', 'requests', 'cost', 'share', 'if routed'],
-      r.byModel.map((m) => [md(mdCode(m.model, { inTable: true })), m.region, int(m.requests), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
-      [2, 3, 4, 5],
+      ['model', 'region', 'requests', 'easy', 'cost', 'share', 'if routed'],
+      r.byModel.map((m) => [md(mdCode(m.model, { inTable: true })), m.region, int(m.requests), pct(m.easyShare, 0), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
+      [2, 3, 4, 5, 6],
     ),
     '',
   );

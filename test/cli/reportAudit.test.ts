@@ -90,6 +90,14 @@ describe('the HTML by-model tables show what the text tables show', () => {
     expect(heads).toEqual(['Provider', 'Model name', 'Model', 'Input (USD)', 'Output (USD)', 'Cache read (USD)', 'Cache write 5m (USD)', 'Cache write 1h (USD)', 'Total (USD)']);
   });
 
+  it('analyze: the Markdown table has the text table’s columns', async () => {
+    const [text, markdown] = await Promise.all([runCli(['analyze'], { env: { COLUMNS: '200' } }), runCli(['analyze', '--format', 'markdown'])]);
+    const textHead = text.stdout.split('\n').find((l) => /^model\s+region\s+requests/.test(l))!.trim().split(/\s{2,}/);
+    const mdHead = markdown.stdout.split('\n').find((l) => l.startsWith('| model | region | requests'))!.split('|').map((c) => c.trim()).filter(Boolean);
+    expect(textHead).toEqual(['model', 'region', 'requests', 'easy', 'cost', 'share', 'if routed']);
+    expect(mdHead).toEqual(textHead);
+  });
+
   it('analyze: the easy share and the routed figure too', async () => {
     const r = await runCli(['analyze', '--format', 'html']);
     expect(figureHeads(r.stdout, 'fig-by-model')).toEqual(['Model', 'Region', 'Requests', 'Easy share', 'Cost (USD)', 'Share of cost', 'Best case with routing (USD)', 'Labels']);
