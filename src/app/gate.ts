@@ -173,6 +173,11 @@ export interface GateRun {
 
 /** Flag checks that need no file: a floor above 1, percentages out of range. */
 function checkGateOptions(o: GateRunOptions): void {
+  if (!o.traffic?.length) {
+    if (o.csvMap) throw new UsageError('--map needs --traffic: it maps the columns of CSV traffic logs (give them with --traffic FILE…, or drop --map)');
+    const thresholds = ([['--min-coverage', o.minCoverage], ['--max-psi', o.maxPsi], ['--drift-alpha', o.driftAlpha]] as const).filter(([, v]) => v !== undefined).map(([flag]) => flag);
+    if (thresholds.length) throw new UsageError(`${thresholds.join(', ')} need${thresholds.length === 1 ? 's' : ''} --traffic: ${thresholds.length === 1 ? 'it is a threshold' : 'they are thresholds'} of the drift check on production traffic (give it with --traffic FILE…, or drop ${thresholds.length === 1 ? 'it' : 'them'})`);
+  }
   checkDriftOptions({ alpha: o.driftAlpha, maxPsi: o.maxPsi, minCoverage: o.minCoverage }, '--drift-alpha');
   if (o.floor !== undefined && !(o.floor >= 0 && o.floor <= 1)) throw new UsageError(`--floor must be between 0 and 1 (a fraction: 0.95 = 95%), got ${o.floor}`);
   if (o.confidence !== undefined && !(o.confidence > 0.5 && o.confidence < 1)) throw new UsageError(`--confidence must be above 0.5 and below 1 (e.g. 0.95), got ${o.confidence}`);

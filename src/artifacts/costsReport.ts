@@ -161,7 +161,20 @@ const CostsReportSchema = z.object({
   /** Absent in files written before it (same schemaVersion: an addition). */
   billed: BilledSchema.optional(),
   /** Each bill file and the format it was read as (docs/costs.md); empty for a live query (and in older files). */
-  sources: z.array(z.object({ file: z.string(), kind: z.enum(BILL_FORMAT_NAMES) })).default([]),
+  sources: z
+    .array(
+      z.object({
+        file: z.string(),
+        kind: z.enum(BILL_FORMAT_NAMES),
+        /**
+         * A usage report given beside its vendor's cost report: the days whose lines were left out because the
+         * cost report (billedBy) bills them, and whether that was every line of the file (docs/costs.md). Absent
+         * when nothing was left out.
+         */
+        leftOut: z.object({ days: z.array(z.string()), billedBy: z.array(z.string()), all: z.boolean() }).optional(),
+      }),
+    )
+    .default([]),
 });
 
 export type CostsReport = z.output<typeof CostsReportSchema>;

@@ -44,7 +44,8 @@ export function renderCosts(report: CostsReport, format: OutputFormat, opts: { w
 
 const CLASS_LABELS: Record<string, string> = { ...KIND_LABELS, provisioned: 'Provisioned', other: 'Other' };
 
-function classLabel(tokenClass: string): string {
+/** A token class as the tables head it ("Cache write 5m"). */
+export function classLabel(tokenClass: string): string {
   return CLASS_LABELS[tokenClass] ?? tokenClass;
 }
 

@@ -21,9 +21,23 @@ const SOURCE_NAMES: Record<BillFormatName, string> = {
   'azure-cost': 'Azure cost export',
   'anthropic-cost': 'Anthropic cost report',
   'openai-cost': 'OpenAI costs',
-  'anthropic-usage': 'Anthropic usage report (priced at list)',
-  'openai-usage': 'OpenAI usage (priced at list)',
+  'anthropic-usage': 'Anthropic usage report',
+  'openai-usage': 'OpenAI usage',
 };
+
+/** Sources that count tokens and are priced at tokor's list prices, not invoiced. */
+const LIST_PRICED: ReadonlySet<BillFormatName> = new Set(['anthropic-usage', 'openai-usage']);
+
+/** How a bill source is named to users ("OpenAI costs"). */
+export function sourceName(kind: BillFormatName): string {
+  return SOURCE_NAMES[kind];
+}
+
+/** A source as the headline names it: usage reports say whether they were priced at list or left out (their vendor's cost report billing every day they cover). */
+function sourceText(s: CostsReport['sources'][number]): string {
+  if (!LIST_PRICED.has(s.kind)) return SOURCE_NAMES[s.kind];
+  return `${SOURCE_NAMES[s.kind]} (${s.leftOut?.all ? 'left out: the cost report bills its days' : 'priced at list'})`;
+}
 
 /** Token classes in column order: the token kinds, then provisioned throughput, then anything else. */
 const CLASS_ORDER: readonly string[] = [...TOKEN_KINDS, 'provisioned', 'other'];
@@ -99,7 +113,7 @@ function sumUsd(xs: readonly number[]): number {
 /** "AWS CUR 2.0 (2), FOCUS export": each format once, in the order read, with its file count when over one. */
 function sourcesTextOf(report: CostsReport): string {
   const counts = new Map<string, number>();
-  for (const s of report.sources) counts.set(SOURCE_NAMES[s.kind], (counts.get(SOURCE_NAMES[s.kind]) ?? 0) + 1);
+  for (const s of report.sources) counts.set(sourceText(s), (counts.get(sourceText(s)) ?? 0) + 1);
   return [...counts].map(([name, n]) => (n > 1 ? `${name} (${n})` : name)).join(', ');
 }
 
@@ -158,7 +172,7 @@ export function costsView(report: CostsReport): CostsView {
     byTokenClass,
     periods,
     sourcesText: sourcesTextOf(report),
-    pricedAtList: report.sources.some((x) => x.kind === 'anthropic-usage' || x.kind === 'openai-usage'),
+    pricedAtList: report.sources.some((x) => LIST_PRICED.has(x.kind) && !x.leftOut?.all),
     files: report.sources.length || report.source.files?.length || 0,
   };
 }

@@ -12,7 +12,7 @@ import type { AnalyzeReconciliation } from '../costs/reconcile.js';
 import { reconciliationLines } from '../costs/render.js';
 import { csv, mdCode, mdText, termSafe } from './escape.js';
 import { capRows, ci, compact, int, md, mdTable, pct, pctFigure, usd, counted } from './format.js';
-import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from './table.js';
+import { DEFAULT_WIDTH, fitTable, modelColumnWidth, nameModels, wrapText, type Column } from './table.js';
 import { AGGREGATE_PROBLEM } from '../ingest/formats/otelMetrics.js';
 
 const MAX_ROWS = 10;
@@ -210,40 +210,36 @@ function renderTable(r: AnalyzeReport, width: number): string {
     if (c.hidden) out.push(`(${c.hidden} more clusters: --format json for all)`);
   }
   const models = capRows(r.byModel, MAX_ROWS);
-  out.push(
-    '',
-    ...wrapText(`By model (${rowBasis(r)})`, width),
-    fit(
-      [
-        { head: 'model', fit: 'model', min: 14 },
-        { head: 'region' },
-        { head: 'requests', align: 'right' },
-        { head: 'easy', align: 'right', drop: 2 },
-        { head: 'cost', align: 'right' },
-        { head: 'share', align: 'right', drop: 1 },
-        { head: 'if routed', align: 'right' },
-      ],
-      models.shown.map((m) => [m.model, m.region || '—', int(m.requests), pct(m.easyShare, 0), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
-    ),
-  );
+  const byModel = {
+    columns: [
+      { head: 'model', fit: 'model', min: 14 },
+      { head: 'region' },
+      { head: 'requests', align: 'right' },
+      { head: 'easy', align: 'right', drop: 2 },
+      { head: 'cost', align: 'right' },
+      { head: 'share', align: 'right', drop: 1 },
+      { head: 'if routed', align: 'right' },
+    ] satisfies Column[],
+    rows: models.shown.map((m) => [m.model, m.region || '—', int(m.requests), pct(m.easyShare, 0), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
+  };
+  const waste = {
+    columns: [
+      { head: 'model', fit: 'model', min: 14 },
+      { head: 'region' },
+      { head: 'easy reqs', align: 'right' },
+      { head: 'paid', align: 'right' },
+      { head: `on ${r.tiers[0]!.name}`, align: 'right' },
+      { head: 'waste', align: 'right' },
+    ] satisfies Column[],
+    rows: r.topWaste.slice(0, 5).map((w) => [w.model, w.region || '—', int(w.easyRequests), usd(w.costUsd), usd(w.cheapTierCostUsd), usd(w.wasteUsd)]),
+  };
+  // One name per model for the whole report: the form the narrowest of its model columns allows, over every ID it has.
+  const modelWidth = modelColumnWidth(r.topWaste.length ? [byModel, waste] : [byModel], { width });
+  const modelNames = modelWidth === undefined ? undefined : nameModels(reportModelIds(r), modelWidth);
+  const fitModels = (t: { columns: Column[]; rows: string[][] }) => fitTable(t.columns, t.rows, { width, ...(modelNames ? { modelNames } : {}) });
+  out.push('', ...wrapText(`By model (${rowBasis(r)})`, width), fitModels(byModel));
   if (models.hidden) out.push(`(${models.hidden} more models: --format json for all)`);
-  if (r.topWaste.length) {
-    out.push(
-      '',
-      ...wrapText(wasteTitle(r), width),
-      fit(
-        [
-          { head: 'model', fit: 'model', min: 14 },
-          { head: 'region' },
-          { head: 'easy reqs', align: 'right' },
-          { head: 'paid', align: 'right' },
-          { head: `on ${r.tiers[0]!.name}`, align: 'right' },
-          { head: 'waste', align: 'right' },
-        ],
-        r.topWaste.slice(0, 5).map((w) => [w.model, w.region || '—', int(w.easyRequests), usd(w.costUsd), usd(w.cheapTierCostUsd), usd(w.wasteUsd)]),
-      ),
-    );
-  }
+  if (r.topWaste.length) out.push('', ...wrapText(wasteTitle(r), width), fitModels(waste));
   for (const dim of [...new Set(r.byGroup.map((g) => g.groupBy))]) {
     const g = capRows(
       r.byGroup.filter((x) => x.groupBy === dim),
@@ -272,6 +268,11 @@ function renderTable(r: AnalyzeReport, width: number): string {
   for (const l of problemLines(r)) out.push(...(l === '' ? [''] : wrapText(termSafe(l), width, l.startsWith('  ') ? '      ' : '  ')));
   out.push('', ...wrapText(`⚠ ${r.qualityNote}`, width));
   return out.join('\n');
+}
+
+/** Every model ID the report's tables may show (all of them, not only the rows a capped table shows). */
+export function reportModelIds(r: { byModel: readonly { model: string }[]; topWaste: readonly { model: string }[] }): string[] {
+  return [...r.byModel.map((m) => m.model), ...r.topWaste.map((w) => w.model)];
 }
 
 /** What the rows' easy share and routed figures rest on. */
@@ -364,9 +365,9 @@ function renderMarkdown(r: AnalyzeReport): string {
     `${mdText(rowBasis(r)[0]!.toUpperCase() + rowBasis(r).slice(1))}.`,
     '',
     mdTable(
-      ['model', 'region', 'requests', 'cost', 'share', 'if routed'],
-      r.byModel.map((m) => [md(mdCode(m.model, { inTable: true })), m.region, int(m.requests), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
-      [2, 3, 4, 5],
+      ['model', 'region', 'requests', 'easy', 'cost', 'share', 'if routed'],
+      r.byModel.map((m) => [md(mdCode(m.model, { inTable: true })), m.region, int(m.requests), pct(m.easyShare, 0), m.costUsd === null ? 'unpriced' : usd(m.costUsd), pct(m.shareOfCost), usd(m.routedCeilingUsd)]),
+      [2, 3, 4, 5, 6],
     ),
     '',
   );

@@ -222,6 +222,12 @@ export interface TableOptions {
   gap?: number;
   /** Prefix of every line (counted in the width). */
   indent?: string;
+  /**
+   * The report's names for its model IDs (nameModels): a model column shows
+   * these instead of shortening its own IDs, so that every table of a report
+   * names a model alike. A column with an ID the map lacks is shortened on its own.
+   */
+  modelNames?: ReadonlyMap<string, string>;
 }
 
 function cellLines(c: Cell): string[] {
@@ -233,13 +239,20 @@ function colMin(c: Column): number {
   return c.min ?? (c.fit === 'wrap' ? 16 : 12);
 }
 
-/**
- * A borderless table (a rule under the header) that fits `width`: columns
- * shrink, widest first, down to their minimum (model IDs shortened, prose
- * wrapped, names ellipsized); then droppable columns are left out and named
- * under the table. Lines carry no trailing spaces.
- */
-export function fitTable(columns: readonly Column[], rows: readonly (readonly Cell[])[], opts: TableOptions): string {
+interface Layout {
+  body: string[][][];
+  heads: string[];
+  /** The columns shown, in order. */
+  keep: number[];
+  /** Heads of the columns left out. */
+  omitted: string[];
+  widths: Map<number, number>;
+  natural: (i: number) => number;
+  headMin: (i: number) => number;
+}
+
+/** Which columns a table keeps at `opts.width` and how wide each is, before its cells are shortened or wrapped. */
+function layoutTable(columns: readonly Column[], rows: readonly (readonly Cell[])[], opts: TableOptions): Layout {
   const gap = opts.gap ?? 2;
   const indent = opts.indent ?? '';
   const body = rows.map((r) => columns.map((_, i) => cellLines(r[i] ?? '')));
@@ -278,6 +291,46 @@ export function fitTable(columns: readonly Column[], rows: readonly (readonly Ce
       over--;
     }
   }
+  return { body, heads, keep, omitted, widths, natural, headMin };
+}
+
+/**
+ * The narrowest width any of these tables gives its model column at
+ * `opts.width` (undefined when none has one): the width at which a report
+ * names its models once for all its tables (nameModels).
+ */
+export function modelColumnWidth(tables: readonly { columns: readonly Column[]; rows: readonly (readonly Cell[])[] }[], opts: TableOptions): number | undefined {
+  let min: number | undefined;
+  for (const t of tables) {
+    const { keep, widths } = layoutTable(t.columns, t.rows, opts);
+    for (const i of keep) if (t.columns[i]!.fit === 'model') min = Math.min(min ?? Infinity, widths.get(i)!);
+  }
+  return min;
+}
+
+/**
+ * One name per distinct model ID of a report, at most `max` columns wide:
+ * shortenModelIds over the whole set, so that the name does not depend on
+ * which table, or which rows of it, show the ID, and two IDs do not share one
+ * (unless `max` is below their shortest forms, where a middle ellipsis may
+ * hide what tells them apart).
+ */
+export function nameModels(ids: Iterable<string>, max: number): Map<string, string> {
+  const distinct = [...new Set(ids)].sort();
+  const short = shortenModelIds(distinct, max);
+  return new Map(distinct.map((id, i) => [id, short[i]!]));
+}
+
+/**
+ * A borderless table (a rule under the header) that fits `width`: columns
+ * shrink, widest first, down to their minimum (model IDs shortened, prose
+ * wrapped, names ellipsized); then droppable columns are left out and named
+ * under the table. Lines carry no trailing spaces.
+ */
+export function fitTable(columns: readonly Column[], rows: readonly (readonly Cell[])[], opts: TableOptions): string {
+  const gap = opts.gap ?? 2;
+  const indent = opts.indent ?? '';
+  const { body, heads, keep, omitted, widths, natural, headMin } = layoutTable(columns, rows, opts);
 
   // Lay out each kept column at its width.
   const laid = body.map((r) => keep.map((i) => r[i]!));
@@ -286,7 +339,8 @@ export function fitTable(columns: readonly Column[], rows: readonly (readonly Ce
     const fit = columns[col]!.fit ?? 'fixed';
     if (fit === 'model') {
       const flat = laid.map((r) => r[k]!.join(' '));
-      const short = shortenModelIds(flat, w);
+      const names = opts.modelNames;
+      const short = names && flat.every((id) => names.has(id)) ? flat.map((id) => ellipsize(names.get(id)!, w)) : shortenModelIds(flat, w);
       laid.forEach((r, j) => {
         r[k] = [short[j]!];
       });

@@ -121,6 +121,15 @@ describe('runGate bad input (exit 2)', () => {
     expect(u.message).toMatch(/--floor must be between 0 and 1/);
   });
 
+  it('--map or a drift threshold without --traffic is refused, naming the flags (they were ignored)', async () => {
+    const u = await failure(runGate({ policy: F('pass.tokor.config.yaml'), results, csvMap: { fields: { model: 'model_id' }, tags: {} } }));
+    expect(u).toBeInstanceOf(UsageError);
+    expect(u.message).toMatch(/^--map needs --traffic/);
+    const t = await failure(runGate({ policy: F('pass.tokor.config.yaml'), results, minCoverage: 0.9, driftAlpha: 0.05 }));
+    expect(t).toBeInstanceOf(UsageError);
+    expect(t.message).toBe('--min-coverage, --drift-alpha need --traffic: they are thresholds of the drift check on production traffic (give it with --traffic FILE…, or drop them)');
+  });
+
   it('malformed YAML with line and column', async () => {
     const e = await failure(runGate({ policy: F('malformed.tokor.config.yaml'), results }));
     expect(e.message).toMatch(new RegExp(`^${F('malformed.tokor.config.yaml').replace(/[.]/g, '\\.')}:\\d+:\\d+: invalid YAML: `));

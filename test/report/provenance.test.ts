@@ -7,7 +7,8 @@ import { provenanceOf } from '../../src/app/analyze.js';
 import { BUNDLED_DATASET_IDS, isSampleResult, SAMPLE_LOGS_WHAT } from '../../src/types.js';
 import { moneyAxis, tickStep } from '../../src/report/html/charts.js';
 import { fmtThreshold } from '../../src/report/html/headline.js';
-import { modelLabels } from '../../src/report/html/sections/analyze.js';
+import { modelLabels, modelLegend } from '../../src/report/html/sections/analyze.js';
+import { nameModels } from '../../src/report/table.js';
 import { withArticle } from '../../src/pricing/listPrices.js';
 import { ROOT, runCli } from '../helpers/cli.js';
 
@@ -89,10 +90,13 @@ describe('HTML details', () => {
   });
 
   it('model labels keep prefix, family and Region; thresholds three significant digits', () => {
-    expect(modelLabels([{ model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', region: 'us-east-1' }, { model: 'us.anthropic.claude-sonnet-4-5-20250929-v1:0', region: 'us-west-2' }])).toEqual([
+    const sonnet = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+    const names = nameModels([sonnet], 26);
+    expect(modelLabels([{ model: sonnet, region: 'us-east-1' }, { model: sonnet, region: 'us-west-2' }], names)).toEqual([
       'us.claude-sonnet-4-5 · us-east-1',
       'us.claude-sonnet-4-5 · us-west-2',
     ]);
+    expect(modelLegend([sonnet], names)).toContain('us.claude-sonnet-4-5 is us.anthropic.claude-sonnet-4-5-20250929-v1:0');
     expect(fmtThreshold(0.0985322)).toBe('0.0985');
     expect(fmtThreshold(0.35)).toBe('0.35');
     expect(fmtThreshold(1)).toBe('1');

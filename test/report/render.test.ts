@@ -326,7 +326,8 @@ describe('renderReportHtml', () => {
     expect(waterfall).toMatch(/frontier us\.anthropic\.claude-sonnet-4-5-20250929-v1:0 \$4\.21/);
     const byModel = section(full, 'fig-by-model');
     expect(byModel).toContain('us.anthropic.claude-sonnet-4-5-20250929-v1:0 in us-east-1 takes 72% of spend ($1,321.84) for 37% of requests; 6 models in all.');
-    expect(byModel).toMatch(/1,796 \$1,321\.84 71\.7%/);
+    // The text table's columns: requests, easy share, cost, share, the routed figure (and the label counts).
+    expect(byModel).toMatch(/1,796 62\.4% \$1,321\.84 71\.7% \$402\.17 easy 1,120/);
     expect(section(full, 'fig-by-group-0')).toContain('team “payments” spends the most: $812.40, 44% of spend across 4 values.');
     expect(section(full, 'fig-by-group-1')).toMatch(/^ ?fig-by-group-1" class="fig"|Spend by app/);
     const evalFromResults = section(full, 'fig-eval-0');

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import stringWidth from 'string-width';
 import { describe, expect, it } from 'vitest';
 import { csv, csvCell, mdCode, mdText, termSafe, termSafeText } from '../../src/report/escape.js';
-import { DEFAULT_WIDTH, fitTable, modelIdForms, resolveWidth, shortenModelIds, wrapText } from '../../src/report/table.js';
+import { DEFAULT_WIDTH, fitTable, modelColumnWidth, modelIdForms, nameModels, resolveWidth, shortenModelIds, wrapText } from '../../src/report/table.js';
 
 describe('resolveWidth', () => {
   it('takes $COLUMNS, else the terminal, else a default; never below 40', () => {
@@ -106,6 +106,44 @@ describe('fitTable', () => {
     expect(out).toContain('a\\x1b[2Jb\\nc');
     expect(out).not.toMatch(/[\u0000-\u001f](?<!\n)/);
     for (const l of out.split('\n')) expect(l).toBe(l.trimEnd());
+  });
+});
+
+describe('one name per model for a whole report', () => {
+  const sonnet = 'us.anthropic.claude-sonnet-4-5-20250929-v1:0';
+  const haiku = 'us.anthropic.claude-haiku-4-5-20251001-v1:0';
+  const model = { head: 'model', fit: 'model' as const, min: 14 };
+
+  it('nameModels: one name per distinct ID, unique, whatever the order or repeats', () => {
+    const names = nameModels([sonnet, haiku, sonnet], 22);
+    expect([...names]).toEqual([
+      [haiku, 'us.claude-haiku-4-5'],
+      [sonnet, 'us.claude-sonnet-4-5'],
+    ]);
+    expect(nameModels([haiku, sonnet], 22)).toEqual(names);
+  });
+
+  it('modelColumnWidth: the narrowest model column of the tables at that width', () => {
+    const wide = { columns: [model, { head: 'n', align: 'right' as const }], rows: [[sonnet, '1']] };
+    const narrow = { columns: [model, { head: 'a long figure', align: 'right' as const }, { head: 'another one', align: 'right' as const }], rows: [[sonnet, '1', '2']] };
+    const alone = modelColumnWidth([wide], { width: 60 })!;
+    const both = modelColumnWidth([wide, narrow], { width: 60 })!;
+    expect(alone).toBe(sonnet.length);
+    expect(both).toBeLessThan(alone);
+    expect(modelColumnWidth([{ columns: [{ head: 'n' }], rows: [['1']] }], { width: 60 })).toBeUndefined();
+  });
+
+  it('fitTable shows the given names, so two tables of different widths name a model alike', () => {
+    const wide = { columns: [model, { head: 'n', align: 'right' as const }], rows: [[sonnet, '1']] };
+    const narrow = { columns: [model, { head: 'a long figure', align: 'right' as const }, { head: 'another one', align: 'right' as const }], rows: [[sonnet, '1', '2']] };
+    const width = 60;
+    // Each table on its own: two different names for one ID.
+    const own = [wide, narrow].map((t) => fitTable(t.columns, t.rows, { width }).split('\n')[2]!.split('  ')[0]);
+    expect(own[0]).not.toBe(own[1]);
+    const modelNames = nameModels([sonnet], modelColumnWidth([wide, narrow], { width })!);
+    const shared = [wide, narrow].map((t) => fitTable(t.columns, t.rows, { width, modelNames }).split('\n')[2]!.split('  ')[0]);
+    expect(shared[0]).toBe(shared[1]);
+    expect(shared[0]).toBe(modelNames.get(sonnet));
   });
 });
 

@@ -28,6 +28,11 @@ export interface BillFormat {
   label: string;
   /** Whether the format carries after-discount costs that --net reads. */
   readsNet?: boolean;
+  /**
+   * A usage report: its vendor's cost report format. Given together, the cost report's amounts are the billed
+   * spend on the days it covers and the usage report's lines on those days are left out (src/costs/countOnce.ts).
+   */
+  billedBy?: BillFormatName;
   /** Whether a file is of this format, from its start. */
   detect(head: BillFileHead): boolean;
   /** Reads every file of this format into billed lines; `pages` counts the units read (pages, files). */

@@ -9,6 +9,7 @@ import { fsFailure } from '../../io/fsErrors.js';
 import { jsonSyntaxError, readArtifactText } from '../read.js';
 import type { BillFormatName } from '../../costs/billFormats.js';
 import type { CostPages } from '../../costs/response.js';
+import { type BillPart, countBilledOnce } from '../../costs/countOnce.js';
 import { gunzipSync } from 'node:zlib';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetSchema } from 'hyparquet';
 import { azureBill } from './azure.js';
@@ -127,9 +128,16 @@ async function detectBillFormat(file: string): Promise<BillFormat> {
   throw new InputError(`not a bill tokor reads (it starts ${JSON.stringify(firstLine(head.text))}); ${acceptedFormats()}`, at(file, 1));
 }
 
-/** Reads saved bills of any registered format into one set of billed lines. */
-export async function readBills(paths: string[], opts: BillReadOptions): Promise<{ lines: CostPages; pages: number; kinds: { file: string; kind: BillFormatName }[] }> {
-  const kinds: { file: string; kind: BillFormatName }[] = [];
+/** One bill file and the format it was read as; a usage report says which of its days a cost report bills instead. */
+type BillSource = { file: string; kind: BillFormatName; leftOut?: { days: string[]; billedBy: string[]; all: boolean } };
+
+/**
+ * Reads saved bills of any registered format into one set of billed lines. A
+ * vendor's usage report beside its cost report is counted once: the cost
+ * report bills the days it covers (src/costs/countOnce.ts).
+ */
+export async function readBills(paths: string[], opts: BillReadOptions): Promise<{ lines: CostPages; pages: number; kinds: BillSource[] }> {
+  const kinds: BillSource[] = [];
   const byFormat = new Map<BillFormat, string[]>();
   const files = (await Promise.all(paths.map(expandBillPaths))).flat();
   for (const file of files) {
@@ -138,19 +146,29 @@ export async function readBills(paths: string[], opts: BillReadOptions): Promise
     kinds.push({ file, kind: format.name });
     byFormat.set(format, [...(byFormat.get(format) ?? []), file]);
   }
-  const lines: CostPages = { groups: [], periods: [], notes: [] };
+  const read: BillPart[] = [];
   let pages = 0;
   for (const [format, group] of byFormat) {
-    const read = await format.read(group, opts);
-    lines.groups.push(...read.lines.groups);
-    lines.notes.push(...read.lines.notes);
-    for (const p of read.lines.periods) {
+    const r = await format.read(group, opts);
+    read.push({ kind: format.name, files: group, lines: r.lines, ...(format.billedBy ? { billedBy: format.billedBy } : {}) });
+    pages += r.pages;
+  }
+  const once = countBilledOnce(read);
+  for (const l of once.leftOut) {
+    const source = kinds.find((k) => k.file === l.file);
+    if (source) source.leftOut = { days: l.days, billedBy: l.billedBy, all: l.all };
+  }
+  const lines: CostPages = { groups: [], periods: [], notes: [] };
+  for (const part of once.parts) {
+    lines.groups.push(...part.lines.groups);
+    lines.notes.push(...part.lines.notes);
+    for (const p of part.lines.periods) {
       const same = lines.periods.find((q) => q.start === p.start && q.end === p.end);
       if (same) same.estimated ||= p.estimated;
       else lines.periods.push({ ...p });
     }
-    pages += read.pages;
   }
+  lines.notes.push(...once.notes);
   lines.periods.sort((a, b) => (a.start === b.start ? a.end.localeCompare(b.end) : a.start.localeCompare(b.start)));
   return { lines, pages, kinds };
 }

@@ -73,6 +73,7 @@ function groupsOf(r: Obj, keys: Record<string, string>): Record<string, string> 
 
 export const anthropicUsageBill: BillFormat = {
   name: 'anthropic-usage',
+  billedBy: 'anthropic-cost',
   label: 'Anthropic usage report (GET /v1/organizations/usage_report/messages, JSON; priced at list)',
   detect: (head) => /"starting_at"/.test(head.text) && /"results"/.test(head.text) && /"uncached_input_tokens"/.test(head.text) && !/"amount"/.test(head.text),
   read: async (files, opts) => {
@@ -123,6 +124,7 @@ export const anthropicUsageBill: BillFormat = {
 
 export const openaiUsageBill: BillFormat = {
   name: 'openai-usage',
+  billedBy: 'openai-cost',
   label: 'OpenAI usage (GET /v1/organization/usage/completions, JSON; priced at list)',
   detect: (head) => /"organization\.usage\.completions\.result"/.test(head.text),
   read: async (files, opts) => {

@@ -6,13 +6,13 @@
 import { COLORS, distributionSpec, spendBarsSpec, waterfallSpec, type WaterfallStep } from '../charts.js';
 import { fmtCount, fmtPct, fmtShare, fmtShareInterval, fmtUsd } from '../format.js';
 import { readCeiling } from '../headline.js';
-import { shortenModelIds } from '../../table.js';
+import { nameModels } from '../../table.js';
 import { html, type SafeHtml } from '../html.js';
 import { callout, figure, kpis, section, table, type Cell } from '../page.js';
 import { humanize, rowsTable, topWithRest, uniqueNames } from './common.js';
 import type { RenderContext } from './context.js';
 import type { AnalyzeReportJson } from '../../../artifacts/analyzeReport.js';
-import { KEYED_BY } from '../../analyze.js';
+import { KEYED_BY, reportModelIds } from '../../analyze.js';
 import { DIFFICULTIES, type Difficulty } from '../../../types.js';
 
 type Analyze = AnalyzeReportJson;
@@ -130,21 +130,28 @@ async function waterfallFigure(a: Analyze, ctx: RenderContext): Promise<SafeHtml
   });
 }
 
+/** The width of a model's name in the page's charts (the tables give IDs in full). */
+const CHART_NAME_WIDTH = 26;
+
 /**
- * Chart labels for models: the shortest form of each ID that keeps its
- * cross-Region prefix, family and version apart from the others, and the
- * Region it ran in ("us.claude-sonnet-4-5 · us-east-1").
+ * Chart labels for models: the page's one name for each model ID (nameModels
+ * over every ID of the report, so a label does not depend on which rows a
+ * chart shows) and the Region it ran in ("us.claude-sonnet-4-5 · us-east-1").
  */
-export function modelLabels(rows: { model: string; region?: string }[], max = 26): string[] {
-  const short = shortenModelIds(
-    rows.map((r) => r.model),
-    max,
-  );
-  return rows.map((r, i) => (r.region ? `${short[i]} · ${r.region}` : short[i]!));
+export function modelLabels(rows: { model: string; region?: string }[], names: ReadonlyMap<string, string>): string[] {
+  return rows.map((r) => {
+    const name = names.get(r.model) ?? r.model;
+    return r.region ? `${name} · ${r.region}` : name;
+  });
 }
 
+/** The legend of shortened names: "us.claude-sonnet-4-5 is us.anthropic.claude-sonnet-4-5-20250929-v1:0", for names that differ from their ID. */
+export function modelLegend(ids: readonly string[], names: ReadonlyMap<string, string>): string | undefined {
+  const pairs = [...new Set(ids)].filter((id) => (names.get(id) ?? id) !== id).map((id) => `${names.get(id)} is ${id}`);
+  return pairs.length ? `The chart gives models short names, the same across the page (the tables give the IDs in full): ${pairs.join('; ')}.` : undefined;
+}
 
-async function byModelFigure(a: Analyze, ctx: RenderContext): Promise<SafeHtml | undefined> {
+async function byModelFigure(a: Analyze, ctx: RenderContext, names: ReadonlyMap<string, string>): Promise<SafeHtml | undefined> {
   const rows = a.byModel;
   if (rows.length === 0) return undefined;
   const totalReq = rows.reduce((s, r) => s + r.requests, 0);
@@ -155,14 +162,27 @@ async function byModelFigure(a: Analyze, ctx: RenderContext): Promise<SafeHtml |
       ? `${top.model}${top.region ? ` in ${top.region}` : ''} takes ${fmtShare(top.shareOfCost, 0)} of spend (${fmtUsd(top.costUsd)})${totalReq > 0 ? ` for ${fmtShare(top.requests / totalReq, 0)} of requests` : ''}; ${rows.length} model${rows.length === 1 ? '' : 's'} in all.`
       : `${rows.length} model${rows.length === 1 ? '' : 's'}; no priced spend.`;
   const priced = rows.filter((r): r is typeof r & { costUsd: number } => r.costUsd !== null);
-  const labels = modelLabels(priced.map((r) => ({ model: r.model, region: r.region || undefined })));
+  const labels = modelLabels(
+    priced.map((r) => ({ model: r.model, region: r.region || undefined })),
+    names,
+  );
   const bars = uniqueNames(topWithRest(priced.map((r, i) => ({ name: labels[i]!, usd: r.costUsd })), TOP_BARS, (n) => `${n} other models`));
+  // The models with a bar of their own (topWithRest folds the rest into one).
+  const barred = [...priced].sort((x, y) => y.costUsd - x.costUsd).slice(0, priced.length <= TOP_BARS ? TOP_BARS : TOP_BARS - 1);
+  const legend = modelLegend(
+    barred.map((r) => r.model),
+    names,
+  );
   return figure({
     id: 'fig-by-model',
     title: 'Spend by model',
     reading,
     chart: bars.length ? await ctx.chart('by-model', spendBarsSpec(bars.map((b, i) => ({ name: b.name, value: b.usd, order: i, text: fmtUsd(b.usd) })), 'Spend (USD)')) : undefined,
-    table: rowsTable(sorted, ['model', 'region', 'requests', 'costUsd', 'shareOfCost', 'labels']),
+    // The text and Markdown tables' columns (easy share and the routed figure too), and the label counts.
+    table: rowsTable(sorted, ['model', 'region', 'requests', 'easyShare', 'costUsd', 'shareOfCost', 'routedCeilingUsd', 'labels'], {
+      labels: { easyShare: 'Easy share', routedCeilingUsd: 'Best case with routing (USD)' },
+    }),
+    ...(legend ? { notes: [legend] } : {}),
     wide: true,
   });
 }
@@ -296,7 +316,9 @@ function readNotes(c: AnalyzeReportJson): string[] {
 
 export async function analyzeSection(a: Analyze, ctx: RenderContext): Promise<SafeHtml> {
   const parts: SafeHtml[] = [analyzeKpis(a), await distributionFigure(a, ctx), await waterfallFigure(a, ctx), cachesFigure(a)];
-  const m = await byModelFigure(a, ctx);
+  // One name per model for the whole page, from every model ID the report has.
+  const names = nameModels(reportModelIds(a), CHART_NAME_WIDTH);
+  const m = await byModelFigure(a, ctx, names);
   if (m) parts.push(m);
   parts.push(...(await byGroupFigures(a, ctx)));
   const tw = topWasteFigure(a);

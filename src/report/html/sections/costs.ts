@@ -10,9 +10,10 @@ import { callout, figure, kpis, section, table, type Cell } from '../page.js';
 import type { AnalyzeReconciliation, CostsReport } from '../../../artifacts/costsReport.js';
 import type { Obj } from '../read.js';
 import type { AnalyzeReportJson } from '../../../artifacts/analyzeReport.js';
-import { objectTable, topWithRest, uniqueNames } from './common.js';
+import { objectTable, rowsTable, topWithRest, uniqueNames } from './common.js';
 import { type CostsView, type ModelSpend, costsView } from '../../../costs/view.js';
 import type { RenderContext } from './context.js';
+import { classLabel } from '../../../costs/render.js';
 
 /** What the reconciliation figure shows: analyze's reconciliation, or the two totals when only both reports were given. */
 export interface ReconciliationView {
@@ -147,7 +148,28 @@ interface NamedAmount {
   row: Obj;
 }
 
-async function barsFigure(id: string, title: string, rows: NamedAmount[], prefer: string[], total: number, what: string, ctx: RenderContext, opts: { color?: string; wide?: boolean } = {}): Promise<SafeHtml | undefined> {
+/** The by-model table's columns, as the text table has them: provider (several providers), the bill's name, the key, every token class billed, the total. */
+function modelColumns(view: CostsView): string[] {
+  return [
+    ...(view.multiProvider ? ['provider'] : []),
+    ...(view.models.some((m) => m.name !== m.model) ? ['modelName'] : []),
+    'model',
+    ...view.tokenClasses.map((k) => `${k}Usd`),
+    'totalUsd',
+  ];
+}
+
+async function barsFigure(
+  id: string,
+  title: string,
+  rows: NamedAmount[],
+  prefer: string[],
+  total: number,
+  what: string,
+  ctx: RenderContext,
+  /** columns: exactly these, in this order, headed by labels where given (else the preferred keys, then others, up to 7). */
+  opts: { color?: string; wide?: boolean; columns?: string[]; labels?: Record<string, string> } = {},
+): Promise<SafeHtml | undefined> {
   if (rows.length === 0) return undefined;
   const sorted = [...rows].sort((a, b) => b.usd - a.usd);
   const first = sorted[0]!;
@@ -157,7 +179,7 @@ async function barsFigure(id: string, title: string, rows: NamedAmount[], prefer
     title,
     reading: total > 0 ? `${first.name} is ${fmtShare(first.usd / total, 0)} of billed ${what} spend (${fmtUsd(first.usd)} of ${fmtUsd(total)}).` : 'No billed spend.',
     chart: bars.length ? await ctx.chart(id, spendBarsSpec(bars.map((b, i) => ({ name: b.name, value: b.usd, order: i, text: fmtUsd(b.usd) })), 'Billed (USD)', opts.color)) : undefined,
-    table: objectTable(sorted.map((r) => r.row), { prefer: [...prefer, 'regions', 'costUsd', 'usd', 'totalUsd'], maxColumns: 7, maxRows: 20 }),
+    table: opts.columns ? rowsTable(sorted.map((r) => r.row), opts.columns, { maxRows: 20, ...(opts.labels ? { labels: opts.labels } : {}) }) : objectTable(sorted.map((r) => r.row), { prefer: [...prefer, 'regions', 'costUsd', 'usd', 'totalUsd'], maxColumns: 7, maxRows: 20 }),
     wide: opts.wide,
   });
 }
@@ -204,7 +226,7 @@ export async function billSection(analyze: AnalyzeReportJson | undefined, costs:
       : [];
     for (const f of [
       await barsFigure('fig-costs-provider', 'Billed spend by provider', providers, ['provider'], view.totalUsd, view.what, ctx),
-      await barsFigure('fig-costs-model', 'Billed spend by model', view.models.map((m) => ({ name: m.name, usd: m.usd, row: modelRow(m, view.multiProvider) })), ['provider', 'modelName', 'model'], view.totalUsd, view.what, ctx, { wide: true }),
+      await barsFigure('fig-costs-model', 'Billed spend by model', view.models.map((m) => ({ name: m.name, usd: m.usd, row: modelRow(m, view.multiProvider) })), ['provider', 'modelName', 'model'], view.totalUsd, view.what, ctx, { wide: true, columns: modelColumns(view), labels: Object.fromEntries(view.tokenClasses.map((k) => [`${k}Usd`, `${classLabel(k)} (USD)`])) }),
       await barsFigure('fig-costs-kind', 'Billed spend by token kind', classes, ['name'], view.totalUsd, view.what, ctx, { color: '#5b8e7d' }),
       await periodFigure(view, ctx),
     ]) {
