@@ -80,7 +80,7 @@ function title(view: CostsView): string {
 
 function headline(report: CostsReport, view: CostsView): string[] {
   const files = `${view.files} file${view.files === 1 ? '' : 's'}`;
-  const src = report.source.kind === 'file' ? `from ${files}${view.sourcesText ? `: ${view.sourcesText}` : ''}` : `from Cost Explorer (${report.source.pages} page(s))`;
+  const src = report.source.kind === 'file' ? `from ${files}${view.sourcesText ? `: ${view.sourcesText}` : ''}` : `from Cost Explorer (${counted(report.source.pages, 'page')})`;
   const providers = view.multiProvider ? ` from ${view.providers.length} providers` : view.what === 'LLM' && view.providers[0] ? ` (${view.providers[0].provider})` : '';
   return [
     `${title(view)} ${report.period.start} → ${report.period.end} (end exclusive), ${report.granularity}, ${report.metric}, ${src}`,

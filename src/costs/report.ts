@@ -179,7 +179,8 @@ export function buildCostsReport(pages: CostPages, opts: BuildOptions): CostsRep
 
   if (unknownPrefixes.size) notes.push(`unknown region prefix(es) ${[...unknownPrefixes].sort().join(', ')}: region left unknown`);
   if (unrecognized.size) {
-    notes.push(`${unrecognized.size} ${rows.every((r) => r.provider === 'aws') ? 'Bedrock usage type(s)' : 'LLM usage type(s) or meter(s)'} not attributed to a model token kind: see unrecognizedUsageTypes`);
+    const what = rows.every((r) => r.provider === 'aws') ? counted(unrecognized.size, 'Bedrock usage type') : counted(unrecognized.size, 'LLM usage type or meter', 'LLM usage types or meters');
+    notes.push(`${what} not attributed to a model token kind: see unrecognizedUsageTypes`);
   }
   if (rows.some((r) => r.provider === 'aws' && r.tokens !== undefined)) {
     notes.push('token counts assume UsageQuantity is in millions of tokens for Marketplace models and thousands for Amazon Bedrock (unverified; see docs/costs.md)');

@@ -1,4 +1,5 @@
 /** `tokor costs` through the built bin (npm run build first). */
+import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -117,6 +118,27 @@ describe('tokor costs --from-file', () => {
     expect(r.stdout).not.toContain('∞');
     expect(r.code).toBe(2);
     expectOneLine(r.stderr, new RegExp(`${file}:${line}: ResultsByTime\\[0\\]\\.Groups\\[0\\]\\.Metrics\\.UnblendedCost\\.Amount: "1e400" is out of range`));
+  });
+
+  it('a tabular bill (FOCUS) with a day not on the calendar, or a quantity past any real bill, exits 2 naming the line', async () => {
+    const dir = await mkdtemp(`${tmpdir()}/tokor-costs-cli-`);
+    const lines = readFileSync('fixtures/costs/focus-1.2.csv', 'utf8').split('\n');
+    const cases: [string, (l: string) => string, RegExp][] = [
+      // 2025-13-01 has the shape of a date: it stopped the run with a RangeError and a stack trace.
+      ['month 13', (l) => l.replace('2025-11-01T00:00:00Z,2025-11-02', '2025-13-01T00:00:00Z,2025-13-02'), /:3: ChargePeriodStart: "2025-13-01T00:00:00Z" is not a date or time$/],
+      ['Feb 30', (l) => l.replace('2025-11-01T00:00:00Z', '2025-02-30'), /:3: ChargePeriodStart: "2025-02-30" is not a date or time$/],
+      // 1e309 units: its tokens printed as Infinity.
+      ['1e309 units', (l) => l.replace(',500,Units,', ',1e309,Units,'), /:3: ConsumedQuantity: "1e309" is out of range for a bill line \(at most 10\^18\)$/],
+    ];
+    for (const [name, edit, pattern] of cases) {
+      const file = `${dir}/${name.replace(/ /g, '-')}.csv`;
+      await writeFile(file, lines.map((l, i) => (i === 2 ? edit(l) : l)).join('\n'));
+      expect(lines[2]).not.toBe(edit(lines[2]!));
+      const r = await runCli(['costs', '--from-file', file]);
+      expect(r.code, name).toBe(2);
+      expect(r.stdout).toBe('');
+      expectOneLine(r.stderr, new RegExp(`^tokor: ${file}${pattern.source}`));
+    }
   });
 
   it('an unknown --profile exits 2 with one line, before any request', async () => {

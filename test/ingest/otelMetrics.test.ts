@@ -10,6 +10,7 @@
  *   token-usage-cumulative.jsonl (cumulative, two export requests of one series): only the latest point counts,
  *     3000 in $0.009 + 400 out $0.006 + 10000 read $0.003 = $0.018 (summing both lines would make $0.0225).
  */
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { fixture } from './helpers.js';
@@ -61,6 +62,19 @@ describe('Claude Code OTel metrics: claude_code.token.usage (built CLI)', () => 
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Aggregates, not requests: 3 rows are Claude Code claude_code.token.usage totals (one model and session over one export window), priced exactly');
     expect(r.stdout).not.toContain('Kept with problems');
+  });
+
+  it('a token point without a value is skipped saying so, not "value undefined"', async () => {
+    const doc = JSON.parse(readFileSync(fixture('otel/token-usage-delta.json'), 'utf8'));
+    const usage = doc.resourceMetrics[0].scopeMetrics[0].metrics.find((m: { name: string }) => m.name === 'claude_code.token.usage');
+    const point = usage.sum.dataPoints[0];
+    delete point.asInt;
+    delete point.asDouble;
+    const r = await runCli(['analyze', '-', '--format', 'json'], { input: `${JSON.stringify(doc)}\n` });
+    expect(r.code).toBe(0);
+    const j = JSON.parse(r.stdout);
+    expect(j.invalid.reasons).toContainEqual({ reason: 'claude_code.token.usage data point has no value (asInt or asDouble)', count: 1 });
+    expect(r.stdout).not.toContain('undefined');
   });
 
   it('a metrics export without token usage is skipped saying what it looks like', async () => {

@@ -156,12 +156,18 @@ export function dayOf(v: Cell): string | undefined {
   if (typeof v === 'bigint') return dayOf(Number(v));
   if (typeof v === 'number') return dayOf(new Date(v > 1e11 ? v : v * 1000));
   const s = text(v);
-  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return s;
+  if (/^\d{4}-\d{2}-\d{2}$/.test(s)) return calendarDay(s);
   const us = /^(\d{1,2})\/(\d{1,2})\/(\d{4})$/.exec(s);
-  if (us) return `${us[3]}-${us[1]!.padStart(2, '0')}-${us[2]!.padStart(2, '0')}`;
+  if (us) return calendarDay(`${us[3]}-${us[1]!.padStart(2, '0')}-${us[2]!.padStart(2, '0')}`);
   if (/^\d{4}-\d{2}-\d{2}[T ]/.test(s)) {
     const t = Date.parse(s.replace(' ', 'T').replace(/ UTC$/, 'Z'));
-    return Number.isNaN(t) ? s.slice(0, 10) : new Date(t).toISOString().slice(0, 10);
+    return Number.isNaN(t) ? calendarDay(s.slice(0, 10)) : new Date(t).toISOString().slice(0, 10);
   }
   return undefined;
+}
+
+/** YYYY-MM-DD when it is a day of the calendar (not 2025-13-01 or 2025-02-30), else undefined. */
+function calendarDay(d: string): string | undefined {
+  const t = Date.parse(`${d}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().slice(0, 10) === d ? d : undefined;
 }

@@ -33,6 +33,9 @@ export interface TabularFormat {
   line(row: TableRow, skip: (reason: string, cost: Money) => void): BillLine | undefined;
 }
 
+/** 10^18 (in picounits): the largest amount or quantity a bill line may hold. */
+const AMOUNT_LIMIT = 10n ** 30n;
+
 /** An amount cell, exactly; InputError naming the row when it is not a number. */
 export function amount(v: Cell, where: string, column: string): Money {
   if (typeof v === 'bigint') return v * 10n ** 12n;
@@ -40,6 +43,8 @@ export function amount(v: Cell, where: string, column: string): Money {
   if (s === '') return 0n;
   const m = parseDecimal(s);
   if (m === undefined) throw new InputError(`${column}: ${JSON.stringify(s)} is not a decimal amount`, where);
+  // No bill line holds a quintillion dollars or units: such a cell (1e309) is a fault, and its tokens would print as Infinity.
+  if (m > AMOUNT_LIMIT || m < -AMOUNT_LIMIT) throw new InputError(`${column}: ${JSON.stringify(s)} is out of range for a bill line (at most 10^18)`, where);
   return m;
 }
 

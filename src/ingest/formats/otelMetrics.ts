@@ -65,6 +65,7 @@ function text(v: unknown): string | undefined {
 function pointValue(dp: JsonObject): number {
   const raw = dp.asInt ?? dp.asDouble;
   const n = typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : typeof raw === 'number' ? raw : Number.NaN;
+  if (raw === undefined || raw === null) throw new RecordError(`${TOKEN_METRIC} data point has no value (asInt or asDouble)`);
   if (!Number.isSafeInteger(n) || n < 0) throw new RecordError(`${TOKEN_METRIC} data point value ${JSON.stringify(raw)} is not a whole number of tokens`);
   return n;
 }
