@@ -5,7 +5,7 @@
 import { usdToMoney } from '../pricing/money.js';
 import { promptOverOf } from '../pricing/promptBounds.js';
 import type { Difficulty, TrafficRecord } from '../types.js';
-import type { Labeler } from '../classify/types.js';
+import type { LabelInput, Labeler } from '../classify/types.js';
 import type { RecordFacts } from './accumulate.js';
 import { profileLabelInput, recordProfileFacts } from '../drift/sources.js';
 import { sessionFacts } from './sessions.js';
@@ -14,6 +14,9 @@ import { sessionFacts } from './sessions.js';
 export const GROUP_DIMENSIONS = ['team', 'app', 'role', 'model', 'day', 'region'] as const;
 
 export const UNTAGGED = '(untagged)';
+
+/** The group values of every record when there is no --group-by: one array, never written to. */
+const NO_GROUPS: string[] = [];
 
 export interface FactsContext {
   labeler: Labeler;
@@ -28,8 +31,10 @@ export interface FactsContext {
 
 export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
   const t = r.tokens;
+  const inputTokens = t.input + t.cacheRead + t.cacheWrite;
   const measured = r.requestId !== undefined ? ctx.measured?.get(r.requestId) : undefined;
-  const predict = () => ctx.labeler.label({ prompt: r.prompt, system: r.system, turns: r.turns, maxTokens: r.maxTokens, inputTokens: t.input + t.cacheRead + t.cacheWrite });
+  // One input for the labeler (this runs on every request): what it may read of the request.
+  const input: LabelInput = { prompt: r.prompt, system: r.system, turns: r.turns, maxTokens: r.maxTokens, inputTokens };
   let label: Difficulty;
   let score: number;
   let predicted: Difficulty | undefined;
@@ -38,18 +43,18 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     label = measured;
     score = measured === 'easy' ? 0 : measured === 'moderate' ? 0.5 : 1;
   } else if (ctx.labeler.labelWithOneTurnScore) {
-    const both = ctx.labeler.labelWithOneTurnScore({ prompt: r.prompt, system: r.system, turns: r.turns, maxTokens: r.maxTokens, inputTokens: t.input + t.cacheRead + t.cacheWrite });
+    const both = ctx.labeler.labelWithOneTurnScore(input);
     label = both.label.label;
     score = both.label.score;
     predicted = both.label.label;
     oneTurnScore = both.oneTurnScore;
   } else {
-    const l = predict();
+    const l = ctx.labeler.label(input);
     label = l.label;
     score = l.score;
     predicted = l.label;
   }
-  const groups = ctx.groupBy.length ? ctx.groupBy.map((d) => groupValue(r, d)) : [];
+  const groups = ctx.groupBy.length ? ctx.groupBy.map((d) => groupValue(r, d)) : NO_GROUPS;
   const facts: RecordFacts = {
     modelId: r.modelId,
     // Prices follow the source Region (cross-Region inference is billed where the call was made).
@@ -59,7 +64,7 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     measured: measured !== undefined,
     batch: r.batch === true,
     ttl: r.cacheWriteTtl ?? '5m',
-    over: ctx.promptBounds?.length ? promptOverOf(t.input + t.cacheRead + t.cacheWrite, ctx.promptBounds) : 0,
+    over: ctx.promptBounds?.length ? promptOverOf(inputTokens, ctx.promptBounds) : 0,
     service: r.serviceTier ?? 'standard',
     input: t.input,
     output: t.output,
@@ -71,14 +76,14 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
   if (t.cacheWrite1h !== undefined && t.cacheWrite1h > 0) facts.cacheWrite1h = t.cacheWrite1h;
   // The traffic profile (drift): the labeler's own score without conversation depth (src/drift/sources.ts), reused when depth adds nothing.
   const profileScore =
-    oneTurnScore ?? (predicted !== undefined && (r.turns ?? 1) <= 1 ? score : ctx.labeler.label(profileLabelInput({ prompt: r.prompt, system: r.system, maxTokens: r.maxTokens, inputTokens: t.input + t.cacheRead + t.cacheWrite })).score);
+    oneTurnScore ?? (predicted !== undefined && (r.turns ?? 1) <= 1 ? score : ctx.labeler.label(profileLabelInput({ prompt: r.prompt, system: r.system, maxTokens: r.maxTokens, inputTokens })).score);
   facts.profile = recordProfileFacts(r, profileScore);
   const session = sessionFacts(r, r.source.line, ctx.sessionKey);
   if (session) facts.session = session;
   if (r.reportedCostUsd !== undefined) facts.reportedCost = usdToMoney(r.reportedCostUsd);
   // With --labels, each request's task cluster and the labeler's prediction feed the stratified estimate.
   if (ctx.measured) {
-    facts.stratum = { cluster: facts.profile.cluster, predicted: predicted ?? predict().label, ...(measured ? { measured } : {}) };
+    facts.stratum = { cluster: facts.profile.cluster, predicted: predicted ?? ctx.labeler.label(input).label, ...(measured ? { measured } : {}) };
   }
   // The tag keys a record does have, when a --group-by tag is missing from it: a typo shows up as keys seen.
   if (groups.includes(UNTAGGED)) facts.untaggedTagKeys = Object.keys(r.tags);

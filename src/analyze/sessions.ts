@@ -25,6 +25,7 @@
 import type { Difficulty, ServiceLevel } from '../types.js';
 import { fmix32, keyOfWords, keyWord } from './sample.js';
 import { bucketKey } from './tokens.js';
+import { TextKeyMap } from '../classify/textKeyMap.js';
 
 /** How a session was recognised. */
 const SESSION_KEYINGS = ['sessionId', 'requestMetadata', 'conversation', 'none'] as const;
@@ -360,9 +361,10 @@ function hashFinish(): [string, number] {
 
 /**
  * The state after 'conversation', caller and system prompt, memoized per (system prompt, caller): a
- * template's system prompt (often thousands of characters) is the same on every request. Bounded per thread.
+ * template's system prompt (often thousands of characters) is the same on every request. Bounded per thread;
+ * TextKeyMaps, which do not hash the copy of the system prompt and ARN each request carries.
  */
-const CONVERSATION_PREFIXES = new Map<string, Map<string, Int32Array>>();
+const CONVERSATION_PREFIXES = new TextKeyMap<TextKeyMap<Int32Array>>();
 let conversationPrefixes = 0;
 const MAX_CONVERSATION_PREFIXES = 4096;
 
@@ -381,7 +383,7 @@ function conversationPrefix(identity: string, system: string): void {
     conversationPrefixes = 0;
     bySystem = undefined;
   }
-  if (bySystem === undefined) CONVERSATION_PREFIXES.set(system, (bySystem = new Map()));
+  if (bySystem === undefined) CONVERSATION_PREFIXES.set(system, (bySystem = new TextKeyMap()));
   bySystem.set(identity, H.slice());
   conversationPrefixes++;
 }

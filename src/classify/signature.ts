@@ -10,6 +10,7 @@
  * (the ticket, the document, the user's question) does not enter it.
  */
 import { fnv1a, fnv1aFinish, fnv1aState } from './features.js';
+import { TextKeyMap } from './textKeyMap.js';
 
 /** How many masked words of the prompt's start name its template. */
 const SIGNATURE_HEAD_WORDS = 8;
@@ -221,15 +222,16 @@ interface SignaturePrefix {
    * cannot tell its words (headWords): a template's prompts open with the same words, and masking them
    * again on every request was most of what a signature cost.
    */
-  byHead: Map<string, TaskSignature | null>;
+  byHead: TextKeyMap<TaskSignature | null>;
 }
 
 /**
  * Masking a system prompt (up to SYSTEM_CHARS) and a prompt's head is most of a signature's cost, and a
  * template's system prompt and opening words are the same on every request: memoized per (app, team,
  * system) and then per prompt head, MAX_MEMO entries of both kinds together per thread (all dropped when full).
+ * Keyed by texts each request carries its own copy of: TextKeyMaps, which do not hash them.
  */
-const PREFIXES = new Map<string, Map<string, SignaturePrefix>>();
+const PREFIXES = new TextKeyMap<Map<string, SignaturePrefix>>();
 let memoEntries = 0;
 const MAX_MEMO = 16384;
 
@@ -256,7 +258,7 @@ function signaturePrefix(app: string, team: string, rawSystem: string): Signatur
     // "app/team · system#abcd" (written out: the prefix is built once per template).
     let text = app && team ? `${app}/${team}` : app || team;
     if (systemKey) text = text ? `${text} · system#${systemKey}` : `system#${systemKey}`;
-    p = { state: fnv1aState(`${app}\u0000${team}\u0000${system}\u0000`), text, byHead: new Map() };
+    p = { state: fnv1aState(`${app}\u0000${team}\u0000${system}\u0000`), text, byHead: new TextKeyMap() };
     if (roomInMemo()) {
       if (bySystem === undefined) PREFIXES.set(rawSystem, new Map([[tagKey, p]]));
       else bySystem.set(tagKey, p);

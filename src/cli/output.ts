@@ -26,7 +26,8 @@ export function note(message: string): void {
 }
 
 export interface Progress {
-  update(text: string): void;
+  /** The spinner's new text; a function is called only when there is a spinner to show it (a reader's progress comes once a block). */
+  update(text: string | (() => string)): void;
   /** A line to stderr above the spinner (which is redrawn below it). */
   note(line: string): void;
   succeed(text?: string): void;
@@ -52,7 +53,7 @@ export async function startProgress(text: string, format?: string): Promise<Prog
   const spinner = ora({ text, stream: process.stderr, discardStdin: false }).start();
   return {
     update: (t) => {
-      spinner.text = termSafe(t);
+      spinner.text = termSafe(typeof t === 'function' ? t() : t);
     },
     note: (line) => {
       const spinning = spinner.isSpinning;

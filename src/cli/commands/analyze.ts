@@ -119,7 +119,7 @@ Examples:
                 }
               : {}),
           },
-          { signal: interrupt.signal, onProgress: (p) => progress.update(analyzeProgressText(p, Date.now() - started)), onNote: (line) => progress.note(line) },
+          { signal: interrupt.signal, onProgress: (p) => progress.update(() => analyzeProgressText(p, Date.now() - started)), onNote: (line) => progress.note(line) },
         );
       } finally {
         progress.stop();

@@ -129,6 +129,11 @@ export function processChunk(chunk: Uint8Array, file: string, fileIndex: number,
   let lineNo = startLine;
   let pos = 0;
   const n = bytes.length;
+  // One callback for the chunk, not one per line.
+  const emit = (ev: TrafficEvent): void => {
+    if (ev.kind === 'record') addRecord(ev.record, ctx, deferred);
+    else skipLine(ctx, file, fileIndex, ev.skipped.source.line, ev.skipped.reason);
+  };
   while (pos < n) {
     let end = bytes.indexOf(10, pos);
     if (end === -1) end = n;
@@ -159,10 +164,7 @@ export function processChunk(chunk: Uint8Array, file: string, fileIndex: number,
       });
       continue;
     }
-    readJsonLine(format, line, { file, line: thisLine }, (ev) => {
-      if (ev.kind === 'record') addRecord(ev.record, ctx, deferred);
-      else skipLine(ctx, file, fileIndex, ev.skipped.source.line, ev.skipped.reason);
-    });
+    readJsonLine(format, line, { file, line: thisLine }, emit);
   }
 }
 
@@ -183,8 +185,10 @@ export function skipLine(ctx: ChunkContext, file: string, fileIndex: number, lin
 }
 
 function pendingOf(r: TrafficRecord, ctx: ChunkContext): PendingRecord {
-  if (r.errorCode) return { kind: 'failed', errorCode: r.errorCode, ...(r.problems ? { problems: r.problems } : {}) };
-  return { kind: 'facts', facts: recordFacts(r, ctx), ...(r.problems ? { problems: r.problems } : {}) };
+  // Literals, not spreads: this runs on every request.
+  if (r.errorCode) return r.problems ? { kind: 'failed', errorCode: r.errorCode, problems: r.problems } : { kind: 'failed', errorCode: r.errorCode };
+  const facts = recordFacts(r, ctx);
+  return r.problems ? { kind: 'facts', facts, problems: r.problems } : { kind: 'facts', facts };
 }
 
 function addPending(acc: Accumulator, p: PendingRecord): void {
