@@ -229,7 +229,8 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
   }
   if (scan.acc.valid === 0 && scan.acc.failed === 0) {
     const ex = scan.acc.invalidExamples[0];
-    throw new InputError(`no usable records: all ${scan.acc.invalid} were invalid${ex ? ` (first: ${ex.file}:${ex.line}: ${ex.reason})` : ''}`, where);
+    const n = scan.acc.invalid;
+    throw new InputError(`no usable records: ${n === 1 ? 'the one record was invalid' : `all ${n.toLocaleString('en-US')} were invalid`}${ex ? ` (${n === 1 ? '' : 'first: '}${ex.file}:${ex.line}: ${ex.reason})` : ''}`, where);
   }
   const report = buildAnalyzeReport(scan.acc, {
     catalog: opts.catalog,
