@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAthenaServer, type AthenaServer } from '../helpers/athena-server.js';
 import { runCli, startCli } from '../helpers/cli.js';
+import { engineFigures } from '../helpers/engineFigures.js';
 import { TEST_CREDS } from '../helpers/fake-aws.js';
 import { waitFor } from '../helpers/wait.js';
 
@@ -38,29 +39,12 @@ async function report(args: string[]): Promise<Report> {
   return JSON.parse(r.stdout) as Report;
 }
 
-/** What must not depend on the engine: counts, tokens, dollars, the label mix, groups, period. */
-function figures(r: Report): unknown {
-  return {
-    records: r.records,
-    tokens: r.tokens,
-    cost: r.cost,
-    distribution: r.distribution,
-    byModel: r.byModel,
-    byGroup: r.byGroup,
-    period: r.period,
-    failedByCode: r.failedByCode,
-    problems: r.problems,
-    invalid: r.invalid.reasons,
-    unpricedModels: r.unpricedModels,
-  };
-}
-
 describe('tokor analyze --engine athena (local Athena running the SQL in DuckDB)', () => {
   it('gives the in-process figures on the Bedrock fixtures, reports bytes scanned and their cost, pages results', async () => {
     athena.requests.length = 0;
     athena.queries.length = 0;
     const [inproc, ath] = await Promise.all([report([...FIXTURES, '--group-by', 'team,role,day,region']), report([...athenaArgs('logs.fixtures'), '--group-by', 'team,role,day,region'])]);
-    expect(figures(ath)).toEqual(figures(inproc));
+    expect(engineFigures(ath)).toEqual(engineFigures(inproc));
     expect(ath.sources.paths).toEqual(['athena:logs.fixtures']);
     // Two queries, each billed at Athena's 10 MB minimum: 20 MiB at $5 per TiB.
     expect(ath.scan).toMatchObject({ engine: 'athena', queries: 2, price: { usdPerTB: '5.00', source: 'https://aws.amazon.com/athena/pricing/' } });
@@ -80,7 +64,7 @@ describe('tokor analyze --engine athena (local Athena running the SQL in DuckDB)
     const [inproc, ath] = await Promise.all([report([...DAYS, '--group-by', 'team']), report([...athenaArgs('logs.sample'), '--since', '2025-11-05', '--until', '2025-11-06', '--group-by', 'team'])]);
     expect(ath.records.read).toBeGreaterThan(0);
     expect(ath.records.read).toBeLessThan(5000);
-    expect(figures(ath)).toEqual(figures(inproc));
+    expect(engineFigures(ath)).toEqual(engineFigures(inproc));
     for (const sql of athena.queries) expect(sql).toContain(`datehour >= '2025/11/05/00' AND datehour <= '2025/11/06/23'`);
   });
 

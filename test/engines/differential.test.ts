@@ -14,6 +14,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAthenaServer, type AthenaServer } from '../helpers/athena-server.js';
 import { runCli } from '../helpers/cli.js';
+import { engineFigures } from '../helpers/engineFigures.js';
 import { TEST_CREDS } from '../helpers/fake-aws.js';
 import { mutatedBedrockLines } from '../helpers/mutatedBedrock.js';
 
@@ -44,21 +45,6 @@ async function report(args: string[]): Promise<Report> {
   return JSON.parse(r.stdout) as Report;
 }
 
-/** What must not depend on the engine (as in athena.test.ts). */
-const figures = (r: Report) => ({
-  records: r.records,
-  tokens: r.tokens,
-  cost: r.cost,
-  distribution: r.distribution,
-  byModel: r.byModel,
-  byGroup: r.byGroup,
-  period: r.period,
-  failedByCode: r.failedByCode,
-  problems: r.problems,
-  invalid: r.invalid.reasons,
-  unpricedModels: r.unpricedModels,
-});
-
 describe('the engines on mutated Bedrock records', () => {
   it('in process and DuckDB give the same report; the local Athena the same figures', async () => {
     const [inproc, duck, ath] = await Promise.all([
@@ -74,6 +60,6 @@ describe('the engines on mutated Bedrock records', () => {
     expect(inproc.byGroup.length).toBeGreaterThan(10);
     const comparable = (r: Report) => ({ ...r, sources: { ...r.sources, bytesRead: 0, paths: [] }, toMeasure: { ...r.toMeasure, command: '' } });
     expect(comparable(duck)).toEqual(comparable(inproc));
-    expect(figures(ath)).toEqual(figures(inproc));
+    expect(engineFigures(ath)).toEqual(engineFigures(inproc));
   });
 });
