@@ -1,0 +1,95 @@
+/**
+ * Bad inputs found by a mutation fuzz of the non-log readers (eval datasets and recordings, results, policies,
+ * config YAML, labels, analyze/eval/calibrate JSON), through the built CLI: each is refused in one line naming
+ * the file and line (exit 2), with no stack trace, and never shows JavaScript's words for what the file does not
+ * say (undefined, Infinity, NaN, null for a value that is not null).
+ */
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(tmpdir(), 'tokor-bad-artifacts-'));
+});
+
+/** One line on stderr, prefixed "tokor:", with no stack trace and no JavaScript value names. */
+function oneLineError(stderr: string): string {
+  const lines = stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(stderr).not.toMatch(/\n\s+at |Error:/);
+  expect(lines[0]).toMatch(/^tokor: /);
+  expect(lines[0]).not.toMatch(/\bundefined\b|\bInfinity\b|\bNaN\b/);
+  return lines[0]!;
+}
+
+function write(name: string, text: string): string {
+  const file = path.join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+/** fixtures/gate/results.jsonl with one line's text changed. */
+function resultsWith(lineIndex: number, edit: (line: string) => string): string {
+  const lines = readFileSync('fixtures/gate/results.jsonl', 'utf8').split('\n');
+  lines[lineIndex] = edit(lines[lineIndex]!);
+  return lines.join('\n');
+}
+
+describe('bad non-log inputs (built CLI)', () => {
+  it('a YAML alias without its anchor: one line at the alias (was an internal error with a stack, exit 3)', async () => {
+    const text = readFileSync('fixtures/gate/pass.tokor.config.yaml', 'utf8').replace('pattern: confidence', 'pattern: *nope');
+    expect(text).toContain('*nope');
+    const file = write('alias.tokor.config.yaml', text);
+    const gate = await runCli(['gate', '--policy', file, '--results', 'fixtures/gate/results.jsonl', '--dataset', 'fixtures/gate/support/dataset.jsonl']);
+    expect(gate.code).toBe(2);
+    expect(oneLineError(gate.stderr)).toBe(`tokor: ${file}:4:12: invalid YAML: the alias *nope has no anchor &nope before it`);
+    const check = await runCli(['config', 'check', file]);
+    expect(check.code).toBe(2);
+    expect(oneLineError(check.stderr)).toBe(`tokor: ${file}:4:12: invalid YAML: the alias *nope has no anchor &nope before it`);
+  });
+
+  it('a config number written .inf is shown as written (was "received Infinity (got null)")', async () => {
+    const file = write('inf.tokor.config.yaml', 'tiers:\n  - { name: cheap, model: us.amazon.nova-lite-v1:0, maxTokens: .inf }\n  - { name: frontier, model: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }\n');
+    const r = await runCli(['config', 'check', file]);
+    expect(r.code).toBe(2);
+    const line = oneLineError(r.stderr);
+    expect(line).toContain('tiers[0].maxTokens');
+    expect(line).toContain('(got .inf)');
+    expect(line).not.toContain('null');
+  });
+
+  it('a result whose token count overflows (1e309) is named as such (was "got Infinity")', async () => {
+    const file = write('overflow.jsonl', resultsWith(21, (l) => l.replace(/"cacheReadTokens":\d+/, '"cacheReadTokens":1e309')));
+    const r = await runCli(['gate', '--policy', 'fixtures/gate/pass.tokor.config.yaml', '--results', file, '--dataset', 'fixtures/gate/support/dataset.jsonl']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r.stderr)).toMatch(new RegExp(`^tokor: ${file}:22: cacheReadTokens: expected a token count \\(got a number outside the double range \\(±1\\.8e308\\)\\)`));
+  });
+
+  it('a schemaVersion that overflows is not "written by a newer tokor"', async () => {
+    const file = write('version.jsonl', resultsWith(0, (l) => l.replace('"schemaVersion":1', '"schemaVersion":1e309')));
+    const r = await runCli(['calibrate', '--results', file, '--dataset', 'fixtures/gate/support/dataset.jsonl', '--pattern', 'confidence']);
+    expect(r.code).toBe(2);
+    const line = oneLineError(r.stderr);
+    expect(line).toContain(`${file}:1: schemaVersion:`);
+    expect(line).not.toContain('newer tokor');
+  });
+
+  it('an analyze JSON without a key says "missing", not "received undefined"', async () => {
+    const report = JSON.parse(readFileSync('fixtures/report/analyze.json', 'utf8')) as { byModel: { tokens: Record<string, unknown> }[] };
+    delete report.byModel[0]!.tokens.output;
+    const file = write('analyze.json', JSON.stringify(report));
+    const r = await runCli(['report', '--analyze', file, '--out', path.join(dir, 'r.html')]);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r.stderr)).toMatch(new RegExp(`^tokor: ${file}:1: byModel\\[0\\]\\.tokens\\.output: missing \\(Invalid input: expected number\\); `));
+  });
+
+  it('a config tier without its name says what it expects, not "received undefined"', async () => {
+    const file = write('noname.tokor.config.yaml', 'tiers:\n  - { model: us.amazon.nova-lite-v1:0 }\n  - { name: frontier, model: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }\n');
+    const r = await runCli(['config', 'check', file]);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r.stderr)).toContain('tiers[0].name: Invalid input: expected string');
+  });
+});
