@@ -92,4 +92,13 @@ describe('bad non-log inputs (built CLI)', () => {
     expect(r.code).toBe(2);
     expect(oneLineError(r.stderr)).toContain('tiers[0].name: Invalid input: expected string');
   });
+
+  it('a numeric tolerance past the double range (1e309) is refused, not a grader that passes every answer', async () => {
+    for (const grader of ['{"type":"numeric","tolerance":1e309}', '{"type":"numeric","relTolerance":1e309}', '{"type":"json-field-match","tolerance":1e309}']) {
+      const file = write('tolerance.jsonl', `{"id":"q1","prompt":"2 + 2 = ?","expected":${grader.includes('json') ? '{"n":4}' : '4'},"graders":[${grader}]}\n`);
+      const r = await runCli(['eval', '--dataset', file, '--provider', 'replay', '--tier', 'cheap']);
+      expect(r.code).toBe(2);
+      expect(oneLineError(r.stderr)).toMatch(new RegExp(`^tokor: ${file}:1: grader (numeric|json-field-match): \`(rel)?[tT]olerance\` must be a finite number ≥ 0$`));
+    }
+  });
 });
