@@ -67,7 +67,12 @@ export async function checkConfigText(text: string, file: string): Promise<{ con
     const got = valueAt(doc, issue.path);
     const text = typeof got === 'string' ? quoteExcerpt(got) : typeof got === 'number' && !Number.isFinite(got) ? sourceAt(doc, issue.path, got) : JSON.stringify(got);
     const shown = got === undefined || typeof got === 'object' || issue.message.startsWith('unknown key') || issue.message.includes(JSON.stringify(got)) ? '' : ` (got ${text})`;
-    const message = issue.path.length === 0 && /expected object/.test(issue.message) ? 'expected a mapping of config keys (key: value)' : issue.message;
+    const message =
+      issue.path.length === 0 && /expected object/.test(issue.message)
+        ? 'expected a mapping of config keys (key: value)'
+        : got === undefined && issue.message.startsWith('Invalid input: expected')
+          ? `missing (${issue.message})`
+          : issue.message;
     // A key or value of the file quoted in a message is cut short: one line per problem.
     return { where: locate(doc, lineCounter, issue.path, file), keyPath: formatKeyPath(issue.path), message: shortenQuotes(`${message}${shown}`) };
   });

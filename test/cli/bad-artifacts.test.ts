@@ -86,11 +86,11 @@ describe('bad non-log inputs (built CLI)', () => {
     expect(oneLineError(r.stderr)).toMatch(new RegExp(`^tokor: ${file}:1: byModel\\[0\\]\\.tokens\\.output: missing \\(Invalid input: expected number\\); `));
   });
 
-  it('a config tier without its name says what it expects, not "received undefined"', async () => {
+  it('a config tier without its name says "missing" and what it expects, not "received undefined"', async () => {
     const file = write('noname.tokor.config.yaml', 'tiers:\n  - { model: us.amazon.nova-lite-v1:0 }\n  - { name: frontier, model: us.anthropic.claude-sonnet-4-5-20250929-v1:0 }\n');
     const r = await runCli(['config', 'check', file]);
     expect(r.code).toBe(2);
-    expect(oneLineError(r.stderr)).toContain('tiers[0].name: Invalid input: expected string');
+    expect(oneLineError(r.stderr)).toBe(`tokor: ${file}:2:5: tiers[0].name: missing (Invalid input: expected string)`);
   });
 
   it('a numeric tolerance past the double range (1e309) is refused, not a grader that passes every answer', async () => {
