@@ -95,10 +95,59 @@ describe('bad non-log inputs (built CLI)', () => {
 
   it('a numeric tolerance past the double range (1e309) is refused, not a grader that passes every answer', async () => {
     for (const grader of ['{"type":"numeric","tolerance":1e309}', '{"type":"numeric","relTolerance":1e309}', '{"type":"json-field-match","tolerance":1e309}']) {
-      const file = write('tolerance.jsonl', `{"id":"q1","prompt":"2 + 2 = ?","expected":${grader.includes('json') ? '{"n":4}' : '4'},"graders":[${grader}]}\n`);
+      // In the header's graders: an item's number past the range is refused before its graders are read.
+      const file = write('tolerance.jsonl', `{"datasetId":"t","graders":[${grader}]}\n{"id":"q1","prompt":"2 + 2 = ?","expected":${grader.includes('json') ? '{"n":4}' : '4'}}\n`);
       const r = await runCli(['eval', '--dataset', file, '--provider', 'replay', '--tier', 'cheap']);
       expect(r.code).toBe(2);
-      expect(oneLineError(r.stderr)).toMatch(new RegExp(`^tokor: ${file}:1: grader (numeric|json-field-match): \`(rel)?[tT]olerance\` must be a finite number ≥ 0$`));
+      expect(oneLineError(r.stderr)).toMatch(new RegExp(`^tokor: ${file}:2: grader (numeric|json-field-match): \`(rel)?[tT]olerance\` must be a finite number ≥ 0$`));
     }
+  });
+
+  it('a dataset number past the double range (1e309) is refused where it is (was graded as the label "Infinity")', async () => {
+    const file = write('overflow-dataset.jsonl', '{"id":"q1","prompt":"Sky colour?","expected":"blue"}\n{"id":"q2","prompt":"2 + 2 = ?","expected":1e309,"graders":["numeric"]}\n');
+    const r = await runCli(['eval', '--dataset', file, '--provider', 'replay', '--tier', 'cheap']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r.stderr)).toBe(`tokor: ${file}:2: expected: a number outside the double range (±1.8e308)`);
+  });
+
+  /** fixtures/gate/results.jsonl with the frontier failing every item the predicate picks. */
+  function frontierFails(pick: (itemId: string) => boolean): string {
+    return readFileSync('fixtures/gate/results.jsonl', 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => {
+        const r = JSON.parse(l) as { itemId: string; tier: string; pass: boolean; score: number; graders: { pass: boolean; score: number }[] };
+        if (r.tier === 'frontier' && pick(r.itemId)) Object.assign(r, { pass: false, score: 0, graders: r.graders.map((g) => ({ ...g, pass: false, score: 0 })) });
+        return JSON.stringify(r);
+      })
+      .join('\n');
+  }
+
+  it('a scope whose frontier passes nothing fails its parity floor (its bound was 11, and the gate passed)', async () => {
+    const payments = new Set(
+      readFileSync('fixtures/gate/support/dataset.jsonl', 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('team:payments'))
+        .map((l) => (JSON.parse(l) as { id: string }).id),
+    );
+    expect(payments.size).toBe(60);
+    const file = write('frontier-fails-payments.jsonl', frontierFails((id) => payments.has(id)));
+    const args = ['gate', '--policy', 'fixtures/gate/pass.tokor.config.yaml', '--results', file, '--dataset', 'fixtures/gate/support/dataset.jsonl'];
+    const r = await runCli([...args, '--format', 'json']);
+    expect(r.code).toBe(1);
+    const v = JSON.parse(r.stdout) as { scopes: { scope: string; status: string; pass: boolean; quality: number; qualityLower: number }[] };
+    expect(v.scopes.find((s) => s.scope === 'payments')).toMatchObject({ status: 'fail', pass: false, quality: 0, qualityLower: 0 });
+    expect(v.scopes.find((s) => s.scope === 'global')!.status).toBe('pass');
+    const table = await runCli(args, { env: { COLUMNS: '200' } });
+    expect(table.code).toBe(1);
+    expect(table.stdout).toContain("scope payments: parity lower bound 0.000 < floor 0.9 (−90.0 pts, n=60, 95% confidence); the frontier tier passes none of the scope's 60 items, so parity has no meaning: give it barMode: absolute");
+  });
+
+  it('calibrate --apply on results whose frontier passes nothing does not meet a parity bar (its bound was 7,000%)', async () => {
+    const file = write('frontier-fails-all.jsonl', frontierFails(() => true));
+    const r = await runCli(['calibrate', '--apply', 'fixtures/gate/policy.json', '--results', file, '--dataset', 'fixtures/gate/support/dataset.jsonl']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('meets the bar');
+    expect(r.stdout).toContain('lower bound 0.0%');
   });
 });
