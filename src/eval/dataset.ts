@@ -75,7 +75,8 @@ function parseMessages(raw: unknown, where: string): { system?: string; messages
     } else if (m.role === 'user' || m.role === 'assistant') {
       messages.push({ role: m.role, content });
     } else {
-      throw new InputError(`messages[${i}].role must be "user", "assistant" or "system", got ${JSON.stringify(m.role)}`, where);
+      const got = m.role === undefined ? 'it has none' : `got ${JSON.stringify(m.role)}`;
+      throw new InputError(`messages[${i}].role must be "user", "assistant" or "system", ${got}`, where);
     }
   });
   if (messages.length === 0) throw new InputError('"messages" has no user message', where);

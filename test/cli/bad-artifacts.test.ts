@@ -110,6 +110,13 @@ describe('bad non-log inputs (built CLI)', () => {
     expect(oneLineError(r.stderr)).toBe(`tokor: ${file}:2: expected: a number outside the double range (±1.8e308)`);
   });
 
+  it('a chat message without a role says it has none (was "got undefined")', async () => {
+    const file = write('norole.jsonl', '{"id":"q1","messages":[{"content":"Sky colour?"}],"expected":"blue"}\n');
+    const r = await runCli(['eval', '--dataset', file, '--provider', 'replay', '--tier', 'cheap']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r.stderr)).toBe(`tokor: ${file}:1: messages[0].role must be "user", "assistant" or "system", it has none`);
+  });
+
   /** fixtures/gate/results.jsonl with the frontier failing every item the predicate picks. */
   function frontierFails(pick: (itemId: string) => boolean): string {
     return readFileSync('fixtures/gate/results.jsonl', 'utf8')
@@ -149,5 +156,8 @@ describe('bad non-log inputs (built CLI)', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).not.toContain('meets the bar');
     expect(r.stdout).toContain('lower bound 0.0%');
+    const choose = await runCli(['calibrate', '--results', file, '--dataset', 'fixtures/gate/support/dataset.jsonl']);
+    expect(choose.code).toBe(2);
+    expect(oneLineError(choose.stderr)).toBe('tokor: the frontier tier "frontier" passes no item, so parity has no meaning; use --bar-mode absolute');
   });
 });
