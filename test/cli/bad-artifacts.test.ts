@@ -160,4 +160,22 @@ describe('bad non-log inputs (built CLI)', () => {
     expect(choose.code).toBe(2);
     expect(oneLineError(choose.stderr)).toBe('tokor: the frontier tier "frontier" passes no item, so parity has no meaning; use --bar-mode absolute');
   });
+
+  it('a cost per call past 1e15 USD is refused: 1e308 a line summed to Infinity (savings NaN%, a TypeError in calibrate)', async () => {
+    const text = readFileSync('fixtures/gate/results.jsonl', 'utf8').replace(/"costUsd":[0-9.e-]+/g, '"costUsd":1e308');
+    const file = write('huge-costs.jsonl', text);
+    const dataset = ['--dataset', 'fixtures/gate/support/dataset.jsonl'];
+    for (const args of [['calibrate', '--results', file, ...dataset], ['gate', '--policy', 'fixtures/gate/certified.policy.json', '--results', file, ...dataset]]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(2);
+      expect(oneLineError(r.stderr)).toMatch(new RegExp(`^tokor: ${file}:1: costUsd: must be at most 1e15 USD \\(the cost of one call\\) \\(got 1e\\+308\\); `));
+    }
+    const csv = write('huge-costs.csv', 'id,cheap,frontier,cheap_cost\n1,True,True,1e308\n2,False,True,0.1\n');
+    const r = await runCli(['calibrate', '--results-csv', csv, '--tier-column', 'cheap=cheap', '--tier-column', 'frontier=frontier', '--cost-column', 'cheap=cheap_cost', '--tier-cost', 'frontier=1']);
+    expect(r.code).toBe(2);
+    expect(oneLineError(r.stderr)).toBe(`tokor: ${csv}:2: column "cheap_cost": must be a cost from 0 to 1e15, got "1e308"; fix the row or name another --cost-column`);
+    const flag = await runCli(['calibrate', '--results-csv', csv, '--tier-column', 'cheap=cheap', '--tier-column', 'frontier=frontier', '--tier-cost', 'cheap=1e308,frontier=1']);
+    expect(flag.code).toBe(2);
+    expect(oneLineError(flag.stderr)).toBe('tokor: --tier-cost: "1e308" for cheap is not a number from 0 to 1e15');
+  });
 });
