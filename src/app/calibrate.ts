@@ -209,7 +209,7 @@ function parsePairs(values: readonly string[] | undefined, flag: string, numeric
   const out: Record<string, number> = {};
   for (const [name, value] of pairs) {
     const x = Number(value);
-    if (!Number.isFinite(x) || x < 0) throw new UsageError(`${flag}: "${value}" for ${name} is not a number ≥ 0`);
+    if (!Number.isFinite(x) || x < 0 || x > 1e15) throw new UsageError(`${flag}: "${value}" for ${name} is not a number from 0 to 1e15`);
     out[name] = x;
   }
   return out;

@@ -8,6 +8,7 @@ import { findNodeAtLocation, parse as parseLenient, parseTree, printParseErrorCo
 import type { z } from 'zod';
 import { InputError, at } from '../errors.js';
 import { fsFailure } from '../io/fsErrors.js';
+import { issueText, nonFiniteText } from '../issueText.js';
 
 /** One artifact kind: its schema, the versions it reads and what to tell a user whose file does not fit. */
 export interface ArtifactSpec<T> {
@@ -137,7 +138,7 @@ export function keyPath(path: readonly PropertyKey[]): string {
 
 /** A short rendering of a bad value for messages. */
 export function shown(v: unknown): string {
-  if (typeof v === 'number' && !Number.isFinite(v)) return String(v);
+  if (typeof v === 'number' && !Number.isFinite(v)) return nonFiniteText(v);
   const s = JSON.stringify(v);
   if (s === undefined) return String(v);
   return s.length > 60 ? `${s.slice(0, 57)}…` : s;
@@ -169,7 +170,7 @@ export function checkArtifact<T>(spec: ArtifactSpec<T>, value: unknown): { ok: t
   if (foreign) return { ok: false, problem: { path: ['kind'], message: `this is ${foreign}, not a ${spec.name}; ${spec.hint}` } };
   if (spec.version !== undefined && value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const v = (value as { schemaVersion?: unknown }).schemaVersion;
-    if (typeof v === 'number' && v > spec.version) {
+    if (typeof v === 'number' && Number.isFinite(v) && v > spec.version) {
       return {
         ok: false,
         problem: { path: ['schemaVersion'], message: `schemaVersion: ${v} was written by a newer tokor (this one reads ${spec.version}); upgrade tokor` },
@@ -210,9 +211,10 @@ function describeIssue(issue: z.core.$ZodIssue, root: unknown): string {
   if (issue.code === 'unrecognized_keys') return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}`;
   const got = valueAt(root, issue.path);
   const missing = got === undefined && !hasKey(root, issue.path);
-  if (missing && issue.code !== 'custom') return `missing (${issue.message})`;
-  const suffix = got === undefined || (typeof got === 'object' && got !== null) || issue.message.includes(shown(got)) ? '' : ` (got ${shown(got)})`;
-  return `${issue.message}${suffix}`;
+  const message = issueText(issue.message);
+  if (missing && issue.code !== 'custom') return `missing (${message})`;
+  const suffix = got === undefined || (typeof got === 'object' && got !== null) || message.includes(shown(got)) ? '' : ` (got ${shown(got)})`;
+  return `${message}${suffix}`;
 }
 
 function hasKey(root: unknown, path: readonly PropertyKey[]): boolean {

@@ -30,7 +30,11 @@ export const unitInterval = z
   .max(1, 'must be between 0 and 1');
 const tokens = z.number({ error: 'expected a token count' }).int('expected a whole number of tokens').min(0, 'must be ≥ 0');
 /** USD amounts are finite and never negative. */
-export const usdAmount = z.number({ error: 'expected an amount in USD (a number ≥ 0)' }).min(0, 'must be ≥ 0 (a cost cannot be negative)');
+// At most 10^15 USD a call: sums of a run's costs stay far inside the double range (1e308 a line made them Infinity, savings NaN).
+export const usdAmount = z
+  .number({ error: 'expected an amount in USD (a number ≥ 0)' })
+  .min(0, 'must be ≥ 0 (a cost cannot be negative)')
+  .max(1e15, 'must be at most 1e15 USD (the cost of one call)');
 
 const GraderResultSchema = z.looseObject({
   grader: nonEmpty('the grader name'),

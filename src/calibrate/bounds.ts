@@ -165,8 +165,11 @@ export function wilsonUpperZ(k: number, n: number, z: number): number {
  * (frontier pass rate near 0).
  */
 export function parityInterval(observed: PairedSums, z: number): [number, number] {
+  // A frontier that passes no item leaves parity undefined: nothing is certified. (Checked before the
+  // pseudo-item, which alone would make the frontier pass one item and the bound as large as sr.)
+  if (observed.sf === 0) return [0, 0];
   const { n, sr, srf, sf } = withPseudoItem(observed);
-  if (n < 2 || sf === 0) return [0, sf === 0 ? 0 : sr / sf];
+  if (n < 2) return [0, sr / sf];
   const mr = sr / n;
   const mf = sf / n;
   const vrr = Math.max(0, (sr - n * mr * mr) / (n - 1));

@@ -171,7 +171,7 @@ export function calibrate(table: ResultsTable, opts: CalibrateOptions): Calibrat
   const confPct = `${Math.round(opts.confidence * 1000) / 10}%`;
 
   if (opts.barMode === 'relative' && sf === 0) {
-    throw new InputError(`the frontier tier "${tiers[k - 1]}" passes no item, so parity is undefined; use --bar-mode absolute`);
+    throw new InputError(`the frontier tier "${tiers[k - 1]}" passes no item, so parity has no meaning; use --bar-mode absolute`);
   }
   // Too few items: not even a perfect router could be certified.
   // (at the certification rule's levels with one pattern: more patterns need more items)

@@ -88,7 +88,8 @@ export function parseResultsCsv(bytes: Buffer | string, file: string, opts: CsvR
       if (pass === undefined) throw new InputError(`column "${column}" must be True/False or a number, got "${record[column]}"`, where);
       const costColumn = opts.costColumns?.[tier];
       const costUsd = costColumn === undefined ? opts.tierCosts[tier]! : Number(record[costColumn]);
-      if (!(Number.isFinite(costUsd) && costUsd >= 0)) throw new InputError(`column "${costColumn}": must be a finite cost ≥ 0, got "${record[costColumn!]}"; fix the row or name another --cost-column`, where);
+      // At most 10^15 USD a call, as in results files: the sums stay finite.
+      if (!(Number.isFinite(costUsd) && costUsd >= 0 && costUsd <= 1e15)) throw new InputError(`column "${costColumn}": must be a cost from 0 to 1e15, got "${record[costColumn!]}"; fix the row or name another --cost-column`, where);
       costSums[tier] = (costSums[tier] ?? 0) + costUsd;
       item.byTier[tier] = { pass, score, costUsd, graders: [] };
     }

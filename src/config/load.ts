@@ -65,8 +65,14 @@ export async function checkConfigText(text: string, file: string): Promise<{ con
   if (config) return { config, problems: [] };
   const problems = issues.map((issue) => {
     const got = valueAt(doc, issue.path);
-    const shown = got === undefined || typeof got === 'object' || issue.message.startsWith('unknown key') || issue.message.includes(JSON.stringify(got)) ? '' : ` (got ${typeof got === 'string' ? quoteExcerpt(got) : JSON.stringify(got)})`;
-    const message = issue.path.length === 0 && /expected object/.test(issue.message) ? 'expected a mapping of config keys (key: value)' : issue.message;
+    const text = typeof got === 'string' ? quoteExcerpt(got) : typeof got === 'number' && !Number.isFinite(got) ? sourceAt(doc, issue.path, got) : JSON.stringify(got);
+    const shown = got === undefined || typeof got === 'object' || issue.message.startsWith('unknown key') || issue.message.includes(JSON.stringify(got)) ? '' : ` (got ${text})`;
+    const message =
+      issue.path.length === 0 && /expected object/.test(issue.message)
+        ? 'expected a mapping of config keys (key: value)'
+        : got === undefined && issue.message.startsWith('Invalid input: expected')
+          ? `missing (${issue.message})`
+          : issue.message;
     // A key or value of the file quoted in a message is cut short: one line per problem.
     return { where: locate(doc, lineCounter, issue.path, file), keyPath: formatKeyPath(issue.path), message: shortenQuotes(`${message}${shown}`) };
   });
@@ -79,6 +85,17 @@ export function formatKeyPath(keyPath: (string | number)[]): string {
   // A key is the file's text: a long one (a whole line of prose) is cut.
   const cut = (k: string) => (k.length > 60 ? `${k.slice(0, 60)}…` : k);
   return keyPath.map((k, i) => (typeof k === 'number' ? `[${k}]` : i === 0 ? cut(k) : `.${cut(k)}`)).join('');
+}
+
+/** A scalar as the file spells it (.inf, 1e309, .nan): JSON has no name for a number that is not finite. */
+function sourceAt(doc: Document, keyPath: (string | number)[], v: number): string {
+  try {
+    const node = doc.getIn(keyPath, true) as { source?: unknown } | undefined;
+    if (typeof node?.source === 'string' && node.source) return node.source;
+  } catch {
+    // falls through to the YAML name
+  }
+  return Number.isNaN(v) ? '.nan' : v < 0 ? '-.inf' : '.inf';
 }
 
 function valueAt(doc: Document, keyPath: (string | number)[]): unknown {

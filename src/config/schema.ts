@@ -3,6 +3,7 @@
  * unknown keys are errors. Pure: no I/O here (see load.ts).
  */
 import { z } from 'zod';
+import { issueText } from '../issueText.js';
 
 /**
  * What a routing pattern's saved route needs beyond its thresholds — the
@@ -252,7 +253,7 @@ function toConfigIssues(i: ZodIssueLike): ConfigIssue[] {
     const expected = known.length ? ` (expected one of: ${known.join(', ')})` : '';
     return i.keys.map((k) => ({ path: [...path, k], message: `unknown key "${k}"${expected}` }));
   }
-  return [{ path, message: i.message }];
+  return [{ path, message: issueText(i.message) }];
 }
 
 /** One issue per path: zod reports a size check after a type error on the same key. */

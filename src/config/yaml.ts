@@ -1,5 +1,5 @@
 /** YAML (and JSON, which is YAML) text → document, with file:line:col for errors and key paths. Pure. */
-import { LineCounter, isMap, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { LineCounter, isMap, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
 import { InputError } from '../errors.js';
 
 /** Parses YAML (JSON is YAML) with line/column errors. */
@@ -11,6 +11,26 @@ export function parseYaml(text: string, file: string): { doc: Document; lineCoun
     const pos = err.linePos?.[0] ?? (err.pos ? lineCounter.linePos(err.pos[0]) : undefined);
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
     throw new InputError(`invalid YAML: ${err.message.split('\n')[0]}`, where);
+  }
+  // An alias without its anchor (*name before &name, or none) parses, but fails when the document becomes values.
+  let unresolved: Alias | undefined;
+  visit(doc, {
+    Alias(_, node) {
+      if (node.resolve(doc) !== undefined) return undefined;
+      unresolved = node;
+      return visit.BREAK;
+    },
+  });
+  if (unresolved) {
+    const offset = unresolved.range?.[0];
+    const pos = offset !== undefined ? lineCounter.linePos(offset) : undefined;
+    throw new InputError(`invalid YAML: the alias *${unresolved.source} has no anchor &${unresolved.source} before it`, pos ? `${file}:${pos.line}:${pos.col}` : file);
+  }
+  try {
+    doc.toJS();
+  } catch (e) {
+    // Aliases past the expansion limit (a "billion laughs" document).
+    throw new InputError(`invalid YAML: ${(e as Error).message.split('\n')[0]}`, file);
   }
   return { doc, lineCounter };
 }

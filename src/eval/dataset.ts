@@ -75,7 +75,8 @@ function parseMessages(raw: unknown, where: string): { system?: string; messages
     } else if (m.role === 'user' || m.role === 'assistant') {
       messages.push({ role: m.role, content });
     } else {
-      throw new InputError(`messages[${i}].role must be "user", "assistant" or "system", got ${JSON.stringify(m.role)}`, where);
+      const got = m.role === undefined ? 'it has none' : `got ${JSON.stringify(m.role)}`;
+      throw new InputError(`messages[${i}].role must be "user", "assistant" or "system", ${got}`, where);
     }
   });
   if (messages.length === 0) throw new InputError('"messages" has no user message', where);
@@ -130,10 +131,23 @@ function parseGraders(raw: unknown, where: string): GraderSpec[] | undefined {
   });
 }
 
+/** The key path of the first number JSON.parse could not hold (1e309 becomes Infinity), if any. */
+function nonFiniteAt(v: unknown, path: string): string | undefined {
+  if (typeof v === 'number') return Number.isFinite(v) ? undefined : path || '(top level)';
+  if (v === null || typeof v !== 'object') return undefined;
+  for (const [k, x] of Object.entries(v)) {
+    const found = nonFiniteAt(x, Array.isArray(v) ? `${path}[${k}]` : path ? `${path}.${k}` : k);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 /** Turns one parsed JSONL line into a GoldenCase; throws InputError with file:line. */
 export function parseDatasetLine(obj: unknown, loc: SourceLocation, opts: ParseOptions = {}): GoldenCase {
   const where = at(loc.file, loc.line);
   if (!isObject(obj)) throw new InputError('each line must be a JSON object', where);
+  const overflow = nonFiniteAt(obj, '');
+  if (overflow !== undefined) throw new InputError(`${overflow}: a number outside the double range (±1.8e308)`, where);
   const format = detectDatasetFormat(obj);
   // Bedrock and OpenAI Evals files carry no ids and may hold prompt-only lines (judge datasets).
   const idOptional = format !== 'tokor' || (opts.format !== undefined && opts.format !== 'tokor');

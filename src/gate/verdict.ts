@@ -193,7 +193,9 @@ export function judgeScope(rule: ScopeRule, e: PolicyEvaluation): ScopeVerdict {
   const margin = lower - rule.floor;
   const pass = margin >= -EPSILON;
   const label = measure === 'parity' ? 'parity' : 'pass-rate';
-  const message = `scope ${rule.name}: ${label} lower bound ${formatBound(lower, rule.floor, pass)} ${pass ? '≥' : '<'} floor ${fmtFloor(rule.floor)} (${formatPoints(margin)}, n=${e.n}, ${pctShort(rule.confidence)} confidence)`;
+  // Parity is relative to the frontier's pass rate: with none, it is not defined and the bound is 0.
+  const why = measure === 'parity' && e.frontier.quality === 0 ? `; the frontier tier passes none of the scope's ${e.n} items, so parity has no meaning: give it barMode: absolute` : '';
+  const message = `scope ${rule.name}: ${label} lower bound ${formatBound(lower, rule.floor, pass)} ${pass ? '≥' : '<'} floor ${fmtFloor(rule.floor)} (${formatPoints(margin)}, n=${e.n}, ${pctShort(rule.confidence)} confidence)${why}`;
   const verdict: ScopeVerdict = {
     scope: rule.name,
     n: e.n,

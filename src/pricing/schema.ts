@@ -9,6 +9,7 @@
  * region = '*' (every region), source/effectiveDate from the file header.
  */
 import { z } from 'zod';
+import { issueText } from '../issueText.js';
 import { rateToPico } from './money.js';
 import { parseModelId } from './modelId.js';
 import type { ModelPrice } from './types.js';
@@ -125,7 +126,7 @@ export function validateCatalogData(data: unknown): { header: CatalogFileHeader;
         notes: z.string().optional(),
       })
       .safeParse(rest);
-    if (!head.success) issues.push(...head.error.issues.map((i) => ({ path: i.path.map(pathPart), message: i.message })));
+    if (!head.success) issues.push(...head.error.issues.map((i) => ({ path: i.path.map(pathPart), message: issueText(i.message) })));
     if (!Array.isArray(_prices)) issues.push({ path: ['prices'], message: 'must be a list' });
     if (issues.length) return { header: {}, entries: [], issues };
   }
@@ -133,7 +134,7 @@ export function validateCatalogData(data: unknown): { header: CatalogFileHeader;
   list.forEach((raw, i) => {
     const r = CatalogEntrySchema.safeParse(raw);
     if (r.success) entries.push(r.data);
-    else issues.push(...r.error.issues.map((iss) => ({ path: [...base, i, ...iss.path.map(pathPart)], message: iss.message })));
+    else issues.push(...r.error.issues.map((iss) => ({ path: [...base, i, ...iss.path.map(pathPart)], message: issueText(iss.message) })));
   });
   const header: CatalogFileHeader = Array.isArray(data) ? {} : pickHeader(data as Record<string, unknown>);
   return { header, entries, issues };

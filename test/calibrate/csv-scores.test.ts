@@ -44,9 +44,9 @@ describe('results CSV with scores and per-item costs', () => {
   it('names the file and line of a bad cost', () => {
     expect(() =>
       parseResultsCsv(`a,a_cost,b\n1,x,1\n`, 'bad.csv', { tierColumns: [{ tier: 'cheap', column: 'a' }, { tier: 'frontier', column: 'b' }], tierCosts: { frontier: 1 }, costColumns: { cheap: 'a_cost' } }),
-    ).toThrow(/bad\.csv:2: column "a_cost": must be a finite cost ≥ 0, got "x"/);
+    ).toThrow(/bad\.csv:2: column "a_cost": must be a cost from 0 to 1e15, got "x"/);
     expect(() =>
       parseResultsCsv(`a,a_cost,b\n1,1e400,1\n`, 'big.csv', { tierColumns: [{ tier: 'cheap', column: 'a' }, { tier: 'frontier', column: 'b' }], tierCosts: { frontier: 1 }, costColumns: { cheap: 'a_cost' } }),
-    ).toThrow(/big\.csv:2: column "a_cost": must be a finite cost ≥ 0, got "1e400"/);
+    ).toThrow(/big\.csv:2: column "a_cost": must be a cost from 0 to 1e15, got "1e400"/);
   });
 });

@@ -197,7 +197,7 @@ const jsonFieldMatch: GraderDef = {
     if (typeof f === 'string') return f;
     if (f.length === 0) return 'no fields to compare';
     if (spec.threshold !== undefined && (typeof spec.threshold !== 'number' || spec.threshold < 0 || spec.threshold > 1)) return '`threshold` must be between 0 and 1';
-    if (spec.tolerance !== undefined && (typeof spec.tolerance !== 'number' || spec.tolerance < 0)) return '`tolerance` must be a number ≥ 0';
+    if (spec.tolerance !== undefined && (typeof spec.tolerance !== 'number' || !(spec.tolerance >= 0 && Number.isFinite(spec.tolerance)))) return '`tolerance` must be a finite number ≥ 0';
     return undefined;
   },
   grade(output, spec, c) {

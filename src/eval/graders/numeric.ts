@@ -117,8 +117,9 @@ function expectedNumbers(spec: GraderSpec, c: GoldenCase): number[] | string {
 function toleranceOf(spec: GraderSpec): { abs: number; rel: number } | string {
   const abs = spec.tolerance ?? 1e-6;
   const rel = spec.relTolerance ?? 0;
-  if (typeof abs !== 'number' || abs < 0) return '`tolerance` must be a number ≥ 0';
-  if (typeof rel !== 'number' || rel < 0) return '`relTolerance` must be a number ≥ 0';
+  // A tolerance past the double range (1e309 in JSON) would pass every answer.
+  if (typeof abs !== 'number' || !(abs >= 0 && Number.isFinite(abs))) return '`tolerance` must be a finite number ≥ 0';
+  if (typeof rel !== 'number' || !(rel >= 0 && Number.isFinite(rel))) return '`relTolerance` must be a finite number ≥ 0';
   return { abs, rel };
 }
 
