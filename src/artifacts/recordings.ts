@@ -12,7 +12,7 @@ import { readFile } from 'node:fs/promises';
 
 const RECORDINGS_SCHEMA_VERSION = 1;
 
-const tokens = z.number({ error: 'expected a token count' }).int('expected a whole number of tokens').min(0, 'must be ≥ 0').default(0);
+const tokens = z.number({ error: 'expected a token count' }).int('expected a whole number of tokens, at most 2^53 − 1').min(0, 'must be ≥ 0').default(0);
 
 const RecordingLineSchema = z.looseObject({
   schemaVersion: z.literal(RECORDINGS_SCHEMA_VERSION, { error: `expected ${RECORDINGS_SCHEMA_VERSION}` }).optional(),

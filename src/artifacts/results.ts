@@ -28,7 +28,7 @@ export const unitInterval = z
   .number({ error: 'expected a number between 0 and 1' })
   .min(0, 'must be between 0 and 1')
   .max(1, 'must be between 0 and 1');
-const tokens = z.number({ error: 'expected a token count' }).int('expected a whole number of tokens').min(0, 'must be ≥ 0');
+const tokens = z.number({ error: 'expected a token count' }).int('expected a whole number of tokens, at most 2^53 − 1').min(0, 'must be ≥ 0');
 /** USD amounts are finite and never negative. */
 // At most 10^15 USD a call: sums of a run's costs stay far inside the double range (1e308 a line made them Infinity, savings NaN).
 export const usdAmount = z
