@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { InputError, at } from '../errors.js';
 import { checkArtifact, fsReason, jsonLines, jsonSyntaxError, type ArtifactSpec } from './read.js';
-import { unitInterval } from './results.js';
+import { MAX_LATENCY_MS, unitInterval } from './results.js';
 import { readFile } from 'node:fs/promises';
 
 const RECORDINGS_SCHEMA_VERSION = 1;
@@ -23,7 +23,7 @@ const RecordingLineSchema = z.looseObject({
   usage: z
     .object({ inputTokens: tokens, outputTokens: tokens, cacheReadTokens: tokens, cacheWriteTokens: tokens }, { error: 'expected {inputTokens, outputTokens, cacheReadTokens, cacheWriteTokens}' })
     .default({ inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }),
-  latencyMs: z.number({ error: 'expected milliseconds' }).min(0, 'must be ≥ 0').default(0),
+  latencyMs: z.number({ error: 'expected milliseconds' }).min(0, 'must be ≥ 0').max(MAX_LATENCY_MS, 'must be at most a week (604800000 ms)').default(0),
   confidence: unitInterval.optional(),
   /** true for the bundled, illustrative recordings; false for a real run recorded with --record. */
   sampleData: z.boolean({ error: 'expected true or false' }).optional(),

@@ -28,6 +28,8 @@ export const unitInterval = z
   .number({ error: 'expected a number between 0 and 1' })
   .min(0, 'must be between 0 and 1')
   .max(1, 'must be between 0 and 1');
+/** A call's latency past a week (a batch job's included) is a fault in the file (1e300 printed as "1e+300 ms"). */
+export const MAX_LATENCY_MS = 604_800_000;
 const tokens = z.number({ error: 'expected a token count' }).int('expected a whole number of tokens, at most 2^53 − 1').min(0, 'must be ≥ 0');
 /** USD amounts are finite and never negative. */
 // At most 10^15 USD a call: sums of a run's costs stay far inside the double range (1e308 a line made them Infinity, savings NaN).
@@ -56,7 +58,7 @@ const ResultLineSchema = z.looseObject({
   cacheReadTokens: tokens.optional(),
   cacheWriteTokens: tokens.optional(),
   costUsd: usdAmount.nullable().optional(),
-  latencyMs: z.number({ error: 'expected milliseconds' }).min(0, 'must be ≥ 0').optional(),
+  latencyMs: z.number({ error: 'expected milliseconds' }).min(0, 'must be ≥ 0').max(MAX_LATENCY_MS, 'must be at most a week (604800000 ms)').optional(),
   output: text('the answer text').optional(),
   graders: z.array(GraderResultSchema, { error: 'expected a list of {grader, pass, score, reason}' }).optional(),
   error: text('the error').optional(),

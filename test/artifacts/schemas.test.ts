@@ -59,6 +59,7 @@ describe('results line', () => {
     [{ score: 2 }, /^score: must be between 0 and 1 \(got 2\)/],
     [{ graders: [{ grader: 'g', pass: true, score: -0.1, reason: '' }] }, /^graders\[0\]\.score: must be between 0 and 1/],
     [{ inputTokens: 1.5 }, /^inputTokens: expected a whole number of tokens/],
+    [{ latencyMs: 1e300 }, /^latencyMs: must be at most a week \(604800000 ms\)/],
     [{ pass: 'yes' }, /^pass: expected true or false \(got "yes"\)/],
     [{ tier: '' }, /^tier: expected the tier name, got an empty string/],
     [{ source: 'disk' }, /^source: expected live, cache or replay/],
