@@ -6,16 +6,9 @@
  */
 import { z } from 'zod';
 import { InputError, at } from '../errors.js';
-import { parseDecimal } from '../costs/decimal.js';
+import { parseDecimal, withinBillRange } from '../costs/decimal.js';
 import type { Money } from '../pricing/types.js';
 import { checkArtifact, keyPath, lineOfPath, parseJsonFile, readArtifactText, type ArtifactSpec } from './read.js';
-
-/**
- * The largest amount (USD, or units for UsageQuantity) read as real: 10^15.
- * Beyond it a value is a corrupt file, not a bill ("1e400" would print as $∞).
- */
-const MAX_AMOUNT = 1e15;
-const MAX_MONEY = parseDecimal(String(MAX_AMOUNT))!;
 
 const AmountSchema = z.union([z.string(), z.number()], { error: 'expected a decimal amount such as "12.34"' }).transform((raw, ctx): Money => {
   const value = parseDecimal(String(raw));
@@ -23,7 +16,7 @@ const AmountSchema = z.union([z.string(), z.number()], { error: 'expected a deci
     ctx.addIssue({ code: 'custom', message: `is not a decimal amount such as "12.34" (got ${JSON.stringify(raw)})` });
     return z.NEVER;
   }
-  if (value > MAX_MONEY || value < -MAX_MONEY) {
+  if (!withinBillRange(value)) {
     ctx.addIssue({ code: 'custom', message: `${JSON.stringify(raw)} is out of range (beyond ±10^15): not a real amount` });
     return z.NEVER;
   }

@@ -15,6 +15,17 @@ const SCALE = 12;
 const DECIMAL = /^([+-]?)(\d+)?(?:\.(\d*))?(?:[eE]([+-]?\d+))?$/;
 
 /**
+ * The largest amount (USD, or units for a usage quantity) a bill line holds: 10^15, in Money. Beyond it a value
+ * is a corrupt file, not a bill ("1e400" would print as $∞, a quantity of 1e309 as Infinity tokens).
+ */
+const MAX_BILL_AMOUNT: Money = 10n ** 27n;
+
+/** Whether an amount read from a bill is within MAX_BILL_AMOUNT either way. */
+export function withinBillRange(m: Money): boolean {
+  return m <= MAX_BILL_AMOUNT && m >= -MAX_BILL_AMOUNT;
+}
+
+/**
  * Parses a decimal string exactly; digits beyond 12 decimals are rounded half
  * away from zero (below a picodollar). Returns undefined when the string is
  * not a number (the caller knows where it came from and raises the error).

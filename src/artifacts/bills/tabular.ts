@@ -5,7 +5,7 @@
  * numbers through parseDecimal).
  */
 import { InputError } from '../../errors.js';
-import { parseDecimal } from '../../costs/decimal.js';
+import { parseDecimal, withinBillRange } from '../../costs/decimal.js';
 import type { BillProvider } from '../../costs/meters.js';
 import type { CostGroup, CostPages } from '../../costs/response.js';
 import type { ParsedUsageType } from '../../costs/usageTypes.js';
@@ -33,9 +33,6 @@ export interface TabularFormat {
   line(row: TableRow, skip: (reason: string, cost: Money) => void): BillLine | undefined;
 }
 
-/** 10^18 (in picounits): the largest amount or quantity a bill line may hold. */
-const AMOUNT_LIMIT = 10n ** 30n;
-
 /** An amount cell, exactly; InputError naming the row when it is not a number. */
 export function amount(v: Cell, where: string, column: string): Money {
   if (typeof v === 'bigint') return v * 10n ** 12n;
@@ -43,8 +40,7 @@ export function amount(v: Cell, where: string, column: string): Money {
   if (s === '') return 0n;
   const m = parseDecimal(s);
   if (m === undefined) throw new InputError(`${column}: ${JSON.stringify(s)} is not a decimal amount`, where);
-  // No bill line holds a quintillion dollars or units: such a cell (1e309) is a fault, and its tokens would print as Infinity.
-  if (m > AMOUNT_LIMIT || m < -AMOUNT_LIMIT) throw new InputError(`${column}: ${JSON.stringify(s)} is out of range for a bill line (at most 10^18)`, where);
+  if (!withinBillRange(m)) throw new InputError(`${column}: ${JSON.stringify(s)} is out of range (beyond ±10^15): not a real amount`, where);
   return m;
 }
 
