@@ -94,67 +94,112 @@ function top(v: FormatVotes): JsonLineFormat | undefined {
  * back on bedrock, the primary format.
  */
 export function guessFormat(sample: string, fileName: string): FormatGuess {
-  const ext = baseExtension(fileName);
-  const votes: FormatVotes = { bedrock: 0, openai: 0 };
-  const weak: FormatVotes = { bedrock: 0, openai: 0 };
-  let first: string | undefined;
-  let firstParsed = false;
-  let objects = 0;
-  let others = 0;
-  let parsed = 0;
-  let failed = 0;
-  let unclaimed = 0;
-  let start = 0;
-  for (let n = 0; n < SAMPLE_LINES && start <= sample.length && parsed < FORMAT_SAMPLE_RECORDS; n++) {
-    let nl = sample.indexOf('\n', start);
-    if (nl < 0) nl = sample.length;
-    const t = clean(sample.slice(start, nl));
-    start = nl + 1;
-    if (t === '') continue;
-    const isFirst = first === undefined;
-    first ??= t;
-    if (!t.startsWith('{') && !t.startsWith('[')) {
-      others++;
-      continue;
+  const s = new FormatSample(fileName);
+  s.add(sample, true);
+  return s.guess(() => sample);
+}
+
+/**
+ * guessFormat fed as the text arrives: whole lines at a time, each line read once, so a reader can stop reading
+ * for it as soon as the sample is full (`full`), often well before the end of the text it would sample.
+ */
+export class FormatSample {
+  private readonly votes: FormatVotes = { bedrock: 0, openai: 0 };
+  private readonly weak: FormatVotes = { bedrock: 0, openai: 0 };
+  private first: string | undefined;
+  private firstParsed = false;
+  private objects = 0;
+  private others = 0;
+  private parsed = 0;
+  private failed = 0;
+  private unclaimed = 0;
+  private lines = 0;
+
+  constructor(private readonly fileName: string) {}
+
+  /** Whether the sample holds all the lines it reads: more text would not change the guess. */
+  get full(): boolean {
+    return this.lines >= SAMPLE_LINES || this.parsed >= FORMAT_SAMPLE_RECORDS;
+  }
+
+  /**
+   * Reads the lines of `text`, the sample's next part: whole lines (it ends at a line's end) unless `last`, when
+   * what follows its last newline is a line too (the sample's end may cut one).
+   */
+  add(text: string, last = false): void {
+    let start = 0;
+    const end = last ? text.length : text.length - 1;
+    while (!this.full && start <= end) {
+      let nl = text.indexOf('\n', start);
+      if (nl < 0) nl = text.length;
+      this.line(clean(text.slice(start, nl)));
+      start = nl + 1;
     }
-    objects++;
+  }
+
+  private line(t: string): void {
+    this.lines++;
+    if (t === '') return;
+    const isFirst = this.first === undefined;
+    this.first ??= t;
+    if (!t.startsWith('{') && !t.startsWith('[')) {
+      this.others++;
+      return;
+    }
+    this.objects++;
     let value: unknown;
     try {
       value = JSON.parse(t);
     } catch {
-      failed++;
+      this.failed++;
       const k = telltale(t);
-      if (k) vote(weak, k);
-      continue;
+      if (k) vote(this.weak, k);
+      return;
     }
-    if (isFirst) firstParsed = true;
+    if (isFirst) this.firstParsed = true;
     const items = Array.isArray(value) ? value.filter(isObject) : isObject(value) ? [value] : [];
-    if (items.length > 0) parsed++;
+    if (items.length > 0) this.parsed++;
     for (const obj of items.slice(0, FORMAT_SAMPLE_RECORDS)) {
       const k = bestKind(obj);
-      if (k) vote(votes, k.format);
-      else unclaimed++;
+      if (k) vote(this.votes, k.format);
+      else this.unclaimed++;
     }
   }
-  const voted = JSON_FORMATS.filter((f) => (votes[f] ?? 0) > 0);
-  const mixed = voted.length > 1;
-  const json = first !== undefined && (first.startsWith('{') || first.startsWith('[') || objects > others);
-  if (json) {
-    if (first !== undefined && !firstParsed && (first === '{' || first === '[' || parsed * 2 <= failed)) {
-      // A pretty-printed document: its first line is not a whole value.
-      return { format: documentFormat(sample), votes, mixed: false, document: true };
-    }
-    const v = voted.length > 0 ? votes : weak;
-    const format = top(v) ?? 'bedrock';
-    const guess: FormatGuess = { format, votes, mixed };
-    // A format whose records span lines (streamed snapshots) is read whole.
-    if (!mixed && voted.length > 0 && LOG_FORMATS[format].readWhole !== undefined) guess.document = true;
-    if (voted.length === 0 && unclaimed > 0) guess.unknown = true;
-    return guess;
+
+  private get json(): boolean {
+    const first = this.first;
+    return first !== undefined && (first.startsWith('{') || first.startsWith('[') || this.objects > this.others);
   }
-  if (ext === '.csv') return { format: 'csv', votes, mixed: false };
-  if (first !== undefined && !first.startsWith('[') && first.includes(',') && ext !== '.json' && ext !== '.jsonl') return { format: 'csv', votes, mixed: false };
-  return { format: 'bedrock', votes, mixed: false };
+
+  /** Whether the lines read make the file a pretty-printed document (its first line is not a whole value). */
+  get document(): boolean {
+    const first = this.first;
+    return this.json && !this.firstParsed && (first === '{' || first === '[' || this.parsed * 2 <= this.failed);
+  }
+
+  /**
+   * The guess from the lines read. `sample` is the whole sample's text (the full SAMPLE_BYTES of it, however few
+   * lines were read), asked for only when the file is a document, whose format its whole value may decide.
+   */
+  guess(sample: () => string): FormatGuess {
+    const { votes, weak, first } = this;
+    const ext = baseExtension(this.fileName);
+    const voted = JSON_FORMATS.filter((f) => (votes[f] ?? 0) > 0);
+    const mixed = voted.length > 1;
+    if (this.json) {
+      if (this.document) return { format: documentFormat(sample()), votes, mixed: false, document: true };
+      const v = voted.length > 0 ? votes : weak;
+      const format = top(v) ?? 'bedrock';
+      const guess: FormatGuess = { format, votes, mixed };
+      // A format whose records span lines (streamed snapshots) is read whole.
+      if (!mixed && voted.length > 0 && LOG_FORMATS[format].readWhole !== undefined) guess.document = true;
+      if (voted.length === 0 && this.unclaimed > 0) guess.unknown = true;
+      return guess;
+    }
+    if (ext === '.csv') return { format: 'csv', votes, mixed: false };
+    if (first !== undefined && !first.startsWith('[') && first.includes(',') && ext !== '.json' && ext !== '.jsonl') return { format: 'csv', votes, mixed: false };
+    return { format: 'bedrock', votes, mixed: false };
+  }
 }
 
 /** The format of a document: its whole value when the sample holds it, else its telltale keys. */

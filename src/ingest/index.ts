@@ -21,7 +21,7 @@ export {
 } from './inputs.js';
 export { LineChunker, MAX_LINE_BYTES, pendingRoom, type LineBlock } from './lineChunker.js';
 export { gunzipMembers, GzipError,  } from './gunzip.js';
-export { detectFormat, guessFormat, checkLogFormat, describeMixed, readsWhole, FORMAT_SAMPLE_RECORDS,  type FormatVotes } from './detectFormat.js';
+export { detectFormat, guessFormat, FormatSample, checkLogFormat, describeMixed, readsWhole, FORMAT_SAMPLE_RECORDS, type FormatGuess, type FormatVotes } from './detectFormat.js';
 export { RecordError,  normalizeTimestamp, newTags } from './fields.js';
 export { parseBedrockRecord } from './parseBedrockRecord.js';
 export { parseOpenAIRecord } from './parseOpenAIRecord.js';

@@ -18,7 +18,7 @@ import {
   MAX_LINE_BYTES,
   countTextLines,
   documentTooLarge,
-  guessFormat,
+  FormatSample,
   readCsvEvents,
   readJsonDocument,
   readLinesFrom,
@@ -131,13 +131,33 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
     let mixed = false;
     // Sampled even when the format is forced: a pretty-printed JSON document is read whole whatever its format.
     let headBytes = 0;
+    // Each chunk's whole lines are sampled as it comes: most logs' first records decide the format well before
+    // SAMPLE_BYTES, and a tree of small gzip objects then decodes a fraction of each for it, not its first MiB.
+    const sample = new FormatSample(input.display);
+    let sampled = 0;
     while (headBytes < SAMPLE_BYTES) {
       const b = await pull();
       if (b === undefined) break;
       head.push(b);
       headBytes += b.length;
+      if (headBytes >= SAMPLE_BYTES) break;
+      const nl = b.lastIndexOf(10);
+      if (nl >= 0) {
+        const upTo = headBytes - b.length + nl + 1;
+        sample.add(headSlice(head, sampled, upTo));
+        sampled = upTo;
+        if (sample.full) break;
+      }
     }
-    const guess = guessFormat(headText(head), input.display);
+    if (!sample.full) sample.add(headSlice(head, sampled, Math.min(headBytes, SAMPLE_BYTES)), true);
+    // A document's format may take the whole sample's text.
+    while (sample.document && headBytes < SAMPLE_BYTES) {
+      const b = await pull();
+      if (b === undefined) break;
+      head.push(b);
+      headBytes += b.length;
+    }
+    const guess = sample.guess(() => headText(head));
     if (format === undefined) {
       format = guess.format;
       // Mixed samples, and objects no format claims, are read record by record in their own format.
@@ -221,6 +241,19 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
     // Closes the file when the consumer stops early (not awaited: after Ctrl-C a read may still wait on stdin).
     bytes.return(undefined).catch(() => undefined);
   }
+}
+
+/** The text of the head's bytes from `from` to `to` (what the format sample reads next). */
+function headSlice(head: Buffer[], from: number, to: number): string {
+  let at = 0;
+  const parts: Buffer[] = [];
+  for (const b of head) {
+    const lo = Math.max(from - at, 0);
+    const hi = Math.min(to - at, b.length);
+    if (lo < hi) parts.push(lo === 0 && hi === b.length ? b : b.subarray(lo, hi));
+    at += b.length;
+  }
+  return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
 }
 
 /** The text formats are detected from: the first SAMPLE_BYTES of the first chunks (their copy is not kept). */
