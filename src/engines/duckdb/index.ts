@@ -296,7 +296,8 @@ async function checkLocalInputs(inputs: InputSource[]): Promise<void> {
     if (gz !== /\.gz$/i.test(src.path)) {
       throw new InputError(gz ? 'is gzip but not named .gz: DuckDB decompresses by name; rename it or use --engine inprocess' : 'is named .gz but is not gzip; use --engine inprocess, which reports it', src.display);
     }
-    const pieces = readInput(src, {});
+    // The first block is the first whole lines read: their format is all this asks.
+    const pieces = readInput(src, { blockBytes: 1 });
     try {
       for (let r = await pieces.next(); !r.done; r = await pieces.next()) {
         const p = r.value;
