@@ -7,14 +7,17 @@
 //   node bench/analyze.mjs [--size-mb 1024] [--file PATH] [--repeat N] [--clean]
 //
 // --file reads an existing Bedrock log in place (nothing is copied); otherwise a synthetic one is
-// generated in bench/out/ and kept for the next run. --repeat runs every contender N times, round
+// generated in bench/out/ and kept for the next run. --file may also be a folder of gzip objects as Bedrock
+// delivers them (`scripts/gen-bedrock-logs.mjs --layout s3`): the floors then gunzip each object whole first,
+// bare DuckDB reads the folder's `**/*.json.gz`, and MB/s counts decompressed bytes. --repeat runs every contender N times, round
 // robin (floor, tokor, DuckDB, floor, …), and reports each one's median: the machine's load then
 // falls on all of them alike. The load average is printed before and after: compare ratios within one
 // run, not absolute figures across runs. CPU is the process's user + system time over all its threads
 // (the load of other processes hardly changes it): on an idle machine, wall time ≈ CPU ÷ busy threads.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
+import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
 import { child, finish, root, tokor } from './child.mjs';
 
@@ -38,11 +41,35 @@ else {
     if (g.status !== 0) process.exit(1);
   }
 }
-const bytes = statSync(file).size;
+const tree = statSync(file).isDirectory();
+/** A tree's gzip objects, in the order tokor reads them (sorted names, depth first). */
+const objects = (dir) =>
+  readdirSync(dir, { withFileTypes: true })
+    .sort((a, b) => (a.name < b.name ? -1 : 1))
+    .flatMap((e) => (e.isDirectory() ? objects(path.join(dir, e.name)) : e.name.endsWith('.gz') ? [path.join(dir, e.name)] : []));
+const gzFiles = tree ? objects(file) : [];
+if (tree && gzFiles.length === 0) {
+  console.error(`${file}: no .gz objects under it`);
+  process.exit(2);
+}
+const bytes = tree ? gzFiles.reduce((n, f) => n + gunzipSync(readFileSync(f)).length, 0) : statSync(file).size;
+const storedBytes = tree ? gzFiles.reduce((n, f) => n + statSync(f).size, 0) : bytes;
 
-/** The issue's floor: 1 MB reads decoded whole, split into lines, each JSON.parse'd. */
+/** The issue's floor: 1 MB reads decoded whole, split into lines, each JSON.parse'd. On a tree, each object gunzipped whole first. */
 const floor = () =>
-  child(`
+  child(
+    tree
+      ? `
+  import { readFileSync } from 'node:fs';
+  import { gunzipSync } from 'node:zlib';
+  const t0 = process.hrtime.bigint();
+  let lines = 0;
+  for (const f of ${JSON.stringify(gzFiles)}) {
+    for (const l of gunzipSync(readFileSync(f)).toString('utf8').split('\\n')) if (l) { JSON.parse(l); lines++; }
+  }
+  ${finish}
+`
+      : `
   import { createReadStream } from 'node:fs';
   const t0 = process.hrtime.bigint();
   let lines = 0, rest = '';
@@ -55,11 +82,31 @@ const floor = () =>
   }
   if (rest) { JSON.parse(rest); lines++; }
   ${finish}
-`);
+`,
+  );
 
 /** The same loop with each line decoded on its own (how tokor's reader decodes): ASCII lines become one-byte strings. */
 const floorByLine = () =>
-  child(`
+  child(
+    tree
+      ? `
+  import { readFileSync } from 'node:fs';
+  import { gunzipSync } from 'node:zlib';
+  const t0 = process.hrtime.bigint();
+  let lines = 0;
+  const dec = new TextDecoder();
+  for (const f of ${JSON.stringify(gzFiles)}) {
+    const buf = gunzipSync(readFileSync(f));
+    let pos = 0;
+    for (let nl = buf.indexOf(10, pos); nl >= 0; nl = buf.indexOf(10, pos)) {
+      if (nl > pos) { JSON.parse(dec.decode(buf.subarray(pos, nl))); lines++; }
+      pos = nl + 1;
+    }
+    if (pos < buf.length) { JSON.parse(dec.decode(buf.subarray(pos))); lines++; }
+  }
+  ${finish}
+`
+      : `
   import { createReadStream } from 'node:fs';
   const t0 = process.hrtime.bigint();
   let lines = 0, rest = Buffer.alloc(0);
@@ -75,7 +122,8 @@ const floorByLine = () =>
   }
   if (rest.length) { JSON.parse(dec.decode(rest)); lines++; }
   ${finish}
-`);
+`,
+  );
 
 const duckBare = () =>
   child(`
@@ -84,7 +132,7 @@ const duckBare = () =>
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
   const r = await c.runAndReadAll(\`SELECT modelId, requestMetadata.team AS team, count(*) AS n, sum(input.inputTokenCount) AS i, sum(output.outputTokenCount) AS o
-    FROM read_json(${JSON.stringify(JSON.stringify(file)).slice(1, -1).replace(/"/g, "'")}, format = 'newline_delimited') GROUP BY ALL\`);
+    FROM read_json(${JSON.stringify(JSON.stringify(tree ? path.join(file, '**', '*.json.gz') : file)).slice(1, -1).replace(/"/g, "'")}, format = 'newline_delimited') GROUP BY ALL\`);
   const lines = r.getRowObjects().reduce((a, x) => a + Number(x.n), 0);
   ${finish}
 `);
@@ -100,7 +148,8 @@ const contenders = [
   ['bare DuckDB: read_json + GROUP BY', duckBare],
 ];
 const load = () => os.loadavg().map((x) => x.toFixed(2)).join(' ');
-console.log(`input: ${file} (${(bytes / 1e6).toFixed(0)} MB), ${cores} cores, ${repeat} round${repeat === 1 ? '' : 's'}; load average before: ${load()}`);
+const what = tree ? `${gzFiles.length} gzip objects, ${(storedBytes / 1e6).toFixed(0)} MB stored, ${(bytes / 1e6).toFixed(0)} MB decompressed` : `${(bytes / 1e6).toFixed(0)} MB`;
+console.log(`input: ${file} (${what}), ${cores} cores, ${repeat} round${repeat === 1 ? '' : 's'}; load average before: ${load()}`);
 const runs = contenders.map(() => []);
 for (let round = 0; round < repeat; round++) {
   for (const [i, [, run]] of contenders.entries()) runs[i].push(run());
