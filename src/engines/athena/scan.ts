@@ -48,6 +48,12 @@ export async function scanAthena(req: ScanRequest): Promise<ScanResult> {
     const target = { workgroup: o.workgroup, output: o.output };
     const hooks = { signal: req.signal, sleep: o.sleep };
     const aggregate = await runAthenaQuery(client, q.aggregate, target, hooks);
+    const conflicting = aggregate.rows.reduce((n, r) => n + Number(r.conflicting ?? 0), 0);
+    if (conflicting > 0) {
+      throw new InputError(
+        `${conflicting.toLocaleString('en-US')} request ID${conflicting === 1 ? ' has copies' : 's have copies'} that Athena cannot de-duplicate as tokor does (they differ in Region, day, service tier, error, cache TTL or a --group-by value): tokor counts the first copy of a request, and Athena cannot tell which came first; analyze those logs with --engine inprocess`,
+      );
+    }
     const lines = await streamAthenaQuery(client, q.lines, target, hooks);
     // The sample's lines are labeled as their pages come (none is kept); the lines tokor parses itself come
     // mixed with them, and are kept to be read after the sample, grouped by file in name order (Athena has no

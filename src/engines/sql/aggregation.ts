@@ -435,6 +435,33 @@ FROM deduped
 GROUP BY ${keys.join(', ')}`;
 }
 
+/**
+ * The aggregate with a count of `conflicting` copies: requests (ID, model, tokens) whose plain copies fall in more
+ * than one deduplicated row (they differ in Region, day, tier, error, cache TTL or a --group-by value), counted once
+ * each, in the row of one of their copies. The in-process reader counts the first copy; without line order which
+ * came first is unknown, so the engine refuses them (as DuckDB's duplicateConflicts does). One read of the logs:
+ * the count is a window over the deduplicated rows, for Athena, where a second query would scan the logs again.
+ */
+function aggregateQueryCountingConflicts(keys: string[], rec: string, requestKey: string): string {
+  const copy = 'rk, model, tin, tout, tcr, tcw';
+  return `keyed AS (
+  SELECT *, ${requestKey} AS rk FROM ${rec} WHERE plain
+),
+deduped AS (
+  SELECT ${keys.join(', ')}, tin, tout, tcr, tcw, tcw1h, exceed,
+    COUNT(*) AS copies, MIN(ts) AS min_ts, MAX(ts) AS max_ts,
+    CASE WHEN COUNT(*) OVER (PARTITION BY ${copy}) > 1 AND ROW_NUMBER() OVER (PARTITION BY ${copy}) = 1 THEN 1 ELSE 0 END AS conflicting
+  FROM keyed
+  GROUP BY ${keys.join(', ')}, rk, tin, tout, tcr, tcw, tcw1h, exceed
+)
+SELECT ${keys.join(', ')},
+  COUNT(*) AS requests, SUM(copies - 1) AS duplicates,
+  SUM(tin) AS tin, SUM(tout) AS tout, SUM(tcr) AS tcr, SUM(tcw) AS tcw, SUM(tcw1h) AS tcw1h, SUM(exceed) AS exceed,
+  MIN(min_ts) AS min_ts, MAX(max_ts) AS max_ts, SUM(conflicting) AS conflicting
+FROM deduped
+GROUP BY ${keys.join(', ')}`;
+}
+
 function aggregateKeys(tags: string[], groupBy: string[]): string[] {
   return ['err', 'model', 'price_region', 'group_region', 'batch', 'ttl', 'pover', 'svc', 'day', ...(groupBy.includes('role') ? ['arn'] : []), ...tags.map((_, i) => ident(`tag${i}`))];
 }
@@ -444,7 +471,7 @@ export function aggregationQueries(d: SqlDialect, source: string, spec: Aggregat
   const tags = tagDimensions(spec.groupBy);
   const cte = recordsCte(d, source, tags, spec.promptBounds);
   const aggregate = `WITH ${cte},
-${aggregateQuery(aggregateKeys(tags, spec.groupBy), 'rec', `COALESCE(rid, ${d.rowUnique})`)}`;
+${aggregateQueryCountingConflicts(aggregateKeys(tags, spec.groupBy), 'rec', `COALESCE(rid, ${d.rowUnique})`)}`;
   const strata = stratumColumns(tags, spec.groupBy);
   // One pass: a sampled stratum per group of plain records (its lines with the `perStratum` smallest hashes,
   // a line logged twice counted twice), and each line tokor parses itself as a group of its own.
