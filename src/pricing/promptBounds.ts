@@ -1,11 +1,14 @@
 /**
- * Prompt classes: the prompt sizes where some price of a catalog changes (every long-context `above`), and the
+ * Prompt classes: the request sizes where some price of a catalog changes (every long-context `above`), and the
  * context windows of the routing tiers' models, so that requests summed into one bucket all pay the same rates
- * and fit the same tiers. A bucket keeps its class as the largest bound its requests' prompts are over (0 under
- * every bound); a price's long-context rates apply to the bucket when that bound is at least their `above`
- * (cost.ts isLongPrompt), and a tier cannot hold it when that bound is at least the tier's window. Pure.
+ * and fit the same tiers. A request has two classes over the same bounds: its prompt's (input + cache-read +
+ * cache-write tokens), what a long-context price reads, and its prompt and answer's (those plus its output
+ * tokens), what a context window must hold. A bucket keeps each class as the largest bound its requests are
+ * over (0 under every bound); a price's long-context rates apply to the bucket when its prompt class is at least
+ * their `above` (cost.ts isLongPrompt), and a tier cannot hold it when its window class is at least the tier's
+ * window (windowHolds). Pure.
  */
-import type { Catalog } from './types.js';
+import type { Catalog, ModelPrice } from './types.js';
 
 /**
  * Every long-context threshold of the catalog and the context window of every row of the `tiers`' price keys,
@@ -37,4 +40,20 @@ export function promptOverOf(promptTokens: number, bounds: readonly number[]): n
     else break;
   }
   return over;
+}
+
+/**
+ * A request's window class: the largest bound its prompt and answer together are over (a context window holds
+ * both), 0 when they are over none. Never below the prompt's class (promptOverOf) over the same bounds.
+ */
+export function windowOverOf(promptTokens: number, outputTokens: number, bounds: readonly number[]): number {
+  return promptOverOf(promptTokens + outputTokens, bounds);
+}
+
+/**
+ * Whether a model's context window holds every request of a window class (the bucket's `windowOver`, or one
+ * request's overOfPrompt(prompt + output)); undefined when the catalog states no window for it.
+ */
+export function windowHolds(price: Pick<ModelPrice, 'contextWindow'>, windowOver: number): boolean | undefined {
+  return price.contextWindow === undefined ? undefined : windowOver < price.contextWindow;
 }

@@ -17,6 +17,7 @@ const facts = (over: Partial<RecordFacts> = {}): RecordFacts => ({
   service: 'standard',
   ttl: '5m',
   over: 0,
+  windowOver: 0,
   input: 10,
   output: 5,
   cacheRead: 1,

@@ -96,8 +96,9 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     expect(nova.costByTokenKind.input).toBe(0.0105);
     expect(inproc.priceNotes).toContain('anthropic.claude-sonnet-4-5-20250929-v1:0: 2 requests in us-east-1 with a prompt over 200,000 tokens priced at the long-context rates');
     // The default ladder's windows (Nova Lite 300K, Haiku 4.5 200K, Sonnet 4.5 1M): the labeler's moderate requests
-    // over 200K cannot stay on Haiku, and the headline counts them.
-    expect(inproc.headline.caveats[0]).toBe("3 requests are routed past their label's tier: its context window cannot hold their prompt, so the ceiling prices them on the first later tier that can.");
+    // whose prompt and answer are over 200K cannot stay on Haiku, and the headline counts them: request 2 among them,
+    // whose 200,000 prompt tokens alone fit (and pay the short rates) but not with its 200-token answer.
+    expect(inproc.headline.caveats[0]).toBe("4 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
     // Per day: 3 November holds requests 1–3 ($0.0045 + $0.468 + $0.9367506), 4 November request 4 ($1.584).
     const days = inproc.byDay.filter((d: Report) => d.model.startsWith('anthropic.')).map((d: Report) => [d.day, d.costUsd]);
     expect(days).toEqual([
@@ -125,7 +126,7 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     const [inproc, threads, prior, duck] = await Promise.all([run(easy), run([...easy, '--workers', '2']), run([]), run(['--engine', 'duckdb'])]);
     expect(inproc.cost.frontierCounterfactual).toBe(4.804501);
     expect(inproc.cost.routedCeiling).toBe(4.80005);
-    expect(inproc.headline.caveats).toContain("4 requests are routed past their label's tier: its context window cannot hold their prompt, so the ceiling prices them on the first later tier that can.");
+    expect(inproc.headline.caveats).toContain("4 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
     const same = (r: Report) => ({ cost: r.cost, byModel: r.byModel, headline: r.headline, savings: r.savings });
     expect(same(threads)).toEqual(same(inproc));
     // On the labeler's prior (DuckDB takes no --labels): the "if 40–90% easy" range puts no request on a tier too small for it.
@@ -134,11 +135,12 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     expect(same(duck)).toEqual(same(prior));
     const shown = await runCli(['prices', '--model', 'amazon.nova-micro-v1:0', '--region', 'us-east-1', '--catalog', 'fixtures/pricing/long-context/windows.yaml']);
     expect(shown.stdout).toMatch(/context window\s+128,000 prompt tokens/);
-    // Without the cheap tier's window the same requests are unchecked, and the headline says so.
+    // Without the cheap tier's window the same requests are unchecked, and the headline says so (with the smallest
+    // bound all four are over, prompt and answer counted: request 2's 200,000 prompt tokens and 200-token answer).
     const unchecked = await runCli(['analyze', LOG, ...CATALOG, '--catalog', 'fixtures/pricing/long-context/no-window.yaml', '--labels', 'fixtures/pricing/long-context/labels-easy.jsonl', '--tiers', 'cheap=amazon.nova-micro-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0', '--format', 'json']);
     const u = JSON.parse(unchecked.stdout) as Report;
     expect(u.cost.routedCeiling).toBeLessThan(0.05);
-    expect(u.headline.caveats[0]).toMatch(/^4 requests have prompts over 128,000 tokens .*the "cheap" tier, whose context window the price catalog does not state/);
+    expect(u.headline.caveats[0]).toMatch(/^4 requests have prompts and answers over 200,000 tokens .*the "cheap" tier, whose context window the price catalog does not state/);
   });
 
   it('tokor prices --model shows the long-context rates', async () => {
