@@ -65,6 +65,7 @@ describe('long-context rates in the cost math', () => {
 type Report = Record<string, any>;
 
 const LOG = 'fixtures/pricing/long-context/invocations.jsonl';
+const ANSWER_LOG = 'fixtures/pricing/window-answer/invocations.jsonl';
 const CATALOG = ['--catalog', 'fixtures/pricing/long-context/prices.yaml'];
 
 async function report(args: string[], env?: Record<string, string>): Promise<Report> {
@@ -76,7 +77,7 @@ async function report(args: string[], env?: Record<string, string>): Promise<Rep
 
 let athena: AthenaServer;
 beforeAll(async () => {
-  athena = await startAthenaServer({ tables: { 'logs.long': [LOG] } });
+  athena = await startAthenaServer({ tables: { 'logs.long': [LOG], 'logs.answer': [ANSWER_LOG] } });
 });
 afterAll(async () => {
   await athena?.close();
@@ -153,5 +154,41 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     // The price list says which rows have long-context rates (the user catalog's row is one of those listed).
     const list = await runCli(['prices', '--provider', 'bedrock', '--region', 'us-east-1', ...CATALOG], { env: { COLUMNS: '120' } });
     expect(list.stdout).toMatch(/\d+ of these rows have other rates for a prompt over a size \(long context\)/);
+  });
+});
+
+describe('a context window holds the prompt and the answer (built CLI)', () => {
+  // Five Sonnet 4.5 requests, every one measured easy; the cheap tier (Nova Micro) holds 128,000 tokens. Their
+  // prompts alone all fit but request 5's; with the answer: request 1 (120,000 + 7,000) and 3 (125,000 prompt
+  // tokens, 25,000 of them cache reads and writes, + 3,000) fit exactly or under, request 2 (120,000 + 8,001) and
+  // 4 (125,000 + 3,001) do not. Request 5 (199,000 + 5,000) is over 200,000 with its answer but pays the short
+  // rates: long-context prices read the prompt alone.
+  const args = ['--catalog', 'fixtures/pricing/long-context/windows.yaml', '--tiers', 'cheap=amazon.nova-micro-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0', '--format', 'json'];
+  const run = async (extra: string[], env?: Record<string, string>) => {
+    const r = await runCli(['analyze', ...extra, ...args], env ? { env } : {});
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout) as Report;
+  };
+
+  it('routes a request whose answer its tier cannot hold to the frontier, the same on every engine', async () => {
+    const easy = [ANSWER_LOG, '--labels', 'fixtures/pricing/window-answer/labels-easy.jsonl'];
+    const athenaArgs = ['--engine', 'athena', '--table', 'logs.answer', '--workgroup', 'wg', '--output', 's3://results/tokor/', '--region', 'us-east-1', '--athena-endpoint-url', athena.url];
+    const [inproc, threads, prior, duck, ath] = await Promise.all([run(easy), run([...easy, '--workers', '2']), run([ANSWER_LOG]), run([ANSWER_LOG, '--engine', 'duckdb']), run(athenaArgs, TEST_CREDS)]);
+    // All on Sonnet ($3/$15, cache read $0.30, write $3.75): $0.465 + $0.480015 + $0.36975 + $0.369765 + $0.672.
+    expect(inproc.cost.frontierCounterfactual).toBe(2.35653);
+    expect(inproc.cost.actual).toBe(2.35653);
+    expect(inproc.priceNotes).toEqual([]);
+    // Requests 1 and 3 on Nova Micro ($0.00518 + $0.00427), 2, 4 and 5 stay on the frontier (the prompt alone would
+    // have put 2 and 4 on Nova Micro: $0.69104).
+    expect(inproc.cost.routedCeiling).toBe(1.53123);
+    expect(inproc.headline.caveats).toContain("3 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
+    const same = (r: Report) => ({ cost: r.cost, tiers: r.tiers, byModel: r.byModel, headline: r.headline, savings: r.savings });
+    expect(same(threads)).toEqual(same(inproc));
+    // On the labeler's prior (DuckDB and Athena take no --labels): all on the cheapest tier that holds each request.
+    expect(prior.tiers[0].costIfAllUsd).toBe(1.53123);
+    expect(same(duck)).toEqual(same(prior));
+    // Athena's headline names the table for `tokor label` (<logs>), not the file: the rest is the same.
+    expect({ ...same(ath), headline: ath.headline.savingsRangePct }).toEqual({ ...same(prior), headline: prior.headline.savingsRangePct });
   });
 });
