@@ -286,15 +286,15 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     if (!p) throw new InputError(`tier "${t.name}" model ${t.model} has no price in the catalog; add it with --catalog or set priceAs`, 'tiers');
     return p;
   };
-  // A request whose prompt and answer a tier's context window cannot hold goes to the first later tier that holds
-  // them (the frontier at the latest). `windowOver`: the bucket's window class (its prompt and answer tokens),
-  // which counts each tier's window among its bounds.
-  const fitTier = (tierIndex: number, region: string, windowOver: number): number => {
+  // A request whose prompt and answer a tier's context window cannot hold (or whose prompt its input limit cannot)
+  // goes to the first later tier that holds them (the frontier at the latest). `over` and `windowOver`: the
+  // bucket's prompt class and window class (prompt and answer tokens), whose bounds count each tier's window and limit.
+  const fitTier = (tierIndex: number, region: string, over: number, windowOver: number): number => {
     let i = tierIndex;
-    while (i < tiers.length - 1 && windowHolds(tierPrice(i, region), windowOver) === false) i++;
+    while (i < tiers.length - 1 && windowHolds(tierPrice(i, region), over, windowOver) === false) i++;
     return i;
   };
-  const tierFor = (label: Difficulty, region: string, windowOver: number) => fitTier(labelTierIndex(label, tiers.length), region, windowOver);
+  const tierFor = (label: Difficulty, region: string, over: number, windowOver: number) => fitTier(labelTierIndex(label, tiers.length), region, over, windowOver);
   /** Requests whose label's tier cannot hold their prompt and answer, moved to a later tier: said in the headline. */
   const movedUp = { requests: 0 };
 
@@ -361,7 +361,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     }
     priced += k.requests;
     const o = { batch: k.batch, service: k.service, cacheWriteTtl: k.ttl, promptOver: k.over };
-    const routedTier = tierFor(k.label, k.region, k.windowOver);
+    const routedTier = tierFor(k.label, k.region, k.over, k.windowOver);
     if (routedTier !== labelTierIndex(k.label, tiers.length)) movedUp.requests += k.requests;
     const prices: BucketPrices = { actual: price, cf: tierPrice(tiers.length - 1, k.region), routed: tierPrice(routedTier, k.region), opts: o };
     bucketPrices.set(key, prices);
@@ -379,15 +379,16 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     row._kinds[k.ttl === '1h' ? 'cacheWrite1h' : 'cacheWrite5m'] += paid.cacheWrite;
     const cf = costOf(t, prices.cf, o);
     const r = costOf(t, prices.routed, o);
-    const cheapest = fitTier(0, k.region, k.windowOver);
-    if (k.windowOver > 0 && cheapest < tiers.length - 1 && tierPrice(cheapest, k.region).contextWindow === undefined) {
+    const cheapest = fitTier(0, k.region, k.over, k.windowOver);
+    const unstated = (i: number) => windowHolds(tierPrice(i, k.region), k.over, k.windowOver) === undefined;
+    if (k.windowOver > 0 && cheapest < tiers.length - 1 && unstated(cheapest)) {
       unchecked.requests += k.requests;
       unchecked.over = Math.min(unchecked.over, k.windowOver);
       unchecked.frontier += cf;
-      for (let i = cheapest; i < tiers.length - 1; i++) if (tierPrice(i, k.region).contextWindow === undefined) unchecked.tiers.add(tiers[i]!.name);
+      for (let i = cheapest; i < tiers.length - 1; i++) if (unstated(i)) unchecked.tiers.add(tiers[i]!.name);
     }
     tiers.forEach((_, i) => {
-      tierTotals[i]! += costOf(t, tierPrice(fitTier(i, k.region, k.windowOver), k.region), o);
+      tierTotals[i]! += costOf(t, tierPrice(fitTier(i, k.region, k.over, k.windowOver), k.region), o);
     });
     actual += a;
     counterfactual += cf;
@@ -396,7 +397,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     row._cf += cf;
     row._routed += r;
     if (k.label === 'easy') {
-      const cheap = costOf(t, tierPrice(fitTier(0, k.region, k.windowOver), k.region), o);
+      const cheap = costOf(t, tierPrice(fitTier(0, k.region, k.over, k.windowOver), k.region), o);
       row._easyPaid += a;
       row._easyCheap += cheap;
       if (a > cheap) {
@@ -420,7 +421,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     acc.strata && acc.strata.measured.length > 0
       ? estimateMeasured(
           acc.strata,
-          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(tierFor(label, x.region, x.windowOver), x.region), { batch: x.batch, service: x.service, cacheWriteTtl: x.ttl, promptOver: x.over }) : null),
+          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(tierFor(label, x.region, x.over, x.windowOver), x.region), { batch: x.batch, service: x.service, cacheWriteTtl: x.ttl, promptOver: x.over }) : null),
           confidence,
         )
       : undefined;
@@ -430,7 +431,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     est && acc.strata
       ? rowEstimates(acc.strata, {
           priced: (x) => priceOf(x.modelId, x.region) !== undefined,
-          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(fitTier(tier, x.region, x.windowOver), x.region), { batch: x.batch, service: x.service, cacheWriteTtl: x.ttl, promptOver: x.over })),
+          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(fitTier(tier, x.region, x.over, x.windowOver), x.region), { batch: x.batch, service: x.service, cacheWriteTtl: x.ttl, promptOver: x.over })),
           tierOf: (label) => labelTierIndex(label, tiers.length),
           confidence,
         })
@@ -473,7 +474,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     priced: (p) => priceOf(p.modelId, p.region) !== undefined,
     tierPrice,
     tierOf: (label) => labelTierIndex(label, tiers.length),
-    fitTier: (tier, region, promptAndAnswer) => fitTier(tier, region, overOfPrompt(promptAndAnswer)),
+    fitTier: (tier, region, prompt, promptAndAnswer) => fitTier(tier, region, overOfPrompt(prompt), overOfPrompt(promptAndAnswer)),
   });
   const fragmentation = (sim.perRequest - sim.asLogged) * sim.scale;
   const pinDelta = (sim.sessionPinned - sim.asLogged) * sim.scale;

@@ -135,7 +135,7 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     expect(prior.savings.sensitivity.at(-1)).toEqual({ easyShare: 0.9, ceilingPct: 0.0834, routedCeilingUsd: 4.800495 });
     expect(same(duck)).toEqual(same(prior));
     const shown = await runCli(['prices', '--model', 'amazon.nova-micro-v1:0', '--region', 'us-east-1', '--catalog', 'fixtures/pricing/long-context/windows.yaml']);
-    expect(shown.stdout).toMatch(/context window\s+128,000 prompt tokens/);
+    expect(shown.stdout).toMatch(/context window\s+128,000 tokens of prompt and answer/);
     // Without the cheap tier's window the same requests are unchecked, and the headline says so (with the smallest
     // bound all four are over, prompt and answer counted: request 2's 200,000 prompt tokens and 200-token answer).
     const unchecked = await runCli(['analyze', LOG, ...CATALOG, '--catalog', 'fixtures/pricing/long-context/no-window.yaml', '--labels', 'fixtures/pricing/long-context/labels-easy.jsonl', '--tiers', 'cheap=amazon.nova-micro-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0', '--format', 'json']);
