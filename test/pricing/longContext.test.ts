@@ -164,8 +164,9 @@ describe('a context window holds the prompt and the answer (built CLI)', () => {
   // 4 (125,000 + 3,001) do not. Request 5 (199,000 + 5,000) is over 200,000 with its answer but pays the short
   // rates: long-context prices read the prompt alone.
   const args = ['--catalog', 'fixtures/pricing/long-context/windows.yaml', '--tiers', 'cheap=amazon.nova-micro-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0', '--format', 'json'];
-  const run = async (extra: string[], env?: Record<string, string>) => {
-    const r = await runCli(['analyze', ...extra, ...args], env ? { env } : {});
+  // `late`: arguments after those (a --catalog that overrides windows.yaml's rows).
+  const run = async (extra: string[], env?: Record<string, string>, late: string[] = []) => {
+    const r = await runCli(['analyze', ...extra, ...args, ...late], env ? { env } : {});
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     return JSON.parse(r.stdout) as Report;
@@ -190,5 +191,19 @@ describe('a context window holds the prompt and the answer (built CLI)', () => {
     expect(same(duck)).toEqual(same(prior));
     // Athena's headline names the table for `tokor label` (<logs>), not the file: the rest is the same.
     expect({ ...same(ath), headline: ath.headline.savingsRangePct }).toEqual({ ...same(prior), headline: prior.headline.savingsRangePct });
+  });
+
+  it('an input limit reads the prompt alone (cache tokens counted), the window the prompt and answer', async () => {
+    // Nova Micro with a 200K window and a 121,000-token input limit: requests 1 and 2 (120,000 prompt tokens, with
+    // 7,000 and 8,001 answer tokens) fit; 3 and 4 (125,000, 25,000 of them cache reads and writes) and 5 do not.
+    const limit = ['--catalog', 'fixtures/pricing/window-answer/input-limit.yaml'];
+    const easy = [ANSWER_LOG, '--labels', 'fixtures/pricing/window-answer/labels-easy.jsonl'];
+    const [inproc, prior, duck] = await Promise.all([run(easy, undefined, limit), run([ANSWER_LOG], undefined, limit), run([ANSWER_LOG, '--engine', 'duckdb'], undefined, limit)]);
+    // $0.00518 + $0.00532014 on Nova Micro, $0.36975 + $0.369765 + $0.672 on the frontier.
+    expect(inproc.cost.routedCeiling).toBe(1.422015);
+    expect(inproc.headline.caveats).toContain("3 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
+    expect(prior.tiers[0].costIfAllUsd).toBe(1.422015);
+    const same = (r: Report) => ({ cost: r.cost, tiers: r.tiers, byModel: r.byModel, headline: r.headline, savings: r.savings });
+    expect(same(duck)).toEqual(same(prior));
   });
 });
