@@ -28,8 +28,10 @@ export interface RecordFacts {
   measured: boolean;
   batch: boolean;
   ttl: '5m' | '1h';
-  /** The prompt class (src/pricing/promptBounds.ts): the largest long-context threshold the prompt is over, else 0. */
+  /** The prompt class (src/pricing/promptBounds.ts): the largest bound the prompt is over, else 0 (what prices read). */
   over: number;
+  /** The window class: the largest bound the prompt and answer together are over, else 0 (what a context window must hold). */
+  windowOver: number;
   /** The service tier that served the request (priced at its rates). */
   service: ServiceLevel;
   input: number;
@@ -53,7 +55,7 @@ export interface RecordFacts {
   session?: SessionFacts;
 }
 
-/** A bucket of requests with the same model, region, label, batch flag, cache-write TTL, prompt class and service tier. */
+/** A bucket of requests with the same model, region, label, batch flag, cache-write TTL, prompt class, service tier and window class. */
 interface Bucket extends TokenBucket {
   modelId: string;
   region: string;
@@ -62,6 +64,7 @@ interface Bucket extends TokenBucket {
   ttl: '5m' | '1h';
   over: number;
   service: ServiceLevel;
+  windowOver: number;
 }
 
 /** A bucket of one UTC day (the record's timestamp date): model, region, batch flag and TTL — the actual cost per day, for reconciling with a bill day by day. */
@@ -127,7 +130,7 @@ export interface Accumulator {
   lastTimestamp?: string;
   labels: Record<Difficulty, number>;
   measuredLabels: Record<Difficulty, number>;
-  /** key = bucketKey(modelId, region, label, batch, ttl, over, service) */
+  /** key = bucketKey(modelId, region, label, batch, ttl, over, service, windowOver) */
   buckets: Map<string, Bucket>;
   /** key = groupKey(dim, value, bucketKey) */
   groupBuckets: Map<string, GroupBucket>;
@@ -281,7 +284,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   addTurn(acc.sessions, f.session, f);
   if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
   if (f.profile) addToProfile((acc.profile ??= newProfileAcc()), f.profile, f);
-  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, groups: f.groups, ttl: f.ttl, over: f.over, service: f.service, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
+  if (f.stratum) addToStrata((acc.strata ??= newStrata()), { ...f.stratum, modelId: f.modelId, region: f.region, batch: f.batch, groups: f.groups, ttl: f.ttl, over: f.over, windowOver: f.windowOver, service: f.service, input: f.input, output: f.output, cacheRead: f.cacheRead, cacheWrite: f.cacheWrite, ...(f.cacheWrite1h ? { cacheWrite1h: f.cacheWrite1h } : {}) });
 }
 
 /** One TTL part of a request: its bucket, its day, its gateway-reported cost. */
@@ -291,12 +294,12 @@ function addPart(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', requests: n
   if (f.reportedCost !== undefined) addReported(acc, f, ttl, requests, input, output, cacheRead, cacheWrite, requests > 0 ? f.reportedCost : 0n);
 }
 
-/** Adds requests and tokens to the bucket of (model, region, label, batch, ttl, prompt class, service tier) and to its group buckets. */
-export function addBucketPart(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'label' | 'batch' | 'groups' | 'over' | 'service'>, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
-  const key = bucketKey(f.modelId, f.region, f.label, f.batch, ttl, f.over, f.service);
+/** Adds requests and tokens to the bucket of (model, region, label, batch, ttl, prompt class, service tier, window class) and to its group buckets. */
+export function addBucketPart(acc: Accumulator, f: Pick<RecordFacts, 'modelId' | 'region' | 'label' | 'batch' | 'groups' | 'over' | 'service' | 'windowOver'>, ttl: '5m' | '1h', requests: number, input: number, output: number, cacheRead: number, cacheWrite: number): void {
+  const key = bucketKey(f.modelId, f.region, f.label, f.batch, ttl, f.over, f.service, f.windowOver);
   let b = acc.buckets.get(key);
   if (!b) {
-    b = { modelId: f.modelId, region: f.region, label: f.label, batch: f.batch, ttl, over: f.over, service: f.service, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+    b = { modelId: f.modelId, region: f.region, label: f.label, batch: f.batch, ttl, over: f.over, service: f.service, windowOver: f.windowOver, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
     acc.buckets.set(key, b);
   }
   addTokens(b, requests, input, output, cacheRead, cacheWrite);

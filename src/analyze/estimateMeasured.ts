@@ -15,7 +15,7 @@ import type { MeasuredRequest, StrataAcc } from './strata.js';
 import { bucketTokens, structuredKey, ttlParts, type TokenKind } from './tokens.js';
 
 /** What a request's routed cost needs: who served it, where, how; null when its model has no price. */
-export type RoutedCost = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel }, tokens: Record<TokenKind, bigint>, label: Difficulty) => Money | null;
+export type RoutedCost = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel; windowOver: number }, tokens: Record<TokenKind, bigint>, label: Difficulty) => Money | null;
 
 /** One task cluster in the report (`clusters[]`). */
 export interface ClusterRow {
@@ -114,7 +114,7 @@ export function estimateMeasured(strata: StrataAcc, routedCost: RoutedCost, conf
  * when the model has no price (such requests are in no figure of a money
  * quantity).
  */
-export type RowQuantity = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel }, tokens: Record<TokenKind, bigint>, requests: number, label: Difficulty) => number | null;
+export type RowQuantity = (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel; windowOver: number }, tokens: Record<TokenKind, bigint>, requests: number, label: Difficulty) => number | null;
 
 /** What the estimate adds to each report row: keys structuredKey(modelId, region) and structuredKey(String(dim), value). */
 export interface RowCorrections {
@@ -168,7 +168,7 @@ export function rowCorrections(strata: StrataAcc, quantity: RowQuantity, confide
     if (t.size === 0) return;
     const correction = (est.strata[i]!.total - t.predicted) / t.size;
     for (const cell of c.unmeasured.values()) {
-      if (quantity({ ...cell, ttl: '5m', over: 0 }, zero, 0, 'easy') === null) continue;
+      if (quantity({ ...cell, ttl: '5m', over: 0, windowOver: 0 }, zero, 0, 'easy') === null) continue;
       const x = cell.requests * correction;
       add(out.byModel, structuredKey(cell.modelId, cell.region), x);
       cell.groups.forEach((value, dim) => {

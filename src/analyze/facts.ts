@@ -3,7 +3,7 @@
  * for --group-by. Pure.
  */
 import { usdToMoney } from '../pricing/money.js';
-import { promptOverOf } from '../pricing/promptBounds.js';
+import { promptOverOf, windowOverOf } from '../pricing/promptBounds.js';
 import type { Difficulty, TrafficRecord } from '../types.js';
 import type { LabelInput, Labeler } from '../classify/types.js';
 import type { RecordFacts } from './accumulate.js';
@@ -25,7 +25,7 @@ export interface FactsContext {
   measured?: Map<string, Difficulty>;
   /** --session-key: the requestMetadata key that names a request's session. */
   sessionKey?: string;
-  /** The catalog's prompt-size thresholds (src/pricing/promptBounds.ts): a request's prompt class is priced apart. */
+  /** The catalog's prompt bounds (src/pricing/promptBounds.ts): a request's prompt and window classes are summed apart. */
   promptBounds?: readonly number[];
 }
 
@@ -65,6 +65,7 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     batch: r.batch === true,
     ttl: r.cacheWriteTtl ?? '5m',
     over: ctx.promptBounds?.length ? promptOverOf(inputTokens, ctx.promptBounds) : 0,
+    windowOver: ctx.promptBounds?.length ? windowOverOf(inputTokens, t.output, ctx.promptBounds) : 0,
     service: r.serviceTier ?? 'standard',
     input: t.input,
     output: t.output,

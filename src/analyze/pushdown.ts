@@ -26,7 +26,7 @@ import { UNTAGGED, roleOf } from './facts.js';
  */
 function engineStratum(row: PushdownRow, groupBy: readonly string[]): string {
   const dims = groupBy.map((d) => (d === 'day' ? row.day : d === 'region' ? row.groupRegion : d === 'role' ? row.arn : d === 'model' ? '' : null));
-  return JSON.stringify([row.modelId, row.priceRegion, row.batch, row.ttl, row.over, row.service, dims, row.tags]);
+  return JSON.stringify([row.modelId, row.priceRegion, row.batch, row.ttl, row.over, row.service, row.windowOver, dims, row.tags]);
 }
 
 /** One aggregate row: plain records (the SQL read them as tokor's parser does) of one group. */
@@ -44,6 +44,8 @@ export interface PushdownRow {
   over: number;
   /** The service tier that served the records. */
   service: ServiceLevel;
+  /** The records' window class (their prompt and answer tokens over the same bounds). */
+  windowOver: number;
   /** YYYY-MM-DD (UTC). */
   day: string;
   /** Identity ARN, when role is a --group-by dimension. */
@@ -85,8 +87,8 @@ function rowGroupValue(row: PushdownRow, dim: string, tagDims: readonly string[]
   }
 }
 
-function stratumKey(modelId: string, region: string, batch: boolean, ttl: string, over: number, service: ServiceLevel, groups: readonly string[]): string {
-  return structuredKey(modelId, region, batch ? 'b' : '-', ttl, String(over), service, ...groups);
+function stratumKey(modelId: string, region: string, batch: boolean, ttl: string, over: number, service: ServiceLevel, windowOver: number, groups: readonly string[]): string {
+  return structuredKey(modelId, region, batch ? 'b' : '-', ttl, String(over), service, String(windowOver), ...groups);
 }
 
 /** Per label: the sampled requests, and each token kind's sampled tokens (the weights the stratum's totals are split by). */
@@ -106,6 +108,7 @@ interface Stratum {
   ttl: '5m' | '1h';
   over: number;
   service: ServiceLevel;
+  windowOver: number;
   groups: string[];
   requests: number;
   input: bigint;
@@ -168,10 +171,10 @@ export function startPushdown(acc: Accumulator, rows: readonly PushdownRow[], gr
     if (row.minTs !== null && (acc.firstTimestamp === undefined || row.minTs < acc.firstTimestamp)) acc.firstTimestamp = row.minTs;
     if (row.maxTs !== null && (acc.lastTimestamp === undefined || row.maxTs > acc.lastTimestamp)) acc.lastTimestamp = row.maxTs;
     const groups = groupBy.map((d) => rowGroupValue(row, d, tagDims));
-    const key = stratumKey(row.modelId, row.priceRegion, row.batch, row.ttl, row.over, row.service, groups);
+    const key = stratumKey(row.modelId, row.priceRegion, row.batch, row.ttl, row.over, row.service, row.windowOver, groups);
     let s = strata.get(key);
     if (!s) {
-      s = { modelId: row.modelId, region: row.priceRegion, batch: row.batch, ttl: row.ttl, over: row.over, service: row.service, groups, requests: 0, input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n, rows: [], parts: new Set(), whole: true, sampled: 0, tally: [], bins: [] };
+      s = { modelId: row.modelId, region: row.priceRegion, batch: row.batch, ttl: row.ttl, over: row.over, service: row.service, windowOver: row.windowOver, groups, requests: 0, input: 0n, output: 0n, cacheRead: 0n, cacheWrite: 0n, cacheWrite1h: 0n, rows: [], parts: new Set(), whole: true, sampled: 0, tally: [], bins: [] };
       strata.set(key, s);
     }
     const part = engineStratum(row, groupBy);
@@ -195,7 +198,7 @@ export function startPushdown(acc: Accumulator, rows: readonly PushdownRow[], gr
   const disagree = (s: Stratum) => new Error(`${s.modelId} (${s.region || 'no Region'}): ${s.sampled} sampled records for ${s.requests} requests: the engine's SQL and tokor's parser disagree`);
   return {
     add(f) {
-      const s = strata.get(stratumKey(f.modelId, f.region, f.batch, f.ttl, f.over, f.service, f.groups));
+      const s = strata.get(stratumKey(f.modelId, f.region, f.batch, f.ttl, f.over, f.service, f.windowOver, f.groups));
       if (!s) throw new Error(`a sampled ${f.modelId} record (${f.region || 'no Region'}) belongs to no aggregated group: the engine's SQL and tokor's parser disagree`);
       if (++s.sampled > s.requests) throw disagree(s);
       if (s.whole) {
@@ -246,7 +249,7 @@ function addEstimated(acc: Accumulator, s: Stratum): void {
     acc.read += n;
     acc.valid += n;
     acc.labels[label] += n;
-    const at = { modelId: s.modelId, region: s.region, label, batch: s.batch, groups: s.groups, over: s.over, service: s.service };
+    const at = { modelId: s.modelId, region: s.region, label, batch: s.batch, groups: s.groups, over: s.over, service: s.service, windowOver: s.windowOver };
     if (n > 0 || input[i]! > 0n || output[i]! > 0n || cacheRead[i]! > 0n || writeRest[i]! > 0n) addTokensTo(acc, at, s.ttl, n, input[i]!, output[i]!, cacheRead[i]!, writeRest[i]!);
     if (write1h[i]! > 0n) addTokensTo(acc, at, '1h', 0, 0n, 0n, 0n, write1h[i]!);
   });

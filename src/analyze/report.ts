@@ -10,7 +10,7 @@ import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { wilson } from '../stats/interval.js';
 import { pct, pctFigure, usd } from '../report/format.js';
-import { costOf, isLongPrompt, moneyToUsd, overOfPrompt, priceTokens, resolvePrice, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
+import { costOf, isLongPrompt, moneyToUsd, overOfPrompt, priceTokens, resolvePrice, windowHolds, type Catalog, type ModelPrice, type Money } from '../pricing/index.js';
 import { bucketTokens, structuredKey, type Accumulator, type FileIssue, type TokenKind } from './accumulate.js';
 import { costByDay, type DayCostRow } from './daily.js';
 import { gatewayCost, type GatewayCost } from './gatewayCost.js';
@@ -286,19 +286,16 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     if (!p) throw new InputError(`tier "${t.name}" model ${t.model} has no price in the catalog; add it with --catalog or set priceAs`, 'tiers');
     return p;
   };
-  // A request whose prompt a tier's context window cannot hold goes to the first later tier that holds it (the
-  // frontier at the latest). `over`: the bucket's prompt class, which counts each tier's window among its bounds.
-  const fitTier = (tierIndex: number, region: string, over: number): number => {
+  // A request whose prompt and answer a tier's context window cannot hold (or whose prompt its input limit cannot)
+  // goes to the first later tier that holds them (the frontier at the latest). `over` and `windowOver`: the
+  // bucket's prompt class and window class (prompt and answer tokens), whose bounds count each tier's window and limit.
+  const fitTier = (tierIndex: number, region: string, over: number, windowOver: number): number => {
     let i = tierIndex;
-    while (i < tiers.length - 1) {
-      const w = tierPrice(i, region).contextWindow;
-      if (w === undefined || over < w) break;
-      i++;
-    }
+    while (i < tiers.length - 1 && windowHolds(tierPrice(i, region), over, windowOver) === false) i++;
     return i;
   };
-  const tierFor = (label: Difficulty, region: string, over: number) => fitTier(labelTierIndex(label, tiers.length), region, over);
-  /** Requests whose label's tier cannot hold their prompt, moved to a later tier: said in the headline. */
+  const tierFor = (label: Difficulty, region: string, over: number, windowOver: number) => fitTier(labelTierIndex(label, tiers.length), region, over, windowOver);
+  /** Requests whose label's tier cannot hold their prompt and answer, moved to a later tier: said in the headline. */
   const movedUp = { requests: 0 };
 
   const tierTotals = tiers.map(() => 0n);
@@ -315,8 +312,8 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
   /** Requests that paid their model's long-context rates, by model and Region: said in the price notes. */
   const longPrompts = new Map<string, { model: string; region: string; above: number; requests: number }>();
   /**
-   * Priced requests with a long prompt (a class over 0; the smallest such class) that could be routed to a tier
-   * whose context window the catalog does not state: a caveat on the ceiling, with those tiers' names.
+   * Priced requests with a long prompt and answer (a window class over 0; the smallest such class) that could be
+   * routed to a tier whose context window the catalog does not state: a caveat on the ceiling, with those tiers' names.
    */
   const unchecked = { requests: 0, over: Number.POSITIVE_INFINITY, frontier: 0n, tiers: new Set<string>() };
 
@@ -364,7 +361,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     }
     priced += k.requests;
     const o = { batch: k.batch, service: k.service, cacheWriteTtl: k.ttl, promptOver: k.over };
-    const routedTier = tierFor(k.label, k.region, k.over);
+    const routedTier = tierFor(k.label, k.region, k.over, k.windowOver);
     if (routedTier !== labelTierIndex(k.label, tiers.length)) movedUp.requests += k.requests;
     const prices: BucketPrices = { actual: price, cf: tierPrice(tiers.length - 1, k.region), routed: tierPrice(routedTier, k.region), opts: o };
     bucketPrices.set(key, prices);
@@ -382,15 +379,16 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     row._kinds[k.ttl === '1h' ? 'cacheWrite1h' : 'cacheWrite5m'] += paid.cacheWrite;
     const cf = costOf(t, prices.cf, o);
     const r = costOf(t, prices.routed, o);
-    const cheapest = fitTier(0, k.region, k.over);
-    if (k.over > 0 && cheapest < tiers.length - 1 && tierPrice(cheapest, k.region).contextWindow === undefined) {
+    const cheapest = fitTier(0, k.region, k.over, k.windowOver);
+    const unstated = (i: number) => windowHolds(tierPrice(i, k.region), k.over, k.windowOver) === undefined;
+    if (k.windowOver > 0 && cheapest < tiers.length - 1 && unstated(cheapest)) {
       unchecked.requests += k.requests;
-      unchecked.over = Math.min(unchecked.over, k.over);
+      unchecked.over = Math.min(unchecked.over, k.windowOver);
       unchecked.frontier += cf;
-      for (let i = cheapest; i < tiers.length - 1; i++) if (tierPrice(i, k.region).contextWindow === undefined) unchecked.tiers.add(tiers[i]!.name);
+      for (let i = cheapest; i < tiers.length - 1; i++) if (unstated(i)) unchecked.tiers.add(tiers[i]!.name);
     }
     tiers.forEach((_, i) => {
-      tierTotals[i]! += costOf(t, tierPrice(fitTier(i, k.region, k.over), k.region), o);
+      tierTotals[i]! += costOf(t, tierPrice(fitTier(i, k.region, k.over, k.windowOver), k.region), o);
     });
     actual += a;
     counterfactual += cf;
@@ -399,7 +397,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     row._cf += cf;
     row._routed += r;
     if (k.label === 'easy') {
-      const cheap = costOf(t, tierPrice(fitTier(0, k.region, k.over), k.region), o);
+      const cheap = costOf(t, tierPrice(fitTier(0, k.region, k.over, k.windowOver), k.region), o);
       row._easyPaid += a;
       row._easyCheap += cheap;
       if (a > cheap) {
@@ -423,7 +421,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     acc.strata && acc.strata.measured.length > 0
       ? estimateMeasured(
           acc.strata,
-          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(tierFor(label, x.region, x.over), x.region), { batch: x.batch, service: x.service, cacheWriteTtl: x.ttl, promptOver: x.over }) : null),
+          (x, t, label) => (priceOf(x.modelId, x.region) ? costOf(t, tierPrice(tierFor(label, x.region, x.over, x.windowOver), x.region), { batch: x.batch, service: x.service, cacheWriteTtl: x.ttl, promptOver: x.over }) : null),
           confidence,
         )
       : undefined;
@@ -433,7 +431,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     est && acc.strata
       ? rowEstimates(acc.strata, {
           priced: (x) => priceOf(x.modelId, x.region) !== undefined,
-          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(fitTier(tier, x.region, x.over), x.region), { batch: x.batch, service: x.service, cacheWriteTtl: x.ttl, promptOver: x.over })),
+          cost: (x, t, tier) => moneyToUsd(costOf(t, tier === 'actual' ? priceOf(x.modelId, x.region)! : tierPrice(fitTier(tier, x.region, x.over, x.windowOver), x.region), { batch: x.batch, service: x.service, cacheWriteTtl: x.ttl, promptOver: x.over })),
           tierOf: (label) => labelTierIndex(label, tiers.length),
           confidence,
         })
@@ -476,7 +474,7 @@ export function buildAnalyzeReport(acc: Accumulator, opts: BuildOptions): Analyz
     priced: (p) => priceOf(p.modelId, p.region) !== undefined,
     tierPrice,
     tierOf: (label) => labelTierIndex(label, tiers.length),
-    fitTier: (tier, region, prompt) => fitTier(tier, region, overOfPrompt(prompt)),
+    fitTier: (tier, region, prompt, promptAndAnswer) => fitTier(tier, region, overOfPrompt(prompt), overOfPrompt(promptAndAnswer)),
   });
   const fragmentation = (sim.perRequest - sim.asLogged) * sim.scale;
   const pinDelta = (sim.sessionPinned - sim.asLogged) * sim.scale;
@@ -637,11 +635,11 @@ export function buildHeadline(x: {
   /** Prompt caches simulated per session: which routing the figure is on, and whether sessions changed anything. */
   cache?: { routing: 'per-request' | 'session-pinned'; perRequestPct: number; pinnedPct: number; lossUsd: number; changed: boolean };
   /**
-   * Priced requests with a prompt over a long-context threshold (`over`, the smallest) that the ceiling may route to
-   * tiers whose context window the catalog does not state, their share of the all-frontier cost, and those tiers.
+   * Priced requests whose prompt and answer are over a prompt bound (`over`, the smallest) that the ceiling may route
+   * to tiers whose context window the catalog does not state, their share of the all-frontier cost, and those tiers.
    */
   uncheckedPrompts?: { requests: number; over: number; frontierShare: number; tiers: string[] };
-  /** Requests routed past their label's tier because its context window cannot hold their prompt. */
+  /** Requests routed past their label's tier because its context window cannot hold their prompt and answer. */
   movedUp?: number;
 }): AnalyzeHeadline {
   const caveats: string[] = [];
@@ -652,12 +650,12 @@ export function buildHeadline(x: {
     const one = b.requests === 1;
     const tiersWhose = b.tiers.length === 1 ? `tier, whose context window the price catalog does not state, so whether it holds ${one ? 'it' : 'them'}` : `tiers, whose context windows the price catalog does not state, so whether they hold ${one ? 'it' : 'them'}`;
     caveats.push(
-      `${b.requests.toLocaleString('en-US')} request${one ? ' has a prompt' : 's have prompts'} over ${b.over.toLocaleString('en-US')} tokens (${pct(b.frontierShare)} of the all-frontier cost); the ceiling may put ${one ? 'it' : 'them'} on the ${names} ${tiersWhose} is unchecked (set contextWindow in a --catalog file).`,
+      `${b.requests.toLocaleString('en-US')} request${one ? ' has a prompt and answer' : 's have prompts and answers'} over ${b.over.toLocaleString('en-US')} tokens (${pct(b.frontierShare)} of the all-frontier cost); the ceiling may put ${one ? 'it' : 'them'} on the ${names} ${tiersWhose} is unchecked (set contextWindow in a --catalog file).`,
     );
   }
   if (x.movedUp) {
     caveats.push(
-      `${x.movedUp.toLocaleString('en-US')} request${x.movedUp === 1 ? ' is' : 's are'} routed past their label's tier: its context window cannot hold their prompt, so the ceiling prices them on the first later tier that can.`,
+      `${x.movedUp.toLocaleString('en-US')} request${x.movedUp === 1 ? ' is' : 's are'} routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.`,
     );
   }
   const models = `${x.unpricedModels} model${x.unpricedModels === 1 ? '' : 's'}`;
@@ -800,7 +798,7 @@ function rowEstimates(
   strata: NonNullable<Accumulator['strata']>,
   o: {
     priced: (x: { modelId: string; region: string }) => boolean;
-    cost: (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel }, t: Record<TokenKind, bigint>, tier: number | 'actual') => number;
+    cost: (x: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel; windowOver: number }, t: Record<TokenKind, bigint>, tier: number | 'actual') => number;
     tierOf: (label: Difficulty) => number;
     confidence: number;
   },

@@ -32,8 +32,8 @@ export interface SessionPricing {
   tierPrice(tier: number, region: string): ModelPrice;
   /** The tier a label is routed to. */
   tierOf(label: Difficulty): number;
-  /** The first tier from `tier` on whose context window holds a prompt of this many tokens (the frontier at the latest). */
-  fitTier(tier: number, region: string, promptTokens: number): number;
+  /** The first tier from `tier` on that holds a prompt and answer of these many tokens (the frontier at the latest). */
+  fitTier(tier: number, region: string, promptTokens: number, promptAndAnswerTokens: number): number;
 }
 
 export interface SessionSimulation {
@@ -88,10 +88,10 @@ export function simulateSessions(s: SessionAcc, pricing: SessionPricing): Sessio
     let prevTier = -1;
     for (const t of turns) {
       const place = s.places[t.place]!;
-      // A prompt longer than a tier's context window goes to the first later tier that holds it.
+      // A prompt and answer longer than a tier's context window (or a prompt over its input limit) go to the first later tier that holds them.
       const prompt = t.input + t.cacheRead + t.cacheWrite;
-      const pinned = pricing.fitTier(tierOf[hardest], place.region, prompt);
-      const tier = pricing.fitTier(tierOf[t.label], place.region, prompt);
+      const pinned = pricing.fitTier(tierOf[hardest], place.region, prompt, prompt + t.output);
+      const tier = pricing.fitTier(tierOf[t.label], place.region, prompt, prompt + t.output);
       const price = priceOf(tier, place.region);
       const logged = turnCost(t, place, price, false);
       asLogged += logged;

@@ -19,6 +19,7 @@ interface PredictedBucket extends TokenBucket {
   ttl: '5m' | '1h';
   over: number;
   service: ServiceLevel;
+  windowOver: number;
 }
 
 /** Unmeasured requests of one cluster that share a report row's coordinates (model, region, batch, service tier, group values). */
@@ -89,10 +90,10 @@ export function addToStrata(s: StrataAcc, f: StratumFacts): void {
   c.requests++;
   c.predicted[f.predicted]++;
   for (const p of ttlParts(f)) {
-    const key = bucketKey(f.modelId, f.region, f.predicted, f.batch, p.ttl, f.over, f.service);
+    const key = bucketKey(f.modelId, f.region, f.predicted, f.batch, p.ttl, f.over, f.service, f.windowOver);
     let b = c.buckets.get(key);
     if (!b) {
-      b = { modelId: f.modelId, region: f.region, label: f.predicted, batch: f.batch, ttl: p.ttl, over: f.over, service: f.service, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+      b = { modelId: f.modelId, region: f.region, label: f.predicted, batch: f.batch, ttl: p.ttl, over: f.over, service: f.service, windowOver: f.windowOver, requests: 0, input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
       c.buckets.set(key, b);
     }
     addTokens(b, p.requests, p.input, p.output, p.cacheRead, p.cacheWrite);

@@ -14,13 +14,15 @@ export type TokenKind = 'input' | 'output' | 'cacheRead' | 'cacheWrite';
 
 /**
  * The key of a priced bucket: model, region, label, batch flag, cache-write TTL, prompt class (`over`: the
- * largest long-context threshold the prompt is over, 0 for none; src/pricing/promptBounds.ts) and service tier.
+ * largest prompt bound the prompt is over, 0 for none; src/pricing/promptBounds.ts), service tier and window
+ * class (`windowOver`: the same of the prompt and answer together). A bucket priced only on the model that served
+ * it (a day, the gateway's cost, a cluster's spend) has no window class of its own: it defaults to `over`.
  */
-export function bucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number, service: ServiceLevel): string {
+export function bucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number, service: ServiceLevel, windowOver = over): string {
   const slot = keySlot(label, batch, ttl);
-  if (slot < 0 || over !== 0 || service !== 'standard') return newBucketKey(modelId, region, label, batch, ttl, over, service);
+  if (slot < 0 || windowOver !== 0 || over !== 0 || service !== 'standard') return newBucketKey(modelId, region, label, batch, ttl, over, service, windowOver);
   const place = placeKeys(modelId, region);
-  return (place.keys[slot] ??= newBucketKey(modelId, region, label, batch, ttl, 0, service));
+  return (place.keys[slot] ??= newBucketKey(modelId, region, label, batch, ttl, 0, service, 0));
 }
 
 /** The key of a day's bucket: the day (YYYY-MM-DD), then bucketKey(modelId, region, '', batch, ttl, over, service). */
@@ -35,9 +37,10 @@ export function dayBucketKey(day: string, modelId: string, region: string, batch
   return key;
 }
 
-function newBucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number, service: ServiceLevel): string {
-  // label, batch, ttl and service come from fixed sets, so they need no length prefix; a prompt class ends the key.
-  return `${modelId.length}:${modelId}${region.length}:${region}${label}${batch ? 'b' : '-'}${ttl}${service === 'standard' ? '' : service === 'flex' ? '~f' : '~p'}${over === 0 ? '' : `>${over}`}`;
+function newBucketKey(modelId: string, region: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number, service: ServiceLevel, windowOver: number): string {
+  // label, batch, ttl and service come from fixed sets, so they need no length prefix; the classes end the key
+  // (a window class only where it differs from the prompt class).
+  return `${modelId.length}:${modelId}${region.length}:${region}${label}${batch ? 'b' : '-'}${ttl}${service === 'standard' ? '' : service === 'flex' ? '~f' : '~p'}${over === 0 ? '' : `>${over}`}${windowOver === over ? '' : `<${windowOver}`}`;
 }
 
 /**
@@ -98,8 +101,10 @@ function keySlot(label: string, batch: boolean, ttl: '5m' | '1h'): number {
 /** One request's tokens, with the 1-hour share of its cache writes when the record splits them by TTL. */
 export interface TtlTokens {
   ttl: '5m' | '1h';
-  /** The request's prompt class (src/pricing/promptBounds.ts); 0 when its prompt is over no long-context threshold. */
+  /** The request's prompt class (src/pricing/promptBounds.ts); 0 when its prompt is over no bound. */
   over: number;
+  /** The request's window class: the same of its prompt and answer (input, cache and output tokens). */
+  windowOver: number;
   /** The service tier that served the request. */
   service: ServiceLevel;
   input: number;
@@ -123,7 +128,7 @@ export interface TtlPart {
  * A request's contributions by cache-write TTL, so each write is priced at its rate: one part; or, when the
  * record splits its writes, the request and its 5-minute writes at 5m and its 1-hour writes (tokens only) at 1h.
  */
-export function ttlParts(t: Omit<TtlTokens, 'over' | 'service'>): TtlPart[] {
+export function ttlParts(t: Omit<TtlTokens, 'over' | 'windowOver' | 'service'>): TtlPart[] {
   const h1 = t.cacheWrite1h ?? 0;
   if (h1 > 0 && h1 < t.cacheWrite) {
     return [

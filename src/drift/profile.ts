@@ -79,8 +79,8 @@ export interface ProfileFacts {
   fromText: boolean;
 }
 
-/** The tokens a request was billed for, to price its cluster's spend. */
-export interface SpendFacts extends TtlTokens {
+/** The tokens a request was billed for, to price its cluster's spend (on its own model: no window class). */
+export interface SpendFacts extends Omit<TtlTokens, 'windowOver'> {
   modelId: string;
   region: string;
   batch: boolean;

@@ -78,7 +78,7 @@ export function withArticle(noun: string): string {
 
 const FIELDS = [
   'key', 'name', 'provider', 'region', 'input', 'output', 'cacheRead', 'cacheWrite5m', 'cacheWrite1h',
-  'batchInput', 'batchOutput', 'supportsBatch', 'source', 'effectiveDate', 'notes', 'aliases', 'longContext', 'contextWindow', 'priority', 'flex',
+  'batchInput', 'batchOutput', 'supportsBatch', 'source', 'effectiveDate', 'notes', 'aliases', 'longContext', 'contextWindow', 'maxInputTokens', 'priority', 'flex',
 ] as const;
 
 /** A price row with a stable key order (the JSON contract of `tokor prices --format json`). */
@@ -94,7 +94,7 @@ function renderPricesJson(rows: ModelPrice[]): string {
 
 // A list and an object are no CSV cell: aliases, long-context and service-tier rates are in the JSON (and the
 // context window, which keeps the CSV's columns as they were).
-const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases' && f !== 'longContext' && f !== 'contextWindow' && f !== 'priority' && f !== 'flex');
+const CSV_FIELDS = FIELDS.filter((f) => f !== 'aliases' && f !== 'longContext' && f !== 'contextWindow' && f !== 'maxInputTokens' && f !== 'priority' && f !== 'flex');
 
 function renderPricesCsv(rows: ModelPrice[]): string {
   return csv([[...CSV_FIELDS], ...rows.map((p) => CSV_FIELDS.map((f) => (p[f] === undefined ? '' : String(p[f]))))]);
@@ -180,7 +180,8 @@ function renderResolution(r: Resolution, format: 'table' | 'markdown', width: nu
       ['batch in / out', batchCell(p)],
       ...longContextRows(p),
       ...serviceTierRows(p),
-      ...(p.contextWindow !== undefined ? ([['context window', `${p.contextWindow.toLocaleString('en-US')} prompt tokens`]] as [string, string][]) : []),
+      ...(p.contextWindow !== undefined ? ([['context window', `${p.contextWindow.toLocaleString('en-US')} tokens of prompt and answer`]] as [string, string][]) : []),
+      ...(p.maxInputTokens !== undefined ? ([['input limit', `${p.maxInputTokens.toLocaleString('en-US')} prompt tokens`]] as [string, string][]) : []),
       ['source', p.source],
       ['effective', p.effectiveDate],
     );

@@ -67,6 +67,7 @@ const CatalogEntrySchema = z
   aliases: z.array(z.string().min(1)).optional(),
   longContext: LongContextSchema.optional(),
   contextWindow: z.number().int('must be a whole number of tokens').positive('must be a positive number of tokens').optional(),
+  maxInputTokens: z.number().int('must be a whole number of tokens').positive('must be a positive number of tokens').optional(),
   priority: ServiceTierSchema.optional(),
   flex: ServiceTierSchema.optional(),
 })
@@ -185,6 +186,7 @@ export function toModelPrice(e: CatalogEntry, header: CatalogFileHeader, fallbac
   if (e.aliases !== undefined) p.aliases = e.aliases;
   if (e.longContext !== undefined) p.longContext = e.longContext;
   if (e.contextWindow !== undefined) p.contextWindow = e.contextWindow;
+  if (e.maxInputTokens !== undefined) p.maxInputTokens = e.maxInputTokens;
   if (e.priority !== undefined) p.priority = e.priority;
   if (e.flex !== undefined) p.flex = e.flex;
   return p;

@@ -49,10 +49,17 @@ export interface ModelPrice {
   /** The rates of a request whose prompt is over a size (long-context pricing). */
   longContext?: LongContextPrice;
   /**
-   * The most prompt tokens (input + cache reads + cache writes) a request to this model can carry, as the provider
-   * states its context window (with a 1M-context option, that window). A routed request over it goes to a later tier.
+   * The most tokens a request to this model can carry, its prompt (input + cache reads + cache writes) and its answer
+   * (output tokens) together, as the provider states its context window (with a 1M-context option, that window).
+   * A routed request whose prompt and answer are over it goes to a later tier.
    */
   contextWindow?: number;
+  /**
+   * The most prompt tokens (input + cache reads + cache writes) a request can carry, where the provider states an
+   * input limit of its own (OpenAI's 400K-window models: 272,000 input tokens; Gemini: 1,048,576, its output limit
+   * apart). A routed request whose prompt is over it goes to a later tier.
+   */
+  maxInputTokens?: number;
   /** The rates of a request served on the priority tier (OpenAI, Bedrock): a premium over the standard rates. */
   priority?: ServiceTierPrice;
   /**

@@ -17,6 +17,7 @@ const facts = (over: Partial<RecordFacts> = {}): RecordFacts => ({
   service: 'standard',
   ttl: '5m',
   over: 0,
+  windowOver: 0,
   input: 10,
   output: 5,
   cacheRead: 1,
@@ -69,8 +70,8 @@ describe('keys over log data', () => {
   });
 
   it('memoized bucket and day keys are the keys as defined, in any order and past the memo bound', () => {
-    const defined = (m: string, r: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number, service: ServiceLevel) =>
-      `${m.length}:${m}${r.length}:${r}${label}${batch ? 'b' : '-'}${ttl}${service === 'standard' ? '' : service === 'flex' ? '~f' : '~p'}${over ? `>${over}` : ''}`;
+    const defined = (m: string, r: string, label: string, batch: boolean, ttl: '5m' | '1h', over: number, service: ServiceLevel, windowOver = over) =>
+      `${m.length}:${m}${r.length}:${r}${label}${batch ? 'b' : '-'}${ttl}${service === 'standard' ? '' : service === 'flex' ? '~f' : '~p'}${over ? `>${over}` : ''}${windowOver === over ? '' : `<${windowOver}`}`;
     let x = 4242;
     const rand = (n: number) => {
       x = (Math.imul(x, 1103515245) + 12345) >>> 0;
@@ -91,6 +92,9 @@ describe('keys over log data', () => {
       // And a service tier: never the memoized key of the standard tier.
       const service = (['standard', 'standard', 'flex', 'priority'] as const)[rand(4)]!;
       expect(bucketKey(m, r, label, batch, ttl, over, service)).toBe(defined(m, r, label, batch, ttl, over, service));
+      // A window class (prompt and answer) over a bound the prompt is not: never the key of the prompt class alone.
+      const windowOver = [over, over, 200_000, 1_000_000][rand(4)]!;
+      expect(bucketKey(m, r, label, batch, ttl, over, service, windowOver)).toBe(defined(m, r, label, batch, ttl, over, service, windowOver));
       expect(dayBucketKey(day, m, r, batch, ttl, over, service)).toBe(day + defined(m, r, '', batch, ttl, over, service));
     }
   });

@@ -4,14 +4,14 @@ import { apportion, startPushdown, type PushdownResult, type PushdownRow } from 
 
 function row(over: Partial<PushdownRow> = {}): PushdownRow {
   return {
-    errorCode: null, modelId: 'm', priceRegion: 'us-east-1', groupRegion: 'us-east-1', batch: false, ttl: '5m', over: 0, service: 'standard', day: '2025-11-03', arn: null, tags: ['a'],
+    errorCode: null, modelId: 'm', priceRegion: 'us-east-1', groupRegion: 'us-east-1', batch: false, ttl: '5m', over: 0, service: 'standard', windowOver: 0, day: '2025-11-03', arn: null, tags: ['a'],
     requests: 10, duplicates: 0, exceed: 0, input: 1000n, output: 500n, cacheRead: 0n, cacheWrite: 90n, cacheWrite1h: 30n, minTs: '2025-11-03T00:00:00.000Z', maxTs: '2025-11-03T01:00:00.000Z',
     ...over,
   };
 }
 
 function facts(label: RecordFacts['label'], over: Partial<RecordFacts> = {}): RecordFacts {
-  return { modelId: 'm', region: 'us-east-1', label, score: label === 'easy' ? 0.1 : 0.9, measured: false, batch: false, ttl: '5m', over: 0, service: 'standard', input: 100, output: 50, cacheRead: 0, cacheWrite: 9, cacheWrite1h: 3, groups: ['a'], ...over };
+  return { modelId: 'm', region: 'us-east-1', label, score: label === 'easy' ? 0.1 : 0.9, measured: false, batch: false, ttl: '5m', over: 0, windowOver: 0, service: 'standard', input: 100, output: 50, cacheRead: 0, cacheWrite: 9, cacheWrite1h: 3, groups: ['a'], ...over };
 }
 
 describe('apportion', () => {

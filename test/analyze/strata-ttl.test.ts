@@ -21,6 +21,7 @@ const request = (id: number): StratumFacts => ({
   batch: false,
   ttl: '5m',
   over: 0,
+  windowOver: 0,
   service: 'standard',
   input: 10,
   output: 5,

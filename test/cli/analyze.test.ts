@@ -29,9 +29,11 @@ describe('tokor analyze (built CLI)', () => {
     expect(j.cost.actual).toBe(0.252);
     // Frontier Nova Pro $0.80/$3.20: 2 × $1.68.
     expect(j.cost.frontierCounterfactual).toBe(3.36);
-    // Both priced requests are easy → Nova Micro $0.035/$0.14 (its 128K window holds their 100k prompts): 2 × $0.0735.
-    expect(j.cost.routedCeiling).toBe(0.147);
-    expect(j.savings.ceilingPct).toBeCloseTo(95.625, 6);
+    // Both priced requests are easy, but Nova Micro's 128K window cannot hold their 100k prompts with their 500k-token
+    // answers (nor can Nova Pro's 300K, the frontier, where they stay): the ceiling is the counterfactual.
+    expect(j.cost.routedCeiling).toBe(3.36);
+    expect(j.headline.caveats[0]).toBe("2 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
+    expect(j.savings.ceilingPct).toBe(0);
     expect(j.savings.actualVsFrontierPct).toBeCloseTo(92.5, 6);
     expect(j.unpricedModels).toEqual([{ model: 'acme.mystery-model-v1:0', requests: 1, tokens: { input: 1000, output: 100, cacheRead: 0, cacheWrite: 0 } }]);
     expect(j.invalid.examples.map((e: { line: number }) => e.line)).toEqual([3, 4]);
@@ -104,7 +106,7 @@ describe('tokor analyze (built CLI)', () => {
     const csv = await runCli(['analyze', MIXED, '--tiers', TIERS, '--format', 'csv']);
     // The headline (and its caveats) come first, then the totals.
     expect(csv.stdout.split('\n')[1]).toMatch(/^headline,"?If 40%–90% of requests are easy, routing by difficulty could cut/);
-    expect(csv.stdout.split('\n').find((l) => l.startsWith('total,'))).toMatch(/^total,,,3,.*,0\.252,3\.36,0\.147$/);
+    expect(csv.stdout.split('\n').find((l) => l.startsWith('total,'))).toMatch(/^total,,,3,.*,0\.252,3\.36,3\.36$/);
   });
 
   it('--cost-explorer reconciles billed spend with the logs and states the ceiling in billed dollars', async () => {
@@ -123,16 +125,18 @@ describe('tokor analyze (built CLI)', () => {
   });
 
   it('--labels: measured labels drive the distribution (with its n) and the routed ceiling', async () => {
-    const r = await runCli(['analyze', MIXED, '--tiers', TIERS, '--labels', 'fixtures/analyze/labels.jsonl', '--format', 'json']);
+    // A cheap tier whose 1M window holds the requests' 600k prompt and answer tokens (Nova 2 Lite, $0.33/$2.75).
+    const tiers = 'cheap=amazon.nova-2-lite-v1:0,frontier=amazon.nova-pro-v1:0';
+    const r = await runCli(['analyze', MIXED, '--tiers', tiers, '--labels', 'fixtures/analyze/labels.jsonl', '--format', 'json']);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.distributionSource).toBe('measured');
     expect(j.measured).toEqual({ count: 2, ofValid: 3, clusters: 3 });
     expect(j.distribution.hard.count).toBe(1);
     expect(j.distribution.easy.count).toBe(1);
-    // r1 (hard) stays on Nova Pro: $1.68; r2 (easy) moves to Nova Micro: $0.0735.
-    expect(j.cost.routedCeiling).toBe(1.7535);
-    const md = await runCli(['analyze', MIXED, '--tiers', TIERS, '--labels', 'fixtures/analyze/labels.jsonl']);
+    // r1 (hard) stays on Nova Pro: $1.68; r2 (easy) moves to Nova 2 Lite: 100k × $0.33 + 500k × $2.75 per 1M = $1.408.
+    expect(j.cost.routedCeiling).toBe(3.088);
+    const md = await runCli(['analyze', MIXED, '--tiers', tiers, '--labels', 'fixtures/analyze/labels.jsonl']);
     expect(md.stdout).toMatch(/estimated for all 3 requests from 2 measured labels in 3 task clusters/);
   });
 

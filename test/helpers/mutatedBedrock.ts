@@ -30,6 +30,8 @@ const BASES = [
   'fixtures/pricing/service-tier/invocations.jsonl',
   'fixtures/ingest/ttl/anthropic-cache-creation.jsonl',
   'fixtures/ingest/ttl/converse-cache-details.jsonl',
+  // Prompts that fit a tier's window alone but not with their answers (a window class above the prompt class).
+  'fixtures/pricing/window-answer/invocations.jsonl',
 ];
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };

@@ -1,7 +1,7 @@
 /**
- * The bundled catalogs' context windows (contextWindow): the default tier ladder's Bedrock models carry one in
- * every region row, a few spot values as the providers state them, and every window set is sane against the row's
- * own long-prompt threshold.
+ * The bundled catalogs' context windows (contextWindow: prompt and answer) and input limits (maxInputTokens: the
+ * prompt alone): the default tier ladder's Bedrock models carry a window in every region row, a few spot values as
+ * the providers state them, and every window set is sane against the row's own long-prompt threshold.
  */
 import { describe, expect, it } from 'vitest';
 import { catalog as cat, builtinPrice as price } from '../helpers/builtinPrices.js';
@@ -46,11 +46,12 @@ describe('spot values', () => {
     expect(price('global.amazon.nova-2-lite-v1:0', 'us-east-1').contextWindow).toBe(1_000_000);
   });
 
-  it('OpenAI: the prompt limit, not the total window (GPT-4.1 1,047,576; GPT-5 272K of 400K; GPT-5.4 922K of 1.05M)', () => {
-    expect(price('gpt-4.1').contextWindow).toBe(1_047_576);
-    expect(price('gpt-4o').contextWindow).toBe(128_000);
-    expect(price('gpt-5').contextWindow).toBe(272_000);
-    expect(price('gpt-5.4').contextWindow).toBe(922_000);
+  it('OpenAI: the total window, and the input limit where one is stated apart (GPT-5 272K of 400K; GPT-5.4 922K of 1.05M)', () => {
+    expect([price('gpt-4.1').contextWindow, price('gpt-4.1').maxInputTokens]).toEqual([1_047_576, undefined]);
+    expect([price('gpt-4o').contextWindow, price('gpt-4o').maxInputTokens]).toEqual([128_000, undefined]);
+    expect(price('gpt-5')).toMatchObject({ contextWindow: 400_000, maxInputTokens: 272_000 });
+    expect(price('gpt-5.4')).toMatchObject({ contextWindow: 1_050_000, maxInputTokens: 922_000 });
+    expect(price('azure-openai/gpt-5')).toMatchObject({ contextWindow: 400_000, maxInputTokens: 272_000 });
   });
 
   it('Claude Fable 5.2 and Mythos 5.1 (AWS model cards): 1M on the API, fast mode and Bedrock', () => {
@@ -68,9 +69,8 @@ describe('spot values', () => {
     expect(price('mistral.mistral-large-2407-v1:0', 'us-west-2').contextWindow).toBe(128_000);
   });
 
-  it('Gemini on Vertex: 1,048,576', () => {
-    expect(price('vertex/gemini-2.5-pro').contextWindow).toBe(1_048_576);
-    expect(price('vertex/gemini-2.5-flash').contextWindow).toBe(1_048_576);
+  it('Gemini on Vertex: 1,048,576 input tokens (its output limit apart, no window of both stated)', () => {
+    for (const id of ['vertex/gemini-2.5-pro', 'vertex/gemini-2.5-flash']) expect([price(id).contextWindow, price(id).maxInputTokens]).toEqual([undefined, 1_048_576]);
   });
 });
 
@@ -92,20 +92,28 @@ describe('every window set is sane', () => {
     }
   });
 
-  it("a row's long-prompt threshold is below its window (a long prompt must fit)", () => {
-    const both = withWindow.filter((p) => p.longContext !== undefined);
+  it("a row's long-prompt threshold is below its window and its input limit (a long prompt must fit)", () => {
+    const limit = (p: (typeof cat.prices)[number]) => Math.min(p.contextWindow ?? Number.POSITIVE_INFINITY, p.maxInputTokens ?? Number.POSITIVE_INFINITY);
+    const both = cat.prices.filter((p) => p.longContext !== undefined && limit(p) < Number.POSITIVE_INFINITY);
     expect(both.length).toBeGreaterThan(10);
     for (const p of both) {
-      expect({ key: p.key, region: p.region, below: p.longContext!.above < p.contextWindow! }).toEqual({ key: p.key, region: p.region, below: true });
+      expect({ key: p.key, region: p.region, below: p.longContext!.above < limit(p) }).toEqual({ key: p.key, region: p.region, below: true });
     }
   });
 
+  it('an input limit is a whole number below its window, where a row states both', () => {
+    const both = cat.prices.filter((p) => p.maxInputTokens !== undefined && p.contextWindow !== undefined);
+    expect(both.length).toBeGreaterThan(30);
+    for (const p of both) expect({ key: p.key, ok: Number.isInteger(p.maxInputTokens) && p.maxInputTokens! < p.contextWindow! }).toEqual({ key: p.key, ok: true });
+  });
+
   it('every row of a model in one catalog file states the same window (regions share a model)', () => {
-    const seen = new Map<string, number | undefined>();
+    const seen = new Map<string, string>();
     for (const p of cat.prices) {
       const id = `${p.provider}|${p.key}`;
-      if (!seen.has(id)) seen.set(id, p.contextWindow);
-      else expect({ id, w: p.contextWindow }).toEqual({ id, w: seen.get(id) });
+      const w = `${p.contextWindow}/${p.maxInputTokens}`;
+      if (!seen.has(id)) seen.set(id, w);
+      else expect({ id, w }).toEqual({ id, w: seen.get(id) });
     }
   });
 });

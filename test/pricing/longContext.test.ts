@@ -65,6 +65,7 @@ describe('long-context rates in the cost math', () => {
 type Report = Record<string, any>;
 
 const LOG = 'fixtures/pricing/long-context/invocations.jsonl';
+const ANSWER_LOG = 'fixtures/pricing/window-answer/invocations.jsonl';
 const CATALOG = ['--catalog', 'fixtures/pricing/long-context/prices.yaml'];
 
 async function report(args: string[], env?: Record<string, string>): Promise<Report> {
@@ -76,7 +77,7 @@ async function report(args: string[], env?: Record<string, string>): Promise<Rep
 
 let athena: AthenaServer;
 beforeAll(async () => {
-  athena = await startAthenaServer({ tables: { 'logs.long': [LOG] } });
+  athena = await startAthenaServer({ tables: { 'logs.long': [LOG], 'logs.answer': [ANSWER_LOG] } });
 });
 afterAll(async () => {
   await athena?.close();
@@ -96,8 +97,9 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     expect(nova.costByTokenKind.input).toBe(0.0105);
     expect(inproc.priceNotes).toContain('anthropic.claude-sonnet-4-5-20250929-v1:0: 2 requests in us-east-1 with a prompt over 200,000 tokens priced at the long-context rates');
     // The default ladder's windows (Nova Lite 300K, Haiku 4.5 200K, Sonnet 4.5 1M): the labeler's moderate requests
-    // over 200K cannot stay on Haiku, and the headline counts them.
-    expect(inproc.headline.caveats[0]).toBe("3 requests are routed past their label's tier: its context window cannot hold their prompt, so the ceiling prices them on the first later tier that can.");
+    // whose prompt and answer are over 200K cannot stay on Haiku, and the headline counts them: request 2 among them,
+    // whose 200,000 prompt tokens alone fit (and pay the short rates) but not with its 200-token answer.
+    expect(inproc.headline.caveats[0]).toBe("4 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
     // Per day: 3 November holds requests 1–3 ($0.0045 + $0.468 + $0.9367506), 4 November request 4 ($1.584).
     const days = inproc.byDay.filter((d: Report) => d.model.startsWith('anthropic.')).map((d: Report) => [d.day, d.costUsd]);
     expect(days).toEqual([
@@ -125,7 +127,7 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     const [inproc, threads, prior, duck] = await Promise.all([run(easy), run([...easy, '--workers', '2']), run([]), run(['--engine', 'duckdb'])]);
     expect(inproc.cost.frontierCounterfactual).toBe(4.804501);
     expect(inproc.cost.routedCeiling).toBe(4.80005);
-    expect(inproc.headline.caveats).toContain("4 requests are routed past their label's tier: its context window cannot hold their prompt, so the ceiling prices them on the first later tier that can.");
+    expect(inproc.headline.caveats).toContain("4 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
     const same = (r: Report) => ({ cost: r.cost, byModel: r.byModel, headline: r.headline, savings: r.savings });
     expect(same(threads)).toEqual(same(inproc));
     // On the labeler's prior (DuckDB takes no --labels): the "if 40–90% easy" range puts no request on a tier too small for it.
@@ -133,12 +135,13 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     expect(prior.savings.sensitivity.at(-1)).toEqual({ easyShare: 0.9, ceilingPct: 0.0834, routedCeilingUsd: 4.800495 });
     expect(same(duck)).toEqual(same(prior));
     const shown = await runCli(['prices', '--model', 'amazon.nova-micro-v1:0', '--region', 'us-east-1', '--catalog', 'fixtures/pricing/long-context/windows.yaml']);
-    expect(shown.stdout).toMatch(/context window\s+128,000 prompt tokens/);
-    // Without the cheap tier's window the same requests are unchecked, and the headline says so.
+    expect(shown.stdout).toMatch(/context window\s+128,000 tokens of prompt and answer/);
+    // Without the cheap tier's window the same requests are unchecked, and the headline says so (with the smallest
+    // bound all four are over, prompt and answer counted: request 2's 200,000 prompt tokens and 200-token answer).
     const unchecked = await runCli(['analyze', LOG, ...CATALOG, '--catalog', 'fixtures/pricing/long-context/no-window.yaml', '--labels', 'fixtures/pricing/long-context/labels-easy.jsonl', '--tiers', 'cheap=amazon.nova-micro-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0', '--format', 'json']);
     const u = JSON.parse(unchecked.stdout) as Report;
     expect(u.cost.routedCeiling).toBeLessThan(0.05);
-    expect(u.headline.caveats[0]).toMatch(/^4 requests have prompts over 128,000 tokens .*the "cheap" tier, whose context window the price catalog does not state/);
+    expect(u.headline.caveats[0]).toMatch(/^4 requests have prompts and answers over 200,000 tokens .*the "cheap" tier, whose context window the price catalog does not state/);
   });
 
   it('tokor prices --model shows the long-context rates', async () => {
@@ -151,5 +154,56 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     // The price list says which rows have long-context rates (the user catalog's row is one of those listed).
     const list = await runCli(['prices', '--provider', 'bedrock', '--region', 'us-east-1', ...CATALOG], { env: { COLUMNS: '120' } });
     expect(list.stdout).toMatch(/\d+ of these rows have other rates for a prompt over a size \(long context\)/);
+  });
+});
+
+describe('a context window holds the prompt and the answer (built CLI)', () => {
+  // Five Sonnet 4.5 requests, every one measured easy; the cheap tier (Nova Micro) holds 128,000 tokens. Their
+  // prompts alone all fit but request 5's; with the answer: request 1 (120,000 + 7,000) and 3 (125,000 prompt
+  // tokens, 25,000 of them cache reads and writes, + 3,000) fit exactly or under, request 2 (120,000 + 8,001) and
+  // 4 (125,000 + 3,001) do not. Request 5 (199,000 + 5,000) is over 200,000 with its answer but pays the short
+  // rates: long-context prices read the prompt alone.
+  const args = ['--catalog', 'fixtures/pricing/long-context/windows.yaml', '--tiers', 'cheap=amazon.nova-micro-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0', '--format', 'json'];
+  // `late`: arguments after those (a --catalog that overrides windows.yaml's rows).
+  const run = async (extra: string[], env?: Record<string, string>, late: string[] = []) => {
+    const r = await runCli(['analyze', ...extra, ...args, ...late], env ? { env } : {});
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    return JSON.parse(r.stdout) as Report;
+  };
+
+  it('routes a request whose answer its tier cannot hold to the frontier, the same on every engine', async () => {
+    const easy = [ANSWER_LOG, '--labels', 'fixtures/pricing/window-answer/labels-easy.jsonl'];
+    const athenaArgs = ['--engine', 'athena', '--table', 'logs.answer', '--workgroup', 'wg', '--output', 's3://results/tokor/', '--region', 'us-east-1', '--athena-endpoint-url', athena.url];
+    const [inproc, threads, prior, duck, ath] = await Promise.all([run(easy), run([...easy, '--workers', '2']), run([ANSWER_LOG]), run([ANSWER_LOG, '--engine', 'duckdb']), run(athenaArgs, TEST_CREDS)]);
+    // All on Sonnet ($3/$15, cache read $0.30, write $3.75): $0.465 + $0.480015 + $0.36975 + $0.369765 + $0.672.
+    expect(inproc.cost.frontierCounterfactual).toBe(2.35653);
+    expect(inproc.cost.actual).toBe(2.35653);
+    expect(inproc.priceNotes).toEqual([]);
+    // Requests 1 and 3 on Nova Micro ($0.00518 + $0.00427), 2, 4 and 5 stay on the frontier (the prompt alone would
+    // have put 2 and 4 on Nova Micro: $0.69104).
+    expect(inproc.cost.routedCeiling).toBe(1.53123);
+    expect(inproc.headline.caveats).toContain("3 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
+    const same = (r: Report) => ({ cost: r.cost, tiers: r.tiers, byModel: r.byModel, headline: r.headline, savings: r.savings });
+    expect(same(threads)).toEqual(same(inproc));
+    // On the labeler's prior (DuckDB and Athena take no --labels): all on the cheapest tier that holds each request.
+    expect(prior.tiers[0].costIfAllUsd).toBe(1.53123);
+    expect(same(duck)).toEqual(same(prior));
+    // Athena's headline names the table for `tokor label` (<logs>), not the file: the rest is the same.
+    expect({ ...same(ath), headline: ath.headline.savingsRangePct }).toEqual({ ...same(prior), headline: prior.headline.savingsRangePct });
+  });
+
+  it('an input limit reads the prompt alone (cache tokens counted), the window the prompt and answer', async () => {
+    // Nova Micro with a 200K window and a 121,000-token input limit: requests 1 and 2 (120,000 prompt tokens, with
+    // 7,000 and 8,001 answer tokens) fit; 3 and 4 (125,000, 25,000 of them cache reads and writes) and 5 do not.
+    const limit = ['--catalog', 'fixtures/pricing/window-answer/input-limit.yaml'];
+    const easy = [ANSWER_LOG, '--labels', 'fixtures/pricing/window-answer/labels-easy.jsonl'];
+    const [inproc, prior, duck] = await Promise.all([run(easy, undefined, limit), run([ANSWER_LOG], undefined, limit), run([ANSWER_LOG, '--engine', 'duckdb'], undefined, limit)]);
+    // $0.00518 + $0.00532014 on Nova Micro, $0.36975 + $0.369765 + $0.672 on the frontier.
+    expect(inproc.cost.routedCeiling).toBe(1.422015);
+    expect(inproc.headline.caveats).toContain("3 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
+    expect(prior.tiers[0].costIfAllUsd).toBe(1.422015);
+    const same = (r: Report) => ({ cost: r.cost, tiers: r.tiers, byModel: r.byModel, headline: r.headline, savings: r.savings });
+    expect(same(duck)).toEqual(same(prior));
   });
 });

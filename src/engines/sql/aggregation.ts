@@ -35,7 +35,7 @@ export interface AggregationSpec {
   /** Records kept per stratum for labeling. */
   perStratum: number;
   seed: number;
-  /** The catalog's prompt classes (src/pricing/promptBounds.ts): each record's is a column of the grouping. */
+  /** The catalog's prompt bounds (src/pricing/promptBounds.ts): each record's prompt and window classes are columns of the grouping. */
   promptBounds: readonly number[];
 }
 
@@ -280,6 +280,7 @@ rec AS (
     CASE WHEN h1 > 0 AND h1 < tcw THEN h1 ELSE 0 END AS tcw1h,
     CASE WHEN h1 > tcw THEN 1 ELSE 0 END AS exceed,
     ${promptClass(bounds, 'COALESCE(tin1, 0) + COALESCE(tcr1, 0) + tcw')} AS pover,
+    ${promptClass(bounds, 'COALESCE(tin1, 0) + COALESCE(tcr1, 0) + tcw + COALESCE(tout1, 0)')} AS wover,
     CASE WHEN NOT batch AND tier_named IN ('priority', 'flex') THEN tier_named ELSE 'standard' END AS svc,
     COALESCE(
       json_ok AND model IS NOT NULL AND ts_ok AND cd_k IS NULL AND counts_ok AND body_ok
@@ -295,7 +296,10 @@ rec AS (
 )`;
 }
 
-/** A record's prompt class (promptOverOf in src/pricing/promptBounds.ts): the largest bound its prompt is over, else 0. */
+/**
+ * A record's class over the prompt bounds (promptOverOf in src/pricing/promptBounds.ts): the largest bound `prompt`
+ * is over, else 0. Of its prompt tokens, its prompt class; of its prompt and output tokens, its window class (windowOverOf).
+ */
 function promptClass(bounds: readonly number[], prompt: string): string {
   if (bounds.length === 0) return '0';
   const over = [...bounds].sort((a, b) => b - a).map((b) => `WHEN ${prompt} > ${Math.floor(b)} THEN ${Math.floor(b)}`);
@@ -409,7 +413,7 @@ extracted AS (
  * them for its aggregate rows (engineStratum in src/analyze/pushdown.ts): change both together.
  */
 function stratumColumns(tags: string[], groupBy: string[]): string[] {
-  const cols = ['model', 'price_region', 'batch', 'ttl', 'pover', 'svc'];
+  const cols = ['model', 'price_region', 'batch', 'ttl', 'pover', 'svc', 'wover'];
   if (groupBy.includes('day')) cols.push('day');
   if (groupBy.includes('region')) cols.push('group_region');
   if (groupBy.includes('role')) cols.push('arn');
@@ -463,7 +467,7 @@ GROUP BY ${keys.join(', ')}`;
 }
 
 function aggregateKeys(tags: string[], groupBy: string[]): string[] {
-  return ['err', 'model', 'price_region', 'group_region', 'batch', 'ttl', 'pover', 'svc', 'day', ...(groupBy.includes('role') ? ['arn'] : []), ...tags.map((_, i) => ident(`tag${i}`))];
+  return ['err', 'model', 'price_region', 'group_region', 'batch', 'ttl', 'pover', 'svc', 'wover', 'day', ...(groupBy.includes('role') ? ['arn'] : []), ...tags.map((_, i) => ident(`tag${i}`))];
 }
 
 /** Both queries over a source relation (a SELECT of file, pos, line). */

@@ -149,6 +149,7 @@ function toRow(tags: number, role: boolean): (r: Record<string, unknown>) => Pus
     ttl: r.ttl === '1h' ? '1h' : '5m',
     over: Number(int(r.pover)),
     service: r.svc === 'flex' || r.svc === 'priority' ? r.svc : 'standard',
+    windowOver: Number(int(r.wover)),
     day: text(r.day) ?? '',
     arn: role ? text(r.arn) : null,
     tags: Array.from({ length: tags }, (_, i) => text(r[`tag${i}`])),
