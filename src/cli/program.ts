@@ -104,15 +104,16 @@ export async function buildProgram(done: Done = () => {}, argv: readonly string[
     'after',
     `
 Examples:
-  $ tokor analyze                          # the bundled sample of Bedrock invocation logs
+  $ tokor analyze                     # the bundled sample of Bedrock logs
   $ tokor analyze ./AWSLogs --group-by team --format markdown
-  $ tokor eval --tier all                  # bundled golden datasets, recorded responses
+  $ tokor eval --tier all             # bundled golden sets, recorded answers
   $ tokor calibrate --results results.jsonl --out policy.json
-  $ tokor gate --policy policy.json        # in CI: exit 1 if the quality floor breaks
-  $ tokor costs --from-file ce.json        # billed Bedrock spend from Cost Explorer
-  $ tokor drift --baseline policy.json --current ./AWSLogs   # traffic vs the golden set
+  $ tokor gate --policy policy.json   # in CI: exit 1 if a quality floor breaks
+  $ tokor costs --from-file ce.json   # billed spend from a Cost Explorer file
+  $ tokor drift --baseline policy.json --current ./AWSLogs  # vs the golden set
 
-Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error, 3 provider/runtime error.`,
+Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error,
+3 provider/runtime error.`,
   );
   const defines = new Set(await Promise.all(commandsToDefine(argv).map((name) => COMMANDS[name]!.define())));
   for (const define of defines) define(program, done);

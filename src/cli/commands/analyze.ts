@@ -18,7 +18,7 @@ export function defineAnalyze(program: Command, done: Done): void {
     .argument('[paths...]', 'log files or directories (walked recursively, .gz ok); - for stdin; default: the bundled sample')
     .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMAT_NAMES))
     .option('--claude-code', "also read Claude Code's transcripts: $CLAUDE_CONFIG_DIR/projects (comma-separated dirs too), else ~/.claude/projects and ~/.config/claude/projects")
-    .option('--map <spec>', 'CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens,tag.team=team (repeatable)', collect)
+    .option('--map <spec>', 'CSV column mapping: comma-separated FIELD=COLUMN pairs, e.g. model=model_id,input=prompt_tokens and output=completion_tokens, tag.team=team (repeatable)', collect)
     .option('--tiers <spec>', 'tier ladder, cheapest first: cheap=MODEL,mid=MODEL,frontier=MODEL')
     .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
     .option('--catalog <file>', 'extra price catalog (JSON or YAML) that extends or overrides the built-in one (repeatable)', collect)
@@ -55,14 +55,18 @@ export function defineAnalyze(program: Command, done: Done): void {
       'after',
       `
 Examples:
-  $ tokor analyze                                   # the bundled sample (synthetic Bedrock logs)
-  $ tokor analyze ./AWSLogs --group-by team,app     # an S3 export of Bedrock invocation logs
-  $ tokor analyze --claude-code --group-by project  # every Claude Code session on this machine
-  $ aws s3 cp s3://bucket/AWSLogs/ - --recursive | tokor analyze -
-  $ tokor analyze usage.csv --map model=model_id,input=prompt_tokens,output=completion_tokens
+  $ tokor analyze                  # the bundled sample (synthetic Bedrock logs)
+  $ tokor analyze ./AWSLogs --group-by team,app  # an S3 export, synced locally
+  $ tokor analyze --claude-code --group-by project  # this machine's Claude Code
+  $ aws s3 cp s3://my-logs/AWSLogs/one-object.json.gz - | tokor analyze -
+  $ tokor analyze usage.csv \\
+      --map model=model_id,input=prompt_tokens,output=completion_tokens
   $ tokor analyze logs/ --labels labels.jsonl --format json --out analyze.json
-  $ tokor analyze logs/ --cost-explorer ce.json     # reconcile with the Cost Explorer bill
-  $ tokor analyze logs/ --bill cur2-export/         # …or with a CUR 2.0 / FOCUS export (a folder of files)`,
+  $ tokor analyze logs/ --cost-explorer ce.json  # reconcile with the bill
+  $ tokor analyze logs/ --bill cur2-export/      # …or a CUR 2.0 / FOCUS folder
+
+aws s3 cp streams one object to stdout (not --recursive); for a tree, run
+aws s3 sync first and give the folder.`,
     )
     .action(async (paths: string[], flags: AnalyzeFlags) => {
       const [{ openContext }, { analyze }, { renderAnalyze }, { parseCsvMap }, { emit, note, startProgress, terminalWidth }, { trapInterrupt }, { analyzeProgressText }] = await Promise.all([
