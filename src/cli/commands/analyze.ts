@@ -18,7 +18,7 @@ export function defineAnalyze(program: Command, done: Done): void {
     .argument('[paths...]', 'log files or directories (walked recursively, .gz ok); - for stdin; default: the bundled sample')
     .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMAT_NAMES))
     .option('--claude-code', "also read Claude Code's transcripts: $CLAUDE_CONFIG_DIR/projects (comma-separated dirs too), else ~/.claude/projects and ~/.config/claude/projects")
-    .option('--map <spec>', 'CSV column mapping: comma-separated FIELD=COLUMN pairs, e.g. model=model_id,input=prompt_tokens and output=completion_tokens, tag.team=team (repeatable)', collect)
+    .option('--map <spec>', 'CSV column mapping: comma-separated FIELD=COLUMN pairs (model, input, output, cacheRead, …; tag.NAME=COLUMN for a tag), e.g. model=model_id,input=prompt_tokens (repeatable)', collect)
     .option('--tiers <spec>', 'tier ladder, cheapest first: cheap=MODEL,mid=MODEL,frontier=MODEL')
     .option('--config <file>', 'tokor.config.yaml (default: ./tokor.config.yaml if present)')
     .option('--catalog <file>', 'extra price catalog (JSON or YAML) that extends or overrides the built-in one (repeatable)', collect)
