@@ -28,6 +28,7 @@ import type { Difficulty, SkippedRecord, TrafficRecord } from '../types.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
 import type { CsvColumnMap } from '../ingest/index.js';
 import type { Context } from './context.js';
+import { provenanceOf } from './analyze.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, openModelRun, type RunHooks } from './models.js';
 
 export interface LabelOptions {
@@ -261,7 +262,8 @@ async function drawLabelSample(ctx: Context, paths: string[], o: PlanOptions, gr
   const records: TrafficRecord[] = [];
   const units: (SampleUnit & { tokens: TrafficRecord['tokens'] })[] = [];
   const seen = new Set<string>();
-  for await (const ev of readTraffic(paths, trafficOptions(o))) {
+  const files: string[] = [];
+  for await (const ev of readTraffic(paths, { ...trafficOptions(o), onFile: (file) => files.push(file) })) {
     if (ev.kind === 'skipped') {
       skipped.unreadable++;
       firstUnreadable ??= ev.skipped;
@@ -319,6 +321,7 @@ async function drawLabelSample(ctx: Context, paths: string[], o: PlanOptions, gr
     costs: costed.map((t, i) => ({ tier: t.tier, model: t.model, role: t.role, usd: t.price ? pricing.moneyToUsd(expected.byTier[i]!) : null })),
     totalUsd: pricing.moneyToUsd(expected.total),
     skipped,
+    provenance: provenanceOf(files),
   };
   return { plan, chosen };
 }
