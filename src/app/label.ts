@@ -231,7 +231,7 @@ function checkSampleFlags(o: Pick<LabelOptions, 'sample' | 'budget'>): void {
 function labelTiers(ctx: Context, o: PlanOptions, grader: string): { cheaper: TierConfig[]; judgeTier: TierConfig | undefined } {
   const ladder = ctx.tiers();
   const flags = { provider: o.provider, region: o.region, profile: o.profile, endpointUrl: o.endpointUrl };
-  const cheaper = resolveTiers(ladder, { ...flags, tier: o.tier ?? ladder.slice(0, -1).map((t) => t.name).join(','), maxTokens: o.maxTokens });
+  const cheaper = resolveTiers(ladder, { ...flags, tier: o.tier ?? ladder.slice(0, -1).map((t) => t.name).join(','), maxTokens: o.maxTokens }, { adHoc: false });
   if (cheaper.some((t) => t.provider === 'replay')) throw new UsageError('tokor label replays live requests: use a bedrock or openai provider');
   const judgeTier = grader.replace(/^(not-)+/, '') === 'llm-judge' ? resolveJudgeTier(ladder, { ...flags, judgeTier: o.judgeTier }, false) : undefined;
   return { cheaper, judgeTier };

@@ -82,3 +82,17 @@ describe('label --dry-run on the bundled sample says it is sample data', () => {
     }
   });
 });
+
+describe('a typo in a tier name gets advice the command can follow', () => {
+  it('label --tier chep lists the tiers and names no --model (label has none)', async () => {
+    const r = await runCli(['label', 'fixtures/sample', '--tier', 'chep', '--dry-run']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('tokor: unknown tier "chep" (tiers: cheap, mid, frontier, all)\n');
+  });
+
+  it('eval --tier chep also points to an ad-hoc tier (--provider and --model)', async () => {
+    const r = await runCli(['eval', '--tier', 'chep']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('tokor: unknown tier "chep" (tiers: cheap, mid, frontier, all); use --provider and --model for an ad-hoc tier\n');
+  });
+});
