@@ -96,3 +96,20 @@ describe('a typo in a tier name gets advice the command can follow', () => {
     expect(r.stderr).toBe('tokor: unknown tier "chep" (tiers: cheap, mid, frontier, all); use --provider and --model for an ad-hoc tier\n');
   });
 });
+
+describe("tokor's own results and labels given to analyze as logs", () => {
+  it('an eval results file is refused saying what it is (it was read as 900 OpenAI-style requests of 0 tokens, exit 0)', async () => {
+    const r = await runCli(['analyze', 'fixtures/gate/results.jsonl']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(
+      'tokor: fixtures/gate/results.jsonl: no usable records: all 900 were invalid (first: fixtures/gate/results.jsonl:1: a tokor eval results line (`tokor eval --out`), not a traffic log record: results go to tokor calibrate --results, gate --results or report --eval)\n',
+    );
+  });
+
+  it('a labels file is named as one, with the flag that takes it', async () => {
+    const r = await runCli(['analyze', 'fixtures/analyze/sessions/labels.jsonl']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('fixtures/analyze/sessions/labels.jsonl:1: a tokor labels line (`tokor label --out`), not a traffic log record: give labels to tokor analyze --labels');
+  });
+});
