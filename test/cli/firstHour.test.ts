@@ -113,3 +113,29 @@ describe("tokor's own results and labels given to analyze as logs", () => {
     expect(r.stderr).toContain('fixtures/analyze/sessions/labels.jsonl:1: a tokor labels line (`tokor label --out`), not a traffic log record: give labels to tokor analyze --labels');
   });
 });
+
+describe('analyze flags that do nothing where they are given are refused, not ignored', () => {
+  it.each([
+    // Read as if no day had been asked for: the whole bundled sample, exit 0.
+    [['--since', '2025-11-05'], 'tokor: --since applies with --engine athena only (the Athena table and its day partitions); to read some days in process, give the files of those days'],
+    [['--table', 'tokor.bedrock_invocations', '--since', '2025-11-05', '--until', '2025-11-06'], 'tokor: --table, --since, --until apply with --engine athena only (the Athena table and its day partitions); to read some days in process, give the files of those days'],
+    [['--engine', 'duckdb', '--workgroup', 'primary'], 'tokor: --workgroup applies with --engine athena only (the Athena table and its day partitions)'],
+    [['--label-sample', '5'], 'tokor: --label-sample applies with --engine duckdb or athena only: in process every record is labeled'],
+    [['--amortized'], 'tokor: --amortized reads the bill given with --bill or --cost-explorer: give one, or drop it'],
+    [['--amortized', '--net'], 'tokor: --amortized and --net read the bill given with --bill or --cost-explorer: give one, or drop them'],
+  ])('analyze %j', async (args, line) => {
+    const r = await runCli(['analyze', ...(args as string[])]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`${line}\n`);
+  });
+
+  it('where they apply they are taken: --label-sample with --engine duckdb, --amortized with --bill', async () => {
+    const [duck, bill] = await Promise.all([
+      runCli(['analyze', '--engine', 'duckdb', '--label-sample', '5', '--format', 'json']),
+      runCli(['analyze', '--bill', 'fixtures/costs/cur2-discounts', '--amortized', '--format', 'json']),
+    ]);
+    expect(duck.code, duck.stderr).toBe(0);
+    expect(bill.code, bill.stderr).toBe(0);
+  });
+});

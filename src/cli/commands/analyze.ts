@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { LABELER_NAMES, type LabelerName } from '../../types.js';
 import { LOG_FORMAT_NAMES } from '../../ingest/formats/index.js';
 import { collect, list, nonNegativeInt, positiveInt, fraction, parseTiersFlag } from '../flags.js';
-import { InputError } from '../../errors.js';
+import { InputError, UsageError } from '../../errors.js';
 import { ENGINE_NAMES } from '../../engines/types.js';
 import { counted } from '../../report/format.js';
 
@@ -78,6 +78,8 @@ aws s3 sync first and give the folder.`,
         import('../interrupt.js'),
         import('../progress.js'),
       ]);
+      const inapplicable = inapplicableFlags(flags);
+      if (inapplicable) throw new UsageError(inapplicable);
       const ctx = await openContext({ config: flags.config, catalog: flags.catalog });
       const progress = await startProgress('reading logs…', flags.format);
       // Ctrl-C stops reading; the scan throws Interrupted (exit 130). A second Ctrl-C exits at once.
@@ -145,6 +147,35 @@ aws s3 sync first and give the folder.`,
       if (run.unusable) throw new InputError(run.unusable, run.where);
       done('ok');
     });
+}
+
+/** The flags that only mean something with --engine athena, as the user spells them. */
+const ATHENA_FLAGS = [
+  ['table', '--table'],
+  ['workgroup', '--workgroup'],
+  ['output', '--output'],
+  ['since', '--since'],
+  ['until', '--until'],
+  ['region', '--region'],
+  ['athenaEndpointUrl', '--athena-endpoint-url'],
+] as const;
+
+/**
+ * Flags given where they do nothing, said before any work: `--since` without
+ * `--engine athena` would read the whole files as if no day had been asked
+ * for (and `--table` without it, the bundled sample), `--amortized` without a
+ * bill changes no figure.
+ */
+function inapplicableFlags(flags: Pick<AnalyzeFlags, 'engine' | 'labelSample' | 'amortized' | 'net' | 'bill' | 'costExplorer' | (typeof ATHENA_FLAGS)[number][0]>): string | undefined {
+  const athenaOnly = ATHENA_FLAGS.filter(([key]) => flags[key] !== undefined).map(([, flag]) => flag);
+  if (flags.engine !== 'athena' && athenaOnly.length) {
+    const days = athenaOnly.some((f) => f === '--since' || f === '--until') ? '; to read some days in process, give the files of those days' : '';
+    return `${athenaOnly.join(', ')} ${athenaOnly.length > 1 ? 'apply' : 'applies'} with --engine athena only (the Athena table and its day partitions)${days}`;
+  }
+  if (flags.engine === 'inprocess' && flags.labelSample !== undefined) return '--label-sample applies with --engine duckdb or athena only: in process every record is labeled';
+  const billFlags = [flags.amortized ? '--amortized' : '', flags.net ? '--net' : ''].filter(Boolean);
+  if (billFlags.length && !flags.bill && !flags.costExplorer) return `${billFlags.join(' and ')} ${billFlags.length > 1 ? 'read' : 'reads'} the bill given with --bill or --cost-explorer: give one, or drop ${billFlags.length > 1 ? 'them' : 'it'}`;
+  return undefined;
 }
 
 interface AnalyzeFlags {
