@@ -4,7 +4,7 @@
  * as one line, sample data named wherever its figures appear, advice that names
  * only flags the command has. Each case was a defect of the CLI as users met it.
  */
-import { copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import stringWidth from 'string-width';
@@ -137,5 +137,25 @@ describe('analyze flags that do nothing where they are given are refused, not ig
     ]);
     expect(duck.code, duck.stderr).toBe(0);
     expect(bill.code, bill.stderr).toBe(0);
+  });
+});
+
+describe("a config value of the wrong kind is said in the YAML's words", () => {
+  it.each([
+    // zod's words were: "Invalid input: expected array, received object".
+    ['tiers:\n  cheap: us.amazon.nova-lite-v1:0\n  frontier: us.anthropic.claude-sonnet-4-5-20250929-v1:0\n', '1:1: tiers: expected a list (one "- " line per entry), got a mapping'],
+    ['tiers:\n', '1:1: tiers: expected a list (one "- " line per entry), got an empty value'],
+    ['groupBy: 5\n', '1:1: groupBy: expected a string, got a number (5)'],
+  ])('%j', async (yaml, where) => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-first-hour-'));
+    try {
+      const file = path.join(dir, 'tokor.config.yaml');
+      writeFileSync(file, yaml);
+      const r = await runCli(['config', 'check', file]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toBe(`tokor: ${file}:${where}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
