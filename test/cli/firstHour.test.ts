@@ -152,3 +152,27 @@ describe("a config value of the wrong kind is said in the YAML's words", () => {
     }
   });
 });
+
+describe('counts of a thousand or more are grouped as in every other table', () => {
+  it('eval: item runs and p50/p95 latencies', async () => {
+    const r = await runCli(['eval']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('1,680 of 1,680 item runs; 1,680 replayed');
+    expect(r.stdout).toMatch(/1,844 ms +3,009 ms/);
+  });
+
+  it('calibrate: items calibrated and held out', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-first-hour-'));
+    try {
+      // 1,500 items: the cheap tier passes on the even ones, the frontier on all but every tenth.
+      const rows = Array.from({ length: 1500 }, (_, i) => `q${i},what is ${i} + ${i}?,${i % 2 === 0},${i % 10 !== 0}`);
+      const csv = path.join(dir, 'items.csv');
+      writeFileSync(csv, `id,prompt,cheap_ok,frontier_ok\n${rows.join('\n')}\n`);
+      const r = await runCli(['calibrate', '--results-csv', csv, '--id-column', 'id', '--prompt-column', 'prompt', '--tier-column', 'cheap=cheap_ok', '--tier-column', 'frontier=frontier_ok', '--tier-cost', 'cheap=1,frontier=10'], { env: { COLUMNS: '200' } });
+      expect([0, 1]).toContain(r.code);
+      expect(r.stdout).toMatch(/^Calibrated items: 1,\d{3} items \(\+\d{3} held out\)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
