@@ -176,3 +176,11 @@ describe('counts of a thousand or more are grouped as in every other table', () 
     }
   });
 });
+
+describe('analyze --workers has a bound', () => {
+  it('1,000 worker threads are refused in one line (the run was killed for memory, exit 143, no message)', async () => {
+    const r = await runCli(['analyze', '--workers', '1000']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^tokor: option '--workers <n>' argument '1000' is invalid\. expected at most \d+ worker threads \(64 or 2 per core: each holds its own parser and buffers, about 11 MB\) \(see tokor analyze --help\)\n$/);
+  });
+});
