@@ -184,3 +184,12 @@ describe('analyze --workers has a bound', () => {
     expect(r.stderr).toMatch(/^tokor: option '--workers <n>' argument '1000' is invalid\. expected at most \d+ worker threads \(64 or 2 per core: each holds its own parser and buffers, about 11 MB\) \(see tokor analyze --help\)\n$/);
   });
 });
+
+describe('analyze --tiers names each tier once', () => {
+  it('a repeated name is refused as the config file refuses it (was a ladder "cheap → cheap", exit 0)', async () => {
+    const r = await runCli(['analyze', '--tiers', 'cheap=us.amazon.nova-lite-v1:0,cheap=us.anthropic.claude-sonnet-4-5-20250929-v1:0']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('tokor: --tiers: duplicate tier name "cheap"; name each tier once (e.g. cheap=…,mid=…,frontier=…)\n');
+  });
+});
