@@ -172,7 +172,7 @@ function commandPath(cmd: Command): string[] {
 }
 
 /** `error: unknown option '--formt'\n(Did you mean --format?)\n` → `tokor: unknown option '--formt'; did you mean --format? (see tokor analyze --help)\n`. */
-export function usageErrorLine(message: string, helpCommand: string): string {
+function usageErrorLine(message: string, helpCommand: string): string {
   const lines = message
     .replace(/^error:\s*/, '')
     .split('\n')
