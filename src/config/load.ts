@@ -66,7 +66,7 @@ export async function checkConfigText(text: string, file: string): Promise<{ con
   const problems = issues.map((issue) => {
     const got = valueAt(doc, issue.path);
     const text = typeof got === 'string' ? quoteExcerpt(got) : typeof got === 'number' && !Number.isFinite(got) ? sourceAt(doc, issue.path, got) : JSON.stringify(got);
-    const mismatch = got === undefined ? undefined : typeMismatch(issue.message, got);
+    const mismatch = got === undefined || issue.path.length === 0 ? undefined : typeMismatch(issue.message, got);
     const shown = mismatch || got === undefined || typeof got === 'object' || issue.message.startsWith('unknown key') || issue.message.includes(JSON.stringify(got)) ? '' : ` (got ${text})`;
     const message =
       issue.path.length === 0 && /expected object/.test(issue.message)
