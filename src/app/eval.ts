@@ -138,7 +138,7 @@ async function evaluateRun(ctx: Context, o: EvaluateOptions, hooks: EvaluateHook
     const datasets = bundled ? await bundledGoldenDatasets(ctx) : await Promise.all(o.datasets!.map((f) => loadDataset(path.resolve(ctx.cwd, f))));
     if (datasets.length === 0) throw new InputError('no bundled golden datasets found; pass --dataset FILE');
     checkDistinctIds(datasets);
-    const tiers = resolveTiers(ladder, o, bundled);
+    const tiers = resolveTiers(ladder, o, { replayDefault: bundled });
     if (bundled && o.provider === undefined) checkBundledLadder(tiers, ctx.configFile ? path.relative(ctx.cwd, ctx.configFile) || ctx.configFile : undefined);
     const replayed = tiers.some((t) => t.provider === 'replay') && bundled;
     if (replayed) notes.push('replaying the bundled recordings: they are sample data, not measurements of the models');

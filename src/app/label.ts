@@ -28,6 +28,7 @@ import type { Difficulty, SkippedRecord, TrafficRecord } from '../types.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
 import type { CsvColumnMap } from '../ingest/index.js';
 import type { Context } from './context.js';
+import { provenanceOf } from './analyze.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_TIMEOUT_MS, openModelRun, type RunHooks } from './models.js';
 
 export interface LabelOptions {
@@ -230,7 +231,7 @@ function checkSampleFlags(o: Pick<LabelOptions, 'sample' | 'budget'>): void {
 function labelTiers(ctx: Context, o: PlanOptions, grader: string): { cheaper: TierConfig[]; judgeTier: TierConfig | undefined } {
   const ladder = ctx.tiers();
   const flags = { provider: o.provider, region: o.region, profile: o.profile, endpointUrl: o.endpointUrl };
-  const cheaper = resolveTiers(ladder, { ...flags, tier: o.tier ?? ladder.slice(0, -1).map((t) => t.name).join(','), maxTokens: o.maxTokens });
+  const cheaper = resolveTiers(ladder, { ...flags, tier: o.tier ?? ladder.slice(0, -1).map((t) => t.name).join(','), maxTokens: o.maxTokens }, { adHoc: false });
   if (cheaper.some((t) => t.provider === 'replay')) throw new UsageError('tokor label replays live requests: use a bedrock or openai provider');
   const judgeTier = grader.replace(/^(not-)+/, '') === 'llm-judge' ? resolveJudgeTier(ladder, { ...flags, judgeTier: o.judgeTier }, false) : undefined;
   return { cheaper, judgeTier };
@@ -261,7 +262,8 @@ async function drawLabelSample(ctx: Context, paths: string[], o: PlanOptions, gr
   const records: TrafficRecord[] = [];
   const units: (SampleUnit & { tokens: TrafficRecord['tokens'] })[] = [];
   const seen = new Set<string>();
-  for await (const ev of readTraffic(paths, trafficOptions(o))) {
+  const files: string[] = [];
+  for await (const ev of readTraffic(paths, { ...trafficOptions(o), onFile: (file) => files.push(file) })) {
     if (ev.kind === 'skipped') {
       skipped.unreadable++;
       firstUnreadable ??= ev.skipped;
@@ -319,6 +321,7 @@ async function drawLabelSample(ctx: Context, paths: string[], o: PlanOptions, gr
     costs: costed.map((t, i) => ({ tier: t.tier, model: t.model, role: t.role, usd: t.price ? pricing.moneyToUsd(expected.byTier[i]!) : null })),
     totalUsd: pricing.moneyToUsd(expected.total),
     skipped,
+    provenance: provenanceOf(files),
   };
   return { plan, chosen };
 }

@@ -158,8 +158,8 @@ function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>, width: n
   const r = run.report;
   const L: string[] = [];
   const para = (text: string, indent = '', hanging = '  ') => L.push(...wrapText(termSafe(indent + text), width, hanging));
-  const held = run.holdout ? ` (+${run.holdout.items} held out)` : '';
-  para(`Calibrated ${r.datasetId}: ${r.n} items${held} · tiers ${r.tiers.map((t) => t.name).join(' → ')} · bar ${barText(r)}`);
+  const held = run.holdout ? ` (+${int(run.holdout.items)} held out)` : '';
+  para(`Calibrated ${r.datasetId}: ${int(r.n)} items${held} · tiers ${r.tiers.map((t) => t.name).join(' → ')} · bar ${barText(r)}`);
   L.push('');
   para(r.headline, '  ', '  ');
   const sample = sampleNote(run);
@@ -205,7 +205,7 @@ function renderTable(run: Extract<CalibrateRun, { kind: 'calibrate' }>, width: n
 
 function holdoutLine(h: HoldoutReport, r: Calibration): string {
   const value = r.barMode === 'relative' ? `${pct(h.parity)} parity (one-sided 95% lower bound ${pct(h.parityLower95)})` : `${pct(h.quality)} quality, ${pct(h.parity)} parity`;
-  return `Held out (${pct(h.fraction, 0)}, seed ${h.seed}, ${h.items} items): ${h.savingsPct.toFixed(1)}% cheaper than all-frontier at ${value}; ${h.meetsBar ? 'the bar holds' : `breaks the bar of ${pct(r.bar)}`}`;
+  return `Held out (${pct(h.fraction, 0)}, seed ${h.seed}, ${int(h.items)} items): ${h.savingsPct.toFixed(1)}% cheaper than all-frontier at ${value}; ${h.meetsBar ? 'the bar holds' : `breaks the bar of ${pct(r.bar)}`}`;
 }
 
 /** The pick against random routing at its own tier shares, in one line (null without a pick). */
@@ -227,7 +227,7 @@ function renderMarkdown(run: Extract<CalibrateRun, { kind: 'calibrate' }>): stri
   const sample = sampleNote(run);
   if (sample) L.push(`> ⚠️ **${sample}**`, '');
   if (run.holdout) L.push(run.holdout.meetsBar ? mdText(holdoutLine(run.holdout, r)) : `> ⚠️ **${mdText(holdoutLine(run.holdout, r))}**`, '');
-  L.push(`${r.n} items · tiers ${r.tiers.map((t) => mdCode(t.name)).join(' → ')} · bar ${barText(r)}`);
+  L.push(`${int(r.n)} items · tiers ${r.tiers.map((t) => mdCode(t.name)).join(' → ')} · bar ${barText(r)}`);
   L.push('');
   if (r.pick) {
     const latency = pickLatencyLine(r);
@@ -277,7 +277,7 @@ function renderApply(run: Extract<CalibrateRun, { kind: 'apply' }>, markdown: bo
   const L: string[] = [];
   const text = (s: string) => (markdown ? mdText(s) : s);
   const line = (s: string, indent = '') => (markdown ? L.push(s) : L.push(...wrapText(termSafe(indent + s), width, `${indent}  `)));
-  const head = `Applied ${run.policyFile} (${p.pattern}, thresholds ${fmtThresholds(p.thresholds)}) to ${run.datasetId}: ${e.n} items`;
+  const head = `Applied ${run.policyFile} (${p.pattern}, thresholds ${fmtThresholds(p.thresholds)}) to ${run.datasetId}: ${int(e.n)} items`;
   line(markdown ? `# ${text(head)}` : head);
   L.push('');
   const headline = `${e.savingsPct.toFixed(1)}% cheaper than all-frontier at ${pct(value)} ${rel ? 'parity' : 'quality'} (95% CI ${pct(ci[0])}–${pct(ci[1])})`;

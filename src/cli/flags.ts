@@ -13,6 +13,9 @@ export function parseTiersFlag(spec: string): TierConfig[] {
     return { name, provider: 'bedrock' as const, model };
   });
   if (tiers.length < 2) throw new UsageError('--tiers: a ladder needs at least two tiers (cheapest first, frontier last)');
+  // As the config file's tiers: each name once, or "priced on cheap" could mean either model.
+  const twice = tiers.find((t, i) => tiers.findIndex((u) => u.name === t.name) !== i);
+  if (twice) throw new UsageError(`--tiers: duplicate tier name "${twice.name}"; name each tier once (e.g. cheap=…,mid=…,frontier=…)`);
   return tiers;
 }
 

@@ -5,7 +5,7 @@
  */
 import { CommanderError } from 'commander';
 import { EXIT, TokorError, shortenQuotes } from '../errors.js';
-import { buildProgram } from './program.js';
+import { buildProgram, COMMAND_NAMES } from './program.js';
 import { getExitCode, type Outcome } from './exit.js';
 import { redactSecrets } from '../redact.js';
 import { termSafeText } from '../report/escape.js';
@@ -17,11 +17,22 @@ export async function main(argv: string[]): Promise<number> {
     outcome = o;
   }, argv);
   try {
-    await program.parseAsync(argv);
+    await program.parseAsync(helpOfUnknownCommand(argv));
     return getExitCode(outcome);
   } catch (err) {
     return reportError(err, debug);
   }
+}
+
+/**
+ * `tokor help NAME` for a command that does not exist is parsed as `tokor NAME`:
+ * commander would print the whole root help on stderr; this gives the one-line
+ * unknown-command error, with its suggestion, that `tokor NAME` gives.
+ */
+function helpOfUnknownCommand(argv: string[]): string[] {
+  const [node = '', bin = '', first, name, ...rest] = argv;
+  if (first !== 'help' || name === undefined || name.startsWith('-') || COMMAND_NAMES.includes(name)) return argv;
+  return [node, bin, name, ...rest];
 }
 
 export function reportError(err: unknown, debug: boolean): number {

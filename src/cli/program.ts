@@ -78,6 +78,9 @@ const COMMANDS: Readonly<Record<string, { term: string; description: string; def
   },
 };
 
+/** Every top-level command's name. */
+export const COMMAND_NAMES: readonly string[] = Object.keys(COMMANDS);
+
 /** The commands `argv` runs: the first word (after `help`, the one it asks about), or every command with `all`. */
 function commandsToDefine(argv: readonly string[] | 'all'): string[] {
   if (argv === 'all') return Object.keys(COMMANDS);
@@ -96,23 +99,22 @@ export async function buildProgram(done: Done = () => {}, argv: readonly string[
     .description('Find the share of your LLM bill spent on over-powered models, prove it with evals, and keep the fix safe.')
     .version(VERSION)
     .option('--debug', 'show stack traces for errors')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(str) })
     .configureHelp({ subcommandTerm: (cmd) => (listed.has(cmd) ? COMMANDS[cmd.name()]!.term : new Help().subcommandTerm(cmd)), optionDescription });
   program.addHelpText(
     'after',
     `
 Examples:
-  $ tokor analyze                          # the bundled sample of Bedrock invocation logs
+  $ tokor analyze                     # the bundled sample of Bedrock logs
   $ tokor analyze ./AWSLogs --group-by team --format markdown
-  $ tokor eval --tier all                  # bundled golden datasets, recorded responses
+  $ tokor eval --tier all             # bundled golden sets, recorded answers
   $ tokor calibrate --results results.jsonl --out policy.json
-  $ tokor gate --policy policy.json        # in CI: exit 1 if the quality floor breaks
-  $ tokor costs --from-file ce.json        # billed Bedrock spend from Cost Explorer
-  $ tokor drift --baseline policy.json --current ./AWSLogs   # traffic vs the golden set
+  $ tokor gate --policy policy.json   # in CI: exit 1 if a quality floor breaks
+  $ tokor costs --from-file ce.json   # billed spend from a Cost Explorer file
+  $ tokor drift --baseline policy.json --current ./AWSLogs  # vs the golden set
 
-Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error, 3 provider/runtime error.`,
+Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error,
+3 provider/runtime error.`,
   );
   const defines = new Set(await Promise.all(commandsToDefine(argv).map((name) => COMMANDS[name]!.define())));
   for (const define of defines) define(program, done);
@@ -131,7 +133,8 @@ Exit codes: 0 ok, 1 quality bar or gate failed, 2 usage/config/input error, 3 pr
   const order = Object.keys(COMMANDS);
   (program.commands as Command[]).sort((a, b) => order.indexOf(a.name()) - order.indexOf(b.name()));
   // Subcommands inherit exitOverride so that main() maps usage errors to exit 2.
-  for (const cmd of program.commands) cmd.exitOverride().showHelpAfterError('(run with --help for usage)');
+  for (const cmd of program.commands) cmd.exitOverride();
+  oneLineUsageErrors(program);
   refuseRepeats(program);
   return program;
 }
@@ -150,6 +153,38 @@ function optionDescription(option: Option): string {
     extra.push(`default: ${option.defaultValueDescription ?? plain(option.defaultValue)}`);
   }
   return extra.length ? `${option.description} (${extra.join(', ')})`.trim() : option.description;
+}
+
+/**
+ * commander's usage errors (an unknown option or command, a bad or missing
+ * value) as tokor prints every other error: one line on stderr, after
+ * `tokor:`, with commander's suggestion and the help page to read, instead of
+ * commander's two or three lines (`error: …`, `(Did you mean …?)`, a hint).
+ */
+function oneLineUsageErrors(cmd: Command): void {
+  const helpCommand = [...commandPath(cmd), '--help'].join(' ');
+  cmd.configureOutput({ outputError: (message, write) => write(usageErrorLine(message, helpCommand)) });
+  for (const sub of cmd.commands) oneLineUsageErrors(sub);
+}
+
+function commandPath(cmd: Command): string[] {
+  return cmd.parent ? [...commandPath(cmd.parent), cmd.name()] : [cmd.name()];
+}
+
+/** `error: unknown option '--formt'\n(Did you mean --format?)\n` → `tokor: unknown option '--formt'; did you mean --format? (see tokor analyze --help)\n`. */
+function usageErrorLine(message: string, helpCommand: string): string {
+  const lines = message
+    .replace(/^error:\s*/, '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const text = lines
+    .map((l, i) => {
+      const suggestion = /^\(Did you mean (.+)\)$/.exec(l);
+      return suggestion ? `${i ? '; ' : ''}did you mean ${suggestion[1]}` : `${i ? ' ' : ''}${l}`;
+    })
+    .join('');
+  return `tokor: ${text} (see ${helpCommand})\n`;
 }
 
 /**

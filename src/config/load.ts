@@ -66,17 +66,36 @@ export async function checkConfigText(text: string, file: string): Promise<{ con
   const problems = issues.map((issue) => {
     const got = valueAt(doc, issue.path);
     const text = typeof got === 'string' ? quoteExcerpt(got) : typeof got === 'number' && !Number.isFinite(got) ? sourceAt(doc, issue.path, got) : JSON.stringify(got);
-    const shown = got === undefined || typeof got === 'object' || issue.message.startsWith('unknown key') || issue.message.includes(JSON.stringify(got)) ? '' : ` (got ${text})`;
+    const mismatch = got === undefined || issue.path.length === 0 ? undefined : typeMismatch(issue.message, got);
+    const shown = mismatch || got === undefined || typeof got === 'object' || issue.message.startsWith('unknown key') || issue.message.includes(JSON.stringify(got)) ? '' : ` (got ${text})`;
     const message =
       issue.path.length === 0 && /expected object/.test(issue.message)
         ? 'expected a mapping of config keys (key: value)'
         : got === undefined && issue.message.startsWith('Invalid input: expected')
           ? `missing (${issue.message})`
-          : issue.message;
+          : mismatch !== undefined
+            ? `${mismatch}${typeof got === 'object' ? '' : ` (${text})`}`
+            : issue.message;
     // A key or value of the file quoted in a message is cut short: one line per problem.
     return { where: locate(doc, lineCounter, issue.path, file), keyPath: formatKeyPath(issue.path), message: shortenQuotes(`${message}${shown}`) };
   });
   return { problems };
+}
+
+/** What the YAML calls each kind of value zod names. */
+const YAML_KINDS: Readonly<Record<string, string>> = { array: 'a list', object: 'a mapping', record: 'a mapping', string: 'a string', number: 'a number', boolean: 'true or false', null: 'an empty value' };
+
+/**
+ * zod's "Invalid input: expected array, received object" in the file's words:
+ * "expected a list (one "- " line per entry), got a mapping"; undefined for any other message.
+ */
+function typeMismatch(message: string, got: unknown): string | undefined {
+  const m = /^Invalid input: expected (\w+), received (\w+)$/.exec(message);
+  if (!m) return undefined;
+  const [, expected = '', received = ''] = m;
+  const list = expected === 'array' ? ' (one "- " line per entry)' : '';
+  const gotKind = got === null ? YAML_KINDS.null : (YAML_KINDS[received] ?? received);
+  return `expected ${YAML_KINDS[expected] ?? expected}${list}, got ${gotKind}`;
 }
 
 /** ["scopes", 0, "floor"] → "scopes[0].floor". */

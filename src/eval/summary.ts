@@ -21,7 +21,7 @@ import { quantile } from '../stats/quantile.js';
 import { wilson } from '../stats/interval.js';
 import type { BarMode } from '../config/schema.js';
 import type { EvalResult } from './types.js';
-import { ci, compact, mdTable, pct, usd, usdToPicodollar } from '../report/format.js';
+import { ci, compact, int, mdTable, pct, usd, usdToPicodollar } from '../report/format.js';
 import { mdCode, mdText, termSafe } from '../report/escape.js';
 import { DEFAULT_WIDTH, fitTable, wrapText, type Column } from '../report/table.js';
 import type { Provenance } from '../types.js';
@@ -256,7 +256,7 @@ function sampleNote(s: Pick<EvalSummary, 'provenance'>): string | undefined {
   return `Sample data: every pass rate, cost and latency below is graded from ${p.what ?? 'bundled synthetic recordings'} — not measurements of the models.`;
 }
 
-const ms = (x: number | null) => (x === null ? '—' : `${Math.round(x)} ms`);
+const ms = (x: number | null) => (x === null ? '—' : `${int(Math.round(x))} ms`);
 const rate = (t: TierStats) => (t.items ? `${pct(t.passRate)} (${ci(t.ci95[0], t.ci95[1])})` : '—');
 const barText = (s: EvalSummary) =>
   s.bar.mode === 'relative'
@@ -267,15 +267,15 @@ function tierRows(s: EvalSummary): string[][] {
   return s.tiers.map((t) => [
     t.tier,
     t.model,
-    String(t.items),
+    int(t.items),
     rate(t),
     t.items ? t.meanScore.toFixed(3) : '—',
-    usd(t.costUsd) + (t.unpriced ? ` (+${t.unpriced} unpriced)` : ''),
+    usd(t.costUsd) + (t.unpriced ? ` (+${int(t.unpriced)} unpriced)` : ''),
     usd(t.costPerItemUsd, 6),
     ms(t.latencyP50Ms),
     ms(t.latencyP95Ms),
     `${compact(t.tokens.input)} / ${compact(t.tokens.output)}` + (t.tokens.cacheRead || t.tokens.cacheWrite ? ` (cache ${compact(t.tokens.cacheRead)}r/${compact(t.tokens.cacheWrite)}w)` : ''),
-    t.errors ? String(t.errors) : '',
+    t.errors ? int(t.errors) : '',
   ]);
 }
 const TIER_HEAD = ['tier', 'model', 'items', 'pass rate (95% CI)', 'score', 'cost', 'per item', 'p50', 'p95', 'tokens in/out', 'errors'];
@@ -332,12 +332,12 @@ function groupColumns(first: string, tiers: string[]): Column[] {
 function runLine(s: EvalSummary): string | undefined {
   const r = s.run;
   if (!r) return undefined;
-  const parts = [`${r.done + r.resumed} of ${r.total} item runs`];
-  const how = [r.live && `${r.live} live`, r.cached && `${r.cached} cached`, r.replayed && `${r.replayed} replayed`, r.resumed && `${r.resumed} from the results file`].filter(Boolean);
+  const parts = [`${int(r.done + r.resumed)} of ${int(r.total)} item runs`];
+  const how = [r.live && `${int(r.live)} live`, r.cached && `${int(r.cached)} cached`, r.replayed && `${int(r.replayed)} replayed`, r.resumed && `${int(r.resumed)} from the results file`].filter(Boolean);
   if (how.length) parts.push(how.join(', '));
-  if (r.errors) parts.push(`${r.errors} could not be run`);
-  if (r.retries) parts.push(`${r.retries} retries (${r.throttled} throttled)`);
-  if (r.unpriced) parts.push(`${r.unpriced} unpriced`);
+  if (r.errors) parts.push(`${int(r.errors)} could not be run`);
+  if (r.retries) parts.push(`${int(r.retries)} retries (${int(r.throttled)} throttled)`);
+  if (r.unpriced) parts.push(`${int(r.unpriced)} unpriced`);
   parts.push(`spent ${usd(r.spentUsd)}`);
   if (r.stopped) parts.push(`stopped early: ${r.cancelled} unfinished`);
   return parts.join('; ');

@@ -27,9 +27,11 @@ export interface TierFlags {
  * The tiers a run uses: the ladder's (all, one, or a comma list), or one
  * ad-hoc tier from --model; then --provider/--region/--profile/--endpoint-url
  * override each. `replayDefault` turns the provider to replay when no
- * --provider was given (bundled datasets with no --dataset).
+ * --provider was given (bundled datasets with no --dataset); `adHoc` says
+ * whether the command takes --model, so that an unknown tier's message
+ * suggests it only where it exists (eval, not label).
  */
-export function resolveTiers(ladder: TierConfig[], o: TierFlags, replayDefault = false): TierConfig[] {
+export function resolveTiers(ladder: TierConfig[], o: TierFlags, { replayDefault = false, adHoc = true }: { replayDefault?: boolean; adHoc?: boolean } = {}): TierConfig[] {
   if (o.endpointUrl !== undefined) {
     try {
       new URL(o.endpointUrl);
@@ -48,7 +50,7 @@ export function resolveTiers(ladder: TierConfig[], o: TierFlags, replayDefault =
   } else {
     selected = o.tier.split(',').map((n) => {
       const t = ladder.find((x) => x.name === n.trim());
-      if (!t) throw new UsageError(`unknown tier "${n.trim()}" (tiers: ${names.join(', ')}, all); use --provider and --model for an ad-hoc tier`);
+      if (!t) throw new UsageError(`unknown tier "${n.trim()}" (tiers: ${names.join(', ')}, all)${adHoc ? '; use --provider and --model for an ad-hoc tier' : ''}`);
       return t;
     });
   }
@@ -103,6 +105,6 @@ export function resolveJudgeTier(ladder: TierConfig[], o: TierFlags, bundled: bo
   const t = ladder.find((x) => x.name === name);
   if (!t) throw new UsageError(`unknown judge tier "${name}" (tiers: ${ladder.map((x) => x.name).join(', ')})`);
   // The judge follows the run's endpoint/region/profile; on a replayed bundled run it stays live only if --provider says so.
-  return resolveTiers([t], { tier: t.name, provider: o.provider, region: o.region, profile: o.profile, endpointUrl: o.endpointUrl }, bundled)[0]!;
+  return resolveTiers([t], { tier: t.name, provider: o.provider, region: o.region, profile: o.profile, endpointUrl: o.endpointUrl }, { replayDefault: bundled })[0]!;
 }
 

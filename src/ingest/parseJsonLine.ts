@@ -11,6 +11,7 @@
 import type { SourceLocation, TrafficEvent } from '../types.js';
 import { RecordError, checkTokens, isObject, type JsonObject } from './fields.js';
 import { LOG_FORMATS, LOG_FORMAT_NAMES, type ElementLines, type EmitEvent, type LogFormatName } from './formats/index.js';
+import { tokorLine } from './tokorLines.js';
 
 /** Formats read from JSON (every one but csv). */
 export type JsonLineFormat = Exclude<LogFormatName, 'csv'>;
@@ -79,6 +80,8 @@ export function jsonStart(line: string): number {
 
 /** What an object no format claims is, for its skip reason. */
 function describeUnknown(obj: JsonObject): string {
+  const tokor = tokorLine(obj);
+  if (tokor !== undefined) return tokor;
   const keys = Object.keys(obj);
   const shown = keys.slice(0, 6).map((k) => (k.length > 24 ? `${k.slice(0, 24)}…` : k));
   const list = keys.length === 0 ? 'an empty object' : `keys ${shown.join(', ')}${keys.length > 6 ? ', …' : ''}`;

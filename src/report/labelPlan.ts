@@ -4,8 +4,9 @@
  * sent. Pure; returns strings.
  */
 import type { ClusterSample } from '../eval/labelSample.js';
+import type { Provenance } from '../types.js';
 import { capRows, int, usd, counted } from './format.js';
-import { fitTable } from './table.js';
+import { fitTable, wrapText } from './table.js';
 
 /** The --dry-run contract (also its --format json). */
 export interface LabelPlan {
@@ -22,6 +23,8 @@ export interface LabelPlan {
   /** The priced tiers' sum. */
   totalUsd: number;
   skipped: { noPrompt: number; noAnswer: number; unreadable: number };
+  /** Synthetic when any file read is the bundled sample (fixtures/sample), as in every JSON contract. */
+  provenance: Provenance;
 }
 
 const MAX_CLUSTERS = 25;
@@ -29,7 +32,8 @@ const MAX_CLUSTERS = 25;
 export function renderLabelPlan(p: LabelPlan, format: 'table' | 'json', opts: { width: number }): string {
   if (format === 'json') return `${JSON.stringify(p, null, 2)}\n`;
   const lines: string[] = [];
-  lines.push(`Sample ${int(p.sampleSize)} of ${counted(p.requests, 'labelable request')} in ${counted(p.clusters.length, 'task cluster')} (${p.sizedBy}).`);
+  lines.push(...wrapText(`Sample ${int(p.sampleSize)} of ${counted(p.requests, 'labelable request')} in ${counted(p.clusters.length, 'task cluster')} (${p.sizedBy}).`, opts.width));
+  if (p.provenance.synthetic) lines.push(...wrapText(`⚠ Sample data: ${p.provenance.what ?? 'bundled synthetic data'} — not real traffic.`, opts.width));
   lines.push('');
   const { shown, hidden } = capRows(p.clusters, MAX_CLUSTERS);
   lines.push(

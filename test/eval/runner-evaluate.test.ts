@@ -61,8 +61,8 @@ describe('resolveTiers', () => {
       { name: 'adhoc', provider: 'openai', model: 'gpt-4o-mini', endpointUrl: 'http://127.0.0.1:1/v1', baseUrl: 'http://127.0.0.1:1/v1' },
     ]);
     expect(resolveTiers(DEFAULT_TIERS, { tier: 'mid', model: 'x', region: 'eu-west-1' })[0]).toMatchObject({ name: 'mid', provider: 'bedrock', model: 'x', region: 'eu-west-1' });
-    expect(resolveTiers(DEFAULT_TIERS, {}, true).every((t) => t.provider === 'replay')).toBe(true);
-    expect(resolveTiers(DEFAULT_TIERS, { provider: 'bedrock' }, true).every((t) => t.provider === 'bedrock')).toBe(true);
+    expect(resolveTiers(DEFAULT_TIERS, {}, { replayDefault: true }).every((t) => t.provider === 'replay')).toBe(true);
+    expect(resolveTiers(DEFAULT_TIERS, { provider: 'bedrock' }, { replayDefault: true }).every((t) => t.provider === 'bedrock')).toBe(true);
     expect(() => resolveTiers(DEFAULT_TIERS, { tier: 'huge' })).toThrow(UsageError);
     expect(() => resolveTiers(DEFAULT_TIERS, { endpointUrl: 'not a url' })).toThrow(UsageError);
   });

@@ -8,10 +8,13 @@ export function defineAthena(program: Command, done: Done): void {
     'after',
     `
 Examples:
-  $ tokor athena ddl --bucket my-logs --prefix bedrock --accounts 123456789012 --regions us-east-1,us-west-2 > table.sql
-  $ tokor analyze --engine athena --table tokor.bedrock_invocations --output s3://my-athena-results/tokor/ --since 2026-03-01
+  $ tokor athena ddl --bucket my-logs --prefix bedrock \\
+      --accounts 123456789012 --regions us-east-1,us-west-2 > table.sql
+  $ tokor analyze --engine athena --table tokor.bedrock_invocations \\
+      --output s3://my-athena-results/tokor/ --since 2026-03-01
 
-Create the table once (run the DDL in Athena), then analyze the logs where they are (docs/scale.md).`,
+Create the table once (run the DDL in Athena), then analyze the logs where they
+are (docs/scale.md).`,
   );
   athena
     .command('ddl')
@@ -26,8 +29,11 @@ Create the table once (run the DDL in Athena), then analyze the logs where they 
       'after',
       `
 Examples:
-  $ tokor athena ddl --bucket my-logs --prefix bedrock --accounts 123456789012 --regions us-east-1,us-west-2
-  $ tokor analyze --engine athena --table tokor.bedrock_invocations --workgroup primary --output s3://my-athena-results/tokor/ --since 2026-03-01 --until 2026-03-31`,
+  $ tokor athena ddl --bucket my-logs --prefix bedrock \\
+      --accounts 123456789012 --regions us-east-1,us-west-2
+  $ tokor analyze --engine athena --table tokor.bedrock_invocations \\
+      --workgroup primary --output s3://my-athena-results/tokor/ \\
+      --since 2026-03-01 --until 2026-03-31`,
     )
     .action(async (flags: DdlOptions) => {
       const [{ athenaDdl }, { emit }] = await Promise.all([import('../../app/athena.js'), import('../output.js')]);

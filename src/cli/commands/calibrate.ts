@@ -59,17 +59,22 @@ export function defineCalibrate(program: Command, done: Done): void {
       'after',
       `
 Examples:
-  $ tokor calibrate                                        # bundled golden datasets (sample recordings)
-  $ tokor calibrate --results results.jsonl --dataset golden.jsonl --out policy.json --out-router router.json
-  $ tokor calibrate --results r.jsonl --bar 0.9 --bar-mode absolute --pattern cascade --gate valid-json
+  $ tokor calibrate               # bundled golden datasets (sample recordings)
+  $ tokor calibrate --results results.jsonl --dataset golden.jsonl \\
+      --out policy.json --out-router router.json
+  $ tokor calibrate --results r.jsonl --bar 0.9 --bar-mode absolute \\
+      --pattern cascade --gate valid-json
   $ tokor calibrate --results r.jsonl --holdout 0.3 --curve-csv curve.csv
-  $ tokor calibrate --results r.jsonl --max-p95-latency 2000     # pick only a route whose p95 is ≤ 2 s
-  $ tokor calibrate --apply policy.json --dataset fresh.jsonl --results fresh-results.jsonl
+  $ tokor calibrate --results r.jsonl --max-p95-latency 2000  # p95 ≤ 2 s only
+  $ tokor calibrate --apply policy.json --dataset fresh.jsonl \\
+      --results fresh-results.jsonl
   $ tokor calibrate --results-csv gsm8k_responses.csv --prompt-column prompt \\
-      --tier-column cheap=mistralai/Mixtral-8x7B-Instruct-v0.1 --tier-column frontier=gpt-4-1106-preview \\
+      --tier-column cheap=mistralai/Mixtral-8x7B-Instruct-v0.1 \\
+      --tier-column frontier=gpt-4-1106-preview \\
       --tier-cost cheap=0.24,frontier=24.7
 
-Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar), 1 none does, 2 bad input.`,
+Exit codes: 0 a route meets the bar (with --apply: the policy meets its bar),
+1 none does, 2 bad input.`,
     )
     .action(async (flags: CalibrateCommandOptions & { format: OutputFormat | 'html' }) => {
       const { runCalibrate } = await import('../../app/calibrate.js');

@@ -11,7 +11,7 @@ export function defineConfig(program: Command, done: Done): void {
     .command('check')
     .description('validate a config file: one OK line, or every problem with file:line:col (exit 2)')
     .argument('[file]', 'the config file (default: ./tokor.config.yaml)')
-    .addHelpText('after', '\nExamples:\n  $ tokor config check\n  $ tokor config check policies/prod.tokor.config.yaml')
+    .addHelpText('after', '\nExamples:\n  $ tokor config check\n  $ tokor config check policies/default.tokor.config.yaml   # the bundled policy')
     .exitOverride()
     .action(async (file: string | undefined) => {
       const { checkConfig } = await import('../../app/config.js');

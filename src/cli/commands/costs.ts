@@ -32,17 +32,23 @@ export function defineCosts(program: Command, done: Done): void {
     .addHelpText(
       'after',
       `
-Dates: --end is exclusive. DAILY reaches back to the 1st of the month 13 months ago; MONTHLY up to 38 months
-with Cost Explorer multi-year data enabled. Cost Explorer charges $0.01 per request page.
+Dates: --end is exclusive. DAILY reaches back to the 1st of the month 13 months
+ago; MONTHLY up to 38 months with Cost Explorer multi-year data enabled. Cost
+Explorer charges $0.01 per request page.
 
 Examples:
-  $ tokor costs --start 2025-11-01 --end 2025-12-01              # November, by day, live
-  $ tokor costs --start 2025-01-01 --end 2025-12-01 --granularity MONTHLY --profile billing
-  $ aws ce get-cost-and-usage --time-period Start=2025-11-01,End=2025-12-01 --granularity DAILY \\
-      --metrics UnblendedCost UsageQuantity --filter '{"Dimensions":{"Key":"RECORD_TYPE","Values":["Usage"]}}' \\
-      --group-by Type=DIMENSION,Key=SERVICE Type=DIMENSION,Key=USAGE_TYPE > ce.json
+  $ tokor costs --start 2025-11-01 --end 2025-12-01   # November, by day, live
+  $ tokor costs --start 2025-01-01 --end 2025-12-01 --granularity MONTHLY \\
+      --profile billing
+  $ aws ce get-cost-and-usage --granularity DAILY \\
+      --time-period Start=2025-11-01,End=2025-12-01 \\
+      --metrics UnblendedCost UsageQuantity \\
+      --filter '{"Dimensions":{"Key":"RECORD_TYPE","Values":["Usage"]}}' \\
+      --group-by Type=DIMENSION,Key=SERVICE Type=DIMENSION,Key=USAGE_TYPE \\
+      > ce.json
   $ tokor costs --from-file ce.json --format json --out costs.json
-  $ tokor costs --from-file cur2-export/ focus.csv.gz azure-actual-cost.csv anthropic-cost-report.json`,
+  $ tokor costs --from-file cur2-export/ focus.csv.gz azure-actual-cost.csv \\
+      anthropic-cost-report.json`,
     )
     .action(async (flags: CostsFlags) => {
       const { openContext } = await import('../../app/context.js');

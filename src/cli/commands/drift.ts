@@ -24,7 +24,7 @@ export function defineDrift(program: Command, done: Done): void {
     .option('--max-psi <psi>', 'the population-stability index a measure may reach: below it the measure is stable; at or above it, it drifts when its test is significant too (default: 0.2)', finiteNumber)
     .option('--min-coverage <share>', 'fail when fewer than this share of requests fall in clusters the baseline has (default: 0.8)', finiteNumber)
     .addOption(new Option('--log-format <format>', 'force the log format of --current/--baseline logs (default: detected per file)').choices(LOG_FORMAT_NAMES))
-    .option('--map <spec>', 'CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens (repeatable; as tokor analyze --map)', collect)
+    .option('--map <spec>', 'CSV column mapping: comma-separated FIELD=COLUMN pairs, e.g. model=model_id,input=prompt_tokens (repeatable; as tokor analyze --map)', collect)
     .option('--config <file>', 'tokor.config.yaml for prices (default: ./tokor.config.yaml if present)')
     .option('--catalog <files...>', 'extra price catalogs for the spend of each cluster')
     .option('--markdown <file>', 'also write a Markdown summary (a pull-request comment)')
@@ -34,14 +34,17 @@ export function defineDrift(program: Command, done: Done): void {
       'after',
       `
 Examples:
-  $ tokor drift --baseline golden-datasets/support-triage/dataset.jsonl --current ./AWSLogs
+  $ tokor drift --baseline golden-datasets/support-triage/dataset.jsonl \\
+      --current ./AWSLogs
   $ tokor drift --baseline policy.json --current analyze.json --format markdown
-  $ tokor drift --baseline last-quarter.json --current this-week.json --min-coverage 0.9
+  $ tokor drift --baseline last-quarter.json --current this-week.json \\
+      --min-coverage 0.9
 
-Each measure gets a population-stability index and a chi-square test of homogeneity (sparse cells
-pooled); it drifts when the test is significant at alpha ÷ 3 AND its PSI reaches --max-psi (a PSI below
---max-psi is a shift too small to matter, however significant).
-Thresholds: flags, else the policy's \`drift\` section, else the defaults (docs/drift.md).
+Each measure gets a population-stability index and a chi-square test of
+homogeneity (sparse cells pooled); it drifts when the test is significant at
+alpha ÷ 3 AND its PSI reaches --max-psi (a PSI below --max-psi is a shift too
+small to matter, however significant). Thresholds: flags, else the policy's
+\`drift\` section, else the defaults (docs/drift.md).
 
 Exit codes: 0 stable, 1 drift or coverage below the threshold, 2 bad input.`,
     )

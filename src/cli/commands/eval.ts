@@ -41,13 +41,16 @@ export function defineEval(program: Command, done: Done): void {
       'after',
       `
 Examples:
-  $ tokor eval                                      # bundled datasets, recorded responses, every tier
+  $ tokor eval               # bundled datasets, recorded answers, every tier
   $ tokor eval --tier all --dataset my.jsonl --out results.jsonl
-  $ tokor eval --provider bedrock --model us.amazon.nova-pro-v1:0 --dataset my.jsonl --region us-west-2
-  $ tokor eval --provider openai --model gpt-4o-mini --endpoint-url http://localhost:4000/v1 --dataset my.jsonl
-  $ tokor eval --dataset my.jsonl --out results.jsonl --resume   # after Ctrl-C
+  $ tokor eval --provider bedrock --model us.amazon.nova-pro-v1:0 \\
+      --dataset my.jsonl --region us-west-2
+  $ tokor eval --provider openai --model gpt-4o-mini \\
+      --endpoint-url http://localhost:4000/v1 --dataset my.jsonl
+  $ tokor eval --dataset my.jsonl --out results.jsonl --resume  # after Ctrl-C
 
-Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error, 3 items could not be run, 130 interrupted.`,
+Exit codes: 0 the run completed (whatever the pass rate), 2 usage/input error,
+3 items could not be run, 130 interrupted.`,
     )
     .action(async (f: EvalFlags) => {
       const [{ openContext }, { evaluate, evalOutcome }, { renderSummary, progressText }, out, { runInterruptible, resumeCommand, commandArgs, STOP_REQUESTS }] = await Promise.all([

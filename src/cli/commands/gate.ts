@@ -44,7 +44,7 @@ export function defineGate(program: Command, done: Done): void {
     .option('--min-savings <pct>', 'fail when savings against all-frontier fall below this percentage', number)
     .option('--max-p95-latency <ms>', "fail when the routed p95 latency of the whole population, or of a scope without its own maxP95LatencyMs, exceeds this (default: the config's gate.maxP95LatencyMs, else the policy's)", number)
     .option('--traffic <files...>', "production traffic (logs or `tokor analyze --format json` files): fail when it drifted from the policy's golden set or the set covers too little of it (docs/drift.md)")
-    .option('--map <spec>', '--traffic: CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens (repeatable; as tokor analyze --map)', collect)
+    .option('--map <spec>', '--traffic: CSV column mapping: comma-separated FIELD=COLUMN pairs, e.g. model=model_id,input=prompt_tokens (repeatable; as tokor analyze --map)', collect)
     .option('--min-coverage <share>', "--traffic: minimum share of requests in task clusters the golden set has (default: the policy's drift.minCoverage, else 0.8)", number)
     .option('--max-psi <psi>', "--traffic: the PSI a measure may reach: below it the measure is stable; at or above it, it drifts when its test is significant too (default: the policy's drift.maxPsi, else 0.2)", number)
     .option('--drift-alpha <rate>', "--traffic: false-alarm rate of the drift tests (default: the policy's drift.alpha, else 0.01)", number)
@@ -55,19 +55,26 @@ export function defineGate(program: Command, done: Done): void {
       'after',
       `
 Examples:
-  $ tokor gate                                            # bundled default policy on the bundled golden datasets
-  $ tokor gate --policy tokor.config.yaml --results results.jsonl --markdown gate.md --junit gate.xml
-  $ tokor gate --policy policy.json --results r.jsonl --dataset golden.jsonl --floor 0.97
-  $ tokor gate --policy tokor.config.yaml --base base.tokor.config.yaml --results r.jsonl --max-savings-drop 5
-  $ tokor gate --policy policy.json --results r.jsonl --traffic analyze.json --min-coverage 0.9
+  $ tokor gate          # the bundled default policy on the bundled golden sets
+  $ tokor gate --policy tokor.config.yaml --results results.jsonl \\
+      --markdown gate.md --junit gate.xml
+  $ tokor gate --policy policy.json --results r.jsonl --dataset golden.jsonl \\
+      --floor 0.97
+  $ tokor gate --policy tokor.config.yaml --base base.tokor.config.yaml \\
+      --results r.jsonl --max-savings-drop 5
+  $ tokor gate --policy policy.json --results r.jsonl --traffic analyze.json \\
+      --min-coverage 0.9
 
-A \`tokor calibrate --out\` policy carries the savings it was certified with: the gate fails when the
-realized savings fall more than --max-savings-drop points (default: 10) below them. Results of another
-dataset than the calibration one (a held-out or newer set) are gated with a note. Its certified tier
-shares are printed next to the observed ones; a tier whose share differs beyond sampling error
-(two-proportion z-test, 95%) is flagged, and --max-share-drift fails on it.
+A \`tokor calibrate --out\` policy carries the savings it was certified with: the
+gate fails when the realized savings fall more than --max-savings-drop points
+(default: 10) below them. Results of another dataset than the calibration one
+(a held-out or newer set) are gated with a note. Its certified tier shares are
+printed next to the observed ones; a tier whose share differs beyond sampling
+error (two-proportion z-test, 95%) is flagged, and --max-share-drift fails on
+it.
 
-Exit codes: 0 every floor holds, 1 a floor, savings or latency check failed, 2 bad input.`,
+Exit codes: 0 every floor holds, 1 a floor, savings or latency check failed,
+2 bad input.`,
     )
     .action(async (flags: GateFlags) => {
       const { runGate } = await import('../../app/gate.js');

@@ -19,7 +19,7 @@ export function defineLabel(program: Command, done: Done): void {
     .option('--resume', 'continue --out: keep its labels, label only the requests it lacks')
     .option('--overwrite', 'replace an --out file that already holds labels (else refused)')
     .addOption(new Option('--log-format <format>', 'force the log format (default: detected per file)').choices(LOG_FORMAT_NAMES))
-    .option('--map <spec>', 'CSV column mapping, e.g. model=model_id,input=prompt_tokens,output=completion_tokens (repeatable; as tokor analyze --map)', collect)
+    .option('--map <spec>', 'CSV column mapping: comma-separated FIELD=COLUMN pairs, e.g. model=model_id,input=prompt_tokens (repeatable; as tokor analyze --map)', collect)
     .option('--tier <names>', 'cheaper tiers to replay on, cheapest first, comma-separated, repeatable (default: all but the frontier)', list)
     .option('--grader <name>', 'grader comparing each answer with the logged one (default: llm-judge)')
     .option('--judge-tier <name>', 'tier that runs the llm-judge (default: the frontier tier)')
@@ -38,14 +38,17 @@ export function defineLabel(program: Command, done: Done): void {
       'after',
       `
 Examples:
-  $ tokor label logs/ --sample 400 --dry-run                    # clusters, sample sizes, expected cost; nothing sent
-  $ tokor label logs/ --sample 400 --out labels.jsonl           # a stratified sample of 400 requests
-  $ tokor label logs/ --budget 5 --out labels.jsonl             # as many as $5 of measurement buys
-  $ tokor label sample.jsonl.gz --out labels.jsonl              # every request; llm-judge on the frontier tier
+  # the clusters, the sample per cluster and its expected cost; nothing is sent
+  $ tokor label logs/ --sample 400 --dry-run
+  $ tokor label logs/ --sample 400 --out labels.jsonl  # a stratified sample
+  $ tokor label logs/ --budget 5 --out labels.jsonl    # as many as $5 buys
+  # every request, graded by the llm-judge on the frontier tier
+  $ tokor label sample.jsonl.gz --out labels.jsonl
   $ tokor label logs/ --grader token-f1 --out labels.jsonl
   $ tokor analyze logs/ --labels labels.jsonl
 
-Records without a prompt body or a logged answer are skipped and counted. Format: docs/labels.md.`,
+Records without a prompt body or a logged answer are skipped and counted.
+Format: docs/labels.md.`,
     )
     .action(async (paths: string[], f: LabelFlags) => {
       const [{ openContext }, { labelTraffic, labelOutcome, planLabel }, { progressText }, out, { runInterruptible, resumeCommand, commandArgs, STOP_REQUESTS }, { parseCsvMap }] = await Promise.all([

@@ -27,11 +27,14 @@ export function definePrices(program: Command, done: Done): void {
       'after',
       `
 Examples:
-  $ tokor prices                                        # every built-in price, with sources
+  $ tokor prices                          # every built-in price, with sources
   $ tokor prices --provider bedrock --region eu-central-1
-  $ tokor prices --model us.anthropic.claude-sonnet-4-5-20250929-v1:0 --region us-west-2
-  $ tokor prices --model arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/abc123
-  $ tokor prices --catalog my-prices.yaml --format json  # your negotiated rates merged in`,
+  $ tokor prices --model us.anthropic.claude-sonnet-4-5-20250929-v1:0 \\
+      --region us-west-2
+  # an application inference profile ARN: tokor says how to map it to a model
+  $ tokor prices --model \\
+      arn:aws:bedrock:us-east-1:111122223333:application-inference-profile/a1b2
+  $ tokor prices --catalog my-prices.yaml --format json  # your rates merged in`,
     )
     .action(async (opts: PricesFlags) => {
       const [{ openContext }, { prices }, { renderPrices, renderResolutionAs }, { checkOutputs, emit, terminalWidth }] = await Promise.all([

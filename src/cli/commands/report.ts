@@ -29,7 +29,8 @@ export function defineReport(program: Command, done: Done): void {
 Examples:
   $ tokor analyze --format json --out analyze.json
   $ tokor report --analyze analyze.json --out report.html
-  $ tokor report --analyze analyze.json --eval cheap.jsonl mid.jsonl frontier.jsonl \\
+  $ tokor report --analyze analyze.json \\
+      --eval cheap.jsonl mid.jsonl frontier.jsonl \\
       --calibrate calibrate.json --costs costs.json --out report.html`,
     )
     .action(async (flags: ReportFlags) => {

@@ -3,6 +3,7 @@
  * pairs (Azure AI Foundry, generic proxies) and LiteLLM's StandardLoggingPayload.
  */
 import { parseOpenAIRecord } from '../parseOpenAIRecord.js';
+import { tokorLine } from '../tokorLines.js';
 import type { LogFormat } from './types.js';
 
 const KEYS = ['model', 'messages', 'choices', 'usage', 'request', 'prompt_tokens', 'call_type'] as const;
@@ -13,7 +14,7 @@ export const openai: LogFormat = {
   inputField: 'usage.prompt_tokens (includes cached tokens)',
   detect(obj) {
     if (obj.object === 'chat.completion' || obj.object === 'response') return 2;
-    for (const k of KEYS) if (Object.hasOwn(obj, k)) return 1;
+    for (const k of KEYS) if (Object.hasOwn(obj, k)) return tokorLine(obj) === undefined ? 1 : 0;
     return 0;
   },
   parse: (obj, loc) => parseOpenAIRecord(obj, loc),
