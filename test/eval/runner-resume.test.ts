@@ -60,6 +60,15 @@ function resultLines(file: string): { itemId: string; pass: boolean; error?: str
     .map((l) => JSON.parse(l) as { itemId: string; pass: boolean; error?: string });
 }
 
+/** Whole result lines in the file so far: polled while the run writes, a line still being written does not count yet. */
+function linesWritten(file: string): number {
+  if (!existsSync(file)) return 0;
+  const text = readFileSync(file, 'utf8');
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
 const answeredTexts = () => server.requests.filter((r) => r.status === 200).map((r) => r.text);
 const common = (out: string) => ['eval', '--dataset', 'dataset.jsonl', '--provider', 'bedrock', '--model', 'us.amazon.nova-lite-v1:0', '--endpoint-url', server.url, '--region', 'us-east-1', '--out', out, '--concurrency', '4', '--no-cache', '--format', 'json'];
 
@@ -104,7 +113,7 @@ describe('tokor eval: kill then --resume (built CLI, real SDK, local endpoint)',
     server.setBehaviour(g.behaviour);
     const first = runCli(common('sigkill.jsonl'));
     const file = path.join(dir, 'sigkill.jsonl');
-    await waitFor(() => server.requests.length >= 16 && existsSync(file) && resultLines(file).length === 12, '12 results written and 4 requests held');
+    await waitFor(() => server.requests.length >= 16 && linesWritten(file) === 12, '12 results written and 4 requests held');
     first.child.kill('SIGKILL');
     await first.exit;
     g.release();
