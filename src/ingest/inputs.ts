@@ -15,6 +15,8 @@ export interface InputSource {
   display: string;
   /** Bytes on disk (compressed when gzip), when known: for progress. */
   size?: number;
+  /** The file's bytes, read ahead while earlier files were read (small files of a tree): read from here, not the file. */
+  prefetched?: Promise<Buffer>;
 }
 
 export const STDIN_DISPLAY = '<stdin>';

@@ -4,7 +4,7 @@
  * stdin ('-'); gzip detected by magic bytes, whatever the file is called.
  */
 import { createReadStream } from 'node:fs';
-import { open, readdir, realpath, stat } from 'node:fs/promises';
+import { open, readFile, readdir, realpath, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError } from '../../errors.js';
@@ -92,7 +92,13 @@ async function walk(dir: string, out: InputSource[], seen: Set<string>): Promise
  */
 export function inputBytes(src: InputSource, hooks: OpenInputHooks = {}, reading?: ChunkReuse): AsyncGenerator<Buffer> {
   const raw: AsyncIterable<Buffer | string> =
-    src.path === '-' ? process.stdin : reading ? fileChunks(src.path, reading) : createReadStream(src.path, { highWaterMark: READ_BYTES });
+    src.path === '-'
+      ? process.stdin
+      : src.prefetched
+        ? prefetchedChunks(src.prefetched)
+        : reading
+          ? fileChunks(src.path, reading)
+          : createReadStream(src.path, { highWaterMark: READ_BYTES });
   return decompressed(raw, src.display, src.path !== '-' && /\.gz$/i.test(src.path), hooks);
 }
 
@@ -132,6 +138,26 @@ async function* fileChunks(file: string, reading: ChunkReuse): AsyncGenerator<Bu
     }
   } finally {
     await fh.close();
+  }
+}
+
+/** A file's bytes read ahead, as one chunk (none for an empty file); a failed read fails here, as reading it would. */
+async function* prefetchedChunks(bytes: Promise<Buffer>): AsyncGenerator<Buffer> {
+  const b = await bytes;
+  if (b.length > 0) yield b;
+}
+
+/**
+ * Starts reading ahead the small files among `inputs[from, from + count)` (at most `maxBytes` each, as listed):
+ * on a tree of small gzip objects, each object's opening and reading otherwise waits on the thread pool in turn
+ * while the workers go idle. A failed read is left for the reader of that file to report.
+ */
+export function prefetchInputs(inputs: InputSource[], from: number, count: number, maxBytes: number): void {
+  for (let i = from; i < Math.min(inputs.length, from + count); i++) {
+    const src = inputs[i]!;
+    if (src.prefetched || src.path === '-' || src.size === undefined || src.size > maxBytes) continue;
+    src.prefetched = readFile(src.path);
+    src.prefetched.catch(() => undefined);
   }
 }
 

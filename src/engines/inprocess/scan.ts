@@ -22,7 +22,7 @@ import { mergeSessions, type SessionAcc } from '../../analyze/sessions.js';
 import { boundProfile, mergePackedProfile, type PackedProfile } from '../../drift/profile.js';
 import { BottomK } from '../../analyze/sample.js';
 import { labelerFor } from '../../analyze/labelerFor.js';
-import { listInputs } from './inputs.js';
+import { listInputs, prefetchInputs } from './inputs.js';
 import { DEDUPE_KEYS, KeySet, KeySpill, KnownRepeats } from './keySet.js';
 import { BLOCK_BYTES, interrupted, readInput, type ReadProgress } from './readInput.js';
 import type { ScanRequest, ScanResult } from '../types.js';
@@ -97,6 +97,10 @@ let pools = 0;
  * one of these as it comes (what LineChunker gathers a block in).
  */
 const CHUNK_BUFFER_BYTES = pendingRoom(BLOCK_BYTES);
+/** Files read ahead of the one being read, when each is at most PREFETCH_MAX_BYTES (see prefetchInputs). */
+const PREFETCH_FILES = 4;
+const PREFETCH_MAX_BYTES = 1 << 20;
+
 /** Below this much input, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
 /**
@@ -155,7 +159,10 @@ async function scanOnce(opts: ScanOptions, inputs: InputSource[], repeated: Repe
   try {
     for (const [index, input] of inputs.entries()) {
       progress.file = input.display;
+      prefetchInputs(inputs, index + 1, PREFETCH_FILES, PREFETCH_MAX_BYTES);
       const format = await scanFile(input, index, opts, ctx, sink, progress);
+      // Read: its bytes go with it.
+      input.prefetched = undefined;
       if (format) formats[format] = (formats[format] ?? 0) + 1;
     }
     await sink.finish();
