@@ -12,7 +12,7 @@ import { InputError } from '../../errors.js';
 import { ATHENA_SCAN_PRICE, scanCost } from '../../pricing/scan/scanCost.js';
 import type { AthenaOptions, ScanRequest, ScanResult } from '../types.js';
 import { aggregationQueries } from '../sql/aggregation.js';
-import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, type ComplexLine } from '../sql/collect.js';
+import { COPIES_DIFFER, DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, uncountableCopies, type ComplexLine } from '../sql/collect.js';
 import { TRINO, ident } from '../sql/dialect.js';
 import { checkTableName, hourFilter } from './ddl.js';
 import { runAthenaQuery, streamAthenaQuery } from './query.js';
@@ -49,11 +49,7 @@ export async function scanAthena(req: ScanRequest): Promise<ScanResult> {
     const hooks = { signal: req.signal, sleep: o.sleep };
     const aggregate = await runAthenaQuery(client, q.aggregate, target, hooks);
     const conflicting = aggregate.rows.reduce((n, r) => n + Number(r.conflicting ?? 0), 0);
-    if (conflicting > 0) {
-      throw new InputError(
-        `${conflicting.toLocaleString('en-US')} request ID${conflicting === 1 ? ' has copies' : 's have copies'} that Athena cannot de-duplicate as tokor does (they differ in Region, day, service tier, error, cache TTL or a --group-by value): tokor counts the first copy of a request, and Athena cannot tell which came first; analyze those logs with --engine inprocess`,
-      );
-    }
+    if (conflicting > 0) throw uncountableCopies('Athena', conflicting, COPIES_DIFFER, 'analyze those logs with --engine inprocess');
     const lines = await streamAthenaQuery(client, q.lines, target, hooks);
     // The sample's lines are labeled as their pages come (none is kept); the lines tokor parses itself come
     // mixed with them, and are kept to be read after the sample, grouped by file in name order (Athena has no

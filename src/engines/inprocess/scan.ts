@@ -107,7 +107,7 @@ const WORKER_MIN_BYTES = 16 << 20;
  * What a gzip file's stored byte counts for against WORKER_MIN_BYTES: it is the inflated bytes that are parsed,
  * and JSON logs inflate 5× (the bundled sample's small objects) to 11× (Bedrock-shaped objects of an hour). Below
  * both, so that the bundled sample (2.1 MB stored, 10.5 MB inflated) is still read on one thread, and a tree of
- * gzip objects of 121 MB of records (15 MB stored) with workers, as the same records in one plain file are.
+ * gzip objects of 127 MB of records (12 MB stored) with workers, as the same records in one plain file are.
  */
 const GZIP_WEIGHT = 4;
 

@@ -421,47 +421,34 @@ function stratumColumns(tags: string[], groupBy: string[]): string[] {
   return cols;
 }
 
-/** The aggregate over a relation of records (the `rec` CTE, or a table holding it). */
-function aggregateQuery(keys: string[], rec: string, requestKey: string): string {
-  // Duplicates: one group per (request ID, model, tokens) within each key; a record without an ID is never one.
-  return `deduped AS (
-  SELECT ${keys.join(', ')}, tin, tout, tcr, tcw, tcw1h, exceed,
-    COUNT(*) AS copies, MIN(ts) AS min_ts, MAX(ts) AS max_ts
-  FROM ${rec}
-  WHERE plain
-  GROUP BY ${keys.join(', ')}, ${requestKey}, tin, tout, tcr, tcw, tcw1h, exceed
-)
-SELECT ${keys.join(', ')},
-  COUNT(*) AS requests, SUM(copies - 1) AS duplicates,
-  SUM(tin) AS tin, SUM(tout) AS tout, SUM(tcr) AS tcr, SUM(tcw) AS tcw, SUM(tcw1h) AS tcw1h, SUM(exceed) AS exceed,
-  MIN(min_ts) AS min_ts, MAX(max_ts) AS max_ts
-FROM deduped
-GROUP BY ${keys.join(', ')}`;
-}
-
 /**
- * The aggregate with a count of `conflicting` copies: requests (ID, model, tokens) whose plain copies fall in more
- * than one deduplicated row (they differ in Region, day, tier, error, cache TTL or a --group-by value), counted once
- * each, in the row of one of their copies. The in-process reader counts the first copy; without line order which
- * came first is unknown, so the engine refuses them (as DuckDB's duplicateConflicts does). One read of the logs:
- * the count is a window over the deduplicated rows, for Athena, where a second query would scan the logs again.
+ * The aggregate over a relation of records (the `rec` CTE, or a table holding it). With `countConflicts`, also a
+ * count of `conflicting` copies: requests (ID, model, tokens) whose plain copies fall in more than one
+ * deduplicated row (they differ in Region, day, tier, error, cache TTL or a --group-by value), counted once each,
+ * in the row of one of their copies. The in-process reader counts the first copy; without line order which came
+ * first is unknown, so the engine refuses them. The count is a window over the deduplicated rows, in the same read
+ * of the logs: for Athena, where a second query would scan them again (DuckDB counts them from its staged table,
+ * duplicateConflicts).
  */
-function aggregateQueryCountingConflicts(keys: string[], rec: string, requestKey: string): string {
+function aggregateQuery(keys: string[], rec: string, requestKey: string, countConflicts = false): string {
+  // Duplicates: one group per (request ID, model, tokens) within each key; a record without an ID is never one.
   const copy = 'rk, model, tin, tout, tcr, tcw';
   return `keyed AS (
   SELECT *, ${requestKey} AS rk FROM ${rec} WHERE plain
 ),
 deduped AS (
   SELECT ${keys.join(', ')}, tin, tout, tcr, tcw, tcw1h, exceed,
-    COUNT(*) AS copies, MIN(ts) AS min_ts, MAX(ts) AS max_ts,
-    CASE WHEN COUNT(*) OVER (PARTITION BY ${copy}) > 1 AND ROW_NUMBER() OVER (PARTITION BY ${copy}) = 1 THEN 1 ELSE 0 END AS conflicting
+    COUNT(*) AS copies, MIN(ts) AS min_ts, MAX(ts) AS max_ts${
+      countConflicts ? `,
+    CASE WHEN COUNT(*) OVER (PARTITION BY ${copy}) > 1 AND ROW_NUMBER() OVER (PARTITION BY ${copy}) = 1 THEN 1 ELSE 0 END AS conflicting` : ''
+    }
   FROM keyed
   GROUP BY ${keys.join(', ')}, rk, tin, tout, tcr, tcw, tcw1h, exceed
 )
 SELECT ${keys.join(', ')},
   COUNT(*) AS requests, SUM(copies - 1) AS duplicates,
   SUM(tin) AS tin, SUM(tout) AS tout, SUM(tcr) AS tcr, SUM(tcw) AS tcw, SUM(tcw1h) AS tcw1h, SUM(exceed) AS exceed,
-  MIN(min_ts) AS min_ts, MAX(max_ts) AS max_ts, SUM(conflicting) AS conflicting
+  MIN(min_ts) AS min_ts, MAX(max_ts) AS max_ts${countConflicts ? ', SUM(conflicting) AS conflicting' : ''}
 FROM deduped
 GROUP BY ${keys.join(', ')}`;
 }
@@ -475,7 +462,7 @@ export function aggregationQueries(d: SqlDialect, source: string, spec: Aggregat
   const tags = tagDimensions(spec.groupBy);
   const cte = recordsCte(d, source, tags, spec.promptBounds);
   const aggregate = `WITH ${cte},
-${aggregateQueryCountingConflicts(aggregateKeys(tags, spec.groupBy), 'rec', `COALESCE(rid, ${d.rowUnique})`)}`;
+${aggregateQuery(aggregateKeys(tags, spec.groupBy), 'rec', `COALESCE(rid, ${d.rowUnique})`, true)}`;
   const strata = stratumColumns(tags, spec.groupBy);
   // One pass: a sampled stratum per group of plain records (its lines with the `perStratum` smallest hashes,
   // a line logged twice counted twice), and each line tokor parses itself as a group of its own.
