@@ -125,6 +125,40 @@ export const SAMPLE_LOGS_WHAT = 'the bundled synthetic Bedrock invocation logs (
 export const SAMPLE_RECORDINGS_WHAT = "the bundled golden datasets' synthetic recorded responses";
 
 /**
+ * The tag every record of tokor's synthetic logs carries (requestMetadata.sample, as the bundled sample and
+ * `scripts/gen-bedrock-logs.mjs` write it): such records are sample data wherever they are read from (stdin,
+ * a copy of the sample, a generated log), not only inside fixtures/sample.
+ */
+export const SAMPLE_TAG = { key: 'sample', value: 'tokor-synthetic' } as const;
+export const SAMPLE_RECORDS_WHAT = `tokor's synthetic logs (every record tagged requestMetadata.${SAMPLE_TAG.key} = "${SAMPLE_TAG.value}")`;
+/** When only some records carry the tag. */
+export const SOME_SAMPLE_RECORDS_WHAT = `tokor's synthetic logs among others (some records tagged requestMetadata.${SAMPLE_TAG.key} = "${SAMPLE_TAG.value}")`;
+
+/** A record of tokor's synthetic logs (its tags carry SAMPLE_TAG). */
+export function isSampleRecord(r: Pick<TrafficRecord, 'tags'>): boolean {
+  return r.tags[SAMPLE_TAG.key] === SAMPLE_TAG.value;
+}
+
+/** Valid records read with and without SAMPLE_TAG (an engine that labels a sample counts the records it parsed). */
+export interface SampleMarks {
+  marked: number;
+  unmarked: number;
+}
+
+/** Counts one record's mark. */
+export function countSampleMark(marks: SampleMarks, r: Pick<TrafficRecord, 'tags'>): void {
+  if (isSampleRecord(r)) marks.marked++;
+  else marks.unmarked++;
+}
+
+/** The marks of records read one by one. */
+export function sampleMarksOf(records: Iterable<Pick<TrafficRecord, 'tags'>>): SampleMarks {
+  const marks = { marked: 0, unmarked: 0 };
+  for (const r of records) countSampleMark(marks, r);
+  return marks;
+}
+
+/**
  * The ids of the bundled golden datasets. Their recordings are synthetic sample
  * data: a results line replayed from them (`source: "replay"`) is sample data,
  * not a measurement of a model (a test checks this list against the folder).

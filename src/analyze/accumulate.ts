@@ -10,7 +10,7 @@
  * can collide with another, with a separator, or with Object.prototype
  * (`constructor`, `__proto__`).
  */
-import type { Difficulty, ServiceLevel, TrafficRecord } from '../types.js';
+import type { Difficulty, SampleMarks, ServiceLevel, TrafficRecord } from '../types.js';
 import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
 import { addTokens, bucketKey, dayBucketKey, mergeBuckets, ttlParts, type TokenBucket } from './tokens.js';
 import { addToProfile, mergeProfileAcc, newProfileAcc, type ProfileAcc, type ProfileFacts } from '../drift/profile.js';
@@ -53,6 +53,8 @@ export interface RecordFacts {
   profile?: ProfileFacts;
   /** The session the request belongs to; undefined: a session of its own (src/analyze/sessions.ts). */
   session?: SessionFacts;
+  /** A record of tokor's synthetic logs (SAMPLE_TAG): its figures are sample data. */
+  synthetic?: true;
 }
 
 /** A bucket of requests with the same model, region, label, batch flag, cache-write TTL, prompt class, service tier and window class. */
@@ -151,6 +153,8 @@ export interface Accumulator {
   labelEstimate?: LabelEstimate;
   /** Requests carrying the gateway's own cost: key = bucketKey(modelId, region, '', batch, ttl, over, service). */
   reported?: Map<string, ReportedBucket>;
+  /** Records parsed with and without the synthetic sample's tag (every valid record in process; an engine's sample and whole strata). */
+  sampleMarks: SampleMarks;
 }
 
 /** Strata whose label mix was estimated from a sample: what the mix's intervals are computed from. */
@@ -195,6 +199,7 @@ export function newAccumulator(groupBy: string[]): Accumulator {
     untaggedTagKeys: [],
     fileIssues: [],
     sessions: newSessions(),
+    sampleMarks: { marked: 0, unmarked: 0 },
   };
 }
 
@@ -270,6 +275,7 @@ export function addFacts(acc: Accumulator, f: RecordFacts): void {
   acc.labels[f.label]++;
   if (f.measured) acc.measuredLabels[f.label]++;
   acc.scoreBins[scoreBin(f.score)]!++;
+  markSample(acc, f);
   if (f.timestamp) {
     if (acc.firstTimestamp === undefined || f.timestamp < acc.firstTimestamp) acc.firstTimestamp = f.timestamp;
     if (acc.lastTimestamp === undefined || f.timestamp > acc.lastTimestamp) acc.lastTimestamp = f.timestamp;
@@ -339,6 +345,12 @@ function addReported(acc: Accumulator, f: RecordFacts, ttl: '5m' | '1h', request
   b.reportedCost += cost;
 }
 
+/** Counts a parsed record with or without the synthetic sample's tag. */
+export function markSample(acc: Accumulator, f: Pick<RecordFacts, 'synthetic'>): void {
+  if (f.synthetic) acc.sampleMarks.marked++;
+  else acc.sampleMarks.unmarked++;
+}
+
 export function addTagKeys(into: string[], keys: readonly string[]): void {
   for (const k of keys) if (into.length < MAX_TAG_KEYS && !into.includes(k)) into.push(k);
 }
@@ -366,6 +378,8 @@ export function mergeAccumulators(into: Accumulator, from: Accumulator): Accumul
     into.scoreBins[i]! += v;
   });
   addTagKeys(into.untaggedTagKeys, from.untaggedTagKeys);
+  into.sampleMarks.marked += from.sampleMarks.marked;
+  into.sampleMarks.unmarked += from.sampleMarks.unmarked;
   into.fileIssues.push(...from.fileIssues);
   if (from.days) mergeBuckets((into.days ??= new Map()), from.days);
   if (from.profile) into.profile = into.profile ? mergeProfileAcc(into.profile, from.profile) : from.profile;

@@ -4,7 +4,7 @@
  */
 import { usdToMoney } from '../pricing/money.js';
 import { promptOverOf, windowOverOf } from '../pricing/promptBounds.js';
-import type { Difficulty, TrafficRecord } from '../types.js';
+import { isSampleRecord, type Difficulty, type TrafficRecord } from '../types.js';
 import type { LabelInput, Labeler } from '../classify/types.js';
 import type { RecordFacts } from './accumulate.js';
 import { profileLabelInput, recordProfileFacts } from '../drift/sources.js';
@@ -75,6 +75,7 @@ export function recordFacts(r: TrafficRecord, ctx: FactsContext): RecordFacts {
     timestamp: r.timestamp,
   };
   if (t.cacheWrite1h !== undefined && t.cacheWrite1h > 0) facts.cacheWrite1h = t.cacheWrite1h;
+  if (isSampleRecord(r)) facts.synthetic = true;
   // The traffic profile (drift): the labeler's own score without conversation depth (src/drift/sources.ts), reused when depth adds nothing.
   const profileScore =
     oneTurnScore ?? (predicted !== undefined && (r.turns ?? 1) <= 1 ? score : ctx.labeler.label(profileLabelInput({ prompt: r.prompt, system: r.system, maxTokens: r.maxTokens, inputTokens })).score);

@@ -16,7 +16,7 @@
  * error that `labelEstimate` lets the report put into its intervals.
  */
 import { DIFFICULTIES, type Difficulty, type ServiceLevel } from '../types.js';
-import { addBucketPart, addFacts, addTagKeys, addToDay, scoreBin, structuredKey, type Accumulator, type LabelEstimate, type RecordFacts } from './accumulate.js';
+import { addBucketPart, addFacts, addTagKeys, addToDay, markSample, scoreBin, structuredKey, type Accumulator, type LabelEstimate, type RecordFacts } from './accumulate.js';
 import { UNTAGGED, roleOf } from './facts.js';
 
 /**
@@ -213,6 +213,7 @@ export function startPushdown(acc: Accumulator, rows: readonly PushdownRow[], gr
       t.write1h += BigInt(f.cacheWrite1h ?? 0);
       t.writeRest += BigInt(f.cacheWrite - (f.cacheWrite1h ?? 0));
       s.bins[scoreBin(f.score)]!++;
+      markSample(acc, f);
       if (f.untaggedTagKeys) addTagKeys(acc.untaggedTagKeys, f.untaggedTagKeys);
     },
     finish() {

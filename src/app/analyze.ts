@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { TierConfig } from '../config/schema.js';
 import { InputError } from '../errors.js';
 import { promptBounds, resolvePrice, type Catalog } from '../pricing/index.js';
-import { SAMPLE_LOGS_WHAT, type Provenance } from '../types.js';
+import { SAMPLE_LOGS_WHAT, SAMPLE_RECORDS_WHAT, SOME_SAMPLE_RECORDS_WHAT, type Provenance, type SampleMarks } from '../types.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
 import type { CsvColumnMap } from '../ingest/index.js';
 import { SAMPLE_LOGS } from '../paths.js';
@@ -243,7 +243,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     ...(scan.scan ? { scan: scan.scan } : {}),
     ...(scan.labelSample ? { labelSample: scan.labelSample } : {}),
     confidence: opts.confidence,
-    provenance: provenanceOf(scan.files),
+    provenance: provenanceOf(scan.files, scan.acc.sampleMarks),
     inputs: opts.inputs ?? opts.paths,
     ...(opts.byDay ? { byDay: true } : {}),
     ...(opts.sessionKey !== undefined ? { sessionKey: opts.sessionKey } : {}),
@@ -265,16 +265,22 @@ function sampleLogsFrom(cwd: string): string {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : SAMPLE_LOGS;
 }
 
-/** Synthetic when any file read is inside the bundled sample (fixtures/sample), or is that folder itself. */
-export function provenanceOf(files: readonly string[], sampleDir: string = SAMPLE_LOGS): Provenance {
+/**
+ * Synthetic when any file read is inside the bundled sample (fixtures/sample), or is that folder itself; else
+ * when records carry the synthetic logs' tag (the sample through stdin or copied elsewhere, a generated log).
+ */
+export function provenanceOf(files: readonly string[], marks?: SampleMarks, sampleDir: string = SAMPLE_LOGS): Provenance {
   const dir = path.resolve(sampleDir);
   const inside = files.filter((f) => {
     const p = path.resolve(f);
     return p === dir || p.startsWith(dir + path.sep);
   }).length;
-  if (inside === 0) return { synthetic: false };
-  const what = SAMPLE_LOGS_WHAT;
-  return { synthetic: true, what: inside === files.length ? what : `${inside} of ${files.length} files are ${what}` };
+  if (inside > 0) {
+    const what = SAMPLE_LOGS_WHAT;
+    return { synthetic: true, what: inside === files.length ? what : `${inside} of ${files.length} files are ${what}` };
+  }
+  if (!marks?.marked) return { synthetic: false };
+  return { synthetic: true, what: marks.unmarked === 0 ? SAMPLE_RECORDS_WHAT : SOME_SAMPLE_RECORDS_WHAT };
 }
 
 /** The reason to exit 2 after the report: valid requests, none of them priced (so every figure is $0). */

@@ -18,7 +18,7 @@ import { readTraffic } from '../engines/index.js';
 import { bundledDatasets, loadDataset } from '../io/goldenDatasets.js';
 import { promptBounds, resolvePrice, type Catalog } from '../pricing/index.js';
 import type { GoldenDataset } from '../eval/types.js';
-import type { Provenance } from '../types.js';
+import { countSampleMark, type Provenance, type SampleMarks } from '../types.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
 import type { CsvColumnMap } from '../ingest/index.js';
 import { provenanceOf } from './analyze.js';
@@ -109,8 +109,9 @@ export async function readSide(files: string[], shown: string[], role: 'baseline
   let provenance: Provenance = { synthetic: false };
   const logs = files.filter((_, i) => kinds[i] === 'logs');
   if (logs.length) {
-    profiles.push(await profileLogs(logs, o, notes));
-    provenance = provenanceOf(logs);
+    const read = await profileLogs(logs, o, notes);
+    profiles.push(read.profile);
+    provenance = provenanceOf(logs, read.marks);
   }
   for (const [i, f] of files.entries()) {
     if (kinds[i] !== 'analyze') continue;
@@ -123,8 +124,9 @@ export async function readSide(files: string[], shown: string[], role: 'baseline
   return { files: shown, kind: kinds.every((k) => k === 'analyze') ? 'analyze' : 'logs', profile: mergeProfiles(profiles), provenance, notes };
 }
 
-async function profileLogs(paths: string[], o: ReadOptions, notes: string[]): Promise<TrafficProfile> {
+async function profileLogs(paths: string[], o: ReadOptions, notes: string[]): Promise<{ profile: TrafficProfile; marks: SampleMarks }> {
   const acc = newProfileAcc();
+  const marks = { marked: 0, unmarked: 0 };
   const bounds = promptBounds(o.catalog);
   let skipped = 0;
   let first: string | undefined;
@@ -136,6 +138,7 @@ async function profileLogs(paths: string[], o: ReadOptions, notes: string[]): Pr
     }
     const r = ev.record;
     if (r.errorCode) continue;
+    countSampleMark(marks, r);
     const score = heuristicLabeler.label(profileLabelInput({ prompt: r.prompt, system: r.system, maxTokens: r.maxTokens, inputTokens: r.tokens.input + r.tokens.cacheRead + r.tokens.cacheWrite })).score;
     addToProfile(acc, recordProfileFacts(r, score), recordSpendFacts(r, bounds));
     boundProfile(acc);
@@ -143,7 +146,7 @@ async function profileLogs(paths: string[], o: ReadOptions, notes: string[]): Pr
   const where = paths.join(', ');
   if (acc.requests === 0) throw new InputError(`no usable traffic records${first ? ` (first skipped: ${first})` : ''}; give traffic logs tokor reads (docs/inputs.md), a golden dataset, a policy or an analyze JSON`, where);
   if (skipped) notes.push(`${skipped} line${skipped === 1 ? '' : 's'} skipped (first: ${first})`);
-  return finishProfile(acc, heuristicLabeler.name, memoPrice(o.catalog));
+  return { profile: finishProfile(acc, heuristicLabeler.name, memoPrice(o.catalog)), marks };
 }
 
 function memoPrice(catalog: Catalog): PriceOf {

@@ -24,7 +24,7 @@ import { resolveJudgeTier, resolveTiers } from '../eval/tiers.js';
 import type { EvalResult } from '../eval/types.js';
 import { readTraffic } from '../engines/index.js';
 import { checkOutputs, lockOutput } from '../io/outputs.js';
-import type { Difficulty, SkippedRecord, TrafficRecord } from '../types.js';
+import { sampleMarksOf, type Difficulty, type SkippedRecord, type TrafficRecord } from '../types.js';
 import type { LogFormatName } from '../ingest/formats/index.js';
 import type { CsvColumnMap } from '../ingest/index.js';
 import type { Context } from './context.js';
@@ -321,7 +321,7 @@ async function drawLabelSample(ctx: Context, paths: string[], o: PlanOptions, gr
     costs: costed.map((t, i) => ({ tier: t.tier, model: t.model, role: t.role, usd: t.price ? pricing.moneyToUsd(expected.byTier[i]!) : null })),
     totalUsd: pricing.moneyToUsd(expected.total),
     skipped,
-    provenance: provenanceOf(files),
+    provenance: provenanceOf(files, sampleMarksOf(records)),
   };
   return { plan, chosen };
 }

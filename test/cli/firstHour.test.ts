@@ -4,7 +4,7 @@
  * as one line, sample data named wherever its figures appear, advice that names
  * only flags the command has. Each case was a defect of the CLI as users met it.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import stringWidth from 'string-width';
@@ -61,18 +61,25 @@ describe('label --dry-run on the bundled sample says it is sample data', () => {
   });
 
   it('in the JSON, as provenance, like every other contract; other logs are not marked', async () => {
-    const OTHER = 'fixtures/ingest/bedrock-bodies.jsonl';
-    const [sample, other, otherTable] = await Promise.all([
-      runCli(['label', SAMPLE, '--sample', '50', '--dry-run', '--format', 'json']),
-      runCli(['label', OTHER, '--dry-run', '--format', 'json']),
-      runCli(['label', OTHER, '--dry-run']),
-    ]);
-    expect(sample.code, sample.stderr).toBe(0);
-    expect(JSON.parse(sample.stdout).provenance).toEqual({ synthetic: true, what: WHAT });
-    expect(other.code, other.stderr).toBe(0);
-    expect(JSON.parse(other.stdout).provenance).toEqual({ synthetic: false });
-    expect(otherTable.code, otherTable.stderr).toBe(0);
-    expect(otherTable.stdout).not.toContain('Sample data');
+    // A fixture of tokor's with its records' sample tag taken out: logs like a user's own.
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-label-'));
+    const OTHER = path.join(dir, 'own.jsonl');
+    writeFileSync(OTHER, readFileSync('fixtures/ingest/bedrock-bodies.jsonl', 'utf8').replaceAll('"sample":"tokor-synthetic"', '"sample":"no"'));
+    try {
+      const [sample, other, otherTable] = await Promise.all([
+        runCli(['label', SAMPLE, '--sample', '50', '--dry-run', '--format', 'json']),
+        runCli(['label', OTHER, '--dry-run', '--format', 'json']),
+        runCli(['label', OTHER, '--dry-run']),
+      ]);
+      expect(sample.code, sample.stderr).toBe(0);
+      expect(JSON.parse(sample.stdout).provenance).toEqual({ synthetic: true, what: WHAT });
+      expect(other.code, other.stderr).toBe(0);
+      expect(JSON.parse(other.stdout).provenance).toEqual({ synthetic: false });
+      expect(otherTable.code, otherTable.stderr).toBe(0);
+      expect(otherTable.stdout).not.toContain('Sample data');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -99,7 +99,7 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     // The default ladder's windows (Nova Lite 300K, Haiku 4.5 200K, Sonnet 4.5 1M): the labeler's moderate requests
     // whose prompt and answer are over 200K cannot stay on Haiku, and the headline counts them: request 2 among them,
     // whose 200,000 prompt tokens alone fit (and pay the short rates) but not with its 200-token answer.
-    expect(inproc.headline.caveats[0]).toBe("4 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
+    expect(inproc.headline.caveats).toContain("4 requests are routed past their label's tier: its context window cannot hold their prompt and answer, so the ceiling prices them on the first later tier that can.");
     // Per day: 3 November holds requests 1–3 ($0.0045 + $0.468 + $0.9367506), 4 November request 4 ($1.584).
     const days = inproc.byDay.filter((d: Report) => d.model.startsWith('anthropic.')).map((d: Report) => [d.day, d.costUsd]);
     expect(days).toEqual([
@@ -141,7 +141,7 @@ describe('tokor analyze with long-context prices (built CLI)', () => {
     const unchecked = await runCli(['analyze', LOG, ...CATALOG, '--catalog', 'fixtures/pricing/long-context/no-window.yaml', '--labels', 'fixtures/pricing/long-context/labels-easy.jsonl', '--tiers', 'cheap=amazon.nova-micro-v1:0,frontier=anthropic.claude-sonnet-4-5-20250929-v1:0', '--format', 'json']);
     const u = JSON.parse(unchecked.stdout) as Report;
     expect(u.cost.routedCeiling).toBeLessThan(0.05);
-    expect(u.headline.caveats[0]).toMatch(/^4 requests have prompts and answers over 200,000 tokens .*the "cheap" tier, whose context window the price catalog does not state/);
+    expect(u.headline.caveats).toContainEqual(expect.stringMatching(/^4 requests have prompts and answers over 200,000 tokens .*the "cheap" tier, whose context window the price catalog does not state/));
   });
 
   it('tokor prices --model shows the long-context rates', async () => {

@@ -1,10 +1,11 @@
 /** The analyze headline and its caveats, provenance of bundled sample data, and money axes. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildHeadline, UNPRICED_TOKEN_SHARE_WARN } from '../../src/analyze/report.js';
 import { provenanceOf } from '../../src/app/analyze.js';
-import { BUNDLED_DATASET_IDS, isSampleResult, SAMPLE_LOGS_WHAT } from '../../src/types.js';
+import { BUNDLED_DATASET_IDS, isSampleResult, SAMPLE_LOGS_WHAT, SAMPLE_RECORDS_WHAT, SOME_SAMPLE_RECORDS_WHAT } from '../../src/types.js';
 import { moneyAxis, tickStep } from '../../src/report/html/charts.js';
 import { fmtThreshold } from '../../src/report/html/headline.js';
 import { modelLabels, modelLegend } from '../../src/report/html/sections/analyze.js';
@@ -46,12 +47,60 @@ describe('analyze headline', () => {
 describe('provenance', () => {
   it('analyze: synthetic when a file read is inside the bundled sample', () => {
     const sample = path.join(ROOT, 'fixtures', 'sample');
-    expect(provenanceOf([path.join(sample, 'AWSLogs', 'a.json.gz')], sample)).toEqual({ synthetic: true, what: SAMPLE_LOGS_WHAT });
-    expect(provenanceOf(['/logs/a.json.gz'], sample)).toEqual({ synthetic: false });
-    expect(provenanceOf([path.join(sample, 'a.json.gz'), '/logs/b.json.gz'], sample).what).toMatch(/^1 of 2 files are /);
-    expect(provenanceOf([`${sample}-copy/a.json.gz`], sample)).toEqual({ synthetic: false });
+    expect(provenanceOf([path.join(sample, 'AWSLogs', 'a.json.gz')], undefined, sample)).toEqual({ synthetic: true, what: SAMPLE_LOGS_WHAT });
+    expect(provenanceOf(['/logs/a.json.gz'], undefined, sample)).toEqual({ synthetic: false });
+    expect(provenanceOf([path.join(sample, 'a.json.gz'), '/logs/b.json.gz'], undefined, sample).what).toMatch(/^1 of 2 files are /);
+    expect(provenanceOf([`${sample}-copy/a.json.gz`], undefined, sample)).toEqual({ synthetic: false });
     // The folder itself, as tokor drift --current fixtures/sample names it.
-    expect(provenanceOf([sample], sample)).toEqual({ synthetic: true, what: SAMPLE_LOGS_WHAT });
+    expect(provenanceOf([sample], undefined, sample)).toEqual({ synthetic: true, what: SAMPLE_LOGS_WHAT });
+  });
+
+  it('analyze: else synthetic when the records carry the synthetic logs\' tag, all or some of them', () => {
+    const sample = path.join(ROOT, 'fixtures', 'sample');
+    expect(provenanceOf(['/logs/a.jsonl'], { marked: 3, unmarked: 0 }, sample)).toEqual({ synthetic: true, what: SAMPLE_RECORDS_WHAT });
+    expect(provenanceOf(['/logs/a.jsonl'], { marked: 3, unmarked: 2 }, sample)).toEqual({ synthetic: true, what: SOME_SAMPLE_RECORDS_WHAT });
+    expect(provenanceOf(['/logs/a.jsonl'], { marked: 0, unmarked: 5 }, sample)).toEqual({ synthetic: false });
+    // Files inside the bundled sample are named as such, whatever their records say.
+    expect(provenanceOf([path.join(sample, 'a.json.gz')], { marked: 0, unmarked: 5 }, sample)).toEqual({ synthetic: true, what: SAMPLE_LOGS_WHAT });
+  });
+
+  it('the bundled sample read through stdin, or copied elsewhere, is still marked, on every engine; unmarked logs are not', async () => {
+    const sample = path.join(ROOT, 'fixtures', 'sample');
+    const objects = readdirSync(sample, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.json.gz'))
+      .sort();
+    const dir = mkdtempSync(path.join(tmpdir(), 'tokor-provenance-'));
+    try {
+      cpSync(sample, path.join(dir, 'copy'), { recursive: true });
+      // One of tokor's fixtures with the tag taken out of half its records, and out of all of them.
+      const lines = readFileSync(path.join(ROOT, 'fixtures/ingest/bedrock-bodies.jsonl'), 'utf8').trimEnd().split('\n');
+      const untag = (l: string) => l.replace('"sample":"tokor-synthetic"', '"sample":"no"');
+      writeFileSync(path.join(dir, 'half.jsonl'), `${lines.map((l, i) => (i % 2 ? untag(l) : l)).join('\n')}\n`);
+      writeFileSync(path.join(dir, 'own.jsonl'), `${lines.map(untag).join('\n')}\n`);
+      const stdin = Buffer.concat(objects.map((f) => readFileSync(path.join(sample, f))));
+      const json = (r: { code: number | null; stdout: string; stderr: string }) => {
+        expect(r.code, r.stderr).toBe(0);
+        return JSON.parse(r.stdout).provenance;
+      };
+      const [piped, pipedTable, copied, copiedDuck, half, halfDuck, own] = await Promise.all([
+        runCli(['analyze', '-', '--format', 'json'], { input: stdin }),
+        runCli(['analyze', '-'], { input: stdin, env: { COLUMNS: '200' } }),
+        runCli(['analyze', path.join(dir, 'copy'), '--format', 'json']),
+        runCli(['analyze', path.join(dir, 'copy'), '--engine', 'duckdb', '--format', 'json']),
+        runCli(['analyze', path.join(dir, 'half.jsonl'), '--format', 'json']),
+        runCli(['analyze', path.join(dir, 'half.jsonl'), '--engine', 'duckdb', '--format', 'json']),
+        runCli(['analyze', path.join(dir, 'own.jsonl'), '--format', 'json']),
+      ]);
+      expect(json(piped)).toEqual({ synthetic: true, what: SAMPLE_RECORDS_WHAT });
+      expect(pipedTable.stdout).toContain(`Sample data: ${SAMPLE_RECORDS_WHAT}`);
+      expect(json(copied)).toEqual({ synthetic: true, what: SAMPLE_RECORDS_WHAT });
+      expect(json(copiedDuck)).toEqual(json(copied));
+      expect(json(half)).toEqual({ synthetic: true, what: SOME_SAMPLE_RECORDS_WHAT });
+      expect(json(halfDuck)).toEqual(json(half));
+      expect(json(own)).toEqual({ synthetic: false });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('drift: the bundled sample as current traffic is marked in every format', async () => {
