@@ -263,7 +263,7 @@ describe('bundled sample data is marked where figures are shared (#11.5)', () =>
     const page = await runCli(['report', '--analyze', analyzeJson, '--eval', results]);
     expect(page.code).toBe(0);
     expect(page.stdout).toContain('<span class="badge" data-sample="true">Sample data</span>');
-    expect(page.stdout).toMatch(/<ul class="caveats"><li>Sample data: the traffic figures come from the bundled synthetic Bedrock logs; the quality figures come from the bundled golden datasets(&#39;|')s? synthetic recorded answers/);
+    expect(page.stdout).toMatch(/<ul class="caveats"><li>Sample data: the traffic figures come from the bundled synthetic Bedrock invocation logs \(fixtures\/sample\), written by tokor; the quality figures come from the bundled golden datasets(&#39;|')s? synthetic recorded answers/);
   });
 
   it('gate on results you measured carries no sample mark', async () => {

@@ -166,7 +166,7 @@ export function buildHeadline(input: { analyze?: AnalyzeReportJson; evals?: read
 /** Which inputs are sample data, in one sentence. */
 function sampleCaveat(input: { analyze?: AnalyzeReportJson; evals?: readonly object[]; calibrate?: object }): string {
   const parts: string[] = [];
-  if (isSample(input.analyze)) parts.push('the traffic figures come from the bundled synthetic Bedrock logs');
+  if (isSample(input.analyze)) parts.push(`the traffic figures come from ${input.analyze?.provenance.what ?? 'the bundled synthetic Bedrock logs'}`);
   if ((input.evals ?? []).some(isSample) || isSample(input.calibrate)) parts.push("the quality figures come from the bundled golden datasets' synthetic recorded answers");
   return `Sample data: ${parts.join('; ')} — not real traffic or measurements of the models.`;
 }
