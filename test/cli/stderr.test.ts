@@ -57,7 +57,7 @@ const RUNS: [string, string[], RegExp[], string?][] = [
   ['analyze --format json --out', ['analyze', '--format', 'json', '--out', path.join(dir, 'analyze.json')], []],
   ['eval', ['eval'], [/^tokor: replaying the bundled recordings: they are sample data, not measurements of the models$/]],
   ['calibrate', ['calibrate'], []],
-  ['gate', ['gate'], [/^note: gating on the bundled golden datasets, graded from their recorded responses \(sample data, not measurements of the models\)$/]],
+  ['gate', ['gate'], [/^tokor: gating on the bundled golden datasets, graded from their recorded responses \(sample data, not measurements of the models\)$/]],
   ['prices', ['prices'], []],
   [
     'label (a bundled sample log, Bedrock on a local endpoint)',

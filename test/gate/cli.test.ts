@@ -51,7 +51,7 @@ describe('tokor gate (built CLI)', () => {
     for (const s of j.scopes) expect(Object.keys(s)).toEqual(expect.arrayContaining(['scope', 'n', 'quality', 'qualityLower', 'floor', 'pass', 'margin']));
     expect(j.savings.pct).toBeGreaterThan(0);
     // the empty scope's warning goes to stderr too, outside the JSON
-    expect(r.stderr).toMatch(/^warning: scope search matched no golden item/);
+    expect(r.stderr).toMatch(/^tokor: warning: scope search matched no golden item/);
   });
 
   it('with --base shows before → after in the Markdown summary', async () => {
@@ -79,7 +79,7 @@ describe('tokor gate (built CLI)', () => {
 describe('the project gates itself: bundled default policy on the bundled golden datasets', () => {
   it('tokor gate with no arguments passes', async () => {
     const r = await runCli(['gate', '--format', 'json']);
-    expect(r.stderr).toMatch(/^note: gating on the bundled golden datasets/);
+    expect(r.stderr).toMatch(/^tokor: gating on the bundled golden datasets/);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.pass).toBe(true);
@@ -146,7 +146,7 @@ describe('tokor gate: held-out sets and certified savings (built CLI)', () => {
     const note = 'the policy was calibrated on "gate-fixture"; these results are for "another-dataset": gated as a held-out or newer set';
     const table = await runCli([...args], { env: { COLUMNS: '200' } });
     expect(table.code).toBe(1); // a verdict (2 items cannot hold a 0.95 floor), not an input error
-    expect(table.stderr).toContain(`note: ${note}`);
+    expect(table.stderr).toContain(`tokor: ${note}`);
     expect(table.stdout).toContain(`note: ${note}`);
     const json = await runCli([...args, '--format', 'json']);
     expect(json.code).toBe(1);
@@ -201,7 +201,7 @@ describe('tokor gate: held-out sets and certified savings (built CLI)', () => {
     const old = await runCli(['gate', '--policy', F('policy.json'), '--results', F('results.jsonl'), '--max-share-drift', '5', '--format', 'json']);
     expect(old.code).toBe(0);
     expect(JSON.parse(old.stdout).shares).toEqual([]);
-    expect(old.stderr).toMatch(/warning: --max-share-drift: the policy carries no certified tier shares/);
+    expect(old.stderr).toMatch(/tokor: warning: --max-share-drift: the policy carries no certified tier shares/);
   });
 
   it('calibrate --out stores the certified shares and n; apply and gate compare with them', async () => {

@@ -63,7 +63,7 @@ Exit codes: 0 stable, 1 drift or coverage below the threshold, 2 bad input.`,
       const ctx = await openContext({ ...(flags.config ? { config: flags.config } : {}), ...(flags.catalog ? { catalog: flags.catalog } : {}) });
       const { map, ...request } = flags;
       const run = await runDrift(ctx, { ...request, ...(map ? { csvMap: parseCsvMap(map.join(',')) } : {}) });
-      for (const n of run.notes) note(`note: ${n}`);
+      for (const n of run.notes) note(`tokor: ${n}`);
       if (flags.markdown) await emit(renderDriftMarkdown(run.json), flags.markdown);
       await emit(renderDrift(run.json, flags.format, { width: terminalWidth() }), flags.out);
       done(run.json.stable ? 'ok' : 'bar-failed');

@@ -95,8 +95,8 @@ Exit codes: 0 every floor holds, 1 a floor, savings or latency check failed,
         progress.stop();
       }
       const v = run.verdict;
-      for (const n of run.notes) note(`note: ${n}`);
-      if (flags.format !== 'table') for (const w of v.warnings) note(`warning: ${w}`);
+      for (const n of run.notes) note(`tokor: ${n}`);
+      if (flags.format !== 'table') for (const w of v.warnings) note(`tokor: warning: ${w}`);
       if (flags.junit) await emit(renderGateJunit(v), flags.junit);
       if (flags.markdown) await emit(renderGateMarkdown(v), flags.markdown);
       await emit(renderGate(v, flags.format, { width: terminalWidth() }));
