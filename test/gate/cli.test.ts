@@ -104,10 +104,19 @@ describe('the project gates itself: bundled default policy on the bundled golden
 });
 
 describe('tokor config check and tokor init (built CLI)', () => {
-  it('prints one OK line for a valid file, every problem for a bad one (exit 2)', async () => {
-    const ok = await runCli(['config', 'check', F('allowed.tokor.config.yaml')]);
+  it('prints OK and a summary for a valid file, wrapped to the terminal; every problem for a bad one (exit 2)', async () => {
+    const [ok, narrow] = await Promise.all([
+      runCli(['config', 'check', F('allowed.tokor.config.yaml')], { env: { COLUMNS: '300' } }),
+      runCli(['config', 'check', F('allowed.tokor.config.yaml')], { env: { COLUMNS: '80' } }),
+    ]);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toBe('fixtures/gate/allowed.tokor.config.yaml: OK — 3 tiers (cheap → mid → frontier) [default ladder], 3 scopes (payments, logistics, search), bar 0.95 relative at 95% confidence (balanced), routing confidence at 0.8, 0.8\n');
+    expect(narrow.stdout.split('\n')).toEqual([
+      'fixtures/gate/allowed.tokor.config.yaml: OK — 3 tiers (cheap → mid → frontier)',
+      '  [default ladder], 3 scopes (payments, logistics, search), bar 0.95 relative at',
+      '  95% confidence (balanced), routing confidence at 0.8, 0.8',
+      '',
+    ]);
     const dir = mkdtempSync(path.join(tmpdir(), 'tokor-check-cli-'));
     const bad = path.join(dir, 'tokor.config.yaml');
     writeFileSync(bad, 'quality:\n  bar: 1.5\n  confidense: 0.9\nscopes:\n  - { name: p, match: { team: p }, allowedTiers: [cheap] }\n');

@@ -9,19 +9,21 @@ export function defineConfig(program: Command, done: Done): void {
     .addHelpText('after', '\nExamples:\n  $ tokor config check\n  $ tokor init --gateway bedrock   # a commented starter file');
   config
     .command('check')
-    .description('validate a config file: one OK line, or every problem with file:line:col (exit 2)')
+    .description('validate a config file: OK and a summary, or every problem with file:line:col (exit 2)')
     .argument('[file]', 'the config file (default: ./tokor.config.yaml)')
     .addHelpText('after', '\nExamples:\n  $ tokor config check\n  $ tokor config check policies/default.tokor.config.yaml   # the bundled policy')
     .exitOverride()
     .action(async (file: string | undefined) => {
       const { checkConfig } = await import('../../app/config.js');
-      const { note, emit } = await import('../output.js');
+      const { note, emit, terminalWidth } = await import('../output.js');
+      const { wrapText } = await import('../../report/table.js');
       const checked = await checkConfig(file);
       if (!checked.ok) {
         for (const p of checked.problems) note(`tokor: ${p.where}: ${p.keyPath}: ${p.message}`);
         return done('unusable-input');
       }
-      await emit(`${checked.file}: OK — ${checked.summary}`);
+      // The summary wraps to the terminal; its first line still starts `FILE: OK`.
+      await emit(wrapText(`${checked.file}: OK — ${checked.summary}`, terminalWidth()).join('\n'));
       done('ok');
     });
 
