@@ -24,6 +24,7 @@ export { gunzipMembers, GzipError,  } from './gunzip.js';
 export { detectFormat, guessFormat, FormatSample, checkLogFormat, describeMixed, readsWhole, FORMAT_SAMPLE_RECORDS, type FormatGuess, type FormatVotes } from './detectFormat.js';
 export { RecordError,  normalizeTimestamp, newTags } from './fields.js';
 export { parseBedrockRecord } from './parseBedrockRecord.js';
+export { tokorLine } from './tokorLines.js';
 export { parseOpenAIRecord } from './parseOpenAIRecord.js';
 export {
   parseJsonLine,

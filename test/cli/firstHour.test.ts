@@ -107,6 +107,22 @@ describe("tokor's own results and labels given to analyze as logs", () => {
     );
   });
 
+  it('with --engine duckdb too, a results or labels file is named as what it is (was: records of several formats)', async () => {
+    const [results, labels] = await Promise.all([
+      runCli(['analyze', 'fixtures/gate/results.jsonl', '--engine', 'duckdb']),
+      runCli(['analyze', 'fixtures/analyze/sessions/labels.jsonl', '--engine', 'duckdb']),
+    ]);
+    expect(results.code).toBe(2);
+    expect(results.stdout).toBe('');
+    expect(results.stderr).toBe(
+      'tokor: fixtures/gate/results.jsonl: is not a traffic log: its first line is a tokor eval results line (`tokor eval --out`), not a traffic log record: results go to tokor calibrate --results, gate --results or report --eval\n',
+    );
+    expect(labels.code).toBe(2);
+    expect(labels.stderr).toBe(
+      'tokor: fixtures/analyze/sessions/labels.jsonl: is not a traffic log: its first line is a tokor labels line (`tokor label --out`), not a traffic log record: give labels to tokor analyze --labels\n',
+    );
+  });
+
   it('a labels file is named as one, with the flag that takes it', async () => {
     const r = await runCli(['analyze', 'fixtures/analyze/sessions/labels.jsonl']);
     expect(r.code).toBe(2);

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, Interrupted, RuntimeFailure } from '../../errors.js';
-import type { InputSource, RepeatedInput } from '../../ingest/index.js';
+import { tokorLine, type InputSource, type RepeatedInput } from '../../ingest/index.js';
 import { inProcessEngine, listInputs, readInput } from '../inprocess/index.js';
 import type { ScanRequest, ScanResult, TrafficEngine } from '../types.js';
 import { stagedQueries, takeCopies } from '../sql/aggregation.js';
@@ -298,7 +298,7 @@ async function checkLocalInputs(inputs: InputSource[]): Promise<void> {
       for (let r = await pieces.next(); !r.done; r = await pieces.next()) {
         const p = r.value;
         if (p.kind === 'block') {
-          if (p.format !== 'bedrock') throw new InputError(`holds ${p.format === 'auto' ? 'records of several formats' : `${p.format} records`}: --engine duckdb reads Bedrock invocation logs; use --engine inprocess`, src.display);
+          if (p.format !== 'bedrock') throw new InputError(notBedrock(p.bytes, p.format), src.display);
           break;
         }
         if (p.kind === 'csv' || p.kind === 'whole' || p.kind === 'mixed') throw new InputError('is not JSON lines of Bedrock invocation logs: --engine duckdb reads those; use --engine inprocess', src.display);
@@ -308,6 +308,20 @@ async function checkLocalInputs(inputs: InputSource[]): Promise<void> {
       await pieces.return(undefined as never);
     }
   }
+}
+
+/** Why a JSON-lines file is not for DuckDB: tokor's own results or labels say what they are; other logs name their format. */
+function notBedrock(block: Buffer, format: string): string {
+  const end = block.indexOf(10);
+  let first: unknown;
+  try {
+    first = JSON.parse(block.toString('utf8', 0, end < 0 ? block.length : end));
+  } catch {
+    first = undefined;
+  }
+  const own = first !== null && typeof first === 'object' && !Array.isArray(first) ? tokorLine(first as Record<string, unknown>) : undefined;
+  if (own) return `is not a traffic log: its first line is ${own}`;
+  return `holds ${format === 'auto' ? 'records of several formats' : `${format} records`}: --engine duckdb reads Bedrock invocation logs; use --engine inprocess`;
 }
 
 async function startsWithGzip(file: string): Promise<boolean> {
