@@ -100,6 +100,11 @@ const CHUNK_BUFFER_BYTES = pendingRoom(BLOCK_BYTES);
 /** Files read ahead of the one being read, when each is at most PREFETCH_MAX_BYTES (see prefetchInputs). */
 const PREFETCH_FILES = 4;
 const PREFETCH_MAX_BYTES = 1 << 20;
+/**
+ * Of those, gzip files that inflate to at most this many bytes are inflated ahead too (the files ahead then hold
+ * at most 4 × 8 MiB inflated); larger ones are inflated as they are read, in 1 MiB pieces.
+ */
+const INFLATE_AHEAD_MAX_BYTES = 8 << 20;
 
 /** Below this much input, starting workers costs more than it saves. */
 const WORKER_MIN_BYTES = 16 << 20;
@@ -159,10 +164,11 @@ async function scanOnce(opts: ScanOptions, inputs: InputSource[], repeated: Repe
   try {
     for (const [index, input] of inputs.entries()) {
       progress.file = input.display;
-      prefetchInputs(inputs, index + 1, PREFETCH_FILES, PREFETCH_MAX_BYTES);
+      prefetchInputs(inputs, index + 1, PREFETCH_FILES, PREFETCH_MAX_BYTES, INFLATE_AHEAD_MAX_BYTES);
       const format = await scanFile(input, index, opts, ctx, sink, progress);
       // Read: its bytes go with it.
       input.prefetched = undefined;
+      input.inflated = undefined;
       if (format) formats[format] = (formats[format] ?? 0) + 1;
     }
     await sink.finish();
