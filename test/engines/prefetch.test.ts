@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readInput } from '../../src/engines/inprocess/readInput.js';
+import { BLOCK_BYTES, readInput } from '../../src/engines/inprocess/readInput.js';
 import { prefetchInputs } from '../../src/engines/inprocess/inputs.js';
-import type { InputSource } from '../../src/ingest/index.js';
+import { pendingRoom, type InputSource } from '../../src/ingest/index.js';
 import { repoPath } from '../ingest/helpers.js';
 
 async function filesUnder(dir: string): Promise<string[]> {
@@ -115,5 +115,32 @@ describe('gzip files inflated ahead', () => {
     const said = (await pieces({ path: join(dir, 'truncated.json.gz'), display: 't' })).join();
     expect(said).toMatch(/"kind":"break".*"truncated"/);
     expect((await pieces({ path: join(dir, 'members-and-garbage.json.gz'), display: 'g' })).at(-1)).toBe('{"kind":"garbage","bytes":8}');
+  });
+  it('come in pieces no larger than a file read in place gives: blocks of about a megabyte, not the whole file', async () => {
+    const file = join(dir, 'several-blocks.json.gz');
+    const text = lines(0, 30_000);
+    expect(text.length).toBeGreaterThan(3 * BLOCK_BYTES);
+    await writeFile(file, gzipSync(text));
+    const blocksOf = async (src: InputSource) => {
+      const sizes: number[] = [];
+      const bytes: Buffer[] = [];
+      for await (const p of readInput(src, { blockBuffer: (n) => Buffer.alloc(n) })) {
+        if (p.kind !== 'block') continue;
+        sizes.push(p.bytes.length);
+        bytes.push(Buffer.from(p.bytes));
+      }
+      return { sizes, text: Buffer.concat(bytes).toString() };
+    };
+    const size = (await stat(file)).size;
+    const inPlace = await blocksOf({ path: file, display: file, size });
+    const inputs: InputSource[] = [{ path: file, display: file, size }];
+    prefetchInputs(inputs, 0, 1, 1 << 20, 8 << 20);
+    expect(await inputs[0]!.inflated).toBeDefined();
+    const ahead = await blocksOf(inputs[0]!);
+    expect(ahead.text).toBe(text);
+    expect(inPlace.text).toBe(text);
+    expect(ahead.sizes.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...ahead.sizes)).toBeLessThanOrEqual(pendingRoom(BLOCK_BYTES));
+    expect(Math.max(...inPlace.sizes)).toBeLessThanOrEqual(pendingRoom(BLOCK_BYTES));
   });
 });

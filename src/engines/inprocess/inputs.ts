@@ -161,7 +161,10 @@ async function* gunzippedAhead(bytes: Promise<Buffer>, inflated: Promise<Gunzipp
     return;
   }
   hooks.onRawBytes?.((await bytes).length);
-  yield* whole.parts;
+  // In pieces the size of a file's reads: a block is cut from at most one more than it holds (pendingRoom).
+  for (const part of whole.parts) {
+    for (let at = 0; at < part.length; at += READ_BYTES) yield part.subarray(at, at + READ_BYTES);
+  }
   if (whole.garbage !== undefined) hooks.onTrailingGarbage?.(whole.garbage);
 }
 
