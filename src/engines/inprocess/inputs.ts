@@ -171,9 +171,10 @@ async function* gunzippedAhead(bytes: Promise<Buffer>, inflated: Promise<Gunzipp
 /**
  * Starts reading ahead the small files among `inputs[from, from + count)` (at most `maxBytes` each, as listed):
  * on a tree of small gzip objects, each object's opening and reading otherwise waits on the thread pool in turn
- * while the workers go idle. Gzip files are inflated ahead as well, in one call each on the thread pool, when they
- * inflate to at most `inflateMaxBytes`: the stream that inflates a file as it is read cost this thread more than
- * parsing the file's format sample. A failed read is left for the reader of that file to report.
+ * while the workers go idle. Gzip files are inflated ahead as well, in one call per member on the thread pool, when
+ * they inflate to at most `inflateMaxBytes` (see gunzipWhole): the stream that inflates a file as it is read costs
+ * this thread a settled write per 16 KiB and a 1 MiB buffer per file, and waits on each. A failed read is left for
+ * the reader of that file to report.
  */
 export function prefetchInputs(inputs: InputSource[], from: number, count: number, maxBytes: number, inflateMaxBytes = 0): void {
   for (let i = from; i < Math.min(inputs.length, from + count); i++) {
