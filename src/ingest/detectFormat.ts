@@ -137,6 +137,23 @@ export class FormatSample {
     }
   }
 
+  /**
+   * The same over UTF-8 bytes, each line decoded on its own and only as the sample reads it: a log's ASCII lines
+   * then make one-byte strings, which decode and parse several times faster than their part of one string of the
+   * whole text does whenever any line of it is not ASCII. (A line ends at a newline byte, which no UTF-8 sequence
+   * holds: its text is the same either way.)
+   */
+  addBytes(bytes: Buffer, last = false): void {
+    let start = 0;
+    const end = last ? bytes.length : bytes.length - 1;
+    while (!this.full && start <= end) {
+      let nl = bytes.indexOf(10, start);
+      if (nl < 0) nl = bytes.length;
+      this.line(clean(bytes.toString('utf8', start, nl)));
+      start = nl + 1;
+    }
+  }
+
   private line(t: string): void {
     this.lines++;
     if (t === '') return;

@@ -238,6 +238,11 @@ async function* inflateMember(r: ByteReader): AsyncGenerator<Buffer> {
     inf.removeAllListeners('data');
     inf.destroy();
   }
+  await checkTrailer(r, crc, size);
+}
+
+/** Reads a member's trailer and checks it against what was inflated (CRC-32 where Node has it, and length mod 2^32). */
+async function checkTrailer(r: ByteReader, crc: number, size: number): Promise<void> {
   if (!(await r.fill(8))) throw new GzipError({ kind: 'truncated' });
   const trailer = r.peek(8);
   const wantCrc = trailer.readUInt32LE(0);
@@ -266,4 +271,66 @@ export async function* gunzipMembers(it: AsyncIterator<Buffer>, hooks: GunzipHoo
     if (h === 'truncated') throw new GzipError({ kind: 'truncated' });
     yield* inflateMember(r);
   }
+}
+
+/** What gunzipMembers makes of a whole gzip file that reads to its end: the bytes, and the trailing garbage it reports. */
+export interface GunzippedWhole {
+  parts: Buffer[];
+  /** Bytes after the last member that are not another member (what onTrailingGarbage is called with). */
+  garbage?: number;
+}
+
+/**
+ * The decompressed bytes of a gzip file held whole in memory, each member inflated in one call on libuv's thread
+ * pool (a small file's inflating then runs while the file before it is parsed, and costs this thread one callback,
+ * not a stream's trip per slice): exactly what gunzipMembers yields and reports for the same bytes, or undefined
+ * whenever that may differ or the output would pass `maxBytes` (a truncated or corrupt member, a header cut short,
+ * no gzip header): the caller then reads the file through gunzipMembers, which says where it breaks.
+ */
+export async function gunzipWhole(bytes: Buffer, maxBytes: number): Promise<GunzippedWhole | undefined> {
+  // The last member's trailer says how long it inflates (mod 2^32): the one output buffer is sized to fit it.
+  const hint = bytes.length >= 18 ? bytes.readUInt32LE(bytes.length - 4) : 0;
+  if (hint > maxBytes) return undefined;
+  const r = new ByteReader(
+    (async function* () {
+      yield bytes;
+    })(),
+  );
+  const parts: Buffer[] = [];
+  let total = 0;
+  try {
+    for (let member = 0; ; member++) {
+      if (member > 0) await skipZeros(r);
+      const h = await readHeader(r);
+      if (h === 'end') return { parts };
+      if (h === 'garbage') return member === 0 ? undefined : { parts, garbage: await r.drain() };
+      if (h === 'truncated' || r.buffered === 0) return undefined;
+      const inflated = await inflateRawWhole(r.peek(r.buffered), maxBytes - total, hint);
+      if (inflated === undefined) return undefined;
+      const { out, consumed } = inflated;
+      r.skip(consumed);
+      await checkTrailer(r, crc32 ? crc32(out) : 0, out.length >>> 0);
+      if (out.length > 0) parts.push(out);
+      total += out.length;
+    }
+  } catch (e) {
+    if (e instanceof GzipError) return undefined;
+    throw e;
+  }
+}
+
+/** Inflates raw deflate data in one call: its output and how many input bytes its deflate stream took; undefined on any error. */
+function inflateRawWhole(data: Buffer, maxBytes: number, hint: number): Promise<{ out: Buffer; consumed: number } | undefined> {
+  // One output buffer of the expected size (a few more bytes, so that the stream's end is seen without a second trip).
+  const chunkSize = Math.min(Math.max(hint + 64, 64 * 1024), Math.max(maxBytes + 64, 64));
+  return new Promise((resolve) => {
+    try {
+      zlib.inflateRaw(data, { info: true, chunkSize, maxOutputLength: Math.max(maxBytes, 1) } as zlib.ZlibOptions, (err, result) => {
+        const r = result as unknown as { buffer: Buffer; engine: zlib.InflateRaw } | undefined;
+        resolve(err || !r ? undefined : { out: r.buffer, consumed: r.engine.bytesWritten });
+      });
+    } catch {
+      resolve(undefined);
+    }
+  });
 }

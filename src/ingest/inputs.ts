@@ -5,7 +5,7 @@
  * in-process engine (src/engines/inprocess/inputs.ts).
  */
 import { InputError } from '../errors.js';
-import { GzipError, gunzipMembers } from './gunzip.js';
+import { GzipError, gunzipMembers, type GunzippedWhole } from './gunzip.js';
 import { LineChunker, MAX_LINE_BYTES, type LineBlock } from './lineChunker.js';
 
 export interface InputSource {
@@ -17,6 +17,11 @@ export interface InputSource {
   size?: number;
   /** The file's bytes, read ahead while earlier files were read (small files of a tree): read from here, not the file. */
   prefetched?: Promise<Buffer>;
+  /**
+   * The prefetched bytes gunzipped ahead too, when they are gzip that reads to its end (see gunzipWhole): read from
+   * here; undefined (the promise's value) when they must be read through the decompressor as ever. Never rejects.
+   */
+  inflated?: Promise<GunzippedWhole | undefined>;
 }
 
 export const STDIN_DISPLAY = '<stdin>';

@@ -34,17 +34,21 @@ function head(file: string): Buffer {
   return b.subarray(0, SAMPLE_BYTES);
 }
 
-/** Feeds `bytes` in pieces that each end after every `every`-th newline, then the rest as the last piece. */
-function fedInPieces(bytes: Buffer, name: string, every: number): { guess: ReturnType<typeof guessFormat>; linesFed: number } {
+/**
+ * Feeds `bytes` in pieces that each end after every `every`-th newline, then the rest as the last piece: as text
+ * (`add`), or as bytes (`addBytes`, what the reader does).
+ */
+function fedInPieces(bytes: Buffer, name: string, every: number, as: 'text' | 'bytes' = 'text'): { guess: ReturnType<typeof guessFormat>; linesFed: number } {
   const sample = new FormatSample(name);
+  const feed = (from: number, to: number, last?: boolean): void => (as === 'text' ? sample.add(bytes.toString('utf8', from, to), last) : sample.addBytes(bytes.subarray(from, to), last));
   let from = 0;
   let newlines = 0;
   for (let i = bytes.indexOf(10); i >= 0 && !sample.full; i = bytes.indexOf(10, i + 1)) {
     if (++newlines % every !== 0) continue;
-    sample.add(bytes.toString('utf8', from, i + 1));
+    feed(from, i + 1);
     from = i + 1;
   }
-  if (!sample.full) sample.add(bytes.toString('utf8', from), true);
+  if (!sample.full) feed(from, bytes.length, true);
   return { guess: sample.guess(() => bytes.toString('utf8')), linesFed: bytes.toString('utf8', 0, from).split('\n').length - 1 };
 }
 
@@ -62,18 +66,47 @@ describe('FormatSample', () => {
     expect(files.length).toBeGreaterThan(40);
   });
 
-  it.each([1, 2, 3, 7, 50, 1000])('says what guessFormat says of every fixture, fed %i lines at a time', (every) => {
+  const ways = [1, 2, 3, 7, 50, 1000].flatMap((every) => (['text', 'bytes'] as const).map((as) => [every, as] as const));
+
+  it.each(ways)('says what guessFormat says of every fixture, fed %i lines at a time as %s', (every, as) => {
     for (const file of files) {
       const bytes = head(file);
-      expect({ file, guess: fedInPieces(bytes, file, every).guess }).toEqual({ file, guess: guessFormat(bytes.toString('utf8'), file) });
+      expect({ file, guess: fedInPieces(bytes, file, every, as).guess }).toEqual({ file, guess: guessFormat(bytes.toString('utf8'), file) });
     }
   });
 
-  it.each([1, 2, 3, 7, 50, 1000])('counts the lines it looks at as guessFormat does, fed %i lines at a time', (every) => {
-    const said = edges.map(([what, bytes]) => ({ what, guess: fedInPieces(bytes, 'x.jsonl', every).guess }));
+  it.each(ways)('counts the lines it looks at as guessFormat does, fed %i lines at a time as %s', (every, as) => {
+    const said = edges.map(([what, bytes]) => ({ what, guess: fedInPieces(bytes, 'x.jsonl', every, as).guess }));
     expect(said).toEqual(edges.map(([what, bytes]) => ({ what, guess: guessFormat(bytes.toString('utf8'), 'x.jsonl') })));
     // The edges straddle the limit: records seen after 599 lines, none after 1,000.
     expect(said.map((s) => s.guess.votes.openai)).toEqual([50, 50, 49, 1, 0]);
+  });
+
+  it('reads bytes line by line as the text they decode to whole: non-ASCII, bad UTF-8, a BOM, CR LF, a character cut at the end', () => {
+    const record = (i: number, text: string) => JSON.stringify({ schemaType: 'ModelInvocationLog', modelId: 'amazon.nova-lite-v1:0', requestId: `r${i}`, input: { text }, output: {} });
+    const bad = Buffer.from([0xe2, 0x82]); // the first two bytes of a three-byte character
+    const withBytes = (i: number, b: Buffer) => {
+      const [before, after] = record(i, '@@').split('@@') as [string, string];
+      return Buffer.concat([Buffer.from(before), b, Buffer.from(after)]);
+    };
+    const lines = [
+      Buffer.from(`\ufeff${record(0, 'ascii')}\r\n`),
+      Buffer.from(`${record(1, 'é ü 漢字 🙂')}\n`),
+      // Invalid UTF-8 inside a string and at a line's end: replacement characters either way (the first still parses).
+      Buffer.concat([withBytes(2, bad), Buffer.from('\n')]),
+      Buffer.concat([Buffer.from('{"modelId": "a'), bad, Buffer.from('\n')]),
+      Buffer.from(`${JSON.stringify({ model: 'gpt-4o', choices: [], usage: { prompt_tokens: 1 } })}\n`),
+      Buffer.from(`  ${record(3, 'ascii')}  \n`),
+      Buffer.from(`${record(4, '🙂')}\n`),
+    ];
+    const text = Buffer.concat(lines);
+    const cut = Buffer.concat([text, Buffer.from(record(5, 'tail 🙂')).subarray(0, -4)]); // ends inside the 🙂
+    const guessOf = (bytes: Buffer) => guessFormat(bytes.toString('utf8'), 'x.jsonl');
+    for (const bytes of [text, cut]) {
+      for (const every of [1, 2, 5]) expect(fedInPieces(bytes, 'x.jsonl', every, 'bytes').guess).toEqual(guessOf(bytes));
+    }
+    // The sample reads those lines as records, bad or not: bedrock and openai, mixed.
+    expect(guessOf(text)).toMatchObject({ mixed: true, votes: { bedrock: 5, openai: 1 } });
   });
 
   it('is full after the sampled records, well before the end of a long log', () => {

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { gunzipWhole } from '../../src/ingest/gunzip.js';
 import { describe, expect, it } from 'vitest';
 import { type GzipError, gunzipMembers } from '../../src/ingest/index.js';
 import { decompressStream } from '../../src/engines/inprocess/index.js';
@@ -63,5 +64,65 @@ describe('gunzipMembers', () => {
     const parts: Buffer[] = [];
     for await (const c of s as AsyncIterable<Buffer>) parts.push(c);
     expect(Buffer.concat(parts).toString()).toBe(a);
+  });
+});
+
+describe('gunzipWhole (a file held whole, inflated in one call per member)', () => {
+  const a = 'first member\n'.repeat(50);
+  const b = 'second member\n';
+  const big = Array.from({ length: 40_000 }, (_, i) => `line ${i} ${'x'.repeat(i % 50)}\n`).join('');
+  const withFields = (text: string) =>
+    Buffer.concat([Buffer.from([0x1f, 0x8b, 8, 0x04 | 0x08 | 0x10 | 0x02, 0, 0, 0, 0, 0, 3]), Buffer.from([3, 0, 1, 2, 3]), Buffer.from('name\0comment\0'), Buffer.from([0xaa, 0xbb]), gzipSync(text).subarray(10)]);
+  const badCrc = Buffer.from(gzipSync(a));
+  badCrc.writeUInt32LE((badCrc.readUInt32LE(badCrc.length - 8) ^ 1) >>> 0, badCrc.length - 8);
+  const badLength = Buffer.from(gzipSync(a));
+  badLength.writeUInt32LE(badLength.readUInt32LE(badLength.length - 4) + 1, badLength.length - 4);
+  const corruptData = Buffer.from(gzipSync(big));
+  corruptData.fill(0xff, 40, 60);
+  // Files gunzipMembers reads to their end: gunzipWhole gives the same bytes and garbage count.
+  const whole: [string, Buffer][] = [
+    ['one member', gzipSync(a)],
+    ['an empty member', gzipSync('')],
+    ['two members and zero padding', Buffer.concat([gzipSync(a), gzipSync(b), Buffer.alloc(9)])],
+    // The last member's length (what the output buffer is sized by) says nothing of the first's.
+    ['a large member then a small one', Buffer.concat([gzipSync(big), gzipSync(b)])],
+    // (Garbage whose last four bytes, read as the last member's length, are within the bound.)
+    ['trailing garbage', Buffer.concat([gzipSync(a), gzipSync(b), Buffer.from('JUNK!\0\0\0')])],
+    ['garbage that starts like a header', Buffer.concat([gzipSync(a), Buffer.from([0x1f, 0x8b, 0x4a, 0x55, 1, 0, 0, 0])])],
+    ['header fields', withFields(b)],
+  ];
+  // Files it breaks off in: gunzipWhole leaves them to gunzipMembers, which says where.
+  const broken: [string, Buffer][] = [
+    ['truncated in the deflate data', gzipSync(big).subarray(0, 3000)],
+    ['truncated in the trailer', gzipSync(a).subarray(0, gzipSync(a).length - 3)],
+    ['truncated in the header', gzipSync(a).subarray(0, 5)],
+    ['truncated in a second member', Buffer.concat([gzipSync(a), gzipSync(big).subarray(0, 100)])],
+    ['a second header cut short', Buffer.concat([gzipSync(a), withFields(b).subarray(0, 14)])],
+    ['a wrong CRC-32', badCrc],
+    ['a wrong length', badLength],
+    ['corrupt deflate data', corruptData],
+    ['not a gzip header', Buffer.from([0x1f, 0x8b, 7, 0, 0, 0, 0, 0, 0, 3, 1, 2, 3])],
+  ];
+
+  it.each(whole)('%s: the bytes and garbage gunzipMembers gives', async (_, gz) => {
+    const got = await gunzipWhole(gz, 8 << 20);
+    expect(got).toBeDefined();
+    const text = Buffer.concat(got!.parts).toString();
+    expect({ text, ...(got!.garbage !== undefined ? { garbage: got!.garbage } : {}) }).toEqual(await gunzip(gz, 100_000));
+    expect(got!.parts.every((p) => p.length > 0)).toBe(true);
+  });
+
+  it.each(broken)('%s: left to gunzipMembers, which breaks off', async (_, gz) => {
+    expect((await gunzip(gz)).error).toBeDefined();
+    expect(await gunzipWhole(gz, 8 << 20)).toBeUndefined();
+  });
+
+  it('leaves a file that inflates to more than the bound to gunzipMembers, whatever its trailer says', async () => {
+    expect(await gunzipWhole(gzipSync(big), big.length - 1)).toBeUndefined();
+    expect(Buffer.concat((await gunzipWhole(gzipSync(big), big.length))!.parts).toString()).toBe(big);
+    // Trailing garbage that reads as a length beyond the bound: not tried.
+    expect(await gunzipWhole(Buffer.concat([gzipSync(a), Buffer.from('JUNK!')]), 8 << 20)).toBeUndefined();
+    // Two members, the last one small: the bound holds over both.
+    expect(await gunzipWhole(Buffer.concat([gzipSync(big), gzipSync(b)]), big.length)).toBeUndefined();
   });
 });

@@ -144,12 +144,12 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
       const nl = b.lastIndexOf(10);
       if (nl >= 0) {
         const upTo = headBytes - b.length + nl + 1;
-        sample.add(headSlice(head, sampled, upTo));
+        sample.addBytes(headSlice(head, sampled, upTo));
         sampled = upTo;
         if (sample.full) break;
       }
     }
-    if (!sample.full) sample.add(headSlice(head, sampled, Math.min(headBytes, SAMPLE_BYTES)), true);
+    if (!sample.full) sample.addBytes(headSlice(head, sampled, Math.min(headBytes, SAMPLE_BYTES)), true);
     // A document's format may take the whole sample's text.
     while (sample.document && headBytes < SAMPLE_BYTES) {
       const b = await pull();
@@ -243,8 +243,8 @@ export async function* readInput(input: InputSource, opts: ReadInputOptions = {}
   }
 }
 
-/** The text of the head's bytes from `from` to `to` (what the format sample reads next). */
-function headSlice(head: Buffer[], from: number, to: number): string {
+/** The head's bytes from `from` to `to` (what the format sample reads next). */
+function headSlice(head: Buffer[], from: number, to: number): Buffer {
   let at = 0;
   const parts: Buffer[] = [];
   for (const b of head) {
@@ -253,7 +253,7 @@ function headSlice(head: Buffer[], from: number, to: number): string {
     if (lo < hi) parts.push(lo === 0 && hi === b.length ? b : b.subarray(lo, hi));
     at += b.length;
   }
-  return parts.length === 1 ? parts[0]!.toString('utf8') : Buffer.concat(parts).toString('utf8');
+  return parts.length === 1 ? parts[0]! : Buffer.concat(parts);
 }
 
 /** The text formats are detected from: the first SAMPLE_BYTES of the first chunks (their copy is not kept). */
