@@ -21,7 +21,7 @@ const DAYS = SAMPLE.filter((f) => /\/2025\/11\/0[56]\//.test(f));
 
 let athena: AthenaServer;
 beforeAll(async () => {
-  athena = await startAthenaServer({ tables: { 'logs.fixtures': FIXTURES, 'logs.sample': SAMPLE, 'logs.duplicates': ['fixtures/engines/duplicated-requests.jsonl'], 'logs.conflicting': ['fixtures/engines/conflicting-copies.jsonl'] }, pageSize: 7 });
+  athena = await startAthenaServer({ tables: { 'logs.fixtures': FIXTURES, 'logs.sample': SAMPLE, 'logs.duplicates': ['fixtures/engines/duplicated-requests.jsonl'], 'logs.conflicting': ['fixtures/engines/conflicting-copies.jsonl'], 'logs.parsed': ['fixtures/engines/parsed-copy.jsonl'] }, pageSize: 7 });
 });
 afterAll(async () => {
   await athena?.close();
@@ -99,15 +99,21 @@ describe('tokor analyze --engine athena (local Athena running the SQL in DuckDB)
   });
 
   it('refuses, in one line, copies of a request it cannot de-duplicate as the in-process reader does (which came first)', async () => {
-    // Two copies of one request (ID, model, tokens) tagged for two teams: in process the first counts and the second
-    // is a duplicate; Athena cannot tell which came first. Grouped by team or not, the aggregate finds them.
-    const inproc = await report(['fixtures/engines/conflicting-copies.jsonl', '--group-by', 'team']);
-    expect(inproc.records).toMatchObject({ read: 2, valid: 1, duplicates: 1 });
-    for (const groupBy of [['--group-by', 'team'], []]) {
-      const ath = await runCli(['analyze', ...athenaArgs('logs.conflicting'), ...groupBy], { env: TEST_CREDS });
-      expect(ath.code).toBe(2);
-      expect(ath.stdout).toBe('');
-      expect(ath.stderr).toMatch(/^tokor: 1 request ID has copies that Athena cannot de-duplicate as tokor does \(.*\): tokor counts the first copy of a request, and Athena cannot tell which came first; analyze those logs with --engine inprocess\n$/);
+    // Two copies of one request (ID, model, tokens) tagged for two teams; then a copy Athena reads and one whose
+    // timestamp (+00:00) leaves it to tokor's parser. In process the first copy counts and the second is a
+    // duplicate; Athena cannot tell which came first. Grouped by team or not, the aggregate finds them.
+    for (const [file, table] of [
+      ['fixtures/engines/conflicting-copies.jsonl', 'logs.conflicting'],
+      ['fixtures/engines/parsed-copy.jsonl', 'logs.parsed'],
+    ] as const) {
+      const inproc = await report([file, '--group-by', 'team']);
+      expect(inproc.records).toMatchObject({ read: 2, valid: 1, duplicates: 1 });
+      for (const groupBy of [['--group-by', 'team'], []]) {
+        const ath = await runCli(['analyze', ...athenaArgs(table), ...groupBy], { env: TEST_CREDS });
+        expect(ath.code).toBe(2);
+        expect(ath.stdout).toBe('');
+        expect(ath.stderr).toMatch(/^tokor: 1 request ID has copies that Athena cannot de-duplicate as tokor does \(they differ in [^)]*, or tokor parses one copy itself\): tokor counts the first copy of a request, and Athena cannot tell which came first; analyze those logs with --engine inprocess\n$/);
+      }
     }
   });
 

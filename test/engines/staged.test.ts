@@ -11,17 +11,28 @@ import { aggregationQueries, stagedQueries, takeCopies } from '../../src/engines
 import { DUCKDB, lit } from '../../src/engines/sql/dialect.js';
 
 // typed-reader-edges: the shapes DuckDB's typed reader cannot tell apart (an array, a string or an empty object
-// where an object is read; a null cacheDetails), which must go the exact way.
-const FILES = ['fixtures/ingest/bedrock-bodies.jsonl', 'fixtures/ingest/bedrock-edge-cases.jsonl', 'fixtures/ingest/bad-lines.jsonl', 'fixtures/analyze/mixed/invocations.jsonl', 'fixtures/engines/typed-reader-edges.jsonl', 'fixtures/engines/streamed-bodies.jsonl'];
+// where an object is read; a null cacheDetails), which must go the exact way. conflicting-copies and parsed-copy:
+// a request of each kind whose copies neither engine can de-duplicate as tokor does.
+const FILES = [
+  'fixtures/ingest/bedrock-bodies.jsonl',
+  'fixtures/ingest/bedrock-edge-cases.jsonl',
+  'fixtures/ingest/bad-lines.jsonl',
+  'fixtures/analyze/mixed/invocations.jsonl',
+  'fixtures/engines/typed-reader-edges.jsonl',
+  'fixtures/engines/streamed-bodies.jsonl',
+  'fixtures/engines/conflicting-copies.jsonl',
+  'fixtures/engines/parsed-copy.jsonl',
+];
 
 async function* toAsync<T>(xs: T[]): AsyncGenerator<T> {
   yield* xs;
 }
 
-/** An aggregate row without the conflicting copies' count (a column of aggregationQueries' aggregate only). */
+/** An aggregate row without the counts of copies it cannot de-duplicate (columns of aggregationQueries' aggregate only). */
 function withoutConflicting(row: Record<string, unknown>): Record<string, unknown> {
   const rest = { ...row };
   delete rest.conflicting;
+  delete rest.mixed;
   return rest;
 }
 
@@ -48,7 +59,11 @@ describe('stagedQueries (DuckDB, one pass)', () => {
         // aggregate (Athena's) also counts the copies it cannot de-duplicate, which the staged pass counts apart.
         const twoRows = await rows(two.aggregate);
         const [conflicts] = await rows(one.duplicateConflicts);
-        expect(twoRows.reduce((n, r) => n + Number(r.conflicting), 0)).toBe(Number(conflicts!.conflicting));
+        const total = (column: string) => twoRows.reduce((n, r) => n + Number(r[column]), 0);
+        // Both files hold copies of one request (fx-dup-1, the same model and tokens): plain copies for two teams,
+        // and a plain copy beside one tokor parses itself. Each kind counts its request ID once.
+        expect({ conflicting: total('conflicting'), mixed: total('mixed') }).toEqual({ conflicting: Number(conflicts!.conflicting), mixed: Number(conflicts!.mixed) });
+        expect({ conflicting: total('conflicting'), mixed: total('mixed') }).toEqual({ conflicting: 1, mixed: 1 });
         expect(sorted(await rows(one.aggregate))).toEqual(sorted(twoRows.map(withoutConflicting)));
         const fetched: string[] = [];
         const fetchRows = (await rows(one.fetch)).map((r) => ({ line: String(r.line), h: r.h, copies: Number(r.copies) }));

@@ -12,7 +12,7 @@ import { InputError } from '../../errors.js';
 import { ATHENA_SCAN_PRICE, scanCost } from '../../pricing/scan/scanCost.js';
 import type { AthenaOptions, ScanRequest, ScanResult } from '../types.js';
 import { aggregationQueries } from '../sql/aggregation.js';
-import { COPIES_DIFFER, DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, uncountableCopies, type ComplexLine } from '../sql/collect.js';
+import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, uncountableCopies, type ComplexLine } from '../sql/collect.js';
 import { TRINO, ident } from '../sql/dialect.js';
 import { checkTableName, hourFilter } from './ddl.js';
 import { runAthenaQuery, streamAthenaQuery } from './query.js';
@@ -48,8 +48,9 @@ export async function scanAthena(req: ScanRequest): Promise<ScanResult> {
     const target = { workgroup: o.workgroup, output: o.output };
     const hooks = { signal: req.signal, sleep: o.sleep };
     const aggregate = await runAthenaQuery(client, q.aggregate, target, hooks);
-    const conflicting = aggregate.rows.reduce((n, r) => n + Number(r.conflicting ?? 0), 0);
-    if (conflicting > 0) throw uncountableCopies('Athena', conflicting, COPIES_DIFFER, 'analyze those logs with --engine inprocess');
+    // Copies the aggregate cannot de-duplicate as tokor does, counted by the aggregate itself (no second scan).
+    const conflicting = aggregate.rows.reduce((n, r) => n + Number(r.conflicting ?? 0) + Number(r.mixed ?? 0), 0);
+    if (conflicting > 0) throw uncountableCopies('Athena', conflicting, 'analyze those logs with --engine inprocess');
     const lines = await streamAthenaQuery(client, q.lines, target, hooks);
     // The sample's lines are labeled as their pages come (none is kept); the lines tokor parses itself come
     // mixed with them, and are kept to be read after the sample, grouped by file in name order (Athena has no

@@ -16,7 +16,7 @@ import { tokorLine, type InputSource, type RepeatedInput } from '../../ingest/in
 import { inProcessEngine, listInputs, readInput } from '../inprocess/index.js';
 import type { ScanRequest, ScanResult, TrafficEngine } from '../types.js';
 import { stagedQueries, takeCopies } from '../sql/aggregation.js';
-import { COPIES_DIFFER, DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, uncountableCopies, type ComplexBlock, type ComplexLine } from '../sql/collect.js';
+import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, uncountableCopies, type ComplexBlock, type ComplexLine } from '../sql/collect.js';
 import { DUCKDB, lit } from '../sql/dialect.js';
 import { LineSet, findLines } from './findLines.js';
 import { fsFailure } from '../../io/fsErrors.js';
@@ -67,7 +67,7 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     const rows = (await run(conn, q.aggregate, req)).getRowObjects();
     const conflicts = (await run(conn, q.duplicateConflicts, req)).getRowObjects()[0]!;
     const conflicting = Number(conflicts.conflicting as bigint) + Number(conflicts.mixed as bigint);
-    if (conflicting > 0) throw uncountableCopies('DuckDB', conflicting, `${COPIES_DIFFER}, or tokor parses one copy itself`, 'use --engine inprocess');
+    if (conflicting > 0) throw uncountableCopies('DuckDB', conflicting, 'use --engine inprocess');
     // Files as DuckDB names them (an s3:// glob's objects, by name), in input order: local files as given, then remote objects.
     const index = new Map(files.map((f, i) => [f, i]));
     const withComplex = (await run(conn, q.complexFiles, req))

@@ -422,25 +422,43 @@ function stratumColumns(tags: string[], groupBy: string[]): string[] {
 }
 
 /**
- * The aggregate over a relation of records (the `rec` CTE, or a table holding it). With `countConflicts`, also a
- * count of `conflicting` copies: requests (ID, model, tokens) whose plain copies fall in more than one
- * deduplicated row (they differ in Region, day, tier, error, cache TTL or a --group-by value), counted once each,
- * in the row of one of their copies. The in-process reader counts the first copy; without line order which came
- * first is unknown, so the engine refuses them. The count is a window over the deduplicated rows, in the same read
- * of the logs: for Athena, where a second query would scan them again (DuckDB counts them from its staged table,
- * duplicateConflicts).
+ * The aggregate over a relation of records (the `rec` CTE, or a table holding it). With `countConflicts`, also the
+ * requests whose copies the aggregate cannot de-duplicate as the in-process reader does, which counts the first
+ * copy (without line order which came first is unknown, so the engine refuses them), counted once each in the row
+ * of one of their copies: `conflicting`, requests (ID, model, tokens) whose plain copies fall in more than one
+ * deduplicated row (they differ in Region, day, tier, error, cache TTL or a --group-by value); `mixed`, request IDs
+ * with a plain copy and a line tokor parses itself. Both are windows in the same read of the logs (for Athena,
+ * where a second query, or a CTE read twice, would scan them again; DuckDB counts them from its staged table,
+ * duplicateConflicts): `conflicting` over the deduplicated rows, `mixed` over every record keyed by request ID,
+ * before the plain ones are kept.
  */
 function aggregateQuery(keys: string[], rec: string, requestKey: string, countConflicts = false): string {
   // Duplicates: one group per (request ID, model, tokens) within each key; a record without an ID is never one.
   const copy = 'rk, model, tin, tout, tcr, tcw';
-  return `keyed AS (
+  // Plain copies first in each request ID's rows (a record without an ID, a blank line among them, is a partition
+  // of its own): the first row marks the ID once, when it is plain and another row is not. One window
+  // specification: one sort, of only the columns read after it (not the line). No filter before it: DuckDB would
+  // push it below the extraction and parse each line twice (once for the filter).
+  const byId = 'PARTITION BY rk ORDER BY plain DESC';
+  const keyed = countConflicts
+    ? `keyed AS (
+  SELECT * FROM (
+    SELECT *,
+      CASE WHEN plain AND ROW_NUMBER() OVER (${byId}) = 1 AND bool_or(NOT plain) OVER (${byId} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) THEN 1 ELSE 0 END AS mixed
+    FROM (SELECT ${keys.join(', ')}, tin, tout, tcr, tcw, tcw1h, exceed, ts, plain, ${requestKey} AS rk FROM ${rec}) n
+  ) m
+  WHERE plain
+)`
+    : `keyed AS (
   SELECT *, ${requestKey} AS rk FROM ${rec} WHERE plain
-),
+)`;
+  return `${keyed},
 deduped AS (
   SELECT ${keys.join(', ')}, tin, tout, tcr, tcw, tcw1h, exceed,
     COUNT(*) AS copies, MIN(ts) AS min_ts, MAX(ts) AS max_ts${
       countConflicts ? `,
-    CASE WHEN COUNT(*) OVER (PARTITION BY ${copy}) > 1 AND ROW_NUMBER() OVER (PARTITION BY ${copy}) = 1 THEN 1 ELSE 0 END AS conflicting` : ''
+    CASE WHEN COUNT(*) OVER (PARTITION BY ${copy}) > 1 AND ROW_NUMBER() OVER (PARTITION BY ${copy}) = 1 THEN 1 ELSE 0 END AS conflicting,
+    SUM(mixed) AS mixed` : ''
     }
   FROM keyed
   GROUP BY ${keys.join(', ')}, rk, tin, tout, tcr, tcw, tcw1h, exceed
@@ -448,7 +466,7 @@ deduped AS (
 SELECT ${keys.join(', ')},
   COUNT(*) AS requests, SUM(copies - 1) AS duplicates,
   SUM(tin) AS tin, SUM(tout) AS tout, SUM(tcr) AS tcr, SUM(tcw) AS tcw, SUM(tcw1h) AS tcw1h, SUM(exceed) AS exceed,
-  MIN(min_ts) AS min_ts, MAX(max_ts) AS max_ts${countConflicts ? ', SUM(conflicting) AS conflicting' : ''}
+  MIN(min_ts) AS min_ts, MAX(max_ts) AS max_ts${countConflicts ? ', SUM(conflicting) AS conflicting, SUM(mixed) AS mixed' : ''}
 FROM deduped
 GROUP BY ${keys.join(', ')}`;
 }

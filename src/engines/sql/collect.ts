@@ -61,16 +61,14 @@ export interface EngineOutput {
 /** Records labeled per stratum when the flag does not say (a stratum this small or smaller is labeled whole). */
 export const DEFAULT_PER_STRATUM = 1000;
 
-/** How copies the SQL engines cannot de-duplicate differ. */
-export const COPIES_DIFFER = 'they differ in Region, day, service tier, error, cache TTL or a --group-by value';
-
 /**
  * The refusal of copies of a request an engine cannot de-duplicate as the in-process reader does (which copy came
- * first decides there): `n` request IDs; `why` how their copies differ; `wayOut` the advice at the end.
+ * first decides there): `n` request IDs whose plain copies differ, or with a plain copy and one tokor parses itself
+ * (aggregateQuery's `conflicting` and `mixed`); `wayOut` the advice at the end.
  */
-export function uncountableCopies(engine: 'DuckDB' | 'Athena', n: number, why: string, wayOut: string): InputError {
+export function uncountableCopies(engine: 'DuckDB' | 'Athena', n: number, wayOut: string): InputError {
   return new InputError(
-    `${n.toLocaleString('en-US')} request ID${n === 1 ? ' has copies' : 's have copies'} that ${engine} cannot de-duplicate as tokor does (${why}): tokor counts the first copy of a request, and ${engine} cannot tell which came first; ${wayOut}`,
+    `${n.toLocaleString('en-US')} request ID${n === 1 ? ' has copies' : 's have copies'} that ${engine} cannot de-duplicate as tokor does (they differ in Region, day, service tier, error, cache TTL or a --group-by value, or tokor parses one copy itself): tokor counts the first copy of a request, and ${engine} cannot tell which came first; ${wayOut}`,
   );
 }
 
