@@ -142,7 +142,7 @@ const contenders = [
   ['floor: read lines + JSON.parse', floor],
   ['  (the same, each line decoded alone)', floorByLine],
   ['tokor analyze, one thread', tokor(file, 0)],
-  [`tokor analyze, ${cores} worker threads (default)`, tokor(file, cores)],
+  [`tokor analyze, ${cores} workers (default ≥192 MiB)`, tokor(file, cores)],
   // As the CLI runs it: DuckDB's threads, and tokor's worker threads for the lines left to it and the sample.
   ['tokor analyze --engine duckdb', tokor(file, undefined, 'duckdb')],
   ['bare DuckDB: read_json + GROUP BY', duckBare],
