@@ -52,7 +52,7 @@ export function defineAnalyze(program: Command, done: Done): void {
     .option('--endpoint-url <url>', 'Cost Explorer endpoint for --cost-explorer live')
     .option('--strict', 'stop at the first bad record (exit 2)')
     .option('--skipped <file>', 'write every skipped line (file, line, kind, reason) to FILE: JSON lines, or CSV when FILE ends in .csv')
-    .option('--workers <n>', 'worker threads, 0 = none, at most 64 or 2 per core (default: one per core for large inputs)', workerCount)
+    .option('--workers <n>', 'worker threads, 0 = none, at most 64 or 2 per core (default: one per core from 192 MiB of input, a .gz file\'s size counted 10×)', workerCount)
     .option('--dedupe-keys <n>', 'request keys held in memory for exact de-duplication; beyond them keys go to a temporary file, and if one repeats there the logs are read twice (default: 2097152 keys, 48 MiB)', positiveInt)
     .addOption(new Option('--engine <name>', 'where the logs are aggregated: inprocess (this process), duckdb (embedded DuckDB: local files, globs, s3://), athena (the --table in Amazon Athena); docs/scale.md').choices(ENGINE_NAMES).default('inprocess'))
     .option('--label-sample <n>', 'with --engine duckdb|athena: records labeled per stratum (model, Region, group); larger strata are estimated from them (default: 1000)', positiveInt)
