@@ -127,14 +127,7 @@ export class FormatSample {
    * what follows its last newline is a line too (the sample's end may cut one).
    */
   add(text: string, last = false): void {
-    let start = 0;
-    const end = last ? text.length : text.length - 1;
-    while (!this.full && start <= end) {
-      let nl = text.indexOf('\n', start);
-      if (nl < 0) nl = text.length;
-      this.line(clean(text.slice(start, nl)));
-      start = nl + 1;
-    }
+    this.readLines(text.length, last, (from) => text.indexOf('\n', from), (from, to) => text.slice(from, to));
   }
 
   /**
@@ -144,12 +137,17 @@ export class FormatSample {
    * holds: its text is the same either way.)
    */
   addBytes(bytes: Buffer, last = false): void {
+    this.readLines(bytes.length, last, (from) => bytes.indexOf(10, from), (from, to) => bytes.toString('utf8', from, to));
+  }
+
+  /** Reads lines of a text or its bytes until the sample is full: `newline` finds the next line's end, `text` gives a line. */
+  private readLines(length: number, last: boolean, newline: (from: number) => number, text: (from: number, to: number) => string): void {
     let start = 0;
-    const end = last ? bytes.length : bytes.length - 1;
+    const end = last ? length : length - 1;
     while (!this.full && start <= end) {
-      let nl = bytes.indexOf(10, start);
-      if (nl < 0) nl = bytes.length;
-      this.line(clean(bytes.toString('utf8', start, nl)));
+      let nl = newline(start);
+      if (nl < 0) nl = length;
+      this.line(clean(text(start, nl)));
       start = nl + 1;
     }
   }

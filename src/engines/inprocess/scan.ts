@@ -117,9 +117,10 @@ const INFLATE_AHEAD_MAX_BYTES = 2 << 20;
 const WORKER_MIN_BYTES = 192 << 20;
 /**
  * What a gzip file's stored byte counts for against WORKER_MIN_BYTES: it is the inflated bytes that are parsed,
- * and JSON logs inflate 5× (the bundled sample's small objects) to 11× (Bedrock-shaped objects of an hour). So a
- * tree of small objects of 127 MB of records (12 MB stored) is read on one thread, as the same records in one
- * plain file are: 1.51 s against 1.71 s with workers (3 pairs, load 1.5).
+ * and JSON logs inflate about 7× (the bundled sample: 1.5 MB stored, 10.5 MB of records) to 10.6–11.5×
+ * (Bedrock-shaped objects of generated trees). So a tree of small objects of 127 MB of records (12 MB stored) is
+ * read on one thread, as the same records in one plain file are: 1.51 s against 1.71 s with workers (3 pairs,
+ * load 1.5).
  */
 const GZIP_WEIGHT = 10;
 
