@@ -5,6 +5,9 @@
  * from the SQL aggregates, not from the labeled records); other formats and
  * in-process-only flags are refused in one line.
  */
+import { cpSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 
@@ -114,6 +117,34 @@ describe('tokor analyze --engine duckdb', () => {
       expect(duck.code).toBe(2);
       expect(duck.stdout).toBe('');
       expect(duck.stderr).toMatch(/^tokor: 1 request ID has copies that DuckDB cannot de-duplicate as tokor does \(.*\): tokor counts the first copy of a request, and DuckDB cannot tell which came first; use --engine inprocess\n$/);
+    }
+  });
+
+  it('checks every object of a tree (read ahead) and refuses the first it cannot read, by name, in input order', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tokor-duckdb-tree-'));
+    try {
+      // The bundled sample's 80 gzip objects, in one folder (names sort as tokor lists them).
+      cpSync('fixtures/sample', dir, { recursive: true });
+      const objects = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => f.endsWith('.json.gz'))
+        .map((f) => path.join(dir, f))
+        .sort();
+      expect(objects.length).toBe(80);
+      const whole = await report([dir, '--engine', 'duckdb']);
+      expect((whole as Json).records.read).toBeGreaterThan(1000);
+      // Past the first files read ahead: a gzip object without its .gz, then a text file named .gz before it.
+      const late = objects[60]!;
+      renameSync(late, late.replace(/\.gz$/, ''));
+      const unnamed = await runCli(['analyze', dir, '--engine', 'duckdb']);
+      expect(unnamed.code).toBe(2);
+      expect(unnamed.stdout).toBe('');
+      expect(unnamed.stderr).toBe(`tokor: ${late.replace(/\.gz$/, '')}: is gzip but not named .gz: DuckDB decompresses by name; rename it or use --engine inprocess\n`);
+      writeFileSync(objects[40]!, 'plain text\n');
+      const text = await runCli(['analyze', dir, '--engine', 'duckdb']);
+      expect(text.code).toBe(2);
+      expect(text.stderr).toBe(`tokor: ${objects[40]}: is named .gz but is not gzip; use --engine inprocess, which reports it\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

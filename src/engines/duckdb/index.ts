@@ -13,7 +13,7 @@ import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, Interrupted, RuntimeFailure } from '../../errors.js';
 import { tokorLine, type InputSource, type RepeatedInput } from '../../ingest/index.js';
-import { inProcessEngine, listInputs, readInput } from '../inprocess/index.js';
+import { inProcessEngine, listInputs, prefetchInputs, readInput } from '../inprocess/index.js';
 import type { ScanRequest, ScanResult, TrafficEngine } from '../types.js';
 import { stagedQueries, takeCopies } from '../sql/aggregation.js';
 import { DEFAULT_PER_STRATUM, refuseInProcessOnly, scanResult, toAccumulator, uncountableCopies, type ComplexBlock, type ComplexLine } from '../sql/collect.js';
@@ -282,31 +282,56 @@ async function prepareRemote(conn: DuckDBConnection): Promise<void> {
   }
 }
 
+/** Files read ahead of the one being checked, when each is at most CHECK_AHEAD_MAX_BYTES (see prefetchInputs). */
+const CHECK_AHEAD = 16;
+const CHECK_AHEAD_MAX_BYTES = 1 << 20;
+/** Of those, gzip files that inflate to at most this many bytes are inflated ahead, on the thread pool (gunzipWhole). */
+const CHECK_INFLATE_MAX_BYTES = 2 << 20;
+
 /**
  * The engine reads Bedrock invocation logs in JSON lines, gzip named `.gz`:
- * anything else is refused in one line, before DuckDB starts.
+ * anything else is refused in one line, before DuckDB starts. Small files are
+ * read ahead, CHECK_AHEAD at a time, and let go once checked: on a tree of
+ * small gzip objects as Bedrock writes them, each check otherwise waits on the
+ * thread pool in turn (474 objects took 0.99 s, one at a time).
  */
 async function checkLocalInputs(inputs: InputSource[]): Promise<void> {
-  for (const src of inputs) {
-    const gz = await startsWithGzip(src.path);
-    if (gz !== /\.gz$/i.test(src.path)) {
-      throw new InputError(gz ? 'is gzip but not named .gz: DuckDB decompresses by name; rename it or use --engine inprocess' : 'is named .gz but is not gzip; use --engine inprocess, which reports it', src.display);
-    }
-    // The first block is the first whole lines read: their format is all this asks.
-    const pieces = readInput(src, { blockBytes: 1 });
+  for (let i = 0; i < inputs.length; i++) {
+    prefetchInputs(inputs, i, CHECK_AHEAD, CHECK_AHEAD_MAX_BYTES, CHECK_INFLATE_MAX_BYTES);
+    const src = inputs[i]!;
     try {
-      for (let r = await pieces.next(); !r.done; r = await pieces.next()) {
-        const p = r.value;
-        if (p.kind === 'block') {
-          if (p.format !== 'bedrock') throw new InputError(notBedrock(p.bytes, p.format), src.display);
-          break;
-        }
-        if (p.kind === 'csv' || p.kind === 'whole' || p.kind === 'mixed') throw new InputError('is not JSON lines of Bedrock invocation logs: --engine duckdb reads those; use --engine inprocess', src.display);
-        if (p.kind === 'break') throw new InputError(`${p.error.reason}; use --engine inprocess, which reads what comes before the break`, src.display);
-      }
+      await checkLocalInput(src);
     } finally {
-      await pieces.return(undefined as never);
+      src.prefetched = undefined;
+      src.inflated = undefined;
     }
+  }
+  // Files read ahead past a refused one are let go too.
+  for (const src of inputs) {
+    src.prefetched = undefined;
+    src.inflated = undefined;
+  }
+}
+
+async function checkLocalInput(src: InputSource): Promise<void> {
+  const gz = await startsWithGzip(src);
+  if (gz !== /\.gz$/i.test(src.path)) {
+    throw new InputError(gz ? 'is gzip but not named .gz: DuckDB decompresses by name; rename it or use --engine inprocess' : 'is named .gz but is not gzip; use --engine inprocess, which reports it', src.display);
+  }
+  // The first block is the first whole lines read: their format is all this asks.
+  const pieces = readInput(src, { blockBytes: 1 });
+  try {
+    for (let r = await pieces.next(); !r.done; r = await pieces.next()) {
+      const p = r.value;
+      if (p.kind === 'block') {
+        if (p.format !== 'bedrock') throw new InputError(notBedrock(p.bytes, p.format), src.display);
+        break;
+      }
+      if (p.kind === 'csv' || p.kind === 'whole' || p.kind === 'mixed') throw new InputError('is not JSON lines of Bedrock invocation logs: --engine duckdb reads those; use --engine inprocess', src.display);
+      if (p.kind === 'break') throw new InputError(`${p.error.reason}; use --engine inprocess, which reads what comes before the break`, src.display);
+    }
+  } finally {
+    await pieces.return(undefined as never);
   }
 }
 
@@ -324,12 +349,16 @@ function notBedrock(block: Buffer, format: string): string {
   return `holds ${format === 'auto' ? 'records of several formats' : `${format} records`}: --engine duckdb reads Bedrock invocation logs; use --engine inprocess`;
 }
 
-async function startsWithGzip(file: string): Promise<boolean> {
-  const fh = await open(file, 'r');
+async function startsWithGzip(src: InputSource): Promise<boolean> {
+  const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+  // A file read ahead: its first bytes are in memory (a failed read is left for readInput to report).
+  const ahead = await src.prefetched?.catch(() => undefined);
+  if (ahead) return isGzip(ahead);
+  const fh = await open(src.path, 'r');
   try {
     const b = Buffer.alloc(2);
     const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return bytesRead === 2 && b[0] === 0x1f && b[1] === 0x8b;
+    return isGzip(b.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }
