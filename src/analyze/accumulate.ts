@@ -10,16 +10,16 @@
  * can collide with another, with a separator, or with Object.prototype
  * (`constructor`, `__proto__`).
  */
-import type { Difficulty, SampleMarks, ServiceLevel, TrafficRecord } from '../types.js';
+import type { Difficulty, SampleMarks, TrafficRecord } from '../types.js';
 import { addToStrata, mergeStrata, newStrata, type StrataAcc, type StratumFacts } from './strata.js';
-import { addTokens, bucketKey, dayBucketKey, mergeBuckets, ttlParts, type TokenBucket } from './tokens.js';
+import { addTokens, bucketKey, dayBucketKey, mergeBuckets, ttlParts, type PriceKey, type TokenBucket, type TtlTokens } from './tokens.js';
 import { addToProfile, mergeProfileAcc, newProfileAcc, type ProfileAcc, type ProfileFacts } from '../drift/profile.js';
 import { addTurn, mergeSessions, newSessions, type SessionAcc, type SessionFacts } from './sessions.js';
 
 export { bucketKey, bucketTokens, structuredKey, type TokenKind } from './tokens.js';
 
-/** What analyze keeps of one request. */
-export interface RecordFacts {
+/** What analyze keeps of one request: its tokens with their TTL split, prompt and window classes and service tier (TtlTokens), and: */
+export interface RecordFacts extends TtlTokens {
   modelId: string;
   region: string;
   label: Difficulty;
@@ -27,19 +27,6 @@ export interface RecordFacts {
   /** True when the label came from a --labels file. */
   measured: boolean;
   batch: boolean;
-  ttl: '5m' | '1h';
-  /** The prompt class (src/pricing/promptBounds.ts): the largest bound the prompt is over, else 0 (what prices read). */
-  over: number;
-  /** The window class: the largest bound the prompt and answer together are over, else 0 (what a context window must hold). */
-  windowOver: number;
-  /** The service tier that served the request (priced at its rates). */
-  service: ServiceLevel;
-  input: number;
-  output: number;
-  cacheRead: number;
-  cacheWrite: number;
-  /** Of cacheWrite, the 1-hour writes when the record splits them by TTL (the rest are 5-minute writes). */
-  cacheWrite1h?: number;
   /** Group values, aligned with the accumulator's groupBy dimensions. */
   groups: string[];
   timestamp?: string;
@@ -58,36 +45,18 @@ export interface RecordFacts {
 }
 
 /** A bucket of requests with the same model, region, label, batch flag, cache-write TTL, prompt class, service tier and window class. */
-interface Bucket extends TokenBucket {
-  modelId: string;
-  region: string;
+interface Bucket extends TokenBucket, PriceKey {
   label: Difficulty;
-  batch: boolean;
-  ttl: '5m' | '1h';
-  over: number;
-  service: ServiceLevel;
   windowOver: number;
 }
 
 /** A bucket of one UTC day (the record's timestamp date): model, region, batch flag and TTL — the actual cost per day, for reconciling with a bill day by day. */
-interface DayBucket extends TokenBucket {
+interface DayBucket extends TokenBucket, PriceKey {
   day: string;
-  modelId: string;
-  region: string;
-  batch: boolean;
-  ttl: '5m' | '1h';
-  over: number;
-  service: ServiceLevel;
 }
 
 /** Requests that carry the gateway's own cost (LiteLLM spend): their tokens and that cost, to compare with tokor's price. */
-interface ReportedBucket extends TokenBucket {
-  modelId: string;
-  region: string;
-  batch: boolean;
-  ttl: '5m' | '1h';
-  over: number;
-  service: ServiceLevel;
+interface ReportedBucket extends TokenBucket, PriceKey {
   /** Σ the gateway's cost, picodollars. */
   reportedCost: bigint;
 }

@@ -18,6 +18,7 @@
 import { DIFFICULTIES, type Difficulty, type ServiceLevel } from '../types.js';
 import { addBucketPart, addFacts, addTagKeys, addToDay, markSample, scoreBin, structuredKey, type Accumulator, type LabelEstimate, type RecordFacts } from './accumulate.js';
 import { UNTAGGED, roleOf } from './facts.js';
+import type { PriceKey } from './tokens.js';
 
 /**
  * The stratum the engine samples a row's records in: as ours, but finer where a --group-by value is derived
@@ -101,13 +102,7 @@ interface SampleTally {
   writeRest: bigint;
 }
 
-interface Stratum {
-  modelId: string;
-  region: string;
-  batch: boolean;
-  ttl: '5m' | '1h';
-  over: number;
-  service: ServiceLevel;
+interface Stratum extends PriceKey {
   windowOver: number;
   groups: string[];
   requests: number;

@@ -7,18 +7,12 @@
  * Maps: crosses worker threads by structured clone.
  */
 import type { Difficulty, ServiceLevel } from '../types.js';
-import { addTokens, bucketKey, structuredKey, ttlParts, type TokenBucket, type TtlTokens } from './tokens.js';
+import { addTokens, bucketKey, structuredKey, ttlParts, type PriceKey, type TokenBucket, type TtlTokens } from './tokens.js';
 
 /** The tokens of one cluster's requests with one model, region, predicted label, batch flag and TTL. */
-interface PredictedBucket extends TokenBucket {
-  modelId: string;
-  region: string;
+interface PredictedBucket extends TokenBucket, PriceKey {
   /** The labeler's label (the prior), whether or not the request was measured. */
   label: Difficulty;
-  batch: boolean;
-  ttl: '5m' | '1h';
-  over: number;
-  service: ServiceLevel;
   windowOver: number;
 }
 

@@ -139,6 +139,17 @@ export function ttlParts(t: Omit<TtlTokens, 'over' | 'windowOver' | 'service'>):
   return [{ ttl: h1 > 0 ? '1h' : t.ttl, requests: 1, input: t.input, output: t.output, cacheRead: t.cacheRead, cacheWrite: t.cacheWrite }];
 }
 
+/** What prices a request's tokens: model, Region, batch flag, cache-write TTL, prompt class and service tier (a bucket's key). */
+export interface PriceKey {
+  modelId: string;
+  region: string;
+  batch: boolean;
+  ttl: '5m' | '1h';
+  /** The prompt class (src/pricing/promptBounds.ts). */
+  over: number;
+  service: ServiceLevel;
+}
+
 /**
  * Token sums. The number fields are exact while they stay safe integers; what
  * would overflow 2^53 moves to `big` (bigint), so a total is `field + big.field`.

@@ -25,7 +25,7 @@ import { SCOPE_KEYS } from '../config/schema.js';
 import { pct } from '../report/format.js';
 import { margin, oneSidedZ, parityInterval, wilsonLowerZ, type Criterion } from './bounds.js';
 import type { ItemOutcomes, ResultsTable } from './results.js';
-import { sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
+import { boundaryArrays, sweepFamily, type OutcomeMatrix, type RouteFamily, type SweepPoint, type SweepResult } from './sweep.js';
 
 /** How a per-scope search is told the bar and its share of the confidence budget. */
 export interface SearchInput {
@@ -132,23 +132,13 @@ export function scopedFamily(pattern: string, routedCost: Float64Array, describe
  */
 export function staticTierFamily(m: OutcomeMatrix, routedCost: Float64Array, pattern: string): RouteFamily {
   const { n, k } = m;
-  const B = k - 1;
-  const keys = new Float64Array(n * B);
-  const items = new Uint32Array(n * B);
-  const toTier = new Uint8Array(n * B);
-  for (let i = 0; i < n; i++) {
-    for (let b = 0; b < B; b++) {
-      keys[i * B + b] = b + 1;
-      items[i * B + b] = i;
-      toTier[i * B + b] = b + 1;
-    }
-  }
+  const arrays = boundaryArrays(n, k, (_, keys, at) => {
+    for (let b = 0; b < k - 1; b++) keys[at + b] = b + 1;
+  });
   return {
     pattern,
     routedCost,
-    keys,
-    items,
-    toTier,
+    ...arrays,
     thresholdsAt: (param) => [Math.min(k - 1, Math.max(0, Math.floor(param)))],
     before: (first) => first / 2,
     between: (a, b) => (a + b) / 2,

@@ -289,6 +289,25 @@ export function costSteps(m: OutcomeMatrix): number[] {
 }
 
 /**
+ * A family's (item, boundary) arrays, n × (k−1): item i's keys at boundaries 0 … k−2 from `fillKeys(i, keys, at)`
+ * (which writes them at keys[at …]), the item, and the tier each boundary moves it to (b + 1).
+ */
+export function boundaryArrays(n: number, k: number, fillKeys: (i: number, keys: Float64Array, at: number) => void): Pick<RouteFamily, 'keys' | 'items' | 'toTier'> {
+  const B = k - 1;
+  const keys = new Float64Array(n * B);
+  const items = new Uint32Array(n * B);
+  const toTier = new Uint8Array(n * B);
+  for (let i = 0; i < n; i++) {
+    fillKeys(i, keys, i * B);
+    for (let b = 0; b < B; b++) {
+      items[i * B + b] = i;
+      toTier[i * B + b] = b + 1;
+    }
+  }
+  return { keys, items, toTier };
+}
+
+/**
  * The classifier family from boundary scores (n × (k−1), each in (0,1)).
  * Item i passes boundary b when λ ≥ max_{b' ≤ b} Δc_{b'}/s_{i,b'}.
  * `routedCost`: see routedCosts (apply.ts).
@@ -296,25 +315,18 @@ export function costSteps(m: OutcomeMatrix): number[] {
 export function classifierFamily(m: OutcomeMatrix, scores: Float64Array, steps: number[], routedCost: Float64Array): RouteFamily {
   const { n, k } = m;
   const B = k - 1;
-  const keys = new Float64Array(n * B);
-  const items = new Uint32Array(n * B);
-  const toTier = new Uint8Array(n * B);
-  for (let i = 0; i < n; i++) {
+  const arrays = boundaryArrays(n, k, (i, keys, at) => {
     let run = 0;
     for (let b = 0; b < B; b++) {
       const s = Math.min(1 - 1e-9, Math.max(1e-9, scores[i * B + b]!));
       run = Math.max(run, steps[b]! / s);
-      keys[i * B + b] = run;
-      items[i * B + b] = i;
-      toTier[i * B + b] = b + 1;
+      keys[at + b] = run;
     }
-  }
+  });
   return {
     pattern: 'classifier',
     routedCost,
-    keys,
-    items,
-    toTier,
+    ...arrays,
     thresholdsAt: (lambda) => steps.map((d) => (lambda > 0 ? Math.min(1, d / lambda) : 1)),
     before: (first) => first / 2,
     between: (a, b) => (a + b) / 2,
@@ -330,24 +342,17 @@ export function classifierFamily(m: OutcomeMatrix, scores: Float64Array, steps: 
 export function sequentialFamily(m: OutcomeMatrix, signal: Float64Array, pattern: string, routedCost: Float64Array, describe = 'signal threshold (escalate while the signal is below it)'): RouteFamily {
   const { n, k } = m;
   const B = k - 1;
-  const keys = new Float64Array(n * B);
-  const items = new Uint32Array(n * B);
-  const toTier = new Uint8Array(n * B);
-  for (let i = 0; i < n; i++) {
+  const arrays = boundaryArrays(n, k, (i, keys, at) => {
     let run = -Infinity;
     for (let b = 0; b < B; b++) {
       run = Math.max(run, signal[i * k + b]!);
-      keys[i * B + b] = run;
-      items[i * B + b] = i;
-      toTier[i * B + b] = b + 1;
+      keys[at + b] = run;
     }
-  }
+  });
   return {
     pattern,
     routedCost,
-    keys,
-    items,
-    toTier,
+    ...arrays,
     thresholdsAt: (theta) => new Array<number>(B).fill(theta),
     before: (first) => Math.min(0, first),
     between: (a, b) => (a + b) / 2,

@@ -309,6 +309,13 @@ function unrecognized(base: Omit<ParsedUsageType, 'category' | 'global' | 'longC
   return { ...base, category: 'unrecognized', global: false, longContext: false, modelKnown: false, ...(reason ? { reason } : {}) };
 }
 
+/** A token usage type read whole: its kind from direction and TTL, its tier, global and long-context from the qualifiers. */
+function tokenUsage(base: Omit<ParsedUsageType, 'category' | 'global' | 'longContext' | 'modelKnown'>, known: boolean, direction: Direction, ttl: string | undefined, quals: Qualifiers): ParsedUsageType {
+  const kind = tokenKindOf(direction, ttl);
+  if (typeof kind !== 'string') return unrecognized(base, kind.reason);
+  return { ...base, category: 'tokens', modelKnown: known, tokenKind: kind, tier: tierOf(quals), global: quals.global, longContext: quals.longContext };
+}
+
 // ---------------------------------------------------------------------------
 // Marketplace: "<PFX>-MP:<PFX>_<dimension>-Units"
 
@@ -362,17 +369,7 @@ function parseMarketplace(service: string, usageType: string, modelMap: ModelMap
   if (!direction) return unrecognized(base, hintFor(usageType) ?? `unknown Marketplace dimension ${dim}`);
   if (quals.unknown.length) return unrecognized(base, `unknown qualifier(s) ${quals.unknown.join(', ')}`);
   if (batchHead) quals.tier = 'batch';
-  const kind = tokenKindOf(direction, ttl ?? quals.ttl);
-  if (typeof kind !== 'string') return unrecognized(base, kind.reason);
-  return {
-    ...base,
-    category: 'tokens',
-    modelKnown: known,
-    tokenKind: kind,
-    tier: tierOf(quals),
-    global: quals.global,
-    longContext: quals.longContext,
-  };
+  return tokenUsage(base, known, direction, ttl ?? quals.ttl, quals);
 }
 
 // ---------------------------------------------------------------------------
@@ -445,15 +442,5 @@ function finishTokens(
   if (quals.custom) return unrecognized(base, 'custom-model inference (billed to a customized model, not the base model)');
   if (quals.unknown.length) return unrecognized(base, `unknown qualifier(s) ${quals.unknown.join(', ')}`);
   if (forcedTier && !quals.tier) quals.tier = forcedTier;
-  const kind = tokenKindOf(direction, quals.ttl);
-  if (typeof kind !== 'string') return unrecognized(base, kind.reason);
-  return {
-    ...base,
-    category: 'tokens',
-    modelKnown: known,
-    tokenKind: kind,
-    tier: tierOf(quals),
-    global: quals.global,
-    longContext: quals.longContext,
-  };
+  return tokenUsage(base, known, direction, quals.ttl, quals);
 }

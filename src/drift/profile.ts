@@ -9,11 +9,10 @@
  * accumulator is plain data and Maps (crosses worker threads).
  */
 import { taskSignature, type TaskSignature } from '../classify/signature.js';
-import { addBigTokens, addTokens, bucketKey, bucketTokens, mergeBuckets, ttlParts, type TokenBucket, type TokenKind, type TtlTokens } from '../analyze/tokens.js';
+import { addBigTokens, addTokens, bucketKey, bucketTokens, mergeBuckets, ttlParts, type PriceKey, type TokenBucket, type TokenKind, type TtlTokens } from '../analyze/tokens.js';
 import { costOf } from '../pricing/cost.js';
 import { moneyToUsd } from '../pricing/money.js';
 import type { ModelPrice, Money } from '../pricing/types.js';
-import type { ServiceLevel } from '../types.js';
 
 export const PROFILE_VERSION = 1;
 
@@ -95,14 +94,7 @@ export function profileFacts(r: { prompt?: string | undefined; system?: string |
   return { cluster, score, length: r.inputTokens ?? 0, fromText: false };
 }
 
-interface SpendBucket extends TokenBucket {
-  modelId: string;
-  region: string;
-  batch: boolean;
-  ttl: '5m' | '1h';
-  over: number;
-  service: ServiceLevel;
-}
+interface SpendBucket extends TokenBucket, PriceKey {}
 
 interface ProfileClusterAcc {
   key: string;
@@ -210,7 +202,7 @@ export interface PackedProfile {
   clusterRequests: number[];
   spendRows: number[];
   /** The places spend rows name by index: model, region, batch flag, TTL, prompt class, service tier. */
-  places: { modelId: string; region: string; batch: boolean; ttl: '5m' | '1h'; over: number; service: ServiceLevel }[];
+  places: PriceKey[];
   /** Spend rows, PACKED_ROW numbers each: place index, requests, input, output, cacheRead, cacheWrite. */
   rows: Float64Array;
   /** The token sums past 2^53 of the rows that have them (a row's `big`), by row index. */

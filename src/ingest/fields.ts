@@ -5,6 +5,8 @@
  * and never regex over whole bodies.
  */
 
+import type { TrafficRecord } from '../types.js';
+
 /** A record the reader cannot use; `reason` is one line for the skip report. */
 export class RecordError extends Error {
   readonly reason: string;
@@ -196,6 +198,18 @@ export function openingText(messages: readonly unknown[]): { opening: string; re
   const next = messages[i + 1];
   const reply = isObject(next) ? contentText(next.content) : undefined;
   return reply === undefined ? { opening } : { opening, reply };
+}
+
+/** A request's messages as a record reads them: its turns, last user text and opening exchange. */
+export function readMessages(messages: readonly unknown[], record: Pick<TrafficRecord, 'turns' | 'prompt' | 'opening' | 'openingReply'>): void {
+  record.turns = messages.length;
+  const prompt = lastUserText(messages);
+  if (prompt !== undefined) record.prompt = prompt;
+  const opening = openingText(messages);
+  if (opening !== undefined) {
+    record.opening = opening.opening;
+    if (opening.reply !== undefined) record.openingReply = opening.reply;
+  }
 }
 
 /** System text: a string or an array of text blocks (Converse, Anthropic, Nova). */

@@ -23,12 +23,11 @@ import {
   contentText,
   copyTags,
   isObject,
-  lastUserText,
+  readMessages,
   normalizeTimestamp,
   positiveInt,
   str,
   systemText,
-  openingText,
   newTags,
   tokenCount,
   type JsonObject,
@@ -212,14 +211,7 @@ function readInputBody(body: JsonObject, record: TrafficRecord): void {
   const messages = body.messages;
   if (Array.isArray(messages)) {
     // Converse, Anthropic Messages, Nova, Mistral chat.
-    record.turns = messages.length;
-    const prompt = lastUserText(messages);
-    if (prompt !== undefined) record.prompt = prompt;
-    const opening = openingText(messages);
-    if (opening !== undefined) {
-      record.opening = opening.opening;
-      if (opening.reply !== undefined) record.openingReply = opening.reply;
-    }
+    readMessages(messages, record);
   } else if (typeof body.prompt === 'string') {
     // Llama and Mistral text completion.
     record.turns = 1;

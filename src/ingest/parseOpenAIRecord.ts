@@ -25,8 +25,7 @@ import {
   contentText,
   copyTags,
   isObject,
-  lastUserText,
-  openingText,
+  readMessages,
   normalizeTimestamp,
   positiveInt,
   str,
@@ -163,14 +162,7 @@ export function parseOpenAIRecord(obj: unknown, loc: SourceLocation): TrafficRec
 
   const messages = obj.messages ?? request?.messages;
   if (Array.isArray(messages)) {
-    record.turns = messages.length;
-    const prompt = lastUserText(messages);
-    if (prompt !== undefined) record.prompt = prompt;
-    const opening = openingText(messages);
-    if (opening !== undefined) {
-      record.opening = opening.opening;
-      if (opening.reply !== undefined) record.openingReply = opening.reply;
-    }
+    readMessages(messages, record);
     // OpenAI puts the system prompt in messages; Anthropic-style requests beside them.
     const system = leadingSystemText(messages) ?? systemText(request?.system ?? obj.system);
     if (system !== undefined) record.system = system;
