@@ -190,7 +190,7 @@ export function lastUserText(messages: readonly unknown[]): string | undefined {
  * A conversation's opening exchange: the text of the first message that is not a system message, and of the
  * message after it (the reply) when there is one.
  */
-export function openingText(messages: readonly unknown[]): { opening: string; reply?: string } | undefined {
+function openingText(messages: readonly unknown[]): { opening: string; reply?: string } | undefined {
   const i = messages.findIndex((m) => isObject(m) && m.role !== 'system' && m.role !== 'developer');
   if (i < 0) return undefined;
   const opening = contentText((messages[i] as JsonObject).content);
