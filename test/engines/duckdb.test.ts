@@ -14,7 +14,7 @@ import { runCli } from '../helpers/cli.js';
 // biome-ignore lint/suspicious/noExplicitAny: the analyze JSON as the CLI prints it, read field by field
 type Json = Record<string, any>;
 
-const FIXTURES = ['fixtures/ingest/bedrock-bodies.jsonl', 'fixtures/ingest/bedrock-edge-cases.jsonl', 'fixtures/ingest/bad-lines.jsonl', 'fixtures/ingest/ttl', 'fixtures/analyze/mixed/invocations.jsonl', 'fixtures/engines/typed-reader-edges.jsonl', 'fixtures/engines/streamed-bodies.jsonl'];
+const FIXTURES = ['fixtures/ingest/bedrock-bodies.jsonl', 'fixtures/ingest/bedrock-edge-cases.jsonl', 'fixtures/ingest/bad-lines.jsonl', 'fixtures/ingest/ttl', 'fixtures/analyze/mixed/invocations.jsonl', 'fixtures/engines/typed-reader-edges.jsonl', 'fixtures/engines/streamed-bodies.jsonl', 'fixtures/engines/streamed-typed-unsure.jsonl'];
 
 async function report(args: string[]): Promise<Record<string, unknown> & { sources: { bytesRead: number } }> {
   const r = await runCli(['analyze', ...args, '--format', 'json']);

@@ -99,6 +99,22 @@ describe('streamed responses in SQL', () => {
     });
   }
 
+  it('DuckDB, one pass: leaves to tokor as well a chunk its typed facts cannot be sure of, which the JSON facts read', async () => {
+    // A key ending in "okens" that holds text, outside the usage object; a cacheDetails key outside it: the typed
+    // facts ask it of the chunk's whole text. The third line is the same record as it is logged.
+    const file = 'fixtures/engines/streamed-typed-unsure.jsonl';
+    const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+    const source = `read_csv([${lit(file)}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true)`;
+    const json = aggregationQueries(DUCKDB, `SELECT filename AS file, ordinality AS pos, line FROM ${source} WITH ORDINALITY`, SPEC);
+    const read = byCase(await rows(json.aggregate));
+    expect([...read.keys()].sort()).toEqual(['typed-sure', 'typed-unsure-cache-details', 'typed-unsure-text-key']);
+    expect((await rows(json.lines)).filter((l) => l.part === 'complex')).toEqual([]);
+    const q = stagedQueries(DUCKDB, `SELECT filename AS file, line FROM ${source}`, SPEC, 'unsure');
+    await conn.run(q.stage);
+    expect(byCase(await rows(q.aggregate))).toEqual(new Map([['typed-sure', read.get('typed-sure')]]));
+    expect(new Set((await rows(q.complexLines(file))).map((r) => String(r.line)))).toEqual(new Set(lines.slice(0, 2)));
+  });
+
   it('DuckDB, one pass (the typed reader): the same tokens and the same lines left to tokor', async () => {
     const q = stagedQueries(DUCKDB, `SELECT filename AS file, line FROM ${LINES_SQL}`, SPEC, 'streamed');
     await conn.run(q.stage);

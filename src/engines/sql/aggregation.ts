@@ -89,7 +89,7 @@ const FACT = { input: 1, usageOutput: 2, cacheRead: 3, cacheWrite: 4, write1h: 5
  * when a chunk holds a count the SQL cannot read exactly (not a plain integer: the parser may throw, or read a
  * string) or a `cacheDetails` in a usage object: tokor parses such a line itself.
  */
-function streamedUsage(d: SqlDialect, chunks: string): { facts: string; tin: string; tout: string; tcr: string; tcw: string; h1: string; m5: string; ok: string } {
+function streamedUsage(d: SqlDialect, chunks: string, typed = false): { facts: string; tin: string; tout: string; tcr: string; tcw: string; h1: string; m5: string; ok: string } {
   const metrics = `$${d.key('amazon-bedrock-invocationMetrics')}`;
   const paths: string[] = [];
   const index = (p: string): number => {
@@ -146,21 +146,76 @@ function streamedUsage(d: SqlDialect, chunks: string): { facts: string; tin: str
   // unescaped; one with an escape \u… is kept all the same.
   const telling = (t: string) => `strpos(${t}, 'oken') > 0 OR strpos(${t}, 'invocationMetrics') > 0 OR strpos(${t}, '\\u') > 0`;
   const told = d.filter(chunks, 'ck', telling(d.raw('ck')));
-  const factsExpr = d.map(d.map(d.map(told, 'ck', d.extractAll('ck', paths)), 'ce', texts), 'cr', perChunk);
+  const factsExpr = typed ? typedChunkFacts(told) : d.map(d.map(d.map(told, 'ck', d.extractAll('ck', paths)), 'ce', texts), 'cr', perChunk);
   const col = (i: number) => d.filter(d.map('sf', 'cf', `cf[${i}]`), 'cy', 'cy IS NOT NULL');
   const first = (i: number) => d.first(col(i));
   const last = (i: number) => d.last(col(i));
   const overriding = (i: number) => `NULLIF(${last(i)}, -1)`;
+  // Only a streamed record's (sf) are worked out: on the others every one is NULL, and each lambda costs per row.
+  const streamed = (e: string) => `CASE WHEN sf IS NOT NULL THEN ${e} END`;
   return {
     facts: factsExpr,
-    tin: `COALESCE(${overriding(FACT.metricsInput)}, ${first(FACT.input)})`,
-    tout: `COALESCE(${overriding(FACT.metricsOutput)}, ${last(FACT.deltaOutput)}, ${first(FACT.usageOutput)}, ${last(FACT.titanOutput)}, ${d.max(col(FACT.llamaOutput))})`,
-    tcr: `COALESCE(${overriding(FACT.metricsCacheRead)}, ${first(FACT.cacheRead)})`,
-    tcw: `COALESCE(${overriding(FACT.metricsCacheWrite)}, ${first(FACT.cacheWrite)})`,
-    h1: first(FACT.write1h),
-    m5: first(FACT.write5m),
+    tin: streamed(`COALESCE(${overriding(FACT.metricsInput)}, ${first(FACT.input)})`),
+    tout: streamed(`COALESCE(${overriding(FACT.metricsOutput)}, ${last(FACT.deltaOutput)}, ${first(FACT.usageOutput)}, ${last(FACT.titanOutput)}, ${d.max(col(FACT.llamaOutput))})`),
+    tcr: streamed(`COALESCE(${overriding(FACT.metricsCacheRead)}, ${first(FACT.cacheRead)})`),
+    tcw: streamed(`COALESCE(${overriding(FACT.metricsCacheWrite)}, ${first(FACT.cacheWrite)})`),
+    h1: streamed(first(FACT.write1h)),
+    m5: streamed(first(FACT.write5m)),
     ok: `COALESCE(sf IS NOT NULL AND NOT contains(${d.map('sf', 'cf', `cf[${FACT.ok}]`)}, CAST(0 AS BIGINT)), false)`,
   };
+}
+
+/** A usage object as the typed facts read it: every count the parser reads in one, and the TTL split. */
+const USAGE_STRUCT = `STRUCT(${[...USAGE_COUNTS.input, ...USAGE_COUNTS.output, ...USAGE_COUNTS.cacheRead, ...USAGE_COUNTS.cacheWrite].map((f) => `${ident(f)} UBIGINT`).join(', ')}, cache_creation STRUCT(ephemeral_1h_input_tokens UBIGINT, ephemeral_5m_input_tokens UBIGINT))`;
+/** A chunk as the typed facts parse it: the objects whose kind decides a branch or a value kept as JSON. */
+const CHUNK_STRUCT = `STRUCT(type VARCHAR, message STRUCT(usage JSON), usage JSON, metadata STRUCT(usage JSON), ${ident('amazon-bedrock-invocationMetrics')} JSON, inputTextTokenCount UBIGINT, prompt_token_count UBIGINT, totalOutputTextTokenCount UBIGINT, generation_token_count UBIGINT)`;
+
+/**
+ * streamedUsage's facts for DuckDB's staging pass, with small lambdas instead of one large one. DuckDB builds a
+ * lambda's expression again for each vector of rows, about 25 µs per node of it: the JSON facts cost 3–4 ms per
+ * vector, most of the staging pass on a tree of small gzip objects, whose vectors hold one object's lines
+ * (docs/scale.md). Each told chunk is parsed once, typed (counts UBIGINT, the type as text, each object whose
+ * kind decides a branch or a value as JSON, its kind its first character), with its text kept; then its branch;
+ * then its usage object, message_delta usage and metrics typed; then its facts. They are the JSON facts wherever
+ * `ok` holds, which asks of the chunk's text that every key ending in okens, okenCount or oken_count (every count
+ * key does; within a string a quote is escaped) hold null or a plain integer of at most 15 digits, and that no key
+ * be cacheDetails: then every count the facts read is such an integer, which the typed read gives exactly (a cache
+ * TTL split needs one of its counts, which only an object holds). A chunk that fails is not ok, and tokor parses
+ * its line itself, as with the JSON facts, which fail fewer (only the counts and cacheDetails they read).
+ */
+function typedChunkFacts(told: string): string {
+  const isObject = (json: string) => `COALESCE(ascii(${json}) = 123, false)`;
+  const metrics = `c.${ident('amazon-bedrock-invocationMetrics')}`;
+  const parsed = `list_transform(${told}, ck -> struct_insert(TRY_CAST(ck AS ${CHUNK_STRUCT}), t := CAST(ck AS VARCHAR)))`;
+  // The branch the parser takes for the chunk (S, D, M or O, as in streamedUsage).
+  const branched = `list_transform(${parsed}, c -> struct_insert(c, b := CASE WHEN c.type = 'message_start' AND ${isObject('c.message.usage')} THEN 'S' WHEN c.type = 'message_delta' AND ${isObject('c.usage')} THEN 'D' WHEN ${isObject('c.metadata.usage')} THEN 'M' ELSE 'O' END))`;
+  // Its usage object (S or M), a message_delta's output, and Bedrock's metrics (when an object), typed.
+  const used = `list_transform(${branched}, c -> struct_insert(c,
+    u := TRY_CAST(CASE c.b WHEN 'S' THEN c.message.usage WHEN 'M' THEN c.metadata.usage END AS ${USAGE_STRUCT}),
+    dout := CASE WHEN c.b = 'D' THEN TRY_CAST(c.usage AS STRUCT(output_tokens UBIGINT)).output_tokens END,
+    m := CASE WHEN ${isObject(metrics)} THEN TRY_CAST(${metrics} AS STRUCT(${METRIC_COUNTS.map((f) => `${f} UBIGINT`).join(', ')})) END))`;
+  const countsOf = (fields: string[]) => `COALESCE(${fields.map((f) => `c.u.${ident(f)}`).join(', ')})`;
+  const e1h = 'c.u.cache_creation.ephemeral_1h_input_tokens';
+  const e5m = 'c.u.cache_creation.ephemeral_5m_input_tokens';
+  const split = `(${e1h} IS NOT NULL OR ${e5m} IS NOT NULL)`;
+  const metric = (f: string) => `CASE WHEN c.m IS NOT NULL THEN COALESCE(c.m.${f}, -1) END`;
+  const plain = `NOT regexp_matches(c.t, ${lit('(okens|okenCount|oken_count)":(n[^u]|[^n0-9]|[0-9]{16}|[0-9]+[.eE])')}) AND NOT contains(c.t, '"cacheDetails":')`;
+  const facts: string[] = [];
+  facts[FACT.input] = `CASE WHEN c.u IS NOT NULL THEN ${countsOf(USAGE_COUNTS.input)} WHEN c.b = 'O' THEN COALESCE(c.inputTextTokenCount, c.prompt_token_count) END`;
+  facts[FACT.usageOutput] = countsOf(USAGE_COUNTS.output);
+  facts[FACT.cacheRead] = countsOf(USAGE_COUNTS.cacheRead);
+  facts[FACT.cacheWrite] = countsOf(USAGE_COUNTS.cacheWrite);
+  facts[FACT.write1h] = `CASE WHEN ${split} THEN COALESCE(${e1h}, 0) END`;
+  facts[FACT.write5m] = `CASE WHEN ${split} THEN COALESCE(${e5m}, 0) END`;
+  facts[FACT.deltaOutput] = 'c.dout';
+  facts[FACT.titanOutput] = `CASE WHEN c.b = 'O' THEN c.totalOutputTextTokenCount END`;
+  facts[FACT.llamaOutput] = `CASE WHEN c.b = 'O' THEN c.generation_token_count END`;
+  facts[FACT.metricsInput] = metric('inputTokenCount');
+  facts[FACT.metricsOutput] = metric('outputTokenCount');
+  facts[FACT.metricsCacheRead] = metric('cacheReadInputTokenCount');
+  facts[FACT.metricsCacheWrite] = metric('cacheWriteInputTokenCount');
+  facts[FACT.ok] = `CASE WHEN ${plain} THEN 1 ELSE 0 END`;
+  return `list_transform(${used}, c -> ARRAY[${facts.slice(1).map((f) => `CAST(${f} AS BIGINT)`).join(', ')}])`;
 }
 
 /**
@@ -197,7 +252,7 @@ function recordsCte(d: SqlDialect, source: string, tags: string[], bounds: reado
   const bodyCounts = [...fill.tin, ...fill.tout, ...fill.tcr, ...fill.tcw, e1h, e5m];
   const usageOk = bodyCounts.map((p) => okCount(raw(p))).join(' AND ');
   // Typed, a streamed body comes as its list of chunks (chunks_v) unless it went the exact way.
-  const stream = streamedUsage(d, typed ? `CASE WHEN chunks_v IS NOT NULL THEN chunks_v ELSE ${d.items('body_v')} END` : d.items('body_v'));
+  const stream = streamedUsage(d, typed ? `CASE WHEN chunks_v IS NOT NULL THEN chunks_v ELSE ${d.items('body_v')} END` : d.items('body_v'), typed);
   const bodyFill = (k: keyof typeof fill) => `CASE WHEN consult THEN COALESCE(${fill[k].map(count).join(', ')}) END`;
   const tagCols = tags.map((t, i) => `${text(`$.requestMetadata.${t}`)} AS ${ident(`tag${i}`)}, ${kind(`$.requestMetadata.${t}`)} AS ${ident(`tagk${i}`)}`);
   const tagOk = tags.map((_, i) => `(${ident(`tagk${i}`)} IS NULL OR ${ident(`tagk${i}`)} <> '0')`);
