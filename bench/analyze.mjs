@@ -19,7 +19,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync } fr
 import os from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import path from 'node:path';
-import { child, finish, root, tokor } from './child.mjs';
+import { bareDuckdbQuery, child, finish, root, tokor } from './child.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -131,8 +131,7 @@ const duckBare = () =>
   const t0 = process.hrtime.bigint();
   const db = await DuckDBInstance.create(':memory:');
   const c = await db.connect();
-  const r = await c.runAndReadAll(\`SELECT modelId, requestMetadata.team AS team, count(*) AS n, sum(input.inputTokenCount) AS i, sum(output.outputTokenCount) AS o
-    FROM read_json(${JSON.stringify(JSON.stringify(tree ? path.join(file, '**', '*.json.gz') : file)).slice(1, -1).replace(/"/g, "'")}, format = 'newline_delimited') GROUP BY ALL\`);
+  const r = await c.runAndReadAll(${JSON.stringify(bareDuckdbQuery(tree ? path.join(file, '**', '*.json.gz') : file))});
   const lines = r.getRowObjects().reduce((a, x) => a + Number(x.n), 0);
   ${finish}
 `);

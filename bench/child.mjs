@@ -16,6 +16,10 @@ export function child(script) {
   return JSON.parse(r.stdout.trim().split('\n').pop());
 }
 
+/** DuckDB's own bare aggregation of a log, the benchmarks' DuckDB baseline: read_json (types detected), GROUP BY model and team with token sums. */
+export const bareDuckdbQuery = (file) =>
+  `SELECT modelId, requestMetadata.team AS team, count(*) AS n, sum(input.inputTokenCount) AS i, sum(output.outputTokenCount) AS o FROM read_json('${file.replace(/'/g, "''")}', format = 'newline_delimited') GROUP BY ALL`;
+
 /** The end of every contender's script: prints what `child` returns (`t0` and `lines` set by the script). */
 export const finish = `
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;

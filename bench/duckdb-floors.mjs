@@ -19,7 +19,7 @@ import { createReadStream } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
-import { root } from './child.mjs';
+import { bareDuckdbQuery, root } from './child.mjs';
 
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
@@ -44,7 +44,7 @@ const typeOf = (v) => (typeof v === 'string' ? v : Array.isArray(v) ? `${typeOf(
 const columns = `{${Object.entries(structure).map(([k, t]) => `${lit(k)}: ${lit(typeOf(t))}`).join(', ')}}`;
 const typed = `read_json(${lit(file)}, format = 'newline_delimited', ignore_errors = true, columns = ${columns})`;
 const queries = {
-  bare: `SELECT modelId, requestMetadata.team AS team, count(*) AS n, sum(input.inputTokenCount) AS i, sum(output.outputTokenCount) AS o FROM read_json(${lit(file)}, format = 'newline_delimited') GROUP BY ALL`,
+  bare: bareDuckdbQuery(file),
   lines: `SELECT count(*) FROM ${lines}`,
   linesParsed: `SELECT count(*) FROM (SELECT TRY(from_json(line, ${structureLit})) AS f FROM ${lines}) WHERE f IS NOT NULL`,
   stage: q.stage,

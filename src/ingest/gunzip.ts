@@ -11,6 +11,11 @@
 import zlib from 'node:zlib';
 
 /** Why a gzip stream could not be read to its end. */
+/** Whether bytes start with gzip's signature, 1f 8b (both bytes: a file of one byte is no gzip). */
+export function startsGzip(b: Buffer): boolean {
+  return b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
+}
+
 export type GzipFailure = { kind: 'truncated' } | { kind: 'corrupt'; detail: string };
 
 export class GzipError extends Error {

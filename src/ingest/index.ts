@@ -20,7 +20,7 @@ export {
   InputReadError,
 } from './inputs.js';
 export { LineChunker, MAX_LINE_BYTES, pendingRoom, type LineBlock } from './lineChunker.js';
-export { gunzipMembers, GzipError,  } from './gunzip.js';
+export { gunzipMembers, GzipError, startsGzip } from './gunzip.js';
 export { detectFormat, guessFormat, FormatSample, checkLogFormat, describeMixed, readsWhole, FORMAT_SAMPLE_RECORDS, type FormatGuess, type FormatVotes } from './detectFormat.js';
 export { RecordError,  normalizeTimestamp, newTags } from './fields.js';
 export { parseBedrockRecord } from './parseBedrockRecord.js';

@@ -5,7 +5,7 @@
  * in-process engine (src/engines/inprocess/inputs.ts).
  */
 import { InputError } from '../errors.js';
-import { GzipError, gunzipMembers, type GunzippedWhole } from './gunzip.js';
+import { GzipError, gunzipMembers, startsGzip, type GunzippedWhole } from './gunzip.js';
 import { LineChunker, MAX_LINE_BYTES, type LineBlock } from './lineChunker.js';
 
 export interface InputSource {
@@ -83,8 +83,7 @@ export async function* decompressBytes(src: AsyncGenerator<Buffer>, display: str
     headLen += r.value.length;
   }
   const first = head.length === 1 ? head[0]! : Buffer.concat(head);
-  const gzip = first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b;
-  if (!gzip) {
+  if (!startsGzip(first)) {
     if (gzName && first.length > 0) {
       throw new InputReadError('not gzip (it does not start with the gzip signature 1f 8b): the file was not read; decompress it or fix its name', display, { kind: 'not-gzip' });
     }

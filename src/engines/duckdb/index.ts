@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { InputError, Interrupted, RuntimeFailure } from '../../errors.js';
-import { tokorLine, type InputSource, type RepeatedInput } from '../../ingest/index.js';
+import { startsGzip, tokorLine, type InputSource, type RepeatedInput } from '../../ingest/index.js';
 import { inProcessEngine, listInputs, prefetchInputs, readInput } from '../inprocess/index.js';
 import type { ScanRequest, ScanResult, TrafficEngine } from '../types.js';
 import { stagedQueries, takeCopies } from '../sql/aggregation.js';
@@ -282,11 +282,8 @@ async function prepareRemote(conn: DuckDBConnection): Promise<void> {
   }
 }
 
-/** Files read ahead of the one being checked, when each is at most CHECK_AHEAD_MAX_BYTES (see prefetchInputs). */
+/** Files read ahead of the one being checked (small ones, inflated ahead when small gzip: see prefetchInputs). */
 const CHECK_AHEAD = 16;
-const CHECK_AHEAD_MAX_BYTES = 1 << 20;
-/** Of those, gzip files that inflate to at most this many bytes are inflated ahead, on the thread pool (gunzipWhole). */
-const CHECK_INFLATE_MAX_BYTES = 2 << 20;
 
 /**
  * The engine reads Bedrock invocation logs in JSON lines, gzip named `.gz`:
@@ -296,20 +293,19 @@ const CHECK_INFLATE_MAX_BYTES = 2 << 20;
  * thread pool in turn (474 objects took 0.99 s, one at a time).
  */
 async function checkLocalInputs(inputs: InputSource[]): Promise<void> {
-  for (let i = 0; i < inputs.length; i++) {
-    prefetchInputs(inputs, i, CHECK_AHEAD, CHECK_AHEAD_MAX_BYTES, CHECK_INFLATE_MAX_BYTES);
-    const src = inputs[i]!;
-    try {
-      await checkLocalInput(src);
-    } finally {
-      src.prefetched = undefined;
-      src.inflated = undefined;
-    }
-  }
-  // Files read ahead past a refused one are let go too.
-  for (const src of inputs) {
+  const letGo = (src: InputSource) => {
     src.prefetched = undefined;
     src.inflated = undefined;
+  };
+  try {
+    for (let i = 0; i < inputs.length; i++) {
+      prefetchInputs(inputs, i, CHECK_AHEAD);
+      await checkLocalInput(inputs[i]!);
+      letGo(inputs[i]!);
+    }
+  } finally {
+    // A refused file, and those read ahead past it.
+    inputs.forEach(letGo);
   }
 }
 
@@ -350,15 +346,14 @@ function notBedrock(block: Buffer, format: string): string {
 }
 
 async function startsWithGzip(src: InputSource): Promise<boolean> {
-  const isGzip = (b: Buffer) => b.length >= 2 && b[0] === 0x1f && b[1] === 0x8b;
   // A file read ahead: its first bytes are in memory (a failed read is left for readInput to report).
   const ahead = await src.prefetched?.catch(() => undefined);
-  if (ahead) return isGzip(ahead);
+  if (ahead) return startsGzip(ahead);
   const fh = await open(src.path, 'r');
   try {
     const b = Buffer.alloc(2);
     const { bytesRead } = await fh.read(b, 0, 2, 0);
-    return isGzip(b.subarray(0, bytesRead));
+    return startsGzip(b.subarray(0, bytesRead));
   } finally {
     await fh.close();
   }

@@ -97,15 +97,8 @@ let pools = 0;
  * one of these as it comes (what LineChunker gathers a block in).
  */
 const CHUNK_BUFFER_BYTES = pendingRoom(BLOCK_BYTES);
-/** Files read ahead of the one being read, when each is at most PREFETCH_MAX_BYTES (see prefetchInputs). */
+/** Files read ahead of the one being read (small ones, inflated ahead when small gzip: see prefetchInputs). */
 const PREFETCH_FILES = 4;
-const PREFETCH_MAX_BYTES = 1 << 20;
-/**
- * Of those, gzip files that inflate to at most this many bytes are inflated ahead too (the files ahead then hold
- * at most 4 × 2 MiB inflated; 4 × 8 MiB held 26 MB more at peak on a tree of objects of up to 6 MB inflated);
- * larger ones are inflated as they are read, as before.
- */
-const INFLATE_AHEAD_MAX_BYTES = 2 << 20;
 
 /**
  * Below this much input, starting workers costs more than it saves: two isolates to start and warm up, and a
@@ -172,7 +165,7 @@ async function scanOnce(opts: ScanOptions, inputs: InputSource[], repeated: Repe
   try {
     for (const [index, input] of inputs.entries()) {
       progress.file = input.display;
-      prefetchInputs(inputs, index + 1, PREFETCH_FILES, PREFETCH_MAX_BYTES, INFLATE_AHEAD_MAX_BYTES);
+      prefetchInputs(inputs, index + 1, PREFETCH_FILES);
       const format = await scanFile(input, index, opts, ctx, sink, progress);
       // Read: its bytes go with it.
       input.prefetched = undefined;
