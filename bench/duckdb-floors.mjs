@@ -5,7 +5,8 @@
 //   node bench/duckdb-floors.mjs --file bench/out/bedrock-1024mb.jsonl [--repeat 3]
 //
 // - bare: read_json (types detected) + GROUP BY model and team with token sums (as `npm run bench`);
-// - lines: the file split into lines alone (how tokor's staging pass reads it: read_csv, one column);
+// - lines: the file split into lines alone (how tokor's staging pass reads it: read_csv, one column, 8 MiB buffers);
+// - linesLong: the same with the buffers of a log holding a longer line (64 MiB);
 // - linesParsed: those lines parsed with the structure of the paths tokor reads (from_json), nothing else;
 // - stage: tokor's whole staging pass (stagedQueries().stage, built from dist/: `npm run build` first);
 // - typed45: DuckDB's own JSON reader given those paths as typed columns (each value JSON text; no line text,
@@ -35,8 +36,8 @@ const { DuckDBInstance } = await import('@duckdb/node-api');
 const { labelLine } = await load('dist/engines/sql/labelSample.js');
 const { labelerFor } = await load('dist/analyze/labelerFor.js');
 
-const MAX = 64 * 1024 * 1024;
-const lines = `read_csv([${lit(file)}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true, compression = 'auto', max_line_size = ${MAX}, buffer_size = ${MAX})`;
+const { LINE_BYTES, LONG_LINE_BYTES, linesSql } = await load('dist/engines/duckdb/lines.js');
+const lines = linesSql([file], LINE_BYTES);
 const q = stagedQueries(DUCKDB, `SELECT filename AS file, line FROM ${lines}`, { groupBy: ['team'], perStratum: 1000, seed: 1, promptBounds: [] }, 'tokor_records');
 const structureLit = q.stage.match(/TRY\(from_json\(line, ('(?:[^']|'')*')\)\)/)[1];
 const structure = JSON.parse(structureLit.slice(1, -1).replace(/''/g, "'"));
@@ -46,6 +47,7 @@ const typed = `read_json(${lit(file)}, format = 'newline_delimited', ignore_erro
 const queries = {
   bare: bareDuckdbQuery(file),
   lines: `SELECT count(*) FROM ${lines}`,
+  linesLong: `SELECT count(*) FROM ${linesSql([file], LONG_LINE_BYTES)}`,
   linesParsed: `SELECT count(*) FROM (SELECT TRY(from_json(line, ${structureLit})) AS f FROM ${lines}) WHERE f IS NOT NULL`,
   stage: q.stage,
   typed45: `SELECT ${Object.keys(structure).map((k) => `count("${k}")`).join(', ')} FROM ${typed}`,

@@ -11,6 +11,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDuckdb } from '../../src/engines/duckdb/index.js';
 import { LineSet, findLines } from '../../src/engines/duckdb/findLines.js';
+import { LINE_BYTES, linesSql } from '../../src/engines/duckdb/lines.js';
 import { listInputs } from '../../src/engines/inprocess/index.js';
 
 const line = (id: string, text: string) => JSON.stringify({ requestId: id, modelId: 'm', body: text });
@@ -56,7 +57,7 @@ describe('findLines', () => {
       const file = path.join(dir, 'crlf.jsonl').replace(/'/g, "''");
       const rows = (
         await conn.runAndReadAll(
-          `SELECT ordinality AS pos, line FROM read_csv(['${file}'], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false) WITH ORDINALITY`,
+          `SELECT ordinality AS pos, line FROM ${linesSql([file], LINE_BYTES)} WITH ORDINALITY`,
         )
       ).getRowObjects();
       const byDuckdb = rows.filter((r) => WANTED.includes(String(r.line))).map((r) => [Number(r.pos as bigint), String(r.line)]);

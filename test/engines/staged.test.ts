@@ -8,7 +8,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { aggregationQueries, stagedQueries, takeCopies } from '../../src/engines/sql/aggregation.js';
-import { DUCKDB, lit } from '../../src/engines/sql/dialect.js';
+import { LINE_BYTES, linesSql } from '../../src/engines/duckdb/lines.js';
+import { DUCKDB } from '../../src/engines/sql/dialect.js';
 
 // typed-reader-edges: the shapes DuckDB's typed reader cannot tell apart (an array, a string or an empty object
 // where an object is read; a null cacheDetails), which must go the exact way. conflicting-copies and parsed-copy:
@@ -43,7 +44,7 @@ describe('stagedQueries (DuckDB, one pass)', () => {
     try {
       // As the engine runs (duckdbSettings): pagedCopy's row groups by bytes need it.
       await conn.run('SET preserve_insertion_order = false');
-      const lines = `read_csv([${FILES.map(lit).join(', ')}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true)`;
+      const lines = linesSql(FILES, LINE_BYTES);
       const numberedSource = `SELECT filename AS file, ordinality AS pos, line FROM ${lines} WITH ORDINALITY`;
       const rows = async (sql: string) => (await conn.runAndReadAll(sql)).getRowObjects();
       const sorted = (xs: unknown[]) => xs.map((x) => JSON.stringify(x, (_, v) => (typeof v === 'bigint' ? String(v) : v))).sort();
@@ -94,7 +95,7 @@ describe('stagedQueries (DuckDB, one pass)', () => {
         expect(files).toEqual([...new Set(complex.map((c) => String(c[0])))].sort());
         const hits: unknown[] = [];
         for (const file of files) {
-          const fileLines = `SELECT ordinality AS pos, line FROM read_csv([${lit(file)}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false) WITH ORDINALITY`;
+          const fileLines = `SELECT ordinality AS pos, line FROM ${linesSql([file], LINE_BYTES)} WITH ORDINALITY`;
           const got = await rows(one.numbered(fileLines, file));
           // In order within the file.
           expect(got.map((r) => r.pos)).toEqual([...got.map((r) => r.pos)].sort((a, b) => Number(a) - Number(b)));

@@ -11,13 +11,14 @@ import { readFileSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { aggregationQueries, stagedQueries } from '../../src/engines/sql/aggregation.js';
-import { DUCKDB, TRINO, lit } from '../../src/engines/sql/dialect.js';
+import { LINE_BYTES, linesSql } from '../../src/engines/duckdb/lines.js';
+import { DUCKDB, TRINO } from '../../src/engines/sql/dialect.js';
 import { parseBedrockRecord } from '../../src/ingest/parseBedrockRecord.js';
 import { TRINO_MACROS, trinoForDuckdb } from '../helpers/athena-server.js';
 
 const FILE = 'fixtures/engines/streamed-bodies.jsonl';
 const LINES = readFileSync(FILE, 'utf8').split('\n').filter((l) => l !== '');
-const LINES_SQL = `read_csv([${lit(FILE)}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true)`;
+const LINES_SQL = linesSql([FILE], LINE_BYTES);
 const SPEC = { groupBy: ['case'], perStratum: 1000, seed: 3, promptBounds: [] };
 
 interface Tokens {
@@ -104,7 +105,7 @@ describe('streamed responses in SQL', () => {
     // facts ask it of the chunk's whole text. The third line is the same record as it is logged.
     const file = 'fixtures/engines/streamed-typed-unsure.jsonl';
     const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
-    const source = `read_csv([${lit(file)}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true)`;
+    const source = linesSql([file], LINE_BYTES);
     const json = aggregationQueries(DUCKDB, `SELECT filename AS file, ordinality AS pos, line FROM ${source} WITH ORDINALITY`, SPEC);
     const read = byCase(await rows(json.aggregate));
     expect([...read.keys()].sort()).toEqual(['typed-sure', 'typed-unsure-cache-details', 'typed-unsure-text-key']);

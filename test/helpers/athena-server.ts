@@ -16,6 +16,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { statSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { LINE_BYTES, linesSql } from '../../src/engines/duckdb/lines.js';
 
 interface AthenaRequest {
   operation: string;
@@ -69,13 +70,12 @@ export async function startAthenaServer(opts: AthenaServerOptions): Promise<Athe
   for (const [table, files] of Object.entries(opts.tables)) {
     const [db, name] = table.split('.');
     await conn.run(`CREATE SCHEMA IF NOT EXISTS ${db}`);
-    const list = files.map((f) => `'${f.replace(/'/g, "''")}'`).join(', ');
     await conn.run(`CREATE VIEW ${db}.${name} AS
       SELECT line, filename AS "$path",
         regexp_extract(filename, 'AWSLogs/([0-9]{12})/', 1) AS account,
         regexp_extract(filename, 'BedrockModelInvocationLogs/([a-z0-9-]+)/', 1) AS log_region,
         regexp_extract(filename, '([0-9]{4}/[0-9]{2}/[0-9]{2}/[0-9]{2})/[^/]*$', 1) AS datehour
-      FROM read_csv([${list}], columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', header = false, auto_detect = false, filename = true, compression = 'auto')`);
+      FROM ${linesSql(files, LINE_BYTES)}`);
     sizes.set(`"${db}"."${name}"`, files.reduce((n, f) => n + statSync(f).size, 0));
   }
   // Bytes scanned: the files of the table the query names (Athena reports what it read).

@@ -11,5 +11,5 @@ export const inProcessEngine: TrafficEngine = {
 
 export { readTraffic } from './readTraffic.js';
 
-export { listInputs, openInput, decompressStream, prefetchInputs, readLines } from './inputs.js';
+export { listInputs, openInput, decompressStream, prefetchInputs, readLines, inputBytes } from './inputs.js';
 export { readInput } from './readInput.js';

@@ -588,6 +588,12 @@ export interface StagedQueries {
    */
   pagedCopy: (dir: string, pages: number) => string;
   page: (dir: string, p: number) => string;
+  /**
+   * Per file of `files` (as the source names them), the lines the stage read and their bytes of text (a blank
+   * line 0, line ends not counted): what a file's size must account for (DuckDB's reader can leave out a long
+   * last line without an error; see engines/duckdb/lines.ts).
+   */
+  linesPerFile: (files: readonly string[]) => string;
 }
 
 /**
@@ -631,8 +637,14 @@ SELECT * EXCLUDE (line, pos, file, rid, ts, day, nonblank${role ? '' : ', arn'})
   CASE WHEN plain THEN md5_number(COALESCE(rid, CAST(${d.uniqueValue} AS VARCHAR))) WHEN nonblank AND rid IS NOT NULL THEN md5_number(rid) END AS request_key,
   CASE WHEN nonblank AND NOT plain THEN line END AS complex_line,
   CASE WHEN plain AND err IS NULL THEN ${sampleHash(d, 'line', spec.seed)} END AS sample_hash,
-  CASE WHEN plain AND err IS NULL THEN strlen(line) END AS sample_bytes
+  CASE WHEN plain AND err IS NULL THEN strlen(line) END AS sample_bytes,
+  -- each line's file (as a hash) and bytes of text, for linesPerFile
+  hash(file) AS file_hash,
+  CAST(strlen(COALESCE(line, '')) AS UINTEGER) AS line_bytes
 FROM rec`;
+  const linesPerFile = (files: readonly string[]) => `SELECT f.file, COALESCE(SUM(r.line_bytes), 0) AS bytes, COUNT(r.file_hash) AS lines
+FROM (SELECT UNNEST([${files.map(lit).join(', ')}]::VARCHAR[]) AS file) f LEFT JOIN ${t} r ON r.file_hash = hash(f.file)
+GROUP BY f.file`;
   // The day and the timestamps as text again, once per group.
   const staged = `(SELECT *, CAST(ts AS DATE) AS day FROM ${t})`;
   const aggregate = `SELECT * REPLACE (strftime(day, '%Y-%m-%d') AS day, strftime(min_ts, ${TS_TEXT}) AS min_ts, strftime(max_ts, ${TS_TEXT}) AS max_ts)
@@ -679,7 +691,7 @@ paged AS (SELECT h, copies, ntile(${Math.max(1, Math.floor(pages))}) OVER (ORDER
 SELECT s.line, w.h, w.copies, w.page
 FROM ${sampled} JOIN paged w ON s.h = w.h) TO ${lit(dir)} (FORMAT parquet, PARTITION_BY (page), ROW_GROUP_SIZE_BYTES '16MB')`;
   const page = (dir: string, p: number) => `SELECT line, h, copies FROM read_parquet(${lit(`${dir}/page=${p}/*.parquet`)}) ORDER BY h, line`;
-  return { stage, aggregate, complexFiles, duplicateConflicts, complexLines, numbered, wantedTotals, fetch, pagedCopy, page };
+  return { stage, aggregate, complexFiles, duplicateConflicts, complexLines, numbered, wantedTotals, fetch, pagedCopy, page, linesPerFile };
 }
 
 /** The sampled lines of `stagedQueries().fetch` rows, read in their order: the first `copies` of each hash. */
