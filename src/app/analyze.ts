@@ -184,6 +184,8 @@ export interface AnalyzeOptions {
   onSkip?: (s: SkipEntry) => void;
   /** Lines longer than this many bytes are skipped unread (default MAX_LINE_BYTES, 32 MiB). */
   maxLineBytes?: number;
+  /** The DuckDB engine's line reader's buffers (ScanRequest.lineBytes; smaller in tests). */
+  lineBytes?: ScanRequest['lineBytes'];
   /** Stops reading (Ctrl-C). */
   signal?: AbortSignal;
   engine?: EngineName;
@@ -218,6 +220,7 @@ export async function runAnalyze(opts: AnalyzeOptions): Promise<AnalyzeReport> {
     onProgress: opts.onProgress,
     onSkip: opts.onSkip,
     maxLineBytes: opts.maxLineBytes,
+    ...(opts.lineBytes ? { lineBytes: opts.lineBytes } : {}),
     signal: opts.signal,
     labelSample: opts.labelSample,
     athena: opts.athena,

@@ -61,6 +61,11 @@ export interface ScanRequest {
    * (default 256 MB, within DuckDB's memory limit; smaller in tests).
    */
   samplePageBytes?: number;
+  /**
+   * The DuckDB engine: the buffers its line reader reads with, first and when a line is longer
+   * (engines/duckdb/lines.ts: LINE_BYTES, LONG_LINE_BYTES; smaller in tests).
+   */
+  lineBytes?: { first: number; long: number };
   /** Stops reading (Ctrl-C): the scan throws Interrupted. */
   signal?: AbortSignal;
 }

@@ -52,7 +52,8 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     if (remote.length) await prepareRemote(conn);
     // Every later read of the lines uses the buffer the staging pass read them with: the first read's (lines.ts),
     // or, when a line is longer, the largest. An s3:// object's size is not checked (below): the largest from the start.
-    let lineBytes = remote.length ? LONG_LINE_BYTES : LINE_BYTES;
+    const sizes = req.lineBytes ?? { first: LINE_BYTES, long: LONG_LINE_BYTES };
+    let lineBytes = remote.length ? sizes.long : sizes.first;
     const lines = (of: string[]) => linesSql(of, lineBytes);
     const perStratum = req.labelSample?.perStratum ?? DEFAULT_PER_STRATUM;
     const seed = req.labelSample?.seed ?? 1;
@@ -69,20 +70,20 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
         // too long; a file it cannot read in parallel; "Expected Number of Columns: 1 Found: 2" where the line
         // crosses a buffer, seen with eight logs each ending in a 17 MiB line): any failure is read again with
         // the largest buffer, whose failure is the one reported. The table is not created.
-        if (lineBytes < LONG_LINE_BYTES && !(e instanceof Interrupted)) return false;
+        if (lineBytes < sizes.long && !(e instanceof Interrupted)) return false;
         throw e;
       }
       const left = await lastLineLeftOut(conn, q, inputs, req);
       if (!left) return true;
-      if (lineBytes < LONG_LINE_BYTES) {
+      if (lineBytes < sizes.long) {
         await run(conn, `DROP TABLE ${TABLE}`, req);
         return false;
       }
       throw new InputError(`its last line (${left.missing.toLocaleString('en-US')} bytes) is longer than DuckDB's line reader takes, and it left the line out: use --engine inprocess, which skips it as too long`, left.display);
     };
     if (!(await stage())) {
-      lineBytes = LONG_LINE_BYTES;
-      await run(conn, `SET memory_limit = '${memoryLimitMb(threads, lineBytes)}MB'`, req);
+      lineBytes = sizes.long;
+      await run(conn, `SET memory_limit = '${memoryLimitMb(threads, true)}MB'`, req);
       q = staged();
       await stage();
     }
@@ -158,6 +159,9 @@ async function scanDuckdb(req: ScanRequest): Promise<ScanResult> {
     await close();
   }
 }
+
+/** Bytes as MiB, as a message gives them (64 MiB; 0.25 MiB). */
+const mib = (bytes: number) => `${bytes / 1024 / 1024} MiB`;
 
 /** The staged records' table. */
 const TABLE = 'tokor_records';
@@ -260,8 +264,8 @@ export async function openDuckdb(threads = os.availableParallelism()): Promise<{
  * with 256 MB, four small logs each ending in a 17 MiB line ran out of memory (711 of 732 MiB used), and eight
  * such logs fit in 384 MB.
  */
-function memoryLimitMb(threads: number, lineBytes = LINE_BYTES): number {
-  return 256 + (lineBytes > LINE_BYTES ? 384 : 256) * Math.max(1, threads);
+function memoryLimitMb(threads: number, longLines = false): number {
+  return 256 + (longLines ? 384 : 256) * Math.max(1, threads);
 }
 
 /** The settings every DuckDB run of tokor's opens with: bounded memory, spilling to `spill`, no ordering kept. */
@@ -281,7 +285,7 @@ async function run(conn: DuckDBConnection, sql: string, req: ScanRequest) {
     return await conn.runAndReadAll(sql);
   } catch (e) {
     if (req.signal?.aborted) throw new Interrupted('interrupted while DuckDB was reading: nothing was written');
-    throw duckdbFailure(e);
+    throw duckdbFailure(e, req.lineBytes?.long);
   }
 }
 
@@ -303,7 +307,7 @@ async function* streamRows(conn: DuckDBConnection, sql: string, req: ScanRequest
     }
   } catch (e) {
     if (req.signal?.aborted) throw new Interrupted('interrupted while DuckDB was reading: nothing was written');
-    throw duckdbFailure(e);
+    throw duckdbFailure(e, req.lineBytes?.long);
   }
 }
 
@@ -334,13 +338,13 @@ export async function* streamRowsOrOneThread(conn: DuckDBConnection, sql: string
 }
 
 /** DuckDB's message, first line only, as one of tokor's errors. */
-function duckdbFailure(e: unknown): Error {
+function duckdbFailure(e: unknown, longLineBytes = LONG_LINE_BYTES): Error {
   const full = (e as Error).message ?? String(e);
   const message = full.split('\n')[0] ?? full;
   const file = () => /^\s*file = (.+)$/m.exec(full)?.[1]?.trim();
   if (isLongLine(full)) {
     const where = file();
-    return new InputError(`${where ? 'holds' : 'a log holds'} a line longer than DuckDB's line reader takes (${LONG_LINE_BYTES / 1024 / 1024} MiB): use --engine inprocess, which skips it as too long`, where);
+    return new InputError(`${where ? 'holds' : 'a log holds'} a line longer than DuckDB's line reader takes (${mib(longLineBytes)}): use --engine inprocess, which skips it as too long`, where);
   }
   if (/No files found|does not exist|Could not open|HTTP 40[34]|Unable to connect|httpfs/i.test(message)) return new InputError(`DuckDB could not read the logs: ${message}`);
   // DuckDB reads lines with its CSV reader (one column, no quotes), which stops where a line ends in a carriage

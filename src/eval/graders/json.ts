@@ -7,7 +7,8 @@
  * balanced {…} or […] span in the text that parses. `strict: true` on
  * valid-json / json-schema / json-field-match accepts only the whole answer.
  */
-import { Ajv, type ValidateFunction } from 'ajv';
+import { createRequire } from 'node:module';
+import type { Ajv as AjvClass, ValidateFunction } from 'ajv';
 import type { GoldenCase, GraderSpec } from '../types.js';
 import { normalizeText, show, textOf } from './normalize.js';
 import { toNumber, withinTolerance } from './numeric.js';
@@ -83,19 +84,24 @@ const validJson: GraderDef = {
   },
 };
 
-// One shared ajv: compiled validators are cached by the schema's JSON text.
-// Formats are checked by simple patterns (no ajv-formats dependency).
-const ajv = new Ajv({
-  allErrors: true,
-  strict: false,
-  formats: {
-    date: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
-    time: /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/,
-    'date-time': /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/,
-    email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
-    uri: /^[a-z][a-z\d+.-]*:\S+$/i,
-  },
-});
+// One shared ajv, loaded at the first json-schema grade: loading it took about 100 ms, which every command that
+// reaches this module (analyze, through the judge's prompt) paid at start. Compiled validators are cached by the
+// schema's JSON text. Formats are checked by simple patterns (no ajv-formats dependency).
+let ajv: AjvClass | undefined;
+const newAjv = () => {
+  const { Ajv } = createRequire(import.meta.url)('ajv') as typeof import('ajv');
+  return new Ajv({
+    allErrors: true,
+    strict: false,
+    formats: {
+      date: /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/,
+      time: /^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/,
+      'date-time': /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?$/,
+      email: /^[^\s@]+@[^\s@]+\.[^\s@]+$/,
+      uri: /^[a-z][a-z\d+.-]*:\S+$/i,
+    },
+  });
+};
 const compiled = new Map<string, ValidateFunction | string>();
 
 function validatorOf(spec: GraderSpec): ValidateFunction | string {
@@ -105,7 +111,7 @@ function validatorOf(spec: GraderSpec): ValidateFunction | string {
   let v = compiled.get(key);
   if (v === undefined) {
     try {
-      v = ajv.compile(schema as object);
+      v = (ajv ??= newAjv()).compile(schema as object);
     } catch (e) {
       v = `invalid schema: ${(e as Error).message}`;
     }
