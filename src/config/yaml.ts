@@ -1,9 +1,18 @@
 /** YAML (and JSON, which is YAML) text → document, with file:line:col for errors and key paths. Pure. */
-import { LineCounter, isMap, isSeq, parseDocument, visit, type Alias, type Document, type Node } from 'yaml';
+import { createRequire } from 'node:module';
+import type { Alias, Document, LineCounter, Node } from 'yaml';
 import { InputError } from '../errors.js';
+
+/**
+ * The yaml package, loaded when a YAML or JSON file (a config, a user catalog) is first parsed: loading it took
+ * about 45 ms, which every command paid at start for the price catalog's module even with no such file.
+ */
+let loaded: typeof import('yaml') | undefined;
+const yaml = () => (loaded ??= createRequire(import.meta.url)('yaml') as typeof import('yaml'));
 
 /** Parses YAML (JSON is YAML) with line/column errors. */
 export function parseYaml(text: string, file: string): { doc: Document; lineCounter: LineCounter } {
+  const { LineCounter, parseDocument, visit } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const err = doc.errors[0];
@@ -37,6 +46,7 @@ export function parseYaml(text: string, file: string): { doc: Document; lineCoun
 
 /** The file:line:col of a key path in the document, as near as it exists. */
 export function locate(doc: Document, lc: LineCounter, keyPath: (string | number)[], file: string): string {
+  const { isMap, isSeq } = yaml();
   let node: unknown = doc.contents;
   let best: Node | undefined = node as Node | undefined;
   for (const key of keyPath) {
