@@ -50,10 +50,11 @@ describe('labelSample', () => {
 describe('labelSample on worker threads (built)', () => {
   type Module = typeof import('../../src/engines/sql/labelSample.js');
   const built = () => import(path.join(ROOT, 'dist', 'engines', 'sql', 'labelSample.js')) as Promise<Module>;
-  // 24 batches of 256 lines; from line 601 on, every 7th line (i % 7 = 6) repeats line i - 601 (two or three
-  // batches back, itself no repeat): 792 repeats.
+  // 48 batches of 256 lines (workers start after the first 32, ALONE_BATCHES, labeled on this thread); from line
+  // 601 on, every 7th line (i % 7 = 6) repeats line i - 601 (two or three batches back, itself no repeat).
   const line = (i: number) => record(`r${i}`, `prompt ${i}: ${'why '.repeat(i % 13)}`);
-  const sample = Array.from({ length: 24 * 256 }, (_, i) => (i >= 601 && i % 7 === 6 ? line(i - 601) : line(i)));
+  const repeats = (i: number) => i >= 601 && i % 7 === 6;
+  const sample = Array.from({ length: 48 * 256 }, (_, i) => (repeats(i) ? line(i - 601) : line(i)));
   async function* slowly(of: string[]) {
     for (let i = 0; i < of.length; i++) {
       if (i % 256 === 0) await new Promise((r) => setTimeout(r, 20));
@@ -64,7 +65,7 @@ describe('labelSample on worker threads (built)', () => {
   it('gives the facts labeling on this thread alone gives, in order, duplicates dropped', async () => {
     const { labelSample: labelBuilt } = await built();
     const alone = await collect(labelBuilt, sample, ['team'], 1);
-    expect(alone).toHaveLength(sample.length - 792);
+    expect(alone).toHaveLength(sample.length - sample.filter((_, i) => repeats(i)).length);
     expect(await collect(labelBuilt, slowly(sample), ['team'], 2)).toStrictEqual(alone);
     expect(await collect(labelBuilt, slowly(sample), ['team'], 3)).toStrictEqual(alone);
   });
@@ -72,7 +73,7 @@ describe('labelSample on worker threads (built)', () => {
   it('stops with the error the lines stop with (DuckDB interrupted by Ctrl-C), workers running', async () => {
     const { labelSample: labelBuilt } = await built();
     async function* interrupted() {
-      yield* slowly(sample.slice(0, 12 * 256));
+      yield* slowly(sample.slice(0, 40 * 256));
       throw new Error('interrupted while DuckDB was reading');
     }
     await expect(collect(labelBuilt, interrupted(), ['team'], 2)).rejects.toThrow('interrupted while DuckDB was reading');
@@ -80,7 +81,7 @@ describe('labelSample on worker threads (built)', () => {
 
   it('fails on a line that is not a valid record late in the sample', async () => {
     const { labelSample: labelBuilt } = await built();
-    const bad = [...sample.slice(0, 20 * 256), '{"modelId": 1}', ...sample.slice(20 * 256)];
+    const bad = [...sample.slice(0, 40 * 256), '{"modelId": 1}', ...sample.slice(40 * 256)];
     await expect(collect(labelBuilt, slowly(bad), [], 2)).rejects.toThrow(/did not parse as the SQL read it/);
   });
 });

@@ -48,6 +48,14 @@ export function labelLine(text: string, labeler: Labeler, init: SampleLabelInit)
 
 /** Lines per batch: a few MB of sampled records, so that the threads stay busy and little is held. */
 const BATCH_LINES = 256;
+/**
+ * Batches labeled on this thread before any worker starts: a sample of up to 8,192 lines (the bundled sample's
+ * 4,949 records, say) is labeled here alone. Labeling 42,079 lines took 0.78 s on one thread, so these take about
+ * 0.15 s, less than starting a worker costs. It also keeps short runs from ending a worker that has just started:
+ * Node 20 once aborted (a native assertion, `NodePlatform::ForIsolate`) in V8's background compiler while such a
+ * worker was terminated, in `.ci/run` on 2026-12-08.
+ */
+const ALONE_BATCHES = 32;
 /** Batches in flight per worker: one being labeled, one waiting, so that it never waits for this thread. */
 const IN_FLIGHT = 2;
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 16 };
@@ -68,7 +76,7 @@ function workerFile(): string | undefined {
  * copied there and the facts back), which only idle cores repay: the bench log's 42,079 sampled records took
  * 2.2–2.5 s of CPU on two workers against 1.2–1.4 s on this thread alone. A batch goes to a worker once the worker
  * is ready and while it holds fewer than IN_FLIGHT; otherwise it is labeled here, so a sample that ends while the
- * workers start is labeled here alone.
+ * workers start is labeled here alone. No worker starts before ALONE_BATCHES batches have been labeled here.
  */
 export async function labelSample(lines: AsyncIterable<string> | Iterable<string>, init: SampleLabelInit, onFacts: (f: RecordFacts) => void, threads = os.availableParallelism()): Promise<void> {
   const seen = new Set<string>();
@@ -89,7 +97,7 @@ export async function labelSample(lines: AsyncIterable<string> | Iterable<string
     for await (const text of lines) take(labelLine(text, labeler, init));
     return;
   }
-  // Started with the first full batch: a sample of one batch or less is labeled here alone.
+  // Started once ALONE_BATCHES batches are labeled here: a smaller sample is labeled here alone.
   const workers: Worker[] = [];
   // Batches each worker holds; undefined until it is ready (it has built its labeler).
   const inflight: (number | undefined)[] = [];
@@ -139,7 +147,14 @@ export async function labelSample(lines: AsyncIterable<string> | Iterable<string
       }
     };
     const send = async (batch: string[]) => {
-      if (workers.length === 0) start();
+      if (workers.length === 0) {
+        if (seq < ALONE_BATCHES) {
+          done.set(seq++, label(batch));
+          drain();
+          return;
+        }
+        start();
+      }
       drain();
       const i = inflight.findIndex((n) => n !== undefined && n < IN_FLIGHT);
       if (i >= 0) {
