@@ -147,14 +147,7 @@ export async function labelSample(lines: AsyncIterable<string> | Iterable<string
       }
     };
     const send = async (batch: string[]) => {
-      if (workers.length === 0) {
-        if (seq < ALONE_BATCHES) {
-          done.set(seq++, label(batch));
-          drain();
-          return;
-        }
-        start();
-      }
+      if (workers.length === 0 && seq >= ALONE_BATCHES) start();
       drain();
       const i = inflight.findIndex((n) => n !== undefined && n < IN_FLIGHT);
       if (i >= 0) {
